@@ -1,0 +1,53 @@
+"""The ``heard`` command line: thin commands over plain functions.
+
+Each command module registers itself on ``heard.cli.app.app``; ``main`` turns Heard's own errors
+into a clear message and exit code instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from heard.cli.app import app, console
+from heard.errors import HeardError
+
+COMMAND_MODULES = [
+    "heard.cli.listen",  # ingest, stats, posts, quarantine
+    "heard.cli.admin",  # config show, train, demo
+]
+"""Modules that add commands to ``app``. A module that is not written yet is skipped."""
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def main() -> None:
+    _register()
+    try:
+        app(standalone_mode=False)
+    except HeardError as exc:
+        console.print(f"[bold red]error:[/] {exc.what}")
+        if exc.fix:
+            console.print(f"[bold]fix:[/] {exc.fix}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        console.print("interrupted: what was committed is kept; run the same command again to resume")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise

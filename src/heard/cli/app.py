@@ -1,0 +1,42 @@
+"""The Typer application every command module registers on, and the shared option helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from heard.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="heard",
+    help=(
+        "Heard listens to what people post (Chinese and English), finds topics and surging issues, "
+        "measures sentiment, and keeps online spaces healthy.\n\n"
+        "Start with:  heard ingest FILE  →  heard stats  →  heard posts --query WORD"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+console = Console(stderr=True)
+"""Human-facing messages and progress go to stderr; stdout carries results (and --json)."""
+
+DB_HELP = "DuckDB file (default: heard.duckdb, or [heard] db in heard.toml, or HEARD_DB)."
+CONFIG_HELP = "Path of a heard.toml (default: ./heard.toml when present)."
+
+
+def settings_from(config: Path | None = None, **flags: Any) -> Settings:
+    """Settings for one command: defaults < heard.toml < HEARD_* < the flags given."""
+    return load_settings(config, **flags)
+
+
+def emit_json(data: Any) -> None:
+    """Write ``data`` as JSON on stdout (for scripts)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -1,0 +1,52 @@
+"""One exception tree for Heard. Every message says what happened, why, and the fix.
+
+HeardError                    base; ``exit_code`` is what the CLI exits with
+├── InputError                the user's input is wrong (missing file, unknown format, bad flag) → 2
+├── PipelineConfigError       stages are mis-ordered or missing → 2
+├── StoreError                the store cannot be used → 3
+│   └── StoreLockedError      another process owns the DuckDB file → 3
+└── ModelError                a model file is missing or incompatible → 4
+
+Foreign exceptions (duckdb, pyarrow, openpyxl …) are wrapped at the boundary where they occur.
+"""
+
+from __future__ import annotations
+
+
+class HeardError(Exception):
+    """Base of every error Heard raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, what: str, fix: str | None = None):
+        self.what = what
+        self.fix = fix
+        super().__init__(what if not fix else f"{what}\n  fix: {fix}")
+
+
+class InputError(HeardError):
+    """The input given by the user cannot be used as it is."""
+
+    exit_code = 2
+
+
+class PipelineConfigError(HeardError):
+    """The pipeline's stages do not fit together (a requirement is not assigned earlier)."""
+
+    exit_code = 2
+
+
+class StoreError(HeardError):
+    """The store cannot be opened or written."""
+
+    exit_code = 3
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the DuckDB file (one process owns it)."""
+
+
+class ModelError(HeardError):
+    """A model file is missing, unreadable, or from an incompatible version."""
+
+    exit_code = 4

@@ -1,0 +1,68 @@
+"""Build a pipeline from stages and check, before any work, that each requirement is met."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from heard.errors import PipelineConfigError
+from heard.pipeline.batch import BASE_COLUMNS, Batch
+from heard.pipeline.stage import Stage
+
+
+class Pipeline:
+    """Stages in order. ``run`` passes a batch through each of them."""
+
+    def __init__(self, stages: Sequence[Stage]):
+        self.stages = list(stages)
+
+    @property
+    def assigns(self) -> set[str]:
+        out = set(BASE_COLUMNS)
+        for stage in self.stages:
+            out.update(stage.assigns)
+        return out
+
+    def models(self) -> dict[str, str]:
+        """Stage name → ``model@version`` for each stage that uses a model."""
+        return {s.name: s.model for s in self.stages if s.model}
+
+    def run(self, batch: Batch) -> Batch:
+        for stage in self.stages:
+            if len(batch) == 0:
+                break
+            batch = stage.process(batch)
+        return batch
+
+
+def build_pipeline(stages: Sequence[Stage]) -> Pipeline:
+    """Check the order of ``stages`` and return the pipeline.
+
+    Raises ``PipelineConfigError`` naming the stage, what it is missing, and which stage would
+    assign it, e.g. ``stage 'sentiment' requires 'embedding', which no earlier stage assigns
+    (it is assigned by 'embed', which comes later: move 'embed' before 'sentiment')``.
+    """
+    available = set(BASE_COLUMNS)
+    names: set[str] = set()
+    for index, stage in enumerate(stages):
+        if stage.name in names:
+            raise PipelineConfigError(
+                f"stage {stage.name!r} appears twice in the pipeline",
+                "list each stage once",
+            )
+        names.add(stage.name)
+        missing = [col for col in stage.requires if col not in available]
+        if missing:
+            col = missing[0]
+            later = [s.name for s in stages[index + 1 :] if col in s.assigns]
+            if later:
+                fix = f"move {later[0]!r} before {stage.name!r}"
+                where = f"it is assigned by {later[0]!r}, which comes later"
+            else:
+                fix = f"add a stage that assigns {col!r} before {stage.name!r}"
+                where = "no stage in this pipeline assigns it"
+            raise PipelineConfigError(
+                f"stage {stage.name!r} requires {col!r}, which no earlier stage assigns ({where})",
+                fix,
+            )
+        available.update(stage.assigns)
+    return Pipeline(stages)

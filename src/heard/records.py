@@ -1,0 +1,75 @@
+"""The records that flow through Heard: raw rows from connectors, quarantined rows, posts.
+
+A connector yields ``RawRow``s (a mapping of the source's own fields plus where it came from) and
+``Quarantined`` items (rows it could not even read). The mapper turns a ``RawRow`` into a ``Post``
+or a ``Quarantined`` with a reason. Stages then enrich posts batch by batch (see ``pipeline``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+MAX_TEXT_CHARS = 100_000
+"""Texts longer than this are quarantined (reason ``text_too_long``), never truncated silently."""
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One record as the source gave it. ``position`` is the 1-based line (JSONL/CSV) or row
+    (XLSX/Parquet) number in ``file``, counting a header row where the format has one."""
+
+    fields: dict[str, Any]
+    file: str
+    position: int
+
+
+@dataclass(slots=True)
+class Quarantined:
+    """A row that could not become a post, kept with where it was and why."""
+
+    file: str
+    position: int
+    reason: str
+    detail: str = ""
+    raw: str = ""
+
+    def key(self) -> str:
+        """Stable identity, so re-ingesting the same bad file adds nothing."""
+        return hashlib.sha1(f"{self.file}\x1f{self.position}\x1f{self.reason}".encode()).hexdigest()[:20]
+
+
+@dataclass(slots=True)
+class Post:
+    """A post as stored. ``id`` is ``source:external_id``; the author is a salted pseudonymous key
+    (RIGHTS.md §4), never the raw handle."""
+
+    id: str
+    source: str
+    external_id: str
+    text: str
+    created_at: datetime  # UTC, naive-free: always tz-aware UTC
+    author_key: str | None = None
+    title: str | None = None
+    url: str | None = None
+    parent_id: str | None = None
+    thread_id: str | None = None
+    likes: int = 0
+    shares: int = 0
+    replies: int = 0
+    dislikes: int = 0
+    place: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+    position: int = 0
+
+    def raw_json(self) -> str:
+        return json.dumps(self.raw, ensure_ascii=False, default=str)
+
+
+def content_hash(text: str) -> str:
+    """Hash used as the external id when a source gives none, and to count exact duplicates."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]

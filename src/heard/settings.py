@@ -1,0 +1,81 @@
+"""Typed settings, built once at the edge (CLI, server) and passed down.
+
+Precedence: defaults < ``heard.toml`` (in the working directory, or ``--config``) < ``HEARD_*``
+environment variables < command-line flags. No other module reads the environment.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from heard.errors import InputError
+
+
+class Settings(BaseSettings):
+    """Every setting Heard has, with its default and what it does."""
+
+    model_config = SettingsConfigDict(env_prefix="HEARD_", extra="forbid")
+
+    db: Path = Field(Path("heard.duckdb"), description="DuckDB file that holds everything.")
+    timezone: str = Field(
+        "Asia/Shanghai",
+        description="Time zone of source timestamps that carry none; stored as UTC.",
+    )
+    author_salt: str = Field(
+        "change-me-per-deployment",
+        description="Salt for pseudonymous author keys (RIGHTS.md §4). Set a secret per deployment.",
+    )
+    batch_size: int = Field(512, ge=1, le=100_000, description="Posts per pipeline batch.")
+    embedder: str = Field(
+        "use",
+        description="'use' (multilingual USE, bundled) or 'st:/local/path' (sentence-transformers).",
+    )
+    user_dict: Path | None = Field(None, description="jieba user dictionary (place names).")
+    threads: int = Field(2, ge=1, le=64, description="Threads for the embedder's numpy forward pass.")
+    alert_log: Path = Field(Path("heard-alerts.jsonl"), description="JSONL file alerts go to.")
+    webhooks: list[str] = Field(default_factory=list, description="URLs alerts are POSTed to.")
+    min_group_size: int = Field(
+        5, ge=5, description="k: aggregates shown need at least this many distinct authors."
+    )
+
+    def public(self) -> dict[str, Any]:
+        """Settings as shown by ``heard config show`` (the salt is never printed)."""
+        out = self.model_dump(mode="json")
+        out["author_salt"] = "(set)" if self.author_salt != "change-me-per-deployment" else "(default)"
+        return out
+
+
+def load_settings(config: Path | None = None, **flags: Any) -> Settings:
+    """Build settings from ``heard.toml`` (or ``config``), the environment, then ``flags``.
+
+    Flags that are ``None`` are treated as not given.
+    """
+    path = config or Path("heard.toml")
+    from_file: dict[str, Any] = {}
+    if config is not None and not path.exists():
+        raise InputError(f"config file {path} does not exist", "give the path of a heard.toml")
+    if path.exists():
+        try:
+            from_file = tomllib.loads(path.read_text(encoding="utf-8")).get("heard", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{path} is not valid TOML: {exc}", "fix the file or remove it") from exc
+    given = {k: v for k, v in flags.items() if v is not None}
+    try:
+        # env beats the file: build from env, then overlay file values the env did not set.
+        from_env = Settings()
+        env_set = from_env.model_fields_set
+        merged = {**{k: v for k, v in from_file.items() if k not in env_set},
+                  **{k: getattr(from_env, k) for k in env_set}, **given}
+        return Settings(**merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"setting {name!r} is invalid: {first['msg']}",
+            f"check [heard] {name} in {path}, HEARD_{name.upper()}, or the --{name} flag",
+        ) from exc

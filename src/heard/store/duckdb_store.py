@@ -1,0 +1,304 @@
+"""The embedded store: one DuckDB file owned by one process, written in Arrow batches."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from heard.errors import InputError, StoreError, StoreLockedError
+from heard.records import Post, Quarantined, content_hash
+from heard.store.schema import LATEST, MIGRATIONS
+
+FTS_IGNORE = r"[^\p{L}\p{N}_]+"
+"""Characters the full-text index treats as separators: everything but letters, digits and ``_``
+(the default would drop Chinese characters)."""
+
+RAW_KEEP_CHARS = 2000
+"""How much of a quarantined row's raw text is kept (the file and position point to the rest)."""
+
+
+def _fts_extension_path() -> str:
+    import duckdb_extension_fts
+
+    base = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    path = base / "fts.duckdb_extension"
+    if not path.exists():
+        raise StoreError(
+            f"the DuckDB fts extension for duckdb {duckdb.__version__} is not at {path}",
+            "install the matching wheel: pip install duckdb-extension-fts==" + duckdb.__version__,
+        )
+    return str(path)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _naive_utc(ts: datetime) -> datetime:
+    return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
+
+
+class DuckDBStore:
+    """Posts, their enrichments, embeddings, quarantine and ingest checkpoints in one file.
+
+    Use ``open_store(path)``; one process owns the file while it is open.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool = False):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+        self._fts_loaded = False
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> int:
+        """Apply pending migrations; return the schema version now in force."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        current = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        if current > LATEST:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this Heard knows ({LATEST})",
+                "upgrade Heard, or use another --db file",
+            )
+        for version, statements in MIGRATIONS:
+            if version <= current:
+                continue
+            self.con.execute("BEGIN")
+            for sql in statements:
+                self.con.execute(sql)
+            self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _utcnow()])
+            self.con.execute("COMMIT")
+        return LATEST
+
+    def schema_version(self) -> int:
+        return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+    # ---- generic query helpers --------------------------------------------------------------
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts."""
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        return self.con.execute(sql, params or []).fetchone()[0]
+
+    # ---- writes ----------------------------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are stored already (re-ingest skips them before any model runs)."""
+        if not ids:
+            return set()
+        table = pa.table({"id": pa.array(list(ids), pa.string())})
+        self.con.register("_probe_ids", table)
+        try:
+            found = self.con.execute(
+                "SELECT p.id FROM posts p JOIN _probe_ids q ON p.id = q.id"
+            ).fetchall()
+        finally:
+            self.con.unregister("_probe_ids")
+        return {r[0] for r in found}
+
+    def write_batch(
+        self,
+        posts: Sequence[Post],
+        columns: dict[str, Any],
+        models: dict[str, str],
+        quarantined: Iterable[Quarantined] = (),
+        source: str = "",
+        checkpoint: tuple[str, str, int] | None = None,
+    ) -> int:
+        """Store one enriched batch, its quarantined rows and the checkpoint in one transaction.
+
+        ``columns`` holds what the stages assigned (``lang``, ``search_text``, ``entities``,
+        ``sentiment_*``, ``embedding`` …); missing columns are stored as NULL. Returns the number
+        of posts newly stored (ids already present are ignored).
+        """
+        self.con.execute("BEGIN")
+        try:
+            added = self._insert_posts(posts, columns, models) if posts else 0
+            self._insert_quarantine(quarantined, source)
+            if checkpoint is not None:
+                file_key, file, position = checkpoint
+                self.con.execute(
+                    "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?)",
+                    [file_key, file, position, _utcnow()],
+                )
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return added
+
+    def _insert_posts(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str]) -> int:
+        n = len(posts)
+        now = _utcnow()
+
+        def col(name: str, default: Any = None) -> list[Any]:
+            values = columns.get(name)
+            return list(values) if values is not None else [default] * n
+
+        def as_json(values: list[Any]) -> list[str | None]:
+            return [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in values]
+
+        has_lang = "lang" in columns
+        has_sent = "sentiment_score" in columns
+        table = pa.table(
+            {
+                "id": [p.id for p in posts],
+                "source": [p.source for p in posts],
+                "external_id": [p.external_id for p in posts],
+                "author_key": [p.author_key for p in posts],
+                "title": [p.title for p in posts],
+                "text": [p.text for p in posts],
+                "text_hash": [content_hash(p.text) for p in posts],
+                "created_at": pa.array([_naive_utc(p.created_at) for p in posts], pa.timestamp("us")),
+                "ingested_at": pa.array([now] * n, pa.timestamp("us")),
+                "url": [p.url for p in posts],
+                "parent_id": [p.parent_id for p in posts],
+                "thread_id": [p.thread_id for p in posts],
+                "likes": pa.array([p.likes for p in posts], pa.int32()),
+                "shares": pa.array([p.shares for p in posts], pa.int32()),
+                "replies": pa.array([p.replies for p in posts], pa.int32()),
+                "dislikes": pa.array([p.dislikes for p in posts], pa.int32()),
+                "place": [p.place for p in posts],
+                "lang": pa.array(col("lang"), pa.string()),
+                "lang_model": pa.array([models.get("langid")] * n if has_lang else [None] * n, pa.string()),
+                "entities": pa.array(as_json(col("entities")), pa.string()),
+                "search_text": pa.array(col("search_text"), pa.string()),
+                "sentiment_score": pa.array(col("sentiment_score"), pa.float32()),
+                "sentiment_label": pa.array(col("sentiment_label"), pa.string()),
+                "sentiment_model": pa.array([models.get("sentiment")] * n if has_sent else [None] * n, pa.string()),
+                "sentiment_evidence": pa.array(as_json(col("sentiment_evidence")), pa.string()),
+                "raw": [p.raw_json() for p in posts],
+                "file": [p.file for p in posts],
+                "position": pa.array([p.position for p in posts], pa.int64()),
+            }
+        )
+        before = self.scalar("SELECT count(*) FROM posts")
+        self.con.register("_new_posts", table)
+        try:
+            self.con.execute("INSERT OR IGNORE INTO posts SELECT * FROM _new_posts")
+        finally:
+            self.con.unregister("_new_posts")
+        added = self.scalar("SELECT count(*) FROM posts") - before
+        embedding = columns.get("embedding")
+        if embedding is not None and added:
+            model = models.get("embed", "unknown")
+            emb = pa.table(
+                {
+                    "post_id": [p.id for p in posts],
+                    "model": [model] * n,
+                    "vec": pa.FixedSizeListArray.from_arrays(
+                        pa.array(embedding.astype("float32").ravel()), embedding.shape[1]
+                    ).cast(pa.list_(pa.float32())),
+                }
+            )
+            self.con.register("_new_emb", emb)
+            try:
+                self.con.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM _new_emb")
+            finally:
+                self.con.unregister("_new_emb")
+        return added
+
+    def _insert_quarantine(self, items: Iterable[Quarantined], source: str) -> None:
+        items = list(items)
+        if not items:
+            return
+        now = _utcnow()
+        table = pa.table(
+            {
+                "key": [q.key() for q in items],
+                "source": [source] * len(items),
+                "file": [q.file for q in items],
+                "position": pa.array([q.position for q in items], pa.int64()),
+                "reason": [q.reason for q in items],
+                "detail": [q.detail for q in items],
+                "raw": [q.raw[:RAW_KEEP_CHARS] for q in items],
+                "quarantined_at": pa.array([now] * len(items), pa.timestamp("us")),
+            }
+        )
+        self.con.register("_new_q", table)
+        try:
+            self.con.execute("INSERT OR IGNORE INTO quarantine SELECT * FROM _new_q")
+        finally:
+            self.con.unregister("_new_q")
+
+    def checkpoint(self, file_key: str) -> int:
+        """The last position committed for this file (0 when never ingested)."""
+        row = self.con.execute("SELECT position FROM checkpoints WHERE file_key = ?", [file_key]).fetchone()
+        return row[0] if row else 0
+
+    def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str], summary: dict) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?)",
+            [run_id, _naive_utc(started_at), _utcnow(), source, json.dumps(files, ensure_ascii=False),
+             json.dumps(summary, ensure_ascii=False)],
+        )
+
+    # ---- full-text search ------------------------------------------------------------------
+    def load_fts(self) -> None:
+        if not self._fts_loaded:
+            self.con.execute(f"LOAD '{_fts_extension_path()}'")
+            self._fts_loaded = True
+
+    def rebuild_search_index(self) -> None:
+        """(Re)build the BM25 index over ``posts.search_text`` (segmented Chinese + English words)."""
+        self.load_fts()
+        self.con.execute(
+            "PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
+            f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)"
+        )
+
+    def has_search_index(self) -> bool:
+        return bool(self.scalar(
+            "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_posts'"
+        ))
+
+
+def open_store(path: str | os.PathLike[str], read_only: bool = False) -> DuckDBStore:
+    """Open (creating and migrating if needed) the DuckDB file at ``path``.
+
+    Raises ``StoreLockedError`` when another process owns the file, with what to do.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise InputError(
+            f"no Heard database at {path}",
+            "ingest something first (heard ingest FILE --db " + str(path) + ") or pass --db",
+        )
+    if path.parent and not path.parent.exists():
+        raise InputError(f"the folder {path.parent} does not exist", "create it or choose another --db path")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            pid = message.split("PID")[-1].strip(" )").split(")")[0] if "PID" in message else "?"
+            raise StoreLockedError(
+                f"{path} is in use by another process (PID {pid}); one process owns a Heard database",
+                "stop that process (e.g. a running 'heard serve' or 'heard ingest'), "
+                "or work on a copy / another --db file",
+            ) from exc
+        raise StoreError(f"cannot open {path}: {message}", "check the path and its permissions") from exc
+    store = DuckDBStore(con, path, read_only=read_only)
+    if not read_only:
+        store.migrate()
+    return store

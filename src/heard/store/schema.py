@@ -1,0 +1,76 @@
+"""Schema migrations, applied in order and recorded in ``schema_version``.
+
+Append a new ``(version, statements)`` pair to change the schema; never edit an applied one.
+Timestamps are stored as ``TIMESTAMP`` holding UTC.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            """CREATE TABLE posts (
+                id VARCHAR PRIMARY KEY,
+                source VARCHAR NOT NULL,
+                external_id VARCHAR NOT NULL,
+                author_key VARCHAR,
+                title VARCHAR,
+                text VARCHAR NOT NULL,
+                text_hash VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                ingested_at TIMESTAMP NOT NULL,
+                url VARCHAR,
+                parent_id VARCHAR,
+                thread_id VARCHAR,
+                likes INTEGER DEFAULT 0,
+                shares INTEGER DEFAULT 0,
+                replies INTEGER DEFAULT 0,
+                dislikes INTEGER DEFAULT 0,
+                place VARCHAR,
+                lang VARCHAR,
+                lang_model VARCHAR,
+                entities VARCHAR,
+                search_text VARCHAR,
+                sentiment_score FLOAT,
+                sentiment_label VARCHAR,
+                sentiment_model VARCHAR,
+                sentiment_evidence VARCHAR,
+                raw VARCHAR,
+                file VARCHAR,
+                position BIGINT
+            )""",
+            """CREATE TABLE embeddings (
+                post_id VARCHAR PRIMARY KEY,
+                model VARCHAR NOT NULL,
+                vec FLOAT[] NOT NULL
+            )""",
+            """CREATE TABLE quarantine (
+                key VARCHAR PRIMARY KEY,
+                source VARCHAR NOT NULL,
+                file VARCHAR NOT NULL,
+                position BIGINT NOT NULL,
+                reason VARCHAR NOT NULL,
+                detail VARCHAR,
+                raw VARCHAR,
+                quarantined_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE checkpoints (
+                file_key VARCHAR PRIMARY KEY,
+                file VARCHAR NOT NULL,
+                position BIGINT NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE ingest_runs (
+                run_id VARCHAR PRIMARY KEY,
+                started_at TIMESTAMP NOT NULL,
+                finished_at TIMESTAMP,
+                source VARCHAR,
+                files VARCHAR,
+                summary VARCHAR
+            )""",
+        ],
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
