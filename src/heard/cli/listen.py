@@ -1,0 +1,186 @@
+"""Listen commands: ingest files, and look at what was stored (stats, posts, quarantine)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.errors import InputError
+
+Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files to ingest: .jsonl, .csv, .tsv, .xlsx or .parquet.")],
+    fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl|csv|xlsx|parquet (default: from the suffix).")] = None,
+    preset: Annotated[Optional[str], typer.Option(help="Field preset: 'teddycup' (Teddy Cup message board) or 'social'.")] = None,
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN, e.g. --map text=留言详情 (repeatable).")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: the file name).")] = None,
+    timezone_: Annotated[Optional[str], typer.Option("--timezone", help="Time zone of timestamps without one (default Asia/Shanghai).")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="Posts per batch (default 512).")] = None,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Ingest files: map fields, enrich (language, tokens, embeddings, sentiment), store.
+
+    Re-running on the same file stores nothing new; a run that was interrupted resumes after the
+    last committed batch. Bad rows are quarantined with file, position and reason (see
+    'heard quarantine'); the rest is stored. A missing file or unknown format exits with code 2.
+    """
+    from heard.ingest import ingest_paths
+    from heard.mapping import Mapper, fieldmap_for
+    from heard.stages import default_stages
+    from heard.pipeline import build_pipeline
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db, timezone=timezone_, batch_size=batch_size)
+    fieldmap = fieldmap_for(preset, mapping or [])
+    with open_store(settings.db) as store:
+        with console.status("loading models…"):
+            pipeline = build_pipeline(default_stages(settings))
+
+        def make_mapper(file_source: str) -> Mapper:
+            return Mapper(fieldmap, source=file_source, tz=settings.timezone, salt=settings.author_salt)
+
+        with Progress(
+            SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=None),
+            TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+            console=console, transient=json_out, disable=not console.is_terminal and json_out,
+        ) as bar:
+            task = bar.add_task("ingesting", total=None)
+            summary = ingest_paths(
+                store, list(paths), pipeline, make_mapper=make_mapper, fmt=fmt, source=source,
+                batch_size=settings.batch_size,
+                progress=lambda n: bar.advance(task, n),
+                on_file=lambda p: bar.update(task, description=f"ingesting {p.name}"),
+            )
+    if json_out:
+        emit_json(summary.to_dict())
+        return
+    console.print(
+        f"[bold green]stored {summary.stored:,} new posts[/] from {summary.rows_read:,} rows "
+        f"in {summary.seconds:.1f}s ({summary.posts_per_second:,} posts/s) → {settings.db}"
+    )
+    if summary.already_stored:
+        console.print(f"  {summary.already_stored:,} were stored already (same id): nothing duplicated")
+    for file, position in summary.resumed_after.items():
+        console.print(f"  {file}: resumed after position {position:,} (committed by an earlier run)")
+    if summary.duplicate_texts:
+        console.print(f"  {summary.duplicate_texts:,} exact-duplicate texts (stored under their own ids, counted)")
+    if summary.quarantined:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.quarantine_reasons.items()))
+        console.print(f"  [yellow]{summary.quarantined:,} rows quarantined[/] ({reasons}): see 'heard quarantine'")
+    console.print("next: heard stats · heard posts --query WORD · heard topics")
+
+
+@app.command()
+def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
+    """Counts by source, language and day; sentiment distribution; duplicates; quarantine."""
+    from heard import queries
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db)
+    with open_store(settings.db, read_only=True) as store:
+        data = queries.stats(store)
+    if json_out:
+        emit_json(data)
+        return
+    console.print(f"[bold]{data['posts']:,} posts[/] in {settings.db} "
+                  f"({data['duplicate_texts']:,} exact-duplicate texts; "
+                  f"{data['quarantine']['total']:,} quarantined rows)")
+    for title, key in (("source", "by_source"), ("language", "by_language")):
+        table = Table(title=f"by {title}", show_header=False)
+        for k, v in data[key].items():
+            table.add_row(k, f"{v:,}")
+        console.print(table)
+    table = Table(title="by day (UTC)", show_header=False)
+    for k, v in data["by_day"].items():
+        table.add_row(k, f"{v:,}", "▇" * max(1, round(40 * v / max(data["by_day"].values()))))
+    console.print(table)
+    s = data["sentiment"]
+    console.print("sentiment: " + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
+                  + f" (mean {s['mean_score']}; model {', '.join(s['models']) or '-'})")
+    if data["quarantine"]["by_reason"]:
+        console.print("quarantine: " + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items()))
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--since {value!r} is not a date", "use ISO format, e.g. 2026-11-01 or 2026-11-01T08:00") from exc
+    return (ts.astimezone(timezone.utc) if ts.tzinfo else ts).replace(tzinfo=None)
+
+
+@app.command()
+def posts(
+    query: Annotated[Optional[str], typer.Option("--query", "-q", help="Full-text query, Chinese or English (all words must match).")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only this language, e.g. zh or en.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Only this source.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only posts created at or after this time (ISO, UTC unless an offset is given).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many posts to show.")] = 20,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Search posts (best match first with --query, else newest first)."""
+    from heard import queries
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db)
+    with open_store(settings.db, read_only=True) as store:
+        rows = queries.search_posts(store, query, lang=lang, source=source, since=_parse_since(since), limit=limit)
+    if json_out:
+        emit_json(rows)
+        return
+    if not rows:
+        console.print("no posts match")
+        return
+    table = Table(show_lines=False)
+    for col in ("created_at", "lang", "sentiment", "text"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        text = (r["title"] + " — " if r.get("title") else "") + r["text"]
+        table.add_row(str(r["created_at"])[:16], r["lang"] or "", r["sentiment_label"] or "", text[:200])
+    console.print(table)
+
+
+@app.command("quarantine")
+def quarantine_cmd(
+    reason: Annotated[Optional[str], typer.Option(help="Only this reason, e.g. bad_date.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="How many rows to show.")] = 50,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Rows that could not be stored: file, position, reason and the start of the raw row."""
+    from heard import queries
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db)
+    with open_store(settings.db, read_only=True) as store:
+        rows = queries.quarantine(store, limit=limit, reason=reason)
+    if json_out:
+        emit_json(rows)
+        return
+    if not rows:
+        console.print("quarantine is empty")
+        return
+    table = Table()
+    for col in ("file", "position", "reason", "detail", "raw"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(Path(r["file"]).name, str(r["position"]), r["reason"], r["detail"] or "", (r["raw"] or "")[:80])
+    console.print(table)

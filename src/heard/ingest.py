@@ -1,0 +1,262 @@
+"""Ingest: read files through connectors, map rows to posts, enrich them, store them.
+
+The run is idempotent and resumable:
+- a post's id is ``source:external_id`` (a content hash when the source has none); ids already
+  stored are skipped before any model runs, so re-ingesting a file stores nothing new;
+- each batch is written in one transaction together with its quarantined rows and the file's
+  checkpoint (last position read), so a run killed mid-way resumes after the last committed
+  batch, with neither loss nor duplicates;
+- a bad row never stops the run: it is quarantined with file, position and reason.
+
+While one batch is being enriched (the embedder releases the GIL in its BLAS calls), the next one
+is read and mapped, and the previous one written: reading, enrichment and writing overlap.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from heard.pipeline import Batch, Pipeline
+from heard.records import Post, Quarantined, RawRow, content_hash
+from heard.store.duckdb_store import DuckDBStore
+
+Progress = Callable[[int], None]
+"""Called with the number of rows just handled (for progress bars)."""
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did. ``to_dict`` is the ``--json`` output."""
+
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    stored: int = 0
+    already_stored: int = 0
+    duplicate_ids_in_input: int = 0
+    duplicate_texts: int = 0
+    quarantined: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    resumed_after: dict[str, int] = field(default_factory=dict)
+    models: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    run_id: str = ""
+
+    @property
+    def posts_per_second(self) -> float:
+        return round(self.stored / self.seconds, 1) if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["posts_per_second"] = self.posts_per_second
+        return out
+
+
+class _Writer:
+    """Dedupes a mapped batch against the store, enriches it in a worker thread, writes it in order.
+
+    Exact-duplicate texts (same content hash as a stored post or an earlier one in the batch) are
+    stored under their own ids and counted in ``duplicate_texts``.
+    """
+
+    def __init__(self, store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, source: str):
+        self.store = store
+        self.pipeline = pipeline
+        self.summary = summary
+        self.source = source
+        self.models = pipeline.models()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heard-enrich")
+        self._pending: tuple[Future[Batch], list[Quarantined], tuple[str, str, int] | None] | None = None
+        self._hooks = [s for s in pipeline.stages if hasattr(s, "persist")]
+
+    def submit(self, posts: list[Post], quarantined: list[Quarantined], checkpoint: tuple[str, str, int] | None) -> None:
+        unique: dict[str, Post] = {}
+        for post in posts:
+            if post.id in unique:
+                self.summary.duplicate_ids_in_input += 1
+            else:
+                unique[post.id] = post
+        # The previous batch is written first, so the checks below see everything before this one;
+        # its enrichment has been overlapping with the reading and mapping of this batch.
+        self.flush()
+        existing = self.store.existing_ids(list(unique))
+        self.summary.already_stored += len(existing)
+        fresh = [p for pid, p in unique.items() if pid not in existing]
+        self._count_duplicate_texts(fresh)
+        future = self._pool.submit(self.pipeline.run, Batch(fresh))
+        self._pending = (future, quarantined, checkpoint)
+
+    def _count_duplicate_texts(self, posts: list[Post]) -> None:
+        hashes = [content_hash(p.text) for p in posts]
+        in_store = set()
+        if hashes:
+            in_store = {
+                r["text_hash"]
+                for r in self.store.rows(
+                    "SELECT DISTINCT text_hash FROM posts WHERE text_hash IN (SELECT unnest(?))", [hashes]
+                )
+            }
+        seen: set[str] = set()
+        for h in hashes:
+            if h in in_store or h in seen:
+                self.summary.duplicate_texts += 1
+            seen.add(h)
+
+    def flush(self) -> None:
+        if self._pending is None:
+            return
+        future, quarantined, checkpoint = self._pending
+        self._pending = None
+        batch = future.result()
+        added = self.store.write_batch(
+            batch.posts, batch.columns, self.models, quarantined, self.source, checkpoint
+        )
+        for stage in self._hooks:
+            stage.persist(self.store, batch)
+        self.summary.stored += added
+        for q in quarantined:
+            self.summary.quarantined += 1
+            self.summary.quarantine_reasons[q.reason] = self.summary.quarantine_reasons.get(q.reason, 0) + 1
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+def _batches(
+    rows: Iterable[RawRow | Quarantined], mapper: Any, size: int
+) -> Iterator[tuple[list[Post], list[Quarantined], int]]:
+    """Group rows into (posts, quarantined, last position) batches of about ``size`` rows."""
+    posts: list[Post] = []
+    bad: list[Quarantined] = []
+    last = 0
+    for item in rows:
+        if isinstance(item, Quarantined):
+            bad.append(item)
+            last = max(last, item.position)
+        else:
+            mapped = mapper.map(item)
+            (bad if isinstance(mapped, Quarantined) else posts).append(mapped)
+            last = max(last, item.position)
+        if len(posts) + len(bad) >= size:
+            yield posts, bad, last
+            posts, bad = [], []
+    if posts or bad:
+        yield posts, bad, last
+
+
+def ingest_rows(
+    store: DuckDBStore,
+    rows: Iterable[RawRow | Quarantined],
+    mapper: Any,
+    pipeline: Pipeline,
+    *,
+    source: str,
+    batch_size: int = 512,
+    file_key: str | None = None,
+    file: str = "",
+    summary: IngestSummary | None = None,
+    progress: Progress | None = None,
+    finish: bool = True,
+) -> IngestSummary:
+    """Ingest an iterable of raw rows (from a connector, stdin, or an API upload).
+
+    With ``file_key`` each batch also records the file's checkpoint, so a later run can resume.
+    ``finish`` runs the stages' end-of-run work (e.g. topic consolidation) and rebuilds the
+    search index; callers that ingest several files pass ``finish=False`` and call
+    ``finish_run`` once.
+    """
+    summary = summary or IngestSummary(run_id=uuid.uuid4().hex[:12])
+    started = time.perf_counter()
+    writer = _Writer(store, pipeline, summary, source)
+    try:
+        for posts, bad, last in _batches(rows, mapper, batch_size):
+            summary.rows_read += len(posts) + len(bad)
+            checkpoint = (file_key, file, last) if file_key else None
+            writer.submit(posts, bad, checkpoint)
+            if progress:
+                progress(len(posts) + len(bad))
+    finally:
+        writer.close()
+    summary.models = pipeline.models()
+    summary.seconds += time.perf_counter() - started
+    if finish:
+        finish_run(store, pipeline, summary)
+    return summary
+
+
+def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary) -> None:
+    """End-of-run work: stages' ``finish`` hooks and the full-text index, when anything changed."""
+    started = time.perf_counter()
+    if summary.stored:
+        for stage in pipeline.stages:
+            if hasattr(stage, "finish"):
+                stage.finish(store)
+        store.rebuild_search_index()
+    summary.seconds += time.perf_counter() - started
+
+
+def bind_stages(store: DuckDBStore, pipeline: Pipeline) -> None:
+    """Let stateful stages (topics) load their state from the store before the first batch."""
+    for stage in pipeline.stages:
+        if hasattr(stage, "bind"):
+            stage.bind(store)
+
+
+def ingest_paths(
+    store: DuckDBStore,
+    paths: list[Path],
+    pipeline: Pipeline,
+    *,
+    make_mapper: Callable[[str], Any],
+    fmt: str | None = None,
+    source: str | None = None,
+    batch_size: int = 512,
+    progress: Progress | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> IngestSummary:
+    """Ingest files one after another, resuming each after its last committed position.
+
+    ``make_mapper(source)`` builds the row → post mapper for a file's source name (the file stem
+    unless ``source`` is given). Connectors are opened before any work, so a missing file or an
+    unknown format fails fast with nothing written.
+    """
+    from heard.connectors import open_connector
+
+    connectors = [open_connector(Path(p), fmt) for p in paths]
+    summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
+    started_at = datetime.now(timezone.utc)
+    bind_stages(store, pipeline)
+    for connector in connectors:
+        if on_file:
+            on_file(connector.path)
+        file_source = source or connector.path.stem
+        file_key = f"{file_source}|{connector.file_key()}"
+        start_after = store.checkpoint(file_key)
+        if start_after:
+            summary.resumed_after[str(connector.path)] = start_after
+        summary.files.append(str(connector.path))
+        ingest_rows(
+            store,
+            connector.rows(start_after=start_after),
+            make_mapper(file_source),
+            pipeline,
+            source=file_source,
+            batch_size=batch_size,
+            file_key=file_key,
+            file=str(connector.path),
+            summary=summary,
+            progress=progress,
+            finish=False,
+        )
+    finish_run(store, pipeline, summary)
+    store.record_run(summary.run_id, started_at, source or "", summary.files, summary.to_dict())
+    return summary
