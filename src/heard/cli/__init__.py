@@ -14,7 +14,8 @@ from heard.errors import HeardError
 
 COMMAND_MODULES = [
     "heard.cli.listen",  # ingest, stats, posts, quarantine
-    "heard.cli.admin",  # config show, train, demo
+    "heard.cli.project",  # config show, demo
+    "heard.cli.admin",  # train
 ]
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""
 
@@ -28,26 +29,30 @@ def _register() -> None:
                 raise
 
 
-def main() -> None:
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: sys.argv) and return the exit code; tests call this."""
     _register()
     try:
-        app(standalone_mode=False)
+        result = app(args=argv, prog_name="heard", standalone_mode=False)
     except HeardError as exc:
         console.print(f"[bold red]error:[/] {exc.what}")
         if exc.fix:
             console.print(f"[bold]fix:[/] {exc.fix}")
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         console.print("interrupted: what was committed is kept; run the same command again to resume")
-        sys.exit(130)
-    except SystemExit:
-        raise
+        return 130
     except Exception as exc:  # click's usage errors arrive here in non-standalone mode
         import click
 
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
-            sys.exit(exc.exit_code)
+            return exc.exit_code
         if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
+            return 1
         raise
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())
