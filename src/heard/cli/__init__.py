@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "heard.cli.listen",  # ingest, stats, posts, quarantine
     "heard.cli.project",  # config show, demo
     "heard.cli.admin",  # train
+    "heard.cli.topics",  # topics, topic
 ]
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""
 

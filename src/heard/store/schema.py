@@ -71,6 +71,52 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        2,
+        [
+            # topics (heard.topics): streaming topic discovery, its state and its history.
+            """CREATE TABLE topics (
+                topic_id INTEGER PRIMARY KEY,
+                label VARCHAR,
+                keywords VARCHAR,
+                centroid FLOAT[],
+                coherence FLOAT,
+                size INTEGER NOT NULL,
+                n_authors INTEGER,
+                first_seen TIMESTAMP,
+                last_seen TIMESTAMP,
+                sentiment_mean FLOAT,
+                sentiment_trend FLOAT,
+                places VARCHAR,
+                orgs VARCHAR,
+                representative VARCHAR,
+                series VARCHAR,
+                status VARCHAR NOT NULL,
+                merged_into INTEGER,
+                model VARCHAR,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE post_topics (
+                post_id VARCHAR PRIMARY KEY,
+                topic_id INTEGER,
+                similarity FLOAT,
+                assigned_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE topic_events (
+                event_id BIGINT PRIMARY KEY,
+                at TIMESTAMP NOT NULL,
+                kind VARCHAR NOT NULL,
+                topic_id INTEGER NOT NULL,
+                other_id INTEGER,
+                detail VARCHAR
+            )""",
+            """CREATE TABLE topic_state (
+                key VARCHAR PRIMARY KEY,
+                value VARCHAR NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,429 @@
+"""Streaming topic discovery over L2-normalised embeddings. Pure: numpy + faiss, no I/O.
+
+How it works (one ``add`` call per batch of posts, in arrival order):
+
+1. Each post is compared (cosine, faiss ``IndexFlatIP`` over the topic centroids) with every
+   active topic; at ``join`` or above it joins the nearest one.
+2. Posts that fit no topic wait in a small *pool*. Whenever at least ``min_topic_size`` pooled
+   posts sit within ``seed`` of one post, they seed a new topic together. The pool is bounded
+   (``pool_max``, oldest leave first) and is re-examined on every batch and at consolidation.
+   There is no catch-all outlier topic: a post that never fits stays unassigned.
+3. ``consolidate`` (periodically and at the end of a run) merges topics whose centroids are closer
+   than ``merge`` (the older id survives) and splits incoherent topics in two with a deterministic
+   2-means (the larger part keeps the id). Every creation, merge and split is an event, so topic
+   ids are never renumbered silently.
+
+Deterministic: the same posts in the same order and batches, with the same parameters and seed,
+give the same topics and ids. A topic keeps only the sum of its members' vectors and their count;
+its *coherence* ``|sum| / count`` is exactly the mean cosine of its members to its centroid, so
+incoherent topics are found without holding members in memory. Splitting needs the members'
+vectors, which the caller supplies through a ``members`` callback (the store, or an array).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import faiss
+import numpy as np
+
+Members = Callable[[int], tuple[list[Hashable], np.ndarray]]
+"""``members(topic_id) -> (keys, vectors)``: the posts now in a topic and their embeddings."""
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Thresholds are cosine similarities between L2-normalised embeddings."""
+
+    join: float = 0.5
+    """A post joins the nearest topic when its centroid is at least this close."""
+    seed: float = 0.55
+    """Pooled posts this close to one another can seed a topic together."""
+    min_topic_size: int = 3
+    """Posts needed to seed a topic (and the smallest part a split may leave)."""
+    pool_max: int = 2000
+    """Most posts waiting in the pool; the oldest leave unassigned beyond it."""
+    attach: float = 0.4
+    """At the end of a run, pooled posts at least this close to a topic join it."""
+    merge: float = 0.8
+    """Topics whose centroids are at least this close are merged."""
+    split_below: float = 0.5
+    """Topics with coherence below this (and ``min_split_size`` posts) are tried for a split."""
+    split_gain: float = 0.05
+    """A split is kept only when both parts are this much more coherent than the whole."""
+    min_split_size: int = 20
+    consolidate_every: int = 20_000
+    """Posts between periodic consolidations (``due()`` says when one is due)."""
+    seed_rng: int = 0
+    """Seed for the random choices of a split (sampling the members of a very large topic)."""
+
+    def describe(self) -> str:
+        return (f"join={self.join},seed={self.seed},min={self.min_topic_size},attach={self.attach},"
+                f"merge={self.merge},split<{self.split_below}")
+
+
+class Assignment(NamedTuple):
+    key: Hashable
+    topic_id: int | None  # None: the post waits in the pool
+    similarity: float
+
+
+@dataclass
+class TopicEvent:
+    kind: str  # "created" | "merged" | "split"
+    topic_id: int  # created: the new id; merged: the id that was absorbed; split: the parent id
+    other_id: int | None = None  # merged: the survivor; split: the new child
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ConsolidationResult:
+    merged: dict[int, int]
+    """absorbed id → surviving id (chains resolved): relabel these posts."""
+    moved: list[Assignment]
+    """posts moved by splits (to the child topic) or taken out of the pool."""
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(v, axis=-1, keepdims=True)
+    return (v / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class StreamingClusterer:
+    """Topics discovered batch by batch; see the module docstring."""
+
+    def __init__(self, dim: int, params: ClusterParams | None = None):
+        self.dim = dim
+        self.params = params or ClusterParams()
+        self.ids: list[int] = []
+        self.sums = np.zeros((0, dim), dtype=np.float64)
+        self.sizes = np.zeros(0, dtype=np.int64)
+        self.next_id = 1
+        self.step = 0
+        self.since_consolidation = 0
+        self.pool_keys: list[Hashable] = []
+        self.pool_vecs = np.zeros((0, dim), dtype=np.float32)
+        self.events: list[TopicEvent] = []
+        self._row: dict[int, int] = {}
+        self._index: faiss.IndexFlatIP | None = None
+
+    # ---- state ------------------------------------------------------------------------------
+    @property
+    def n_topics(self) -> int:
+        return len(self.ids)
+
+    def centroids(self) -> np.ndarray:
+        return _unit(self.sums) if len(self.ids) else np.zeros((0, self.dim), np.float32)
+
+    def coherence(self) -> np.ndarray:
+        """Mean cosine of each topic's members to its centroid (``|sum| / size``)."""
+        return np.linalg.norm(self.sums, axis=1) / np.maximum(self.sizes, 1)
+
+    def topics(self) -> list[dict[str, Any]]:
+        cents, coh = self.centroids(), self.coherence()
+        return [
+            {"topic_id": tid, "size": int(self.sizes[i]), "coherence": float(coh[i]), "centroid": cents[i]}
+            for i, tid in enumerate(self.ids)
+        ]
+
+    def restore(self, topics: Sequence[dict[str, Any]], pool_keys: Sequence[Hashable], pool_vecs: np.ndarray,
+                next_id: int, step: int) -> None:
+        """Load state saved from ``topics()`` and the pool (sum = centroid × coherence × size)."""
+        self.ids = [int(t["topic_id"]) for t in topics]
+        if topics:
+            cents = np.asarray([t["centroid"] for t in topics], dtype=np.float64)
+            scale = np.asarray([t["coherence"] * t["size"] for t in topics], dtype=np.float64)
+            self.sums = cents * scale[:, None]
+        else:
+            self.sums = np.zeros((0, self.dim), dtype=np.float64)
+        self.sizes = np.asarray([int(t["size"]) for t in topics], dtype=np.int64)
+        self.pool_keys = list(pool_keys)
+        self.pool_vecs = np.asarray(pool_vecs, dtype=np.float32).reshape(-1, self.dim)
+        self.next_id = max([next_id, *[i + 1 for i in self.ids]])
+        self.step = step
+        self._reindex()
+
+    def drain_events(self) -> list[TopicEvent]:
+        out, self.events = self.events, []
+        return out
+
+    def due(self) -> bool:
+        return self.since_consolidation >= self.params.consolidate_every
+
+    # ---- streaming --------------------------------------------------------------------------
+    def add(self, keys: Sequence[Hashable], vecs: np.ndarray) -> list[Assignment]:
+        """Assign a batch. Returns one assignment per new post (``topic_id`` None when pooled),
+        plus the earlier pooled posts that have now found a topic."""
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32).reshape(-1, self.dim)
+        if len(keys) != len(vecs):
+            raise ValueError(f"{len(keys)} keys for {len(vecs)} vectors")
+        self.step += 1
+        self.since_consolidation += len(keys)
+        out: list[Assignment] = []
+        pooled = np.ones(len(keys), dtype=bool)
+        if self.ids and len(keys):
+            sims, rows = self._nearest(vecs)
+            joins = sims >= self.params.join
+            pooled = ~joins
+            idx = np.flatnonzero(joins)
+            np.add.at(self.sums, rows[idx], vecs[idx].astype(np.float64))
+            np.add.at(self.sizes, rows[idx], 1)
+            out.extend(Assignment(keys[i], self.ids[rows[i]], float(sims[i])) for i in idx)
+        pooled_idx = np.flatnonzero(pooled)
+        self.pool_keys.extend(keys[i] for i in pooled_idx)
+        self.pool_vecs = np.vstack([self.pool_vecs, vecs[pooled_idx]])
+        seeded = self._seed_from_pool()
+        waiting = {a.key for a in seeded}
+        out.extend(Assignment(keys[i], None, 0.0) for i in pooled_idx if keys[i] not in waiting)
+        out.extend(seeded)
+        self._evict()
+        self._reindex()
+        return out
+
+    def flush_pool(self, threshold: float | None = None) -> list[Assignment]:
+        """Pooled posts at least ``threshold`` (default ``attach``) close to a topic join it; the rest
+        stay pooled. Called at the end of a run."""
+        threshold = self.params.attach if threshold is None else threshold
+        return self._pool_join(threshold)
+
+    # ---- consolidation ----------------------------------------------------------------------
+    def consolidate(self, members: Members | None = None) -> ConsolidationResult:
+        """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the pool."""
+        self.since_consolidation = 0
+        merged = self._merge()
+        moved: list[Assignment] = []
+        if members is not None:
+            def resolved(tid: int) -> tuple[list[Hashable], np.ndarray]:
+                # the caller has not relabelled merged posts yet: gather the absorbed ids too
+                keys: list[Hashable] = []
+                parts: list[np.ndarray] = []
+                for t in [tid, *sorted(a for a, s in merged.items() if s == tid)]:
+                    k, v = members(t)
+                    keys.extend(k)
+                    parts.append(np.asarray(v, dtype=np.float32).reshape(-1, self.dim))
+                return keys, np.vstack(parts)
+            moved.extend(self._split(resolved, merged))
+        moved.extend(self._pool_join(self.params.join))
+        moved.extend(self._seed_from_pool())
+        self._reindex()
+        return ConsolidationResult(merged, moved)
+
+    # ---- internals --------------------------------------------------------------------------
+    def _reindex(self) -> None:
+        self._row = {tid: i for i, tid in enumerate(self.ids)}
+        self._index = None
+        if self.ids:
+            self._index = faiss.IndexFlatIP(self.dim)
+            self._index.add(self.centroids())
+
+    def _nearest(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self._index is None or self._index.ntotal != len(self.ids):
+            self._reindex()
+        sims, rows = self._index.search(vecs, 1)
+        return sims[:, 0], rows[:, 0]
+
+    def _new_topic(self, vec_sum: np.ndarray, size: int, detail: dict[str, Any]) -> int:
+        tid = self.next_id
+        self.next_id += 1
+        self.ids.append(tid)
+        self.sums = np.vstack([self.sums, vec_sum[None, :].astype(np.float64)])
+        self.sizes = np.append(self.sizes, size)
+        self._row[tid] = len(self.ids) - 1
+        self.events.append(TopicEvent("created", tid, None, {"size": size, "step": self.step, **detail}))
+        return tid
+
+    def _seed_from_pool(self) -> list[Assignment]:
+        """Greedy: the pooled post with the most neighbours within ``seed`` founds a topic with them."""
+        p = self.params
+        n = len(self.pool_keys)
+        if n < p.min_topic_size:
+            return []
+        sims = self.pool_vecs @ self.pool_vecs.T
+        adj = sims >= p.seed
+        np.fill_diagonal(adj, False)
+        free = np.ones(n, dtype=bool)
+        counts = adj.sum(axis=1)
+        out: list[Assignment] = []
+        while True:
+            best = int(np.argmax(np.where(free, counts, -1)))
+            if not free[best] or counts[best] + 1 < p.min_topic_size:
+                break
+            group = np.flatnonzero(adj[best] & free)
+            group = np.concatenate([[best], group])
+            vec_sum = self.pool_vecs[group].astype(np.float64).sum(axis=0)
+            tid = self._new_topic(vec_sum, len(group), {"from": "pool"})
+            centroid = _unit(vec_sum)
+            gsims = self.pool_vecs[group] @ centroid
+            out.extend(Assignment(self.pool_keys[g], tid, float(s)) for g, s in zip(group, gsims))
+            free[group] = False
+            counts = counts - adj[:, group].sum(axis=1)
+        if out:
+            keep = np.flatnonzero(free)
+            self.pool_keys = [self.pool_keys[i] for i in keep]
+            self.pool_vecs = self.pool_vecs[keep]
+            self._reindex()
+            out.extend(self._pool_join(p.join))
+        return out
+
+    def _pool_join(self, threshold: float) -> list[Assignment]:
+        if not self.ids or not self.pool_keys:
+            return []
+        sims, rows = self._nearest(self.pool_vecs)
+        joins = sims >= threshold
+        idx = np.flatnonzero(joins)
+        if not len(idx):
+            return []
+        np.add.at(self.sums, rows[idx], self.pool_vecs[idx].astype(np.float64))
+        np.add.at(self.sizes, rows[idx], 1)
+        out = [Assignment(self.pool_keys[i], self.ids[rows[i]], float(sims[i])) for i in idx]
+        keep = np.flatnonzero(~joins)
+        self.pool_keys = [self.pool_keys[i] for i in keep]
+        self.pool_vecs = self.pool_vecs[keep]
+        self._reindex()
+        return out
+
+    def _evict(self) -> None:
+        extra = len(self.pool_keys) - self.params.pool_max
+        if extra > 0:
+            self.pool_keys = self.pool_keys[extra:]
+            self.pool_vecs = self.pool_vecs[extra:]
+
+    def _merge(self) -> dict[int, int]:
+        """Merge topic pairs whose centroids are at least ``merge`` close; the older id survives."""
+        merged: dict[int, int] = {}
+        if len(self.ids) < 2:
+            return merged
+        cents = self.centroids()
+        k = min(len(self.ids), 8)
+        index = faiss.IndexFlatIP(self.dim)
+        index.add(cents)
+        sims, nbrs = index.search(cents, k)
+        pairs = [
+            (-float(sims[i, j]), self.ids[i], self.ids[nbrs[i, j]])
+            for i in range(len(self.ids)) for j in range(k)
+            if nbrs[i, j] > i and sims[i, j] >= self.params.merge
+        ]
+        alive = np.ones(len(self.ids), dtype=bool)
+        for _, a, b in sorted(pairs):
+            ra, rb = self._row[a], self._row[b]
+            if not (alive[ra] and alive[rb]):
+                continue
+            ca, cb = _unit(self.sums[ra]), _unit(self.sums[rb])
+            sim = float(ca @ cb)
+            if sim < self.params.merge:  # centroids moved since the search
+                continue
+            keep, gone = (ra, rb) if a < b else (rb, ra)
+            self.sums[keep] += self.sums[gone]
+            self.sizes[keep] += self.sizes[gone]
+            alive[gone] = False
+            survivor, absorbed = self.ids[keep], self.ids[gone]
+            merged[absorbed] = survivor
+            self.events.append(TopicEvent("merged", absorbed, survivor,
+                                          {"similarity": round(sim, 4), "step": self.step,
+                                           "size": int(self.sizes[gone])}))
+        for absorbed, survivor in list(merged.items()):  # resolve chains a→b→c
+            while survivor in merged:
+                survivor = merged[survivor]
+            merged[absorbed] = survivor
+        keep_rows = np.flatnonzero(alive)
+        self.ids = [self.ids[i] for i in keep_rows]
+        self.sums = self.sums[keep_rows]
+        self.sizes = self.sizes[keep_rows]
+        self._reindex()
+        return merged
+
+    def _split(self, members: Members, merged: dict[int, int]) -> list[Assignment]:
+        p = self.params
+        coh = self.coherence()
+        candidates = [self.ids[i] for i in np.flatnonzero((coh < p.split_below) & (self.sizes >= p.min_split_size))]
+        moved: list[Assignment] = []
+        for tid in candidates:
+            keys, vecs = members(tid)
+            if len(keys) < p.min_split_size:
+                continue
+            parts = _two_means(np.asarray(vecs, dtype=np.float32), np.random.default_rng([p.seed_rng, tid]))
+            if parts is None:
+                continue
+            a, b = parts
+            big, small = (a, b) if len(a) >= len(b) else (b, a)
+            if len(small) < p.min_topic_size:
+                continue
+            vecs = np.asarray(vecs, dtype=np.float64)
+            whole = np.linalg.norm(vecs.sum(axis=0)) / len(vecs)
+            coh_big = np.linalg.norm(vecs[big].sum(axis=0)) / len(big)
+            coh_small = np.linalg.norm(vecs[small].sum(axis=0)) / len(small)
+            if min(coh_big, coh_small) < whole + p.split_gain:
+                continue
+            row = self._row[tid]
+            self.sums[row] = vecs[big].sum(axis=0)
+            self.sizes[row] = len(big)
+            child = self._new_topic(vecs[small].sum(axis=0), len(small), {"from": "split", "parent": tid})
+            self.events.append(TopicEvent("split", tid, child, {
+                "step": self.step, "parent_size": int(len(big)), "child_size": int(len(small)),
+                "coherence_before": round(float(whole), 4),
+                "coherence_after": [round(float(coh_big), 4), round(float(coh_small), 4)]}))
+            centroid = _unit(vecs[small].sum(axis=0))
+            sims = vecs[small].astype(np.float32) @ centroid
+            moved.extend(Assignment(keys[i], child, float(s)) for i, s in zip(small, sims))
+        return moved
+
+
+def _two_means(vecs: np.ndarray, rng: np.random.Generator, iters: int = 10,
+               sample: int = 5000) -> tuple[np.ndarray, np.ndarray] | None:
+    """Spherical 2-means with a deterministic farthest-point start; returns the two index sets."""
+    pick = vecs if len(vecs) <= sample else vecs[rng.choice(len(vecs), sample, replace=False)]
+    centre = _unit(pick.sum(axis=0))
+    first = pick[int(np.argmin(pick @ centre))]
+    second = pick[int(np.argmin(pick @ first))]
+    cents = np.stack([first, second])
+    labels = np.zeros(len(vecs), dtype=np.int64)
+    for _ in range(iters):
+        new = np.argmax(vecs @ cents.T, axis=1)
+        if (new == labels).all() and _ > 0:
+            break
+        labels = new
+        if labels.min() == labels.max():
+            return None
+        cents = np.stack([_unit(vecs[labels == c].sum(axis=0)) for c in (0, 1)])
+    a, b = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
+    if not len(a) or not len(b):
+        return None
+    return a, b
+
+
+def cluster_array(vecs: np.ndarray, params: ClusterParams | None = None, batch_size: int = 512,
+                  final_attach: bool = True) -> tuple[np.ndarray, StreamingClusterer]:
+    """Run the streaming clusterer over an in-memory array (tests, benchmarks, rebuilds).
+
+    Returns the topic id of each row (-1 for rows left unassigned) and the clusterer.
+    """
+    vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+    clusterer = StreamingClusterer(vecs.shape[1], params)
+    labels = np.full(len(vecs), -1, dtype=np.int64)
+
+    def apply(assignments: Sequence[Assignment]) -> None:
+        for a in assignments:
+            labels[a.key] = -1 if a.topic_id is None else a.topic_id
+
+    def members(tid: int) -> tuple[list[Hashable], np.ndarray]:
+        idx = np.flatnonzero(labels == tid)
+        return idx.tolist(), vecs[idx]
+
+    def consolidate() -> None:
+        result = clusterer.consolidate(members)
+        if result.merged:
+            for absorbed, survivor in result.merged.items():
+                labels[labels == absorbed] = survivor
+        apply(result.moved)
+
+    for start in range(0, len(vecs), batch_size):
+        stop = min(start + batch_size, len(vecs))
+        apply(clusterer.add(list(range(start, stop)), vecs[start:stop]))
+        if clusterer.due():
+            consolidate()
+    consolidate()
+    if final_attach:
+        apply(clusterer.flush_pool())
+    return labels, clusterer

@@ -1,0 +1,91 @@
+"""Topic keywords by class-based TF-IDF over tokens (jieba words for Chinese, lowercased English).
+
+Each topic is one "class": all its posts' tokens pooled. A term's weight in a topic is its
+frequency there (normalised by the topic's token count) times ``log(1 + A / f)``, where ``A`` is
+the average token count per topic and ``f`` the term's count over all topics — frequent in this
+topic, rare across the others. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+
+STOPWORDS_EN = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
+during each few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's
+her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's
+its itself just let's like me more most mustn't my myself new no nor not now of off on once one only
+or other ought our ours ourselves out over own really said same say says shan't she she'd she'll
+she's should shouldn't so some such than that that's the their theirs them themselves then there
+there's these they they'd they'll they're they've this those through to too under until up us use
+using very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
+where's which while who who's whom why why's will with won't would wouldn't you you'd you'll you're
+you've your yours yourself yourselves also may might must shall still yet rt http https www com amp
+""".split())
+
+STOPWORDS_ZH = frozenset("""
+的 了 和 是 在 我 有 也 就 不 人 都 一 一个 上 中 到 说 要 去 你 会 着 没有 看 好 自己 这 那 他 她 它
+我们 你们 他们 她们 这个 那个 这些 那些 什么 怎么 为什么 如何 哪里 还 又 把 被 让 给 对 与 及 或
+而 但 但是 因为 所以 如果 虽然 然后 并 并且 以及 之 其 该 等 等等 吗 呢 吧 啊 呀 哦 嗯 很 非常
+已经 可以 能 能够 应该 需要 希望 请 问 关于 问题 情况 进行 没 从 向 为 以 于 时 后 前 里 各 每
+本 此 再 才 更 最 太 比较 一下 一些 一直 现在 目前 还是 或者 就是 不是 还有 这样 那样 这里 那里
+""".split())
+
+try:  # the tokens stage's list (heard.stages.stopwords), plus the extra filler above
+    from heard.stages.stopwords import STOP_WORDS as _STAGE_STOP_WORDS
+except ImportError:  # pragma: no cover - the stages package is part of Heard
+    _STAGE_STOP_WORDS = frozenset()
+
+STOPWORDS = STOPWORDS_EN | STOPWORDS_ZH | _STAGE_STOP_WORDS
+"""Stop-words for both languages: the tokens stage's list plus forum filler (请问, 关于, 问题 …)."""
+
+_NOISE = re.compile(r"^(?:\d+(?:\.\d+)?%?|[\W_]+|[a-z])$")
+
+
+def usable(term: str, stopwords: frozenset[str] = STOPWORDS) -> bool:
+    """A term worth showing: not a stop-word, number, punctuation or a single character."""
+    return len(term) >= 2 and term not in stopwords and not _NOISE.match(term)
+
+
+def class_tfidf(
+    counts: Iterable[tuple[Hashable, str, int]],
+    top_n: int = 10,
+    stopwords: frozenset[str] = STOPWORDS,
+    totals: dict[str, int] | None = None,
+    avg: float | None = None,
+) -> dict[Hashable, list[tuple[str, float]]]:
+    """``(topic, term, count)`` rows → each topic's ``top_n`` terms with their c-TF-IDF weight.
+
+    ``totals`` (term → count over all topics) and ``avg`` (tokens per topic) default to what
+    ``counts`` itself holds; pass them when ``counts`` covers only some topics. Ties are broken by
+    the term itself, so the result is deterministic.
+    """
+    per_topic: dict[Hashable, dict[str, int]] = defaultdict(dict)
+    total: dict[str, int] = defaultdict(int)
+    for topic, term, n in counts:
+        if n <= 0 or not usable(term, stopwords):
+            continue
+        per_topic[topic][term] = per_topic[topic].get(term, 0) + n
+        total[term] += n
+    if not per_topic:
+        return {}
+    if totals is not None:
+        total = defaultdict(int, totals)
+    if avg is None:
+        avg = sum(total.values()) / len(per_topic)
+    out: dict[Hashable, list[tuple[str, float]]] = {}
+    for topic, terms in per_topic.items():
+        size = sum(terms.values())
+        scored = [(n / size * math.log(1 + avg / max(total[t], n)), t) for t, n in terms.items()]
+        scored.sort(key=lambda st: (-st[0], st[1]))
+        out[topic] = [(t, round(s, 6)) for s, t in scored[:top_n]]
+    return out
+
+
+def label_from(keywords: list[tuple[str, float]], n: int = 3) -> str:
+    """A short label: the top ``n`` keywords."""
+    return " · ".join(t for t, _ in keywords[:n]) or "(no keywords)"

@@ -1,0 +1,119 @@
+"""Topic commands: the list of topics people raise, and one topic in detail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+
+Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _fmt_day(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if value is not None else "-"
+
+
+def _fmt_trend(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "↑" if value > 0.01 else "↓" if value < -0.01 else "→"
+
+
+@app.command()
+def topics(
+    since: Annotated[Optional[str], typer.Option(help="Only topics seen since a date (2020-01-31) or a span before the newest post (24h, 7d, 2w).")] = None,
+    min_size: Annotated[int, typer.Option(help="Only topics with at least this many posts.")] = 1,
+    limit: Annotated[int, typer.Option(help="Show at most this many topics (0: all).")] = 50,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed for --rebuild (same data + seed → same topics).")] = 0,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """What people raise: topics found as posts arrive, biggest first.
+
+    Topics written by fewer than k distinct authors (min_group_size, RIGHTS.md §4) are not shown;
+    their number is. Posts that fit no topic yet are counted as unassigned, never lumped together.
+    """
+    from heard.store import open_store
+    from heard.topics import list_topics, parse_since, rebuild_topics
+
+    settings = settings_from(config, db=db)
+    if rebuild:
+        with open_store(settings.db) as store, console.status("rebuilding topics…"):
+            summary = rebuild_topics(store, seed=seed)
+        console.print(f"rebuilt {summary['topics']} topics from {summary['posts']:,} posts "
+                      f"({summary['pooled']} still unassigned)")
+    with open_store(settings.db, read_only=True) as store:
+        result = list_topics(store, settings.min_group_size, since=parse_since(since, store),
+                             min_size=min_size, limit=limit or None)
+    if json_out:
+        emit_json(result)
+        return
+    table = Table(title="Topics", show_lines=False)
+    for name, kw in (("id", {"justify": "right"}), ("label", {}), ("posts", {"justify": "right"}),
+                     ("authors", {"justify": "right"}), ("first", {}), ("last", {}),
+                     ("sentiment", {"justify": "right"}), ("trend", {}), ("places", {})):
+        table.add_column(name, **kw)
+    for t in result["topics"]:
+        mean = t["sentiment_mean"]
+        table.add_row(
+            str(t["topic_id"]), t["label"] or "", f"{t['size']:,}", f"{t['n_authors']:,}",
+            _fmt_day(t["first_seen"]), _fmt_day(t["last_seen"]),
+            "-" if mean is None else f"{mean:+.2f}", _fmt_trend(t["sentiment_trend"]),
+            ", ".join(p for p, _ in t["places"][:3]),
+        )
+    Console().print(table)
+    console.print(
+        f"{len(result['topics'])} shown · {result['hidden_below_k']} hidden (fewer than "
+        f"{result['k']} authors) · {result['unassigned_posts']:,} posts not in any topic yet"
+    )
+
+
+@app.command()
+def topic(
+    topic_id: Annotated[int, typer.Argument(help="Topic id, as listed by 'heard topics'.")],
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """One topic: keywords, daily series, places and organisations, representative posts, history."""
+    from heard.store import open_store
+    from heard.topics import topic_detail
+
+    settings = settings_from(config, db=db)
+    with open_store(settings.db, read_only=True) as store:
+        detail = topic_detail(store, topic_id, settings.min_group_size)
+    if json_out:
+        emit_json(detail)
+        return
+    out = Console()
+    out.print(f"[bold]Topic {detail['topic_id']}[/]: {detail['label']}")
+    mean = detail["sentiment_mean"]
+    out.print(f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "
+              f"{_fmt_day(detail['first_seen'])} → {_fmt_day(detail['last_seen'])}; sentiment "
+              f"{'-' if mean is None else f'{mean:+.2f}'} {_fmt_trend(detail['sentiment_trend'])}")
+    out.print("keywords: " + ", ".join(k["term"] for k in detail["keywords"]))
+    if detail["places"]:
+        out.print("places: " + ", ".join(f"{p} ({n})" for p, n in detail["places"]))
+    if detail["orgs"]:
+        out.print("organisations: " + ", ".join(f"{o} ({n})" for o, n in detail["orgs"]))
+    if detail["series"]:
+        peak = max(detail["series"], key=lambda d: d[1])
+        out.print(f"daily posts: {len(detail['series'])} days, peak {peak[1]} on {peak[0]}")
+    out.print("[bold]representative posts[/]")
+    for p in detail["representative_posts"]:
+        text = (p["title"] + " — " if p["title"] else "") + p["text"]
+        out.print(f"  {_fmt_day(p['created_at'])}  {text[:160]}")
+    if detail["history"]:
+        out.print("[bold]history[/]")
+        for e in detail["history"]:
+            other = f" → {e['other_id']}" if e["other_id"] is not None else ""
+            out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}")

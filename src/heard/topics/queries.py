@@ -1,0 +1,138 @@
+"""Read topics back: the list and one topic's detail. Both are lookups on rows precomputed at the
+end of each run, so they stay fast on large stores.
+
+RIGHTS.md §4: a topic is shown only when at least ``min_group_size`` distinct authors wrote in it
+(k ≥ 5); smaller ones are counted as hidden, never listed or opened.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from heard.errors import InputError
+from heard.store.duckdb_store import DuckDBStore
+
+_DURATION = re.compile(r"^(\d+)\s*([hdw])$")
+_PII = [
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "[id-number]"),
+    (re.compile(r"(?<!\d)\d{16,19}(?!\d)"), "[card]"),
+    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)"), "[phone]"),
+    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "[phone]"),
+]
+
+
+def redact(text: str) -> str:
+    """Mask phone, ID, card numbers and e-mail addresses for display (RIGHTS.md §7)."""
+    for pattern, mask in _PII:
+        text = pattern.sub(mask, text)
+    return text
+
+
+def has_topics(store: DuckDBStore) -> bool:
+    return bool(store.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'topics'"
+    ))
+
+
+def _require_topics(store: DuckDBStore) -> None:
+    if not has_topics(store):
+        raise InputError(
+            f"{store.path} has no topic tables yet (made by an older Heard)",
+            f"run: heard topics --rebuild --db {store.path}",
+        )
+
+
+def parse_since(value: str | None, store: DuckDBStore) -> datetime | None:
+    """``2020-01-31`` (UTC date/time) or ``24h``/``7d``/``2w`` before the newest stored post."""
+    if not value:
+        return None
+    match = _DURATION.match(value.strip())
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        newest = store.scalar("SELECT max(created_at) FROM posts")
+        if newest is None:
+            return None
+        return newest - timedelta(hours=n) * {"h": 1, "d": 24, "w": 168}[unit]
+    try:
+        return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+    except ValueError as exc:
+        raise InputError(
+            f"--since {value!r} is neither a date nor a duration",
+            "use a date like 2020-01-31 (UTC) or a span before the newest post: 24h, 7d, 2w",
+        ) from exc
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("keywords", "places", "orgs", "representative", "series"):
+        if key in row:
+            row[key] = json.loads(row[key]) if row[key] else []
+    for key in ("sentiment_mean", "sentiment_trend", "coherence"):
+        if row.get(key) is not None:
+            row[key] = round(float(row[key]), 4)
+    return row
+
+
+def list_topics(store: DuckDBStore, min_group_size: int, since: datetime | None = None,
+                min_size: int = 1, limit: int | None = None) -> dict[str, Any]:
+    """Active topics with at least ``min_group_size`` authors, biggest first, and how many are hidden."""
+    _require_topics(store)
+    where = "status = 'active' AND size >= ?"
+    params: list[Any] = [min_size]
+    if since is not None:
+        where += " AND last_seen >= ?"
+        params.append(since)
+    rows = store.rows(
+        f"""SELECT topic_id, label, keywords, size, n_authors, first_seen, last_seen, sentiment_mean,
+                   sentiment_trend, places, orgs
+            FROM topics WHERE {where} AND n_authors >= ? ORDER BY size DESC, topic_id
+            {'LIMIT ' + str(int(limit)) if limit else ''}""",
+        [*params, min_group_size],
+    )
+    hidden = store.scalar(
+        f"SELECT count(*) FROM topics WHERE {where} AND coalesce(n_authors, 0) < ?", [*params, min_group_size]
+    )
+    pooled = store.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL")
+    return {"topics": [_decode(r) for r in rows], "hidden_below_k": hidden, "k": min_group_size,
+            "unassigned_posts": pooled}
+
+
+def topic_detail(store: DuckDBStore, topic_id: int, min_group_size: int) -> dict[str, Any]:
+    """One topic: keywords, series, places, organisations, representative posts, history."""
+    _require_topics(store)
+    rows = store.rows("SELECT * EXCLUDE (centroid) FROM topics WHERE topic_id = ?", [topic_id])
+    if not rows:
+        raise InputError(f"there is no topic {topic_id}", "list the topics with: heard topics")
+    topic = _decode(rows[0])
+    if topic["status"] == "merged":
+        raise InputError(
+            f"topic {topic_id} was merged into topic {topic['merged_into']}",
+            f"see: heard topic {topic['merged_into']}",
+        )
+    if (topic.get("n_authors") or 0) < min_group_size:
+        raise InputError(
+            f"topic {topic_id} has fewer than {min_group_size} distinct authors, so it is not shown "
+            "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
+            "list the topics that can be shown with: heard topics",
+        )
+    ids = topic.pop("representative")
+    posts = store.rows(
+        "SELECT id, created_at, lang, sentiment_label, title, text FROM posts WHERE list_contains(?, id)", [ids]
+    ) if ids else []
+    order = {pid: i for i, pid in enumerate(ids)}
+    posts.sort(key=lambda p: order[p["id"]])
+    for p in posts:
+        p["text"] = redact(p["text"])
+        if p["title"]:
+            p["title"] = redact(p["title"])
+    topic["representative_posts"] = posts
+    topic["history"] = store.rows(
+        "SELECT at, kind, topic_id, other_id, detail FROM topic_events "
+        "WHERE topic_id = ? OR other_id = ? ORDER BY event_id", [topic_id, topic_id]
+    )
+    for event in topic["history"]:
+        event["detail"] = json.loads(event["detail"]) if event["detail"] else {}
+    return topic

@@ -1,0 +1,64 @@
+"""Recompute every topic from the embeddings already stored (for databases made before topics,
+or after changing the clustering parameters)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pyarrow as pa
+
+from heard.analysis.clustering import ClusterParams
+from heard.errors import InputError
+from heard.store.duckdb_store import DuckDBStore
+from heard.topics.persist import _vectors
+from heard.topics.stage import TopicStage, _utcnow
+
+TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state")
+
+
+def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | None = None,
+                   batch_size: int = 512, clock: Callable[[], datetime] = _utcnow,
+                   progress: Callable[[int, int], None] | None = None) -> dict:
+    """Drop all topic state and stream the stored posts (oldest first) through a fresh stage.
+
+    Same store content + seed + parameters → same topics and ids. Returns a summary.
+    """
+    total = store.scalar("SELECT count(*) FROM embeddings")
+    if not total:
+        raise InputError("no stored embeddings to build topics from",
+                         "ingest posts first (heard ingest FILE), then run this again")
+    dim = store.scalar("SELECT len(vec) FROM embeddings LIMIT 1")
+    store.con.execute("BEGIN")
+    for table in TOPIC_TABLES:
+        store.con.execute(f"DELETE FROM {table}")
+    store.con.execute("COMMIT")
+    stage = TopicStage(params=params, seed=seed, dim=dim, clock=clock)
+    stage.bind(store)
+    reader_con = store.con.cursor()  # a second cursor: reading streams while the stage writes
+    try:
+        reader = reader_con.execute(
+            "SELECT e.post_id, e.vec FROM embeddings e JOIN posts p ON p.id = e.post_id "
+            "ORDER BY p.created_at, p.id"
+        ).to_arrow_reader(batch_size)
+        done = 0
+        for record_batch in reader:
+            if record_batch.num_rows == 0:
+                continue
+            table = pa.Table.from_batches([record_batch])
+            stage.add_vectors(table.column("post_id").to_pylist(), _vectors(table, "vec", dim))
+            stage.persist(store)
+            done += record_batch.num_rows
+            if progress:
+                progress(done, total)
+    finally:
+        reader_con.close()
+    refreshed = stage.finish(store)
+    return {
+        "posts": done,
+        "topics": len(stage.clusterer.ids),
+        "pooled": len(stage.clusterer.pool_keys),
+        "refreshed": refreshed,
+        "params": stage.params.describe(),
+        "seed": seed,
+    }

@@ -1,0 +1,134 @@
+"""The ``topics`` pipeline stage: streaming topic discovery with its state kept in the store.
+
+The runner calls ``bind(store)`` once before the first batch (loads topics and pool),
+``process(batch)`` per batch (assigns ``topic_id``: a topic, or None while the post waits in the
+pool), ``persist(store, batch)`` right after the batch is written (assignments, centroids,
+events; a periodic consolidation), and ``finish(store)`` at the end of a run (consolidation,
+pool re-examined, keywords, labels and aggregates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import datetime, timezone
+from typing import ClassVar
+
+import numpy as np
+
+from heard.analysis.clustering import Assignment, ClusterParams, ConsolidationResult, StreamingClusterer
+from heard.analysis.entities import EntityExtractor
+from heard.errors import PipelineConfigError
+from heard.pipeline.batch import Batch
+from heard.store.duckdb_store import DuckDBStore
+from heard.topics import persist
+from heard.topics.represent import refresh_representation
+
+MODEL_VERSION = "heard-stream-topics@1"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class TopicStage:
+    """Assigns each post to a topic as it arrives (see ``heard.analysis.clustering``)."""
+
+    name: ClassVar[str] = "topics"
+    requires: ClassVar[tuple[str, ...]] = ("embedding", "tokens")
+    assigns: ClassVar[tuple[str, ...]] = ("topic_id",)
+
+    def __init__(self, params: ClusterParams | None = None, seed: int = 0, dim: int = 512,
+                 clock: Callable[[], datetime] = _utcnow, entities: EntityExtractor | None = None):
+        base = params or ClusterParams()
+        self.params = ClusterParams(**{**base.__dict__, "seed_rng": seed})
+        self.clusterer = StreamingClusterer(dim, self.params)
+        self.clock = clock
+        self.entities = entities or EntityExtractor()
+        self._pending: list[Assignment] = []
+        self._touched: set[int] = set()
+        self._bound = False
+
+    @property
+    def model(self) -> str:
+        return MODEL_VERSION
+
+    # ---- runner hooks -----------------------------------------------------------------------
+    def bind(self, store: DuckDBStore) -> None:
+        """Load the topics and pool saved by earlier runs."""
+        persist.load_clusterer(store, self.clusterer)
+        self._bound = True
+
+    def process(self, batch: Batch) -> Batch:
+        vecs = np.asarray(batch["embedding"], dtype=np.float32)
+        if vecs.ndim != 2 or vecs.shape[1] != self.clusterer.dim:
+            raise PipelineConfigError(
+                f"stage 'topics' got embeddings of shape {vecs.shape}, expected (n, {self.clusterer.dim})",
+                "build TopicStage(dim=...) with the embedder's dimension, or rebuild topics after "
+                "changing the embedder (heard topics --rebuild)",
+            )
+        keys: list[Hashable] = [p.id for p in batch.posts]
+        by_key = {a.key: a.topic_id for a in self.add_vectors(keys, vecs)}
+        batch.set("topic_id", [by_key.get(k) for k in keys])
+        return batch
+
+    def add_vectors(self, keys: list[Hashable], vecs: np.ndarray) -> list[Assignment]:
+        """Assign posts given by id and embedding (``process`` without a batch; used by rebuilds)."""
+        assignments = self.clusterer.add(keys, vecs)
+        self._pending.extend(assignments)
+        return assignments
+
+    def persist(self, store: DuckDBStore, batch: Batch | None = None) -> None:
+        """Save what the last batch changed; consolidate when one is due."""
+        self._require_bound()
+        now = self.clock()
+        self._save(store, self._pending, now)
+        self._pending = []
+        if self.clusterer.due():
+            self._consolidate(store, now)
+
+    def finish(self, store: DuckDBStore) -> int:
+        """End of a run: consolidate, re-examine the pool, refresh keywords/labels/aggregates.
+        Returns the number of topics refreshed."""
+        self._require_bound()
+        now = self.clock()
+        self._save(store, self._pending, now)
+        self._pending = []
+        self._consolidate(store, now)
+        self._save(store, self.clusterer.flush_pool(), now)
+        touched, self._touched = sorted(self._touched), set()
+        return refresh_representation(store, touched, now, self.entities)
+
+    # ---- internals --------------------------------------------------------------------------
+    def _require_bound(self) -> None:
+        if not self._bound:
+            raise PipelineConfigError(
+                "the topics stage was not bound to a store before use",
+                "call stage.bind(store) once before the first batch",
+            )
+
+    def _save(self, store: DuckDBStore, assignments: list[Assignment], now: datetime,
+              result: ConsolidationResult | None = None) -> None:
+        changed = {a.topic_id for a in assignments if a.topic_id is not None}
+        store.con.execute("BEGIN")
+        try:
+            persist.save_assignments(store, assignments, now)
+            if result is not None:
+                persist.apply_consolidation(store, result, now)
+                changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
+            events = self.clusterer.drain_events()
+            changed |= {e.topic_id for e in events if e.kind != "merged"}
+            changed |= {e.other_id for e in events if e.other_id is not None}
+            active = set(self.clusterer.ids)
+            changed &= active
+            persist.save_topics(store, self.clusterer, changed, self.model, now)
+            persist.save_events(store, events, now)
+            persist.save_state(store, self.clusterer, self.params.describe())
+            store.con.execute("COMMIT")
+        except Exception:
+            store.con.execute("ROLLBACK")
+            raise
+        self._touched = (self._touched | changed) & active
+
+    def _consolidate(self, store: DuckDBStore, now: datetime) -> None:
+        result = self.clusterer.consolidate(persist.members_from_store(store, self.clusterer.dim))
+        self._save(store, [], now, result)

@@ -1,0 +1,118 @@
+"""Streaming topic discovery on synthetic embeddings: recovery, determinism, pool, merge, split."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+from heard.analysis.clustering import ClusterParams, StreamingClusterer, cluster_array
+from heard.analysis.keywords import class_tfidf, label_from
+
+
+def blobs(n_per: int, k: int, spread: float, dim: int = 64, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` tight groups of unit vectors around random directions, shuffled."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(k, dim))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    labels = np.repeat(np.arange(k), n_per)
+    vecs = centres[labels] + spread * rng.normal(size=(len(labels), dim)) / np.sqrt(dim)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    order = rng.permutation(len(labels))
+    return vecs[order].astype(np.float32), labels[order]
+
+
+def test_recovers_separated_groups_without_an_outlier_topic():
+    vecs, gold = blobs(60, 6, spread=0.6)
+    labels, clusterer = cluster_array(vecs, batch_size=50)
+    assert (labels >= 0).mean() > 0.98
+    assert adjusted_rand_score(gold, labels) > 0.95
+    assert clusterer.n_topics == 6
+
+
+def test_same_input_and_seed_give_the_same_topics_and_ids():
+    vecs, _ = blobs(40, 5, spread=0.9, seed=3)
+    a, ca = cluster_array(vecs, ClusterParams(seed_rng=7), batch_size=32)
+    b, cb = cluster_array(vecs, ClusterParams(seed_rng=7), batch_size=32)
+    assert np.array_equal(a, b)
+    assert ca.ids == cb.ids
+
+
+def test_scattered_posts_wait_in_the_pool_and_never_form_a_topic():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(40, 64)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    clusterer = StreamingClusterer(64)
+    out = clusterer.add(list(range(40)), noise)
+    assert clusterer.n_topics == 0
+    assert all(a.topic_id is None for a in out) and len(out) == 40
+    assert len(clusterer.pool_keys) == 40
+
+
+def test_pool_is_bounded_oldest_leave_first():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(30, 64)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    clusterer = StreamingClusterer(64, ClusterParams(pool_max=10))
+    clusterer.add(list(range(30)), noise)
+    assert clusterer.pool_keys == list(range(20, 30))
+
+
+def test_late_posts_seed_a_topic_with_pooled_ones():
+    vecs, _ = blobs(6, 1, spread=0.3, seed=5)
+    clusterer = StreamingClusterer(64, ClusterParams(min_topic_size=3))
+    first = clusterer.add([0, 1], vecs[:2])
+    assert [a.topic_id for a in first] == [None, None]
+    second = clusterer.add([2, 3], vecs[2:4])
+    joined = {a.key: a.topic_id for a in second}
+    assert set(joined) == {0, 1, 2, 3} and len(set(joined.values())) == 1
+    assert clusterer.pool_keys == []
+
+
+def test_close_topics_merge_into_the_older_id_and_it_is_recorded():
+    vecs, _ = blobs(20, 1, spread=0.2, seed=9)
+    clusterer = StreamingClusterer(64, ClusterParams(merge=0.8))
+    # two topics on one group of posts, as streaming can make before their centroids converge
+    first = clusterer._new_topic(vecs[:10].astype(np.float64).sum(axis=0), 10, {"from": "test"})
+    second = clusterer._new_topic(vecs[10:].astype(np.float64).sum(axis=0), 10, {"from": "test"})
+    result = clusterer.consolidate()
+    assert result.merged == {second: first}
+    assert clusterer.ids == [first] and int(clusterer.sizes[0]) == 20
+    kinds = [(e.kind, e.topic_id, e.other_id) for e in clusterer.drain_events()]
+    assert ("merged", second, first) in kinds
+
+
+def test_incoherent_topic_is_split_and_the_child_gets_a_new_id():
+    vecs, gold = blobs(30, 2, spread=0.3, seed=11)
+    clusterer = StreamingClusterer(64, ClusterParams(split_below=0.9, min_split_size=20))
+    tid = clusterer._new_topic(vecs.astype(np.float64).sum(axis=0), len(vecs), {"from": "test"})
+    clusterer._reindex()
+    result = clusterer.consolidate(lambda t: (list(range(len(vecs))), vecs))
+    assert clusterer.n_topics == 2
+    child = clusterer.ids[1]
+    moved = {a.key for a in result.moved if a.topic_id == child}
+    assert 25 <= len(moved) <= 35  # one of the two groups
+    assert len(set(gold[sorted(moved)])) == 1
+    split = [e for e in clusterer.drain_events() if e.kind == "split"]
+    assert split and split[0].topic_id == tid and split[0].other_id == child
+
+
+def test_state_restores_to_the_same_assignments():
+    vecs, _ = blobs(30, 4, spread=0.6, seed=13)
+    whole = StreamingClusterer(64)
+    whole.add(list(range(60)), vecs[:60])
+    resumed = StreamingClusterer(64)
+    resumed.restore(whole.topics(), whole.pool_keys, whole.pool_vecs, whole.next_id, whole.step)
+    a = whole.add(list(range(60, 120)), vecs[60:])
+    b = resumed.add(list(range(60, 120)), vecs[60:])
+    assert [(x.key, x.topic_id) for x in a] == [(x.key, x.topic_id) for x in b]
+
+
+def test_class_tfidf_prefers_terms_specific_to_a_topic():
+    counts = [
+        (1, "噪音", 8), (1, "油烟", 5), (1, "小区", 6), (1, "的", 30),
+        (2, "实习", 9), (2, "学生", 7), (2, "小区", 6),
+    ]
+    top = class_tfidf(counts, top_n=3)
+    assert top[1][0][0] == "噪音" and "的" not in dict(top[1])
+    assert [t for t, _ in top[2]][:2] == ["实习", "学生"]
+    assert label_from(top[2], 2) == "实习 · 学生"
