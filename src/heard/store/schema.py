@@ -105,7 +105,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
             """CREATE TABLE topic_events (
                 event_id BIGINT PRIMARY KEY,
-                at TIMESTAMP NOT NULL,
+                event_at TIMESTAMP NOT NULL,
                 kind VARCHAR NOT NULL,
                 topic_id INTEGER NOT NULL,
                 other_id INTEGER,
