@@ -63,7 +63,7 @@ class BurstConfig:
     prior_weight: float = HOUR
     """How many seconds of exposure the prior is worth (small: data soon dominates; with the
     defaults the prior is one post per hour, worth one post)."""
-    max_shape: float = 50.0
+    max_shape: float = 20.0
     """Cap on the negative-binomial size: keeps variance ≥ mean + mean²/max_shape."""
     quiet_to_close: float = HOUR
     """An episode ends after this long without a significant window."""
@@ -103,15 +103,20 @@ class Seasonality:
     def __post_init__(self) -> None:
         if len(self.factors) != 24 or min(self.factors) <= 0:
             raise ValueError("a profile has 24 positive hourly factors")
+        cum = [0.0]
+        for f in self.factors:
+            cum.append(cum[-1] + f * HOUR)
+        object.__setattr__(self, "_cum", tuple(cum))
 
-    def cumulative(self, t: np.ndarray | float) -> np.ndarray:
+    def factor_at(self, t: float) -> float:
+        return self.factors[int(((t + self.utc_offset) % DAY) // HOUR) % 24]
+
+    def cumulative(self, t: float) -> float:
         """∫ profile from epoch 0 (local) to ``t``: seconds of 'typical-activity' time."""
-        f = np.asarray(self.factors, dtype=float)
-        cum = np.concatenate([[0.0], np.cumsum(f) * HOUR])
-        local = np.asarray(t, dtype=float) + self.utc_offset
-        days, rest = np.divmod(local, DAY)
-        hour = np.minimum((rest // HOUR).astype(int), 23)
-        return days * cum[-1] + cum[hour] + f[hour] * (rest - hour * HOUR)
+        cum = self._cum  # type: ignore[attr-defined]
+        days, rest = divmod(t + self.utc_offset, DAY)
+        hour = min(int(rest // HOUR), 23)
+        return days * cum[-1] + cum[hour] + self.factors[hour] * (rest - hour * HOUR)
 
 
 def hourly_profile(timestamps: Sequence[float], utc_offset: float = 0.0, smoothing: float = 1.0) -> Seasonality:
@@ -128,26 +133,29 @@ def exposure(t0: float, t1: float, seasonality: Seasonality | None) -> float:
         return 0.0
     if seasonality is None:
         return t1 - t0
-    a, b = seasonality.cumulative(np.array([t0, t1]))
-    return float(b - a)
+    return seasonality.cumulative(t1) - seasonality.cumulative(t0)
 
 
 def decayed_exposure(t0: float, t1: float, half_life: float, seasonality: Seasonality | None) -> float:
-    """∫_{t0}^{t1} profile(u) · 2^(-(t1-u)/half_life) du (the exposure the baseline gains)."""
+    """∫_{t0}^{t1} profile(u) · 2^(-(t1-u)/half_life) du (the exposure the baseline gains).
+
+    The profile is constant within a local hour, so the integral is exact hour by hour.
+    """
     if t1 <= t0:
         return 0.0
     k = LN2 / half_life
     t0 = max(t0, t1 - 40 * half_life)  # older exposure has decayed below 1e-12
     if seasonality is None:
-        return (1.0 - math.exp(-k * (t1 - t0))) / k
-    # piecewise constant per local hour: integrate exactly hour by hour
-    edges = np.arange(math.floor((t0 + seasonality.utc_offset) / HOUR) + 1,
-                      math.ceil((t1 + seasonality.utc_offset) / HOUR)) * HOUR - seasonality.utc_offset
-    cuts = np.concatenate([[t0], edges[(edges > t0) & (edges < t1)], [t1]])
-    mids = (cuts[:-1] + cuts[1:]) / 2
-    hours = (((mids + seasonality.utc_offset) % DAY) // HOUR).astype(int).clip(0, 23)
-    f = np.asarray(seasonality.factors)[hours]
-    return float(np.sum(f * (np.exp(-k * (t1 - cuts[1:])) - np.exp(-k * (t1 - cuts[:-1]))) / k))
+        return -math.expm1(-k * (t1 - t0)) / k
+    total = 0.0
+    hi = t1
+    while hi > t0:
+        local = hi + seasonality.utc_offset
+        lo = max(t0, local - ((local % HOUR) or HOUR) - seasonality.utc_offset)
+        weight = math.exp(-k * (t1 - hi)) * -math.expm1(-k * (hi - lo)) / k
+        total += seasonality.factor_at((lo + hi) / 2) * weight
+        hi = lo
+    return total
 
 
 # ---- the test ---------------------------------------------------------------------------------
@@ -227,9 +235,8 @@ class BurstDetector:
     """Feed posts in (roughly) time order with ``observe``; it returns a ``BurstSignal`` when a
     topic's new burst episode becomes significant, else ``None``.
 
-    ``start`` is when the stream began: a topic first seen later has had zero posts since then,
-    which is part of its baseline (a topic nobody raised for days that suddenly draws many
-    authors is surprising). Without ``start`` the first post seen starts the clock.
+    ``start`` is when the stream began (default: the first post seen); no signal is given in the
+    ``warmup`` after it. Each topic's baseline starts at its own first post, with the prior.
     """
 
     def __init__(self, config: BurstConfig | None = None, seasonality: Seasonality | None = None,
@@ -247,8 +254,9 @@ class BurstDetector:
         if state is None:
             if self.start is None:
                 self.start = t
-            origin = min(self.start, t) - self.config.longest
-            state = _TopicState(clock=origin)
+            # the baseline starts at the topic's first post: before it, the topic did not exist
+            # (a new topic is judged against the prior, not against days of silence)
+            state = _TopicState(clock=t)
             self._topics[topic] = state
         return state
 
