@@ -1,0 +1,107 @@
+"""What every file connector shares: the ``Connector`` protocol, quarantine reason codes, the
+file key used by checkpoints, and bounded line reading.
+
+Positions: a connector numbers its records so that an ingest can resume after the last one it
+finished (``rows(start_after=N)`` skips every record whose position is ``<= N``).
+
+- JSONL: the 1-based physical line number of the record.
+- CSV/TSV: the 1-based physical line on which the record *starts* (the header is line 1; a quoted
+  field with newlines makes a record span several lines, and the next record starts after them).
+- XLSX: the sheet's row number, the header being row 1 (so the first record is row 2).
+- Parquet: the row index + 1 (there is no header row).
+
+Memory stays bounded: files are read line by line, row by row, or batch by batch, never whole.
+A single physical line longer than ``MAX_LINE_BYTES`` is not held in memory: it is skipped with
+reason ``line_too_long``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+from heard.errors import InputError
+from heard.records import Quarantined, RawRow
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""Longest physical line (bytes) a JSONL/CSV connector will hold; longer ones are quarantined."""
+
+EXCERPT_CHARS = 500
+"""How much of an unreadable record is kept in ``Quarantined.raw`` to help diagnose it."""
+
+REASONS: dict[str, str] = {
+    "invalid_utf8": "the record's bytes are not valid UTF-8",
+    "malformed_json": "the JSONL line is not valid JSON",
+    "not_an_object": "the JSONL line is valid JSON but not an object ({...})",
+    "malformed_row": "the CSV record has the wrong number of fields or broken quoting",
+    "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
+}
+"""Reason codes connectors quarantine with (the mapper adds its own, see ``heard.mapping``)."""
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A source of raw rows that can resume after a position."""
+
+    path: Path
+    kind: str
+    columns: list[str] | None
+    """The file's column names when it has a fixed header (CSV, XLSX, Parquet); None for JSONL."""
+
+    def file_key(self) -> str: ...
+
+    def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]: ...
+
+
+def file_key(path: Path) -> str:
+    """Stable id of a file for checkpoints: its absolute path, size, and the first 64 KiB."""
+    path = Path(path).resolve()
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = hashlib.sha1(fh.read(64 * 1024)).hexdigest()
+    return hashlib.sha1(f"{path}\x1f{size}\x1f{head}".encode()).hexdigest()
+
+
+def check_readable_file(path: Path) -> Path:
+    """The path as given if it is a readable regular file, else an ``InputError`` with a fix."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"input file {path} does not exist", "check the path (and the working directory)")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, not a file", "give one file per ingest, e.g. DIR/*.jsonl")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot open {path}: {exc.strerror}", "check the file's permissions") from exc
+    return path
+
+
+def excerpt(data: bytes | str) -> str:
+    """A short printable excerpt of an unreadable record for ``Quarantined.raw``."""
+    if isinstance(data, bytes):
+        data = data[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    return data[:EXCERPT_CHARS].rstrip("\r\n")
+
+
+def read_lines(fh: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes, bool]]:
+    """Yield ``(line_number, line_bytes, too_long)`` from a binary stream, 1-based.
+
+    A line longer than ``limit`` is yielded once with only its first ``limit`` bytes and
+    ``too_long=True``; the rest of it is read and dropped in ``limit``-sized pieces.
+    """
+    number = 0
+    while True:
+        line = fh.readline(limit)
+        if not line:
+            return
+        number += 1
+        if len(line) >= limit and not line.endswith(b"\n"):
+            rest = fh.readline(limit)
+            while rest and not rest.endswith(b"\n"):
+                rest = fh.readline(limit)
+            yield number, line, True
+            continue
+        yield number, line, False

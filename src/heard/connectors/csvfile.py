@@ -1,0 +1,146 @@
+"""CSV and TSV files (UTF-8, a header row, RFC 4180 quoting; quoted fields may span lines).
+
+The file is read as bytes one physical line at a time and each line is decoded on its own, so a
+record with bytes that are not UTF-8 is quarantined (``invalid_utf8``) and the rest goes on.
+A record whose field count differs from the header's, or whose quoting is broken (an unclosed
+quote at the end of the file, text after a closing quote), is quarantined as ``malformed_row``.
+Blank lines are skipped. A record's position is the physical line on which it starts (header = 1).
+
+Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
+A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
+from heard.errors import InputError
+from heard.records import Quarantined, RawRow
+
+FIELD_LIMIT_CHARS = 16 * 1024 * 1024
+"""Largest CSV field accepted (the csv module's default, 128 Ki chars, is below MAX_TEXT_CHARS·n)."""
+
+
+class _DecodedLines:
+    """Feeds decoded lines to ``csv.reader`` and remembers which physical lines were unreadable."""
+
+    def __init__(self, fh):
+        self._lines = read_lines(fh, MAX_LINE_BYTES)
+        self.bad: dict[int, str] = {}  # line number -> reason
+        self.raw: dict[int, bytes] = {}  # excerpt of each bad line
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        number, line, too_long = next(self._lines)
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if too_long:
+            self.bad[number], self.raw[number] = "line_too_long", line
+            return "\n"
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError:
+            self.bad[number], self.raw[number] = "invalid_utf8", line
+            return line.decode("utf-8", errors="replace")
+
+    def take_bad(self, first: int, last: int) -> tuple[str, bytes] | None:
+        """The first problem on lines ``first..last`` (and forget everything up to ``last``)."""
+        found = None
+        for number in sorted(n for n in self.bad if n <= last):
+            if found is None and number >= first:
+                found = (self.bad[number], self.raw[number])
+            del self.bad[number], self.raw[number]
+        return found
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    names: list[str] = []
+    for i, name in enumerate(header):
+        name = name.strip() or f"column_{i + 1}"
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.append(name)
+    return names
+
+
+class CsvConnector:
+    kind = "csv"
+
+    def __init__(self, path: Path, delimiter: str | None = None):
+        self.path = check_readable_file(path)
+        self.file = str(self.path.resolve())
+        self.delimiter = delimiter or ("\t" if self.path.suffix.lower() == ".tsv" else ",")
+        if csv.field_size_limit() < FIELD_LIMIT_CHARS:
+            csv.field_size_limit(FIELD_LIMIT_CHARS)
+        self.columns: list[str] | None = self._read_header()
+
+    def file_key(self) -> str:
+        return file_key(self.path)
+
+    def _reader(self, fh) -> tuple[_DecodedLines, "csv._reader"]:
+        lines = _DecodedLines(fh)
+        return lines, csv.reader(lines, delimiter=self.delimiter, strict=True)
+
+    def _read_header(self) -> list[str] | None:
+        with self.path.open("rb") as fh:
+            if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                raise InputError(f"{self.path} is UTF-16, not UTF-8",
+                                 f"convert it: iconv -f UTF-16 -t UTF-8 {self.path} > out.csv")
+            fh.seek(0)
+            lines, reader = self._reader(fh)
+            try:
+                header = next((rec for rec in reader if rec), None)
+            except csv.Error as exc:
+                raise InputError(f"the header of {self.path} cannot be read: {exc}",
+                                 "check the file's first line (quoting)") from exc
+            if header is None:
+                return None  # an empty file: zero rows, not an error
+            if lines.take_bad(1, reader.line_num):
+                raise InputError(
+                    f"the header of {self.path} is not UTF-8 (a GBK/GB18030 export?)",
+                    f"convert it: iconv -f GB18030 -t UTF-8 {self.path} > {self.path.stem}.utf8.csv",
+                )
+            return _unique_names(header)
+
+    def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]:
+        if self.columns is None:
+            return
+        width = len(self.columns)
+        with self.path.open("rb") as fh:
+            lines, reader = self._reader(fh)
+            ended = 0  # last physical line consumed by the previous record
+            header_seen = False
+            while True:
+                try:
+                    record = next(reader)
+                    error = None
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    record, error = None, str(exc)
+                start, ended = ended + 1, reader.line_num
+                bad = lines.take_bad(start, ended)
+                if record == [] and error is None:
+                    continue  # blank line
+                if not header_seen:
+                    header_seen = True
+                    continue
+                if start <= start_after:
+                    continue
+                if bad is not None:
+                    reason, raw = bad
+                    yield Quarantined(self.file, start, reason, f"on line {start}..{ended}", excerpt(raw))
+                elif error is not None:
+                    yield Quarantined(self.file, start, "malformed_row", f"broken quoting: {error}", "")
+                elif len(record) != width:
+                    detail = f"{len(record)} fields, the header has {width}"
+                    raw = excerpt(self.delimiter.join(record))
+                    yield Quarantined(self.file, start, "malformed_row", detail, raw)
+                else:
+                    yield RawRow(fields=dict(zip(self.columns, record)), file=self.file, position=start)

@@ -1,0 +1,60 @@
+"""JSON Lines (``.jsonl``, ``.ndjson``, ``.json-lines``): one JSON object per line.
+
+Each line is read as bytes and decoded on its own, so one bad line is quarantined
+(``invalid_utf8``, ``malformed_json``, ``not_an_object``, ``line_too_long``) and the rest goes on.
+Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark on line 1 is ignored.
+The position of a record is its 1-based line number.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
+from heard.records import Quarantined, RawRow
+
+
+class JsonlConnector:
+    kind = "jsonl"
+    columns: list[str] | None = None  # records may differ in their keys
+    max_line_bytes = MAX_LINE_BYTES
+
+    def __init__(self, path: Path):
+        self.path = check_readable_file(path)
+        self.file = str(self.path.resolve())
+
+    def file_key(self) -> str:
+        return file_key(self.path)
+
+    def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]:
+        with self.path.open("rb") as fh:
+            for number, line, too_long in read_lines(fh, self.max_line_bytes):
+                if number > start_after:
+                    item = self._parse(number, line, too_long)
+                    if item is not None:
+                        yield item
+
+    def _parse(self, number: int, line: bytes, too_long: bool) -> RawRow | Quarantined | None:
+        """One line as a row, a quarantined item, or None for a blank line."""
+        def bad(reason: str, detail: str, raw: bytes | str) -> Quarantined:
+            return Quarantined(self.file, number, reason, detail, excerpt(raw))
+
+        if too_long:
+            return bad("line_too_long", f"longer than {self.max_line_bytes} bytes", line)
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return bad("invalid_utf8", f"byte {exc.start}: {exc.reason}", line)
+        if not text.strip():
+            return None
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return bad("malformed_json", f"column {exc.colno}: {exc.msg}", text)
+        if not isinstance(record, dict):
+            return bad("not_an_object", f"a JSON {type(record).__name__}, expected an object", text)
+        return RawRow(fields=record, file=self.file, position=number)

@@ -1,0 +1,480 @@
+"""Turn a source's own fields into a ``Post``: which column is the text, the time, the author...
+
+A ``FieldMap`` lists, for each post field (a *target*), the source column names that may hold it;
+the first one the file has wins. Presets cover the Teddy Cup message-board files and generic
+social-media exports; ``--map target=column`` (``parse_map``) names a column outright, and then
+the file must have it. ``Mapper.check_columns`` resolves the map against a file's header once
+(CSV, XLSX, Parquet) and raises ``InputError`` when a named column, or any column for ``text`` or
+``created_at``, is missing; for JSONL (no header) each record is resolved on its own.
+
+Decisions (each bad row becomes a ``Quarantined`` with its file, position and one reason code):
+
+- ``missing_text``: no text, or only whitespace (text is whitespace-stripped before the check).
+- ``text_too_long``: more than ``MAX_TEXT_CHARS`` (100,000) characters after stripping. Such rows
+  are quarantined, never truncated: a cut text would be analysed as if it were the whole post.
+- ``invalid_utf8``: a bytes value (Parquet binary column) that is not UTF-8.
+- ``missing_date``: no ``created_at`` value. Heard never substitutes the ingest time: a post's
+  time drives trends and surges, and "now" would invent a burst.
+- ``bad_date``: a time that cannot be read, or is before 1900, epoch 0 or less (a missing value in
+  disguise), or more than a day after the injected clock's ``now()``.
+- Counts (likes, shares, replies, dislikes) that are not non-negative whole numbers are stored as
+  0, never a reason to drop a post; what was given is noted in ``raw["_heard_notes"]``.
+  "1,234", "1.2万" (12,000), "3k" and integral floats (``12.0``) are read as numbers.
+
+Dates read: ``2019-07-21 10:29:36``, ``2019/7/12 17:00:34``, ``2019年7月12日 17:00``, ISO 8601
+with ``Z`` or an offset, ``2019-07-21``, ``20190721``, epoch seconds / milliseconds / micro- /
+nanoseconds (by magnitude, as numbers or digit strings), RFC 2822 (``Tue, 15 Nov 1994 08:12:31
+GMT``), Twitter's ``Wed Oct 10 20:19:24 +0000 2018``, and ``datetime``/``date`` values (Excel date
+cells, Parquet timestamps). A time without a zone is in the configured zone (default
+Asia/Shanghai); every ``created_at`` is stored as tz-aware UTC. Day-first forms such as
+``12/07/2019`` are ambiguous and refused (``bad_date``).
+
+Identity and privacy (RIGHTS.md §4): ``Post.id`` is ``source:external_id``; a record without an id
+gets ``content_hash(text)``. The author becomes ``author_key`` = HMAC-SHA256(salt, handle), hex,
+first 16 characters. ``Post.raw`` keeps every source field except the text (stored as
+``Post.text``) and every author-like column (``AUTHOR_COLUMNS`` plus the mapped one), so no raw
+handle is stored anywhere — quarantined rows included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from heard.errors import InputError
+from heard.records import MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
+
+TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "parent_id", "thread_id",
+           "likes", "shares", "replies", "dislikes", "place")
+ALIASES = {"id": "external_id", "time": "created_at", "date": "created_at"}
+REQUIRED = ("text", "created_at")
+COUNTS = ("likes", "shares", "replies", "dislikes")
+
+REASONS: dict[str, str] = {
+    "missing_text": "the record has no text (empty or whitespace only)",
+    "text_too_long": f"the text is longer than {MAX_TEXT_CHARS} characters (quarantined, not cut)",
+    "invalid_utf8": "a bytes value is not valid UTF-8",
+    "missing_date": "the record has no created_at value",
+    "bad_date": "created_at cannot be read as a time, or is implausible",
+}
+"""Reason codes the mapper quarantines with (connectors add theirs: ``heard.connectors.REASONS``)."""
+
+AUTHOR_COLUMNS = frozenset({
+    "author", "user", "username", "user_name", "screen_name", "handle", "nickname", "name",
+    "user_id", "author_id", "userid", "uid", "留言用户", "用户", "用户名", "昵称", "作者", "发布者",
+})
+"""Columns never kept in ``Post.raw`` (they hold handles), whether mapped or not."""
+
+_SOCIAL: dict[str, tuple[str, ...]] = {
+    "external_id": ("id", "id_str", "post_id", "message_id", "tweet_id", "mid", "uuid"),
+    "text": ("full_text", "text", "content", "body", "message"),
+    "title": ("title", "subject"),
+    "created_at": ("created_at", "timestamp", "date", "time", "datetime", "published_at", "created",
+                   "created_utc"),
+    "author": ("author", "user", "username", "user_name", "screen_name", "handle", "user_id", "author_id"),
+    "url": ("url", "link", "permalink"),
+    "parent_id": ("parent_id", "in_reply_to_status_id_str", "in_reply_to_status_id", "in_reply_to_id"),
+    "thread_id": ("thread_id", "conversation_id"),
+    "likes": ("likes", "like_count", "favorite_count", "favorites", "upvotes"),
+    "shares": ("shares", "share_count", "retweets", "retweet_count", "reposts", "reposts_count"),
+    "replies": ("replies", "reply_count", "comments", "comments_count", "num_comments"),
+    "dislikes": ("dislikes", "dislike_count", "downvotes"),
+    "place": ("place", "location", "city", "region"),
+}
+_TEDDYCUP: dict[str, tuple[str, ...]] = {
+    "external_id": ("留言编号",), "author": ("留言用户",), "title": ("留言主题",),
+    "created_at": ("留言时间",), "text": ("留言详情",), "likes": ("点赞数",), "dislikes": ("反对数",),
+}
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """For each target, the source columns that may hold it (first present wins).
+
+    ``explicit`` targets were named by the user: their one column must exist in the file.
+    A dotted name (``user.screen_name``) reaches into nested JSON objects.
+    """
+
+    name: str
+    candidates: Mapping[str, tuple[str, ...]]
+    explicit: frozenset[str] = field(default_factory=frozenset)
+
+    def with_overrides(self, overrides: Mapping[str, str]) -> FieldMap:
+        """This map with ``target -> column`` pairs forced (``-`` as column: do not map)."""
+        merged = dict(self.candidates)
+        for target, column in overrides.items():
+            merged[target] = () if column == "-" else (column,)
+        explicit = {t for t, c in overrides.items() if c != "-"}
+        return FieldMap(self.name, merged, self.explicit | explicit)
+
+
+def _merge(*maps: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {t: tuple(c for m in maps for c in m.get(t, ())) for t in TARGETS}
+
+
+PRESETS: dict[str, FieldMap] = {
+    "teddycup": FieldMap("teddycup", _merge(_TEDDYCUP)),
+    "social": FieldMap("social", _merge(_SOCIAL)),
+    "default": FieldMap("default", _merge(_SOCIAL, _TEDDYCUP)),
+}
+"""``teddycup``: the 2020 Teddy Cup C message-board files (附件2/3/4; 一级标签/一级分类 and
+答复意见/答复时间 stay in raw). ``social``: common export names. ``default``: both."""
+
+
+def fieldmap_for(preset: str | None = None, overrides: Mapping[str, str] | None = None) -> FieldMap:
+    """The named preset (``default`` when None) with the ``--map`` overrides applied."""
+    name = preset or "default"
+    if name not in PRESETS:
+        raise InputError(f"unknown field-map preset {name!r}", f"use one of: {', '.join(PRESETS)}")
+    return PRESETS[name].with_overrides(overrides or {})
+
+
+def parse_map(items: list[str]) -> dict[str, str]:
+    """``["text=留言详情", "id=编号"]`` -> ``{"text": "留言详情", "external_id": "编号"}``."""
+    out: dict[str, str] = {}
+    valid = ", ".join(TARGETS + tuple(ALIASES))
+    for item in items:
+        target, sep, column = item.partition("=")
+        target, column = target.strip(), column.strip()
+        if not sep or not target or not column:
+            raise InputError(f"--map {item!r} is not TARGET=COLUMN", "write it like --map text=留言详情")
+        target = ALIASES.get(target, target)
+        if target not in TARGETS:
+            raise InputError(f"--map {item!r}: {target!r} is not a post field", f"targets: {valid}")
+        if target in out:
+            raise InputError(f"--map names {target!r} twice ({out[target]!r}, {column!r})", "give it once")
+        if column == "-" and target in REQUIRED:
+            raise InputError(f"--map {item!r}: {target} is required and cannot be switched off",
+                             f"name the column that holds {target}")
+        out[target] = column
+    return out
+
+
+def default_source(path: Path) -> str:
+    """The source name of a file when none is given: its stem (``:`` would break post ids)."""
+    return Path(path).stem.replace(":", "_").strip() or "file"
+
+
+# ---------------------------------------------------------------------------------- values
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def _as_id(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    return str(value).strip() or None
+
+
+def _as_str(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, dict):  # e.g. a Twitter "place" object
+        value = value.get("full_name") or value.get("name") or json.dumps(value, ensure_ascii=False)
+    return _as_id(value)
+
+
+_COUNT_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|千|w|k)?$", re.I)
+_COUNT_SCALE = {None: 1, "万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000}
+
+
+def parse_count(value: Any) -> int | None:
+    """A non-negative whole count, or None when ``value`` is not one (missing values are 0)."""
+    if _missing(value):
+        return 0
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    if isinstance(value, str):
+        m = _COUNT_RE.match(value.strip().replace(",", "").replace("_", ""))
+        if m:
+            n = float(m.group(1)) * _COUNT_SCALE[(m.group(2) or "").lower() or None]
+            if m.group(2) or n.is_integer():
+                return int(round(n))
+    return None
+
+
+_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
+    r"(?:(?:[ T]+|(?<=日))(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
+    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
+    re.I,
+)
+
+
+def _epoch(seconds_or_more: float) -> datetime:
+    n = float(seconds_or_more)
+    if n <= 0:
+        raise ValueError("epoch 0 or less (usually a missing value)")
+    for scale in (1, 1e3, 1e6, 1e9):  # seconds, ms, µs, ns: chosen by magnitude
+        if n / scale < 1e11:
+            return datetime.fromtimestamp(n / scale, tz=timezone.utc)
+    raise ValueError("number too large for a time")
+
+
+def _from_string(text: str, zone: ZoneInfo) -> datetime:
+    s = text.strip()
+    if re.fullmatch(r"\d{8}", s):
+        return datetime(int(s[:4]), int(s[4:6]), int(s[6:]), tzinfo=zone)
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return _epoch(float(s))
+    m = _DATE_RE.match(s)
+    if m:
+        frac = (m["f"] or "0")[:6].ljust(6, "0")
+        dt = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"] or 0), int(m["M"] or 0),
+                      int(m["S"] or 0), int(frac))
+        tz = (m["tz"] or "").upper()
+        if not tz:
+            return dt.replace(tzinfo=zone)
+        if tz in ("Z", "UTC", "GMT"):
+            return dt.replace(tzinfo=timezone.utc)
+        sign = 1 if tz[0] == "+" else -1
+        digits = tz[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        return dt.replace(tzinfo=timezone(sign * offset))
+    try:
+        return datetime.strptime(s, "%a %b %d %H:%M:%S %z %Y")  # Twitter API v1
+    except ValueError:
+        pass
+    try:
+        dt = parsedate_to_datetime(s)  # RFC 2822
+    except (TypeError, ValueError, IndexError):
+        raise ValueError(f"unrecognised time format {s[:60]!r}") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=zone)
+
+
+def parse_datetime(value: Any, zone: ZoneInfo, now: datetime | None = None) -> datetime | None:
+    """``value`` as a tz-aware UTC datetime; None when missing; ``ValueError`` when unreadable.
+
+    Naive values are in ``zone``. Times before 1900, or more than a day after ``now``, are refused.
+    """
+    if _missing(value):
+        return None
+    if isinstance(value, datetime):
+        dt = value if value.tzinfo else value.replace(tzinfo=zone)
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day, tzinfo=zone)
+    elif isinstance(value, bool):
+        raise ValueError("a true/false value is not a time")
+    elif isinstance(value, (int, float)):
+        dt = _epoch(value)
+    elif isinstance(value, str):
+        dt = _from_string(value, zone)
+    else:
+        raise ValueError(f"a {type(value).__name__} is not a time")
+    dt = dt.astimezone(timezone.utc)
+    if dt.year < 1900:
+        raise ValueError(f"{dt.isoformat()} is before 1900")
+    if now is not None and dt > now + timedelta(days=1):
+        raise ValueError(f"{dt.isoformat()} is in the future (now is {now.isoformat()})")
+    return dt
+
+
+def author_key(handle: str, salt: str) -> str:
+    """Salted pseudonymous key of an author handle (RIGHTS.md §4): HMAC-SHA256, hex[:16]."""
+    return hmac.new(salt.encode("utf-8"), handle.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def _author_handle(value: Any) -> str | None:
+    if isinstance(value, dict):  # a nested user object: prefer its stable id
+        for key in ("id_str", "id", "screen_name", "username", "name"):
+            if not _missing(value.get(key)):
+                return _as_id(value[key])
+        return None
+    return _as_id(value)
+
+
+# ---------------------------------------------------------------------------------- mapper
+
+
+def _lookup(fields: Mapping[str, Any], column: str) -> tuple[bool, Any]:
+    """(present, value) of ``column`` in ``fields``; a dotted name walks nested objects."""
+    if column in fields:
+        return True, fields[column]
+    if "." in column:
+        node: Any = fields
+        for part in column.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return False, None
+            node = node[part]
+        return True, node
+    return False, None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Mapper:
+    """Maps raw rows of one source to posts; see the module docstring for every decision."""
+
+    def __init__(self, fieldmap: FieldMap | Mapping[str, str] | None, source: str,
+                 tz: str = "Asia/Shanghai", salt: str = "", now: Callable[[], datetime] = _utc_now):
+        if fieldmap is None or not isinstance(fieldmap, FieldMap):
+            fieldmap = fieldmap_for(None, fieldmap or {})
+        if not source or ":" in source:
+            raise InputError(f"source name {source!r} is empty or contains ':'",
+                             "give a name like 'teddycup_a3' (post ids are source:external_id)")
+        try:
+            self.zone = ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise InputError(f"unknown time zone {tz!r}", "use an IANA name such as Asia/Shanghai or UTC") from exc
+        self.fieldmap, self.source, self.salt, self.now = fieldmap, source, salt, now
+        self._columns: dict[str, str | None] | None = None  # target -> column, once resolved
+        self._by_keys: dict[tuple[str, ...], dict[str, str | None]] = {}
+        self._dotted = any("." in c for cs in fieldmap.candidates.values() for c in cs)
+
+    def check_columns(self, columns: Sequence[str] | None) -> dict[str, str | None]:
+        """Resolve the map against a file's header (call before mapping its rows).
+
+        ``None`` (JSONL: no header) means each record is resolved on its own. Raises
+        ``InputError`` when a column the user named, or any column for text/created_at, is absent.
+        """
+        if columns is None:
+            self._columns = None
+            return {}
+        have = list(columns)
+        by_fold = {c.casefold(): c for c in reversed(have)}
+        resolved: dict[str, str | None] = {}
+        for target in TARGETS:
+            wanted = self.fieldmap.candidates.get(target, ())
+            found = next((c for c in wanted if c in have), None)
+            found = found or next((by_fold[c.casefold()] for c in wanted if c.casefold() in by_fold), None)
+            if found is None and (target in self.fieldmap.explicit or target in REQUIRED):
+                listed = ", ".join(have) or "(none)"
+                what = (f"the column {wanted[0]!r} named for {target} is not in the file"
+                        if target in self.fieldmap.explicit else
+                        f"no column for {target} (looked for: {', '.join(wanted) or 'nothing'})")
+                raise InputError(f"{what}; the file has: {listed}", f"name it: --map {target}=COLUMN")
+            resolved[target] = found
+        self._columns = resolved
+        return resolved
+
+    def _resolve_row(self, fields: Mapping[str, Any]) -> Mapping[str, str | None]:
+        """target -> column for one record: the header's resolution, or (JSONL) the first
+        candidate this record has; cached by the record's keys, which rarely vary."""
+        if self._columns is not None:
+            return self._columns
+        keys = tuple(fields)
+        cached = self._by_keys.get(keys)
+        if cached is None:
+            cached = {}
+            for target in TARGETS:
+                wanted = self.fieldmap.candidates.get(target, ())
+                cached[target] = next((c for c in wanted if _lookup(fields, c)[0]), None)
+            if not self._dotted:  # a dotted name's presence depends on values, not keys
+                if len(self._by_keys) > 1024:
+                    self._by_keys.clear()
+                self._by_keys[keys] = cached
+        return cached
+
+    @staticmethod
+    def _pick(fields: Mapping[str, Any], columns: Mapping[str, str | None], target: str) -> tuple[str | None, Any]:
+        """(column used, value) for ``target`` in this record."""
+        column = columns.get(target)
+        if column is None:
+            return None, None
+        return column, (fields[column] if column in fields else _lookup(fields, column)[1])
+
+    def _safe_raw(self, fields: Mapping[str, Any], drop: set[str]) -> dict[str, Any]:
+        return {k: v for k, v in fields.items() if k not in drop and k.casefold() not in AUTHOR_COLUMNS}
+
+    def _quarantine(self, row: RawRow, reason: str, detail: str, drop: set[str]) -> Quarantined:
+        safe = self._safe_raw(row.fields, drop)  # the text stays, cut short, to show what was wrong
+        short = {k: (v.decode("utf-8", errors="replace") if isinstance(v, bytes) else v) for k, v in safe.items()}
+        short = {k: (v[:300] if isinstance(v, str) else v) for k, v in short.items()}
+        raw = json.dumps(short, ensure_ascii=False, default=str)[:2000]
+        return Quarantined(row.file, row.position, reason, detail, raw)
+
+    def map(self, row: RawRow) -> Post | Quarantined:
+        fields = row.fields
+        columns = self._resolve_row(fields)
+
+        def get(target: str) -> tuple[str | None, Any]:
+            return self._pick(fields, columns, target)
+
+        author_col, author_value = get("author")
+        drop = {author_col.split(".")[0]} if author_col else set()
+
+        text_col, text = get("text")
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return self._quarantine(row, "invalid_utf8", f"{text_col}: byte {exc.start}", drop)
+        if isinstance(text, (dict, list)):
+            return self._quarantine(row, "missing_text", f"{text_col} holds a {type(text).__name__}", drop)
+        text = "" if _missing(text) else str(text).strip()
+        if not text:
+            return self._quarantine(row, "missing_text", f"{text_col or 'text'} is empty", drop)
+        if len(text) > MAX_TEXT_CHARS:
+            detail = f"{len(text)} characters, the limit is {MAX_TEXT_CHARS}"
+            return self._quarantine(row, "text_too_long", detail, drop)
+
+        date_col, date_value = get("created_at")
+        try:
+            created_at = parse_datetime(date_value, self.zone, self.now())
+        except (ValueError, OverflowError, OSError) as exc:
+            return self._quarantine(row, "bad_date", f"{date_col}: {exc}", drop)
+        if created_at is None:
+            return self._quarantine(row, "missing_date", f"{date_col or 'created_at'} is empty", drop)
+
+        raw = self._safe_raw(fields, drop | ({text_col} if text_col else set()))
+        notes: list[str] = []
+        counts: dict[str, int] = {}
+        for target in COUNTS:
+            column, value = get(target)
+            n = parse_count(value)
+            if n is None:
+                notes.append(f"{target}: {str(value)[:40]!r} in {column} is not a count; stored 0")
+            counts[target] = n or 0
+        if notes:
+            raw["_heard_notes"] = notes
+
+        external_id = _as_id(get("external_id")[1]) or content_hash(text)
+        handle = _author_handle(author_value)
+        title = _as_str(get("title")[1])
+        return Post(
+            id=f"{self.source}:{external_id}",
+            source=self.source,
+            external_id=external_id,
+            text=text,
+            created_at=created_at,
+            author_key=author_key(handle, self.salt) if handle else None,
+            title=title,
+            url=_as_str(get("url")[1]),
+            parent_id=_as_id(get("parent_id")[1]),
+            thread_id=_as_id(get("thread_id")[1]),
+            place=_as_str(get("place")[1]),
+            raw=raw,
+            file=row.file,
+            position=row.position,
+            **counts,
+        )
+
+
+def map_rows(connector: Any, mapper: Mapper, start_after: int = 0) -> Iterator[Post | Quarantined]:
+    """Convenience for the ingest runner: check the header once, then map every row in order."""
+    mapper.check_columns(connector.columns)
+    for item in connector.rows(start_after):
+        yield item if isinstance(item, Quarantined) else mapper.map(item)
