@@ -117,6 +117,26 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        3,
+        [
+            # hot spots (heard.hotspots): one row per burst alert; dedup = one per topic per episode.
+            """CREATE TABLE IF NOT EXISTS alerts (
+                alert_id VARCHAR PRIMARY KEY,
+                topic_id INTEGER NOT NULL,
+                onset TIMESTAMP NOT NULL,
+                detected_at TIMESTAMP NOT NULL,
+                fired_at TIMESTAMP NOT NULL,
+                window_seconds DOUBLE NOT NULL,
+                count INTEGER NOT NULL,
+                expected DOUBLE NOT NULL,
+                p_value DOUBLE NOT NULL,
+                authors INTEGER NOT NULL,
+                evidence VARCHAR NOT NULL,
+                deliveries VARCHAR
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
