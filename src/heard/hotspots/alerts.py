@@ -1,0 +1,176 @@
+"""Alerts: run the burst detector over topic posts, fire once per burst episode, with evidence.
+
+``AlertEngine.scan()`` replays every stored topic post (oldest first) and fires the episodes not
+alerted yet; ``AlertEngine.feed(events)`` continues with new posts as they arrive
+(``heard watch``). Each alert is stored in the ``alerts`` table before it is sent, and an alert
+whose topic already has one within the same episode (closer than ``quiet_to_close`` plus the
+longest window) is not sent again — across restarts too. Evidence: the window, its post count
+and distinct-author count (never who), what the baseline expected, the tail probability, and a
+few sample posts with personal data masked. A surging protest announcement or petition is a
+public concern like any other: it is surfaced, never marked as a threat (RIGHTS.md §1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from heard.analysis.bursts import BurstConfig, BurstDetector, BurstSignal, hourly_profile
+from heard.hotspots.series import from_epoch, load_stream, sample_posts, topic_info
+from heard.hotspots.sinks import AlertSink
+from heard.store.duckdb_store import DuckDBStore
+
+MIN_PROFILE_DAYS = 3.0
+"""A time-of-day profile is learnt only from at least this many days of stored posts."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _iso(ts: datetime) -> str:
+    return ts.isoformat(timespec="seconds") + "Z"
+
+
+class AlertEngine:
+    """Burst alerts over a store's topics, deduplicated per episode, sent to ``sinks``."""
+
+    def __init__(self, store: DuckDBStore, sinks: Sequence[AlertSink] = (), *,
+                 config: BurstConfig | None = None, min_group_size: int = 5,
+                 clock: Callable[[], datetime] = _utcnow, samples: int = 3):
+        base = config or BurstConfig()
+        if base.min_authors < min_group_size:  # RIGHTS.md §4: k authors before any aggregate
+            base = BurstConfig(**{**base.__dict__, "min_authors": min_group_size})
+        self.config = base
+        self.store = store
+        self.sinks = list(sinks)
+        self.clock = clock
+        self.samples = samples
+        self.detector: BurstDetector | None = None
+        self.seen: set[str] = set()
+
+    # ---- feeding ----------------------------------------------------------------------------
+    def _detector(self, times: Sequence[float]) -> BurstDetector:
+        if self.detector is None:
+            profile = None
+            if len(times) and (max(times) - min(times)) >= MIN_PROFILE_DAYS * 86400:
+                profile = hourly_profile(times)
+            self.detector = BurstDetector(self.config, seasonality=profile,
+                                          start=min(times) if len(times) else None)
+        return self.detector
+
+    def scan(self) -> list[dict[str, Any]]:
+        """Replay every stored topic post not fed yet; fire the episodes not alerted yet."""
+        stream = load_stream(self.store)
+        detector = self._detector(list(stream.t))
+        events = [(int(tid), float(t), a, pid) for pid, tid, t, a in
+                  zip(stream.post_id, stream.topic_id, stream.t, stream.author) if pid not in self.seen]
+        return self._run(detector, events)
+
+    def feed(self, events: Iterable[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
+        """New ``(topic_id, time, author_key, post_id)`` events, e.g. from ``new_assignments``."""
+        events = sorted((e for e in events if e[3] not in self.seen), key=lambda e: (e[1], e[3]))
+        return self._run(self._detector([e[1] for e in events]), events)
+
+    def _run(self, detector: BurstDetector, events: list[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
+        fired = []
+        for topic, t, author, post_id in events:
+            self.seen.add(post_id)
+            signal = detector.observe(topic, t, author)
+            if signal is not None:
+                alert = self._fire(signal)
+                if alert is not None:
+                    fired.append(alert)
+        return fired
+
+    # ---- firing -----------------------------------------------------------------------------
+    def _already_alerted(self, signal: BurstSignal) -> bool:
+        reach = self.config.quiet_to_close + self.config.longest
+        return bool(self.store.scalar(
+            "SELECT count(*) FROM alerts WHERE topic_id = ? AND abs(epoch(detected_at) - ?) <= ?",
+            [int(signal.topic), signal.detected_at, reach],
+        ))
+
+    def build(self, signal: BurstSignal) -> dict[str, Any]:
+        """The alert record for a signal: topic, times, evidence, sample posts (no authors)."""
+        topic = int(signal.topic)
+        info = topic_info(self.store, [topic]).get(topic, {"label": "", "keywords": [], "places": []})
+        window_start, window_end = from_epoch(signal.window_start), from_epoch(signal.detected_at)
+        ids = [r["id"] for r in self.store.rows(
+            """SELECT p.id FROM post_topics pt JOIN posts p ON p.id = pt.post_id
+               WHERE pt.topic_id = ? AND p.created_at > ? AND p.created_at <= ?""",
+            [topic, window_start, window_end])]
+        onset = from_epoch(signal.onset)
+        test = signal.test
+        alert_id = hashlib.sha1(f"{topic}|{_iso(onset)}".encode()).hexdigest()[:16]
+        label = info["label"] or ", ".join(info["keywords"][:3])
+        return {
+            "alert_id": alert_id,
+            "topic_id": topic,
+            "label": label,
+            "keywords": info["keywords"],
+            "places": info["places"],
+            "onset": _iso(onset),
+            "detected_at": _iso(window_end),
+            "fired_at": _iso(self.clock()),
+            "evidence": {
+                "window_start": _iso(window_start),
+                "window_end": _iso(window_end),
+                "window_seconds": test.window,
+                "count": test.count,
+                "authors": signal.authors,
+                "expected": round(float(test.expected), 4),
+                "rate_ratio": round(test.rate_ratio, 1) if test.expected > 0 else None,
+                "p_value": float(f"{test.p_value:.3g}"),
+                "surprise": round(test.surprise, 2),
+                "test": "negative-binomial tail vs the topic's own decayed Gamma-Poisson baseline",
+            },
+            "sample_posts": sample_posts(self.store, ids, self.samples),
+            "message": (f"topic {topic} ({label or 'unlabelled'}): {test.count} posts from {signal.authors} "
+                        f"authors in {test.window / 60:g} min, {test.expected:.2f} expected (p={test.p_value:.2g})"),
+        }
+
+    def _fire(self, signal: BurstSignal) -> dict[str, Any] | None:
+        if self._already_alerted(signal):
+            return None
+        alert = self.build(signal)
+        ev = alert["evidence"]
+        self.store.con.execute(
+            "INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            [alert["alert_id"], alert["topic_id"], from_epoch(signal.onset), from_epoch(signal.detected_at),
+             self.clock(), ev["window_seconds"], ev["count"], ev["expected"], signal.test.p_value,
+             ev["authors"], json.dumps(alert, ensure_ascii=False, default=str)],
+        )
+        deliveries = [sink.send(alert) for sink in self.sinks]
+        alert["deliveries"] = deliveries
+        self.store.con.execute("UPDATE alerts SET deliveries = ? WHERE alert_id = ?",
+                               [json.dumps(deliveries, ensure_ascii=False), alert["alert_id"]])
+        return alert
+
+
+def new_assignments(store: DuckDBStore, after: datetime | None) -> tuple[list[tuple[int, float, str | None, str]], datetime | None]:
+    """Topic posts assigned since ``after`` (the stage's ``assigned_at``), and the new watermark."""
+    rows = store.con.execute(
+        """SELECT pt.topic_id, epoch_us(p.created_at) / 1e6, p.author_key, p.id, pt.assigned_at
+           FROM post_topics pt JOIN posts p ON p.id = pt.post_id
+           WHERE pt.topic_id IS NOT NULL AND (? IS NULL OR pt.assigned_at > ?)""",
+        [after, after],
+    ).fetchall()
+    mark = max((r[4] for r in rows), default=after)
+    return [(int(r[0]), float(r[1]), r[2], r[3]) for r in rows], mark
+
+
+def recent_alerts(store: DuckDBStore, since: datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Stored alerts, newest stream time first (their evidence as fired, deliveries included)."""
+    rows = store.rows(
+        "SELECT evidence, deliveries FROM alerts WHERE (? IS NULL OR detected_at >= ?) "
+        "ORDER BY detected_at DESC, alert_id LIMIT ?", [since, since, limit])
+    out = []
+    for r in rows:
+        alert = json.loads(r["evidence"])
+        alert["deliveries"] = json.loads(r["deliveries"]) if r["deliveries"] else []
+        out.append(alert)
+    return out

@@ -1,0 +1,119 @@
+"""Hot-spot ranking: every topic's heat over a window ending at 'now', hottest first.
+
+'Now' is stream time: by default the newest stored post (so an archive such as a year-old
+message board still has a meaningful 'last 24 hours'); pass ``now`` to fix it. A topic is shown
+only when its window holds posts from at least ``min_group_size`` distinct authors (RIGHTS.md
+§4); smaller ones are only counted (``hidden_below_k``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from heard.analysis.bursts import BurstConfig, window_growth
+from heard.analysis.heat import HeatConfig, heat_of_posts
+from heard.errors import InputError
+from heard.hotspots.series import (
+    TopicStream,
+    bucket_counts,
+    epoch,
+    from_epoch,
+    load_stream,
+    sample_posts,
+    topic_info,
+)
+from heard.store.duckdb_store import DuckDBStore
+
+_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$")
+_UNIT = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
+
+
+def parse_window(value: str) -> timedelta:
+    """'90m', '24h', '7d', '2w' → timedelta."""
+    match = _SPAN.match(value or "")
+    if not match or float(match.group(1)) <= 0:
+        raise InputError(
+            f"--window {value!r} is not a time span",
+            "give a number and a unit: 90m, 24h, 7d or 2w",
+        )
+    return timedelta(seconds=float(match.group(1)) * _UNIT[match.group(2)])
+
+
+def _bucket_for(window: float) -> float:
+    """Chart resolution: about 24–96 points over the window plus the baseline before it."""
+    for bucket in (60.0, 300.0, 900.0, 3600.0, 6 * 3600.0, 86400.0, 7 * 86400.0):
+        if window / bucket <= 48:
+            return bucket
+    return 7 * 86400.0
+
+
+def rank_hotspots(store: DuckDBStore, window: timedelta, *, now: datetime | None = None,
+                  min_group_size: int = 5, limit: int = 10, samples: int = 3,
+                  burst: BurstConfig | None = None, heat: HeatConfig | None = None,
+                  stream: TopicStream | None = None) -> dict[str, Any]:
+    """The hottest topics in ``[now - window, now]`` with their heat components and evidence.
+
+    Growth is the burst test of the window's count against the topic's decayed history before
+    the window; the baseline's half-life is at least three windows long.
+    """
+    stream = stream if stream is not None else load_stream(store)
+    span = window.total_seconds()
+    if len(stream) == 0:
+        return {"now": None, "window_seconds": span, "hotspots": [], "hidden_below_k": 0, "k": min_group_size}
+    end = epoch(now) if now is not None else float(stream.t.max())
+    start = end - span
+    cfg = burst or BurstConfig()
+    cfg = replace(cfg, half_life=max(cfg.half_life, 3 * span))
+    in_window = (stream.t >= start) & (stream.t <= end)
+    ranked, hidden = [], 0
+    for topic in sorted(set(stream.topic_id[in_window].tolist())):
+        mine = stream.topic_id == topic
+        sub = stream.select(mine & in_window)
+        if len({a for a in sub.author if a is not None}) < min_group_size:
+            hidden += 1
+            continue
+        history = stream.t[mine & (stream.t <= end)]
+        test = window_growth(history, start, end + 1e-6, cfg)
+        score = heat_of_posts(sub.author, sub.likes, sub.shares, sub.dislikes, sub.sentiment,
+                              test.surprise, heat)
+        ranked.append((score.index, int(topic), sub, test, score, history))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    ranked = ranked[:limit]
+    info = topic_info(store, [r[1] for r in ranked])
+    bucket = _bucket_for(span)
+    out = []
+    for rank, (_, topic, sub, test, score, history) in enumerate(ranked, 1):
+        chart_start = start - 2 * span
+        edges, counts = bucket_counts(history[history >= chart_start], chart_start, end, bucket)
+        out.append({
+            "rank": rank,
+            "topic_id": topic,
+            **info.get(topic, {"label": "", "keywords": [], "places": []}),
+            "heat": score.to_dict(),
+            "burst": {"count": test.count, "expected": round(float(test.expected), 3),
+                      "p_value": float(f"{test.p_value:.3g}"), "surprise": round(test.surprise, 2)},
+            "first_post": from_epoch(float(sub.t.min())).isoformat(timespec="seconds") + "Z",
+            "last_post": from_epoch(float(sub.t.max())).isoformat(timespec="seconds") + "Z",
+            "series": {"bucket_seconds": bucket,
+                       "start": [from_epoch(e).isoformat(timespec="seconds") + "Z" for e in edges],
+                       "count": counts},
+            "sample_posts": sample_posts(store, sub.post_id, samples),
+        })
+    return {
+        "now": from_epoch(end).isoformat(timespec="seconds") + "Z",
+        "window_seconds": span,
+        "hotspots": out,
+        "hidden_below_k": hidden,
+        "k": min_group_size,
+    }
+
+
+def total_series(stream: TopicStream, bucket: float) -> tuple[list[float], list[int]]:
+    """All topic-assigned posts per bucket (for the report's overview chart)."""
+    if len(stream) == 0:
+        return [], []
+    return bucket_counts(stream.t, float(stream.t.min()), float(stream.t.max()) + 1, bucket)
+

@@ -1,0 +1,146 @@
+"""Read the per-topic post stream back from the store, for ranking, alerts and charts.
+
+Only what the analysis needs leaves the store: topic, time, the author's salted key (used for
+distinct-author counts only, never shown), engagement and sentiment. Texts are read separately,
+for sample posts, and are redacted before display.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from heard.errors import InputError
+from heard.store.duckdb_store import DuckDBStore
+from heard.topics.queries import has_topics, redact
+
+
+def epoch(ts: datetime) -> float:
+    """Stored naive-UTC timestamp → epoch seconds."""
+    return ts.replace(tzinfo=timezone.utc).timestamp() if ts.tzinfo is None else ts.timestamp()
+
+
+def from_epoch(seconds: float) -> datetime:
+    """Epoch seconds → naive UTC (as stored)."""
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class TopicStream:
+    """Posts that belong to a topic, in time order, as parallel arrays."""
+
+    post_id: list[str]
+    topic_id: np.ndarray
+    t: np.ndarray
+    author: list[str | None]
+    likes: np.ndarray
+    shares: np.ndarray
+    dislikes: np.ndarray
+    sentiment: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.post_id)
+
+    def select(self, mask: np.ndarray) -> TopicStream:
+        idx = np.flatnonzero(mask)
+        return TopicStream([self.post_id[i] for i in idx], self.topic_id[idx], self.t[idx],
+                           [self.author[i] for i in idx], self.likes[idx], self.shares[idx],
+                           self.dislikes[idx], self.sentiment[idx])
+
+
+def require_topics(store: DuckDBStore) -> None:
+    if not has_topics(store):
+        raise InputError(
+            f"{store.path} has no topic tables yet (made by an older Heard)",
+            f"run: heard topics --rebuild --db {store.path}",
+        )
+
+
+def load_stream(store: DuckDBStore, since: datetime | None = None, until: datetime | None = None) -> TopicStream:
+    """Every post assigned to an active topic (optionally within [since, until]), oldest first."""
+    require_topics(store)
+    where, params = ["pt.topic_id IS NOT NULL", "t.status = 'active'"], []
+    if since is not None:
+        where.append("p.created_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("p.created_at <= ?")
+        params.append(until)
+    table = store.con.execute(
+        f"""SELECT p.id, pt.topic_id, epoch_us(p.created_at) / 1e6 AS t, p.author_key,
+                   coalesce(p.likes, 0) AS likes, coalesce(p.shares, 0) AS shares,
+                   coalesce(p.dislikes, 0) AS dislikes, p.sentiment_score
+            FROM post_topics pt JOIN posts p ON p.id = pt.post_id JOIN topics t USING (topic_id)
+            WHERE {' AND '.join(where)} ORDER BY t, p.id""",
+        params,
+    ).to_arrow_table()
+    col = table.column
+    sentiment = np.array([np.nan if v is None else v for v in col("sentiment_score").to_pylist()], dtype=float)
+    return TopicStream(
+        post_id=col("id").to_pylist(),
+        topic_id=np.asarray(col("topic_id").to_pylist(), dtype=np.int64),
+        t=np.asarray(col("t").to_pylist(), dtype=float),
+        author=col("author_key").to_pylist(),
+        likes=np.asarray(col("likes").to_pylist(), dtype=np.int64),
+        shares=np.asarray(col("shares").to_pylist(), dtype=np.int64),
+        dislikes=np.asarray(col("dislikes").to_pylist(), dtype=np.int64),
+        sentiment=sentiment,
+    )
+
+
+def topic_info(store: DuckDBStore, topic_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Label, keywords and places of the given topics (as the topics stage last wrote them)."""
+    if not topic_ids:
+        return {}
+    rows = store.rows(
+        "SELECT topic_id, label, keywords, places, size, n_authors FROM topics WHERE list_contains(?, topic_id)",
+        [list(map(int, topic_ids))],
+    )
+    out = {}
+    for r in rows:
+        keywords = json.loads(r["keywords"]) if r["keywords"] else []
+        places = json.loads(r["places"]) if r["places"] else []
+        out[r["topic_id"]] = {
+            "label": r["label"] or "",
+            "keywords": [k["term"] if isinstance(k, dict) else k for k in keywords][:8],
+            "places": [p[0] if isinstance(p, list) else p for p in places][:5],
+        }
+    return out
+
+
+def sample_posts(store: DuckDBStore, post_ids: list[str], limit: int = 3, chars: int = 280) -> list[dict[str, Any]]:
+    """Up to ``limit`` of ``post_ids`` (most engaged first): id, time, title, redacted text.
+
+    Authors are never included (RIGHTS.md §4).
+    """
+    if not post_ids:
+        return []
+    rows = store.rows(
+        """SELECT id, created_at, title, text, likes + shares + dislikes AS engagement, sentiment_label
+           FROM posts WHERE list_contains(?, id)
+           ORDER BY engagement DESC, created_at, id LIMIT ?""",
+        [list(post_ids), limit],
+    )
+    out = []
+    for r in rows:
+        text = " ".join(redact(r["text"]).split())
+        out.append({
+            "id": r["id"],
+            "created_at": r["created_at"].isoformat(timespec="seconds") + "Z",
+            "title": redact(r["title"]) if r["title"] else None,
+            "text": text if len(text) <= chars else text[: chars - 1] + "…",
+            "sentiment": r["sentiment_label"],
+        })
+    return out
+
+
+def bucket_counts(times: np.ndarray, start: float, end: float, bucket: float) -> tuple[list[float], list[int]]:
+    """Counts per ``bucket`` seconds over [start, end] (bucket starts, counts) for charts."""
+    n = max(1, int(np.ceil((end - start) / bucket)))
+    edges = start + np.arange(n + 1) * bucket
+    counts, _ = np.histogram(times, bins=edges)
+    return [float(e) for e in edges[:-1]], [int(c) for c in counts]

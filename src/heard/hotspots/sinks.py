@@ -1,0 +1,122 @@
+"""Where alerts go: the terminal, a JSONL log, webhooks.
+
+Each sink has ``send(alert) -> dict`` returning a delivery record (what was tried, what
+happened). A sink never raises for a delivery failure: a dead webhook must not stop the stream;
+the failure is recorded with the alert (``alerts.deliveries``) and said on the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+from rich.console import Console
+
+from heard.errors import InputError
+
+
+class AlertSink(Protocol):
+    name: str
+
+    def send(self, alert: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class ConsoleSink:
+    """One readable block per alert on the terminal (stderr, beside progress)."""
+
+    name = "cli"
+
+    def __init__(self, console: Console):
+        self.console = console
+
+    def send(self, alert: dict[str, Any]) -> dict[str, Any]:
+        ev = alert["evidence"]
+        self.console.print(
+            f"[bold red]ALERT[/] topic {alert['topic_id']} [bold]{alert['label'] or '(unlabelled)'}[/] — "
+            f"{ev['count']} posts from {ev['authors']} authors in {int(ev['window_seconds'] // 60) or 1} min "
+            f"(expected {ev['expected']:.2f}, p={ev['p_value']:.2g}); burst began {alert['onset']}"
+        )
+        for post in alert.get("sample_posts", [])[:3]:
+            self.console.print(f"    · {post['text'][:140]}", markup=False, highlight=False)
+        return {"sink": self.name, "ok": True}
+
+
+class JsonlSink:
+    """Appends each alert as one JSON line to ``path`` (the alert log, ``settings.alert_log``)."""
+
+    name = "jsonl"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            raise InputError(f"the folder of the alert log {self.path} does not exist",
+                             "create it, or set alert_log in heard.toml / HEARD_ALERT_LOG")
+
+    def send(self, alert: dict[str, Any]) -> dict[str, Any]:
+        try:
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")
+        except OSError as exc:
+            return {"sink": self.name, "ok": False, "error": f"cannot write {self.path}: {exc}"}
+        return {"sink": self.name, "ok": True, "path": str(self.path)}
+
+
+RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+"""Statuses worth another try; any other 4xx means the request itself is wrong."""
+
+
+class WebhookSink:
+    """POSTs each alert as JSON to every URL, with a timeout, retries and exponential backoff.
+
+    A try that times out, cannot connect, or gets a status in ``RETRY_STATUS`` is retried up to
+    ``retries`` more times, waiting ``backoff × 2^attempt`` seconds (``sleep`` is injectable for
+    tests). The header ``Idempotency-Key`` carries the alert id, so a receiver can drop repeats.
+    """
+
+    name = "webhook"
+
+    def __init__(self, urls: Sequence[str], *, retries: int = 3, backoff: float = 0.5,
+                 timeout: float = 5.0, sleep: Callable[[float], None] = time.sleep,
+                 client: httpx.Client | None = None):
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise InputError(f"webhook {url!r} is not an http(s) URL",
+                                 "give full URLs, e.g. https://hooks.example.org/heard")
+        self.urls = list(urls)
+        self.retries = retries
+        self.backoff = backoff
+        self.sleep = sleep
+        self.client = client or httpx.Client(timeout=timeout, headers={"User-Agent": "heard-alerts"})
+
+    def send(self, alert: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(alert, ensure_ascii=False, default=str).encode("utf-8")
+        results = [self._post(url, body, alert["alert_id"]) for url in self.urls]
+        return {"sink": self.name, "ok": all(r["ok"] for r in results), "targets": results}
+
+    def _post(self, url: str, body: bytes, alert_id: str) -> dict[str, Any]:
+        attempts: list[str] = []
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                response = self.client.post(url, content=body, headers={
+                    "Content-Type": "application/json", "Idempotency-Key": alert_id})
+            except httpx.TimeoutException:
+                attempts.append("timeout")
+                continue
+            except httpx.TransportError as exc:
+                attempts.append(f"unreachable: {type(exc).__name__}")
+                continue
+            attempts.append(str(response.status_code))
+            if response.is_success:
+                return {"url": url, "ok": True, "attempts": attempts}
+            if response.status_code not in RETRY_STATUS:
+                break
+        return {"url": url, "ok": False, "attempts": attempts}
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,154 @@
+"""Burst alerts end to end over a real DuckDB store: dedup, JSONL log, webhooks against a real
+local HTTP server (retries with backoff, timeouts, no retry on a client error)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from hotspot_store import BURST_AT, NOW, build
+
+from heard.hotspots import AlertEngine, JsonlSink, WebhookSink, rank_hotspots, recent_alerts
+from heard.hotspots.ranking import parse_window
+from heard.errors import InputError
+from heard.store import open_store
+
+CLOCK = lambda: datetime(2026, 3, 6, 12, 0, 0)  # noqa: E731
+
+
+class Receiver:
+    """A local webhook receiver: answers each POST with the next status in ``script``."""
+
+    def __init__(self, script: list[int], delay: float = 0.0):
+        self.script = list(script)
+        self.delay = delay
+        self.received: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.received.append({"body": json.loads(body), "key": self.headers.get("Idempotency-Key")})
+                time.sleep(outer.delay)
+                status = outer.script.pop(0) if outer.script else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = build(tmp_path / "h.duckdb")
+    with open_store(path) as s:
+        yield s
+
+
+def test_burst_fires_one_alert_with_evidence_and_dedups_across_restarts(store, tmp_path):
+    log = tmp_path / "alerts.jsonl"
+    alerts = AlertEngine(store, [JsonlSink(log)], clock=CLOCK).scan()
+    assert [a["topic_id"] for a in alerts] == [2]  # topic 3 is a 3-author flood: under k = 5
+    alert = alerts[0]
+    ev = alert["evidence"]
+    assert ev["count"] >= 5 and ev["authors"] >= 5 and ev["p_value"] < 1e-7
+    assert ev["expected"] < 1
+    detected = datetime.fromisoformat(alert["detected_at"].rstrip("Z"))
+    assert (detected - BURST_AT.replace(tzinfo=None)).total_seconds() <= 120
+    assert alert["label"] == "停水 水管 爆裂" and alert["places"] == ["东湖路"]
+    text = json.dumps(alert, ensure_ascii=False)
+    assert "13812345678" not in text and "[phone]" in text  # personal data masked in samples
+    assert '"b1"' not in text and "author" not in text.replace("authors", "")  # no author keys
+    # the same store scanned again, by a new engine (a restart): nothing new
+    assert AlertEngine(store, [JsonlSink(log)], clock=CLOCK).scan() == []
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["alert_id"] == alert["alert_id"]
+    stored = recent_alerts(store)
+    assert [a["alert_id"] for a in stored] == [alert["alert_id"]]
+    assert stored[0]["deliveries"][0] == {"sink": "jsonl", "ok": True, "path": str(log)}
+
+
+def test_webhook_retries_with_backoff_until_the_receiver_recovers(store):
+    receiver = Receiver([503, 503, 200])
+    waits: list[float] = []
+    try:
+        sink = WebhookSink([receiver.url], retries=3, backoff=0.5, sleep=waits.append)
+        alerts = AlertEngine(store, [sink], clock=CLOCK).scan()
+    finally:
+        receiver.close()
+    delivery = alerts[0]["deliveries"][0]
+    assert delivery["ok"] and delivery["targets"][0]["attempts"] == ["503", "503", "200"]
+    assert waits == [0.5, 1.0]  # exponential backoff
+    assert len(receiver.received) == 3
+    assert {r["key"] for r in receiver.received} == {alerts[0]["alert_id"]}
+    assert receiver.received[-1]["body"]["evidence"]["count"] == alerts[0]["evidence"]["count"]
+    assert json.loads(store.scalar("SELECT deliveries FROM alerts"))[0]["ok"] is True
+
+
+def test_webhook_gives_up_on_client_errors_unreachable_hosts_and_timeouts(store):
+    bad_request = Receiver([400])
+    slow = Receiver([], delay=0.5)
+    dead = Receiver([])
+    dead_url = dead.url
+    dead.close()  # nothing listens there any more
+    waits: list[float] = []
+    try:
+        sink = WebhookSink([bad_request.url, dead_url, slow.url], retries=2, backoff=0.1,
+                           timeout=0.2, sleep=waits.append)
+        alert = {"alert_id": "x1", "topic_id": 1}
+        result = sink.send(alert)
+    finally:
+        bad_request.close()
+        slow.close()
+    by_url = {t["url"]: t for t in result["targets"]}
+    assert not result["ok"]
+    assert by_url[bad_request.url]["attempts"] == ["400"]  # a 4xx is not retried
+    assert by_url[dead_url]["attempts"][0].startswith("unreachable") and len(by_url[dead_url]["attempts"]) == 3
+    assert by_url[slow.url]["attempts"] == ["timeout"] * 3
+    assert waits == [0.1, 0.2, 0.1, 0.2]
+
+
+def test_failed_webhook_does_not_stop_alerts_or_the_log(store, tmp_path):
+    log = tmp_path / "a.jsonl"
+    dead = Receiver([])
+    url = dead.url
+    dead.close()
+    alerts = AlertEngine(store, [WebhookSink([url], retries=1, sleep=lambda s: None), JsonlSink(log)],
+                         clock=CLOCK).scan()
+    assert len(alerts) == 1 and [d["ok"] for d in alerts[0]["deliveries"]] == [False, True]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_sinks_refuse_bad_configuration(tmp_path):
+    with pytest.raises(InputError, match="not an http"):
+        WebhookSink(["ftp://example.org"])
+    with pytest.raises(InputError, match="does not exist"):
+        JsonlSink(tmp_path / "missing" / "a.jsonl")
+
+
+def test_hot_ranking_puts_the_burst_first_and_hides_small_groups(store):
+    result = rank_hotspots(store, parse_window("24h"), now=NOW)
+    spots = result["hotspots"]
+    assert [s["topic_id"] for s in spots] == [2, 1][: len(spots)] and spots[0]["topic_id"] == 2
+    assert result["hidden_below_k"] == 1  # topic 3: three authors
+    top = spots[0]
+    assert set(top["heat"]["components"]) == {"volume", "growth", "authors", "engagement", "negativity"}
+    assert top["heat"]["volume"] == 30 and top["heat"]["authors"] == 30
+    assert top["burst"]["surprise"] > 5 and top["heat"]["negativity"] == pytest.approx(0.6, abs=1e-3)
+    assert sum(top["series"]["count"]) >= 30
+    assert "author" not in json.dumps(top, ensure_ascii=False).replace("authors", "")
+    with pytest.raises(InputError, match="time span"):
+        parse_window("yesterday")
