@@ -22,7 +22,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
 
     if not corpus.exists():
         raise InputError(f"the demo corpus is missing at {corpus}", "reinstall Heard from a full clone")
-    fieldmap = fieldmap_for("social", [])
+    fieldmap = fieldmap_for("social")
     with open_store(settings.db) as store:
         console.print(f"[bold]1/4[/] ingesting the demo corpus {corpus.name} into {settings.db} …")
         with console.status("loading models…"):
@@ -30,7 +30,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
         summary = ingest_paths(
             store, [corpus], pipeline,
             make_mapper=lambda src: Mapper(fieldmap, source=src, tz=settings.timezone, salt=settings.author_salt),
-            source=None, batch_size=settings.batch_size,
+            source="demo", batch_size=settings.batch_size,
         )
         console.print(
             f"    stored {summary.stored} new posts ({summary.already_stored} already there) "

@@ -226,20 +226,26 @@ def ingest_paths(
     """Ingest files one after another, resuming each after its last committed position.
 
     ``make_mapper(source)`` builds the row → post mapper for a file's source name (the file stem
-    unless ``source`` is given). Connectors are opened before any work, so a missing file or an
-    unknown format fails fast with nothing written.
+    unless ``source`` is given). Every file is opened and its columns checked against the mapping
+    before any work, so a missing file, an unknown format or a missing column fails fast with
+    nothing written.
     """
     from heard.connectors import open_connector
+    from heard.mapping import default_source
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
+    mappers = []
+    for connector in connectors:  # a column the mapping names but a file lacks fails before any work
+        mapper = make_mapper(source or default_source(connector.path))
+        mapper.check_columns(connector.columns)
+        mappers.append(mapper)
     summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
     started_at = datetime.now(timezone.utc)
     bind_stages(store, pipeline)
-    for connector in connectors:
+    for connector, mapper in zip(connectors, mappers):
         if on_file:
             on_file(connector.path)
-        file_source = source or connector.path.stem
-        file_key = f"{file_source}|{connector.file_key()}"
+        file_key = f"{mapper.source}|{connector.file_key()}"
         start_after = store.checkpoint(file_key)
         if start_after:
             summary.resumed_after[str(connector.path)] = start_after
@@ -247,9 +253,9 @@ def ingest_paths(
         ingest_rows(
             store,
             connector.rows(start_after=start_after),
-            make_mapper(file_source),
+            mapper,
             pipeline,
-            source=file_source,
+            source=mapper.source,
             batch_size=batch_size,
             file_key=file_key,
             file=str(connector.path),

@@ -38,13 +38,13 @@ def ingest(
     'heard quarantine'); the rest is stored. A missing file or unknown format exits with code 2.
     """
     from heard.ingest import ingest_paths
-    from heard.mapping import Mapper, fieldmap_for
+    from heard.mapping import Mapper, fieldmap_for, parse_map
     from heard.stages import default_stages
     from heard.pipeline import build_pipeline
     from heard.store import open_store
 
     settings = settings_from(config, db=db, timezone=timezone_, batch_size=batch_size)
-    fieldmap = fieldmap_for(preset, mapping or [])
+    fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     with open_store(settings.db) as store:
         with console.status("loading models…"):
             pipeline = build_pipeline(default_stages(settings))

@@ -29,7 +29,8 @@ def config_show(
         console.print(f"[bold]{name}[/] = {values[name]!r}\n    {field.description}  (env HEARD_{name.upper()})")
 
 
-DEMO_CORPUS = Path(__file__).resolve().parent.parent / "data" / "demo" / "posts.jsonl"
+DEMO_CORPUS = Path(__file__).resolve().parents[3] / "data" / "demo" / "posts.jsonl"
+"""The bundled corpus in the repository (``make demo`` installs Heard from the clone, editable)."""
 
 
 @app.command()

@@ -1,0 +1,116 @@
+"""Benchmark: end-to-end ingest throughput vs the embedder alone, and peak RSS.
+
+    .venv/bin/python bench/ingest_throughput.py --posts 60000          # (a) throughput ratio
+    .venv/bin/python bench/ingest_throughput.py --posts 200000 --skip-embedder   # (b) peak RSS
+
+Both sides run in the same invocation, each in a fresh subprocess, on the same real texts
+(bench/corpus.py). "embedder alone" = UseEmbedder.encode over the texts in batches of the
+ingest batch size; "end to end" = `heard ingest` (read JSONL → map → normalise → langid →
+tokens → embed → sentiment → DuckDB, plus the full-text index). Throughput excludes model
+loading on both sides; peak RSS is the ingest child's maximum resident set size.
+Prints JSON and writes bench/results/ingest_<posts>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import SHARED, write_jsonl  # noqa: E402
+
+
+def embed_alone(path: Path, batch: int) -> dict:
+    """Child process: embed every text of ``path`` in batches; report texts/s."""
+    from heard.models.embedders import UseEmbedder
+
+    texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")]
+    model = UseEmbedder(threads=2)
+    model.encode(texts[:8])
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        model.encode(texts[i : i + batch])
+    seconds = time.perf_counter() - start
+    return {"texts": len(texts), "seconds": round(seconds, 2), "texts_per_s": round(len(texts) / seconds, 1)}
+
+
+_WRAPPER = (
+    "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
+    "sys.stderr.write('PEAK_RSS_KB=%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+    "sys.exit(p.returncode)"
+)
+
+
+def run_child(args: list[str]) -> tuple[dict, float, int]:
+    """Run a child through a one-child wrapper; return (its JSON stdout, wall seconds, its peak RSS in MB)."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True,
+                          env={**os.environ, "TERM": "dumb"})
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"child failed: {' '.join(args)}")
+    peak_kb = int(proc.stderr.rsplit("PEAK_RSS_KB=", 1)[1].split()[0])
+    return json.loads(proc.stdout), wall, peak_kb // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=60_000)
+    parser.add_argument("--batch", type=int, default=512)
+    parser.add_argument("--skip-embedder", action="store_true", help="only the end-to-end run (RSS)")
+    parser.add_argument("--child-embed", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_embed:
+        print(json.dumps(embed_alone(args.child_embed, args.batch)))
+        return
+    if not SHARED.is_dir():
+        raise SystemExit(f"needs the shared datasets at {SHARED}")
+    work = Path(tempfile.mkdtemp(prefix="heard-bench-"))
+    corpus = work / f"real_{args.posts}.jsonl"
+    origins = write_jsonl(corpus, args.posts)
+    result: dict = {
+        "benchmark": "ingest_throughput",
+        "posts": args.posts,
+        "origins": origins,
+        "batch_size": args.batch,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "command": " ".join(["bench/ingest_throughput.py", *sys.argv[1:]]),
+    }
+    if not args.skip_embedder:
+        emb, _, emb_rss = run_child([sys.executable, __file__, "--child-embed", str(corpus), "--batch", str(args.batch)])
+        result["embedder_alone"] = {**emb, "peak_rss_mb": emb_rss}
+    heard = str(Path(sys.executable).with_name("heard"))
+    db = work / "bench.duckdb"
+    summary, wall, rss = run_child([heard, "ingest", str(corpus), "--db", str(db), "--json",
+                                    "--batch-size", str(args.batch), "--source", "bench"])
+    result["end_to_end"] = {
+        "stored": summary["stored"],
+        "quarantined": summary["quarantined"],
+        "seconds_excluding_model_load": round(summary["seconds"], 2),
+        "posts_per_s": summary["posts_per_second"],
+        "wall_seconds_including_start": round(wall, 2),
+        "peak_rss_mb": rss,
+        "models": summary["models"],
+    }
+    if "embedder_alone" in result:
+        result["ratio_end_to_end_vs_embedder"] = round(
+            summary["posts_per_second"] / result["embedder_alone"]["texts_per_s"], 3
+        )
+    out = HERE / "results" / f"ingest_{args.posts}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
