@@ -137,6 +137,33 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        4,
+        [
+            # accounts for `heard serve` (heard.auth): argon2 hashes, hashed session/API tokens.
+            """CREATE TABLE users (
+                username VARCHAR PRIMARY KEY,
+                password_hash VARCHAR NOT NULL,
+                role VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE sessions (
+                token_hash VARCHAR PRIMARY KEY,
+                username VARCHAR NOT NULL,
+                csrf_token VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                expires_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE api_tokens (
+                token_id VARCHAR PRIMARY KEY,
+                username VARCHAR NOT NULL,
+                token_hash VARCHAR NOT NULL UNIQUE,
+                label VARCHAR,
+                created_at TIMESTAMP NOT NULL,
+                revoked_at TIMESTAMP
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,68 @@
+"""The server's app factory: ``create_app(settings)`` owns the store for the process's life."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from heard.api.db import ReadView
+from heard.api.errors import install_error_handlers
+from heard.api.metrics import Metrics
+from heard.api.middleware import HeardMiddleware
+from heard.api.queries.common import VersionedCache
+from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
+from heard.auth import Accounts, LoginLimiter
+from heard.settings import Settings
+
+API_DESCRIPTION = (
+    "Heard's REST API. Authenticate with `Authorization: Bearer TOKEN` (create one with "
+    "`heard users token NAME`). Every error has the shape "
+    '`{"ok": false, "error": "…", "errors": ["…"], "status": N}`. '
+    "Per-author views are refused (RIGHTS.md §4); aggregates need k ≥ 5 distinct authors."
+)
+
+
+def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter | None = None,
+               max_upload_bytes: int = DEFAULT_MAX_BYTES) -> FastAPI:
+    """Build the app. With ``store`` given the caller owns it; otherwise ``settings.db`` is opened
+    here (one process owns a DuckDB file) and closed at shutdown."""
+    from heard.store import open_store
+
+    owned = store is None
+    store = store if store is not None else open_store(settings.db)
+    try:
+        store.load_fts()
+    except Exception:  # search falls back to a scan when the extension cannot load
+        pass
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if owned:
+            store.close()
+
+    app = FastAPI(title="Heard", version="0.1.0", description=API_DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    metrics = Metrics()
+    db = ReadView(store)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.metrics = metrics
+    app.state.cache = VersionedCache()
+    app.state.accounts = Accounts(store)
+    app.state.limiter = limiter or LoginLimiter()
+    app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
+    install_error_handlers(app)
+
+    from heard.api.routes import ingest, read, system
+    from heard.web import pages
+
+    app.include_router(system.router)
+    app.include_router(read.router)
+    app.include_router(ingest.router)
+    app.include_router(pages.router)
+    pages.mount_static(app)
+    app.add_middleware(HeardMiddleware, metrics=metrics)
+    return app

@@ -1,0 +1,55 @@
+"""Read access for request threads: one DuckDB cursor per thread over the store's database.
+
+A DuckDB connection must not be used by two threads at once; ``con.cursor()`` gives each worker
+thread its own connection to the same database. Writes (uploads) go through the store itself,
+one at a time, under ``write_lock``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from heard.store.duckdb_store import DuckDBStore
+
+
+class ReadView:
+    """``rows``/``scalar`` like the store's, safe to call from any request thread."""
+
+    def __init__(self, store: DuckDBStore):
+        self.store = store
+        self._local = threading.local()
+        self.write_lock = threading.Lock()
+        self.data_version = 0
+        """Bumped after every write: caches of aggregates key on it."""
+
+    def _cursor(self):
+        cur = getattr(self._local, "cur", None)
+        if cur is None:
+            cur = self.store.con.cursor()
+            self._local.cur = cur
+        return cur
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        cur = self._cursor().execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        row = self._cursor().execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def tables(self) -> set[str]:
+        return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}
+
+    def columns(self, table: str) -> list[str]:
+        return [r["column_name"] for r in self.rows(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table])]
+
+    def has_search_index(self) -> bool:
+        return bool(self.scalar(
+            "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_posts'"))
+
+    def changed(self) -> None:
+        self.data_version += 1

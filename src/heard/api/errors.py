@@ -1,0 +1,107 @@
+"""One JSON error shape for every error the server returns:
+
+    {"ok": false, "error": "what happened", "errors": ["detail", "fix: …"], "status": 404}
+
+Input errors are 4xx, never 500. A 500 says nothing about internals (the log has the traceback).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from heard.errors import HeardError, InputError, StoreLockedError
+
+log = logging.getLogger("heard.api")
+
+ERROR_KEYS = ("ok", "error", "errors", "status")
+
+
+class ApiError(Exception):
+    """Raise from a route to answer with the error shape."""
+
+    def __init__(self, status: int, error: str, errors: list[str] | None = None,
+                 headers: dict[str, str] | None = None):
+        self.status = status
+        self.error = error
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+class LoginRequired(Exception):
+    """An anonymous browser asked for a page: send it to the login form."""
+
+    def __init__(self, next_path: str):
+        self.next_path = next_path
+
+
+def error_body(status: int, error: str, errors: list[str] | None = None) -> dict[str, Any]:
+    return {"ok": False, "error": error, "errors": list(errors or []), "status": status}
+
+
+def error_response(status: int, error: str, errors: list[str] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, error, errors), status_code=status, headers=headers)
+
+
+_STATUS_TEXT = {
+    400: "bad request", 401: "authentication required", 403: "forbidden", 404: "not found",
+    405: "method not allowed", 413: "request too large", 415: "unsupported media type",
+    422: "invalid input", 429: "too many requests",
+}
+
+
+def _validation_messages(exc: RequestValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        out.append(f"{where}: {err.get('msg', 'invalid')}")
+    return out
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return error_response(exc.status, exc.error, exc.errors, exc.headers)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        return RedirectResponse("/login?next=" + quote(exc.next_path, safe="/"), status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else _STATUS_TEXT.get(exc.status_code, "error")
+        errors = []
+        if exc.status_code == 404 and detail == "Not Found":
+            detail, errors = "not found", [f"no route or resource at {request.url.path}", "fix: see /api/v1/openapi.json for the routes"]
+        elif exc.status_code == 405:
+            detail, errors = "method not allowed", [f"{request.method} is not allowed on {request.url.path}"]
+        return error_response(exc.status_code, detail.lower() if detail[:1].isupper() and detail in (
+            "Not Found", "Method Not Allowed") else detail, errors, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(422, "invalid input", _validation_messages(exc))
+
+    @app.exception_handler(StoreLockedError)
+    async def _locked(request: Request, exc: StoreLockedError) -> Response:
+        return error_response(503, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+
+    @app.exception_handler(HeardError)
+    async def _heard(request: Request, exc: HeardError) -> Response:
+        status = 400 if isinstance(exc, InputError) else 500
+        if status == 500:
+            log.error("server error on %s: %s", request.url.path, exc)
+        return error_response(status, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal server error", ["the server log has the details"])

@@ -1,0 +1,103 @@
+"""Helpers every query module uses: safe rows, k-anonymity, cursors, a small cache."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from heard.api.errors import ApiError
+from heard.api.redact import redact
+
+HIDDEN_COLUMNS = {"author_key", "raw", "search_text", "text_hash", "file", "position", "entities",
+                  "sentiment_evidence", "lang_model", "sentiment_model", "embedding", "vec"}
+TEXT_COLUMNS = {"text", "title", "sample", "snippet", "label", "description", "summary"}
+JSON_HINT = ("keywords", "evidence", "places", "orgs", "components", "samples", "sample_posts",
+             "series", "members", "terms", "representative")
+
+AUTHORS = "count(DISTINCT coalesce(p.author_key, p.id))"
+"""Distinct authors of a group; a post without an author key counts as its own author."""
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds") + ("Z" if value.tzinfo is None else "")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+def safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Drop author keys and internals, redact personal data, decode JSON columns."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in HIDDEN_COLUMNS or "author_key" in key:
+            continue
+        if isinstance(value, str) and key.startswith(JSON_HINT) and value[:1] in "[{":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        if isinstance(value, str) and (key in TEXT_COLUMNS or key.endswith("_text")):
+            value = redact(value)
+        out[key] = jsonable(value)
+    return _redact_nested(out)
+
+
+def _redact_nested(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (redact(v) if isinstance(v, str) and k in TEXT_COLUMNS else _redact_nested(v))
+                for k, v in value.items() if "author_key" not in str(k)}
+    if isinstance(value, list):
+        return [_redact_nested(v) for v in value]
+    return value
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(jsonable(values), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, n: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != n:
+            raise ValueError
+        return values
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "the cursor is not one this server gave",
+                       ["fix: pass the next_cursor of a previous page unchanged, or omit it"]) from None
+
+
+class VersionedCache:
+    """Memoise expensive aggregates until the data changes (the server owns the file, so only its
+    own uploads change it) — keyed on ``(data_version, key)``."""
+
+    def __init__(self, max_items: int = 256):
+        self._data: dict[tuple[int, Any], Any] = {}
+        self._lock = threading.Lock()
+        self.max_items = max_items
+
+    def get(self, version: int, key: Any, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if (version, key) in self._data:
+                return self._data[(version, key)]
+        value = compute()
+        with self._lock:
+            if len(self._data) >= self.max_items:
+                self._data.clear()
+            self._data[(version, key)] = value
+        return value

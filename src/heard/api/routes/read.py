@@ -1,0 +1,120 @@
+"""Read endpoints: posts, topics, hot spots, alerts, stats, quarantine, me."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from heard.api.errors import ApiError
+from heard.api.queries import hotspots as hq
+from heard.api.queries import overview as oq
+from heard.api.queries import posts as pq
+from heard.api.queries import topics as tq
+from heard.api.routes.deps import db_of, k_of, utc_naive
+from heard.api.security import requires
+from heard.auth import Role
+
+router = APIRouter(prefix="/api/v1", tags=["read"])
+
+Lang = Annotated[str | None, Query(pattern=r"^([a-z]{2,3}|und)$", description="ISO 639-1 code, e.g. zh, en")]
+Sentiment = Literal["negative", "neutral", "positive"]
+
+
+@router.get("/posts", dependencies=[requires(Role.viewer)], summary="Search posts (zh/en) with filters")
+def list_posts(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=pq.MAX_QUERY_CHARS, description="Full-text query; all words must match")] = None,
+    lang: Lang = None,
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    topic: Annotated[int | None, Query(ge=0)] = None,
+    sentiment: Sentiment | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> dict[str, Any]:
+    f = pq.PostFilter(q=q, lang=lang, source=source, topic=None if topic is None else str(topic),
+                      sentiment=sentiment, since=utc_naive(since), until=utc_naive(until))
+    return {"ok": True, **pq.search(db_of(request), f, limit, cursor)}
+
+
+@router.get("/posts/{post_id}", dependencies=[requires(Role.viewer)], summary="One post")
+def get_post(request: Request, post_id: str) -> dict[str, Any]:
+    post = pq.get_post(db_of(request), post_id)
+    if post is None:
+        raise ApiError(404, f"no post {post_id!r}", ["fix: ids look like source:external_id"])
+    return {"ok": True, "post": post}
+
+
+@router.get("/topics", dependencies=[requires(Role.viewer)], summary="Topics, largest first")
+def list_topics(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=100, description="Filter by label or keyword")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> dict[str, Any]:
+    db = db_of(request)
+    data = request.app.state.cache.get(db.data_version, ("topics", q, limit, cursor),
+                                       lambda: tq.list_topics(db, k_of(request), limit, cursor, q))
+    return {"ok": True, **data}
+
+
+@router.get("/topics/{topic_id}", dependencies=[requires(Role.viewer)],
+            summary="One topic: time series, keywords, places, representative posts")
+def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
+    db = db_of(request)
+    topic = request.app.state.cache.get(db.data_version, ("topic", topic_id),
+                                        lambda: tq.topic_detail(db, topic_id, k_of(request)))
+    if topic is None:
+        raise ApiError(404, f"no topic {topic_id}",
+                       ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)",
+                        "fix: list topics at /api/v1/topics"])
+    return {"ok": True, "topic": topic}
+
+
+@router.get("/hotspots", dependencies=[requires(Role.viewer)], summary="Hot spots, hottest first")
+def list_hotspots(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
+    return {"ok": True, "hotspots": hq.hotspots(db_of(request), k_of(request), limit)}
+
+
+@router.get("/alerts", dependencies=[requires(Role.viewer)], summary="Alerts, newest first")
+def list_alerts(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    return {"ok": True, "alerts": hq.alerts(db_of(request), k_of(request), limit)}
+
+
+@router.get("/stats", dependencies=[requires(Role.viewer)],
+            summary="Volume, languages, sources, sentiment over time (k-suppressed)")
+def stats(request: Request) -> dict[str, Any]:
+    db = db_of(request)
+    return {"ok": True, **request.app.state.cache.get(db.data_version, "overview",
+                                                      lambda: oq.overview(db, k_of(request)))}
+
+
+@router.get("/quarantine", dependencies=[requires(Role.analyst)], summary="Quarantined rows and why")
+def quarantine(
+    request: Request,
+    reason: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    return {"ok": True, **oq.quarantine(db_of(request), limit, reason, offset)}
+
+
+@router.get("/me", summary="Who am I")
+def me(request: Request, caller=requires(Role.viewer)) -> dict[str, Any]:
+    return {"ok": True, "username": caller.user.username, "role": caller.user.role.name, "via": caller.via}
+
+
+@router.get("/users", dependencies=[requires(Role.admin)], summary="Accounts (admin)")
+def users(request: Request) -> dict[str, Any]:
+    from heard.api.queries.common import jsonable
+
+    return {"ok": True, "users": jsonable(request.app.state.accounts.list_users())}
+
+
+@router.delete("/tokens/{token_id}", dependencies=[requires(Role.admin)], summary="Revoke an API token (admin)")
+def revoke_token(request: Request, token_id: str) -> dict[str, Any]:
+    request.app.state.accounts.revoke_token(token_id)
+    return {"ok": True, "revoked": token_id}

@@ -1,0 +1,35 @@
+"""/health (anyone), /metrics (viewer; Prometheus text), the OpenAPI schema (anyone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from heard.api.security import requires
+from heard.auth import PUBLIC, Role
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/health", dependencies=[requires(PUBLIC)], summary="Liveness and the store's state")
+def health(request: Request) -> dict[str, Any]:
+    db = request.app.state.db
+    return {"ok": True, "status": "ok", "schema_version": db.scalar("SELECT max(version) FROM schema_version"),
+            "search_index": db.has_search_index()}
+
+
+@router.get("/metrics", dependencies=[requires(Role.viewer)], response_class=PlainTextResponse,
+            summary="Prometheus metrics (text format)")
+def metrics(request: Request) -> PlainTextResponse:
+    db = request.app.state.db
+    extra = {"heard_posts": db.scalar("SELECT count(*) FROM posts"),
+             "heard_quarantined_rows": db.scalar("SELECT count(*) FROM quarantine")}
+    return PlainTextResponse(request.app.state.metrics.render(extra),
+                             media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+@router.get("/api/v1/openapi.json", dependencies=[requires(PUBLIC)], include_in_schema=False)
+def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(request.app.openapi())

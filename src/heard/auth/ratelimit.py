@@ -1,0 +1,52 @@
+"""Login rate limiting: a sliding window of failed attempts per client address and per username."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+
+
+class LoginLimiter:
+    """Allow at most ``max_failures`` failed logins per ``window_s`` for one key.
+
+    Keys are ``ip:<addr>`` and ``user:<name>``, so one address cannot try many names and many
+    addresses cannot hammer one name. ``clock`` is injected (seconds, monotonic).
+    """
+
+    def __init__(self, max_failures: int = 5, window_s: float = 300.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str) -> deque[float]:
+        q = self._failures[key]
+        cutoff = self.clock() - self.window_s
+        while q and q[0] < cutoff:
+            q.popleft()
+        return q
+
+    def retry_after(self, *keys: str) -> float:
+        """Seconds until a login may be tried again for these keys (0 when allowed now)."""
+        with self._lock:
+            wait = 0.0
+            for key in keys:
+                q = self._recent(key)
+                if len(q) >= self.max_failures:
+                    wait = max(wait, q[0] + self.window_s - self.clock())
+            return max(wait, 0.0)
+
+    def failed(self, *keys: str) -> None:
+        with self._lock:
+            now = self.clock()
+            for key in keys:
+                self._recent(key).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)

@@ -1,0 +1,125 @@
+"""`heard serve` (dashboard + REST API) and `heard users …` (accounts, roles, API tokens)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.errors import InputError
+
+Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
+
+users_app = typer.Typer(help="Accounts for the dashboard and API: add, list, remove, token.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers_threads: Annotated[int, typer.Option("--threads", min=1, max=256, help="Request threads.")] = 16,
+    db: Db = None,
+    config: Config = None,
+) -> None:
+    """Run the dashboard and REST API over the database (this process owns the file while it runs)."""
+    import anyio.to_thread
+    import uvicorn
+
+    from heard.api import create_app
+
+    settings = settings_from(config, db=db)
+    if not Path(settings.db).exists():
+        raise InputError(f"no Heard database at {settings.db}",
+                         "ingest something first (heard ingest FILE) or pass --db")
+    web = create_app(settings)
+
+    @web.on_event("startup")
+    async def _threads() -> None:  # sync routes run in this pool
+        anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
+
+    console.print(f"[bold]Heard[/] dashboard: http://{host}:{port}/  ·  API: http://{host}:{port}/api/v1/  "
+                  f"·  db {settings.db}")
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False,
+                proxy_headers=False, server_header=False)
+
+
+def _accounts(db: Path | None, config: Path | None):
+    from heard.auth import Accounts
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db)
+    store = open_store(settings.db)
+    return store, Accounts(store)
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")] = None,
+    db: Db = None,
+    config: Config = None,
+) -> None:
+    """Add an account."""
+    from heard.auth import Role
+
+    parsed = Role.parse(role)
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    store, accounts = _accounts(db, config)
+    with store:
+        user = accounts.add_user(username, password, parsed)
+    console.print(f"added {user.username} ({user.role.name})")
+
+
+@users_app.command("list")
+def users_list(
+    tokens: Annotated[bool, typer.Option("--tokens", help="Also list API tokens (ids, never the tokens).")] = False,
+    db: Db = None, config: Config = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """List accounts (and API token ids)."""
+    store, accounts = _accounts(db, config)
+    with store:
+        data = {"users": accounts.list_users(), **({"tokens": accounts.list_tokens()} if tokens else {})}
+    if json_out:
+        emit_json(data)
+        return
+    for u in data["users"]:
+        console.print(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}")
+    for tk in data.get("tokens", []):
+        state = "revoked" if tk["revoked_at"] else "active"
+        console.print(f"  token {tk['token_id']}  {tk['username']}  {tk['label'] or ''}  {state}")
+
+
+@users_app.command("remove")
+def users_remove(username: str, db: Db = None, config: Config = None) -> None:
+    """Remove an account, end its sessions and revoke its API tokens."""
+    store, accounts = _accounts(db, config)
+    with store:
+        accounts.remove_user(username)
+    console.print(f"removed {username}")
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(help="Whose token (it acts with that user's role).")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    revoke: Annotated[Optional[str], typer.Option(help="Revoke the token with this id instead.")] = None,
+    db: Db = None, config: Config = None,
+) -> None:
+    """Create an API token (printed once on stdout; stored hashed) or --revoke one."""
+    store, accounts = _accounts(db, config)
+    with store:
+        if revoke:
+            accounts.revoke_token(revoke)
+            console.print(f"revoked token {revoke}")
+            return
+        token_id, token = accounts.create_token(username, label)
+    console.print(f"token id {token_id} for {username}: send it as 'Authorization: Bearer TOKEN'; "
+                  "it is shown only now")
+    typer.echo(token)

@@ -1,0 +1,96 @@
+"""The dashboard's two languages. ``translator(lang)`` returns ``t(key)``; a missing key shows
+itself (a test checks every key has both languages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGS = ("zh", "en")
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (english, chinese)
+    "app": ("Heard", "Heard 听见"),
+    "overview": ("Overview", "总览"),
+    "topics": ("Topics", "话题"),
+    "hotspots": ("Hot spots & alerts", "热点与预警"),
+    "search": ("Search", "搜索"),
+    "quarantine": ("Quarantine", "隔离区"),
+    "upload": ("Upload", "上传"),
+    "login": ("Log in", "登录"),
+    "logout": ("Log out", "退出"),
+    "username": ("Username", "用户名"),
+    "password": ("Password", "密码"),
+    "switch_lang": ("中文", "English"),
+    "posts": ("posts", "条帖子"),
+    "total_posts": ("Posts", "帖子总数"),
+    "quarantined": ("Quarantined rows", "隔离行数"),
+    "volume": ("Volume over time", "发帖量走势"),
+    "languages": ("Languages", "语言"),
+    "sources": ("Sources", "来源"),
+    "sentiment_time": ("Sentiment over time", "情感走势"),
+    "top_hotspots": ("Top hot spots", "热点排行"),
+    "top_topics": ("Largest topics", "最大话题"),
+    "label": ("Topic", "话题"),
+    "keywords": ("Keywords", "关键词"),
+    "size": ("Posts", "帖子数"),
+    "authors": ("Authors", "作者数"),
+    "sentiment": ("Sentiment", "情感"),
+    "first_seen": ("First seen", "首次出现"),
+    "last_seen": ("Last seen", "最近出现"),
+    "places": ("Places", "地点"),
+    "orgs": ("Organisations", "机构"),
+    "representative": ("Representative posts", "代表性帖子"),
+    "series": ("Posts over time", "帖子走势"),
+    "heat": ("Heat", "热度"),
+    "alerts": ("Alerts", "预警"),
+    "no_data": ("Nothing here yet.", "暂无数据。"),
+    "no_topics": ("No topics yet: ingest posts first.", "暂无话题：请先导入帖子。"),
+    "query": ("Words to find (Chinese or English)", "搜索词（中文或英文）"),
+    "any": ("any", "全部"),
+    "language": ("Language", "语言"),
+    "source": ("Source", "来源"),
+    "go": ("Search", "搜索"),
+    "next": ("Next page →", "下一页 →"),
+    "results": ("results", "条结果"),
+    "no_results": ("No posts match.", "没有匹配的帖子。"),
+    "reason": ("Reason", "原因"),
+    "file": ("File", "文件"),
+    "position": ("Position", "位置"),
+    "detail": ("Detail", "详情"),
+    "upload_help": ("JSONL, CSV or XLSX; bad rows are quarantined, the rest stored.",
+                    "支持 JSONL、CSV、XLSX；坏行会被隔离，其余会被存储。"),
+    "preset": ("Field preset", "字段预设"),
+    "send": ("Upload and ingest", "上传并导入"),
+    "stored": ("Stored", "已存储"),
+    "already": ("Already stored", "此前已存储"),
+    "rows_read": ("Rows read", "读取行数"),
+    "upload_done": ("Upload finished", "上传完成"),
+    "suppressed": ("hidden: fewer than k authors", "已隐藏：作者少于 k 人"),
+    "login_failed": ("Wrong username or password.", "用户名或密码错误。"),
+    "too_many": ("Too many failed logins. Try again in {s} s.", "登录失败次数过多，请 {s} 秒后再试。"),
+    "error": ("Error", "错误"),
+    "more_chars": ("more characters", "个字符未显示"),
+    "negative": ("negative", "负面"),
+    "neutral": ("neutral", "中性"),
+    "positive": ("positive", "正面"),
+    "time": ("Time", "时间"),
+    "rights_note": ("Aggregates need at least {k} distinct authors; personal data is redacted; no per-author views.",
+                    "统计至少需要 {k} 位不同作者；个人信息已脱敏；不提供按作者查看。"),
+}
+
+
+def pick_lang(cookie: str | None, accept: str | None) -> str:
+    if cookie in LANGS:
+        return cookie
+    accept = (accept or "").lower()
+    return "zh" if accept.startswith("zh") else "en"
+
+
+def translator(lang: str) -> Callable[..., str]:
+    index = 1 if lang == "zh" else 0
+
+    def t(key: str, **values: object) -> str:
+        pair = STRINGS.get(key)
+        text = pair[index] if pair else key
+        return text.format(**values) if values else text
+
+    return t
