@@ -26,20 +26,20 @@ def build(path: Path, burst_authors: int = 30) -> Path:
     posts, topics = [], []
     i = 0
     for h in range(0, 4 * 24, 2):
-        posts.append(_post(i, T0 + timedelta(hours=h, minutes=7), f"a{h % 17}", f"公交12路晚点 第{h}小时"))
+        posts.append(_post(i, T0 + timedelta(hours=h, minutes=7), f"author-key-a{h % 17}", f"公交12路晚点 第{h}小时"))
         topics.append(1)
         i += 1
     for d in range(3):
-        posts.append(_post(i, T0 + timedelta(days=d, hours=15), f"w{d}", "水压有点低"))
+        posts.append(_post(i, T0 + timedelta(days=d, hours=15), f"author-key-w{d}", "水压有点低"))
         topics.append(2)
         i += 1
     for k in range(30):
         text = "东湖路水管爆裂，整条街停水了，电话13812345678没人接" if k == 0 else f"东湖路停水第{k}条 <b>急</b>"
-        posts.append(_post(i, BURST_AT + timedelta(seconds=10 * k), f"b{k % burst_authors}", text, likes=100 if k == 0 else k))
+        posts.append(_post(i, BURST_AT + timedelta(seconds=10 * k), f"author-key-b{k % burst_authors}", text, likes=100 if k == 0 else k))
         topics.append(2)
         i += 1
     for k in range(30):
-        posts.append(_post(i, BURST_AT + timedelta(hours=5, seconds=10 * k), f"c{k % 3}", f"同一群人刷屏{k}"))
+        posts.append(_post(i, BURST_AT + timedelta(hours=5, seconds=10 * k), f"author-key-c{k % 3}", f"同一群人刷屏{k}"))
         topics.append(3)
         i += 1
     scores = [(-0.6 if t == 2 else 0.1) for t in topics]

@@ -1,0 +1,106 @@
+"""The HTML brief: one self-contained file (``index.html``) with top topics, hot spots with their
+time series, alerts, sentiment and sample posts. plotly.js is inlined from the plotly package,
+so the file opens offline with no CDN; every text from posts is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+from jinja2 import Environment
+
+from heard.errors import InputError
+from heard.hotspots import rank_hotspots, recent_alerts
+from heard.report.template import BRIEF
+from heard.store.duckdb_store import DuckDBStore
+from heard.topics.queries import list_topics
+
+SENTIMENT_COLOURS = {"negative": "#b3261e", "neutral": "#9aa5b1", "positive": "#2e7d32", "none": "#d0d7de"}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class _Charts:
+    """Renders figures as <div>s; the first one carries plotly.js inline, the rest reuse it."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def html(self, fig: go.Figure) -> str:
+        fig.update_layout(margin={"l": 40, "r": 10, "t": 30, "b": 40}, height=260, template="plotly_white")
+        out = fig.to_html(full_html=False, include_plotlyjs=self.first, config={"displayModeBar": False})
+        self.first = False
+        return out
+
+
+def _spot_chart(charts: _Charts, spot: dict[str, Any]) -> str:
+    series = spot["series"]
+    fig = go.Figure(go.Bar(x=[s.rstrip("Z") for s in series["start"]], y=series["count"],
+                           marker_color="#b3261e", name="posts"))
+    fig.update_layout(title=f"posts per {int(series['bucket_seconds'] // 60)} min (UTC)", bargap=0.05)
+    return charts.html(fig)
+
+
+def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
+    rows = store.rows(
+        "SELECT strftime(created_at, '%Y-%m-%d') AS day, coalesce(sentiment_label, 'none') AS label, "
+        "count(*) AS n FROM posts GROUP BY ALL ORDER BY day")
+    days = sorted({r["day"] for r in rows})
+    fig = go.Figure()
+    for label, colour in SENTIMENT_COLOURS.items():
+        counts = {r["day"]: r["n"] for r in rows if r["label"] == label}
+        if counts:
+            fig.add_bar(x=days, y=[counts.get(d, 0) for d in days], name=label, marker_color=colour)
+    fig.update_layout(barmode="stack", title="posts per day by sentiment")
+    return charts.html(fig)
+
+
+def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int = 5,
+                 now: datetime | None = None, clock: Callable[[], datetime] = _utcnow,
+                 hotspots: int = 5, topics: int = 15) -> str:
+    """The brief as one HTML string."""
+    total = store.scalar("SELECT count(*) FROM posts")
+    if not total:
+        raise InputError(f"{store.path} holds no posts, so there is nothing to report",
+                         f"ingest something first: heard ingest FILE --db {store.path}")
+    charts = _Charts()
+    hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
+    for spot in hot["hotspots"]:
+        spot["chart"] = _spot_chart(charts, spot)
+    sentiment_chart = _sentiment_chart(charts, store)
+    first, last = store.con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
+    models = [r["m"] for r in store.rows(
+        "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1")]
+    hours = window.total_seconds() / 3600
+    env = Environment(autoescape=True)
+    return env.from_string(BRIEF).render(
+        generated=clock().isoformat(timespec="seconds") + "Z",
+        stats={"posts": total, "first": first, "last": last, "models": models},
+        window_label=f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours",
+        hot=hot,
+        alerts=recent_alerts(store, limit=20),
+        topics=list_topics(store, min_group_size, limit=topics),
+        sentiment_chart=sentiment_chart,
+        k=min_group_size,
+    )
+
+
+def write_report(store: DuckDBStore, out: Path, **kwargs: Any) -> Path:
+    """Write the brief to ``out/index.html`` (``out`` is created) and return its path."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the report folder {out}: {exc}", "choose another --out") from exc
+    path = out / "index.html"
+    path.write_text(build_report(store, **kwargs), encoding="utf-8")
+    return path
+
+
+__all__ = ["build_report", "write_report"]
