@@ -152,3 +152,25 @@ def test_hot_ranking_puts_the_burst_first_and_hides_small_groups(store):
     assert "author-key" not in json.dumps(top, ensure_ascii=False)
     with pytest.raises(InputError, match="time span"):
         parse_window("yesterday")
+
+
+def test_hot_command_scans_ranks_and_prints_json(tmp_path):
+    from typer.testing import CliRunner
+
+    from heard.cli import _register
+    from heard.cli.app import app
+
+    _register()
+    db = build(tmp_path / "h.duckdb")
+    log = tmp_path / "alerts.jsonl"
+    env = {"HEARD_ALERT_LOG": str(log)}
+    args = ["hot", "--json", "--db", str(db), "--window", "24h", "--at", NOW.isoformat()]
+    first = CliRunner().invoke(app, args, env=env)
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert data["hotspots"][0]["topic_id"] == 2 and data["hidden_below_k"] == 1
+    assert [a["topic_id"] for a in data["alerts"]] == [2]
+    second = CliRunner().invoke(app, args, env=env)  # run again: the alert is not fired twice
+    assert second.exit_code == 0 and len(log.read_text(encoding="utf-8").splitlines()) == 1
+    bad = CliRunner().invoke(app, ["hot", "--db", str(db), "--window", "soon"], env=env)
+    assert isinstance(bad.exception, InputError) and "time span" in bad.exception.what

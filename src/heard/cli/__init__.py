@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "heard.cli.project",  # config show, demo
     "heard.cli.admin",  # train
     "heard.cli.topics",  # topics, topic
+    "heard.cli.hot",  # hot, watch, report
     "heard.cli.serve",  # serve, users add|list|remove|token
 ]
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""

@@ -98,6 +98,11 @@ class AlertEngine:
         """The alert record for a signal: topic, times, evidence, sample posts (no authors)."""
         topic = int(signal.topic)
         info = topic_info(self.store, [topic]).get(topic, {"label": "", "keywords": [], "places": []})
+        if not info["label"] and not info["keywords"]:  # a topic born during a watch: label it now
+            from heard.topics.represent import refresh_representation
+
+            refresh_representation(self.store, [topic], self.clock())
+            info = topic_info(self.store, [topic]).get(topic, info)
         window_start, window_end = from_epoch(signal.window_start), from_epoch(signal.detected_at)
         ids = [r["id"] for r in self.store.rows(
             """SELECT p.id FROM post_topics pt JOIN posts p ON p.id = pt.post_id
@@ -156,7 +161,7 @@ def new_assignments(store: DuckDBStore, after: datetime | None) -> tuple[list[tu
     rows = store.con.execute(
         """SELECT pt.topic_id, epoch_us(p.created_at) / 1e6, p.author_key, p.id, pt.assigned_at
            FROM post_topics pt JOIN posts p ON p.id = pt.post_id
-           WHERE pt.topic_id IS NOT NULL AND (? IS NULL OR pt.assigned_at > ?)""",
+           WHERE pt.topic_id IS NOT NULL AND (? IS NULL OR pt.assigned_at >= ?)""",
         [after, after],
     ).fetchall()
     mark = max((r[4] for r in rows), default=after)

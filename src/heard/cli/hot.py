@@ -1,0 +1,177 @@
+"""Hot-spot commands: what is surging now (hot), follow a stream and alert (watch), the HTML brief
+(report)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.errors import InputError
+from heard.settings import Settings
+
+Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+At = Annotated[Optional[str], typer.Option("--at", help="End of the window, UTC (2020-01-31T12:00); default: the newest post.")]
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().rstrip("Z")).replace(tzinfo=None)
+    except ValueError as exc:
+        raise InputError(f"--at {value!r} is not a date/time", "use e.g. 2020-01-31 or 2020-01-31T12:00 (UTC)") from exc
+
+
+def _sinks(settings: Settings, json_out: bool) -> list[Any]:
+    from heard.hotspots import ConsoleSink, JsonlSink, WebhookSink
+
+    sinks: list[Any] = [ConsoleSink(console), JsonlSink(settings.alert_log)]
+    if settings.webhooks:
+        sinks.append(WebhookSink(settings.webhooks))
+    return sinks
+
+
+@app.command()
+def hot(
+    window: Annotated[str, typer.Option(help="Window to rank: 90m, 24h, 7d, 2w …")] = "24h",
+    at: At = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many hot spots.")] = 10,
+    no_scan: Annotated[bool, typer.Option("--no-scan", help="Only read: do not run the burst scan (no new alerts).")] = False,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """What is surging: topics ranked by heat over the window, with each heat component.
+
+    Heat = volume, growth against the topic's own baseline (a burst test), distinct authors,
+    engagement and negativity (docs/heat.md). First scans the store for bursts and fires the
+    alerts not fired yet (terminal, alert log, webhooks). Topics with fewer than k distinct
+    authors in the window are counted, never shown.
+    """
+    from heard.hotspots import AlertEngine, parse_window, rank_hotspots, recent_alerts
+    from heard.store import open_store
+
+    span = parse_window(window)
+    settings = settings_from(config, db=db)
+    with open_store(settings.db, read_only=no_scan) as store:
+        if not no_scan:
+            AlertEngine(store, _sinks(settings, json_out), min_group_size=settings.min_group_size).scan()
+        result = rank_hotspots(store, span, now=_parse_at(at), min_group_size=settings.min_group_size,
+                               limit=limit)
+        result["alerts"] = [a for a in recent_alerts(store, limit=limit)]
+    if json_out:
+        emit_json(result)
+        return
+    if not result["hotspots"]:
+        console.print(f"no hot spot in the {window} before {result['now'] or '—'} "
+                      f"({result['hidden_below_k']} topics under {settings.min_group_size} authors not shown)")
+        return
+    table = Table(title=f"hot spots · {window} ending {result['now']} (UTC)")
+    for name in ("#", "heat", "topic", "label", "posts", "authors", "growth −log10 p", "engagement", "negativity"):
+        table.add_column(name, justify="right" if name not in ("label",) else "left")
+    for s in result["hotspots"]:
+        h = s["heat"]
+        table.add_row(str(s["rank"]), f"{h['index']:.1f}", str(s["topic_id"]), s["label"] or "-",
+                      str(h["volume"]), str(h["authors"]), f"{h['growth']:.1f}", str(h["engagement"]),
+                      f"{h['negativity']:.2f}")
+    console.print(table)
+    console.print(f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not shown) · "
+                  f"{len(result['alerts'])} alerts stored · details: heard hot --json · heard topic ID")
+
+
+@app.command()
+def watch(
+    path: Annotated[Optional[Path], typer.Argument(help="JSONL file to follow as it grows; '-' or nothing: stdin.")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop at the end of the file instead of waiting for more.")] = False,
+    preset: Annotated[Optional[str], typer.Option(help="Field preset: 'social' (default) or 'teddycup'.")] = "social",
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN (repeatable).")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: file name or 'stdin').")] = None,
+    batch_size: Annotated[int, typer.Option(help="Posts per small batch.")] = 64,
+    max_wait: Annotated[float, typer.Option(help="Seconds a partial batch waits before it is processed.")] = 1.0,
+    db: Db = None,
+    config: Config = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print each alert as one JSON line on stdout.")] = False,
+) -> None:
+    """Follow a stream of JSONL posts, ingest them in small batches, print alerts as they fire.
+
+    Reads stdin until it ends, or follows a growing file (like tail -f) until Ctrl-C, or to its
+    end with --once. Stored history is scanned first. Each alert also goes to the alert log and
+    the configured webhooks, once per topic per burst episode. Restarting on the same file
+    resumes after the last committed line.
+    """
+    from heard.connectors.base import file_key as key_of
+    from heard.hotspots import AlertEngine
+    from heard.hotspots.watch import follow, open_input, watch as run_watch
+    from heard.ingest import IngestSummary, bind_stages, finish_run, ingest_rows
+    from heard.mapping import Mapper, fieldmap_for
+    from heard.pipeline import build_pipeline
+    from heard.stages import default_stages
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db)
+    if path is not None and str(path) != "-" and not path.exists():
+        raise InputError(f"{path} does not exist", "give the JSONL file to follow, or '-' for stdin")
+    fieldmap = fieldmap_for(preset, mapping or [])
+    fh, file = open_input(path)
+    stdin = file == "<stdin>"
+    name = source or ("stdin" if stdin else Path(file).stem)
+    with open_store(settings.db) as store:
+        with console.status("loading models…"):
+            pipeline = build_pipeline(default_stages(settings))
+        bind_stages(store, pipeline)
+        mapper = Mapper(fieldmap, source=name, tz=settings.timezone, salt=settings.author_salt)
+        summary = IngestSummary(run_id="watch")
+        fkey = None if stdin else f"{name}|{key_of(Path(file))}"
+        start_after = store.checkpoint(fkey) if fkey else 0
+
+        def ingest_batch(rows: list) -> int:
+            before = summary.stored
+            ingest_rows(store, rows, mapper, pipeline, source=name, batch_size=len(rows) + 1,
+                        file_key=fkey, file=file, summary=summary, finish=False)
+            return summary.stored - before
+
+        def on_alert(alert: dict[str, Any]) -> None:
+            if json_out:
+                print(json.dumps(alert, ensure_ascii=False, default=str), flush=True)
+
+        engine = AlertEngine(store, _sinks(settings, json_out), min_group_size=settings.min_group_size)
+        console.print(f"watching {file} → {settings.db} (alerts also to {settings.alert_log}"
+                      f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); Ctrl-C stops")
+        lines = follow(fh, start_after=start_after, keep_following=not stdin and not once)
+        result = run_watch(lines, file, ingest_batch=ingest_batch, engine=engine, on_alert=on_alert,
+                           refresh=lambda: finish_run(store, pipeline, summary),
+                           batch_size=batch_size, max_wait=max_wait)
+    console.print(f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
+                  f"{result.quarantined:,} quarantined, {len(result.alerts)} alerts")
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into (created).")],
+    window: Annotated[str, typer.Option(help="Hot-spot window: 24h, 7d …")] = "7d",
+    at: At = None,
+    db: Db = None,
+    config: Config = None,
+) -> None:
+    """Write a self-contained HTML brief: hot spots with charts, alerts, top topics, sentiment.
+
+    Opens offline (plotly.js is inside the file); post texts are escaped and personal data masked.
+    """
+    from heard.hotspots import parse_window
+    from heard.report import write_report
+    from heard.store import open_store
+
+    span = parse_window(window)
+    settings = settings_from(config, db=db)
+    with open_store(settings.db, read_only=True) as store:
+        path = write_report(store, out, window=span, now=_parse_at(at), min_group_size=settings.min_group_size)
+    console.print(f"[bold green]wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
+    typer.echo(str(path))

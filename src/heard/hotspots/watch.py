@@ -1,0 +1,162 @@
+"""Follow a stream (stdin JSONL or a growing file), ingest it in small batches, fire alerts live.
+
+A reader thread turns lines into raw rows and puts them on a queue; the main loop takes what is
+there, and when ``batch_size`` rows are waiting or ``max_wait`` seconds have passed since the first
+of them, runs them through the pipeline into the store (the topics stage assigns each post) and
+feeds the new topic assignments to the ``AlertEngine``. Stored history is scanned first, so a
+burst that began before the watch started is caught too (alerted once, as always).
+
+Stops at end of input for stdin or with ``once`` for a file, and on Ctrl-C: the batch in hand is
+committed, topic labels are refreshed, and the checkpoint lets a restarted watch on the same file
+resume after the last committed line.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from heard.hotspots.alerts import AlertEngine, new_assignments
+from heard.records import Quarantined, RawRow
+
+_EOF = object()
+
+
+@dataclass
+class WatchSummary:
+    rows: int = 0
+    stored: int = 0
+    quarantined: int = 0
+    batches: int = 0
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    stopped_by: str = "end of input"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "stored": self.stored, "quarantined": self.quarantined,
+                "batches": self.batches, "alerts": len(self.alerts), "stopped_by": self.stopped_by}
+
+
+def parse_line(number: int, line: bytes, file: str) -> RawRow | Quarantined | None:
+    """One JSONL line → a raw row, a quarantined item (with the JSONL connector's reasons), or None."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Quarantined(file, number, "invalid_utf8", f"byte {exc.start}: {exc.reason}", repr(line[:200]))
+    if not text.strip():
+        return None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Quarantined(file, number, "malformed_json", f"column {exc.colno}: {exc.msg}", text[:200])
+    if not isinstance(record, dict):
+        return Quarantined(file, number, "not_an_object", f"a JSON {type(record).__name__}, expected an object", text[:200])
+    return RawRow(fields=record, file=file, position=number)
+
+
+def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False, poll: float = 0.5,
+           stop: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep) -> Iterator[tuple[int, bytes]]:
+    """Complete lines of ``fh`` numbered from 1, skipping the first ``start_after``. At end of data,
+    wait for more when ``keep_following`` (a growing file) until ``stop`` is set; else end."""
+    number, partial = 0, b""
+    while True:
+        chunk = fh.readline()
+        if chunk:
+            partial += chunk
+            if not partial.endswith(b"\n"):
+                continue  # a line still being written: wait for its end
+            number += 1
+            line, partial = partial, b""
+            if number > start_after:
+                yield number, line.rstrip(b"\r\n")
+            continue
+        if not keep_following or (stop is not None and stop.is_set()):
+            if partial:
+                number += 1
+                if number > start_after:
+                    yield number, partial
+            return
+        sleep(poll)
+
+
+def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[[list], int],
+          engine: AlertEngine, on_alert: Callable[[dict[str, Any]], None], refresh: Callable[[], None],
+          batch_size: int = 64, max_wait: float = 1.0, refresh_every: float = 120.0,
+          stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> WatchSummary:
+    """The loop (see the module docstring). ``ingest_batch(rows)`` stores rows and returns how many
+    posts were new; ``refresh()`` runs the end-of-run work (topic labels, search index)."""
+    summary = WatchSummary()
+    summary.alerts.extend(engine.scan())
+    for alert in summary.alerts:
+        on_alert(alert)
+    _, mark = new_assignments(engine.store, None)
+    inbox: queue.Queue = queue.Queue(maxsize=10 * batch_size)
+    stop = stop or threading.Event()
+
+    def reader() -> None:
+        try:
+            for number, line in lines:
+                if stop.is_set():
+                    break
+                item = parse_line(number, line, file)
+                if item is not None:
+                    inbox.put(item)
+        finally:
+            inbox.put(_EOF)
+
+    threading.Thread(target=reader, name="heard-watch-reader", daemon=True).start()
+    pending: list = []
+    first_at = last_refresh = clock()
+    done = False
+
+    def flush() -> None:
+        nonlocal mark
+        if not pending:
+            return
+        summary.rows += len(pending)
+        summary.quarantined += sum(isinstance(r, Quarantined) for r in pending)
+        summary.stored += ingest_batch(list(pending))
+        summary.batches += 1
+        pending.clear()
+        events, mark = new_assignments(engine.store, mark)
+        for alert in engine.feed(events):
+            summary.alerts.append(alert)
+            on_alert(alert)
+
+    try:
+        while not done:
+            try:
+                item = inbox.get(timeout=max_wait)
+            except queue.Empty:
+                item = None
+            if item is _EOF:
+                done = True
+            elif item is not None:
+                if not pending:
+                    first_at = clock()
+                pending.append(item)
+            if done or len(pending) >= batch_size or (pending and clock() - first_at >= max_wait):
+                flush()
+            if clock() - last_refresh >= refresh_every:
+                refresh()
+                last_refresh = clock()
+    except KeyboardInterrupt:
+        summary.stopped_by = "interrupt"
+        stop.set()
+        flush()
+    refresh()
+    return summary
+
+
+def open_input(path: Path | None) -> tuple[IO[bytes], str]:
+    """stdin (``None`` or ``-``) or a file, opened for binary line reads."""
+    import sys
+
+    if path is None or str(path) == "-":
+        return sys.stdin.buffer, "<stdin>"
+    return Path(path).open("rb"), str(Path(path).resolve())
