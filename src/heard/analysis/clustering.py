@@ -41,13 +41,13 @@ class ClusterParams:
     """A post joins the nearest topic when its centroid is at least this close."""
     seed: float = 0.55
     """Pooled posts this close to one another can seed a topic together."""
-    min_topic_size: int = 3
+    min_topic_size: int = 4
     """Posts needed to seed a topic (and the smallest part a split may leave)."""
     pool_max: int = 2000
     """Most posts waiting in the pool; the oldest leave unassigned beyond it."""
-    attach: float = 0.4
+    attach: float = 0.3
     """At the end of a run, pooled posts at least this close to a topic join it."""
-    merge: float = 0.8
+    merge: float = 0.7
     """Topics whose centroids are at least this close are merged."""
     split_below: float = 0.5
     """Topics with coherence below this (and ``min_split_size`` posts) are tried for a split."""
@@ -58,6 +58,9 @@ class ClusterParams:
     """Posts between periodic consolidations (``due()`` says when one is due)."""
     seed_rng: int = 0
     """Seed for the random choices of a split (sampling the members of a very large topic)."""
+
+    # The defaults were chosen with a small grid (about ten settings) on the labelled sets of
+    # bench/topics_quality.py, one setting for all of them: see BENCHMARKS.md.
 
     def describe(self) -> str:
         return (f"join={self.join},seed={self.seed},min={self.min_topic_size},attach={self.attach},"
@@ -105,6 +108,7 @@ class StreamingClusterer:
         self.since_consolidation = 0
         self.pool_keys: list[Hashable] = []
         self.pool_vecs = np.zeros((0, dim), dtype=np.float32)
+        self._pool_adj = np.zeros((0, 0), dtype=bool)  # pooled pairs within ``seed``, kept in step
         self.events: list[TopicEvent] = []
         self._row: dict[int, int] = {}
         self._index: faiss.IndexFlatIP | None = None
@@ -139,8 +143,9 @@ class StreamingClusterer:
         else:
             self.sums = np.zeros((0, self.dim), dtype=np.float64)
         self.sizes = np.asarray([int(t["size"]) for t in topics], dtype=np.int64)
-        self.pool_keys = list(pool_keys)
-        self.pool_vecs = np.asarray(pool_vecs, dtype=np.float32).reshape(-1, self.dim)
+        self.pool_keys, self.pool_vecs = [], np.zeros((0, self.dim), dtype=np.float32)
+        self._pool_adj = np.zeros((0, 0), dtype=bool)
+        self._pool_append(list(pool_keys), np.asarray(pool_vecs, dtype=np.float32).reshape(-1, self.dim))
         self.next_id = max([next_id, *[i + 1 for i in self.ids]])
         self.step = step
         self._reindex()
@@ -172,13 +177,12 @@ class StreamingClusterer:
             np.add.at(self.sizes, rows[idx], 1)
             out.extend(Assignment(keys[i], self.ids[rows[i]], float(sims[i])) for i in idx)
         pooled_idx = np.flatnonzero(pooled)
-        self.pool_keys.extend(keys[i] for i in pooled_idx)
-        self.pool_vecs = np.vstack([self.pool_vecs, vecs[pooled_idx]])
+        self._pool_append([keys[i] for i in pooled_idx], vecs[pooled_idx])
         seeded = self._seed_from_pool()
         waiting = {a.key for a in seeded}
         out.extend(Assignment(keys[i], None, 0.0) for i in pooled_idx if keys[i] not in waiting)
         out.extend(seeded)
-        self._evict()
+        out.extend(self._evict())
         self._reindex()
         return out
 
@@ -240,9 +244,7 @@ class StreamingClusterer:
         n = len(self.pool_keys)
         if n < p.min_topic_size:
             return []
-        sims = self.pool_vecs @ self.pool_vecs.T
-        adj = sims >= p.seed
-        np.fill_diagonal(adj, False)
+        adj = self._pool_adj
         free = np.ones(n, dtype=bool)
         counts = adj.sum(axis=1)
         out: list[Assignment] = []
@@ -260,9 +262,7 @@ class StreamingClusterer:
             free[group] = False
             counts = counts - adj[:, group].sum(axis=1)
         if out:
-            keep = np.flatnonzero(free)
-            self.pool_keys = [self.pool_keys[i] for i in keep]
-            self.pool_vecs = self.pool_vecs[keep]
+            self._pool_keep(np.flatnonzero(free))
             self._reindex()
             out.extend(self._pool_join(p.join))
         return out
@@ -278,17 +278,45 @@ class StreamingClusterer:
         np.add.at(self.sums, rows[idx], self.pool_vecs[idx].astype(np.float64))
         np.add.at(self.sizes, rows[idx], 1)
         out = [Assignment(self.pool_keys[i], self.ids[rows[i]], float(sims[i])) for i in idx]
-        keep = np.flatnonzero(~joins)
-        self.pool_keys = [self.pool_keys[i] for i in keep]
-        self.pool_vecs = self.pool_vecs[keep]
+        self._pool_keep(np.flatnonzero(~joins))
         self._reindex()
         return out
 
-    def _evict(self) -> None:
+    def _evict(self) -> list[Assignment]:
+        """The oldest pooled posts beyond ``pool_max`` leave the pool: each joins its nearest topic
+        if it is within ``attach``, or stays unassigned for good (no outlier topic)."""
         extra = len(self.pool_keys) - self.params.pool_max
-        if extra > 0:
-            self.pool_keys = self.pool_keys[extra:]
-            self.pool_vecs = self.pool_vecs[extra:]
+        if extra <= 0:
+            return []
+        out: list[Assignment] = []
+        if self.ids:
+            sims, rows = self._nearest(self.pool_vecs[:extra])
+            idx = np.flatnonzero(sims >= self.params.attach)
+            np.add.at(self.sums, rows[idx], self.pool_vecs[idx].astype(np.float64))
+            np.add.at(self.sizes, rows[idx], 1)
+            out = [Assignment(self.pool_keys[i], self.ids[rows[i]], float(sims[i])) for i in idx]
+        self._pool_keep(np.arange(extra, len(self.pool_keys)))
+        return out
+
+    def _pool_append(self, keys: list[Hashable], vecs: np.ndarray) -> None:
+        """Add posts to the pool and extend the pooled-pairs matrix by their rows only."""
+        if not keys:
+            return
+        old = len(self.pool_keys)
+        self.pool_keys.extend(keys)
+        self.pool_vecs = np.vstack([self.pool_vecs, vecs.astype(np.float32)])
+        new_rows = (vecs @ self.pool_vecs.T) >= self.params.seed  # (new, all)
+        adj = np.zeros((len(self.pool_keys),) * 2, dtype=bool)
+        adj[:old, :old] = self._pool_adj
+        adj[old:, :] = new_rows
+        adj[:old, old:] = new_rows[:, :old].T
+        np.fill_diagonal(adj, False)
+        self._pool_adj = adj
+
+    def _pool_keep(self, keep: np.ndarray) -> None:
+        self.pool_keys = [self.pool_keys[i] for i in keep]
+        self.pool_vecs = self.pool_vecs[keep]
+        self._pool_adj = self._pool_adj[np.ix_(keep, keep)]
 
     def _merge(self) -> dict[int, int]:
         """Merge topic pairs whose centroids are at least ``merge`` close; the older id survives."""
