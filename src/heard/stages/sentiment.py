@@ -1,0 +1,94 @@
+"""Stage ``sentiment``: a score in [−1, 1], a label, and the evidence behind both.
+
+``score = (1 − w)·head + w·lexicon`` where ``head = 2·p(positive) − 1`` from the trained head on
+the post's embedding, and ``lexicon`` is VADER's compound (English) or the balance of positive and
+negative words (Chinese); ``w`` is stored with the head (see its MODEL_CARD). The label is
+``negative`` / ``neutral`` / ``positive`` by the two thresholds stored with the head.
+``sentiment_evidence`` carries the model name and version, both parts of the score, the thresholds
+and the lexicon words found (RIGHTS.md §5: every automated label is explained).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from heard.errors import ModelError
+from heard.models.sentiment_head import SentimentHead, load_head
+from heard.models.sentiment_lexicon import SentimentLexicon
+from heard.pipeline.batch import Batch
+
+
+def lexicon_score(hits: dict[str, Any]) -> float:
+    """One number in [−1, 1] from the lexicon hits: English compound, else Chinese balance."""
+    if "en" in hits and "zh" not in hits:
+        return float(hits["en"]["compound"])
+    if "zh" in hits and "en" not in hits:
+        return float(hits["zh"]["balance"])
+    if "zh" in hits and "en" in hits:
+        return float(np.clip(hits["zh"]["balance"] + hits["en"]["compound"], -1.0, 1.0))
+    return 0.0
+
+
+class SentimentScorer:
+    """Head + lexicon → scores, labels and evidence, for texts whose embeddings are known."""
+
+    def __init__(self, head: SentimentHead | None = None, lexicon: SentimentLexicon | None = None):
+        self.head = head or load_head()
+        self.lexicon = lexicon or SentimentLexicon()
+        self.weight = float(self.head.meta.get("lexicon_weight", 0.0))
+
+    def score(
+        self, embeddings: np.ndarray, texts: list[str], tokens: list[list[str]], langs: list[str]
+    ) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:
+        head_scores = self.head.score(embeddings)
+        hits = [self.lexicon.evidence(t, tok, lang) for t, tok, lang in zip(texts, tokens, langs)]
+        lex = np.array([lexicon_score(h) for h in hits], dtype=np.float64)
+        scores = np.clip((1.0 - self.weight) * head_scores + self.weight * lex, -1.0, 1.0)
+        labels = self.head.label(scores)
+        evidence = [
+            {
+                "model": self.head.name,
+                "score": round(float(s), 4),
+                "label": label,
+                "thresholds": self.head.thresholds,
+                "head_score": round(float(h), 4),
+                "lexicon_score": round(float(x), 4),
+                "lexicon_weight": self.weight,
+                "lexicon": self.lexicon.name,
+                "hits": hit,
+            }
+            for s, label, h, x, hit in zip(scores, labels, head_scores, lex, hits)
+        ]
+        return scores, labels, evidence
+
+
+class SentimentStage:
+    """``embedding`` + ``lang`` + ``tokens`` → ``sentiment_score``, ``sentiment_label``, ``sentiment_evidence``."""
+
+    name: ClassVar[str] = "sentiment"
+    requires: ClassVar[tuple[str, ...]] = ("embedding", "lang", "tokens")
+    assigns: ClassVar[tuple[str, ...]] = ("sentiment_score", "sentiment_label", "sentiment_evidence")
+
+    def __init__(self, scorer: SentimentScorer | None = None, embedder_name: str | None = None):
+        self.scorer = scorer or SentimentScorer()
+        trained_on = self.scorer.head.embedder
+        if embedder_name and trained_on and embedder_name.split("@")[0] != trained_on.split("@")[0]:
+            raise ModelError(
+                f"the sentiment head {self.scorer.head.name} was trained on {trained_on} embeddings, "
+                f"but this pipeline embeds with {embedder_name}",
+                "use embedder 'use', or train a head for this embedder: heard train sentiment --embedder SPEC",
+            )
+
+    @property
+    def model(self) -> str | None:
+        return self.scorer.head.name
+
+    def process(self, batch: Batch) -> Batch:
+        texts = batch["text_norm"] if "text_norm" in batch else batch["text"]
+        scores, labels, evidence = self.scorer.score(batch["embedding"], list(texts), batch["tokens"], batch["lang"])
+        batch.set("sentiment_score", [float(s) for s in scores])
+        batch.set("sentiment_label", labels)
+        batch.set("sentiment_evidence", evidence)
+        return batch

@@ -1,0 +1,108 @@
+"""Stage ``tokens``: content words per post (``tokens``) and the words to index (``search_text``).
+
+Chinese is segmented with rjieba (a fast Rust port of jieba), or with a *private* ``jieba.Tokenizer``
+when a user dictionary is configured (place names such as ``丽发新城`` need one). Other text is split
+into runs of letters and digits. Everything is lowercased. ``tokens`` drops stop-words, URLs and
+@mentions; ``search_text`` keeps every word. ``search_terms(query)`` segments a search query with
+the same rules, so a query matches what was indexed.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+from pathlib import Path
+from typing import ClassVar
+
+from heard.errors import InputError
+from heard.pipeline.batch import Batch
+from heard.stages.normalise import MENTION_RE, URL_RE
+from heard.stages.stopwords import is_stop_word
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W_]+")
+"""A run of letters/digits: the same split as the store's FTS ``ignore`` pattern (minus ``_``)."""
+_NO_JIEBA_LANGS = frozenset({"ja", "ko"})
+
+
+class Segmenter:
+    """Splits text into lowercased word tokens; Chinese through jieba."""
+
+    def __init__(self, user_dict: Path | None = None):
+        self.user_dict = Path(user_dict) if user_dict else None
+        if self.user_dict is None:
+            import rjieba
+
+            self._cut = rjieba.Jieba().cut
+            self.name = f"rjieba@{version('rjieba')}"
+        else:
+            if not self.user_dict.is_file():
+                raise InputError(
+                    f"jieba user dictionary {self.user_dict} does not exist",
+                    "give a UTF-8 file with one 'word [freq] [tag]' per line, or unset user_dict",
+                )
+            import jieba
+
+            tokenizer = jieba.Tokenizer()
+            try:
+                tokenizer.load_userdict(str(self.user_dict))
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise InputError(
+                    f"jieba user dictionary {self.user_dict} cannot be read: {exc}",
+                    "save it as UTF-8, one 'word [freq] [tag]' per line",
+                ) from exc
+            self._cut = lambda text: list(tokenizer.cut(text))
+            self.name = f"jieba@{version('jieba')}+userdict"
+
+    def words(self, text: str, lang: str = "zh") -> list[str]:
+        """Every word of ``text``, lowercased, in order (punctuation and spaces dropped)."""
+        if lang in _NO_JIEBA_LANGS or not _HAN.search(text):
+            return _WORD.findall(text.lower())
+        out: list[str] = []
+        for piece in self._cut(text):  # original case: user dictionary entries may hold capitals
+            out.extend(_WORD.findall(piece.lower()))
+        return out
+
+
+def content_tokens(words: list[str]) -> list[str]:
+    """``words`` without stop-words and single Latin letters."""
+    return [w for w in words if not is_stop_word(w) and not (len(w) == 1 and w.isascii() and w.isalpha())]
+
+
+class TokensStage:
+    """``text_norm`` + ``lang`` → ``tokens`` (content words) and ``search_text`` (all words)."""
+
+    name: ClassVar[str] = "tokens"
+    requires: ClassVar[tuple[str, ...]] = ("text_norm", "lang")
+    assigns: ClassVar[tuple[str, ...]] = ("tokens", "search_text")
+
+    def __init__(self, segmenter: Segmenter | None = None):
+        self.segmenter = segmenter or Segmenter()
+
+    @property
+    def model(self) -> str | None:
+        return self.segmenter.name
+
+    def process(self, batch: Batch) -> Batch:
+        tokens: list[list[str]] = []
+        search: list[str] = []
+        for text, lang in zip(batch["text_norm"], batch["lang"]):
+            without_urls = URL_RE.sub(" ", text)
+            search.append(" ".join(self.segmenter.words(without_urls, lang)))
+            tokens.append(content_tokens(self.segmenter.words(MENTION_RE.sub(" ", without_urls), lang)))
+        batch.set("tokens", tokens)
+        batch.set("search_text", search)
+        return batch
+
+
+_DEFAULT_SEGMENTERS: dict[Path | None, Segmenter] = {}
+
+
+def search_terms(query: str, user_dict: Path | None = None) -> str:
+    """A search query segmented exactly as ``search_text`` was (for ``heard posts --query``)."""
+    from heard.stages.normalise import normalise_text
+
+    key = Path(user_dict) if user_dict else None
+    if key not in _DEFAULT_SEGMENTERS:
+        _DEFAULT_SEGMENTERS[key] = Segmenter(key)
+    return " ".join(_DEFAULT_SEGMENTERS[key].words(normalise_text(query)))
