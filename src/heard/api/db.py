@@ -31,6 +31,11 @@ class ReadView:
             self._local.cur = cur
         return cur
 
+    @property
+    def con(self):
+        """This thread's connection (so store-level helpers of other packages can take a ReadView)."""
+        return self._cursor()
+
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         cur = self._cursor().execute(sql, params or [])
         names = [d[0] for d in cur.description]

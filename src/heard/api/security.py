@@ -118,3 +118,14 @@ def check_login_csrf(request: Request, sent: str | None) -> None:
     if not expected or not sent or not hmac.compare_digest(sent, expected):
         raise ApiError(403, "the login form's CSRF token is missing or stale",
                        ["fix: reload the login page and try again"])
+
+
+def iter_routes(routes: Any, prefix: str = "") -> Any:
+    """Every route of an app as ``(full path, route)``, looking inside included routers."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from iter_routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
+        else:
+            yield prefix + getattr(route, "path", ""), route

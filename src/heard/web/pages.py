@@ -31,7 +31,7 @@ SHOW_CHARS = 1200
 """Longest post text shown in lists; the rest is counted, never silently cut."""
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                         undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
 router = APIRouter(include_in_schema=False)
 
 
@@ -149,7 +149,8 @@ def overview(request: Request) -> Response:
     data = request.app.state.cache.get(db.data_version, "overview", lambda: oq.overview(db, k))
     topics = request.app.state.cache.get(db.data_version, ("topics", None, 10, None),
                                          lambda: tq.list_topics(db, k, 10))
-    hot = hq.hotspots(db, k, 5)
+    hot = request.app.state.cache.get(db.data_version, ("hot", hq.DEFAULT_WINDOW, 5),
+                                      lambda: hq.hotspots(db, k, 5)["hotspots"])
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
     return render(request, "overview.html", data=data, topics=topics["topics"], hotspots=hot,
                   charts=charts.overview_charts(data, t))
@@ -177,9 +178,13 @@ def topic_page(request: Request, topic_id: int) -> Response:
 
 
 @router.get("/hotspots", dependencies=[requires(Role.viewer, page=True)])
-def hotspots_page(request: Request) -> Response:
+def hotspots_page(request: Request, window: Annotated[str, Query(max_length=10)] = "24h") -> Response:
     db, k = _db(request), _k(request)
-    return render(request, "hotspots.html", hotspots=hq.hotspots(db, k, 50), alerts=hq.alerts(db, k, 100))
+    from heard.hotspots.ranking import parse_window
+
+    span = parse_window(window)
+    hot = request.app.state.cache.get(db.data_version, ("hot", span, 20), lambda: hq.hotspots(db, k, 20, span))
+    return render(request, "hotspots.html", hot=hot, window=window, alerts=hq.alerts(db, k, 100))
 
 
 @router.get("/search", dependencies=[requires(Role.viewer, page=True)])

@@ -36,12 +36,9 @@ def overview(db: ReadView, k: int) -> dict[str, Any]:
         "count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral, "
         "count(*) FILTER (WHERE sentiment_label = 'positive') AS positive, "
         "round(avg(sentiment_score), 3) AS mean FROM posts p GROUP BY 1 ORDER BY 1")
-    points = []
-    for r in volume:
-        if r["authors"] >= k:
-            points.append({k_: jsonable(v) for k_, v in r.items() if k_ != "authors"})
-        else:
-            points.append({"t": jsonable(r["t"]), "suppressed": True})
+    # The corpus-wide series is shown whole; k applies to slices of people (language, source,
+    # sentiment, topic), where a small group could single someone out.
+    points = [{k_: jsonable(v) for k_, v in r.items() if k_ != "authors"} for r in volume]
     return {
         "posts": total,
         "k": k,

@@ -19,7 +19,7 @@ def _available(db: ReadView) -> bool:
 
 
 def _visible(k: int) -> tuple[str, list[Any]]:
-    return "merged_into IS NULL AND coalesce(n_authors, 0) >= ?", [k]
+    return "status = 'active' AND coalesce(n_authors, 0) >= ?", [k]
 
 
 def list_topics(db: ReadView, k: int, limit: int = 50, cursor: str | None = None,

@@ -74,9 +74,20 @@ def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
     return {"ok": True, "topic": topic}
 
 
-@router.get("/hotspots", dependencies=[requires(Role.viewer)], summary="Hot spots, hottest first")
-def list_hotspots(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
-    return {"ok": True, "hotspots": hq.hotspots(db_of(request), k_of(request), limit)}
+@router.get("/hotspots", dependencies=[requires(Role.viewer)],
+            summary="Hot spots over a window ending at the newest post, hottest first")
+def list_hotspots(
+    request: Request,
+    window: Annotated[str, Query(max_length=10, description="90m, 24h, 7d or 2w")] = hq.DEFAULT_WINDOW,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    from heard.hotspots.ranking import parse_window
+
+    span = parse_window(window)
+    db = db_of(request)
+    data = request.app.state.cache.get(db.data_version, ("hot", span, limit),
+                                       lambda: hq.hotspots(db, k_of(request), limit, span))
+    return {"ok": True, **data}
 
 
 @router.get("/alerts", dependencies=[requires(Role.viewer)], summary="Alerts, newest first")

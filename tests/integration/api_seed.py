@@ -1,0 +1,88 @@
+"""A real DuckDB store for the API, role and browser tests: bilingual posts with authors, two
+topics (one below k = 5 authors), quarantined rows, and three accounts with API tokens.
+
+Built with the store's own writer and the tokens stage's ``search_terms`` (the segmentation the
+ingest pipeline stores), without loading the embedder, so it takes well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from heard.auth import Accounts, Role
+from heard.records import Post, Quarantined
+from heard.store import open_store
+
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+PASSWORD = "correct-horse-9"
+WATER = [
+    "东湖路水管爆裂，整条街停水了",
+    "东湖路停水一整天，什么时候恢复供水？",
+    "我们小区也停水了，东湖路附近",
+    "停水没有通知，老人用水很困难",
+    "东湖路抢修进度呢？停水太久",
+    "Water main burst on Donghu Road, no water since morning",
+    "Still no water on Donghu Road, when will it be fixed?",
+]
+BUS = [
+    "Bus 12 is late again this morning",
+    "The number 12 bus skipped our stop",
+    "12路公交车又晚点了",
+    "公交12路今天等了四十分钟",
+]
+
+
+def build(path: Path) -> dict[str, str]:
+    """Create the store at ``path``; return the API tokens by role name."""
+    from heard.stages.tokens import search_terms
+
+    posts: list[Post] = []
+    langs, topic_of = [], []
+    for i in range(35):
+        text = WATER[i % len(WATER)] + f" #{i}"
+        if i == 3:
+            text += " 联系电话13812345678"
+        posts.append(Post(id=f"seed:w{i}", source="seed", external_id=f"w{i}", text=text,
+                          created_at=T0 + timedelta(days=1, hours=i % 12, minutes=i),
+                          author_key=f"authorkey-w{i % 9}", likes=i))
+        langs.append("en" if text[0].isascii() else "zh")
+        topic_of.append(1)
+    for i in range(12):
+        text = BUS[i % len(BUS)] + f" #{i}"
+        posts.append(Post(id=f"seed:b{i}", source="seed2", external_id=f"b{i}", text=text,
+                          created_at=T0 + timedelta(hours=i), author_key=f"authorkey-b{i % 3}"))
+        langs.append("en" if text[0].isascii() else "zh")
+        topic_of.append(2)
+    scores = [-0.6 if t == 1 else 0.1 for t in topic_of]
+    columns = {
+        "lang": langs,
+        "search_text": [search_terms(p.text) for p in posts],
+        "sentiment_score": scores,
+        "sentiment_label": ["negative" if s < 0 else "neutral" for s in scores],
+    }
+    bad = [Quarantined("upload.jsonl", 7, "malformed_json", "line 7 is not JSON", '{"text": "broken'),
+           Quarantined("upload.jsonl", 9, "text_too_long", "over 100000 chars", "x" * 50)]
+    tokens: dict[str, str] = {}
+    with open_store(path) as store:
+        store.write_batch(posts, columns, {"langid": "test@0"}, bad, source="seed")
+        now = datetime(2026, 11, 4)
+        for tid, label, kws, n_authors in [(1, "东湖路 停水", ["停水", "东湖路", "water"], 9),
+                                           (2, "12路 公交 晚点", ["公交", "bus", "晚点"], 3)]:
+            store.con.execute(
+                "INSERT INTO topics (topic_id, label, keywords, places, size, n_authors, first_seen, last_seen, "
+                "sentiment_mean, representative, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+                [tid, label, json.dumps([{"term": w, "weight": 1.0} for w in kws], ensure_ascii=False),
+                 json.dumps([["东湖路", 5]], ensure_ascii=False), topic_of.count(tid), n_authors,
+                 T0.replace(tzinfo=None), now, -0.6 if tid == 1 else 0.1,
+                 json.dumps([p.id for p, t in zip(posts, topic_of) if t == tid][:3]), now, now])
+        store.con.executemany("INSERT INTO post_topics VALUES (?, ?, 0.9, ?)",
+                              [[p.id, t, now] for p, t in zip(posts, topic_of)])
+        store.rebuild_search_index()
+        accounts = Accounts(store)
+        for role in Role:
+            accounts.add_user(role.name, PASSWORD, role)
+            tokens[role.name] = accounts.create_token(role.name, "tests")[1]
+    return tokens
