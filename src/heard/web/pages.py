@@ -22,6 +22,7 @@ from heard.api.queries import posts as pq
 from heard.api.queries import topics as tq
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
+from heard.errors import HeardError, InputError
 from heard.web import charts
 from heard.web.i18n import LANGS, pick_lang, translator
 
@@ -235,4 +236,8 @@ async def upload(request: Request) -> Response:
     except ApiError as exc:
         return render(request, "upload.html", status=exc.status, result=None,
                       error=" · ".join([exc.error, *exc.errors]))
+    except HeardError as exc:  # bad input (400) or the server's models/store (500): say which
+        status = 400 if isinstance(exc, InputError) else 500
+        return render(request, "upload.html", status=status, result=None,
+                      error=exc.what + (f" · fix: {exc.fix}" if exc.fix else ""))
     return render(request, "upload.html", result=result, error=None)
