@@ -174,3 +174,13 @@ def test_hot_command_scans_ranks_and_prints_json(tmp_path):
     assert second.exit_code == 0 and len(log.read_text(encoding="utf-8").splitlines()) == 1
     bad = CliRunner().invoke(app, ["hot", "--db", str(db), "--window", "soon"], env=env)
     assert isinstance(bad.exception, InputError) and "time span" in bad.exception.what
+
+
+def test_merging_the_alerted_topic_does_not_alert_again(store):
+    assert len(AlertEngine(store, clock=CLOCK).scan()) == 1
+    # consolidation merges topic 2 into a new topic 9: its posts move, the episode is the same
+    store.con.execute("INSERT INTO topics (topic_id, label, size, status, created_at, updated_at) "
+                      "VALUES (9, '停水', 33, 'active', now(), now())")
+    store.con.execute("UPDATE topics SET status = 'merged', merged_into = 9 WHERE topic_id = 2")
+    store.con.execute("UPDATE post_topics SET topic_id = 9 WHERE topic_id = 2")
+    assert AlertEngine(store, clock=CLOCK).scan() == []

@@ -21,7 +21,8 @@ baseline of its posting rate:
   ``min_rate_ratio`` times the expected one (an effect-size guard for very busy topics).
 - **episodes** — the first significant window opens a burst *episode* and yields one
   ``BurstSignal``; later significant windows extend it without a new signal. The episode closes
-  after ``quiet_to_close`` seconds without a significant window. One alert per topic per episode.
+  after ``quiet_to_close`` seconds (6 hours) without a significant window. One alert per topic
+  per episode.
 
 Everything here is pure: timestamps are float seconds (UTC epoch) given by the caller, there is
 no I/O and no wall clock, and the same events give the same signals.
@@ -65,8 +66,9 @@ class BurstConfig:
     defaults the prior is one post per hour, worth one post)."""
     max_shape: float = 20.0
     """Cap on the negative-binomial size: keeps variance ≥ mean + mean²/max_shape."""
-    quiet_to_close: float = HOUR
-    """An episode ends after this long without a significant window."""
+    quiet_to_close: float = 6 * HOUR
+    """An episode ends after this long without a significant window (an incident's waves within
+    a few hours are one episode, one alert)."""
     warmup: float = 2 * HOUR
     """No signal in the first ``warmup`` seconds after the stream's start: topics that existed
     before the stream began need that long for their baselines to be learnt."""
@@ -181,7 +183,7 @@ class WindowTest:
     @property
     def surprise(self) -> float:
         """−log10 p, capped at 300 (the 'growth' heat component)."""
-        return min(300.0, -math.log10(max(self.p_value, 1e-300)))
+        return min(300.0, max(0.0, -math.log10(max(self.p_value, 1e-300))))
 
     @property
     def rate_ratio(self) -> float:

@@ -125,7 +125,12 @@ def watch(
     name = source or ("stdin" if stdin else Path(file).stem)
     with open_store(settings.db) as store:
         with console.status("loading models…"):
-            pipeline = build_pipeline(default_stages(settings))
+            stages = default_stages(settings)
+            if not any(stage.name == "topics" for stage in stages):  # alerts need topic ids
+                from heard.topics import TopicStage
+
+                stages.append(TopicStage())
+            pipeline = build_pipeline(stages)
         bind_stages(store, pipeline)
         mapper = Mapper(fieldmap, source=name, tz=settings.timezone, salt=settings.author_salt)
         summary = IngestSummary(run_id="watch")

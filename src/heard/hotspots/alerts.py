@@ -89,8 +89,13 @@ class AlertEngine:
     # ---- firing -----------------------------------------------------------------------------
     def _already_alerted(self, signal: BurstSignal) -> bool:
         reach = self.config.quiet_to_close + self.config.longest
+        # the topic itself and every topic merged into it (an alert on a topic that was later
+        # merged is the same episode)
         return bool(self.store.scalar(
-            "SELECT count(*) FROM alerts WHERE topic_id = ? AND abs(epoch(detected_at) - ?) <= ?",
+            """WITH RECURSIVE family(id) AS (
+                   SELECT ?::INTEGER UNION SELECT t.topic_id FROM topics t JOIN family f ON t.merged_into = f.id)
+               SELECT count(*) FROM alerts WHERE topic_id IN (SELECT id FROM family)
+                 AND abs(epoch(detected_at) - ?) <= ?""",
             [int(signal.topic), signal.detected_at, reach],
         ))
 

@@ -59,10 +59,19 @@ def parse_line(number: int, line: bytes, file: str) -> RawRow | Quarantined | No
     return RawRow(fields=record, file=file, position=number)
 
 
+def _is_whole_record(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
 def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False, poll: float = 0.5,
            stop: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep) -> Iterator[tuple[int, bytes]]:
     """Complete lines of ``fh`` numbered from 1, skipping the first ``start_after``. At end of data,
-    wait for more when ``keep_following`` (a growing file) until ``stop`` is set; else end."""
+    wait for more when ``keep_following`` (a growing file) until ``stop`` is set; else end. A line
+    still being written (no newline yet) is not read until it is whole."""
     number, partial = 0, b""
     while True:
         chunk = fh.readline()
@@ -76,7 +85,9 @@ def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False,
                 yield number, line.rstrip(b"\r\n")
             continue
         if not keep_following or (stop is not None and stop.is_set()):
-            if partial:
+            # a last line without its newline is read only when it is already a whole record
+            # (a file that simply ends without one); a half-written line is left for the next run
+            if partial and _is_whole_record(partial):
                 number += 1
                 if number > start_after:
                     yield number, partial

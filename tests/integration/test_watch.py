@@ -1,0 +1,109 @@
+"""The watch loop over the real pipeline (USE embeddings, streaming topics) and a real store:
+a burst arriving on a followed file fires one alert while the stream is read; a restart on the
+same file resumes after the last committed line and fires nothing twice."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from heard.hotspots import AlertEngine, JsonlSink
+from heard.hotspots.watch import follow, watch
+from heard.ingest import IngestSummary, bind_stages, finish_run, ingest_rows
+from heard.mapping import Mapper, fieldmap_for
+from heard.pipeline import build_pipeline
+from heard.store import open_store
+
+T0 = datetime(2026, 5, 1, 8, 0, tzinfo=timezone.utc)
+BACKGROUND = [
+    "今天地铁好挤", "周末去公园散步了", "新开的面馆味道不错", "图书馆周日开门吗",
+    "The library opens late on Sundays", "小区快递柜又满了", "Nice weather for cycling today",
+    "公交12路今天准点了", "菜市场的菜价涨了一点", "孩子学校下周开家长会",
+]
+
+
+def _lines():
+    rows = []
+    for i in range(60):  # two days of ordinary chatter, one post every 48 minutes
+        rows.append({"id": f"bg{i}", "author": f"user{i % 23}", "text": f"{BACKGROUND[i % 10]}（{i}）",
+                     "created_at": (T0 + timedelta(minutes=48 * i)).isoformat()})
+    burst_at = T0 + timedelta(days=2, hours=3)
+    for k in range(24):  # then a water main bursts: 24 posts in four minutes from 24 people
+        rows.append({"id": f"w{k}", "author": f"witness{k}",
+                     "text": f"长乐路水管爆裂，整条路都淹了，快绕行！第{k}位目击",
+                     "created_at": (burst_at + timedelta(seconds=10 * k)).isoformat()})
+    return [json.dumps(r, ensure_ascii=False) for r in rows], burst_at
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    from heard.models.embedders import make_embedder
+    from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, TokensStage
+    from heard.topics import TopicStage
+
+    return build_pipeline([NormaliseStage(), LangIdStage(), TokensStage(Segmenter(None)),
+                           EmbedStage(make_embedder("use")), TopicStage()])
+
+
+def _run(db, path, pipeline, log):
+    with open_store(db) as store:
+        bind_stages(store, pipeline)
+        mapper = Mapper(fieldmap_for("social"), source="feed", tz="UTC", salt="test-salt")
+        summary = IngestSummary(run_id="watch")
+        key = "feed|test"
+
+        def ingest_batch(rows):
+            before = summary.stored
+            ingest_rows(store, rows, mapper, pipeline, source="feed", batch_size=len(rows) + 1,
+                        file_key=key, file=str(path), summary=summary, finish=False)
+            return summary.stored - before
+
+        engine = AlertEngine(store, [JsonlSink(log)], clock=lambda: datetime(2026, 5, 4))
+        with path.open("rb") as fh:
+            return watch(follow(fh, start_after=store.checkpoint(key)), str(path), ingest_batch=ingest_batch,
+                         engine=engine, on_alert=lambda a: None,
+                         refresh=lambda: finish_run(store, pipeline, summary), batch_size=16, max_wait=0.2)
+
+
+@pytest.mark.slow
+def test_watch_fires_once_while_following_and_resumes(tmp_path, pipeline):
+    lines, burst_at = _lines()
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines[:70]) + "\n" + lines[70][:20], encoding="utf-8")  # last line half-written
+    db, log = tmp_path / "w.duckdb", tmp_path / "alerts.jsonl"
+    first = _run(db, feed, pipeline, log)
+    assert first.rows == 70 and first.stored == 70  # the half-written line waits for its end
+    assert len(first.alerts) == 1
+    alert = first.alerts[0]
+    detected = datetime.fromisoformat(alert["detected_at"].rstrip("Z")).replace(tzinfo=timezone.utc)
+    assert (detected - burst_at).total_seconds() <= 120
+    assert "长乐路" in json.dumps(alert["sample_posts"], ensure_ascii=False)
+    assert "witness" not in json.dumps(alert, ensure_ascii=False)
+    # the rest of the stream arrives; a restarted watch resumes after line 70 and does not re-alert
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second = _run(db, feed, pipeline, log)
+    assert second.rows == len(lines) - 70 and second.alerts == []
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_follow_waits_for_a_growing_file_and_for_whole_lines(tmp_path):
+    import threading
+
+    path = tmp_path / "grow.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"a": 2')
+    stop = threading.Event()
+    naps = []
+
+    def sleep(seconds):  # each nap, the writer adds a bit; the third nap ends the watch
+        naps.append(seconds)
+        with path.open("ab") as fh:
+            fh.write([b'}\n{"a": 3}\n', b'{"a": 4', b""][len(naps) - 1])
+        if len(naps) == 3:
+            stop.set()
+
+    with path.open("rb") as fh:
+        got = list(follow(fh, start_after=1, keep_following=True, poll=0.5, stop=stop, sleep=sleep))
+    assert got == [(2, b'{"a": 2}'), (3, b'{"a": 3}')]  # line 4 is still half-written: not read
+    assert naps == [0.5, 0.5, 0.5]
