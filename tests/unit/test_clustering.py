@@ -116,3 +116,19 @@ def test_class_tfidf_prefers_terms_specific_to_a_topic():
     assert top[1][0][0] == "噪音" and "的" not in dict(top[1])
     assert [t for t, _ in top[2]][:2] == ["实习", "学生"]
     assert label_from(top[2], 2) == "实习 · 学生"
+
+
+def test_centering_separates_topics_that_share_a_strong_common_direction():
+    vecs, gold = blobs(40, 4, spread=0.5, seed=17)
+    common = np.random.default_rng(2).normal(size=64)
+    common /= np.linalg.norm(common)
+    shifted = vecs + 1.5 * common  # one domain: every post leans the same way
+    shifted /= np.linalg.norm(shifted, axis=1, keepdims=True)
+    plain, _ = cluster_array(shifted.astype(np.float32), batch_size=160)
+    centred, clusterer = cluster_array(shifted.astype(np.float32), ClusterParams(center=True), batch_size=160)
+    assert adjusted_rand_score(gold, plain) < 0.5  # big topics swallow the others
+    assert adjusted_rand_score(gold, centred) > 0.95
+    resumed = StreamingClusterer(64, ClusterParams(center=True))
+    resumed.restore(clusterer.topics(), [], np.zeros((0, 64), np.float32), clusterer.next_id, clusterer.step,
+                    clusterer.mu)
+    assert np.allclose(resumed.transform(shifted[:3]), clusterer.transform(shifted[:3]))

@@ -58,13 +58,18 @@ class ClusterParams:
     """Posts between periodic consolidations (``due()`` says when one is due)."""
     seed_rng: int = 0
     """Seed for the random choices of a split (sampling the members of a very large topic)."""
+    center: bool = False
+    """Subtract the mean embedding of the first batch (frozen) before comparing. Posts from one
+    domain (e.g. a city message board, long texts) share a large common direction that makes big
+    topics swallow everything; centering removes it. Use with a first batch of a few hundred posts
+    or more (``rebuild_topics`` uses the first 2,000 stored posts)."""
 
     # The defaults were chosen with a small grid (about ten settings) on the labelled sets of
     # bench/topics_quality.py, one setting for all of them: see BENCHMARKS.md.
 
     def describe(self) -> str:
         return (f"join={self.join},seed={self.seed},min={self.min_topic_size},attach={self.attach},"
-                f"merge={self.merge},split<{self.split_below}")
+                f"merge={self.merge},split<{self.split_below}" + (",center" if self.center else ""))
 
 
 class Assignment(NamedTuple):
@@ -104,6 +109,8 @@ class StreamingClusterer:
         self.sums = np.zeros((0, dim), dtype=np.float64)
         self.sizes = np.zeros(0, dtype=np.int64)
         self.next_id = 1
+        self.mu: np.ndarray | None = None
+        """The frozen mean subtracted when ``params.center`` (None until the first batch)."""
         self.step = 0
         self.since_consolidation = 0
         self.pool_keys: list[Hashable] = []
@@ -133,8 +140,9 @@ class StreamingClusterer:
         ]
 
     def restore(self, topics: Sequence[dict[str, Any]], pool_keys: Sequence[Hashable], pool_vecs: np.ndarray,
-                next_id: int, step: int) -> None:
+                next_id: int, step: int, mu: np.ndarray | None = None) -> None:
         """Load state saved from ``topics()`` and the pool (sum = centroid × coherence × size)."""
+        self.mu = None if mu is None else np.asarray(mu, dtype=np.float32)
         self.ids = [int(t["topic_id"]) for t in topics]
         if topics:
             cents = np.asarray([t["centroid"] for t in topics], dtype=np.float64)
@@ -145,7 +153,8 @@ class StreamingClusterer:
         self.sizes = np.asarray([int(t["size"]) for t in topics], dtype=np.int64)
         self.pool_keys, self.pool_vecs = [], np.zeros((0, self.dim), dtype=np.float32)
         self._pool_adj = np.zeros((0, 0), dtype=bool)
-        self._pool_append(list(pool_keys), np.asarray(pool_vecs, dtype=np.float32).reshape(-1, self.dim))
+        self._pool_append(list(pool_keys), self.transform(pool_vecs) if len(pool_keys) else
+                          np.zeros((0, self.dim), np.float32))
         self.next_id = max([next_id, *[i + 1 for i in self.ids]])
         self.step = step
         self._reindex()
@@ -158,10 +167,21 @@ class StreamingClusterer:
         return self.since_consolidation >= self.params.consolidate_every
 
     # ---- streaming --------------------------------------------------------------------------
+    def transform(self, vecs: np.ndarray) -> np.ndarray:
+        """Raw embeddings → the space topics live in (centred and re-normalised when ``center``)."""
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32).reshape(-1, self.dim)
+        if not self.params.center:
+            return vecs
+        if self.mu is None:
+            if not len(vecs):
+                return vecs
+            self.mu = vecs.mean(axis=0)
+        return _unit(vecs - self.mu)
+
     def add(self, keys: Sequence[Hashable], vecs: np.ndarray) -> list[Assignment]:
         """Assign a batch. Returns one assignment per new post (``topic_id`` None when pooled),
         plus the earlier pooled posts that have now found a topic."""
-        vecs = np.ascontiguousarray(vecs, dtype=np.float32).reshape(-1, self.dim)
+        vecs = self.transform(vecs)
         if len(keys) != len(vecs):
             raise ValueError(f"{len(keys)} keys for {len(vecs)} vectors")
         self.step += 1
@@ -371,7 +391,8 @@ class StreamingClusterer:
             keys, vecs = members(tid)
             if len(keys) < p.min_split_size:
                 continue
-            parts = _two_means(np.asarray(vecs, dtype=np.float32), np.random.default_rng([p.seed_rng, tid]))
+            vecs = self.transform(vecs)
+            parts = _two_means(vecs, np.random.default_rng([p.seed_rng, tid]))
             if parts is None:
                 continue
             a, b = parts

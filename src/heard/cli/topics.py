@@ -33,6 +33,7 @@ def topics(
     limit: Annotated[int, typer.Option(help="Show at most this many topics (0: all).")] = 50,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first.")] = False,
     seed: Annotated[int, typer.Option(help="Seed for --rebuild (same data + seed → same topics).")] = 0,
+    center: Annotated[bool, typer.Option("--center", help="With --rebuild: subtract the corpus's common direction first (finer topics on single-domain data such as a city message board).")] = False,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -42,13 +43,14 @@ def topics(
     Topics written by fewer than k distinct authors (min_group_size, RIGHTS.md §4) are not shown;
     their number is. Posts that fit no topic yet are counted as unassigned, never lumped together.
     """
+    from heard.analysis.clustering import ClusterParams
     from heard.store import open_store
     from heard.topics import list_topics, parse_since, rebuild_topics
 
     settings = settings_from(config, db=db)
     if rebuild:
         with open_store(settings.db) as store, console.status("rebuilding topics…"):
-            summary = rebuild_topics(store, seed=seed)
+            summary = rebuild_topics(store, seed=seed, params=ClusterParams(center=center))
         console.print(f"rebuilt {summary['topics']} topics from {summary['posts']:,} posts "
                       f"({summary['pooled']} still unassigned)")
     with open_store(settings.db, read_only=True) as store:

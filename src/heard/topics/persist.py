@@ -57,7 +57,9 @@ def load_clusterer(store: DuckDBStore, clusterer: StreamingClusterer) -> None:
             store.con.unregister("_pool_probe")
         pool_ids = got.column("post_id").to_pylist()
         pool_vecs = _vectors(got, "vec", clusterer.dim)
-    clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)))
+    mu = json.loads(state["mu"]) if state.get("mu") else None
+    clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)),
+                      None if mu is None else np.asarray(mu, dtype=np.float32))
 
 
 def members_from_store(store: DuckDBStore, dim: int) -> Callable[[int], tuple[list[Hashable], np.ndarray]]:
@@ -152,4 +154,6 @@ def save_state(store: DuckDBStore, clusterer: StreamingClusterer, params: str) -
         "pool": json.dumps([str(k) for k in clusterer.pool_keys]),
         "params": params,
     }
+    if clusterer.mu is not None:
+        state["mu"] = json.dumps([round(float(x), 7) for x in clusterer.mu])
     store.con.executemany("INSERT OR REPLACE INTO topic_state VALUES (?, ?)", list(state.items()))

@@ -15,6 +15,7 @@ from heard.topics.persist import _vectors
 from heard.topics.stage import TopicStage, _utcnow
 
 TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state")
+CENTER_SAMPLE = 2000
 
 
 def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | None = None,
@@ -35,6 +36,12 @@ def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | No
     store.con.execute("COMMIT")
     stage = TopicStage(params=params, seed=seed, dim=dim, clock=clock)
     stage.bind(store)
+    if stage.params.center:  # the mean of the first posts, not of a small first batch
+        first = store.con.execute(
+            "SELECT e.vec FROM embeddings e JOIN posts p ON p.id = e.post_id "
+            f"ORDER BY p.created_at, p.id LIMIT {CENTER_SAMPLE}"
+        ).to_arrow_table()
+        stage.clusterer.mu = _vectors(first, "vec", dim).mean(axis=0)
     reader_con = store.con.cursor()  # a second cursor: reading streams while the stage writes
     try:
         reader = reader_con.execute(
