@@ -47,7 +47,8 @@ def test_browse_search_and_upload(page, server):
 
     page.click(".lang-switch")
     assert page.inner_text("nav").split()[:2] == ["总览", "话题"]
-    page.screenshot(path=str(SCREENSHOTS / "overview-zh.png"), full_page=True)
+    assert page.locator("#results .post-text").count() > 0  # the switch keeps the page and its query
+    page.screenshot(path=str(SCREENSHOTS / "search-en-ui-zh.png"), full_page=True)
     page.click(".lang-switch")
 
     page.goto(base + "/upload")

@@ -9,8 +9,11 @@ from urllib.parse import parse_qsl
 from heard.api.errors import error_body
 from heard.api.metrics import Metrics
 
+# Scripts: only our own files (no inline script, no eval). Styles: plotly.js writes inline
+# styles and <style> rules while drawing, so style-src allows inline; post text can never reach
+# a style (templates autoescape, charts get plain strings).
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'; object-src 'none'"
 )

@@ -61,6 +61,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     html = env.get_template(template).render(
         t=translator(lang), lang=lang, other_lang=[x for x in LANGS if x != lang][0], user=user,
         csrf=caller.csrf_token if caller else None, path=request.url.path,
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         k=request.app.state.settings.min_group_size, Role=Role, **context)
     return HTMLResponse(html, status_code=status)
 
