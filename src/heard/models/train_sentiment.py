@@ -122,14 +122,16 @@ def fit_head(
 
 def embed_all(embedder: Embedder, texts: list[str], chunk: int = 1024,
               advance: Callable[[int], None] | None = None) -> np.ndarray:  # fmt: skip
-    """Embed ``texts`` in chunks, calling ``advance(n)`` after each (for a progress bar)."""
-    parts = []
-    for start in range(0, len(texts), chunk):
-        part = texts[start : start + chunk]
-        parts.append(embedder.encode(part))
+    """Embed ``texts`` in chunks of similar length (padding to a chunk's longest text is the main
+    cost), calling ``advance(n)`` after each chunk; rows come back in the order of ``texts``."""
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    by_length = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
+    for start in range(0, len(by_length), chunk):
+        rows = by_length[start : start + chunk]
+        out[rows] = embedder.encode([texts[i] for i in rows])
         if advance:
-            advance(len(part))
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+            advance(len(rows))
+    return out
 
 
 def train(
