@@ -1,7 +1,16 @@
-"""The demo: the main job end to end on the bundled bilingual corpus, with what to look at next."""
+"""The demo: the main job end to end on the bundled bilingual corpus, with what to look at next.
+
+1. ingest the corpus through the standard pipeline (normalise → langid → tokens → embed →
+   sentiment → topics) into a DuckDB file;
+2. list the biggest topics;
+3. scan for bursts (alerts go to the terminal and the alert log) and rank hot spots over the
+   corpus's last week;
+4. write the self-contained HTML brief, and create the demo login for the dashboard.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -11,34 +20,67 @@ from heard.settings import Settings
 
 console = Console(stderr=True)
 
+DEMO_WINDOW = timedelta(days=7)
+"""Hot spots are ranked over the corpus's last week (it spans two weeks)."""
+
 
 def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
     from heard import queries
+    from heard.auth import ensure_demo_user
+    from heard.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots
     from heard.ingest import ingest_paths
     from heard.mapping import Mapper, fieldmap_for
     from heard.pipeline import build_pipeline
+    from heard.report import write_report
     from heard.stages import default_stages
     from heard.store import open_store
+    from heard.topics.queries import list_topics
 
     if not corpus.exists():
-        raise InputError(f"the demo corpus is missing at {corpus}", "reinstall Heard from a full clone")
+        raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
     fieldmap = fieldmap_for("social")
-    with open_store(settings.db) as store:
-        console.print(f"[bold]1/4[/] ingesting the demo corpus {corpus.name} into {settings.db} …")
+    db = settings.db
+    with open_store(db) as store:
+        console.print(f"[bold]1/4 ingest[/] {corpus.name} → {db}")
         with console.status("loading models…"):
             pipeline = build_pipeline(default_stages(settings))
         summary = ingest_paths(
-            store, [corpus], pipeline,
+            store, [corpus], pipeline, source="demo", batch_size=settings.batch_size,
             make_mapper=lambda src: Mapper(fieldmap, source=src, tz=settings.timezone, salt=settings.author_salt),
-            source="demo", batch_size=settings.batch_size,
-        )
-        console.print(
-            f"    stored {summary.stored} new posts ({summary.already_stored} already there) "
-            f"in {summary.seconds:.1f}s"
         )
         data = queries.stats(store)
+        if summary.resumed_after and not summary.rows_read:
+            console.print("    already ingested by an earlier run: nothing new to store")
         console.print(
-            f"    {data['posts']} posts · languages {data['by_language']} · sentiment {data['sentiment']['labels']}"
+            f"    {summary.stored} new posts stored ({summary.already_stored} were there already) in "
+            f"{summary.seconds:.1f}s · {data['posts']} posts in all · languages {data['by_language']} · "
+            f"sentiment {data['sentiment']['labels']}"
         )
-    console.print("\nlook at: heard stats --db " + str(settings.db) + " · heard posts --db "
-                  + str(settings.db) + " --query 停水")
+
+        console.print("[bold]2/4 topics[/] (biggest first; only topics with ≥ "
+                      f"{settings.min_group_size} distinct authors are shown)")
+        topics = list_topics(store, settings.min_group_size, limit=6)
+        for t in topics["topics"]:
+            console.print(f"    #{t['topic_id']:<3} {t['size']:>4} posts  {t['label']}")
+
+        console.print("[bold]3/4 hot spots and alerts[/] (alerts also go to " f"{settings.alert_log})")
+        AlertEngine(store, [ConsoleSink(console), JsonlSink(settings.alert_log)],
+                    min_group_size=settings.min_group_size).scan()
+        hot = rank_hotspots(store, DEMO_WINDOW, min_group_size=settings.min_group_size, limit=3)
+        for spot in hot["hotspots"]:
+            heat = spot["heat"]
+            console.print(f"    {spot['rank']}. heat {heat['index']:.1f}  topic #{spot['topic_id']} "
+                          f"{spot['label']}  ({heat['volume']} posts, {heat['authors']} authors)")
+
+        console.print("[bold]4/4 brief[/]")
+        report = write_report(store, out, window=DEMO_WINDOW, min_group_size=settings.min_group_size)
+        ensure_demo_user(store)
+    console.print(f"    {report}")
+    console.print(
+        "\n[bold green]Done.[/] Look at:\n"
+        f"  • the brief (opens offline):  {report}\n"
+        f"  • the dashboard:              .venv/bin/heard serve --db {db}   → http://127.0.0.1:8000  "
+        "(login demo / heard-demo)\n"
+        f"  • the command line:           .venv/bin/heard topics --db {db} · .venv/bin/heard hot --db {db} --window 7d"
+        f" · .venv/bin/heard posts --db {db} --query 停水"
+    )

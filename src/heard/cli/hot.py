@@ -111,7 +111,7 @@ def watch(
     from heard.hotspots import AlertEngine
     from heard.hotspots.watch import follow, open_input, watch as run_watch
     from heard.ingest import IngestSummary, bind_stages, finish_run, ingest_rows
-    from heard.mapping import Mapper, fieldmap_for
+    from heard.mapping import Mapper, fieldmap_for, parse_map
     from heard.pipeline import build_pipeline
     from heard.stages import default_stages
     from heard.store import open_store
@@ -119,18 +119,13 @@ def watch(
     settings = settings_from(config, db=db)
     if path is not None and str(path) != "-" and not path.exists():
         raise InputError(f"{path} does not exist", "give the JSONL file to follow, or '-' for stdin")
-    fieldmap = fieldmap_for(preset, mapping or [])
+    fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     fh, file = open_input(path)
     stdin = file == "<stdin>"
     name = source or ("stdin" if stdin else Path(file).stem)
     with open_store(settings.db) as store:
         with console.status("loading models…"):
-            stages = default_stages(settings)
-            if not any(stage.name == "topics" for stage in stages):  # alerts need topic ids
-                from heard.topics import TopicStage
-
-                stages.append(TopicStage())
-            pipeline = build_pipeline(stages)
+            pipeline = build_pipeline(default_stages(settings))
         bind_stages(store, pipeline)
         mapper = Mapper(fieldmap, source=name, tz=settings.timezone, salt=settings.author_salt)
         summary = IngestSummary(run_id="watch")

@@ -1,4 +1,4 @@
-"""The enrichment stages, in pipeline order: normalise → langid → tokens → embed → sentiment.
+"""The enrichment stages, in pipeline order: normalise → langid → tokens → embed → sentiment → topics.
 
 ``default_stages(settings)`` builds them from settings (embedder, jieba user dictionary, threads).
 """
@@ -36,6 +36,7 @@ __all__ = [
 def default_stages(settings: Settings) -> list[Stage]:
     """The standard enrichment stages, in order, configured from ``settings``."""
     from heard.models.embedders import make_embedder
+    from heard.topics.stage import TopicStage
 
     embedder = make_embedder(settings.embedder, threads=settings.threads)
     return [
@@ -44,4 +45,5 @@ def default_stages(settings: Settings) -> list[Stage]:
         TokensStage(Segmenter(settings.user_dict)),
         EmbedStage(embedder),
         SentimentStage(embedder_name=embedder.name),
+        TopicStage(dim=embedder.dim),
     ]
