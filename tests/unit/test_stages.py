@@ -179,7 +179,8 @@ def test_default_pipeline_end_to_end_bilingual():
     from heard.settings import Settings
 
     pipeline = build_pipeline(default_stages(Settings()))
-    assert [s.name for s in pipeline.stages] == ["normalise", "langid", "tokens", "embed", "sentiment"]
+    names = [s.name for s in pipeline.stages]
+    assert names[:5] == ["normalise", "langid", "tokens", "embed", "sentiment"]  # topics may follow
     batch = pipeline.run(make_batch(["感谢社区工作人员，问题很快就解决了，非常满意！",
                                      "Terrible service, the council ignored us for months. Awful."]))  # fmt: skip
     assert batch["lang"] == ["zh", "en"]
