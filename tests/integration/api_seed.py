@@ -11,6 +11,8 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
+
 from heard.auth import Accounts, Role
 from heard.records import Post, Quarantined
 from heard.store import open_store
@@ -32,6 +34,12 @@ BUS = [
     "12路公交车又晚点了",
     "公交12路今天等了四十分钟",
 ]
+
+
+def _unit_vector(seed: int, dim: int = 512) -> list[float]:
+    """A stand-in topic centroid (the seed has no embedder), so uploads can extend these topics."""
+    vec = np.random.default_rng(seed).normal(size=dim)
+    return (vec / np.linalg.norm(vec)).astype(np.float32).tolist()
 
 
 def build(path: Path) -> dict[str, str]:
@@ -72,12 +80,13 @@ def build(path: Path) -> dict[str, str]:
                                            (2, "12路 公交 晚点", ["公交", "bus", "晚点"], 3)]:
             store.con.execute(
                 "INSERT INTO topics (topic_id, label, keywords, places, size, n_authors, first_seen, last_seen, "
-                "sentiment_mean, representative, status, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+                "sentiment_mean, representative, status, created_at, updated_at, centroid, coherence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, 0.8)",
                 [tid, label, json.dumps([{"term": w, "weight": 1.0} for w in kws], ensure_ascii=False),
                  json.dumps([["东湖路", 5]], ensure_ascii=False), topic_of.count(tid), n_authors,
                  T0.replace(tzinfo=None), now, -0.6 if tid == 1 else 0.1,
-                 json.dumps([p.id for p, t in zip(posts, topic_of) if t == tid][:3]), now, now])
+                 json.dumps([p.id for p, t in zip(posts, topic_of) if t == tid][:3]), now, now,
+                 _unit_vector(tid)])
         store.con.executemany("INSERT INTO post_topics VALUES (?, ?, 0.9, ?)",
                               [[p.id, t, now] for p, t in zip(posts, topic_of)])
         store.rebuild_search_index()
