@@ -1,19 +1,15 @@
-"""Read-side queries over the store for the CLI and the API: stats, post search, quarantine.
+"""Read-side queries over the store for the CLI: stats and quarantine (post search is
+``heard.api.queries.posts.search``, shared by the CLI and the API).
 
 Aggregates never break down by author (RIGHTS.md §4); author keys are not returned.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from heard.redact import redact
 from heard.store.duckdb_store import DuckDBStore
-
-POST_FIELDS = (
-    "id, source, title, text, lang, created_at, likes, shares, replies, dislikes, place, url, "
-    "sentiment_score, sentiment_label"
-)
 
 
 def stats(store: DuckDBStore) -> dict[str, Any]:
@@ -48,65 +44,17 @@ def stats(store: DuckDBStore) -> dict[str, Any]:
     }
 
 
-def search_posts(
-    store: DuckDBStore,
-    query: str | None = None,
-    *,
-    lang: str | None = None,
-    source: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: int = 20,
-) -> list[dict[str, Any]]:
-    """Posts matching ``query`` (BM25 over segmented text, best first) and the filters (newest first
-    when there is no query)."""
-    where: list[str] = []
-    params: list[Any] = []
-    if lang:
-        where.append("p.lang = ?")
-        params.append(lang)
-    if source:
-        where.append("p.source = ?")
-        params.append(source)
-    if since:
-        where.append("p.created_at >= ?")
-        params.append(since)
-    if until:
-        where.append("p.created_at < ?")
-        params.append(until)
-    if query:
-        from heard.stages.tokens import search_terms
-
-        terms = search_terms(query)
-        if not terms.strip() or not store.has_search_index():
-            return []
-        store.load_fts()
-        sql = (
-            f"SELECT {_prefixed(POST_FIELDS)}, s.score FROM posts p JOIN ("
-            "SELECT id, fts_main_posts.match_bm25(id, ?, conjunctive := 1) AS score FROM posts"
-            ") s ON s.id = p.id WHERE s.score IS NOT NULL"
-            + "".join(f" AND {w}" for w in where)
-            + " ORDER BY s.score DESC, p.created_at DESC LIMIT ?"
-        )
-        return store.rows(sql, [terms, *params, limit])
-    sql = f"SELECT {_prefixed(POST_FIELDS)} FROM posts p"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY p.created_at DESC, p.id LIMIT ?"
-    return store.rows(sql, [*params, limit])
-
-
-def _prefixed(fields: str) -> str:
-    return ", ".join(f"p.{f.strip()}" for f in fields.split(","))
-
-
 def quarantine(store: DuckDBStore, limit: int = 50, reason: str | None = None) -> list[dict[str, Any]]:
-    """Quarantined rows, newest first: file, position, reason, detail and the start of the raw row."""
+    """Quarantined rows, newest first: file, position, reason, detail and the start of the raw row
+    (personal data redacted, RIGHTS.md §7)."""
     sql = "SELECT file, position, reason, detail, raw, quarantined_at FROM quarantine"
     params: list[Any] = []
     if reason:
         sql += " WHERE reason = ?"
         params.append(reason)
     sql += " ORDER BY quarantined_at DESC, file, position LIMIT ?"
-    return store.rows(sql, [*params, limit])
+    rows = store.rows(sql, [*params, limit])
+    for row in rows:
+        row["raw"] = redact(row["raw"])
+    return rows
 

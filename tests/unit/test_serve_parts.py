@@ -6,7 +6,7 @@ import pytest
 
 from heard.api.errors import ApiError
 from heard.api.queries.common import decode_cursor, encode_cursor
-from heard.api.redact import redact
+from heard.redact import redact
 from heard.auth import LoginLimiter, Role
 from heard.errors import InputError
 from heard.web.i18n import STRINGS, translator

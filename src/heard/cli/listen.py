@@ -135,13 +135,16 @@ def posts(
     config: Config = None,
     json_out: Json = False,
 ) -> None:
-    """Search posts (best match first with --query, else newest first)."""
-    from heard import queries
+    """Search posts (best match first with --query, else newest first). Personal data is redacted."""
+    from heard.api.queries.posts import PostFilter, search
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        rows = queries.search_posts(store, query, lang=lang, source=source, since=_parse_since(since), limit=limit)
+        if store.has_search_index():
+            store.load_fts()
+        found = search(store, PostFilter(q=query, lang=lang, source=source, since=_parse_since(since)), limit=limit)
+    rows = found["posts"]
     if json_out:
         emit_json(rows)
         return

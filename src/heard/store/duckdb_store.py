@@ -101,6 +101,9 @@ class DuckDBStore:
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         return self.con.execute(sql, params or []).fetchone()[0]
 
+    def tables(self) -> set[str]:
+        return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}
+
     # ---- writes ----------------------------------------------------------------------------
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored already (re-ingest skips them before any model runs)."""

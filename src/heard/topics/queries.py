@@ -13,25 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from heard.errors import InputError
+from heard.redact import redact
 from heard.store.duckdb_store import DuckDBStore
 
 _DURATION = re.compile(r"^(\d+)\s*([hdw])$")
-_PII = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
-    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "[id-number]"),
-    (re.compile(r"(?<!\d)\d{16,19}(?!\d)"), "[card]"),
-    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)"), "[phone]"),
-    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "[phone]"),
-]
-
-
-def redact(text: str) -> str:
-    """Mask phone, ID, card numbers and e-mail addresses for display (RIGHTS.md §7)."""
-    for pattern, mask in _PII:
-        text = pattern.sub(mask, text)
-    return text
-
-
 def has_topics(store: DuckDBStore) -> bool:
     return bool(store.scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'topics'"

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from heard.api.errors import ApiError
-from heard.api.redact import redact
+from heard.redact import redact
 
 HIDDEN_COLUMNS = {"author_key", "raw", "search_text", "text_hash", "file", "position", "entities",
                   "sentiment_evidence", "lang_model", "sentiment_model", "embedding", "vec"}

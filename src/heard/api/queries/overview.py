@@ -53,7 +53,7 @@ def overview(db: ReadView, k: int) -> dict[str, Any]:
 
 
 def quarantine(db: ReadView, limit: int = 50, reason: str | None = None, offset: int = 0) -> dict[str, Any]:
-    from heard.api.redact import redact
+    from heard.redact import redact
 
     where, params = ("WHERE reason = ?", [reason]) if reason else ("", [])
     rows = db.rows(f"SELECT key, source, file, position, reason, detail, raw, quarantined_at FROM quarantine {where} "

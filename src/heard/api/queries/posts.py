@@ -29,13 +29,8 @@ class PostFilter:
 
 def search_terms(query: str) -> str:
     """Segment a query the way posts were segmented at ingest (the tokens stage's own function)."""
-    try:
-        from heard.stages.tokens import search_terms as stage_terms
-    except ImportError:  # the tokens stage not installed yet: same idea, jieba + lower-case words
-        import jieba
+    from heard.stages.tokens import search_terms as stage_terms
 
-        words = [w.strip().lower() for w in jieba.cut_for_search(query)]
-        return " ".join(w for w in words if w and any(ch.isalnum() for ch in w))
     terms = stage_terms(query)
     return " ".join(terms) if isinstance(terms, (list, tuple)) else str(terms)
 

@@ -1,4 +1,4 @@
-"""Personal data in post text is redacted in every display (RIGHTS.md §7).
+"""Personal data in post text is redacted in every display and export (RIGHTS.md §7).
 
 Covers e-mail addresses, PRC resident ID numbers, bank-card-like digit runs and phone numbers
 (mainland mobiles, landlines with area code, international +CC numbers). The originals stay in
