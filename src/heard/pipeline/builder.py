@@ -26,6 +26,13 @@ class Pipeline:
         """Stage name → ``model@version`` for each stage that uses a model."""
         return {s.name: s.model for s in self.stages if s.model}
 
+    def split_after(self, name: str) -> tuple[Pipeline, Pipeline]:
+        """(stages up to and including ``name``, the stages after it); all in the first part when
+        ``name`` is absent. The runner runs the two parts in different threads."""
+        names = [s.name for s in self.stages]
+        cut = names.index(name) + 1 if name in names else len(self.stages)
+        return Pipeline(self.stages[:cut]), Pipeline(self.stages[cut:])
+
     def run(self, batch: Batch) -> Batch:
         for stage in self.stages:
             if len(batch) == 0:
