@@ -41,7 +41,7 @@ def _sinks(settings: Settings, json_out: bool) -> list[Any]:
 
 @app.command()
 def hot(
-    window: Annotated[str, typer.Option(help="Window to rank: 90m, 24h, 7d, 2w …")] = "24h",
+    window: Annotated[str, typer.Option(help="Window to rank, ending at the newest post: 90m, 24h, 7d, 2w …")] = "7d",
     at: At = None,
     limit: Annotated[int, typer.Option(help="Show at most this many hot spots.")] = 10,
     no_scan: Annotated[bool, typer.Option("--no-scan", help="Only read: do not run the burst scan (no new alerts).")] = False,

@@ -180,7 +180,7 @@ def topic_page(request: Request, topic_id: int) -> Response:
 
 
 @router.get("/hotspots", dependencies=[requires(Role.viewer, page=True)])
-def hotspots_page(request: Request, window: Annotated[str, Query(max_length=10)] = "24h") -> Response:
+def hotspots_page(request: Request, window: Annotated[str, Query(max_length=10)] = "7d") -> Response:
     db, k = _db(request), _k(request)
     from heard.hotspots.ranking import parse_window
 

@@ -14,7 +14,7 @@ from typing import Any
 from heard.api.db import ReadView
 from heard.api.queries.common import safe_row
 
-DEFAULT_WINDOW = "24h"
+DEFAULT_WINDOW = "7d"
 
 
 def _ready(db: ReadView) -> bool:
