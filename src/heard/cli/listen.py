@@ -31,7 +31,7 @@ def ingest(
     config: Config = None,
     json_out: Json = False,
 ) -> None:
-    """Ingest files: map fields, enrich (language, tokens, embeddings, sentiment), store.
+    """Ingest files: map fields, enrich (language, tokens, embeddings, sentiment, topics), store.
 
     Re-running on the same file stores nothing new; a run that was interrupted resumes after the
     last committed batch. Bad rows are quarantined with file, position and reason (see
