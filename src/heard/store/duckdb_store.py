@@ -20,6 +20,10 @@ FTS_IGNORE = r"[^\p{L}\p{N}_]+"
 """Characters the full-text index treats as separators: everything but letters, digits and ``_``
 (the default would drop Chinese characters)."""
 
+MEMORY_LIMIT = "512MB"
+"""DuckDB's buffer-pool cap (its default is 80 % of RAM, which lets a long ingest's RSS grow with
+the file). Larger work spills to a temporary folder beside the database."""
+
 RAW_KEEP_CHARS = 2000
 """How much of a quarantined row's raw text is kept (the file and position point to the rest)."""
 
@@ -301,6 +305,7 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False) -> DuckDBS
                 "or work on a copy / another --db file",
             ) from exc
         raise StoreError(f"cannot open {path}: {message}", "check the path and its permissions") from exc
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     store = DuckDBStore(con, path, read_only=read_only)
     if not read_only:
         store.migrate()
