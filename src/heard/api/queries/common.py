@@ -19,8 +19,9 @@ TEXT_COLUMNS = {"text", "title", "sample", "snippet", "label", "description", "s
 JSON_HINT = ("keywords", "evidence", "places", "orgs", "components", "samples", "sample_posts",
              "series", "members", "terms", "representative")
 
-AUTHORS = "count(DISTINCT coalesce(p.author_key, p.id))"
-"""Distinct authors of a group; a post without an author key counts as its own author."""
+AUTHORS = "count(DISTINCT p.author_key)"
+"""Distinct authors of a group (RIGHTS.md §4). A post without an author key counts as no author,
+as in ``heard topics``: unknown authors never help a small group pass the k threshold."""
 
 
 def jsonable(value: Any) -> Any:
