@@ -132,7 +132,6 @@ def measure_uncached(path: Path, repeats: int) -> dict:
 
     rng = random.Random(11)
     with open_store(path) as store:
-        store.load_fts()
         db = ReadView(store)
         cases = {
             "topic_list": lambda: tq.list_topics(db, 5, 50),

@@ -32,13 +32,12 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
 
     owned = store is None
     store = store if store is not None else open_store(settings.db)
-    try:
-        store.load_fts()
-    except Exception:  # search falls back to a scan when the extension cannot load
-        pass
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        from heard.stages.tokens import search_terms
+
+        search_terms("东湖路")  # loads the segmenter's dictionary now, not in the first search
         yield
         if owned:
             store.close()

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from heard.store.duckdb_store import DuckDBStore
+from heard.store.duckdb_store import HAS_SEARCH_INDEX, DuckDBStore
 
 
 class ReadView:
@@ -53,8 +53,7 @@ class ReadView:
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table])]
 
     def has_search_index(self) -> bool:
-        return bool(self.scalar(
-            "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_posts'"))
+        return bool(self.scalar(HAS_SEARCH_INDEX))
 
     def changed(self) -> None:
         self.data_version += 1

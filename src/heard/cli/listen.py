@@ -141,8 +141,6 @@ def posts(
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        if store.has_search_index():
-            store.load_fts()
         found = search(store, PostFilter(q=query, lang=lang, source=source, since=_parse_since(since)), limit=limit)
     rows = found["posts"]
     if json_out:

@@ -20,6 +20,9 @@ FTS_IGNORE = r"[^\p{L}\p{N}_]+"
 """Characters the full-text index treats as separators: everything but letters, digits and ``_``
 (the default would drop Chinese characters)."""
 
+HAS_SEARCH_INDEX = ("SELECT count(*) FROM duckdb_tables() "
+                    "WHERE schema_name = 'fts_main_posts' AND table_name = 'postings'")
+
 MEMORY_LIMIT = "512MB"
 """DuckDB's buffer-pool cap (its default is 80 % of RAM, which lets a long ingest's RSS grow with
 the file). Larger work spills to a temporary folder beside the database."""
@@ -267,17 +270,29 @@ class DuckDBStore:
             self._fts_loaded = True
 
     def rebuild_search_index(self) -> None:
-        """(Re)build the BM25 index over ``posts.search_text`` (segmented Chinese + English words)."""
+        """(Re)build the BM25 index over ``posts.search_text`` (segmented Chinese + English words).
+
+        DuckDB's fts extension tokenises and counts; we then copy its term occurrences into
+        ``fts_main_posts.postings`` (term, docid, tf, doc length) sorted by term, so a query reads
+        only the row groups of its own terms instead of scoring the whole corpus
+        (``heard.api.queries.posts``). The postings live in the index's schema, so rebuilding the
+        index drops and remakes them together.
+        """
         self.load_fts()
         self.con.execute(
             "PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
             f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)"
         )
+        self.con.execute(
+            """CREATE TABLE fts_main_posts.postings AS
+               SELECT d.term, t.docid, count(*)::INTEGER AS tf, any_value(c.len)::INTEGER AS len
+               FROM fts_main_posts.terms t JOIN fts_main_posts.dict d USING (termid)
+                    JOIN fts_main_posts.docs c USING (docid)
+               GROUP BY d.term, t.docid ORDER BY d.term, t.docid"""
+        )
 
     def has_search_index(self) -> bool:
-        return bool(self.scalar(
-            "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_posts'"
-        ))
+        return bool(self.scalar(HAS_SEARCH_INDEX))
 
 
 def open_store(path: str | os.PathLike[str], read_only: bool = False) -> DuckDBStore:

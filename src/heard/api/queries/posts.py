@@ -56,49 +56,95 @@ def _where(f: PostFilter, db: ReadView) -> tuple[list[str], list[Any]]:
     return where, params
 
 
+BM25_K1, BM25_B = 1.2, 0.75
+"""DuckDB fts's own defaults, so scores match ``match_bm25``."""
+
+_SCORED = f"""
+    WITH qt AS (SELECT DISTINCT t AS term FROM (SELECT unnest(fts_main_posts.tokenize(?)) AS t) WHERE t <> ''),
+    hits AS (SELECT term, docid, tf, len FROM fts_main_posts.postings WHERE term IN (SELECT term FROM qt)),
+    df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
+    st AS (SELECT num_docs, avgdl FROM fts_main_posts.stats),
+    scored AS (
+        SELECT h.docid, round(sum(log((st.num_docs - df.df + 0.5) / (df.df + 0.5) + 1) * h.tf * {BM25_K1 + 1}
+                                  / (h.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * h.len / st.avgdl))), 9) AS score
+        FROM hits h JOIN df USING (term) CROSS JOIN st
+        GROUP BY h.docid HAVING count(*) = (SELECT count(*) FROM qt))"""
+"""BM25 over the candidates only: the postings of the query's terms (every term must match).
+Scores are rounded so a cursor compares equal to the score it was cut from."""
+
+
 def search(db: ReadView, f: PostFilter, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
     """One page of posts and the cursor of the next (``None`` on the last page)."""
-    where, params = _where(f, db)
     terms = search_terms(f.q) if f.q else ""
     if f.q and not terms.strip():
         return {"posts": [], "next_cursor": None, "query_terms": []}
-    if terms:
-        if db.has_search_index():
-            source = ("(SELECT id AS sid, fts_main_posts.match_bm25(id, ?, conjunctive := 1) AS score FROM posts) s "
-                      "JOIN posts p ON p.id = s.sid")
-            src_params: list[Any] = [terms]
-            where.append("s.score IS NOT NULL")
-        else:  # no index yet: every term must appear in the segmented text
-            source = "(SELECT id AS sid, 1.0 AS score FROM posts) s JOIN posts p ON p.id = s.sid"
-            src_params = []
-            for term in terms.split():
-                where.append("contains(p.search_text, ?)")
-                params.append(term)
-        order, key = "s.score DESC, p.id DESC", "s.score"
-        if cursor:
-            score, last_id = decode_cursor(cursor, 2)
-            where.append("(s.score < ? OR (s.score = ? AND p.id < ?))")
-            params += [score, score, last_id]
-        select = f"SELECT {POST_COLUMNS}, s.score AS score FROM {source}"
+    where, params = _where(f, db)
+    if not terms:
+        rows, next_cursor = _newest(db, where, params, limit, cursor)
+    elif db.has_search_index():
+        rows, next_cursor = _best_match(db, terms, where, params, limit, cursor)
     else:
-        src_params = []
-        order, key = "p.created_at DESC, p.id DESC", "p.created_at"
-        if cursor:
-            ts, last_id = decode_cursor(cursor, 2)
-            ts = datetime.fromisoformat(str(ts).rstrip("Z"))
-            where.append("(p.created_at < ? OR (p.created_at = ? AND p.id < ?))")
-            params += [ts, ts, last_id]
-        select = f"SELECT {POST_COLUMNS} FROM posts p"
-    sql = select + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} LIMIT ?"
-    rows = db.rows(sql, [*src_params, *params, limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        next_cursor = encode_cursor([last["score"] if terms else last["created_at"], last["id"]])
+        rows, next_cursor = _scan_match(db, terms, where, params, limit, cursor)
     return {"posts": [safe_row(r) for r in rows], "next_cursor": next_cursor,
             "query_terms": terms.split() if terms else []}
+
+
+def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> tuple[list[dict[str, Any]], str | None]:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = encode_cursor([rows[-1][key[0]], rows[-1][key[1]]]) if more and rows else None
+    for row in rows:
+        row.pop("docid", None)
+    return rows, nxt
+
+
+def _newest(db: ReadView, where: list[str], params: list[Any], limit: int, cursor: str | None):
+    if cursor:
+        ts, last_id = decode_cursor(cursor, 2)
+        ts = datetime.fromisoformat(str(ts).rstrip("Z"))
+        where = [*where, "(p.created_at < ? OR (p.created_at = ? AND p.id < ?))"]
+        params = [*params, ts, ts, last_id]
+    rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p{_and(where, 'WHERE')} "
+                   "ORDER BY p.created_at DESC, p.id DESC LIMIT ?", [*params, limit + 1])
+    return _page(rows, limit, ("created_at", "id"))
+
+
+def _best_match(db: ReadView, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
+    """Best match first, ties newest-indexed first (``docid``). The ranking reads only ids and the
+    filtered columns; the page's posts are then fetched by primary key."""
+    filtered = " JOIN posts p ON p.id = d.name" if where else ""
+    if cursor:
+        score, docid = decode_cursor(cursor, 2)
+        where = [*where, "(s.score < ? OR (s.score = ? AND s.docid < ?))"]
+        params = [*params, score, score, docid]
+    top = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
+                  f"USING (docid){filtered}{_and(where, 'WHERE')} ORDER BY s.score DESC, s.docid DESC LIMIT ?",
+                  [terms, *params, limit + 1])
+    if not top:
+        return [], None
+    posts = {r["id"]: r for r in db.rows(  # a literal IN list lets DuckDB use the primary-key index
+        f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(top))})", [t["name"] for t in top])}
+    rows = [{**posts[t["name"]], "score": t["score"], "docid": t["docid"]} for t in top if t["name"] in posts]
+    return _page(rows, limit, ("score", "docid"))
+
+
+def _scan_match(db: ReadView, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
+    """No index yet (a store written before its first search-index build): every term must appear."""
+    where, params = list(where), list(params)
+    for term in terms.split():
+        where.append("contains(p.search_text, ?)")
+        params.append(term)
+    if cursor:
+        _, last_id = decode_cursor(cursor, 2)
+        where.append("p.id < ?")
+        params.append(last_id)
+    rows = db.rows(f"SELECT {POST_COLUMNS}, 1.0 AS score FROM posts p{_and(where, 'WHERE')} "
+                   "ORDER BY p.id DESC LIMIT ?", [*params, limit + 1])
+    return _page(rows, limit, ("score", "id"))
+
+
+def _and(clauses: list[str], keyword: str) -> str:
+    return f" {keyword} " + " AND ".join(clauses) if clauses else ""
 
 
 def get_post(db: ReadView, post_id: str) -> dict[str, Any] | None:
