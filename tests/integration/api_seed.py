@@ -1,5 +1,6 @@
 """A real DuckDB store for the API, role and browser tests: bilingual posts with authors, two
-topics (one below k = 5 authors), quarantined rows, and three accounts with API tokens.
+topics (one below k = 5 authors) represented by Heard's own code, quarantined rows, and three
+accounts with API tokens.
 
 Built with the store's own writer and the tokens stage's ``search_terms`` (the segmentation the
 ingest pipeline stores), without loading the embedder, so it takes well under a second.
@@ -16,6 +17,7 @@ import numpy as np
 from heard.auth import Accounts, Role
 from heard.records import Post, Quarantined
 from heard.store import open_store
+from heard.topics.represent import refresh_representation
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 PASSWORD = "correct-horse-9"
@@ -42,6 +44,11 @@ def _unit_vector(seed: int, dim: int = 512) -> list[float]:
     return (vec / np.linalg.norm(vec)).astype(np.float32).tolist()
 
 
+def _near(centroid: list[float], rng: np.random.Generator, noise: float = 0.02) -> np.ndarray:
+    vec = np.asarray(centroid) + rng.normal(scale=noise, size=len(centroid))
+    return vec / np.linalg.norm(vec)
+
+
 def build(path: Path) -> dict[str, str]:
     """Create the store at ``path``; return the API tokens by role name."""
     from heard.stages.tokens import search_terms
@@ -64,7 +71,9 @@ def build(path: Path) -> dict[str, str]:
         langs.append("en" if text[0].isascii() else "zh")
         topic_of.append(2)
     scores = [-0.6 if t == 1 else 0.1 for t in topic_of]
+    rng = np.random.default_rng(0)
     columns = {
+        "embedding": np.stack([_near(_unit_vector(t), rng) for t in topic_of]).astype(np.float32),
         "lang": langs,
         "search_text": [search_terms(p.text) for p in posts],
         "sentiment_score": scores,
@@ -74,7 +83,7 @@ def build(path: Path) -> dict[str, str]:
            Quarantined("upload.jsonl", 9, "text_too_long", "over 100000 chars", "x" * 50)]
     tokens: dict[str, str] = {}
     with open_store(path) as store:
-        store.write_batch(posts, columns, {"langid": "test@0"}, bad, source="seed")
+        store.write_batch(posts, columns, {"langid": "test@0", "embed": "seed-vectors"}, bad, source="seed")
         now = datetime(2026, 11, 4)
         for tid, label, kws, n_authors in [(1, "东湖路 停水", ["停水", "东湖路", "water"], 9),
                                            (2, "12路 公交 晚点", ["公交", "bus", "晚点"], 3)]:
@@ -89,6 +98,7 @@ def build(path: Path) -> dict[str, str]:
                  _unit_vector(tid)])
         store.con.executemany("INSERT INTO post_topics VALUES (?, ?, 0.9, ?)",
                               [[p.id, t, now] for p, t in zip(posts, topic_of)])
+        refresh_representation(store, None, now)  # the real one: keywords, series, places …
         store.rebuild_search_index()
         accounts = Accounts(store)
         for role in Role:

@@ -132,7 +132,9 @@ def test_topics_respect_k_and_detail_has_its_parts(env):
     detail = client.get("/api/v1/topics/1", headers=h).json()["topic"]
     assert detail["series"]["points"] and sum(p["posts"] for p in detail["series"]["points"]) == 35
     assert detail["keywords"][0]["term"] == "停水" and detail["places"][0][0] == "东湖路"
-    assert [p["id"] for p in detail["representative_posts"]] == ["seed:w0", "seed:w1", "seed:w2"]
+    assert detail["series"]["unit"] == "hour" and detail["languages"] == {"zh": 25, "en": 10}
+    reps = detail["representative_posts"]
+    assert len(reps) == 5 and all(p["id"].startswith("seed:w") for p in reps)
     body = assert_error(client.get("/api/v1/topics/2", headers=h), 404)
     assert "k" in " ".join(body["errors"])
 

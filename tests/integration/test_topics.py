@@ -121,7 +121,9 @@ def test_topics_are_found_labelled_listed_and_k_hidden(tmp_path, embedder, capsy
     assert len(detail["representative_posts"]) == 5
     assert all(p["id"].startswith("t:f") for p in detail["representative_posts"])
     assert detail["history"][0]["kind"] == "created"
-    assert sum(n for _, n in detail["series"]) == detail["size"]
+    assert sum(p["posts"] for p in detail["series"]["points"]) == detail["size"]
+    assert detail["series"]["unit"] in ("hour", "day", "week")
+    assert sum(detail["languages"].values()) == detail["size"]
 
     capsys.readouterr()
     assert run(["topic", str(bus_id), "--db", str(db)]) == 2

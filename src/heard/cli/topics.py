@@ -86,7 +86,7 @@ def topic(
     config: Config = None,
     json_out: Json = False,
 ) -> None:
-    """One topic: keywords, daily series, places and organisations, representative posts, history."""
+    """One topic: keywords, time series, languages, places and organisations, representative posts, history."""
     from heard.store import open_store
     from heard.topics import topic_detail
 
@@ -107,9 +107,13 @@ def topic(
         out.print("places: " + ", ".join(f"{p} ({n})" for p, n in detail["places"]))
     if detail["orgs"]:
         out.print("organisations: " + ", ".join(f"{o} ({n})" for o, n in detail["orgs"]))
-    if detail["series"]:
-        peak = max(detail["series"], key=lambda d: d[1])
-        out.print(f"daily posts: {len(detail['series'])} days, peak {peak[1]} on {peak[0]}")
+    series = detail["series"]
+    if series["points"]:
+        peak = max(series["points"], key=lambda p: p["posts"])
+        out.print(f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
+                  f"peak {peak['posts']} at {peak['t'].replace('T', ' ').rstrip('Z')} UTC")
+    if detail.get("languages"):
+        out.print("languages: " + ", ".join(f"{lang} ({n})" for lang, n in detail["languages"].items()))
     out.print("[bold]representative posts[/]")
     for p in detail["representative_posts"]:
         text = (p["title"] + " — " if p["title"] else "") + p["text"]

@@ -164,6 +164,14 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        5,
+        [
+            # topics: posts per language, stored with the representation (a topic's detail is a
+            # lookup; its series changed shape to {"unit", "points"}, read back by heard.topics).
+            "ALTER TABLE topics ADD COLUMN IF NOT EXISTS languages VARCHAR",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from heard.errors import InputError
+from heard.queries import POST_COLUMNS
 from heard.redact import redact
 from heard.store.duckdb_store import DuckDBStore
 
@@ -25,9 +26,10 @@ def has_topics(store: DuckDBStore) -> bool:
 
 def _require_topics(store: DuckDBStore) -> None:
     if not has_topics(store):
+        path = getattr(store, "path", "the store")
         raise InputError(
-            f"{store.path} has no topic tables yet (made by an older Heard)",
-            f"run: heard topics --rebuild --db {store.path}",
+            f"{path} has no topic tables yet (made by an older Heard)",
+            f"run: heard topics --rebuild --db {path}",
         )
 
 
@@ -52,9 +54,16 @@ def parse_since(value: str | None, store: DuckDBStore) -> datetime | None:
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("keywords", "places", "orgs", "representative", "series"):
+    for key in ("keywords", "places", "orgs", "representative"):
         if key in row:
             row[key] = json.loads(row[key]) if row[key] else []
+    if "languages" in row:
+        row["languages"] = json.loads(row["languages"]) if row["languages"] else {}
+    if "series" in row:
+        series = json.loads(row["series"]) if row["series"] else {"unit": "day", "points": []}
+        if isinstance(series, list):  # stored by Heard before the series had a unit (daily counts)
+            series = {"unit": "day", "points": [{"t": f"{d}T00:00:00Z", "posts": n} for d, n in series]}
+        row["series"] = series
     for key in ("sentiment_mean", "sentiment_trend", "coherence"):
         if row.get(key) is not None:
             row[key] = round(float(row[key]), 4)
@@ -86,7 +95,12 @@ def list_topics(store: DuckDBStore, min_group_size: int, since: datetime | None 
 
 
 def topic_detail(store: DuckDBStore, topic_id: int, min_group_size: int) -> dict[str, Any]:
-    """One topic: keywords, series, places, organisations, representative posts, history."""
+    """One topic: keywords, series, languages, places, organisations, representative posts, history.
+
+    Every part is read from the representation stored at the end of the last run, so it stays a
+    lookup on large stores. ``store`` is anything with ``rows``/``scalar`` (the store, or the API's
+    per-thread view); a topic that cannot be shown raises ``InputError`` saying why.
+    """
     _require_topics(store)
     rows = store.rows("SELECT * EXCLUDE (centroid) FROM topics WHERE topic_id = ?", [topic_id])
     if not rows:
@@ -105,8 +119,7 @@ def topic_detail(store: DuckDBStore, topic_id: int, min_group_size: int) -> dict
         )
     ids = topic.pop("representative")
     posts = store.rows(  # a literal IN list lets DuckDB use the primary-key index
-        "SELECT id, created_at, lang, sentiment_label, title, text FROM posts "
-        f"WHERE id IN ({', '.join('?' * len(ids))})", ids
+        f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(ids))})", ids
     ) if ids else []
     order = {pid: i for i, pid in enumerate(ids)}
     posts.sort(key=lambda p: order[p["id"]])

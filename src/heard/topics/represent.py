@@ -1,7 +1,8 @@
 """Topic representation, precomputed at the end of a run so that listing and detail are lookups.
 
 For each active topic that changed: size, distinct authors, first/last seen, sentiment mean and
-trend (least-squares slope of post sentiment per day), a daily series, keywords (c-TF-IDF over
+trend (least-squares slope of post sentiment per day), a time series (posts and mean sentiment per
+hour, day or week, by the topic's span), posts per language, keywords (c-TF-IDF over
 the stored ``search_text`` tokens), a label, representative posts (closest to the centroid) and
 the places and organisations those central posts mention (plus the posts' own ``place`` field).
 """
@@ -40,6 +41,7 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
     try:
         aggregates = _aggregates(store)
         series = _series(store)
+        languages = _languages(store)
         keywords = _keywords(store)
         central = _central_posts(store)
     finally:
@@ -61,7 +63,8 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
             "representative": json.dumps([p["id"] for p in posts[:N_REPRESENTATIVE]], ensure_ascii=False),
             "places": json.dumps(places.most_common(N_ENTITIES), ensure_ascii=False),
             "orgs": json.dumps(orgs.most_common(N_ENTITIES), ensure_ascii=False),
-            "series": json.dumps(series.get(tid, []), ensure_ascii=False),
+            "series": json.dumps(series.get(tid, {"unit": "day", "points": []}), ensure_ascii=False),
+            "languages": json.dumps(languages.get(tid, {}), ensure_ascii=False),
             **agg,
         })
     if not rows:
@@ -74,6 +77,7 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
         "places": [r["places"] for r in rows],
         "orgs": [r["orgs"] for r in rows],
         "series": [r["series"] for r in rows],
+        "languages": [r["languages"] for r in rows],
         "size": pa.array([r["size"] for r in rows], pa.int32()),
         "n_authors": pa.array([r["n_authors"] for r in rows], pa.int32()),
         "first_seen": pa.array([r["first_seen"] for r in rows], pa.timestamp("us")),
@@ -85,7 +89,7 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
     try:
         store.con.execute(
             "UPDATE topics SET label = r.label, keywords = r.keywords, representative = r.representative, "
-            "places = r.places, orgs = r.orgs, series = r.series, size = r.size, n_authors = r.n_authors, "
+            "places = r.places, orgs = r.orgs, series = r.series, languages = r.languages, size = r.size, n_authors = r.n_authors, "
             "first_seen = r.first_seen, last_seen = r.last_seen, sentiment_mean = r.sentiment_mean, "
             "sentiment_trend = r.sentiment_trend, updated_at = ? FROM _rep r WHERE topics.topic_id = r.topic_id",
             [now],
@@ -108,15 +112,42 @@ def _aggregates(store: DuckDBStore) -> dict[int, dict]:
     return {r.pop("topic_id"): r for r in rows}
 
 
-def _series(store: DuckDBStore) -> dict[int, list]:
+SERIES_UNITS = (("hour", 3), ("day", 120), ("week", None))
+"""A topic's series is per hour when it spans up to 3 days, per day up to 120 days, else per week."""
+
+
+def _series(store: DuckDBStore) -> dict[int, dict]:
+    """``{"unit", "points": [{"t", "posts", "sentiment"}]}`` per touched topic, oldest first."""
+    unit_case = "CASE " + " ".join(
+        f"WHEN max(p.created_at) - min(p.created_at) <= INTERVAL {days} DAY THEN '{unit}'"
+        for unit, days in SERIES_UNITS if days) + f" ELSE '{SERIES_UNITS[-1][0]}' END"
     rows = store.rows(
-        """SELECT pt.topic_id, strftime(date_trunc('day', p.created_at), '%Y-%m-%d') AS day, count(*) AS n
-           FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id = pt.post_id
-           GROUP BY ALL ORDER BY pt.topic_id, day"""
+        f"""WITH span AS (
+                SELECT pt.topic_id, {unit_case} AS unit
+                FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id = pt.post_id
+                GROUP BY pt.topic_id)
+            SELECT pt.topic_id, s.unit,
+                   strftime(date_trunc(s.unit, p.created_at), '%Y-%m-%dT%H:%M:%SZ') AS t,
+                   count(*) AS posts, round(avg(p.sentiment_score), 3) AS sentiment
+            FROM post_topics pt JOIN span s USING (topic_id) JOIN posts p ON p.id = pt.post_id
+            GROUP BY ALL ORDER BY pt.topic_id, t"""
     )
-    out: dict[int, list] = {}
+    out: dict[int, dict] = {}
     for r in rows:
-        out.setdefault(r["topic_id"], []).append([r["day"], r["n"]])
+        series = out.setdefault(r["topic_id"], {"unit": r["unit"], "points": []})
+        series["points"].append({"t": r["t"], "posts": r["posts"], "sentiment": r["sentiment"]})
+    return out
+
+
+def _languages(store: DuckDBStore) -> dict[int, dict[str, int]]:
+    rows = store.rows(
+        """SELECT pt.topic_id, coalesce(p.lang, 'und') AS lang, count(*) AS n
+           FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id = pt.post_id
+           GROUP BY ALL ORDER BY pt.topic_id, n DESC, lang"""
+    )
+    out: dict[int, dict[str, int]] = {}
+    for r in rows:
+        out.setdefault(r["topic_id"], {})[r["lang"]] = r["n"]
     return out
 
 

@@ -173,8 +173,6 @@ def topics_page(request: Request, q: Annotated[str | None, Query(max_length=100)
 def topic_page(request: Request, topic_id: int) -> Response:
     db, k = _db(request), _k(request)
     topic = request.app.state.cache.get(db.data_version, ("topic", topic_id), lambda: tq.topic_detail(db, topic_id, k))
-    if topic is None:
-        raise ApiError(404, f"no topic {topic_id}", ["topics with fewer than k distinct authors are not shown"])
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
     return render(request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t))
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from heard.api.db import ReadView
 from heard.api.queries.common import decode_cursor, encode_cursor, safe_row
+from heard.queries import POST_COLUMNS
 
-POST_COLUMNS = ("p.id, p.source, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
-                "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label")
 SENTIMENTS = ("negative", "neutral", "positive")
 MAX_QUERY_CHARS = 500
 

@@ -3,12 +3,12 @@ places, representative posts). Topics with fewer than k distinct authors are not
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from heard.api.db import ReadView
-from heard.api.queries.common import decode_cursor, encode_cursor, jsonable, safe_row
-from heard.api.queries.posts import POST_COLUMNS
+from heard.api.errors import ApiError
+from heard.api.queries.common import decode_cursor, encode_cursor, safe_row
+from heard.errors import InputError
 
 LIST_COLUMNS = ("topic_id", "label", "keywords", "size", "n_authors", "first_seen", "last_seen",
                 "sentiment_mean", "sentiment_trend", "coherence", "status", "places")
@@ -44,53 +44,13 @@ def list_topics(db: ReadView, k: int, limit: int = 50, cursor: str | None = None
     return {"topics": [safe_row(r) for r in rows], "next_cursor": nxt}
 
 
-def _bucket(span: timedelta) -> str:
-    if span <= timedelta(days=3):
-        return "hour"
-    if span <= timedelta(days=120):
-        return "day"
-    return "week"
+def topic_detail(db: ReadView, topic_id: int, k: int) -> dict[str, Any]:
+    """The stored representation (``heard.topics.topic_detail``, shared with ``heard topic``), made
+    safe for JSON; 404 saying why when the topic does not exist, was merged or is below k."""
+    from heard.topics.queries import topic_detail as stored_detail
 
-
-def topic_detail(db: ReadView, topic_id: int, k: int, n_posts: int = 10) -> dict[str, Any] | None:
-    if not _available(db):
-        return None
-    where, params = _visible(k)
-    rows = db.rows(f"SELECT * FROM topics WHERE topic_id = ? AND {where}", [topic_id, *params])
-    if not rows:
-        return None
-    topic = safe_row({k_: v for k_, v in rows[0].items() if k_ not in ("centroid",)})
-    span = db.rows(
-        "SELECT min(p.created_at) lo, max(p.created_at) hi FROM post_topics t JOIN posts p ON p.id = t.post_id "
-        "WHERE t.topic_id = ?", [topic_id])[0]
-    unit = _bucket((span["hi"] - span["lo"]) if span["lo"] else timedelta(0))
-    series = db.rows(
-        f"SELECT date_trunc('{unit}', p.created_at) AS t, count(*) AS posts, "
-        "round(avg(p.sentiment_score), 3) AS sentiment FROM post_topics pt JOIN posts p ON p.id = pt.post_id "
-        "WHERE pt.topic_id = ? GROUP BY 1 ORDER BY 1", [topic_id])
-    langs = db.rows(
-        "SELECT coalesce(p.lang, 'und') AS lang, count(*) AS posts FROM post_topics pt "
-        "JOIN posts p ON p.id = pt.post_id WHERE pt.topic_id = ? GROUP BY 1 ORDER BY 2 DESC", [topic_id])
-    topic["series"] = {"unit": unit, "points": [jsonable(r) for r in series]}
-    topic["languages"] = {r["lang"]: r["posts"] for r in langs}
-    topic["representative_posts"] = _representative(db, topic_id, topic.get("representative"), n_posts)
-    topic.pop("representative", None)
-    return topic
-
-
-def _representative(db: ReadView, topic_id: int, stored: Any, n: int) -> list[dict[str, Any]]:
-    ids: list[str] = []
-    if isinstance(stored, list):
-        for item in stored:
-            pid = item.get("id") or item.get("post_id") if isinstance(item, dict) else item
-            if isinstance(pid, str):
-                ids.append(pid)
-    if ids:
-        rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN (SELECT unnest(?))", [ids[:n]])
-        order = {pid: i for i, pid in enumerate(ids)}
-        rows.sort(key=lambda r: order.get(r["id"], 0))
-    else:
-        rows = db.rows(
-            f"SELECT {POST_COLUMNS} FROM post_topics pt JOIN posts p ON p.id = pt.post_id WHERE pt.topic_id = ? "
-            "ORDER BY pt.similarity DESC NULLS LAST, p.id LIMIT ?", [topic_id, n])
-    return [safe_row(r) for r in rows]
+    try:
+        return safe_row(stored_detail(db, topic_id, k))
+    except InputError as exc:
+        raise ApiError(404, exc.what, ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)",
+                                       "fix: list topics at /api/v1/topics"]) from None
