@@ -52,3 +52,57 @@ def test_roles_are_ordered_and_parsed():
     assert Role.parse(" Analyst ") is Role.analyst
     with pytest.raises(InputError, match="unknown role"):
         Role.parse("moderator-in-chief")
+
+
+def test_cache_computes_a_key_once_while_concurrent_requests_wait():
+    import threading
+    import time
+
+    from heard.api.queries.common import VersionedCache
+
+    cache, calls, results = VersionedCache(), [], []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    threads = [threading.Thread(target=lambda: results.append(cache.get(1, "overview", slow))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 8 and len(calls) == 1
+    assert cache.get(2, "overview", lambda: 7) == 7  # a new data version computes again
+
+
+def test_read_view_runs_at_most_max_queries_at_once(tmp_path):
+    import threading
+
+    from heard.api.db import ReadView
+    from heard.store import open_store
+
+    with open_store(tmp_path / "h.duckdb") as store:
+        view = ReadView(store, max_queries=2)
+        running, peak, lock = [0], [0], threading.Lock()
+        original = view._cursor
+
+        def counting_cursor():
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            try:
+                return original()
+            finally:
+                threading.Event().wait(0.05)
+                with lock:
+                    running[0] -= 1
+
+        view._cursor = counting_cursor
+        threads = [threading.Thread(target=lambda: view.scalar("SELECT count(*) FROM range(100000)"))
+                   for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert peak[0] == 2

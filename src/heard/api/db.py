@@ -3,10 +3,16 @@
 A DuckDB connection must not be used by two threads at once; ``con.cursor()`` gives each worker
 thread its own connection to the same database. Writes (uploads) go through the store itself,
 one at a time, under ``write_lock``.
+
+At most ``max_queries`` queries run at once (the rest wait their turn): DuckDB parallelises each
+query over the cores already, and dozens of simultaneous queries under one buffer-pool cap only
+thrash and fail with out-of-memory errors, so an overloaded server would collapse instead of
+queueing.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -17,9 +23,10 @@ from heard.store.duckdb_store import HAS_SEARCH_INDEX, DuckDBStore
 class ReadView:
     """``rows``/``scalar`` like the store's, safe to call from any request thread."""
 
-    def __init__(self, store: DuckDBStore):
+    def __init__(self, store: DuckDBStore, max_queries: int | None = None):
         self.store = store
         self._local = threading.local()
+        self._slots = threading.BoundedSemaphore(max_queries or max(2, os.cpu_count() or 2))
         self.write_lock = threading.Lock()
         self.data_version = 0
         """Bumped after every write: caches of aggregates key on it."""
@@ -37,12 +44,14 @@ class ReadView:
         return self._cursor()
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
-        cur = self._cursor().execute(sql, params or [])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        with self._slots:
+            cur = self._cursor().execute(sql, params or [])
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        row = self._cursor().execute(sql, params or []).fetchone()
+        with self._slots:
+            row = self._cursor().execute(sql, params or []).fetchone()
         return row[0] if row else None
 
     def tables(self) -> set[str]:

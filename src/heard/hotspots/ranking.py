@@ -22,6 +22,7 @@ from heard.hotspots.series import (
     epoch,
     from_epoch,
     load_stream,
+    most_engaged,
     sample_posts,
     topic_info,
 )
@@ -67,15 +68,17 @@ def rank_hotspots(store: DuckDBStore, window: timedelta, *, now: datetime | None
     start = end - span
     cfg = burst or BurstConfig()
     cfg = replace(cfg, half_life=max(cfg.half_life, 3 * span))
-    in_window = (stream.t >= start) & (stream.t <= end)
     ranked, hidden = [], 0
-    for topic in sorted(set(stream.topic_id[in_window].tolist())):
-        mine = stream.topic_id == topic
-        sub = stream.select(mine & in_window)
+    for topic, positions in sorted(stream.by_topic().items()):
+        times = stream.t[positions]
+        inside = positions[(times >= start) & (times <= end)]
+        if not len(inside):
+            continue
+        sub = stream.take(inside)
         if len({a for a in sub.author if a is not None}) < min_group_size:
             hidden += 1
             continue
-        history = stream.t[mine & (stream.t <= end)]
+        history = times[times <= end]
         test = window_growth(history, start, end + 1e-6, cfg)
         score = heat_of_posts(sub.author, sub.likes, sub.shares, sub.dislikes, sub.sentiment,
                               test.surprise, heat)
@@ -100,7 +103,7 @@ def rank_hotspots(store: DuckDBStore, window: timedelta, *, now: datetime | None
             "series": {"bucket_seconds": bucket,
                        "start": [from_epoch(e).isoformat(timespec="seconds") + "Z" for e in edges],
                        "count": counts},
-            "sample_posts": sample_posts(store, sub.post_id, samples),
+            "sample_posts": sample_posts(store, most_engaged(sub, samples), samples),
         })
     return {
         "now": from_epoch(end).isoformat(timespec="seconds") + "Z",

@@ -46,8 +46,17 @@ class TopicStream:
     def __len__(self) -> int:
         return len(self.post_id)
 
+    def by_topic(self) -> dict[int, np.ndarray]:
+        """Each topic's post positions, in time order (one sort, not a scan per topic)."""
+        order = np.argsort(self.topic_id, kind="stable")
+        cuts = np.flatnonzero(np.diff(self.topic_id[order])) + 1
+        return {int(self.topic_id[group[0]]): group for group in np.split(order, cuts) if len(group)}
+
     def select(self, mask: np.ndarray) -> TopicStream:
-        idx = np.flatnonzero(mask)
+        return self.take(np.flatnonzero(mask))
+
+    def take(self, idx: np.ndarray) -> TopicStream:
+        """The posts at positions ``idx`` (in that order)."""
         return TopicStream([self.post_id[i] for i in idx], self.topic_id[idx], self.t[idx],
                            [self.author[i] for i in idx], self.likes[idx], self.shares[idx],
                            self.dislikes[idx], self.sentiment[idx])
@@ -113,6 +122,14 @@ def topic_info(store: DuckDBStore, topic_ids: list[int]) -> dict[int, dict[str, 
     return out
 
 
+def most_engaged(stream: TopicStream, limit: int) -> list[str]:
+    """The ids of the ``limit`` most engaged posts of ``stream`` (ties: oldest first), as
+    ``sample_posts`` would order them — so a big topic's samples need no scan of its posts."""
+    engagement = stream.likes + stream.shares + stream.dislikes
+    order = np.lexsort((np.asarray(stream.post_id), stream.t, -engagement))
+    return [stream.post_id[i] for i in order[:limit]]
+
+
 def sample_posts(store: DuckDBStore, post_ids: list[str], limit: int = 3, chars: int = 280) -> list[dict[str, Any]]:
     """Up to ``limit`` of ``post_ids`` (most engaged first): id, time, title, redacted text.
 
@@ -120,11 +137,11 @@ def sample_posts(store: DuckDBStore, post_ids: list[str], limit: int = 3, chars:
     """
     if not post_ids:
         return []
-    rows = store.rows(
-        """SELECT id, created_at, title, text, likes + shares + dislikes AS engagement, sentiment_label
-           FROM posts WHERE list_contains(?, id)
-           ORDER BY engagement DESC, created_at, id LIMIT ?""",
-        [list(post_ids), limit],
+    rows = store.rows(  # a literal IN list lets DuckDB use the primary-key index
+        f"""SELECT id, created_at, title, text, likes + shares + dislikes AS engagement, sentiment_label
+            FROM posts WHERE id IN ({', '.join('?' * len(post_ids))})
+            ORDER BY engagement DESC, created_at, id LIMIT ?""",
+        [*post_ids, limit],
     )
     out = []
     for r in rows:

@@ -87,20 +87,32 @@ def decode_cursor(cursor: str, n: int) -> list[Any]:
 
 class VersionedCache:
     """Memoise expensive aggregates until the data changes (the server owns the file, so only its
-    own uploads change it) — keyed on ``(data_version, key)``."""
+    own uploads change it) — keyed on ``(data_version, key)``. One computation per key at a time:
+    requests that arrive while it runs wait for its value instead of computing it again."""
 
     def __init__(self, max_items: int = 256):
         self._data: dict[tuple[int, Any], Any] = {}
         self._lock = threading.Lock()
+        self._computing: dict[tuple[int, Any], threading.Lock] = {}
         self.max_items = max_items
 
     def get(self, version: int, key: Any, compute: Callable[[], Any]) -> Any:
+        slot = (version, key)
         with self._lock:
-            if (version, key) in self._data:
-                return self._data[(version, key)]
-        value = compute()
-        with self._lock:
-            if len(self._data) >= self.max_items:
-                self._data.clear()
-            self._data[(version, key)] = value
+            if slot in self._data:
+                return self._data[slot]
+            flight = self._computing.setdefault(slot, threading.Lock())
+        with flight:
+            with self._lock:
+                if slot in self._data:
+                    return self._data[slot]
+            try:
+                value = compute()
+            finally:
+                with self._lock:
+                    self._computing.pop(slot, None)
+            with self._lock:
+                if len(self._data) >= self.max_items:
+                    self._data.clear()
+                self._data[slot] = value
         return value
