@@ -8,7 +8,8 @@ existing topic or on a brand-new one, at 2–12 posts/minute for 5–40 minutes,
 a mostly new author.
 
 Reported: for each planted burst, the posts and the stream-time seconds from its onset to the
-first alert on its topic; and the false alerts (alerts on no planted burst) per simulated day on
+first alert on its topic, next to its *k floor* (when its 5th post arrived: no alert may fire
+before k = 5 distinct authors, RIGHTS.md §4); and the false alerts (alerts on no planted burst) per simulated day on
 the quiet stretches. The first day is warm-up (the 24-hour activity profile is learnt from it and
 no alert is counted there). Targets (issue 3): alert ≤ 120 s after onset, ≤ 1 false alert/day.
 
@@ -89,6 +90,9 @@ def evaluate(events, planted, config: BurstConfig, days: int):
         hit = next((k for k, s in enumerate(signals) if s.topic == burst["topic"]
                     and burst["onset"] <= s.detected_at <= burst["end"] + HOUR and k not in matched), None)
         row = {k: burst[k] for k in ("topic", "per_minute", "minutes", "posts")}
+        # the earliest any alert may fire: no aggregate before k = min_authors posts (RIGHTS.md §4)
+        k = config.min_authors
+        row["k_floor_seconds"] = round(float(burst["times"][k - 1] - burst["onset"]), 1) if burst["posts"] >= k else None
         if hit is None:
             row.update(detected=False)
         else:
@@ -137,6 +141,7 @@ def main() -> None:
         result["seed"] = seed
         runs.append(result)
     secs = [b["seconds_to_alert"] for r in runs for b in r["per_burst"] if b["detected"]]
+    floors = [b["k_floor_seconds"] for r in runs for b in r["per_burst"] if b["k_floor_seconds"] is not None]
     total_quiet = sum(r["quiet_days"] for r in runs)
     summary = {
         "bench": "alerts_replay",
@@ -150,6 +155,9 @@ def main() -> None:
         "seconds_to_alert_p90": float(np.percentile(secs, 90)),
         "seconds_to_alert_max": float(np.max(secs)),
         "within_120s": sum(r["within_120s"] for r in runs),
+        "k_floor_seconds_median": float(np.median(floors)),
+        "k_floor_seconds_p90": float(np.percentile(floors, 90)),
+        "k_floor_within_120s": int(np.sum(np.array(floors) <= 120)),
         "posts_to_alert_median": float(np.median([b["posts_to_alert"] for r in runs for b in r["per_burst"] if b["detected"]])),
         "false_alerts": sum(r["false_alerts"] for r in runs),
         "quiet_days": round(total_quiet, 2),
