@@ -41,10 +41,12 @@ def test_every_ui_string_exists_in_both_languages():
 
 def test_cursors_round_trip_exactly_and_reject_garbage():
     values = [0.123456789012345, "syn:9"]
-    assert decode_cursor(encode_cursor(values), 2) == values
-    with pytest.raises(ApiError) as err:
-        decode_cursor("not-a-cursor", 2)
-    assert err.value.status == 400
+    assert decode_cursor(encode_cursor(values), (float, str)) == values
+    for garbage in ("not-a-cursor", encode_cursor(["x", 3]), encode_cursor([1.0]), encode_cursor([None, 3]),
+                    encode_cursor([[1], 3])):
+        with pytest.raises(ApiError) as err:
+            decode_cursor(garbage, (float, int))
+        assert err.value.status == 400
 
 
 def test_roles_are_ordered_and_parsed():

@@ -73,16 +73,25 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, n: int) -> list[Any]:
+def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[Any]:
+    """The values of a cursor this server gave, each converted by its kind (``int``, ``float``,
+    ``str``, ``timestamp``); anything else is a 400, never a query error."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != n:
+        if not isinstance(values, list) or len(values) != len(kinds):
             raise ValueError
-        return values
-    except (ValueError, UnicodeDecodeError):
+        if any(isinstance(v, (list, dict, bool)) or v is None for v in values):
+            raise ValueError
+        return [kind(v) for kind, v in zip(kinds, values)]
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError):
         raise ApiError(400, "the cursor is not one this server gave",
                        ["fix: pass the next_cursor of a previous page unchanged, or omit it"]) from None
+
+
+def timestamp(value: Any) -> datetime:
+    """A cursor's timestamp (ISO 8601, as ``encode_cursor`` wrote it)."""
+    return datetime.fromisoformat(str(value).rstrip("Z"))
 
 
 class VersionedCache:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.api.db import ReadView
-from heard.api.queries.common import decode_cursor, encode_cursor, safe_row
+from heard.api.queries.common import decode_cursor, encode_cursor, safe_row, timestamp
 from heard.queries import POST_COLUMNS
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -99,8 +99,7 @@ def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> tuple
 
 def _newest(db: ReadView, where: list[str], params: list[Any], limit: int, cursor: str | None):
     if cursor:
-        ts, last_id = decode_cursor(cursor, 2)
-        ts = datetime.fromisoformat(str(ts).rstrip("Z"))
+        ts, last_id = decode_cursor(cursor, (timestamp, str))
         where = [*where, "(p.created_at < ? OR (p.created_at = ? AND p.id < ?))"]
         params = [*params, ts, ts, last_id]
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p{_and(where, 'WHERE')} "
@@ -113,7 +112,7 @@ def _best_match(db: ReadView, terms: str, where: list[str], params: list[Any], l
     filtered columns; the page's posts are then fetched by primary key."""
     filtered = " JOIN posts p ON p.id = d.name" if where else ""
     if cursor:
-        score, docid = decode_cursor(cursor, 2)
+        score, docid = decode_cursor(cursor, (float, int))
         where = [*where, "(s.score < ? OR (s.score = ? AND s.docid < ?))"]
         params = [*params, score, score, docid]
     top = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
@@ -134,7 +133,7 @@ def _scan_match(db: ReadView, terms: str, where: list[str], params: list[Any], l
         where.append("contains(p.search_text, ?)")
         params.append(term)
     if cursor:
-        _, last_id = decode_cursor(cursor, 2)
+        _, last_id = decode_cursor(cursor, (float, str))
         where.append("p.id < ?")
         params.append(last_id)
     rows = db.rows(f"SELECT {POST_COLUMNS}, 1.0 AS score FROM posts p{_and(where, 'WHERE')} "

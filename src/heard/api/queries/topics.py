@@ -33,7 +33,7 @@ def list_topics(db: ReadView, k: int, limit: int = 50, cursor: str | None = None
         where += " AND (contains(lower(coalesce(label, '')), lower(?)) OR contains(lower(coalesce(keywords, '')), lower(?)))"
         params += [q, q]
     if cursor:
-        size, tid = decode_cursor(cursor, 2)
+        size, tid = decode_cursor(cursor, (int, int))
         where += " AND (size < ? OR (size = ? AND topic_id > ?))"
         params += [size, size, tid]
     rows = db.rows(f"SELECT {cols} FROM topics WHERE {where} ORDER BY size DESC, topic_id LIMIT ?",
