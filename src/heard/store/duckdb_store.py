@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -112,18 +113,24 @@ class DuckDBStore:
         return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}
 
     # ---- writes ----------------------------------------------------------------------------
+    @contextmanager
+    def registered(self, name: str, table: pa.Table) -> Iterator[None]:
+        """``table`` (Arrow) is visible to SQL as ``name`` for the duration of the block."""
+        self.con.register(name, table)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored already (re-ingest skips them before any model runs)."""
         if not ids:
             return set()
         table = pa.table({"id": pa.array(list(ids), pa.string())})
-        self.con.register("_probe_ids", table)
-        try:
+        with self.registered("_probe_ids", table):
             found = self.con.execute(
                 "SELECT p.id FROM posts p JOIN _probe_ids q ON p.id = q.id"
             ).fetchall()
-        finally:
-            self.con.unregister("_probe_ids")
         return {r[0] for r in found}
 
     def write_batch(
@@ -203,11 +210,8 @@ class DuckDBStore:
             }
         )
         before = self.scalar("SELECT count(*) FROM posts")
-        self.con.register("_new_posts", table)
-        try:
+        with self.registered("_new_posts", table):
             self.con.execute("INSERT OR IGNORE INTO posts SELECT * FROM _new_posts")
-        finally:
-            self.con.unregister("_new_posts")
         added = self.scalar("SELECT count(*) FROM posts") - before
         embedding = columns.get("embedding")
         if embedding is not None and added:
@@ -221,11 +225,8 @@ class DuckDBStore:
                     ).cast(pa.list_(pa.float32())),
                 }
             )
-            self.con.register("_new_emb", emb)
-            try:
+            with self.registered("_new_emb", emb):
                 self.con.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM _new_emb")
-            finally:
-                self.con.unregister("_new_emb")
         return added
 
     def _insert_quarantine(self, items: Iterable[Quarantined], source: str) -> None:
@@ -245,11 +246,8 @@ class DuckDBStore:
                 "quarantined_at": pa.array([now] * len(items), pa.timestamp("us")),
             }
         )
-        self.con.register("_new_q", table)
-        try:
+        with self.registered("_new_q", table):
             self.con.execute("INSERT OR IGNORE INTO quarantine SELECT * FROM _new_q")
-        finally:
-            self.con.unregister("_new_q")
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""

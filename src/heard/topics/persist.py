@@ -48,13 +48,10 @@ def load_clusterer(store: DuckDBStore, clusterer: StreamingClusterer) -> None:
     pool_vecs = np.zeros((0, clusterer.dim), dtype=np.float32)
     if pool_ids:
         probe = pa.table({"post_id": pool_ids, "ord": list(range(len(pool_ids)))})
-        store.con.register("_pool_probe", probe)
-        try:
+        with store.registered("_pool_probe", probe):
             got = store.con.execute(
                 "SELECT q.post_id, e.vec FROM _pool_probe q JOIN embeddings e USING (post_id) ORDER BY q.ord"
             ).to_arrow_table()
-        finally:
-            store.con.unregister("_pool_probe")
         pool_ids = got.column("post_id").to_pylist()
         pool_vecs = _vectors(got, "vec", clusterer.dim)
     mu = json.loads(state["mu"]) if state.get("mu") else None
@@ -86,14 +83,11 @@ def save_assignments(store: DuckDBStore, assignments: Sequence[Assignment], now:
         "similarity": pa.array([a.similarity if a.topic_id is not None else None for a in rows], pa.float32()),
         "assigned_at": pa.array([now] * len(rows), pa.timestamp("us")),
     })
-    store.con.register("_assign", table)
-    try:
+    with store.registered("_assign", table):
         store.con.execute(
             "INSERT INTO post_topics SELECT * FROM _assign ON CONFLICT (post_id) DO UPDATE SET "
             "topic_id = excluded.topic_id, similarity = excluded.similarity, assigned_at = excluded.assigned_at"
         )
-    finally:
-        store.con.unregister("_assign")
 
 
 def save_topics(store: DuckDBStore, clusterer: StreamingClusterer, only: Iterable[int] | None,
@@ -112,8 +106,7 @@ def save_topics(store: DuckDBStore, clusterer: StreamingClusterer, only: Iterabl
         "coherence": pa.array([t["coherence"] for t in rows], pa.float32()),
         "size": pa.array([t["size"] for t in rows], pa.int32()),
     })
-    store.con.register("_topics", table)
-    try:
+    with store.registered("_topics", table):
         store.con.execute(
             "INSERT INTO topics (topic_id, centroid, coherence, size, status, model, created_at, updated_at) "
             "SELECT topic_id, centroid, coherence, size, 'active', ?, ?, ? FROM _topics "
@@ -121,8 +114,6 @@ def save_topics(store: DuckDBStore, clusterer: StreamingClusterer, only: Iterabl
             "size = excluded.size, status = 'active', model = excluded.model, updated_at = excluded.updated_at",
             [model, now, now],
         )
-    finally:
-        store.con.unregister("_topics")
 
 
 def apply_consolidation(store: DuckDBStore, result: ConsolidationResult, now: datetime) -> None:

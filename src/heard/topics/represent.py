@@ -25,10 +25,6 @@ N_KEYWORDS = 10
 N_ENTITIES = 8
 
 
-def _register_ids(store: DuckDBStore, topic_ids: Sequence[int]) -> None:
-    store.con.register("_touched", pa.table({"topic_id": pa.array(list(topic_ids), pa.int32())}))
-
-
 def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, now: datetime,
                            entities: EntityExtractor | None = None) -> int:
     """Recompute the representation of ``topic_ids`` (all active topics when None); returns how many."""
@@ -37,15 +33,13 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
     topic_ids = sorted(set(topic_ids))
     if not topic_ids:
         return 0
-    _register_ids(store, topic_ids)
-    try:
+    touched = pa.table({"topic_id": pa.array(list(topic_ids), pa.int32())})
+    with store.registered("_touched", touched):
         aggregates = _aggregates(store)
         series = _series(store)
         languages = _languages(store)
         keywords = _keywords(store)
         central = _central_posts(store)
-    finally:
-        store.con.unregister("_touched")
     extractor = entities or EntityExtractor()
     rows = []
     for tid in topic_ids:
@@ -85,8 +79,7 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
         "sentiment_mean": pa.array([r["sentiment_mean"] for r in rows], pa.float32()),
         "sentiment_trend": pa.array([r["sentiment_trend"] for r in rows], pa.float32()),
     })
-    store.con.register("_rep", table)
-    try:
+    with store.registered("_rep", table):
         store.con.execute(
             "UPDATE topics SET label = r.label, keywords = r.keywords, representative = r.representative, "
             "places = r.places, orgs = r.orgs, series = r.series, languages = r.languages, size = r.size, n_authors = r.n_authors, "
@@ -94,8 +87,6 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
             "sentiment_trend = r.sentiment_trend, updated_at = ? FROM _rep r WHERE topics.topic_id = r.topic_id",
             [now],
         )
-    finally:
-        store.con.unregister("_rep")
     return len(rows)
 
 
