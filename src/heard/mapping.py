@@ -52,7 +52,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heard.errors import InputError
-from heard.records import MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
+from heard.records import AUTHOR_COLUMNS, MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
 
 TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "parent_id", "thread_id",
            "likes", "shares", "replies", "dislikes", "place")
@@ -69,11 +69,6 @@ REASONS: dict[str, str] = {
 }
 """Reason codes the mapper quarantines with (connectors add theirs: ``heard.connectors.REASONS``)."""
 
-AUTHOR_COLUMNS = frozenset({
-    "author", "user", "username", "user_name", "screen_name", "handle", "nickname", "name",
-    "user_id", "author_id", "userid", "uid", "留言用户", "用户", "用户名", "昵称", "作者", "发布者",
-})
-"""Columns never kept in ``Post.raw`` (they hold handles), whether mapped or not."""
 
 _SOCIAL: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "id_str", "post_id", "message_id", "tweet_id", "mid", "uuid"),

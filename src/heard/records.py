@@ -14,6 +14,13 @@ from datetime import datetime
 from typing import Any
 
 MAX_TEXT_CHARS = 100_000
+
+AUTHOR_COLUMNS = frozenset({
+    "author", "user", "username", "user_name", "screen_name", "handle", "nickname", "name",
+    "user_id", "author_id", "userid", "uid", "留言用户", "用户", "用户名", "昵称", "作者", "发布者",
+})
+"""Fields that hold handles: never kept in ``Post.raw`` or in a quarantined row's excerpt,
+whether mapped or not (RIGHTS.md: handles are stored nowhere; authors are salted keys)."""
 """Texts longer than this are quarantined (reason ``text_too_long``), never truncated silently."""
 
 

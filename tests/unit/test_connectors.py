@@ -114,6 +114,21 @@ def test_jsonl_quarantine_keeps_file_and_an_excerpt():
     assert "bad bytes" in first.raw and first.detail.startswith("byte ")
 
 
+def test_quarantined_excerpts_keep_no_handles(tmp_path):
+    # unparseable lines are kept as excerpts; the values of author-like fields are not (RIGHTS.md)
+    path = tmp_path / "handles.jsonl"
+    path.write_text('{"text": "停水了", "user": {"screen_name": "alice_w"}, "昵称": "小明同学", "created_at": \n'
+                    '["not", "an", "object", {"username": "bob_k"}]\n'
+                    '{"text": "ok", "Author": "carol", "uid": 99123}\n', encoding="utf-8")
+    items = list(open_connector(path).rows())
+    bad = [i for i in items if isinstance(i, Quarantined)]
+    assert [q.reason for q in bad] == ["malformed_json", "not_an_object"]
+    joined = " ".join(q.raw for q in bad)
+    for handle in ("alice_w", "小明同学", "bob_k"):
+        assert handle not in joined
+    assert "停水了" in joined and "[author removed]" in joined
+
+
 def test_jsonl_resume_skips_done_lines():
     conn = open_connector(BROKEN / "broken.jsonl")
     full = summary(conn.rows())

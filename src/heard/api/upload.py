@@ -8,6 +8,7 @@ reasons.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from heard.api.errors import ApiError
+from heard.connectors.base import excerpt
 
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -127,7 +129,8 @@ class Uploader:
         make_mapper = self._mapper_factory(preset, maps or [])
         mapper = make_mapper(source)
         rows = [RawRow(item, "api-upload", i + 1) if isinstance(item, dict)
-                else Quarantined("api-upload", i + 1, "not_an_object", "array item is not an object", str(item)[:500])
+                else Quarantined("api-upload", i + 1, "not_an_object", "array item is not an object",
+                                 excerpt(json.dumps(item, ensure_ascii=False, default=str)))
                 for i, item in enumerate(items)]
         with self.db.write_lock:
             pipeline = self.pipeline()

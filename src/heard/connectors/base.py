@@ -18,12 +18,13 @@ reason ``line_too_long``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
 from heard.errors import InputError
-from heard.records import Quarantined, RawRow
+from heard.records import AUTHOR_COLUMNS, Quarantined, RawRow
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """Longest physical line (bytes) a JSONL/CSV connector will hold; longer ones are quarantined."""
@@ -79,11 +80,19 @@ def check_readable_file(path: Path) -> Path:
     return path
 
 
+_AUTHOR_VALUE = re.compile(
+    r'("(?:' + "|".join(re.escape(c) for c in sorted(AUTHOR_COLUMNS, key=len, reverse=True)) + r')"\s*:\s*)'
+    r'("(?:[^"\\]|\\.)*"|"[^"]*$|[^,{}\[\]\s"]+)',
+    re.IGNORECASE,
+)
+
+
 def excerpt(data: bytes | str) -> str:
-    """A short printable excerpt of an unreadable record for ``Quarantined.raw``."""
+    """A short printable excerpt of an unreadable record for ``Quarantined.raw``; the values of
+    author-like JSON fields (``"user": "…"``, ``"screen_name": …``) are removed from it."""
     if isinstance(data, bytes):
         data = data[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
-    return data[:EXCERPT_CHARS].rstrip("\r\n")
+    return _AUTHOR_VALUE.sub(r'\1"[author removed]"', data[:EXCERPT_CHARS].rstrip("\r\n"))
 
 
 def read_lines(fh: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes, bool]]:

@@ -32,29 +32,33 @@ class JsonlConnector:
         with self.path.open("rb") as fh:
             for number, line, too_long in read_lines(fh, self.max_line_bytes):
                 if number > start_after:
-                    item = self._parse(number, line, too_long)
+                    item = parse_line(self.file, number, line, too_long, self.max_line_bytes)
                     if item is not None:
                         yield item
 
-    def _parse(self, number: int, line: bytes, too_long: bool) -> RawRow | Quarantined | None:
-        """One line as a row, a quarantined item, or None for a blank line."""
-        def bad(reason: str, detail: str, raw: bytes | str) -> Quarantined:
-            return Quarantined(self.file, number, reason, detail, excerpt(raw))
 
-        if too_long:
-            return bad("line_too_long", f"longer than {self.max_line_bytes} bytes", line)
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return bad("invalid_utf8", f"byte {exc.start}: {exc.reason}", line)
-        if not text.strip():
-            return None
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return bad("malformed_json", f"column {exc.colno}: {exc.msg}", text)
-        if not isinstance(record, dict):
-            return bad("not_an_object", f"a JSON {type(record).__name__}, expected an object", text)
-        return RawRow(fields=record, file=self.file, position=number)
+
+def parse_line(file: str, number: int, line: bytes, too_long: bool = False,
+               limit: int = MAX_LINE_BYTES) -> RawRow | Quarantined | None:
+    """One JSONL line as a row, a quarantined item, or None for a blank line (also used by
+    ``heard watch`` for a stream on stdin or a growing file)."""
+    def bad(reason: str, detail: str, raw: bytes | str) -> Quarantined:
+        return Quarantined(file, number, reason, detail, excerpt(raw))
+
+    if too_long:
+        return bad("line_too_long", f"longer than {limit} bytes", line)
+    if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+        line = line[3:]
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return bad("invalid_utf8", f"byte {exc.start}: {exc.reason}", line)
+    if not text.strip():
+        return None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return bad("malformed_json", f"column {exc.colno}: {exc.msg}", text)
+    if not isinstance(record, dict):
+        return bad("not_an_object", f"a JSON {type(record).__name__}, expected an object", text)
+    return RawRow(fields=record, file=file, position=number)

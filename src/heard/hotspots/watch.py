@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from heard.hotspots.alerts import AlertEngine, new_assignments
-from heard.records import Quarantined, RawRow
+from heard.connectors.jsonl import parse_line
+from heard.records import Quarantined
 
 _EOF = object()
 
@@ -40,23 +41,6 @@ class WatchSummary:
     def to_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "stored": self.stored, "quarantined": self.quarantined,
                 "batches": self.batches, "alerts": len(self.alerts), "stopped_by": self.stopped_by}
-
-
-def parse_line(number: int, line: bytes, file: str) -> RawRow | Quarantined | None:
-    """One JSONL line → a raw row, a quarantined item (with the JSONL connector's reasons), or None."""
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Quarantined(file, number, "invalid_utf8", f"byte {exc.start}: {exc.reason}", repr(line[:200]))
-    if not text.strip():
-        return None
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return Quarantined(file, number, "malformed_json", f"column {exc.colno}: {exc.msg}", text[:200])
-    if not isinstance(record, dict):
-        return Quarantined(file, number, "not_an_object", f"a JSON {type(record).__name__}, expected an object", text[:200])
-    return RawRow(fields=record, file=file, position=number)
 
 
 def _is_whole_record(line: bytes) -> bool:
@@ -114,7 +98,7 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
             for number, line in lines:
                 if stop.is_set():
                     break
-                item = parse_line(number, line, file)
+                item = parse_line(file, number, line)
                 if item is not None:
                     inbox.put(item)
         finally:
