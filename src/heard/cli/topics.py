@@ -110,8 +110,10 @@ def topic(
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
+        when = {"hour": peak["t"][:13].replace("T", " ") + ":00 UTC", "day": peak["t"][:10],
+                "week": "the week of " + peak["t"][:10]}[series["unit"]]
         out.print(f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
-                  f"peak {peak['posts']} at {peak['t'].replace('T', ' ').rstrip('Z')} UTC")
+                  f"peak {peak['posts']} on {when}")
     if detail.get("languages"):
         out.print("languages: " + ", ".join(f"{lang} ({n})" for lang, n in detail["languages"].items()))
     out.print("[bold]representative posts[/]")
