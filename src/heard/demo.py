@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from heard.errors import InputError
 from heard.settings import Settings
@@ -61,7 +62,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
                       f"{settings.min_group_size} distinct authors are shown)")
         topics = list_topics(store, settings.min_group_size, limit=6)
         for t in topics["topics"]:
-            console.print(f"    #{t['topic_id']:<3} {t['size']:>4} posts  {t['label']}")
+            console.print(f"    #{t['topic_id']:<3} {t['size']:>4} posts  {escape(t['label'] or '')}")
 
         console.print("[bold]3/4 hot spots and alerts[/] (alerts also go to " f"{settings.alert_log})")
         AlertEngine(store, [ConsoleSink(console), JsonlSink(settings.alert_log)],
@@ -70,7 +71,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
         for spot in hot["hotspots"]:
             heat = spot["heat"]
             console.print(f"    {spot['rank']}. heat {heat['index']:.1f}  topic #{spot['topic_id']} "
-                          f"{spot['label']}  ({heat['volume']} posts, {heat['authors']} authors)")
+                          f"{escape(spot['label'] or '')}  ({heat['volume']} posts, {heat['authors']} authors)")
 
         console.print("[bold]4/4 brief[/]")
         report = write_report(store, out, window=DEMO_WINDOW, min_group_size=settings.min_group_size)

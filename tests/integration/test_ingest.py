@@ -173,3 +173,26 @@ def test_teddycup_attachment3_stores_all_messages(shared_data, tmp_path, capsys)
         liked = store.rows("SELECT likes, dislikes FROM posts WHERE external_id = '188007'")[0]
         assert liked == {"likes": 1, "dislikes": 0}
         assert store.scalar("SELECT count(*) FROM posts WHERE lang = 'zh'") > 4200
+
+
+MARKUP = "[/] [link=http://evil.example]点这里[/link] [bold red]"
+
+
+def _flat(shown: str) -> str:
+    """Printed table text without borders, spaces or line folds."""
+    return "".join(ch for ch in shown if not ch.isspace() and not "\u2500" <= ch <= "\u257f")
+
+
+def test_post_text_that_looks_like_console_markup_is_printed_literally(tmp_path, capsys):
+    """Post text is untrusted: rich markup in it must neither crash a command nor style its output."""
+    row = {"id": "m1", "text": "停水三天了 " + MARKUP, "created_at": "2026-11-05 08:00:00", "author": "m"}
+    src = tmp_path / "m.jsonl"
+    src.write_text(json.dumps(row, ensure_ascii=False) + "\n{broken " + MARKUP + "\n", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    assert heard("ingest", src, "--db", db) == 0
+    capsys.readouterr()
+    for command in ("posts", "quarantine"):
+        assert heard(command, "--db", db) == 0
+        shown = capsys.readouterr()
+        flat = _flat(shown.out + shown.err)  # narrow columns may fold the text: look for its tags
+        assert all(tag in flat for tag in ("[/]", "[link=", "点这里", "[/li", "[boldred]")), (command, flat)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from rich.markup import escape
+
 from heard.cli.app import app, console
 from heard.errors import HeardError
 
@@ -38,9 +40,10 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, prog_name="heard", standalone_mode=False)
     except HeardError as exc:
-        console.print(f"[bold red]error:[/] {exc.what}")
+        # one line each, never hard-wrapped (scripts grep them); the texts are not rich markup
+        console.print(f"[bold red]error:[/] {escape(exc.what)}", soft_wrap=True)
         if exc.fix:
-            console.print(f"[bold]fix:[/] {exc.fix}")
+            console.print(f"[bold]fix:[/] {escape(exc.fix)}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         console.print("interrupted: what was committed is kept; run the same command again to resume")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
@@ -79,7 +80,7 @@ def hot(
         table.add_column(name, justify="right" if name not in ("label",) else "left")
     for s in result["hotspots"]:
         h = s["heat"]
-        table.add_row(str(s["rank"]), f"{h['index']:.1f}", str(s["topic_id"]), s["label"] or "-",
+        table.add_row(str(s["rank"]), f"{h['index']:.1f}", str(s["topic_id"]), escape(s["label"] or "-"),
                       str(h["volume"]), str(h["authors"]), f"{h['growth']:.1f}", str(h["engagement"]),
                       f"{h['negativity']:.2f}")
     console.print(table)

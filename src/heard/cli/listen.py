@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -154,7 +155,7 @@ def posts(
         table.add_column(col, overflow="fold")
     for r in rows:
         text = (r["title"] + " — " if r.get("title") else "") + r["text"]
-        table.add_row(str(r["created_at"])[:16], r["lang"] or "", r["sentiment_label"] or "", text[:200])
+        table.add_row(str(r["created_at"])[:16], r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
     console.print(table)
 
 
@@ -183,5 +184,6 @@ def quarantine_cmd(
     for col in ("file", "position", "reason", "detail", "raw"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(Path(r["file"]).name, str(r["position"]), r["reason"], r["detail"] or "", (r["raw"] or "")[:80])
+        table.add_row(escape(Path(r["file"]).name), str(r["position"]), r["reason"], escape(r["detail"] or ""),
+                      escape((r["raw"] or "")[:80]))
     console.print(table)

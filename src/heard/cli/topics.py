@@ -7,6 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
@@ -67,10 +68,10 @@ def topics(
     for t in result["topics"]:
         mean = t["sentiment_mean"]
         table.add_row(
-            str(t["topic_id"]), t["label"] or "", f"{t['size']:,}", f"{t['n_authors']:,}",
+            str(t["topic_id"]), escape(t["label"] or ""), f"{t['size']:,}", f"{t['n_authors']:,}",
             _fmt_day(t["first_seen"]), _fmt_day(t["last_seen"]),
             "-" if mean is None else f"{mean:+.2f}", _fmt_trend(t["sentiment_trend"]),
-            ", ".join(p for p, _ in t["places"][:3]),
+            escape(", ".join(p for p, _ in t["places"][:3])),
         )
     Console().print(table)
     console.print(
@@ -97,16 +98,16 @@ def topic(
         emit_json(detail)
         return
     out = Console()
-    out.print(f"[bold]Topic {detail['topic_id']}[/]: {detail['label']}")
+    out.print(f"[bold]Topic {detail['topic_id']}[/]: {escape(detail['label'] or '')}")
     mean = detail["sentiment_mean"]
     out.print(f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "
               f"{_fmt_day(detail['first_seen'])} → {_fmt_day(detail['last_seen'])}; sentiment "
               f"{'-' if mean is None else f'{mean:+.2f}'} {_fmt_trend(detail['sentiment_trend'])}")
-    out.print("keywords: " + ", ".join(k["term"] for k in detail["keywords"]))
+    out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
-        out.print("places: " + ", ".join(f"{p} ({n})" for p, n in detail["places"]))
+        out.print("places: " + escape(", ".join(f"{p} ({n})" for p, n in detail["places"])))
     if detail["orgs"]:
-        out.print("organisations: " + ", ".join(f"{o} ({n})" for o, n in detail["orgs"]))
+        out.print("organisations: " + escape(", ".join(f"{o} ({n})" for o, n in detail["orgs"])))
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
@@ -119,7 +120,7 @@ def topic(
     out.print("[bold]representative posts[/]")
     for p in detail["representative_posts"]:
         text = (p["title"] + " — " if p["title"] else "") + p["text"]
-        out.print(f"  {_fmt_day(p['created_at'])}  {text[:160]}")
+        out.print(f"  {_fmt_day(p['created_at'])}  {escape(text[:160])}")
     if detail["history"]:
         out.print("[bold]history[/]")
         for e in detail["history"]:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 
 from heard.errors import InputError
 
@@ -36,7 +37,7 @@ class ConsoleSink:
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         ev = alert["evidence"]
         self.console.print(
-            f"[bold red]ALERT[/] topic {alert['topic_id']} [bold]{alert['label'] or '(unlabelled)'}[/] — "
+            f"[bold red]ALERT[/] topic {alert['topic_id']} [bold]{escape(alert['label'] or '(unlabelled)')}[/] — "
             f"{ev['count']} posts from {ev['authors']} authors in {int(ev['window_seconds'] // 60) or 1} min "
             f"(expected {ev['expected']:.2f}, p={ev['p_value']:.2g}); burst began {alert['onset']}"
         )
