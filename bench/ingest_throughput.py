@@ -7,8 +7,9 @@ Both sides run in the same invocation, each in a fresh subprocess, on the same r
 (bench/corpus.py). "embedder alone" = UseEmbedder.encode over the texts in batches of the
 ingest batch size; "end to end" = `heard ingest` (read JSONL → map → normalise → langid →
 tokens → embed → sentiment → DuckDB, plus the full-text index). Throughput excludes model
-loading on both sides; peak RSS is the ingest child's maximum resident set size.
-Prints JSON and writes bench/results/ingest_<posts>.json.
+loading on both sides; peak RSS is the ingest child's maximum resident set size, and
+``rss_timeline`` samples it every 0.5 s (when in the run the memory went).
+Prints JSON and writes bench/results/ingest_<posts>.json; ``--keep`` keeps the DuckDB file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,15 +45,41 @@ def embed_alone(path: Path, batch: int) -> dict:
     return {"texts": len(texts), "seconds": round(seconds, 2), "texts_per_s": round(len(texts) / seconds, 1)}
 
 
-_WRAPPER = (
-    "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
-    "sys.stderr.write('PEAK_RSS_KB=%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
-    "sys.exit(p.returncode)"
-)
+_WRAPPER = r"""
+import json, resource, subprocess, sys, threading, time
+p = subprocess.Popen(sys.argv[1:])
+start, samples = time.perf_counter(), []
+def sample():
+    while p.poll() is None:
+        try:
+            with open(f"/proc/{p.pid}/status") as f:
+                kb = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+            samples.append((round(time.perf_counter() - start, 1), kb // 1024))
+        except (OSError, StopIteration):
+            pass
+        time.sleep(0.5)
+threading.Thread(target=sample, daemon=True).start()
+p.wait()
+sys.stderr.write("PEAK_RSS_KB=%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stderr.write("RSS_SAMPLES=%s\n" % json.dumps(samples))
+sys.exit(p.returncode)
+"""
+"""Runs one child, samples its resident memory every 0.5 s, reports its peak (getrusage) and the samples."""
 
 
-def run_child(args: list[str]) -> tuple[dict, float, int]:
-    """Run a child through a one-child wrapper; return (its JSON stdout, wall seconds, its peak RSS in MB)."""
+def rss_timeline(samples: list[list[float]], points: int = 20) -> dict:
+    """Where in the run the memory went: the sampled peak and its time, and ~``points`` evenly spaced samples."""
+    if not samples:
+        return {}
+    peak_t, peak_mb = max(samples, key=lambda s: s[1])
+    step = max(1, len(samples) // points)
+    return {"sampled_peak_mb": peak_mb, "sampled_peak_at_s": peak_t, "end_s": samples[-1][0],
+            "every_%d_samples" % step: [[t, mb] for t, mb in samples[::step]]}
+
+
+def run_child(args: list[str]) -> tuple[dict, float, int, dict]:
+    """Run a child through a one-child wrapper; return (its JSON stdout, wall seconds, its peak RSS in MB,
+    its RSS timeline)."""
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True,
                           env={**os.environ, "TERM": "dumb"})
@@ -60,7 +88,8 @@ def run_child(args: list[str]) -> tuple[dict, float, int]:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"child failed: {' '.join(args)}")
     peak_kb = int(proc.stderr.rsplit("PEAK_RSS_KB=", 1)[1].split()[0])
-    return json.loads(proc.stdout), wall, peak_kb // 1024
+    samples = json.loads(proc.stderr.rsplit("RSS_SAMPLES=", 1)[1].splitlines()[0])
+    return json.loads(proc.stdout), wall, peak_kb // 1024, rss_timeline(samples)
 
 
 def main() -> None:
@@ -68,6 +97,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=60_000)
     parser.add_argument("--batch", type=int, default=512)
     parser.add_argument("--skip-embedder", action="store_true", help="only the end-to-end run (RSS)")
+    parser.add_argument("--keep", action="store_true", help="keep the corpus and the DuckDB file (path printed)")
     parser.add_argument("--child-embed", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_embed:
@@ -87,11 +117,11 @@ def main() -> None:
         "command": " ".join(["bench/ingest_throughput.py", *sys.argv[1:]]),
     }
     if not args.skip_embedder:
-        emb, _, emb_rss = run_child([sys.executable, __file__, "--child-embed", str(corpus), "--batch", str(args.batch)])
+        emb, _, emb_rss, _ = run_child([sys.executable, __file__, "--child-embed", str(corpus), "--batch", str(args.batch)])
         result["embedder_alone"] = {**emb, "peak_rss_mb": emb_rss}
     heard = str(Path(sys.executable).with_name("heard"))
     db = work / "bench.duckdb"
-    summary, wall, rss = run_child([heard, "ingest", str(corpus), "--db", str(db), "--json",
+    summary, wall, rss, timeline = run_child([heard, "ingest", str(corpus), "--db", str(db), "--json",
                                     "--batch-size", str(args.batch), "--source", "bench"])
     result["end_to_end"] = {
         "stored": summary["stored"],
@@ -100,6 +130,7 @@ def main() -> None:
         "posts_per_s": summary["posts_per_second"],
         "wall_seconds_including_start": round(wall, 2),
         "peak_rss_mb": rss,
+        "rss_timeline": timeline,
         "models": summary["models"],
     }
     if "embedder_alone" in result:
@@ -110,6 +141,10 @@ def main() -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
+    if args.keep:
+        print(f"kept: {db}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -227,7 +227,7 @@ class StreamingClusterer:
                     k, v = members(t)
                     keys.extend(k)
                     parts.append(np.asarray(v, dtype=np.float32).reshape(-1, self.dim))
-                return keys, np.vstack(parts)
+                return keys, parts[0] if len(parts) == 1 else np.vstack(parts)
             moved.extend(self._split(resolved, merged))
         moved.extend(self._pool_join(self.params.join))
         moved.extend(self._seed_from_pool())
@@ -399,22 +399,25 @@ class StreamingClusterer:
             big, small = (a, b) if len(a) >= len(b) else (b, a)
             if len(small) < p.min_topic_size:
                 continue
-            vecs = np.asarray(vecs, dtype=np.float64)
-            whole = np.linalg.norm(vecs.sum(axis=0)) / len(vecs)
-            coh_big = np.linalg.norm(vecs[big].sum(axis=0)) / len(big)
-            coh_small = np.linalg.norm(vecs[small].sum(axis=0)) / len(small)
+            # float64 sums straight from the float32 members (no float64 copy of a large topic)
+            in_big = np.zeros((len(vecs), 1), dtype=bool)
+            in_big[big] = True
+            big_sum = np.sum(vecs, axis=0, dtype=np.float64, where=in_big)
+            small_sum = np.sum(vecs, axis=0, dtype=np.float64, where=~in_big)
+            whole = np.linalg.norm(vecs.sum(axis=0, dtype=np.float64)) / len(vecs)
+            coh_big = np.linalg.norm(big_sum) / len(big)
+            coh_small = np.linalg.norm(small_sum) / len(small)
             if min(coh_big, coh_small) < whole + p.split_gain:
                 continue
             row = self._row[tid]
-            self.sums[row] = vecs[big].sum(axis=0)
+            self.sums[row] = big_sum
             self.sizes[row] = len(big)
-            child = self._new_topic(vecs[small].sum(axis=0), len(small), {"from": "split", "parent": tid})
+            child = self._new_topic(small_sum, len(small), {"from": "split", "parent": tid})
             self.events.append(TopicEvent("split", tid, child, {
                 "step": self.step, "parent_size": int(len(big)), "child_size": int(len(small)),
                 "coherence_before": round(float(whole), 4),
                 "coherence_after": [round(float(coh_big), 4), round(float(coh_small), 4)]}))
-            centroid = _unit(vecs[small].sum(axis=0))
-            sims = vecs[small].astype(np.float32) @ centroid
+            sims = vecs[small] @ _unit(small_sum)
             moved.extend(Assignment(keys[i], child, float(s)) for i, s in zip(small, sims))
         return moved
 

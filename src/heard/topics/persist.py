@@ -19,8 +19,9 @@ from heard.store.duckdb_store import DuckDBStore
 
 
 def _vectors(table: pa.Table, column: str, dim: int | None = None) -> np.ndarray:
-    col = table.column(column).combine_chunks()
-    flat = col.flatten().to_numpy(zero_copy_only=False).astype(np.float32)
+    col = table.column(column)
+    col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    flat = col.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
     n = len(col)
     if n == 0:
         return np.zeros((0, dim or 0), dtype=np.float32)
