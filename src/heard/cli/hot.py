@@ -115,7 +115,7 @@ def watch(
     from heard.mapping import Mapper, fieldmap_for, parse_map
     from heard.pipeline import build_pipeline
     from heard.stages import default_stages
-    from heard.store import open_store
+    from heard.store import INGEST_MEMORY_LIMIT, open_store
 
     settings = settings_from(config, db=db)
     if path is not None and str(path) != "-" and not path.exists():
@@ -124,7 +124,7 @@ def watch(
     fh, file = open_input(path)
     stdin = file == "<stdin>"
     name = source or ("stdin" if stdin else Path(file).stem)
-    with open_store(settings.db) as store:
+    with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
         with console.status("loading models…"):
             pipeline = build_pipeline(default_stages(settings))
         bind_stages(store, pipeline)

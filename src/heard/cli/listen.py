@@ -42,11 +42,11 @@ def ingest(
     from heard.mapping import Mapper, fieldmap_for, parse_map
     from heard.stages import default_stages
     from heard.pipeline import build_pipeline
-    from heard.store import open_store
+    from heard.store import INGEST_MEMORY_LIMIT, open_store
 
     settings = settings_from(config, db=db, timezone=timezone_, batch_size=batch_size)
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
-    with open_store(settings.db) as store:
+    with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
         with console.status("loading models…"):
             pipeline = build_pipeline(default_stages(settings))
 

@@ -27,6 +27,10 @@ HAS_SEARCH_INDEX = ("SELECT count(*) FROM duckdb_tables() "
 MEMORY_LIMIT = "512MB"
 """DuckDB's buffer-pool cap (its default is 80 % of RAM, which lets a long ingest's RSS grow with
 the file). Larger work spills to a temporary folder beside the database."""
+INGEST_MEMORY_LIMIT = "384MB"
+"""The cap for long ingest runs (``heard ingest``, ``heard watch``): one writer, whose models already
+hold most of its memory. Measured on 200k posts: the full-text index builds as fast at 256–512 MB
+(bench/ingest_throughput.py, BENCHMARKS.md)."""
 
 RAW_KEEP_CHARS = 2000
 """How much of a quarantined row's raw text is kept (the file and position point to the rest)."""
@@ -293,8 +297,10 @@ class DuckDBStore:
         return bool(self.scalar(HAS_SEARCH_INDEX))
 
 
-def open_store(path: str | os.PathLike[str], read_only: bool = False) -> DuckDBStore:
-    """Open (creating and migrating if needed) the DuckDB file at ``path``.
+def open_store(path: str | os.PathLike[str], read_only: bool = False,
+               memory_limit: str = MEMORY_LIMIT) -> DuckDBStore:
+    """Open (creating and migrating if needed) the DuckDB file at ``path``; DuckDB's buffer pool
+    is capped at ``memory_limit``.
 
     Raises ``StoreLockedError`` when another process owns the file, with what to do.
     """
@@ -318,7 +324,7 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False) -> DuckDBS
                 "or work on a copy / another --db file",
             ) from exc
         raise StoreError(f"cannot open {path}: {message}", "check the path and its permissions") from exc
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
     store = DuckDBStore(con, path, read_only=read_only)
     if not read_only:
         store.migrate()
