@@ -74,7 +74,7 @@ def rss_timeline(samples: list[list[float]], points: int = 20) -> dict:
     peak_t, peak_mb = max(samples, key=lambda s: s[1])
     step = max(1, len(samples) // points)
     return {"sampled_peak_mb": peak_mb, "sampled_peak_at_s": peak_t, "end_s": samples[-1][0],
-            "every_%d_samples" % step: [[t, mb] for t, mb in samples[::step]]}
+            "seconds_mb": [[t, mb] for t, mb in samples[::step]]}
 
 
 def run_child(args: list[str]) -> tuple[dict, float, int, dict]:

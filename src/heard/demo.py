@@ -34,14 +34,14 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
     from heard.pipeline import build_pipeline
     from heard.report import write_report
     from heard.stages import default_stages
-    from heard.store import open_store
+    from heard.store import INGEST_MEMORY_LIMIT, open_store
     from heard.topics.queries import list_topics
 
     if not corpus.exists():
         raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
     fieldmap = fieldmap_for("social")
     db = settings.db
-    with open_store(db) as store:
+    with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
         console.print(f"[bold]1/4 ingest[/] {corpus.name} → {db}")
         with console.status("loading models…"):
             pipeline = build_pipeline(default_stages(settings))
