@@ -15,8 +15,8 @@ An *issue* is one problem at one place (or of one group): "A2区丽发新城 搅
    text are merged; the same place with a different problem (魅力之城 油烟 vs 楼板开裂) is not.
 3. **Heat** (``heard.analysis.heat``): volume (messages), growth (the burst test of the issue's
    busiest 30 days against its own history since the start of the board), distinct authors,
-   engagement (likes + dislikes) and negativity (Heard's sentiment head on USE embeddings,
-   when its trained head is present). Issues with fewer than 5 distinct authors are not ranked
+   engagement (likes + dislikes) and negativity (each message's sentiment score as ``heard
+   ingest`` computes it: trained head on USE embeddings + lexicon). Issues with fewer than 5 distinct authors are not ranked
    (RIGHTS.md §4).
 
 Writes ``bench/results/teddycup_hot_top5.csv`` (热度排名, 问题ID, 热度指数, 时间范围,
@@ -202,19 +202,23 @@ def merge_same_anchor(issues: list[dict], features) -> list[dict]:
     return merged
 
 
-def negativity_scores(msgs: list[dict]) -> np.ndarray | None:
-    """Sentiment scores from Heard's trained head on USE embeddings, or None when absent."""
-    try:
-        from heard.models.embedders import make_embedder
-        from heard.models.sentiment_head import load_head
+def negativity_scores(msgs: list[dict]) -> np.ndarray:
+    """Each message's sentiment score as ``heard ingest`` computes it (normalise → langid → tokens →
+    embed → sentiment: trained head + lexicon), over its title and the first 300 characters of its body."""
+    from heard.models.embedders import make_embedder
+    from heard.pipeline.batch import Batch
+    from heard.records import Post
+    from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, SentimentStage, TokensStage
 
-        head = load_head()
-        embedder = make_embedder("use")
-    except Exception as exc:  # the head is trained by `heard train`; the bench works without it
-        print(f"(negativity skipped: {exc})", file=sys.stderr)
-        return None
-    vecs = embedder.embed([m["title"] + "\n" + m["body"][:300] for m in msgs])
-    return head.score(np.asarray(vecs, dtype=np.float32))
+    embedder = make_embedder("use")
+    stages = [NormaliseStage(), LangIdStage(), TokensStage(Segmenter()), EmbedStage(embedder),
+              SentimentStage(embedder_name=embedder.name)]
+    batch = Batch([Post(id=f"teddycup:{m['id']}", source="teddycup", external_id=m["id"],
+                        text=m["title"] + "\n" + m["body"][:300], created_at=m["time"].replace(tzinfo=timezone.utc))
+                   for m in msgs])
+    for stage in stages:
+        batch = stage.process(batch)
+    return np.asarray(batch["sentiment_score"], dtype=np.float64)
 
 
 def busiest_window(times: np.ndarray, span: float) -> tuple[float, float]:
@@ -226,14 +230,14 @@ def busiest_window(times: np.ndarray, span: float) -> tuple[float, float]:
     return best[0], best[0] + span
 
 
-def heat_of_issue(msgs: list[dict], issue: dict, board_start: float, scores: np.ndarray | None) -> dict:
+def heat_of_issue(msgs: list[dict], issue: dict, board_start: float, scores: np.ndarray) -> dict:
     ms = [msgs[i] for i in issue["members"]]
     times = np.sort([m["time"].replace(tzinfo=timezone.utc).timestamp() for m in ms])
     start, end = busiest_window(times, 30 * DAY)
     config = BurstConfig(prior_rate=1 / (30 * DAY), prior_weight=30 * DAY, half_life=180 * DAY)
     growth = window_growth(times, start, end + 1, config, stream_start=board_start)
     authors = len({m["user"] for m in ms})
-    negativity = negativity_of([float(scores[i]) for i in issue["members"]]) if scores is not None else 0.0
+    negativity = negativity_of([float(scores[i]) for i in issue["members"]])
     heat = combine(len(ms), growth.surprise, authors, sum(m["likes"] + m["dislikes"] for m in ms), negativity)
     return {"heat": heat, "authors": authors, "growth": growth}
 
@@ -310,7 +314,7 @@ def main() -> None:
     summary = {"bench": "teddycup_hot", "command": "python bench/teddycup_hot.py " + " ".join(sys.argv[1:]),
                "messages": len(msgs), "clusters": int(labels.max()), "issues": len(issues),
                "ranked_issues_k5": len(ranked), "seconds": round(seconds, 1),
-               "negativity": "sentiment head" if scores is not None else "not available (0)", "top": details}
+               "negativity": "heard sentiment stage (head + lexicon) on title + body[:300]", "top": details}
     (RESULTS / "teddycup_hot.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for r in rows:
         print(" | ".join(map(str, r)))

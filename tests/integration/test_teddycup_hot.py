@@ -20,7 +20,9 @@ def test_top_issues_are_specific_places_with_one_problem(shared_data):
     labels, features, vec = bench.problem_clusters(msgs, 0.85)
     issues = bench.split_by_problem(msgs, bench.merge_same_anchor(bench.anchored_issues(msgs, labels), features), vec)
     start = min(m["time"] for m in msgs).timestamp()
-    ranked = sorted(((bench.heat_of_issue(msgs, i, start, None), i) for i in issues
+    scores = bench.negativity_scores(msgs)  # the product's sentiment stage, one score per message
+    assert scores.shape == (4326,) and (scores < 0).any() and (scores > 0).any()
+    ranked = sorted(((bench.heat_of_issue(msgs, i, start, scores), i) for i in issues
                      if len({msgs[k]["user"] for k in i["members"]}) >= 5),
                     key=lambda r: -r[0]["heat"].index)
     top5 = [i for _, i in ranked[:5]]
