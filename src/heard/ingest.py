@@ -108,12 +108,7 @@ class _Writer:
         hashes = [content_hash(p.text) for p in posts]
         known = self._pending.hashes if self._pending else set()
         if hashes:
-            known = known | {
-                r["text_hash"]
-                for r in self.store.rows(
-                    "SELECT DISTINCT text_hash FROM posts WHERE text_hash IN (SELECT unnest(?))", [hashes]
-                )
-            }
+            known = known | self.store.known_text_hashes(hashes)
         seen: set[str] = set()
         for h in hashes:
             if h in known or h in seen:

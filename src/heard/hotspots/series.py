@@ -106,9 +106,11 @@ def topic_info(store: DuckDBStore, topic_ids: list[int]) -> dict[int, dict[str, 
     """Label, keywords and places of the given topics (as the topics stage last wrote them)."""
     if not topic_ids:
         return {}
+    # integers inlined, not a bound list: DuckDB's Python client tries to import pandas for every
+    # bound value (see DuckDBStore.known_text_hashes)
+    listed = ", ".join(str(int(t)) for t in topic_ids)
     rows = store.rows(
-        "SELECT topic_id, label, keywords, places, size, n_authors FROM topics WHERE list_contains(?, topic_id)",
-        [list(map(int, topic_ids))],
+        f"SELECT topic_id, label, keywords, places, size, n_authors FROM topics WHERE topic_id IN ({listed})"
     )
     out = {}
     for r in rows:

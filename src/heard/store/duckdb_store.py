@@ -137,6 +137,21 @@ class DuckDBStore:
             ).fetchall()
         return {r[0] for r in found}
 
+    def known_text_hashes(self, hashes: Sequence[str]) -> set[str]:
+        """Which of these text hashes some stored post already has (duplicate-text counting).
+
+        Probes go in as a registered Arrow table, never as a bound list: DuckDB's Python client
+        tries ``import pandas`` twice for every value it binds, and without pandas each try searches
+        the import path again (512 hashes against 60k posts: 79 ms bound, 23 ms registered)."""
+        if not hashes:
+            return set()
+        table = pa.table({"text_hash": pa.array(list(hashes), pa.string())})
+        with self.registered("_probe_hashes", table):
+            found = self.con.execute(
+                "SELECT DISTINCT p.text_hash FROM posts p JOIN _probe_hashes q ON p.text_hash = q.text_hash"
+            ).fetchall()
+        return {r[0] for r in found}
+
     def write_batch(
         self,
         posts: Sequence[Post],

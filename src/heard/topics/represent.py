@@ -143,20 +143,24 @@ def _languages(store: DuckDBStore) -> dict[int, dict[str, int]]:
 
 
 def _keywords(store: DuckDBStore) -> dict[int, list[tuple[str, float]]]:
-    """c-TF-IDF: term counts of the touched topics against term totals over every active topic."""
-    stop = sorted(STOPWORDS)
+    """c-TF-IDF: term counts of the touched topics against term totals over every active topic.
+
+    The stop-words go in as a registered Arrow table, not a bound list (DuckDB's Python client
+    tries to import pandas for every bound value; see ``DuckDBStore.known_text_hashes``)."""
+    stop = pa.table({"term": pa.array(sorted(STOPWORDS), pa.string())})
     base = """SELECT pt.topic_id, unnest(string_split(p.search_text, ' ')) AS term
               FROM post_topics pt JOIN posts p ON p.id = pt.post_id
               WHERE pt.topic_id IS NOT NULL AND p.search_text IS NOT NULL"""
-    counts = store.con.execute(
-        f"""WITH w AS ({base} AND pt.topic_id IN (SELECT topic_id FROM _touched))
-            SELECT topic_id, term, count(*) AS n FROM w
-            WHERE length(term) >= 2 AND NOT list_contains(?, term) GROUP BY ALL""", [stop]
-    ).fetchall()
-    totals_rows = store.con.execute(
-        f"""WITH w AS ({base}) SELECT term, count(*) AS n FROM w
-            WHERE length(term) >= 2 AND NOT list_contains(?, term) GROUP BY term""", [stop]
-    ).fetchall()
+    with store.registered("_stopwords", stop):
+        counts = store.con.execute(
+            f"""WITH w AS ({base} AND pt.topic_id IN (SELECT topic_id FROM _touched))
+                SELECT topic_id, term, count(*) AS n FROM w
+                WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords) GROUP BY ALL"""
+        ).fetchall()
+        totals_rows = store.con.execute(
+            f"""WITH w AS ({base}) SELECT term, count(*) AS n FROM w
+                WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords) GROUP BY term"""
+        ).fetchall()
     n_topics = store.scalar("SELECT count(*) FROM topics WHERE status = 'active'") or 1
     totals = dict(totals_rows)
     return class_tfidf(counts, top_n=N_KEYWORDS, totals=totals, avg=sum(totals.values()) / n_topics)
