@@ -16,8 +16,8 @@ An *issue* is one problem at one place (or of one group): "A2区丽发新城 搅
 3. **Heat** (``heard.analysis.heat``): volume (messages), growth (the burst test of the issue's
    busiest 30 days against its own history since the start of the board), distinct authors,
    engagement (likes + dislikes) and negativity (each message's sentiment score as ``heard
-   ingest`` computes it: trained head on USE embeddings + lexicon). Issues with fewer than 5 distinct authors are not ranked
-   (RIGHTS.md §4).
+   ingest`` computes it: trained head on USE embeddings + lexicon). Issues with fewer than 5
+   distinct authors are not ranked (RIGHTS.md §4).
 
 Writes ``bench/results/teddycup_hot_top5.csv`` (热度排名, 问题ID, 热度指数, 时间范围,
 地点/人群, 问题描述), ``teddycup_hot_messages.csv`` (问题ID → 留言编号, 留言主题, 留言时间,

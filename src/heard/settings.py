@@ -36,7 +36,10 @@ class Settings(BaseSettings):
         description="'use' (multilingual USE, bundled) or 'st:/local/path' (sentence-transformers).",
     )
     user_dict: Path | None = Field(None, description="jieba user dictionary (place names).")
-    threads: int = Field(2, ge=1, le=64, description="Threads for the embedder's numpy forward pass.")
+    threads: int = Field(
+        2, ge=1, le=64,
+        description="Embedder threads: chunks of 256 texts are encoded side by side (vectors do not depend on it).",
+    )
     alert_log: Path = Field(Path("heard-alerts.jsonl"), description="JSONL file alerts go to.")
     webhooks: list[str] = Field(default_factory=list, description="URLs alerts are POSTed to.")
     min_group_size: int = Field(
