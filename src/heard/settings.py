@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(512, ge=1, le=100_000, description="Posts per pipeline batch.")
     embedder: str = Field(
         "use",
-        description="'use' (multilingual USE, bundled) or 'st:/local/path' (sentence-transformers).",
+        description="'use' (multilingual USE, bundled), 'use-int8' (the same, int8 token layers: ~2x faster, "
+        "vectors at cosine ~0.997) or 'st:/local/path' (sentence-transformers).",
     )
     user_dict: Path | None = Field(None, description="jieba user dictionary (place names).")
     threads: int = Field(

@@ -54,3 +54,28 @@ def test_empty_input_blank_text_and_name(two_threads):
     blank = two_threads.encode(["", "  "])
     assert np.allclose(np.linalg.norm(blank, axis=1), 1.0, atol=1e-3)
     assert two_threads.name.startswith("use-multilingual-v3@") and "+sentencepiece-" in two_threads.name
+
+
+# use-int8 -------------------------------------------------------------------------------------
+
+
+def test_the_onnx_graph_in_float32_is_the_same_model(two_threads):
+    from heard.models.use_int8 import UseInt8Embedder
+
+    texts = [f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(300)]
+    graph = UseInt8Embedder(threads=2, int8=False).encode(texts)
+    assert np.abs(graph - two_threads.encode(texts)).max() < 1e-4
+
+
+def test_int8_vectors_stay_close_and_do_not_depend_on_threads(two_threads):
+    from heard.models.embedders import make_embedder
+    from heard.models.use_int8 import UseInt8Embedder
+
+    texts = [f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(2 * UseInt8Embedder.CHUNK + 9)]
+    int8 = make_embedder("use-int8", threads=2)
+    assert int8.name.endswith("+int8") and int8.name.startswith("use-multilingual-v3@")
+    quantised = int8.encode(texts)
+    cosine = np.einsum("ij,ij->i", quantised, two_threads.encode(texts))
+    assert cosine.min() > 0.95 and np.median(cosine) > 0.99
+    assert np.allclose(np.linalg.norm(quantised, axis=1), 1.0, atol=1e-3)
+    assert np.array_equal(quantised, UseInt8Embedder(threads=1).encode(texts))

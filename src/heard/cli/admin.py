@@ -20,7 +20,7 @@ def train_sentiment_command(
                                              "(default: the package's models/heads).")] = None,  # fmt: skip
     seed: Annotated[int | None, typer.Option(help="Seed for the training order (default: the card's).")] = None,
     limit: Annotated[int | None, typer.Option(help="Train on a seeded sample of N examples (quick checks).")] = None,
-    embedder: Annotated[str | None, typer.Option(help="'use' or 'st:/local/path' (default: settings).")] = None,
+    embedder: Annotated[str | None, typer.Option(help="'use', 'use-int8' or 'st:/local/path' (default: settings).")] = None,
     config: Annotated[Path | None, typer.Option(help=CONFIG_HELP)] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")] = False,
 ) -> None:

