@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from topics_data import CACHE, DATASETS, load  # noqa: E402
+from topics_quality import singletons  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "int8_embedder_probe.json"
 
@@ -59,12 +60,6 @@ def main() -> None:
     report["speed"] = {"texts": len(speed_docs), "seconds": seconds,
                        "texts_per_s_best": {k: round(len(speed_docs) / min(v)) for k, v in seconds.items()},
                        "speedup": round(min(seconds["float32"]) / min(seconds["int8"]), 2)}
-
-    def singletons(labels: np.ndarray) -> np.ndarray:
-        out = labels.copy()
-        missing = out < 0
-        out[missing] = out.max() + 1 + np.arange(missing.sum())
-        return out
 
     for name in args.sets.split(","):
         docs, gold = load(name)

