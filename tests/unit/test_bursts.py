@@ -106,6 +106,13 @@ def test_new_topic_burst_fires_and_episode_dedups_then_reopens_after_quiet():
     assert len(signals) == 1 and signals[0].onset >= 3 * DAY
 
 
+def test_a_new_topics_first_post_counts_in_its_window_not_its_baseline():
+    # five posts from five authors within 40 s on a brand-new topic: the first one is the onset
+    signals = BurstDetector(BurstConfig(), start=0.0).observe_many(planted("new", DAY, 5, 10.0))
+    assert len(signals) == 1
+    assert signals[0].onset == DAY and signals[0].test.count == 5 and signals[0].detected_at == DAY + 40.0
+
+
 def test_one_author_flooding_is_not_a_burst():
     detector = BurstDetector(BurstConfig(), start=0.0)
     flood = [("t", DAY + i * 2.0, "same-author") for i in range(200)]

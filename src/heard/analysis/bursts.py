@@ -257,7 +257,8 @@ class BurstDetector:
             if self.start is None:
                 self.start = t
             # the baseline starts at the topic's first post: before it, the topic did not exist
-            # (a new topic is judged against the prior, not against days of silence)
+            # (a new topic is judged against the prior, not against days of silence); the first
+            # post itself is the first of the recent window, not baseline history
             state = _TopicState(clock=t)
             self._topics[topic] = state
         return state
@@ -284,7 +285,7 @@ class BurstDetector:
     def observe(self, topic: Hashable, t: float, author: str | None = None) -> BurstSignal | None:
         cfg = self.config
         state = self._state(topic, t)
-        if t <= state.clock:  # a late post, older than the baseline clock: baseline only
+        if t < state.clock:  # a late post, older than the baseline clock: baseline only
             state.count += 2.0 ** (-(state.clock - t) / cfg.half_life)
             return None
         self._fold(state, t)
