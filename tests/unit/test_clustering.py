@@ -132,3 +132,53 @@ def test_centering_separates_topics_that_share_a_strong_common_direction():
     resumed.restore(clusterer.topics(), [], np.zeros((0, 64), np.float32), clusterer.next_id, clusterer.step,
                     clusterer.mu)
     assert np.allclose(resumed.transform(shifted[:3]), clusterer.transform(shifted[:3]))
+
+
+def bilingual(n_per: int = 60, k: int = 3, dim: int = 64, seed: int = 23):
+    """``k`` subjects, each told in two languages: subject direction ± a shared language direction."""
+    rng = np.random.default_rng(seed)
+    subjects = rng.normal(size=(k, dim))
+    subjects /= np.linalg.norm(subjects, axis=1, keepdims=True)
+    lang_dir = rng.normal(size=dim)
+    lang_dir /= np.linalg.norm(lang_dir)
+    subject = np.tile(np.repeat(np.arange(k), n_per), 2)
+    is_zh = np.repeat([True, False], k * n_per)
+    vecs = subjects[subject] + np.where(is_zh, 0.9, -0.9)[:, None] * lang_dir
+    vecs += 0.4 * rng.normal(size=vecs.shape) / np.sqrt(dim)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    order = rng.permutation(len(vecs))
+    langs = np.where(is_zh, "zh", "en")[order].tolist()
+    return vecs[order].astype(np.float32), subject[order], langs
+
+
+def test_one_subject_in_two_languages_becomes_one_topic_and_unrelated_ones_do_not():
+    vecs, subject, langs = bilingual()
+    group = subject * 2 + (np.asarray(langs) == "zh")
+    raw, _ = cluster_array(vecs, batch_size=60)  # no languages given: one topic per subject and language
+    assert adjusted_rand_score(group, raw) > 0.95
+    labels, clusterer = cluster_array(vecs, batch_size=60, langs=langs)
+    assert clusterer.n_topics == 3 and adjusted_rand_score(subject, labels) > 0.95
+    merges = [e for e in clusterer.events if e.kind == "merged"]
+    assert len(merges) == 3 and all(e.detail.get("language_neutral") for e in merges)
+    off, _ = cluster_array(vecs, ClusterParams(language_neutral=False), batch_size=60, langs=langs)
+    assert (off == raw).all()
+
+
+def test_one_language_stream_is_untouched_by_the_language_view():
+    vecs, _, langs = bilingual()
+    zh = np.flatnonzero(np.asarray(langs) == "zh")
+    plain, _ = cluster_array(vecs[zh], batch_size=60)
+    tagged, clusterer = cluster_array(vecs[zh], batch_size=60, langs=["zh"] * len(zh))
+    assert (plain == tagged).all() and clusterer.language_view() is None
+
+
+def test_language_sums_restore_with_the_state():
+    vecs, _, langs = bilingual()
+    whole = StreamingClusterer(64)
+    whole.add(list(range(len(vecs))), vecs, langs)
+    saved = {lang: (whole.language_counts[lang], whole.language_sums[lang].tolist()) for lang in whole.language_counts}
+    resumed = StreamingClusterer(64)
+    resumed.restore(whole.topics(), [], np.zeros((0, 64), np.float32), whole.next_id, whole.step, None, saved)
+    a, b = whole.language_view(), resumed.language_view()
+    assert a is not None and b is not None and a.languages == b.languages == ["en", "zh"]
+    assert np.allclose(a.axes, b.axes) and np.allclose(a.anchors, b.anchors)

@@ -12,6 +12,15 @@ How it works (one ``add`` call per batch of posts, in arrival order):
    than ``merge`` (the older id survives) and splits incoherent topics in two with a deterministic
    2-means (the larger part keeps the id). Every creation, merge and split is an event, so topic
    ids are never renumbered silently.
+4. Languages: the multilingual embedder places a Chinese and an English post on the same subject
+   closer than unrelated posts, but every post also carries its language's direction, so the same
+   incident told in two languages grows two topics whose centroids are no closer than unrelated
+   topics of one language. When posts come with their language and at least two languages have
+   ``language_min_posts`` posts, the merge step also compares two topics of *different* languages
+   (the language whose mean is nearest to the topic's, along the language directions) with the
+   directions between the languages' mean embeddings projected out (one direction for two
+   languages), and merges them when that view reaches ``merge``. A stream in one language has no
+   such direction, so its topics are exactly what they would be without this.
 
 Deterministic: the same posts in the same order and batches, with the same parameters and seed,
 give the same topics and ids. A topic keeps only the sum of its members' vectors and their count;
@@ -58,6 +67,11 @@ class ClusterParams:
     """Posts between periodic consolidations (``due()`` says when one is due)."""
     seed_rng: int = 0
     """Seed for the random choices of a split (sampling the members of a very large topic)."""
+    language_neutral: bool = True
+    """Merge also in the language-neutral view when the stream has two or more languages (point 4
+    of the module docstring); False: compare raw centroids only."""
+    language_min_posts: int = 100
+    """Posts a language needs before its mean embedding counts for the language-neutral view."""
     center: bool = False
     """Subtract the mean embedding of the first batch (frozen) before comparing. Posts from one
     domain (e.g. a city message board, long texts) share a large common direction that makes big
@@ -99,6 +113,28 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class LanguageView:
+    """The directions that separate the stream's languages, and where each language sits on them."""
+
+    languages: list[str]
+    axes: np.ndarray
+    """Orthonormal rows spanning the differences between the languages' mean vectors."""
+    anchors: np.ndarray
+    """Each language's mean vector in ``axes`` coordinates."""
+
+    def neutral(self, vecs: np.ndarray) -> np.ndarray:
+        """``vecs`` with the language axes projected out, re-normalised."""
+        vecs = np.asarray(vecs, dtype=np.float64)
+        return _unit(vecs - (vecs @ self.axes.T) @ self.axes)
+
+    def language(self, mean: np.ndarray) -> int:
+        """Index of the language whose mean is nearest to ``mean`` (a topic's mean vector) along
+        the axes."""
+        coords = np.asarray(mean, dtype=np.float64) @ self.axes.T
+        return int(np.argmin(np.linalg.norm(self.anchors - coords, axis=1)))
+
+
 class StreamingClusterer:
     """Topics discovered batch by batch; see the module docstring."""
 
@@ -113,6 +149,10 @@ class StreamingClusterer:
         """The frozen mean subtracted when ``params.center`` (None until the first batch)."""
         self.step = 0
         self.since_consolidation = 0
+        self.language_sums: dict[str, np.ndarray] = {}
+        """Per language: the sum of its posts' vectors (float64) — their mean is the language's
+        direction; with ``language_counts``, all the language-neutral view needs."""
+        self.language_counts: dict[str, int] = {}
         self.pool_keys: list[Hashable] = []
         self.pool_vecs = np.zeros((0, dim), dtype=np.float32)
         self._pool_adj = np.zeros((0, 0), dtype=bool)  # pooled pairs within ``seed``, kept in step
@@ -139,10 +179,28 @@ class StreamingClusterer:
             for i, tid in enumerate(self.ids)
         ]
 
+    def language_view(self) -> LanguageView | None:
+        """The languages with at least ``language_min_posts`` posts, as a ``LanguageView``; None
+        with fewer than two such languages (or when ``language_neutral`` is off)."""
+        p = self.params
+        langs = sorted(lang for lang, n in self.language_counts.items() if n >= p.language_min_posts)
+        if not p.language_neutral or len(langs) < 2:
+            return None
+        means = np.stack([self.language_sums[lang] / self.language_counts[lang] for lang in langs])
+        _, singular, rows = np.linalg.svd(means[1:] - means[0], full_matrices=False)
+        keep = singular > 1e-6 * max(float(singular[0]), 1e-12)
+        if not keep.any():
+            return None
+        return LanguageView(langs, rows[keep], means @ rows[keep].T)
+
     def restore(self, topics: Sequence[dict[str, Any]], pool_keys: Sequence[Hashable], pool_vecs: np.ndarray,
-                next_id: int, step: int, mu: np.ndarray | None = None) -> None:
-        """Load state saved from ``topics()`` and the pool (sum = centroid × coherence × size)."""
+                next_id: int, step: int, mu: np.ndarray | None = None,
+                languages: dict[str, tuple[int, Sequence[float]]] | None = None) -> None:
+        """Load state saved from ``topics()`` and the pool (sum = centroid × coherence × size), and
+        the per-language ``(count, vector sum)``."""
         self.mu = None if mu is None else np.asarray(mu, dtype=np.float32)
+        self.language_counts = {lang: int(n) for lang, (n, _) in (languages or {}).items()}
+        self.language_sums = {lang: np.asarray(v, dtype=np.float64) for lang, (_, v) in (languages or {}).items()}
         self.ids = [int(t["topic_id"]) for t in topics]
         if topics:
             cents = np.asarray([t["centroid"] for t in topics], dtype=np.float64)
@@ -178,12 +236,16 @@ class StreamingClusterer:
             self.mu = vecs.mean(axis=0)
         return _unit(vecs - self.mu)
 
-    def add(self, keys: Sequence[Hashable], vecs: np.ndarray) -> list[Assignment]:
+    def add(self, keys: Sequence[Hashable], vecs: np.ndarray,
+            langs: Sequence[str | None] | None = None) -> list[Assignment]:
         """Assign a batch. Returns one assignment per new post (``topic_id`` None when pooled),
-        plus the earlier pooled posts that have now found a topic."""
+        plus the earlier pooled posts that have now found a topic. ``langs`` (ISO codes, None or
+        "und" when unknown) feed the language-neutral merge view."""
         vecs = self.transform(vecs)
         if len(keys) != len(vecs):
             raise ValueError(f"{len(keys)} keys for {len(vecs)} vectors")
+        if langs is not None:
+            self._count_languages(vecs, langs)
         self.step += 1
         self.since_consolidation += len(keys)
         out: list[Assignment] = []
@@ -333,33 +395,59 @@ class StreamingClusterer:
         np.fill_diagonal(adj, False)
         self._pool_adj = adj
 
+    def _count_languages(self, vecs: np.ndarray, langs: Sequence[str | None]) -> None:
+        if len(langs) != len(vecs):
+            raise ValueError(f"{len(langs)} languages for {len(vecs)} vectors")
+        codes = np.asarray([lang or "und" for lang in langs])
+        for lang in sorted(set(codes.tolist()) - {"und"}):
+            rows = codes == lang
+            total = vecs[rows].sum(axis=0, dtype=np.float64)
+            self.language_sums[lang] = self.language_sums.get(lang, 0.0) + total
+            self.language_counts[lang] = self.language_counts.get(lang, 0) + int(rows.sum())
+
     def _pool_keep(self, keep: np.ndarray) -> None:
         self.pool_keys = [self.pool_keys[i] for i in keep]
         self.pool_vecs = self.pool_vecs[keep]
         self._pool_adj = self._pool_adj[np.ix_(keep, keep)]
 
     def _merge(self) -> dict[int, int]:
-        """Merge topic pairs whose centroids are at least ``merge`` close; the older id survives."""
+        """Merge topic pairs whose centroids are at least ``merge`` close; on a stream with several
+        languages, a pair of topics in different languages also when their language-neutral
+        centroids are. The older id survives."""
         merged: dict[int, int] = {}
         if len(self.ids) < 2:
             return merged
-        cents = self.centroids()
+        view = self.language_view()
+
+        def language(row: int) -> int:
+            return view.language(self.sums[row] / max(int(self.sizes[row]), 1)) if view else 0
+
+        languages = [language(i) for i in range(len(self.ids))]
+        views = [self.centroids()] + ([] if view is None else [view.neutral(self.sums)])
         k = min(len(self.ids), 8)
-        index = faiss.IndexFlatIP(self.dim)
-        index.add(cents)
-        sims, nbrs = index.search(cents, k)
-        pairs = [
-            (-float(sims[i, j]), self.ids[i], self.ids[nbrs[i, j]])
-            for i in range(len(self.ids)) for j in range(k)
-            if nbrs[i, j] > i and sims[i, j] >= self.params.merge
-        ]
+        best: dict[tuple[int, int], float] = {}
+        for n, cents in enumerate(views):
+            index = faiss.IndexFlatIP(self.dim)
+            index.add(cents)
+            sims, nbrs = index.search(cents, k)
+            for i in range(len(self.ids)):
+                for j in range(k):
+                    other = int(nbrs[i, j])
+                    if other > i and sims[i, j] >= self.params.merge and (n == 0 or languages[i] != languages[other]):
+                        pair = (self.ids[i], self.ids[other])
+                        best[pair] = max(best.get(pair, -1.0), float(sims[i, j]))
+        pairs = sorted((-sim, a, b) for (a, b), sim in best.items())
         alive = np.ones(len(self.ids), dtype=bool)
-        for _, a, b in sorted(pairs):
+        for _, a, b in pairs:
             ra, rb = self._row[a], self._row[b]
             if not (alive[ra] and alive[rb]):
                 continue
-            ca, cb = _unit(self.sums[ra]), _unit(self.sums[rb])
-            sim = float(ca @ cb)
+            sim = float(_unit(self.sums[ra]) @ _unit(self.sums[rb]))
+            neutral_sim = -1.0
+            if view is not None and language(ra) != language(rb):
+                neutral_sim = float(view.neutral(self.sums[ra]) @ view.neutral(self.sums[rb]))
+            across = sim < self.params.merge <= neutral_sim  # only the neutral view joins them
+            sim = max(sim, neutral_sim)
             if sim < self.params.merge:  # centroids moved since the search
                 continue
             keep, gone = (ra, rb) if a < b else (rb, ra)
@@ -370,7 +458,8 @@ class StreamingClusterer:
             merged[absorbed] = survivor
             self.events.append(TopicEvent("merged", absorbed, survivor,
                                           {"similarity": round(sim, 4), "step": self.step,
-                                           "size": int(self.sizes[gone])}))
+                                           "size": int(self.sizes[gone]),
+                                           **({"language_neutral": True} if across else {})}))
         for absorbed, survivor in list(merged.items()):  # resolve chains a→b→c
             while survivor in merged:
                 survivor = merged[survivor]
@@ -446,8 +535,10 @@ def _two_means(vecs: np.ndarray, rng: np.random.Generator, iters: int = 10,
 
 
 def cluster_array(vecs: np.ndarray, params: ClusterParams | None = None, batch_size: int = 512,
-                  final_attach: bool = True) -> tuple[np.ndarray, StreamingClusterer]:
-    """Run the streaming clusterer over an in-memory array (tests, benchmarks, rebuilds).
+                  final_attach: bool = True, langs: Sequence[str | None] | None = None
+                  ) -> tuple[np.ndarray, StreamingClusterer]:
+    """Run the streaming clusterer over an in-memory array (tests, benchmarks, rebuilds);
+    ``langs``, one per row, as ``StreamingClusterer.add`` takes them.
 
     Returns the topic id of each row (-1 for rows left unassigned) and the clusterer.
     """
@@ -472,7 +563,8 @@ def cluster_array(vecs: np.ndarray, params: ClusterParams | None = None, batch_s
 
     for start in range(0, len(vecs), batch_size):
         stop = min(start + batch_size, len(vecs))
-        apply(clusterer.add(list(range(start, stop)), vecs[start:stop]))
+        apply(clusterer.add(list(range(start, stop)), vecs[start:stop],
+                            None if langs is None else langs[start:stop]))
         if clusterer.due():
             consolidate()
     consolidate()

@@ -2,7 +2,7 @@
 
 Tables (migration 2): ``topics`` (one row per topic id ever made; ``status`` active/merged),
 ``post_topics`` (post → topic, NULL while it waits in the pool), ``topic_events`` (created,
-merged, split) and ``topic_state`` (next id, step, pool, event counter).
+merged, split) and ``topic_state`` (next id, step, pool, centring mean, per-language vector sums).
 """
 
 from __future__ import annotations
@@ -56,8 +56,9 @@ def load_clusterer(store: DuckDBStore, clusterer: StreamingClusterer) -> None:
         pool_ids = got.column("post_id").to_pylist()
         pool_vecs = _vectors(got, "vec", clusterer.dim)
     mu = json.loads(state["mu"]) if state.get("mu") else None
+    languages = json.loads(state["languages"]) if state.get("languages") else None
     clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)),
-                      None if mu is None else np.asarray(mu, dtype=np.float32))
+                      None if mu is None else np.asarray(mu, dtype=np.float32), languages)
 
 
 def members_from_store(store: DuckDBStore, dim: int) -> Callable[[int], tuple[list[Hashable], np.ndarray]]:
@@ -148,4 +149,8 @@ def save_state(store: DuckDBStore, clusterer: StreamingClusterer, params: str) -
     }
     if clusterer.mu is not None:
         state["mu"] = json.dumps([round(float(x), 7) for x in clusterer.mu])
+    if clusterer.language_counts:  # per language: [posts, sum of their vectors]
+        state["languages"] = json.dumps({
+            lang: [n, [float(x) for x in clusterer.language_sums[lang]]]
+            for lang, n in sorted(clusterer.language_counts.items())})
     store.con.executemany("INSERT OR REPLACE INTO topic_state VALUES (?, ?)", list(state.items()))

@@ -45,7 +45,7 @@ def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | No
     reader_con = store.con.cursor()  # a second cursor: reading streams while the stage writes
     try:
         reader = reader_con.execute(
-            "SELECT e.post_id, e.vec FROM embeddings e JOIN posts p ON p.id = e.post_id "
+            "SELECT e.post_id, e.vec, p.lang FROM embeddings e JOIN posts p ON p.id = e.post_id "
             "ORDER BY p.created_at, p.id"
         ).to_arrow_reader(batch_size)
         done = 0
@@ -53,7 +53,8 @@ def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | No
             if record_batch.num_rows == 0:
                 continue
             table = pa.Table.from_batches([record_batch])
-            stage.add_vectors(table.column("post_id").to_pylist(), _vectors(table, "vec", dim))
+            stage.add_vectors(table.column("post_id").to_pylist(), _vectors(table, "vec", dim),
+                              table.column("lang").to_pylist())
             stage.persist(store)
             done += record_batch.num_rows
             if progress:

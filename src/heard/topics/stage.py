@@ -67,13 +67,16 @@ class TopicStage:
                 "changing the embedder (heard topics --rebuild)",
             )
         keys: list[Hashable] = [p.id for p in batch.posts]
-        by_key = {a.key: a.topic_id for a in self.add_vectors(keys, vecs)}
+        langs = batch["lang"] if "lang" in batch else None
+        by_key = {a.key: a.topic_id for a in self.add_vectors(keys, vecs, langs)}
         batch.set("topic_id", [by_key.get(k) for k in keys])
         return batch
 
-    def add_vectors(self, keys: list[Hashable], vecs: np.ndarray) -> list[Assignment]:
-        """Assign posts given by id and embedding (``process`` without a batch; used by rebuilds)."""
-        assignments = self.clusterer.add(keys, vecs)
+    def add_vectors(self, keys: list[Hashable], vecs: np.ndarray,
+                    langs: list[str | None] | None = None) -> list[Assignment]:
+        """Assign posts given by id, embedding and language (``process`` without a batch; used by
+        rebuilds)."""
+        assignments = self.clusterer.add(keys, vecs, langs)
         self._pending.extend(assignments)
         return assignments
 

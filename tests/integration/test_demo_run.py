@@ -1,0 +1,43 @@
+"""``heard demo`` end to end on the bundled corpus: the sudden incident is one topic in both of its
+languages, the top hot spot of the last week, and fires exactly one alert; the brief is written.
+
+Real components throughout: the full ingest pipeline (langid, jieba, the USE embedder, the
+sentiment head, streaming topics), a DuckDB file, the alert engine with its JSONL log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from heard.cli import run
+from heard.store import open_store
+
+INCIDENT = re.compile(r"长乐路.*(爆|水管|喷|停水)|Changle Road.*(water|main|burst|flood)", re.IGNORECASE)
+
+
+def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HEARD_ALERT_LOG", str(tmp_path / "alerts.jsonl"))
+    db = tmp_path / "demo.duckdb"
+    assert run(["demo", "--db", str(db), "--out", str(tmp_path / "brief")]) == 0
+    assert (tmp_path / "brief" / "index.html").exists()
+
+    with open_store(db, read_only=True) as store:
+        rows = store.rows("SELECT p.text, p.lang, pt.topic_id FROM posts p "
+                          "JOIN post_topics pt ON pt.post_id = p.id WHERE pt.topic_id IS NOT NULL")
+    incident = [(r["lang"], r["topic_id"]) for r in rows if INCIDENT.search(r["text"])]
+    by_lang = {lang: Counter(t for lg, t in incident if lg == lang) for lang in ("zh", "en")}
+    assert sum(by_lang["zh"].values()) >= 10 and sum(by_lang["en"].values()) >= 5
+    topic = by_lang["zh"].most_common(1)[0][0]
+    # most of the incident's posts in either language are in the same topic
+    for lang, counts in by_lang.items():
+        assert counts[topic] >= 0.8 * sum(counts.values()), (lang, counts)
+
+    alerts = [json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text().splitlines()]
+    assert [a["topic_id"] for a in alerts] == [topic]
+    capsys.readouterr()
+    assert run(["hot", "--db", str(db), "--window", "7d", "--json"]) == 0
+    hot = json.loads(capsys.readouterr().out)
+    assert hot["hotspots"][0]["topic_id"] == topic
