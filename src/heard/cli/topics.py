@@ -125,4 +125,5 @@ def topic(
         out.print("[bold]history[/]")
         for e in detail["history"]:
             other = f" → {e['other_id']}" if e["other_id"] is not None else ""
-            out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}")
+            across = " (across languages)" if e["detail"].get("language_neutral") else ""
+            out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}{across}")
