@@ -10,8 +10,11 @@ How it works (one ``add`` call per batch of posts, in arrival order):
    There is no catch-all outlier topic: a post that never fits stays unassigned.
 3. ``consolidate`` (periodically and at the end of a run) merges topics whose centroids are closer
    than ``merge`` (the older id survives) and splits incoherent topics in two with a deterministic
-   2-means (the larger part keeps the id). Every creation, merge and split is an event, so topic
-   ids are never renumbered silently.
+   2-means (the larger part keeps the id). Then the posts that arrived since the previous
+   consolidation are put to a *neighbour vote* (``heard.analysis.neighbours``): a post moves to the
+   topic that holds a strict majority of its ``vote_k`` nearest posts and itself. Every creation,
+   merge, split and vote move is an event, so topic ids are never renumbered silently and no post
+   changes topic without a record.
 4. Languages: the multilingual embedder places a Chinese and an English post on the same subject
    closer than unrelated posts, but every post also carries its language's direction, so the same
    incident told in two languages grows two topics whose centroids are no closer than unrelated
@@ -38,6 +41,8 @@ from typing import Any, NamedTuple
 import faiss
 import numpy as np
 
+from heard.analysis.neighbours import majority_vote, nearest_posts
+
 Members = Callable[[int], tuple[list[Hashable], np.ndarray]]
 """``members(topic_id) -> (keys, vectors)``: the posts now in a topic and their embeddings."""
 
@@ -63,6 +68,8 @@ class ClusterParams:
     split_gain: float = 0.05
     """A split is kept only when both parts are this much more coherent than the whole."""
     min_split_size: int = 20
+    vote_k: int = 10
+    """Neighbours consulted by the neighbour vote at each consolidation (0: no vote)."""
     consolidate_every: int = 20_000
     """Posts between periodic consolidations (``due()`` says when one is due)."""
     seed_rng: int = 0
@@ -83,7 +90,7 @@ class ClusterParams:
 
     def describe(self) -> str:
         return (f"join={self.join},seed={self.seed},min={self.min_topic_size},attach={self.attach},"
-                f"merge={self.merge},split<{self.split_below}" + (",center" if self.center else ""))
+                f"merge={self.merge},split<{self.split_below},vote={self.vote_k}" + (",center" if self.center else ""))
 
 
 class Assignment(NamedTuple):
@@ -94,9 +101,10 @@ class Assignment(NamedTuple):
 
 @dataclass
 class TopicEvent:
-    kind: str  # "created" | "merged" | "split"
-    topic_id: int  # created: the new id; merged: the id that was absorbed; split: the parent id
-    other_id: int | None = None  # merged: the survivor; split: the new child
+    kind: str  # "created" | "merged" | "split" | "moved"
+    topic_id: int  # created: the new id; merged: the id that was absorbed; split: the parent id;
+    # moved: the topic posts left by neighbour vote
+    other_id: int | None = None  # merged: the survivor; split: the new child; moved: where they went
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -105,7 +113,8 @@ class ConsolidationResult:
     merged: dict[int, int]
     """absorbed id → surviving id (chains resolved): relabel these posts."""
     moved: list[Assignment]
-    """posts moved by splits (to the child topic) or taken out of the pool."""
+    """posts moved by splits (to the child topic) or by the neighbour vote, or taken out of the
+    pool (apply after relabelling ``merged``)."""
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -155,6 +164,9 @@ class StreamingClusterer:
         self.language_counts: dict[str, int] = {}
         self.pool_keys: list[Hashable] = []
         self.pool_vecs = np.zeros((0, dim), dtype=np.float32)
+        self._window_keys: list[Hashable] = []  # posts since the last consolidation (for the vote)
+        self._window_vecs: list[np.ndarray] = []
+        self._window_topic: dict[Hashable, int | None] = {}
         self._pool_adj = np.zeros((0, 0), dtype=bool)  # pooled pairs within ``seed``, kept in step
         self.events: list[TopicEvent] = []
         self._row: dict[int, int] = {}
@@ -266,19 +278,29 @@ class StreamingClusterer:
         out.extend(seeded)
         out.extend(self._evict())
         self._reindex()
+        if self.params.vote_k > 0:
+            self._window_keys.extend(keys)
+            self._window_vecs.append(vecs)
+            self._window_topic.update((key, None) for key in keys)
+            self._track(out)
         return out
 
     def flush_pool(self, threshold: float | None = None) -> list[Assignment]:
         """Pooled posts at least ``threshold`` (default ``attach``) close to a topic join it; the rest
         stay pooled. Called at the end of a run."""
         threshold = self.params.attach if threshold is None else threshold
-        return self._pool_join(threshold)
+        joined = self._pool_join(threshold)
+        self._track(joined)
+        return joined
 
     # ---- consolidation ----------------------------------------------------------------------
     def consolidate(self, members: Members | None = None) -> ConsolidationResult:
         """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the pool."""
         self.since_consolidation = 0
         merged = self._merge()
+        for key, tid in self._window_topic.items():
+            if tid in merged:
+                self._window_topic[key] = merged[tid]
         moved: list[Assignment] = []
         if members is not None:
             def resolved(tid: int) -> tuple[list[Hashable], np.ndarray]:
@@ -293,6 +315,15 @@ class StreamingClusterer:
             moved.extend(self._split(resolved, merged))
         moved.extend(self._pool_join(self.params.join))
         moved.extend(self._seed_from_pool())
+        self._track(moved)
+        voted, emptied = self._vote()
+        moved.extend(voted)
+        if emptied:
+            merged.update(emptied)
+            for absorbed, survivor in list(merged.items()):  # chains through an emptied topic
+                while survivor in merged:
+                    survivor = merged[survivor]
+                merged[absorbed] = survivor
         self._reindex()
         return ConsolidationResult(merged, moved)
 
@@ -404,6 +435,59 @@ class StreamingClusterer:
             total = vecs[rows].sum(axis=0, dtype=np.float64)
             self.language_sums[lang] = self.language_sums.get(lang, 0.0) + total
             self.language_counts[lang] = self.language_counts.get(lang, 0) + int(rows.sum())
+
+    def _track(self, assignments: Sequence[Assignment]) -> None:
+        """Keep the vote window's view of where its posts are."""
+        for a in assignments:
+            if a.key in self._window_topic:
+                self._window_topic[a.key] = a.topic_id
+
+    def _vote(self) -> tuple[list[Assignment], dict[int, int]]:
+        """The neighbour vote over the posts since the last consolidation (then forgotten).
+        Returns the moves, and the topics it emptied → the topic that took most of their posts."""
+        keys, topics = self._window_keys, self._window_topic
+        vecs = np.vstack(self._window_vecs) if self._window_vecs else np.zeros((0, self.dim), np.float32)
+        self._window_keys, self._window_vecs, self._window_topic = [], [], {}
+        k = self.params.vote_k
+        if k <= 0 or len(keys) <= k or not self.ids:
+            return [], {}
+        rows = np.array([self._row.get(topics[key], -1) if topics[key] is not None else -1 for key in keys])
+        new = majority_vote(rows, nearest_posts(vecs, self.centroids(), k))
+        changed = np.flatnonzero(new != rows)
+        if not len(changed):
+            return [], {}
+        pooled = {key: i for i, key in enumerate(self.pool_keys)}
+        left_pool: list[int] = []
+        flows: dict[tuple[int, int], int] = {}
+        for i in changed:
+            src, dst = int(rows[i]), int(new[i])
+            vec = vecs[i].astype(np.float64)
+            if src >= 0:
+                self.sums[src] -= vec
+                self.sizes[src] -= 1
+                flows[(src, dst)] = flows.get((src, dst), 0) + 1
+            elif keys[i] in pooled:
+                left_pool.append(pooled[keys[i]])
+            self.sums[dst] += vec
+            self.sizes[dst] += 1
+        if left_pool:
+            self._pool_keep(np.setdiff1d(np.arange(len(self.pool_keys)), left_pool))
+        cents = self.centroids()
+        out = [Assignment(keys[i], self.ids[new[i]], float(vecs[i] @ cents[new[i]])) for i in changed]
+        for (src, dst), n in sorted(flows.items()):
+            self.events.append(TopicEvent("moved", self.ids[src], self.ids[dst], {"posts": n, "step": self.step}))
+        emptied: dict[int, int] = {}
+        for row in np.flatnonzero(self.sizes <= 0):
+            took = max((n, -dst) for (src, dst), n in flows.items() if src == row)
+            emptied[self.ids[row]] = self.ids[-took[1]]
+            self.events.append(TopicEvent("merged", self.ids[row], self.ids[-took[1]],
+                                          {"step": self.step, "size": 0, "by": "neighbour vote"}))
+        if emptied:
+            keep = np.flatnonzero(self.sizes > 0)
+            self.ids = [self.ids[i] for i in keep]
+            self.sums, self.sizes = self.sums[keep], self.sizes[keep]
+        self._reindex()
+        return out, emptied
 
     def _pool_keep(self, keep: np.ndarray) -> None:
         self.pool_keys = [self.pool_keys[i] for i in keep]

@@ -125,5 +125,7 @@ def topic(
         out.print("[bold]history[/]")
         for e in detail["history"]:
             other = f" → {e['other_id']}" if e["other_id"] is not None else ""
-            across = " (across languages)" if e["detail"].get("language_neutral") else ""
-            out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}{across}")
+            note = " (across languages)" if e["detail"].get("language_neutral") else ""
+            if e["kind"] == "moved":
+                note = f" ({e['detail'].get('posts', 0)} posts, by neighbour vote)"
+            out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}{note}")
