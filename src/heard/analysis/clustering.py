@@ -213,6 +213,7 @@ class StreamingClusterer:
         self.mu = None if mu is None else np.asarray(mu, dtype=np.float32)
         self.language_counts = {lang: int(n) for lang, (n, _) in (languages or {}).items()}
         self.language_sums = {lang: np.asarray(v, dtype=np.float64) for lang, (_, v) in (languages or {}).items()}
+        self._window_keys, self._window_vecs, self._window_topic = [], [], {}
         self.ids = [int(t["topic_id"]) for t in topics]
         if topics:
             cents = np.asarray([t["centroid"] for t in topics], dtype=np.float64)
@@ -295,7 +296,8 @@ class StreamingClusterer:
 
     # ---- consolidation ----------------------------------------------------------------------
     def consolidate(self, members: Members | None = None) -> ConsolidationResult:
-        """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the pool."""
+        """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the pool,
+        then put the posts that arrived since the last consolidation to the neighbour vote."""
         self.since_consolidation = 0
         merged = self._merge()
         for key, tid in self._window_topic.items():
@@ -517,7 +519,8 @@ class StreamingClusterer:
             for i in range(len(self.ids)):
                 for j in range(k):
                     other = int(nbrs[i, j])
-                    if other > i and sims[i, j] >= self.params.merge and (n == 0 or languages[i] != languages[other]):
+                    two_languages = languages[i] != languages[other]
+                    if other > i and sims[i, j] >= self.params.merge and (n == 0 or two_languages):
                         pair = (self.ids[i], self.ids[other])
                         best[pair] = max(best.get(pair, -1.0), float(sims[i, j]))
         pairs = sorted((-sim, a, b) for (a, b), sim in best.items())

@@ -3,7 +3,7 @@
 Streaming assignment compares a post with topic *centroids* only, so a post at the edge of a broad
 topic stays there even when nearly all the posts most like it sit in another topic. The vote looks
 at the posts themselves: for each post, its ``k`` nearest posts (cosine) among a set — in Heard,
-the posts assigned since the last consolidation — and, when a strict majority of those ``k`` and
+the posts that arrived since the last consolidation — and, when a strict majority of those ``k`` and
 the post itself share a topic, the post takes that topic. Two rounds let a settled neighbourhood
 pull its stragglers. Unassigned neighbours never make a majority.
 
