@@ -60,8 +60,10 @@ def _posts(texts: list[str], prefix: str, authors: int, start: datetime) -> list
     ]
 
 
-def _ingest(store, stage: TopicStage, embedder, posts: list[Post], batch_size: int = 8) -> None:
-    """What the ingest runner does, minus the stages this test does not need."""
+def _ingest(store, stage: TopicStage, embedder, posts: list[Post], batch_size: int = 8,
+            finish: bool = True) -> None:
+    """What the ingest runner does, minus the stages this test does not need (``finish=False``:
+    a run cut short after its last committed batch)."""
     jieba = rjieba.Jieba()
     stage.bind(store)
     for start in range(0, len(posts), batch_size):
@@ -73,7 +75,8 @@ def _ingest(store, stage: TopicStage, embedder, posts: list[Post], batch_size: i
         batch = stage.process(batch)
         store.write_batch(batch.posts, batch.columns, {"embed": "use", "topics": stage.model})
         stage.persist(store, batch)
-    stage.finish(store)
+    if finish:
+        stage.finish(store)
 
 
 def _cli_json(*args: str, capsys) -> dict:
@@ -150,6 +153,21 @@ def test_ids_stay_stable_when_later_posts_arrive_and_rebuilds_repeat(tmp_path, e
         labels_two = store.rows("SELECT topic_id, label, size FROM topics ORDER BY topic_id")
     assert first["topics"] == second["topics"] >= 3
     assert one == two and labels_one == labels_two
+
+
+def test_a_run_cut_short_leaves_its_vote_window_to_the_next_run(tmp_path, embedder):
+    posts = _corpus()
+    with open_store(tmp_path / "w.duckdb") as store:
+        _ingest(store, TopicStage(seed=0), embedder, posts[:12], finish=False)  # no consolidation yet
+        saved = [r["post_id"] for r in store.rows("SELECT post_id FROM topic_window ORDER BY seq")]
+        assert saved == [p.id for p in posts[:12]]
+        resumed = TopicStage(seed=0)
+        _ingest(store, resumed, embedder, posts[12:], finish=False)
+        # the window the vote will see holds the first run's posts too, in arrival order
+        assert resumed.clusterer.window_keys == [p.id for p in posts]
+        resumed.finish(store)
+        assert store.scalar("SELECT count(*) FROM topic_window") == 0
+        assert resumed.clusterer.window_keys == []
 
 
 def test_old_database_without_topic_tables_is_told_how_to_fix(tmp_path, capsys):

@@ -191,6 +191,20 @@ class StreamingClusterer:
             for i, tid in enumerate(self.ids)
         ]
 
+    @property
+    def window_keys(self) -> list[Hashable]:
+        """The posts since the last consolidation, in arrival order (the neighbour vote's window)."""
+        return list(self._window_keys)
+
+    def restore_window(self, keys: Sequence[Hashable], vecs: np.ndarray,
+                       topics: Sequence[int | None]) -> None:
+        """Load the vote window saved by an earlier run (raw embeddings, current topic ids)."""
+        if self.params.vote_k <= 0 or not len(keys):
+            return
+        self._window_keys = list(keys)
+        self._window_vecs = [self.transform(vecs)]
+        self._window_topic = dict(zip(keys, topics))
+
     def language_view(self) -> LanguageView | None:
         """The languages with at least ``language_min_posts`` posts, as a ``LanguageView``; None
         with fewer than two such languages (or when ``language_neutral`` is off)."""

@@ -172,6 +172,17 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE topics ADD COLUMN IF NOT EXISTS languages VARCHAR",
         ],
     ),
+    (
+        6,
+        [
+            # topics: the posts since the last consolidation, in arrival order — the neighbour vote's
+            # window, kept so that a resumed run votes on them too (heard.topics.persist).
+            """CREATE TABLE IF NOT EXISTS topic_window (
+                seq BIGINT PRIMARY KEY,
+                post_id VARCHAR NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

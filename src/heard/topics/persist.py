@@ -2,7 +2,8 @@
 
 Tables (migration 2): ``topics`` (one row per topic id ever made; ``status`` active/merged),
 ``post_topics`` (post → topic, NULL while it waits in the pool), ``topic_events`` (created,
-merged, split) and ``topic_state`` (next id, step, pool, centring mean, per-language vector sums).
+merged, split, moved) and ``topic_state`` (next id, step, pool, centring mean, per-language vector
+sums); migration 6: ``topic_window`` (the posts since the last consolidation, for the neighbour vote).
 """
 
 from __future__ import annotations
@@ -59,6 +60,27 @@ def load_clusterer(store: DuckDBStore, clusterer: StreamingClusterer) -> None:
     languages = json.loads(state["languages"]) if state.get("languages") else None
     clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)),
                       None if mu is None else np.asarray(mu, dtype=np.float32), languages)
+    window = store.con.execute(
+        "SELECT w.post_id, e.vec, pt.topic_id FROM topic_window w JOIN embeddings e USING (post_id) "
+        "LEFT JOIN post_topics pt USING (post_id) ORDER BY w.seq"
+    ).to_arrow_table()
+    clusterer.restore_window(window.column("post_id").to_pylist(), _vectors(window, "vec", clusterer.dim),
+                             window.column("topic_id").to_pylist())
+
+
+def save_window(store: DuckDBStore, keys: Sequence[Hashable]) -> None:
+    """Append posts to the vote window (see ``StreamingClusterer.window_keys``)."""
+    if not keys:
+        return
+    start = int(store.scalar("SELECT coalesce(max(seq), 0) FROM topic_window")) + 1
+    table = pa.table({"seq": pa.array(range(start, start + len(keys)), pa.int64()),
+                      "post_id": pa.array([str(k) for k in keys], pa.string())})
+    with store.registered("_window", table):
+        store.con.execute("INSERT INTO topic_window SELECT seq, post_id FROM _window")
+
+
+def clear_window(store: DuckDBStore) -> None:
+    store.con.execute("DELETE FROM topic_window")
 
 
 def members_from_store(store: DuckDBStore, dim: int) -> Callable[[int], tuple[list[Hashable], np.ndarray]]:

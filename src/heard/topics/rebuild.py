@@ -14,7 +14,7 @@ from heard.store.duckdb_store import DuckDBStore
 from heard.topics.persist import _vectors
 from heard.topics.stage import TopicStage, _utcnow
 
-TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state")
+TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state", "topic_window")
 CENTER_SAMPLE = 2000
 
 

@@ -45,6 +45,7 @@ class TopicStage:
         self.clock = clock
         self.entities = entities or EntityExtractor()
         self._pending: list[Assignment] = []
+        self._window_new: list[Hashable] = []  # posts for the vote window, saved with the next batch
         self._touched: set[int] = set()
         self._bound = False
 
@@ -56,6 +57,7 @@ class TopicStage:
     def bind(self, store: DuckDBStore) -> None:
         """Load the topics and pool saved by earlier runs."""
         persist.load_clusterer(store, self.clusterer)
+        self._window_new = []
         self._bound = True
 
     def process(self, batch: Batch) -> Batch:
@@ -78,6 +80,8 @@ class TopicStage:
         rebuilds)."""
         assignments = self.clusterer.add(keys, vecs, langs)
         self._pending.extend(assignments)
+        if self.params.vote_k > 0:
+            self._window_new.extend(keys)
         return assignments
 
     def persist(self, store: DuckDBStore, batch: Batch | None = None) -> None:
@@ -115,8 +119,10 @@ class TopicStage:
         store.con.execute("BEGIN")
         try:
             persist.save_assignments(store, assignments, now)
+            persist.save_window(store, self._window_new)
             if result is not None:
                 persist.apply_consolidation(store, result, now)
+                persist.clear_window(store)  # the consolidation voted on it
                 changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
             events = self.clusterer.drain_events()
             changed |= {e.topic_id for e in events if e.kind != "merged"}
@@ -127,6 +133,7 @@ class TopicStage:
             persist.save_events(store, events, now)
             persist.save_state(store, self.clusterer, self.params.describe())
             store.con.execute("COMMIT")
+            self._window_new = []
         except Exception:
             store.con.execute("ROLLBACK")
             raise
