@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
+from heard.analysis import neighbours
 from heard.analysis.clustering import ClusterParams, cluster_array
 from heard.analysis.neighbours import majority_vote, nearest_posts
 
@@ -15,7 +16,8 @@ def unit_rows(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def test_nearest_posts_is_exact_when_every_list_is_probed():
+def test_nearest_posts_is_exact_when_every_list_is_probed(monkeypatch):
+    monkeypatch.setattr(neighbours, "CHUNK", 16)  # several chunks per list
     vecs, cents = unit_rows(300), unit_rows(6, seed=1)
     got = nearest_posts(vecs, cents, k=5, probes=6)
     sims = vecs @ vecs.T

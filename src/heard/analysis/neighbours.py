@@ -21,6 +21,8 @@ import numpy as np
 PROBES = 3
 """Topics (by centroid) searched for each post's neighbours."""
 ROUNDS = 2
+CHUNK = 1024
+"""Posts compared with one list at a time (at most CHUNK × list size similarities in memory)."""
 
 
 def nearest_posts(vecs: np.ndarray, centroids: np.ndarray, k: int, probes: int = PROBES) -> np.ndarray:
@@ -43,16 +45,19 @@ def nearest_posts(vecs: np.ndarray, centroids: np.ndarray, k: int, probes: int =
         by_probe = np.argsort(column, kind="stable")
         qbounds = np.searchsorted(column[by_probe], np.arange(len(centroids) + 1))
         for c in range(len(centroids)):
-            queries, members = by_probe[qbounds[c]:qbounds[c + 1]], by_cell[bounds[c]:bounds[c + 1]]
-            if not len(queries) or not len(members):
+            members = by_cell[bounds[c]:bounds[c + 1]]
+            if not len(members):
                 continue
-            sims = vecs[queries] @ vecs[members].T
             take = min(width, len(members))
-            top = (np.argpartition(-sims, take - 1, axis=1)[:, :take] if take < len(members)
-                   else np.broadcast_to(np.arange(len(members)), sims.shape))
             cols = slot * width + np.arange(take)
-            best_sim[queries[:, None], cols] = np.take_along_axis(sims, top, axis=1)
-            best_idx[queries[:, None], cols] = members[top]
+            member_vecs = vecs[members]
+            for lo in range(qbounds[c], qbounds[c + 1], CHUNK):  # bounded memory on a huge topic
+                queries = by_probe[lo:min(lo + CHUNK, qbounds[c + 1])]
+                sims = vecs[queries] @ member_vecs.T
+                top = (np.argpartition(-sims, take - 1, axis=1)[:, :take] if take < len(members)
+                       else np.broadcast_to(np.arange(len(members)), sims.shape))
+                best_sim[queries[:, None], cols] = np.take_along_axis(sims, top, axis=1)
+                best_idx[queries[:, None], cols] = members[top]
     order = np.argsort(-best_sim, axis=1, kind="stable")[:, :width]
     return np.take_along_axis(best_idx, order, axis=1)
 
