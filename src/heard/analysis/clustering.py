@@ -165,7 +165,7 @@ class StreamingClusterer:
         self.pool_keys: list[Hashable] = []
         self.pool_vecs = np.zeros((0, dim), dtype=np.float32)
         self._window_keys: list[Hashable] = []  # posts since the last consolidation (for the vote)
-        self._window_vecs: list[np.ndarray] = []
+        self._window_vecs = np.empty((0, dim), dtype=np.float32)  # rows [:len(_window_keys)] used
         self._window_topic: dict[Hashable, int | None] = {}
         self._pool_adj = np.zeros((0, 0), dtype=bool)  # pooled pairs within ``seed``, kept in step
         self.events: list[TopicEvent] = []
@@ -201,8 +201,8 @@ class StreamingClusterer:
         """Load the vote window saved by an earlier run (raw embeddings, current topic ids)."""
         if self.params.vote_k <= 0 or not len(keys):
             return
-        self._window_keys = list(keys)
-        self._window_vecs = [self.transform(vecs)]
+        self._window_keys, self._window_topic = [], {}
+        self._remember(list(keys), self.transform(vecs))
         self._window_topic = dict(zip(keys, topics))
 
     def language_view(self) -> LanguageView | None:
@@ -227,7 +227,7 @@ class StreamingClusterer:
         self.mu = None if mu is None else np.asarray(mu, dtype=np.float32)
         self.language_counts = {lang: int(n) for lang, (n, _) in (languages or {}).items()}
         self.language_sums = {lang: np.asarray(v, dtype=np.float64) for lang, (_, v) in (languages or {}).items()}
-        self._window_keys, self._window_vecs, self._window_topic = [], [], {}
+        self._window_keys, self._window_topic = [], {}
         self.ids = [int(t["topic_id"]) for t in topics]
         if topics:
             cents = np.asarray([t["centroid"] for t in topics], dtype=np.float64)
@@ -294,11 +294,22 @@ class StreamingClusterer:
         out.extend(self._evict())
         self._reindex()
         if self.params.vote_k > 0:
-            self._window_keys.extend(keys)
-            self._window_vecs.append(vecs)
-            self._window_topic.update((key, None) for key in keys)
+            self._remember(list(keys), vecs)
             self._track(out)
         return out
+
+    def _remember(self, keys: list[Hashable], vecs: np.ndarray) -> None:
+        """Add posts to the vote window. Its vectors go into one buffer sized for a consolidation's
+        worth of posts (allocated once; memory is used only as rows are written), so the vote
+        reads them without a copy."""
+        used = len(self._window_keys)
+        if used + len(keys) > len(self._window_vecs):
+            grown = np.empty((max(used + len(keys), self.params.consolidate_every + 1024), self.dim), np.float32)
+            grown[:used] = self._window_vecs[:used]
+            self._window_vecs = grown
+        self._window_vecs[used:used + len(keys)] = vecs
+        self._window_keys.extend(keys)
+        self._window_topic.update((key, None) for key in keys)
 
     def flush_pool(self, threshold: float | None = None) -> list[Assignment]:
         """Pooled posts at least ``threshold`` (default ``attach``) close to a topic join it; the rest
@@ -462,8 +473,8 @@ class StreamingClusterer:
         """The neighbour vote over the posts since the last consolidation (then forgotten).
         Returns the moves, and the topics it emptied → the topic that took most of their posts."""
         keys, topics = self._window_keys, self._window_topic
-        vecs = np.vstack(self._window_vecs) if self._window_vecs else np.zeros((0, self.dim), np.float32)
-        self._window_keys, self._window_vecs, self._window_topic = [], [], {}
+        vecs = self._window_vecs[:len(keys)]
+        self._window_keys, self._window_topic = [], {}
         k = self.params.vote_k
         if k <= 0 or len(keys) <= k or not self.ids:
             return [], {}
