@@ -196,6 +196,10 @@ class StreamingClusterer:
         """The posts since the last consolidation, in arrival order (the neighbour vote's window)."""
         return list(self._window_keys)
 
+    def window_since(self, start: int) -> list[Hashable]:
+        """The window's posts from position ``start`` on (those a caller has not saved yet)."""
+        return self._window_keys[start:]
+
     def restore_window(self, keys: Sequence[Hashable], vecs: np.ndarray,
                        topics: Sequence[int | None]) -> None:
         """Load the vote window saved by an earlier run (raw embeddings, current topic ids)."""
@@ -347,10 +351,7 @@ class StreamingClusterer:
         moved.extend(voted)
         if emptied:
             merged.update(emptied)
-            for absorbed, survivor in list(merged.items()):  # chains through an emptied topic
-                while survivor in merged:
-                    survivor = merged[survivor]
-                merged[absorbed] = survivor
+            _resolve_chains(merged)  # a topic merged into one the vote then emptied
         self._reindex()
         return ConsolidationResult(merged, moved)
 
@@ -510,10 +511,9 @@ class StreamingClusterer:
             self.events.append(TopicEvent("merged", self.ids[row], self.ids[-took[1]],
                                           {"step": self.step, "size": 0, "by": "neighbour vote"}))
         if emptied:
-            keep = np.flatnonzero(self.sizes > 0)
-            self.ids = [self.ids[i] for i in keep]
-            self.sums, self.sizes = self.sums[keep], self.sizes[keep]
-        self._reindex()
+            self._keep_topics(np.flatnonzero(self.sizes > 0))
+        else:
+            self._reindex()
         return out, emptied
 
     def _pool_keep(self, keep: np.ndarray) -> None:
@@ -572,16 +572,16 @@ class StreamingClusterer:
                                           {"similarity": round(sim, 4), "step": self.step,
                                            "size": int(self.sizes[gone]),
                                            **({"language_neutral": True} if across else {})}))
-        for absorbed, survivor in list(merged.items()):  # resolve chains a→b→c
-            while survivor in merged:
-                survivor = merged[survivor]
-            merged[absorbed] = survivor
-        keep_rows = np.flatnonzero(alive)
-        self.ids = [self.ids[i] for i in keep_rows]
-        self.sums = self.sums[keep_rows]
-        self.sizes = self.sizes[keep_rows]
-        self._reindex()
+        _resolve_chains(merged)
+        self._keep_topics(np.flatnonzero(alive))
         return merged
+
+    def _keep_topics(self, rows: np.ndarray) -> None:
+        """Keep only the topics at these rows (the others were merged away)."""
+        self.ids = [self.ids[i] for i in rows]
+        self.sums = self.sums[rows]
+        self.sizes = self.sizes[rows]
+        self._reindex()
 
     def _split(self, members: Members, merged: dict[int, int]) -> list[Assignment]:
         p = self.params
@@ -621,6 +621,14 @@ class StreamingClusterer:
             sims = vecs[small] @ _unit(small_sum)
             moved.extend(Assignment(keys[i], child, float(s)) for i, s in zip(small, sims))
         return moved
+
+
+def _resolve_chains(merged: dict[int, int]) -> None:
+    """absorbed → survivor, in place, with chains a → b → c resolved to a → c."""
+    for absorbed, survivor in list(merged.items()):
+        while survivor in merged:
+            survivor = merged[survivor]
+        merged[absorbed] = survivor
 
 
 def _two_means(vecs: np.ndarray, rng: np.random.Generator, iters: int = 10,

@@ -45,7 +45,7 @@ class TopicStage:
         self.clock = clock
         self.entities = entities or EntityExtractor()
         self._pending: list[Assignment] = []
-        self._window_new: list[Hashable] = []  # posts for the vote window, saved with the next batch
+        self._window_saved = 0  # how much of the clusterer's vote window is in the store
         self._touched: set[int] = set()
         self._bound = False
 
@@ -57,7 +57,7 @@ class TopicStage:
     def bind(self, store: DuckDBStore) -> None:
         """Load the topics and pool saved by earlier runs."""
         persist.load_clusterer(store, self.clusterer)
-        self._window_new = []
+        self._window_saved = len(self.clusterer.window_keys)
         self._bound = True
 
     def process(self, batch: Batch) -> Batch:
@@ -80,8 +80,6 @@ class TopicStage:
         rebuilds)."""
         assignments = self.clusterer.add(keys, vecs, langs)
         self._pending.extend(assignments)
-        if self.params.vote_k > 0:
-            self._window_new.extend(keys)
         return assignments
 
     def persist(self, store: DuckDBStore, batch: Batch | None = None) -> None:
@@ -119,10 +117,11 @@ class TopicStage:
         store.con.execute("BEGIN")
         try:
             persist.save_assignments(store, assignments, now)
-            persist.save_window(store, self._window_new)
+            new_in_window = self.clusterer.window_since(self._window_saved)
+            persist.save_window(store, new_in_window)
             if result is not None:
                 persist.apply_consolidation(store, result, now)
-                persist.clear_window(store)  # the consolidation voted on it
+                persist.clear_window(store)  # the consolidation voted on it and emptied it
                 changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
             events = self.clusterer.drain_events()
             changed |= {e.topic_id for e in events if e.kind != "merged"}
@@ -133,7 +132,7 @@ class TopicStage:
             persist.save_events(store, events, now)
             persist.save_state(store, self.clusterer, self.params.describe())
             store.con.execute("COMMIT")
-            self._window_new = []
+            self._window_saved = 0 if result is not None else self._window_saved + len(new_in_window)
         except Exception:
             store.con.execute("ROLLBACK")
             raise
