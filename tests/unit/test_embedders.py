@@ -76,6 +76,6 @@ def test_int8_vectors_stay_close_and_do_not_depend_on_threads(two_threads):
     assert int8.name.endswith("+int8") and int8.name.startswith("use-multilingual-v3@")
     quantised = int8.encode(texts)
     cosine = np.einsum("ij,ij->i", quantised, two_threads.encode(texts))
-    assert cosine.min() > 0.95 and np.median(cosine) > 0.99
+    assert cosine.min() > 0.995 and np.median(cosine) > 0.999  # 0.9997 / 0.9998 measured
     assert np.allclose(np.linalg.norm(quantised, axis=1), 1.0, atol=1e-3)
     assert np.array_equal(quantised, UseInt8Embedder(threads=1).encode(texts))

@@ -8,12 +8,25 @@ from sklearn.metrics import adjusted_rand_score
 
 from heard.analysis import neighbours
 from heard.analysis.clustering import ClusterParams, cluster_array
-from heard.analysis.neighbours import majority_vote, nearest_posts
+from heard.analysis.neighbours import majority_vote, most_similar, nearest_posts
 
 
 def unit_rows(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
     x = np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32)
     return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_most_similar_is_an_exact_sorted_top_k_over_several_blocks():
+    queries, base = unit_rows(50, seed=2), unit_rows(40, seed=3)
+    sims = queries @ base.T
+    for k in (1, 3, 40, 60):  # k at and beyond the base size gives every row, best first
+        got_sims, got = most_similar(queries, base, k, block=16)
+        want = np.argsort(-sims, axis=1, kind="stable")[:, :min(k, 40)]
+        assert got.shape == want.shape == got_sims.shape
+        assert (got == want).all()
+        assert np.allclose(got_sims, np.take_along_axis(sims, want, 1), atol=1e-6)
+    ties = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    assert most_similar(ties[:1], ties, 2)[1].tolist() == [[0, 1]]  # equal similarity: lower index first
 
 
 def test_nearest_posts_is_exact_when_every_list_is_probed(monkeypatch):

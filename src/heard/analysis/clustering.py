@@ -1,8 +1,8 @@
-"""Streaming topic discovery over L2-normalised embeddings. Pure: numpy + faiss, no I/O.
+"""Streaming topic discovery over L2-normalised embeddings. Pure: numpy, no I/O.
 
 How it works (one ``add`` call per batch of posts, in arrival order):
 
-1. Each post is compared (cosine, faiss ``IndexFlatIP`` over the topic centroids) with every
+1. Each post is compared (cosine, one matrix product with the topic centroids) with every
    active topic; at ``join`` or above it joins the nearest one.
 2. Posts that fit no topic wait in a small *pool*. Whenever at least ``min_topic_size`` pooled
    posts sit within ``seed`` of one post, they seed a new topic together. The pool is bounded
@@ -38,10 +38,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-import faiss
 import numpy as np
 
-from heard.analysis.neighbours import majority_vote, nearest_posts
+from heard.analysis.neighbours import majority_vote, most_similar, nearest_posts
 
 Members = Callable[[int], tuple[list[Hashable], np.ndarray]]
 """``members(topic_id) -> (keys, vectors)``: the posts now in a topic and their embeddings."""
@@ -170,7 +169,7 @@ class StreamingClusterer:
         self._pool_adj = np.zeros((0, 0), dtype=bool)  # pooled pairs within ``seed``, kept in step
         self.events: list[TopicEvent] = []
         self._row: dict[int, int] = {}
-        self._index: faiss.IndexFlatIP | None = None
+        self._centroids: np.ndarray | None = None  # unit centroids, float32
 
     # ---- state ------------------------------------------------------------------------------
     @property
@@ -358,15 +357,12 @@ class StreamingClusterer:
     # ---- internals --------------------------------------------------------------------------
     def _reindex(self) -> None:
         self._row = {tid: i for i, tid in enumerate(self.ids)}
-        self._index = None
-        if self.ids:
-            self._index = faiss.IndexFlatIP(self.dim)
-            self._index.add(self.centroids())
+        self._centroids = self.centroids() if self.ids else None
 
     def _nearest(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if self._index is None or self._index.ntotal != len(self.ids):
+        if self._centroids is None or len(self._centroids) != len(self.ids):
             self._reindex()
-        sims, rows = self._index.search(vecs, 1)
+        sims, rows = most_similar(vecs, self._centroids, 1)
         return sims[:, 0], rows[:, 0]
 
     def _new_topic(self, vec_sum: np.ndarray, size: int, detail: dict[str, Any]) -> int:
@@ -519,7 +515,10 @@ class StreamingClusterer:
     def _pool_keep(self, keep: np.ndarray) -> None:
         self.pool_keys = [self.pool_keys[i] for i in keep]
         self.pool_vecs = self.pool_vecs[keep]
-        self._pool_adj = self._pool_adj[np.ix_(keep, keep)]
+        if len(keep) and keep[-1] - keep[0] == len(keep) - 1:  # a run of rows (eviction): slice
+            self._pool_adj = self._pool_adj[keep[0]:keep[-1] + 1, keep[0]:keep[-1] + 1].copy()
+        else:  # two takes: ~3x faster than np.ix_ on a 2,500-post pool
+            self._pool_adj = self._pool_adj.take(keep, axis=0).take(keep, axis=1)
 
     def _merge(self) -> dict[int, int]:
         """Merge topic pairs whose centroids are at least ``merge`` close; on a stream with several
@@ -538,9 +537,7 @@ class StreamingClusterer:
         k = min(len(self.ids), 8)
         best: dict[tuple[int, int], float] = {}
         for n, cents in enumerate(views):
-            index = faiss.IndexFlatIP(self.dim)
-            index.add(cents)
-            sims, nbrs = index.search(cents, k)
+            sims, nbrs = most_similar(cents, cents, k)
             for i in range(len(self.ids)):
                 for j in range(k):
                     other = int(nbrs[i, j])
