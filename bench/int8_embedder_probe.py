@@ -1,10 +1,11 @@
-"""The opt-in ``use-int8`` embedder against the default ``use``: speed, vectors, Heard's topics.
+"""The default ``use-int8`` embedder against the float32 ``use``: speed, vectors, Heard's topics.
 
     .venv/bin/python bench/int8_embedder_probe.py [--sets Tweet,...] [--n-speed 6000]
 
 ``use-int8`` (``heard.models.use_int8``) is the same USE model with its seven per-token matrix
-products in int8 on onnxruntime. Reports, side by side on the same texts: texts/s of ``UseEmbedder``
-(float32) and ``UseInt8Embedder`` (both on two threads, best of 3 alternating runs); the cosine of
+products in int8 on onnxruntime (the input projection on the embedding table's stored bytes).
+Reports, side by side on the same texts: texts/s of ``UseEmbedder`` (float32) and
+``UseInt8Embedder`` (both on two threads, best of 3 alternating runs); the cosine of
 the int8 vectors to the float32 ones; Heard's NMI on each labelled set from both (default
 parameters, seed 0), and the int8 path's embedding + clustering seconds. Writes
 ``bench/results/int8_embedder_probe.json``.

@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="search lexicon weight + thresholds on TweetEval val")
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each set (smoke runs)")
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--embedder", default="use", help="'use' (default) or 'use-int8'")
+    parser.add_argument("--embedder", default="use-int8", help="'use-int8' (Heard's default) or 'use' (float32)")
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"needs the shared datasets at {DATA}")

@@ -210,7 +210,7 @@ def negativity_scores(msgs: list[dict]) -> np.ndarray:
     from heard.records import Post
     from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, SentimentStage, TokensStage
 
-    embedder = make_embedder("use")
+    embedder = make_embedder()
     stages = [NormaliseStage(), LangIdStage(), TokensStage(Segmenter()), EmbedStage(embedder),
               SentimentStage(embedder_name=embedder.name)]
     batch = Batch([Post(id=f"teddycup:{m['id']}", source="teddycup", external_id=m["id"],

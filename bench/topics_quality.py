@@ -7,14 +7,14 @@
 
 Writes ``bench/results/topics_quality.json`` (or ``--out``) and prints it.
 
-* Heard: ``heard.analysis.clustering.cluster_array`` on multilingual USE embeddings (the product's
-  default embedder), in batches of 512 as ingest does, seed 0, default parameters for every set.
-  Posts left unassigned (never grouped) count as singletons. ``heard_int8``: the same on the opt-in
-  ``use-int8`` embedder (same model, int8 token layers).
+* Heard: ``heard.analysis.clustering.cluster_array`` on multilingual USE embeddings from the
+  product's default embedder ``use-int8`` (int8 token layers), in batches of 512 as ingest does,
+  seed 0, default parameters for every set. Posts left unassigned (never grouped) count as
+  singletons. ``heard_float32``: the same on the ``use`` embedder (the same model in float32).
 * BERTopic 0.17 with its defaults (UMAP → HDBSCAN, ``min_topic_size=10``), run in the separate
   ``.venv-bench`` (see bench/requirements-bertopic.txt): once on its default all-MiniLM-L6-v2
-  embeddings and once on the same USE embeddings Heard uses. Its outlier topic -1 counts as one
-  cluster (that is what it outputs).
+  embeddings and once on the same USE embeddings Heard uses (``use-int8``). Its outlier topic -1
+  counts as one cluster (that is what it outputs).
 * Metrics: NMI (sklearn, arithmetic normalisation), ARI, accuracy after Hungarian matching of
   clusters to labels (scipy ``linear_sum_assignment``; clusters beyond the number of labels count
   as wrong). Each method runs twice; ``run_to_run_ari`` compares the two runs.
@@ -114,7 +114,7 @@ def minilm_encoder():
 
 
 # ---- Heard ------------------------------------------------------------------------------------
-def run_heard(name: str, seed: int = 0, embedder: str = "use") -> dict:
+def run_heard(name: str, seed: int = 0, embedder: str = "use-int8") -> dict:
     from heard.analysis.clustering import ClusterParams, cluster_array
 
     _, gold = load(name)
@@ -142,7 +142,7 @@ def run_heard(name: str, seed: int = 0, embedder: str = "use") -> dict:
 
 
 # ---- BERTopic (runs inside .venv-bench) --------------------------------------------------------
-def bertopic_worker(name: str, embeddings: str) -> dict:
+def bertopic_worker(name: str, embeddings: str, n_runs: int = 2) -> dict:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bertopic import BERTopic
     from sklearn.metrics import adjusted_rand_score
@@ -151,36 +151,41 @@ def bertopic_worker(name: str, embeddings: str) -> dict:
     if embeddings == "minilm":
         vecs, meta = embed_cached(name, "minilm", minilm_encoder)
     else:
-        path = CACHE / f"{name}.use.npy"
+        path = CACHE / f"{name}.{embeddings}.npy"
         if not path.exists():
             raise SystemExit(f"run the Heard side first: {path} is missing")
         vecs = np.load(path)
-        meta_path = CACHE / f"{name}.use.json"
+        meta_path = CACHE / f"{name}.{embeddings}.json"
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"seconds": None}
     runs = []
-    for _ in range(2):
+    for _ in range(max(n_runs, 2)):
         start = time.perf_counter()
         topics, _ = BERTopic().fit_transform(docs, embeddings=vecs)
         runs.append((np.asarray(topics), time.perf_counter() - start))
     labels = runs[0][0]
     fit_s = min(r[1] for r in runs)
+    every_nmi = [scores(gold, r[0])["nmi"] for r in runs]
     return {
         **scores(gold, labels),
+        "nmi_every_run": every_nmi,  # BERTopic is not seeded: its NMI moves from run to run
+        "nmi_median": round(float(np.median(every_nmi)), 4),
         "outliers": round(float((labels == -1).mean()), 4),
         "topics": int(len(set(labels.tolist()) - {-1})),
         "cluster_s": round(fit_s, 2),
         "embed_s": meta.get("seconds"),
         "end_to_end_s": None if meta.get("seconds") is None else round(meta["seconds"] + fit_s, 2),
         "run_to_run_ari": round(float(adjusted_rand_score(runs[0][0], runs[1][0])), 4),
-        "embedder": "all-MiniLM-L6-v2" if embeddings == "minilm" else "use-multilingual-v3",
+        "embedder": "all-MiniLM-L6-v2" if embeddings == "minilm" else "use-multilingual-v3"
+                    + ("+int8" if embeddings == "use-int8" else ""),
     }
 
 
-def run_bertopic(name: str, embeddings: str) -> dict:
+def run_bertopic(name: str, embeddings: str, n_runs: int = 2) -> dict:
     if not BENCH_PY.exists():
         return {"skipped": f"{BENCH_PY} absent: see bench/requirements-bertopic.txt"}
     proc = subprocess.run(
-        [str(BENCH_PY), __file__, "--bertopic-worker", name, "--embeddings", embeddings],
+        [str(BENCH_PY), __file__, "--bertopic-worker", name, "--embeddings", embeddings,
+         "--bertopic-runs", str(n_runs)],
         capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )
     if proc.returncode != 0:
@@ -196,7 +201,7 @@ def stream_bench(n: int, seed: int = 0) -> dict:
 
     from heard.analysis.clustering import ClusterParams, cluster_array
 
-    base = np.vstack([embed_cached(name, "use", use_encoder)[0] for name in DATASETS])
+    base = np.vstack([embed_cached(name, "use-int8", use_int8_encoder)[0] for name in DATASETS])
     rng = np.random.default_rng(seed)
     reps = [base]
     while sum(len(r) for r in reps) < n:
@@ -316,9 +321,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--bertopic-worker", help=argparse.SUPPRESS)
     ap.add_argument("--embeddings", default="minilm", help=argparse.SUPPRESS)
+    ap.add_argument("--bertopic-runs", type=int, default=2,
+                    help="BERTopic fits per set and embedder (it is not seeded; NMI of each is reported)")
     args = ap.parse_args()
     if args.bertopic_worker:
-        print(json.dumps(bertopic_worker(args.bertopic_worker, args.embeddings)))
+        print(json.dumps(bertopic_worker(args.bertopic_worker, args.embeddings, args.bertopic_runs)))
         return
     if not SHARED.is_dir():
         raise SystemExit(f"needs the shared datasets at {SHARED}")
@@ -331,10 +338,10 @@ def main() -> None:
     else:
         report = {"conditions": conditions(), "sets": {}}
         for name in args.sets.split(","):
-            row = {"heard": run_heard(name), "heard_int8": run_heard(name, embedder="use-int8")}
+            row = {"heard": run_heard(name), "heard_float32": run_heard(name, embedder="use")}
             if not args.no_bertopic:
-                row["bertopic_minilm"] = run_bertopic(name, "minilm")
-                row["bertopic_use"] = run_bertopic(name, "use")
+                row["bertopic_minilm"] = run_bertopic(name, "minilm", args.bertopic_runs)
+                row["bertopic_use"] = run_bertopic(name, "use-int8", args.bertopic_runs)
             report["sets"][name] = row
             print(name, json.dumps(row), file=sys.stderr, flush=True)
             row["conditions_after"] = conditions()

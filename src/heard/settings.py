@@ -32,9 +32,10 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(512, ge=1, le=100_000, description="Posts per pipeline batch.")
     embedder: str = Field(
-        "use",
-        description="'use' (multilingual USE, bundled), 'use-int8' (the same, int8 token layers: ~2x faster, "
-        "vectors at cosine ~0.997) or 'st:/local/path' (sentence-transformers).",
+        "use-int8",
+        description="'use-int8' (multilingual USE, bundled, its token layers in int8: ~2x faster than 'use', "
+        "vectors at cosine ~0.9998 to it), 'use' (the same model in float32) or 'st:/local/path' "
+        "(sentence-transformers).",
     )
     user_dict: Path | None = Field(None, description="jieba user dictionary (place names).")
     threads: int = Field(

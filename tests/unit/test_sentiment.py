@@ -51,7 +51,7 @@ def score_texts(scorer, embedder, texts):
 
 def test_shipped_head_loads_with_its_card():
     head = load_head()
-    assert head.name == "heard-sentiment-use@1.1"
+    assert head.name == "heard-sentiment-use@1.2"
     assert head.coef.shape == (512,) and head.embedder.startswith("use-multilingual-v3@")
     assert -1 < head.negative_at_or_below < head.positive_at_or_above < 1
     assert (HEADS_DIR / "sentiment.MODEL_CARD.md").is_file()
@@ -72,7 +72,7 @@ def test_scorer_labels_and_explains_bilingual_sentences(scorer, embedder):
     assert labels == ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE)
     assert all(-1 <= s <= 1 for s in scores)
     first, last = evidence[0], evidence[-1]
-    assert first["model"] == "heard-sentiment-use@1.1" and "满意" in first["hits"]["zh"]["positive"]
+    assert first["model"] == "heard-sentiment-use@1.2" and "满意" in first["hits"]["zh"]["positive"]
     assert "hate" in last["hits"]["en"]["negative"]
     assert set(first) >= {"score", "label", "thresholds", "head_score", "lexicon_score", "lexicon_weight"}
 
@@ -131,6 +131,6 @@ def test_train_command_writes_a_loadable_head(tmp_path):
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["examples"] == 120 and out["seed"] == 5
-    assert load_head(tmp_path).name == "heard-sentiment-use@1.1"
+    assert load_head(tmp_path).name == "heard-sentiment-use@1.2"
     bad = CliRunner().invoke(app, ["train", "sentiment", "--out", str(tmp_path), "--limit", "3"])
     assert bad.exit_code != 0 and "too small" in str(bad.exception)

@@ -112,9 +112,10 @@ class SentenceTransformerEmbedder:
         return np.asarray(out, dtype=np.float32)
 
 
-def make_embedder(spec: str = "use", threads: int = 2) -> Embedder:
-    """``"use"`` → UseEmbedder; ``"use-int8"`` → UseInt8Embedder (same model, int8 token layers,
-    ~2× faster); ``"st:/local/path"`` → SentenceTransformerEmbedder."""
+def make_embedder(spec: str = "use-int8", threads: int = 2) -> Embedder:
+    """``"use-int8"`` (the default) → UseInt8Embedder (USE with int8 token layers, ~2× faster);
+    ``"use"`` → UseEmbedder (the same model in float32); ``"st:/local/path"`` →
+    SentenceTransformerEmbedder."""
     if spec == "use":
         return UseEmbedder(threads=threads)
     if spec == "use-int8":

@@ -38,7 +38,7 @@ class SentimentHead:
 
     @property
     def name(self) -> str:
-        """``model@version`` recorded beside every score, e.g. ``heard-sentiment-use@1.1``."""
+        """``model@version`` recorded beside every score, e.g. ``heard-sentiment-use@1.2``."""
         return f"{self.meta.get('name', 'heard-sentiment-use')}@{self.meta.get('version', '0')}"
 
     @property

@@ -78,7 +78,7 @@ class SentimentStage:
             raise ModelError(
                 f"the sentiment head {self.scorer.head.name} was trained on {trained_on} embeddings, "
                 f"but this pipeline embeds with {embedder_name}",
-                "use embedder 'use', or train a head for this embedder: heard train sentiment --embedder SPEC",
+                "use embedder 'use-int8' or 'use', or train a head for this embedder: heard train sentiment --embedder SPEC",
             )
 
     @property
