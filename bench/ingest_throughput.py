@@ -4,7 +4,8 @@
     .venv/bin/python bench/ingest_throughput.py --posts 200000 --skip-embedder   # (b) peak RSS
 
 Both sides run in the same invocation, each in a fresh subprocess, on the same real texts
-(bench/corpus.py). "embedder alone" = UseEmbedder.encode over the texts in batches of the
+(bench/corpus.py). "embedder alone" = the default embedder's ``encode`` (what ingest uses,
+``use-int8`` unless ``HEARD_EMBEDDER`` says otherwise) over the texts in batches of the
 ingest batch size; "end to end" = `heard ingest` (read JSONL → map → normalise → langid →
 tokens → embed → sentiment → DuckDB, plus the full-text index). Throughput excludes model
 loading on both sides; peak RSS is the ingest child's maximum resident set size, and
@@ -33,16 +34,19 @@ from corpus import SHARED, write_jsonl  # noqa: E402
 
 def embed_alone(path: Path, batch: int) -> dict:
     """Child process: embed every text of ``path`` in batches; report texts/s."""
-    from heard.models.embedders import UseEmbedder
+    from heard.models.embedders import make_embedder
+    from heard.settings import load_settings
 
     texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")]
-    model = UseEmbedder(threads=2)
+    settings = load_settings()
+    model = make_embedder(settings.embedder, threads=settings.threads)
     model.encode(texts[:8])
     start = time.perf_counter()
     for i in range(0, len(texts), batch):
         model.encode(texts[i : i + batch])
     seconds = time.perf_counter() - start
-    return {"texts": len(texts), "seconds": round(seconds, 2), "texts_per_s": round(len(texts) / seconds, 1)}
+    return {"texts": len(texts), "seconds": round(seconds, 2), "texts_per_s": round(len(texts) / seconds, 1),
+            "embedder": model.name}
 
 
 _WRAPPER = r"""
