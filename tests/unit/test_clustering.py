@@ -57,6 +57,26 @@ def test_pool_is_bounded_oldest_leave_first():
     assert clusterer.pool_keys == list(range(20, 30))
 
 
+def test_pool_pairs_stay_in_step_with_the_pool_through_seeding_and_eviction():
+    """The pooled-pairs matrix is cut, not recomputed, when posts leave the pool (by eviction: a
+    run of the oldest rows; by seeding or joining: scattered rows). It must always equal the
+    pairs recomputed from the pooled vectors."""
+    groups, _ = blobs(5, 8, spread=0.4, seed=9)  # posts that seed topics, leaving scattered holes
+    rng = np.random.default_rng(2)
+    noise = rng.normal(size=(120, 64)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    stream = np.vstack([noise[:60], groups, noise[60:]])
+    params = ClusterParams(pool_max=50)
+    clusterer = StreamingClusterer(64, params)
+    for start in range(0, len(stream), 16):
+        clusterer.add(list(range(start, min(start + 16, len(stream)))), stream[start:start + 16])
+        want = (clusterer.pool_vecs @ clusterer.pool_vecs.T) >= params.seed
+        np.fill_diagonal(want, False)
+        assert np.array_equal(clusterer._pool_adj, want)
+        assert len(clusterer.pool_keys) <= params.pool_max
+    assert clusterer.n_topics >= 1  # seeding did take scattered rows out of the pool
+
+
 def test_late_posts_seed_a_topic_with_pooled_ones():
     vecs, _ = blobs(6, 1, spread=0.3, seed=5)
     clusterer = StreamingClusterer(64, ClusterParams(min_topic_size=3))
