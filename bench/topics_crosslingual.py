@@ -9,7 +9,9 @@ disjoint by construction, so every topic that holds both languages in quantity i
 * ``nmi`` on the mix (Chinese and English labels kept apart), on and off;
 * ``mixed_topic_posts``: posts in topics where the smaller language has at least 10 % of the
   posts (and at least 5 of them) — all of them errors here;
-* ``neutral_merges``: merges that only the language-neutral view allowed.
+* ``neutral_merges``: merges that only the language-neutral view allowed;
+* ``view_only_joins``: for each of those, the topic it ended in (after later merges), its posts per
+  language and its first three titles in each language — to read what was joined.
 
 Languages are those of the sets (zh / en), not detected. Embeddings come from the cache that
 bench/topics_quality.py fills (``$HEARD_BENCH_CACHE``).
@@ -30,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import normalized_mutual_info_score
 from topics_data import load
-from topics_quality import embed_cached, singletons, use_encoder
+from topics_quality import embed_cached, singletons, use_int8_encoder
 
 from heard.analysis.clustering import ClusterParams, cluster_array
 
@@ -38,17 +40,18 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ENGLISH = ("Tweet", "GoogleNews", "SearchSnippets", "StackOverflow", "AGNews")
 
 
-def mixed(english: str, seed: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Teddy Cup titles + one English set, shuffled: vectors, gold labels (disjoint), languages."""
-    zh_vecs, _ = embed_cached("TeddyCup", "use", use_encoder)
-    en_vecs, _ = embed_cached(english, "use", use_encoder)
-    _, zh_gold = load("TeddyCup")
-    _, en_gold = load(english)
+def mixed(english: str, seed: int) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+    """Teddy Cup titles + one English set, shuffled: vectors, gold labels (disjoint), languages, texts."""
+    zh_vecs, _ = embed_cached("TeddyCup", "use-int8", use_int8_encoder)
+    en_vecs, _ = embed_cached(english, "use-int8", use_int8_encoder)
+    zh_docs, zh_gold = load("TeddyCup")
+    en_docs, en_gold = load(english)
+    docs = list(zh_docs) + list(en_docs)
     vecs = np.vstack([zh_vecs, en_vecs])
     gold = np.concatenate([zh_gold, en_gold + zh_gold.max() + 1])
     langs = np.array(["zh"] * len(zh_vecs) + ["en"] * len(en_vecs))
     order = np.random.default_rng(seed).permutation(len(vecs))
-    return vecs[order], gold[order], langs[order].tolist()
+    return vecs[order], gold[order], langs[order].tolist(), [docs[i] for i in order]
 
 
 def mixed_topic_posts(labels: np.ndarray, langs: list[str]) -> int:
@@ -63,7 +66,7 @@ def mixed_topic_posts(labels: np.ndarray, langs: list[str]) -> int:
 
 
 def run(english: str, seed: int) -> dict:
-    vecs, gold, langs = mixed(english, seed)
+    vecs, gold, langs, docs = mixed(english, seed)
     out: dict = {"english": english, "posts": len(vecs), "zh_posts": langs.count("zh")}
     for name, neutral in (("off", False), ("on", True)):
         start = time.perf_counter()
@@ -77,7 +80,25 @@ def run(english: str, seed: int) -> dict:
             "neutral_merges": sum(1 for e in events if e.detail.get("language_neutral")),
             "seconds": round(time.perf_counter() - start, 2),
         }
+        if neutral:
+            out[name]["view_only_joins"] = [joined_topic(labels, langs, docs, final_id(clusterer, e.other_id))
+                                            for e in events if e.detail.get("language_neutral")]
     return out
+
+
+def final_id(clusterer, topic_id: int) -> int:
+    """Where a merged-into topic ended up after later merges."""
+    survivor = {e.topic_id: e.other_id for e in clusterer.events if e.kind == "merged"}
+    while topic_id in survivor:
+        topic_id = survivor[topic_id]
+    return topic_id
+
+
+def joined_topic(labels: np.ndarray, langs: list[str], docs: list[str], topic_id: int) -> dict:
+    members = np.flatnonzero(labels == topic_id)
+    by_lang = {lang: [docs[i] for i in members if langs[i] == lang] for lang in ("zh", "en")}
+    return {"topic": int(topic_id), "posts": {k: len(v) for k, v in by_lang.items()},
+            "first_titles": {k: [t[:80] for t in v[:3]] for k, v in by_lang.items()}}
 
 
 def main() -> None:
