@@ -6,7 +6,9 @@ benchmark sets — tuning on held-out data instead of on the sets we report.
     .venv/bin/python bench/topics_dev_grid.py six  '[{}, {"join": 0.55, "seed": 0.55, "merge": 0.7}]'
 
 Each argument after the mode is a JSON list of ``ClusterParams`` overrides; prints NMI per set.
-USE embeddings are cached under $HEARD_BENCH_CACHE (default /tmp/heard-bench-cache).
+USE embeddings from the float32 ``use`` embedder (the tuning figures in BENCHMARKS.md were measured
+on them, before ``use-int8`` became the default) are cached under $HEARD_BENCH_CACHE (default
+/tmp/heard-bench-cache).
 """
 
 from __future__ import annotations
