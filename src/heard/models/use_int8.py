@@ -28,15 +28,20 @@ BRANCH_DIM = 256
 TABLE_CHUNKS = 17  # the wheel stores its embedding table in 17 interleaved, separately quantised blocks
 
 
+def _quantise_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``w`` as int8 with one float32 scale per output column: ``w ≈ wq * scale``."""
+    scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
+    return np.clip(np.round(w / scale), -127, 127).astype(np.int8), scale.astype(np.float32)
+
+
 def _matmul(nodes: list, inits: list, x: str, w: np.ndarray, bias: np.ndarray, out: str, int8: bool) -> None:
     """``out = x @ w + bias`` as graph nodes: int8 (dynamic activations, per-column weights) or float32."""
     from onnx import TensorProto, helper, numpy_helper
 
     product = f"{out}_product"
     if int8:
-        scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
-        inits += [numpy_helper.from_array(np.clip(np.round(w / scale), -127, 127).astype(np.int8), f"{out}_wq"),
-                  numpy_helper.from_array(scale.astype(np.float32), f"{out}_ws")]
+        wq, scale = _quantise_columns(w)
+        inits += [numpy_helper.from_array(wq, f"{out}_wq"), numpy_helper.from_array(scale, f"{out}_ws")]
         nodes += [
             helper.make_node("DynamicQuantizeLinear", [x], [f"{out}_xq", f"{out}_xs", f"{out}_xz"]),
             helper.make_node("MatMulInteger", [f"{out}_xq", f"{out}_wq", f"{out}_xz"], [f"{out}_i32"]),
@@ -73,10 +78,9 @@ def _table_projection(nodes: list, inits: list, weights, int8: bool) -> None:
         _matmul(nodes, inits, "emb", weights.proj_W, weights.proj_b, "proj", int8=False)
         return
     w = weights.proj_W
-    scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
+    wq, scale = _quantise_columns(w)
     centre = np.uint8(np.round(weights.table[::16].mean()))  # bytes sit near their mean (~30 ± 4)
-    inits += [numpy_helper.from_array(np.clip(np.round(w / scale), -127, 127).astype(np.int8), "proj_wq"),
-              numpy_helper.from_array(scale.astype(np.float32), "proj_ws"),
+    inits += [numpy_helper.from_array(wq, "proj_wq"), numpy_helper.from_array(scale, "proj_ws"),
               numpy_helper.from_array(np.asarray(centre), "tok_centre"),
               numpy_helper.from_array(np.float32(centre), "tok_centre_f"),
               numpy_helper.from_array(w.sum(axis=0).astype(np.float32), "proj_colsum"),

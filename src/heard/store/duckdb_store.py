@@ -31,8 +31,8 @@ INGEST_MEMORY_LIMIT = "288MB"
 """The cap for ingest runs (``heard ingest``, ``heard watch``, ``heard demo``): one writer, whose
 models already hold most of its memory. On 200k posts 384 MB took the peak RSS from 1,552 to
 1,319 MB; with the faster embedder and the topics' neighbour vote it had risen to 1,521 MB, and
-320 MB brought it to 1,448 MB (target 1.5 GB). The int8 embedder's onnxruntime buffers (default
-since 2026-11-30) raised it to 1,519 MB at 320 MB, hence 288 MB. The full-text index builds as
+320 MB brought it to 1,448 MB (target 1.5 GB). With the int8 embedder as the default it was
+1,519 MB at 320 MB; 288 MB, with the embedder's onnxruntime memory patterns off, gives 1,422 MB. The full-text index builds as
 fast at 256–512 MB (bench/ingest_throughput.py, BENCHMARKS.md)."""
 
 RAW_KEEP_CHARS = 2000
