@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import platform
 import time
 from pathlib import Path
@@ -55,8 +56,10 @@ def simulate(seed: int, days: int, topics: int, bursts: int):
     rng = np.random.default_rng(seed)
     end = days * DAY
     events = []
+    rates = {}
     for i in range(topics):
         rate = float(np.exp(rng.uniform(np.log(0.2), np.log(60.0))))
+        rates[f"topic{i}"] = rate
         events += background(rng, f"topic{i}", rate, 0.0, end)
     for i in range(days * 3):  # organic new topics: born any time, slow and steady
         born = float(rng.uniform(0, end))
@@ -71,9 +74,11 @@ def simulate(seed: int, days: int, topics: int, bursts: int):
         times = np.sort(onset + rng.uniform(0, minutes * 60, n))
         times[0] = onset
         events += [(topic, float(t), f"b{i}-{rng.integers(10_000)}") for t in times]
+        # strength: the burst's rate over the topic's usual rate at that hour (None: a new topic)
+        usual = rates[topic] / 60 * float(daily_cycle(np.array([onset]))[0]) if topic in rates else None
         planted.append({"topic": topic, "onset": float(onset), "end": float(onset + minutes * 60),
                         "per_minute": round(per_minute, 2), "minutes": round(minutes, 1), "posts": int(n),
-                        "times": times})
+                        "strength": round(per_minute / usual, 1) if usual else None, "times": times})
     events.sort(key=lambda e: e[1])
     return events, planted
 
@@ -89,7 +94,7 @@ def evaluate(events, planted, config: BurstConfig, days: int):
     for burst in planted:
         hit = next((k for k, s in enumerate(signals) if s.topic == burst["topic"]
                     and burst["onset"] <= s.detected_at <= burst["end"] + HOUR and k not in matched), None)
-        row = {k: burst[k] for k in ("topic", "per_minute", "minutes", "posts")}
+        row = {k: burst[k] for k in ("topic", "per_minute", "minutes", "posts", "strength")}
         # the earliest any alert may fire: no aggregate before k = min_authors posts (RIGHTS.md §4)
         k = config.min_authors
         row["k_floor_seconds"] = round(float(burst["times"][k - 1] - burst["onset"]), 1) if burst["posts"] >= k else None
@@ -126,47 +131,115 @@ def evaluate(events, planted, config: BurstConfig, days: int):
     }
 
 
+def delays(bursts: list[dict]) -> dict:
+    """Onset-to-alert figures for a group of bursts, next to their k floor. A burst never alerted
+    counts as never (so a configuration cannot look faster by missing the slow bursts); a
+    percentile that reaches a missed burst is null."""
+    secs = np.array([b["seconds_to_alert"] if b["detected"] else np.inf for b in bursts] or [np.nan])
+    floors = np.array([b["k_floor_seconds"] for b in bursts if b["k_floor_seconds"] is not None] or [np.nan])
+
+    def seconds(q: float) -> float | None:
+        with np.errstate(invalid="ignore"):  # interpolating towards a missed burst: nan
+            value = float(np.percentile(secs, q))
+        return round(value, 1) if math.isfinite(value) else None
+
+    return {"bursts": len(bursts), "detected": int(sum(b["detected"] for b in bursts)),
+            "seconds_to_alert_median": seconds(50), "seconds_to_alert_p90": seconds(90),
+            "within_120s": int(np.sum(secs <= 120)),
+            "k_floor_seconds_p90": round(float(np.percentile(floors, 90)), 1)}
+
+
+STRENGTHS = (("new topic", None, None), ("< 5x its usual rate", 0.0, 5.0), ("5-20x", 5.0, 20.0),
+             ("20-100x", 20.0, 100.0), (">= 100x", 100.0, math.inf))
+
+
+def by_strength(bursts: list[dict]) -> dict:
+    """Delays grouped by the burst's strength: its rate over the topic's usual rate at that hour."""
+    out = {}
+    for name, lo, hi in STRENGTHS:
+        group = [b for b in bursts if (b["strength"] is None if lo is None
+                                       else b["strength"] is not None and lo <= b["strength"] < hi)]
+        out[name] = delays(group)
+    return out
+
+
+def run_all(sims: list[tuple], config: BurstConfig, days: int) -> dict:
+    """Evaluate one detector configuration on every simulated stream; pooled figures."""
+    runs = [evaluate(events, planted, config, days) | {"seed": seed} for seed, events, planted in sims]
+    bursts = [b for r in runs for b in r["per_burst"]]
+    quiet = sum(r["quiet_days"] for r in runs)
+    false = sum(r["false_alerts"] for r in runs)
+    return {"pooled": delays(bursts), "false_alerts": false, "quiet_days": round(quiet, 2),
+            "false_alerts_per_day": round(false / quiet, 3), "runs": runs}
+
+
+CURVE_ALPHAS = (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4)
+CURVE_SHAPES = (6.0, 10.0, 20.0, 40.0)
+
+
+def curve(sims: list[tuple], days: int) -> list[dict]:
+    """The detector's operating curve: delay against false alerts over ``alpha`` × ``max_shape``."""
+    rows = []
+    for shape in CURVE_SHAPES:
+        for alpha in CURVE_ALPHAS:
+            result = run_all(sims, BurstConfig(alpha=alpha, max_shape=shape), days)
+            rows.append({"alpha": alpha, "max_shape": shape, **result["pooled"],
+                         "false_alerts_per_day": result["false_alerts_per_day"]})
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--topics", type=int, default=40)
     parser.add_argument("--bursts", type=int, default=24)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--curve", action="store_true",
+                        help="also sweep alpha x max_shape and write the operating curve "
+                             "(alerts_replay_curve.json; about 70 evaluations)")
+    parser.add_argument("--out", default="alerts_replay.json", help="file name under bench/results/")
     args = parser.parse_args()
+    command = "python bench/alerts_replay.py " + " ".join(
+        f"--{k} {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in vars(args).items()
+        if k not in ("curve",)) + (" --curve" if args.curve else "")
+    sims = [(seed, *simulate(seed, args.days, args.topics, args.bursts)) for seed in args.seeds]
     config = BurstConfig()
-    runs = []
-    for seed in args.seeds:
-        events, planted = simulate(seed, args.days, args.topics, args.bursts)
-        result = evaluate(events, planted, config, args.days)
-        result["seed"] = seed
-        runs.append(result)
-    secs = [b["seconds_to_alert"] for r in runs for b in r["per_burst"] if b["detected"]]
-    floors = [b["k_floor_seconds"] for r in runs for b in r["per_burst"] if b["k_floor_seconds"] is not None]
-    total_quiet = sum(r["quiet_days"] for r in runs)
+    result = run_all(sims, config, args.days)
+    runs = result["runs"]
+    bursts = [b for r in runs for b in r["per_burst"]]
+    detected = [b for b in bursts if b["detected"]]
+    secs = [b["seconds_to_alert"] for b in detected]
+    floors = [b["k_floor_seconds"] for b in bursts if b["k_floor_seconds"] is not None]
     summary = {
         "bench": "alerts_replay",
-        "command": "python bench/alerts_replay.py " + " ".join(
-            f"--{k} {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in vars(args).items()),
+        "command": command,
         "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.__dict__.items()},
         "machine": platform.processor() or platform.machine(),
-        "bursts_planted": sum(r["bursts_planted"] for r in runs),
-        "bursts_detected": sum(r["bursts_detected"] for r in runs),
+        "bursts_planted": len(bursts),
+        "bursts_detected": len(detected),
         "seconds_to_alert_median": float(np.median(secs)),
         "seconds_to_alert_p90": float(np.percentile(secs, 90)),
         "seconds_to_alert_max": float(np.max(secs)),
-        "within_120s": sum(r["within_120s"] for r in runs),
+        "within_120s": int(np.sum(np.array(secs) <= 120)),
         "k_floor_seconds_median": float(np.median(floors)),
         "k_floor_seconds_p90": float(np.percentile(floors, 90)),
         "k_floor_within_120s": int(np.sum(np.array(floors) <= 120)),
-        "posts_to_alert_median": float(np.median([b["posts_to_alert"] for r in runs for b in r["per_burst"] if b["detected"]])),
-        "false_alerts": sum(r["false_alerts"] for r in runs),
-        "quiet_days": round(total_quiet, 2),
-        "false_alerts_per_day": round(sum(r["false_alerts"] for r in runs) / total_quiet, 3),
+        "posts_to_alert_median": float(np.median([b["posts_to_alert"] for b in detected])),
+        "false_alerts": result["false_alerts"],
+        "quiet_days": result["quiet_days"],
+        "false_alerts_per_day": result["false_alerts_per_day"],
+        "by_strength": by_strength(bursts),
         "runs": runs,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "alerts_replay.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / args.out).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2, ensure_ascii=False))
+    if args.curve:
+        rows = curve(sims, args.days)
+        (RESULTS / args.out.replace(".json", "_curve.json")).write_text(json.dumps(
+            {"bench": "alerts_replay_curve", "command": command, "seeds": args.seeds, "rows": rows},
+            indent=2) + "\n")
 
 
 if __name__ == "__main__":

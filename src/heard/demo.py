@@ -65,8 +65,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
             console.print(f"    #{t['topic_id']:<3} {t['size']:>4} posts  {escape(t['label'] or '')}")
 
         console.print("[bold]3/4 hot spots and alerts[/] (alerts also go to " f"{settings.alert_log})")
-        AlertEngine(store, [ConsoleSink(console), JsonlSink(settings.alert_log)],
-                    min_group_size=settings.min_group_size).scan()
+        AlertEngine.from_settings(store, [ConsoleSink(console), JsonlSink(settings.alert_log)], settings).scan()
         hot = rank_hotspots(store, DEMO_WINDOW, min_group_size=settings.min_group_size, limit=3)
         for spot in hot["hotspots"]:
             heat = spot["heat"]

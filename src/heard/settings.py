@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     )
     alert_log: Path = Field(Path("heard-alerts.jsonl"), description="JSONL file alerts go to.")
     webhooks: list[str] = Field(default_factory=list, description="URLs alerts are POSTed to.")
+    alert_alpha: float = Field(
+        1e-7, gt=0, le=1e-3,
+        description="Alert sensitivity: the burst test's significance level. Larger alerts sooner "
+        "and more often (measured trade-off in docs/heat.md).",
+    )
     min_group_size: int = Field(
         5, ge=5, description="k: aggregates shown need at least this many distinct authors."
     )

@@ -184,3 +184,16 @@ def test_merging_the_alerted_topic_does_not_alert_again(store):
     store.con.execute("UPDATE topics SET status = 'merged', merged_into = 9 WHERE topic_id = 2")
     store.con.execute("UPDATE post_topics SET topic_id = 9 WHERE topic_id = 2")
     assert AlertEngine(store, clock=CLOCK).scan() == []
+
+
+def test_alert_sensitivity_comes_from_the_settings(store, tmp_path):
+    from heard.settings import Settings
+
+    strict = Settings(alert_alpha=1e-300, alert_log=tmp_path / "a.jsonl")
+    engine = AlertEngine.from_settings(store, [], strict)
+    assert engine.config.alpha == 1e-300 and engine.config.min_authors == strict.min_group_size
+    assert engine.scan() == []  # the planted burst is not that improbable
+    default = AlertEngine.from_settings(store, [], Settings(alert_log=tmp_path / "b.jsonl"))
+    assert [a["topic_id"] for a in default.scan()] == [2]
+    with pytest.raises(ValueError):
+        Settings(alert_alpha=0.5)

@@ -64,7 +64,7 @@ def hot(
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=no_scan) as store:
         if not no_scan:
-            AlertEngine(store, _sinks(settings, json_out), min_group_size=settings.min_group_size).scan()
+            AlertEngine.from_settings(store, _sinks(settings, json_out), settings).scan()
         result = rank_hotspots(store, span, now=_parse_at(at), min_group_size=settings.min_group_size,
                                limit=limit)
         result["alerts"] = [a for a in recent_alerts(store, limit=limit)]
@@ -143,7 +143,7 @@ def watch(
             if json_out:
                 print(json.dumps(alert, ensure_ascii=False, default=str), flush=True)
 
-        engine = AlertEngine(store, _sinks(settings, json_out), min_group_size=settings.min_group_size)
+        engine = AlertEngine.from_settings(store, _sinks(settings, json_out), settings)
         console.print(f"watching {file} → {settings.db} (alerts also to {settings.alert_log}"
                       f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); Ctrl-C stops")
         lines = follow(fh, start_after=start_after, keep_following=not stdin and not once)

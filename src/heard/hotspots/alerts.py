@@ -16,12 +16,15 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heard.analysis.bursts import BurstConfig, BurstDetector, BurstSignal, hourly_profile
 from heard.hotspots.series import from_epoch, load_stream, sample_posts, topic_info
 from heard.hotspots.sinks import AlertSink
 from heard.store.duckdb_store import DuckDBStore
+
+if TYPE_CHECKING:
+    from heard.settings import Settings
 
 MIN_PROFILE_DAYS = 3.0
 """A time-of-day profile is learnt only from at least this many days of stored posts."""
@@ -51,6 +54,12 @@ class AlertEngine:
         self.samples = samples
         self.detector: BurstDetector | None = None
         self.seen: set[str] = set()
+
+    @classmethod
+    def from_settings(cls, store: DuckDBStore, sinks: Sequence[AlertSink], settings: Settings) -> AlertEngine:
+        """The engine the CLI and the demo use: ``settings.alert_alpha`` and k from the settings."""
+        return cls(store, sinks, config=BurstConfig(alpha=settings.alert_alpha),
+                   min_group_size=settings.min_group_size)
 
     # ---- feeding ----------------------------------------------------------------------------
     def _detector(self, times: Sequence[float]) -> BurstDetector:
