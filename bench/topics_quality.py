@@ -353,8 +353,9 @@ def main() -> None:
 
 def _save(out: Path, extra: dict) -> None:
     previous = json.loads(out.read_text()) if out.exists() else {}
-    if "sets" in extra:
-        extra = {"sets": {**previous.get("sets", {}), **extra["sets"]}}
+    if "sets" in extra:  # a set's rows not measured this time (e.g. BERTopic, --no-bertopic) are kept
+        sets = previous.get("sets", {})
+        extra = {"sets": {**sets, **{name: {**sets.get(name, {}), **row} for name, row in extra["sets"].items()}}}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({**previous, **extra}, ensure_ascii=False, indent=2) + "\n")
 

@@ -18,7 +18,8 @@ from heard.models.embedders import make_embedder
 from heard.pipeline import Batch
 from heard.records import Post
 from heard.store import open_store
-from heard.topics import TopicStage, rebuild_topics
+from heard.analysis.clustering import TopicEvent
+from heard.topics import TopicStage, persist, rebuild_topics
 
 FUMES = [
     "A5区魅力之城小区临街餐饮店油烟太大，每天晚上噪音扰民，希望有关部门管一管",
@@ -131,6 +132,15 @@ def test_topics_are_found_labelled_listed_and_k_hidden(tmp_path, embedder, capsy
     capsys.readouterr()
     assert run(["topic", str(bus_id), "--db", str(db)]) == 2
     assert "fewer than 5 distinct authors" in capsys.readouterr().err
+
+    # a merge made in the language-neutral view says so in the topic's history
+    with open_store(db) as store:
+        persist.save_events(store, [TopicEvent("merged", 999, fumes_id, {"similarity": 0.72, "language_neutral": True}),
+                                    TopicEvent("merged", 998, fumes_id, {"similarity": 0.75})], datetime(2026, 3, 1))
+    assert run(["topic", str(fumes_id), "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    neutral, raw = (next(line for line in lines if f"merged {tid} " in line) for tid in (999, 998))
+    assert "(across languages)" in neutral and "across" not in raw
 
 
 def test_ids_stay_stable_when_later_posts_arrive_and_rebuilds_repeat(tmp_path, embedder):

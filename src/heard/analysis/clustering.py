@@ -3,7 +3,8 @@
 How it works (one ``add`` call per batch of posts, in arrival order):
 
 1. Each post is compared (cosine, one matrix product with the topic centroids) with every
-   active topic; at ``join`` or above it joins the nearest one.
+   active topic; it joins the nearest one at ``join`` or above, unless it is more than
+   ``join_margin`` below that topic's coherence (a loose post does not join a tight topic).
 2. Posts that fit no topic wait in a small *pool*. Whenever at least ``min_topic_size`` pooled
    posts sit within ``seed`` of one post, they seed a new topic together. The pool is bounded
    (``pool_max``, oldest leave first) and is re-examined on every batch and at consolidation.
@@ -51,7 +52,12 @@ class ClusterParams:
     """Thresholds are cosine similarities between L2-normalised embeddings."""
 
     join: float = 0.5
-    """A post joins the nearest topic when its centroid is at least this close."""
+    """A post joins the nearest topic when its centroid is at least this close …"""
+    join_margin: float | None = 0.2
+    """… and no more than this below the topic's coherence (its members' mean similarity to its
+    centroid): a loose post does not join a tight topic. None: ``join`` alone. Without it, the
+    first topics of a one-city stream fed in small batches (``heard watch``) gather every nearby
+    complaint before the specific topics can seed, and merge into one catch-all."""
     seed: float = 0.55
     """Pooled posts this close to one another can seed a topic together."""
     min_topic_size: int = 4
@@ -85,10 +91,12 @@ class ClusterParams:
     or more (``rebuild_topics`` uses the first 2,000 stored posts)."""
 
     # The defaults were chosen with a small grid (about ten settings) on the labelled sets of
-    # bench/topics_quality.py, one setting for all of them: see BENCHMARKS.md.
+    # bench/topics_quality.py, one setting for all of them; ``join_margin`` on the demo corpus at
+    # several batch sizes (bench/topics_batch_size.py), checked on those sets: see BENCHMARKS.md.
 
     def describe(self) -> str:
-        return (f"join={self.join},seed={self.seed},min={self.min_topic_size},attach={self.attach},"
+        return (f"join={self.join}" + (f"(-{self.join_margin} of coherence)" if self.join_margin is not None else "")
+                + f",seed={self.seed},min={self.min_topic_size},attach={self.attach},"
                 f"merge={self.merge},split<{self.split_below},vote={self.vote_k}" + (",center" if self.center else ""))
 
 
@@ -282,7 +290,7 @@ class StreamingClusterer:
         pooled = np.ones(len(keys), dtype=bool)
         if self.ids and len(keys):
             sims, rows = self._nearest(vecs)
-            joins = sims >= self.params.join
+            joins = self._fits(sims, rows)
             pooled = ~joins
             idx = np.flatnonzero(joins)
             np.add.at(self.sums, rows[idx], vecs[idx].astype(np.float64))
@@ -317,8 +325,7 @@ class StreamingClusterer:
     def flush_pool(self, threshold: float | None = None) -> list[Assignment]:
         """Pooled posts at least ``threshold`` (default ``attach``) close to a topic join it; the rest
         stay pooled. Called at the end of a run."""
-        threshold = self.params.attach if threshold is None else threshold
-        joined = self._pool_join(threshold)
+        joined = self._pool_join(self.params.attach if threshold is None else threshold)
         self._track(joined)
         return joined
 
@@ -343,7 +350,7 @@ class StreamingClusterer:
                     parts.append(np.asarray(v, dtype=np.float32).reshape(-1, self.dim))
                 return keys, parts[0] if len(parts) == 1 else np.vstack(parts)
             moved.extend(self._split(resolved, merged))
-        moved.extend(self._pool_join(self.params.join))
+        moved.extend(self._pool_join())
         moved.extend(self._seed_from_pool())
         self._track(moved)
         voted, emptied = self._vote()
@@ -364,6 +371,14 @@ class StreamingClusterer:
             self._reindex()
         sims, rows = most_similar(vecs, self._centroids, 1)
         return sims[:, 0], rows[:, 0]
+
+    def _fits(self, sims: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Which posts, at ``sims`` to their nearest topics ``rows``, may join them (``join`` and
+        ``join_margin``)."""
+        fits = sims >= self.params.join
+        if self.params.join_margin is not None:
+            fits &= sims >= self.coherence()[rows] - self.params.join_margin
+        return fits
 
     def _new_topic(self, vec_sum: np.ndarray, size: int, detail: dict[str, Any]) -> int:
         tid = self.next_id
@@ -401,14 +416,16 @@ class StreamingClusterer:
         if out:
             self._pool_keep(np.flatnonzero(free))
             self._reindex()
-            out.extend(self._pool_join(p.join))
+            out.extend(self._pool_join())
         return out
 
-    def _pool_join(self, threshold: float) -> list[Assignment]:
+    def _pool_join(self, attach: float | None = None) -> list[Assignment]:
+        """Pooled posts that fit a topic join it: as new posts do (``_fits``), or, given ``attach``,
+        every post at least that close to its nearest topic (the end-of-run attach)."""
         if not self.ids or not self.pool_keys:
             return []
         sims, rows = self._nearest(self.pool_vecs)
-        joins = sims >= threshold
+        joins = self._fits(sims, rows) if attach is None else sims >= attach
         idx = np.flatnonzero(joins)
         if not len(idx):
             return []
