@@ -5,9 +5,10 @@ ingest`` feeds 512. On a one-city stream the first topics of a small-batch run u
 every nearby complaint before the specific topics could seed, then merged into one catch-all.
 This bench ingests ``data/demo/posts.jsonl`` once through the real pipeline (to get the default
 embedder's vectors and the detected languages), then clusters those vectors in file order at
-each batch size, with ``join_margin`` (the default) and without it (``None``, as before
-2026-11-30). Reported per run: the largest topics, and the topic holding most of the planted
-incident's posts (the water-main burst: posts matching the demo test's pattern).
+each batch size, with the default parameters and with those of before 2026-11-30 (no
+``join_margin``). Reported per run: the largest topics, and the topic
+holding most of the planted incident's posts (the water-main burst: posts matching the demo
+test's pattern).
 
     .venv/bin/python bench/topics_batch_size.py [--batch-sizes 8 64 512]
 
@@ -48,12 +49,16 @@ def demo_vectors(db: Path) -> tuple[np.ndarray, list[str | None], np.ndarray]:
     return vecs, [r["lang"] for r in rows], incident
 
 
-def one_run(vecs, langs, incident, batch_size: int, margin: float | None) -> dict:
-    labels, clusterer = cluster_array(vecs, ClusterParams(join_margin=margin), batch_size=batch_size, langs=langs)
+BEFORE = ClusterParams(join_margin=None)
+"""The defaults before 2026-11-30."""
+
+
+def one_run(vecs, langs, incident, batch_size: int, params: ClusterParams, name: str) -> dict:
+    labels, clusterer = cluster_array(vecs, params, batch_size=batch_size, langs=langs)
     ids, sizes = np.unique(labels[labels >= 0], return_counts=True)
     held = {int(t): int(np.sum(incident & (labels == t))) for t in ids}
     home = max(held, key=held.get)
-    return {"batch_size": batch_size, "join_margin": margin, "topics": clusterer.n_topics,
+    return {"params": name, "describe": params.describe(), "batch_size": batch_size, "topics": clusterer.n_topics,
             "largest_topics": sorted(sizes.tolist(), reverse=True)[:5],
             "largest_share": round(float(sizes.max() / len(labels)), 3),
             "unassigned": int(np.sum(labels < 0)),
@@ -67,8 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         vecs, langs, incident = demo_vectors(Path(tmp) / "demo.duckdb")
-    runs = [one_run(vecs, langs, incident, bs, margin)
-            for margin in (ClusterParams().join_margin, None) for bs in args.batch_sizes]
+    runs = [one_run(vecs, langs, incident, bs, params, name)
+            for name, params in (("default", ClusterParams()), ("before", BEFORE)) for bs in args.batch_sizes]
     result = {"bench": "topics_batch_size", "command": "python bench/topics_batch_size.py --batch-sizes "
               + " ".join(map(str, args.batch_sizes)), "posts": len(vecs), "runs": runs}
     RESULTS.parent.mkdir(exist_ok=True)

@@ -101,6 +101,20 @@ def test_close_topics_merge_into_the_older_id_and_it_is_recorded():
     assert ("merged", second, first) in kinds
 
 
+def test_a_loose_post_waits_instead_of_joining_a_tight_topic():
+    vecs, _ = blobs(12, 1, spread=0.2, seed=4)
+    centre = vecs.sum(axis=0) / np.linalg.norm(vecs.sum(axis=0))
+    other = np.random.default_rng(4).normal(size=64)
+    other -= (other @ centre) * centre
+    loose = (0.6 * centre + 0.8 * other / np.linalg.norm(other)).astype(np.float32)[None, :]  # cosine 0.6
+    for margin, joined in ((0.2, False), (None, True)):
+        clusterer = StreamingClusterer(64, ClusterParams(join_margin=margin))
+        clusterer.add(list(range(12)), vecs)
+        assert clusterer.n_topics == 1 and clusterer.coherence()[0] > 0.9
+        (assignment,) = clusterer.add(["loose"], loose)
+        assert (assignment.topic_id is not None) is joined, margin
+
+
 def test_incoherent_topic_is_split_and_the_child_gets_a_new_id():
     vecs, gold = blobs(30, 2, spread=0.3, seed=11)
     clusterer = StreamingClusterer(64, ClusterParams(split_below=0.9, min_split_size=20))
