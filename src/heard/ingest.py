@@ -200,13 +200,14 @@ def ingest_rows(
     return summary
 
 
-def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary) -> None:
-    """End-of-run work: stages' ``finish`` hooks and the full-text index, when anything changed."""
+def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, final: bool = True) -> None:
+    """End-of-run work: stages' ``finish`` hooks and the full-text index, when anything changed.
+    ``final=False``: a periodic refresh during a run that goes on (``heard watch``)."""
     started = time.perf_counter()
     if summary.stored:
         for stage in pipeline.stages:
             if hasattr(stage, "finish"):
-                stage.finish(store)
+                stage.finish(store, final=final)
         store.rebuild_search_index()
     summary.seconds += time.perf_counter() - started
 

@@ -180,6 +180,21 @@ def test_a_run_cut_short_leaves_its_vote_window_to_the_next_run(tmp_path, embedd
         assert resumed.clusterer.window_keys == []
 
 
+def test_a_watch_refresh_labels_topics_without_consolidating(tmp_path, embedder):
+    posts = _corpus()
+    with open_store(tmp_path / "r.duckdb") as store:
+        stage = TopicStage(seed=0)
+        _ingest(store, stage, embedder, posts, finish=False)
+        pooled = list(stage.clusterer.pool_keys)
+        assert store.scalar("SELECT count(*) FROM topics WHERE label <> ''") == 0
+        stage.finish(store, final=False)  # what heard watch does every refresh_every seconds
+        assert store.scalar("SELECT count(*) FROM topics WHERE label <> ''") >= 3
+        assert store.scalar("SELECT count(*) FROM topic_window") == len(posts)  # no consolidation (vote)
+        assert stage.clusterer.pool_keys == pooled  # no end-of-run attach
+        stage.finish(store)  # the end of the watch
+        assert store.scalar("SELECT count(*) FROM topic_window") == 0
+
+
 def test_old_database_without_topic_tables_is_told_how_to_fix(tmp_path, capsys):
     import duckdb
 

@@ -64,7 +64,7 @@ def _run(db, path, pipeline, log):
         with path.open("rb") as fh:
             return watch(follow(fh, start_after=store.checkpoint(key)), str(path), ingest_batch=ingest_batch,
                          engine=engine, on_alert=lambda a: None,
-                         refresh=lambda: finish_run(store, pipeline, summary), batch_size=16, max_wait=0.2)
+                         refresh=lambda final: finish_run(store, pipeline, summary, final=final), batch_size=16, max_wait=0.2)
 
 
 @pytest.mark.slow

@@ -97,6 +97,9 @@ def watch(
     source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: file name or 'stdin').")] = None,
     batch_size: Annotated[int, typer.Option(help="Posts per small batch.")] = 64,
     max_wait: Annotated[float, typer.Option(help="Seconds a partial batch waits before it is processed.")] = 1.0,
+    refresh_every: Annotated[float, typer.Option(
+        help="Seconds between refreshes of topic labels and the search index (topics are consolidated "
+             "on their own schedule and at the end).", min=0.0)] = 120.0,
     db: Db = None,
     config: Config = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print each alert as one JSON line on stdout.")] = False,
@@ -148,8 +151,8 @@ def watch(
                       f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); Ctrl-C stops")
         lines = follow(fh, start_after=start_after, keep_following=not stdin and not once)
         result = run_watch(lines, file, ingest_batch=ingest_batch, engine=engine, on_alert=on_alert,
-                           refresh=lambda: finish_run(store, pipeline, summary),
-                           batch_size=batch_size, max_wait=max_wait)
+                           refresh=lambda final: finish_run(store, pipeline, summary, final=final),
+                           batch_size=batch_size, max_wait=max_wait, refresh_every=refresh_every)
     console.print(f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
                   f"{result.quarantined:,} quarantined, {len(result.alerts)} alerts")
 

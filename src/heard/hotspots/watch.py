@@ -80,11 +80,12 @@ def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False,
 
 
 def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[[list], int],
-          engine: AlertEngine, on_alert: Callable[[dict[str, Any]], None], refresh: Callable[[], None],
+          engine: AlertEngine, on_alert: Callable[[dict[str, Any]], None], refresh: Callable[[bool], None],
           batch_size: int = 64, max_wait: float = 1.0, refresh_every: float = 120.0,
           stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> WatchSummary:
     """The loop (see the module docstring). ``ingest_batch(rows)`` stores rows and returns how many
-    posts were new; ``refresh()`` runs the end-of-run work (topic labels, search index)."""
+    posts were new; ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
+    ``refresh_every`` seconds with ``final=False``, and once more with ``final=True`` at the end."""
     summary = WatchSummary()
     summary.alerts.extend(engine.scan())
     for alert in summary.alerts:
@@ -138,13 +139,13 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
             if done or len(pending) >= batch_size or (pending and clock() - first_at >= max_wait):
                 flush()
             if clock() - last_refresh >= refresh_every:
-                refresh()
+                refresh(False)
                 last_refresh = clock()
     except KeyboardInterrupt:
         summary.stopped_by = "interrupt"
         stop.set()
         flush()
-    refresh()
+    refresh(True)
     return summary
 
 

@@ -91,15 +91,20 @@ class TopicStage:
         if self.clusterer.due():
             self._consolidate(store, now)
 
-    def finish(self, store: DuckDBStore) -> int:
+    def finish(self, store: DuckDBStore, final: bool = True) -> int:
         """End of a run: consolidate, re-examine the pool, refresh keywords/labels/aggregates.
-        Returns the number of topics refreshed."""
+        Returns the number of topics refreshed. ``final=False`` (the periodic refresh of a
+        ``heard watch``) only refreshes the representation: consolidation keeps its own schedule
+        (``consolidate_every`` posts) and the pool is left as it is. Consolidating and attaching
+        the pool every few minutes merged a one-city stream's young topics into one catch-all
+        (demo corpus: 477 of 613 posts when refreshed after every batch of 64)."""
         self._require_bound()
         now = self.clock()
         self._save(store, self._pending, now)
         self._pending = []
-        self._consolidate(store, now)
-        self._save(store, self.clusterer.flush_pool(), now)
+        if final:
+            self._consolidate(store, now)
+            self._save(store, self.clusterer.flush_pool(), now)
         touched, self._touched = sorted(self._touched), set()
         return refresh_representation(store, touched, now, self.entities)
 
