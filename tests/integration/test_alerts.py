@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -197,3 +197,17 @@ def test_alert_sensitivity_comes_from_the_settings(store, tmp_path):
     assert [a["topic_id"] for a in default.scan()] == [2]
     with pytest.raises(ValueError):
         Settings(alert_alpha=0.5)
+
+
+def test_topics_merged_while_watching_count_together(store):
+    engine = AlertEngine(store, [], clock=CLOCK)
+    assert [a["topic_id"] for a in engine.scan()] == [2]  # the stored history
+    t0 = (BURST_AT + timedelta(days=1)).timestamp()
+    # a new incident that streaming seeded as two topics (1 and 3), three authors in each: under k
+    early = [(1, t0 + 10 * i, f"x{i}", f"x:{i}") for i in range(3)] + \
+            [(3, t0 + 5 + 10 * i, f"y{i}", f"y:{i}") for i in range(3)]
+    assert engine.feed(early) == []
+    store.con.execute("UPDATE topics SET status = 'merged', merged_into = 1, updated_at = ? WHERE topic_id = 3",
+                      [datetime(2026, 3, 7)])  # what a consolidation writes
+    (alert,) = engine.feed([(1, t0 + 40, "x-late", "x:late")])
+    assert alert["topic_id"] == 1 and alert["evidence"]["authors"] == 7 and alert["evidence"]["count"] == 7

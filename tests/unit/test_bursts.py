@@ -113,6 +113,33 @@ def test_a_new_topics_first_post_counts_in_its_window_not_its_baseline():
     assert signals[0].onset == DAY and signals[0].test.count == 5 and signals[0].detected_at == DAY + 40.0
 
 
+def test_two_topics_of_one_incident_count_together_once_merged():
+    def run(merge: bool):
+        detector = BurstDetector(BurstConfig(), start=0.0)
+        # one incident seeded as two topics: 3 authors in one, 3 in the other (each under k = 5)
+        early = planted("a", DAY, 3, 10.0) + [("b", DAY + 5 + 10 * i, f"b-{i}") for i in range(3)]
+        assert detector.observe_many(sorted(early, key=lambda e: e[1])) == []
+        if merge:
+            detector.merge("b", "a")
+        return detector.observe_many([("a", DAY + 40.0, "a-late")])
+
+    (signal,) = run(merge=True)
+    assert signal.topic == "a" and signal.test.count == 7 and signal.authors == 7
+    assert run(merge=False) == []  # "a" alone: 4 posts, 4 authors
+
+
+def test_a_merge_keeps_an_open_episode_and_the_older_baseline():
+    detector = BurstDetector(BurstConfig(), start=0.0)
+    detector.observe_many(poisson_stream(np.random.default_rng(3), "old", 6.0, 0.0, 2 * DAY))
+    assert len(detector.observe_many(planted("new", 2 * DAY, 20, 5.0))) == 1  # its burst alerted
+    before = detector._topics["old"].exposure
+    detector.merge("new", "old")
+    assert "new" not in detector.topics() and detector.in_episode("old", 2 * DAY + 200)
+    assert detector._topics["old"].exposure >= before
+    # the same burst going on under the survivor's id is the same episode: no second signal
+    assert detector.observe_many(planted("old", 2 * DAY + 100, 20, 5.0)) == []
+
+
 def test_one_author_flooding_is_not_a_burst():
     detector = BurstDetector(BurstConfig(), start=0.0)
     flood = [("t", DAY + i * 2.0, "same-author") for i in range(200)]

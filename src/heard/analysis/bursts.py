@@ -340,6 +340,29 @@ class BurstDetector:
                 out.append(signal)
         return out
 
+    def merge(self, absorbed: Hashable, survivor: Hashable) -> None:
+        """``absorbed`` became part of ``survivor`` (a topic merge): from now on the survivor's test
+        counts the posts of both. Their recent posts form one window; their baselines add up (counts
+        summed, exposure the longer of the two: it is the same stream time); an open episode of
+        either stays open, so a burst already alerted is not alerted again. The merged baseline
+        keeps the earlier clock, so no post that is recent for either topic leaves the window (a
+        post the other topic had already folded stays in the baseline)."""
+        gone = self._topics.pop(absorbed, None)
+        if gone is None or absorbed == survivor:
+            return
+        kept = self._topics.get(survivor)
+        if kept is None:
+            self._topics[survivor] = gone
+            return
+        base, other = (kept, gone) if kept.clock <= gone.clock else (gone, kept)
+        base.count += other.count
+        base.exposure = max(base.exposure, other.exposure)
+        base.recent = deque(sorted([*base.recent, *other.recent], key=lambda x: x[0]))
+        base.episode_open = base.episode_open or other.episode_open
+        base.last_significant = max(base.last_significant, other.last_significant)
+        base.episodes += other.episodes
+        self._topics[survivor] = base
+
     def in_episode(self, topic: Hashable, now: float) -> bool:
         state = self._topics.get(topic)
         return bool(state and state.episode_open and now - state.last_significant <= self.config.quiet_to_close)

@@ -2,7 +2,8 @@
 
 ``AlertEngine.scan()`` replays every stored topic post (oldest first) and fires the episodes not
 alerted yet; ``AlertEngine.feed(events)`` continues with new posts as they arrive
-(``heard watch``). Each alert is stored in the ``alerts`` table before it is sent, and an alert
+(``heard watch``); topics merged meanwhile (a consolidation) join their survivor's burst state
+first, so an incident that grew as two topics is counted as one from then on. Each alert is stored in the ``alerts`` table before it is sent, and an alert
 whose topic already has one within the same episode (closer than ``quiet_to_close`` plus the
 longest window) is not sent again — across restarts too. Evidence: the window, its post count
 and distinct-author count (never who), what the baseline expected, the tail probability, and a
@@ -54,6 +55,7 @@ class AlertEngine:
         self.samples = samples
         self.detector: BurstDetector | None = None
         self.seen: set[str] = set()
+        self.merged: set[int] = self._merged_topics()  # merges before this engine: already in the store's ids
 
     @classmethod
     def from_settings(cls, store: DuckDBStore, sinks: Sequence[AlertSink], settings: Settings) -> AlertEngine:
@@ -80,9 +82,24 @@ class AlertEngine:
         return self._run(detector, events)
 
     def feed(self, events: Iterable[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
-        """New ``(topic_id, time, author_key, post_id)`` events, e.g. from ``new_assignments``."""
+        """New ``(topic_id, time, author_key, post_id)`` events, e.g. from ``new_assignments``.
+        Topics merged since the last call first join their survivors in the detector, so an
+        incident that grew as two topics counts as one once they merge."""
         events = sorted((e for e in events if e[3] not in self.seen), key=lambda e: (e[1], e[3]))
-        return self._run(self._detector([e[1] for e in events]), events)
+        detector = self._detector([e[1] for e in events])
+        for absorbed, survivor in self._new_merges():
+            detector.merge(absorbed, survivor)
+        return self._run(detector, events)
+
+    def _merged_topics(self) -> set[int]:
+        return {int(r["topic_id"]) for r in self.store.rows("SELECT topic_id FROM topics WHERE status = 'merged'")}
+
+    def _new_merges(self) -> list[tuple[int, int]]:
+        rows = self.store.rows("SELECT topic_id, merged_into FROM topics WHERE status = 'merged' "
+                               "AND merged_into IS NOT NULL ORDER BY updated_at, topic_id")
+        new = [(int(r["topic_id"]), int(r["merged_into"])) for r in rows if int(r["topic_id"]) not in self.merged]
+        self.merged.update(a for a, _ in new)
+        return new
 
     def _run(self, detector: BurstDetector, events: list[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
         fired = []
