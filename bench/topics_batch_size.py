@@ -7,8 +7,8 @@ This bench ingests ``data/demo/posts.jsonl`` once through the real pipeline (to 
 embedder's vectors and the detected languages), then clusters those vectors in file order at
 each batch size, with the default parameters and with those of before 2026-11-30 (no
 ``join_margin``). Reported per run: the largest topics, and the topic
-holding most of the planted incident's posts (the water-main burst: posts matching the demo
-test's pattern).
+holding most of the planted incident's posts (the water-main burst: posts matching
+``heard.demo.INCIDENT``).
 
     .venv/bin/python bench/topics_batch_size.py [--batch-sizes 8 64 512]
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -28,12 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from heard.analysis.clustering import ClusterParams, cluster_array
+from heard.demo import INCIDENT
 from heard.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "data" / "demo" / "posts.jsonl"
 RESULTS = REPO / "bench" / "results" / "topics_batch_size.json"
-INCIDENT = re.compile(r"长乐路.*(爆|水管|喷|停水)|Changle Road.*(water|main|burst|flood)", re.IGNORECASE)
 
 
 def demo_vectors(db: Path) -> tuple[np.ndarray, list[str | None], np.ndarray]:

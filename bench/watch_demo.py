@@ -3,8 +3,8 @@
 A file replayed with ``--once`` arrives in seconds, so the periodic refresh (``--refresh-every``,
 120 s) never runs before the end. A real stream is slow: the refresh runs every few batches.
 ``--refresh-every 0`` refreshes after every batch, the far end of that. Reported for each: the
-largest topics, the topic holding most of the planted incident's posts (the demo test's
-water-main pattern), and the alerts (topic, stream time, window, posts). Batches are cut by wall
+largest topics, the topic holding most of the planted incident's posts (``heard.demo.INCIDENT``,
+the water-main burst), and the alerts (topic, stream time, window, posts). Batches are cut by wall
 time too (``--max-wait``), so the result can vary a little from run to run.
 
     .venv/bin/python bench/watch_demo.py
@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from heard.demo import INCIDENT
 from heard.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "data" / "demo" / "posts.jsonl"
 RESULTS = REPO / "bench" / "results" / "watch_demo.json"
-INCIDENT = re.compile(r"长乐路.*(爆|水管|喷|停水)|Changle Road.*(water|main|burst|flood)", re.IGNORECASE)
 
 
 def one_watch(tmp: Path, refresh_every: float) -> dict:

@@ -8,13 +8,12 @@ sentiment head, streaming topics), a DuckDB file, the alert engine with its JSON
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 
 from heard.cli import run
+from heard.demo import INCIDENT
 from heard.store import open_store
 
-INCIDENT = re.compile(r"长乐路.*(爆|水管|喷|停水)|Changle Road.*(water|main|burst|flood)", re.IGNORECASE)
 
 
 def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(tmp_path, monkeypatch, capsys):

@@ -347,8 +347,10 @@ class BurstDetector:
         either stays open, so a burst already alerted is not alerted again. The merged baseline
         keeps the earlier clock, so no post that is recent for either topic leaves the window (a
         post the other topic had already folded stays in the baseline)."""
+        if absorbed == survivor:
+            return
         gone = self._topics.pop(absorbed, None)
-        if gone is None or absorbed == survivor:
+        if gone is None:
             return
         kept = self._topics.get(survivor)
         if kept is None:

@@ -3,8 +3,8 @@
 ``AlertEngine.scan()`` replays every stored topic post (oldest first) and fires the episodes not
 alerted yet; ``AlertEngine.feed(events)`` continues with new posts as they arrive
 (``heard watch``); topics merged meanwhile (a consolidation) join their survivor's burst state
-first, so an incident that grew as two topics is counted as one from then on. Each alert is stored in the ``alerts`` table before it is sent, and an alert
-whose topic already has one within the same episode (closer than ``quiet_to_close`` plus the
+first, so an incident that grew as two topics is counted as one from then on. Each alert is
+stored in the ``alerts`` table before it is sent, and an alert whose topic already has one within the same episode (closer than ``quiet_to_close`` plus the
 longest window) is not sent again — across restarts too. Evidence: the window, its post count
 and distinct-author count (never who), what the baseline expected, the tail probability, and a
 few sample posts with personal data masked. A surging protest announcement or petition is a
@@ -55,7 +55,7 @@ class AlertEngine:
         self.samples = samples
         self.detector: BurstDetector | None = None
         self.seen: set[str] = set()
-        self.merged: set[int] = self._merged_topics()  # merges before this engine: already in the store's ids
+        self.merged: set[int] = {a for a, _ in self._merges()}  # earlier merges: already in the store's ids
 
     @classmethod
     def from_settings(cls, store: DuckDBStore, sinks: Sequence[AlertSink], settings: Settings) -> AlertEngine:
@@ -91,13 +91,14 @@ class AlertEngine:
             detector.merge(absorbed, survivor)
         return self._run(detector, events)
 
-    def _merged_topics(self) -> set[int]:
-        return {int(r["topic_id"]) for r in self.store.rows("SELECT topic_id FROM topics WHERE status = 'merged'")}
-
-    def _new_merges(self) -> list[tuple[int, int]]:
+    def _merges(self) -> list[tuple[int, int]]:
+        """Every ``(absorbed, survivor)`` topic merge in the store, oldest first."""
         rows = self.store.rows("SELECT topic_id, merged_into FROM topics WHERE status = 'merged' "
                                "AND merged_into IS NOT NULL ORDER BY updated_at, topic_id")
-        new = [(int(r["topic_id"]), int(r["merged_into"])) for r in rows if int(r["topic_id"]) not in self.merged]
+        return [(int(r["topic_id"]), int(r["merged_into"])) for r in rows]
+
+    def _new_merges(self) -> list[tuple[int, int]]:
+        new = [(a, s) for a, s in self._merges() if a not in self.merged]
         self.merged.update(a for a, _ in new)
         return new
 
