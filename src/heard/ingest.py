@@ -200,6 +200,21 @@ def ingest_rows(
     return summary
 
 
+def batch_ingester(store: DuckDBStore, mapper: Any, pipeline: Pipeline, summary: IngestSummary, *,
+                   source: str, file_key: str | None, file: str) -> Callable[[list], tuple[int, int]]:
+    """For ``heard watch``: a function that stores one small batch of rows (parsed rows and rows
+    already quarantined by the reader) at once, with the file's checkpoint, and returns
+    ``(new posts, quarantined rows)`` for that batch. The end-of-run work is left to the caller."""
+
+    def ingest_batch(rows: list) -> tuple[int, int]:
+        stored, quarantined = summary.stored, summary.quarantined
+        ingest_rows(store, rows, mapper, pipeline, source=source, batch_size=len(rows) + 1,
+                    file_key=file_key, file=file, summary=summary, finish=False)
+        return summary.stored - stored, summary.quarantined - quarantined
+
+    return ingest_batch
+
+
 def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, final: bool = True) -> None:
     """End-of-run work: stages' ``finish`` hooks and the full-text index, when anything changed.
     ``final=False``: a periodic refresh during a run that goes on (``heard watch``)."""

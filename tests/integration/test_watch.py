@@ -11,7 +11,7 @@ import pytest
 
 from heard.hotspots import AlertEngine, JsonlSink
 from heard.hotspots.watch import follow, watch
-from heard.ingest import IngestSummary, bind_stages, finish_run, ingest_rows
+from heard.ingest import IngestSummary, batch_ingester, bind_stages, finish_run
 from heard.mapping import Mapper, fieldmap_for
 from heard.pipeline import build_pipeline
 from heard.store import open_store
@@ -54,12 +54,7 @@ def _run(db, path, pipeline, log):
         summary = IngestSummary(run_id="watch")
         key = "feed|test"
 
-        def ingest_batch(rows):
-            before = summary.stored
-            ingest_rows(store, rows, mapper, pipeline, source="feed", batch_size=len(rows) + 1,
-                        file_key=key, file=str(path), summary=summary, finish=False)
-            return summary.stored - before
-
+        ingest_batch = batch_ingester(store, mapper, pipeline, summary, source="feed", file_key=key, file=str(path))
         engine = AlertEngine(store, [JsonlSink(log)], clock=lambda: datetime(2026, 5, 4))
         with path.open("rb") as fh:
             return watch(follow(fh, start_after=store.checkpoint(key)), str(path), ingest_batch=ingest_batch,
@@ -86,6 +81,21 @@ def test_watch_fires_once_while_following_and_resumes(tmp_path, pipeline):
     second = _run(db, feed, pipeline, log)
     assert second.rows == len(lines) - 70 and second.alerts == []
     assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_watch_counts_every_quarantined_row(tmp_path, pipeline):
+    # a line that is not JSON is quarantined by the reader, one without text by the mapper: both
+    # count, and both are in the store's quarantine with their line numbers
+    lines, _ = _lines()
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join([*lines[:5], "{not json", json.dumps({"id": "empty", "text": ""}), *lines[5:10]]) + "\n",
+                    encoding="utf-8")
+    db = tmp_path / "q.duckdb"
+    result = _run(db, feed, pipeline, tmp_path / "alerts.jsonl")
+    assert (result.rows, result.stored, result.quarantined) == (12, 10, 2)
+    with open_store(db, read_only=True) as store:
+        got = store.rows("SELECT position, reason FROM quarantine ORDER BY position")
+    assert [(r["position"], r["reason"]) for r in got] == [(6, "malformed_json"), (7, "missing_text")]
 
 
 def test_follow_waits_for_a_growing_file_and_for_whole_lines(tmp_path):

@@ -114,7 +114,7 @@ def watch(
     from heard.connectors.base import file_key as key_of
     from heard.hotspots import AlertEngine
     from heard.hotspots.watch import follow, open_input, watch as run_watch
-    from heard.ingest import IngestSummary, bind_stages, finish_run, ingest_rows
+    from heard.ingest import IngestSummary, batch_ingester, bind_stages, finish_run
     from heard.mapping import Mapper, fieldmap_for, parse_map
     from heard.pipeline import build_pipeline
     from heard.stages import default_stages
@@ -136,11 +136,7 @@ def watch(
         fkey = None if stdin else f"{name}|{key_of(Path(file))}"
         start_after = store.checkpoint(fkey) if fkey else 0
 
-        def ingest_batch(rows: list) -> int:
-            before = summary.stored
-            ingest_rows(store, rows, mapper, pipeline, source=name, batch_size=len(rows) + 1,
-                        file_key=fkey, file=file, summary=summary, finish=False)
-            return summary.stored - before
+        ingest_batch = batch_ingester(store, mapper, pipeline, summary, source=name, file_key=fkey, file=file)
 
         def on_alert(alert: dict[str, Any]) -> None:
             if json_out:

@@ -24,7 +24,6 @@ from typing import IO, Any
 
 from heard.hotspots.alerts import AlertEngine, new_assignments
 from heard.connectors.jsonl import parse_line
-from heard.records import Quarantined
 
 _EOF = object()
 
@@ -79,12 +78,12 @@ def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False,
         sleep(poll)
 
 
-def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[[list], int],
+def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[[list], tuple[int, int]],
           engine: AlertEngine, on_alert: Callable[[dict[str, Any]], None], refresh: Callable[[bool], None],
           batch_size: int = 64, max_wait: float = 1.0, refresh_every: float = 120.0,
           stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> WatchSummary:
     """The loop (see the module docstring). ``ingest_batch(rows)`` stores rows and returns how many
-    posts were new; ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
+    posts were new and how many rows were quarantined (``heard.ingest.batch_ingester``); ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
     ``refresh_every`` seconds with ``final=False``, and once more with ``final=True`` at the end."""
     summary = WatchSummary()
     summary.alerts.extend(engine.scan())
@@ -115,8 +114,9 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
         if not pending:
             return
         summary.rows += len(pending)
-        summary.quarantined += sum(isinstance(r, Quarantined) for r in pending)
-        summary.stored += ingest_batch(list(pending))
+        stored, quarantined = ingest_batch(list(pending))
+        summary.stored += stored
+        summary.quarantined += quarantined
         summary.batches += 1
         pending.clear()
         events, mark = new_assignments(engine.store, mark)
