@@ -1,7 +1,9 @@
 """A small bilingual stop-word list, written for Heard (not copied from a published list).
 
-Function words that carry no topic. Negators (不, 没有, not, no, never …) are *kept* as tokens:
-they flip the meaning of the next word, which the sentiment explanation needs.
+Function words that carry no topic, and the words for 'today', 'yesterday', 'now' …: a topic of
+posts that each say "the bus was late again today" is about the bus, not about today. Negators
+(不, 没有, not, no, never …) are *kept* as tokens: they flip the meaning of the next word, which
+the sentiment explanation needs.
 Search (``search_text``) keeps every word, stop-words included; only ``tokens`` drops them.
 """
 
@@ -16,6 +18,7 @@ ENGLISH = frozenset(
     same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up very was we were what when where which while who whom
     why will with would you your yours yourself yourselves
+    today yesterday tomorrow tonight now
     im ive id ill youre youve hes shes its were theyre thats theres whats lets dont doesnt didnt
     s t d ll m re ve o y u ur rt via amp gonna wanna also get got just really much many
     """.split()
@@ -30,6 +33,7 @@ CHINESE = frozenset(
     有 有的 有些 会 能 可以 要 想 去 来 到 说 看 让 使 等 等等 之后 之前 以后 以前 时候 现在 已经
     还是 就是 只是 不过 而已 一样 一直 一起 然后 其实 真的 这么 那么 多么 比较 非常 特别 十分
     每 各 某 本 该 啥 嘛 哟 噢 诶 转发 回复 微博 视频 网页 链接 全文 展开
+    今天 昨天 明天 今晚 昨晚 刚才 刚刚
     """.split()
 )
 
