@@ -90,6 +90,7 @@ def topic(
     """One topic: keywords, time series, languages, places and organisations, representative posts, history."""
     from heard.store import open_store
     from heard.topics import topic_detail
+    from heard.topics.represent import N_ENTITY_POSTS
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
@@ -105,9 +106,9 @@ def topic(
               f"{'-' if mean is None else f'{mean:+.2f}'} {_fmt_trend(detail['sentiment_trend'])}")
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
-        out.print("places: " + escape(", ".join(f"{p} ({n})" for p, n in detail["places"])))
+        out.print(f"places (mentions in its {N_ENTITY_POSTS} most central posts): " + escape(", ".join(f"{p} ({n})" for p, n in detail["places"])))
     if detail["orgs"]:
-        out.print("organisations: " + escape(", ".join(f"{o} ({n})" for o, n in detail["orgs"])))
+        out.print("organisations (same posts): " + escape(", ".join(f"{o} ({n})" for o, n in detail["orgs"])))
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
