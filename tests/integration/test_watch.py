@@ -47,7 +47,9 @@ def pipeline():
                            EmbedStage(make_embedder("use")), TopicStage()])
 
 
-def _run(db, path, pipeline, log):
+def _run(db, path, pipeline, log, lines=None, refreshes=None, **options):
+    """Watch ``path`` (or the ``(number, line)`` pairs of ``lines``) into ``db``; ``refreshes``
+    collects the ``final`` flag of each refresh."""
     with open_store(db) as store:
         bind_stages(store, pipeline)
         mapper = Mapper(fieldmap_for("social"), source="feed", tz="UTC", salt="test-salt")
@@ -56,10 +58,16 @@ def _run(db, path, pipeline, log):
 
         ingest_batch = batch_ingester(store, mapper, pipeline, summary, source="feed", file_key=key, file=str(path))
         engine = AlertEngine(store, [JsonlSink(log)], clock=lambda: datetime(2026, 5, 4))
+
+        def refresh(final):
+            if refreshes is not None:
+                refreshes.append(final)
+            finish_run(store, pipeline, summary, final=final)
+
         with path.open("rb") as fh:
-            return watch(follow(fh, start_after=store.checkpoint(key)), str(path), ingest_batch=ingest_batch,
-                         engine=engine, on_alert=lambda a: None,
-                         refresh=lambda final: finish_run(store, pipeline, summary, final=final), batch_size=16, max_wait=0.2)
+            return watch(lines or follow(fh, start_after=store.checkpoint(key)), str(path), ingest_batch=ingest_batch,
+                         engine=engine, on_alert=lambda a: None, refresh=refresh,
+                         **{"batch_size": 16, "max_wait": 0.2, **options})
 
 
 @pytest.mark.slow
@@ -96,6 +104,28 @@ def test_watch_counts_every_quarantined_row(tmp_path, pipeline):
     with open_store(db, read_only=True) as store:
         got = store.rows("SELECT position, reason FROM quarantine ORDER BY position")
     assert [(r["position"], r["reason"]) for r in got] == [(6, "malformed_json"), (7, "missing_text")]
+
+
+def test_a_quiet_stream_is_not_refreshed_again_and_again(tmp_path, pipeline):
+    # three posts, then a silence of many refresh intervals: one periodic refresh for the three
+    # posts, none for the silence (each rebuilds the search index, about 8 s on a 1M-post store)
+    import time
+
+    lines, _ = _lines()
+
+    def stream():
+        yield from ((n, line.encode()) for n, line in enumerate(lines[:3], start=1))
+        time.sleep(0.6)
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("", encoding="utf-8")
+    refreshes = []
+    result = _run(tmp_path / "quiet.duckdb", feed, pipeline, tmp_path / "alerts.jsonl", lines=stream(),
+                  refreshes=refreshes, max_wait=0.05, refresh_every=0.05)
+    assert result.stored == 3
+    # at most one periodic refresh per batch that stored posts (the three usually come as one
+    # batch), then the final one; without the check there was one every 0.05 s of the silence
+    assert refreshes[-1] is True and 1 <= refreshes.count(False) <= result.batches
 
 
 def test_follow_waits_for_a_growing_file_and_for_whole_lines(tmp_path):

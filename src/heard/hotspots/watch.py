@@ -83,8 +83,11 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
           batch_size: int = 64, max_wait: float = 1.0, refresh_every: float = 120.0,
           stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> WatchSummary:
     """The loop (see the module docstring). ``ingest_batch(rows)`` stores rows and returns how many
-    posts were new and how many rows were quarantined (``heard.ingest.batch_ingester``); ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
-    ``refresh_every`` seconds with ``final=False``, and once more with ``final=True`` at the end."""
+    posts were new and how many rows were quarantined (``heard.ingest.batch_ingester``).
+    ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
+    ``refresh_every`` seconds with ``final=False`` when new posts were stored since the last
+    refresh (on a 1M-post store the search index alone takes about 8 s), and once more with
+    ``final=True`` at the end."""
     summary = WatchSummary()
     summary.alerts.extend(engine.scan())
     for alert in summary.alerts:
@@ -107,6 +110,7 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
     threading.Thread(target=reader, name="heard-watch-reader", daemon=True).start()
     pending: list = []
     first_at = last_refresh = clock()
+    stored_at_refresh = 0
     done = False
 
     def flush() -> None:
@@ -139,7 +143,9 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
             if done or len(pending) >= batch_size or (pending and clock() - first_at >= max_wait):
                 flush()
             if clock() - last_refresh >= refresh_every:
-                refresh(False)
+                if summary.stored > stored_at_refresh:  # a quiet stream: nothing to refresh
+                    refresh(False)
+                    stored_at_refresh = summary.stored
                 last_refresh = clock()
     except KeyboardInterrupt:
         summary.stopped_by = "interrupt"
