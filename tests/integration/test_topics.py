@@ -10,6 +10,7 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 import rjieba
 
@@ -163,6 +164,24 @@ def test_ids_stay_stable_when_later_posts_arrive_and_rebuilds_repeat(tmp_path, e
         labels_two = store.rows("SELECT topic_id, label, size FROM topics ORDER BY topic_id")
     assert first["topics"] == second["topics"] >= 3
     assert one == two and labels_one == labels_two
+
+
+def test_a_run_after_a_centred_rebuild_keeps_centring(tmp_path, embedder):
+    # `heard topics --rebuild --center`, then `heard ingest` with the default parameters: the new
+    # posts must be compared in the centred space the stored topics live in. (They were not: on
+    # Teddy Cup 附件3, 461 of 附件2's 494 posts then went to new topics, one of 252 posts.)
+    from heard.analysis.clustering import ClusterParams
+
+    posts = _corpus()
+    with open_store(tmp_path / "c.duckdb") as store:
+        _ingest(store, TopicStage(seed=0), embedder, posts[:12])
+        rebuild_topics(store, seed=0, params=ClusterParams(center=True))
+        later = TopicStage(seed=0)  # what the next ingest builds
+        later.bind(store)
+    assert later.params.center is False and later.clusterer.mu is not None
+    vec = embedder.encode([posts[12].text])
+    centred = (vec - later.clusterer.mu) / np.linalg.norm(vec - later.clusterer.mu)
+    assert np.allclose(later.clusterer.transform(vec), centred, atol=1e-6)
 
 
 def test_a_run_cut_short_leaves_its_vote_window_to_the_next_run(tmp_path, embedder):

@@ -88,7 +88,8 @@ class ClusterParams:
     """Subtract the mean embedding of the first batch (frozen) before comparing. Posts from one
     domain (e.g. a city message board, long texts) share a large common direction that makes big
     topics swallow everything; centering removes it. Use with a first batch of a few hundred posts
-    or more (``rebuild_topics`` uses the first 2,000 stored posts)."""
+    or more (``rebuild_topics`` uses the first 2,000 stored posts). The mean is saved with the
+    topics, and later runs on the same store keep subtracting it."""
 
     # The defaults were chosen with a small grid (about ten settings) on the labelled sets of
     # bench/topics_quality.py, one setting for all of them; ``join_margin`` on the demo corpus at
@@ -264,9 +265,11 @@ class StreamingClusterer:
 
     # ---- streaming --------------------------------------------------------------------------
     def transform(self, vecs: np.ndarray) -> np.ndarray:
-        """Raw embeddings → the space topics live in (centred and re-normalised when ``center``)."""
+        """Raw embeddings → the space topics live in: centred and re-normalised when ``center`` or
+        when the restored state carries a mean (topics built with ``center`` stay centred in later
+        runs, whatever their parameters say)."""
         vecs = np.ascontiguousarray(vecs, dtype=np.float32).reshape(-1, self.dim)
-        if not self.params.center:
+        if not self.params.center and self.mu is None:
             return vecs
         if self.mu is None:
             if not len(vecs):
