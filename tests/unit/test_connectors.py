@@ -249,6 +249,21 @@ def test_xlsx_empty_workbook_gives_no_rows(tmp_path):
     assert list(open_connector(path).rows()) == []
 
 
+def test_xlsx_text_cells_are_unescaped(tmp_path):
+    # Excel stores a line break inside a cell as _x000D_; the Teddy Cup workbooks have them
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "text"])
+    sheet.append([1, "油烟扰民_x000D_\n请尽快处理"])
+    sheet.append([2, "a literal _x005F_x000D_ stays"])  # an escaped underscore: the text had "_x000D_"
+    path = tmp_path / "escaped.xlsx"
+    book.save(path)
+    texts = [r.fields["text"] for r in open_connector(path).rows()]
+    assert texts == ["油烟扰民\r\n请尽快处理", "a literal _x000D_ stays"]
+
+
 # ------------------------------------------------------------------ Parquet
 
 

@@ -48,6 +48,7 @@ def test_normalise_folds_full_width_and_collapses_whitespace():
     assert normalise_text("ＡＢＣ　１２３，好！\t\t ok\u200b") == "ABC 123,好! ok"
     assert normalise_text("line one  \n\n\n  line two ") == "line one\nline two"
     assert normalise_text(None) == ""
+    assert normalise_text("油烟扰民_x000D_\n请尽快处理_x000a_谢谢") == "油烟扰民\n请尽快处理\n谢谢"  # Excel via CSV
 
 
 def test_normalise_joins_title_and_body_and_keeps_entities_in_text():

@@ -6,6 +6,8 @@ is its sheet row number (the first record is row 2). Rows whose cells are all em
 value are kept as ``column_N``. Cell values keep their types: Excel date cells arrive as
 ``datetime`` (read by the mapper in the configured time zone), numbers as int/float. An Excel
 cell holds at most 32,767 characters, so texts longer than that cannot come from a workbook.
+Text cells are unescaped as the format says (``_x000D_`` → a carriage return: Excel writes line
+breaks that way, and openpyxl leaves them in the string).
 
 A file that is not a readable workbook is an ``InputError``; so is a workbook that breaks
 half-way (a damaged archive), naming the last row read. A 0-byte file gives zero rows. openpyxl keeps the shared-strings table
@@ -82,11 +84,21 @@ class XlsxConnector:
                 number += 1
                 if number <= start_after or all(v is None or v == "" for v in cells):
                     continue
+                cells = tuple(_unescape(v) for v in cells)
                 fields = {name: (cells[i] if i < len(cells) else None) for i, name in enumerate(names)}
                 for i in range(len(names), len(cells)):
                     if cells[i] is not None:
                         fields[f"column_{i + 1}"] = cells[i]
                 yield RawRow(fields=fields, file=self.file, position=number)
+
+
+def _unescape(value: Any) -> Any:
+    """A text cell with OOXML escapes (``_xHHHH_``) → the characters they stand for."""
+    if isinstance(value, str) and "_x" in value:
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
+    return value
 
 
 def _next_row(rows: Iterator[tuple[Any, ...]], path: Path, number: int) -> tuple[Any, ...] | None:

@@ -1,7 +1,8 @@
 """Stage ``normalise``: one clean text per post, and the URLs, @mentions and #hashtags in it.
 
 NFKC folds full-width forms (``，！＃＠`` → ``,!#@``) and compatibility characters; invisible
-characters are dropped; runs of spaces collapse to one and runs of blank lines to one newline.
+characters are dropped; Excel's escaped line breaks (``_x000D_``) become line breaks; runs of
+spaces collapse to one and runs of blank lines to one newline.
 When a post has a title, ``text_norm`` is ``title + "\\n" + body``. Entities are *extracted*, not
 removed: they stay in ``text_norm`` (a hashtag is often the topic itself).
 """
@@ -27,6 +28,9 @@ _INVISIBLE = dict.fromkeys(
     + [c for c in range(32) if c not in (9, 10, 13)]
     + [0x7F]
 )
+_EXCEL_BREAK = re.compile(r"_x000[dDaA]_")
+"""A line break as Excel escapes it, left in texts by conversions to CSV (the Teddy Cup CSVs have
+hundreds); no real text contains it."""
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r" ?\n[\s]*")
 _URL_TRAILING = ".,;:!?)]}"
@@ -37,7 +41,7 @@ def normalise_text(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _EXCEL_BREAK.sub("\n", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
     return _NEWLINES.sub("\n", text).strip()
 
