@@ -184,6 +184,49 @@ def test_a_run_after_a_centred_rebuild_keeps_centring(tmp_path, embedder):
     assert np.allclose(later.clusterer.transform(vec), centred, atol=1e-6)
 
 
+def test_representative_posts_of_centred_topics_are_the_nearest_once_centred(tmp_path):
+    # topics built with --center live in the centred space; their representative posts must be
+    # the nearest there, not by raw cosine (on 附件3 the two top-5s were the same for 35 % of topics)
+    from heard.analysis.clustering import ClusterParams
+
+    rng = np.random.default_rng(5)
+    dim, k, n_per = 32, 6, 30
+    centres = rng.normal(size=(k, dim))
+    common = rng.normal(size=dim) * 3 / np.sqrt(dim)  # one domain: every post leans the same way
+    vecs = centres[np.repeat(np.arange(k), n_per)] + common + 0.6 * rng.normal(size=(k * n_per, dim))
+    vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+    t0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    posts = [Post(id=f"t:v{i}", source="t", external_id=f"v{i}", text=f"post {i}", created_at=t0 + timedelta(minutes=i),
+                  author_key=f"a{i}") for i in range(len(vecs))]
+    with open_store(tmp_path / "rep.duckdb") as store:
+        stage = TopicStage(ClusterParams(center=True), seed=0, dim=dim)
+        stage.bind(store)
+        batch = Batch(posts)
+        batch.set("tokens", [["post"]] * len(posts))
+        batch.set("search_text", ["post"] * len(posts))
+        batch.set("embedding", vecs)
+        batch = stage.process(batch)
+        store.write_batch(batch.posts, batch.columns, {"topics": stage.model})
+        stage.persist(store, batch)
+        stage.finish(store)
+        mu = stage.clusterer.mu
+        topics = store.rows("SELECT topic_id, centroid, representative FROM topics WHERE status = 'active'")
+        members = store.rows("SELECT post_id, topic_id FROM post_topics WHERE topic_id IS NOT NULL")
+    assert mu is not None and len(topics) >= 4
+    index = {p.id: i for i, p in enumerate(posts)}
+    differs = 0
+    for t in topics:
+        ids = sorted(m["post_id"] for m in members if m["topic_id"] == t["topic_id"])
+        v = vecs[[index[i] for i in ids]]
+        centroid = np.asarray(t["centroid"], dtype=np.float32)
+        centred = (v - mu) @ centroid / np.linalg.norm(v - mu, axis=1)
+        raw = v @ centroid
+        nearest = [ids[i] for i in np.argsort(-centred, kind="stable")[:5]]
+        assert json.loads(t["representative"]) == nearest
+        differs += nearest != [ids[i] for i in np.argsort(-raw, kind="stable")[:5]]
+    assert differs  # raw cosine would have picked other posts for some topic
+
+
 def test_a_run_cut_short_leaves_its_vote_window_to_the_next_run(tmp_path, embedder):
     posts = _corpus()
     with open_store(tmp_path / "w.duckdb") as store:

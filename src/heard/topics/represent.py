@@ -18,6 +18,7 @@ import pyarrow as pa
 from heard.analysis.entities import EntityExtractor
 from heard.analysis.keywords import STOPWORDS, class_tfidf, label_from
 from heard.store.duckdb_store import DuckDBStore
+from heard.topics.persist import read_state
 
 N_REPRESENTATIVE = 5
 N_ENTITY_POSTS = 12
@@ -167,10 +168,19 @@ def _keywords(store: DuckDBStore) -> dict[int, list[tuple[str, float]]]:
 
 
 def _central_posts(store: DuckDBStore) -> dict[int, list[dict]]:
+    """Each touched topic's posts closest to its centroid, in the space the topics live in: when
+    they were built centred (``--center``), cos(post − mean, centroid), from dot products."""
+    mu = read_state(store).get("mu")
+    if mu is None:
+        sim, params = "list_cosine_similarity(e.vec, tp.centroid)", []
+    else:
+        mean = json.loads(mu)
+        sim = ("(list_dot_product(e.vec, tp.centroid) - list_dot_product(tp.centroid, ?::FLOAT[])) / "
+               "sqrt(greatest(list_dot_product(e.vec, e.vec) - 2 * list_dot_product(e.vec, ?::FLOAT[]) + ?, 1e-12))")
+        params = [mean, mean, sum(x * x for x in mean)]
     rows = store.rows(
         f"""WITH s AS (
-              SELECT pt.topic_id, pt.post_id,
-                     list_cosine_similarity(e.vec, tp.centroid) AS sim
+              SELECT pt.topic_id, pt.post_id, {sim} AS sim
               FROM post_topics pt JOIN _touched t USING (topic_id)
               JOIN topics tp ON tp.topic_id = pt.topic_id
               JOIN embeddings e ON e.post_id = pt.post_id),
@@ -178,7 +188,7 @@ def _central_posts(store: DuckDBStore) -> dict[int, list[dict]]:
             SELECT r.topic_id, r.post_id AS id, r.sim,
                    coalesce(p.title || '\n', '') || p.text AS text
             FROM r JOIN posts p ON p.id = r.post_id
-            WHERE rk <= {max(N_REPRESENTATIVE, N_ENTITY_POSTS)} ORDER BY r.topic_id, rk"""
+            WHERE rk <= {max(N_REPRESENTATIVE, N_ENTITY_POSTS)} ORDER BY r.topic_id, rk""", params
     )
     out: dict[int, list[dict]] = {}
     for r in rows:
