@@ -43,8 +43,14 @@ def _spot_chart(charts: _Charts, spot: dict[str, Any]) -> str:
     series = spot["series"]
     fig = go.Figure(go.Bar(x=[s.rstrip("Z") for s in series["start"]], y=series["count"],
                            marker_color="#b3261e", name="posts"))
-    fig.update_layout(title=f"posts per {int(series['bucket_seconds'] // 60)} min (UTC)", bargap=0.05)
+    fig.update_layout(title=f"posts per {_bucket_name(series['bucket_seconds'])} (UTC)", bargap=0.05)
     return charts.html(fig)
+
+
+def _bucket_name(seconds: float) -> str:
+    """3600 → 'hour', 86400 → 'day', 604800 → 'week', 900 → '15 min'."""
+    named = {3600: "hour", 86400: "day", 604800: "week"}
+    return named.get(int(seconds), f"{int(seconds // 60)} min")
 
 
 def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
