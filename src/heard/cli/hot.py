@@ -98,8 +98,9 @@ def watch(
     batch_size: Annotated[int, typer.Option(help="Posts per small batch.")] = 64,
     max_wait: Annotated[float, typer.Option(help="Seconds a partial batch waits before it is processed.")] = 1.0,
     refresh_every: Annotated[float, typer.Option(
-        help="Seconds between refreshes of topic labels and the search index (topics are consolidated "
-             "on their own schedule and at the end).", min=0.0)] = 120.0,
+        help="Seconds between refreshes of topic labels and the search index, each with a status line "
+             "(only when new posts arrived; topics are consolidated on their own schedule and at the end).",
+        min=0.0)] = 120.0,
     db: Db = None,
     config: Config = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print each alert as one JSON line on stdout.")] = False,
@@ -146,9 +147,15 @@ def watch(
         console.print(f"watching {file} → {settings.db} (alerts also to {settings.alert_log}"
                       f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); Ctrl-C stops")
         lines = follow(fh, start_after=start_after, keep_following=not stdin and not once)
+
+        def refresh(final: bool) -> None:
+            finish_run(store, pipeline, summary, final=final)
+            if not final:  # a live stream: say it is alive between alerts
+                console.print(f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
+                              f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]")
+
         result = run_watch(lines, file, ingest_batch=ingest_batch, engine=engine, on_alert=on_alert,
-                           refresh=lambda final: finish_run(store, pipeline, summary, final=final),
-                           batch_size=batch_size, max_wait=max_wait, refresh_every=refresh_every)
+                           refresh=refresh, batch_size=batch_size, max_wait=max_wait, refresh_every=refresh_every)
     console.print(f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
                   f"{result.quarantined:,} quarantined, {len(result.alerts)} alerts")
 

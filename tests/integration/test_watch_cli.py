@@ -1,0 +1,42 @@
+"""`heard watch` as a user runs it: the demo corpus piped on stdin (with two bad lines) into a
+fresh store, `--json`, a refresh after every stored batch. The incident's alert is printed as a JSON
+line on stdout, everything else goes to stderr, bad lines are quarantined and counted, and a
+status line tells that the watch is alive between alerts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from heard.store import open_store
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "posts.jsonl"
+
+
+@pytest.mark.slow
+def test_watch_on_stdin_prints_the_incident_alert_as_json(tmp_path):
+    lines = DEMO.read_bytes().splitlines()
+    stream = b"\n".join([*lines[:300], b"{not json", b'{"id": "x", "text": ""}', *lines[300:]]) + b"\n"
+    db, log = tmp_path / "w.duckdb", tmp_path / "alerts.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-c", "from heard.cli import main; main()", "watch", "-", "--db", str(db), "--json",
+         "--refresh-every", "0"],
+        input=stream, capture_output=True, timeout=300, cwd=tmp_path,
+        env={**os.environ, "HEARD_ALERT_LOG": str(log), "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr.decode()
+    err = done.stderr.decode()
+    alerts = [json.loads(line) for line in done.stdout.decode().splitlines()]  # stdout: alerts only
+    assert len(alerts) == 1
+    assert "长乐路" in alerts[0]["label"] and alerts[0]["evidence"]["authors"] >= 5
+    assert [json.loads(line)["alert_id"] for line in log.read_text(encoding="utf-8").splitlines()] == \
+        [alerts[0]["alert_id"]]
+    assert f"{len(lines) + 2:,} rows, {len(lines)} new posts, 2 quarantined, 1 alerts" in err
+    assert "quarantined so far; topic labels refreshed" in err
+    with open_store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM quarantine") == 2
+        assert store.scalar("SELECT count(*) FROM posts") == len(lines)
