@@ -40,3 +40,35 @@ def test_watch_on_stdin_prints_the_incident_alert_as_json(tmp_path):
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM quarantine") == 2
         assert store.scalar("SELECT count(*) FROM posts") == len(lines)
+
+
+@pytest.mark.slow
+def test_sigterm_stores_every_line_already_read_then_stops(tmp_path):
+    # a service manager stops the watch with SIGTERM while stdin is still open and lines wait in
+    # its queue: they are stored (stdin cannot be re-read), topics are finished, exit code 0
+    import signal
+    import time
+
+    lines = DEMO.read_bytes().splitlines()
+    db = tmp_path / "t.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from heard.cli import main; main()", "watch", "-", "--db", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+        env={**os.environ, "HEARD_ALERT_LOG": str(tmp_path / "a.jsonl"), "COLUMNS": "200"})
+    try:
+        proc.stdin.write(b"\n".join(lines) + b"\n")
+        proc.stdin.flush()  # stdin stays open: the stream has not ended
+        deadline = time.monotonic() + 120
+        while not db.exists() and time.monotonic() < deadline:  # the watch has started
+            time.sleep(0.2)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err.decode()
+    assert f"stopped (stop requested): {len(lines)} rows, {len(lines)} new posts" in err.decode()
+    with open_store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == len(lines)
+        assert store.scalar("SELECT count(*) FROM post_topics") == len(lines)  # topics finished
+        assert store.scalar("SELECT count(*) FROM topics WHERE status = 'active' AND label = ''") == 0

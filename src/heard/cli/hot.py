@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -107,8 +109,9 @@ def watch(
 ) -> None:
     """Follow a stream of JSONL posts, ingest them in small batches, print alerts as they fire.
 
-    Reads stdin until it ends, or follows a growing file (like tail -f) until Ctrl-C, or to its
-    end with --once. Stored history is scanned first. Each alert also goes to the alert log and
+    Reads stdin until it ends, or follows a growing file (like tail -f) until Ctrl-C or SIGTERM
+    (the lines already read are stored first; a second Ctrl-C stops at once), or to its end with
+    --once. Stored history is scanned first. Each alert also goes to the alert log and
     the configured webhooks, once per topic per burst episode. Restarting on the same file
     resumes after the last committed line.
     """
@@ -146,7 +149,8 @@ def watch(
         engine = AlertEngine.from_settings(store, _sinks(settings, json_out), settings)
         console.print(f"watching {file} → {settings.db} (alerts also to {settings.alert_log}"
                       f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); Ctrl-C stops")
-        lines = follow(fh, start_after=start_after, keep_following=not stdin and not once)
+        stop = threading.Event()
+        lines = follow(fh, start_after=start_after, keep_following=not stdin and not once, stop=stop)
 
         def refresh(final: bool) -> None:
             finish_run(store, pipeline, summary, final=final)
@@ -154,8 +158,19 @@ def watch(
                 console.print(f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
                               f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]")
 
-        result = run_watch(lines, file, ingest_batch=ingest_batch, engine=engine, on_alert=on_alert,
-                           refresh=refresh, batch_size=batch_size, max_wait=max_wait, refresh_every=refresh_every)
+        def request_stop(signum: int, frame: Any) -> None:
+            if stop.is_set() and signum == signal.SIGINT:  # a second Ctrl-C: stop at once
+                raise KeyboardInterrupt
+            stop.set()
+
+        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            result = run_watch(lines, file, ingest_batch=ingest_batch, engine=engine, on_alert=on_alert,
+                               refresh=refresh, batch_size=batch_size, max_wait=max_wait,
+                               refresh_every=refresh_every, stop=stop)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     console.print(f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
                   f"{result.quarantined:,} quarantined, {len(result.alerts)} alerts")
 

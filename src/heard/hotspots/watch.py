@@ -6,9 +6,11 @@ of them, runs them through the pipeline into the store (the topics stage assigns
 feeds the new topic assignments to the ``AlertEngine``. Stored history is scanned first, so a
 burst that began before the watch started is caught too (alerted once, as always).
 
-Stops at end of input for stdin or with ``once`` for a file, and on Ctrl-C: the batch in hand is
-committed, topic labels are refreshed, and the checkpoint lets a restarted watch on the same file
-resume after the last committed line.
+Stops at end of input for stdin or with ``once`` for a file, when ``stop`` is set (the CLI sets it on
+SIGTERM and on a first Ctrl-C: the lines already read are stored first, so nothing read from stdin
+is dropped), and on KeyboardInterrupt (the batch in hand is committed). Topic labels are then
+refreshed, and the checkpoint lets a restarted watch on the same file resume after the last
+committed line.
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
         finally:
             inbox.put(_EOF)
 
-    threading.Thread(target=reader, name="heard-watch-reader", daemon=True).start()
+    reading = threading.Thread(target=reader, name="heard-watch-reader", daemon=True)
+    reading.start()
     pending: list = []
     first_at = last_refresh = clock()
     stored_at_refresh = 0
@@ -128,8 +131,24 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
             summary.alerts.append(alert)
             on_alert(alert)
 
+    def drain() -> None:
+        while True:
+            try:
+                item = inbox.get_nowait()
+            except queue.Empty:
+                return
+            if item is not _EOF:
+                pending.append(item)
+
     try:
         while not done:
+            if stop.is_set():  # asked to stop (SIGTERM, a first Ctrl-C): store what was read, then end
+                summary.stopped_by = "stop requested"
+                drain()
+                reading.join(timeout=1.0)  # a reader blocked on a full queue puts its last line
+                drain()
+                flush()
+                break
             try:
                 item = inbox.get(timeout=max_wait)
             except queue.Empty:

@@ -178,7 +178,7 @@ class DuckDBStore:
                     [file_key, file, position, _utcnow()],
                 )
             self.con.execute("COMMIT")
-        except Exception:
+        except BaseException:  # an interrupt too: never leave the transaction open
             self.con.execute("ROLLBACK")
             raise
         return added

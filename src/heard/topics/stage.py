@@ -138,7 +138,7 @@ class TopicStage:
             persist.save_state(store, self.clusterer, self.params.describe())
             store.con.execute("COMMIT")
             self._window_saved = 0 if result is not None else self._window_saved + len(new_in_window)
-        except Exception:
+        except BaseException:  # an interrupt too: never leave the transaction open
             store.con.execute("ROLLBACK")
             raise
         self._touched = (self._touched | changed) & active
