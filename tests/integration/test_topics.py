@@ -227,6 +227,26 @@ def test_representative_posts_of_centred_topics_are_the_nearest_once_centred(tmp
     assert differs  # raw cosine would have picked other posts for some topic
 
 
+def test_posts_stored_by_a_run_killed_before_their_topics_were_saved_get_them_next_run(tmp_path, embedder):
+    # the posts and the topic assignments of a batch are two commits; a run killed between them
+    # leaves posts with no topic row, which the next run assigns before its own posts
+    posts = _corpus()
+    with open_store(tmp_path / "k.duckdb") as store:
+        _ingest(store, TopicStage(seed=0), embedder, posts[:12])
+        killed = Batch(posts[12:15])  # written, then the process died before stage.persist
+        killed.set("embedding", embedder.encode(killed["text"]))
+        store.write_batch(killed.posts, killed.columns, {"embed": "use"})
+        assert store.scalar("SELECT count(*) FROM posts p WHERE NOT EXISTS "
+                            "(SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id)") == 3
+        _ingest(store, TopicStage(seed=0), embedder, posts[15:])
+        rows = {r["post_id"]: r["topic_id"] for r in store.rows("SELECT post_id, topic_id FROM post_topics")}
+        theme = {}
+        for p in posts[:12]:
+            theme.setdefault(p.id[2], set()).add(rows[p.id])
+    assert len(rows) == len(posts)
+    assert all(rows[p.id] in theme[p.id[2]] for p in posts[12:15])  # each joined its theme's topic
+
+
 def test_a_run_cut_short_leaves_its_vote_window_to_the_next_run(tmp_path, embedder):
     posts = _corpus()
     with open_store(tmp_path / "w.duckdb") as store:

@@ -35,7 +35,7 @@ def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | No
         store.con.execute(f"DELETE FROM {table}")
     store.con.execute("COMMIT")
     stage = TopicStage(params=params, seed=seed, dim=dim, clock=clock)
-    stage.bind(store)
+    stage.bind(store, recover=False)  # the rebuild streams every post itself
     if stage.params.center:  # the mean of the first posts, not of a small first batch
         first = store.con.execute(
             "SELECT e.vec FROM embeddings e JOIN posts p ON p.id = e.post_id "
