@@ -106,7 +106,8 @@ def topic(
               f"{'-' if mean is None else f'{mean:+.2f}'} {_fmt_trend(detail['sentiment_trend'])}")
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
-        out.print(f"places (mentions in its {N_ENTITY_POSTS} most central posts): " + escape(", ".join(f"{p} ({n})" for p, n in detail["places"])))
+        places = ", ".join(f"{p} ({n})" for p, n in detail["places"])
+        out.print(f"places (mentions in its {N_ENTITY_POSTS} most central posts): " + escape(places))
     if detail["orgs"]:
         out.print("organisations (same posts): " + escape(", ".join(f"{o} ({n})" for o, n in detail["orgs"])))
     series = detail["series"]
