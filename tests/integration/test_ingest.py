@@ -79,6 +79,18 @@ def test_search_in_chinese_and_english(ingested, capsys):
     assert {h["id"] for h in json.loads(capsys.readouterr().out)} == {"board:2", "board:4"}
 
 
+def test_bad_flags_and_values_exit_2_without_traceback(tmp_path, capsys):
+    # usage errors come from the click that typer bundles (typer._click), not from `click`
+    db = str(tmp_path / "x.duckdb")
+    for args, said in ((["topics", "--nope", "--db", db], "No such option"),
+                       (["hot", "--limit", "abc", "--db", db], "Invalid value for '--limit'"),
+                       (["topics", "--min-size", "-3", "--db", db], "greater than or equal to 1"),
+                       (["frobnicate"], "No such command")):
+        assert heard(*args) == 2, args
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err, (args, err)
+
+
 def test_stats_json(ingested, capsys):
     _, db = ingested
     assert heard("stats", "--db", db, "--json") == 0

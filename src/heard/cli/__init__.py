@@ -48,13 +48,17 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.print("interrupted: what was committed is kept; run the same command again to resume")
         return 130
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+    except Exception as exc:  # usage errors arrive here in non-standalone mode
         import click
+        import typer
+        from typer.exceptions import TyperException
 
-        if isinstance(exc, click.exceptions.ClickException):
+        # typer bundles its own click (typer._click): its usage errors are TyperExceptions with
+        # click's show() and exit_code, not click.ClickException
+        if isinstance(exc, (click.exceptions.ClickException, TyperException)) and hasattr(exc, "show"):
             exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+            return int(getattr(exc, "exit_code", 2))
+        if isinstance(exc, (click.exceptions.Abort, typer.Abort)):
             return 1
         raise
     return result if isinstance(result, int) else 0

@@ -30,7 +30,7 @@ def _fmt_trend(value: float | None) -> str:
 @app.command()
 def topics(
     since: Annotated[Optional[str], typer.Option(help="Only topics seen since a date (2020-01-31) or a span before the newest post (24h, 7d, 2w).")] = None,
-    min_size: Annotated[int, typer.Option(help="Only topics with at least this many posts.")] = 1,
+    min_size: Annotated[int, typer.Option(help="Only topics with at least this many posts.", min=1)] = 1,
     limit: Annotated[int, typer.Option(help="Show at most this many topics (0: all).")] = 50,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first.")] = False,
     seed: Annotated[int, typer.Option(help="Seed for --rebuild (same data + seed → same topics).")] = 0,
