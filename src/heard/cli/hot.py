@@ -97,8 +97,8 @@ def watch(
     preset: Annotated[Optional[str], typer.Option(help="Field preset: 'social' (default) or 'teddycup'.")] = "social",
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN (repeatable).")] = None,
     source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: file name or 'stdin').")] = None,
-    batch_size: Annotated[int, typer.Option(help="Posts per small batch.")] = 64,
-    max_wait: Annotated[float, typer.Option(help="Seconds a partial batch waits before it is processed.")] = 1.0,
+    batch_size: Annotated[int, typer.Option(help="Posts per small batch.", min=1)] = 64,
+    max_wait: Annotated[float, typer.Option(help="Seconds a partial batch waits before it is processed.", min=0.01)] = 1.0,
     refresh_every: Annotated[float, typer.Option(
         help="Seconds between refreshes of topic labels and the search index, each with a status line "
              "(only when new posts arrived; topics are consolidated on their own schedule and at the end).",
