@@ -85,13 +85,16 @@ def test_webhook_retries_with_backoff_until_the_receiver_recovers(store):
     receiver = Receiver([503, 503, 200])
     waits: list[float] = []
     try:
-        sink = WebhookSink([receiver.url], retries=3, backoff=0.5, sleep=waits.append)
+        failed: list = []
+        sink = WebhookSink([receiver.url], retries=3, backoff=0.5, sleep=waits.append,
+                           on_failure=lambda url, tries: failed.append(url))
         alerts = AlertEngine(store, [sink], clock=CLOCK).scan()
     finally:
         receiver.close()
     delivery = alerts[0]["deliveries"][0]
     assert delivery["ok"] and delivery["targets"][0]["attempts"] == ["503", "503", "200"]
     assert waits == [0.5, 1.0]  # exponential backoff
+    assert failed == []  # reached in the end: no warning
     assert len(receiver.received) == 3
     assert {r["key"] for r in receiver.received} == {alerts[0]["alert_id"]}
     assert receiver.received[-1]["body"]["evidence"]["count"] == alerts[0]["evidence"]["count"]
@@ -105,9 +108,10 @@ def test_webhook_gives_up_on_client_errors_unreachable_hosts_and_timeouts(store)
     dead_url = dead.url
     dead.close()  # nothing listens there any more
     waits: list[float] = []
+    failed: list[tuple[str, list[str]]] = []
     try:
         sink = WebhookSink([bad_request.url, dead_url, slow.url], retries=2, backoff=0.1,
-                           timeout=0.2, sleep=waits.append)
+                           timeout=0.2, sleep=waits.append, on_failure=lambda url, tries: failed.append((url, tries)))
         alert = {"alert_id": "x1", "topic_id": 1}
         result = sink.send(alert)
     finally:
@@ -119,6 +123,7 @@ def test_webhook_gives_up_on_client_errors_unreachable_hosts_and_timeouts(store)
     assert by_url[dead_url]["attempts"][0].startswith("unreachable") and len(by_url[dead_url]["attempts"]) == 3
     assert by_url[slow.url]["attempts"] == ["timeout"] * 3
     assert waits == [0.1, 0.2, 0.1, 0.2]
+    assert failed == [(t["url"], t["attempts"]) for t in result["targets"]]  # each is told
 
 
 def test_failed_webhook_does_not_stop_alerts_or_the_log(store, tmp_path):

@@ -38,8 +38,14 @@ def _sinks(settings: Settings, json_out: bool) -> list[Any]:
 
     sinks: list[Any] = [ConsoleSink(console), JsonlSink(settings.alert_log)]
     if settings.webhooks:
-        sinks.append(WebhookSink(settings.webhooks))
+        sinks.append(WebhookSink(settings.webhooks, on_failure=_webhook_failed))
     return sinks
+
+
+def _webhook_failed(url: str, attempts: list[str]) -> None:
+    console.print(f"[yellow]warning:[/] the alert did not reach webhook {escape(url)} "
+                  f"({len(attempts)} tries: {escape(', '.join(attempts))}); the failed delivery is recorded "
+                  "with the alert (heard hot --json shows it)", soft_wrap=True)
 
 
 @app.command()

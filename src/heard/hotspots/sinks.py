@@ -76,13 +76,16 @@ class WebhookSink:
     A try that times out, cannot connect, or gets a status in ``RETRY_STATUS`` is retried up to
     ``retries`` more times, waiting ``backoff × 2^attempt`` seconds (``sleep`` is injectable for
     tests). The header ``Idempotency-Key`` carries the alert id, so a receiver can drop repeats.
+    ``on_failure(url, attempts)`` is called for each URL that was not reached in the end (the CLI
+    prints a warning; the result is stored with the alert either way).
     """
 
     name = "webhook"
 
     def __init__(self, urls: Sequence[str], *, retries: int = 3, backoff: float = 0.5,
                  timeout: float = 5.0, sleep: Callable[[float], None] = time.sleep,
-                 client: httpx.Client | None = None):
+                 client: httpx.Client | None = None,
+                 on_failure: Callable[[str, list[str]], None] | None = None):
         for url in urls:
             if not url.startswith(("http://", "https://")):
                 raise InputError(f"webhook {url!r} is not an http(s) URL",
@@ -91,11 +94,14 @@ class WebhookSink:
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
+        self.on_failure = on_failure
         self.client = client or httpx.Client(timeout=timeout, headers={"User-Agent": "heard-alerts"})
 
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps(alert, ensure_ascii=False, default=str).encode("utf-8")
         results = [self._post(url, body, alert["alert_id"]) for url in self.urls]
+        for failed in (r for r in results if not r["ok"] and self.on_failure):
+            self.on_failure(failed["url"], failed["attempts"])
         return {"sink": self.name, "ok": all(r["ok"] for r in results), "targets": results}
 
     def _post(self, url: str, body: bytes, alert_id: str) -> dict[str, Any]:
