@@ -32,7 +32,7 @@ tests and benches check where they end up."""
 def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
     from heard import queries
     from heard.auth import ensure_demo_user
-    from heard.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots
+    from heard.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots, recent_alerts
     from heard.ingest import ingest_paths
     from heard.mapping import Mapper, fieldmap_for
     from heard.pipeline import build_pipeline
@@ -69,7 +69,14 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
             console.print(f"    #{t['topic_id']:<3} {t['size']:>4} posts  {escape(t['label'] or '')}")
 
         console.print("[bold]3/4 hot spots and alerts[/] (alerts also go to " f"{settings.alert_log})")
-        AlertEngine.from_settings(store, [ConsoleSink(console), JsonlSink(settings.alert_log)], settings).scan()
+        fired = AlertEngine.from_settings(store, [ConsoleSink(console), JsonlSink(settings.alert_log)],
+                                          settings).scan()
+        if not fired:  # a second demo run on the same file: the alert went out the first time
+            for alert in recent_alerts(store, limit=3):
+                ev = alert["evidence"]
+                console.print(f"    alert already fired by an earlier run: topic #{alert['topic_id']} "
+                              f"{escape(alert.get('label') or '')} at {alert['detected_at']} "
+                              f"({ev['count']} posts from {ev['authors']} authors)")
         hot = rank_hotspots(store, DEMO_WINDOW, min_group_size=settings.min_group_size, limit=3)
         for spot in hot["hotspots"]:
             heat = spot["heat"]

@@ -40,3 +40,11 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(tm
     assert run(["hot", "--db", str(db), "--window", "7d", "--json"]) == 0
     hot = json.loads(capsys.readouterr().out)
     assert hot["hotspots"][0]["topic_id"] == topic
+
+    # `make demo` again on the same file: nothing new is stored, no alert fires twice, and the
+    # demo says that the incident's alert went out on the first run
+    capsys.readouterr()
+    assert run(["demo", "--db", str(db), "--out", str(tmp_path / "brief")]) == 0
+    out = capsys.readouterr()
+    assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 1
+    assert f"alert already fired by an earlier run: topic #{topic}" in out.err + out.out
