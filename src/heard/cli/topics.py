@@ -8,6 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
@@ -50,8 +51,13 @@ def topics(
 
     settings = settings_from(config, db=db)
     if rebuild:
-        with open_store(settings.db) as store, console.status("rebuilding topics…"):
-            summary = rebuild_topics(store, seed=seed, params=ClusterParams(center=center))
+        with open_store(settings.db) as store, Progress(
+                SpinnerColumn(), TextColumn("[bold]rebuilding topics"), BarColumn(bar_width=None),
+                TextColumn("{task.completed:,} posts"), TimeElapsedColumn(),
+                console=console, transient=True) as bar:
+            task = bar.add_task("rebuild", total=None)
+            summary = rebuild_topics(store, seed=seed, params=ClusterParams(center=center),
+                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
         console.print(f"rebuilt {summary['topics']} topics from {summary['posts']:,} posts "
                       f"({summary['pooled']} still unassigned)")
     with open_store(settings.db, read_only=True) as store:
