@@ -134,6 +134,11 @@ def test_topics_are_found_labelled_listed_and_k_hidden(tmp_path, embedder, capsy
     assert run(["topic", str(bus_id), "--db", str(db)]) == 2
     assert "fewer than 5 distinct authors" in capsys.readouterr().err
 
+    # the CLI rebuild (with its progress bar) finds the same themes again
+    rebuilt = _cli_json("topics", "--db", str(db), "--rebuild", capsys=capsys)
+    assert "实习" in " ".join(t["label"] for t in rebuilt["topics"])
+    assert len(rebuilt["topics"]) == len(listed["topics"])
+
     # a merge made in the language-neutral view says so in the topic's history
     with open_store(db) as store:
         persist.save_events(store, [TopicEvent("merged", 999, fumes_id, {"similarity": 0.72, "language_neutral": True}),
