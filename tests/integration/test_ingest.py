@@ -208,3 +208,28 @@ def test_post_text_that_looks_like_console_markup_is_printed_literally(tmp_path,
         shown = capsys.readouterr()
         flat = _flat(shown.out + shown.err)  # narrow columns may fold the text: look for its tags
         assert all(tag in flat for tag in ("[/]", "[link=", "点这里", "[/li", "[boldred]")), (command, flat)
+
+
+def test_a_one_domain_store_gets_the_center_hint(tmp_path, capsys, monkeypatch):
+    import heard.topics.queries as topic_queries
+
+    src = write_jsonl(tmp_path / "board.jsonl", POSTS)
+    # five posts are far too few to judge, so the hint stays quiet at the real thresholds …
+    assert heard("ingest", src, "--db", tmp_path / "a.duckdb") == 0
+    assert "--center" not in capsys.readouterr().err
+    with open_store(tmp_path / "a.duckdb", read_only=True) as store:
+        assert topic_queries.one_domain_mean(store) is None
+    # … and speaks once the posts are enough and lean one way (thresholds lowered for the test)
+    monkeypatch.setattr(topic_queries, "ONE_DOMAIN_MIN_POSTS", 5)
+    monkeypatch.setattr(topic_queries, "ONE_DOMAIN_MEAN", 0.1)
+    assert heard("ingest", src, "--db", tmp_path / "b.duckdb") == 0
+    err = capsys.readouterr().err
+    assert "hint: these posts lean one way" in err and "heard topics --rebuild --center" in err
+    # a store whose topics are already centred gets no hint
+    with open_store(tmp_path / "b.duckdb") as store:
+        from heard.topics import rebuild_topics
+        from heard.analysis.clustering import ClusterParams
+
+        assert topic_queries.one_domain_mean(store) is not None
+        rebuild_topics(store, params=ClusterParams(center=True))
+        assert topic_queries.one_domain_mean(store) is None

@@ -43,6 +43,7 @@ def ingest(
     from heard.stages import default_stages
     from heard.pipeline import build_pipeline
     from heard.store import INGEST_MEMORY_LIMIT, open_store
+    from heard.topics.queries import ONE_DOMAIN_MEAN, one_domain_mean
 
     settings = settings_from(config, db=db, timezone=timezone_, batch_size=batch_size)
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
@@ -65,6 +66,7 @@ def ingest(
                 progress=lambda n: bar.advance(task, n),
                 on_file=lambda p: bar.update(task, description=f"ingesting {p.name}"),
             )
+        one_domain = one_domain_mean(store)
     if json_out:
         emit_json(summary.to_dict())
         return
@@ -81,6 +83,10 @@ def ingest(
     if summary.quarantined:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.quarantine_reasons.items()))
         console.print(f"  [yellow]{summary.quarantined:,} rows quarantined[/] ({reasons}): see 'heard quarantine'")
+    if one_domain is not None:
+        console.print(f"  hint: these posts lean one way (their mean embedding has length {one_domain} ≥ "
+                      f"{ONE_DOMAIN_MEAN}), as on one city's complaint board, where topics come out coarse; "
+                      "for finer ones run: heard topics --rebuild --center", soft_wrap=True)
     console.print("next: heard stats · heard posts --query WORD · heard topics")
 
 

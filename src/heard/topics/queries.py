@@ -18,6 +18,13 @@ from heard.redact import redact
 from heard.store.duckdb_store import DuckDBStore
 
 _DURATION = re.compile(r"^(\d+)\s*([hdw])$")
+
+ONE_DOMAIN_MEAN = 0.5
+"""Length of the posts' mean embedding above which topics come out coarse without ``--center``:
+Teddy Cup 附件3 (one city's message board) 0.55; the six labelled sets of bench/topics_quality.py
+0.33–0.45, the demo corpus 0.41, the held-out Biomedical and Pascal_Flickr 0.49 and 0.44."""
+ONE_DOMAIN_MIN_POSTS = 1000
+"""… measured over at least this many posts (a few posts on three subjects also share a mean)."""
 def has_topics(store: DuckDBStore) -> bool:
     return bool(store.scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'topics'"
@@ -135,3 +142,21 @@ def topic_detail(store: DuckDBStore, topic_id: int, min_group_size: int) -> dict
     for event in topic["history"]:
         event["detail"] = json.loads(event["detail"]) if event["detail"] else {}
     return topic
+
+
+def one_domain_mean(store: DuckDBStore) -> float | None:
+    """The length of the mean embedding of the posts the topic stage has seen, when it says the
+    store holds one domain's posts (``ONE_DOMAIN_MEAN``, ``ONE_DOMAIN_MIN_POSTS``) and its topics
+    are not centred yet; else None. Read from the stage's per-language vector sums (no scan)."""
+    if not has_topics(store):
+        return None
+    state = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM topic_state")}
+    if state.get("mu") or not state.get("languages"):
+        return None
+    languages = json.loads(state["languages"])
+    n = sum(count for count, _ in languages.values())
+    if n < ONE_DOMAIN_MIN_POSTS:
+        return None
+    total = [sum(col) for col in zip(*(vector for _, vector in languages.values()))]
+    length = sum(x * x for x in total) ** 0.5 / n
+    return round(length, 3) if length >= ONE_DOMAIN_MEAN else None
