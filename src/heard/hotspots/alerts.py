@@ -1,14 +1,15 @@
 """Alerts: run the burst detector over topic posts, fire once per burst episode, with evidence.
 
 ``AlertEngine.scan()`` replays every stored topic post (oldest first) and fires the episodes not
-alerted yet; ``AlertEngine.feed(events)`` continues with new posts as they arrive
-(``heard watch``); topics merged meanwhile (a consolidation) join their survivor's burst state
-first, so an incident that grew as two topics is counted as one from then on. Each alert is
-stored in the ``alerts`` table before it is sent, and an alert whose topic already has one within the same episode (closer than ``quiet_to_close`` plus the
-longest window) is not sent again — across restarts too. Evidence: the window, its post count
-and distinct-author count (never who), what the baseline expected, the tail probability, and a
-few sample posts with personal data masked. A surging protest announcement or petition is a
-public concern like any other: it is surfaced, never marked as a threat (RIGHTS.md §1).
+alerted yet; ``AlertEngine.feed(events)`` continues with new posts as they arrive (``heard
+watch``); topics merged meanwhile (a consolidation) join their survivor's burst state first, so an
+incident that grew as two topics is counted as one from then on. Each alert is stored in the
+``alerts`` table before it is sent, and an alert whose topic already has one within the same
+episode (closer than ``quiet_to_close`` plus the longest window) is not sent again — across
+restarts too. Evidence: the window, its post count and distinct-author count (never who), what the
+baseline expected, the tail probability, and a few sample posts with personal data masked. A
+surging protest announcement or petition is a public concern like any other: it is surfaced, never
+marked as a threat (RIGHTS.md §1).
 """
 
 from __future__ import annotations

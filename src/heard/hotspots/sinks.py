@@ -100,8 +100,9 @@ class WebhookSink:
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps(alert, ensure_ascii=False, default=str).encode("utf-8")
         results = [self._post(url, body, alert["alert_id"]) for url in self.urls]
-        for failed in (r for r in results if not r["ok"] and self.on_failure):
-            self.on_failure(failed["url"], failed["attempts"])
+        if self.on_failure is not None:
+            for failed in (r for r in results if not r["ok"]):
+                self.on_failure(failed["url"], failed["attempts"])
         return {"sink": self.name, "ok": all(r["ok"] for r in results), "targets": results}
 
     def _post(self, url: str, body: bytes, alert_id: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from heard.errors import InputError
 from heard.queries import POST_COLUMNS
 from heard.redact import redact
 from heard.store.duckdb_store import DuckDBStore
+from heard.topics.persist import read_state
 
 _DURATION = re.compile(r"^(\d+)\s*([hdw])$")
 
@@ -25,6 +26,8 @@ Teddy Cup 附件3 (one city's message board) 0.55; the six labelled sets of benc
 0.33–0.45, the demo corpus 0.41, the held-out Biomedical and Pascal_Flickr 0.49 and 0.44."""
 ONE_DOMAIN_MIN_POSTS = 1000
 """… measured over at least this many posts (a few posts on three subjects also share a mean)."""
+
+
 def has_topics(store: DuckDBStore) -> bool:
     return bool(store.scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'topics'"
@@ -150,7 +153,7 @@ def one_domain_mean(store: DuckDBStore) -> float | None:
     are not centred yet; else None. Read from the stage's per-language vector sums (no scan)."""
     if not has_topics(store):
         return None
-    state = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM topic_state")}
+    state = read_state(store)
     if state.get("mu") or not state.get("languages"):
         return None
     languages = json.loads(state["languages"])
