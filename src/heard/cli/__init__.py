@@ -7,6 +7,8 @@ into a clear message and exit code instead of a traceback.
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import sys
 
 from rich.markup import escape
@@ -25,6 +27,41 @@ COMMAND_MODULES = [
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""
 
 
+_LIST_ITEM = re.compile(r"^(- |• |\d+\. )")
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph of a help text, so that the terminal wraps it.
+
+    typer's rich help keeps single line breaks, which turned docstrings wrapped at 100 columns
+    into ragged text. Paragraphs stay apart, list items ("- ", "• ", "1. ") keep their own line,
+    and a paragraph that starts with ``\\b`` is kept as written (click's "no rewrap" marker).
+    """
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        if paragraph.startswith("\b"):
+            paragraphs.append(paragraph)
+            continue
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if lines and not _LIST_ITEM.match(line.strip()):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.strip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _reflow_help(typer_app) -> None:
+    for info in typer_app.registered_commands:
+        text = info.help or (inspect.getdoc(info.callback) if info.callback else None)
+        if text:
+            info.help = reflow(text)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_help(group.typer_instance)
+
+
 def _register() -> None:
     for name in COMMAND_MODULES:
         try:
@@ -32,6 +69,7 @@ def _register() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != name:
                 raise
+    _reflow_help(app)
 
 
 def run(argv: list[str] | None = None) -> int:
