@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from heard.analysis.bursts import BurstConfig, BurstDetector, BurstSignal, hourly_profile
 from heard.hotspots.series import from_epoch, load_stream, sample_posts, topic_info
 from heard.hotspots.sinks import AlertSink
@@ -34,6 +36,58 @@ MIN_PROFILE_DAYS = 3.0
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class SeenPosts:
+    """The ids of the posts already fed to the detector (a post re-read at the watermark, or moved
+    to another topic by the neighbour vote, is not counted twice).
+
+    A long ``heard watch`` keeps one entry per post, so the older ids are kept as a sorted array of
+    64-bit hashes (8 bytes each) and only the newest ``compact_at`` as strings: a plain set of the
+    id strings took about 110 MB per million posts. Two ids share a hash with probability about
+    n²/2⁶⁵ (3 in 100 million at a million posts); the cost of one is a post the detector skips.
+    """
+
+    def __init__(self, compact_at: int = 50_000):
+        self.compact_at = compact_at
+        self._recent: set[str] = set()
+        self._hashes = np.empty(0, dtype=np.uint64)
+
+    @staticmethod
+    def _hash(post_id: str) -> int:
+        return int.from_bytes(hashlib.blake2b(post_id.encode(), digest_size=8).digest(), "little")
+
+    def __len__(self) -> int:
+        return len(self._recent) + int(self._hashes.size)
+
+    def unseen(self, post_ids: Sequence[str]) -> list[bool]:
+        """For each id, whether it has not been fed yet."""
+        fresh = [pid not in self._recent for pid in post_ids]
+        if not self._hashes.size or not any(fresh):
+            return fresh
+        hashes = np.fromiter((self._hash(pid) for pid in post_ids), dtype=np.uint64, count=len(post_ids))
+        known = self._known(hashes)
+        return [f and not k for f, k in zip(fresh, known.tolist())]
+
+    def _known(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of ``hashes`` are in the sorted array (binary search: a batch of 64 does not sort
+        the whole array, as ``np.isin`` would)."""
+        if not self._hashes.size:
+            return np.zeros(hashes.size, dtype=bool)
+        at = np.minimum(np.searchsorted(self._hashes, hashes), self._hashes.size - 1)
+        return self._hashes[at] == hashes
+
+    def add(self, post_id: str) -> None:
+        self._recent.add(post_id)
+        if len(self._recent) >= self.compact_at:
+            self._compact()
+
+    def _compact(self) -> None:
+        new = np.unique(np.fromiter((self._hash(pid) for pid in self._recent), dtype=np.uint64,
+                                    count=len(self._recent)))
+        new = new[~self._known(new)]
+        self._hashes = np.insert(self._hashes, np.searchsorted(self._hashes, new), new)
+        self._recent.clear()
 
 
 def _iso(ts: datetime) -> str:
@@ -55,7 +109,7 @@ class AlertEngine:
         self.clock = clock
         self.samples = samples
         self.detector: BurstDetector | None = None
-        self.seen: set[str] = set()
+        self.seen = SeenPosts()
         self.merged: set[int] = {a for a, _ in self._merges()}  # earlier merges: already in the store's ids
 
     @classmethod
@@ -78,15 +132,18 @@ class AlertEngine:
         """Replay every stored topic post not fed yet; fire the episodes not alerted yet."""
         stream = load_stream(self.store)
         detector = self._detector(list(stream.t))
-        events = [(int(tid), float(t), a, pid) for pid, tid, t, a in
-                  zip(stream.post_id, stream.topic_id, stream.t, stream.author) if pid not in self.seen]
+        fresh = self.seen.unseen(list(stream.post_id))
+        events = [(int(tid), float(t), a, pid) for pid, tid, t, a, new in
+                  zip(stream.post_id, stream.topic_id, stream.t, stream.author, fresh) if new]
         return self._run(detector, events)
 
     def feed(self, events: Iterable[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
         """New ``(topic_id, time, author_key, post_id)`` events, e.g. from ``new_assignments``.
         Topics merged since the last call first join their survivors in the detector, so an
         incident that grew as two topics counts as one once they merge."""
-        events = sorted((e for e in events if e[3] not in self.seen), key=lambda e: (e[1], e[3]))
+        events = list(events)
+        fresh = self.seen.unseen([e[3] for e in events])
+        events = sorted((e for e, new in zip(events, fresh) if new), key=lambda e: (e[1], e[3]))
         detector = self._detector([e[1] for e in events])
         for absorbed, survivor in self._new_merges():
             detector.merge(absorbed, survivor)
