@@ -19,14 +19,14 @@ An *issue* is one problem at one place (or of one group): "A2区丽发新城 搅
    ingest`` computes it: trained head on USE embeddings + lexicon). Issues with fewer than 5
    distinct authors are not ranked (RIGHTS.md §4).
 
-Writes ``bench/results/teddycup_hot_top5.csv`` (热度排名, 问题ID, 热度指数, 时间范围,
-地点/人群, 问题描述), ``teddycup_hot_messages.csv`` (问题ID → 留言编号, 留言主题, 留言时间,
-留言详情, 点赞数, 反对数 — without 留言用户: author ids are never exported) and
+Writes into ``--out`` (default ``bench/results``): ``teddycup_hot_top5.csv`` (热度排名, 问题ID,
+热度指数, 时间范围, 地点/人群, 问题描述), ``teddycup_hot_messages.csv`` (问题ID → 留言编号,
+留言主题, 留言时间, 留言详情, 点赞数, 反对数 — without 留言用户: author ids are never exported) and
 ``teddycup_hot.json`` (the heat components of the top issues, timings), and prints the table.
 The full message table repeats the dataset's texts, so only ``teddycup_hot_message_ids.csv``
 (问题ID → 留言编号) is committed; the shared data is never copied into the repository.
 
-    .venv/bin/python bench/teddycup_hot.py [--data ../shared/data/teddycup2020_c/附件3.xlsx] [--top 5]
+    .venv/bin/python bench/teddycup_hot.py [--data ../shared/data/teddycup2020_c/附件3.xlsx] [--top 5] [--out DIR]
 """
 
 from __future__ import annotations
@@ -260,14 +260,21 @@ def describe(msgs: list[dict], issue: dict, features) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--top", type=int, default=5)
-    parser.add_argument("--cut", type=float, default=0.85, help="clustering distance cut")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Writes teddycup_hot_top5.csv (the task's top-5 table), teddycup_hot_messages.csv "
+               "(the messages of each issue), teddycup_hot_message_ids.csv and teddycup_hot.json "
+               "(heat components, timings) into --out, and prints the table. About 30 s.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the task's 附件3.xlsx")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the tables (created)")
+    parser.add_argument("--top", type=int, default=5, help="how many issues to rank")
+    parser.add_argument("--cut", type=float, default=0.85, help="clustering distance cut (step 1)")
     parser.add_argument("--min-coherence", type=float, default=0.08, help="one-problem test (step 2)")
     parser.add_argument("--core", type=float, default=0.15, help="problem core similarity (step 2)")
     parser.add_argument("--k", type=int, default=5, help="minimum distinct authors of a ranked issue")
     args = parser.parse_args()
+    out_dir: Path = args.out
     if not args.data.exists():
         sys.exit(f"附件3 is not at {args.data}: pass --data PATH (../shared/data/teddycup2020_c/附件3.xlsx)")
     started = time.perf_counter()
@@ -284,9 +291,9 @@ def main() -> None:
             ranked.append((h["heat"].index, issue, h))
     ranked.sort(key=lambda r: (-r[0], r[1]["anchor"]))
     top = ranked[: args.top]
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     rows, details = [], []
-    with (RESULTS / "teddycup_hot_messages.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+    with (out_dir / "teddycup_hot_messages.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(["问题ID", "留言编号", "留言主题", "留言时间", "留言详情", "点赞数", "反对数"])
         for rank, (index, issue, h) in enumerate(top, 1):
@@ -302,11 +309,11 @@ def main() -> None:
                 m = msgs[i]
                 out.writerow([rank, m["id"], m["title"], f"{m['time']:%Y/%m/%d %H:%M:%S}", m["body"],
                               m["likes"], m["dislikes"]])
-    with (RESULTS / "teddycup_hot_message_ids.csv").open("w", encoding="utf-8", newline="") as fh:
+    with (out_dir / "teddycup_hot_message_ids.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["问题ID", "留言编号"]] + [
             [rank, msgs[i]["id"]] for rank, (_, issue, _) in enumerate(top, 1)
             for i in sorted(issue["members"], key=lambda i: msgs[i]["time"])])
-    with (RESULTS / "teddycup_hot_top5.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+    with (out_dir / "teddycup_hot_top5.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(["热度排名", "问题ID", "热度指数", "时间范围", "地点/人群", "问题描述"])
         out.writerows(rows)
@@ -315,7 +322,7 @@ def main() -> None:
                "messages": len(msgs), "clusters": int(labels.max()), "issues": len(issues),
                "ranked_issues_k5": len(ranked), "seconds": round(seconds, 1),
                "negativity": "heard sentiment stage (head + lexicon) on title + body[:300]", "top": details}
-    (RESULTS / "teddycup_hot.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out_dir / "teddycup_hot.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for r in rows:
         print(" | ".join(map(str, r)))
     print(json.dumps({k: v for k, v in summary.items() if k != "top"}, ensure_ascii=False))
