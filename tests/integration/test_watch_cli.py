@@ -35,7 +35,7 @@ def test_watch_on_stdin_prints_the_incident_alert_as_json(tmp_path):
     assert "长乐路" in alerts[0]["label"] and alerts[0]["evidence"]["authors"] >= 5
     assert [json.loads(line)["alert_id"] for line in log.read_text(encoding="utf-8").splitlines()] == \
         [alerts[0]["alert_id"]]
-    assert f"{len(lines) + 2:,} rows, {len(lines)} new posts, 2 quarantined, 1 alerts" in err
+    assert f"{len(lines) + 2:,} rows, {len(lines)} new posts, 2 quarantined, 1 alert" in err
     assert "quarantined so far; topic labels refreshed" in err
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM quarantine") == 2

@@ -93,7 +93,12 @@ def hot(
                       f"{h['negativity']:.2f}")
     console.print(table)
     console.print(f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not shown) · "
-                  f"{len(result['alerts'])} alerts stored · details: heard hot --json · heard topic ID")
+                  f"{_count(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard topic ID")
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 alert', '2 alerts'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @app.command()
@@ -178,7 +183,7 @@ def watch(
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     console.print(f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
-                  f"{result.quarantined:,} quarantined, {len(result.alerts)} alerts")
+                  f"{result.quarantined:,} quarantined, {_count(len(result.alerts), 'alert')}")
 
 
 @app.command()
