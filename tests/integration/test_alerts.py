@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from hotspot_store import BURST_AT, NOW, build
+from hotspot_store import BURST_AT, NOW, T0, build
 
 from heard.hotspots import AlertEngine, JsonlSink, WebhookSink, rank_hotspots, recent_alerts
 from heard.hotspots.ranking import parse_window
@@ -157,6 +157,16 @@ def test_hot_ranking_puts_the_burst_first_and_hides_small_groups(store):
     assert "author-key" not in json.dumps(top, ensure_ascii=False)
     with pytest.raises(InputError, match="time span"):
         parse_window("yesterday")
+
+
+def test_hot_spot_charts_do_not_reach_back_before_the_first_post(store):
+    # a 7-day window charts three windows (21 days), but the store holds four days of posts
+    top = rank_hotspots(store, parse_window("7d"), now=NOW)["hotspots"][0]
+    series = top["series"]
+    first_edge = datetime.fromisoformat(series["start"][0].rstrip("Z"))
+    first_post = T0.replace(tzinfo=None) + timedelta(minutes=7)  # the store's first post
+    assert first_edge <= first_post < first_edge + timedelta(seconds=series["bucket_seconds"])
+    assert datetime.fromisoformat(series["start"][-1].rstrip("Z")) < NOW
 
 
 def test_hot_command_scans_ranks_and_prints_json(tmp_path):

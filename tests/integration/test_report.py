@@ -10,7 +10,7 @@ from hotspot_store import NOW, build
 
 from heard.errors import InputError
 from heard.hotspots import AlertEngine, parse_window
-from heard.report import write_report
+from heard.report import _bucket_name, write_report
 from heard.store import open_store
 
 
@@ -44,3 +44,8 @@ def test_report_is_self_contained_escaped_and_shows_the_burst(tmp_path):
 def test_report_refuses_an_empty_store(tmp_path):
     with open_store(tmp_path / "e.duckdb") as store, pytest.raises(InputError, match="no posts"):
         write_report(store, tmp_path / "out", window=parse_window("24h"))
+
+
+def test_chart_buckets_are_named_in_words():
+    assert [_bucket_name(s) for s in (60, 900, 3600, 6 * 3600, 86400, 2 * 86400, 7 * 86400)] == [
+        "minute", "15 min", "hour", "6 hours", "day", "2 days", "week"]

@@ -88,8 +88,11 @@ def rank_hotspots(store: DuckDBStore, window: timedelta, *, now: datetime | None
     info = topic_info(store, [r[1] for r in ranked])
     bucket = _bucket_for(span)
     out = []
+    # the chart shows the window and the baseline before it, but not the time before the stream
+    # began: no posts stored is not a quiet topic
+    first_bucket = end - bucket * ((end - float(stream.t.min())) // bucket + 1)
+    chart_start = max(start - 2 * span, first_bucket)
     for rank, (_, topic, sub, test, score, history) in enumerate(ranked, 1):
-        chart_start = start - 2 * span
         edges, counts = bucket_counts(history[history >= chart_start], chart_start, end, bucket)
         out.append({
             "rank": rank,

@@ -44,13 +44,19 @@ def _spot_chart(charts: _Charts, spot: dict[str, Any]) -> str:
     fig = go.Figure(go.Bar(x=[s.rstrip("Z") for s in series["start"]], y=series["count"],
                            marker_color="#b3261e", name="posts"))
     fig.update_layout(title=f"posts per {_bucket_name(series['bucket_seconds'])} (UTC)", bargap=0.05)
+    if max(series["count"], default=0) <= 8:  # counts: no 0.5 ticks
+        fig.update_yaxes(dtick=1)
     return charts.html(fig)
 
 
 def _bucket_name(seconds: float) -> str:
-    """3600 → 'hour', 86400 → 'day', 604800 → 'week', 900 → '15 min'."""
-    named = {3600: "hour", 86400: "day", 604800: "week"}
-    return named.get(int(seconds), f"{int(seconds // 60)} min")
+    """3600 → 'hour', 21600 → '6 hours', 86400 → 'day', 604800 → 'week', 900 → '15 min'."""
+    for unit, one, many in ((604800, "week", "weeks"), (86400, "day", "days"), (3600, "hour", "hours"),
+                            (60, "minute", "min")):
+        n, rest = divmod(int(seconds), unit)
+        if n and not rest:
+            return one if n == 1 else f"{n} {many}"
+    return f"{int(seconds)} s"
 
 
 def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
