@@ -21,7 +21,8 @@ An *issue* is one problem at one place (or of one group): "A2区丽发新城 搅
 
 Writes into ``--out`` (default ``bench/results``): ``teddycup_hot_top5.csv`` (热度排名, 问题ID,
 热度指数, 时间范围, 地点/人群, 问题描述), ``teddycup_hot_messages.csv`` (问题ID → 留言编号,
-留言主题, 留言时间, 留言详情, 点赞数, 反对数 — without 留言用户: author ids are never exported) and
+留言主题, 留言时间, 留言详情, 点赞数, 反对数 — without 留言用户: author ids are never exported, and
+personal data such as phone numbers and house numbers redacted as in every display) and
 ``teddycup_hot.json`` (the heat components of the top issues, timings), and prints the table.
 The full message table repeats the dataset's texts, so only ``teddycup_hot_message_ids.csv``
 (问题ID → 留言编号) is committed; the shared data is never copied into the repository.
@@ -50,6 +51,7 @@ from sklearn.preprocessing import normalize
 
 from heard.analysis.bursts import DAY, BurstConfig, window_growth
 from heard.analysis.heat import combine, negativity_of
+from heard.redact import redact
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "teddycup2020_c" / "附件3.xlsx"
@@ -298,6 +300,7 @@ def main() -> None:
         out.writerow(["问题ID", "留言编号", "留言主题", "留言时间", "留言详情", "点赞数", "反对数"])
         for rank, (index, issue, h) in enumerate(top, 1):
             info = describe(msgs, issue, features)
+            info.update(place=redact(info["place"]), description=redact(info["description"]))
             rows.append([rank, rank, f"{index:.2f}", info["time_range"], info["place"], info["description"]])
             details.append({"rank": rank, "anchor": issue["anchor"], "messages": len(issue["members"]),
                             "coherence": issue.get("coherence"),
@@ -307,8 +310,8 @@ def main() -> None:
                                                 "p_value": float(f"{h['growth'].p_value:.3g}")}})
             for i in sorted(issue["members"], key=lambda i: msgs[i]["time"]):
                 m = msgs[i]
-                out.writerow([rank, m["id"], m["title"], f"{m['time']:%Y/%m/%d %H:%M:%S}", m["body"],
-                              m["likes"], m["dislikes"]])
+                out.writerow([rank, m["id"], redact(m["title"]), f"{m['time']:%Y/%m/%d %H:%M:%S}",
+                              redact(m["body"]), m["likes"], m["dislikes"]])
     with (out_dir / "teddycup_hot_message_ids.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["问题ID", "留言编号"]] + [
             [rank, msgs[i]["id"]] for rank, (_, issue, _) in enumerate(top, 1)

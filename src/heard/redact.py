@@ -1,8 +1,12 @@
 """Personal data in post text is redacted in every display and export (RIGHTS.md §7).
 
-Covers e-mail addresses, PRC resident ID numbers, bank-card-like digit runs and phone numbers
-(mainland mobiles, landlines with area code, international +CC numbers). The originals stay in
-the store; the API and dashboard only ever show the redacted text.
+Covers e-mail addresses, PRC resident ID numbers, bank-card-like digit runs, phone numbers
+(mainland mobiles, landlines with area code, international +CC numbers) and street addresses down
+to the door: a house number on a road or street ("桂香街32号楼" → "桂香街[address]", "12 Baker
+Street" → "[address]"), a flat's unit and room ("7栋2单元401室", "Flat 4B"). What stays is what
+names a public place rather than a home: the road, the estate, a building of an estate ("金桂苑3栋"),
+a metro line ("3号线"), a date ("11月3号"). The originals stay in the store; the API, the
+dashboard, the brief and the exports only ever show the redacted text.
 """
 
 from __future__ import annotations
@@ -16,13 +20,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("phone", re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")),
     ("phone", re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")),
     ("phone", re.compile(r"(?<![\w+])\+\d{1,3}[ -]?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}(?!\d)")),
+    # a building of an estate with its unit (and room): 7栋2单元401室, 3号楼1单元; a unit and room
+    ("address", re.compile(r"(?<!\d)\d{1,3}(?:栋|幢|号楼)\d{1,2}单元(?:\d{2,4}(?:室|号|房)?)?")),
+    ("address", re.compile(r"(?<!\d)\d{1,2}单元\d{2,4}(?:室|号|房)?")),
+    ("address", re.compile(r"(?<!\d)\d{3,4}(?:室|房间)")),
+    # a house number on a road, street or lane (the road's name stays): 长乐路128号, 桂香街32号楼
+    ("address", re.compile(r"(?<=[路街巷弄道])\d{1,5}(?:[-之]\d{1,4})?号(?!线)(?:楼|院|附\d{1,3}号?)?")),
+    ("address", re.compile(r"(?<!\w)\d{1,5}[A-Za-z]? (?:[A-Z][a-z]+ ){1,3}"
+                           r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct)\b\.?")),
+    ("address", re.compile(r"\b(?:Apt|Apartment|Flat|Suite)\.? ?#?\d{1,4}[A-Za-z]?\b")),
 ]
 
-LABELS = {"email": "[email]", "id_number": "[id]", "bank_card": "[card]", "phone": "[phone]"}
+LABELS = {"email": "[email]", "id_number": "[id]", "bank_card": "[card]", "phone": "[phone]",
+          "address": "[address]"}
 
 
 def redact(text: str | None) -> str | None:
-    """``text`` with personal data replaced by ``[email]``, ``[id]``, ``[card]``, ``[phone]``."""
+    """``text`` with personal data replaced by ``[email]``, ``[id]``, ``[card]``, ``[phone]``,
+    ``[address]``."""
     if not text:
         return text
     for kind, pattern in _PATTERNS:

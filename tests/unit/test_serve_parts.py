@@ -21,6 +21,18 @@ def test_personal_data_is_redacted_and_ordinary_numbers_are_not():
     assert redact("12路公交 2020年 300元 #35") == "12路公交 2020年 300元 #35"
 
 
+def test_street_addresses_are_redacted_down_to_the_door_and_public_places_are_not():
+    # RIGHTS.md §7: a house number or a flat identifies a home; the road or the estate does not
+    assert redact("住在桂香街32号楼三楼，油烟") == "住在桂香街[address]三楼，油烟"
+    assert redact("长乐路128号门口") == "长乐路[address]门口"
+    assert redact("金桂苑3栋2单元401室漏水") == "金桂苑[address]漏水"
+    assert redact("我家401室楼上") == "我家[address]楼上"
+    assert redact("I live at 12 Baker Street, Flat 4B.") == "I live at [address], [address]."
+    for public in ("地铁3号线北岭段", "今天11月3号了", "3栋、5栋电梯频繁故障", "住翠湖花园7栋", "第3单元",
+                   "12 buses on Changle Road", "Route 12", "Unit 3 of the course"):
+        assert redact(public) == public
+
+
 def test_login_limiter_blocks_after_failures_and_forgets_after_the_window():
     now = {"t": 0.0}
     limiter = LoginLimiter(max_failures=2, window_s=10, clock=lambda: now["t"])

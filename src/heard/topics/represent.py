@@ -4,7 +4,8 @@ For each active topic that changed: size, distinct authors, first/last seen, sen
 trend (least-squares slope of post sentiment per day), a time series (posts and mean sentiment per
 hour, day or week, by the topic's span), posts per language, keywords (c-TF-IDF over
 the stored ``search_text`` tokens), a label, representative posts (closest to the centroid) and
-the places and organisations those central posts mention (plus the posts' own ``place`` field).
+the places and organisations those central posts mention (plus the posts' own ``place`` field),
+read from the redacted text so that no house number or flat shows among them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pyarrow as pa
 
 from heard.analysis.entities import EntityExtractor
 from heard.analysis.keywords import STOPWORDS, class_tfidf, label_from
+from heard.redact import redact
 from heard.store.duckdb_store import DuckDBStore
 from heard.topics.persist import read_state
 
@@ -49,8 +51,9 @@ def refresh_representation(store: DuckDBStore, topic_ids: Sequence[int] | None, 
             continue
         kws = keywords.get(tid, [])
         posts = central.get(tid, [])
-        places, orgs = extractor.extract([p["text"] for p in posts[:N_ENTITY_POSTS]])
-        places.update(agg.pop("place_list") or [])
+        # places are read from redacted text: a street address shows as its road (RIGHTS.md §7)
+        places, orgs = extractor.extract([redact(p["text"]) or "" for p in posts[:N_ENTITY_POSTS]])
+        places.update(redact(place) for place in agg.pop("place_list") or [] if place)
         rows.append({
             "topic_id": tid,
             "label": label_from(kws),
