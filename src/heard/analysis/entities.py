@@ -40,6 +40,7 @@ class EntityExtractor:
             seen_places = set(_CODED_PLACE.findall(text))
             seen_orgs: set[str] = set()
             for word, tag in self._tagger().run(text):
+                word = word.strip()  # LAC keeps a line break that precedes a name
                 if tag == "LOC" and len(word) >= 2:
                     seen_places.add(word)
                 elif tag == "ORG" and len(word) >= 2:
