@@ -22,6 +22,14 @@ def _fmt_day(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else "-"
 
 
+def _fmt_mean(value: float | None) -> str:
+    """A sentiment mean as +0.12 / -0.40; one that rounds to zero is 0.00, never -0.00."""
+    if value is None:
+        return "-"
+    rounded = round(value, 2)
+    return "0.00" if rounded == 0 else f"{rounded:+.2f}"
+
+
 def _fmt_trend(value: float | None) -> str:
     if value is None:
         return "-"
@@ -76,7 +84,7 @@ def topics(
         table.add_row(
             str(t["topic_id"]), escape(t["label"] or ""), f"{t['size']:,}", f"{t['n_authors']:,}",
             _fmt_day(t["first_seen"]), _fmt_day(t["last_seen"]),
-            "-" if mean is None else f"{mean:+.2f}", _fmt_trend(t["sentiment_trend"]),
+            _fmt_mean(mean), _fmt_trend(t["sentiment_trend"]),
             escape(", ".join(p for p, _ in t["places"][:3])),
         )
     Console().print(table)
@@ -109,7 +117,7 @@ def topic(
     mean = detail["sentiment_mean"]
     out.print(f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "
               f"{_fmt_day(detail['first_seen'])} → {_fmt_day(detail['last_seen'])}; sentiment "
-              f"{'-' if mean is None else f'{mean:+.2f}'} {_fmt_trend(detail['sentiment_trend'])}")
+              f"{_fmt_mean(mean)} {_fmt_trend(detail['sentiment_trend'])}")
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
         places = ", ".join(f"{p} ({n})" for p, n in detail["places"])
@@ -135,5 +143,6 @@ def topic(
             other = f" → {e['other_id']}" if e["other_id"] is not None else ""
             note = " (across languages)" if e["detail"].get("language_neutral") else ""
             if e["kind"] == "moved":
-                note = f" ({e['detail'].get('posts', 0)} posts, by neighbour vote)"
+                moved = e["detail"].get("posts", 0)
+                note = f" ({moved} post{'' if moved == 1 else 's'}, by neighbour vote)"
             out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}{note}")

@@ -1,8 +1,10 @@
-"""The CLI's --help: docstrings wrapped in the source are reflowed, so the terminal wraps them."""
+"""The CLI's wording: --help reflowed so the terminal wraps it, counts and means printed plainly."""
 
 from __future__ import annotations
 
 from heard.cli import reflow, run
+from heard.cli.hot import _count
+from heard.cli.topics import _fmt_mean
 
 
 def test_reflow_joins_wrapped_lines_and_keeps_paragraphs_and_lists():
@@ -29,3 +31,8 @@ def test_command_help_reads_as_whole_sentences(capsys, monkeypatch):
     assert "are not shown; their number is." in out
     assert run(["watch", "--help"]) == 0
     assert "until Ctrl-C or SIGTERM (the lines already read are stored first;" in capsys.readouterr().out
+
+
+def test_counts_and_sentiment_means_read_plainly():
+    assert [_count(n, "alert") for n in (0, 1, 2, 1200)] == ["0 alerts", "1 alert", "2 alerts", "1,200 alerts"]
+    assert [_fmt_mean(x) for x in (None, -0.0039, 0.0039, 0.1081, -0.2144)] == ["-", "0.00", "0.00", "+0.11", "-0.21"]
