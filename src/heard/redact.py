@@ -25,7 +25,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("address", re.compile(r"(?<!\d)\d{1,2}单元\d{2,4}(?:室|号|房)?")),
     ("address", re.compile(r"(?<!\d)\d{3,4}(?:室|房间)")),
     # a house number on a road, street or lane (the road's name stays): 长乐路128号, 桂香街32号楼
-    ("address", re.compile(r"(?<=[路街巷弄道])\d{1,5}(?:[-之]\d{1,4})?号(?!线)(?:楼|院|附\d{1,3}号?)?")),
+    ("address", re.compile(r"(?:(?<=[路街巷弄])|(?<=大道))\d{1,5}(?:[-之]\d{1,4})?号(?!线)"
+                           r"(?:楼|院|附\d{1,3}号?)?")),
     ("address", re.compile(r"(?<!\w)\d{1,5}[A-Za-z]? (?:[A-Z][a-z]+ ){1,3}"
                            r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct)\b\.?")),
     ("address", re.compile(r"\b(?:Apt|Apartment|Flat|Suite)\.? ?#?\d{1,4}[A-Za-z]?\b")),
