@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from heard.errors import InputError
+from heard.redact import set_public_accounts
 from heard.settings import Settings
 
 console = Console(stderr=True)
@@ -27,6 +28,9 @@ DEMO_WINDOW = timedelta(days=7)
 INCIDENT = re.compile(r"长乐路.*(爆|水管|喷|停水)|Changle Road.*(water|main|burst|flood)", re.IGNORECASE)
 """Posts that plainly tell of the corpus's planted incident (the water-main burst on 2026-11-05);
 tests and benches check where they end up."""
+PUBLIC_ACCOUNTS = ("澜河发布", "澜河水务", "澜河公交", "青石区城管", "新港区城管", "澜河记者站", "LanheLocalNews")
+"""The demo city's government, utility, transport and city-management accounts and its local
+newsrooms: their @handles are shown as written (RIGHTS.md §4); people's become @[user]."""
 
 
 def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
@@ -45,6 +49,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
         raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
     fieldmap = fieldmap_for("social")
     db = settings.db
+    set_public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS])
     with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
         console.print(f"[bold]1/4 ingest[/] {corpus.name} → {db}")
         with console.status("loading models…"):

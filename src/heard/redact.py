@@ -5,13 +5,20 @@ Covers e-mail addresses, PRC resident ID numbers, bank-card-like digit runs, pho
 to the door: a house number on a road or street ("桂香街32号楼" → "桂香街[address]", "12 Baker
 Street" → "[address]"), a flat's unit and room ("7栋2单元401室", "Flat 4B"). What stays is what
 names a public place rather than a home: the road, the estate, a building of an estate ("金桂苑3栋"),
-a metro line ("3号线"), a date ("11月3号"). The originals stay in the store; the API, the
-dashboard, the brief and the exports only ever show the redacted text.
+a metro line ("3号线"), a date ("11月3号").
+
+@mentions are handles, and RIGHTS.md §4 shows raw handles only for the public institutional
+accounts an operator names (``public_accounts`` in the settings, set once at the edge with
+``set_public_accounts``): "@澜河水务" stays when it is named, "@骑车的老周" becomes "@[user]".
+
+The originals stay in the store; the API, the dashboard, the brief and the exports only ever show
+the redacted text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
@@ -35,12 +42,29 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 LABELS = {"email": "[email]", "id_number": "[id]", "bank_card": "[card]", "phone": "[phone]",
           "address": "[address]"}
 
+_MENTION = re.compile(r"(?<![\w@])@(\w[\w-]{0,29}(?:\.[\w-]{1,30}){0,3})")
+"""An @handle (letters in any script, digits, _ and -, a few inner dots; at most 30 characters a
+part, as on Weibo); e-mail addresses are masked before mentions are looked at."""
+
+_public_accounts: frozenset[str] = frozenset()
+
+
+def set_public_accounts(names: Iterable[str]) -> None:
+    """Name the public institutional accounts whose @handles are shown as written (the settings'
+    ``public_accounts``; the CLI and the server call this once with them). Case does not matter."""
+    global _public_accounts
+    _public_accounts = frozenset(n.strip().lstrip("@").casefold() for n in names if n.strip().lstrip("@"))
+
+
+def _mention(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(1).casefold() in _public_accounts else "@[user]"
+
 
 def redact(text: str | None) -> str | None:
     """``text`` with personal data replaced by ``[email]``, ``[id]``, ``[card]``, ``[phone]``,
-    ``[address]``."""
+    ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``."""
     if not text:
         return text
     for kind, pattern in _PATTERNS:
         text = pattern.sub(LABELS[kind], text)
-    return text
+    return _MENTION.sub(_mention, text)

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     min_group_size: int = Field(
         5, ge=5, description="k: aggregates shown need at least this many distinct authors."
     )
+    public_accounts: list[str] = Field(
+        default_factory=list,
+        description="Public institutional accounts whose @handles in posts are shown as written "
+        "(RIGHTS.md §4); every other @mention is shown as @[user].",
+    )
 
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""

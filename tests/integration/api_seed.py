@@ -61,6 +61,8 @@ def build(path: Path) -> dict[str, str]:
             text += " 联系电话13812345678"
         if i == 4:
             text += " 我家在东湖路88号3栋2单元401室"
+        if i == 6:
+            text += " @东湖小王 你家也停了吗"
         posts.append(Post(id=f"seed:w{i}", source="seed", external_id=f"w{i}", text=text,
                           created_at=T0 + timedelta(days=1, hours=i % 12, minutes=i),
                           author_key=f"authorkey-w{i % 9}", likes=i))

@@ -128,6 +128,8 @@ def test_outputs_hide_authors_and_redact_personal_data(env):
     assert "88号" not in joined and "401室" not in joined  # a home's address: the road stays, the door goes
     assert "[phone]" in client.get("/api/v1/posts/seed:w3", headers=h).json()["post"]["text"]
     assert "东湖路[address]" in client.get("/api/v1/posts/seed:w4", headers=h).json()["post"]["text"]
+    assert "东湖小王" not in joined  # a person's @handle (RIGHTS.md §4)
+    assert "@[user] 你家也停了吗" in client.get("/api/v1/posts/seed:w6", headers=h).json()["post"]["text"]
 
 
 def test_topics_respect_k_and_detail_has_its_parts(env):

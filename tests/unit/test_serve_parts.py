@@ -6,7 +6,7 @@ import pytest
 
 from heard.api.errors import ApiError
 from heard.api.queries.common import decode_cursor, encode_cursor
-from heard.redact import redact
+from heard.redact import redact, set_public_accounts
 from heard.auth import LoginLimiter, Role
 from heard.errors import InputError
 from heard.web.i18n import STRINGS, translator
@@ -31,6 +31,16 @@ def test_street_addresses_are_redacted_down_to_the_door_and_public_places_are_no
     for public in ("地铁3号线北岭段", "今天11月3号了", "不知道3号能不能修好", "3栋、5栋电梯频繁故障",
                    "住翠湖花园7栋", "第3单元", "12 buses on Changle Road", "Route 12", "Unit 3 of the course"):
         assert redact(public) == public
+
+
+def test_people_s_handles_are_masked_and_named_public_accounts_are_not():
+    text = "@澜河水务 长乐路爆管了 //@骑车的老周: 快看 @tom.teaches.english. mail a.b@x.com @LanheLocalNews"
+    assert redact(text) == "@[user] 长乐路爆管了 //@[user]: 快看 @[user]. mail [email] @[user]"
+    set_public_accounts(["澜河水务", "@lanhelocalnews"])  # RIGHTS.md §4: institutions an operator names
+    try:
+        assert redact(text) == "@澜河水务 长乐路爆管了 //@[user]: 快看 @[user]. mail [email] @LanheLocalNews"
+    finally:
+        set_public_accounts([])
 
 
 def test_login_limiter_blocks_after_failures_and_forgets_after_the_window():

@@ -14,6 +14,7 @@ from heard.api.middleware import HeardMiddleware
 from heard.api.queries.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
+from heard.redact import set_public_accounts
 from heard.settings import Settings
 
 API_DESCRIPTION = (
@@ -32,6 +33,7 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
 
     owned = store is None
     store = store if store is not None else open_store(settings.db)
+    set_public_accounts(settings.public_accounts)  # which @handles every display may show
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from heard.redact import set_public_accounts
 from heard.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -33,8 +34,11 @@ CONFIG_HELP = "Path of a heard.toml (default: ./heard.toml when present)."
 
 
 def settings_from(config: Path | None = None, **flags: Any) -> Settings:
-    """Settings for one command: defaults < heard.toml < HEARD_* < the flags given."""
-    return load_settings(config, **flags)
+    """Settings for one command: defaults < heard.toml < HEARD_* < the flags given. The public
+    accounts among them are handed to the redaction every display goes through."""
+    settings = load_settings(config, **flags)
+    set_public_accounts(settings.public_accounts)
+    return settings
 
 
 def emit_json(data: Any) -> None:
