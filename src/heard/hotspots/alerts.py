@@ -43,19 +43,16 @@ class SeenPosts:
     to another topic by the neighbour vote, is not counted twice).
 
     A long ``heard watch`` keeps one entry per post, so the older ids are kept as a sorted array of
-    64-bit hashes (8 bytes each) and only the newest ``compact_at`` as strings: a plain set of the
-    id strings took about 110 MB per million posts. Two ids share a hash with probability about
+    their 64-bit ``hash()`` (8 bytes each; the set lives in one process, so Python's per-process
+    string hash will do) and only the newest ``compact_at`` as strings: a plain set of the id
+    strings took about 110 MB per million posts. Two ids share a hash with probability about
     n²/2⁶⁵ (3 in 100 million at a million posts); the cost of one is a post the detector skips.
     """
 
     def __init__(self, compact_at: int = 50_000):
         self.compact_at = compact_at
         self._recent: set[str] = set()
-        self._hashes = np.empty(0, dtype=np.uint64)
-
-    @staticmethod
-    def _hash(post_id: str) -> int:
-        return int.from_bytes(hashlib.blake2b(post_id.encode(), digest_size=8).digest(), "little")
+        self._hashes = np.empty(0, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._recent) + int(self._hashes.size)
@@ -65,7 +62,7 @@ class SeenPosts:
         fresh = [pid not in self._recent for pid in post_ids]
         if not self._hashes.size or not any(fresh):
             return fresh
-        hashes = np.fromiter((self._hash(pid) for pid in post_ids), dtype=np.uint64, count=len(post_ids))
+        hashes = np.fromiter(map(hash, post_ids), dtype=np.int64, count=len(post_ids))
         known = self._known(hashes)
         return [f and not k for f, k in zip(fresh, known.tolist())]
 
@@ -83,8 +80,7 @@ class SeenPosts:
             self._compact()
 
     def _compact(self) -> None:
-        new = np.unique(np.fromiter((self._hash(pid) for pid in self._recent), dtype=np.uint64,
-                                    count=len(self._recent)))
+        new = np.unique(np.fromiter(map(hash, self._recent), dtype=np.int64, count=len(self._recent)))
         new = new[~self._known(new)]
         self._hashes = np.insert(self._hashes, np.searchsorted(self._hashes, new), new)
         self._recent.clear()
