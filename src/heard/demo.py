@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from heard.errors import InputError
-from heard.redact import set_public_accounts
+from heard.redact import public_accounts
 from heard.settings import Settings
 
 console = Console(stderr=True)
@@ -49,8 +49,8 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
         raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
     fieldmap = fieldmap_for("social")
     db = settings.db
-    set_public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS])
-    with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
+    with public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS]), \
+            open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
         console.print(f"[bold]1/4 ingest[/] {corpus.name} → {db}")
         with console.status("loading models…"):
             pipeline = build_pipeline(default_stages(settings))

@@ -18,7 +18,8 @@ the redacted text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
@@ -49,11 +50,24 @@ part, as on Weibo); e-mail addresses are masked before mentions are looked at.""
 _public_accounts: frozenset[str] = frozenset()
 
 
-def set_public_accounts(names: Iterable[str]) -> None:
+def set_public_accounts(names: Iterable[str]) -> frozenset[str]:
     """Name the public institutional accounts whose @handles are shown as written (the settings'
-    ``public_accounts``; the CLI and the server call this once with them). Case does not matter."""
+    ``public_accounts``; the CLI and the server call this once with them). Case does not matter.
+    Returns the names in force before, so that a caller can put them back."""
     global _public_accounts
+    before = _public_accounts
     _public_accounts = frozenset(n.strip().lstrip("@").casefold() for n in names if n.strip().lstrip("@"))
+    return before
+
+
+@contextmanager
+def public_accounts(names: Iterable[str]) -> Iterator[None]:
+    """``set_public_accounts(names)`` for the length of a ``with`` block (the demo, tests)."""
+    before = set_public_accounts(names)
+    try:
+        yield
+    finally:
+        set_public_accounts(before)
 
 
 def _mention(match: re.Match[str]) -> str:

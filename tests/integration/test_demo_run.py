@@ -12,6 +12,7 @@ from collections import Counter
 
 from heard.cli import run
 from heard.demo import INCIDENT
+from heard.redact import redact
 from heard.store import open_store
 
 
@@ -22,6 +23,7 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(tm
     db = tmp_path / "demo.duckdb"
     assert run(["demo", "--db", str(db), "--out", str(tmp_path / "brief")]) == 0
     assert (tmp_path / "brief" / "index.html").exists()
+    assert redact("@澜河水务") == "@[user]"  # the demo names its city's accounts only while it runs
 
     with open_store(db, read_only=True) as store:
         rows = store.rows("SELECT p.text, p.lang, pt.topic_id FROM posts p "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from heard.cli import reflow, run
-from heard.cli.hot import _count
+from heard.cli.app import count_of
 from heard.cli.topics import _fmt_mean
 
 
@@ -34,7 +34,7 @@ def test_command_help_reads_as_whole_sentences(capsys, monkeypatch):
 
 
 def test_counts_and_sentiment_means_read_plainly():
-    assert [_count(n, "alert") for n in (0, 1, 2, 1200)] == ["0 alerts", "1 alert", "2 alerts", "1,200 alerts"]
+    assert [count_of(n, "alert") for n in (0, 1, 2, 1200)] == ["0 alerts", "1 alert", "2 alerts", "1,200 alerts"]
     assert [_fmt_mean(x) for x in (None, -0.0039, 0.0039, 0.1081, -0.2144)] == ["-", "0.00", "0.00", "+0.11", "-0.21"]
 
 
@@ -44,8 +44,9 @@ def test_public_accounts_in_heard_toml_reach_every_display(monkeypatch, tmp_path
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "heard.toml").write_text('[heard]\npublic_accounts = ["澜河水务"]\n', encoding="utf-8")
+    before = set_public_accounts([])
     try:
         settings_from()
         assert redact("@澜河水务 请回复 @小王") == "@澜河水务 请回复 @[user]"
     finally:
-        set_public_accounts([])
+        set_public_accounts(before)

@@ -6,7 +6,7 @@ import pytest
 
 from heard.api.errors import ApiError
 from heard.api.queries.common import decode_cursor, encode_cursor
-from heard.redact import redact, set_public_accounts
+from heard.redact import public_accounts, redact
 from heard.auth import LoginLimiter, Role
 from heard.errors import InputError
 from heard.web.i18n import STRINGS, translator
@@ -36,11 +36,9 @@ def test_street_addresses_are_redacted_down_to_the_door_and_public_places_are_no
 def test_people_s_handles_are_masked_and_named_public_accounts_are_not():
     text = "@澜河水务 长乐路爆管了 //@骑车的老周: 快看 @tom.teaches.english. mail a.b@x.com @LanheLocalNews"
     assert redact(text) == "@[user] 长乐路爆管了 //@[user]: 快看 @[user]. mail [email] @[user]"
-    set_public_accounts(["澜河水务", "@lanhelocalnews"])  # RIGHTS.md §4: institutions an operator names
-    try:
+    with public_accounts(["澜河水务", "@lanhelocalnews"]):  # RIGHTS.md §4: institutions an operator names
         assert redact(text) == "@澜河水务 长乐路爆管了 //@[user]: 快看 @[user]. mail [email] @LanheLocalNews"
-    finally:
-        set_public_accounts([])
+    assert redact(text).startswith("@[user]")  # the names in force before are back
 
 
 def test_login_limiter_blocks_after_failures_and_forgets_after_the_window():

@@ -41,6 +41,11 @@ def settings_from(config: Path | None = None, **flags: Any) -> Settings:
     return settings
 
 
+def count_of(n: int, noun: str) -> str:
+    """'1 alert', '2 alerts', '1,200 posts'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def emit_json(data: Any) -> None:
     """Write ``data`` as JSON on stdout (for scripts)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 from heard.errors import InputError
 from heard.settings import Settings
 
@@ -93,12 +93,7 @@ def hot(
                       f"{h['negativity']:.2f}")
     console.print(table)
     console.print(f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not shown) · "
-                  f"{_count(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard topic ID")
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 alert', '2 alerts'."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+                  f"{count_of(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard topic ID")
 
 
 @app.command()
@@ -183,7 +178,7 @@ def watch(
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     console.print(f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
-                  f"{result.quarantined:,} quarantined, {_count(len(result.alerts), 'alert')}")
+                  f"{result.quarantined:,} quarantined, {count_of(len(result.alerts), 'alert')}")
 
 
 @app.command()

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -143,6 +143,5 @@ def topic(
             other = f" → {e['other_id']}" if e["other_id"] is not None else ""
             note = " (across languages)" if e["detail"].get("language_neutral") else ""
             if e["kind"] == "moved":
-                moved = e["detail"].get("posts", 0)
-                note = f" ({moved} post{'' if moved == 1 else 's'}, by neighbour vote)"
+                note = f" ({count_of(e['detail'].get('posts', 0), 'post')}, by neighbour vote)"
             out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}{note}")
