@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from heard.analysis.bursts import DAY, HOUR, BurstConfig, BurstDetector, hourly_profile
+from heard.listen.analysis.bursts import DAY, HOUR, BurstConfig, BurstDetector, hourly_profile
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -23,7 +23,6 @@ import platform
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -40,7 +39,7 @@ EN = ["water", "bus", "late", "noise", "rent", "school", "hospital", "road", "li
 def build_store(path: Path, n: int) -> dict:
     from heard.auth import Accounts, Role
     from heard.store import open_store
-    from heard.topics.represent import refresh_representation
+    from heard.listen.topics.represent import refresh_representation
 
     started = time.perf_counter()
     with open_store(path) as store:
@@ -136,10 +135,10 @@ def measure_served(base: str, token: str, repeats: int) -> dict:
 
 
 def measure_uncached(path: Path, repeats: int) -> dict:
-    from heard.api.db import ReadView
-    from heard.api.queries import overview as oq
-    from heard.api.queries import posts as pq
-    from heard.api.queries import topics as tq
+    from heard.read.view import ReadView
+    from heard.read import overview as oq
+    from heard.read import posts as pq
+    from heard.read import topics as tq
     from heard.store import open_store
 
     rng = random.Random(11)

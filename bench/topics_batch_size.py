@@ -8,7 +8,7 @@ embedder's vectors and the detected languages), then clusters those vectors in f
 each batch size, with the default parameters and with those of before 2026-11-30 (no
 ``join_margin``). Reported per run: the largest topics, and the topic
 holding most of the planted incident's posts (the water-main burst: posts matching
-``heard.demo.INCIDENT``).
+``heard.cli.demo.INCIDENT``).
 
     .venv/bin/python bench/topics_batch_size.py [--batch-sizes 8 64 512]
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from heard.analysis.clustering import ClusterParams, cluster_array
-from heard.demo import INCIDENT
+from heard.listen.analysis.clustering import ClusterParams, cluster_array
+from heard.cli.demo import INCIDENT
 from heard.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent

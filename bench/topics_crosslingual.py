@@ -34,7 +34,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from topics_data import load
 from topics_quality import embed_cached, singletons, use_int8_encoder
 
-from heard.analysis.clustering import ClusterParams, cluster_array
+from heard.listen.analysis.clustering import ClusterParams, cluster_array
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ENGLISH = ("Tweet", "GoogleNews", "SearchSnippets", "StackOverflow", "AGNews")

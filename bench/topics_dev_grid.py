@@ -40,7 +40,7 @@ def dev_sets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def main() -> None:
-    from heard.analysis.clustering import ClusterParams, cluster_array
+    from heard.listen.analysis.clustering import ClusterParams, cluster_array
 
     mode, grid = sys.argv[1], json.loads(sys.argv[2])
     sets = dev_sets() if mode == "dev" else {n: (embed_cached(n, "use", use_encoder)[0], load(n)[1]) for n in DATASETS}

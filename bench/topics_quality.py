@@ -7,7 +7,7 @@
 
 Writes ``bench/results/topics_quality.json`` (or ``--out``) and prints it.
 
-* Heard: ``heard.analysis.clustering.cluster_array`` on multilingual USE embeddings from the
+* Heard: ``heard.listen.analysis.clustering.cluster_array`` on multilingual USE embeddings from the
   product's default embedder ``use-int8`` (int8 token layers), in batches of 512 as ingest does,
   seed 0, default parameters for every set. Posts left unassigned (never grouped) count as
   singletons. ``heard_float32``: the same on the ``use`` embedder (the same model in float32).
@@ -115,7 +115,7 @@ def minilm_encoder():
 
 # ---- Heard ------------------------------------------------------------------------------------
 def run_heard(name: str, seed: int = 0, embedder: str = "use-int8") -> dict:
-    from heard.analysis.clustering import ClusterParams, cluster_array
+    from heard.listen.analysis.clustering import ClusterParams, cluster_array
 
     _, gold = load(name)
     vecs, meta = embed_cached(name, embedder, use_int8_encoder if embedder == "use-int8" else use_encoder)
@@ -199,7 +199,7 @@ def stream_bench(n: int, seed: int = 0) -> dict:
     small noise to reach ``n``. Reports posts/s and the process's peak RSS."""
     import resource
 
-    from heard.analysis.clustering import ClusterParams, cluster_array
+    from heard.listen.analysis.clustering import ClusterParams, cluster_array
 
     base = np.vstack([embed_cached(name, "use-int8", use_int8_encoder)[0] for name in DATASETS])
     rng = np.random.default_rng(seed)
@@ -244,7 +244,7 @@ def query_bench(n_posts: int, n_topics: int = 5000, path: Path = Path("/tmp/hear
     import pyarrow as pa
 
     from heard.store import open_store
-    from heard.topics import list_topics, topic_detail
+    from heard.listen.topics import list_topics, topic_detail
 
     rng = np.random.default_rng(0)
     if not path.exists():

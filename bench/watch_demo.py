@@ -3,7 +3,7 @@
 A file replayed with ``--once`` arrives in seconds, so the periodic refresh (``--refresh-every``,
 120 s) never runs before the end. A real stream is slow: the refresh runs every few batches.
 ``--refresh-every 0`` refreshes after every batch, the far end of that. Reported for each: the
-largest topics, the topic holding most of the planted incident's posts (``heard.demo.INCIDENT``,
+largest topics, the topic holding most of the planted incident's posts (``heard.cli.demo.INCIDENT``,
 the water-main burst), and the alerts (topic, stream time, window, posts). Batches are cut by wall
 time too (``--max-wait``), so the result can vary a little from run to run.
 
@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from heard.demo import INCIDENT
+from heard.cli.demo import INCIDENT
 from heard.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,10 +2,13 @@
 
 HeardError                    base; ``exit_code`` is what the CLI exits with
 ├── InputError                the user's input is wrong (missing file, unknown format, bad flag) → 2
+│   └── NotFoundError         what was asked for does not exist or may not be shown → 2 (HTTP 404)
 ├── PipelineConfigError       stages are mis-ordered or missing → 2
+├── StageError                a pipeline stage failed on a batch (names the stage) → 5
 ├── StoreError                the store cannot be used → 3
 │   └── StoreLockedError      another process owns the DuckDB file → 3
-└── ModelError                a model file is missing or incompatible → 4
+├── ModelError                a model file is missing or incompatible → 4
+└── ApiError                  (heard.api.errors) an HTTP answer with its status, raised by routes
 
 Foreign exceptions (duckdb, pyarrow, openpyxl …) are wrapped at the boundary where they occur.
 """
@@ -30,10 +33,24 @@ class InputError(HeardError):
     exit_code = 2
 
 
+class NotFoundError(InputError):
+    """What was asked for does not exist, or may not be shown (below k distinct authors)."""
+
+    def __init__(self, what: str, fix: str | None = None, details: list[str] | None = None):
+        super().__init__(what, fix)
+        self.details = details or []
+
+
 class PipelineConfigError(HeardError):
     """The pipeline's stages do not fit together (a requirement is not assigned earlier)."""
 
     exit_code = 2
+
+
+class StageError(HeardError):
+    """A pipeline stage raised on a batch; the message names the stage."""
+
+    exit_code = 5
 
 
 class StoreError(HeardError):

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         description="Salt for pseudonymous author keys (RIGHTS.md §4). Set a secret per deployment.",
     )
     batch_size: int = Field(512, ge=1, le=100_000, description="Posts per pipeline batch.")
+    watch_batch_size: int = Field(
+        64, ge=1, le=100_000,
+        description="Posts per small batch in 'heard watch' (a batch is also processed when it has "
+        "waited --max-wait seconds).",
+    )
     embedder: str = Field(
         "use-int8",
         description="'use-int8' (multilingual USE, bundled, its token layers in int8: ~2x faster than 'use', "

@@ -3,7 +3,6 @@ language, and hostile posts that must neither execute nor break the layout."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from conftest import REPO, SCREENSHOTS, login

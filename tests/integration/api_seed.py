@@ -17,7 +17,7 @@ import numpy as np
 from heard.auth import Accounts, Role
 from heard.records import Post, Quarantined
 from heard.store import open_store
-from heard.topics.represent import refresh_representation
+from heard.listen.topics.represent import refresh_representation
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 PASSWORD = "correct-horse-9"

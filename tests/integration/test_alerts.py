@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from hotspot_store import BURST_AT, NOW, T0, build
 
-from heard.hotspots import AlertEngine, JsonlSink, WebhookSink, rank_hotspots, recent_alerts
-from heard.hotspots.ranking import parse_window
+from heard.listen.hotspots import AlertEngine, JsonlSink, WebhookSink, rank_hotspots, recent_alerts
+from heard.clock import parse_span
 from heard.errors import InputError
 from heard.store import open_store
 
@@ -145,7 +145,7 @@ def test_sinks_refuse_bad_configuration(tmp_path):
 
 
 def test_hot_ranking_puts_the_burst_first_and_hides_small_groups(store):
-    result = rank_hotspots(store, parse_window("24h"), now=NOW)
+    result = rank_hotspots(store, parse_span("24h"), now=NOW)
     spots = result["hotspots"]
     assert [s["topic_id"] for s in spots] == [2, 1][: len(spots)] and spots[0]["topic_id"] == 2
     assert result["hidden_below_k"] == 1  # topic 3: three authors
@@ -156,12 +156,12 @@ def test_hot_ranking_puts_the_burst_first_and_hides_small_groups(store):
     assert sum(top["series"]["count"]) >= 30
     assert "author-key" not in json.dumps(top, ensure_ascii=False)
     with pytest.raises(InputError, match="time span"):
-        parse_window("yesterday")
+        parse_span("yesterday")
 
 
 def test_hot_spot_charts_do_not_reach_back_before_the_first_post(store):
     # a 7-day window charts three windows (21 days), but the store holds four days of posts
-    top = rank_hotspots(store, parse_window("7d"), now=NOW)["hotspots"][0]
+    top = rank_hotspots(store, parse_span("7d"), now=NOW)["hotspots"][0]
     series = top["series"]
     first_edge = datetime.fromisoformat(series["start"][0].rstrip("Z"))
     first_post = T0.replace(tzinfo=None) + timedelta(minutes=7)  # the store's first post

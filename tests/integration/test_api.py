@@ -64,7 +64,7 @@ def test_every_error_has_one_shape(env):
     assert_error(client.get("/api/v1/posts"), 401)
     assert_error(client.get("/api/v1/quarantine", headers=h), 403)
     assert_error(client.get("/api/v1/posts?cursor=garbage", headers=h), 400)
-    from heard.api.queries.common import encode_cursor
+    from heard.read.common import encode_cursor
     for path in ("/api/v1/posts?q=停水&cursor=", "/api/v1/posts?cursor=", "/api/v1/topics?cursor="):
         # well-formed cursors with values of the wrong kind: 400, never a query error
         assert_error(client.get(path + encode_cursor(["x'; --", "y"]), headers=h), 400)

@@ -11,8 +11,8 @@ import json
 from collections import Counter
 
 from heard.cli import run
-from heard.demo import INCIDENT
-from heard.redact import redact
+from heard.cli.demo import INCIDENT
+from heard.read.redact import redact
 from heard.store import open_store
 
 

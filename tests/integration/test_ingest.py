@@ -211,7 +211,7 @@ def test_post_text_that_looks_like_console_markup_is_printed_literally(tmp_path,
 
 
 def test_a_one_domain_store_gets_the_center_hint(tmp_path, capsys, monkeypatch):
-    import heard.topics.queries as topic_queries
+    import heard.listen.topics.queries as topic_queries
 
     src = write_jsonl(tmp_path / "board.jsonl", POSTS)
     # five posts are far too few to judge, so the hint stays quiet at the real thresholds …
@@ -227,8 +227,8 @@ def test_a_one_domain_store_gets_the_center_hint(tmp_path, capsys, monkeypatch):
     assert "hint: these posts lean one way" in err and "heard topics --rebuild --center" in err
     # a store whose topics are already centred gets no hint
     with open_store(tmp_path / "b.duckdb") as store:
-        from heard.topics import rebuild_topics
-        from heard.analysis.clustering import ClusterParams
+        from heard.listen.topics import rebuild_topics
+        from heard.listen.analysis.clustering import ClusterParams
 
         assert topic_queries.one_domain_mean(store) is not None
         rebuild_topics(store, params=ClusterParams(center=True))

@@ -9,7 +9,8 @@ import pytest
 from hotspot_store import NOW, build
 
 from heard.errors import InputError
-from heard.hotspots import AlertEngine, parse_window
+from heard.clock import parse_span
+from heard.listen.hotspots import AlertEngine
 from heard.report import _bucket_name, write_report
 from heard.store import open_store
 
@@ -20,7 +21,7 @@ def test_report_is_self_contained_escaped_and_shows_the_burst(tmp_path):
         # the second most-liked burst post (a sample post) carries markup
         store.con.execute("UPDATE posts SET text = '<script>alert(\"heard-xss\")</script> 停水' WHERE id = 't:80'")
         AlertEngine(store, clock=lambda: datetime(2026, 3, 6)).scan()
-        page = write_report(store, tmp_path / "out", window=parse_window("24h"), now=NOW,
+        page = write_report(store, tmp_path / "out", window=parse_span("24h"), now=NOW,
                             clock=lambda: datetime(2026, 3, 6, 12))
     html = page.read_text(encoding="utf-8")
     assert page.name == "index.html"
@@ -43,7 +44,7 @@ def test_report_is_self_contained_escaped_and_shows_the_burst(tmp_path):
 
 def test_report_refuses_an_empty_store(tmp_path):
     with open_store(tmp_path / "e.duckdb") as store, pytest.raises(InputError, match="no posts"):
-        write_report(store, tmp_path / "out", window=parse_window("24h"))
+        write_report(store, tmp_path / "out", window=parse_span("24h"))
 
 
 def test_chart_buckets_are_named_in_words():

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from heard.connectors import open_connector
-from heard.ingest import ingest_paths
-from heard.mapping import Mapper, fieldmap_for
+from heard.pipeline.runner import ingest_paths
+from heard.connectors.mapping import Mapper, fieldmap_for
 from heard.pipeline import build_pipeline
 from heard.settings import Settings
 from heard.stages import default_stages

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from heard.api.db import ReadView
-from heard.api.queries import posts as pq
+from heard.read.view import ReadView
+from heard.read import posts as pq
 from heard.store import open_store
 
 from api_seed import build

@@ -19,8 +19,8 @@ from heard.models.embedders import make_embedder
 from heard.pipeline import Batch
 from heard.records import Post
 from heard.store import open_store
-from heard.analysis.clustering import TopicEvent
-from heard.topics import TopicStage, persist, rebuild_topics
+from heard.listen.analysis.clustering import TopicEvent
+from heard.listen.topics import TopicStage, persist, rebuild_topics
 
 FUMES = [
     "A5区魅力之城小区临街餐饮店油烟太大，每天晚上噪音扰民，希望有关部门管一管",
@@ -175,7 +175,7 @@ def test_a_run_after_a_centred_rebuild_keeps_centring(tmp_path, embedder):
     # `heard topics --rebuild --center`, then `heard ingest` with the default parameters: the new
     # posts must be compared in the centred space the stored topics live in. (They were not: on
     # Teddy Cup 附件3, 461 of 附件2's 494 posts then went to new topics, one of 252 posts.)
-    from heard.analysis.clustering import ClusterParams
+    from heard.listen.analysis.clustering import ClusterParams
 
     posts = _corpus()
     with open_store(tmp_path / "c.duckdb") as store:
@@ -192,7 +192,7 @@ def test_a_run_after_a_centred_rebuild_keeps_centring(tmp_path, embedder):
 def test_representative_posts_of_centred_topics_are_the_nearest_once_centred(tmp_path):
     # topics built with --center live in the centred space; their representative posts must be
     # the nearest there, not by raw cosine (on 附件3 the two top-5s were the same for 35 % of topics)
-    from heard.analysis.clustering import ClusterParams
+    from heard.listen.analysis.clustering import ClusterParams
 
     rng = np.random.default_rng(5)
     dim, k, n_per = 32, 6, 30

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from heard.hotspots import AlertEngine, JsonlSink
-from heard.hotspots.watch import follow, watch
-from heard.ingest import IngestSummary, batch_ingester, bind_stages, finish_run
-from heard.mapping import Mapper, fieldmap_for
+from heard.listen.hotspots import AlertEngine, JsonlSink
+from heard.connectors.follow import follow
+from heard.listen.hotspots.watch import watch
+from heard.pipeline.runner import IngestSummary, batch_ingester, bind_operators, finish_run
+from heard.connectors.mapping import Mapper, fieldmap_for
 from heard.pipeline import build_pipeline
 from heard.store import open_store
 
@@ -41,7 +42,7 @@ def _lines():
 def pipeline():
     from heard.models.embedders import make_embedder
     from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, TokensStage
-    from heard.topics import TopicStage
+    from heard.listen.topics import TopicStage
 
     return build_pipeline([NormaliseStage(), LangIdStage(), TokensStage(Segmenter(None)),
                            EmbedStage(make_embedder("use")), TopicStage()])
@@ -51,7 +52,7 @@ def _run(db, path, pipeline, log, lines=None, refreshes=None, **options):
     """Watch ``path`` (or the ``(number, line)`` pairs of ``lines``) into ``db``; ``refreshes``
     collects the ``final`` flag of each refresh."""
     with open_store(db) as store:
-        bind_stages(store, pipeline)
+        bind_operators(store, pipeline)
         mapper = Mapper(fieldmap_for("social"), source="feed", tz="UTC", salt="test-salt")
         summary = IngestSummary(run_id="watch")
         key = "feed|test"

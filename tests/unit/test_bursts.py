@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from heard.analysis.bursts import (
+from heard.listen.analysis.bursts import (
     DAY,
     HOUR,
     BurstConfig,

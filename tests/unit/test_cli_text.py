@@ -40,7 +40,7 @@ def test_counts_and_sentiment_means_read_plainly():
 
 def test_public_accounts_in_heard_toml_reach_every_display(monkeypatch, tmp_path):
     from heard.cli.app import settings_from
-    from heard.redact import redact, set_public_accounts
+    from heard.read.redact import redact, set_public_accounts
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "heard.toml").write_text('[heard]\npublic_accounts = ["澜河水务"]\n', encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from heard.analysis.clustering import ClusterParams, StreamingClusterer, cluster_array
-from heard.analysis.keywords import class_tfidf, label_from
+from heard.listen.analysis.clustering import ClusterParams, StreamingClusterer, cluster_array
+from heard.listen.analysis.keywords import class_tfidf, label_from
 
 
 def blobs(n_per: int, k: int, spread: float, dim: int = 64, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from heard.analysis.heat import COMPONENTS, HeatConfig, combine, heat_of_posts, negativity_of, saturate
+from heard.listen.analysis.heat import COMPONENTS, HeatConfig, combine, heat_of_posts, negativity_of, saturate
 
 
 def test_saturation_is_half_at_half_and_bounded():

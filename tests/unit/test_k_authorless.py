@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from heard.api.queries.overview import _grouped
+from heard.read.overview import _grouped
 from heard.records import Post
 from heard.store import open_store
 

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ import pytest
 from heard.connectors import REASONS as CONNECTOR_REASONS
 from heard.connectors import open_connector
 from heard.errors import InputError
-from heard.mapping import (
+from heard.connectors.mapping import (
     PRESETS,
     REASONS,
     Mapper,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from heard.analysis import neighbours
-from heard.analysis.clustering import ClusterParams, cluster_array
-from heard.analysis.neighbours import majority_vote, most_similar, nearest_posts
+from heard.listen.analysis import neighbours
+from heard.listen.analysis.clustering import ClusterParams, cluster_array
+from heard.listen.analysis.neighbours import majority_vote, most_similar, nearest_posts
 
 
 def unit_rows(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from heard.hotspots.alerts import SeenPosts
+from heard.listen.hotspots.alerts import SeenPosts
 
 
 def test_ids_are_remembered_across_compactions():

@@ -7,14 +7,14 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from heard.api.db import ReadView
+from heard.read.view import ReadView
 from heard.api.errors import install_error_handlers
 from heard.api.metrics import Metrics
 from heard.api.middleware import HeardMiddleware
-from heard.api.queries.common import VersionedCache
+from heard.read.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
-from heard.redact import set_public_accounts
+from heard.read.redact import set_public_accounts
 from heard.settings import Settings
 
 API_DESCRIPTION = (

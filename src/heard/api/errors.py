@@ -15,18 +15,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from heard.errors import HeardError, InputError, StoreLockedError
+from heard.errors import HeardError, InputError, NotFoundError, StoreLockedError
 
 log = logging.getLogger("heard.api")
 
 ERROR_KEYS = ("ok", "error", "errors", "status")
 
 
-class ApiError(Exception):
-    """Raise from a route to answer with the error shape."""
+class ApiError(HeardError):
+    """Raise from a route to answer with the error shape (the read layer raises ``InputError`` /
+    ``NotFoundError`` instead, which the handlers map to 400 / 404)."""
 
     def __init__(self, status: int, error: str, errors: list[str] | None = None,
                  headers: dict[str, str] | None = None):
+        super().__init__(error)
         self.status = status
         self.error = error
         self.errors = errors or []
@@ -93,6 +95,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreLockedError)
     async def _locked(request: Request, exc: StoreLockedError) -> Response:
         return error_response(503, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        fix = [f"fix: {exc.fix}"] if exc.fix else []
+        return error_response(404, exc.what, [*exc.details, *fix])
 
     @app.exception_handler(HeardError)
     async def _heard(request: Request, exc: HeardError) -> Response:

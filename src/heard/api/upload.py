@@ -73,18 +73,17 @@ class Uploader:
 
     def pipeline(self):
         if self._pipeline is None:
-            from heard.pipeline import build_pipeline
-            from heard.stages import default_stages
+            from heard.pipeline.assemble import default_pipeline
 
-            self._pipeline = build_pipeline(default_stages(self.settings))
+            self._pipeline = default_pipeline(self.settings)
         return self._pipeline
 
-    def _mapper_factory(self, preset: str | None, maps: list[str]):
-        from heard.mapping import Mapper, fieldmap_for, parse_map
+    def _run(self, preset: str | None, maps: list[str]):
+        from heard.connectors.mapping import fieldmap_for, parse_map
+        from heard.pipeline.assemble import Run
 
         fieldmap = fieldmap_for(preset or None, parse_map([m for m in maps if m]))
-        settings = self.settings
-        return lambda src: Mapper(fieldmap, source=src, tz=settings.timezone, salt=settings.author_salt)
+        return Run(self.settings, self.db.store, self.pipeline(), fieldmap)
 
     def _reply(self, summary: Any, shown_name: str) -> dict[str, Any]:
         data = summary.to_dict()
@@ -97,10 +96,7 @@ class Uploader:
 
     def ingest_file(self, fileobj: Any, filename: str | None, *, preset: str | None = None,
                     source: str | None = None, maps: list[str] | None = None) -> dict[str, Any]:
-        from heard.ingest import ingest_paths
-
         name, fmt = check_upload_name(filename)
-        make_mapper = self._mapper_factory(preset, maps or [])
         tmp = Path(tempfile.mkdtemp(prefix="heard-upload-"))
         try:
             path = tmp / name
@@ -108,15 +104,14 @@ class Uploader:
             with path.open("rb") as fh:
                 check_content(fh.read(8192), fmt, name)
             with self.db.write_lock:
-                summary = ingest_paths(self.db.store, [path], self.pipeline(), make_mapper=make_mapper,
-                                       fmt=fmt, source=source or None, batch_size=self.settings.batch_size)
+                summary = self._run(preset, maps or []).ingest_files([path], fmt=fmt,
+                                                                      source=source or None)
             return self._reply(summary, name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def ingest_json(self, items: Any, *, preset: str | None = None, source: str | None = None,
                     maps: list[str] | None = None) -> dict[str, Any]:
-        from heard.ingest import bind_stages, ingest_rows
         from heard.records import Quarantined, RawRow
 
         if not isinstance(items, list):
@@ -126,15 +121,10 @@ class Uploader:
             raise ApiError(413, f"the array has {len(items):,} items; the limit is {MAX_JSON_ITEMS:,}",
                            ["fix: send it in several requests"])
         source = source or "api"
-        make_mapper = self._mapper_factory(preset, maps or [])
-        mapper = make_mapper(source)
         rows = [RawRow(item, "api-upload", i + 1) if isinstance(item, dict)
                 else Quarantined("api-upload", i + 1, "not_an_object", "array item is not an object",
                                  excerpt(json.dumps(item, ensure_ascii=False, default=str)))
                 for i, item in enumerate(items)]
         with self.db.write_lock:
-            pipeline = self.pipeline()
-            bind_stages(self.db.store, pipeline)
-            summary = ingest_rows(self.db.store, rows, mapper, pipeline, source=source,
-                                  batch_size=self.settings.batch_size)
+            summary = self._run(preset, maps or []).ingest_records(rows, source=source)
         return self._reply(summary, "api-upload")

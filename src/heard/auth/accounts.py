@@ -11,12 +11,13 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from heard.clock import utcnow
 from heard.auth.roles import Role
 from heard.errors import InputError
 
@@ -34,9 +35,6 @@ _DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
 def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +55,7 @@ class Session:
 class Accounts:
     """Account operations over a store's connection. ``clock`` returns naive UTC datetimes."""
 
-    def __init__(self, store: Any, clock: Callable[[], datetime] = _utcnow):
+    def __init__(self, store: Any, clock: Callable[[], datetime] = utcnow):
         self.store = store
         self.clock = clock
         self._lock = threading.Lock()

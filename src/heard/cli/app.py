@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from heard.redact import set_public_accounts
+from heard.read.redact import set_public_accounts
 from heard.settings import Settings, load_settings
 
 app = typer.Typer(

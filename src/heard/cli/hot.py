@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from heard.clock import parse_instant
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 from heard.errors import InputError
 from heard.settings import Settings
@@ -21,20 +22,15 @@ from heard.settings import Settings
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-At = Annotated[Optional[str], typer.Option("--at", help="End of the window, UTC (2020-01-31T12:00); default: the newest post.")]
+At = Annotated[Optional[str], typer.Option("--at", help="End of the window (2020-01-31T12:00, UTC unless an offset is given); default: the newest post.")]
 
 
 def _parse_at(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip().rstrip("Z")).replace(tzinfo=None)
-    except ValueError as exc:
-        raise InputError(f"--at {value!r} is not a date/time", "use e.g. 2020-01-31 or 2020-01-31T12:00 (UTC)") from exc
+    return parse_instant(value, what="--at") if value else None
 
 
 def _sinks(settings: Settings, json_out: bool) -> list[Any]:
-    from heard.hotspots import ConsoleSink, JsonlSink, WebhookSink
+    from heard.listen.hotspots import ConsoleSink, JsonlSink, WebhookSink
 
     sinks: list[Any] = [ConsoleSink(console), JsonlSink(settings.alert_log)]
     if settings.webhooks:
@@ -65,10 +61,11 @@ def hot(
     alerts not fired yet (terminal, alert log, webhooks). Topics with fewer than k distinct
     authors in the window are counted, never shown.
     """
-    from heard.hotspots import AlertEngine, parse_window, rank_hotspots, recent_alerts
+    from heard.clock import parse_span
+    from heard.listen.hotspots import AlertEngine, rank_hotspots, recent_alerts
     from heard.store import open_store
 
-    span = parse_window(window)
+    span = parse_span(window)
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=no_scan) as store:
         if not no_scan:
@@ -103,7 +100,7 @@ def watch(
     preset: Annotated[Optional[str], typer.Option(help="Field preset: 'social' (default) or 'teddycup'.")] = "social",
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN (repeatable).")] = None,
     source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: file name or 'stdin').")] = None,
-    batch_size: Annotated[int, typer.Option(help="Posts per small batch.", min=1)] = 64,
+    batch_size: Annotated[Optional[int], typer.Option(help="Posts per small batch (default: the watch_batch_size setting, 64).", min=1)] = None,
     max_wait: Annotated[float, typer.Option(help="Seconds a partial batch waits before it is processed.", min=0.01)] = 1.0,
     refresh_every: Annotated[float, typer.Option(
         help="Seconds between refreshes of topic labels and the search index, each with a status line "
@@ -122,31 +119,25 @@ def watch(
     resumes after the last committed line.
     """
     from heard.connectors.base import file_key as key_of
-    from heard.hotspots import AlertEngine
-    from heard.hotspots.watch import follow, open_input, watch as run_watch
-    from heard.ingest import IngestSummary, batch_ingester, bind_stages, finish_run
-    from heard.mapping import Mapper, fieldmap_for, parse_map
-    from heard.pipeline import build_pipeline
-    from heard.stages import default_stages
-    from heard.store import INGEST_MEMORY_LIMIT, open_store
+    from heard.listen.hotspots import AlertEngine
+    from heard.connectors.follow import follow, open_input
+    from heard.listen.hotspots.watch import watch as run_watch
+    from heard.pipeline.assemble import open_run
+    from heard.pipeline.runner import IngestSummary, finish_run
 
-    settings = settings_from(config, db=db)
+    settings = settings_from(config, db=db, watch_batch_size=batch_size)
     if path is not None and str(path) != "-" and not path.exists():
         raise InputError(f"{path} does not exist", "give the JSONL file to follow, or '-' for stdin")
-    fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     fh, file = open_input(path)
     stdin = file == "<stdin>"
     name = source or ("stdin" if stdin else Path(file).stem)
-    with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
-        with console.status("loading models…"):
-            pipeline = build_pipeline(default_stages(settings))
-        bind_stages(store, pipeline)
-        mapper = Mapper(fieldmap, source=name, tz=settings.timezone, salt=settings.author_salt)
+    with open_run(settings, preset=preset, mapping=mapping,
+                  loading=lambda: console.status("loading models…")) as run:
+        store = run.store
         summary = IngestSummary(run_id="watch")
         fkey = None if stdin else f"{name}|{key_of(Path(file))}"
+        ingest_batch = run.small_batches(summary, source=name, file_key=fkey, file=file)
         start_after = store.checkpoint(fkey) if fkey else 0
-
-        ingest_batch = batch_ingester(store, mapper, pipeline, summary, source=name, file_key=fkey, file=file)
 
         def on_alert(alert: dict[str, Any]) -> None:
             if json_out:
@@ -159,7 +150,7 @@ def watch(
         lines = follow(fh, start_after=start_after, keep_following=not stdin and not once, stop=stop)
 
         def refresh(final: bool) -> None:
-            finish_run(store, pipeline, summary, final=final)
+            finish_run(store, run.pipeline, summary, final=final)
             if not final:  # a live stream: say it is alive between alerts
                 console.print(f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
                               f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]")
@@ -172,7 +163,7 @@ def watch(
         previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             result = run_watch(lines, file, ingest_batch=ingest_batch, engine=engine, on_alert=on_alert,
-                               refresh=refresh, batch_size=batch_size, max_wait=max_wait,
+                               refresh=refresh, batch_size=settings.watch_batch_size, max_wait=max_wait,
                                refresh_every=refresh_every, stop=stop)
         finally:
             for sig, handler in previous.items():
@@ -193,11 +184,11 @@ def report(
 
     Opens offline (plotly.js is inside the file); post texts are escaped and personal data masked.
     """
-    from heard.hotspots import parse_window
+    from heard.clock import parse_span
     from heard.report import write_report
     from heard.store import open_store
 
-    span = parse_window(window)
+    span = parse_span(window)
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
         path = write_report(store, out, window=span, now=_parse_at(at), min_group_size=settings.min_group_size)

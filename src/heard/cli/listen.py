@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,8 +11,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from heard.clock import parse_instant
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
-from heard.errors import InputError
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -27,7 +27,7 @@ def ingest(
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN, e.g. --map text=留言详情 (repeatable).")] = None,
     source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: the file name).")] = None,
     timezone_: Annotated[Optional[str], typer.Option("--timezone", help="Time zone of timestamps without one (default Asia/Shanghai).")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Posts per batch (default 512).")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="Posts per batch (default: the batch_size setting, 512).", min=1)] = None,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -38,35 +38,24 @@ def ingest(
     last committed batch. Bad rows are quarantined with file, position and reason (see
     'heard quarantine'); the rest is stored. A missing file or unknown format exits with code 2.
     """
-    from heard.ingest import ingest_paths
-    from heard.mapping import Mapper, fieldmap_for, parse_map
-    from heard.stages import default_stages
-    from heard.pipeline import build_pipeline
-    from heard.store import INGEST_MEMORY_LIMIT, open_store
-    from heard.topics.queries import ONE_DOMAIN_MEAN, one_domain_mean
+    from heard.listen.topics.queries import ONE_DOMAIN_MEAN, one_domain_mean
+    from heard.pipeline.assemble import open_run
 
     settings = settings_from(config, db=db, timezone=timezone_, batch_size=batch_size)
-    fieldmap = fieldmap_for(preset, parse_map(mapping or []))
-    with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
-        with console.status("loading models…"):
-            pipeline = build_pipeline(default_stages(settings))
-
-        def make_mapper(file_source: str) -> Mapper:
-            return Mapper(fieldmap, source=file_source, tz=settings.timezone, salt=settings.author_salt)
-
+    with open_run(settings, preset=preset, mapping=mapping,
+                  loading=lambda: console.status("loading models…")) as run:
         with Progress(
             SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=None),
             TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
             console=console, transient=json_out, disable=not console.is_terminal and json_out,
         ) as bar:
             task = bar.add_task("ingesting", total=None)
-            summary = ingest_paths(
-                store, list(paths), pipeline, make_mapper=make_mapper, fmt=fmt, source=source,
-                batch_size=settings.batch_size,
+            summary = run.ingest_files(
+                list(paths), fmt=fmt, source=source,
                 progress=lambda n: bar.advance(task, n),
                 on_file=lambda p: bar.update(task, description=f"ingesting {p.name}"),
             )
-        one_domain = one_domain_mean(store)
+        one_domain = one_domain_mean(run.store)
     if json_out:
         emit_json(summary.to_dict())
         return
@@ -93,7 +82,7 @@ def ingest(
 @app.command()
 def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     """Counts by source, language and day; sentiment distribution; duplicates; quarantine."""
-    from heard import queries
+    from heard.read import stats as queries
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
@@ -122,13 +111,7 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
 
 
 def _parse_since(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        ts = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"--since {value!r} is not a date", "use ISO format, e.g. 2026-11-01 or 2026-11-01T08:00") from exc
-    return (ts.astimezone(timezone.utc) if ts.tzinfo else ts).replace(tzinfo=None)
+    return parse_instant(value, what="--since") if value else None
 
 
 @app.command()
@@ -143,7 +126,7 @@ def posts(
     json_out: Json = False,
 ) -> None:
     """Search posts (best match first with --query, else newest first). Personal data is redacted."""
-    from heard.api.queries.posts import PostFilter, search
+    from heard.read.posts import PostFilter, search
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
@@ -174,7 +157,7 @@ def quarantine_cmd(
     json_out: Json = False,
 ) -> None:
     """Rows that could not be stored: file, position, reason and the start of the raw row."""
-    from heard import queries
+    from heard.read import stats as queries
     from heard.store import open_store
 
     settings = settings_from(config, db=db)

@@ -44,7 +44,7 @@ def demo(
     Ingests and enriches the corpus, finds topics and hot spots, fires alerts, writes the HTML
     brief, and prepares a demo login for the dashboard. Safe to run again: nothing is duplicated.
     """
-    from heard.demo import run_demo
+    from heard.cli.demo import run_demo
 
     settings = settings_from(config, db=db)
     run_demo(settings, DEMO_CORPUS, out)

@@ -53,9 +53,9 @@ def topics(
     Topics written by fewer than k distinct authors (min_group_size, RIGHTS.md §4) are not shown;
     their number is. Posts that fit no topic yet are counted as unassigned, never lumped together.
     """
-    from heard.analysis.clustering import ClusterParams
+    from heard.listen.analysis.clustering import ClusterParams
     from heard.store import open_store
-    from heard.topics import list_topics, parse_since, rebuild_topics
+    from heard.listen.topics import list_topics, parse_since, rebuild_topics
 
     settings = settings_from(config, db=db)
     if rebuild:
@@ -103,8 +103,8 @@ def topic(
 ) -> None:
     """One topic: keywords, time series, languages, places and organisations, representative posts, history."""
     from heard.store import open_store
-    from heard.topics import topic_detail
-    from heard.topics.represent import N_ENTITY_POSTS
+    from heard.listen.topics import topic_detail
+    from heard.listen.topics.represent import N_ENTITY_POSTS
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:

@@ -39,7 +39,7 @@ REASONS: dict[str, str] = {
     "malformed_row": "the CSV record has the wrong number of fields or broken quoting",
     "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
 }
-"""Reason codes connectors quarantine with (the mapper adds its own, see ``heard.mapping``)."""
+"""Reason codes connectors quarantine with (the mapper adds its own, see ``heard.connectors.mapping``)."""
 
 
 @runtime_checkable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from heard.errors import PipelineConfigError
+from heard.errors import HeardError, PipelineConfigError, StageError
 from heard.pipeline.batch import BASE_COLUMNS, Batch
 from heard.pipeline.stage import Stage
 
@@ -37,7 +37,16 @@ class Pipeline:
         for stage in self.stages:
             if len(batch) == 0:
                 break
-            batch = stage.process(batch)
+            try:
+                batch = stage.process(batch)
+            except HeardError:
+                raise
+            except Exception as exc:
+                raise StageError(
+                    f"stage {stage.name!r} failed on a batch of {len(batch)} posts: "
+                    f"{type(exc).__name__}: {exc}",
+                    "this is a bug in Heard: report it with the command and, if you can, the input",
+                ) from exc
         return batch
 
 

@@ -1,8 +1,18 @@
-"""The stage protocol: a named step that reads some columns of a batch and assigns others."""
+"""The two kinds of pipeline step.
+
+A **stage** is stateless per batch: it reads some columns and assigns others (normalise, langid,
+tokens, embed, sentiment …). Stages can run anywhere, on any worker, in any number of copies.
+
+An **operator** is a stage that also keeps state in the store (topics; later issues, alerts,
+cases, the review queue). It runs in the one process that owns the store, and the runner calls its
+lifecycle hooks: ``bind`` once before the first batch (load state, recover what a killed run left),
+``persist`` right after each batch is written, ``finish`` at the end of a run (or, with
+``final=False``, at a periodic refresh of a run that goes on).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from heard.pipeline.batch import Batch
 
@@ -24,3 +34,19 @@ class Stage(Protocol):
     def model(self) -> str | None: ...
 
     def process(self, batch: Batch) -> Batch: ...
+
+
+@runtime_checkable
+class Operator(Stage, Protocol):
+    """A stage with state in the store; see the module docstring for when each hook runs."""
+
+    def bind(self, store: Any) -> None: ...
+
+    def persist(self, store: Any, batch: Batch | None = None) -> None: ...
+
+    def finish(self, store: Any, final: bool = True) -> Any: ...
+
+
+def operators(stages: list[Any]) -> list[Operator]:
+    """The operators among ``stages``, in pipeline order."""
+    return [s for s in stages if isinstance(s, Operator)]

@@ -6,24 +6,22 @@ so the file opens offline with no CDN; every text from posts is HTML-escaped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 from jinja2 import Environment
 
+from heard.clock import utcnow
 from heard.errors import InputError
-from heard.hotspots import rank_hotspots, recent_alerts
+from heard.listen.hotspots import rank_hotspots, recent_alerts
 from heard.report.template import BRIEF
 from heard.store.duckdb_store import DuckDBStore
-from heard.topics.queries import list_topics
+from heard.listen.topics.queries import list_topics
 
 SENTIMENT_COLOURS = {"negative": "#b3261e", "neutral": "#9aa5b1", "positive": "#2e7d32", "none": "#d0d7de"}
 
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class _Charts:
@@ -74,7 +72,7 @@ def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
 
 
 def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int = 5,
-                 now: datetime | None = None, clock: Callable[[], datetime] = _utcnow,
+                 now: datetime | None = None, clock: Callable[[], datetime] = utcnow,
                  hotspots: int = 5, topics: int = 15) -> str:
     """The brief as one HTML string."""
     total = store.scalar("SELECT count(*) FROM posts")

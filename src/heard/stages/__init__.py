@@ -36,7 +36,7 @@ __all__ = [
 def default_stages(settings: Settings) -> list[Stage]:
     """The standard enrichment stages, in order, configured from ``settings``."""
     from heard.models.embedders import make_embedder
-    from heard.topics.stage import TopicStage
+    from heard.listen.topics.stage import TopicStage
 
     embedder = make_embedder(settings.embedder, threads=settings.threads)
     return [

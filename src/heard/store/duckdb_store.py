@@ -6,13 +6,14 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined, content_hash
 from heard.store.schema import LATEST, MIGRATIONS
@@ -52,12 +53,6 @@ def _fts_extension_path() -> str:
     return str(path)
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _naive_utc(ts: datetime) -> datetime:
-    return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
 
 
 class DuckDBStore:
@@ -99,7 +94,7 @@ class DuckDBStore:
             self.con.execute("BEGIN")
             for sql in statements:
                 self.con.execute(sql)
-            self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _utcnow()])
+            self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
             self.con.execute("COMMIT")
         return LATEST
 
@@ -175,7 +170,7 @@ class DuckDBStore:
                 file_key, file, position = checkpoint
                 self.con.execute(
                     "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?)",
-                    [file_key, file, position, _utcnow()],
+                    [file_key, file, position, utcnow()],
                 )
             self.con.execute("COMMIT")
         except BaseException:  # an interrupt too: never leave the transaction open
@@ -185,7 +180,7 @@ class DuckDBStore:
 
     def _insert_posts(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str]) -> int:
         n = len(posts)
-        now = _utcnow()
+        now = utcnow()
 
         def col(name: str, default: Any = None) -> list[Any]:
             values = columns.get(name)
@@ -205,7 +200,7 @@ class DuckDBStore:
                 "title": [p.title for p in posts],
                 "text": [p.text for p in posts],
                 "text_hash": [content_hash(p.text) for p in posts],
-                "created_at": pa.array([_naive_utc(p.created_at) for p in posts], pa.timestamp("us")),
+                "created_at": pa.array([to_naive_utc(p.created_at) for p in posts], pa.timestamp("us")),
                 "ingested_at": pa.array([now] * n, pa.timestamp("us")),
                 "url": [p.url for p in posts],
                 "parent_id": [p.parent_id for p in posts],
@@ -252,7 +247,7 @@ class DuckDBStore:
         items = list(items)
         if not items:
             return
-        now = _utcnow()
+        now = utcnow()
         table = pa.table(
             {
                 "key": [q.key() for q in items],
@@ -276,7 +271,7 @@ class DuckDBStore:
     def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str], summary: dict) -> None:
         self.con.execute(
             "INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?)",
-            [run_id, _naive_utc(started_at), _utcnow(), source, json.dumps(files, ensure_ascii=False),
+            [run_id, to_naive_utc(started_at), utcnow(), source, json.dumps(files, ensure_ascii=False),
              json.dumps(summary, ensure_ascii=False)],
         )
 
@@ -292,7 +287,7 @@ class DuckDBStore:
         DuckDB's fts extension tokenises and counts; we then copy its term occurrences into
         ``fts_main_posts.postings`` (term, docid, tf, doc length) sorted by term, so a query reads
         only the row groups of its own terms instead of scoring the whole corpus
-        (``heard.api.queries.posts``). The postings live in the index's schema, so rebuilding the
+        (``heard.read.posts``). The postings live in the index's schema, so rebuilding the
         index drops and remakes them together.
         """
         self.load_fts()

@@ -74,7 +74,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         2,
         [
-            # topics (heard.topics): streaming topic discovery, its state and its history.
+            # topics (heard.listen.topics): streaming topic discovery, its state and its history.
             """CREATE TABLE topics (
                 topic_id INTEGER PRIMARY KEY,
                 label VARCHAR,
@@ -120,7 +120,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         3,
         [
-            # hot spots (heard.hotspots): one row per burst alert; dedup = one per topic per episode.
+            # hot spots (heard.listen.hotspots): one row per burst alert; dedup = one per topic per episode.
             """CREATE TABLE IF NOT EXISTS alerts (
                 alert_id VARCHAR PRIMARY KEY,
                 topic_id INTEGER NOT NULL,
@@ -168,7 +168,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         5,
         [
             # topics: posts per language, stored with the representation (a topic's detail is a
-            # lookup; its series changed shape to {"unit", "points"}, read back by heard.topics).
+            # lookup; its series changed shape to {"unit", "points"}, read back by heard.listen.topics).
             "ALTER TABLE topics ADD COLUMN IF NOT EXISTS languages VARCHAR",
         ],
     ),
@@ -176,7 +176,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         6,
         [
             # topics: the posts since the last consolidation, in arrival order — the neighbour vote's
-            # window, kept so that a resumed run votes on them too (heard.topics.persist).
+            # window, kept so that a resumed run votes on them too (heard.listen.topics.persist).
             """CREATE TABLE IF NOT EXISTS topic_window (
                 seq BIGINT PRIMARY KEY,
                 post_id VARCHAR NOT NULL

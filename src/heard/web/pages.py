@@ -16,10 +16,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from heard.api.errors import ApiError
-from heard.api.queries import hotspots as hq
-from heard.api.queries import overview as oq
-from heard.api.queries import posts as pq
-from heard.api.queries import topics as tq
+from heard.read import hotspots as hq
+from heard.read import overview as oq
+from heard.read import posts as pq
+from heard.read import topics as tq
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
 from heard.errors import HeardError, InputError
@@ -180,9 +180,9 @@ def topic_page(request: Request, topic_id: int) -> Response:
 @router.get("/hotspots", dependencies=[requires(Role.viewer, page=True)])
 def hotspots_page(request: Request, window: Annotated[str, Query(max_length=10)] = "7d") -> Response:
     db, k = _db(request), _k(request)
-    from heard.hotspots.ranking import parse_window
+    from heard.clock import parse_span
 
-    span = parse_window(window)
+    span = parse_span(window)
     hot = request.app.state.cache.get(db.data_version, ("hot", span, 20), lambda: hq.hotspots(db, k, 20, span))
     return render(request, "hotspots.html", hot=hot, window=window, alerts=hq.alerts(db, k, 100))
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from fastapi import Request
 
-from heard.api.db import ReadView
+from heard.read.view import ReadView
 
 
 def db_of(request: Request) -> ReadView:

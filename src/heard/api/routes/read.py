@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from heard.api.errors import ApiError
-from heard.api.queries import hotspots as hq
-from heard.api.queries import overview as oq
-from heard.api.queries import posts as pq
-from heard.api.queries import topics as tq
+from heard.read import hotspots as hq
+from heard.read import overview as oq
+from heard.read import posts as pq
+from heard.read import topics as tq
 from heard.api.routes.deps import db_of, k_of, utc_naive
 from heard.api.security import requires
 from heard.auth import Role
@@ -77,9 +77,9 @@ def list_hotspots(
     window: Annotated[str, Query(max_length=10, description="90m, 24h, 7d or 2w")] = hq.DEFAULT_WINDOW,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    from heard.hotspots.ranking import parse_window
+    from heard.clock import parse_span
 
-    span = parse_window(window)
+    span = parse_span(window)
     db = db_of(request)
     data = request.app.state.cache.get(db.data_version, ("hot", span, limit),
                                        lambda: hq.hotspots(db, k_of(request), limit, span))
@@ -116,7 +116,7 @@ def me(request: Request, caller=requires(Role.viewer)) -> dict[str, Any]:
 
 @router.get("/users", dependencies=[requires(Role.admin)], summary="Accounts (admin)")
 def users(request: Request) -> dict[str, Any]:
-    from heard.api.queries.common import jsonable
+    from heard.read.common import jsonable
 
     return {"ok": True, "users": jsonable(request.app.state.accounts.list_users())}
 

@@ -10,8 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from heard.api.errors import ApiError
-from heard.redact import redact
+from heard.clock import parse_instant
+from heard.errors import InputError
+from heard.read.redact import redact
 
 HIDDEN_COLUMNS = {"author_key", "raw", "search_text", "text_hash", "file", "position", "entities",
                   "sentiment_evidence", "lang_model", "sentiment_model", "embedding", "vec"}
@@ -84,14 +85,14 @@ def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[
         if any(isinstance(v, (list, dict, bool)) or v is None for v in values):
             raise ValueError
         return [kind(v) for kind, v in zip(kinds, values)]
-    except (ValueError, TypeError, UnicodeDecodeError, OverflowError):
-        raise ApiError(400, "the cursor is not one this server gave",
-                       ["fix: pass the next_cursor of a previous page unchanged, or omit it"]) from None
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError, InputError):
+        raise InputError("the cursor is not one this server gave",
+                         "pass the next_cursor of a previous page unchanged, or omit it") from None
 
 
 def timestamp(value: Any) -> datetime:
     """A cursor's timestamp (ISO 8601, as ``encode_cursor`` wrote it)."""
-    return datetime.fromisoformat(str(value).rstrip("Z"))
+    return parse_instant(str(value), what="cursor time")
 
 
 class VersionedCache:

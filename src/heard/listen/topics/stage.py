@@ -11,36 +11,34 @@ pool re-examined, keywords, labels and aggregates).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
 
-from heard.analysis.clustering import Assignment, ClusterParams, ConsolidationResult, StreamingClusterer
-from heard.analysis.entities import EntityExtractor
+from heard.clock import utcnow
+from heard.listen.analysis.clustering import Assignment, ClusterParams, ConsolidationResult, StreamingClusterer
+from heard.listen.analysis.entities import EntityExtractor
 from heard.errors import PipelineConfigError
 from heard.pipeline.batch import Batch
 from heard.store.duckdb_store import DuckDBStore
-from heard.topics import persist
-from heard.topics.represent import refresh_representation
+from heard.listen.topics import persist
+from heard.listen.topics.represent import refresh_representation
 
 MODEL_VERSION = "heard-stream-topics@1"
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
 
 class TopicStage:
-    """Assigns each post to a topic as it arrives (see ``heard.analysis.clustering``)."""
+    """Assigns each post to a topic as it arrives (see ``heard.listen.analysis.clustering``)."""
 
     name: ClassVar[str] = "topics"
     requires: ClassVar[tuple[str, ...]] = ("embedding", "tokens")
     assigns: ClassVar[tuple[str, ...]] = ("topic_id",)
 
     def __init__(self, params: ClusterParams | None = None, seed: int = 0, dim: int = 512,
-                 clock: Callable[[], datetime] = _utcnow, entities: EntityExtractor | None = None):
+                 clock: Callable[[], datetime] = utcnow, entities: EntityExtractor | None = None):
         base = params or ClusterParams()
         self.params = ClusterParams(**{**base.__dict__, "seed_rng": seed})
         self.clusterer = StreamingClusterer(dim, self.params)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from heard.api.db import ReadView
-from heard.api.queries.common import AUTHORS, jsonable
+from heard.read.view import ReadView
+from heard.read.common import AUTHORS, jsonable
 
 
 def _grouped(db: ReadView, key_sql: str, k: int, order: str = "2 DESC") -> list[dict[str, Any]]:
@@ -53,7 +53,7 @@ def overview(db: ReadView, k: int) -> dict[str, Any]:
 
 
 def quarantine(db: ReadView, limit: int = 50, reason: str | None = None, offset: int = 0) -> dict[str, Any]:
-    from heard.redact import redact
+    from heard.read.redact import redact
 
     where, params = ("WHERE reason = ?", [reason]) if reason else ("", [])
     rows = db.rows(f"SELECT key, source, file, position, reason, detail, raw, quarantined_at FROM quarantine {where} "

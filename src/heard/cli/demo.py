@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from heard.errors import InputError
-from heard.redact import public_accounts
+from heard.read.redact import public_accounts
 from heard.settings import Settings
 
 console = Console(stderr=True)
@@ -34,30 +34,22 @@ newsrooms: their @handles are shown as written (RIGHTS.md §4); people's become 
 
 
 def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
-    from heard import queries
+    from heard.read import stats as queries
     from heard.auth import ensure_demo_user
-    from heard.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots, recent_alerts
-    from heard.ingest import ingest_paths
-    from heard.mapping import Mapper, fieldmap_for
-    from heard.pipeline import build_pipeline
+    from heard.listen.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots, recent_alerts
+    from heard.pipeline.assemble import open_run
     from heard.report import write_report
-    from heard.stages import default_stages
-    from heard.store import INGEST_MEMORY_LIMIT, open_store
-    from heard.topics.queries import list_topics
+    from heard.listen.topics.queries import list_topics
 
     if not corpus.exists():
         raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
-    fieldmap = fieldmap_for("social")
     db = settings.db
     with public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS]), \
-            open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
+            open_run(settings, preset="social",
+                     loading=lambda: console.status("loading models…")) as run:
+        store = run.store
         console.print(f"[bold]1/4 ingest[/] {corpus.name} → {db}")
-        with console.status("loading models…"):
-            pipeline = build_pipeline(default_stages(settings))
-        summary = ingest_paths(
-            store, [corpus], pipeline, source="demo", batch_size=settings.batch_size,
-            make_mapper=lambda src: Mapper(fieldmap, source=src, tz=settings.timezone, salt=settings.author_salt),
-        )
+        summary = run.ingest_files([corpus], source="demo")
         data = queries.stats(store)
         if summary.resumed_after and not summary.rows_read:
             console.print("    already ingested by an earlier run: nothing new to store")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from heard.api.db import ReadView
-from heard.api.errors import ApiError
-from heard.api.queries.common import decode_cursor, encode_cursor, safe_row
-from heard.errors import InputError
+from heard.read.view import ReadView
+from heard.read.common import decode_cursor, encode_cursor, safe_row
+from heard.errors import InputError, NotFoundError
 
 LIST_COLUMNS = ("topic_id", "label", "keywords", "size", "n_authors", "first_seen", "last_seen",
                 "sentiment_mean", "sentiment_trend", "coherence", "status", "places")
@@ -45,12 +44,12 @@ def list_topics(db: ReadView, k: int, limit: int = 50, cursor: str | None = None
 
 
 def topic_detail(db: ReadView, topic_id: int, k: int) -> dict[str, Any]:
-    """The stored representation (``heard.topics.topic_detail``, shared with ``heard topic``), made
+    """The stored representation (``heard.listen.topics.topic_detail``, shared with ``heard topic``), made
     safe for JSON; 404 saying why when the topic does not exist, was merged or is below k."""
-    from heard.topics.queries import topic_detail as stored_detail
+    from heard.listen.topics.queries import topic_detail as stored_detail
 
     try:
         return safe_row(stored_detail(db, topic_id, k))
     except InputError as exc:
-        raise ApiError(404, exc.what, ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)",
-                                       "fix: list topics at /api/v1/topics"]) from None
+        raise NotFoundError(exc.what, "list topics at /api/v1/topics",
+                            ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)"]) from None

@@ -12,7 +12,7 @@ How it works (one ``add`` call per batch of posts, in arrival order):
 3. ``consolidate`` (periodically and at the end of a run) merges topics whose centroids are closer
    than ``merge`` (the older id survives) and splits incoherent topics in two with a deterministic
    2-means (the larger part keeps the id). Then the posts that arrived since the previous
-   consolidation are put to a *neighbour vote* (``heard.analysis.neighbours``): a post moves to the
+   consolidation are put to a *neighbour vote* (``heard.listen.analysis.neighbours``): a post moves to the
    topic that holds a strict majority of its ``vote_k`` nearest posts and itself. Every creation,
    merge, split and vote move is an event, so topic ids are never renumbered silently and no post
    changes topic without a record.
@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from heard.analysis.neighbours import majority_vote, most_similar, nearest_posts
+from heard.listen.analysis.neighbours import majority_vote, most_similar, nearest_posts
 
 Members = Callable[[int], tuple[list[Hashable], np.ndarray]]
 """``members(topic_id) -> (keys, vectors)``: the posts now in a topic and their embeddings."""

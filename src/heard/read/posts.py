@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from heard.api.db import ReadView
-from heard.api.queries.common import decode_cursor, encode_cursor, safe_row, timestamp
-from heard.queries import POST_COLUMNS
+from heard.read.view import ReadView
+from heard.read.common import decode_cursor, encode_cursor, safe_row, timestamp
+from heard.read.stats import POST_COLUMNS
 
 SENTIMENTS = ("negative", "neutral", "positive")
 MAX_QUERY_CHARS = 500

@@ -1,6 +1,6 @@
 """Follow a stream (stdin JSONL or a growing file), ingest it in small batches, fire alerts live.
 
-A reader thread turns lines into raw rows and puts them on a queue; the main loop takes what is
+A reader thread turns lines (``heard.connectors.follow``) into raw rows and puts them on a queue; the main loop takes what is
 there, and when ``batch_size`` rows are waiting or ``max_wait`` seconds have passed since the first
 of them, runs them through the pipeline into the store (the topics stage assigns each post) and
 feeds the new topic assignments to the ``AlertEngine``. Stored history is scanned first, so a
@@ -15,16 +15,14 @@ committed line.
 
 from __future__ import annotations
 
-import json
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from heard.hotspots.alerts import AlertEngine, new_assignments
+from heard.listen.hotspots.alerts import AlertEngine, new_assignments
 from heard.connectors.jsonl import parse_line
 
 _EOF = object()
@@ -44,48 +42,12 @@ class WatchSummary:
                 "batches": self.batches, "alerts": len(self.alerts), "stopped_by": self.stopped_by}
 
 
-def _is_whole_record(line: bytes) -> bool:
-    try:
-        json.loads(line)
-    except ValueError:
-        return False
-    return True
-
-
-def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False, poll: float = 0.5,
-           stop: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep) -> Iterator[tuple[int, bytes]]:
-    """Complete lines of ``fh`` numbered from 1, skipping the first ``start_after``. At end of data,
-    wait for more when ``keep_following`` (a growing file) until ``stop`` is set; else end. A line
-    still being written (no newline yet) is not read until it is whole."""
-    number, partial = 0, b""
-    while True:
-        chunk = fh.readline()
-        if chunk:
-            partial += chunk
-            if not partial.endswith(b"\n"):
-                continue  # a line still being written: wait for its end
-            number += 1
-            line, partial = partial, b""
-            if number > start_after:
-                yield number, line.rstrip(b"\r\n")
-            continue
-        if not keep_following or (stop is not None and stop.is_set()):
-            # a last line without its newline is read only when it is already a whole record
-            # (a file that simply ends without one); a half-written line is left for the next run
-            if partial and _is_whole_record(partial):
-                number += 1
-                if number > start_after:
-                    yield number, partial
-            return
-        sleep(poll)
-
-
 def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[[list], tuple[int, int]],
           engine: AlertEngine, on_alert: Callable[[dict[str, Any]], None], refresh: Callable[[bool], None],
           batch_size: int = 64, max_wait: float = 1.0, refresh_every: float = 120.0,
           stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> WatchSummary:
     """The loop (see the module docstring). ``ingest_batch(rows)`` stores rows and returns how many
-    posts were new and how many rows were quarantined (``heard.ingest.batch_ingester``).
+    posts were new and how many rows were quarantined (``heard.pipeline.runner.batch_ingester``).
     ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
     ``refresh_every`` seconds with ``final=False`` when new posts were stored since the last
     refresh (on a 1M-post store the search index alone takes about 8 s), and once more with
@@ -172,12 +134,3 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
         flush()
     refresh(True)
     return summary
-
-
-def open_input(path: Path | None) -> tuple[IO[bytes], str]:
-    """stdin (``None`` or ``-``) or a file, opened for binary line reads."""
-    import sys
-
-    if path is None or str(path) == "-":
-        return sys.stdin.buffer, "<stdin>"
-    return Path(path).open("rb"), str(Path(path).resolve())

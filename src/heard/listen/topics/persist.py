@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 import pyarrow as pa
 
-from heard.analysis.clustering import Assignment, ConsolidationResult, StreamingClusterer, TopicEvent
+from heard.listen.analysis.clustering import Assignment, ConsolidationResult, StreamingClusterer, TopicEvent
 from heard.store.duckdb_store import DuckDBStore
 
 

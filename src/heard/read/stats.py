@@ -1,5 +1,5 @@
 """Read-side queries over the store for the CLI: stats and quarantine (post search is
-``heard.api.queries.posts.search``, shared by the CLI and the API).
+``heard.read.posts.search``, shared by the CLI and the API).
 
 Aggregates never break down by author (RIGHTS.md §4); author keys are not returned.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from heard.redact import redact
+from heard.read.redact import redact
 from heard.store.duckdb_store import DuckDBStore
 
 POST_COLUMNS = ("p.id, p.source, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "

@@ -8,15 +8,13 @@ only when its window holds posts from at least ``min_group_size`` distinct autho
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from heard.analysis.bursts import BurstConfig, window_growth
-from heard.analysis.heat import HeatConfig, heat_of_posts
-from heard.errors import InputError
-from heard.hotspots.series import (
+from heard.listen.analysis.bursts import BurstConfig, window_growth
+from heard.listen.analysis.heat import HeatConfig, heat_of_posts
+from heard.listen.hotspots.series import (
     TopicStream,
     bucket_counts,
     epoch,
@@ -27,20 +25,6 @@ from heard.hotspots.series import (
     topic_info,
 )
 from heard.store.duckdb_store import DuckDBStore
-
-_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$")
-_UNIT = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
-
-
-def parse_window(value: str) -> timedelta:
-    """'90m', '24h', '7d', '2w' → timedelta."""
-    match = _SPAN.match(value or "")
-    if not match or float(match.group(1)) <= 0:
-        raise InputError(
-            f"--window {value!r} is not a time span",
-            "give a number and a unit: 90m, 24h, 7d or 2w",
-        )
-    return timedelta(seconds=float(match.group(1)) * _UNIT[match.group(2)])
 
 
 def _bucket_for(window: float) -> float:

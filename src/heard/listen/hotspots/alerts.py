@@ -17,14 +17,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from heard.analysis.bursts import BurstConfig, BurstDetector, BurstSignal, hourly_profile
-from heard.hotspots.series import from_epoch, load_stream, sample_posts, topic_info
-from heard.hotspots.sinks import AlertSink
+from heard.clock import utcnow
+from heard.listen.analysis.bursts import BurstConfig, BurstDetector, BurstSignal, hourly_profile
+from heard.listen.hotspots.series import from_epoch, load_stream, sample_posts, topic_info
+from heard.notify.sinks import AlertSink
 from heard.store.duckdb_store import DuckDBStore
 
 if TYPE_CHECKING:
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
 MIN_PROFILE_DAYS = 3.0
 """A time-of-day profile is learnt only from at least this many days of stored posts."""
 
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class SeenPosts:
@@ -95,7 +93,7 @@ class AlertEngine:
 
     def __init__(self, store: DuckDBStore, sinks: Sequence[AlertSink] = (), *,
                  config: BurstConfig | None = None, min_group_size: int = 5,
-                 clock: Callable[[], datetime] = _utcnow, samples: int = 3):
+                 clock: Callable[[], datetime] = utcnow, samples: int = 3):
         base = config or BurstConfig()
         if base.min_authors < min_group_size:  # RIGHTS.md §4: k authors before any aggregate
             base = BurstConfig(**{**base.__dict__, "min_authors": min_group_size})
@@ -185,7 +183,7 @@ class AlertEngine:
         topic = int(signal.topic)
         info = topic_info(self.store, [topic]).get(topic, {"label": "", "keywords": [], "places": []})
         if not info["label"] and not info["keywords"]:  # a topic born during a watch: label it now
-            from heard.topics.represent import refresh_representation
+            from heard.listen.topics.represent import refresh_representation
 
             refresh_representation(self.store, [topic], self.clock())
             info = topic_info(self.store, [topic]).get(topic, info)

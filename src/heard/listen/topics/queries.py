@@ -8,17 +8,16 @@ RIGHTS.md §4: a topic is shown only when at least ``min_group_size`` distinct a
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from heard.clock import is_span, parse_instant, parse_span
 from heard.errors import InputError
-from heard.queries import POST_COLUMNS
-from heard.redact import redact
+from heard.read.stats import POST_COLUMNS
+from heard.read.redact import redact
 from heard.store.duckdb_store import DuckDBStore
-from heard.topics.persist import read_state
+from heard.listen.topics.persist import read_state
 
-_DURATION = re.compile(r"^(\d+)\s*([hdw])$")
 
 ONE_DOMAIN_MEAN = 0.5
 """Length of the posts' mean embedding above which topics come out coarse without ``--center``:
@@ -44,23 +43,16 @@ def _require_topics(store: DuckDBStore) -> None:
 
 
 def parse_since(value: str | None, store: DuckDBStore) -> datetime | None:
-    """``2020-01-31`` (UTC date/time) or ``24h``/``7d``/``2w`` before the newest stored post."""
+    """``2020-01-31`` (UTC unless an offset is given) or ``24h``/``7d``/``2w`` before the newest
+    stored post."""
     if not value:
         return None
-    match = _DURATION.match(value.strip())
-    if match:
-        n, unit = int(match.group(1)), match.group(2)
+    if is_span(value):
         newest = store.scalar("SELECT max(created_at) FROM posts")
         if newest is None:
             return None
-        return newest - timedelta(hours=n) * {"h": 1, "d": 24, "w": 168}[unit]
-    try:
-        return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
-    except ValueError as exc:
-        raise InputError(
-            f"--since {value!r} is neither a date nor a duration",
-            "use a date like 2020-01-31 (UTC) or a span before the newest post: 24h, 7d, 2w",
-        ) from exc
+        return newest - parse_span(value, what="--since")
+    return parse_instant(value, what="--since")
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Hot spots and alerts, as the hot-spot engine (``heard.hotspots``) computes and stores them.
+"""Hot spots and alerts, as the hot-spot engine (``heard.listen.hotspots``) computes and stores them.
 
 Hot spots are ranked live over a window ending at the newest post (stream time); topics with
 fewer than k distinct authors in the window are only counted. Alerts come from the ``alerts``
@@ -11,8 +11,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from heard.api.db import ReadView
-from heard.api.queries.common import safe_row
+from heard.read.view import ReadView
+from heard.read.common import safe_row
 
 DEFAULT_WINDOW = "7d"
 
@@ -24,9 +24,10 @@ def _ready(db: ReadView) -> bool:
 def hotspots(db: ReadView, k: int, limit: int = 20, window: timedelta | None = None) -> dict[str, Any]:
     if not _ready(db):
         return {"hotspots": [], "hidden_below_k": 0, "k": k, "window_seconds": None, "now": None}
-    from heard.hotspots.ranking import parse_window, rank_hotspots
+    from heard.clock import parse_span
+    from heard.listen.hotspots.ranking import rank_hotspots
 
-    result = rank_hotspots(db, window or parse_window(DEFAULT_WINDOW), min_group_size=k, limit=limit)
+    result = rank_hotspots(db, window or parse_span(DEFAULT_WINDOW), min_group_size=k, limit=limit)
     result["hotspots"] = [safe_row(h) for h in result["hotspots"]]
     return result
 

@@ -20,11 +20,12 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from heard.pipeline import Batch, Pipeline
+from heard.pipeline.stage import operators
+from heard.clock import utcnow
 from heard.records import Post, Quarantined, RawRow, content_hash
 from heard.store.duckdb_store import DuckDBStore
 
@@ -86,7 +87,7 @@ class _Writer:
         self.head, self.tail = pipeline.split_after("embed")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heard-enrich")
         self._pending: _Pending | None = None
-        self._hooks = [s for s in pipeline.stages if hasattr(s, "persist")]
+        self._operators = operators(pipeline.stages)
 
     def submit(self, posts: list[Post], quarantined: list[Quarantined], checkpoint: tuple[str, str, int] | None) -> None:
         unique: dict[str, Post] = {}
@@ -124,8 +125,8 @@ class _Writer:
         added = self.store.write_batch(
             batch.posts, batch.columns, self.models, pending.quarantined, self.source, pending.checkpoint
         )
-        for stage in self._hooks:
-            stage.persist(self.store, batch)
+        for operator in self._operators:
+            operator.persist(self.store, batch)
         self.summary.stored += added
         for q in pending.quarantined:
             self.summary.quarantined += 1
@@ -167,7 +168,7 @@ def ingest_rows(
     pipeline: Pipeline,
     *,
     source: str,
-    batch_size: int = 512,
+    batch_size: int,
     file_key: str | None = None,
     file: str = "",
     summary: IngestSummary | None = None,
@@ -220,18 +221,16 @@ def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, f
     ``final=False``: a periodic refresh during a run that goes on (``heard watch``)."""
     started = time.perf_counter()
     if summary.stored:
-        for stage in pipeline.stages:
-            if hasattr(stage, "finish"):
-                stage.finish(store, final=final)
+        for operator in operators(pipeline.stages):
+            operator.finish(store, final=final)
         store.rebuild_search_index()
     summary.seconds += time.perf_counter() - started
 
 
-def bind_stages(store: DuckDBStore, pipeline: Pipeline) -> None:
-    """Let stateful stages (topics) load their state from the store before the first batch."""
-    for stage in pipeline.stages:
-        if hasattr(stage, "bind"):
-            stage.bind(store)
+def bind_operators(store: DuckDBStore, pipeline: Pipeline) -> None:
+    """Let the operators (topics) load their state from the store before the first batch."""
+    for operator in operators(pipeline.stages):
+        operator.bind(store)
 
 
 def ingest_paths(
@@ -242,7 +241,7 @@ def ingest_paths(
     make_mapper: Callable[[str], Any],
     fmt: str | None = None,
     source: str | None = None,
-    batch_size: int = 512,
+    batch_size: int,
     progress: Progress | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestSummary:
@@ -254,7 +253,7 @@ def ingest_paths(
     nothing written.
     """
     from heard.connectors import open_connector
-    from heard.mapping import default_source
+    from heard.connectors.mapping import default_source
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
     mappers = []
@@ -263,8 +262,8 @@ def ingest_paths(
         mapper.check_columns(connector.columns)
         mappers.append(mapper)
     summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
-    started_at = datetime.now(timezone.utc)
-    bind_stages(store, pipeline)
+    started_at = utcnow()
+    bind_operators(store, pipeline)
     for connector, mapper in zip(connectors, mappers):
         if on_file:
             on_file(connector.path)

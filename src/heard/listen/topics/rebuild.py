@@ -8,18 +8,19 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from heard.analysis.clustering import ClusterParams
+from heard.listen.analysis.clustering import ClusterParams
 from heard.errors import InputError
 from heard.store.duckdb_store import DuckDBStore
-from heard.topics.persist import _vectors
-from heard.topics.stage import TopicStage, _utcnow
+from heard.listen.topics.persist import _vectors
+from heard.clock import utcnow
+from heard.listen.topics.stage import TopicStage
 
 TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state", "topic_window")
 CENTER_SAMPLE = 2000
 
 
 def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | None = None,
-                   batch_size: int = 512, clock: Callable[[], datetime] = _utcnow,
+                   batch_size: int = 512, clock: Callable[[], datetime] = utcnow,
                    progress: Callable[[int, int], None] | None = None) -> dict:
     """Drop all topic state and stream the stored posts (oldest first) through a fresh stage.
 

@@ -16,11 +16,11 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from heard.analysis.entities import EntityExtractor
-from heard.analysis.keywords import STOPWORDS, class_tfidf, label_from
-from heard.redact import redact
+from heard.listen.analysis.entities import EntityExtractor
+from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
+from heard.read.redact import redact
 from heard.store.duckdb_store import DuckDBStore
-from heard.topics.persist import read_state
+from heard.listen.topics.persist import read_state
 
 N_REPRESENTATIVE = 5
 N_ENTITY_POSTS = 12

@@ -16,8 +16,8 @@ import numpy as np
 
 from heard.errors import InputError
 from heard.store.duckdb_store import DuckDBStore
-from heard.redact import redact
-from heard.topics.queries import has_topics
+from heard.read.redact import redact
+from heard.listen.topics.queries import has_topics
 
 
 def epoch(ts: datetime) -> float:

@@ -7,7 +7,7 @@ component      raw measure                                                      
 =============  ======================================================================  ========
 volume         posts in the window                                                     10
 growth         burst surprise −log10 p of the window's count against the topic's own   5
-               Gamma–Poisson baseline (``heard.analysis.bursts.window_growth``)
+               Gamma–Poisson baseline (``heard.listen.analysis.bursts.window_growth``)
 authors        distinct authors in the window                                          5
 engagement     likes + shares + dislikes on the window's posts                        50
 negativity     mean of max(0, −sentiment score) over scored posts (already in [0, 1])  —

@@ -1,0 +1,62 @@
+"""Time in one place: the UTC clock, the one parser for instants and the one for spans.
+
+The store keeps naive UTC timestamps. Every user-given instant (``--at``, ``--since``, API
+parameters, cursors) goes through :func:`parse_instant`: a value with an offset is converted
+(``2020-01-31T12:00+08:00`` is 04:00 UTC), one without is read in ``zone`` (UTC by default).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from heard.errors import InputError
+
+Clock = Callable[[], datetime]
+"""Components take ``clock=utcnow`` so tests can inject time (see ARCHITECTURE.md)."""
+
+_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$")
+_UNIT_SECONDS = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
+SPAN_HINT = "give a number and a unit: 90m, 24h, 7d or 2w"
+INSTANT_HINT = "use a date or date-time such as 2020-01-31 or 2020-01-31T12:00 (UTC unless an offset like +08:00 is given)"
+
+
+def utcnow() -> datetime:
+    """Now, as the naive UTC datetime the store keeps."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_naive_utc(ts: datetime) -> datetime:
+    """An aware datetime converted to UTC and made naive; a naive one is taken as UTC already."""
+    return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
+
+
+def parse_instant(value: str, *, what: str = "time", zone: tzinfo = timezone.utc) -> datetime:
+    """An ISO 8601 date or date-time (``Z`` or an offset allowed) → naive UTC.
+
+    Raises ``InputError`` naming ``what`` (e.g. ``--since``) when the value is not a date.
+    """
+    text = str(value).strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        ts = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"{what} {value!r} is not a date or date-time", INSTANT_HINT) from exc
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=zone)
+    return to_naive_utc(ts)
+
+
+def parse_span(value: str, *, what: str = "--window") -> timedelta:
+    """``90m``, ``24h``, ``7d``, ``2w`` → timedelta (positive)."""
+    match = _SPAN.match(value or "")
+    if not match or float(match.group(1)) <= 0:
+        raise InputError(f"{what} {value!r} is not a time span", SPAN_HINT)
+    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+def is_span(value: str) -> bool:
+    """Whether ``value`` reads as a span (``7d``) rather than an instant."""
+    return bool(_SPAN.match(value or ""))

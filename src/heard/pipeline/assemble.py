@@ -1,0 +1,85 @@
+"""The one place a run is assembled: store opened for writing, pipeline built and checked,
+operators bound, rows mapped. ``heard ingest``, ``heard watch``, ``heard demo`` and the
+dashboard's upload all go through it, so a setting (batch size, time zone, salt, embedder) means
+the same thing on every path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from heard.connectors.mapping import FieldMap, Mapper, fieldmap_for, parse_map
+from heard.pipeline.builder import Pipeline, build_pipeline
+from heard.pipeline.runner import (
+    IngestSummary,
+    Progress,
+    batch_ingester,
+    bind_operators,
+    ingest_paths,
+    ingest_rows,
+)
+from heard.records import Quarantined, RawRow
+from heard.settings import Settings
+from heard.store import INGEST_MEMORY_LIMIT, DuckDBStore, open_store
+
+
+def default_pipeline(settings: Settings) -> Pipeline:
+    """The standard stages and operators, configured from ``settings`` and checked as a whole."""
+    from heard.stages import default_stages
+
+    return build_pipeline(default_stages(settings))
+
+
+@dataclass
+class Run:
+    """An assembled run over one store. Build it with ``open_run`` (or ``Run`` directly when the
+    caller already owns the store, as the server does)."""
+
+    settings: Settings
+    store: DuckDBStore
+    pipeline: Pipeline
+    fieldmap: FieldMap = field(default_factory=lambda: fieldmap_for(None))
+
+    def mapper(self, source: str) -> Mapper:
+        s = self.settings
+        return Mapper(self.fieldmap, source=source, tz=s.timezone, salt=s.author_salt)
+
+    def ingest_files(self, paths: list[Path], *, fmt: str | None = None, source: str | None = None,
+                     progress: Progress | None = None,
+                     on_file: Callable[[Path], None] | None = None) -> IngestSummary:
+        """Ingest files one after another, each resuming after its last committed position."""
+        return ingest_paths(self.store, paths, self.pipeline, make_mapper=self.mapper, fmt=fmt,
+                            source=source, batch_size=self.settings.batch_size,
+                            progress=progress, on_file=on_file)
+
+    def ingest_records(self, rows: Iterable[RawRow | Quarantined], *, source: str) -> IngestSummary:
+        """Ingest rows that come from no file (an API upload of JSON objects)."""
+        bind_operators(self.store, self.pipeline)
+        return ingest_rows(self.store, rows, self.mapper(source), self.pipeline, source=source,
+                           batch_size=self.settings.batch_size)
+
+    def small_batches(self, summary: IngestSummary, *, source: str, file_key: str | None,
+                      file: str) -> Callable[[list[Any]], tuple[int, int]]:
+        """For ``heard watch``: a function that stores one small batch at a time."""
+        bind_operators(self.store, self.pipeline)
+        return batch_ingester(self.store, self.mapper(source), self.pipeline, summary,
+                              source=source, file_key=file_key, file=file)
+
+
+@contextmanager
+def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str] | None = None,
+             loading: Callable[[], AbstractContextManager[Any]] | None = None) -> Iterator[Run]:
+    """Open ``settings.db`` for writing and assemble a run over it; the store closes after.
+
+    ``preset``/``mapping`` are the field mapping (``--preset``, ``--map``); ``loading`` wraps the
+    model loading (a spinner in the CLI).
+    """
+    fieldmap = fieldmap_for(preset, parse_map(mapping or []))
+    with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
+        with (loading() if loading else nullcontext()):
+            pipeline = default_pipeline(settings)
+        yield Run(settings, store, pipeline, fieldmap)
