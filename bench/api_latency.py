@@ -135,7 +135,7 @@ def measure_served(base: str, token: str, repeats: int) -> dict:
 
 
 def measure_uncached(path: Path, repeats: int) -> dict:
-    from heard.read.view import ReadView
+    from heard.store.duckdb.view import ReadView
     from heard.read import overview as oq
     from heard.read import posts as pq
     from heard.read import topics as tq
@@ -145,8 +145,8 @@ def measure_uncached(path: Path, repeats: int) -> dict:
     with open_store(path) as store:
         db = ReadView(store)
         cases = {
-            "topic_list": lambda: tq.list_topics(db, 5, 50),
-            "topic_detail": lambda: tq.topic_detail(db, rng.randrange(500), 5),
+            "topic_list": lambda: tq.list_topics_json(db, 5, limit=50),
+            "topic_detail": lambda: tq.topic_detail_json(db, rng.randrange(500), 5),
             "search_zh": lambda: pq.search(db, pq.PostFilter(q=rng.choice(ZH) + rng.choice(ZH)), 20),
             "search_en": lambda: pq.search(db, pq.PostFilter(q=rng.choice(EN) + " " + rng.choice(EN)), 20),
             "overview_stats": lambda: oq.overview(db, 5),

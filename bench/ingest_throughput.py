@@ -34,7 +34,7 @@ from corpus import SHARED, write_jsonl  # noqa: E402
 
 def embed_alone(path: Path, batch: int) -> dict:
     """Child process: embed every text of ``path`` in batches; report texts/s."""
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.settings import load_settings
 
     texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")]

@@ -91,7 +91,7 @@ def main() -> None:
     if not DATA.is_dir():
         sys.exit(f"needs the shared datasets at {DATA}")
 
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.stages import EmbedStage, LangIdStage, NormaliseStage, SentimentScorer, TokensStage
 
     scorer = SentimentScorer()

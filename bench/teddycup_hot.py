@@ -207,7 +207,7 @@ def merge_same_anchor(issues: list[dict], features) -> list[dict]:
 def negativity_scores(msgs: list[dict]) -> np.ndarray:
     """Each message's sentiment score as ``heard ingest`` computes it (normalise → langid → tokens →
     embed → sentiment: trained head + lexicon), over its title and the first 300 characters of its body."""
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.pipeline.batch import Batch
     from heard.records import Post
     from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, SentimentStage, TokensStage

@@ -94,13 +94,13 @@ def embed_cached(name: str, model: str, encoder_factory) -> tuple[np.ndarray, di
 
 
 def use_encoder():
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     return make_embedder("use", threads=2).encode
 
 
 def use_int8_encoder():
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     return make_embedder("use-int8", threads=2).encode
 
@@ -244,7 +244,7 @@ def query_bench(n_posts: int, n_topics: int = 5000, path: Path = Path("/tmp/hear
     import pyarrow as pa
 
     from heard.store import open_store
-    from heard.listen.topics import list_topics, topic_detail
+    from heard.read.topics import list_topics, topic_detail
 
     rng = np.random.default_rng(0)
     if not path.exists():

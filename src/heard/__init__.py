@@ -3,8 +3,25 @@
 The public surface is re-exported here and pinned by ``tests/unit/test_public_api.py``.
 """
 
-from heard.errors import HeardError, InputError, PipelineConfigError, StoreLockedError
+from heard.errors import (
+    HeardError,
+    InputError,
+    NotFoundError,
+    PipelineConfigError,
+    StageError,
+    StoreError,
+    StoreLockedError,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["HeardError", "InputError", "PipelineConfigError", "StoreLockedError", "__version__"]
+__all__ = [
+    "HeardError",
+    "InputError",
+    "NotFoundError",
+    "PipelineConfigError",
+    "StageError",
+    "StoreError",
+    "StoreLockedError",
+    "__version__",
+]

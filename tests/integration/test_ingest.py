@@ -211,7 +211,7 @@ def test_post_text_that_looks_like_console_markup_is_printed_literally(tmp_path,
 
 
 def test_a_one_domain_store_gets_the_center_hint(tmp_path, capsys, monkeypatch):
-    import heard.listen.topics.queries as topic_queries
+    import heard.read.topics as topic_queries
 
     src = write_jsonl(tmp_path / "board.jsonl", POSTS)
     # five posts are far too few to judge, so the hint stays quiet at the real thresholds …

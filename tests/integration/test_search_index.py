@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from heard.read.view import ReadView
+from heard.store.duckdb.view import ReadView
 from heard.read import posts as pq
 from heard.store import open_store
 

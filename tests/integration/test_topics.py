@@ -15,7 +15,7 @@ import pytest
 import rjieba
 
 from heard.cli import run
-from heard.models.embedders import make_embedder
+from heard.models import make_embedder
 from heard.pipeline import Batch
 from heard.records import Post
 from heard.store import open_store

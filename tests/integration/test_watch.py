@@ -40,7 +40,7 @@ def _lines():
 
 @pytest.fixture(scope="module")
 def pipeline():
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, TokensStage
     from heard.listen.topics import TopicStage
 

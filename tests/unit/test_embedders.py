@@ -68,7 +68,7 @@ def test_the_onnx_graph_in_float32_is_the_same_model(two_threads):
 
 
 def test_int8_vectors_stay_close_and_do_not_depend_on_threads(two_threads):
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.models.use_int8 import UseInt8Embedder
 
     texts = [f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(2 * UseInt8Embedder.CHUNK + 9)]

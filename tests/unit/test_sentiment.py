@@ -32,7 +32,7 @@ NEGATIVE = [
 
 @pytest.fixture(scope="module")
 def embedder():
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     return make_embedder("use")
 

@@ -99,7 +99,7 @@ def test_cache_computes_a_key_once_while_concurrent_requests_wait():
 def test_read_view_runs_at_most_max_queries_at_once(tmp_path):
     import threading
 
-    from heard.read.view import ReadView
+    from heard.store.duckdb.view import ReadView
     from heard.store import open_store
 
     with open_store(tmp_path / "h.duckdb") as store:

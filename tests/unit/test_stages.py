@@ -36,7 +36,7 @@ def make_batch(texts: list[str]) -> Batch:
 
 @pytest.fixture(scope="module")
 def embedder():
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     return make_embedder("use")
 

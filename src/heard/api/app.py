@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from heard.read.view import ReadView
 from heard.api.errors import install_error_handlers
 from heard.api.metrics import Metrics
 from heard.api.middleware import HeardMiddleware
@@ -47,7 +46,7 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
     app = FastAPI(title="Heard", version="0.1.0", description=API_DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url=None)
     metrics = Metrics()
-    db = ReadView(store)
+    db = store.reader()
     app.state.settings = settings
     app.state.db = db
     app.state.metrics = metrics

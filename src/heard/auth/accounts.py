@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -56,20 +55,8 @@ class Accounts:
     """Account operations over a store's connection. ``clock`` returns naive UTC datetimes."""
 
     def __init__(self, store: Any, clock: Callable[[], datetime] = utcnow):
-        self.store = store
+        self.repo = store.accounts
         self.clock = clock
-        self._lock = threading.Lock()
-
-    def _con(self):
-        return self.store.con.cursor()
-
-    def _rows(self, sql: str, params: list[Any]) -> list[tuple]:
-        with self._lock:
-            con = self._con()
-            try:
-                return con.execute(sql, params).fetchall()
-            finally:
-                con.close()
 
     # ---- users ------------------------------------------------------------------------------
     def add_user(self, username: str, password: str, role: Role | str) -> User:
@@ -83,62 +70,48 @@ class Accounts:
             raise InputError(f"the password is shorter than {MIN_PASSWORD} characters", "choose a longer one")
         if self.get_user(username) is not None:
             raise InputError(f"user {username!r} exists already", "remove it first, or pick another name")
-        self._rows("INSERT INTO users VALUES (?, ?, ?, ?)",
-                   [username, _hasher.hash(password), role.name, self.clock()])
+        self.repo.insert_user(username, _hasher.hash(password), role.name, self.clock())
         return User(username, role)
 
     def get_user(self, username: str) -> User | None:
-        rows = self._rows("SELECT username, role FROM users WHERE username = ?", [username])
-        return User(rows[0][0], Role[rows[0][1]]) if rows else None
+        row = self.repo.user(username)
+        return User(row[0], Role[row[1]]) if row else None
 
     def list_users(self) -> list[dict[str, Any]]:
-        rows = self._rows(
-            "SELECT u.username, u.role, u.created_at, "
-            "(SELECT count(*) FROM api_tokens t WHERE t.username = u.username AND t.revoked_at IS NULL) "
-            "FROM users u ORDER BY u.username", [])
-        return [{"username": r[0], "role": r[1], "created_at": r[2], "active_tokens": r[3]} for r in rows]
+        return self.repo.list_users()
 
     def remove_user(self, username: str) -> None:
         if self.get_user(username) is None:
             raise InputError(f"no user {username!r}", "see `heard users list`")
-        self._rows("DELETE FROM sessions WHERE username = ?", [username])
-        self._rows("UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
-                   [self.clock(), username])
-        self._rows("DELETE FROM users WHERE username = ?", [username])
+        self.repo.remove_user(username, self.clock())
 
     def authenticate(self, username: str, password: str) -> User | None:
-        rows = self._rows("SELECT password_hash, role FROM users WHERE username = ?", [username])
-        stored = rows[0][0] if rows else _DUMMY_HASH
+        row = self.repo.user(username)
+        stored = row[2] if row else _DUMMY_HASH
         try:
             _hasher.verify(stored, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
-        if not rows:
+        if not row:
             return None
         if _hasher.check_needs_rehash(stored):
-            self._rows("UPDATE users SET password_hash = ? WHERE username = ?", [_hasher.hash(password), username])
-        return User(username, Role[rows[0][1]])
+            self.repo.set_password_hash(username, _hasher.hash(password))
+        return User(username, Role[row[1]])
 
     # ---- sessions ---------------------------------------------------------------------------
     def start_session(self, user: User) -> tuple[str, str]:
         """Return (session token for the cookie, CSRF token for forms)."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         now = self.clock()
-        self._rows("DELETE FROM sessions WHERE expires_at < ?", [now])
-        self._rows("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
-                   [_sha(token), user.username, csrf, now, now + SESSION_TTL])
+        self.repo.start_session(_sha(token), user.username, csrf, now, now + SESSION_TTL)
         return token, csrf
 
     def session(self, token: str) -> Session | None:
-        rows = self._rows(
-            "SELECT u.username, u.role, s.csrf_token FROM sessions s JOIN users u USING (username) "
-            "WHERE s.token_hash = ? AND s.expires_at > ?", [_sha(token), self.clock()])
-        if not rows:
-            return None
-        return Session(User(rows[0][0], Role[rows[0][1]]), rows[0][2])
+        row = self.repo.session(_sha(token), self.clock())
+        return Session(User(row[0], Role[row[1]]), row[2]) if row else None
 
     def end_session(self, token: str) -> None:
-        self._rows("DELETE FROM sessions WHERE token_hash = ?", [_sha(token)])
+        self.repo.end_session(_sha(token))
 
     # ---- API tokens -------------------------------------------------------------------------
     def create_token(self, username: str, label: str = "") -> tuple[str, str]:
@@ -147,29 +120,22 @@ class Accounts:
             raise InputError(f"no user {username!r}", "add the user first: heard users add NAME --role ROLE")
         token_id = secrets.token_hex(6)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        self._rows("INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?, NULL)",
-                   [token_id, username, _sha(token), label, self.clock()])
+        self.repo.insert_token(token_id, username, _sha(token), label, self.clock())
         return token_id, token
 
     def revoke_token(self, token_id: str) -> None:
-        rows = self._rows("SELECT revoked_at FROM api_tokens WHERE token_id = ?", [token_id])
-        if not rows:
+        if not self.repo.token_exists(token_id):
             raise InputError(f"no API token with id {token_id!r}", "see `heard users list --tokens`")
-        self._rows("UPDATE api_tokens SET revoked_at = ? WHERE token_id = ?", [self.clock(), token_id])
+        self.repo.revoke_token(token_id, self.clock())
 
     def list_tokens(self, username: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT token_id, username, label, created_at, revoked_at FROM api_tokens"
-        rows = self._rows(sql + (" WHERE username = ?" if username else "") + " ORDER BY created_at",
-                          [username] if username else [])
-        return [dict(zip(["token_id", "username", "label", "created_at", "revoked_at"], r)) for r in rows]
+        return self.repo.list_tokens(username)
 
     def user_for_token(self, token: str) -> User | None:
         if not token.startswith(TOKEN_PREFIX):
             return None
-        rows = self._rows(
-            "SELECT u.username, u.role FROM api_tokens t JOIN users u USING (username) "
-            "WHERE t.token_hash = ? AND t.revoked_at IS NULL", [_sha(token)])
-        return User(rows[0][0], Role[rows[0][1]]) if rows else None
+        row = self.repo.token_user(_sha(token))
+        return User(row[0], Role[row[1]]) if row else None
 
 
 def ensure_demo_user(store: Any) -> User:

@@ -31,7 +31,7 @@ def train_sentiment_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from heard.errors import InputError
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.models.sentiment_head import HEADS_DIR
     from heard.models.train_sentiment import DEFAULT_SEED, train
 

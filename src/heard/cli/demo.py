@@ -39,7 +39,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
     from heard.listen.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots, recent_alerts
     from heard.pipeline.assemble import open_run
     from heard.report import write_report
-    from heard.listen.topics.queries import list_topics
+    from heard.read.topics import list_topics
 
     if not corpus.exists():
         raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")

@@ -38,7 +38,7 @@ def ingest(
     last committed batch. Bad rows are quarantined with file, position and reason (see
     'heard quarantine'); the rest is stored. A missing file or unknown format exits with code 2.
     """
-    from heard.listen.topics.queries import ONE_DOMAIN_MEAN, one_domain_mean
+    from heard.read.topics import ONE_DOMAIN_MEAN, one_domain_mean
     from heard.pipeline.assemble import open_run
 
     settings = settings_from(config, db=db, timezone=timezone_, batch_size=batch_size)

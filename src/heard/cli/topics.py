@@ -55,7 +55,8 @@ def topics(
     """
     from heard.listen.analysis.clustering import ClusterParams
     from heard.store import open_store
-    from heard.listen.topics import list_topics, parse_since, rebuild_topics
+    from heard.listen.topics import rebuild_topics
+    from heard.read.topics import list_topics, parse_since
 
     settings = settings_from(config, db=db)
     if rebuild:
@@ -103,7 +104,7 @@ def topic(
 ) -> None:
     """One topic: keywords, time series, languages, places and organisations, representative posts, history."""
     from heard.store import open_store
-    from heard.listen.topics import topic_detail
+    from heard.read.topics import topic_detail
     from heard.listen.topics.represent import N_ENTITY_POSTS
 
     settings = settings_from(config, db=db)

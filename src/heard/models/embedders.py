@@ -110,18 +110,3 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         out = self._model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(out, dtype=np.float32)
-
-
-def make_embedder(spec: str = "use-int8", threads: int = 2) -> Embedder:
-    """``"use-int8"`` (the default) → UseInt8Embedder (USE with int8 token layers, ~2× faster);
-    ``"use"`` → UseEmbedder (the same model in float32); ``"st:/local/path"`` →
-    SentenceTransformerEmbedder."""
-    if spec == "use":
-        return UseEmbedder(threads=threads)
-    if spec == "use-int8":
-        from heard.models.use_int8 import UseInt8Embedder
-
-        return UseInt8Embedder(threads=threads)
-    if spec.startswith("st:"):
-        return SentenceTransformerEmbedder(spec[3:])
-    raise InputError(f"unknown embedder {spec!r}", "use 'use', 'use-int8' or 'st:/path/to/local/model'")

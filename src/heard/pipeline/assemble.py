@@ -24,7 +24,7 @@ from heard.pipeline.runner import (
 )
 from heard.records import Quarantined, RawRow
 from heard.settings import Settings
-from heard.store import INGEST_MEMORY_LIMIT, DuckDBStore, open_store
+from heard.store import INGEST_MEMORY_LIMIT, Store, open_store
 
 
 def default_pipeline(settings: Settings) -> Pipeline:
@@ -40,7 +40,7 @@ class Run:
     caller already owns the store, as the server does)."""
 
     settings: Settings
-    store: DuckDBStore
+    store: Store
     pipeline: Pipeline
     fieldmap: FieldMap = field(default_factory=lambda: fieldmap_for(None))
 

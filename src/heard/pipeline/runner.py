@@ -27,7 +27,7 @@ from heard.pipeline import Batch, Pipeline
 from heard.pipeline.stage import operators
 from heard.clock import utcnow
 from heard.records import Post, Quarantined, RawRow, content_hash
-from heard.store.duckdb_store import DuckDBStore
+from heard.store.protocol import Store
 
 Progress = Callable[[int], None]
 """Called with the number of rows just handled (for progress bars)."""
@@ -79,7 +79,7 @@ class _Writer:
     their own ids and counted in ``duplicate_texts``.
     """
 
-    def __init__(self, store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, source: str):
+    def __init__(self, store: Store, pipeline: Pipeline, summary: IngestSummary, source: str):
         self.store = store
         self.summary = summary
         self.source = source
@@ -162,7 +162,7 @@ def _batches(
 
 
 def ingest_rows(
-    store: DuckDBStore,
+    store: Store,
     rows: Iterable[RawRow | Quarantined],
     mapper: Any,
     pipeline: Pipeline,
@@ -201,7 +201,7 @@ def ingest_rows(
     return summary
 
 
-def batch_ingester(store: DuckDBStore, mapper: Any, pipeline: Pipeline, summary: IngestSummary, *,
+def batch_ingester(store: Store, mapper: Any, pipeline: Pipeline, summary: IngestSummary, *,
                    source: str, file_key: str | None, file: str) -> Callable[[list], tuple[int, int]]:
     """For ``heard watch``: a function that stores one small batch of rows (parsed rows and rows
     already quarantined by the reader) at once, with the file's checkpoint, and returns
@@ -216,7 +216,7 @@ def batch_ingester(store: DuckDBStore, mapper: Any, pipeline: Pipeline, summary:
     return ingest_batch
 
 
-def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, final: bool = True) -> None:
+def finish_run(store: Store, pipeline: Pipeline, summary: IngestSummary, final: bool = True) -> None:
     """End-of-run work: stages' ``finish`` hooks and the full-text index, when anything changed.
     ``final=False``: a periodic refresh during a run that goes on (``heard watch``)."""
     started = time.perf_counter()
@@ -227,14 +227,14 @@ def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, f
     summary.seconds += time.perf_counter() - started
 
 
-def bind_operators(store: DuckDBStore, pipeline: Pipeline) -> None:
+def bind_operators(store: Store, pipeline: Pipeline) -> None:
     """Let the operators (topics) load their state from the store before the first batch."""
     for operator in operators(pipeline.stages):
         operator.bind(store)
 
 
 def ingest_paths(
-    store: DuckDBStore,
+    store: Store,
     paths: list[Path],
     pipeline: Pipeline,
     *,

@@ -11,17 +11,17 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from heard.read.view import ReadView
+from heard.store.protocol import Reader
 from heard.read.common import safe_row
 
 DEFAULT_WINDOW = "7d"
 
 
-def _ready(db: ReadView) -> bool:
+def _ready(db: Reader) -> bool:
     return {"topics", "post_topics"} <= db.tables() and bool(db.scalar("SELECT count(*) FROM post_topics"))
 
 
-def hotspots(db: ReadView, k: int, limit: int = 20, window: timedelta | None = None) -> dict[str, Any]:
+def hotspots(db: Reader, k: int, limit: int = 20, window: timedelta | None = None) -> dict[str, Any]:
     if not _ready(db):
         return {"hotspots": [], "hidden_below_k": 0, "k": k, "window_seconds": None, "now": None}
     from heard.clock import parse_span
@@ -32,7 +32,7 @@ def hotspots(db: ReadView, k: int, limit: int = 20, window: timedelta | None = N
     return result
 
 
-def alerts(db: ReadView, k: int, limit: int = 50) -> list[dict[str, Any]]:
+def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
     if "alerts" not in db.tables():
         return []
     rows = db.rows("SELECT alert_id, topic_id, evidence FROM alerts WHERE authors >= ? "

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from heard.read.view import ReadView
+from heard.store.protocol import Reader
 from heard.read.common import AUTHORS, jsonable
 
 
-def _grouped(db: ReadView, key_sql: str, k: int, order: str = "2 DESC") -> list[dict[str, Any]]:
+def _grouped(db: Reader, key_sql: str, k: int, order: str = "2 DESC") -> list[dict[str, Any]]:
     rows = db.rows(f"SELECT {key_sql} AS key, count(*) AS posts, {AUTHORS} AS authors FROM posts p "
                    f"GROUP BY 1 ORDER BY {order}")
     out, hidden = [], 0
@@ -23,7 +23,7 @@ def _grouped(db: ReadView, key_sql: str, k: int, order: str = "2 DESC") -> list[
     return out
 
 
-def overview(db: ReadView, k: int) -> dict[str, Any]:
+def overview(db: Reader, k: int) -> dict[str, Any]:
     total = db.scalar("SELECT count(*) FROM posts")
     if not total:
         return {"posts": 0, "volume": [], "languages": [], "sources": [], "sentiment": [], "time_range": None,
@@ -52,7 +52,7 @@ def overview(db: ReadView, k: int) -> dict[str, Any]:
     }
 
 
-def quarantine(db: ReadView, limit: int = 50, reason: str | None = None, offset: int = 0) -> dict[str, Any]:
+def quarantine(db: Reader, limit: int = 50, reason: str | None = None, offset: int = 0) -> dict[str, Any]:
     from heard.read.redact import redact
 
     where, params = ("WHERE reason = ?", [reason]) if reason else ("", [])

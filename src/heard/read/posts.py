@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from heard.read.view import ReadView
+from heard.store.protocol import Reader
 from heard.read.common import decode_cursor, encode_cursor, safe_row, timestamp
 from heard.read.stats import POST_COLUMNS
 
@@ -34,7 +34,7 @@ def search_terms(query: str) -> str:
     return " ".join(terms) if isinstance(terms, (list, tuple)) else str(terms)
 
 
-def _where(f: PostFilter, db: ReadView) -> tuple[list[str], list[Any]]:
+def _where(f: PostFilter, db: Reader) -> tuple[list[str], list[Any]]:
     where, params = [], []
     for column, value in (("p.lang", f.lang), ("p.source", f.source), ("p.sentiment_label", f.sentiment)):
         if value:
@@ -72,7 +72,7 @@ _SCORED = f"""
 Scores are rounded so a cursor compares equal to the score it was cut from."""
 
 
-def search(db: ReadView, f: PostFilter, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
+def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
     """One page of posts and the cursor of the next (``None`` on the last page)."""
     terms = search_terms(f.q) if f.q else ""
     if f.q and not terms.strip():
@@ -97,7 +97,7 @@ def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> tuple
     return rows, nxt
 
 
-def _newest(db: ReadView, where: list[str], params: list[Any], limit: int, cursor: str | None):
+def _newest(db: Reader, where: list[str], params: list[Any], limit: int, cursor: str | None):
     if cursor:
         ts, last_id = decode_cursor(cursor, (timestamp, str))
         where = [*where, "(p.created_at < ? OR (p.created_at = ? AND p.id < ?))"]
@@ -107,7 +107,7 @@ def _newest(db: ReadView, where: list[str], params: list[Any], limit: int, curso
     return _page(rows, limit, ("created_at", "id"))
 
 
-def _best_match(db: ReadView, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
+def _best_match(db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
     """Best match first, ties newest-indexed first (``docid``). The ranking reads only ids and the
     filtered columns; the page's posts are then fetched by primary key."""
     filtered = " JOIN posts p ON p.id = d.name" if where else ""
@@ -126,7 +126,7 @@ def _best_match(db: ReadView, terms: str, where: list[str], params: list[Any], l
     return _page(rows, limit, ("score", "docid"))
 
 
-def _scan_match(db: ReadView, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
+def _scan_match(db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
     """No index yet (a store written before its first search-index build): every term must appear."""
     where, params = list(where), list(params)
     for term in terms.split():
@@ -145,6 +145,6 @@ def _and(clauses: list[str], keyword: str) -> str:
     return f" {keyword} " + " AND ".join(clauses) if clauses else ""
 
 
-def get_post(db: ReadView, post_id: str) -> dict[str, Any] | None:
+def get_post(db: Reader, post_id: str) -> dict[str, Any] | None:
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
     return safe_row(rows[0]) if rows else None

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from heard.read.redact import redact
-from heard.store.duckdb_store import DuckDBStore
+from heard.store.protocol import Reader
 
 POST_COLUMNS = ("p.id, p.source, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
                 "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label")
 """The columns of a post any reader may see (``p`` = posts); author keys and internals never."""
 
 
-def stats(store: DuckDBStore) -> dict[str, Any]:
+def stats(store: Reader) -> dict[str, Any]:
     """Counts by source, language and day; sentiment distribution; duplicates; quarantine counts."""
     total = store.scalar("SELECT count(*) FROM posts")
     distinct_texts = store.scalar("SELECT count(DISTINCT text_hash) FROM posts")
@@ -48,7 +48,7 @@ def stats(store: DuckDBStore) -> dict[str, Any]:
     }
 
 
-def quarantine(store: DuckDBStore, limit: int = 50, reason: str | None = None) -> list[dict[str, Any]]:
+def quarantine(store: Reader, limit: int = 50, reason: str | None = None) -> list[dict[str, Any]]:
     """Quarantined rows, newest first: file, position, reason, detail and the start of the raw row
     (personal data redacted, RIGHTS.md §7)."""
     sql = "SELECT file, position, reason, detail, raw, quarantined_at FROM quarantine"
@@ -62,3 +62,28 @@ def quarantine(store: DuckDBStore, limit: int = 50, reason: str | None = None) -
         row["raw"] = redact(row["raw"])
     return rows
 
+
+
+def store_health(db: Reader) -> dict[str, Any]:
+    """Schema version, whether full-text search works, posts and quarantined rows (for /health
+    and /metrics)."""
+    return {"schema_version": db.scalar("SELECT max(version) FROM schema_version"),
+            "search_index": db.has_search_index(),
+            "posts": db.scalar("SELECT count(*) FROM posts"),
+            "quarantined_rows": db.scalar("SELECT count(*) FROM quarantine")}
+
+
+def brief_facts(db: Reader) -> dict[str, Any]:
+    """What the brief says about the store: posts, first and last post time, sentiment models,
+    and posts per day by sentiment label."""
+    first, last, total = (db.rows("SELECT min(created_at) AS a, max(created_at) AS b, "
+                                  "count(*) AS n FROM posts")[0].values())
+    return {
+        "posts": total, "first": first, "last": last,
+        "models": [r["m"] for r in db.rows(
+            "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL "
+            "ORDER BY 1")],
+        "by_day_and_sentiment": db.rows(
+            "SELECT strftime(created_at, '%Y-%m-%d') AS day, coalesce(sentiment_label, 'none') "
+            "AS label, count(*) AS n FROM posts GROUP BY ALL ORDER BY day"),
+    }

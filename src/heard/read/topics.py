@@ -1,55 +1,185 @@
-"""Topics: the list (largest first, cursor-paged) and one topic's detail (time series, keywords,
-places, representative posts). Topics with fewer than k distinct authors are not shown."""
+"""Topics as every surface reads them: the list (largest first, cursor-paged) and one topic's
+detail. Both are lookups on the representation the topic operator precomputes at the end of each
+run, so they stay fast on large stores.
+
+RIGHTS.md §4: a topic is shown only when at least k distinct authors wrote in it; smaller ones
+are counted as hidden, never listed or opened.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any
 
-from heard.read.view import ReadView
-from heard.read.common import decode_cursor, encode_cursor, safe_row
+from heard.clock import is_span, parse_instant, parse_span
 from heard.errors import InputError, NotFoundError
+from heard.read.common import decode_cursor, encode_cursor, safe_row
+from heard.read.redact import redact
+from heard.read.stats import POST_COLUMNS
+from heard.store.protocol import Reader
+
+ONE_DOMAIN_MEAN = 0.5
+"""Length of the posts' mean embedding above which topics come out coarse without ``--center``:
+Teddy Cup 附件3 (one city's message board) 0.55; the six labelled sets of bench/topics_quality.py
+0.33–0.45, the demo corpus 0.41, the held-out Biomedical and Pascal_Flickr 0.49 and 0.44."""
+ONE_DOMAIN_MIN_POSTS = 1000
+"""… measured over at least this many posts (a few posts on three subjects also share a mean)."""
+
+
+def _require_topics(db: Reader) -> None:
+    if not db.topics.available():
+        path = getattr(db, "path", "the store")
+        raise InputError(
+            f"{path} has no topic tables yet (made by an older Heard)",
+            f"run: heard topics --rebuild --db {path}",
+        )
+
+
+def parse_since(value: str | None, db: Reader) -> datetime | None:
+    """``2020-01-31`` (UTC unless an offset is given) or ``24h``/``7d``/``2w`` before the newest
+    stored post."""
+    if not value:
+        return None
+    if is_span(value):
+        newest = db.scalar("SELECT max(created_at) FROM posts")
+        if newest is None:
+            return None
+        return newest - parse_span(value, what="--since")
+    return parse_instant(value, what="--since")
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("keywords", "places", "orgs", "representative"):
+        if key in row:
+            row[key] = json.loads(row[key]) if row[key] else []
+    if "languages" in row:
+        row["languages"] = json.loads(row["languages"]) if row["languages"] else {}
+    if "series" in row:
+        series = json.loads(row["series"]) if row["series"] else {"unit": "day", "points": []}
+        if isinstance(series, list):  # stored by Heard before the series had a unit (daily counts)
+            series = {"unit": "day", "points": [{"t": f"{d}T00:00:00Z", "posts": n} for d, n in series]}
+        row["series"] = series
+    for key in ("sentiment_mean", "sentiment_trend", "coherence"):
+        if row.get(key) is not None:
+            row[key] = round(float(row[key]), 4)
+    return row
+
 
 LIST_COLUMNS = ("topic_id", "label", "keywords", "size", "n_authors", "first_seen", "last_seen",
-                "sentiment_mean", "sentiment_trend", "coherence", "status", "places")
+                "sentiment_mean", "sentiment_trend", "coherence", "places", "orgs")
 
 
-def _available(db: ReadView) -> bool:
-    return {"topics", "post_topics"} <= db.tables()
-
-
-def _visible(k: int) -> tuple[str, list[Any]]:
-    return "status = 'active' AND coalesce(n_authors, 0) >= ?", [k]
-
-
-def list_topics(db: ReadView, k: int, limit: int = 50, cursor: str | None = None,
+def list_topics(db: Reader, k: int, *, since: datetime | None = None, min_size: int = 1,
+                limit: int | None = None, cursor: str | None = None,
                 q: str | None = None) -> dict[str, Any]:
-    if not _available(db):
-        return {"topics": [], "next_cursor": None, "note": "no topics yet: ingest posts first"}
+    """Active topics with at least ``k`` distinct authors, biggest first; how many are hidden
+    below k; how many posts wait in no topic. ``q`` filters on label and keywords; ``cursor``
+    (a previous page's ``next_cursor``) pages on (size, id)."""
+    if not db.topics.available():
+        return {"topics": [], "next_cursor": None, "hidden_below_k": 0, "k": k,
+                "unassigned_posts": 0, "note": "no topics yet: ingest posts first"}
     have = set(db.columns("topics"))
     cols = ", ".join(c for c in LIST_COLUMNS if c in have)
-    where, params = _visible(k)
+    where = "status = 'active' AND size >= ?"
+    params: list[Any] = [min_size]
+    if since is not None:
+        where += " AND last_seen >= ?"
+        params.append(since)
     if q:
-        where += " AND (contains(lower(coalesce(label, '')), lower(?)) OR contains(lower(coalesce(keywords, '')), lower(?)))"
+        where += (" AND (contains(lower(coalesce(label, '')), lower(?))"
+                  " OR contains(lower(coalesce(keywords, '')), lower(?)))")
         params += [q, q]
+    page, page_params = "", []
     if cursor:
         size, tid = decode_cursor(cursor, (int, int))
-        where += " AND (size < ? OR (size = ? AND topic_id > ?))"
-        params += [size, size, tid]
-    rows = db.rows(f"SELECT {cols} FROM topics WHERE {where} ORDER BY size DESC, topic_id LIMIT ?",
-                   [*params, limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    nxt = encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]]) if more and rows else None
-    return {"topics": [safe_row(r) for r in rows], "next_cursor": nxt}
+        page, page_params = " AND (size < ? OR (size = ? AND topic_id > ?))", [size, size, tid]
+    rows = db.rows(
+        f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ?{page} "
+        f"ORDER BY size DESC, topic_id {'LIMIT ' + str(int(limit) + 1) if limit else ''}",
+        [*params, k, *page_params])
+    more = bool(limit) and len(rows) > (limit or 0)
+    rows = rows[:limit] if limit else rows
+    hidden = db.scalar(
+        f"SELECT count(*) FROM topics WHERE {where} AND coalesce(n_authors, 0) < ?", [*params, k])
+    pooled = db.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL")
+    topics = [_decode(r) for r in rows]
+    for t in topics:
+        t["label"] = redact(t.get("label"))
+    return {"topics": topics, "hidden_below_k": hidden, "k": k, "unassigned_posts": pooled,
+            "next_cursor": encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]])
+            if more and rows else None}
 
 
-def topic_detail(db: ReadView, topic_id: int, k: int) -> dict[str, Any]:
-    """The stored representation (``heard.listen.topics.topic_detail``, shared with ``heard topic``), made
-    safe for JSON; 404 saying why when the topic does not exist, was merged or is below k."""
-    from heard.listen.topics.queries import topic_detail as stored_detail
+def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, Any]:
+    """One topic: keywords, series, languages, places, organisations, representative posts, history.
 
-    try:
-        return safe_row(stored_detail(db, topic_id, k))
-    except InputError as exc:
-        raise NotFoundError(exc.what, "list topics at /api/v1/topics",
-                            ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)"]) from None
+    Every part is read from the representation stored at the end of the last run, so it stays a
+    lookup on large stores. ``db`` is the store or the server's reader; a topic that cannot be shown raises
+    ``NotFoundError`` saying why (404 in the API, exit code 2 in the CLI).
+    """
+    _require_topics(db)
+    rows = db.rows("SELECT * EXCLUDE (centroid) FROM topics WHERE topic_id = ?", [topic_id])
+    if not rows:
+        raise NotFoundError(f"there is no topic {topic_id}", "list the topics: heard topics, or /api/v1/topics")
+    topic = _decode(rows[0])
+    if topic["status"] == "merged":
+        raise NotFoundError(
+            f"topic {topic_id} was merged into topic {topic['merged_into']}",
+            f"see: heard topic {topic['merged_into']}",
+        )
+    if (topic.get("n_authors") or 0) < min_group_size:
+        raise NotFoundError(
+            f"topic {topic_id} has fewer than {min_group_size} distinct authors, so it is not shown "
+            "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
+            "list the topics that can be shown: heard topics, or /api/v1/topics",
+            ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)"],
+        )
+    ids = topic.pop("representative")
+    posts = db.rows(  # a literal IN list lets DuckDB use the primary-key index
+        f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(ids))})", ids
+    ) if ids else []
+    order = {pid: i for i, pid in enumerate(ids)}
+    posts.sort(key=lambda p: order[p["id"]])
+    for p in posts:
+        p["text"] = redact(p["text"])
+        if p["title"]:
+            p["title"] = redact(p["title"])
+    topic["representative_posts"] = posts
+    topic["history"] = db.rows(
+        "SELECT event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
+        "WHERE topic_id = ? OR other_id = ? ORDER BY event_id", [topic_id, topic_id]
+    )
+    for event in topic["history"]:
+        event["detail"] = json.loads(event["detail"]) if event["detail"] else {}
+    return topic
+
+
+def one_domain_mean(store: Reader) -> float | None:
+    """The length of the mean embedding of the posts the topic stage has seen, when it says the
+    store holds one domain's posts (``ONE_DOMAIN_MEAN``, ``ONE_DOMAIN_MIN_POSTS``) and its topics
+    are not centred yet; else None. Read from the stage's per-language vector sums (no scan)."""
+    if not store.topics.available():
+        return None
+    state = store.topics.read_state()
+    if state.get("mu") or not state.get("languages"):
+        return None
+    languages = json.loads(state["languages"])
+    n = sum(count for count, _ in languages.values())
+    if n < ONE_DOMAIN_MIN_POSTS:
+        return None
+    total = [sum(col) for col in zip(*(vector for _, vector in languages.values()))]
+    length = sum(x * x for x in total) ** 0.5 / n
+    return round(length, 3) if length >= ONE_DOMAIN_MEAN else None
+
+
+def list_topics_json(db: Reader, k: int, **options: Any) -> dict[str, Any]:
+    """``list_topics`` shaped for JSON and templates (ISO times, decoded lists), as the API and
+    the dashboard show it."""
+    data = list_topics(db, k, **options)
+    return {**data, "topics": [safe_row(t) for t in data["topics"]]}
+
+
+def topic_detail_json(db: Reader, topic_id: int, k: int) -> dict[str, Any]:
+    """``topic_detail`` shaped for JSON and templates."""
+    return safe_row(topic_detail(db, topic_id, k))

@@ -17,8 +17,9 @@ from heard.clock import utcnow
 from heard.errors import InputError
 from heard.listen.hotspots import rank_hotspots, recent_alerts
 from heard.report.template import BRIEF
-from heard.store.duckdb_store import DuckDBStore
-from heard.listen.topics.queries import list_topics
+from heard.store.protocol import Store
+from heard.read.stats import brief_facts
+from heard.read.topics import list_topics
 
 SENTIMENT_COLOURS = {"negative": "#b3261e", "neutral": "#9aa5b1", "positive": "#2e7d32", "none": "#d0d7de"}
 
@@ -57,10 +58,7 @@ def _bucket_name(seconds: float) -> str:
     return f"{int(seconds)} s"
 
 
-def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
-    rows = store.rows(
-        "SELECT strftime(created_at, '%Y-%m-%d') AS day, coalesce(sentiment_label, 'none') AS label, "
-        "count(*) AS n FROM posts GROUP BY ALL ORDER BY day")
+def _sentiment_chart(charts: _Charts, rows: list[dict[str, Any]]) -> str:
     days = sorted({r["day"] for r in rows})
     fig = go.Figure()
     for label, colour in SENTIMENT_COLOURS.items():
@@ -71,11 +69,12 @@ def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
     return charts.html(fig)
 
 
-def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int = 5,
+def build_report(store: Store, *, window: timedelta, min_group_size: int = 5,
                  now: datetime | None = None, clock: Callable[[], datetime] = utcnow,
                  hotspots: int = 5, topics: int = 15) -> str:
     """The brief as one HTML string."""
-    total = store.scalar("SELECT count(*) FROM posts")
+    facts = brief_facts(store)
+    total = facts["posts"]
     if not total:
         raise InputError(f"{store.path} holds no posts, so there is nothing to report",
                          f"ingest something first: heard ingest FILE --db {store.path}")
@@ -83,15 +82,12 @@ def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int =
     hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
     for spot in hot["hotspots"]:
         spot["chart"] = _spot_chart(charts, spot)
-    sentiment_chart = _sentiment_chart(charts, store)
-    first, last = store.con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
-    models = [r["m"] for r in store.rows(
-        "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1")]
+    sentiment_chart = _sentiment_chart(charts, facts["by_day_and_sentiment"])
     hours = window.total_seconds() / 3600
     env = Environment(autoescape=True)
     return env.from_string(BRIEF).render(
         generated=clock().isoformat(timespec="seconds") + "Z",
-        stats={"posts": total, "first": first, "last": last, "models": models},
+        stats={k: facts[k] for k in ("posts", "first", "last", "models")},
         window_label=f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours",
         hot=hot,
         alerts=recent_alerts(store, limit=20),
@@ -101,7 +97,7 @@ def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int =
     )
 
 
-def write_report(store: DuckDBStore, out: Path, **kwargs: Any) -> Path:
+def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
     """Write the brief to ``out/index.html`` (``out`` is created) and return its path."""
     out = Path(out)
     try:

@@ -35,7 +35,7 @@ __all__ = [
 
 def default_stages(settings: Settings) -> list[Stage]:
     """The standard enrichment stages, in order, configured from ``settings``."""
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.listen.topics.stage import TopicStage
 
     embedder = make_embedder(settings.embedder, threads=settings.threads)

@@ -1,5 +1,12 @@
-"""Storage: a protocol (``base.Store``) and the embedded DuckDB implementation (default)."""
+"""Storage: the ``Store`` protocol (``heard.store.protocol``) and its backends.
 
-from heard.store.duckdb_store import INGEST_MEMORY_LIMIT, DuckDBStore, open_store
+``duckdb/`` is the embedded default: one file, one process. Code outside this package talks to a
+``Store`` — its ingest methods, ``transaction()``, and one repository per concern
+(``store.topics``, ``store.hotspots``, ``store.accounts``) — and never runs SQL itself; the read
+model (``heard.read``) reads through ``rows``/``scalar``.
+"""
 
-__all__ = ["INGEST_MEMORY_LIMIT", "DuckDBStore", "open_store"]
+from heard.store.duckdb.store import INGEST_MEMORY_LIMIT, DuckDBStore, open_store
+from heard.store.protocol import Reader, Store
+
+__all__ = ["INGEST_MEMORY_LIMIT", "DuckDBStore", "Reader", "Store", "open_store"]

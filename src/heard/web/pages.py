@@ -150,7 +150,7 @@ def overview(request: Request) -> Response:
     db, k = _db(request), _k(request)
     data = request.app.state.cache.get(db.data_version, "overview", lambda: oq.overview(db, k))
     topics = request.app.state.cache.get(db.data_version, ("topics", None, 10, None),
-                                         lambda: tq.list_topics(db, k, 10))
+                                         lambda: tq.list_topics_json(db, k, limit=10))
     hot = request.app.state.cache.get(db.data_version, ("hot", hq.DEFAULT_WINDOW, 5),
                                       lambda: hq.hotspots(db, k, 5)["hotspots"])
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
@@ -163,7 +163,7 @@ def topics_page(request: Request, q: Annotated[str | None, Query(max_length=100)
                 cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
     db, k = _db(request), _k(request)
     data = request.app.state.cache.get(db.data_version, ("topics", q, 50, cursor),
-                                       lambda: tq.list_topics(db, k, 50, cursor, q))
+                                       lambda: tq.list_topics_json(db, k, limit=50, cursor=cursor, q=q))
     nxt = "/topics?" + urlencode({k_: v for k_, v in {"q": q, "cursor": data["next_cursor"]}.items() if v}) \
         if data["next_cursor"] else None
     return render(request, "topics.html", topics=data["topics"], q=q or "", next_url=nxt)
@@ -172,7 +172,7 @@ def topics_page(request: Request, q: Annotated[str | None, Query(max_length=100)
 @router.get("/topics/{topic_id}", dependencies=[requires(Role.viewer, page=True)])
 def topic_page(request: Request, topic_id: int) -> Response:
     db, k = _db(request), _k(request)
-    topic = request.app.state.cache.get(db.data_version, ("topic", topic_id), lambda: tq.topic_detail(db, topic_id, k))
+    topic = request.app.state.cache.get(db.data_version, ("topic", topic_id), lambda: tq.topic_detail_json(db, topic_id, k))
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
     return render(request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t))
 

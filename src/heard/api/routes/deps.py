@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 from fastapi import Request
 
-from heard.read.view import ReadView
+from heard.store.protocol import Reader
 
 
-def db_of(request: Request) -> ReadView:
+def db_of(request: Request) -> Reader:
     return request.app.state.db
 
 

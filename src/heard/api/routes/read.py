@@ -57,7 +57,7 @@ def list_topics(
 ) -> dict[str, Any]:
     db = db_of(request)
     data = request.app.state.cache.get(db.data_version, ("topics", q, limit, cursor),
-                                       lambda: tq.list_topics(db, k_of(request), limit, cursor, q))
+                                       lambda: tq.list_topics_json(db, k_of(request), limit=limit, cursor=cursor, q=q))
     return {"ok": True, **data}
 
 
@@ -66,7 +66,7 @@ def list_topics(
 def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
     db = db_of(request)
     topic = request.app.state.cache.get(db.data_version, ("topic", topic_id),
-                                        lambda: tq.topic_detail(db, topic_id, k_of(request)))
+                                        lambda: tq.topic_detail_json(db, topic_id, k_of(request)))
     return {"ok": True, "topic": topic}
 
 

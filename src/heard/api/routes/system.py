@@ -9,23 +9,23 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from heard.api.security import requires
 from heard.auth import PUBLIC, Role
+from heard.read.stats import store_health
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/health", dependencies=[requires(PUBLIC)], summary="Liveness and the store's state")
 def health(request: Request) -> dict[str, Any]:
-    db = request.app.state.db
-    return {"ok": True, "status": "ok", "schema_version": db.scalar("SELECT max(version) FROM schema_version"),
-            "search_index": db.has_search_index()}
+    state = store_health(request.app.state.db)
+    return {"ok": True, "status": "ok", "schema_version": state["schema_version"],
+            "search_index": state["search_index"]}
 
 
 @router.get("/metrics", dependencies=[requires(Role.viewer)], response_class=PlainTextResponse,
             summary="Prometheus metrics (text format)")
 def metrics(request: Request) -> PlainTextResponse:
-    db = request.app.state.db
-    extra = {"heard_posts": db.scalar("SELECT count(*) FROM posts"),
-             "heard_quarantined_rows": db.scalar("SELECT count(*) FROM quarantine")}
+    state = store_health(request.app.state.db)
+    extra = {"heard_posts": state["posts"], "heard_quarantined_rows": state["quarantined_rows"]}
     return PlainTextResponse(request.app.state.metrics.render(extra),
                              media_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -35,122 +35,14 @@ vectors, which the caller supplies through a ``members`` callback (the store, or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Hashable, Sequence
+from typing import Any
 
 import numpy as np
 
 from heard.listen.analysis.neighbours import majority_vote, most_similar, nearest_posts
-
-Members = Callable[[int], tuple[list[Hashable], np.ndarray]]
-"""``members(topic_id) -> (keys, vectors)``: the posts now in a topic and their embeddings."""
-
-
-@dataclass(frozen=True)
-class ClusterParams:
-    """Thresholds are cosine similarities between L2-normalised embeddings."""
-
-    join: float = 0.5
-    """A post joins the nearest topic when its centroid is at least this close …"""
-    join_margin: float | None = 0.2
-    """… and no more than this below the topic's coherence (its members' mean similarity to its
-    centroid): a loose post does not join a tight topic. None: ``join`` alone. Without it, the
-    first topics of a one-city stream fed in small batches (``heard watch``) gather every nearby
-    complaint before the specific topics can seed, and merge into one catch-all."""
-    seed: float = 0.55
-    """Pooled posts this close to one another can seed a topic together."""
-    min_topic_size: int = 4
-    """Posts needed to seed a topic (and the smallest part a split may leave)."""
-    pool_max: int = 2000
-    """Most posts waiting in the pool; the oldest leave unassigned beyond it."""
-    attach: float = 0.3
-    """At the end of a run, pooled posts at least this close to a topic join it."""
-    merge: float = 0.7
-    """Topics whose centroids are at least this close are merged."""
-    split_below: float = 0.5
-    """Topics with coherence below this (and ``min_split_size`` posts) are tried for a split."""
-    split_gain: float = 0.05
-    """A split is kept only when both parts are this much more coherent than the whole."""
-    min_split_size: int = 20
-    vote_k: int = 10
-    """Neighbours consulted by the neighbour vote at each consolidation (0: no vote)."""
-    consolidate_every: int = 20_000
-    """Posts between periodic consolidations (``due()`` says when one is due)."""
-    seed_rng: int = 0
-    """Seed for the random choices of a split (sampling the members of a very large topic)."""
-    language_neutral: bool = True
-    """Merge also in the language-neutral view when the stream has two or more languages (point 4
-    of the module docstring); False: compare raw centroids only."""
-    language_min_posts: int = 100
-    """Posts a language needs before its mean embedding counts for the language-neutral view."""
-    center: bool = False
-    """Subtract the mean embedding of the first batch (frozen) before comparing. Posts from one
-    domain (e.g. a city message board, long texts) share a large common direction that makes big
-    topics swallow everything; centering removes it. Use with a first batch of a few hundred posts
-    or more (``rebuild_topics`` uses the first 2,000 stored posts). The mean is saved with the
-    topics, and later runs on the same store keep subtracting it."""
-
-    # The defaults were chosen with a small grid (about ten settings) on the labelled sets of
-    # bench/topics_quality.py, one setting for all of them; ``join_margin`` on the demo corpus at
-    # several batch sizes (bench/topics_batch_size.py), checked on those sets: see BENCHMARKS.md.
-
-    def describe(self) -> str:
-        return (f"join={self.join}" + (f"(-{self.join_margin} of coherence)" if self.join_margin is not None else "")
-                + f",seed={self.seed},min={self.min_topic_size},attach={self.attach},"
-                f"merge={self.merge},split<{self.split_below},vote={self.vote_k}" + (",center" if self.center else ""))
-
-
-class Assignment(NamedTuple):
-    key: Hashable
-    topic_id: int | None  # None: the post waits in the pool
-    similarity: float
-
-
-@dataclass
-class TopicEvent:
-    kind: str  # "created" | "merged" | "split" | "moved"
-    topic_id: int  # created: the new id; merged: the id that was absorbed; split: the parent id;
-    # moved: the topic posts left by neighbour vote
-    other_id: int | None = None  # merged: the survivor; split: the new child; moved: where they went
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ConsolidationResult:
-    merged: dict[int, int]
-    """absorbed id → surviving id (chains resolved): relabel these posts."""
-    moved: list[Assignment]
-    """posts moved by splits (to the child topic) or by the neighbour vote, or taken out of the
-    pool (apply after relabelling ``merged``)."""
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    return (v / np.maximum(norms, 1e-12)).astype(np.float32)
-
-
-@dataclass(frozen=True)
-class LanguageView:
-    """The directions that separate the stream's languages, and where each language sits on them."""
-
-    languages: list[str]
-    axes: np.ndarray
-    """Orthonormal rows spanning the differences between the languages' mean vectors."""
-    anchors: np.ndarray
-    """Each language's mean vector in ``axes`` coordinates."""
-
-    def neutral(self, vecs: np.ndarray) -> np.ndarray:
-        """``vecs`` with the language axes projected out, re-normalised."""
-        vecs = np.asarray(vecs, dtype=np.float64)
-        return _unit(vecs - (vecs @ self.axes.T) @ self.axes)
-
-    def language(self, mean: np.ndarray) -> int:
-        """Index of the language whose mean is nearest to ``mean`` (a topic's mean vector) along
-        the axes."""
-        coords = np.asarray(mean, dtype=np.float64) @ self.axes.T
-        return int(np.argmin(np.linalg.norm(self.anchors - coords, axis=1)))
-
+from heard.listen.analysis.topic_records import (Assignment, ClusterParams,  # noqa: F401
+    ConsolidationResult, LanguageView, Members, TopicEvent, _resolve_chains, _two_means, _unit)
 
 class StreamingClusterer:
     """Topics discovered batch by batch; see the module docstring."""
@@ -639,37 +531,6 @@ class StreamingClusterer:
             sims = vecs[small] @ _unit(small_sum)
             moved.extend(Assignment(keys[i], child, float(s)) for i, s in zip(small, sims))
         return moved
-
-
-def _resolve_chains(merged: dict[int, int]) -> None:
-    """absorbed → survivor, in place, with chains a → b → c resolved to a → c."""
-    for absorbed, survivor in list(merged.items()):
-        while survivor in merged:
-            survivor = merged[survivor]
-        merged[absorbed] = survivor
-
-
-def _two_means(vecs: np.ndarray, rng: np.random.Generator, iters: int = 10,
-               sample: int = 5000) -> tuple[np.ndarray, np.ndarray] | None:
-    """Spherical 2-means with a deterministic farthest-point start; returns the two index sets."""
-    pick = vecs if len(vecs) <= sample else vecs[rng.choice(len(vecs), sample, replace=False)]
-    centre = _unit(pick.sum(axis=0))
-    first = pick[int(np.argmin(pick @ centre))]
-    second = pick[int(np.argmin(pick @ first))]
-    cents = np.stack([first, second])
-    labels = np.zeros(len(vecs), dtype=np.int64)
-    for _ in range(iters):
-        new = np.argmax(vecs @ cents.T, axis=1)
-        if (new == labels).all() and _ > 0:
-            break
-        labels = new
-        if labels.min() == labels.max():
-            return None
-        cents = np.stack([_unit(vecs[labels == c].sum(axis=0)) for c in (0, 1)])
-    a, b = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
-    if not len(a) or not len(b):
-        return None
-    return a, b
 
 
 def cluster_array(vecs: np.ndarray, params: ClusterParams | None = None, batch_size: int = 512,

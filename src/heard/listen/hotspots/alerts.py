@@ -15,7 +15,6 @@ marked as a threat (RIGHTS.md §1).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,6 @@ from heard.clock import utcnow
 from heard.listen.analysis.bursts import BurstConfig, BurstDetector, BurstSignal, hourly_profile
 from heard.listen.hotspots.series import from_epoch, load_stream, sample_posts, topic_info
 from heard.notify.sinks import AlertSink
-from heard.store.duckdb_store import DuckDBStore
 
 if TYPE_CHECKING:
     from heard.settings import Settings
@@ -91,7 +89,7 @@ def _iso(ts: datetime) -> str:
 class AlertEngine:
     """Burst alerts over a store's topics, deduplicated per episode, sent to ``sinks``."""
 
-    def __init__(self, store: DuckDBStore, sinks: Sequence[AlertSink] = (), *,
+    def __init__(self, store: Any, sinks: Sequence[AlertSink] = (), *,
                  config: BurstConfig | None = None, min_group_size: int = 5,
                  clock: Callable[[], datetime] = utcnow, samples: int = 3):
         base = config or BurstConfig()
@@ -107,7 +105,7 @@ class AlertEngine:
         self.merged: set[int] = {a for a, _ in self._merges()}  # earlier merges: already in the store's ids
 
     @classmethod
-    def from_settings(cls, store: DuckDBStore, sinks: Sequence[AlertSink], settings: Settings) -> AlertEngine:
+    def from_settings(cls, store: Any, sinks: Sequence[AlertSink], settings: Settings) -> AlertEngine:
         """The engine the CLI and the demo use: ``settings.alert_alpha`` and k from the settings."""
         return cls(store, sinks, config=BurstConfig(alpha=settings.alert_alpha),
                    min_group_size=settings.min_group_size)
@@ -145,9 +143,7 @@ class AlertEngine:
 
     def _merges(self) -> list[tuple[int, int]]:
         """Every ``(absorbed, survivor)`` topic merge in the store, oldest first."""
-        rows = self.store.rows("SELECT topic_id, merged_into FROM topics WHERE status = 'merged' "
-                               "AND merged_into IS NOT NULL ORDER BY updated_at, topic_id")
-        return [(int(r["topic_id"]), int(r["merged_into"])) for r in rows]
+        return self.store.hotspots.merges()
 
     def _new_merges(self) -> list[tuple[int, int]]:
         new = [(a, s) for a, s in self._merges() if a not in self.merged]
@@ -170,13 +166,7 @@ class AlertEngine:
         reach = self.config.quiet_to_close + self.config.longest
         # the topic itself and every topic merged into it (an alert on a topic that was later
         # merged is the same episode)
-        return bool(self.store.scalar(
-            """WITH RECURSIVE family(id) AS (
-                   SELECT ?::INTEGER UNION SELECT t.topic_id FROM topics t JOIN family f ON t.merged_into = f.id)
-               SELECT count(*) FROM alerts WHERE topic_id IN (SELECT id FROM family)
-                 AND abs(epoch(detected_at) - ?) <= ?""",
-            [int(signal.topic), signal.detected_at, reach],
-        ))
+        return self.store.hotspots.alerted_near(int(signal.topic), signal.detected_at, reach)
 
     def build(self, signal: BurstSignal) -> dict[str, Any]:
         """The alert record for a signal: topic, times, evidence, sample posts (no authors)."""
@@ -188,10 +178,7 @@ class AlertEngine:
             refresh_representation(self.store, [topic], self.clock())
             info = topic_info(self.store, [topic]).get(topic, info)
         window_start, window_end = from_epoch(signal.window_start), from_epoch(signal.detected_at)
-        ids = [r["id"] for r in self.store.rows(
-            """SELECT p.id FROM post_topics pt JOIN posts p ON p.id = pt.post_id
-               WHERE pt.topic_id = ? AND p.created_at > ? AND p.created_at <= ?""",
-            [topic, window_start, window_end])]
+        ids = self.store.hotspots.topic_post_ids(topic, window_start, window_end)
         onset = from_epoch(signal.onset)
         test = signal.test
         alert_id = hashlib.sha1(f"{topic}|{_iso(onset)}".encode()).hexdigest()[:16]
@@ -226,40 +213,22 @@ class AlertEngine:
         if self._already_alerted(signal):
             return None
         alert = self.build(signal)
-        ev = alert["evidence"]
-        self.store.con.execute(
-            "INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            [alert["alert_id"], alert["topic_id"], from_epoch(signal.onset), from_epoch(signal.detected_at),
-             self.clock(), ev["window_seconds"], ev["count"], ev["expected"], signal.test.p_value,
-             ev["authors"], json.dumps(alert, ensure_ascii=False, default=str)],
-        )
+        self.store.hotspots.insert_alert(alert, onset=from_epoch(signal.onset),
+                                         detected_at=from_epoch(signal.detected_at),
+                                         fired_at=self.clock(), p_value=signal.test.p_value)
         deliveries = [sink.send(alert) for sink in self.sinks]
         alert["deliveries"] = deliveries
-        self.store.con.execute("UPDATE alerts SET deliveries = ? WHERE alert_id = ?",
-                               [json.dumps(deliveries, ensure_ascii=False), alert["alert_id"]])
+        self.store.hotspots.set_deliveries(alert["alert_id"], deliveries)
         return alert
 
 
-def new_assignments(store: DuckDBStore, after: datetime | None) -> tuple[list[tuple[int, float, str | None, str]], datetime | None]:
+def new_assignments(store: Any, after: datetime | None) -> tuple[list[tuple[int, float, str | None, str]], datetime | None]:
     """Topic posts assigned since ``after`` (the stage's ``assigned_at``), and the new watermark."""
-    rows = store.con.execute(
-        """SELECT pt.topic_id, epoch_us(p.created_at) / 1e6, p.author_key, p.id, pt.assigned_at
-           FROM post_topics pt JOIN posts p ON p.id = pt.post_id
-           WHERE pt.topic_id IS NOT NULL AND (? IS NULL OR pt.assigned_at >= ?)""",
-        [after, after],
-    ).fetchall()
+    rows = store.hotspots.assignments_since(after)
     mark = max((r[4] for r in rows), default=after)
     return [(int(r[0]), float(r[1]), r[2], r[3]) for r in rows], mark
 
 
-def recent_alerts(store: DuckDBStore, since: datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
+def recent_alerts(store: Any, since: datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Stored alerts, newest stream time first (their evidence as fired, deliveries included)."""
-    rows = store.rows(
-        "SELECT evidence, deliveries FROM alerts WHERE (? IS NULL OR detected_at >= ?) "
-        "ORDER BY detected_at DESC, alert_id LIMIT ?", [since, since, limit])
-    out = []
-    for r in rows:
-        alert = json.loads(r["evidence"])
-        alert["deliveries"] = json.loads(r["deliveries"]) if r["deliveries"] else []
-        out.append(alert)
-    return out
+    return store.hotspots.recent_alerts(since, limit)

@@ -24,7 +24,7 @@ from heard.listen.hotspots.series import (
     sample_posts,
     topic_info,
 )
-from heard.store.duckdb_store import DuckDBStore
+from heard.store.protocol import Reader
 
 
 def _bucket_for(window: float) -> float:
@@ -35,7 +35,7 @@ def _bucket_for(window: float) -> float:
     return 7 * 86400.0
 
 
-def rank_hotspots(store: DuckDBStore, window: timedelta, *, now: datetime | None = None,
+def rank_hotspots(store: Reader, window: timedelta, *, now: datetime | None = None,
                   min_group_size: int = 5, limit: int = 10, samples: int = 3,
                   burst: BurstConfig | None = None, heat: HeatConfig | None = None,
                   stream: TopicStream | None = None) -> dict[str, Any]:

@@ -15,9 +15,7 @@ from typing import Any
 import numpy as np
 
 from heard.errors import InputError
-from heard.store.duckdb_store import DuckDBStore
 from heard.read.redact import redact
-from heard.listen.topics.queries import has_topics
 
 
 def epoch(ts: datetime) -> float:
@@ -62,56 +60,35 @@ class TopicStream:
                            self.dislikes[idx], self.sentiment[idx])
 
 
-def require_topics(store: DuckDBStore) -> None:
-    if not has_topics(store):
+def require_topics(store: Any) -> None:
+    if not store.topics.available():
+        path = getattr(store, "path", "the store")
         raise InputError(
-            f"{store.path} has no topic tables yet (made by an older Heard)",
-            f"run: heard topics --rebuild --db {store.path}",
+            f"{path} has no topic tables yet (made by an older Heard)",
+            f"run: heard topics --rebuild --db {path}",
         )
 
 
-def load_stream(store: DuckDBStore, since: datetime | None = None, until: datetime | None = None) -> TopicStream:
+def load_stream(store: Any, since: datetime | None = None, until: datetime | None = None) -> TopicStream:
     """Every post assigned to an active topic (optionally within [since, until]), oldest first."""
     require_topics(store)
-    where, params = ["pt.topic_id IS NOT NULL", "t.status = 'active'"], []
-    if since is not None:
-        where.append("p.created_at >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("p.created_at <= ?")
-        params.append(until)
-    table = store.con.execute(
-        f"""SELECT p.id, pt.topic_id, epoch_us(p.created_at) / 1e6 AS t, p.author_key,
-                   coalesce(p.likes, 0) AS likes, coalesce(p.shares, 0) AS shares,
-                   coalesce(p.dislikes, 0) AS dislikes, p.sentiment_score
-            FROM post_topics pt JOIN posts p ON p.id = pt.post_id JOIN topics t USING (topic_id)
-            WHERE {' AND '.join(where)} ORDER BY t, p.id""",
-        params,
-    ).to_arrow_table()
-    col = table.column
-    sentiment = np.array([np.nan if v is None else v for v in col("sentiment_score").to_pylist()], dtype=float)
+    col = store.hotspots.stream_columns(since, until)
+    sentiment = np.array([np.nan if v is None else v for v in col["sentiment_score"]], dtype=float)
     return TopicStream(
-        post_id=col("id").to_pylist(),
-        topic_id=np.asarray(col("topic_id").to_pylist(), dtype=np.int64),
-        t=np.asarray(col("t").to_pylist(), dtype=float),
-        author=col("author_key").to_pylist(),
-        likes=np.asarray(col("likes").to_pylist(), dtype=np.int64),
-        shares=np.asarray(col("shares").to_pylist(), dtype=np.int64),
-        dislikes=np.asarray(col("dislikes").to_pylist(), dtype=np.int64),
+        post_id=col["id"],
+        topic_id=np.asarray(col["topic_id"], dtype=np.int64),
+        t=np.asarray(col["t"], dtype=float),
+        author=col["author_key"],
+        likes=np.asarray(col["likes"], dtype=np.int64),
+        shares=np.asarray(col["shares"], dtype=np.int64),
+        dislikes=np.asarray(col["dislikes"], dtype=np.int64),
         sentiment=sentiment,
     )
 
 
-def topic_info(store: DuckDBStore, topic_ids: list[int]) -> dict[int, dict[str, Any]]:
+def topic_info(store: Any, topic_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Label, keywords and places of the given topics (as the topics stage last wrote them)."""
-    if not topic_ids:
-        return {}
-    # integers inlined, not a bound list: DuckDB's Python client tries to import pandas for every
-    # bound value (see DuckDBStore.known_text_hashes)
-    listed = ", ".join(str(int(t)) for t in topic_ids)
-    rows = store.rows(
-        f"SELECT topic_id, label, keywords, places, size, n_authors FROM topics WHERE topic_id IN ({listed})"
-    )
+    rows = store.hotspots.topic_rows(topic_ids)
     out = {}
     for r in rows:
         keywords = json.loads(r["keywords"]) if r["keywords"] else []
@@ -132,19 +109,12 @@ def most_engaged(stream: TopicStream, limit: int) -> list[str]:
     return [stream.post_id[i] for i in order[:limit]]
 
 
-def sample_posts(store: DuckDBStore, post_ids: list[str], limit: int = 3, chars: int = 280) -> list[dict[str, Any]]:
+def sample_posts(store: Any, post_ids: list[str], limit: int = 3, chars: int = 280) -> list[dict[str, Any]]:
     """Up to ``limit`` of ``post_ids`` (most engaged first): id, time, title, redacted text.
 
     Authors are never included (RIGHTS.md §4).
     """
-    if not post_ids:
-        return []
-    rows = store.rows(  # a literal IN list lets DuckDB use the primary-key index
-        f"""SELECT id, created_at, title, text, likes + shares + dislikes AS engagement, sentiment_label
-            FROM posts WHERE id IN ({', '.join('?' * len(post_ids))})
-            ORDER BY engagement DESC, created_at, id LIMIT ?""",
-        [*post_ids, limit],
-    )
+    rows = store.hotspots.sample_rows(post_ids, limit)
     out = []
     for r in rows:
         text = " ".join(redact(r["text"]).split())

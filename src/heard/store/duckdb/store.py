@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -16,14 +16,10 @@ import pyarrow as pa
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined, content_hash
-from heard.store.schema import LATEST, MIGRATIONS
+from heard.store.duckdb.schema import FTS_IGNORE, HAS_SEARCH_INDEX, LATEST, MIGRATIONS
 
-FTS_IGNORE = r"[^\p{L}\p{N}_]+"
-"""Characters the full-text index treats as separators: everything but letters, digits and ``_``
-(the default would drop Chinese characters)."""
-
-HAS_SEARCH_INDEX = ("SELECT count(*) FROM duckdb_tables() "
-                    "WHERE schema_name = 'fts_main_posts' AND table_name = 'postings'")
+if TYPE_CHECKING:
+    from heard.store.duckdb.view import ReadView
 
 MEMORY_LIMIT = "512MB"
 """DuckDB's buffer-pool cap (its default is 80 % of RAM, which lets a long ingest's RSS grow with
@@ -61,11 +57,54 @@ class DuckDBStore:
     Use ``open_store(path)``; one process owns the file while it is open.
     """
 
+    backend = "duckdb"
+
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool = False):
         self.con = con
         self.path = path
         self.read_only = read_only
         self._fts_loaded = False
+        self._depth = 0
+        from heard.store.duckdb.accounts import DuckDBAccounts
+        from heard.store.duckdb.hotspots import DuckDBHotspots
+        from heard.store.duckdb.topics import DuckDBTopics
+
+        self.topics = DuckDBTopics(self)
+        self.hotspots = DuckDBHotspots(self)
+        self.accounts = DuckDBAccounts(self)
+
+    def reader(self, max_queries: int | None = None) -> ReadView:
+        """Per-thread cursors over this file, for the server's request threads."""
+        from heard.store.duckdb.view import ReadView
+
+        return ReadView(self, max_queries)
+
+    def columns(self, table: str) -> list[str]:
+        return [r["column_name"] for r in self.rows(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+            [table])]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside the block commit together or not at all; an interrupt (Ctrl-C,
+        SIGTERM turned into an exception) rolls back too. Nested blocks join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.con.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:  # an interrupt too: never leave the transaction open
+            self._depth = 0
+            self.con.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.con.execute("COMMIT")
 
     # ---- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -91,11 +130,10 @@ class DuckDBStore:
         for version, statements in MIGRATIONS:
             if version <= current:
                 continue
-            self.con.execute("BEGIN")
-            for sql in statements:
-                self.con.execute(sql)
-            self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
-            self.con.execute("COMMIT")
+            with self.transaction():
+                for sql in statements:
+                    self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
         return LATEST
 
     def schema_version(self) -> int:
@@ -162,8 +200,7 @@ class DuckDBStore:
         ``sentiment_*``, ``embedding`` …); missing columns are stored as NULL. Returns the number
         of posts newly stored (ids already present are ignored).
         """
-        self.con.execute("BEGIN")
-        try:
+        with self.transaction():
             added = self._insert_posts(posts, columns, models) if posts else 0
             self._insert_quarantine(quarantined, source)
             if checkpoint is not None:
@@ -172,10 +209,6 @@ class DuckDBStore:
                     "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?)",
                     [file_key, file, position, utcnow()],
                 )
-            self.con.execute("COMMIT")
-        except BaseException:  # an interrupt too: never leave the transaction open
-            self.con.execute("ROLLBACK")
-            raise
         return added
 
     def _insert_posts(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str]) -> int:

@@ -6,6 +6,13 @@ Timestamps are stored as ``TIMESTAMP`` holding UTC.
 
 from __future__ import annotations
 
+FTS_IGNORE = r"[^\p{L}\p{N}_]+"
+"""Characters the full-text index treats as separators: everything but letters, digits and ``_``
+(the default would drop Chinese characters)."""
+
+HAS_SEARCH_INDEX = ("SELECT count(*) FROM duckdb_tables() "
+                    "WHERE schema_name = 'fts_main_posts' AND table_name = 'postings'")
+
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         1,

@@ -15,9 +15,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from heard.store.duckdb_store import HAS_SEARCH_INDEX, DuckDBStore
+from heard.store.duckdb.schema import HAS_SEARCH_INDEX
+
+if TYPE_CHECKING:
+    from heard.store.duckdb.store import DuckDBStore
 
 
 class ReadView:
@@ -30,7 +33,11 @@ class ReadView:
         self.write_lock = threading.Lock()
         self.data_version = 0
         """Bumped after every write: caches of aggregates key on it."""
+        from heard.store.duckdb.hotspots import DuckDBHotspots
+        from heard.store.duckdb.topics import DuckDBTopics
 
+        self.topics = DuckDBTopics(self)  # type: ignore[arg-type]
+        self.hotspots = DuckDBHotspots(self)
     def _cursor(self):
         cur = getattr(self._local, "cur", None)
         if cur is None:
@@ -56,6 +63,9 @@ class ReadView:
 
     def tables(self) -> set[str]:
         return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}
+
+    def registered(self, name: str, table: Any) -> Any:
+        return self.store.registered(name, table)
 
     def columns(self, table: str) -> list[str]:
         return [r["column_name"] for r in self.rows(

@@ -1,0 +1,80 @@
+"""What every store backend provides. Code outside ``heard.store`` sees only this.
+
+A store holds posts with their enrichments, the quarantine, checkpoints and runs, and one
+repository per concern (``topics``, ``hotspots``, ``accounts``; the answer and protect sides add
+theirs). All writes of one logical step go inside ``transaction()``: they commit together or not
+at all. The read model (``heard.read``) reads through ``rows``/``scalar``; no other package runs
+SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from heard.records import Post, Quarantined
+
+
+@runtime_checkable
+class Store(Protocol):
+    backend: str
+    """``duckdb`` (embedded, one process) or ``postgresql`` (a server, several processes)."""
+    read_only: bool
+    topics: Any
+    hotspots: Any
+    accounts: Any
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def close(self) -> None: ...
+
+    # ---- ingest ------------------------------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]: ...
+
+    def known_text_hashes(self, hashes: Sequence[str]) -> set[str]: ...
+
+    def write_batch(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str],
+                    quarantined: Iterable[Quarantined] = (), source: str = "",
+                    checkpoint: tuple[str, str, int] | None = None) -> int: ...
+
+    def checkpoint(self, file_key: str) -> int: ...
+
+    def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str],
+                   summary: dict[str, Any]) -> None: ...
+
+    def rebuild_search_index(self) -> None: ...
+
+    def has_search_index(self) -> bool: ...
+
+    # ---- the read model's access -------------------------------------------------------------
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any: ...
+
+    def tables(self) -> set[str]: ...
+
+    def columns(self, table: str) -> list[str]: ...
+
+    def reader(self, max_queries: int | None = None) -> Reader:
+        """A reader safe to share between request threads (the server's)."""
+        ...
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """What the read model needs: a store, or a request threads' reader over one."""
+
+    topics: Any
+    hotspots: Any
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any: ...
+
+    def tables(self) -> set[str]: ...
+
+    def columns(self, table: str) -> list[str]: ...
+
+    def has_search_index(self) -> bool: ...
