@@ -172,3 +172,17 @@ def test_shipped_heads_are_small_and_hashed():
         npz = Path(__file__).resolve().parents[2] / "src/heard/protect/heads" / f"{name}.npz"
         assert npz.stat().st_size < 5_000_000
         assert head.meta["training_data"]["license"]
+
+
+def test_cues_scattered_over_a_long_complaint_do_not_fire_a_windowed_rule():
+    close = "想让世界听到我们，就必须让地铁爆炸。"
+    far = ("关于地铁站口占道经营的投诉：" + "摊贩长期占用出口，行人只能绕行。" * 6
+           + "相关部门必须从严执法。另外听说隔壁工地有爆炸声，请一并核查。")
+    detector = RuleDetector("terrorism_incitement")
+    assert detector.flag(close) is not None
+    assert detector.flag(far) is None
+
+
+def test_a_citizen_giving_their_own_address_is_not_doxxing():
+    text = "我是翠园小区5栋302的业主，楼下餐馆油烟扰民，请环保部门给我打电话了解情况。"
+    assert DoxxingDetector().flag(text) is None

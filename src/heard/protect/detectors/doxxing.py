@@ -5,7 +5,8 @@ Evidence has two parts. **Spans** of personal data — phone, ID number, bank ca
 lead connects it) or, until then, from ``find_spans`` below, a minimal finder for the same kinds.
 **Context** from ``rules/doxxing.toml``: exposure ("人肉", "real name", "new address"), a call
 to go after the person ("大家去", "show up", "call him day and night"), locating details (school
-class, daily route), and public bodies (an office's hotline or address is not doxxing).
+class, daily route), public bodies (an office's hotline or address is not doxxing) and the
+writer's own address ("我是…小区居民": citizens give it so that an office can act).
 
 A flag needs (a) at least one span or locating cue, (b) a call to go after the person, or
 exposure together with a span, and (c) no public-body cue. Doxxing is never auto-actioned.
@@ -106,6 +107,8 @@ class DoxxingDetector:
         spans = [s for s in self.find(text) if s.kind in SPAN_KINDS]
         cues = self.rules.cue_matches(text)
         if "public_body" in cues or not (spans or "locating" in cues):
+            return None
+        if "own_address" in cues and "exposure" not in cues:  # a citizen giving their own address
             return None
         if "call_to_go" in cues:
             rule = "personal_data_with_call_to_go_after_them"

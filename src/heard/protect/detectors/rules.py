@@ -13,10 +13,13 @@ Each ``rules/<label>.toml`` file holds one label's cues and rules, readable by a
     all = ["safe_account", "transfer"]   # every cue must match
     any = []                             # optional: at least one of these
     none = ["warning"]                   # none of these may match (news, warnings, advice)
+    window = 40                          # optional: the matches lie within 40 characters (×3 for
+                                         # text that is not Chinese)
 
-A cue is a list of regular expressions (case-insensitive). A label's score is its best firing
-rule's score; it becomes a flag at or above the file's ``threshold``. The evidence is every match
-of the cues that made the rule fire, with character spans.
+A cue is a list of regular expressions (case-insensitive). ``window`` keeps a rule from firing on
+words scattered over a long complaint ("必须 … 地铁 … 爆炸" three paragraphs apart). A label's
+score is its best firing rule's score; it becomes a flag at or above the file's ``threshold``.
+The evidence is every match of the cues that made the rule fire, with character spans.
 """
 
 from __future__ import annotations
@@ -30,9 +33,12 @@ from typing import ClassVar
 
 from heard.errors import ModelError
 from heard.protect.detectors.flag import Flag, Match
+from heard.protect.detectors.script import is_chinese
 from heard.protect.taxonomy import LABELS
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
+LATIN_WINDOW_SCALE = 3
+"""A window is written in Chinese characters; English spends about three characters per one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,29 @@ class Rule:
     all: tuple[str, ...]
     any: tuple[str, ...]
     none: tuple[str, ...]
+    window: int | None = None
+
+
+def _near(found: dict[str, list[Match]], cues: list[str], window: int) -> bool:
+    """Some match of the first cue has a match of every other cue within ``window`` characters."""
+    if len(cues) < 2:
+        return True
+    first, *rest = cues
+    return any(
+        all(any(abs(m.start - anchor.start) <= window for m in found[c]) for c in rest)
+        for anchor in found[first]
+    )
+
+
+def _fires(rule: Rule, found: dict[str, list[Match]], scale: int = 1) -> bool:
+    if not all(c in found for c in rule.all) or any(c in found for c in rule.none):
+        return False
+    options = [[*rule.all, c] for c in rule.any if c in found] if rule.any else [list(rule.all)]
+    if not options:
+        return False
+    if rule.window is None:
+        return True
+    return any(_near(found, cues, rule.window * scale) for cues in options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +101,8 @@ class RuleSet:
     def evaluate(self, text: str) -> tuple[float, list[Rule], dict[str, list[Match]]]:
         """Best score, the rules that fired (best first) and the cue matches."""
         found = self.cue_matches(text)
-        fired = [
-            r
-            for r in self.rules
-            if all(c in found for c in r.all)
-            and (not r.any or any(c in found for c in r.any))
-            and not any(c in found for c in r.none)
-        ]
+        scale = 1 if is_chinese(text) else LATIN_WINDOW_SCALE
+        fired = [r for r in self.rules if _fires(r, found, scale)]
         fired.sort(key=lambda r: -r.score)
         return (fired[0].score if fired else 0.0), fired, found
 
@@ -116,6 +140,7 @@ def load_ruleset(path: Path) -> RuleSet:
             all=tuple(raw.get("all", ())),
             any=tuple(raw.get("any", ())),
             none=tuple(raw.get("none", ())),
+            window=int(raw["window"]) if "window" in raw else None,
         )
         unknown = [c for c in (*rule.all, *rule.any, *rule.none) if c not in cues]
         if unknown:
