@@ -1,0 +1,205 @@
+"""Rule detectors: named cues (lists of patterns) combined by named rules, read from TOML.
+
+Each ``rules/<label>.toml`` file holds one label's cues and rules, readable by a moderator::
+
+    [cues]
+    safe_account = ["安全账户", "safe (holding )?account"]
+    transfer = ["转(入|到|给)", "move (them|it|your savings)"]
+    warning = ["不存在安全账户", "never ask"]
+
+    [[rules]]
+    name = "safe_account_transfer"
+    score = 0.95
+    all = ["safe_account", "transfer"]   # every cue must match
+    any = []                             # optional: at least one of these
+    none = ["warning"]                   # none of these may match (news, warnings, advice)
+    window = 40                          # optional: the matches lie within 40 characters (×3 for
+                                         # text that is not Chinese)
+
+A cue is a list of regular expressions (case-insensitive). ``window`` keeps a rule from firing on
+words scattered over a long complaint ("必须 … 地铁 … 爆炸" three paragraphs apart). A label's
+score is its best firing rule's score; it becomes a flag at or above the file's ``threshold``.
+The evidence is every match of the cues that made the rule fire, with character spans.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
+
+from heard.errors import ModelError
+from heard.protect.detectors.flag import Flag, Match
+from heard.protect.detectors.script import is_chinese
+from heard.protect.taxonomy import LABELS
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+LATIN_WINDOW_SCALE = 3
+"""A window is written in Chinese characters; English spends about three characters per one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    score: float
+    all: tuple[str, ...]
+    any: tuple[str, ...]
+    none: tuple[str, ...]
+    window: int | None = None
+
+
+def _near(found: dict[str, list[Match]], cues: list[str], window: int) -> bool:
+    """Some match of the first cue has a match of every other cue within ``window`` characters."""
+    if len(cues) < 2:
+        return True
+    first, *rest = cues
+    return any(
+        all(any(abs(m.start - anchor.start) <= window for m in found[c]) for c in rest)
+        for anchor in found[first]
+    )
+
+
+def _fires(rule: Rule, found: dict[str, list[Match]], scale: int = 1) -> bool:
+    if not all(c in found for c in rule.all) or any(c in found for c in rule.none):
+        return False
+    options = [[*rule.all, c] for c in rule.any if c in found] if rule.any else [list(rule.all)]
+    if not options:
+        return False
+    if rule.window is None:
+        return True
+    return any(_near(found, cues, rule.window * scale) for cues in options)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """One label's cues and rules."""
+
+    label: str
+    version: str
+    threshold: float
+    cues: dict[str, tuple[re.Pattern[str], ...]]
+    rules: tuple[Rule, ...]
+
+    def cue_matches(self, text: str, names: set[str] | None = None) -> dict[str, list[Match]]:
+        found: dict[str, list[Match]] = {}
+        for cue, patterns in self.cues.items():
+            if names is not None and cue not in names:
+                continue
+            hits = [
+                Match(cue, m.group(0), m.start(), m.end())
+                for p in patterns
+                for m in p.finditer(text)
+                if m.end() > m.start()
+            ]
+            if hits:
+                found[cue] = hits
+        return found
+
+    def evaluate(self, text: str) -> tuple[float, list[Rule], dict[str, list[Match]]]:
+        """Best score, the rules that fired (best first) and the cue matches."""
+        found = self.cue_matches(text)
+        scale = 1 if is_chinese(text) else LATIN_WINDOW_SCALE
+        fired = [r for r in self.rules if _fires(r, found, scale)]
+        fired.sort(key=lambda r: -r.score)
+        return (fired[0].score if fired else 0.0), fired, found
+
+
+def _compile(label: str, cue: str, pattern: str, path: Path) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ModelError(
+            f"{path.name}: cue {cue!r} has a bad pattern {pattern!r} ({exc})",
+            f"fix the pattern in {path}",
+        ) from exc
+
+
+def load_ruleset(path: Path) -> RuleSet:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ModelError(f"rule file {path} cannot be read ({exc})", f"fix {path}") from exc
+    label = data.get("label")
+    if label not in LABELS:
+        raise ModelError(
+            f"{path.name}: label {label!r} is not in the closed taxonomy",
+            f"use one of {', '.join(LABELS)}",
+        )
+    cues = {
+        name: tuple(_compile(label, name, p, path) for p in patterns)
+        for name, patterns in data.get("cues", {}).items()
+    }
+    rules = []
+    for raw in data.get("rules", []):
+        rule = Rule(
+            name=raw["name"],
+            score=float(raw["score"]),
+            all=tuple(raw.get("all", ())),
+            any=tuple(raw.get("any", ())),
+            none=tuple(raw.get("none", ())),
+            window=int(raw["window"]) if "window" in raw else None,
+        )
+        unknown = [c for c in (*rule.all, *rule.any, *rule.none) if c not in cues]
+        if unknown:
+            raise ModelError(
+                f"{path.name}: rule {rule.name!r} names cues that are not defined: {unknown}",
+                f"define them under [cues] in {path}",
+            )
+        rules.append(rule)
+    return RuleSet(
+        label=label,
+        version=str(data.get("version", "1")),
+        threshold=float(data.get("threshold", 0.5)),
+        cues=cues,
+        rules=tuple(rules),
+    )
+
+
+@lru_cache(maxsize=32)
+def ruleset(label: str) -> RuleSet:
+    path = RULES_DIR / f"{label}.toml"
+    if not path.is_file():
+        raise ModelError(f"no rule file for {label!r} at {path}", "reinstall heard")
+    return load_ruleset(path)
+
+
+class RuleDetector:
+    """One label's rules as a detector. ``name`` is ``rules.<label>``."""
+
+    name: ClassVar[str] = "rules"
+
+    def __init__(self, label: str, rules: RuleSet | None = None):
+        self.rules = rules or ruleset(label)
+        self.label = label
+        self.detector = f"rules.{label}"
+
+    @property
+    def version(self) -> str:
+        return self.rules.version
+
+    def flag(self, text: str) -> Flag | None:
+        score, fired, found = self.rules.evaluate(text)
+        if not fired or score < self.rules.threshold:
+            return None
+        best = fired[0]
+        matches = tuple(m for cue in (*best.all, *best.any) for m in found.get(cue, ()))
+        return Flag(
+            label=self.label,
+            score=score,
+            threshold=self.rules.threshold,
+            detector=self.detector,
+            version=self.version,
+            rule=best.name,
+            matches=matches,
+            details={"rules_fired": [r.name for r in fired]},
+        )
+
+    def detect(self, texts: list[str]) -> list[list[Flag]]:
+        out = []
+        for text in texts:
+            flag = self.flag(text)
+            out.append([flag] if flag else [])
+        return out

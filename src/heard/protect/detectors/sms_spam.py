@@ -1,0 +1,63 @@
+"""English spam from the SMS Spam Collection head, kept to commercial messages.
+
+The head learnt what 2000s UK premium-rate spam looks like; a public notice ("free flu shots …,
+bring your card") shares words with it. So a flag needs the head's probability at or above
+``FLAG_THRESHOLD`` (well above its 0.5 decision point) AND a commercial signal in the text: a
+price or amount, a short code or premium number, a link, or a claim/prize/offer call to action.
+Chinese spam is left to ``rules/spam.toml``: no licensed Chinese spam corpus trains a head.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from heard.protect.detectors.flag import Flag, Match
+from heard.protect.detectors.script import is_latin
+from heard.protect.heads import TextHead, load_head
+
+FLAG_THRESHOLD = 0.9
+
+COMMERCIAL_SIGNALS: dict[str, str] = {
+    "money": r"[£$€]\s?\d[\d,.]*|\b\d+\s?(p|pence|usd|gbp)\b",
+    "short_code_or_premium_number": r"\b\d{5}\b|\b0[89]\d{8,9}\b",
+    "link": r"https?://\S+|www\.\S+|\b\S+\.(com|net|co\.uk|biz|info)\b",
+    "call_to_claim": r"\b(claim|win(ner)?|prize|txt|text [A-Z]{2,}|reply [A-Z]{2,}|call now|"
+    r"order now|shop now|subscribe|promo code|free (entry|spins|trial|ringtone))\b",
+}
+_SIGNALS = {name: re.compile(p, re.IGNORECASE) for name, p in COMMERCIAL_SIGNALS.items()}
+
+
+class SmsSpamDetector:
+    name: ClassVar[str] = "sms_spam"
+
+    def __init__(self, head: TextHead | None = None, threshold: float = FLAG_THRESHOLD):
+        self.head = head or load_head("sms_spam")
+        self.threshold = threshold
+
+    @property
+    def version(self) -> str:
+        return self.head.model
+
+    def detect(self, texts: list[str]) -> list[list[Flag]]:
+        idx = [i for i, t in enumerate(texts) if is_latin(t)]
+        probs = dict(zip(idx, self.head.proba([texts[i] for i in idx]))) if idx else {}
+        out: list[list[Flag]] = []
+        for i, text in enumerate(texts):
+            p = float(probs.get(i, 0.0))
+            if p < self.threshold:
+                out.append([])
+                continue
+            matches = tuple(
+                Match(name, m.group(0), m.start(), m.end())
+                for name, rx in _SIGNALS.items()
+                for m in rx.finditer(text)
+            )
+            if not matches:
+                out.append([])
+                continue
+            out.append([
+                Flag("spam", p, self.threshold, "sms_spam", self.version, "head_with_commercial_signal",
+                     matches, {"head": self.head.model, "head_ngrams": self.head.top_features(text)})
+            ])
+        return out

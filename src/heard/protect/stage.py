@@ -1,0 +1,66 @@
+"""Stage ``harm``: every detector over a batch → a ``flags`` column (a list of flags per post).
+
+Each flag is a plain dict (``Flag.as_dict``): label, score, threshold, detector, version, the
+rule, the matched terms with spans, and details (head scores, the n-grams that drove them). When
+several detectors flag the same label for a post, the one with the highest score is kept and the
+others are listed under ``also``. The stage decides nothing: flags are proposals for review,
+except that spam and scams may be actioned automatically later (RIGHTS.md §5).
+
+It reads the raw ``text`` (not ``text_norm``: evidence spans must point into what the author
+wrote), so it can run at any point of the pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from heard.pipeline.batch import Batch
+from heard.protect.detectors import Detector, Flag, default_detectors
+from heard.protect.taxonomy import load_taxonomy
+
+
+def merge_flags(per_detector: list[list[Flag]]) -> list[dict[str, Any]]:
+    """One flag per label (the highest score), the others named under ``also``."""
+    best: dict[str, Flag] = {}
+    also: dict[str, list[str]] = {}
+    for flags in per_detector:
+        for f in flags:
+            current = best.get(f.label)
+            if current is None or f.score > current.score:
+                if current is not None:
+                    also.setdefault(f.label, []).append(current.detector)
+                best[f.label] = f
+            else:
+                also.setdefault(f.label, []).append(f.detector)
+    out = []
+    for label, flag in sorted(best.items(), key=lambda kv: -kv[1].score):
+        d = flag.as_dict()
+        if also.get(label):
+            d["also"] = also[label]
+        out.append(d)
+    return out
+
+
+class HarmStage:
+    """``text`` → ``flags``."""
+
+    name: ClassVar[str] = "harm"
+    requires: ClassVar[tuple[str, ...]] = ("text",)
+    assigns: ClassVar[tuple[str, ...]] = ("flags",)
+
+    def __init__(self, detectors: list[Detector] | None = None):
+        self.detectors = detectors if detectors is not None else default_detectors()
+        self.taxonomy_version = load_taxonomy().version
+
+    @property
+    def model(self) -> str | None:
+        parts = sorted({f"{getattr(d, 'detector', d.name)}@{d.version}" for d in self.detectors})
+        return f"harm-taxonomy@{self.taxonomy_version}[" + ",".join(parts) + "]"
+
+    def flag_texts(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+        results = [d.detect(texts) for d in self.detectors]
+        return [merge_flags([r[i] for r in results]) for i in range(len(texts))]
+
+    def process(self, batch: Batch) -> Batch:
+        batch.set("flags", self.flag_texts([t or "" for t in batch["text"]]))
+        return batch
