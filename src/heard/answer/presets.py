@@ -20,19 +20,20 @@ _TEDDYCUP: list[dict] = [
         "name_zh": "城乡建设",
         "name_en": "Urban and rural construction",
         "description_zh": "住房与小区、物业管理、房屋质量与交房办证、征地拆迁与安置、城市规划、市政设施、"
-        "供水供电供气、城市管理与违章建筑、农村基础设施建设。",
+        "供水供电供气、城市管理与市容环境卫生、违章建筑、农村基础设施建设。",
         "description_en": "Housing estates, property management, building quality, handover and "
         "title deeds, land requisition and demolition, urban planning, municipal facilities, "
         "water, power and gas supply, city management and illegal buildings, rural infrastructure.",
         "keywords": [
             "小区", "物业", "物业费", "业主", "业委会", "开发商", "楼盘", "商品房", "交房", "延期交房",
-            "房产证", "不动产证", "办证", "房屋质量", "漏水", "墙体开裂", "电梯", "车位", "停车",
+            "房产证", "不动产证", "办证", "房屋质量", "漏水", "墙体开裂", "车位", "停车",
             "拆迁", "征收", "征地", "安置房", "补偿款", "棚改", "棚户区改造", "老旧小区改造",
             "违章建筑", "违建", "私搭乱建", "城管", "占道经营", "摊贩", "规划", "建设项目", "施工",
             "工地", "市政", "路灯", "下水道", "排水", "积水", "道路破损", "修路", "人行道", "绿化",
             "停水", "自来水", "水压", "停电", "供电", "电网", "燃气", "天然气", "管道", "供暖",
             "公租房", "廉租房", "保障性住房", "经济适用房", "住房公积金", "村道", "农村建房",
-            "宅基地", "安全隐患", "消防通道", "危房",
+            "宅基地", "安全隐患", "消防通道", "危房", "城市管理", "市容", "环境卫生", "环卫", "垃圾桶",
+            "垃圾清运", "公厕", "公共厕所", "园林", "树木修剪", "养犬", "养狗",
             "housing estate", "property management", "landlord", "demolition", "relocation",
             "building quality", "water supply", "power cut", "street light", "illegal construction",
         ],
@@ -112,7 +113,8 @@ _TEDDYCUP: list[dict] = [
             "退休", "退休工资", "退休待遇", "医保", "医疗保险", "医保报销", "失业保险", "失业",
             "就业", "招聘", "考试录用", "公务员", "事业单位", "编制", "人事", "职称", "人社局",
             "低保", "五保", "社会救助", "困难补助", "残疾人", "退役军人", "复员", "优抚", "下岗",
-            "买断工龄", "企业改制", "待遇", "补贴", "人才引进", "创业",
+            "买断工龄", "企业改制", "待遇", "补贴", "人才引进", "创业", "新农合", "城乡居民医保",
+            "生育津贴", "职业病", "尘肺", "职工", "员工权益",
             "wages", "unpaid salary", "labour contract", "pension", "social insurance",
             "unemployment", "employment", "retirement", "work injury", "minimum living allowance",
         ],
@@ -122,7 +124,8 @@ _TEDDYCUP: list[dict] = [
         "name_zh": "商贸旅游",
         "name_en": "Commerce and tourism",
         "description_zh": "商家与消费纠纷、价格与收费、市场与商铺经营、假冒伪劣、预付卡与退款，"
-        "传销与非法集资，企业与营商环境，快递、通信与网络服务，旅游景区、门票与旅行社。",
+        "传销与非法集资，食品安全与生猪屠宰，电梯等特种设备安全，水电气收费，企业与营商环境，"
+        "快递、邮政、通信与网络服务，旅游景区、门票与旅行社。",
         "description_en": "Shops and consumer disputes, prices and charges, markets and shop "
         "licences, fake goods, prepaid cards and refunds; pyramid selling and illegal fund-raising; "
         "businesses and the business climate; couriers, telecom and internet services; tourist "
@@ -134,7 +137,9 @@ _TEDDYCUP: list[dict] = [
             "营业执照", "工商", "市场监管", "企业", "公司", "营商环境", "招商引资", "传销",
             "非法集资", "集资", "理财", "投资", "P2P", "金融", "银行", "保险公司", "快递", "电信",
             "移动", "联通", "宽带", "网络", "旅游", "景区", "景点", "门票", "旅行社", "导游",
-            "酒店", "民宿", "餐饮", "饭店", "KTV", "烟花爆竹",
+            "酒店", "民宿", "餐饮", "饭店", "KTV", "烟花爆竹", "电梯安全", "特种设备", "食品安全",
+            "屠宰", "屠宰场", "生猪", "猪肉", "保健品", "燃气费", "入户费", "水电费", "邮政", "快递费",
+            "捆绑销售", "房地产销售",
             "shop", "consumer", "refund", "price", "market", "fake goods", "fraud",
             "illegal fund-raising", "tourism", "tourist site", "travel agency",
         ],
