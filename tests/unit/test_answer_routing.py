@@ -68,8 +68,8 @@ def test_public_surface_is_pinned():
     assert sorted(heard.answer.__all__) == sorted([
         "Department", "Explanation", "FeatureConfig", "LabelledText", "Route", "Router", "RouterConfig",
         "ZeroShotRouter", "calibration_report", "choose_triage_threshold", "fit_temperature", "load_router",
-        "load_teddycup_taxonomy", "model_card", "parse_departments", "save_router", "teddycup_departments",
-        "training_set", "triage_report", "with_taxonomy_keywords",
+        "load_teddycup_taxonomy", "model_card", "parse_departments", "read_labelled", "save_router",
+        "teddycup_departments", "training_set", "triage_report", "with_taxonomy_keywords",
     ])
 
 

@@ -16,11 +16,12 @@ from heard.answer.presets import teddycup_departments
 from heard.answer.router_io import load_router, model_card, save_router
 from heard.answer.routing import Explanation, LabelledText, Route, Router, RouterConfig, training_set
 from heard.answer.features import FeatureConfig
+from heard.answer.training_data import read_labelled
 from heard.answer.zero_shot import ZeroShotRouter
 
 __all__ = [
     "Department", "Explanation", "FeatureConfig", "LabelledText", "Route", "Router", "RouterConfig",
     "ZeroShotRouter", "calibration_report", "choose_triage_threshold", "fit_temperature", "load_router",
-    "load_teddycup_taxonomy", "model_card", "parse_departments", "save_router", "teddycup_departments",
+    "load_teddycup_taxonomy", "model_card", "parse_departments", "read_labelled", "save_router", "teddycup_departments",
     "training_set", "triage_report", "with_taxonomy_keywords",
 ]
