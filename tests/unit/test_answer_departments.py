@@ -70,12 +70,22 @@ def test_bad_department_tables_say_what_and_how_to_fix(table, message):
 
 def test_duplicate_codes_are_refused():
     with pytest.raises(InputError, match="used twice"):
-        parse_departments({"departments": [{"code": "a", "name_en": "A"}, {"code": "a", "name_en": "B"}]})
+        parse_departments(
+            {"departments": [{"code": "a", "name_en": "A"}, {"code": "a", "name_en": "B"}]}
+        )
 
 
 def test_teddycup_preset_has_the_seven_departments_in_label_order():
     depts = teddycup_departments()
-    assert [d.name_zh for d in depts] == ["城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"]
+    assert [d.name_zh for d in depts] == [
+        "城乡建设",
+        "环境保护",
+        "交通运输",
+        "教育文体",
+        "劳动和社会保障",
+        "商贸旅游",
+        "卫生计生",
+    ]
     assert len({d.code for d in depts}) == 7
     for d in depts:
         assert d.description_zh and d.description_en and d.name_en
@@ -86,16 +96,24 @@ def test_teddycup_preset_has_the_seven_departments_in_label_order():
 
 def test_taxonomy_reader_carries_merged_cells_down(tmp_path):
     path = tmp_path / "taxonomy.csv"
-    path.write_text("一级分类,二级分类,三级分类\n交通运输,公交,线路\n,,站点\n,出租车,拒载\n环境保护,噪音,施工噪音\n",
-                    encoding="utf-8")
+    path.write_text(
+        "一级分类,二级分类,三级分类\n交通运输,公交,线路\n,,站点\n,出租车,拒载\n环境保护,噪音,施工噪音\n",
+        encoding="utf-8",
+    )
     taxonomy = load_teddycup_taxonomy(path)
-    assert taxonomy == {"交通运输": [("公交", "线路"), ("公交", "站点"), ("出租车", "拒载")],
-                        "环境保护": [("噪音", "施工噪音")]}
+    assert taxonomy == {
+        "交通运输": [("公交", "线路"), ("公交", "站点"), ("出租车", "拒载")],
+        "环境保护": [("噪音", "施工噪音")],
+    }
     folder = tmp_path / "board"
     folder.mkdir()
-    (folder / "attachment1_label_taxonomy.csv").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "attachment1_label_taxonomy.csv").write_text(
+        path.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     assert load_teddycup_taxonomy(folder) == taxonomy  # a folder holding the file by its known name
-    depts = with_taxonomy_keywords([Department("transport", "交通运输", "Transport", keywords=("公交",))], taxonomy)
+    depts = with_taxonomy_keywords(
+        [Department("transport", "交通运输", "Transport", keywords=("公交",))], taxonomy
+    )
     assert depts[0].keywords == ("公交", "线路", "站点", "出租车", "拒载")
 
 

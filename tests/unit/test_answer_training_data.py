@@ -14,10 +14,13 @@ DEPTS = teddycup_departments()
 
 def test_board_export_csv_with_title_body_and_chinese_labels(tmp_path):
     path = tmp_path / "board.csv"
-    path.write_text("留言编号,留言主题,留言详情,一级标签\n"
-                    "101,公交车太挤,每天早上7路车挤不上去,交通运输\n"
-                    "102,小区停水,,城乡建设\n"
-                    "103,没有标签的留言,,\n", encoding="utf-8-sig")
+    path.write_text(
+        "留言编号,留言主题,留言详情,一级标签\n"
+        "101,公交车太挤,每天早上7路车挤不上去,交通运输\n"
+        "102,小区停水,,城乡建设\n"
+        "103,没有标签的留言,,\n",
+        encoding="utf-8-sig",
+    )
     rows = read_labelled(path, DEPTS)
     assert [(r.id, r.text, r.department, r.weight) for r in rows] == [
         ("101", "公交车太挤 每天早上7路车挤不上去", "transport", 1.0),
@@ -27,12 +30,18 @@ def test_board_export_csv_with_title_body_and_chinese_labels(tmp_path):
 
 def test_jsonl_with_codes_english_names_and_weights(tmp_path):
     path = tmp_path / "history.jsonl"
-    lines = [{"text": "The bus is late", "department": "Transport"},
-             {"text": "拖欠工资", "department": "labour_social_security", "weight": 2, "id": "c7"}]
-    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n\n", encoding="utf-8")
+    lines = [
+        {"text": "The bus is late", "department": "Transport"},
+        {"text": "拖欠工资", "department": "labour_social_security", "weight": 2, "id": "c7"},
+    ]
+    path.write_text(
+        "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n\n", encoding="utf-8"
+    )
     rows = read_labelled(path, DEPTS)
-    assert [(r.id, r.department, r.weight) for r in rows] == [("history:1", "transport", 1.0),
-                                                             ("c7", "labour_social_security", 2.0)]
+    assert [(r.id, r.department, r.weight) for r in rows] == [
+        ("history:1", "transport", 1.0),
+        ("c7", "labour_social_security", 2.0),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,12 @@ Public surface: the names in ``__all__`` (pinned by tests/unit/test_answer_routi
 
 from __future__ import annotations
 
-from heard.answer.calibration import calibration_report, choose_triage_threshold, fit_temperature, triage_report
+from heard.answer.calibration import (
+    calibration_report,
+    choose_triage_threshold,
+    fit_temperature,
+    triage_report,
+)
 from heard.answer.departments import (
     Department,
     load_teddycup_taxonomy,
@@ -14,14 +19,38 @@ from heard.answer.departments import (
 )
 from heard.answer.presets import teddycup_departments
 from heard.answer.router_io import load_router, model_card, save_router
-from heard.answer.routing import Explanation, LabelledText, Route, Router, RouterConfig, training_set
+from heard.answer.routing import (
+    Explanation,
+    LabelledText,
+    Route,
+    Router,
+    RouterConfig,
+    training_set,
+)
 from heard.answer.features import FeatureConfig
 from heard.answer.training_data import read_labelled
 from heard.answer.zero_shot import ZeroShotRouter
 
 __all__ = [
-    "Department", "Explanation", "FeatureConfig", "LabelledText", "Route", "Router", "RouterConfig",
-    "ZeroShotRouter", "calibration_report", "choose_triage_threshold", "fit_temperature", "load_router",
-    "load_teddycup_taxonomy", "model_card", "parse_departments", "read_labelled", "save_router", "teddycup_departments",
-    "training_set", "triage_report", "with_taxonomy_keywords",
+    "Department",
+    "Explanation",
+    "FeatureConfig",
+    "LabelledText",
+    "Route",
+    "Router",
+    "RouterConfig",
+    "ZeroShotRouter",
+    "calibration_report",
+    "choose_triage_threshold",
+    "fit_temperature",
+    "load_router",
+    "load_teddycup_taxonomy",
+    "model_card",
+    "parse_departments",
+    "read_labelled",
+    "save_router",
+    "teddycup_departments",
+    "training_set",
+    "triage_report",
+    "with_taxonomy_keywords",
 ]

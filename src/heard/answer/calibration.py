@@ -20,7 +20,9 @@ def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def fit_temperature(scores: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> float:
+def fit_temperature(
+    scores: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None
+) -> float:
     """The T in [0.01, 100] minimising the (weighted) negative log-likelihood of ``labels``."""
     from scipy.optimize import minimize_scalar
 
@@ -55,17 +57,27 @@ def calibration_report(confidence: np.ndarray, correct: np.ndarray, bins: int = 
         gap = abs(conf - acc)
         ece += gap * n / len(confidence)
         mce = max(mce, gap)
-        table.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "n": n,
-                      "mean_confidence": round(conf, 4), "accuracy": round(acc, 4)})
+        table.append(
+            {
+                "bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}",
+                "n": n,
+                "mean_confidence": round(conf, 4),
+                "accuracy": round(acc, 4),
+            }
+        )
     return {
-        "ece": round(ece, 4), "max_gap": round(mce, 4), "bins": bins,
+        "ece": round(ece, 4),
+        "max_gap": round(mce, 4),
+        "bins": bins,
         "mean_confidence": round(float(confidence.mean()), 4) if len(confidence) else None,
         "accuracy": round(float(correct.mean()), 4) if len(correct) else None,
         "reliability": table,
     }
 
 
-def choose_triage_threshold(confidence: np.ndarray, correct: np.ndarray, target_accuracy: float = 0.95) -> float:
+def choose_triage_threshold(
+    confidence: np.ndarray, correct: np.ndarray, target_accuracy: float = 0.95
+) -> float:
     """The lowest confidence threshold at which the cases routed automatically (confidence ≥ it)
     are at least ``target_accuracy`` right; cases below it go to triage. 1.0 when no threshold
     reaches the target (everything to triage), 0.0 when every case already does."""
@@ -75,7 +87,9 @@ def choose_triage_threshold(confidence: np.ndarray, correct: np.ndarray, target_
         return 0.5
     order = np.argsort(-confidence)
     conf_sorted, right = confidence[order], correct[order]
-    precision = np.cumsum(right) / np.arange(1, len(right) + 1)  # accuracy of the top-k most confident
+    precision = np.cumsum(right) / np.arange(
+        1, len(right) + 1
+    )  # accuracy of the top-k most confident
     ok = np.nonzero(precision >= target_accuracy)[0]
     if len(ok) == 0:
         return 1.0

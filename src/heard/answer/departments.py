@@ -26,8 +26,15 @@ DEFAULT_DEADLINE_DAYS = 15
 """Working days to answer when a department names none (12345 hotlines commonly allow 15)."""
 
 _FIELDS = {
-    "code", "name_zh", "name_en", "description_zh", "description_en", "keywords", "webhook",
-    "email", "deadline_days",
+    "code",
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "keywords",
+    "webhook",
+    "email",
+    "deadline_days",
 }
 
 
@@ -43,7 +50,9 @@ class Department:
     keywords: tuple[str, ...] = ()
     webhook: str | None = None
     email: str | None = None
-    deadline_days: dict[str, int] = field(default_factory=lambda: {"default": DEFAULT_DEADLINE_DAYS})
+    deadline_days: dict[str, int] = field(
+        default_factory=lambda: {"default": DEFAULT_DEADLINE_DAYS}
+    )
 
     def deadline_for(self, category: str | None = None) -> int:
         """Days to answer a concern of ``category`` (the department's default when unnamed)."""
@@ -54,15 +63,21 @@ class Department:
 
     def profile_texts(self) -> list[str]:
         """The texts the zero-shot router embeds: names, descriptions, then each keyword."""
-        head = [t for t in (self.name_zh, self.name_en, self.description_zh, self.description_en) if t]
+        head = [
+            t for t in (self.name_zh, self.name_en, self.description_zh, self.description_en) if t
+        ]
         return head + list(self.keywords)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``[[departments]]`` table form (round-trips through ``parse_departments``)."""
         out: dict[str, Any] = {
-            "code": self.code, "name_zh": self.name_zh, "name_en": self.name_en,
-            "description_zh": self.description_zh, "description_en": self.description_en,
-            "keywords": list(self.keywords), "deadline_days": dict(self.deadline_days),
+            "code": self.code,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "description_zh": self.description_zh,
+            "description_en": self.description_en,
+            "keywords": list(self.keywords),
+            "deadline_days": dict(self.deadline_days),
         }
         if self.webhook:
             out["webhook"] = self.webhook
@@ -97,7 +112,9 @@ def parse_departments(config: dict[str, Any] | list[dict[str, Any]]) -> list[Dep
 def _parse_one(table: Any, i: int) -> Department:
     where = f"[[departments]] #{i + 1}"
     if not isinstance(table, dict):
-        raise InputError(f"{where} is not a table", "write it as [[departments]] with key = value lines")
+        raise InputError(
+            f"{where} is not a table", "write it as [[departments]] with key = value lines"
+        )
     unknown = sorted(set(table) - _FIELDS)
     if unknown:
         raise InputError(f"{where} has unknown keys {unknown}", f"use only {sorted(_FIELDS)}")
@@ -105,25 +122,46 @@ def _parse_one(table: Any, i: int) -> Department:
     if not isinstance(code, str) or not CODE_RE.match(code):
         raise InputError(
             f"{where}: code {code!r} is not a short lowercase identifier",
-            "use lowercase letters, digits, '_' or '-', starting with a letter, e.g. code = \"transport\"",
+            "use lowercase letters, digits, '_' or '-', starting with a letter, "
+            'e.g. code = "transport"',
         )
     where = f"[[departments]] {code!r}"
     names = {k: table.get(k, "") for k in ("name_zh", "name_en")}
     if not any(isinstance(v, str) and v.strip() for v in names.values()):
         raise InputError(f"{where} has no name", "give name_zh or name_en (or both)")
-    texts = {k: table.get(k, "") for k in ("name_zh", "name_en", "description_zh", "description_en")}
+    texts = {
+        k: table.get(k, "") for k in ("name_zh", "name_en", "description_zh", "description_en")
+    }
     for key, value in texts.items():
         if not isinstance(value, str):
-            raise InputError(f"{where}: {key} must be a string, got {type(value).__name__}", f"quote it: {key} = \"…\"")
+            raise InputError(
+                f"{where}: {key} must be a string, got {type(value).__name__}",
+                f'quote it: {key} = "…"',
+            )
     keywords = table.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
-        raise InputError(f"{where}: keywords must be a list of non-empty strings", 'e.g. keywords = ["公交", "bus"]')
+    if not isinstance(keywords, list) or not all(
+        isinstance(k, str) and k.strip() for k in keywords
+    ):
+        raise InputError(
+            f"{where}: keywords must be a list of non-empty strings",
+            'e.g. keywords = ["公交", "bus"]',
+        )
     webhook = table.get("webhook")
-    if webhook is not None and (not isinstance(webhook, str) or not re.match(r"^https?://\S+$", webhook)):
-        raise InputError(f"{where}: webhook {webhook!r} is not an http(s) URL", 'e.g. webhook = "https://example.org/hook"')
+    if webhook is not None and (
+        not isinstance(webhook, str) or not re.match(r"^https?://\S+$", webhook)
+    ):
+        raise InputError(
+            f"{where}: webhook {webhook!r} is not an http(s) URL",
+            'e.g. webhook = "https://example.org/hook"',
+        )
     email = table.get("email")
-    if email is not None and (not isinstance(email, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email)):
-        raise InputError(f"{where}: email {email!r} is not an e-mail address", 'e.g. email = "transport@city.example"')
+    if email is not None and (
+        not isinstance(email, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email)
+    ):
+        raise InputError(
+            f"{where}: email {email!r} is not an e-mail address",
+            'e.g. email = "transport@city.example"',
+        )
     return Department(
         code=code,
         name_zh=texts["name_zh"].strip(),
@@ -145,13 +183,15 @@ def _parse_deadlines(value: Any, where: str) -> dict[str, int]:
     if not isinstance(value, dict):
         raise InputError(
             f"{where}: deadline_days must be a number or a table of category = days",
-            "e.g. deadline_days = 15, or [departments.deadline_days] default = 15, consultation = 5",
+            "e.g. deadline_days = 15, or [departments.deadline_days] with "
+            "default = 15, consultation = 5",
         )
     out: dict[str, int] = {}
     for category, days in value.items():
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
             raise InputError(
-                f"{where}: deadline_days.{category} = {days!r} is not a whole number of days from 1 to 365",
+                f"{where}: deadline_days.{category} = {days!r} "
+                "is not a whole number of days from 1 to 365",
                 f"e.g. {category} = 15",
             )
         out[str(category)] = days
@@ -174,7 +214,8 @@ def load_teddycup_taxonomy(path: str | Path) -> dict[str, list[tuple[str, str]]]
         found = [path / name for name in TEDDYCUP_TAXONOMY_FILES if (path / name).is_file()]
         if not found:
             raise InputError(
-                f"no Teddy Cup taxonomy in {path} (looked for {', '.join(TEDDYCUP_TAXONOMY_FILES)})",
+                f"no Teddy Cup taxonomy in {path} "
+                f"(looked for {', '.join(TEDDYCUP_TAXONOMY_FILES)})",
                 "give the path of 附件1.xlsx or of a CSV with columns 一级分类, 二级分类, 三级分类",
             )
         path = found[0]
@@ -183,7 +224,9 @@ def load_teddycup_taxonomy(path: str | Path) -> dict[str, list[tuple[str, str]]]
             f"Teddy Cup taxonomy file {path} does not exist",
             "give the path of 附件1.xlsx or of a CSV with columns 一级分类, 二级分类, 三级分类",
         )
-    rows = _read_xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xls") else _read_csv_rows(path)
+    rows = (
+        _read_xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xls") else _read_csv_rows(path)
+    )
     if not rows or [c.strip() for c in rows[0][:3]] != ["一级分类", "二级分类", "三级分类"]:
         raise InputError(
             f"{path} does not start with the columns 一级分类, 二级分类, 三级分类",
@@ -215,7 +258,10 @@ def _read_xlsx_rows(path: Path) -> list[list[Any]]:
         book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python()
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise InputError(f"{path} cannot be read as a spreadsheet: {exc}", "give the official 附件1.xlsx or a CSV") from exc
+        raise InputError(
+            f"{path} cannot be read as a spreadsheet: {exc}",
+            "give the official 附件1.xlsx or a CSV",
+        ) from exc
     return [list(r) for r in rows if any(str(c).strip() for c in r)]
 
 

@@ -44,13 +44,23 @@ class FeatureConfig:
     min_df: int = 1
 
     def to_dict(self) -> dict:
-        return {"char_ngrams": list(self.char_ngrams), "char_weight": self.char_weight,
-                "word_weight": self.word_weight, "embed_weight": self.embed_weight, "min_df": self.min_df}
+        return {
+            "char_ngrams": list(self.char_ngrams),
+            "char_weight": self.char_weight,
+            "word_weight": self.word_weight,
+            "embed_weight": self.embed_weight,
+            "min_df": self.min_df,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> FeatureConfig:
-        return cls(tuple(d["char_ngrams"]), float(d["char_weight"]), float(d["word_weight"]),
-                   float(d["embed_weight"]), int(d.get("min_df", 1)))
+        return cls(
+            tuple(d["char_ngrams"]),
+            float(d["char_weight"]),
+            float(d["word_weight"]),
+            float(d["embed_weight"]),
+            int(d.get("min_df", 1)),
+        )
 
 
 @dataclass
@@ -65,9 +75,17 @@ class RouterFeatures:
     def fit(self, texts: list[str], embed_dim: int) -> RouterFeatures:
         c = self.config
         min_df = c.min_df if len(texts) >= 20 * c.min_df else 1
-        self.char = TfidfVectorizer(analyzer="char", ngram_range=c.char_ngrams, sublinear_tf=True,
-                                    lowercase=True, min_df=min_df, dtype=np.float32)
-        self.word = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=min_df, dtype=np.float32)
+        self.char = TfidfVectorizer(
+            analyzer="char",
+            ngram_range=c.char_ngrams,
+            sublinear_tf=True,
+            lowercase=True,
+            min_df=min_df,
+            dtype=np.float32,
+        )
+        self.word = TfidfVectorizer(
+            analyzer=words, sublinear_tf=True, min_df=min_df, dtype=np.float32
+        )
         self.char.fit(texts)
         try:
             self.word.fit(texts)
@@ -78,16 +96,25 @@ class RouterFeatures:
 
     def transform(self, texts: list[str], embeddings: np.ndarray) -> sp.csr_matrix:
         if self.char is None or self.word is None:
-            raise ModelError("router features are not fitted", "train the router first: heard train router")
+            raise ModelError(
+                "router features are not fitted", "train the router first: heard train router"
+            )
         c = self.config
-        blocks = [self.char.transform(texts) * c.char_weight, self.word.transform(texts) * c.word_weight]
+        blocks = [
+            self.char.transform(texts) * c.char_weight,
+            self.word.transform(texts) * c.word_weight,
+        ]
         if self.embed_dim:
             blocks.append(sp.csr_matrix(np.asarray(embeddings, dtype=np.float32) * c.embed_weight))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     @property
     def block_sizes(self) -> dict[str, int]:
-        return {"char": len(self.char.vocabulary_), "word": len(self.word.vocabulary_), "embed": self.embed_dim}
+        return {
+            "char": len(self.char.vocabulary_),
+            "word": len(self.word.vocabulary_),
+            "embed": self.embed_dim,
+        }
 
     def feature_names(self) -> list[tuple[str, str]]:
         """(block, term) per column; the embedding's columns are ('embed', 'dim_i')."""
@@ -98,21 +125,41 @@ class RouterFeatures:
 
     # ------------------------------------------------------------ plain-data persistence
     def vocab_json(self) -> dict:
-        return {"char": self.char.get_feature_names_out().tolist(), "word": self.word.get_feature_names_out().tolist()}
+        return {
+            "char": self.char.get_feature_names_out().tolist(),
+            "word": self.word.get_feature_names_out().tolist(),
+        }
 
     def idf_arrays(self) -> dict[str, np.ndarray]:
-        return {"char_idf": self.char.idf_.astype(np.float64), "word_idf": self.word.idf_.astype(np.float64)}
+        return {
+            "char_idf": self.char.idf_.astype(np.float64),
+            "word_idf": self.word.idf_.astype(np.float64),
+        }
 
     @classmethod
-    def from_saved(cls, config: FeatureConfig, vocab: dict, idf: dict[str, np.ndarray], embed_dim: int) -> RouterFeatures:
+    def from_saved(
+        cls, config: FeatureConfig, vocab: dict, idf: dict[str, np.ndarray], embed_dim: int
+    ) -> RouterFeatures:
         c = config
         if len(vocab["char"]) != len(idf["char_idf"]) or len(vocab["word"]) != len(idf["word_idf"]):
-            raise ModelError("router vocabulary and IDF arrays differ in length", "retrain: heard train router")
-        char = TfidfVectorizer(analyzer="char", ngram_range=c.char_ngrams, sublinear_tf=True, lowercase=True,
-                               vocabulary=vocab["char"], dtype=np.float32)
+            raise ModelError(
+                "router vocabulary and IDF arrays differ in length", "retrain: heard train router"
+            )
+        char = TfidfVectorizer(
+            analyzer="char",
+            ngram_range=c.char_ngrams,
+            sublinear_tf=True,
+            lowercase=True,
+            vocabulary=vocab["char"],
+            dtype=np.float32,
+        )
         char.idf_ = np.asarray(idf["char_idf"], dtype=np.float64)
-        word = TfidfVectorizer(analyzer=words, sublinear_tf=True, vocabulary=vocab["word"] or ["\x00"],
-                               dtype=np.float32)
+        word = TfidfVectorizer(
+            analyzer=words,
+            sublinear_tf=True,
+            vocabulary=vocab["word"] or ["\x00"],
+            dtype=np.float32,
+        )
         word.idf_ = np.asarray(idf["word_idf"], dtype=np.float64) if vocab["word"] else np.ones(1)
         return cls(config, char, word, embed_dim)
 

@@ -30,17 +30,25 @@ FORMAT_VERSION = 1
 FILES = ("router.json", "vocab.json", "router.npz")
 
 
-def save_router(router: Router, directory: str | Path, metrics: dict[str, Any] | None = None) -> Path:
+def save_router(
+    router: Router, directory: str | Path, metrics: dict[str, Any] | None = None
+) -> Path:
     """Write ``router`` into ``directory`` (created if needed); ``metrics`` go into router.json and
     the model card. Returns the directory."""
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
-        raise InputError(f"{directory} exists and is not a directory", "give a new or existing directory for --out")
+        raise InputError(
+            f"{directory} exists and is not a directory",
+            "give a new or existing directory for --out",
+        )
     directory.mkdir(parents=True, exist_ok=True)
     npz = directory / "router.npz"
     np.savez_compressed(
-        npz, coef=router.coef.astype(np.float32), intercept=router.intercept.astype(np.float64),
-        case_labels=router.case_labels.astype(np.int32), case_embeddings=router.case_embeddings.astype(np.float16),
+        npz,
+        coef=router.coef.astype(np.float32),
+        intercept=router.intercept.astype(np.float64),
+        case_labels=router.case_labels.astype(np.int32),
+        case_embeddings=router.case_embeddings.astype(np.float16),
         **router.features.idf_arrays(),
     )
     vocab = directory / "vocab.json"
@@ -61,7 +69,9 @@ def save_router(router: Router, directory: str | Path, metrics: dict[str, Any] |
         "meta": router.meta,
         "sha256": {p.name: _sha256(p) for p in (npz, vocab)},
     }
-    (directory / "router.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (directory / "router.json").write_text(
+        json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     (directory / "MODEL_CARD.md").write_text(model_card(router), encoding="utf-8")
     return directory
 
@@ -76,11 +86,15 @@ def load_router(directory: str | Path) -> Router:
     try:
         doc = json.loads((directory / "router.json").read_text(encoding="utf-8"))
         if doc.get("kind") != "heard-router" or doc.get("format") != FORMAT_VERSION:
-            raise ModelError(f"{directory / 'router.json'} is not a format-{FORMAT_VERSION} Heard router", fix)
+            raise ModelError(
+                f"{directory / 'router.json'} is not a format-{FORMAT_VERSION} Heard router", fix
+            )
         for name, digest in doc["sha256"].items():
             if _sha256(directory / name) != digest:
-                raise ModelError(f"{directory / name} does not match router.json (sha256 differs)",
-                                 "the files were altered or mixed from two trainings; " + fix)
+                raise ModelError(
+                    f"{directory / name} does not match router.json (sha256 differs)",
+                    "the files were altered or mixed from two trainings; " + fix,
+                )
         vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         with np.load(directory / "router.npz", allow_pickle=False) as arrays:
             a = {k: arrays[k] for k in arrays.files}
@@ -91,14 +105,25 @@ def load_router(directory: str | Path) -> Router:
         raise ModelError(f"router in {directory} cannot be read: {exc}", fix) from exc
     n_features = sum(features.block_sizes.values())
     if a["coef"].shape != (len(departments), n_features):
-        raise ModelError(f"router in {directory}: weights {a['coef'].shape} do not fit "
-                         f"{len(departments)} departments × {n_features} features", fix)
+        raise ModelError(
+            f"router in {directory}: weights {a['coef'].shape} do not fit "
+            f"{len(departments)} departments × {n_features} features",
+            fix,
+        )
     return Router(
-        departments=departments, features=features, coef=a["coef"].astype(np.float32),
-        intercept=a["intercept"].astype(np.float64), temperature=float(doc["temperature"]),
-        triage_below=float(doc["triage_below"]), embedder_spec=doc["embedder_spec"],
-        embedder_name=doc["embedder_name"], config=config, case_ids=list(doc["case_ids"]),
-        case_labels=a["case_labels"], case_embeddings=a["case_embeddings"], meta=doc["meta"],
+        departments=departments,
+        features=features,
+        coef=a["coef"].astype(np.float32),
+        intercept=a["intercept"].astype(np.float64),
+        temperature=float(doc["temperature"]),
+        triage_below=float(doc["triage_below"]),
+        embedder_spec=doc["embedder_spec"],
+        embedder_name=doc["embedder_name"],
+        config=config,
+        case_ids=list(doc["case_ids"]),
+        case_labels=a["case_labels"],
+        case_embeddings=a["case_embeddings"],
+        meta=doc["meta"],
     )
 
 
@@ -108,38 +133,65 @@ def model_card(router: Router) -> str:
     sizes = router.features.block_sizes
     f = router.config.features
     lines = [
-        "# Heard router — model card", "",
+        "# Heard router — model card",
+        "",
         f"- Trained: {m.get('trained_at', '?')}",
         f"- Data: {m.get('data') or 'not described'}",
-        f"- Examples: {m.get('examples', '?')} ({m.get('weighted_examples', 0)} with a non-default weight, "
+        f"- Examples: {m.get('examples', '?')} "
+        f"({m.get('weighted_examples', 0)} with a non-default weight, "
         "e.g. responders' corrections)",
         f"- Embedder: {router.embedder_name} (spec `{router.embedder_spec}`)",
-        "", "## Departments", "", "| code | name | training examples |", "|---|---|---|",
+        "",
+        "## Departments",
+        "",
+        "| code | name | training examples |",
+        "|---|---|---|",
     ]
     per = m.get("examples_per_department", {})
     for d in router.departments:
-        lines.append(f"| {d.code} | {d.name_zh or ''} {('/ ' + d.name_en) if d.name_en else ''} | {per.get(d.code, 0)} |")
+        lines.append(
+            f"| {d.code} | {' / '.join(n for n in (d.name_zh, d.name_en) if n)} "
+            f"| {per.get(d.code, 0)} |"
+        )
     lines += [
-        "", "## Method", "",
-        f"Linear SVM (C={router.config.C}, class weights {router.config.class_weight}) on character "
-        f"{f.char_ngrams[0]}–{f.char_ngrams[1]}-gram TF-IDF ({sizes['char']} features, weight {f.char_weight}), "
+        "",
+        "## Method",
+        "",
+        f"Linear SVM (C={router.config.C}, class weights {router.config.class_weight}) "
+        "on character "
+        f"{f.char_ngrams[0]}–{f.char_ngrams[1]}-gram TF-IDF "
+        f"({sizes['char']} features, weight {f.char_weight}), "
         f"word TF-IDF ({sizes['word']}, weight {f.word_weight}) and the sentence embedding "
         f"({sizes['embed']}-d, weight {f.embed_weight}).",
-        f"Confidence = softmax(score / T), T = {router.temperature:.4f} fitted on {router.config.folds}-fold "
-        "out-of-fold scores of the training data." if router.config.calibrate else
-        "Confidence is an uncalibrated softmax (calibration was switched off).",
-        f"Triage: confidence below {router.triage_below:.4f} goes to a person (chosen so that out-of-fold "
+        f"Confidence = softmax(score / T), T = {router.temperature:.4f} "
+        f"fitted on {router.config.folds}-fold "
+        "out-of-fold scores of the training data."
+        if router.config.calibrate
+        else "Confidence is an uncalibrated softmax (calibration was switched off).",
+        f"Triage: confidence below {router.triage_below:.4f} goes to a person "
+        "(chosen so that out-of-fold "
         f"routed cases are ≥ {router.config.target_accuracy:.0%} right).",
         f"Out-of-fold accuracy: {m.get('out_of_fold_accuracy', 'not measured')}.",
-        "", "## Metrics", "",
+        "",
+        "## Metrics",
+        "",
     ]
     metrics = m.get("metrics")
-    lines.append("```json\n" + json.dumps(metrics, ensure_ascii=False, indent=2) + "\n```" if metrics else
-                 "No held-out evaluation was recorded for this router.")
-    lines += ["", "## Limits", "",
-              "A router knows only the departments and wordings of its training data; a department with no "
-              "examples is never chosen. Route low-confidence cases to triage and feed reassignments back "
-              "as corrections. Past cases are named by id only; their texts are not stored here.", ""]
+    lines.append(
+        "```json\n" + json.dumps(metrics, ensure_ascii=False, indent=2) + "\n```"
+        if metrics
+        else "No held-out evaluation was recorded for this router."
+    )
+    lines += [
+        "",
+        "## Limits",
+        "",
+        "A router knows only the departments and wordings of its training data; "
+        "a department with no examples is never chosen. Route low-confidence cases to triage "
+        "and feed reassignments back as corrections. Past cases are named by id only; "
+        "their texts are not stored here.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -74,10 +74,16 @@ class Route:
         return "triage" if self.triage else self.department
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "department": self.department, "confidence": round(self.confidence, 4),
-                "triage": self.triage, "queue": self.queue,
-                "scores": {k: round(v, 4) for k, v in self.scores.items()},
-                "explanation": self.explanation.to_dict(), "model": self.model}
+        return {
+            "id": self.id,
+            "department": self.department,
+            "confidence": round(self.confidence, 4),
+            "triage": self.triage,
+            "queue": self.queue,
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+            "explanation": self.explanation.to_dict(),
+            "model": self.model,
+        }
 
 
 @dataclass
@@ -92,19 +98,35 @@ class RouterConfig:
     seed: int = 0
 
     def to_dict(self) -> dict:
-        return {"features": self.features.to_dict(), "C": self.C, "class_weight": self.class_weight,
-                "folds": self.folds, "target_accuracy": self.target_accuracy, "calibrate": self.calibrate,
-                "keep_cases": self.keep_cases, "seed": self.seed}
+        return {
+            "features": self.features.to_dict(),
+            "C": self.C,
+            "class_weight": self.class_weight,
+            "folds": self.folds,
+            "target_accuracy": self.target_accuracy,
+            "calibrate": self.calibrate,
+            "keep_cases": self.keep_cases,
+            "seed": self.seed,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> RouterConfig:
-        return cls(FeatureConfig.from_dict(d["features"]), float(d["C"]), d.get("class_weight"),
-                   int(d["folds"]), float(d["target_accuracy"]), bool(d["calibrate"]),
-                   bool(d.get("keep_cases", True)), int(d.get("seed", 0)))
+        return cls(
+            FeatureConfig.from_dict(d["features"]),
+            float(d["C"]),
+            d.get("class_weight"),
+            int(d["folds"]),
+            float(d["target_accuracy"]),
+            bool(d["calibrate"]),
+            bool(d.get("keep_cases", True)),
+            int(d.get("seed", 0)),
+        )
 
 
 def training_set(
-    history: list[LabelledText], corrections: list[LabelledText] = (), correction_weight: float = DEFAULT_CORRECTION_WEIGHT
+    history: list[LabelledText],
+    corrections: list[LabelledText] = (),
+    correction_weight: float = DEFAULT_CORRECTION_WEIGHT,
 ) -> list[LabelledText]:
     """History plus corrections, each correction weighted ``correction_weight``; a correction
     replaces the history example with the same id (the responder's reassignment wins)."""
@@ -155,18 +177,24 @@ class Router:
         data_description: str = "",
     ) -> Router:
         """Learn a router from ``examples``. ``embeddings`` (rows aligned with ``examples``) may be
-        given to skip encoding; otherwise ``embedder`` (or ``make_embedder(embedder_spec)``) runs."""
+        given to skip encoding; otherwise ``embedder`` (or ``make_embedder(embedder_spec)``)
+        runs."""
         config = config or RouterConfig()
         codes = [d.code for d in departments]
         index = {c: i for i, c in enumerate(codes)}
         unknown = sorted({e.department for e in examples} - set(index))
         if unknown:
-            raise InputError(f"training data names departments that are not configured: {unknown[:5]}",
-                             f"use one of {codes}, or add them as [[departments]] in heard.toml")
+            raise InputError(
+                f"training data names departments that are not configured: {unknown[:5]}",
+                f"use one of {codes}, or add them as [[departments]] in heard.toml",
+            )
         present = sorted({e.department for e in examples})
         if len(present) < 2:
-            raise InputError(f"training data has examples for {len(present)} department(s); a router needs two or more",
-                             "label texts for at least two departments, or route zero-shot from descriptions")
+            raise InputError(
+                f"training data has examples for {len(present)} department(s); "
+                "a router needs two or more",
+                "label texts for at least two departments, or route zero-shot from descriptions",
+            )
         texts = [e.text for e in examples]
         if embeddings is None:
             embedder = embedder or _make_embedder(embedder_spec)
@@ -181,20 +209,35 @@ class Router:
             conf = softmax(scores, temperature).max(axis=1)
             correct = scores.argmax(axis=1) == y
             triage_below = choose_triage_threshold(conf, correct, config.target_accuracy)
-            oof_metrics = {"out_of_fold_accuracy": round(float(correct.mean()), 4), "folds": config.folds}
+            oof_metrics = {
+                "out_of_fold_accuracy": round(float(correct.mean()), 4),
+                "folds": config.folds,
+            }
         features, coef, intercept = _fit(texts, embeddings, y, w, len(codes), config)
         keep = config.keep_cases
         return cls(
-            departments=list(departments), features=features, coef=coef, intercept=intercept,
-            temperature=temperature, triage_below=triage_below, embedder_spec=embedder_spec,
+            departments=list(departments),
+            features=features,
+            coef=coef,
+            intercept=intercept,
+            temperature=temperature,
+            triage_below=triage_below,
+            embedder_spec=embedder_spec,
             embedder_name=getattr(embedder, "name", embedder_spec) if embedder else embedder_spec,
             config=config,
             case_ids=[e.id for e in examples] if keep else [],
             case_labels=y if keep else np.zeros(0, dtype=np.int32),
-            case_embeddings=embeddings.astype(np.float16) if keep else np.zeros((0, embeddings.shape[1]), np.float16),
-            meta={"trained_at": clock().strftime("%Y-%m-%dT%H:%M:%SZ"), "examples": len(examples),
-                  "examples_per_department": {c: int((y == i).sum()) for i, c in enumerate(codes)},
-                  "weighted_examples": int((w != 1.0).sum()), "data": data_description, **oof_metrics},
+            case_embeddings=embeddings.astype(np.float16)
+            if keep
+            else np.zeros((0, embeddings.shape[1]), np.float16),
+            meta={
+                "trained_at": clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "examples": len(examples),
+                "examples_per_department": {c: int((y == i).sum()) for i, c in enumerate(codes)},
+                "weighted_examples": int((w != 1.0).sum()),
+                "data": data_description,
+                **oof_metrics,
+            },
             embedder=embedder,
         )
 
@@ -209,30 +252,54 @@ class Router:
         return softmax(self.scores(texts, embeddings), self.temperature)
 
     def route(
-        self, texts: list[str], ids: list[str] | None = None, embeddings: np.ndarray | None = None,
-        explain: bool = True, top_terms: int = 5, neighbours: int = 3,
+        self,
+        texts: list[str],
+        ids: list[str] | None = None,
+        embeddings: np.ndarray | None = None,
+        explain: bool = True,
+        top_terms: int = 5,
+        neighbours: int = 3,
     ) -> list[Route]:
         """One ``Route`` per text (ids default to "0", "1", …)."""
         if ids is not None and len(ids) != len(texts):
-            raise InputError(f"{len(ids)} ids for {len(texts)} texts", "give one id per text, or none")
+            raise InputError(
+                f"{len(ids)} ids for {len(texts)} texts", "give one id per text, or none"
+            )
         ids = ids or [str(i) for i in range(len(texts))]
         if not texts:
             return []
-        embeddings = self._embed(texts) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+        embeddings = (
+            self._embed(texts) if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+        )
         x = self.features.transform(texts, embeddings)
         probs = softmax(np.asarray(x @ self.coef.T) + self.intercept, self.temperature)
         best = probs.argmax(axis=1)
-        near = self._nearest(embeddings, neighbours) if explain and neighbours and len(self.case_ids) else None
+        near = (
+            self._nearest(embeddings, neighbours)
+            if explain and neighbours and len(self.case_ids)
+            else None
+        )
         names = self.features.feature_names() if explain and top_terms else None
         out = []
         for i, text_id in enumerate(ids):
             c = int(best[i])
             explanation = Explanation()
             if explain:
-                explanation = self._explain(x[i], c, names, top_terms, near[i] if near is not None else [])
+                explanation = self._explain(
+                    x[i], c, names, top_terms, near[i] if near is not None else []
+                )
             conf = float(probs[i, c])
-            out.append(Route(text_id, self.codes[c], conf, conf < self.triage_below,
-                             {code: float(p) for code, p in zip(self.codes, probs[i])}, explanation, self.name))
+            out.append(
+                Route(
+                    text_id,
+                    self.codes[c],
+                    conf,
+                    conf < self.triage_below,
+                    {code: float(p) for code, p in zip(self.codes, probs[i])},
+                    explanation,
+                    self.name,
+                )
+            )
         return out
 
     def _explain(self, row, c: int, names, top_terms: int, near: list) -> Explanation:
@@ -250,7 +317,11 @@ class Router:
                 kind, term = names[int(cols[text_mask][j])]
                 terms.append({"term": term, "kind": kind, "weight": round(v, 4)})
         total = float(np.abs(vals).sum()) or 1.0
-        semantic = round(float(np.abs(vals[~text_mask]).sum()) / total, 4) if self.features.embed_dim else None
+        semantic = (
+            round(float(np.abs(vals[~text_mask]).sum()) / total, 4)
+            if self.features.embed_dim
+            else None
+        )
         return Explanation(terms, near, semantic)
 
     def _nearest(self, embeddings: np.ndarray, k: int) -> list[list[dict[str, Any]]]:
@@ -260,8 +331,16 @@ class Router:
         out = []
         for i in range(len(sims)):
             idx = top[i][np.argsort(-sims[i, top[i]])]
-            out.append([{"id": self.case_ids[j], "department": self.codes[int(self.case_labels[j])],
-                         "similarity": round(float(sims[i, j]), 4)} for j in idx])
+            out.append(
+                [
+                    {
+                        "id": self.case_ids[j],
+                        "department": self.codes[int(self.case_labels[j])],
+                        "similarity": round(float(sims[i, j]), 4),
+                    }
+                    for j in idx
+                ]
+            )
         return out
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -277,7 +356,7 @@ def _make_embedder(spec: str):
 
 
 def _fit(texts, embeddings, y, w, n_classes: int, config: RouterConfig):
-    """Features + linear SVM; coefficients laid out for all ``n_classes`` (absent ones score -inf-ish)."""
+    """Features + linear SVM; weights laid out for all ``n_classes`` (absent ones never win)."""
     features = RouterFeatures(config.features).fit(texts, embeddings.shape[1])
     x = features.transform(texts, embeddings)
     clf = LinearSVC(C=config.C, class_weight=config.class_weight, random_state=config.seed)
@@ -294,7 +373,9 @@ def _fit(texts, embeddings, y, w, n_classes: int, config: RouterConfig):
     return features, coef, intercept
 
 
-def _out_of_fold_scores(texts, embeddings, y, w, n_classes: int, config: RouterConfig) -> np.ndarray:
+def _out_of_fold_scores(
+    texts, embeddings, y, w, n_classes: int, config: RouterConfig
+) -> np.ndarray:
     """Each example scored by a router trained without its fold (for calibration and triage)."""
     scores = np.zeros((len(texts), n_classes))
     folds = KFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
@@ -302,7 +383,9 @@ def _out_of_fold_scores(texts, embeddings, y, w, n_classes: int, config: RouterC
         if len(set(y[train_idx].tolist())) < 2:
             continue
         tr_texts = [texts[i] for i in train_idx]
-        feats, coef, intercept = _fit(tr_texts, embeddings[train_idx], y[train_idx], w[train_idx], n_classes, config)
+        feats, coef, intercept = _fit(
+            tr_texts, embeddings[train_idx], y[train_idx], w[train_idx], n_classes, config
+        )
         x = feats.transform([texts[i] for i in test_idx], embeddings[test_idx])
         scores[test_idx] = np.asarray(x @ coef.T) + intercept
     return scores

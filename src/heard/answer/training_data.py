@@ -26,29 +26,39 @@ MAX_BODY_CHARS = 600
 
 
 def read_labelled(path: str | Path, departments: list[Department]) -> list[LabelledText]:
-    """Every labelled row of ``path`` as a ``LabelledText`` whose department is a configured code."""
+    """Every labelled row of ``path`` as a ``LabelledText`` (department: a configured code)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"training data {path} does not exist", "give a CSV or JSONL file of text + department")
+        raise InputError(
+            f"training data {path} does not exist", "give a CSV or JSONL file of text + department"
+        )
     rows = _read_jsonl(path) if path.suffix.lower() in (".jsonl", ".ndjson") else _read_csv(path)
     if not rows:
-        raise InputError(f"{path} has no rows", "give a CSV with a header row, or JSONL with one object per line")
+        raise InputError(
+            f"{path} has no rows", "give a CSV with a header row, or JSONL with one object per line"
+        )
     columns = set().union(*(row.keys() for row in rows))  # JSONL objects may differ in keys
     text_col = _pick(columns, TEXT_COLUMNS)
     body_col = _pick(columns, BODY_COLUMNS)
     label_col = _pick(columns, LABEL_COLUMNS)
     if (text_col is None and body_col is None) or label_col is None:
         raise InputError(
-            f"{path} has columns {sorted(columns)[:12]}; it needs a text column and a department column",
-            f"name them 'text' (or one of {TEXT_COLUMNS + BODY_COLUMNS}) and 'department' (or one of {LABEL_COLUMNS})",
+            f"{path} has columns {sorted(columns)[:12]}; "
+            "it needs a text column and a department column",
+            f"name them 'text' (or one of {TEXT_COLUMNS + BODY_COLUMNS}) "
+            f"and 'department' (or one of {LABEL_COLUMNS})",
         )
     id_col = _pick(columns, ID_COLUMNS)
     lookup = _department_lookup(departments)
     out: list[LabelledText] = []
     for n, row in enumerate(rows, start=1):
         text = " ".join(
-            s for s in (str(row.get(text_col) or "").strip() if text_col else "",
-                        str(row.get(body_col) or "").strip()[:MAX_BODY_CHARS] if body_col else "") if s
+            s
+            for s in (
+                str(row.get(text_col) or "").strip() if text_col else "",
+                str(row.get(body_col) or "").strip()[:MAX_BODY_CHARS] if body_col else "",
+            )
+            if s
         )
         label = str(row.get(label_col) or "").strip()
         if not text or not label:
@@ -57,16 +67,25 @@ def read_labelled(path: str | Path, departments: list[Department]) -> list[Label
         if code is None:
             raise InputError(
                 f"{path} row {n}: department {label!r} is not configured",
-                f"use a code or name of {sorted({d.code for d in departments})}, or add it to [[departments]]",
+                f"use a code or name of {sorted({d.code for d in departments})}, "
+                "or add it to [[departments]]",
             )
         weight = row.get("weight", 1.0)
         try:
             weight = float(weight if weight not in (None, "") else 1.0)
         except (TypeError, ValueError) as exc:
-            raise InputError(f"{path} row {n}: weight {weight!r} is not a number", "give e.g. weight = 2") from exc
+            raise InputError(
+                f"{path} row {n}: weight {weight!r} is not a number", "give e.g. weight = 2"
+            ) from exc
         if weight <= 0:
-            raise InputError(f"{path} row {n}: weight {weight} must be positive", "drop the row instead")
-        text_id = str(row.get(id_col)).strip() if id_col and row.get(id_col) not in (None, "") else f"{path.stem}:{n}"
+            raise InputError(
+                f"{path} row {n}: weight {weight} must be positive", "drop the row instead"
+            )
+        text_id = (
+            str(row.get(id_col)).strip()
+            if id_col and row.get(id_col) not in (None, "")
+            else f"{path.stem}:{n}"
+        )
         out.append(LabelledText(text_id, text, code, weight))
     return out
 
@@ -92,7 +111,9 @@ def _read_csv(path: Path) -> list[dict[str, Any]]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text: {exc}", "save the file as UTF-8") from exc
     except csv.Error as exc:
-        raise InputError(f"{path} is not a readable CSV: {exc}", "give a comma-separated file with a header row") from exc
+        raise InputError(
+            f"{path} is not a readable CSV: {exc}", "give a comma-separated file with a header row"
+        ) from exc
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -107,8 +128,13 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path} line {n} is not JSON: {exc.msg}", "write one JSON object per line") from exc
+            raise InputError(
+                f"{path} line {n} is not JSON: {exc.msg}", "write one JSON object per line"
+            ) from exc
         if not isinstance(obj, dict):
-            raise InputError(f"{path} line {n} is not a JSON object", 'write e.g. {"text": "…", "department": "…"}')
+            raise InputError(
+                f"{path} line {n} is not a JSON object",
+                'write e.g. {"text": "…", "department": "…"}',
+            )
         rows.append(obj)
     return rows

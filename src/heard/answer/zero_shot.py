@@ -28,22 +28,33 @@ from heard.errors import InputError
 TOP_M = 3
 KEYWORD_WEIGHT = 0.05
 TEMPERATURE = 0.07
-"""Scores are cosines (differences of a few hundredths): T fitted on the Teddy Cup dev split (0.071)."""
+"""Scores are cosines (differences of a few hundredths): T fitted on Teddy Cup dev (0.071)."""
 
 
 class ZeroShotRouter:
     """Routes from department profiles only. Build once per department list (it embeds them)."""
 
-    def __init__(self, departments: list[Department], embedder: Any = None, embedder_spec: str = "use-int8",
-                 top_m: int = TOP_M, keyword_weight: float = KEYWORD_WEIGHT, temperature: float = TEMPERATURE,
-                 triage_below: float = 0.5):
+    def __init__(
+        self,
+        departments: list[Department],
+        embedder: Any = None,
+        embedder_spec: str = "use-int8",
+        top_m: int = TOP_M,
+        keyword_weight: float = KEYWORD_WEIGHT,
+        temperature: float = TEMPERATURE,
+        triage_below: float = 0.5,
+    ):
         if len(departments) < 2:
-            raise InputError(f"{len(departments)} department(s) configured; routing needs two or more",
-                             "add [[departments]] tables to heard.toml, or use the Teddy Cup preset")
+            raise InputError(
+                f"{len(departments)} department(s) configured; routing needs two or more",
+                "add [[departments]] tables to heard.toml, or use the Teddy Cup preset",
+            )
         empty = [d.code for d in departments if not d.profile_texts()]
         if empty:
-            raise InputError(f"departments {empty} have no name, description or keywords to route by",
-                             "give each department a description and keywords")
+            raise InputError(
+                f"departments {empty} have no name, description or keywords to route by",
+                "give each department a description and keywords",
+            )
         if embedder is None:
             from heard.models.embedders import make_embedder
 
@@ -84,10 +95,18 @@ class ZeroShotRouter:
     def probabilities(self, texts: list[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         return softmax(self.scores(texts, embeddings), self.temperature)
 
-    def route(self, texts: list[str], ids: list[str] | None = None, embeddings: np.ndarray | None = None,
-              explain: bool = True, top_terms: int = 5) -> list[Route]:
+    def route(
+        self,
+        texts: list[str],
+        ids: list[str] | None = None,
+        embeddings: np.ndarray | None = None,
+        explain: bool = True,
+        top_terms: int = 5,
+    ) -> list[Route]:
         if ids is not None and len(ids) != len(texts):
-            raise InputError(f"{len(ids)} ids for {len(texts)} texts", "give one id per text, or none")
+            raise InputError(
+                f"{len(ids)} ids for {len(texts)} texts", "give one id per text, or none"
+            )
         ids = ids or [str(i) for i in range(len(texts))]
         if not texts:
             return []
@@ -97,19 +116,39 @@ class ZeroShotRouter:
         for i, text_id in enumerate(ids):
             c = int(probs[i].argmax())
             conf = float(probs[i, c])
-            explanation = self._explain(texts[i], emb[i], c, top_terms) if explain else Explanation()
-            out.append(Route(text_id, self.codes[c], conf, conf < self.triage_below,
-                             {code: float(p) for code, p in zip(self.codes, probs[i])}, explanation, self.name))
+            explanation = (
+                self._explain(texts[i], emb[i], c, top_terms) if explain else Explanation()
+            )
+            out.append(
+                Route(
+                    text_id,
+                    self.codes[c],
+                    conf,
+                    conf < self.triage_below,
+                    {code: float(p) for code, p in zip(self.codes, probs[i])},
+                    explanation,
+                    self.name,
+                )
+            )
         return out
 
     def _explain(self, text: str, emb: np.ndarray, c: int, top_terms: int) -> Explanation:
         low = text.lower()
-        terms = [{"term": k, "kind": "keyword", "weight": round(self.keyword_weight * w, 4)}
-                 for k, key, w in self._keywords[c] if key in low]
+        terms = [
+            {"term": k, "kind": "keyword", "weight": round(self.keyword_weight * w, 4)}
+            for k, key, w in self._keywords[c]
+            if key in low
+        ]
         terms.sort(key=lambda t: -t["weight"])
         sims = self._profiles[c] @ emb
         for j in np.argsort(-sims)[: max(0, top_terms - len(terms))]:
-            terms.append({"term": self._phrases[c][int(j)], "kind": "phrase", "weight": round(float(sims[j]), 4)})
+            terms.append(
+                {
+                    "term": self._phrases[c][int(j)],
+                    "kind": "phrase",
+                    "weight": round(float(sims[j]), 4),
+                }
+            )
         return Explanation(terms[:top_terms], [], None)
 
     def _embed(self, texts: list[str], embeddings: np.ndarray | None) -> np.ndarray:
@@ -118,8 +157,14 @@ class ZeroShotRouter:
         return np.asarray(embeddings, dtype=np.float32)
 
     # ---------------------------------------------------------------- self-training
-    def pseudo_labels(self, texts: list[str], ids: list[str], embeddings: np.ndarray | None = None,
-                      keep: float = 0.7, weight: float = 0.5) -> list[LabelledText]:
+    def pseudo_labels(
+        self,
+        texts: list[str],
+        ids: list[str],
+        embeddings: np.ndarray | None = None,
+        keep: float = 0.7,
+        weight: float = 0.5,
+    ) -> list[LabelledText]:
         """Weak labels for unlabelled texts: per department, the ``keep`` share it is surest of
         (margin between its best and second-best score)."""
         if not 0 < keep <= 1:
@@ -134,12 +179,24 @@ class ZeroShotRouter:
             if len(mine) == 0:
                 continue
             cut = np.quantile(margin[mine], 1 - keep)
-            out += [LabelledText(ids[i], texts[i], self.codes[c], weight) for i in mine if margin[i] >= cut]
+            out += [
+                LabelledText(ids[i], texts[i], self.codes[c], weight)
+                for i in mine
+                if margin[i] >= cut
+            ]
         return out
 
-    def self_train(self, texts: list[str], ids: list[str] | None = None, embeddings: np.ndarray | None = None,
-                   corrections: list[LabelledText] = (), keep: float = 0.7, pseudo_weight: float = 0.5,
-                   config: RouterConfig | None = None, data_description: str = "") -> Router:
+    def self_train(
+        self,
+        texts: list[str],
+        ids: list[str] | None = None,
+        embeddings: np.ndarray | None = None,
+        corrections: list[LabelledText] = (),
+        keep: float = 0.7,
+        pseudo_weight: float = 0.5,
+        config: RouterConfig | None = None,
+        data_description: str = "",
+    ) -> Router:
         """A ``Router`` trained on weak labels of ``texts`` plus ``corrections`` (which keep their
         own weight and replace a weak label of the same id)."""
         ids = ids or [str(i) for i in range(len(texts))]
@@ -153,7 +210,12 @@ class ZeroShotRouter:
         if corrections:
             parts.append(self._embed([c.text for c in corrections], None))
         return Router.train(
-            examples, self.departments, embedder=self.embedder, embedder_spec=self.embedder_spec,
-            config=config, embeddings=np.vstack(parts),
-            data_description=data_description or f"{len(weak)} zero-shot weak labels + {len(corrections)} corrections",
+            examples,
+            self.departments,
+            embedder=self.embedder,
+            embedder_spec=self.embedder_spec,
+            config=config,
+            embeddings=np.vstack(parts),
+            data_description=data_description
+            or f"{len(weak)} zero-shot weak labels + {len(corrections)} corrections",
         )
