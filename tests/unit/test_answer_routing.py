@@ -262,6 +262,18 @@ def test_self_training_learns_words_the_descriptions_never_named(embedder):
     ]
 
 
+def test_self_trained_confidence_follows_the_zero_shot_estimate(embedder):
+    """Weak labels cannot calibrate (they agree with themselves): the self-trained router's mean
+    confidence on its pool is set to the zero-shot router's, which estimates accuracy there."""
+    zs = ZeroShotRouter(DEPTS, embedder=embedder)
+    texts = [t for ts in HISTORY.values() for t in ts]
+    router = zs.self_train(texts)
+    assert "zero-shot" in router.meta["calibration"]
+    assert router.triage_below == zs.triage_below
+    expected = zs.probabilities(texts).max(axis=1).mean()
+    assert router.probabilities(texts).max(axis=1).mean() == pytest.approx(expected, abs=1e-3)
+
+
 def test_temperature_scaling_repairs_overconfidence():
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 3, 2000)

@@ -209,7 +209,7 @@ class ZeroShotRouter:
         parts = [emb[[row[w.id] for w in weak]]] if weak else []
         if corrections:
             parts.append(self._embed([c.text for c in corrections], None))
-        return Router.train(
+        router = Router.train(
             examples,
             self.departments,
             embedder=self.embedder,
@@ -219,3 +219,27 @@ class ZeroShotRouter:
             data_description=data_description
             or f"{len(weak)} zero-shot weak labels + {len(corrections)} corrections",
         )
+        if router.config.calibrate:
+            self._calibrate_like_zero_shot(router, texts, emb)
+        return router
+
+    def _calibrate_like_zero_shot(self, router: Router, texts: list[str], emb: np.ndarray) -> None:
+        """Out-of-fold calibration against weak labels measures agreement with them, not
+        correctness (Teddy Cup test ECE 0.14). Without true labels, the best estimate of accuracy
+        on the pool is the zero-shot router's own mean confidence (ECE 0.05): choose the T that gives
+        the self-trained router the same mean confidence there (test ECE 0.07), and triage on
+        the zero-shot router's threshold."""
+        from scipy.optimize import brentq
+
+        target = float(self.probabilities(texts, emb).max(axis=1).mean())
+        scores = router.scores(texts, emb)
+
+        def gap(t: float) -> float:
+            return float(softmax(scores, t).max(axis=1).mean()) - target
+
+        if gap(0.01) > 0 > gap(100.0):
+            router.temperature = float(brentq(gap, 0.01, 100.0))
+            router.triage_below = self.triage_below
+            router.meta["calibration"] = (
+                "temperature matched to the zero-shot router's mean confidence on the unlabelled texts"
+            )
