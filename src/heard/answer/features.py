@@ -71,6 +71,7 @@ class RouterFeatures:
     char: TfidfVectorizer | None = None
     word: TfidfVectorizer | None = None
     embed_dim: int = 0
+    _names: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def fit(self, texts: list[str], embed_dim: int) -> RouterFeatures:
         c = self.config
@@ -92,6 +93,7 @@ class RouterFeatures:
         except ValueError:  # no text has a single word (e.g. only punctuation): keep an empty block
             self.word = _empty_word_block()
         self.embed_dim = embed_dim
+        self._names = None
         return self
 
     def transform(self, texts: list[str], embeddings: np.ndarray) -> sp.csr_matrix:
@@ -117,11 +119,14 @@ class RouterFeatures:
         }
 
     def feature_names(self) -> list[tuple[str, str]]:
-        """(block, term) per column; the embedding's columns are ('embed', 'dim_i')."""
-        out = [("char", t) for t in self.char.get_feature_names_out()]
-        out += [("word", t) for t in self.word.get_feature_names_out()]
-        out += [("embed", f"dim_{i}") for i in range(self.embed_dim)]
-        return out
+        """(block, term) per column; the embedding's columns are ('embed', 'dim_i'). Built once:
+        explaining a batch must not rebuild a list of 100,000 names."""
+        if self._names is None:
+            out = [("char", t) for t in self.char.get_feature_names_out()]
+            out += [("word", t) for t in self.word.get_feature_names_out()]
+            out += [("embed", f"dim_{i}") for i in range(self.embed_dim)]
+            self._names = out
+        return self._names
 
     # ------------------------------------------------------------ plain-data persistence
     def vocab_json(self) -> dict:

@@ -154,6 +154,7 @@ class Router:
     case_embeddings: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float16))
     meta: dict[str, Any] = field(default_factory=dict)
     embedder: Any = None  # loaded lazily from embedder_spec
+    _cases32: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def codes(self) -> list[str]:
@@ -303,10 +304,10 @@ class Router:
         return out
 
     def _explain(self, row, c: int, names, top_terms: int, near: list) -> Explanation:
-        contrib = row.multiply(self.coef[c]).tocsr()
-        cols, vals = contrib.indices, contrib.data
-        n_text = len(names) - self.features.embed_dim if names else 0
-        text_mask = cols < n_text
+        cols = row.indices
+        vals = row.data * self.coef[c, cols]  # this text's features × the department's weights
+        sizes = self.features.block_sizes
+        text_mask = cols < sizes["char"] + sizes["word"]
         terms = []
         if names is not None:
             order = np.argsort(-vals[text_mask])[:top_terms]
@@ -325,7 +326,9 @@ class Router:
         return Explanation(terms, near, semantic)
 
     def _nearest(self, embeddings: np.ndarray, k: int) -> list[list[dict[str, Any]]]:
-        sims = embeddings.astype(np.float32) @ self.case_embeddings.astype(np.float32).T
+        if self._cases32 is None:  # stored as float16; converted once, not per batch
+            self._cases32 = self.case_embeddings.astype(np.float32)
+        sims = embeddings.astype(np.float32) @ self._cases32.T
         k = min(k, sims.shape[1])
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         out = []
