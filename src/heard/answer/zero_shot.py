@@ -226,9 +226,9 @@ class ZeroShotRouter:
     def _calibrate_like_zero_shot(self, router: Router, texts: list[str], emb: np.ndarray) -> None:
         """Out-of-fold calibration against weak labels measures agreement with them, not
         correctness (Teddy Cup test ECE 0.14). Without true labels, the best estimate of accuracy
-        on the pool is the zero-shot router's own mean confidence (ECE 0.05): choose the T that gives
-        the self-trained router the same mean confidence there (test ECE 0.07), and triage on
-        the zero-shot router's threshold."""
+        on the pool is the zero-shot router's own mean confidence (ECE 0.05): choose the T that
+        gives the self-trained router the same mean confidence there (test ECE 0.07), and triage
+        on the zero-shot router's threshold."""
         from scipy.optimize import brentq
 
         target = float(self.probabilities(texts, emb).max(axis=1).mean())
@@ -241,5 +241,6 @@ class ZeroShotRouter:
             router.temperature = float(brentq(gap, 0.01, 100.0))
             router.triage_below = self.triage_below
             router.meta["calibration"] = (
-                "temperature matched to the zero-shot router's mean confidence on the unlabelled texts"
+                "temperature matched to the zero-shot router's mean confidence "
+                "on the unlabelled texts"
             )
