@@ -4,7 +4,9 @@ Two signals, added:
 
 - *meaning*: the text's embedding against every phrase of a department's profile (names,
   descriptions, each keyword); the department's score is the mean of its ``top_m`` best cosines,
-  so one close keyword counts but a department is not won on a single lucky phrase;
+  so one close keyword counts but a department is not won on a single lucky phrase. A Chinese
+  keyword is embedded inside a short sentence, 关于…的问题 ("the problem of …"): a bare word sits
+  far from the sentences residents write (Teddy Cup dev macro-F1 0.766 bare → 0.773);
 - *words*: each keyword found verbatim in the text adds ``keyword_weight`` × min(len, 4), so a
   long, specific keyword weighs more than a two-character one.
 
@@ -16,6 +18,7 @@ are learned from context. Corrections then join that training set with a higher 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -25,7 +28,9 @@ from heard.answer.departments import Department
 from heard.answer.routing import Explanation, LabelledText, Route, Router, RouterConfig
 from heard.errors import InputError
 
-TOP_M = 3
+TOP_M = 2
+KEYWORD_TEMPLATE_ZH = "关于{}的问题"
+_HAN = re.compile(r"[\u3400-\u9fff]")
 KEYWORD_WEIGHT = 0.05
 TEMPERATURE = 0.07
 """Scores are cosines (differences of a few hundredths): T fitted on Teddy Cup dev (0.071)."""
@@ -64,8 +69,11 @@ class ZeroShotRouter:
         self.embedder_spec = embedder_spec
         self.top_m, self.keyword_weight = top_m, keyword_weight
         self.temperature, self.triage_below = temperature, triage_below
-        self._phrases = [d.profile_texts() for d in departments]
-        self._profiles = [np.asarray(embedder.encode(p), dtype=np.float32) for p in self._phrases]
+        self._phrases = [d.profile_texts() for d in departments]  # shown in explanations
+        self._profiles = [
+            np.asarray(embedder.encode([_as_sentence(p) for p in phrases]), dtype=np.float32)
+            for phrases in self._phrases
+        ]
         self._keywords = [[(k, k.lower(), min(len(k), 4)) for k in d.keywords] for d in departments]
         self.name = f"heard-zero-shot@{embedder_spec}"
 
@@ -244,3 +252,10 @@ class ZeroShotRouter:
                 "temperature matched to the zero-shot router's mean confidence "
                 "on the unlabelled texts"
             )
+
+
+def _as_sentence(phrase: str) -> str:
+    """A short Chinese keyword inside 关于…的问题; descriptions and other languages as they are."""
+    if len(phrase) <= 8 and _HAN.search(phrase):
+        return KEYWORD_TEMPLATE_ZH.format(phrase)
+    return phrase
