@@ -1,0 +1,1 @@
+"""The answer side of Heard: departments, routing, cases, official replies and their quality."""
