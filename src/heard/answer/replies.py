@@ -46,13 +46,19 @@ class ReplyQualityConfig:
     """Settings of the scorer. Label cut-offs map a 0–1 score to the guide's 0/1/2 scale."""
 
     deadline_working_days: int = 15
-    similarity_floor: float = 0.20  # message–reply cosine at or below this adds nothing …
-    similarity_ceiling: float = 0.60  # … and at or above this adds fully
+    similarity_floor: float = 0.10  # message–reply cosine at or below this adds nothing …
+    similarity_ceiling: float = 0.50  # … and at or above this adds fully
+    relevance_weights: dict[str, float] = field(
+        default_factory=lambda: {"terms": 0.10, "title": 0.25, "embedding": 0.65}
+    )
+    ask_match_cosine: float = 0.35  # an ask and a reply sentence this close are about the same thing
+    ask_cosine_above: float = 0.10  # … and fully matched this much above it (0 at 0.2 below)
+    ask_overlap_full: float = 0.40  # share of an ask's word bigrams in a sentence that is a full match
     label_cuts: dict[str, tuple[float, float]] = field(
         default_factory=lambda: {
-            "relevance": (0.15, 0.40),
-            "completeness": (0.15, 0.60),
-            "interpretability": (0.30, 0.70),
+            "relevance": (0.02, 0.48),  # cut-offs: quadratic-κ best on the tuning half of the
+            "completeness": (0.02, 0.28),  # annotated sample (bench/reply_quality_eval.py); the
+            "interpretability": (0.02, 0.36),  # held-out half was never used to choose them
             "timeliness": (0.01, 0.999),
         }
     )
@@ -147,7 +153,7 @@ def score_relevance(
     if similarity is not None:
         span = config.similarity_ceiling - config.similarity_floor
         components["embedding"] = float(np.clip((similarity - config.similarity_floor) / span, 0, 1))
-    weights = {"terms": 0.45, "title": 0.30, "embedding": 0.25}
+    weights = config.relevance_weights
     score = sum(weights[k] * v for k, v in components.items()) / sum(weights[k] for k in components)
     evidence: dict[str, object] = {
         "message_terms": terms,
@@ -168,55 +174,72 @@ def score_relevance(
 # --- completeness -----------------------------------------------------------------------------
 
 
-def score_completeness(title: str, body: str, reply: str, *, config: ReplyQualityConfig | None = None) -> DimensionScore:
+def score_completeness(
+    title: str, body: str, reply: str, *, embedder=None, config: ReplyQualityConfig | None = None
+) -> DimensionScore:
     """Is each thing the message asks answered? The message is split into its questions and
-    requests (``split_asks``); an ask counts as answered when a substance sentence shares its
-    words and carries an answer of the right kind (a date for *when*, a reason for *why*, a yes/no
-    or decision for *whether*, a finding or action for a request). The score is the share of asks
-    answered; a reply that only promises to look into it is held to half."""
+    requests (``split_asks``). An ask counts as answered when a substance sentence matches it —
+    shared words, or (with an embedder) a cosine above ``ask_match_cosine`` — and the passage
+    around that sentence carries an answer of the right kind: a date for *when*, a reason for
+    *why*, a yes/no, decision or finding for *whether* and for requests. The score is the share of
+    asks answered; a reply with no finding, decision, yes/no or rule at all is held to half."""
     config = config or ReplyQualityConfig()
     parts = split_reply(reply)
     asks = split_asks(title, body)
     if parts.is_form_letter:
         return _form_letter("completeness", parts, config, asks=asks)
-    answered: list[dict[str, str]] = []
-    missed: list[dict[str, str]] = []
-    for ask in asks:
-        hit = _answer_to(ask, parts, title)
-        (answered if hit else missed).append({"ask": ask.text[:80], "kind": ask.kind, **({"answer": hit[:80]} if hit else {})})
-    share = len(answered) / len(asks)
-    outcome = OUTCOME.search(parts.substance_text)
-    score = share if outcome else min(share, 0.5)
+    cosines = _ask_sentence_cosines(asks, parts.substance, embedder) if embedder is not None else None
+    answered: list[dict[str, object]] = []
+    missed: list[dict[str, object]] = []
+    points = []
+    for n, ask in enumerate(asks):
+        row = None if cosines is None else cosines[n]
+        value, sentence = _answer_to(ask, parts, title, row, config)
+        points.append(value)
+        entry: dict[str, object] = {"ask": ask.text[:80], "kind": ask.kind, "match": round(value, 3)}
+        if value >= 0.5:
+            entry["answer"] = sentence[:80]
+        (answered if value >= 0.5 else missed).append(entry)
+    share = float(np.mean(points))
+    substance = parts.substance_text
+    decided = OUTCOME.search(substance) or ANSWER_CUES["yes_no"].search(substance) or ELEMENTS["rule"].search(substance)
+    score = share if decided else min(share, 0.5)
     explanation = f"answers {len(answered)} of {len(asks)} asks"
-    if not outcome:
-        explanation += "; reports no finding, decision or action (held to half)"
-    evidence = {"answered": answered, "not_answered": missed, "outcome": outcome.group(0) if outcome else None}
+    if not decided:
+        explanation += "; reports no finding, decision, yes/no or rule (held to half)"
+    evidence = {"answered": answered, "not_answered": missed, "decision": decided.group(0) if decided else None}
     return DimensionScore("completeness", score, config.label("completeness", score), explanation, evidence)
 
 
-def _answer_to(ask: Ask, parts: ReplyParts, title: str) -> str | None:
-    """The substance sentence that answers an ask, or None."""
+def _ask_sentence_cosines(asks: list[Ask], substance: tuple[str, ...], embedder) -> np.ndarray:
+    vectors = embedder.encode([a.text[:300] for a in asks] + [s[:300] for s in substance])
+    return vectors[: len(asks)] @ vectors[len(asks) :].T
+
+
+def _answer_to(ask: Ask, parts: ReplyParts, title: str, cosines, config: ReplyQualityConfig) -> tuple[float, str]:
+    """How well the reply answers one ask (0–1) and the sentence that does it.
+
+    The match is the better of word overlap (shared bigrams / the ask's, full at 40 %) and, with
+    an embedder, the cosine to the closest substance sentence (0 at ``ask_match_cosine`` − 0.2,
+    full at ``ask_match_cosine`` + 0.1). A match whose passage has no answer of the ask's kind
+    counts 60 %."""
     ask_grams = content_bigrams(ask.text) or content_bigrams(title)
-    best, best_overlap = None, 0.0
-    for sentence in parts.substance:
-        grams = content_bigrams(sentence)
-        overlap = len(ask_grams & grams) / max(1, min(len(ask_grams), 12))
-        if overlap > best_overlap:
-            best, best_overlap = sentence, overlap
-    if best is None:
-        return None
-    # a single-ask message is answered by the reply as a whole; otherwise the matching sentence
+    overlaps = np.array([len(ask_grams & content_bigrams(s)) / max(1, min(len(ask_grams), 12)) for s in parts.substance])
+    match = np.clip(overlaps / config.ask_overlap_full, 0, 1)
+    if cosines is not None and len(cosines):
+        low = config.ask_match_cosine - 0.2
+        match = np.maximum(match, np.clip((np.asarray(cosines) - low) / (0.2 + config.ask_cosine_above), 0, 1))
+    best = int(np.argmax(match))
+    # a short reply answers as a whole; a long one in the passage around the matching sentence
     window = parts.substance_text if len(parts.substance) <= 3 else _around(best, parts.substance)
-    cue = ANSWER_CUES.get(ask.kind)
     if ask.kind in ("request", "implicit", "question"):
-        kind_ok = bool(OUTCOME.search(window) or ANSWER_CUES["yes_no"].search(window))
+        kind_ok = bool(OUTCOME.search(window) or ANSWER_CUES["yes_no"].search(window) or ELEMENTS["rule"].search(window))
     else:
-        kind_ok = bool(cue and cue.search(window))
-    return best if (kind_ok and best_overlap >= 0.2) or best_overlap >= 0.5 else None
+        kind_ok = bool(ANSWER_CUES[ask.kind].search(window))
+    return float(match[best]) * (1.0 if kind_ok else 0.6), parts.substance[best]
 
 
-def _around(sentence: str, substance: tuple[str, ...]) -> str:
-    i = substance.index(sentence)
+def _around(i: int, substance: tuple[str, ...]) -> str:
     return "".join(substance[max(0, i - 1) : i + 2])
 
 
@@ -229,7 +252,8 @@ def score_interpretability(reply: str, *, config: ReplyQualityConfig | None = No
     (next step or contact) weigh 0.35 each for the first element and 0.15 for the second."""
     config = config or ReplyQualityConfig()
     parts = split_reply(reply)
-    text = parts.substance_text + "".join(parts.referrals)
+    # the receipt line often carries the finding ("经街道调查核实，现将有关情况回复如下")
+    text = "".join(parts.substance) + "".join(parts.referrals) + "".join(parts.boilerplate)
     found = {name: (m.group(0) if (m := pattern.search(text)) else None) for name, pattern in ELEMENTS.items()}
     if parts.is_form_letter and not found["contact"]:
         return _form_letter("interpretability", parts, config)
@@ -294,7 +318,7 @@ def score_replies(
             ReplyQuality(
                 id=item.id,
                 relevance=score_relevance(item.title, item.body, item.reply, similarity=sim, config=config),
-                completeness=score_completeness(item.title, item.body, item.reply, config=config),
+                completeness=score_completeness(item.title, item.body, item.reply, embedder=embedder, config=config),
                 interpretability=score_interpretability(item.reply, config=config),
                 timeliness=timely,
             )

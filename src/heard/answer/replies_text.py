@@ -121,11 +121,21 @@ class Ask:
     kind: str  # one of ASK_KINDS, or "question" (a bare question mark), or "implicit"
 
 
+_QUESTION_LEAD = re.compile(r"请问|想问|问一下|问问|咨询一?下?|想了解|是否|能否|可否|能不能|可不可以|有没有|是不是|"
+                            r"会不会|吗[？?！!。]?$|[？?]", re.I)
+_RHETORICAL = re.compile(r"难道|岂不|岂能|还有天理|天理何在|公理何在|有何用|何用\?|何用？")
+_PLEA = re.compile(r"^(急|恳|敬|望|请|盼|期待|谢谢|感谢|万分)?.{0,6}(盼复|回复|答复|重视|关注|做主|作主|帮助|帮忙|"
+                   r"支持|为感|为盼|感谢|谢谢)[！!。.]?$")
+
+
 def split_asks(title: str, body: str = "") -> list[Ask]:
     """The questions and requests of a message, each once, in order.
 
-    A sentence is an ask when it carries a question word, a question mark or a request word.
-    A message with none of them still asks for something: its title becomes one implicit ask.
+    A sentence is a *question* when it has a question mark, a closing 吗, or a lead such as
+    请问 / 是否 / 能否 (English: a sentence ending in "?"); its kind (when, why, how, who, how
+    much, yes/no) comes from its question words. It is a *request* when it carries a request verb
+    (请求, 希望, 建议, please …) and is not a bare plea (急盼回复, 请领导重视). A message with no
+    question and no request still asks for something: its title becomes one implicit ask.
     """
     asks: list[Ask] = []
     seen: set[str] = set()
@@ -141,12 +151,15 @@ def split_asks(title: str, body: str = "") -> list[Ask]:
 
 
 def _ask_kind(sentence: str) -> str | None:
-    for kind, pattern in ASK_KINDS.items():
-        if kind != "request" and pattern.search(sentence):
-            return kind
-    if _QUESTION_MARK.search(sentence):
+    core = sentence.strip()
+    if _RHETORICAL.search(core):
+        return None
+    if _QUESTION_LEAD.search(core):
+        for kind, pattern in ASK_KINDS.items():
+            if kind != "request" and pattern.search(core):
+                return kind
         return "question"
-    if ASK_KINDS["request"].search(sentence):
+    if ASK_KINDS["request"].search(core) and not _PLEA.search(core) and len(content_bigrams(core)) >= 4:
         return "request"
     return None
 
@@ -176,15 +189,18 @@ OUTCOME = re.compile(r"经(查|核实|调查|了解|核查|现场)|据(了解|�
 # --- interpretability elements --------------------------------------------------------------
 
 ELEMENTS: dict[str, re.Pattern[str]] = {
-    "reason": re.compile(r"因为|由于|原因|鉴于|因此|所以|故|是为了|导致|经(查|核实|调查|了解|核查)|据(查|了解|核实)|"
-                         r"属实|不属实|\bbecause\b|\bdue to\b|\bsince\b|\bwe found\b|\bthe reason\b", re.I),
-    "rule": re.compile(r"《[^》]{2,60}》|条例|规定|办法|细则|第[一二三四五六七八九十百\d]+条|〔\d{4}〕|\[\d{4}\]|"
-                       r"【\d{4}】|文件|政策|标准|规范|法律|法规|"
+    "reason": re.compile(r"因为|由于|原因|鉴于|因此|所以|故[^意障事]|是为了|为了|以(提高|便|免|确保)|考虑到|导致|造成|"
+                         r"经[^。，,]{0,12}(查|核实|调查|了解|核查|勘察|查看|检查)|据(查|了解|核实)|发现|属实|不属实|"
+                         r"目前|现状|属于|\bbecause\b|\bdue to\b|\bsince\b|\bwe found\b|\bthe reason\b|"
+                         r"\bso that\b|\bin order to\b|\bcurrently\b", re.I),
+    "rule": re.compile(r"《[^》]{2,60}》|条例|(?<!按)规定|办法|细则|实施意见|第[一二三四五六七八九十百\d]+条|〔\d{4}〕|"
+                       r"\[\d{4}\]|【\d{4}】|文件|政策|标准|规范|法律|法规|"
                        r"\b(act|regulation|bylaw|by-law|policy|section|rule|standard|law)\b", re.I),
-    "next_step": re.compile(r"下一步|后续|将(会|于|在|进一步|继续|尽快|加强|组织|督促|对)|预计|计划|拟|"
-                            r"请(您|你)|建议(您|你)|可(以)?(向|到|通过|拨打|携带|申请|登录|凭)|届时|待.{1,20}后|"
-                            r"\bwe will\b|\bnext\b|\byou (can|may|should)\b|\bplease\b|\bby \w+ \d", re.I),
-    "contact": re.compile(r"(电话|热线|联系方式|咨询电话)[：:（(]?\s*[\d（(]|[（(]?0\d{2,3}[）)]?[-—－]?\d{3,}|"
+    "next_step": re.compile(r"下一步|后续|近期|即将|将(会|于|在|进一步|继续|尽快|加强|组织|督促|对)|预计|计划|拟|"
+                            r"请(您|你)|建议(您|你|办理|到|向|通过|携带)|可(以)?(向|到|通过|拨打|携带|申请|登录|凭|根据|在|前往)|"
+                            r"届时|待.{1,20}后|\bwe will\b|\bnext\b|\byou (can|may|should)\b|\bplease\b|"
+                            r"\bby \w+ \d", re.I),
+    "contact": re.compile(r"(电话|热线|联系|致电|拨打|咨询)[^。]{0,24}\d{5,}|[（(]?0\d{2,3}[）)]?[-—－]\d{3,}|"
                           r"\b1[3-9]\d{9}\b|123\d\d|\d{4}-\d{7,8}|0000-|窗口|办公室|地址[：:]|"
                           r"\bcall\b|\bphone\b|\bemail\b|@\w+\.\w+|\bcontact\b", re.I),
 }
