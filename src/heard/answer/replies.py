@@ -56,8 +56,8 @@ class ReplyQualityConfig:
     ask_overlap_full: float = 0.40  # share of an ask's word bigrams in a sentence that is a full match
     label_cuts: dict[str, tuple[float, float]] = field(
         default_factory=lambda: {
-            "relevance": (0.02, 0.48),  # cut-offs: quadratic-κ best on the tuning half of the
-            "completeness": (0.02, 0.28),  # annotated sample (bench/reply_quality_eval.py); the
+            "relevance": (0.02, 0.46),  # cut-offs: quadratic-κ best on the tuning half of the
+            "completeness": (0.04, 0.28),  # annotated sample (bench/reply_quality_eval.py); the
             "interpretability": (0.02, 0.36),  # held-out half was never used to choose them
             "timeliness": (0.01, 0.999),
         }
@@ -224,8 +224,16 @@ def _answer_to(ask: Ask, parts: ReplyParts, title: str, cosines, config: ReplyQu
     full at ``ask_match_cosine`` + 0.1). A match whose passage has no answer of the ask's kind
     counts 60 %."""
     ask_grams = content_bigrams(ask.text) or content_bigrams(title)
-    overlaps = np.array([len(ask_grams & content_bigrams(s)) / max(1, min(len(ask_grams), 12)) for s in parts.substance])
+    title_grams = content_bigrams(title)
+    sentence_grams = [content_bigrams(s) for s in parts.substance]
+    overlaps = np.array([len(ask_grams & g) / max(1, min(len(ask_grams), 12)) for g in sentence_grams])
     match = np.clip(overlaps / config.ask_overlap_full, 0, 1)
+    # a sentence about the message's subject (the title's words) answers an ask at most 60 %
+    # on words alone: "路灯已于3月5日更换" answers "什么时候能修好" without sharing a word with it
+    # (not for yes/no and "who" asks, whose answers name their own object: 供电所, the office)
+    if title_grams and ask.kind not in ("yes_no", "who"):
+        on_subject = np.array([len(title_grams & g) / min(len(title_grams), 12) for g in sentence_grams])
+        match = np.maximum(match, 0.6 * np.clip(on_subject / config.ask_overlap_full, 0, 1))
     if cosines is not None and len(cosines):
         low = config.ask_match_cosine - 0.2
         match = np.maximum(match, np.clip((np.asarray(cosines) - low) / (0.2 + config.ask_cosine_above), 0, 1))

@@ -35,7 +35,8 @@ _BOILERPLATE = re.compile(
 )
 _REFERRAL = re.compile(
     r"(已|现)?(转|转交|转至|转到|交由|交办|移交)[^。]{0,40}(调查|核处|核实|办理|处理|办复|答复|回复|反馈)"
-    r"|(调查核处|核实办理|调查处理)[^。]{0,10}$|has been (passed|forwarded|referred) to",
+    r"|(调查核处|核实办理|调查处理)[^。]{0,10}$"
+    r"|\b(passed|forwarded|referred|sent)\b[^.]{0,40}\bto\b[^.]{0,40}\b(department|team|office|council|service|agency)",
     re.I,
 )
 _SIGNATURE = re.compile(rf"^[{_CJK}A-Z0-9（）()“”]{{2,30}}(局|办|委|会|院|中心|政府|办事处|支队|大队|公司|室|所)$")
@@ -79,13 +80,18 @@ def split_reply(reply: str) -> ReplyParts:
         sentence = _DATE_TAIL.sub("", _USER_ID.sub("", raw)).strip(" ，,：:")
         if not sentence or _GREETING.match(sentence) or _SIGNATURE.match(sentence):
             boilerplate.append(raw)
-        elif _REFERRAL.search(sentence) and len(_strip_cues(sentence)) < 40:
+        elif _REFERRAL.search(sentence) and _size(_strip_cues(sentence)) < 40:
             referrals.append(raw)
-        elif _BOILERPLATE.search(sentence) and len(_strip_cues(sentence)) < 24:
+        elif _BOILERPLATE.search(sentence) and _size(_strip_cues(sentence)) < 24:
             boilerplate.append(raw)
         else:
             substance.append(sentence)
     return ReplyParts(tuple(substance), tuple(boilerplate), tuple(referrals))
+
+
+def _size(text: str) -> int:
+    """Length in Chinese characters, an English word counting as two (what a sentence says beyond its cues)."""
+    return len(re.findall(rf"[{_CJK}]", text)) + 2 * len(re.findall(r"[A-Za-z]{3,}", text))
 
 
 def _strip_cues(sentence: str) -> str:
@@ -213,7 +219,7 @@ _PLACE_SUFFIX = re.compile(
 )
 _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9]")
 _NAME_STOP = set("的在了是我你他她它们说和与对把被从到向给等有为这那其该此本各每也都就还又并及或而但因由于之将已"
-                 "去来做住买卖开建要想请问看找到过上下里内外中前后个")
+                 "去来做住买卖开建要想请问看找到过上下里内外前后个")
 _LEADING_VERBS = re.compile(r"^(关于|咨询|请问|投诉|举报|反映|希望|建议|请求|要求|呼吁|对于|位于|地处|家住|住在|居住)+")
 _CODE = re.compile(r"\b[A-Za-z]{0,3}\d{2,}[A-Za-z0-9]*(?:路|号|栋|线|号线|次)?|\d+(?:路|号线|栋)")
 _EN_PROPER = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s+(?:Road|Street|Lane|Park|School|Avenue|Estate|"
