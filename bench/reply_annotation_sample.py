@@ -18,7 +18,13 @@ import random
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO.parent / "shared" / "data" / "teddycup2020_c" / "attachment4_messages_with_official_replies.csv"
+DATA = (
+    REPO.parent
+    / "shared"
+    / "data"
+    / "teddycup2020_c"
+    / "attachment4_messages_with_official_replies.csv"
+)
 SEED = 20261204  # recorded in docs/answer/reply_annotation_guide.md
 SAMPLE_A = 300
 SAMPLE_B = 100
@@ -48,7 +54,9 @@ def _cut(text: str, limit: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("what", choices=["ids", "show"])
     parser.add_argument("start", nargs="?", type=int, default=0)
     parser.add_argument("stop", nargs="?", type=int, default=None)

@@ -1,6 +1,7 @@
 """Reply quality on Teddy Cup 附件4: the scorer against hand annotations, beside two baselines.
 
-    PYTHONPATH=src python bench/reply_quality_eval.py   # writes bench/results/reply_quality_eval.json
+    PYTHONPATH=src python bench/reply_quality_eval.py
+    # writes bench/results/reply_quality_eval.json
 
 Per dimension (relevance, completeness, interpretability), on the 300 annotated replies
 (bench/annotations/reply_quality_a.csv; guide: docs/answer/reply_annotation_guide.md):
@@ -42,7 +43,13 @@ from heard.answer.response_times import (  # noqa: E402
     response_time_stats,
 )
 
-DATA = REPO.parent / "shared" / "data" / "teddycup2020_c" / "attachment4_messages_with_official_replies.csv"
+DATA = (
+    REPO.parent
+    / "shared"
+    / "data"
+    / "teddycup2020_c"
+    / "attachment4_messages_with_official_replies.csv"
+)
 ANNOTATIONS = REPO / "bench" / "annotations"
 OUT = REPO / "bench" / "results" / "reply_quality_eval.json"
 DIMS = ("relevance", "completeness", "interpretability")
@@ -95,7 +102,9 @@ def metrics(labels, scores, lengths) -> dict[str, float | None]:
 def label_agreement(labels, predicted) -> dict[str, float]:
     return {
         "exact": round(float(np.mean(labels == predicted)), 4),
-        "kappa_quadratic": round(float(cohen_kappa_score(labels, predicted, weights="quadratic")), 4),
+        "kappa_quadratic": round(
+            float(cohen_kappa_score(labels, predicted, weights="quadratic")), 4
+        ),
     }
 
 
@@ -118,16 +127,26 @@ def direct_response_times(rows: list[dict[str, str]]) -> dict[str, object]:
     hand-written PERCENTILE.INC, so `heard accountability` can be checked against this."""
     days = []
     for r in rows:
+
         def parse(s: str) -> datetime:
             s = s.strip().replace("-", "/")
-            return datetime.strptime(s, "%Y/%m/%d %H:%M:%S") if ":" in s else datetime.strptime(s, "%Y/%m/%d")
+            return (
+                datetime.strptime(s, "%Y/%m/%d %H:%M:%S")
+                if ":" in s
+                else datetime.strptime(s, "%Y/%m/%d")
+            )
+
         days.append((parse(r["答复时间"]) - parse(r["留言时间"])).total_seconds() / 86400)
     valid = sorted(d for d in days if d >= 0)
     k = (len(valid) - 1) * 0.9
     lo, hi = math.floor(k), math.ceil(k)
     p90 = valid[lo] + (valid[hi] - valid[lo]) * (k - lo)
-    return {"messages": len(days), "negative_excluded": len(days) - len(valid),
-            "median_days": round(statistics.median(valid), 4), "p90_days": round(p90, 4)}
+    return {
+        "messages": len(days),
+        "negative_excluded": len(days) - len(valid),
+        "median_days": round(statistics.median(valid), 4),
+        "p90_days": round(p90, 4),
+    }
 
 
 def main() -> None:
@@ -137,8 +156,14 @@ def main() -> None:
     labels_a = load_labels(ANNOTATIONS / "reply_quality_a.csv")
     ids = list(labels_a)  # sample order: the first half tuned the cut-offs, the second is held out
     items = [
-        ReplyToScore(by_id[i]["留言主题"], by_id[i]["留言详情"], by_id[i]["答复意见"],
-                     parse_board_time(by_id[i]["留言时间"]), parse_board_time(by_id[i]["答复时间"]), i)
+        ReplyToScore(
+            by_id[i]["留言主题"],
+            by_id[i]["留言详情"],
+            by_id[i]["答复意见"],
+            parse_board_time(by_id[i]["留言时间"]),
+            parse_board_time(by_id[i]["答复时间"]),
+            i,
+        )
         for i in ids
     ]
     from heard.models.embedders import make_embedder
@@ -151,12 +176,23 @@ def main() -> None:
     replies = embedder.encode([i.reply[:2000] for i in items])
     similarity = np.sum(messages * replies, axis=1)
 
-    halves = {"all": slice(None), "tune": slice(0, len(ids) // 2), "held_out": slice(len(ids) // 2, None)}
+    halves = {
+        "all": slice(None),
+        "tune": slice(0, len(ids) // 2),
+        "held_out": slice(len(ids) // 2, None),
+    }
     result: dict[str, object] = {
         "n_annotated": len(ids),
-        "sample": "random.Random(20261204).sample of the 2,816 留言编号 (bench/reply_annotation_sample.py)",
+        "sample": "random.Random(20261204).sample of the 2,816 留言编号 "
+        "(bench/reply_annotation_sample.py)",
         "embedder": embedder.name,
-        "label_counts": {d: {str(k): int(v) for k, v in zip(*np.unique([labels_a[i][d] for i in ids], return_counts=True))} for d in DIMS},
+        "label_counts": {
+            d: {
+                str(k): int(v)
+                for k, v in zip(*np.unique([labels_a[i][d] for i in ids], return_counts=True))
+            }
+            for d in DIMS
+        },
         "dimensions": {},
     }
     for d in DIMS:

@@ -25,12 +25,16 @@ from heard.answer.replies_text import specific_terms, split_asks, split_reply
 from heard.errors import InputError
 
 ZH_TITLE = "投诉梧桐路12号路灯损坏两个月"
-ZH_BODY = "梧桐路12号门口的路灯坏了两个月，晚上很危险。请问什么时候能修好？是否需要我们自己联系供电所？"
+ZH_BODY = (
+    "梧桐路12号门口的路灯坏了两个月，晚上很危险。请问什么时候能修好？是否需要我们自己联系供电所？"
+)
 ZH_SPECIFIC = (
     "网友您好！您的留言已收悉。经城管局现场核查，梧桐路12号路灯因线路老化损坏，已于3月5日更换完毕，恢复照明。"
     "路灯由城管局路灯所负责维护，无需您联系供电所。如再有损坏，可拨打路灯报修电话0731-1234567。"
 )
-ZH_GENERIC = "网友您好！我局高度重视城市照明管理工作，将进一步加强巡查，不断提升服务水平。感谢您的支持！"
+ZH_GENERIC = (
+    "网友您好！我局高度重视城市照明管理工作，将进一步加强巡查，不断提升服务水平。感谢您的支持！"
+)
 ZH_FORM = "网友：您好！您的留言已收悉，已转相关部门调查核处。感谢您对我们工作的支持、理解与监督！2019年5月6日"
 
 EN_TITLE = "Streetlight out on Mill Road"
@@ -40,10 +44,14 @@ EN_BODY = (
 )
 EN_SPECIFIC = (
     "Thank you for your message. We inspected the light at 12 Mill Road and found a failed cable; "
-    "it was replaced on 5 March. The council maintains street lights, so you do not need to contact "
+    "it was replaced on 5 March. The council maintains street lights, so you do not need to "
+    "contact "
     "the power company. If it fails again, please call the lighting desk on 0161 555 0101."
 )
-EN_FORM = "Thank you for your message. Your report has been received and passed to the relevant department."
+EN_FORM = (
+    "Thank you for your message. "
+    "Your report has been received and passed to the relevant department."
+)
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -97,7 +105,10 @@ def test_relevance_in_english():
 
 def test_a_longer_form_letter_is_still_a_form_letter():
     padded = ZH_FORM + "我们高度重视您的留言。感谢您对我们工作的关心！祝您生活愉快！" * 5
-    for score in (score_relevance(ZH_TITLE, ZH_BODY, padded), score_completeness(ZH_TITLE, ZH_BODY, padded)):
+    for score in (
+        score_relevance(ZH_TITLE, ZH_BODY, padded),
+        score_completeness(ZH_TITLE, ZH_BODY, padded),
+    ):
         assert score.score == 0.0, score.explanation
 
 
@@ -106,7 +117,9 @@ def test_a_longer_form_letter_is_still_a_form_letter():
 
 def test_completeness_counts_the_asks_answered():
     both = score_completeness(ZH_TITLE, ZH_BODY, ZH_SPECIFIC)
-    one = score_completeness(ZH_TITLE, ZH_BODY, "网友您好！经核查，梧桐路12号路灯已于3月5日更换完毕，恢复照明。")
+    one = score_completeness(
+        ZH_TITLE, ZH_BODY, "网友您好！经核查，梧桐路12号路灯已于3月5日更换完毕，恢复照明。"
+    )
     none = score_completeness(ZH_TITLE, ZH_BODY, ZH_FORM)
     assert both.score > one.score > none.score == 0.0
     assert len(both.evidence["answered"]) == 2
@@ -127,18 +140,28 @@ def test_completeness_in_english():
 
 def test_a_short_complete_reply_beats_a_long_vague_one():
     short = "已于3月5日更换梧桐路12号路灯。路灯由城管局维护，无需联系供电所。"
-    long_vague = ZH_GENERIC + "我局始终坚持以人民为中心，持续推进城市精细化管理，不断完善各项工作机制。" * 4
+    long_vague = (
+        ZH_GENERIC + "我局始终坚持以人民为中心，持续推进城市精细化管理，不断完善各项工作机制。" * 4
+    )
     assert len(long_vague) > 3 * len(short)
-    assert score_completeness(ZH_TITLE, ZH_BODY, short).score > score_completeness(ZH_TITLE, ZH_BODY, long_vague).score
-    assert score_relevance(ZH_TITLE, ZH_BODY, short).score > score_relevance(ZH_TITLE, ZH_BODY, long_vague).score
+    assert (
+        score_completeness(ZH_TITLE, ZH_BODY, short).score
+        > score_completeness(ZH_TITLE, ZH_BODY, long_vague).score
+    )
+    assert (
+        score_relevance(ZH_TITLE, ZH_BODY, short).score
+        > score_relevance(ZH_TITLE, ZH_BODY, long_vague).score
+    )
 
 
 # --- interpretability -------------------------------------------------------------------------
 
 
 def test_interpretability_finds_the_four_elements():
-    reply = ("经查，该店未设油烟净化设施。根据《城市市容和环境卫生管理条例》第十条，我局已责令其整改，"
-             "下一步将复查；如仍有油烟，可拨打0731-8888888反映。")
+    reply = (
+        "经查，该店未设油烟净化设施。根据《城市市容和环境卫生管理条例》第十条，我局已责令其整改，"
+        "下一步将复查；如仍有油烟，可拨打0731-8888888反映。"
+    )
     result = score_interpretability(reply)
     assert result.score == pytest.approx(1.0)
     assert all(result.evidence[k] for k in ("reason", "rule", "next_step", "contact"))
@@ -155,7 +178,8 @@ def test_interpretability_partial_and_none():
 
 def test_interpretability_in_english():
     result = score_interpretability(
-        "We found the bin was missed because the lorry broke down. Under the Waste Collection Policy, "
+        "We found the bin was missed because the lorry broke down. "
+        "Under the Waste Collection Policy, "
         "section 4, missed bins are collected within two days; we will collect yours on Friday. "
         "Call 0161 555 0199 if it is missed again."
     )
@@ -172,7 +196,9 @@ def test_timeliness_uses_working_days_and_the_deadline():
     late = score_timeliness(friday, datetime(2027, 1, 15, 9))
     assert on_time.score == 1.0 and on_time.label == 2
     assert late.score < 1.0 and late.label < 2
-    strict = score_timeliness(friday, datetime(2026, 12, 18, 9), config=ReplyQualityConfig(deadline_working_days=5))
+    strict = score_timeliness(
+        friday, datetime(2026, 12, 18, 9), config=ReplyQualityConfig(deadline_working_days=5)
+    )
     assert strict.score < 1.0
 
 
@@ -185,9 +211,18 @@ def test_a_reply_dated_before_its_message_is_refused():
 
 
 def test_score_reply_reports_every_dimension_with_evidence():
-    item = ReplyToScore(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, datetime(2019, 3, 1), datetime(2019, 3, 6), id="m1")
+    item = ReplyToScore(
+        ZH_TITLE, ZH_BODY, ZH_SPECIFIC, datetime(2019, 3, 1), datetime(2019, 3, 6), id="m1"
+    )
     quality = score_reply(item).as_dict()
-    assert set(quality) == {"id", "overall", "relevance", "completeness", "interpretability", "timeliness"}
+    assert set(quality) == {
+        "id",
+        "overall",
+        "relevance",
+        "completeness",
+        "interpretability",
+        "timeliness",
+    }
     for name in ("relevance", "completeness", "interpretability", "timeliness"):
         assert 0.0 <= quality[name]["score"] <= 1.0 and quality[name]["label"] in (0, 1, 2)
         assert quality[name]["explanation"]
@@ -207,7 +242,10 @@ def test_the_embedder_joins_relevance_and_matches_asks():
     from heard.models.embedders import make_embedder
 
     embedder = make_embedder("use-int8", threads=1)
-    items = [ReplyToScore(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, id="good"), ReplyToScore(ZH_TITLE, ZH_BODY, ZH_GENERIC, id="generic")]
+    items = [
+        ReplyToScore(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, id="good"),
+        ReplyToScore(ZH_TITLE, ZH_BODY, ZH_GENERIC, id="generic"),
+    ]
     good, generic = score_replies(items, embedder=embedder)
     assert "similarity" in good.relevance.evidence
     assert good.relevance.evidence["similarity"] > generic.relevance.evidence["similarity"]

@@ -51,9 +51,13 @@ class ReplyQualityConfig:
     relevance_weights: dict[str, float] = field(
         default_factory=lambda: {"terms": 0.10, "title": 0.25, "embedding": 0.65}
     )
-    ask_match_cosine: float = 0.35  # an ask and a reply sentence this close are about the same thing
+    ask_match_cosine: float = (
+        0.35  # an ask and a reply sentence this close are about the same thing
+    )
     ask_cosine_above: float = 0.10  # … and fully matched this much above it (0 at 0.2 below)
-    ask_overlap_full: float = 0.40  # share of an ask's word bigrams in a sentence that is a full match
+    ask_overlap_full: float = (
+        0.40  # share of an ask's word bigrams in a sentence that is a full match
+    )
     label_cuts: dict[str, tuple[float, float]] = field(
         default_factory=lambda: {
             "relevance": (0.02, 0.46),  # cut-offs: quadratic-κ best on the tuning half of the
@@ -93,7 +97,7 @@ class ReplyToScore:
 
 @dataclass(frozen=True)
 class ReplyQuality:
-    """All dimensions of one reply; ``overall`` is the mean of the dimensions that could be scored."""
+    """All dimensions of one reply; ``overall`` is the mean of those that could be scored."""
 
     id: str
     relevance: DimensionScore
@@ -119,7 +123,12 @@ class ReplyQuality:
 
 
 def _dimension_dict(d: DimensionScore) -> dict[str, object]:
-    return {"score": round(d.score, 4), "label": d.label, "explanation": d.explanation, "evidence": d.evidence}
+    return {
+        "score": round(d.score, 4),
+        "label": d.label,
+        "explanation": d.explanation,
+        "evidence": d.evidence,
+    }
 
 
 # --- relevance --------------------------------------------------------------------------------
@@ -152,7 +161,9 @@ def score_relevance(
         components["title"] = min(1.0, len(shared) / len(title_grams) / 0.6)
     if similarity is not None:
         span = config.similarity_ceiling - config.similarity_floor
-        components["embedding"] = float(np.clip((similarity - config.similarity_floor) / span, 0, 1))
+        components["embedding"] = float(
+            np.clip((similarity - config.similarity_floor) / span, 0, 1)
+        )
     weights = config.relevance_weights
     score = sum(weights[k] * v for k, v in components.items()) / sum(weights[k] for k in components)
     evidence: dict[str, object] = {
@@ -164,11 +175,16 @@ def score_relevance(
         evidence["similarity"] = round(similarity, 4)
     why = [f"names {len(named)} of the message's specific terms ({'、'.join(named[:4]) or 'none'})"]
     if "title" in components:
-        why.append(f"shares {components['title'] * 60:.0f}%+ of the title's words" if components["title"] >= 1
-                   else f"shares {components['title'] * 60:.0f}% of the title's words")
+        why.append(
+            f"shares {components['title'] * 60:.0f}%+ of the title's words"
+            if components["title"] >= 1
+            else f"shares {components['title'] * 60:.0f}% of the title's words"
+        )
     if similarity is not None:
         why.append(f"message–reply cosine {similarity:.2f}")
-    return DimensionScore("relevance", score, config.label("relevance", score), "; ".join(why), evidence)
+    return DimensionScore(
+        "relevance", score, config.label("relevance", score), "; ".join(why), evidence
+    )
 
 
 # --- completeness -----------------------------------------------------------------------------
@@ -188,7 +204,9 @@ def score_completeness(
     asks = split_asks(title, body)
     if parts.is_form_letter:
         return _form_letter("completeness", parts, config, asks=asks)
-    cosines = _ask_sentence_cosines(asks, parts.substance, embedder) if embedder is not None else None
+    cosines = (
+        _ask_sentence_cosines(asks, parts.substance, embedder) if embedder is not None else None
+    )
     answered: list[dict[str, object]] = []
     missed: list[dict[str, object]] = []
     points = []
@@ -196,19 +214,33 @@ def score_completeness(
         row = None if cosines is None else cosines[n]
         value, sentence = _answer_to(ask, parts, title, row, config)
         points.append(value)
-        entry: dict[str, object] = {"ask": ask.text[:80], "kind": ask.kind, "match": round(value, 3)}
+        entry: dict[str, object] = {
+            "ask": ask.text[:80],
+            "kind": ask.kind,
+            "match": round(value, 3),
+        }
         if value >= 0.5:
             entry["answer"] = sentence[:80]
         (answered if value >= 0.5 else missed).append(entry)
     share = float(np.mean(points))
     substance = parts.substance_text
-    decided = OUTCOME.search(substance) or ANSWER_CUES["yes_no"].search(substance) or ELEMENTS["rule"].search(substance)
+    decided = (
+        OUTCOME.search(substance)
+        or ANSWER_CUES["yes_no"].search(substance)
+        or ELEMENTS["rule"].search(substance)
+    )
     score = share if decided else min(share, 0.5)
     explanation = f"answers {len(answered)} of {len(asks)} asks"
     if not decided:
         explanation += "; reports no finding, decision, yes/no or rule (held to half)"
-    evidence = {"answered": answered, "not_answered": missed, "decision": decided.group(0) if decided else None}
-    return DimensionScore("completeness", score, config.label("completeness", score), explanation, evidence)
+    evidence = {
+        "answered": answered,
+        "not_answered": missed,
+        "decision": decided.group(0) if decided else None,
+    }
+    return DimensionScore(
+        "completeness", score, config.label("completeness", score), explanation, evidence
+    )
 
 
 def _ask_sentence_cosines(asks: list[Ask], substance: tuple[str, ...], embedder) -> np.ndarray:
@@ -216,7 +248,9 @@ def _ask_sentence_cosines(asks: list[Ask], substance: tuple[str, ...], embedder)
     return vectors[: len(asks)] @ vectors[len(asks) :].T
 
 
-def _answer_to(ask: Ask, parts: ReplyParts, title: str, cosines, config: ReplyQualityConfig) -> tuple[float, str]:
+def _answer_to(
+    ask: Ask, parts: ReplyParts, title: str, cosines, config: ReplyQualityConfig
+) -> tuple[float, str]:
     """How well the reply answers one ask (0–1) and the sentence that does it.
 
     The match is the better of word overlap (shared bigrams / the ask's, full at 40 %) and, with
@@ -226,22 +260,32 @@ def _answer_to(ask: Ask, parts: ReplyParts, title: str, cosines, config: ReplyQu
     ask_grams = content_bigrams(ask.text) or content_bigrams(title)
     title_grams = content_bigrams(title)
     sentence_grams = [content_bigrams(s) for s in parts.substance]
-    overlaps = np.array([len(ask_grams & g) / max(1, min(len(ask_grams), 12)) for g in sentence_grams])
+    overlaps = np.array(
+        [len(ask_grams & g) / max(1, min(len(ask_grams), 12)) for g in sentence_grams]
+    )
     match = np.clip(overlaps / config.ask_overlap_full, 0, 1)
     # a sentence about the message's subject (the title's words) answers an ask at most 60 %
     # on words alone: "路灯已于3月5日更换" answers "什么时候能修好" without sharing a word with it
     # (not for yes/no and "who" asks, whose answers name their own object: 供电所, the office)
     if title_grams and ask.kind not in ("yes_no", "who"):
-        on_subject = np.array([len(title_grams & g) / min(len(title_grams), 12) for g in sentence_grams])
+        on_subject = np.array(
+            [len(title_grams & g) / min(len(title_grams), 12) for g in sentence_grams]
+        )
         match = np.maximum(match, 0.6 * np.clip(on_subject / config.ask_overlap_full, 0, 1))
     if cosines is not None and len(cosines):
         low = config.ask_match_cosine - 0.2
-        match = np.maximum(match, np.clip((np.asarray(cosines) - low) / (0.2 + config.ask_cosine_above), 0, 1))
+        match = np.maximum(
+            match, np.clip((np.asarray(cosines) - low) / (0.2 + config.ask_cosine_above), 0, 1)
+        )
     best = int(np.argmax(match))
     # a short reply answers as a whole; a long one in the passage around the matching sentence
     window = parts.substance_text if len(parts.substance) <= 3 else _around(best, parts.substance)
     if ask.kind in ("request", "implicit", "question"):
-        kind_ok = bool(OUTCOME.search(window) or ANSWER_CUES["yes_no"].search(window) or ELEMENTS["rule"].search(window))
+        kind_ok = bool(
+            OUTCOME.search(window)
+            or ANSWER_CUES["yes_no"].search(window)
+            or ELEMENTS["rule"].search(window)
+        )
     else:
         kind_ok = bool(ANSWER_CUES[ask.kind].search(window))
     return float(match[best]) * (1.0 if kind_ok else 0.6), parts.substance[best]
@@ -254,7 +298,9 @@ def _around(i: int, substance: tuple[str, ...]) -> str:
 # --- interpretability -------------------------------------------------------------------------
 
 
-def score_interpretability(reply: str, *, config: ReplyQualityConfig | None = None) -> DimensionScore:
+def score_interpretability(
+    reply: str, *, config: ReplyQualityConfig | None = None
+) -> DimensionScore:
     """Can the citizen understand why and what next? Four elements, each present or not:
     reasons, a cited rule or policy, a next step, a contact. Why (reason or rule) and what next
     (next step or contact) weigh 0.35 each for the first element and 0.15 for the second."""
@@ -262,7 +308,10 @@ def score_interpretability(reply: str, *, config: ReplyQualityConfig | None = No
     parts = split_reply(reply)
     # the receipt line often carries the finding ("经街道调查核实，现将有关情况回复如下")
     text = "".join(parts.substance) + "".join(parts.referrals) + "".join(parts.boilerplate)
-    found = {name: (m.group(0) if (m := pattern.search(text)) else None) for name, pattern in ELEMENTS.items()}
+    found = {
+        name: (m.group(0) if (m := pattern.search(text)) else None)
+        for name, pattern in ELEMENTS.items()
+    }
     if parts.is_form_letter and not found["contact"]:
         return _form_letter("interpretability", parts, config)
     have = {name: match is not None for name, match in found.items()}
@@ -275,19 +324,24 @@ def score_interpretability(reply: str, *, config: ReplyQualityConfig | None = No
     if absent:
         explanation += f"; lacks {', '.join(absent)}"
     evidence = {name: match for name, match in found.items()}
-    return DimensionScore("interpretability", score, config.label("interpretability", score), explanation, evidence)
+    return DimensionScore(
+        "interpretability", score, config.label("interpretability", score), explanation, evidence
+    )
 
 
 # --- timeliness -------------------------------------------------------------------------------
 
 
-def score_timeliness(asked_at: datetime, answered_at: datetime, *, config: ReplyQualityConfig | None = None) -> DimensionScore:
+def score_timeliness(
+    asked_at: datetime, answered_at: datetime, *, config: ReplyQualityConfig | None = None
+) -> DimensionScore:
     """Working days (Monday–Friday; holidays not modelled) from message to reply against the
     deadline: 1 within it, falling linearly to 0 at twice the deadline."""
     config = config or ReplyQualityConfig()
     if answered_at < asked_at:
         raise InputError(
-            f"the reply time {answered_at:%Y-%m-%d %H:%M} is before the message time {asked_at:%Y-%m-%d %H:%M}",
+            f"the reply time {answered_at:%Y-%m-%d %H:%M} is before "
+            f"the message time {asked_at:%Y-%m-%d %H:%M}",
             "check the two time columns are not swapped",
         )
     days = working_days_between(asked_at, answered_at)
@@ -295,15 +349,20 @@ def score_timeliness(asked_at: datetime, answered_at: datetime, *, config: Reply
     score = 1.0 if days <= deadline else max(0.0, 1.0 - (days - deadline) / deadline)
     label = 2 if days <= deadline else 1 if days <= 2 * deadline else 0
     explanation = f"answered in {days} working days against a deadline of {deadline}"
-    evidence = {"working_days": days, "deadline_working_days": deadline,
-                "calendar_days": round((answered_at - asked_at).total_seconds() / 86400, 2)}
+    evidence = {
+        "working_days": days,
+        "deadline_working_days": deadline,
+        "calendar_days": round((answered_at - asked_at).total_seconds() / 86400, 2),
+    }
     return DimensionScore("timeliness", score, label, explanation, evidence)
 
 
 # --- all together -----------------------------------------------------------------------------
 
 
-def score_reply(item: ReplyToScore, *, embedder=None, config: ReplyQualityConfig | None = None) -> ReplyQuality:
+def score_reply(
+    item: ReplyToScore, *, embedder=None, config: ReplyQualityConfig | None = None
+) -> ReplyQuality:
     """Every dimension of one reply (see ``score_replies`` for many at once)."""
     return score_replies([item], embedder=embedder, config=config)[0]
 
@@ -314,19 +373,28 @@ def score_replies(
     """Score many replies; with an embedder (``heard.models.embedders``) messages and reply
     substances are encoded in two batches and their cosine joins the relevance score."""
     config = config or ReplyQualityConfig()
-    sims = message_reply_similarity(items, embedder) if embedder is not None else [None] * len(items)
+    sims = (
+        message_reply_similarity(items, embedder) if embedder is not None else [None] * len(items)
+    )
     out: list[ReplyQuality] = []
     for item, sim in zip(items, sims):
         if not (item.reply or "").strip():
-            raise InputError(f"reply {item.id or '?'} is empty", "score only messages that have an official reply")
+            raise InputError(
+                f"reply {item.id or '?'} is empty",
+                "score only messages that have an official reply",
+            )
         timely = None
         if item.asked_at is not None and item.answered_at is not None:
             timely = score_timeliness(item.asked_at, item.answered_at, config=config)
         out.append(
             ReplyQuality(
                 id=item.id,
-                relevance=score_relevance(item.title, item.body, item.reply, similarity=sim, config=config),
-                completeness=score_completeness(item.title, item.body, item.reply, embedder=embedder, config=config),
+                relevance=score_relevance(
+                    item.title, item.body, item.reply, similarity=sim, config=config
+                ),
+                completeness=score_completeness(
+                    item.title, item.body, item.reply, embedder=embedder, config=config
+                ),
                 interpretability=score_interpretability(item.reply, config=config),
                 timeliness=timely,
             )
@@ -344,10 +412,15 @@ def message_reply_similarity(items: Sequence[ReplyToScore], embedder) -> list[fl
     return [float(x) for x in np.sum(a * b, axis=1)]
 
 
-def _form_letter(dimension: str, parts: ReplyParts, config: ReplyQualityConfig, asks: list[Ask] | None = None) -> DimensionScore:
+def _form_letter(
+    dimension: str, parts: ReplyParts, config: ReplyQualityConfig, asks: list[Ask] | None = None
+) -> DimensionScore:
     kind = "a referral" if parts.referrals else "a form letter"
-    evidence: dict[str, object] = {"form_letter": True, "referrals": [s[:80] for s in parts.referrals],
-                                   "boilerplate": [s[:40] for s in parts.boilerplate][:4]}
+    evidence: dict[str, object] = {
+        "form_letter": True,
+        "referrals": [s[:80] for s in parts.referrals],
+        "boilerplate": [s[:40] for s in parts.boilerplate][:4],
+    }
     if asks is not None:
         evidence["not_answered"] = [{"ask": a.text[:80], "kind": a.kind} for a in asks]
     explanation = f"{kind}: only receipts, thanks and hand-offs, nothing about the matter itself"
@@ -355,7 +428,17 @@ def _form_letter(dimension: str, parts: ReplyParts, config: ReplyQualityConfig, 
 
 
 __all__ = [
-    "DIMENSIONS", "DimensionScore", "ReplyQuality", "ReplyQualityConfig", "ReplyToScore",
-    "message_reply_similarity", "score_completeness", "score_interpretability", "score_relevance",
-    "score_replies", "score_reply", "score_timeliness", "sentences",
+    "DIMENSIONS",
+    "DimensionScore",
+    "ReplyQuality",
+    "ReplyQualityConfig",
+    "ReplyToScore",
+    "message_reply_similarity",
+    "score_completeness",
+    "score_interpretability",
+    "score_relevance",
+    "score_replies",
+    "score_reply",
+    "score_timeliness",
+    "sentences",
 ]

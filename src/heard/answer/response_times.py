@@ -26,7 +26,8 @@ from heard.errors import InputError
 Clock = Callable[[], datetime]
 
 _BOARD_TIME = re.compile(
-    r"^\s*(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*$"
+    r"^\s*(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*$"
 )
 
 
@@ -45,7 +46,9 @@ def parse_board_time(text: str) -> datetime:
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError as exc:
-        raise InputError(f"the time {text!r} is not a real date ({exc})", "check the day and month") from exc
+        raise InputError(
+            f"the time {text!r} is not a real date ({exc})", "check the day and month"
+        ) from exc
 
 
 def working_days_between(start: datetime | date, end: datetime | date) -> int:
@@ -91,9 +94,14 @@ class ResponseTimeStats:
             return None if x is None else round(x, 4)
 
         return {
-            "department": self.department, "messages": self.messages, "answered": self.answered,
-            "median_days": r(self.median_days), "p90_days": r(self.p90_days), "mean_days": r(self.mean_days),
-            "answered_within_deadline": self.answered_within_deadline, "open_overdue": self.open_overdue,
+            "department": self.department,
+            "messages": self.messages,
+            "answered": self.answered,
+            "median_days": r(self.median_days),
+            "p90_days": r(self.p90_days),
+            "mean_days": r(self.mean_days),
+            "answered_within_deadline": self.answered_within_deadline,
+            "open_overdue": self.open_overdue,
             "negative_excluded": self.negative,
         }
 
@@ -116,17 +124,23 @@ def response_time_stats(
     rows = []
     for department in sorted(groups, key=lambda d: (d is None, d or "")):
         group = groups[department]
-        days = [response_days(m.asked_at, m.answered_at) for m in group if m.answered_at is not None]
+        days = [
+            response_days(m.asked_at, m.answered_at) for m in group if m.answered_at is not None
+        ]
         negative = sum(1 for d in days if d < 0)
         valid = np.array([d for d in days if d >= 0], dtype=float)
         within = sum(
-            1 for m in group
-            if m.answered_at is not None and m.answered_at >= m.asked_at
+            1
+            for m in group
+            if m.answered_at is not None
+            and m.answered_at >= m.asked_at
             and working_days_between(m.asked_at, m.answered_at) <= deadline_working_days
         )
         overdue = sum(
-            1 for m in group
-            if m.answered_at is None and working_days_between(m.asked_at, current) > deadline_working_days
+            1
+            for m in group
+            if m.answered_at is None
+            and working_days_between(m.asked_at, current) > deadline_working_days
         )
         rows.append(
             ResponseTimeStats(
@@ -160,7 +174,9 @@ def board_messages_from_rows(
             raw_answer = (row.get(answered_column) or "").strip()
             answered = parse_board_time(raw_answer) if raw_answer else None
         except KeyError as exc:
-            raise InputError(f"row {n} has no column {exc}", f"name the time columns (found {sorted(row)})") from exc
+            raise InputError(
+                f"row {n} has no column {exc}", f"name the time columns (found {sorted(row)})"
+            ) from exc
         except InputError as exc:
             raise InputError(f"row {n}: {exc.what}", exc.fix) from exc
         department = (row.get(department_column) or None) if department_column else None
