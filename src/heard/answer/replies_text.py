@@ -1,0 +1,451 @@
+"""Text pieces the reply scorer works with: sentences, form-letter lines, the asks of a message,
+the specific terms of a message, and the cue patterns that show reasons, rules, next steps,
+contacts and answers.
+
+Why a module of its own: every score in ``heard.answer.replies`` is a *presence* or *coverage*
+measure over these pieces (is a rule cited? is each ask answered? does the reply name the
+message's place?), never a count, so that a longer reply does not score higher by being longer.
+Chinese and English are handled side by side; the patterns are deliberately plain regular
+expressions so that each match can be shown as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=[.])\s+(?=[A-Z])")
+_CJK = r"\u4e00-\u9fff"
+
+# Lines that any reply carries whatever it says: greetings, receipts, thanks, dates, referrals.
+_GREETING = re.compile(
+    r"^(?:(?:尊敬的)?(?:网友|网民|来信人|写信人|平台网友|亲爱的网友|各位网友)[^，,。！!：:]{0,24}[，,：:！!]?\s*)?"
+    r"(?:您好|你好)?[！!，,。：:]?$|^(?:dear|hello|hi)\b[^.!?]{0,40}[,!.]?$",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"(留言|来信|来邮|帖文|网帖|函件|问题|情况|诉求|咨询)[^。]{0,30}(已)?(收悉|收到|获悉|知悉|阅办|已阅)"
+    r"|现(将|就)?[^。]{0,20}(回复|答复|汇报|报告)如下|特此(回复|答复)|此复"
+    r"|感谢(您|你)?[^。]{0,30}(支持|关心|关注|理解|监督|留言|来信|问政)"
+    r"|欢迎[^。]{0,20}(监督|支持)|祝您?[^。]{0,12}(愉快|顺心|顺利)|敬请(理解|谅解|关注)"
+    r"|谢谢[！!。]?$|^\s*[\d一二三四五六七八九十〇○]{2,4}\s*年[\d一二三四五六七八九十〇○]{1,2}\s*月"
+    r"[\d一二三四五六七八九十〇○]{1,3}\s*日?\s*$"
+    r"|thank you for|we have received your|your (message|report) has been received",
+    re.I,
+)
+_REFERRAL = re.compile(
+    r"(已|现)?(转|转交|转至|转到|交由|交办|移交)[^。]{0,40}(调查|核处|核实|办理|处理|办复|答复|回复|反馈)"
+    r"|(调查核处|核实办理|调查处理)[^。]{0,10}$"
+    r"|\b(passed|forwarded|referred|sent)\b[^.]{0,40}\bto\b[^.]{0,40}"
+    r"\b(department|team|office|council|service|agency)",
+    re.I,
+)
+_SIGNATURE = re.compile(
+    rf"^[{_CJK}A-Z0-9（）()“”]{{2,30}}(局|办|委|会|院|中心|政府|办事处|支队|大队|公司|室|所)$"
+)
+_DATE_TAIL = re.compile(
+    r"\s*[\d〇○一二三四五六七八九十]{4}\s*[年./-]\s*[\d一二三四五六七八九十]{1,2}\s*[月./-]"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日?\s*$"
+)
+_USER_ID = re.compile(r"[“\"]?\bUU\d+[”\"]?|[“\"][A-Za-z0-9_*]{3,}[”\"]")
+
+
+def sentences(text: str) -> list[str]:
+    """Split on Chinese and English sentence ends; blank pieces are dropped."""
+    text = (text or "").replace("_x000D_", "\n")
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+@dataclass(frozen=True)
+class ReplyParts:
+    """A reply split into what it says about the matter and what any reply says."""
+
+    substance: tuple[str, ...]  # sentences left once form-letter lines are removed
+    boilerplate: tuple[str, ...]  # greetings, receipts, thanks, dates, signatures
+    referrals: tuple[str, ...]  # "passed to department X to handle"
+
+    @property
+    def substance_text(self) -> str:
+        return "".join(self.substance)
+
+    @property
+    def is_form_letter(self) -> bool:
+        """Nothing but greetings, receipts, thanks and referrals: the matter is not addressed."""
+        return not self.substance
+
+
+def split_reply(reply: str) -> ReplyParts:
+    """Sort a reply's sentences into substance, boilerplate and referrals."""
+    substance: list[str] = []
+    boilerplate: list[str] = []
+    referrals: list[str] = []
+    for raw in sentences(reply):
+        sentence = _DATE_TAIL.sub("", _USER_ID.sub("", raw)).strip(" ，,：:")
+        if not sentence or _GREETING.match(sentence) or _SIGNATURE.match(sentence):
+            boilerplate.append(raw)
+        elif _REFERRAL.search(sentence) and _size(_strip_cues(sentence)) < 40:
+            referrals.append(raw)
+        elif _BOILERPLATE.search(sentence) and _size(_strip_cues(sentence)) < 24:
+            boilerplate.append(raw)
+        else:
+            substance.append(sentence)
+    return ReplyParts(tuple(substance), tuple(boilerplate), tuple(referrals))
+
+
+def _size(text: str) -> int:
+    """Length in Chinese characters, an English word counting as two."""
+    return len(re.findall(rf"[{_CJK}]", text)) + 2 * len(re.findall(r"[A-Za-z]{3,}", text))
+
+
+def _strip_cues(sentence: str) -> str:
+    """A sentence without its form-letter phrases (to judge whether it says anything more)."""
+    return _BOILERPLATE.sub("", _REFERRAL.sub("", sentence))
+
+
+# --- the asks of a message ---------------------------------------------------------------------
+
+ASK_KINDS: dict[str, re.Pattern[str]] = {
+    # kind -> what marks it in the message
+    "when": re.compile(r"什么时候|何时|多久|几时|哪一?年|\bwhen\b|how long", re.I),
+    "why": re.compile(r"为什么|为何|凭什么|什么原因|怎么回事|\bwhy\b", re.I),
+    "how": re.compile(
+        r"怎么办|怎么(做|弄|处理|申请|办理|计算|操作)|怎样|如何|哪些(材料|资料|手续)|流程|\bhow\b",
+        re.I,
+    ),
+    "who": re.compile(
+        r"找谁|哪个部门|哪里|何处|哪家|谁来|归谁|\bwho\b|\bwhere\b|which (office|department)", re.I
+    ),
+    "how_much": re.compile(r"多少|几个|几天|几[年月]|\bhow (much|many)\b", re.I),
+    "yes_no": re.compile(
+        r"是否|能否|可否|能不能|可不可以|可以.{0,12}吗|是不是|有没有|会不会|吗[？?]|吗$"
+        r"|\b(can|could|is|are|will|may|does|do|should)\b[^.?!]{0,80}\?",
+        re.I,
+    ),
+    "request": re.compile(
+        r"请求|恳请|恳求|希望|要求|建议|呼吁|敬请|务必|(?<![申邀聘])请(?![问教示])|"
+        r"望(能|您|领导|政府|有关|相关|尽快|早日|各位|上级)|盼(望|能)?"
+        r"|\bplease\b|\brequest\b|\bwe ask\b|\burge\b|\bshould\b|\bfix\b",
+        re.I,
+    ),
+}
+_QUESTION_MARK = re.compile(r"[？?]")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One thing a message asks: a question or a request, with its kind."""
+
+    text: str
+    kind: str  # one of ASK_KINDS, or "question" (a bare question mark), or "implicit"
+
+
+_QUESTION_LEAD = re.compile(
+    r"请问|想问|问一下|问问|咨询一?下?|想了解|是否|能否|可否|能不能|可不可以|有没有|是不是|"
+    r"会不会|吗[？?！!。]?$|[？?]",
+    re.I,
+)
+_RHETORICAL = re.compile(r"难道|岂不|岂能|还有天理|天理何在|公理何在|有何用|何用\?|何用？")
+_PLEA = re.compile(
+    r"^(急|恳|敬|望|请|盼|期待|谢谢|感谢|万分)?.{0,6}(盼复|回复|答复|重视|关注|做主|作主|帮助|帮忙|"
+    r"支持|为感|为盼|感谢|谢谢)[！!。.]?$"
+)
+
+
+def split_asks(title: str, body: str = "") -> list[Ask]:
+    """The questions and requests of a message, each once, in order.
+
+    A sentence is a *question* when it has a question mark, a closing 吗, or a lead such as
+    请问 / 是否 / 能否 (English: a sentence ending in "?"); its kind (when, why, how, who, how
+    much, yes/no) comes from its question words. It is a *request* when it carries a request verb
+    (请求, 希望, 建议, please …) and is not a bare plea (急盼回复, 请领导重视). A message with no
+    question and no request still asks for something: its title becomes one implicit ask.
+    """
+    asks: list[Ask] = []
+    seen: set[str] = set()
+    for sentence in sentences(body) or sentences(title):
+        kind = _ask_kind(sentence)
+        key = re.sub(r"\W", "", sentence)[:40]
+        if kind and key not in seen and len(key) >= 3:
+            seen.add(key)
+            asks.append(Ask(sentence, kind))
+    if not asks and (title or body).strip():
+        asks.append(Ask((title or body).strip(), "implicit"))
+    return asks
+
+
+def _ask_kind(sentence: str) -> str | None:
+    core = sentence.strip()
+    if _RHETORICAL.search(core):
+        return None
+    if _QUESTION_LEAD.search(core):
+        for kind, pattern in ASK_KINDS.items():
+            if kind != "request" and pattern.search(core):
+                return kind
+        return "question"
+    if (
+        ASK_KINDS["request"].search(core)
+        and not _PLEA.search(core)
+        and len(content_bigrams(core)) >= 4
+    ):
+        return "request"
+    return None
+
+
+# --- what an answer of each kind looks like ---------------------------------------------------
+
+ANSWER_CUES: dict[str, re.Pattern[str]] = {
+    "when": re.compile(
+        r"\d{1,4}\s*年|\d{1,2}\s*月|月底|年底|年内|近期|预计|之前|以前|前完成|日前|"
+        r"\b(by|on|in|before|within)\b\s+\w+|\b(19|20)\d\d\b|\bweeks?\b|\bdays?\b",
+        re.I,
+    ),
+    "why": re.compile(
+        r"因为|由于|原因|鉴于|因此|所以|是为了|导致|属于|根据|依据|按照|\bbecause\b|"
+        r"\bdue to\b|\bsince\b|\bas a result\b|\bthe reason\b",
+        re.I,
+    ),
+    "how": re.compile(
+        r"流程|程序|办理|携带|提供|申请|前往|到.{0,12}(窗口|大厅|办公室|中心)|步骤|手续|"
+        r"\bapply\b|\bsubmit\b|\bbring\b|\bgo to\b|\bsteps?\b|\bform\b",
+        re.I,
+    ),
+    "who": re.compile(
+        r"局|办|中心|部门|政府|公司|窗口|社区|街道|派出所|\bdepartment\b|\boffice\b|"
+        r"\bcouncil\b|\bteam\b",
+        re.I,
+    ),
+    "how_much": re.compile(r"\d|[一二三四五六七八九十百千万]+(元|个|天|年|人|名|户|次)", re.I),
+    "yes_no": re.compile(
+        r"可以|不可以|能够|不能|无法|不予|准予|同意|不同意|符合|不符合|具备|不具备|"
+        r"属于|不属于|没有|暂无|暂不|不存在|存在|已经|已(于|将|完成|安排)|"
+        r"\byes\b|\bno\b|\bnot\b|\bcan\b|\bcannot\b|\bwill\b|\bis\b",
+        re.I,
+    ),
+}
+OUTCOME = re.compile(
+    r"经(查|核实|调查|了解|核查|现场)|据(了解|查|核实|调查)|调查核实|现场(查看|核查|检查|调查|勘察|踏勘)|"
+    r"目前|暂未|暂无|尚未|不存在|属实|已(于|经|将|完成|安排|责令|拆除|修复|更换|恢复|停止|"
+    r"取缔|整改|约谈|下达|开展|启动|纳入|通知|要求|督促)|现已|责令|决定|查处|处罚|罚款|"
+    r"\bwe (found|fixed|replaced|repaired|decided|have)\b|\bhas been (fixed|repaired|"
+    r"replaced|removed|resolved)\b",
+    re.I,
+)
+
+# --- interpretability elements --------------------------------------------------------------
+
+ELEMENTS: dict[str, re.Pattern[str]] = {
+    "reason": re.compile(
+        r"因为|由于|原因|鉴于|因此|所以|故[^意障事]|是为了|为了|以(提高|便|免|确保)|考虑到|导致|造成|"
+        r"经[^。，,]{0,12}(查|核实|调查|了解|核查|勘察|查看|检查)|据(查|了解|核实)|发现|属实|不属实|"
+        r"目前|现状|属于|\bbecause\b|\bdue to\b|\bsince\b|\bwe found\b|\bthe reason\b|"
+        r"\bso that\b|\bin order to\b|\bcurrently\b",
+        re.I,
+    ),
+    "rule": re.compile(
+        r"《[^》]{2,60}》|条例|(?<!按)规定|办法|细则|实施意见|第[一二三四五六七八九十百\d]+条|〔\d{4}〕|"
+        r"\[\d{4}\]|【\d{4}】|文件|政策|标准|规范|法律|法规|"
+        r"\b(act|regulation|bylaw|by-law|policy|section|rule|standard|law)\b",
+        re.I,
+    ),
+    "next_step": re.compile(
+        r"下一步|后续|近期|即将|将(会|于|在|进一步|继续|尽快|加强|组织|督促|对)|预计|计划|拟|"
+        r"请(您|你)|建议(您|你|办理|到|向|通过|携带)|可(以)?(向|到|通过|拨打|携带|申请|登录|凭|根据|在|前往)|"
+        r"届时|待.{1,20}后|\bwe will\b|\bnext\b|\byou (can|may|should)\b|\bplease\b|"
+        r"\bby \w+ \d",
+        re.I,
+    ),
+    "contact": re.compile(
+        r"(电话|热线|联系|致电|拨打|咨询)[^。]{0,24}\d{5,}|[（(]?0\d{2,3}[）)]?[-—－]\d{3,}|"
+        r"\b1[3-9]\d{9}\b|123\d\d|\d{4}-\d{7,8}|0000-|窗口|办公室|地址[：:]|"
+        r"\bcall\b|\bphone\b|\bemail\b|@\w+\.\w+|\bcontact\b",
+        re.I,
+    ),
+}
+
+# --- the specific terms of a message ----------------------------------------------------------
+
+_PLACE_SUFFIX = re.compile(
+    r"(?:省|市|县|区|镇|乡|村|组|社区|街道|小区|花园|家园|公寓|新村|广场|大道|路|街|巷|桥|站|公园|水库|"
+    r"医院|小学|中学|幼儿园|学校|学院|大学|公司|集团|工厂|厂|场|馆|酒店|超市|市场|驾校|银行|局|号线|线|楼|栋)"
+)
+_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9]")
+_NAME_STOP = set(
+    "的在了是我你他她它们说和与对把被从到向给等有为这那其该此本各每也都就还又并及或而但因由于之将已"
+    "去来做住买卖开建要想请问看找到过上下里内外前后个"
+)
+_LEADING_VERBS = re.compile(
+    r"^(关于|咨询|请问|投诉|举报|反映|希望|建议|请求|要求|呼吁|对于|位于|地处|家住|住在|居住)+"
+)
+_CODE = re.compile(r"\b[A-Za-z]{0,3}\d{2,}[A-Za-z0-9]*(?:路|号|栋|线|号线|次)?|\d+(?:路|号线|栋)")
+_EN_PROPER = re.compile(
+    r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s+(?:Road|Street|Lane|Park|School|Avenue|Estate|"
+    r"Station|Bridge|Hospital|Library|Council|Centre|Center)\b|\b[A-Z][a-z]{2,}\b"
+)
+_STOP_TERMS = {
+    "网友",
+    "领导",
+    "政府",
+    "我们",
+    "你们",
+    "他们",
+    "书记",
+    "市长",
+    "县长",
+    "部门",
+    "相关部门",
+    "有关部门",
+    "A市",
+    "西地省",
+    "The",
+    "We",
+    "Our",
+    "Please",
+    "This",
+    "That",
+    "There",
+    "Dear",
+    "When",
+    "Why",
+    "How",
+    "What",
+    "Can",
+    "Could",
+    "Will",
+    "Thank",
+    "Thanks",
+    "Hello",
+}
+
+
+def specific_terms(title: str, body: str = "", limit: int = 12) -> list[str]:
+    """Places, organisations, route numbers and proper names a message is about.
+
+    These are what a reply that addresses *this* message tends to repeat (the estate, the road, the
+    bus number), as opposed to the topic words any reply on the subject would share. A Chinese
+    name is read backwards from its suffix (小区, 路, 公司 …) up to 8 characters, stopping at a
+    function word, so ``我家住在中航怡园小区`` gives ``中航怡园小区``.
+    """
+    text = f"{title}。{body}"
+    found: dict[str, int] = {}
+
+    def add(term: str, weight: int) -> None:
+        term = _LEADING_VERBS.sub("", term.strip())
+        if len(term) < 2 or term in _STOP_TERMS or term.isdigit() and len(term) < 3:
+            return
+        bonus = 2 if term in title else 0
+        found[term] = max(found.get(term, 0), weight + bonus)
+
+    for match in _PLACE_SUFFIX.finditer(text):
+        start = match.start()
+        while (
+            start > 0
+            and match.start() - start < 8
+            and _NAME_CHAR.match(text[start - 1])
+            and text[start - 1] not in _NAME_STOP
+        ):
+            start -= 1
+        if match.start() - start >= 2:
+            add(text[start : match.end()], 2)
+    for match in _EN_PROPER.finditer(text):
+        add(match.group(0), 2)
+    for match in _CODE.finditer(text):
+        add(match.group(0), 1)
+    ranked = sorted(found, key=lambda t: (-found[t], -len(t)))
+    return _drop_contained(ranked)[:limit]
+
+
+def _drop_contained(terms: list[str]) -> list[str]:
+    """Keep ``梅溪湖旭辉御府公寓`` or ``旭辉御府`` but not both when one contains the other."""
+    kept: list[str] = []
+    for term in terms:
+        if not any(term in other or other in term for other in kept):
+            kept.append(term)
+    return kept
+
+
+def term_in(term: str, text: str) -> bool:
+    """A term counts as present when it, or its core without the place suffix, is in the text."""
+    if term in text:
+        return True
+    core = re.sub(r"(省|市|县|区|镇|乡|村|组|社区|街道|小区|路|街|站|公司|学校)$", "", term)
+    return len(core) >= 2 and core in text
+
+
+def content_bigrams(text: str) -> set[str]:
+    """Character bigrams of the Chinese in a text plus lower-cased English words (for overlap)."""
+    chinese = re.sub(rf"[^{_CJK}]", " ", text)
+    grams = {chunk[i : i + 2] for chunk in chinese.split() for i in range(len(chunk) - 1)}
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)} - _EN_STOP
+    return (grams - _ZH_STOP_BIGRAMS) | words
+
+
+_EN_STOP = {
+    "the",
+    "and",
+    "for",
+    "you",
+    "your",
+    "our",
+    "are",
+    "was",
+    "has",
+    "have",
+    "this",
+    "that",
+    "with",
+    "will",
+    "from",
+    "they",
+    "them",
+    "there",
+    "what",
+    "when",
+    "why",
+    "how",
+    "can",
+    "please",
+    "thank",
+    "thanks",
+    "would",
+    "could",
+    "been",
+    "not",
+    "but",
+    "all",
+    "any",
+}
+_ZH_STOP_BIGRAMS = {
+    "我们",
+    "你们",
+    "他们",
+    "请问",
+    "希望",
+    "领导",
+    "政府",
+    "问题",
+    "情况",
+    "反映",
+    "这个",
+    "一个",
+    "没有",
+    "什么",
+    "现在",
+    "相关",
+    "有关",
+    "部门",
+    "您好",
+    "你好",
+    "谢谢",
+    "感谢",
+    "已经",
+    "可以",
+    "进行",
+    "工作",
+    "回复",
+    "如下",
+    "收悉",
+    "留言",
+    "网友",
+    "是否",
+    "能否",
+}
