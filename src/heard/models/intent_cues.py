@@ -1,0 +1,167 @@
+"""Cue phrases for what a post *does*: complain, suggest, ask, praise, or report an incident.
+
+Written for Heard (no third-party lists), in Chinese and English, from how people write to a
+city's message board or about their city online. Each cue is a regular expression with a weight;
+``find_cues`` returns the cues found per intent, so every label can show its words (RIGHTS.md §5).
+
+Two uses:
+
+- the ``intent`` stage (``heard.stages.intent``) picks the intent with the most cue weight;
+- the ``sentiment`` stage reads the complaint and praise cues: a complaint is negative unless
+  the post praises (a lexicon sees 希望, 发展, 安全 in "希望尽快解决安全隐患" and calls it positive).
+
+The title or first sentence says what a message is for (咨询…, 建议…, 投诉…), so cues there count
+double. Politeness (…，谢谢！ at the end of a request) is not praise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+INTENTS = ("complaint", "suggestion", "question", "praise", "incident_report")
+OTHER = "other"
+"""The label when no cue is found and the sentiment gives no hint (small talk, news, ads)."""
+
+
+def _cues(spec: str) -> list[tuple[re.Pattern[str], float]]:
+    """``'pattern:weight'`` items, one per line (weight 1 if omitted); ``#`` starts a comment."""
+    out = []
+    for line in spec.strip().splitlines():
+        line = line.split("  #", 1)[0].strip()
+        if not line:
+            continue
+        pattern, _, weight = line.rpartition(":") if re.search(r":[0-9.]+$", line) else (line, "", "1")
+        out.append((re.compile(pattern, re.IGNORECASE), float(weight)))
+    return out
+
+
+COMPLAINT = _cues(r"""
+投诉:2
+举报:1.5
+反映:1
+扰民:2
+刺鼻|恶臭|臭味|异味|臭气熏天:2
+令人作呕|苦不堪言|忍无可忍|叫苦不迭|怨声载道:2
+至今未|至今没|至今仍|迟迟|一直没|一直未|始终没|仍未|仍然没|还是没:1.5
+无人管|没人管|谁来管|不管不顾|置之不理|不予理睬|无人问津|不闻不问|踢皮球|推诿|推脱|敷衍:2
+不作为|乱作为|乱收费|乱罚款|乱搭|乱建|乱停|乱摆|乱倒|违建|违章|违规|违法|非法:1.5
+拖欠|欠薪|克扣|拒不|拒绝退|不退|强制|强行|霸王|坑人|被骗|欺骗|欺诈|虚假宣传:2
+噪音|噪声|太吵|吵闹|吵得|刺耳|污染|排放|废气|粉尘|扬尘|油烟|脏乱差|垃圾成堆|堵塞|积水成|污水横流:1.5
+焚烧|僵尸车|占道|夜间施工|凌晨施工|深夜施工|施工.{0,8}(深夜|凌晨|半夜)|黑车|黑中介:1.5
+严重影响|影响.{0,6}(生活|休息|出行|健康|学习)|损害|侵害|侵占|霸占|损失:1.5
+不合理|不公平|不公正|不规范|太差|极差|很差|太贵|过高|天价|难以|无法正常:1.5
+凭什么|难道|怎么能|为何|为什么.{0,12}(不|没|还|要|却):1
+多次.{0,6}(反映|投诉|打电话|联系|举报|求助)|屡次|三番五次:2
+又(一次|开始|出现|发生|停|断|坏|堵|漏|涨|吵|臭|来|被|没|是.{0,4}(噪|臭|堵|停))[^，。！？!?]{0,8}了?:1.5
+维权|讨说法|求助|请求.{0,4}(处理|解决|查处|整治)|要求.{0,6}(处理|解决|查处|整治|赔偿|退):1.5
+安全隐患|隐患:1
+complain|complaint|fed up|sick of|sick and tired|unacceptable|disgrac|outrage|ridiculous:2
+still (no|not|hasn't|haven't|waiting)|nobody (fixed|cares|came)|no one (fixed|cares|came):2
+(has|have)n't been (fixed|repaired|collected|cleared)|for (weeks|months|years) now:2
+ignor(ed|ing) (us|our|the|my)|every (day|night|week)|worst|terrible|awful|appalling:1.5
+\bagain\b|\bstill\b:0.5
+\b(scam|overcharg\w*|rip-?off|noise|noisy|pollut\w*|stinks?|smells?|filthy|dirty|broken|potholes?)\b:1.5
+\b(why|how) (is|are|does|do|can|did|has|have)\b.{0,40}\b(not|no|never|still|allowed)\b:1
+""")
+
+SUGGESTION = _cues(r"""
+建议|提议|倡议:2.5
+希望|期望|期盼|盼望:1
+呼吁|恳请|恳求|强烈要求|请求:1
+能否|可否|是否可以|可不可以|能不能:1
+应该|应当|理应|有必要|亟需|亟待|急需:1
+增设|增加|新建|修建|设置|安装|开通|加装|完善|规范|加强|加快|优化|改善|调整|延长|取消:1
+(可以|不妨|最好)(考虑|在|把|将|让|设|建|开|增):1.5
+\bshould\b|\bsuggest|\bpropos|\brecommend|\bconsider\b|would be (better|great|nice|good):2
+\bwe need\b|\bneed(s)? (more|to|a|an)\b|\blet'?s\b|how about|why not|\bplease (add|install|build|make|put|consider):1.5
+\b(add|install|build|introduce|ban|require|fund|extend|expand|lower|raise) (more|a|an|the)\b:1
+""")
+
+QUESTION = _cues(r"""
+咨询:2.5
+请问|想问|问一下|想了解|想知道|请教|疑问|是否属实:2
+吗[？?]|吗$|呢[？?]:1.5
+[？?]:1
+怎么办|如何|怎样|怎么|什么时候|何时|哪里|哪个|多少|有没有|是否|能否|可否|可以.{0,6}吗:0.7
+何去何从|合法吗|合理吗|正常吗:1
+\b(how|when|where|what|which|who|is|are|can|could|does|do|will|would)\b[^.!?]{0,60}\?:1.5
+does anyone know|anyone know|can (i|we|you)|how do (i|we)|where (can|do) (i|we)|is it (true|possible|legal):2
+""")
+
+PRAISE = _cues(r"""
+表扬|赞扬|点赞|称赞|好评|锦旗|致敬|辛苦了|为.{1,12}点赞|值得学习|值得肯定:3
+(感谢|感激|谢谢|多谢)(?!.{0,3}(百忙|您的?(关注|阅读|回复|解答|查看)|领导|关注|阅读|回复|解答))(?=[^。！!？?\n]{3,})|感谢.{0,12}(帮助|解决|处理|关心|付出|辛苦|及时|热心):1.5
+满意|非常好|很好|太好了|真好|给力|高效|及时解决|迅速解决|圆满解决|暖心|负责任的:1
+thank|thanks|grateful|appreciate|kudos|well done|great job|good job|bravo|shout-?out:2
+\b(love|loving) (the|our|this|my)\b|\b(amazing|wonderful|fantastic|brilliant|excellent|awesome)\b:1
+""")
+
+INCIDENT = _cues(r"""
+火灾|起火|着火|失火|冒烟|爆炸|燃气泄漏|煤气泄漏|泄漏|泄露:2.5
+事故|车祸|追尾|相撞|翻车|受伤|死亡|身亡|遇难|溺水|被困|砸伤|砸到|坠落|触电|中毒:2
+塌陷|坍塌|倒塌|塌方|滑坡|爆管|爆裂|水管破裂|井盖.{0,4}(丢|没|缺|破|坏)|倒伏|倒在:2
+停电|断电|停水|断水|漏水|渗水|内涝|被淹|淹水|积水:1
+刚刚|刚才|今天(上午|下午|晚上|凌晨)|今晚|今早|此刻|目前正在|正在发生|突发|险情|紧急:1
+\b(fire(?!\s+(up|away|off|me|him|her|them|back))|blaze|explosion|exploded|crash|collision|collapsed?|sinkhole|landslide|flood(ed|ing)?)\b:2
+\b(power (cut|outage)|blackout|no (power|water|electricity)|burst (pipe|main)|water main|gas leak|leak(ing)?)\b:2
+\b(injured|killed|dead|trapped|emergency|ambulance|evacuat(e|ed|ion))\b:1.5
+\b(just now|right now|this morning|tonight|happening)\b:1
+""")
+
+CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
+    "complaint": COMPLAINT,
+    "suggestion": SUGGESTION,
+    "question": QUESTION,
+    "praise": PRAISE,
+    "incident_report": INCIDENT,
+}
+CUES_VERSION = "1.0"
+
+_POLITE_END = re.compile(r"(谢谢|感谢|多谢|感激)[^。！!？?\n]{0,12}[。！!~～]*\s*$|(thanks|thank you)[^.!?]{0,20}[.!]*\s*$", re.I)
+_REQUEST = re.compile(r"请|望|希望|恳请|麻烦|帮忙|尽快|解决|处理|please|could you|can you", re.I)
+_FIRST = re.compile(r"^[^\n。！!？?]{0,60}[\n。！!？?]?")
+
+
+@dataclass
+class CueHits:
+    """Cue weight and the words that matched, per intent."""
+
+    weights: dict[str, float] = field(default_factory=lambda: dict.fromkeys(INTENTS, 0.0))
+    words: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in INTENTS})
+
+    @property
+    def complaint(self) -> float:
+        return self.weights["complaint"]
+
+    @property
+    def praise(self) -> float:
+        return self.weights["praise"]
+
+    @property
+    def praises(self) -> bool:
+        """The post praises someone or something (politeness alone does not count)."""
+        return self.weights["praise"] >= 1.5 and self.weights["praise"] >= self.weights["complaint"]
+
+
+def find_cues(text: str) -> CueHits:
+    """Cues per intent in ``text``; those in the first sentence (the title) count double."""
+    hits = CueHits()
+    if not text:
+        return hits
+    first = _FIRST.match(text)
+    head_end = first.end() if first else 0
+    polite = _POLITE_END.search(text)
+    polite_is_courtesy = bool(polite and _REQUEST.search(text[: polite.start()]))
+    for intent, cues in CUES.items():
+        for pattern, weight in cues:
+            for match in pattern.finditer(text):
+                if intent == "praise" and polite_is_courtesy and polite and match.start() >= polite.start():
+                    continue  # "…请尽快处理，谢谢！" is a courtesy, not praise
+                factor = 2.0 if match.start() < head_end else 1.0
+                hits.weights[intent] += weight * factor
+                word = match.group(0).strip()
+                if word and word not in hits.words[intent] and len(hits.words[intent]) < 8:
+                    hits.words[intent].append(word)
+                break  # each cue counts once per post (in its strongest place: the first match)
+    return hits

@@ -1,0 +1,79 @@
+"""Intent of a post from its cue phrases: complaint, suggestion, question, praise, incident report.
+
+Rules, not a fitted model: the cue lists (``intent_cues``) were written for Heard, and the decision
+below picks the intent with the most cue weight, with two exceptions that a plain maximum gets
+wrong on message boards:
+
+- **praise** needs real praise (表扬, 点赞, thank you for …), not a courteous "谢谢" after a
+  request, and must outweigh the complaint cues (a thank-you inside a complaint stays a complaint);
+- **incident report** needs an event (fire, collapse, burst main, outage, accident) that outweighs
+  the grievance: "又停水了，谁来管管" complains about a repeated outage; "路口水管爆裂，水漫到路上"
+  reports one.
+
+A post with no cue at all is ``other``. ``confidence`` is the winning weight's share of all cue
+weight (1.0 when one intent alone is cued). See ``heads/intent.MODEL_CARD.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from heard.models.intent_cues import CUES_VERSION, INTENTS, OTHER, CueHits, find_cues
+
+MODEL_NAME = "heard-intent-rules"
+MODEL_VERSION = CUES_VERSION
+LABELS = (*INTENTS, OTHER)
+INCIDENT_MIN = 3.0
+"""An incident report needs at least this much incident cue weight (one strong event cue doubled
+in a title, or an event plus a time/outage cue)."""
+PRIORITY = ("incident_report", "complaint", "question", "suggestion", "praise")
+"""Tie-break order: the more actionable intent wins a tie."""
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    label: str
+    confidence: float
+    weights: dict[str, float]
+    cues: dict[str, list[str]]
+
+    def evidence(self) -> dict[str, Any]:
+        """What the label rests on: model, label, confidence, the cue weights and words found."""
+        return {
+            "model": f"{MODEL_NAME}@{MODEL_VERSION}",
+            "label": self.label,
+            "confidence": round(self.confidence, 3),
+            "weights": {k: round(v, 2) for k, v in self.weights.items() if v},
+            "cues": {k: v for k, v in self.cues.items() if v},
+        }
+
+
+def decide(hits: CueHits) -> tuple[str, float]:
+    """The intent label and its confidence from cue weights (see the module docstring)."""
+    w = dict(hits.weights)
+    total = sum(w.values())
+    if total <= 0:
+        return OTHER, 0.0
+    if not hits.praises:
+        w["praise"] = 0.0
+    if w["incident_report"] < INCIDENT_MIN or w["incident_report"] < 0.8 * w["complaint"]:
+        w["incident_report"] = min(w["incident_report"], 0.0)
+    best = max(PRIORITY, key=lambda k: (w[k], -PRIORITY.index(k)))
+    if w[best] <= 0:
+        # Only cues that the rules above discounted: a courteous 谢谢, a lone outage or time word.
+        # A discounted incident cue beside a grievance makes a complaint; alone, it says nothing.
+        best = "complaint" if hits.weights["complaint"] > 0 else OTHER
+        return best, 0.0 if best == OTHER else 0.3
+    return best, w[best] / total
+
+
+def classify(text: str) -> IntentResult:
+    """Intent of one post (any language; the cues are Chinese and English)."""
+    hits = find_cues(text)
+    label, confidence = decide(hits)
+    return IntentResult(label, confidence, hits.weights, hits.words)
+
+
+def model_name() -> str:
+    return f"{MODEL_NAME}@{MODEL_VERSION}"
