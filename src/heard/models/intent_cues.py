@@ -39,7 +39,7 @@ def _cues(spec: str) -> list[tuple[re.Pattern[str], float]]:
 COMPLAINT = _cues(r"""
 投诉:2
 举报:1.5
-反映:1
+反映:0.5
 扰民:2
 刺鼻|恶臭|臭味|异味|臭气熏天:2
 令人作呕|苦不堪言|忍无可忍|叫苦不迭|怨声载道:2
@@ -52,11 +52,17 @@ COMPLAINT = _cues(r"""
 严重影响|影响.{0,6}(生活|休息|出行|健康|学习)|损害|侵害|侵占|霸占|损失:1.5
 不合理|不公平|不公正|不规范|太差|极差|很差|太贵|过高|天价|难以|无法正常:1.5
 凭什么|难道|怎么能|为何|为什么.{0,12}(不|没|还|要|却):1
+谁来|天理何在|合理吗|合理的吗|合法吗|公平吗|是否(违法|违规|合法|合理)|算违法|有没有人管|何时(能|才能)?(解决|处理|退)|还要等多久:2.5
+反对|不同意|抵制|撤销|申请撤|保留.{0,12}(站|点|线|学校|公园):1.5
 多次.{0,6}(反映|投诉|打电话|联系|举报|求助)|屡次|三番五次:2
 又(一次|开始|出现|发生|停|断|坏|堵|漏|涨|吵|臭|来|被|没|是.{0,4}(噪|臭|堵|停))[^，。！？!?]{0,8}了?:1.5
 维权|讨说法|求助|请求.{0,4}(处理|解决|查处|整治)|要求.{0,6}(处理|解决|查处|整治|赔偿|退):1.5
 安全隐患|隐患:1
+不给|未缴纳|未缴|长期未|没退|未退|还没退|不退还|无果|未果|没有结果|没有.{0,4}(回复|答复|处理|解决|下文)|乱象|嚣张|歧视|不亮|坏了|破损|失修|欠修|烂尾|停工|跑路|血本无归|苦水|乞求|诉苦:1.5
+查实|查处|严查|制止|取缔|整治|督促|责令|整改|追责|问责|赔偿|退款|退费|维护.{0,6}(权益|利益)|尽快(解决|处理|整改|修):1
 complain|complaint|fed up|sick of|sick and tired|unacceptable|disgrac|outrage|ridiculous:2
+\btoo (high|much|little|few|expensive|slow|many|long)\b|\b(shameful|eyesore|embarrassing|unresponsive|outdated|messy|makes no sense|no sense|ignoring|ignored|neglected|unfair|unsafe|dangerous|corrupt\w*)\b:1.5
+\bmust be stopped\b|\bstop (\w+ing)\b|\bso fix it\b|\bfix (it|them|this)\b:1.5
 still (no|not|hasn't|haven't|waiting)|nobody (fixed|cares|came)|no one (fixed|cares|came):2
 (has|have)n't been (fixed|repaired|collected|cleared)|for (weeks|months|years) now:2
 ignor(ed|ing) (us|our|the|my)|every (day|night|week)|worst|terrible|awful|appalling:1.5
@@ -67,15 +73,17 @@ ignor(ed|ing) (us|our|the|my)|every (day|night|week)|worst|terrible|awful|appall
 
 SUGGESTION = _cues(r"""
 建议|提议|倡议:2.5
-希望|期望|期盼|盼望:1
-呼吁|恳请|恳求|强烈要求|请求:1
+希望|期望|期盼|盼望|盼:0.5
+呼吁|恳请|恳求|强烈要求|请求:0.5
 能否|可否|是否可以|可不可以|能不能:1
-应该|应当|理应|有必要|亟需|亟待|急需:1
+应该|应当|理应|有必要|亟需|亟待|急需|应[介加出调考增设建完统取]:1
 增设|增加|新建|修建|设置|安装|开通|加装|完善|规范|加强|加快|优化|改善|调整|延长|取消:1
 (可以|不妨|最好)(考虑|在|把|将|让|设|建|开|增):1.5
 \bshould\b|\bsuggest|\bpropos|\brecommend|\bconsider\b|would be (better|great|nice|good):2
 \bwe need\b|\bneed(s)? (more|to|a|an)\b|\blet'?s\b|how about|why not|\bplease (add|install|build|make|put|consider):1.5
 \b(add|install|build|introduce|ban|require|fund|extend|expand|lower|raise) (more|a|an|the)\b:1
+^(provide|encourage|create|build|add|make|allow|give|support|offer|improve|expand|increase|reduce|ban|fund|invest|require|promote|develop|bring|keep|hire|install|open|plant|more|less|fewer)\b:2
+\b(would be|is) the best (solution|option|way|idea)\b|\bis required\b|\bbe creative\b|\bwould like to see\b|\bcould benefit\b|\bis for the\b:2
 """)
 
 QUESTION = _cues(r"""
@@ -84,28 +92,33 @@ QUESTION = _cues(r"""
 吗[？?]|吗$|呢[？?]:1.5
 [？?]:1
 怎么办|如何|怎样|怎么|什么时候|何时|哪里|哪个|多少|有没有|是否|能否|可否|可以.{0,6}吗:0.7
-何去何从|合法吗|合理吗|正常吗:1
+何去何从|正常吗:1
 \b(how|when|where|what|which|who|is|are|can|could|does|do|will|would)\b[^.!?]{0,60}\?:1.5
 does anyone know|anyone know|can (i|we|you)|how do (i|we)|where (can|do) (i|we)|is it (true|possible|legal):2
 """)
 
 PRAISE = _cues(r"""
 表扬|赞扬|点赞|称赞|好评|锦旗|致敬|辛苦了|为.{1,12}点赞|值得学习|值得肯定:3
+表示理解和支持|理解和支持|表示支持|已(经)?(解决|落实|处理好).{0,12}(谢谢|感谢)|(谢谢|感谢).{0,12}已(经)?(解决|落实):3
 (感谢|感激|谢谢|多谢)(?!.{0,3}(百忙|您的?(关注|阅读|回复|解答|查看)|领导|关注|阅读|回复|解答))(?=[^。！!？?\n]{3,})|感谢.{0,12}(帮助|解决|处理|关心|付出|辛苦|及时|热心):1.5
 满意|非常好|很好|太好了|真好|给力|高效|及时解决|迅速解决|圆满解决|暖心|负责任的:1
-thank|thanks|grateful|appreciate|kudos|well done|great job|good job|bravo|shout-?out:2
-\b(love|loving) (the|our|this|my)\b|\b(amazing|wonderful|fantastic|brilliant|excellent|awesome)\b:1
+\bthank(?!sgiving)\w*|grateful|appreciate|kudos|well done|great job|(?<!a )good job|bravo|shout-?out:2
+\b(love|loving) (the|our|this|my)\b|\b(amazing|wonderful|fantastic|brilliant|excellent|awesome|enjoyed|big fans?)\b:1.5
 """)
 
 INCIDENT = _cues(r"""
 火灾|起火|着火|失火|冒烟|爆炸|燃气泄漏|煤气泄漏|泄漏|泄露:2.5
-事故|车祸|追尾|相撞|翻车|受伤|死亡|身亡|遇难|溺水|被困|砸伤|砸到|坠落|触电|中毒:2
+车祸|追尾|相撞|翻车|身亡|遇难|溺水|被困|砸伤|砸到|坠落|触电|中毒:2
+事故|受伤|死亡:1.5
 塌陷|坍塌|倒塌|塌方|滑坡|爆管|爆裂|水管破裂|井盖.{0,4}(丢|没|缺|破|坏)|倒伏|倒在:2
 停电|断电|停水|断水|漏水|渗水|内涝|被淹|淹水|积水:1
+水漫|漫到|冒水|喷水|无法通行|交通中断|堵死了|困在:1
 刚刚|刚才|今天(上午|下午|晚上|凌晨)|今晚|今早|此刻|目前正在|正在发生|突发|险情|紧急:1
-\b(fire(?!\s+(up|away|off|me|him|her|them|back))|blaze|explosion|exploded|crash|collision|collapsed?|sinkhole|landslide|flood(ed|ing)?)\b:2
+\b(wild|house|building|forest|brush|bush)\s?fires?\b|\bfires?\s+(broke|breaks|broken|at|in|near|on|rag\w+|spread\w*|burning)\b|\bon fire\b|\bblazes?\b:2
+\b(explosion|exploded|crash|collision|collapsed?|sinkhole|landslide|flood(ed|ing)?)\b:2
+\b(shot|stab|stabb(ed|ing)|shooting|fled|flee|attacked)\b:1.5
 \b(power (cut|outage)|blackout|no (power|water|electricity)|burst (pipe|main)|water main|gas leak|leak(ing)?)\b:2
-\b(injured|killed|dead|trapped|emergency|ambulance|evacuat(e|ed|ion))\b:1.5
+\b(injured|killed|dead|trapped|emergency|evacuat(e|ed|ion))\b:1.5
 \b(just now|right now|this morning|tonight|happening)\b:1
 """)
 
@@ -116,11 +129,13 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "praise": PRAISE,
     "incident_report": INCIDENT,
 }
-CUES_VERSION = "1.0"
+CUES_VERSION = "1.1"
 
 _POLITE_END = re.compile(r"(谢谢|感谢|多谢|感激)[^。！!？?\n]{0,12}[。！!~～]*\s*$|(thanks|thank you)[^.!?]{0,20}[.!]*\s*$", re.I)
 _REQUEST = re.compile(r"请|望|希望|恳请|麻烦|帮忙|尽快|解决|处理|please|could you|can you", re.I)
-_FIRST = re.compile(r"^[^\n。！!？?]{0,60}[\n。！!？?]?")
+_RECURRING_OR_HYPOTHETICAL = re.compile(
+    r"隐患|频发|多次发生|经常|屡|万一|一旦|如果|如遇|将会|随时|可能会|frequent|often|every time|what if", re.I)
+TITLE_MAX = 80
 
 
 @dataclass
@@ -129,6 +144,8 @@ class CueHits:
 
     weights: dict[str, float] = field(default_factory=lambda: dict.fromkeys(INTENTS, 0.0))
     words: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in INTENTS})
+    recurring: bool = False
+    """The post speaks of a standing hazard or repeated events (隐患, 频发, 万一 …), not one event."""
 
     @property
     def complaint(self) -> float:
@@ -145,12 +162,14 @@ class CueHits:
 
 
 def find_cues(text: str) -> CueHits:
-    """Cues per intent in ``text``; those in the first sentence (the title) count double."""
+    """Cues per intent in ``text``; those in its title (a first line of at most ``TITLE_MAX``
+    characters followed by a body, as ``text_norm`` writes a titled post) count double."""
     hits = CueHits()
     if not text:
         return hits
-    first = _FIRST.match(text)
-    head_end = first.end() if first else 0
+    first_line, newline, rest = text.partition("\n")
+    head_end = len(first_line) if newline and rest.strip() and len(first_line) <= TITLE_MAX else 0
+    hits.recurring = bool(_RECURRING_OR_HYPOTHETICAL.search(text))
     polite = _POLITE_END.search(text)
     polite_is_courtesy = bool(polite and _REQUEST.search(text[: polite.start()]))
     for intent, cues in CUES.items():

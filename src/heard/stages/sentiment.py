@@ -47,7 +47,7 @@ def lexicon_score(hits: dict[str, Any]) -> float:
     return 0.0
 
 
-COMPLAINT_MIN = {"zh": 1.5, "en": 4.0}
+COMPLAINT_MIN = {"zh": 1.0, "en": 3.0}
 """Complaint + incident cue weight needed for the complaint rule. English needs more: on TweetEval
 *val* one English cue ("again", "tonight", "broken") marks chatter as often as grievance."""
 COMPLAINT_CAP = -0.2
