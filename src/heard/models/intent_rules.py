@@ -12,8 +12,10 @@ wrong on message boards:
 
 A post with no cue at all is ``other``, or ``complaint`` at low confidence when it has a title
 (a letter to an institution: on the Teddy Cup boards 68 % of randomly drawn messages are
-complaints). Standing hazards and repeated events (隐患, 频发, 万一) halve the incident weight: a
-report of one event needs a response now; a recurring problem is a grievance.
+complaints). Standing hazards and repeated events (隐患, 频发, 万一) halve the incident weight and
+make it need twice the complaint weight: a report of one event needs a response now; a recurring
+problem is a grievance. A strong grievance (complaint weight ≥ ``STRONG_GRIEVANCE``) halves the
+question and suggestion weights: "请问何时能解决？" at the end of a long complaint is still one.
 ``confidence`` is the winning weight's share of all cue weight (1.0 when one intent alone is
 cued). See ``heads/intent.MODEL_CARD.md``.
 """
@@ -33,6 +35,8 @@ INCIDENT_MIN = 2.0
 "explosion"), or an outage plus a time or consequence cue (停水 + 刚刚, 漏水 + 无法通行)."""
 UNCUED_TITLED = 0.2
 DISCOUNTED_EVENT = 1.5
+STRONG_GRIEVANCE = 4.0
+"""Complaint cue weight at which questions and suggestions count half (see ``decide``)."""
 PRIORITY = ("incident_report", "complaint", "question", "suggestion", "praise")
 """Tie-break order: the more actionable intent wins a tie."""
 
@@ -69,13 +73,18 @@ def decide(hits: CueHits, titled: bool = False) -> tuple[str, float]:
         return ("complaint", UNCUED_TITLED) if titled else (OTHER, 0.0)
     if not hits.praises:
         w["praise"] = 0.0
-    if w["incident_report"] < INCIDENT_MIN or w["incident_report"] < 0.8 * w["complaint"]:
+    event_share = 2.0 if hits.recurring else 0.8
+    if w["incident_report"] < INCIDENT_MIN or w["incident_report"] < event_share * w["complaint"]:
         w["incident_report"] = min(w["incident_report"], 0.0)
+    if w["complaint"] >= STRONG_GRIEVANCE:
+        # A letter full of grievance that also asks (请问…何时解决？) or proposes is a complaint.
+        w["question"] *= 0.5
+        w["suggestion"] *= 0.5
     best = max(PRIORITY, key=lambda k: (w[k], -PRIORITY.index(k)))
     if w[best] <= 0:
         # Here: an event cue discounted as a standing hazard (事故频发), a lone time word, or a
         # courtesy 谢谢. A hazard or event cue of some weight, or a title, makes a grievance.
-        grievance = hits.weights["incident_report"] >= DISCOUNTED_EVENT or titled
+        grievance = titled or (hits.recurring and hits.weights["incident_report"] >= DISCOUNTED_EVENT)
         return ("complaint", UNCUED_TITLED) if grievance else (OTHER, 0.0)
     return best, w[best] / total
 
