@@ -58,10 +58,11 @@ def _positive_emoticon(hits: dict[str, Any]) -> bool:
     return any(w.startswith("[") for w in hits.get("zh", {}).get("positive", []))
 
 
-def apply_rules(score: float, cues: CueHits, hits: dict[str, Any], lang: str,
+def apply_rules(score: float, cues: CueHits | None, hits: dict[str, Any], lang: str,
                 positive_at: float) -> tuple[float, str | None]:  # fmt: skip
-    """The complaint and request rules (module docstring): the new score and the rule's name."""
-    if cues.praises or _positive_emoticon(hits):
+    """The complaint and request rules (module docstring): the new score and the rule's name.
+    ``cues`` is None when they were not scanned (the rules could not change ``score``)."""
+    if cues is None or cues.praises or _positive_emoticon(hits):
         return score, None
     intent, _confidence = decide(cues)
     grievance = cues.weights["complaint"] + cues.weights["incident_report"]
@@ -75,10 +76,13 @@ def apply_rules(score: float, cues: CueHits, hits: dict[str, Any], lang: str,
 class SentimentScorer:
     """Head + lexicon → scores, labels and evidence, for texts whose embeddings are known."""
 
-    def __init__(self, head: SentimentHead | None = None, lexicon: SentimentLexicon | None = None):
+    def __init__(self, head: SentimentHead | None = None, lexicon: SentimentLexicon | None = None,
+                 rules: bool = True):  # fmt: skip
         self.head = head or load_head()
         self.lexicon = lexicon or SentimentLexicon()
         self.weight = float(self.head.meta.get("lexicon_weight", 0.0))
+        self.rules = rules
+        """``False``: the blended score alone (for ablations; the shipped stage applies them)."""
 
     def score(
         self, embeddings: np.ndarray, texts: list[str], tokens: list[list[str]], langs: list[str]
@@ -87,7 +91,9 @@ class SentimentScorer:
         hits = [self.lexicon.evidence(t, tok, lang) for t, tok, lang in zip(texts, tokens, langs)]
         lex = np.array([lexicon_score(h) for h in hits], dtype=np.float64)
         blended = np.clip((1.0 - self.weight) * head_scores + self.weight * lex, -1.0, 1.0)
-        cues = [find_cues(t) for t in texts]
+        # A post already at or below the complaint cap cannot be changed by either rule: skip
+        # its cue scan (a third of message-board posts, most of the cost on long letters).
+        cues = [find_cues(t) if self.rules and b > COMPLAINT_CAP else None for t, b in zip(texts, blended)]
         ruled = [apply_rules(float(b), c, h, lang, self.head.positive_at_or_above)
                  for b, c, h, lang in zip(blended, cues, hits, langs)]  # fmt: skip
         scores = np.array([r[0] for r in ruled], dtype=np.float64)
@@ -105,7 +111,7 @@ class SentimentScorer:
                 "hits": hit,
                 "blended_score": round(float(b), 4),
                 "rule": rule,
-                "rule_cues": ({k: v for k, v in c.words.items() if v} if rule else {}),
+                "rule_cues": ({k: v for k, v in c.words.items() if v} if rule and c else {}),
                 "rules": f"heard-intent-cues@{CUES_VERSION}",
             }
             for s, label, h, x, hit, b, (_, rule), c in zip(scores, labels, head_scores, lex, hits, blended, ruled, cues)
