@@ -34,8 +34,11 @@ def main() -> None:
     from heard.stages.normalise import normalise_text
 
     embedder = make_embedder("use-int8")
-    examples = [line.rstrip("\n").split("\t") for line in EXAMPLES.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")]  # fmt: skip
+    examples = [
+        line.rstrip("\n").split("\t")
+        for line in EXAMPLES.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     train = [(text.replace(" | ", "\n"), " | " in text) for _label, _lang, text in examples]
     train_y = [label for label, _lang, _text in examples]
     sources = load_sources()
@@ -44,7 +47,11 @@ def main() -> None:
     test = []
     for row in rows:
         title, body = sources[row["source"]][row["id"]]
-        text = f"{normalise_text(title)}\n{normalise_text(body)}" if title and body else normalise_text(title or body)
+        text = (
+            f"{normalise_text(title)}\n{normalise_text(body)}"
+            if title and body
+            else normalise_text(title or body)
+        )
         test.append((text, bool(title and body)))
 
     def features(items, with_rule: bool) -> np.ndarray:
@@ -52,7 +59,10 @@ def main() -> None:
         extra = []
         for text, titled in items:
             hits = find_cues(text)
-            row = [np.log1p(hits.weights[k]) for k in CUE_INTENTS] + [float(titled), float(hits.praises)]
+            row = [np.log1p(hits.weights[k]) for k in CUE_INTENTS] + [
+                float(titled),
+                float(hits.praises),
+            ]
             if with_rule:
                 label = decide(hits, titled)[0]
                 row += [float(label == name) for name in LABELS]
@@ -68,10 +78,13 @@ def main() -> None:
         preds[name] = list(model.predict(features(test, with_rule)))
     for name, pred in preds.items():
         result[name] = {
-            half: prf([g for g, r in zip(gold, rows) if r["half"] == half],
-                      [p for p, r in zip(pred, rows) if r["half"] == half], INTENTS)["macro_f1"]
+            half: prf(
+                [g for g, r in zip(gold, rows) if r["half"] == half],
+                [p for p, r in zip(pred, rows) if r["half"] == half],
+                INTENTS,
+            )["macro_f1"]
             for half in ("A", "B")
-        }  # fmt: skip
+        }
         result[name]["all"] = prf(gold, pred, INTENTS)["macro_f1"]
     OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))

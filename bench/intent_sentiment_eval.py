@@ -37,10 +37,12 @@ INTENTS = ("complaint", "suggestion", "question", "praise", "incident_report")
 SENTIMENTS = ("negative", "neutral", "positive")
 SEED = 20261204
 CIVIC = re.compile(
-    r"\b(city|council|road|roads|traffic|police|cops|water|school|schools|government|gov|bus|buses|"
-    r"train|subway|tax|taxes|hospital|power|trash|street|mayor|governor|congress|senator|flood|fire|"
-    r"bridge|park|airport|healthcare|obamacare|immigration|refugees|nhs|metro|transit|delay|delayed|"
-    r"outage)\b", re.I)  # fmt: skip
+    r"\b(city|council|road|roads|traffic|police|cops|water|school|schools|government|gov|bus|"
+    r"buses|train|subway|tax|taxes|hospital|power|trash|street|mayor|governor|congress|senator|"
+    r"flood|fire|bridge|park|airport|healthcare|obamacare|immigration|refugees|nhs|metro|transit|"
+    r"delay|delayed|outage)\b",
+    re.I,
+)
 
 
 def _clean(text: str) -> str:
@@ -51,16 +53,29 @@ def load_sources() -> dict[str, dict[str, tuple[str | None, str]]]:
     """``source → id → (title, text)`` for every source the annotations name."""
     teddy = DATA / "teddycup2020_c"
     out: dict[str, dict[str, tuple[str | None, str]]] = {}
-    for name, file in (("teddycup_a3", "attachment3_hot_issue_messages.csv"),
-                       ("teddycup_a4", "attachment4_messages_with_official_replies.csv")):  # fmt: skip
+    for name, file in (
+        ("teddycup_a3", "attachment3_hot_issue_messages.csv"),
+        ("teddycup_a4", "attachment4_messages_with_official_replies.csv"),
+    ):
         with (teddy / file).open(encoding="utf-8") as fh:
-            out[name] = {r["留言编号"]: (_clean(r["留言主题"]), _clean(r["留言详情"])) for r in csv.DictReader(fh)}
+            out[name] = {
+                r["留言编号"]: (_clean(r["留言主题"]), _clean(r["留言详情"]))
+                for r in csv.DictReader(fh)
+            }
     with (teddy / "messages_titles_labels_all9210.csv").open(encoding="utf-8") as fh:
-        out["teddycup_titles"] = {str(i): (None, _clean(r["留言主题"])) for i, r in enumerate(csv.DictReader(fh))}
+        out["teddycup_titles"] = {
+            str(i): (None, _clean(r["留言主题"])) for i, r in enumerate(csv.DictReader(fh))
+        }
     polis = DATA / "polis_open_data" / "american-assembly.bowling-green" / "comments.csv"
     with polis.open(encoding="utf-8") as fh:
-        out["polis_bowling_green"] = {r["comment-id"]: (None, _clean(r["comment-body"])) for r in csv.DictReader(fh)}
-    tweets = (DATA / "tweeteval" / "datasets" / "sentiment" / "test_text.txt").read_text(encoding="utf-8").splitlines()
+        out["polis_bowling_green"] = {
+            r["comment-id"]: (None, _clean(r["comment-body"])) for r in csv.DictReader(fh)
+        }
+    tweets = (
+        (DATA / "tweeteval" / "datasets" / "sentiment" / "test_text.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     out["tweeteval_sentiment_test"] = {str(i): (None, _clean(t)) for i, t in enumerate(tweets)}
     return out
 
@@ -71,13 +86,19 @@ def sample_random() -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     src = load_sources()
     teddy = DATA / "teddycup2020_c"
-    for name, file, n in (("teddycup_a3", "attachment3_hot_issue_messages.csv", 150),
-                          ("teddycup_a4", "attachment4_messages_with_official_replies.csv", 100)):  # fmt: skip
+    for name, file, n in (
+        ("teddycup_a3", "attachment3_hot_issue_messages.csv", 150),
+        ("teddycup_a4", "attachment4_messages_with_official_replies.csv", 100),
+    ):
         with (teddy / file).open(encoding="utf-8") as fh:
             ids = [r["留言编号"] for r in csv.DictReader(fh)]
         rows += [(name, i) for i in rng.sample(ids, n)]
-    rows += [("teddycup_titles", str(i)) for i in rng.sample(range(len(src["teddycup_titles"])), 50)]
-    with (DATA / "polis_open_data" / "american-assembly.bowling-green" / "comments.csv").open(encoding="utf-8") as fh:
+    rows += [
+        ("teddycup_titles", str(i)) for i in rng.sample(range(len(src["teddycup_titles"])), 50)
+    ]
+    with (DATA / "polis_open_data" / "american-assembly.bowling-green" / "comments.csv").open(
+        encoding="utf-8"
+    ) as fh:
         polis = [r["comment-id"] for r in csv.DictReader(fh) if r["moderated"] == "1"]
     rows += [("polis_bowling_green", i) for i in rng.sample(polis, 60)]
     tweets = src["tweeteval_sentiment_test"]
@@ -87,7 +108,9 @@ def sample_random() -> list[tuple[str, str]]:
 
 
 def half(source: str, ident: str) -> str:
-    return "A" if int(hashlib.sha256(f"{source}:{ident}".encode()).hexdigest(), 16) % 2 == 0 else "B"
+    return (
+        "A" if int(hashlib.sha256(f"{source}:{ident}".encode()).hexdigest(), 16) % 2 == 0 else "B"
+    )
 
 
 def prf(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> dict:
@@ -100,12 +123,18 @@ def prf(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> dict:
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per[label] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
-                      "support": tp + fn}  # fmt: skip
+        per[label] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": tp + fn,
+        }
     present = [label for label in labels if per[label]["support"]]
     return {
         "rows": len(gold),
-        "macro_f1": round(sum(per[label]["f1"] for label in present) / len(present), 4) if present else None,
+        "macro_f1": round(sum(per[label]["f1"] for label in present) / len(present), 4)
+        if present
+        else None,
         "macro_over": present,
         "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 4) if gold else None,
         "per_class": per,
@@ -121,14 +150,30 @@ def enrich(rows: list[dict], texts: dict) -> dict[str, list]:
     from heard.stages.intent import IntentStage
 
     embedder = make_embedder("use-int8")
-    pipeline = build_pipeline([NormaliseStage(), LangIdStage(), TokensStage(), EmbedStage(embedder),
-                               SentimentStage(embedder_name=embedder.name), IntentStage()])  # fmt: skip
+    pipeline = build_pipeline(
+        [
+            NormaliseStage(),
+            LangIdStage(),
+            TokensStage(),
+            EmbedStage(embedder),
+            SentimentStage(embedder_name=embedder.name),
+            IntentStage(),
+        ]
+    )
     created = datetime(2020, 1, 1, tzinfo=UTC)
     posts = []
     for n, row in enumerate(rows):
         title, body = texts[row["source"]][row["id"]]
-        posts.append(Post(id=f"a:{n}", source="a", external_id=str(n), text=body or title or "",
-                          title=title, created_at=created))  # fmt: skip
+        posts.append(
+            Post(
+                id=f"a:{n}",
+                source="a",
+                external_id=str(n),
+                text=body or title or "",
+                title=title,
+                created_at=created,
+            )
+        )
     batch = pipeline.run(Batch(posts))
     return {
         "intent": batch["intent_label"],
@@ -154,8 +199,13 @@ def main() -> None:
         rows = list(csv.DictReader(fh))
     t0 = time.perf_counter()
     cols = enrich(rows, load_sources())
-    neg, pos = cols["thresholds"]["negative_at_or_below"], cols["thresholds"]["positive_at_or_above"]
-    no_rules = ["negative" if s <= neg else "positive" if s >= pos else "neutral" for s in cols["blended"]]
+    neg, pos = (
+        cols["thresholds"]["negative_at_or_below"],
+        cols["thresholds"]["positive_at_or_above"],
+    )
+    no_rules = [
+        "negative" if s <= neg else "positive" if s >= pos else "neutral" for s in cols["blended"]
+    ]
     result: dict = {
         "command": "python bench/intent_sentiment_eval.py",
         "annotations": str(ANNOTATIONS.relative_to(REPO)),
@@ -167,10 +217,17 @@ def main() -> None:
         },
         "seconds": round(time.perf_counter() - t0, 1),
     }
-    result["gold_counts"] = {k: {f"{a}:{b}": n for (a, b), n in v.items()} for k, v in result["gold_counts"].items()}
-    subsets = {"all": lambda r: True, "half_A_tuned": lambda r: r["half"] == "A",
-               "half_B_held_out": lambda r: r["half"] == "B", "zh": lambda r: r["lang"] == "zh",
-               "en": lambda r: r["lang"] == "en", "random_rows_only": lambda r: r["selection"] == "random"}  # fmt: skip
+    result["gold_counts"] = {
+        k: {f"{a}:{b}": n for (a, b), n in v.items()} for k, v in result["gold_counts"].items()
+    }
+    subsets = {
+        "all": lambda r: True,
+        "half_A_tuned": lambda r: r["half"] == "A",
+        "half_B_held_out": lambda r: r["half"] == "B",
+        "zh": lambda r: r["lang"] == "zh",
+        "en": lambda r: r["lang"] == "en",
+        "random_rows_only": lambda r: r["selection"] == "random",
+    }
     for name, keep in subsets.items():
         idx = [i for i, r in enumerate(rows) if keep(r)]
         gold_i = [rows[i]["intent"] for i in idx]
@@ -184,7 +241,11 @@ def main() -> None:
         }
     labels = (*INTENTS, "other")
     result["intent_confusion_all (gold → predicted)"] = {
-        g: {p: n for p in labels if (n := sum(1 for r, q in zip(rows, cols["intent"]) if r["intent"] == g and q == p))}
+        g: {
+            p: n
+            for p in labels
+            if (n := sum(1 for r, q in zip(rows, cols["intent"]) if r["intent"] == g and q == p))
+        }
         for g in labels
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

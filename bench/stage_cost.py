@@ -35,7 +35,14 @@ def main() -> None:
     from heard.models.embedders import make_embedder
     from heard.pipeline import Batch
     from heard.records import Post
-    from heard.stages import EmbedStage, LangIdStage, NormaliseStage, SentimentScorer, SentimentStage, TokensStage
+    from heard.stages import (
+        EmbedStage,
+        LangIdStage,
+        NormaliseStage,
+        SentimentScorer,
+        SentimentStage,
+        TokensStage,
+    )
     from heard.stages.intent import IntentStage
 
     texts = [text for _origin, text in real_texts()[: args.posts]]
@@ -44,18 +51,28 @@ def main() -> None:
     prepare = [NormaliseStage(), LangIdStage(), TokensStage(), EmbedStage(embedder)]
     batches = []
     for start in range(0, len(texts), 512):
-        batch = Batch([Post(id=f"c:{i}", source="c", external_id=str(i), text=t, created_at=created)
-                       for i, t in enumerate(texts[start : start + 512], start)])  # fmt: skip
+        batch = Batch(
+            [
+                Post(id=f"c:{i}", source="c", external_id=str(i), text=t, created_at=created)
+                for i, t in enumerate(texts[start : start + 512], start)
+            ]
+        )
         for stage in prepare:
             batch = stage.process(batch)
         batches.append(batch)
     stages = {
         "sentiment": SentimentStage(embedder_name=embedder.name),
-        "sentiment_without_rules": SentimentStage(SentimentScorer(rules=False), embedder_name=embedder.name),
+        "sentiment_without_rules": SentimentStage(
+            SentimentScorer(rules=False), embedder_name=embedder.name
+        ),
         "intent": IntentStage(),
     }
-    result: dict = {"command": "python bench/stage_cost.py" + (f" --posts {args.posts}" if args.posts != 6000 else ""),
-                    "posts": len(texts), "ms_per_post": {}}  # fmt: skip
+    result: dict = {
+        "command": "python bench/stage_cost.py"
+        + (f" --posts {args.posts}" if args.posts != 6000 else ""),
+        "posts": len(texts),
+        "ms_per_post": {},
+    }
     for name, stage in stages.items():
         best = float("inf")
         for _ in range(3):

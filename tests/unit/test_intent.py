@@ -59,8 +59,16 @@ def test_no_cue_is_other_and_empty_text_is_safe():
 
 
 def test_the_stage_follows_the_protocol_and_explains_itself():
-    posts = [Post(id=f"t:{i}", source="t", external_id=str(i), text=text,
-                  created_at=datetime(2020, 1, 1, tzinfo=UTC)) for i, (text, _) in enumerate(CASES)]  # fmt: skip
+    posts = [
+        Post(
+            id=f"t:{i}",
+            source="t",
+            external_id=str(i),
+            text=text,
+            created_at=datetime(2020, 1, 1, tzinfo=UTC),
+        )
+        for i, (text, _) in enumerate(CASES)
+    ]
     stage = IntentStage()
     assert isinstance(stage, Stage) and stage.model == model_name()
     pipeline = build_pipeline([NormaliseStage(), stage])

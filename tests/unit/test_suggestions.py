@@ -10,9 +10,13 @@ from heard.analysis.suggestions import DigestPost, suggestion_digest
 def posts():
     out = []
     for i in range(6):  # six authors propose a bus line to the new hospital
-        out.append(DigestPost(f"b{i}", "suggestion", ["建议", "开通", "公交", "线路", "医院"], f"a{i}"))
+        out.append(
+            DigestPost(f"b{i}", "suggestion", ["建议", "开通", "公交", "线路", "医院"], f"a{i}")
+        )
     for i in range(5):  # five propose streetlights on Oak Road (English)
-        out.append(DigestPost(f"l{i}", "suggestion", ["should", "install", "streetlights", "oak"], f"c{i}"))
+        out.append(
+            DigestPost(f"l{i}", "suggestion", ["should", "install", "streetlights", "oak"], f"c{i}")
+        )
     for i in range(3):  # three propose a dog park: too few authors to show
         out.append(DigestPost(f"d{i}", "suggestion", ["建议", "新建", "狗", "公园"], f"d{i}"))
     for i in range(8):  # complaints about the bus are not suggestions

@@ -59,9 +59,15 @@ class SuggestionGroup:
         return " · ".join(self.keywords)
 
     def as_dict(self) -> dict:
-        return {"label": self.label, "keyword": self.keyword, "keywords": list(self.keywords),
-                "posts": len(self.post_ids), "authors": self.authors, "post_ids": list(self.post_ids),
-                "proposes": list(self.proposes)}  # fmt: skip
+        return {
+            "label": self.label,
+            "keyword": self.keyword,
+            "keywords": list(self.keywords),
+            "posts": len(self.post_ids),
+            "authors": self.authors,
+            "post_ids": list(self.post_ids),
+            "proposes": list(self.proposes),
+        }
 
 
 def _is_proposal_verb(term: str) -> bool:
@@ -110,7 +116,9 @@ def suggestion_digest(
             for term in terms_of[pid]:
                 if not _is_proposal_verb(term):
                     authors_by_term[term].add(author_of[pid])
-        scored = [(score(t, len(a)), t) for t, a in authors_by_term.items() if len(a) >= min_authors]
+        scored = [
+            (score(t, len(a)), t) for t, a in authors_by_term.items() if len(a) >= min_authors
+        ]
         if not scored:
             break
         _score, keyword = max(scored, key=lambda st: (st[0], _tie(st[1])))
@@ -123,13 +131,17 @@ def suggestion_digest(
         shared.pop(keyword, None)
         extra = sorted(shared.items(), key=lambda tc: (-tc[1], tc[0]))
         extra = [t for t, c in extra if c >= 2][: keywords_per_group - 1]
-        groups.append(SuggestionGroup(
-            keyword=keyword,
-            keywords=(keyword, *extra),
-            post_ids=tuple(members),
-            authors=len({author_of[pid] for pid in members}),
-            proposes=tuple(t for t, _c in sorted(verbs.items(), key=lambda tc: (-tc[1], tc[0]))[:3]),
-        ))  # fmt: skip
+        groups.append(
+            SuggestionGroup(
+                keyword=keyword,
+                keywords=(keyword, *extra),
+                post_ids=tuple(members),
+                authors=len({author_of[pid] for pid in members}),
+                proposes=tuple(
+                    t for t, _c in sorted(verbs.items(), key=lambda tc: (-tc[1], tc[0]))[:3]
+                ),
+            )
+        )
         remaining.difference_update(members)
     return groups
 

@@ -31,11 +31,13 @@ def _cues(spec: str) -> list[tuple[re.Pattern[str], float]]:
     texts with enough Latin words (``_scripts``); any other line is a Chinese cue, matched only
     on texts with Han. How they are matched fast: ``_Matcher``."""
     out = []
-    for line in spec.strip().splitlines():
+    for line in re.sub(r"\|\n\s*", "|", spec).strip().splitlines():  # a line ending in | goes on
         line = line.split("  #", 1)[0].strip()
         if not line:
             continue
-        pattern, _, weight = line.rpartition(":") if re.search(r":[0-9.]+$", line) else (line, "", "1")
+        pattern, _, weight = (
+            line.rpartition(":") if re.search(r":[0-9.]+$", line) else (line, "", "1")
+        )
         out.append((re.compile(pattern), float(weight)))
     return out
 
@@ -76,16 +78,24 @@ COMPLAINT = _cues(r"""
 又(一次|开始|出现|发生|停|断|坏|堵|漏|涨|吵|臭|来|被|没|是.{0,4}(噪|臭|堵|停))[^，。！？!?]{0,8}了?:1.5
 维权|讨说法|求助|请求.{0,4}(处理|解决|查处|整治)|要求.{0,6}(处理|解决|查处|整治|赔偿|退):1.5
 安全隐患|隐患:1
-不给|未缴纳|未缴|长期未|没退|未退|还没退|不退还|无果|未果|没有结果|没有.{0,4}(回复|答复|处理|解决|下文)|乱象|嚣张|歧视|不亮|坏了|破损|失修|欠修|烂尾|停工|跑路|血本无归|苦水|乞求|诉苦:1.5
+不给|未缴纳|未缴|长期未|没退|未退|还没退|不退还|无果|未果|没有结果|没有.{0,4}(回复|答复|处理|解决|下文)|乱象|嚣张|歧视|不亮|坏了|破损|失修|欠修|烂尾|停工|
+跑路|血本无归|苦水|乞求|诉苦:1.5
 查实|查处|严查|制止|取缔|整治|督促|责令|整改|追责|问责|赔偿|退款|退费|维护.{0,6}(权益|利益)|尽快(解决|处理|整改|修):1
-complain|complaint|complaints|complained|fed up|sick of|sick and tired|unacceptable|disgrace|disgraceful|disgusting|outrage|outrageous|outraged|ridiculous:2
-too high|too much|too little|too few|too expensive|too slow|too many|too long|shameful|eyesore|embarrassing|unresponsive|outdated|messy|makes no sense|no sense|ignoring|ignored|neglected|unfair|unsafe|dangerous|corrupt|corruption:1.5
+complain|complaint|complaints|complained|fed up|sick of|sick and tired|unacceptable|disgrace|
+disgraceful|disgusting|outrage|outrageous|outraged|ridiculous:2
+too high|too much|too little|too few|too expensive|too slow|too many|too long|shameful|eyesore|
+embarrassing|unresponsive|outdated|messy|makes no sense|no sense|ignoring|ignored|neglected|
+unfair|unsafe|dangerous|corrupt|corruption:1.5
 must be stopped|so fix it|fix it|fix them|fix this|\bstop \w+ing\b:1.5
-still no|still not|still hasn't|still haven't|still waiting|nobody fixed|nobody cares|nobody came|no one fixed|no one cares|no one came:2
-hasn't been fixed|haven't been fixed|hasn't been repaired|haven't been repaired|hasn't been collected|haven't been collected|for weeks now|for months now|for years now:2
-ignored us|ignoring us|ignored our|ignoring our|ignored my|every day|every night|every week|worst|terrible|awful|appalling:1.5
+still no|still not|still hasn't|still haven't|still waiting|nobody fixed|nobody cares|
+nobody came|no one fixed|no one cares|no one came:2
+hasn't been fixed|haven't been fixed|hasn't been repaired|haven't been repaired|
+hasn't been collected|haven't been collected|for weeks now|for months now|for years now:2
+ignored us|ignoring us|ignored our|ignoring our|ignored my|every day|every night|every week|
+worst|terrible|awful|appalling:1.5
 again|still:0.5
-scam|scams|overcharged|overcharging|overcharge|rip-off|ripoff|rip off|noise|noisy|pollution|polluted|polluting|stink|stinks|smell|smells|filthy|dirty|broken|pothole|potholes:1.5
+scam|scams|overcharged|overcharging|overcharge|rip-off|ripoff|rip off|noise|noisy|pollution|
+polluted|polluting|stink|stinks|smell|smells|filthy|dirty|broken|pothole|potholes:1.5
 \b(why|how) (is|are|does|do|can|did|has|have)\b.{0,40}\b(not|no|never|still|allowed)\b:1
 """)
 
@@ -97,11 +107,18 @@ SUGGESTION = _cues(r"""
 应该|应当|理应|有必要|亟需|亟待|急需|应[介加出调考增设建完统取]:1
 增设|增加|新建|修建|设置|安装|开通|加装|完善|规范|加强|加快|优化|改善|调整|延长|取消:1
 (可以|不妨|最好)(考虑|在|把|将|让|设|建|开|增):1.5
-should|suggest|suggests|suggested|suggestion|propose|proposed|proposal|recommend|recommended|consider|would be better|would be great|would be nice|would be good:2
-we need|need more|needs more|need to|needs to|need a|needs a|need an|needs an|let's|lets|how about|why not|please add|please install|please build|please make|please put|please consider:1.5
-add more|add a|add an|install more|install a|build more|build a|build an|introduce a|ban the|require|fund the|fund more|extend the|expand the|lower the|raise the:1
-\A(provide|encourage|create|build|add|make|allow|give|support|offer|improve|expand|increase|reduce|ban|fund|invest|require|promote|develop|bring|keep|hire|install|open|plant|more|less|fewer)\b:2
-would be the best|is the best solution|is the best option|is the best way|is required|be creative|would like to see|could benefit|is for the:2
+should|suggest|suggests|suggested|suggestion|propose|proposed|proposal|recommend|recommended|
+consider|would be better|would be great|would be nice|would be good:2
+we need|need more|needs more|need to|needs to|need a|needs a|need an|needs an|let's|lets|
+how about|why not|please add|please install|please build|please make|please put|
+please consider:1.5
+add more|add a|add an|install more|install a|build more|build a|build an|introduce a|ban the|
+require|fund the|fund more|extend the|expand the|lower the|raise the:1
+\A(provide|encourage|create|build|add|make|allow|give|support|offer|improve|expand)\b:2
+\A(increase|reduce|ban|fund|invest|require|promote|develop|bring|keep|hire|install)\b:2
+\A(open|plant|more|less|fewer)\b:2
+would be the best|is the best solution|is the best option|is the best way|is required|
+be creative|would like to see|could benefit|is for the:2
 """)
 
 QUESTION = _cues(r"""
@@ -113,16 +130,20 @@ QUESTION = _cues(r"""
 何去何从|正常吗:1
 \?:1
 \b(how|when|where|what|which|who|is|are|can|could|does|do|will|would)\b[^.!?]{0,60}\?:1.5
-does anyone know|anyone know|can i|can we|can you|how do i|how do we|where can i|where can we|where do i|where do we|is it true|is it possible|is it legal:2
+does anyone know|anyone know|can i|can we|can you|how do i|how do we|where can i|where can we|
+where do i|where do we|is it true|is it possible|is it legal:2
 """)
 
 PRAISE = _cues(r"""
 表扬|赞扬|点赞|称赞|好评|锦旗|致敬|辛苦了|为.{1,12}点赞|值得学习|值得肯定:3
 表示理解和支持|理解和支持|表示支持|已(经)?(解决|落实|处理好).{0,12}(谢谢|感谢)|(谢谢|感谢).{0,12}已(经)?(解决|落实):3
-(感谢|感激|谢谢|多谢)(?!.{0,3}(百忙|您的?(关注|阅读|回复|解答|查看)|领导|关注|阅读|回复|解答))(?=[^。！!？?\n]{3,})|感谢.{0,12}(帮助|解决|处理|关心|付出|辛苦|及时|热心):1.5
+(感谢|感激|谢谢|多谢)(?!.{0,3}(百忙|您的?(关注|阅读|回复|解答|查看)|领导|关注|阅读|回复|解答))(?=[^。！!？?\n]{3,})|
+感谢.{0,12}(帮助|解决|处理|关心|付出|辛苦|及时|热心):1.5
 满意|非常好|很好|太好了|真好|给力|高效|及时解决|迅速解决|圆满解决|暖心|负责任的:1
-thank|thanks|thanked|thankful|thank you|grateful|appreciate|appreciated|kudos|well done|great job|\b(?<!a )good job|bravo|shout-out|shoutout|shout out:2
-love the|love our|love this|love my|loving the|loving our|amazing|wonderful|fantastic|brilliant|excellent|awesome|enjoyed|big fan|big fans:1.5
+thank|thanks|thanked|thankful|thank you|grateful|appreciate|appreciated|kudos|well done|
+great job|\b(?<!a )good job|bravo|shout-out|shoutout|shout out:2
+love the|love our|love this|love my|loving the|loving our|amazing|wonderful|fantastic|brilliant|
+excellent|awesome|enjoyed|big fan|big fans:1.5
 """)
 
 INCIDENT = _cues(r"""
@@ -133,10 +154,13 @@ INCIDENT = _cues(r"""
 停电|断电|停水|断水|漏水|渗水|内涝|被淹|淹水|积水:1
 水漫|漫到|冒水|喷水|无法通行|交通中断|堵死了|困在:1
 刚刚|刚才|今天(上午|下午|晚上|凌晨)|今晚|今早|此刻|目前正在|正在发生|突发|险情|紧急:1
-wildfire|wildfires|wild fire|house fire|building fire|forest fire|brush fire|bush fire|on fire|blaze|blazes|\bfires? (broke|breaks|broken|at|in|near|on|raging|rages|spread|spreading|burning)\b:2
+wildfire|wildfires|wild fire|house fire|building fire|forest fire|brush fire|bush fire|on fire|
+blaze|blazes|
+\bfires? (broke|breaks|broken|at|in|near|on|raging|rages|spread|spreading|burning)\b:2
 explosion|exploded|crash|collision|collapse|collapsed|sinkhole|landslide|flood|flooded|flooding:2
 shot|stab|stabbed|stabbing|fled|flee|attacked:1.5
-power cut|power outage|blackout|no power|no water|no electricity|burst pipe|burst main|water main|gas leak|leak|leaking:2
+power cut|power outage|blackout|no power|no water|no electricity|burst pipe|burst main|
+water main|gas leak|leak|leaking:2
 injured|killed|dead|trapped|emergency|evacuate|evacuated|evacuation:1.5
 just now|right now|this morning|tonight|happening:1
 """)
@@ -248,10 +272,17 @@ _BY_SCRIPT: dict[str, list[tuple[tuple[str, int], str]]] = {"zh": [], "en": []}
 for _intent, _cue_list in CUES.items():
     for _i, (_pattern, _weight) in enumerate(_cue_list):
         _WEIGHT[(_intent, _i)] = _weight
-        _BY_SCRIPT["en" if _pattern.pattern.isascii() else "zh"].append(((_intent, _i), _pattern.pattern))
-_MATCHERS = {"zh": _Matcher(_BY_SCRIPT["zh"], english=False), "en": _Matcher(_BY_SCRIPT["en"], english=True)}
+        _BY_SCRIPT["en" if _pattern.pattern.isascii() else "zh"].append(
+            ((_intent, _i), _pattern.pattern)
+        )
+_MATCHERS = {
+    "zh": _Matcher(_BY_SCRIPT["zh"], english=False),
+    "en": _Matcher(_BY_SCRIPT["en"], english=True),
+}
 
-_POLITE_END = re.compile(r"(谢谢|感谢|多谢|感激)[^。！!？?\n]{0,12}[。！!~～]*\s*$|(thanks|thank you)[^.!?]{0,20}[.!]*\s*$")
+_POLITE_END = re.compile(
+    r"(谢谢|感谢|多谢|感激)[^。！!？?\n]{0,12}[。！!~～]*\s*$|(thanks|thank you)[^.!?]{0,20}[.!]*\s*$"
+)
 _REQUEST = re.compile(r"请|望|希望|恳请|麻烦|帮忙|尽快|解决|处理|please|could you|can you")
 _POLITE_TAIL = 40
 SCAN_HEAD, SCAN_TAIL = 600, 200
@@ -259,7 +290,8 @@ SCAN_HEAD, SCAN_TAIL = 600, 200
 request, the thanks): the first ``SCAN_HEAD`` and last ``SCAN_TAIL`` characters. It keeps the cost
 per post bounded (the cue scan is linear in length); 8 % of 附件3's messages are longer."""
 _RECURRING_OR_HYPOTHETICAL = re.compile(
-    r"隐患|频发|多次发生|经常|屡|万一|一旦|如果|如遇|将会|随时|可能会|frequent|often|every time|what if")
+    r"隐患|频发|多次发生|经常|屡|万一|一旦|如果|如遇|将会|随时|可能会|frequent|often|every time|what if"
+)
 TITLE_MAX = 80
 
 
@@ -305,7 +337,9 @@ def find_cues(text: str) -> CueHits:
     for script, run, subject in (("zh", run_zh, text), ("en", run_en, lowered)):
         if not run:
             continue
-        for key, (start, word) in sorted(_MATCHERS[script].first_matches(subject, courtesy_from).items()):
+        for key, (start, word) in sorted(
+            _MATCHERS[script].first_matches(subject, courtesy_from).items()
+        ):
             intent = key[0]
             hits.weights[intent] += _WEIGHT[key] * (2.0 if start < head_end else 1.0)
             word = word.strip()

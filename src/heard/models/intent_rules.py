@@ -84,7 +84,9 @@ def decide(hits: CueHits, titled: bool = False) -> tuple[str, float]:
     if w[best] <= 0:
         # Here: an event cue discounted as a standing hazard (事故频发), a lone time word, or a
         # courtesy 谢谢. A hazard or event cue of some weight, or a title, makes a grievance.
-        grievance = titled or (hits.recurring and hits.weights["incident_report"] >= DISCOUNTED_EVENT)
+        grievance = titled or (
+            hits.recurring and hits.weights["incident_report"] >= DISCOUNTED_EVENT
+        )
         return ("complaint", UNCUED_TITLED) if grievance else (OTHER, 0.0)
     return best, w[best] / total
 

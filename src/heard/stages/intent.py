@@ -30,7 +30,9 @@ class IntentStage:
 
     def process(self, batch: Batch) -> Batch:
         titled = [bool(getattr(post, "title", None)) for post in batch["post"]]
-        results = [classify(text or "", has_title) for text, has_title in zip(batch["text_norm"], titled)]
+        results = [
+            classify(text or "", has_title) for text, has_title in zip(batch["text_norm"], titled)
+        ]
         batch.set("intent_label", [r.label for r in results])
         batch.set("intent_confidence", [round(r.confidence, 4) for r in results])
         batch.set("intent_evidence", [r.evidence() for r in results])
