@@ -53,3 +53,19 @@ def test_deterministic_and_input_checked():
     with pytest.raises(ValueError, match="min_authors"):
         suggestion_digest(posts(), min_authors=0)
     assert suggestion_digest([]) == []
+
+
+def test_intent_shares_per_group_with_k_anonymity():
+    from heard.analysis.intent_shares import intent_shares
+
+    rows = [("t1", "complaint", f"a{i}") for i in range(6)] + [("t1", "question", "a0")]
+    rows += [("t1", "suggestion", None), ("t2", "praise", "b1"), ("t2", "praise", "b2")]
+    shares = intent_shares(rows)
+    assert set(shares) == {"t1"}  # t2 has two authors: below k = 5
+    t1 = shares["t1"]
+    assert t1.posts == 8 and t1.authors == 7 and t1.leading == "complaint"
+    assert t1.shares["complaint"] == 0.75 and t1.shares["incident_report"] == 0.0
+    assert abs(sum(t1.shares.values()) - 1.0) < 1e-9
+    assert set(intent_shares(rows, min_authors=2)) == {"t1", "t2"}
+    with pytest.raises(ValueError, match="unknown intent label 'rant'"):
+        intent_shares([("t", "rant", "a")])
