@@ -166,7 +166,7 @@ def main() -> None:
         )
         for i in ids
     ]
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     embedder = make_embedder("use-int8", threads=1)
     config = ReplyQualityConfig()

@@ -46,7 +46,7 @@ from heard.answer import (  # noqa: E402
     with_taxonomy_keywords,
 )
 from heard.answer.calibration import softmax  # noqa: E402
-from heard.models.embedders import make_embedder  # noqa: E402
+from heard.models import make_embedder  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "teddycup2020_c"
 GRID = [  # (char_weight, word_weight, embed_weight, C): compared on dev only

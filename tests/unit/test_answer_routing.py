@@ -24,7 +24,7 @@ from heard.answer import (
     training_set,
 )
 from heard.errors import InputError, ModelError
-from heard.models.embedders import make_embedder
+from heard.models import make_embedder
 
 DEPTS = [
     Department(

@@ -239,7 +239,7 @@ def test_an_empty_reply_is_refused_with_its_id():
 
 
 def test_the_embedder_joins_relevance_and_matches_asks():
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     embedder = make_embedder("use-int8", threads=1)
     items = [

@@ -51,7 +51,7 @@ def score_texts(scorer, embedder, texts):
 
 def test_shipped_head_loads_with_its_card():
     head = load_head()
-    assert head.name == "heard-sentiment-use@1.2"
+    assert head.name == "heard-sentiment-use@1.3"
     assert head.coef.shape == (512,) and head.embedder.startswith("use-multilingual-v3@")
     assert -1 < head.negative_at_or_below < head.positive_at_or_above < 1
     assert (HEADS_DIR / "sentiment.MODEL_CARD.md").is_file()
@@ -72,7 +72,7 @@ def test_scorer_labels_and_explains_bilingual_sentences(scorer, embedder):
     assert labels == ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE)
     assert all(-1 <= s <= 1 for s in scores)
     first, last = evidence[0], evidence[-1]
-    assert first["model"] == "heard-sentiment-use@1.2" and "满意" in first["hits"]["zh"]["positive"]
+    assert first["model"] == "heard-sentiment-use@1.3" and "满意" in first["hits"]["zh"]["positive"]
     assert "hate" in last["hits"]["en"]["negative"]
     assert set(first) >= {"score", "label", "thresholds", "head_score", "lexicon_score", "lexicon_weight"}
 
@@ -131,6 +131,37 @@ def test_train_command_writes_a_loadable_head(tmp_path):
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["examples"] == 120 and out["seed"] == 5
-    assert load_head(tmp_path).name == "heard-sentiment-use@1.2"
+    assert load_head(tmp_path).name == "heard-sentiment-use@1.3"
     bad = CliRunner().invoke(app, ["train", "sentiment", "--out", str(tmp_path), "--limit", "3"])
     assert bad.exit_code != 0 and "too small" in str(bad.exception)
+
+
+COMPLAINTS = [
+    "长乐路又停水了，已经三天了，谁来管管？",
+    "XX化工厂排放废气，气味刺鼻，令人作呕",
+    "希望有关部门尽快解决小区门口的安全隐患，保障居民出行安全",
+    "Still no water on Elm St after 3 days, nobody fixed it. We are fed up and sick of waiting.",
+]
+
+
+def test_complaints_are_negative_unless_they_praise(scorer, embedder):
+    _scores, labels, evidence = score_texts(scorer, embedder, COMPLAINTS)
+    assert labels == ["negative"] * len(COMPLAINTS), [(e["blended_score"], e["rule"]) for e in evidence]
+    assert evidence[0]["rule"] == "complaint" and "谁来管" in evidence[0]["rule_cues"]["complaint"]
+    praise = "感谢社区工作人员，停水问题很快就解决了，非常满意！"
+    _s, labels, evidence = score_texts(scorer, embedder, [praise])
+    assert labels == ["positive"] and evidence[0]["rule"] is None
+
+
+def test_a_chinese_question_is_at_most_neutral(scorer, embedder):
+    text = "咨询A市人才购房补贴\n请问新引进的高级技师在哪里申请购房补贴？政策很好，希望了解流程。"
+    scores, labels, evidence = score_texts(scorer, embedder, [text])
+    assert labels[0] != "positive" and scores[0] < scorer.head.positive_at_or_above
+    assert evidence[0]["blended_score"] >= evidence[0]["score"]
+
+
+def test_weibo_emoticons_outweigh_dictionary_words():
+    lexicon = SentimentLexicon()
+    text = "排队排了好久，累死了，不过终于买到了[哈哈]"
+    hits = lexicon.chinese(content_tokens(Segmenter().words(text)), text)
+    assert "[哈哈]" in hits["positive"] and hits["balance"] > 0, hits

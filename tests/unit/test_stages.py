@@ -187,11 +187,11 @@ def test_default_pipeline_end_to_end_bilingual():
     assert batch["lang"] == ["zh", "en"]
     assert batch["sentiment_label"] == ["positive", "negative"]
     models = pipeline.models()
-    assert models["sentiment"] == "heard-sentiment-use@1.2" and models["langid"] == "py3langid@0.4.0"
+    assert models["sentiment"] == "heard-sentiment-use@1.3" and models["langid"] == "py3langid@0.4.0"
     assert models["embed"].endswith("+int8")  # the default embedder
     evidence = batch["sentiment_evidence"]
     assert "满意" in evidence[0]["hits"]["zh"]["positive"]
     assert {"terrible", "awful"} <= set(evidence[1]["hits"]["en"]["negative"])
     for ev, score in zip(evidence, batch["sentiment_score"]):
-        assert ev["model"] == "heard-sentiment-use@1.2" and ev["score"] == round(score, 4)
+        assert ev["model"] == "heard-sentiment-use@1.3" and ev["score"] == round(score, 4)
         assert ev["thresholds"]["positive_at_or_above"] > 0 > ev["thresholds"]["negative_at_or_below"]

@@ -353,7 +353,7 @@ class Router:
 
 
 def _make_embedder(spec: str):
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     return make_embedder(spec)
 

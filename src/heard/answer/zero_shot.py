@@ -61,7 +61,7 @@ class ZeroShotRouter:
                 "give each department a description and keywords",
             )
         if embedder is None:
-            from heard.models.embedders import make_embedder
+            from heard.models import make_embedder
 
             embedder = make_embedder(embedder_spec)
         self.departments = list(departments)

@@ -38,6 +38,11 @@ WEIBO_EMOTICONS: dict[str, int] = {
 }
 """Weibo's bracketed emoticons (``[哈哈]``, ``[泪]``), written for Heard from their plain meaning."""
 _EMOTICON = re.compile(r"\[([^\[\]\s]{1,6})\]")
+EMOTICON_WEIGHT = 5
+"""A Weibo emoticon counts as five lexicon words in the Chinese balance: it is the author's own
+mark of how the post feels, where a dictionary word may be neutral in context (中心, 建设, 发展 are
+HowNet "positive" words). Chosen on weibo_senti_100k *dev* (sign accuracy 84.8 % at 1, 90.1 % at 2,
+91.7 % at 5, 92.8 % at 10; 5 keeps words able to outvote one emoticon); test is reported."""
 _NEGATOR_WINDOW = 2
 _ENGLISH_WORD = re.compile(r"[a-z][a-z']*")
 
@@ -109,9 +114,12 @@ class SentimentLexicon:
             if negator:
                 polarity, token = -polarity, f"{negator}+{token}"
             (positive if polarity > 0 else negative).append(token)
-        total = len(positive) + len(negative)
+        weight = {True: EMOTICON_WEIGHT, False: 1}
+        pos_w = sum(weight[w.startswith("[")] for w in dict.fromkeys(positive))
+        neg_w = sum(weight[w.startswith("[")] for w in dict.fromkeys(negative))
+        total = pos_w + neg_w
         return {
-            "balance": round((len(positive) - len(negative)) / total, 4) if total else 0.0,
+            "balance": round((pos_w - neg_w) / total, 4) if total else 0.0,
             "positive": list(dict.fromkeys(positive)),
             "negative": list(dict.fromkeys(negative)),
         }

@@ -27,7 +27,7 @@ from heard.models.embedders import Embedder
 from heard.models.sentiment_head import SentimentHead
 
 HEAD_NAME = "heard-sentiment-use"
-HEAD_VERSION = "1.2"
+HEAD_VERSION = "1.3"
 DEFAULT_SEED = 20240601
 DEFAULT_C = 0.3
 DEFAULT_THRESHOLDS = (-0.15, 0.35)

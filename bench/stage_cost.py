@@ -1,0 +1,93 @@
+"""Per-post cost of the sentiment stage (with and without its complaint rules) and the intent stage.
+
+    .venv/bin/python bench/stage_cost.py [--posts 6000]   # → bench/results/stage_cost.json
+
+The posts are the ingest benchmark's mix (``bench/corpus.py``: Weibo, COLD, Teddy Cup letters,
+TweetEval, SMS). They go through normalise → langid → tokens → embed once; then each timed stage
+runs over the same batches of 512, three times, and the fastest run is kept (the machine is
+shared). Reported: milliseconds per post for ``sentiment`` as shipped, ``sentiment`` with
+``SentimentScorer(rules=False)`` (1.2's behaviour plus the emoticon weight), and ``intent``.
+Compare with the ingest benchmark's 2.05 ms per post end to end (487 posts/s, BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+OUT = REPO / "bench" / "results" / "stage_cost.json"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=6000)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+
+    from corpus import real_texts
+
+    from heard.models import make_embedder
+    from heard.pipeline import Batch
+    from heard.records import Post
+    from heard.stages import (
+        EmbedStage,
+        LangIdStage,
+        NormaliseStage,
+        SentimentScorer,
+        SentimentStage,
+        TokensStage,
+    )
+    from heard.stages.intent import IntentStage
+
+    texts = [text for _origin, text in real_texts()[: args.posts]]
+    created = datetime(2020, 1, 1, tzinfo=UTC)
+    embedder = make_embedder("use-int8")
+    prepare = [NormaliseStage(), LangIdStage(), TokensStage(), EmbedStage(embedder)]
+    batches = []
+    for start in range(0, len(texts), 512):
+        batch = Batch(
+            [
+                Post(id=f"c:{i}", source="c", external_id=str(i), text=t, created_at=created)
+                for i, t in enumerate(texts[start : start + 512], start)
+            ]
+        )
+        for stage in prepare:
+            batch = stage.process(batch)
+        batches.append(batch)
+    stages = {
+        "sentiment": SentimentStage(embedder_name=embedder.name),
+        "sentiment_without_rules": SentimentStage(
+            SentimentScorer(rules=False), embedder_name=embedder.name
+        ),
+        "intent": IntentStage(),
+    }
+    result: dict = {
+        "command": "python bench/stage_cost.py"
+        + (f" --posts {args.posts}" if args.posts != 6000 else ""),
+        "posts": len(texts),
+        "ms_per_post": {},
+    }
+    for name, stage in stages.items():
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for batch in batches:
+                stage.process(batch)
+            best = min(best, time.perf_counter() - t0)
+        result["ms_per_post"][name] = round(1000 * best / len(texts), 4)
+    cost = result["ms_per_post"]
+    result["rules_add_ms_per_post"] = round(cost["sentiment"] - cost["sentiment_without_rules"], 4)
+    result["ingest_reference_ms_per_post"] = round(1000 / 487, 3)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
