@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from heard.clock import parse_instant
+from heard.errors import InputError
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
@@ -106,6 +107,8 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     s = data["sentiment"]
     console.print("sentiment: " + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
                   + f" (mean {s['mean_score']}; model {', '.join(s['models']) or '-'})")
+    if data.get("intent"):
+        console.print("intent: " + ", ".join(f"{k} {v:,}" for k, v in data["intent"].items()))
     if data["quarantine"]["by_reason"]:
         console.print("quarantine: " + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items()))
 
@@ -119,6 +122,7 @@ def posts(
     query: Annotated[Optional[str], typer.Option("--query", "-q", help="Full-text query, Chinese or English (all words must match).")] = None,
     lang: Annotated[Optional[str], typer.Option(help="Only this language, e.g. zh or en.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Only this source.")] = None,
+    intent: Annotated[Optional[str], typer.Option(help="Only this intent: complaint, suggestion, question, praise, incident_report, other.")] = None,
     since: Annotated[Optional[str], typer.Option(help="Only posts created at or after this time (ISO, UTC unless an offset is given).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many posts to show.")] = 20,
     db: Db = None,
@@ -126,12 +130,16 @@ def posts(
     json_out: Json = False,
 ) -> None:
     """Search posts (best match first with --query, else newest first). Personal data is redacted."""
+    from heard.models.intent_rules import LABELS as INTENTS
     from heard.read.posts import PostFilter, search
     from heard.store import open_store
 
+    if intent and intent not in INTENTS:
+        raise InputError(f"--intent {intent!r} is not an intent", "use one of: " + ", ".join(INTENTS))
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        found = search(store, PostFilter(q=query, lang=lang, source=source, since=_parse_since(since)), limit=limit)
+        found = search(store, PostFilter(q=query, lang=lang, source=source, intent=intent,
+                                       since=_parse_since(since)), limit=limit)
     rows = found["posts"]
     if json_out:
         emit_json(rows)

@@ -134,6 +134,8 @@ def topic(
                   f"peak {peak['posts']} on {when}")
     if detail.get("languages"):
         out.print("languages: " + ", ".join(f"{lang} ({n})" for lang, n in detail["languages"].items()))
+    if detail.get("intents"):
+        out.print("intents: " + ", ".join(f"{label} ({n})" for label, n in detail["intents"].items()))
     out.print("[bold]representative posts[/]")
     for p in detail["representative_posts"]:
         text = (p["title"] + " — " if p["title"] else "") + p["text"]

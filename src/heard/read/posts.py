@@ -22,6 +22,7 @@ class PostFilter:
     source: str | None = None
     topic: str | None = None
     sentiment: str | None = None
+    intent: str | None = None
     since: datetime | None = None
     until: datetime | None = None
 
@@ -36,7 +37,8 @@ def search_terms(query: str) -> str:
 
 def _where(f: PostFilter, db: Reader) -> tuple[list[str], list[Any]]:
     where, params = [], []
-    for column, value in (("p.lang", f.lang), ("p.source", f.source), ("p.sentiment_label", f.sentiment)):
+    for column, value in (("p.lang", f.lang), ("p.source", f.source),
+                          ("p.sentiment_label", f.sentiment), ("p.intent_label", f.intent)):
         if value:
             where.append(f"{column} = ?")
             params.append(value)

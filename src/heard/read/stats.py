@@ -12,12 +12,13 @@ from heard.read.redact import redact
 from heard.store.protocol import Reader
 
 POST_COLUMNS = ("p.id, p.source, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
-                "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label")
+                "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label, p.intent_label")
 """The columns of a post any reader may see (``p`` = posts); author keys and internals never."""
 
 
 def stats(store: Reader) -> dict[str, Any]:
-    """Counts by source, language and day; sentiment distribution; duplicates; quarantine counts."""
+    """Counts by source, language and day; sentiment and intent distributions; duplicates;
+    quarantine counts."""
     total = store.scalar("SELECT count(*) FROM posts")
     distinct_texts = store.scalar("SELECT count(DISTINCT text_hash) FROM posts")
     by = lambda sql: {str(r["k"]): r["n"] for r in store.rows(sql)}  # noqa: E731
@@ -36,6 +37,8 @@ def stats(store: Reader) -> dict[str, Any]:
                 "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1"
             )],
         },
+        "intent": by("SELECT coalesce(intent_label, 'none') k, count(*) n FROM posts "
+                     "GROUP BY 1 ORDER BY 2 DESC"),
         "time_range": {
             "first": store.scalar("SELECT min(created_at) FROM posts"),
             "last": store.scalar("SELECT max(created_at) FROM posts"),

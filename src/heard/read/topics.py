@@ -53,8 +53,9 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("keywords", "places", "orgs", "representative"):
         if key in row:
             row[key] = json.loads(row[key]) if row[key] else []
-    if "languages" in row:
-        row["languages"] = json.loads(row["languages"]) if row["languages"] else {}
+    for key in ("languages", "intents"):
+        if key in row:
+            row[key] = json.loads(row[key]) if row[key] else {}
     if "series" in row:
         series = json.loads(row["series"]) if row["series"] else {"unit": "day", "points": []}
         if isinstance(series, list):  # stored by Heard before the series had a unit (daily counts)

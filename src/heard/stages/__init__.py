@@ -1,4 +1,5 @@
-"""The enrichment stages, in pipeline order: normalise → langid → tokens → embed → sentiment → topics.
+"""The enrichment stages, in pipeline order: normalise → langid → tokens → embed → sentiment →
+intent → topics.
 
 ``default_stages(settings)`` builds them from settings (embedder, jieba user dictionary, threads).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from heard.stages.embed import EmbedStage
+from heard.stages.intent import IntentStage
 from heard.stages.langid import LangIdStage, LanguageDetector
 from heard.stages.normalise import NormaliseStage, extract_entities, normalise_text
 from heard.stages.sentiment import SentimentScorer, SentimentStage
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EmbedStage",
+    "IntentStage",
     "LangIdStage",
     "LanguageDetector",
     "NormaliseStage",
@@ -45,5 +48,6 @@ def default_stages(settings: Settings) -> list[Stage]:
         TokensStage(Segmenter(settings.user_dict)),
         EmbedStage(embedder),
         SentimentStage(embedder_name=embedder.name),
+        IntentStage(),
         TopicStage(dim=embedder.dim),
     ]

@@ -20,6 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["read"])
 
 Lang = Annotated[str | None, Query(pattern=r"^([a-z]{2,3}|und)$", description="ISO 639-1 code, e.g. zh, en")]
 Sentiment = Literal["negative", "neutral", "positive"]
+Intent = Literal["complaint", "suggestion", "question", "praise", "incident_report", "other"]
 
 
 @router.get("/posts", dependencies=[requires(Role.viewer)], summary="Search posts (zh/en) with filters")
@@ -30,13 +31,15 @@ def list_posts(
     source: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[int | None, Query(ge=0)] = None,
     sentiment: Sentiment | None = None,
+    intent: Annotated[Intent | None, Query(description="What the post does: complain, suggest, ask …")] = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
     f = pq.PostFilter(q=q, lang=lang, source=source, topic=None if topic is None else str(topic),
-                      sentiment=sentiment, since=utc_naive(since), until=utc_naive(until))
+                      sentiment=sentiment, intent=intent, since=utc_naive(since),
+                      until=utc_naive(until))
     return {"ok": True, **pq.search(db_of(request), f, limit, cursor)}
 
 

@@ -2,7 +2,7 @@
 
 For each active topic that changed: size, distinct authors, first/last seen, sentiment mean and
 trend (least-squares slope of post sentiment per day), a time series (posts and mean sentiment per
-hour, day or week, by the topic's span), posts per language, keywords (c-TF-IDF over
+hour, day or week, by the topic's span), posts per language and per intent, keywords (c-TF-IDF over
 the stored ``search_text`` tokens), a label, representative posts (closest to the centroid) and
 the places and organisations those central posts mention (plus the posts' own ``place`` field),
 read from the redacted text so that no house number or flat shows among them.
@@ -67,6 +67,7 @@ def refresh_representation(store: Any, topic_ids: Sequence[int] | None, now: dat
             "orgs": json.dumps(orgs.most_common(N_ENTITIES), ensure_ascii=False),
             "series": json.dumps(series.get(tid, {"unit": "day", "points": []}), ensure_ascii=False),
             "languages": json.dumps(languages.get(tid, {}), ensure_ascii=False),
+            "intents": json.dumps(inputs["intents"].get(tid, {}), ensure_ascii=False),
             **agg,
         })
     if rows:

@@ -190,6 +190,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        7,
+        [
+            # intent per post (complaint, suggestion, question, praise, incident_report) and each
+            # topic's intent counts, kept with its representation (heard.stages.intent).
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_label VARCHAR",
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_confidence FLOAT",
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_evidence VARCHAR",
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_model VARCHAR",
+            "ALTER TABLE topics ADD COLUMN IF NOT EXISTS intents VARCHAR",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

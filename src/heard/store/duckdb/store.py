@@ -224,6 +224,7 @@ class DuckDBStore:
 
         has_lang = "lang" in columns
         has_sent = "sentiment_score" in columns
+        has_intent = "intent_label" in columns
         table = pa.table(
             {
                 "id": [p.id for p in posts],
@@ -251,6 +252,11 @@ class DuckDBStore:
                 "sentiment_label": pa.array(col("sentiment_label"), pa.string()),
                 "sentiment_model": pa.array([models.get("sentiment")] * n if has_sent else [None] * n, pa.string()),
                 "sentiment_evidence": pa.array(as_json(col("sentiment_evidence")), pa.string()),
+                "intent_label": pa.array(col("intent_label"), pa.string()),
+                "intent_confidence": pa.array(col("intent_confidence"), pa.float32()),
+                "intent_evidence": pa.array(as_json(col("intent_evidence")), pa.string()),
+                "intent_model": pa.array([models.get("intent")] * n if has_intent else [None] * n,
+                                         pa.string()),
                 "raw": [p.raw_json() for p in posts],
                 "file": [p.file for p in posts],
                 "position": pa.array([p.position for p in posts], pa.int64()),
@@ -258,7 +264,7 @@ class DuckDBStore:
         )
         before = self.scalar("SELECT count(*) FROM posts")
         with self.registered("_new_posts", table):
-            self.con.execute("INSERT OR IGNORE INTO posts SELECT * FROM _new_posts")
+            self.con.execute("INSERT OR IGNORE INTO posts BY NAME SELECT * FROM _new_posts")
         added = self.scalar("SELECT count(*) FROM posts") - before
         embedding = columns.get("embedding")
         if embedding is not None and added:

@@ -230,6 +230,7 @@ class DuckDBTopics:
                 "aggregates": self._aggregates(),
                 "series": self._series(series_units),
                 "languages": self._languages(),
+                "intents": self._intents(),
                 "counts": counts,
                 "totals": totals,
                 "n_topics": self.store.scalar(
@@ -241,7 +242,7 @@ class DuckDBTopics:
         table = pa.table({
             "topic_id": pa.array([r["topic_id"] for r in rows], pa.int32()),
             **{k: [r[k] for r in rows] for k in ("label", "keywords", "representative", "places",
-                                                 "orgs", "series", "languages")},
+                                                 "orgs", "series", "languages", "intents")},
             "size": pa.array([r["size"] for r in rows], pa.int32()),
             "n_authors": pa.array([r["n_authors"] for r in rows], pa.int32()),
             "first_seen": pa.array([r["first_seen"] for r in rows], pa.timestamp("us")),
@@ -253,7 +254,8 @@ class DuckDBTopics:
             self._con.execute(
                 "UPDATE topics SET label = r.label, keywords = r.keywords, "
                 "representative = r.representative, places = r.places, orgs = r.orgs, "
-                "series = r.series, languages = r.languages, size = r.size, n_authors = r.n_authors, "
+                "series = r.series, languages = r.languages, intents = r.intents, size = r.size, "
+                "n_authors = r.n_authors, "
                 "first_seen = r.first_seen, last_seen = r.last_seen, "
                 "sentiment_mean = r.sentiment_mean, sentiment_trend = r.sentiment_trend, "
                 "updated_at = ? FROM _rep r WHERE topics.topic_id = r.topic_id", [now])
@@ -298,6 +300,17 @@ class DuckDBTopics:
         out: dict[int, dict[str, int]] = {}
         for r in rows:
             out.setdefault(r["topic_id"], {})[r["lang"]] = r["n"]
+        return out
+
+    def _intents(self) -> dict[int, dict[str, int]]:
+        rows = self.store.rows(
+            """SELECT pt.topic_id, p.intent_label AS label, count(*) AS n
+               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id = pt.post_id
+               WHERE p.intent_label IS NOT NULL
+               GROUP BY ALL ORDER BY pt.topic_id, n DESC, label""")
+        out: dict[int, dict[str, int]] = {}
+        for r in rows:
+            out.setdefault(r["topic_id"], {})[r["label"]] = r["n"]
         return out
 
     def _term_counts(self, stopwords: Sequence[str]) -> tuple[list[tuple[int, str, int]], dict[str, int]]:
