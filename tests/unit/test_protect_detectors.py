@@ -199,3 +199,13 @@ def test_a_citizen_giving_their_own_address_is_not_doxxing():
 ])
 def test_real_life_near_misses_are_not_flagged(stage, text):
     assert stage.flag_texts([text]) == [[]]
+
+
+def test_a_flag_carries_the_nearest_written_examples_of_its_label(stage):
+    text = "您好，我是市公安局的，您涉嫌洗钱，请马上把存款转入安全账户配合调查。"
+    (flag,) = stage.flag_texts([text])[0]
+    near = flag["nearest_examples"]
+    assert flag["label"] == "scam_fraud"
+    assert near["positive"][0]["id"].startswith("scam_fraud.zh.pos")
+    assert near["negative"] and all(e["id"].startswith("scam_fraud.") for e in near["negative"])
+    assert near["positive"][0]["similarity"] > near["negative"][0]["similarity"]
