@@ -12,6 +12,11 @@
 * False flags on ``tests/fixtures/rights_speech.jsonl`` and on every taxonomy negative.
 * Share of the 2,816 citizen messages of Teddy Cup 2020 附件4 flagged (title + body), and each
   flagged message's labels (should be near 0: these are complaints to a city government).
+  附件4 was used as a development set for the rules (its first run flagged 4.0 %; see git log),
+  so its figure is a tuned one; so were 附件3, weibo_senti_100k test and TweetEval hate test
+  (``real_sets.development``). ``real_sets.untouched``: the Teddy Cup full-record subset (2,947
+  citizen messages), weibo_senti_100k dev (ordinary Weibo posts) and TweetEval offensive test,
+  whose flagged items were never read while writing the rules.
 * Throughput of ``HarmStage`` alone, on the 附件4 messages (posts/s, ms/post), best of 3.
 """
 
@@ -74,8 +79,58 @@ def per_label(stage: HarmStage, split: str) -> dict:
             "micro_precision": round(tps / flagged, 3) if flagged else None, "labels": out}
 
 
-def attachment4() -> list[str]:
-    path = DATA / "teddycup2020_c" / "attachment4_messages_with_official_replies.csv"
+def attachment4(name: str = "attachment4_messages_with_official_replies.csv") -> list[str]:
+    path = DATA / "teddycup2020_c" / name
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [f"{r['留言主题'].strip()}\n{' '.join(r['留言详情'].split())}" for r in csv.DictReader(fh)]
+
+
+def share_flagged(stage: HarmStage, texts: list[str]) -> dict:
+    flags = stage.flag_texts(texts)
+    labels = Counter(x["label"] for f in flags for x in f)
+    n = sum(1 for f in flags if f)
+    return {"items": len(texts), "flagged": n, "share": round(n / len(texts), 4), "by_label": dict(labels)}
+
+
+def tweeteval(stage: HarmStage, task: str) -> dict:
+    folder = DATA / "tweeteval" / "datasets" / task
+    texts = (folder / "test_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = [int(x) for x in (folder / "test_labels.txt").read_text().split()]
+    flags = stage.flag_texts(texts)
+    by = {}
+    for y in (0, 1):
+        rows = [f for f, lab in zip(flags, labels) if lab == y]
+        by[f"{task}={y}"] = {"tweets": len(rows), "flagged_any": sum(1 for f in rows if f),
+                             "flagged_hate_or_harassment": sum(1 for f in rows if {x["label"] for x in f}
+                                                               & {"hate", "harassment"})}
+    return by
+
+
+def weibo(split: str) -> list[str]:
+    lines = (DATA / "weibo_senti_100k" / f"{split}.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t", 1)[1].strip() for line in lines if "\t" in line]
+
+
+def real_sets(stage: HarmStage) -> dict:
+    """Real posts. ``development``: sets whose flagged items were read and fixed (first-run
+    figures are in git log, commit 'fixes from untouched real sets'); ``untouched``: never read."""
+    return {
+        "development": {
+            "attachment4_citizen_messages": "see attachment4 above",
+            "attachment3_citizen_messages": share_flagged(stage, attachment4("attachment3_hot_issue_messages.csv")),
+            "weibo_senti_100k_test": share_flagged(stage, weibo("test")),
+            "tweeteval_hate_test": tweeteval(stage, "hate"),
+        },
+        "untouched": {
+            "teddycup_full_records_subset": share_flagged(stage, full_records()),
+            "weibo_senti_100k_dev": share_flagged(stage, weibo("dev")),
+            "tweeteval_offensive_test": tweeteval(stage, "offensive"),
+        },
+    }
+
+
+def full_records() -> list[str]:
+    path = DATA / "teddycup2020_c" / "messages_full_records_subset.csv"
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [f"{r['留言主题'].strip()}\n{' '.join(r['留言详情'].split())}" for r in csv.DictReader(fh)]
 
@@ -121,6 +176,8 @@ def main() -> None:
                          for i, labs in flagged],
         "baseline": "a 30-word sensitive-words filter flags 36.6 % (issue 19)",
     }
+
+    result["real_sets"] = real_sets(stage)
 
     seconds = []
     for _ in range(3):

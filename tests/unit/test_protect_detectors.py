@@ -186,3 +186,26 @@ def test_cues_scattered_over_a_long_complaint_do_not_fire_a_windowed_rule():
 def test_a_citizen_giving_their_own_address_is_not_doxxing():
     text = "我是翠园小区5栋302的业主，楼下餐馆油烟扰民，请环保部门给我打电话了解情况。"
     assert DoxxingDetector().flag(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "你以为法院是吃屎的？收了钱还判成这样，这种司法让人寒心。",  # vulgar court criticism
+    "我需要到税务局代开房屋租金发票，请问要带哪些材料？",  # a tax-office service, not spam
+    "请加大对我们镇地下六合彩和百家乐赌博机的打击力度，派出所一直不管。",  # reporting gambling
+    "开发商迟迟不给业主办理房产证，贷款利息却一直在扣，保证金也不退。",  # housing complaint
+    "作为一个满脸红包的人，明天的聚会我真不想去！！！！",  # 红包 = pimples
+    "I bet the council will ignore this petition too. Please follow back and share.",
+    "Everyone keeps calling me a slut for reporting my boss. Slut-shaming victims must stop.",
+])
+def test_real_life_near_misses_are_not_flagged(stage, text):
+    assert stage.flag_texts([text]) == [[]]
+
+
+def test_a_flag_carries_the_nearest_written_examples_of_its_label(stage):
+    text = "您好，我是市公安局的，您涉嫌洗钱，请马上把存款转入安全账户配合调查。"
+    (flag,) = stage.flag_texts([text])[0]
+    near = flag["nearest_examples"]
+    assert flag["label"] == "scam_fraud"
+    assert near["positive"][0]["id"].startswith("scam_fraud.zh.pos")
+    assert near["negative"] and all(e["id"].startswith("scam_fraud.") for e in near["negative"])
+    assert near["positive"][0]["similarity"] > near["negative"][0]["similarity"]

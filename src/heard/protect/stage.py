@@ -1,7 +1,8 @@
 """Stage ``harm``: every detector over a batch → a ``flags`` column (a list of flags per post).
 
 Each flag is a plain dict (``Flag.as_dict``): label, score, threshold, detector, version, the
-rule, the matched terms with spans, and details (head scores, the n-grams that drove them). When
+rule, the matched terms with spans, details (head scores, the n-grams that drove them) and the
+nearest written taxonomy examples of that label, positive and negative (``heard.protect.nearest``). When
 several detectors flag the same label for a post, the one with the highest score is kept and the
 others are listed under ``also``. The stage decides nothing: flags are proposals for review,
 except that spam and scams may be actioned automatically later (RIGHTS.md §5).
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 
 from heard.pipeline.batch import Batch
 from heard.protect.detectors import Detector, Flag, default_detectors
+from heard.protect.nearest import nearest_examples
 from heard.protect.taxonomy import load_taxonomy
 
 
@@ -48,8 +50,9 @@ class HarmStage:
     requires: ClassVar[tuple[str, ...]] = ("text",)
     assigns: ClassVar[tuple[str, ...]] = ("flags",)
 
-    def __init__(self, detectors: list[Detector] | None = None):
+    def __init__(self, detectors: list[Detector] | None = None, nearest: int = 2):
         self.detectors = detectors if detectors is not None else default_detectors()
+        self.nearest = nearest
         self.taxonomy_version = load_taxonomy().version
 
     @property
@@ -59,7 +62,12 @@ class HarmStage:
 
     def flag_texts(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         results = [d.detect(texts) for d in self.detectors]
-        return [merge_flags([r[i] for r in results]) for i in range(len(texts))]
+        out = [merge_flags([r[i] for r in results]) for i in range(len(texts))]
+        if self.nearest:
+            for text, flags in zip(texts, out):
+                for flag in flags:
+                    flag["nearest_examples"] = nearest_examples(text, flag["label"], self.nearest)
+        return out
 
     def process(self, batch: Batch) -> Batch:
         batch.set("flags", self.flag_texts([t or "" for t in batch["text"]]))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from heard.protect.detectors.flag import Flag, Match
-from heard.protect.detectors.rules import ruleset
+from heard.protect.detectors.rules import CueHits, ruleset
 
 SPAN_KINDS = ("id_number", "phone", "bank_card", "email", "address")
 
@@ -105,19 +105,19 @@ class DoxxingDetector:
 
     def flag(self, text: str) -> Flag | None:
         spans = [s for s in self.find(text) if s.kind in SPAN_KINDS]
-        cues = self.rules.cue_matches(text)
-        if "public_body" in cues or not (spans or "locating" in cues):
+        cues = CueHits(text, self.rules.cues)  # evaluated lazily, cheapest question first
+        if not (spans or cues["locating"]) or cues["public_body"]:
             return None
-        if "own_address" in cues and "exposure" not in cues:  # a citizen giving their own address
+        if cues["own_address"] and not cues["exposure"]:  # a citizen giving their own address
             return None
-        if "call_to_go" in cues:
+        if cues["call_to_go"]:
             rule = "personal_data_with_call_to_go_after_them"
-        elif "exposure" in cues and spans:
+        elif cues["exposure"] and spans:
             rule = "personal_data_exposed"
         else:
             return None
         matches = tuple(Match(f"pii:{s.kind}", s.text, s.start, s.end) for s in spans) + tuple(
-            m for cue in ("exposure", "call_to_go", "locating") for m in cues.get(cue, ())
+            m for cue in ("exposure", "call_to_go", "locating") for m in cues[cue]
         )
         return Flag("doxxing", self.score, self.rules.threshold, "doxxing", self.version, rule,
                     matches, {"span_kinds": sorted({s.kind for s in spans})})

@@ -40,7 +40,20 @@ class SmsSpamDetector:
         return self.head.model
 
     def detect(self, texts: list[str]) -> list[list[Flag]]:
-        idx = [i for i, t in enumerate(texts) if is_latin(t)]
+        # The commercial signal is required anyway and costs less than the head: find it first,
+        # and run the head only on the (few) texts that have one.
+        signals: dict[int, tuple[Match, ...]] = {}
+        for i, text in enumerate(texts):
+            if not is_latin(text):
+                continue
+            found = tuple(
+                Match(name, m.group(0), m.start(), m.end())
+                for name, rx in _SIGNALS.items()
+                for m in rx.finditer(text)
+            )
+            if found:
+                signals[i] = found
+        idx = list(signals)
         probs = dict(zip(idx, self.head.proba([texts[i] for i in idx]))) if idx else {}
         out: list[list[Flag]] = []
         for i, text in enumerate(texts):
@@ -48,16 +61,8 @@ class SmsSpamDetector:
             if p < self.threshold:
                 out.append([])
                 continue
-            matches = tuple(
-                Match(name, m.group(0), m.start(), m.end())
-                for name, rx in _SIGNALS.items()
-                for m in rx.finditer(text)
-            )
-            if not matches:
-                out.append([])
-                continue
             out.append([
                 Flag("spam", p, self.threshold, "sms_spam", self.version, "head_with_commercial_signal",
-                     matches, {"head": self.head.model, "head_ngrams": self.head.top_features(text)})
+                     signals[i], {"head": self.head.model, "head_ngrams": self.head.top_features(text)})
             ])
         return out
