@@ -196,9 +196,8 @@ def main() -> None:
         "route_texts_per_s": round(len(te) / (time.perf_counter() - t0), 1),
         "embed_texts_per_s": round(embed_rate, 1),
         "texts": len(te),
-        "load_average_1min": round(
-            os.getloadavg()[0], 2
-        ),  # the 2 cores are shared: read rates with it
+        # the cores are shared with other work: read the rates beside the load
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "example_route": routes[0].to_dict(),
     }
     result["trained"] = trained
