@@ -19,6 +19,7 @@ from heard.answer import (
     choose_triage_threshold,
     fit_temperature,
     load_router,
+    open_router,
     save_router,
     teddycup_departments,
     training_set,
@@ -125,6 +126,7 @@ def test_public_surface_is_pinned():
             "load_router",
             "load_teddycup_taxonomy",
             "model_card",
+            "open_router",
             "parse_departments",
             "read_labelled",
             "save_router",
@@ -320,3 +322,29 @@ def test_teddycup_titles_small_sample(shared_data, embedder):
         [code[r["一级标签"]] for r in test], [r.department for r in routes], average="macro"
     )
     assert len(test) == 921 and f1 > 0.8
+
+
+def test_open_router_uses_the_model_or_falls_back_to_zero_shot(router, tmp_path, embedder):
+    out = save_router(router, tmp_path / "model")
+    trained = open_router(out, DEPTS, embedder=embedder)
+    assert isinstance(trained, Router) and trained.embedder is embedder
+    assert (
+        open_router(None, DEPTS, embedder=embedder).route(["公交车太少"])[0].department
+        == "transport"
+    )
+    with pytest.raises(ModelError, match="knows departments"):
+        open_router(out, DEPTS[:2], embedder=embedder)
+    with pytest.raises(InputError, match="no trained router and no departments"):
+        open_router(None, [], embedder=embedder)
+
+
+def test_an_embedder_of_another_size_is_refused(router):
+    class Small:
+        name, dim = "small@1", 8
+
+        def encode(self, texts):
+            return np.zeros((len(texts), 8), dtype=np.float32)
+
+    other = Router(**{**router.__dict__, "embedder": Small()})
+    with pytest.raises(ModelError, match="trained on 512-d embeddings"):
+        other.route(["公交"])

@@ -19,7 +19,7 @@ from heard.answer.departments import (
     with_taxonomy_keywords,
 )
 from heard.answer.presets import teddycup_departments
-from heard.answer.router_io import load_router, model_card, save_router
+from heard.answer.router_io import load_router, model_card, open_router, save_router
 from heard.answer.routing import (
     Explanation,
     LabelledText,
@@ -47,6 +47,7 @@ __all__ = [
     "load_router",
     "load_teddycup_taxonomy",
     "model_card",
+    "open_router",
     "parse_departments",
     "read_labelled",
     "save_router",

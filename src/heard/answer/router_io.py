@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from heard.answer.departments import parse_departments
+from heard.answer.departments import Department, parse_departments
 from heard.answer.features import RouterFeatures
 from heard.answer.routing import Router, RouterConfig
+from heard.answer.zero_shot import ZeroShotRouter
 from heard.errors import InputError, ModelError
 
 FORMAT_VERSION = 1
@@ -197,3 +198,31 @@ def model_card(router: Router) -> str:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def open_router(
+    model_dir: str | Path | None,
+    departments: list[Department] | None = None,
+    embedder: Any = None,
+    embedder_spec: str = "use-int8",
+) -> Router | ZeroShotRouter:
+    """The router ``heard route`` uses: the trained one in ``model_dir``, else a zero-shot router
+    over ``departments``. Both answer ``route(texts, ids)`` with the same ``Route`` records. A
+    trained router keeps the departments it was trained on; configured ones that differ in codes
+    are refused, so that a case is never routed to a department that no longer exists."""
+    if model_dir is not None:
+        router = load_router(model_dir)
+        if departments is not None and sorted(d.code for d in departments) != sorted(router.codes):
+            raise ModelError(
+                f"the router in {model_dir} knows departments {router.codes}, "
+                f"heard.toml configures {[d.code for d in departments]}",
+                "retrain it on the configured departments: heard train router --out DIR",
+            )
+        router.embedder = embedder
+        return router
+    if not departments:
+        raise InputError(
+            "no trained router and no departments to route by",
+            "add [[departments]] to heard.toml, or give a trained router: --model DIR",
+        )
+    return ZeroShotRouter(departments, embedder=embedder, embedder_spec=embedder_spec)

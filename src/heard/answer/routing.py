@@ -27,7 +27,7 @@ from sklearn.svm import LinearSVC
 from heard.answer.calibration import choose_triage_threshold, fit_temperature, softmax
 from heard.answer.departments import Department
 from heard.answer.features import FeatureConfig, RouterFeatures
-from heard.errors import InputError
+from heard.errors import InputError, ModelError
 
 DEFAULT_CORRECTION_WEIGHT = 2.0
 """A reassignment counts twice an ordinary labelled example: a person looked at this very case."""
@@ -349,6 +349,13 @@ class Router:
     def _embed(self, texts: list[str]) -> np.ndarray:
         if self.embedder is None:
             self.embedder = _make_embedder(self.embedder_spec)
+        dim = getattr(self.embedder, "dim", self.features.embed_dim)
+        if self.features.embed_dim and dim != self.features.embed_dim:
+            raise ModelError(
+                f"router {self.name} was trained on {self.features.embed_dim}-d embeddings "
+                f"({self.embedder_name}); the embedder given makes {dim}-d ones",
+                f"route with embedder '{self.embedder_spec}', or retrain: heard train router",
+            )
         return np.asarray(self.embedder.encode(texts), dtype=np.float32)
 
 
