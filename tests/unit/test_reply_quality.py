@@ -251,3 +251,24 @@ def test_the_embedder_joins_relevance_and_matches_asks():
     assert good.relevance.evidence["similarity"] > generic.relevance.evidence["similarity"]
     assert good.relevance.score > generic.relevance.score
     assert good.completeness.score > generic.completeness.score
+
+
+def test_an_empty_message_is_refused():
+    with pytest.raises(InputError, match="no title and no text"):
+        score_completeness("", "  ", ZH_SPECIFIC)
+
+
+def test_a_replys_scores_do_not_depend_on_what_it_is_scored_with():
+    from heard.models.embedders import make_embedder
+
+    embedder = make_embedder("use-int8", threads=1)
+    alone = score_reply(ReplyToScore(EN_TITLE, EN_BODY, EN_SPECIFIC, id="x"), embedder=embedder)
+    batch = score_replies(
+        [
+            ReplyToScore(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, id="a"),
+            ReplyToScore(EN_TITLE, EN_BODY, EN_SPECIFIC, id="x"),
+            ReplyToScore(ZH_TITLE, ZH_BODY, ZH_GENERIC, id="b"),
+        ],
+        embedder=embedder,
+    )[1]
+    assert alone.as_dict() == batch.as_dict()

@@ -202,6 +202,10 @@ def score_completeness(
     config = config or ReplyQualityConfig()
     parts = split_reply(reply)
     asks = split_asks(title, body)
+    if not asks:
+        raise InputError(
+            "the message has no title and no text", "score replies to messages that say something"
+        )
     if parts.is_form_letter:
         return _form_letter("completeness", parts, config, asks=asks)
     cosines = (
@@ -404,12 +408,17 @@ def score_replies(
 
 def message_reply_similarity(items: Sequence[ReplyToScore], embedder) -> list[float]:
     """Cosine between each message (title + body) and its reply's substance (or the whole reply
-    when it has no substance, so a form letter is compared as what it is)."""
-    messages = [f"{i.title}。{i.body}"[:2000] for i in items]
-    substances = [(split_reply(i.reply).substance_text or i.reply)[:2000] for i in items]
-    a = embedder.encode(messages)
-    b = embedder.encode(substances)
-    return [float(x) for x in np.sum(a * b, axis=1)]
+    when it has no substance, so a form letter is compared as what it is).
+
+    Each pair is encoded on its own: the int8 embedder quantises activations per call, so a
+    vector depends slightly on what it is batched with, and a reply's score should depend only on
+    that reply and its message (the cost is the same: encoding time grows with the tokens)."""
+    sims = []
+    for item in items:
+        substance = split_reply(item.reply).substance_text or item.reply
+        a, b = embedder.encode([f"{item.title}。{item.body}"[:2000], substance[:2000]])
+        sims.append(float(np.dot(a, b)))
+    return sims
 
 
 def _form_letter(
