@@ -272,3 +272,12 @@ def test_a_replys_scores_do_not_depend_on_what_it_is_scored_with():
         embedder=embedder,
     )[1]
     assert alone.as_dict() == batch.as_dict()
+
+
+def test_embedding_only_weights_without_an_embedder_fall_back_to_the_lexical_parts():
+    config = ReplyQualityConfig(relevance_weights={"terms": 0, "title": 0, "embedding": 1})
+    specific = score_relevance(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, config=config)
+    generic = score_relevance(ZH_TITLE, ZH_BODY, ZH_GENERIC, config=config)
+    assert specific.score > generic.score
+    with_cosine = score_relevance(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, similarity=0.5, config=config)
+    assert with_cosine.score == pytest.approx(1.0)

@@ -164,8 +164,14 @@ def score_relevance(
         components["embedding"] = float(
             np.clip((similarity - config.similarity_floor) / span, 0, 1)
         )
-    weights = config.relevance_weights
-    score = sum(weights[k] * v for k, v in components.items()) / sum(weights[k] for k in components)
+    weights = {k: config.relevance_weights.get(k, 0.0) for k in components}
+    if not any(weights.values()):  # e.g. embedding-only weights but no embedder: weigh equally
+        weights = dict.fromkeys(components, 1.0)
+    score = (
+        sum(weights[k] * v for k, v in components.items()) / sum(weights.values())
+        if components
+        else 0.0
+    )
     evidence: dict[str, object] = {
         "message_terms": terms,
         "terms_named_in_reply": named,
