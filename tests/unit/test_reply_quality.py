@@ -21,7 +21,8 @@ from heard.answer.replies import (
     score_reply,
     score_timeliness,
 )
-from heard.answer.replies_text import specific_terms, split_asks, split_reply
+from heard.answer.replies_terms import specific_terms
+from heard.answer.replies_text import split_asks, split_reply
 from heard.errors import InputError
 
 ZH_TITLE = "投诉梧桐路12号路灯损坏两个月"
