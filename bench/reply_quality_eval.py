@@ -149,6 +149,32 @@ def direct_response_times(rows: list[dict[str, str]]) -> dict[str, object]:
     }
 
 
+def ablations(items, scored, ids, labels, lengths, halves) -> dict[str, object]:
+    """Parts of the scorer on their own (reported after the fact, not used to choose anything):
+    relevance and completeness without the embedder, and relevance as the substance cosine alone
+    (0 for a form letter)."""
+    lexical = score_replies(items)
+    variants = {
+        "relevance_lexical_only": ("relevance", [q.relevance.score for q in lexical]),
+        "relevance_substance_cosine_only": (
+            "relevance",
+            [
+                0.0
+                if q.relevance.evidence.get("form_letter")
+                else q.relevance.evidence["similarity"]
+                for q in scored
+            ],
+        ),
+        "completeness_lexical_only": ("completeness", [q.completeness.score for q in lexical]),
+    }
+    out: dict[str, object] = {}
+    for name, (d, values) in variants.items():
+        y = np.array([labels[i][d] for i in ids])
+        s = np.array(values, dtype=float)
+        out[name] = {h: metrics(y[p], s[p], lengths[p]) for h, p in halves.items()}
+    return out
+
+
 def main() -> None:
     with open(DATA, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -208,6 +234,7 @@ def main() -> None:
                 "scorer_labels_vs_annotation": label_agreement(y[part], predicted[part]),
             }
         result["dimensions"][d] = block
+    result["ablations"] = ablations(items, scored, ids, labels_a, lengths, halves)
     timeliness = [q.timeliness.label for q in scored]
     result["timeliness_labels_in_sample"] = {str(k): timeliness.count(k) for k in (0, 1, 2)}
 

@@ -21,7 +21,8 @@ from heard.answer.replies import (
     score_reply,
     score_timeliness,
 )
-from heard.answer.replies_text import specific_terms, split_asks, split_reply
+from heard.answer.replies_terms import specific_terms
+from heard.answer.replies_text import split_asks, split_reply
 from heard.errors import InputError
 
 ZH_TITLE = "投诉梧桐路12号路灯损坏两个月"
@@ -251,3 +252,33 @@ def test_the_embedder_joins_relevance_and_matches_asks():
     assert good.relevance.evidence["similarity"] > generic.relevance.evidence["similarity"]
     assert good.relevance.score > generic.relevance.score
     assert good.completeness.score > generic.completeness.score
+
+
+def test_an_empty_message_is_refused():
+    with pytest.raises(InputError, match="no title and no text"):
+        score_completeness("", "  ", ZH_SPECIFIC)
+
+
+def test_a_replys_scores_do_not_depend_on_what_it_is_scored_with():
+    from heard.models.embedders import make_embedder
+
+    embedder = make_embedder("use-int8", threads=1)
+    alone = score_reply(ReplyToScore(EN_TITLE, EN_BODY, EN_SPECIFIC, id="x"), embedder=embedder)
+    batch = score_replies(
+        [
+            ReplyToScore(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, id="a"),
+            ReplyToScore(EN_TITLE, EN_BODY, EN_SPECIFIC, id="x"),
+            ReplyToScore(ZH_TITLE, ZH_BODY, ZH_GENERIC, id="b"),
+        ],
+        embedder=embedder,
+    )[1]
+    assert alone.as_dict() == batch.as_dict()
+
+
+def test_embedding_only_weights_without_an_embedder_fall_back_to_the_lexical_parts():
+    config = ReplyQualityConfig(relevance_weights={"terms": 0, "title": 0, "embedding": 1})
+    specific = score_relevance(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, config=config)
+    generic = score_relevance(ZH_TITLE, ZH_BODY, ZH_GENERIC, config=config)
+    assert specific.score > generic.score
+    with_cosine = score_relevance(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, similarity=0.5, config=config)
+    assert with_cosine.score == pytest.approx(1.0)

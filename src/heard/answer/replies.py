@@ -16,120 +16,25 @@ Heard never writes replies (RIGHTS.md §6); this module only reads the ones inst
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Sequence
 
 import numpy as np
 
-from heard.answer.replies_text import (
-    ANSWER_CUES,
-    ELEMENTS,
-    OUTCOME,
-    Ask,
-    ReplyParts,
-    content_bigrams,
-    sentences,
-    specific_terms,
-    split_asks,
-    split_reply,
-    term_in,
+from heard.answer.replies_completeness import score_completeness
+from heard.answer.replies_cues import ELEMENTS
+from heard.answer.replies_terms import specific_terms, term_in
+from heard.answer.replies_text import content_bigrams, sentences, split_reply
+from heard.answer.replies_types import (
+    DIMENSIONS,
+    DimensionScore,
+    ReplyQuality,
+    ReplyQualityConfig,
+    ReplyToScore,
+    form_letter_score,
 )
 from heard.answer.response_times import working_days_between
 from heard.errors import InputError
-
-DIMENSIONS = ("relevance", "completeness", "interpretability", "timeliness")
-
-
-@dataclass(frozen=True)
-class ReplyQualityConfig:
-    """Settings of the scorer. Label cut-offs map a 0–1 score to the guide's 0/1/2 scale."""
-
-    deadline_working_days: int = 15
-    similarity_floor: float = 0.10  # message–reply cosine at or below this adds nothing …
-    similarity_ceiling: float = 0.50  # … and at or above this adds fully
-    relevance_weights: dict[str, float] = field(
-        default_factory=lambda: {"terms": 0.10, "title": 0.25, "embedding": 0.65}
-    )
-    ask_match_cosine: float = (
-        0.35  # an ask and a reply sentence this close are about the same thing
-    )
-    ask_cosine_above: float = 0.10  # … and fully matched this much above it (0 at 0.2 below)
-    ask_overlap_full: float = (
-        0.40  # share of an ask's word bigrams in a sentence that is a full match
-    )
-    label_cuts: dict[str, tuple[float, float]] = field(
-        default_factory=lambda: {
-            "relevance": (0.02, 0.46),  # cut-offs: quadratic-κ best on the tuning half of the
-            "completeness": (0.04, 0.28),  # annotated sample (bench/reply_quality_eval.py); the
-            "interpretability": (0.02, 0.36),  # held-out half was never used to choose them
-            "timeliness": (0.01, 0.999),
-        }
-    )
-
-    def label(self, dimension: str, score: float) -> int:
-        low, high = self.label_cuts[dimension]
-        return 2 if score >= high else 1 if score >= low else 0
-
-
-@dataclass(frozen=True)
-class DimensionScore:
-    """One dimension of one reply: the score, its 0/1/2 label, why, and what was found."""
-
-    dimension: str
-    score: float
-    label: int
-    explanation: str
-    evidence: dict[str, object]
-
-
-@dataclass(frozen=True)
-class ReplyToScore:
-    """A message and the official reply to it. Times are optional (no timeliness without them)."""
-
-    title: str
-    body: str
-    reply: str
-    asked_at: datetime | None = None
-    answered_at: datetime | None = None
-    id: str = ""
-
-
-@dataclass(frozen=True)
-class ReplyQuality:
-    """All dimensions of one reply; ``overall`` is the mean of those that could be scored."""
-
-    id: str
-    relevance: DimensionScore
-    completeness: DimensionScore
-    interpretability: DimensionScore
-    timeliness: DimensionScore | None
-
-    @property
-    def overall(self) -> float:
-        scores = [d.score for d in self.dimensions()]
-        return float(np.mean(scores))
-
-    def dimensions(self) -> list[DimensionScore]:
-        found = [self.relevance, self.completeness, self.interpretability, self.timeliness]
-        return [d for d in found if d is not None]
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "overall": round(self.overall, 4),
-            **{d.dimension: _dimension_dict(d) for d in self.dimensions()},
-        }
-
-
-def _dimension_dict(d: DimensionScore) -> dict[str, object]:
-    return {
-        "score": round(d.score, 4),
-        "label": d.label,
-        "explanation": d.explanation,
-        "evidence": d.evidence,
-    }
-
 
 # --- relevance --------------------------------------------------------------------------------
 
@@ -148,7 +53,7 @@ def score_relevance(
     config = config or ReplyQualityConfig()
     parts = split_reply(reply)
     if parts.is_form_letter:
-        return _form_letter("relevance", parts, config)
+        return form_letter_score("relevance", parts, config)
     substance = parts.substance_text
     terms = specific_terms(title, body)
     named = [t for t in terms if term_in(t, substance)]
@@ -164,8 +69,14 @@ def score_relevance(
         components["embedding"] = float(
             np.clip((similarity - config.similarity_floor) / span, 0, 1)
         )
-    weights = config.relevance_weights
-    score = sum(weights[k] * v for k, v in components.items()) / sum(weights[k] for k in components)
+    weights = {k: config.relevance_weights.get(k, 0.0) for k in components}
+    if not any(weights.values()):  # e.g. embedding-only weights but no embedder: weigh equally
+        weights = dict.fromkeys(components, 1.0)
+    score = (
+        sum(weights[k] * v for k, v in components.items()) / sum(weights.values())
+        if components
+        else 0.0
+    )
     evidence: dict[str, object] = {
         "message_terms": terms,
         "terms_named_in_reply": named,
@@ -187,114 +98,6 @@ def score_relevance(
     )
 
 
-# --- completeness -----------------------------------------------------------------------------
-
-
-def score_completeness(
-    title: str, body: str, reply: str, *, embedder=None, config: ReplyQualityConfig | None = None
-) -> DimensionScore:
-    """Is each thing the message asks answered? The message is split into its questions and
-    requests (``split_asks``). An ask counts as answered when a substance sentence matches it —
-    shared words, or (with an embedder) a cosine above ``ask_match_cosine`` — and the passage
-    around that sentence carries an answer of the right kind: a date for *when*, a reason for
-    *why*, a yes/no, decision or finding for *whether* and for requests. The score is the share of
-    asks answered; a reply with no finding, decision, yes/no or rule at all is held to half."""
-    config = config or ReplyQualityConfig()
-    parts = split_reply(reply)
-    asks = split_asks(title, body)
-    if parts.is_form_letter:
-        return _form_letter("completeness", parts, config, asks=asks)
-    cosines = (
-        _ask_sentence_cosines(asks, parts.substance, embedder) if embedder is not None else None
-    )
-    answered: list[dict[str, object]] = []
-    missed: list[dict[str, object]] = []
-    points = []
-    for n, ask in enumerate(asks):
-        row = None if cosines is None else cosines[n]
-        value, sentence = _answer_to(ask, parts, title, row, config)
-        points.append(value)
-        entry: dict[str, object] = {
-            "ask": ask.text[:80],
-            "kind": ask.kind,
-            "match": round(value, 3),
-        }
-        if value >= 0.5:
-            entry["answer"] = sentence[:80]
-        (answered if value >= 0.5 else missed).append(entry)
-    share = float(np.mean(points))
-    substance = parts.substance_text
-    decided = (
-        OUTCOME.search(substance)
-        or ANSWER_CUES["yes_no"].search(substance)
-        or ELEMENTS["rule"].search(substance)
-    )
-    score = share if decided else min(share, 0.5)
-    explanation = f"answers {len(answered)} of {len(asks)} asks"
-    if not decided:
-        explanation += "; reports no finding, decision, yes/no or rule (held to half)"
-    evidence = {
-        "answered": answered,
-        "not_answered": missed,
-        "decision": decided.group(0) if decided else None,
-    }
-    return DimensionScore(
-        "completeness", score, config.label("completeness", score), explanation, evidence
-    )
-
-
-def _ask_sentence_cosines(asks: list[Ask], substance: tuple[str, ...], embedder) -> np.ndarray:
-    vectors = embedder.encode([a.text[:300] for a in asks] + [s[:300] for s in substance])
-    return vectors[: len(asks)] @ vectors[len(asks) :].T
-
-
-def _answer_to(
-    ask: Ask, parts: ReplyParts, title: str, cosines, config: ReplyQualityConfig
-) -> tuple[float, str]:
-    """How well the reply answers one ask (0–1) and the sentence that does it.
-
-    The match is the better of word overlap (shared bigrams / the ask's, full at 40 %) and, with
-    an embedder, the cosine to the closest substance sentence (0 at ``ask_match_cosine`` − 0.2,
-    full at ``ask_match_cosine`` + 0.1). A match whose passage has no answer of the ask's kind
-    counts 60 %."""
-    ask_grams = content_bigrams(ask.text) or content_bigrams(title)
-    title_grams = content_bigrams(title)
-    sentence_grams = [content_bigrams(s) for s in parts.substance]
-    overlaps = np.array(
-        [len(ask_grams & g) / max(1, min(len(ask_grams), 12)) for g in sentence_grams]
-    )
-    match = np.clip(overlaps / config.ask_overlap_full, 0, 1)
-    # a sentence about the message's subject (the title's words) answers an ask at most 60 %
-    # on words alone: "路灯已于3月5日更换" answers "什么时候能修好" without sharing a word with it
-    # (not for yes/no and "who" asks, whose answers name their own object: 供电所, the office)
-    if title_grams and ask.kind not in ("yes_no", "who"):
-        on_subject = np.array(
-            [len(title_grams & g) / min(len(title_grams), 12) for g in sentence_grams]
-        )
-        match = np.maximum(match, 0.6 * np.clip(on_subject / config.ask_overlap_full, 0, 1))
-    if cosines is not None and len(cosines):
-        low = config.ask_match_cosine - 0.2
-        match = np.maximum(
-            match, np.clip((np.asarray(cosines) - low) / (0.2 + config.ask_cosine_above), 0, 1)
-        )
-    best = int(np.argmax(match))
-    # a short reply answers as a whole; a long one in the passage around the matching sentence
-    window = parts.substance_text if len(parts.substance) <= 3 else _around(best, parts.substance)
-    if ask.kind in ("request", "implicit", "question"):
-        kind_ok = bool(
-            OUTCOME.search(window)
-            or ANSWER_CUES["yes_no"].search(window)
-            or ELEMENTS["rule"].search(window)
-        )
-    else:
-        kind_ok = bool(ANSWER_CUES[ask.kind].search(window))
-    return float(match[best]) * (1.0 if kind_ok else 0.6), parts.substance[best]
-
-
-def _around(i: int, substance: tuple[str, ...]) -> str:
-    return "".join(substance[max(0, i - 1) : i + 2])
-
-
 # --- interpretability -------------------------------------------------------------------------
 
 
@@ -313,7 +116,7 @@ def score_interpretability(
         for name, pattern in ELEMENTS.items()
     }
     if parts.is_form_letter and not found["contact"]:
-        return _form_letter("interpretability", parts, config)
+        return form_letter_score("interpretability", parts, config)
     have = {name: match is not None for name, match in found.items()}
     why = (have["reason"], have["rule"])
     nxt = (have["next_step"], have["contact"])
@@ -404,27 +207,17 @@ def score_replies(
 
 def message_reply_similarity(items: Sequence[ReplyToScore], embedder) -> list[float]:
     """Cosine between each message (title + body) and its reply's substance (or the whole reply
-    when it has no substance, so a form letter is compared as what it is)."""
-    messages = [f"{i.title}。{i.body}"[:2000] for i in items]
-    substances = [(split_reply(i.reply).substance_text or i.reply)[:2000] for i in items]
-    a = embedder.encode(messages)
-    b = embedder.encode(substances)
-    return [float(x) for x in np.sum(a * b, axis=1)]
+    when it has no substance, so a form letter is compared as what it is).
 
-
-def _form_letter(
-    dimension: str, parts: ReplyParts, config: ReplyQualityConfig, asks: list[Ask] | None = None
-) -> DimensionScore:
-    kind = "a referral" if parts.referrals else "a form letter"
-    evidence: dict[str, object] = {
-        "form_letter": True,
-        "referrals": [s[:80] for s in parts.referrals],
-        "boilerplate": [s[:40] for s in parts.boilerplate][:4],
-    }
-    if asks is not None:
-        evidence["not_answered"] = [{"ask": a.text[:80], "kind": a.kind} for a in asks]
-    explanation = f"{kind}: only receipts, thanks and hand-offs, nothing about the matter itself"
-    return DimensionScore(dimension, 0.0, config.label(dimension, 0.0), explanation, evidence)
+    Each pair is encoded on its own: the int8 embedder quantises activations per call, so a
+    vector depends slightly on what it is batched with, and a reply's score should depend only on
+    that reply and its message (the cost is the same: encoding time grows with the tokens)."""
+    sims = []
+    for item in items:
+        substance = split_reply(item.reply).substance_text or item.reply
+        a, b = embedder.encode([f"{item.title}。{item.body}"[:2000], substance[:2000]])
+        sims.append(float(np.dot(a, b)))
+    return sims
 
 
 __all__ = [

@@ -1,0 +1,118 @@
+"""The records of the reply scorer: its settings, one scored dimension, a reply to score, and
+all dimensions of one reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from heard.answer.replies_text import Ask, ReplyParts
+
+DIMENSIONS = ("relevance", "completeness", "interpretability", "timeliness")
+
+
+@dataclass(frozen=True)
+class ReplyQualityConfig:
+    """Settings of the scorer. Label cut-offs map a 0–1 score to the guide's 0/1/2 scale."""
+
+    deadline_working_days: int = 15
+    similarity_floor: float = 0.10  # message–reply cosine at or below this adds nothing …
+    similarity_ceiling: float = 0.50  # … and at or above this adds fully
+    relevance_weights: dict[str, float] = field(
+        default_factory=lambda: {"terms": 0.10, "title": 0.25, "embedding": 0.65}
+    )
+    ask_match_cosine: float = (
+        0.35  # an ask and a reply sentence this close are about the same thing
+    )
+    ask_cosine_above: float = 0.10  # … and fully matched this much above it (0 at 0.2 below)
+    ask_overlap_full: float = (
+        0.40  # share of an ask's word bigrams in a sentence that is a full match
+    )
+    label_cuts: dict[str, tuple[float, float]] = field(
+        default_factory=lambda: {
+            "relevance": (0.02, 0.46),  # cut-offs: quadratic-κ best on the tuning half of the
+            "completeness": (0.04, 0.28),  # annotated sample (bench/reply_quality_eval.py); the
+            "interpretability": (0.02, 0.36),  # held-out half was never used to choose them
+            "timeliness": (0.01, 0.999),
+        }
+    )
+
+    def label(self, dimension: str, score: float) -> int:
+        low, high = self.label_cuts[dimension]
+        return 2 if score >= high else 1 if score >= low else 0
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    """One dimension of one reply: the score, its 0/1/2 label, why, and what was found."""
+
+    dimension: str
+    score: float
+    label: int
+    explanation: str
+    evidence: dict[str, object]
+
+
+@dataclass(frozen=True)
+class ReplyToScore:
+    """A message and the official reply to it. Times are optional (no timeliness without them)."""
+
+    title: str
+    body: str
+    reply: str
+    asked_at: datetime | None = None
+    answered_at: datetime | None = None
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class ReplyQuality:
+    """All dimensions of one reply; ``overall`` is the mean of those that could be scored."""
+
+    id: str
+    relevance: DimensionScore
+    completeness: DimensionScore
+    interpretability: DimensionScore
+    timeliness: DimensionScore | None
+
+    @property
+    def overall(self) -> float:
+        scores = [d.score for d in self.dimensions()]
+        return float(np.mean(scores))
+
+    def dimensions(self) -> list[DimensionScore]:
+        found = [self.relevance, self.completeness, self.interpretability, self.timeliness]
+        return [d for d in found if d is not None]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "overall": round(self.overall, 4),
+            **{d.dimension: _dimension_dict(d) for d in self.dimensions()},
+        }
+
+
+def _dimension_dict(d: DimensionScore) -> dict[str, object]:
+    return {
+        "score": round(d.score, 4),
+        "label": d.label,
+        "explanation": d.explanation,
+        "evidence": d.evidence,
+    }
+
+
+def form_letter_score(
+    dimension: str, parts: ReplyParts, config: ReplyQualityConfig, asks: list[Ask] | None = None
+) -> DimensionScore:
+    kind = "a referral" if parts.referrals else "a form letter"
+    evidence: dict[str, object] = {
+        "form_letter": True,
+        "referrals": [s[:80] for s in parts.referrals],
+        "boilerplate": [s[:40] for s in parts.boilerplate][:4],
+    }
+    if asks is not None:
+        evidence["not_answered"] = [{"ask": a.text[:80], "kind": a.kind} for a in asks]
+    explanation = f"{kind}: only receipts, thanks and hand-offs, nothing about the matter itself"
+    return DimensionScore(dimension, 0.0, config.label(dimension, 0.0), explanation, evidence)
