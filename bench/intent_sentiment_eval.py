@@ -1,7 +1,7 @@
 """Intent and sentiment on Heard's own annotated set (bench/annotations/intent_sentiment.csv).
 
     .venv/bin/python bench/intent_sentiment_eval.py          # → bench/results/intent_sentiment.json
-    .venv/bin/python bench/intent_sentiment_eval.py --sample # print how the rows were selected
+    .venv/bin/python bench/intent_sentiment_eval.py --sample # reselect the 500 rows (source,id,selection)
 
 The CSV holds only ``source, id`` and labels (guide: docs/listen/intent_annotation_guide.md); texts
 are read here from ``../shared/data`` by id. Posts go through the real stages (normalise → langid →
@@ -107,6 +107,102 @@ def sample_random() -> list[tuple[str, str]]:
     return rows
 
 
+RETRIEVAL_QUERIES = {
+    "zh_praise": (
+        "感谢社区和工作人员帮我们解决了问题，表扬他们认真负责，为他们点赞",
+        [("titles", 12), ("a3", 8)],
+    ),
+    "zh_incident": (
+        "突发事故：昨晚小区发生火灾，道路塌陷，水管爆裂，有人受伤",
+        [("titles", 12), ("a3", 8)],
+    ),
+    "en_praise": (
+        "Thank you to the city crews and police for their great work, well done",
+        [("tw", 15)],
+    ),
+    "en_incident": (
+        "Breaking: fire, crash, flooding and power outage reported downtown, people injured",
+        [("tw", 15)],
+    ),
+    "en_question": (
+        "Does anyone know when the road will reopen and how to apply for the permit?",
+        [("tw", 10)],
+    ),
+}
+"""The 80 retrieved rows: nearest neighbours (cosine, ``use-int8``) of a description of each rare
+class, skipping rows already drawn. Titles are embedded as they are; 附件3 messages and tweets as
+the pipeline embeds them (``text_norm``)."""
+
+
+def sample_retrieved(already: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(source, id, query name) of the retrieved rows, in annotation order (slow: embeds ~26k
+    texts)."""
+    import numpy as np
+
+    from heard.models.embedders import make_embedder
+    from heard.pipeline import Batch
+    from heard.records import Post
+    from heard.stages import EmbedStage, NormaliseStage
+
+    embedder = make_embedder("use-int8")
+    src = load_sources()
+    created = datetime(2020, 1, 1, tzinfo=UTC)
+
+    def pipeline_vectors(texts: list[str]) -> np.ndarray:
+        out = []
+        for start in range(0, len(texts), 2048):
+            posts = [
+                Post(id=f"r:{i}", source="r", external_id=str(i), text=t, created_at=created)
+                for i, t in enumerate(texts[start : start + 2048], start)
+            ]
+            batch = NormaliseStage().process(Batch(posts))
+            out.append(EmbedStage(embedder).process(batch)["embedding"])
+        return np.vstack(out)
+
+    titles = [src["teddycup_titles"][str(i)][1] for i in range(len(src["teddycup_titles"]))]
+    with (DATA / "teddycup2020_c" / "attachment3_hot_issue_messages.csv").open(
+        encoding="utf-8"
+    ) as fh:
+        a3_rows = list(csv.DictReader(fh))
+    a3_texts = [
+        r["留言主题"].strip() + "\n" + re.sub(r"\s+", " ", r["留言详情"]).strip() for r in a3_rows
+    ]
+    tweets = (
+        (DATA / "tweeteval" / "datasets" / "sentiment" / "test_text.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    pools = {
+        "titles": (
+            "teddycup_titles",
+            embedder.encode(titles),
+            [str(i) for i in range(len(titles))],
+        ),
+        "a3": ("teddycup_a3", pipeline_vectors(a3_texts), [r["留言编号"] for r in a3_rows]),
+        "tw": (
+            "tweeteval_sentiment_test",
+            pipeline_vectors(tweets),
+            [str(i) for i in range(len(tweets))],
+        ),
+    }
+    have = set(already)
+    out = []
+    for name, (query, draws) in RETRIEVAL_QUERIES.items():
+        vector = embedder.encode([query])[0]
+        for pool, k in draws:
+            source, vectors, ids = pools[pool]
+            taken = 0
+            for j in np.argsort(-(vectors @ vector)):
+                if (source, ids[j]) in have:
+                    continue
+                have.add((source, ids[j]))
+                out.append((source, ids[j], name))
+                taken += 1
+                if taken >= k:
+                    break
+    return out
+
+
 def half(source: str, ident: str) -> str:
     return (
         "A" if int(hashlib.sha256(f"{source}:{ident}".encode()).hexdigest(), 16) % 2 == 0 else "B"
@@ -192,8 +288,11 @@ def main() -> None:
     if not DATA.is_dir():
         sys.exit(f"needs the shared datasets at {DATA}")
     if args.sample:
-        for source, ident in sample_random():
-            print(f"{source},{ident}")
+        drawn = sample_random()
+        for source, ident in drawn:
+            print(f"{source},{ident},random")
+        for source, ident, name in sample_retrieved(drawn):
+            print(f"{source},{ident},retrieved:{name}")
         return
     with ANNOTATIONS.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
