@@ -139,7 +139,7 @@ def sample_retrieved(already: list[tuple[str, str]]) -> list[tuple[str, str, str
     texts)."""
     import numpy as np
 
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.pipeline import Batch
     from heard.records import Post
     from heard.stages import EmbedStage, NormaliseStage

@@ -55,7 +55,7 @@ def run(stages, items: list[Post], batch_size: int = 512) -> float:
 
 
 def main() -> None:
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
     from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, SentimentStage, TokensStage
 
     parser = argparse.ArgumentParser()

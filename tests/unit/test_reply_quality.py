@@ -260,7 +260,7 @@ def test_an_empty_message_is_refused():
 
 
 def test_a_replys_scores_do_not_depend_on_what_it_is_scored_with():
-    from heard.models.embedders import make_embedder
+    from heard.models import make_embedder
 
     embedder = make_embedder("use-int8", threads=1)
     alone = score_reply(ReplyToScore(EN_TITLE, EN_BODY, EN_SPECIFIC, id="x"), embedder=embedder)
