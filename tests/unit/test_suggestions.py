@@ -63,9 +63,19 @@ def test_intent_shares_per_group_with_k_anonymity():
     shares = intent_shares(rows)
     assert set(shares) == {"t1"}  # t2 has two authors: below k = 5
     t1 = shares["t1"]
-    assert t1.posts == 8 and t1.authors == 7 and t1.leading == "complaint"
+    assert t1.posts == 8 and t1.authors == 6 and t1.leading == "complaint"
     assert t1.shares["complaint"] == 0.75 and t1.shares["incident_report"] == 0.0
     assert abs(sum(t1.shares.values()) - 1.0) < 1e-9
     assert set(intent_shares(rows, min_authors=2)) == {"t1", "t2"}
     with pytest.raises(ValueError, match="unknown intent label 'rant'"):
         intent_shares([("t", "rant", "a")])
+
+
+def test_posts_without_an_author_never_help_a_group_pass_k():
+    from heard.listen.analysis.intent_shares import intent_shares
+
+    rows = [("t", "complaint", f"a{i}") for i in range(4)] + [("t", "complaint", None)] * 10
+    assert intent_shares(rows, min_authors=5) == {}
+    rows.append(("t", "question", "a9"))
+    share = intent_shares(rows, min_authors=5)["t"]
+    assert share.authors == 5 and share.posts == 15

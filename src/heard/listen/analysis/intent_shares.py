@@ -1,10 +1,10 @@
 """Intent shares per group (topic, issue, day …): what share of its posts complain, ask, propose.
 
 Pure: rows in, shares out. RIGHTS.md §4: a group is reported only when at least ``min_authors``
-distinct authors posted in it (k ≥ 5 by default); posts without an author key count as one
-unknown author together. Shares are over the group's posts; every label of
-``heard.models.intent_rules.LABELS`` is present (0.0 when unused), so a dashboard can draw the
-same bars for every group.
+distinct authors posted in it (k ≥ 5 by default); posts without an author key count as no
+author, so unknown authors never help a small group pass k (as everywhere in Heard). Shares
+are over the group's posts; every label of ``heard.models.intent_rules.LABELS`` is present
+(0.0 when unused), so a dashboard can draw the same bars for every group.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from heard.models.intent_rules import LABELS
 
 MIN_AUTHORS = 5
-_UNKNOWN = "\x00unknown"
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,8 @@ def intent_shares(
                 f"unknown intent label {label!r} (expected one of {', '.join(LABELS)})"
             )
         counts[group][label] += 1
-        authors[group].add(author or _UNKNOWN)
+        if author:
+            authors[group].add(author)
     return {
         group: IntentShare(sum(c.values()), len(authors[group]), {lab: c[lab] for lab in LABELS})
         for group, c in counts.items()
