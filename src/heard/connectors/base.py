@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "not_an_object": "the JSONL line is valid JSON but not an object ({...})",
     "malformed_row": "the CSV record has the wrong number of fields or broken quoting",
     "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
+    "too_deep": "the JSON record nests arrays/objects deeper than 64 levels",
 }
 """Reason codes connectors quarantine with (the mapper adds its own, see ``heard.connectors.mapping``)."""
 

@@ -139,6 +139,17 @@ class _Writer:
             self._pool.shutdown(wait=True)
 
 
+def _map_one(mapper: Any, row: RawRow) -> Post | Quarantined:
+    """The mapper's answer for one row; an exception it did not foresee quarantines the row
+    (``mapping_failed``, with the exception) instead of stopping the ingest. The known causes are
+    handled in the mapper itself; this is the net under them (the fuzz tests call the mapper
+    directly, so they still see anything that falls into it)."""
+    try:
+        return mapper.map(row)
+    except (ValueError, TypeError, ArithmeticError, LookupError, UnicodeError, RecursionError) as exc:
+        return Quarantined(row.file, row.position, "mapping_failed", f"{type(exc).__name__}: {exc}"[:300])
+
+
 def _batches(
     rows: Iterable[RawRow | Quarantined], mapper: Any, size: int
 ) -> Iterator[tuple[list[Post], list[Quarantined], int]]:
@@ -151,7 +162,7 @@ def _batches(
             bad.append(item)
             last = max(last, item.position)
         else:
-            mapped = mapper.map(item)
+            mapped = _map_one(mapper, item)
             (bad if isinstance(mapped, Quarantined) else posts).append(mapped)
             last = max(last, item.position)
         if len(posts) + len(bad) >= size:
