@@ -22,6 +22,7 @@ from heard.pipeline.runner import (
     ingest_paths,
     ingest_rows,
 )
+from heard.pipeline.pending import finish_pending
 from heard.records import Quarantined, RawRow
 from heard.settings import Settings
 from heard.store import INGEST_MEMORY_LIMIT, DuckDBStore, open_store
@@ -80,6 +81,7 @@ def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str
     """
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
+        finish_pending(store)  # a killed run's labels and search index, before anything else
         with (loading() if loading else nullcontext()):
             pipeline = default_pipeline(settings)
         yield Run(settings, store, pipeline, fieldmap)

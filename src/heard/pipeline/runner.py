@@ -27,7 +27,8 @@ from heard.pipeline import Batch, Pipeline
 from heard.pipeline.stage import operators
 from heard.clock import utcnow
 from heard.records import Post, Quarantined, RawRow, content_hash
-from heard.store.duckdb_store import DuckDBStore
+from heard.store.duckdb_store import FINISH, DuckDBStore
+from heard.testing import test_hook
 
 Progress = Callable[[int], None]
 """Called with the number of rows just handled (for progress bars)."""
@@ -228,13 +229,17 @@ def batch_ingester(store: DuckDBStore, mapper: Any, pipeline: Pipeline, summary:
 
 
 def finish_run(store: DuckDBStore, pipeline: Pipeline, summary: IngestSummary, final: bool = True) -> None:
-    """End-of-run work: stages' ``finish`` hooks and the full-text index, when anything changed.
+    """End-of-run work: stages' ``finish`` hooks and the full-text index, when this run stored
+    posts or an earlier, killed run left the work owed (``heard.pipeline.pending``); the final
+    index build clears what is owed, in its own transaction.
     ``final=False``: a periodic refresh during a run that goes on (``heard watch``)."""
     started = time.perf_counter()
-    if summary.stored:
+    if summary.stored or FINISH in store.pending_work():
+        test_hook("finish_start")
         for operator in operators(pipeline.stages):
             operator.finish(store, final=final)
-        store.rebuild_search_index()
+        test_hook("operators_finished")
+        store.rebuild_search_index(finished=final)
     summary.seconds += time.perf_counter() - started
 
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined, content_hash
+from heard.testing import test_hook
 from heard.store.schema import LATEST, MIGRATIONS
 
 FTS_IGNORE = r"[^\p{L}\p{N}_]+"
@@ -35,6 +36,11 @@ models already hold most of its memory. On 200k posts 384 MB took the peak RSS f
 320 MB brought it to 1,448 MB (target 1.5 GB). With the int8 embedder as the default it was
 1,519 MB at 320 MB; 288 MB, with the embedder's onnxruntime memory patterns off, gives 1,422 MB. The full-text index builds as
 fast at 256–512 MB (bench/ingest_throughput.py, BENCHMARKS.md)."""
+
+FINISH = "finish"
+"""The ``pending_work`` kind for a run's end-of-run work (``heard.pipeline.pending``)."""
+TOPICS_CONSOLIDATED = "topics_consolidated"
+"""Progress within it: the run's final topic consolidation has committed (not to be redone)."""
 
 RAW_KEEP_CHARS = 2000
 """How much of a quarantined row's raw text is kept (the file and position point to the rest)."""
@@ -165,6 +171,9 @@ class DuckDBStore:
         self.con.execute("BEGIN")
         try:
             added = self._insert_posts(posts, columns, models) if posts else 0
+            if added:  # new posts: the end-of-run work is owed, all of it
+                self.mark_pending(FINISH)
+                self.con.execute(f"DELETE FROM pending_work WHERE kind = '{TOPICS_CONSOLIDATED}'")
             self._insert_quarantine(quarantined, source)
             if checkpoint is not None:
                 file_key, file, position = checkpoint
@@ -263,6 +272,21 @@ class DuckDBStore:
         with self.registered("_new_q", table):
             self.con.execute("INSERT OR IGNORE INTO quarantine SELECT * FROM _new_q")
 
+    # ---- end-of-run work owed ----------------------------------------------------------------
+    def mark_pending(self, kind: str) -> None:
+        """Record ``kind`` in ``pending_work`` (call inside the caller's transaction). Written as
+        literals: a bound parameter costs two pandas import searches in DuckDB's client."""
+        if kind not in (FINISH, TOPICS_CONSOLIDATED):
+            raise ValueError(f"unknown pending_work kind {kind!r}")
+        self.con.execute(
+            f"INSERT OR IGNORE INTO pending_work VALUES ('{kind}', now() AT TIME ZONE 'UTC')")
+
+    def pending_work(self) -> set[str]:
+        """What a run left unfinished: ``"finish"`` when posts were stored and the end-of-run work
+        (topic consolidation and labels, the search index) has not completed since; with
+        ``"topics_consolidated"`` when that run's consolidation had committed before it died."""
+        return {r[0] for r in self.con.execute("SELECT kind FROM pending_work").fetchall()}
+
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
         row = self.con.execute("SELECT position FROM checkpoints WHERE file_key = ?", [file_key]).fetchone()
@@ -281,7 +305,7 @@ class DuckDBStore:
             self.con.execute(f"LOAD '{_fts_extension_path()}'")
             self._fts_loaded = True
 
-    def rebuild_search_index(self) -> None:
+    def rebuild_search_index(self, finished: bool = False) -> None:
         """(Re)build the BM25 index over ``posts.search_text`` (segmented Chinese + English words).
 
         DuckDB's fts extension tokenises and counts; we then copy its term occurrences into
@@ -289,19 +313,32 @@ class DuckDBStore:
         only the row groups of its own terms instead of scoring the whole corpus
         (``heard.read.posts``). The postings live in the index's schema, so rebuilding the
         index drops and remakes them together.
+
+        One transaction: a kill during the build leaves the previous index whole (or none), never
+        half of one. ``finished``: this build ends a run's end-of-run work, so the ``finish``
+        marker (``pending_work``) is cleared in the same transaction.
         """
         self.load_fts()
-        self.con.execute(
-            "PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
-            f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)"
-        )
-        self.con.execute(
-            """CREATE TABLE fts_main_posts.postings AS
-               SELECT d.term, t.docid, count(*)::INTEGER AS tf, any_value(c.len)::INTEGER AS len
-               FROM fts_main_posts.terms t JOIN fts_main_posts.dict d USING (termid)
-                    JOIN fts_main_posts.docs c USING (docid)
-               GROUP BY d.term, t.docid ORDER BY d.term, t.docid"""
-        )
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute(
+                "PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
+                f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)"
+            )
+            self.con.execute(
+                """CREATE TABLE fts_main_posts.postings AS
+                   SELECT d.term, t.docid, count(*)::INTEGER AS tf, any_value(c.len)::INTEGER AS len
+                   FROM fts_main_posts.terms t JOIN fts_main_posts.dict d USING (termid)
+                        JOIN fts_main_posts.docs c USING (docid)
+                   GROUP BY d.term, t.docid ORDER BY d.term, t.docid"""
+            )
+            test_hook("index_built")
+            if finished:
+                self.con.execute("DELETE FROM pending_work")
+            self.con.execute("COMMIT")
+        except BaseException:  # an interrupt too: never leave the transaction open
+            self.con.execute("ROLLBACK")
+            raise
 
     def has_search_index(self) -> bool:
         return bool(self.scalar(HAS_SEARCH_INDEX))

@@ -22,7 +22,7 @@ from heard.listen.analysis.clustering import Assignment, ClusterParams, Consolid
 from heard.listen.analysis.entities import EntityExtractor
 from heard.errors import PipelineConfigError
 from heard.pipeline.batch import Batch
-from heard.store.duckdb_store import DuckDBStore
+from heard.store.duckdb_store import FINISH, TOPICS_CONSOLIDATED, DuckDBStore
 from heard.listen.topics import persist
 from heard.listen.topics.represent import refresh_representation
 
@@ -48,6 +48,8 @@ class TopicStage:
         self._window_saved = 0  # how much of the clusterer's vote window is in the store
         self._touched: set[int] = set()
         self._bound = False
+        self._refresh_all = False
+        self._consolidated = False
 
     @property
     def model(self) -> str:
@@ -60,6 +62,11 @@ class TopicStage:
         persist.load_clusterer(store, self.clusterer)
         self._window_saved = len(self.clusterer.window_keys)
         self._bound = True
+        # a killed run left its end-of-run work owed: which topics it touched died with it, so
+        # every label is refreshed; its consolidation is not redone when it had committed
+        owed = store.pending_work()
+        self._refresh_all = FINISH in owed
+        self._consolidated = TOPICS_CONSOLIDATED in owed
         if recover:
             self._recover(store)
 
@@ -127,11 +134,13 @@ class TopicStage:
         now = self.clock()
         self._save(store, self._pending, now)
         self._pending = []
-        if final:
-            self._consolidate(store, now)
-            self._save(store, self.clusterer.flush_pool(), now)
+        if final and not self._consolidated:  # one transaction: a kill redoes all of it or none
+            result = self.clusterer.consolidate(persist.members_from_store(store, self.clusterer.dim))
+            self._save(store, [], now, result, after=self.clusterer.flush_pool(), final=True)
+        self._consolidated = False
         touched, self._touched = sorted(self._touched), set()
-        return refresh_representation(store, touched, now, self.entities)
+        refresh_all, self._refresh_all = self._refresh_all, False
+        return refresh_representation(store, None if refresh_all else touched, now, self.entities)
 
     # ---- internals --------------------------------------------------------------------------
     def _require_bound(self) -> None:
@@ -142,8 +151,12 @@ class TopicStage:
             )
 
     def _save(self, store: DuckDBStore, assignments: list[Assignment], now: datetime,
-              result: ConsolidationResult | None = None) -> None:
-        changed = {a.topic_id for a in assignments if a.topic_id is not None}
+              result: ConsolidationResult | None = None, after: list[Assignment] = (),
+              final: bool = False) -> None:
+        """Save assignments, then a consolidation's result, then ``after`` (the pool flushed at
+        the end of a run), in one transaction; ``final`` also records in ``pending_work`` that
+        this run's end-of-run consolidation is done, so a run killed later does not redo it."""
+        changed = {a.topic_id for a in [*assignments, *after] if a.topic_id is not None}
         store.con.execute("BEGIN")
         try:
             persist.save_assignments(store, assignments, now)
@@ -153,6 +166,9 @@ class TopicStage:
                 persist.apply_consolidation(store, result, now)
                 persist.clear_window(store)  # the consolidation voted on it and emptied it
                 changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
+            persist.save_assignments(store, after, now)
+            if final:
+                store.mark_pending(TOPICS_CONSOLIDATED)
             events = self.clusterer.drain_events()
             changed |= {e.topic_id for e in events if e.kind != "merged"}
             changed |= {e.other_id for e in events if e.other_id is not None}
