@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,18 @@ def test_parquet_damaged_is_an_input_error(tmp_path):
     path.write_bytes((BROKEN / "broken.parquet").read_bytes()[:200])
     with pytest.raises(InputError, match="not a readable Parquet"):
         open_connector(path)
+
+
+def test_file_key_survives_growth_and_renaming_but_not_other_content(tmp_path):
+    lines = [json.dumps({"id": i, "text": f"post {i} " + "x" * 80}) + "\n" for i in range(100)]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(lines[:60]))
+    key = open_connector(path).file_key()
+    with path.open("a") as fh:  # grown, as heard watch sees it: the key was path+size+head
+        fh.write("".join(lines[60:]))
+    assert open_connector(path).file_key() == key
+    renamed = path.rename(tmp_path / "renamed.jsonl")
+    assert open_connector(renamed).file_key() == key
+    other = tmp_path / "b.jsonl"
+    other.write_text("".join(lines[1:]))
+    assert open_connector(other).file_key() != key

@@ -272,18 +272,23 @@ def ingest_paths(
     from heard.connectors.mapping import default_source
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
-    mappers = []
+    mappers, keys = [], []
     for connector in connectors:  # a column the mapping names but a file lacks fails before any work
-        mapper = make_mapper(source or default_source(connector.path))
+        key = connector.file_key()
+        # a file seen before under another name (renamed, copied) keeps the source it had, so its
+        # post ids, and its checkpoint, are the same: nothing is stored twice
+        name = source or store.source_of_file(key) or default_source(connector.path)
+        mapper = make_mapper(name)
         mapper.check_columns(connector.columns)
         mappers.append(mapper)
+        keys.append(key)
     summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
     started_at = utcnow()
     bind_operators(store, pipeline)
-    for connector, mapper in zip(connectors, mappers):
+    for connector, mapper, key in zip(connectors, mappers, keys):
         if on_file:
             on_file(connector.path)
-        file_key = f"{mapper.source}|{connector.file_key()}"
+        file_key = f"{mapper.source}|{key}"
         start_after = store.checkpoint(file_key)
         if start_after:
             summary.resumed_after[str(connector.path)] = start_after

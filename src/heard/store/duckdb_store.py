@@ -287,6 +287,14 @@ class DuckDBStore:
         ``"topics_consolidated"`` when that run's consolidation had committed before it died."""
         return {r[0] for r in self.con.execute("SELECT kind FROM pending_work").fetchall()}
 
+    def source_of_file(self, content_key: str) -> str | None:
+        """The source a file with this content key (``connectors.base.file_key``) was ingested
+        as, when it was (checkpoint keys are ``source|content key``); the most recent if several."""
+        row = self.con.execute(
+            "SELECT file_key FROM checkpoints WHERE suffix(file_key, ?) ORDER BY updated_at DESC LIMIT 1",
+            ["|" + content_key]).fetchone()
+        return row[0].rsplit("|", 1)[0] if row else None
+
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
         row = self.con.execute("SELECT position FROM checkpoints WHERE file_key = ?", [file_key]).fetchone()
