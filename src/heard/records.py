@@ -44,9 +44,14 @@ class Quarantined:
     detail: str = ""
     raw: str = ""
 
-    def key(self) -> str:
-        """Stable identity, so re-ingesting the same bad file adds nothing."""
-        return hashlib.sha1(f"{self.file}\x1f{self.position}\x1f{self.reason}".encode()).hexdigest()[:20]
+    def key(self, identity: str | None = None) -> str:
+        """Stable identity, so re-ingesting the same bad file adds nothing: the file's content
+        identity when known (an upload lands at a new temporary path each time, so the path
+        alone made a re-upload add every bad row again), else its path; with the position,
+        the reason and the excerpt (two API uploads share the file name ``api-upload``)."""
+        where = identity or self.file
+        return hashlib.sha1(f"{where}\x1f{self.position}\x1f{self.reason}\x1f{self.raw}"
+                            .encode("utf-8", errors="replace")).hexdigest()[:20]
 
 
 @dataclass(slots=True)

@@ -174,7 +174,8 @@ class DuckDBStore:
             if added:  # new posts: the end-of-run work is owed, all of it
                 self.mark_pending(FINISH)
                 self.con.execute(f"DELETE FROM pending_work WHERE kind = '{TOPICS_CONSOLIDATED}'")
-            self._insert_quarantine(quarantined, source)
+            identity = checkpoint[0].rsplit("|", 1)[-1] if checkpoint else None
+            self._insert_quarantine(quarantined, source, identity)
             if checkpoint is not None:
                 file_key, file, position = checkpoint
                 self.con.execute(
@@ -252,14 +253,15 @@ class DuckDBStore:
                 self.con.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM _new_emb")
         return added
 
-    def _insert_quarantine(self, items: Iterable[Quarantined], source: str) -> None:
+    def _insert_quarantine(self, items: Iterable[Quarantined], source: str,
+                           identity: str | None = None) -> None:
         items = list(items)
         if not items:
             return
         now = utcnow()
         table = pa.table(
             {
-                "key": [q.key() for q in items],
+                "key": [q.key(identity) for q in items],
                 "source": [source] * len(items),
                 "file": [q.file for q in items],
                 "position": pa.array([q.position for q in items], pa.int64()),
