@@ -15,6 +15,13 @@ from typing import Any
 
 MAX_TEXT_CHARS = 100_000
 
+MODEL_TEXT_CHARS = 2_000
+"""The models (language id, embedder) read the first this many characters of a post's normalised
+text; the text is stored, tokenised, searched and shown whole. The embedder's cost grows with the
+length (a 100,000-character post took 4.2 s and most of 1.5 GB for 50 of them; its first 2,000
+characters take 0.08 s), and a post's topic and language show in its beginning. A post cut for
+the models says so in its notes (``raw["_heard_notes"]``)."""
+
 AUTHOR_COLUMNS = frozenset({
     "author", "user", "username", "user_name", "screen_name", "handle", "nickname", "name",
     "user_id", "author_id", "userid", "uid", "留言用户", "用户", "用户名", "昵称", "作者", "发布者",

@@ -95,6 +95,9 @@ def check_readable_file(path: Path) -> Path:
         raise InputError(f"input file {path} does not exist", "check the path (and the working directory)")
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a file", "give one file per ingest, e.g. DIR/*.jsonl")
+    if not path.is_file():  # a device (/dev/zero), a FIFO, a socket: may never end
+        raise InputError(f"{path} is not a regular file (a device, pipe or socket, or a link to one)",
+                         "ingest a file saved on disk; to follow a stream, pipe it to 'heard watch -'")
     try:
         with path.open("rb"):
             pass
