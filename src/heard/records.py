@@ -15,6 +15,13 @@ from typing import Any
 
 MAX_TEXT_CHARS = 100_000
 
+MODEL_TEXT_CHARS = 2_000
+"""The models (language id, embedder) read the first this many characters of a post's normalised
+text; the text is stored, tokenised, searched and shown whole. The embedder's cost grows with the
+length (a 100,000-character post took 4.2 s and most of 1.5 GB for 50 of them; its first 2,000
+characters take 0.08 s), and a post's topic and language show in its beginning. A post cut for
+the models says so in its notes (``raw["_heard_notes"]``)."""
+
 AUTHOR_COLUMNS = frozenset({
     "author", "user", "username", "user_name", "screen_name", "handle", "nickname", "name",
     "user_id", "author_id", "userid", "uid", "留言用户", "用户", "用户名", "昵称", "作者", "发布者",
@@ -44,9 +51,14 @@ class Quarantined:
     detail: str = ""
     raw: str = ""
 
-    def key(self) -> str:
-        """Stable identity, so re-ingesting the same bad file adds nothing."""
-        return hashlib.sha1(f"{self.file}\x1f{self.position}\x1f{self.reason}".encode()).hexdigest()[:20]
+    def key(self, identity: str | None = None) -> str:
+        """Stable identity, so re-ingesting the same bad file adds nothing: the file's content
+        identity when known (an upload lands at a new temporary path each time, so the path
+        alone made a re-upload add every bad row again), else its path; with the position,
+        the reason and the excerpt (two API uploads share the file name ``api-upload``)."""
+        where = identity or self.file
+        return hashlib.sha1(f"{where}\x1f{self.position}\x1f{self.reason}\x1f{self.raw}"
+                            .encode("utf-8", errors="replace")).hexdigest()[:20]
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -157,10 +158,28 @@ def test_csv_broken_fixture_connector_level():
     conn = open_connector(BROKEN / "broken.csv")
     assert conn.columns == ["id", "text", "created_at", "author", "likes", "extra"]
     got = summary(conn.rows())
-    # the first record spans lines 2-3; line 9 is blank; line 14 opens a quote that never closes
+    # the first record spans lines 2-3; line 9 is blank; line 14 opens a quote that never
+    # closes: it alone is quarantined, and line 15, which the open quote had swallowed, is read
     assert got == [(2, "row"), (4, "invalid_utf8"), (5, "malformed_row"), (6, "row"), (7, "row"),
                    (8, "row"), (10, "row"), (11, "row"), (12, "row"), (13, "malformed_row"),
-                   (14, "malformed_row")]
+                   (14, "malformed_row"), (15, "row")]
+
+
+def test_csv_stray_quote_quarantines_its_line_and_every_later_row_is_read(tmp_path):
+    rows = ["id,text,created_at"] + [f"{i},post {i},2026-11-01" for i in range(5)]
+    rows += ['s1,"never closed,2026-11-01']  # line 7: runs to the end of the file
+    rows += [f"{i},post {i},2026-11-01" for i in range(5, 52)]
+    rows += ['s2,"closed too late,2026-11-01', 'x,"y",2026-11-01', 'ok,"a ""quoted"" word",2026-11-01']
+    rows += ['m1,"two', 'lines",2026-11-01']  # a legitimate multi-line field stays one record
+    path = tmp_path / "stray.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    got = summary(open_connector(path).rows())
+    assert len(got) == len(rows) - 2  # every line is a row or a quarantined row, but the header
+    assert [p for p, kind in got if kind != "row"] == [7, 55]
+    assert got[-1] == (58, "row") and (56, "row") in got and (57, "row") in got
+    assert sum(kind == "row" for _, kind in got) == 5 + 47 + 3
+    # resuming after the stray quote reads the same rows
+    assert summary(open_connector(path).rows(start_after=7)) == [x for x in got if x[0] > 7]
 
 
 def test_csv_multiline_field_and_position():
@@ -285,3 +304,18 @@ def test_parquet_damaged_is_an_input_error(tmp_path):
     path.write_bytes((BROKEN / "broken.parquet").read_bytes()[:200])
     with pytest.raises(InputError, match="not a readable Parquet"):
         open_connector(path)
+
+
+def test_file_key_survives_growth_and_renaming_but_not_other_content(tmp_path):
+    lines = [json.dumps({"id": i, "text": f"post {i} " + "x" * 80}) + "\n" for i in range(100)]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(lines[:60]))
+    key = open_connector(path).file_key()
+    with path.open("a") as fh:  # grown, as heard watch sees it: the key was path+size+head
+        fh.write("".join(lines[60:]))
+    assert open_connector(path).file_key() == key
+    renamed = path.rename(tmp_path / "renamed.jsonl")
+    assert open_connector(renamed).file_key() == key
+    other = tmp_path / "b.jsonl"
+    other.write_text("".join(lines[1:]))
+    assert open_connector(other).file_key() != key

@@ -278,7 +278,7 @@ def outcome(path: Path, fieldmap=None) -> tuple[list[str], Counter]:
         ("broken.jsonl", ["j1", "j2", content_hash("no id here"), "9", "j10"],
          {"invalid_utf8": 1, "malformed_json": 1, "not_an_object": 1, "missing_text": 1, "bad_date": 1,
           "missing_date": 1, "text_too_long": 1}),
-        ("broken.csv", ["c1", "c6", "c9"],
+        ("broken.csv", ["c1", "c6", "c9", "c12"],  # c12: swallowed by a stray quote before
          {"invalid_utf8": 1, "malformed_row": 3, "missing_text": 1, "bad_date": 1, "missing_date": 1,
           "text_too_long": 1}),
         ("broken.xlsx", ["1", "2", "8", "9"], {"missing_text": 1, "bad_date": 2, "missing_date": 1}),

@@ -32,6 +32,10 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
 
     owned = store is None
     store = store if store is not None else open_store(settings.db)
+    if owned:  # the store is ours to write: finish what a killed ingest left (labels, index)
+        from heard.pipeline.pending import finish_pending
+
+        finish_pending(store)
     set_public_accounts(settings.public_accounts)  # which @handles every display may show
 
     @asynccontextmanager

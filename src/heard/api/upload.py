@@ -17,6 +17,7 @@ from typing import Any
 
 from heard.api.errors import ApiError
 from heard.connectors.base import excerpt
+from heard.records import Quarantined, RawRow
 
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -46,6 +47,44 @@ def check_content(head: bytes, fmt: str, name: str) -> None:
     if b"\x00" in head[:8192]:
         raise ApiError(415, f"{name} looks binary, not {fmt.upper()} text",
                        ["fix: upload UTF-8 text for .jsonl/.csv files"])
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
+
+
+def parse_json_body(body: bytes) -> Any:
+    """The JSON body; 400 when it is not JSON. A body nested too deep for ``json.loads`` (one
+    item of a thousand levels) is split into its top-level items, and each item too deep to read
+    becomes a quarantined row (``too_deep``): one bad item never fails the others."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        pass
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "the body is not valid JSON", [str(exc)[:200]]) from None
+    from heard.connectors.jsonl import parse_line
+
+    text = body.decode("utf-8", errors="replace").strip()
+    if not text.startswith("["):
+        raise ApiError(400, "the JSON body nests too deep and is not an array",
+                       ['fix: send [{"text": "…", "created_at": "…"}, …] with flat objects'])
+    items: list[Any] = []
+    depth, start = 0, 1
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+        if (token == "," and depth == 1) or depth == 0:
+            part = text[start:match.start()].strip()
+            if part:
+                item = parse_line("api-upload", len(items) + 1, part.encode("utf-8"))
+                items.append(item.fields if isinstance(item, RawRow) else item)
+            start = match.end()
+        if depth == 0:
+            break
+    return items
 
 
 def save_stream(chunks_source: Any, dest: Path, max_bytes: int) -> int:
@@ -112,8 +151,6 @@ class Uploader:
 
     def ingest_json(self, items: Any, *, preset: str | None = None, source: str | None = None,
                     maps: list[str] | None = None) -> dict[str, Any]:
-        from heard.records import Quarantined, RawRow
-
         if not isinstance(items, list):
             raise ApiError(400, "the JSON body must be an array of objects",
                            ['fix: send [{"text": "…", "created_at": "…"}, …]'])
@@ -122,6 +159,7 @@ class Uploader:
                            ["fix: send it in several requests"])
         source = source or "api"
         rows = [RawRow(item, "api-upload", i + 1) if isinstance(item, dict)
+                else item if isinstance(item, Quarantined)
                 else Quarantined("api-upload", i + 1, "not_an_object", "array item is not an object",
                                  excerpt(json.dumps(item, ensure_ascii=False, default=str)))
                 for i, item in enumerate(items)]

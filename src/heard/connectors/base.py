@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "not_an_object": "the JSONL line is valid JSON but not an object ({...})",
     "malformed_row": "the CSV record has the wrong number of fields or broken quoting",
     "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
+    "too_deep": "the JSON record nests arrays/objects deeper than 64 levels",
 }
 """Reason codes connectors quarantine with (the mapper adds its own, see ``heard.connectors.mapping``)."""
 
@@ -56,13 +57,35 @@ class Connector(Protocol):
     def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]: ...
 
 
+HEAD_BYTES = 4096
+"""How much of a line-based file (JSONL, CSV) names it for checkpoints."""
+
+
 def file_key(path: Path) -> str:
-    """Stable id of a file for checkpoints: its absolute path, size, and the first 64 KiB."""
-    path = Path(path).resolve()
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        head = hashlib.sha1(fh.read(64 * 1024)).hexdigest()
-    return hashlib.sha1(f"{path}\x1f{size}\x1f{head}".encode()).hexdigest()
+    """The identity of a line-based file (JSONL, CSV) for checkpoints: a hash of its first
+    ``HEAD_BYTES`` bytes, and nothing else — neither its path nor its size.
+
+    Such files grow by appending (``heard watch`` follows them; an export is re-run with more
+    rows): with the size in the key a grown file was a new file, re-read from line 1. Without
+    the path, a renamed or copied file is the same file: it resumes after its last committed
+    line, under the source it was first ingested as (``ingest_paths``), instead of storing every
+    row again under a new source name. The cost: two different files whose first 4 KiB are the
+    same bytes share a checkpoint, and the second resumes after the first's last line; a file
+    shorter than 4 KiB that grows gets a new key and is read again (its ids are already stored,
+    so nothing is stored twice)."""
+    with Path(path).open("rb") as fh:
+        return hashlib.sha1(fh.read(HEAD_BYTES)).hexdigest()
+
+
+def content_key(path: Path) -> str:
+    """The identity of a whole-file format (XLSX, Parquet) for checkpoints: a hash of all its
+    bytes. These are rewritten, never appended to, so any change makes a new file; a renamed or
+    copied file is the same one."""
+    digest = hashlib.sha1()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def check_readable_file(path: Path) -> Path:
@@ -72,6 +95,9 @@ def check_readable_file(path: Path) -> Path:
         raise InputError(f"input file {path} does not exist", "check the path (and the working directory)")
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a file", "give one file per ingest, e.g. DIR/*.jsonl")
+    if not path.is_file():  # a device (/dev/zero), a FIFO, a socket: may never end
+        raise InputError(f"{path} is not a regular file (a device, pipe or socket, or a link to one)",
+                         "ingest a file saved on disk; to follow a stream, pipe it to 'heard watch -'")
     try:
         with path.open("rb"):
             pass

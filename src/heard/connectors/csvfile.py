@@ -4,6 +4,9 @@ The file is read as bytes one physical line at a time and each line is decoded o
 record with bytes that are not UTF-8 is quarantined (``invalid_utf8``) and the rest goes on.
 A record whose field count differs from the header's, or whose quoting is broken (an unclosed
 quote at the end of the file, text after a closing quote), is quarantined as ``malformed_row``.
+A broken record that spans several lines is a stray quote that swallowed the lines after it: only
+the line it started on is quarantined, and the lines after it are read again as records (before,
+one unclosed quote dropped every later row, counted nowhere).
 Blank lines are skipped. A record's position is the physical line on which it starts (header = 1).
 
 Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
@@ -13,6 +16,7 @@ A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in 
 from __future__ import annotations
 
 import csv
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,28 +29,56 @@ FIELD_LIMIT_CHARS = 16 * 1024 * 1024
 
 
 class _DecodedLines:
-    """Feeds decoded lines to ``csv.reader`` and remembers which physical lines were unreadable."""
+    """Feeds decoded lines to ``csv.reader``, remembers which physical lines were unreadable, and
+    keeps the lines of the record being read so that a broken one can be read again.
+
+    ``number`` is the physical line number of the last line handed out (the reader's own
+    ``line_num`` does not survive a replay)."""
 
     def __init__(self, fh):
         self._lines = read_lines(fh, MAX_LINE_BYTES)
         self.bad: dict[int, str] = {}  # line number -> reason
         self.raw: dict[int, bytes] = {}  # excerpt of each bad line
+        self.number = 0
+        self.record: list[tuple[int, str, tuple[str, bytes] | None]] = []  # (number, text, bad)
+        self._replay: deque[tuple[int, str, tuple[str, bytes] | None]] = deque()
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        number, line, too_long = next(self._lines)
+        if self._replay:
+            number, text, bad = self._replay.popleft()
+        else:
+            number, text, bad = self._decode(*next(self._lines))
+        if bad is not None:
+            self.bad[number], self.raw[number] = bad
+        self.number = number
+        self.record.append((number, text, bad))
+        return text
+
+    @staticmethod
+    def _decode(number: int, line: bytes, too_long: bool) -> tuple[int, str, tuple[str, bytes] | None]:
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         if too_long:
-            self.bad[number], self.raw[number] = "line_too_long", line
-            return "\n"
+            return number, "\n", ("line_too_long", line)
         try:
-            return line.decode("utf-8")
+            return number, line.decode("utf-8"), None
         except UnicodeDecodeError:
-            self.bad[number], self.raw[number] = "invalid_utf8", line
-            return line.decode("utf-8", errors="replace")
+            return number, line.decode("utf-8", errors="replace"), ("invalid_utf8", line)
+
+    def first_line(self) -> int:
+        """The physical line on which the record just read started."""
+        return self.record[0][0] if self.record else self.number + 1
+
+    def next_record(self) -> None:
+        self.record = []
+
+    def replay_after_first(self) -> None:
+        """Hand the lines of the record just read, all but its first, to the reader again."""
+        self._replay.extendleft(reversed(self.record[1:]))
+        self.record = []
 
     def take_bad(self, first: int, last: int) -> tuple[str, bytes] | None:
         """The first problem on lines ``first..last`` (and forget everything up to ``last``)."""
@@ -114,7 +146,6 @@ class CsvConnector:
         width = len(self.columns)
         with self.path.open("rb") as fh:
             lines, reader = self._reader(fh)
-            ended = 0  # last physical line consumed by the previous record
             header_seen = False
             while True:
                 try:
@@ -124,7 +155,21 @@ class CsvConnector:
                     return
                 except csv.Error as exc:
                     record, error = None, str(exc)
-                start, ended = ended + 1, reader.line_num
+                start, ended = lines.first_line(), lines.number
+                broken = error is not None or (header_seen and record and len(record) != width)
+                if broken and ended > start:
+                    # a stray quote opened a field that ran over the next lines (to the end of
+                    # the file, or to some later quote): only the line it started on is bad
+                    lines.take_bad(start, start)
+                    lines.replay_after_first()
+                    reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+                    if header_seen and start > start_after:
+                        yield Quarantined(self.file, start, "malformed_row",
+                                          f"broken quoting: a quote on line {start} is never closed "
+                                          f"properly ({error or 'wrong field count'}); lines "
+                                          f"{start + 1}..{ended} are read again", "")
+                    continue
+                lines.next_record()
                 bad = lines.take_bad(start, ended)
                 if record == [] and error is None:
                     continue  # blank line

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from heard.connectors.base import MAX_LINE_BYTES
+
 
 def _is_whole_record(line: bytes) -> bool:
     try:
@@ -23,15 +25,28 @@ def _is_whole_record(line: bytes) -> bool:
 
 
 def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False, poll: float = 0.5,
-           stop: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep) -> Iterator[tuple[int, bytes]]:
+           stop: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep,
+           limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes]]:
     """Complete lines of ``fh`` numbered from 1, skipping the first ``start_after``. At end of data,
     wait for more when ``keep_following`` (a growing file) until ``stop`` is set; else end. A line
-    still being written (no newline yet) is not read until it is whole."""
-    number, partial = 0, b""
+    still being written (no newline yet) is not read until it is whole. A line longer than
+    ``limit`` bytes is not held: its first ``limit`` bytes are yielded (they fail to parse and are
+    quarantined) and the rest is read and dropped, so an endless stream without newlines (a pipe
+    from /dev/zero) costs bounded memory."""
+    number, partial, dropping = 0, b"", False
     while True:
-        chunk = fh.readline()
+        chunk = fh.readline(limit)
         if chunk:
+            if dropping:  # the rest of an overlong line
+                dropping = not chunk.endswith(b"\n")
+                continue
             partial += chunk
+            if len(partial) >= limit and not partial.endswith(b"\n"):
+                number += 1
+                if number > start_after:
+                    yield number, partial[:limit]
+                partial, dropping = b"", True
+                continue
             if not partial.endswith(b"\n"):
                 continue  # a line still being written: wait for its end
             number += 1

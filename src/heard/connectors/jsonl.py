@@ -1,7 +1,8 @@
 """JSON Lines (``.jsonl``, ``.ndjson``, ``.json-lines``): one JSON object per line.
 
 Each line is read as bytes and decoded on its own, so one bad line is quarantined
-(``invalid_utf8``, ``malformed_json``, ``not_an_object``, ``line_too_long``) and the rest goes on.
+(``invalid_utf8``, ``malformed_json``, ``not_an_object``, ``line_too_long``, ``too_deep``: nested
+deeper than ``heard.connectors.clean.MAX_JSON_DEPTH``) and the rest goes on.
 Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark on line 1 is ignored.
 The position of a record is its 1-based line number.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
+from heard.connectors.clean import MAX_JSON_DEPTH, json_depth
 from heard.records import Quarantined, RawRow
 
 
@@ -55,10 +57,17 @@ def parse_line(file: str, number: int, line: bytes, too_long: bool = False,
         return bad("invalid_utf8", f"byte {exc.start}: {exc.reason}", line)
     if not text.strip():
         return None
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        return bad("too_deep", f"nested {depth} levels deep, the limit is {MAX_JSON_DEPTH}", text)
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         return bad("malformed_json", f"column {exc.colno}: {exc.msg}", text)
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return bad("malformed_json", str(exc)[:200], text)
+    except RecursionError:  # json_depth bounds this; kept so no line can stop an ingest
+        return bad("too_deep", f"nested too deep to parse (limit {MAX_JSON_DEPTH})", text)
     if not isinstance(record, dict):
         return bad("not_an_object", f"a JSON {type(record).__name__}, expected an object", text)
     return RawRow(fields=record, file=file, position=number)

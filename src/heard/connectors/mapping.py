@@ -19,7 +19,11 @@ Decisions (each bad row becomes a ``Quarantined`` with its file, position and on
   disguise), or more than a day after the injected clock's ``now()``.
 - Counts (likes, shares, replies, dislikes) that are not non-negative whole numbers are stored as
   0, never a reason to drop a post; what was given is noted in ``raw["_heard_notes"]``.
-  "1,234", "1.2万" (12,000), "3k" and integral floats (``12.0``) are read as numbers.
+  "1,234", "1.2万" (12,000), "3k" and integral floats (``12.0``) are read as numbers. A count
+  above ``MAX_COUNT`` (2^31 - 1: ``1e20``, 2^63) is stored as ``MAX_COUNT``, with a note.
+- Text that is not valid Unicode (lone UTF-16 surrogates, e.g. JSON's ``"\\ud800"``) is repaired
+  with U+FFFD and a note, in every field (``heard.connectors.clean``); values nested deeper than
+  64 levels are cut, with a note. Notes are kept in ``raw["_heard_notes"]``.
 
 Dates read: ``2019-07-21 10:29:36``, ``2019/7/12 17:00:34``, ``2019年7月12日 17:00``, ISO 8601
 with ``Z`` or an offset, ``2019-07-21``, ``20190721``, epoch seconds / milliseconds / micro- /
@@ -51,6 +55,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from heard.connectors.clean import clean_fields
 from heard.errors import InputError
 from heard.records import AUTHOR_COLUMNS, MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
 
@@ -59,6 +64,8 @@ TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "paren
 ALIASES = {"id": "external_id", "time": "created_at", "date": "created_at"}
 REQUIRED = ("text", "created_at")
 COUNTS = ("likes", "shares", "replies", "dislikes")
+MAX_COUNT = 2**31 - 1
+"""The largest count stored (the columns are 32-bit); a larger one is stored as this, with a note."""
 
 REASONS: dict[str, str] = {
     "missing_text": "the record has no text (empty or whitespace only)",
@@ -66,6 +73,7 @@ REASONS: dict[str, str] = {
     "invalid_utf8": "a bytes value is not valid UTF-8",
     "missing_date": "the record has no created_at value",
     "bad_date": "created_at cannot be read as a time, or is implausible",
+    "mapping_failed": "mapping the record raised an error nobody foresaw (a bug: please report it)",
 }
 """Reason codes the mapper quarantines with (connectors add theirs: ``heard.connectors.REASONS``)."""
 
@@ -190,6 +198,14 @@ _COUNT_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|千|w|k)?$", re.I)
 _COUNT_SCALE = {None: 1, "万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000}
 
 
+def _shown(value: Any) -> str:
+    """The first 40 characters of a value for a note (``str`` of a 5,000-digit int raises)."""
+    try:
+        return str(value)[:40]
+    except ValueError:
+        return f"a {type(value).__name__} too long to show"
+
+
 def parse_count(value: Any) -> int | None:
     """A non-negative whole count, or None when ``value`` is not one (missing values are 0)."""
     if _missing(value):
@@ -204,6 +220,8 @@ def parse_count(value: Any) -> int | None:
         m = _COUNT_RE.match(value.strip().replace(",", "").replace("_", ""))
         if m:
             n = float(m.group(1)) * _COUNT_SCALE[(m.group(2) or "").lower() or None]
+            if math.isinf(n):
+                return MAX_COUNT + 1  # more digits than a float holds: far above any real count
             if m.group(2) or n.is_integer():
                 return int(round(n))
     return None
@@ -402,7 +420,9 @@ class Mapper:
         return Quarantined(row.file, row.position, reason, detail, raw)
 
     def map(self, row: RawRow) -> Post | Quarantined:
-        fields = row.fields
+        fields, notes = clean_fields(row.fields)
+        if notes:
+            row = RawRow(fields, row.file, row.position)
         columns = self._resolve_row(fields)
 
         def get(target: str) -> tuple[str | None, Any]:
@@ -435,13 +455,16 @@ class Mapper:
             return self._quarantine(row, "missing_date", f"{date_col or 'created_at'} is empty", drop)
 
         raw = self._safe_raw(fields, drop | ({text_col} if text_col else set()))
-        notes: list[str] = []
         counts: dict[str, int] = {}
         for target in COUNTS:
             column, value = get(target)
             n = parse_count(value)
             if n is None:
-                notes.append(f"{target}: {str(value)[:40]!r} in {column} is not a count; stored 0")
+                notes.append(f"{target}: {_shown(value)!r} in {column} is not a count; stored 0")
+            elif n > MAX_COUNT:
+                notes.append(f"{target}: {_shown(value)} in {column} is above the largest count "
+                             f"stored ({MAX_COUNT:,}); stored {MAX_COUNT}")
+                n = MAX_COUNT
             counts[target] = n or 0
         if notes:
             raw["_heard_notes"] = notes

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from heard.connectors.base import check_readable_file, file_key
+from heard.connectors.base import check_readable_file, content_key
 from heard.errors import InputError
 from heard.records import Quarantined, RawRow
 
@@ -44,7 +44,7 @@ class ParquetConnector:
             ) from exc
 
     def file_key(self) -> str:
-        return file_key(self.path)
+        return content_key(self.path)
 
     def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]:
         groups, first_index, seen = [], 0, 0

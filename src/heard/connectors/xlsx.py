@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from heard.connectors.base import check_readable_file, file_key
+from heard.connectors.base import check_readable_file, content_key
 from heard.errors import InputError
 from heard.records import Quarantined, RawRow
 
@@ -71,7 +71,7 @@ class XlsxConnector:
                 self.columns = _header_names(first)
 
     def file_key(self) -> str:
-        return file_key(self.path)
+        return content_key(self.path)
 
     def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]:
         if not self.columns:

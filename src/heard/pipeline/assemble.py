@@ -22,6 +22,7 @@ from heard.pipeline.runner import (
     ingest_paths,
     ingest_rows,
 )
+from heard.pipeline.pending import finish_pending
 from heard.records import Quarantined, RawRow
 from heard.settings import Settings
 from heard.store import INGEST_MEMORY_LIMIT, Store, open_store
@@ -77,9 +78,35 @@ def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str
 
     ``preset``/``mapping`` are the field mapping (``--preset``, ``--map``); ``loading`` wraps the
     model loading (a spinner in the CLI).
+
+    A run that fails (a missing column, an unknown format, a missing file) on a database it
+    created leaves no database behind when nothing was stored in it: an empty file would look
+    like an ingest that worked and found nothing.
     """
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
-    with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
-        with (loading() if loading else nullcontext()):
-            pipeline = default_pipeline(settings)
-        yield Run(settings, store, pipeline, fieldmap)
+    db = Path(settings.db)
+    created = not db.exists()
+    try:
+        with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
+            finish_pending(store)  # a killed run's labels and search index, before anything else
+            with (loading() if loading else nullcontext()):
+                pipeline = default_pipeline(settings)
+            yield Run(settings, store, pipeline, fieldmap)
+    except BaseException:
+        if created:
+            remove_if_empty(db)
+        raise
+
+
+def remove_if_empty(db: Path) -> bool:
+    """Delete the database at ``db`` (and its write-ahead log) when it holds no post and no
+    quarantined row; True when it did."""
+    try:
+        with open_store(db, read_only=True) as store:
+            if store.scalar("SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)"):
+                return False
+    except Exception:  # noqa: BLE001 - a file that cannot even be opened is not ours to delete
+        return False
+    for path in (db, db.with_name(db.name + ".wal")):
+        path.unlink(missing_ok=True)
+    return True

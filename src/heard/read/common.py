@@ -69,7 +69,8 @@ def _redact_nested(value: Any) -> Any:
 
 def encode_cursor(values: list[Any]) -> str:
     """Exact values (floats unrounded, timestamps to the microsecond) so keyset paging is exact."""
-    exact = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    exact = [v.isoformat() if isinstance(v, datetime) else float(v) if isinstance(v, Decimal) else v
+             for v in values]
     raw = json.dumps(exact, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

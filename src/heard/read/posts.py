@@ -138,7 +138,7 @@ def _scan_match(db: Reader, terms: str, where: list[str], params: list[Any], lim
         _, last_id = decode_cursor(cursor, (float, str))
         where.append("p.id < ?")
         params.append(last_id)
-    rows = db.rows(f"SELECT {POST_COLUMNS}, 1.0 AS score FROM posts p{_and(where, 'WHERE')} "
+    rows = db.rows(f"SELECT {POST_COLUMNS}, 1.0::DOUBLE AS score FROM posts p{_and(where, 'WHERE')} "
                    "ORDER BY p.id DESC LIMIT ?", [*params, limit + 1])
     return _page(rows, limit, ("score", "id"))
 

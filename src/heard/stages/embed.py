@@ -13,6 +13,20 @@ import numpy as np
 from heard.errors import ModelError
 from heard.models.embedders import Embedder
 from heard.pipeline.batch import Batch
+from heard.records import MODEL_TEXT_CHARS
+
+
+def model_text(post, text: str) -> str:
+    """The part of ``text`` the embedder reads (``MODEL_TEXT_CHARS``), noted on the post when
+    that is not all of it."""
+    if len(text) <= MODEL_TEXT_CHARS:
+        return text
+    raw = getattr(post, "raw", None)
+    if isinstance(raw, dict):
+        raw.setdefault("_heard_notes", []).append(
+            f"text of {len(text):,} characters: the embedder (topics, sentiment) and language id "
+            f"read its first {MODEL_TEXT_CHARS:,}; it is stored and searched whole")
+    return text[:MODEL_TEXT_CHARS]
 
 
 class EmbedStage:
@@ -30,7 +44,7 @@ class EmbedStage:
         return self.embedder.name
 
     def process(self, batch: Batch) -> Batch:
-        texts = list(batch["text_norm"])
+        texts = [model_text(post, text) for post, text in zip(batch["post"], batch["text_norm"])]
         vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32)
         if vectors.shape != (len(texts), self.embedder.dim):
             raise ModelError(

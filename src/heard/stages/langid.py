@@ -14,6 +14,7 @@ from importlib.metadata import version
 from typing import ClassVar
 
 from heard.pipeline.batch import Batch
+from heard.records import MODEL_TEXT_CHARS
 from heard.stages.normalise import strip_entities
 
 UNDETERMINED = "und"
@@ -45,7 +46,7 @@ class LanguageDetector:
         self.name = f"py3langid@{version('py3langid')}"
 
     def detect(self, text: str) -> str:
-        cleaned = strip_entities(text).replace("#", " ")
+        cleaned = strip_entities(text[:MODEL_TEXT_CHARS]).replace("#", " ")
         cjk = len(_CJK.findall(cleaned))
         letters = len(_LETTER.findall(cleaned))
         if cjk < MIN_CJK_CHARS and letters < MIN_LETTERS:

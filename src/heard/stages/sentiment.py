@@ -34,6 +34,7 @@ from heard.models.intent_rules import decide
 from heard.models.sentiment_head import SentimentHead, load_head
 from heard.models.sentiment_lexicon import SentimentLexicon
 from heard.pipeline.batch import Batch
+from heard.records import MODEL_TEXT_CHARS
 
 
 def lexicon_score(hits: dict[str, Any]) -> float:
@@ -119,6 +120,16 @@ class SentimentScorer:
         return scores, labels, evidence
 
 
+def _leading_tokens(tokens: list[str]) -> list[str]:
+    """The tokens of about the first ``MODEL_TEXT_CHARS`` characters."""
+    total = 0
+    for i, token in enumerate(tokens):
+        total += len(token) + 1
+        if total > MODEL_TEXT_CHARS:
+            return tokens[:i]
+    return tokens
+
+
 class SentimentStage:
     """``embedding`` + ``lang`` + ``tokens`` → ``sentiment_score``, ``sentiment_label``, ``sentiment_evidence``."""
 
@@ -142,7 +153,11 @@ class SentimentStage:
 
     def process(self, batch: Batch) -> Batch:
         texts = batch["text_norm"] if "text_norm" in batch else batch["text"]
-        scores, labels, evidence = self.scorer.score(batch["embedding"], list(texts), batch["tokens"], batch["lang"])
+        # the lexicon reads what the embedder read (MODEL_TEXT_CHARS), so both halves of a score,
+        # and its evidence, are about the same text
+        texts = [t[:MODEL_TEXT_CHARS] for t in texts]
+        tokens = [_leading_tokens(tok) for tok in batch["tokens"]]
+        scores, labels, evidence = self.scorer.score(batch["embedding"], texts, tokens, batch["lang"])
         batch.set("sentiment_score", [float(s) for s in scores])
         batch.set("sentiment_label", labels)
         batch.set("sentiment_evidence", evidence)

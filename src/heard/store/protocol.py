@@ -16,6 +16,11 @@ from typing import Any, Protocol, runtime_checkable
 
 from heard.records import Post, Quarantined
 
+FINISH = "finish"
+"""The ``pending_work`` kind for a run's end-of-run work (``heard.pipeline.pending``)."""
+TOPICS_CONSOLIDATED = "topics_consolidated"
+"""Progress within it: the run's final topic consolidation has committed (not to be redone)."""
+
 
 @runtime_checkable
 class Store(Protocol):
@@ -44,7 +49,13 @@ class Store(Protocol):
     def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str],
                    summary: dict[str, Any]) -> None: ...
 
-    def rebuild_search_index(self) -> None: ...
+    def rebuild_search_index(self, finished: bool = False) -> None: ...
+
+    def mark_pending(self, kind: str) -> None: ...
+
+    def pending_work(self) -> set[str]: ...
+
+    def source_of_file(self, content_key: str) -> str | None: ...
 
     def has_search_index(self) -> bool: ...
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from heard.api.errors import ApiError
+from heard.api.upload import parse_json_body
 from heard.api.security import requires
 from heard.auth import Role
 
@@ -47,10 +47,7 @@ async def ingest(request: Request) -> dict[str, Any]:
         body = await request.body()
         if len(body) > uploader.max_bytes:
             raise ApiError(413, "the JSON body is larger than the upload limit", ["fix: send it in parts"])
-        try:
-            items = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "the body is not valid JSON", [str(exc)[:200]]) from None
+        items = parse_json_body(body)
         return await run_in_threadpool(uploader.ingest_json, items, preset=params.get("preset"),
                                        source=params.get("source"), maps=params.getlist("map"))
     raise ApiError(415, f"cannot ingest a body of type {ctype or '(none)'}",

@@ -10,7 +10,7 @@ pool re-examined, keywords, labels and aggregates).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -22,6 +22,7 @@ from heard.listen.analysis.entities import EntityExtractor
 from heard.errors import PipelineConfigError
 from heard.pipeline.batch import Batch
 import heard.listen.topics.persist as persist
+from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
 from heard.listen.topics.represent import refresh_representation
 
 MODEL_VERSION = "heard-stream-topics@1"
@@ -46,6 +47,8 @@ class TopicStage:
         self._window_saved = 0  # how much of the clusterer's vote window is in the store
         self._touched: set[int] = set()
         self._bound = False
+        self._refresh_all = False
+        self._consolidated = False
 
     @property
     def model(self) -> str:
@@ -58,6 +61,11 @@ class TopicStage:
         persist.load_clusterer(store, self.clusterer)
         self._window_saved = len(self.clusterer.window_keys)
         self._bound = True
+        # a killed run left its end-of-run work owed: which topics it touched died with it, so
+        # every label is refreshed; its consolidation is not redone when it had committed
+        owed = store.pending_work()
+        self._refresh_all = FINISH in owed
+        self._consolidated = TOPICS_CONSOLIDATED in owed
         if recover:
             self._recover(store)
 
@@ -114,11 +122,13 @@ class TopicStage:
         now = self.clock()
         self._save(store, self._pending, now)
         self._pending = []
-        if final:
-            self._consolidate(store, now)
-            self._save(store, self.clusterer.flush_pool(), now)
+        if final and not self._consolidated:  # one transaction: a kill redoes all of it or none
+            result = self.clusterer.consolidate(persist.members_from_store(store, self.clusterer.dim))
+            self._save(store, [], now, result, after=self.clusterer.flush_pool(), final=True)
+        self._consolidated = False
         touched, self._touched = sorted(self._touched), set()
-        return refresh_representation(store, touched, now, self.entities)
+        refresh_all, self._refresh_all = self._refresh_all, False
+        return refresh_representation(store, None if refresh_all else touched, now, self.entities)
 
     # ---- internals --------------------------------------------------------------------------
     def _require_bound(self) -> None:
@@ -129,8 +139,12 @@ class TopicStage:
             )
 
     def _save(self, store: Any, assignments: list[Assignment], now: datetime,
-              result: ConsolidationResult | None = None) -> None:
-        changed = {a.topic_id for a in assignments if a.topic_id is not None}
+              result: ConsolidationResult | None = None, after: Sequence[Assignment] = (),
+              final: bool = False) -> None:
+        """Save assignments, then a consolidation's result, then ``after`` (the pool flushed at
+        the end of a run), in one transaction; ``final`` also records in ``pending_work`` that
+        this run's end-of-run consolidation is done, so a run killed later does not redo it."""
+        changed = {a.topic_id for a in [*assignments, *after] if a.topic_id is not None}
         with store.transaction():
             persist.save_assignments(store, assignments, now)
             new_in_window = self.clusterer.window_since(self._window_saved)
@@ -139,6 +153,9 @@ class TopicStage:
                 persist.apply_consolidation(store, result, now)
                 persist.clear_window(store)  # the consolidation voted on it and emptied it
                 changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
+            persist.save_assignments(store, list(after), now)
+            if final:
+                store.mark_pending(TOPICS_CONSOLIDATED)
             events = self.clusterer.drain_events()
             changed |= {e.topic_id for e in events if e.kind != "merged"}
             changed |= {e.other_id for e in events if e.other_id is not None}

@@ -202,6 +202,19 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE topics ADD COLUMN IF NOT EXISTS intents VARCHAR",
         ],
     ),
+    (
+        8,
+        [
+            # end-of-run work owed (heard.pipeline.pending): set in the transaction of every batch
+            # that stores posts, cleared in the transaction that builds the search index at the
+            # end of the run; a run killed between the two leaves it set, and the next run or
+            # open for writing finishes the work (topic labels, search index).
+            """CREATE TABLE IF NOT EXISTS pending_work (
+                kind VARCHAR PRIMARY KEY,
+                since TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -16,6 +16,8 @@ import pyarrow as pa
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined, content_hash
+from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
+from heard.testing import test_hook
 from heard.store.duckdb.schema import FTS_IGNORE, HAS_SEARCH_INDEX, LATEST, MIGRATIONS
 
 if TYPE_CHECKING:
@@ -202,7 +204,11 @@ class DuckDBStore:
         """
         with self.transaction():
             added = self._insert_posts(posts, columns, models) if posts else 0
-            self._insert_quarantine(quarantined, source)
+            if added:  # new posts: the end-of-run work is owed, all of it
+                self.mark_pending(FINISH)
+                self.con.execute(f"DELETE FROM pending_work WHERE kind = '{TOPICS_CONSOLIDATED}'")
+            identity = checkpoint[0].rsplit("|", 1)[-1] if checkpoint else None
+            self._insert_quarantine(quarantined, source, identity)
             if checkpoint is not None:
                 file_key, file, position = checkpoint
                 self.con.execute(
@@ -282,14 +288,15 @@ class DuckDBStore:
                 self.con.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM _new_emb")
         return added
 
-    def _insert_quarantine(self, items: Iterable[Quarantined], source: str) -> None:
+    def _insert_quarantine(self, items: Iterable[Quarantined], source: str,
+                           identity: str | None = None) -> None:
         items = list(items)
         if not items:
             return
         now = utcnow()
         table = pa.table(
             {
-                "key": [q.key() for q in items],
+                "key": [q.key(identity) for q in items],
                 "source": [source] * len(items),
                 "file": [q.file for q in items],
                 "position": pa.array([q.position for q in items], pa.int64()),
@@ -301,6 +308,29 @@ class DuckDBStore:
         )
         with self.registered("_new_q", table):
             self.con.execute("INSERT OR IGNORE INTO quarantine SELECT * FROM _new_q")
+
+    # ---- end-of-run work owed ----------------------------------------------------------------
+    def mark_pending(self, kind: str) -> None:
+        """Record ``kind`` in ``pending_work`` (call inside the caller's transaction). Written as
+        literals: a bound parameter costs two pandas import searches in DuckDB's client."""
+        if kind not in (FINISH, TOPICS_CONSOLIDATED):
+            raise ValueError(f"unknown pending_work kind {kind!r}")
+        self.con.execute(
+            f"INSERT OR IGNORE INTO pending_work VALUES ('{kind}', now() AT TIME ZONE 'UTC')")
+
+    def pending_work(self) -> set[str]:
+        """What a run left unfinished: ``"finish"`` when posts were stored and the end-of-run work
+        (topic consolidation and labels, the search index) has not completed since; with
+        ``"topics_consolidated"`` when that run's consolidation had committed before it died."""
+        return {r[0] for r in self.con.execute("SELECT kind FROM pending_work").fetchall()}
+
+    def source_of_file(self, content_key: str) -> str | None:
+        """The source a file with this content key (``connectors.base.file_key``) was ingested
+        as, when it was (checkpoint keys are ``source|content key``); the most recent if several."""
+        row = self.con.execute(
+            "SELECT file_key FROM checkpoints WHERE suffix(file_key, ?) ORDER BY updated_at DESC LIMIT 1",
+            ["|" + content_key]).fetchone()
+        return row[0].rsplit("|", 1)[0] if row else None
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
@@ -320,7 +350,7 @@ class DuckDBStore:
             self.con.execute(f"LOAD '{_fts_extension_path()}'")
             self._fts_loaded = True
 
-    def rebuild_search_index(self) -> None:
+    def rebuild_search_index(self, finished: bool = False) -> None:
         """(Re)build the BM25 index over ``posts.search_text`` (segmented Chinese + English words).
 
         DuckDB's fts extension tokenises and counts; we then copy its term occurrences into
@@ -328,19 +358,27 @@ class DuckDBStore:
         only the row groups of its own terms instead of scoring the whole corpus
         (``heard.read.posts``). The postings live in the index's schema, so rebuilding the
         index drops and remakes them together.
+
+        One transaction: a kill during the build leaves the previous index whole (or none), never
+        half of one. ``finished``: this build ends a run's end-of-run work, so the ``finish``
+        marker (``pending_work``) is cleared in the same transaction.
         """
         self.load_fts()
-        self.con.execute(
-            "PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
-            f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)"
-        )
-        self.con.execute(
-            """CREATE TABLE fts_main_posts.postings AS
-               SELECT d.term, t.docid, count(*)::INTEGER AS tf, any_value(c.len)::INTEGER AS len
-               FROM fts_main_posts.terms t JOIN fts_main_posts.dict d USING (termid)
-                    JOIN fts_main_posts.docs c USING (docid)
-               GROUP BY d.term, t.docid ORDER BY d.term, t.docid"""
-        )
+        with self.transaction():
+            self.con.execute(
+                "PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
+                f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)"
+            )
+            self.con.execute(
+                """CREATE TABLE fts_main_posts.postings AS
+                   SELECT d.term, t.docid, count(*)::INTEGER AS tf, any_value(c.len)::INTEGER AS len
+                   FROM fts_main_posts.terms t JOIN fts_main_posts.dict d USING (termid)
+                        JOIN fts_main_posts.docs c USING (docid)
+                   GROUP BY d.term, t.docid ORDER BY d.term, t.docid"""
+            )
+            test_hook("index_built")
+            if finished:
+                self.con.execute("DELETE FROM pending_work")
 
     def has_search_index(self) -> bool:
         return bool(self.scalar(HAS_SEARCH_INDEX))
