@@ -61,3 +61,20 @@ def redact(text: str | None) -> str | None:
     ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``
     (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use)."""
     return replace_pii(text, keep=_is_public_account)
+
+
+def redact_for_search(text: str | None) -> str:
+    """``text`` with every piece of personal data (not the named public accounts' handles) blanked
+    out: what the search index is built from and what a search query is cut down to, so that
+    nothing a display redacts can be found again by searching for it (RIGHTS.md §4, §7)."""
+    if not text:
+        return ""
+    out, last = [], 0
+    for span in find_pii(text):
+        if _is_public_account(span):
+            continue
+        out.append(text[last:span.start])
+        out.append(" ")
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)
