@@ -52,6 +52,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heard.errors import InputError
+from heard.connectors.scrub import scrub_raw
 from heard.records import AUTHOR_COLUMNS, MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
 
 TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "parent_id", "thread_id",
@@ -392,7 +393,8 @@ class Mapper:
         return column, (fields[column] if column in fields else _lookup(fields, column)[1])
 
     def _safe_raw(self, fields: Mapping[str, Any], drop: set[str]) -> dict[str, Any]:
-        return {k: v for k, v in fields.items() if k not in drop and k.casefold() not in AUTHOR_COLUMNS}
+        # author-like keys go at any depth: in_reply_to_screen_name, retweeted_status.user, …
+        return scrub_raw({k: v for k, v in fields.items() if k not in drop and k.casefold() not in AUTHOR_COLUMNS})
 
     def _quarantine(self, row: RawRow, reason: str, detail: str, drop: set[str]) -> Quarantined:
         safe = self._safe_raw(row.fields, drop)  # the text stays, cut short, to show what was wrong

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
+from heard.connectors.scrub import scrub_excerpt
 from heard.records import Post, Quarantined, content_hash
 from heard.store.schema import LATEST, MIGRATIONS
 
@@ -256,7 +257,8 @@ class DuckDBStore:
                 "position": pa.array([q.position for q in items], pa.int64()),
                 "reason": [q.reason for q in items],
                 "detail": [q.detail for q in items],
-                "raw": [q.raw[:RAW_KEEP_CHARS] for q in items],
+                # handles never stored, whoever quarantined the row (RIGHTS.md §4)
+                "raw": [scrub_excerpt(q.raw)[:RAW_KEEP_CHARS] for q in items],
                 "quarantined_at": pa.array([now] * len(items), pa.timestamp("us")),
             }
         )
