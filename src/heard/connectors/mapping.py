@@ -286,9 +286,13 @@ def parse_datetime(value: Any, zone: ZoneInfo, now: datetime | None = None) -> d
     return dt
 
 
-def author_key(handle: str, salt: str) -> str:
-    """Salted pseudonymous key of an author handle (RIGHTS.md §4): HMAC-SHA256, hex[:16]."""
-    return hmac.new(salt.encode("utf-8"), handle.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+def author_key(handle: str, salt: str | tuple[str, ...]) -> str:
+    """Salted pseudonymous key of an author handle (RIGHTS.md §4): HMAC-SHA256, hex[:16]. A
+    tuple is a store's chain of salts, applied in order (``heard.protect.salt``: a re-keyed store)."""
+    key = handle
+    for one in (salt,) if isinstance(salt, str) else salt:
+        key = hmac.new(one.encode("utf-8"), key.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    return key
 
 
 def _author_handle(value: Any) -> str | None:
@@ -325,7 +329,7 @@ class Mapper:
     """Maps raw rows of one source to posts; see the module docstring for every decision."""
 
     def __init__(self, fieldmap: FieldMap | Mapping[str, str] | None, source: str,
-                 tz: str = "Asia/Shanghai", salt: str = "", now: Callable[[], datetime] = _utc_now):
+                 tz: str = "Asia/Shanghai", salt: str | tuple[str, ...] = "", now: Callable[[], datetime] = _utc_now):
         if fieldmap is None or not isinstance(fieldmap, FieldMap):
             fieldmap = fieldmap_for(None, fieldmap or {})
         if not source or ":" in source:

@@ -23,6 +23,7 @@ from heard.pipeline.runner import (
     ingest_rows,
 )
 from heard.records import Quarantined, RawRow
+from heard.protect.salt import author_salts
 from heard.read.reindex import ensure_search_redacted
 from heard.settings import Settings
 from heard.store import INGEST_MEMORY_LIMIT, DuckDBStore, open_store
@@ -44,10 +45,13 @@ class Run:
     store: DuckDBStore
     pipeline: Pipeline
     fieldmap: FieldMap = field(default_factory=lambda: fieldmap_for(None))
+    _salts: tuple[str, ...] | None = field(default=None, init=False, repr=False)
 
     def mapper(self, source: str) -> Mapper:
         s = self.settings
-        return Mapper(self.fieldmap, source=source, tz=s.timezone, salt=s.author_salt)
+        if self._salts is None:  # the operator's salt, or the store's own (created on first use)
+            self._salts = author_salts(self.store, s.author_salt)
+        return Mapper(self.fieldmap, source=source, tz=s.timezone, salt=self._salts)
 
     def ingest_files(self, paths: list[Path], *, fmt: str | None = None, source: str | None = None,
                      progress: Progress | None = None,

@@ -186,7 +186,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         7,
         [
-            # per-deployment facts (heard.read.reindex, heard.auth.salt): the author salt created on
+            # per-deployment facts (heard.read.reindex, heard.protect.salt): the author salt created on
             # first use, the PII-detector version the search text was redacted with.
             """CREATE TABLE IF NOT EXISTS deployment (
                 key VARCHAR PRIMARY KEY,
