@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         "(RIGHTS.md §4); every other @mention is shown as @[user].",
     )
 
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or networks, e.g. 127.0.0.1, 10.0.0.0/8) whose "
+        "X-Forwarded-For/-Proto headers are believed: the login limit then counts the real "
+        "client, and cookies get Secure when the browser used https. Empty: the headers are ignored.",
+    )
+
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""
         out = self.model_dump(mode="json")

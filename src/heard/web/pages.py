@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from heard.api.peer import client_address, is_https
 from heard.api.errors import ApiError
 from heard.read import hotspots as hq
 from heard.read import overview as oq
@@ -78,7 +79,7 @@ def login_form(request: Request, next: str = "/", error: str | None = None) -> R
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", next=_safe_next(next), login_csrf=token, error=error)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600,
-                        secure=request.url.scheme == "https")
+                        secure=is_https(request))
     return response
 
 
@@ -88,8 +89,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     check_login_csrf(request, csrf_token)
     limiter = request.app.state.limiter
-    client = request.client.host if request.client else "?"
-    keys = (f"ip:{client}", f"user:{username}")
+    keys = (f"ip:{client_address(request)}", f"user:{username}")
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
     wait = limiter.retry_after(*keys)
     if wait > 0:
@@ -102,11 +102,13 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
         limiter.failed(*keys)
         return render(request, "login.html", status=401, next=_safe_next(next), login_csrf=csrf_token,
                       error=t("login_failed"))
-    limiter.succeeded(*keys)
+    # only the name's own failures are forgiven: the address's stay, so one success does not
+    # reopen it for another round of guesses on other names
+    limiter.succeeded(keys[1])
     token, _csrf = request.app.state.accounts.start_session(user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600,
-                        secure=request.url.scheme == "https")
+                        secure=is_https(request))
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -122,11 +124,12 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/lang/{code}", dependencies=[requires(PUBLIC)])
-def switch_lang(code: str, next: str = "/") -> Response:
+def switch_lang(request: Request, code: str, next: str = "/") -> Response:
     if code not in LANGS:
         raise ApiError(404, f"no UI language {code!r}", ["available: " + ", ".join(LANGS)])
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(LANG_COOKIE, code, samesite="strict", max_age=365 * 86400)
+    response.set_cookie(LANG_COOKIE, code, samesite="strict", max_age=365 * 86400,
+                        secure=is_https(request))
     return response
 
 
