@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from heard.read.display import neutralise
 from heard.protect.pii import LABELS as _ALL_LABELS
 from heard.protect.pii import MENTION as _MENTION
 from heard.protect.pii import PiiSpan, find_pii, fold_width, replace_pii
@@ -59,8 +60,9 @@ def _is_public_account(span: PiiSpan) -> bool:
 def redact(text: str | None) -> str | None:
     """``text`` with personal data replaced by ``[email]``, ``[id]``, ``[card]``, ``[phone]``,
     ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``
-    (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use)."""
-    return replace_pii(text, keep=_is_public_account)
+    (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use),
+    and with terminal escapes and bidi overrides neutralised (``heard.read.display``)."""
+    return neutralise(replace_pii(text, keep=_is_public_account))
 
 
 def redact_for_search(text: str | None) -> str:

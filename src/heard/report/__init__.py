@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 from jinja2 import Environment
 
+from heard.read.display import neutralise
 from heard.clock import utcnow
 from heard.errors import InputError
 from heard.listen.hotspots import rank_hotspots, recent_alerts
@@ -88,7 +89,7 @@ def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int =
     models = [r["m"] for r in store.rows(
         "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1")]
     hours = window.total_seconds() / 3600
-    env = Environment(autoescape=True)
+    env = Environment(autoescape=True, finalize=neutralise)  # no bidi override reaches the brief
     return env.from_string(BRIEF).render(
         generated=clock().isoformat(timespec="seconds") + "Z",
         stats={"posts": total, "first": first, "last": last, "models": models},

@@ -20,6 +20,7 @@ from heard.api.errors import ApiError
 from heard.read import hotspots as hq
 from heard.read import overview as oq
 from heard.read import posts as pq
+from heard.read.display import neutralise
 from heard.read import topics as tq
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
@@ -33,7 +34,8 @@ SHOW_CHARS = 1200
 """Longest post text shown in lists; the rest is counted, never silently cut."""
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
+                         undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
+                         finalize=neutralise)  # no bidi override or control character reaches a page
 router = APIRouter(include_in_schema=False)
 
 
