@@ -63,3 +63,18 @@ def test_quarantined_json_is_scrubbed_as_data_or_by_pattern(tmp_path):
     with open_store(tmp_path / "q.duckdb") as store:
         store._insert_quarantine([Quarantined("f.jsonl", 1, "bad_date", "", whole)], "s")
         assert "retweeted_bob" not in store.scalar("SELECT raw FROM quarantine")
+
+
+def test_an_old_store_loses_the_handles_in_its_raw_records(tmp_path):
+    from heard.read.reindex import ensure_raw_scrubbed
+
+    with open_store(tmp_path / "old.duckdb") as store:  # as an older Heard wrote them
+        store.con.execute("INSERT INTO posts (id, source, external_id, text, text_hash, created_at, "
+                          "ingested_at, raw) VALUES ('s:1', 's', '1', 't', 'h', now(), now(), ?)",
+                          [json.dumps({"in_reply_to_screen_name": "replied_to_amy", "lang": "en"})])
+        store.con.execute("INSERT INTO quarantine VALUES ('k', 's', 'f.csv', 2, 'malformed_row', '', "
+                          "'2,@retweeted_bob,停电', now())")
+        assert ensure_raw_scrubbed(store) == 2
+        assert json.loads(store.scalar("SELECT raw FROM posts")) == {"lang": "en"}
+        assert "retweeted_bob" not in store.scalar("SELECT raw FROM quarantine")
+        assert ensure_raw_scrubbed(store) == 0  # once

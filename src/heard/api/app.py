@@ -15,7 +15,7 @@ from heard.read.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
 from heard.read.redact import set_public_accounts
-from heard.read.reindex import ensure_search_redacted
+from heard.read.reindex import ensure_store_private
 from heard.settings import Settings
 
 API_DESCRIPTION = (
@@ -35,7 +35,7 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
     owned = store is None
     store = store if store is not None else open_store(settings.db)
     set_public_accounts(settings.public_accounts)  # which @handles every display may show
-    ensure_search_redacted(store, settings.user_dict)  # nothing redacted can be found by search
+    ensure_store_private(store, settings.user_dict)  # nothing redacted can be found by search
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -24,7 +24,7 @@ from heard.pipeline.runner import (
 )
 from heard.records import Quarantined, RawRow
 from heard.protect.salt import author_salts
-from heard.read.reindex import ensure_search_redacted
+from heard.read.reindex import ensure_store_private
 from heard.settings import Settings
 from heard.store import INGEST_MEMORY_LIMIT, DuckDBStore, open_store
 
@@ -85,7 +85,7 @@ def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str
     """
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     with open_store(settings.db, memory_limit=INGEST_MEMORY_LIMIT) as store:
-        ensure_search_redacted(store, settings.user_dict)  # a store indexed before PII was kept out
+        ensure_store_private(store, settings.user_dict)  # a store indexed before PII was kept out
         with (loading() if loading else nullcontext()):
             pipeline = default_pipeline(settings)
         yield Run(settings, store, pipeline, fieldmap)

@@ -120,7 +120,7 @@ _ID18_ANY = re.compile(_ND + r"\d{17}[\dXx]" + _NA)
 _ID15 = re.compile(_ND + r"[1-8]\d{5}(\d{2})(\d{2})(\d{2})\d{3}" + _NA)
 _CARD_RUN = re.compile(r"(?<![\d.])\d{16,19}(?![\d.])")
 _CARD_GROUPED = re.compile(
-    r"(?<![\d.])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?|\d{4}([ -])\d{6}\2\d{5}"
+    r"(?<![\d.])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3}(?![A-Za-z]))?|\d{4}([ -])\d{6}\2\d{5}"
     r"|\d{6}([ -])\d{12,13})(?![\d.])")
 _SEP = r"[ .\-]?"
 _CN_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP
@@ -144,7 +144,7 @@ _ZH_ADDRESS = [
     (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?:室|号|房|户)?)?"),
      "a building with its unit and flat"),
     # a building with its flat, no unit: 幸福小区5栋302, 3号楼1203室
-    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?(?:\d{{3,4}}(?!\d|年|元|块|米|平|人|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
+    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
                 rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"), "a building with its flat"),
     # a unit and flat: 3单元501室, 三单元501
     (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?:室|号|房|户)?"), "a unit with its flat"),
@@ -159,7 +159,8 @@ _ZH_ADDRESS = [
 _STREET_TYPES = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|"
                  r"place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy)")
 _EN_STREET = re.compile(rf"(?<![\w.,$£€¥-])\d{{1,5}}[A-Za-z]?,?\s+((?:[A-Za-z]\.|[A-Za-z][A-Za-z'\-]*)\s+){{1,3}}"
-                        rf"({_STREET_TYPES})\b\.?", re.IGNORECASE)
+                        rf"({_STREET_TYPES})\b\.?(?:,?\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
+                        re.IGNORECASE)
 _TITLE_AFTER = re.compile(r"\.?\s?[A-Z]")
 _EN_NOT_A_NAME = frozenset(
     "a an the of on in at to for from by near with and or but is are was were be been my our your "

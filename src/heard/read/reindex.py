@@ -1,4 +1,5 @@
-"""Stores indexed before search text was redacted are reindexed once (RIGHTS.md §4, §7).
+"""Stores written by an older Heard are made private once (RIGHTS.md §4, §7): the search text is
+reindexed without personal data, and handles are dropped from raw records.
 
 ``posts.search_text`` is built from text whose personal data is blanked out
 (``heard.read.redact.redact_for_search``). A store written by an older Heard, or redacted by an
@@ -70,3 +71,49 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
             store.rebuild_search_index()
     store.con.execute("INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [KEY, VERSION, utcnow()])
     return total or 0
+
+
+RAW_KEY, RAW_VERSION = "raw_scrub", "scrub-1"
+
+
+def ensure_raw_scrubbed(store: Any) -> int:
+    """Drop handles kept a level down in ``posts.raw`` and ``quarantine.raw`` by an older Heard
+    (``heard.connectors.scrub``), once. Returns how many rows changed."""
+    if not hasattr(store, "con") or getattr(store, "read_only", False):
+        return 0
+    row = store.con.execute("SELECT value FROM deployment WHERE key = ?", [RAW_KEY]).fetchone()
+    if row and row[0] == RAW_VERSION:
+        return 0
+    import json
+
+    from heard.connectors.scrub import scrub_excerpt, scrub_raw
+
+    changed = 0
+    for table, key, clean in (("posts", "id", None), ("quarantine", "key", scrub_excerpt)):
+        ids, values = [], []
+        for r in store.rows(f"SELECT {key} AS k, raw FROM {table} WHERE raw IS NOT NULL"):
+            if clean is None:
+                try:
+                    new = json.dumps(scrub_raw(json.loads(r["raw"])), ensure_ascii=False, default=str)
+                except (ValueError, RecursionError):
+                    new = scrub_excerpt(r["raw"])
+            else:
+                new = clean(r["raw"])
+            if new != r["raw"]:
+                ids.append(r["k"])
+                values.append(new)
+        if ids:
+            with store.registered("_scrubbed", pa.table({"k": ids, "raw": values})):
+                store.con.execute(f"UPDATE {table} SET raw = s.raw FROM _scrubbed s WHERE {table}.{key} = s.k")
+            changed += len(ids)
+    if changed:
+        log.warning("removed account handles kept in the raw records of %d stored rows", changed)
+    store.con.execute("INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [RAW_KEY, RAW_VERSION, utcnow()])
+    return changed
+
+
+def ensure_store_private(store: Any, user_dict: Path | None = None) -> None:
+    """What an older Heard left in a store that this one never keeps: PII in the search text,
+    handles in raw records. Each is fixed once, when a store is opened for ingest or serving."""
+    ensure_raw_scrubbed(store)
+    ensure_search_redacted(store, user_dict)
