@@ -69,3 +69,9 @@ def test_handles_including_full_width_at_are_found():
     spans = find_pii("＠骑车的老周 快看 @tom")
     assert [s.kind for s in spans] == ["handle", "handle"]
     assert redact("＠骑车的老周 快看") == "@[user] 快看"
+
+
+def test_a_count_after_a_unit_is_not_a_flat():
+    # seen in 附件3: "7栋一单元100多户业主" — a hundred-odd households, not flat 100
+    assert redact("7栋一单元100多户业主") == "[address]100多户业主"
+    assert redact("3单元501室") == "[address]"

@@ -138,16 +138,18 @@ _CONTEXT_PHONE = re.compile(
 _DATE_LIKE = re.compile(r"(?:19|20)\d{2}[-/. ]\d{1,2}[-/. ]\d{1,2}")
 _CN_NUM = "零〇一二三四五六七八九十百千两"
 _N = rf"(?:\d{{1,4}}|[{_CN_NUM}]{{1,7}})"
+_COUNTED = "多|余|来|几|个|人|年|元|块|万|平|米|m|㎡"
+"""After a number, these make it a count, a price or a size, not a flat ("100多户")."""
 _ROOM = rf"(?:\d{{3,4}}|[{_CN_NUM}]{{3,7}})"
 _ZH_ADDRESS = [
     # a building with its unit (and flat): 7栋2单元401室, 3号楼1单元, 五栋三单元
-    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?:室|号|房|户)?)?"),
+    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?)?"),
      "a building with its unit and flat"),
     # a building with its flat, no unit: 幸福小区5栋302, 3号楼1203室
     (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
                 rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"), "a building with its flat"),
     # a unit and flat: 3单元501室, 三单元501
-    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?:室|号|房|户)?"), "a unit with its flat"),
+    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"), "a unit with its flat"),
     (re.compile(r"(?<![\d])\d{3,4}(?:室|房间)"), "a flat number"),
     (re.compile(rf"(?<!\d)\d{{1,4}}弄(?:{_N}号)?(?:{_ROOM}室)?"), "a lane number (弄)"),
     # a house or lane number on a road (the road's name stays): 长乐路128号, 一百二十八号, 128弄5号
