@@ -18,7 +18,6 @@ bus and metro lines (``12路``, ``3号线``, "No. 3 bus"), a building of an esta
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,20 +48,24 @@ class PiiSpan:
 
 # ---- width folding ----------------------------------------------------------------------------
 
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = ord(" ")
+for _block in (0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6):  # mathematical digits
+    _FOLD.update({_block + i: ord("0") + i for i in range(10)})
+for _zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1040, 0x17E0, 0x1810):  # other scripts' digits
+    _FOLD.update({_zero + i: ord("0") + i for i in range(10)})
+
+
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]+")
+
+
 def fold_width(text: str) -> str:
-    """``text`` with full-width forms (U+FF01–FF5E) and the ideographic space as ASCII, one
-    character for one, so that offsets into the folded text are offsets into ``text``."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            folded = unicodedata.normalize("NFKC", ch) if ch.isdigit() and not ch.isascii() else ch
-            out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    """``text`` with full-width forms (U+FF01–FF5E), the ideographic space and other scripts'
+    digits as ASCII, one character for one, so that offsets into the folded text are offsets
+    into ``text``."""
+    if text.isascii():
+        return text
+    return _FOLDABLE.sub(lambda m: m.group(0).translate(_FOLD), text)
 
 
 # ---- checks -----------------------------------------------------------------------------------
@@ -142,26 +145,28 @@ _COUNTED = "多|余|来|几|个|人|年|元|块|万|平|米|m|㎡"
 """After a number, these make it a count, a price or a size, not a flat ("100多户")."""
 _ROOM = rf"(?:\d{{3,4}}|[{_CN_NUM}]{{3,7}})"
 _ZH_ADDRESS = [
+    # (pattern, why, a marker one of which the text must hold); a group "a" is the span to take
     # a building with its unit (and flat): 7栋2单元401室, 3号楼1单元, 五栋三单元
     (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?)?"),
-     "a building with its unit and flat"),
+     "a building with its unit and flat", ("单元",)),
     # a building with its flat, no unit: 幸福小区5栋302, 3号楼1203室
     (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
-                rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"), "a building with its flat"),
+                rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"), "a building with its flat", ("栋", "幢", "号楼", "座")),
     # a unit and flat: 3单元501室, 三单元501
-    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"), "a unit with its flat"),
-    (re.compile(r"(?<![\d])\d{3,4}(?:室|房间)"), "a flat number"),
-    (re.compile(rf"(?<!\d)\d{{1,4}}弄(?:{_N}号)?(?:{_ROOM}室)?"), "a lane number (弄)"),
+    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"), "a unit with its flat", ("单元",)),
+    (re.compile(r"(?<![\d])\d{3,4}(?:室|房间)"), "a flat number", ("室", "房间")),
+    (re.compile(rf"(?<!\d)\d{{1,4}}弄(?:{_N}号)?(?:{_ROOM}室)?"), "a lane number (弄)", ("弄",)),
     # a house or lane number on a road (the road's name stays): 长乐路128号, 一百二十八号, 128弄5号
-    (re.compile(rf"(?:(?<=[路街巷弄村])|(?<=大道)|(?<=胡同)){_N}(?:[-之]\d{{1,4}})?(?:号|弄)(?!线)"
-                rf"(?:楼|院|附\d{{1,3}}号?|{_N}号)?(?:{_ROOM}室)?"), "a house or lane number on a road"),
+    (re.compile(rf"(?:[路街巷弄村]|大道|胡同)(?P<a>{_N}(?:[-之]\d{{1,4}})?(?:号|弄)(?!线)"
+                rf"(?:楼|院|附\d{{1,3}}号?|{_N}号)?(?:{_ROOM}室)?)"), "a house or lane number on a road",
+     ("号", "弄")),
     # building-unit-flat written with dashes after an estate: 金桂苑3-2-401
-    (re.compile(r"(?<=[区苑园庭城村寓舍])\d{1,3}-\d{1,2}-\d{3,4}(?!\d)"), "building-unit-flat"),
+    (re.compile(r"[区苑园庭城村寓舍](?P<a>\d{1,3}-\d{1,2}-\d{3,4})(?!\d)"), "building-unit-flat", ("-",)),
 ]
 _STREET_TYPES = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|"
                  r"place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy)")
 _EN_STREET = re.compile(rf"(?<![\w.,$£€¥-])\d{{1,5}}[A-Za-z]?,?\s+((?:[A-Za-z]\.|[A-Za-z][A-Za-z'\-]*)\s+){{1,3}}"
-                        rf"({_STREET_TYPES})\b\.?(?:,?\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
+                        rf"({_STREET_TYPES})\b\.?(?:\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
                         re.IGNORECASE)
 _TITLE_AFTER = re.compile(r"\.?\s?[A-Z]")
 _EN_NOT_A_NAME = frozenset(
@@ -236,9 +241,14 @@ def _phones(t: str):
 
 
 def _addresses(t: str):
-    for pattern, why in _ZH_ADDRESS:
+    for pattern, why, markers in _ZH_ADDRESS:
+        if not any(marker in t for marker in markers):
+            continue
         for m in pattern.finditer(t):
-            yield "address", m.start(), m.end(), False, f"an address down to the door: {why}"
+            start, end = m.span("a") if "a" in pattern.groupindex else m.span()
+            yield "address", start, end, False, f"an address down to the door: {why}"
+    if not _LATIN.search(t):
+        return  # the English forms need a street word or apt/flat/suite
     for m in _EN_STREET.finditer(t):
         words = m.group(0).lower().replace(".", " ").split()[1:-1]
         if any(w in _EN_NOT_A_NAME for w in words):
@@ -257,6 +267,22 @@ def _handles(t: str):
 
 _DETECTORS = (_emails, _ids, _cards, _phones, _addresses, _handles)
 """In priority order: where two findings overlap, the earlier detector's wins."""
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile(r"[A-Za-z]{2}")
+_LONG_NUMBER = re.compile(r"\d(?:[ \-.()]{0,2}\d){6}")
+_OBFUSCATED_AT = re.compile(r"[(\[{]\s?at\s?[)\]}]", re.IGNORECASE)
+_ZH_MARKS = re.compile("[号弄栋幢座单元室房]")
+
+
+def _worth_running(detector, t: str, digits: bool) -> bool:
+    """Cheap tests that skip a detector that cannot match (most posts hold no digit and no @)."""
+    if detector is _emails:
+        return "@" in t or bool(_OBFUSCATED_AT.search(t))
+    if detector is _handles:
+        return "@" in t
+    if detector is _addresses:
+        return digits or bool(_ZH_MARKS.search(t))
+    return bool(_LONG_NUMBER.search(t))  # IDs, cards, phones: 7+ digits, at most 2 separators apart
 
 
 def find_pii(text: str | None) -> list[PiiSpan]:
@@ -266,7 +292,10 @@ def find_pii(text: str | None) -> list[PiiSpan]:
     folded = fold_width(text)
     taken: list[tuple[int, int]] = []
     found: list[PiiSpan] = []
+    digits = bool(_DIGIT.search(folded))
     for detector in _DETECTORS:
+        if not _worth_running(detector, folded, digits):
+            continue
         for kind, start, end, validated, why in detector(folded):
             while end > start and folded[end - 1] == " ":
                 end -= 1
