@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import logging
 
+from heard.cli import run
 from heard.connectors.mapping import fieldmap_for
 from heard.pipeline.assemble import Run
 from heard.protect.salt import LEGACY_DEFAULT, rotate_author_salt
@@ -55,7 +56,7 @@ def test_an_explicit_salt_is_used_and_a_change_is_warned(tmp_path, caplog):
     assert "old shared default" in caplog.text
 
 
-def test_an_old_default_salt_store_keeps_its_keys_warns_and_can_be_rotated(tmp_path, caplog):
+def test_an_old_default_salt_store_keeps_its_keys_warns_and_can_be_rotated(tmp_path, caplog, capsys):
     db = tmp_path / "old.duckdb"
     with open_store(db) as store:  # as an older Heard left it: keys under the shipped default
         store.con.execute("INSERT INTO posts (id, source, external_id, author_key, text, text_hash, "
@@ -64,8 +65,13 @@ def test_an_old_default_salt_store_keeps_its_keys_warns_and_can_be_rotated(tmp_p
     with caplog.at_level(logging.WARNING):
         assert key_in(db, "laozhou") == legacy_key("laozhou")  # counts stay right
     assert "rotate-salt" in caplog.text
+    assert run(["config", "rotate-salt", "--db", str(db)]) == 0  # the command the warning names
+    assert "re-keyed 1 author" in capsys.readouterr().out
     with open_store(db) as store:
-        assert rotate_author_salt(store) == 1
         stored = store.scalar("SELECT author_key FROM posts")
     assert stored != legacy_key("laozhou")  # the shared default no longer opens it
     assert key_in(db, "laozhou") == stored  # and the same person still has one key
+    with open_store(db) as store:
+        assert rotate_author_salt(store) == 1 and store.scalar("SELECT author_key FROM posts") != stored
+    assert run(["config", "rotate-salt", "--db", str(tmp_path / "none.duckdb")]) != 0
+    assert not (tmp_path / "none.duckdb").exists()

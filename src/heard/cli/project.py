@@ -46,6 +46,8 @@ def config_rotate_salt(
         raise InputError("author_salt is set in the settings, so this store's keys follow it",
                          "unset author_salt (heard.toml / HEARD_AUTHOR_SALT) to use a per-store "
                          "random salt, then run this again")
+    if not settings.db.exists():
+        raise InputError(f"no Heard database at {settings.db}", "pass --db with the store to re-key")
     with open_store(settings.db) as store:
         n = rotate_author_salt(store)
     print(f"re-keyed {n:,} authors of {settings.db} with a new random salt")
