@@ -230,26 +230,28 @@ def serve_and_check(items: list[dict], posts: list[str]) -> dict:
             accounts.add_user("bench", "bench-password-1", Role.viewer)
             token = accounts.create_token("bench", "bench")[1]
         h = {"Authorization": f"Bearer {token}"}
-        search_hits, api_leaks = 0, 0
+        search_hits, api_leaks, other_hits = 0, 0, 0
         with TestClient(create_app(Settings(db=db))) as client:
             for it in items:
-                found = client.get("/api/v1/posts", params={"q": it["secret"], "limit": 5}, headers=h).json()
-                search_hits += bool(found["posts"])
-            shown, cursor = [], None
+                found = client.get("/api/v1/posts", params={"q": it["secret"], "limit": 50}, headers=h).json()
+                ids = {p["id"] for p in found["posts"]}
+                search_hits += f"b:{it['index']}" in ids  # the search found the post it was planted in
+                other_hits += bool(ids - {f"b:{it['index']}"})
+            shown, cursor = {}, None
             while True:
                 page = client.get("/api/v1/posts", params={"limit": 200, **({"cursor": cursor} if cursor else {})},
                                   headers=h).json()
-                shown.append(json.dumps(page, ensure_ascii=False))
+                shown.update({p["id"]: json.dumps(p, ensure_ascii=False) for p in page["posts"]})
                 cursor = page["next_cursor"]
                 if not cursor:
                     break
-            joined = "\n".join(shown)
             for it in items:
-                api_leaks += it["secret"] in joined
-                one = client.get(f"/api/v1/posts/b:{it['index']}", headers=h).text
-                api_leaks += it["secret"] in json.loads(one)["post"]["text"]
-    return {"search_queries": len(items), "search_returning_a_post": search_hits,
-            "api_leaks": api_leaks}
+                pid = f"b:{it['index']}"
+                one = client.get(f"/api/v1/posts/{pid}", headers=h).text
+                api_leaks += it["secret"] in shown.get(pid, "") or it["secret"] in one
+    return {"search_queries": len(items), "search_finding_the_planted_post": search_hits,
+            "search_returning_other_posts": other_hits,
+            "api_responses_showing_a_planted_secret": api_leaks}
 
 
 def main() -> None:

@@ -27,11 +27,12 @@ GAPS = [
     ("锦绣家园28栋1801人防工程", "[address]"),
     ("call for the 4519 9214 9870 8919 2nd time", "[card]"),
     ("write to 297 high street apt 5 now", "[address]"),
+    ("scoring with 4171 0756 3128 8534 23 points", "[card] 23 points"),
 ]
 SECRETS = ["110105491231002", "415-555-0132", "(212) 555-0199", "6234 5679", "１３７１２３４５６７８",
            "137.2345.6789", "wang＠example.com", "王五@例子.中国", "name(at)example.com",
            "12 high street", "apt 5", "一百二十八号", "128弄", "5栋302", "3单元501室", "28栋1801",
-           "4519 9214", "297 high street apt 5"]
+           "4519 9214", "297 high street apt 5", "4171 0756"]
 
 
 @pytest.mark.parametrize("text,label", GAPS)

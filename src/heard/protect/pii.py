@@ -215,6 +215,9 @@ def _cards(t: str):
             digits = re.sub(r"\D", "", m.group(0))
             ok = luhn_ok(digits)
             if pattern is _CARD_GROUPED and not (ok or digits.startswith("62")):
+                if len(digits) > 16 and luhn_ok(digits[:16]):  # a card, then a short number
+                    end = m.start() + len(m.group(0)) - len(m.group(0).rsplit(m.group(1) or " ", 1)[-1]) - 1
+                    yield "bank_card", m.start(), end, True, "a 16-digit card number (Luhn valid)"
                 continue  # four-digit groups that fail Luhn are years or codes, not a card
             yield ("bank_card", m.start(), m.end(), ok,
                    f"a {len(digits)}-digit card or account number"
