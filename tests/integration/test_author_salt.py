@@ -24,9 +24,14 @@ def legacy_key(handle: str) -> str:
 def key_in(db, handle: str, salt: str | None = None) -> str:
     """The key a run over ``db`` gives ``handle`` (opening the store as an ingest would)."""
     with open_store(db) as store:
-        run = Run(Settings(db=db, author_salt=salt), store, pipeline=None, fieldmap=fieldmap_for("social"))
-        row = RawRow(fields={"id": "1", "text": "停水了", "created_at": "2024-01-01", "user": handle},
-                     file="f", position=1)
+        run = Run(
+            Settings(db=db, author_salt=salt), store, pipeline=None, fieldmap=fieldmap_for("social")
+        )
+        row = RawRow(
+            fields={"id": "1", "text": "停水了", "created_at": "2024-01-01", "user": handle},
+            file="f",
+            position=1,
+        )
         return run.mapper("s").map(row).author_key
 
 
@@ -56,12 +61,16 @@ def test_an_explicit_salt_is_used_and_a_change_is_warned(tmp_path, caplog):
     assert "old shared default" in caplog.text
 
 
-def test_an_old_default_salt_store_keeps_its_keys_warns_and_can_be_rotated(tmp_path, caplog, capsys):
+def test_an_old_default_salt_store_keeps_its_keys_warns_and_can_be_rotated(
+    tmp_path, caplog, capsys
+):
     db = tmp_path / "old.duckdb"
     with open_store(db) as store:  # as an older Heard left it: keys under the shipped default
-        store.con.execute("INSERT INTO posts (id, source, external_id, author_key, text, text_hash, "
-                          "created_at, ingested_at) VALUES ('s:0', 's', '0', ?, 't', 'h', now(), now())",
-                          [legacy_key("laozhou")])
+        store.con.execute(
+            "INSERT INTO posts (id, source, external_id, author_key, text, text_hash, "
+            "created_at, ingested_at) VALUES ('s:0', 's', '0', ?, 't', 'h', now(), now())",
+            [legacy_key("laozhou")],
+        )
     with caplog.at_level(logging.WARNING):
         assert key_in(db, "laozhou") == legacy_key("laozhou")  # counts stay right
     assert "rotate-salt" in caplog.text
@@ -72,6 +81,9 @@ def test_an_old_default_salt_store_keeps_its_keys_warns_and_can_be_rotated(tmp_p
     assert stored != legacy_key("laozhou")  # the shared default no longer opens it
     assert key_in(db, "laozhou") == stored  # and the same person still has one key
     with open_store(db) as store:
-        assert rotate_author_salt(store) == 1 and store.scalar("SELECT author_key FROM posts") != stored
+        assert (
+            rotate_author_salt(store) == 1
+            and store.scalar("SELECT author_key FROM posts") != stored
+        )
     assert run(["config", "rotate-salt", "--db", str(tmp_path / "none.duckdb")]) != 0
     assert not (tmp_path / "none.duckdb").exists()

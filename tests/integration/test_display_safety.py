@@ -24,9 +24,11 @@ def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile") / "api.duckdb"
     tokens = build(path)
     with open_store(path) as store:
-        store.con.execute("INSERT INTO posts (id, source, external_id, text, title, text_hash, created_at, "
-                          "ingested_at, lang) VALUES ('seed:esc', 'seed', 'esc', ?, ?, 'h', ?, now(), 'zh')",
-                          [HOSTILE, "标题\u202e倒过来", datetime(2030, 1, 1)])
+        store.con.execute(
+            "INSERT INTO posts (id, source, external_id, text, title, text_hash, created_at, "
+            "ingested_at, lang) VALUES ('seed:esc', 'seed', 'esc', ?, ?, 'h', ?, now(), 'zh')",
+            [HOSTILE, "标题\u202e倒过来", datetime(2030, 1, 1)],
+        )
     return path, tokens
 
 

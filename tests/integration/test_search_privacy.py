@@ -29,12 +29,29 @@ def test_the_index_is_built_from_redacted_text():
     out = TokensStage().process(batch)
     indexed = out["search_text"][0].split()
     assert "停水" in indexed and "东湖路" in indexed
-    for value in ("11010519491231002x", "6222020200001234567", "wang", "example", "13712345678", "88", "小王"):
+    for value in (
+        "11010519491231002x",
+        "6222020200001234567",
+        "wang",
+        "example",
+        "13712345678",
+        "88",
+        "小王",
+    ):
         assert value not in indexed, value
 
 
-@pytest.mark.parametrize("query", ["11010519491231002X", "13712345678", "137 1234 5678",
-                                   "wang.wu@example.com", "@东湖小王", "6222020200001234567"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "11010519491231002X",
+        "13712345678",
+        "137 1234 5678",
+        "wang.wu@example.com",
+        "@东湖小王",
+        "6222020200001234567",
+    ],
+)
 def test_a_query_for_personal_data_is_cut_down_to_nothing(query):
     assert search_terms(query) == ""
     assert search_terms(query + " 停水") == "停水"
@@ -46,8 +63,10 @@ def _unredact(db):
     with open_store(db) as store:
         rows = store.rows("SELECT id, text FROM posts")
         for r in rows:
-            store.con.execute("UPDATE posts SET search_text = ? WHERE id = ?",
-                              [" ".join(seg.words(r["text"])), r["id"]])
+            store.con.execute(
+                "UPDATE posts SET search_text = ? WHERE id = ?",
+                [" ".join(seg.words(r["text"])), r["id"]],
+            )
         store.rebuild_search_index()
         store.con.execute("DELETE FROM deployment WHERE key = ?", [KEY])
         assert "13812345678" in store.scalar("SELECT search_text FROM posts WHERE id = 'seed:w3'")
@@ -64,7 +83,11 @@ def test_an_old_store_is_reindexed_and_search_finds_no_redacted_value(tmp_path):
         for q in ("13812345678", "东湖小王", "@东湖小王", "88号", "401室"):
             assert get(q)["posts"] == [], q
         shown = get("联系电话")["posts"]  # the words around the number are still found
-        assert "seed:w3" in [p["id"] for p in shown] and all("13812345678" not in p["text"] for p in shown)
+        assert "seed:w3" in [p["id"] for p in shown] and all(
+            "13812345678" not in p["text"] for p in shown
+        )
     with open_store(db) as store:
-        assert "13812345678" not in " ".join(r["search_text"] for r in store.rows("SELECT search_text FROM posts"))
+        assert "13812345678" not in " ".join(
+            r["search_text"] for r in store.rows("SELECT search_text FROM posts")
+        )
         assert ensure_search_redacted(store) == 0  # once: the marker is current now

@@ -29,10 +29,27 @@ GAPS = [
     ("write to 297 high street apt 5 now", "[address]"),
     ("scoring with 4171 0756 3128 8534 23 points", "[card] 23 points"),
 ]
-SECRETS = ["110105491231002", "415-555-0132", "(212) 555-0199", "6234 5679", "１３７１２３４５６７８",
-           "137.2345.6789", "wang＠example.com", "王五@例子.中国", "name(at)example.com",
-           "12 high street", "apt 5", "一百二十八号", "128弄", "5栋302", "3单元501室", "28栋1801",
-           "4519 9214", "297 high street apt 5", "4171 0756"]
+SECRETS = [
+    "110105491231002",
+    "415-555-0132",
+    "(212) 555-0199",
+    "6234 5679",
+    "１３７１２３４５６７８",
+    "137.2345.6789",
+    "wang＠example.com",
+    "王五@例子.中国",
+    "name(at)example.com",
+    "12 high street",
+    "apt 5",
+    "一百二十八号",
+    "128弄",
+    "5栋302",
+    "3单元501室",
+    "28栋1801",
+    "4519 9214",
+    "297 high street apt 5",
+    "4171 0756",
+]
 
 
 @pytest.mark.parametrize("text,label", GAPS)
@@ -42,13 +59,31 @@ def test_every_redaction_gap_is_closed(text, label):
     assert not any(secret in out for secret in SECRETS), out
 
 
-@pytest.mark.parametrize("text", [
-    "2019年7月的案件", "2019-07-01 上午10:30", "票价300元，共1500人", "No. 3 bus is late again",
-    "12路公交和地铁3号线", "今天11月3号了", "案号(2019)湘0104民初1234号", "3栋、5栋电梯频繁故障",
-    "金桂苑3栋", "一座650吨汽柴油储罐", "2019 2020 2021 2022", "12 buses on Changle Road",
-    "3 days in the street", "2035 said Dr. Eve", "the price rose 15% to $1,299.99", "10086 and 12345",
-    "订单号20190701123456", "3D printing. Nowhere close", "the @ sign", "email me @ home",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019年7月的案件",
+        "2019-07-01 上午10:30",
+        "票价300元，共1500人",
+        "No. 3 bus is late again",
+        "12路公交和地铁3号线",
+        "今天11月3号了",
+        "案号(2019)湘0104民初1234号",
+        "3栋、5栋电梯频繁故障",
+        "金桂苑3栋",
+        "一座650吨汽柴油储罐",
+        "2019 2020 2021 2022",
+        "12 buses on Changle Road",
+        "3 days in the street",
+        "2035 said Dr. Eve",
+        "the price rose 15% to $1,299.99",
+        "10086 and 12345",
+        "订单号20190701123456",
+        "3D printing. Nowhere close",
+        "the @ sign",
+        "email me @ home",
+    ],
+)
 def test_dates_prices_times_counts_and_lines_survive(text):
     assert find_pii(text) == [] and redact(text) == text
 
@@ -58,7 +93,7 @@ def test_spans_are_explained_and_validated():
     spans = find_pii(text)
     assert [s.kind for s in spans] == ["id_number", "bank_card", "phone"]
     assert all(s.validated for s in spans) and all(s.explanation for s in spans)
-    assert [text[s.start:s.end] for s in spans] == [s.text for s in spans]
+    assert [text[s.start : s.end] for s in spans] == [s.text for s in spans]
     assert "checksum valid" in spans[0].explanation and "Luhn valid" in spans[1].explanation
     bad = find_pii("11010519491231002Y")  # not a check character: still redacted, not validated
     assert bad and not bad[0].validated

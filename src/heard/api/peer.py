@@ -55,7 +55,11 @@ def client_address(request: Request) -> str:
     trusted = _trusted(request)
     if not is_trusted(peer, trusted):
         return peer
-    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if h.strip()]
+    hops = [
+        h.strip()
+        for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",")
+        if h.strip()
+    ]
     for hop in reversed(hops):
         if not is_trusted(hop, trusted):
             return hop

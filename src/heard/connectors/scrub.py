@@ -21,13 +21,36 @@ from typing import Any
 from heard.protect.pii import MENTION
 from heard.records import AUTHOR_COLUMNS
 
-AUTHOR_KEYS = AUTHOR_COLUMNS | frozenset({
-    "from_user", "from_user_name", "from_user_id", "from_user_id_str", "to_user", "to_user_name",
-    "to_user_id", "to_user_id_str", "in_reply_to_user_id", "in_reply_to_user_id_str",
-    "in_reply_to_screen_name", "user_mentions", "mentions", "mentioned_users", "owner", "poster",
-    "reply_to_user", "retweeted_user", "user_name_str", "用户id", "用户ID", "发帖人", "回复人",
-    "留言人", "网友", "联系人",
-})
+AUTHOR_KEYS = AUTHOR_COLUMNS | frozenset(
+    {
+        "from_user",
+        "from_user_name",
+        "from_user_id",
+        "from_user_id_str",
+        "to_user",
+        "to_user_name",
+        "to_user_id",
+        "to_user_id_str",
+        "in_reply_to_user_id",
+        "in_reply_to_user_id_str",
+        "in_reply_to_screen_name",
+        "user_mentions",
+        "mentions",
+        "mentioned_users",
+        "owner",
+        "poster",
+        "reply_to_user",
+        "retweeted_user",
+        "user_name_str",
+        "用户id",
+        "用户ID",
+        "发帖人",
+        "回复人",
+        "留言人",
+        "网友",
+        "联系人",
+    }
+)
 """Keys whose values name or identify an account: dropped wherever they occur."""
 _AUTHOR_SUFFIXES = ("screen_name", "user_id", "user_name", "username", "nickname", "_handle")
 MAX_DEPTH = 64
@@ -64,7 +87,8 @@ def scrub_csv_record(record: list[str], columns: list[str]) -> list[str]:
 
 
 _AUTHOR_VALUE = re.compile(
-    r'("(?:' + "|".join(re.escape(c) for c in sorted(AUTHOR_KEYS, key=len, reverse=True))
+    r'("(?:'
+    + "|".join(re.escape(c) for c in sorted(AUTHOR_KEYS, key=len, reverse=True))
     + r'|[^"]*(?:screen_name|user_id|username|nickname))"\s*:\s*)'
     r'("(?:[^"\\]|\\.)*"|"[^"]*$|\{[^{}]*\}?|\[[^\[\]]*\]?|[^,{}\[\]\s"]+)',
     re.IGNORECASE,

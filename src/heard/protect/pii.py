@@ -52,7 +52,8 @@ _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FOLD[0x3000] = ord(" ")
 for _block in (0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6):  # mathematical digits
     _FOLD.update({_block + i: ord("0") + i for i in range(10)})
-for _zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1040, 0x17E0, 0x1810):  # other scripts' digits
+# other scripts' digits: Arabic-Indic, Persian, Devanagari, Bengali, Thai, Myanmar, Khmer, Mongolian
+for _zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1040, 0x17E0, 0x1810):
     _FOLD.update({_zero + i: ord("0") + i for i in range(10)})
 
 
@@ -123,7 +124,8 @@ _ID18_ANY = re.compile(_ND + r"\d{17}[\dXx]" + _NA)
 _ID15 = re.compile(_ND + r"[1-8]\d{5}(\d{2})(\d{2})(\d{2})\d{3}" + _NA)
 _CARD_RUN = re.compile(r"(?<![\d.])\d{16,19}(?![\d.])")
 _CARD_GROUPED = re.compile(
-    r"(?<![\d.])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3}(?![A-Za-z]))?|\d{4}([ -])\d{6}\2\d{5}"
+    r"(?<![\d.])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3}(?![A-Za-z]))?"
+    r"|\d{4}([ -])\d{6}\2\d{5}"
     r"|\d{6}([ -])\d{12,13})(?![\d.])")
 _SEP = r"[ .\-]?"
 _CN_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP
@@ -150,10 +152,13 @@ _ZH_ADDRESS = [
     (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?)?"),
      "a building with its unit and flat", ("单元",)),
     # a building with its flat, no unit: 幸福小区5栋302, 3号楼1203室
-    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
-                rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"), "a building with its flat", ("栋", "幢", "号楼", "座")),
+    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?"
+                rf"(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
+                rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"),
+     "a building with its flat", ("栋", "幢", "号楼", "座")),
     # a unit and flat: 3单元501室, 三单元501
-    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"), "a unit with its flat", ("单元",)),
+    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"),
+     "a unit with its flat", ("单元",)),
     (re.compile(r"(?<![\d])\d{3,4}(?:室|房间)"), "a flat number", ("室", "房间")),
     (re.compile(rf"(?<!\d)\d{{1,4}}弄(?:{_N}号)?(?:{_ROOM}室)?"), "a lane number (弄)", ("弄",)),
     # a house or lane number on a road (the road's name stays): 长乐路128号, 一百二十八号, 128弄5号
@@ -165,15 +170,17 @@ _ZH_ADDRESS = [
 ]
 _STREET_TYPES = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|"
                  r"place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy)")
-_EN_STREET = re.compile(rf"(?<![\w.,$£€¥-])\d{{1,5}}[A-Za-z]?,?\s+((?:[A-Za-z]\.|[A-Za-z][A-Za-z'\-]*)\s+){{1,3}}"
-                        rf"({_STREET_TYPES})\b\.?(?:\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
+_EN_STREET = re.compile(rf"(?<![\w.,$£€¥-])\d{{1,5}}[A-Za-z]?,?\s+"
+                        rf"((?:[A-Za-z]\.|[A-Za-z][A-Za-z'\-]*)\s+){{1,3}}({_STREET_TYPES})\b\.?"
+                        rf"(?:\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
                         re.IGNORECASE)
 _TITLE_AFTER = re.compile(r"\.?\s?[A-Z]")
 _EN_NOT_A_NAME = frozenset(
     "a an the of on in at to for from by near with and or but is are was were be been my our your "
     "their his her its this that these those some many more most few all than then there here into "
     "onto over under across along per each every other times days weeks months years hours minutes "
-    "people cars buses trains blocks miles km meters metres stops floors said says told asked wrote "
+    "people cars buses trains blocks miles km meters metres stops floors "
+    "said says told asked wrote "
     "who which what when where why how not no yes".split())
 _EN_FLAT = re.compile(r"\b(?:apt|apartment|flat|suite|ste)\.?\s?#?\d{1,4}[A-Za-z]?\b(?!\s?%)",
                       re.IGNORECASE)
@@ -216,7 +223,8 @@ def _cards(t: str):
             ok = luhn_ok(digits)
             if pattern is _CARD_GROUPED and not (ok or digits.startswith("62")):
                 if len(digits) > 16 and luhn_ok(digits[:16]):  # a card, then a short number
-                    end = m.start() + len(m.group(0)) - len(m.group(0).rsplit(m.group(1) or " ", 1)[-1]) - 1
+                    tail = m.group(0).rsplit(m.group(1) or " ", 1)[-1]
+                    end = m.end() - len(tail) - 1
                     yield "bank_card", m.start(), end, True, "a 16-digit card number (Luhn valid)"
                 continue  # four-digit groups that fail Luhn are years or codes, not a card
             yield ("bank_card", m.start(), m.end(), ok,
@@ -229,11 +237,13 @@ def _cards(t: str):
 
 def _phones(t: str):
     for m in _CN_MOBILE.finditer(t):
-        yield "phone", m.start(), m.end(), True, "a mainland China mobile number (1[3-9]x xxxx xxxx)"
+        yield ("phone", m.start(), m.end(), True,
+               "a mainland China mobile number (1[3-9]x xxxx xxxx)")
     for m in _CN_LANDLINE.finditer(t):
         yield "phone", m.start(), m.end(), True, "a mainland China landline with its area code"
     for m in _US_PHONE.finditer(t):
-        yield "phone", m.start(), m.end(), True, "a North American number (area code, exchange, line)"
+        yield ("phone", m.start(), m.end(), True,
+               "a North American number (area code, exchange, line)")
     for m in _INTL_PHONE.finditer(t):
         yield "phone", m.start(), m.end(), False, "an international number with its country code"
     for m in _CONTEXT_PHONE.finditer(t):

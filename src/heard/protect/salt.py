@@ -38,9 +38,11 @@ LEGACY_DEFAULT = "change-me-per-deployment"
 """The salt Heard shipped as its default before 0.2: public, so keys made with it are reversible."""
 CHAIN_KEY = "author_salt_chain"
 FINGERPRINT_KEY = "author_salt_fingerprint"
-ROTATE_HINT = ("re-key it with 'heard config rotate-salt' (every key becomes HMAC(new salt, key); "
-               "distinct-author counts stay the same), or set a secret author_salt of your own "
-               "in heard.toml / HEARD_AUTHOR_SALT before the first ingest of a new store")
+ROTATE_HINT = (
+    "re-key it with 'heard config rotate-salt' (every key becomes HMAC(new salt, key); "
+    "distinct-author counts stay the same), or set a secret author_salt of your own "
+    "in heard.toml / HEARD_AUTHOR_SALT before the first ingest of a new store"
+)
 
 
 def _hmac16(salt: str, value: str) -> str:
@@ -70,8 +72,11 @@ def _put(store: Any, key: str, value: str) -> None:
 
 
 def _has_author_keys(store: Any) -> bool:
-    return bool(store.scalar("SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_key IS NOT NULL "
-                             "LIMIT 1)"))
+    return bool(
+        store.scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_key IS NOT NULL LIMIT 1)"
+        )
+    )
 
 
 def author_salts(store: Any, explicit: str | None) -> tuple[str, ...]:
@@ -80,13 +85,17 @@ def author_salts(store: Any, explicit: str | None) -> tuple[str, ...]:
     if explicit:
         mark, before = fingerprint(explicit), _get(store, FINGERPRINT_KEY)
         if explicit == LEGACY_DEFAULT:
-            log.warning("author_salt is set to Heard's old shared default: anyone can reverse these "
-                        "author keys with a list of names (RIGHTS.md §4); unset it (a random salt "
-                        "is created per store) or set a secret of your own")
+            log.warning(
+                "author_salt is set to Heard's old shared default: anyone can reverse these "
+                "author keys with a list of names (RIGHTS.md §4); unset it (a random salt "
+                "is created per store) or set a secret of your own"
+            )
         if before is not None and before != mark:
-            log.warning("author_salt differs from the one this store was ingested with: the same "
-                        "person now gets a different author key, so distinct-author counts over "
-                        "old and new posts will split; put the old salt back unless that is meant")
+            log.warning(
+                "author_salt differs from the one this store was ingested with: the same "
+                "person now gets a different author key, so distinct-author counts over "
+                "old and new posts will split; put the old salt back unless that is meant"
+            )
         elif before is None:
             log.info("author keys use the author_salt set in the settings")
         _put(store, FINGERPRINT_KEY, mark)
@@ -95,20 +104,30 @@ def author_salts(store: Any, explicit: str | None) -> tuple[str, ...]:
     if stored:
         chain = tuple(json.loads(stored))
         if chain == (LEGACY_DEFAULT,):
-            log.warning("this store's author keys were made with Heard's old shared default salt "
-                        "and can be reversed with a list of names; %s", ROTATE_HINT)
+            log.warning(
+                "this store's author keys were made with Heard's old shared default salt "
+                "and can be reversed with a list of names; %s",
+                ROTATE_HINT,
+            )
         return chain
     if _has_author_keys(store) and _get(store, FINGERPRINT_KEY) is None:
         chain = (LEGACY_DEFAULT,)  # ingested before per-store salts: keep its keys, and say so
-        log.warning("this store was ingested with Heard's old shared default salt; its author keys "
-                    "are kept (so counts stay right) but can be reversed; %s", ROTATE_HINT)
+        log.warning(
+            "this store was ingested with Heard's old shared default salt; its author keys "
+            "are kept (so counts stay right) but can be reversed; %s",
+            ROTATE_HINT,
+        )
     else:
         if _get(store, FINGERPRINT_KEY) is not None:
-            log.warning("the author_salt this store was ingested with is no longer set: new posts "
-                        "get keys from a new random salt and will not match older ones")
+            log.warning(
+                "the author_salt this store was ingested with is no longer set: new posts "
+                "get keys from a new random salt and will not match older ones"
+            )
         chain = (secrets.token_hex(32),)
-        log.warning("created a random author salt for this store (kept in its deployment table); "
-                    "author keys are pseudonyms no one else can recompute")
+        log.warning(
+            "created a random author salt for this store (kept in its deployment table); "
+            "author keys are pseudonyms no one else can recompute"
+        )
     _put(store, CHAIN_KEY, json.dumps(list(chain)))
     return chain
 
@@ -119,15 +138,21 @@ def rotate_author_salt(store: Any) -> int:
     stored = _get(store, CHAIN_KEY)
     chain = list(json.loads(stored)) if stored else list(author_salts(store, None))
     new = secrets.token_hex(32)
-    keys = [r[0] for r in store.con.execute(
-        "SELECT DISTINCT author_key FROM posts WHERE author_key IS NOT NULL").fetchall()]
+    keys = [
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT author_key FROM posts WHERE author_key IS NOT NULL"
+        ).fetchall()
+    ]
     store.con.execute("BEGIN")
     try:
         if keys:
             table = pa.table({"old": keys, "new": [_hmac16(new, k) for k in keys]})
             with store.registered("_rekey", table):
-                store.con.execute("UPDATE posts SET author_key = r.new FROM _rekey r "
-                                  "WHERE posts.author_key = r.old")
+                store.con.execute(
+                    "UPDATE posts SET author_key = r.new FROM _rekey r "
+                    "WHERE posts.author_key = r.old"
+                )
         _put(store, CHAIN_KEY, json.dumps([*chain, new]))
         store.con.execute("COMMIT")
     except Exception:

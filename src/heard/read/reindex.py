@@ -47,13 +47,19 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
 
     total = store.scalar("SELECT count(*) FROM posts")
     if total:
-        log.warning("reindexing the search text of %d posts with personal data removed "
-                    "(detector %s); this runs once", total, VERSION)
+        log.warning(
+            "reindexing the search text of %d posts with personal data removed "
+            "(detector %s); this runs once",
+            total,
+            VERSION,
+        )
         segmenter = Segmenter(user_dict)
         last = ""
         while True:
-            rows = store.rows("SELECT id, title, text, lang FROM posts WHERE id > ? ORDER BY id LIMIT ?",
-                              [last, CHUNK])
+            rows = store.rows(
+                "SELECT id, title, text, lang FROM posts WHERE id > ? ORDER BY id LIMIT ?",
+                [last, CHUNK],
+            )
             if not rows:
                 break
             ids, texts = [], []
@@ -64,12 +70,16 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
                 ids.append(r["id"])
                 texts.append(" ".join(segmenter.words(clean, r["lang"] or "zh")))
             with store.registered("_reindexed", pa.table({"id": ids, "search_text": texts})):
-                store.con.execute("UPDATE posts SET search_text = r.search_text FROM _reindexed r "
-                                  "WHERE posts.id = r.id")
+                store.con.execute(
+                    "UPDATE posts SET search_text = r.search_text FROM _reindexed r "
+                    "WHERE posts.id = r.id"
+                )
             last = ids[-1]
         if store.has_search_index():
             store.rebuild_search_index()
-    store.con.execute("INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [KEY, VERSION, utcnow()])
+    store.con.execute(
+        "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [KEY, VERSION, utcnow()]
+    )
     return total or 0
 
 
@@ -94,7 +104,9 @@ def ensure_raw_scrubbed(store: Any) -> int:
         for r in store.rows(f"SELECT {key} AS k, raw FROM {table} WHERE raw IS NOT NULL"):
             if clean is None:
                 try:
-                    new = json.dumps(scrub_raw(json.loads(r["raw"])), ensure_ascii=False, default=str)
+                    new = json.dumps(
+                        scrub_raw(json.loads(r["raw"])), ensure_ascii=False, default=str
+                    )
                 except (ValueError, RecursionError):
                     new = scrub_excerpt(r["raw"])
             else:
@@ -104,11 +116,15 @@ def ensure_raw_scrubbed(store: Any) -> int:
                 values.append(new)
         if ids:
             with store.registered("_scrubbed", pa.table({"k": ids, "raw": values})):
-                store.con.execute(f"UPDATE {table} SET raw = s.raw FROM _scrubbed s WHERE {table}.{key} = s.k")
+                store.con.execute(
+                    f"UPDATE {table} SET raw = s.raw FROM _scrubbed s WHERE {table}.{key} = s.k"
+                )
             changed += len(ids)
     if changed:
         log.warning("removed account handles kept in the raw records of %d stored rows", changed)
-    store.con.execute("INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [RAW_KEY, RAW_VERSION, utcnow()])
+    store.con.execute(
+        "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [RAW_KEY, RAW_VERSION, utcnow()]
+    )
     return changed
 
 
