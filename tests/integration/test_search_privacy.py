@@ -82,6 +82,8 @@ def test_an_old_store_is_reindexed_and_search_finds_no_redacted_value(tmp_path):
         get = lambda q: client.get("/api/v1/posts", params={"q": q, "limit": 50}, headers=h).json()  # noqa: E731
         for q in ("13812345678", "东湖小王", "@东湖小王", "88号", "401室"):
             assert get(q)["posts"] == [], q
+        assert "never searched" in get("13812345678")["query_note"]  # says why, not just nothing
+        assert "query_note" not in get("停水")
         shown = get("联系电话")["posts"]  # the words around the number are still found
         assert "seed:w3" in [p["id"] for p in shown] and all(
             "13812345678" not in p["text"] for p in shown

@@ -133,6 +133,8 @@ def posts(
     with open_store(settings.db, read_only=True) as store:
         found = search(store, PostFilter(q=query, lang=lang, source=source, since=_parse_since(since)), limit=limit)
     rows = found["posts"]
+    if found.get("query_note"):
+        console.print(found["query_note"], markup=False)
     if json_out:
         emit_json(rows)
         return
