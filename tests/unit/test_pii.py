@@ -111,3 +111,10 @@ def test_a_count_after_a_unit_is_not_a_flat():
     # seen in 附件3: "7栋一单元100多户业主" — a hundred-odd households, not flat 100
     assert redact("7栋一单元100多户业主") == "[address]100多户业主"
     assert redact("3单元501室") == "[address]"
+
+
+def test_topic_keywords_are_redacted_too():
+    from heard.read.common import safe_row
+
+    row = safe_row({"keywords": '[{"term": "13812345678", "weight": 1.0}, {"term": "停水", "weight": 0.5}]'})
+    assert [k["term"] for k in row["keywords"]] == ["[phone]", "停水"]
