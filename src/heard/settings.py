@@ -26,9 +26,11 @@ class Settings(BaseSettings):
         "Asia/Shanghai",
         description="Time zone of source timestamps that carry none; stored as UTC.",
     )
-    author_salt: str = Field(
-        "change-me-per-deployment",
-        description="Salt for pseudonymous author keys (RIGHTS.md §4). Set a secret per deployment.",
+    author_salt: str | None = Field(
+        None,
+        description="Salt for pseudonymous author keys (RIGHTS.md §4). Unset: each store creates a "
+        "random one on first use and keeps it (heard.protect.salt). Set it only to share keys "
+        "across stores, as a secret.",
     )
     batch_size: int = Field(512, ge=1, le=100_000, description="Posts per pipeline batch.")
     watch_batch_size: int = Field(
@@ -63,10 +65,17 @@ class Settings(BaseSettings):
         "(RIGHTS.md §4); every other @mention is shown as @[user].",
     )
 
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or networks, e.g. 127.0.0.1, 10.0.0.0/8) whose "
+        "X-Forwarded-For/-Proto headers are believed: the login limit then counts the real "
+        "client, and cookies get Secure when the browser used https. Empty: the headers are ignored.",
+    )
+
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""
         out = self.model_dump(mode="json")
-        out["author_salt"] = "(set)" if self.author_salt != "change-me-per-deployment" else "(default)"
+        out["author_salt"] = "(set)" if self.author_salt else "(random per store, created on first use)"
         return out
 
 

@@ -121,9 +121,10 @@ def test_tokens_segment_chinese_and_lowercase_english():
     assert "的" not in zh and "https" not in zh and "张三" not in zh  # stop-word, URL, mention dropped
     assert {"政府", "服务", "不好", "covid", "19"} <= set(zh)
     assert en == ["mayor", "new", "plan", "2025", "not", "good"]
-    # search_text keeps every word (stop-words and mentions too), lowercased, no URL
+    # search_text keeps every word (stop-words too), lowercased, no URL, and no person's @handle
+    # (RIGHTS.md §4: a search for it would find the post that displays it as @[user])
     assert batch["search_text"][1] == "the mayor s new plan for 2025 is not good"
-    assert "张三" in batch["search_text"][0].split() and "的" in batch["search_text"][0].split()
+    assert "张三" not in batch["search_text"][0].split() and "的" in batch["search_text"][0].split()
     assert "https" not in batch["search_text"][0]
 
 

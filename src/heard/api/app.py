@@ -14,6 +14,7 @@ from heard.read.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
 from heard.read.redact import set_public_accounts
+from heard.read.reindex import ensure_store_private
 from heard.settings import Settings
 
 API_DESCRIPTION = (
@@ -37,6 +38,7 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
 
         finish_pending(store)
     set_public_accounts(settings.public_accounts)  # which @handles every display may show
+    ensure_store_private(store, settings.user_dict)  # nothing redacted can be found by search
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

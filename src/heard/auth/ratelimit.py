@@ -47,6 +47,9 @@ class LoginLimiter:
                 self._recent(key).append(now)
 
     def succeeded(self, *keys: str) -> None:
+        """Forget the failures of ``keys`` — pass the username's key only, never the address's:
+        a success must not reset the per-address count (one known account would otherwise let
+        an address try unlimited other names)."""
         with self._lock:
             for key in keys:
                 self._failures.pop(key, None)

@@ -141,6 +141,8 @@ def posts(
         found = search(store, PostFilter(q=query, lang=lang, source=source, intent=intent,
                                        since=_parse_since(since)), limit=limit)
     rows = found["posts"]
+    if found.get("query_note"):
+        console.print(found["query_note"], markup=False)
     if json_out:
         emit_json(rows)
         return

@@ -10,7 +10,7 @@ import typer
 from heard.cli.app import CONFIG_HELP, app, console, emit_json, settings_from
 from heard.settings import Settings
 
-config_app = typer.Typer(help="Show the settings in force (defaults < heard.toml < HEARD_* < flags).", no_args_is_help=True)
+config_app = typer.Typer(help="Show the settings in force (defaults < heard.toml < HEARD_* < flags); rotate the author salt.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 
@@ -27,6 +27,30 @@ def config_show(
         return
     for name, field in Settings.model_fields.items():
         console.print(f"[bold]{name}[/] = {values[name]!r}\n    {field.description}  (env HEARD_{name.upper()})")
+
+
+@config_app.command("rotate-salt")
+def config_rotate_salt(
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file to re-key.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
+) -> None:
+    """Give the store a new random author salt and re-key its author keys with it (RIGHTS.md §4):
+    a store ingested with the old shared default salt stops being reversible; the same person
+    keeps one key, so distinct-author counts do not change."""
+    from heard.errors import InputError
+    from heard.protect.salt import rotate_author_salt
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db)
+    if settings.author_salt:
+        raise InputError("author_salt is set in the settings, so this store's keys follow it",
+                         "unset author_salt (heard.toml / HEARD_AUTHOR_SALT) to use a per-store "
+                         "random salt, then run this again")
+    if not settings.db.exists():
+        raise InputError(f"no Heard database at {settings.db}", "pass --db with the store to re-key")
+    with open_store(settings.db) as store:
+        n = rotate_author_salt(store)
+    print(f"re-keyed {n:,} authors of {settings.db} with a new random salt")
 
 
 DEMO_CORPUS = Path(__file__).resolve().parents[3] / "data" / "demo" / "posts.jsonl"

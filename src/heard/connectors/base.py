@@ -30,6 +30,7 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 """Longest physical line (bytes) a JSONL/CSV connector will hold; longer ones are quarantined."""
 
 EXCERPT_CHARS = 500
+EXCERPT_PARSE_CHARS = 65_536
 """How much of an unreadable record is kept in ``Quarantined.raw`` to help diagnose it."""
 
 REASONS: dict[str, str] = {
@@ -116,9 +117,12 @@ _AUTHOR_VALUE = re.compile(
 def excerpt(data: bytes | str) -> str:
     """A short printable excerpt of an unreadable record for ``Quarantined.raw``; the values of
     author-like JSON fields (``"user": "…"``, ``"screen_name": …``) are removed from it."""
+    from heard.connectors.scrub import scrub_excerpt
+
     if isinstance(data, bytes):
-        data = data[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
-    return _AUTHOR_VALUE.sub(r'\1"[author removed]"', data[:EXCERPT_CHARS].rstrip("\r\n"))
+        data = data[:EXCERPT_PARSE_CHARS].decode("utf-8", errors="replace")
+    data = data[:EXCERPT_PARSE_CHARS]  # parsed whole where it is JSON: handles go at any depth
+    return scrub_excerpt(data)[:EXCERPT_CHARS].rstrip("\r\n")
 
 
 def read_lines(fh: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes, bool]]:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
+from heard.connectors.scrub import scrub_csv_record, scrub_csv_text
 from heard.errors import InputError
 from heard.records import Quarantined, RawRow
 
@@ -180,12 +181,15 @@ class CsvConnector:
                     continue
                 if bad is not None:
                     reason, raw = bad
-                    yield Quarantined(self.file, start, reason, f"on line {start}..{ended}", excerpt(raw))
+                    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+                    yield Quarantined(self.file, start, reason, f"on line {start}..{ended}",
+                                      excerpt(scrub_csv_text(text, self.columns, self.delimiter)))
                 elif error is not None:
                     yield Quarantined(self.file, start, "malformed_row", f"broken quoting: {error}", "")
                 elif len(record) != width:
                     detail = f"{len(record)} fields, the header has {width}"
-                    raw = excerpt(self.delimiter.join(record))
+                    # the author column goes by its header position (RIGHTS.md §4)
+                    raw = excerpt(self.delimiter.join(scrub_csv_record(record, self.columns)))
                     yield Quarantined(self.file, start, "malformed_row", detail, raw)
                 else:
                     yield RawRow(fields=dict(zip(self.columns, record)), file=self.file, position=start)

@@ -57,6 +57,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heard.connectors.clean import clean_fields
 from heard.errors import InputError
+from heard.connectors.scrub import scrub_raw
 from heard.records import AUTHOR_COLUMNS, MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
 
 TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "parent_id", "thread_id",
@@ -303,9 +304,13 @@ def parse_datetime(value: Any, zone: ZoneInfo, now: datetime | None = None) -> d
     return dt
 
 
-def author_key(handle: str, salt: str) -> str:
-    """Salted pseudonymous key of an author handle (RIGHTS.md §4): HMAC-SHA256, hex[:16]."""
-    return hmac.new(salt.encode("utf-8"), handle.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+def author_key(handle: str, salt: str | tuple[str, ...]) -> str:
+    """Salted pseudonymous key of an author handle (RIGHTS.md §4): HMAC-SHA256, hex[:16]. A
+    tuple is a store's chain of salts, applied in order (``heard.protect.salt``: a re-keyed store)."""
+    key = handle
+    for one in (salt,) if isinstance(salt, str) else salt:
+        key = hmac.new(one.encode("utf-8"), key.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    return key
 
 
 def _author_handle(value: Any) -> str | None:
@@ -342,7 +347,7 @@ class Mapper:
     """Maps raw rows of one source to posts; see the module docstring for every decision."""
 
     def __init__(self, fieldmap: FieldMap | Mapping[str, str] | None, source: str,
-                 tz: str = "Asia/Shanghai", salt: str = "", now: Callable[[], datetime] = _utc_now):
+                 tz: str = "Asia/Shanghai", salt: str | tuple[str, ...] = "", now: Callable[[], datetime] = _utc_now):
         if fieldmap is None or not isinstance(fieldmap, FieldMap):
             fieldmap = fieldmap_for(None, fieldmap or {})
         if not source or ":" in source:
@@ -410,7 +415,8 @@ class Mapper:
         return column, (fields[column] if column in fields else _lookup(fields, column)[1])
 
     def _safe_raw(self, fields: Mapping[str, Any], drop: set[str]) -> dict[str, Any]:
-        return {k: v for k, v in fields.items() if k not in drop and k.casefold() not in AUTHOR_COLUMNS}
+        # author-like keys go at any depth: in_reply_to_screen_name, retweeted_status.user, …
+        return scrub_raw({k: v for k, v in fields.items() if k not in drop and k.casefold() not in AUTHOR_COLUMNS})
 
     def _quarantine(self, row: RawRow, reason: str, detail: str, drop: set[str]) -> Quarantined:
         safe = self._safe_raw(row.fields, drop)  # the text stays, cut short, to show what was wrong

@@ -24,6 +24,8 @@ from heard.pipeline.runner import (
 )
 from heard.pipeline.pending import finish_pending
 from heard.records import Quarantined, RawRow
+from heard.protect.salt import author_salts
+from heard.read.reindex import ensure_store_private
 from heard.settings import Settings
 from heard.store import INGEST_MEMORY_LIMIT, Store, open_store
 
@@ -44,10 +46,13 @@ class Run:
     store: Store
     pipeline: Pipeline
     fieldmap: FieldMap = field(default_factory=lambda: fieldmap_for(None))
+    _salts: tuple[str, ...] | None = field(default=None, init=False, repr=False)
 
     def mapper(self, source: str) -> Mapper:
         s = self.settings
-        return Mapper(self.fieldmap, source=source, tz=s.timezone, salt=s.author_salt)
+        if self._salts is None:  # the operator's salt, or the store's own (created on first use)
+            self._salts = author_salts(self.store, s.author_salt)
+        return Mapper(self.fieldmap, source=source, tz=s.timezone, salt=self._salts)
 
     def ingest_files(self, paths: list[Path], *, fmt: str | None = None, source: str | None = None,
                      progress: Progress | None = None,
@@ -88,6 +93,7 @@ def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str
     created = not db.exists()
     try:
         with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
+            ensure_store_private(store, settings.user_dict)  # indexed before PII was kept out
             finish_pending(store)  # a killed run's labels and search index, before anything else
             with (loading() if loading else nullcontext()):
                 pipeline = default_pipeline(settings)
@@ -103,7 +109,7 @@ def remove_if_empty(db: Path) -> bool:
     quarantined row; True when it did."""
     try:
         with open_store(db, read_only=True) as store:
-            if store.scalar("SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)"):
+            if not store.is_empty():
                 return False
     except Exception:  # noqa: BLE001 - a file that cannot even be opened is not ours to delete
         return False

@@ -17,6 +17,9 @@ from heard.read.redact import redact
 HIDDEN_COLUMNS = {"author_key", "raw", "search_text", "text_hash", "file", "position", "entities",
                   "sentiment_evidence", "lang_model", "sentiment_model", "embedding", "vec"}
 TEXT_COLUMNS = {"text", "title", "sample", "snippet", "label", "description", "summary"}
+NESTED_TEXT = TEXT_COLUMNS | {"term"}
+"""Inside JSON columns too: a topic keyword made from a store indexed before its posts' personal
+data was kept out of the tokens could be a phone number."""
 JSON_HINT = ("keywords", "evidence", "places", "orgs", "components", "samples", "sample_posts",
              "series", "members", "terms", "representative")
 
@@ -60,7 +63,7 @@ def safe_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def _redact_nested(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (redact(v) if isinstance(v, str) and k in TEXT_COLUMNS else _redact_nested(v))
+        return {k: (redact(v) if isinstance(v, str) and k in NESTED_TEXT else _redact_nested(v))
                 for k, v in value.items() if "author_key" not in str(k)}
     if isinstance(value, list):
         return [_redact_nested(v) for v in value]

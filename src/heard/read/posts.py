@@ -74,11 +74,22 @@ _SCORED = f"""
 Scores are rounded so a cursor compares equal to the score it was cut from."""
 
 
+PII_NOTE = ("personal data in the query (a phone or ID number, a card, an e-mail address, an "
+           "address, an @handle) is never searched: it is not in the index (RIGHTS.md §4, §7)")
+
+
+def _holds_pii(query: str) -> bool:
+    from heard.read.redact import redact_for_search
+
+    return redact_for_search(query) != query
+
+
 def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
     """One page of posts and the cursor of the next (``None`` on the last page)."""
     terms = search_terms(f.q) if f.q else ""
+    note = {"query_note": PII_NOTE} if f.q and _holds_pii(f.q) else {}
     if f.q and not terms.strip():
-        return {"posts": [], "next_cursor": None, "query_terms": []}
+        return {"posts": [], "next_cursor": None, "query_terms": [], **note}
     where, params = _where(f, db)
     if not terms:
         rows, next_cursor = _newest(db, where, params, limit, cursor)
@@ -87,7 +98,7 @@ def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None
     else:
         rows, next_cursor = _scan_match(db, terms, where, params, limit, cursor)
     return {"posts": [safe_row(r) for r in rows], "next_cursor": next_cursor,
-            "query_terms": terms.split() if terms else []}
+            "query_terms": terms.split() if terms else [], **note}
 
 
 def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> tuple[list[dict[str, Any]], str | None]:

@@ -1,4 +1,4 @@
-"""Personal data in post text is redacted in every display and export (RIGHTS.md §7).
+"""Personal data in post text is redacted in every display, export and search index (RIGHTS.md §7).
 
 Covers e-mail addresses, PRC resident ID numbers, bank-card-like digit runs, phone numbers
 (mainland mobiles, landlines with area code, international +CC numbers) and street addresses down
@@ -17,35 +17,15 @@ the redacted text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
-    ("id_number", re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")),
-    ("bank_card", re.compile(r"(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)")),
-    ("phone", re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")),
-    ("phone", re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")),
-    ("phone", re.compile(r"(?<![\w+])\+\d{1,3}[ -]?\(?\d{1,4}\)?(?:[ -]?\d{2,4}){2,4}(?!\d)")),
-    # a building of an estate with its unit (and room): 7栋2单元401室, 3号楼1单元; a unit and room
-    ("address", re.compile(r"(?<!\d)\d{1,3}(?:栋|幢|号楼)\d{1,2}单元(?:\d{2,4}(?:室|号|房)?)?")),
-    ("address", re.compile(r"(?<!\d)\d{1,2}单元\d{2,4}(?:室|号|房)?")),
-    ("address", re.compile(r"(?<!\d)\d{3,4}(?:室|房间)")),
-    # a house number on a road, street or lane (the road's name stays): 长乐路128号, 桂香街32号楼
-    ("address", re.compile(r"(?:(?<=[路街巷弄])|(?<=大道))\d{1,5}(?:[-之]\d{1,4})?号(?!线)"
-                           r"(?:楼|院|附\d{1,3}号?)?")),
-    ("address", re.compile(r"(?<!\w)\d{1,5}[A-Za-z]? (?:[A-Z][a-z]+ ){1,3}"
-                           r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct)\b\.?")),
-    ("address", re.compile(r"\b(?:Apt|Apartment|Flat|Suite)\.? ?#?\d{1,4}[A-Za-z]?\b")),
-]
+from heard.read.display import neutralise
+from heard.protect.pii import LABELS as _ALL_LABELS
+from heard.protect.pii import MENTION as _MENTION
+from heard.protect.pii import PiiSpan, find_pii, fold_width, replace_pii
 
-LABELS = {"email": "[email]", "id_number": "[id]", "bank_card": "[card]", "phone": "[phone]",
-          "address": "[address]"}
-
-_MENTION = re.compile(r"(?<![\w@])@(\w[\w-]{0,29}(?:\.[\w-]{1,30}){0,3})")
-"""An @handle (letters in any script, digits, _ and -, a few inner dots; at most 30 characters a
-part, as on Weibo); e-mail addresses are masked before mentions are looked at."""
+LABELS = {k: v for k, v in _ALL_LABELS.items() if k != "handle"}
 
 _public_accounts: frozenset[str] = frozenset()
 
@@ -70,15 +50,33 @@ def public_accounts(names: Iterable[str]) -> Iterator[None]:
         set_public_accounts(before)
 
 
-def _mention(match: re.Match[str]) -> str:
-    return match.group(0) if match.group(1).casefold() in _public_accounts else "@[user]"
+def _is_public_account(span: PiiSpan) -> bool:
+    if span.kind != "handle":
+        return False
+    match = _MENTION.fullmatch(fold_width(span.text))
+    return bool(match) and match.group(1).casefold() in _public_accounts
 
 
 def redact(text: str | None) -> str | None:
     """``text`` with personal data replaced by ``[email]``, ``[id]``, ``[card]``, ``[phone]``,
-    ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``."""
+    ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``
+    (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use),
+    and with terminal escapes and bidi overrides neutralised (``heard.read.display``)."""
+    return neutralise(replace_pii(text, keep=_is_public_account))
+
+
+def redact_for_search(text: str | None) -> str:
+    """``text`` with every piece of personal data (not the named public accounts' handles) blanked
+    out: what the search index is built from and what a search query is cut down to, so that
+    nothing a display redacts can be found again by searching for it (RIGHTS.md §4, §7)."""
     if not text:
-        return text
-    for kind, pattern in _PATTERNS:
-        text = pattern.sub(LABELS[kind], text)
-    return _MENTION.sub(_mention, text)
+        return ""
+    out, last = [], 0
+    for span in find_pii(text):
+        if _is_public_account(span):
+            continue
+        out.append(text[last:span.start])
+        out.append(" ")
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)

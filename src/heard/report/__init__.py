@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 from jinja2 import Environment
 
+from heard.read.display import neutralise
 from heard.clock import utcnow
 from heard.errors import InputError
 from heard.listen.hotspots import rank_hotspots, recent_alerts
@@ -84,7 +85,7 @@ def build_report(store: Store, *, window: timedelta, min_group_size: int = 5,
         spot["chart"] = _spot_chart(charts, spot)
     sentiment_chart = _sentiment_chart(charts, facts["by_day_and_sentiment"])
     hours = window.total_seconds() / 3600
-    env = Environment(autoescape=True)
+    env = Environment(autoescape=True, finalize=neutralise)  # no bidi override reaches the brief
     return env.from_string(BRIEF).render(
         generated=clock().isoformat(timespec="seconds") + "Z",
         stats={k: facts[k] for k in ("posts", "first", "last", "models")},

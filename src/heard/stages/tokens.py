@@ -3,7 +3,8 @@
 Chinese is segmented with rjieba (a fast Rust port of jieba), or with a *private* ``jieba.Tokenizer``
 when a user dictionary is configured (place names such as ``丽发新城`` need one). Other text is split
 into runs of letters and digits. Everything is lowercased. ``tokens`` drops stop-words, URLs and
-@mentions; ``search_text`` keeps every word. ``search_terms(query)`` segments a search query with
+@mentions; ``search_text`` keeps every word. Both are read from the text with its personal data
+blanked out (``heard.read.redact.redact_for_search``), so the index holds none. ``search_terms(query)`` segments a search query with
 the same rules, so a query matches what was indexed.
 """
 
@@ -16,6 +17,7 @@ from typing import ClassVar
 
 from heard.errors import InputError
 from heard.pipeline.batch import Batch
+from heard.read.redact import redact_for_search
 from heard.stages.normalise import MENTION_RE, URL_RE
 from heard.stages.stopwords import is_stop_word
 
@@ -87,9 +89,9 @@ class TokensStage:
         tokens: list[list[str]] = []
         search: list[str] = []
         for text, lang in zip(batch["text_norm"], batch["lang"]):
-            without_urls = URL_RE.sub(" ", text)
-            search.append(" ".join(self.segmenter.words(without_urls, lang)))
-            tokens.append(content_tokens(self.segmenter.words(MENTION_RE.sub(" ", without_urls), lang)))
+            clean = redact_for_search(URL_RE.sub(" ", text))  # RIGHTS.md §7: PII is never indexed
+            search.append(" ".join(self.segmenter.words(clean, lang)))
+            tokens.append(content_tokens(self.segmenter.words(MENTION_RE.sub(" ", clean), lang)))
         batch.set("tokens", tokens)
         batch.set("search_text", search)
         return batch
@@ -105,4 +107,6 @@ def search_terms(query: str, user_dict: Path | None = None) -> str:
     key = Path(user_dict) if user_dict else None
     if key not in _DEFAULT_SEGMENTERS:
         _DEFAULT_SEGMENTERS[key] = Segmenter(key)
-    return " ".join(_DEFAULT_SEGMENTERS[key].words(normalise_text(query)))
+    # personal data in a query is dropped, as it was from the index: a search for a phone number
+    # or an ID finds nothing, never the post that displays it as [phone] or [id]
+    return " ".join(_DEFAULT_SEGMENTERS[key].words(redact_for_search(normalise_text(query))))

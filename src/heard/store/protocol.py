@@ -30,6 +30,7 @@ class Store(Protocol):
     topics: Any
     hotspots: Any
     accounts: Any
+    deployment: Any
 
     def transaction(self) -> AbstractContextManager[None]: ...
 
@@ -43,6 +44,8 @@ class Store(Protocol):
     def write_batch(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str],
                     quarantined: Iterable[Quarantined] = (), source: str = "",
                     checkpoint: tuple[str, str, int] | None = None) -> int: ...
+
+    def is_empty(self) -> bool: ...
 
     def checkpoint(self, file_key: str) -> int: ...
 

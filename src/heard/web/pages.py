@@ -15,10 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from heard.api.peer import client_address, is_https
 from heard.api.errors import ApiError
 from heard.read import hotspots as hq
 from heard.read import overview as oq
 from heard.read import posts as pq
+from heard.read.display import neutralise
 from heard.read import topics as tq
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
@@ -32,7 +34,8 @@ SHOW_CHARS = 1200
 """Longest post text shown in lists; the rest is counted, never silently cut."""
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
+                         undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
+                         finalize=neutralise)  # no bidi override or control character reaches a page
 router = APIRouter(include_in_schema=False)
 
 
@@ -78,7 +81,7 @@ def login_form(request: Request, next: str = "/", error: str | None = None) -> R
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", next=_safe_next(next), login_csrf=token, error=error)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600,
-                        secure=request.url.scheme == "https")
+                        secure=is_https(request))
     return response
 
 
@@ -88,8 +91,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     check_login_csrf(request, csrf_token)
     limiter = request.app.state.limiter
-    client = request.client.host if request.client else "?"
-    keys = (f"ip:{client}", f"user:{username}")
+    keys = (f"ip:{client_address(request)}", f"user:{username}")
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
     wait = limiter.retry_after(*keys)
     if wait > 0:
@@ -102,11 +104,13 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
         limiter.failed(*keys)
         return render(request, "login.html", status=401, next=_safe_next(next), login_csrf=csrf_token,
                       error=t("login_failed"))
-    limiter.succeeded(*keys)
+    # only the name's own failures are forgiven: the address's stay, so one success does not
+    # reopen it for another round of guesses on other names
+    limiter.succeeded(keys[1])
     token, _csrf = request.app.state.accounts.start_session(user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600,
-                        secure=request.url.scheme == "https")
+                        secure=is_https(request))
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -122,11 +126,12 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/lang/{code}", dependencies=[requires(PUBLIC)])
-def switch_lang(code: str, next: str = "/") -> Response:
+def switch_lang(request: Request, code: str, next: str = "/") -> Response:
     if code not in LANGS:
         raise ApiError(404, f"no UI language {code!r}", ["available: " + ", ".join(LANGS)])
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(LANG_COOKIE, code, samesite="strict", max_age=365 * 86400)
+    response.set_cookie(LANG_COOKIE, code, samesite="strict", max_age=365 * 86400,
+                        secure=is_https(request))
     return response
 
 

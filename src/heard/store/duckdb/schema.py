@@ -215,6 +215,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        9,
+        [
+            # per-deployment facts (heard.read.reindex, heard.protect.salt): the author salt created on
+            # first use, the PII-detector version the search text was redacted with.
+            """CREATE TABLE IF NOT EXISTS deployment (
+                key VARCHAR PRIMARY KEY,
+                value VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

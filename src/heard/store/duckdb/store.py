@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
+from heard.connectors.scrub import scrub_excerpt
 from heard.records import Post, Quarantined, content_hash
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
 from heard.testing import test_hook
@@ -68,12 +69,14 @@ class DuckDBStore:
         self._fts_loaded = False
         self._depth = 0
         from heard.store.duckdb.accounts import DuckDBAccounts
+        from heard.store.duckdb.deployment import DuckDBDeployment
         from heard.store.duckdb.hotspots import DuckDBHotspots
         from heard.store.duckdb.topics import DuckDBTopics
 
         self.topics = DuckDBTopics(self)
         self.hotspots = DuckDBHotspots(self)
         self.accounts = DuckDBAccounts(self)
+        self.deployment = DuckDBDeployment(self)
 
     def reader(self, max_queries: int | None = None) -> ReadView:
         """Per-thread cursors over this file, for the server's request threads."""
@@ -302,7 +305,8 @@ class DuckDBStore:
                 "position": pa.array([q.position for q in items], pa.int64()),
                 "reason": [q.reason for q in items],
                 "detail": [q.detail for q in items],
-                "raw": [q.raw[:RAW_KEEP_CHARS] for q in items],
+                # handles never stored, whoever quarantined the row (RIGHTS.md §4)
+                "raw": [scrub_excerpt(q.raw)[:RAW_KEEP_CHARS] for q in items],
                 "quarantined_at": pa.array([now] * len(items), pa.timestamp("us")),
             }
         )
@@ -331,6 +335,11 @@ class DuckDBStore:
             "SELECT file_key FROM checkpoints WHERE suffix(file_key, ?) ORDER BY updated_at DESC LIMIT 1",
             ["|" + content_key]).fetchone()
         return row[0].rsplit("|", 1)[0] if row else None
+
+    def is_empty(self) -> bool:
+        """No post and no quarantined row (a database only just created)."""
+        return not self.scalar(
+            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)")
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""

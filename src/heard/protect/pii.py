@@ -1,0 +1,340 @@
+"""Personal data in text, found and explained: one detector for display, export, search and the
+protect side's doxxing label (RIGHTS.md §7).
+
+``find_pii(text)`` returns ``PiiSpan``s — kind, character offsets into ``text``, whether a check
+beyond the pattern passed (``validated``: the PRC ID checksum, a valid birth date in a legacy
+15-digit ID, Luhn for cards, the numbering plan for phones) and an explanation in words.
+
+Kinds: ``id_number``, ``phone``, ``bank_card``, ``email``, ``address`` (down to the door or the
+flat: the road, the estate and a building of an estate stay), ``handle`` (an @mention; which ones
+are public institutional accounts is the caller's decision, see ``heard.read.redact``).
+
+Text is matched on a width-folded copy (full-width digits, letters and ``＠`` read as ASCII, one
+character for one, so offsets hold), so ``１３７１２３４５６７８`` is a phone like ``13712345678``.
+What is deliberately *not* personal data: dates (``2019年7月``, ``11月3号``), prices, times, counts,
+bus and metro lines (``12路``, ``3号线``, "No. 3 bus"), a building of an estate (``金桂苑3栋``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+KINDS = ("id_number", "phone", "bank_card", "email", "address", "handle")
+LABELS = {"email": "[email]", "id_number": "[id]", "bank_card": "[card]", "phone": "[phone]",
+          "address": "[address]", "handle": "@[user]"}
+VERSION = "pii-2"
+"""Changes whenever what is found changes: a store whose search text was redacted by an older
+version is reindexed (``heard.read.reindex``)."""
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """One piece of personal data: ``text[start:end]`` of kind ``kind``."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    validated: bool
+    explanation: str
+
+    @property
+    def label(self) -> str:
+        """What a display shows instead (``[id]``, ``[phone]`` …, ``@[user]``)."""
+        return LABELS[self.kind]
+
+
+# ---- width folding ----------------------------------------------------------------------------
+
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = ord(" ")
+for _block in (0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6):  # mathematical digits
+    _FOLD.update({_block + i: ord("0") + i for i in range(10)})
+# other scripts' digits: Arabic-Indic, Persian, Devanagari, Bengali, Thai, Myanmar, Khmer, Mongolian
+for _zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1040, 0x17E0, 0x1810):
+    _FOLD.update({_zero + i: ord("0") + i for i in range(10)})
+
+
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]+")
+
+
+def fold_width(text: str) -> str:
+    """``text`` with full-width forms (U+FF01–FF5E), the ideographic space and other scripts'
+    digits as ASCII, one character for one, so that offsets into the folded text are offsets
+    into ``text``."""
+    if text.isascii():
+        return text
+    return _FOLDABLE.sub(lambda m: m.group(0).translate(_FOLD), text)
+
+
+# ---- checks -----------------------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_checksum_ok(number: str) -> bool:
+    """The ISO 7064 MOD 11-2 check character of an 18-character PRC resident ID."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check every payment card number passes."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d)
+        if i % 2 == 1:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return total % 10 == 0
+
+
+# ---- patterns ---------------------------------------------------------------------------------
+
+_ND = r"(?<![0-9A-Za-z])"  # no digit or letter before
+_NA = r"(?![0-9A-Za-z])"  # none after
+_EMAIL_ASCII = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}"
+    r"(?:@|\s?[(\[{]\s?at\s?[)\]}]\s?)"
+    r"(?:[A-Za-z0-9-]{1,63}(?:\.|\s?[(\[{]\s?dot\s?[)\]}]\s?)){1,4}[A-Za-z]{2,24}(?![A-Za-z])",
+    re.IGNORECASE)
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_EMAIL_IDN = re.compile(
+    rf"[A-Za-z0-9._%+{_CJK}-]{{1,8}}@(?:[A-Za-z0-9{_CJK}-]{{1,63}}\.){{1,4}}"
+    rf"(?:[{_CJK}]{{2,6}}|[A-Za-z]{{2,24}}(?![A-Za-z]))")
+_ID18 = re.compile(_ND + r"(\d{6})[ -]?((?:18|19|20)\d{2})(\d{2})(\d{2})[ -]?(\d{3}[\dXx])" + _NA)
+_ID18_ANY = re.compile(_ND + r"\d{17}[\dXx]" + _NA)
+_ID15 = re.compile(_ND + r"[1-8]\d{5}(\d{2})(\d{2})(\d{2})\d{3}" + _NA)
+_CARD_RUN = re.compile(r"(?<![\d.])\d{16,19}(?![\d.])")
+_CARD_GROUPED = re.compile(
+    r"(?<![\d.])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3}(?![A-Za-z]))?"
+    r"|\d{4}([ -])\d{6}\2\d{5}"
+    r"|\d{6}([ -])\d{12,13})(?![\d.])")
+_SEP = r"[ .\-]?"
+_CN_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP
+                        + r"\d{4})(?![\d])")
+_CN_LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-]?)[ \-]?"
+                          r"\d{3,4}[ \-]?\d{4}(?:[ \-]?(?:转|ext\.?|x)\s?\d{1,5})?(?!\d)")
+_US_PHONE = re.compile(r"(?<![\d\w+])(?:\+?1[ .\-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .\-])"
+                       r"[2-9]\d{2}[ .\-]\d{4}(?![\d])")
+_INTL_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}[ \-]?\(?\d{1,4}\)?(?:[ \-]?\d{2,4}){2,4}"
+                         r"(?!\d)")
+_CONTEXT_PHONE = re.compile(
+    r"(?:电话|手机|手机号|号码|联系方式|联系电话|座机|微信|tel|phone|call|cell|mobile|whatsapp)"
+    r"(?:号码)?\s?(?:是|为|:|：)?\s?(\d[\d \-]{5,14}\d)(?!\d)", re.IGNORECASE)
+
+_DATE_LIKE = re.compile(r"(?:19|20)\d{2}[-/. ]\d{1,2}[-/. ]\d{1,2}")
+_CN_NUM = "零〇一二三四五六七八九十百千两"
+_N = rf"(?:\d{{1,4}}|[{_CN_NUM}]{{1,7}})"
+_COUNTED = "多|余|来|几|个|人|年|元|块|万|平|米|m|㎡"
+"""After a number, these make it a count, a price or a size, not a flat ("100多户")."""
+_ROOM = rf"(?:\d{{3,4}}|[{_CN_NUM}]{{3,7}})"
+_ZH_ADDRESS = [
+    # (pattern, why, a marker one of which the text must hold); a group "a" is the span to take
+    # a building with its unit (and flat): 7栋2单元401室, 3号楼1单元, 五栋三单元
+    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?)?"),
+     "a building with its unit and flat", ("单元",)),
+    # a building with its flat, no unit: 幸福小区5栋302, 3号楼1203室
+    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?"
+                rf"(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
+                rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"),
+     "a building with its flat", ("栋", "幢", "号楼", "座")),
+    # a unit and flat: 3单元501室, 三单元501
+    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"),
+     "a unit with its flat", ("单元",)),
+    (re.compile(r"(?<![\d])\d{3,4}(?:室|房间)"), "a flat number", ("室", "房间")),
+    (re.compile(rf"(?<!\d)\d{{1,4}}弄(?:{_N}号)?(?:{_ROOM}室)?"), "a lane number (弄)", ("弄",)),
+    # a house or lane number on a road (the road's name stays): 长乐路128号, 一百二十八号, 128弄5号
+    (re.compile(rf"(?:[路街巷弄村]|大道|胡同)(?P<a>{_N}(?:[-之]\d{{1,4}})?(?:号|弄)(?!线)"
+                rf"(?:楼|院|附\d{{1,3}}号?|{_N}号)?(?:{_ROOM}室)?)"), "a house or lane number on a road",
+     ("号", "弄")),
+    # building-unit-flat written with dashes after an estate: 金桂苑3-2-401
+    (re.compile(r"[区苑园庭城村寓舍](?P<a>\d{1,3}-\d{1,2}-\d{3,4})(?!\d)"), "building-unit-flat", ("-",)),
+]
+_STREET_TYPES = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|"
+                 r"place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy)")
+_EN_STREET = re.compile(rf"(?<![\w.,$£€¥-])\d{{1,5}}[A-Za-z]?,?\s+"
+                        rf"((?:[A-Za-z]\.|[A-Za-z][A-Za-z'\-]*)\s+){{1,3}}({_STREET_TYPES})\b\.?"
+                        rf"(?:\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
+                        re.IGNORECASE)
+_TITLE_AFTER = re.compile(r"\.?\s?[A-Z]")
+_EN_NOT_A_NAME = frozenset(
+    "a an the of on in at to for from by near with and or but is are was were be been my our your "
+    "their his her its this that these those some many more most few all than then there here into "
+    "onto over under across along per each every other times days weeks months years hours minutes "
+    "people cars buses trains blocks miles km meters metres stops floors "
+    "said says told asked wrote "
+    "who which what when where why how not no yes".split())
+_EN_FLAT = re.compile(r"\b(?:apt|apartment|flat|suite|ste)\.?\s?#?\d{1,4}[A-Za-z]?\b(?!\s?%)",
+                      re.IGNORECASE)
+MENTION = re.compile(r"(?<![\w@])@(\w[\w-]{0,29}(?:\.[\w-]{1,30}){0,3})")
+"""An @handle (letters in any script, digits, _ and -, a few inner dots; at most 30 characters a
+part, as on Weibo)."""
+
+
+# ---- detectors --------------------------------------------------------------------------------
+
+def _emails(t: str):
+    for m in _EMAIL_ASCII.finditer(t):
+        obfuscated = "@" not in m.group(0)
+        yield ("email", m.start(), m.end(), True,
+               "an e-mail address written with (at)/(dot)" if obfuscated else "an e-mail address")
+    for m in _EMAIL_IDN.finditer(t):
+        yield "email", m.start(), m.end(), True, "an e-mail address with an internationalised name"
+
+
+def _ids(t: str):
+    for m in _ID18.finditer(t):
+        number = re.sub(r"[ -]", "", m.group(0))
+        ok = id_checksum_ok(number)
+        dated = _valid_date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+        yield ("id_number", m.start(), m.end(), ok and dated,
+               "an 18-digit PRC resident ID number" + (" (checksum valid)" if ok else
+                                                      " (checksum fails: a typo is still an ID)"))
+    for m in _ID18_ANY.finditer(t):
+        yield "id_number", m.start(), m.end(), False, "18 characters in the form of a PRC ID number"
+    for m in _ID15.finditer(t):
+        if _valid_date(1900 + int(m.group(1)), int(m.group(2)), int(m.group(3))):
+            yield ("id_number", m.start(), m.end(), True,
+                   "a 15-digit (pre-1999) PRC resident ID number with a valid birth date")
+
+
+def _cards(t: str):
+    for pattern in (_CARD_RUN, _CARD_GROUPED):
+        for m in pattern.finditer(t):
+            digits = re.sub(r"\D", "", m.group(0))
+            ok = luhn_ok(digits)
+            if pattern is _CARD_GROUPED and not (ok or digits.startswith("62")):
+                if len(digits) > 16 and luhn_ok(digits[:16]):  # a card, then a short number
+                    tail = m.group(0).rsplit(m.group(1) or " ", 1)[-1]
+                    end = m.end() - len(tail) - 1
+                    yield "bank_card", m.start(), end, True, "a 16-digit card number (Luhn valid)"
+                continue  # four-digit groups that fail Luhn are years or codes, not a card
+            yield ("bank_card", m.start(), m.end(), ok,
+                   f"a {len(digits)}-digit card or account number"
+                   + (" (Luhn valid)" if ok else " (fails Luhn: still an account-like number)"))
+    for m in _ID15.finditer(t):  # American Express: 15 digits, 34/37, Luhn
+        if m.group(0)[:2] in ("34", "37") and luhn_ok(m.group(0)):
+            yield "bank_card", m.start(), m.end(), True, "a 15-digit card number (Luhn valid)"
+
+
+def _phones(t: str):
+    for m in _CN_MOBILE.finditer(t):
+        yield ("phone", m.start(), m.end(), True,
+               "a mainland China mobile number (1[3-9]x xxxx xxxx)")
+    for m in _CN_LANDLINE.finditer(t):
+        yield "phone", m.start(), m.end(), True, "a mainland China landline with its area code"
+    for m in _US_PHONE.finditer(t):
+        yield ("phone", m.start(), m.end(), True,
+               "a North American number (area code, exchange, line)")
+    for m in _INTL_PHONE.finditer(t):
+        yield "phone", m.start(), m.end(), False, "an international number with its country code"
+    for m in _CONTEXT_PHONE.finditer(t):
+        digits = re.sub(r"\D", "", m.group(1))
+        if 7 <= len(digits) <= 13 and not _DATE_LIKE.fullmatch(m.group(1)):
+            yield ("phone", m.start(1), m.end(1), False,
+                   "a number of 7–13 digits right after a word such as 电话 or phone")
+
+
+def _addresses(t: str):
+    for pattern, why, markers in _ZH_ADDRESS:
+        if not any(marker in t for marker in markers):
+            continue
+        for m in pattern.finditer(t):
+            start, end = m.span("a") if "a" in pattern.groupindex else m.span()
+            yield "address", start, end, False, f"an address down to the door: {why}"
+    if not _LATIN.search(t):
+        return  # the English forms need a street word or apt/flat/suite
+    for m in _EN_STREET.finditer(t):
+        words = m.group(0).lower().replace(".", " ").split()[1:-1]
+        if any(w in _EN_NOT_A_NAME for w in words):
+            continue
+        if m.group(2).lower() == "dr" and _TITLE_AFTER.match(t, m.end(2)):
+            continue  # "Dr. Eve": a title, not a drive
+        yield "address", m.start(), m.end(), False, "a house number on a street"
+    for m in _EN_FLAT.finditer(t):
+        yield "address", m.start(), m.end(), False, "a flat, apartment or suite number"
+
+
+def _handles(t: str):
+    for m in MENTION.finditer(t):
+        yield "handle", m.start(), m.end(), False, "an @handle (a person's account name)"
+
+
+_DETECTORS = (_emails, _ids, _cards, _phones, _addresses, _handles)
+"""In priority order: where two findings overlap, the earlier detector's wins."""
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile(r"[A-Za-z]{2}")
+_LONG_NUMBER = re.compile(r"\d(?:[ \-.()]{0,2}\d){6}")
+_OBFUSCATED_AT = re.compile(r"[(\[{]\s?at\s?[)\]}]", re.IGNORECASE)
+_ZH_MARKS = re.compile("[号弄栋幢座单元室房]")
+
+
+def _worth_running(detector, t: str, digits: bool) -> bool:
+    """Cheap tests that skip a detector that cannot match (most posts hold no digit and no @)."""
+    if detector is _emails:
+        return "@" in t or bool(_OBFUSCATED_AT.search(t))
+    if detector is _handles:
+        return "@" in t
+    if detector is _addresses:
+        return digits or bool(_ZH_MARKS.search(t))
+    return bool(_LONG_NUMBER.search(t))  # IDs, cards, phones: 7+ digits, at most 2 separators apart
+
+
+def find_pii(text: str | None) -> list[PiiSpan]:
+    """Every piece of personal data in ``text``, in order, none overlapping another."""
+    if not text:
+        return []
+    folded = fold_width(text)
+    taken: list[tuple[int, int]] = []
+    found: list[PiiSpan] = []
+    digits = bool(_DIGIT.search(folded))
+    for detector in _DETECTORS:
+        if not _worth_running(detector, folded, digits):
+            continue
+        for kind, start, end, validated, why in detector(folded):
+            while end > start and folded[end - 1] == " ":
+                end -= 1
+            if end <= start or any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append(PiiSpan(kind, start, end, text[start:end], validated, why))
+    found.sort(key=lambda s: s.start)
+    return found
+
+
+def contains_pii(text: str | None, kinds: tuple[str, ...] = KINDS) -> bool:
+    """Whether ``text`` holds personal data of one of ``kinds``."""
+    return any(s.kind in kinds for s in find_pii(text))
+
+
+def replace_pii(text: str | None, keep=lambda span: False) -> str | None:
+    """``text`` with every span replaced by its label, except those ``keep(span)`` is true for."""
+    if not text:
+        return text
+    out, last = [], 0
+    for span in find_pii(text):
+        if keep(span):
+            continue
+        out.append(text[last:span.start])
+        out.append(span.label)
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)

@@ -1,0 +1,135 @@
+"""Stores written by an older Heard are made private once (RIGHTS.md §4, §7): the search text is
+reindexed without personal data, and handles are dropped from raw records.
+
+``posts.search_text`` is built from text whose personal data is blanked out
+(``heard.read.redact.redact_for_search``). A store written by an older Heard, or redacted by an
+older PII detector, still holds phone numbers, IDs and e-mail addresses in its index, so a search
+for one finds the post that displays it as ``[phone]``. ``ensure_search_redacted`` rebuilds the
+search text of every stored post from its title and text (the same normalisation, redaction and
+segmentation as the tokens stage), then the full-text index, and records the detector version in
+the ``deployment`` table; it does nothing when that version is current.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from heard.clock import utcnow
+from heard.protect.pii import VERSION
+
+log = logging.getLogger(__name__)
+KEY = "search_redaction"
+CHUNK = 5_000
+
+
+def search_redaction_version(store: Any) -> str | None:
+    """The PII-detector version the stored search text was redacted with (``None``: never)."""
+    if "deployment" not in store.tables():
+        return None
+    row = store.con.execute("SELECT value FROM deployment WHERE key = ?", [KEY]).fetchone()
+    return row[0] if row else None
+
+
+def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
+    """Rebuild ``posts.search_text`` (and the index) when it was not redacted by this version of
+    the detector. Returns how many posts were reindexed (0 when already current)."""
+    if not hasattr(store, "con") or getattr(store, "read_only", False):
+        return 0  # a read-only view (CLI) or another backend: the query is still cut down
+    if search_redaction_version(store) == VERSION:
+        return 0
+    from heard.stages.normalise import URL_RE, normalise_text
+    from heard.stages.tokens import Segmenter
+    from heard.read.redact import redact_for_search
+
+    total = store.scalar("SELECT count(*) FROM posts")
+    if total:
+        log.warning(
+            "reindexing the search text of %d posts with personal data removed "
+            "(detector %s); this runs once",
+            total,
+            VERSION,
+        )
+        segmenter = Segmenter(user_dict)
+        last = ""
+        while True:
+            rows = store.rows(
+                "SELECT id, title, text, lang FROM posts WHERE id > ? ORDER BY id LIMIT ?",
+                [last, CHUNK],
+            )
+            if not rows:
+                break
+            ids, texts = [], []
+            for r in rows:
+                body, title = normalise_text(r["text"]), normalise_text(r["title"])
+                text = f"{title}\n{body}" if title and body else (title or body)
+                clean = redact_for_search(URL_RE.sub(" ", text))
+                ids.append(r["id"])
+                texts.append(" ".join(segmenter.words(clean, r["lang"] or "zh")))
+            with store.registered("_reindexed", pa.table({"id": ids, "search_text": texts})):
+                store.con.execute(
+                    "UPDATE posts SET search_text = r.search_text FROM _reindexed r "
+                    "WHERE posts.id = r.id"
+                )
+            last = ids[-1]
+        if store.has_search_index():
+            store.rebuild_search_index()
+    store.con.execute(
+        "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [KEY, VERSION, utcnow()]
+    )
+    return total or 0
+
+
+RAW_KEY, RAW_VERSION = "raw_scrub", "scrub-1"
+
+
+def ensure_raw_scrubbed(store: Any) -> int:
+    """Drop handles kept a level down in ``posts.raw`` and ``quarantine.raw`` by an older Heard
+    (``heard.connectors.scrub``), once. Returns how many rows changed."""
+    if not hasattr(store, "con") or getattr(store, "read_only", False):
+        return 0
+    row = store.con.execute("SELECT value FROM deployment WHERE key = ?", [RAW_KEY]).fetchone()
+    if row and row[0] == RAW_VERSION:
+        return 0
+    import json
+
+    from heard.connectors.scrub import scrub_excerpt, scrub_raw
+
+    changed = 0
+    for table, key, clean in (("posts", "id", None), ("quarantine", "key", scrub_excerpt)):
+        ids, values = [], []
+        for r in store.rows(f"SELECT {key} AS k, raw FROM {table} WHERE raw IS NOT NULL"):
+            if clean is None:
+                try:
+                    new = json.dumps(
+                        scrub_raw(json.loads(r["raw"])), ensure_ascii=False, default=str
+                    )
+                except (ValueError, RecursionError):
+                    new = scrub_excerpt(r["raw"])
+            else:
+                new = clean(r["raw"])
+            if new != r["raw"]:
+                ids.append(r["k"])
+                values.append(new)
+        if ids:
+            with store.registered("_scrubbed", pa.table({"k": ids, "raw": values})):
+                store.con.execute(
+                    f"UPDATE {table} SET raw = s.raw FROM _scrubbed s WHERE {table}.{key} = s.k"
+                )
+            changed += len(ids)
+    if changed:
+        log.warning("removed account handles kept in the raw records of %d stored rows", changed)
+    store.con.execute(
+        "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [RAW_KEY, RAW_VERSION, utcnow()]
+    )
+    return changed
+
+
+def ensure_store_private(store: Any, user_dict: Path | None = None) -> None:
+    """What an older Heard left in a store that this one never keeps: PII in the search text,
+    handles in raw records. Each is fixed once, when a store is opened for ingest or serving."""
+    ensure_raw_scrubbed(store)
+    ensure_search_redacted(store, user_dict)
