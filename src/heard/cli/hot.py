@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from heard.clock import parse_instant
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
 from heard.errors import InputError
 from heard.settings import Settings
 
@@ -88,7 +88,7 @@ def hot(
         table.add_row(str(s["rank"]), f"{h['index']:.1f}", str(s["topic_id"]), escape(s["label"] or "-"),
                       str(h["volume"]), str(h["authors"]), f"{h['growth']:.1f}", str(h["engagement"]),
                       f"{h['negativity']:.2f}")
-    console.print(table)
+    results().print(table)
     console.print(f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not shown) · "
                   f"{count_of(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard topic ID")
 

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from heard.clock import parse_instant
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -91,23 +91,24 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     if json_out:
         emit_json(data)
         return
-    console.print(f"[bold]{data['posts']:,} posts[/] in {settings.db} "
+    out = results()
+    out.print(f"[bold]{data['posts']:,} posts[/] in {settings.db} "
                   f"({data['duplicate_texts']:,} exact-duplicate texts; "
                   f"{data['quarantine']['total']:,} quarantined rows)")
     for title, key in (("source", "by_source"), ("language", "by_language")):
         table = Table(title=f"by {title}", show_header=False)
         for k, v in data[key].items():
             table.add_row(k, f"{v:,}")
-        console.print(table)
+        out.print(table)
     table = Table(title="by day (UTC)", show_header=False)
     for k, v in data["by_day"].items():
         table.add_row(k, f"{v:,}", "▇" * max(1, round(40 * v / max(data["by_day"].values()))))
-    console.print(table)
+    out.print(table)
     s = data["sentiment"]
-    console.print("sentiment: " + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
+    out.print("sentiment: " + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
                   + f" (mean {s['mean_score']}; model {', '.join(s['models']) or '-'})")
     if data["quarantine"]["by_reason"]:
-        console.print("quarantine: " + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items()))
+        out.print("quarantine: " + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items()))
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -145,7 +146,7 @@ def posts(
     for r in rows:
         text = (r["title"] + " — " if r.get("title") else "") + r["text"]
         table.add_row(str(r["created_at"])[:16], r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
-    console.print(table)
+    results().print(table)
 
 
 @app.command("quarantine")
@@ -175,4 +176,4 @@ def quarantine_cmd(
     for r in rows:
         table.add_row(escape(Path(r["file"]).name), str(r["position"]), r["reason"], escape(r["detail"] or ""),
                       escape((r["raw"] or "")[:80]))
-    console.print(table)
+    results().print(table)

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
-from heard.cli.app import CONFIG_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, app, emit_json, results, settings_from
 from heard.settings import Settings
 
 config_app = typer.Typer(help="Show the settings in force (defaults < heard.toml < HEARD_* < flags).", no_args_is_help=True)
@@ -25,8 +26,10 @@ def config_show(
     if json_out:
         emit_json(values)
         return
-    for name, field in Settings.model_fields.items():
-        console.print(f"[bold]{name}[/] = {values[name]!r}\n    {field.description}  (env HEARD_{name.upper()})")
+    out = results()
+    for name, field in Settings.model_fields.items():  # descriptions hold [user], [heard]: not markup
+        out.print(f"[bold]{name}[/] = {escape(repr(values[name]))}\n    {escape(field.description or '')}"
+                  f"  (env HEARD_{name.upper()})", soft_wrap=True)
 
 
 DEMO_CORPUS = Path(__file__).resolve().parents[3] / "data" / "demo" / "posts.jsonl"

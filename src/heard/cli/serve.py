@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 from heard.errors import InputError
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
@@ -89,11 +90,12 @@ def users_list(
     if json_out:
         emit_json(data)
         return
+    out = results()
     for u in data["users"]:
-        console.print(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}")
+        out.print(escape(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}"))
     for tk in data.get("tokens", []):
         state = "revoked" if tk["revoked_at"] else "active"
-        console.print(f"  token {tk['token_id']}  {tk['username']}  {tk['label'] or ''}  {state}")
+        out.print(escape(f"  token {tk['token_id']}  {tk['username']}  {tk['label'] or ''}  {state}"))
 
 
 @users_app.command("remove")

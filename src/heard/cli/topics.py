@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -76,7 +75,7 @@ def topics(
         return
     table = Table(title="Topics", show_lines=False)
     for name, kw in (("id", {"justify": "right"}), ("label", {}), ("posts", {"justify": "right"}),
-                     ("authors", {"justify": "right"}), ("first", {}), ("last", {}),
+                     ("authors", {"justify": "right"}), ("first", {"no_wrap": True}), ("last", {"no_wrap": True}),
                      ("sentiment", {"justify": "right"}), ("trend", {}), ("places", {})):
         table.add_column(name, **kw)
     for t in result["topics"]:
@@ -87,7 +86,7 @@ def topics(
             _fmt_mean(mean), _fmt_trend(t["sentiment_trend"]),
             escape(", ".join(p for p, _ in t["places"][:3])),
         )
-    Console().print(table)
+    results().print(table)
     console.print(
         f"{len(result['topics'])} shown · {result['hidden_below_k']} hidden (fewer than "
         f"{result['k']} authors) · {result['unassigned_posts']:,} posts not in any topic yet"
@@ -112,7 +111,7 @@ def topic(
     if json_out:
         emit_json(detail)
         return
-    out = Console()
+    out = results()
     out.print(f"[bold]Topic {detail['topic_id']}[/]: {escape(detail['label'] or '')}")
     mean = detail["sentiment_mean"]
     out.print(f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "

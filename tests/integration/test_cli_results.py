@@ -1,0 +1,56 @@
+"""What an official pipes to a file: results on stdout, status and hints on stderr (issue 16 §12),
+and settings printed as written (Rich markup in descriptions is escaped)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from heard.cli import run
+
+from api_seed import build
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "seed.duckdb"
+    build(db)
+    return db
+
+
+@pytest.fixture()
+def db(tmp_path, seeded_db):
+    copy = tmp_path / "seed.duckdb"
+    shutil.copy(seeded_db, copy)
+    return copy
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["posts", "-q", "停水", "--limit", "3"], "停水"),
+    (["stats"], "47 posts"),
+    (["hot", "--no-scan"], ""),
+    (["quarantine"], "malformed_json"),
+    (["users", "list"], "analyst"),
+    (["topics"], "东湖路"),
+])
+def test_results_go_to_stdout(db, capsys, args, expect):
+    assert run([*args, "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip(), f"heard {' '.join(args)} wrote nothing on stdout; stderr: {captured.err[:300]}"
+    assert expect in captured.out
+
+
+def test_config_show_prints_markup_like_text_as_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert run(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "@[user]" in out  # the public_accounts description; Rich used to swallow "[user]"
+    assert "timezone = 'Asia/Shanghai'" in out
+
+
+def test_topic_table_keeps_whole_dates_when_piped(db, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run(["topics", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("2026-11-03") == 2  # first and last, each whole on one line
