@@ -81,7 +81,8 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
                           f"{escape(spot['label'] or '')}  ({heat['volume']} posts, {heat['authors']} authors)")
 
         console.print("[bold]4/4 brief[/]")
-        report = write_report(store, out, window=DEMO_WINDOW, min_group_size=settings.min_group_size)
+        report = write_report(store, out, window=DEMO_WINDOW, min_group_size=settings.min_group_size,
+                              timezone=settings.timezone)
         ensure_demo_user(store)
     console.print(f"    {report}")
     console.print(

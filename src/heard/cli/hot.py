@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from heard.clock import parse_instant
+from heard.clock import local_time, parse_instant, zone_named
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
 from heard.errors import InputError
 from heard.settings import Settings
@@ -80,7 +80,8 @@ def hot(
         console.print(f"no hot spot in the {window} before {result['now'] or '—'} "
                       f"({result['hidden_below_k']} topics under {settings.min_group_size} authors not shown)")
         return
-    table = Table(title=f"hot spots · {window} ending {result['now']} (UTC)")
+    zone = zone_named(settings.timezone)
+    table = Table(title=f"hot spots · {window} ending {local_time(result['now'], zone)}")
     for name in ("#", "heat", "topic", "label", "posts", "authors", "growth −log10 p", "engagement", "negativity"):
         table.add_column(name, justify="right" if name not in ("label",) else "left")
     for s in result["hotspots"]:
@@ -191,6 +192,7 @@ def report(
     span = parse_span(window)
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        path = write_report(store, out, window=span, now=_parse_at(at), min_group_size=settings.min_group_size)
+        path = write_report(store, out, window=span, now=_parse_at(at), min_group_size=settings.min_group_size,
+                            timezone=settings.timezone)
     console.print(f"[bold green]wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
     typer.echo(str(path))

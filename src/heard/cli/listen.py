@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heard.clock import parse_instant
+from heard.clock import local_time, parse_instant, zone_named
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
@@ -140,12 +140,14 @@ def posts(
     if not rows:
         console.print("no posts match")
         return
+    zone = zone_named(settings.timezone)
     table = Table(show_lines=False)
-    for col in ("created_at", "lang", "sentiment", "text"):
+    table.add_column("created", no_wrap=True)
+    for col in ("lang", "sentiment", "text"):
         table.add_column(col, overflow="fold")
     for r in rows:
         text = (r["title"] + " — " if r.get("title") else "") + r["text"]
-        table.add_row(str(r["created_at"])[:16], r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
+        table.add_row(local_time(r["created_at"], zone), r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
     results().print(table)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -10,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from heard.clock import local_time, zone_label, zone_named
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
@@ -17,8 +19,11 @@ Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
-def _fmt_day(value: Any) -> str:
-    return value.strftime("%Y-%m-%d") if value is not None else "-"
+def _fmt_day(value: Any, zone: tzinfo | None = None) -> str:
+    """The local day (the deployment's time zone) of a stored UTC time."""
+    if value is None:
+        return "-"
+    return local_time(value, zone, minutes=False) if zone else value.strftime("%Y-%m-%d")
 
 
 def _fmt_mean(value: float | None) -> str:
@@ -73,7 +78,8 @@ def topics(
     if json_out:
         emit_json(result)
         return
-    table = Table(title="Topics", show_lines=False)
+    zone = zone_named(settings.timezone)
+    table = Table(title=f"Topics (days in {zone_label(zone)})", show_lines=False)
     for name, kw in (("id", {"justify": "right"}), ("label", {}), ("posts", {"justify": "right"}),
                      ("authors", {"justify": "right"}), ("first", {"no_wrap": True}), ("last", {"no_wrap": True}),
                      ("sentiment", {"justify": "right"}), ("trend", {}), ("places", {})):
@@ -82,7 +88,7 @@ def topics(
         mean = t["sentiment_mean"]
         table.add_row(
             str(t["topic_id"]), escape(t["label"] or ""), f"{t['size']:,}", f"{t['n_authors']:,}",
-            _fmt_day(t["first_seen"]), _fmt_day(t["last_seen"]),
+            _fmt_day(t["first_seen"], zone), _fmt_day(t["last_seen"], zone),
             _fmt_mean(mean), _fmt_trend(t["sentiment_trend"]),
             escape(", ".join(p for p, _ in t["places"][:3])),
         )
@@ -112,10 +118,11 @@ def topic(
         emit_json(detail)
         return
     out = results()
+    zone = zone_named(settings.timezone)
     out.print(f"[bold]Topic {detail['topic_id']}[/]: {escape(detail['label'] or '')}")
     mean = detail["sentiment_mean"]
     out.print(f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "
-              f"{_fmt_day(detail['first_seen'])} → {_fmt_day(detail['last_seen'])}; sentiment "
+              f"{local_time(detail['first_seen'], zone)} → {local_time(detail['last_seen'], zone)}; sentiment "
               f"{_fmt_mean(mean)} {_fmt_trend(detail['sentiment_trend'])}")
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
@@ -126,7 +133,7 @@ def topic(
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
-        when = {"hour": peak["t"][:13].replace("T", " ") + ":00 UTC", "day": peak["t"][:10],
+        when = {"hour": local_time(peak["t"], zone), "day": peak["t"][:10] + " (UTC day)",
                 "week": "the week of " + peak["t"][:10]}[series["unit"]]
         out.print(f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
                   f"peak {peak['posts']} on {when}")
@@ -135,7 +142,7 @@ def topic(
     out.print("[bold]representative posts[/]")
     for p in detail["representative_posts"]:
         text = (p["title"] + " — " if p["title"] else "") + p["text"]
-        out.print(f"  {_fmt_day(p['created_at'])}  {escape(text[:160])}")
+        out.print(f"  {local_time(p['created_at'], zone)}  {escape(text[:160])}")
     if detail["history"]:
         out.print("[bold]history[/]")
         for e in detail["history"]:
@@ -143,4 +150,4 @@ def topic(
             note = " (across languages)" if e["detail"].get("language_neutral") else ""
             if e["kind"] == "moved":
                 note = f" ({count_of(e['detail'].get('posts', 0), 'post')}, by neighbour vote)"
-            out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}{note}")
+            out.print(f"  {local_time(e['at'], zone)}  {e['kind']} {e['topic_id']}{other}{note}")

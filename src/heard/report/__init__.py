@@ -6,14 +6,14 @@ so the file opens offline with no CDN; every text from posts is HTML-escaped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 from jinja2 import Environment
 
-from heard.clock import utcnow
+from heard.clock import DEFAULT_DISPLAY_ZONE, local_time, utcnow, zone_label, zone_named
 from heard.errors import InputError
 from heard.listen.hotspots import rank_hotspots, recent_alerts
 from heard.report.template import BRIEF
@@ -37,11 +37,12 @@ class _Charts:
         return out
 
 
-def _spot_chart(charts: _Charts, spot: dict[str, Any]) -> str:
+def _spot_chart(charts: _Charts, spot: dict[str, Any], zone: tzinfo) -> str:
     series = spot["series"]
-    fig = go.Figure(go.Bar(x=[s.rstrip("Z") for s in series["start"]], y=series["count"],
+    fig = go.Figure(go.Bar(x=[local_time(s, zone, mark=False) for s in series["start"]], y=series["count"],
                            marker_color="#b3261e", name="posts"))
-    fig.update_layout(title=f"posts per {_bucket_name(series['bucket_seconds'])} (UTC)", bargap=0.05)
+    fig.update_layout(title=f"posts per {_bucket_name(series['bucket_seconds'])} ({zone_label(zone)})",
+                      bargap=0.05)
     if max(series["count"], default=0) <= 8:  # counts: no 0.5 ticks
         fig.update_yaxes(dtick=1)
     return charts.html(fig)
@@ -67,14 +68,15 @@ def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
         counts = {r["day"]: r["n"] for r in rows if r["label"] == label}
         if counts:
             fig.add_bar(x=days, y=[counts.get(d, 0) for d in days], name=label, marker_color=colour)
-    fig.update_layout(barmode="stack", title="posts per day by sentiment")
+    fig.update_layout(barmode="stack", title="posts per day (UTC days) by sentiment")
     return charts.html(fig)
 
 
 def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int = 5,
                  now: datetime | None = None, clock: Callable[[], datetime] = utcnow,
-                 hotspots: int = 5, topics: int = 15) -> str:
-    """The brief as one HTML string."""
+                 hotspots: int = 5, topics: int = 15, timezone: str = DEFAULT_DISPLAY_ZONE) -> str:
+    """The brief as one HTML string; times in ``timezone`` (the deployment's), marked."""
+    zone = zone_named(timezone)
     total = store.scalar("SELECT count(*) FROM posts")
     if not total:
         raise InputError(f"{store.path} holds no posts, so there is nothing to report",
@@ -82,15 +84,18 @@ def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int =
     charts = _Charts()
     hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
     for spot in hot["hotspots"]:
-        spot["chart"] = _spot_chart(charts, spot)
+        spot["chart"] = _spot_chart(charts, spot, zone)
     sentiment_chart = _sentiment_chart(charts, store)
     first, last = store.con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
     models = [r["m"] for r in store.rows(
         "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1")]
     hours = window.total_seconds() / 3600
     env = Environment(autoescape=True)
+    env.filters["when"] = lambda value, minutes=True: "—" if value in (None, "") else local_time(
+        value, zone, minutes=minutes)
     return env.from_string(BRIEF).render(
-        generated=clock().isoformat(timespec="seconds") + "Z",
+        generated=local_time(clock(), zone),
+        zone=zone_label(zone),
         stats={"posts": total, "first": first, "last": last, "models": models},
         window_label=f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours",
         hot=hot,

@@ -22,8 +22,8 @@ BRIEF = """<!doctype html>
 </head>
 <body>
 <h1>Heard brief</h1>
-<p class="muted">Generated {{ generated }} · {{ stats.posts }} posts from {{ stats.first }} to {{ stats.last }} (UTC)
- · hot-spot window {{ window_label }} ending {{ hot.now or "—" }} · groups under {{ k }} distinct authors are not shown
+<p class="muted">Generated {{ generated }} · {{ stats.posts }} posts from {{ stats.first | when }} to {{ stats.last | when }} (times in {{ zone }})
+ · hot-spot window {{ window_label }} ending {{ hot.now | when }} · groups under {{ k }} distinct authors are not shown
  ({{ hot.hidden_below_k }} hot-spot candidates, {{ topics.hidden_below_k }} topics hidden).</p>
 
 <h2>Hot spots</h2>
@@ -34,7 +34,7 @@ BRIEF = """<!doctype html>
  <p><span class="heat">{{ "%.1f"|format(spot.heat.index) }}</span> heat ·
   {{ spot.heat.volume }} posts · {{ spot.heat.authors }} authors · engagement {{ spot.heat.engagement }} ·
   burst p = {{ spot.burst.p_value }} ({{ spot.burst.count }} posts, {{ spot.burst.expected }} expected) ·
-  {{ spot.first_post }} → {{ spot.last_post }}</p>
+  {{ spot.first_post | when }} → {{ spot.last_post | when }}</p>
  <p class="muted">keywords: {{ spot.keywords|join(", ") }}{% if spot.places %} · places: {{ spot.places|join(", ") }}{% endif %}</p>
  <table><tr><th>component</th><th>raw</th><th class="num">score (0–1)</th><th></th></tr>
  {% for name, value in spot.heat.components.items() %}
@@ -43,21 +43,21 @@ BRIEF = """<!doctype html>
  {% endfor %}</table>
  {{ spot.chart|safe }}
  {% for post in spot.sample_posts %}<blockquote>{% if post.title %}<b>{{ post.title }}</b><br>{% endif %}{{ post.text }}
-  <div class="muted">{{ post.created_at }}{% if post.sentiment %} · {{ post.sentiment }}{% endif %}</div></blockquote>{% endfor %}
+  <div class="muted">{{ post.created_at | when }}{% if post.sentiment %} · {{ post.sentiment }}{% endif %}</div></blockquote>{% endfor %}
 </section>
 {% endfor %}
 
 <h2>Alerts</h2>
 {% if not alerts %}<p>No burst alert has fired.</p>{% endif %}
 {% for a in alerts %}<div class="alert"><b>{{ a.label or ("topic " ~ a.topic_id) }}</b> — {{ a.evidence.count }} posts from
- {{ a.evidence.authors }} authors between {{ a.evidence.window_start }} and {{ a.evidence.window_end }}
- ({{ a.evidence.expected }} expected, p = {{ a.evidence.p_value }}); burst began {{ a.onset }}.</div>{% endfor %}
+ {{ a.evidence.authors }} authors between {{ a.evidence.window_start | when }} and {{ a.evidence.window_end | when }}
+ ({{ a.evidence.expected }} expected, p = {{ a.evidence.p_value }}); burst began {{ a.onset | when }}.</div>{% endfor %}
 
 <h2>Top topics</h2>
 <table><tr><th>topic</th><th>label</th><th class="num">posts</th><th class="num">authors</th><th class="num">sentiment</th>
  <th>first → last seen</th><th>keywords</th></tr>
 {% for t in topics.topics %}<tr><td>{{ t.topic_id }}</td><td>{{ t.label }}</td><td class="num">{{ t.size }}</td>
- <td class="num">{{ t.n_authors }}</td><td class="num">{{ t.sentiment_mean }}</td><td>{{ t.first_seen }} → {{ t.last_seen }}</td>
+ <td class="num">{{ t.n_authors }}</td><td class="num">{{ t.sentiment_mean }}</td><td>{{ t.first_seen | when(False) }} → {{ t.last_seen | when(False) }}</td>
  <td>{{ t.keywords|map(attribute="term")|join(", ") }}</td></tr>{% endfor %}
 </table>
 

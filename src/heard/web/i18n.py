@@ -73,6 +73,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "neutral": ("neutral", "中性"),
     "positive": ("positive", "正面"),
     "time": ("Time", "时间"),
+    "posts_axis": ("Posts", "帖子数"),
     "rights_note": ("Aggregates need at least {k} distinct authors; personal data is redacted; no per-author views.",
                     "统计至少需要 {k} 位不同作者；个人信息已脱敏；不提供按作者查看。"),
 }

@@ -22,6 +22,7 @@ from heard.read import posts as pq
 from heard.read import topics as tq
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
+from heard.clock import local_time, zone_label, zone_named
 from heard.errors import HeardError, InputError
 from heard.web import charts
 from heard.web.i18n import LANGS, pick_lang, translator
@@ -44,6 +45,17 @@ def _clip(text: str | None) -> dict[str, Any]:
 env.filters["clip"] = _clip
 
 
+@jinja2.pass_context
+def _when(context: Any, value: Any, minutes: bool = True) -> str:
+    """A stored UTC time in the deployment's zone, marked (``2020-01-26 11:20 +08:00``)."""
+    if value in (None, ""):
+        return ""
+    return local_time(value, context.get("tz") or zone_named(None), minutes=minutes)
+
+
+env.filters["when"] = _when
+
+
 def plotly_js_path() -> Path:
     import plotly
 
@@ -62,8 +74,13 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         t=translator(lang), lang=lang, other_lang=[x for x in LANGS if x != lang][0], user=user,
         csrf=caller.csrf_token if caller else None, path=request.url.path,
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        k=request.app.state.settings.min_group_size, Role=Role, **context)
+        k=request.app.state.settings.min_group_size, Role=Role, tz=_zone(request),
+        tz_label=zone_label(_zone(request)), **context)
     return HTMLResponse(html, status_code=status)
+
+
+def _zone(request: Request):
+    return zone_named(request.app.state.settings.timezone)
 
 
 def _safe_next(target: str | None) -> str:
@@ -155,7 +172,7 @@ def overview(request: Request) -> Response:
                                       lambda: hq.hotspots(db, k, 5)["hotspots"])
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
     return render(request, "overview.html", data=data, topics=topics["topics"], hotspots=hot,
-                  charts=charts.overview_charts(data, t))
+                  charts=charts.overview_charts(data, t, _zone(request)))
 
 
 @router.get("/topics", dependencies=[requires(Role.viewer, page=True)])
@@ -174,7 +191,7 @@ def topic_page(request: Request, topic_id: int) -> Response:
     db, k = _db(request), _k(request)
     topic = request.app.state.cache.get(db.data_version, ("topic", topic_id), lambda: tq.topic_detail(db, topic_id, k))
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
-    return render(request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t))
+    return render(request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t, _zone(request)))
 
 
 @router.get("/hotspots", dependencies=[requires(Role.viewer, page=True)])
