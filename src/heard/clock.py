@@ -16,9 +16,9 @@ from heard.errors import InputError
 Clock = Callable[[], datetime]
 """Components take ``clock=utcnow`` so tests can inject time (see ARCHITECTURE.md)."""
 
-_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$")
-_UNIT_SECONDS = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
-SPAN_HINT = "give a number and a unit: 90m, 24h, 7d or 2w"
+_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w|y)\s*$")
+_UNIT_SECONDS = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "y": 365 * 86400.0}
+SPAN_HINT = "give a number and a unit: 90m, 24h, 7d, 2w or 1y"
 INSTANT_HINT = "use a date or date-time such as 2020-01-31 or 2020-01-31T12:00 (UTC unless an offset like +08:00 is given)"
 
 
@@ -50,11 +50,14 @@ def parse_instant(value: str, *, what: str = "time", zone: tzinfo = timezone.utc
 
 
 def parse_span(value: str, *, what: str = "--window") -> timedelta:
-    """``90m``, ``24h``, ``7d``, ``2w`` → timedelta (positive)."""
+    """``90m``, ``24h``, ``7d``, ``2w``, ``1y`` (365 days) → timedelta (positive)."""
     match = _SPAN.match(value or "")
     if not match or float(match.group(1)) <= 0:
         raise InputError(f"{what} {value!r} is not a time span", SPAN_HINT)
-    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    try:
+        return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    except OverflowError:
+        raise InputError(f"{what} {value!r} is longer than any data", SPAN_HINT) from None
 
 
 def is_span(value: str) -> bool:

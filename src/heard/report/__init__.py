@@ -74,7 +74,8 @@ def _sentiment_chart(charts: _Charts, store: DuckDBStore) -> str:
 
 def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int = 5,
                  now: datetime | None = None, clock: Callable[[], datetime] = utcnow,
-                 hotspots: int = 5, topics: int = 15, timezone: str = DEFAULT_DISPLAY_ZONE) -> str:
+                 hotspots: int = 5, topics: int = 15, timezone: str = DEFAULT_DISPLAY_ZONE,
+                 window_text: str | None = None) -> str:
     """The brief as one HTML string; times in ``timezone`` (the deployment's), marked."""
     zone = zone_named(timezone)
     total = store.scalar("SELECT count(*) FROM posts")
@@ -85,11 +86,18 @@ def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int =
     hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
     for spot in hot["hotspots"]:
         spot["chart"] = _spot_chart(charts, spot, zone)
+    hours = window.total_seconds() / 3600
+    window_label = f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours"
+    quiet = None
+    if not hot["hotspots"]:  # a historical or quiet board: say what the window holds, and what shows data
+        from heard.read.hotspots import advice_text, quiet_advice
+
+        advice = quiet_advice(store, min_group_size, window, now)
+        quiet = advice_text(advice, window_text or window_label, zone, command=None)
     sentiment_chart = _sentiment_chart(charts, store)
     first, last = store.con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
     models = [r["m"] for r in store.rows(
         "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1")]
-    hours = window.total_seconds() / 3600
     env = Environment(autoescape=True)
     env.filters["when"] = lambda value, minutes=True: "—" if value in (None, "") else local_time(
         value, zone, minutes=minutes)
@@ -97,7 +105,8 @@ def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int =
         generated=local_time(clock(), zone),
         zone=zone_label(zone),
         stats={"posts": total, "first": first, "last": last, "models": models},
-        window_label=f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours",
+        window_label=window_label,
+        quiet=quiet,
         hot=hot,
         alerts=recent_alerts(store, limit=20),
         topics=list_topics(store, min_group_size, limit=topics),

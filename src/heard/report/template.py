@@ -27,7 +27,8 @@ BRIEF = """<!doctype html>
  ({{ hot.hidden_below_k }} hot-spot candidates, {{ topics.hidden_below_k }} topics hidden).</p>
 
 <h2>Hot spots</h2>
-{% if not hot.hotspots %}<p>No topic in this window has posts from {{ k }} or more distinct authors.</p>{% endif %}
+{% if not hot.hotspots %}<p id="quiet">No topic in this window has posts from {{ k }} or more distinct authors:
+ {{ quiet }}. (heard report --window 90d, 1y or all widens it.)</p>{% endif %}
 {% for spot in hot.hotspots %}
 <section class="spot" id="hot-{{ spot.topic_id }}">
  <h3>#{{ spot.rank }} · {{ spot.label or "(unlabelled)" }} <span class="muted">topic {{ spot.topic_id }}</span></h3>

@@ -74,6 +74,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "positive": ("positive", "正面"),
     "time": ("Time", "时间"),
     "posts_axis": ("Posts", "帖子数"),
+    "window_all": ("all", "全部"),
+    "quiet_window": ("No hot spot: the {window} window holds {n} posts; the data runs from {first} to {last}.",
+                     "暂无热点：{window} 窗口内只有 {n} 条帖子；数据时间范围为 {first} 至 {last}。"),
+    "quiet_try": ("Try the {window} window ({n} hot spots) →", "试试 {window} 窗口（{n} 个热点）→"),
     "rights_note": ("Aggregates need at least {k} distinct authors; personal data is redacted; no per-author views.",
                     "统计至少需要 {k} 位不同作者；个人信息已脱敏；不提供按作者查看。"),
 }

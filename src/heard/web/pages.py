@@ -170,8 +170,13 @@ def overview(request: Request) -> Response:
                                          lambda: tq.list_topics(db, k, 10))
     hot = request.app.state.cache.get(db.data_version, ("hot", hq.DEFAULT_WINDOW, 5),
                                       lambda: hq.hotspots(db, k, 5)["hotspots"])
+    quiet = None
+    if not hot and data["posts"]:
+        span = hq.parse_window(db, hq.DEFAULT_WINDOW)
+        quiet = request.app.state.cache.get(db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span))
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
-    return render(request, "overview.html", data=data, topics=topics["topics"], hotspots=hot,
+    return render(request, "overview.html", data=data, topics=topics["topics"], hotspots=hot, quiet=quiet,
+                  window=hq.DEFAULT_WINDOW,
                   charts=charts.overview_charts(data, t, _zone(request)))
 
 
@@ -197,11 +202,13 @@ def topic_page(request: Request, topic_id: int) -> Response:
 @router.get("/hotspots", dependencies=[requires(Role.viewer, page=True)])
 def hotspots_page(request: Request, window: Annotated[str, Query(max_length=10)] = "7d") -> Response:
     db, k = _db(request), _k(request)
-    from heard.clock import parse_span
-
-    span = parse_span(window)
+    span = hq.parse_window(db, window, what="window")
     hot = request.app.state.cache.get(db.data_version, ("hot", span, 20), lambda: hq.hotspots(db, k, 20, span))
-    return render(request, "hotspots.html", hot=hot, window=window, alerts=hq.alerts(db, k, 100))
+    quiet = None
+    if not hot["hotspots"]:  # a historical or quiet board: what the window holds, and what shows data
+        quiet = request.app.state.cache.get(db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span))
+    return render(request, "hotspots.html", hot=hot, window=window, alerts=hq.alerts(db, k, 100),
+                  windows=hq.WINDOW_CHOICES, quiet=quiet)
 
 
 @router.get("/search", dependencies=[requires(Role.viewer, page=True)])
