@@ -143,11 +143,14 @@ def posts(
     zone = zone_named(settings.timezone)
     table = Table(show_lines=False)
     table.add_column("created", no_wrap=True)
+    table.add_column("message id", no_wrap=True)
+    table.add_column("topic", justify="right")
     for col in ("lang", "sentiment", "text"):
         table.add_column(col, overflow="fold")
     for r in rows:
         text = (r["title"] + " — " if r.get("title") else "") + r["text"]
-        table.add_row(local_time(r["created_at"], zone), r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
+        table.add_row(local_time(r["created_at"], zone), escape(r.get("external_id") or ""),
+                      "" if r.get("topic_id") is None else str(r["topic_id"]), r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
     results().print(table)
 
 

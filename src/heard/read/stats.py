@@ -11,7 +11,7 @@ from typing import Any
 from heard.read.redact import redact
 from heard.store.duckdb_store import DuckDBStore
 
-POST_COLUMNS = ("p.id, p.source, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
+POST_COLUMNS = ("p.id, p.source, p.external_id, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
                 "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label")
 """The columns of a post any reader may see (``p`` = posts); author keys and internals never."""
 
