@@ -181,8 +181,10 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into (created).")],
     window: Annotated[str, typer.Option(help="Hot-spot window: 24h, 7d, 90d, 1y or all (the whole data).")] = "7d",
     at: At = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the brief: en or zh.")] = "en",
     db: Db = None,
     config: Config = None,
+    json_out: Json = False,
 ) -> None:
     """Write a self-contained HTML brief: hot spots with charts, alerts, top topics, sentiment.
 
@@ -195,7 +197,10 @@ def report(
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
         span = parse_window(store, window)
-        path = write_report(store, out, window=span, window_text=window, now=_parse_at(at), min_group_size=settings.min_group_size,
-                            timezone=settings.timezone)
+        path = write_report(store, out, window=span, window_text=window, now=_parse_at(at),
+                            min_group_size=settings.min_group_size, timezone=settings.timezone, lang=lang)
+    if json_out:
+        emit_json({"file": str(path), "bytes": path.stat().st_size, "lang": lang, "window": window})
+        return
     console.print(f"[bold green]wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
     typer.echo(str(path))

@@ -104,17 +104,24 @@ def quiet_advice(db: ReadView, k: int, window: timedelta, now: Any = None) -> di
     return jsonable(advice)
 
 
-def advice_text(advice: dict[str, Any], window: str, zone: Any, *, command: str | None = "heard hot") -> str:
-    """The advice in one plain sentence (CLI, brief, dashboard)."""
+def advice_text(advice: dict[str, Any], window: str, zone: Any, *, command: str | None = "heard hot",
+                lang: str = "en") -> str:
+    """The advice in one plain sentence (CLI, brief, dashboard), in English or Chinese."""
     from heard.clock import local_time
 
+    zh = lang == "zh"
     if not advice.get("posts_total"):
-        return "no posts are stored yet"
-    parts = [f"the {window} window holds {advice['posts_in_window']:,} posts; the data runs from "
-             f"{local_time(advice['data_first'], zone)} to {local_time(advice['data_last'], zone)}"]
+        return "尚未存储任何帖子" if zh else "no posts are stored yet"
+    first, last = local_time(advice["data_first"], zone), local_time(advice["data_last"], zone)
+    n = advice["posts_in_window"]
+    parts = [f"{window} 窗口内有 {n:,} 条帖子；数据时间范围为 {first} 至 {last}" if zh else
+             f"the {window} window holds {n:,} posts; the data runs from {first} to {last}"]
     if advice.get("suggest"):
-        how = f"{command} --window {advice['suggest']}" if command else f"the {advice['suggest']} window"
-        parts.append(f"try {how} ({advice['suggest_hotspots']} hot spots)")
+        how = f"{command} --window {advice['suggest']}" if command else (
+            f"{advice['suggest']} 窗口" if zh else f"the {advice['suggest']} window")
+        parts.append(f"可试试 {how}（{advice['suggest_hotspots']} 个热点）" if zh else
+                     f"try {how} ({advice['suggest_hotspots']} hot spots)")
     else:
-        parts.append("no window shows a topic with enough distinct authors yet")
-    return "; ".join(parts)
+        parts.append("任何窗口内都还没有作者数足够的话题" if zh else
+                     "no window shows a topic with enough distinct authors yet")
+    return "；".join(parts) if zh else "; ".join(parts)

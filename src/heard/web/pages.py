@@ -26,6 +26,7 @@ from heard.clock import local_time, zone_label, zone_named
 from heard.errors import HeardError, InputError
 from heard.web import charts
 from heard.web.i18n import LANGS, pick_lang, translator
+from heard.web.wording import evidence_words, mean2, word
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "heard_lang"
@@ -54,6 +55,21 @@ def _when(context: Any, value: Any, minutes: bool = True) -> str:
 
 
 env.filters["when"] = _when
+
+
+@jinja2.pass_context
+def _evidence(context: Any, ev: Any) -> str:
+    return evidence_words(ev, context.get("lang", "en"))
+
+
+@jinja2.pass_context
+def _word(context: Any, key: Any) -> str:
+    return word(str(key), context.get("lang", "en"))
+
+
+env.filters["evidence"] = _evidence
+env.filters["mean2"] = mean2
+env.filters["word"] = _word
 
 
 def plotly_js_path() -> Path:
