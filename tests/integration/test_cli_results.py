@@ -54,3 +54,13 @@ def test_topic_table_keeps_whole_dates_when_piped(db, capsys, monkeypatch):
     assert run(["topics", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "2026-11-03" in out and "2026-11-04" in out  # first and last (local days), each whole
+
+
+def test_rebuild_prints_the_same_unassigned_figure_as_the_list(db, capsys):
+    import re
+
+    assert run(["topics", "--rebuild", "--db", str(db)]) == 0
+    err = capsys.readouterr().err
+    rebuilt = re.search(r"\(([\d,]+) not in any topic yet\)", err)
+    listed = re.search(r"· ([\d,]+) posts not in any topic yet", err)
+    assert rebuilt and listed and rebuilt.group(1) == listed.group(1), err

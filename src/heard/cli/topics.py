@@ -40,6 +40,28 @@ def _fmt_trend(value: float | None) -> str:
     return "↑" if value > 0.01 else "↓" if value < -0.01 else "→"
 
 
+MOSTLY_UNASSIGNED = 0.5
+"""A rebuild that leaves more than this share of posts outside every topic says so, and why."""
+
+
+def unassigned_warning(summary: dict[str, Any], center: bool) -> str | None:
+    """Why most posts fit no topic after a rebuild, and what to do (None when most do fit)."""
+    from heard.listen.topics.queries import ONE_DOMAIN_MEAN
+
+    posts, left = summary["posts"], summary["unassigned"]
+    if not posts or left / posts <= MOSTLY_UNASSIGNED:
+        return None
+    share = f"{left:,} of {posts:,} posts ({left / posts:.0%}) fit no topic"
+    length = summary.get("mean_length")
+    if center and length is not None and length < ONE_DOMAIN_MEAN:
+        return (f"{share}: --center subtracted the posts' common direction, but these posts do not lean "
+                f"one way (their mean embedding is {length:.2f} long, under the {ONE_DOMAIN_MEAN} where "
+                "centring helps), so most end too far from any topic to join one. Rebuild without it: "
+                "heard topics --rebuild")
+    return (f"{share}: a topic forms only where enough posts are close together, and these are spread "
+            "thin. Ingest more posts, or look at them with: heard posts --query WORD")
+
+
 @app.command()
 def topics(
     since: Annotated[Optional[str], typer.Option(help="Only topics seen since a date (2020-01-31) or a span before the newest post (24h, 7d, 2w).")] = None,
@@ -71,7 +93,10 @@ def topics(
             summary = rebuild_topics(store, seed=seed, params=ClusterParams(center=center),
                                      progress=lambda done, total: bar.update(task, completed=done, total=total))
         console.print(f"rebuilt {summary['topics']} topics from {summary['posts']:,} posts "
-                      f"({summary['pooled']} still unassigned)")
+                      f"({summary['unassigned']:,} not in any topic yet)")
+        warning = unassigned_warning(summary, center)
+        if warning:
+            console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     with open_store(settings.db, read_only=True) as store:
         result = list_topics(store, settings.min_group_size, since=parse_since(since, store),
                              min_size=min_size, limit=limit or None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 
 from heard.listen.analysis.clustering import ClusterParams
@@ -63,10 +64,16 @@ def rebuild_topics(store: DuckDBStore, seed: int = 0, params: ClusterParams | No
     finally:
         reader_con.close()
     refreshed = stage.finish(store)
+    # the figure 'heard topics' prints ("posts not in any topic yet"), read from the store after
+    # the end-of-run work: the clusterer's pool alone missed posts that left it without a topic
+    unassigned = store.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL")
+    mu = stage.clusterer.mu
     return {
         "posts": done,
         "topics": len(stage.clusterer.ids),
-        "pooled": len(stage.clusterer.pool_keys),
+        "pooled": unassigned,
+        "unassigned": unassigned,
+        "mean_length": None if mu is None else round(float(np.linalg.norm(mu)), 3),
         "refreshed": refreshed,
         "params": stage.params.describe(),
         "seed": seed,
