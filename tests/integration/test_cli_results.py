@@ -64,3 +64,34 @@ def test_rebuild_prints_the_same_unassigned_figure_as_the_list(db, capsys):
     rebuilt = re.search(r"\(([\d,]+) not in any topic yet\)", err)
     listed = re.search(r"· ([\d,]+) posts not in any topic yet", err)
     assert rebuilt and listed and rebuilt.group(1) == listed.group(1), err
+
+
+def test_users_commands_speak_json(db, capsys):
+    import json
+
+    assert run(["users", "add", "clerk", "--role", "analyst", "--password", "long-enough-1",
+                "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"added": "clerk", "role": "analyst"}
+    assert run(["users", "token", "clerk", "--label", "bureau", "--json", "--db", str(db)]) == 0
+    made = json.loads(capsys.readouterr().out)
+    assert made["token"].startswith("hrd_") and made["username"] == "clerk"
+    assert run(["users", "token", "clerk", "--revoke", made["token_id"], "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"revoked": made["token_id"]}
+    assert run(["users", "remove", "clerk", "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"removed": "clerk"}
+
+
+def test_users_token_while_the_store_is_held_points_to_the_dashboard(db, capsys):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert run(["users", "token", "viewer", "--db", str(db)]) != 0
+        err = capsys.readouterr().err
+        assert "/admin/tokens" in err and "POST /api/v1/tokens" in err
+    finally:
+        holder.kill()
+        holder.wait()

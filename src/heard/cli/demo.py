@@ -33,7 +33,8 @@ PUBLIC_ACCOUNTS = ("澜河发布", "澜河水务", "澜河公交", "青石区城
 newsrooms: their @handles are shown as written (RIGHTS.md §4); people's become @[user]."""
 
 
-def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
+def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
+    """Run the demo; return what it did (``heard demo --json`` prints it)."""
     from heard.read import stats as queries
     from heard.auth import ensure_demo_user
     from heard.listen.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots, recent_alerts
@@ -85,6 +86,14 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
                               timezone=settings.timezone)
         ensure_demo_user(store)
     console.print(f"    {report}")
+    result = {"db": str(db), "brief": str(report), "stored": summary.stored,
+              "already_stored": summary.already_stored, "posts": data["posts"],
+              "languages": data["by_language"], "sentiment": data["sentiment"]["labels"],
+              "topics": [{"topic_id": t["topic_id"], "size": t["size"], "label": t["label"]} for t in topics["topics"]],
+              "alerts_fired": len(fired),
+              "hotspots": [{"rank": s["rank"], "topic_id": s["topic_id"], "label": s["label"],
+                            "heat": s["heat"]["index"]} for s in hot["hotspots"]],
+              "login": {"username": "demo", "password": "heard-demo"}}
     console.print(
         "\n[bold green]Done.[/] Look at:\n"
         f"  • the brief (opens offline):  {report}\n"
@@ -93,3 +102,4 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
         f"  • the command line:           .venv/bin/heard topics --db {db} · .venv/bin/heard hot --db {db} --window 7d"
         f" · .venv/bin/heard posts --db {db} --query 停水"
     )
+    return result

@@ -41,6 +41,7 @@ def demo(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file for the demo (created if missing).")] = Path("demo.duckdb"),
     out: Annotated[Path, typer.Option("--out", help="Folder for the HTML brief.")] = Path("out/demo-report"),
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Also print what the demo did as JSON on stdout.")] = False,
 ) -> None:
     """Run the main job on the bundled bilingual demo corpus, then say what to look at.
 
@@ -50,4 +51,6 @@ def demo(
     from heard.cli.demo import run_demo
 
     settings = settings_from(config, db=db)
-    run_demo(settings, DEMO_CORPUS, out)
+    result = run_demo(settings, DEMO_CORPUS, out)
+    if json_out:
+        emit_json(result)
