@@ -45,8 +45,8 @@ def test_cli_hot_says_why_and_suggests_a_window(db, capsys):
     assert run(["hot", "--no-scan", "--db", str(db)]) == 0
     err = capsys.readouterr().err
     assert "no hot spot in the 7d" in err
-    assert "holds 1 posts" in err and "2026-11-02" in err and "2027-03-01" in err
-    assert "try heard hot --window 1y (1 hot spots)" in err
+    assert "holds 1 post" in err and "2026-11-02" in err and "2027-03-01" in err
+    assert "try heard hot --window 1y (1 hot spot)" in err
     assert run(["hot", "--no-scan", "--json", "--db", str(db)]) == 0
     quiet = json.loads(capsys.readouterr().out)["quiet"]
     assert quiet["suggest"] == "1y" and quiet["posts_in_window"] == 1
@@ -64,7 +64,7 @@ def test_brief_says_why_it_is_empty(db):
 
     with open_store(db, read_only=True) as store:
         html = build_report(store, window=timedelta(days=7), window_text="7d")
-    assert "the 7d window holds 1 posts" in html and "try the 1y window (1 hot spots)" in html
+    assert "the 7d window holds 1 post" in html and "try the 1y window (1 hot spot)" in html
 
 
 def test_dashboard_and_api_offer_wider_windows(db, seeded_db):

@@ -81,7 +81,7 @@ def hot(
         return
     if not result["hotspots"]:
         console.print(f"no hot spot in the {window} before {local_time(result['now'], zone)} "
-                      f"({result['hidden_below_k']} topics under {settings.min_group_size} authors not shown): "
+                      f"({count_of(result['hidden_below_k'], 'topic')} under {settings.min_group_size} authors not shown): "
                       f"{advice_text(result['quiet'], window, zone)}", soft_wrap=True)
         return
     table = Table(title=f"hot spots · {window} ending {local_time(result['now'], zone)}")

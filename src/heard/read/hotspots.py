@@ -115,12 +115,13 @@ def advice_text(advice: dict[str, Any], window: str, zone: Any, *, command: str 
     first, last = local_time(advice["data_first"], zone), local_time(advice["data_last"], zone)
     n = advice["posts_in_window"]
     parts = [f"{window} 窗口内有 {n:,} 条帖子；数据时间范围为 {first} 至 {last}" if zh else
-             f"the {window} window holds {n:,} posts; the data runs from {first} to {last}"]
+             f"the {window} window holds {n:,} post{'' if n == 1 else 's'}; the data runs from {first} to {last}"]
     if advice.get("suggest"):
         how = f"{command} --window {advice['suggest']}" if command else (
             f"{advice['suggest']} 窗口" if zh else f"the {advice['suggest']} window")
-        parts.append(f"可试试 {how}（{advice['suggest_hotspots']} 个热点）" if zh else
-                     f"try {how} ({advice['suggest_hotspots']} hot spots)")
+        found = advice["suggest_hotspots"]
+        parts.append(f"可试试 {how}（{found} 个热点）" if zh else
+                     f"try {how} ({found} hot spot{'' if found == 1 else 's'})")
     else:
         parts.append("任何窗口内都还没有作者数足够的话题" if zh else
                      "no window shows a topic with enough distinct authors yet")
