@@ -77,7 +77,7 @@ def test_topic_page_two_decimals_languages_history(client):
 def test_unknown_topic_is_an_html_page_in_the_browser_and_json_for_the_api(client):
     page = client.get("/topics/999", headers={"Accept": "text/html,application/xhtml+xml"})
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
-    assert 'id="error-title"' in page.text and '"ok": false' not in page.text
+    assert '<h1 id="error-title">404 · ' in page.text and '"ok": false' not in page.text
     api = client.get("/api/v1/topics/999", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.json()["ok"] is False
 

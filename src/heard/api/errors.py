@@ -83,7 +83,8 @@ def answer(request: Request, status: int, error: str, errors: list[str] | None =
         try:
             from heard.web.pages import render
 
-            response = render(request, "error.html", status=status, error=error, errors=list(errors or []))
+            response = render(request, "error.html", status=status, code=status, error=error,
+                              errors=list(errors or []))
         except Exception:  # the page itself failed: the JSON answer still says what happened
             log.exception("error page failed on %s", request.url.path)
         else:
