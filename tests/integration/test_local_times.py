@@ -79,3 +79,16 @@ def test_brief_shows_local_times(db, tmp_path):
     with open_store(db, read_only=True) as store:
         html = build_report(store, window=timedelta(days=7))
     assert "2020-01-26 11:20 +08:00" in html and "Asia/Shanghai" in html
+
+
+def test_stats_count_local_days(db, capsys):
+    with open_store(db) as store:
+        store.write_batch([Post(id="board:2", source="board", external_id="188060", text="晚上施工",
+                                created_at=datetime(2020, 1, 26, 20, 0), author_key="a-board2")],
+                          {"lang": ["zh"], "search_text": ["晚上 施工"]}, {}, [], source="board")
+    assert run(["stats", "--json", "--db", str(db)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["days_in"] == "Asia/Shanghai"
+    assert data["by_day"]["2020-01-26"] == 1 and data["by_day"]["2020-01-27"] == 1  # 20:00 UTC is 04:00 next day
+    assert run(["stats", "--db", str(db)]) == 0
+    assert "by day (Asia/Shanghai)" in capsys.readouterr().out

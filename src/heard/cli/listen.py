@@ -87,7 +87,7 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        data = queries.stats(store)
+        data = queries.stats(store, zone_named(settings.timezone))
     if json_out:
         emit_json(data)
         return
@@ -100,7 +100,7 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         for k, v in data[key].items():
             table.add_row(k, f"{v:,}")
         out.print(table)
-    table = Table(title="by day (UTC)", show_header=False)
+    table = Table(title=f"by day ({data['days_in']})", show_header=False)
     for k, v in data["by_day"].items():
         table.add_row(k, f"{v:,}", "▇" * max(1, round(40 * v / max(data["by_day"].values()))))
     out.print(table)
@@ -176,8 +176,10 @@ def quarantine_cmd(
         console.print("quarantine is empty")
         return
     table = Table()
-    for col in ("file", "position", "reason", "detail", "raw"):
+    for col in ("file", "position", "reason"):
         table.add_column(col, overflow="fold")
+    table.add_column("detail", overflow="fold", max_width=40)
+    table.add_column("raw", overflow="fold")  # up to 80 characters of the row: one line when it fits
     for r in rows:
         table.add_row(escape(Path(r["file"]).name), str(r["position"]), r["reason"], escape(r["detail"] or ""),
                       escape((r["raw"] or "")[:80]))

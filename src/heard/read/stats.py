@@ -6,6 +6,7 @@ Aggregates never break down by author (RIGHTS.md §4); author keys are not retur
 
 from __future__ import annotations
 
+from datetime import timezone, tzinfo
 from typing import Any
 
 from heard.read.redact import redact
@@ -16,8 +17,25 @@ POST_COLUMNS = ("p.id, p.source, p.external_id, p.title, p.text, p.lang, p.creat
 """The columns of a post any reader may see (``p`` = posts); author keys and internals never."""
 
 
-def stats(store: DuckDBStore) -> dict[str, Any]:
-    """Counts by source, language and day; sentiment distribution; duplicates; quarantine counts."""
+def by_local_day(store: DuckDBStore, zone: tzinfo | None) -> dict[str, int]:
+    """Posts per calendar day where Heard is deployed (``zone``; UTC days when ``None``).
+
+    Counted in 15-minute UTC buckets (every zone's offset is a multiple of 15 minutes) and then
+    put on their local day, so a post at 20:00 UTC counts on the next day in Asia/Shanghai."""
+    if zone is None:
+        rows = store.rows("SELECT strftime(created_at, '%Y-%m-%d') k, count(*) n FROM posts GROUP BY 1 ORDER BY 1")
+        return {str(r["k"]): r["n"] for r in rows}
+    rows = store.rows("SELECT time_bucket(INTERVAL 15 MINUTE, created_at) t, count(*) n FROM posts GROUP BY 1")
+    days: dict[str, int] = {}
+    for r in rows:
+        day = r["t"].replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d")
+        days[day] = days.get(day, 0) + r["n"]
+    return dict(sorted(days.items()))
+
+
+def stats(store: DuckDBStore, zone: tzinfo | None = None) -> dict[str, Any]:
+    """Counts by source, language and day (local days in ``zone``, UTC days without one);
+    sentiment distribution; duplicates; quarantine counts."""
     total = store.scalar("SELECT count(*) FROM posts")
     distinct_texts = store.scalar("SELECT count(DISTINCT text_hash) FROM posts")
     by = lambda sql: {str(r["k"]): r["n"] for r in store.rows(sql)}  # noqa: E731
@@ -26,7 +44,8 @@ def stats(store: DuckDBStore) -> dict[str, Any]:
         "duplicate_texts": total - distinct_texts,
         "by_source": by("SELECT source k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
         "by_language": by("SELECT coalesce(lang, 'unknown') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
-        "by_day": by("SELECT strftime(created_at, '%Y-%m-%d') k, count(*) n FROM posts GROUP BY 1 ORDER BY 1"),
+        "by_day": by_local_day(store, zone),
+        "days_in": str(zone) if zone is not None else "UTC",
         "sentiment": {
             "labels": by(
                 "SELECT coalesce(sentiment_label, 'none') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"
