@@ -95,3 +95,14 @@ def test_users_token_while_the_store_is_held_points_to_the_dashboard(db, capsys)
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_topic_and_posts_show_message_ids_and_topics(db, capsys):
+    import re
+
+    assert run(["topic", "1", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"\+08:00  #w\d+  ", out)  # each representative post with its message id
+    assert run(["posts", "-q", "停水", "--limit", "3", "--db", str(db)]) == 0
+    table = capsys.readouterr().out
+    assert "message id" in table and re.search(r"│ w\d+\s+│\s+1 │", table)

@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from heard.clock import local_time, zone_named
 from heard.errors import InputError
 from heard.read.redact import public_accounts
 from heard.settings import Settings
@@ -45,6 +46,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
     if not corpus.exists():
         raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
     db = settings.db
+    zone = zone_named(settings.timezone)
     with public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS]), \
             open_run(settings, preset="social",
                      loading=lambda: console.status("loading models…")) as run:
@@ -73,7 +75,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
             for alert in recent_alerts(store, limit=3):
                 ev = alert["evidence"]
                 console.print(f"    alert already fired by an earlier run: topic #{alert['topic_id']} "
-                              f"{escape(alert.get('label') or '')} at {alert['detected_at']} "
+                              f"{escape(alert.get('label') or '')} at {local_time(alert['detected_at'], zone)} "
                               f"({ev['count']} posts from {ev['authors']} authors)")
         hot = rank_hotspots(store, DEMO_WINDOW, min_group_size=settings.min_group_size, limit=3)
         for spot in hot["hotspots"]:

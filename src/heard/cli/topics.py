@@ -167,7 +167,8 @@ def topic(
     out.print("[bold]representative posts[/]")
     for p in detail["representative_posts"]:
         text = (p["title"] + " — " if p["title"] else "") + p["text"]
-        out.print(f"  {local_time(p['created_at'], zone)}  {escape(text[:160])}")
+        msg = f"  #{escape(str(p['external_id']))}" if p.get("external_id") else ""
+        out.print(f"  {local_time(p['created_at'], zone)}{msg}  {escape(text[:160])}")
     if detail["history"]:
         out.print("[bold]history[/]")
         for e in detail["history"]:
