@@ -26,7 +26,8 @@ def list_tokens(request: Request) -> dict[str, Any]:
 
 
 @router.post("/tokens", dependencies=[requires(Role.admin)], status_code=201,
-             summary="Create an API token (admin); the token is in this answer only")
+             summary="Create an API token (admin); the token is in this answer only",
+             responses={400: {"description": "no such user"}})
 def create_token(request: Request, body: NewToken) -> dict[str, Any]:
     token_id, token = request.app.state.accounts.create_token(body.username, body.label)
     return {"ok": True, "token_id": token_id, "username": body.username, "token": token,
