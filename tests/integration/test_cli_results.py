@@ -26,18 +26,23 @@ def db(tmp_path, seeded_db):
     return copy
 
 
-@pytest.mark.parametrize("args, expect", [
-    (["posts", "-q", "停水", "--limit", "3"], "停水"),
-    (["stats"], "47 posts"),
-    (["hot", "--no-scan"], ""),
-    (["quarantine"], "malformed_json"),
-    (["users", "list"], "analyst"),
-    (["topics"], "东湖路"),
-])
+@pytest.mark.parametrize(
+    "args, expect",
+    [
+        (["posts", "-q", "停水", "--limit", "3"], "停水"),
+        (["stats"], "47 posts"),
+        (["hot", "--no-scan"], ""),
+        (["quarantine"], "malformed_json"),
+        (["users", "list"], "analyst"),
+        (["topics"], "东湖路"),
+    ],
+)
 def test_results_go_to_stdout(db, capsys, args, expect):
     assert run([*args, "--db", str(db)]) == 0
     captured = capsys.readouterr()
-    assert captured.out.strip(), f"heard {' '.join(args)} wrote nothing on stdout; stderr: {captured.err[:300]}"
+    assert captured.out.strip(), (
+        f"heard {' '.join(args)} wrote nothing on stdout; stderr: {captured.err[:300]}"
+    )
     assert expect in captured.out
 
 
@@ -69,13 +74,31 @@ def test_rebuild_prints_the_same_unassigned_figure_as_the_list(db, capsys):
 def test_users_commands_speak_json(db, capsys):
     import json
 
-    assert run(["users", "add", "clerk", "--role", "analyst", "--password", "long-enough-1",
-                "--json", "--db", str(db)]) == 0
+    assert (
+        run(
+            [
+                "users",
+                "add",
+                "clerk",
+                "--role",
+                "analyst",
+                "--password",
+                "long-enough-1",
+                "--json",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out) == {"added": "clerk", "role": "analyst"}
     assert run(["users", "token", "clerk", "--label", "bureau", "--json", "--db", str(db)]) == 0
     made = json.loads(capsys.readouterr().out)
     assert made["token"].startswith("hrd_") and made["username"] == "clerk"
-    assert run(["users", "token", "clerk", "--revoke", made["token_id"], "--json", "--db", str(db)]) == 0
+    assert (
+        run(["users", "token", "clerk", "--revoke", made["token_id"], "--json", "--db", str(db)])
+        == 0
+    )
     assert json.loads(capsys.readouterr().out) == {"revoked": made["token_id"]}
     assert run(["users", "remove", "clerk", "--json", "--db", str(db)]) == 0
     assert json.loads(capsys.readouterr().out) == {"removed": "clerk"}
@@ -85,8 +108,17 @@ def test_users_token_while_the_store_is_held_points_to_the_dashboard(db, capsys)
     import subprocess
     import sys
 
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('held', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         assert run(["users", "token", "viewer", "--db", str(db)]) != 0

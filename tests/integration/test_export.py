@@ -27,9 +27,23 @@ def seeded(tmp_path_factory):
     with open_store(db) as store:  # a post that would run as a formula in a spreadsheet
         from datetime import datetime
 
-        store.write_batch([Post(id="seed:formula", source="seed", external_id="f1", text="=HYPERLINK(\"x\")",
-                                created_at=datetime(2026, 11, 3), author_key="a-f", url="https://example.org/p/1")],
-                          {"lang": ["en"], "search_text": ["hyperlink"]}, {}, [], source="seed")
+        store.write_batch(
+            [
+                Post(
+                    id="seed:formula",
+                    source="seed",
+                    external_id="f1",
+                    text='=HYPERLINK("x")',
+                    created_at=datetime(2026, 11, 3),
+                    author_key="a-f",
+                    url="https://example.org/p/1",
+                )
+            ],
+            {"lang": ["en"], "search_text": ["hyperlink"]},
+            {},
+            [],
+            source="seed",
+        )
         store.rebuild_search_index()
     return db, tokens
 
@@ -80,10 +94,14 @@ def test_cli_exports_topics_and_alerts_and_explains_issues(db, tmp_path, capsys)
     assert run(["export", "--what", "topics", "--out", str(topics), "--db", str(db)]) == 0
     rows = _read(topics, "jsonl")
     assert [r["topic_id"] for r in rows] == [1] and "停水" in rows[0]["keywords"]
-    assert run(["export", "--what", "alerts", "--out", str(tmp_path / "a.csv"), "--db", str(db)]) == 0
+    assert (
+        run(["export", "--what", "alerts", "--out", str(tmp_path / "a.csv"), "--db", str(db)]) == 0
+    )
     assert (tmp_path / "a.csv").read_bytes().decode("utf-8-sig").startswith("alert_id,topic_id")
     capsys.readouterr()
-    assert run(["export", "--what", "issues", "--out", str(tmp_path / "i.csv"), "--db", str(db)]) == 2
+    assert (
+        run(["export", "--what", "issues", "--out", str(tmp_path / "i.csv"), "--db", str(db)]) == 2
+    )
     err = capsys.readouterr().err
     assert "issues cannot be exported yet" in err and "Traceback" not in err
     assert run(["export", "--out", str(tmp_path / "x.docx"), "--db", str(db)]) == 2
@@ -93,19 +111,33 @@ def test_cli_exports_topics_and_alerts_and_explains_issues(db, tmp_path, capsys)
 def test_api_export_for_analysts(db, seeded):
     tokens = seeded[1]
     with TestClient(create_app(Settings(db=db))) as client:
-        viewer = client.get("/api/v1/export", headers={"Authorization": f"Bearer {tokens['viewer']}"})
+        viewer = client.get(
+            "/api/v1/export", headers={"Authorization": f"Bearer {tokens['viewer']}"}
+        )
         assert viewer.status_code == 403
-        got = client.get("/api/v1/export", params={"what": "posts", "format": "jsonl"},
-                         headers={"Authorization": f"Bearer {tokens['analyst']}"})
+        got = client.get(
+            "/api/v1/export",
+            params={"what": "posts", "format": "jsonl"},
+            headers={"Authorization": f"Bearer {tokens['analyst']}"},
+        )
         assert got.status_code == 200
         assert 'filename="heard-posts.jsonl"' in got.headers["content-disposition"]
         rows = [json.loads(line) for line in got.text.splitlines()]
         assert len(rows) == 48 and "13812345678" not in got.text
-        issues = client.get("/api/v1/export", params={"what": "issues"},
-                            headers={"Authorization": f"Bearer {tokens['analyst']}"})
-        assert issues.status_code == 400 and "not group posts into issues yet" in issues.json()["error"]
-        xlsx = client.get("/api/v1/export", params={"what": "topics", "format": "xlsx"},
-                          headers={"Authorization": f"Bearer {tokens['admin']}"})
+        issues = client.get(
+            "/api/v1/export",
+            params={"what": "issues"},
+            headers={"Authorization": f"Bearer {tokens['analyst']}"},
+        )
+        assert (
+            issues.status_code == 400
+            and "not group posts into issues yet" in issues.json()["error"]
+        )
+        xlsx = client.get(
+            "/api/v1/export",
+            params={"what": "topics", "format": "xlsx"},
+            headers={"Authorization": f"Bearer {tokens['admin']}"},
+        )
         assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 

@@ -26,9 +26,22 @@ def seeded_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("tz") / "seed.duckdb"
     build(db)
     with open_store(db) as store:  # one post at 附件3's time: 2020-01-26 11:20:21 in Beijing
-        store.write_batch([Post(id="board:1", source="board", external_id="188059", text="小区噪音扰民",
-                                created_at=datetime(2020, 1, 26, 3, 20, 21), author_key="a-board")],
-                          {"lang": ["zh"], "search_text": ["小区 噪音 扰民"]}, {}, [], source="board")
+        store.write_batch(
+            [
+                Post(
+                    id="board:1",
+                    source="board",
+                    external_id="188059",
+                    text="小区噪音扰民",
+                    created_at=datetime(2020, 1, 26, 3, 20, 21),
+                    author_key="a-board",
+                )
+            ],
+            {"lang": ["zh"], "search_text": ["小区 噪音 扰民"]},
+            {},
+            [],
+            source="board",
+        )
         store.rebuild_search_index()
     return db
 
@@ -83,12 +96,27 @@ def test_brief_shows_local_times(db, tmp_path):
 
 def test_stats_count_local_days(db, capsys):
     with open_store(db) as store:
-        store.write_batch([Post(id="board:2", source="board", external_id="188060", text="晚上施工",
-                                created_at=datetime(2020, 1, 26, 20, 0), author_key="a-board2")],
-                          {"lang": ["zh"], "search_text": ["晚上 施工"]}, {}, [], source="board")
+        store.write_batch(
+            [
+                Post(
+                    id="board:2",
+                    source="board",
+                    external_id="188060",
+                    text="晚上施工",
+                    created_at=datetime(2020, 1, 26, 20, 0),
+                    author_key="a-board2",
+                )
+            ],
+            {"lang": ["zh"], "search_text": ["晚上 施工"]},
+            {},
+            [],
+            source="board",
+        )
     assert run(["stats", "--json", "--db", str(db)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["days_in"] == "Asia/Shanghai"
-    assert data["by_day"]["2020-01-26"] == 1 and data["by_day"]["2020-01-27"] == 1  # 20:00 UTC is 04:00 next day
+    assert (
+        data["by_day"]["2020-01-26"] == 1 and data["by_day"]["2020-01-27"] == 1
+    )  # 20:00 UTC is 04:00 next day
     assert run(["stats", "--db", str(db)]) == 0
     assert "by day (Asia/Shanghai)" in capsys.readouterr().out

@@ -27,10 +27,25 @@ def seeded_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("quiet") / "seed.duckdb"
     tokens = build(db)
     with open_store(db) as store:
-        store.write_batch([Post(id="seed:late", source="seed", external_id="late", text="东湖路又停水",
-                                created_at=datetime(2027, 3, 1, 2, 0), author_key="late-author")],
-                          {"lang": ["zh"], "search_text": ["东湖路 又 停水"]}, {}, [], source="seed")
-        store.con.execute("INSERT INTO post_topics VALUES ('seed:late', 1, 0.9, ?)", [datetime(2027, 3, 1)])
+        store.write_batch(
+            [
+                Post(
+                    id="seed:late",
+                    source="seed",
+                    external_id="late",
+                    text="东湖路又停水",
+                    created_at=datetime(2027, 3, 1, 2, 0),
+                    author_key="late-author",
+                )
+            ],
+            {"lang": ["zh"], "search_text": ["东湖路 又 停水"]},
+            {},
+            [],
+            source="seed",
+        )
+        store.con.execute(
+            "INSERT INTO post_topics VALUES ('seed:late', 1, 0.9, ?)", [datetime(2027, 3, 1)]
+        )
     return db, tokens
 
 

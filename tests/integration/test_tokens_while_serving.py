@@ -41,13 +41,19 @@ def _csrf(page: str) -> str:
 def test_api_creates_and_revokes_tokens_for_admins_only(client):
     c, tokens = client
     admin = {"Authorization": f"Bearer {tokens['admin']}"}
-    refused = c.post("/api/v1/tokens", json={"username": "viewer"},
-                     headers={"Authorization": f"Bearer {tokens['analyst']}"})
+    refused = c.post(
+        "/api/v1/tokens",
+        json={"username": "viewer"},
+        headers={"Authorization": f"Bearer {tokens['analyst']}"},
+    )
     assert refused.status_code == 403
     made = c.post("/api/v1/tokens", json={"username": "viewer", "label": "dept"}, headers=admin)
     assert made.status_code == 201
     new = made.json()["token"]
-    assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {new}"}).json()["username"] == "viewer"
+    assert (
+        c.get("/api/v1/me", headers={"Authorization": f"Bearer {new}"}).json()["username"]
+        == "viewer"
+    )
     listed = c.get("/api/v1/tokens", headers=admin).json()["tokens"]
     assert any(t["token_id"] == made.json()["token_id"] and t["label"] == "dept" for t in listed)
     assert "hrd_" not in str(listed)  # ids and labels, never the tokens
@@ -64,14 +70,26 @@ def test_admin_page_creates_and_revokes_with_csrf(client):
     assert page.status_code == 200 and 'id="token-form"' in page.text
     no_csrf = c.post("/admin/tokens", data={"username": "analyst", "label": "x"})
     assert no_csrf.status_code == 403
-    made = c.post("/admin/tokens", data={"username": "analyst", "label": "for the water bureau",
-                                         "csrf_token": _csrf(page.text)})
+    made = c.post(
+        "/admin/tokens",
+        data={
+            "username": "analyst",
+            "label": "for the water bureau",
+            "csrf_token": _csrf(page.text),
+        },
+    )
     assert made.status_code == 200 and "no-store" in made.headers["cache-control"]
     token = made.text.split('<code id="token-value">')[1].split("<")[0]
-    assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["role"] == "analyst"
+    assert (
+        c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["role"]
+        == "analyst"
+    )
     token_id = made.text.split("id ")[1].split("<")[0].strip()
-    revoked = c.post(f"/admin/tokens/{token_id}/revoke", data={"csrf_token": _csrf(made.text)},
-                     follow_redirects=False)
+    revoked = c.post(
+        f"/admin/tokens/{token_id}/revoke",
+        data={"csrf_token": _csrf(made.text)},
+        follow_redirects=False,
+    )
     assert revoked.status_code == 303
     assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 

@@ -25,8 +25,14 @@ def export_page(request: Request) -> Response:
 
 def _tokens_page(request: Request, status: int = 200, **context) -> Response:
     accounts = request.app.state.accounts
-    return render(request, "tokens.html", status=status, users=accounts.list_users(),
-                  tokens=accounts.list_tokens(), **context)
+    return render(
+        request,
+        "tokens.html",
+        status=status,
+        users=accounts.list_users(),
+        tokens=accounts.list_tokens(),
+        **context,
+    )
 
 
 @router.get("/admin/tokens", dependencies=[requires(Role.admin, page=True)])
@@ -35,14 +41,19 @@ def tokens_page(request: Request) -> Response:
 
 
 @router.post("/admin/tokens", dependencies=[requires(Role.admin, page=True)])
-def create_token(request: Request, username: Annotated[str, Form(max_length=64)],
-                 label: Annotated[str, Form(max_length=200)] = "") -> Response:
+def create_token(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    label: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
     try:
         token_id, token = request.app.state.accounts.create_token(username, label)
     except InputError as exc:
         return _tokens_page(request, status=400, error=exc.what)
     # shown once; pages are sent with Cache-Control: no-store (the middleware), so it is not kept
-    return _tokens_page(request, created={"token_id": token_id, "token": token, "username": username})
+    return _tokens_page(
+        request, created={"token_id": token_id, "token": token, "username": username}
+    )
 
 
 @router.post("/admin/tokens/{token_id}/revoke", dependencies=[requires(Role.admin, page=True)])

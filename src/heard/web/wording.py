@@ -15,10 +15,17 @@ _WORDS: dict[str, tuple[str, str]] = {
     "expected": ("≈{expected} expected", "预期约 {expected} 条"),
     "times_usual": ("{ratio}× the usual rate", "为平常的 {ratio} 倍"),
     "no_baseline": ("no earlier posts to compare with", "此前无帖子可比"),
-    "volume": ("volume", "帖量"), "growth": ("growth", "增长"), "authors": ("authors", "作者"),
-    "engagement": ("engagement", "互动"), "negativity": ("negativity", "负面度"),
-    "created": ("created", "创建"), "merged": ("merged", "合并"), "moved": ("posts moved", "帖子转移"),
-    "split": ("split", "拆分"), "relabelled": ("relabelled", "重新命名"), "retired": ("retired", "停用"),
+    "volume": ("volume", "帖量"),
+    "growth": ("growth", "增长"),
+    "authors": ("authors", "作者"),
+    "engagement": ("engagement", "互动"),
+    "negativity": ("negativity", "负面度"),
+    "created": ("created", "创建"),
+    "merged": ("merged", "合并"),
+    "moved": ("posts moved", "帖子转移"),
+    "split": ("split", "拆分"),
+    "relabelled": ("relabelled", "重新命名"),
+    "retired": ("retired", "停用"),
 }
 
 
@@ -56,7 +63,9 @@ def evidence_words(ev: dict[str, Any] | None, lang: str = "en") -> str:
     zh = lang == "zh"
     parts = []
     if ev.get("count") is not None:
-        parts.append(_WORDS["posts_from"][zh].format(count=ev["count"], authors=ev.get("authors", "?")))
+        parts.append(
+            _WORDS["posts_from"][zh].format(count=ev["count"], authors=ev.get("authors", "?"))
+        )
     if ev.get("expected") is not None:
         parts.append(_WORDS["expected"][zh].format(expected=f"{float(ev['expected']):.2g}"))
     if ev.get("rate_ratio") is not None:
