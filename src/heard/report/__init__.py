@@ -67,19 +67,28 @@ def _bucket_name(seconds: float) -> str:
 _ZH_SENTIMENT = {"negative": "负面", "neutral": "中性", "positive": "正面", "none": "无"}
 
 
-def _sentiment_chart(charts: _Charts, store: DuckDBStore, zh: bool = False) -> str:
+def _sentiment_chart(charts: _Charts, store: DuckDBStore, zone: tzinfo, zh: bool = False) -> str:
+    """Posts per local day (the deployment's zone) by sentiment label: 15-minute UTC buckets are
+    put on their local day, as ``heard stats`` counts them."""
+    from datetime import timezone as utc_zone
+
     rows = store.rows(
-        "SELECT strftime(created_at, '%Y-%m-%d') AS day, coalesce(sentiment_label, 'none') AS label, "
-        "count(*) AS n FROM posts GROUP BY ALL ORDER BY day")
-    days = sorted({r["day"] for r in rows})
+        "SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS t, "
+        "coalesce(sentiment_label, 'none') AS label, count(*) AS n FROM posts GROUP BY ALL")
+    per: dict[tuple[str, str], int] = {}
+    for r in rows:
+        day = r["t"].replace(tzinfo=utc_zone.utc).astimezone(zone).strftime("%Y-%m-%d")
+        per[(day, r["label"])] = per.get((day, r["label"]), 0) + r["n"]
+    days = sorted({day for day, _ in per})
     fig = go.Figure()
     for label, colour in SENTIMENT_COLOURS.items():
-        counts = {r["day"]: r["n"] for r in rows if r["label"] == label}
+        counts = {day: n for (day, lab), n in per.items() if lab == label}
         if counts:
-            fig.add_bar(x=days, y=[counts.get(d, 0) for d in days], name=_ZH_SENTIMENT[label] if zh else label,
-                        marker_color=colour)
-    fig.update_layout(barmode="stack", title="每日各情感帖子数（UTC 日）" if zh else "posts per day (UTC days) by sentiment",
-                      yaxis_title="帖子数" if zh else "posts")
+            fig.add_bar(x=days, y=[counts.get(d, 0) for d in days],
+                        name=_ZH_SENTIMENT[label] if zh else label, marker_color=colour)
+    title = (f"每日各情感帖子数（{zone_label(zone)}）" if zh
+             else f"posts per day ({zone_label(zone)}) by sentiment")
+    fig.update_layout(barmode="stack", title=title, yaxis_title="帖子数" if zh else "posts")
     return charts.html(fig)
 
 
@@ -109,7 +118,7 @@ def build_report(store: DuckDBStore, *, window: timedelta, min_group_size: int =
 
         advice = quiet_advice(store, min_group_size, window, now)
         quiet = advice_text(advice, window_text or window_label, zone, command=None, lang=lang)
-    sentiment_chart = _sentiment_chart(charts, store, zh)
+    sentiment_chart = _sentiment_chart(charts, store, zone, zh)
     first, last = store.con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone()
     models = [r["m"] for r in store.rows(
         "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1")]
