@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     db: Path = Field(Path("heard.duckdb"), description="DuckDB file that holds everything.")
     timezone: str = Field(
         "Asia/Shanghai",
-        description="Time zone of source timestamps that carry none; stored as UTC.",
+        description="Time zone of source timestamps that carry none, and of every time shown to people "
+        "(CLI tables, dashboard, brief; marked with its offset). Stored and API times are UTC.",
     )
     author_salt: str | None = Field(
         None,

@@ -46,7 +46,10 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(tm
     # `make demo` again on the same file: nothing new is stored, no alert fires twice, and the
     # demo says that the incident's alert went out on the first run
     capsys.readouterr()
-    assert run(["demo", "--db", str(db), "--out", str(tmp_path / "brief")]) == 0
+    assert run(["demo", "--db", str(db), "--out", str(tmp_path / "brief"), "--json"]) == 0
     out = capsys.readouterr()
+    done = json.loads(out.out)
+    assert done["stored"] == 0 and done["posts"] == 613 and done["alerts_fired"] == 0
+    assert done["hotspots"][0]["topic_id"] == topic and done["brief"].endswith("index.html")
     assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 1
-    assert f"alert already fired by an earlier run: topic #{topic}" in out.err + out.out
+    assert f"alert already fired by an earlier run: topic #{topic}" in out.err

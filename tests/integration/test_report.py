@@ -33,7 +33,7 @@ def test_report_is_self_contained_escaped_and_shows_the_burst(tmp_path):
     first_spot = html.index('id="hot-')
     assert html[first_spot:first_spot + 20].startswith('id="hot-2"')
     assert "停水 水管 爆裂" in html and "Alerts" in html and "burst began" in html
-    assert set(re.findall(r"posts per ([^(]+) \(UTC\)", html)) == {"hour"}  # not "per 60 min"
+    assert set(re.findall(r"posts per ([^(]+) \(Asia[^)]*\)(?! by sentiment)", html)) == {"hour"}  # not "per 60 min"
     # post text escaped; personal data masked; authors never shown
     assert '<script>alert("heard-xss")' not in html and "&lt;script&gt;alert(&#34;heard-xss&#34;)" in html
     assert "&lt;b&gt;急&lt;/b&gt;" in html

@@ -50,3 +50,14 @@ def test_public_accounts_in_heard_toml_reach_every_display(monkeypatch, tmp_path
         assert redact("@澜河水务 请回复 @小王") == "@澜河水务 请回复 @[user]"
     finally:
         set_public_accounts(before)
+
+
+def test_a_rebuild_that_leaves_most_posts_out_says_why():
+    from heard.cli.topics import unassigned_warning
+
+    assert unassigned_warning({"posts": 613, "unassigned": 76, "mean_length": None}, False) is None
+    centred = unassigned_warning({"posts": 613, "unassigned": 551, "mean_length": 0.41}, True)
+    assert centred.startswith("551 of 613 posts (90%) fit no topic")
+    assert "0.41 long" in centred and "heard topics --rebuild" in centred and "--center" in centred
+    spread = unassigned_warning({"posts": 100, "unassigned": 80, "mean_length": 0.6}, True)
+    assert "spread thin" in spread

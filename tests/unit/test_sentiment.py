@@ -131,7 +131,7 @@ def test_train_command_writes_a_loadable_head(tmp_path):
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["examples"] == 120 and out["seed"] == 5
-    assert load_head(tmp_path).name == "heard-sentiment-use@1.3"
+    assert load_head(tmp_path).name == "heard-sentiment-use-trained@1.3+s5.n120"  # not the shipped name
     bad = CliRunner().invoke(app, ["train", "sentiment", "--out", str(tmp_path), "--limit", "3"])
     assert bad.exit_code != 0 and "too small" in str(bad.exception)
 
@@ -165,3 +165,19 @@ def test_weibo_emoticons_outweigh_dictionary_words():
     text = "排队排了好久，累死了，不过终于买到了[哈哈]"
     hits = lexicon.chinese(content_tokens(Segmenter().words(text)), text)
     assert "[哈哈]" in hits["positive"] and hits["balance"] > 0, hits
+
+
+def test_train_command_never_overwrites_the_shipped_head(tmp_path, monkeypatch):
+    import heard.cli as cli
+    from heard.cli.app import app
+    from heard.models.sentiment_head import HEADS_DIR
+
+    cli._register()
+    before = (HEADS_DIR / "sentiment.npz").read_bytes()
+    refused = CliRunner().invoke(app, ["train", "sentiment", "--out", str(HEADS_DIR), "--limit", "20"])
+    assert refused.exit_code != 0 and "shipped with Heard" in str(refused.exception)
+    assert (HEADS_DIR / "sentiment.npz").read_bytes() == before
+    from heard.cli.admin import user_heads_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert user_heads_dir() == tmp_path / "heard" / "heads"

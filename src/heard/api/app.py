@@ -19,7 +19,8 @@ from heard.settings import Settings
 
 API_DESCRIPTION = (
     "Heard's REST API. Authenticate with `Authorization: Bearer TOKEN` (create one with "
-    "`heard users token NAME`). Every error has the shape "
+    "`heard users token NAME`, or while the server runs: POST /api/v1/tokens as an admin, or the "
+    "/admin/tokens page). Every error has the shape "
     '`{"ok": false, "error": "…", "errors": ["…"], "status": N}`. '
     "Per-author views are refused (RIGHTS.md §4); aggregates need k ≥ 5 distinct authors."
 )
@@ -62,13 +63,17 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
     app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
     install_error_handlers(app)
 
-    from heard.api.routes import ingest, read, system
-    from heard.web import pages
+    from heard.api.routes import export, ingest, read, system, tokens
+    from heard.web import admin_pages, pages
+    from heard.web.render import mount_static
 
     app.include_router(system.router)
     app.include_router(read.router)
     app.include_router(ingest.router)
+    app.include_router(export.router)
+    app.include_router(tokens.router)
     app.include_router(pages.router)
-    pages.mount_static(app)
+    app.include_router(admin_pages.router)
+    mount_static(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)
     return app

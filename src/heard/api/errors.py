@@ -66,10 +66,38 @@ def _validation_messages(exc: RequestValidationError) -> list[str]:
     return out
 
 
+_NOT_PAGES = ("/api/", "/static/", "/vendor/", "/health", "/metrics")
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a dashboard page (not the API): it gets an HTML error page."""
+    return (not request.url.path.startswith(_NOT_PAGES)
+            and "text/html" in request.headers.get("accept", ""))
+
+
+def answer(request: Request, status: int, error: str, errors: list[str] | None = None,
+           headers: dict[str, str] | None = None) -> Response:
+    """The JSON error shape for the API and scripts; the same words on an HTML page for a
+    browser on the dashboard (an unknown topic showed raw JSON there)."""
+    if _wants_page(request):
+        try:
+            from heard.web.render import render
+
+            response = render(request, "error.html", status=status, code=status, error=error,
+                              errors=list(errors or []))
+        except Exception:  # the page itself failed: the JSON answer still says what happened
+            log.exception("error page failed on %s", request.url.path)
+        else:
+            for key, value in (headers or {}).items():
+                response.headers[key] = value
+            return response
+    return error_response(status, error, errors, headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return error_response(exc.status, exc.error, exc.errors, exc.headers)
+        return answer(request, exc.status, exc.error, exc.errors, exc.headers)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
@@ -85,7 +113,7 @@ def install_error_handlers(app: FastAPI) -> None:
             detail, errors = "not found", [f"no route or resource at {request.url.path}", "fix: see /api/v1/openapi.json for the routes"]
         elif exc.status_code == 405:
             detail, errors = "method not allowed", [f"{request.method} is not allowed on {request.url.path}"]
-        return error_response(exc.status_code, detail.lower() if detail[:1].isupper() and detail in (
+        return answer(request, exc.status_code, detail.lower() if detail[:1].isupper() and detail in (
             "Not Found", "Method Not Allowed") else detail, errors, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -99,14 +127,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError) -> Response:
         fix = [f"fix: {exc.fix}"] if exc.fix else []
-        return error_response(404, exc.what, [*exc.details, *fix])
+        return answer(request, 404, exc.what, [*exc.details, *fix])
 
     @app.exception_handler(HeardError)
     async def _heard(request: Request, exc: HeardError) -> Response:
         status = 400 if isinstance(exc, InputError) else 500
         if status == 500:
             log.error("server error on %s: %s", request.url.path, exc)
-        return error_response(status, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+        return answer(request, status, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

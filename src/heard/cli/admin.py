@@ -17,7 +17,10 @@ app.add_typer(train_app, name="train")
 @train_app.command("sentiment")
 def train_sentiment_command(
     out: Annotated[Path | None, typer.Option(help="Folder to write sentiment.npz + sentiment.json "
-                                             "(default: the package's models/heads).")] = None,  # fmt: skip
+                                             "(default: ~/.local/share/heard/heads, or $XDG_DATA_HOME/heard/heads; "
+                                             "never the shipped head).")] = None,  # fmt: skip
+    replace_shipped: Annotated[bool, typer.Option("--replace-shipped", help="Maintainers only: write over the "
+                                                  "head shipped inside Heard (models/heads).")] = False,  # fmt: skip
     seed: Annotated[int | None, typer.Option(help="Seed for the training order (default: the card's).")] = None,
     limit: Annotated[int | None, typer.Option(help="Train on a seeded sample of N examples (quick checks).")] = None,
     embedder: Annotated[str | None, typer.Option(help="'use', 'use-int8' or 'st:/local/path' (default: settings).")] = None,
@@ -38,8 +41,11 @@ def train_sentiment_command(
     settings = settings_from(config, embedder=embedder)
     if limit is not None and limit < 10:
         raise InputError(f"--limit {limit} is too small to train on", "give --limit 10 or more, or leave it out")
+    target = out or user_heads_dir()
+    if _same_dir(target, HEADS_DIR) and not replace_shipped:
+        raise InputError(f"{target} holds the sentiment head shipped with Heard; training would overwrite it",
+                         "leave out --out (a head goes to ~/.local/share/heard/heads) or give another folder")
     model = make_embedder(settings.embedder, threads=settings.threads)
-    target = out or HEADS_DIR
     with Progress(TextColumn("embedding training texts"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as progress:  # fmt: skip
         task = progress.add_task("embed", total=None)
@@ -63,4 +69,20 @@ def train_sentiment_command(
         emit_json(result)
     else:
         console.print(f"trained {head.name} on {result['examples']} examples "
-                      f"(train accuracy {result['train_accuracy']:.3f}); wrote {npz} and {meta}")  # fmt: skip
+                      f"(train accuracy {result['train_accuracy']:.3f}); wrote {npz} and {meta}; "
+                      "the shipped head stays in use", soft_wrap=True)  # fmt: skip
+
+
+def user_heads_dir() -> Path:
+    """Where trained heads go by default: the user's data folder, never the source tree."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "heard" / "heads"
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

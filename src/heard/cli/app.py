@@ -29,6 +29,16 @@ app = typer.Typer(
 console = Console(stderr=True)
 """Human-facing messages and progress go to stderr; stdout carries results (and --json)."""
 
+RESULT_WIDTH = 160
+"""Width of result tables written to a file or pipe (Rich's 80 would fold dates and labels)."""
+
+
+def results() -> Console:
+    """The console for results: stdout, so that ``heard posts -q 噪音 > f.txt`` keeps them (the
+    status lines stay on stderr). Made per call so it follows the stdout in force (tests capture
+    it); wide when stdout is not a terminal."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else RESULT_WIDTH)
+
 DB_HELP = "DuckDB file (default: heard.duckdb, or \\[heard] db in heard.toml, or HEARD_DB)."
 CONFIG_HELP = "Path of a heard.toml (default: ./heard.toml when present)."
 

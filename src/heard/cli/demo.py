@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from heard.clock import local_time, zone_named
 from heard.errors import InputError
 from heard.read.redact import public_accounts
 from heard.settings import Settings
@@ -33,7 +34,8 @@ PUBLIC_ACCOUNTS = ("澜河发布", "澜河水务", "澜河公交", "青石区城
 newsrooms: their @handles are shown as written (RIGHTS.md §4); people's become @[user]."""
 
 
-def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
+def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
+    """Run the demo; return what it did (``heard demo --json`` prints it)."""
     from heard.read import stats as queries
     from heard.auth import ensure_demo_user
     from heard.listen.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots, recent_alerts
@@ -44,6 +46,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
     if not corpus.exists():
         raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
     db = settings.db
+    zone = zone_named(settings.timezone)
     with public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS]), \
             open_run(settings, preset="social",
                      loading=lambda: console.status("loading models…")) as run:
@@ -72,7 +75,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
             for alert in recent_alerts(store, limit=3):
                 ev = alert["evidence"]
                 console.print(f"    alert already fired by an earlier run: topic #{alert['topic_id']} "
-                              f"{escape(alert.get('label') or '')} at {alert['detected_at']} "
+                              f"{escape(alert.get('label') or '')} at {local_time(alert['detected_at'], zone)} "
                               f"({ev['count']} posts from {ev['authors']} authors)")
         hot = rank_hotspots(store, DEMO_WINDOW, min_group_size=settings.min_group_size, limit=3)
         for spot in hot["hotspots"]:
@@ -81,9 +84,18 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
                           f"{escape(spot['label'] or '')}  ({heat['volume']} posts, {heat['authors']} authors)")
 
         console.print("[bold]4/4 brief[/]")
-        report = write_report(store, out, window=DEMO_WINDOW, min_group_size=settings.min_group_size)
+        report = write_report(store, out, window=DEMO_WINDOW, min_group_size=settings.min_group_size,
+                              timezone=settings.timezone)
         ensure_demo_user(store)
     console.print(f"    {report}")
+    result = {"db": str(db), "brief": str(report), "stored": summary.stored,
+              "already_stored": summary.already_stored, "posts": data["posts"],
+              "languages": data["by_language"], "sentiment": data["sentiment"]["labels"],
+              "topics": [{"topic_id": t["topic_id"], "size": t["size"], "label": t["label"]} for t in topics["topics"]],
+              "alerts_fired": len(fired),
+              "hotspots": [{"rank": s["rank"], "topic_id": s["topic_id"], "label": s["label"],
+                            "heat": s["heat"]["index"]} for s in hot["hotspots"]],
+              "login": {"username": "demo", "password": "heard-demo"}}
     console.print(
         "\n[bold green]Done.[/] Look at:\n"
         f"  • the brief (opens offline):  {report}\n"
@@ -92,3 +104,4 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> None:
         f"  • the command line:           .venv/bin/heard topics --db {db} · .venv/bin/heard hot --db {db} --window 7d"
         f" · .venv/bin/heard posts --db {db} --query 停水"
     )
+    return result

@@ -14,8 +14,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from heard.clock import parse_instant
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
+from heard.clock import local_time, parse_instant, zone_named
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
 from heard.errors import InputError
 from heard.settings import Settings
 
@@ -46,7 +46,7 @@ def _webhook_failed(url: str, attempts: list[str]) -> None:
 
 @app.command()
 def hot(
-    window: Annotated[str, typer.Option(help="Window to rank, ending at the newest post: 90m, 24h, 7d, 2w …")] = "7d",
+    window: Annotated[str, typer.Option(help="Window to rank, ending at the newest post: 90m, 24h, 7d, 2w, 90d, 1y, or all (the whole data).")] = "7d",
     at: At = None,
     limit: Annotated[int, typer.Option(help="Show at most this many hot spots.")] = 10,
     no_scan: Annotated[bool, typer.Option("--no-scan", help="Only read: do not run the burst scan (no new alerts).")] = False,
@@ -61,26 +61,30 @@ def hot(
     alerts not fired yet (terminal, alert log, webhooks). Topics with fewer than k distinct
     authors in the window are counted, never shown.
     """
-    from heard.clock import parse_span
     from heard.listen.hotspots import AlertEngine, rank_hotspots, recent_alerts
+    from heard.read.hotspots import advice_text, parse_window, quiet_advice
     from heard.store import open_store
 
-    span = parse_span(window)
     settings = settings_from(config, db=db)
+    zone = zone_named(settings.timezone)
     with open_store(settings.db, read_only=no_scan) as store:
+        span = parse_window(store, window)
         if not no_scan:
             AlertEngine.from_settings(store, _sinks(settings, json_out), settings).scan()
-        result = rank_hotspots(store, span, now=_parse_at(at), min_group_size=settings.min_group_size,
-                               limit=limit)
+        now = _parse_at(at)
+        result = rank_hotspots(store, span, now=now, min_group_size=settings.min_group_size, limit=limit)
         result["alerts"] = [a for a in recent_alerts(store, limit=limit)]
+        if not result["hotspots"]:  # a quiet or historical board: say why, and what shows data
+            result["quiet"] = quiet_advice(store, settings.min_group_size, span, now)
     if json_out:
         emit_json(result)
         return
     if not result["hotspots"]:
-        console.print(f"no hot spot in the {window} before {result['now'] or '—'} "
-                      f"({result['hidden_below_k']} topics under {settings.min_group_size} authors not shown)")
+        console.print(f"no hot spot in the {window} before {local_time(result['now'], zone)} "
+                      f"({count_of(result['hidden_below_k'], 'topic')} under {settings.min_group_size} authors not shown): "
+                      f"{advice_text(result['quiet'], window, zone)}", soft_wrap=True)
         return
-    table = Table(title=f"hot spots · {window} ending {result['now']} (UTC)")
+    table = Table(title=f"hot spots · {window} ending {local_time(result['now'], zone)}")
     for name in ("#", "heat", "topic", "label", "posts", "authors", "growth −log10 p", "engagement", "negativity"):
         table.add_column(name, justify="right" if name not in ("label",) else "left")
     for s in result["hotspots"]:
@@ -88,7 +92,7 @@ def hot(
         table.add_row(str(s["rank"]), f"{h['index']:.1f}", str(s["topic_id"]), escape(s["label"] or "-"),
                       str(h["volume"]), str(h["authors"]), f"{h['growth']:.1f}", str(h["engagement"]),
                       f"{h['negativity']:.2f}")
-    console.print(table)
+    results().print(table)
     console.print(f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not shown) · "
                   f"{count_of(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard topic ID")
 
@@ -175,22 +179,28 @@ def watch(
 @app.command()
 def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into (created).")],
-    window: Annotated[str, typer.Option(help="Hot-spot window: 24h, 7d …")] = "7d",
+    window: Annotated[str, typer.Option(help="Hot-spot window: 24h, 7d, 90d, 1y or all (the whole data).")] = "7d",
     at: At = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the brief: en or zh.")] = "en",
     db: Db = None,
     config: Config = None,
+    json_out: Json = False,
 ) -> None:
     """Write a self-contained HTML brief: hot spots with charts, alerts, top topics, sentiment.
 
     Opens offline (plotly.js is inside the file); post texts are escaped and personal data masked.
     """
-    from heard.clock import parse_span
+    from heard.read.hotspots import parse_window
     from heard.report import write_report
     from heard.store import open_store
 
-    span = parse_span(window)
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        path = write_report(store, out, window=span, now=_parse_at(at), min_group_size=settings.min_group_size)
+        span = parse_window(store, window)
+        path = write_report(store, out, window=span, window_text=window, now=_parse_at(at),
+                            min_group_size=settings.min_group_size, timezone=settings.timezone, lang=lang)
+    if json_out:
+        emit_json({"file": str(path), "bytes": path.stat().st_size, "lang": lang, "window": window})
+        return
     console.print(f"[bold green]wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
     typer.echo(str(path))

@@ -11,9 +11,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heard.clock import parse_instant
+from heard.clock import local_time, parse_instant, zone_named
 from heard.errors import InputError
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.cli.app import app, CONFIG_HELP, console, DB_HELP, emit_json, results, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -88,29 +88,30 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        data = queries.stats(store)
+        data = queries.stats(store, zone_named(settings.timezone))
     if json_out:
         emit_json(data)
         return
-    console.print(f"[bold]{data['posts']:,} posts[/] in {settings.db} "
+    out = results()
+    out.print(f"[bold]{data['posts']:,} posts[/] in {settings.db} "
                   f"({data['duplicate_texts']:,} exact-duplicate texts; "
                   f"{data['quarantine']['total']:,} quarantined rows)")
     for title, key in (("source", "by_source"), ("language", "by_language")):
         table = Table(title=f"by {title}", show_header=False)
         for k, v in data[key].items():
             table.add_row(k, f"{v:,}")
-        console.print(table)
-    table = Table(title="by day (UTC)", show_header=False)
+        out.print(table)
+    table = Table(title=f"by day ({data['days_in']})", show_header=False)
     for k, v in data["by_day"].items():
         table.add_row(k, f"{v:,}", "▇" * max(1, round(40 * v / max(data["by_day"].values()))))
-    console.print(table)
+    out.print(table)
     s = data["sentiment"]
-    console.print("sentiment: " + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
+    out.print("sentiment: " + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
                   + f" (mean {s['mean_score']}; model {', '.join(s['models']) or '-'})")
     if data.get("intent"):
         console.print("intent: " + ", ".join(f"{k} {v:,}" for k, v in data["intent"].items()))
     if data["quarantine"]["by_reason"]:
-        console.print("quarantine: " + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items()))
+        out.print("quarantine: " + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items()))
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -149,13 +150,18 @@ def posts(
     if not rows:
         console.print("no posts match")
         return
+    zone = zone_named(settings.timezone)
     table = Table(show_lines=False)
-    for col in ("created_at", "lang", "sentiment", "text"):
+    table.add_column("created", no_wrap=True)
+    table.add_column("message id", no_wrap=True)
+    table.add_column("topic", justify="right")
+    for col in ("lang", "sentiment", "text"):
         table.add_column(col, overflow="fold")
     for r in rows:
         text = (r["title"] + " — " if r.get("title") else "") + r["text"]
-        table.add_row(str(r["created_at"])[:16], r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
-    console.print(table)
+        table.add_row(local_time(r["created_at"], zone), escape(r.get("external_id") or ""),
+                      "" if r.get("topic_id") is None else str(r["topic_id"]), r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
+    results().print(table)
 
 
 @app.command("quarantine")
@@ -180,9 +186,11 @@ def quarantine_cmd(
         console.print("quarantine is empty")
         return
     table = Table()
-    for col in ("file", "position", "reason", "detail", "raw"):
+    for col in ("file", "position", "reason"):
         table.add_column(col, overflow="fold")
+    table.add_column("detail", overflow="fold", max_width=40)
+    table.add_column("raw", overflow="fold")  # up to 80 characters of the row: one line when it fits
     for r in rows:
         table.add_row(escape(Path(r["file"]).name), str(r["position"]), r["reason"], escape(r["detail"] or ""),
                       escape((r["raw"] or "")[:80]))
-    console.print(table)
+    results().print(table)

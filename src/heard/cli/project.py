@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
-from heard.cli.app import CONFIG_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, app, emit_json, results, settings_from
 from heard.settings import Settings
 
 config_app = typer.Typer(help="Show the settings in force (defaults < heard.toml < HEARD_* < flags); rotate the author salt.", no_args_is_help=True)
@@ -25,8 +26,10 @@ def config_show(
     if json_out:
         emit_json(values)
         return
-    for name, field in Settings.model_fields.items():
-        console.print(f"[bold]{name}[/] = {values[name]!r}\n    {field.description}  (env HEARD_{name.upper()})")
+    out = results()
+    for name, field in Settings.model_fields.items():  # descriptions hold [user], [heard]: not markup
+        out.print(f"[bold]{name}[/] = {escape(repr(values[name]))}\n    {escape(field.description or '')}"
+                  f"  (env HEARD_{name.upper()})", soft_wrap=True)
 
 
 @config_app.command("rotate-salt")
@@ -62,6 +65,7 @@ def demo(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file for the demo (created if missing).")] = Path("demo.duckdb"),
     out: Annotated[Path, typer.Option("--out", help="Folder for the HTML brief.")] = Path("out/demo-report"),
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Also print what the demo did as JSON on stdout.")] = False,
 ) -> None:
     """Run the main job on the bundled bilingual demo corpus, then say what to look at.
 
@@ -71,4 +75,6 @@ def demo(
     from heard.cli.demo import run_demo
 
     settings = settings_from(config, db=db)
-    run_demo(settings, DEMO_CORPUS, out)
+    result = run_demo(settings, DEMO_CORPUS, out)
+    if json_out:
+        emit_json(result)

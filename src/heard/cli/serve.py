@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 from heard.errors import InputError
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
 users_app = typer.Typer(help="Accounts for the dashboard and API: add, list, remove, token.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -51,8 +53,15 @@ def _accounts(db: Path | None, config: Path | None):
     from heard.auth import Accounts
     from heard.store import open_store
 
+    from heard.errors import StoreLockedError
+
     settings = settings_from(config, db=db)
-    store = open_store(settings.db)
+    try:
+        store = open_store(settings.db)
+    except StoreLockedError as exc:  # most often 'heard serve' owns the file: it manages tokens itself
+        raise StoreLockedError(exc.what, "while 'heard serve' runs, an admin creates and revokes API tokens on "
+                               "its API tokens page (/admin/tokens) or with POST /api/v1/tokens; otherwise "
+                               f"{exc.fix}") from exc
     return store, Accounts(store)
 
 
@@ -63,6 +72,7 @@ def users_add(
     password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")] = None,
     db: Db = None,
     config: Config = None,
+    json_out: Json = False,
 ) -> None:
     """Add an account."""
     from heard.auth import Role
@@ -73,6 +83,9 @@ def users_add(
     store, accounts = _accounts(db, config)
     with store:
         user = accounts.add_user(username, password, parsed)
+    if json_out:
+        emit_json({"added": user.username, "role": user.role.name})
+        return
     console.print(f"added {user.username} ({user.role.name})")
 
 
@@ -80,7 +93,7 @@ def users_add(
 def users_list(
     tokens: Annotated[bool, typer.Option("--tokens", help="Also list API tokens (ids, never the tokens).")] = False,
     db: Db = None, config: Config = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    json_out: Json = False,
 ) -> None:
     """List accounts (and API token ids)."""
     store, accounts = _accounts(db, config)
@@ -89,19 +102,23 @@ def users_list(
     if json_out:
         emit_json(data)
         return
+    out = results()
     for u in data["users"]:
-        console.print(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}")
+        out.print(escape(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}"))
     for tk in data.get("tokens", []):
         state = "revoked" if tk["revoked_at"] else "active"
-        console.print(f"  token {tk['token_id']}  {tk['username']}  {tk['label'] or ''}  {state}")
+        out.print(escape(f"  token {tk['token_id']}  {tk['username']}  {tk['label'] or ''}  {state}"))
 
 
 @users_app.command("remove")
-def users_remove(username: str, db: Db = None, config: Config = None) -> None:
+def users_remove(username: str, db: Db = None, config: Config = None, json_out: Json = False) -> None:
     """Remove an account, end its sessions and revoke its API tokens."""
     store, accounts = _accounts(db, config)
     with store:
         accounts.remove_user(username)
+    if json_out:
+        emit_json({"removed": username})
+        return
     console.print(f"removed {username}")
 
 
@@ -110,16 +127,26 @@ def users_token(
     username: Annotated[str, typer.Argument(help="Whose token (it acts with that user's role).")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
     revoke: Annotated[Optional[str], typer.Option(help="Revoke the token with this id instead.")] = None,
-    db: Db = None, config: Config = None,
+    db: Db = None, config: Config = None, json_out: Json = False,
 ) -> None:
-    """Create an API token (printed once on stdout; stored hashed) or --revoke one."""
+    """Create an API token (printed once on stdout; stored hashed) or --revoke one.
+
+    While 'heard serve' runs it owns the database: use the dashboard's API tokens page
+    (/admin/tokens) or POST /api/v1/tokens as an admin instead.
+    """
     store, accounts = _accounts(db, config)
     with store:
         if revoke:
             accounts.revoke_token(revoke)
-            console.print(f"revoked token {revoke}")
+            if json_out:
+                emit_json({"revoked": revoke})
+            else:
+                console.print(f"revoked token {revoke}")
             return
         token_id, token = accounts.create_token(username, label)
+    if json_out:
+        emit_json({"token_id": token_id, "username": username, "token": token})
+        return
     console.print(f"token id {token_id} for {username}: send it as 'Authorization: Bearer TOKEN'; "
                   "it is shown only now")
     typer.echo(token)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
+from heard.clock import local_time, zone_label, zone_named
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
-def _fmt_day(value: Any) -> str:
-    return value.strftime("%Y-%m-%d") if value is not None else "-"
+def _fmt_day(value: Any, zone: tzinfo | None = None) -> str:
+    """The local day (the deployment's time zone) of a stored UTC time."""
+    if value is None:
+        return "-"
+    return local_time(value, zone, minutes=False) if zone else value.strftime("%Y-%m-%d")
 
 
 def _fmt_mean(value: float | None) -> str:
@@ -34,6 +38,28 @@ def _fmt_trend(value: float | None) -> str:
     if value is None:
         return "-"
     return "↑" if value > 0.01 else "↓" if value < -0.01 else "→"
+
+
+MOSTLY_UNASSIGNED = 0.5
+"""A rebuild that leaves more than this share of posts outside every topic says so, and why."""
+
+
+def unassigned_warning(summary: dict[str, Any], center: bool) -> str | None:
+    """Why most posts fit no topic after a rebuild, and what to do (None when most do fit)."""
+    from heard.listen.topics.queries import ONE_DOMAIN_MEAN
+
+    posts, left = summary["posts"], summary["unassigned"]
+    if not posts or left / posts <= MOSTLY_UNASSIGNED:
+        return None
+    share = f"{left:,} of {posts:,} posts ({left / posts:.0%}) fit no topic"
+    length = summary.get("mean_length")
+    if center and length is not None and length < ONE_DOMAIN_MEAN:
+        return (f"{share}: --center subtracted the posts' common direction, but these posts do not lean "
+                f"one way (their mean embedding is {length:.2f} long, under the {ONE_DOMAIN_MEAN} where "
+                "centring helps), so most end too far from any topic to join one. Rebuild without it: "
+                "heard topics --rebuild")
+    return (f"{share}: a topic forms only where enough posts are close together, and these are spread "
+            "thin. Ingest more posts, or look at them with: heard posts --query WORD")
 
 
 @app.command()
@@ -68,27 +94,31 @@ def topics(
             summary = rebuild_topics(store, seed=seed, params=ClusterParams(center=center),
                                      progress=lambda done, total: bar.update(task, completed=done, total=total))
         console.print(f"rebuilt {summary['topics']} topics from {summary['posts']:,} posts "
-                      f"({summary['pooled']} still unassigned)")
+                      f"({summary['unassigned']:,} not in any topic yet)")
+        warning = unassigned_warning(summary, center)
+        if warning:
+            console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     with open_store(settings.db, read_only=True) as store:
         result = list_topics(store, settings.min_group_size, since=parse_since(since, store),
                              min_size=min_size, limit=limit or None)
     if json_out:
         emit_json(result)
         return
-    table = Table(title="Topics", show_lines=False)
+    zone = zone_named(settings.timezone)
+    table = Table(title=f"Topics (days in {zone_label(zone)})", show_lines=False)
     for name, kw in (("id", {"justify": "right"}), ("label", {}), ("posts", {"justify": "right"}),
-                     ("authors", {"justify": "right"}), ("first", {}), ("last", {}),
+                     ("authors", {"justify": "right"}), ("first", {"no_wrap": True}), ("last", {"no_wrap": True}),
                      ("sentiment", {"justify": "right"}), ("trend", {}), ("places", {})):
         table.add_column(name, **kw)
     for t in result["topics"]:
         mean = t["sentiment_mean"]
         table.add_row(
             str(t["topic_id"]), escape(t["label"] or ""), f"{t['size']:,}", f"{t['n_authors']:,}",
-            _fmt_day(t["first_seen"]), _fmt_day(t["last_seen"]),
+            _fmt_day(t["first_seen"], zone), _fmt_day(t["last_seen"], zone),
             _fmt_mean(mean), _fmt_trend(t["sentiment_trend"]),
             escape(", ".join(p for p, _ in t["places"][:3])),
         )
-    Console().print(table)
+    results().print(table)
     console.print(
         f"{len(result['topics'])} shown · {result['hidden_below_k']} hidden (fewer than "
         f"{result['k']} authors) · {result['unassigned_posts']:,} posts not in any topic yet"
@@ -113,11 +143,12 @@ def topic(
     if json_out:
         emit_json(detail)
         return
-    out = Console()
+    out = results()
+    zone = zone_named(settings.timezone)
     out.print(f"[bold]Topic {detail['topic_id']}[/]: {escape(detail['label'] or '')}")
     mean = detail["sentiment_mean"]
     out.print(f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "
-              f"{_fmt_day(detail['first_seen'])} → {_fmt_day(detail['last_seen'])}; sentiment "
+              f"{local_time(detail['first_seen'], zone)} → {local_time(detail['last_seen'], zone)}; sentiment "
               f"{_fmt_mean(mean)} {_fmt_trend(detail['sentiment_trend'])}")
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
@@ -128,7 +159,7 @@ def topic(
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
-        when = {"hour": peak["t"][:13].replace("T", " ") + ":00 UTC", "day": peak["t"][:10],
+        when = {"hour": local_time(peak["t"], zone), "day": peak["t"][:10] + " (UTC day)",
                 "week": "the week of " + peak["t"][:10]}[series["unit"]]
         out.print(f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
                   f"peak {peak['posts']} on {when}")
@@ -139,7 +170,8 @@ def topic(
     out.print("[bold]representative posts[/]")
     for p in detail["representative_posts"]:
         text = (p["title"] + " — " if p["title"] else "") + p["text"]
-        out.print(f"  {_fmt_day(p['created_at'])}  {escape(text[:160])}")
+        msg = f"  #{escape(str(p['external_id']))}" if p.get("external_id") else ""
+        out.print(f"  {local_time(p['created_at'], zone)}{msg}  {escape(text[:160])}")
     if detail["history"]:
         out.print("[bold]history[/]")
         for e in detail["history"]:
@@ -147,4 +179,4 @@ def topic(
             note = " (across languages)" if e["detail"].get("language_neutral") else ""
             if e["kind"] == "moved":
                 note = f" ({count_of(e['detail'].get('posts', 0), 'post')}, by neighbour vote)"
-            out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {e['topic_id']}{other}{note}")
+            out.print(f"  {local_time(e['at'], zone)}  {e['kind']} {e['topic_id']}{other}{note}")

@@ -28,6 +28,9 @@ from heard.models.sentiment_head import SentimentHead
 
 HEAD_NAME = "heard-sentiment-use"
 HEAD_VERSION = "1.3"
+TRAINED_NAME = "heard-sentiment-use-trained"
+"""The name of a head trained here that is not the shipped one (another seed, a sample): a score
+must never claim the shipped model's name and version for a different model."""
 DEFAULT_SEED = 20240601
 DEFAULT_C = 0.3
 DEFAULT_THRESHOLDS = (-0.15, 0.35)
@@ -155,4 +158,8 @@ def train(
         meta={"embedder": embedder.name, "training_data": data.sources, "examples": len(data.texts)},
     )  # fmt: skip
     head.meta["train_accuracy"] = round(float(((head.score(x) > 0) == (data.labels == 1)).mean()), 4)
+    if limit is not None or seed != DEFAULT_SEED or thresholds != DEFAULT_THRESHOLDS \
+            or lexicon_weight != DEFAULT_LEXICON_WEIGHT:
+        head.meta["name"] = TRAINED_NAME
+        head.meta["version"] = f"{HEAD_VERSION}+s{seed}.n{len(data.texts)}"
     return head

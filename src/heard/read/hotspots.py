@@ -12,7 +12,8 @@ from datetime import timedelta
 from typing import Any
 
 from heard.store.protocol import Reader
-from heard.read.common import safe_row
+from heard.read.common import jsonable, safe_row
+from heard.read.view import ReadView
 
 DEFAULT_WINDOW = "7d"
 
@@ -49,3 +50,80 @@ def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
         evidence.setdefault("topic_id", r["topic_id"])
         out.append(safe_row(evidence))
     return out
+
+
+WINDOW_CHOICES = ("24h", "7d", "30d", "90d", "1y", "all")
+"""The windows the dashboard offers; ``all`` is the whole span of the data (historical boards)."""
+_WIDER = ("30d", "90d", "1y", "all")
+
+
+def data_span(db: ReadView) -> tuple[Any, Any, int]:
+    """First and last post time (naive UTC) and the number of posts."""
+    row = db.rows("SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts")[0]
+    return row["lo"], row["hi"], row["n"]
+
+
+def parse_window(db: ReadView, text: str, *, what: str = "--window") -> timedelta:
+    """A window as people give it: ``24h``, ``7d``, ``90d``, ``1y``, or ``all`` (the data's whole
+    span, so a board that ended years ago can be ranked over its own time)."""
+    from heard.clock import parse_span
+
+    if str(text).strip().lower() == "all":
+        lo, hi, _ = data_span(db)
+        return (hi - lo) + timedelta(days=1) if lo is not None else timedelta(days=1)
+    return parse_span(text, what=what)
+
+
+def quiet_advice(db: ReadView, k: int, window: timedelta, now: Any = None) -> dict[str, Any]:
+    """Why a window shows no hot spot, and a window that does: the posts inside it, the span of
+    the data, and the narrowest wider window (30d, 90d, 1y, all) with at least one hot spot.
+
+    An empty board is the usual first sight of a historical data set (附件3 ends in January 2020):
+    the default window then holds few posts, and no topic reaches k distinct authors in it."""
+    from heard.clock import parse_span
+    from heard.listen.hotspots.ranking import rank_hotspots
+    from heard.listen.hotspots.series import load_stream
+
+    lo, hi, total = data_span(db)
+    advice: dict[str, Any] = {"posts_total": total, "data_first": lo, "data_last": hi,
+                              "posts_in_window": 0, "suggest": None, "suggest_hotspots": 0}
+    if not total:
+        return jsonable(advice)
+    end = now or hi
+    advice["posts_in_window"] = db.scalar(
+        "SELECT count(*) FROM posts WHERE created_at > ? AND created_at <= ?", [end - window, end])
+    if _ready(db):
+        stream = load_stream(db)
+        for choice in _WIDER:
+            span = parse_window(db, choice) if choice == "all" else parse_span(choice)
+            if span <= window:
+                continue
+            found = rank_hotspots(db, span, now=now, min_group_size=k, limit=100, stream=stream)
+            if found["hotspots"]:
+                advice.update(suggest=choice, suggest_hotspots=len(found["hotspots"]))
+                break
+    return jsonable(advice)
+
+
+def advice_text(advice: dict[str, Any], window: str, zone: Any, *, command: str | None = "heard hot",
+                lang: str = "en") -> str:
+    """The advice in one plain sentence (CLI, brief, dashboard), in English or Chinese."""
+    from heard.clock import local_time
+
+    zh = lang == "zh"
+    if not advice.get("posts_total"):
+        return "尚未存储任何帖子" if zh else "no posts are stored yet"
+    first, last = local_time(advice["data_first"], zone), local_time(advice["data_last"], zone)
+    n = advice["posts_in_window"]
+    parts = [f"{window} 窗口内有 {n:,} 条帖子；数据时间范围为 {first} 至 {last}" if zh else
+             f"the {window} window holds {n:,} post{'' if n == 1 else 's'}; the data runs from {first} to {last}"]
+    if advice.get("suggest"):
+        how = f"{command} --window {advice['suggest']}" if command else (
+            f"{advice['suggest']} 窗口" if zh else f"the {advice['suggest']} window")
+        found = advice["suggest_hotspots"]
+        parts.append(f"可试试 {how}（{found} 个热点）" if zh else
+                     f"try {how} ({found} hot spot{'' if found == 1 else 's'})")
+    else:
+        parts.append("任何窗口内都还没有作者数足够的话题" if zh else
+                     "no window shows a topic with enough distinct authors yet")
+    return "；".join(parts) if zh else "; ".join(parts)

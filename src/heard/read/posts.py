@@ -97,8 +97,19 @@ def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None
         rows, next_cursor = _best_match(db, terms, where, params, limit, cursor)
     else:
         rows, next_cursor = _scan_match(db, terms, where, params, limit, cursor)
-    return {"posts": [safe_row(r) for r in rows], "next_cursor": next_cursor,
+    return {"posts": with_topics(db, [safe_row(r) for r in rows]), "next_cursor": next_cursor,
             "query_terms": terms.split() if terms else [], **note}
+
+
+def with_topics(db: Reader, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each post with ``topic_id``: the topic it is in (``None`` when unassigned), so a list can
+    link a post to its topic. One lookup by primary key for the page, not a join over the store."""
+    if not posts or "post_topics" not in db.tables():
+        return [{**p, "topic_id": None} for p in posts]
+    ids = [p["id"] for p in posts]
+    found = {r["post_id"]: r["topic_id"] for r in db.rows(
+        f"SELECT post_id, topic_id FROM post_topics WHERE post_id IN ({', '.join('?' * len(ids))})", ids)}
+    return [{**p, "topic_id": found.get(p["id"])} for p in posts]
 
 
 def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> tuple[list[dict[str, Any]], str | None]:
@@ -160,4 +171,4 @@ def _and(clauses: list[str], keyword: str) -> str:
 
 def get_post(db: Reader, post_id: str) -> dict[str, Any] | None:
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
-    return safe_row(rows[0]) if rows else None
+    return with_topics(db, [safe_row(rows[0])])[0] if rows else None

@@ -6,19 +6,36 @@ Aggregates never break down by author (RIGHTS.md §4); author keys are not retur
 
 from __future__ import annotations
 
+from datetime import timezone, tzinfo
 from typing import Any
 
 from heard.read.redact import redact
 from heard.store.protocol import Reader
 
-POST_COLUMNS = ("p.id, p.source, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
+POST_COLUMNS = ("p.id, p.source, p.external_id, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
                 "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label, p.intent_label")
 """The columns of a post any reader may see (``p`` = posts); author keys and internals never."""
 
 
-def stats(store: Reader) -> dict[str, Any]:
-    """Counts by source, language and day; sentiment and intent distributions; duplicates;
-    quarantine counts."""
+def by_local_day(store: Reader, zone: tzinfo | None) -> dict[str, int]:
+    """Posts per calendar day where Heard is deployed (``zone``; UTC days when ``None``).
+
+    Counted in 15-minute UTC buckets (every zone's offset is a multiple of 15 minutes) and then
+    put on their local day, so a post at 20:00 UTC counts on the next day in Asia/Shanghai."""
+    if zone is None:
+        rows = store.rows("SELECT strftime(created_at, '%Y-%m-%d') k, count(*) n FROM posts GROUP BY 1 ORDER BY 1")
+        return {str(r["k"]): r["n"] for r in rows}
+    rows = store.rows("SELECT time_bucket(INTERVAL 15 MINUTE, created_at) t, count(*) n FROM posts GROUP BY 1")
+    days: dict[str, int] = {}
+    for r in rows:
+        day = r["t"].replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d")
+        days[day] = days.get(day, 0) + r["n"]
+    return dict(sorted(days.items()))
+
+
+def stats(store: Reader, zone: tzinfo | None = None) -> dict[str, Any]:
+    """Counts by source, language and day (local days in ``zone``, UTC days without one);
+    sentiment and intent distributions; duplicates; quarantine counts."""
     total = store.scalar("SELECT count(*) FROM posts")
     distinct_texts = store.scalar("SELECT count(DISTINCT text_hash) FROM posts")
     by = lambda sql: {str(r["k"]): r["n"] for r in store.rows(sql)}  # noqa: E731
@@ -27,7 +44,8 @@ def stats(store: Reader) -> dict[str, Any]:
         "duplicate_texts": total - distinct_texts,
         "by_source": by("SELECT source k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
         "by_language": by("SELECT coalesce(lang, 'unknown') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
-        "by_day": by("SELECT strftime(created_at, '%Y-%m-%d') k, count(*) n FROM posts GROUP BY 1 ORDER BY 1"),
+        "by_day": by_local_day(store, zone),
+        "days_in": str(zone) if zone is not None else "UTC",
         "sentiment": {
             "labels": by(
                 "SELECT coalesce(sentiment_label, 'none') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"
@@ -77,8 +95,7 @@ def store_health(db: Reader) -> dict[str, Any]:
 
 
 def brief_facts(db: Reader) -> dict[str, Any]:
-    """What the brief says about the store: posts, first and last post time, sentiment models,
-    and posts per day by sentiment label."""
+    """What the brief says about the store: posts, first and last post time, sentiment models."""
     first, last, total = (db.rows("SELECT min(created_at) AS a, max(created_at) AS b, "
                                   "count(*) AS n FROM posts")[0].values())
     return {
@@ -86,7 +103,17 @@ def brief_facts(db: Reader) -> dict[str, Any]:
         "models": [r["m"] for r in db.rows(
             "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL "
             "ORDER BY 1")],
-        "by_day_and_sentiment": db.rows(
-            "SELECT strftime(created_at, '%Y-%m-%d') AS day, coalesce(sentiment_label, 'none') "
-            "AS label, count(*) AS n FROM posts GROUP BY ALL ORDER BY day"),
     }
+
+
+def sentiment_by_local_day(db: Reader, zone: tzinfo) -> dict[tuple[str, str], int]:
+    """Posts per (local day in ``zone``, sentiment label): 15-minute UTC buckets are put on their
+    local day, as ``by_local_day`` counts days."""
+    rows = db.rows(
+        "SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS t, "
+        "coalesce(sentiment_label, 'none') AS label, count(*) AS n FROM posts GROUP BY ALL")
+    per: dict[tuple[str, str], int] = {}
+    for r in rows:
+        day = r["t"].replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d")
+        per[(day, r["label"])] = per.get((day, r["label"]), 0) + r["n"]
+    return per

@@ -6,7 +6,7 @@ so the file opens offline with no CDN; every text from posts is HTML-escaped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +14,14 @@ import plotly.graph_objects as go
 from jinja2 import Environment
 
 from heard.read.display import neutralise
-from heard.clock import utcnow
+from heard.clock import DEFAULT_DISPLAY_ZONE, local_time, utcnow, zone_label, zone_named
 from heard.errors import InputError
 from heard.listen.hotspots import rank_hotspots, recent_alerts
-from heard.report.template import BRIEF
+from heard.report.template import BRIEF, LANGS, STRINGS
 from heard.store.protocol import Store
-from heard.read.stats import brief_facts
+from heard.read.stats import brief_facts, sentiment_by_local_day
 from heard.read.topics import list_topics
+from heard.web.wording import evidence_words, mean2, p_text, word
 
 SENTIMENT_COLOURS = {"negative": "#b3261e", "neutral": "#9aa5b1", "positive": "#2e7d32", "none": "#d0d7de"}
 
@@ -39,14 +40,20 @@ class _Charts:
         return out
 
 
-def _spot_chart(charts: _Charts, spot: dict[str, Any]) -> str:
+def _spot_chart(charts: _Charts, spot: dict[str, Any], zone: tzinfo, zh: bool = False) -> str:
     series = spot["series"]
-    fig = go.Figure(go.Bar(x=[s.rstrip("Z") for s in series["start"]], y=series["count"],
-                           marker_color="#b3261e", name="posts"))
-    fig.update_layout(title=f"posts per {_bucket_name(series['bucket_seconds'])} (UTC)", bargap=0.05)
+    fig = go.Figure(go.Bar(x=[local_time(s, zone, mark=False) for s in series["start"]], y=series["count"],
+                           marker_color="#b3261e", name="帖子" if zh else "posts"))
+    unit = _bucket_name(series["bucket_seconds"])
+    title = f"每{_ZH_UNITS.get(unit, unit)}帖子数（{zone_label(zone)}）" if zh else f"posts per {unit} ({zone_label(zone)})"
+    fig.update_layout(title=title, bargap=0.05, xaxis_title="时间" if zh else "time",
+                      yaxis_title="帖子数" if zh else "posts")
     if max(series["count"], default=0) <= 8:  # counts: no 0.5 ticks
         fig.update_yaxes(dtick=1)
     return charts.html(fig)
+
+
+_ZH_UNITS = {"hour": "小时", "day": "天", "week": "周", "minute": "分钟"}
 
 
 def _bucket_name(seconds: float) -> str:
@@ -59,21 +66,35 @@ def _bucket_name(seconds: float) -> str:
     return f"{int(seconds)} s"
 
 
-def _sentiment_chart(charts: _Charts, rows: list[dict[str, Any]]) -> str:
-    days = sorted({r["day"] for r in rows})
+_ZH_SENTIMENT = {"negative": "负面", "neutral": "中性", "positive": "正面", "none": "无"}
+
+
+def _sentiment_chart(charts: _Charts, store: Store, zone: tzinfo, zh: bool = False) -> str:
+    """Posts per local day (the deployment's zone) by sentiment label, as ``heard stats``
+    counts days."""
+    per = sentiment_by_local_day(store, zone)
+    days = sorted({day for day, _ in per})
     fig = go.Figure()
     for label, colour in SENTIMENT_COLOURS.items():
-        counts = {r["day"]: r["n"] for r in rows if r["label"] == label}
+        counts = {day: n for (day, lab), n in per.items() if lab == label}
         if counts:
-            fig.add_bar(x=days, y=[counts.get(d, 0) for d in days], name=label, marker_color=colour)
-    fig.update_layout(barmode="stack", title="posts per day by sentiment")
+            fig.add_bar(x=days, y=[counts.get(d, 0) for d in days],
+                        name=_ZH_SENTIMENT[label] if zh else label, marker_color=colour)
+    title = (f"每日各情感帖子数（{zone_label(zone)}）" if zh
+             else f"posts per day ({zone_label(zone)}) by sentiment")
+    fig.update_layout(barmode="stack", title=title, yaxis_title="帖子数" if zh else "posts")
     return charts.html(fig)
 
 
 def build_report(store: Store, *, window: timedelta, min_group_size: int = 5,
                  now: datetime | None = None, clock: Callable[[], datetime] = utcnow,
-                 hotspots: int = 5, topics: int = 15) -> str:
-    """The brief as one HTML string."""
+                 hotspots: int = 5, topics: int = 15, timezone: str = DEFAULT_DISPLAY_ZONE,
+                 window_text: str | None = None, lang: str = "en") -> str:
+    """The brief as one HTML string; times in ``timezone`` (the deployment's), marked."""
+    zone = zone_named(timezone)
+    if lang not in LANGS:
+        raise InputError(f"no brief in language {lang!r}", "use --lang en or --lang zh")
+    zh = lang == "zh"
     facts = brief_facts(store)
     total = facts["posts"]
     if not total:
@@ -82,14 +103,30 @@ def build_report(store: Store, *, window: timedelta, min_group_size: int = 5,
     charts = _Charts()
     hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
     for spot in hot["hotspots"]:
-        spot["chart"] = _spot_chart(charts, spot)
-    sentiment_chart = _sentiment_chart(charts, facts["by_day_and_sentiment"])
+        spot["chart"] = _spot_chart(charts, spot, zone, zh)
     hours = window.total_seconds() / 3600
+    window_label = (f"{hours / 24:g} 天" if zh else f"{hours / 24:g} days") if hours >= 48 else \
+        (f"{hours:g} 小时" if zh else f"{hours:g} hours")
+    quiet = None
+    if not hot["hotspots"]:  # a historical or quiet board: say what the window holds, and what shows data
+        from heard.read.hotspots import advice_text, quiet_advice
+
+        advice = quiet_advice(store, min_group_size, window, now)
+        quiet = advice_text(advice, window_text or window_label, zone, command=None, lang=lang)
+    sentiment_chart = _sentiment_chart(charts, store, zone, zh)
     env = Environment(autoescape=True, finalize=neutralise)  # no bidi override reaches the brief
+    env.filters["when"] = lambda value, minutes=True: "—" if value in (None, "") else local_time(
+        value, zone, minutes=minutes)
+    env.filters.update(evidence=lambda ev: evidence_words(ev, lang), mean2=mean2, p_text=p_text,
+                       word=lambda key: word(str(key), lang))
     return env.from_string(BRIEF).render(
-        generated=clock().isoformat(timespec="seconds") + "Z",
+        generated=local_time(clock(), zone),
+        t=lambda key, **values: STRINGS[key][1 if zh else 0].format(**values),
+        html_lang="zh-Hans" if zh else "en",
+        zone=zone_label(zone),
         stats={k: facts[k] for k in ("posts", "first", "last", "models")},
-        window_label=f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} hours",
+        window_label=window_label,
+        quiet=quiet,
         hot=hot,
         alerts=recent_alerts(store, limit=20),
         topics=list_topics(store, min_group_size, limit=topics),

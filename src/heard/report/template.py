@@ -2,11 +2,11 @@
 only the Plotly figures Heard builds itself are inserted as markup)."""
 
 BRIEF = """<!doctype html>
-<html lang="zh-Hans">
+<html lang="{{ html_lang }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Heard brief — {{ generated }}</title>
+<title>{{ t('title') }} — {{ generated }}</title>
 <style>
  body { font-family: "Noto Sans CJK SC", "Noto Sans", system-ui, sans-serif; margin: 2rem auto; max-width: 1100px;
         color: #1d232a; line-height: 1.5; padding: 0 1rem; }
@@ -21,51 +21,87 @@ BRIEF = """<!doctype html>
 </style>
 </head>
 <body>
-<h1>Heard brief</h1>
-<p class="muted">Generated {{ generated }} · {{ stats.posts }} posts from {{ stats.first }} to {{ stats.last }} (UTC)
- · hot-spot window {{ window_label }} ending {{ hot.now or "—" }} · groups under {{ k }} distinct authors are not shown
- ({{ hot.hidden_below_k }} hot-spot candidates, {{ topics.hidden_below_k }} topics hidden).</p>
+<h1>{{ t('title') }}</h1>
+<p class="muted">{{ t('generated') }} {{ generated }} · {{ t('posts_span', n=stats.posts, first=(stats.first | when), last=(stats.last | when), zone=zone) }}
+ · {{ t('window', window=window_label, end=(hot.now | when)) }} · {{ t('k_note', k=k, spots=hot.hidden_below_k, topics=topics.hidden_below_k) }}</p>
 
-<h2>Hot spots</h2>
-{% if not hot.hotspots %}<p>No topic in this window has posts from {{ k }} or more distinct authors.</p>{% endif %}
+<h2>{{ t('hot_spots') }}</h2>
+{% if not hot.hotspots %}<p id="quiet">{{ t('no_hot', k=k) }} {{ quiet }}. {{ t('widen') }}</p>{% endif %}
 {% for spot in hot.hotspots %}
 <section class="spot" id="hot-{{ spot.topic_id }}">
- <h3>#{{ spot.rank }} · {{ spot.label or "(unlabelled)" }} <span class="muted">topic {{ spot.topic_id }}</span></h3>
- <p><span class="heat">{{ "%.1f"|format(spot.heat.index) }}</span> heat ·
-  {{ spot.heat.volume }} posts · {{ spot.heat.authors }} authors · engagement {{ spot.heat.engagement }} ·
-  burst p = {{ spot.burst.p_value }} ({{ spot.burst.count }} posts, {{ spot.burst.expected }} expected) ·
-  {{ spot.first_post }} → {{ spot.last_post }}</p>
- <p class="muted">keywords: {{ spot.keywords|join(", ") }}{% if spot.places %} · places: {{ spot.places|join(", ") }}{% endif %}</p>
- <table><tr><th>component</th><th>raw</th><th class="num">score (0–1)</th><th></th></tr>
+ <h3>#{{ spot.rank }} · {{ spot.label or t('unlabelled') }} <span class="muted">{{ t('topic') }} {{ spot.topic_id }}</span></h3>
+ <p><span class="heat">{{ "%.1f"|format(spot.heat.index) }}</span> {{ t('heat') }} ·
+  {{ t('posts_authors', posts=spot.heat.volume, authors=spot.heat.authors) }} · {{ 'engagement' | word }} {{ spot.heat.engagement }} ·
+  {{ t('burst') }} {{ spot.burst.p_value | p_text }} ({{ t('expected_of', count=spot.burst.count, expected=spot.burst.expected) }}) ·
+  {{ spot.first_post | when }} → {{ spot.last_post | when }}</p>
+ <p class="muted">{{ t('keywords') }}: {{ spot.keywords|join(", ") }}{% if spot.places %} · {{ t('places') }}: {{ spot.places|join(", ") }}{% endif %}</p>
+ <table><tr><th>{{ t('component') }}</th><th>{{ t('raw') }}</th><th class="num">{{ t('score') }}</th><th></th></tr>
  {% for name, value in spot.heat.components.items() %}
-  <tr><td>{{ name }}</td><td>{{ spot.heat[name] }}</td><td class="num">{{ "%.3f"|format(value) }}</td>
+  <tr><td>{{ name | word }}</td><td>{{ spot.heat[name] }}</td><td class="num">{{ "%.2f"|format(value) }}</td>
    <td><span class="bar" style="width: {{ (value * 200)|round|int }}px"></span></td></tr>
  {% endfor %}</table>
  {{ spot.chart|safe }}
  {% for post in spot.sample_posts %}<blockquote>{% if post.title %}<b>{{ post.title }}</b><br>{% endif %}{{ post.text }}
-  <div class="muted">{{ post.created_at }}{% if post.sentiment %} · {{ post.sentiment }}{% endif %}</div></blockquote>{% endfor %}
+  <div class="muted">{{ post.created_at | when }}{% if post.sentiment %} · {{ post.sentiment }}{% endif %}</div></blockquote>{% endfor %}
 </section>
 {% endfor %}
 
-<h2>Alerts</h2>
-{% if not alerts %}<p>No burst alert has fired.</p>{% endif %}
-{% for a in alerts %}<div class="alert"><b>{{ a.label or ("topic " ~ a.topic_id) }}</b> — {{ a.evidence.count }} posts from
- {{ a.evidence.authors }} authors between {{ a.evidence.window_start }} and {{ a.evidence.window_end }}
- ({{ a.evidence.expected }} expected, p = {{ a.evidence.p_value }}); burst began {{ a.onset }}.</div>{% endfor %}
+<h2>{{ t('alerts') }}</h2>
+{% if not alerts %}<p>{{ t('no_alerts') }}</p>{% endif %}
+{% for a in alerts %}<div class="alert"><b>{{ a.label or (t('topic') ~ " " ~ a.topic_id) }}</b> — {{ a.evidence | evidence }}
+ ({{ a.evidence.window_start | when }} → {{ a.evidence.window_end | when }}); {{ t('began') }} {{ a.onset | when }}.</div>{% endfor %}
 
-<h2>Top topics</h2>
-<table><tr><th>topic</th><th>label</th><th class="num">posts</th><th class="num">authors</th><th class="num">sentiment</th>
- <th>first → last seen</th><th>keywords</th></tr>
-{% for t in topics.topics %}<tr><td>{{ t.topic_id }}</td><td>{{ t.label }}</td><td class="num">{{ t.size }}</td>
- <td class="num">{{ t.n_authors }}</td><td class="num">{{ t.sentiment_mean }}</td><td>{{ t.first_seen }} → {{ t.last_seen }}</td>
- <td>{{ t.keywords|map(attribute="term")|join(", ") }}</td></tr>{% endfor %}
+<h2>{{ t('top_topics') }}</h2>
+<table><tr><th>{{ t('topic') }}</th><th>{{ t('label') }}</th><th class="num">{{ t('posts') }}</th><th class="num">{{ 'authors' | word }}</th><th class="num">{{ t('sentiment') }}</th>
+ <th>{{ t('first_last') }}</th><th>{{ t('keywords') }}</th></tr>
+{% for tp in topics.topics %}<tr><td>{{ tp.topic_id }}</td><td>{{ tp.label }}</td><td class="num">{{ tp.size }}</td>
+ <td class="num">{{ tp.n_authors }}</td><td class="num">{{ tp.sentiment_mean | mean2 }}</td><td>{{ tp.first_seen | when(False) }} → {{ tp.last_seen | when(False) }}</td>
+ <td>{{ tp.keywords|map(attribute="term")|join(", ") }}</td></tr>{% endfor %}
 </table>
 
-<h2>Volume and sentiment</h2>
+<h2>{{ t('volume_sentiment') }}</h2>
 {{ sentiment_chart|safe }}
-<p class="muted">Sentiment labels per day over all posts (model: {{ stats.models|join(", ") or "none" }}).
-Heat = 100 × (0.25 volume + 0.25 growth + 0.20 authors + 0.15 engagement + 0.15 negativity), each component
-x/(x+half) — see docs/heat.md. Personal data in post texts is masked; authors are never shown.</p>
+<p class="muted">{{ t('footer', models=(stats.models|join(", ") or "-")) }}</p>
 </body>
 </html>
 """
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (english, chinese)
+    "title": ("Heard brief", "Heard 舆情简报"),
+    "generated": ("Generated", "生成于"),
+    "posts_span": ("{n} posts from {first} to {last} (times in {zone})", "共 {n} 条帖子，时间 {first} 至 {last}（{zone}）"),
+    "window": ("hot-spot window {window} ending {end}", "热点窗口 {window}，截至 {end}"),
+    "k_note": ("groups under {k} distinct authors are not shown ({spots} hot-spot candidates, {topics} topics hidden)",
+               "不同作者少于 {k} 人的群组不显示（隐藏 {spots} 个热点候选、{topics} 个话题）"),
+    "hot_spots": ("Hot spots", "热点"),
+    "no_hot": ("No topic in this window has posts from {k} or more distinct authors:",
+               "此窗口内没有话题达到 {k} 位以上不同作者："),
+    "widen": ("(heard report --window 90d, 1y or all widens it.)", "（可用 heard report --window 90d、1y 或 all 扩大窗口。）"),
+    "unlabelled": ("(unlabelled)", "（未命名）"),
+    "topic": ("topic", "话题"),
+    "heat": ("heat", "热度"),
+    "posts_authors": ("{posts} posts · {authors} authors", "{posts} 条帖子 · {authors} 位作者"),
+    "burst": ("burst", "突增检验"),
+    "expected_of": ("{count} posts, {expected} expected", "{count} 条，预期 {expected} 条"),
+    "keywords": ("keywords", "关键词"),
+    "places": ("places", "地点"),
+    "component": ("component", "分项"),
+    "raw": ("raw", "原始值"),
+    "score": ("score (0–1)", "得分（0–1）"),
+    "alerts": ("Alerts", "预警"),
+    "no_alerts": ("No burst alert has fired.", "尚未触发突增预警。"),
+    "began": ("burst began", "突增开始于"),
+    "top_topics": ("Top topics", "主要话题"),
+    "label": ("label", "名称"),
+    "posts": ("posts", "帖子数"),
+    "sentiment": ("sentiment", "情感"),
+    "first_last": ("first → last seen", "首次 → 最近出现"),
+    "volume_sentiment": ("Volume and sentiment", "发帖量与情感"),
+    "footer": ("Sentiment labels per day over all posts (model: {models}). Heat = 100 × (0.25 volume + 0.25 growth "
+               "+ 0.20 authors + 0.15 engagement + 0.15 negativity), each component x/(x+half) — see docs/heat.md. "
+               "Personal data in post texts is masked; authors are never shown.",
+               "全部帖子每日情感标签（模型：{models}）。热度 = 100 ×（0.25 帖量 + 0.25 增长 + 0.20 作者 + 0.15 互动 + "
+               "0.15 负面度），各分项按 x/(x+half) 计算，详见 docs/heat.md。帖子中的个人信息已脱敏；不显示作者。"),
+}
+LANGS = ("en", "zh")

@@ -4,14 +4,11 @@ the plotly package's own file. No inline script: charts read their data from a J
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-import jinja2
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -20,53 +17,15 @@ from heard.api.errors import ApiError
 from heard.read import hotspots as hq
 from heard.read import overview as oq
 from heard.read import posts as pq
-from heard.read.display import neutralise
 from heard.read import topics as tq
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
 from heard.errors import HeardError, InputError
 from heard.web import charts
 from heard.web.i18n import LANGS, pick_lang, translator
+from heard.web.render import LANG_COOKIE, _zone, plotly_js_path, render
 
-HERE = Path(__file__).parent
-LANG_COOKIE = "heard_lang"
-SHOW_CHARS = 1200
-"""Longest post text shown in lists; the rest is counted, never silently cut."""
-
-env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
-                         finalize=neutralise)  # no bidi override or control character reaches a page
 router = APIRouter(include_in_schema=False)
-
-
-def _clip(text: str | None) -> dict[str, Any]:
-    text = text or ""
-    return {"shown": text[:SHOW_CHARS], "more": max(0, len(text) - SHOW_CHARS)}
-
-
-env.filters["clip"] = _clip
-
-
-def plotly_js_path() -> Path:
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
-def mount_static(app: Any) -> None:
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
-    caller = getattr(request.state, "caller", None)
-    user = caller.user if caller else None
-    html = env.get_template(template).render(
-        t=translator(lang), lang=lang, other_lang=[x for x in LANGS if x != lang][0], user=user,
-        csrf=caller.csrf_token if caller else None, path=request.url.path,
-        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        k=request.app.state.settings.min_group_size, Role=Role, **context)
-    return HTMLResponse(html, status_code=status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -158,9 +117,14 @@ def overview(request: Request) -> Response:
                                          lambda: tq.list_topics_json(db, k, limit=10))
     hot = request.app.state.cache.get(db.data_version, ("hot", hq.DEFAULT_WINDOW, 5),
                                       lambda: hq.hotspots(db, k, 5)["hotspots"])
+    quiet = None
+    if not hot and data["posts"]:
+        span = hq.parse_window(db, hq.DEFAULT_WINDOW)
+        quiet = request.app.state.cache.get(db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span))
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
-    return render(request, "overview.html", data=data, topics=topics["topics"], hotspots=hot,
-                  charts=charts.overview_charts(data, t))
+    return render(request, "overview.html", data=data, topics=topics["topics"], hotspots=hot, quiet=quiet,
+                  window=hq.DEFAULT_WINDOW,
+                  charts=charts.overview_charts(data, t, _zone(request)))
 
 
 @router.get("/topics", dependencies=[requires(Role.viewer, page=True)])
@@ -179,17 +143,19 @@ def topic_page(request: Request, topic_id: int) -> Response:
     db, k = _db(request), _k(request)
     topic = request.app.state.cache.get(db.data_version, ("topic", topic_id), lambda: tq.topic_detail_json(db, topic_id, k))
     t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
-    return render(request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t))
+    return render(request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t, _zone(request)))
 
 
 @router.get("/hotspots", dependencies=[requires(Role.viewer, page=True)])
 def hotspots_page(request: Request, window: Annotated[str, Query(max_length=10)] = "7d") -> Response:
     db, k = _db(request), _k(request)
-    from heard.clock import parse_span
-
-    span = parse_span(window)
+    span = hq.parse_window(db, window, what="window")
     hot = request.app.state.cache.get(db.data_version, ("hot", span, 20), lambda: hq.hotspots(db, k, 20, span))
-    return render(request, "hotspots.html", hot=hot, window=window, alerts=hq.alerts(db, k, 100))
+    quiet = None
+    if not hot["hotspots"]:  # a historical or quiet board: what the window holds, and what shows data
+        quiet = request.app.state.cache.get(db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span))
+    return render(request, "hotspots.html", hot=hot, window=window, alerts=hq.alerts(db, k, 100),
+                  windows=hq.WINDOW_CHOICES, quiet=quiet)
 
 
 @router.get("/search", dependencies=[requires(Role.viewer, page=True)])

@@ -77,15 +77,16 @@ def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
             summary="Hot spots over a window ending at the newest post, hottest first")
 def list_hotspots(
     request: Request,
-    window: Annotated[str, Query(max_length=10, description="90m, 24h, 7d or 2w")] = hq.DEFAULT_WINDOW,
+    window: Annotated[str, Query(max_length=10, description="90m, 24h, 7d, 2w, 90d, 1y or all")] = hq.DEFAULT_WINDOW,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    from heard.clock import parse_span
-
-    span = parse_span(window)
     db = db_of(request)
+    span = hq.parse_window(db, window, what="window")
     data = request.app.state.cache.get(db.data_version, ("hot", span, limit),
                                        lambda: hq.hotspots(db, k_of(request), limit, span))
+    if not data["hotspots"]:  # why the window is empty, and a window that shows data
+        data = {**data, "quiet": request.app.state.cache.get(
+            db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k_of(request), span))}
     return {"ok": True, **data}
 
 

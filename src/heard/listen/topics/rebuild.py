@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from heard.listen.analysis.clustering import ClusterParams
 from heard.errors import InputError
 from heard.clock import utcnow
@@ -41,10 +43,16 @@ def rebuild_topics(store: Any, seed: int = 0, params: ClusterParams | None = Non
         if progress:
             progress(done, total)
     refreshed = stage.finish(store)
+    # the figure 'heard topics' prints ("posts not in any topic yet"), read from the store after
+    # the end-of-run work: the clusterer's pool alone missed posts that left it without a topic
+    unassigned = store.topics.unassigned_count()
+    mu = stage.clusterer.mu
     return {
         "posts": done,
         "topics": len(stage.clusterer.ids),
-        "pooled": len(stage.clusterer.pool_keys),
+        "pooled": unassigned,
+        "unassigned": unassigned,
+        "mean_length": None if mu is None else round(float(np.linalg.norm(mu)), 3),
         "refreshed": refreshed,
         "params": stage.params.describe(),
         "seed": seed,

@@ -180,6 +180,10 @@ class DuckDBTopics:
         return (table.column("post_id").to_pylist(), vectors_of(table, "vec", dim),
                 table.column("lang").to_pylist())
 
+    def unassigned_count(self) -> int:
+        """Posts waiting in no topic (the pool, and posts left without one)."""
+        return int(self.store.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL"))
+
     def embedding_count(self) -> int:
         return int(self.store.scalar("SELECT count(*) FROM embeddings"))
 

@@ -1,0 +1,257 @@
+"""Exports an official can hand on: posts (with 留言编号 and topic ids), topics and alerts as CSV,
+XLSX, Parquet or JSONL — the same redacted, k-suppressed view as the dashboard and the API.
+
+Texts pass through ``heard.read.redact`` (via ``safe_row``); author keys and internals never
+leave; topics (and a post's topic id) are given only for topics with at least k distinct authors
+(RIGHTS.md §4). Spreadsheet cells that would start a formula (``=``, ``+``, ``-``, ``@``) are
+written with a leading apostrophe so a post cannot run in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from heard.errors import InputError
+from heard.read.common import jsonable, safe_row
+from heard.read.view import ReadView
+
+WHATS = ("posts", "topics", "issues", "alerts")
+FORMATS = ("csv", "xlsx", "parquet", "jsonl")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+POST_EXPORT = (
+    "id",
+    "external_id",
+    "source",
+    "created_at",
+    "lang",
+    "title",
+    "text",
+    "sentiment_label",
+    "sentiment_score",
+    "topic_id",
+    "topic_label",
+    "url",
+    "place",
+    "likes",
+    "shares",
+    "replies",
+)
+TOPIC_EXPORT = (
+    "topic_id",
+    "label",
+    "keywords",
+    "size",
+    "n_authors",
+    "first_seen",
+    "last_seen",
+    "sentiment_mean",
+    "sentiment_trend",
+    "places",
+)
+ALERT_EXPORT = (
+    "alert_id",
+    "topic_id",
+    "label",
+    "onset",
+    "detected_at",
+    "count",
+    "authors",
+    "expected",
+    "rate_ratio",
+    "p_value",
+    "window_start",
+    "window_end",
+    "keywords",
+)
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check(what: str, fmt: str) -> None:
+    """Refuse what cannot be exported, saying what can."""
+    if what not in WHATS:
+        raise InputError(f"cannot export {what!r}", "choose one of: " + ", ".join(WHATS))
+    if what == "issues":
+        raise InputError(
+            "issues cannot be exported yet: Heard does not group posts into issues yet",
+            "export posts (each with its topic id) or topics instead",
+        )
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r}", "choose one of: " + ", ".join(FORMATS))
+
+
+def format_of(path: Path, given: str | None) -> str:
+    """The format given, else the file's suffix (``.csv``, ``.xlsx``, ``.parquet``, ``.jsonl``)."""
+    fmt = (given or path.suffix.lstrip(".")).lower()
+    if fmt == "json":
+        fmt = "jsonl"
+    if fmt not in FORMATS:
+        raise InputError(
+            f"cannot tell the export format of {path.name!r}",
+            "pass --format csv|xlsx|parquet|jsonl or name the file .csv, .xlsx, .parquet or .jsonl",
+        )
+    return fmt
+
+
+def rows(db: ReadView, what: str, k: int) -> list[dict[str, Any]]:
+    """The rows of one export, redacted and k-suppressed, in a fixed column order."""
+    check(what, "csv")
+    if what == "posts":
+        return _posts(db, k)
+    if what == "topics":
+        return _topics(db, k)
+    return _alerts(db, k)
+
+
+def _posts(db: ReadView, k: int) -> list[dict[str, Any]]:
+    tables = db.tables()
+    if {"topics", "post_topics"} <= tables:
+        topic = (
+            "LEFT JOIN post_topics pt ON pt.post_id = p.id "
+            "LEFT JOIN topics t ON t.topic_id = pt.topic_id "
+            "AND t.status = 'active' AND coalesce(t.n_authors, 0) >= ?"
+        )
+        cols, params = "t.topic_id AS topic_id, t.label AS topic_label", [k]
+    else:
+        topic, cols, params = "", "NULL AS topic_id, NULL AS topic_label", []
+    found = db.rows(
+        f"SELECT p.id, p.external_id, p.source, p.created_at, p.lang, p.title, p.text, "
+        f"p.sentiment_label, round(p.sentiment_score, 2) AS sentiment_score, {cols}, p.url, "
+        f"p.place, p.likes, p.shares, p.replies FROM posts p {topic} "
+        "ORDER BY p.created_at, p.id",
+        params,
+    )
+    return [
+        _ordered(
+            safe_row({**r, "topic_text": r.pop("topic_label")}),
+            POST_EXPORT,
+            rename={"topic_text": "topic_label"},
+        )
+        for r in found
+    ]
+
+
+def _topics(db: ReadView, k: int) -> list[dict[str, Any]]:
+    from heard.read.topics import list_topics
+
+    out: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = list_topics(db, k, 200, cursor)
+        out += [
+            _ordered(
+                {**t, "keywords": _terms(t.get("keywords")), "places": _terms(t.get("places"))},
+                TOPIC_EXPORT,
+            )
+            for t in page["topics"]
+        ]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return out
+
+
+def _alerts(db: ReadView, k: int) -> list[dict[str, Any]]:
+    from heard.read.hotspots import alerts
+
+    return [
+        _ordered({**a, "keywords": _terms(a.get("keywords"))}, ALERT_EXPORT)
+        for a in alerts(db, k, 100_000)
+    ]
+
+
+def _terms(value: Any) -> str:
+    if not isinstance(value, list):
+        return "" if value is None else str(value)
+    words = [
+        v.get("term") or v.get("word") or ""
+        if isinstance(v, dict)
+        else (v[0] if isinstance(v, list) and v else v)
+        for v in value
+    ]
+    return ", ".join(str(w) for w in words if w)
+
+
+def _ordered(
+    row: dict[str, Any], columns: tuple[str, ...], rename: dict[str, str] | None = None
+) -> dict[str, Any]:
+    if rename:
+        row = {rename.get(key, key): value for key, value in row.items()}
+    out = {c: row.get(c) for c in columns}
+    if "sentiment_mean" in out and isinstance(out["sentiment_mean"], float):
+        out["sentiment_mean"] = round(out["sentiment_mean"], 2)
+    return jsonable(out)
+
+
+# ---- writers ------------------------------------------------------------------------------------
+def _cell(value: Any, spreadsheet: bool) -> Any:
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    if spreadsheet and isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None = None) -> bytes:
+    """One export as the bytes of a file (CSV is UTF-8 with a BOM, so Excel shows Chinese)."""
+    columns = columns or (tuple(data[0]) if data else ())
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data).encode()
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(columns)
+        for r in data:
+            writer.writerow(["" if r.get(c) is None else _cell(r.get(c), True) for c in columns])
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("heard")
+        sheet.append(list(columns))
+        for r in data:
+            sheet.append([_cell(r.get(c), True) for c in columns])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = (
+            pa.Table.from_pylist([{c: _cell(r.get(c), False) for c in columns} for r in data])
+            if data
+            else pa.table({c: pa.array([], pa.string()) for c in columns})
+        )
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        return buffer.getvalue()
+    raise InputError(f"unknown export format {fmt!r}", "choose one of: " + ", ".join(FORMATS))
+
+
+COLUMNS = {"posts": POST_EXPORT, "topics": TOPIC_EXPORT, "alerts": ALERT_EXPORT}
+
+
+def export(db: ReadView, what: str, fmt: str, k: int) -> tuple[bytes, int]:
+    """The file's bytes and its number of rows."""
+    check(what, fmt)
+    data = rows(db, what, k)
+    return encode(data, fmt, COLUMNS[what]), len(data)
+
+
+def filename(what: str, fmt: str) -> str:
+    return f"heard-{what}.{fmt}"
+
+
+def chunks(payload: bytes, size: int = 1 << 16) -> Iterator[bytes]:
+    for start in range(0, len(payload), size):
+        yield payload[start : start + size]

@@ -1,0 +1,122 @@
+"""Times people read are local to the deployment with the zone marked (issue 16 §14): 附件3's
+message of 2020-01-26 11:20:21 (Beijing time, stored as 03:20:21 UTC) reads 11:20 +08:00 in
+the CLI, the dashboard and the brief; the API keeps ISO times in UTC with a Z."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from heard.api import create_app
+from heard.cli import run
+from heard.clock import local_time, zone_named
+from heard.records import Post
+from heard.settings import Settings
+from heard.store import open_store
+
+from api_seed import PASSWORD, build
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("tz") / "seed.duckdb"
+    build(db)
+    with open_store(db) as store:  # one post at 附件3's time: 2020-01-26 11:20:21 in Beijing
+        store.write_batch(
+            [
+                Post(
+                    id="board:1",
+                    source="board",
+                    external_id="188059",
+                    text="小区噪音扰民",
+                    created_at=datetime(2020, 1, 26, 3, 20, 21),
+                    author_key="a-board",
+                )
+            ],
+            {"lang": ["zh"], "search_text": ["小区 噪音 扰民"]},
+            {},
+            [],
+            source="board",
+        )
+        store.rebuild_search_index()
+    return db
+
+
+@pytest.fixture()
+def db(tmp_path, seeded_db):
+    copy = tmp_path / "seed.duckdb"
+    shutil.copy(seeded_db, copy)
+    return copy
+
+
+def test_local_time_marks_the_zone():
+    shanghai = zone_named("Asia/Shanghai")
+    assert local_time("2020-01-26T03:20:21Z", shanghai) == "2020-01-26 11:20 +08:00"
+    assert local_time(datetime(2020, 1, 26, 20, 0), shanghai, minutes=False) == "2020-01-27"
+    assert local_time(datetime(2020, 1, 26, 3, 20), zone_named("UTC")) == "2020-01-26 03:20 UTC"
+
+
+def test_cli_posts_show_local_time(db, capsys):
+    assert run(["posts", "-q", "噪音", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "2020-01-26 11:20 +08:00" in out and "03:20" not in out
+
+
+def test_cli_follows_the_timezone_setting(db, capsys, monkeypatch):
+    monkeypatch.setenv("HEARD_TIMEZONE", "Europe/London")
+    assert run(["posts", "-q", "噪音", "--db", str(db)]) == 0
+    assert "2020-01-26 03:20 UTC" in capsys.readouterr().out
+
+
+def test_dashboard_shows_local_time_and_api_keeps_utc(db):
+    app = create_app(Settings(db=db))
+    with TestClient(app) as client:
+        form = client.get("/login")
+        csrf = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf})
+        page = client.get("/search", params={"q": "噪音"})
+        assert page.status_code == 200
+        assert "2020-01-26 11:20 +08:00" in page.text
+        api = client.get("/api/v1/posts", params={"q": "噪音"})
+        assert api.json()["posts"][0]["created_at"] == "2020-01-26T03:20:21Z"
+
+
+def test_brief_shows_local_times(db, tmp_path):
+    from heard.report import build_report
+    from datetime import timedelta
+
+    with open_store(db, read_only=True) as store:
+        html = build_report(store, window=timedelta(days=7))
+    assert "2020-01-26 11:20 +08:00" in html and "Asia/Shanghai" in html
+
+
+def test_stats_count_local_days(db, capsys):
+    with open_store(db) as store:
+        store.write_batch(
+            [
+                Post(
+                    id="board:2",
+                    source="board",
+                    external_id="188060",
+                    text="晚上施工",
+                    created_at=datetime(2020, 1, 26, 20, 0),
+                    author_key="a-board2",
+                )
+            ],
+            {"lang": ["zh"], "search_text": ["晚上 施工"]},
+            {},
+            [],
+            source="board",
+        )
+    assert run(["stats", "--json", "--db", str(db)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["days_in"] == "Asia/Shanghai"
+    assert (
+        data["by_day"]["2020-01-26"] == 1 and data["by_day"]["2020-01-27"] == 1
+    )  # 20:00 UTC is 04:00 next day
+    assert run(["stats", "--db", str(db)]) == 0
+    assert "by day (Asia/Shanghai)" in capsys.readouterr().out

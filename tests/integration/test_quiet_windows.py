@@ -1,0 +1,100 @@
+"""Historical boards (issue 16 §13): when the default window before the newest post is quiet,
+hot, the brief, the overview and the API say what the window holds and which wider window shows
+data; windows go beyond 30 days (90d, 1y, all)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from heard.api import create_app
+from heard.cli import run
+from heard.records import Post
+from heard.settings import Settings
+from heard.store import open_store
+
+from api_seed import PASSWORD, build
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    """The seed's water topic (9 authors, November 2026), then one late post in March 2027: the
+    week before the newest post holds a single author, so it shows no hot spot."""
+    db = tmp_path_factory.mktemp("quiet") / "seed.duckdb"
+    tokens = build(db)
+    with open_store(db) as store:
+        store.write_batch(
+            [
+                Post(
+                    id="seed:late",
+                    source="seed",
+                    external_id="late",
+                    text="东湖路又停水",
+                    created_at=datetime(2027, 3, 1, 2, 0),
+                    author_key="late-author",
+                )
+            ],
+            {"lang": ["zh"], "search_text": ["东湖路 又 停水"]},
+            {},
+            [],
+            source="seed",
+        )
+        store.con.execute(
+            "INSERT INTO post_topics VALUES ('seed:late', 1, 0.9, ?)", [datetime(2027, 3, 1)]
+        )
+    return db, tokens
+
+
+@pytest.fixture()
+def db(tmp_path, seeded_db):
+    copy = tmp_path / "seed.duckdb"
+    shutil.copy(seeded_db[0], copy)
+    return copy
+
+
+def test_cli_hot_says_why_and_suggests_a_window(db, capsys):
+    assert run(["hot", "--no-scan", "--db", str(db)]) == 0
+    err = capsys.readouterr().err
+    assert "no hot spot in the 7d" in err
+    assert "holds 1 post" in err and "2026-11-02" in err and "2027-03-01" in err
+    assert "try heard hot --window 1y (1 hot spot)" in err
+    assert run(["hot", "--no-scan", "--json", "--db", str(db)]) == 0
+    quiet = json.loads(capsys.readouterr().out)["quiet"]
+    assert quiet["suggest"] == "1y" and quiet["posts_in_window"] == 1
+
+
+@pytest.mark.parametrize("window", ["1y", "all"])
+def test_cli_hot_ranks_wide_windows(db, capsys, window):
+    assert run(["hot", "--no-scan", "--window", window, "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "停水" in out
+
+
+def test_brief_says_why_it_is_empty(db):
+    from heard.report import build_report
+
+    with open_store(db, read_only=True) as store:
+        html = build_report(store, window=timedelta(days=7), window_text="7d")
+    assert "the 7d window holds 1 post" in html and "try the 1y window (1 hot spot)" in html
+
+
+def test_dashboard_and_api_offer_wider_windows(db, seeded_db):
+    with TestClient(create_app(Settings(db=db))) as client:
+        form = client.get("/login")
+        csrf = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf})
+        page = client.get("/hotspots")
+        assert page.status_code == 200
+        for w in ("90d", "1y", "all"):
+            assert f'<option value="{w}"' in page.text
+        assert 'id="quiet-hint"' in page.text and 'href="/hotspots?window=1y"' in page.text
+        assert 'id="quiet-hint"' in client.get("/").text
+        wide = client.get("/hotspots", params={"window": "all"})
+        assert wide.status_code == 200 and 'href="/topics/1"' in wide.text
+        api = client.get("/api/v1/hotspots").json()
+        assert api["hotspots"] == [] and api["quiet"]["suggest"] == "1y"
+        assert client.get("/api/v1/hotspots", params={"window": "all"}).json()["hotspots"]
