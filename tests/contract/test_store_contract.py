@@ -231,3 +231,248 @@ def test_search_index_lifecycle(open_target: Any) -> None:
     assert store.has_search_index()
     store.rebuild_search_index()  # rebuilding replaces it
     assert store.scalar("SELECT count(*) FROM fts_main_posts.docs") == 2
+
+
+ZH = ["地铁二号线早高峰又延误了", "菜价上涨太快", "公交车站没有遮雨棚", "小区垃圾分类做得好", "医院挂号排队太久",
+      "学校门口交通拥堵", "公园的路灯坏了", "地铁站电梯停运", "菜市场环境很好", "公交线路调整不方便"]
+EN = ["the bus was late again", "subway elevator broken", "food prices keep rising", "great new park",
+      "hospital queue is too long", "bus route changed without notice", "traffic near the school",
+      "the street lights are out", "recycling works well here", "late late late bus"]
+QUERIES = ["地铁", "地铁 延误", "菜价", "公交", "排队", "bus", "bus late", "the", "LATE", "park",
+           "elevator 地铁", "café", "nothing-matches-this", "bus bus", "公交车 bus"]
+
+
+def corpus() -> list[str]:
+    import random
+
+    rng = random.Random(7)
+    texts = []
+    for i in range(90):
+        pool = ZH if i % 3 else EN
+        texts.append(" ".join(rng.choice(pool) for _ in range(rng.randint(1, 4))))
+    texts += [texts[5], texts[6], texts[5]]  # identical texts: equal scores, ties on docid
+    return texts
+
+
+def _duckdb_ranking(db: Any, q: str, page: int, **filters: Any) -> list[tuple[str, float]]:
+    """All matches of ``q`` as heard.read.posts ranks them on DuckDB, page by page by cursor
+    (scores as the API shows them: 4 places)."""
+    from heard.read.posts import PostFilter, search
+
+    out, cursor = [], None
+    while True:
+        result = search(db, PostFilter(q=q, **filters), limit=page, cursor=cursor)
+        out += [(p["id"], p["score"]) for p in result["posts"]]
+        cursor = result["next_cursor"]
+        if cursor is None:
+            return out
+
+
+def _duckdb_scores(db: Any, q: str, lang: str | None = None) -> list[tuple[str, float, int]]:
+    """The read model's own ranking query on DuckDB, unrounded: (post id, score, docid)."""
+    from heard.read.posts import _SCORED, search_terms
+
+    join, where, params = ("", "", []) if lang is None else (
+        " JOIN posts p ON p.id = d.name", " WHERE p.lang = ?", [lang])
+    rows = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
+                   f"USING (docid){join}{where} ORDER BY s.score DESC, s.docid DESC",
+                   [search_terms(q), *params])
+    return [(r["name"], r["score"], r["docid"]) for r in rows]
+
+
+def _postgres_scores(store: Any, q: str, lang: str | None = None) -> list[tuple[str, float, int]]:
+    from heard.read.posts import search_terms
+
+    where, params = ([], []) if lang is None else (["p.lang = ?"], [lang])
+    return [(r["name"], r["score"], r["docid"])
+            for r in store.search_ranked(search_terms(q), 10_000, None, where, params)]
+
+
+def _postgres_ranking(store: Any, q: str, page: int, where: list[str] = (),
+                      params: list[Any] = ()) -> list[tuple[str, float]]:
+    from heard.read.posts import search_terms
+
+    out, after = [], None
+    while True:
+        rows = store.search_ranked(search_terms(q), page + 1, after, where, params)
+        out += [(r["name"], r["score"]) for r in rows[:page]]
+        if len(rows) <= page:
+            return out
+        after = (rows[page - 1]["score"], rows[page - 1]["docid"])
+
+
+def _by_score(ranking: list[tuple[Any, ...]], places: int | None = None) -> list[tuple[float, list[str]]]:
+    """A ranking as its score levels, best first, each with its posts (sorted: the order among
+    equal scores is each store's own document numbering, see heard.store.postgres.search)."""
+    levels: list[tuple[float, list[str]]] = []
+    for name, score, *_ in ranking:
+        score = round(score, places) if places is not None else score
+        if levels and levels[-1][0] == score:
+            levels[-1][1].append(name)
+        else:
+            assert not levels or score < levels[-1][0], "not best first"
+            levels.append((score, [name]))
+    return [(score, sorted(names)) for score, names in levels]
+
+
+def test_search_ranks_the_same_on_both_backends(tmp_path: Path, pg_url: str) -> None:
+    """One corpus (Chinese and English, segmented as the tokens stage does), written in the same
+    batches to both stores: every query matches the same posts with the same scores, to the bit,
+    in the same order (up to the order among equal scores), page by page and filtered."""
+    from heard.read.posts import search_terms
+    from heard.read.view import ReadView
+    from heard.store.backends import open_store
+
+    texts = corpus()
+    posts = make_posts(texts)
+    columns = enrich(posts, [search_terms(t) for t in texts])
+    first = slice(0, 50)
+    second = slice(40, len(posts))  # overlaps: ten posts are already stored
+    with open_store(tmp_path / "s.duckdb") as duck, open_store(pg_url) as pg:
+        for store in (duck, pg):
+            for part in (first, second):
+                store.write_batch(posts[part], {k: v[part] for k, v in columns.items()}, MODELS)
+            store.rebuild_search_index()
+        db = ReadView(duck)
+        matched = 0
+        for q in QUERIES:
+            exact = _duckdb_scores(db, q)
+            on_pg = _postgres_scores(pg, q)
+            assert _by_score(on_pg) == _by_score(exact), q
+            assert _by_score(_postgres_scores(pg, q, "zh")) == _by_score(_duckdb_scores(db, q, "zh")), q
+            # Paging by cursor (DuckDB, the read model) and by ``after`` (PostgreSQL) loses and
+            # repeats nothing.
+            shown = _by_score(exact, 4)
+            assert _by_score(_duckdb_ranking(db, q, page=3), 4) == shown, q
+            assert _postgres_ranking(pg, q, page=3) == [(n, s) for n, s, _ in on_pg], q
+            assert _postgres_ranking(pg, q, page=4, where=["p.lang = ?"], params=["zh"]) == [
+                (n, s) for n, s, _ in _postgres_scores(pg, q, "zh")], q
+            matched += len(exact)
+        assert matched > 100  # the queries do match: this compares rankings, not empty lists
+        ties = _duckdb_scores(db, texts[5].split()[0])
+        assert len({s for _, s, _ in ties}) < len(ties)  # and some scores tie
+
+
+def test_postgres_breaks_ties_newest_batch_first(pg_url: str) -> None:
+    from heard.store.backends import open_store
+
+    with open_store(pg_url) as pg:
+        for start in (0, 3):
+            batch = make_posts(["same words here"] * 3, start=start)
+            pg.write_batch(batch, enrich(batch), MODELS)
+        pg.rebuild_search_index()
+        ranked = pg.search_ranked("same words", 10)
+        assert [r["name"] for r in ranked] == ["t:5", "t:4", "t:3", "t:2", "t:1", "t:0"]
+        assert len({r["score"] for r in ranked}) == 1
+
+
+def test_tokenizer_matches_duckdb_fts() -> None:
+    """fts.tokenize (PostgreSQL's, in Python) splits and folds every assigned code point of the
+    Basic Multilingual Plane as DuckDB's fts ``tokenize`` does, and some real sentences too."""
+    import unicodedata
+
+    import duckdb
+    import pyarrow as pa
+
+    from heard.store.duckdb_store import FTS_IGNORE, _fts_extension_path
+    from heard.store.postgres.fts import tokenize
+
+    con = duckdb.connect()
+    con.execute(f"LOAD '{_fts_extension_path()}'")
+    con.execute("CREATE TABLE posts (id VARCHAR, search_text VARCHAR)")
+    con.execute(f"PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
+                f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)")
+    samples = [f"a{chr(cp)}b" for cp in range(1, 0x10000)
+               if unicodedata.category(chr(cp)) not in ("Cn", "Cs")]
+    samples += ["Café NAÏVE  façade", "  地铁二号线，早高峰！延误了…", "x_y-z 12,5 ½ ②", "İstanbul ǅ ß ﬁ",
+                "Ｆｕｌｌ ｗｉｄｔｈ　全角", "e\u0301cole"]
+    con.register("s", pa.table({"t": pa.array(samples, pa.string())}))  # binding 60k values is slow
+    got = con.execute("SELECT t, list_filter(fts_main_posts.tokenize(t), x -> x <> '') FROM s").fetchall()
+    differ = [(t, want, tokenize(t)) for t, want in got if tokenize(t) != want]
+    assert not differ[:5], f"{len(differ)} of {len(samples)} differ"
+
+
+# ---- several processes on one PostgreSQL database --------------------------------------------
+CHILD = textwrap.dedent('''
+    import sys, time
+    sys.path[:0] = sys.argv[3].split(":")
+    from test_store_contract import MODELS, enrich, make_posts
+    from heard.store.backends import open_store
+
+    url, mode = sys.argv[1], sys.argv[2]
+    with open_store(url) as store:
+        if mode == "write":
+            for b in range(10):  # 10 batches of 20, each with its checkpoint, in turn with the parent
+                posts = make_posts([f"child post {b} {i}" for i in range(20)], start=b * 20, source="child")
+                store.write_batch(posts, enrich(posts), MODELS, checkpoint=("child", "c.jsonl", (b + 1) * 20))
+                print(store.scalar("SELECT count(*) FROM posts"), flush=True)
+                sys.stdin.readline()
+        else:  # hold the topics writer lock until told to stop
+            with store.writer_lock("topics"):
+                print("locked", flush=True)
+                sys.stdin.readline()
+''')
+
+
+def _child(pg_url: str, mode: str) -> subprocess.Popen[str]:
+    here = Path(__file__).resolve().parent
+    paths = ":".join([str(here), *[p for p in sys.path if p]])
+    return subprocess.Popen([sys.executable, "-c", CHILD, pg_url, mode, paths], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": paths})
+
+
+def test_two_processes_write_and_read_one_database(pg_url: str) -> None:
+    """A second process writes batches while this one writes its own and reads: both see each
+    other's committed batches, nothing is lost, no batch is seen half-written."""
+    from heard.store.backends import open_store
+
+    with open_store(pg_url) as store:
+        child = _child(pg_url, "write")
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            for b in range(10):
+                line = child.stdout.readline()
+                assert line, child.stderr.read() if child.stderr else "child ended"
+                assert int(line) == 40 * b + 20  # the child sees every batch committed so far
+                assert store.scalar("SELECT count(*) FROM posts WHERE source = 'child'") == 20 * (b + 1)
+                posts = make_posts([f"parent post {b} {i}" for i in range(20)], start=b * 20, source="parent")
+                store.write_batch(posts, enrich(posts), MODELS, checkpoint=("parent", "p.jsonl", (b + 1) * 20))
+                child.stdin.write("next\n")
+                child.stdin.flush()
+            child.wait(timeout=60)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        assert child.returncode == 0
+        assert store.scalar("SELECT count(*) FROM posts") == 400
+        assert store.scalar("SELECT count(*) FROM embeddings") == 400
+        assert store.checkpoint("child") == 200 and store.checkpoint("parent") == 200
+        with open_store(pg_url, read_only=True) as reader:  # a CLI query meanwhile
+            assert reader.scalar("SELECT count(DISTINCT source) FROM posts") == 2
+            with pytest.raises(Exception):
+                reader.record_run("r", T0, "s", [], {})  # read-only means read-only
+
+
+def test_one_topics_writer_at_a_time(pg_url: str) -> None:
+    from heard.store.backends import open_store
+
+    child = _child(pg_url, "lock")
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "locked"
+        with open_store(pg_url) as store:
+            with pytest.raises(StoreLockedError, match="another process is writing topics"):
+                with store.writer_lock("topics"):
+                    pass
+            with store.writer_lock("other"):  # other names are other locks
+                pass
+            child.communicate("done\n", timeout=60)
+            with store.writer_lock("topics"):  # released when the holder ends
+                with pytest.raises(StoreLockedError):  # and not re-entrant across stores
+                    with open_store(pg_url) as second, second.writer_lock("topics"):
+                        pass
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

@@ -5,11 +5,7 @@ contract test migrates both stores and compares their columns). Types translate 
 TEXT, FLOAT (4 bytes in DuckDB) → REAL, FLOAT[] → REAL[] (vectors; no pgvector needed), DOUBLE →
 DOUBLE PRECISION; TIMESTAMP stays TIMESTAMP holding UTC.
 
-What PostgreSQL has in addition, and why:
-- ``posts.seq``: an identity column, the insertion order. DuckDB's full-text index numbers
-  documents by ``rowid`` (insertion order) and search breaks score ties on it; PostgreSQL rows
-  have no stable order, so this column gives the same numbering.
-- Indexes DuckDB does without (it scans columns; PostgreSQL reads rows): ``posts.text_hash``
+What PostgreSQL has in addition, and why: indexes DuckDB does without (it scans columns; PostgreSQL reads rows): ``posts.text_hash``
   (the duplicate-text probe of every batch), ``posts.created_at`` (newest-first pages and time
   filters), ``post_topics.topic_id`` (a topic's posts).
 
@@ -53,8 +49,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 sentiment_evidence TEXT,
                 raw TEXT,
                 file TEXT,
-                position BIGINT,
-                seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE
+                position BIGINT
             )""",
             "CREATE INDEX posts_text_hash ON posts (text_hash)",
             "CREATE INDEX posts_created_at ON posts (created_at)",
@@ -197,8 +192,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
 
 LATEST = MIGRATIONS[-1][0]
 
-PG_ONLY_COLUMNS = {("posts", "seq")}
-"""Columns PostgreSQL has beyond DuckDB's (see above); the contract test allows exactly these."""
+PG_ONLY_COLUMNS: set[tuple[str, str]] = set()
+"""Columns PostgreSQL has beyond DuckDB's: none (the contract test checks)."""
 
 if LATEST != DUCKDB_LATEST:  # pragma: no cover - caught at import by every test
     raise ImportError(

@@ -3,10 +3,16 @@
 The DuckDB store builds ``fts_main_posts`` with DuckDB's fts extension and copies its term
 occurrences into ``fts_main_posts.postings (term, docid, tf, len)``; ``heard.read.posts`` scores
 the postings of a query's terms in SQL. Here the same tables are built by tokenizing
-``posts.search_text`` in Python with DuckDB's own tokenizer (``fts.tokenize``), documents
-numbered in insertion order (``posts.seq``, as DuckDB numbers them by ``rowid``), and the same
-BM25 formula runs in SQL in double precision — so one store content gives the same results in the
-same order on both backends (tests/contract/test_store_contract.py compares them).
+``posts.search_text`` in Python with DuckDB's own tokenizer (``fts.tokenize``), and the same
+BM25 formula runs in SQL in double precision — so one store content gives the same matches with
+the same scores, to the bit, on both backends (tests/contract/test_store_contract.py).
+
+Ties: the read model breaks equal scores on ``docid``, newest-indexed first. DuckDB numbers
+documents by ``rowid``, its physical order, which is not even the batch order (an ``INSERT OR
+IGNORE`` of one Arrow batch lands in its own order) and cannot be reproduced elsewhere. Here
+documents are numbered by ``(ingested_at, id)``: later batches last, a batch in id order. Equal
+scores therefore come in the same order on both backends only once the DuckDB store numbers its
+postings the same way (one ``row_number() OVER (ORDER BY ingested_at, id)`` in its rebuild).
 
 The index is built in a schema of its own and swapped in at commit: readers keep the old index
 until then, and two rebuilders take turns (an advisory lock).
@@ -52,7 +58,7 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
         docid = 0
         with con.cursor(name="heard_fts_read") as reader:
             reader.itersize = CHUNK
-            reader.execute("SELECT id, search_text FROM posts ORDER BY seq")
+            reader.execute("SELECT id, search_text FROM posts ORDER BY ingested_at, id")
             while rows := reader.fetchmany(CHUNK):
                 docs, postings = [], []
                 for post_id, text in rows:

@@ -51,9 +51,9 @@ POST_COLUMNS: list[tuple[str, str]] = [
     ("sentiment_model", "TEXT"), ("sentiment_evidence", "TEXT"), ("raw", "TEXT"), ("file", "TEXT"),
     ("position", "BIGINT"),
 ]
-"""The columns a batch writes, in order (``seq`` is the database's own)."""
+"""The columns of ``posts``, in order."""
 _NAMES = ", ".join(name for name, _ in POST_COLUMNS)
-_STAGING = ("CREATE TEMP TABLE IF NOT EXISTS _heard_new_posts (ord INTEGER, "
+_STAGING = ("CREATE TEMP TABLE IF NOT EXISTS _heard_new_posts ("
             + ", ".join(f"{name} {kind}" for name, kind in POST_COLUMNS) + ") ON COMMIT DELETE ROWS")
 
 
@@ -226,7 +226,7 @@ class PostgresStore:
         sent_model = models.get("sentiment") if "sentiment_score" in columns else None
         t = text_or_none
         return [
-            (i, t(p.id), t(p.source), t(p.external_id), t(p.author_key), t(p.title), t(p.text),
+            (t(p.id), t(p.source), t(p.external_id), t(p.author_key), t(p.title), t(p.text),
              content_hash(p.text), to_naive_utc(p.created_at), now, t(p.url), t(p.parent_id),
              t(p.thread_id), p.likes, p.shares, p.replies, p.dislikes, t(p.place), t(lang[i]),
              lang_model, t(entities[i]), t(search_text[i]),
@@ -244,21 +244,20 @@ class PostgresStore:
         rows = self._post_rows(posts, columns, models)
         with self.con.cursor() as cur:
             if self.batch_insert == "copy":
-                # COPY cannot skip conflicts: copy into the staging table, then insert what is new
-                # in batch order (``seq`` numbers posts as DuckDB's rowid does).
+                # COPY cannot skip conflicts: copy into the staging table, then insert what is new.
                 self._ensure_staging()
                 cur.execute("TRUNCATE _heard_new_posts")
-                with cur.copy(f"COPY _heard_new_posts (ord, {_NAMES}) FROM STDIN") as copy:
+                with cur.copy(f"COPY _heard_new_posts ({_NAMES}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
                 cur.execute(f"INSERT INTO posts ({_NAMES}) SELECT {_NAMES} FROM _heard_new_posts "
-                            "ORDER BY ord ON CONFLICT (id) DO NOTHING")
+                            "ON CONFLICT (id) DO NOTHING")
                 added = max(cur.rowcount, 0)
             else:
                 before = self.scalar("SELECT count(*) FROM posts")
                 marks = ", ".join(["%s"] * len(POST_COLUMNS))
                 cur.executemany(f"INSERT INTO posts ({_NAMES}) VALUES ({marks}) "
-                                "ON CONFLICT (id) DO NOTHING", [r[1:] for r in rows])
+                                "ON CONFLICT (id) DO NOTHING", rows)
                 added = self.scalar("SELECT count(*) FROM posts") - before
             embedding = columns.get("embedding")
             if embedding is not None and added:
