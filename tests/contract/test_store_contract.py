@@ -517,3 +517,39 @@ def test_one_topics_writer_at_a_time(pg_url: str) -> None:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_searches_go_on_while_the_index_is_rebuilt(pg_url: str) -> None:
+    """A reader thread searches without pause while this one rebuilds the index again and again
+    (as ``heard watch`` does while ``heard serve`` answers): every search sees a whole index."""
+    import threading
+
+    from heard.store.backends import open_store
+
+    with open_store(pg_url) as store:
+        batch = make_posts([f"bus {i % 5} late" for i in range(200)])
+        store.write_batch(batch, enrich(batch), MODELS)
+        store.rebuild_search_index()
+        errors: list[BaseException] = []
+        counts: list[int] = []
+        stop = threading.Event()
+
+        def search() -> None:
+            with store.reader() as reader:
+                while not stop.is_set():
+                    try:
+                        counts.append(len(reader.search_ranked("bus late", 1000)))
+                    except BaseException as exc:  # noqa: BLE001 - reported below
+                        errors.append(exc)
+                        return
+
+        thread = threading.Thread(target=search)
+        thread.start()
+        try:
+            for _ in range(8):
+                store.rebuild_search_index()
+        finally:
+            stop.set()
+            thread.join(timeout=60)
+        assert not errors, errors[0]
+        assert counts and set(counts) == {200}

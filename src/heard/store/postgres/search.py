@@ -60,7 +60,8 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
             reader.itersize = CHUNK
             reader.execute("SELECT id, search_text FROM posts ORDER BY ingested_at, id")
             while rows := reader.fetchmany(CHUNK):
-                docs, postings = [], []
+                docs: list[tuple[int, str, int]] = []
+                postings: list[tuple[str, int, int, int]] = []
                 for post_id, text in rows:
                     terms = tokenize(text)
                     docs.append((docid, post_id, len(terms)))
@@ -69,11 +70,11 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
                     docid += 1
                 with con.cursor() as cur:
                     with cur.copy(f"COPY {b}.docs (docid, name, len) FROM STDIN") as copy:
-                        for row in docs:
-                            copy.write_row(row)
+                        for doc in docs:
+                            copy.write_row(doc)
                     with cur.copy(f"COPY {b}.raw_postings FROM STDIN") as copy:
-                        for row in postings:
-                            copy.write_row(row)
+                        for posting in postings:
+                            copy.write_row(posting)
         # Sorted by term, so a query's postings lie together on disk (DuckDB's row groups alike).
         con.execute(f"CREATE TABLE {b}.postings AS SELECT term, docid, tf, len "
                     f"FROM {b}.raw_postings ORDER BY term, docid")

@@ -143,6 +143,11 @@ class PostgresStore:
             if not self.con.closed:
                 self.con.execute("SELECT pg_advisory_unlock(%s)", [key])
 
+    def reader(self) -> PostgresStore:
+        """Another, read-only connection to the same database: one per request thread (a psycopg
+        connection runs one statement at a time; ``heard serve``'s ReadView wants one each)."""
+        return open_store(self.url, read_only=True)
+
     # ---- generic query helpers --------------------------------------------------------------
     def _execute(self, sql: str, params: Sequence[Any] | None) -> psycopg.Cursor[Any]:
         if params:
