@@ -553,3 +553,21 @@ def test_searches_go_on_while_the_index_is_rebuilt(pg_url: str) -> None:
             thread.join(timeout=60)
         assert not errors, errors[0]
         assert counts and set(counts) == {200}
+
+
+def test_heard_db_url_reaches_the_postgres_store(pg_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    """``HEARD_DB=postgresql://…`` through the settings (whose ``db`` is still a Path: the URL
+    loses a slash there and ``backends`` puts it back) opens PostgreSQL; a path opens DuckDB."""
+    from heard.settings import load_settings
+    from heard.store.backends import open_store
+    from heard.store.duckdb_store import DuckDBStore
+    from heard.store.postgres import PostgresStore
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HEARD_DB", pg_url)
+    with open_store(load_settings().db) as store:
+        assert isinstance(store, PostgresStore) and store.url == pg_url
+    monkeypatch.setenv("HEARD_DB", str(tmp_path / "x.duckdb"))
+    with open_store(load_settings().db) as store:
+        assert isinstance(store, DuckDBStore)
