@@ -492,7 +492,7 @@ def test_two_processes_write_and_read_one_database(pg_url: str) -> None:
         assert store.checkpoint("child") == 200 and store.checkpoint("parent") == 200
         with open_store(pg_url, read_only=True) as reader:  # a CLI query meanwhile
             assert reader.scalar("SELECT count(DISTINCT source) FROM posts") == 2
-            with pytest.raises(Exception):
+            with pytest.raises(StoreError, match="read-only"):
                 reader.record_run("r", T0, "s", [], {})  # read-only means read-only
 
 
@@ -571,3 +571,15 @@ def test_heard_db_url_reaches_the_postgres_store(pg_url: str, monkeypatch: pytes
     monkeypatch.setenv("HEARD_DB", str(tmp_path / "x.duckdb"))
     with open_store(load_settings().db) as store:
         assert isinstance(store, DuckDBStore)
+
+
+def test_a_lost_connection_is_a_store_error(pg_url: str) -> None:
+    from heard.store.backends import open_store
+
+    with open_store(pg_url) as store, open_store(pg_url) as other:
+        pid = store.scalar("SELECT pg_backend_pid()")
+        other.scalar("SELECT pg_terminate_backend(?)", [pid])
+        with pytest.raises(StoreError, match="lost the connection") as caught:
+            write(store, make_posts(["after the server went away"]))
+        assert "run the command again" in (caught.value.fix or "")
+        assert other.scalar("SELECT count(*) FROM posts") == 0

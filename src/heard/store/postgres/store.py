@@ -57,6 +57,22 @@ _STAGING = ("CREATE TEMP TABLE IF NOT EXISTS _heard_new_posts ("
             + ", ".join(f"{name} {kind}" for name, kind in POST_COLUMNS) + ") ON COMMIT DELETE ROWS")
 
 
+@contextmanager
+def _teaching_errors(where: str) -> Iterator[None]:
+    """Connection losses and writes to a read-only store become ``StoreError``s that say what to
+    do; SQL errors (a bug, or a constraint) pass unchanged."""
+    try:
+        yield
+    except psycopg.errors.ReadOnlySqlTransaction as exc:
+        raise StoreError(f"{where} is open read-only: {str(exc).splitlines()[0]}",
+                         "open it for writing (read_only=False); CLI queries open read-only") from exc
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"lost the connection to {where}: {first}",
+                         "check that the PostgreSQL server runs, then run the command again "
+                         "(an ingest resumes after its last stored batch)") from exc
+
+
 def lock_key(name: str) -> int:
     """A stable signed 64-bit advisory-lock key for a name (the same in every process)."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
@@ -149,20 +165,17 @@ class PostgresStore:
         return open_store(self.url, read_only=True)
 
     # ---- generic query helpers --------------------------------------------------------------
-    def _execute(self, sql: str, params: Sequence[Any] | None) -> psycopg.Cursor[Any]:
-        if params:
-            return self.con.execute(to_psycopg(sql), list(params))
-        return self.con.execute(sql)
-
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run a query (``?`` placeholders, as on DuckDB) and return its rows as dicts."""
-        with self.con.cursor(row_factory=dict_row) as cur:
+        with _teaching_errors(self.path), self.con.cursor(row_factory=dict_row) as cur:
             cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
             return cur.fetchall() if cur.description else []
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        row = self._execute(sql, params).fetchone()
-        return row[0] if row else None
+        with _teaching_errors(self.path), self.con.cursor() as cur:
+            cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
+            row = cur.fetchone() if cur.description else None
+            return row[0] if row else None
 
     def tables(self) -> set[str]:
         return {r["table_name"] for r in self.rows(
@@ -201,7 +214,7 @@ class PostgresStore:
     ) -> int:
         """Store one enriched batch, its quarantined rows and the checkpoint in one transaction
         (an error or an interrupt stores none of it). Returns the number of posts newly stored."""
-        with self.con.transaction():
+        with _teaching_errors(self.path), self.con.transaction():
             added = self._insert_posts(posts, columns, models) if posts else 0
             self._insert_quarantine(quarantined, source)
             if checkpoint is not None:
@@ -301,6 +314,11 @@ class PostgresStore:
 
     def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str],
                    summary: dict[str, Any]) -> None:
+        with _teaching_errors(self.path):
+            self._record_run(run_id, started_at, source, files, summary)
+
+    def _record_run(self, run_id: str, started_at: datetime, source: str, files: list[str],
+                    summary: dict[str, Any]) -> None:
         self.con.execute(
             "INSERT INTO ingest_runs VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (run_id) DO UPDATE SET "
             "started_at = excluded.started_at, finished_at = excluded.finished_at, "
@@ -312,7 +330,8 @@ class PostgresStore:
     # ---- full-text search ------------------------------------------------------------------
     def rebuild_search_index(self) -> None:
         """(Re)build the BM25 postings over ``posts.search_text`` (``search.rebuild``)."""
-        search.rebuild(self.con)
+        with _teaching_errors(self.path):
+            search.rebuild(self.con)
 
     def has_search_index(self) -> bool:
         return bool(self.scalar(search.HAS_INDEX))
