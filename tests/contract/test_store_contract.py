@@ -583,3 +583,17 @@ def test_a_lost_connection_is_a_store_error(pg_url: str) -> None:
             write(store, make_posts(["after the server went away"]))
         assert "run the command again" in (caught.value.fix or "")
         assert other.scalar("SELECT count(*) FROM posts") == 0
+
+
+def test_data_version_sees_other_processes_writes(pg_url: str) -> None:
+    """The server's caches must notice what ``heard watch`` wrote in another process."""
+    from heard.store.backends import open_store
+
+    with open_store(pg_url) as writer, open_store(pg_url, read_only=True) as server:
+        seen = server.data_version()
+        write(writer, make_posts(["new"]))
+        after_write = server.data_version()
+        assert after_write != seen
+        writer.rebuild_search_index()
+        assert server.data_version() != after_write
+        assert server.data_version() == server.data_version()  # reading changes nothing

@@ -5,7 +5,9 @@ contract test migrates both stores and compares their columns). Types translate 
 TEXT, FLOAT (4 bytes in DuckDB) → REAL, FLOAT[] → REAL[] (vectors; no pgvector needed), DOUBLE →
 DOUBLE PRECISION; TIMESTAMP stays TIMESTAMP holding UTC.
 
-What PostgreSQL has in addition, and why: indexes DuckDB does without (it scans columns; PostgreSQL reads rows): ``posts.text_hash``
+What PostgreSQL has in addition, and why: the sequence ``heard_data_version``, advanced by every
+write (other processes write too, so a server's caches cannot count only their own writes); and
+indexes DuckDB does without (it scans columns; PostgreSQL reads rows): ``posts.text_hash``
   (the duplicate-text probe of every batch), ``posts.created_at`` (newest-first pages and time
   filters), ``post_topics.topic_id`` (a topic's posts).
 
@@ -53,6 +55,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
             "CREATE INDEX posts_text_hash ON posts (text_hash)",
             "CREATE INDEX posts_created_at ON posts (created_at)",
+            "CREATE SEQUENCE heard_data_version",
             """CREATE TABLE embeddings (
                 post_id TEXT PRIMARY KEY,
                 model TEXT NOT NULL,

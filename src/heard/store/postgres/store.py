@@ -159,6 +159,13 @@ class PostgresStore:
             if not self.con.closed:
                 self.con.execute("SELECT pg_advisory_unlock(%s)", [key])
 
+    def data_version(self) -> int:
+        """A number that changes whenever any process has written a batch or rebuilt the search
+        index (a sequence: cheap to read, never rolled back). ``heard serve``'s caches key on it;
+        on DuckDB the server owns the file and counts its own writes instead."""
+        return int(self.scalar("SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
+                               "FROM heard_data_version"))
+
     def reader(self) -> PostgresStore:
         """Another, read-only connection to the same database: one per request thread (a psycopg
         connection runs one statement at a time; ``heard serve``'s ReadView wants one each)."""
@@ -215,6 +222,7 @@ class PostgresStore:
         """Store one enriched batch, its quarantined rows and the checkpoint in one transaction
         (an error or an interrupt stores none of it). Returns the number of posts newly stored."""
         with _teaching_errors(self.path), self.con.transaction():
+            self.con.execute("SELECT nextval('heard_data_version')")
             added = self._insert_posts(posts, columns, models) if posts else 0
             self._insert_quarantine(quarantined, source)
             if checkpoint is not None:
@@ -332,6 +340,7 @@ class PostgresStore:
         """(Re)build the BM25 postings over ``posts.search_text`` (``search.rebuild``)."""
         with _teaching_errors(self.path):
             search.rebuild(self.con)
+            self.con.execute("SELECT nextval('heard_data_version')")
 
     def has_search_index(self) -> bool:
         return bool(self.scalar(search.HAS_INDEX))
