@@ -82,8 +82,10 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
         con.execute(f"CREATE INDEX ON {b}.postings (term)")
         con.execute(f"CREATE TABLE {b}.stats AS SELECT count(*)::BIGINT AS num_docs, "
                     f"coalesce(sum(len)::FLOAT8 / nullif(count(*), 0), 0) AS avgdl FROM {b}.docs")
-        con.execute(f"ANALYZE {b}.postings")
-        con.execute(f"ANALYZE {b}.docs")
+        # Statistics for all three: without them the planner takes ``stats`` for 1,850 rows and
+        # joins ``docs`` by a scan per candidate (4.6 s instead of 48 ms for 'to' on 20k posts).
+        for table in ("postings", "docs", "stats"):
+            con.execute(f"ANALYZE {b}.{table}")
         con.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
         con.execute(f"ALTER SCHEMA {b} RENAME TO {SCHEMA}")
     return docid
