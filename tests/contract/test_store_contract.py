@@ -597,3 +597,30 @@ def test_data_version_sees_other_processes_writes(pg_url: str) -> None:
         writer.rebuild_search_index()
         assert server.data_version() != after_write
         assert server.data_version() == server.data_version()  # reading changes nothing
+
+
+def test_closing_leaves_no_session_behind(pg_url: str) -> None:
+    """Stores close their connections (and with them temp tables and session locks), whether the
+    block ends normally or by an error."""
+    import psycopg
+
+    from heard.store.backends import open_store
+
+    with open_store(pg_url) as store:
+        write(store, make_posts(["x"]))
+        with store.writer_lock("topics"):
+            pass
+    with pytest.raises(RuntimeError):
+        with open_store(pg_url) as store, store.writer_lock("topics"):
+            raise RuntimeError("boom")
+    import time
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        for _ in range(100):  # a closed session's backend exits asynchronously: wait for it
+            left = con.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'heard' "
+                               "AND pid <> pg_backend_pid()").fetchone()
+            locks = con.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").fetchone()
+            if left == (0,) and locks == (0,):
+                break
+            time.sleep(0.05)
+    assert left == (0,) and locks == (0,)
