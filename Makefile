@@ -1,13 +1,14 @@
 # Heard — the two commands a new user needs:
 #   make demo   installs what is needed, runs the main job on the bundled demo corpus, says what to look at
-#   make test   installs what is needed (test tools, Debian chromium for browser tests), runs the whole suite
+#   make test   installs what is needed (test tools, Debian chromium for browser tests, Debian
+#               postgresql binaries for the store contract), runs the whole suite
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | cksum | cut -d' ' -f1)
 DEMO_DB ?= demo.duckdb
 
-.PHONY: demo test install install-test browser clean
+.PHONY: demo test install install-test browser postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +23,13 @@ install: $(STAMP)
 browser:
 	bash scripts/install-browser.sh
 
+postgres:
+	bash scripts/install-postgres.sh
+
 demo: install
 	$(VENV)/bin/heard demo --db $(DEMO_DB)
 
-test: install browser
+test: install browser postgres
 	bash scripts/run-tests.sh
 
 clean:

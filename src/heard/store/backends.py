@@ -1,0 +1,54 @@
+"""Which store a ``--db`` value names: a ``postgresql://`` URL or a DuckDB file path.
+
+``open_store(target)`` is the one entry point the CLI, the server and the runner need: the
+settings hold ``db`` as given (``HEARD_DB``, ``--db``, ``heard.toml``) and this decides.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def postgres_url(target: str | os.PathLike[str]) -> str | None:
+    """The PostgreSQL URL ``target`` names, or ``None`` for a DuckDB file path.
+
+    A URL that went through ``pathlib.Path`` (today's ``Settings.db`` and ``--db`` types) has
+    lost one slash of ``://``; it is put back, so ``HEARD_DB=postgresql://…`` works before those
+    types become ``str``. (A URL without a host, ``postgresql:///db``, needs the ``str`` type:
+    its Path form cannot be told from ``postgresql://db``.)
+    """
+    text = os.fspath(target)
+    lower = text.lower()
+    if lower.startswith(POSTGRES_SCHEMES):
+        return text
+    if not isinstance(target, str):
+        for scheme in POSTGRES_SCHEMES:
+            if lower.startswith(scheme[:-1]) and not lower.startswith(scheme):
+                return scheme + text[len(scheme) - 1:]
+    return None
+
+
+def is_postgres(target: str | os.PathLike[str]) -> bool:
+    """Whether ``target`` is a PostgreSQL URL (anything else is a DuckDB file path)."""
+    return postgres_url(target) is not None
+
+
+def open_store(target: str | os.PathLike[str], read_only: bool = False, **options: Any) -> Any:
+    """Open the store ``target`` names, creating and migrating it unless ``read_only``.
+
+    ``options`` go to the backend: ``memory_limit`` (DuckDB's buffer pool) is ignored by
+    PostgreSQL, whose memory the server's configuration sets. The PostgreSQL driver is imported
+    only when a URL asks for it.
+    """
+    url = postgres_url(target)
+    if url is not None:
+        from heard.store.postgres import open_store as open_postgres
+
+        return open_postgres(url, read_only=read_only,
+                             **{k: v for k, v in options.items() if k != "memory_limit"})
+    from heard.store.duckdb_store import open_store as open_duckdb
+
+    return open_duckdb(target, read_only=read_only, **options)

@@ -1,0 +1,205 @@
+"""The PostgreSQL schema: every migration of ``heard.store.schema`` in PostgreSQL's DDL.
+
+Table and column names are the DuckDB ones, so the read model's portable SQL runs on both (a
+contract test migrates both stores and compares their columns). Types translate as: VARCHAR →
+TEXT, FLOAT (4 bytes in DuckDB) → REAL, FLOAT[] → REAL[] (vectors; no pgvector needed), DOUBLE →
+DOUBLE PRECISION; TIMESTAMP stays TIMESTAMP holding UTC.
+
+What PostgreSQL has in addition, and why: the sequence ``heard_data_version``, advanced by every
+write (other processes write too, so a server's caches cannot count only their own writes); and
+indexes DuckDB does without (it scans columns; PostgreSQL reads rows): ``posts.text_hash``
+  (the duplicate-text probe of every batch), ``posts.created_at`` (newest-first pages and time
+  filters), ``post_topics.topic_id`` (a topic's posts).
+
+Append a new ``(version, statements)`` pair with the same number as the DuckDB migration it
+translates; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from heard.store.schema import LATEST as DUCKDB_LATEST
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            """CREATE TABLE posts (
+                id TEXT PRIMARY KEY,
+                source TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                author_key TEXT,
+                title TEXT,
+                text TEXT NOT NULL,
+                text_hash TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                ingested_at TIMESTAMP NOT NULL,
+                url TEXT,
+                parent_id TEXT,
+                thread_id TEXT,
+                likes INTEGER DEFAULT 0,
+                shares INTEGER DEFAULT 0,
+                replies INTEGER DEFAULT 0,
+                dislikes INTEGER DEFAULT 0,
+                place TEXT,
+                lang TEXT,
+                lang_model TEXT,
+                entities TEXT,
+                search_text TEXT,
+                sentiment_score REAL,
+                sentiment_label TEXT,
+                sentiment_model TEXT,
+                sentiment_evidence TEXT,
+                raw TEXT,
+                file TEXT,
+                position BIGINT
+            )""",
+            "CREATE INDEX posts_text_hash ON posts (text_hash)",
+            "CREATE INDEX posts_created_at ON posts (created_at)",
+            "CREATE SEQUENCE heard_data_version",
+            """CREATE TABLE embeddings (
+                post_id TEXT PRIMARY KEY,
+                model TEXT NOT NULL,
+                vec REAL[] NOT NULL
+            )""",
+            """CREATE TABLE quarantine (
+                key TEXT PRIMARY KEY,
+                source TEXT NOT NULL,
+                file TEXT NOT NULL,
+                position BIGINT NOT NULL,
+                reason TEXT NOT NULL,
+                detail TEXT,
+                raw TEXT,
+                quarantined_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE checkpoints (
+                file_key TEXT PRIMARY KEY,
+                file TEXT NOT NULL,
+                position BIGINT NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE ingest_runs (
+                run_id TEXT PRIMARY KEY,
+                started_at TIMESTAMP NOT NULL,
+                finished_at TIMESTAMP,
+                source TEXT,
+                files TEXT,
+                summary TEXT
+            )""",
+        ],
+    ),
+    (
+        2,
+        [
+            """CREATE TABLE topics (
+                topic_id INTEGER PRIMARY KEY,
+                label TEXT,
+                keywords TEXT,
+                centroid REAL[],
+                coherence REAL,
+                size INTEGER NOT NULL,
+                n_authors INTEGER,
+                first_seen TIMESTAMP,
+                last_seen TIMESTAMP,
+                sentiment_mean REAL,
+                sentiment_trend REAL,
+                places TEXT,
+                orgs TEXT,
+                representative TEXT,
+                series TEXT,
+                status TEXT NOT NULL,
+                merged_into INTEGER,
+                model TEXT,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE post_topics (
+                post_id TEXT PRIMARY KEY,
+                topic_id INTEGER,
+                similarity REAL,
+                assigned_at TIMESTAMP NOT NULL
+            )""",
+            "CREATE INDEX post_topics_topic ON post_topics (topic_id)",
+            """CREATE TABLE topic_events (
+                event_id BIGINT PRIMARY KEY,
+                event_at TIMESTAMP NOT NULL,
+                kind TEXT NOT NULL,
+                topic_id INTEGER NOT NULL,
+                other_id INTEGER,
+                detail TEXT
+            )""",
+            """CREATE TABLE topic_state (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+        ],
+    ),
+    (
+        3,
+        [
+            """CREATE TABLE IF NOT EXISTS alerts (
+                alert_id TEXT PRIMARY KEY,
+                topic_id INTEGER NOT NULL,
+                onset TIMESTAMP NOT NULL,
+                detected_at TIMESTAMP NOT NULL,
+                fired_at TIMESTAMP NOT NULL,
+                window_seconds DOUBLE PRECISION NOT NULL,
+                count INTEGER NOT NULL,
+                expected DOUBLE PRECISION NOT NULL,
+                p_value DOUBLE PRECISION NOT NULL,
+                authors INTEGER NOT NULL,
+                evidence TEXT NOT NULL,
+                deliveries TEXT
+            )""",
+        ],
+    ),
+    (
+        4,
+        [
+            """CREATE TABLE users (
+                username TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                username TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                expires_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE api_tokens (
+                token_id TEXT PRIMARY KEY,
+                username TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                label TEXT,
+                created_at TIMESTAMP NOT NULL,
+                revoked_at TIMESTAMP
+            )""",
+        ],
+    ),
+    (
+        5,
+        ["ALTER TABLE topics ADD COLUMN IF NOT EXISTS languages TEXT"],
+    ),
+    (
+        6,
+        [
+            """CREATE TABLE IF NOT EXISTS topic_window (
+                seq BIGINT PRIMARY KEY,
+                post_id TEXT NOT NULL
+            )""",
+        ],
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+PG_ONLY_COLUMNS: set[tuple[str, str]] = set()
+"""Columns PostgreSQL has beyond DuckDB's: none (the contract test checks)."""
+
+if LATEST != DUCKDB_LATEST:  # pragma: no cover - caught at import by every test
+    raise ImportError(
+        f"heard.store.postgres.schema stops at version {LATEST}, heard.store.schema at "
+        f"{DUCKDB_LATEST}: translate the new DuckDB migration into this file"
+    )
