@@ -52,7 +52,7 @@ def write(store: Any, posts: list[Post], **kw: Any) -> int:
 
 # ---- schema ---------------------------------------------------------------------------------
 def test_migrations_are_idempotent(open_target: Any) -> None:
-    from heard.store.schema import LATEST
+    from heard.store.duckdb.schema import LATEST
 
     store = open_target()
     assert store.schema_version() == LATEST
@@ -415,7 +415,7 @@ def test_tokenizer_matches_duckdb_fts() -> None:
     import duckdb
     import pyarrow as pa
 
-    from heard.store.duckdb_store import FTS_IGNORE, _fts_extension_path
+    from heard.store.duckdb.store import FTS_IGNORE, _fts_extension_path
     from heard.store.postgres.fts import tokenize
 
     con = duckdb.connect()
@@ -561,7 +561,7 @@ def test_heard_db_url_reaches_the_postgres_store(pg_url: str, monkeypatch: pytes
     loses a slash there and ``backends`` puts it back) opens PostgreSQL; a path opens DuckDB."""
     from heard.settings import load_settings
     from heard.store.backends import open_store
-    from heard.store.duckdb_store import DuckDBStore
+    from heard.store.duckdb.store import DuckDBStore
     from heard.store.postgres import PostgresStore
 
     monkeypatch.chdir(tmp_path)

@@ -49,6 +49,6 @@ def open_store(target: str | os.PathLike[str], read_only: bool = False, **option
 
         return open_postgres(url, read_only=read_only,
                              **{k: v for k, v in options.items() if k != "memory_limit"})
-    from heard.store.duckdb_store import open_store as open_duckdb
+    from heard.store.duckdb.store import open_store as open_duckdb
 
     return open_duckdb(target, read_only=read_only, **options)

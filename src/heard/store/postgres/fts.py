@@ -2,7 +2,7 @@
 
 DuckDB builds its index with ``tokenize(s)`` =
 ``string_split_regex(regexp_replace(lower(strip_accents(s)), '[^\\p{L}\\p{N}_]+', ' ', 'g'), '\\s+')``
-(``heard.store.duckdb_store.FTS_IGNORE``; empty tokens are dropped). PostgreSQL's regular
+(``heard.store.duckdb.store.FTS_IGNORE``; empty tokens are dropped). PostgreSQL's regular
 expressions have no ``\\p{L}`` and its ``[:alnum:]`` depends on the server's locale, so the
 PostgreSQL store tokenizes here, in the client, at index build and at query time alike: the same
 function on both sides, whatever the server's collation. Checked code point by code point against

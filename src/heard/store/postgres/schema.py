@@ -1,4 +1,4 @@
-"""The PostgreSQL schema: every migration of ``heard.store.schema`` in PostgreSQL's DDL.
+"""The PostgreSQL schema: every migration of ``heard.store.duckdb.schema`` in PostgreSQL's DDL.
 
 Table and column names are the DuckDB ones, so the read model's portable SQL runs on both (a
 contract test migrates both stores and compares their columns). Types translate as: VARCHAR →
@@ -17,7 +17,7 @@ translates; never edit an applied one.
 
 from __future__ import annotations
 
-from heard.store.schema import LATEST as DUCKDB_LATEST
+from heard.store.duckdb.schema import LATEST as DUCKDB_LATEST
 
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (
@@ -200,6 +200,6 @@ PG_ONLY_COLUMNS: set[tuple[str, str]] = set()
 
 if LATEST != DUCKDB_LATEST:  # pragma: no cover - caught at import by every test
     raise ImportError(
-        f"heard.store.postgres.schema stops at version {LATEST}, heard.store.schema at "
+        f"heard.store.postgres.schema stops at version {LATEST}, heard.store.duckdb.schema at "
         f"{DUCKDB_LATEST}: translate the new DuckDB migration into this file"
     )

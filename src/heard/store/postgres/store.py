@@ -1,6 +1,6 @@
 """The server store: one PostgreSQL database that several processes use at once.
 
-The same public methods as ``heard.store.duckdb_store.DuckDBStore`` (the contract suite runs
+The same public methods as ``heard.store.duckdb.store.DuckDBStore`` (the contract suite runs
 both), over psycopg 3. Unlike a DuckDB file, a PostgreSQL database has no single owner: ``heard
 serve``, ``heard watch`` and any CLI command can have it open together. What must still be
 serialised is serialised by the database:
@@ -31,7 +31,7 @@ from psycopg.rows import dict_row
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined, content_hash
-from heard.store.postgres import search
+import heard.store.postgres.search as search
 from heard.store.postgres.copy import embeddings_copy_data, text_or_none
 from heard.store.postgres.schema import LATEST, MIGRATIONS
 from heard.store.postgres.sql import redact_url, to_psycopg
