@@ -106,7 +106,7 @@ def latency(page: Any, queries: list[str]) -> dict[str, Any]:
 def duckdb_side(batches: list[Any], queries: list[str], tmp: Path) -> dict[str, Any]:
     from heard.read.posts import _SCORED
     from heard.read.stats import POST_COLUMNS
-    from heard.read.view import ReadView
+    from heard.store.duckdb.view import ReadView
     from heard.store.backends import open_store
 
     store = open_store(tmp / "bench.duckdb")

@@ -355,7 +355,7 @@ def test_search_ranks_the_same_on_both_backends(tmp_path: Path, pg_url: str) -> 
     in the same order — ties too once DuckDB's documents are renumbered (duckdb_search) — whole,
     page by page and filtered; and the read model's own search on DuckDB agrees."""
     from heard.read.posts import search_terms
-    from heard.read.view import ReadView
+    from heard.store.duckdb.view import ReadView
     from heard.store import duckdb_search
     from heard.store.backends import open_store
 

@@ -100,3 +100,16 @@ def test_no_import_cycles():
         if name not in state:
             visit(name, [name])
     assert not cycles, [" → ".join(c) for c in cycles]
+
+
+def test_every_module_imports():
+    """A module that imports a moved or missing name fails here, not on a user's first command."""
+    import importlib
+
+    failed = {}
+    for name in sorted(_modules()):
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:  # psycopg's optional binary parts are installed by make test
+            failed[name] = f"{type(exc).__name__}: {exc}"
+    assert not failed, failed

@@ -48,7 +48,6 @@ def export_cmd(
     heard export --what posts --out posts.xlsx
     """
     from heard.read.export import check, export, format_of
-    from heard.read.view import ReadView
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
@@ -60,7 +59,7 @@ def export_cmd(
             "ingest something first (heard ingest FILE) or pass --db",
         )
     with open_store(settings.db, read_only=True) as store:
-        payload, n = export(ReadView(store), what, fmt, settings.min_group_size)
+        payload, n = export(store.reader(), what, fmt, settings.min_group_size)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(payload)

@@ -18,7 +18,7 @@ from typing import Any
 
 from heard.errors import InputError
 from heard.read.common import jsonable, safe_row
-from heard.read.view import ReadView
+from heard.store.protocol import Reader
 
 WHATS = ("posts", "topics", "issues", "alerts")
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
@@ -102,7 +102,7 @@ def format_of(path: Path, given: str | None) -> str:
     return fmt
 
 
-def rows(db: ReadView, what: str, k: int) -> list[dict[str, Any]]:
+def rows(db: Reader, what: str, k: int) -> list[dict[str, Any]]:
     """The rows of one export, redacted and k-suppressed, in a fixed column order."""
     check(what, "csv")
     if what == "posts":
@@ -112,7 +112,7 @@ def rows(db: ReadView, what: str, k: int) -> list[dict[str, Any]]:
     return _alerts(db, k)
 
 
-def _posts(db: ReadView, k: int) -> list[dict[str, Any]]:
+def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
     tables = db.tables()
     if {"topics", "post_topics"} <= tables:
         topic = (
@@ -140,7 +140,7 @@ def _posts(db: ReadView, k: int) -> list[dict[str, Any]]:
     ]
 
 
-def _topics(db: ReadView, k: int) -> list[dict[str, Any]]:
+def _topics(db: Reader, k: int) -> list[dict[str, Any]]:
     from heard.read.topics import list_topics
 
     out: list[dict[str, Any]] = []
@@ -159,7 +159,7 @@ def _topics(db: ReadView, k: int) -> list[dict[str, Any]]:
             return out
 
 
-def _alerts(db: ReadView, k: int) -> list[dict[str, Any]]:
+def _alerts(db: Reader, k: int) -> list[dict[str, Any]]:
     from heard.read.hotspots import alerts
 
     return [
@@ -241,7 +241,7 @@ def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None
 COLUMNS = {"posts": POST_EXPORT, "topics": TOPIC_EXPORT, "alerts": ALERT_EXPORT}
 
 
-def export(db: ReadView, what: str, fmt: str, k: int) -> tuple[bytes, int]:
+def export(db: Reader, what: str, fmt: str, k: int) -> tuple[bytes, int]:
     """The file's bytes and its number of rows."""
     check(what, fmt)
     data = rows(db, what, k)

@@ -13,7 +13,6 @@ from typing import Any
 
 from heard.store.protocol import Reader
 from heard.read.common import jsonable, safe_row
-from heard.read.view import ReadView
 
 DEFAULT_WINDOW = "7d"
 
@@ -57,13 +56,13 @@ WINDOW_CHOICES = ("24h", "7d", "30d", "90d", "1y", "all")
 _WIDER = ("30d", "90d", "1y", "all")
 
 
-def data_span(db: ReadView) -> tuple[Any, Any, int]:
+def data_span(db: Reader) -> tuple[Any, Any, int]:
     """First and last post time (naive UTC) and the number of posts."""
     row = db.rows("SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts")[0]
     return row["lo"], row["hi"], row["n"]
 
 
-def parse_window(db: ReadView, text: str, *, what: str = "--window") -> timedelta:
+def parse_window(db: Reader, text: str, *, what: str = "--window") -> timedelta:
     """A window as people give it: ``24h``, ``7d``, ``90d``, ``1y``, or ``all`` (the data's whole
     span, so a board that ended years ago can be ranked over its own time)."""
     from heard.clock import parse_span
@@ -74,7 +73,7 @@ def parse_window(db: ReadView, text: str, *, what: str = "--window") -> timedelt
     return parse_span(text, what=what)
 
 
-def quiet_advice(db: ReadView, k: int, window: timedelta, now: Any = None) -> dict[str, Any]:
+def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict[str, Any]:
     """Why a window shows no hot spot, and a window that does: the posts inside it, the span of
     the data, and the narrowest wider window (30d, 90d, 1y, all) with at least one hot spot.
 

@@ -191,6 +191,35 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        7,
+        [
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_label TEXT",
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_confidence REAL",
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_evidence TEXT",
+            "ALTER TABLE posts ADD COLUMN IF NOT EXISTS intent_model TEXT",
+            "ALTER TABLE topics ADD COLUMN IF NOT EXISTS intents TEXT",
+        ],
+    ),
+    (
+        8,
+        [
+            """CREATE TABLE IF NOT EXISTS pending_work (
+                kind TEXT PRIMARY KEY,
+                since TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
+    (
+        9,
+        [
+            """CREATE TABLE IF NOT EXISTS deployment (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
