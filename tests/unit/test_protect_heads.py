@@ -66,6 +66,7 @@ def test_the_explanation_names_ngrams_that_push_toward_spam():
     assert grams and all(isinstance(g, str) for g in grams)
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_shipped_heads_keep_their_held_out_accuracy(shared_data):
     texts, y = trainer.read_sms(shared_data / "sms_spam_collection")["test"]
