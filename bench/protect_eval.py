@@ -60,8 +60,11 @@ def per_label(stage: HarmStage, split: str) -> dict:
     flags = stage.flag_texts([e.text for e in rows])
     out = {}
     for label in LABELS:
-        tp = sum(1 for e, f in zip(rows, flags) if e.label == label and e.positive
-                 and label in {x["label"] for x in f})
+        tp = sum(
+            1
+            for e, f in zip(rows, flags)
+            if e.label == label and e.positive and label in {x["label"] for x in f}
+        )
         pos = sum(1 for e in rows if e.label == label and e.positive)
         predicted = sum(1 for f in flags if label in {x["label"] for x in f})
         out[label] = {
@@ -69,27 +72,42 @@ def per_label(stage: HarmStage, split: str) -> dict:
             "recall": round(tp / pos, 3) if pos else None,
             "flagged": predicted,
             "precision": round(tp / predicted, 3) if predicted else None,
-            "missed": [e.id for e, f in zip(rows, flags) if e.label == label and e.positive
-                       and label not in {x["label"] for x in f}],
+            "missed": [
+                e.id
+                for e, f in zip(rows, flags)
+                if e.label == label and e.positive and label not in {x["label"] for x in f}
+            ],
         }
     tps = sum(v["recall"] * v["positives"] for v in out.values())
     pos = sum(v["positives"] for v in out.values())
     flagged = sum(v["flagged"] for v in out.values())
-    return {"rows": len(rows), "micro_recall": round(tps / pos, 3),
-            "micro_precision": round(tps / flagged, 3) if flagged else None, "labels": out}
+    return {
+        "rows": len(rows),
+        "micro_recall": round(tps / pos, 3),
+        "micro_precision": round(tps / flagged, 3) if flagged else None,
+        "labels": out,
+    }
 
 
 def attachment4(name: str = "attachment4_messages_with_official_replies.csv") -> list[str]:
     path = DATA / "teddycup2020_c" / name
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [f"{r['留言主题'].strip()}\n{' '.join(r['留言详情'].split())}" for r in csv.DictReader(fh)]
+        return [
+            f"{r['留言主题'].strip()}\n{' '.join(r['留言详情'].split())}"
+            for r in csv.DictReader(fh)
+        ]
 
 
 def share_flagged(stage: HarmStage, texts: list[str]) -> dict:
     flags = stage.flag_texts(texts)
     labels = Counter(x["label"] for f in flags for x in f)
     n = sum(1 for f in flags if f)
-    return {"items": len(texts), "flagged": n, "share": round(n / len(texts), 4), "by_label": dict(labels)}
+    return {
+        "items": len(texts),
+        "flagged": n,
+        "share": round(n / len(texts), 4),
+        "by_label": dict(labels),
+    }
 
 
 def tweeteval(stage: HarmStage, task: str) -> dict:
@@ -100,9 +118,13 @@ def tweeteval(stage: HarmStage, task: str) -> dict:
     by = {}
     for y in (0, 1):
         rows = [f for f, lab in zip(flags, labels) if lab == y]
-        by[f"{task}={y}"] = {"tweets": len(rows), "flagged_any": sum(1 for f in rows if f),
-                             "flagged_hate_or_harassment": sum(1 for f in rows if {x["label"] for x in f}
-                                                               & {"hate", "harassment"})}
+        by[f"{task}={y}"] = {
+            "tweets": len(rows),
+            "flagged_any": sum(1 for f in rows if f),
+            "flagged_hate_or_harassment": sum(
+                1 for f in rows if {x["label"] for x in f} & {"hate", "harassment"}
+            ),
+        }
     return by
 
 
@@ -117,7 +139,9 @@ def real_sets(stage: HarmStage) -> dict:
     return {
         "development": {
             "attachment4_citizen_messages": "see attachment4 above",
-            "attachment3_citizen_messages": share_flagged(stage, attachment4("attachment3_hot_issue_messages.csv")),
+            "attachment3_citizen_messages": share_flagged(
+                stage, attachment4("attachment3_hot_issue_messages.csv")
+            ),
             "weibo_senti_100k_test": share_flagged(stage, weibo("test")),
             "tweeteval_hate_test": tweeteval(stage, "hate"),
         },
@@ -132,36 +156,55 @@ def real_sets(stage: HarmStage) -> dict:
 def full_records() -> list[str]:
     path = DATA / "teddycup2020_c" / "messages_full_records_subset.csv"
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [f"{r['留言主题'].strip()}\n{' '.join(r['留言详情'].split())}" for r in csv.DictReader(fh)]
+        return [
+            f"{r['留言主题'].strip()}\n{' '.join(r['留言详情'].split())}"
+            for r in csv.DictReader(fh)
+        ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "protect_eval.json")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "bench" / "results" / "protect_eval.json"
+    )
     args = parser.parse_args()
-    result: dict = {"bench": "protect_eval", "command": "bench/protect_eval.py",
-                    "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                                "load_avg_before": [round(x, 2) for x in os.getloadavg()]}}
+    result: dict = {
+        "bench": "protect_eval",
+        "command": "bench/protect_eval.py",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_avg_before": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
     cold = read_cold(DATA / "cold")
     result["cold_test"] = head_accuracy("cold", *cold["test"]) | {"published": "COLDetector 81 %"}
     sms = read_sms(DATA / "sms_spam_collection")
     result["sms_spam_heldout"] = head_accuracy("sms_spam", *sms["test"]) | {
-        "published": "≈97.6 % (Almeida et al. 2011, linear SVM)"}
+        "published": "≈97.6 % (Almeida et al. 2011, linear SVM)"
+    }
 
     stage = HarmStage()
     result["harm_stage_model"] = stage.model
     result["taxonomy_test_split"] = per_label(stage, "test")
     result["taxonomy_train_split_tuned"] = per_label(stage, "train")
 
-    rights = [json.loads(x)["text"] for x in (REPO / "tests/fixtures/rights_speech.jsonl")
-              .read_text(encoding="utf-8").splitlines()]
+    rights = [
+        json.loads(x)["text"]
+        for x in (REPO / "tests/fixtures/rights_speech.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
     negatives = [e for e in load_taxonomy().examples if not e.positive]
     rf = stage.flag_texts(rights)
     nf = stage.flag_texts([e.text for e in negatives])
     result["false_flags"] = {
         "rights_speech": {"items": len(rights), "flagged": sum(1 for f in rf if f)},
-        "taxonomy_negatives": {"items": len(negatives), "flagged": sum(1 for f in nf if f),
-                               "ids": [e.id for e, f in zip(negatives, nf) if f]},
+        "taxonomy_negatives": {
+            "items": len(negatives),
+            "flagged": sum(1 for f in nf if f),
+            "ids": [e.id for e, f in zip(negatives, nf) if f],
+        },
     }
 
     texts = attachment4()
@@ -172,8 +215,9 @@ def main() -> None:
         "flagged": len(flagged),
         "share": round(len(flagged) / len(texts), 4),
         "by_label": dict(Counter(lab for _, labs in flagged for lab in labs)),
-        "flagged_rows": [{"row": i, "labels": labs, "rule": [x["rule"] for x in af[i]]}
-                         for i, labs in flagged],
+        "flagged_rows": [
+            {"row": i, "labels": labs, "rule": [x["rule"] for x in af[i]]} for i, labs in flagged
+        ],
         "baseline": "a 30-word sensitive-words filter flags 36.6 % (issue 19)",
     }
 
@@ -187,14 +231,28 @@ def main() -> None:
     best = min(seconds)
     chars = sum(len(t) for t in texts)
     result["throughput"] = {
-        "posts": len(texts), "mean_chars": round(chars / len(texts)), "seconds": [round(s, 3) for s in seconds],
-        "posts_per_s": round(len(texts) / best, 1), "ms_per_post": round(1000 * best / len(texts), 3),
+        "posts": len(texts),
+        "mean_chars": round(chars / len(texts)),
+        "seconds": [round(s, 3) for s in seconds],
+        "posts_per_s": round(len(texts) / best, 1),
+        "ms_per_post": round(1000 * best / len(texts), 3),
     }
     result["machine"]["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in result.items() if k not in ("attachment4",)}, ensure_ascii=False, indent=1)[:4000])
-    print(json.dumps({k: v for k, v in result["attachment4"].items() if k != "flagged_rows"}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {k: v for k, v in result.items() if k not in ("attachment4",)},
+            ensure_ascii=False,
+            indent=1,
+        )[:4000]
+    )
+    print(
+        json.dumps(
+            {k: v for k, v in result["attachment4"].items() if k != "flagged_rows"},
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -34,15 +34,29 @@ from heard.records import Post  # noqa: E402
 
 def posts(n: int) -> list[Post]:
     rng = random.Random(7)
-    weibo = [x.split("\t", 1)[1] for x in (DATA / "weibo_senti_100k" / "dev.tsv")
-             .read_text(encoding="utf-8").splitlines() if "\t" in x]
-    tweets = (DATA / "tweeteval" / "datasets" / "sentiment" / "test_text.txt").read_text(encoding="utf-8").splitlines()
+    weibo = [
+        x.split("\t", 1)[1]
+        for x in (DATA / "weibo_senti_100k" / "dev.tsv").read_text(encoding="utf-8").splitlines()
+        if "\t" in x
+    ]
+    tweets = (
+        (DATA / "tweeteval" / "datasets" / "sentiment" / "test_text.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     with (DATA / "cold" / "dev.csv").open(encoding="utf-8-sig", newline="") as fh:
         cold = [r["TEXT"] for r in csv.DictReader(fh)]
-    texts = rng.sample(weibo, n * 4 // 10) + rng.sample(tweets, n * 5 // 10) + rng.sample(cold, n - n * 9 // 10)
+    texts = (
+        rng.sample(weibo, n * 4 // 10)
+        + rng.sample(tweets, n * 5 // 10)
+        + rng.sample(cold, n - n * 9 // 10)
+    )
     rng.shuffle(texts)
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    return [Post(id=f"b:{i}", source="b", external_id=str(i), text=t, created_at=now) for i, t in enumerate(texts)]
+    return [
+        Post(id=f"b:{i}", source="b", external_id=str(i), text=t, created_at=now)
+        for i, t in enumerate(texts)
+    ]
 
 
 def run(stages, items: list[Post], batch_size: int = 512) -> float:
@@ -56,7 +70,14 @@ def run(stages, items: list[Post], batch_size: int = 512) -> float:
 
 def main() -> None:
     from heard.models import make_embedder
-    from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, SentimentStage, TokensStage
+    from heard.stages import (
+        EmbedStage,
+        LangIdStage,
+        NormaliseStage,
+        Segmenter,
+        SentimentStage,
+        TokensStage,
+    )
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=2000)
@@ -64,8 +85,13 @@ def main() -> None:
     args = parser.parse_args()
     items = posts(args.posts)
     embedder = make_embedder("use-int8", threads=2)
-    base = [NormaliseStage(), LangIdStage(), TokensStage(Segmenter(None)), EmbedStage(embedder),
-            SentimentStage(embedder_name=embedder.name)]
+    base = [
+        NormaliseStage(),
+        LangIdStage(),
+        TokensStage(Segmenter(None)),
+        EmbedStage(embedder),
+        SentimentStage(embedder_name=embedder.name),
+    ]
     harm = HarmStage()
     run(base + [harm], items[:256])  # warm caches and models
     a, b, h = [], [], []
@@ -74,14 +100,19 @@ def main() -> None:
         b.append(run(base + [harm], items))
         h.append(run([harm], items))
     result = {
-        "bench": "protect_stage_cost", "command": f"bench/protect_stage_cost.py --posts {args.posts} --rounds {args.rounds}",
-        "posts": len(items), "mean_chars": round(sum(len(p.text) for p in items) / len(items)),
-        "seconds_without_harm": [round(x, 2) for x in a], "seconds_with_harm": [round(x, 2) for x in b],
+        "bench": "protect_stage_cost",
+        "command": f"bench/protect_stage_cost.py --posts {args.posts} --rounds {args.rounds}",
+        "posts": len(items),
+        "mean_chars": round(sum(len(p.text) for p in items) / len(items)),
+        "seconds_without_harm": [round(x, 2) for x in a],
+        "seconds_with_harm": [round(x, 2) for x in b],
         "seconds_harm_alone": [round(x, 2) for x in h],
-        "posts_per_s_without": round(len(items) / min(a), 1), "posts_per_s_with": round(len(items) / min(b), 1),
+        "posts_per_s_without": round(len(items) / min(a), 1),
+        "posts_per_s_with": round(len(items) / min(b), 1),
         "harm_alone_ms_per_post": round(1000 * min(h) / len(items), 3),
         "throughput_kept": round(min(a) / min(b), 3),
-        "load_avg": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
     }
     out = REPO / "bench" / "results" / "protect_stage_cost.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -111,8 +111,10 @@ def test_a_scam_warning_is_not_a_scam():
 
 def test_a_rule_file_naming_an_undefined_cue_is_refused(tmp_path):
     bad = tmp_path / "spam.toml"
-    bad.write_text('label = "spam"\n[cues]\na = ["x"]\n[[rules]]\nname = "r"\nscore = 1\n'
-                   'all = ["a", "b"]\n', encoding="utf-8")
+    bad.write_text(
+        'label = "spam"\n[cues]\na = ["x"]\n[[rules]]\nname = "r"\nscore = 1\nall = ["a", "b"]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ModelError, match="not defined: \\['b'\\]"):
         load_ruleset(bad)
 
@@ -149,8 +151,16 @@ def test_harm_stage_follows_the_stage_protocol():
     stage = HarmStage()
     assert isinstance(stage, Stage) and stage.assigns == ("flags",)
     texts = ["今天天气不错", "Selling coke and pills, same-day delivery, message on Telegram."]
-    posts = [Post(id=f"t:{i}", source="t", external_id=str(i), text=t,
-                  created_at=datetime(2026, 12, 1, tzinfo=UTC)) for i, t in enumerate(texts)]
+    posts = [
+        Post(
+            id=f"t:{i}",
+            source="t",
+            external_id=str(i),
+            text=t,
+            created_at=datetime(2026, 12, 1, tzinfo=UTC),
+        )
+        for i, t in enumerate(texts)
+    ]
     batch = stage.process(Batch(posts))
     assert batch["flags"][0] == []
     assert [f["label"] for f in batch["flags"][1]] == ["contraband_sale"]
@@ -176,8 +186,11 @@ def test_shipped_heads_are_small_and_hashed():
 
 def test_cues_scattered_over_a_long_complaint_do_not_fire_a_windowed_rule():
     close = "想让世界听到我们，就必须让地铁爆炸。"
-    far = ("关于地铁站口占道经营的投诉：" + "摊贩长期占用出口，行人只能绕行。" * 6
-           + "相关部门必须从严执法。另外听说隔壁工地有爆炸声，请一并核查。")
+    far = (
+        "关于地铁站口占道经营的投诉："
+        + "摊贩长期占用出口，行人只能绕行。" * 6
+        + "相关部门必须从严执法。另外听说隔壁工地有爆炸声，请一并核查。"
+    )
     detector = RuleDetector("terrorism_incitement")
     assert detector.flag(close) is not None
     assert detector.flag(far) is None
@@ -188,15 +201,18 @@ def test_a_citizen_giving_their_own_address_is_not_doxxing():
     assert DoxxingDetector().flag(text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "你以为法院是吃屎的？收了钱还判成这样，这种司法让人寒心。",  # vulgar court criticism
-    "我需要到税务局代开房屋租金发票，请问要带哪些材料？",  # a tax-office service, not spam
-    "请加大对我们镇地下六合彩和百家乐赌博机的打击力度，派出所一直不管。",  # reporting gambling
-    "开发商迟迟不给业主办理房产证，贷款利息却一直在扣，保证金也不退。",  # housing complaint
-    "作为一个满脸红包的人，明天的聚会我真不想去！！！！",  # 红包 = pimples
-    "I bet the council will ignore this petition too. Please follow back and share.",
-    "Everyone keeps calling me a slut for reporting my boss. Slut-shaming victims must stop.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你以为法院是吃屎的？收了钱还判成这样，这种司法让人寒心。",  # vulgar court criticism
+        "我需要到税务局代开房屋租金发票，请问要带哪些材料？",  # a tax-office service, not spam
+        "请加大对我们镇地下六合彩和百家乐赌博机的打击力度，派出所一直不管。",  # reporting gambling
+        "开发商迟迟不给业主办理房产证，贷款利息却一直在扣，保证金也不退。",  # housing complaint
+        "作为一个满脸红包的人，明天的聚会我真不想去！！！！",  # 红包 = pimples
+        "I bet the council will ignore this petition too. Please follow back and share.",
+        "Everyone keeps calling me a slut for reporting my boss. Slut-shaming victims must stop.",
+    ],
+)
 def test_real_life_near_misses_are_not_flagged(stage, text):
     assert stage.flag_texts([text]) == [[]]
 

@@ -13,16 +13,29 @@ from heard.errors import InputError, ModelError
 from heard.protect import train as trainer
 from heard.protect.heads import HEADS_DIR, load_head
 
-SPAM = ["WINNER! Claim your £900 prize, text WIN to 80086 now", "FREE ringtones, reply TONE to 87077",
-        "URGENT! call 09061701461 to claim your cash award", "Win a holiday! txt GO to 85023 T&C apply"]
-HAM = ["are we still on for lunch tomorrow?", "ok see you at the station at 6",
-       "mum says dinner is ready", "can you pick up milk on the way home", "running late, sorry"]
+SPAM = [
+    "WINNER! Claim your £900 prize, text WIN to 80086 now",
+    "FREE ringtones, reply TONE to 87077",
+    "URGENT! call 09061701461 to claim your cash award",
+    "Win a holiday! txt GO to 85023 T&C apply",
+]
+HAM = [
+    "are we still on for lunch tomorrow?",
+    "ok see you at the station at 6",
+    "mum says dinner is ready",
+    "can you pick up milk on the way home",
+    "running late, sorry",
+]
 
 
 def tiny_sms(folder):
     (folder / "sms_spam_collection").mkdir(parents=True)
-    rows = [f"spam\t{t} {i}" for i in range(10) for t in SPAM] + [f"ham\t{t} {i}" for i in range(12) for t in HAM]
-    (folder / "sms_spam_collection" / "SMSSpamCollection.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rows = [f"spam\t{t} {i}" for i in range(10) for t in SPAM] + [
+        f"ham\t{t} {i}" for i in range(12) for t in HAM
+    ]
+    (folder / "sms_spam_collection" / "SMSSpamCollection.tsv").write_text(
+        "\n".join(rows) + "\n", encoding="utf-8"
+    )
 
 
 def test_training_twice_on_the_same_data_gives_the_same_head(tmp_path):
@@ -32,8 +45,11 @@ def test_training_twice_on_the_same_data_gives_the_same_head(tmp_path):
         out = tmp_path / run
         out.mkdir()
         meta = trainer.train("sms_spam", tmp_path / "data", out)
-        hashes.append(meta["npz_sha256"] if "npz_sha256" in meta else
-                      json.loads((out / "sms_spam.json").read_text())["npz_sha256"])
+        hashes.append(
+            meta["npz_sha256"]
+            if "npz_sha256" in meta
+            else json.loads((out / "sms_spam.json").read_text())["npz_sha256"]
+        )
         head = load_head("sms_spam", out)
         p = head.proba(["WINNER! text WIN to 80086 to claim your prize", "see you at lunch"])
         assert p[0] > 0.5 > p[1]
@@ -66,6 +82,7 @@ def test_the_explanation_names_ngrams_that_push_toward_spam():
     assert grams and all(isinstance(g, str) for g in grams)
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_shipped_heads_keep_their_held_out_accuracy(shared_data):
     texts, y = trainer.read_sms(shared_data / "sms_spam_collection")["test"]

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from heard.errors import ModelError
-from heard.protect.taxonomy import LABELS, LABELS_FILE, EXAMPLES_FILE, load_taxonomy
+from heard.protect.taxonomy import EXAMPLES_FILE, LABELS, LABELS_FILE, load_taxonomy
 
 DSA_CATEGORIES = {
     "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
@@ -53,9 +53,20 @@ def test_each_label_has_ten_positive_and_ten_negative_examples_per_language():
 
 def test_negatives_include_the_speech_rights_md_protects():
     kinds = {e.kind for e in load_taxonomy().examples if e.polarity == "negative"}
-    for needed in ("criticism_official", "criticism_police", "criticism_court", "criticism_policy",
-                   "satire", "protest", "whistleblowing", "religious", "minority_language",
-                   "near_miss", "news", "film_review"):
+    for needed in (
+        "criticism_official",
+        "criticism_police",
+        "criticism_court",
+        "criticism_policy",
+        "satire",
+        "protest",
+        "whistleblowing",
+        "religious",
+        "minority_language",
+        "near_miss",
+        "news",
+        "film_review",
+    ):
         assert needed in kinds, needed
 
 
@@ -86,6 +97,6 @@ def test_a_label_file_with_an_eleventh_label_is_refused(tmp_path):
 def test_a_label_that_may_not_be_auto_actioned_is_refused(tmp_path):
     bad = tmp_path / "labels.toml"
     text = LABELS_FILE.read_text(encoding="utf-8")
-    bad.write_text(text.replace('auto_action = false', 'auto_action = true', 1), encoding="utf-8")
+    bad.write_text(text.replace("auto_action = false", "auto_action = true", 1), encoding="utf-8")
     with pytest.raises(ModelError, match="may not be auto-actioned"):
         load_taxonomy(bad, EXAMPLES_FILE)

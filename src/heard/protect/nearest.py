@@ -16,12 +16,12 @@ import numpy as np
 from heard.protect.taxonomy import Example, load_taxonomy
 
 
-
 def _vectorizer():
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    return HashingVectorizer(analyzer="char", ngram_range=(1, 3), n_features=2**18,
-                             alternate_sign=False, norm="l2")
+    return HashingVectorizer(
+        analyzer="char", ngram_range=(1, 3), n_features=2**18, alternate_sign=False, norm="l2"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +39,9 @@ def nearest_examples(text: str, label: str, k: int = 2) -> dict[str, list[dict[s
         e = examples[i]
         if e.label != label or len(out[e.polarity]) >= k:
             continue
-        out[e.polarity].append({"id": e.id, "kind": e.kind, "similarity": round(float(sims[i]), 3),
-                                "text": e.text})
+        out[e.polarity].append(
+            {"id": e.id, "kind": e.kind, "similarity": round(float(sims[i]), 3), "text": e.text}
+        )
         if all(len(v) >= k for v in out.values()):
             break
     return out

@@ -2,10 +2,11 @@
 
 Each flag is a plain dict (``Flag.as_dict``): label, score, threshold, detector, version, the
 rule, the matched terms with spans, details (head scores, the n-grams that drove them) and the
-nearest written taxonomy examples of that label, positive and negative (``heard.protect.nearest``). When
-several detectors flag the same label for a post, the one with the highest score is kept and the
-others are listed under ``also``. The stage decides nothing: flags are proposals for review,
-except that spam and scams may be actioned automatically later (RIGHTS.md §5).
+nearest written taxonomy examples of that label, positive and negative
+(``heard.protect.nearest``). When several detectors flag the same label for a post, the one with
+the highest score is kept and the others are listed under ``also``. The stage decides nothing:
+flags are proposals for review, except that spam and scams may be actioned automatically later
+(RIGHTS.md §5).
 
 It reads the raw ``text`` (not ``text_norm``: evidence spans must point into what the author
 wrote), so it can run at any point of the pipeline.

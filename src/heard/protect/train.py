@@ -1,4 +1,6 @@
-"""Train the protect heads from licensed data: ``python -m heard.protect.train cold|sms_spam --data DIR``.
+"""Train the protect heads from licensed data.
+
+    python -m heard.protect.train cold|sms_spam|all --data DIR
 
 * ``cold`` — COLD (Deng et al. 2022, Apache-2.0): Chinese offensive language. Trained on
   ``train.csv``, C chosen on ``dev.csv``, accuracy reported on ``test.csv``.
@@ -30,7 +32,12 @@ C_GRID = (1.0, 3.0, 10.0, 30.0)
 
 VECTORIZERS = {
     "cold": {"analyzer": "char", "ngram_range": [1, 3], "n_features": 2**18, "lowercase": True},
-    "sms_spam": {"analyzer": "char_wb", "ngram_range": [1, 4], "n_features": 2**18, "lowercase": True},
+    "sms_spam": {
+        "analyzer": "char_wb",
+        "ngram_range": [1, 4],
+        "n_features": 2**18,
+        "lowercase": True,
+    },
 }
 
 
@@ -39,7 +46,9 @@ def read_cold(folder: Path) -> dict[str, tuple[list[str], np.ndarray]]:
     for split in ("train", "dev", "test"):
         path = folder / f"{split}.csv"
         if not path.is_file():
-            raise InputError(f"no COLD file at {path}", "pass --data pointing at shared/data (it holds cold/)")
+            raise InputError(
+                f"no COLD file at {path}", "pass --data pointing at shared/data (it holds cold/)"
+            )
         with path.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
         out[split] = ([r["TEXT"] for r in rows], np.array([int(r["label"]) for r in rows]))
@@ -52,10 +61,14 @@ def read_sms(folder: Path) -> dict[str, tuple[list[str], np.ndarray]]:
     path = folder / "SMSSpamCollection.tsv"
     if not path.is_file():
         raise InputError(f"no SMS Spam Collection at {path}", "pass --data pointing at shared/data")
-    rows = [line.rstrip("\n").split("\t", 1) for line in path.open(encoding="utf-8") if "\t" in line]
+    rows = [
+        line.rstrip("\n").split("\t", 1) for line in path.open(encoding="utf-8") if "\t" in line
+    ]
     texts = [t for _, t in rows]
     labels = np.array([1 if lab == "spam" else 0 for lab, _ in rows])
-    xtr, xte, ytr, yte = train_test_split(texts, labels, test_size=0.2, random_state=SEED, stratify=labels)
+    xtr, xte, ytr, yte = train_test_split(
+        texts, labels, test_size=0.2, random_state=SEED, stratify=labels
+    )
     return {"train": (xtr, ytr), "test": (xte, yte)}
 
 
@@ -93,7 +106,9 @@ def accuracy(p: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> float:
     return float(((p >= threshold).astype(int) == y).mean())
 
 
-def choose_c(name: str, data: dict[str, tuple[list[str], np.ndarray]]) -> tuple[float, dict[str, float]]:
+def choose_c(
+    name: str, data: dict[str, tuple[list[str], np.ndarray]]
+) -> tuple[float, dict[str, float]]:
     spec = VECTORIZERS[name]
     scores: dict[str, float] = {}
     xtr, ytr = data["train"]
@@ -117,14 +132,25 @@ def choose_c(name: str, data: dict[str, tuple[list[str], np.ndarray]]) -> tuple[
 
 def train(name: str, data_dir: Path, out_dir: Path = HEADS_DIR) -> dict[str, Any]:
     if name == "cold":
-        data, source = read_cold(data_dir / "cold"), {
-            "dataset": "COLD (Deng et al., EMNLP 2022), thu-coai/COLDataset",
-            "license": "Apache-2.0", "train": "train.csv", "selection": "dev.csv", "test": "test.csv"}
+        data, source = (
+            read_cold(data_dir / "cold"),
+            {
+                "dataset": "COLD (Deng et al., EMNLP 2022), thu-coai/COLDataset",
+                "license": "Apache-2.0",
+                "train": "train.csv",
+                "selection": "dev.csv",
+                "test": "test.csv",
+            },
+        )
     elif name == "sms_spam":
-        data, source = read_sms(data_dir / "sms_spam_collection"), {
-            "dataset": "SMS Spam Collection v.1 (Almeida, Gómez Hidalgo & Yamakami 2011)",
-            "license": "free for all purposes (UCI: CC BY 4.0)",
-            "split": f"stratified 80/20, random_state={SEED}; C by 5-fold CV on the 80 %"}
+        data, source = (
+            read_sms(data_dir / "sms_spam_collection"),
+            {
+                "dataset": "SMS Spam Collection v.1 (Almeida, Gómez Hidalgo & Yamakami 2011)",
+                "license": "free for all purposes (UCI: CC BY 4.0)",
+                "split": f"stratified 80/20, random_state={SEED}; C by 5-fold CV on the 80 %",
+            },
+        )
     else:
         raise InputError(f"unknown head {name!r}", "train 'cold' or 'sms_spam'")
     c, selection = choose_c(name, data)
@@ -157,13 +183,20 @@ def train(name: str, data_dir: Path, out_dir: Path = HEADS_DIR) -> dict[str, Any
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m heard.protect.train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m heard.protect.train", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("head", choices=["cold", "sms_spam", "all"])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (holds cold/, sms_spam_collection/)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        help="the shared data folder (holds cold/, sms_spam_collection/)",
+    )
     parser.add_argument("--out", type=Path, default=HEADS_DIR)
     args = parser.parse_args(argv)
     try:
-        for name in (["cold", "sms_spam"] if args.head == "all" else [args.head]):
+        for name in ["cold", "sms_spam"] if args.head == "all" else [args.head]:
             meta = train(name, args.data, args.out)
             print(json.dumps({"head": name, **meta["metrics"]}, ensure_ascii=False))
     except InputError as exc:

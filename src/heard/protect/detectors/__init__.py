@@ -40,6 +40,13 @@ def default_detectors() -> list[Detector]:
 
 
 __all__ = [
-    "Detector", "DoxxingDetector", "Flag", "Match", "OffensiveDetector", "RULE_LABELS",
-    "RuleDetector", "SmsSpamDetector", "default_detectors",
+    "Detector",
+    "DoxxingDetector",
+    "Flag",
+    "Match",
+    "OffensiveDetector",
+    "RULE_LABELS",
+    "RuleDetector",
+    "SmsSpamDetector",
+    "default_detectors",
 ]

@@ -119,8 +119,16 @@ class DoxxingDetector:
         matches = tuple(Match(f"pii:{s.kind}", s.text, s.start, s.end) for s in spans) + tuple(
             m for cue in ("exposure", "call_to_go", "locating") for m in cues[cue]
         )
-        return Flag("doxxing", self.score, self.rules.threshold, "doxxing", self.version, rule,
-                    matches, {"span_kinds": sorted({s.kind for s in spans})})
+        return Flag(
+            "doxxing",
+            self.score,
+            self.rules.threshold,
+            "doxxing",
+            self.version,
+            rule,
+            matches,
+            {"span_kinds": sorted({s.kind for s in spans})},
+        )
 
     def detect(self, texts: list[str]) -> list[list[Flag]]:
         return [[f] if (f := self.flag(t)) else [] for t in texts]

@@ -43,7 +43,8 @@ class Flag:
         """One line a moderator can read: label, score vs threshold, detector, what matched."""
         terms = ", ".join(f"{m.cue}: {m.text!r}@{m.start}" for m in self.matches) or "no terms"
         return (
-            f"{self.label} {self.score:.2f} ≥ {self.threshold:.2f} by {self.detector}@{self.version}"
+            f"{self.label} {self.score:.2f} ≥ {self.threshold:.2f}"
+            f" by {self.detector}@{self.version}"
             f" ({self.rule}; {terms})"
         )
 

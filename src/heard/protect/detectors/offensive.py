@@ -45,7 +45,11 @@ class OffensiveDetector:
             [f for d in self.rules.values() if (f := d.flag(text)) is not None] for text in texts
         ]
         need_head = [i for i, (t, c) in enumerate(zip(texts, candidates)) if c and is_chinese(t)]
-        probs = dict(zip(need_head, self.head.proba([texts[i] for i in need_head]))) if need_head else {}
+        probs = (
+            dict(zip(need_head, self.head.proba([texts[i] for i in need_head])))
+            if need_head
+            else {}
+        )
         out: list[list[Flag]] = []
         for i, flags in enumerate(candidates):
             kept = []
@@ -53,15 +57,25 @@ class OffensiveDetector:
                 details = dict(f.details)
                 if i in probs:
                     p = float(probs[i])
-                    details.update(head=self.head.model, head_score=round(p, 4), head_gate=self.head_gate)
+                    details.update(
+                        head=self.head.model, head_score=round(p, 4), head_gate=self.head_gate
+                    )
                     if p < self.head_gate:
                         continue
                     details["head_ngrams"] = self.head.top_features(texts[i])
                 else:
                     details["head"] = None  # not Chinese: no licensed head reads it
                 kept.append(
-                    Flag(f.label, f.score, f.threshold, f"offensive.{f.label}", self.version,
-                         f.rule, f.matches, details)
+                    Flag(
+                        f.label,
+                        f.score,
+                        f.threshold,
+                        f"offensive.{f.label}",
+                        self.version,
+                        f.rule,
+                        f.matches,
+                        details,
+                    )
                 )
             out.append(kept)
         return out

@@ -61,8 +61,18 @@ class SmsSpamDetector:
             if p < self.threshold:
                 out.append([])
                 continue
-            out.append([
-                Flag("spam", p, self.threshold, "sms_spam", self.version, "head_with_commercial_signal",
-                     signals[i], {"head": self.head.model, "head_ngrams": self.head.top_features(text)})
-            ])
+            out.append(
+                [
+                    Flag(
+                        "spam",
+                        p,
+                        self.threshold,
+                        "sms_spam",
+                        self.version,
+                        "head_with_commercial_signal",
+                        signals[i],
+                        {"head": self.head.model, "head_ngrams": self.head.top_features(text)},
+                    )
+                ]
+            )
         return out

@@ -90,12 +90,22 @@ class TextHead:
         return [(g, round(w, 3)) for g, w in scored[:k] if w > 0]
 
 
-def save_head(head_dir: Path, name: str, meta: dict[str, Any], idf: np.ndarray, weights: np.ndarray,
-              bias: float) -> Path:
-    """Write ``NAME.npz`` (float16 arrays) and ``NAME.json`` (everything else, with the npz hash)."""
+def save_head(
+    head_dir: Path,
+    name: str,
+    meta: dict[str, Any],
+    idf: np.ndarray,
+    weights: np.ndarray,
+    bias: float,
+) -> Path:
+    """Write ``NAME.npz`` (float16 arrays) and ``NAME.json`` (the rest, with the npz hash)."""
     npz = head_dir / f"{name}.npz"
-    np.savez_compressed(npz, idf=idf.astype(np.float16), weights=weights.astype(np.float16),
-                        bias=np.array([bias], dtype=np.float64))
+    np.savez_compressed(
+        npz,
+        idf=idf.astype(np.float16),
+        weights=weights.astype(np.float16),
+        bias=np.array([bias], dtype=np.float64),
+    )
     meta = dict(meta, name=name, npz_sha256=hashlib.sha256(npz.read_bytes()).hexdigest())
     (head_dir / f"{name}.json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

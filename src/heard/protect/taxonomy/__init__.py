@@ -94,7 +94,9 @@ class Taxonomy:
 
 
 def _fail(what: str, path: Path) -> ModelError:
-    return ModelError(f"{path.name}: {what}", f"fix {path} (the taxonomy is data shipped with Heard)")
+    return ModelError(
+        f"{path.name}: {what}", f"fix {path} (the taxonomy is data shipped with Heard)"
+    )
 
 
 def _read_labels(path: Path) -> tuple[str, dict[str, Label]]:
@@ -107,7 +109,8 @@ def _read_labels(path: Path) -> tuple[str, dict[str, Label]]:
     if names != set(LABELS):
         extra, missing = sorted(names - set(LABELS)), sorted(set(LABELS) - names)
         raise _fail(
-            f"the taxonomy is closed to exactly {len(LABELS)} labels; extra {extra}, missing {missing}",
+            f"the taxonomy is closed to exactly {len(LABELS)} labels; "
+            f"extra {extra}, missing {missing}",
             path,
         )
     labels: dict[str, Label] = {}
