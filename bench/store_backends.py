@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -214,7 +215,8 @@ def main() -> None:
     queries = pick_queries(batches, args.queries)
     result: dict[str, Any] = {
         "posts": args.posts, "batch": args.batch, "dim": args.dim, "prepare_s": round(prep_s, 1),
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "load_avg_1m_at_start": round(os.getloadavg()[0], 1)},
         "command": "PYTHONPATH=src .venv/bin/python bench/store_backends.py " + " ".join(sys.argv[1:]),
     }
     with tempfile.TemporaryDirectory() as tmp:
@@ -229,6 +231,7 @@ def main() -> None:
     if args.ingest_posts:
         with tempfile.TemporaryDirectory() as tmp:
             result["ingest_no_topics"] = ingest_both(args.ingest_posts, Path(tmp))
+    result["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 1)
     text = json.dumps(result, indent=2, ensure_ascii=False)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
