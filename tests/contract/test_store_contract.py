@@ -752,3 +752,41 @@ def test_closing_leaves_no_session_behind(pg_url: str) -> None:
                 break
             time.sleep(0.05)
     assert left == (0,) and locks == (0,)
+
+
+def test_read_view_serves_threads_and_sees_other_writers(pg_url: str) -> None:
+    """What ``heard serve`` needs on PostgreSQL: a connection per request thread, the read
+    model's portable queries, and a data version that moves when another process writes."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from heard.read.overview import quarantine
+    from heard.read.posts import PostFilter, search
+    from heard.store.backends import open_store
+    from heard.store.postgres.readview import PostgresReadView
+
+    with open_store(pg_url) as server_store, open_store(pg_url) as watcher:
+        batch = make_posts([f"post {i}" for i in range(30)])
+        watcher.write_batch(batch, enrich(batch), MODELS, [Quarantined("f", 1, "bad_json")], "s")
+        view = PostgresReadView(server_store, max_queries=2)
+        try:
+            before = view.data_version
+            threads: set[int] = set()
+
+            def page(lang: str) -> list[str]:
+                threads.add(threading.get_ident())
+                return [p["id"] for p in search(view, PostFilter(lang=lang), limit=50)["posts"]]
+
+            with ThreadPoolExecutor(4) as pool:
+                pages = list(pool.map(page, ["en"] * 8))
+            assert all(len(p) == 30 for p in pages)
+            assert len(view._readers) == len(threads | {threading.get_ident()})  # one per thread
+            assert quarantine(view)["by_reason"] == {"bad_json": 1}
+            more = make_posts(["one more"], start=30)
+            watcher.write_batch(more, enrich(more), MODELS)
+            assert view.data_version != before
+            assert len(page("en")) == 31
+        finally:
+            readers = list(view._readers)
+            view.close()
+        assert readers and all(r.con.closed for r in readers) and not server_store.con.closed
