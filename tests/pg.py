@@ -115,7 +115,25 @@ class PgServer:
             self.stop()
             raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()} {log}")
         self.started = True
+        self._watchdog = self._watch(os.getpid())
         return self
+
+    def _watch(self, owner: int) -> subprocess.Popen[bytes]:
+        """A tiny shell that stops the server and removes its folder if this process dies without
+        ``stop()`` (a killed test run): ``pg_ctl start`` daemonizes, so nothing else would."""
+        stop = f"{self.bindir / 'pg_ctl'} stop -D {self.data} -m immediate -w"
+        if self._as_postgres:
+            stop = f"runuser -u postgres -- {stop}"
+        script = (
+            f"while kill -0 {owner} 2>/dev/null; do sleep 1; done; "
+            f"{stop} >/dev/null 2>&1; rm -rf {self.root}"
+        )
+        return subprocess.Popen(
+            ["sh", "-c", script],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{dbname}"
@@ -130,6 +148,10 @@ class PgServer:
         return self.url(name)
 
     def stop(self) -> None:
+        watchdog = getattr(self, "_watchdog", None)
+        if watchdog is not None and watchdog.poll() is None:
+            watchdog.kill()
+            watchdog.wait()
         if self.started:
             self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w", check=False)
             self.started = False
