@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -38,7 +39,9 @@ from corpus import real_texts, write_jsonl  # noqa: E402
 MODELS = {"langid": "bench", "sentiment": "bench", "embed": "bench-512"}
 
 
-def make_batches(n: int, batch: int, dim: int) -> tuple[list[tuple[list[Any], dict[str, Any]]], float]:
+def make_batches(
+    n: int, batch: int, dim: int
+) -> tuple[list[tuple[list[Any], dict[str, Any]]], float]:
     from datetime import datetime, timedelta, timezone
 
     from heard.read.posts import search_terms
@@ -50,18 +53,38 @@ def make_batches(n: int, batch: int, dim: int) -> tuple[list[tuple[list[Any], di
     started = time.perf_counter()
     out = []
     for start in range(0, n, batch):
-        posts = [Post(id=f"b:{i}", source="bench", external_id=str(i), text=texts[i % len(texts)][1],
-                      created_at=t0 + timedelta(seconds=i), author_key=f"a{i % 997}",
-                      raw={"text": texts[i % len(texts)][1]}, file="bench.jsonl", position=i + 1)
-                 for i in range(start, min(n, start + batch))]
+        posts = [
+            Post(
+                id=f"b:{i}",
+                source="bench",
+                external_id=str(i),
+                text=texts[i % len(texts)][1],
+                created_at=t0 + timedelta(seconds=i),
+                author_key=f"a{i % 997}",
+                raw={"text": texts[i % len(texts)][1]},
+                file="bench.jsonl",
+                position=i + 1,
+            )
+            for i in range(start, min(n, start + batch))
+        ]
         vec = rng.standard_normal((len(posts), dim)).astype(np.float32)
         vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-        out.append((posts, {
-            "lang": ["zh" if texts[i % len(texts)][0] in ("weibo", "cold", "teddycup") else "en"
-                     for i in range(start, start + len(posts))],
-            "search_text": [search_terms(p.text) for p in posts],
-            "sentiment_score": [0.1] * len(posts), "sentiment_label": ["neutral"] * len(posts),
-            "entities": [None] * len(posts), "embedding": vec}))
+        out.append(
+            (
+                posts,
+                {
+                    "lang": [
+                        "zh" if texts[i % len(texts)][0] in ("weibo", "cold", "teddycup") else "en"
+                        for i in range(start, start + len(posts))
+                    ],
+                    "search_text": [search_terms(p.text) for p in posts],
+                    "sentiment_score": [0.1] * len(posts),
+                    "sentiment_label": ["neutral"] * len(posts),
+                    "entities": [None] * len(posts),
+                    "embedding": vec,
+                },
+            )
+        )
     return out, time.perf_counter() - started
 
 
@@ -74,9 +97,13 @@ def write_all(store: Any, batches: list[tuple[list[Any], dict[str, Any]]]) -> di
         per_batch.append(time.perf_counter() - t)
     seconds = time.perf_counter() - started
     n = sum(len(p) for p, _ in batches)
-    return {"posts": n, "seconds": round(seconds, 2), "posts_per_s": round(n / seconds),
-            "batch_ms_p50": round(1000 * statistics.median(per_batch), 1),
-            "batch_ms_max": round(1000 * max(per_batch), 1)}
+    return {
+        "posts": n,
+        "seconds": round(seconds, 2),
+        "posts_per_s": round(n / seconds),
+        "batch_ms_p50": round(1000 * statistics.median(per_batch), 1),
+        "batch_ms_max": round(1000 * max(per_batch), 1),
+    }
 
 
 def pick_queries(batches: list[tuple[list[Any], dict[str, Any]]], k: int) -> list[str]:
@@ -98,9 +125,12 @@ def latency(page: Any, queries: list[str]) -> dict[str, Any]:
         hits += len(page(q))
         times.append(1000 * (time.perf_counter() - t))
     times.sort()
-    return {"queries": len(queries), "p50_ms": round(statistics.median(times), 2),
-            "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))], 2),
-            "mean_hits_per_page": round(hits / len(queries), 1)}
+    return {
+        "queries": len(queries),
+        "p50_ms": round(statistics.median(times), 2),
+        "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))], 2),
+        "mean_hits_per_page": round(hits / len(queries), 1),
+    }
 
 
 def duckdb_side(batches: list[Any], queries: list[str], tmp: Path) -> dict[str, Any]:
@@ -118,14 +148,23 @@ def duckdb_side(batches: list[Any], queries: list[str], tmp: Path) -> dict[str, 
         db = ReadView(store)
 
         def page(q: str) -> list[Any]:
-            top = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN "
-                          "fts_main_posts.docs d USING (docid) ORDER BY s.score DESC, s.docid DESC LIMIT 21", [q])
+            top = db.rows(
+                f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN "
+                "fts_main_posts.docs d USING (docid) ORDER BY s.score DESC, s.docid DESC LIMIT 21",
+                [q],
+            )
             if not top:
                 return []
-            return db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(top))})",
-                           [r["name"] for r in top])
+            return db.rows(
+                f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(top))})",
+                [r["name"] for r in top],
+            )
 
-        out = {"write": writes, "index_build_s": round(index_s, 2), "search": latency(page, queries)}
+        out = {
+            "write": writes,
+            "index_build_s": round(index_s, 2),
+            "search": latency(page, queries),
+        }
     out["file_mb"] = round(sum(f.stat().st_size for f in tmp.glob("bench.duckdb*")) / 1e6, 1)
     return out
 
@@ -154,11 +193,15 @@ def postgres_side(batches: list[Any], queries: list[str], mode: str) -> dict[str
                 top = store.search_ranked(q, 21)
                 if not top:
                     return []
-                return store.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ANY(?)",
-                                  [[r["name"] for r in top]])
+                return store.rows(
+                    f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ANY(?)",
+                    [[r["name"] for r in top]],
+                )
 
             out["search"] = latency(page, queries)
-            out["db_mb"] = round(store.scalar("SELECT pg_database_size(current_database())") / 1e6, 1)
+            out["db_mb"] = round(
+                store.scalar("SELECT pg_database_size(current_database())") / 1e6, 1
+            )
             return out
 
 
@@ -182,11 +225,20 @@ def ingest_both(n: int, tmp: Path) -> dict[str, Any]:
 
     def run(target: Any) -> dict[str, Any]:
         with open_store(target) as store:
-            summary = ingest_paths(store, [path], build_pipeline(stages), batch_size=512,
-                                   make_mapper=lambda src: Mapper(fieldmap_for(None), source=src,
-                                                                  tz="Asia/Shanghai", salt="b"))
-        return {"stored": summary.stored, "seconds": round(summary.seconds, 2),
-                "posts_per_s": round(summary.stored / summary.seconds)}
+            summary = ingest_paths(
+                store,
+                [path],
+                build_pipeline(stages),
+                batch_size=512,
+                make_mapper=lambda src: Mapper(
+                    fieldmap_for(None), source=src, tz="Asia/Shanghai", salt="b"
+                ),
+            )
+        return {
+            "stored": summary.stored,
+            "seconds": round(summary.seconds, 2),
+            "posts_per_s": round(summary.stored / summary.seconds),
+        }
 
     out = {"posts": n, "stages": [s.name for s in stages], "duckdb": run(tmp / "ingest.duckdb")}
     bindir = find_bindir()
@@ -203,19 +255,35 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--dim", type=int, default=512)
     ap.add_argument("--queries", type=int, default=300)
-    ap.add_argument("--executemany-posts", type=int, default=5_000,
-                    help="posts for the executemany comparison (0: skip)")
-    ap.add_argument("--ingest-posts", type=int, default=5_000,
-                    help="posts for the end-to-end ingest comparison (0: skip)")
+    ap.add_argument(
+        "--executemany-posts",
+        type=int,
+        default=5_000,
+        help="posts for the executemany comparison (0: skip)",
+    )
+    ap.add_argument(
+        "--ingest-posts",
+        type=int,
+        default=5_000,
+        help="posts for the end-to-end ingest comparison (0: skip)",
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results" / "store_backends.json")
     args = ap.parse_args()
 
     batches, prep_s = make_batches(args.posts, args.batch, args.dim)
     queries = pick_queries(batches, args.queries)
     result: dict[str, Any] = {
-        "posts": args.posts, "batch": args.batch, "dim": args.dim, "prepare_s": round(prep_s, 1),
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-        "command": "PYTHONPATH=src .venv/bin/python bench/store_backends.py " + " ".join(sys.argv[1:]),
+        "posts": args.posts,
+        "batch": args.batch,
+        "dim": args.dim,
+        "prepare_s": round(prep_s, 1),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_avg_1m_at_start": round(os.getloadavg()[0], 1),
+        },
+        "command": "PYTHONPATH=src .venv/bin/python bench/store_backends.py "
+        + " ".join(sys.argv[1:]),
     }
     with tempfile.TemporaryDirectory() as tmp:
         result["duckdb"] = duckdb_side(batches, queries, Path(tmp))
@@ -225,10 +293,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             result["duckdb_same_subset"] = {"write": write_all_duck(few, Path(tmp))}
         result["postgres_copy_same_subset"] = postgres_side(few, queries, "copy")["write"]
-        result["postgres_executemany_same_subset"] = postgres_side(few, queries, "executemany")["write"]
+        result["postgres_executemany_same_subset"] = postgres_side(few, queries, "executemany")[
+            "write"
+        ]
     if args.ingest_posts:
         with tempfile.TemporaryDirectory() as tmp:
             result["ingest_no_topics"] = ingest_both(args.ingest_posts, Path(tmp))
+    result["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 1)
     text = json.dumps(result, indent=2, ensure_ascii=False)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -26,8 +26,12 @@ def find_bindir() -> Path | None:
     given = os.environ.get("HEARD_PG_BINDIR")
     if given:
         return Path(given) if (Path(given) / "initdb").exists() else None
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parent.parent.name)
+        if Path(p).parent.parent.name.isdigit()
+        else 0,
+    )
     return Path(found[-1]).parent if found else None
 
 
@@ -66,24 +70,70 @@ class PgServer:
         else:
             self.user = os.environ.get("USER") or "postgres"
         try:
-            self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust",
-                      "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                self.user,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            )
         except subprocess.CalledProcessError as exc:
             raise RuntimeError(f"initdb failed: {exc.stderr.strip()}") from exc
-        opts = [f"-p {self.port}", "-c listen_addresses=127.0.0.1",
-                f"-c unix_socket_directories={self.root}", "-c max_connections=50",
-                "-c shared_buffers=128MB"]
+        opts = [
+            f"-p {self.port}",
+            "-c listen_addresses=127.0.0.1",
+            f"-c unix_socket_directories={self.root}",
+            "-c max_connections=50",
+            "-c shared_buffers=128MB",
+        ]
         if not self.durable:
             opts += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        done = self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
-                         "-l", str(self.root / "server.log"), "-o", " ".join(opts), check=False)
+        done = self._run(
+            "pg_ctl",
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            " ".join(opts),
+            check=False,
+        )
         if done.returncode != 0:
-            log = (self.root / "server.log").read_text(errors="replace")[-2000:] \
-                if (self.root / "server.log").exists() else ""
+            log = (
+                (self.root / "server.log").read_text(errors="replace")[-2000:]
+                if (self.root / "server.log").exists()
+                else ""
+            )
             self.stop()
             raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()} {log}")
         self.started = True
+        self._watchdog = self._watch(os.getpid())
         return self
+
+    def _watch(self, owner: int) -> subprocess.Popen[bytes]:
+        """A tiny shell that stops the server and removes its folder if this process dies without
+        ``stop()`` (a killed test run): ``pg_ctl start`` daemonizes, so nothing else would."""
+        stop = f"{self.bindir / 'pg_ctl'} stop -D {self.data} -m immediate -w"
+        if self._as_postgres:
+            stop = f"runuser -u postgres -- {stop}"
+        script = (
+            f"while kill -0 {owner} 2>/dev/null; do sleep 1; done; "
+            f"{stop} >/dev/null 2>&1; rm -rf {self.root}"
+        )
+        return subprocess.Popen(
+            ["sh", "-c", script],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{dbname}"
@@ -98,6 +148,10 @@ class PgServer:
         return self.url(name)
 
     def stop(self) -> None:
+        watchdog = getattr(self, "_watchdog", None)
+        if watchdog is not None and watchdog.poll() is None:
+            watchdog.kill()
+            watchdog.wait()
         if self.started:
             self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w", check=False)
             self.started = False

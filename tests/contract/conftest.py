@@ -18,7 +18,9 @@ from pg import INSTALL_HINT, PgServer, find_bindir  # noqa: E402
 def pg_server() -> Iterator[PgServer]:
     bindir = find_bindir()
     if bindir is None:
-        pytest.skip(f"needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin): {INSTALL_HINT}")
+        pytest.skip(
+            f"needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin): {INSTALL_HINT}"
+        )
     try:
         import psycopg  # noqa: F401
     except ImportError:

@@ -27,30 +27,57 @@ def _ingest(target: Any, stages: list[Any]) -> dict[str, Any]:
     from heard.pipeline.runner import ingest_paths
     from heard.store.backends import open_store
 
-    files = [FIXTURES / "posts_small.jsonl", FIXTURES / "hostile_posts.jsonl",
-             FIXTURES / "broken" / "broken.jsonl"]
+    files = [
+        FIXTURES / "posts_small.jsonl",
+        FIXTURES / "hostile_posts.jsonl",
+        FIXTURES / "broken" / "broken.jsonl",
+    ]
     with open_store(target) as store:
-        summary = ingest_paths(store, files, build_pipeline(stages), batch_size=4,
-                               make_mapper=lambda source: Mapper(fieldmap_for(None), source=source,
-                                                                 tz="Asia/Shanghai", salt="s"))
-        again = ingest_paths(store, files, build_pipeline(stages), batch_size=4,
-                             make_mapper=lambda source: Mapper(fieldmap_for(None), source=source,
-                                                               tz="Asia/Shanghai", salt="s"))
-        posts = store.rows("SELECT id, text, created_at, author_key, lang, search_text, entities, "
-                           "sentiment_label, round(sentiment_score * 1000) AS s, raw FROM posts ORDER BY id")
+        summary = ingest_paths(
+            store,
+            files,
+            build_pipeline(stages),
+            batch_size=4,
+            make_mapper=lambda source: Mapper(
+                fieldmap_for(None), source=source, tz="Asia/Shanghai", salt="s"
+            ),
+        )
+        again = ingest_paths(
+            store,
+            files,
+            build_pipeline(stages),
+            batch_size=4,
+            make_mapper=lambda source: Mapper(
+                fieldmap_for(None), source=source, tz="Asia/Shanghai", salt="s"
+            ),
+        )
+        posts = store.rows(
+            "SELECT id, text, created_at, author_key, lang, search_text, entities, "
+            "sentiment_label, round(sentiment_score * 1000) AS s, raw FROM posts ORDER BY id"
+        )
         vecs = store.rows("SELECT post_id, vec FROM embeddings ORDER BY post_id")
         from heard.read.posts import search_terms
 
         query = search_terms("公交 班次")
-        hits = (store.search_ranked(query, 50) if hasattr(store, "search_ranked") else
-                __import__("heard.store.duckdb_search", fromlist=["ranked"]).ranked(store, query, 50))
+        hits = (
+            store.search_ranked(query, 50)
+            if hasattr(store, "search_ranked")
+            else __import__("heard.store.duckdb_search", fromlist=["ranked"]).ranked(
+                store, query, 50
+            )
+        )
         return {
-            "stored": summary.stored, "quarantined": summary.quarantined,
-            "again_stored": again.stored, "again_resumed": sorted(again.resumed_after.values()),
-            "posts": posts, "vectors": np.array([v["vec"] for v in vecs], dtype=np.float32),
+            "stored": summary.stored,
+            "quarantined": summary.quarantined,
+            "again_stored": again.stored,
+            "again_resumed": sorted(again.resumed_after.values()),
+            "posts": posts,
+            "vectors": np.array([v["vec"] for v in vecs], dtype=np.float32),
             "vector_ids": [v["post_id"] for v in vecs],
             "quarantine": store.rows("SELECT key, reason, position FROM quarantine ORDER BY key"),
-            "checkpoints": store.rows("SELECT file_key, position FROM checkpoints ORDER BY file_key"),
+            "checkpoints": store.rows(
+                "SELECT file_key, position FROM checkpoints ORDER BY file_key"
+            ),
             "hits": [(h["name"], h["score"]) for h in hits],
         }
 
@@ -59,14 +86,23 @@ def test_the_runner_stores_the_same_on_both(tmp_path: Path, pg_url: str, stages:
     duck = _ingest(tmp_path / "i.duckdb", stages)
     pg = _ingest(pg_url, stages)
     assert duck["stored"] > 5 and duck["quarantined"] > 0 and duck["again_stored"] == 0
-    for key in ("stored", "quarantined", "again_stored", "again_resumed", "vector_ids",
-                "quarantine", "checkpoints"):
+    for key in (
+        "stored",
+        "quarantined",
+        "again_stored",
+        "again_resumed",
+        "vector_ids",
+        "quarantine",
+        "checkpoints",
+    ):
         assert pg[key] == duck[key], key
     # PostgreSQL text cannot hold NUL: the one hostile post with a NUL keeps U+FFFD there instead.
     nul = [p["id"] for p in duck["posts"] if "\x00" in p["text"]]
     assert nul == ["hostile_posts:h015"]
-    assert pg["posts"] == [{k: v.replace("\x00", "\ufffd") if isinstance(v, str) else v
-                            for k, v in p.items()} for p in duck["posts"]]
+    assert pg["posts"] == [
+        {k: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for k, v in p.items()}
+        for p in duck["posts"]
+    ]
     assert np.allclose(pg["vectors"], duck["vectors"], atol=1e-6)
     assert duck["hits"] and {n for n, _ in pg["hits"]} == {n for n, _ in duck["hits"]}
     assert sorted(s for _, s in pg["hits"]) == sorted(s for _, s in duck["hits"])

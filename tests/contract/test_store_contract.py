@@ -24,11 +24,23 @@ DIM = 8
 
 
 def make_posts(texts: list[str], start: int = 0, source: str = "t") -> list[Post]:
-    return [Post(id=f"{source}:{start + i}", source=source, external_id=str(start + i), text=t,
-                 created_at=T0 + timedelta(minutes=start + i), author_key=f"a{(start + i) % 7}",
-                 title=None if i % 2 else f"title {i}", likes=i, place="杭州" if i % 3 == 0 else None,
-                 raw={"text": t, "n": i}, file="in.jsonl", position=start + i + 1)
-            for i, t in enumerate(texts)]
+    return [
+        Post(
+            id=f"{source}:{start + i}",
+            source=source,
+            external_id=str(start + i),
+            text=t,
+            created_at=T0 + timedelta(minutes=start + i),
+            author_key=f"a{(start + i) % 7}",
+            title=None if i % 2 else f"title {i}",
+            likes=i,
+            place="杭州" if i % 3 == 0 else None,
+            raw={"text": t, "n": i},
+            file="in.jsonl",
+            position=start + i + 1,
+        )
+        for i, t in enumerate(texts)
+    ]
 
 
 def enrich(posts: list[Post], search_text: list[str] | None = None) -> dict[str, Any]:
@@ -62,8 +74,17 @@ def test_migrations_are_idempotent(open_target: Any) -> None:
     again = open_target()
     assert again.schema_version() == LATEST
     assert again.scalar("SELECT count(*) FROM schema_version") == LATEST
-    assert {"posts", "embeddings", "quarantine", "checkpoints", "ingest_runs", "topics", "alerts",
-            "users", "topic_window"} <= again.tables()
+    assert {
+        "posts",
+        "embeddings",
+        "quarantine",
+        "checkpoints",
+        "ingest_runs",
+        "topics",
+        "alerts",
+        "users",
+        "topic_window",
+    } <= again.tables()
 
 
 def test_postgres_schema_has_the_duckdb_names(tmp_path: Path, pg_url: str) -> None:
@@ -84,8 +105,13 @@ def test_postgres_schema_has_the_duckdb_names(tmp_path: Path, pg_url: str) -> No
 def _columns(store: Any, table: str) -> list[str]:
     if hasattr(store, "columns"):
         return store.columns(table)
-    return [r["column_name"] for r in store.rows(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table])]
+    return [
+        r["column_name"]
+        for r in store.rows(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+            [table],
+        )
+    ]
 
 
 # ---- writes ---------------------------------------------------------------------------------
@@ -94,9 +120,11 @@ def test_write_batch_round_trip(open_target: Any) -> None:
     posts = make_posts(["物价上涨 菜价贵", "Bus 42 is late again", "地铁\x00延误"])
     columns = enrich(posts)
     assert store.write_batch(posts, columns, MODELS, checkpoint=("k1", "in.jsonl", 3)) == 3
-    rows = store.rows("SELECT id, source, external_id, author_key, title, text, text_hash, created_at, "
-                      "likes, place, lang, lang_model, entities, search_text, sentiment_score, "
-                      "sentiment_label, sentiment_model, raw, file, position FROM posts ORDER BY id")
+    rows = store.rows(
+        "SELECT id, source, external_id, author_key, title, text, text_hash, created_at, "
+        "likes, place, lang, lang_model, entities, search_text, sentiment_score, "
+        "sentiment_label, sentiment_model, raw, file, position FROM posts ORDER BY id"
+    )
     assert [r["id"] for r in rows] == ["t:0", "t:1", "t:2"]
     first = rows[0]
     assert first["created_at"] == datetime(2026, 3, 1, 8, 0)  # naive UTC
@@ -132,7 +160,9 @@ def test_id_and_hash_probes(open_target: Any) -> None:
     write(store, posts)
     assert store.existing_ids(["t:0", "t:2", "t:9"]) == {"t:0", "t:2"}
     assert store.existing_ids([]) == set()
-    assert store.known_text_hashes([content_hash("two"), content_hash("three")]) == {content_hash("two")}
+    assert store.known_text_hashes([content_hash("two"), content_hash("three")]) == {
+        content_hash("two")
+    }
     assert store.known_text_hashes([]) == set()
 
 
@@ -150,13 +180,17 @@ def test_checkpoints(open_target: Any) -> None:
 
 def test_quarantine_insert_or_ignore(open_target: Any) -> None:
     store = open_target()
-    bad = [Quarantined("f.jsonl", 4, "bad_json", "line 4", "x" * 5000),
-           Quarantined("f.jsonl", 9, "empty_text", "", "{}")]
+    bad = [
+        Quarantined("f.jsonl", 4, "bad_json", "line 4", "x" * 5000),
+        Quarantined("f.jsonl", 9, "empty_text", "", "{}"),
+    ]
     store.write_batch([], {}, {}, bad, source="s")
     store.write_batch([], {}, {}, bad, source="s")
     rows = store.rows("SELECT reason, source, length(raw) AS n FROM quarantine ORDER BY position")
-    assert rows == [{"reason": "bad_json", "source": "s", "n": 2000},
-                    {"reason": "empty_text", "source": "s", "n": 2}]
+    assert rows == [
+        {"reason": "bad_json", "source": "s", "n": 2000},
+        {"reason": "empty_text", "source": "s", "n": 2},
+    ]
 
 
 def test_failed_batch_stores_nothing(open_target: Any) -> None:
@@ -167,8 +201,9 @@ def test_failed_batch_stores_nothing(open_target: Any) -> None:
     columns = enrich(posts)
     columns["embedding"] = columns["embedding"][:2]
     with pytest.raises(Exception):
-        store.write_batch(posts, columns, MODELS, [Quarantined("f", 1, "bad_json")], "s",
-                          ("k", "f", 4))
+        store.write_batch(
+            posts, columns, MODELS, [Quarantined("f", 1, "bad_json")], "s", ("k", "f", 4)
+        )
     assert store.scalar("SELECT count(*) FROM posts") == 0
     assert store.scalar("SELECT count(*) FROM quarantine") == 0
     assert store.checkpoint("k") == 0
@@ -194,17 +229,27 @@ def test_record_run_replaces(open_target: Any) -> None:
     store.record_run("r1", T0, "s", ["a.jsonl"], {"stored": 1})
     store.record_run("r1", T0, "s", ["a.jsonl", "b.jsonl"], {"stored": 2})
     rows = store.rows("SELECT run_id, started_at, files, summary FROM ingest_runs")
-    assert rows == [{"run_id": "r1", "started_at": datetime(2026, 3, 1, 8, 0),
-                     "files": '["a.jsonl", "b.jsonl"]', "summary": '{"stored": 2}'}]
+    assert rows == [
+        {
+            "run_id": "r1",
+            "started_at": datetime(2026, 3, 1, 8, 0),
+            "files": '["a.jsonl", "b.jsonl"]',
+            "summary": '{"stored": 2}',
+        }
+    ]
 
 
 def test_rows_take_question_mark_parameters(open_target: Any) -> None:
     store = open_target()
     write(store, make_posts(["100% sure", "what? really", "plain"]))
-    assert store.scalar("SELECT count(*) FROM posts WHERE text LIKE '%?%' AND lang = ?", ["en"]) == 1
+    assert (
+        store.scalar("SELECT count(*) FROM posts WHERE text LIKE '%?%' AND lang = ?", ["en"]) == 1
+    )
     assert store.scalar("SELECT count(*) FROM posts WHERE text LIKE '%\\%%' ESCAPE '\\'") == 1
     assert store.rows("SELECT id FROM posts WHERE id IN (?, ?) ORDER BY id", ["t:2", "t:0"]) == [
-        {"id": "t:0"}, {"id": "t:2"}]
+        {"id": "t:0"},
+        {"id": "t:2"},
+    ]
 
 
 def test_read_only_open_of_a_missing_store(backend: str, target: str) -> None:
@@ -233,13 +278,47 @@ def test_search_index_lifecycle(open_target: Any) -> None:
     assert store.scalar("SELECT count(*) FROM fts_main_posts.docs") == 2
 
 
-ZH = ["地铁二号线早高峰又延误了", "菜价上涨太快", "公交车站没有遮雨棚", "小区垃圾分类做得好", "医院挂号排队太久",
-      "学校门口交通拥堵", "公园的路灯坏了", "地铁站电梯停运", "菜市场环境很好", "公交线路调整不方便"]
-EN = ["the bus was late again", "subway elevator broken", "food prices keep rising", "great new park",
-      "hospital queue is too long", "bus route changed without notice", "traffic near the school",
-      "the street lights are out", "recycling works well here", "late late late bus"]
-QUERIES = ["地铁", "地铁 延误", "菜价", "公交", "排队", "bus", "bus late", "the", "LATE", "park",
-           "elevator 地铁", "café", "nothing-matches-this", "bus bus", "公交车 bus"]
+ZH = [
+    "地铁二号线早高峰又延误了",
+    "菜价上涨太快",
+    "公交车站没有遮雨棚",
+    "小区垃圾分类做得好",
+    "医院挂号排队太久",
+    "学校门口交通拥堵",
+    "公园的路灯坏了",
+    "地铁站电梯停运",
+    "菜市场环境很好",
+    "公交线路调整不方便",
+]
+EN = [
+    "the bus was late again",
+    "subway elevator broken",
+    "food prices keep rising",
+    "great new park",
+    "hospital queue is too long",
+    "bus route changed without notice",
+    "traffic near the school",
+    "the street lights are out",
+    "recycling works well here",
+    "late late late bus",
+]
+QUERIES = [
+    "地铁",
+    "地铁 延误",
+    "菜价",
+    "公交",
+    "排队",
+    "bus",
+    "bus late",
+    "the",
+    "LATE",
+    "park",
+    "elevator 地铁",
+    "café",
+    "nothing-matches-this",
+    "bus bus",
+    "公交车 bus",
+]
 
 
 def corpus() -> list[str]:
@@ -272,11 +351,16 @@ def _duckdb_scores(db: Any, q: str, lang: str | None = None) -> list[tuple[str, 
     """The read model's own ranking query on DuckDB, unrounded: (post id, score, docid)."""
     from heard.read.posts import _SCORED, search_terms
 
-    join, where, params = ("", "", []) if lang is None else (
-        " JOIN posts p ON p.id = d.name", " WHERE p.lang = ?", [lang])
-    rows = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
-                   f"USING (docid){join}{where} ORDER BY s.score DESC, s.docid DESC",
-                   [search_terms(q), *params])
+    join, where, params = (
+        ("", "", [])
+        if lang is None
+        else (" JOIN posts p ON p.id = d.name", " WHERE p.lang = ?", [lang])
+    )
+    rows = db.rows(
+        f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
+        f"USING (docid){join}{where} ORDER BY s.score DESC, s.docid DESC",
+        [search_terms(q), *params],
+    )
     return [(r["name"], r["score"], r["docid"]) for r in rows]
 
 
@@ -284,19 +368,26 @@ def _postgres_scores(store: Any, q: str, lang: str | None = None) -> list[tuple[
     from heard.read.posts import search_terms
 
     where, params = ([], []) if lang is None else (["p.lang = ?"], [lang])
-    return [(r["name"], r["score"], r["docid"])
-            for r in store.search_ranked(search_terms(q), 10_000, None, where, params)]
+    return [
+        (r["name"], r["score"], r["docid"])
+        for r in store.search_ranked(search_terms(q), 10_000, None, where, params)
+    ]
 
 
 def _duckdb_scores(db: Any, q: str, lang: str | None = None) -> list[tuple[str, float, int]]:
     """The read model's own ranking query on DuckDB, unrounded: (post id, score, docid)."""
     from heard.read.posts import _SCORED, search_terms
 
-    join, where, params = ("", "", []) if lang is None else (
-        " JOIN posts p ON p.id = d.name", " WHERE p.lang = ?", [lang])
-    rows = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
-                   f"USING (docid){join}{where} ORDER BY s.score DESC, s.docid DESC",
-                   [search_terms(q), *params])
+    join, where, params = (
+        ("", "", [])
+        if lang is None
+        else (" JOIN posts p ON p.id = d.name", " WHERE p.lang = ?", [lang])
+    )
+    rows = db.rows(
+        f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
+        f"USING (docid){join}{where} ORDER BY s.score DESC, s.docid DESC",
+        [search_terms(q), *params],
+    )
     return [(r["name"], r["score"], r["docid"]) for r in rows]
 
 
@@ -304,12 +395,15 @@ def _postgres_scores(store: Any, q: str, lang: str | None = None) -> list[tuple[
     from heard.read.posts import search_terms
 
     where, params = ([], []) if lang is None else (["p.lang = ?"], [lang])
-    return [(r["name"], r["score"], r["docid"])
-            for r in store.search_ranked(search_terms(q), 10_000, None, where, params)]
+    return [
+        (r["name"], r["score"], r["docid"])
+        for r in store.search_ranked(search_terms(q), 10_000, None, where, params)
+    ]
 
 
-def _postgres_ranking(store: Any, q: str, page: int, where: list[str] = (),
-                      params: list[Any] = ()) -> list[tuple[str, float]]:
+def _postgres_ranking(
+    store: Any, q: str, page: int, where: list[str] = (), params: list[Any] = ()
+) -> list[tuple[str, float]]:
     from heard.read.posts import search_terms
 
     out, after = [], None
@@ -321,7 +415,9 @@ def _postgres_ranking(store: Any, q: str, page: int, where: list[str] = (),
         after = (rows[page - 1]["score"], rows[page - 1]["docid"])
 
 
-def _by_score(ranking: list[tuple[Any, ...]], places: int | None = None) -> list[tuple[float, list[str]]]:
+def _by_score(
+    ranking: list[tuple[Any, ...]], places: int | None = None
+) -> list[tuple[float, list[str]]]:
     """A ranking as its score levels, best first, each with its posts (sorted: the order among
     equal scores is each store's own document numbering, see heard.store.postgres.search)."""
     levels: list[tuple[float, list[str]]] = []
@@ -335,8 +431,9 @@ def _by_score(ranking: list[tuple[Any, ...]], places: int | None = None) -> list
     return [(score, sorted(names)) for score, names in levels]
 
 
-def _ranked_pages(search: Any, q: str, page: int, where: list[str] = (),
-                  params: list[Any] = ()) -> list[tuple[str, float, int]]:
+def _ranked_pages(
+    search: Any, q: str, page: int, where: list[str] = (), params: list[Any] = ()
+) -> list[tuple[str, float, int]]:
     """All matches of ``q``, fetched ``page`` at a time with ``after`` = where a page ended."""
     from heard.read.posts import search_terms
 
@@ -421,20 +518,33 @@ def test_tokenizer_matches_duckdb_fts() -> None:
     con = duckdb.connect()
     con.execute(f"LOAD '{_fts_extension_path()}'")
     con.execute("CREATE TABLE posts (id VARCHAR, search_text VARCHAR)")
-    con.execute(f"PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
-                f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)")
-    samples = [f"a{chr(cp)}b" for cp in range(1, 0x10000)
-               if unicodedata.category(chr(cp)) not in ("Cn", "Cs")]
-    samples += ["Café NAÏVE  façade", "  地铁二号线，早高峰！延误了…", "x_y-z 12,5 ½ ②", "İstanbul ǅ ß ﬁ",
-                "Ｆｕｌｌ ｗｉｄｔｈ　全角", "e\u0301cole"]
+    con.execute(
+        f"PRAGMA create_fts_index('posts', 'id', 'search_text', stemmer='none', "
+        f"stopwords='none', ignore='{FTS_IGNORE}', lower=1, overwrite=1)"
+    )
+    samples = [
+        f"a{chr(cp)}b"
+        for cp in range(1, 0x10000)
+        if unicodedata.category(chr(cp)) not in ("Cn", "Cs")
+    ]
+    samples += [
+        "Café NAÏVE  façade",
+        "  地铁二号线，早高峰！延误了…",
+        "x_y-z 12,5 ½ ②",
+        "İstanbul ǅ ß ﬁ",
+        "Ｆｕｌｌ ｗｉｄｔｈ　全角",
+        "e\u0301cole",
+    ]
     con.register("s", pa.table({"t": pa.array(samples, pa.string())}))  # binding 60k values is slow
-    got = con.execute("SELECT t, list_filter(fts_main_posts.tokenize(t), x -> x <> '') FROM s").fetchall()
+    got = con.execute(
+        "SELECT t, list_filter(fts_main_posts.tokenize(t), x -> x <> '') FROM s"
+    ).fetchall()
     differ = [(t, want, tokenize(t)) for t, want in got if tokenize(t) != want]
     assert not differ[:5], f"{len(differ)} of {len(samples)} differ"
 
 
 # ---- several processes on one PostgreSQL database --------------------------------------------
-CHILD = textwrap.dedent('''
+CHILD = textwrap.dedent("""
     import sys, time
     sys.path[:0] = sys.argv[3].split(":")
     from test_store_contract import MODELS, enrich, make_posts
@@ -443,24 +553,31 @@ CHILD = textwrap.dedent('''
     url, mode = sys.argv[1], sys.argv[2]
     with open_store(url) as store:
         if mode == "write":
-            for b in range(10):  # 10 batches of 20, each with its checkpoint, in turn with the parent
-                posts = make_posts([f"child post {b} {i}" for i in range(20)], start=b * 20, source="child")
-                store.write_batch(posts, enrich(posts), MODELS, checkpoint=("child", "c.jsonl", (b + 1) * 20))
+            for b in range(10):  # 10 batches of 20 with checkpoints, in turn with the parent
+                texts = [f"child post {b} {i}" for i in range(20)]
+                posts = make_posts(texts, start=b * 20, source="child")
+                mark = ("child", "c.jsonl", (b + 1) * 20)
+                store.write_batch(posts, enrich(posts), MODELS, checkpoint=mark)
                 print(store.scalar("SELECT count(*) FROM posts"), flush=True)
                 sys.stdin.readline()
         else:  # hold the topics writer lock until told to stop
             with store.writer_lock("topics"):
                 print("locked", flush=True)
                 sys.stdin.readline()
-''')
+""")
 
 
 def _child(pg_url: str, mode: str) -> subprocess.Popen[str]:
     here = Path(__file__).resolve().parent
     paths = ":".join([str(here), *[p for p in sys.path if p]])
-    return subprocess.Popen([sys.executable, "-c", CHILD, pg_url, mode, paths], text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": paths})
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, pg_url, mode, paths],
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": paths},
+    )
 
 
 def test_two_processes_write_and_read_one_database(pg_url: str) -> None:
@@ -476,9 +593,15 @@ def test_two_processes_write_and_read_one_database(pg_url: str) -> None:
                 line = child.stdout.readline()
                 assert line, child.stderr.read() if child.stderr else "child ended"
                 assert int(line) == 40 * b + 20  # the child sees every batch committed so far
-                assert store.scalar("SELECT count(*) FROM posts WHERE source = 'child'") == 20 * (b + 1)
-                posts = make_posts([f"parent post {b} {i}" for i in range(20)], start=b * 20, source="parent")
-                store.write_batch(posts, enrich(posts), MODELS, checkpoint=("parent", "p.jsonl", (b + 1) * 20))
+                assert store.scalar("SELECT count(*) FROM posts WHERE source = 'child'") == 20 * (
+                    b + 1
+                )
+                posts = make_posts(
+                    [f"parent post {b} {i}" for i in range(20)], start=b * 20, source="parent"
+                )
+                store.write_batch(
+                    posts, enrich(posts), MODELS, checkpoint=("parent", "p.jsonl", (b + 1) * 20)
+                )
                 child.stdin.write("next\n")
                 child.stdin.flush()
             child.wait(timeout=60)
@@ -555,8 +678,9 @@ def test_searches_go_on_while_the_index_is_rebuilt(pg_url: str) -> None:
         assert counts and set(counts) == {200}
 
 
-def test_heard_db_url_reaches_the_postgres_store(pg_url: str, monkeypatch: pytest.MonkeyPatch,
-                                                  tmp_path: Path) -> None:
+def test_heard_db_url_reaches_the_postgres_store(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """``HEARD_DB=postgresql://…`` through the settings (whose ``db`` is still a Path: the URL
     loses a slash there and ``backends`` puts it back) opens PostgreSQL; a path opens DuckDB."""
     from heard.settings import load_settings
@@ -617,10 +741,52 @@ def test_closing_leaves_no_session_behind(pg_url: str) -> None:
 
     with psycopg.connect(pg_url, autocommit=True) as con:
         for _ in range(100):  # a closed session's backend exits asynchronously: wait for it
-            left = con.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'heard' "
-                               "AND pid <> pg_backend_pid()").fetchone()
-            locks = con.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").fetchone()
+            left = con.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'heard' "
+                "AND pid <> pg_backend_pid()"
+            ).fetchone()
+            locks = con.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            ).fetchone()
             if left == (0,) and locks == (0,):
                 break
             time.sleep(0.05)
     assert left == (0,) and locks == (0,)
+
+
+def test_read_view_serves_threads_and_sees_other_writers(pg_url: str) -> None:
+    """What ``heard serve`` needs on PostgreSQL: a connection per request thread, the read
+    model's portable queries, and a data version that moves when another process writes."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from heard.read.overview import quarantine
+    from heard.read.posts import PostFilter, search
+    from heard.store.backends import open_store
+    from heard.store.postgres.readview import PostgresReadView
+
+    with open_store(pg_url) as server_store, open_store(pg_url) as watcher:
+        batch = make_posts([f"post {i}" for i in range(30)])
+        watcher.write_batch(batch, enrich(batch), MODELS, [Quarantined("f", 1, "bad_json")], "s")
+        view = PostgresReadView(server_store, max_queries=2)
+        try:
+            before = view.data_version
+            threads: set[int] = set()
+
+            def page(lang: str) -> list[str]:
+                threads.add(threading.get_ident())
+                return [p["id"] for p in search(view, PostFilter(lang=lang), limit=50)["posts"]]
+
+            with ThreadPoolExecutor(4) as pool:
+                pages = list(pool.map(page, ["en"] * 8))
+            assert all(len(p) == 30 for p in pages)
+            assert len(view._readers) == len(threads | {threading.get_ident()})  # one per thread
+            assert quarantine(view)["by_reason"] == {"bad_json": 1}
+            more = make_posts(["one more"], start=30)
+            watcher.write_batch(more, enrich(more), MODELS)
+            assert view.data_version != before
+            assert len(page("en")) == 31
+        finally:
+            readers = list(view._readers)
+            view.close()
+        assert readers and all(r.con.closed for r in readers) and not server_store.con.closed

@@ -27,7 +27,7 @@ def postgres_url(target: str | os.PathLike[str]) -> str | None:
     if not isinstance(target, str):
         for scheme in POSTGRES_SCHEMES:
             if lower.startswith(scheme[:-1]) and not lower.startswith(scheme):
-                return scheme + text[len(scheme) - 1:]
+                return scheme + text[len(scheme) - 1 :]
     return None
 
 
@@ -47,8 +47,9 @@ def open_store(target: str | os.PathLike[str], read_only: bool = False, **option
     if url is not None:
         from heard.store.postgres import open_store as open_postgres
 
-        return open_postgres(url, read_only=read_only,
-                             **{k: v for k, v in options.items() if k != "memory_limit"})
+        return open_postgres(
+            url, read_only=read_only, **{k: v for k, v in options.items() if k != "memory_limit"}
+        )
     from heard.store.duckdb.store import open_store as open_duckdb
 
     return open_duckdb(target, read_only=read_only, **options)

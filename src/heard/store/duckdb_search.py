@@ -21,13 +21,17 @@ from typing import Any
 BM25_K1, BM25_B = 1.2, 0.75
 
 _SCORED = f"""
-    WITH qt AS (SELECT DISTINCT t AS term FROM (SELECT unnest(fts_main_posts.tokenize(?)) AS t) WHERE t <> ''),
-    hits AS (SELECT term, docid, tf, len FROM fts_main_posts.postings WHERE term IN (SELECT term FROM qt)),
+    WITH qt AS (SELECT DISTINCT t AS term
+                FROM (SELECT unnest(fts_main_posts.tokenize(?)) AS t) WHERE t <> ''),
+    hits AS (SELECT term, docid, tf, len FROM fts_main_posts.postings
+             WHERE term IN (SELECT term FROM qt)),
     df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
     st AS (SELECT num_docs, avgdl FROM fts_main_posts.stats),
     scored AS (
-        SELECT h.docid, round(sum(log((st.num_docs - df.df + 0.5) / (df.df + 0.5) + 1) * h.tf * {BM25_K1 + 1}
-                                  / (h.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * h.len / st.avgdl))), 9) AS score
+        SELECT h.docid,
+               round(sum(log((st.num_docs - df.df + 0.5) / (df.df + 0.5) + 1) * h.tf * {BM25_K1 + 1}
+                         / (h.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * h.len / st.avgdl))),
+                     9) AS score
         FROM hits h JOIN df USING (term) CROSS JOIN st
         GROUP BY h.docid HAVING count(*) = (SELECT count(*) FROM qt))"""
 """``heard.read.posts._SCORED``, unchanged."""
@@ -60,8 +64,14 @@ def renumber_documents(con: Any) -> None:
         raise
 
 
-def ranked(db: Any, query: str, limit: int, after: tuple[float, int] | None = None,
-           where: Sequence[str] = (), params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def ranked(
+    db: Any,
+    query: str,
+    limit: int,
+    after: tuple[float, int] | None = None,
+    where: Sequence[str] = (),
+    params: Sequence[Any] = (),
+) -> list[dict[str, Any]]:
     """``PostgresStore.search_ranked`` on DuckDB: ``[{name, score, docid}]``, best first, ties
     newest-indexed first; ``db`` is a DuckDBStore or a ReadView (anything with ``rows``)."""
     clauses, values = list(where), list(params)
@@ -70,7 +80,9 @@ def ranked(db: Any, query: str, limit: int, after: tuple[float, int] | None = No
         values += [after[0], after[0], after[1]]
     join = " JOIN posts p ON p.id = d.name" if where else ""
     body = " WHERE " + " AND ".join(clauses) if clauses else ""
-    rows = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
-                   f"USING (docid){join}{body} ORDER BY s.score DESC, s.docid DESC LIMIT ?",
-                   [query, *values, limit])
+    rows = db.rows(
+        f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
+        f"USING (docid){join}{body} ORDER BY s.score DESC, s.docid DESC LIMIT ?",
+        [query, *values, limit],
+    )
     return [{"name": r["name"], "score": r["score"], "docid": r["docid"]} for r in rows]

@@ -1,7 +1,7 @@
-"""The full-text tokenizer of DuckDB's fts extension, in Python, so both stores index the same terms.
+"""The full-text tokenizer of DuckDB's fts extension, in Python: both stores index the same terms.
 
-DuckDB builds its index with ``tokenize(s)`` =
-``string_split_regex(regexp_replace(lower(strip_accents(s)), '[^\\p{L}\\p{N}_]+', ' ', 'g'), '\\s+')``
+DuckDB builds its index with ``tokenize(s)`` = ``string_split_regex(regexp_replace(
+lower(strip_accents(s)), '[^\\p{L}\\p{N}_]+', ' ', 'g'), '\\s+')``
 (``heard.store.duckdb.store.FTS_IGNORE``; empty tokens are dropped). PostgreSQL's regular
 expressions have no ``\\p{L}`` and its ``[:alnum:]`` depends on the server's locale, so the
 PostgreSQL store tokenizes here, in the client, at index build and at query time alike: the same

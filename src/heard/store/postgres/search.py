@@ -20,11 +20,10 @@ until then, and two rebuilders take turns (an advisory lock).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
-
-import re
 
 import psycopg
 
@@ -45,16 +44,20 @@ HAS_INDEX = "SELECT to_regclass('fts_main_posts.postings') IS NOT NULL"
 
 
 def rebuild(con: psycopg.Connection[Any]) -> int:
-    """(Re)build ``fts_main_posts`` over the posts committed now; returns the number of documents."""
+    """(Re)build ``fts_main_posts`` over the posts committed now; return how many documents."""
     b = BUILD_SCHEMA
     with con.transaction():
         con.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
         con.execute(f"DROP SCHEMA IF EXISTS {b} CASCADE")
         con.execute(f"CREATE SCHEMA {b}")
-        con.execute(f"CREATE TABLE {b}.docs (docid BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-                    "len INTEGER NOT NULL)")
-        con.execute(f"CREATE UNLOGGED TABLE {b}.raw_postings (term TEXT, docid BIGINT, tf INTEGER, "
-                    "len INTEGER)")
+        con.execute(
+            f"CREATE TABLE {b}.docs (docid BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+            "len INTEGER NOT NULL)"
+        )
+        con.execute(
+            f"CREATE UNLOGGED TABLE {b}.raw_postings (term TEXT, docid BIGINT, tf INTEGER, "
+            "len INTEGER)"
+        )
         docid = 0
         with con.cursor(name="heard_fts_read") as reader:
             reader.itersize = CHUNK
@@ -76,12 +79,16 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
                         for posting in postings:
                             copy.write_row(posting)
         # Sorted by term, so a query's postings lie together on disk (DuckDB's row groups alike).
-        con.execute(f"CREATE TABLE {b}.postings AS SELECT term, docid, tf, len "
-                    f"FROM {b}.raw_postings ORDER BY term, docid")
+        con.execute(
+            f"CREATE TABLE {b}.postings AS SELECT term, docid, tf, len "
+            f"FROM {b}.raw_postings ORDER BY term, docid"
+        )
         con.execute(f"DROP TABLE {b}.raw_postings")
         con.execute(f"CREATE INDEX ON {b}.postings (term)")
-        con.execute(f"CREATE TABLE {b}.stats AS SELECT count(*)::BIGINT AS num_docs, "
-                    f"coalesce(sum(len)::FLOAT8 / nullif(count(*), 0), 0) AS avgdl FROM {b}.docs")
+        con.execute(
+            f"CREATE TABLE {b}.stats AS SELECT count(*)::BIGINT AS num_docs, "
+            f"coalesce(sum(len)::FLOAT8 / nullif(count(*), 0), 0) AS avgdl FROM {b}.docs"
+        )
         # Statistics for all three: without them the planner takes ``stats`` for 1,850 rows and
         # joins ``docs`` by a scan per candidate (4.6 s instead of 48 ms for 'to' on 20k posts).
         for table in ("postings", "docs", "stats"):
@@ -93,7 +100,8 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
 
 _SCORED = f"""
     WITH qt AS (SELECT DISTINCT t AS term FROM unnest(%(terms)s::TEXT[]) AS u(t)),
-    hits AS (SELECT term, docid, tf, len FROM {SCHEMA}.postings WHERE term = ANY(%(terms)s::TEXT[])),
+    hits AS (SELECT term, docid, tf, len FROM {SCHEMA}.postings
+             WHERE term = ANY(%(terms)s::TEXT[])),
     df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
     st AS (SELECT num_docs::FLOAT8 AS num_docs, avgdl FROM {SCHEMA}.stats),
     raw AS (
@@ -110,9 +118,14 @@ operation order in float8, ``log`` base 10 as DuckDB's, and DuckDB's ``round(x, 
 (half away from zero, which PostgreSQL's ``round(float8)`` is not)."""
 
 
-def ranked(con: psycopg.Connection[Any], query: str, limit: int,
-           after: tuple[float, int] | None = None,
-           where: Sequence[str] = (), params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def ranked(
+    con: psycopg.Connection[Any],
+    query: str,
+    limit: int,
+    after: tuple[float, int] | None = None,
+    where: Sequence[str] = (),
+    params: Sequence[Any] = (),
+) -> list[dict[str, Any]]:
     """The best ``limit`` matches of ``query`` (every term must match): ``name`` (the post id),
     ``score`` (rounded to 9 places) and ``docid``, best first, ties newest-indexed first — the
     order of ``heard.read.posts._best_match``. ``after`` is the (score, docid) a page ended on;
@@ -128,13 +141,16 @@ def ranked(con: psycopg.Connection[Any], query: str, limit: int,
         values += [after[0], after[0], after[1]]
     # psycopg takes one placeholder style per statement: number the positional ones.
     numbered = iter(range(len(values)))
-    body = _POSITIONAL.sub(lambda m: m[0] if m[0] == "%%" else f"%(p{next(numbered)})s",
-                           " AND ".join(clauses))
+    body = _POSITIONAL.sub(
+        lambda m: m[0] if m[0] == "%%" else f"%(p{next(numbered)})s", " AND ".join(clauses)
+    )
     named.update({f"p{i}": v for i, v in enumerate(values)})
     join = " JOIN posts p ON p.id = d.name" if where else ""
-    sql = (f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN {SCHEMA}.docs d "
-           f"USING (docid){join}{' WHERE ' + body if body else ''} "
-           "ORDER BY s.score DESC, s.docid DESC LIMIT %(limit)s")
+    sql = (
+        f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN {SCHEMA}.docs d "
+        f"USING (docid){join}{' WHERE ' + body if body else ''} "
+        "ORDER BY s.score DESC, s.docid DESC LIMIT %(limit)s"
+    )
     with con.cursor() as cur:
         cur.execute(sql, named)
         return [{"name": n, "score": s, "docid": d} for n, s, d in cur.fetchall()]

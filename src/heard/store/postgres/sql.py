@@ -24,7 +24,7 @@ def to_psycopg(sql: str) -> str:
                         continue
                     break
                 end += 1
-            out.append(sql[i:end + 1].replace("%", "%%"))
+            out.append(sql[i : end + 1].replace("%", "%%"))
             i = end + 1
         elif sql.startswith("--", i):
             end = sql.find("\n", i)

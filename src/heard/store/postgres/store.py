@@ -24,37 +24,19 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import psycopg
 from psycopg.rows import dict_row
 
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
-from heard.records import Post, Quarantined, content_hash
+from heard.records import Post, Quarantined
+import heard.store.postgres.batch as batch
 import heard.store.postgres.search as search
-from heard.store.postgres.copy import embeddings_copy_data, text_or_none
 from heard.store.postgres.schema import LATEST, MIGRATIONS
 from heard.store.postgres.sql import redact_url, to_psycopg
 
-RAW_KEEP_CHARS = 2000
-"""As in the DuckDB store: how much of a quarantined row's raw text is kept."""
 MIGRATION_LOCK = 0x48454152_0000
 """Advisory-lock key held while migrating (any 64-bit constant of our own)."""
-
-POST_COLUMNS: list[tuple[str, str]] = [
-    ("id", "TEXT"), ("source", "TEXT"), ("external_id", "TEXT"), ("author_key", "TEXT"),
-    ("title", "TEXT"), ("text", "TEXT"), ("text_hash", "TEXT"), ("created_at", "TIMESTAMP"),
-    ("ingested_at", "TIMESTAMP"), ("url", "TEXT"), ("parent_id", "TEXT"), ("thread_id", "TEXT"),
-    ("likes", "INTEGER"), ("shares", "INTEGER"), ("replies", "INTEGER"), ("dislikes", "INTEGER"),
-    ("place", "TEXT"), ("lang", "TEXT"), ("lang_model", "TEXT"), ("entities", "TEXT"),
-    ("search_text", "TEXT"), ("sentiment_score", "REAL"), ("sentiment_label", "TEXT"),
-    ("sentiment_model", "TEXT"), ("sentiment_evidence", "TEXT"), ("raw", "TEXT"), ("file", "TEXT"),
-    ("position", "BIGINT"),
-]
-"""The columns of ``posts``, in order."""
-_NAMES = ", ".join(name for name, _ in POST_COLUMNS)
-_STAGING = ("CREATE TEMP TABLE IF NOT EXISTS _heard_new_posts ("
-            + ", ".join(f"{name} {kind}" for name, kind in POST_COLUMNS) + ") ON COMMIT DELETE ROWS")
 
 
 @contextmanager
@@ -64,18 +46,24 @@ def _teaching_errors(where: str) -> Iterator[None]:
     try:
         yield
     except psycopg.errors.ReadOnlySqlTransaction as exc:
-        raise StoreError(f"{where} is open read-only: {str(exc).splitlines()[0]}",
-                         "open it for writing (read_only=False); CLI queries open read-only") from exc
+        raise StoreError(
+            f"{where} is open read-only: {str(exc).splitlines()[0]}",
+            "open it for writing (read_only=False); CLI queries open read-only",
+        ) from exc
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreError(f"lost the connection to {where}: {first}",
-                         "check that the PostgreSQL server runs, then run the command again "
-                         "(an ingest resumes after its last stored batch)") from exc
+        raise StoreError(
+            f"lost the connection to {where}: {first}",
+            "check that the PostgreSQL server runs, then run the command again "
+            "(an ingest resumes after its last stored batch)",
+        ) from exc
 
 
 def lock_key(name: str) -> int:
     """A stable signed 64-bit advisory-lock key for a name (the same in every process)."""
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 class PostgresStore:
@@ -85,8 +73,13 @@ class PostgresStore:
     ``write_batch``) groups statements into one transaction, nested blocks become savepoints.
     """
 
-    def __init__(self, con: psycopg.Connection[Any], url: str, read_only: bool = False,
-                 batch_insert: str = "copy"):
+    def __init__(
+        self,
+        con: psycopg.Connection[Any],
+        url: str,
+        read_only: bool = False,
+        batch_insert: str = "copy",
+    ):
         self.con = con
         self.url = url
         self.path = redact_url(url)  # what messages show where the DuckDB store shows its file
@@ -115,8 +108,10 @@ class PostgresStore:
         """Apply pending migrations (one process at a time); return the schema version."""
         with self.con.transaction():
             self.con.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
-            self.con.execute("CREATE TABLE IF NOT EXISTS schema_version "
-                             "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP)")
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+            )
             current = self._current_version()
             self._refuse_newer(current)
             for version, statements in MIGRATIONS:
@@ -163,8 +158,11 @@ class PostgresStore:
         """A number that changes whenever any process has written a batch or rebuilt the search
         index (a sequence: cheap to read, never rolled back). ``heard serve``'s caches key on it;
         on DuckDB the server owns the file and counts its own writes instead."""
-        return int(self.scalar("SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
-                               "FROM heard_data_version"))
+        return int(
+            self.scalar(
+                "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM heard_data_version"
+            )
+        )
 
     def reader(self) -> PostgresStore:
         """Another, read-only connection to the same database: one per request thread (a psycopg
@@ -185,14 +183,24 @@ class PostgresStore:
             return row[0] if row else None
 
     def tables(self) -> set[str]:
-        return {r["table_name"] for r in self.rows(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+        return {
+            r["table_name"]
+            for r in self.rows(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        }
 
     def columns(self, table: str) -> list[str]:
-        return [r["column_name"] for r in self.rows(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
-            [table])]
+        return [
+            r["column_name"]
+            for r in self.rows(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = ? "
+                "ORDER BY ordinal_position",
+                [table],
+            )
+        ]
 
     # ---- writes ----------------------------------------------------------------------------
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
@@ -206,8 +214,9 @@ class PostgresStore:
     def _stored_values(self, column: str, values: Sequence[str]) -> set[str]:
         if not values:
             return set()
-        found = self.con.execute(f"SELECT DISTINCT {column} FROM posts WHERE {column} = ANY(%s)",
-                                 [list(values)]).fetchall()
+        found = self.con.execute(
+            f"SELECT DISTINCT {column} FROM posts WHERE {column} = ANY(%s)", [list(values)]
+        ).fetchall()
         return {r[0] for r in found}
 
     def write_batch(
@@ -223,116 +232,61 @@ class PostgresStore:
         (an error or an interrupt stores none of it). Returns the number of posts newly stored."""
         with _teaching_errors(self.path), self.con.transaction():
             self.con.execute("SELECT nextval('heard_data_version')")
-            added = self._insert_posts(posts, columns, models) if posts else 0
-            self._insert_quarantine(quarantined, source)
+            added = (
+                batch.insert_posts(self.con, posts, columns, models, self.batch_insert)
+                if posts
+                else 0
+            )
+            batch.insert_quarantine(self.con, quarantined, source)
             if checkpoint is not None:
                 file_key, file, position = checkpoint
                 self.con.execute(
-                    "INSERT INTO checkpoints VALUES (%s, %s, %s, %s) ON CONFLICT (file_key) DO UPDATE "
-                    "SET file = excluded.file, position = excluded.position, "
-                    "updated_at = excluded.updated_at", [file_key, file, position, utcnow()])
+                    "INSERT INTO checkpoints VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (file_key) DO UPDATE SET file = excluded.file, "
+                    "position = excluded.position, updated_at = excluded.updated_at",
+                    [file_key, file, position, utcnow()],
+                )
         return added
-
-    def _post_rows(self, posts: Sequence[Post], columns: dict[str, Any],
-                   models: dict[str, str]) -> list[tuple[Any, ...]]:
-        n = len(posts)
-        now = utcnow()
-
-        def col(name: str) -> list[Any]:
-            values = columns.get(name)
-            return list(values) if values is not None else [None] * n
-
-        def as_json(values: list[Any]) -> list[str | None]:
-            return [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in values]
-
-        lang, search_text = col("lang"), col("search_text")
-        score, label = col("sentiment_score"), col("sentiment_label")
-        entities, evidence = as_json(col("entities")), as_json(col("sentiment_evidence"))
-        lang_model = models.get("langid") if "lang" in columns else None
-        sent_model = models.get("sentiment") if "sentiment_score" in columns else None
-        t = text_or_none
-        return [
-            (t(p.id), t(p.source), t(p.external_id), t(p.author_key), t(p.title), t(p.text),
-             content_hash(p.text), to_naive_utc(p.created_at), now, t(p.url), t(p.parent_id),
-             t(p.thread_id), p.likes, p.shares, p.replies, p.dislikes, t(p.place), t(lang[i]),
-             lang_model, t(entities[i]), t(search_text[i]),
-             None if score[i] is None else float(score[i]), t(label[i]), sent_model,
-             t(evidence[i]), t(p.raw_json()), t(p.file), p.position)
-            for i, p in enumerate(posts)
-        ]
-
-    def _ensure_staging(self) -> None:
-        """A session-private table batches are copied into (emptied at every commit). Asked for
-        in every batch: a rolled-back batch takes the table it created with it."""
-        self.con.execute(_STAGING)
-
-    def _insert_posts(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str]) -> int:
-        rows = self._post_rows(posts, columns, models)
-        with self.con.cursor() as cur:
-            if self.batch_insert == "copy":
-                # COPY cannot skip conflicts: copy into the staging table, then insert what is new.
-                self._ensure_staging()
-                cur.execute("TRUNCATE _heard_new_posts")
-                with cur.copy(f"COPY _heard_new_posts ({_NAMES}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                cur.execute(f"INSERT INTO posts ({_NAMES}) SELECT {_NAMES} FROM _heard_new_posts "
-                            "ON CONFLICT (id) DO NOTHING")
-                added = max(cur.rowcount, 0)
-            else:
-                before = self.scalar("SELECT count(*) FROM posts")
-                marks = ", ".join(["%s"] * len(POST_COLUMNS))
-                cur.executemany(f"INSERT INTO posts ({_NAMES}) VALUES ({marks}) "
-                                "ON CONFLICT (id) DO NOTHING", rows)
-                added = self.scalar("SELECT count(*) FROM posts") - before
-            embedding = columns.get("embedding")
-            if embedding is not None and added:
-                model = models.get("embed", "unknown")
-                vectors = np.asarray(embedding, dtype=np.float32)
-                # No conflict clause on COPY either: skip the ids that already have a vector.
-                have = self._stored_embeddings([p.id for p in posts])
-                keep = [i for i, p in enumerate(posts) if p.id not in have]
-                if keep:
-                    ids = [posts[i].id for i in keep]
-                    data = embeddings_copy_data(ids, model, vectors[keep])
-                    with cur.copy("COPY embeddings (post_id, model, vec) FROM STDIN (FORMAT BINARY)") as cp:
-                        cp.write(data)
-        return added
-
-    def _stored_embeddings(self, ids: list[str]) -> set[str]:
-        found = self.con.execute("SELECT post_id FROM embeddings WHERE post_id = ANY(%s)", [ids])
-        return {r[0] for r in found.fetchall()}
-
-    def _insert_quarantine(self, items: Iterable[Quarantined], source: str) -> None:
-        items = list(items)
-        if not items:
-            return
-        now = utcnow()
-        t = text_or_none
-        with self.con.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO quarantine VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
-                [(q.key(), t(source), t(q.file), q.position, t(q.reason), t(q.detail),
-                  t(q.raw[:RAW_KEEP_CHARS]), now) for q in items])
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
-        row = self.con.execute("SELECT position FROM checkpoints WHERE file_key = %s", [file_key]).fetchone()
+        row = self.con.execute(
+            "SELECT position FROM checkpoints WHERE file_key = %s", [file_key]
+        ).fetchone()
         return int(row[0]) if row else 0
 
-    def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str],
-                   summary: dict[str, Any]) -> None:
+    def record_run(
+        self,
+        run_id: str,
+        started_at: datetime,
+        source: str,
+        files: list[str],
+        summary: dict[str, Any],
+    ) -> None:
         with _teaching_errors(self.path):
             self._record_run(run_id, started_at, source, files, summary)
 
-    def _record_run(self, run_id: str, started_at: datetime, source: str, files: list[str],
-                    summary: dict[str, Any]) -> None:
+    def _record_run(
+        self,
+        run_id: str,
+        started_at: datetime,
+        source: str,
+        files: list[str],
+        summary: dict[str, Any],
+    ) -> None:
         self.con.execute(
-            "INSERT INTO ingest_runs VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (run_id) DO UPDATE SET "
-            "started_at = excluded.started_at, finished_at = excluded.finished_at, "
-            "source = excluded.source, files = excluded.files, summary = excluded.summary",
-            [run_id, to_naive_utc(started_at), utcnow(), source, json.dumps(files, ensure_ascii=False),
-             json.dumps(summary, ensure_ascii=False, default=str)],
+            "INSERT INTO ingest_runs VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (run_id) DO UPDATE SET started_at = excluded.started_at, "
+            "finished_at = excluded.finished_at, source = excluded.source, "
+            "files = excluded.files, summary = excluded.summary",
+            [
+                run_id,
+                to_naive_utc(started_at),
+                utcnow(),
+                source,
+                json.dumps(files, ensure_ascii=False),
+                json.dumps(summary, ensure_ascii=False, default=str),
+            ],
         )
 
     # ---- full-text search ------------------------------------------------------------------
@@ -345,14 +299,21 @@ class PostgresStore:
     def has_search_index(self) -> bool:
         return bool(self.scalar(search.HAS_INDEX))
 
-    def search_ranked(self, query: str, limit: int, after: tuple[float, int] | None = None,
-                      where: Sequence[str] = (), params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def search_ranked(
+        self,
+        query: str,
+        limit: int,
+        after: tuple[float, int] | None = None,
+        where: Sequence[str] = (),
+        params: Sequence[Any] = (),
+    ) -> list[dict[str, Any]]:
         """Best matches first: ``[{name, score, docid}]`` as ``heard.read.posts`` ranks them."""
         return search.ranked(self.con, query, limit, after, where, params)
 
 
-def open_store(url: str, read_only: bool = False, batch_insert: str = "copy",
-               **_duckdb_only: Any) -> PostgresStore:
+def open_store(
+    url: str, read_only: bool = False, batch_insert: str = "copy", **_duckdb_only: Any
+) -> PostgresStore:
     """Connect to the PostgreSQL database at ``url`` (``postgresql://user@host:port/db``),
     migrating it unless ``read_only``. ``memory_limit`` and other DuckDB options are ignored."""
     shown = redact_url(url)
@@ -360,15 +321,19 @@ def open_store(url: str, read_only: bool = False, batch_insert: str = "copy",
         con = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="heard")
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreError(f"cannot connect to {shown}: {first}",
-                         "check that the server runs, the URL (user, host, port, database) "
-                         "and the password (PGPASSWORD or ~/.pgpass)") from exc
+        raise StoreError(
+            f"cannot connect to {shown}: {first}",
+            "check that the server runs, the URL (user, host, port, database) "
+            "and the password (PGPASSWORD or ~/.pgpass)",
+        ) from exc
     store = PostgresStore(con, url, read_only=read_only, batch_insert=batch_insert)
     try:
         if read_only:
             if not store.scalar("SELECT to_regclass('schema_version') IS NOT NULL"):
-                raise InputError(f"no Heard database at {shown}",
-                                 f"ingest something first (heard ingest FILE --db {shown}) or pass --db")
+                raise InputError(
+                    f"no Heard database at {shown}",
+                    f"ingest something first (heard ingest FILE --db {shown}) or pass --db",
+                )
             store._refuse_newer(store._current_version())
             con.execute("SET default_transaction_read_only = on")
         else:
