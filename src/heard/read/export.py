@@ -141,12 +141,12 @@ def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
 
 
 def _topics(db: Reader, k: int) -> list[dict[str, Any]]:
-    from heard.read.topics import list_topics
+    from heard.read.topics import list_topics_json
 
     out: list[dict[str, Any]] = []
     cursor = None
     while True:
-        page = list_topics(db, k, 200, cursor)
+        page = list_topics_json(db, k, limit=200, cursor=cursor)
         out += [
             _ordered(
                 {**t, "keywords": _terms(t.get("keywords")), "places": _terms(t.get("places"))},
