@@ -80,3 +80,27 @@ def test_departments_round_trip(tmp_path):
                                        "deadline_days": {"default": 10}}])
         [d] = store.cases.departments()
         assert d["keywords"] == ["公交"] and d["deadline_days"] == {"default": 10}
+
+
+def test_apply_stores_the_change_its_event_and_the_correction(tmp_path):
+    from heard.answer import cases as workflow
+
+    with open_store(tmp_path / "h.duckdb") as store:
+        case, event = workflow.new_case("s:1", T0, "transport", deadline_days=15, confidence=0.4,
+                                        routed_by="m", explanation=None, at=T0)
+        store.cases.open_cases([case], [event])
+        stored = store.cases.case(case["case_id"])
+        workflow.apply(store, workflow.reassign(stored, "health", T0, role="responder",
+                                                actor="alice"))
+        stored = store.cases.case(case["case_id"])
+        workflow.apply(store, workflow.reply(stored, "已处理", "health", T0, role="responder",
+                                             actor="alice", close_as="fixed"))
+        workflow.apply(store, workflow.reopen(store.cases.case(case["case_id"]), T0,
+                                              role="citizen", dispute=True))
+        final = store.cases.case(case["case_id"])
+        assert (final["department"], final["status"], final["reopened_count"]) == ("health", "open", 1)
+        assert final["reply_department"] == "health" and final["closed_at"] is None
+        kinds = [e["kind"] for e in store.cases.events(case["case_id"])]
+        assert kinds == ["opened", "reassigned", "replied", "disputed"]
+        assert store.rows("SELECT post_id, department, actor FROM routing_corrections") == [
+            {"post_id": "s:1", "department": "health", "actor": "alice"}]
