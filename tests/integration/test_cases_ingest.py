@@ -88,3 +88,66 @@ def test_triage_holds_low_confidence_routes(board_db):
         suggested = json.loads(r["explanation"])["suggested"]
         assert r["department"] in (suggested, "triage")
         assert (r["department"] == "triage") == (r["routed_confidence"] < 0.5)
+
+
+def _json(capsys, argv: list[str]) -> dict:
+    import json
+
+    capsys.readouterr()
+    assert run(argv + ["--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_cases_case_and_accountability(board_db, capsys):
+    db = ["--db", str(board_db)]
+    listed = _json(capsys, ["cases", *db])
+    assert listed["total"] == 4 and all("author_key" not in r for r in listed["cases"])
+    wages = _json(capsys, ["cases", "--department", "labour_social_security", *db])["cases"]
+    assert [r["status"] for r in wages] == ["open"]
+    assert wages[0]["overdue"] is True  # 2019, fifteen working days long past
+    assert _json(capsys, ["cases", "--overdue", *db])["total"] == 1
+    assert _json(capsys, ["cases", "--status", "closed", *db])["total"] == 3
+    assert run(["cases", "--status", "done", *db]) == 2  # an unknown status is refused
+
+    detail = _json(capsys, ["case", wages[0]["case_id"], *db])
+    assert detail["department"]["name_zh"] == "劳动和社会保障"
+    assert [e["kind"] for e in detail["timeline"]] == ["opened"]
+    assert all("actor" not in e for e in detail["timeline"])  # roles only, never accounts
+    assert run(["case", "CNOPE", *db]) == 2
+
+    record = _json(capsys, ["accountability", *db])
+    total = record["total"]
+    assert (total["cases"], total["answered"], total["negative_excluded"]) == (4, 3, 1)
+    assert total["response_rate"] == 0.75 and total["overdue_open"] == 1
+    # the two replies dated after their messages: 4 days 1 hour and 10 days
+    assert total["median_days"] == pytest.approx((4 + 1 / 24 + 10) / 2, abs=1e-4)
+    assert sum(d["cases"] for d in record["departments"]) == 4
+
+    quality = _json(capsys, ["replies", *db])
+    assert len(quality["replies"]) == 3
+    assert sum(d["replies"] for d in quality["departments"]) == 3
+    depts = _json(capsys, ["departments", *db])["departments"]
+    assert {d["code"] for d in depts} >= {"transport", "labour_social_security"}
+    assert sum(d["cases"] for d in depts) == 4
+
+
+def test_cli_route_and_train_router(tmp_path, capsys):
+    routed = _json(capsys, ["route", "公交站撤了，出行不便", "学校食堂卫生差",
+                            "--departments", "teddycup"])
+    assert [r["id"] for r in routed["routes"]] == ["1", "2"]
+    assert routed["routes"][0]["department"] == "transport"
+    assert run(["route", "text"]) == 2  # no departments and no model: a clear refusal
+
+    data = tmp_path / "labelled.csv"
+    rows = [("公交线路调整", "transport"), ("地铁站出口", "transport"), ("道路拥堵红绿灯", "transport"),
+            ("学校招生", "education_culture_sports"), ("幼儿园收费", "education_culture_sports"),
+            ("教师待遇", "education_culture_sports")]
+    data.write_text("text,department\n" + "\n".join(f"{t},{d}" for t, d in rows) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "router"
+    trained = _json(capsys, ["train", "router", "--data", str(data), "--out", str(out),
+                             "--departments", "teddycup"])
+    assert trained["examples"] == 6 and (out / "router.json").is_file()
+    again = _json(capsys, ["route", "公交车太少", "--model", str(out)])
+    assert again["model"].startswith("heard-router@")
+    assert again["routes"][0]["department"] in ("transport", "education_culture_sports")
