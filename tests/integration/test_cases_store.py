@@ -104,3 +104,32 @@ def test_apply_stores_the_change_its_event_and_the_correction(tmp_path):
         assert kinds == ["opened", "reassigned", "replied", "disputed"]
         assert store.rows("SELECT post_id, department, actor FROM routing_corrections") == [
             {"post_id": "s:1", "department": "health", "actor": "alice"}]
+
+
+def test_a_responder_is_tied_to_one_department(tmp_path):
+    from heard.auth import Accounts, Role
+    from heard.auth.roles import may_work_case
+    from heard.errors import InputError
+
+    with open_store(tmp_path / "h.duckdb") as store:
+        accounts = Accounts(store)
+        accounts.add_user("ana", "long-enough-pw", Role.responder, "transport")
+        assert accounts.department_of("ana") == "transport"
+        assert accounts.get_user("ana").role == Role.responder
+        assert [u["department"] for u in accounts.list_users()] == ["transport"]
+        try:
+            accounts.add_user("bob", "long-enough-pw", Role.responder)
+            raise AssertionError("a responder without a department was accepted")
+        except InputError as exc:
+            assert "--department" in exc.fix
+        try:
+            accounts.add_user("cy", "long-enough-pw", Role.analyst, "transport")
+            raise AssertionError("an analyst tied to a department was accepted")
+        except InputError as exc:
+            assert "only a responder" in exc.what
+    assert Role.viewer < Role.responder < Role.analyst < Role.admin
+    assert may_work_case(Role.responder, "transport", "transport")
+    assert not may_work_case(Role.responder, "transport", "health")
+    assert not may_work_case(Role.responder, "transport", "triage")
+    assert may_work_case(Role.analyst, None, "triage") and may_work_case(Role.admin, None, "health")
+    assert not may_work_case(Role.viewer, None, "transport")

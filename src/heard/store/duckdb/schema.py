@@ -258,6 +258,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 corrected_at TIMESTAMP NOT NULL,
                 actor VARCHAR
             )""",
+            # a responder account works one department's queue (heard.auth.roles)
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS department VARCHAR",
         ],
     ),
 ]
