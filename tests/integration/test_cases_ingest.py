@@ -43,6 +43,13 @@ def test_cases_are_off_unless_asked(tmp_path):
     with open_store(db) as store:
         assert store.scalar("SELECT count(*) FROM posts") == 4
         assert store.scalar("SELECT count(*) FROM cases") == 0
+    # switched on later: the posts already stored get their cases (nothing new is stored)
+    assert run(["ingest", str(_board(tmp_path)), "--preset", "teddycup-replies",
+                "--db", str(db)]) == 0
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 4
+        assert store.scalar("SELECT count(*) FROM cases") == 4
+        assert store.scalar("SELECT count(*) FROM cases WHERE status = 'closed'") == 3
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ setting ``answer_cases`` is on, and only then, so that listening alone stays as 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -91,8 +92,35 @@ class CaseStage:
         return self.router.name
 
     # ---- runner hooks -----------------------------------------------------------------------
-    def bind(self, store: Any) -> None:
+    def bind(self, store: Any, recover: bool = True) -> None:
+        """Store the departments; then (``recover``) open the cases of stored posts that have
+        none: a run stopped between storing a batch and opening its cases, or a store that
+        had posts before ``answer_cases`` was switched on."""
         store.cases.save_departments([d.to_dict() for d in self.departments.values()])
+        if recover:
+            self.recover(store)
+
+    def recover(self, store: Any, batch_size: int = 512) -> int:
+        """Route and open cases for stored top-level posts without one; returns how many."""
+        from heard.records import Post
+
+        done = 0
+        while True:
+            rows = store.cases.posts_without_case(batch_size)
+            if not rows:
+                return done
+            posts = [Post(id=r["id"], source=r["id"].split(":", 1)[0], external_id="",
+                          text=r["text"], title=r["title"],
+                          created_at=r["created_at"].replace(tzinfo=timezone.utc),
+                          raw=json.loads(r["raw"]) if r["raw"] else {}) for r in rows]
+            batch = Batch(posts)
+            texts = [f"{p.title}\n{p.text}" if p.title else p.text for p in posts]
+            batch.set("route", self.router.route(texts, [p.id for p in posts]))
+            before = self.opened
+            self.persist(store, batch)
+            if self.opened == before:  # nothing could be opened: never loop forever
+                return done
+            done += self.opened - before
 
     def process(self, batch: Batch) -> Batch:
         if not len(batch):
