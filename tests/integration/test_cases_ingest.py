@@ -158,3 +158,64 @@ def test_cli_route_and_train_router(tmp_path, capsys):
     again = _json(capsys, ["route", "公交车太少", "--model", str(out)])
     assert again["model"].startswith("heard-router@")
     assert again["routes"][0]["department"] in ("transport", "education_culture_sports")
+
+
+def test_api_responder_works_only_its_department(board_db, tmp_path):
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from heard.api.app import create_app
+    from heard.auth import Accounts, Role
+    from heard.settings import Settings
+
+    db = tmp_path / "api.duckdb"
+    shutil.copy(board_db, db)
+    with open_store(db) as store:
+        accounts = Accounts(store)
+        accounts.add_user("lab", "long-enough-pw", Role.responder, "labour_social_security")
+        accounts.add_user("edu", "long-enough-pw", Role.responder, "education_culture_sports")
+        accounts.add_user("ana", "long-enough-pw", Role.analyst)
+        accounts.add_user("vie", "long-enough-pw", Role.viewer)
+        tokens = {n: accounts.create_token(n, "tests")[1] for n in ("lab", "edu", "ana", "vie")}
+        wages = store.cases.case_for_post("board:3")["case_id"]
+
+    def auth(name: str) -> dict:
+        return {"Authorization": f"Bearer {tokens[name]}"}
+
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        queue = client.get("/api/v1/cases", headers=auth("lab")).json()
+        assert [c["case_id"] for c in queue["cases"]] == [wages]
+        assert client.get("/api/v1/cases?department=transport", headers=auth("lab")).status_code == 403
+        assert client.get("/api/v1/cases", headers=auth("vie")).status_code == 403
+        assert client.get("/api/v1/cases", headers=auth("ana")).json()["total"] == 4
+        assert client.get(f"/api/v1/cases/{wages}", headers=auth("edu")).status_code == 403
+        r = client.post(f"/api/v1/cases/{wages}/reply", headers=auth("edu"), json={"text": "x"})
+        assert r.status_code == 403  # another department's case
+
+        r = client.post(f"/api/v1/cases/{wages}/status", headers=auth("lab"),
+                        json={"status": "investigating"})
+        assert r.status_code == 200, r.text
+        r = client.post(f"/api/v1/cases/{wages}/status", headers=auth("lab"), json={"status": "nope"})
+        assert r.status_code == 409 and "unknown case status" in r.json()["error"]
+        r = client.post(f"/api/v1/cases/{wages}/reply", headers=auth("lab"),
+                        json={"text": "已督促企业于本月底前支付拖欠工资。", "close_as": "fixed"})
+        assert r.status_code == 200, r.text
+        case = client.get(f"/api/v1/cases/{wages}", headers=auth("lab")).json()["case"]
+        assert case["status"] == "fixed" and case["reply"]["department"]["code"] == (
+            "labour_social_security")
+        assert [e["kind"] for e in case["timeline"]] == ["opened", "status", "replied"]
+        assert all("actor" not in e for e in case["timeline"])
+        # closed moves only by reopening, whoever asks
+        r = client.post(f"/api/v1/cases/{wages}/status", headers=auth("ana"),
+                        json={"status": "open"})
+        assert r.status_code == 409 and "reopen it first" in r.json()["errors"][0]
+        r = client.post(f"/api/v1/cases/{wages}/reassign", headers=auth("ana"),
+                        json={"department": "atlantis"})
+        assert r.status_code == 400
+        record = client.get("/api/v1/accountability", headers=auth("vie")).json()
+        assert record["ok"] and record["total"]["cases"] == 4
+    with open_store(db) as store:
+        events = store.cases.events(wages)
+        assert [(e["actor_role"], e["actor"]) for e in events[1:]] == [
+            ("responder", "lab"), ("responder", "lab")]  # internally, who acted is kept
