@@ -219,3 +219,24 @@ def test_api_responder_works_only_its_department(board_db, tmp_path):
         events = store.cases.events(wages)
         assert [(e["actor_role"], e["actor"]) for e in events[1:]] == [
             ("responder", "lab"), ("responder", "lab")]  # internally, who acted is kept
+
+
+def test_train_router_from_the_store_uses_labels_and_corrections(board_db, tmp_path, capsys):
+    import shutil
+    from datetime import datetime
+
+    db = tmp_path / "train.duckdb"
+    shutil.copy(board_db, db)
+    with open_store(db) as store:
+        store.cases.add_correction("board:1", "transport", datetime(2020, 1, 1), "ana")
+        store.cases.add_correction("board:2", "education_culture_sports", datetime(2020, 1, 1),
+                                   "ana")
+        rows = store.cases.training_rows()
+    assert sorted((r["id"], r["corrected"]) for r in rows) == [
+        ("board:1", True), ("board:2", True), ("board:3", False)]
+    out = tmp_path / "router"
+    trained = _json(capsys, ["train", "router", "--db", str(db), "--out", str(out),
+                             "--departments", "teddycup"])
+    assert trained["examples"] == 3
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "2 with a non-default weight" in card  # the corrections count twice
