@@ -76,12 +76,13 @@ class Settings(BaseSettings):
     )
     department_preset: str | None = Field(
         None,
-        description="Departments to use when heard.toml has no [[departments]]: 'teddycup' "
-        "(the seven first-level departments of the Teddy Cup 2020 board).",
+        description="Departments to use when heard.toml names none (no departments tables): "
+        "'teddycup' (the seven first-level departments of the Teddy Cup 2020 board).",
     )
     departments: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="The [[departments]] tables of heard.toml (top level, beside [heard]).",
+        description="The departments array of tables in heard.toml (at the top level, beside "
+        "the heard table; docs/routing.md).",
     )
 
     def public(self) -> dict[str, Any]:

@@ -88,3 +88,29 @@ def test_public_tokens_are_stored_as_hashes():
     token, digest = c.new_public_token()
     assert len(token) >= 20 and digest == c.hash_token(token) and token not in digest
     assert c.new_public_token()[0] != token
+
+
+def test_departments_and_cases_come_from_heard_toml(tmp_path):
+    from heard.answer.operator import configured_departments
+    from heard.pipeline.assemble import preset_settings
+    from heard.settings import load_settings
+
+    config = tmp_path / "heard.toml"
+    config.write_text('[heard]\nanswer_cases = true\n\n[[departments]]\ncode = "transport"\n'
+                      'name_zh = "交通运输"\ndeadline_days = 10\n\n[[departments]]\n'
+                      'code = "health"\nname_en = "Health"\n', encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.answer_cases is True
+    depts = configured_departments(settings)
+    assert [d.code for d in depts] == ["transport", "health"]
+    assert depts[0].deadline_for() == 10
+    # the preset does not override departments heard.toml names
+    assert preset_settings(settings, "teddycup-replies").department_preset is None
+    plain = load_settings(tmp_path / "heard.toml", department_preset="teddycup")
+    assert len(configured_departments(plain)) == 2  # heard.toml's tables win over a preset
+    bare = tmp_path / "bare.toml"
+    bare.write_text("[heard]\n", encoding="utf-8")
+    assert configured_departments(load_settings(bare)) == []
+    assert preset_settings(load_settings(bare), "teddycup-replies").department_preset == "teddycup"
+    with pytest.raises(InputError, match="unknown department preset"):
+        configured_departments(load_settings(bare, department_preset="atlantis"))

@@ -73,6 +73,8 @@ class Reader(Protocol):
 
     topics: Any
     hotspots: Any
+    cases: Any
+    """Read methods only (``case``, ``departments`` …); writes go through the store."""
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]: ...
 
