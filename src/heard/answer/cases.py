@@ -181,7 +181,8 @@ def reply(case: dict[str, Any], text: str, department: str, at: datetime, *, rol
     if close_as is not None:
         check_transition(case["status"], close_as)
         if close_as not in CLOSED_STATES:
-            raise InputError(f"{close_as} is not a closed status", "use one of " + ", ".join(CLOSED_STATES))
+            raise InputError(f"{close_as} is not a closed status",
+                             "use one of " + ", ".join(CLOSED_STATES))
         changes.update(status=close_as, closed_at=at)
         moves = {"from_status": case["status"], "to_status": close_as}
     event = _event("replied", at, role, actor, None, to_department=department, **moves)
@@ -194,7 +195,8 @@ def reopen(case: dict[str, Any], at: datetime, *, role: str, actor: str | None =
     was wrong ("closed, not fixed"): the event kind is ``disputed`` and counts against the
     department."""
     if is_open(case["status"]):
-        raise InputError(f"the case is {case['status']} (still open)", "only a closed case is reopened")
+        raise InputError(f"the case is {case['status']} (still open)",
+                         "only a closed case is reopened")
     changes = {"status": "open", "closed_at": None,
                "reopened_count": int(case.get("reopened_count") or 0) + 1}
     event = _event("disputed" if dispute else "reopened", at, role, actor, note,

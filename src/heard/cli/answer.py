@@ -70,9 +70,14 @@ def departments(db: Db = None, config: Config = None, preset: DepartmentsOpt = N
 
 @app.command()
 def cases(
-    department: Annotated[Optional[str], typer.Option(help="Only this department's queue (a code, or 'triage').")] = None,
-    status: Annotated[Optional[str], typer.Option(help="Only cases in this status (open, investigating, in_progress, action_scheduled, internal_referral, fixed, closed, duplicate, not_responsible, no_further_action).")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only open cases past their deadline.")] = False,
+    department: Annotated[Optional[str], typer.Option(
+        help="Only this department's queue (a code, or 'triage').")] = None,
+    status: Annotated[Optional[str], typer.Option(
+        help="Only cases in this status (open, investigating, in_progress, action_scheduled, "
+        "internal_referral, fixed, closed, duplicate, not_responsible, "
+        "no_further_action).")] = None,
+    overdue: Annotated[bool, typer.Option(
+        "--overdue", help="Only open cases past their deadline.")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many (0: all).", min=0)] = 50,
     db: Db = None,
     config: Config = None,
@@ -175,8 +180,10 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
 
 @app.command()
 def replies(
-    department: Annotated[Optional[str], typer.Option(help="Only this department's replies.")] = None,
-    limit: Annotated[int, typer.Option(help="List at most this many replies (0: all).", min=0)] = 20,
+    department: Annotated[Optional[str], typer.Option(
+        help="Only this department's replies.")] = None,
+    limit: Annotated[int, typer.Option(
+        help="List at most this many replies (0: all).", min=0)] = 20,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -206,8 +213,12 @@ def replies(
 
 @app.command()
 def route(
-    inputs: Annotated[list[str], typer.Argument(help="Texts to route, or files (.txt: one text a line; .csv/.jsonl: a text column).")],
-    model: Annotated[Optional[Path], typer.Option(help="A router trained with 'heard train router' (default: the router_model setting, else zero-shot).")] = None,
+    inputs: Annotated[list[str], typer.Argument(
+        help="Texts to route, or files (.txt: one text a line; .csv/.jsonl: a text "
+        "column).")],
+    model: Annotated[Optional[Path], typer.Option(
+        help="A router trained with 'heard train router' (default: the router_model "
+        "setting, else zero-shot).")] = None,
     preset: DepartmentsOpt = None,
     config: Config = None,
     json_out: Json = False,
@@ -233,7 +244,9 @@ def route(
 
 @train_app.command("router")
 def train_router(
-    data: Annotated[Optional[Path], typer.Option(help="CSV/JSONL of text + department (default: the store's labelled cases and corrections).")] = None,
+    data: Annotated[Optional[Path], typer.Option(
+        help="CSV/JSONL of text + department (default: the store's labelled cases and "
+        "corrections).")] = None,
     out: Annotated[Path, typer.Option(help="Directory to write the router into.")] = Path("router"),
     preset: DepartmentsOpt = None,
     db: Db = None,

@@ -51,7 +51,8 @@ def _has_cases(db: Reader | None) -> bool:
     return db is not None and "cases" in db.tables()
 
 
-def list_departments(db: Reader | None, configured: list[Any] | None = None) -> list[dict[str, Any]]:
+def list_departments(db: Reader | None,
+                     configured: list[Any] | None = None) -> list[dict[str, Any]]:
     """Departments stored by earlier runs, with any configured now (these win), and their open
     and total cases. Contacts (webhook, e-mail) are not shown: they are for notifications."""
     rows = {code: {"code": code, "name_zh": r["name_zh"], "name_en": r["name_en"],
