@@ -240,3 +240,14 @@ def test_train_router_from_the_store_uses_labels_and_corrections(board_db, tmp_p
     assert trained["examples"] == 3
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "2 with a non-default weight" in card  # the corrections count twice
+
+
+def test_cases_without_departments_are_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HEARD_ANSWER_CASES", "true")
+    db = tmp_path / "h.duckdb"
+    capsys.readouterr()
+    assert run(["ingest", str(_board(tmp_path)), "--preset", "teddycup", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "no trained router and no departments" in err and "[[departments]]" in err
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 0
