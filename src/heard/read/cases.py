@@ -188,7 +188,7 @@ def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
         avg(c.reply_quality) AS mean_reply_quality,
         count(c.reply_quality) AS replies_scored"""
     per = db.rows(f"SELECT c.department, {figures} FROM cases c GROUP BY c.department "
-                  "ORDER BY c.department", [current])
+                  "ORDER BY c.department = 'triage', c.department", [current])  # triage last
     [total] = db.rows(f"SELECT NULL AS department, {figures} FROM cases c", [current])
     names = _names(db)
 
