@@ -72,6 +72,27 @@ class Settings(BaseSettings):
         "X-Forwarded-For/-Proto headers are believed: the login limit then counts the real "
         "client, and cookies get Secure when the browser used https. Empty: the headers are ignored.",
     )
+    answer_cases: bool = Field(
+        False,
+        description="Open a case for every new top-level post: route it to a department (low "
+        "confidence: the 'triage' queue) and import an official reply the source carries "
+        "(答复意见/答复时间). On for '--preset teddycup-replies'.",
+    )
+    router_model: Path | None = Field(
+        None,
+        description="Directory of a router trained with 'heard train router'; without one, "
+        "cases are routed zero-shot from the departments' descriptions.",
+    )
+    department_preset: str | None = Field(
+        None,
+        description="Departments to use when heard.toml names none (no departments tables): "
+        "'teddycup' (the seven first-level departments of the Teddy Cup 2020 board).",
+    )
+    departments: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The departments array of tables in heard.toml (at the top level, beside "
+        "the heard table; docs/routing.md).",
+    )
 
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""
@@ -91,7 +112,10 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
         raise InputError(f"config file {path} does not exist", "give the path of a heard.toml")
     if path.exists():
         try:
-            from_file = tomllib.loads(path.read_text(encoding="utf-8")).get("heard", {})
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+            from_file = dict(document.get("heard", {}))
+            if "departments" in document:  # [[departments]] tables sit beside [heard]
+                from_file["departments"] = document["departments"]
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{path} is not valid TOML: {exc}", "fix the file or remove it") from exc
     given = {k: v for k, v in flags.items() if v is not None}

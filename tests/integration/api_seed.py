@@ -106,6 +106,7 @@ def build(path: Path) -> dict[str, str]:
         store.rebuild_search_index()
         accounts = Accounts(store)
         for role in Role:
-            accounts.add_user(role.name, PASSWORD, role)
+            accounts.add_user(role.name, PASSWORD, role,
+                              "transport" if role == Role.responder else None)
             tokens[role.name] = accounts.create_token(role.name, "tests")[1]
     return tokens

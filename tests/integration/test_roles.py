@@ -20,7 +20,8 @@ from heard.api.security import UNDECLARED, declared_role, iter_routes
 from heard.auth import Role
 from heard.settings import Settings
 
-SAMPLE = {"topic_id": "1", "post_id": "seed:w1", "token_id": "nope", "code": "en"}
+SAMPLE = {"topic_id": "1", "post_id": "seed:w1", "token_id": "nope", "code": "en",
+          "case_id": "CNOPE"}
 PUBLIC_MOUNTS = {"/static"}  # CSS/JS files only: no data
 
 

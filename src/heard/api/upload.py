@@ -108,21 +108,26 @@ class Uploader:
         self.db = db
         self.metrics = metrics
         self.max_bytes = max_bytes
-        self._pipeline = None
+        self._pipelines: dict[Any, Any] = {}
 
-    def pipeline(self):
-        if self._pipeline is None:
+    def pipeline(self, settings: Any = None):
+        """The pipeline for ``settings`` (the server's, or a preset's: ``teddycup-replies``
+        adds the cases operator), built once each."""
+        settings = settings or self.settings
+        key = (settings.answer_cases, settings.department_preset)
+        if key not in self._pipelines:
             from heard.pipeline.assemble import default_pipeline
 
-            self._pipeline = default_pipeline(self.settings)
-        return self._pipeline
+            self._pipelines[key] = default_pipeline(settings)
+        return self._pipelines[key]
 
     def _run(self, preset: str | None, maps: list[str]):
         from heard.connectors.mapping import fieldmap_for, parse_map
-        from heard.pipeline.assemble import Run
+        from heard.pipeline.assemble import Run, preset_settings
 
         fieldmap = fieldmap_for(preset or None, parse_map([m for m in maps if m]))
-        return Run(self.settings, self.db.store, self.pipeline(), fieldmap)
+        settings = preset_settings(self.settings, preset or None)
+        return Run(settings, self.db.store, self.pipeline(settings), fieldmap)
 
     def _reply(self, summary: Any, shown_name: str) -> dict[str, Any]:
         data = summary.to_dict()

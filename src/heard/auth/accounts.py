@@ -59,8 +59,17 @@ class Accounts:
         self.clock = clock
 
     # ---- users ------------------------------------------------------------------------------
-    def add_user(self, username: str, password: str, role: Role | str) -> User:
+    def add_user(self, username: str, password: str, role: Role | str,
+                 department: str | None = None) -> User:
+        """A new account; a responder names the department whose queue it works (and only a
+        responder names one)."""
         role = Role.parse(role) if isinstance(role, str) else role
+        if role == Role.responder and not department:
+            raise InputError("a responder works one department's queue: none was given",
+                             "name it: --department CODE (see heard departments)")
+        if department and role != Role.responder:
+            raise InputError(f"only a responder is tied to a department, not a {role.name}",
+                             "leave out --department, or use --role responder")
         if not USERNAME_RE.match(username):
             raise InputError(
                 f"username {username!r} is not allowed",
@@ -71,7 +80,13 @@ class Accounts:
         if self.get_user(username) is not None:
             raise InputError(f"user {username!r} exists already", "remove it first, or pick another name")
         self.repo.insert_user(username, _hasher.hash(password), role.name, self.clock())
+        if department:
+            self.repo.set_department(username, department)
         return User(username, role)
+
+    def department_of(self, username: str) -> str | None:
+        """The department a responder account works (None for other roles)."""
+        return self.repo.department(username)
 
     def get_user(self, username: str) -> User | None:
         row = self.repo.user(username)

@@ -8,9 +8,12 @@ from heard.errors import InputError
 
 
 class Role(IntEnum):
+    """Stored by name, never by number, so a role can be inserted between two others."""
+
     viewer = 1  # reads dashboards, topics, hot spots, search
-    analyst = 2  # also uploads data and reads the quarantine
-    admin = 3  # also manages users and tokens
+    responder = 2  # also works one department's case queue: status, reply, reassignment
+    analyst = 3  # also uploads data, reads the quarantine, works every queue (triage included)
+    admin = 4  # also manages users and tokens
 
     @classmethod
     def parse(cls, name: str) -> Role:
@@ -21,6 +24,18 @@ class Role(IntEnum):
                 f"unknown role {name!r}",
                 "use one of: " + ", ".join(r.name for r in cls),
             ) from None
+
+
+def may_work_case(role: Role, own_department: str | None, case_department: str) -> bool:
+    """Whether an account may change a case of ``case_department``: a responder only in the
+    department its account is tied to; an analyst or an admin in any (they clear triage); a
+    viewer never. Why responder sits below analyst: it works cases but does not see the
+    quarantine or upload data; a department's staff need nothing else."""
+    if role >= Role.analyst:
+        return True
+    if role == Role.responder:
+        return own_department is not None and own_department == case_department
+    return False
 
 
 PUBLIC = None

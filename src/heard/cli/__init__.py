@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "heard.cli.hot",  # hot, watch, report
     "heard.cli.serve",  # serve, users add|list|remove|token
     "heard.cli.export",  # export
+    "heard.cli.answer",  # departments, cases, case, route, replies, accountability, train router
 ]
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""
 

@@ -24,7 +24,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files to ingest: .jsonl, .csv, .tsv, .xlsx or .parquet.")],
     fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl|csv|xlsx|parquet (default: from the suffix).")] = None,
-    preset: Annotated[Optional[str], typer.Option(help="Field preset: 'teddycup' (Teddy Cup message board) or 'social'.")] = None,
+    preset: Annotated[Optional[str], typer.Option(help="Field preset: 'teddycup' (Teddy Cup message board), 'teddycup-replies' (the same, and each message opens a case with its official reply) or 'social'.")] = None,
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN, e.g. --map text=留言详情 (repeatable).")] = None,
     source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: the file name).")] = None,
     timezone_: Annotated[Optional[str], typer.Option("--timezone", help="Time zone of timestamps without one (default Asia/Shanghai).")] = None,

@@ -68,7 +68,8 @@ def _accounts(db: Path | None, config: Path | None):
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    role: Annotated[str, typer.Option(help="viewer, responder, analyst or admin.")] = "viewer",
+    department: Annotated[Optional[str], typer.Option(help="For a responder: the department whose queue it works (a code from 'heard departments').")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")] = None,
     db: Db = None,
     config: Config = None,
@@ -76,17 +77,28 @@ def users_add(
 ) -> None:
     """Add an account."""
     from heard.auth import Role
+    from heard.errors import InputError
 
     parsed = Role.parse(role)
+    if parsed == Role.responder and not department:
+        raise InputError("a responder works one department's queue: none was given",
+                         "name it: --department CODE (see heard departments)")
     if password is None:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     store, accounts = _accounts(db, config)
     with store:
-        user = accounts.add_user(username, password, parsed)
+        if department:
+            known = {d["code"] for d in store.cases.departments()}
+            if department not in known:
+                raise InputError(f"no department {department!r} in {store.path}",
+                                 "use a code from 'heard departments' (departments are stored "
+                                 "when cases are first opened)")
+        user = accounts.add_user(username, password, parsed, department)
     if json_out:
-        emit_json({"added": user.username, "role": user.role.name})
+        emit_json({"added": user.username, "role": user.role.name, "department": department})
         return
-    console.print(f"added {user.username} ({user.role.name})")
+    suffix = f", {department}" if department else ""
+    console.print(f"added {user.username} ({user.role.name}{suffix})")
 
 
 @users_app.command("list")

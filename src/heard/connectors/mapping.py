@@ -128,11 +128,14 @@ def _merge(*maps: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 
 PRESETS: dict[str, FieldMap] = {
     "teddycup": FieldMap("teddycup", _merge(_TEDDYCUP)),
+    "teddycup-replies": FieldMap("teddycup-replies", _merge(_TEDDYCUP)),
     "social": FieldMap("social", _merge(_SOCIAL)),
     "default": FieldMap("default", _merge(_SOCIAL, _TEDDYCUP)),
 }
 """``teddycup``: the 2020 Teddy Cup C message-board files (附件2/3/4; 一级标签/一级分类 and
-答复意见/答复时间 stay in raw). ``social``: common export names. ``default``: both."""
+答复意见/答复时间 stay in raw). ``teddycup-replies``: the same fields, and the run also opens a
+case per message with its official reply (``heard.pipeline.assemble.preset_settings``).
+``social``: common export names. ``default``: both."""
 
 
 def fieldmap_for(preset: str | None = None, overrides: Mapping[str, str] | None = None) -> FieldMap:
@@ -461,6 +464,11 @@ class Mapper:
             return self._quarantine(row, "missing_date", f"{date_col or 'created_at'} is empty", drop)
 
         raw = self._safe_raw(fields, drop | ({text_col} if text_col else set()))
+        handle = _author_handle(author_value)
+        if handle and len(handle) >= 3:  # e.g. a reply that greets the author by their id
+            raw = {k: (v.replace(handle, "[user]") if isinstance(v, str) else v)
+                   for k, v in raw.items()}
+        notes: list[str] = []
         counts: dict[str, int] = {}
         for target in COUNTS:
             column, value = get(target)
@@ -476,7 +484,6 @@ class Mapper:
             raw["_heard_notes"] = notes
 
         external_id = _as_id(get("external_id")[1]) or content_hash(text)
-        handle = _author_handle(author_value)
         title = _as_str(get("title")[1])
         return Post(
             id=f"{self.source}:{external_id}",

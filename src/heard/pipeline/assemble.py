@@ -76,6 +76,17 @@ class Run:
                               source=source, file_key=file_key, file=file)
 
 
+def preset_settings(settings: Settings, preset: str | None) -> Settings:
+    """What a field preset switches on besides its fields: ``teddycup-replies`` opens a case per
+    message (``answer_cases``) over the Teddy Cup departments unless heard.toml names others."""
+    if preset != "teddycup-replies":
+        return settings
+    update: dict[str, Any] = {"answer_cases": True}
+    if not settings.departments and settings.department_preset is None:
+        update["department_preset"] = "teddycup"
+    return settings.model_copy(update=update)
+
+
 @contextmanager
 def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str] | None = None,
              loading: Callable[[], AbstractContextManager[Any]] | None = None) -> Iterator[Run]:
@@ -89,6 +100,7 @@ def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str
     like an ingest that worked and found nothing.
     """
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
+    settings = preset_settings(settings, preset)
     db = Path(settings.db)
     created = not db.exists()
     try:

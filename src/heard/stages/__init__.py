@@ -42,7 +42,7 @@ def default_stages(settings: Settings) -> list[Stage]:
     from heard.listen.topics.stage import TopicStage
 
     embedder = make_embedder(settings.embedder, threads=settings.threads)
-    return [
+    stages: list[Stage] = [
         NormaliseStage(),
         LangIdStage(),
         TokensStage(Segmenter(settings.user_dict)),
@@ -51,3 +51,10 @@ def default_stages(settings: Settings) -> list[Stage]:
         IntentStage(),
         TopicStage(dim=embedder.dim),
     ]
+    if settings.answer_cases:  # opt-in: route every new post and open its case
+        from heard.answer.operator import CaseStage, configured_departments
+
+        stages.append(CaseStage(configured_departments(settings), settings.router_model,
+                                embedder=embedder, embedder_spec=settings.embedder,
+                                timezone=settings.timezone))
+    return stages

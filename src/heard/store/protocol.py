@@ -1,8 +1,8 @@
 """What every store backend provides. Code outside ``heard.store`` sees only this.
 
 A store holds posts with their enrichments, the quarantine, checkpoints and runs, and one
-repository per concern (``topics``, ``hotspots``, ``accounts``; the answer and protect sides add
-theirs). All writes of one logical step go inside ``transaction()``: they commit together or not
+repository per concern (``topics``, ``hotspots``, ``accounts``, ``cases``; the protect side adds
+its own). All writes of one logical step go inside ``transaction()``: they commit together or not
 at all. The read model (``heard.read``) reads through ``rows``/``scalar``; no other package runs
 SQL.
 """
@@ -31,6 +31,11 @@ class Store(Protocol):
     hotspots: Any
     accounts: Any
     deployment: Any
+    cases: Any
+    """Departments, cases, case events and routing corrections (``store/duckdb/cases.py``):
+    ``save_departments``, ``departments``, ``open_cases``, ``case``, ``case_for_post``,
+    ``case_by_token_hash``, ``update_case``, ``add_events``, ``events``, ``add_correction``,
+    ``training_rows``, ``posts_without_case``."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
 
@@ -82,6 +87,8 @@ class Reader(Protocol):
 
     topics: Any
     hotspots: Any
+    cases: Any
+    """Read methods only (``case``, ``departments`` …); writes go through the store."""
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]: ...
 

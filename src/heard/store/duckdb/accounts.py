@@ -26,7 +26,8 @@ class DuckDBAccounts:
 
     # ---- users ------------------------------------------------------------------------------
     def insert_user(self, username: str, password_hash: str, role: str, now: datetime) -> None:
-        self._run("INSERT INTO users VALUES (?, ?, ?, ?)", [username, password_hash, role, now])
+        self._run("INSERT INTO users (username, password_hash, role, created_at) "
+                  "VALUES (?, ?, ?, ?)", [username, password_hash, role, now])
 
     def user(self, username: str) -> tuple[str, str, str] | None:
         """(username, role, password hash) or None."""
@@ -34,15 +35,24 @@ class DuckDBAccounts:
                          [username])
         return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
+    def set_department(self, username: str, department: str | None) -> None:
+        """Tie a (responder) account to the department whose queue it works."""
+        self._run("UPDATE users SET department = ? WHERE username = ?", [department, username])
+
+    def department(self, username: str) -> str | None:
+        rows = self._run("SELECT department FROM users WHERE username = ?", [username])
+        return rows[0][0] if rows else None
+
     def set_password_hash(self, username: str, password_hash: str) -> None:
         self._run("UPDATE users SET password_hash = ? WHERE username = ?", [password_hash, username])
 
     def list_users(self) -> list[dict[str, Any]]:
         rows = self._run(
             "SELECT u.username, u.role, u.created_at, (SELECT count(*) FROM api_tokens t "
-            "WHERE t.username = u.username AND t.revoked_at IS NULL) FROM users u ORDER BY u.username")
-        return [{"username": r[0], "role": r[1], "created_at": r[2], "active_tokens": r[3]}
-                for r in rows]
+            "WHERE t.username = u.username AND t.revoked_at IS NULL), u.department "
+            "FROM users u ORDER BY u.username")
+        return [{"username": r[0], "role": r[1], "created_at": r[2], "active_tokens": r[3],
+                 "department": r[4]} for r in rows]
 
     def remove_user(self, username: str, now: datetime) -> None:
         """The user, its sessions, and its tokens (revoked, kept for the record)."""

@@ -227,6 +227,64 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        10,
+        [
+            # answer (heard.answer.cases): departments, one case per concern, every change to a
+            # case, and responders' reassignments (the router's next training data).
+            """CREATE TABLE IF NOT EXISTS departments (
+                code VARCHAR PRIMARY KEY,
+                name_zh VARCHAR,
+                name_en VARCHAR,
+                description VARCHAR,
+                keywords VARCHAR,
+                webhook VARCHAR,
+                email VARCHAR,
+                deadline_days VARCHAR
+            )""",
+            """CREATE TABLE IF NOT EXISTS cases (
+                case_id VARCHAR PRIMARY KEY,
+                post_id VARCHAR NOT NULL UNIQUE,
+                department VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                routed_confidence FLOAT,
+                routed_by VARCHAR,
+                explanation VARCHAR,
+                created_at TIMESTAMP NOT NULL,
+                deadline_at TIMESTAMP,
+                reply_text VARCHAR,
+                reply_department VARCHAR,
+                replied_at TIMESTAMP,
+                closed_at TIMESTAMP,
+                reopened_count INTEGER NOT NULL DEFAULT 0,
+                public_token_hash VARCHAR,
+                reply_quality FLOAT,
+                reply_scores VARCHAR
+            )""",
+            "CREATE SEQUENCE IF NOT EXISTS case_event_seq START 1",
+            """CREATE TABLE IF NOT EXISTS case_events (
+                event_id BIGINT PRIMARY KEY DEFAULT nextval('case_event_seq'),
+                case_id VARCHAR NOT NULL,
+                "at" TIMESTAMP NOT NULL,
+                kind VARCHAR NOT NULL,
+                from_status VARCHAR,
+                to_status VARCHAR,
+                from_department VARCHAR,
+                to_department VARCHAR,
+                actor_role VARCHAR,
+                actor VARCHAR,
+                note VARCHAR
+            )""",
+            """CREATE TABLE IF NOT EXISTS routing_corrections (
+                post_id VARCHAR NOT NULL,
+                department VARCHAR NOT NULL,
+                corrected_at TIMESTAMP NOT NULL,
+                actor VARCHAR
+            )""",
+            # a responder account works one department's queue (heard.auth.roles)
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS department VARCHAR",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -70,6 +70,7 @@ class DuckDBStore:
         self._depth = 0
         from heard.store.duckdb.accounts import DuckDBAccounts
         from heard.store.duckdb.deployment import DuckDBDeployment
+        from heard.store.duckdb.cases import DuckDBCases
         from heard.store.duckdb.hotspots import DuckDBHotspots
         from heard.store.duckdb.topics import DuckDBTopics
 
@@ -77,6 +78,7 @@ class DuckDBStore:
         self.hotspots = DuckDBHotspots(self)
         self.accounts = DuckDBAccounts(self)
         self.deployment = DuckDBDeployment(self)
+        self.cases = DuckDBCases(self)
 
     def reader(self, max_queries: int | None = None) -> ReadView:
         """Per-thread cursors over this file, for the server's request threads."""
@@ -132,8 +134,9 @@ class DuckDBStore:
                 f"{self.path} has schema version {current}, newer than this Heard knows ({LATEST})",
                 "upgrade Heard, or use another --db file",
             )
+        applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
         for version, statements in MIGRATIONS:
-            if version <= current:
+            if version in applied:  # by set, not by max: branches number theirs apart (8, 9, 10)
                 continue
             with self.transaction():
                 for sql in statements:

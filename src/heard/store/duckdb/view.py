@@ -38,6 +38,9 @@ class ReadView:
 
         self.topics = DuckDBTopics(self)  # type: ignore[arg-type]
         self.hotspots = DuckDBHotspots(self)
+        from heard.store.duckdb.cases import DuckDBCases
+
+        self.cases = DuckDBCases(self)  # reads only: writes go through the store, under write_lock
     def _cursor(self):
         cur = getattr(self._local, "cur", None)
         if cur is None:

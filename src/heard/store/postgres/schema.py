@@ -220,6 +220,61 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        10,
+        [
+            """CREATE TABLE IF NOT EXISTS departments (
+                code TEXT PRIMARY KEY,
+                name_zh TEXT,
+                name_en TEXT,
+                description TEXT,
+                keywords TEXT,
+                webhook TEXT,
+                email TEXT,
+                deadline_days TEXT
+            )""",
+            """CREATE TABLE IF NOT EXISTS cases (
+                case_id TEXT PRIMARY KEY,
+                post_id TEXT NOT NULL UNIQUE,
+                department TEXT NOT NULL,
+                status TEXT NOT NULL,
+                routed_confidence REAL,
+                routed_by TEXT,
+                explanation TEXT,
+                created_at TIMESTAMP NOT NULL,
+                deadline_at TIMESTAMP,
+                reply_text TEXT,
+                reply_department TEXT,
+                replied_at TIMESTAMP,
+                closed_at TIMESTAMP,
+                reopened_count INTEGER NOT NULL DEFAULT 0,
+                public_token_hash TEXT,
+                reply_quality REAL,
+                reply_scores TEXT
+            )""",
+            'CREATE SEQUENCE IF NOT EXISTS case_event_seq START 1',
+            """CREATE TABLE IF NOT EXISTS case_events (
+                event_id BIGINT PRIMARY KEY DEFAULT nextval('case_event_seq'),
+                case_id TEXT NOT NULL,
+                "at" TIMESTAMP NOT NULL,
+                kind TEXT NOT NULL,
+                from_status TEXT,
+                to_status TEXT,
+                from_department TEXT,
+                to_department TEXT,
+                actor_role TEXT,
+                actor TEXT,
+                note TEXT
+            )""",
+            """CREATE TABLE IF NOT EXISTS routing_corrections (
+                post_id TEXT NOT NULL,
+                department TEXT NOT NULL,
+                corrected_at TIMESTAMP NOT NULL,
+                actor TEXT
+            )""",
+            'ALTER TABLE users ADD COLUMN IF NOT EXISTS department TEXT',
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

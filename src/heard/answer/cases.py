@@ -1,0 +1,213 @@
+"""Cases: one concern, the department that owns it, its status, deadline, reply and history.
+
+States are FixMyStreet's (the Open311 GeoReport v2 ``status`` is their open/closed projection):
+
+- open ones: ``open``, ``investigating``, ``in_progress``, ``action_scheduled``,
+  ``internal_referral`` (passed to another department of the same institution);
+- closed ones: ``fixed``, ``closed``, ``duplicate``, ``not_responsible``, ``no_further_action``.
+
+Any open state may move to any other state; a closed case moves only by being *reopened*
+(``reopen``: back to ``open``, ``reopened_count`` + 1). A citizen's dispute of a closure is a
+reopen whose event kind is ``disputed``: it is counted against the department that closed it.
+
+Replies are written by people and published as the department's (RIGHTS.md §6): ``reply`` takes
+the text a responder wrote, or the text an institution published (an import); Heard never writes
+one, and a reply carries the department, never a person's name.
+
+The functions here are pure: they take a case (a dict as ``store.cases`` returns it) and the time
+(the clock is injected), check the move, and return the changes and the event to store. ``apply``
+stores them through ``store.cases`` in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from heard.clock import to_naive_utc
+from heard.errors import InputError
+
+OPEN_STATES = ("open", "investigating", "in_progress", "action_scheduled", "internal_referral")
+CLOSED_STATES = ("fixed", "closed", "duplicate", "not_responsible", "no_further_action")
+STATES = OPEN_STATES + CLOSED_STATES
+TRIAGE = "triage"
+"""The queue of cases the router was unsure about: a person chooses their department."""
+ROLES_THAT_ACT = ("system", "import", "responder", "analyst", "admin", "citizen")
+MAX_REPLY_CHARS = 20_000
+
+
+def open311_status(state: str) -> str:
+    """GeoReport v2 ``status``: ``open`` or ``closed``."""
+    check_state(state)
+    return "closed" if state in CLOSED_STATES else "open"
+
+
+def check_state(state: str) -> str:
+    if state not in STATES:
+        raise InputError(f"unknown case status {state!r}", "use one of: " + ", ".join(STATES))
+    return state
+
+
+def check_transition(from_state: str, to_state: str) -> None:
+    """Refuse a move the workflow does not allow, saying which ones it does."""
+    check_state(from_state)
+    check_state(to_state)
+    if from_state == to_state:
+        raise InputError(f"the case is already {to_state}", "choose another status")
+    if from_state in CLOSED_STATES:
+        raise InputError(
+            f"the case is {from_state} (closed): it cannot move to {to_state}",
+            "reopen it first (a closed case moves only by being reopened)",
+        )
+
+
+def is_open(state: str) -> bool:
+    return check_state(state) in OPEN_STATES
+
+
+def deadline_after(created_at: datetime, working_days: int) -> datetime:
+    """``working_days`` Monday–Friday days after ``created_at`` (a weekend day counts from the
+    next Monday), at the same time of day. Holidays are not modelled."""
+    if working_days < 0:
+        raise InputError(f"deadline of {working_days} days", "give 0 or more working days")
+    day = np.datetime64(created_at.date(), "D")
+    due = np.busday_offset(day, working_days, roll="forward")
+    shift = int((due - day).astype(int))
+    return created_at + timedelta(days=shift)
+
+
+def is_overdue(case: dict[str, Any], now: datetime) -> bool:
+    """Open and past its deadline."""
+    deadline = case.get("deadline_at")
+    return (is_open(case["status"]) and deadline is not None
+            and to_naive_utc(now) > to_naive_utc(deadline))
+
+
+def case_id_for(post_id: str) -> str:
+    """A short public id derived from the post id (the same post always gives the same case)."""
+    return "C" + hashlib.sha256(post_id.encode("utf-8")).hexdigest()[:11].upper()
+
+
+def new_public_token() -> tuple[str, str]:
+    """(token, its hash): the token is shown once to whoever filed the concern; only the hash is
+    stored, and a dispute or a status look-up presents the token."""
+    token = secrets.token_urlsafe(18)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one action does to one case: column changes, its event, and (for a reassignment) the
+    routing correction the next training uses."""
+
+    case_id: str
+    changes: dict[str, Any]
+    event: dict[str, Any]
+    correction: dict[str, Any] | None = field(default=None)
+
+
+def _event(kind: str, at: datetime, role: str, actor: str | None, note: str | None,
+           **moves: Any) -> dict[str, Any]:
+    if role not in ROLES_THAT_ACT:
+        raise InputError(f"unknown actor role {role!r}", "use one of: " + ", ".join(ROLES_THAT_ACT))
+    return {"at": at, "kind": kind, "actor_role": role, "actor": actor, "note": note, **moves}
+
+
+def new_case(post_id: str, created_at: datetime, department: str, *, deadline_days: int,
+             confidence: float | None, routed_by: str, explanation: dict[str, Any] | None,
+             at: datetime, role: str = "system") -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new open case and its ``opened`` event. The deadline runs from the concern's own time."""
+    case_id = case_id_for(post_id)
+    case = {
+        "case_id": case_id, "post_id": post_id, "department": department, "status": "open",
+        "routed_confidence": confidence, "routed_by": routed_by, "explanation": explanation,
+        "created_at": created_at, "deadline_at": deadline_after(created_at, deadline_days),
+        "reopened_count": 0,
+    }
+    note = f"routed by {routed_by}" + (f" ({confidence:.2f})" if confidence is not None else "")
+    event = _event("opened", at, role, None, note, to_status="open", to_department=department)
+    return case, {**event, "case_id": case_id}
+
+
+def change_status(case: dict[str, Any], to_state: str, at: datetime, *, role: str,
+                  actor: str | None = None, note: str | None = None) -> Change:
+    check_transition(case["status"], to_state)
+    changes: dict[str, Any] = {"status": to_state}
+    if to_state in CLOSED_STATES:
+        changes["closed_at"] = at
+    event = _event("status", at, role, actor, note, from_status=case["status"], to_status=to_state)
+    return Change(case["case_id"], changes, event)
+
+
+def reassign(case: dict[str, Any], department: str, at: datetime, *, role: str,
+             actor: str | None = None, note: str | None = None) -> Change:
+    """Move an open case to another department; the move is stored as a routing correction."""
+    if not is_open(case["status"]):
+        raise InputError(f"the case is {case['status']} (closed)", "reopen it before reassigning")
+    if department == case["department"]:
+        raise InputError(f"the case is already with {department}", "choose another department")
+    if department == TRIAGE:
+        raise InputError("a case is not reassigned to triage", "reassign it to a department")
+    event = _event("reassigned", at, role, actor, note, from_department=case["department"],
+                   to_department=department)
+    correction = {"post_id": case["post_id"], "department": department, "at": at, "actor": actor}
+    return Change(case["case_id"], {"department": department}, event, correction)
+
+
+def reply(case: dict[str, Any], text: str, department: str, at: datetime, *, role: str,
+          actor: str | None = None, close_as: str | None = None) -> Change:
+    """Publish a reply a person wrote, attributed to ``department`` (never to a person).
+    ``close_as`` also closes the case (e.g. ``fixed`` or ``closed``) in the same change."""
+    text = (text or "").strip()
+    if not text:
+        raise InputError("the reply is empty", "write the department's answer to the concern")
+    if len(text) > MAX_REPLY_CHARS:
+        raise InputError(f"the reply has {len(text)} characters",
+                         f"keep it under {MAX_REPLY_CHARS}; link longer documents")
+    if department == TRIAGE:
+        raise InputError("triage cannot reply", "reassign the case to its department first")
+    changes: dict[str, Any] = {"reply_text": text, "reply_department": department,
+                               "replied_at": at}
+    moves: dict[str, Any] = {}
+    if close_as is not None:
+        check_transition(case["status"], close_as)
+        if close_as not in CLOSED_STATES:
+            raise InputError(f"{close_as} is not a closed status",
+                             "use one of " + ", ".join(CLOSED_STATES))
+        changes.update(status=close_as, closed_at=at)
+        moves = {"from_status": case["status"], "to_status": close_as}
+    event = _event("replied", at, role, actor, None, to_department=department, **moves)
+    return Change(case["case_id"], changes, event)
+
+
+def reopen(case: dict[str, Any], at: datetime, *, role: str, actor: str | None = None,
+           note: str | None = None, dispute: bool = False) -> Change:
+    """Back to ``open``; counted in ``reopened_count``. ``dispute``: a citizen says the closure
+    was wrong ("closed, not fixed"): the event kind is ``disputed`` and counts against the
+    department."""
+    if is_open(case["status"]):
+        raise InputError(f"the case is {case['status']} (still open)",
+                         "only a closed case is reopened")
+    changes = {"status": "open", "closed_at": None,
+               "reopened_count": int(case.get("reopened_count") or 0) + 1}
+    event = _event("disputed" if dispute else "reopened", at, role, actor, note,
+                   from_status=case["status"], to_status="open")
+    return Change(case["case_id"], changes, event)
+
+
+def apply(store: Any, change: Change) -> None:
+    """Store one change: the case row, its event and any correction, together."""
+    with store.transaction():
+        store.cases.update_case(change.case_id, change.changes, change.event)
+        if change.correction is not None:
+            c = change.correction
+            store.cases.add_correction(c["post_id"], c["department"], c["at"], c["actor"])

@@ -1,0 +1,208 @@
+"""The ``cases`` operator: every new top-level post is routed to a department and opens a case.
+
+It runs at the end of the pipeline (after ``embed``, whose vectors the router reuses) when the
+setting ``answer_cases`` is on, and only then, so that listening alone stays as it was:
+
+- ``process`` routes the batch: a trained router (``router_model``) or zero-shot from the
+  configured departments (``[[departments]]`` in heard.toml, or ``department_preset``). A route
+  below the router's triage threshold puts the case in the ``triage`` queue, not in a guess;
+- ``persist``, after the batch is stored, opens one case per top-level post (a post with a
+  ``parent_id`` is a comment on a concern, not a concern). Where the source carries its own
+  department label (附件2's 一级标签) that label is the department (``routed_by`` 'source:…',
+  the training data of ``heard train router``); where it carries an official reply (附件4's
+  答复意见/答复时间), the case is stored *answered*: the reply as published, attributed to the
+  case's department (or, in triage, to the institution that runs the board), status ``closed``,
+  its reply quality scored. ``closed`` and not ``fixed``: a published answer says the institution
+  responded, not that the problem went away; only the department can say ``fixed``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from heard.answer import cases as workflow
+from heard.answer.departments import DEFAULT_DEADLINE_DAYS, Department, parse_departments
+from heard.clock import utcnow
+from heard.errors import InputError
+from heard.pipeline.batch import Batch
+
+LABEL_COLUMNS = ("一级标签", "一级分类", "department")
+"""Source columns that name the department that handled a post (kept in ``Post.raw``)."""
+REPLY_TEXT_COLUMNS = ("答复意见", "official_reply", "reply_text")
+REPLY_TIME_COLUMNS = ("答复时间", "replied_at", "reply_time")
+DEPARTMENT_PRESETS = ("teddycup",)
+
+
+def configured_departments(settings: Any) -> list[Department]:
+    """``[[departments]]`` from heard.toml, else the ``department_preset``, else none."""
+    if settings.departments:
+        return parse_departments(settings.departments)
+    preset = settings.department_preset
+    if preset is None:
+        return []
+    if preset == "teddycup":
+        from heard.answer.presets import teddycup_departments
+
+        return teddycup_departments()
+    raise InputError(f"unknown department preset {preset!r}",
+                     f"use one of: {', '.join(DEPARTMENT_PRESETS)}, or write [[departments]]")
+
+
+def _first(raw: dict[str, Any], columns: tuple[str, ...]) -> tuple[str | None, Any]:
+    for column in columns:
+        value = raw.get(column)
+        if value is not None and str(value).strip():
+            return column, value
+    return None, None
+
+
+class CaseStage:
+    """Routes each post and opens its case; see the module docstring."""
+
+    name: ClassVar[str] = "cases"
+    requires: ClassVar[tuple[str, ...]] = ("text_norm", "embedding")
+    assigns: ClassVar[tuple[str, ...]] = ("route",)
+
+    def __init__(self, departments: list[Department], router_model: Any = None,
+                 embedder: Any = None, embedder_spec: str = "use-int8",
+                 timezone: str = "Asia/Shanghai", clock: Callable[[], datetime] = utcnow,
+                 score_replies: bool = True):
+        from heard.answer.router_io import open_router
+
+        self.router = open_router(router_model, departments or None, embedder=embedder,
+                                  embedder_spec=embedder_spec)
+        self.departments = {d.code: d for d in self.router.departments}
+        self._by_name = {n: d.code for d in self.router.departments
+                         for n in (d.code, d.name_zh, d.name_en) if n}
+        # the batch's vectors are reused only when they come from the router's own embedder
+        self._same_vectors = getattr(self.router, "embedder_spec", None) == embedder_spec
+        self.zone = ZoneInfo(timezone)
+        self.clock = clock
+        self.score_replies = score_replies
+        self.opened = 0
+
+    @property
+    def model(self) -> str:
+        return self.router.name
+
+    # ---- runner hooks -----------------------------------------------------------------------
+    def bind(self, store: Any, recover: bool = True) -> None:
+        """Store the departments; then (``recover``) open the cases of stored posts that have
+        none: a run stopped between storing a batch and opening its cases, or a store that
+        had posts before ``answer_cases`` was switched on."""
+        store.cases.save_departments([d.to_dict() for d in self.departments.values()])
+        if recover:
+            self.recover(store)
+
+    def recover(self, store: Any, batch_size: int = 512) -> int:
+        """Route and open cases for stored top-level posts without one; returns how many."""
+        from heard.records import Post
+
+        done = 0
+        while True:
+            rows = store.cases.posts_without_case(batch_size)
+            if not rows:
+                return done
+            posts = [Post(id=r["id"], source=r["id"].split(":", 1)[0], external_id="",
+                          text=r["text"], title=r["title"],
+                          created_at=r["created_at"].replace(tzinfo=timezone.utc),
+                          raw=json.loads(r["raw"]) if r["raw"] else {}) for r in rows]
+            batch = Batch(posts)
+            texts = [f"{p.title}\n{p.text}" if p.title else p.text for p in posts]
+            batch.set("route", self.router.route(texts, [p.id for p in posts]))
+            before = self.opened
+            self.persist(store, batch)
+            if self.opened == before:  # nothing could be opened: never loop forever
+                return done
+            done += self.opened - before
+
+    def process(self, batch: Batch) -> Batch:
+        if not len(batch):
+            batch.set("route", [])
+            return batch
+        vectors = np.asarray(batch["embedding"], dtype=np.float32) if self._same_vectors else None
+        routes = self.router.route(list(batch["text_norm"]), [p.id for p in batch.posts],
+                                   embeddings=vectors)
+        batch.set("route", routes)
+        return batch
+
+    def persist(self, store: Any, batch: Batch | None = None) -> None:
+        if batch is None or not len(batch):
+            return
+        cases, events, replies = [], [], []
+        for post, route in zip(batch.posts, batch["route"]):
+            if post.parent_id is not None:
+                continue
+            case, opened = self._open(post, route)
+            cases.append(case)
+            events.append(opened)
+            answered = self._imported_reply(post, case)
+            if answered is not None:
+                events.append(answered)
+                replies.append((post, case))
+        if self.score_replies and replies:
+            self._score(replies)
+        self.opened += store.cases.open_cases(cases, events)
+
+    def finish(self, store: Any, final: bool = True) -> dict[str, int]:
+        return {"cases_opened": self.opened}
+
+    # ---- one post ---------------------------------------------------------------------------
+    def _open(self, post: Any, route: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        column, label = _first(post.raw or {}, LABEL_COLUMNS)
+        code = self._by_name.get(str(label).strip()) if label is not None else None
+        explanation = {"suggested": route.department, "scores": {
+            k: round(v, 4) for k, v in route.scores.items()}, **route.explanation.to_dict()}
+        if code is not None:  # the source says who handled it: that is the record
+            department, confidence, routed_by = code, 1.0, f"source:{column}"
+        else:
+            department, confidence, routed_by = route.queue, route.confidence, route.model
+        dept = self.departments.get(department)
+        days = dept.deadline_for() if dept else DEFAULT_DEADLINE_DAYS
+        role = "import" if code is not None else "system"
+        return workflow.new_case(post.id, post.created_at, department, deadline_days=days,
+                                 confidence=confidence, routed_by=routed_by,
+                                 explanation=explanation, at=post.created_at, role=role)
+
+    def _imported_reply(self, post: Any, case: dict[str, Any]) -> dict[str, Any] | None:
+        """A reply the source published with the post: the case is stored answered and closed."""
+        raw = post.raw or {}
+        _, text = _first(raw, REPLY_TEXT_COLUMNS)
+        time_column, when = _first(raw, REPLY_TIME_COLUMNS)
+        if text is None or when is None:
+            return None
+        from heard.connectors.mapping import parse_datetime
+
+        try:
+            replied_at = parse_datetime(when, self.zone, None)
+        except (ValueError, OverflowError, OSError):
+            return None  # an unreadable reply time: the case stays open, the post is kept
+        if replied_at is None:
+            return None
+        department = case["department"] if case["department"] != workflow.TRIAGE else None
+        case.update(reply_text=str(text).strip(), reply_department=department,
+                    replied_at=replied_at, status="closed", closed_at=replied_at)
+        return {"case_id": case["case_id"], "at": replied_at, "kind": "replied",
+                "from_status": "open", "to_status": "closed", "to_department": department,
+                "actor_role": "import", "note": f"published reply imported from {time_column}"}
+
+    def _score(self, replies: list[tuple[Any, dict[str, Any]]]) -> None:
+        from heard.answer.replies import score_replies
+        from heard.answer.replies_types import ReplyToScore
+
+        items = []
+        for post, case in replies:
+            asked, answered = post.created_at, case["replied_at"]
+            timely = answered >= asked
+            items.append(ReplyToScore(post.title or "", post.text, case["reply_text"],
+                                      asked if timely else None, answered if timely else None,
+                                      case["case_id"]))
+        for (_, case), quality in zip(replies, score_replies(items)):
+            case["reply_quality"] = quality.overall
+            case["reply_scores"] = quality.as_dict()

@@ -1,0 +1,137 @@
+"""Case endpoints: departments and their record (viewer), the queue and one case (responder:
+its own department only; analyst and admin: every queue, triage included), and the moves a
+responder makes — status, reassignment, reply. A reply is the text a person sends, published as
+the department's (RIGHTS.md §6)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from heard.answer import cases as workflow
+from heard.api.errors import ApiError
+from heard.api.routes.deps import db_of
+from heard.api.security import identify, requires
+from heard.auth import Role
+from heard.auth.roles import may_work_case
+from heard.clock import utcnow
+from heard.errors import InputError
+from heard.read import cases as rq
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+class StatusChange(BaseModel):
+    status: str = Field(max_length=40)
+    note: str | None = Field(None, max_length=2000)
+
+
+class Reassignment(BaseModel):
+    department: str = Field(max_length=48)
+    note: str | None = Field(None, max_length=2000)
+
+
+class Reply(BaseModel):
+    text: str = Field(max_length=workflow.MAX_REPLY_CHARS)
+    close_as: str | None = Field(None, max_length=40)
+
+
+def _own_department(request: Request) -> tuple[Role, str | None, str]:
+    user = identify(request).user
+    assert user is not None  # requires(...) let only accounts through
+    return user.role, request.app.state.accounts.department_of(user.username), user.username
+
+
+@router.get("/departments", dependencies=[requires(Role.viewer)],
+            summary="Departments with their open and total cases")
+def departments(request: Request) -> dict[str, Any]:
+    return {"ok": True, "departments": rq.list_departments(db_of(request))}
+
+
+@router.get("/accountability", dependencies=[requires(Role.viewer)],
+            summary="Each department's record: response rate, median/p90 days, overdue, reopened")
+def accountability(request: Request) -> dict[str, Any]:
+    return {"ok": True, **rq.accountability(db_of(request), now=utcnow())}
+
+
+@router.get("/cases", dependencies=[requires(Role.responder)],
+            summary="The case queue (a responder sees its own department's only)")
+def list_cases(
+    request: Request,
+    department: Annotated[str | None, Query(max_length=48)] = None,
+    status: Annotated[str | None, Query(max_length=40)] = None,
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    role, own, _ = _own_department(request)
+    if role == Role.responder:
+        if department not in (None, own):
+            raise ApiError(403, f"a responder of {own} sees only its own queue",
+                           [f"fix: leave out department, or ask for department={own}"])
+        department = own
+    try:
+        result = rq.list_cases(db_of(request), now=utcnow(), department=department,
+                               status=status, overdue=overdue, limit=limit)
+    except InputError as exc:
+        raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+    return {"ok": True, **result}
+
+
+def _case_for(request: Request, case_id: str) -> tuple[dict[str, Any], Role, str]:
+    role, own, username = _own_department(request)
+    case = db_of(request).cases.case(case_id)
+    if case is None:
+        raise ApiError(404, f"no case {case_id!r}", ["fix: list cases at /api/v1/cases"])
+    if not may_work_case(role, own, case["department"]):
+        raise ApiError(403, f"case {case_id} is {case['department']}'s; you work {own}'s queue",
+                       ["fix: ask an analyst to reassign it, or work your own queue"])
+    return case, role, username
+
+
+@router.get("/cases/{case_id}", dependencies=[requires(Role.responder)],
+            summary="One case: concern, department and why, reply, timeline")
+def get_case(request: Request, case_id: str) -> dict[str, Any]:
+    _case_for(request, case_id)
+    return {"ok": True, "case": rq.case_detail(db_of(request), case_id, now=utcnow())}
+
+
+def _apply(request: Request, make: Any) -> dict[str, Any]:
+    db = request.app.state.db
+    with db.write_lock:
+        try:
+            workflow.apply(db.store, make())
+        except InputError as exc:
+            raise ApiError(409, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+        db.data_version += 1
+    return {"ok": True}
+
+
+@router.post("/cases/{case_id}/status", dependencies=[requires(Role.responder)],
+             summary="Change a case's status (FixMyStreet states)")
+def change_status(request: Request, case_id: str, body: StatusChange) -> dict[str, Any]:
+    case, role, username = _case_for(request, case_id)
+    return _apply(request, lambda: workflow.change_status(
+        case, body.status, utcnow(), role=role.name, actor=username, note=body.note))
+
+
+@router.post("/cases/{case_id}/reassign", dependencies=[requires(Role.responder)],
+             summary="Move a case to another department (stored as a routing correction)")
+def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, Any]:
+    case, role, username = _case_for(request, case_id)
+    known = {d["code"] for d in db_of(request).cases.departments()}
+    if body.department not in known:
+        raise ApiError(400, f"no department {body.department!r}",
+                       ["fix: use a code from /api/v1/departments"])
+    return _apply(request, lambda: workflow.reassign(
+        case, body.department, utcnow(), role=role.name, actor=username, note=body.note))
+
+
+@router.post("/cases/{case_id}/reply", dependencies=[requires(Role.responder)],
+             summary="Publish the department's reply (written by a person), optionally closing")
+def reply(request: Request, case_id: str, body: Reply) -> dict[str, Any]:
+    case, role, username = _case_for(request, case_id)
+    return _apply(request, lambda: workflow.reply(
+        case, body.text, case["department"], utcnow(), role=role.name, actor=username,
+        close_as=body.close_as))

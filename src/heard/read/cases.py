@@ -1,0 +1,246 @@
+"""Cases as surfaces show them: the queue, one case with its timeline, each department's record
+(accountability) and its replies' quality.
+
+Rights (RIGHTS.md §4, §7, §8): no author key and no account name leaves here (a timeline says
+which *role* acted, never who); texts and replies are redacted. k-suppression does not apply: a
+department's record is about the department, not about the people who wrote to it, and each case
+is one concern already public on its board.
+
+Figures, defined once (the same as ``heard.answer.response_times``): response time = replied_at −
+created_at in days; median and p90 = linear interpolation (``quantile_cont``, numpy's default);
+a reply dated before its message is left out of them and counted in ``negative_excluded``;
+response rate = answered / cases; overdue = open and past its deadline at ``now``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from heard.answer.cases import CLOSED_STATES, OPEN_STATES, check_state, open311_status
+from heard.clock import to_naive_utc
+from heard.errors import NotFoundError
+from heard.read.redact import redact
+from heard.store.protocol import Reader
+
+_OPEN = ", ".join(f"'{s}'" for s in OPEN_STATES)
+_DAYS = "(epoch(c.replied_at) - epoch(c.created_at)) / 86400.0"
+
+
+def redact_all(value: Any) -> Any:
+    """Every string inside ``value`` redacted (reply-quality evidence quotes the message and the
+    reply; explanations quote n-grams of the text)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: redact_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_all(v) for v in value]
+    return value
+
+
+def _names(db: Reader | None) -> dict[str, dict[str, Any]]:
+    if db is None or "departments" not in db.tables():
+        return {}
+    return {r["code"]: r for r in db.rows(
+        "SELECT code, name_zh, name_en, description, keywords, deadline_days FROM departments")}
+
+
+def _has_cases(db: Reader | None) -> bool:
+    return db is not None and "cases" in db.tables()
+
+
+def list_departments(db: Reader | None,
+                     configured: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Departments stored by earlier runs, with any configured now (these win), and their open
+    and total cases. Contacts (webhook, e-mail) are not shown: they are for notifications."""
+    rows = {code: {"code": code, "name_zh": r["name_zh"], "name_en": r["name_en"],
+                   "description": r["description"], "keywords": json.loads(r["keywords"] or "[]"),
+                   "deadline_days": json.loads(r["deadline_days"] or "{}")}
+            for code, r in _names(db).items()}
+    for d in configured or []:
+        rows[d.code] = {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en,
+                        "description": "\n".join(t for t in (d.description_zh, d.description_en)
+                                                 if t),
+                        "keywords": list(d.keywords), "deadline_days": dict(d.deadline_days)}
+    counts = {}
+    if _has_cases(db):
+        counts = {r["department"]: r for r in db.rows(
+            f"SELECT department, count(*) AS cases, count(*) FILTER (status IN ({_OPEN})) AS open "
+            "FROM cases GROUP BY department")}
+    out = []
+    for code in sorted(rows):
+        c = counts.get(code, {})
+        out.append({**rows[code], "cases": c.get("cases", 0), "open": c.get("open", 0)})
+    if "triage" in counts:
+        c = counts["triage"]
+        out.append({"code": "triage", "name_zh": "待分派", "name_en": "Triage",
+                    "description": "cases the router was unsure about: a person assigns them",
+                    "keywords": [], "deadline_days": {}, "cases": c["cases"], "open": c["open"]})
+    return out
+
+
+def list_cases(db: Reader, *, now: datetime, department: str | None = None,
+               status: str | None = None, overdue: bool = False,
+               limit: int | None = 100) -> dict[str, Any]:
+    """The queue, newest first: one row per case with its title (redacted), status, deadline."""
+    if not _has_cases(db):
+        return {"cases": [], "total": 0}
+    where, params = ["TRUE"], []
+    if department:
+        where.append("c.department = ?")
+        params.append(department)
+    if status:
+        where.append("c.status = ?")
+        params.append(check_state(status))
+    if overdue:
+        where.append(f"c.status IN ({_OPEN}) AND c.deadline_at < ?")
+        params.append(to_naive_utc(now))
+    sql_where = " AND ".join(where)
+    total = db.scalar(f"SELECT count(*) FROM cases c WHERE {sql_where}", params)
+    rows = db.rows(
+        f"""SELECT c.case_id, c.department, c.status, c.routed_confidence, c.created_at,
+                   c.deadline_at, c.replied_at, c.reopened_count, p.title,
+                   {_DAYS} AS response_days
+            FROM cases c LEFT JOIN posts p ON p.id = c.post_id WHERE {sql_where}
+            ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else 'ALL'}""",
+        params)
+    current = to_naive_utc(now)
+    for r in rows:
+        r["title"] = redact(r["title"])
+        r["open311_status"] = open311_status(r["status"])
+        r["overdue"] = (r["status"] in OPEN_STATES and r["deadline_at"] is not None
+                        and current > r["deadline_at"])
+        if r["response_days"] is not None:
+            r["response_days"] = round(r["response_days"], 4)
+    return {"cases": rows, "total": total}
+
+
+def case_detail(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
+    """One case: the concern (redacted), its department and why, its reply and its timeline."""
+    rows = db.rows(
+        f"""SELECT c.*, p.title, p.text, p.source, {_DAYS} AS response_days
+            FROM cases c LEFT JOIN posts p ON p.id = c.post_id WHERE c.case_id = ?""",
+        [case_id]) if _has_cases(db) else []
+    if not rows:
+        raise NotFoundError(f"no case {case_id!r}", "list cases with: heard cases")
+    c = rows[0]
+    events = db.rows(
+        """SELECT "at", kind, from_status, to_status, from_department, to_department,
+                  actor_role, note
+           FROM case_events WHERE case_id = ? ORDER BY "at", event_id""", [case_id])
+    names = _names(db)
+
+    def name(code: str | None) -> dict[str, Any] | None:
+        if code is None:
+            return None
+        n = names.get(code, {})
+        return {"code": code, "name_zh": n.get("name_zh"), "name_en": n.get("name_en")}
+
+    deadline = c["deadline_at"]
+    return {
+        "case_id": c["case_id"],
+        "source": c["source"],
+        "status": c["status"],
+        "open311_status": open311_status(c["status"]),
+        "department": name(c["department"]),
+        "routed_by": c["routed_by"],
+        "routed_confidence": c["routed_confidence"],
+        "explanation": redact_all(json.loads(c["explanation"])) if c["explanation"] else None,
+        "created_at": c["created_at"],
+        "deadline_at": deadline,
+        "overdue": c["status"] in OPEN_STATES and deadline is not None
+        and to_naive_utc(now) > deadline,
+        "title": redact(c["title"]),
+        "text": redact(c["text"]),
+        "reply": None if c["reply_text"] is None else {
+            "text": redact(c["reply_text"]),
+            "department": name(c["reply_department"]),
+            "attributed_to": (name(c["reply_department"]) or {}).get("name_zh")
+            or "the institution that runs this board",
+            "replied_at": c["replied_at"],
+            "response_days": None if c["response_days"] is None else round(c["response_days"], 4),
+            "quality": redact_all(json.loads(c["reply_scores"])) if c["reply_scores"] else None,
+        },
+        "closed_at": c["closed_at"],
+        "reopened_count": c["reopened_count"],
+        "timeline": events,
+    }
+
+
+def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
+    """Each department's public record (and the whole board's, ``department`` None)."""
+    if not _has_cases(db):
+        return {"departments": [], "total": None, "now": now}
+    current = to_naive_utc(now)
+    figures = f"""count(*) AS cases,
+        count(c.replied_at) AS answered,
+        quantile_cont({_DAYS}, 0.5) FILTER (c.replied_at >= c.created_at) AS median_days,
+        quantile_cont({_DAYS}, 0.9) FILTER (c.replied_at >= c.created_at) AS p90_days,
+        avg({_DAYS}) FILTER (c.replied_at >= c.created_at) AS mean_days,
+        count(*) FILTER (c.replied_at < c.created_at) AS negative_excluded,
+        count(*) FILTER (c.status IN ({_OPEN})) AS open,
+        count(*) FILTER (c.status IN ({_OPEN}) AND c.deadline_at < ?) AS overdue_open,
+        count(*) FILTER (c.reopened_count > 0) AS reopened,
+        count(*) FILTER (c.case_id IN (SELECT case_id FROM case_events
+                                       WHERE kind = 'disputed')) AS disputed,
+        avg(c.reply_quality) AS mean_reply_quality,
+        count(c.reply_quality) AS replies_scored"""
+    per = db.rows(f"SELECT c.department, {figures} FROM cases c GROUP BY c.department "
+                  "ORDER BY c.department = 'triage', c.department", [current])  # triage last
+    [total] = db.rows(f"SELECT NULL AS department, {figures} FROM cases c", [current])
+    names = _names(db)
+
+    def shape(r: dict[str, Any]) -> dict[str, Any]:
+        n = names.get(r["department"] or "", {})
+        out = {"department": r["department"], "name_zh": n.get("name_zh"),
+               "name_en": n.get("name_en"), **{k: v for k, v in r.items() if k != "department"}}
+        out["response_rate"] = round(r["answered"] / r["cases"], 4) if r["cases"] else None
+        for key in ("median_days", "p90_days", "mean_days", "mean_reply_quality"):
+            if out[key] is not None:
+                out[key] = round(float(out[key]), 4)
+        return out
+
+    return {"departments": [shape(r) for r in per], "total": shape(total), "now": now,
+            "closed_states": list(CLOSED_STATES)}
+
+
+def reply_quality(db: Reader, *, department: str | None = None,
+                  limit: int | None = None) -> dict[str, Any]:
+    """Each scored reply (overall and per dimension, with explanations) and each department's
+    means."""
+    if not _has_cases(db):
+        return {"replies": [], "departments": []}
+    where, params = "c.reply_scores IS NOT NULL", []
+    if department:
+        where += " AND c.department = ?"
+        params.append(department)
+    rows = db.rows(
+        f"""SELECT c.case_id, c.department, c.reply_quality, c.reply_scores FROM cases c
+            WHERE {where} ORDER BY c.case_id LIMIT {int(limit) if limit else 'ALL'}""", params)
+    replies, sums = [], {}
+    for r in db.rows(f"SELECT c.department, c.reply_scores FROM cases c WHERE {where}", params):
+        scores = json.loads(r["reply_scores"])
+        acc = sums.setdefault(r["department"], {"replies": 0})
+        acc["replies"] += 1
+        for dim in ("overall", "relevance", "completeness", "interpretability", "timeliness"):
+            value = scores.get(dim)
+            value = value.get("score") if isinstance(value, dict) else value
+            if value is not None:
+                acc[dim] = acc.get(dim, 0.0) + value
+                acc[f"_{dim}_n"] = acc.get(f"_{dim}_n", 0) + 1
+    for r in rows:
+        scores = json.loads(r["reply_scores"])
+        replies.append({"case_id": r["case_id"], "department": r["department"],
+                        "overall": round(r["reply_quality"], 4),
+                        **redact_all({k: v for k, v in scores.items()
+                                      if k not in ("id", "overall")})})
+    departments = []
+    for code in sorted(sums):
+        acc = sums[code]
+        means = {dim: round(acc[dim] / acc[f"_{dim}_n"], 4) for dim in
+                 ("overall", "relevance", "completeness", "interpretability", "timeliness")
+                 if f"_{dim}_n" in acc}
+        departments.append({"department": code, "replies": acc["replies"], **means})
+    return {"replies": replies, "departments": departments}

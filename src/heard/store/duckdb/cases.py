@@ -1,0 +1,196 @@
+"""The cases repository on DuckDB: departments, cases, their events and routing corrections.
+
+Every change to a case is one call that updates the case row and appends its event in the same
+transaction, so the timeline and the case never disagree. The ``actor`` (an account name) is kept
+for the record and never leaves through the read model (``heard.read.cases``); a case's public
+token arrives here already hashed (the token itself is shown once, to the person who filed it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from heard.clock import to_naive_utc
+
+CASE_COLUMNS = (
+    "case_id", "post_id", "department", "status", "routed_confidence", "routed_by",
+    "explanation", "created_at", "deadline_at", "reply_text", "reply_department", "replied_at",
+    "closed_at", "reopened_count", "public_token_hash", "reply_quality", "reply_scores",
+)
+EVENT_COLUMNS = (
+    "case_id", "at", "kind", "from_status", "to_status", "from_department", "to_department",
+    "actor_role", "actor", "note",
+)
+_TIMES = ("created_at", "deadline_at", "replied_at", "closed_at", "at")
+_JSON = ("explanation", "reply_scores")
+_FLOATS = ("routed_confidence", "reply_quality")
+UPDATABLE = frozenset({
+    "department", "status", "deadline_at", "reply_text", "reply_department", "replied_at",
+    "closed_at", "reopened_count", "public_token_hash", "reply_quality", "reply_scores",
+})
+
+
+def _value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _TIMES:
+        return to_naive_utc(value)
+    if name in _JSON:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def _arrow(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
+    data: dict[str, pa.Array] = {}
+    for name in columns:
+        values = [_value(name, r.get(name)) for r in rows]
+        if name in _TIMES:
+            data[name] = pa.array(values, pa.timestamp("us"))
+        elif name in _FLOATS:
+            data[name] = pa.array(values, pa.float32())
+        elif name == "reopened_count":
+            data[name] = pa.array([v or 0 for v in values], pa.int32())
+        else:
+            data[name] = pa.array(values, pa.string())
+    return pa.table(data)
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for name in _JSON:
+        if isinstance(row.get(name), str):
+            row[name] = json.loads(row[name])
+    return row
+
+
+class DuckDBCases:
+    def __init__(self, store: Any):
+        self.store = store
+
+    # ---- departments ------------------------------------------------------------------------
+    def save_departments(self, departments: Sequence[dict[str, Any]]) -> None:
+        """Insert or replace departments (``Department.to_dict()`` forms), keyed by code."""
+        with self.store.transaction():
+            for d in departments:
+                description = "\n".join(
+                    t for t in (d.get("description_zh"), d.get("description_en")) if t)
+                self.store.con.execute(
+                    "INSERT OR REPLACE INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [d["code"], d.get("name_zh"), d.get("name_en"), description,
+                     json.dumps(list(d.get("keywords", [])), ensure_ascii=False),
+                     d.get("webhook"), d.get("email"),
+                     json.dumps(d.get("deadline_days", {}), ensure_ascii=False)])
+
+    def departments(self) -> list[dict[str, Any]]:
+        rows = self.store.rows("SELECT * FROM departments ORDER BY code")
+        for r in rows:
+            r["keywords"] = json.loads(r["keywords"] or "[]")
+            r["deadline_days"] = json.loads(r["deadline_days"] or "{}")
+        return rows
+
+    # ---- cases ------------------------------------------------------------------------------
+    def open_cases(self, cases: Sequence[dict[str, Any]],
+                   events: Sequence[dict[str, Any]]) -> int:
+        """Store new cases and their first events in one transaction. A post that has a case
+        already is skipped with its events (re-ingest opens nothing twice). Returns how many
+        cases were stored."""
+        if not cases:
+            return 0
+        with self.store.transaction():
+            probe = pa.table({"v": pa.array([c["post_id"] for c in cases], pa.string())})
+            with self.store.registered("_case_probe", probe):
+                taken = {r[0] for r in self.store.con.execute(
+                    "SELECT c.post_id FROM cases c JOIN _case_probe p ON c.post_id = p.v"
+                ).fetchall()}
+            fresh = [c for c in cases if c["post_id"] not in taken]
+            ids = {c["case_id"] for c in fresh}
+            fresh_events = [e for e in events if e["case_id"] in ids]
+            if fresh:
+                with self.store.registered("_new_cases", _arrow(fresh, CASE_COLUMNS)):
+                    self.store.con.execute("INSERT INTO cases BY NAME SELECT * FROM _new_cases")
+            if fresh_events:
+                table = _arrow(fresh_events, EVENT_COLUMNS)
+                with self.store.registered("_new_events", table):
+                    # ordered by the caller's list: a case's events keep their order
+                    self.store.con.execute(
+                        "INSERT INTO case_events BY NAME SELECT * FROM _new_events")
+        return len(fresh)
+
+    def case(self, case_id: str) -> dict[str, Any] | None:
+        rows = self.store.rows("SELECT * FROM cases WHERE case_id = ?", [case_id])
+        return _decode(rows[0]) if rows else None
+
+    def case_for_post(self, post_id: str) -> dict[str, Any] | None:
+        rows = self.store.rows("SELECT * FROM cases WHERE post_id = ?", [post_id])
+        return _decode(rows[0]) if rows else None
+
+    def case_by_token_hash(self, token_hash: str) -> dict[str, Any] | None:
+        rows = self.store.rows("SELECT * FROM cases WHERE public_token_hash = ?", [token_hash])
+        return _decode(rows[0]) if rows else None
+
+    def update_case(self, case_id: str, changes: dict[str, Any], event: dict[str, Any]) -> None:
+        """Apply ``changes`` to one case and append ``event``, together."""
+        unknown = set(changes) - UPDATABLE
+        if unknown:
+            raise ValueError(f"cases has no updatable columns {sorted(unknown)}")
+        with self.store.transaction():
+            if changes:
+                names = sorted(changes)
+                self.store.con.execute(
+                    f"UPDATE cases SET {', '.join(f'{n} = ?' for n in names)} WHERE case_id = ?",
+                    [_value(n, changes[n]) for n in names] + [case_id])
+            self.add_events([{**event, "case_id": case_id}])
+
+    def add_events(self, events: Sequence[dict[str, Any]]) -> None:
+        names = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+        for e in events:
+            self.store.con.execute(
+                f"INSERT INTO case_events ({names}) "
+                f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
+                [_value(n, e.get(n)) for n in EVENT_COLUMNS])
+
+    def events(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's timeline, oldest first (``actor`` included: internal callers only)."""
+        return self.store.rows(
+            'SELECT * FROM case_events WHERE case_id = ? ORDER BY "at", event_id', [case_id])
+
+    # ---- routing corrections ----------------------------------------------------------------
+    def add_correction(self, post_id: str, department: str, at: datetime,
+                       actor: str | None) -> None:
+        self.store.con.execute("INSERT INTO routing_corrections VALUES (?, ?, ?, ?)",
+                               [post_id, department, to_naive_utc(at), actor])
+
+    def training_rows(self) -> list[dict[str, Any]]:
+        """Texts with the department a person or the source gave them: the latest correction of
+        each post (``corrected`` true), and cases whose department came from the source's own
+        label (``routed_by`` 'source:…'). Routes the router chose itself are never training
+        data (it would learn its own mistakes)."""
+        return self.store.rows(
+            """WITH latest AS (
+                   SELECT post_id, arg_max(department, corrected_at) AS department
+                   FROM routing_corrections GROUP BY post_id)
+               SELECT p.id, p.title, p.text, l.department, TRUE AS corrected
+               FROM latest l JOIN posts p ON p.id = l.post_id
+               UNION ALL
+               SELECT p.id, p.title, p.text, c.department, FALSE AS corrected
+               FROM cases c JOIN posts p ON p.id = c.post_id
+               WHERE c.routed_by LIKE 'source:%'
+                 AND c.post_id NOT IN (SELECT post_id FROM latest)
+               ORDER BY 1""")
+
+    def posts_without_case(self, limit: int, sources: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Top-level posts that have no case yet (a run stopped between storing posts and
+        opening their cases, or cases switched on for a store that had posts)."""
+        where = "p.parent_id IS NULL AND c.case_id IS NULL"
+        params: list[Any] = []
+        if sources:
+            where += f" AND p.source IN ({', '.join('?' for _ in sources)})"
+            params += list(sources)
+        return self.store.rows(
+            f"""SELECT p.id, p.title, p.text, p.created_at, p.raw FROM posts p
+                LEFT JOIN cases c ON c.post_id = p.id WHERE {where}
+                ORDER BY p.created_at, p.id LIMIT {int(limit)}""", params)

@@ -1,0 +1,116 @@
+"""The case workflow: FixMyStreet states, their Open311 projection, allowed moves, deadlines in
+working days, replies attributed to a department, reopen and dispute."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from heard.answer import cases as c
+from heard.errors import InputError
+
+FRI = datetime(2019, 4, 26, 9, 30)  # a Friday
+
+
+def _case(status: str = "open", **more) -> dict:
+    case, _ = c.new_case("board:1", FRI, "transport", deadline_days=15, confidence=0.9,
+                         routed_by="test", explanation=None, at=FRI)
+    return {**case, "status": status, **more}
+
+
+def test_open311_status_projects_every_state():
+    assert {s: c.open311_status(s) for s in c.STATES} == {
+        "open": "open", "investigating": "open", "in_progress": "open",
+        "action_scheduled": "open", "internal_referral": "open", "fixed": "closed",
+        "closed": "closed", "duplicate": "closed", "not_responsible": "closed",
+        "no_further_action": "closed"}
+    with pytest.raises(InputError, match="unknown case status 'done'"):
+        c.open311_status("done")
+
+
+def test_deadline_counts_working_days_from_the_concern():
+    assert c.deadline_after(FRI, 1) == datetime(2019, 4, 29, 9, 30)  # Monday
+    assert c.deadline_after(FRI, 15) == datetime(2019, 5, 17, 9, 30)  # three weeks on
+    sat = datetime(2019, 4, 27, 8, 0)
+    assert c.deadline_after(sat, 1) == datetime(2019, 4, 30, 8, 0)  # from Monday: Tuesday
+    case, event = c.new_case("board:1", FRI, "transport", deadline_days=1, confidence=0.8,
+                             routed_by="m", explanation={}, at=FRI)
+    assert case["deadline_at"] == datetime(2019, 4, 29, 9, 30)
+    assert event["kind"] == "opened" and event["case_id"] == case["case_id"] == c.case_id_for("board:1")
+    assert not c.is_overdue(case, datetime(2019, 4, 29, 9, 0))
+    assert c.is_overdue(case, datetime(2019, 4, 29, 10, 0))
+    assert not c.is_overdue({**case, "status": "fixed"}, datetime(2020, 1, 1))
+
+
+def test_open_states_move_freely_closed_ones_only_by_reopening():
+    change = c.change_status(_case(), "investigating", FRI, role="responder", actor="a")
+    assert change.changes == {"status": "investigating"}
+    assert change.event["from_status"] == "open" and change.event["actor"] == "a"
+    closing = c.change_status(_case("in_progress"), "fixed", FRI, role="responder")
+    assert closing.changes == {"status": "fixed", "closed_at": FRI}
+    with pytest.raises(InputError, match="reopen it first"):
+        c.change_status(_case("fixed"), "in_progress", FRI, role="responder")
+    with pytest.raises(InputError, match="already open"):
+        c.change_status(_case(), "open", FRI, role="responder")
+    with pytest.raises(InputError, match="unknown actor role"):
+        c.change_status(_case(), "fixed", FRI, role="mayor")
+
+
+def test_reply_is_attributed_to_the_department_and_may_close():
+    change = c.reply(_case(), "  已安排维修。 ", "transport", FRI, role="responder", actor="a",
+                     close_as="fixed")
+    assert change.changes == {"reply_text": "已安排维修。", "reply_department": "transport",
+                              "replied_at": FRI, "status": "fixed", "closed_at": FRI}
+    with pytest.raises(InputError, match="the reply is empty"):
+        c.reply(_case(), "   ", "transport", FRI, role="responder")
+    with pytest.raises(InputError, match="triage cannot reply"):
+        c.reply(_case(), "ok", "triage", FRI, role="responder")
+    with pytest.raises(InputError, match="not a closed status"):
+        c.reply(_case(), "ok", "transport", FRI, role="responder", close_as="investigating")
+
+
+def test_reassignment_is_a_correction_and_a_dispute_reopens():
+    change = c.reassign(_case(), "health", FRI, role="responder", actor="a")
+    assert change.changes == {"department": "health"}
+    assert change.correction == {"post_id": "board:1", "department": "health", "at": FRI,
+                                 "actor": "a"}
+    with pytest.raises(InputError, match="reopen it before reassigning"):
+        c.reassign(_case("closed"), "health", FRI, role="responder")
+    dispute = c.reopen(_case("fixed", reopened_count=1), FRI, role="citizen", dispute=True)
+    assert dispute.changes == {"status": "open", "closed_at": None, "reopened_count": 2}
+    assert dispute.event["kind"] == "disputed"
+    with pytest.raises(InputError, match="still open"):
+        c.reopen(_case(), FRI, role="citizen")
+
+
+def test_public_tokens_are_stored_as_hashes():
+    token, digest = c.new_public_token()
+    assert len(token) >= 20 and digest == c.hash_token(token) and token not in digest
+    assert c.new_public_token()[0] != token
+
+
+def test_departments_and_cases_come_from_heard_toml(tmp_path):
+    from heard.answer.operator import configured_departments
+    from heard.pipeline.assemble import preset_settings
+    from heard.settings import load_settings
+
+    config = tmp_path / "heard.toml"
+    config.write_text('[heard]\nanswer_cases = true\n\n[[departments]]\ncode = "transport"\n'
+                      'name_zh = "交通运输"\ndeadline_days = 10\n\n[[departments]]\n'
+                      'code = "health"\nname_en = "Health"\n', encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.answer_cases is True
+    depts = configured_departments(settings)
+    assert [d.code for d in depts] == ["transport", "health"]
+    assert depts[0].deadline_for() == 10
+    # the preset does not override departments heard.toml names
+    assert preset_settings(settings, "teddycup-replies").department_preset is None
+    plain = load_settings(tmp_path / "heard.toml", department_preset="teddycup")
+    assert len(configured_departments(plain)) == 2  # heard.toml's tables win over a preset
+    bare = tmp_path / "bare.toml"
+    bare.write_text("[heard]\n", encoding="utf-8")
+    assert configured_departments(load_settings(bare)) == []
+    assert preset_settings(load_settings(bare), "teddycup-replies").department_preset == "teddycup"
+    with pytest.raises(InputError, match="unknown department preset"):
+        configured_departments(load_settings(bare, department_preset="atlantis"))
