@@ -63,6 +63,21 @@ class Settings(BaseSettings):
         "(RIGHTS.md §4); every other @mention is shown as @[user].",
     )
 
+    protect: bool = Field(
+        True,
+        description="Run the harm detectors (heard.protect) on every ingested post and store their "
+        "flags for review. Off: no flags (throughput cost measured in docs/protect/review.md).",
+    )
+    protect_auto_threshold: float | None = Field(
+        0.9, ge=0.5, le=1.0,
+        description="Spam and scam flags scoring at least this are actioned automatically, with a "
+        "statement of reasons (RIGHTS.md §5: no other label ever is). None: never.",
+    )
+    protect_auto_action: str = Field(
+        "limit_visibility", pattern="^(label|limit_visibility|remove)$",
+        description="What an automated spam/scam decision does: label, limit_visibility or remove.",
+    )
+
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""
         out = self.model_dump(mode="json")

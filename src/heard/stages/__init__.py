@@ -1,5 +1,5 @@
 """The enrichment stages, in pipeline order: normalise → langid → tokens → embed → sentiment →
-intent → topics.
+intent → (harm → flags, when the ``protect`` setting is on) → topics.
 
 ``default_stages(settings)`` builds them from settings (embedder, jieba user dictionary, threads).
 """
@@ -42,12 +42,18 @@ def default_stages(settings: Settings) -> list[Stage]:
     from heard.listen.topics.stage import TopicStage
 
     embedder = make_embedder(settings.embedder, threads=settings.threads)
-    return [
+    stages: list[Stage] = [
         NormaliseStage(),
         LangIdStage(),
         TokensStage(Segmenter(settings.user_dict)),
         EmbedStage(embedder),
         SentimentStage(embedder_name=embedder.name),
         IntentStage(),
-        TopicStage(dim=embedder.dim),
     ]
+    if settings.protect:
+        from heard.protect.operator import FlagOperator
+        from heard.protect.stage import HarmStage
+
+        stages += [HarmStage(), FlagOperator(settings.protect_auto_threshold,
+                                             settings.protect_auto_action)]
+    return [*stages, TopicStage(dim=embedder.dim)]

@@ -1,8 +1,8 @@
 """What every store backend provides. Code outside ``heard.store`` sees only this.
 
 A store holds posts with their enrichments, the quarantine, checkpoints and runs, and one
-repository per concern (``topics``, ``hotspots``, ``accounts``; the answer and protect sides add
-theirs). All writes of one logical step go inside ``transaction()``: they commit together or not
+repository per concern (``topics``, ``hotspots``, ``accounts``, ``protect``; the answer side
+adds its own). All writes of one logical step go inside ``transaction()``: they commit together or not
 at all. The read model (``heard.read``) reads through ``rows``/``scalar``; no other package runs
 SQL.
 """
@@ -25,6 +25,8 @@ class Store(Protocol):
     topics: Any
     hotspots: Any
     accounts: Any
+    protect: Any
+    """Flags, decisions, appeals, gold items and the audit log (``heard.protect``)."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
 

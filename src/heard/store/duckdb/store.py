@@ -67,11 +67,13 @@ class DuckDBStore:
         self._depth = 0
         from heard.store.duckdb.accounts import DuckDBAccounts
         from heard.store.duckdb.hotspots import DuckDBHotspots
+        from heard.store.duckdb.protect import DuckDBProtect
         from heard.store.duckdb.topics import DuckDBTopics
 
         self.topics = DuckDBTopics(self)
         self.hotspots = DuckDBHotspots(self)
         self.accounts = DuckDBAccounts(self)
+        self.protect = DuckDBProtect(self)
 
     def reader(self, max_queries: int | None = None) -> ReadView:
         """Per-thread cursors over this file, for the server's request threads."""
@@ -121,14 +123,19 @@ class DuckDBStore:
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
         )
-        current = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
-        if current > LATEST:
+        applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+        current = max(applied, default=0)
+        known = {v for v, _ in MIGRATIONS}
+        if applied - known:
             raise StoreError(
-                f"{self.path} has schema version {current}, newer than this Heard knows ({LATEST})",
+                f"{self.path} has schema version(s) {sorted(applied - known)}, which this Heard "
+                f"does not know (it knows {sorted(known)})",
                 "upgrade Heard, or use another --db file",
             )
+        # by set, not by maximum: migrations numbered apart by parallel branches (8-10 and 11)
+        # may land in either order, and a file migrated to 11 still gets 8-10 when they arrive
         for version, statements in MIGRATIONS:
-            if version <= current:
+            if version in applied:
                 continue
             with self.transaction():
                 for sql in statements:
