@@ -31,7 +31,11 @@ def ingest(corpus: Path, db: Path, protect: bool) -> dict:
     env = {**os.environ, "HEARD_PROTECT": "true" if protect else "false", "TERM": "dumb"}
     out = subprocess.run([sys.executable, "-c", "from heard.cli import main; main()", "ingest", str(corpus), "--db",
                           str(db), "--json"], capture_output=True, text=True, env=env, check=True)
-    return json.loads(out.stdout)
+    text = out.stdout
+    try:  # the summary is the JSON object that starts a line; anything printed before is skipped
+        return json.loads(text[text.index("\n{") + 1:] if not text.startswith("{") else text)
+    except ValueError:
+        raise SystemExit(f"ingest printed no JSON summary:\n{text[:2000]}\n{out.stderr[-2000:]}")
 
 
 def flag_counts(db: Path) -> dict:

@@ -59,7 +59,7 @@ def _accounts(db: Path | None, config: Path | None):
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    role: Annotated[str, typer.Option(help="viewer, analyst, moderator or admin.")] = "viewer",
     password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")] = None,
     db: Db = None,
     config: Config = None,
