@@ -56,12 +56,13 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
     app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
     install_error_handlers(app)
 
-    from heard.api.routes import ingest, read, system
+    from heard.api.routes import ingest, protect, read, system
     from heard.web import pages
 
     app.include_router(system.router)
     app.include_router(read.router)
     app.include_router(ingest.router)
+    app.include_router(protect.router)
     app.include_router(pages.router)
     pages.mount_static(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)
