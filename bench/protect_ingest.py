@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,9 +72,12 @@ def main() -> None:
                     flags = flag_counts(db)
                 db.unlink()
         best_off, best_on = max(runs["off"]), max(runs["on"])
+        med_off, med_on = statistics.median(runs["off"]), statistics.median(runs["on"])
         result = {"posts": args.posts, "origins": origins, "rounds": args.rounds,
                   "posts_per_second": runs, "best_off": best_off, "best_on": best_on,
                   "ratio_on_to_off": round(best_on / best_off, 3),
+                  "median_off": med_off, "median_on": med_on,
+                  "median_ratio_on_to_off": round(med_on / med_off, 3),
                   "flags_with_protect_on": flags, "load_average": os.getloadavg()}
         print(json.dumps(result, ensure_ascii=False, indent=2))
         out = HERE / "results" / "protect_ingest.json"
