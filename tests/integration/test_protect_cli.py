@@ -92,14 +92,15 @@ def test_review_decide_appeal_transparency_and_audit(db, capsys):
 
 def test_interactive_review_shows_definition_and_records_the_decision(db, capsys, monkeypatch):
     # someone reports a citizen's complaint about the mayor as harassment; a moderator dismisses it
-    assert heard("report", "p:h3", "--label", "harassment", "--note", "insults the mayor",
-                 "--db", db) == 0
+    assert heard("report", "p:h3", "--label", "harassment", "--note",
+                 "insults the mayor, call me at 13912345678", "--db", db) == 0
     capsys.readouterr()
-    answers = iter(["no_action", "Criticism of an office holder's conduct, not harassment."])
+    answers = iter(["ban", "no_action", "Criticism of an office holder's conduct, not harassment."])
     monkeypatch.setattr("typer.prompt", lambda *a, **k: next(answers))
     assert heard("review", "--db", db, "--as", "mod2", "--limit", "1") == 0
     shown = capsys.readouterr().out
     assert "市长答应的公交线路" in shown and "never use it against" in shown
+    assert "13912345678" not in shown and "[phone]" in shown
     assert heard("flags", "--db", db, "--label", "harassment", "--json") == 0
     assert [f["status"] for f in out_json(capsys)["flags"]] == ["dismissed"]
 

@@ -114,6 +114,7 @@ def review(
     For scripts: heard review --decide FLAG_ID --decision remove --facts "..." --as USER"""
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
+    from heard.protect.statement import DECISIONS
     from heard.read.protect import review_item
 
     moderator = _need_as(who)
@@ -142,8 +143,10 @@ def review(
             return
         for item in queue:
             _show_item(review_item(store, item))
-            choice = typer.prompt("decision [no_action/label/limit_visibility/remove/skip/quit]",
-                                  default="skip")
+            choice = ""
+            while choice not in (*DECISIONS, "skip", "quit"):
+                choice = typer.prompt(
+                    "decision [no_action/label/limit_visibility/remove/skip/quit]", default="skip")
             if choice == "quit":
                 break
             if choice == "skip":

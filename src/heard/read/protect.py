@@ -39,6 +39,15 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _safe_flag(row: dict[str, Any]) -> dict[str, Any]:
+    """``safe_row`` plus the reporter's free-text note, which may quote personal data too."""
+    out = safe_row(_decode(row))
+    evidence = out.get("evidence")
+    if isinstance(evidence, dict) and isinstance(evidence.get("note"), str):
+        evidence["note"] = redact(evidence["note"])
+    return out
+
+
 def _snippet(text: str | None, n: int = 200) -> str | None:
     text = redact(text)
     return text if text is None or len(text) <= n else text[: n - 1] + "…"
@@ -68,9 +77,8 @@ def list_flags(db: Any, *, label: str | None = None, status: str | None = None,
     rows = db.rows(sql, [*params, max(1, min(int(limit), 1000))])
     out = []
     for r in rows:
-        r = _decode(r)
         r["post_text"] = _snippet(r.get("post_text"))
-        out.append(safe_row(r))
+        out.append(_safe_flag(r))
     return {"flags": out, "count": len(out)}
 
 
@@ -88,7 +96,7 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
             raise NotFoundError(f"the post of flag {item['flag_id']} is not stored",
                                 "dismiss the flag")
         post = safe_row(rows[0])
-        flags = [safe_row(_decode(r)) for r in db.rows(
+        flags = [_safe_flag(r) for r in db.rows(
             "SELECT flag_id, label, source, detector, version, score, threshold, evidence, status "
             "FROM flags WHERE post_id = ? ORDER BY priority DESC", [item["post_id"]])]
     return {"flag_id": item["flag_id"], "post": post, "flags": flags,
