@@ -64,7 +64,7 @@ def main() -> None:
         runs: dict[str, list[float]] = {"off": [], "on": []}
         flags = {}
         for r in range(args.rounds):
-            for protect in (False, True):
+            for protect in ((False, True) if r % 2 == 0 else (True, False)):  # order alternates
                 db = work / f"r{r}_{int(protect)}.duckdb"
                 summary = ingest(corpus, db, protect)
                 runs["on" if protect else "off"].append(summary["posts_per_second"])

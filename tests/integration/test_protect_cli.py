@@ -92,7 +92,7 @@ def test_review_decide_appeal_transparency_and_audit(db, capsys):
 
 def test_interactive_review_shows_definition_and_records_the_decision(db, capsys, monkeypatch):
     # someone reports a citizen's complaint about the mayor as harassment; a moderator dismisses it
-    assert heard("report", "p:h3", "--label", "harassment", "--note",
+    assert heard("flag", "p:h3", "--label", "harassment", "--note",
                  "insults the mayor, call me at 13912345678", "--db", db) == 0
     capsys.readouterr()
     answers = iter(["ban", "no_action", "Criticism of an office holder's conduct, not harassment."])

@@ -23,7 +23,7 @@ COMMAND_MODULES = [
     "heard.cli.topics",  # topics, topic
     "heard.cli.hot",  # hot, watch, report
     "heard.cli.serve",  # serve, users add|list|remove|token
-    "heard.cli.protect",  # flags, review, decisions, report, appeal, transparency, audit, gold
+    "heard.cli.protect",  # flags, flag, review, decisions, appeal, transparency, audit, gold
 ]
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""
 

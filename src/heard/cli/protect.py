@@ -1,4 +1,5 @@
-"""Protect commands: flags, the review queue, decisions, reports, appeals, transparency, audit.
+"""Protect commands: flags, the review queue, decisions, reports (``heard flag``; ``heard report``
+is the HTML brief), appeals, transparency, audit.
 
 Thin: parse, call ``heard.protect`` (writes) or ``heard.read.protect`` (displays, redacted),
 print. Nothing here takes or shows an author (RIGHTS.md §4): ``--author`` is refused with why.
@@ -192,8 +193,8 @@ def decisions(
     console.print(count_of(result["count"], "decision"))
 
 
-@app.command()
-def report(
+@app.command("flag")
+def flag_post(
     post_id: Annotated[str, typer.Argument(help="The post reported.")],
     label: Annotated[str, typer.Option(help="The taxonomy label it breaks.")],
     note: Annotated[str, typer.Option(help="What is wrong with it.")] = "",
