@@ -111,6 +111,13 @@ def test_queue_puts_trusted_flaggers_first_and_a_decision_has_a_dsa_statement(st
         review.decide(threat["flag_id"], "remove", "again", "mod1")
 
 
+def test_auto_decide_refuses_every_other_label(store):
+    review, _ = _flag_all(store, Clock())
+    threat = store.rows("SELECT * FROM flags WHERE label = 'violent_threat'")
+    with pytest.raises(InputError, match="may not be decided automatically"):
+        review.auto_decide([{**threat[0], "evidence": {}}], "remove")
+
+
 def test_decisions_need_a_moderator_and_facts(store):
     clock = Clock()
     review, _ = _flag_all(store, clock)

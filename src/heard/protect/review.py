@@ -110,11 +110,15 @@ class Review:
             self.store.protect.insert_flags(rows)
             for r in rows:
                 audit.append(self.store, "flag", r["flag_id"], _flag_payload(r), at)
+            if auto_threshold is None:
+                return counts
+            eligible: dict[str, list[dict[str, Any]]] = {}
             for r in rows:
-                if (auto_threshold is not None and r["label"] in AUTO_ACTION_ALLOWED
-                        and r["score"] >= auto_threshold):
-                    self.auto_decide(r, auto_action)
-                    counts["automated_decisions"] += 1
+                if r["label"] in AUTO_ACTION_ALLOWED and r["score"] >= auto_threshold:
+                    eligible.setdefault(r["post_id"], []).append(r)
+            for flags in eligible.values():  # one decision per post; other labels still wait
+                self.auto_decide(sorted(flags, key=lambda f: -f["score"]), auto_action)
+                counts["automated_decisions"] += 1
         return counts
 
     def report(self, post_id: str, label: str, *, note: str = "",
@@ -139,18 +143,21 @@ class Review:
         return row
 
     # ---- decisions --------------------------------------------------------------------------
-    def auto_decide(self, flag: dict[str, Any], action: str) -> dict[str, Any]:
-        """An automated decision on a spam or scam flag (RIGHTS.md §5: only these labels)."""
-        if flag["label"] not in AUTO_ACTION_ALLOWED:
-            raise InputError(f"{flag['label']!r} may not be decided automatically (RIGHTS.md §5)",
+    def auto_decide(self, flags: list[dict[str, Any]], action: str) -> dict[str, Any]:
+        """An automated decision on a post's spam or scam flags, the strongest first (RIGHTS.md
+        §5: only these labels; flags of any other label on the post stay for a moderator)."""
+        refused = sorted({f["label"] for f in flags} - AUTO_ACTION_ALLOWED)
+        if refused:
+            raise InputError(f"{refused[0]!r} may not be decided automatically (RIGHTS.md §5)",
                              "leave it in the queue for a moderator")
+        flag = flags[0]
         if action not in ("label", "limit_visibility", "remove"):
             raise InputError(f"{action!r} is not an automated action",
                              "use label, limit_visibility or remove")
         facts = (f"Automated: detector {flag['detector']}@{flag['version']} scored "
                  f"{flag['score']:.2f} for {flag['label']}, at or above the automatic-action "
                  f"threshold; rule {flag['evidence'].get('rule', '-')}.")
-        return self._decide([flag], action, facts, moderator=None, label=flag["label"],
+        return self._decide(flags, action, facts, moderator=None, label=flag["label"],
                             ground="incompatible", automated=True)
 
     def decide(self, flag_id: str, decision: str, facts: str, moderator: str, *,
