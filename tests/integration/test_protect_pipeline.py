@@ -61,3 +61,19 @@ def test_the_protect_setting_adds_or_leaves_out_the_stages(on):
     names = [s.name for s in default_stages(load_settings(protect=on))]
     assert ("harm" in names and "flags" in names) is on
     assert names[-1] == "topics"
+
+
+def test_rescan_flags_posts_stored_before_protect_was_on(tmp_path, monkeypatch, capsys):
+    src = tmp_path / "h.jsonl"
+    src.write_text("".join(json.dumps({**r, "created_at": "2026-11-30T10:00:00+08:00"},
+                                      ensure_ascii=False) + "\n" for r in HARMS), encoding="utf-8")
+    db = tmp_path / "off.duckdb"
+    monkeypatch.setenv("HEARD_PROTECT", "false")
+    assert heard("ingest", src, "--db", db) == 0
+    with open_store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM flags") == 0
+    assert heard("flags", "--rescan", "--db", db, "--json") == 0
+    labels = sorted(f["label"] for f in json.loads(capsys.readouterr().out)["flags"])
+    assert labels == ["scam_fraud", "violent_threat"]
+    assert heard("flags", "--rescan", "--db", db) == 0
+    assert "0 new flags" in capsys.readouterr().err

@@ -57,6 +57,7 @@ def flags(
     label: Annotated[Optional[str], typer.Option(help="Only this taxonomy label.")] = None,
     status: Annotated[Optional[str], typer.Option(help="pending, decided or dismissed.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many flags.", min=1)] = 50,
+    rescan: Annotated[bool, typer.Option("--rescan", help="First run the detectors over every stored post (posts ingested before protect was on); only new flags are stored.")] = False,
     author: Author = None,
     db: Db = None,
     config: Config = None,
@@ -67,6 +68,16 @@ def flags(
     Texts are redacted. There is no per-author view (RIGHTS.md §4)."""
     from heard.read.protect import list_flags
 
+    if rescan:
+        from heard.protect.operator import rescan as rescan_posts
+
+        settings = settings_from(config, db=db)
+        with _open(db, config) as store:
+            done = rescan_posts(store, auto_threshold=settings.protect_auto_threshold,
+                                auto_action=settings.protect_auto_action)
+        console.print(f"rescanned {count_of(done['posts'], 'post')}: "
+                      f"{count_of(done['flags'], 'new flag')}, "
+                      f"{count_of(done['automated_decisions'], 'automated decision')}")
     with _open(db, config, read_only=True) as store:
         result = list_flags(store, label=label, status=status, limit=limit, author=author)
     if json_out:

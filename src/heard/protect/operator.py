@@ -8,7 +8,8 @@ of a batch are fresh (the runner drops already-stored ids before any stage runs)
 is stable (post, label, source), so a re-run never stores a flag twice.
 
 Flags commit in their own transaction right after the batch's; a run killed between the two
-leaves those posts stored without flags (re-flag them with ``heard flags --rescan``, not done yet).
+leaves those posts stored without flags: ``heard flags --rescan`` (``rescan``) flags every stored
+post again, storing only the flags not stored yet.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, ClassVar
 
 from heard.pipeline.batch import Batch
 from heard.protect.review import Review
+from heard.protect.stage import HarmStage
 
 
 class FlagOperator:
@@ -49,3 +51,28 @@ class FlagOperator:
 
     def finish(self, store: Any, final: bool = True) -> dict[str, int]:
         return dict(self.stored)
+
+
+def rescan(store: Any, stage: HarmStage | None = None, auto_threshold: float | None = 0.9,
+           auto_action: str = "limit_visibility", batch_size: int = 512,
+           progress: Any = None) -> dict[str, int]:
+    """Run the detectors over every stored post and store the flags not stored yet (posts
+    ingested before protect was on, or a run killed between a batch and its flags)."""
+    stage = stage or HarmStage()
+    review = Review(store)
+    totals = {"posts": 0, "flags": 0, "automated_decisions": 0}
+    after = ""
+    while True:
+        rows = store.protect.post_texts(after, batch_size)
+        if not rows:
+            break
+        flags = stage.flag_texts([text or "" for _, text in rows])
+        counts = review.record_detector_flags(
+            [(pid, f) for (pid, _), f in zip(rows, flags) if f], auto_threshold, auto_action)
+        totals["posts"] += len(rows)
+        for key, n in counts.items():
+            totals[key] += n
+        after = rows[-1][0]
+        if progress:
+            progress(len(rows))
+    return totals

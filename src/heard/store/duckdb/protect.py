@@ -118,6 +118,12 @@ class DuckDBProtect:
                                "WHERE id = ?", [post_id])
         return rows[0] if rows else None
 
+    def post_texts(self, after_id: str, limit: int) -> list[tuple[str, str]]:
+        """(id, text) of up to ``limit`` posts with ids after ``after_id``, in id order (for
+        flagging posts stored before protect ran)."""
+        return [(r["id"], r["text"]) for r in self.store.rows(
+            "SELECT id, text FROM posts WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
+
     # ---- reviewer calibration ---------------------------------------------------------------
     def insert_gold(self, gold: dict[str, Any]) -> None:
         self._insert("gold_items", ("gold_id", "text", "label", "expected", "created_at"), [gold],
