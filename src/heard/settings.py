@@ -93,6 +93,20 @@ class Settings(BaseSettings):
         description="The departments array of tables in heard.toml (at the top level, beside "
         "the heard table; docs/routing.md).",
     )
+    protect: bool = Field(
+        True,
+        description="Run the harm detectors (heard.protect) on every ingested post and store their "
+        "flags for review. Off: no flags (throughput cost measured in docs/protect/review.md).",
+    )
+    protect_auto_threshold: float | None = Field(
+        0.9, ge=0.5, le=1.0,
+        description="Spam and scam flags scoring at least this are actioned automatically, with a "
+        "statement of reasons (RIGHTS.md §5: no other label ever is). None: never.",
+    )
+    protect_auto_action: str = Field(
+        "limit_visibility", pattern="^(label|limit_visibility|remove)$",
+        description="What an automated spam/scam decision does: label, limit_visibility or remove.",
+    )
 
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""

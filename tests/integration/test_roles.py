@@ -21,7 +21,8 @@ from heard.auth import Role
 from heard.settings import Settings
 
 SAMPLE = {"topic_id": "1", "post_id": "seed:w1", "token_id": "nope", "code": "en",
-          "case_id": "CNOPE"}
+          "case_id": "CNOPE",
+          "flag_id": "f-nope", "decision_id": "d-nope", "appeal_id": "a-nope"}
 PUBLIC_MOUNTS = {"/static"}  # CSS/JS files only: no data
 
 
@@ -58,8 +59,9 @@ def test_every_route_declares_a_role(client_tokens):
     undeclared = [f"{m} {r.path}" for m, r in routes if declared_role(r) is UNDECLARED]
     assert not undeclared, f"routes without requires(...): {undeclared}"
     public = sorted(f"{m} {r.path}" for m, r in routes if declared_role(r) is None)
-    assert public == ["GET /api/v1/openapi.json", "GET /health", "GET /lang/{code}", "GET /login",
-                      "GET /vendor/plotly.min.js", "POST /login"]
+    assert public == ["GET /api/v1/openapi.json", "GET /api/v1/transparency", "GET /health",
+                      "GET /lang/{code}", "GET /login", "GET /vendor/plotly.min.js",
+                      "POST /api/v1/report", "POST /login"]
 
 
 def test_each_route_refuses_anonymous_and_lower_roles(client_tokens):

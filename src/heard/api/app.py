@@ -63,7 +63,7 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
     app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
     install_error_handlers(app)
 
-    from heard.api.routes import cases, export, ingest, read, system, tokens
+    from heard.api.routes import cases, export, ingest, protect, read, system, tokens
     from heard.web import admin_pages, pages
     from heard.web.render import mount_static
 
@@ -73,6 +73,7 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
     app.include_router(export.router)
     app.include_router(tokens.router)
     app.include_router(cases.router)
+    app.include_router(protect.router)
     app.include_router(pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)

@@ -1,4 +1,11 @@
-"""Roles, ordered: each role can do what the roles below it can."""
+"""Roles, ordered: each role can do what the roles below it can.
+
+``moderator`` works the protect side's review queue (decisions, appeals); it sits above
+``analyst`` so an admin can moderate too. Being a trusted flagger (DSA Art. 22) is not a role but
+an attribute of an account (``heard users trusted NAME``): any account can be one, and its reports
+go first in the queue. Role values are not stored (accounts keep the name), so inserting a role
+changes no stored account.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +19,9 @@ class Role(IntEnum):
 
     viewer = 1  # reads dashboards, topics, hot spots, search
     responder = 2  # also works one department's case queue: status, reply, reassignment
-    analyst = 3  # also uploads data, reads the quarantine, works every queue (triage included)
-    admin = 4  # also manages users and tokens
+    analyst = 3  # also uploads data, reads the quarantine, works every case queue (triage included)
+    moderator = 4  # also reviews flags, decides on posts and on appeals (heard.protect)
+    admin = 5  # also manages users and tokens, and sees reviewer calibration
 
     @classmethod
     def parse(cls, name: str) -> Role:

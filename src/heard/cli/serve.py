@@ -68,7 +68,7 @@ def _accounts(db: Path | None, config: Path | None):
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="viewer, responder, analyst or admin.")] = "viewer",
+    role: Annotated[str, typer.Option(help="viewer, responder, analyst, moderator or admin.")] = "viewer",
     department: Annotated[Optional[str], typer.Option(help="For a responder: the department whose queue it works (a code from 'heard departments').")] = None,
     password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")] = None,
     db: Db = None,

@@ -55,6 +55,9 @@ class HarmStage:
         self.detectors = detectors if detectors is not None else default_detectors()
         self.nearest = nearest
         self.taxonomy_version = load_taxonomy().version
+        # Warm up now, while models load: the heads import sklearn on first use (~3 s), which
+        # would otherwise land in the first batch and count against ingest throughput.
+        self.flag_texts(["WIN a prize! txt CLAIM to 80082 for £100, www.example.com", "你好"])
 
     @property
     def model(self) -> str | None:

@@ -1,5 +1,5 @@
 """The enrichment stages, in pipeline order: normalise → langid → tokens → embed → sentiment →
-intent → topics.
+intent → (harm → flags, when the ``protect`` setting is on) → topics.
 
 ``default_stages(settings)`` builds them from settings (embedder, jieba user dictionary, threads).
 """
@@ -49,8 +49,14 @@ def default_stages(settings: Settings) -> list[Stage]:
         EmbedStage(embedder),
         SentimentStage(embedder_name=embedder.name),
         IntentStage(),
-        TopicStage(dim=embedder.dim),
     ]
+    if settings.protect:
+        from heard.protect.operator import FlagOperator
+        from heard.protect.stage import HarmStage
+
+        stages += [HarmStage(), FlagOperator(settings.protect_auto_threshold,
+                                             settings.protect_auto_action)]
+    stages.append(TopicStage(dim=embedder.dim))
     if settings.answer_cases:  # opt-in: route every new post and open its case
         from heard.answer.operator import CaseStage, configured_departments
 

@@ -1,8 +1,8 @@
 """What every store backend provides. Code outside ``heard.store`` sees only this.
 
 A store holds posts with their enrichments, the quarantine, checkpoints and runs, and one
-repository per concern (``topics``, ``hotspots``, ``accounts``, ``cases``; the protect side adds
-its own). All writes of one logical step go inside ``transaction()``: they commit together or not
+repository per concern (``topics``, ``hotspots``, ``accounts``, ``deployment``, ``cases``,
+``protect``). All writes of one logical step go inside ``transaction()``: they commit together or not
 at all. The read model (``heard.read``) reads through ``rows``/``scalar``; no other package runs
 SQL.
 """
@@ -36,6 +36,8 @@ class Store(Protocol):
     ``save_departments``, ``departments``, ``open_cases``, ``case``, ``case_for_post``,
     ``case_by_token_hash``, ``update_case``, ``add_events``, ``events``, ``add_correction``,
     ``training_rows``, ``posts_without_case``."""
+    protect: Any
+    """Flags, decisions, appeals, gold items and the audit log (``heard.protect``)."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
 

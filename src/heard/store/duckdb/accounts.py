@@ -104,3 +104,12 @@ class DuckDBAccounts:
             "SELECT u.username, u.role FROM api_tokens t JOIN users u USING (username) "
             "WHERE t.token_hash = ? AND t.revoked_at IS NULL", [token_hash])
         return (rows[0][0], rows[0][1]) if rows else None
+
+    # ---- trusted flaggers (DSA Art. 22): an attribute of an account -------------------------
+    def set_trusted_flagger(self, username: str, trusted: bool) -> None:
+        self._run("UPDATE users SET trusted_flagger = ? WHERE username = ?", [trusted, username])
+
+    def is_trusted_flagger(self, username: str) -> bool:
+        rows = self._run("SELECT coalesce(trusted_flagger, false) FROM users WHERE username = ?",
+                         [username])
+        return bool(rows and rows[0][0])

@@ -285,6 +285,78 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE users ADD COLUMN IF NOT EXISTS department VARCHAR",
         ],
     ),
+    (
+        11,
+        [
+            # protect (heard.protect): flags, decisions with their DSA statement of reasons,
+            # appeals, reviewer calibration and the hash-chained audit log. Every table is keyed
+            # by post or decision, never by author (RIGHTS.md §4).
+            """CREATE TABLE IF NOT EXISTS flags (
+                flag_id VARCHAR PRIMARY KEY,
+                post_id VARCHAR NOT NULL,
+                label VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                detector VARCHAR,
+                version VARCHAR,
+                score DOUBLE,
+                threshold DOUBLE,
+                evidence VARCHAR,
+                status VARCHAR NOT NULL,
+                priority DOUBLE NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS decisions (
+                decision_id VARCHAR PRIMARY KEY,
+                post_id VARCHAR NOT NULL,
+                flag_ids VARCHAR NOT NULL,
+                decision VARCHAR NOT NULL,
+                label VARCHAR,
+                automated_detection BOOLEAN NOT NULL,
+                automated_decision BOOLEAN NOT NULL,
+                moderator VARCHAR,
+                facts VARCHAR NOT NULL,
+                ground VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                statement VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS appeals (
+                appeal_id VARCHAR PRIMARY KEY,
+                decision_id VARCHAR NOT NULL UNIQUE,
+                post_id VARCHAR NOT NULL,
+                filed_at TIMESTAMP NOT NULL,
+                text VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                decided_by VARCHAR,
+                outcome VARCHAR,
+                decided_at TIMESTAMP
+            )""",
+            """CREATE TABLE IF NOT EXISTS gold_items (
+                gold_id VARCHAR PRIMARY KEY,
+                text VARCHAR NOT NULL,
+                label VARCHAR NOT NULL,
+                expected VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS gold_answers (
+                gold_id VARCHAR NOT NULL,
+                moderator VARCHAR NOT NULL,
+                answer VARCHAR NOT NULL,
+                answered_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (gold_id, moderator)
+            )""",
+            """CREATE TABLE IF NOT EXISTS audit_log (
+                seq BIGINT PRIMARY KEY,
+                "at" TIMESTAMP NOT NULL,
+                kind VARCHAR NOT NULL,
+                ref VARCHAR NOT NULL,
+                payload VARCHAR NOT NULL,
+                prev_hash VARCHAR NOT NULL,
+                hash VARCHAR NOT NULL
+            )""",
+            # trusted flaggers (DSA Art. 22) are accounts with this attribute; their flags go first
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS trusted_flagger BOOLEAN DEFAULT false",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -72,6 +72,7 @@ class DuckDBStore:
         from heard.store.duckdb.deployment import DuckDBDeployment
         from heard.store.duckdb.cases import DuckDBCases
         from heard.store.duckdb.hotspots import DuckDBHotspots
+        from heard.store.duckdb.protect import DuckDBProtect
         from heard.store.duckdb.topics import DuckDBTopics
 
         self.topics = DuckDBTopics(self)
@@ -79,6 +80,7 @@ class DuckDBStore:
         self.accounts = DuckDBAccounts(self)
         self.deployment = DuckDBDeployment(self)
         self.cases = DuckDBCases(self)
+        self.protect = DuckDBProtect(self)
 
     def reader(self, max_queries: int | None = None) -> ReadView:
         """Per-thread cursors over this file, for the server's request threads."""
@@ -128,15 +130,19 @@ class DuckDBStore:
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
         )
-        current = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
-        if current > LATEST:
+        applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+        current = max(applied, default=0)
+        known = {v for v, _ in MIGRATIONS}
+        if applied - known:
             raise StoreError(
-                f"{self.path} has schema version {current}, newer than this Heard knows ({LATEST})",
+                f"{self.path} has schema version(s) {sorted(applied - known)}, which this Heard "
+                f"does not know (it knows {sorted(known)})",
                 "upgrade Heard, or use another --db file",
             )
-        applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
+        # by set, not by maximum: migrations numbered apart by parallel branches (8-10 and 11)
+        # may land in either order, and a file migrated to 11 still gets 8-10 when they arrive
         for version, statements in MIGRATIONS:
-            if version in applied:  # by set, not by max: branches number theirs apart (8, 9, 10)
+            if version in applied:
                 continue
             with self.transaction():
                 for sql in statements:

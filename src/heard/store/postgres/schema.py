@@ -275,6 +275,74 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             'ALTER TABLE users ADD COLUMN IF NOT EXISTS department TEXT',
         ],
     ),
+    (
+        11,
+        [
+            """CREATE TABLE IF NOT EXISTS flags (
+                flag_id TEXT PRIMARY KEY,
+                post_id TEXT NOT NULL,
+                label TEXT NOT NULL,
+                source TEXT NOT NULL,
+                detector TEXT,
+                version TEXT,
+                score DOUBLE PRECISION,
+                threshold DOUBLE PRECISION,
+                evidence TEXT,
+                status TEXT NOT NULL,
+                priority DOUBLE PRECISION NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS decisions (
+                decision_id TEXT PRIMARY KEY,
+                post_id TEXT NOT NULL,
+                flag_ids TEXT NOT NULL,
+                decision TEXT NOT NULL,
+                label TEXT,
+                automated_detection BOOLEAN NOT NULL,
+                automated_decision BOOLEAN NOT NULL,
+                moderator TEXT,
+                facts TEXT NOT NULL,
+                ground TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                statement TEXT NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS appeals (
+                appeal_id TEXT PRIMARY KEY,
+                decision_id TEXT NOT NULL UNIQUE,
+                post_id TEXT NOT NULL,
+                filed_at TIMESTAMP NOT NULL,
+                text TEXT NOT NULL,
+                status TEXT NOT NULL,
+                decided_by TEXT,
+                outcome TEXT,
+                decided_at TIMESTAMP
+            )""",
+            """CREATE TABLE IF NOT EXISTS gold_items (
+                gold_id TEXT PRIMARY KEY,
+                text TEXT NOT NULL,
+                label TEXT NOT NULL,
+                expected TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS gold_answers (
+                gold_id TEXT NOT NULL,
+                moderator TEXT NOT NULL,
+                answer TEXT NOT NULL,
+                answered_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (gold_id, moderator)
+            )""",
+            """CREATE TABLE IF NOT EXISTS audit_log (
+                seq BIGINT PRIMARY KEY,
+                "at" TIMESTAMP NOT NULL,
+                kind TEXT NOT NULL,
+                ref TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )""",
+            'ALTER TABLE users ADD COLUMN IF NOT EXISTS trusted_flagger BOOLEAN DEFAULT false',
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,181 @@
+"""Protect endpoints: flags, the review queue and decisions (moderator), appeals, the public
+report link (anyone, rate-limited), transparency figures (anyone), calibration (admin).
+
+Writes go through the store under the read view's ``write_lock`` (one writer), like uploads.
+No route takes or returns an author: ``author`` as a parameter is refused (RIGHTS.md §4).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from heard.api.errors import ApiError
+from heard.api.routes.deps import db_of
+from heard.api.security import requires
+from heard.auth import LoginLimiter, Role
+from heard.read import protect as rq
+
+router = APIRouter(prefix="/api/v1", tags=["protect"])
+
+Decision = Literal["no_action", "label", "limit_visibility", "remove"]
+REPORTS_PER_HOUR = 20
+"""Reports one address may file per hour without an account."""
+
+
+class DecisionIn(BaseModel):
+    decision: Decision
+    facts: str = Field(min_length=1, max_length=5000)
+    label: str | None = Field(None, max_length=40)
+    ground: Literal["incompatible", "illegal"] = "incompatible"
+
+
+class AppealIn(BaseModel):
+    decision_id: str = Field(max_length=40)
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class AppealDecisionIn(BaseModel):
+    outcome: Literal["upheld", "reversed"]
+    facts: str = Field("", max_length=5000)
+
+
+class ReportIn(BaseModel):
+    post_id: str = Field(max_length=300)
+    label: str = Field(max_length=40)
+    note: str = Field("", max_length=2000)
+
+
+def _write(request: Request, work: Any, changes: bool = True) -> Any:
+    """``work(store)`` on the store itself, one caller at a time (the store's connection is not
+    shared between request threads; the read view's cursors are, but hold no repositories)."""
+    db = db_of(request)
+    with db.write_lock:
+        result = work(db.store)
+    if changes:
+        db.changed()
+    return result
+
+
+def _username(request: Request) -> str | None:
+    caller = getattr(request.state, "caller", None)
+    return caller.user.username if caller is not None and caller.user is not None else None
+
+
+@router.get("/flags", dependencies=[requires(Role.moderator)], summary="Flags with evidence")
+def list_flags(
+    request: Request,
+    label: Annotated[str | None, Query(max_length=40)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    author: Annotated[str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")] = None,
+) -> dict[str, Any]:
+    return {"ok": True, **rq.list_flags(db_of(request), label=label, status=status, limit=limit,
+                                        author=author)}
+
+
+@router.get("/review/queue", dependencies=[requires(Role.moderator)],
+            summary="The caller's review queue: posts, flags, evidence, definitions")
+def review_queue(request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    from heard.protect.calibration import Calibration
+
+    items = _write(request, lambda store: Calibration(store).queue(_username(request) or "",
+                                                                   limit=limit), changes=False)
+    return {"ok": True, "items": [rq.review_item(db_of(request), i) for i in items]}
+
+
+@router.post("/review/{flag_id}", dependencies=[requires(Role.moderator)],
+             summary="Decide on a flag's post, with the facts")
+def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
+    from heard.protect.calibration import Calibration
+    from heard.protect.review import Review
+
+    who = _username(request) or ""
+
+    def work(store: Any) -> dict[str, Any]:
+        cal = Calibration(store)
+        if cal.is_gold(flag_id):
+            cal.answer(flag_id, body.decision, who)
+            return {"flag_id": flag_id, "decision": body.decision, "recorded": True}
+        d = Review(store).decide(flag_id, body.decision, body.facts, who, label=body.label,
+                                 ground=body.ground)
+        return {"decision_id": d["decision_id"], "decision": d["decision"]}
+
+    return {"ok": True, **_write(request, work)}
+
+
+@router.get("/decisions", dependencies=[requires(Role.moderator)],
+            summary="Decisions with statements of reasons")
+def list_decisions(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    author: Annotated[str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")] = None,
+) -> dict[str, Any]:
+    return {"ok": True, **rq.list_decisions(db_of(request), limit=limit, author=author)}
+
+
+@router.get("/decisions/{decision_id}/statement", dependencies=[requires(Role.viewer)],
+            summary="One decision's statement of reasons")
+def statement(request: Request, decision_id: str) -> dict[str, Any]:
+    return {"ok": True, "statement": rq.statement_of(db_of(request), decision_id)}
+
+
+@router.get("/dsa/statements", dependencies=[requires(Role.moderator)],
+            summary="Restrictions in the DSA transparency database's statement shape")
+def dsa_statements(request: Request) -> dict[str, Any]:
+    return {"ok": True, "statements": rq.dsa_statements(db_of(request))}
+
+
+@router.post("/appeals", dependencies=[requires(Role.viewer)], summary="Appeal a decision (once)")
+def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
+    from heard.protect.review import Review
+
+    row = _write(request, lambda store: Review(store).appeal(body.decision_id, body.text))
+    return {"ok": True, "appeal_id": row["appeal_id"], "status": row["status"]}
+
+
+@router.post("/appeals/{appeal_id}/decision", dependencies=[requires(Role.moderator)],
+             summary="Decide an appeal (not by the moderator who decided)")
+def decide_appeal(request: Request, appeal_id: str, body: AppealDecisionIn) -> dict[str, Any]:
+    from heard.protect.review import Review
+
+    who = _username(request) or ""
+    row = _write(request, lambda store: Review(store).decide_appeal(appeal_id, body.outcome, who,
+                                                                    body.facts))
+    return {"ok": True, "appeal_id": appeal_id, "outcome": row["outcome"]}
+
+
+@router.post("/report", dependencies=[requires(None)],
+             summary="Report a post (no account needed; rate-limited)")
+def report(request: Request, body: ReportIn) -> dict[str, Any]:
+    from heard.protect.review import Review
+
+    state = request.app.state
+    if not hasattr(state, "report_limiter"):
+        state.report_limiter = LoginLimiter(max_failures=REPORTS_PER_HOUR, window_s=3600.0)
+    key = "report:" + (request.client.host if request.client else "?")
+    wait = state.report_limiter.retry_after(key)
+    if wait > 0:
+        raise ApiError(429, "too many reports from this address",
+                       [f"fix: try again in {int(wait) + 1} s"], {"Retry-After": str(int(wait) + 1)})
+    state.report_limiter.failed(key)  # counts every report, not only failures
+    row = _write(request, lambda store: Review(store).report(
+        body.post_id, body.label, note=body.note, flagger=_username(request)))
+    return {"ok": True, "flag_id": row["flag_id"], "source": row["source"]}
+
+
+@router.get("/transparency", dependencies=[requires(None)],
+            summary="Public figures: flags, decisions, automation, appeals, time to decision")
+def transparency(request: Request) -> dict[str, Any]:
+    return {"ok": True, **rq.transparency(db_of(request))}
+
+
+@router.get("/calibration", dependencies=[requires(Role.admin)],
+            summary="Per-moderator agreement with gold items (Cohen's κ)")
+def calibration(request: Request) -> dict[str, Any]:
+    from heard.protect.calibration import Calibration
+
+    return {"ok": True, "moderators": _write(request, lambda store: Calibration(store).report(),
+                                             changes=False)}

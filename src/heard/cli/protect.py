@@ -1,0 +1,337 @@
+"""Protect commands: flags, the review queue, decisions, reports (``heard flag``; ``heard report``
+is the HTML brief), appeals, transparency, audit.
+
+Thin: parse, call ``heard.protect`` (writes) or ``heard.read.protect`` (displays, redacted),
+print. Nothing here takes or shows an author (RIGHTS.md §4): ``--author`` is refused with why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
+from heard.cli.serve import users_app
+
+Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+Author = Annotated[Optional[str], typer.Option(
+    "--author", hidden=True, help="Refused: nothing is shown per author (RIGHTS.md §4).")]
+As = Annotated[Optional[str], typer.Option("--as", help="Your moderator account.")]
+
+audit_app = typer.Typer(help="The hash-chained audit log of flags, decisions and appeals.",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+gold_app = typer.Typer(help="Gold items for reviewer calibration (admins).", no_args_is_help=True)
+app.add_typer(gold_app, name="gold")
+
+
+def _open(db: Path | None, config: Path | None, read_only: bool = False):
+    from heard.store import open_store
+
+    return open_store(settings_from(config, db=db).db, read_only=read_only)
+
+
+def _need_as(who: str | None) -> str:
+    from heard.errors import InputError
+
+    if not who:
+        raise InputError("this needs a moderator account", "pass --as USERNAME")
+    return who
+
+
+def _evidence_line(flag: dict[str, Any]) -> str:
+    ev = flag.get("evidence") or {}
+    terms = ", ".join(f"{m.get('cue')}: {m.get('text')!r}" for m in ev.get("matches", [])[:6])
+    bits = [ev.get("rule") or "", terms, ev.get("note") or ""]
+    return "; ".join(b for b in bits if b) or "-"
+
+
+@app.command()
+def flags(
+    label: Annotated[Optional[str], typer.Option(help="Only this taxonomy label.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="pending, decided or dismissed.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many flags.", min=1)] = 50,
+    rescan: Annotated[bool, typer.Option("--rescan", help="First run the detectors over every stored post (posts ingested before protect was on); only new flags are stored.")] = False,
+    author: Author = None,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Flags on posts, highest priority first: label, score vs threshold, detector, evidence.
+
+    Texts are redacted. There is no per-author view (RIGHTS.md §4)."""
+    from heard.read.protect import list_flags
+
+    if rescan:
+        from heard.protect.operator import rescan as rescan_posts
+
+        settings = settings_from(config, db=db)
+        with _open(db, config) as store:
+            done = rescan_posts(store, auto_threshold=settings.protect_auto_threshold,
+                                auto_action=settings.protect_auto_action)
+        console.print(f"rescanned {count_of(done['posts'], 'post')}: "
+                      f"{count_of(done['flags'], 'new flag')}, "
+                      f"{count_of(done['automated_decisions'], 'automated decision')}")
+    with _open(db, config, read_only=True) as store:
+        result = list_flags(store, label=label, status=status, limit=limit, author=author)
+    if json_out:
+        emit_json(result)
+        return
+    out = Console()
+    for f in result["flags"]:
+        score = "-" if f["score"] is None else f"{f['score']:.2f} ≥ {f['threshold']:.2f}"
+        by = f"{f['detector']}@{f['version']}" if f["detector"] else f["source"]
+        out.print(f"[bold]{f['flag_id']}[/] {f['status']:9} {f['label']:21} {score:12} "
+                  f"{escape(by)}  post {escape(f['post_id'])}")
+        out.print(f"    {escape(f.get('post_text') or '')}")
+        out.print(f"    evidence: {escape(_evidence_line(f))}")
+    console.print(count_of(result["count"], "flag"))
+
+
+def _show_item(item: dict[str, Any]) -> None:
+    out = Console()
+    post, label = item["post"], item["label"]
+    out.rule(f"[bold]{item['flag_id']}[/]")
+    out.print(escape(((post.get("title") or "") + " ") + (post.get("text") or "")))
+    for f in item["flags"]:
+        score = "" if f.get("score") is None else f" {f['score']:.2f} ≥ {f['threshold']:.2f}"
+        out.print(f"  flag [bold]{f['label']}[/]{score} ({escape(str(f.get('detector') or f['source']))})"
+                  f": {escape(_evidence_line(f))}")
+    out.print(f"[bold]{label['title']} / {label['title_zh']}[/]: {escape(label['definition'])}")
+    out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")
+
+
+@app.command()
+def review(
+    who: As = None,
+    decide: Annotated[Optional[str], typer.Option("--decide", help="Decide this flag (or queue item) without prompts.")] = None,
+    decision: Annotated[Optional[str], typer.Option(help="no_action, label, limit_visibility or remove.")] = None,
+    facts: Annotated[Optional[str], typer.Option(help="The facts the decision rests on.")] = None,
+    label: Annotated[Optional[str], typer.Option(help="The label decided (default: the flag's).")] = None,
+    ground: Annotated[str, typer.Option(help="incompatible (terms) or illegal (law).")] = "incompatible",
+    limit: Annotated[int, typer.Option(help="Queue items to work through.", min=1)] = 20,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Work the review queue: each post (redacted) with its flags, evidence and the label's
+    definition; decide and state the facts. Trusted flaggers' flags come first, then by score.
+
+    For scripts: heard review --decide FLAG_ID --decision remove --facts "..." --as USER"""
+    from heard.protect.calibration import Calibration
+    from heard.protect.review import Review
+    from heard.protect.statement import DECISIONS
+    from heard.read.protect import review_item
+
+    moderator = _need_as(who)
+    with _open(db, config) as store:
+        rv, cal = Review(store), Calibration(store)
+        if decide:
+            if not decision or not facts:
+                from heard.errors import InputError
+
+                raise InputError("--decide needs --decision and --facts",
+                                 'e.g. --decision remove --facts "what the post does"')
+            if cal.is_gold(decide):
+                cal.answer(decide, decision, moderator)
+                result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
+            else:
+                result = rv.decide(decide, decision, facts, moderator, label=label, ground=ground)
+            if json_out:
+                emit_json(result)
+            else:
+                console.print(f"decided {decide}: {decision}"
+                              + (f" ({result['decision_id']})" if "decision_id" in result else ""))
+            return
+        queue = cal.queue(moderator, limit=limit)
+        if not queue:
+            console.print("the queue is empty")
+            return
+        for item in queue:
+            _show_item(review_item(store, item))
+            choice = ""
+            while choice not in (*DECISIONS, "skip", "quit"):
+                choice = typer.prompt(
+                    "decision [no_action/label/limit_visibility/remove/skip/quit]", default="skip")
+            if choice == "quit":
+                break
+            if choice == "skip":
+                continue
+            if item.get("gold"):
+                cal.answer(item["flag_id"], choice, moderator)
+                continue
+            stated = typer.prompt("facts (what the post does, why the decision follows)")
+            d = rv.decide(item["flag_id"], choice, stated, moderator)
+            console.print(f"decided: {d['decision']} ({d['decision_id']})")
+
+
+@app.command()
+def decisions(
+    limit: Annotated[int, typer.Option(help="At most this many decisions.", min=1)] = 50,
+    dsa: Annotated[bool, typer.Option("--dsa", help="Print restrictions in the DSA transparency-database statement JSON.")] = False,
+    author: Author = None,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Decisions, newest first, with their statements of reasons and appeals."""
+    from heard.read.protect import dsa_statements, list_decisions
+
+    with _open(db, config, read_only=True) as store:
+        if dsa:
+            emit_json(dsa_statements(store))
+            return
+        result = list_decisions(store, limit=limit, author=author)
+    if json_out:
+        emit_json(result)
+        return
+    out = Console()
+    for d in result["decisions"]:
+        who = "automated" if d["automated_decision"] else d["moderator"]
+        appeal = f"; appeal {d['appeal_status']} {d['appeal_outcome'] or ''}" if d["appeal_id"] else ""
+        out.print(f"[bold]{d['decision_id']}[/] {d['created_at']} {d['decision']} "
+                  f"{d['label']} post {escape(d['post_id'])} by {escape(str(who))}{escape(appeal)}")
+        s = d["statement"]
+        out.print(f"    {s.get('category', '-')} · {s['decision_ground']} · "
+                  f"detection {s['automated_detection']} · {s['automated_decision']}")
+        out.print(f"    facts: {escape(s.get('decision_facts') or '')}")
+    console.print(count_of(result["count"], "decision"))
+
+
+@app.command("flag")
+def flag_post(
+    post_id: Annotated[str, typer.Argument(help="The post reported.")],
+    label: Annotated[str, typer.Option(help="The taxonomy label it breaks.")],
+    note: Annotated[str, typer.Option(help="What is wrong with it.")] = "",
+    who: Annotated[Optional[str], typer.Option("--as", help="Your account (a trusted flagger's reports go first); none for anyone.")] = None,
+    db: Db = None,
+    config: Config = None,
+) -> None:
+    """Report a post against a taxonomy label; a person reviews it."""
+    from heard.protect.review import Review
+
+    with _open(db, config) as store:
+        row = Review(store).report(post_id, label, note=note, flagger=who)
+    console.print(f"reported: {row['flag_id']} ({row['source']})")
+
+
+@app.command()
+def appeal(
+    decision_id: Annotated[str, typer.Argument(help="The decision appealed, or with --outcome the appeal decided.")],
+    text: Annotated[Optional[str], typer.Option(help="Why the decision is wrong.")] = None,
+    outcome: Annotated[Optional[str], typer.Option(help="Decide an appeal: upheld or reversed (give the appeal id).")] = None,
+    facts: Annotated[str, typer.Option(help="With --outcome: the reasons.")] = "",
+    who: As = None,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Appeal a decision once (--text), or decide an appeal (--outcome, by another moderator)."""
+    from heard.errors import InputError
+    from heard.protect.review import Review
+
+    with _open(db, config) as store:
+        rv = Review(store)
+        if outcome:
+            result = rv.decide_appeal(decision_id, outcome, _need_as(who), facts)
+        elif text:
+            result = rv.appeal(decision_id, text)
+        else:
+            raise InputError("give --text to appeal, or --outcome to decide an appeal",
+                             'heard appeal DECISION_ID --text "why it is wrong"')
+    if json_out:
+        emit_json(result)
+    else:
+        console.print(f"appeal {result['appeal_id']}: {result['status']}"
+                      + (f" ({result['outcome']})" if result.get("outcome") else ""))
+
+
+@app.command()
+def transparency(db: Db = None, config: Config = None, json_out: Json = False) -> None:
+    """Public figures: flags by label and source, decisions by kind and automation, appeal
+    outcomes, median time to decision. Never per author."""
+    from heard.read.protect import transparency as figures
+
+    with _open(db, config, read_only=True) as store:
+        result = figures(store)
+    if json_out:
+        emit_json(result)
+        return
+    out = Console()
+    for part, values in result.items():
+        out.print(f"[bold]{part}[/] total {values['total']}")
+        for key, value in values.items():
+            if key != "total":
+                out.print(f"  {key}: {value}")
+
+
+@audit_app.command("verify")
+def audit_verify(db: Db = None, config: Config = None, json_out: Json = False) -> None:
+    """Recompute the chain; exit 0 when intact, 1 naming the first broken entry."""
+    from heard.protect.audit import verify
+
+    with _open(db, config, read_only=True) as store:
+        verdict = verify(store)
+    if json_out:
+        emit_json(verdict.as_dict())
+    elif verdict.ok:
+        console.print(f"audit log intact: {verdict.entries:,} entries, head {verdict.head[:16]}")
+    else:
+        console.print(f"[bold red]audit log broken at entry {verdict.broken_seq}[/]: "
+                      f"{escape(verdict.reason)}")
+    if not verdict.ok:
+        raise typer.Exit(1)
+
+
+@gold_app.command("add")
+def gold_add(
+    text: Annotated[str, typer.Option(help="The text to decide on.")],
+    label: Annotated[str, typer.Option(help="The taxonomy label it is shown under.")],
+    expected: Annotated[str, typer.Option(help="The right decision.")],
+    db: Db = None,
+    config: Config = None,
+) -> None:
+    """Add a gold item; it is mixed into every moderator's queue until answered."""
+    from heard.protect.calibration import Calibration
+
+    with _open(db, config) as store:
+        row = Calibration(store).add_gold(text, label, expected)
+    console.print(f"gold item {row['gold_id']} added")
+
+
+@gold_app.command("kappa")
+def gold_kappa(db: Db = None, config: Config = None, json_out: Json = False) -> None:
+    """Per-moderator agreement with the gold answers (Cohen's κ), for admins."""
+    from heard.protect.calibration import Calibration
+
+    with _open(db, config, read_only=True) as store:
+        result = Calibration(store).report()
+    if json_out:
+        emit_json(result)
+        return
+    for r in result:
+        console.print(f"{r['moderator']}: {r['answered']} answered, agreement "
+                      f"{r['agreement']:.2f}, κ {r['kappa'] if r['kappa'] is not None else '-'}")
+
+
+@users_app.command("trusted")
+def users_trusted(
+    username: Annotated[str, typer.Argument(help="The account.")],
+    off: Annotated[bool, typer.Option("--off", help="Remove the attribute.")] = False,
+    db: Db = None,
+    config: Config = None,
+) -> None:
+    """Mark an account as a trusted flagger (DSA Art. 22): its reports go first in the queue."""
+    from heard.errors import InputError
+
+    with _open(db, config) as store:
+        if store.accounts.user(username) is None:
+            raise InputError(f"no user {username!r}", "add it first: heard users add NAME")
+        store.accounts.set_trusted_flagger(username, not off)
+    console.print(f"{username}: trusted flagger {'off' if off else 'on'}")

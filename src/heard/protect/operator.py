@@ -1,0 +1,78 @@
+"""Operator ``flags``: the ``harm`` stage's flags, stored for review after each batch is written.
+
+Why an operator and not the runner's write path: flags live in their own table with an audit
+entry each, and spam/scam flags above the threshold become automated decisions with a statement
+of reasons (RIGHTS.md §5). That is protect's business, and the runner already calls every
+operator's ``persist`` right after ``write_batch`` in the process that owns the store. The posts
+of a batch are fresh (the runner drops already-stored ids before any stage runs) and a flag's id
+is stable (post, label, source), so a re-run never stores a flag twice.
+
+Flags commit in their own transaction right after the batch's; a run killed between the two
+leaves those posts stored without flags: ``heard flags --rescan`` (``rescan``) flags every stored
+post again, storing only the flags not stored yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from heard.pipeline.batch import Batch
+from heard.protect.review import Review
+from heard.protect.stage import HarmStage
+
+
+class FlagOperator:
+    name: ClassVar[str] = "flags"
+    requires: ClassVar[tuple[str, ...]] = ("flags",)
+    assigns: ClassVar[tuple[str, ...]] = ()
+    model = None
+
+    def __init__(self, auto_threshold: float | None = 0.9, auto_action: str = "limit_visibility"):
+        self.auto_threshold = auto_threshold
+        self.auto_action = auto_action
+        self.stored = {"flags": 0, "automated_decisions": 0}
+
+    def process(self, batch: Batch) -> Batch:
+        return batch
+
+    def bind(self, store: Any) -> None:
+        self.stored = {"flags": 0, "automated_decisions": 0}
+
+    def persist(self, store: Any, batch: Batch | None = None) -> None:
+        if batch is None or len(batch) == 0 or "flags" not in batch.columns:
+            return
+        per_post = [(p.id, flags) for p, flags in zip(batch.posts, batch["flags"]) if flags]
+        if not per_post:
+            return
+        counts = Review(store).record_detector_flags(per_post, self.auto_threshold,
+                                                     self.auto_action)
+        for key, n in counts.items():
+            self.stored[key] += n
+
+    def finish(self, store: Any, final: bool = True) -> dict[str, int]:
+        return dict(self.stored)
+
+
+def rescan(store: Any, stage: HarmStage | None = None, auto_threshold: float | None = 0.9,
+           auto_action: str = "limit_visibility", batch_size: int = 512,
+           progress: Any = None) -> dict[str, int]:
+    """Run the detectors over every stored post and store the flags not stored yet (posts
+    ingested before protect was on, or a run killed between a batch and its flags)."""
+    stage = stage or HarmStage()
+    review = Review(store)
+    totals = {"posts": 0, "flags": 0, "automated_decisions": 0}
+    after = ""
+    while True:
+        rows = store.protect.post_texts(after, batch_size)
+        if not rows:
+            break
+        flags = stage.flag_texts([text or "" for _, text in rows])
+        counts = review.record_detector_flags(
+            [(pid, f) for (pid, _), f in zip(rows, flags) if f], auto_threshold, auto_action)
+        totals["posts"] += len(rows)
+        for key, n in counts.items():
+            totals[key] += n
+        after = rows[-1][0]
+        if progress:
+            progress(len(rows))
+    return totals

@@ -1,0 +1,266 @@
+"""Flags, the review queue, decisions and appeals (issue 19 §3–§4; RIGHTS.md §4–§5).
+
+* **Flags** come from detectors (the ``harm`` stage, persisted by ``FlagOperator``), from anyone
+  (``public_report``) and from trusted flaggers (an account attribute). ``priority`` orders the
+  queue: trusted flaggers first, then score.
+* **Decisions** are about a post, never a person: ``no_action``, ``label``, ``limit_visibility``
+  or ``remove``, with a fact statement, and a statement of reasons in the DSA fields
+  (``heard.protect.statement``). A decision closes every pending flag of its post. Only spam and
+  scams may be decided without a person (``auto_decide``), above a threshold.
+* **Appeals**: once per decision; decided by a moderator other than the one who decided.
+* Every flag, decision and appeal is written together with its audit entry
+  (``heard.protect.audit``) in one transaction.
+
+Nothing here is keyed by author: there is no function that takes an author, and no table that
+has one (the flags, decisions and appeals tables hold post ids).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from heard.auth.roles import Role
+from heard.clock import utcnow
+from heard.errors import InputError, NotFoundError
+from heard.protect import audit
+from heard.protect.statement import DECISIONS, GROUNDS, build_statement
+from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
+
+SOURCES = ("detector", "public_report", "trusted_flagger")
+OUTCOMES = ("upheld", "reversed")
+TRUSTED_BONUS = 10.0
+"""Added to a trusted flagger's priority so that every trusted flag comes before any other."""
+REPORT_SCORE = 0.5
+"""The score a report without one counts with in the queue."""
+
+
+def short_id(prefix: str, *parts: Any) -> str:
+    """A stable id from the parts (the same flag stored twice is the same row)."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:12]}"
+
+
+def priority(source: str, score: float | None) -> float:
+    """Trusted flaggers first, then by score (RIGHTS.md §5: explained, ordered, not hidden)."""
+    return (TRUSTED_BONUS if source == "trusted_flagger" else 0.0) + float(
+        REPORT_SCORE if score is None else score)
+
+
+def detector_flag_rows(post_id: str, flags: Iterable[dict[str, Any]],
+                       at: datetime) -> list[dict[str, Any]]:
+    """The stage's flags of one post as ``flags`` rows (status pending)."""
+    rows = []
+    for f in flags:
+        evidence = {k: f[k] for k in ("rule", "matches", "details", "nearest_examples", "also")
+                    if k in f}
+        rows.append({
+            "flag_id": short_id("f", post_id, f["label"], "detector"),
+            "post_id": post_id, "label": f["label"], "source": "detector",
+            "detector": f["detector"], "version": f["version"], "score": float(f["score"]),
+            "threshold": float(f["threshold"]), "evidence": evidence, "status": "pending",
+            "priority": priority("detector", f["score"]), "created_at": at,
+        })
+    return rows
+
+
+def _check_label(label: str) -> None:
+    if label not in LABELS:
+        raise InputError(f"{label!r} is not a label of the harm taxonomy",
+                         "use one of: " + ", ".join(LABELS) + " (political opinion never is one)")
+
+
+class Review:
+    """Flags, decisions and appeals over one store. ``clock`` returns naive UTC datetimes."""
+
+    def __init__(self, store: Any, clock: Callable[[], datetime] = utcnow):
+        self.store = store
+        self.clock = clock
+        self.taxonomy = load_taxonomy()
+
+    # ---- who may do what --------------------------------------------------------------------
+    def moderator(self, username: str) -> str:
+        """``username`` when it is an account with the moderator role (or above)."""
+        row = self.store.accounts.user(username)
+        if row is None:
+            raise InputError(f"no user {username!r}",
+                             "add one: heard users add NAME --role moderator")
+        if Role[row[1]] < Role.moderator:
+            raise InputError(f"{username!r} is a {row[1]}, not a moderator",
+                             "decisions and appeals need the moderator role: "
+                             "heard users add NAME --role moderator")
+        return username
+
+    # ---- flags ------------------------------------------------------------------------------
+    def record_detector_flags(self, per_post: Iterable[tuple[str, list[dict[str, Any]]]],
+                              auto_threshold: float | None = None,
+                              auto_action: str = "limit_visibility") -> dict[str, int]:
+        """Store the stage's flags (new ones only), each with its audit entry, and decide spam and
+        scams at or above ``auto_threshold`` automatically (None: never)."""
+        at = self.clock()
+        rows = [r for post_id, flags in per_post for r in detector_flag_rows(post_id, flags, at)]
+        new = self.store.protect.new_flag_ids([r["flag_id"] for r in rows])
+        rows = [r for r in rows if r["flag_id"] in new]
+        counts = {"flags": len(rows), "automated_decisions": 0}
+        if not rows:
+            return counts
+        with self.store.transaction():
+            self.store.protect.insert_flags(rows)
+            for r in rows:
+                audit.append(self.store, "flag", r["flag_id"], _flag_payload(r), at)
+            if auto_threshold is None:
+                return counts
+            eligible: dict[str, list[dict[str, Any]]] = {}
+            for r in rows:
+                if r["label"] in AUTO_ACTION_ALLOWED and r["score"] >= auto_threshold:
+                    eligible.setdefault(r["post_id"], []).append(r)
+            for flags in eligible.values():  # one decision per post; other labels still wait
+                self.auto_decide(sorted(flags, key=lambda f: -f["score"]), auto_action)
+                counts["automated_decisions"] += 1
+        return counts
+
+    def report(self, post_id: str, label: str, *, note: str = "",
+               flagger: str | None = None) -> dict[str, Any]:
+        """A report by anyone (``flagger`` None) or by an account; an account marked trusted
+        flagger makes it a ``trusted_flagger`` flag, first in the queue."""
+        _check_label(label)
+        if self.store.protect.post(post_id) is None:
+            raise NotFoundError(f"no post {post_id!r}", "give the id of a stored post")
+        source = "public_report"
+        if flagger is not None and self.store.accounts.is_trusted_flagger(flagger):
+            source = "trusted_flagger"
+        at = self.clock()
+        row = {"flag_id": short_id("f", post_id, label, source, flagger or "", at.isoformat()),
+               "post_id": post_id, "label": label, "source": source, "detector": None,
+               "version": None, "score": None, "threshold": None,
+               "evidence": {"note": note[:2000]} if note else {}, "status": "pending",
+               "priority": priority(source, None), "created_at": at}
+        with self.store.transaction():
+            self.store.protect.insert_flags([row])
+            audit.append(self.store, "flag", row["flag_id"], _flag_payload(row), at)
+        return row
+
+    # ---- decisions --------------------------------------------------------------------------
+    def auto_decide(self, flags: list[dict[str, Any]], action: str) -> dict[str, Any]:
+        """An automated decision on a post's spam or scam flags, the strongest first (RIGHTS.md
+        §5: only these labels; flags of any other label on the post stay for a moderator)."""
+        refused = sorted({f["label"] for f in flags} - AUTO_ACTION_ALLOWED)
+        if refused:
+            raise InputError(f"{refused[0]!r} may not be decided automatically (RIGHTS.md §5)",
+                             "leave it in the queue for a moderator")
+        flag = flags[0]
+        if action not in ("label", "limit_visibility", "remove"):
+            raise InputError(f"{action!r} is not an automated action",
+                             "use label, limit_visibility or remove")
+        facts = (f"Automated: detector {flag['detector']}@{flag['version']} scored "
+                 f"{flag['score']:.2f} for {flag['label']}, at or above the automatic-action "
+                 f"threshold; rule {flag['evidence'].get('rule', '-')}.")
+        return self._decide(flags, action, facts, moderator=None, label=flag["label"],
+                            ground="incompatible", automated=True)
+
+    def decide(self, flag_id: str, decision: str, facts: str, moderator: str, *,
+               label: str | None = None, ground: str = "incompatible",
+               legal_ground: str | None = None) -> dict[str, Any]:
+        """A moderator's decision on the post of ``flag_id``; it closes all the post's pending
+        flags. ``label`` defaults to the flag's."""
+        self.moderator(moderator)
+        if decision not in DECISIONS:
+            raise InputError(f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS))
+        if ground not in GROUNDS:
+            raise InputError(f"{ground!r} is not a decision ground", "use incompatible or illegal")
+        if not facts.strip():
+            raise InputError("a decision needs a statement of the facts",
+                             "say what the post does and why the decision follows (--facts)")
+        flag = self.store.protect.flag(flag_id)
+        if flag is None:
+            raise NotFoundError(f"no flag {flag_id!r}", "see heard flags --status pending")
+        if flag["status"] != "pending":
+            raise InputError(f"flag {flag_id} is {flag['status']} already",
+                             "see heard decisions for its decision")
+        label = label or flag["label"]
+        _check_label(label)
+        flags = [f for f in self.store.protect.flags_of_post(flag["post_id"])
+                 if f["status"] == "pending"]
+        return self._decide(flags, decision, facts.strip(), moderator=moderator, label=label,
+                            ground=ground, automated=False, legal_ground=legal_ground)
+
+    def _decide(self, flags: list[dict[str, Any]], decision: str, facts: str, *,
+                moderator: str | None, label: str, ground: str, automated: bool,
+                legal_ground: str | None = None) -> dict[str, Any]:
+        post_id = flags[0]["post_id"]
+        post = self.store.protect.post(post_id) or {}
+        at = self.clock()
+        decision_id = short_id("d", post_id, *sorted(f["flag_id"] for f in flags), at.isoformat())
+        statement = build_statement(
+            decision_id=decision_id, decision=decision,
+            label=self.taxonomy[label] if decision != "no_action" else None, ground=ground,
+            facts=facts, post=post, flags=flags, automated_decision=automated, decided_at=at,
+            taxonomy_version=self.taxonomy.version, legal_ground=legal_ground)
+        row = {"decision_id": decision_id, "post_id": post_id,
+               "flag_ids": [f["flag_id"] for f in flags], "decision": decision, "label": label,
+               "automated_detection": statement["automated_detection"] == "Yes",
+               "automated_decision": automated, "moderator": moderator, "facts": facts,
+               "ground": ground, "created_at": at, "statement": statement}
+        with self.store.transaction():
+            self.store.protect.insert_decision(row)
+            self.store.protect.set_flag_status(
+                row["flag_ids"], "dismissed" if decision == "no_action" else "decided")
+            audit.append(self.store, "decision", decision_id,
+                         {k: row[k] for k in row if k != "created_at"}, at)
+        return row
+
+    # ---- appeals ----------------------------------------------------------------------------
+    def appeal(self, decision_id: str, text: str) -> dict[str, Any]:
+        """The author's appeal against a decision: once per decision."""
+        decision = self.store.protect.decision(decision_id)
+        if decision is None:
+            raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
+        if not text.strip():
+            raise InputError("an appeal needs a text", "say why the decision is wrong (--text)")
+        if self.store.protect.appeal_of_decision(decision_id) is not None:
+            raise InputError(f"decision {decision_id} has been appealed already",
+                             "a decision can be appealed once; see heard decisions")
+        at = self.clock()
+        row = {"appeal_id": short_id("a", decision_id), "decision_id": decision_id,
+               "post_id": decision["post_id"], "filed_at": at, "text": text.strip()[:5000],
+               "status": "pending", "decided_by": None, "outcome": None, "decided_at": None}
+        with self.store.transaction():
+            self.store.protect.insert_appeal(row)
+            audit.append(self.store, "appeal", row["appeal_id"],
+                         {"decision_id": decision_id, "post_id": row["post_id"],
+                          "text": row["text"], "status": "pending"}, at)
+        return row
+
+    def decide_appeal(self, appeal_id: str, outcome: str, moderator: str,
+                      facts: str = "") -> dict[str, Any]:
+        """``upheld`` (the decision stands) or ``reversed``, by a moderator who did not take the
+        decision appealed."""
+        self.moderator(moderator)
+        if outcome not in OUTCOMES:
+            raise InputError(f"{outcome!r} is not an appeal outcome", "use upheld or reversed")
+        appeal = self.store.protect.appeal(appeal_id)
+        if appeal is None:
+            raise NotFoundError(f"no appeal {appeal_id!r}", "see heard decisions")
+        if appeal["status"] != "pending":
+            raise InputError(f"appeal {appeal_id} is decided already ({appeal['outcome']})",
+                             "an appeal is decided once")
+        decision = self.store.protect.decision(appeal["decision_id"]) or {}
+        if decision.get("moderator") == moderator:
+            raise InputError(
+                f"{moderator!r} took the decision under appeal and may not decide its appeal",
+                "another moderator decides appeals (DSA Art. 20)")
+        at = self.clock()
+        with self.store.transaction():
+            self.store.protect.decide_appeal(appeal_id, moderator, outcome, at)
+            audit.append(self.store, "appeal_decision", appeal_id,
+                         {"decision_id": appeal["decision_id"], "outcome": outcome,
+                          "decided_by": moderator, "facts": facts}, at)
+        return {**appeal, "status": "decided", "decided_by": moderator, "outcome": outcome,
+                "decided_at": at}
+
+
+def _flag_payload(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("post_id", "label", "source", "detector", "version", "score",
+                                "threshold", "evidence", "status")}

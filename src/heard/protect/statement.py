@@ -1,0 +1,116 @@
+"""Statements of reasons (RIGHTS.md §5, DSA Art. 17) and their export in the shape of the EU DSA
+transparency database's statement API.
+
+Every decision, automated or not, gets a statement. The DSA fields (``decision_visibility``,
+``decision_ground``, ``incompatible_content_ground``/``_explanation``, ``category``,
+``category_specification``, ``content_type``, ``content_language``, ``content_date``,
+``application_date``, ``decision_facts``, ``source_type``, ``automated_detection``,
+``automated_decision``, ``puid``) are filled from the decision, its flags and the taxonomy
+label's DSA category; Heard adds ``redress`` (how to appeal) and ``heard_explanation`` (which
+detector, score and threshold), which the export leaves out. ``no_action`` decisions restrict
+nothing, so the transparency-database export (``dsa_export``) contains only restrictions, as the
+database expects; ``heard decisions`` shows every statement.
+
+Field names and values follow the transparency database's API documentation
+(transparency.dsa.ec.europa.eu, "API and Schema"); ``territorial_scope`` and
+``platform_name`` depend on the deployment and are left to whoever submits the export.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from heard.protect.taxonomy import Label
+
+DECISIONS = ("no_action", "label", "limit_visibility", "remove")
+"""What a moderator (or, for spam and scams only, an automated rule) may decide about a post."""
+RESTRICTIONS = ("label", "limit_visibility", "remove")
+
+VISIBILITY = {
+    "remove": "DECISION_VISIBILITY_CONTENT_REMOVED",
+    "limit_visibility": "DECISION_VISIBILITY_CONTENT_DEMOTED",
+    "label": "DECISION_VISIBILITY_CONTENT_LABELLED",
+}
+SOURCE_TYPE = {
+    "trusted_flagger": "SOURCE_TRUSTED_FLAGGER",
+    "public_report": "SOURCE_ARTICLE_16",
+    "detector": "SOURCE_VOLUNTARY",
+}
+GROUNDS = {
+    "incompatible": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+    "illegal": "DECISION_GROUND_ILLEGAL_CONTENT",
+}
+REDRESS = ("The author may appeal this decision once, through the post's link; a different "
+           "moderator decides the appeal. Out-of-court dispute settlement (DSA Art. 21) and the "
+           "courts remain open.")
+
+DSA_FIELDS = (
+    "decision_visibility", "decision_ground", "incompatible_content_ground",
+    "incompatible_content_explanation", "illegal_content_legal_ground",
+    "illegal_content_explanation", "category", "category_specification",
+    "category_specification_other", "content_type", "content_language", "content_date",
+    "application_date", "decision_facts", "source_type", "automated_detection",
+    "automated_decision", "puid",
+)
+
+
+def _day(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%d") if isinstance(value, datetime) else None
+
+
+def build_statement(*, decision_id: str, decision: str, label: Label | None, ground: str,
+                    facts: str, post: dict[str, Any], flags: list[dict[str, Any]],
+                    automated_decision: bool, decided_at: datetime, taxonomy_version: str,
+                    legal_ground: str | None = None) -> dict[str, Any]:
+    """The statement of reasons of one decision (DSA fields plus ``redress`` and
+    ``heard_explanation``)."""
+    automated_detection = any(f["source"] == "detector" for f in flags)
+    sources = {f["source"] for f in flags}
+    source = next((s for s in ("trusted_flagger", "public_report", "detector") if s in sources),
+                  "detector")
+    statement: dict[str, Any] = {
+        "decision_visibility": [VISIBILITY[decision]] if decision in VISIBILITY else [],
+        "decision_ground": GROUNDS[ground],
+        "content_type": ["CONTENT_TYPE_TEXT"],
+        "content_language": (post.get("lang") or "").upper() or None,
+        "content_date": _day(post.get("created_at")),
+        "application_date": _day(decided_at),
+        "decision_facts": facts,
+        "source_type": SOURCE_TYPE[source],
+        "automated_detection": "Yes" if automated_detection else "No",
+        "automated_decision": ("AUTOMATED_DECISION_FULLY" if automated_decision
+                               else "AUTOMATED_DECISION_NOT_AUTOMATED"),
+        "puid": decision_id,
+        "redress": REDRESS,
+        "heard_decision": decision,
+    }
+    if label is not None:
+        statement["category"] = label.dsa_category
+        statement["category_specification"] = list(label.dsa_keywords)
+        if label.dsa_keyword_other:
+            statement["category_specification_other"] = label.dsa_keyword_other
+    if ground == "incompatible":
+        what = f"{label.title} ({label.name})" if label else "no harm label"
+        statement["incompatible_content_ground"] = f"Heard harm taxonomy {taxonomy_version}: {what}"
+        statement["incompatible_content_explanation"] = label.definition if label else facts
+    else:
+        statement["illegal_content_legal_ground"] = legal_ground or ""
+        statement["illegal_content_explanation"] = facts
+    statement["heard_explanation"] = [
+        {k: f.get(k) for k in ("flag_id", "label", "source", "detector", "version", "score",
+                               "threshold")}
+        for f in flags
+    ]
+    return statement
+
+
+def dsa_export(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statements of restrictions only, with the transparency database's fields and nothing else
+    (no ``heard_*`` keys, no free text beyond ``decision_facts``)."""
+    out = []
+    for s in statements:
+        if s.get("heard_decision") not in RESTRICTIONS:
+            continue
+        out.append({k: s[k] for k in DSA_FIELDS if s.get(k) not in (None, "")})
+    return out
