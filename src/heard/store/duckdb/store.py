@@ -131,7 +131,6 @@ class DuckDBStore:
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
         )
         applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
-        current = max(applied, default=0)
         known = {v for v, _ in MIGRATIONS}
         if applied - known:
             raise StoreError(
