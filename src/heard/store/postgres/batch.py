@@ -134,12 +134,13 @@ def _insert_vectors(
 
 
 def insert_quarantine(
-    con: psycopg.Connection[Any], items: Iterable[Quarantined], source: str
+    con: psycopg.Connection[Any], items: Iterable[Quarantined], source: str,
+    identity: str | None = None,
 ) -> None:
-    """Quarantined rows, each once (its key is where and why)."""
+    """Quarantined rows, each once (its key is the file's content identity, where and why)."""
     now, t = utcnow(), text_or_none
     rows = [
-        (q.key(), t(source), t(q.file), q.position, t(q.reason), t(q.detail),
+        (q.key(identity), t(source), t(q.file), q.position, t(q.reason), t(q.detail),
          t(q.raw[:RAW_KEEP_CHARS]), now)
         for q in items
     ]  # fmt: skip

@@ -27,6 +27,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined
@@ -114,8 +115,9 @@ class PostgresStore:
             )
             current = self._current_version()
             self._refuse_newer(current)
-            for version, statements in MIGRATIONS:
-                if version <= current:
+            applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version")}
+            for version, statements in MIGRATIONS:  # by set, as on DuckDB (branches number apart)
+                if version in applied:
                     continue
                 for sql in statements:
                     self.con.execute(sql)
@@ -237,7 +239,11 @@ class PostgresStore:
                 if posts
                 else 0
             )
-            batch.insert_quarantine(self.con, quarantined, source)
+            if added:  # new posts: the end-of-run work is owed, all of it
+                self.mark_pending(FINISH)
+                self.con.execute("DELETE FROM pending_work WHERE kind = %s", [TOPICS_CONSOLIDATED])
+            identity = checkpoint[0].rsplit("|", 1)[-1] if checkpoint else None
+            batch.insert_quarantine(self.con, quarantined, source, identity)
             if checkpoint is not None:
                 file_key, file, position = checkpoint
                 self.con.execute(
@@ -247,6 +253,28 @@ class PostgresStore:
                     [file_key, file, position, utcnow()],
                 )
         return added
+
+    # ---- end-of-run work owed (heard.pipeline.pending) ---------------------------------------
+    def mark_pending(self, kind: str) -> None:
+        if kind not in (FINISH, TOPICS_CONSOLIDATED):
+            raise ValueError(f"unknown pending_work kind {kind!r}")
+        self.con.execute("INSERT INTO pending_work VALUES (%s, %s) ON CONFLICT (kind) DO NOTHING",
+                         [kind, utcnow()])
+
+    def pending_work(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT kind FROM pending_work")}
+
+    def source_of_file(self, content_key: str) -> str | None:
+        """The source a file with this content key was ingested as (see the DuckDB store)."""
+        row = self.con.execute(
+            "SELECT file_key FROM checkpoints WHERE right(file_key, %s) = %s "
+            "ORDER BY updated_at DESC LIMIT 1", [len(content_key) + 1, "|" + content_key]
+        ).fetchone()
+        return str(row[0]).rsplit("|", 1)[0] if row else None
+
+    def is_empty(self) -> bool:
+        return not self.scalar(
+            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)")
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
@@ -290,11 +318,15 @@ class PostgresStore:
         )
 
     # ---- full-text search ------------------------------------------------------------------
-    def rebuild_search_index(self) -> None:
-        """(Re)build the BM25 postings over ``posts.search_text`` (``search.rebuild``)."""
+    def rebuild_search_index(self, finished: bool = False) -> None:
+        """(Re)build the BM25 postings over ``posts.search_text`` (``search.rebuild``);
+        ``finished``: this build ends a run's end-of-run work, so what is owed is cleared."""
         with _teaching_errors(self.path):
             search.rebuild(self.con)
             self.con.execute("SELECT nextval('heard_data_version')")
+            if finished:
+                with self.con.transaction():
+                    self.con.execute("DELETE FROM pending_work")
 
     def has_search_index(self) -> bool:
         return bool(self.scalar(search.HAS_INDEX))
