@@ -25,7 +25,7 @@ def _event(case_id: str) -> dict:
 def test_migration_creates_the_answer_tables(tmp_path):
     with open_store(tmp_path / "h.duckdb") as store:
         assert {"departments", "cases", "case_events", "routing_corrections"} <= store.tables()
-        assert store.schema_version() == 10
+        assert store.schema_version() >= 10
         assert {"public_token_hash", "reopened_count"} <= set(store.columns("cases"))
 
 

@@ -95,7 +95,8 @@ def users_add(
                                  "when cases are first opened)")
         user = accounts.add_user(username, password, parsed, department)
     if json_out:
-        emit_json({"added": user.username, "role": user.role.name, "department": department})
+        emit_json({"added": user.username, "role": user.role.name,
+                   **({"department": department} if department else {})})
         return
     suffix = f", {department}" if department else ""
     console.print(f"added {user.username} ({user.role.name}{suffix})")

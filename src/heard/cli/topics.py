@@ -46,7 +46,7 @@ MOSTLY_UNASSIGNED = 0.5
 
 def unassigned_warning(summary: dict[str, Any], center: bool) -> str | None:
     """Why most posts fit no topic after a rebuild, and what to do (None when most do fit)."""
-    from heard.listen.topics.queries import ONE_DOMAIN_MEAN
+    from heard.read.topics import ONE_DOMAIN_MEAN
 
     posts, left = summary["posts"], summary["unassigned"]
     if not posts or left / posts <= MOSTLY_UNASSIGNED:
