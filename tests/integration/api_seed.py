@@ -103,7 +103,7 @@ def build(path: Path) -> dict[str, str]:
         store.con.executemany("INSERT INTO post_topics VALUES (?, ?, 0.9, ?)",
                               [[p.id, t, now] for p, t in zip(posts, topic_of)])
         refresh_representation(store, None, now)  # the real one: keywords, series, places …
-        store.rebuild_search_index()
+        store.rebuild_search_index(finished=True)  # a finished run: no end-of-run work owed
         accounts = Accounts(store)
         for role in Role:
             accounts.add_user(role.name, PASSWORD, role,
