@@ -468,7 +468,6 @@ class Mapper:
         if handle and len(handle) >= 3:  # e.g. a reply that greets the author by their id
             raw = {k: (v.replace(handle, "[user]") if isinstance(v, str) else v)
                    for k, v in raw.items()}
-        notes: list[str] = []
         counts: dict[str, int] = {}
         for target in COUNTS:
             column, value = get(target)
