@@ -90,7 +90,7 @@ def test_late_posts_seed_a_topic_with_pooled_ones():
 
 def test_close_topics_merge_into_the_older_id_and_it_is_recorded():
     vecs, _ = blobs(20, 1, spread=0.2, seed=9)
-    clusterer = StreamingClusterer(64, ClusterParams(merge=0.8))
+    clusterer = StreamingClusterer(64, ClusterParams(merge=0.8, consolidate_min_posts=0))
     # two topics on one group of posts, as streaming can make before their centroids converge
     first = clusterer._new_topic(vecs[:10].astype(np.float64).sum(axis=0), 10, {"from": "test"})
     second = clusterer._new_topic(vecs[10:].astype(np.float64).sum(axis=0), 10, {"from": "test"})
@@ -117,7 +117,7 @@ def test_a_loose_post_waits_instead_of_joining_a_tight_topic():
 
 def test_incoherent_topic_is_split_and_the_child_gets_a_new_id():
     vecs, gold = blobs(30, 2, spread=0.3, seed=11)
-    clusterer = StreamingClusterer(64, ClusterParams(split_below=0.9, min_split_size=20))
+    clusterer = StreamingClusterer(64, ClusterParams(split_below=0.9, min_split_size=20, consolidate_min_posts=0))
     tid = clusterer._new_topic(vecs.astype(np.float64).sum(axis=0), len(vecs), {"from": "test"})
     clusterer._reindex()
     result = clusterer.consolidate(lambda t: (list(range(len(vecs))), vecs))

@@ -42,6 +42,9 @@ class ClusterParams:
     min_split_size: int = 20
     vote_k: int = 10
     """Neighbours consulted by the neighbour vote at each consolidation (0: no vote)."""
+    consolidate_min_posts: int = 2000
+    """Posts since the last consolidation needed before the next one merges, splits and votes,
+    unless they are every post (a first run); until then they wait, across runs (``_waits``)."""
     consolidate_every: int = 20_000
     """Posts between periodic consolidations (``due()`` says when one is due)."""
     seed_rng: int = 0
@@ -90,6 +93,8 @@ class ConsolidationResult:
     moved: list[Assignment]
     """posts moved by splits (to the child topic) or by the neighbour vote, or taken out of the
     pool (apply after relabelling ``merged``)."""
+    voted: bool = True
+    """Whether it ran (and emptied its window); False: it waits for more posts, the window is kept."""
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

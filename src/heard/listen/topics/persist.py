@@ -29,7 +29,10 @@ def load_clusterer(store: Any, clusterer: StreamingClusterer) -> None:
     repo = store.topics
     state = repo.read_state()
     ids, cents, coherences, sizes = repo.active_topics(clusterer.dim)
-    topics = [{"topic_id": tid, "centroid": cents[i], "coherence": coh, "size": size}
+    # the posts counted in each topic's centroid: the stored size also counts the posts shown
+    # there provisionally (``StreamingClusterer.flush_pool``), which are not in its sum
+    counted = {int(k): int(v) for k, v in json.loads(state.get("counted", "{}")).items()}
+    topics = [{"topic_id": tid, "centroid": cents[i], "coherence": coh, "size": counted.get(tid, size)}
               for i, (tid, coh, size) in enumerate(zip(ids, coherences, sizes))]
     pool_ids = json.loads(state.get("pool", "[]"))
     pool_vecs = np.zeros((0, clusterer.dim), dtype=np.float32)
@@ -38,7 +41,8 @@ def load_clusterer(store: Any, clusterer: StreamingClusterer) -> None:
     mu = json.loads(state["mu"]) if state.get("mu") else None
     languages = json.loads(state["languages"]) if state.get("languages") else None
     clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)),
-                      None if mu is None else np.asarray(mu, dtype=np.float32), languages)
+                      None if mu is None else np.asarray(mu, dtype=np.float32), languages,
+                      repo.topics_of(pool_ids) if pool_ids else None)
     clusterer.restore_window(*repo.window(clusterer.dim))
 
 
@@ -96,6 +100,7 @@ def save_state(store: Any, clusterer: StreamingClusterer, params: str) -> None:
         "step": str(clusterer.step),
         "pool": json.dumps([str(k) for k in clusterer.pool_keys]),
         "params": params,
+        "counted": json.dumps({str(t): int(n) for t, n in zip(clusterer.ids, clusterer.sizes)}),
     }
     if clusterer.mu is not None:
         state["mu"] = json.dumps([round(float(x), 7) for x in clusterer.mu])

@@ -137,7 +137,8 @@ class TopicStage:
             persist.save_window(store, new_in_window)
             if result is not None:
                 persist.apply_consolidation(store, result, now)
-                persist.clear_window(store)  # the consolidation voted on it and emptied it
+                if result.voted:
+                    persist.clear_window(store)  # the consolidation voted on it and emptied it
                 changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
             events = self.clusterer.drain_events()
             changed |= {e.topic_id for e in events if e.kind != "merged"}
@@ -147,7 +148,8 @@ class TopicStage:
             persist.save_topics(store, self.clusterer, changed, self.model, now)
             persist.save_events(store, events, now)
             persist.save_state(store, self.clusterer, self.params.describe())
-        self._window_saved = 0 if result is not None else self._window_saved + len(new_in_window)
+        emptied = result is not None and result.voted
+        self._window_saved = 0 if emptied else self._window_saved + len(new_in_window)
         self._touched = (self._touched | changed) & active
 
     def _consolidate(self, store: Any, now: datetime) -> None:

@@ -81,6 +81,14 @@ class DuckDBTopics:
                 "ORDER BY q.ord").to_arrow_table()
         return got.column("post_id").to_pylist(), vectors_of(got, "vec", dim)
 
+    def topics_of(self, post_ids: Sequence[str]) -> dict[str, int]:
+        """The topic each of ``post_ids`` is in (those in none are left out)."""
+        probe = pa.table({"post_id": pa.array(list(post_ids), pa.string())})
+        with self.store.registered("_topic_probe", probe):
+            return dict(self._con.execute(
+                "SELECT pt.post_id, pt.topic_id FROM _topic_probe q JOIN post_topics pt USING (post_id) "
+                "WHERE pt.topic_id IS NOT NULL").fetchall())
+
     def window(self, dim: int) -> tuple[list[str], np.ndarray, list[int | None]]:
         """The vote window: post ids, their embeddings and current topics, oldest first."""
         table = self._con.execute(
