@@ -40,9 +40,11 @@ from typing import Any
 
 import numpy as np
 
+from heard.listen.analysis.merge_evidence import mixing
 from heard.listen.analysis.neighbours import majority_vote, most_similar, nearest_posts
 from heard.listen.analysis.topic_records import (Assignment, ClusterParams,  # noqa: F401
-    ConsolidationResult, LanguageView, Members, TopicEvent, _resolve_chains, _two_means, _unit)
+    ConsolidationResult, LanguageView, Members, TopicEvent, _resolve_chains, _survivor, _two_means,
+    _unit)
 
 class StreamingClusterer:
     """Topics discovered batch by batch; see the module docstring."""
@@ -262,24 +264,27 @@ class StreamingClusterer:
             self._reindex()
             return ConsolidationResult({}, moved, voted=False)
         self.since_consolidation = 0
-        merged = self._merge()
-        for key, tid in self._window_topic.items():
-            if tid in merged:
-                self._window_topic[key] = merged[tid]
-        moved: list[Assignment] = []
+        merged: dict[int, int] = {}  # absorbed → survivor, filled by the merge step as it goes
+        resolved: Members | None = None
         if members is not None:
             def resolved(tid: int) -> tuple[list[Hashable], np.ndarray]:
                 # the caller has not relabelled merged posts yet: gather the absorbed ids too
                 keys: list[Hashable] = []
                 parts: list[np.ndarray] = []
                 pooled = set(self.pool_keys)  # provisional members are not counted in a topic
-                for t in [tid, *sorted(a for a, s in merged.items() if s == tid)]:
+                for t in [tid, *sorted(a for a in merged if _survivor(merged, a) == tid)]:
                     k, v = members(t)
                     v = np.asarray(v, dtype=np.float32).reshape(-1, self.dim)
                     core = [i for i, key in enumerate(k) if key not in pooled]
                     keys.extend(k[i] for i in core)
                     parts.append(v if len(core) == len(k) else v[core])
                 return keys, parts[0] if len(parts) == 1 else np.vstack(parts)
+        self._merge(merged, resolved)
+        for key, tid in self._window_topic.items():
+            if tid in merged:
+                self._window_topic[key] = merged[tid]
+        moved: list[Assignment] = []
+        if resolved is not None:
             moved.extend(self._split(resolved, merged))
         moved.extend(self._pool_join())
         moved.extend(self._seed_from_pool())
@@ -445,24 +450,22 @@ class StreamingClusterer:
         changed = np.flatnonzero(new != rows)
         if not len(changed):
             return [], {}
-        pooled = set(self.pool_keys)
+        pooled = {key: i for i, key in enumerate(self.pool_keys)}
+        left_pool: list[int] = []
         flows: dict[tuple[int, int], int] = {}
         for i in changed:
             src, dst = int(rows[i]), int(new[i])
-            if src < 0 and keys[i] in pooled:
-                # a pooled post the vote places is shown there provisionally and stays pooled:
-                # taken out of the pool for good after a small run, it could no longer seed the
-                # topic that later posts would form with it (Tweet in 10 files: NMI 0.79 → see
-                # BENCHMARKS.md), and the vote's small window is weak evidence
-                self.provisional[keys[i]] = self.ids[dst]
-                continue
             vec = vecs[i].astype(np.float64)
             if src >= 0:
                 self.sums[src] -= vec
                 self.sizes[src] -= 1
                 flows[(src, dst)] = flows.get((src, dst), 0) + 1
+            elif keys[i] in pooled:
+                left_pool.append(pooled[keys[i]])
             self.sums[dst] += vec
             self.sizes[dst] += 1
+        if left_pool:
+            self._pool_keep(np.setdiff1d(np.arange(len(self.pool_keys)), left_pool))
         cents = self.centroids()
         out = [Assignment(keys[i], self.ids[new[i]], float(vecs[i] @ cents[new[i]])) for i in changed]
         for (src, dst), n in sorted(flows.items()):
@@ -488,11 +491,13 @@ class StreamingClusterer:
         else:  # two takes: 3.4x faster than np.ix_ on a 3,000-post pool
             self._pool_adj = self._pool_adj.take(keep, axis=0).take(keep, axis=1)
 
-    def _merge(self) -> dict[int, int]:
+    def _merge(self, merged: dict[int, int], members: Members | None = None) -> dict[int, int]:
         """Merge topic pairs whose centroids are at least ``merge`` close; on a stream with several
         languages, a pair of topics in different languages also when their language-neutral
-        centroids are. The older id survives."""
-        merged: dict[int, int] = {}
+        centroids are. Given ``members``, a pair merges only when its members are mixed too
+        (``merge_evidence.mixing`` of the smaller topic at least ``merge_mixing``), and the merge
+        event keeps the absorbed topic's posts (so it can be undone) and the evidence. The older id
+        survives. Fills ``merged`` (absorbed → survivor) and returns it."""
         if len(self.ids) < 2:
             return merged
         view = self.language_view()
@@ -528,15 +533,31 @@ class StreamingClusterer:
             if sim < self.params.merge:  # centroids moved since the search
                 continue
             keep, gone = (ra, rb) if a < b else (rb, ra)
+            survivor, absorbed = self.ids[keep], self.ids[gone]
+            evidence: dict[str, Any] = {}
+            absorbed_keys: list[Hashable] | None = None
+            if members is not None:
+                absorbed_keys, gone_vecs = members(absorbed)
+                _, keep_vecs = members(survivor)
+                gone_vecs, keep_vecs = self.transform(gone_vecs), self.transform(keep_vecs)
+                if view is not None and language(ra) != language(rb):
+                    gone_vecs, keep_vecs = view.neutral(gone_vecs), view.neutral(keep_vecs)
+                mix_keep, mix_gone = mixing(keep_vecs, gone_vecs)
+                small = mix_gone if len(gone_vecs) <= len(keep_vecs) else mix_keep
+                evidence = {"mixing": round(small, 3),
+                            "mixing_each": [round(mix_keep, 3), round(mix_gone, 3)],
+                            "members": [len(keep_vecs), len(gone_vecs)]}
+                if small < self.params.merge_mixing:
+                    continue
             self.sums[keep] += self.sums[gone]
             self.sizes[keep] += self.sizes[gone]
             alive[gone] = False
-            survivor, absorbed = self.ids[keep], self.ids[gone]
             merged[absorbed] = survivor
             self.events.append(TopicEvent("merged", absorbed, survivor,
                                           {"similarity": round(sim, 4), "step": self.step,
-                                           "size": int(self.sizes[gone]),
-                                           **({"language_neutral": True} if across else {})}))
+                                           "size": int(self.sizes[gone]), **evidence,
+                                           **({"language_neutral": True} if across else {})},
+                                          members=absorbed_keys))
         _resolve_chains(merged)
         self._keep_topics(np.flatnonzero(alive))
         return merged

@@ -34,7 +34,10 @@ class ClusterParams:
     attach: float = 0.3
     """At the end of a run, pooled posts at least this close to a topic join it."""
     merge: float = 0.7
-    """Topics whose centroids are at least this close are merged."""
+    """Topics whose centroids are at least this close are merged …"""
+    merge_mixing: float = 0.0
+    """… when the members of the smaller one are at least this mixed with the other's
+    (``heard.listen.analysis.merge_evidence``; judged when the caller gives members)."""
     split_below: float = 0.5
     """Topics with coherence below this (and ``min_split_size`` posts) are tried for a split."""
     split_gain: float = 0.05
@@ -84,6 +87,9 @@ class TopicEvent:
     # moved: the topic posts left by neighbour vote
     other_id: int | None = None  # merged: the survivor; split: the new child; moved: where they went
     detail: dict[str, Any] = field(default_factory=dict)
+    members: list[Hashable] | None = None
+    """merged: the absorbed topic's posts at the merge (kept apart from ``detail``, so that it
+    can be undone without the history carrying thousands of ids)."""
 
 
 @dataclass
@@ -122,6 +128,13 @@ class LanguageView:
         the axes."""
         coords = np.asarray(mean, dtype=np.float64) @ self.axes.T
         return int(np.argmin(np.linalg.norm(self.anchors - coords, axis=1)))
+
+
+def _survivor(merged: dict[int, int], tid: int) -> int:
+    """Where ``tid`` went through a chain of merges (itself when it was not merged)."""
+    while tid in merged:
+        tid = merged[tid]
+    return tid
 
 
 def _resolve_chains(merged: dict[int, int]) -> None:

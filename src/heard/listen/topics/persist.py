@@ -91,7 +91,11 @@ def apply_consolidation(store: Any, result: ConsolidationResult, now: datetime) 
 
 
 def save_events(store: Any, events: Sequence[TopicEvent], now: datetime) -> None:
-    store.topics.append_events([(e.kind, e.topic_id, e.other_id, e.detail) for e in events], now)
+    """The history; for a merge, also the absorbed topic's posts (to undo it)."""
+    ids = store.topics.append_events([(e.kind, e.topic_id, e.other_id, e.detail) for e in events], now)
+    for event_id, event in zip(ids, events):
+        if event.kind == "merged" and event.members:
+            store.topics.save_merge_members(event_id, [str(k) for k in event.members])
 
 
 def save_state(store: Any, clusterer: StreamingClusterer, params: str) -> None:
