@@ -267,6 +267,15 @@ class StreamingClusterer:
         merged: dict[int, int] = {}  # absorbed → survivor, filled by the merge step as it goes
         resolved: Members | None = None
         if members is not None:
+            fetched: dict[int, tuple[list[Hashable], np.ndarray]] = {}
+            source = members
+
+            def members(tid: int) -> tuple[list[Hashable], np.ndarray]:
+                # the store is not written during a consolidation: read each topic once
+                if tid not in fetched:
+                    fetched[tid] = source(tid)
+                return fetched[tid]
+
             def resolved(tid: int) -> tuple[list[Hashable], np.ndarray]:
                 # the caller has not relabelled merged posts yet: gather the absorbed ids too
                 keys: list[Hashable] = []
@@ -446,7 +455,17 @@ class StreamingClusterer:
         if k <= 0 or len(keys) <= k or not self.ids:
             return [], {}
         rows = np.array([self._row.get(topics[key], -1) for key in keys])  # -1: pooled or unassigned
-        new = majority_vote(rows, nearest_posts(vecs, self.centroids(), k))
+        neighbours = nearest_posts(vecs, self.centroids(), k)
+        floor = self.params.vote_min_similarity
+        if floor is not None:
+            # a neighbour farther than ``floor`` does not vote (it points at a row of no topic):
+            # in a window of a few hundred posts the nearest ones are often of other subjects
+            far = np.einsum("id,ijd->ij", vecs, vecs[neighbours]) < floor
+            neighbours = np.where(far, len(vecs), neighbours)
+            neighbours = np.vstack([neighbours, np.full((1, neighbours.shape[1]), len(vecs))])
+            new = majority_vote(np.append(rows, -1), neighbours)[:-1]
+        else:
+            new = majority_vote(rows, neighbours)
         changed = np.flatnonzero(new != rows)
         if not len(changed):
             return [], {}

@@ -35,7 +35,7 @@ class ClusterParams:
     """At the end of a run, pooled posts at least this close to a topic join it."""
     merge: float = 0.7
     """Topics whose centroids are at least this close are merged …"""
-    merge_mixing: float = 0.0
+    merge_mixing: float = 0.05
     """… when the members of the smaller one are at least this mixed with the other's
     (``heard.listen.analysis.merge_evidence``; judged when the caller gives members)."""
     split_below: float = 0.5
@@ -44,7 +44,9 @@ class ClusterParams:
     """A split is kept only when both parts are this much more coherent than the whole."""
     min_split_size: int = 20
     vote_k: int = 10
-    """Neighbours consulted by the neighbour vote at each consolidation (0: no vote)."""
+    """Neighbours consulted by the neighbour vote at each consolidation (0: no vote) …"""
+    vote_min_similarity: float | None = None
+    """… of which only those at least this close vote (None: all)."""
     consolidate_min_posts: int = 2000
     """Posts since the last consolidation needed before the next one merges, splits and votes,
     unless they are every post (a first run); until then they wait, across runs (``_waits``)."""
