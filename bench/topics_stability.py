@@ -105,11 +105,11 @@ def in_runs(vecs: np.ndarray, n_runs: int, params: ClusterParams | None = None, 
     for part in np.array_split(np.arange(len(vecs)), n_runs):
         clusterer = StreamingClusterer(vecs.shape[1], params)
         if saved is not None:
-            topics, pool, next_id, step, window = saved
+            topics, pool, next_id, step, window, new = saved
             clusterer.restore(topics, pool, vecs[pool] if pool else np.zeros((0, vecs.shape[1]), np.float32),
                               next_id, step, provisional={k: int(labels[k]) for k in pool if labels[k] >= 0})
             clusterer.restore_window(window, vecs[window],
-                                     [int(labels[k]) if labels[k] >= 0 else None for k in window])
+                                     [int(labels[k]) if labels[k] >= 0 else None for k in window], new)
 
         def apply(assignments):
             for a in assignments:
@@ -128,7 +128,7 @@ def in_runs(vecs: np.ndarray, n_runs: int, params: ClusterParams | None = None, 
         apply(result.moved)
         apply(clusterer.flush_pool())
         saved = (clusterer.topics(), list(clusterer.pool_keys), clusterer.next_id, clusterer.step,
-                 clusterer.window_keys)
+                 clusterer.window_keys, clusterer.window_new)
     return labels
 
 

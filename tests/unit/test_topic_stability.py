@@ -32,11 +32,11 @@ def in_runs(vecs: np.ndarray, cuts: list[int], params: ClusterParams | None = No
     for lo, hi in zip(bounds, bounds[1:]):
         clusterer = StreamingClusterer(vecs.shape[1], params)
         if saved is not None:
-            topics, pool, next_id, step, window = saved
+            topics, pool, next_id, step, window, new = saved
             clusterer.restore(topics, pool, vecs[pool] if pool else np.zeros((0, vecs.shape[1]), np.float32),
                               next_id, step, provisional={k: int(labels[k]) for k in pool if labels[k] >= 0})
             clusterer.restore_window(window, vecs[window],
-                                     [int(labels[k]) if labels[k] >= 0 else None for k in window])
+                                     [int(labels[k]) if labels[k] >= 0 else None for k in window], new)
 
         def apply(assignments):
             for a in assignments:
@@ -55,7 +55,7 @@ def in_runs(vecs: np.ndarray, cuts: list[int], params: ClusterParams | None = No
         apply(result.moved)
         apply(clusterer.flush_pool())
         saved = (clusterer.topics(), list(clusterer.pool_keys), clusterer.next_id, clusterer.step,
-                 clusterer.window_keys)
+                 clusterer.window_keys, clusterer.window_new)
     return labels
 
 

@@ -69,6 +69,7 @@ class StreamingClusterer:
         self._window_keys: list[Hashable] = []  # posts since the last consolidation (for the vote)
         self._window_vecs = np.empty((0, dim), dtype=np.float32)  # rows [:len(_window_keys)] used
         self._window_topic: dict[Hashable, int | None] = {}
+        self._window_new_from = 0  # window rows before this voted at an earlier consolidation
         self._pool_adj = np.zeros((0, 0), dtype=bool)  # pooled pairs within ``seed``, kept in step
         self.events: list[TopicEvent] = []
         self._row: dict[int, int] = {}
@@ -104,13 +105,20 @@ class StreamingClusterer:
         """The window's posts from position ``start`` on (those a caller has not saved yet)."""
         return self._window_keys[start:]
 
+    @property
+    def window_new(self) -> int:
+        """How many of the window's posts (its last ones) came since the last consolidation."""
+        return len(self._window_keys) - self._window_new_from
+
     def restore_window(self, keys: Sequence[Hashable], vecs: np.ndarray,
-                       topics: Sequence[int | None]) -> None:
-        """Load the vote window saved by an earlier run (raw embeddings, current topic ids)."""
+                       topics: Sequence[int | None], new: int | None = None) -> None:
+        """Load the vote window saved by an earlier run (raw embeddings, current topic ids); its
+        last ``new`` posts came since the last consolidation (None: all of them)."""
         if not len(keys):
             return
         self._window_keys, self._window_topic = [], {}
         self._remember(list(keys), self.transform(vecs))
+        self._window_new_from = 0 if new is None else max(len(keys) - int(new), 0)
         pooled = set(self.pool_keys)  # shown in a topic provisionally, not counted in it
         self._window_topic = {k: None if k in pooled else t for k, t in zip(keys, topics)}
 
@@ -303,6 +311,8 @@ class StreamingClusterer:
         if emptied:
             merged.update(emptied)
             _resolve_chains(merged)  # a topic merged into one the vote then emptied
+            self._window_topic = {key: merged.get(tid, tid) if tid is not None else None
+                                  for key, tid in self._window_topic.items()}
         self.provisional = {key: merged.get(tid, tid) for key, tid in self.provisional.items()}
         self._reindex()
         return ConsolidationResult(merged, moved)
@@ -317,7 +327,7 @@ class StreamingClusterer:
         the topics hold (a first run); until then it only lets pooled posts join or seed topics,
         as a new batch would. Where the consolidations fall then depends on how many posts came,
         not on how many runs brought them."""
-        window = len(self._window_keys)
+        window = self.window_new
         held = int(self.sizes.sum()) + len(self.pool_keys)
         return window < self.params.consolidate_min_posts and window < held
 
@@ -450,23 +460,33 @@ class StreamingClusterer:
         Returns the moves, and the topics it emptied → the topic that took most of their posts."""
         keys, topics = self._window_keys, self._window_topic
         vecs = self._window_vecs[:len(keys)]
-        self._window_keys, self._window_topic = [], {}
+        start = self._window_new_from
         k = self.params.vote_k
-        if k <= 0 or len(keys) <= k or not self.ids:
-            return [], {}
+        try:
+            if k <= 0 or len(keys) <= k or not self.ids:
+                return [], {}
+            return self._vote_on(keys, topics, vecs, start)
+        finally:
+            self._roll_window()
+
+    def _roll_window(self) -> None:
+        """After a vote: keep the last ``vote_voters`` posts of the window as voters for the next
+        one (their topics tracked), none of them new."""
+        cut = max(len(self._window_keys) - self.params.vote_voters, 0)
+        if cut:
+            kept = self._window_keys[cut:]
+            self._window_vecs = self._window_vecs[cut:len(self._window_keys)].copy()
+            self._window_topic = {key: self._window_topic.get(key) for key in kept}
+            self._window_keys = kept
+        self._window_new_from = len(self._window_keys)
+
+    def _vote_on(self, keys: list[Hashable], topics: dict[Hashable, int | None], vecs: np.ndarray,
+                 start: int) -> tuple[list[Assignment], dict[int, int]]:
+        """The vote proper: every post of the window votes; those from ``start`` on may move."""
+        k = self.params.vote_k
         rows = np.array([self._row.get(topics[key], -1) for key in keys])  # -1: pooled or unassigned
-        neighbours = nearest_posts(vecs, self.centroids(), k)
-        floor = self.params.vote_min_similarity
-        if floor is not None:
-            # a neighbour farther than ``floor`` does not vote (it points at a row of no topic):
-            # in a window of a few hundred posts the nearest ones are often of other subjects
-            far = np.einsum("id,ijd->ij", vecs, vecs[neighbours]) < floor
-            neighbours = np.where(far, len(vecs), neighbours)
-            neighbours = np.vstack([neighbours, np.full((1, neighbours.shape[1]), len(vecs))])
-            new = majority_vote(np.append(rows, -1), neighbours)[:-1]
-        else:
-            new = majority_vote(rows, neighbours)
-        changed = np.flatnonzero(new != rows)
+        new = majority_vote(rows, nearest_posts(vecs, self.centroids(), k))
+        changed = np.flatnonzero((new != rows) & (np.arange(len(keys)) >= start))
         if not len(changed):
             return [], {}
         pooled = {key: i for i, key in enumerate(self.pool_keys)}
@@ -487,6 +507,7 @@ class StreamingClusterer:
             self._pool_keep(np.setdiff1d(np.arange(len(self.pool_keys)), left_pool))
         cents = self.centroids()
         out = [Assignment(keys[i], self.ids[new[i]], float(vecs[i] @ cents[new[i]])) for i in changed]
+        self._track(out)  # the posts stay in the window as voters: the next vote sees their topics
         for (src, dst), n in sorted(flows.items()):
             self.events.append(TopicEvent("moved", self.ids[src], self.ids[dst], {"posts": n, "step": self.step}))
         emptied: dict[int, int] = {}

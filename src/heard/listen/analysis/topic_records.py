@@ -44,10 +44,12 @@ class ClusterParams:
     """A split is kept only when both parts are this much more coherent than the whole."""
     min_split_size: int = 20
     vote_k: int = 10
-    """Neighbours consulted by the neighbour vote at each consolidation (0: no vote) …"""
-    vote_min_similarity: float | None = None
-    """… of which only those at least this close vote (None: all)."""
-    consolidate_min_posts: int = 2000
+    """Neighbours consulted by the neighbour vote at each consolidation (0: no vote)."""
+    vote_voters: int = 5000
+    """Posts of the window kept after a vote: they vote again (but do not move) at the next one, so
+    a vote after a small run sees neighbours about as dense as one vote over all posts would."""
+
+    consolidate_min_posts: int = 4000
     """Posts since the last consolidation needed before the next one merges, splits and votes,
     unless they are every post (a first run); until then they wait, across runs (``_waits``)."""
     consolidate_every: int = 20_000

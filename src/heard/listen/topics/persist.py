@@ -43,7 +43,8 @@ def load_clusterer(store: Any, clusterer: StreamingClusterer) -> None:
     clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)),
                       None if mu is None else np.asarray(mu, dtype=np.float32), languages,
                       repo.topics_of(pool_ids) if pool_ids else None)
-    clusterer.restore_window(*repo.window(clusterer.dim))
+    new = int(state["window_new"]) if state.get("window_new") else None
+    clusterer.restore_window(*repo.window(clusterer.dim), new=new)
 
 
 def save_window(store: Any, keys: Sequence[Hashable]) -> None:
@@ -53,6 +54,11 @@ def save_window(store: Any, keys: Sequence[Hashable]) -> None:
 
 def clear_window(store: Any) -> None:
     store.topics.clear_window()
+
+
+def trim_window(store: Any, keep: int) -> None:
+    """Keep the window's last ``keep`` posts (the voters of the next vote)."""
+    store.topics.trim_window(keep)
 
 
 def members_from_store(store: Any, dim: int) -> Callable[[int], tuple[list[Hashable], np.ndarray]]:
@@ -104,6 +110,7 @@ def save_state(store: Any, clusterer: StreamingClusterer, params: str) -> None:
         "step": str(clusterer.step),
         "pool": json.dumps([str(k) for k in clusterer.pool_keys]),
         "params": params,
+        "window_new": str(clusterer.window_new),
         "counted": json.dumps({str(t): int(n) for t, n in zip(clusterer.ids, clusterer.sizes)}),
     }
     if clusterer.mu is not None:

@@ -131,14 +131,16 @@ class TopicStage:
     def _save(self, store: Any, assignments: list[Assignment], now: datetime,
               result: ConsolidationResult | None = None) -> None:
         changed = {a.topic_id for a in assignments if a.topic_id is not None}
+        voted = result is not None and result.voted
         with store.transaction():
             persist.save_assignments(store, assignments, now)
-            new_in_window = self.clusterer.window_since(self._window_saved)
+            # a vote keeps the window's last posts as voters (the rest were saved before it)
+            new_in_window = [] if voted else self.clusterer.window_since(self._window_saved)
             persist.save_window(store, new_in_window)
             if result is not None:
                 persist.apply_consolidation(store, result, now)
-                if result.voted:
-                    persist.clear_window(store)  # the consolidation voted on it and emptied it
+                if voted:
+                    persist.trim_window(store, len(self.clusterer.window_keys))
                 changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
             events = self.clusterer.drain_events()
             changed |= {e.topic_id for e in events if e.kind != "merged"}
@@ -148,10 +150,11 @@ class TopicStage:
             persist.save_topics(store, self.clusterer, changed, self.model, now)
             persist.save_events(store, events, now)
             persist.save_state(store, self.clusterer, self.params.describe())
-        emptied = result is not None and result.voted
-        self._window_saved = 0 if emptied else self._window_saved + len(new_in_window)
+        self._window_saved = (len(self.clusterer.window_keys) if voted
+                              else self._window_saved + len(new_in_window))
         self._touched = (self._touched | changed) & active
 
     def _consolidate(self, store: Any, now: datetime) -> None:
+        self._save(store, [], now)  # every window post is in the store before the vote rolls it
         result = self.clusterer.consolidate(persist.members_from_store(store, self.clusterer.dim))
         self._save(store, [], now, result)

@@ -111,6 +111,11 @@ class DuckDBTopics:
     def clear_window(self) -> None:
         self._con.execute("DELETE FROM topic_window")
 
+    def trim_window(self, keep: int) -> None:
+        """Keep only the last ``keep`` posts of the window."""
+        self._con.execute("DELETE FROM topic_window WHERE seq <= "
+                          "(SELECT coalesce(max(seq), 0) FROM topic_window) - ?", [int(keep)])
+
     def members(self, topic_id: int, dim: int) -> Vectors:
         table = self._con.execute(
             "SELECT pt.post_id, e.vec FROM post_topics pt JOIN embeddings e USING (post_id) "
