@@ -1,6 +1,6 @@
 """Topics under different arrival patterns (issue 17, item 1).
 
-    .venv/bin/python bench/topics_stability.py [--skip-sets] [--skip-demo]
+    .venv/bin/python bench/topics_stability.py [--skip-sets] [--skip-demo] [--real Tweet]
 
 1. Demo store + late posts (the product path): ``heard ingest data/demo/posts.jsonl`` into an empty
    store, then ``heard ingest`` of 2 new posts, then of 1 more. Reported: ARI of the 613 old posts'
@@ -12,6 +12,7 @@
    the store keeps it (topics with their counted sizes, pool with its provisional topics, the
    consolidation window) — the same code path as ``heard ingest`` ×10 without re-embedding. NMI
    against the gold labels (unassigned posts as singletons), batches of 512.
+(``--real NAME``: the same set through ``heard ingest`` as 1 and as 10 files, embedding included.)
 4. One-shot NMI on the six sets of bench/topics_quality.py and the held-out Biomedical and
    Pascal_Flickr (bench/topics_dev_grid.py; here on ``use-int8`` vectors).
 
@@ -148,6 +149,31 @@ def nmi(gold: np.ndarray, labels: np.ndarray) -> float:
     return round(scores(gold, singletons(labels))["nmi"], 4)
 
 
+def real_runs(name: str, tmp: Path, n_runs: int = 10) -> dict:
+    """``heard ingest`` of set ``name`` as one file and as ``n_runs`` files (the product path,
+    embedding included): NMI of each."""
+    import duckdb
+
+    docs, gold = load(name)
+    rows = [{"id": f"t{i:05d}", "text": d, "created_at": "2026-01-01T00:00:00Z"} for i, d in enumerate(docs)]
+    out = {}
+    for n in (1, n_runs):
+        db = tmp / f"{name}{n}.duckdb"
+        for k, part in enumerate(np.array_split(np.arange(len(rows)), n)):
+            path = tmp / f"{name}{n}_{k}.jsonl"
+            path.write_text("".join(json.dumps(rows[i], ensure_ascii=False) + "\n" for i in part),
+                            encoding="utf-8")
+            heard("ingest", str(path), "--db", str(db), "--source", "bench")
+        con = duckdb.connect(str(db), read_only=True)
+        got = dict(con.execute("SELECT p.id, coalesce(pt.topic_id, -1) FROM posts p "
+                               "LEFT JOIN post_topics pt ON pt.post_id = p.id").fetchall())
+        con.close()
+        ids = sorted(got)
+        out[f"{n}_files"] = nmi(np.array([gold[int(i.rsplit("t", 1)[-1])] for i in ids]),
+                                np.array([got[i] for i in ids]))
+    return out
+
+
 def main() -> None:
     out: dict = {"params": ClusterParams().describe(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                  "load_avg_1m": round(os.getloadavg()[0], 2)}
@@ -168,6 +194,11 @@ def main() -> None:
                                          "gap": round(nmi(gold, one) - nmi(gold, ten), 4),
                                          "ari_ten_vs_one": round(adjusted_rand_score(one, ten), 4)}
             print(name, json.dumps({"one_shot": out["one_shot"][name], **out["ten_runs"].get(name, {})}), flush=True)
+    if "--real" in sys.argv:  # e.g. --real Tweet
+        name = sys.argv[sys.argv.index("--real") + 1]
+        with tempfile.TemporaryDirectory() as tmp:
+            out["real_ingest"] = {name: real_runs(name, Path(tmp))}
+        print(json.dumps(out["real_ingest"]), flush=True)
     RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(out, ensure_ascii=False))
 
