@@ -65,7 +65,7 @@ def test_the_end_of_run_attach_leaves_centroids_and_sizes_alone():
     loose = rng.normal(size=(20, 64)).astype(np.float32)
     loose = 0.45 * vecs[:20] + loose / np.linalg.norm(loose, axis=1, keepdims=True)
     loose = (loose / np.linalg.norm(loose, axis=1, keepdims=True)).astype(np.float32)
-    clusterer = StreamingClusterer(64)
+    clusterer = StreamingClusterer(64, ClusterParams(seed_every=1))
     clusterer.add(list(range(90)), vecs)
     clusterer.add([f"loose{i}" for i in range(20)], loose)
     before_sums, before_sizes = clusterer.sums.copy(), clusterer.sizes.copy()

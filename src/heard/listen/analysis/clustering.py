@@ -70,6 +70,7 @@ class StreamingClusterer:
         self._window_vecs = np.empty((0, dim), dtype=np.float32)  # rows [:len(_window_keys)] used
         self._window_topic: dict[Hashable, int | None] = {}
         self._window_new_from = 0  # window rows before this voted at an earlier consolidation
+        self._since_seed = 0  # posts added since the last seeding round
         self._pool_adj = np.zeros((0, 0), dtype=bool)  # pooled pairs within ``seed``, kept in step
         self.events: list[TopicEvent] = []
         self._row: dict[int, int] = {}
@@ -210,11 +211,20 @@ class StreamingClusterer:
             out.extend(Assignment(keys[i], self.ids[rows[i]], float(sims[i])) for i in idx)
         pooled_idx = np.flatnonzero(pooled)
         self._pool_append([keys[i] for i in pooled_idx], vecs[pooled_idx])
-        seeded = self._seed_from_pool()
+        self._since_seed += len(keys)
+        seeded: list[Assignment] = []
+        evicted: list[Assignment] = []
+        if self._since_seed >= self.params.seed_every:
+            # seed rounds (and the pool's bound) every ``seed_every`` posts, not every batch: small
+            # batches (heard watch) otherwise seed topics from the first few close posts, which
+            # then gather a neighbourhood that batches of 512 would have cut into several topics
+            self._since_seed = 0
+            seeded = self._seed_from_pool()
+            evicted = self._evict()
         waiting = {a.key for a in seeded}
         out.extend(Assignment(keys[i], None, 0.0) for i in pooled_idx if keys[i] not in waiting)
         out.extend(seeded)
-        out.extend(self._evict())
+        out.extend(evicted)
         self._reindex()
         self._remember(list(keys), vecs)  # the window: the posts since the last consolidation
         self._track(out)
@@ -266,8 +276,14 @@ class StreamingClusterer:
     def consolidate(self, members: Members | None = None) -> ConsolidationResult:
         """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the pool,
         then put the posts that arrived since the last consolidation to the neighbour vote."""
+        seeded: list[Assignment] = []
+        if self._since_seed:  # the seeding round the last posts were waiting for
+            self._since_seed = 0
+            seeded = self._seed_from_pool()
+            seeded.extend(self._evict())
+            self._track(seeded)
         if self._waits():
-            moved = self._pool_join() + self._seed_from_pool()
+            moved = seeded + self._pool_join() + self._seed_from_pool()
             self._track(moved)
             self._reindex()
             return ConsolidationResult({}, moved, voted=False)
@@ -300,7 +316,7 @@ class StreamingClusterer:
         for key, tid in self._window_topic.items():
             if tid in merged:
                 self._window_topic[key] = merged[tid]
-        moved: list[Assignment] = []
+        moved: list[Assignment] = seeded
         if resolved is not None:
             moved.extend(self._split(resolved, merged))
         moved.extend(self._pool_join())
@@ -315,6 +331,8 @@ class StreamingClusterer:
                                   for key, tid in self._window_topic.items()}
         self.provisional = {key: merged.get(tid, tid) for key, tid in self.provisional.items()}
         self._reindex()
+        # posts placed before a merge (the seeding round above) go where their topic went
+        moved = [a._replace(topic_id=merged[a.topic_id]) if a.topic_id in merged else a for a in moved]
         return ConsolidationResult(merged, moved)
 
     def _waits(self) -> bool:
