@@ -263,8 +263,10 @@ def test_a_run_cut_short_leaves_its_vote_window_to_the_next_run(tmp_path, embedd
         # the window the vote will see holds the first run's posts too, in arrival order
         assert resumed.clusterer.window_keys == [p.id for p in posts]
         resumed.finish(store)
-        assert store.scalar("SELECT count(*) FROM topic_window") == 0
-        assert resumed.clusterer.window_keys == []
+        # voted on: its posts stay as the next vote's voters, none of them new any more
+        assert store.scalar("SELECT count(*) FROM topic_window") == len(posts)
+        assert resumed.clusterer.window_new == 0
+        assert store.topics.read_state()["window_new"] == "0"
 
 
 def test_a_watch_refresh_labels_topics_without_consolidating(tmp_path, embedder):
@@ -278,8 +280,9 @@ def test_a_watch_refresh_labels_topics_without_consolidating(tmp_path, embedder)
         assert store.scalar("SELECT count(*) FROM topics WHERE label <> ''") >= 3
         assert store.scalar("SELECT count(*) FROM topic_window") == len(posts)  # no consolidation (vote)
         assert stage.clusterer.pool_keys == pooled  # no end-of-run attach
-        stage.finish(store)  # the end of the watch
-        assert store.scalar("SELECT count(*) FROM topic_window") == 0
+        stage.finish(store)  # the end of the watch: a consolidation (a first run) votes
+        assert stage.clusterer.window_new == 0
+        assert store.topics.read_state()["window_new"] == "0"
 
 
 def test_old_database_without_topic_tables_is_told_how_to_fix(tmp_path, capsys):

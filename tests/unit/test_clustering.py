@@ -52,7 +52,7 @@ def test_pool_is_bounded_oldest_leave_first():
     rng = np.random.default_rng(0)
     noise = rng.normal(size=(30, 64)).astype(np.float32)
     noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-    clusterer = StreamingClusterer(64, ClusterParams(pool_max=10))
+    clusterer = StreamingClusterer(64, ClusterParams(pool_max=10, seed_every=1))
     clusterer.add(list(range(30)), noise)
     assert clusterer.pool_keys == list(range(20, 30))
 
@@ -66,7 +66,7 @@ def test_pool_pairs_stay_in_step_with_the_pool_through_seeding_and_eviction():
     noise = rng.normal(size=(120, 64)).astype(np.float32)
     noise /= np.linalg.norm(noise, axis=1, keepdims=True)
     stream = np.vstack([noise[:60], groups, noise[60:]])
-    params = ClusterParams(pool_max=50)
+    params = ClusterParams(pool_max=50, seed_every=1)
     clusterer = StreamingClusterer(64, params)
     for start in range(0, len(stream), 16):
         clusterer.add(list(range(start, min(start + 16, len(stream)))), stream[start:start + 16])
@@ -79,7 +79,7 @@ def test_pool_pairs_stay_in_step_with_the_pool_through_seeding_and_eviction():
 
 def test_late_posts_seed_a_topic_with_pooled_ones():
     vecs, _ = blobs(6, 1, spread=0.3, seed=5)
-    clusterer = StreamingClusterer(64, ClusterParams(min_topic_size=3))
+    clusterer = StreamingClusterer(64, ClusterParams(min_topic_size=3, seed_every=1))
     first = clusterer.add([0, 1], vecs[:2])
     assert [a.topic_id for a in first] == [None, None]
     second = clusterer.add([2, 3], vecs[2:4])
@@ -90,7 +90,7 @@ def test_late_posts_seed_a_topic_with_pooled_ones():
 
 def test_close_topics_merge_into_the_older_id_and_it_is_recorded():
     vecs, _ = blobs(20, 1, spread=0.2, seed=9)
-    clusterer = StreamingClusterer(64, ClusterParams(merge=0.8))
+    clusterer = StreamingClusterer(64, ClusterParams(merge=0.8, consolidate_min_posts=0))
     # two topics on one group of posts, as streaming can make before their centroids converge
     first = clusterer._new_topic(vecs[:10].astype(np.float64).sum(axis=0), 10, {"from": "test"})
     second = clusterer._new_topic(vecs[10:].astype(np.float64).sum(axis=0), 10, {"from": "test"})
@@ -108,7 +108,7 @@ def test_a_loose_post_waits_instead_of_joining_a_tight_topic():
     other -= (other @ centre) * centre
     loose = (0.6 * centre + 0.8 * other / np.linalg.norm(other)).astype(np.float32)[None, :]  # cosine 0.6
     for margin, joined in ((0.2, False), (None, True)):
-        clusterer = StreamingClusterer(64, ClusterParams(join_margin=margin))
+        clusterer = StreamingClusterer(64, ClusterParams(join_margin=margin, seed_every=1))
         clusterer.add(list(range(12)), vecs)
         assert clusterer.n_topics == 1 and clusterer.coherence()[0] > 0.9
         (assignment,) = clusterer.add(["loose"], loose)
@@ -117,7 +117,7 @@ def test_a_loose_post_waits_instead_of_joining_a_tight_topic():
 
 def test_incoherent_topic_is_split_and_the_child_gets_a_new_id():
     vecs, gold = blobs(30, 2, spread=0.3, seed=11)
-    clusterer = StreamingClusterer(64, ClusterParams(split_below=0.9, min_split_size=20))
+    clusterer = StreamingClusterer(64, ClusterParams(split_below=0.9, min_split_size=20, consolidate_min_posts=0))
     tid = clusterer._new_topic(vecs.astype(np.float64).sum(axis=0), len(vecs), {"from": "test"})
     clusterer._reindex()
     result = clusterer.consolidate(lambda t: (list(range(len(vecs))), vecs))
@@ -188,13 +188,14 @@ def bilingual(n_per: int = 60, k: int = 3, dim: int = 64, seed: int = 23):
 def test_one_subject_in_two_languages_becomes_one_topic_and_unrelated_ones_do_not():
     vecs, subject, langs = bilingual()
     group = subject * 2 + (np.asarray(langs) == "zh")
-    raw, _ = cluster_array(vecs, batch_size=60)  # no languages given: one topic per subject and language
+    every = ClusterParams(seed_every=1)  # seed rounds at every batch of 60, as the test was made
+    raw, _ = cluster_array(vecs, every, batch_size=60)  # no languages: one topic per subject and language
     assert adjusted_rand_score(group, raw) > 0.95
-    labels, clusterer = cluster_array(vecs, batch_size=60, langs=langs)
+    labels, clusterer = cluster_array(vecs, every, batch_size=60, langs=langs)
     assert clusterer.n_topics == 3 and adjusted_rand_score(subject, labels) > 0.95
     merges = [e for e in clusterer.events if e.kind == "merged"]
     assert len(merges) == 3 and all(e.detail.get("language_neutral") for e in merges)
-    off, _ = cluster_array(vecs, ClusterParams(language_neutral=False), batch_size=60, langs=langs)
+    off, _ = cluster_array(vecs, ClusterParams(language_neutral=False, seed_every=1), batch_size=60, langs=langs)
     assert (off == raw).all()
 
 

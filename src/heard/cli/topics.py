@@ -70,6 +70,7 @@ def topics(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first.")] = False,
     seed: Annotated[int, typer.Option(help="Seed for --rebuild (same data + seed → same topics).")] = 0,
     center: Annotated[bool, typer.Option("--center", help="With --rebuild: subtract the corpus's common direction first (finer topics on single-domain data such as a city message board).")] = False,
+    undo_merge: Annotated[Optional[int], typer.Option("--undo-merge", metavar="EVENT", help="Undo a merge: its absorbed topic gets its id and posts back (event numbers: heard topic ID).")] = None,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -85,6 +86,13 @@ def topics(
     from heard.read.topics import list_topics, parse_since
 
     settings = settings_from(config, db=db)
+    if undo_merge is not None:
+        from heard.listen.topics.undo import undo_merge as undo
+
+        with open_store(settings.db) as store:
+            done = undo(store, undo_merge)
+        console.print(f"merge {done['event']} undone: topic {done['restored']} is back with "
+                      f"{count_of(done['posts'], 'post')} (taken from topic {done['from']})")
     if rebuild:
         with open_store(settings.db) as store, Progress(
                 SpinnerColumn(), TextColumn("[bold]rebuilding topics"), BarColumn(bar_width=None),
@@ -176,7 +184,12 @@ def topic(
         out.print("[bold]history[/]")
         for e in detail["history"]:
             other = f" → {e['other_id']}" if e["other_id"] is not None else ""
+            if e["kind"] == "unmerged":
+                other = f" (out of {e['other_id']}, undoing #{e['detail'].get('event')})"
             note = " (across languages)" if e["detail"].get("language_neutral") else ""
             if e["kind"] == "moved":
                 note = f" ({count_of(e['detail'].get('posts', 0), 'post')}, by neighbour vote)"
-            out.print(f"  {local_time(e['at'], zone)}  {e['kind']} {e['topic_id']}{other}{note}")
+            if e["kind"] == "merged" and "mixing" in e["detail"]:
+                note += f" (centroids {e['detail'].get('similarity')}, members mixed {e['detail']['mixing']})"
+            event_no = f"#{e['event_id']} " if e.get("event_id") is not None else ""
+            out.print(f"  {local_time(e['at'], zone)}  {event_no}{e['kind']} {e['topic_id']}{other}{note}")

@@ -148,7 +148,7 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
             p["title"] = redact(p["title"])
     topic["representative_posts"] = posts
     topic["history"] = db.rows(
-        "SELECT event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
+        "SELECT event_id, event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
         "WHERE topic_id = ? OR other_id = ? ORDER BY event_id", [topic_id, topic_id]
     )
     for event in topic["history"]:

@@ -27,6 +27,11 @@ class ClusterParams:
     complaint before the specific topics can seed, and merge into one catch-all."""
     seed: float = 0.55
     """Pooled posts this close to one another can seed a topic together."""
+    seed_every: int = 1
+    """Posts between seeding rounds of the pool (and its bound), at least one batch; a round also
+    runs at every consolidation. 512 makes ``heard watch`` (batches of 64) give the topics of
+    ``heard ingest`` (demo: ARI 0.90 instead of 0.62) but a slow stream then has no topic, and no
+    alert, until 512 posts came: 1 (every batch) is the default (see BENCHMARKS.md)."""
     min_topic_size: int = 4
     """Posts needed to seed a topic (and the smallest part a split may leave)."""
     pool_max: int = 2000
@@ -34,7 +39,10 @@ class ClusterParams:
     attach: float = 0.3
     """At the end of a run, pooled posts at least this close to a topic join it."""
     merge: float = 0.7
-    """Topics whose centroids are at least this close are merged."""
+    """Topics whose centroids are at least this close are merged …"""
+    merge_mixing: float = 0.05
+    """… when the members of the smaller one are at least this mixed with the other's
+    (``heard.listen.analysis.merge_evidence``; judged when the caller gives members)."""
     split_below: float = 0.5
     """Topics with coherence below this (and ``min_split_size`` posts) are tried for a split."""
     split_gain: float = 0.05
@@ -42,6 +50,13 @@ class ClusterParams:
     min_split_size: int = 20
     vote_k: int = 10
     """Neighbours consulted by the neighbour vote at each consolidation (0: no vote)."""
+    vote_voters: int = 5000
+    """Posts of the window kept after a vote: they vote again (but do not move) at the next one, so
+    a vote after a small run sees neighbours about as dense as one vote over all posts would."""
+
+    consolidate_min_posts: int = 4000
+    """Posts since the last consolidation needed before the next one merges, splits and votes,
+    unless they are every post (a first run); until then they wait, across runs (``_waits``)."""
     consolidate_every: int = 20_000
     """Posts between periodic consolidations (``due()`` says when one is due)."""
     seed_rng: int = 0
@@ -81,6 +96,9 @@ class TopicEvent:
     # moved: the topic posts left by neighbour vote
     other_id: int | None = None  # merged: the survivor; split: the new child; moved: where they went
     detail: dict[str, Any] = field(default_factory=dict)
+    members: list[Hashable] | None = None
+    """merged: the absorbed topic's posts at the merge (kept apart from ``detail``, so that it
+    can be undone without the history carrying thousands of ids)."""
 
 
 @dataclass
@@ -90,6 +108,8 @@ class ConsolidationResult:
     moved: list[Assignment]
     """posts moved by splits (to the child topic) or by the neighbour vote, or taken out of the
     pool (apply after relabelling ``merged``)."""
+    voted: bool = True
+    """Whether it ran (and emptied its window); False: it waits for more posts, the window is kept."""
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -117,6 +137,13 @@ class LanguageView:
         the axes."""
         coords = np.asarray(mean, dtype=np.float64) @ self.axes.T
         return int(np.argmin(np.linalg.norm(self.anchors - coords, axis=1)))
+
+
+def _survivor(merged: dict[int, int], tid: int) -> int:
+    """Where ``tid`` went through a chain of merges (itself when it was not merged)."""
+    while tid in merged:
+        tid = merged[tid]
+    return tid
 
 
 def _resolve_chains(merged: dict[int, int]) -> None:

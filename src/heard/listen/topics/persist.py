@@ -29,7 +29,10 @@ def load_clusterer(store: Any, clusterer: StreamingClusterer) -> None:
     repo = store.topics
     state = repo.read_state()
     ids, cents, coherences, sizes = repo.active_topics(clusterer.dim)
-    topics = [{"topic_id": tid, "centroid": cents[i], "coherence": coh, "size": size}
+    # the posts counted in each topic's centroid: the stored size also counts the posts shown
+    # there provisionally (``StreamingClusterer.flush_pool``), which are not in its sum
+    counted = {int(k): int(v) for k, v in json.loads(state.get("counted", "{}")).items()}
+    topics = [{"topic_id": tid, "centroid": cents[i], "coherence": coh, "size": counted.get(tid, size)}
               for i, (tid, coh, size) in enumerate(zip(ids, coherences, sizes))]
     pool_ids = json.loads(state.get("pool", "[]"))
     pool_vecs = np.zeros((0, clusterer.dim), dtype=np.float32)
@@ -38,8 +41,10 @@ def load_clusterer(store: Any, clusterer: StreamingClusterer) -> None:
     mu = json.loads(state["mu"]) if state.get("mu") else None
     languages = json.loads(state["languages"]) if state.get("languages") else None
     clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)),
-                      None if mu is None else np.asarray(mu, dtype=np.float32), languages)
-    clusterer.restore_window(*repo.window(clusterer.dim))
+                      None if mu is None else np.asarray(mu, dtype=np.float32), languages,
+                      repo.topics_of(pool_ids) if pool_ids else None)
+    new = int(state["window_new"]) if state.get("window_new") else None
+    clusterer.restore_window(*repo.window(clusterer.dim), new=new)
 
 
 def save_window(store: Any, keys: Sequence[Hashable]) -> None:
@@ -49,6 +54,11 @@ def save_window(store: Any, keys: Sequence[Hashable]) -> None:
 
 def clear_window(store: Any) -> None:
     store.topics.clear_window()
+
+
+def trim_window(store: Any, keep: int) -> None:
+    """Keep the window's last ``keep`` posts (the voters of the next vote)."""
+    store.topics.trim_window(keep)
 
 
 def members_from_store(store: Any, dim: int) -> Callable[[int], tuple[list[Hashable], np.ndarray]]:
@@ -87,7 +97,11 @@ def apply_consolidation(store: Any, result: ConsolidationResult, now: datetime) 
 
 
 def save_events(store: Any, events: Sequence[TopicEvent], now: datetime) -> None:
-    store.topics.append_events([(e.kind, e.topic_id, e.other_id, e.detail) for e in events], now)
+    """The history; for a merge, also the absorbed topic's posts (to undo it)."""
+    ids = store.topics.append_events([(e.kind, e.topic_id, e.other_id, e.detail) for e in events], now)
+    for event_id, event in zip(ids, events):
+        if event.kind == "merged" and event.members:
+            store.topics.save_merge_members(event_id, [str(k) for k in event.members])
 
 
 def save_state(store: Any, clusterer: StreamingClusterer, params: str) -> None:
@@ -96,6 +110,8 @@ def save_state(store: Any, clusterer: StreamingClusterer, params: str) -> None:
         "step": str(clusterer.step),
         "pool": json.dumps([str(k) for k in clusterer.pool_keys]),
         "params": params,
+        "window_new": str(clusterer.window_new),
+        "counted": json.dumps({str(t): int(n) for t, n in zip(clusterer.ids, clusterer.sizes)}),
     }
     if clusterer.mu is not None:
         state["mu"] = json.dumps([round(float(x), 7) for x in clusterer.mu])

@@ -123,6 +123,7 @@ class TopicStage:
         self._save(store, self._pending, now)
         self._pending = []
         if final and not self._consolidated:  # one transaction: a kill redoes all of it or none
+            self._save(store, [], now)  # every window post is in the store before the vote rolls it
             result = self.clusterer.consolidate(persist.members_from_store(store, self.clusterer.dim))
             self._save(store, [], now, result, after=self.clusterer.flush_pool(), final=True)
         self._consolidated = False
@@ -145,13 +146,16 @@ class TopicStage:
         the end of a run), in one transaction; ``final`` also records in ``pending_work`` that
         this run's end-of-run consolidation is done, so a run killed later does not redo it."""
         changed = {a.topic_id for a in [*assignments, *after] if a.topic_id is not None}
+        voted = result is not None and result.voted
         with store.transaction():
             persist.save_assignments(store, assignments, now)
-            new_in_window = self.clusterer.window_since(self._window_saved)
+            # a vote keeps the window's last posts as voters (the rest were saved before it)
+            new_in_window = [] if voted else self.clusterer.window_since(self._window_saved)
             persist.save_window(store, new_in_window)
             if result is not None:
                 persist.apply_consolidation(store, result, now)
-                persist.clear_window(store)  # the consolidation voted on it and emptied it
+                if voted:
+                    persist.trim_window(store, len(self.clusterer.window_keys))
                 changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
             persist.save_assignments(store, list(after), now)
             if final:
@@ -164,9 +168,11 @@ class TopicStage:
             persist.save_topics(store, self.clusterer, changed, self.model, now)
             persist.save_events(store, events, now)
             persist.save_state(store, self.clusterer, self.params.describe())
-        self._window_saved = 0 if result is not None else self._window_saved + len(new_in_window)
+        self._window_saved = (len(self.clusterer.window_keys) if voted
+                              else self._window_saved + len(new_in_window))
         self._touched = (self._touched | changed) & active
 
     def _consolidate(self, store: Any, now: datetime) -> None:
+        self._save(store, [], now)  # every window post is in the store before the vote rolls it
         result = self.clusterer.consolidate(persist.members_from_store(store, self.clusterer.dim))
         self._save(store, [], now, result)

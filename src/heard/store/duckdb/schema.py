@@ -357,6 +357,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "ALTER TABLE users ADD COLUMN IF NOT EXISTS trusted_flagger BOOLEAN DEFAULT false",
         ],
     ),
+    (
+        12,
+        [
+            # topics: the posts an absorbed topic held when it was merged (its topic_events row),
+            # so that the merge can be undone (heard topics --undo-merge EVENT).
+            """CREATE TABLE IF NOT EXISTS topic_merge_members (
+                event_id BIGINT NOT NULL,
+                post_id VARCHAR NOT NULL,
+                PRIMARY KEY (event_id, post_id)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

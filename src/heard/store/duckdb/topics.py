@@ -5,7 +5,8 @@ Tables (migration 2): ``topics`` (one row per topic id ever made; ``status`` act
 ``post_topics`` (post → topic, NULL while it waits in the pool), ``topic_events`` (created,
 merged, split, moved) and ``topic_state`` (next id, step, pool, centring mean, per-language vector
 sums); migration 6: ``topic_window`` (the posts since the last consolidation, for the neighbour
-vote). Vectors come back as float32 arrays; probes go in as registered Arrow tables (DuckDB's
+vote); migration 12: ``topic_merge_members`` (an absorbed topic's posts at its merge, for
+undoing it). Vectors come back as float32 arrays; probes go in as registered Arrow tables (DuckDB's
 Python client is slow at binding long lists).
 """
 
@@ -22,7 +23,8 @@ import pyarrow as pa
 if TYPE_CHECKING:
     from heard.store.duckdb.store import DuckDBStore
 
-TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state", "topic_window")
+TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state", "topic_window",
+                "topic_merge_members")
 
 Vectors = tuple[list[str], np.ndarray]
 """Post ids and their embeddings, row for row."""
@@ -81,6 +83,14 @@ class DuckDBTopics:
                 "ORDER BY q.ord").to_arrow_table()
         return got.column("post_id").to_pylist(), vectors_of(got, "vec", dim)
 
+    def topics_of(self, post_ids: Sequence[str]) -> dict[str, int]:
+        """The topic each of ``post_ids`` is in (those in none are left out)."""
+        probe = pa.table({"post_id": pa.array(list(post_ids), pa.string())})
+        with self.store.registered("_topic_probe", probe):
+            return dict(self._con.execute(
+                "SELECT pt.post_id, pt.topic_id FROM _topic_probe q JOIN post_topics pt USING (post_id) "
+                "WHERE pt.topic_id IS NOT NULL").fetchall())
+
     def window(self, dim: int) -> tuple[list[str], np.ndarray, list[int | None]]:
         """The vote window: post ids, their embeddings and current topics, oldest first."""
         table = self._con.execute(
@@ -100,6 +110,11 @@ class DuckDBTopics:
 
     def clear_window(self) -> None:
         self._con.execute("DELETE FROM topic_window")
+
+    def trim_window(self, keep: int) -> None:
+        """Keep only the last ``keep`` posts of the window."""
+        self._con.execute("DELETE FROM topic_window WHERE seq <= "
+                          "(SELECT coalesce(max(seq), 0) FROM topic_window) - ?", [int(keep)])
 
     def members(self, topic_id: int, dim: int) -> Vectors:
         table = self._con.execute(
@@ -153,15 +168,55 @@ class DuckDBTopics:
             [survivor, now, absorbed])
 
     def append_events(self, events: Sequence[tuple[str, int, int | None, dict[str, Any]]],
-                      now: datetime) -> None:
-        """(kind, topic id, other topic id, detail) rows of the topic history."""
+                      now: datetime) -> list[int]:
+        """(kind, topic id, other topic id, detail) rows of the topic history; returns their ids."""
         if not events:
-            return
+            return []
         start = int(self.store.scalar("SELECT coalesce(max(event_id), 0) FROM topic_events")) + 1
         self._con.executemany(
             "INSERT INTO topic_events VALUES (?, ?, ?, ?, ?, ?)",
             [[start + i, now, kind, tid, other, json.dumps(detail, ensure_ascii=False)]
              for i, (kind, tid, other, detail) in enumerate(events)])
+        return list(range(start, start + len(events)))
+
+    def save_merge_members(self, event_id: int, post_ids: Sequence[str]) -> None:
+        """The posts the topic absorbed by merge event ``event_id`` held at the merge."""
+        if not post_ids:
+            return
+        table = pa.table({"event_id": pa.array([event_id] * len(post_ids), pa.int64()),
+                          "post_id": pa.array([str(p) for p in post_ids], pa.string())})
+        with self.store.registered("_merge_members", table):
+            self._con.execute("INSERT OR IGNORE INTO topic_merge_members SELECT * FROM _merge_members")
+
+    def event(self, event_id: int) -> dict[str, Any] | None:
+        rows = self.store.rows("SELECT event_id, kind, topic_id, other_id, detail FROM topic_events "
+                               "WHERE event_id = ?", [event_id])
+        if not rows:
+            return None
+        row = rows[0]
+        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+        return row
+
+    def topic_status(self, topic_id: int) -> tuple[str, int | None] | None:
+        """(status, merged_into) of a topic id, None when there never was one."""
+        rows = self._con.execute("SELECT status, merged_into FROM topics WHERE topic_id = ?",
+                                 [topic_id]).fetchall()
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def undo_merge(self, event_id: int, absorbed: int, holder: int, now: datetime) -> int:
+        """Move the posts ``absorbed`` held at merge ``event_id`` that are still in ``holder`` (the
+        topic they are in now) back to ``absorbed``, and make it active again. Returns how many."""
+        moved = int(self.store.scalar(
+            "SELECT count(*) FROM post_topics pt JOIN topic_merge_members m USING (post_id) "
+            "WHERE m.event_id = ? AND pt.topic_id = ?", [event_id, holder]))
+        self._con.execute(
+            "UPDATE post_topics SET topic_id = ?, assigned_at = ? WHERE topic_id = ? AND post_id IN "
+            "(SELECT post_id FROM topic_merge_members WHERE event_id = ?)",
+            [absorbed, now, holder, event_id])
+        self._con.execute(
+            "UPDATE topics SET status = 'active', merged_into = NULL, updated_at = ? WHERE topic_id = ?",
+            [now, absorbed])
+        return moved
 
     # ---- recovery and rebuilds --------------------------------------------------------------
     def orphans(self, dim: int) -> tuple[list[str], np.ndarray, list[str | None]]:

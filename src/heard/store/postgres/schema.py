@@ -343,6 +343,16 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             'ALTER TABLE users ADD COLUMN IF NOT EXISTS trusted_flagger BOOLEAN DEFAULT false',
         ],
     ),
+    (
+        12,
+        [
+            """CREATE TABLE IF NOT EXISTS topic_merge_members (
+                event_id BIGINT NOT NULL,
+                post_id TEXT NOT NULL,
+                PRIMARY KEY (event_id, post_id)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
