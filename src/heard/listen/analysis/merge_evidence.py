@@ -29,9 +29,9 @@ def spread(vecs: np.ndarray, n: int = SAMPLE) -> np.ndarray:
 
 
 def mixing(a: np.ndarray, b: np.ndarray, k: int = K, sample: int = SAMPLE) -> tuple[float, float]:
-    """``(mixing of a's posts with b, mixing of b's posts with a)``: for the posts of each topic, the
-    share of their ``k`` nearest posts (among both topics' members, unit vectors) that are in the
-    other topic, divided by the share a random draw would give. (1.0, 1.0) when a side has no
+    """``(mixing of a's posts with b, mixing of b's posts with a)``: for the posts of each topic,
+    the share of their ``k`` nearest posts (among both topics' members, unit vectors) that are in
+    the other topic, divided by the share a random draw would give. (1.0, 1.0) when a side has no
     posts to judge by (nothing argues against the centroids then)."""
     a, b = spread(np.asarray(a, np.float32), sample), spread(np.asarray(b, np.float32), sample)
     n = len(a) + len(b)

@@ -1,11 +1,11 @@
 """Undo a topic merge: the absorbed topic gets its id and its posts back.
 
-A merge event keeps the posts the absorbed topic held at the merge (``topic_merge_members``). Undoing
-it moves those of them that are still in the topic that took them (the survivor, or whichever
-topic the survivor was merged into later) back to the absorbed id, makes that id active again, and
-recomputes both topics' centroids, coherences and sizes from their members, in the space the
-topics live in (centred when the store's topics are). The undo is recorded as an ``unmerged``
-event. Posts the neighbour vote moved elsewhere since stay where they are.
+A merge event keeps the posts the absorbed topic held at the merge (``topic_merge_members``).
+Undoing it moves those of them that are still in the topic that took them (the survivor, or
+whichever topic the survivor was merged into later) back to the absorbed id, makes that id active
+again, and recomputes both topics' centroids, coherences and sizes from their members, in the
+space the topics live in (centred when the store's topics are). The undo is recorded as an
+``unmerged`` event. Posts the neighbour vote moved elsewhere since stay where they are.
 """
 
 from __future__ import annotations
@@ -49,14 +49,17 @@ def undo_merge(store: Any, event_id: int, clock: Callable[[], datetime] = utcnow
         moved = repo.undo_merge(event_id, absorbed, holder, now)
         if not moved:
             raise InputError(
-                f"merge {event_id} ({absorbed} → {survivor}) has no recorded posts still in topic {holder}",
-                "merges made before Heard kept the absorbed topic's posts (and those of the neighbour "
-                "vote, which empties a topic) cannot be undone; rebuild instead: heard topics --rebuild")
+                f"merge {event_id} ({absorbed} → {survivor}) has no recorded posts still in "
+                f"topic {holder}",
+                "merges made before Heard kept the absorbed topic's posts (and those of the "
+                "neighbour vote, which empties a topic) cannot be undone; rebuild instead: "
+                "heard topics --rebuild")
         counted = {int(k): int(v) for k, v in json.loads(state.get("counted", "{}")).items()}
         rows = []
         for tid in (absorbed, holder):
             ids, vecs = repo.members(tid, dim)
-            core = np.asarray([i for i, post in enumerate(ids) if post not in pooled], dtype=np.int64)
+            core = np.asarray([i for i, post in enumerate(ids) if post not in pooled],
+                              dtype=np.int64)
             vecs = vecs[core] if len(core) else np.zeros((0, dim), np.float32)
             if mu is not None and len(vecs):
                 vecs = _unit(vecs - mu)
@@ -67,7 +70,8 @@ def undo_merge(store: Any, event_id: int, clock: Callable[[], datetime] = utcnow
         repo.upsert_topics([r[0] for r in rows], np.stack([r[1] for r in rows]).astype(np.float32),
                            [r[2] for r in rows], [r[3] for r in rows], MODEL_VERSION, now)
         repo.write_state({"counted": json.dumps({str(t): n for t, n in sorted(counted.items())})})
-        repo.append_events([("unmerged", absorbed, holder, {"event": event_id, "posts": moved})], now)
+        repo.append_events([("unmerged", absorbed, holder, {"event": event_id, "posts": moved})],
+                           now)
     refresh_representation(store, [absorbed, holder], now, entities)
     return {"event": event_id, "restored": absorbed, "from": holder, "posts": moved}
 
