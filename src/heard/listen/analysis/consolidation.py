@@ -1,0 +1,140 @@
+"""The two structural steps of a consolidation of ``StreamingClusterer``: merging topics that
+are the same subject (centroids close and members mixed) and splitting incoherent ones. Pure: numpy
+only; they change the clusterer they are given and record an event for every change."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from heard.listen.analysis.merge_evidence import mixing
+from heard.listen.analysis.neighbours import most_similar
+from heard.listen.analysis.topic_records import (
+    Assignment,
+    Members,
+    TopicEvent,
+    _resolve_chains,
+    _two_means,
+    _unit,
+)
+
+if TYPE_CHECKING:
+    from heard.listen.analysis.clustering import StreamingClusterer
+
+
+def merge_topics(c: StreamingClusterer, merged: dict[int, int],
+                 members: Members | None = None) -> dict[int, int]:
+    """Merge topic pairs whose centroids are at least ``merge`` close; on a stream with several
+    languages, a pair of topics in different languages also when their language-neutral
+    centroids are. Given ``members``, a pair merges only when its members are mixed too
+    (``merge_evidence.mixing`` of the smaller topic at least ``merge_mixing``), and the merge
+    event keeps the absorbed topic's posts (so it can be undone) and the evidence. The older id
+    survives. Fills ``merged`` (absorbed → survivor) and returns it."""
+    if len(c.ids) < 2:
+        return merged
+    view = c.language_view()
+
+    def language(row: int) -> int:
+        return view.language(c.sums[row] / max(int(c.sizes[row]), 1)) if view else 0
+
+    languages = [language(i) for i in range(len(c.ids))]
+    views = [c.centroids()] + ([] if view is None else [view.neutral(c.sums)])
+    k = min(len(c.ids), 8)
+    best: dict[tuple[int, int], float] = {}
+    for n, cents in enumerate(views):
+        sims, nbrs = most_similar(cents, cents, k)
+        for i in range(len(c.ids)):
+            for j in range(k):
+                other = int(nbrs[i, j])
+                two_languages = languages[i] != languages[other]
+                if other > i and sims[i, j] >= c.params.merge and (n == 0 or two_languages):
+                    pair = (c.ids[i], c.ids[other])
+                    best[pair] = max(best.get(pair, -1.0), float(sims[i, j]))
+    pairs = sorted((-sim, a, b) for (a, b), sim in best.items())
+    alive = np.ones(len(c.ids), dtype=bool)
+    for _, a, b in pairs:
+        ra, rb = c._row[a], c._row[b]
+        if not (alive[ra] and alive[rb]):
+            continue
+        sim = float(_unit(c.sums[ra]) @ _unit(c.sums[rb]))
+        neutral_sim = -1.0
+        if view is not None and language(ra) != language(rb):
+            neutral_sim = float(view.neutral(c.sums[ra]) @ view.neutral(c.sums[rb]))
+        across = sim < c.params.merge <= neutral_sim  # only the neutral view joins them
+        sim = max(sim, neutral_sim)
+        if sim < c.params.merge:  # centroids moved since the search
+            continue
+        keep, gone = (ra, rb) if a < b else (rb, ra)
+        survivor, absorbed = c.ids[keep], c.ids[gone]
+        evidence: dict[str, Any] = {}
+        absorbed_keys: list[Hashable] | None = None
+        if members is not None:
+            absorbed_keys, gone_vecs = members(absorbed)
+            _, keep_vecs = members(survivor)
+            gone_vecs, keep_vecs = c.transform(gone_vecs), c.transform(keep_vecs)
+            if view is not None and language(ra) != language(rb):
+                gone_vecs, keep_vecs = view.neutral(gone_vecs), view.neutral(keep_vecs)
+            mix_keep, mix_gone = mixing(keep_vecs, gone_vecs)
+            small = mix_gone if len(gone_vecs) <= len(keep_vecs) else mix_keep
+            evidence = {"mixing": round(small, 3),
+                        "mixing_each": [round(mix_keep, 3), round(mix_gone, 3)],
+                        "members": [len(keep_vecs), len(gone_vecs)]}
+            if small < c.params.merge_mixing:
+                continue
+        c.sums[keep] += c.sums[gone]
+        c.sizes[keep] += c.sizes[gone]
+        alive[gone] = False
+        merged[absorbed] = survivor
+        c.events.append(TopicEvent("merged", absorbed, survivor,
+                                      {"similarity": round(sim, 4), "step": c.step,
+                                       "size": int(c.sizes[gone]), **evidence,
+                                       **({"language_neutral": True} if across else {})},
+                                      members=absorbed_keys))
+    _resolve_chains(merged)
+    c._keep_topics(np.flatnonzero(alive))
+    return merged
+
+
+def split_topics(c: StreamingClusterer, members: Members, merged: dict[int, int]
+                 ) -> list[Assignment]:
+    """Split incoherent topics in two (deterministic 2-means) when both halves are clearly
+    more coherent; the larger half keeps the id. Returns the moved posts."""
+    p = c.params
+    coh = c.coherence()
+    candidates = [c.ids[i] for i in np.flatnonzero((coh < p.split_below) & (c.sizes >= p.min_split_size))]
+    moved: list[Assignment] = []
+    for tid in candidates:
+        keys, vecs = members(tid)
+        if len(keys) < p.min_split_size:
+            continue
+        vecs = c.transform(vecs)
+        parts = _two_means(vecs, np.random.default_rng([p.seed_rng, tid]))
+        if parts is None:
+            continue
+        a, b = parts
+        big, small = (a, b) if len(a) >= len(b) else (b, a)
+        if len(small) < p.min_topic_size:
+            continue
+        # float64 sums straight from the float32 members (no float64 copy of a large topic)
+        in_big = np.zeros((len(vecs), 1), dtype=bool)
+        in_big[big] = True
+        big_sum = np.sum(vecs, axis=0, dtype=np.float64, where=in_big)
+        small_sum = np.sum(vecs, axis=0, dtype=np.float64, where=~in_big)
+        whole = np.linalg.norm(vecs.sum(axis=0, dtype=np.float64)) / len(vecs)
+        coh_big = np.linalg.norm(big_sum) / len(big)
+        coh_small = np.linalg.norm(small_sum) / len(small)
+        if min(coh_big, coh_small) < whole + p.split_gain:
+            continue
+        row = c._row[tid]
+        c.sums[row] = big_sum
+        c.sizes[row] = len(big)
+        child = c._new_topic(small_sum, len(small), {"from": "split", "parent": tid})
+        c.events.append(TopicEvent("split", tid, child, {
+            "step": c.step, "parent_size": int(len(big)), "child_size": int(len(small)),
+            "coherence_before": round(float(whole), 4),
+            "coherence_after": [round(float(coh_big), 4), round(float(coh_small), 4)]}))
+        sims = vecs[small] @ _unit(small_sum)
+        moved.extend(Assignment(keys[i], child, float(s)) for i, s in zip(small, sims))
+    return moved
