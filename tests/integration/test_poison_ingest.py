@@ -74,3 +74,20 @@ def test_poison_through_the_api_gets_200_with_the_quarantine_count(client):
     r = c.post("/api/v1/ingest", headers={**h, "content-type": "application/json"}, content=body.encode())
     assert r.status_code == 200, r.text
     assert r.json()["stored"] == 3 and r.json()["quarantine_reasons"] == {"too_deep": 1}
+
+
+def test_invalid_utf8_row_with_an_escaped_lone_surrogate_is_quarantined(tmp_path):
+    """Found by the fuzz run after the merges: the row's excerpt, read back as JSON for the
+    handle scrub, held a lone surrogate and broke the write of its own quarantine row."""
+    from heard.cli import run
+    from heard.store import open_store
+
+    src = tmp_path / "odd.jsonl"
+    src.write_bytes(b'{"id": "1", "text": "\xe4\xb8\x9c\xe6\xb9\x96", "created_at": "2026-11-01 10:00:00",'
+                    b' "author": "a1", "title": "\xe5\\ud800\x81\x9c"}\n'
+                    b'{"id": "2", "text": "fine", "created_at": "2026-11-01 10:00:00"}\n')
+    db = tmp_path / "o.duckdb"
+    assert run(["ingest", str(src), "--db", str(db)]) == 0
+    with open_store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 1
+        assert store.rows("SELECT reason FROM quarantine") == [{"reason": "invalid_utf8"}]

@@ -16,6 +16,7 @@ import pyarrow as pa
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.connectors.scrub import scrub_excerpt
+from heard.connectors.clean import fix_surrogates
 from heard.records import Post, Quarantined, content_hash
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
 from heard.testing import test_hook
@@ -312,9 +313,10 @@ class DuckDBStore:
                 "file": [q.file for q in items],
                 "position": pa.array([q.position for q in items], pa.int64()),
                 "reason": [q.reason for q in items],
-                "detail": [q.detail for q in items],
-                # handles never stored, whoever quarantined the row (RIGHTS.md §4)
-                "raw": [scrub_excerpt(q.raw)[:RAW_KEEP_CHARS] for q in items],
+                "detail": [fix_surrogates(q.detail or "") for q in items],
+                # handles never stored, whoever quarantined the row (RIGHTS.md §4); a lone
+                # surrogate in what was read never stops the write of its quarantine row
+                "raw": [fix_surrogates(scrub_excerpt(q.raw))[:RAW_KEEP_CHARS] for q in items],
                 "quarantined_at": pa.array([now] * len(items), pa.timestamp("us")),
             }
         )
