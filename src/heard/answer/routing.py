@@ -86,6 +86,13 @@ class Route:
         }
 
 
+def text_ids(texts: list[str], ids: list[str] | None) -> list[str]:
+    """The given ids, one per text, or "0", "1", … when none are given."""
+    if ids is not None and len(ids) != len(texts):
+        raise InputError(f"{len(ids)} ids for {len(texts)} texts", "give one id per text, or none")
+    return ids or [str(i) for i in range(len(texts))]
+
+
 @dataclass
 class RouterConfig:
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -262,11 +269,7 @@ class Router:
         neighbours: int = 3,
     ) -> list[Route]:
         """One ``Route`` per text (ids default to "0", "1", …)."""
-        if ids is not None and len(ids) != len(texts):
-            raise InputError(
-                f"{len(ids)} ids for {len(texts)} texts", "give one id per text, or none"
-            )
-        ids = ids or [str(i) for i in range(len(texts))]
+        ids = text_ids(texts, ids)
         if not texts:
             return []
         embeddings = (

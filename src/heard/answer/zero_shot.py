@@ -25,7 +25,14 @@ import numpy as np
 
 from heard.answer.calibration import softmax
 from heard.answer.departments import Department
-from heard.answer.routing import Explanation, LabelledText, Route, Router, RouterConfig
+from heard.answer.routing import (
+    Explanation,
+    LabelledText,
+    Route,
+    Router,
+    RouterConfig,
+    text_ids,
+)
 from heard.errors import InputError
 
 TOP_M = 2
@@ -111,11 +118,7 @@ class ZeroShotRouter:
         explain: bool = True,
         top_terms: int = 5,
     ) -> list[Route]:
-        if ids is not None and len(ids) != len(texts):
-            raise InputError(
-                f"{len(ids)} ids for {len(texts)} texts", "give one id per text, or none"
-            )
-        ids = ids or [str(i) for i in range(len(texts))]
+        ids = text_ids(texts, ids)
         if not texts:
             return []
         emb = self._embed(texts, embeddings)
