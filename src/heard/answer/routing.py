@@ -68,6 +68,16 @@ class Route:
     explanation: Explanation
     model: str
 
+    @classmethod
+    def chosen(cls, text_id: str, codes: list[str], probs: np.ndarray, triage_below: float,
+               explanation: Explanation, model: str) -> Route:
+        """The route of one text from its probability per department (``codes`` order): the most
+        probable department, sent to triage below ``triage_below``."""
+        c = int(probs.argmax())
+        conf = float(probs[c])
+        return cls(text_id, codes[c], conf, conf < triage_below,
+                   {code: float(p) for code, p in zip(codes, probs)}, explanation, model)
+
     @property
     def queue(self) -> str:
         """Where the case goes: its department's queue, or ``triage`` when the router is unsure."""
@@ -292,18 +302,8 @@ class Router:
                 explanation = self._explain(
                     x[i], c, names, top_terms, near[i] if near is not None else []
                 )
-            conf = float(probs[i, c])
-            out.append(
-                Route(
-                    text_id,
-                    self.codes[c],
-                    conf,
-                    conf < self.triage_below,
-                    {code: float(p) for code, p in zip(self.codes, probs[i])},
-                    explanation,
-                    self.name,
-                )
-            )
+            out.append(Route.chosen(text_id, self.codes, probs[i], self.triage_below,
+                                    explanation, self.name))
         return out
 
     def _explain(self, row, c: int, names, top_terms: int, near: list) -> Explanation:

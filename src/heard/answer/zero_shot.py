@@ -126,21 +126,11 @@ class ZeroShotRouter:
         out = []
         for i, text_id in enumerate(ids):
             c = int(probs[i].argmax())
-            conf = float(probs[i, c])
             explanation = (
                 self._explain(texts[i], emb[i], c, top_terms) if explain else Explanation()
             )
-            out.append(
-                Route(
-                    text_id,
-                    self.codes[c],
-                    conf,
-                    conf < self.triage_below,
-                    {code: float(p) for code, p in zip(self.codes, probs[i])},
-                    explanation,
-                    self.name,
-                )
-            )
+            out.append(Route.chosen(text_id, self.codes, probs[i], self.triage_below,
+                                    explanation, self.name))
         return out
 
     def _explain(self, text: str, emb: np.ndarray, c: int, top_terms: int) -> Explanation:
