@@ -74,6 +74,12 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
     app.include_router(tokens.router)
     app.include_router(cases.router)
     app.include_router(protect.router)
+    # ---- listen: more routers above this line ----
+    # ---- answer: more routers below this line ----
+
+    # ---- protect: more routers below this line ----
+
+    # ---- end of the sides' routers ----
     app.include_router(pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)

@@ -3,7 +3,11 @@ itself (a test checks every key has both languages)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
+
+from heard.web import strings as side_strings
 
 LANGS = ("zh", "en")
 STRINGS: dict[str, tuple[str, str]] = {
@@ -107,6 +111,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rights_note": ("Aggregates need at least {k} distinct authors; personal data is redacted; no per-author views.",
                     "统计至少需要 {k} 位不同作者；个人信息已脱敏；不提供按作者查看。"),
 }
+
+
+def _gather_side_strings() -> None:
+    """Add each side's strings (``heard/web/strings/*.py``); a key defined twice is a bug."""
+    for info in pkgutil.iter_modules(side_strings.__path__):
+        module = importlib.import_module(f"{side_strings.__name__}.{info.name}")
+        clash = STRINGS.keys() & module.STRINGS.keys()
+        if clash:
+            raise RuntimeError(f"dashboard string keys defined twice: {sorted(clash)}")
+        STRINGS.update(module.STRINGS)
+
+
+_gather_side_strings()
 
 
 def pick_lang(cookie: str | None, accept: str | None) -> str:
