@@ -45,19 +45,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from heard.clock import utcnow
 from heard.connectors.clean import clean_fields
-from heard.errors import InputError
 from heard.connectors.scrub import scrub_raw
+from heard.connectors.values import (  # noqa: F401
+    MAX_COUNT,
+    _as_id,
+    _as_str,
+    _missing,
+    _shown,
+    parse_count,
+    parse_datetime,
+)
+from heard.errors import InputError
 from heard.records import AUTHOR_COLUMNS, MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
 
 TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "parent_id", "thread_id",
@@ -65,7 +72,6 @@ TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "paren
 ALIASES = {"id": "external_id", "time": "created_at", "date": "created_at"}
 REQUIRED = ("text", "created_at")
 COUNTS = ("likes", "shares", "replies", "dislikes")
-MAX_COUNT = 2**31 - 1
 """The largest count stored (the columns are 32-bit); a larger one is stored as this, with a note."""
 
 REASONS: dict[str, str] = {
@@ -172,141 +178,6 @@ def default_source(path: Path) -> str:
     return Path(path).stem.replace(":", "_").strip() or "file"
 
 
-# ---------------------------------------------------------------------------------- values
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and math.isnan(value))
-
-
-def _as_id(value: Any) -> str | None:
-    if _missing(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    return str(value).strip() or None
-
-
-def _as_str(value: Any) -> str | None:
-    if _missing(value):
-        return None
-    if isinstance(value, dict):  # e.g. a Twitter "place" object
-        value = value.get("full_name") or value.get("name") or json.dumps(value, ensure_ascii=False)
-    return _as_id(value)
-
-
-_COUNT_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|千|w|k)?$", re.I)
-_COUNT_SCALE = {None: 1, "万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000}
-
-
-def _shown(value: Any) -> str:
-    """The first 40 characters of a value for a note (``str`` of a 5,000-digit int raises)."""
-    try:
-        return str(value)[:40]
-    except ValueError:
-        return f"a {type(value).__name__} too long to show"
-
-
-def parse_count(value: Any) -> int | None:
-    """A non-negative whole count, or None when ``value`` is not one (missing values are 0)."""
-    if _missing(value):
-        return 0
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else None
-    if isinstance(value, str):
-        m = _COUNT_RE.match(value.strip().replace(",", "").replace("_", ""))
-        if m:
-            n = float(m.group(1)) * _COUNT_SCALE[(m.group(2) or "").lower() or None]
-            if math.isinf(n):
-                return MAX_COUNT + 1  # more digits than a float holds: far above any real count
-            if m.group(2) or n.is_integer():
-                return int(round(n))
-    return None
-
-
-_DATE_RE = re.compile(
-    r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
-    r"(?:(?:[ T]+|(?<=日))(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
-    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
-    re.I,
-)
-
-
-def _epoch(seconds_or_more: float) -> datetime:
-    n = float(seconds_or_more)
-    if n <= 0:
-        raise ValueError("epoch 0 or less (usually a missing value)")
-    for scale in (1, 1e3, 1e6, 1e9):  # seconds, ms, µs, ns: chosen by magnitude
-        if n / scale < 1e11:
-            return datetime.fromtimestamp(n / scale, tz=timezone.utc)
-    raise ValueError("number too large for a time")
-
-
-def _from_string(text: str, zone: ZoneInfo) -> datetime:
-    s = text.strip()
-    if re.fullmatch(r"\d{8}", s):
-        return datetime(int(s[:4]), int(s[4:6]), int(s[6:]), tzinfo=zone)
-    if re.fullmatch(r"\d+(\.\d+)?", s):
-        return _epoch(float(s))
-    m = _DATE_RE.match(s)
-    if m:
-        frac = (m["f"] or "0")[:6].ljust(6, "0")
-        dt = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"] or 0), int(m["M"] or 0),
-                      int(m["S"] or 0), int(frac))
-        tz = (m["tz"] or "").upper()
-        if not tz:
-            return dt.replace(tzinfo=zone)
-        if tz in ("Z", "UTC", "GMT"):
-            return dt.replace(tzinfo=timezone.utc)
-        sign = 1 if tz[0] == "+" else -1
-        digits = tz[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
-        return dt.replace(tzinfo=timezone(sign * offset))
-    try:
-        return datetime.strptime(s, "%a %b %d %H:%M:%S %z %Y")  # Twitter API v1
-    except ValueError:
-        pass
-    try:
-        dt = parsedate_to_datetime(s)  # RFC 2822
-    except (TypeError, ValueError, IndexError):
-        raise ValueError(f"unrecognised time format {s[:60]!r}") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=zone)
-
-
-def parse_datetime(value: Any, zone: ZoneInfo, now: datetime | None = None) -> datetime | None:
-    """``value`` as a tz-aware UTC datetime; None when missing; ``ValueError`` when unreadable.
-
-    Naive values are in ``zone``. Times before 1900, or more than a day after ``now``, are refused.
-    """
-    if _missing(value):
-        return None
-    if isinstance(value, datetime):
-        dt = value if value.tzinfo else value.replace(tzinfo=zone)
-    elif isinstance(value, date):
-        dt = datetime(value.year, value.month, value.day, tzinfo=zone)
-    elif isinstance(value, bool):
-        raise ValueError("a true/false value is not a time")
-    elif isinstance(value, (int, float)):
-        dt = _epoch(value)
-    elif isinstance(value, str):
-        dt = _from_string(value, zone)
-    else:
-        raise ValueError(f"a {type(value).__name__} is not a time")
-    dt = dt.astimezone(timezone.utc)
-    if dt.year < 1900:
-        raise ValueError(f"{dt.isoformat()} is before 1900")
-    if now is not None and dt > now + timedelta(days=1):
-        raise ValueError(f"{dt.isoformat()} is in the future (now is {now.isoformat()})")
-    return dt
-
-
 def author_key(handle: str, salt: str | tuple[str, ...]) -> str:
     """Salted pseudonymous key of an author handle (RIGHTS.md §4): HMAC-SHA256, hex[:16]. A
     tuple is a store's chain of salts, applied in order (``heard.protect.salt``: a re-keyed store)."""
@@ -342,15 +213,11 @@ def _lookup(fields: Mapping[str, Any], column: str) -> tuple[bool, Any]:
     return False, None
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class Mapper:
     """Maps raw rows of one source to posts; see the module docstring for every decision."""
 
     def __init__(self, fieldmap: FieldMap | Mapping[str, str] | None, source: str,
-                 tz: str = "Asia/Shanghai", salt: str | tuple[str, ...] = "", now: Callable[[], datetime] = _utc_now):
+                 tz: str = "Asia/Shanghai", salt: str | tuple[str, ...] = "", now: Callable[[], datetime] = utcnow):
         if fieldmap is None or not isinstance(fieldmap, FieldMap):
             fieldmap = fieldmap_for(None, fieldmap or {})
         if not source or ":" in source:
