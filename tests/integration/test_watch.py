@@ -148,3 +148,30 @@ def test_follow_waits_for_a_growing_file_and_for_whole_lines(tmp_path):
         got = list(follow(fh, start_after=1, keep_following=True, poll=0.5, stop=stop, sleep=sleep))
     assert got == [(2, b'{"a": 2}'), (3, b'{"a": 3}')]  # line 4 is still half-written: not read
     assert naps == [0.5, 0.5, 0.5]
+
+
+def test_watch_tells_the_pipeline_whether_more_rows_wait(tmp_path, pipeline):
+    # a full batch cut from a busy feed says more rows wait (the topic pool then seeds every
+    # ``seed_every`` posts, as a large batch would); the batch flushed when the feed went quiet
+    # does not (its pool round runs at once: a slow feed gets its topics and alerts without delay)
+    import time
+
+    lines, _ = _lines()
+
+    def stream():
+        yield from ((n, line.encode()) for n, line in enumerate(lines[:40], start=1))
+        time.sleep(0.5)
+
+    flags = []
+    with open_store(tmp_path / "flags.duckdb") as store:
+        engine = AlertEngine(store, [], clock=lambda: datetime(2026, 5, 4))
+
+        def ingest_batch(rows, more_waiting=False):
+            flags.append((len(rows), more_waiting))
+            return len(rows), 0
+
+        watch(stream(), "feed.jsonl", ingest_batch=ingest_batch, engine=engine,
+              on_alert=lambda a: None, refresh=lambda final: None, batch_size=16, max_wait=0.2)
+    assert [n for n, _ in flags] == [16, 16, 8]
+    assert flags[-1] == (8, False)
+    assert any(more for _, more in flags[:2])

@@ -17,9 +17,13 @@ class Batch:
     Work shared by several stages (tokens, embeddings) is a column computed once and read by all.
     """
 
-    def __init__(self, posts: Sequence[Post]):
+    def __init__(self, posts: Sequence[Post], more_waiting: bool = False):
         self.posts: list[Post] = list(posts)
         self.columns: dict[str, Any] = {"text": [p.text for p in self.posts]}
+        self.more_waiting = more_waiting
+        """The source had more rows ready when this batch was cut (a full batch of a file, a busy
+        feed). A stage whose rounds want evidence (the topic pool's seeding) may wait for them;
+        a batch without more behind it (a file's last, a feed that caught up) settles at once."""
 
     def __len__(self) -> int:
         return len(self.posts)
@@ -41,7 +45,7 @@ class Batch:
 
     def select(self, keep: Sequence[int]) -> Batch:
         """A new batch with only the rows at ``keep`` (columns sliced alike)."""
-        out = Batch([self.posts[i] for i in keep])
+        out = Batch([self.posts[i] for i in keep], self.more_waiting)
         for name, values in self.columns.items():
             if hasattr(values, "shape"):
                 out.columns[name] = values[list(keep)]

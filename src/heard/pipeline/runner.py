@@ -90,7 +90,8 @@ class _Writer:
         self._pending: _Pending | None = None
         self._operators = operators(pipeline.stages)
 
-    def submit(self, posts: list[Post], quarantined: list[Quarantined], checkpoint: tuple[str, str, int] | None) -> None:
+    def submit(self, posts: list[Post], quarantined: list[Quarantined],
+               checkpoint: tuple[str, str, int] | None, more_waiting: bool = False) -> None:
         unique: dict[str, Post] = {}
         for post in posts:
             if post.id in unique:
@@ -102,7 +103,7 @@ class _Writer:
         self.summary.already_stored += len(existing)
         fresh = [p for pid, p in unique.items() if pid not in existing]
         hashes = self._count_duplicate_texts(fresh)
-        future = self._pool.submit(self.head.run, Batch(fresh))
+        future = self._pool.submit(self.head.run, Batch(fresh, more_waiting))
         self.flush()  # finish and write the previous batch while this one is being embedded
         self._pending = _Pending(future, {p.id for p in fresh}, hashes, quarantined, checkpoint)
 
@@ -153,8 +154,9 @@ def _map_one(mapper: Any, row: RawRow) -> Post | Quarantined:
 
 def _batches(
     rows: Iterable[RawRow | Quarantined], mapper: Any, size: int
-) -> Iterator[tuple[list[Post], list[Quarantined], int]]:
-    """Group rows into (posts, quarantined, last position) batches of about ``size`` rows."""
+) -> Iterator[tuple[list[Post], list[Quarantined], int, bool]]:
+    """Group rows into (posts, quarantined, last position, full) batches of about ``size`` rows;
+    ``full``: the batch was cut at ``size`` (more rows may follow)."""
     posts: list[Post] = []
     bad: list[Quarantined] = []
     last = 0
@@ -167,10 +169,10 @@ def _batches(
             (bad if isinstance(mapped, Quarantined) else posts).append(mapped)
             last = max(last, item.position)
         if len(posts) + len(bad) >= size:
-            yield posts, bad, last
+            yield posts, bad, last, True
             posts, bad = [], []
     if posts or bad:
-        yield posts, bad, last
+        yield posts, bad, last, False
 
 
 def ingest_rows(
@@ -186,22 +188,24 @@ def ingest_rows(
     summary: IngestSummary | None = None,
     progress: Progress | None = None,
     finish: bool = True,
+    more_waiting: bool | None = None,
 ) -> IngestSummary:
     """Ingest an iterable of raw rows (from a connector, stdin, or an API upload).
 
     With ``file_key`` each batch also records the file's checkpoint, so a later run can resume.
     ``finish`` runs the stages' end-of-run work (e.g. topic consolidation) and rebuilds the
     search index; callers that ingest several files pass ``finish=False`` and call
-    ``finish_run`` once.
+    ``finish_run`` once. ``more_waiting`` says whether more rows were ready behind these (see
+    ``Batch.more_waiting``); by default, whether a batch was cut at ``batch_size``.
     """
     summary = summary or IngestSummary(run_id=uuid.uuid4().hex[:12])
     started = time.perf_counter()
     writer = _Writer(store, pipeline, summary, source)
     try:
-        for posts, bad, last in _batches(rows, mapper, batch_size):
+        for posts, bad, last, full in _batches(rows, mapper, batch_size):
             summary.rows_read += len(posts) + len(bad)
             checkpoint = (file_key, file, last) if file_key else None
-            writer.submit(posts, bad, checkpoint)
+            writer.submit(posts, bad, checkpoint, full if more_waiting is None else more_waiting)
             if progress:
                 progress(len(posts) + len(bad))
     finally:
@@ -217,12 +221,14 @@ def batch_ingester(store: Store, mapper: Any, pipeline: Pipeline, summary: Inges
                    source: str, file_key: str | None, file: str) -> Callable[[list], tuple[int, int]]:
     """For ``heard watch``: a function that stores one small batch of rows (parsed rows and rows
     already quarantined by the reader) at once, with the file's checkpoint, and returns
-    ``(new posts, quarantined rows)`` for that batch. The end-of-run work is left to the caller."""
+    ``(new posts, quarantined rows)`` for that batch; ``more_waiting``: the feed had more rows
+    ready (``Batch.more_waiting``). The end-of-run work is left to the caller."""
 
-    def ingest_batch(rows: list) -> tuple[int, int]:
+    def ingest_batch(rows: list, more_waiting: bool = False) -> tuple[int, int]:
         stored, quarantined = summary.stored, summary.quarantined
         ingest_rows(store, rows, mapper, pipeline, source=source, batch_size=len(rows) + 1,
-                    file_key=file_key, file=file, summary=summary, finish=False)
+                    file_key=file_key, file=file, summary=summary, finish=False,
+                    more_waiting=more_waiting)
         return summary.stored - stored, summary.quarantined - quarantined
 
     return ingest_batch

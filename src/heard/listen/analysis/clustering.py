@@ -164,10 +164,12 @@ class StreamingClusterer(TopicPool, VoteWindow):
         return _unit(vecs - self.mu)
 
     def add(self, keys: Sequence[Hashable], vecs: np.ndarray,
-            langs: Sequence[str | None] | None = None) -> list[Assignment]:
+            langs: Sequence[str | None] | None = None, settle: bool = True) -> list[Assignment]:
         """Assign a batch. Returns one assignment per new post (``topic_id`` None when pooled),
         plus the earlier pooled posts that have now found a topic. ``langs`` (ISO codes, None or
-        "und" when unknown) feed the language-neutral merge view."""
+        "und" when unknown) feed the language-neutral merge view. ``settle``: no more posts are
+        waiting behind this batch, so the pool's seeding round runs now even before
+        ``seed_every`` posts came (a slow feed gets its topics, and alerts, at once)."""
         vecs = self.transform(vecs)
         if len(keys) != len(vecs):
             raise ValueError(f"{len(keys)} keys for {len(vecs)} vectors")
@@ -190,10 +192,11 @@ class StreamingClusterer(TopicPool, VoteWindow):
         self._since_seed += len(keys)
         seeded: list[Assignment] = []
         evicted: list[Assignment] = []
-        if self._since_seed >= self.params.seed_every:
-            # seed rounds (and the pool's bound) every ``seed_every`` posts, not every batch: small
-            # batches (heard watch) otherwise seed topics from the first few close posts, which
-            # then gather a neighbourhood that batches of 512 would have cut into several topics
+        if settle or self._since_seed >= self.params.seed_every:
+            # while more posts wait, seed rounds (and the pool's bound) come every ``seed_every``
+            # posts, not every batch: small batches of a busy feed (heard watch) otherwise seed
+            # topics from the first few close posts, which then gather a neighbourhood that
+            # batches of 512 would have cut into several topics
             self._since_seed = 0
             seeded = self._seed_from_pool()
             evicted = self._evict()

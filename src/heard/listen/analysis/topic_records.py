@@ -27,11 +27,12 @@ class ClusterParams:
     complaint before the specific topics can seed, and merge into one catch-all."""
     seed: float = 0.55
     """Pooled posts this close to one another can seed a topic together."""
-    seed_every: int = 1
-    """Posts between seeding rounds of the pool (and its bound), at least one batch; a round also
-    runs at every consolidation. 512 makes ``heard watch`` (batches of 64) give the topics of
-    ``heard ingest`` (demo: ARI 0.90 instead of 0.62) but a slow stream then has no topic, and no
-    alert, until 512 posts came: 1 (every batch) is the default (see BENCHMARKS.md)."""
+    seed_every: int = 512
+    """While more posts are waiting behind a batch (``Batch.more_waiting``: a file read in small
+    batches, a busy feed), the pool's seeding rounds (and its bound) come every ``seed_every``
+    posts; a batch with nothing behind it settles at once, and every consolidation runs a round.
+    So ``heard watch`` in batches of 64 seeds as ``heard ingest`` in batches of 512 does, and a
+    slow feed still gets its topics batch by batch (see BENCHMARKS.md)."""
     min_topic_size: int = 4
     """Posts needed to seed a topic (and the smallest part a split may leave)."""
     pool_max: int = 2000

@@ -83,7 +83,8 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
         if not pending:
             return
         summary.rows += len(pending)
-        stored, quarantined = ingest_batch(list(pending))
+        more_waiting = len(pending) >= batch_size and not done and not inbox.empty()
+        stored, quarantined = ingest_batch(list(pending), more_waiting)
         summary.stored += stored
         summary.quarantined += quarantined
         summary.batches += 1

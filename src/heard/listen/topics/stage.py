@@ -90,15 +90,17 @@ class TopicStage:
             )
         keys: list[Hashable] = [p.id for p in batch.posts]
         langs = batch["lang"] if "lang" in batch else None
-        by_key = {a.key: a.topic_id for a in self.add_vectors(keys, vecs, langs)}
+        assigned = self.add_vectors(keys, vecs, langs, settle=not batch.more_waiting)
+        by_key = {a.key: a.topic_id for a in assigned}
         batch.set("topic_id", [by_key.get(k) for k in keys])
         return batch
 
     def add_vectors(self, keys: list[Hashable], vecs: np.ndarray,
-                    langs: list[str | None] | None = None) -> list[Assignment]:
+                    langs: list[str | None] | None = None, settle: bool = True) -> list[Assignment]:
         """Assign posts given by id, embedding and language (``process`` without a batch; used by
-        rebuilds)."""
-        assignments = self.clusterer.add(keys, vecs, langs)
+        rebuilds). ``settle``: no more posts are waiting, so the pool's seeding round runs now
+        (``StreamingClusterer.add``)."""
+        assignments = self.clusterer.add(keys, vecs, langs, settle=settle)
         self._pending.extend(assignments)
         return assignments
 
