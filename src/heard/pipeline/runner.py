@@ -147,7 +147,8 @@ def _map_one(mapper: Any, row: RawRow) -> Post | Quarantined:
     handled in the mapper itself; this is the net under them (the fuzz tests call the mapper
     directly, so they still see anything that falls into it)."""
     try:
-        return mapper.map(row)
+        mapped: Post | Quarantined = mapper.map(row)
+        return mapped
     except (ValueError, TypeError, ArithmeticError, LookupError, UnicodeError, RecursionError) as exc:
         return Quarantined(row.file, row.position, "mapping_failed", f"{type(exc).__name__}: {exc}"[:300])
 
@@ -166,7 +167,10 @@ def _batches(
             last = max(last, item.position)
         else:
             mapped = _map_one(mapper, item)
-            (bad if isinstance(mapped, Quarantined) else posts).append(mapped)
+            if isinstance(mapped, Quarantined):
+                bad.append(mapped)
+            else:
+                posts.append(mapped)
             last = max(last, item.position)
         if len(posts) + len(bad) >= size:
             yield posts, bad, last, True
@@ -218,13 +222,13 @@ def ingest_rows(
 
 
 def batch_ingester(store: Store, mapper: Any, pipeline: Pipeline, summary: IngestSummary, *,
-                   source: str, file_key: str | None, file: str) -> Callable[[list], tuple[int, int]]:
+                   source: str, file_key: str | None, file: str) -> Callable[..., tuple[int, int]]:
     """For ``heard watch``: a function that stores one small batch of rows (parsed rows and rows
     already quarantined by the reader) at once, with the file's checkpoint, and returns
     ``(new posts, quarantined rows)`` for that batch; ``more_waiting``: the feed had more rows
     ready (``Batch.more_waiting``). The end-of-run work is left to the caller."""
 
-    def ingest_batch(rows: list, more_waiting: bool = False) -> tuple[int, int]:
+    def ingest_batch(rows: list[RawRow | Quarantined], more_waiting: bool = False) -> tuple[int, int]:
         stored, quarantined = summary.stored, summary.quarantined
         ingest_rows(store, rows, mapper, pipeline, source=source, batch_size=len(rows) + 1,
                     file_key=file_key, file=file, summary=summary, finish=False,

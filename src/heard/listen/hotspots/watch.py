@@ -42,11 +42,11 @@ class WatchSummary:
                 "batches": self.batches, "alerts": len(self.alerts), "stopped_by": self.stopped_by}
 
 
-def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[[list], tuple[int, int]],
+def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[..., tuple[int, int]],
           engine: AlertEngine, on_alert: Callable[[dict[str, Any]], None], refresh: Callable[[bool], None],
           batch_size: int = 64, max_wait: float = 1.0, refresh_every: float = 120.0,
           stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> WatchSummary:
-    """The loop (see the module docstring). ``ingest_batch(rows)`` stores rows and returns how many
+    """The loop (see the module docstring). ``ingest_batch(rows, more_waiting)`` stores rows and returns how many
     posts were new and how many rows were quarantined (``heard.pipeline.runner.batch_ingester``).
     ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
     ``refresh_every`` seconds with ``final=False`` when new posts were stored since the last
