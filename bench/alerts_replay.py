@@ -9,7 +9,8 @@ a mostly new author.
 
 Reported: for each planted burst, the posts and the stream-time seconds from its onset to the
 first alert on its topic, next to its *k floor* (when its 5th post arrived: no alert may fire
-before k = 5 distinct authors, RIGHTS.md §4); and the false alerts (alerts on no planted burst) per simulated day on
+before k = 5 distinct authors, RIGHTS.md §4); and the false alerts (alerts on no planted burst) per
+simulated day on
 the quiet stretches. The first day is warm-up (the 24-hour activity profile is learnt from it and
 no alert is counted there). Targets (issue 3): alert ≤ 120 s after onset, ≤ 1 false alert/day.
 
@@ -40,7 +41,9 @@ def daily_cycle(t: np.ndarray) -> np.ndarray:
     return 1.0 + 0.7 * np.sin((hour - 10.0) / 24.0 * 2 * np.pi)
 
 
-def background(rng: np.random.Generator, topic: str, rate_per_hour: float, start: float, end: float):
+def background(
+    rng: np.random.Generator, topic: str, rate_per_hour: float, start: float, end: float
+):
     """A Poisson stream whose rate follows the daily cycle times hourly Gamma noise."""
     events = []
     for h0 in np.arange(start, end, HOUR):
@@ -75,10 +78,21 @@ def simulate(seed: int, days: int, topics: int, bursts: int):
         times[0] = onset
         events += [(topic, float(t), f"b{i}-{rng.integers(10_000)}") for t in times]
         # strength: the burst's rate over the topic's usual rate at that hour (None: a new topic)
-        usual = rates[topic] / 60 * float(daily_cycle(np.array([onset]))[0]) if topic in rates else None
-        planted.append({"topic": topic, "onset": float(onset), "end": float(onset + minutes * 60),
-                        "per_minute": round(per_minute, 2), "minutes": round(minutes, 1), "posts": int(n),
-                        "strength": round(per_minute / usual, 1) if usual else None, "times": times})
+        usual = (
+            rates[topic] / 60 * float(daily_cycle(np.array([onset]))[0]) if topic in rates else None
+        )
+        planted.append(
+            {
+                "topic": topic,
+                "onset": float(onset),
+                "end": float(onset + minutes * 60),
+                "per_minute": round(per_minute, 2),
+                "minutes": round(minutes, 1),
+                "posts": int(n),
+                "strength": round(per_minute / usual, 1) if usual else None,
+                "times": times,
+            }
+        )
     events.sort(key=lambda e: e[1])
     return events, planted
 
@@ -92,19 +106,32 @@ def evaluate(events, planted, config: BurstConfig, days: int):
     matched: set[int] = set()
     per_burst = []
     for burst in planted:
-        hit = next((k for k, s in enumerate(signals) if s.topic == burst["topic"]
-                    and burst["onset"] <= s.detected_at <= burst["end"] + HOUR and k not in matched), None)
+        hit = next(
+            (
+                k
+                for k, s in enumerate(signals)
+                if s.topic == burst["topic"]
+                and burst["onset"] <= s.detected_at <= burst["end"] + HOUR
+                and k not in matched
+            ),
+            None,
+        )
         row = {k: burst[k] for k in ("topic", "per_minute", "minutes", "posts", "strength")}
         # the earliest any alert may fire: no aggregate before k = min_authors posts (RIGHTS.md §4)
         k = config.min_authors
-        row["k_floor_seconds"] = round(float(burst["times"][k - 1] - burst["onset"]), 1) if burst["posts"] >= k else None
+        row["k_floor_seconds"] = (
+            round(float(burst["times"][k - 1] - burst["onset"]), 1) if burst["posts"] >= k else None
+        )
         if hit is None:
             row.update(detected=False)
         else:
             matched.add(hit)
             s = signals[hit]
-            row.update(detected=True, seconds_to_alert=round(s.detected_at - burst["onset"], 1),
-                       posts_to_alert=int(np.sum(burst["times"] <= s.detected_at)))
+            row.update(
+                detected=True,
+                seconds_to_alert=round(s.detected_at - burst["onset"], 1),
+                posts_to_alert=int(np.sum(burst["times"] <= s.detected_at)),
+            )
         per_burst.append(row)
     # false alerts: unmatched signals after warm-up; quiet time = stream after day 1 minus bursts
     false = [s for k, s in enumerate(signals) if k not in matched and s.detected_at >= DAY]
@@ -119,8 +146,11 @@ def evaluate(events, planted, config: BurstConfig, days: int):
         "posts_per_second": round(len(events) / seconds),
         "bursts_planted": len(planted),
         "bursts_detected": len(detected),
-        "seconds_to_alert": {"median": float(np.median(secs)), "p90": float(np.percentile(secs, 90)),
-                             "max": float(np.max(secs))},
+        "seconds_to_alert": {
+            "median": float(np.median(secs)),
+            "p90": float(np.percentile(secs, 90)),
+            "max": float(np.max(secs)),
+        },
         "posts_to_alert": {"median": float(np.median(posts)), "max": float(np.max(posts))},
         "within_120s": int(np.sum(secs <= 120)),
         "false_alerts": len(false),
@@ -135,42 +165,69 @@ def delays(bursts: list[dict]) -> dict:
     """Onset-to-alert figures for a group of bursts, next to their k floor. A burst never alerted
     counts as never (so a configuration cannot look faster by missing the slow bursts); a
     percentile that reaches a missed burst is null."""
-    secs = np.array([b["seconds_to_alert"] if b["detected"] else np.inf for b in bursts] or [np.nan])
-    floors = np.array([b["k_floor_seconds"] for b in bursts if b["k_floor_seconds"] is not None] or [np.nan])
+    secs = np.array(
+        [b["seconds_to_alert"] if b["detected"] else np.inf for b in bursts] or [np.nan]
+    )
+    floors = np.array(
+        [b["k_floor_seconds"] for b in bursts if b["k_floor_seconds"] is not None] or [np.nan]
+    )
 
     def seconds(q: float) -> float | None:
         with np.errstate(invalid="ignore"):  # interpolating towards a missed burst: nan
             value = float(np.percentile(secs, q))
         return round(value, 1) if math.isfinite(value) else None
 
-    return {"bursts": len(bursts), "detected": int(sum(b["detected"] for b in bursts)),
-            "seconds_to_alert_median": seconds(50), "seconds_to_alert_p90": seconds(90),
-            "within_120s": int(np.sum(secs <= 120)),
-            "k_floor_seconds_p90": round(float(np.percentile(floors, 90)), 1)}
+    return {
+        "bursts": len(bursts),
+        "detected": int(sum(b["detected"] for b in bursts)),
+        "seconds_to_alert_median": seconds(50),
+        "seconds_to_alert_p90": seconds(90),
+        "within_120s": int(np.sum(secs <= 120)),
+        "k_floor_seconds_p90": round(float(np.percentile(floors, 90)), 1),
+    }
 
 
-STRENGTHS = (("new topic", None, None), ("< 5x its usual rate", 0.0, 5.0), ("5-20x", 5.0, 20.0),
-             ("20-100x", 20.0, 100.0), (">= 100x", 100.0, math.inf))
+STRENGTHS = (
+    ("new topic", None, None),
+    ("< 5x its usual rate", 0.0, 5.0),
+    ("5-20x", 5.0, 20.0),
+    ("20-100x", 20.0, 100.0),
+    (">= 100x", 100.0, math.inf),
+)
 
 
 def by_strength(bursts: list[dict]) -> dict:
     """Delays grouped by the burst's strength: its rate over the topic's usual rate at that hour."""
     out = {}
     for name, lo, hi in STRENGTHS:
-        group = [b for b in bursts if (b["strength"] is None if lo is None
-                                       else b["strength"] is not None and lo <= b["strength"] < hi)]
+        group = [
+            b
+            for b in bursts
+            if (
+                b["strength"] is None
+                if lo is None
+                else b["strength"] is not None and lo <= b["strength"] < hi
+            )
+        ]
         out[name] = delays(group)
     return out
 
 
 def run_all(sims: list[tuple], config: BurstConfig, days: int) -> dict:
     """Evaluate one detector configuration on every simulated stream; pooled figures."""
-    runs = [evaluate(events, planted, config, days) | {"seed": seed} for seed, events, planted in sims]
+    runs = [
+        evaluate(events, planted, config, days) | {"seed": seed} for seed, events, planted in sims
+    ]
     bursts = [b for r in runs for b in r["per_burst"]]
     quiet = sum(r["quiet_days"] for r in runs)
     false = sum(r["false_alerts"] for r in runs)
-    return {"pooled": delays(bursts), "false_alerts": false, "quiet_days": round(quiet, 2),
-            "false_alerts_per_day": round(false / quiet, 3), "runs": runs}
+    return {
+        "pooled": delays(bursts),
+        "false_alerts": false,
+        "quiet_days": round(quiet, 2),
+        "false_alerts_per_day": round(false / quiet, 3),
+        "runs": runs,
+    }
 
 
 CURVE_ALPHAS = (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4)
@@ -183,8 +240,14 @@ def curve(sims: list[tuple], days: int) -> list[dict]:
     for shape in CURVE_SHAPES:
         for alpha in CURVE_ALPHAS:
             result = run_all(sims, BurstConfig(alpha=alpha, max_shape=shape), days)
-            rows.append({"alpha": alpha, "max_shape": shape, **result["pooled"],
-                         "false_alerts_per_day": result["false_alerts_per_day"]})
+            rows.append(
+                {
+                    "alpha": alpha,
+                    "max_shape": shape,
+                    **result["pooled"],
+                    "false_alerts_per_day": result["false_alerts_per_day"],
+                }
+            )
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -195,14 +258,25 @@ def main() -> None:
     parser.add_argument("--topics", type=int, default=40)
     parser.add_argument("--bursts", type=int, default=24)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--curve", action="store_true",
-                        help="also sweep alpha x max_shape and write the operating curve "
-                             "(alerts_replay_curve.json; about 70 evaluations)")
-    parser.add_argument("--out", default="alerts_replay.json", help="file name under bench/results/")
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="also sweep alpha x max_shape and write the operating curve "
+        "(alerts_replay_curve.json; about 70 evaluations)",
+    )
+    parser.add_argument(
+        "--out", default="alerts_replay.json", help="file name under bench/results/"
+    )
     args = parser.parse_args()
-    command = "python bench/alerts_replay.py " + " ".join(
-        f"--{k} {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in vars(args).items()
-        if k not in ("curve",)) + (" --curve" if args.curve else "")
+    command = (
+        "python bench/alerts_replay.py "
+        + " ".join(
+            f"--{k} {' '.join(map(str, v)) if isinstance(v, list) else v}"
+            for k, v in vars(args).items()
+            if k not in ("curve",)
+        )
+        + (" --curve" if args.curve else "")
+    )
     sims = [(seed, *simulate(seed, args.days, args.topics, args.bursts)) for seed in args.seeds]
     config = BurstConfig()
     result = run_all(sims, config, args.days)
@@ -234,12 +308,23 @@ def main() -> None:
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.out).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2, ensure_ascii=False))
+    print(
+        json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2, ensure_ascii=False)
+    )
     if args.curve:
         rows = curve(sims, args.days)
-        (RESULTS / args.out.replace(".json", "_curve.json")).write_text(json.dumps(
-            {"bench": "alerts_replay_curve", "command": command, "seeds": args.seeds, "rows": rows},
-            indent=2) + "\n")
+        (RESULTS / args.out.replace(".json", "_curve.json")).write_text(
+            json.dumps(
+                {
+                    "bench": "alerts_replay_curve",
+                    "command": command,
+                    "seeds": args.seeds,
+                    "rows": rows,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Teddy Cup 附件4 imported as answered cases: time, per-department record, and the check that the
 record equals a direct computation from the file.
 
-    .venv/bin/python bench/cases_attachment4.py [--router DIR] [--out bench/results/cases_attachment4.json]
+    .venv/bin/python bench/cases_attachment4.py [--router DIR] [--out
+    bench/results/cases_attachment4.json]
 
 Ingests the file with ``--preset teddycup-replies`` into a temporary store (the full pipeline:
 language, tokens, embeddings, sentiment, intent, topics, then routing and cases), reads
@@ -27,7 +28,13 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-FILE = REPO.parent / "shared" / "data" / "teddycup2020_c" / "attachment4_messages_with_official_replies.csv"
+FILE = (
+    REPO.parent
+    / "shared"
+    / "data"
+    / "teddycup2020_c"
+    / "attachment4_messages_with_official_replies.csv"
+)
 
 
 def _parse(s: str) -> datetime:
@@ -39,7 +46,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=FILE)
     parser.add_argument("--router", type=Path, default=None)
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "cases_attachment4.json")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "bench" / "results" / "cases_attachment4.json"
+    )
     args = parser.parse_args()
 
     from heard.cli import run
@@ -52,16 +61,30 @@ def main() -> int:
         started = time.perf_counter()
         ingested = io.StringIO()
         with redirect_stdout(ingested):
-            assert run(["ingest", str(args.file), "--preset", "teddycup-replies", "--db",
-                        str(db), "--json"]) == 0
+            assert (
+                run(
+                    [
+                        "ingest",
+                        str(args.file),
+                        "--preset",
+                        "teddycup-replies",
+                        "--db",
+                        str(db),
+                        "--json",
+                    ]
+                )
+                == 0
+            )
         seconds = time.perf_counter() - started
         buffer = io.StringIO()
         with redirect_stdout(buffer):
             assert run(["accountability", "--db", str(db), "--json"]) == 0
         record = json.loads(buffer.getvalue())
         with open_store(db, read_only=True) as store:
-            department = {r["post_id"].split(":", 1)[1]: r["department"]
-                          for r in store.rows("SELECT post_id, department FROM cases")}
+            department = {
+                r["post_id"].split(":", 1)[1]: r["department"]
+                for r in store.rows("SELECT post_id, department FROM cases")
+            }
     with open(args.file, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     direct: dict[str, list[float]] = {}
@@ -73,22 +96,46 @@ def main() -> int:
     for code in sorted(direct):
         valid = np.array([d for d in direct[code] if d >= 0])
         row = got.get(code, {})
-        mine = {"cases": len(direct[code]), "median_days": round(float(np.median(valid)), 4),
-                "p90_days": round(float(np.percentile(valid, 90)), 4)}
-        same = (row.get("cases") == mine["cases"]
-                and abs(row.get("median_days", -1) - mine["median_days"]) < 1e-3
-                and abs(row.get("p90_days", -1) - mine["p90_days"]) < 1e-3)
+        mine = {
+            "cases": len(direct[code]),
+            "median_days": round(float(np.median(valid)), 4),
+            "p90_days": round(float(np.percentile(valid, 90)), 4),
+        }
+        same = (
+            row.get("cases") == mine["cases"]
+            and abs(row.get("median_days", -1) - mine["median_days"]) < 1e-3
+            and abs(row.get("p90_days", -1) - mine["p90_days"]) < 1e-3
+        )
         agree &= same
-        departments.append({"department": code, "name_zh": row.get("name_zh"),
-                            "heard": {k: row.get(k) for k in ("cases", "answered", "median_days",
-                                                              "p90_days", "negative_excluded",
-                                                              "mean_reply_quality")},
-                            "direct": mine, "agree": same})
+        departments.append(
+            {
+                "department": code,
+                "name_zh": row.get("name_zh"),
+                "heard": {
+                    k: row.get(k)
+                    for k in (
+                        "cases",
+                        "answered",
+                        "median_days",
+                        "p90_days",
+                        "negative_excluded",
+                        "mean_reply_quality",
+                    )
+                },
+                "direct": mine,
+                "agree": same,
+            }
+        )
     result = {
-        "file": str(args.file), "messages": len(rows), "router": str(args.router or "zero-shot"),
-        "ingest_seconds": round(seconds, 1), "load_average": os.getloadavg()[0],
+        "file": str(args.file),
+        "messages": len(rows),
+        "router": str(args.router or "zero-shot"),
+        "ingest_seconds": round(seconds, 1),
+        "load_average": os.getloadavg()[0],
         "stored": json.loads(ingested.getvalue())["stored"],
-        "total": record["total"], "departments": departments, "all_agree": agree,
+        "total": record["total"],
+        "departments": departments,
+        "all_agree": agree,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

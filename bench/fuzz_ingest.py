@@ -42,8 +42,9 @@ def run(examples: int, seed: int, target, *extra) -> Recorder:
     recorder = Recorder()
 
     @hypothesis_seed(seed)
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(fuzzed_files())
     def fuzz(file):
         recorder.run(target, *file, *extra)
@@ -54,8 +55,12 @@ def run(examples: int, seed: int, target, *extra) -> Recorder:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--examples", type=int, default=20_000, help="inputs through connectors + mapping")
-    ap.add_argument("--pipeline-examples", type=int, default=500, help="inputs through the full pipeline")
+    ap.add_argument(
+        "--examples", type=int, default=20_000, help="inputs through connectors + mapping"
+    )
+    ap.add_argument(
+        "--pipeline-examples", type=int, default=500, help="inputs through the full pipeline"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "fuzz_ingest.json")
     args = ap.parse_args()
@@ -66,20 +71,30 @@ def main() -> None:
         t0 = time.perf_counter()
         mapping = run(args.examples, args.seed, read_and_map, work)
         result["connectors_mapping"] = {
-            "examples": mapping.examples, "uncaught": sum(mapping.uncaught.values()),
-            "by_error": mapping.uncaught, "samples": mapping.samples,
-            "seconds": round(time.perf_counter() - t0, 1)}
+            "examples": mapping.examples,
+            "uncaught": sum(mapping.uncaught.values()),
+            "by_error": mapping.uncaught,
+            "samples": mapping.samples,
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
         if args.pipeline_examples:
             t0 = time.perf_counter()
             with open_store(work / "fuzz.duckdb") as store:
                 pipeline = pipeline_for(store)
-                full = run(args.pipeline_examples, args.seed, through_pipeline, work, store, pipeline)
+                full = run(
+                    args.pipeline_examples, args.seed, through_pipeline, work, store, pipeline
+                )
                 posts = store.scalar("SELECT count(*) FROM posts")
                 quarantined = store.scalar("SELECT count(*) FROM quarantine")
             result["full_pipeline"] = {
-                "examples": full.examples, "uncaught": sum(full.uncaught.values()),
-                "by_error": full.uncaught, "samples": full.samples, "posts_stored": posts,
-                "rows_quarantined": quarantined, "seconds": round(time.perf_counter() - t0, 1)}
+                "examples": full.examples,
+                "uncaught": sum(full.uncaught.values()),
+                "by_error": full.uncaught,
+                "samples": full.samples,
+                "posts_stored": posts,
+                "rows_quarantined": quarantined,
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

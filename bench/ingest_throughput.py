@@ -45,8 +45,12 @@ def embed_alone(path: Path, batch: int) -> dict:
     for i in range(0, len(texts), batch):
         model.encode(texts[i : i + batch])
     seconds = time.perf_counter() - start
-    return {"texts": len(texts), "seconds": round(seconds, 2), "texts_per_s": round(len(texts) / seconds, 1),
-            "embedder": model.name}
+    return {
+        "texts": len(texts),
+        "seconds": round(seconds, 2),
+        "texts_per_s": round(len(texts) / seconds, 1),
+        "embedder": model.name,
+    }
 
 
 _WRAPPER = r"""
@@ -68,25 +72,36 @@ sys.stderr.write("PEAK_RSS_KB=%d\n" % resource.getrusage(resource.RUSAGE_CHILDRE
 sys.stderr.write("RSS_SAMPLES=%s\n" % json.dumps(samples))
 sys.exit(p.returncode)
 """
-"""Runs one child, samples its resident memory every 0.5 s, reports its peak (getrusage) and the samples."""
+"""Runs one child, samples its resident memory every 0.5 s, reports its peak (getrusage) and the
+samples."""
 
 
 def rss_timeline(samples: list[list[float]], points: int = 20) -> dict:
-    """Where in the run the memory went: the sampled peak and its time, and ~``points`` evenly spaced samples."""
+    """Where in the run the memory went: the sampled peak and its time, and ~``points`` evenly
+    spaced samples."""
     if not samples:
         return {}
     peak_t, peak_mb = max(samples, key=lambda s: s[1])
     step = max(1, len(samples) // points)
-    return {"sampled_peak_mb": peak_mb, "sampled_peak_at_s": peak_t, "end_s": samples[-1][0],
-            "seconds_mb": [[t, mb] for t, mb in samples[::step]]}
+    return {
+        "sampled_peak_mb": peak_mb,
+        "sampled_peak_at_s": peak_t,
+        "end_s": samples[-1][0],
+        "seconds_mb": [[t, mb] for t, mb in samples[::step]],
+    }
 
 
 def run_child(args: list[str]) -> tuple[dict, float, int, dict]:
-    """Run a child through a one-child wrapper; return (its JSON stdout, wall seconds, its peak RSS in MB,
+    """Run a child through a one-child wrapper; return (its JSON stdout, wall seconds, its peak RSS
+    in MB,
     its RSS timeline)."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True,
-                          env={**os.environ, "TERM": "dumb"})
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TERM": "dumb"},
+    )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -97,11 +112,17 @@ def run_child(args: list[str]) -> tuple[dict, float, int, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=60_000)
     parser.add_argument("--batch", type=int, default=512)
-    parser.add_argument("--skip-embedder", action="store_true", help="only the end-to-end run (RSS)")
-    parser.add_argument("--keep", action="store_true", help="keep the corpus and the DuckDB file (path printed)")
+    parser.add_argument(
+        "--skip-embedder", action="store_true", help="only the end-to-end run (RSS)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the corpus and the DuckDB file (path printed)"
+    )
     parser.add_argument("--child-embed", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_embed:
@@ -117,16 +138,34 @@ def main() -> None:
         "posts": args.posts,
         "origins": origins,
         "batch_size": args.batch,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
         "command": " ".join(["bench/ingest_throughput.py", *sys.argv[1:]]),
     }
     if not args.skip_embedder:
-        emb, _, emb_rss, _ = run_child([sys.executable, __file__, "--child-embed", str(corpus), "--batch", str(args.batch)])
+        emb, _, emb_rss, _ = run_child(
+            [sys.executable, __file__, "--child-embed", str(corpus), "--batch", str(args.batch)]
+        )
         result["embedder_alone"] = {**emb, "peak_rss_mb": emb_rss}
     heard = str(Path(sys.executable).with_name("heard"))
     db = work / "bench.duckdb"
-    summary, wall, rss, timeline = run_child([heard, "ingest", str(corpus), "--db", str(db), "--json",
-                                    "--batch-size", str(args.batch), "--source", "bench"])
+    summary, wall, rss, timeline = run_child(
+        [
+            heard,
+            "ingest",
+            str(corpus),
+            "--db",
+            str(db),
+            "--json",
+            "--batch-size",
+            str(args.batch),
+            "--source",
+            "bench",
+        ]
+    )
     result["end_to_end"] = {
         "stored": summary["stored"],
         "quarantined": summary["quarantined"],

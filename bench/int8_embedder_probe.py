@@ -31,7 +31,9 @@ RESULTS = Path(__file__).resolve().parent / "results" / "int8_embedder_probe.jso
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sets", default=",".join(DATASETS))
     ap.add_argument("--n-speed", type=int, default=6000)
     ap.add_argument("--out", type=Path, default=RESULTS)
@@ -43,13 +45,20 @@ def main() -> None:
     from heard.models.use_int8 import UseInt8Embedder
 
     fp32, int8 = UseEmbedder(threads=2), UseInt8Embedder(threads=2)
-    report: dict = {"bench": "int8_embedder_probe", "command": "python bench/int8_embedder_probe.py " + " ".join(sys.argv[1:]),
-                    "conditions": {"machine": platform.platform(), "cpus": os.cpu_count(),
-                                   "load_avg_before": [round(x, 2) for x in os.getloadavg()],
-                                   "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, "sets": {}}
+    report: dict = {
+        "bench": "int8_embedder_probe",
+        "command": "python bench/int8_embedder_probe.py " + " ".join(sys.argv[1:]),
+        "conditions": {
+            "machine": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_avg_before": [round(x, 2) for x in os.getloadavg()],
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        },
+        "sets": {},
+    }
     speed_docs = []
     for name in DATASETS:
-        speed_docs += load(name)[0][:args.n_speed // len(DATASETS)]
+        speed_docs += load(name)[0][: args.n_speed // len(DATASETS)]
     for enc in (fp32, int8):
         enc.encode(speed_docs[:300])
     seconds = {"float32": [], "int8": []}
@@ -58,9 +67,12 @@ def main() -> None:
             start = time.perf_counter()
             enc.encode(speed_docs)
             seconds[label].append(round(time.perf_counter() - start, 3))
-    report["speed"] = {"texts": len(speed_docs), "seconds": seconds,
-                       "texts_per_s_best": {k: round(len(speed_docs) / min(v)) for k, v in seconds.items()},
-                       "speedup": round(min(seconds["float32"]) / min(seconds["int8"]), 2)}
+    report["speed"] = {
+        "texts": len(speed_docs),
+        "seconds": seconds,
+        "texts_per_s_best": {k: round(len(speed_docs) / min(v)) for k, v in seconds.items()},
+        "speedup": round(min(seconds["float32"]) / min(seconds["int8"]), 2),
+    }
 
     for name in args.sets.split(","):
         docs, gold = load(name)
@@ -70,14 +82,22 @@ def main() -> None:
         q = int8.encode(docs)
         embed_s = time.perf_counter() - start
         cos = np.einsum("ij,ij->i", ref, q)
-        row = {"docs": len(docs), "int8_embed_s": round(embed_s, 2),
-               "cosine_to_float32": {"min": round(float(cos.min()), 4), "p1": round(float(np.percentile(cos, 1)), 4),
-                                     "median": round(float(np.median(cos)), 4)}}
+        row = {
+            "docs": len(docs),
+            "int8_embed_s": round(embed_s, 2),
+            "cosine_to_float32": {
+                "min": round(float(cos.min()), 4),
+                "p1": round(float(np.percentile(cos, 1)), 4),
+                "median": round(float(np.median(cos)), 4),
+            },
+        }
         for label, vecs in (("float32", ref), ("int8", q)):
             start = time.perf_counter()
             labels, _ = cluster_array(vecs)
             row[f"{label}_cluster_s"] = round(time.perf_counter() - start, 2)
-            row[f"nmi_{label}"] = round(float(normalized_mutual_info_score(gold, singletons(labels))), 4)
+            row[f"nmi_{label}"] = round(
+                float(normalized_mutual_info_score(gold, singletons(labels))), 4
+            )
         row["int8_end_to_end_s"] = round(row["int8_embed_s"] + row["int8_cluster_s"], 2)
         report["sets"][name] = row
         print(name, json.dumps(row), file=sys.stderr, flush=True)

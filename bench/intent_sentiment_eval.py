@@ -1,7 +1,8 @@
 """Intent and sentiment on Heard's own annotated set (bench/annotations/intent_sentiment.csv).
 
     .venv/bin/python bench/intent_sentiment_eval.py          # → bench/results/intent_sentiment.json
-    .venv/bin/python bench/intent_sentiment_eval.py --sample # reselect the 500 rows (source,id,selection)
+    .venv/bin/python bench/intent_sentiment_eval.py --sample # reselect the 500 rows
+    (source,id,selection)
 
 The CSV holds only ``source, id`` and labels (guide: docs/listen/intent_annotation_guide.md); texts
 are read here from ``../shared/data`` by id. Posts go through the real stages (normalise → langid →

@@ -208,8 +208,8 @@ def generate(rng: random.Random) -> list[tuple[str, str, str, str, str]]:
                 "phone",
                 "zh",
                 lambda: (
-                    v
-                    := f"(0{rng.randint(10, 99)}) {rng.randint(2000, 9999)} {rng.randint(0, 9999):04d}",
+                    v := f"(0{rng.randint(10, 99)}) {rng.randint(2000, 9999)} "
+                    f"{rng.randint(0, 9999):04d}",
                     v,
                 ),
             ),
@@ -243,8 +243,8 @@ def generate(rng: random.Random) -> list[tuple[str, str, str, str, str]]:
                 lambda: (
                     estate
                     + (
-                        s
-                        := f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(1, 30)}0{rng.randint(1, 4)}室"
+                        s := f"{rng.randint(1, 30)}栋"
+                        f"{rng.randint(1, 6)}单元{rng.randint(1, 30)}0{rng.randint(1, 4)}室"
                     ),
                     s,
                 ),

@@ -9,7 +9,8 @@ writes ``bench/results/routing_eval.json``:
   out-of-fold calibration, reported on dev and test (macro-F1, accuracy, per department),
   calibration (ECE before/after temperature), triage (threshold from out-of-fold and from dev,
   applied to test), and the same configuration trained on train+dev, reported on test;
-- ``zero_shot``: the preset's descriptions/keywords only; + the 附件1 taxonomy names; + self-training
+- ``zero_shot``: the preset's descriptions/keywords only; + the 附件1 taxonomy names; +
+self-training
   on the unlabelled train titles; and on ``messages_full_records_subset.csv`` (title + body);
 - ``corrections``: learning curve from zero-shot as simulated responders reassign wrongly routed
   train titles (test macro-F1 after 0, 50, 200, 1,000 corrections); ``..._with_accepted_routes``:

@@ -1,7 +1,8 @@
 """Sentiment benchmark: the shipped head (+ lexicon blend) on TweetEval and weibo_senti_100k.
 
     .venv/bin/python bench/sentiment_eval.py            # → bench/results/sentiment.json
-    .venv/bin/python bench/sentiment_eval.py --tune     # also search weight/thresholds on TweetEval *val*
+    .venv/bin/python bench/sentiment_eval.py --tune     # also search weight/thresholds on
+    TweetEval *val*
 
 - TweetEval sentiment *test* (12,284 English tweets; 0 neg, 1 neu, 2 pos): macro-averaged recall
   over the three classes, the official metric. Published: SVM / FastText 62.9, RoBERTa 72.8.
@@ -46,7 +47,9 @@ def three_way(scores: np.ndarray, negative: float, positive: float) -> np.ndarra
     return np.where(scores <= negative, 0, np.where(scores >= positive, 2, 1))
 
 
-def best_thresholds(scores: np.ndarray, y: np.ndarray, step: float = 0.025) -> tuple[float, float, float]:
+def best_thresholds(
+    scores: np.ndarray, y: np.ndarray, step: float = 0.025
+) -> tuple[float, float, float]:
     """(macro recall, negative, positive) maximising macro recall on (scores, y)."""
     best = (-1.0, 0.0, 0.0)
     grid = np.round(np.arange(-0.9, 0.9 + 1e-9, step), 4)
@@ -68,13 +71,16 @@ def enrich(texts: list[str], stages: list, chunk: int = 2048) -> dict[str, list 
     for start in range(0, len(texts), chunk):
         posts = [Post(id=f"b:{i}", source="b", external_id=str(i), text=t, created_at=created)
                  if isinstance(t, str) else
-                 Post(id=f"b:{i}", source="b", external_id=str(i), text=t[1], title=t[0], created_at=created)
+                 Post(id=f"b:{i}", source="b", external_id=str(i), text=t[1], title=t[0],
+                      created_at=created)
                  for i, t in enumerate(texts[start : start + chunk], start)]  # fmt: skip
         batch = Batch(posts)
         for stage in stages:
             batch = stage.process(batch)
         for name in cols:
-            cols[name].append(batch[name]) if name == "embedding" else cols[name].extend(batch[name])
+            cols[name].append(batch[name]) if name == "embedding" else cols[name].extend(
+                batch[name]
+            )
         print(f"  {min(start + chunk, len(texts))}/{len(texts)}", file=sys.stderr, flush=True)
     return {**cols, "embedding": np.vstack(cols["embedding"])}
 
@@ -84,9 +90,11 @@ def score_parts(scorer, cols) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from heard.stages.sentiment import lexicon_score
 
     head = scorer.head.score(cols["embedding"])
-    lex = np.array([lexicon_score(scorer.lexicon.evidence(t, tok, lang))
-                    for t, tok, lang in zip(cols["text_norm"], cols["tokens"], cols["lang"])])  # fmt: skip
-    shipped, _labels, _evidence = scorer.score(cols["embedding"], list(cols["text_norm"]), cols["tokens"], cols["lang"])
+    rows = zip(cols["text_norm"], cols["tokens"], cols["lang"])
+    lex = np.array([lexicon_score(scorer.lexicon.evidence(t, tok, lang)) for t, tok, lang in rows])
+    shipped, _labels, _evidence = scorer.score(
+        cols["embedding"], list(cols["text_norm"]), cols["tokens"], cols["lang"]
+    )
     return head, lex, np.asarray(shipped)
 
 
@@ -94,16 +102,27 @@ def teddycup_a3() -> list[tuple[str, str]]:
     """(title, body) of every 附件3 message, whitespace collapsed."""
     import csv
 
-    with (DATA / "teddycup2020_c" / "attachment3_hot_issue_messages.csv").open(encoding="utf-8") as fh:
-        return [(" ".join(r["留言主题"].split()), " ".join(r["留言详情"].split())) for r in csv.DictReader(fh)]
+    with (DATA / "teddycup2020_c" / "attachment3_hot_issue_messages.csv").open(
+        encoding="utf-8"
+    ) as fh:
+        return [
+            (" ".join(r["留言主题"].split()), " ".join(r["留言详情"].split()))
+            for r in csv.DictReader(fh)
+        ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tune", action="store_true", help="search lexicon weight + thresholds on TweetEval val")
-    parser.add_argument("--limit", type=int, default=None, help="first N rows of each set (smoke runs)")
+    parser.add_argument(
+        "--tune", action="store_true", help="search lexicon weight + thresholds on TweetEval val"
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="first N rows of each set (smoke runs)"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--embedder", default="use-int8", help="'use-int8' (Heard's default) or 'use' (float32)")
+    parser.add_argument(
+        "--embedder", default="use-int8", help="'use-int8' (Heard's default) or 'use' (float32)"
+    )
     args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"needs the shared datasets at {DATA}")
@@ -120,8 +139,14 @@ def main() -> None:
 
     tw = DATA / "tweeteval" / "datasets" / "sentiment"
     sets = {
-        "tweeteval_val": (lines(tw / "val_text.txt"), np.array([int(x) for x in lines(tw / "val_labels.txt")])),
-        "tweeteval_test": (lines(tw / "test_text.txt"), np.array([int(x) for x in lines(tw / "test_labels.txt")])),
+        "tweeteval_val": (
+            lines(tw / "val_text.txt"),
+            np.array([int(x) for x in lines(tw / "val_labels.txt")]),
+        ),
+        "tweeteval_test": (
+            lines(tw / "test_text.txt"),
+            np.array([int(x) for x in lines(tw / "test_labels.txt")]),
+        ),
     }
     weibo = [row.split("\t", 1) for row in lines(DATA / "weibo_senti_100k" / "test.tsv")]
     weibo_y = np.array([int(label) for label, _ in weibo])
@@ -159,22 +184,35 @@ def main() -> None:
         "command": "python bench/sentiment_eval.py" + (" --tune" if args.tune else ""),
         "tweeteval_test": {
             "rows": int(len(test_y)),
-            "macro_recall": round(macro_recall(test_y, three_way(shipped("tweeteval_test"), neg, pos)), 4),
+            "macro_recall": round(
+                macro_recall(test_y, three_way(shipped("tweeteval_test"), neg, pos)), 4
+            ),
             "per_class_recall": {
-                label: round(float((three_way(shipped("tweeteval_test"), neg, pos)[test_y == c] == c).mean()), 4)
+                label: round(
+                    float(
+                        (three_way(shipped("tweeteval_test"), neg, pos)[test_y == c] == c).mean()
+                    ),
+                    4,
+                )
                 for c, label in enumerate(("negative", "neutral", "positive"))
             },
-            "no_rules_macro_recall": round(macro_recall(test_y, three_way(blend("tweeteval_test", w), neg, pos)), 4),
+            "no_rules_macro_recall": round(
+                macro_recall(test_y, three_way(blend("tweeteval_test", w), neg, pos)), 4
+            ),
             "published": {"SVM": 0.629, "FastText": 0.629, "RoBERTa-retrained": 0.728},
         },
-        "tweeteval_val_macro_recall": round(macro_recall(val_y, three_way(shipped("tweeteval_val"), neg, pos)), 4),
+        "tweeteval_val_macro_recall": round(
+            macro_recall(val_y, three_way(shipped("tweeteval_val"), neg, pos)), 4
+        ),
         "ablations_tweeteval_test (thresholds re-tuned on val for each)": {},
         "seconds": timings,
     }
     for label, weight in (("head_only", 0.0), ("lexicon_only", 1.0)):
         _r, n2, p2 = best_thresholds(blend("tweeteval_val", weight), val_y)
         result["ablations_tweeteval_test (thresholds re-tuned on val for each)"][label] = {
-            "macro_recall": round(macro_recall(test_y, three_way(blend("tweeteval_test", weight), n2, p2)), 4),
+            "macro_recall": round(
+                macro_recall(test_y, three_way(blend("tweeteval_test", weight), n2, p2)), 4
+            ),
             "thresholds": [n2, p2],
         }
     for name in ("weibo_test", "weibo_test_no_emoticons"):
@@ -194,7 +232,10 @@ def main() -> None:
 
     def shares(scores: np.ndarray) -> dict[str, float]:
         labels = three_way(scores, neg, pos)
-        return {k: round(float((labels == c).mean()), 4) for c, k in enumerate(("negative", "neutral", "positive"))}
+        return {
+            k: round(float((labels == c).mean()), 4)
+            for c, k in enumerate(("negative", "neutral", "positive"))
+        }
 
     result["teddycup_a3"] = {
         "rows": len(sets["teddycup_a3"][0]),
@@ -206,7 +247,13 @@ def main() -> None:
         tuning = []
         for weight in np.round(np.arange(0.0, 1.0001, 0.1), 2):
             r, n2, p2 = best_thresholds(blend("tweeteval_val", float(weight)), val_y)
-            tuning.append({"lexicon_weight": float(weight), "val_macro_recall": round(r, 4), "thresholds": [n2, p2]})
+            tuning.append(
+                {
+                    "lexicon_weight": float(weight),
+                    "val_macro_recall": round(r, 4),
+                    "thresholds": [n2, p2],
+                }
+            )
         result["tuning_on_tweeteval_val"] = tuning
         result["tuning_best"] = max(tuning, key=lambda t: t["val_macro_recall"])
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,9 @@ def main() -> None:
     seen = sorted({i for docs, _ in sets.values() for d in docs for i in ids_of(d)})
     started = time.perf_counter()
     table = np.zeros((len(pieces), 512), np.float32)
-    table[seen] = model.encode([pieces[i].replace("\u2581", " ").strip() or pieces[i] for i in seen])
+    table[seen] = model.encode(
+        [pieces[i].replace("\u2581", " ").strip() or pieces[i] for i in seen]
+    )
     distil_s = time.perf_counter() - started
     table[seen] -= table[seen].mean(0)
     top = np.linalg.svd(table[seen], full_matrices=False)[2][:1]
@@ -72,14 +74,25 @@ def main() -> None:
         started = time.perf_counter()
         labels, _ = cluster_array(vecs, ClusterParams(seed_rng=0), batch_size=512)
         cluster_s = time.perf_counter() - started
-        out[name] = {**scores(gold, singletons(labels)), "embed_s": round(embed_s, 2),
-                     "cluster_s": round(cluster_s, 2), "end_to_end_s": round(embed_s + cluster_s, 2)}
+        out[name] = {
+            **scores(gold, singletons(labels)),
+            "embed_s": round(embed_s, 2),
+            "cluster_s": round(cluster_s, 2),
+            "end_to_end_s": round(embed_s + cluster_s, 2),
+        }
         print(name, json.dumps(out[name]), flush=True)
-    result = {"bench": "static_embedder_probe", "command": "python bench/static_embedder_probe.py",
-              "pieces_distilled": len(seen), "distil_seconds": round(distil_s, 1),
-              "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "load_avg_1m_5m_15m": [round(x, 2) for x in os.getloadavg()]},
-              "sets": out}
+    result = {
+        "bench": "static_embedder_probe",
+        "command": "python bench/static_embedder_probe.py",
+        "pieces_distilled": len(seen),
+        "distil_seconds": round(distil_s, 1),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_avg_1m_5m_15m": [round(x, 2) for x in os.getloadavg()],
+        },
+        "sets": out,
+    }
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
 
 

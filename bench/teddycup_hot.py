@@ -13,7 +13,8 @@ An *issue* is one problem at one place (or of one group): "A2区丽发新城 搅
    "伊景园滨河苑", "58车贷"). The messages that contain it form one issue; the rest of the
    cluster is searched again. Issues from different clusters with the same anchor and similar
    text are merged; the same place with a different problem (魅力之城 油烟 vs 楼板开裂) is not.
-3. **Heat** (``heard.listen.analysis.heat``): volume (messages), growth (the burst test of the issue's
+3. **Heat** (``heard.listen.analysis.heat``): volume (messages), growth (the burst test of the
+issue's
    busiest 30 days against its own history since the start of the board), distinct authors,
    engagement (likes + dislikes) and negativity (each message's sentiment score as ``heard
    ingest`` computes it: trained head on USE embeddings + lexicon). Issues with fewer than 5
@@ -27,7 +28,8 @@ personal data such as phone numbers and house numbers redacted as in every displ
 The full message table repeats the dataset's texts, so only ``teddycup_hot_message_ids.csv``
 (问题ID → 留言编号) is committed; the shared data is never copied into the repository.
 
-    .venv/bin/python bench/teddycup_hot.py [--data ../shared/data/teddycup2020_c/附件3.xlsx] [--top 5] [--out DIR]
+    .venv/bin/python bench/teddycup_hot.py [--data ../shared/data/teddycup2020_c/附件3.xlsx] [--top
+    5] [--out DIR]
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ CODES = re.compile(r"[A-Z]\d{0,2}(?:市|区|县)|西地省|[A-Z]市")
 DISTRICT = re.compile(r"[A-Z]\d{1,2}(?:区|县)")
 NOT_NAME = re.compile(r"[，。、！？；：“”‘’（）()\[\]【】《》,.!?;:\"'\s·…—-]")
 GENERIC = set("的了吗呢啊是在和与及对有无不请问关于反映投诉咨询建议希望要求")
-PLACE_SUFFIX = re.compile(r"(小区|新城|花园|家园|苑|城|园|府|湾|村|镇|街道|社区|路|学院|大学|中学|小学|学校|医院|公园|广场|大厦|站|港|湖|岛|车贷)$")
+PLACE_SUFFIX = re.compile(
+    r"(小区|新城|花园|家园|苑|城|园|府|湾|村|镇|街道|社区|路|学院|大学|中学|小学|学校|医院|公园|广"
+    r"场|大厦|站|港|湖|岛|车贷)$"
+)
 """Anchors that end like a place, institution or named case are preferred to problem words."""
 
 
@@ -81,19 +86,29 @@ def read_messages(path: Path) -> list[dict]:
         if not isinstance(when, datetime):
             text = str(when).strip().replace("/", "-")
             when = datetime.strptime(text, "%Y-%m-%d %H:%M:%S" if " " in text else "%Y-%m-%d")
-        out.append({
-            "id": str(r["留言编号"]).split(".")[0], "user": str(r["留言用户"]), "title": str(r["留言主题"]).strip(),
-            "body": re.sub(r"\s+", "", str(r["留言详情"] or "")), "time": when,
-            "likes": int(float(r["点赞数"] or 0)), "dislikes": int(float(r["反对数"] or 0)),
-        })
+        out.append(
+            {
+                "id": str(r["留言编号"]).split(".")[0],
+                "user": str(r["留言用户"]),
+                "title": str(r["留言主题"]).strip(),
+                "body": re.sub(r"\s+", "", str(r["留言详情"] or "")),
+                "time": when,
+                "likes": int(float(r["点赞数"] or 0)),
+                "dislikes": int(float(r["反对数"] or 0)),
+            }
+        )
     return out
 
 
-def problem_clusters(msgs: list[dict], cut: float) -> tuple[np.ndarray, np.ndarray, TfidfVectorizer]:
+def problem_clusters(
+    msgs: list[dict], cut: float
+) -> tuple[np.ndarray, np.ndarray, TfidfVectorizer]:
     """Cluster labels and the normalised feature matrix (see step 1)."""
     titles = [CODES.sub("", m["title"]) for m in msgs]
     bodies = [CODES.sub("", m["body"])[:150] for m in msgs]
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True, min_df=2).fit(titles + bodies)
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True, min_df=2).fit(
+        titles + bodies
+    )
     features = normalize(normalize(vec.transform(titles)) + 0.5 * normalize(vec.transform(bodies)))
     distance = np.clip(1.0 - (features @ features.T).toarray(), 0.0, 2.0)
     np.fill_diagonal(distance, 0.0)
@@ -107,7 +122,7 @@ def candidate_grams(title: str) -> set[str]:
     for part in NOT_NAME.split(text.replace("|", " ")):
         for n in range(3, 9):
             for i in range(len(part) - n + 1):
-                g = part[i:i + n]
+                g = part[i : i + n]
                 if g[0] not in GENERIC and g[-1] not in GENERIC:
                     grams.add(g)
     return grams
@@ -147,9 +162,14 @@ def anchored_issues(msgs: list[dict], labels: np.ndarray, min_members: int = 3) 
     return issues
 
 
-def _problem_similarity(msgs: list[dict], members: list[int], anchor: str, vec: TfidfVectorizer) -> np.ndarray:
+def _problem_similarity(
+    msgs: list[dict], members: list[int], anchor: str, vec: TfidfVectorizer
+) -> np.ndarray:
     """Pairwise cosine of the members' texts with the place (anchor) and codes taken out."""
-    texts = [CODES.sub("", msgs[i]["title"] * 2 + msgs[i]["body"][:150]).replace(anchor, "") for i in members]
+    texts = [
+        CODES.sub("", msgs[i]["title"] * 2 + msgs[i]["body"][:150]).replace(anchor, "")
+        for i in members
+    ]
     f = normalize(vec.transform(texts))
     return (f @ f.T).toarray()
 
@@ -159,8 +179,14 @@ def coherence(sims: np.ndarray) -> float:
     return float((sims.sum() - np.trace(sims)) / (n * (n - 1))) if n > 1 else 1.0
 
 
-def split_by_problem(msgs: list[dict], issues: list[dict], vec: TfidfVectorizer, min_coherence: float = 0.08,
-                     core: float = 0.15, min_members: int = 3) -> list[dict]:
+def split_by_problem(
+    msgs: list[dict],
+    issues: list[dict],
+    vec: TfidfVectorizer,
+    min_coherence: float = 0.08,
+    core: float = 0.15,
+    min_members: int = 3,
+) -> list[dict]:
     """One problem per issue. An issue whose messages, with the place taken out, are not alike
     (mean pairwise cosine < ``min_coherence``: an estate's 楼板开裂, 车位 and 入学 complaints) is
     split: its medoid plus the messages alike to it (cosine ≥ ``core``) form a sub-issue, and the
@@ -178,14 +204,20 @@ def split_by_problem(msgs: list[dict], issues: list[dict], vec: TfidfVectorizer,
             keep = [left[k] for k in range(len(left)) if sub[medoid, k] >= core]
             kept = sims[np.ix_(keep, keep)]
             if len(keep) >= min_members and coherence(kept) >= min_coherence:
-                out.append({**issue, "members": sorted(issue["members"][k] for k in keep),
-                            "coherence": round(coherence(kept), 4)})
+                out.append(
+                    {
+                        **issue,
+                        "members": sorted(issue["members"][k] for k in keep),
+                        "coherence": round(coherence(kept), 4),
+                    }
+                )
             left = [k for k in left if k not in keep]
     return out
 
 
 def merge_same_anchor(issues: list[dict], features) -> list[dict]:
     """Merge issues whose anchors contain one another and whose texts are alike (cosine ≥ 0.3)."""
+
     def centroid(ix):
         c = np.asarray(features[ix].mean(axis=0)).ravel()
         return c / (np.linalg.norm(c) or 1.0)
@@ -195,8 +227,9 @@ def merge_same_anchor(issues: list[dict], features) -> list[dict]:
     for issue in issues:
         c = centroid(issue["members"])
         for target in merged:
-            if (issue["anchor"] in target["anchor"] or target["anchor"] in issue["anchor"]) and \
-                    float(c @ centroid(target["members"])) >= 0.3:
+            if (
+                issue["anchor"] in target["anchor"] or target["anchor"] in issue["anchor"]
+            ) and float(c @ centroid(target["members"])) >= 0.3:
                 target["members"] = sorted(set(target["members"]) | set(issue["members"]))
                 break
         else:
@@ -206,18 +239,40 @@ def merge_same_anchor(issues: list[dict], features) -> list[dict]:
 
 def negativity_scores(msgs: list[dict]) -> np.ndarray:
     """Each message's sentiment score as ``heard ingest`` computes it (normalise → langid → tokens →
-    embed → sentiment: trained head + lexicon), over its title and the first 300 characters of its body."""
+    embed → sentiment: trained head + lexicon), over its title and the first 300 characters of its
+    body."""
     from heard.models import make_embedder
     from heard.pipeline.batch import Batch
     from heard.records import Post
-    from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, SentimentStage, TokensStage
+    from heard.stages import (
+        EmbedStage,
+        LangIdStage,
+        NormaliseStage,
+        Segmenter,
+        SentimentStage,
+        TokensStage,
+    )
 
     embedder = make_embedder()
-    stages = [NormaliseStage(), LangIdStage(), TokensStage(Segmenter()), EmbedStage(embedder),
-              SentimentStage(embedder_name=embedder.name)]
-    batch = Batch([Post(id=f"teddycup:{m['id']}", source="teddycup", external_id=m["id"],
-                        text=m["title"] + "\n" + m["body"][:300], created_at=m["time"].replace(tzinfo=timezone.utc))
-                   for m in msgs])
+    stages = [
+        NormaliseStage(),
+        LangIdStage(),
+        TokensStage(Segmenter()),
+        EmbedStage(embedder),
+        SentimentStage(embedder_name=embedder.name),
+    ]
+    batch = Batch(
+        [
+            Post(
+                id=f"teddycup:{m['id']}",
+                source="teddycup",
+                external_id=m["id"],
+                text=m["title"] + "\n" + m["body"][:300],
+                created_at=m["time"].replace(tzinfo=timezone.utc),
+            )
+            for m in msgs
+        ]
+    )
     for stage in stages:
         batch = stage.process(batch)
     return np.asarray(batch["sentiment_score"], dtype=np.float64)
@@ -240,7 +295,9 @@ def heat_of_issue(msgs: list[dict], issue: dict, board_start: float, scores: np.
     growth = window_growth(times, start, end + 1, config, stream_start=board_start)
     authors = len({m["user"] for m in ms})
     negativity = negativity_of([float(scores[i]) for i in issue["members"]])
-    heat = combine(len(ms), growth.surprise, authors, sum(m["likes"] + m["dislikes"] for m in ms), negativity)
+    heat = combine(
+        len(ms), growth.surprise, authors, sum(m["likes"] + m["dislikes"] for m in ms), negativity
+    )
     return {"heat": heat, "authors": authors, "growth": growth}
 
 
@@ -249,13 +306,19 @@ def describe(msgs: list[dict], issue: dict, features) -> dict:
     c = np.asarray(features[ix].mean(axis=0)).ravel()
     sims = np.asarray(features[ix] @ c).ravel()
     medoid = msgs[ix[int(np.argmax(sims))]]
-    districts = Counter(d for i in ix for d in DISTRICT.findall(msgs[i]["title"] + msgs[i]["body"][:200]))
+    districts = Counter(
+        d for i in ix for d in DISTRICT.findall(msgs[i]["title"] + msgs[i]["body"][:200])
+    )
     top_district = districts.most_common(1)[0] if districts else ("", 0)
-    district = top_district[0] if top_district[1] * 2 >= len(ix) else ""  # named by half the messages
+    district = (
+        top_district[0] if top_district[1] * 2 >= len(ix) else ""
+    )  # named by half the messages
     anchor = issue["anchor"]
     times = sorted(msgs[i]["time"] for i in ix)
     return {
-        "place": f"A市{district}{anchor}" if district and district not in anchor else f"A市{anchor}",
+        "place": f"A市{district}{anchor}"
+        if district and district not in anchor
+        else f"A市{anchor}",
         "description": CODES.sub("", medoid["title"]).strip("，。！？ "),
         "time_range": f"{times[0]:%Y/%m/%d} 至 {times[-1]:%Y/%m/%d}",
     }
@@ -265,25 +328,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         epilog="Writes teddycup_hot_top5.csv (the task's top-5 table), teddycup_hot_messages.csv "
-               "(the messages of each issue), teddycup_hot_message_ids.csv and teddycup_hot.json "
-               "(heat components, timings) into --out, and prints the table. About 30 s.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        "(the messages of each issue), teddycup_hot_message_ids.csv and teddycup_hot.json "
+        "(heat components, timings) into --out, and prints the table. About 30 s.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the task's 附件3.xlsx")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the tables (created)")
     parser.add_argument("--top", type=int, default=5, help="how many issues to rank")
     parser.add_argument("--cut", type=float, default=0.85, help="clustering distance cut (step 1)")
-    parser.add_argument("--min-coherence", type=float, default=0.08, help="one-problem test (step 2)")
+    parser.add_argument(
+        "--min-coherence", type=float, default=0.08, help="one-problem test (step 2)"
+    )
     parser.add_argument("--core", type=float, default=0.15, help="problem core similarity (step 2)")
-    parser.add_argument("--k", type=int, default=5, help="minimum distinct authors of a ranked issue")
+    parser.add_argument(
+        "--k", type=int, default=5, help="minimum distinct authors of a ranked issue"
+    )
     args = parser.parse_args()
     out_dir: Path = args.out
     if not args.data.exists():
-        sys.exit(f"附件3 is not at {args.data}: pass --data PATH (../shared/data/teddycup2020_c/附件3.xlsx)")
+        sys.exit(
+            f"附件3 is not at {args.data}: pass --data PATH (../shared/data/teddycup2020_c/附件"
+            f"3.xlsx)"
+        )
     started = time.perf_counter()
     msgs = read_messages(args.data)
     labels, features, vec = problem_clusters(msgs, args.cut)
-    issues = split_by_problem(msgs, merge_same_anchor(anchored_issues(msgs, labels), features), vec,
-                              args.min_coherence, args.core)
+    issues = split_by_problem(
+        msgs,
+        merge_same_anchor(anchored_issues(msgs, labels), features),
+        vec,
+        args.min_coherence,
+        args.core,
+    )
     scores = negativity_scores(msgs)
     board_start = min(m["time"] for m in msgs).replace(tzinfo=timezone.utc).timestamp()
     ranked = []
@@ -301,31 +377,65 @@ def main() -> None:
         for rank, (index, issue, h) in enumerate(top, 1):
             info = describe(msgs, issue, features)
             info.update(place=redact(info["place"]), description=redact(info["description"]))
-            rows.append([rank, rank, f"{index:.2f}", info["time_range"], info["place"], info["description"]])
-            details.append({"rank": rank, "anchor": issue["anchor"], "messages": len(issue["members"]),
-                            "coherence": issue.get("coherence"),
-                            **info, "heat": h["heat"].to_dict(),
-                            "busiest_30_days": {"count": h["growth"].count,
-                                                "expected": round(float(h["growth"].expected), 3),
-                                                "p_value": float(f"{h['growth'].p_value:.3g}")}})
+            rows.append(
+                [rank, rank, f"{index:.2f}", info["time_range"], info["place"], info["description"]]
+            )
+            details.append(
+                {
+                    "rank": rank,
+                    "anchor": issue["anchor"],
+                    "messages": len(issue["members"]),
+                    "coherence": issue.get("coherence"),
+                    **info,
+                    "heat": h["heat"].to_dict(),
+                    "busiest_30_days": {
+                        "count": h["growth"].count,
+                        "expected": round(float(h["growth"].expected), 3),
+                        "p_value": float(f"{h['growth'].p_value:.3g}"),
+                    },
+                }
+            )
             for i in sorted(issue["members"], key=lambda i: msgs[i]["time"]):
                 m = msgs[i]
-                out.writerow([rank, m["id"], redact(m["title"]), f"{m['time']:%Y/%m/%d %H:%M:%S}",
-                              redact(m["body"]), m["likes"], m["dislikes"]])
+                out.writerow(
+                    [
+                        rank,
+                        m["id"],
+                        redact(m["title"]),
+                        f"{m['time']:%Y/%m/%d %H:%M:%S}",
+                        redact(m["body"]),
+                        m["likes"],
+                        m["dislikes"],
+                    ]
+                )
     with (out_dir / "teddycup_hot_message_ids.csv").open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([["问题ID", "留言编号"]] + [
-            [rank, msgs[i]["id"]] for rank, (_, issue, _) in enumerate(top, 1)
-            for i in sorted(issue["members"], key=lambda i: msgs[i]["time"])])
+        csv.writer(fh).writerows(
+            [["问题ID", "留言编号"]]
+            + [
+                [rank, msgs[i]["id"]]
+                for rank, (_, issue, _) in enumerate(top, 1)
+                for i in sorted(issue["members"], key=lambda i: msgs[i]["time"])
+            ]
+        )
     with (out_dir / "teddycup_hot_top5.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(["热度排名", "问题ID", "热度指数", "时间范围", "地点/人群", "问题描述"])
         out.writerows(rows)
     seconds = time.perf_counter() - started
-    summary = {"bench": "teddycup_hot", "command": "python bench/teddycup_hot.py " + " ".join(sys.argv[1:]),
-               "messages": len(msgs), "clusters": int(labels.max()), "issues": len(issues),
-               "ranked_issues_k5": len(ranked), "seconds": round(seconds, 1),
-               "negativity": "heard sentiment stage (head + lexicon) on title + body[:300]", "top": details}
-    (out_dir / "teddycup_hot.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    summary = {
+        "bench": "teddycup_hot",
+        "command": "python bench/teddycup_hot.py " + " ".join(sys.argv[1:]),
+        "messages": len(msgs),
+        "clusters": int(labels.max()),
+        "issues": len(issues),
+        "ranked_issues_k5": len(ranked),
+        "seconds": round(seconds, 1),
+        "negativity": "heard sentiment stage (head + lexicon) on title + body[:300]",
+        "top": details,
+    }
+    (out_dir / "teddycup_hot.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     for r in rows:
         print(" | ".join(map(str, r)))
     print(json.dumps({k: v for k, v in summary.items() if k != "top"}, ensure_ascii=False))

@@ -38,11 +38,16 @@ RESULTS = REPO / "bench" / "results" / "topics_batch_size.json"
 def demo_vectors(db: Path) -> tuple[np.ndarray, list[str | None], np.ndarray]:
     """Ingest the demo corpus (default settings) and read back vectors, languages and which posts
     are about the incident, in file order."""
-    subprocess.run([str(Path(sys.executable).parent / "heard"), "ingest", str(CORPUS), "--db", str(db)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "heard"), "ingest", str(CORPUS), "--db", str(db)],
+        check=True,
+        capture_output=True,
+    )
     with open_store(db, read_only=True) as store:
-        rows = store.rows("SELECT e.vec, p.lang, p.text FROM posts p JOIN embeddings e ON e.post_id = p.id "
-                          "ORDER BY p.file, p.position")
+        rows = store.rows(
+            "SELECT e.vec, p.lang, p.text FROM posts p JOIN embeddings e ON e.post_id = p.id "
+            "ORDER BY p.file, p.position"
+        )
     vecs = np.asarray([r["vec"] for r in rows], dtype=np.float32)
     incident = np.asarray([bool(INCIDENT.search(r["text"])) for r in rows])
     return vecs, [r["lang"] for r in rows], incident
@@ -57,12 +62,18 @@ def one_run(vecs, langs, incident, batch_size: int, params: ClusterParams, name:
     ids, sizes = np.unique(labels[labels >= 0], return_counts=True)
     held = {int(t): int(np.sum(incident & (labels == t))) for t in ids}
     home = max(held, key=held.get)
-    return {"params": name, "describe": params.describe(), "batch_size": batch_size, "topics": clusterer.n_topics,
-            "largest_topics": sorted(sizes.tolist(), reverse=True)[:5],
-            "largest_share": round(float(sizes.max() / len(labels)), 3),
-            "unassigned": int(np.sum(labels < 0)),
-            "incident_topic_size": int(np.sum(labels == home)),
-            "incident_posts_in_it": held[home], "incident_posts": int(incident.sum())}
+    return {
+        "params": name,
+        "describe": params.describe(),
+        "batch_size": batch_size,
+        "topics": clusterer.n_topics,
+        "largest_topics": sorted(sizes.tolist(), reverse=True)[:5],
+        "largest_share": round(float(sizes.max() / len(labels)), 3),
+        "unassigned": int(np.sum(labels < 0)),
+        "incident_topic_size": int(np.sum(labels == home)),
+        "incident_posts_in_it": held[home],
+        "incident_posts": int(incident.sum()),
+    }
 
 
 def main() -> None:
@@ -71,10 +82,18 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         vecs, langs, incident = demo_vectors(Path(tmp) / "demo.duckdb")
-    runs = [one_run(vecs, langs, incident, bs, params, name)
-            for name, params in (("default", ClusterParams()), ("before", BEFORE)) for bs in args.batch_sizes]
-    result = {"bench": "topics_batch_size", "command": "python bench/topics_batch_size.py --batch-sizes "
-              + " ".join(map(str, args.batch_sizes)), "posts": len(vecs), "runs": runs}
+    runs = [
+        one_run(vecs, langs, incident, bs, params, name)
+        for name, params in (("default", ClusterParams()), ("before", BEFORE))
+        for bs in args.batch_sizes
+    ]
+    result = {
+        "bench": "topics_batch_size",
+        "command": "python bench/topics_batch_size.py --batch-sizes "
+        + " ".join(map(str, args.batch_sizes)),
+        "posts": len(vecs),
+        "runs": runs,
+    }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

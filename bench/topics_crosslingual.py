@@ -41,7 +41,8 @@ ENGLISH = ("Tweet", "GoogleNews", "SearchSnippets", "StackOverflow", "AGNews")
 
 
 def mixed(english: str, seed: int) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
-    """Teddy Cup titles + one English set, shuffled: vectors, gold labels (disjoint), languages, texts."""
+    """Teddy Cup titles + one English set, shuffled: vectors, gold labels (disjoint), languages,
+    texts."""
     zh_vecs, _ = embed_cached("TeddyCup", "use-int8", use_int8_encoder)
     en_vecs, _ = embed_cached(english, "use-int8", use_int8_encoder)
     zh_docs, zh_gold = load("TeddyCup")
@@ -70,7 +71,9 @@ def run(english: str, seed: int) -> dict:
     out: dict = {"english": english, "posts": len(vecs), "zh_posts": langs.count("zh")}
     for name, neutral in (("off", False), ("on", True)):
         start = time.perf_counter()
-        labels, clusterer = cluster_array(vecs, ClusterParams(language_neutral=neutral), langs=langs)
+        labels, clusterer = cluster_array(
+            vecs, ClusterParams(language_neutral=neutral), langs=langs
+        )
         events = [e for e in clusterer.events if e.kind == "merged"]
         out[name] = {
             "nmi": round(float(normalized_mutual_info_score(gold, singletons(labels))), 4),
@@ -81,8 +84,11 @@ def run(english: str, seed: int) -> dict:
             "seconds": round(time.perf_counter() - start, 2),
         }
         if neutral:
-            out[name]["view_only_joins"] = [joined_topic(labels, langs, docs, final_id(clusterer, e.other_id))
-                                            for e in events if e.detail.get("language_neutral")]
+            out[name]["view_only_joins"] = [
+                joined_topic(labels, langs, docs, final_id(clusterer, e.other_id))
+                for e in events
+                if e.detail.get("language_neutral")
+            ]
     return out
 
 
@@ -97,8 +103,11 @@ def final_id(clusterer, topic_id: int) -> int:
 def joined_topic(labels: np.ndarray, langs: list[str], docs: list[str], topic_id: int) -> dict:
     members = np.flatnonzero(labels == topic_id)
     by_lang = {lang: [docs[i] for i in members if langs[i] == lang] for lang in ("zh", "en")}
-    return {"topic": int(topic_id), "posts": {k: len(v) for k, v in by_lang.items()},
-            "first_titles": {k: [t[:80] for t in v[:3]] for k, v in by_lang.items()}}
+    return {
+        "topic": int(topic_id),
+        "posts": {k: len(v) for k, v in by_lang.items()},
+        "first_titles": {k: [t[:80] for t in v[:3]] for k, v in by_lang.items()},
+    }
 
 
 def main() -> None:
@@ -109,12 +118,15 @@ def main() -> None:
     rows = [run(name, args.seed) for name in args.english]
     summary = {
         "bench": "topics_crosslingual",
-        "command": f"python bench/topics_crosslingual.py --seed {args.seed} --english {' '.join(args.english)}",
+        "command": f"python bench/topics_crosslingual.py --seed {args.seed} --english "
+        f"{' '.join(args.english)}",
         "machine": platform.processor() or platform.machine(),
         "rows": rows,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "topics_crosslingual.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / "topics_crosslingual.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    )
     print(json.dumps(summary, indent=2, ensure_ascii=False))
 
 

@@ -63,7 +63,8 @@ DATASETS = ("Tweet", "GoogleNews", "SearchSnippets", "StackOverflow", "AGNews", 
 
 
 def cached_embeddings(name: str, model: str, encode) -> np.ndarray:
-    """Embeddings of set ``name`` by ``model`` (a file-name-safe tag), computed once with ``encode``."""
+    """Embeddings of set ``name`` by ``model`` (a file-name-safe tag), computed once with
+    ``encode``."""
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{name}.{model}.npy"
     if path.exists():

@@ -3,7 +3,8 @@
 benchmark sets — tuning on held-out data instead of on the sets we report.
 
     .venv/bin/python bench/topics_dev_grid.py dev  '[{"join": 0.55, "seed": 0.55, "merge": 0.7}]'
-    .venv/bin/python bench/topics_dev_grid.py six  '[{}, {"join": 0.55, "seed": 0.55, "merge": 0.7}]'
+    .venv/bin/python bench/topics_dev_grid.py six  '[{}, {"join": 0.55, "seed": 0.55, "merge":
+    0.7}]'
 
 Each argument after the mode is a JSON list of ``ClusterParams`` overrides; prints NMI per set.
 USE embeddings from the float32 ``use`` embedder (the tuning figures in BENCHMARKS.md were measured
@@ -43,13 +44,23 @@ def main() -> None:
     from heard.listen.analysis.clustering import ClusterParams, cluster_array
 
     mode, grid = sys.argv[1], json.loads(sys.argv[2])
-    sets = dev_sets() if mode == "dev" else {n: (embed_cached(n, "use", use_encoder)[0], load(n)[1]) for n in DATASETS}
+    sets = (
+        dev_sets()
+        if mode == "dev"
+        else {n: (embed_cached(n, "use", use_encoder)[0], load(n)[1]) for n in DATASETS}
+    )
     for overrides in grid:
         nmi = {}
         for name, (vecs, gold) in sets.items():
             labels, _ = cluster_array(vecs, ClusterParams(seed_rng=0, **overrides), batch_size=512)
             nmi[name] = round(scores(gold, singletons(labels))["nmi"], 3)
-        print(json.dumps(overrides), json.dumps(nmi), "mean", round(float(np.mean(list(nmi.values()))), 3), flush=True)
+        print(
+            json.dumps(overrides),
+            json.dumps(nmi),
+            "mean",
+            round(float(np.mean(list(nmi.values()))), 3),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

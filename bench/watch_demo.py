@@ -1,4 +1,5 @@
-"""The live path on the demo corpus: ``heard watch data/demo/posts.jsonl --once`` into an empty store.
+"""The live path on the demo corpus: ``heard watch data/demo/posts.jsonl --once`` into an empty
+store.
 
 A file replayed with ``--once`` arrives in seconds, so the periodic refresh (``--refresh-every``,
 120 s) never runs before the end. A real stream is slow: the refresh runs every few batches.
@@ -33,12 +34,26 @@ RESULTS = REPO / "bench" / "results" / "watch_demo.json"
 def one_watch(tmp: Path, refresh_every: float) -> dict:
     db, log = tmp / f"w{refresh_every:g}.duckdb", tmp / f"a{refresh_every:g}.jsonl"
     started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "heard"), "watch", str(CORPUS), "--once", "--db", str(db),
-                    "--refresh-every", str(refresh_every)],
-                   check=True, capture_output=True, env={**os.environ, "HEARD_ALERT_LOG": str(log)})
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "heard"),
+            "watch",
+            str(CORPUS),
+            "--once",
+            "--db",
+            str(db),
+            "--refresh-every",
+            str(refresh_every),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "HEARD_ALERT_LOG": str(log)},
+    )
     seconds = time.perf_counter() - started
     with open_store(db, read_only=True) as store:
-        rows = store.rows("SELECT pt.topic_id, p.text FROM posts p JOIN post_topics pt ON pt.post_id = p.id")
+        rows = store.rows(
+            "SELECT pt.topic_id, p.text FROM posts p JOIN post_topics pt ON pt.post_id = p.id"
+        )
     sizes: dict[int, int] = {}
     held: dict[int, int] = {}
     for r in rows:
@@ -46,14 +61,31 @@ def one_watch(tmp: Path, refresh_every: float) -> dict:
             sizes[r["topic_id"]] = sizes.get(r["topic_id"], 0) + 1
             held[r["topic_id"]] = held.get(r["topic_id"], 0) + bool(INCIDENT.search(r["text"]))
     home = max(held, key=held.get)
-    alerts = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
-    return {"refresh_every": refresh_every, "wall_s": round(seconds, 1), "posts": len(rows),
-            "largest_topics": sorted(sizes.values(), reverse=True)[:5],
-            "incident_topic": home, "incident_topic_size": sizes[home], "incident_posts_in_it": held[home],
-            "incident_posts": sum(held.values()),
-            "alerts": [{"topic_id": a["topic_id"], "label": a["label"], "detected_at": a["detected_at"],
-                        "window_seconds": a["evidence"]["window_seconds"], "count": a["evidence"]["count"]}
-                       for a in alerts]}
+    alerts = (
+        [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        if log.exists()
+        else []
+    )
+    return {
+        "refresh_every": refresh_every,
+        "wall_s": round(seconds, 1),
+        "posts": len(rows),
+        "largest_topics": sorted(sizes.values(), reverse=True)[:5],
+        "incident_topic": home,
+        "incident_topic_size": sizes[home],
+        "incident_posts_in_it": held[home],
+        "incident_posts": sum(held.values()),
+        "alerts": [
+            {
+                "topic_id": a["topic_id"],
+                "label": a["label"],
+                "detected_at": a["detected_at"],
+                "window_seconds": a["evidence"]["window_seconds"],
+                "count": a["evidence"]["count"],
+            }
+            for a in alerts
+        ],
+    }
 
 
 def main() -> None:

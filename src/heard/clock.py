@@ -19,7 +19,10 @@ Clock = Callable[[], datetime]
 _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w|y)\s*$")
 _UNIT_SECONDS = {"m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "y": 365 * 86400.0}
 SPAN_HINT = "give a number and a unit: 90m, 24h, 7d, 2w or 1y"
-INSTANT_HINT = "use a date or date-time such as 2020-01-31 or 2020-01-31T12:00 (UTC unless an offset like +08:00 is given)"
+INSTANT_HINT = (
+    "use a date or date-time such as 2020-01-31 or 2020-01-31T12:00 "
+    "(UTC unless an offset like +08:00 is given)"
+)
 
 
 def utcnow() -> datetime:
@@ -76,8 +79,10 @@ def zone_named(name: str | None) -> tzinfo:
     try:
         return ZoneInfo(name or DEFAULT_DISPLAY_ZONE)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError(f"time zone {name!r} is unknown",
-                         "set timezone to an IANA name such as Asia/Shanghai, Europe/London or UTC") from exc
+        raise InputError(
+            f"time zone {name!r} is unknown",
+            "set timezone to an IANA name such as Asia/Shanghai, Europe/London or UTC",
+        ) from exc
 
 
 def _as_utc(value: datetime | str) -> datetime | None:
@@ -92,8 +97,9 @@ def _as_utc(value: datetime | str) -> datetime | None:
         return None
 
 
-def local_time(value: datetime | str | None, zone: tzinfo, *, minutes: bool = True,
-               mark: bool = True) -> str:
+def local_time(
+    value: datetime | str | None, zone: tzinfo, *, minutes: bool = True, mark: bool = True
+) -> str:
     """A stored (UTC) time as people read it where Heard is deployed, the zone marked:
     ``2020-01-26 03:20:21`` (UTC) → ``2020-01-26 11:20 +08:00`` in Asia/Shanghai. A date-only
     form (``minutes=False``) gives the local day. Anything not a time is returned as text."""
@@ -122,4 +128,6 @@ def zone_label(zone: tzinfo, at: datetime | None = None) -> str:
     ts = (at or datetime.now(timezone.utc)).replace(tzinfo=timezone.utc).astimezone(zone)
     mark = offset_mark(ts)
     name = str(zone)
-    return name if mark == "UTC" and name == "UTC" else f"{name}, UTC{mark if mark != 'UTC' else ''}"
+    return (
+        name if mark == "UTC" and name == "UTC" else f"{name}, UTC{mark if mark != 'UTC' else ''}"
+    )

@@ -22,10 +22,28 @@ length (a 100,000-character post took 4.2 s and most of 1.5 GB for 50 of them; i
 characters take 0.08 s), and a post's topic and language show in its beginning. A post cut for
 the models says so in its notes (``raw["_heard_notes"]``)."""
 
-AUTHOR_COLUMNS = frozenset({
-    "author", "user", "username", "user_name", "screen_name", "handle", "nickname", "name",
-    "user_id", "author_id", "userid", "uid", "留言用户", "用户", "用户名", "昵称", "作者", "发布者",
-})
+AUTHOR_COLUMNS = frozenset(
+    {
+        "author",
+        "user",
+        "username",
+        "user_name",
+        "screen_name",
+        "handle",
+        "nickname",
+        "name",
+        "user_id",
+        "author_id",
+        "userid",
+        "uid",
+        "留言用户",
+        "用户",
+        "用户名",
+        "昵称",
+        "作者",
+        "发布者",
+    }
+)
 """Fields that hold handles: never kept in ``Post.raw`` or in a quarantined row's excerpt,
 whether mapped or not (RIGHTS.md: handles are stored nowhere; authors are salted keys)."""
 """Texts longer than this are quarantined (reason ``text_too_long``), never truncated silently."""
@@ -57,8 +75,11 @@ class Quarantined:
         alone made a re-upload add every bad row again), else its path; with the position,
         the reason and the excerpt (two API uploads share the file name ``api-upload``)."""
         where = identity or self.file
-        return hashlib.sha1(f"{where}\x1f{self.position}\x1f{self.reason}\x1f{self.raw}"
-                            .encode("utf-8", errors="replace")).hexdigest()[:20]
+        return hashlib.sha1(
+            f"{where}\x1f{self.position}\x1f{self.reason}\x1f{self.raw}".encode(
+                "utf-8", errors="replace"
+            )
+        ).hexdigest()[:20]
 
 
 @dataclass(slots=True)

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     db: Path = Field(Path("heard.duckdb"), description="DuckDB file that holds everything.")
     timezone: str = Field(
         "Asia/Shanghai",
-        description="Time zone of source timestamps that carry none, and of every time shown to people "
+        description="Time zone of source timestamps that carry none, and of every time shown to "
+        "people "
         "(CLI tables, dashboard, brief; marked with its offset). Stored and API times are UTC.",
     )
     author_salt: str | None = Field(
@@ -35,25 +36,33 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(512, ge=1, le=100_000, description="Posts per pipeline batch.")
     watch_batch_size: int = Field(
-        64, ge=1, le=100_000,
+        64,
+        ge=1,
+        le=100_000,
         description="Posts per small batch in 'heard watch' (a batch is also processed when it has "
         "waited --max-wait seconds).",
     )
     embedder: str = Field(
         "use-int8",
-        description="'use-int8' (multilingual USE, bundled, its token layers in int8: ~2x faster than 'use', "
+        description="'use-int8' (multilingual USE, bundled, its token layers in int8: ~2x faster "
+        "than 'use', "
         "vectors at cosine ~0.9998 to it), 'use' (the same model in float32) or 'st:/local/path' "
         "(sentence-transformers).",
     )
     user_dict: Path | None = Field(None, description="jieba user dictionary (place names).")
     threads: int = Field(
-        2, ge=1, le=64,
-        description="Embedder threads: chunks of 256 texts are encoded side by side (vectors do not depend on it).",
+        2,
+        ge=1,
+        le=64,
+        description="Embedder threads: chunks of 256 texts are encoded side by side (vectors do "
+        "not depend on it).",
     )
     alert_log: Path = Field(Path("heard-alerts.jsonl"), description="JSONL file alerts go to.")
     webhooks: list[str] = Field(default_factory=list, description="URLs alerts are POSTed to.")
     alert_alpha: float = Field(
-        1e-7, gt=0, le=1e-3,
+        1e-7,
+        gt=0,
+        le=1e-3,
         description="Alert sensitivity: the burst test's significance level. Larger alerts sooner "
         "and more often (measured trade-off in docs/heat.md).",
     )
@@ -70,7 +79,8 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Reverse proxies (addresses or networks, e.g. 127.0.0.1, 10.0.0.0/8) whose "
         "X-Forwarded-For/-Proto headers are believed: the login limit then counts the real "
-        "client, and cookies get Secure when the browser used https. Empty: the headers are ignored.",
+        "client, and cookies get Secure when the browser used https. Empty: the headers are "
+        "ignored.",
     )
     answer_cases: bool = Field(
         False,
@@ -99,19 +109,24 @@ class Settings(BaseSettings):
         "flags for review. Off: no flags (throughput cost measured in docs/protect/review.md).",
     )
     protect_auto_threshold: float | None = Field(
-        0.9, ge=0.5, le=1.0,
+        0.9,
+        ge=0.5,
+        le=1.0,
         description="Spam and scam flags scoring at least this are actioned automatically, with a "
         "statement of reasons (RIGHTS.md §5: no other label ever is). None: never.",
     )
     protect_auto_action: str = Field(
-        "limit_visibility", pattern="^(label|limit_visibility|remove)$",
+        "limit_visibility",
+        pattern="^(label|limit_visibility|remove)$",
         description="What an automated spam/scam decision does: label, limit_visibility or remove.",
     )
 
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""
         out = self.model_dump(mode="json")
-        out["author_salt"] = "(set)" if self.author_salt else "(random per store, created on first use)"
+        out["author_salt"] = (
+            "(set)" if self.author_salt else "(random per store, created on first use)"
+        )
         return out
 
 
@@ -131,14 +146,19 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
             if "departments" in document:  # [[departments]] tables sit beside [heard]
                 from_file["departments"] = document["departments"]
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{path} is not valid TOML: {exc}", "fix the file or remove it") from exc
+            raise InputError(
+                f"{path} is not valid TOML: {exc}", "fix the file or remove it"
+            ) from exc
     given = {k: v for k, v in flags.items() if v is not None}
     try:
         # env beats the file: build from env, then overlay file values the env did not set.
         from_env = Settings()
         env_set = from_env.model_fields_set
-        merged = {**{k: v for k, v in from_file.items() if k not in env_set},
-                  **{k: getattr(from_env, k) for k in env_set}, **given}
+        merged = {
+            **{k: v for k, v in from_file.items() if k not in env_set},
+            **{k: getattr(from_env, k) for k in env_set},
+            **given,
+        }
         return Settings(**merged)
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -16,8 +16,16 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 sys.path.insert(0, str(REPO / "tests" / "integration"))  # the shared seed (api_seed.py)
 
@@ -40,9 +48,22 @@ def server(tmp_path_factory):
     port = _free_port()
     log = (tmp_path_factory.getbasetemp() / "serve.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from heard.cli import main; main()", "serve", "--db", str(db),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=str(tmp_path_factory.getbasetemp()))
+        [
+            sys.executable,
+            "-c",
+            "from heard.cli import main; main()",
+            "serve",
+            "--db",
+            str(db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=str(tmp_path_factory.getbasetemp()),
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -36,7 +36,10 @@ def test_browse_search_and_upload(page, server):
     page.wait_for_selector("#chart-series .main-svg")
     page.screenshot(path=str(SCREENSHOTS / "topic.png"), full_page=True)
 
-    for query, needle, shot in (("停水", "停水", "search-zh.png"), ("water", "water", "search-en.png")):
+    for query, needle, shot in (
+        ("停水", "停水", "search-zh.png"),
+        ("water", "water", "search-en.png"),
+    ):
         page.goto(base + "/search")
         page.fill("#search-form input[name=q]", query)
         page.click("#search-form button[type=submit]")
@@ -46,7 +49,9 @@ def test_browse_search_and_upload(page, server):
 
     page.click(".lang-switch")
     assert page.inner_text("nav").split()[:2] == ["总览", "话题"]
-    assert page.locator("#results .post-text").count() > 0  # the switch keeps the page and its query
+    assert (
+        page.locator("#results .post-text").count() > 0
+    )  # the switch keeps the page and its query
     page.screenshot(path=str(SCREENSHOTS / "search-en-ui-zh.png"), full_page=True)
     page.click(".lang-switch")
 
@@ -57,9 +62,15 @@ def test_browse_search_and_upload(page, server):
     stored = int(page.inner_text("#count-stored"))
     read = int(page.inner_text("#count-read"))
     quarantined = int(page.inner_text("#count-quarantined"))
-    assert read >= 1 and stored + quarantined + int(page.inner_text("#count-already")) <= read and stored >= 1
+    assert (
+        read >= 1
+        and stored + quarantined + int(page.inner_text("#count-already")) <= read
+        and stored >= 1
+    )
     page.screenshot(path=str(SCREENSHOTS / "upload.png"), full_page=True)
-    assert not page.dialogs and not page.page_errors and not page.console_errors, page.console_errors
+    assert not page.dialogs and not page.page_errors and not page.console_errors, (
+        page.console_errors
+    )
 
 
 def test_hostile_posts_do_not_execute_and_layout_holds(page, server):
@@ -74,25 +85,38 @@ def test_hostile_posts_do_not_execute_and_layout_holds(page, server):
     assert int(page.inner_text("#count-stored")) >= 10
     page.screenshot(path=str(SCREENSHOTS / "hostile-upload.png"), full_page=True)
 
-    for path, shot in (("/search?source=hostile_posts", "hostile-search.png"), ("/search?q=alert", None),
-                       ("/search?q=公园", None), ("/", None), ("/quarantine", None), ("/hotspots", None)):
+    for path, shot in (
+        ("/search?source=hostile_posts", "hostile-search.png"),
+        ("/search?q=alert", None),
+        ("/search?q=公园", None),
+        ("/", None),
+        ("/quarantine", None),
+        ("/hotspots", None),
+    ):
         page.goto(base + path)
         page.wait_for_load_state("load")
         page.wait_for_timeout(300)
         assert no_horizontal_overflow(page), f"{path} overflows the viewport horizontally"
         injected = page.evaluate("""() => ({
             scripts: [...document.scripts].filter(s => s.type !== 'application/json'
-                       && !['/vendor/plotly.min.js', '/static/app.js'].includes(new URL(s.src || 'x:', location).pathname)).length,
+                       && !['/vendor/plotly.min.js', '/static/app.js'].includes(new URL(s.src ||
+                       'x:', location).pathname)).length,
             handlers: document.querySelectorAll('[onerror],[onload],[onmouseover]').length,
             frames: document.querySelectorAll('iframe,object,embed').length,
-            jsLinks: [...document.links].filter(a => a.protocol === 'javascript:' || a.protocol === 'data:').length,
+            jsLinks: [...document.links].filter(a => a.protocol === 'javascript:' || a.protocol ===
+            'data:').length,
             imgs: document.querySelectorAll('img').length,
         })""")
-        assert injected == {"scripts": 0, "handlers": 0, "frames": 0, "jsLinks": 0, "imgs": 0}, (path, injected)
+        assert injected == {"scripts": 0, "handlers": 0, "frames": 0, "jsLinks": 0, "imgs": 0}, (
+            path,
+            injected,
+        )
         if shot:
             texts = page.locator("#results .post-text").all_inner_texts()
             assert any("<script>alert(1)</script>" in t for t in texts)  # shown as text, not run
-            assert any("more characters" in t for t in texts)  # the 100k-char post is clipped visibly
+            assert any(
+                "more characters" in t for t in texts
+            )  # the 100k-char post is clipped visibly
             page.screenshot(path=str(SCREENSHOTS / shot), full_page=False)
     assert page.dialogs == [], page.dialogs
     assert page.page_errors == [], page.page_errors

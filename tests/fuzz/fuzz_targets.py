@@ -34,37 +34,113 @@ MAX_COUNT = 2**31 - 1
 """The store's count columns are INT32."""
 
 POISON: list[bytes] = [
-    b"\\ud800", b"\\udfff", b"\\ud83d", b"x\\ud800y", b"[" * 1200, b"]" * 50, b'{"a":' * 80,
-    b"9223372036854775808", b"18446744073709551616", b"1e20", b"1e400", b"-1e400", b"-1",
-    b"NaN", b"Infinity", b"-Infinity", b"9" * 5000, b'"', b'""', b'"""', b"\\", b"\\u", b",", b"\t",
-    b"\n", b"\r", b"\r\n", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\xed\xa0\x80", b"\xc3", b"\xff",
-    "\u202e".encode(), "\ufeff".encode(), "𝕏".encode(), "１２３".encode(), "万".encode(),
-    b"true", b"false", b"null", b"[]", b"{}", b"0", b"-0", b"1.5", b"2019-13-45", b"2019-02-30",
-    b"99999-01-01", b"0000-00-00", b"1970-01-01", b"Tue, 15 Nov 1994 08:12:31 GMT", b"3k", b"1.2w",
-    b"_x000D_", "\u3000".encode(), b" " * 40, b"id", b"text", b"created_at", b"likes",
+    b"\\ud800",
+    b"\\udfff",
+    b"\\ud83d",
+    b"x\\ud800y",
+    b"[" * 1200,
+    b"]" * 50,
+    b'{"a":' * 80,
+    b"9223372036854775808",
+    b"18446744073709551616",
+    b"1e20",
+    b"1e400",
+    b"-1e400",
+    b"-1",
+    b"NaN",
+    b"Infinity",
+    b"-Infinity",
+    b"9" * 5000,
+    b'"',
+    b'""',
+    b'"""',
+    b"\\",
+    b"\\u",
+    b",",
+    b"\t",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\xed\xa0\x80",
+    b"\xc3",
+    b"\xff",
+    "\u202e".encode(),
+    "\ufeff".encode(),
+    "𝕏".encode(),
+    "１２３".encode(),
+    "万".encode(),
+    b"true",
+    b"false",
+    b"null",
+    b"[]",
+    b"{}",
+    b"0",
+    b"-0",
+    b"1.5",
+    b"2019-13-45",
+    b"2019-02-30",
+    b"99999-01-01",
+    b"0000-00-00",
+    b"1970-01-01",
+    b"Tue, 15 Nov 1994 08:12:31 GMT",
+    b"3k",
+    b"1.2w",
+    b"_x000D_",
+    "\u3000".encode(),
+    b" " * 40,
+    b"id",
+    b"text",
+    b"created_at",
+    b"likes",
 ]
 
-JSONL_SEED = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
-    {"id": "1", "text": "东湖路停水了，什么时候恢复？", "created_at": "2026-11-01 10:00:00", "likes": 3,
-     "author": "a1", "title": "停水", "place": {"full_name": "青石区"}},
-    {"id": 2, "text": "Bus 12 late again", "created_at": "2026-11-02T08:15:00+08:00", "shares": "1.2万",
-     "user": {"id_str": "99", "screen_name": "bob"}, "replies": 12.0},
-    {"text": "no id here", "created_at": 1762000000, "dislikes": "3k", "url": "http://x.cn/a"},
-    {"id": "4", "full_text": "Thanks #roads @city", "timestamp": "Wed Oct 10 20:19:24 +0000 2018"},
-]).encode()
+JSONL_SEED = "".join(
+    json.dumps(r, ensure_ascii=False) + "\n"
+    for r in [
+        {
+            "id": "1",
+            "text": "东湖路停水了，什么时候恢复？",
+            "created_at": "2026-11-01 10:00:00",
+            "likes": 3,
+            "author": "a1",
+            "title": "停水",
+            "place": {"full_name": "青石区"},
+        },
+        {
+            "id": 2,
+            "text": "Bus 12 late again",
+            "created_at": "2026-11-02T08:15:00+08:00",
+            "shares": "1.2万",
+            "user": {"id_str": "99", "screen_name": "bob"},
+            "replies": 12.0,
+        },
+        {"text": "no id here", "created_at": 1762000000, "dislikes": "3k", "url": "http://x.cn/a"},
+        {
+            "id": "4",
+            "full_text": "Thanks #roads @city",
+            "timestamp": "Wed Oct 10 20:19:24 +0000 2018",
+        },
+    ]
+).encode()
 
 CSV_SEED = (
     "id,text,created_at,author,likes,extra\n"
-    "c1,\"two-line\ntext\",2019-07-21 10:29:36,alice,5,x\n"
+    'c1,"two-line\ntext",2019-07-21 10:29:36,alice,5,x\n'
     "c2,噪音扰民,2019/7/12 17:00:34,bob,0,\n"
-    "c3,\"a \"\"quoted\"\" word\",2019-07-21,carol,1.2万,y\n"
+    'c3,"a ""quoted"" word",2019-07-21,carol,1.2万,y\n'
     "c4,plain,20190721,dave,,\n"
 ).encode()
 
 _OPS = ("insert", "replace", "delete", "duplicate")
-mutation = st.tuples(st.sampled_from(_OPS), st.integers(0, 1 << 20),
-                     st.one_of(st.sampled_from(POISON), st.binary(min_size=1, max_size=12)),
-                     st.integers(1, 64))
+mutation = st.tuples(
+    st.sampled_from(_OPS),
+    st.integers(0, 1 << 20),
+    st.one_of(st.sampled_from(POISON), st.binary(min_size=1, max_size=12)),
+    st.integers(1, 64),
+)
 mutations = st.lists(mutation, min_size=1, max_size=8)
 
 
@@ -76,25 +152,44 @@ def mutate(data: bytes, ops: list[tuple[str, int, bytes, int]]) -> bytes:
         if op == "insert":
             out[i:i] = piece
         elif op == "replace":
-            out[i:i + len(piece)] = piece
+            out[i : i + len(piece)] = piece
         elif op == "delete":
-            del out[i:i + length]
+            del out[i : i + length]
         else:
-            out[i:i] = out[i:i + length]
+            out[i:i] = out[i : i + length]
     return bytes(out)
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats()
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
     | st.text(st.characters(codec=None, exclude_categories=()), max_size=30),
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12,
 )
-_FIELDS = ["id", "text", "created_at", "likes", "shares", "author", "title", "user", "place", "url",
-           "parent_id", "extra"]
-records = st.dictionaries(st.sampled_from(_FIELDS), json_values | st.sampled_from(
-    ["2026-11-01 10:00:00", "hello 你好", 9223372036854775808, 1e20, "x\ud800"]), max_size=8)
+_FIELDS = [
+    "id",
+    "text",
+    "created_at",
+    "likes",
+    "shares",
+    "author",
+    "title",
+    "user",
+    "place",
+    "url",
+    "parent_id",
+    "extra",
+]
+records = st.dictionaries(
+    st.sampled_from(_FIELDS),
+    json_values
+    | st.sampled_from(["2026-11-01 10:00:00", "hello 你好", 9223372036854775808, 1e20, "x\ud800"]),
+    max_size=8,
+)
 
 
 @st.composite

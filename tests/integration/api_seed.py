@@ -63,15 +63,31 @@ def build(path: Path) -> dict[str, str]:
             text += " 我家在东湖路88号3栋2单元401室"
         if i == 6:
             text += " @东湖小王 你家也停了吗"
-        posts.append(Post(id=f"seed:w{i}", source="seed", external_id=f"w{i}", text=text,
-                          created_at=T0 + timedelta(days=1, hours=i % 12, minutes=i),
-                          author_key=f"authorkey-w{i % 9}", likes=i))
+        posts.append(
+            Post(
+                id=f"seed:w{i}",
+                source="seed",
+                external_id=f"w{i}",
+                text=text,
+                created_at=T0 + timedelta(days=1, hours=i % 12, minutes=i),
+                author_key=f"authorkey-w{i % 9}",
+                likes=i,
+            )
+        )
         langs.append("en" if text[0].isascii() else "zh")
         topic_of.append(1)
     for i in range(12):
         text = BUS[i % len(BUS)] + f" #{i}"
-        posts.append(Post(id=f"seed:b{i}", source="seed2", external_id=f"b{i}", text=text,
-                          created_at=T0 + timedelta(hours=i), author_key=f"authorkey-b{i % 3}"))
+        posts.append(
+            Post(
+                id=f"seed:b{i}",
+                source="seed2",
+                external_id=f"b{i}",
+                text=text,
+                created_at=T0 + timedelta(hours=i),
+                author_key=f"authorkey-b{i % 3}",
+            )
+        )
         langs.append("en" if text[0].isascii() else "zh")
         topic_of.append(2)
     scores = [-0.6 if t == 1 else 0.1 for t in topic_of]
@@ -83,30 +99,52 @@ def build(path: Path) -> dict[str, str]:
         "sentiment_score": scores,
         "sentiment_label": ["negative" if s < 0 else "neutral" for s in scores],
     }
-    bad = [Quarantined("upload.jsonl", 7, "malformed_json", "line 7 is not JSON", '{"text": "broken'),
-           Quarantined("upload.jsonl", 9, "text_too_long", "over 100000 chars", "x" * 50)]
+    bad = [
+        Quarantined("upload.jsonl", 7, "malformed_json", "line 7 is not JSON", '{"text": "broken'),
+        Quarantined("upload.jsonl", 9, "text_too_long", "over 100000 chars", "x" * 50),
+    ]
     tokens: dict[str, str] = {}
     with open_store(path) as store:
-        store.write_batch(posts, columns, {"langid": "test@0", "embed": "seed-vectors"}, bad, source="seed")
+        store.write_batch(
+            posts, columns, {"langid": "test@0", "embed": "seed-vectors"}, bad, source="seed"
+        )
         now = datetime(2026, 11, 4)
-        for tid, label, kws, n_authors in [(1, "东湖路 停水", ["停水", "东湖路", "water"], 9),
-                                           (2, "12路 公交 晚点", ["公交", "bus", "晚点"], 3)]:
+        for tid, label, kws, n_authors in [
+            (1, "东湖路 停水", ["停水", "东湖路", "water"], 9),
+            (2, "12路 公交 晚点", ["公交", "bus", "晚点"], 3),
+        ]:
             store.con.execute(
-                "INSERT INTO topics (topic_id, label, keywords, places, size, n_authors, first_seen, last_seen, "
-                "sentiment_mean, representative, status, created_at, updated_at, centroid, coherence) "
+                "INSERT INTO topics (topic_id, label, keywords, places, size, n_authors, "
+                "first_seen, last_seen, "
+                "sentiment_mean, representative, status, created_at, updated_at, centroid, "
+                "coherence) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, 0.8)",
-                [tid, label, json.dumps([{"term": w, "weight": 1.0} for w in kws], ensure_ascii=False),
-                 json.dumps([["东湖路", 5]], ensure_ascii=False), topic_of.count(tid), n_authors,
-                 T0.replace(tzinfo=None), now, -0.6 if tid == 1 else 0.1,
-                 json.dumps([p.id for p, t in zip(posts, topic_of) if t == tid][:3]), now, now,
-                 _unit_vector(tid)])
-        store.con.executemany("INSERT INTO post_topics VALUES (?, ?, 0.9, ?)",
-                              [[p.id, t, now] for p, t in zip(posts, topic_of)])
+                [
+                    tid,
+                    label,
+                    json.dumps([{"term": w, "weight": 1.0} for w in kws], ensure_ascii=False),
+                    json.dumps([["东湖路", 5]], ensure_ascii=False),
+                    topic_of.count(tid),
+                    n_authors,
+                    T0.replace(tzinfo=None),
+                    now,
+                    -0.6 if tid == 1 else 0.1,
+                    json.dumps([p.id for p, t in zip(posts, topic_of) if t == tid][:3]),
+                    now,
+                    now,
+                    _unit_vector(tid),
+                ],
+            )
+        store.con.executemany(
+            "INSERT INTO post_topics VALUES (?, ?, 0.9, ?)",
+            [[p.id, t, now] for p, t in zip(posts, topic_of)],
+        )
         refresh_representation(store, None, now)  # the real one: keywords, series, places …
         store.rebuild_search_index(finished=True)  # a finished run: no end-of-run work owed
         accounts = Accounts(store)
         for role in Role:
-            accounts.add_user(role.name, PASSWORD, role,
-                              "transport" if role == Role.responder else None)
+            accounts.add_user(
+                role.name, PASSWORD, role, "transport" if role == Role.responder else None
+            )
             tokens[role.name] = accounts.create_token(role.name, "tests")[1]
     return tokens

@@ -32,7 +32,9 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.received.append({"body": json.loads(body), "key": self.headers.get("Idempotency-Key")})
+                outer.received.append(
+                    {"body": json.loads(body), "key": self.headers.get("Idempotency-Key")}
+                )
                 time.sleep(outer.delay)
                 status = outer.script.pop(0) if outer.script else 200
                 self.send_response(status)
@@ -86,8 +88,13 @@ def test_webhook_retries_with_backoff_until_the_receiver_recovers(store):
     waits: list[float] = []
     try:
         failed: list = []
-        sink = WebhookSink([receiver.url], retries=3, backoff=0.5, sleep=waits.append,
-                           on_failure=lambda url, tries: failed.append(url))
+        sink = WebhookSink(
+            [receiver.url],
+            retries=3,
+            backoff=0.5,
+            sleep=waits.append,
+            on_failure=lambda url, tries: failed.append(url),
+        )
         alerts = AlertEngine(store, [sink], clock=CLOCK).scan()
     finally:
         receiver.close()
@@ -110,8 +117,14 @@ def test_webhook_gives_up_on_client_errors_unreachable_hosts_and_timeouts(store)
     waits: list[float] = []
     failed: list[tuple[str, list[str]]] = []
     try:
-        sink = WebhookSink([bad_request.url, dead_url, slow.url], retries=2, backoff=0.1,
-                           timeout=0.2, sleep=waits.append, on_failure=lambda url, tries: failed.append((url, tries)))
+        sink = WebhookSink(
+            [bad_request.url, dead_url, slow.url],
+            retries=2,
+            backoff=0.1,
+            timeout=0.2,
+            sleep=waits.append,
+            on_failure=lambda url, tries: failed.append((url, tries)),
+        )
         alert = {"alert_id": "x1", "topic_id": 1}
         result = sink.send(alert)
     finally:
@@ -120,7 +133,10 @@ def test_webhook_gives_up_on_client_errors_unreachable_hosts_and_timeouts(store)
     by_url = {t["url"]: t for t in result["targets"]}
     assert not result["ok"]
     assert by_url[bad_request.url]["attempts"] == ["400"]  # a 4xx is not retried
-    assert by_url[dead_url]["attempts"][0].startswith("unreachable") and len(by_url[dead_url]["attempts"]) == 3
+    assert (
+        by_url[dead_url]["attempts"][0].startswith("unreachable")
+        and len(by_url[dead_url]["attempts"]) == 3
+    )
     assert by_url[slow.url]["attempts"] == ["timeout"] * 3
     assert waits == [0.1, 0.2, 0.1, 0.2]
     assert failed == [(t["url"], t["attempts"]) for t in result["targets"]]  # each is told
@@ -131,8 +147,9 @@ def test_failed_webhook_does_not_stop_alerts_or_the_log(store, tmp_path):
     dead = Receiver([])
     url = dead.url
     dead.close()
-    alerts = AlertEngine(store, [WebhookSink([url], retries=1, sleep=lambda s: None), JsonlSink(log)],
-                         clock=CLOCK).scan()
+    alerts = AlertEngine(
+        store, [WebhookSink([url], retries=1, sleep=lambda s: None), JsonlSink(log)], clock=CLOCK
+    ).scan()
     assert len(alerts) == 1 and [d["ok"] for d in alerts[0]["deliveries"]] == [False, True]
     assert len(log.read_text(encoding="utf-8").splitlines()) == 1
 
@@ -150,9 +167,17 @@ def test_hot_ranking_puts_the_burst_first_and_hides_small_groups(store):
     assert [s["topic_id"] for s in spots] == [2, 1][: len(spots)] and spots[0]["topic_id"] == 2
     assert result["hidden_below_k"] == 1  # topic 3: three authors
     top = spots[0]
-    assert set(top["heat"]["components"]) == {"volume", "growth", "authors", "engagement", "negativity"}
+    assert set(top["heat"]["components"]) == {
+        "volume",
+        "growth",
+        "authors",
+        "engagement",
+        "negativity",
+    }
     assert top["heat"]["volume"] == 30 and top["heat"]["authors"] == 30
-    assert top["burst"]["surprise"] > 5 and top["heat"]["negativity"] == pytest.approx(0.6, abs=1e-3)
+    assert top["burst"]["surprise"] > 5 and top["heat"]["negativity"] == pytest.approx(
+        0.6, abs=1e-3
+    )
     assert sum(top["series"]["count"]) >= 30
     assert "author-key" not in json.dumps(top, ensure_ascii=False)
     with pytest.raises(InputError, match="time span"):
@@ -194,8 +219,10 @@ def test_hot_command_scans_ranks_and_prints_json(tmp_path):
 def test_merging_the_alerted_topic_does_not_alert_again(store):
     assert len(AlertEngine(store, clock=CLOCK).scan()) == 1
     # consolidation merges topic 2 into a new topic 9: its posts move, the episode is the same
-    store.con.execute("INSERT INTO topics (topic_id, label, size, status, created_at, updated_at) "
-                      "VALUES (9, '停水', 33, 'active', now(), now())")
+    store.con.execute(
+        "INSERT INTO topics (topic_id, label, size, status, created_at, updated_at) "
+        "VALUES (9, '停水', 33, 'active', now(), now())"
+    )
     store.con.execute("UPDATE topics SET status = 'merged', merged_into = 9 WHERE topic_id = 2")
     store.con.execute("UPDATE post_topics SET topic_id = 9 WHERE topic_id = 2")
     assert AlertEngine(store, clock=CLOCK).scan() == []
@@ -219,10 +246,17 @@ def test_topics_merged_while_watching_count_together(store):
     assert [a["topic_id"] for a in engine.scan()] == [2]  # the stored history
     t0 = (BURST_AT + timedelta(days=1)).timestamp()
     # a new incident that streaming seeded as two topics (1 and 3), three authors in each: under k
-    early = [(1, t0 + 10 * i, f"x{i}", f"x:{i}") for i in range(3)] + \
-            [(3, t0 + 5 + 10 * i, f"y{i}", f"y:{i}") for i in range(3)]
+    early = [(1, t0 + 10 * i, f"x{i}", f"x:{i}") for i in range(3)] + [
+        (3, t0 + 5 + 10 * i, f"y{i}", f"y:{i}") for i in range(3)
+    ]
     assert engine.feed(early) == []
-    store.con.execute("UPDATE topics SET status = 'merged', merged_into = 1, updated_at = ? WHERE topic_id = 3",
-                      [datetime(2026, 3, 7)])  # what a consolidation writes
+    store.con.execute(
+        "UPDATE topics SET status = 'merged', merged_into = 1, updated_at = ? WHERE topic_id = 3",
+        [datetime(2026, 3, 7)],
+    )  # what a consolidation writes
     (alert,) = engine.feed([(1, t0 + 40, "x-late", "x:late")])
-    assert alert["topic_id"] == 1 and alert["evidence"]["authors"] == 7 and alert["evidence"]["count"] == 7
+    assert (
+        alert["topic_id"] == 1
+        and alert["evidence"]["authors"] == 7
+        and alert["evidence"]["count"] == 7
+    )

@@ -29,8 +29,11 @@ def env(tmp_path, seeded):
     shutil.copy(seeded[0], db)
     tokens = seeded[1]
     clock = {"now": 0.0}
-    app = create_app(Settings(db=db), limiter=LoginLimiter(max_failures=3, window_s=60, clock=lambda: clock["now"]),
-                     max_upload_bytes=4096)
+    app = create_app(
+        Settings(db=db),
+        limiter=LoginLimiter(max_failures=3, window_s=60, clock=lambda: clock["now"]),
+        max_upload_bytes=4096,
+    )
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client, tokens, clock
 
@@ -65,6 +68,7 @@ def test_every_error_has_one_shape(env):
     assert_error(client.get("/api/v1/quarantine", headers=h), 403)
     assert_error(client.get("/api/v1/posts?cursor=garbage", headers=h), 400)
     from heard.read.common import encode_cursor
+
     for path in ("/api/v1/posts?q=停水&cursor=", "/api/v1/posts?cursor=", "/api/v1/topics?cursor="):
         # well-formed cursors with values of the wrong kind: 400, never a query error
         assert_error(client.get(path + encode_cursor(["x'; --", "y"]), headers=h), 400)
@@ -74,8 +78,12 @@ def test_every_error_has_one_shape(env):
 
 def test_author_filters_are_refused_with_the_reason(env):
     client, tokens, _ = env
-    for path in ("/api/v1/posts?author_key=authorkey-w1", "/api/v1/posts?author=x", "/api/v1/stats?user=x",
-                 "/search?author=x"):
+    for path in (
+        "/api/v1/posts?author_key=authorkey-w1",
+        "/api/v1/posts?author=x",
+        "/api/v1/stats?user=x",
+        "/search?author=x",
+    ):
         body = assert_error(client.get(path, headers=bearer(tokens, "admin")), 400)
         assert "per-author" in body["error"] and "RIGHTS.md" in " ".join(body["errors"])
 
@@ -98,15 +106,22 @@ def test_search_in_chinese_and_english_with_cursor_pages(env):
             break
     assert seen == [p["id"] for p in zh["posts"]]
     newest = client.get("/api/v1/posts", params={"limit": 5}, headers=h).json()
-    page2 = client.get("/api/v1/posts", params={"limit": 5, "cursor": newest["next_cursor"]}, headers=h).json()
+    page2 = client.get(
+        "/api/v1/posts", params={"limit": 5, "cursor": newest["next_cursor"]}, headers=h
+    ).json()
     times = [p["created_at"] for p in newest["posts"] + page2["posts"]]
-    assert times == sorted(times, reverse=True) and len(set(p["id"] for p in newest["posts"] + page2["posts"])) == 10
+    assert (
+        times == sorted(times, reverse=True)
+        and len(set(p["id"] for p in newest["posts"] + page2["posts"])) == 10
+    )
 
 
 def test_filters_narrow_the_posts(env):
     client, tokens, _ = env
     h = bearer(tokens, "viewer")
-    get = lambda **p: client.get("/api/v1/posts", params={"limit": 200, **p}, headers=h).json()["posts"]  # noqa: E731
+    get = lambda **p: client.get("/api/v1/posts", params={"limit": 200, **p}, headers=h).json()[
+        "posts"
+    ]  # noqa: E731
     assert {p["lang"] for p in get(lang="en")} == {"en"}
     assert {p["source"] for p in get(source="seed2")} == {"seed2"}
     assert {p["sentiment_label"] for p in get(sentiment="neutral")} == {"neutral"}
@@ -119,17 +134,35 @@ def test_filters_narrow_the_posts(env):
 def test_outputs_hide_authors_and_redact_personal_data(env):
     client, tokens, _ = env
     h = bearer(tokens, "admin")
-    payloads = [client.get(p, headers=h).text for p in (
-        "/api/v1/posts?limit=200", "/api/v1/posts?q=联系电话", "/api/v1/topics", "/api/v1/topics/1",
-        "/api/v1/stats", "/api/v1/hotspots?window=7d", "/api/v1/posts/seed:w3", "/search?q=停水", "/topics/1")]
+    payloads = [
+        client.get(p, headers=h).text
+        for p in (
+            "/api/v1/posts?limit=200",
+            "/api/v1/posts?q=联系电话",
+            "/api/v1/topics",
+            "/api/v1/topics/1",
+            "/api/v1/stats",
+            "/api/v1/hotspots?window=7d",
+            "/api/v1/posts/seed:w3",
+            "/search?q=停水",
+            "/topics/1",
+        )
+    ]
     joined = "\n".join(payloads)
     assert "authorkey-" not in joined and "author_key" not in joined
     assert "13812345678" not in joined
-    assert "88号" not in joined and "401室" not in joined  # a home's address: the road stays, the door goes
+    assert (
+        "88号" not in joined and "401室" not in joined
+    )  # a home's address: the road stays, the door goes
     assert "[phone]" in client.get("/api/v1/posts/seed:w3", headers=h).json()["post"]["text"]
-    assert "东湖路[address]" in client.get("/api/v1/posts/seed:w4", headers=h).json()["post"]["text"]
+    assert (
+        "东湖路[address]" in client.get("/api/v1/posts/seed:w4", headers=h).json()["post"]["text"]
+    )
     assert "东湖小王" not in joined  # a person's @handle (RIGHTS.md §4)
-    assert "@[user] 你家也停了吗" in client.get("/api/v1/posts/seed:w6", headers=h).json()["post"]["text"]
+    assert (
+        "@[user] 你家也停了吗"
+        in client.get("/api/v1/posts/seed:w6", headers=h).json()["post"]["text"]
+    )
 
 
 def test_topics_respect_k_and_detail_has_its_parts(env):
@@ -163,15 +196,25 @@ def test_login_sessions_csrf_and_rate_limit(env):
     client, tokens, clock = env
     form = client.get("/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-    assert_error(client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": "x"}), 403)
+    assert_error(
+        client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": "x"}),
+        403,
+    )
     for _ in range(3):
-        bad = client.post("/login", data={"username": "viewer", "password": "wrong-pass", "csrf_token": csrf})
+        bad = client.post(
+            "/login", data={"username": "viewer", "password": "wrong-pass", "csrf_token": csrf}
+        )
         assert bad.status_code == 401
-    limited = client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf})
+    limited = client.post(
+        "/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf}
+    )
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
     clock["now"] += 61
-    ok = client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf},
-                     follow_redirects=False)
+    ok = client.post(
+        "/login",
+        data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     cookie = ok.headers["set-cookie"].lower()
     assert "heard_session=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
@@ -202,9 +245,21 @@ def test_pages_escape_hostile_text_under_a_strict_csp(env):
     store = client.app.state.db.store
     from heard.records import Post
     from datetime import datetime, timezone
-    store.write_batch([Post(id="h:1", source="h", external_id="1", text='<script>alert(1)</script><img src=x onerror=alert(2)> 停水',
-                            created_at=datetime(2026, 11, 3, tzinfo=timezone.utc), author_key="k")],
-                      {"search_text": ["script alert 1 img src x onerror alert 2 停水"], "lang": ["zh"]}, {})
+
+    store.write_batch(
+        [
+            Post(
+                id="h:1",
+                source="h",
+                external_id="1",
+                text="<script>alert(1)</script><img src=x onerror=alert(2)> 停水",
+                created_at=datetime(2026, 11, 3, tzinfo=timezone.utc),
+                author_key="k",
+            )
+        ],
+        {"search_text": ["script alert 1 img src x onerror alert 2 停水"], "lang": ["zh"]},
+        {},
+    )
     store.rebuild_search_index()
     client.app.state.db.changed()
     html = client.get("/search", params={"q": "onerror"}, headers=bearer(tokens, "viewer")).text
@@ -215,22 +270,58 @@ def test_pages_escape_hostile_text_under_a_strict_csp(env):
 def test_upload_checks_type_and_size_before_work(env):
     client, tokens, _ = env
     h = bearer(tokens, "analyst")
-    body = assert_error(client.post("/api/v1/ingest", files={"file": ("x.exe", b"MZ\x00\x00", "application/octet-stream")},
-                                     headers=h), 415)
+    body = assert_error(
+        client.post(
+            "/api/v1/ingest",
+            files={"file": ("x.exe", b"MZ\x00\x00", "application/octet-stream")},
+            headers=h,
+        ),
+        415,
+    )
     assert ".jsonl" in " ".join(body["errors"])
-    assert_error(client.post("/api/v1/ingest", files={"file": ("x.xlsx", b"not a zip", "application/octet-stream")},
-                             headers=h), 415)
-    assert_error(client.post("/api/v1/ingest", files={"file": ("x.jsonl", b"{}\n" * 3000, "text/plain")}, headers=h), 413)
-    assert_error(client.post("/api/v1/ingest", content=b"[1,", headers={**h, "content-type": "application/json"}), 400)
-    assert_error(client.post("/api/v1/ingest", content=b"{}", headers={**h, "content-type": "application/json"}), 400)
-    assert_error(client.post("/api/v1/ingest", content=b"x", headers={**h, "content-type": "text/plain"}), 415)
+    assert_error(
+        client.post(
+            "/api/v1/ingest",
+            files={"file": ("x.xlsx", b"not a zip", "application/octet-stream")},
+            headers=h,
+        ),
+        415,
+    )
+    assert_error(
+        client.post(
+            "/api/v1/ingest", files={"file": ("x.jsonl", b"{}\n" * 3000, "text/plain")}, headers=h
+        ),
+        413,
+    )
+    assert_error(
+        client.post(
+            "/api/v1/ingest", content=b"[1,", headers={**h, "content-type": "application/json"}
+        ),
+        400,
+    )
+    assert_error(
+        client.post(
+            "/api/v1/ingest", content=b"{}", headers={**h, "content-type": "application/json"}
+        ),
+        400,
+    )
+    assert_error(
+        client.post("/api/v1/ingest", content=b"x", headers={**h, "content-type": "text/plain"}),
+        415,
+    )
     assert_error(client.post("/api/v1/ingest", json=[], headers=bearer(tokens, "viewer")), 403)
 
 
 def test_openapi_and_metrics(env):
     client, tokens, _ = env
     spec = client.get("/api/v1/openapi.json").json()
-    assert {"/api/v1/posts", "/api/v1/topics/{topic_id}", "/api/v1/ingest", "/health", "/metrics"} <= set(spec["paths"])
+    assert {
+        "/api/v1/posts",
+        "/api/v1/topics/{topic_id}",
+        "/api/v1/ingest",
+        "/health",
+        "/metrics",
+    } <= set(spec["paths"])
     client.get("/api/v1/topics", headers=bearer(tokens, "viewer"))
     text = client.get("/metrics", headers=bearer(tokens, "viewer")).text
     assert 'heard_http_requests_total{method="GET",route="/api/v1/topics",status="200"} 1' in text

@@ -45,11 +45,18 @@ def test_every_message_is_an_answered_case(imported):
     db, rows = imported
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM cases") == len(rows) == 2816
-        assert store.scalar("SELECT count(*) FROM cases WHERE status = 'closed' "
-                            "AND reply_text IS NOT NULL AND replied_at IS NOT NULL") == 2816
+        assert (
+            store.scalar(
+                "SELECT count(*) FROM cases WHERE status = 'closed' "
+                "AND reply_text IS NOT NULL AND replied_at IS NOT NULL"
+            )
+            == 2816
+        )
         assert store.scalar("SELECT count(*) FROM cases WHERE reply_quality IS NULL") == 0
-        replies = {r["post_id"].split(":", 1)[1]: r["reply_text"]
-                   for r in store.rows("SELECT post_id, reply_text FROM cases")}
+        replies = {
+            r["post_id"].split(":", 1)[1]: r["reply_text"]
+            for r in store.rows("SELECT post_id, reply_text FROM cases")
+        }
     # no reply keeps its author's id (replies greet them as 网友“A00023583”)
     greeted = [r for r in rows if r["留言用户"] in r["答复意见"]]
     assert len(greeted) > 100
@@ -61,8 +68,10 @@ def test_every_message_is_an_answered_case(imported):
 def test_accountability_matches_a_direct_computation(imported, capsys):
     db, rows = imported
     with open_store(db, read_only=True) as store:
-        department = {r["post_id"].split(":", 1)[1]: r["department"]
-                      for r in store.rows("SELECT post_id, department FROM cases")}
+        department = {
+            r["post_id"].split(":", 1)[1]: r["department"]
+            for r in store.rows("SELECT post_id, department FROM cases")
+        }
     direct: dict[str, list[float]] = {}
     for r in rows:
         days = (_parse(r["答复时间"]) - _parse(r["留言时间"])).total_seconds() / 86400

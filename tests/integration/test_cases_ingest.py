@@ -12,19 +12,57 @@ import pytest
 from heard.cli import run
 from heard.store import open_store
 
-HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间", "一级标签"]
+HEADER = [
+    "留言编号",
+    "留言用户",
+    "留言主题",
+    "留言时间",
+    "留言详情",
+    "答复意见",
+    "答复时间",
+    "一级标签",
+]
 ROWS = [
-    ["1", "U0001", "小区门口公交站被撤", "2019/3/1 9:00:00",
-     "我们小区门口的公交站突然撤了，老人出行很不方便，希望恢复公交线路。",
-     "网友U0001：您好！经核实，该站点因道路施工临时调整，施工结束后恢复。", "2019/3/5 10:00:00", ""],
-    ["2", "U0002", "学校食堂卫生差", "2019/3/2 9:00:00",
-     "孩子学校的食堂卫生很差，饭菜里有异物，请教育部门检查学校食堂。",
-     "您好，区教育局已约谈学校，整改食堂管理。", "2019/3/12 9:00:00", ""],
-    ["3", "U0003", "拖欠工资", "2019/3/3 9:00:00",
-     "公司拖欠我们三个月工资，劳动监察部门能否帮忙追讨？", "", "", "劳动和社会保障"],
-    ["4", "U0004", "夜间施工噪音", "2019/3/4 23:00:00",
-     "工地每天夜里施工，噪音扰民，严重影响休息，请环保部门处理。",
-     "已转相关部门处理。", "2019/3/4 08:00:00", ""],  # a reply dated before the message
+    [
+        "1",
+        "U0001",
+        "小区门口公交站被撤",
+        "2019/3/1 9:00:00",
+        "我们小区门口的公交站突然撤了，老人出行很不方便，希望恢复公交线路。",
+        "网友U0001：您好！经核实，该站点因道路施工临时调整，施工结束后恢复。",
+        "2019/3/5 10:00:00",
+        "",
+    ],
+    [
+        "2",
+        "U0002",
+        "学校食堂卫生差",
+        "2019/3/2 9:00:00",
+        "孩子学校的食堂卫生很差，饭菜里有异物，请教育部门检查学校食堂。",
+        "您好，区教育局已约谈学校，整改食堂管理。",
+        "2019/3/12 9:00:00",
+        "",
+    ],
+    [
+        "3",
+        "U0003",
+        "拖欠工资",
+        "2019/3/3 9:00:00",
+        "公司拖欠我们三个月工资，劳动监察部门能否帮忙追讨？",
+        "",
+        "",
+        "劳动和社会保障",
+    ],
+    [
+        "4",
+        "U0004",
+        "夜间施工噪音",
+        "2019/3/4 23:00:00",
+        "工地每天夜里施工，噪音扰民，严重影响休息，请环保部门处理。",
+        "已转相关部门处理。",
+        "2019/3/4 08:00:00",
+        "",
+    ],  # a reply dated before the message
 ]
 
 
@@ -44,8 +82,9 @@ def test_cases_are_off_unless_asked(tmp_path):
         assert store.scalar("SELECT count(*) FROM posts") == 4
         assert store.scalar("SELECT count(*) FROM cases") == 0
     # switched on later: the posts already stored get their cases (nothing new is stored)
-    assert run(["ingest", str(_board(tmp_path)), "--preset", "teddycup-replies",
-                "--db", str(db)]) == 0
+    assert (
+        run(["ingest", str(_board(tmp_path)), "--preset", "teddycup-replies", "--db", str(db)]) == 0
+    )
     with open_store(db) as store:
         assert store.scalar("SELECT count(*) FROM posts") == 4
         assert store.scalar("SELECT count(*) FROM cases") == 4
@@ -67,17 +106,24 @@ def test_each_message_opens_one_case(board_db):
         cases = {r["post_id"]: r for r in store.rows("SELECT * FROM cases")}
         assert sorted(cases) == ["board:1", "board:2", "board:3", "board:4"]
         assert store.scalar("SELECT count(*) FROM case_events WHERE kind = 'opened'") == 4
-        assert {d["code"] for d in store.cases.departments()} >= {"transport", "education_culture_sports"}
+        assert {d["code"] for d in store.cases.departments()} >= {
+            "transport",
+            "education_culture_sports",
+        }
         bus, school, wages = cases["board:1"], cases["board:2"], cases["board:3"]
         # the source's own label is the record; a message without a reply stays open
         assert (wages["department"], wages["routed_by"], wages["status"]) == (
-            "labour_social_security", "source:一级标签", "open")
+            "labour_social_security",
+            "source:一级标签",
+            "open",
+        )
         assert wages["reply_text"] is None
         for case in (bus, school):
             assert case["status"] == "closed" and case["reply_text"]
             assert case["routed_by"].startswith("heard-zero-shot")
             assert case["reply_department"] == (
-                None if case["department"] == "triage" else case["department"])
+                None if case["department"] == "triage" else case["department"]
+            )
             assert 0 <= case["reply_quality"] <= 1
         assert school["department"] in ("education_culture_sports", "triage")
         # the author's handle in the reply was never stored
@@ -87,8 +133,10 @@ def test_each_message_opens_one_case(board_db):
 
 def test_triage_holds_low_confidence_routes(board_db):
     with open_store(board_db) as store:
-        rows = store.rows("SELECT department, routed_confidence, explanation FROM cases "
-                          "WHERE routed_by LIKE 'heard-zero-shot%'")
+        rows = store.rows(
+            "SELECT department, routed_confidence, explanation FROM cases "
+            "WHERE routed_by LIKE 'heard-zero-shot%'"
+        )
     import json
 
     for r in rows:
@@ -139,21 +187,30 @@ def test_cli_cases_case_and_accountability(board_db, capsys):
 
 
 def test_cli_route_and_train_router(tmp_path, capsys):
-    routed = _json(capsys, ["route", "公交站撤了，出行不便", "学校食堂卫生差",
-                            "--departments", "teddycup"])
+    routed = _json(
+        capsys, ["route", "公交站撤了，出行不便", "学校食堂卫生差", "--departments", "teddycup"]
+    )
     assert [r["id"] for r in routed["routes"]] == ["1", "2"]
     assert routed["routes"][0]["department"] == "transport"
     assert run(["route", "text"]) == 2  # no departments and no model: a clear refusal
 
     data = tmp_path / "labelled.csv"
-    rows = [("公交线路调整", "transport"), ("地铁站出口", "transport"), ("道路拥堵红绿灯", "transport"),
-            ("学校招生", "education_culture_sports"), ("幼儿园收费", "education_culture_sports"),
-            ("教师待遇", "education_culture_sports")]
-    data.write_text("text,department\n" + "\n".join(f"{t},{d}" for t, d in rows) + "\n",
-                    encoding="utf-8")
+    rows = [
+        ("公交线路调整", "transport"),
+        ("地铁站出口", "transport"),
+        ("道路拥堵红绿灯", "transport"),
+        ("学校招生", "education_culture_sports"),
+        ("幼儿园收费", "education_culture_sports"),
+        ("教师待遇", "education_culture_sports"),
+    ]
+    data.write_text(
+        "text,department\n" + "\n".join(f"{t},{d}" for t, d in rows) + "\n", encoding="utf-8"
+    )
     out = tmp_path / "router"
-    trained = _json(capsys, ["train", "router", "--data", str(data), "--out", str(out),
-                             "--departments", "teddycup"])
+    trained = _json(
+        capsys,
+        ["train", "router", "--data", str(data), "--out", str(out), "--departments", "teddycup"],
+    )
     assert trained["examples"] == 6 and (out / "router.json").is_file()
     again = _json(capsys, ["route", "公交车太少", "--model", str(out)])
     assert again["model"].startswith("heard-router@")
@@ -186,39 +243,52 @@ def test_api_responder_works_only_its_department(board_db, tmp_path):
     with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
         queue = client.get("/api/v1/cases", headers=auth("lab")).json()
         assert [c["case_id"] for c in queue["cases"]] == [wages]
-        assert client.get("/api/v1/cases?department=transport", headers=auth("lab")).status_code == 403
+        assert (
+            client.get("/api/v1/cases?department=transport", headers=auth("lab")).status_code == 403
+        )
         assert client.get("/api/v1/cases", headers=auth("vie")).status_code == 403
         assert client.get("/api/v1/cases", headers=auth("ana")).json()["total"] == 4
         assert client.get(f"/api/v1/cases/{wages}", headers=auth("edu")).status_code == 403
         r = client.post(f"/api/v1/cases/{wages}/reply", headers=auth("edu"), json={"text": "x"})
         assert r.status_code == 403  # another department's case
 
-        r = client.post(f"/api/v1/cases/{wages}/status", headers=auth("lab"),
-                        json={"status": "investigating"})
+        r = client.post(
+            f"/api/v1/cases/{wages}/status", headers=auth("lab"), json={"status": "investigating"}
+        )
         assert r.status_code == 200, r.text
-        r = client.post(f"/api/v1/cases/{wages}/status", headers=auth("lab"), json={"status": "nope"})
+        r = client.post(
+            f"/api/v1/cases/{wages}/status", headers=auth("lab"), json={"status": "nope"}
+        )
         assert r.status_code == 409 and "unknown case status" in r.json()["error"]
-        r = client.post(f"/api/v1/cases/{wages}/reply", headers=auth("lab"),
-                        json={"text": "已督促企业于本月底前支付拖欠工资。", "close_as": "fixed"})
+        r = client.post(
+            f"/api/v1/cases/{wages}/reply",
+            headers=auth("lab"),
+            json={"text": "已督促企业于本月底前支付拖欠工资。", "close_as": "fixed"},
+        )
         assert r.status_code == 200, r.text
         case = client.get(f"/api/v1/cases/{wages}", headers=auth("lab")).json()["case"]
         assert case["status"] == "fixed" and case["reply"]["department"]["code"] == (
-            "labour_social_security")
+            "labour_social_security"
+        )
         assert [e["kind"] for e in case["timeline"]] == ["opened", "status", "replied"]
         assert all("actor" not in e for e in case["timeline"])
         # closed moves only by reopening, whoever asks
-        r = client.post(f"/api/v1/cases/{wages}/status", headers=auth("ana"),
-                        json={"status": "open"})
+        r = client.post(
+            f"/api/v1/cases/{wages}/status", headers=auth("ana"), json={"status": "open"}
+        )
         assert r.status_code == 409 and "reopen it first" in r.json()["errors"][0]
-        r = client.post(f"/api/v1/cases/{wages}/reassign", headers=auth("ana"),
-                        json={"department": "atlantis"})
+        r = client.post(
+            f"/api/v1/cases/{wages}/reassign", headers=auth("ana"), json={"department": "atlantis"}
+        )
         assert r.status_code == 400
         record = client.get("/api/v1/accountability", headers=auth("vie")).json()
         assert record["ok"] and record["total"]["cases"] == 4
     with open_store(db) as store:
         events = store.cases.events(wages)
         assert [(e["actor_role"], e["actor"]) for e in events[1:]] == [
-            ("responder", "lab"), ("responder", "lab")]  # internally, who acted is kept
+            ("responder", "lab"),
+            ("responder", "lab"),
+        ]  # internally, who acted is kept
 
 
 def test_train_router_from_the_store_uses_labels_and_corrections(board_db, tmp_path, capsys):
@@ -229,14 +299,19 @@ def test_train_router_from_the_store_uses_labels_and_corrections(board_db, tmp_p
     shutil.copy(board_db, db)
     with open_store(db) as store:
         store.cases.add_correction("board:1", "transport", datetime(2020, 1, 1), "ana")
-        store.cases.add_correction("board:2", "education_culture_sports", datetime(2020, 1, 1),
-                                   "ana")
+        store.cases.add_correction(
+            "board:2", "education_culture_sports", datetime(2020, 1, 1), "ana"
+        )
         rows = store.cases.training_rows()
     assert sorted((r["id"], r["corrected"]) for r in rows) == [
-        ("board:1", True), ("board:2", True), ("board:3", False)]
+        ("board:1", True),
+        ("board:2", True),
+        ("board:3", False),
+    ]
     out = tmp_path / "router"
-    trained = _json(capsys, ["train", "router", "--db", str(db), "--out", str(out),
-                             "--departments", "teddycup"])
+    trained = _json(
+        capsys, ["train", "router", "--db", str(db), "--out", str(out), "--departments", "teddycup"]
+    )
     assert trained["examples"] == 3
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "2 with a non-default weight" in card  # the corrections count twice

@@ -16,8 +16,9 @@ from heard.read.redact import redact
 from heard.store import open_store
 
 
-
-def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(tmp_path, monkeypatch, capsys):
+def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(
+    tmp_path, monkeypatch, capsys
+):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HEARD_ALERT_LOG", str(tmp_path / "alerts.jsonl"))
     db = tmp_path / "demo.duckdb"
@@ -26,8 +27,10 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(tm
     assert redact("@澜河水务") == "@[user]"  # the demo names its city's accounts only while it runs
 
     with open_store(db, read_only=True) as store:
-        rows = store.rows("SELECT p.text, p.lang, pt.topic_id FROM posts p "
-                          "JOIN post_topics pt ON pt.post_id = p.id WHERE pt.topic_id IS NOT NULL")
+        rows = store.rows(
+            "SELECT p.text, p.lang, pt.topic_id FROM posts p "
+            "JOIN post_topics pt ON pt.post_id = p.id WHERE pt.topic_id IS NOT NULL"
+        )
     incident = [(r["lang"], r["topic_id"]) for r in rows if INCIDENT.search(r["text"])]
     by_lang = {lang: Counter(t for lg, t in incident if lg == lang) for lang in ("zh", "en")}
     assert sum(by_lang["zh"].values()) >= 10 and sum(by_lang["en"].values()) >= 5

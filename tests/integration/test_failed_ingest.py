@@ -12,7 +12,7 @@ from heard.cli import run
 from heard.settings import Settings
 from heard.store import open_store
 
-CSV = "id,text,created_at\n1,路灯坏了,2026-11-01\n2,,2026-11-01\n3,\"broken \"quote,2026-11-01\n"
+CSV = 'id,text,created_at\n1,路灯坏了,2026-11-01\n2,,2026-11-01\n3,"broken "quote,2026-11-01\n'
 
 
 @pytest.mark.parametrize("args", [["--map", "text=nope"], ["--format", "xml"]])
@@ -39,9 +39,17 @@ def test_uploading_a_file_again_adds_no_quarantine_rows(tmp_path):
     h = {"Authorization": f"Bearer {tokens['analyst']}"}
     with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
         for source in ("board", "board", "board_again"):  # the same file, also under another source
-            r = client.post("/api/v1/ingest", headers=h, data={"source": source},
-                            files={"file": ("board.csv", CSV.encode(), "text/csv")})
+            r = client.post(
+                "/api/v1/ingest",
+                headers=h,
+                data={"source": source},
+                files={"file": ("board.csv", CSV.encode(), "text/csv")},
+            )
             assert r.status_code == 200, r.text
         rows = client.app.state.db.store.rows(
-            "SELECT position, reason FROM quarantine WHERE file LIKE '%board.csv'")
-    assert sorted((r["position"], r["reason"]) for r in rows) == [(3, "missing_text"), (4, "malformed_row")]
+            "SELECT position, reason FROM quarantine WHERE file LIKE '%board.csv'"
+        )
+    assert sorted((r["position"], r["reason"]) for r in rows) == [
+        (3, "missing_text"),
+        (4, "malformed_row"),
+    ]

@@ -10,9 +10,18 @@ from heard.store import open_store
 
 
 def lines(start: int, stop: int) -> str:
-    return "".join(json.dumps({"id": f"m{i}", "text": f"第{i}条：东湖路的路灯坏了 lamp {i}",
-                               "created_at": "2026-11-01 10:00:00"}, ensure_ascii=False) + "\n"
-                   for i in range(start, stop))
+    return "".join(
+        json.dumps(
+            {
+                "id": f"m{i}",
+                "text": f"第{i}条：东湖路的路灯坏了 lamp {i}",
+                "created_at": "2026-11-01 10:00:00",
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        for i in range(start, stop)
+    )
 
 
 def ingest(path, db, capsys) -> dict:

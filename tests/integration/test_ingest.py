@@ -11,16 +11,45 @@ from heard.cli import run
 from heard.store import open_store
 
 POSTS = [
-    {"id": "1", "text": "青石区翠湖花园工地夜间施工噪音太大了，凌晨两点还在打桩", "created_at": "2026-11-01 23:10:00", "author": "a1", "likes": 5},
-    {"id": "2", "text": "The bus on route 12 was 40 minutes late again this morning. Unacceptable.", "created_at": "2026-11-02T08:15:00+08:00", "author": "a2"},
-    {"id": "3", "text": "新公园真漂亮，周末带孩子去玩，非常满意！", "created_at": "2026/11/2 10:00:00", "author": "a3", "likes": 12},
-    {"id": "4", "text": "Thank you to the road crew who fixed the pothole on Changle Road so quickly!", "created_at": "2026-11-03 09:00:00", "author": "a4"},
-    {"id": "5", "text": "请问居住证怎么办理？需要哪些材料？", "created_at": "2026-11-03 12:00:00", "author": "a1"},
+    {
+        "id": "1",
+        "text": "青石区翠湖花园工地夜间施工噪音太大了，凌晨两点还在打桩",
+        "created_at": "2026-11-01 23:10:00",
+        "author": "a1",
+        "likes": 5,
+    },
+    {
+        "id": "2",
+        "text": "The bus on route 12 was 40 minutes late again this morning. Unacceptable.",
+        "created_at": "2026-11-02T08:15:00+08:00",
+        "author": "a2",
+    },
+    {
+        "id": "3",
+        "text": "新公园真漂亮，周末带孩子去玩，非常满意！",
+        "created_at": "2026/11/2 10:00:00",
+        "author": "a3",
+        "likes": 12,
+    },
+    {
+        "id": "4",
+        "text": "Thank you to the road crew who fixed the pothole on Changle Road so quickly!",
+        "created_at": "2026-11-03 09:00:00",
+        "author": "a4",
+    },
+    {
+        "id": "5",
+        "text": "请问居住证怎么办理？需要哪些材料？",
+        "created_at": "2026-11-03 12:00:00",
+        "author": "a1",
+    },
 ]
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -82,10 +111,12 @@ def test_search_in_chinese_and_english(ingested, capsys):
 def test_bad_flags_and_values_exit_2_without_traceback(tmp_path, capsys):
     # usage errors come from the click that typer bundles (typer._click), not from `click`
     db = str(tmp_path / "x.duckdb")
-    for args, said in ((["topics", "--nope", "--db", db], "No such option"),
-                       (["hot", "--limit", "abc", "--db", db], "Invalid value for '--limit'"),
-                       (["topics", "--min-size", "-3", "--db", db], "greater than or equal to 1"),
-                       (["frobnicate"], "No such command")):
+    for args, said in (
+        (["topics", "--nope", "--db", db], "No such option"),
+        (["hot", "--limit", "abc", "--db", db], "Invalid value for '--limit'"),
+        (["topics", "--min-size", "-3", "--db", db], "greater than or equal to 1"),
+        (["frobnicate"], "No such command"),
+    ):
         assert heard(*args) == 2, args
         err = capsys.readouterr().err
         assert said in err and "Traceback" not in err, (args, err)
@@ -130,8 +161,14 @@ def test_locked_database_is_a_clear_error(tmp_path, capsys):
 
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); "
+            f"time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ok"
@@ -149,7 +186,9 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "broken"
 
 
 @pytest.mark.parametrize("name", ["broken.jsonl", "broken.csv"])
-def test_broken_file_stores_good_rows_quarantines_bad_ones_and_rerun_adds_nothing(tmp_path, capsys, name):
+def test_broken_file_stores_good_rows_quarantines_bad_ones_and_rerun_adds_nothing(
+    tmp_path, capsys, name
+):
     db = tmp_path / "b.duckdb"
     assert heard("ingest", FIXTURES / name, "--db", db, "--json") == 0
     first = json.loads(capsys.readouterr().out)
@@ -196,10 +235,18 @@ def _flat(shown: str) -> str:
 
 
 def test_post_text_that_looks_like_console_markup_is_printed_literally(tmp_path, capsys):
-    """Post text is untrusted: rich markup in it must neither crash a command nor style its output."""
-    row = {"id": "m1", "text": "停水三天了 " + MARKUP, "created_at": "2026-11-05 08:00:00", "author": "m"}
+    """Post text is untrusted: rich markup in it must neither crash a command nor style its
+    output."""
+    row = {
+        "id": "m1",
+        "text": "停水三天了 " + MARKUP,
+        "created_at": "2026-11-05 08:00:00",
+        "author": "m",
+    }
     src = tmp_path / "m.jsonl"
-    src.write_text(json.dumps(row, ensure_ascii=False) + "\n{broken " + MARKUP + "\n", encoding="utf-8")
+    src.write_text(
+        json.dumps(row, ensure_ascii=False) + "\n{broken " + MARKUP + "\n", encoding="utf-8"
+    )
     db = tmp_path / "m.duckdb"
     assert heard("ingest", src, "--db", db) == 0
     capsys.readouterr()
@@ -207,7 +254,10 @@ def test_post_text_that_looks_like_console_markup_is_printed_literally(tmp_path,
         assert heard(command, "--db", db) == 0
         shown = capsys.readouterr()
         flat = _flat(shown.out + shown.err)  # narrow columns may fold the text: look for its tags
-        assert all(tag in flat for tag in ("[/]", "[link=", "点这里", "[/li", "[boldred]")), (command, flat)
+        assert all(tag in flat for tag in ("[/]", "[link=", "点这里", "[/li", "[boldred]")), (
+            command,
+            flat,
+        )
 
 
 def test_a_one_domain_store_gets_the_center_hint(tmp_path, capsys, monkeypatch):

@@ -32,14 +32,23 @@ def heard_ingest(src: Path, db: Path, kill_at: str | None = None) -> subprocess.
     env.pop("HEARD_TEST_KILL_AT", None)
     if kill_at:
         env["HEARD_TEST_KILL_AT"] = kill_at
-    return subprocess.run(HEARD + ["ingest", str(src), "--db", str(db), "--json"],
-                          env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        HEARD + ["ingest", str(src), "--db", str(db), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def search(db: Path, *args: str) -> subprocess.CompletedProcess:
-    found = subprocess.run(HEARD + ["posts", "--db", str(db), "--query", "公交", "--json", *args],
-                           env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-                           capture_output=True, text=True, timeout=120)
+    found = subprocess.run(
+        HEARD + ["posts", "--db", str(db), "--query", "公交", "--json", *args],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert found.returncode == 0, found.stderr[-2000:]
     return found
 
@@ -51,8 +60,12 @@ def state(db: Path) -> dict:
             "distinct": store.scalar("SELECT count(DISTINCT external_id) FROM posts"),
             "pending": store.pending_work(),
             "index": store.has_search_index(),
-            "topics": sorted(tuple(r.values()) for r in store.rows(
-                "SELECT topic_id, label, size, n_authors FROM topics WHERE status = 'active'")),
+            "topics": sorted(
+                tuple(r.values())
+                for r in store.rows(
+                    "SELECT topic_id, label, size, n_authors FROM topics WHERE status = 'active'"
+                )
+            ),
             "assigned": store.rows("SELECT post_id, topic_id FROM post_topics ORDER BY post_id"),
         }
 
@@ -61,8 +74,10 @@ def state(db: Path) -> dict:
 def corpus(tmp_path_factory) -> tuple[Path, dict]:
     tmp = tmp_path_factory.mktemp("kill")
     src = tmp / "board.jsonl"
-    src.write_text("".join(CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)[:N_POSTS]),
-                   encoding="utf-8")
+    src.write_text(
+        "".join(CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)[:N_POSTS]),
+        encoding="utf-8",
+    )
     reference = tmp / "ref.duckdb"
     assert heard_ingest(src, reference).returncode == 0
     return src, state(reference)
@@ -112,6 +127,8 @@ def test_opening_the_store_to_serve_finishes_the_owed_work(tmp_path, corpus):
         _, token = Accounts(store).create_token("ana", "t")
         assert store.pending_work() == {"finish"}
     with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
-        r = client.get("/api/v1/posts", params={"q": "公交"}, headers={"Authorization": f"Bearer {token}"})
+        r = client.get(
+            "/api/v1/posts", params={"q": "公交"}, headers={"Authorization": f"Bearer {token}"}
+        )
         assert r.status_code == 200 and r.json()["posts"], r.text
     assert_recovered(db, reference)

@@ -18,24 +18,40 @@ from heard.store import open_store
 POISON = {
     "surrogate": '{"id": "p-sur", "text": "x\\ud800", "created_at": "2026-11-01 10:00:00"}',
     "deep": '{"id": "p-deep", "text": "deep", "created_at": "2026-11-01 10:00:00", "x": '
-            + "[" * 1000 + "]" * 1000 + "}",
+    + "[" * 1000
+    + "]" * 1000
+    + "}",
     "int64": '{"id": "p-int", "text": "big", "created_at": "2026-11-01 10:00:00", '
-             '"likes": 9223372036854775808}',
-    "float": '{"id": "p-flt", "text": "bigger", "created_at": "2026-11-01 10:00:00", "likes": 1e20}',
-    "digits": '{"id": "p-dig", "text": "digits", "created_at": "2026-11-01", "likes": ' + "9" * 5000 + "}",
-    "surrogate_title": '{"id": "p-tit", "title": "\\udfff", "text": "ok", "created_at": "2026-11-01"}',
+    '"likes": 9223372036854775808}',
+    "float": '{"id": "p-flt", "text": "bigger", "created_at": "2026-11-01 10:00:00", '
+    '"likes": 1e20}',
+    "digits": '{"id": "p-dig", "text": "digits", "created_at": "2026-11-01", "likes": '
+    + "9" * 5000
+    + "}",
+    "surrogate_title": '{"id": "p-tit", "title": "\\udfff", "text": "ok", "created_at": '
+    '"2026-11-01"}',
 }
 
 
 def good(i: int) -> str:
-    return json.dumps({"id": f"g{i}", "text": f"第{i}号 bus stop {i % 37} is dirty again",
-                       "created_at": "2026-11-01 10:00:00"}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "id": f"g{i}",
+            "text": f"第{i}号 bus stop {i % 37} is dirty again",
+            "created_at": "2026-11-01 10:00:00",
+        },
+        ensure_ascii=False,
+    )
 
 
 @pytest.mark.slow
 def test_poison_lines_between_good_ones_never_stop_the_ingest(tmp_path, capsys):
     src = tmp_path / "poison.jsonl"
-    lines = [good(i) for i in range(1000)] + list(POISON.values()) + [good(i) for i in range(1000, 2000)]
+    lines = (
+        [good(i) for i in range(1000)]
+        + list(POISON.values())
+        + [good(i) for i in range(1000, 2000)]
+    )
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     db = tmp_path / "p.duckdb"
     assert run(["ingest", str(src), "--db", str(db), "--json"]) == 0
@@ -64,14 +80,27 @@ def client(tmp_path):
 def test_poison_through_the_api_gets_200_with_the_quarantine_count(client):
     c, h = client
     lines = [good(1), *POISON.values(), good(2)]
-    r = c.post("/api/v1/ingest", headers=h,
-               files={"file": ("poison.jsonl", ("\n".join(lines) + "\n").encode(), "text/plain")})
+    r = c.post(
+        "/api/v1/ingest",
+        headers=h,
+        files={"file": ("poison.jsonl", ("\n".join(lines) + "\n").encode(), "text/plain")},
+    )
     assert r.status_code == 200, r.text
-    assert r.json()["stored"] == 6 and r.json()["quarantine_reasons"] == {"too_deep": 1, "malformed_json": 1}
+    assert r.json()["stored"] == 6 and r.json()["quarantine_reasons"] == {
+        "too_deep": 1,
+        "malformed_json": 1,
+    }
     # a JSON array body whose one item nests too deep for json.loads: the others are stored
-    body = "[" + ",".join([good(3), POISON["deep"], POISON["surrogate"].replace("p-sur", "p-sur2"),
-                           good(4)]) + "]"
-    r = c.post("/api/v1/ingest", headers={**h, "content-type": "application/json"}, content=body.encode())
+    body = (
+        "["
+        + ",".join(
+            [good(3), POISON["deep"], POISON["surrogate"].replace("p-sur", "p-sur2"), good(4)]
+        )
+        + "]"
+    )
+    r = c.post(
+        "/api/v1/ingest", headers={**h, "content-type": "application/json"}, content=body.encode()
+    )
     assert r.status_code == 200, r.text
     assert r.json()["stored"] == 3 and r.json()["quarantine_reasons"] == {"too_deep": 1}
 
@@ -83,9 +112,11 @@ def test_invalid_utf8_row_with_an_escaped_lone_surrogate_is_quarantined(tmp_path
     from heard.store import open_store
 
     src = tmp_path / "odd.jsonl"
-    src.write_bytes(b'{"id": "1", "text": "\xe4\xb8\x9c\xe6\xb9\x96", "created_at": "2026-11-01 10:00:00",'
-                    b' "author": "a1", "title": "\xe5\\ud800\x81\x9c"}\n'
-                    b'{"id": "2", "text": "fine", "created_at": "2026-11-01 10:00:00"}\n')
+    src.write_bytes(
+        b'{"id": "1", "text": "\xe4\xb8\x9c\xe6\xb9\x96", "created_at": "2026-11-01 10:00:00",'
+        b' "author": "a1", "title": "\xe5\\ud800\x81\x9c"}\n'
+        b'{"id": "2", "text": "fine", "created_at": "2026-11-01 10:00:00"}\n'
+    )
     db = tmp_path / "o.duckdb"
     assert run(["ingest", str(src), "--db", str(db)]) == 0
     with open_store(db, read_only=True) as store:

@@ -27,8 +27,10 @@ def auth(tokens, role):
 
 def test_report_review_statement_appeal_transparency(client_tokens):
     client, tokens = client_tokens
-    r = client.post("/api/v1/report", json={"post_id": "seed:w3", "label": "doxxing",
-                                            "note": "posts a phone number"})
+    r = client.post(
+        "/api/v1/report",
+        json={"post_id": "seed:w3", "label": "doxxing", "note": "posts a phone number"},
+    )
     assert r.status_code == 200 and r.json()["source"] == "public_report"
     flag_id = r.json()["flag_id"]
     bad = client.post("/api/v1/report", json={"post_id": "seed:w3", "label": "politics"})
@@ -41,12 +43,18 @@ def test_report_review_statement_appeal_transparency(client_tokens):
     assert "13812345678" not in item["post"]["text"] and "[phone]" in item["post"]["text"]
     assert item["label"]["definition"] and item["label"]["misuse"]
 
-    d = client.post(f"/api/v1/review/{flag_id}", headers=auth(tokens, "moderator"),
-                    json={"decision": "limit_visibility", "facts": "Publishes a phone number."})
+    d = client.post(
+        f"/api/v1/review/{flag_id}",
+        headers=auth(tokens, "moderator"),
+        json={"decision": "limit_visibility", "facts": "Publishes a phone number."},
+    )
     assert d.status_code == 200, d.text
     decision_id = d.json()["decision_id"]
-    again = client.post(f"/api/v1/review/{flag_id}", headers=auth(tokens, "moderator"),
-                        json={"decision": "remove", "facts": "x"})
+    again = client.post(
+        f"/api/v1/review/{flag_id}",
+        headers=auth(tokens, "moderator"),
+        json={"decision": "remove", "facts": "x"},
+    )
     assert again.status_code == 400
 
     s = client.get(f"/api/v1/decisions/{decision_id}/statement", headers=auth(tokens, "viewer"))
@@ -56,18 +64,30 @@ def test_report_review_statement_appeal_transparency(client_tokens):
     assert st["source_type"] == "SOURCE_ARTICLE_16" and st["automated_detection"] == "No"
     assert st["category"] == "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS"
 
-    a = client.post("/api/v1/appeals", headers=auth(tokens, "viewer"),
-                    json={"decision_id": decision_id, "text": "It is the water company's number."})
+    a = client.post(
+        "/api/v1/appeals",
+        headers=auth(tokens, "viewer"),
+        json={"decision_id": decision_id, "text": "It is the water company's number."},
+    )
     assert a.status_code == 200
     appeal_id = a.json()["appeal_id"]
-    twice = client.post("/api/v1/appeals", headers=auth(tokens, "viewer"),
-                        json={"decision_id": decision_id, "text": "again"})
+    twice = client.post(
+        "/api/v1/appeals",
+        headers=auth(tokens, "viewer"),
+        json={"decision_id": decision_id, "text": "again"},
+    )
     assert twice.status_code == 400 and "appealed already" in twice.json()["error"]
-    same = client.post(f"/api/v1/appeals/{appeal_id}/decision", headers=auth(tokens, "moderator"),
-                       json={"outcome": "reversed"})
+    same = client.post(
+        f"/api/v1/appeals/{appeal_id}/decision",
+        headers=auth(tokens, "moderator"),
+        json={"outcome": "reversed"},
+    )
     assert same.status_code == 400 and "may not decide its appeal" in same.json()["error"]
-    other = client.post(f"/api/v1/appeals/{appeal_id}/decision", headers=auth(tokens, "admin"),
-                        json={"outcome": "reversed", "facts": "A public utility's number."})
+    other = client.post(
+        f"/api/v1/appeals/{appeal_id}/decision",
+        headers=auth(tokens, "admin"),
+        json={"outcome": "reversed", "facts": "A public utility's number."},
+    )
     assert other.status_code == 200 and other.json()["outcome"] == "reversed"
 
     t = client.get("/api/v1/transparency")
@@ -93,6 +113,8 @@ def test_per_author_views_are_refused(client_tokens):
 
 def test_reports_are_rate_limited_per_address(client_tokens):
     client, _ = client_tokens
-    codes = [client.post("/api/v1/report", json={"post_id": "seed:w1", "label": "spam"}).status_code
-             for _ in range(REPORTS_PER_HOUR + 2)]
+    codes = [
+        client.post("/api/v1/report", json={"post_id": "seed:w1", "label": "spam"}).status_code
+        for _ in range(REPORTS_PER_HOUR + 2)
+    ]
     assert 429 in codes and codes.count(200) <= REPORTS_PER_HOUR

@@ -12,8 +12,16 @@ from heard.cli import run
 from heard.store import open_store
 
 POSTS = [
-    {"id": "h1", "text": "我是你们王总，现在在开会不方便接电话，有个合作方急需打款，你先转38万到这个账户，回头我签字。"},
-    {"id": "h2", "text": "If you report me again I will burn your house down with your family inside. Call 13812345678."},
+    {
+        "id": "h1",
+        "text": "我是你们王总，现在在开会不方便接电话，有个合作方急需打款，你先转38万到这个账户，回"
+        "头我签字。",
+    },
+    {
+        "id": "h2",
+        "text": "If you report me again I will burn your house down with your family inside. Call "
+        "13812345678.",
+    },
     {"id": "h3", "text": "市长答应的公交线路到现在都没开，群众意见很大，请给个说法。"},
 ]
 
@@ -30,12 +38,20 @@ def out_json(capsys):
 def db(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("protect_cli")
     src = tmp / "p.jsonl"
-    src.write_text("".join(json.dumps({**p, "created_at": "2026-11-30T10:00:00+08:00"},
-                                      ensure_ascii=False) + "\n" for p in POSTS), encoding="utf-8")
+    src.write_text(
+        "".join(
+            json.dumps({**p, "created_at": "2026-11-30T10:00:00+08:00"}, ensure_ascii=False) + "\n"
+            for p in POSTS
+        ),
+        encoding="utf-8",
+    )
     path = tmp / "p.duckdb"
     assert heard("ingest", src, "--db", path) == 0
     for name, role in (("mod1", "moderator"), ("mod2", "moderator"), ("viewer1", "viewer")):
-        assert heard("users", "add", name, "--role", role, "--password", "password-x", "--db", path) == 0
+        assert (
+            heard("users", "add", name, "--role", role, "--password", "password-x", "--db", path)
+            == 0
+        )
     return path
 
 
@@ -46,7 +62,10 @@ def test_flags_json_has_explained_flags_and_redacted_text(db, capsys):
     assert threat["score"] >= threat["threshold"] and threat["detector"] and threat["evidence"]
     assert "13812345678" not in json.dumps(flags, ensure_ascii=False)
     assert "[phone]" in threat["post_text"]
-    assert heard("flags", "--db", db, "--label", "violent_threat", "--status", "pending", "--json") == 0
+    assert (
+        heard("flags", "--db", db, "--label", "violent_threat", "--status", "pending", "--json")
+        == 0
+    )
     assert [f["label"] for f in out_json(capsys)["flags"]] == ["violent_threat"]
 
 
@@ -59,11 +78,40 @@ def test_per_author_views_are_refused(db, capsys):
 def test_review_decide_appeal_transparency_and_audit(db, capsys):
     assert heard("flags", "--db", db, "--label", "violent_threat", "--json") == 0
     flag_id = out_json(capsys)["flags"][0]["flag_id"]
-    assert heard("review", "--db", db, "--decide", flag_id, "--decision", "remove",
-                 "--facts", "Threatens arson against a family.", "--as", "viewer1") == 2
+    assert (
+        heard(
+            "review",
+            "--db",
+            db,
+            "--decide",
+            flag_id,
+            "--decision",
+            "remove",
+            "--facts",
+            "Threatens arson against a family.",
+            "--as",
+            "viewer1",
+        )
+        == 2
+    )
     assert "not a moderator" in capsys.readouterr().err
-    assert heard("review", "--db", db, "--decide", flag_id, "--decision", "remove",
-                 "--facts", "Threatens arson against a family.", "--as", "mod1", "--json") == 0
+    assert (
+        heard(
+            "review",
+            "--db",
+            db,
+            "--decide",
+            flag_id,
+            "--decision",
+            "remove",
+            "--facts",
+            "Threatens arson against a family.",
+            "--as",
+            "mod1",
+            "--json",
+        )
+        == 0
+    )
     decision_id = out_json(capsys)["decision_id"]
     assert heard("decisions", "--db", db, "--json") == 0
     listed = {d["decision_id"]: d for d in out_json(capsys)["decisions"]}
@@ -92,8 +140,19 @@ def test_review_decide_appeal_transparency_and_audit(db, capsys):
 
 def test_interactive_review_shows_definition_and_records_the_decision(db, capsys, monkeypatch):
     # someone reports a citizen's complaint about the mayor as harassment; a moderator dismisses it
-    assert heard("flag", "p:h3", "--label", "harassment", "--note",
-                 "insults the mayor, call me at 13912345678", "--db", db) == 0
+    assert (
+        heard(
+            "flag",
+            "p:h3",
+            "--label",
+            "harassment",
+            "--note",
+            "insults the mayor, call me at 13912345678",
+            "--db",
+            db,
+        )
+        == 0
+    )
     capsys.readouterr()
     answers = iter(["ban", "no_action", "Criticism of an office holder's conduct, not harassment."])
     monkeypatch.setattr("typer.prompt", lambda *a, **k: next(answers))
@@ -109,10 +168,13 @@ def test_audit_verify_fails_on_a_tampered_row_and_names_it(db, tmp_path, capsys)
     copy = tmp_path / "t.duckdb"
     copy.write_bytes(db.read_bytes())
     with open_store(copy) as store:
-        seq = store.scalar("SELECT min(seq) FROM audit_log WHERE kind = 'decision' "
-                           "AND payload LIKE '%\"remove\"%'")
-        store.con.execute("UPDATE audit_log SET payload = replace(payload, 'remove', 'no_action') "
-                          "WHERE seq = ?", [seq])
+        seq = store.scalar(
+            "SELECT min(seq) FROM audit_log WHERE kind = 'decision' AND payload LIKE '%\"remove\"%'"
+        )
+        store.con.execute(
+            "UPDATE audit_log SET payload = replace(payload, 'remove', 'no_action') WHERE seq = ?",
+            [seq],
+        )
     assert heard("audit", "verify", "--db", copy) == 1
     assert f"broken at entry {seq}" in capsys.readouterr().err
     assert heard("audit", "verify", "--db", copy, "--json") == 1

@@ -16,9 +16,20 @@ from heard.store import open_store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HARMS = [
-    {"id": "h1", "text": "我是你们王总，现在在开会不方便接电话，有个合作方急需打款，你先转38万到这个账户，回头我签字。"},
-    {"id": "h2", "text": "If you report me again I will burn your house down with your family inside."},
-    {"id": "h3", "text": "The council voted against the new park. I think they are wrong and will say so at the hearing."},
+    {
+        "id": "h1",
+        "text": "我是你们王总，现在在开会不方便接电话，有个合作方急需打款，你先转38万到这个账户，回"
+        "头我签字。",
+    },
+    {
+        "id": "h2",
+        "text": "If you report me again I will burn your house down with your family inside.",
+    },
+    {
+        "id": "h3",
+        "text": "The council voted against the new park. I think they are wrong and will say so at "
+        "the hearing.",
+    },
 ]
 
 
@@ -37,14 +48,21 @@ def test_rights_fixture_ingested_with_protect_on_gives_no_flag(tmp_path):
 
 def test_ingest_flags_harms_and_auto_decides_only_scams(tmp_path, monkeypatch):
     src = tmp_path / "h.jsonl"
-    src.write_text("".join(json.dumps({**r, "created_at": "2026-11-30T10:00:00+08:00"},
-                                      ensure_ascii=False) + "\n" for r in HARMS), encoding="utf-8")
+    src.write_text(
+        "".join(
+            json.dumps({**r, "created_at": "2026-11-30T10:00:00+08:00"}, ensure_ascii=False) + "\n"
+            for r in HARMS
+        ),
+        encoding="utf-8",
+    )
     db = tmp_path / "h.duckdb"
     monkeypatch.setenv("HEARD_PROTECT_AUTO_THRESHOLD", "0.9")
     assert heard("ingest", src, "--db", db) == 0
     with open_store(db) as store:
-        flags = {r["post_id"].split(":")[-1]: r for r in store.rows(
-            "SELECT post_id, label, status FROM flags")}
+        flags = {
+            r["post_id"].split(":")[-1]: r
+            for r in store.rows("SELECT post_id, label, status FROM flags")
+        }
         assert flags["h1"]["label"] == "scam_fraud" and flags["h1"]["status"] == "decided"
         assert flags["h2"]["label"] == "violent_threat" and flags["h2"]["status"] == "pending"
         assert "h3" not in flags
@@ -65,8 +83,13 @@ def test_the_protect_setting_adds_or_leaves_out_the_stages(on):
 
 def test_rescan_flags_posts_stored_before_protect_was_on(tmp_path, monkeypatch, capsys):
     src = tmp_path / "h.jsonl"
-    src.write_text("".join(json.dumps({**r, "created_at": "2026-11-30T10:00:00+08:00"},
-                                      ensure_ascii=False) + "\n" for r in HARMS), encoding="utf-8")
+    src.write_text(
+        "".join(
+            json.dumps({**r, "created_at": "2026-11-30T10:00:00+08:00"}, ensure_ascii=False) + "\n"
+            for r in HARMS
+        ),
+        encoding="utf-8",
+    )
     db = tmp_path / "off.duckdb"
     monkeypatch.setenv("HEARD_PROTECT", "false")
     assert heard("ingest", src, "--db", db) == 0

@@ -32,8 +32,14 @@ class Clock:
 
 
 def _post(pid: str, text: str) -> Post:
-    return Post(id=f"t:{pid}", source="t", external_id=pid, text=text, author_key=f"a{pid}",
-                created_at=datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))
+    return Post(
+        id=f"t:{pid}",
+        source="t",
+        external_id=pid,
+        text=text,
+        author_key=f"a{pid}",
+        created_at=datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc),
+    )
 
 
 @pytest.fixture()
@@ -56,14 +62,23 @@ def _flag_all(store, clock, auto=None):
     texts = [SCAM, THREAT, CRITIC]
     flags = stage.flag_texts(texts)
     return review, review.record_detector_flags(
-        [(f"t:{i + 1}", f) for i, f in enumerate(flags) if f], auto)
+        [(f"t:{i + 1}", f) for i, f in enumerate(flags) if f], auto
+    )
 
 
 def test_migration_11_tables_exist(store):
-    assert {"flags", "decisions", "appeals", "gold_items", "gold_answers", "audit_log"} <= store.tables()
+    assert {
+        "flags",
+        "decisions",
+        "appeals",
+        "gold_items",
+        "gold_answers",
+        "audit_log",
+    } <= store.tables()
     assert 11 in {r["version"] for r in store.rows("SELECT version FROM schema_version")}
-    assert not any("author" in c for t in ("flags", "decisions", "appeals")
-                   for c in store.columns(t))
+    assert not any(
+        "author" in c for t in ("flags", "decisions", "appeals") for c in store.columns(t)
+    )
 
 
 def test_detector_flags_are_stored_once_with_audit_entries(store):
@@ -94,8 +109,9 @@ def test_queue_puts_trusted_flaggers_first_and_a_decision_has_a_dsa_statement(st
     queue = Calibration(store, clock).queue("mod1")
     assert queue[0]["source"] == "trusted_flagger"
     threat = next(f for f in queue if f["label"] == "violent_threat")
-    d = review.decide(threat["flag_id"], "remove", "Threatens to hurt a named person at home.",
-                      "mod1")
+    d = review.decide(
+        threat["flag_id"], "remove", "Threatens to hurt a named person at home.", "mod1"
+    )
     s = d["statement"]
     assert s["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
     assert s["category"] == "STATEMENT_CATEGORY_VIOLENCE"
@@ -150,8 +166,9 @@ def test_audit_verify_names_the_first_tampered_entry(store):
     review, _ = _flag_all(store, Clock())
     review.report("t:3", "spam")
     assert audit.verify(store).ok and audit.verify(store).entries == 3
-    store.con.execute("UPDATE audit_log SET payload = replace(payload, 'pending', 'dismissed') "
-                      "WHERE seq = 2")
+    store.con.execute(
+        "UPDATE audit_log SET payload = replace(payload, 'pending', 'dismissed') WHERE seq = 2"
+    )
     verdict = audit.verify(store)
     assert not verdict.ok and verdict.broken_seq == 2 and "changed after" in verdict.reason
     store.con.execute("DELETE FROM audit_log WHERE seq = 2")

@@ -20,9 +20,16 @@ from heard.api.security import UNDECLARED, declared_role, iter_routes
 from heard.auth import Role
 from heard.settings import Settings
 
-SAMPLE = {"topic_id": "1", "post_id": "seed:w1", "token_id": "nope", "code": "en",
-          "case_id": "CNOPE",
-          "flag_id": "f-nope", "decision_id": "d-nope", "appeal_id": "a-nope"}
+SAMPLE = {
+    "topic_id": "1",
+    "post_id": "seed:w1",
+    "token_id": "nope",
+    "code": "en",
+    "case_id": "CNOPE",
+    "flag_id": "f-nope",
+    "decision_id": "d-nope",
+    "appeal_id": "a-nope",
+}
 PUBLIC_MOUNTS = {"/static"}  # CSS/JS files only: no data
 
 
@@ -41,7 +48,9 @@ def _routes(app):
         if isinstance(route, Mount):
             assert path in PUBLIC_MOUNTS, f"mount {path} is not a known public static mount"
             continue
-        assert isinstance(route, APIRoute), f"{path} is not an APIRoute, so it cannot declare a role"
+        assert isinstance(route, APIRoute), (
+            f"{path} is not an APIRoute, so it cannot declare a role"
+        )
         assert path == route.path
         for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
             out.append((method, route))
@@ -59,9 +68,16 @@ def test_every_route_declares_a_role(client_tokens):
     undeclared = [f"{m} {r.path}" for m, r in routes if declared_role(r) is UNDECLARED]
     assert not undeclared, f"routes without requires(...): {undeclared}"
     public = sorted(f"{m} {r.path}" for m, r in routes if declared_role(r) is None)
-    assert public == ["GET /api/v1/openapi.json", "GET /api/v1/transparency", "GET /health",
-                      "GET /lang/{code}", "GET /login", "GET /vendor/plotly.min.js",
-                      "POST /api/v1/report", "POST /login"]
+    assert public == [
+        "GET /api/v1/openapi.json",
+        "GET /api/v1/transparency",
+        "GET /health",
+        "GET /lang/{code}",
+        "GET /login",
+        "GET /vendor/plotly.min.js",
+        "POST /api/v1/report",
+        "POST /login",
+    ]
 
 
 def test_each_route_refuses_anonymous_and_lower_roles(client_tokens):
@@ -74,20 +90,33 @@ def test_each_route_refuses_anonymous_and_lower_roles(client_tokens):
         url = _url(route)
         anon = client.request(method, url, follow_redirects=False)
         if route.path.startswith("/api") or route.path == "/metrics":
-            assert anon.status_code == 401, f"{method} {url} let an anonymous caller through ({anon.status_code})"
+            assert anon.status_code == 401, (
+                f"{method} {url} let an anonymous caller through ({anon.status_code})"
+            )
             assert anon.json()["status"] == 401
         else:
-            assert anon.status_code == 303 and anon.headers["location"].startswith("/login"), \
+            assert anon.status_code == 303 and anon.headers["location"].startswith("/login"), (
                 f"{method} {url} did not send an anonymous browser to the login page"
+            )
         for lower in Role:
             if lower >= role:
                 continue
-            r = client.request(method, url, headers={"Authorization": f"Bearer {tokens[lower.name]}"},
-                               follow_redirects=False)
-            assert r.status_code == 403, f"{method} {url} let {lower.name} through (needs {role.name}): {r.status_code}"
+            r = client.request(
+                method,
+                url,
+                headers={"Authorization": f"Bearer {tokens[lower.name]}"},
+                follow_redirects=False,
+            )
+            assert r.status_code == 403, (
+                f"{method} {url} let {lower.name} through (needs {role.name}): {r.status_code}"
+            )
             assert r.json()["error"] == f"this needs the {role.name} role"
-        ok = client.request(method, url, headers={"Authorization": f"Bearer {tokens[role.name]}"},
-                            follow_redirects=False)
+        ok = client.request(
+            method,
+            url,
+            headers={"Authorization": f"Bearer {tokens[role.name]}"},
+            follow_redirects=False,
+        )
         assert ok.status_code not in (401, 403), f"{method} {url} refused its own role {role.name}"
         assert ok.status_code < 500, f"{method} {url} crashed for {role.name}: {ok.text[:300]}"
         checked += 1

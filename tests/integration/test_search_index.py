@@ -23,7 +23,9 @@ def db(tmp_path_factory):
 
 
 def _reference(db: ReadView, terms: str) -> dict[str, float]:
-    rows = db.rows("SELECT id, fts_main_posts.match_bm25(id, ?, conjunctive := 1) AS s FROM posts", [terms])
+    rows = db.rows(
+        "SELECT id, fts_main_posts.match_bm25(id, ?, conjunctive := 1) AS s FROM posts", [terms]
+    )
     return {r["id"]: round(r["s"], 4) for r in rows if r["s"] is not None}  # the API rounds to 4
 
 
@@ -40,15 +42,20 @@ def test_scores_equal_duckdbs_match_bm25(db, query):
 
 def test_a_term_no_post_has_matches_nothing(db):
     assert pq.search(db, pq.PostFilter(q="zebra"), limit=20)["posts"] == []
-    assert pq.search(db, pq.PostFilter(q="停水 zebra"), limit=20)["posts"] == []  # every term must match
+    assert (
+        pq.search(db, pq.PostFilter(q="停水 zebra"), limit=20)["posts"] == []
+    )  # every term must match
 
 
 def test_filtered_pages_walk_the_filtered_result(db):
     f = pq.PostFilter(q="停水", lang="zh", topic="1")
     whole = [p["id"] for p in pq.search(db, f, limit=500)["posts"]]
     assert whole and all(i.startswith("seed:w") for i in whole)
-    assert set(whole) == {i for i in _reference(db, pq.search_terms("停水"))
-                          if db.scalar("SELECT lang FROM posts WHERE id = ?", [i]) == "zh"}
+    assert set(whole) == {
+        i
+        for i in _reference(db, pq.search_terms("停水"))
+        if db.scalar("SELECT lang FROM posts WHERE id = ?", [i]) == "zh"
+    }
     seen, cursor = [], None
     while True:
         page = pq.search(db, f, limit=3, cursor=cursor)

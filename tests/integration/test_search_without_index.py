@@ -16,7 +16,9 @@ from heard.settings import Settings
 from heard.store import open_store
 
 
-@pytest.mark.parametrize("damage", ["DROP SCHEMA fts_main_posts CASCADE", "DROP TABLE fts_main_posts.postings"])
+@pytest.mark.parametrize(
+    "damage", ["DROP SCHEMA fts_main_posts CASCADE", "DROP TABLE fts_main_posts.postings"]
+)
 def test_search_pages_without_the_index(tmp_path, capsys, damage):
     db = tmp_path / "api.duckdb"
     tokens = build(db)
@@ -25,13 +27,19 @@ def test_search_pages_without_the_index(tmp_path, capsys, damage):
         assert not store.has_search_index()
     assert run(["posts", "--db", str(db), "--query", "停水", "--limit", "1", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 1
-    with open_store(db) as store, TestClient(create_app(Settings(db=db), store=store),
-                                             raise_server_exceptions=False) as client:
+    with (
+        open_store(db) as store,
+        TestClient(
+            create_app(Settings(db=db), store=store), raise_server_exceptions=False
+        ) as client,
+    ):
         h = {"Authorization": f"Bearer {tokens['viewer']}"}
         first = client.get("/api/v1/posts", params={"q": "停水", "limit": 1}, headers=h)
         assert first.status_code == 200, first.text
         cursor = first.json()["next_cursor"]
         assert cursor and len(first.json()["posts"]) == 1
-        second = client.get("/api/v1/posts", params={"q": "停水", "limit": 1, "cursor": cursor}, headers=h)
+        second = client.get(
+            "/api/v1/posts", params={"q": "停水", "limit": 1, "cursor": cursor}, headers=h
+        )
         assert second.status_code == 200, second.text
         assert second.json()["posts"][0]["id"] != first.json()["posts"][0]["id"]

@@ -26,8 +26,16 @@ class _CountingFinder:
 
 
 def test_ingest_probes_and_writes_never_search_for_pandas(tmp_path):
-    posts = [Post(id=f"t:{i}", source="t", external_id=str(i), text=f"路灯坏了 {i % 250}",
-                  created_at=datetime(2026, 11, 1, tzinfo=UTC)) for i in range(500)]
+    posts = [
+        Post(
+            id=f"t:{i}",
+            source="t",
+            external_id=str(i),
+            text=f"路灯坏了 {i % 250}",
+            created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+        for i in range(500)
+    ]
     store = open_store(tmp_path / "heard.duckdb")
     store.write_batch(posts[:250], {}, {}, [], "t", None)
     finder = _CountingFinder()

@@ -56,21 +56,31 @@ def embedder():
 
 def _posts(texts: list[str], prefix: str, authors: int, start: datetime) -> list[Post]:
     return [
-        Post(id=f"t:{prefix}{i}", source="t", external_id=f"{prefix}{i}", text=text,
-             created_at=start + timedelta(hours=7 * i), author_key=f"author-{prefix}-{i % authors}")
+        Post(
+            id=f"t:{prefix}{i}",
+            source="t",
+            external_id=f"{prefix}{i}",
+            text=text,
+            created_at=start + timedelta(hours=7 * i),
+            author_key=f"author-{prefix}-{i % authors}",
+        )
         for i, text in enumerate(texts)
     ]
 
 
-def _ingest(store, stage: TopicStage, embedder, posts: list[Post], batch_size: int = 8,
-            finish: bool = True) -> None:
+def _ingest(
+    store, stage: TopicStage, embedder, posts: list[Post], batch_size: int = 8, finish: bool = True
+) -> None:
     """What the ingest runner does, minus the stages this test does not need (``finish=False``:
     a run cut short after its last committed batch)."""
     jieba = rjieba.Jieba()
     stage.bind(store)
     for start in range(0, len(posts), batch_size):
-        batch = Batch(posts[start:start + batch_size])
-        words = [[w for piece in jieba.cut(t.lower()) for w in _WORD.findall(piece)] for t in batch["text"]]
+        batch = Batch(posts[start : start + batch_size])
+        words = [
+            [w for piece in jieba.cut(t.lower()) for w in _WORD.findall(piece)]
+            for t in batch["text"]
+        ]
         batch.set("tokens", words)
         batch.set("search_text", [" ".join(w) for w in words])
         batch.set("embedding", embedder.encode(batch["text"]))
@@ -89,8 +99,13 @@ def _cli_json(*args: str, capsys) -> dict:
 
 def _corpus() -> list[Post]:
     t0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
-    mixed = [p for trio in zip(_posts(FUMES, "f", 6, t0), _posts(INTERNSHIP, "i", 6, t0),
-                               _posts(BUSES, "b", 3, t0)) for p in trio]
+    mixed = [
+        p
+        for trio in zip(
+            _posts(FUMES, "f", 6, t0), _posts(INTERNSHIP, "i", 6, t0), _posts(BUSES, "b", 3, t0)
+        )
+        for p in trio
+    ]
     return mixed
 
 
@@ -101,7 +116,8 @@ def test_topics_are_found_labelled_listed_and_k_hidden(tmp_path, embedder, capsy
         by_theme = {}
         for prefix in "fib":
             rows = store.rows(
-                "SELECT topic_id FROM post_topics WHERE post_id LIKE ? AND topic_id IS NOT NULL", [f"t:{prefix}%"]
+                "SELECT topic_id FROM post_topics WHERE post_id LIKE ? AND topic_id IS NOT NULL",
+                [f"t:{prefix}%"],
             )
             by_theme[prefix] = {r["topic_id"] for r in rows}
             assert len(rows) >= 5, f"theme {prefix}: only {len(rows)} of 6 posts in a topic"
@@ -141,8 +157,14 @@ def test_topics_are_found_labelled_listed_and_k_hidden(tmp_path, embedder, capsy
 
     # a merge made in the language-neutral view says so in the topic's history
     with open_store(db) as store:
-        persist.save_events(store, [TopicEvent("merged", 999, fumes_id, {"similarity": 0.72, "language_neutral": True}),
-                                    TopicEvent("merged", 998, fumes_id, {"similarity": 0.75})], datetime(2026, 3, 1))
+        persist.save_events(
+            store,
+            [
+                TopicEvent("merged", 999, fumes_id, {"similarity": 0.72, "language_neutral": True}),
+                TopicEvent("merged", 998, fumes_id, {"similarity": 0.75}),
+            ],
+            datetime(2026, 3, 1),
+        )
     assert run(["topic", str(fumes_id), "--db", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
     neutral, raw = (next(line for line in lines if f"merged {tid} " in line) for tid in (999, 998))
@@ -154,11 +176,21 @@ def test_ids_stay_stable_when_later_posts_arrive_and_rebuilds_repeat(tmp_path, e
     with open_store(tmp_path / "a.duckdb") as store:
         _ingest(store, TopicStage(seed=0), embedder, posts[:12])
         before = {r["post_id"]: r["topic_id"] for r in store.rows("SELECT * FROM post_topics")}
-        _ingest(store, TopicStage(seed=0), embedder, posts[12:])  # a second run, state from the store
+        _ingest(
+            store, TopicStage(seed=0), embedder, posts[12:]
+        )  # a second run, state from the store
         after = {r["post_id"]: r["topic_id"] for r in store.rows("SELECT * FROM post_topics")}
-        moved = [k for k, v in before.items() if v is not None and after[k] != v
-                 and not store.scalar("SELECT count(*) FROM topic_events WHERE kind IN ('merged', 'split', 'moved') "
-                                      "AND (topic_id = ? OR other_id = ?)", [v, v])]
+        moved = [
+            k
+            for k, v in before.items()
+            if v is not None
+            and after[k] != v
+            and not store.scalar(
+                "SELECT count(*) FROM topic_events WHERE kind IN ('merged', 'split', 'moved') "
+                "AND (topic_id = ? OR other_id = ?)",
+                [v, v],
+            )
+        ]
         assert moved == [], "posts changed topic without a recorded merge, split or vote move"
 
         first = rebuild_topics(store, seed=0)
@@ -191,18 +223,30 @@ def test_a_run_after_a_centred_rebuild_keeps_centring(tmp_path, embedder):
 
 def test_representative_posts_of_centred_topics_are_the_nearest_once_centred(tmp_path):
     # topics built with --center live in the centred space; their representative posts must be
-    # the nearest there, not by raw cosine (on 附件3 the two top-5s were the same for 35 % of topics)
+    # the nearest there, not by raw cosine (on 附件3 the two top-5s were the same for 35 % of
+    # topics)
     from heard.listen.analysis.clustering import ClusterParams
 
     rng = np.random.default_rng(5)
     dim, k, n_per = 32, 6, 30
     centres = rng.normal(size=(k, dim))
     common = rng.normal(size=dim) * 3 / np.sqrt(dim)  # one domain: every post leans the same way
-    vecs = centres[np.repeat(np.arange(k), n_per)] + common + 0.6 * rng.normal(size=(k * n_per, dim))
+    vecs = (
+        centres[np.repeat(np.arange(k), n_per)] + common + 0.6 * rng.normal(size=(k * n_per, dim))
+    )
     vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
     t0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
-    posts = [Post(id=f"t:v{i}", source="t", external_id=f"v{i}", text=f"post {i}", created_at=t0 + timedelta(minutes=i),
-                  author_key=f"a{i}") for i in range(len(vecs))]
+    posts = [
+        Post(
+            id=f"t:v{i}",
+            source="t",
+            external_id=f"v{i}",
+            text=f"post {i}",
+            created_at=t0 + timedelta(minutes=i),
+            author_key=f"a{i}",
+        )
+        for i in range(len(vecs))
+    ]
     with open_store(tmp_path / "rep.duckdb") as store:
         stage = TopicStage(ClusterParams(center=True), seed=0, dim=dim)
         stage.bind(store)
@@ -215,7 +259,9 @@ def test_representative_posts_of_centred_topics_are_the_nearest_once_centred(tmp
         stage.persist(store, batch)
         stage.finish(store)
         mu = stage.clusterer.mu
-        topics = store.rows("SELECT topic_id, centroid, representative FROM topics WHERE status = 'active'")
+        topics = store.rows(
+            "SELECT topic_id, centroid, representative FROM topics WHERE status = 'active'"
+        )
         members = store.rows("SELECT post_id, topic_id FROM post_topics WHERE topic_id IS NOT NULL")
     assert mu is not None and len(topics) >= 4
     index = {p.id: i for i, p in enumerate(posts)}
@@ -232,7 +278,9 @@ def test_representative_posts_of_centred_topics_are_the_nearest_once_centred(tmp
     assert differs  # raw cosine would have picked other posts for some topic
 
 
-def test_posts_stored_by_a_run_killed_before_their_topics_were_saved_get_them_next_run(tmp_path, embedder):
+def test_posts_stored_by_a_run_killed_before_their_topics_were_saved_get_them_next_run(
+    tmp_path, embedder
+):
     # the posts and the topic assignments of a batch are two commits; a run killed between them
     # leaves posts with no topic row, which the next run assigns before its own posts
     posts = _corpus()
@@ -241,10 +289,18 @@ def test_posts_stored_by_a_run_killed_before_their_topics_were_saved_get_them_ne
         killed = Batch(posts[12:15])  # written, then the process died before stage.persist
         killed.set("embedding", embedder.encode(killed["text"]))
         store.write_batch(killed.posts, killed.columns, {"embed": "use"})
-        assert store.scalar("SELECT count(*) FROM posts p WHERE NOT EXISTS "
-                            "(SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id)") == 3
+        assert (
+            store.scalar(
+                "SELECT count(*) FROM posts p WHERE NOT EXISTS "
+                "(SELECT 1 FROM post_topics pt WHERE pt.post_id = p.id)"
+            )
+            == 3
+        )
         _ingest(store, TopicStage(seed=0), embedder, posts[15:])
-        rows = {r["post_id"]: r["topic_id"] for r in store.rows("SELECT post_id, topic_id FROM post_topics")}
+        rows = {
+            r["post_id"]: r["topic_id"]
+            for r in store.rows("SELECT post_id, topic_id FROM post_topics")
+        }
         theme = {}
         for p in posts[:12]:
             theme.setdefault(p.id[2], set()).add(rows[p.id])
@@ -255,7 +311,9 @@ def test_posts_stored_by_a_run_killed_before_their_topics_were_saved_get_them_ne
 def test_a_run_cut_short_leaves_its_vote_window_to_the_next_run(tmp_path, embedder):
     posts = _corpus()
     with open_store(tmp_path / "w.duckdb") as store:
-        _ingest(store, TopicStage(seed=0), embedder, posts[:12], finish=False)  # no consolidation yet
+        _ingest(
+            store, TopicStage(seed=0), embedder, posts[:12], finish=False
+        )  # no consolidation yet
         saved = [r["post_id"] for r in store.rows("SELECT post_id FROM topic_window ORDER BY seq")]
         assert saved == [p.id for p in posts[:12]]
         resumed = TopicStage(seed=0)
@@ -278,7 +336,9 @@ def test_a_watch_refresh_labels_topics_without_consolidating(tmp_path, embedder)
         assert store.scalar("SELECT count(*) FROM topics WHERE label <> ''") == 0
         stage.finish(store, final=False)  # what heard watch does every refresh_every seconds
         assert store.scalar("SELECT count(*) FROM topics WHERE label <> ''") >= 3
-        assert store.scalar("SELECT count(*) FROM topic_window") == len(posts)  # no consolidation (vote)
+        assert store.scalar("SELECT count(*) FROM topic_window") == len(
+            posts
+        )  # no consolidation (vote)
         assert stage.clusterer.pool_keys == pooled  # no end-of-run attach
         stage.finish(store)  # the end of the watch: a consolidation (a first run) votes
         assert stage.clusterer.window_new == 0

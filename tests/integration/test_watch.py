@@ -19,22 +19,40 @@ from heard.store import open_store
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=timezone.utc)
 BACKGROUND = [
-    "今天地铁好挤", "周末去公园散步了", "新开的面馆味道不错", "图书馆周日开门吗",
-    "The library opens late on Sundays", "小区快递柜又满了", "Nice weather for cycling today",
-    "公交12路今天准点了", "菜市场的菜价涨了一点", "孩子学校下周开家长会",
+    "今天地铁好挤",
+    "周末去公园散步了",
+    "新开的面馆味道不错",
+    "图书馆周日开门吗",
+    "The library opens late on Sundays",
+    "小区快递柜又满了",
+    "Nice weather for cycling today",
+    "公交12路今天准点了",
+    "菜市场的菜价涨了一点",
+    "孩子学校下周开家长会",
 ]
 
 
 def _lines():
     rows = []
     for i in range(60):  # two days of ordinary chatter, one post every 48 minutes
-        rows.append({"id": f"bg{i}", "author": f"user{i % 23}", "text": f"{BACKGROUND[i % 10]}（{i}）",
-                     "created_at": (T0 + timedelta(minutes=48 * i)).isoformat()})
+        rows.append(
+            {
+                "id": f"bg{i}",
+                "author": f"user{i % 23}",
+                "text": f"{BACKGROUND[i % 10]}（{i}）",
+                "created_at": (T0 + timedelta(minutes=48 * i)).isoformat(),
+            }
+        )
     burst_at = T0 + timedelta(days=2, hours=3)
     for k in range(24):  # then a water main bursts: 24 posts in four minutes from 24 people
-        rows.append({"id": f"w{k}", "author": f"witness{k}",
-                     "text": f"长乐路水管爆裂，整条路都淹了，快绕行！第{k}位目击",
-                     "created_at": (burst_at + timedelta(seconds=10 * k)).isoformat()})
+        rows.append(
+            {
+                "id": f"w{k}",
+                "author": f"witness{k}",
+                "text": f"长乐路水管爆裂，整条路都淹了，快绕行！第{k}位目击",
+                "created_at": (burst_at + timedelta(seconds=10 * k)).isoformat(),
+            }
+        )
     return [json.dumps(r, ensure_ascii=False) for r in rows], burst_at
 
 
@@ -44,8 +62,15 @@ def pipeline():
     from heard.stages import EmbedStage, LangIdStage, NormaliseStage, Segmenter, TokensStage
     from heard.listen.topics import TopicStage
 
-    return build_pipeline([NormaliseStage(), LangIdStage(), TokensStage(Segmenter(None)),
-                           EmbedStage(make_embedder("use")), TopicStage()])
+    return build_pipeline(
+        [
+            NormaliseStage(),
+            LangIdStage(),
+            TokensStage(Segmenter(None)),
+            EmbedStage(make_embedder("use")),
+            TopicStage(),
+        ]
+    )
 
 
 def _run(db, path, pipeline, log, lines=None, refreshes=None, **options):
@@ -57,7 +82,9 @@ def _run(db, path, pipeline, log, lines=None, refreshes=None, **options):
         summary = IngestSummary(run_id="watch")
         key = "feed|test"
 
-        ingest_batch = batch_ingester(store, mapper, pipeline, summary, source="feed", file_key=key, file=str(path))
+        ingest_batch = batch_ingester(
+            store, mapper, pipeline, summary, source="feed", file_key=key, file=str(path)
+        )
         engine = AlertEngine(store, [JsonlSink(log)], clock=lambda: datetime(2026, 5, 4))
 
         def refresh(final):
@@ -66,16 +93,24 @@ def _run(db, path, pipeline, log, lines=None, refreshes=None, **options):
             finish_run(store, pipeline, summary, final=final)
 
         with path.open("rb") as fh:
-            return watch(lines or follow(fh, start_after=store.checkpoint(key)), str(path), ingest_batch=ingest_batch,
-                         engine=engine, on_alert=lambda a: None, refresh=refresh,
-                         **{"batch_size": 16, "max_wait": 0.2, **options})
+            return watch(
+                lines or follow(fh, start_after=store.checkpoint(key)),
+                str(path),
+                ingest_batch=ingest_batch,
+                engine=engine,
+                on_alert=lambda a: None,
+                refresh=refresh,
+                **{"batch_size": 16, "max_wait": 0.2, **options},
+            )
 
 
 @pytest.mark.slow
 def test_watch_fires_once_while_following_and_resumes(tmp_path, pipeline):
     lines, burst_at = _lines()
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(lines[:70]) + "\n" + lines[70][:20], encoding="utf-8")  # last line half-written
+    feed.write_text(
+        "\n".join(lines[:70]) + "\n" + lines[70][:20], encoding="utf-8"
+    )  # last line half-written
     db, log = tmp_path / "w.duckdb", tmp_path / "alerts.jsonl"
     first = _run(db, feed, pipeline, log)
     assert first.rows == 70 and first.stored == 70  # the half-written line waits for its end
@@ -97,14 +132,20 @@ def test_watch_counts_every_quarantined_row(tmp_path, pipeline):
     # count, and both are in the store's quarantine with their line numbers
     lines, _ = _lines()
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join([*lines[:5], "{not json", json.dumps({"id": "empty", "text": ""}), *lines[5:10]]) + "\n",
-                    encoding="utf-8")
+    feed.write_text(
+        "\n".join([*lines[:5], "{not json", json.dumps({"id": "empty", "text": ""}), *lines[5:10]])
+        + "\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "q.duckdb"
     result = _run(db, feed, pipeline, tmp_path / "alerts.jsonl")
     assert (result.rows, result.stored, result.quarantined) == (12, 10, 2)
     with open_store(db, read_only=True) as store:
         got = store.rows("SELECT position, reason FROM quarantine ORDER BY position")
-    assert [(r["position"], r["reason"]) for r in got] == [(6, "malformed_json"), (7, "missing_text")]
+    assert [(r["position"], r["reason"]) for r in got] == [
+        (6, "malformed_json"),
+        (7, "missing_text"),
+    ]
 
 
 def test_a_quiet_stream_is_not_refreshed_again_and_again(tmp_path, pipeline):
@@ -121,8 +162,16 @@ def test_a_quiet_stream_is_not_refreshed_again_and_again(tmp_path, pipeline):
     feed = tmp_path / "feed.jsonl"
     feed.write_text("", encoding="utf-8")
     refreshes = []
-    result = _run(tmp_path / "quiet.duckdb", feed, pipeline, tmp_path / "alerts.jsonl", lines=stream(),
-                  refreshes=refreshes, max_wait=0.05, refresh_every=0.05)
+    result = _run(
+        tmp_path / "quiet.duckdb",
+        feed,
+        pipeline,
+        tmp_path / "alerts.jsonl",
+        lines=stream(),
+        refreshes=refreshes,
+        max_wait=0.05,
+        refresh_every=0.05,
+    )
     assert result.stored == 3
     # at most one periodic refresh per batch that stored posts (the three usually come as one
     # batch), then the final one; without the check there was one every 0.05 s of the silence
@@ -170,8 +219,16 @@ def test_watch_tells_the_pipeline_whether_more_rows_wait(tmp_path, pipeline):
             flags.append((len(rows), more_waiting))
             return len(rows), 0
 
-        watch(stream(), "feed.jsonl", ingest_batch=ingest_batch, engine=engine,
-              on_alert=lambda a: None, refresh=lambda final: None, batch_size=16, max_wait=0.2)
+        watch(
+            stream(),
+            "feed.jsonl",
+            ingest_batch=ingest_batch,
+            engine=engine,
+            on_alert=lambda a: None,
+            refresh=lambda final: None,
+            batch_size=16,
+            max_wait=0.2,
+        )
     assert [n for n, _ in flags] == [16, 16, 8]
     assert flags[-1] == (8, False)
     assert any(more for _, more in flags[:2])

@@ -21,20 +21,37 @@ DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "posts.jsonl"
 @pytest.mark.slow
 def test_watch_on_stdin_prints_the_incident_alert_as_json(tmp_path):
     lines = DEMO.read_bytes().splitlines()
-    stream = b"\n".join([*lines[:300], b"{not json", b'{"id": "x", "text": ""}', *lines[300:]]) + b"\n"
+    stream = (
+        b"\n".join([*lines[:300], b"{not json", b'{"id": "x", "text": ""}', *lines[300:]]) + b"\n"
+    )
     db, log = tmp_path / "w.duckdb", tmp_path / "alerts.jsonl"
     done = subprocess.run(
-        [sys.executable, "-c", "from heard.cli import main; main()", "watch", "-", "--db", str(db), "--json",
-         "--refresh-every", "0"],
-        input=stream, capture_output=True, timeout=300, cwd=tmp_path,
-        env={**os.environ, "HEARD_ALERT_LOG": str(log), "COLUMNS": "200"})
+        [
+            sys.executable,
+            "-c",
+            "from heard.cli import main; main()",
+            "watch",
+            "-",
+            "--db",
+            str(db),
+            "--json",
+            "--refresh-every",
+            "0",
+        ],
+        input=stream,
+        capture_output=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "HEARD_ALERT_LOG": str(log), "COLUMNS": "200"},
+    )
     assert done.returncode == 0, done.stderr.decode()
     err = done.stderr.decode()
     alerts = [json.loads(line) for line in done.stdout.decode().splitlines()]  # stdout: alerts only
     assert len(alerts) == 1
     assert "长乐路" in alerts[0]["label"] and alerts[0]["evidence"]["authors"] >= 5
-    assert [json.loads(line)["alert_id"] for line in log.read_text(encoding="utf-8").splitlines()] == \
-        [alerts[0]["alert_id"]]
+    assert [
+        json.loads(line)["alert_id"] for line in log.read_text(encoding="utf-8").splitlines()
+    ] == [alerts[0]["alert_id"]]
     assert f"{len(lines) + 2:,} rows, {len(lines)} new posts, 2 quarantined, 1 alert" in err
     assert "quarantined so far; topic labels refreshed" in err
     with open_store(db, read_only=True) as store:
@@ -53,8 +70,12 @@ def test_sigterm_stores_every_line_already_read_then_stops(tmp_path):
     db = tmp_path / "t.duckdb"
     proc = subprocess.Popen(
         [sys.executable, "-c", "from heard.cli import main; main()", "watch", "-", "--db", str(db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
-        env={**os.environ, "HEARD_ALERT_LOG": str(tmp_path / "a.jsonl"), "COLUMNS": "200"})
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "HEARD_ALERT_LOG": str(tmp_path / "a.jsonl"), "COLUMNS": "200"},
+    )
     try:
         proc.stdin.write(b"\n".join(lines) + b"\n")
         proc.stdin.flush()  # stdin stays open: the stream has not ended
@@ -71,4 +92,6 @@ def test_sigterm_stores_every_line_already_read_then_stops(tmp_path):
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM posts") == len(lines)
         assert store.scalar("SELECT count(*) FROM post_topics") == len(lines)  # topics finished
-        assert store.scalar("SELECT count(*) FROM topics WHERE status = 'active' AND label = ''") == 0
+        assert (
+            store.scalar("SELECT count(*) FROM topics WHERE status = 'active' AND label = ''") == 0
+        )

@@ -14,17 +14,32 @@ FRI = datetime(2019, 4, 26, 9, 30)  # a Friday
 
 
 def _case(status: str = "open", **more) -> dict:
-    case, _ = c.new_case("board:1", FRI, "transport", deadline_days=15, confidence=0.9,
-                         routed_by="test", explanation=None, at=FRI)
+    case, _ = c.new_case(
+        "board:1",
+        FRI,
+        "transport",
+        deadline_days=15,
+        confidence=0.9,
+        routed_by="test",
+        explanation=None,
+        at=FRI,
+    )
     return {**case, "status": status, **more}
 
 
 def test_open311_status_projects_every_state():
     assert {s: c.open311_status(s) for s in c.STATES} == {
-        "open": "open", "investigating": "open", "in_progress": "open",
-        "action_scheduled": "open", "internal_referral": "open", "fixed": "closed",
-        "closed": "closed", "duplicate": "closed", "not_responsible": "closed",
-        "no_further_action": "closed"}
+        "open": "open",
+        "investigating": "open",
+        "in_progress": "open",
+        "action_scheduled": "open",
+        "internal_referral": "open",
+        "fixed": "closed",
+        "closed": "closed",
+        "duplicate": "closed",
+        "not_responsible": "closed",
+        "no_further_action": "closed",
+    }
     with pytest.raises(InputError, match="unknown case status 'done'"):
         c.open311_status("done")
 
@@ -34,10 +49,20 @@ def test_deadline_counts_working_days_from_the_concern():
     assert c.deadline_after(FRI, 15) == datetime(2019, 5, 17, 9, 30)  # three weeks on
     sat = datetime(2019, 4, 27, 8, 0)
     assert c.deadline_after(sat, 1) == datetime(2019, 4, 30, 8, 0)  # from Monday: Tuesday
-    case, event = c.new_case("board:1", FRI, "transport", deadline_days=1, confidence=0.8,
-                             routed_by="m", explanation={}, at=FRI)
+    case, event = c.new_case(
+        "board:1",
+        FRI,
+        "transport",
+        deadline_days=1,
+        confidence=0.8,
+        routed_by="m",
+        explanation={},
+        at=FRI,
+    )
     assert case["deadline_at"] == datetime(2019, 4, 29, 9, 30)
-    assert event["kind"] == "opened" and event["case_id"] == case["case_id"] == c.case_id_for("board:1")
+    assert event["kind"] == "opened" and event["case_id"] == case["case_id"] == c.case_id_for(
+        "board:1"
+    )
     assert not c.is_overdue(case, datetime(2019, 4, 29, 9, 0))
     assert c.is_overdue(case, datetime(2019, 4, 29, 10, 0))
     assert not c.is_overdue({**case, "status": "fixed"}, datetime(2020, 1, 1))
@@ -58,10 +83,16 @@ def test_open_states_move_freely_closed_ones_only_by_reopening():
 
 
 def test_reply_is_attributed_to_the_department_and_may_close():
-    change = c.reply(_case(), "  已安排维修。 ", "transport", FRI, role="responder", actor="a",
-                     close_as="fixed")
-    assert change.changes == {"reply_text": "已安排维修。", "reply_department": "transport",
-                              "replied_at": FRI, "status": "fixed", "closed_at": FRI}
+    change = c.reply(
+        _case(), "  已安排维修。 ", "transport", FRI, role="responder", actor="a", close_as="fixed"
+    )
+    assert change.changes == {
+        "reply_text": "已安排维修。",
+        "reply_department": "transport",
+        "replied_at": FRI,
+        "status": "fixed",
+        "closed_at": FRI,
+    }
     with pytest.raises(InputError, match="the reply is empty"):
         c.reply(_case(), "   ", "transport", FRI, role="responder")
     with pytest.raises(InputError, match="triage cannot reply"):
@@ -73,8 +104,12 @@ def test_reply_is_attributed_to_the_department_and_may_close():
 def test_reassignment_is_a_correction_and_a_dispute_reopens():
     change = c.reassign(_case(), "health", FRI, role="responder", actor="a")
     assert change.changes == {"department": "health"}
-    assert change.correction == {"post_id": "board:1", "department": "health", "at": FRI,
-                                 "actor": "a"}
+    assert change.correction == {
+        "post_id": "board:1",
+        "department": "health",
+        "at": FRI,
+        "actor": "a",
+    }
     with pytest.raises(InputError, match="reopen it before reassigning"):
         c.reassign(_case("closed"), "health", FRI, role="responder")
     dispute = c.reopen(_case("fixed", reopened_count=1), FRI, role="citizen", dispute=True)
@@ -96,9 +131,12 @@ def test_departments_and_cases_come_from_heard_toml(tmp_path):
     from heard.settings import load_settings
 
     config = tmp_path / "heard.toml"
-    config.write_text('[heard]\nanswer_cases = true\n\n[[departments]]\ncode = "transport"\n'
-                      'name_zh = "交通运输"\ndeadline_days = 10\n\n[[departments]]\n'
-                      'code = "health"\nname_en = "Health"\n', encoding="utf-8")
+    config.write_text(
+        '[heard]\nanswer_cases = true\n\n[[departments]]\ncode = "transport"\n'
+        'name_zh = "交通运输"\ndeadline_days = 10\n\n[[departments]]\n'
+        'code = "health"\nname_en = "Health"\n',
+        encoding="utf-8",
+    )
     settings = load_settings(config)
     assert settings.answer_cases is True
     depts = configured_departments(settings)

@@ -97,7 +97,8 @@ def test_teddycup_preset_has_the_seven_departments_in_label_order():
 def test_taxonomy_reader_carries_merged_cells_down(tmp_path):
     path = tmp_path / "taxonomy.csv"
     path.write_text(
-        "一级分类,二级分类,三级分类\n交通运输,公交,线路\n,,站点\n,出租车,拒载\n环境保护,噪音,施工噪音\n",
+        "一级分类,二级分类,三级分类\n交通运输,公交,线路\n,,站点\n,出租车,拒载\n环境保护,噪音,施工噪"
+        "音\n",
         encoding="utf-8",
     )
     taxonomy = load_teddycup_taxonomy(path)

@@ -31,7 +31,13 @@ class CountingEmbedder:
 
 
 def post(text: str, i: int = 0) -> Post:
-    return Post(id=f"t:{i}", source="t", external_id=str(i), text=text, created_at=datetime(2026, 11, 1, tzinfo=UTC))
+    return Post(
+        id=f"t:{i}",
+        source="t",
+        external_id=str(i),
+        text=text,
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
 
 
 def test_the_embedder_reads_a_bounded_prefix_and_the_post_says_so():

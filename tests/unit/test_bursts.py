@@ -25,7 +25,10 @@ from heard.listen.analysis.bursts import (
 
 def poisson_stream(rng, topic, rate_per_hour, start, end, authors=100_000):
     n = rng.poisson(rate_per_hour / HOUR * (end - start))
-    return [(topic, float(t), f"{topic}-u{rng.integers(authors)}") for t in np.sort(rng.uniform(start, end, n))]
+    return [
+        (topic, float(t), f"{topic}-u{rng.integers(authors)}")
+        for t in np.sort(rng.uniform(start, end, n))
+    ]
 
 
 def planted(topic, onset, posts, spacing):
@@ -110,7 +113,11 @@ def test_a_new_topics_first_post_counts_in_its_window_not_its_baseline():
     # five posts from five authors within 40 s on a brand-new topic: the first one is the onset
     signals = BurstDetector(BurstConfig(), start=0.0).observe_many(planted("new", DAY, 5, 10.0))
     assert len(signals) == 1
-    assert signals[0].onset == DAY and signals[0].test.count == 5 and signals[0].detected_at == DAY + 40.0
+    assert (
+        signals[0].onset == DAY
+        and signals[0].test.count == 5
+        and signals[0].detected_at == DAY + 40.0
+    )
 
 
 def test_two_topics_of_one_incident_count_together_once_merged():

@@ -19,8 +19,10 @@ def test_reflow_joins_wrapped_lines_and_keeps_paragraphs_and_lists():
 
     \bkept
     as written"""
-    assert reflow(text) == ("First line.\n\nA sentence wrapped in the source, continued.\n\n"
-                            "- one item continued\n- another item\n\n\bkept\nas written")
+    assert reflow(text) == (
+        "First line.\n\nA sentence wrapped in the source, continued.\n\n"
+        "- one item continued\n- another item\n\n\bkept\nas written"
+    )
 
 
 def test_command_help_reads_as_whole_sentences(capsys, monkeypatch):
@@ -30,12 +32,26 @@ def test_command_help_reads_as_whole_sentences(capsys, monkeypatch):
     # the docstring breaks this sentence after "are not shown;" — on a wide terminal it is one line
     assert "are not shown; their number is." in out
     assert run(["watch", "--help"]) == 0
-    assert "until Ctrl-C or SIGTERM (the lines already read are stored first;" in capsys.readouterr().out
+    assert (
+        "until Ctrl-C or SIGTERM (the lines already read are stored first;"
+        in capsys.readouterr().out
+    )
 
 
 def test_counts_and_sentiment_means_read_plainly():
-    assert [count_of(n, "alert") for n in (0, 1, 2, 1200)] == ["0 alerts", "1 alert", "2 alerts", "1,200 alerts"]
-    assert [_fmt_mean(x) for x in (None, -0.0039, 0.0039, 0.1081, -0.2144)] == ["-", "0.00", "0.00", "+0.11", "-0.21"]
+    assert [count_of(n, "alert") for n in (0, 1, 2, 1200)] == [
+        "0 alerts",
+        "1 alert",
+        "2 alerts",
+        "1,200 alerts",
+    ]
+    assert [_fmt_mean(x) for x in (None, -0.0039, 0.0039, 0.1081, -0.2144)] == [
+        "-",
+        "0.00",
+        "0.00",
+        "+0.11",
+        "-0.21",
+    ]
 
 
 def test_public_accounts_in_heard_toml_reach_every_display(monkeypatch, tmp_path):
@@ -43,7 +59,9 @@ def test_public_accounts_in_heard_toml_reach_every_display(monkeypatch, tmp_path
     from heard.read.redact import redact, set_public_accounts
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "heard.toml").write_text('[heard]\npublic_accounts = ["澜河水务"]\n', encoding="utf-8")
+    (tmp_path / "heard.toml").write_text(
+        '[heard]\npublic_accounts = ["澜河水务"]\n', encoding="utf-8"
+    )
     before = set_public_accounts([])
     try:
         settings_from()

@@ -9,7 +9,9 @@ from heard.listen.analysis.clustering import ClusterParams, StreamingClusterer, 
 from heard.listen.analysis.keywords import class_tfidf, label_from
 
 
-def blobs(n_per: int, k: int, spread: float, dim: int = 64, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def blobs(
+    n_per: int, k: int, spread: float, dim: int = 64, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """``k`` tight groups of unit vectors around random directions, shuffled."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(k, dim))
@@ -69,7 +71,7 @@ def test_pool_pairs_stay_in_step_with_the_pool_through_seeding_and_eviction():
     params = ClusterParams(pool_max=50, seed_every=1)
     clusterer = StreamingClusterer(64, params)
     for start in range(0, len(stream), 16):
-        clusterer.add(list(range(start, min(start + 16, len(stream)))), stream[start:start + 16])
+        clusterer.add(list(range(start, min(start + 16, len(stream)))), stream[start : start + 16])
         want = (clusterer.pool_vecs @ clusterer.pool_vecs.T) >= params.seed
         np.fill_diagonal(want, False)
         assert np.array_equal(clusterer._pool_adj, want)
@@ -106,7 +108,9 @@ def test_a_loose_post_waits_instead_of_joining_a_tight_topic():
     centre = vecs.sum(axis=0) / np.linalg.norm(vecs.sum(axis=0))
     other = np.random.default_rng(4).normal(size=64)
     other -= (other @ centre) * centre
-    loose = (0.6 * centre + 0.8 * other / np.linalg.norm(other)).astype(np.float32)[None, :]  # cosine 0.6
+    loose = (0.6 * centre + 0.8 * other / np.linalg.norm(other)).astype(np.float32)[
+        None, :
+    ]  # cosine 0.6
     for margin, joined in ((0.2, False), (None, True)):
         clusterer = StreamingClusterer(64, ClusterParams(join_margin=margin, seed_every=1))
         clusterer.add(list(range(12)), vecs)
@@ -117,7 +121,9 @@ def test_a_loose_post_waits_instead_of_joining_a_tight_topic():
 
 def test_incoherent_topic_is_split_and_the_child_gets_a_new_id():
     vecs, gold = blobs(30, 2, spread=0.3, seed=11)
-    clusterer = StreamingClusterer(64, ClusterParams(split_below=0.9, min_split_size=20, consolidate_min_posts=0))
+    clusterer = StreamingClusterer(
+        64, ClusterParams(split_below=0.9, min_split_size=20, consolidate_min_posts=0)
+    )
     tid = clusterer._new_topic(vecs.astype(np.float64).sum(axis=0), len(vecs), {"from": "test"})
     clusterer._reindex()
     result = clusterer.consolidate(lambda t: (list(range(len(vecs))), vecs))
@@ -143,8 +149,13 @@ def test_state_restores_to_the_same_assignments():
 
 def test_class_tfidf_prefers_terms_specific_to_a_topic():
     counts = [
-        (1, "噪音", 8), (1, "油烟", 5), (1, "小区", 6), (1, "的", 30),
-        (2, "实习", 9), (2, "学生", 7), (2, "小区", 6),
+        (1, "噪音", 8),
+        (1, "油烟", 5),
+        (1, "小区", 6),
+        (1, "的", 30),
+        (2, "实习", 9),
+        (2, "学生", 7),
+        (2, "小区", 6),
     ]
     top = class_tfidf(counts, top_n=3)
     assert top[1][0][0] == "噪音" and "的" not in dict(top[1])
@@ -159,17 +170,28 @@ def test_centering_separates_topics_that_share_a_strong_common_direction():
     shifted = vecs + 1.5 * common  # one domain: every post leans the same way
     shifted /= np.linalg.norm(shifted, axis=1, keepdims=True)
     plain, _ = cluster_array(shifted.astype(np.float32), batch_size=160)
-    centred, clusterer = cluster_array(shifted.astype(np.float32), ClusterParams(center=True), batch_size=160)
+    centred, clusterer = cluster_array(
+        shifted.astype(np.float32), ClusterParams(center=True), batch_size=160
+    )
     assert adjusted_rand_score(gold, plain) < 0.5  # big topics swallow the others
     assert adjusted_rand_score(gold, centred) > 0.95
-    resumed = StreamingClusterer(64)  # a later run with the default parameters: the saved mean decides
-    resumed.restore(clusterer.topics(), [], np.zeros((0, 64), np.float32), clusterer.next_id, clusterer.step,
-                    clusterer.mu)
+    resumed = StreamingClusterer(
+        64
+    )  # a later run with the default parameters: the saved mean decides
+    resumed.restore(
+        clusterer.topics(),
+        [],
+        np.zeros((0, 64), np.float32),
+        clusterer.next_id,
+        clusterer.step,
+        clusterer.mu,
+    )
     assert np.allclose(resumed.transform(shifted[:3]), clusterer.transform(shifted[:3]))
 
 
 def bilingual(n_per: int = 60, k: int = 3, dim: int = 64, seed: int = 23):
-    """``k`` subjects, each told in two languages: subject direction ± a shared language direction."""
+    """``k`` subjects, each told in two languages: subject direction ± a shared language
+    direction."""
     rng = np.random.default_rng(seed)
     subjects = rng.normal(size=(k, dim))
     subjects /= np.linalg.norm(subjects, axis=1, keepdims=True)
@@ -189,13 +211,17 @@ def test_one_subject_in_two_languages_becomes_one_topic_and_unrelated_ones_do_no
     vecs, subject, langs = bilingual()
     group = subject * 2 + (np.asarray(langs) == "zh")
     every = ClusterParams(seed_every=1)  # seed rounds at every batch of 60, as the test was made
-    raw, _ = cluster_array(vecs, every, batch_size=60)  # no languages: one topic per subject and language
+    raw, _ = cluster_array(
+        vecs, every, batch_size=60
+    )  # no languages: one topic per subject and language
     assert adjusted_rand_score(group, raw) > 0.95
     labels, clusterer = cluster_array(vecs, every, batch_size=60, langs=langs)
     assert clusterer.n_topics == 3 and adjusted_rand_score(subject, labels) > 0.95
     merges = [e for e in clusterer.events if e.kind == "merged"]
     assert len(merges) == 3 and all(e.detail.get("language_neutral") for e in merges)
-    off, _ = cluster_array(vecs, ClusterParams(language_neutral=False, seed_every=1), batch_size=60, langs=langs)
+    off, _ = cluster_array(
+        vecs, ClusterParams(language_neutral=False, seed_every=1), batch_size=60, langs=langs
+    )
     assert (off == raw).all()
 
 
@@ -211,9 +237,14 @@ def test_language_sums_restore_with_the_state():
     vecs, _, langs = bilingual()
     whole = StreamingClusterer(64)
     whole.add(list(range(len(vecs))), vecs, langs)
-    saved = {lang: (whole.language_counts[lang], whole.language_sums[lang].tolist()) for lang in whole.language_counts}
+    saved = {
+        lang: (whole.language_counts[lang], whole.language_sums[lang].tolist())
+        for lang in whole.language_counts
+    }
     resumed = StreamingClusterer(64)
-    resumed.restore(whole.topics(), [], np.zeros((0, 64), np.float32), whole.next_id, whole.step, None, saved)
+    resumed.restore(
+        whole.topics(), [], np.zeros((0, 64), np.float32), whole.next_id, whole.step, None, saved
+    )
     a, b = whole.language_view(), resumed.language_view()
     assert a is not None and b is not None and a.languages == b.languages == ["en", "zh"]
     assert np.allclose(a.axes, b.axes) and np.allclose(a.anchors, b.anchors)

@@ -27,8 +27,15 @@ def summary(items) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("a.jsonl", "jsonl"), ("a.NDJSON", "jsonl"), ("a.json-lines", "jsonl"), ("a.csv", "csv"),
-     ("a.tsv", "csv"), ("a.xlsx", "xlsx"), ("a.parquet", "parquet")],
+    [
+        ("a.jsonl", "jsonl"),
+        ("a.NDJSON", "jsonl"),
+        ("a.json-lines", "jsonl"),
+        ("a.csv", "csv"),
+        ("a.tsv", "csv"),
+        ("a.xlsx", "xlsx"),
+        ("a.parquet", "parquet"),
+    ],
 )
 def test_suffix_picks_the_connector_and_empty_files_give_no_rows(tmp_path, name, kind):
     path = tmp_path / name
@@ -102,9 +109,20 @@ def test_jsonl_broken_fixture_connector_level():
     assert conn.columns is None
     got = summary(conn.rows())
     # line 3 is blank (skipped); mapper-level problems are still rows here
-    assert got == [(1, "row"), (2, "row"), (4, "invalid_utf8"), (5, "malformed_json"),
-                   (6, "not_an_object"), (7, "row"), (8, "row"), (9, "row"), (10, "row"),
-                   (11, "row"), (12, "row"), (13, "row")]
+    assert got == [
+        (1, "row"),
+        (2, "row"),
+        (4, "invalid_utf8"),
+        (5, "malformed_json"),
+        (6, "not_an_object"),
+        (7, "row"),
+        (8, "row"),
+        (9, "row"),
+        (10, "row"),
+        (11, "row"),
+        (12, "row"),
+        (13, "row"),
+    ]
     assert {r for _, r in got} - {"row"} <= set(REASONS)
 
 
@@ -118,9 +136,13 @@ def test_jsonl_quarantine_keeps_file_and_an_excerpt():
 def test_quarantined_excerpts_keep_no_handles(tmp_path):
     # unparseable lines are kept as excerpts; the values of author-like fields are not (RIGHTS.md)
     path = tmp_path / "handles.jsonl"
-    path.write_text('{"text": "停水了", "user": {"screen_name": "alice_w"}, "昵称": "小明同学", "created_at": \n'
-                    '["not", "an", "object", {"username": "bob_k"}]\n'
-                    '{"text": "ok", "Author": "carol", "uid": 99123}\n', encoding="utf-8")
+    path.write_text(
+        '{"text": "停水了", "user": {"screen_name": "alice_w"}, "昵称": "小明同学", "created_at": '
+        "\n"
+        '["not", "an", "object", {"username": "bob_k"}]\n'
+        '{"text": "ok", "Author": "carol", "uid": 99123}\n',
+        encoding="utf-8",
+    )
     items = list(open_connector(path).rows())
     bad = [i for i in items if isinstance(i, Quarantined)]
     assert [q.reason for q in bad] == ["malformed_json", "not_an_object"]
@@ -160,16 +182,31 @@ def test_csv_broken_fixture_connector_level():
     got = summary(conn.rows())
     # the first record spans lines 2-3; line 9 is blank; line 14 opens a quote that never
     # closes: it alone is quarantined, and line 15, which the open quote had swallowed, is read
-    assert got == [(2, "row"), (4, "invalid_utf8"), (5, "malformed_row"), (6, "row"), (7, "row"),
-                   (8, "row"), (10, "row"), (11, "row"), (12, "row"), (13, "malformed_row"),
-                   (14, "malformed_row"), (15, "row")]
+    assert got == [
+        (2, "row"),
+        (4, "invalid_utf8"),
+        (5, "malformed_row"),
+        (6, "row"),
+        (7, "row"),
+        (8, "row"),
+        (10, "row"),
+        (11, "row"),
+        (12, "row"),
+        (13, "malformed_row"),
+        (14, "malformed_row"),
+        (15, "row"),
+    ]
 
 
 def test_csv_stray_quote_quarantines_its_line_and_every_later_row_is_read(tmp_path):
     rows = ["id,text,created_at"] + [f"{i},post {i},2026-11-01" for i in range(5)]
     rows += ['s1,"never closed,2026-11-01']  # line 7: runs to the end of the file
     rows += [f"{i},post {i},2026-11-01" for i in range(5, 52)]
-    rows += ['s2,"closed too late,2026-11-01', 'x,"y",2026-11-01', 'ok,"a ""quoted"" word",2026-11-01']
+    rows += [
+        's2,"closed too late,2026-11-01',
+        'x,"y",2026-11-01',
+        'ok,"a ""quoted"" word",2026-11-01',
+    ]
     rows += ['m1,"two', 'lines",2026-11-01']  # a legitimate multi-line field stays one record
     path = tmp_path / "stray.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -200,7 +237,10 @@ def test_csv_empty_and_header_only_files_give_no_rows(tmp_path):
     header = tmp_path / "header.csv"
     header.write_bytes(b"id,text\n")
     assert open_connector(empty).columns is None and list(open_connector(empty).rows()) == []
-    assert open_connector(header).columns == ["id", "text"] and list(open_connector(header).rows()) == []
+    assert (
+        open_connector(header).columns == ["id", "text"]
+        and list(open_connector(header).rows()) == []
+    )
 
 
 def test_csv_header_names_are_cleaned(tmp_path):
@@ -231,8 +271,12 @@ def test_tsv_uses_tabs(tmp_path):
 
 
 def test_small_good_csv_and_jsonl_read_fully():
-    assert summary(open_connector(FIXTURES / "posts_small.csv").rows()) == [(n, "row") for n in range(2, 10)]
-    assert summary(open_connector(FIXTURES / "posts_small.jsonl").rows()) == [(n, "row") for n in range(1, 9)]
+    assert summary(open_connector(FIXTURES / "posts_small.csv").rows()) == [
+        (n, "row") for n in range(2, 10)
+    ]
+    assert summary(open_connector(FIXTURES / "posts_small.jsonl").rows()) == [
+        (n, "row") for n in range(1, 9)
+    ]
 
 
 # ------------------------------------------------------------------ XLSX
@@ -276,7 +320,9 @@ def test_xlsx_text_cells_are_unescaped(tmp_path):
     sheet = book.active
     sheet.append(["id", "text"])
     sheet.append([1, "油烟扰民_x000D_\n请尽快处理"])
-    sheet.append([2, "a literal _x005F_x000D_ stays"])  # an escaped underscore: the text had "_x000D_"
+    sheet.append(
+        [2, "a literal _x005F_x000D_ stays"]
+    )  # an escaped underscore: the text had "_x000D_"
     path = tmp_path / "escaped.xlsx"
     book.save(path)
     texts = [r.fields["text"] for r in open_connector(path).rows()]

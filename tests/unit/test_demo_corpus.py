@@ -1,4 +1,5 @@
-"""The demo corpus (data/demo/) and the rights/hostile fixtures keep the promises their READMEs make."""
+"""The demo corpus (data/demo/) and the rights/hostile fixtures keep the promises their READMEs
+make."""
 
 from __future__ import annotations
 
@@ -64,14 +65,28 @@ def test_posts_have_the_documented_fields(posts):
     for p in posts:
         assert p["source"] in {"cityboard", "microblog"}, p["id"]
         assert p["author"] and isinstance(p["author"], str), p["id"]
-        assert ("title" in p) == (p["source"] == "cityboard"), f"{p['id']}: only board posts have titles"
+        assert ("title" in p) == (p["source"] == "cityboard"), (
+            f"{p['id']}: only board posts have titles"
+        )
         assert 10 <= len(p["text"]) <= 400, f"{p['id']}: text length {len(p['text'])}"
         for count in ("likes", "shares", "replies", "dislikes"):
             assert isinstance(p[count], int) and p[count] >= 0, (p["id"], count)
         if "url" in p:
             assert p["url"].startswith("https://") and ".example/" in p["url"], p["id"]
-        assert set(p) <= {"id", "source", "author", "title", "text", "created_at", "likes", "shares",
-                          "replies", "dislikes", "place", "url"}, p["id"]
+        assert set(p) <= {
+            "id",
+            "source",
+            "author",
+            "title",
+            "text",
+            "created_at",
+            "likes",
+            "shares",
+            "replies",
+            "dislikes",
+            "place",
+            "url",
+        }, p["id"]
 
 
 def test_times_are_in_the_window_with_the_city_offset(posts):
@@ -93,7 +108,11 @@ def test_both_languages_about_sixty_forty(posts):
     langs = Counter(language((p.get("title") or "") + p["text"]) for p in posts)
     share_zh = langs["zh"] / len(posts)
     assert 0.5 <= share_zh <= 0.7, langs
-    mixed = [p for p in posts if len(CJK.findall(p["text"])) >= 3 and len(re.findall(r"[A-Za-z]{3,}", p["text"])) >= 3]
+    mixed = [
+        p
+        for p in posts
+        if len(CJK.findall(p["text"])) >= 3 and len(re.findall(r"[A-Za-z]{3,}", p["text"])) >= 3
+    ]
     assert len(mixed) >= 3, "a few mixed-language posts"
 
 
@@ -117,8 +136,15 @@ def test_recurring_concerns_have_thirty_to_seventy_posts_in_both_languages(posts
     by_theme: dict[str, list[dict]] = {}
     for p in posts:
         by_theme.setdefault(themes[p["id"]], []).append(p)
-    for theme in ("construction_noise", "bus12", "cooking_fumes", "forced_internship", "property_fees",
-                  "garbage_collection", "streetlights"):
+    for theme in (
+        "construction_noise",
+        "bus12",
+        "cooking_fumes",
+        "forced_internship",
+        "property_fees",
+        "garbage_collection",
+        "streetlights",
+    ):
         items = by_theme[theme]
         assert 30 <= len(items) <= 70, (theme, len(items))
         assert {language(p["text"]) for p in items} == {"zh", "en"}, theme
@@ -131,18 +157,26 @@ def test_water_main_surge_on_5_november_and_nothing_before(posts, themes):
     assert 60 <= len(surge) <= 80
     before = [p for p in incident if when(p) < INCIDENT_START]
     assert len(before) <= 1, "at most one early sign before the burst"
+
     # the surge is visible in the text too, not only in the answer key
     def mentions(lo: datetime, hi: datetime) -> int:
-        return sum(1 for p in posts if lo <= when(p) < hi and INCIDENT_WORDS.search((p.get("title") or "") + p["text"]))
+        return sum(
+            1
+            for p in posts
+            if lo <= when(p) < hi and INCIDENT_WORDS.search((p.get("title") or "") + p["text"])
+        )
+
     assert mentions(INCIDENT_START, INCIDENT_START + timedelta(hours=6)) >= 40
     assert mentions(WINDOW[0], INCIDENT_START) <= 2
     # it rises fast: over a third of the six-hour surge lands in its first two hours
     first_two_hours = sum(1 for p in surge if when(p) < INCIDENT_START + timedelta(hours=2))
     assert first_two_hours >= 25
+
     # and it is heavily shared: median likes well above the rest of the corpus
     def median(xs: list[int]) -> float:
         xs = sorted(xs)
         return xs[len(xs) // 2]
+
     rest = [p["likes"] for p in posts if themes[p["id"]] != "water_main_burst"]
     assert median([p["likes"] for p in surge]) >= 2 * median(rest)
 
@@ -153,8 +187,12 @@ def test_committed_corpus_matches_its_build_script(monkeypatch):
     monkeypatch.setitem(sys.modules, "build_corpus", module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     posts_text, themes_text = module.build()
-    assert (DEMO / "posts.jsonl").read_text(encoding="utf-8") == posts_text, "run data/demo/build_corpus.py"
-    assert (DEMO / "themes.csv").read_text(encoding="utf-8") == themes_text, "run data/demo/build_corpus.py"
+    assert (DEMO / "posts.jsonl").read_text(encoding="utf-8") == posts_text, (
+        "run data/demo/build_corpus.py"
+    )
+    assert (DEMO / "themes.csv").read_text(encoding="utf-8") == themes_text, (
+        "run data/demo/build_corpus.py"
+    )
 
 
 def test_rights_fixture_covers_protected_speech_in_both_languages():
@@ -162,9 +200,21 @@ def test_rights_fixture_covers_protected_speech_in_both_languages():
     assert len(rows) >= 35
     assert len({r["id"] for r in rows}) == len(rows)
     kinds = Counter(r["kind"] for r in rows)
-    for kind in ("criticism_official", "criticism_police", "criticism_court", "criticism_government", "satire",
-                 "protest_announcement", "strike_announcement", "petition", "journalism", "whistleblowing",
-                 "religious_practice", "minority_language", "harsh_complaint"):
+    for kind in (
+        "criticism_official",
+        "criticism_police",
+        "criticism_court",
+        "criticism_government",
+        "satire",
+        "protest_announcement",
+        "strike_announcement",
+        "petition",
+        "journalism",
+        "whistleblowing",
+        "religious_practice",
+        "minority_language",
+        "harsh_complaint",
+    ):
         assert kinds[kind] >= 1, kind
     langs = Counter(r["lang"] for r in rows)
     assert langs["zh"] >= 12 and langs["en"] >= 12, langs

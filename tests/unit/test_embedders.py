@@ -39,21 +39,28 @@ def test_vectors_match_the_wheels_own_encoder(one_thread):
 
 
 def test_thread_count_and_scheduling_do_not_change_a_vector(one_thread, two_threads):
-    texts = [f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(3 * UseEmbedder.CHUNK + 17)]  # four chunks
+    texts = [
+        f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(3 * UseEmbedder.CHUNK + 17)
+    ]  # four chunks
     single = one_thread.encode(texts)
     parallel = two_threads.encode(texts)
     again = two_threads.encode(texts)
     assert np.array_equal(single, parallel)
     assert np.array_equal(parallel, again)
     # a chunk's vectors do not depend on what else is in the call
-    assert np.array_equal(two_threads.encode(texts[: UseEmbedder.CHUNK]), single[: UseEmbedder.CHUNK])
+    assert np.array_equal(
+        two_threads.encode(texts[: UseEmbedder.CHUNK]), single[: UseEmbedder.CHUNK]
+    )
 
 
 def test_empty_input_blank_text_and_name(two_threads):
     assert two_threads.encode([]).shape == (0, 512)
     blank = two_threads.encode(["", "  "])
     assert np.allclose(np.linalg.norm(blank, axis=1), 1.0, atol=1e-3)
-    assert two_threads.name.startswith("use-multilingual-v3@") and "+sentencepiece-" in two_threads.name
+    assert (
+        two_threads.name.startswith("use-multilingual-v3@")
+        and "+sentencepiece-" in two_threads.name
+    )
 
 
 # use-int8 -------------------------------------------------------------------------------------

@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from heard.listen.analysis.heat import COMPONENTS, HeatConfig, combine, heat_of_posts, negativity_of, saturate
+from heard.listen.analysis.heat import (
+    COMPONENTS,
+    HeatConfig,
+    combine,
+    heat_of_posts,
+    negativity_of,
+    saturate,
+)
 
 
 def test_saturation_is_half_at_half_and_bounded():
@@ -45,8 +52,14 @@ def test_negativity_ignores_unscored_posts():
 
 
 def test_heat_of_posts_counts_distinct_authors_and_engagement():
-    heat = heat_of_posts(["a", "b", "a", None], likes=[3, 0, 1, 0], shares=[1, 0, 0, 0],
-                         dislikes=[0, 2, 0, 0], sentiment_scores=[-0.8, None, 0.2, -0.4], growth=4.0)
+    heat = heat_of_posts(
+        ["a", "b", "a", None],
+        likes=[3, 0, 1, 0],
+        shares=[1, 0, 0, 0],
+        dislikes=[0, 2, 0, 0],
+        sentiment_scores=[-0.8, None, 0.2, -0.4],
+        growth=4.0,
+    )
     assert (heat.volume, heat.authors, heat.engagement) == (4, 2, 7)
     assert heat.negativity == pytest.approx((0.8 + 0 + 0.4) / 3)
 

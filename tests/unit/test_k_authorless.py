@@ -11,10 +11,21 @@ from heard.store import open_store
 
 def test_authorless_posts_do_not_count_as_distinct_authors(tmp_path):
     t0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
-    posts = [Post(id=f"s:{i}", source="s", external_id=str(i), text=f"anonymous post {i}", created_at=t0)
-             for i in range(8)]  # eight posts, no author keys: zero known authors
-    posts += [Post(id=f"t:{i}", source="t", external_id=str(i), text=f"signed post {i}", created_at=t0,
-                   author_key=f"key{i}") for i in range(5)]
+    posts = [
+        Post(id=f"s:{i}", source="s", external_id=str(i), text=f"anonymous post {i}", created_at=t0)
+        for i in range(8)
+    ]  # eight posts, no author keys: zero known authors
+    posts += [
+        Post(
+            id=f"t:{i}",
+            source="t",
+            external_id=str(i),
+            text=f"signed post {i}",
+            created_at=t0,
+            author_key=f"key{i}",
+        )
+        for i in range(5)
+    ]
     with open_store(tmp_path / "k.duckdb") as store:
         store.write_batch(posts, {}, {})
         groups = _grouped(store, "p.source", k=5)

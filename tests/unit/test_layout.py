@@ -1,6 +1,7 @@
 """The shape the code keeps (issue 15): no SQL and no database connection outside ``store/`` (and
 the read model, ``read/``, which reads through the store), no module over 600 lines, no import
-cycles between modules (lazy imports inside functions count too; ``TYPE_CHECKING`` blocks do not)."""
+cycles between modules (lazy imports inside functions count too; ``TYPE_CHECKING`` blocks do
+not)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "heard"
-SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
-                 r"CREATE\s+(TABLE|INDEX)|BEGIN\b|COMMIT\b|ROLLBACK\b)", re.S)
+SQL = re.compile(
+    r"\b(SELECT\s+.+\s+FROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
+    r"CREATE\s+(TABLE|INDEX)|BEGIN\b|COMMIT\b|ROLLBACK\b)",
+    re.S,
+)
 MAY_RUN_SQL = ("store", "read")
 
 
@@ -24,7 +28,9 @@ def _modules() -> dict[str, Path]:
 
 
 def _strings(tree: ast.AST) -> list[str]:
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
 
 
 def _code_strings(path: Path) -> list[str]:
@@ -38,8 +44,11 @@ def _code_strings(path: Path) -> list[str]:
                 docs.add(id(body[0].value))
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             docs.add(id(node.value))  # attribute docstrings
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
-            and isinstance(n.value, str) and id(n) not in docs]
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    ]
 
 
 def test_no_sql_and_no_connection_outside_the_store_and_read_model():
@@ -57,8 +66,11 @@ def test_no_sql_and_no_connection_outside_the_store_and_read_model():
 
 
 def test_no_module_over_600_lines():
-    long = {name: n for name, path in _modules().items()
-            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600}
+    long = {
+        name: n
+        for name, path in _modules().items()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
     assert not long, long
 
 
@@ -91,7 +103,7 @@ def test_no_import_cycles():
         state[node] = "open"
         for nxt in sorted(graph[node]):
             if state.get(nxt) == "open":
-                cycles.append(trail[trail.index(nxt):] + [nxt])
+                cycles.append(trail[trail.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt, trail + [nxt])
         state[node] = "done"

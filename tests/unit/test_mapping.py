@@ -1,4 +1,5 @@
-"""The field mapper: presets, --map parsing, dates, counts, ids, pseudonymous authors, quarantine."""
+"""The field mapper: presets, --map parsing, dates, counts, ids, pseudonymous authors,
+quarantine."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ def utc(*args) -> datetime:
 
 
 def mapper(fieldmap=None, source="t", **kw) -> Mapper:
-    return Mapper(fieldmap, source, kw.pop("tz", "Asia/Shanghai"), kw.pop("salt", "pepper"), now=lambda: NOW)
+    return Mapper(
+        fieldmap, source, kw.pop("tz", "Asia/Shanghai"), kw.pop("salt", "pepper"), now=lambda: NOW
+    )
 
 
 def row(**fields) -> RawRow:
@@ -51,13 +54,22 @@ def row(**fields) -> RawRow:
 
 def test_parse_map_pairs_and_aliases():
     assert parse_map(["text=留言详情", " id = 编号 ", "time=when", "author=-"]) == {
-        "text": "留言详情", "external_id": "编号", "created_at": "when", "author": "-"}
+        "text": "留言详情",
+        "external_id": "编号",
+        "created_at": "when",
+        "author": "-",
+    }
 
 
 @pytest.mark.parametrize(
     ("item", "message"),
-    [("text", "is not TARGET=COLUMN"), ("=col", "is not TARGET=COLUMN"), ("text=", "is not TARGET=COLUMN"),
-     ("body=col", "'body' is not a post field"), ("text=-", "required")],
+    [
+        ("text", "is not TARGET=COLUMN"),
+        ("=col", "is not TARGET=COLUMN"),
+        ("text=", "is not TARGET=COLUMN"),
+        ("body=col", "'body' is not a post field"),
+        ("text=-", "required"),
+    ],
 )
 def test_parse_map_refuses_bad_items(item, message):
     with pytest.raises(InputError, match=message):
@@ -117,9 +129,17 @@ def test_naive_times_follow_the_configured_zone():
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("12/07/2019", "unrecognised"), ("yesterday", "unrecognised"), ("2019-13-01", "month"),
-     ("2019/2/30 10:00:00", "day"), (0, "epoch 0"), ("1800-01-01", "before 1900"),
-     ("2030-01-01", "in the future"), (True, "true/false"), ([2019], "list")],
+    [
+        ("12/07/2019", "unrecognised"),
+        ("yesterday", "unrecognised"),
+        ("2019-13-01", "month"),
+        ("2019/2/30 10:00:00", "day"),
+        (0, "epoch 0"),
+        ("1800-01-01", "before 1900"),
+        ("2030-01-01", "in the future"),
+        (True, "true/false"),
+        ([2019], "list"),
+    ],
 )
 def test_bad_dates_raise_with_a_reason(value, message):
     with pytest.raises(ValueError, match=message):
@@ -136,8 +156,22 @@ def test_missing_dates_are_none(value):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(3, 3), ("12", 12), (" 1,234 ", 1234), (7.0, 7), ("1.2万", 12000), ("3k", 3000), (None, 0), ("", 0),
-     (float("nan"), 0), ("abc", None), (-1, None), ("1.5", None), (2.5, None), (True, None)],
+    [
+        (3, 3),
+        ("12", 12),
+        (" 1,234 ", 1234),
+        (7.0, 7),
+        ("1.2万", 12000),
+        ("3k", 3000),
+        (None, 0),
+        ("", 0),
+        (float("nan"), 0),
+        ("abc", None),
+        (-1, None),
+        ("1.5", None),
+        (2.5, None),
+        (True, None),
+    ],
 )
 def test_parse_count(value, expected):
     assert parse_count(value) == expected
@@ -147,18 +181,33 @@ def test_parse_count(value, expected):
 
 
 def test_a_post_from_a_social_record():
-    post = mapper(source="weibo").map(row(id=42, content="\n\t\t 路灯坏了 \n", timestamp="2019-07-21 10:29:36",
-                                          username="alice", shares="5", mystery="kept"))
+    post = mapper(source="weibo").map(
+        row(
+            id=42,
+            content="\n\t\t 路灯坏了 \n",
+            timestamp="2019-07-21 10:29:36",
+            username="alice",
+            shares="5",
+            mystery="kept",
+        )
+    )
     assert isinstance(post, Post)
     assert (post.id, post.source, post.external_id) == ("weibo:42", "weibo", "42")
     assert post.text == "路灯坏了" and post.shares == 5 and post.likes == 0
     assert post.created_at == utc(2019, 7, 21, 2, 29, 36)
     assert (post.file, post.position) == ("/data/x.jsonl", 7)
-    assert post.raw == {"id": 42, "timestamp": "2019-07-21 10:29:36", "shares": "5", "mystery": "kept"}
+    assert post.raw == {
+        "id": 42,
+        "timestamp": "2019-07-21 10:29:36",
+        "shares": "5",
+        "mystery": "kept",
+    }
 
 
 def test_author_is_a_salted_key_and_never_stored_raw():
-    post = mapper(salt="s3cret").map(row(text="hi", created_at="2019-07-21", author="alice", user_id="99"))
+    post = mapper(salt="s3cret").map(
+        row(text="hi", created_at="2019-07-21", author="alice", user_id="99")
+    )
     expected = hmac.new(b"s3cret", b"alice", hashlib.sha256).hexdigest()[:16]
     assert post.author_key == expected
     assert "alice" not in post.raw_json() and "99" not in post.raw_json()
@@ -174,8 +223,14 @@ def test_quarantined_rows_do_not_keep_the_handle_either():
 
 def test_nested_json_author_uses_its_id():
     fm = fieldmap_for("social", parse_map(["author=user"]))
-    post = mapper(fm).map(row(full_text="long form", text="short", created_at="Sun Jul 21 02:29:36 +0000 2019",
-                              user={"id_str": "12", "screen_name": "alice"}))
+    post = mapper(fm).map(
+        row(
+            full_text="long form",
+            text="short",
+            created_at="Sun Jul 21 02:29:36 +0000 2019",
+            user={"id_str": "12", "screen_name": "alice"},
+        )
+    )
     assert post.text == "long form"
     assert post.author_key == hmac.new(b"pepper", b"12", hashlib.sha256).hexdigest()[:16]
     assert "alice" not in post.raw_json()
@@ -189,25 +244,32 @@ def test_dotted_column_reaches_into_objects():
 
 def test_record_without_id_gets_the_content_hash():
     post = mapper(source="s").map(row(text=" same words ", created_at="2019-07-21"))
-    assert post.external_id == content_hash("same words") and post.id == f"s:{content_hash('same words')}"
+    assert (
+        post.external_id == content_hash("same words")
+        and post.id == f"s:{content_hash('same words')}"
+    )
 
 
 def test_bad_counts_become_zero_with_a_note():
-    post = mapper().map(row(text="x", created_at="2019-07-21", likes="lots", dislikes=-2, replies="4"))
+    post = mapper().map(
+        row(text="x", created_at="2019-07-21", likes="lots", dislikes=-2, replies="4")
+    )
     assert (post.likes, post.dislikes, post.replies) == (0, 0, 4)
     assert len(post.raw["_heard_notes"]) == 2 and "'lots'" in post.raw["_heard_notes"][0]
 
 
 @pytest.mark.parametrize(
     ("fields", "reason"),
-    [({"text": "  \n\t ", "created_at": "2019-07-21"}, "missing_text"),
-     ({"created_at": "2019-07-21"}, "missing_text"),
-     ({"text": {"a": 1}, "created_at": "2019-07-21"}, "missing_text"),
-     ({"text": b"\xff\xfe", "created_at": "2019-07-21"}, "invalid_utf8"),
-     ({"text": "x"}, "missing_date"),
-     ({"text": "x", "created_at": ""}, "missing_date"),
-     ({"text": "x", "created_at": "31/12/2019"}, "bad_date"),
-     ({"text": "长" * (MAX_TEXT_CHARS + 1), "created_at": "2019-07-21"}, "text_too_long")],
+    [
+        ({"text": "  \n\t ", "created_at": "2019-07-21"}, "missing_text"),
+        ({"created_at": "2019-07-21"}, "missing_text"),
+        ({"text": {"a": 1}, "created_at": "2019-07-21"}, "missing_text"),
+        ({"text": b"\xff\xfe", "created_at": "2019-07-21"}, "invalid_utf8"),
+        ({"text": "x"}, "missing_date"),
+        ({"text": "x", "created_at": ""}, "missing_date"),
+        ({"text": "x", "created_at": "31/12/2019"}, "bad_date"),
+        ({"text": "长" * (MAX_TEXT_CHARS + 1), "created_at": "2019-07-21"}, "text_too_long"),
+    ],
 )
 def test_bad_rows_are_quarantined_with_a_reason(fields, reason):
     out = mapper().map(row(**fields))
@@ -228,7 +290,10 @@ def test_bad_source_and_time_zone_are_input_errors():
 
 
 def test_default_source_is_the_file_stem():
-    assert default_source(Path("/d/附件3.xlsx")) == "附件3" and default_source(Path("a:b.csv")) == "a_b"
+    assert (
+        default_source(Path("/d/附件3.xlsx")) == "附件3"
+        and default_source(Path("a:b.csv")) == "a_b"
+    )
 
 
 # ------------------------------------------------------------------ columns against a header
@@ -250,7 +315,11 @@ def test_a_file_without_any_text_column_is_an_input_error():
 def test_columns_resolve_once_and_case_insensitively():
     m = mapper()
     resolved = m.check_columns(["ID", "Text", "Created_At", "Likes", "Notes"])
-    assert resolved["text"] == "Text" and resolved["external_id"] == "ID" and resolved["author"] is None
+    assert (
+        resolved["text"] == "Text"
+        and resolved["external_id"] == "ID"
+        and resolved["author"] is None
+    )
     post = m.map(row(ID="1", Text="hello", Created_At="2019-07-21", Likes="2", Notes="kept"))
     assert post.id == "t:1" and post.likes == 2 and post.raw["Notes"] == "kept"
 
@@ -275,15 +344,41 @@ def outcome(path: Path, fieldmap=None) -> tuple[list[str], Counter]:
 @pytest.mark.parametrize(
     ("name", "good", "reasons"),
     [
-        ("broken.jsonl", ["j1", "j2", content_hash("no id here"), "9", "j10"],
-         {"invalid_utf8": 1, "malformed_json": 1, "not_an_object": 1, "missing_text": 1, "bad_date": 1,
-          "missing_date": 1, "text_too_long": 1}),
-        ("broken.csv", ["c1", "c6", "c9", "c12"],  # c12: swallowed by a stray quote before
-         {"invalid_utf8": 1, "malformed_row": 3, "missing_text": 1, "bad_date": 1, "missing_date": 1,
-          "text_too_long": 1}),
-        ("broken.xlsx", ["1", "2", "8", "9"], {"missing_text": 1, "bad_date": 2, "missing_date": 1}),
-        ("broken.parquet", ["p1", "p6", "p8"],
-         {"invalid_utf8": 1, "missing_text": 2, "missing_date": 1, "text_too_long": 1}),
+        (
+            "broken.jsonl",
+            ["j1", "j2", content_hash("no id here"), "9", "j10"],
+            {
+                "invalid_utf8": 1,
+                "malformed_json": 1,
+                "not_an_object": 1,
+                "missing_text": 1,
+                "bad_date": 1,
+                "missing_date": 1,
+                "text_too_long": 1,
+            },
+        ),
+        (
+            "broken.csv",
+            ["c1", "c6", "c9", "c12"],  # c12: swallowed by a stray quote before
+            {
+                "invalid_utf8": 1,
+                "malformed_row": 3,
+                "missing_text": 1,
+                "bad_date": 1,
+                "missing_date": 1,
+                "text_too_long": 1,
+            },
+        ),
+        (
+            "broken.xlsx",
+            ["1", "2", "8", "9"],
+            {"missing_text": 1, "bad_date": 2, "missing_date": 1},
+        ),
+        (
+            "broken.parquet",
+            ["p1", "p6", "p8"],
+            {"invalid_utf8": 1, "missing_text": 2, "missing_date": 1, "text_too_long": 1},
+        ),
     ],
 )
 def test_broken_fixture(name, good, reasons):
@@ -295,7 +390,11 @@ def test_broken_fixture(name, good, reasons):
 def test_broken_xlsx_excel_date_cell_and_notes():
     items = list(map_rows(open_connector(BROKEN / "broken.xlsx"), mapper(fieldmap_for("teddycup"))))
     first = items[0]
-    assert first.created_at == utc(2019, 7, 21, 2, 29, 36) and first.text == "正文一" and first.title == "主题一"
+    assert (
+        first.created_at == utc(2019, 7, 21, 2, 29, 36)
+        and first.text == "正文一"
+        and first.title == "主题一"
+    )
     assert first.raw["一级标签"] == "城乡建设" and "留言用户" not in first.raw
     eighth = next(i for i in items if isinstance(i, Post) and i.external_id == "8")
     assert eighth.likes == 0 and len(eighth.raw["_heard_notes"]) == 2
@@ -309,7 +408,9 @@ def test_small_good_files_map_fully_and_alike():
 
 def test_raw_json_is_serialisable_for_every_format():
     for name in ("broken.jsonl", "broken.csv", "broken.xlsx", "broken.parquet"):
-        posts = [i for i in map_rows(open_connector(BROKEN / name), mapper()) if isinstance(i, Post)]
+        posts = [
+            i for i in map_rows(open_connector(BROKEN / name), mapper()) if isinstance(i, Post)
+        ]
         assert len(posts) >= 3, f"{name}: only {len(posts)} rows became posts, nothing to check"
         for post in posts:
             assert isinstance(json.loads(post.raw_json()), dict)
@@ -318,8 +419,9 @@ def test_raw_json_is_serialisable_for_every_format():
 @pytest.mark.shared_data
 def test_teddycup_attachment3_xlsx(shared_data):
     path = shared_data / "teddycup2020_c" / "附件3.xlsx"
-    m = Mapper(fieldmap_for("teddycup"), default_source(path), "Asia/Shanghai", "salt",
-               now=lambda: NOW)
+    m = Mapper(
+        fieldmap_for("teddycup"), default_source(path), "Asia/Shanghai", "salt", now=lambda: NOW
+    )
     items = list(map_rows(open_connector(path), m))
     posts = [i for i in items if isinstance(i, Post)]
     assert len(posts) == 4326 and len(items) == 4326

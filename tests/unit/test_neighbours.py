@@ -21,12 +21,14 @@ def test_most_similar_is_an_exact_sorted_top_k_over_several_blocks():
     sims = queries @ base.T
     for k in (1, 3, 40, 60):  # k at and beyond the base size gives every row, best first
         got_sims, got = most_similar(queries, base, k, block=16)
-        want = np.argsort(-sims, axis=1, kind="stable")[:, :min(k, 40)]
+        want = np.argsort(-sims, axis=1, kind="stable")[:, : min(k, 40)]
         assert got.shape == want.shape == got_sims.shape
         assert (got == want).all()
         assert np.allclose(got_sims, np.take_along_axis(sims, want, 1), atol=1e-6)
     ties = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
-    assert most_similar(ties[:1], ties, 2)[1].tolist() == [[0, 1]]  # equal similarity: lower index first
+    assert most_similar(ties[:1], ties, 2)[1].tolist() == [
+        [0, 1]
+    ]  # equal similarity: lower index first
 
 
 def test_nearest_posts_is_exact_when_every_list_is_probed(monkeypatch):
@@ -36,25 +38,30 @@ def test_nearest_posts_is_exact_when_every_list_is_probed(monkeypatch):
     sims = vecs @ vecs.T
     want = np.argsort(-sims, axis=1, kind="stable")[:, :6]
     assert (got[:, 0] == np.arange(300)).all()  # each post is its own nearest
-    assert np.allclose(np.take_along_axis(sims, got, 1), np.take_along_axis(sims, want, 1), atol=1e-6)
+    assert np.allclose(
+        np.take_along_axis(sims, got, 1), np.take_along_axis(sims, want, 1), atol=1e-6
+    )
 
 
 def test_majority_vote_needs_a_strict_majority_and_ignores_unassigned():
     labels = np.array([1, 1, 1, 2, -1, -1, -1])
-    neighbours = np.array([
-        [3, 0, 1],   # post 0: votes 2, 1, 1 → stays in 1
-        [1, 0, 2],
-        [2, 0, 1],
-        [3, 0, 1],   # post 3 (topic 2) among two of topic 1 → moves to 1
-        [4, 5, 6],   # only unassigned: stays unassigned
-        [5, 0, 4],   # one vote for 1 of three: no majority
-        [6, 0, 1],   # two of three for topic 1: joins it
-    ])
+    neighbours = np.array(
+        [
+            [3, 0, 1],  # post 0: votes 2, 1, 1 → stays in 1
+            [1, 0, 2],
+            [2, 0, 1],
+            [3, 0, 1],  # post 3 (topic 2) among two of topic 1 → moves to 1
+            [4, 5, 6],  # only unassigned: stays unassigned
+            [5, 0, 4],  # one vote for 1 of three: no majority
+            [6, 0, 1],  # two of three for topic 1: joins it
+        ]
+    )
     assert majority_vote(labels, neighbours, rounds=1).tolist() == [1, 1, 1, 1, -1, -1, 1]
 
 
 def reaching_groups(dim: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """A broad group around ``a`` and a compact group strung from ``b`` halfway towards ``a``: its far
+    """A broad group around ``a`` and a compact group strung from ``b`` halfway towards ``a``: its
+    far
     end is nearer to the broad group's centroid than to its own, but its neighbours are its own."""
     rng = np.random.default_rng(0)
     a = rng.normal(size=dim)

@@ -116,5 +116,7 @@ def test_a_count_after_a_unit_is_not_a_flat():
 def test_topic_keywords_are_redacted_too():
     from heard.read.common import safe_row
 
-    row = safe_row({"keywords": '[{"term": "13812345678", "weight": 1.0}, {"term": "停水", "weight": 0.5}]'})
+    row = safe_row(
+        {"keywords": '[{"term": "13812345678", "weight": 1.0}, {"term": "停水", "weight": 0.5}]'}
+    )
     assert [k["term"] for k in row["keywords"]] == ["[phone]", "停水"]

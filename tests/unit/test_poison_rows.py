@@ -29,7 +29,9 @@ def record(**extra) -> str:
 
 
 def test_lone_surrogate_is_replaced_with_a_note_and_the_text_encodes():
-    post = mapped('{"id": "s", "text": "x\\ud800 y", "created_at": "2026-11-01", "title": "\\udfff"}')
+    post = mapped(
+        '{"id": "s", "text": "x\\ud800 y", "created_at": "2026-11-01", "title": "\\udfff"}'
+    )
     assert isinstance(post, Post)
     assert post.text == "x\ufffd y" and post.title == "\ufffd"
     content_hash(post.text)  # raised UnicodeEncodeError before
@@ -46,7 +48,7 @@ def test_surrogate_in_a_key_and_nested_value_is_replaced_too():
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_000, 100_000])
 def test_json_nested_deeper_than_the_limit_is_quarantined_not_a_recursion_error(depth):
-    line = record(x="[") [:-1] + ', "deep": ' + "[" * depth + "]" * depth + "}"
+    line = record(x="[")[:-1] + ', "deep": ' + "[" * depth + "]" * depth + "}"
     item = mapped(line)
     assert isinstance(item, Quarantined) and item.reason == "too_deep" and item.position == 3
 
@@ -64,14 +66,17 @@ def test_deep_value_reaching_the_mapper_directly_is_cut_with_a_note():
         node.append([])
         node = node[0]
     post = Mapper(None, "t", now=lambda: NOW).map(
-        RawRow({"text": "hi", "created_at": "2026-11-01", "v": value}, "api", 1))
+        RawRow({"text": "hi", "created_at": "2026-11-01", "v": value}, "api", 1)
+    )
     assert isinstance(post, Post)
     assert any("deeper than" in n for n in post.raw["_heard_notes"])
     json.dumps(post.raw)
 
 
-@pytest.mark.parametrize("likes", ["9223372036854775808", "1e20", "1e300", '"99999999999999999999999"',
-                                   '"' + "9" * 400 + '万"'])
+@pytest.mark.parametrize(
+    "likes",
+    ["9223372036854775808", "1e20", "1e300", '"99999999999999999999999"', '"' + "9" * 400 + '万"'],
+)
 def test_huge_counts_are_clamped_with_a_note(likes):
     post = mapped(record()[:-1] + f', "likes": {likes}}}')
     assert isinstance(post, Post) and post.likes == MAX_COUNT

@@ -13,16 +13,21 @@ from heard.errors import InputError
 from heard.read.protect import refuse_author_filter
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "heard"
-PROTECT_CODE = [*sorted((SRC / "protect").glob("*.py")), SRC / "read" / "protect.py",
-                SRC / "store" / "duckdb" / "protect.py", SRC / "cli" / "protect.py",
-                SRC / "api" / "routes" / "protect.py"]
+PROTECT_CODE = [
+    *sorted((SRC / "protect").glob("*.py")),
+    SRC / "read" / "protect.py",
+    SRC / "store" / "duckdb" / "protect.py",
+    SRC / "cli" / "protect.py",
+    SRC / "api" / "routes" / "protect.py",
+]
 
 
 @pytest.mark.parametrize("path", PROTECT_CODE, ids=lambda p: p.name)
 def test_no_protect_module_reads_an_author_key(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
-               and isinstance(n.value, str)]
+    strings = [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
     sql = [s for s in strings if "SELECT" in s or "GROUP BY" in s]
     assert not [s for s in sql if "author" in s.lower()], path
 

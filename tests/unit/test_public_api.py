@@ -8,10 +8,18 @@ from heard.errors import HeardError
 
 
 def test_public_names_are_exactly_these():
-    assert sorted(heard.__all__) == sorted([
-        "HeardError", "InputError", "NotFoundError", "PipelineConfigError", "StageError",
-        "StoreError", "StoreLockedError", "__version__",
-    ])
+    assert sorted(heard.__all__) == sorted(
+        [
+            "HeardError",
+            "InputError",
+            "NotFoundError",
+            "PipelineConfigError",
+            "StageError",
+            "StoreError",
+            "StoreLockedError",
+            "__version__",
+        ]
+    )
     for name in heard.__all__:
         assert hasattr(heard, name), name
 

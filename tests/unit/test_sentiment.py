@@ -74,11 +74,20 @@ def test_scorer_labels_and_explains_bilingual_sentences(scorer, embedder):
     first, last = evidence[0], evidence[-1]
     assert first["model"] == "heard-sentiment-use@1.3" and "满意" in first["hits"]["zh"]["positive"]
     assert "hate" in last["hits"]["en"]["negative"]
-    assert set(first) >= {"score", "label", "thresholds", "head_score", "lexicon_score", "lexicon_weight"}
+    assert set(first) >= {
+        "score",
+        "label",
+        "thresholds",
+        "head_score",
+        "lexicon_score",
+        "lexicon_weight",
+    }
 
 
 def test_plain_statement_is_neutral(scorer, embedder):
-    _scores, labels, _ev = score_texts(scorer, embedder, ["The meeting is at 3pm in room 204.", "会议下午三点在204会议室召开"])
+    _scores, labels, _ev = score_texts(
+        scorer, embedder, ["The meeting is at 3pm in room 204.", "会议下午三点在204会议室召开"]
+    )
     assert labels == ["neutral", "neutral"]
 
 
@@ -86,7 +95,11 @@ def test_lexicon_negation_and_weibo_emoticons():
     lexicon = SentimentLexicon()
     text = "今天好累[泪] 但是吃到了蛋糕[哈哈]，不满意"
     hits = lexicon.chinese(content_tokens(Segmenter().words(text)), text)
-    assert "[泪]" in hits["negative"] and "[哈哈]" in hits["positive"] and "不+满意" in hits["negative"]
+    assert (
+        "[泪]" in hits["negative"]
+        and "[哈哈]" in hits["positive"]
+        and "不+满意" in hits["negative"]
+    )
     english = lexicon.english("This is not good at all, terrible service")
     assert english["compound"] < 0 and english["negative"] == ["not+good", "terrible"]
 
@@ -127,11 +140,16 @@ def test_train_command_writes_a_loadable_head(tmp_path):
     from heard.cli.app import app
 
     cli._register()
-    result = CliRunner().invoke(app, ["train", "sentiment", "--out", str(tmp_path), "--limit", "120", "--seed", "5", "--json"])
+    result = CliRunner().invoke(
+        app,
+        ["train", "sentiment", "--out", str(tmp_path), "--limit", "120", "--seed", "5", "--json"],
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["examples"] == 120 and out["seed"] == 5
-    assert load_head(tmp_path).name == "heard-sentiment-use-trained@1.3+s5.n120"  # not the shipped name
+    assert (
+        load_head(tmp_path).name == "heard-sentiment-use-trained@1.3+s5.n120"
+    )  # not the shipped name
     bad = CliRunner().invoke(app, ["train", "sentiment", "--out", str(tmp_path), "--limit", "3"])
     assert bad.exit_code != 0 and "too small" in str(bad.exception)
 
@@ -146,7 +164,9 @@ COMPLAINTS = [
 
 def test_complaints_are_negative_unless_they_praise(scorer, embedder):
     _scores, labels, evidence = score_texts(scorer, embedder, COMPLAINTS)
-    assert labels == ["negative"] * len(COMPLAINTS), [(e["blended_score"], e["rule"]) for e in evidence]
+    assert labels == ["negative"] * len(COMPLAINTS), [
+        (e["blended_score"], e["rule"]) for e in evidence
+    ]
     assert evidence[0]["rule"] == "complaint" and "谁来管" in evidence[0]["rule_cues"]["complaint"]
     praise = "感谢社区工作人员，停水问题很快就解决了，非常满意！"
     _s, labels, evidence = score_texts(scorer, embedder, [praise])
@@ -174,7 +194,9 @@ def test_train_command_never_overwrites_the_shipped_head(tmp_path, monkeypatch):
 
     cli._register()
     before = (HEADS_DIR / "sentiment.npz").read_bytes()
-    refused = CliRunner().invoke(app, ["train", "sentiment", "--out", str(HEADS_DIR), "--limit", "20"])
+    refused = CliRunner().invoke(
+        app, ["train", "sentiment", "--out", str(HEADS_DIR), "--limit", "20"]
+    )
     assert refused.exit_code != 0 and "shipped with Heard" in str(refused.exception)
     assert (HEADS_DIR / "sentiment.npz").read_bytes() == before
     from heard.cli.admin import user_heads_dir

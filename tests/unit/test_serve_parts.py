@@ -12,7 +12,10 @@ from heard.web.i18n import STRINGS, translator
 
 
 def test_personal_data_is_redacted_and_ordinary_numbers_are_not():
-    text = "电话13812345678, 010-12345678, a.b@x.com, 身份证11010519491231002X, card 6222 0202 0000 1234 567"
+    text = (
+        "电话13812345678, 010-12345678, a.b@x.com, 身份证11010519491231002X, "
+        "card 6222 0202 0000 1234 567"
+    )
     out = redact(text)
     for secret in ("13812345678", "010-12345678", "a.b@x.com", "11010519491231002X", "6222 0202"):
         assert secret not in out
@@ -27,16 +30,33 @@ def test_street_addresses_are_redacted_down_to_the_door_and_public_places_are_no
     assert redact("金桂苑3栋2单元401室漏水") == "金桂苑[address]漏水"
     assert redact("我家401室楼上") == "我家[address]楼上"
     assert redact("I live at 12 Baker Street, Flat 4B.") == "I live at [address], [address]."
-    for public in ("地铁3号线北岭段", "今天11月3号了", "不知道3号能不能修好", "3栋、5栋电梯频繁故障",
-                   "住翠湖花园7栋", "第3单元", "12 buses on Changle Road", "Route 12", "Unit 3 of the course"):
+    for public in (
+        "地铁3号线北岭段",
+        "今天11月3号了",
+        "不知道3号能不能修好",
+        "3栋、5栋电梯频繁故障",
+        "住翠湖花园7栋",
+        "第3单元",
+        "12 buses on Changle Road",
+        "Route 12",
+        "Unit 3 of the course",
+    ):
         assert redact(public) == public
 
 
 def test_people_s_handles_are_masked_and_named_public_accounts_are_not():
-    text = "@澜河水务 长乐路爆管了 //@骑车的老周: 快看 @tom.teaches.english. mail a.b@x.com @LanheLocalNews"
+    text = (
+        "@澜河水务 长乐路爆管了 //@骑车的老周: 快看 @tom.teaches.english. "
+        "mail a.b@x.com @LanheLocalNews"
+    )
     assert redact(text) == "@[user] 长乐路爆管了 //@[user]: 快看 @[user]. mail [email] @[user]"
-    with public_accounts(["澜河水务", "@lanhelocalnews"]):  # RIGHTS.md §4: institutions an operator names
-        assert redact(text) == "@澜河水务 长乐路爆管了 //@[user]: 快看 @[user]. mail [email] @LanheLocalNews"
+    with public_accounts(
+        ["澜河水务", "@lanhelocalnews"]
+    ):  # RIGHTS.md §4: institutions an operator names
+        assert (
+            redact(text)
+            == "@澜河水务 长乐路爆管了 //@[user]: 快看 @[user]. mail [email] @LanheLocalNews"
+        )
     assert redact(text).startswith("@[user]")  # the names in force before are back
 
 
@@ -61,8 +81,13 @@ def test_every_ui_string_exists_in_both_languages():
 def test_cursors_round_trip_exactly_and_reject_garbage():
     values = [0.123456789012345, "syn:9"]
     assert decode_cursor(encode_cursor(values), (float, str)) == values
-    for garbage in ("not-a-cursor", encode_cursor(["x", 3]), encode_cursor([1.0]), encode_cursor([None, 3]),
-                    encode_cursor([[1], 3])):
+    for garbage in (
+        "not-a-cursor",
+        encode_cursor(["x", 3]),
+        encode_cursor([1.0]),
+        encode_cursor([None, 3]),
+        encode_cursor([[1], 3]),
+    ):
         with pytest.raises(InputError, match="cursor is not one this server gave"):
             decode_cursor(garbage, (float, int))
 
@@ -87,7 +112,10 @@ def test_cache_computes_a_key_once_while_concurrent_requests_wait():
         time.sleep(0.2)
         return 42
 
-    threads = [threading.Thread(target=lambda: results.append(cache.get(1, "overview", slow))) for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get(1, "overview", slow)))
+        for _ in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -119,8 +147,10 @@ def test_read_view_runs_at_most_max_queries_at_once(tmp_path):
                     running[0] -= 1
 
         view._cursor = counting_cursor
-        threads = [threading.Thread(target=lambda: view.scalar("SELECT count(*) FROM range(100000)"))
-                   for _ in range(6)]
+        threads = [
+            threading.Thread(target=lambda: view.scalar("SELECT count(*) FROM range(100000)"))
+            for _ in range(6)
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -21,9 +21,13 @@ def test_each_layer_overrides_the_one_below(tmp_path, monkeypatch):
     assert load_settings(config).batch_size == 100
     monkeypatch.setenv("HEARD_BATCH_SIZE", "200")
     got = load_settings(config)
-    assert got.batch_size == 200 and got.watch_batch_size == 7  # env beats the file, file still counts
+    assert (
+        got.batch_size == 200 and got.watch_batch_size == 7
+    )  # env beats the file, file still counts
     assert load_settings(config, batch_size=300).batch_size == 300  # a flag beats both
-    assert load_settings(config, batch_size=None).batch_size == 200  # a flag not given is not a value
+    assert (
+        load_settings(config, batch_size=None).batch_size == 200
+    )  # a flag not given is not a value
 
 
 def test_defaults_apply_without_file_or_env(tmp_path, monkeypatch):

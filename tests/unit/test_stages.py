@@ -48,11 +48,15 @@ def test_normalise_folds_full_width_and_collapses_whitespace():
     assert normalise_text("ＡＢＣ　１２３，好！\t\t ok\u200b") == "ABC 123,好! ok"
     assert normalise_text("line one  \n\n\n  line two ") == "line one\nline two"
     assert normalise_text(None) == ""
-    assert normalise_text("油烟扰民_x000D_\n请尽快处理_x000a_谢谢") == "油烟扰民\n请尽快处理\n谢谢"  # Excel via CSV
+    assert (
+        normalise_text("油烟扰民_x000D_\n请尽快处理_x000a_谢谢") == "油烟扰民\n请尽快处理\n谢谢"
+    )  # Excel via CSV
 
 
 def test_normalise_joins_title_and_body_and_keeps_entities_in_text():
-    batch = Batch([make_post("今天@张三_abc: 看 https://t.cn/abc123。 #love", title="#北京暴雨#  积水严重")])
+    batch = Batch(
+        [make_post("今天@张三_abc: 看 https://t.cn/abc123。 #love", title="#北京暴雨#  积水严重")]
+    )
     NormaliseStage().process(batch)
     text = batch["text_norm"][0]
     assert text == "#北京暴雨# 积水严重\n今天@张三_abc: 看 https://t.cn/abc123。 #love"
@@ -115,10 +119,13 @@ def run_text_stages(texts: list[str], segmenter: Segmenter | None = None) -> Bat
 
 
 def test_tokens_segment_chinese_and_lowercase_english():
-    batch = run_text_stages(["这个政府的服务真的不好！看 https://t.cn/x @张三 COVID-19 cases up 3.5%",
+    batch = run_text_stages(["这个政府的服务真的不好！看 https://t.cn/x @张三 COVID-19 cases up "
+                             "3.5%",
                              "The Mayor's NEW plan for 2025 is not good"])  # fmt: skip
     zh, en = batch["tokens"]
-    assert "的" not in zh and "https" not in zh and "张三" not in zh  # stop-word, URL, mention dropped
+    assert (
+        "的" not in zh and "https" not in zh and "张三" not in zh
+    )  # stop-word, URL, mention dropped
     assert {"政府", "服务", "不好", "covid", "19"} <= set(zh)
     assert en == ["mayor", "new", "plan", "2025", "not", "good"]
     # search_text keeps every word (stop-words too), lowercased, no URL, and no person's @handle
@@ -158,19 +165,29 @@ def test_search_terms_match_indexed_text():
 
 
 def test_embed_stage_one_unit_vector_per_post(embedder):
-    batch = make_batch(["水管爆裂，整条街停水", "The water main burst and the street has no water", "ok"])
+    batch = make_batch(
+        ["水管爆裂，整条街停水", "The water main burst and the street has no water", "ok"]
+    )
     NormaliseStage().process(batch)
     stage = EmbedStage(embedder)
     stage.process(batch)
     vectors = batch["embedding"]
     assert vectors.shape == (3, 512) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
-    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])  # translation pair is close
+    assert float(vectors[0] @ vectors[1]) > float(
+        vectors[0] @ vectors[2]
+    )  # translation pair is close
     assert stage.model.startswith("use-multilingual-v3@")
 
 
 def test_builder_refuses_sentiment_before_embed(embedder):
-    stages = [NormaliseStage(), LangIdStage(), TokensStage(), SentimentStage(), EmbedStage(embedder)]
+    stages = [
+        NormaliseStage(),
+        LangIdStage(),
+        TokensStage(),
+        SentimentStage(),
+        EmbedStage(embedder),
+    ]
     with pytest.raises(PipelineConfigError) as err:
         build_pipeline(stages)
     assert "'sentiment' requires 'embedding'" in err.value.what
@@ -183,16 +200,21 @@ def test_default_pipeline_end_to_end_bilingual():
     pipeline = build_pipeline(default_stages(Settings()))
     names = [s.name for s in pipeline.stages]
     assert names[:5] == ["normalise", "langid", "tokens", "embed", "sentiment"]  # topics may follow
-    batch = pipeline.run(make_batch(["感谢社区工作人员，问题很快就解决了，非常满意！",
-                                     "Terrible service, the council ignored us for months. Awful."]))  # fmt: skip
+    texts = ["感谢社区工作人员，问题很快就解决了，非常满意！",
+             "Terrible service, the council ignored us for months. Awful."]  # fmt: skip
+    batch = pipeline.run(make_batch(texts))
     assert batch["lang"] == ["zh", "en"]
     assert batch["sentiment_label"] == ["positive", "negative"]
     models = pipeline.models()
-    assert models["sentiment"] == "heard-sentiment-use@1.3" and models["langid"] == "py3langid@0.4.0"
+    assert (
+        models["sentiment"] == "heard-sentiment-use@1.3" and models["langid"] == "py3langid@0.4.0"
+    )
     assert models["embed"].endswith("+int8")  # the default embedder
     evidence = batch["sentiment_evidence"]
     assert "满意" in evidence[0]["hits"]["zh"]["positive"]
     assert {"terrible", "awful"} <= set(evidence[1]["hits"]["en"]["negative"])
     for ev, score in zip(evidence, batch["sentiment_score"]):
         assert ev["model"] == "heard-sentiment-use@1.3" and ev["score"] == round(score, 4)
-        assert ev["thresholds"]["positive_at_or_above"] > 0 > ev["thresholds"]["negative_at_or_below"]
+        assert (
+            ev["thresholds"]["positive_at_or_above"] > 0 > ev["thresholds"]["negative_at_or_below"]
+        )

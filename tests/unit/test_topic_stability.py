@@ -10,7 +10,9 @@ from heard.listen.analysis.clustering import ClusterParams, StreamingClusterer, 
 from heard.listen.analysis.merge_evidence import mixing
 
 
-def blobs(n_per: int, k: int, spread: float, dim: int = 64, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def blobs(
+    n_per: int, k: int, spread: float, dim: int = 64, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(k, dim))
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
@@ -21,8 +23,9 @@ def blobs(n_per: int, k: int, spread: float, dim: int = 64, seed: int = 1) -> tu
     return vecs[order].astype(np.float32), labels[order]
 
 
-def in_runs(vecs: np.ndarray, cuts: list[int], params: ClusterParams | None = None,
-            batch: int = 64) -> np.ndarray:
+def in_runs(
+    vecs: np.ndarray, cuts: list[int], params: ClusterParams | None = None, batch: int = 64
+) -> np.ndarray:
     """Ingest ``vecs`` as runs ending before each of ``cuts``, each run ending as
     ``TopicStage.finish`` does (consolidate, then the pool's end-of-run attach), the state saved and
     restored in between as the store does (topics, pool, provisional assignments, the window)."""
@@ -33,10 +36,20 @@ def in_runs(vecs: np.ndarray, cuts: list[int], params: ClusterParams | None = No
         clusterer = StreamingClusterer(vecs.shape[1], params)
         if saved is not None:
             topics, pool, next_id, step, window, new = saved
-            clusterer.restore(topics, pool, vecs[pool] if pool else np.zeros((0, vecs.shape[1]), np.float32),
-                              next_id, step, provisional={k: int(labels[k]) for k in pool if labels[k] >= 0})
-            clusterer.restore_window(window, vecs[window],
-                                     [int(labels[k]) if labels[k] >= 0 else None for k in window], new)
+            clusterer.restore(
+                topics,
+                pool,
+                vecs[pool] if pool else np.zeros((0, vecs.shape[1]), np.float32),
+                next_id,
+                step,
+                provisional={k: int(labels[k]) for k in pool if labels[k] >= 0},
+            )
+            clusterer.restore_window(
+                window,
+                vecs[window],
+                [int(labels[k]) if labels[k] >= 0 else None for k in window],
+                new,
+            )
 
         def apply(assignments):
             for a in assignments:
@@ -54,8 +67,14 @@ def in_runs(vecs: np.ndarray, cuts: list[int], params: ClusterParams | None = No
             labels[labels == absorbed] = survivor
         apply(result.moved)
         apply(clusterer.flush_pool())
-        saved = (clusterer.topics(), list(clusterer.pool_keys), clusterer.next_id, clusterer.step,
-                 clusterer.window_keys, clusterer.window_new)
+        saved = (
+            clusterer.topics(),
+            list(clusterer.pool_keys),
+            clusterer.next_id,
+            clusterer.step,
+            clusterer.window_keys,
+            clusterer.window_new,
+        )
     return labels
 
 
@@ -108,8 +127,9 @@ def test_a_merge_needs_mixed_members_when_asked_and_records_its_evidence():
     a, b = vecs[gold == 0], vecs[gold == 1]
     for required, merges in ((0.0, True), (0.5, False)):
         # centroids forced together (merge 0.0): only the members can tell the two apart
-        clusterer = StreamingClusterer(64, ClusterParams(merge=-1.0, merge_mixing=required,
-                                                         consolidate_min_posts=0))
+        clusterer = StreamingClusterer(
+            64, ClusterParams(merge=-1.0, merge_mixing=required, consolidate_min_posts=0)
+        )
         first = clusterer._new_topic(a.astype(np.float64).sum(axis=0), len(a), {"from": "test"})
         second = clusterer._new_topic(b.astype(np.float64).sum(axis=0), len(b), {"from": "test"})
         members = {first: (list(range(len(a))), a), second: (list(range(100, 100 + len(b))), b)}
@@ -135,7 +155,7 @@ def _feed(vecs: np.ndarray, batch: int, more_waiting: bool) -> np.ndarray:
     for lo in range(0, len(vecs), batch):
         last = lo + batch >= len(vecs)
         keys = list(range(lo, min(lo + batch, len(vecs))))
-        out.extend(clusterer.add(keys, vecs[lo:lo + batch], settle=last or not more_waiting))
+        out.extend(clusterer.add(keys, vecs[lo : lo + batch], settle=last or not more_waiting))
     return _labels(out, len(vecs))
 
 

@@ -84,8 +84,11 @@ def deadline_after(created_at: datetime, working_days: int) -> datetime:
 def is_overdue(case: dict[str, Any], now: datetime) -> bool:
     """Open and past its deadline."""
     deadline = case.get("deadline_at")
-    return (is_open(case["status"]) and deadline is not None
-            and to_naive_utc(now) > to_naive_utc(deadline))
+    return (
+        is_open(case["status"])
+        and deadline is not None
+        and to_naive_utc(now) > to_naive_utc(deadline)
+    )
 
 
 def case_id_for(post_id: str) -> str:
@@ -115,22 +118,38 @@ class Change:
     correction: dict[str, Any] | None = field(default=None)
 
 
-def _event(kind: str, at: datetime, role: str, actor: str | None, note: str | None,
-           **moves: Any) -> dict[str, Any]:
+def _event(
+    kind: str, at: datetime, role: str, actor: str | None, note: str | None, **moves: Any
+) -> dict[str, Any]:
     if role not in ROLES_THAT_ACT:
         raise InputError(f"unknown actor role {role!r}", "use one of: " + ", ".join(ROLES_THAT_ACT))
     return {"at": at, "kind": kind, "actor_role": role, "actor": actor, "note": note, **moves}
 
 
-def new_case(post_id: str, created_at: datetime, department: str, *, deadline_days: int,
-             confidence: float | None, routed_by: str, explanation: dict[str, Any] | None,
-             at: datetime, role: str = "system") -> tuple[dict[str, Any], dict[str, Any]]:
+def new_case(
+    post_id: str,
+    created_at: datetime,
+    department: str,
+    *,
+    deadline_days: int,
+    confidence: float | None,
+    routed_by: str,
+    explanation: dict[str, Any] | None,
+    at: datetime,
+    role: str = "system",
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """A new open case and its ``opened`` event. The deadline runs from the concern's own time."""
     case_id = case_id_for(post_id)
     case = {
-        "case_id": case_id, "post_id": post_id, "department": department, "status": "open",
-        "routed_confidence": confidence, "routed_by": routed_by, "explanation": explanation,
-        "created_at": created_at, "deadline_at": deadline_after(created_at, deadline_days),
+        "case_id": case_id,
+        "post_id": post_id,
+        "department": department,
+        "status": "open",
+        "routed_confidence": confidence,
+        "routed_by": routed_by,
+        "explanation": explanation,
+        "created_at": created_at,
+        "deadline_at": deadline_after(created_at, deadline_days),
         "reopened_count": 0,
     }
     note = f"routed by {routed_by}" + (f" ({confidence:.2f})" if confidence is not None else "")
@@ -138,8 +157,15 @@ def new_case(post_id: str, created_at: datetime, department: str, *, deadline_da
     return case, {**event, "case_id": case_id}
 
 
-def change_status(case: dict[str, Any], to_state: str, at: datetime, *, role: str,
-                  actor: str | None = None, note: str | None = None) -> Change:
+def change_status(
+    case: dict[str, Any],
+    to_state: str,
+    at: datetime,
+    *,
+    role: str,
+    actor: str | None = None,
+    note: str | None = None,
+) -> Change:
     check_transition(case["status"], to_state)
     changes: dict[str, Any] = {"status": to_state}
     if to_state in CLOSED_STATES:
@@ -148,8 +174,15 @@ def change_status(case: dict[str, Any], to_state: str, at: datetime, *, role: st
     return Change(case["case_id"], changes, event)
 
 
-def reassign(case: dict[str, Any], department: str, at: datetime, *, role: str,
-             actor: str | None = None, note: str | None = None) -> Change:
+def reassign(
+    case: dict[str, Any],
+    department: str,
+    at: datetime,
+    *,
+    role: str,
+    actor: str | None = None,
+    note: str | None = None,
+) -> Change:
     """Move an open case to another department; the move is stored as a routing correction."""
     if not is_open(case["status"]):
         raise InputError(f"the case is {case['status']} (closed)", "reopen it before reassigning")
@@ -157,50 +190,85 @@ def reassign(case: dict[str, Any], department: str, at: datetime, *, role: str,
         raise InputError(f"the case is already with {department}", "choose another department")
     if department == TRIAGE:
         raise InputError("a case is not reassigned to triage", "reassign it to a department")
-    event = _event("reassigned", at, role, actor, note, from_department=case["department"],
-                   to_department=department)
+    event = _event(
+        "reassigned",
+        at,
+        role,
+        actor,
+        note,
+        from_department=case["department"],
+        to_department=department,
+    )
     correction = {"post_id": case["post_id"], "department": department, "at": at, "actor": actor}
     return Change(case["case_id"], {"department": department}, event, correction)
 
 
-def reply(case: dict[str, Any], text: str, department: str, at: datetime, *, role: str,
-          actor: str | None = None, close_as: str | None = None) -> Change:
+def reply(
+    case: dict[str, Any],
+    text: str,
+    department: str,
+    at: datetime,
+    *,
+    role: str,
+    actor: str | None = None,
+    close_as: str | None = None,
+) -> Change:
     """Publish a reply a person wrote, attributed to ``department`` (never to a person).
     ``close_as`` also closes the case (e.g. ``fixed`` or ``closed``) in the same change."""
     text = (text or "").strip()
     if not text:
         raise InputError("the reply is empty", "write the department's answer to the concern")
     if len(text) > MAX_REPLY_CHARS:
-        raise InputError(f"the reply has {len(text)} characters",
-                         f"keep it under {MAX_REPLY_CHARS}; link longer documents")
+        raise InputError(
+            f"the reply has {len(text)} characters",
+            f"keep it under {MAX_REPLY_CHARS}; link longer documents",
+        )
     if department == TRIAGE:
         raise InputError("triage cannot reply", "reassign the case to its department first")
-    changes: dict[str, Any] = {"reply_text": text, "reply_department": department,
-                               "replied_at": at}
+    changes: dict[str, Any] = {"reply_text": text, "reply_department": department, "replied_at": at}
     moves: dict[str, Any] = {}
     if close_as is not None:
         check_transition(case["status"], close_as)
         if close_as not in CLOSED_STATES:
-            raise InputError(f"{close_as} is not a closed status",
-                             "use one of " + ", ".join(CLOSED_STATES))
+            raise InputError(
+                f"{close_as} is not a closed status", "use one of " + ", ".join(CLOSED_STATES)
+            )
         changes.update(status=close_as, closed_at=at)
         moves = {"from_status": case["status"], "to_status": close_as}
     event = _event("replied", at, role, actor, None, to_department=department, **moves)
     return Change(case["case_id"], changes, event)
 
 
-def reopen(case: dict[str, Any], at: datetime, *, role: str, actor: str | None = None,
-           note: str | None = None, dispute: bool = False) -> Change:
+def reopen(
+    case: dict[str, Any],
+    at: datetime,
+    *,
+    role: str,
+    actor: str | None = None,
+    note: str | None = None,
+    dispute: bool = False,
+) -> Change:
     """Back to ``open``; counted in ``reopened_count``. ``dispute``: a citizen says the closure
     was wrong ("closed, not fixed"): the event kind is ``disputed`` and counts against the
     department."""
     if is_open(case["status"]):
-        raise InputError(f"the case is {case['status']} (still open)",
-                         "only a closed case is reopened")
-    changes = {"status": "open", "closed_at": None,
-               "reopened_count": int(case.get("reopened_count") or 0) + 1}
-    event = _event("disputed" if dispute else "reopened", at, role, actor, note,
-                   from_status=case["status"], to_status="open")
+        raise InputError(
+            f"the case is {case['status']} (still open)", "only a closed case is reopened"
+        )
+    changes = {
+        "status": "open",
+        "closed_at": None,
+        "reopened_count": int(case.get("reopened_count") or 0) + 1,
+    }
+    event = _event(
+        "disputed" if dispute else "reopened",
+        at,
+        role,
+        actor,
+        note,
+        from_status=case["status"],
+        to_status="open",
+    )
     return Change(case["case_id"], changes, event)
 
 

@@ -199,7 +199,8 @@ def _parse_deadlines(value: Any, where: str) -> dict[str, int]:
     return out
 
 
-# ---------------------------------------------------------------- taxonomy (附件1, read at run time)
+# ---------------------------------------------------------------- taxonomy (附件1, read at run
+# time)
 
 TEDDYCUP_TAXONOMY_FILES = ("attachment1_label_taxonomy.csv", "附件1.xlsx")
 

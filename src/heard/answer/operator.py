@@ -50,8 +50,10 @@ def configured_departments(settings: Any) -> list[Department]:
         from heard.answer.presets import teddycup_departments
 
         return teddycup_departments()
-    raise InputError(f"unknown department preset {preset!r}",
-                     f"use one of: {', '.join(DEPARTMENT_PRESETS)}, or write [[departments]]")
+    raise InputError(
+        f"unknown department preset {preset!r}",
+        f"use one of: {', '.join(DEPARTMENT_PRESETS)}, or write [[departments]]",
+    )
 
 
 def _first(raw: dict[str, Any], columns: tuple[str, ...]) -> tuple[str | None, Any]:
@@ -69,17 +71,25 @@ class CaseStage:
     requires: ClassVar[tuple[str, ...]] = ("text_norm", "embedding")
     assigns: ClassVar[tuple[str, ...]] = ("route",)
 
-    def __init__(self, departments: list[Department], router_model: Any = None,
-                 embedder: Any = None, embedder_spec: str = "use-int8",
-                 timezone: str = "Asia/Shanghai", clock: Callable[[], datetime] = utcnow,
-                 score_replies: bool = True):
+    def __init__(
+        self,
+        departments: list[Department],
+        router_model: Any = None,
+        embedder: Any = None,
+        embedder_spec: str = "use-int8",
+        timezone: str = "Asia/Shanghai",
+        clock: Callable[[], datetime] = utcnow,
+        score_replies: bool = True,
+    ):
         from heard.answer.router_io import open_router
 
-        self.router = open_router(router_model, departments or None, embedder=embedder,
-                                  embedder_spec=embedder_spec)
+        self.router = open_router(
+            router_model, departments or None, embedder=embedder, embedder_spec=embedder_spec
+        )
         self.departments = {d.code: d for d in self.router.departments}
-        self._by_name = {n: d.code for d in self.router.departments
-                         for n in (d.code, d.name_zh, d.name_en) if n}
+        self._by_name = {
+            n: d.code for d in self.router.departments for n in (d.code, d.name_zh, d.name_en) if n
+        }
         # the batch's vectors are reused only when they come from the router's own embedder
         self._same_vectors = getattr(self.router, "embedder_spec", None) == embedder_spec
         self.zone = ZoneInfo(timezone)
@@ -109,10 +119,18 @@ class CaseStage:
             rows = store.cases.posts_without_case(batch_size)
             if not rows:
                 return done
-            posts = [Post(id=r["id"], source=r["id"].split(":", 1)[0], external_id="",
-                          text=r["text"], title=r["title"],
-                          created_at=r["created_at"].replace(tzinfo=timezone.utc),
-                          raw=json.loads(r["raw"]) if r["raw"] else {}) for r in rows]
+            posts = [
+                Post(
+                    id=r["id"],
+                    source=r["id"].split(":", 1)[0],
+                    external_id="",
+                    text=r["text"],
+                    title=r["title"],
+                    created_at=r["created_at"].replace(tzinfo=timezone.utc),
+                    raw=json.loads(r["raw"]) if r["raw"] else {},
+                )
+                for r in rows
+            ]
             batch = Batch(posts)
             texts = [f"{p.title}\n{p.text}" if p.title else p.text for p in posts]
             batch.set("route", self.router.route(texts, [p.id for p in posts]))
@@ -127,8 +145,9 @@ class CaseStage:
             batch.set("route", [])
             return batch
         vectors = np.asarray(batch["embedding"], dtype=np.float32) if self._same_vectors else None
-        routes = self.router.route(list(batch["text_norm"]), [p.id for p in batch.posts],
-                                   embeddings=vectors)
+        routes = self.router.route(
+            list(batch["text_norm"]), [p.id for p in batch.posts], embeddings=vectors
+        )
         batch.set("route", routes)
         return batch
 
@@ -157,8 +176,11 @@ class CaseStage:
     def _open(self, post: Any, route: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         column, label = _first(post.raw or {}, LABEL_COLUMNS)
         code = self._by_name.get(str(label).strip()) if label is not None else None
-        explanation = {"suggested": route.department, "scores": {
-            k: round(v, 4) for k, v in route.scores.items()}, **route.explanation.to_dict()}
+        explanation = {
+            "suggested": route.department,
+            "scores": {k: round(v, 4) for k, v in route.scores.items()},
+            **route.explanation.to_dict(),
+        }
         if code is not None:  # the source says who handled it: that is the record
             department, confidence, routed_by = code, 1.0, f"source:{column}"
         else:
@@ -166,9 +188,17 @@ class CaseStage:
         dept = self.departments.get(department)
         days = dept.deadline_for() if dept else DEFAULT_DEADLINE_DAYS
         role = "import" if code is not None else "system"
-        return workflow.new_case(post.id, post.created_at, department, deadline_days=days,
-                                 confidence=confidence, routed_by=routed_by,
-                                 explanation=explanation, at=post.created_at, role=role)
+        return workflow.new_case(
+            post.id,
+            post.created_at,
+            department,
+            deadline_days=days,
+            confidence=confidence,
+            routed_by=routed_by,
+            explanation=explanation,
+            at=post.created_at,
+            role=role,
+        )
 
     def _imported_reply(self, post: Any, case: dict[str, Any]) -> dict[str, Any] | None:
         """A reply the source published with the post: the case is stored answered and closed."""
@@ -186,11 +216,23 @@ class CaseStage:
         if replied_at is None:
             return None
         department = case["department"] if case["department"] != workflow.TRIAGE else None
-        case.update(reply_text=str(text).strip(), reply_department=department,
-                    replied_at=replied_at, status="closed", closed_at=replied_at)
-        return {"case_id": case["case_id"], "at": replied_at, "kind": "replied",
-                "from_status": "open", "to_status": "closed", "to_department": department,
-                "actor_role": "import", "note": f"published reply imported from {time_column}"}
+        case.update(
+            reply_text=str(text).strip(),
+            reply_department=department,
+            replied_at=replied_at,
+            status="closed",
+            closed_at=replied_at,
+        )
+        return {
+            "case_id": case["case_id"],
+            "at": replied_at,
+            "kind": "replied",
+            "from_status": "open",
+            "to_status": "closed",
+            "to_department": department,
+            "actor_role": "import",
+            "note": f"published reply imported from {time_column}",
+        }
 
     def _score(self, replies: list[tuple[Any, dict[str, Any]]]) -> None:
         from heard.answer.replies import score_replies
@@ -200,9 +242,16 @@ class CaseStage:
         for post, case in replies:
             asked, answered = post.created_at, case["replied_at"]
             timely = answered >= asked
-            items.append(ReplyToScore(post.title or "", post.text, case["reply_text"],
-                                      asked if timely else None, answered if timely else None,
-                                      case["case_id"]))
+            items.append(
+                ReplyToScore(
+                    post.title or "",
+                    post.text,
+                    case["reply_text"],
+                    asked if timely else None,
+                    answered if timely else None,
+                    case["case_id"],
+                )
+            )
         for (_, case), quality in zip(replies, score_replies(items)):
             case["reply_quality"] = quality.overall
             case["reply_scores"] = quality.as_dict()

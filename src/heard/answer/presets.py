@@ -21,20 +21,23 @@ _TEDDYCUP: list[dict] = [
         "code": "urban_rural_construction",
         "name_zh": "城乡建设",
         "name_en": "Urban and rural construction",
-        "description_zh": "住房与小区、物业管理、房屋质量与交房办证、征地拆迁与安置、城市规划、市政设施、"
+        "description_zh": "住房与小区、物业管理、房屋质量与交房办证、征地拆迁与安置、城市规划、市政"
+                          "设施、"
         "供水供电供气、城市管理与市容环境卫生、违章建筑、农村基础设施建设。",
         "description_en": "Housing estates, property management, building quality, handover and "
         "title deeds, land requisition and demolition, urban planning, municipal facilities, "
         "water, power and gas supply, city management and illegal buildings, rural infrastructure.",
         "keywords": [
-            "小区", "物业", "物业费", "业主", "业委会", "开发商", "楼盘", "商品房", "交房", "延期交房",
+            "小区", "物业", "物业费", "业主", "业委会", "开发商", "楼盘", "商品房", "交房",
+            "延期交房",
             "房产证", "不动产证", "办证", "房屋质量", "漏水", "墙体开裂", "车位", "停车",
             "拆迁", "征收", "征地", "安置房", "补偿款", "棚改", "棚户区改造", "老旧小区改造",
             "违章建筑", "违建", "私搭乱建", "城管", "占道经营", "摊贩", "规划", "建设项目", "施工",
             "工地", "市政", "路灯", "下水道", "排水", "积水", "道路破损", "修路", "人行道", "绿化",
             "停水", "自来水", "水压", "停电", "供电", "电网", "燃气", "天然气", "管道", "供暖",
             "公租房", "廉租房", "保障性住房", "经济适用房", "住房公积金", "村道", "农村建房",
-            "宅基地", "安全隐患", "消防通道", "危房", "城市管理", "市容", "环境卫生", "环卫", "垃圾桶",
+            "宅基地", "安全隐患", "消防通道", "危房", "城市管理", "市容", "环境卫生", "环卫",
+            "垃圾桶",
             "垃圾清运", "公厕", "公共厕所", "园林", "树木修剪", "养犬", "养狗",
             "housing estate", "property management", "landlord", "demolition", "relocation",
             "building quality", "water supply", "power cut", "street light", "illegal construction",
@@ -71,9 +74,11 @@ _TEDDYCUP: list[dict] = [
         "driving schools, freight vehicles and road-transport permits.",
         "keywords": [
             "交通", "公交", "公交车", "公交线路", "公交站", "站台", "班车", "客运", "汽车站",
-            "长途车", "出租车", "的士", "网约车", "滴滴", "司机", "拒载", "绕路", "高速", "高速公路",
+            "长途车", "出租车", "的士", "网约车", "滴滴", "司机", "拒载", "绕路", "高速",
+            "高速公路",
             "收费站", "过路费", "通行费", "ETC", "国道", "省道", "公路", "农村公路", "路网", "桥梁",
-            "地铁", "轨道交通", "城际铁路", "高铁", "火车站", "铁路", "机场", "航班", "码头", "渡口",
+            "地铁", "轨道交通", "城际铁路", "高铁", "火车站", "铁路", "机场", "航班", "码头",
+            "渡口",
             "驾校", "驾照", "驾驶证", "学车", "货车", "运输证", "道路运输", "超载", "超限", "物流",
             "共享单车", "车辆年检", "营运车辆", "交通运输局", "运管",
             "transport", "bus route", "bus stop", "taxi", "ride-hailing", "expressway", "toll",
@@ -84,7 +89,8 @@ _TEDDYCUP: list[dict] = [
         "code": "education_culture_sports",
         "name_zh": "教育文体",
         "name_en": "Education, culture and sports",
-        "description_zh": "幼儿园、中小学与高校的入学、学位、收费、补课、校车和校园安全，教师待遇与编制，"
+        "description_zh": "幼儿园、中小学与高校的入学、学位、收费、补课、校车和校园安全，教师待遇与"
+                          "编制，"
         "考试招生，学生实习，图书馆、文化、广播电视、文物与体育设施。",
         "description_en": "Kindergartens, schools and universities: admission, school places, "
         "fees, extra classes, school buses and safety; teachers' pay and posts; exams and "
@@ -105,7 +111,8 @@ _TEDDYCUP: list[dict] = [
         "code": "labour_social_security",
         "name_zh": "劳动和社会保障",
         "name_en": "Labour and social security",
-        "description_zh": "拖欠工资、劳动合同与劳动仲裁、工伤，社会保险、养老金与医疗保险，就业创业与招聘，"
+        "description_zh": "拖欠工资、劳动合同与劳动仲裁、工伤，社会保险、养老金与医疗保险，就业创业"
+                          "与招聘，"
         "事业单位人事与编制，退休待遇，低保与社会救助，退役军人与残疾人保障。",
         "description_en": "Unpaid wages, labour contracts and arbitration, work injuries; social "
         "insurance, pensions and medical insurance; jobs, recruitment and start-ups; public-sector "
@@ -143,7 +150,8 @@ _TEDDYCUP: list[dict] = [
             "非法集资", "集资", "理财", "投资", "P2P", "金融", "银行", "保险公司", "快递", "电信",
             "移动", "联通", "宽带", "网络", "旅游", "景区", "景点", "门票", "旅行社", "导游",
             "酒店", "民宿", "餐饮", "饭店", "KTV", "烟花爆竹", "电梯安全", "特种设备", "食品安全",
-            "屠宰", "屠宰场", "生猪", "猪肉", "保健品", "燃气费", "入户费", "水电费", "邮政", "快递费",
+            "屠宰", "屠宰场", "生猪", "猪肉", "保健品", "燃气费", "入户费", "水电费", "邮政",
+            "快递费",
             "捆绑销售", "房地产销售",
             "shop", "consumer", "refund", "price", "market", "fake goods", "fraud",
             "illegal fund-raising", "tourism", "tourist site", "travel agency",
@@ -153,7 +161,8 @@ _TEDDYCUP: list[dict] = [
         "code": "health_family_planning",
         "name_zh": "卫生计生",
         "name_en": "Health and family planning",
-        "description_zh": "医院与诊所的看病就医、医疗纠纷、医生与医德、药品与疫苗、疾病防控与公共卫生，"
+        "description_zh": "医院与诊所的看病就医、医疗纠纷、医生与医德、药品与疫苗、疾病防控与公共卫"
+                          "生，"
         "乡镇卫生院与村医，计划生育、生育证与社会抚养费，独生子女与计生家庭待遇。",
         "description_en": "Hospitals and clinics, medical disputes, doctors, medicines and "
         "vaccines, disease control and public health, township health centres and village doctors; "
@@ -178,9 +187,13 @@ def teddycup_departments() -> list[Department]:
     """The seven Teddy Cup first-level departments, in the board's label order (ids 0–6)."""
     return [
         Department(
-            code=d["code"], name_zh=d["name_zh"], name_en=d["name_en"],
-            description_zh=d["description_zh"], description_en=d["description_en"],
-            keywords=tuple(dict.fromkeys(d["keywords"])), deadline_days=dict(_DEADLINES),
+            code=d["code"],
+            name_zh=d["name_zh"],
+            name_en=d["name_en"],
+            description_zh=d["description_zh"],
+            description_en=d["description_en"],
+            keywords=tuple(dict.fromkeys(d["keywords"])),
+            deadline_days=dict(_DEADLINES),
         )
         for d in _TEDDYCUP
     ]

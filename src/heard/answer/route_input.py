@@ -32,8 +32,10 @@ def read_route_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
             ids.append(str(n))
             texts.append(item.strip())
         if len(texts) > MAX_INPUTS:
-            raise InputError(f"more than {MAX_INPUTS:,} texts to route",
-                             "route a large backlog by ingesting it with answer_cases on")
+            raise InputError(
+                f"more than {MAX_INPUTS:,} texts to route",
+                "route a large backlog by ingesting it with answer_cases on",
+            )
     if not texts:
         raise InputError("nothing to route", 'give a text (heard route "公交站撤了") or a file')
     return ids, texts
@@ -44,17 +46,25 @@ def _read_file(path: Path) -> list[tuple[str, str]]:
     try:
         if suffix == ".txt":
             lines = path.read_text(encoding="utf-8").splitlines()
-            return [(f"{path.name}:{i}", line.strip()) for i, line in enumerate(lines, 1)
-                    if line.strip()]
+            return [
+                (f"{path.name}:{i}", line.strip())
+                for i, line in enumerate(lines, 1)
+                if line.strip()
+            ]
         if suffix in (".jsonl", ".ndjson"):
-            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                    if line.strip()]
+            rows = [
+                json.loads(line)
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
         elif suffix in (".csv", ".tsv"):
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 rows = list(csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ","))
         else:
-            raise InputError(f"cannot route {path}: unknown file type {suffix}",
-                             "give a .txt (one text a line), .csv or .jsonl file")
+            raise InputError(
+                f"cannot route {path}: unknown file type {suffix}",
+                "give a .txt (one text a line), .csv or .jsonl file",
+            )
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path} cannot be read: {exc}", "give UTF-8 text, CSV or JSONL") from exc
     out = []
@@ -65,8 +75,10 @@ def _read_file(path: Path) -> list[tuple[str, str]]:
         if text:
             out.append((str(_first(row, ID_COLUMNS) or f"{path.name}:{i}"), text))
     if not out:
-        raise InputError(f"{path} has no text column with values",
-                         f"name a column one of {TEXT_COLUMNS + BODY_COLUMNS}")
+        raise InputError(
+            f"{path} has no text column with values",
+            f"name a column one of {TEXT_COLUMNS + BODY_COLUMNS}",
+        )
     return out
 
 
@@ -95,8 +107,9 @@ def store_training_set(db: Path, departments: list[Department]) -> list[Labelled
     for r in rows:
         if r["department"] not in codes:
             continue  # a department no longer configured
-        text = " ".join(t for t in ((r["title"] or "").strip(),
-                                    (r["text"] or "").strip()[:MAX_BODY_CHARS]) if t)
+        text = " ".join(
+            t for t in ((r["title"] or "").strip(), (r["text"] or "").strip()[:MAX_BODY_CHARS]) if t
+        )
         item = LabelledText(r["id"], text, r["department"])
         (corrections if r["corrected"] else history).append(item)
     if not history and not corrections:

@@ -69,14 +69,28 @@ class Route:
     model: str
 
     @classmethod
-    def chosen(cls, text_id: str, codes: list[str], probs: np.ndarray, triage_below: float,
-               explanation: Explanation, model: str) -> Route:
+    def chosen(
+        cls,
+        text_id: str,
+        codes: list[str],
+        probs: np.ndarray,
+        triage_below: float,
+        explanation: Explanation,
+        model: str,
+    ) -> Route:
         """The route of one text from its probability per department (``codes`` order): the most
         probable department, sent to triage below ``triage_below``."""
         c = int(probs.argmax())
         conf = float(probs[c])
-        return cls(text_id, codes[c], conf, conf < triage_below,
-                   {code: float(p) for code, p in zip(codes, probs)}, explanation, model)
+        return cls(
+            text_id,
+            codes[c],
+            conf,
+            conf < triage_below,
+            {code: float(p) for code, p in zip(codes, probs)},
+            explanation,
+            model,
+        )
 
     @property
     def queue(self) -> str:
@@ -302,8 +316,11 @@ class Router:
                 explanation = self._explain(
                     x[i], c, names, top_terms, near[i] if near is not None else []
                 )
-            out.append(Route.chosen(text_id, self.codes, probs[i], self.triage_below,
-                                    explanation, self.name))
+            out.append(
+                Route.chosen(
+                    text_id, self.codes, probs[i], self.triage_below, explanation, self.name
+                )
+            )
         return out
 
     def _explain(self, row, c: int, names, top_terms: int, near: list) -> Explanation:

@@ -129,8 +129,11 @@ class ZeroShotRouter:
             explanation = (
                 self._explain(texts[i], emb[i], c, top_terms) if explain else Explanation()
             )
-            out.append(Route.chosen(text_id, self.codes, probs[i], self.triage_below,
-                                    explanation, self.name))
+            out.append(
+                Route.chosen(
+                    text_id, self.codes, probs[i], self.triage_below, explanation, self.name
+                )
+            )
         return out
 
     def _explain(self, text: str, emb: np.ndarray, c: int, top_terms: int) -> Explanation:

@@ -26,8 +26,13 @@ API_DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter | None = None,
-               max_upload_bytes: int = DEFAULT_MAX_BYTES) -> FastAPI:
+def create_app(
+    settings: Settings,
+    store: Any = None,
+    *,
+    limiter: LoginLimiter | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_BYTES,
+) -> FastAPI:
     """Build the app. With ``store`` given the caller owns it; otherwise ``settings.db`` is opened
     here (one process owns a DuckDB file) and closed at shutdown."""
     from heard.store import open_store
@@ -50,8 +55,15 @@ def create_app(settings: Settings, store: Any = None, *, limiter: LoginLimiter |
         if owned:
             store.close()
 
-    app = FastAPI(title="Heard", version="0.1.0", description=API_DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Heard",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     metrics = Metrics()
     db = store.reader()
     app.state.settings = settings

@@ -26,8 +26,13 @@ class ApiError(HeardError):
     """Raise from a route to answer with the error shape (the read layer raises ``InputError`` /
     ``NotFoundError`` instead, which the handlers map to 400 / 404)."""
 
-    def __init__(self, status: int, error: str, errors: list[str] | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        errors: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(error)
         self.status = status
         self.error = error
@@ -46,15 +51,22 @@ def error_body(status: int, error: str, errors: list[str] | None = None) -> dict
     return {"ok": False, "error": error, "errors": list(errors or []), "status": status}
 
 
-def error_response(status: int, error: str, errors: list[str] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, error: str, errors: list[str] | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(error_body(status, error, errors), status_code=status, headers=headers)
 
 
 _STATUS_TEXT = {
-    400: "bad request", 401: "authentication required", 403: "forbidden", 404: "not found",
-    405: "method not allowed", 413: "request too large", 415: "unsupported media type",
-    422: "invalid input", 429: "too many requests",
+    400: "bad request",
+    401: "authentication required",
+    403: "forbidden",
+    404: "not found",
+    405: "method not allowed",
+    413: "request too large",
+    415: "unsupported media type",
+    422: "invalid input",
+    429: "too many requests",
 }
 
 
@@ -71,20 +83,32 @@ _NOT_PAGES = ("/api/", "/static/", "/vendor/", "/health", "/metrics")
 
 def _wants_page(request: Request) -> bool:
     """A browser asking for a dashboard page (not the API): it gets an HTML error page."""
-    return (not request.url.path.startswith(_NOT_PAGES)
-            and "text/html" in request.headers.get("accept", ""))
+    return not request.url.path.startswith(_NOT_PAGES) and "text/html" in request.headers.get(
+        "accept", ""
+    )
 
 
-def answer(request: Request, status: int, error: str, errors: list[str] | None = None,
-           headers: dict[str, str] | None = None) -> Response:
+def answer(
+    request: Request,
+    status: int,
+    error: str,
+    errors: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The JSON error shape for the API and scripts; the same words on an HTML page for a
     browser on the dashboard (an unknown topic showed raw JSON there)."""
     if _wants_page(request):
         try:
             from heard.web.render import render
 
-            response = render(request, "error.html", status=status, code=status, error=error,
-                              errors=list(errors or []))
+            response = render(
+                request,
+                "error.html",
+                status=status,
+                code=status,
+                error=error,
+                errors=list(errors or []),
+            )
         except Exception:  # the page itself failed: the JSON answer still says what happened
             log.exception("error page failed on %s", request.url.path)
         else:
@@ -107,14 +131,34 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, str) else _STATUS_TEXT.get(exc.status_code, "error")
+        detail = (
+            exc.detail
+            if isinstance(exc.detail, str)
+            else _STATUS_TEXT.get(exc.status_code, "error")
+        )
         errors = []
         if exc.status_code == 404 and detail == "Not Found":
-            detail, errors = "not found", [f"no route or resource at {request.url.path}", "fix: see /api/v1/openapi.json for the routes"]
+            detail, errors = (
+                "not found",
+                [
+                    f"no route or resource at {request.url.path}",
+                    "fix: see /api/v1/openapi.json for the routes",
+                ],
+            )
         elif exc.status_code == 405:
-            detail, errors = "method not allowed", [f"{request.method} is not allowed on {request.url.path}"]
-        return answer(request, exc.status_code, detail.lower() if detail[:1].isupper() and detail in (
-            "Not Found", "Method Not Allowed") else detail, errors, getattr(exc, "headers", None))
+            detail, errors = (
+                "method not allowed",
+                [f"{request.method} is not allowed on {request.url.path}"],
+            )
+        return answer(
+            request,
+            exc.status_code,
+            detail.lower()
+            if detail[:1].isupper() and detail in ("Not Found", "Method Not Allowed")
+            else detail,
+            errors,
+            getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -33,25 +33,43 @@ class Metrics:
         def esc(v: str) -> str:
             return v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
-        out = ["# HELP heard_http_requests_total HTTP requests by method, route and status.",
-               "# TYPE heard_http_requests_total counter"]
+        out = [
+            "# HELP heard_http_requests_total HTTP requests by method, route and status.",
+            "# TYPE heard_http_requests_total counter",
+        ]
         with self._lock:
             for (method, route, status), n in sorted(self.requests.items()):
-                out.append(f'heard_http_requests_total{{method="{method}",route="{esc(route)}",status="{status}"}} {n}')
-            out += ["# HELP heard_http_request_seconds Request latency by route.",
-                    "# TYPE heard_http_request_seconds histogram"]
+                out.append(
+                    f'heard_http_requests_total{{method="{method}",route="{esc(route)}",'
+                    f'status="{status}"}} {n}'
+                )
+            out += [
+                "# HELP heard_http_request_seconds Request latency by route.",
+                "# TYPE heard_http_request_seconds histogram",
+            ]
             for route in sorted(self.buckets):
                 b = self.buckets[route]
                 for edge, n in zip(BUCKETS, b):
-                    out.append(f'heard_http_request_seconds_bucket{{route="{esc(route)}",le="{edge}"}} {n}')
-                out.append(f'heard_http_request_seconds_bucket{{route="{esc(route)}",le="+Inf"}} {b[-1]}')
-                out.append(f'heard_http_request_seconds_sum{{route="{esc(route)}"}} {self.sums[route]:.6f}')
-                out.append(f'heard_http_request_seconds_count{{route="{esc(route)}"}} {self.counts[route]}')
-            out += ["# HELP heard_uploaded_posts_total Posts stored through the upload API.",
-                    "# TYPE heard_uploaded_posts_total counter", f"heard_uploaded_posts_total {self.ingested_posts}",
-                    "# HELP heard_uploaded_quarantined_total Rows quarantined through the upload API.",
-                    "# TYPE heard_uploaded_quarantined_total counter",
-                    f"heard_uploaded_quarantined_total {self.quarantined_rows}"]
+                    out.append(
+                        f'heard_http_request_seconds_bucket{{route="{esc(route)}",le="{edge}"}} {n}'
+                    )
+                out.append(
+                    f'heard_http_request_seconds_bucket{{route="{esc(route)}",le="+Inf"}} {b[-1]}'
+                )
+                out.append(
+                    f'heard_http_request_seconds_sum{{route="{esc(route)}"}} {self.sums[route]:.6f}'
+                )
+                out.append(
+                    f'heard_http_request_seconds_count{{route="{esc(route)}"}} {self.counts[route]}'
+                )
+            out += [
+                "# HELP heard_uploaded_posts_total Posts stored through the upload API.",
+                "# TYPE heard_uploaded_posts_total counter",
+                f"heard_uploaded_posts_total {self.ingested_posts}",
+                "# HELP heard_uploaded_quarantined_total Rows quarantined through the upload API.",
+                "# TYPE heard_uploaded_quarantined_total counter",
+                f"heard_uploaded_quarantined_total {self.quarantined_rows}",
+            ]
         for name, value in (extra or {}).items():
             out += [f"# TYPE {name} gauge", f"{name} {value}"]
         return "\n".join(out) + "\n"

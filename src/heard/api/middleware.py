@@ -13,7 +13,8 @@ from heard.api.metrics import Metrics
 # styles and <style> rules while drawing, so style-src allows inline; post text can never reach
 # a style (templates autoescape, charts get plain strings).
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' "
+    "data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'; object-src 'none'"
 )
@@ -25,7 +26,17 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
-AUTHOR_PARAMS = {"author", "author_key", "author_id", "authors", "user", "user_id", "handle", "username", "uid"}
+AUTHOR_PARAMS = {
+    "author",
+    "author_key",
+    "author_id",
+    "authors",
+    "user",
+    "user_id",
+    "handle",
+    "username",
+    "uid",
+}
 """Query parameters that would select posts by person: refused everywhere (RIGHTS.md §4)."""
 
 
@@ -43,15 +54,30 @@ class HeardMiddleware:
         asked = {k.lower() for k, _ in parse_qsl(query, keep_blank_values=True)}
         if scope["path"] != "/logout" and asked & AUTHOR_PARAMS:
             bad = sorted(asked & AUTHOR_PARAMS)
-            body = json.dumps(error_body(
-                400, "per-author views are refused",
-                [f"parameter(s) {', '.join(bad)}: Heard does not select, count or show posts by author "
-                 "(RIGHTS.md §4: no dossiers, no per-person tracking)",
-                 "fix: filter by topic, time, language, source or sentiment instead"]), ensure_ascii=False).encode()
-            await send({"type": "http.response.start", "status": 400,
-                        "headers": [(b"content-type", b"application/json"), *SECURITY_HEADERS]})
+            body = json.dumps(
+                error_body(
+                    400,
+                    "per-author views are refused",
+                    [
+                        f"parameter(s) {', '.join(bad)}: Heard does not select, count or show "
+                        f"posts by author "
+                        "(RIGHTS.md §4: no dossiers, no per-person tracking)",
+                        "fix: filter by topic, time, language, source or sentiment instead",
+                    ],
+                ),
+                ensure_ascii=False,
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": [(b"content-type", b"application/json"), *SECURITY_HEADERS],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
-            self.metrics.observe(scope["method"], "(author filter refused)", 400, time.perf_counter() - started)
+            self.metrics.observe(
+                scope["method"], "(author filter refused)", 400, time.perf_counter() - started
+            )
             return
 
         async def send_wrapper(message):
@@ -70,4 +96,6 @@ class HeardMiddleware:
         finally:
             route = scope.get("route")
             name = getattr(route, "path", None) or "(unmatched)"
-            self.metrics.observe(scope["method"], name, status_holder["status"], time.perf_counter() - started)
+            self.metrics.observe(
+                scope["method"], name, status_holder["status"], time.perf_counter() - started
+            )

@@ -44,9 +44,12 @@ def identify(request: Request) -> Caller:
     if auth.lower().startswith("bearer "):
         user = accounts.user_for_token(auth[7:].strip())
         if user is None:
-            raise ApiError(401, "the API token is unknown or revoked",
-                           ["fix: create one with `heard users token NAME`"],
-                           {"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "the API token is unknown or revoked",
+                ["fix: create one with `heard users token NAME`"],
+                {"WWW-Authenticate": "Bearer"},
+            )
         caller = Caller(user, via="token")
     elif token := request.cookies.get(SESSION_COOKIE):
         session = accounts.session(token)
@@ -59,13 +62,17 @@ def identify(request: Request) -> Caller:
 async def _check_csrf(request: Request, expected: str | None) -> None:
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         value = form.get("csrf_token")
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(sent, expected):
-        raise ApiError(403, "the form's CSRF token is missing or stale",
-                       ["fix: reload the page and submit the form again"])
+        raise ApiError(
+            403,
+            "the form's CSRF token is missing or stale",
+            ["fix: reload the page and submit the form again"],
+        )
 
 
 def requires(role: Role | None, *, page: bool = False) -> Any:
@@ -79,15 +86,25 @@ def requires(role: Role | None, *, page: bool = False) -> Any:
         if role is not None:
             if caller.user is None:
                 if page:
-                    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    target = request.url.path + (
+                        f"?{request.url.query}" if request.url.query else ""
+                    )
                     raise LoginRequired(target)
-                raise ApiError(401, "authentication required",
-                               ["fix: log in at /login, or send 'Authorization: Bearer TOKEN'"],
-                               {"WWW-Authenticate": "Bearer"})
+                raise ApiError(
+                    401,
+                    "authentication required",
+                    ["fix: log in at /login, or send 'Authorization: Bearer TOKEN'"],
+                    {"WWW-Authenticate": "Bearer"},
+                )
             if not caller.user.can(role):
-                raise ApiError(403, f"this needs the {role.name} role",
-                               [f"you are {caller.user.username} ({caller.user.role.name})",
-                                "fix: ask an admin: heard users add NAME --role " + role.name])
+                raise ApiError(
+                    403,
+                    f"this needs the {role.name} role",
+                    [
+                        f"you are {caller.user.username} ({caller.user.role.name})",
+                        "fix: ask an admin: heard users add NAME --role " + role.name,
+                    ],
+                )
         if request.method in UNSAFE and caller.via == "session":
             await _check_csrf(request, caller.csrf_token)
         return caller
@@ -116,8 +133,11 @@ def check_login_csrf(request: Request, sent: str | None) -> None:
     """Double-submit check for the login form (no session yet): form field == cookie."""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not sent or not hmac.compare_digest(sent, expected):
-        raise ApiError(403, "the login form's CSRF token is missing or stale",
-                       ["fix: reload the login page and try again"])
+        raise ApiError(
+            403,
+            "the login form's CSRF token is missing or stale",
+            ["fix: reload the login page and try again"],
+        )
 
 
 def iter_routes(routes: Any, prefix: str = "") -> Any:

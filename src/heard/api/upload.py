@@ -30,9 +30,14 @@ def check_upload_name(filename: str | None) -> tuple[str, str]:
     name = Path(filename or "").name
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise ApiError(415, f"cannot ingest a {suffix or 'suffix-less'} file",
-                       ["accepted: " + ", ".join(sorted(SUFFIXES)),
-                        "fix: export the data as JSONL, CSV or XLSX, or POST a JSON array of objects"])
+        raise ApiError(
+            415,
+            f"cannot ingest a {suffix or 'suffix-less'} file",
+            [
+                "accepted: " + ", ".join(sorted(SUFFIXES)),
+                "fix: export the data as JSONL, CSV or XLSX, or POST a JSON array of objects",
+            ],
+        )
     stem = _SAFE_NAME.sub("_", Path(name).stem).strip("._") or "upload"
     return stem[:80] + suffix, SUFFIXES[suffix]
 
@@ -41,12 +46,18 @@ def check_content(head: bytes, fmt: str, name: str) -> None:
     """The first bytes must fit the format the suffix claims."""
     if fmt == "xlsx":
         if not head.startswith(b"PK\x03\x04"):
-            raise ApiError(415, f"{name} is not an XLSX workbook (no ZIP signature)",
-                           ["fix: save it as .xlsx from a spreadsheet program, or fix the suffix"])
+            raise ApiError(
+                415,
+                f"{name} is not an XLSX workbook (no ZIP signature)",
+                ["fix: save it as .xlsx from a spreadsheet program, or fix the suffix"],
+            )
         return
     if b"\x00" in head[:8192]:
-        raise ApiError(415, f"{name} looks binary, not {fmt.upper()} text",
-                       ["fix: upload UTF-8 text for .jsonl/.csv files"])
+        raise ApiError(
+            415,
+            f"{name} looks binary, not {fmt.upper()} text",
+            ["fix: upload UTF-8 text for .jsonl/.csv files"],
+        )
 
 
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
@@ -66,8 +77,11 @@ def parse_json_body(body: bytes) -> Any:
 
     text = body.decode("utf-8", errors="replace").strip()
     if not text.startswith("["):
-        raise ApiError(400, "the JSON body nests too deep and is not an array",
-                       ['fix: send [{"text": "…", "created_at": "…"}, …] with flat objects'])
+        raise ApiError(
+            400,
+            "the JSON body nests too deep and is not an array",
+            ['fix: send [{"text": "…", "created_at": "…"}, …] with flat objects'],
+        )
     items: list[Any] = []
     depth, start = 0, 1
     for match in _JSON_TOKENS.finditer(text):
@@ -77,7 +91,7 @@ def parse_json_body(body: bytes) -> Any:
         elif token in "]}":
             depth -= 1
         if (token == "," and depth == 1) or depth == 0:
-            part = text[start:match.start()].strip()
+            part = text[start : match.start()].strip()
             if part:
                 item = parse_line("api-upload", len(items) + 1, part.encode("utf-8"))
                 items.append(item.fields if isinstance(item, RawRow) else item)
@@ -94,8 +108,11 @@ def save_stream(chunks_source: Any, dest: Path, max_bytes: int) -> int:
         while chunk := chunks_source.read(1024 * 1024):
             total += len(chunk)
             if total > max_bytes:
-                raise ApiError(413, f"the upload is larger than the limit of {max_bytes // (1024 * 1024)} MiB",
-                               ["fix: split the file, or use `heard ingest FILE` on the server"])
+                raise ApiError(
+                    413,
+                    f"the upload is larger than the limit of {max_bytes // (1024 * 1024)} MiB",
+                    ["fix: split the file, or use `heard ingest FILE` on the server"],
+                )
             out.write(chunk)
     return total
 
@@ -138,8 +155,15 @@ class Uploader:
         self.db.changed()
         return {"ok": True, **data}
 
-    def ingest_file(self, fileobj: Any, filename: str | None, *, preset: str | None = None,
-                    source: str | None = None, maps: list[str] | None = None) -> dict[str, Any]:
+    def ingest_file(
+        self,
+        fileobj: Any,
+        filename: str | None,
+        *,
+        preset: str | None = None,
+        source: str | None = None,
+        maps: list[str] | None = None,
+    ) -> dict[str, Any]:
         name, fmt = check_upload_name(filename)
         tmp = Path(tempfile.mkdtemp(prefix="heard-upload-"))
         try:
@@ -148,26 +172,48 @@ class Uploader:
             with path.open("rb") as fh:
                 check_content(fh.read(8192), fmt, name)
             with self.db.write_lock:
-                summary = self._run(preset, maps or []).ingest_files([path], fmt=fmt,
-                                                                      source=source or None)
+                summary = self._run(preset, maps or []).ingest_files(
+                    [path], fmt=fmt, source=source or None
+                )
             return self._reply(summary, name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def ingest_json(self, items: Any, *, preset: str | None = None, source: str | None = None,
-                    maps: list[str] | None = None) -> dict[str, Any]:
+    def ingest_json(
+        self,
+        items: Any,
+        *,
+        preset: str | None = None,
+        source: str | None = None,
+        maps: list[str] | None = None,
+    ) -> dict[str, Any]:
         if not isinstance(items, list):
-            raise ApiError(400, "the JSON body must be an array of objects",
-                           ['fix: send [{"text": "…", "created_at": "…"}, …]'])
+            raise ApiError(
+                400,
+                "the JSON body must be an array of objects",
+                ['fix: send [{"text": "…", "created_at": "…"}, …]'],
+            )
         if len(items) > MAX_JSON_ITEMS:
-            raise ApiError(413, f"the array has {len(items):,} items; the limit is {MAX_JSON_ITEMS:,}",
-                           ["fix: send it in several requests"])
+            raise ApiError(
+                413,
+                f"the array has {len(items):,} items; the limit is {MAX_JSON_ITEMS:,}",
+                ["fix: send it in several requests"],
+            )
         source = source or "api"
-        rows = [RawRow(item, "api-upload", i + 1) if isinstance(item, dict)
-                else item if isinstance(item, Quarantined)
-                else Quarantined("api-upload", i + 1, "not_an_object", "array item is not an object",
-                                 excerpt(json.dumps(item, ensure_ascii=False, default=str)))
-                for i, item in enumerate(items)]
+        rows = [
+            RawRow(item, "api-upload", i + 1)
+            if isinstance(item, dict)
+            else item
+            if isinstance(item, Quarantined)
+            else Quarantined(
+                "api-upload",
+                i + 1,
+                "not_an_object",
+                "array item is not an object",
+                excerpt(json.dumps(item, ensure_ascii=False, default=str)),
+            )
+            for i, item in enumerate(items)
+        ]
         with self.db.write_lock:
             summary = self._run(preset, maps or []).ingest_records(rows, source=source)
         return self._reply(summary, "api-upload")

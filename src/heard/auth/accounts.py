@@ -35,7 +35,6 @@ def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-
 @dataclass(frozen=True, slots=True)
 class User:
     username: str
@@ -59,26 +58,35 @@ class Accounts:
         self.clock = clock
 
     # ---- users ------------------------------------------------------------------------------
-    def add_user(self, username: str, password: str, role: Role | str,
-                 department: str | None = None) -> User:
+    def add_user(
+        self, username: str, password: str, role: Role | str, department: str | None = None
+    ) -> User:
         """A new account; a responder names the department whose queue it works (and only a
         responder names one)."""
         role = Role.parse(role) if isinstance(role, str) else role
         if role == Role.responder and not department:
-            raise InputError("a responder works one department's queue: none was given",
-                             "name it: --department CODE (see heard departments)")
+            raise InputError(
+                "a responder works one department's queue: none was given",
+                "name it: --department CODE (see heard departments)",
+            )
         if department and role != Role.responder:
-            raise InputError(f"only a responder is tied to a department, not a {role.name}",
-                             "leave out --department, or use --role responder")
+            raise InputError(
+                f"only a responder is tied to a department, not a {role.name}",
+                "leave out --department, or use --role responder",
+            )
         if not USERNAME_RE.match(username):
             raise InputError(
                 f"username {username!r} is not allowed",
                 "use 2–64 letters, digits, '_', '.' or '-'",
             )
         if len(password) < MIN_PASSWORD:
-            raise InputError(f"the password is shorter than {MIN_PASSWORD} characters", "choose a longer one")
+            raise InputError(
+                f"the password is shorter than {MIN_PASSWORD} characters", "choose a longer one"
+            )
         if self.get_user(username) is not None:
-            raise InputError(f"user {username!r} exists already", "remove it first, or pick another name")
+            raise InputError(
+                f"user {username!r} exists already", "remove it first, or pick another name"
+            )
         self.repo.insert_user(username, _hasher.hash(password), role.name, self.clock())
         if department:
             self.repo.set_department(username, department)
@@ -132,7 +140,9 @@ class Accounts:
     def create_token(self, username: str, label: str = "") -> tuple[str, str]:
         """Return (token id, the token itself). The token is shown once and stored hashed."""
         if self.get_user(username) is None:
-            raise InputError(f"no user {username!r}", "add the user first: heard users add NAME --role ROLE")
+            raise InputError(
+                f"no user {username!r}", "add the user first: heard users add NAME --role ROLE"
+            )
         token_id = secrets.token_hex(6)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         self.repo.insert_token(token_id, username, _sha(token), label, self.clock())
@@ -140,7 +150,9 @@ class Accounts:
 
     def revoke_token(self, token_id: str) -> None:
         if not self.repo.token_exists(token_id):
-            raise InputError(f"no API token with id {token_id!r}", "see `heard users list --tokens`")
+            raise InputError(
+                f"no API token with id {token_id!r}", "see `heard users list --tokens`"
+            )
         self.repo.revoke_token(token_id, self.clock())
 
     def list_tokens(self, username: str | None = None) -> list[dict[str, Any]]:
@@ -154,6 +166,7 @@ class Accounts:
 
 
 def ensure_demo_user(store: Any) -> User:
-    """Create the demo login (``demo`` / ``heard-demo``, analyst) when absent; used by ``make demo``."""
+    """Create the demo login (``demo`` / ``heard-demo``, analyst) when absent; used by ``make
+    demo``."""
     accounts = Accounts(store)
     return accounts.get_user(DEMO_USER) or accounts.add_user(DEMO_USER, DEMO_PASSWORD, Role.analyst)

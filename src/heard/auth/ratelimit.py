@@ -15,8 +15,12 @@ class LoginLimiter:
     addresses cannot hammer one name. ``clock`` is injected (seconds, monotonic).
     """
 
-    def __init__(self, max_failures: int = 5, window_s: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window_s: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.max_failures = max_failures
         self.window_s = window_s
         self.clock = clock

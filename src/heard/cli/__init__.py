@@ -87,7 +87,9 @@ def run(argv: list[str] | None = None) -> int:
             console.print(f"[bold]fix:[/] {escape(exc.fix)}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        console.print("interrupted: what was committed is kept; run the same command again to resume")
+        console.print(
+            "interrupted: what was committed is kept; run the same command again to resume"
+        )
         return 130
     except Exception as exc:  # usage errors arrive here in non-standalone mode
         import click
@@ -96,7 +98,9 @@ def run(argv: list[str] | None = None) -> int:
 
         # typer bundles its own click (typer._click): its usage errors are TyperExceptions with
         # click's show() and exit_code, not click.ClickException
-        if isinstance(exc, (click.exceptions.ClickException, TyperException)) and hasattr(exc, "show"):
+        if isinstance(exc, (click.exceptions.ClickException, TyperException)) and hasattr(
+            exc, "show"
+        ):
             exc.show()
             return int(getattr(exc, "exit_code", 2))
         if isinstance(exc, (click.exceptions.Abort, typer.Abort)):

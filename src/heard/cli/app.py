@@ -39,6 +39,7 @@ def results() -> Console:
     it); wide when stdout is not a terminal."""
     return Console(highlight=False, width=None if sys.stdout.isatty() else RESULT_WIDTH)
 
+
 DB_HELP = "DuckDB file (default: heard.duckdb, or \\[heard] db in heard.toml, or HEARD_DB)."
 CONFIG_HELP = "Path of a heard.toml (default: ./heard.toml when present)."
 

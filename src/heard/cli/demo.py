@@ -26,10 +26,20 @@ console = Console(stderr=True)
 
 DEMO_WINDOW = timedelta(days=7)
 """Hot spots are ranked over the corpus's last week (it spans two weeks)."""
-INCIDENT = re.compile(r"长乐路.*(爆|水管|喷|停水)|Changle Road.*(water|main|burst|flood)", re.IGNORECASE)
+INCIDENT = re.compile(
+    r"长乐路.*(爆|水管|喷|停水)|Changle Road.*(water|main|burst|flood)", re.IGNORECASE
+)
 """Posts that plainly tell of the corpus's planted incident (the water-main burst on 2026-11-05);
 tests and benches check where they end up."""
-PUBLIC_ACCOUNTS = ("澜河发布", "澜河水务", "澜河公交", "青石区城管", "新港区城管", "澜河记者站", "LanheLocalNews")
+PUBLIC_ACCOUNTS = (
+    "澜河发布",
+    "澜河水务",
+    "澜河公交",
+    "青石区城管",
+    "新港区城管",
+    "澜河记者站",
+    "LanheLocalNews",
+)
 """The demo city's government, utility, transport and city-management accounts and its local
 newsrooms: their @handles are shown as written (RIGHTS.md §4); people's become @[user]."""
 
@@ -38,18 +48,29 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
     """Run the demo; return what it did (``heard demo --json`` prints it)."""
     from heard.read import stats as queries
     from heard.auth import ensure_demo_user
-    from heard.listen.hotspots import AlertEngine, ConsoleSink, JsonlSink, rank_hotspots, recent_alerts
+    from heard.listen.hotspots import (
+        AlertEngine,
+        ConsoleSink,
+        JsonlSink,
+        rank_hotspots,
+        recent_alerts,
+    )
     from heard.pipeline.assemble import open_run
     from heard.report import write_report
     from heard.read.topics import list_topics
 
     if not corpus.exists():
-        raise InputError(f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard")
+        raise InputError(
+            f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard"
+        )
     db = settings.db
     zone = zone_named(settings.timezone)
-    with public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS]), \
-            open_run(settings, preset="social",
-                     loading=lambda: console.status("loading models…")) as run:
+    with (
+        public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS]),
+        open_run(
+            settings, preset="social", loading=lambda: console.status("loading models…")
+        ) as run,
+    ):
         store = run.store
         console.print(f"[bold]1/4 ingest[/] {corpus.name} → {db}")
         summary = run.ingest_files([corpus], source="demo")
@@ -57,51 +78,87 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
         if summary.resumed_after and not summary.rows_read:
             console.print("    already ingested by an earlier run: nothing new to store")
         console.print(
-            f"    {summary.stored} new posts stored ({summary.already_stored} were there already) in "
-            f"{summary.seconds:.1f}s · {data['posts']} posts in all · languages {data['by_language']} · "
+            f"    {summary.stored} new posts stored ({summary.already_stored} were there already) "
+            f"in "
+            f"{summary.seconds:.1f}s · {data['posts']} posts in all · languages "
+            f"{data['by_language']} · "
             f"sentiment {data['sentiment']['labels']}"
         )
 
-        console.print("[bold]2/4 topics[/] (biggest first; only topics with ≥ "
-                      f"{settings.min_group_size} distinct authors are shown)")
+        console.print(
+            "[bold]2/4 topics[/] (biggest first; only topics with ≥ "
+            f"{settings.min_group_size} distinct authors are shown)"
+        )
         topics = list_topics(store, settings.min_group_size, limit=6)
         for t in topics["topics"]:
-            console.print(f"    #{t['topic_id']:<3} {t['size']:>4} posts  {escape(t['label'] or '')}")
+            console.print(
+                f"    #{t['topic_id']:<3} {t['size']:>4} posts  {escape(t['label'] or '')}"
+            )
 
-        console.print("[bold]3/4 hot spots and alerts[/] (alerts also go to " f"{settings.alert_log})")
-        fired = AlertEngine.from_settings(store, [ConsoleSink(console), JsonlSink(settings.alert_log)],
-                                          settings).scan()
+        console.print(f"[bold]3/4 hot spots and alerts[/] (alerts also go to {settings.alert_log})")
+        fired = AlertEngine.from_settings(
+            store, [ConsoleSink(console), JsonlSink(settings.alert_log)], settings
+        ).scan()
         if not fired:  # a second demo run on the same file: the alert went out the first time
             for alert in recent_alerts(store, limit=3):
                 ev = alert["evidence"]
-                console.print(f"    alert already fired by an earlier run: topic #{alert['topic_id']} "
-                              f"{escape(alert.get('label') or '')} at {local_time(alert['detected_at'], zone)} "
-                              f"({ev['count']} posts from {ev['authors']} authors)")
+                console.print(
+                    f"    alert already fired by an earlier run: topic #{alert['topic_id']} "
+                    f"{escape(alert.get('label') or '')} at "
+                    f"{local_time(alert['detected_at'], zone)} "
+                    f"({ev['count']} posts from {ev['authors']} authors)"
+                )
         hot = rank_hotspots(store, DEMO_WINDOW, min_group_size=settings.min_group_size, limit=3)
         for spot in hot["hotspots"]:
             heat = spot["heat"]
-            console.print(f"    {spot['rank']}. heat {heat['index']:.1f}  topic #{spot['topic_id']} "
-                          f"{escape(spot['label'] or '')}  ({heat['volume']} posts, {heat['authors']} authors)")
+            console.print(
+                f"    {spot['rank']}. heat {heat['index']:.1f}  topic #{spot['topic_id']} "
+                f"{escape(spot['label'] or '')}  ({heat['volume']} posts, {heat['authors']} "
+                f"authors)"
+            )
 
         console.print("[bold]4/4 brief[/]")
-        report = write_report(store, out, window=DEMO_WINDOW, min_group_size=settings.min_group_size,
-                              timezone=settings.timezone)
+        report = write_report(
+            store,
+            out,
+            window=DEMO_WINDOW,
+            min_group_size=settings.min_group_size,
+            timezone=settings.timezone,
+        )
         ensure_demo_user(store)
     console.print(f"    {report}")
-    result = {"db": str(db), "brief": str(report), "stored": summary.stored,
-              "already_stored": summary.already_stored, "posts": data["posts"],
-              "languages": data["by_language"], "sentiment": data["sentiment"]["labels"],
-              "topics": [{"topic_id": t["topic_id"], "size": t["size"], "label": t["label"]} for t in topics["topics"]],
-              "alerts_fired": len(fired),
-              "hotspots": [{"rank": s["rank"], "topic_id": s["topic_id"], "label": s["label"],
-                            "heat": s["heat"]["index"]} for s in hot["hotspots"]],
-              "login": {"username": "demo", "password": "heard-demo"}}
+    result = {
+        "db": str(db),
+        "brief": str(report),
+        "stored": summary.stored,
+        "already_stored": summary.already_stored,
+        "posts": data["posts"],
+        "languages": data["by_language"],
+        "sentiment": data["sentiment"]["labels"],
+        "topics": [
+            {"topic_id": t["topic_id"], "size": t["size"], "label": t["label"]}
+            for t in topics["topics"]
+        ],
+        "alerts_fired": len(fired),
+        "hotspots": [
+            {
+                "rank": s["rank"],
+                "topic_id": s["topic_id"],
+                "label": s["label"],
+                "heat": s["heat"]["index"],
+            }
+            for s in hot["hotspots"]
+        ],
+        "login": {"username": "demo", "password": "heard-demo"},
+    }
     console.print(
         "\n[bold green]Done.[/] Look at:\n"
         f"  • the brief (opens offline):  {report}\n"
-        f"  • the dashboard:              .venv/bin/heard serve --db {db}   → http://127.0.0.1:8000  "
+        f"  • the dashboard:              .venv/bin/heard serve --db {db}   → "
+        f"http://127.0.0.1:8000  "
         "(login demo / heard-demo)\n"
-        f"  • the command line:           .venv/bin/heard topics --db {db} · .venv/bin/heard hot --db {db} --window 7d"
+        f"  • the command line:           .venv/bin/heard topics --db {db} · .venv/bin/heard hot "
+        f"--db {db} --window 7d"
         f" · .venv/bin/heard posts --db {db} --query 停水"
     )
     return result

@@ -15,14 +15,30 @@ from rich.markup import escape
 from rich.table import Table
 
 from heard.clock import local_time, parse_instant, zone_named
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
+from heard.cli.app import (
+    CONFIG_HELP,
+    DB_HELP,
+    app,
+    console,
+    count_of,
+    emit_json,
+    results,
+    settings_from,
+)
 from heard.errors import InputError
 from heard.settings import Settings
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-At = Annotated[Optional[str], typer.Option("--at", help="End of the window (2020-01-31T12:00, UTC unless an offset is given); default: the newest post.")]
+At = Annotated[
+    Optional[str],
+    typer.Option(
+        "--at",
+        help="End of the window (2020-01-31T12:00, UTC unless an offset is given); default: the "
+        "newest post.",
+    ),
+]
 
 
 def _parse_at(value: str | None) -> datetime | None:
@@ -39,17 +55,29 @@ def _sinks(settings: Settings, json_out: bool) -> list[Any]:
 
 
 def _webhook_failed(url: str, attempts: list[str]) -> None:
-    console.print(f"[yellow]warning:[/] the alert did not reach webhook {escape(url)} "
-                  f"({len(attempts)} tries: {escape(', '.join(attempts))}); the failed delivery is recorded "
-                  "with the alert (heard hot --json shows it)", soft_wrap=True)
+    console.print(
+        f"[yellow]warning:[/] the alert did not reach webhook {escape(url)} "
+        f"({len(attempts)} tries: {escape(', '.join(attempts))}); the failed delivery is recorded "
+        "with the alert (heard hot --json shows it)",
+        soft_wrap=True,
+    )
 
 
 @app.command()
 def hot(
-    window: Annotated[str, typer.Option(help="Window to rank, ending at the newest post: 90m, 24h, 7d, 2w, 90d, 1y, or all (the whole data).")] = "7d",
+    window: Annotated[
+        str,
+        typer.Option(
+            help="Window to rank, ending at the newest post: 90m, 24h, 7d, 2w, 90d, 1y, or all "
+            "(the whole data)."
+        ),
+    ] = "7d",
     at: At = None,
     limit: Annotated[int, typer.Option(help="Show at most this many hot spots.")] = 10,
-    no_scan: Annotated[bool, typer.Option("--no-scan", help="Only read: do not run the burst scan (no new alerts).")] = False,
+    no_scan: Annotated[
+        bool,
+        typer.Option("--no-scan", help="Only read: do not run the burst scan (no new alerts)."),
+    ] = False,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -72,7 +100,9 @@ def hot(
         if not no_scan:
             AlertEngine.from_settings(store, _sinks(settings, json_out), settings).scan()
         now = _parse_at(at)
-        result = rank_hotspots(store, span, now=now, min_group_size=settings.min_group_size, limit=limit)
+        result = rank_hotspots(
+            store, span, now=now, min_group_size=settings.min_group_size, limit=limit
+        )
         result["alerts"] = [a for a in recent_alerts(store, limit=limit)]
         if not result["hotspots"]:  # a quiet or historical board: say why, and what shows data
             result["quiet"] = quiet_advice(store, settings.min_group_size, span, now)
@@ -80,39 +110,93 @@ def hot(
         emit_json(result)
         return
     if not result["hotspots"]:
-        console.print(f"no hot spot in the {window} before {local_time(result['now'], zone)} "
-                      f"({count_of(result['hidden_below_k'], 'topic')} under {settings.min_group_size} authors not shown): "
-                      f"{advice_text(result['quiet'], window, zone)}", soft_wrap=True)
+        console.print(
+            f"no hot spot in the {window} before {local_time(result['now'], zone)} "
+            f"({count_of(result['hidden_below_k'], 'topic')} under {settings.min_group_size} "
+            f"authors not shown): "
+            f"{advice_text(result['quiet'], window, zone)}",
+            soft_wrap=True,
+        )
         return
     table = Table(title=f"hot spots · {window} ending {local_time(result['now'], zone)}")
-    for name in ("#", "heat", "topic", "label", "posts", "authors", "growth −log10 p", "engagement", "negativity"):
+    for name in (
+        "#",
+        "heat",
+        "topic",
+        "label",
+        "posts",
+        "authors",
+        "growth −log10 p",
+        "engagement",
+        "negativity",
+    ):
         table.add_column(name, justify="right" if name not in ("label",) else "left")
     for s in result["hotspots"]:
         h = s["heat"]
-        table.add_row(str(s["rank"]), f"{h['index']:.1f}", str(s["topic_id"]), escape(s["label"] or "-"),
-                      str(h["volume"]), str(h["authors"]), f"{h['growth']:.1f}", str(h["engagement"]),
-                      f"{h['negativity']:.2f}")
+        table.add_row(
+            str(s["rank"]),
+            f"{h['index']:.1f}",
+            str(s["topic_id"]),
+            escape(s["label"] or "-"),
+            str(h["volume"]),
+            str(h["authors"]),
+            f"{h['growth']:.1f}",
+            str(h["engagement"]),
+            f"{h['negativity']:.2f}",
+        )
     results().print(table)
-    console.print(f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not shown) · "
-                  f"{count_of(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard topic ID")
+    console.print(
+        f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not "
+        f"shown) · "
+        f"{count_of(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard "
+        f"topic ID"
+    )
 
 
 @app.command()
 def watch(
-    path: Annotated[Optional[Path], typer.Argument(help="JSONL file to follow as it grows; '-' or nothing: stdin.")] = None,
-    once: Annotated[bool, typer.Option("--once", help="Stop at the end of the file instead of waiting for more.")] = False,
-    preset: Annotated[Optional[str], typer.Option(help="Field preset: 'social' (default) or 'teddycup'.")] = "social",
-    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN (repeatable).")] = None,
-    source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: file name or 'stdin').")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Posts per small batch (default: the watch_batch_size setting, 64).", min=1)] = None,
-    max_wait: Annotated[float, typer.Option(help="Seconds a partial batch waits before it is processed.", min=0.01)] = 1.0,
-    refresh_every: Annotated[float, typer.Option(
-        help="Seconds between refreshes of topic labels and the search index, each with a status line "
-             "(only when new posts arrived; topics are consolidated on their own schedule and at the end).",
-        min=0.0)] = 120.0,
+    path: Annotated[
+        Optional[Path],
+        typer.Argument(help="JSONL file to follow as it grows; '-' or nothing: stdin."),
+    ] = None,
+    once: Annotated[
+        bool,
+        typer.Option("--once", help="Stop at the end of the file instead of waiting for more."),
+    ] = False,
+    preset: Annotated[
+        Optional[str], typer.Option(help="Field preset: 'social' (default) or 'teddycup'.")
+    ] = "social",
+    mapping: Annotated[
+        Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN (repeatable).")
+    ] = None,
+    source: Annotated[
+        Optional[str],
+        typer.Option(help="Source name stored with each post (default: file name or 'stdin')."),
+    ] = None,
+    batch_size: Annotated[
+        Optional[int],
+        typer.Option(
+            help="Posts per small batch (default: the watch_batch_size setting, 64).", min=1
+        ),
+    ] = None,
+    max_wait: Annotated[
+        float, typer.Option(help="Seconds a partial batch waits before it is processed.", min=0.01)
+    ] = 1.0,
+    refresh_every: Annotated[
+        float,
+        typer.Option(
+            help="Seconds between refreshes of topic labels and the search index, each with a "
+            "status line "
+            "(only when new posts arrived; topics are consolidated on their own schedule and at "
+            "the end).",
+            min=0.0,
+        ),
+    ] = 120.0,
     db: Db = None,
     config: Config = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print each alert as one JSON line on stdout.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print each alert as one JSON line on stdout.")
+    ] = False,
 ) -> None:
     """Follow a stream of JSONL posts, ingest them in small batches, print alerts as they fire.
 
@@ -131,12 +215,15 @@ def watch(
 
     settings = settings_from(config, db=db, watch_batch_size=batch_size)
     if path is not None and str(path) != "-" and not path.exists():
-        raise InputError(f"{path} does not exist", "give the JSONL file to follow, or '-' for stdin")
+        raise InputError(
+            f"{path} does not exist", "give the JSONL file to follow, or '-' for stdin"
+        )
     fh, file = open_input(path)
     stdin = file == "<stdin>"
     name = source or ("stdin" if stdin else Path(file).stem)
-    with open_run(settings, preset=preset, mapping=mapping,
-                  loading=lambda: console.status("loading models…")) as run:
+    with open_run(
+        settings, preset=preset, mapping=mapping, loading=lambda: console.status("loading models…")
+    ) as run:
         store = run.store
         summary = IngestSummary(run_id="watch")
         fkey = None if stdin else f"{name}|{key_of(Path(file))}"
@@ -148,38 +235,60 @@ def watch(
                 print(json.dumps(alert, ensure_ascii=False, default=str), flush=True)
 
         engine = AlertEngine.from_settings(store, _sinks(settings, json_out), settings)
-        console.print(f"watching {file} → {settings.db} (alerts also to {settings.alert_log}"
-                      f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); Ctrl-C stops")
+        console.print(
+            f"watching {file} → {settings.db} (alerts also to {settings.alert_log}"
+            f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); "
+            f"Ctrl-C stops"
+        )
         stop = threading.Event()
-        lines = follow(fh, start_after=start_after, keep_following=not stdin and not once, stop=stop)
+        lines = follow(
+            fh, start_after=start_after, keep_following=not stdin and not once, stop=stop
+        )
 
         def refresh(final: bool) -> None:
             finish_run(store, run.pipeline, summary, final=final)
             if not final:  # a live stream: say it is alive between alerts
-                console.print(f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
-                              f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]")
+                console.print(
+                    f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
+                    f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]"
+                )
 
         def request_stop(signum: int, frame: Any) -> None:
             if stop.is_set() and signum == signal.SIGINT:  # a second Ctrl-C: stop at once
                 raise KeyboardInterrupt
             stop.set()
 
-        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {
+            sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
-            result = run_watch(lines, file, ingest_batch=ingest_batch, engine=engine, on_alert=on_alert,
-                               refresh=refresh, batch_size=settings.watch_batch_size, max_wait=max_wait,
-                               refresh_every=refresh_every, stop=stop)
+            result = run_watch(
+                lines,
+                file,
+                ingest_batch=ingest_batch,
+                engine=engine,
+                on_alert=on_alert,
+                refresh=refresh,
+                batch_size=settings.watch_batch_size,
+                max_wait=max_wait,
+                refresh_every=refresh_every,
+                stop=stop,
+            )
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-    console.print(f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
-                  f"{result.quarantined:,} quarantined, {count_of(len(result.alerts), 'alert')}")
+    console.print(
+        f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
+        f"{result.quarantined:,} quarantined, {count_of(len(result.alerts), 'alert')}"
+    )
 
 
 @app.command()
 def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into (created).")],
-    window: Annotated[str, typer.Option(help="Hot-spot window: 24h, 7d, 90d, 1y or all (the whole data).")] = "7d",
+    window: Annotated[
+        str, typer.Option(help="Hot-spot window: 24h, 7d, 90d, 1y or all (the whole data).")
+    ] = "7d",
     at: At = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the brief: en or zh.")] = "en",
     db: Db = None,
@@ -197,10 +306,20 @@ def report(
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
         span = parse_window(store, window)
-        path = write_report(store, out, window=span, window_text=window, now=_parse_at(at),
-                            min_group_size=settings.min_group_size, timezone=settings.timezone, lang=lang)
+        path = write_report(
+            store,
+            out,
+            window=span,
+            window_text=window,
+            now=_parse_at(at),
+            min_group_size=settings.min_group_size,
+            timezone=settings.timezone,
+            lang=lang,
+        )
     if json_out:
         emit_json({"file": str(path), "bytes": path.stat().st_size, "lang": lang, "window": window})
         return
-    console.print(f"[bold green]wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
+    console.print(
+        f"[bold green]wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)"
+    )
     typer.echo(str(path))

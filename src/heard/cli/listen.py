@@ -22,13 +22,40 @@ Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files to ingest: .jsonl, .csv, .tsv, .xlsx or .parquet.")],
-    fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl|csv|xlsx|parquet (default: from the suffix).")] = None,
-    preset: Annotated[Optional[str], typer.Option(help="Field preset: 'teddycup' (Teddy Cup message board), 'teddycup-replies' (the same, and each message opens a case with its official reply) or 'social'.")] = None,
-    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="Field mapping FIELD=COLUMN, e.g. --map text=留言详情 (repeatable).")] = None,
-    source: Annotated[Optional[str], typer.Option(help="Source name stored with each post (default: the file name).")] = None,
-    timezone_: Annotated[Optional[str], typer.Option("--timezone", help="Time zone of timestamps without one (default Asia/Shanghai).")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Posts per batch (default: the batch_size setting, 512).", min=1)] = None,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files to ingest: .jsonl, .csv, .tsv, .xlsx or .parquet.")
+    ],
+    fmt: Annotated[
+        Optional[str],
+        typer.Option("--format", help="jsonl|csv|xlsx|parquet (default: from the suffix)."),
+    ] = None,
+    preset: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Field preset: 'teddycup' (Teddy Cup message board), 'teddycup-replies' (the "
+            "same, and each message opens a case with its official reply) or 'social'."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--map", help="Field mapping FIELD=COLUMN, e.g. --map text=留言详情 (repeatable)."
+        ),
+    ] = None,
+    source: Annotated[
+        Optional[str],
+        typer.Option(help="Source name stored with each post (default: the file name)."),
+    ] = None,
+    timezone_: Annotated[
+        Optional[str],
+        typer.Option(
+            "--timezone", help="Time zone of timestamps without one (default Asia/Shanghai)."
+        ),
+    ] = None,
+    batch_size: Annotated[
+        Optional[int],
+        typer.Option(help="Posts per batch (default: the batch_size setting, 512).", min=1),
+    ] = None,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -43,16 +70,24 @@ def ingest(
     from heard.pipeline.assemble import open_run
 
     settings = settings_from(config, db=db, timezone=timezone_, batch_size=batch_size)
-    with open_run(settings, preset=preset, mapping=mapping,
-                  loading=lambda: console.status("loading models…")) as run:
+    with open_run(
+        settings, preset=preset, mapping=mapping, loading=lambda: console.status("loading models…")
+    ) as run:
         with Progress(
-            SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=None),
-            TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
-            console=console, transient=json_out, disable=not console.is_terminal and json_out,
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(bar_width=None),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=json_out,
+            disable=not console.is_terminal and json_out,
         ) as bar:
             task = bar.add_task("ingesting", total=None)
             summary = run.ingest_files(
-                list(paths), fmt=fmt, source=source,
+                list(paths),
+                fmt=fmt,
+                source=source,
                 progress=lambda n: bar.advance(task, n),
                 on_file=lambda p: bar.update(task, description=f"ingesting {p.name}"),
             )
@@ -65,18 +100,31 @@ def ingest(
         f"in {summary.seconds:.1f}s ({summary.posts_per_second:,} posts/s) → {settings.db}"
     )
     if summary.already_stored:
-        console.print(f"  {summary.already_stored:,} were stored already (same id): nothing duplicated")
+        console.print(
+            f"  {summary.already_stored:,} were stored already (same id): nothing duplicated"
+        )
     for file, position in summary.resumed_after.items():
-        console.print(f"  {file}: resumed after position {position:,} (committed by an earlier run)")
+        console.print(
+            f"  {file}: resumed after position {position:,} (committed by an earlier run)"
+        )
     if summary.duplicate_texts:
-        console.print(f"  {summary.duplicate_texts:,} exact-duplicate texts (stored under their own ids, counted)")
+        console.print(
+            f"  {summary.duplicate_texts:,} exact-duplicate texts (stored under their own ids, "
+            f"counted)"
+        )
     if summary.quarantined:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.quarantine_reasons.items()))
-        console.print(f"  [yellow]{summary.quarantined:,} rows quarantined[/] ({reasons}): see 'heard quarantine'")
+        console.print(
+            f"  [yellow]{summary.quarantined:,} rows quarantined[/] ({reasons}): see 'heard "
+            f"quarantine'"
+        )
     if one_domain is not None:
-        console.print(f"  hint: these posts lean one way (their mean embedding has length {one_domain} ≥ "
-                      f"{ONE_DOMAIN_MEAN}), as on one city's complaint board, where topics come out coarse; "
-                      "for finer ones run: heard topics --rebuild --center", soft_wrap=True)
+        console.print(
+            f"  hint: these posts lean one way (their mean embedding has length {one_domain} ≥ "
+            f"{ONE_DOMAIN_MEAN}), as on one city's complaint board, where topics come out coarse; "
+            "for finer ones run: heard topics --rebuild --center",
+            soft_wrap=True,
+        )
     console.print("next: heard stats · heard posts --query WORD · heard topics")
 
 
@@ -93,9 +141,11 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         emit_json(data)
         return
     out = results()
-    out.print(f"[bold]{data['posts']:,} posts[/] in {settings.db} "
-                  f"({data['duplicate_texts']:,} exact-duplicate texts; "
-                  f"{data['quarantine']['total']:,} quarantined rows)")
+    out.print(
+        f"[bold]{data['posts']:,} posts[/] in {settings.db} "
+        f"({data['duplicate_texts']:,} exact-duplicate texts; "
+        f"{data['quarantine']['total']:,} quarantined rows)"
+    )
     for title, key in (("source", "by_source"), ("language", "by_language")):
         table = Table(title=f"by {title}", show_header=False)
         for k, v in data[key].items():
@@ -106,12 +156,18 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         table.add_row(k, f"{v:,}", "▇" * max(1, round(40 * v / max(data["by_day"].values()))))
     out.print(table)
     s = data["sentiment"]
-    out.print("sentiment: " + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
-                  + f" (mean {s['mean_score']}; model {', '.join(s['models']) or '-'})")
+    out.print(
+        "sentiment: "
+        + ", ".join(f"{k} {v:,}" for k, v in s["labels"].items())
+        + f" (mean {s['mean_score']}; model {', '.join(s['models']) or '-'})"
+    )
     if data.get("intent"):
         console.print("intent: " + ", ".join(f"{k} {v:,}" for k, v in data["intent"].items()))
     if data["quarantine"]["by_reason"]:
-        out.print("quarantine: " + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items()))
+        out.print(
+            "quarantine: "
+            + ", ".join(f"{k} {v}" for k, v in data["quarantine"]["by_reason"].items())
+        )
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -120,27 +176,49 @@ def _parse_since(value: str | None) -> datetime | None:
 
 @app.command()
 def posts(
-    query: Annotated[Optional[str], typer.Option("--query", "-q", help="Full-text query, Chinese or English (all words must match).")] = None,
+    query: Annotated[
+        Optional[str],
+        typer.Option(
+            "--query", "-q", help="Full-text query, Chinese or English (all words must match)."
+        ),
+    ] = None,
     lang: Annotated[Optional[str], typer.Option(help="Only this language, e.g. zh or en.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Only this source.")] = None,
-    intent: Annotated[Optional[str], typer.Option(help="Only this intent: complaint, suggestion, question, praise, incident_report, other.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Only posts created at or after this time (ISO, UTC unless an offset is given).")] = None,
+    intent: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Only this intent: complaint, suggestion, question, praise, incident_report, "
+            "other."
+        ),
+    ] = None,
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Only posts created at or after this time (ISO, UTC unless an offset is given)."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many posts to show.")] = 20,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
 ) -> None:
-    """Search posts (best match first with --query, else newest first). Personal data is redacted."""
+    """Search posts (best match first with --query, else newest first). Personal data is
+    redacted."""
     from heard.models.intent_rules import LABELS as INTENTS
     from heard.read.posts import PostFilter, search
     from heard.store import open_store
 
     if intent and intent not in INTENTS:
-        raise InputError(f"--intent {intent!r} is not an intent", "use one of: " + ", ".join(INTENTS))
+        raise InputError(
+            f"--intent {intent!r} is not an intent", "use one of: " + ", ".join(INTENTS)
+        )
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        found = search(store, PostFilter(q=query, lang=lang, source=source, intent=intent,
-                                       since=_parse_since(since)), limit=limit)
+        found = search(
+            store,
+            PostFilter(q=query, lang=lang, source=source, intent=intent, since=_parse_since(since)),
+            limit=limit,
+        )
     rows = found["posts"]
     if found.get("query_note"):
         console.print(found["query_note"], markup=False)
@@ -159,8 +237,14 @@ def posts(
         table.add_column(col, overflow="fold")
     for r in rows:
         text = (r["title"] + " — " if r.get("title") else "") + r["text"]
-        table.add_row(local_time(r["created_at"], zone), escape(r.get("external_id") or ""),
-                      "" if r.get("topic_id") is None else str(r["topic_id"]), r["lang"] or "", r["sentiment_label"] or "", escape(text[:200]))
+        table.add_row(
+            local_time(r["created_at"], zone),
+            escape(r.get("external_id") or ""),
+            "" if r.get("topic_id") is None else str(r["topic_id"]),
+            r["lang"] or "",
+            r["sentiment_label"] or "",
+            escape(text[:200]),
+        )
     results().print(table)
 
 
@@ -189,8 +273,15 @@ def quarantine_cmd(
     for col in ("file", "position", "reason"):
         table.add_column(col, overflow="fold")
     table.add_column("detail", overflow="fold", max_width=40)
-    table.add_column("raw", overflow="fold")  # up to 80 characters of the row: one line when it fits
+    table.add_column(
+        "raw", overflow="fold"
+    )  # up to 80 characters of the row: one line when it fits
     for r in rows:
-        table.add_row(escape(Path(r["file"]).name), str(r["position"]), r["reason"], escape(r["detail"] or ""),
-                      escape((r["raw"] or "")[:80]))
+        table.add_row(
+            escape(Path(r["file"]).name),
+            str(r["position"]),
+            r["reason"],
+            escape(r["detail"] or ""),
+            escape((r["raw"] or "")[:80]),
+        )
     results().print(table)

@@ -11,7 +11,11 @@ from rich.markup import escape
 from heard.cli.app import CONFIG_HELP, app, emit_json, results, settings_from
 from heard.settings import Settings
 
-config_app = typer.Typer(help="Show the settings in force (defaults < heard.toml < HEARD_* < flags); rotate the author salt.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Show the settings in force (defaults < heard.toml < HEARD_* < flags); rotate the author "
+    "salt.",
+    no_args_is_help=True,
+)
 app.add_typer(config_app, name="config")
 
 
@@ -27,9 +31,15 @@ def config_show(
         emit_json(values)
         return
     out = results()
-    for name, field in Settings.model_fields.items():  # descriptions hold [user], [heard]: not markup
-        out.print(f"[bold]{name}[/] = {escape(repr(values[name]))}\n    {escape(field.description or '')}"
-                  f"  (env HEARD_{name.upper()})", soft_wrap=True)
+    for (
+        name,
+        field,
+    ) in Settings.model_fields.items():  # descriptions hold [user], [heard]: not markup
+        out.print(
+            f"[bold]{name}[/] = {escape(repr(values[name]))}\n    {escape(field.description or '')}"
+            f"  (env HEARD_{name.upper()})",
+            soft_wrap=True,
+        )
 
 
 @config_app.command("rotate-salt")
@@ -46,11 +56,15 @@ def config_rotate_salt(
 
     settings = settings_from(config, db=db)
     if settings.author_salt:
-        raise InputError("author_salt is set in the settings, so this store's keys follow it",
-                         "unset author_salt (heard.toml / HEARD_AUTHOR_SALT) to use a per-store "
-                         "random salt, then run this again")
+        raise InputError(
+            "author_salt is set in the settings, so this store's keys follow it",
+            "unset author_salt (heard.toml / HEARD_AUTHOR_SALT) to use a per-store "
+            "random salt, then run this again",
+        )
     if not settings.db.exists():
-        raise InputError(f"no Heard database at {settings.db}", "pass --db with the store to re-key")
+        raise InputError(
+            f"no Heard database at {settings.db}", "pass --db with the store to re-key"
+        )
     with open_store(settings.db) as store:
         n = rotate_author_salt(store)
     print(f"re-keyed {n:,} authors of {settings.db} with a new random salt")
@@ -62,10 +76,16 @@ DEMO_CORPUS = Path(__file__).resolve().parents[3] / "data" / "demo" / "posts.jso
 
 @app.command()
 def demo(
-    db: Annotated[Path, typer.Option("--db", help="DuckDB file for the demo (created if missing).")] = Path("demo.duckdb"),
-    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML brief.")] = Path("out/demo-report"),
+    db: Annotated[
+        Path, typer.Option("--db", help="DuckDB file for the demo (created if missing).")
+    ] = Path("demo.duckdb"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the HTML brief.")] = Path(
+        "out/demo-report"
+    ),
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Also print what the demo did as JSON on stdout.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Also print what the demo did as JSON on stdout.")
+    ] = False,
 ) -> None:
     """Run the main job on the bundled bilingual demo corpus, then say what to look at.
 

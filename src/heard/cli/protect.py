@@ -20,12 +20,17 @@ from heard.cli.serve import users_app
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-Author = Annotated[Optional[str], typer.Option(
-    "--author", hidden=True, help="Refused: nothing is shown per author (RIGHTS.md §4).")]
+Author = Annotated[
+    Optional[str],
+    typer.Option(
+        "--author", hidden=True, help="Refused: nothing is shown per author (RIGHTS.md §4)."
+    ),
+]
 As = Annotated[Optional[str], typer.Option("--as", help="Your moderator account.")]
 
-audit_app = typer.Typer(help="The hash-chained audit log of flags, decisions and appeals.",
-                        no_args_is_help=True)
+audit_app = typer.Typer(
+    help="The hash-chained audit log of flags, decisions and appeals.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 gold_app = typer.Typer(help="Gold items for reviewer calibration (admins).", no_args_is_help=True)
 app.add_typer(gold_app, name="gold")
@@ -57,7 +62,14 @@ def flags(
     label: Annotated[Optional[str], typer.Option(help="Only this taxonomy label.")] = None,
     status: Annotated[Optional[str], typer.Option(help="pending, decided or dismissed.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many flags.", min=1)] = 50,
-    rescan: Annotated[bool, typer.Option("--rescan", help="First run the detectors over every stored post (posts ingested before protect was on); only new flags are stored.")] = False,
+    rescan: Annotated[
+        bool,
+        typer.Option(
+            "--rescan",
+            help="First run the detectors over every stored post (posts ingested before protect "
+            "was on); only new flags are stored.",
+        ),
+    ] = False,
     author: Author = None,
     db: Db = None,
     config: Config = None,
@@ -73,11 +85,16 @@ def flags(
 
         settings = settings_from(config, db=db)
         with _open(db, config) as store:
-            done = rescan_posts(store, auto_threshold=settings.protect_auto_threshold,
-                                auto_action=settings.protect_auto_action)
-        console.print(f"rescanned {count_of(done['posts'], 'post')}: "
-                      f"{count_of(done['flags'], 'new flag')}, "
-                      f"{count_of(done['automated_decisions'], 'automated decision')}")
+            done = rescan_posts(
+                store,
+                auto_threshold=settings.protect_auto_threshold,
+                auto_action=settings.protect_auto_action,
+            )
+        console.print(
+            f"rescanned {count_of(done['posts'], 'post')}: "
+            f"{count_of(done['flags'], 'new flag')}, "
+            f"{count_of(done['automated_decisions'], 'automated decision')}"
+        )
     with _open(db, config, read_only=True) as store:
         result = list_flags(store, label=label, status=status, limit=limit, author=author)
     if json_out:
@@ -87,8 +104,10 @@ def flags(
     for f in result["flags"]:
         score = "-" if f["score"] is None else f"{f['score']:.2f} ≥ {f['threshold']:.2f}"
         by = f"{f['detector']}@{f['version']}" if f["detector"] else f["source"]
-        out.print(f"[bold]{f['flag_id']}[/] {f['status']:9} {f['label']:21} {score:12} "
-                  f"{escape(by)}  post {escape(f['post_id'])}")
+        out.print(
+            f"[bold]{f['flag_id']}[/] {f['status']:9} {f['label']:21} {score:12} "
+            f"{escape(by)}  post {escape(f['post_id'])}"
+        )
         out.print(f"    {escape(f.get('post_text') or '')}")
         out.print(f"    evidence: {escape(_evidence_line(f))}")
     console.print(count_of(result["count"], "flag"))
@@ -101,8 +120,10 @@ def _show_item(item: dict[str, Any]) -> None:
     out.print(escape(((post.get("title") or "") + " ") + (post.get("text") or "")))
     for f in item["flags"]:
         score = "" if f.get("score") is None else f" {f['score']:.2f} ≥ {f['threshold']:.2f}"
-        out.print(f"  flag [bold]{f['label']}[/]{score} ({escape(str(f.get('detector') or f['source']))})"
-                  f": {escape(_evidence_line(f))}")
+        out.print(
+            f"  flag [bold]{f['label']}[/]{score} ({escape(str(f.get('detector') or f['source']))})"
+            f": {escape(_evidence_line(f))}"
+        )
     out.print(f"[bold]{label['title']} / {label['title_zh']}[/]: {escape(label['definition'])}")
     out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")
 
@@ -110,11 +131,20 @@ def _show_item(item: dict[str, Any]) -> None:
 @app.command()
 def review(
     who: As = None,
-    decide: Annotated[Optional[str], typer.Option("--decide", help="Decide this flag (or queue item) without prompts.")] = None,
-    decision: Annotated[Optional[str], typer.Option(help="no_action, label, limit_visibility or remove.")] = None,
+    decide: Annotated[
+        Optional[str],
+        typer.Option("--decide", help="Decide this flag (or queue item) without prompts."),
+    ] = None,
+    decision: Annotated[
+        Optional[str], typer.Option(help="no_action, label, limit_visibility or remove.")
+    ] = None,
     facts: Annotated[Optional[str], typer.Option(help="The facts the decision rests on.")] = None,
-    label: Annotated[Optional[str], typer.Option(help="The label decided (default: the flag's).")] = None,
-    ground: Annotated[str, typer.Option(help="incompatible (terms) or illegal (law).")] = "incompatible",
+    label: Annotated[
+        Optional[str], typer.Option(help="The label decided (default: the flag's).")
+    ] = None,
+    ground: Annotated[
+        str, typer.Option(help="incompatible (terms) or illegal (law).")
+    ] = "incompatible",
     limit: Annotated[int, typer.Option(help="Queue items to work through.", min=1)] = 20,
     db: Db = None,
     config: Config = None,
@@ -136,8 +166,10 @@ def review(
             if not decision or not facts:
                 from heard.errors import InputError
 
-                raise InputError("--decide needs --decision and --facts",
-                                 'e.g. --decision remove --facts "what the post does"')
+                raise InputError(
+                    "--decide needs --decision and --facts",
+                    'e.g. --decision remove --facts "what the post does"',
+                )
             if cal.is_gold(decide):
                 cal.answer(decide, decision, moderator)
                 result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
@@ -146,8 +178,10 @@ def review(
             if json_out:
                 emit_json(result)
             else:
-                console.print(f"decided {decide}: {decision}"
-                              + (f" ({result['decision_id']})" if "decision_id" in result else ""))
+                console.print(
+                    f"decided {decide}: {decision}"
+                    + (f" ({result['decision_id']})" if "decision_id" in result else "")
+                )
             return
         queue = cal.queue(moderator, limit=limit)
         if not queue:
@@ -158,7 +192,8 @@ def review(
             choice = ""
             while choice not in (*DECISIONS, "skip", "quit"):
                 choice = typer.prompt(
-                    "decision [no_action/label/limit_visibility/remove/skip/quit]", default="skip")
+                    "decision [no_action/label/limit_visibility/remove/skip/quit]", default="skip"
+                )
             if choice == "quit":
                 break
             if choice == "skip":
@@ -174,7 +209,12 @@ def review(
 @app.command()
 def decisions(
     limit: Annotated[int, typer.Option(help="At most this many decisions.", min=1)] = 50,
-    dsa: Annotated[bool, typer.Option("--dsa", help="Print restrictions in the DSA transparency-database statement JSON.")] = False,
+    dsa: Annotated[
+        bool,
+        typer.Option(
+            "--dsa", help="Print restrictions in the DSA transparency-database statement JSON."
+        ),
+    ] = False,
     author: Author = None,
     db: Db = None,
     config: Config = None,
@@ -194,12 +234,18 @@ def decisions(
     out = Console()
     for d in result["decisions"]:
         who = "automated" if d["automated_decision"] else d["moderator"]
-        appeal = f"; appeal {d['appeal_status']} {d['appeal_outcome'] or ''}" if d["appeal_id"] else ""
-        out.print(f"[bold]{d['decision_id']}[/] {d['created_at']} {d['decision']} "
-                  f"{d['label']} post {escape(d['post_id'])} by {escape(str(who))}{escape(appeal)}")
+        appeal = (
+            f"; appeal {d['appeal_status']} {d['appeal_outcome'] or ''}" if d["appeal_id"] else ""
+        )
+        out.print(
+            f"[bold]{d['decision_id']}[/] {d['created_at']} {d['decision']} "
+            f"{d['label']} post {escape(d['post_id'])} by {escape(str(who))}{escape(appeal)}"
+        )
         s = d["statement"]
-        out.print(f"    {s.get('category', '-')} · {s['decision_ground']} · "
-                  f"detection {s['automated_detection']} · {s['automated_decision']}")
+        out.print(
+            f"    {s.get('category', '-')} · {s['decision_ground']} · "
+            f"detection {s['automated_detection']} · {s['automated_decision']}"
+        )
         out.print(f"    facts: {escape(s.get('decision_facts') or '')}")
     console.print(count_of(result["count"], "decision"))
 
@@ -209,7 +255,12 @@ def flag_post(
     post_id: Annotated[str, typer.Argument(help="The post reported.")],
     label: Annotated[str, typer.Option(help="The taxonomy label it breaks.")],
     note: Annotated[str, typer.Option(help="What is wrong with it.")] = "",
-    who: Annotated[Optional[str], typer.Option("--as", help="Your account (a trusted flagger's reports go first); none for anyone.")] = None,
+    who: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as", help="Your account (a trusted flagger's reports go first); none for anyone."
+        ),
+    ] = None,
     db: Db = None,
     config: Config = None,
 ) -> None:
@@ -223,9 +274,14 @@ def flag_post(
 
 @app.command()
 def appeal(
-    decision_id: Annotated[str, typer.Argument(help="The decision appealed, or with --outcome the appeal decided.")],
+    decision_id: Annotated[
+        str, typer.Argument(help="The decision appealed, or with --outcome the appeal decided.")
+    ],
     text: Annotated[Optional[str], typer.Option(help="Why the decision is wrong.")] = None,
-    outcome: Annotated[Optional[str], typer.Option(help="Decide an appeal: upheld or reversed (give the appeal id).")] = None,
+    outcome: Annotated[
+        Optional[str],
+        typer.Option(help="Decide an appeal: upheld or reversed (give the appeal id)."),
+    ] = None,
     facts: Annotated[str, typer.Option(help="With --outcome: the reasons.")] = "",
     who: As = None,
     db: Db = None,
@@ -243,13 +299,17 @@ def appeal(
         elif text:
             result = rv.appeal(decision_id, text)
         else:
-            raise InputError("give --text to appeal, or --outcome to decide an appeal",
-                             'heard appeal DECISION_ID --text "why it is wrong"')
+            raise InputError(
+                "give --text to appeal, or --outcome to decide an appeal",
+                'heard appeal DECISION_ID --text "why it is wrong"',
+            )
     if json_out:
         emit_json(result)
     else:
-        console.print(f"appeal {result['appeal_id']}: {result['status']}"
-                      + (f" ({result['outcome']})" if result.get("outcome") else ""))
+        console.print(
+            f"appeal {result['appeal_id']}: {result['status']}"
+            + (f" ({result['outcome']})" if result.get("outcome") else "")
+        )
 
 
 @app.command()
@@ -283,8 +343,9 @@ def audit_verify(db: Db = None, config: Config = None, json_out: Json = False) -
     elif verdict.ok:
         console.print(f"audit log intact: {verdict.entries:,} entries, head {verdict.head[:16]}")
     else:
-        console.print(f"[bold red]audit log broken at entry {verdict.broken_seq}[/]: "
-                      f"{escape(verdict.reason)}")
+        console.print(
+            f"[bold red]audit log broken at entry {verdict.broken_seq}[/]: {escape(verdict.reason)}"
+        )
     if not verdict.ok:
         raise typer.Exit(1)
 
@@ -316,8 +377,10 @@ def gold_kappa(db: Db = None, config: Config = None, json_out: Json = False) -> 
         emit_json(result)
         return
     for r in result:
-        console.print(f"{r['moderator']}: {r['answered']} answered, agreement "
-                      f"{r['agreement']:.2f}, κ {r['kappa'] if r['kappa'] is not None else '-'}")
+        console.print(
+            f"{r['moderator']}: {r['answered']} answered, agreement "
+            f"{r['agreement']:.2f}, κ {r['kappa'] if r['kappa'] is not None else '-'}"
+        )
 
 
 @users_app.command("trusted")

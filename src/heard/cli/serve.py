@@ -15,19 +15,26 @@ Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
-users_app = typer.Typer(help="Accounts for the dashboard and API: add, list, remove, token.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Accounts for the dashboard and API: add, list, remove, token.", no_args_is_help=True
+)
 app.add_typer(users_app, name="users")
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers_threads: Annotated[int, typer.Option("--threads", min=1, max=256, help="Request threads.")] = 16,
+    workers_threads: Annotated[
+        int, typer.Option("--threads", min=1, max=256, help="Request threads.")
+    ] = 16,
     db: Db = None,
     config: Config = None,
 ) -> None:
-    """Run the dashboard and REST API over the database (this process owns the file while it runs)."""
+    """Run the dashboard and REST API over the database (this process owns the file while it
+    runs)."""
     import anyio.to_thread
     import uvicorn
 
@@ -35,18 +42,29 @@ def serve(
 
     settings = settings_from(config, db=db)
     if not Path(settings.db).exists():
-        raise InputError(f"no Heard database at {settings.db}",
-                         "ingest something first (heard ingest FILE) or pass --db")
+        raise InputError(
+            f"no Heard database at {settings.db}",
+            "ingest something first (heard ingest FILE) or pass --db",
+        )
     web = create_app(settings)
 
     @web.on_event("startup")
     async def _threads() -> None:  # sync routes run in this pool
         anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
 
-    console.print(f"[bold]Heard[/] dashboard: http://{host}:{port}/  ·  API: http://{host}:{port}/api/v1/  "
-                  f"·  db {settings.db}")
-    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False,
-                proxy_headers=False, server_header=False)
+    console.print(
+        f"[bold]Heard[/] dashboard: http://{host}:{port}/  ·  API: http://{host}:{port}/api/v1/  "
+        f"·  db {settings.db}"
+    )
+    uvicorn.run(
+        web,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+    )
 
 
 def _accounts(db: Path | None, config: Path | None):
@@ -58,19 +76,34 @@ def _accounts(db: Path | None, config: Path | None):
     settings = settings_from(config, db=db)
     try:
         store = open_store(settings.db)
-    except StoreLockedError as exc:  # most often 'heard serve' owns the file: it manages tokens itself
-        raise StoreLockedError(exc.what, "while 'heard serve' runs, an admin creates and revokes API tokens on "
-                               "its API tokens page (/admin/tokens) or with POST /api/v1/tokens; otherwise "
-                               f"{exc.fix}") from exc
+    except (
+        StoreLockedError
+    ) as exc:  # most often 'heard serve' owns the file: it manages tokens itself
+        raise StoreLockedError(
+            exc.what,
+            "while 'heard serve' runs, an admin creates and revokes API tokens on "
+            "its API tokens page (/admin/tokens) or with POST /api/v1/tokens; otherwise "
+            f"{exc.fix}",
+        ) from exc
     return store, Accounts(store)
 
 
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="viewer, responder, analyst, moderator or admin.")] = "viewer",
-    department: Annotated[Optional[str], typer.Option(help="For a responder: the department whose queue it works (a code from 'heard departments').")] = None,
-    password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")] = None,
+    role: Annotated[
+        str, typer.Option(help="viewer, responder, analyst, moderator or admin.")
+    ] = "viewer",
+    department: Annotated[
+        Optional[str],
+        typer.Option(
+            help="For a responder: the department whose queue it works (a code from 'heard "
+            "departments')."
+        ),
+    ] = None,
+    password: Annotated[
+        Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")
+    ] = None,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -81,8 +114,10 @@ def users_add(
 
     parsed = Role.parse(role)
     if parsed == Role.responder and not department:
-        raise InputError("a responder works one department's queue: none was given",
-                         "name it: --department CODE (see heard departments)")
+        raise InputError(
+            "a responder works one department's queue: none was given",
+            "name it: --department CODE (see heard departments)",
+        )
     if password is None:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     store, accounts = _accounts(db, config)
@@ -90,13 +125,20 @@ def users_add(
         if department:
             known = {d["code"] for d in store.cases.departments()}
             if department not in known:
-                raise InputError(f"no department {department!r} in {store.path}",
-                                 "use a code from 'heard departments' (departments are stored "
-                                 "when cases are first opened)")
+                raise InputError(
+                    f"no department {department!r} in {store.path}",
+                    "use a code from 'heard departments' (departments are stored "
+                    "when cases are first opened)",
+                )
         user = accounts.add_user(username, password, parsed, department)
     if json_out:
-        emit_json({"added": user.username, "role": user.role.name,
-                   **({"department": department} if department else {})})
+        emit_json(
+            {
+                "added": user.username,
+                "role": user.role.name,
+                **({"department": department} if department else {}),
+            }
+        )
         return
     suffix = f", {department}" if department else ""
     console.print(f"added {user.username} ({user.role.name}{suffix})")
@@ -104,14 +146,20 @@ def users_add(
 
 @users_app.command("list")
 def users_list(
-    tokens: Annotated[bool, typer.Option("--tokens", help="Also list API tokens (ids, never the tokens).")] = False,
-    db: Db = None, config: Config = None,
+    tokens: Annotated[
+        bool, typer.Option("--tokens", help="Also list API tokens (ids, never the tokens).")
+    ] = False,
+    db: Db = None,
+    config: Config = None,
     json_out: Json = False,
 ) -> None:
     """List accounts (and API token ids)."""
     store, accounts = _accounts(db, config)
     with store:
-        data = {"users": accounts.list_users(), **({"tokens": accounts.list_tokens()} if tokens else {})}
+        data = {
+            "users": accounts.list_users(),
+            **({"tokens": accounts.list_tokens()} if tokens else {}),
+        }
     if json_out:
         emit_json(data)
         return
@@ -120,11 +168,15 @@ def users_list(
         out.print(escape(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}"))
     for tk in data.get("tokens", []):
         state = "revoked" if tk["revoked_at"] else "active"
-        out.print(escape(f"  token {tk['token_id']}  {tk['username']}  {tk['label'] or ''}  {state}"))
+        out.print(
+            escape(f"  token {tk['token_id']}  {tk['username']}  {tk['label'] or ''}  {state}")
+        )
 
 
 @users_app.command("remove")
-def users_remove(username: str, db: Db = None, config: Config = None, json_out: Json = False) -> None:
+def users_remove(
+    username: str, db: Db = None, config: Config = None, json_out: Json = False
+) -> None:
     """Remove an account, end its sessions and revoke its API tokens."""
     store, accounts = _accounts(db, config)
     with store:
@@ -139,8 +191,12 @@ def users_remove(username: str, db: Db = None, config: Config = None, json_out: 
 def users_token(
     username: Annotated[str, typer.Argument(help="Whose token (it acts with that user's role).")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
-    revoke: Annotated[Optional[str], typer.Option(help="Revoke the token with this id instead.")] = None,
-    db: Db = None, config: Config = None, json_out: Json = False,
+    revoke: Annotated[
+        Optional[str], typer.Option(help="Revoke the token with this id instead.")
+    ] = None,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
 ) -> None:
     """Create an API token (printed once on stdout; stored hashed) or --revoke one.
 
@@ -160,6 +216,8 @@ def users_token(
     if json_out:
         emit_json({"token_id": token_id, "username": username, "token": token})
         return
-    console.print(f"token id {token_id} for {username}: send it as 'Authorization: Bearer TOKEN'; "
-                  "it is shown only now")
+    console.print(
+        f"token id {token_id} for {username}: send it as 'Authorization: Bearer TOKEN'; "
+        "it is shown only now"
+    )
     typer.echo(token)

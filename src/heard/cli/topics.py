@@ -12,7 +12,16 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from heard.clock import local_time, zone_label, zone_named
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, results, settings_from
+from heard.cli.app import (
+    CONFIG_HELP,
+    DB_HELP,
+    app,
+    console,
+    count_of,
+    emit_json,
+    results,
+    settings_from,
+)
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -54,23 +63,57 @@ def unassigned_warning(summary: dict[str, Any], center: bool) -> str | None:
     share = f"{left:,} of {posts:,} posts ({left / posts:.0%}) fit no topic"
     length = summary.get("mean_length")
     if center and length is not None and length < ONE_DOMAIN_MEAN:
-        return (f"{share}: --center subtracted the posts' common direction, but these posts do not lean "
-                f"one way (their mean embedding is {length:.2f} long, under the {ONE_DOMAIN_MEAN} where "
-                "centring helps), so most end too far from any topic to join one. Rebuild without it: "
-                "heard topics --rebuild")
-    return (f"{share}: a topic forms only where enough posts are close together, and these are spread "
-            "thin. Ingest more posts, or look at them with: heard posts --query WORD")
+        return (
+            f"{share}: --center subtracted the posts' common direction, but these posts do not "
+            f"lean "
+            f"one way (their mean embedding is {length:.2f} long, under the {ONE_DOMAIN_MEAN} "
+            f"where "
+            "centring helps), so most end too far from any topic to join one. Rebuild without it: "
+            "heard topics --rebuild"
+        )
+    return (
+        f"{share}: a topic forms only where enough posts are close together, and these are spread "
+        "thin. Ingest more posts, or look at them with: heard posts --query WORD"
+    )
 
 
 @app.command()
 def topics(
-    since: Annotated[Optional[str], typer.Option(help="Only topics seen since a date (2020-01-31) or a span before the newest post (24h, 7d, 2w).")] = None,
-    min_size: Annotated[int, typer.Option(help="Only topics with at least this many posts.", min=1)] = 1,
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Only topics seen since a date (2020-01-31) or a span before the newest post "
+            "(24h, 7d, 2w)."
+        ),
+    ] = None,
+    min_size: Annotated[
+        int, typer.Option(help="Only topics with at least this many posts.", min=1)
+    ] = 1,
     limit: Annotated[int, typer.Option(help="Show at most this many topics (0: all).")] = 50,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed for --rebuild (same data + seed → same topics).")] = 0,
-    center: Annotated[bool, typer.Option("--center", help="With --rebuild: subtract the corpus's common direction first (finer topics on single-domain data such as a city message board).")] = False,
-    undo_merge: Annotated[Optional[int], typer.Option("--undo-merge", metavar="EVENT", help="Undo a merge: its absorbed topic gets its id and posts back (event numbers: heard topic ID).")] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first."),
+    ] = False,
+    seed: Annotated[
+        int, typer.Option(help="Seed for --rebuild (same data + seed → same topics).")
+    ] = 0,
+    center: Annotated[
+        bool,
+        typer.Option(
+            "--center",
+            help="With --rebuild: subtract the corpus's common direction first (finer topics on "
+            "single-domain data such as a city message board).",
+        ),
+    ] = False,
+    undo_merge: Annotated[
+        Optional[int],
+        typer.Option(
+            "--undo-merge",
+            metavar="EVENT",
+            help="Undo a merge: its absorbed topic gets its id and posts back (event numbers: "
+            "heard topic ID).",
+        ),
+    ] = None,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -91,39 +134,73 @@ def topics(
 
         with open_store(settings.db) as store:
             done = undo(store, undo_merge)
-        console.print(f"merge {done['event']} undone: topic {done['restored']} is back with "
-                      f"{count_of(done['posts'], 'post')} (taken from topic {done['from']})")
+        console.print(
+            f"merge {done['event']} undone: topic {done['restored']} is back with "
+            f"{count_of(done['posts'], 'post')} (taken from topic {done['from']})"
+        )
     if rebuild:
-        with open_store(settings.db) as store, Progress(
-                SpinnerColumn(), TextColumn("[bold]rebuilding topics"), BarColumn(bar_width=None),
-                TextColumn("{task.completed:,} posts"), TimeElapsedColumn(),
-                console=console, transient=True) as bar:
+        with (
+            open_store(settings.db) as store,
+            Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]rebuilding topics"),
+                BarColumn(bar_width=None),
+                TextColumn("{task.completed:,} posts"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as bar,
+        ):
             task = bar.add_task("rebuild", total=None)
-            summary = rebuild_topics(store, seed=seed, params=ClusterParams(center=center),
-                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
-        console.print(f"rebuilt {summary['topics']} topics from {summary['posts']:,} posts "
-                      f"({summary['unassigned']:,} not in any topic yet)")
+            summary = rebuild_topics(
+                store,
+                seed=seed,
+                params=ClusterParams(center=center),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        console.print(
+            f"rebuilt {summary['topics']} topics from {summary['posts']:,} posts "
+            f"({summary['unassigned']:,} not in any topic yet)"
+        )
         warning = unassigned_warning(summary, center)
         if warning:
             console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     with open_store(settings.db, read_only=True) as store:
-        result = list_topics(store, settings.min_group_size, since=parse_since(since, store),
-                             min_size=min_size, limit=limit or None)
+        result = list_topics(
+            store,
+            settings.min_group_size,
+            since=parse_since(since, store),
+            min_size=min_size,
+            limit=limit or None,
+        )
     if json_out:
         emit_json(result)
         return
     zone = zone_named(settings.timezone)
     table = Table(title=f"Topics (days in {zone_label(zone)})", show_lines=False)
-    for name, kw in (("id", {"justify": "right"}), ("label", {}), ("posts", {"justify": "right"}),
-                     ("authors", {"justify": "right"}), ("first", {"no_wrap": True}), ("last", {"no_wrap": True}),
-                     ("sentiment", {"justify": "right"}), ("trend", {}), ("places", {})):
+    for name, kw in (
+        ("id", {"justify": "right"}),
+        ("label", {}),
+        ("posts", {"justify": "right"}),
+        ("authors", {"justify": "right"}),
+        ("first", {"no_wrap": True}),
+        ("last", {"no_wrap": True}),
+        ("sentiment", {"justify": "right"}),
+        ("trend", {}),
+        ("places", {}),
+    ):
         table.add_column(name, **kw)
     for t in result["topics"]:
         mean = t["sentiment_mean"]
         table.add_row(
-            str(t["topic_id"]), escape(t["label"] or ""), f"{t['size']:,}", f"{t['n_authors']:,}",
-            _fmt_day(t["first_seen"], zone), _fmt_day(t["last_seen"], zone),
-            _fmt_mean(mean), _fmt_trend(t["sentiment_trend"]),
+            str(t["topic_id"]),
+            escape(t["label"] or ""),
+            f"{t['size']:,}",
+            f"{t['n_authors']:,}",
+            _fmt_day(t["first_seen"], zone),
+            _fmt_day(t["last_seen"], zone),
+            _fmt_mean(mean),
+            _fmt_trend(t["sentiment_trend"]),
             escape(", ".join(p for p, _ in t["places"][:3])),
         )
     results().print(table)
@@ -140,7 +217,8 @@ def topic(
     config: Config = None,
     json_out: Json = False,
 ) -> None:
-    """One topic: keywords, time series, languages, places and organisations, representative posts, history."""
+    """One topic: keywords, time series, languages, places and organisations, representative posts,
+    history."""
     from heard.store import open_store
     from heard.read.topics import topic_detail
     from heard.listen.topics.represent import N_ENTITY_POSTS
@@ -155,26 +233,43 @@ def topic(
     zone = zone_named(settings.timezone)
     out.print(f"[bold]Topic {detail['topic_id']}[/]: {escape(detail['label'] or '')}")
     mean = detail["sentiment_mean"]
-    out.print(f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "
-              f"{local_time(detail['first_seen'], zone)} → {local_time(detail['last_seen'], zone)}; sentiment "
-              f"{_fmt_mean(mean)} {_fmt_trend(detail['sentiment_trend'])}")
+    out.print(
+        f"{detail['size']:,} posts by {detail['n_authors']:,} authors, "
+        f"{local_time(detail['first_seen'], zone)} → {local_time(detail['last_seen'], zone)}; "
+        f"sentiment "
+        f"{_fmt_mean(mean)} {_fmt_trend(detail['sentiment_trend'])}"
+    )
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
         places = ", ".join(f"{p} ({n})" for p, n in detail["places"])
-        out.print(f"places (mentions in its {N_ENTITY_POSTS} most central posts): " + escape(places))
+        out.print(
+            f"places (mentions in its {N_ENTITY_POSTS} most central posts): " + escape(places)
+        )
     if detail["orgs"]:
-        out.print("organisations (same posts): " + escape(", ".join(f"{o} ({n})" for o, n in detail["orgs"])))
+        out.print(
+            "organisations (same posts): "
+            + escape(", ".join(f"{o} ({n})" for o, n in detail["orgs"]))
+        )
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
-        when = {"hour": local_time(peak["t"], zone), "day": peak["t"][:10] + " (UTC day)",
-                "week": "the week of " + peak["t"][:10]}[series["unit"]]
-        out.print(f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
-                  f"peak {peak['posts']} on {when}")
+        when = {
+            "hour": local_time(peak["t"], zone),
+            "day": peak["t"][:10] + " (UTC day)",
+            "week": "the week of " + peak["t"][:10],
+        }[series["unit"]]
+        out.print(
+            f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
+            f"peak {peak['posts']} on {when}"
+        )
     if detail.get("languages"):
-        out.print("languages: " + ", ".join(f"{lang} ({n})" for lang, n in detail["languages"].items()))
+        out.print(
+            "languages: " + ", ".join(f"{lang} ({n})" for lang, n in detail["languages"].items())
+        )
     if detail.get("intents"):
-        out.print("intents: " + ", ".join(f"{label} ({n})" for label, n in detail["intents"].items()))
+        out.print(
+            "intents: " + ", ".join(f"{label} ({n})" for label, n in detail["intents"].items())
+        )
     out.print("[bold]representative posts[/]")
     for p in detail["representative_posts"]:
         text = (p["title"] + " — " if p["title"] else "") + p["text"]
@@ -190,6 +285,9 @@ def topic(
             if e["kind"] == "moved":
                 note = f" ({count_of(e['detail'].get('posts', 0), 'post')}, by neighbour vote)"
             if e["kind"] == "merged" and "mixing" in e["detail"]:
-                note += f" (centroids {e['detail'].get('similarity')}, members mixed {e['detail']['mixing']})"
+                similarity, mixing = e["detail"].get("similarity"), e["detail"]["mixing"]
+                note += f" (centroids {similarity}, members mixed {mixing})"
             event_no = f"#{e['event_id']} " if e.get("event_id") is not None else ""
-            out.print(f"  {local_time(e['at'], zone)}  {event_no}{e['kind']} {e['topic_id']}{other}{note}")
+            out.print(
+                f"  {local_time(e['at'], zone)}  {event_no}{e['kind']} {e['topic_id']}{other}{note}"
+            )

@@ -41,7 +41,8 @@ REASONS: dict[str, str] = {
     "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
     "too_deep": "the JSON record nests arrays/objects deeper than 64 levels",
 }
-"""Reason codes connectors quarantine with (the mapper adds its own, see ``heard.connectors.mapping``)."""
+"""Reason codes connectors quarantine with (the mapper adds its own, see
+``heard.connectors.mapping``)."""
 
 
 @runtime_checkable
@@ -93,22 +94,32 @@ def check_readable_file(path: Path) -> Path:
     """The path as given if it is a readable regular file, else an ``InputError`` with a fix."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"input file {path} does not exist", "check the path (and the working directory)")
+        raise InputError(
+            f"input file {path} does not exist", "check the path (and the working directory)"
+        )
     if path.is_dir():
-        raise InputError(f"{path} is a directory, not a file", "give one file per ingest, e.g. DIR/*.jsonl")
+        raise InputError(
+            f"{path} is a directory, not a file", "give one file per ingest, e.g. DIR/*.jsonl"
+        )
     if not path.is_file():  # a device (/dev/zero), a FIFO, a socket: may never end
-        raise InputError(f"{path} is not a regular file (a device, pipe or socket, or a link to one)",
-                         "ingest a file saved on disk; to follow a stream, pipe it to 'heard watch -'")
+        raise InputError(
+            f"{path} is not a regular file (a device, pipe or socket, or a link to one)",
+            "ingest a file saved on disk; to follow a stream, pipe it to 'heard watch -'",
+        )
     try:
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise InputError(f"cannot open {path}: {exc.strerror}", "check the file's permissions") from exc
+        raise InputError(
+            f"cannot open {path}: {exc.strerror}", "check the file's permissions"
+        ) from exc
     return path
 
 
 _AUTHOR_VALUE = re.compile(
-    r'("(?:' + "|".join(re.escape(c) for c in sorted(AUTHOR_COLUMNS, key=len, reverse=True)) + r')"\s*:\s*)'
+    r'("(?:'
+    + "|".join(re.escape(c) for c in sorted(AUTHOR_COLUMNS, key=len, reverse=True))
+    + r')"\s*:\s*)'
     r'("(?:[^"\\]|\\.)*"|"[^"]*$|[^,{}\[\]\s"]+)',
     re.IGNORECASE,
 )

@@ -67,11 +67,14 @@ def clean_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
     cleaned = walk(fields, 0)
     if found["surrogates"]:
-        notes.append(f"{found['surrogates']} value(s) held lone UTF-16 surrogates (invalid text); "
-                     "each was replaced by U+FFFD")
+        notes.append(
+            f"{found['surrogates']} value(s) held lone UTF-16 surrogates (invalid text); "
+            "each was replaced by U+FFFD"
+        )
     if found["deep"]:
-        notes.append(f"{found['deep']} value(s) nested deeper than {MAX_JSON_DEPTH} levels were "
-                     "not kept")
+        notes.append(
+            f"{found['deep']} value(s) nested deeper than {MAX_JSON_DEPTH} levels were not kept"
+        )
     return cleaned, notes
 
 

@@ -26,7 +26,8 @@ from heard.errors import InputError
 from heard.records import Quarantined, RawRow
 
 FIELD_LIMIT_CHARS = 16 * 1024 * 1024
-"""Largest CSV field accepted (the csv module's default, 128 Ki chars, is below MAX_TEXT_CHARS·n)."""
+"""Largest CSV field accepted (the csv module's default, 128 Ki chars, is below
+MAX_TEXT_CHARS·n)."""
 
 
 class _DecodedLines:
@@ -59,7 +60,9 @@ class _DecodedLines:
         return text
 
     @staticmethod
-    def _decode(number: int, line: bytes, too_long: bool) -> tuple[int, str, tuple[str, bytes] | None]:
+    def _decode(
+        number: int, line: bytes, too_long: bool
+    ) -> tuple[int, str, tuple[str, bytes] | None]:
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         if too_long:
@@ -123,21 +126,26 @@ class CsvConnector:
     def _read_header(self) -> list[str] | None:
         with self.path.open("rb") as fh:
             if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
-                raise InputError(f"{self.path} is UTF-16, not UTF-8",
-                                 f"convert it: iconv -f UTF-16 -t UTF-8 {self.path} > out.csv")
+                raise InputError(
+                    f"{self.path} is UTF-16, not UTF-8",
+                    f"convert it: iconv -f UTF-16 -t UTF-8 {self.path} > out.csv",
+                )
             fh.seek(0)
             lines, reader = self._reader(fh)
             try:
                 header = next((rec for rec in reader if rec), None)
             except csv.Error as exc:
-                raise InputError(f"the header of {self.path} cannot be read: {exc}",
-                                 "check the file's first line (quoting)") from exc
+                raise InputError(
+                    f"the header of {self.path} cannot be read: {exc}",
+                    "check the file's first line (quoting)",
+                ) from exc
             if header is None:
                 return None  # an empty file: zero rows, not an error
             if lines.take_bad(1, reader.line_num):
                 raise InputError(
                     f"the header of {self.path} is not UTF-8 (a GBK/GB18030 export?)",
-                    f"convert it: iconv -f GB18030 -t UTF-8 {self.path} > {self.path.stem}.utf8.csv",
+                    f"convert it: iconv -f GB18030 -t UTF-8 {self.path} "
+                    f"> {self.path.stem}.utf8.csv",
                 )
             return _unique_names(header)
 
@@ -165,10 +173,15 @@ class CsvConnector:
                     lines.replay_after_first()
                     reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
                     if header_seen and start > start_after:
-                        yield Quarantined(self.file, start, "malformed_row",
-                                          f"broken quoting: a quote on line {start} is never closed "
-                                          f"properly ({error or 'wrong field count'}); lines "
-                                          f"{start + 1}..{ended} are read again", "")
+                        yield Quarantined(
+                            self.file,
+                            start,
+                            "malformed_row",
+                            f"broken quoting: a quote on line {start} is never closed "
+                            f"properly ({error or 'wrong field count'}); lines "
+                            f"{start + 1}..{ended} are read again",
+                            "",
+                        )
                     continue
                 lines.next_record()
                 bad = lines.take_bad(start, ended)
@@ -182,14 +195,23 @@ class CsvConnector:
                 if bad is not None:
                     reason, raw = bad
                     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-                    yield Quarantined(self.file, start, reason, f"on line {start}..{ended}",
-                                      excerpt(scrub_csv_text(text, self.columns, self.delimiter)))
+                    yield Quarantined(
+                        self.file,
+                        start,
+                        reason,
+                        f"on line {start}..{ended}",
+                        excerpt(scrub_csv_text(text, self.columns, self.delimiter)),
+                    )
                 elif error is not None:
-                    yield Quarantined(self.file, start, "malformed_row", f"broken quoting: {error}", "")
+                    yield Quarantined(
+                        self.file, start, "malformed_row", f"broken quoting: {error}", ""
+                    )
                 elif len(record) != width:
                     detail = f"{len(record)} fields, the header has {width}"
                     # the author column goes by its header position (RIGHTS.md §4)
                     raw = excerpt(self.delimiter.join(scrub_csv_record(record, self.columns)))
                     yield Quarantined(self.file, start, "malformed_row", detail, raw)
                 else:
-                    yield RawRow(fields=dict(zip(self.columns, record)), file=self.file, position=start)
+                    yield RawRow(
+                        fields=dict(zip(self.columns, record)), file=self.file, position=start
+                    )

@@ -23,7 +23,8 @@ SUFFIXES: dict[str, str] = {
 }
 
 _HINTS = {
-    ".json": "a .json file may hold one array; convert it to JSON Lines: jq -c '.[]' IN.json > OUT.jsonl"
+    ".json": "a .json file may hold one array; convert it to JSON Lines: jq -c '.[]' IN.json > "
+    "OUT.jsonl"
     " (or, if it already has one object per line, add --format jsonl)",
     ".xls": "old .xls workbooks are not read; re-save it as .xlsx or export it as CSV",
     ".gz": "compressed files are not read directly; decompress it first (gunzip -k FILE)",
@@ -37,8 +38,13 @@ def detect_format(path: Path) -> str:
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
     known = ", ".join(sorted(SUFFIXES))
-    fix = _HINTS.get(suffix, f"rename the file to one of {known}, or name the format: --format {'|'.join(FORMATS)}")
-    raise InputError(f"cannot tell the format of {path} from its suffix {suffix or '(none)'!r}", fix)
+    fix = _HINTS.get(
+        suffix,
+        f"rename the file to one of {known}, or name the format: --format {'|'.join(FORMATS)}",
+    )
+    raise InputError(
+        f"cannot tell the format of {path} from its suffix {suffix or '(none)'!r}", fix
+    )
 
 
 def open_connector(path: Path, fmt: str | None = None) -> Connector:

@@ -24,9 +24,16 @@ def _is_whole_record(line: bytes) -> bool:
     return True
 
 
-def follow(fh: IO[bytes], *, start_after: int = 0, keep_following: bool = False, poll: float = 0.5,
-           stop: threading.Event | None = None, sleep: Callable[[float], None] = time.sleep,
-           limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes]]:
+def follow(
+    fh: IO[bytes],
+    *,
+    start_after: int = 0,
+    keep_following: bool = False,
+    poll: float = 0.5,
+    stop: threading.Event | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    limit: int = MAX_LINE_BYTES,
+) -> Iterator[tuple[int, bytes]]:
     """Complete lines of ``fh`` numbered from 1, skipping the first ``start_after``. At end of data,
     wait for more when ``keep_following`` (a growing file) until ``stop`` is set; else end. A line
     still being written (no newline yet) is not read until it is whole. A line longer than

@@ -39,11 +39,12 @@ class JsonlConnector:
                         yield item
 
 
-
-def parse_line(file: str, number: int, line: bytes, too_long: bool = False,
-               limit: int = MAX_LINE_BYTES) -> RawRow | Quarantined | None:
+def parse_line(
+    file: str, number: int, line: bytes, too_long: bool = False, limit: int = MAX_LINE_BYTES
+) -> RawRow | Quarantined | None:
     """One JSONL line as a row, a quarantined item, or None for a blank line (also used by
     ``heard watch`` for a stream on stdin or a growing file)."""
+
     def bad(reason: str, detail: str, raw: bytes | str) -> Quarantined:
         return Quarantined(file, number, reason, detail, excerpt(raw))
 

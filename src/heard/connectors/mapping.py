@@ -67,12 +67,26 @@ from heard.connectors.values import (  # noqa: F401
 from heard.errors import InputError
 from heard.records import AUTHOR_COLUMNS, MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
 
-TARGETS = ("external_id", "text", "title", "created_at", "author", "url", "parent_id", "thread_id",
-           "likes", "shares", "replies", "dislikes", "place")
+TARGETS = (
+    "external_id",
+    "text",
+    "title",
+    "created_at",
+    "author",
+    "url",
+    "parent_id",
+    "thread_id",
+    "likes",
+    "shares",
+    "replies",
+    "dislikes",
+    "place",
+)
 ALIASES = {"id": "external_id", "time": "created_at", "date": "created_at"}
 REQUIRED = ("text", "created_at")
 COUNTS = ("likes", "shares", "replies", "dislikes")
-"""The largest count stored (the columns are 32-bit); a larger one is stored as this, with a note."""
+"""The largest count stored (the columns are 32-bit); a larger one is stored as this, with a
+note."""
 
 REASONS: dict[str, str] = {
     "missing_text": "the record has no text (empty or whitespace only)",
@@ -82,18 +96,41 @@ REASONS: dict[str, str] = {
     "bad_date": "created_at cannot be read as a time, or is implausible",
     "mapping_failed": "mapping the record raised an error nobody foresaw (a bug: please report it)",
 }
-"""Reason codes the mapper quarantines with (connectors add theirs: ``heard.connectors.REASONS``)."""
+"""Reason codes the mapper quarantines with (connectors add theirs:
+``heard.connectors.REASONS``)."""
 
 
 _SOCIAL: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "id_str", "post_id", "message_id", "tweet_id", "mid", "uuid"),
     "text": ("full_text", "text", "content", "body", "message"),
     "title": ("title", "subject"),
-    "created_at": ("created_at", "timestamp", "date", "time", "datetime", "published_at", "created",
-                   "created_utc"),
-    "author": ("author", "user", "username", "user_name", "screen_name", "handle", "user_id", "author_id"),
+    "created_at": (
+        "created_at",
+        "timestamp",
+        "date",
+        "time",
+        "datetime",
+        "published_at",
+        "created",
+        "created_utc",
+    ),
+    "author": (
+        "author",
+        "user",
+        "username",
+        "user_name",
+        "screen_name",
+        "handle",
+        "user_id",
+        "author_id",
+    ),
     "url": ("url", "link", "permalink"),
-    "parent_id": ("parent_id", "in_reply_to_status_id_str", "in_reply_to_status_id", "in_reply_to_id"),
+    "parent_id": (
+        "parent_id",
+        "in_reply_to_status_id_str",
+        "in_reply_to_status_id",
+        "in_reply_to_id",
+    ),
     "thread_id": ("thread_id", "conversation_id"),
     "likes": ("likes", "like_count", "favorite_count", "favorites", "upvotes"),
     "shares": ("shares", "share_count", "retweets", "retweet_count", "reposts", "reposts_count"),
@@ -102,8 +139,13 @@ _SOCIAL: dict[str, tuple[str, ...]] = {
     "place": ("place", "location", "city", "region"),
 }
 _TEDDYCUP: dict[str, tuple[str, ...]] = {
-    "external_id": ("留言编号",), "author": ("留言用户",), "title": ("留言主题",),
-    "created_at": ("留言时间",), "text": ("留言详情",), "likes": ("点赞数",), "dislikes": ("反对数",),
+    "external_id": ("留言编号",),
+    "author": ("留言用户",),
+    "title": ("留言主题",),
+    "created_at": ("留言时间",),
+    "text": ("留言详情",),
+    "likes": ("点赞数",),
+    "dislikes": ("反对数",),
 }
 
 
@@ -160,15 +202,21 @@ def parse_map(items: list[str]) -> dict[str, str]:
         target, sep, column = item.partition("=")
         target, column = target.strip(), column.strip()
         if not sep or not target or not column:
-            raise InputError(f"--map {item!r} is not TARGET=COLUMN", "write it like --map text=留言详情")
+            raise InputError(
+                f"--map {item!r} is not TARGET=COLUMN", "write it like --map text=留言详情"
+            )
         target = ALIASES.get(target, target)
         if target not in TARGETS:
             raise InputError(f"--map {item!r}: {target!r} is not a post field", f"targets: {valid}")
         if target in out:
-            raise InputError(f"--map names {target!r} twice ({out[target]!r}, {column!r})", "give it once")
+            raise InputError(
+                f"--map names {target!r} twice ({out[target]!r}, {column!r})", "give it once"
+            )
         if column == "-" and target in REQUIRED:
-            raise InputError(f"--map {item!r}: {target} is required and cannot be switched off",
-                             f"name the column that holds {target}")
+            raise InputError(
+                f"--map {item!r}: {target} is required and cannot be switched off",
+                f"name the column that holds {target}",
+            )
         out[target] = column
     return out
 
@@ -180,7 +228,8 @@ def default_source(path: Path) -> str:
 
 def author_key(handle: str, salt: str | tuple[str, ...]) -> str:
     """Salted pseudonymous key of an author handle (RIGHTS.md §4): HMAC-SHA256, hex[:16]. A
-    tuple is a store's chain of salts, applied in order (``heard.protect.salt``: a re-keyed store)."""
+    tuple is a store's chain of salts, applied in order (``heard.protect.salt``: a re-keyed
+    store)."""
     key = handle
     for one in (salt,) if isinstance(salt, str) else salt:
         key = hmac.new(one.encode("utf-8"), key.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
@@ -216,17 +265,27 @@ def _lookup(fields: Mapping[str, Any], column: str) -> tuple[bool, Any]:
 class Mapper:
     """Maps raw rows of one source to posts; see the module docstring for every decision."""
 
-    def __init__(self, fieldmap: FieldMap | Mapping[str, str] | None, source: str,
-                 tz: str = "Asia/Shanghai", salt: str | tuple[str, ...] = "", now: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        fieldmap: FieldMap | Mapping[str, str] | None,
+        source: str,
+        tz: str = "Asia/Shanghai",
+        salt: str | tuple[str, ...] = "",
+        now: Callable[[], datetime] = utcnow,
+    ):
         if fieldmap is None or not isinstance(fieldmap, FieldMap):
             fieldmap = fieldmap_for(None, fieldmap or {})
         if not source or ":" in source:
-            raise InputError(f"source name {source!r} is empty or contains ':'",
-                             "give a name like 'teddycup_a3' (post ids are source:external_id)")
+            raise InputError(
+                f"source name {source!r} is empty or contains ':'",
+                "give a name like 'teddycup_a3' (post ids are source:external_id)",
+            )
         try:
             self.zone = ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InputError(f"unknown time zone {tz!r}", "use an IANA name such as Asia/Shanghai or UTC") from exc
+            raise InputError(
+                f"unknown time zone {tz!r}", "use an IANA name such as Asia/Shanghai or UTC"
+            ) from exc
         self.fieldmap, self.source, self.salt, self.now = fieldmap, source, salt, now
         self._columns: dict[str, str | None] | None = None  # target -> column, once resolved
         self._by_keys: dict[tuple[str, ...], dict[str, str | None]] = {}
@@ -247,13 +306,19 @@ class Mapper:
         for target in TARGETS:
             wanted = self.fieldmap.candidates.get(target, ())
             found = next((c for c in wanted if c in have), None)
-            found = found or next((by_fold[c.casefold()] for c in wanted if c.casefold() in by_fold), None)
+            found = found or next(
+                (by_fold[c.casefold()] for c in wanted if c.casefold() in by_fold), None
+            )
             if found is None and (target in self.fieldmap.explicit or target in REQUIRED):
                 listed = ", ".join(have) or "(none)"
-                what = (f"the column {wanted[0]!r} named for {target} is not in the file"
-                        if target in self.fieldmap.explicit else
-                        f"no column for {target} (looked for: {', '.join(wanted) or 'nothing'})")
-                raise InputError(f"{what}; the file has: {listed}", f"name it: --map {target}=COLUMN")
+                what = (
+                    f"the column {wanted[0]!r} named for {target} is not in the file"
+                    if target in self.fieldmap.explicit
+                    else f"no column for {target} (looked for: {', '.join(wanted) or 'nothing'})"
+                )
+                raise InputError(
+                    f"{what}; the file has: {listed}", f"name it: --map {target}=COLUMN"
+                )
             resolved[target] = found
         self._columns = resolved
         return resolved
@@ -277,7 +342,9 @@ class Mapper:
         return cached
 
     @staticmethod
-    def _pick(fields: Mapping[str, Any], columns: Mapping[str, str | None], target: str) -> tuple[str | None, Any]:
+    def _pick(
+        fields: Mapping[str, Any], columns: Mapping[str, str | None], target: str
+    ) -> tuple[str | None, Any]:
         """(column used, value) for ``target`` in this record."""
         column = columns.get(target)
         if column is None:
@@ -286,11 +353,20 @@ class Mapper:
 
     def _safe_raw(self, fields: Mapping[str, Any], drop: set[str]) -> dict[str, Any]:
         # author-like keys go at any depth: in_reply_to_screen_name, retweeted_status.user, …
-        return scrub_raw({k: v for k, v in fields.items() if k not in drop and k.casefold() not in AUTHOR_COLUMNS})
+        return scrub_raw(
+            {
+                k: v
+                for k, v in fields.items()
+                if k not in drop and k.casefold() not in AUTHOR_COLUMNS
+            }
+        )
 
     def _quarantine(self, row: RawRow, reason: str, detail: str, drop: set[str]) -> Quarantined:
         safe = self._safe_raw(row.fields, drop)  # the text stays, cut short, to show what was wrong
-        short = {k: (v.decode("utf-8", errors="replace") if isinstance(v, bytes) else v) for k, v in safe.items()}
+        short = {
+            k: (v.decode("utf-8", errors="replace") if isinstance(v, bytes) else v)
+            for k, v in safe.items()
+        }
         short = {k: (v[:300] if isinstance(v, str) else v) for k, v in short.items()}
         raw = json.dumps(short, ensure_ascii=False, default=str)[:2000]
         return Quarantined(row.file, row.position, reason, detail, raw)
@@ -314,7 +390,9 @@ class Mapper:
             except UnicodeDecodeError as exc:
                 return self._quarantine(row, "invalid_utf8", f"{text_col}: byte {exc.start}", drop)
         if isinstance(text, (dict, list)):
-            return self._quarantine(row, "missing_text", f"{text_col} holds a {type(text).__name__}", drop)
+            return self._quarantine(
+                row, "missing_text", f"{text_col} holds a {type(text).__name__}", drop
+            )
         text = "" if _missing(text) else str(text).strip()
         if not text:
             return self._quarantine(row, "missing_text", f"{text_col or 'text'} is empty", drop)
@@ -328,13 +406,17 @@ class Mapper:
         except (ValueError, OverflowError, OSError) as exc:
             return self._quarantine(row, "bad_date", f"{date_col}: {exc}", drop)
         if created_at is None:
-            return self._quarantine(row, "missing_date", f"{date_col or 'created_at'} is empty", drop)
+            return self._quarantine(
+                row, "missing_date", f"{date_col or 'created_at'} is empty", drop
+            )
 
         raw = self._safe_raw(fields, drop | ({text_col} if text_col else set()))
         handle = _author_handle(author_value)
         if handle and len(handle) >= 3:  # e.g. a reply that greets the author by their id
-            raw = {k: (v.replace(handle, "[user]") if isinstance(v, str) else v)
-                   for k, v in raw.items()}
+            raw = {
+                k: (v.replace(handle, "[user]") if isinstance(v, str) else v)
+                for k, v in raw.items()
+            }
         counts: dict[str, int] = {}
         for target in COUNTS:
             column, value = get(target)
@@ -342,8 +424,10 @@ class Mapper:
             if n is None:
                 notes.append(f"{target}: {_shown(value)!r} in {column} is not a count; stored 0")
             elif n > MAX_COUNT:
-                notes.append(f"{target}: {_shown(value)} in {column} is above the largest count "
-                             f"stored ({MAX_COUNT:,}); stored {MAX_COUNT}")
+                notes.append(
+                    f"{target}: {_shown(value)} in {column} is above the largest count "
+                    f"stored ({MAX_COUNT:,}); stored {MAX_COUNT}"
+                )
                 n = MAX_COUNT
             counts[target] = n or 0
         if notes:

@@ -65,8 +65,13 @@ class ParquetConnector:
                     position += 1
                     if position > start_after:
                         yield RawRow(fields=fields, file=self.file, position=position)
-        except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError, ArrowIOError an OSError
-            raise InputError(f"{self.path} is damaged after row {position}: {exc}",
-                             "check that the file is complete; re-export it") from exc
+        except (
+            OSError,
+            ValueError,
+        ) as exc:  # ArrowInvalid is a ValueError, ArrowIOError an OSError
+            raise InputError(
+                f"{self.path} is damaged after row {position}: {exc}",
+                "check that the file is complete; re-export it",
+            ) from exc
         finally:
             pf.close()

@@ -18,8 +18,11 @@ MAX_COUNT = 2**31 - 1
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def _as_id(value: Any) -> str | None:
@@ -100,8 +103,15 @@ def _from_string(text: str, zone: ZoneInfo) -> datetime:
     m = _DATE_RE.match(s)
     if m:
         frac = (m["f"] or "0")[:6].ljust(6, "0")
-        dt = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"] or 0), int(m["M"] or 0),
-                      int(m["S"] or 0), int(frac))
+        dt = datetime(
+            int(m["y"]),
+            int(m["m"]),
+            int(m["d"]),
+            int(m["H"] or 0),
+            int(m["M"] or 0),
+            int(m["S"] or 0),
+            int(frac),
+        )
         tz = (m["tz"] or "").upper()
         if not tz:
             return dt.replace(tzinfo=zone)
@@ -125,7 +135,8 @@ def _from_string(text: str, zone: ZoneInfo) -> datetime:
 def parse_datetime(value: Any, zone: ZoneInfo, now: datetime | None = None) -> datetime | None:
     """``value`` as a tz-aware UTC datetime; None when missing; ``ValueError`` when unreadable.
 
-    Naive values are in ``zone``; a naive ``now`` is UTC. Times before 1900, or more than a day after ``now``, are refused.
+    Naive values are in ``zone``; a naive ``now`` is UTC. Times before 1900, or more than a day
+    after ``now``, are refused.
     """
     if _missing(value):
         return None

@@ -10,7 +10,8 @@ Text cells are unescaped as the format says (``_x000D_`` → a carriage return: 
 breaks that way, and openpyxl leaves them in the string).
 
 A file that is not a readable workbook is an ``InputError``; so is a workbook that breaks
-half-way (a damaged archive), naming the last row read. A 0-byte file gives zero rows. openpyxl keeps the shared-strings table
+half-way (a damaged archive), naming the last row read. A 0-byte file gives zero rows. openpyxl
+keeps the shared-strings table
 in memory, which is small next to the sheet itself.
 """
 
@@ -85,7 +86,9 @@ class XlsxConnector:
                 if number <= start_after or all(v is None or v == "" for v in cells):
                     continue
                 cells = tuple(_unescape(v) for v in cells)
-                fields = {name: (cells[i] if i < len(cells) else None) for i, name in enumerate(names)}
+                fields = {
+                    name: (cells[i] if i < len(cells) else None) for i, name in enumerate(names)
+                }
                 for i in range(len(names), len(cells)):
                     if cells[i] is not None:
                         fields[f"column_{i + 1}"] = cells[i]

@@ -27,4 +27,6 @@ def make_embedder(spec: str = "use-int8", threads: int = 2) -> Embedder:
         from heard.models.embedders import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(spec[3:])
-    raise InputError(f"unknown embedder {spec!r}", "use 'use', 'use-int8' or 'st:/path/to/local/model'")
+    raise InputError(
+        f"unknown embedder {spec!r}", "use 'use', 'use-int8' or 'st:/path/to/local/model'"
+    )

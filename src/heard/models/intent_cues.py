@@ -8,7 +8,8 @@ Two uses:
 
 - the ``intent`` stage (``heard.stages.intent``) picks the intent with the most cue weight;
 - the ``sentiment`` stage reads the complaint and praise cues: a complaint is negative unless
-  the post praises (a lexicon sees 希望, 发展, 安全 in "希望尽快解决安全隐患" and calls it positive).
+  the post praises (a lexicon sees 希望, 发展, 安全 in "希望尽快解决安全隐患" and calls it
+  positive).
 
 The title or first sentence says what a message is for (咨询…, 建议…, 投诉…), so cues there count
 double. Politeness (…，谢谢！ at the end of a request) is not praise.
@@ -281,7 +282,8 @@ _MATCHERS = {
 }
 
 _POLITE_END = re.compile(
-    r"(谢谢|感谢|多谢|感激)[^。！!？?\n]{0,12}[。！!~～]*\s*$|(thanks|thank you)[^.!?]{0,20}[.!]*\s*$"
+    r"(谢谢|感谢|多谢|感激)[^。！!？?\n]{0,12}[。！!~～]*\s*$|(thanks|thank "
+    r"you)[^.!?]{0,20}[.!]*\s*$"
 )
 _REQUEST = re.compile(r"请|望|希望|恳请|麻烦|帮忙|尽快|解决|处理|please|could you|can you")
 _POLITE_TAIL = 40
@@ -290,7 +292,8 @@ SCAN_HEAD, SCAN_TAIL = 600, 200
 request, the thanks): the first ``SCAN_HEAD`` and last ``SCAN_TAIL`` characters. It keeps the cost
 per post bounded (the cue scan is linear in length); 8 % of 附件3's messages are longer."""
 _RECURRING_OR_HYPOTHETICAL = re.compile(
-    r"隐患|频发|多次发生|经常|屡|万一|一旦|如果|如遇|将会|随时|可能会|frequent|often|every time|what if"
+    r"隐患|频发|多次发生|经常|屡|万一|一旦|如果|如遇|将会|随时|可能会|frequent|often|every "
+    r"time|what if"
 )
 TITLE_MAX = 80
 
@@ -302,7 +305,8 @@ class CueHits:
     weights: dict[str, float] = field(default_factory=lambda: dict.fromkeys(INTENTS, 0.0))
     words: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in INTENTS})
     recurring: bool = False
-    """The post speaks of a standing hazard or repeated events (隐患, 频发, 万一 …), not one event."""
+    """The post speaks of a standing hazard or repeated events (隐患, 频发, 万一 …), not one
+    event."""
 
     @property
     def complaint(self) -> float:

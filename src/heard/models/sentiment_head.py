@@ -50,7 +50,8 @@ class SentimentHead:
         x = np.asarray(embeddings, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.coef.shape[0]:
             raise ModelError(
-                f"sentiment head {self.name} expects {self.coef.shape[0]}-d embeddings, got shape {x.shape}",
+                f"sentiment head {self.name} expects {self.coef.shape[0]}-d embeddings, got shape "
+                f"{x.shape}",
                 f"embed with {self.embedder or 'the embedder it was trained on'}, "
                 "or train a head for this embedder: heard train sentiment",
             )
@@ -63,7 +64,10 @@ class SentimentHead:
 
     @property
     def thresholds(self) -> dict[str, float]:
-        return {"negative_at_or_below": self.negative_at_or_below, "positive_at_or_above": self.positive_at_or_above}
+        return {
+            "negative_at_or_below": self.negative_at_or_below,
+            "positive_at_or_above": self.positive_at_or_above,
+        }
 
     def label(self, scores: np.ndarray) -> list[str]:
         neg, pos = self.negative_at_or_below, self.positive_at_or_above
@@ -76,10 +80,14 @@ class SentimentHead:
         meta_path = directory / f"{stem}.json"
         coef = np.asarray(self.coef, dtype=np.float64)
         # np.savez writes zip timestamps; write bytes ourselves for byte-identical reruns.
-        _write_npz_deterministic(npz, coef=coef, intercept=np.array([self.intercept], dtype=np.float64))
+        _write_npz_deterministic(
+            npz, coef=coef, intercept=np.array([self.intercept], dtype=np.float64)
+        )
         meta = {**self.meta, "thresholds": self.thresholds, "dim": int(coef.shape[0])}
         meta["npz_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
-        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        meta_path.write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         return npz, meta_path
 
 
@@ -89,7 +97,11 @@ def load_head(directory: Path = HEADS_DIR, stem: str = DEFAULT_HEAD) -> Sentimen
     meta_path = directory / f"{stem}.json"
     fix = "reinstall heard, or train one: heard train sentiment --out DIR"
     if not npz.is_file() or not meta_path.is_file():
-        raise ModelError(f"sentiment head {stem!r} not found in {directory} (needs {npz.name} and {meta_path.name})", fix)
+        raise ModelError(
+            f"sentiment head {stem!r} not found in {directory} (needs {npz.name} and "
+            f"{meta_path.name})",
+            fix,
+        )
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         data = npz.read_bytes()
@@ -99,11 +111,18 @@ def load_head(directory: Path = HEADS_DIR, stem: str = DEFAULT_HEAD) -> Sentimen
             coef = np.asarray(arrays["coef"], dtype=np.float64)
             intercept = float(arrays["intercept"][0])
         thresholds = meta["thresholds"]
-        negative, positive = float(thresholds["negative_at_or_below"]), float(thresholds["positive_at_or_above"])
+        negative, positive = (
+            float(thresholds["negative_at_or_below"]),
+            float(thresholds["positive_at_or_above"]),
+        )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"sentiment head {npz} cannot be read: {exc}", fix) from exc
     if not -1.0 <= negative < positive <= 1.0:
-        raise ModelError(f"sentiment head {meta_path} has thresholds {thresholds} (need -1 ≤ negative < positive ≤ 1)", fix)
+        raise ModelError(
+            f"sentiment head {meta_path} has thresholds {thresholds} (need -1 ≤ negative < "
+            f"positive ≤ 1)",
+            fix,
+        )
     return SentimentHead(coef, intercept, negative, positive, meta)
 
 

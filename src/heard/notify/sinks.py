@@ -37,8 +37,10 @@ class ConsoleSink:
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         ev = alert["evidence"]
         self.console.print(
-            f"[bold red]ALERT[/] topic {alert['topic_id']} [bold]{escape(alert['label'] or '(unlabelled)')}[/] — "
-            f"{ev['count']} posts from {ev['authors']} authors in {int(ev['window_seconds'] // 60) or 1} min "
+            f"[bold red]ALERT[/] topic {alert['topic_id']} "
+            f"[bold]{escape(alert['label'] or '(unlabelled)')}[/] — "
+            f"{ev['count']} posts from {ev['authors']} authors in "
+            f"{int(ev['window_seconds'] // 60) or 1} min "
             f"(expected {ev['expected']:.2f}, p={ev['p_value']:.2g}); burst began {alert['onset']}"
         )
         for post in alert.get("sample_posts", [])[:3]:
@@ -54,8 +56,10 @@ class JsonlSink:
     def __init__(self, path: Path):
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
-            raise InputError(f"the folder of the alert log {self.path} does not exist",
-                             "create it, or set alert_log in heard.toml / HEARD_ALERT_LOG")
+            raise InputError(
+                f"the folder of the alert log {self.path} does not exist",
+                "create it, or set alert_log in heard.toml / HEARD_ALERT_LOG",
+            )
 
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -82,20 +86,31 @@ class WebhookSink:
 
     name = "webhook"
 
-    def __init__(self, urls: Sequence[str], *, retries: int = 3, backoff: float = 0.5,
-                 timeout: float = 5.0, sleep: Callable[[float], None] = time.sleep,
-                 client: httpx.Client | None = None,
-                 on_failure: Callable[[str, list[str]], None] | None = None):
+    def __init__(
+        self,
+        urls: Sequence[str],
+        *,
+        retries: int = 3,
+        backoff: float = 0.5,
+        timeout: float = 5.0,
+        sleep: Callable[[float], None] = time.sleep,
+        client: httpx.Client | None = None,
+        on_failure: Callable[[str, list[str]], None] | None = None,
+    ):
         for url in urls:
             if not url.startswith(("http://", "https://")):
-                raise InputError(f"webhook {url!r} is not an http(s) URL",
-                                 "give full URLs, e.g. https://hooks.example.org/heard")
+                raise InputError(
+                    f"webhook {url!r} is not an http(s) URL",
+                    "give full URLs, e.g. https://hooks.example.org/heard",
+                )
         self.urls = list(urls)
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
         self.on_failure = on_failure
-        self.client = client or httpx.Client(timeout=timeout, headers={"User-Agent": "heard-alerts"})
+        self.client = client or httpx.Client(
+            timeout=timeout, headers={"User-Agent": "heard-alerts"}
+        )
 
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps(alert, ensure_ascii=False, default=str).encode("utf-8")
@@ -111,8 +126,11 @@ class WebhookSink:
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                response = self.client.post(url, content=body, headers={
-                    "Content-Type": "application/json", "Idempotency-Key": alert_id})
+                response = self.client.post(
+                    url,
+                    content=body,
+                    headers={"Content-Type": "application/json", "Idempotency-Key": alert_id},
+                )
             except httpx.TimeoutException:
                 attempts.append("timeout")
                 continue

@@ -54,26 +54,54 @@ class Run:
             self._salts = author_salts(self.store, s.author_salt)
         return Mapper(self.fieldmap, source=source, tz=s.timezone, salt=self._salts)
 
-    def ingest_files(self, paths: list[Path], *, fmt: str | None = None, source: str | None = None,
-                     progress: Progress | None = None,
-                     on_file: Callable[[Path], None] | None = None) -> IngestSummary:
+    def ingest_files(
+        self,
+        paths: list[Path],
+        *,
+        fmt: str | None = None,
+        source: str | None = None,
+        progress: Progress | None = None,
+        on_file: Callable[[Path], None] | None = None,
+    ) -> IngestSummary:
         """Ingest files one after another, each resuming after its last committed position."""
-        return ingest_paths(self.store, paths, self.pipeline, make_mapper=self.mapper, fmt=fmt,
-                            source=source, batch_size=self.settings.batch_size,
-                            progress=progress, on_file=on_file)
+        return ingest_paths(
+            self.store,
+            paths,
+            self.pipeline,
+            make_mapper=self.mapper,
+            fmt=fmt,
+            source=source,
+            batch_size=self.settings.batch_size,
+            progress=progress,
+            on_file=on_file,
+        )
 
     def ingest_records(self, rows: Iterable[RawRow | Quarantined], *, source: str) -> IngestSummary:
         """Ingest rows that come from no file (an API upload of JSON objects)."""
         bind_operators(self.store, self.pipeline)
-        return ingest_rows(self.store, rows, self.mapper(source), self.pipeline, source=source,
-                           batch_size=self.settings.batch_size)
+        return ingest_rows(
+            self.store,
+            rows,
+            self.mapper(source),
+            self.pipeline,
+            source=source,
+            batch_size=self.settings.batch_size,
+        )
 
-    def small_batches(self, summary: IngestSummary, *, source: str, file_key: str | None,
-                      file: str) -> Callable[[list[Any]], tuple[int, int]]:
+    def small_batches(
+        self, summary: IngestSummary, *, source: str, file_key: str | None, file: str
+    ) -> Callable[[list[Any]], tuple[int, int]]:
         """For ``heard watch``: a function that stores one small batch at a time."""
         bind_operators(self.store, self.pipeline)
-        return batch_ingester(self.store, self.mapper(source), self.pipeline, summary,
-                              source=source, file_key=file_key, file=file)
+        return batch_ingester(
+            self.store,
+            self.mapper(source),
+            self.pipeline,
+            summary,
+            source=source,
+            file_key=file_key,
+            file=file,
+        )
 
 
 def preset_settings(settings: Settings, preset: str | None) -> Settings:
@@ -88,8 +116,13 @@ def preset_settings(settings: Settings, preset: str | None) -> Settings:
 
 
 @contextmanager
-def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str] | None = None,
-             loading: Callable[[], AbstractContextManager[Any]] | None = None) -> Iterator[Run]:
+def open_run(
+    settings: Settings,
+    *,
+    preset: str | None = None,
+    mapping: list[str] | None = None,
+    loading: Callable[[], AbstractContextManager[Any]] | None = None,
+) -> Iterator[Run]:
     """Open ``settings.db`` for writing and assemble a run over it; the store closes after.
 
     ``preset``/``mapping`` are the field mapping (``--preset``, ``--map``); ``loading`` wraps the
@@ -107,7 +140,7 @@ def open_run(settings: Settings, *, preset: str | None = None, mapping: list[str
         with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
             ensure_store_private(store, settings.user_dict)  # indexed before PII was kept out
             finish_pending(store)  # a killed run's labels and search index, before anything else
-            with (loading() if loading else nullcontext()):
+            with loading() if loading else nullcontext():
                 pipeline = default_pipeline(settings)
             yield Run(settings, store, pipeline, fieldmap)
     except BaseException:

@@ -64,14 +64,21 @@ class IngestSummary:
 class _Pending:
     """A batch whose first pipeline part is running in the worker thread."""
 
-    def __init__(self, future: Future[Batch], ids: set[str], hashes: set[str],
-                 quarantined: list[Quarantined], checkpoint: tuple[str, str, int] | None):
+    def __init__(
+        self,
+        future: Future[Batch],
+        ids: set[str],
+        hashes: set[str],
+        quarantined: list[Quarantined],
+        checkpoint: tuple[str, str, int] | None,
+    ):
         self.future, self.ids, self.hashes = future, ids, hashes
         self.quarantined, self.checkpoint = quarantined, checkpoint
 
 
 class _Writer:
-    """Dedupes mapped batches against the store, enriches them in two overlapping parts, writes them.
+    """Dedupes mapped batches against the store, enriches them in two overlapping parts, writes
+    them.
 
     The pipeline is split after the embedder: a worker thread runs normalise → … → embed on batch
     N+1 (the embedder's BLAS calls release the GIL) while this thread runs the remaining stages
@@ -90,8 +97,13 @@ class _Writer:
         self._pending: _Pending | None = None
         self._operators = operators(pipeline.stages)
 
-    def submit(self, posts: list[Post], quarantined: list[Quarantined],
-               checkpoint: tuple[str, str, int] | None, more_waiting: bool = False) -> None:
+    def submit(
+        self,
+        posts: list[Post],
+        quarantined: list[Quarantined],
+        checkpoint: tuple[str, str, int] | None,
+        more_waiting: bool = False,
+    ) -> None:
         unique: dict[str, Post] = {}
         for post in posts:
             if post.id in unique:
@@ -125,14 +137,21 @@ class _Writer:
         pending, self._pending = self._pending, None
         batch = self.tail.run(pending.future.result())
         added = self.store.write_batch(
-            batch.posts, batch.columns, self.models, pending.quarantined, self.source, pending.checkpoint
+            batch.posts,
+            batch.columns,
+            self.models,
+            pending.quarantined,
+            self.source,
+            pending.checkpoint,
         )
         for operator in self._operators:
             operator.persist(self.store, batch)
         self.summary.stored += added
         for q in pending.quarantined:
             self.summary.quarantined += 1
-            self.summary.quarantine_reasons[q.reason] = self.summary.quarantine_reasons.get(q.reason, 0) + 1
+            self.summary.quarantine_reasons[q.reason] = (
+                self.summary.quarantine_reasons.get(q.reason, 0) + 1
+            )
 
     def close(self) -> None:
         try:
@@ -149,8 +168,17 @@ def _map_one(mapper: Any, row: RawRow) -> Post | Quarantined:
     try:
         mapped: Post | Quarantined = mapper.map(row)
         return mapped
-    except (ValueError, TypeError, ArithmeticError, LookupError, UnicodeError, RecursionError) as exc:
-        return Quarantined(row.file, row.position, "mapping_failed", f"{type(exc).__name__}: {exc}"[:300])
+    except (
+        ValueError,
+        TypeError,
+        ArithmeticError,
+        LookupError,
+        UnicodeError,
+        RecursionError,
+    ) as exc:
+        return Quarantined(
+            row.file, row.position, "mapping_failed", f"{type(exc).__name__}: {exc}"[:300]
+        )
 
 
 def _batches(
@@ -221,24 +249,46 @@ def ingest_rows(
     return summary
 
 
-def batch_ingester(store: Store, mapper: Any, pipeline: Pipeline, summary: IngestSummary, *,
-                   source: str, file_key: str | None, file: str) -> Callable[..., tuple[int, int]]:
+def batch_ingester(
+    store: Store,
+    mapper: Any,
+    pipeline: Pipeline,
+    summary: IngestSummary,
+    *,
+    source: str,
+    file_key: str | None,
+    file: str,
+) -> Callable[..., tuple[int, int]]:
     """For ``heard watch``: a function that stores one small batch of rows (parsed rows and rows
     already quarantined by the reader) at once, with the file's checkpoint, and returns
     ``(new posts, quarantined rows)`` for that batch; ``more_waiting``: the feed had more rows
     ready (``Batch.more_waiting``). The end-of-run work is left to the caller."""
 
-    def ingest_batch(rows: list[RawRow | Quarantined], more_waiting: bool = False) -> tuple[int, int]:
+    def ingest_batch(
+        rows: list[RawRow | Quarantined], more_waiting: bool = False
+    ) -> tuple[int, int]:
         stored, quarantined = summary.stored, summary.quarantined
-        ingest_rows(store, rows, mapper, pipeline, source=source, batch_size=len(rows) + 1,
-                    file_key=file_key, file=file, summary=summary, finish=False,
-                    more_waiting=more_waiting)
+        ingest_rows(
+            store,
+            rows,
+            mapper,
+            pipeline,
+            source=source,
+            batch_size=len(rows) + 1,
+            file_key=file_key,
+            file=file,
+            summary=summary,
+            finish=False,
+            more_waiting=more_waiting,
+        )
         return summary.stored - stored, summary.quarantined - quarantined
 
     return ingest_batch
 
 
-def finish_run(store: Store, pipeline: Pipeline, summary: IngestSummary, final: bool = True) -> None:
+def finish_run(
+    store: Store, pipeline: Pipeline, summary: IngestSummary, final: bool = True
+) -> None:
     """End-of-run work: stages' ``finish`` hooks and the full-text index, when this run stored
     posts or an earlier, killed run left the work owed (``heard.pipeline.pending``); the final
     index build clears what is owed, in its own transaction.
@@ -283,7 +333,9 @@ def ingest_paths(
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
     mappers, keys = [], []
-    for connector in connectors:  # a column the mapping names but a file lacks fails before any work
+    for (
+        connector
+    ) in connectors:  # a column the mapping names but a file lacks fails before any work
         key = connector.file_key()
         # a file seen before under another name (renamed, copied) keeps the source it had, so its
         # post ids, and its checkpoint, are the same: nothing is stored twice

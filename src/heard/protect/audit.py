@@ -23,20 +23,32 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def entry_hash(prev_hash: str, seq: int, at: datetime, kind: str, ref: str, payload_text: str) -> str:
-    body = _canonical([prev_hash, int(seq), at.isoformat(timespec="microseconds"), kind, ref,
-                       payload_text])
+def entry_hash(
+    prev_hash: str, seq: int, at: datetime, kind: str, ref: str, payload_text: str
+) -> str:
+    body = _canonical(
+        [prev_hash, int(seq), at.isoformat(timespec="microseconds"), kind, ref, payload_text]
+    )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def append(store: Any, kind: str, ref: str, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+def append(
+    store: Any, kind: str, ref: str, payload: dict[str, Any], at: datetime
+) -> dict[str, Any]:
     """Add one entry after the current tail; call it inside the transaction that makes the change
     it records, so the change and its entry commit together."""
     tail = store.protect.audit_tail()
     seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
     payload_text = _canonical(payload)
-    entry = {"seq": seq, "at": at, "kind": kind, "ref": ref, "payload_text": payload_text,
-             "prev_hash": prev, "hash": entry_hash(prev, seq, at, kind, ref, payload_text)}
+    entry = {
+        "seq": seq,
+        "at": at,
+        "kind": kind,
+        "ref": ref,
+        "payload_text": payload_text,
+        "prev_hash": prev,
+        "hash": entry_hash(prev, seq, at, kind, ref, payload_text),
+    }
     store.protect.insert_audit(entry)
     return entry
 
@@ -50,8 +62,13 @@ class Verdict:
     reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "entries": self.entries, "head": self.head,
-                "broken_seq": self.broken_seq, "reason": self.reason}
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "head": self.head,
+            "broken_seq": self.broken_seq,
+            "reason": self.reason,
+        }
 
 
 def verify_entries(entries: list[dict[str, Any]]) -> Verdict:
@@ -61,17 +78,31 @@ def verify_entries(entries: list[dict[str, Any]]) -> Verdict:
     for e in entries:
         seq = int(e["seq"])
         if seq != expected_seq:
-            return Verdict(False, len(entries), prev, expected_seq,
-                           f"entry {expected_seq} is missing (the next stored entry is {seq})")
+            return Verdict(
+                False,
+                len(entries),
+                prev,
+                expected_seq,
+                f"entry {expected_seq} is missing (the next stored entry is {seq})",
+            )
         if e["prev_hash"] != prev:
-            return Verdict(False, len(entries), prev, seq,
-                           f"entry {seq} ({e['kind']} {e['ref']}) does not point to entry "
-                           f"{seq - 1}'s hash")
+            return Verdict(
+                False,
+                len(entries),
+                prev,
+                seq,
+                f"entry {seq} ({e['kind']} {e['ref']}) does not point to entry {seq - 1}'s hash",
+            )
         recomputed = entry_hash(prev, seq, e["at"], e["kind"], e["ref"], e["payload_text"])
         if recomputed != e["hash"]:
-            return Verdict(False, len(entries), prev, seq,
-                           f"entry {seq} ({e['kind']} {e['ref']}) was changed after it was "
-                           "written: its content no longer matches its hash")
+            return Verdict(
+                False,
+                len(entries),
+                prev,
+                seq,
+                f"entry {seq} ({e['kind']} {e['ref']}) was changed after it was "
+                "written: its content no longer matches its hash",
+            )
         prev = e["hash"]
         expected_seq += 1
     return Verdict(True, len(entries), prev)

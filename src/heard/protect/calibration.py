@@ -23,8 +23,9 @@ from heard.protect.taxonomy import LABELS
 GOLD_EVERY = 5
 
 
-def mix_gold(flags: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
-             every: int = GOLD_EVERY) -> list[dict[str, Any]]:
+def mix_gold(
+    flags: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], every: int = GOLD_EVERY
+) -> list[dict[str, Any]]:
     """``flags`` in order, with one gold item after every ``every`` of them (and one first when
     there are fewer flags than that, so calibration does not wait for a busy queue)."""
     out: list[dict[str, Any]] = []
@@ -40,10 +41,20 @@ def mix_gold(flags: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]],
 
 def gold_as_item(gold: dict[str, Any]) -> dict[str, Any]:
     """A gold item in the queue's shape (no score: a person decides it from the text)."""
-    return {"flag_id": gold["gold_id"], "post_id": None, "label": gold["label"],
-            "source": "detector", "detector": None, "version": None, "score": None,
-            "threshold": None, "evidence": {}, "status": "pending", "text": gold["text"],
-            "gold": True}
+    return {
+        "flag_id": gold["gold_id"],
+        "post_id": None,
+        "label": gold["label"],
+        "source": "detector",
+        "detector": None,
+        "version": None,
+        "score": None,
+        "threshold": None,
+        "evidence": {},
+        "status": "pending",
+        "text": gold["text"],
+        "gold": True,
+    }
 
 
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
@@ -68,9 +79,14 @@ def kappa_by_moderator(answers: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     out = []
     for moderator, pairs in sorted(by.items()):
         kappa = cohen_kappa(pairs)
-        out.append({"moderator": moderator, "answered": len(pairs),
-                    "agreement": round(sum(a == b for a, b in pairs) / len(pairs), 4),
-                    "kappa": None if kappa is None else round(kappa, 4)})
+        out.append(
+            {
+                "moderator": moderator,
+                "answered": len(pairs),
+                "agreement": round(sum(a == b for a, b in pairs) / len(pairs), 4),
+                "kappa": None if kappa is None else round(kappa, 4),
+            }
+        )
     return out
 
 
@@ -83,18 +99,29 @@ class Calibration:
 
     def add_gold(self, text: str, label: str, expected: str) -> dict[str, Any]:
         if label not in LABELS:
-            raise InputError(f"{label!r} is not a taxonomy label", "use one of: " + ", ".join(LABELS))
+            raise InputError(
+                f"{label!r} is not a taxonomy label", "use one of: " + ", ".join(LABELS)
+            )
         if expected not in DECISIONS:
-            raise InputError(f"{expected!r} is not a decision", "use one of: " + ", ".join(DECISIONS))
+            raise InputError(
+                f"{expected!r} is not a decision", "use one of: " + ", ".join(DECISIONS)
+            )
         if not text.strip():
             raise InputError("a gold item needs a text", "give the text to decide on")
-        row = {"gold_id": short_id("f", "gold", text.strip(), label), "text": text.strip(),
-               "label": label, "expected": expected, "created_at": self.clock()}
+        row = {
+            "gold_id": short_id("f", "gold", text.strip(), label),
+            "text": text.strip(),
+            "label": label,
+            "expected": expected,
+            "created_at": self.clock(),
+        }
         with self.store.transaction():
             self.store.protect.insert_gold(row)
         return row
 
-    def queue(self, moderator: str, limit: int = 20, every: int = GOLD_EVERY) -> list[dict[str, Any]]:
+    def queue(
+        self, moderator: str, limit: int = 20, every: int = GOLD_EVERY
+    ) -> list[dict[str, Any]]:
         """The moderator's queue: pending flags by priority with unanswered gold items mixed in."""
         Review(self.store, self.clock).moderator(moderator)
         flags = self.store.protect.pending_flags(limit)
@@ -107,7 +134,9 @@ class Calibration:
     def answer(self, gold_id: str, decision: str, moderator: str) -> dict[str, Any]:
         Review(self.store, self.clock).moderator(moderator)
         if decision not in DECISIONS:
-            raise InputError(f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS))
+            raise InputError(
+                f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS)
+            )
         with self.store.transaction():
             self.store.protect.answer_gold(gold_id, moderator, decision, self.clock())
         return {"gold_id": gold_id, "moderator": moderator, "answer": decision}

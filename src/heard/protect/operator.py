@@ -44,8 +44,9 @@ class FlagOperator:
         per_post = [(p.id, flags) for p, flags in zip(batch.posts, batch["flags"]) if flags]
         if not per_post:
             return
-        counts = Review(store).record_detector_flags(per_post, self.auto_threshold,
-                                                     self.auto_action)
+        counts = Review(store).record_detector_flags(
+            per_post, self.auto_threshold, self.auto_action
+        )
         for key, n in counts.items():
             self.stored[key] += n
 
@@ -53,9 +54,14 @@ class FlagOperator:
         return dict(self.stored)
 
 
-def rescan(store: Any, stage: HarmStage | None = None, auto_threshold: float | None = 0.9,
-           auto_action: str = "limit_visibility", batch_size: int = 512,
-           progress: Any = None) -> dict[str, int]:
+def rescan(
+    store: Any,
+    stage: HarmStage | None = None,
+    auto_threshold: float | None = 0.9,
+    auto_action: str = "limit_visibility",
+    batch_size: int = 512,
+    progress: Any = None,
+) -> dict[str, int]:
     """Run the detectors over every stored post and store the flags not stored yet (posts
     ingested before protect was on, or a run killed between a batch and its flags)."""
     stage = stage or HarmStage()
@@ -68,7 +74,8 @@ def rescan(store: Any, stage: HarmStage | None = None, auto_threshold: float | N
             break
         flags = stage.flag_texts([text or "" for _, text in rows])
         counts = review.record_detector_flags(
-            [(pid, f) for (pid, _), f in zip(rows, flags) if f], auto_threshold, auto_action)
+            [(pid, f) for (pid, _), f in zip(rows, flags) if f], auto_threshold, auto_action
+        )
         totals["posts"] += len(rows)
         for key, n in counts.items():
             totals[key] += n

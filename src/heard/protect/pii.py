@@ -22,8 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 
 KINDS = ("id_number", "phone", "bank_card", "email", "address", "handle")
-LABELS = {"email": "[email]", "id_number": "[id]", "bank_card": "[card]", "phone": "[phone]",
-          "address": "[address]", "handle": "@[user]"}
+LABELS = {
+    "email": "[email]",
+    "id_number": "[id]",
+    "bank_card": "[card]",
+    "phone": "[phone]",
+    "address": "[address]",
+    "handle": "@[user]",
+}
 VERSION = "pii-2"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
@@ -114,11 +120,13 @@ _EMAIL_ASCII = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}"
     r"(?:@|\s?[(\[{]\s?at\s?[)\]}]\s?)"
     r"(?:[A-Za-z0-9-]{1,63}(?:\.|\s?[(\[{]\s?dot\s?[)\]}]\s?)){1,4}[A-Za-z]{2,24}(?![A-Za-z])",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _EMAIL_IDN = re.compile(
     rf"[A-Za-z0-9._%+{_CJK}-]{{1,8}}@(?:[A-Za-z0-9{_CJK}-]{{1,63}}\.){{1,4}}"
-    rf"(?:[{_CJK}]{{2,6}}|[A-Za-z]{{2,24}}(?![A-Za-z]))")
+    rf"(?:[{_CJK}]{{2,6}}|[A-Za-z]{{2,24}}(?![A-Za-z]))"
+)
 _ID18 = re.compile(_ND + r"(\d{6})[ -]?((?:18|19|20)\d{2})(\d{2})(\d{2})[ -]?(\d{3}[\dXx])" + _NA)
 _ID18_ANY = re.compile(_ND + r"\d{17}[\dXx]" + _NA)
 _ID15 = re.compile(_ND + r"[1-8]\d{5}(\d{2})(\d{2})(\d{2})\d{3}" + _NA)
@@ -126,19 +134,29 @@ _CARD_RUN = re.compile(r"(?<![\d.])\d{16,19}(?![\d.])")
 _CARD_GROUPED = re.compile(
     r"(?<![\d.])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3}(?![A-Za-z]))?"
     r"|\d{4}([ -])\d{6}\2\d{5}"
-    r"|\d{6}([ -])\d{12,13})(?![\d.])")
+    r"|\d{6}([ -])\d{12,13})(?![\d.])"
+)
 _SEP = r"[ .\-]?"
-_CN_MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP
-                        + r"\d{4})(?![\d])")
-_CN_LANDLINE = re.compile(r"(?<![\d])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-]?)[ \-]?"
-                          r"\d{3,4}[ \-]?\d{4}(?:[ \-]?(?:转|ext\.?|x)\s?\d{1,5})?(?!\d)")
-_US_PHONE = re.compile(r"(?<![\d\w+])(?:\+?1[ .\-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .\-])"
-                       r"[2-9]\d{2}[ .\-]\d{4}(?![\d])")
-_INTL_PHONE = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}[ \-]?\(?\d{1,4}\)?(?:[ \-]?\d{2,4}){2,4}"
-                         r"(?!\d)")
+_CN_MOBILE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?![\d])"
+)
+_CN_LANDLINE = re.compile(
+    r"(?<![\d])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-]?)[ \-]?"
+    r"\d{3,4}[ \-]?\d{4}(?:[ \-]?(?:转|ext\.?|x)\s?\d{1,5})?(?!\d)"
+)
+_US_PHONE = re.compile(
+    r"(?<![\d\w+])(?:\+?1[ .\-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .\-])"
+    r"[2-9]\d{2}[ .\-]\d{4}(?![\d])"
+)
+_INTL_PHONE = re.compile(
+    r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}[ \-]?\(?\d{1,4}\)?(?:[ \-]?\d{2,4}){2,4}"
+    r"(?!\d)"
+)
 _CONTEXT_PHONE = re.compile(
     r"(?:电话|手机|手机号|号码|联系方式|联系电话|座机|微信|tel|phone|call|cell|mobile|whatsapp)"
-    r"(?:号码)?\s?(?:是|为|:|：)?\s?(\d[\d \-]{5,14}\d)(?!\d)", re.IGNORECASE)
+    r"(?:号码)?\s?(?:是|为|:|：)?\s?(\d[\d \-]{5,14}\d)(?!\d)",
+    re.IGNORECASE,
+)
 
 _DATE_LIKE = re.compile(r"(?:19|20)\d{2}[-/. ]\d{1,2}[-/. ]\d{1,2}")
 _CN_NUM = "零〇一二三四五六七八九十百千两"
@@ -149,31 +167,58 @@ _ROOM = rf"(?:\d{{3,4}}|[{_CN_NUM}]{{3,7}})"
 _ZH_ADDRESS = [
     # (pattern, why, a marker one of which the text must hold); a group "a" is the span to take
     # a building with its unit (and flat): 7栋2单元401室, 3号楼1单元, 五栋三单元
-    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?)?"),
-     "a building with its unit and flat", ("单元",)),
+    (
+        re.compile(
+            rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?{_N}单元(?:{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户"
+            rf")?)?"
+        ),
+        "a building with its unit and flat",
+        ("单元",),
+    ),
     # a building with its flat, no unit: 幸福小区5栋302, 3号楼1203室
-    (re.compile(rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?"
-                rf"(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
-                rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"),
-     "a building with its flat", ("栋", "幢", "号楼", "座")),
+    (
+        re.compile(
+            rf"(?<!\d){_N}(?:栋|幢|号楼|座)[-－]?"
+            rf"(?:\d{{3,4}}(?!\d|年|元|块|米|平|个|次|天|分|万|m|㎡|吨|斤|辆|台|套|层|级)"
+            rf"(?:室|号|房|户)?|{_ROOM}(?:室|房|户))"
+        ),
+        "a building with its flat",
+        ("栋", "幢", "号楼", "座"),
+    ),
     # a unit and flat: 3单元501室, 三单元501
-    (re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"),
-     "a unit with its flat", ("单元",)),
+    (
+        re.compile(rf"(?<!\d){_N}单元{_ROOM}(?!\d|{_COUNTED})(?:室|号|房|户)?"),
+        "a unit with its flat",
+        ("单元",),
+    ),
     (re.compile(r"(?<![\d])\d{3,4}(?:室|房间)"), "a flat number", ("室", "房间")),
     (re.compile(rf"(?<!\d)\d{{1,4}}弄(?:{_N}号)?(?:{_ROOM}室)?"), "a lane number (弄)", ("弄",)),
     # a house or lane number on a road (the road's name stays): 长乐路128号, 一百二十八号, 128弄5号
-    (re.compile(rf"(?:[路街巷弄村]|大道|胡同)(?P<a>{_N}(?:[-之]\d{{1,4}})?(?:号|弄)(?!线)"
-                rf"(?:楼|院|附\d{{1,3}}号?|{_N}号)?(?:{_ROOM}室)?)"), "a house or lane number on a road",
-     ("号", "弄")),
+    (
+        re.compile(
+            rf"(?:[路街巷弄村]|大道|胡同)(?P<a>{_N}(?:[-之]\d{{1,4}})?(?:号|弄)(?!线)"
+            rf"(?:楼|院|附\d{{1,3}}号?|{_N}号)?(?:{_ROOM}室)?)"
+        ),
+        "a house or lane number on a road",
+        ("号", "弄"),
+    ),
     # building-unit-flat written with dashes after an estate: 金桂苑3-2-401
-    (re.compile(r"[区苑园庭城村寓舍](?P<a>\d{1,3}-\d{1,2}-\d{3,4})(?!\d)"), "building-unit-flat", ("-",)),
+    (
+        re.compile(r"[区苑园庭城村寓舍](?P<a>\d{1,3}-\d{1,2}-\d{3,4})(?!\d)"),
+        "building-unit-flat",
+        ("-",),
+    ),
 ]
-_STREET_TYPES = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|"
-                 r"place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy)")
-_EN_STREET = re.compile(rf"(?<![\w.,$£€¥-])\d{{1,5}}[A-Za-z]?,?\s+"
-                        rf"((?:[A-Za-z]\.|[A-Za-z][A-Za-z'\-]*)\s+){{1,3}}({_STREET_TYPES})\b\.?"
-                        rf"(?:\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
-                        re.IGNORECASE)
+_STREET_TYPES = (
+    r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|"
+    r"place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy)"
+)
+_EN_STREET = re.compile(
+    rf"(?<![\w.,$£€¥-])\d{{1,5}}[A-Za-z]?,?\s+"
+    rf"((?:[A-Za-z]\.|[A-Za-z][A-Za-z'\-]*)\s+){{1,3}}({_STREET_TYPES})\b\.?"
+    rf"(?:\s?(?:apt|apartment|flat|suite|ste|#)\.?\s?#?\d{{1,4}}[A-Za-z]?\b)?",
+    re.IGNORECASE,
+)
 _TITLE_AFTER = re.compile(r"\.?\s?[A-Z]")
 _EN_NOT_A_NAME = frozenset(
     "a an the of on in at to for from by near with and or but is are was were be been my our your "
@@ -181,9 +226,11 @@ _EN_NOT_A_NAME = frozenset(
     "onto over under across along per each every other times days weeks months years hours minutes "
     "people cars buses trains blocks miles km meters metres stops floors "
     "said says told asked wrote "
-    "who which what when where why how not no yes".split())
-_EN_FLAT = re.compile(r"\b(?:apt|apartment|flat|suite|ste)\.?\s?#?\d{1,4}[A-Za-z]?\b(?!\s?%)",
-                      re.IGNORECASE)
+    "who which what when where why how not no yes".split()
+)
+_EN_FLAT = re.compile(
+    r"\b(?:apt|apartment|flat|suite|ste)\.?\s?#?\d{1,4}[A-Za-z]?\b(?!\s?%)", re.IGNORECASE
+)
 MENTION = re.compile(r"(?<![\w@])@(\w[\w-]{0,29}(?:\.[\w-]{1,30}){0,3})")
 """An @handle (letters in any script, digits, _ and -, a few inner dots; at most 30 characters a
 part, as on Weibo)."""
@@ -191,11 +238,17 @@ part, as on Weibo)."""
 
 # ---- detectors --------------------------------------------------------------------------------
 
+
 def _emails(t: str):
     for m in _EMAIL_ASCII.finditer(t):
         obfuscated = "@" not in m.group(0)
-        yield ("email", m.start(), m.end(), True,
-               "an e-mail address written with (at)/(dot)" if obfuscated else "an e-mail address")
+        yield (
+            "email",
+            m.start(),
+            m.end(),
+            True,
+            "an e-mail address written with (at)/(dot)" if obfuscated else "an e-mail address",
+        )
     for m in _EMAIL_IDN.finditer(t):
         yield "email", m.start(), m.end(), True, "an e-mail address with an internationalised name"
 
@@ -205,15 +258,25 @@ def _ids(t: str):
         number = re.sub(r"[ -]", "", m.group(0))
         ok = id_checksum_ok(number)
         dated = _valid_date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
-        yield ("id_number", m.start(), m.end(), ok and dated,
-               "an 18-digit PRC resident ID number" + (" (checksum valid)" if ok else
-                                                      " (checksum fails: a typo is still an ID)"))
+        yield (
+            "id_number",
+            m.start(),
+            m.end(),
+            ok and dated,
+            "an 18-digit PRC resident ID number"
+            + (" (checksum valid)" if ok else " (checksum fails: a typo is still an ID)"),
+        )
     for m in _ID18_ANY.finditer(t):
         yield "id_number", m.start(), m.end(), False, "18 characters in the form of a PRC ID number"
     for m in _ID15.finditer(t):
         if _valid_date(1900 + int(m.group(1)), int(m.group(2)), int(m.group(3))):
-            yield ("id_number", m.start(), m.end(), True,
-                   "a 15-digit (pre-1999) PRC resident ID number with a valid birth date")
+            yield (
+                "id_number",
+                m.start(),
+                m.end(),
+                True,
+                "a 15-digit (pre-1999) PRC resident ID number with a valid birth date",
+            )
 
 
 def _cards(t: str):
@@ -227,9 +290,14 @@ def _cards(t: str):
                     end = m.end() - len(tail) - 1
                     yield "bank_card", m.start(), end, True, "a 16-digit card number (Luhn valid)"
                 continue  # four-digit groups that fail Luhn are years or codes, not a card
-            yield ("bank_card", m.start(), m.end(), ok,
-                   f"a {len(digits)}-digit card or account number"
-                   + (" (Luhn valid)" if ok else " (fails Luhn: still an account-like number)"))
+            yield (
+                "bank_card",
+                m.start(),
+                m.end(),
+                ok,
+                f"a {len(digits)}-digit card or account number"
+                + (" (Luhn valid)" if ok else " (fails Luhn: still an account-like number)"),
+            )
     for m in _ID15.finditer(t):  # American Express: 15 digits, 34/37, Luhn
         if m.group(0)[:2] in ("34", "37") and luhn_ok(m.group(0)):
             yield "bank_card", m.start(), m.end(), True, "a 15-digit card number (Luhn valid)"
@@ -237,20 +305,35 @@ def _cards(t: str):
 
 def _phones(t: str):
     for m in _CN_MOBILE.finditer(t):
-        yield ("phone", m.start(), m.end(), True,
-               "a mainland China mobile number (1[3-9]x xxxx xxxx)")
+        yield (
+            "phone",
+            m.start(),
+            m.end(),
+            True,
+            "a mainland China mobile number (1[3-9]x xxxx xxxx)",
+        )
     for m in _CN_LANDLINE.finditer(t):
         yield "phone", m.start(), m.end(), True, "a mainland China landline with its area code"
     for m in _US_PHONE.finditer(t):
-        yield ("phone", m.start(), m.end(), True,
-               "a North American number (area code, exchange, line)")
+        yield (
+            "phone",
+            m.start(),
+            m.end(),
+            True,
+            "a North American number (area code, exchange, line)",
+        )
     for m in _INTL_PHONE.finditer(t):
         yield "phone", m.start(), m.end(), False, "an international number with its country code"
     for m in _CONTEXT_PHONE.finditer(t):
         digits = re.sub(r"\D", "", m.group(1))
         if 7 <= len(digits) <= 13 and not _DATE_LIKE.fullmatch(m.group(1)):
-            yield ("phone", m.start(1), m.end(1), False,
-                   "a number of 7–13 digits right after a word such as 电话 or phone")
+            yield (
+                "phone",
+                m.start(1),
+                m.end(1),
+                False,
+                "a number of 7–13 digits right after a word such as 电话 or phone",
+            )
 
 
 def _addresses(t: str):
@@ -333,7 +416,7 @@ def replace_pii(text: str | None, keep=lambda span: False) -> str | None:
     for span in find_pii(text):
         if keep(span):
             continue
-        out.append(text[last:span.start])
+        out.append(text[last : span.start])
         out.append(span.label)
         last = span.end
     out.append(text[last:])

@@ -46,30 +46,44 @@ def short_id(prefix: str, *parts: Any) -> str:
 def priority(source: str, score: float | None) -> float:
     """Trusted flaggers first, then by score (RIGHTS.md §5: explained, ordered, not hidden)."""
     return (TRUSTED_BONUS if source == "trusted_flagger" else 0.0) + float(
-        REPORT_SCORE if score is None else score)
+        REPORT_SCORE if score is None else score
+    )
 
 
-def detector_flag_rows(post_id: str, flags: Iterable[dict[str, Any]],
-                       at: datetime) -> list[dict[str, Any]]:
+def detector_flag_rows(
+    post_id: str, flags: Iterable[dict[str, Any]], at: datetime
+) -> list[dict[str, Any]]:
     """The stage's flags of one post as ``flags`` rows (status pending)."""
     rows = []
     for f in flags:
-        evidence = {k: f[k] for k in ("rule", "matches", "details", "nearest_examples", "also")
-                    if k in f}
-        rows.append({
-            "flag_id": short_id("f", post_id, f["label"], "detector"),
-            "post_id": post_id, "label": f["label"], "source": "detector",
-            "detector": f["detector"], "version": f["version"], "score": float(f["score"]),
-            "threshold": float(f["threshold"]), "evidence": evidence, "status": "pending",
-            "priority": priority("detector", f["score"]), "created_at": at,
-        })
+        evidence = {
+            k: f[k] for k in ("rule", "matches", "details", "nearest_examples", "also") if k in f
+        }
+        rows.append(
+            {
+                "flag_id": short_id("f", post_id, f["label"], "detector"),
+                "post_id": post_id,
+                "label": f["label"],
+                "source": "detector",
+                "detector": f["detector"],
+                "version": f["version"],
+                "score": float(f["score"]),
+                "threshold": float(f["threshold"]),
+                "evidence": evidence,
+                "status": "pending",
+                "priority": priority("detector", f["score"]),
+                "created_at": at,
+            }
+        )
     return rows
 
 
 def _check_label(label: str) -> None:
     if label not in LABELS:
-        raise InputError(f"{label!r} is not a label of the harm taxonomy",
-                         "use one of: " + ", ".join(LABELS) + " (political opinion never is one)")
+        raise InputError(
+            f"{label!r} is not a label of the harm taxonomy",
+            "use one of: " + ", ".join(LABELS) + " (political opinion never is one)",
+        )
 
 
 class Review:
@@ -85,18 +99,24 @@ class Review:
         """``username`` when it is an account with the moderator role (or above)."""
         row = self.store.accounts.user(username)
         if row is None:
-            raise InputError(f"no user {username!r}",
-                             "add one: heard users add NAME --role moderator")
+            raise InputError(
+                f"no user {username!r}", "add one: heard users add NAME --role moderator"
+            )
         if Role[row[1]] < Role.moderator:
-            raise InputError(f"{username!r} is a {row[1]}, not a moderator",
-                             "decisions and appeals need the moderator role: "
-                             "heard users add NAME --role moderator")
+            raise InputError(
+                f"{username!r} is a {row[1]}, not a moderator",
+                "decisions and appeals need the moderator role: "
+                "heard users add NAME --role moderator",
+            )
         return username
 
     # ---- flags ------------------------------------------------------------------------------
-    def record_detector_flags(self, per_post: Iterable[tuple[str, list[dict[str, Any]]]],
-                              auto_threshold: float | None = None,
-                              auto_action: str = "limit_visibility") -> dict[str, int]:
+    def record_detector_flags(
+        self,
+        per_post: Iterable[tuple[str, list[dict[str, Any]]]],
+        auto_threshold: float | None = None,
+        auto_action: str = "limit_visibility",
+    ) -> dict[str, int]:
         """Store the stage's flags (new ones only), each with its audit entry, and decide spam and
         scams at or above ``auto_threshold`` automatically (None: never)."""
         at = self.clock()
@@ -121,8 +141,9 @@ class Review:
                 counts["automated_decisions"] += 1
         return counts
 
-    def report(self, post_id: str, label: str, *, note: str = "",
-               flagger: str | None = None) -> dict[str, Any]:
+    def report(
+        self, post_id: str, label: str, *, note: str = "", flagger: str | None = None
+    ) -> dict[str, Any]:
         """A report by anyone (``flagger`` None) or by an account; an account marked trusted
         flagger makes it a ``trusted_flagger`` flag, first in the queue."""
         _check_label(label)
@@ -132,11 +153,20 @@ class Review:
         if flagger is not None and self.store.accounts.is_trusted_flagger(flagger):
             source = "trusted_flagger"
         at = self.clock()
-        row = {"flag_id": short_id("f", post_id, label, source, flagger or "", at.isoformat()),
-               "post_id": post_id, "label": label, "source": source, "detector": None,
-               "version": None, "score": None, "threshold": None,
-               "evidence": {"note": note[:2000]} if note else {}, "status": "pending",
-               "priority": priority(source, None), "created_at": at}
+        row = {
+            "flag_id": short_id("f", post_id, label, source, flagger or "", at.isoformat()),
+            "post_id": post_id,
+            "label": label,
+            "source": source,
+            "detector": None,
+            "version": None,
+            "score": None,
+            "threshold": None,
+            "evidence": {"note": note[:2000]} if note else {},
+            "status": "pending",
+            "priority": priority(source, None),
+            "created_at": at,
+        }
         with self.store.transaction():
             self.store.protect.insert_flags([row])
             audit.append(self.store, "flag", row["flag_id"], _flag_payload(row), at)
@@ -148,67 +178,134 @@ class Review:
         §5: only these labels; flags of any other label on the post stay for a moderator)."""
         refused = sorted({f["label"] for f in flags} - AUTO_ACTION_ALLOWED)
         if refused:
-            raise InputError(f"{refused[0]!r} may not be decided automatically (RIGHTS.md §5)",
-                             "leave it in the queue for a moderator")
+            raise InputError(
+                f"{refused[0]!r} may not be decided automatically (RIGHTS.md §5)",
+                "leave it in the queue for a moderator",
+            )
         flag = flags[0]
         if action not in ("label", "limit_visibility", "remove"):
-            raise InputError(f"{action!r} is not an automated action",
-                             "use label, limit_visibility or remove")
-        facts = (f"Automated: detector {flag['detector']}@{flag['version']} scored "
-                 f"{flag['score']:.2f} for {flag['label']}, at or above the automatic-action "
-                 f"threshold; rule {flag['evidence'].get('rule', '-')}.")
-        return self._decide(flags, action, facts, moderator=None, label=flag["label"],
-                            ground="incompatible", automated=True)
+            raise InputError(
+                f"{action!r} is not an automated action", "use label, limit_visibility or remove"
+            )
+        facts = (
+            f"Automated: detector {flag['detector']}@{flag['version']} scored "
+            f"{flag['score']:.2f} for {flag['label']}, at or above the automatic-action "
+            f"threshold; rule {flag['evidence'].get('rule', '-')}."
+        )
+        return self._decide(
+            flags,
+            action,
+            facts,
+            moderator=None,
+            label=flag["label"],
+            ground="incompatible",
+            automated=True,
+        )
 
-    def decide(self, flag_id: str, decision: str, facts: str, moderator: str, *,
-               label: str | None = None, ground: str = "incompatible",
-               legal_ground: str | None = None) -> dict[str, Any]:
+    def decide(
+        self,
+        flag_id: str,
+        decision: str,
+        facts: str,
+        moderator: str,
+        *,
+        label: str | None = None,
+        ground: str = "incompatible",
+        legal_ground: str | None = None,
+    ) -> dict[str, Any]:
         """A moderator's decision on the post of ``flag_id``; it closes all the post's pending
         flags. ``label`` defaults to the flag's."""
         self.moderator(moderator)
         if decision not in DECISIONS:
-            raise InputError(f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS))
+            raise InputError(
+                f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS)
+            )
         if ground not in GROUNDS:
             raise InputError(f"{ground!r} is not a decision ground", "use incompatible or illegal")
         if not facts.strip():
-            raise InputError("a decision needs a statement of the facts",
-                             "say what the post does and why the decision follows (--facts)")
+            raise InputError(
+                "a decision needs a statement of the facts",
+                "say what the post does and why the decision follows (--facts)",
+            )
         flag = self.store.protect.flag(flag_id)
         if flag is None:
             raise NotFoundError(f"no flag {flag_id!r}", "see heard flags --status pending")
         if flag["status"] != "pending":
-            raise InputError(f"flag {flag_id} is {flag['status']} already",
-                             "see heard decisions for its decision")
+            raise InputError(
+                f"flag {flag_id} is {flag['status']} already",
+                "see heard decisions for its decision",
+            )
         label = label or flag["label"]
         _check_label(label)
-        flags = [f for f in self.store.protect.flags_of_post(flag["post_id"])
-                 if f["status"] == "pending"]
-        return self._decide(flags, decision, facts.strip(), moderator=moderator, label=label,
-                            ground=ground, automated=False, legal_ground=legal_ground)
+        flags = [
+            f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"
+        ]
+        return self._decide(
+            flags,
+            decision,
+            facts.strip(),
+            moderator=moderator,
+            label=label,
+            ground=ground,
+            automated=False,
+            legal_ground=legal_ground,
+        )
 
-    def _decide(self, flags: list[dict[str, Any]], decision: str, facts: str, *,
-                moderator: str | None, label: str, ground: str, automated: bool,
-                legal_ground: str | None = None) -> dict[str, Any]:
+    def _decide(
+        self,
+        flags: list[dict[str, Any]],
+        decision: str,
+        facts: str,
+        *,
+        moderator: str | None,
+        label: str,
+        ground: str,
+        automated: bool,
+        legal_ground: str | None = None,
+    ) -> dict[str, Any]:
         post_id = flags[0]["post_id"]
         post = self.store.protect.post(post_id) or {}
         at = self.clock()
         decision_id = short_id("d", post_id, *sorted(f["flag_id"] for f in flags), at.isoformat())
         statement = build_statement(
-            decision_id=decision_id, decision=decision,
-            label=self.taxonomy[label] if decision != "no_action" else None, ground=ground,
-            facts=facts, post=post, flags=flags, automated_decision=automated, decided_at=at,
-            taxonomy_version=self.taxonomy.version, legal_ground=legal_ground)
-        row = {"decision_id": decision_id, "post_id": post_id,
-               "flag_ids": [f["flag_id"] for f in flags], "decision": decision, "label": label,
-               "automated_detection": statement["automated_detection"] == "Yes",
-               "automated_decision": automated, "moderator": moderator, "facts": facts,
-               "ground": ground, "created_at": at, "statement": statement}
+            decision_id=decision_id,
+            decision=decision,
+            label=self.taxonomy[label] if decision != "no_action" else None,
+            ground=ground,
+            facts=facts,
+            post=post,
+            flags=flags,
+            automated_decision=automated,
+            decided_at=at,
+            taxonomy_version=self.taxonomy.version,
+            legal_ground=legal_ground,
+        )
+        row = {
+            "decision_id": decision_id,
+            "post_id": post_id,
+            "flag_ids": [f["flag_id"] for f in flags],
+            "decision": decision,
+            "label": label,
+            "automated_detection": statement["automated_detection"] == "Yes",
+            "automated_decision": automated,
+            "moderator": moderator,
+            "facts": facts,
+            "ground": ground,
+            "created_at": at,
+            "statement": statement,
+        }
         with self.store.transaction():
             self.store.protect.insert_decision(row)
             self.store.protect.set_flag_status(
-                row["flag_ids"], "dismissed" if decision == "no_action" else "decided")
-            audit.append(self.store, "decision", decision_id,
-                         {k: row[k] for k in row if k != "created_at"}, at)
+                row["flag_ids"], "dismissed" if decision == "no_action" else "decided"
+            )
+            audit.append(
+                self.store,
+                "decision",
+                decision_id,
+                {k: row[k] for k in row if k != "created_at"},
+                at,
+            )
         return row
 
     # ---- appeals ----------------------------------------------------------------------------
@@ -220,21 +317,41 @@ class Review:
         if not text.strip():
             raise InputError("an appeal needs a text", "say why the decision is wrong (--text)")
         if self.store.protect.appeal_of_decision(decision_id) is not None:
-            raise InputError(f"decision {decision_id} has been appealed already",
-                             "a decision can be appealed once; see heard decisions")
+            raise InputError(
+                f"decision {decision_id} has been appealed already",
+                "a decision can be appealed once; see heard decisions",
+            )
         at = self.clock()
-        row = {"appeal_id": short_id("a", decision_id), "decision_id": decision_id,
-               "post_id": decision["post_id"], "filed_at": at, "text": text.strip()[:5000],
-               "status": "pending", "decided_by": None, "outcome": None, "decided_at": None}
+        row = {
+            "appeal_id": short_id("a", decision_id),
+            "decision_id": decision_id,
+            "post_id": decision["post_id"],
+            "filed_at": at,
+            "text": text.strip()[:5000],
+            "status": "pending",
+            "decided_by": None,
+            "outcome": None,
+            "decided_at": None,
+        }
         with self.store.transaction():
             self.store.protect.insert_appeal(row)
-            audit.append(self.store, "appeal", row["appeal_id"],
-                         {"decision_id": decision_id, "post_id": row["post_id"],
-                          "text": row["text"], "status": "pending"}, at)
+            audit.append(
+                self.store,
+                "appeal",
+                row["appeal_id"],
+                {
+                    "decision_id": decision_id,
+                    "post_id": row["post_id"],
+                    "text": row["text"],
+                    "status": "pending",
+                },
+                at,
+            )
         return row
 
-    def decide_appeal(self, appeal_id: str, outcome: str, moderator: str,
-                      facts: str = "") -> dict[str, Any]:
+    def decide_appeal(
+        self, appeal_id: str, outcome: str, moderator: str, facts: str = ""
+    ) -> dict[str, Any]:
         """``upheld`` (the decision stands) or ``reversed``, by a moderator who did not take the
         decision appealed."""
         self.moderator(moderator)
@@ -244,23 +361,52 @@ class Review:
         if appeal is None:
             raise NotFoundError(f"no appeal {appeal_id!r}", "see heard decisions")
         if appeal["status"] != "pending":
-            raise InputError(f"appeal {appeal_id} is decided already ({appeal['outcome']})",
-                             "an appeal is decided once")
+            raise InputError(
+                f"appeal {appeal_id} is decided already ({appeal['outcome']})",
+                "an appeal is decided once",
+            )
         decision = self.store.protect.decision(appeal["decision_id"]) or {}
         if decision.get("moderator") == moderator:
             raise InputError(
                 f"{moderator!r} took the decision under appeal and may not decide its appeal",
-                "another moderator decides appeals (DSA Art. 20)")
+                "another moderator decides appeals (DSA Art. 20)",
+            )
         at = self.clock()
         with self.store.transaction():
             self.store.protect.decide_appeal(appeal_id, moderator, outcome, at)
-            audit.append(self.store, "appeal_decision", appeal_id,
-                         {"decision_id": appeal["decision_id"], "outcome": outcome,
-                          "decided_by": moderator, "facts": facts}, at)
-        return {**appeal, "status": "decided", "decided_by": moderator, "outcome": outcome,
-                "decided_at": at}
+            audit.append(
+                self.store,
+                "appeal_decision",
+                appeal_id,
+                {
+                    "decision_id": appeal["decision_id"],
+                    "outcome": outcome,
+                    "decided_by": moderator,
+                    "facts": facts,
+                },
+                at,
+            )
+        return {
+            **appeal,
+            "status": "decided",
+            "decided_by": moderator,
+            "outcome": outcome,
+            "decided_at": at,
+        }
 
 
 def _flag_payload(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("post_id", "label", "source", "detector", "version", "score",
-                                "threshold", "evidence", "status")}
+    return {
+        k: row[k]
+        for k in (
+            "post_id",
+            "label",
+            "source",
+            "detector",
+            "version",
+            "score",
+            "threshold",
+            "evidence",
+            "status",
+        )
+    }

@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from typing import Any
 
 
-
 log = logging.getLogger(__name__)
 
 LEGACY_DEFAULT = "change-me-per-deployment"

@@ -41,17 +41,31 @@ GROUNDS = {
     "incompatible": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
     "illegal": "DECISION_GROUND_ILLEGAL_CONTENT",
 }
-REDRESS = ("The author may appeal this decision once, through the post's link; a different "
-           "moderator decides the appeal. Out-of-court dispute settlement (DSA Art. 21) and the "
-           "courts remain open.")
+REDRESS = (
+    "The author may appeal this decision once, through the post's link; a different "
+    "moderator decides the appeal. Out-of-court dispute settlement (DSA Art. 21) and the "
+    "courts remain open."
+)
 
 DSA_FIELDS = (
-    "decision_visibility", "decision_ground", "incompatible_content_ground",
-    "incompatible_content_explanation", "illegal_content_legal_ground",
-    "illegal_content_explanation", "category", "category_specification",
-    "category_specification_other", "content_type", "content_language", "content_date",
-    "application_date", "decision_facts", "source_type", "automated_detection",
-    "automated_decision", "puid",
+    "decision_visibility",
+    "decision_ground",
+    "incompatible_content_ground",
+    "incompatible_content_explanation",
+    "illegal_content_legal_ground",
+    "illegal_content_explanation",
+    "category",
+    "category_specification",
+    "category_specification_other",
+    "content_type",
+    "content_language",
+    "content_date",
+    "application_date",
+    "decision_facts",
+    "source_type",
+    "automated_detection",
+    "automated_decision",
+    "puid",
 )
 
 
@@ -59,16 +73,27 @@ def _day(value: Any) -> str | None:
     return value.strftime("%Y-%m-%d") if isinstance(value, datetime) else None
 
 
-def build_statement(*, decision_id: str, decision: str, label: Label | None, ground: str,
-                    facts: str, post: dict[str, Any], flags: list[dict[str, Any]],
-                    automated_decision: bool, decided_at: datetime, taxonomy_version: str,
-                    legal_ground: str | None = None) -> dict[str, Any]:
+def build_statement(
+    *,
+    decision_id: str,
+    decision: str,
+    label: Label | None,
+    ground: str,
+    facts: str,
+    post: dict[str, Any],
+    flags: list[dict[str, Any]],
+    automated_decision: bool,
+    decided_at: datetime,
+    taxonomy_version: str,
+    legal_ground: str | None = None,
+) -> dict[str, Any]:
     """The statement of reasons of one decision (DSA fields plus ``redress`` and
     ``heard_explanation``)."""
     automated_detection = any(f["source"] == "detector" for f in flags)
     sources = {f["source"] for f in flags}
-    source = next((s for s in ("trusted_flagger", "public_report", "detector") if s in sources),
-                  "detector")
+    source = next(
+        (s for s in ("trusted_flagger", "public_report", "detector") if s in sources), "detector"
+    )
     statement: dict[str, Any] = {
         "decision_visibility": [VISIBILITY[decision]] if decision in VISIBILITY else [],
         "decision_ground": GROUNDS[ground],
@@ -79,8 +104,9 @@ def build_statement(*, decision_id: str, decision: str, label: Label | None, gro
         "decision_facts": facts,
         "source_type": SOURCE_TYPE[source],
         "automated_detection": "Yes" if automated_detection else "No",
-        "automated_decision": ("AUTOMATED_DECISION_FULLY" if automated_decision
-                               else "AUTOMATED_DECISION_NOT_AUTOMATED"),
+        "automated_decision": (
+            "AUTOMATED_DECISION_FULLY" if automated_decision else "AUTOMATED_DECISION_NOT_AUTOMATED"
+        ),
         "puid": decision_id,
         "redress": REDRESS,
         "heard_decision": decision,
@@ -98,8 +124,10 @@ def build_statement(*, decision_id: str, decision: str, label: Label | None, gro
         statement["illegal_content_legal_ground"] = legal_ground or ""
         statement["illegal_content_explanation"] = facts
     statement["heard_explanation"] = [
-        {k: f.get(k) for k in ("flag_id", "label", "source", "detector", "version", "score",
-                               "threshold")}
+        {
+            k: f.get(k)
+            for k in ("flag_id", "label", "source", "detector", "version", "score", "threshold")
+        }
         for f in flags
     ]
     return statement

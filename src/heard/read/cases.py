@@ -43,47 +43,83 @@ def redact_all(value: Any) -> Any:
 def _names(db: Reader | None) -> dict[str, dict[str, Any]]:
     if db is None or "departments" not in db.tables():
         return {}
-    return {r["code"]: r for r in db.rows(
-        "SELECT code, name_zh, name_en, description, keywords, deadline_days FROM departments")}
+    return {
+        r["code"]: r
+        for r in db.rows(
+            "SELECT code, name_zh, name_en, description, keywords, deadline_days FROM departments"
+        )
+    }
 
 
 def _has_cases(db: Reader | None) -> bool:
     return db is not None and "cases" in db.tables()
 
 
-def list_departments(db: Reader | None,
-                     configured: list[Any] | None = None) -> list[dict[str, Any]]:
+def list_departments(
+    db: Reader | None, configured: list[Any] | None = None
+) -> list[dict[str, Any]]:
     """Departments stored by earlier runs, with any configured now (these win), and their open
     and total cases. Contacts (webhook, e-mail) are not shown: they are for notifications."""
-    rows = {code: {"code": code, "name_zh": r["name_zh"], "name_en": r["name_en"],
-                   "description": r["description"], "keywords": json.loads(r["keywords"] or "[]"),
-                   "deadline_days": json.loads(r["deadline_days"] or "{}")}
-            for code, r in _names(db).items()}
+    rows = {
+        code: {
+            "code": code,
+            "name_zh": r["name_zh"],
+            "name_en": r["name_en"],
+            "description": r["description"],
+            "keywords": json.loads(r["keywords"] or "[]"),
+            "deadline_days": json.loads(r["deadline_days"] or "{}"),
+        }
+        for code, r in _names(db).items()
+    }
     for d in configured or []:
-        rows[d.code] = {"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en,
-                        "description": "\n".join(t for t in (d.description_zh, d.description_en)
-                                                 if t),
-                        "keywords": list(d.keywords), "deadline_days": dict(d.deadline_days)}
+        rows[d.code] = {
+            "code": d.code,
+            "name_zh": d.name_zh,
+            "name_en": d.name_en,
+            "description": "\n".join(t for t in (d.description_zh, d.description_en) if t),
+            "keywords": list(d.keywords),
+            "deadline_days": dict(d.deadline_days),
+        }
     counts = {}
     if _has_cases(db):
-        counts = {r["department"]: r for r in db.rows(
-            f"SELECT department, count(*) AS cases, count(*) FILTER (status IN ({_OPEN})) AS open "
-            "FROM cases GROUP BY department")}
+        counts = {
+            r["department"]: r
+            for r in db.rows(
+                f"SELECT department, count(*) AS cases, count(*) FILTER (status IN ({_OPEN})) AS "
+                f"open "
+                "FROM cases GROUP BY department"
+            )
+        }
     out = []
     for code in sorted(rows):
         c = counts.get(code, {})
         out.append({**rows[code], "cases": c.get("cases", 0), "open": c.get("open", 0)})
     if "triage" in counts:
         c = counts["triage"]
-        out.append({"code": "triage", "name_zh": "待分派", "name_en": "Triage",
-                    "description": "cases the router was unsure about: a person assigns them",
-                    "keywords": [], "deadline_days": {}, "cases": c["cases"], "open": c["open"]})
+        out.append(
+            {
+                "code": "triage",
+                "name_zh": "待分派",
+                "name_en": "Triage",
+                "description": "cases the router was unsure about: a person assigns them",
+                "keywords": [],
+                "deadline_days": {},
+                "cases": c["cases"],
+                "open": c["open"],
+            }
+        )
     return out
 
 
-def list_cases(db: Reader, *, now: datetime, department: str | None = None,
-               status: str | None = None, overdue: bool = False,
-               limit: int | None = 100) -> dict[str, Any]:
+def list_cases(
+    db: Reader,
+    *,
+    now: datetime,
+    department: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    limit: int | None = 100,
+) -> dict[str, Any]:
     """The queue, newest first: one row per case with its title (redacted), status, deadline."""
     if not _has_cases(db):
         return {"cases": [], "total": 0}
@@ -104,14 +140,18 @@ def list_cases(db: Reader, *, now: datetime, department: str | None = None,
                    c.deadline_at, c.replied_at, c.reopened_count, p.title,
                    {_DAYS} AS response_days
             FROM cases c LEFT JOIN posts p ON p.id = c.post_id WHERE {sql_where}
-            ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else 'ALL'}""",
-        params)
+            ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else "ALL"}""",
+        params,
+    )
     current = to_naive_utc(now)
     for r in rows:
         r["title"] = redact(r["title"])
         r["open311_status"] = open311_status(r["status"])
-        r["overdue"] = (r["status"] in OPEN_STATES and r["deadline_at"] is not None
-                        and current > r["deadline_at"])
+        r["overdue"] = (
+            r["status"] in OPEN_STATES
+            and r["deadline_at"] is not None
+            and current > r["deadline_at"]
+        )
         if r["response_days"] is not None:
             r["response_days"] = round(r["response_days"], 4)
     return {"cases": rows, "total": total}
@@ -119,17 +159,24 @@ def list_cases(db: Reader, *, now: datetime, department: str | None = None,
 
 def case_detail(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
     """One case: the concern (redacted), its department and why, its reply and its timeline."""
-    rows = db.rows(
-        f"""SELECT c.*, p.title, p.text, p.source, {_DAYS} AS response_days
+    rows = (
+        db.rows(
+            f"""SELECT c.*, p.title, p.text, p.source, {_DAYS} AS response_days
             FROM cases c LEFT JOIN posts p ON p.id = c.post_id WHERE c.case_id = ?""",
-        [case_id]) if _has_cases(db) else []
+            [case_id],
+        )
+        if _has_cases(db)
+        else []
+    )
     if not rows:
         raise NotFoundError(f"no case {case_id!r}", "list cases with: heard cases")
     c = rows[0]
     events = db.rows(
         """SELECT "at", kind, from_status, to_status, from_department, to_department,
                   actor_role, note
-           FROM case_events WHERE case_id = ? ORDER BY "at", event_id""", [case_id])
+           FROM case_events WHERE case_id = ? ORDER BY "at", event_id""",
+        [case_id],
+    )
     names = _names(db)
 
     def name(code: str | None) -> dict[str, Any] | None:
@@ -150,11 +197,14 @@ def case_detail(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
         "explanation": redact_all(json.loads(c["explanation"])) if c["explanation"] else None,
         "created_at": c["created_at"],
         "deadline_at": deadline,
-        "overdue": c["status"] in OPEN_STATES and deadline is not None
+        "overdue": c["status"] in OPEN_STATES
+        and deadline is not None
         and to_naive_utc(now) > deadline,
         "title": redact(c["title"]),
         "text": redact(c["text"]),
-        "reply": None if c["reply_text"] is None else {
+        "reply": None
+        if c["reply_text"] is None
+        else {
             "text": redact(c["reply_text"]),
             "department": name(c["reply_department"]),
             "attributed_to": (name(c["reply_department"]) or {}).get("name_zh")
@@ -187,27 +237,39 @@ def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
                                        WHERE kind = 'disputed')) AS disputed,
         avg(c.reply_quality) AS mean_reply_quality,
         count(c.reply_quality) AS replies_scored"""
-    per = db.rows(f"SELECT c.department, {figures} FROM cases c GROUP BY c.department "
-                  "ORDER BY c.department = 'triage', c.department", [current])  # triage last
+    per = db.rows(
+        f"SELECT c.department, {figures} FROM cases c GROUP BY c.department "
+        "ORDER BY c.department = 'triage', c.department",
+        [current],
+    )  # triage last
     [total] = db.rows(f"SELECT NULL AS department, {figures} FROM cases c", [current])
     names = _names(db)
 
     def shape(r: dict[str, Any]) -> dict[str, Any]:
         n = names.get(r["department"] or "", {})
-        out = {"department": r["department"], "name_zh": n.get("name_zh"),
-               "name_en": n.get("name_en"), **{k: v for k, v in r.items() if k != "department"}}
+        out = {
+            "department": r["department"],
+            "name_zh": n.get("name_zh"),
+            "name_en": n.get("name_en"),
+            **{k: v for k, v in r.items() if k != "department"},
+        }
         out["response_rate"] = round(r["answered"] / r["cases"], 4) if r["cases"] else None
         for key in ("median_days", "p90_days", "mean_days", "mean_reply_quality"):
             if out[key] is not None:
                 out[key] = round(float(out[key]), 4)
         return out
 
-    return {"departments": [shape(r) for r in per], "total": shape(total), "now": now,
-            "closed_states": list(CLOSED_STATES)}
+    return {
+        "departments": [shape(r) for r in per],
+        "total": shape(total),
+        "now": now,
+        "closed_states": list(CLOSED_STATES),
+    }
 
 
-def reply_quality(db: Reader, *, department: str | None = None,
-                  limit: int | None = None) -> dict[str, Any]:
+def reply_quality(
+    db: Reader, *, department: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
     """Each scored reply (overall and per dimension, with explanations) and each department's
     means."""
     if not _has_cases(db):
@@ -218,7 +280,9 @@ def reply_quality(db: Reader, *, department: str | None = None,
         params.append(department)
     rows = db.rows(
         f"""SELECT c.case_id, c.department, c.reply_quality, c.reply_scores FROM cases c
-            WHERE {where} ORDER BY c.case_id LIMIT {int(limit) if limit else 'ALL'}""", params)
+            WHERE {where} ORDER BY c.case_id LIMIT {int(limit) if limit else "ALL"}""",
+        params,
+    )
     replies, sums = [], {}
     for r in db.rows(f"SELECT c.department, c.reply_scores FROM cases c WHERE {where}", params):
         scores = json.loads(r["reply_scores"])
@@ -232,15 +296,21 @@ def reply_quality(db: Reader, *, department: str | None = None,
                 acc[f"_{dim}_n"] = acc.get(f"_{dim}_n", 0) + 1
     for r in rows:
         scores = json.loads(r["reply_scores"])
-        replies.append({"case_id": r["case_id"], "department": r["department"],
-                        "overall": round(r["reply_quality"], 4),
-                        **redact_all({k: v for k, v in scores.items()
-                                      if k not in ("id", "overall")})})
+        replies.append(
+            {
+                "case_id": r["case_id"],
+                "department": r["department"],
+                "overall": round(r["reply_quality"], 4),
+                **redact_all({k: v for k, v in scores.items() if k not in ("id", "overall")}),
+            }
+        )
     departments = []
     for code in sorted(sums):
         acc = sums[code]
-        means = {dim: round(acc[dim] / acc[f"_{dim}_n"], 4) for dim in
-                 ("overall", "relevance", "completeness", "interpretability", "timeliness")
-                 if f"_{dim}_n" in acc}
+        means = {
+            dim: round(acc[dim] / acc[f"_{dim}_n"], 4)
+            for dim in ("overall", "relevance", "completeness", "interpretability", "timeliness")
+            if f"_{dim}_n" in acc
+        }
         departments.append({"department": code, "replies": acc["replies"], **means})
     return {"replies": replies, "departments": departments}

@@ -14,14 +14,37 @@ from heard.clock import parse_instant
 from heard.errors import InputError
 from heard.read.redact import redact
 
-HIDDEN_COLUMNS = {"author_key", "raw", "search_text", "text_hash", "file", "position", "entities",
-                  "sentiment_evidence", "lang_model", "sentiment_model", "embedding", "vec"}
+HIDDEN_COLUMNS = {
+    "author_key",
+    "raw",
+    "search_text",
+    "text_hash",
+    "file",
+    "position",
+    "entities",
+    "sentiment_evidence",
+    "lang_model",
+    "sentiment_model",
+    "embedding",
+    "vec",
+}
 TEXT_COLUMNS = {"text", "title", "sample", "snippet", "label", "description", "summary"}
 NESTED_TEXT = TEXT_COLUMNS | {"term"}
 """Inside JSON columns too: a topic keyword made from a store indexed before its posts' personal
 data was kept out of the tokens could be a phone number."""
-JSON_HINT = ("keywords", "evidence", "places", "orgs", "components", "samples", "sample_posts",
-             "series", "members", "terms", "representative")
+JSON_HINT = (
+    "keywords",
+    "evidence",
+    "places",
+    "orgs",
+    "components",
+    "samples",
+    "sample_posts",
+    "series",
+    "members",
+    "terms",
+    "representative",
+)
 
 AUTHORS = "count(DISTINCT p.author_key)"
 """Distinct authors of a group (RIGHTS.md §4). A post without an author key counts as no author,
@@ -63,8 +86,11 @@ def safe_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def _redact_nested(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (redact(v) if isinstance(v, str) and k in NESTED_TEXT else _redact_nested(v))
-                for k, v in value.items() if "author_key" not in str(k)}
+        return {
+            k: (redact(v) if isinstance(v, str) and k in NESTED_TEXT else _redact_nested(v))
+            for k, v in value.items()
+            if "author_key" not in str(k)
+        }
     if isinstance(value, list):
         return [_redact_nested(v) for v in value]
     return value
@@ -72,8 +98,10 @@ def _redact_nested(value: Any) -> Any:
 
 def encode_cursor(values: list[Any]) -> str:
     """Exact values (floats unrounded, timestamps to the microsecond) so keyset paging is exact."""
-    exact = [v.isoformat() if isinstance(v, datetime) else float(v) if isinstance(v, Decimal) else v
-             for v in values]
+    exact = [
+        v.isoformat() if isinstance(v, datetime) else float(v) if isinstance(v, Decimal) else v
+        for v in values
+    ]
     raw = json.dumps(exact, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -90,8 +118,10 @@ def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[
             raise ValueError
         return [kind(v) for kind, v in zip(kinds, values)]
     except (ValueError, TypeError, UnicodeDecodeError, OverflowError, InputError):
-        raise InputError("the cursor is not one this server gave",
-                         "pass the next_cursor of a previous page unchanged, or omit it") from None
+        raise InputError(
+            "the cursor is not one this server gave",
+            "pass the next_cursor of a previous page unchanged, or omit it",
+        ) from None
 
 
 def timestamp(value: Any) -> datetime:

@@ -1,4 +1,5 @@
-"""Hot spots and alerts, as the hot-spot engine (``heard.listen.hotspots``) computes and stores them.
+"""Hot spots and alerts, as the hot-spot engine (``heard.listen.hotspots``) computes and stores
+them.
 
 Hot spots are ranked live over a window ending at the newest post (stream time); topics with
 fewer than k distinct authors in the window are only counted. Alerts come from the ``alerts``
@@ -18,10 +19,14 @@ DEFAULT_WINDOW = "7d"
 
 
 def _ready(db: Reader) -> bool:
-    return {"topics", "post_topics"} <= db.tables() and bool(db.scalar("SELECT count(*) FROM post_topics"))
+    return {"topics", "post_topics"} <= db.tables() and bool(
+        db.scalar("SELECT count(*) FROM post_topics")
+    )
 
 
-def hotspots(db: Reader, k: int, limit: int = 20, window: timedelta | None = None) -> dict[str, Any]:
+def hotspots(
+    db: Reader, k: int, limit: int = 20, window: timedelta | None = None
+) -> dict[str, Any]:
     if not _ready(db):
         return {"hotspots": [], "hidden_below_k": 0, "k": k, "window_seconds": None, "now": None}
     from heard.clock import parse_span
@@ -35,8 +40,11 @@ def hotspots(db: Reader, k: int, limit: int = 20, window: timedelta | None = Non
 def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
     if "alerts" not in db.tables():
         return []
-    rows = db.rows("SELECT alert_id, topic_id, evidence FROM alerts WHERE authors >= ? "
-                   "ORDER BY detected_at DESC, alert_id LIMIT ?", [k, limit])
+    rows = db.rows(
+        "SELECT alert_id, topic_id, evidence FROM alerts WHERE authors >= ? "
+        "ORDER BY detected_at DESC, alert_id LIMIT ?",
+        [k, limit],
+    )
     out = []
     for r in rows:
         try:
@@ -58,7 +66,9 @@ _WIDER = ("30d", "90d", "1y", "all")
 
 def data_span(db: Reader) -> tuple[Any, Any, int]:
     """First and last post time (naive UTC) and the number of posts."""
-    row = db.rows("SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts")[0]
+    row = db.rows("SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts")[
+        0
+    ]
     return row["lo"], row["hi"], row["n"]
 
 
@@ -84,13 +94,20 @@ def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict
     from heard.listen.hotspots.series import load_stream
 
     lo, hi, total = data_span(db)
-    advice: dict[str, Any] = {"posts_total": total, "data_first": lo, "data_last": hi,
-                              "posts_in_window": 0, "suggest": None, "suggest_hotspots": 0}
+    advice: dict[str, Any] = {
+        "posts_total": total,
+        "data_first": lo,
+        "data_last": hi,
+        "posts_in_window": 0,
+        "suggest": None,
+        "suggest_hotspots": 0,
+    }
     if not total:
         return jsonable(advice)
     end = now or hi
     advice["posts_in_window"] = db.scalar(
-        "SELECT count(*) FROM posts WHERE created_at > ? AND created_at <= ?", [end - window, end])
+        "SELECT count(*) FROM posts WHERE created_at > ? AND created_at <= ?", [end - window, end]
+    )
     if _ready(db):
         stream = load_stream(db)
         for choice in _WIDER:
@@ -104,8 +121,14 @@ def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict
     return jsonable(advice)
 
 
-def advice_text(advice: dict[str, Any], window: str, zone: Any, *, command: str | None = "heard hot",
-                lang: str = "en") -> str:
+def advice_text(
+    advice: dict[str, Any],
+    window: str,
+    zone: Any,
+    *,
+    command: str | None = "heard hot",
+    lang: str = "en",
+) -> str:
     """The advice in one plain sentence (CLI, brief, dashboard), in English or Chinese."""
     from heard.clock import local_time
 
@@ -114,15 +137,28 @@ def advice_text(advice: dict[str, Any], window: str, zone: Any, *, command: str 
         return "尚未存储任何帖子" if zh else "no posts are stored yet"
     first, last = local_time(advice["data_first"], zone), local_time(advice["data_last"], zone)
     n = advice["posts_in_window"]
-    parts = [f"{window} 窗口内有 {n:,} 条帖子；数据时间范围为 {first} 至 {last}" if zh else
-             f"the {window} window holds {n:,} post{'' if n == 1 else 's'}; the data runs from {first} to {last}"]
+    parts = [
+        f"{window} 窗口内有 {n:,} 条帖子；数据时间范围为 {first} 至 {last}"
+        if zh
+        else f"the {window} window holds {n:,} post{'' if n == 1 else 's'}; the data runs from "
+        f"{first} to {last}"
+    ]
     if advice.get("suggest"):
-        how = f"{command} --window {advice['suggest']}" if command else (
-            f"{advice['suggest']} 窗口" if zh else f"the {advice['suggest']} window")
+        how = (
+            f"{command} --window {advice['suggest']}"
+            if command
+            else (f"{advice['suggest']} 窗口" if zh else f"the {advice['suggest']} window")
+        )
         found = advice["suggest_hotspots"]
-        parts.append(f"可试试 {how}（{found} 个热点）" if zh else
-                     f"try {how} ({found} hot spot{'' if found == 1 else 's'})")
+        parts.append(
+            f"可试试 {how}（{found} 个热点）"
+            if zh
+            else f"try {how} ({found} hot spot{'' if found == 1 else 's'})"
+        )
     else:
-        parts.append("任何窗口内都还没有作者数足够的话题" if zh else
-                     "no window shows a topic with enough distinct authors yet")
+        parts.append(
+            "任何窗口内都还没有作者数足够的话题"
+            if zh
+            else "no window shows a topic with enough distinct authors yet"
+        )
     return "；".join(parts) if zh else "; ".join(parts)

@@ -10,8 +10,10 @@ from heard.read.common import AUTHORS, jsonable
 
 
 def _grouped(db: Reader, key_sql: str, k: int, order: str = "2 DESC") -> list[dict[str, Any]]:
-    rows = db.rows(f"SELECT {key_sql} AS key, count(*) AS posts, {AUTHORS} AS authors FROM posts p "
-                   f"GROUP BY 1 ORDER BY {order}")
+    rows = db.rows(
+        f"SELECT {key_sql} AS key, count(*) AS posts, {AUTHORS} AS authors FROM posts p "
+        f"GROUP BY 1 ORDER BY {order}"
+    )
     out, hidden = [], 0
     for r in rows:
         if r["authors"] >= k:
@@ -26,8 +28,16 @@ def _grouped(db: Reader, key_sql: str, k: int, order: str = "2 DESC") -> list[di
 def overview(db: Reader, k: int) -> dict[str, Any]:
     total = db.scalar("SELECT count(*) FROM posts")
     if not total:
-        return {"posts": 0, "volume": [], "languages": [], "sources": [], "sentiment": [], "time_range": None,
-                "quarantined": db.scalar("SELECT count(*) FROM quarantine"), "k": k}
+        return {
+            "posts": 0,
+            "volume": [],
+            "languages": [],
+            "sources": [],
+            "sentiment": [],
+            "time_range": None,
+            "quarantined": db.scalar("SELECT count(*) FROM quarantine"),
+            "k": k,
+        }
     lo, hi = db.rows("SELECT min(created_at) lo, max(created_at) hi FROM posts")[0].values()
     unit = "hour" if (hi - lo).days <= 3 else ("day" if (hi - lo).days <= 180 else "week")
     volume = db.rows(
@@ -35,7 +45,8 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
         "count(*) FILTER (WHERE sentiment_label = 'negative') AS negative, "
         "count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral, "
         "count(*) FILTER (WHERE sentiment_label = 'positive') AS positive, "
-        "round(avg(sentiment_score), 3) AS mean FROM posts p GROUP BY 1 ORDER BY 1")
+        "round(avg(sentiment_score), 3) AS mean FROM posts p GROUP BY 1 ORDER BY 1"
+    )
     # The corpus-wide series is shown whole; k applies to slices of people (language, source,
     # sentiment, topic), where a small group could single someone out.
     points = [{k_: jsonable(v) for k_, v in r.items() if k_ != "authors"} for r in volume]
@@ -52,13 +63,29 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
     }
 
 
-def quarantine(db: Reader, limit: int = 50, reason: str | None = None, offset: int = 0) -> dict[str, Any]:
+def quarantine(
+    db: Reader, limit: int = 50, reason: str | None = None, offset: int = 0
+) -> dict[str, Any]:
     from heard.read.redact import redact
 
     where, params = ("WHERE reason = ?", [reason]) if reason else ("", [])
-    rows = db.rows(f"SELECT key, source, file, position, reason, detail, raw, quarantined_at FROM quarantine {where} "
-                   "ORDER BY quarantined_at DESC, file, position LIMIT ? OFFSET ?", [*params, limit, offset])
+    rows = db.rows(
+        f"SELECT key, source, file, position, reason, detail, raw, quarantined_at FROM quarantine "
+        f"{where} "
+        "ORDER BY quarantined_at DESC, file, position LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
     counts = db.rows("SELECT reason, count(*) AS n FROM quarantine GROUP BY 1 ORDER BY 2 DESC")
-    items = [{**{k: jsonable(v) for k, v in r.items() if k != "raw"},
-              "file": r["file"].rsplit("/", 1)[-1], "raw_excerpt": redact((r["raw"] or "")[:300])} for r in rows]
-    return {"total": sum(c["n"] for c in counts), "by_reason": {c["reason"]: c["n"] for c in counts}, "items": items}
+    items = [
+        {
+            **{k: jsonable(v) for k, v in r.items() if k != "raw"},
+            "file": r["file"].rsplit("/", 1)[-1],
+            "raw_excerpt": redact((r["raw"] or "")[:300]),
+        }
+        for r in rows
+    ]
+    return {
+        "total": sum(c["n"] for c in counts),
+        "by_reason": {c["reason"]: c["n"] for c in counts},
+        "items": items,
+    }

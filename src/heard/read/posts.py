@@ -37,8 +37,12 @@ def search_terms(query: str) -> str:
 
 def _where(f: PostFilter, db: Reader) -> tuple[list[str], list[Any]]:
     where, params = [], []
-    for column, value in (("p.lang", f.lang), ("p.source", f.source),
-                          ("p.sentiment_label", f.sentiment), ("p.intent_label", f.intent)):
+    for column, value in (
+        ("p.lang", f.lang),
+        ("p.source", f.source),
+        ("p.sentiment_label", f.sentiment),
+        ("p.intent_label", f.intent),
+    ):
         if value:
             where.append(f"{column} = ?")
             params.append(value)
@@ -50,7 +54,9 @@ def _where(f: PostFilter, db: Reader) -> tuple[list[str], list[Any]]:
         params.append(f.until)
     if f.topic:
         if "post_topics" in db.tables():
-            where.append("p.id IN (SELECT post_id FROM post_topics WHERE CAST(topic_id AS VARCHAR) = ?)")
+            where.append(
+                "p.id IN (SELECT post_id FROM post_topics WHERE CAST(topic_id AS VARCHAR) = ?)"
+            )
             params.append(str(f.topic))
         else:
             where.append("FALSE")
@@ -61,21 +67,27 @@ BM25_K1, BM25_B = 1.2, 0.75
 """DuckDB fts's own defaults, so scores match ``match_bm25``."""
 
 _SCORED = f"""
-    WITH qt AS (SELECT DISTINCT t AS term FROM (SELECT unnest(fts_main_posts.tokenize(?)) AS t) WHERE t <> ''),
-    hits AS (SELECT term, docid, tf, len FROM fts_main_posts.postings WHERE term IN (SELECT term FROM qt)),
+    WITH qt AS (SELECT DISTINCT t AS term FROM (SELECT unnest(fts_main_posts.tokenize(?)) AS t)
+    WHERE t <> ''),
+    hits AS (SELECT term, docid, tf, len FROM fts_main_posts.postings WHERE term IN (SELECT term
+    FROM qt)),
     df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
     st AS (SELECT num_docs, avgdl FROM fts_main_posts.stats),
     scored AS (
-        SELECT h.docid, round(sum(log((st.num_docs - df.df + 0.5) / (df.df + 0.5) + 1) * h.tf * {BM25_K1 + 1}
-                                  / (h.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * h.len / st.avgdl))), 9) AS score
+        SELECT h.docid, round(sum(log((st.num_docs - df.df + 0.5) / (df.df + 0.5) + 1) * h.tf *
+        {BM25_K1 + 1}
+                                  / (h.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * h.len /
+                                  st.avgdl))), 9) AS score
         FROM hits h JOIN df USING (term) CROSS JOIN st
         GROUP BY h.docid HAVING count(*) = (SELECT count(*) FROM qt))"""
 """BM25 over the candidates only: the postings of the query's terms (every term must match).
 Scores are rounded so a cursor compares equal to the score it was cut from."""
 
 
-PII_NOTE = ("personal data in the query (a phone or ID number, a card, an e-mail address, an "
-           "address, an @handle) is never searched: it is not in the index (RIGHTS.md §4, §7)")
+PII_NOTE = (
+    "personal data in the query (a phone or ID number, a card, an e-mail address, an "
+    "address, an @handle) is never searched: it is not in the index (RIGHTS.md §4, §7)"
+)
 
 
 def _holds_pii(query: str) -> bool:
@@ -97,8 +109,12 @@ def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None
         rows, next_cursor = _best_match(db, terms, where, params, limit, cursor)
     else:
         rows, next_cursor = _scan_match(db, terms, where, params, limit, cursor)
-    return {"posts": with_topics(db, [safe_row(r) for r in rows]), "next_cursor": next_cursor,
-            "query_terms": terms.split() if terms else [], **note}
+    return {
+        "posts": with_topics(db, [safe_row(r) for r in rows]),
+        "next_cursor": next_cursor,
+        "query_terms": terms.split() if terms else [],
+        **note,
+    }
 
 
 def with_topics(db: Reader, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -107,12 +123,20 @@ def with_topics(db: Reader, posts: list[dict[str, Any]]) -> list[dict[str, Any]]
     if not posts or "post_topics" not in db.tables():
         return [{**p, "topic_id": None} for p in posts]
     ids = [p["id"] for p in posts]
-    found = {r["post_id"]: r["topic_id"] for r in db.rows(
-        f"SELECT post_id, topic_id FROM post_topics WHERE post_id IN ({', '.join('?' * len(ids))})", ids)}
+    found = {
+        r["post_id"]: r["topic_id"]
+        for r in db.rows(
+            f"SELECT post_id, topic_id FROM post_topics WHERE post_id IN "
+            f"({', '.join('?' * len(ids))})",
+            ids,
+        )
+    }
     return [{**p, "topic_id": found.get(p["id"])} for p in posts]
 
 
-def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> tuple[list[dict[str, Any]], str | None]:
+def _page(
+    rows: list[dict[str, Any]], limit: int, key: tuple[str, str]
+) -> tuple[list[dict[str, Any]], str | None]:
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor([rows[-1][key[0]], rows[-1][key[1]]]) if more and rows else None
@@ -126,12 +150,17 @@ def _newest(db: Reader, where: list[str], params: list[Any], limit: int, cursor:
         ts, last_id = decode_cursor(cursor, (timestamp, str))
         where = [*where, "(p.created_at < ? OR (p.created_at = ? AND p.id < ?))"]
         params = [*params, ts, ts, last_id]
-    rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p{_and(where, 'WHERE')} "
-                   "ORDER BY p.created_at DESC, p.id DESC LIMIT ?", [*params, limit + 1])
+    rows = db.rows(
+        f"SELECT {POST_COLUMNS} FROM posts p{_and(where, 'WHERE')} "
+        "ORDER BY p.created_at DESC, p.id DESC LIMIT ?",
+        [*params, limit + 1],
+    )
     return _page(rows, limit, ("created_at", "id"))
 
 
-def _best_match(db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
+def _best_match(
+    db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None
+):
     """Best match first, ties newest-indexed first (``docid``). The ranking reads only ids and the
     filtered columns; the page's posts are then fetched by primary key."""
     filtered = " JOIN posts p ON p.id = d.name" if where else ""
@@ -139,19 +168,34 @@ def _best_match(db: Reader, terms: str, where: list[str], params: list[Any], lim
         score, docid = decode_cursor(cursor, (float, int))
         where = [*where, "(s.score < ? OR (s.score = ? AND s.docid < ?))"]
         params = [*params, score, score, docid]
-    top = db.rows(f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
-                  f"USING (docid){filtered}{_and(where, 'WHERE')} ORDER BY s.score DESC, s.docid DESC LIMIT ?",
-                  [terms, *params, limit + 1])
+    top = db.rows(
+        f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
+        f"USING (docid){filtered}{_and(where, 'WHERE')} "
+        "ORDER BY s.score DESC, s.docid DESC LIMIT ?",
+        [terms, *params, limit + 1],
+    )
     if not top:
         return [], None
-    posts = {r["id"]: r for r in db.rows(  # a literal IN list lets DuckDB use the primary-key index
-        f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(top))})", [t["name"] for t in top])}
-    rows = [{**posts[t["name"]], "score": t["score"], "docid": t["docid"]} for t in top if t["name"] in posts]
+    posts = {
+        r["id"]: r
+        for r in db.rows(  # a literal IN list lets DuckDB use the primary-key index
+            f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(top))})",
+            [t["name"] for t in top],
+        )
+    }
+    rows = [
+        {**posts[t["name"]], "score": t["score"], "docid": t["docid"]}
+        for t in top
+        if t["name"] in posts
+    ]
     return _page(rows, limit, ("score", "docid"))
 
 
-def _scan_match(db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None):
-    """No index yet (a store written before its first search-index build): every term must appear."""
+def _scan_match(
+    db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None
+):
+    """No index yet (a store written before its first search-index build): every term must
+    appear."""
     where, params = list(where), list(params)
     for term in terms.split():
         where.append("contains(p.search_text, ?)")
@@ -160,8 +204,11 @@ def _scan_match(db: Reader, terms: str, where: list[str], params: list[Any], lim
         _, last_id = decode_cursor(cursor, (float, str))
         where.append("p.id < ?")
         params.append(last_id)
-    rows = db.rows(f"SELECT {POST_COLUMNS}, 1.0::DOUBLE AS score FROM posts p{_and(where, 'WHERE')} "
-                   "ORDER BY p.id DESC LIMIT ?", [*params, limit + 1])
+    rows = db.rows(
+        f"SELECT {POST_COLUMNS}, 1.0::DOUBLE AS score FROM posts p{_and(where, 'WHERE')} "
+        "ORDER BY p.id DESC LIMIT ?",
+        [*params, limit + 1],
+    )
     return _page(rows, limit, ("score", "id"))
 
 

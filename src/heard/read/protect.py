@@ -29,7 +29,8 @@ def refuse_author_filter(filters: dict[str, Any]) -> None:
         raise InputError(
             f"flags, queues, decisions and counts are never shown per author ({named[0]!r} given)",
             "RIGHTS.md §4: a decision is about a post, never a profile; filter by label, status "
-            "or post id instead")
+            "or post id instead",
+        )
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -53,15 +54,17 @@ def _snippet(text: str | None, n: int = 200) -> str | None:
     return text if text is None or len(text) <= n else text[: n - 1] + "…"
 
 
-def list_flags(db: Any, *, label: str | None = None, status: str | None = None,
-               limit: int = 50, **filters: Any) -> dict[str, Any]:
+def list_flags(
+    db: Any, *, label: str | None = None, status: str | None = None, limit: int = 50, **filters: Any
+) -> dict[str, Any]:
     """Flags, highest priority first: post id, label, score, threshold, detector, evidence."""
     refuse_author_filter(filters)
     if label is not None and label not in LABELS:
         raise InputError(f"{label!r} is not a taxonomy label", "use one of: " + ", ".join(LABELS))
     if status is not None and status not in FLAG_STATUSES:
-        raise InputError(f"{status!r} is not a flag status",
-                         "use one of: " + ", ".join(FLAG_STATUSES))
+        raise InputError(
+            f"{status!r} is not a flag status", "use one of: " + ", ".join(FLAG_STATUSES)
+        )
     where, params = [], []
     if label:
         where.append("f.label = ?")
@@ -69,11 +72,13 @@ def list_flags(db: Any, *, label: str | None = None, status: str | None = None,
     if status:
         where.append("f.status = ?")
         params.append(status)
-    sql = ("SELECT f.flag_id, f.post_id, f.label, f.source, f.detector, f.version, f.score, "
-           "f.threshold, f.status, f.priority, f.created_at, f.evidence, p.text AS post_text "
-           "FROM flags f LEFT JOIN posts p ON p.id = f.post_id"
-           + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY f.priority DESC, f.created_at, f.flag_id LIMIT ?")
+    sql = (
+        "SELECT f.flag_id, f.post_id, f.label, f.source, f.detector, f.version, f.score, "
+        "f.threshold, f.status, f.priority, f.created_at, f.evidence, p.text AS post_text "
+        "FROM flags f LEFT JOIN posts p ON p.id = f.post_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY f.priority DESC, f.created_at, f.flag_id LIMIT ?"
+    )
     rows = db.rows(sql, [*params, max(1, min(int(limit), 1000))])
     out = []
     for r in rows:
@@ -90,19 +95,37 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
         post = {"text": redact(item["text"])}
         flags = [{"flag_id": item["flag_id"], "label": item["label"], "source": "detector"}]
     else:
-        rows = db.rows("SELECT id, title, text, lang, created_at FROM posts WHERE id = ?",
-                       [item["post_id"]])
+        rows = db.rows(
+            "SELECT id, title, text, lang, created_at FROM posts WHERE id = ?", [item["post_id"]]
+        )
         if not rows:
-            raise NotFoundError(f"the post of flag {item['flag_id']} is not stored",
-                                "dismiss the flag")
+            raise NotFoundError(
+                f"the post of flag {item['flag_id']} is not stored", "dismiss the flag"
+            )
         post = safe_row(rows[0])
-        flags = [_safe_flag(r) for r in db.rows(
-            "SELECT flag_id, label, source, detector, version, score, threshold, evidence, status "
-            "FROM flags WHERE post_id = ? ORDER BY priority DESC", [item["post_id"]])]
-    return {"flag_id": item["flag_id"], "post": post, "flags": flags,
-            "label": {"name": label.name, "title": label.title, "title_zh": label.title_zh,
-                      "definition": label.definition, "definition_zh": label.definition_zh,
-                      "misuse": label.misuse, "auto_action": label.auto_action}}
+        flags = [
+            _safe_flag(r)
+            for r in db.rows(
+                "SELECT flag_id, label, source, detector, version, score, threshold, evidence, "
+                "status "
+                "FROM flags WHERE post_id = ? ORDER BY priority DESC",
+                [item["post_id"]],
+            )
+        ]
+    return {
+        "flag_id": item["flag_id"],
+        "post": post,
+        "flags": flags,
+        "label": {
+            "name": label.name,
+            "title": label.title,
+            "title_zh": label.title_zh,
+            "definition": label.definition,
+            "definition_zh": label.definition_zh,
+            "misuse": label.misuse,
+            "auto_action": label.auto_action,
+        },
+    }
 
 
 def list_decisions(db: Any, *, limit: int = 50, **filters: Any) -> dict[str, Any]:
@@ -113,7 +136,9 @@ def list_decisions(db: Any, *, limit: int = 50, **filters: Any) -> dict[str, Any
         "d.automated_decision, d.moderator, d.facts, d.created_at, d.statement, d.flag_ids, "
         "a.appeal_id, a.status AS appeal_status, a.outcome AS appeal_outcome "
         "FROM decisions d LEFT JOIN appeals a USING (decision_id) "
-        "ORDER BY d.created_at DESC, d.decision_id LIMIT ?", [max(1, min(int(limit), 1000))])
+        "ORDER BY d.created_at DESC, d.decision_id LIMIT ?",
+        [max(1, min(int(limit), 1000))],
+    )
     out = []
     for r in rows:
         r = _decode(r)
@@ -135,8 +160,10 @@ def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
 
 def dsa_statements(db: Any) -> list[dict[str, Any]]:
     """Every restricting decision in the DSA transparency database's statement shape."""
-    statements = [json.loads(r["statement"]) for r in db.rows(
-        "SELECT statement FROM decisions ORDER BY created_at, decision_id")]
+    statements = [
+        json.loads(r["statement"])
+        for r in db.rows("SELECT statement FROM decisions ORDER BY created_at, decision_id")
+    ]
     for s in statements:
         s["decision_facts"] = redact(s.get("decision_facts"))
     return dsa_export(statements)
@@ -146,38 +173,61 @@ def transparency(db: Any) -> dict[str, Any]:
     """Public figures: flags by label and source, decisions by decision, label and automation,
     appeals by outcome, and the median hours from a post's first flag to its decision. Counts
     only, grouped by what was decided — never by who wrote."""
+
     def counts(sql: str) -> dict[str, int]:
         return {str(r["k"]): int(r["n"]) for r in db.rows(sql)}
 
-    waits = [float(r["h"]) for r in db.rows(
-        "SELECT epoch(d.created_at - min(f.created_at)) / 3600.0 AS h FROM decisions d "
-        "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
-        "GROUP BY d.decision_id, d.created_at")]
-    human_waits = [float(r["h"]) for r in db.rows(
-        "SELECT epoch(d.created_at - min(f.created_at)) / 3600.0 AS h FROM decisions d "
-        "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
-        "WHERE NOT d.automated_decision GROUP BY d.decision_id, d.created_at")]
+    waits = [
+        float(r["h"])
+        for r in db.rows(
+            "SELECT epoch(d.created_at - min(f.created_at)) / 3600.0 AS h FROM decisions d "
+            "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
+            "GROUP BY d.decision_id, d.created_at"
+        )
+    ]
+    human_waits = [
+        float(r["h"])
+        for r in db.rows(
+            "SELECT epoch(d.created_at - min(f.created_at)) / 3600.0 AS h FROM decisions d "
+            "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
+            "WHERE NOT d.automated_decision GROUP BY d.decision_id, d.created_at"
+        )
+    ]
     return {
         "flags": {
             "total": int(db.scalar("SELECT count(*) FROM flags")),
-            "by_label": counts("SELECT label AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 2 DESC, 1"),
-            "by_source": counts("SELECT source AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 1"),
-            "by_status": counts("SELECT status AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 1"),
+            "by_label": counts(
+                "SELECT label AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+            "by_source": counts(
+                "SELECT source AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 1"
+            ),
+            "by_status": counts(
+                "SELECT status AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 1"
+            ),
         },
         "decisions": {
             "total": int(db.scalar("SELECT count(*) FROM decisions")),
-            "by_decision": counts("SELECT decision AS k, count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"),
-            "by_label": counts("SELECT label AS k, count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"),
+            "by_decision": counts(
+                "SELECT decision AS k, count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"
+            ),
+            "by_label": counts(
+                "SELECT label AS k, count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"
+            ),
             "by_automation": counts(
                 "SELECT CASE WHEN automated_decision THEN 'automated' ELSE 'human' END AS k, "
-                "count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"),
+                "count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"
+            ),
             "median_hours_to_decision": round(statistics.median(waits), 3) if waits else None,
-            "median_hours_to_human_decision": (round(statistics.median(human_waits), 3)
-                                               if human_waits else None),
+            "median_hours_to_human_decision": (
+                round(statistics.median(human_waits), 3) if human_waits else None
+            ),
         },
         "appeals": {
             "total": int(db.scalar("SELECT count(*) FROM appeals")),
-            "by_outcome": counts("SELECT coalesce(outcome, 'pending') AS k, count(*) AS n "
-                                 "FROM appeals GROUP BY 1 ORDER BY 1"),
+            "by_outcome": counts(
+                "SELECT coalesce(outcome, 'pending') AS k, count(*) AS n "
+                "FROM appeals GROUP BY 1 ORDER BY 1"
+            ),
         },
     }

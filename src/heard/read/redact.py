@@ -4,7 +4,8 @@ Covers e-mail addresses, PRC resident ID numbers, bank-card-like digit runs, pho
 (mainland mobiles, landlines with area code, international +CC numbers) and street addresses down
 to the door: a house number on a road or street ("桂香街32号楼" → "桂香街[address]", "12 Baker
 Street" → "[address]"), a flat's unit and room ("7栋2单元401室", "Flat 4B"). What stays is what
-names a public place rather than a home: the road, the estate, a building of an estate ("金桂苑3栋"),
+names a public place rather than a home: the road, the estate, a building of an estate
+("金桂苑3栋"),
 a metro line ("3号线"), a date ("11月3号").
 
 @mentions are handles, and RIGHTS.md §4 shows raw handles only for the public institutional
@@ -36,7 +37,9 @@ def set_public_accounts(names: Iterable[str]) -> frozenset[str]:
     Returns the names in force before, so that a caller can put them back."""
     global _public_accounts
     before = _public_accounts
-    _public_accounts = frozenset(n.strip().lstrip("@").casefold() for n in names if n.strip().lstrip("@"))
+    _public_accounts = frozenset(
+        n.strip().lstrip("@").casefold() for n in names if n.strip().lstrip("@")
+    )
     return before
 
 
@@ -75,7 +78,7 @@ def redact_for_search(text: str | None) -> str:
     for span in find_pii(text):
         if _is_public_account(span):
             continue
-        out.append(text[last:span.start])
+        out.append(text[last : span.start])
         out.append(" ")
         last = span.end
     out.append(text[last:])

@@ -12,8 +12,11 @@ from typing import Any
 from heard.read.redact import redact
 from heard.store.protocol import Reader
 
-POST_COLUMNS = ("p.id, p.source, p.external_id, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, p.replies, "
-                "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label, p.intent_label")
+POST_COLUMNS = (
+    "p.id, p.source, p.external_id, p.title, p.text, p.lang, p.created_at, p.likes, p.shares, "
+    "p.replies, "
+    "p.dislikes, p.place, p.url, p.sentiment_score, p.sentiment_label, p.intent_label"
+)
 """The columns of a post any reader may see (``p`` = posts); author keys and internals never."""
 
 
@@ -23,9 +26,13 @@ def by_local_day(store: Reader, zone: tzinfo | None) -> dict[str, int]:
     Counted in 15-minute UTC buckets (every zone's offset is a multiple of 15 minutes) and then
     put on their local day, so a post at 20:00 UTC counts on the next day in Asia/Shanghai."""
     if zone is None:
-        rows = store.rows("SELECT strftime(created_at, '%Y-%m-%d') k, count(*) n FROM posts GROUP BY 1 ORDER BY 1")
+        rows = store.rows(
+            "SELECT strftime(created_at, '%Y-%m-%d') k, count(*) n FROM posts GROUP BY 1 ORDER BY 1"
+        )
         return {str(r["k"]): r["n"] for r in rows}
-    rows = store.rows("SELECT time_bucket(INTERVAL 15 MINUTE, created_at) t, count(*) n FROM posts GROUP BY 1")
+    rows = store.rows(
+        "SELECT time_bucket(INTERVAL 15 MINUTE, created_at) t, count(*) n FROM posts GROUP BY 1"
+    )
     days: dict[str, int] = {}
     for r in rows:
         day = r["t"].replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d")
@@ -43,20 +50,29 @@ def stats(store: Reader, zone: tzinfo | None = None) -> dict[str, Any]:
         "posts": total,
         "duplicate_texts": total - distinct_texts,
         "by_source": by("SELECT source k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
-        "by_language": by("SELECT coalesce(lang, 'unknown') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"),
+        "by_language": by(
+            "SELECT coalesce(lang, 'unknown') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"
+        ),
         "by_day": by_local_day(store, zone),
         "days_in": str(zone) if zone is not None else "UTC",
         "sentiment": {
             "labels": by(
-                "SELECT coalesce(sentiment_label, 'none') k, count(*) n FROM posts GROUP BY 1 ORDER BY 2 DESC"
+                "SELECT coalesce(sentiment_label, 'none') k, count(*) n FROM posts GROUP BY 1 "
+                "ORDER BY 2 DESC"
             ),
             "mean_score": store.scalar("SELECT round(avg(sentiment_score), 4) FROM posts"),
-            "models": [r["m"] for r in store.rows(
-                "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL ORDER BY 1"
-            )],
+            "models": [
+                r["m"]
+                for r in store.rows(
+                    "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT "
+                    "NULL ORDER BY 1"
+                )
+            ],
         },
-        "intent": by("SELECT coalesce(intent_label, 'none') k, count(*) n FROM posts "
-                     "GROUP BY 1 ORDER BY 2 DESC"),
+        "intent": by(
+            "SELECT coalesce(intent_label, 'none') k, count(*) n FROM posts "
+            "GROUP BY 1 ORDER BY 2 DESC"
+        ),
         "time_range": {
             "first": store.scalar("SELECT min(created_at) FROM posts"),
             "last": store.scalar("SELECT max(created_at) FROM posts"),
@@ -64,7 +80,9 @@ def stats(store: Reader, zone: tzinfo | None = None) -> dict[str, Any]:
         },
         "quarantine": {
             "total": store.scalar("SELECT count(*) FROM quarantine"),
-            "by_reason": by("SELECT reason k, count(*) n FROM quarantine GROUP BY 1 ORDER BY 2 DESC"),
+            "by_reason": by(
+                "SELECT reason k, count(*) n FROM quarantine GROUP BY 1 ORDER BY 2 DESC"
+            ),
         },
     }
 
@@ -84,25 +102,33 @@ def quarantine(store: Reader, limit: int = 50, reason: str | None = None) -> lis
     return rows
 
 
-
 def store_health(db: Reader) -> dict[str, Any]:
     """Schema version, whether full-text search works, posts and quarantined rows (for /health
     and /metrics)."""
-    return {"schema_version": db.scalar("SELECT max(version) FROM schema_version"),
-            "search_index": db.has_search_index(),
-            "posts": db.scalar("SELECT count(*) FROM posts"),
-            "quarantined_rows": db.scalar("SELECT count(*) FROM quarantine")}
+    return {
+        "schema_version": db.scalar("SELECT max(version) FROM schema_version"),
+        "search_index": db.has_search_index(),
+        "posts": db.scalar("SELECT count(*) FROM posts"),
+        "quarantined_rows": db.scalar("SELECT count(*) FROM quarantine"),
+    }
 
 
 def brief_facts(db: Reader) -> dict[str, Any]:
     """What the brief says about the store: posts, first and last post time, sentiment models."""
-    first, last, total = (db.rows("SELECT min(created_at) AS a, max(created_at) AS b, "
-                                  "count(*) AS n FROM posts")[0].values())
+    first, last, total = db.rows(
+        "SELECT min(created_at) AS a, max(created_at) AS b, count(*) AS n FROM posts"
+    )[0].values()
     return {
-        "posts": total, "first": first, "last": last,
-        "models": [r["m"] for r in db.rows(
-            "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL "
-            "ORDER BY 1")],
+        "posts": total,
+        "first": first,
+        "last": last,
+        "models": [
+            r["m"]
+            for r in db.rows(
+                "SELECT DISTINCT sentiment_model m FROM posts WHERE sentiment_model IS NOT NULL "
+                "ORDER BY 1"
+            )
+        ],
     }
 
 
@@ -111,7 +137,8 @@ def sentiment_by_local_day(db: Reader, zone: tzinfo) -> dict[tuple[str, str], in
     local day, as ``by_local_day`` counts days."""
     rows = db.rows(
         "SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS t, "
-        "coalesce(sentiment_label, 'none') AS label, count(*) AS n FROM posts GROUP BY ALL")
+        "coalesce(sentiment_label, 'none') AS label, count(*) AS n FROM posts GROUP BY ALL"
+    )
     per: dict[tuple[str, str], int] = {}
     for r in rows:
         day = r["t"].replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d")

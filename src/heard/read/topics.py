@@ -59,7 +59,10 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     if "series" in row:
         series = json.loads(row["series"]) if row["series"] else {"unit": "day", "points": []}
         if isinstance(series, list):  # stored by Heard before the series had a unit (daily counts)
-            series = {"unit": "day", "points": [{"t": f"{d}T00:00:00Z", "posts": n} for d, n in series]}
+            series = {
+                "unit": "day",
+                "points": [{"t": f"{d}T00:00:00Z", "posts": n} for d, n in series],
+            }
         row["series"] = series
     for key in ("sentiment_mean", "sentiment_trend", "coherence"):
         if row.get(key) is not None:
@@ -67,19 +70,44 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-LIST_COLUMNS = ("topic_id", "label", "keywords", "size", "n_authors", "first_seen", "last_seen",
-                "sentiment_mean", "sentiment_trend", "coherence", "places", "orgs")
+LIST_COLUMNS = (
+    "topic_id",
+    "label",
+    "keywords",
+    "size",
+    "n_authors",
+    "first_seen",
+    "last_seen",
+    "sentiment_mean",
+    "sentiment_trend",
+    "coherence",
+    "places",
+    "orgs",
+)
 
 
-def list_topics(db: Reader, k: int, *, since: datetime | None = None, min_size: int = 1,
-                limit: int | None = None, cursor: str | None = None,
-                q: str | None = None) -> dict[str, Any]:
+def list_topics(
+    db: Reader,
+    k: int,
+    *,
+    since: datetime | None = None,
+    min_size: int = 1,
+    limit: int | None = None,
+    cursor: str | None = None,
+    q: str | None = None,
+) -> dict[str, Any]:
     """Active topics with at least ``k`` distinct authors, biggest first; how many are hidden
     below k; how many posts wait in no topic. ``q`` filters on label and keywords; ``cursor``
     (a previous page's ``next_cursor``) pages on (size, id)."""
     if not db.topics.available():
-        return {"topics": [], "next_cursor": None, "hidden_below_k": 0, "k": k,
-                "unassigned_posts": 0, "note": "no topics yet: ingest posts first"}
+        return {
+            "topics": [],
+            "next_cursor": None,
+            "hidden_below_k": 0,
+            "k": k,
+            "unassigned_posts": 0,
+            "note": "no topics yet: ingest posts first",
+        }
     have = set(db.columns("topics"))
     cols = ", ".join(c for c in LIST_COLUMNS if c in have)
     where = "status = 'active' AND size >= ?"
@@ -88,8 +116,10 @@ def list_topics(db: Reader, k: int, *, since: datetime | None = None, min_size: 
         where += " AND last_seen >= ?"
         params.append(since)
     if q:
-        where += (" AND (contains(lower(coalesce(label, '')), lower(?))"
-                  " OR contains(lower(coalesce(keywords, '')), lower(?)))")
+        where += (
+            " AND (contains(lower(coalesce(label, '')), lower(?))"
+            " OR contains(lower(coalesce(keywords, '')), lower(?)))"
+        )
         params += [q, q]
     page, page_params = "", []
     if cursor:
@@ -98,31 +128,42 @@ def list_topics(db: Reader, k: int, *, since: datetime | None = None, min_size: 
     rows = db.rows(
         f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ?{page} "
         f"ORDER BY size DESC, topic_id {'LIMIT ' + str(int(limit) + 1) if limit else ''}",
-        [*params, k, *page_params])
+        [*params, k, *page_params],
+    )
     more = bool(limit) and len(rows) > (limit or 0)
     rows = rows[:limit] if limit else rows
     hidden = db.scalar(
-        f"SELECT count(*) FROM topics WHERE {where} AND coalesce(n_authors, 0) < ?", [*params, k])
+        f"SELECT count(*) FROM topics WHERE {where} AND coalesce(n_authors, 0) < ?", [*params, k]
+    )
     pooled = db.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL")
     topics = [_decode(r) for r in rows]
     for t in topics:
         t["label"] = redact(t.get("label"))
-    return {"topics": topics, "hidden_below_k": hidden, "k": k, "unassigned_posts": pooled,
-            "next_cursor": encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]])
-            if more and rows else None}
+    return {
+        "topics": topics,
+        "hidden_below_k": hidden,
+        "k": k,
+        "unassigned_posts": pooled,
+        "next_cursor": encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]])
+        if more and rows
+        else None,
+    }
 
 
 def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, Any]:
     """One topic: keywords, series, languages, places, organisations, representative posts, history.
 
     Every part is read from the representation stored at the end of the last run, so it stays a
-    lookup on large stores. ``db`` is the store or the server's reader; a topic that cannot be shown raises
+    lookup on large stores. ``db`` is the store or the server's reader; a topic that cannot be
+    shown raises
     ``NotFoundError`` saying why (404 in the API, exit code 2 in the CLI).
     """
     _require_topics(db)
     rows = db.rows("SELECT * EXCLUDE (centroid) FROM topics WHERE topic_id = ?", [topic_id])
     if not rows:
-        raise NotFoundError(f"there is no topic {topic_id}", "list the topics: heard topics, or /api/v1/topics")
+        raise NotFoundError(
+            f"there is no topic {topic_id}", "list the topics: heard topics, or /api/v1/topics"
+        )
     topic = _decode(rows[0])
     if topic["status"] == "merged":
         raise NotFoundError(
@@ -131,15 +172,20 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         )
     if (topic.get("n_authors") or 0) < min_group_size:
         raise NotFoundError(
-            f"topic {topic_id} has fewer than {min_group_size} distinct authors, so it is not shown "
+            f"topic {topic_id} has fewer than {min_group_size} distinct authors, so it is not "
+            f"shown "
             "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
             "list the topics that can be shown: heard topics, or /api/v1/topics",
             ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)"],
         )
     ids = topic.pop("representative")
-    posts = db.rows(  # a literal IN list lets DuckDB use the primary-key index
-        f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(ids))})", ids
-    ) if ids else []
+    posts = (
+        db.rows(  # a literal IN list lets DuckDB use the primary-key index
+            f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(ids))})", ids
+        )
+        if ids
+        else []
+    )
     order = {pid: i for i, pid in enumerate(ids)}
     posts.sort(key=lambda p: order[p["id"]])
     for p in posts:
@@ -149,7 +195,8 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
     topic["representative_posts"] = posts
     topic["history"] = db.rows(
         "SELECT event_id, event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
-        "WHERE topic_id = ? OR other_id = ? ORDER BY event_id", [topic_id, topic_id]
+        "WHERE topic_id = ? OR other_id = ? ORDER BY event_id",
+        [topic_id, topic_id],
     )
     for event in topic["history"]:
         event["detail"] = json.loads(event["detail"]) if event["detail"] else {}

@@ -23,8 +23,12 @@ from heard.read.stats import brief_facts, sentiment_by_local_day
 from heard.read.topics import list_topics
 from heard.web.wording import evidence_words, mean2, p_text, word
 
-SENTIMENT_COLOURS = {"negative": "#b3261e", "neutral": "#9aa5b1", "positive": "#2e7d32", "none": "#d0d7de"}
-
+SENTIMENT_COLOURS = {
+    "negative": "#b3261e",
+    "neutral": "#9aa5b1",
+    "positive": "#2e7d32",
+    "none": "#d0d7de",
+}
 
 
 class _Charts:
@@ -34,20 +38,38 @@ class _Charts:
         self.first = True
 
     def html(self, fig: go.Figure) -> str:
-        fig.update_layout(margin={"l": 40, "r": 10, "t": 30, "b": 40}, height=260, template="plotly_white")
-        out = fig.to_html(full_html=False, include_plotlyjs=self.first, config={"displayModeBar": False})
+        fig.update_layout(
+            margin={"l": 40, "r": 10, "t": 30, "b": 40}, height=260, template="plotly_white"
+        )
+        out = fig.to_html(
+            full_html=False, include_plotlyjs=self.first, config={"displayModeBar": False}
+        )
         self.first = False
         return out
 
 
 def _spot_chart(charts: _Charts, spot: dict[str, Any], zone: tzinfo, zh: bool = False) -> str:
     series = spot["series"]
-    fig = go.Figure(go.Bar(x=[local_time(s, zone, mark=False) for s in series["start"]], y=series["count"],
-                           marker_color="#b3261e", name="帖子" if zh else "posts"))
+    fig = go.Figure(
+        go.Bar(
+            x=[local_time(s, zone, mark=False) for s in series["start"]],
+            y=series["count"],
+            marker_color="#b3261e",
+            name="帖子" if zh else "posts",
+        )
+    )
     unit = _bucket_name(series["bucket_seconds"])
-    title = f"每{_ZH_UNITS.get(unit, unit)}帖子数（{zone_label(zone)}）" if zh else f"posts per {unit} ({zone_label(zone)})"
-    fig.update_layout(title=title, bargap=0.05, xaxis_title="时间" if zh else "time",
-                      yaxis_title="帖子数" if zh else "posts")
+    title = (
+        f"每{_ZH_UNITS.get(unit, unit)}帖子数（{zone_label(zone)}）"
+        if zh
+        else f"posts per {unit} ({zone_label(zone)})"
+    )
+    fig.update_layout(
+        title=title,
+        bargap=0.05,
+        xaxis_title="时间" if zh else "time",
+        yaxis_title="帖子数" if zh else "posts",
+    )
     if max(series["count"], default=0) <= 8:  # counts: no 0.5 ticks
         fig.update_yaxes(dtick=1)
     return charts.html(fig)
@@ -58,8 +80,12 @@ _ZH_UNITS = {"hour": "小时", "day": "天", "week": "周", "minute": "分钟"}
 
 def _bucket_name(seconds: float) -> str:
     """3600 → 'hour', 21600 → '6 hours', 86400 → 'day', 604800 → 'week', 900 → '15 min'."""
-    for unit, one, many in ((604800, "week", "weeks"), (86400, "day", "days"), (3600, "hour", "hours"),
-                            (60, "minute", "min")):
+    for unit, one, many in (
+        (604800, "week", "weeks"),
+        (86400, "day", "days"),
+        (3600, "hour", "hours"),
+        (60, "minute", "min"),
+    ):
         n, rest = divmod(int(seconds), unit)
         if n and not rest:
             return one if n == 1 else f"{n} {many}"
@@ -78,18 +104,34 @@ def _sentiment_chart(charts: _Charts, store: Store, zone: tzinfo, zh: bool = Fal
     for label, colour in SENTIMENT_COLOURS.items():
         counts = {day: n for (day, lab), n in per.items() if lab == label}
         if counts:
-            fig.add_bar(x=days, y=[counts.get(d, 0) for d in days],
-                        name=_ZH_SENTIMENT[label] if zh else label, marker_color=colour)
-    title = (f"每日各情感帖子数（{zone_label(zone)}）" if zh
-             else f"posts per day ({zone_label(zone)}) by sentiment")
+            fig.add_bar(
+                x=days,
+                y=[counts.get(d, 0) for d in days],
+                name=_ZH_SENTIMENT[label] if zh else label,
+                marker_color=colour,
+            )
+    title = (
+        f"每日各情感帖子数（{zone_label(zone)}）"
+        if zh
+        else f"posts per day ({zone_label(zone)}) by sentiment"
+    )
     fig.update_layout(barmode="stack", title=title, yaxis_title="帖子数" if zh else "posts")
     return charts.html(fig)
 
 
-def build_report(store: Store, *, window: timedelta, min_group_size: int = 5,
-                 now: datetime | None = None, clock: Callable[[], datetime] = utcnow,
-                 hotspots: int = 5, topics: int = 15, timezone: str = DEFAULT_DISPLAY_ZONE,
-                 window_text: str | None = None, lang: str = "en") -> str:
+def build_report(
+    store: Store,
+    *,
+    window: timedelta,
+    min_group_size: int = 5,
+    now: datetime | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    hotspots: int = 5,
+    topics: int = 15,
+    timezone: str = DEFAULT_DISPLAY_ZONE,
+    window_text: str | None = None,
+    lang: str = "en",
+) -> str:
     """The brief as one HTML string; times in ``timezone`` (the deployment's), marked."""
     zone = zone_named(timezone)
     if lang not in LANGS:
@@ -98,27 +140,41 @@ def build_report(store: Store, *, window: timedelta, min_group_size: int = 5,
     facts = brief_facts(store)
     total = facts["posts"]
     if not total:
-        raise InputError(f"{store.path} holds no posts, so there is nothing to report",
-                         f"ingest something first: heard ingest FILE --db {store.path}")
+        raise InputError(
+            f"{store.path} holds no posts, so there is nothing to report",
+            f"ingest something first: heard ingest FILE --db {store.path}",
+        )
     charts = _Charts()
     hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
     for spot in hot["hotspots"]:
         spot["chart"] = _spot_chart(charts, spot, zone, zh)
     hours = window.total_seconds() / 3600
-    window_label = (f"{hours / 24:g} 天" if zh else f"{hours / 24:g} days") if hours >= 48 else \
-        (f"{hours:g} 小时" if zh else f"{hours:g} hours")
+    window_label = (
+        (f"{hours / 24:g} 天" if zh else f"{hours / 24:g} days")
+        if hours >= 48
+        else (f"{hours:g} 小时" if zh else f"{hours:g} hours")
+    )
     quiet = None
-    if not hot["hotspots"]:  # a historical or quiet board: say what the window holds, and what shows data
+    if not hot[
+        "hotspots"
+    ]:  # a historical or quiet board: say what the window holds, and what shows data
         from heard.read.hotspots import advice_text, quiet_advice
 
         advice = quiet_advice(store, min_group_size, window, now)
         quiet = advice_text(advice, window_text or window_label, zone, command=None, lang=lang)
     sentiment_chart = _sentiment_chart(charts, store, zone, zh)
     env = Environment(autoescape=True, finalize=neutralise)  # no bidi override reaches the brief
-    env.filters["when"] = lambda value, minutes=True: "—" if value in (None, "") else local_time(
-        value, zone, minutes=minutes)
-    env.filters.update(evidence=lambda ev: evidence_words(ev, lang), mean2=mean2, p_text=p_text,
-                       word=lambda key: word(str(key), lang))
+    env.filters["when"] = (
+        lambda value, minutes=True: "—"
+        if value in (None, "")
+        else local_time(value, zone, minutes=minutes)
+    )
+    env.filters.update(
+        evidence=lambda ev: evidence_words(ev, lang),
+        mean2=mean2,
+        p_text=p_text,
+        word=lambda key: word(str(key), lang),
+    )
     return env.from_string(BRIEF).render(
         generated=local_time(clock(), zone),
         t=lambda key, **values: STRINGS[key][1 if zh else 0].format(**values),
@@ -141,7 +197,9 @@ def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create the report folder {out}: {exc}", "choose another --out") from exc
+        raise InputError(
+            f"cannot create the report folder {out}: {exc}", "choose another --out"
+        ) from exc
     path = out / "index.html"
     path.write_text(build_report(store, **kwargs), encoding="utf-8")
     return path

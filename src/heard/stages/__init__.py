@@ -54,13 +54,21 @@ def default_stages(settings: Settings) -> list[Stage]:
         from heard.protect.operator import FlagOperator
         from heard.protect.stage import HarmStage
 
-        stages += [HarmStage(), FlagOperator(settings.protect_auto_threshold,
-                                             settings.protect_auto_action)]
+        stages += [
+            HarmStage(),
+            FlagOperator(settings.protect_auto_threshold, settings.protect_auto_action),
+        ]
     stages.append(TopicStage(dim=embedder.dim))
     if settings.answer_cases:  # opt-in: route every new post and open its case
         from heard.answer.operator import CaseStage, configured_departments
 
-        stages.append(CaseStage(configured_departments(settings), settings.router_model,
-                                embedder=embedder, embedder_spec=settings.embedder,
-                                timezone=settings.timezone))
+        stages.append(
+            CaseStage(
+                configured_departments(settings),
+                settings.router_model,
+                embedder=embedder,
+                embedder_spec=settings.embedder,
+                timezone=settings.timezone,
+            )
+        )
     return stages

@@ -25,7 +25,8 @@ def model_text(post, text: str) -> str:
     if isinstance(raw, dict):
         raw.setdefault("_heard_notes", []).append(
             f"text of {len(text):,} characters: the embedder (topics, sentiment) and language id "
-            f"read its first {MODEL_TEXT_CHARS:,}; it is stored and searched whole")
+            f"read its first {MODEL_TEXT_CHARS:,}; it is stored and searched whole"
+        )
     return text[:MODEL_TEXT_CHARS]
 
 

@@ -19,7 +19,8 @@ URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。！？、；：（）【
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9._%+\-@])@([\w\-]{1,30})")
 """Not after an ASCII letter or dot (e-mail addresses); Weibo names may be Chinese (回复@李四:)."""
 WEIBO_TAG_RE = re.compile(r"#([^#\s](?:[^#\n]{0,78}[^#\s])?)#")
-"""Weibo topics are wrapped on both sides (``#话题#``), may contain inner spaces, and hold Chinese."""
+"""Weibo topics are wrapped on both sides (``#话题#``), may contain inner spaces, and hold
+Chinese."""
 _HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 TWITTER_TAG_RE = re.compile(r"(?<![\w&#])#(\w{1,60})")
 
@@ -73,7 +74,8 @@ def extract_entities(text: str) -> dict[str, list[str]]:
 
 
 def strip_entities(text: str) -> str:
-    """``text`` without URLs and @mentions (for language id): they say nothing about the language."""
+    """``text`` without URLs and @mentions (for language id): they say nothing about the
+    language."""
     return MENTION_RE.sub(" ", URL_RE.sub(" ", text))
 
 

@@ -94,7 +94,10 @@ class SentimentScorer:
         blended = np.clip((1.0 - self.weight) * head_scores + self.weight * lex, -1.0, 1.0)
         # A post already at or below the complaint cap cannot be changed by either rule: skip
         # its cue scan (a third of message-board posts, most of the cost on long letters).
-        cues = [find_cues(t) if self.rules and b > COMPLAINT_CAP else None for t, b in zip(texts, blended)]
+        cues = [
+            find_cues(t) if self.rules and b > COMPLAINT_CAP else None
+            for t, b in zip(texts, blended)
+        ]
         ruled = [apply_rules(float(b), c, h, lang, self.head.positive_at_or_above)
                  for b, c, h, lang in zip(blended, cues, hits, langs)]  # fmt: skip
         scores = np.array([r[0] for r in ruled], dtype=np.float64)
@@ -115,7 +118,9 @@ class SentimentScorer:
                 "rule_cues": ({k: v for k, v in c.words.items() if v} if rule and c else {}),
                 "rules": f"heard-intent-cues@{CUES_VERSION}",
             }
-            for s, label, h, x, hit, b, (_, rule), c in zip(scores, labels, head_scores, lex, hits, blended, ruled, cues)
+            for s, label, h, x, hit, b, (_, rule), c in zip(
+                scores, labels, head_scores, lex, hits, blended, ruled, cues
+            )
         ]
         return scores, labels, evidence
 
@@ -131,20 +136,27 @@ def _leading_tokens(tokens: list[str]) -> list[str]:
 
 
 class SentimentStage:
-    """``embedding`` + ``lang`` + ``tokens`` → ``sentiment_score``, ``sentiment_label``, ``sentiment_evidence``."""
+    """``embedding`` + ``lang`` + ``tokens`` → ``sentiment_score``, ``sentiment_label``,
+    ``sentiment_evidence``."""
 
     name: ClassVar[str] = "sentiment"
     requires: ClassVar[tuple[str, ...]] = ("embedding", "lang", "tokens")
-    assigns: ClassVar[tuple[str, ...]] = ("sentiment_score", "sentiment_label", "sentiment_evidence")
+    assigns: ClassVar[tuple[str, ...]] = (
+        "sentiment_score",
+        "sentiment_label",
+        "sentiment_evidence",
+    )
 
     def __init__(self, scorer: SentimentScorer | None = None, embedder_name: str | None = None):
         self.scorer = scorer or SentimentScorer()
         trained_on = self.scorer.head.embedder
         if embedder_name and trained_on and embedder_name.split("@")[0] != trained_on.split("@")[0]:
             raise ModelError(
-                f"the sentiment head {self.scorer.head.name} was trained on {trained_on} embeddings, "
+                f"the sentiment head {self.scorer.head.name} was trained on {trained_on} "
+                f"embeddings, "
                 f"but this pipeline embeds with {embedder_name}",
-                "use embedder 'use-int8' or 'use', or train a head for this embedder: heard train sentiment --embedder SPEC",
+                "use embedder 'use-int8' or 'use', or train a head for this embedder: heard train "
+                "sentiment --embedder SPEC",
             )
 
     @property
@@ -157,7 +169,9 @@ class SentimentStage:
         # and its evidence, are about the same text
         texts = [t[:MODEL_TEXT_CHARS] for t in texts]
         tokens = [_leading_tokens(tok) for tok in batch["tokens"]]
-        scores, labels, evidence = self.scorer.score(batch["embedding"], texts, tokens, batch["lang"])
+        scores, labels, evidence = self.scorer.score(
+            batch["embedding"], texts, tokens, batch["lang"]
+        )
         batch.set("sentiment_score", [float(s) for s in scores])
         batch.set("sentiment_label", labels)
         batch.set("sentiment_evidence", evidence)

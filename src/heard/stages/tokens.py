@@ -1,10 +1,13 @@
 """Stage ``tokens``: content words per post (``tokens``) and the words to index (``search_text``).
 
-Chinese is segmented with rjieba (a fast Rust port of jieba), or with a *private* ``jieba.Tokenizer``
-when a user dictionary is configured (place names such as ``丽发新城`` need one). Other text is split
+Chinese is segmented with rjieba (a fast Rust port of jieba), or with a *private*
+``jieba.Tokenizer``
+when a user dictionary is configured (place names such as ``丽发新城`` need one). Other text is
+split
 into runs of letters and digits. Everything is lowercased. ``tokens`` drops stop-words, URLs and
 @mentions; ``search_text`` keeps every word. Both are read from the text with its personal data
-blanked out (``heard.read.redact.redact_for_search``), so the index holds none. ``search_terms(query)`` segments a search query with
+blanked out (``heard.read.redact.redact_for_search``), so the index holds none.
+``search_terms(query)`` segments a search query with
 the same rules, so a query matches what was indexed.
 """
 
@@ -68,7 +71,11 @@ class Segmenter:
 
 def content_tokens(words: list[str]) -> list[str]:
     """``words`` without stop-words and single Latin letters."""
-    return [w for w in words if not is_stop_word(w) and not (len(w) == 1 and w.isascii() and w.isalpha())]
+    return [
+        w
+        for w in words
+        if not is_stop_word(w) and not (len(w) == 1 and w.isascii() and w.isalpha())
+    ]
 
 
 class TokensStage:

@@ -2,7 +2,8 @@
 
 A store holds posts with their enrichments, the quarantine, checkpoints and runs, and one
 repository per concern (``topics``, ``hotspots``, ``accounts``, ``deployment``, ``cases``,
-``protect``). All writes of one logical step go inside ``transaction()``: they commit together or not
+``protect``). All writes of one logical step go inside ``transaction()``: they commit together or
+not
 at all. The read model (``heard.read``) reads through ``rows``/``scalar``; no other package runs
 SQL.
 """
@@ -48,16 +49,28 @@ class Store(Protocol):
 
     def known_text_hashes(self, hashes: Sequence[str]) -> set[str]: ...
 
-    def write_batch(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str],
-                    quarantined: Iterable[Quarantined] = (), source: str = "",
-                    checkpoint: tuple[str, str, int] | None = None) -> int: ...
+    def write_batch(
+        self,
+        posts: Sequence[Post],
+        columns: dict[str, Any],
+        models: dict[str, str],
+        quarantined: Iterable[Quarantined] = (),
+        source: str = "",
+        checkpoint: tuple[str, str, int] | None = None,
+    ) -> int: ...
 
     def is_empty(self) -> bool: ...
 
     def checkpoint(self, file_key: str) -> int: ...
 
-    def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str],
-                   summary: dict[str, Any]) -> None: ...
+    def record_run(
+        self,
+        run_id: str,
+        started_at: datetime,
+        source: str,
+        files: list[str],
+        summary: dict[str, Any],
+    ) -> None: ...
 
     def rebuild_search_index(self, finished: bool = False) -> None: ...
 

@@ -60,8 +60,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "file": ("File", "文件"),
     "position": ("Position", "位置"),
     "detail": ("Detail", "详情"),
-    "upload_help": ("JSONL, CSV or XLSX; bad rows are quarantined, the rest stored.",
-                    "支持 JSONL、CSV、XLSX；坏行会被隔离，其余会被存储。"),
+    "upload_help": (
+        "JSONL, CSV or XLSX; bad rows are quarantined, the rest stored.",
+        "支持 JSONL、CSV、XLSX；坏行会被隔离，其余会被存储。",
+    ),
     "preset": ("Field preset", "字段预设"),
     "send": ("Upload and ingest", "上传并导入"),
     "stored": ("Stored", "已存储"),
@@ -70,7 +72,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_done": ("Upload finished", "上传完成"),
     "suppressed": ("hidden: fewer than {k} distinct authors", "已隐藏：不同作者少于 {k} 人"),
     "login_failed": ("Wrong username or password.", "用户名或密码错误。"),
-    "too_many": ("Too many failed logins. Try again in {s} s.", "登录失败次数过多，请 {s} 秒后再试。"),
+    "too_many": (
+        "Too many failed logins. Try again in {s} s.",
+        "登录失败次数过多，请 {s} 秒后再试。",
+    ),
     "error": ("Error", "错误"),
     "more_chars": ("more characters", "个字符未显示"),
     "negative": ("negative", "负面"),
@@ -80,14 +85,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "posts_axis": ("Posts", "帖子数"),
     "window_all": ("all", "全部"),
     "export": ("Export", "导出"),
-    "export_help": ("Files to hand on: personal data is masked and authors never leave, as on every page; "
-                    "topics need at least k distinct authors.",
-                    "可转交的文件：与各页面一样，个人信息已脱敏，不含作者；话题至少需要 k 位不同作者。"),
+    "export_help": (
+        "Files to hand on: personal data is masked and authors never leave, as on every page; "
+        "topics need at least k distinct authors.",
+        "可转交的文件：与各页面一样，个人信息已脱敏，不含作者；话题至少需要 k 位不同作者。",
+    ),
     "export_posts": ("Posts (with message id and topic)", "帖子（含留言编号和话题）"),
     "export_topics": ("Topics", "话题"),
     "export_alerts": ("Alerts", "预警"),
-    "export_issues": ("Issues cannot be exported yet: Heard does not group posts into issues yet.",
-                      "暂不能导出议题：Heard 尚未把帖子归并为议题。"),
+    "export_issues": (
+        "Issues cannot be exported yet: Heard does not group posts into issues yet.",
+        "暂不能导出议题：Heard 尚未把帖子归并为议题。",
+    ),
     "download": ("Download", "下载"),
     "evidence": ("Evidence", "依据"),
     "raw": ("Raw row (masked)", "原始行（已脱敏）"),
@@ -99,17 +108,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "original": ("Original", "原帖"),
     "tokens": ("API tokens", "API 令牌"),
     "token_created": ("New token", "新令牌"),
-    "token_once": ("Copy it now: it is shown only once (stored hashed). Send it as 'Authorization: Bearer TOKEN'.",
-                   "请立即复制：令牌只显示这一次（以哈希存储）。使用方式：'Authorization: Bearer TOKEN'。"),
+    "token_once": (
+        "Copy it now: it is shown only once (stored hashed). Send it as 'Authorization: Bearer "
+        "TOKEN'.",
+        "请立即复制：令牌只显示这一次（以哈希存储）。使用方式：'Authorization: Bearer TOKEN'。",
+    ),
     "token_label": ("What it is for", "用途"),
     "token_create": ("Create token", "创建令牌"),
     "revoke": ("Revoke", "吊销"),
     "revoked": ("revoked", "已吊销"),
-    "quiet_window": ("No hot spot: the {window} window holds {n} posts; the data runs from {first} to {last}.",
-                     "暂无热点：{window} 窗口内只有 {n} 条帖子；数据时间范围为 {first} 至 {last}。"),
+    "quiet_window": (
+        "No hot spot: the {window} window holds {n} posts; the data runs from {first} to {last}.",
+        "暂无热点：{window} 窗口内只有 {n} 条帖子；数据时间范围为 {first} 至 {last}。",
+    ),
     "quiet_try": ("Try the {window} window ({n} hot spots) →", "试试 {window} 窗口（{n} 个热点）→"),
-    "rights_note": ("Aggregates need at least {k} distinct authors; personal data is redacted; no per-author views.",
-                    "统计至少需要 {k} 位不同作者；个人信息已脱敏；不提供按作者查看。"),
+    "rights_note": (
+        "Aggregates need at least {k} distinct authors; personal data is redacted; no per-author "
+        "views.",
+        "统计至少需要 {k} 位不同作者；个人信息已脱敏；不提供按作者查看。",
+    ),
 }
 
 

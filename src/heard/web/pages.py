@@ -39,37 +39,67 @@ def _safe_next(target: str | None) -> str:
 def login_form(request: Request, next: str = "/", error: str | None = None) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", next=_safe_next(next), login_csrf=token, error=error)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600,
-                        secure=is_https(request))
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        max_age=3600,
+        secure=is_https(request),
+    )
     return response
 
 
 @router.post("/login", dependencies=[requires(PUBLIC)])
-def login(request: Request, username: Annotated[str, Form(max_length=64)],
-          password: Annotated[str, Form(max_length=1024)], csrf_token: Annotated[str, Form(max_length=200)] = "",
-          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
     check_login_csrf(request, csrf_token)
     limiter = request.app.state.limiter
     keys = (f"ip:{client_address(request)}", f"user:{username}")
-    t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
+    t = translator(
+        pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    )
     wait = limiter.retry_after(*keys)
     if wait > 0:
-        response = render(request, "login.html", status=429, next=_safe_next(next),
-                          login_csrf=csrf_token, error=t("too_many", s=int(wait) + 1))
+        response = render(
+            request,
+            "login.html",
+            status=429,
+            next=_safe_next(next),
+            login_csrf=csrf_token,
+            error=t("too_many", s=int(wait) + 1),
+        )
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
     user = request.app.state.accounts.authenticate(username, password)
     if user is None:
         limiter.failed(*keys)
-        return render(request, "login.html", status=401, next=_safe_next(next), login_csrf=csrf_token,
-                      error=t("login_failed"))
+        return render(
+            request,
+            "login.html",
+            status=401,
+            next=_safe_next(next),
+            login_csrf=csrf_token,
+            error=t("login_failed"),
+        )
     # only the name's own failures are forgiven: the address's stay, so one success does not
     # reopen it for another round of guesses on other names
     limiter.succeeded(keys[1])
     token, _csrf = request.app.state.accounts.start_session(user)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600,
-                        secure=is_https(request))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        max_age=12 * 3600,
+        secure=is_https(request),
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -89,15 +119,19 @@ def switch_lang(request: Request, code: str, next: str = "/") -> Response:
     if code not in LANGS:
         raise ApiError(404, f"no UI language {code!r}", ["available: " + ", ".join(LANGS)])
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(LANG_COOKIE, code, samesite="strict", max_age=365 * 86400,
-                        secure=is_https(request))
+    response.set_cookie(
+        LANG_COOKIE, code, samesite="strict", max_age=365 * 86400, secure=is_https(request)
+    )
     return response
 
 
 @router.get("/vendor/plotly.min.js", dependencies=[requires(PUBLIC)])
 def plotly_js() -> Response:
-    return FileResponse(plotly_js_path(), media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(
+        plotly_js_path(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 # ---- pages ------------------------------------------------------------------------------------
@@ -113,76 +147,144 @@ def _k(request: Request) -> int:
 def overview(request: Request) -> Response:
     db, k = _db(request), _k(request)
     data = request.app.state.cache.get(db.data_version, "overview", lambda: oq.overview(db, k))
-    topics = request.app.state.cache.get(db.data_version, ("topics", None, 10, None),
-                                         lambda: tq.list_topics_json(db, k, limit=10))
-    hot = request.app.state.cache.get(db.data_version, ("hot", hq.DEFAULT_WINDOW, 5),
-                                      lambda: hq.hotspots(db, k, 5)["hotspots"])
+    topics = request.app.state.cache.get(
+        db.data_version, ("topics", None, 10, None), lambda: tq.list_topics_json(db, k, limit=10)
+    )
+    hot = request.app.state.cache.get(
+        db.data_version, ("hot", hq.DEFAULT_WINDOW, 5), lambda: hq.hotspots(db, k, 5)["hotspots"]
+    )
     quiet = None
     if not hot and data["posts"]:
         span = hq.parse_window(db, hq.DEFAULT_WINDOW)
-        quiet = request.app.state.cache.get(db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span))
-    t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
-    return render(request, "overview.html", data=data, topics=topics["topics"], hotspots=hot, quiet=quiet,
-                  window=hq.DEFAULT_WINDOW,
-                  charts=charts.overview_charts(data, t, _zone(request)))
+        quiet = request.app.state.cache.get(
+            db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span)
+        )
+    t = translator(
+        pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    )
+    return render(
+        request,
+        "overview.html",
+        data=data,
+        topics=topics["topics"],
+        hotspots=hot,
+        quiet=quiet,
+        window=hq.DEFAULT_WINDOW,
+        charts=charts.overview_charts(data, t, _zone(request)),
+    )
 
 
 @router.get("/topics", dependencies=[requires(Role.viewer, page=True)])
-def topics_page(request: Request, q: Annotated[str | None, Query(max_length=100)] = None,
-                cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+def topics_page(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
     db, k = _db(request), _k(request)
-    data = request.app.state.cache.get(db.data_version, ("topics", q, 50, cursor),
-                                       lambda: tq.list_topics_json(db, k, limit=50, cursor=cursor, q=q))
-    nxt = "/topics?" + urlencode({k_: v for k_, v in {"q": q, "cursor": data["next_cursor"]}.items() if v}) \
-        if data["next_cursor"] else None
+    data = request.app.state.cache.get(
+        db.data_version,
+        ("topics", q, 50, cursor),
+        lambda: tq.list_topics_json(db, k, limit=50, cursor=cursor, q=q),
+    )
+    nxt = (
+        "/topics?"
+        + urlencode({k_: v for k_, v in {"q": q, "cursor": data["next_cursor"]}.items() if v})
+        if data["next_cursor"]
+        else None
+    )
     return render(request, "topics.html", topics=data["topics"], q=q or "", next_url=nxt)
 
 
 @router.get("/topics/{topic_id}", dependencies=[requires(Role.viewer, page=True)])
 def topic_page(request: Request, topic_id: int) -> Response:
     db, k = _db(request), _k(request)
-    topic = request.app.state.cache.get(db.data_version, ("topic", topic_id), lambda: tq.topic_detail_json(db, topic_id, k))
-    t = translator(pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
-    return render(request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t, _zone(request)))
+    topic = request.app.state.cache.get(
+        db.data_version, ("topic", topic_id), lambda: tq.topic_detail_json(db, topic_id, k)
+    )
+    t = translator(
+        pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    )
+    return render(
+        request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t, _zone(request))
+    )
 
 
 @router.get("/hotspots", dependencies=[requires(Role.viewer, page=True)])
-def hotspots_page(request: Request, window: Annotated[str, Query(max_length=10)] = "7d") -> Response:
+def hotspots_page(
+    request: Request, window: Annotated[str, Query(max_length=10)] = "7d"
+) -> Response:
     db, k = _db(request), _k(request)
     span = hq.parse_window(db, window, what="window")
-    hot = request.app.state.cache.get(db.data_version, ("hot", span, 20), lambda: hq.hotspots(db, k, 20, span))
+    hot = request.app.state.cache.get(
+        db.data_version, ("hot", span, 20), lambda: hq.hotspots(db, k, 20, span)
+    )
     quiet = None
-    if not hot["hotspots"]:  # a historical or quiet board: what the window holds, and what shows data
-        quiet = request.app.state.cache.get(db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span))
-    return render(request, "hotspots.html", hot=hot, window=window, alerts=hq.alerts(db, k, 100),
-                  windows=hq.WINDOW_CHOICES, quiet=quiet)
+    if not hot[
+        "hotspots"
+    ]:  # a historical or quiet board: what the window holds, and what shows data
+        quiet = request.app.state.cache.get(
+            db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k, span)
+        )
+    return render(
+        request,
+        "hotspots.html",
+        hot=hot,
+        window=window,
+        alerts=hq.alerts(db, k, 100),
+        windows=hq.WINDOW_CHOICES,
+        quiet=quiet,
+    )
 
 
 @router.get("/search", dependencies=[requires(Role.viewer, page=True)])
-def search_page(request: Request, q: Annotated[str | None, Query(max_length=pq.MAX_QUERY_CHARS)] = None,
-                lang: Annotated[str | None, Query(max_length=3)] = None,
-                sentiment: Annotated[str | None, Query(max_length=10)] = None,
-                source: Annotated[str | None, Query(max_length=200)] = None,
-                topic: Annotated[int | None, Query(ge=0)] = None,
-                cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+def search_page(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=pq.MAX_QUERY_CHARS)] = None,
+    lang: Annotated[str | None, Query(max_length=3)] = None,
+    sentiment: Annotated[str | None, Query(max_length=10)] = None,
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    topic: Annotated[int | None, Query(ge=0)] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
     if sentiment and sentiment not in pq.SENTIMENTS:
         sentiment = None
-    f = pq.PostFilter(q=q or None, lang=lang or None, source=source or None, sentiment=sentiment,
-                      topic=None if topic is None else str(topic))
-    result = pq.search(_db(request), f, 20, cursor) if (q or lang or sentiment or source or topic is not None) \
+    f = pq.PostFilter(
+        q=q or None,
+        lang=lang or None,
+        source=source or None,
+        sentiment=sentiment,
+        topic=None if topic is None else str(topic),
+    )
+    result = (
+        pq.search(_db(request), f, 20, cursor)
+        if (q or lang or sentiment or source or topic is not None)
         else {"posts": [], "next_cursor": None, "query_terms": []}
+    )
     params = {"q": q, "lang": lang, "sentiment": sentiment, "source": source, "topic": topic}
     nxt = None
     if result["next_cursor"]:
-        nxt = "/search?" + urlencode({**{k: v for k, v in params.items() if v not in (None, "")},
-                                      "cursor": result["next_cursor"]})
-    return render(request, "search.html", result=result, params=params, searched=bool(q or lang or sentiment
-                  or source or topic is not None), next_url=nxt)
+        nxt = "/search?" + urlencode(
+            {
+                **{k: v for k, v in params.items() if v not in (None, "")},
+                "cursor": result["next_cursor"],
+            }
+        )
+    return render(
+        request,
+        "search.html",
+        result=result,
+        params=params,
+        searched=bool(q or lang or sentiment or source or topic is not None),
+        next_url=nxt,
+    )
 
 
 @router.get("/quarantine", dependencies=[requires(Role.analyst, page=True)])
-def quarantine_page(request: Request, reason: Annotated[str | None, Query(max_length=100)] = None,
-                    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
+def quarantine_page(
+    request: Request,
+    reason: Annotated[str | None, Query(max_length=100)] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Response:
     data = oq.quarantine(_db(request), 100, reason or None, offset)
     return render(request, "quarantine.html", data=data, reason=reason or "")
 
@@ -201,13 +303,24 @@ async def upload(request: Request) -> Response:
     if not isinstance(upload_file, UploadFile) or not upload_file.filename:
         return render(request, "upload.html", status=400, result=None, error="no file chosen")
     try:
-        result = await run_in_threadpool(uploader.ingest_file, upload_file.file, upload_file.filename,
-                                         preset=preset or None)
+        result = await run_in_threadpool(
+            uploader.ingest_file, upload_file.file, upload_file.filename, preset=preset or None
+        )
     except ApiError as exc:
-        return render(request, "upload.html", status=exc.status, result=None,
-                      error=" · ".join([exc.error, *exc.errors]))
+        return render(
+            request,
+            "upload.html",
+            status=exc.status,
+            result=None,
+            error=" · ".join([exc.error, *exc.errors]),
+        )
     except HeardError as exc:  # bad input (400) or the server's models/store (500): say which
         status = 400 if isinstance(exc, InputError) else 500
-        return render(request, "upload.html", status=status, result=None,
-                      error=exc.what + (f" · fix: {exc.fix}" if exc.fix else ""))
+        return render(
+            request,
+            "upload.html",
+            status=status,
+            result=None,
+            error=exc.what + (f" · fix: {exc.fix}" if exc.fix else ""),
+        )
     return render(request, "upload.html", result=result, error=None)

@@ -23,9 +23,14 @@ LANG_COOKIE = "heard_lang"
 SHOW_CHARS = 1200
 """Longest post text shown in lists; the rest is counted, never silently cut."""
 
-env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
-                         finalize=neutralise)  # no bidi override or control character reaches a page
+env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=jinja2.ChainableUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    finalize=neutralise,
+)  # no bidi override or control character reaches a page
 
 
 def _clip(text: str | None) -> dict[str, Any]:
@@ -77,11 +82,19 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     caller = getattr(request.state, "caller", None)
     user = caller.user if caller else None
     html = env.get_template(template).render(
-        t=translator(lang), lang=lang, other_lang=[x for x in LANGS if x != lang][0], user=user,
-        csrf=caller.csrf_token if caller else None, path=request.url.path,
+        t=translator(lang),
+        lang=lang,
+        other_lang=[x for x in LANGS if x != lang][0],
+        user=user,
+        csrf=caller.csrf_token if caller else None,
+        path=request.url.path,
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        k=request.app.state.settings.min_group_size, Role=Role, tz=_zone(request),
-        tz_label=zone_label(_zone(request)), **context)
+        k=request.app.state.settings.min_group_size,
+        Role=Role,
+        tz=_zone(request),
+        tz_label=zone_label(_zone(request)),
+        **context,
+    )
     return HTMLResponse(html, status_code=status)
 
 

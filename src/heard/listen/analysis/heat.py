@@ -39,10 +39,18 @@ COMPONENTS = ("volume", "growth", "authors", "engagement", "negativity")
 class HeatConfig:
     """Weights (summing to 1) and half-saturation points of the heat components."""
 
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "volume": 0.25, "growth": 0.25, "authors": 0.20, "engagement": 0.15, "negativity": 0.15})
-    half: dict[str, float] = field(default_factory=lambda: {
-        "volume": 10.0, "growth": 5.0, "authors": 5.0, "engagement": 50.0})
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "volume": 0.25,
+            "growth": 0.25,
+            "authors": 0.20,
+            "engagement": 0.15,
+            "negativity": 0.15,
+        }
+    )
+    half: dict[str, float] = field(
+        default_factory=lambda: {"volume": 10.0, "growth": 5.0, "authors": 5.0, "engagement": 50.0}
+    )
 
     def __post_init__(self) -> None:
         if set(self.weights) != set(COMPONENTS):
@@ -80,8 +88,14 @@ def saturate(x: float, half: float) -> float:
     return x / (x + half)
 
 
-def combine(volume: int, growth: float, authors: int, engagement: int, negativity: float,
-            config: HeatConfig | None = None) -> Heat:
+def combine(
+    volume: int,
+    growth: float,
+    authors: int,
+    engagement: int,
+    negativity: float,
+    config: HeatConfig | None = None,
+) -> Heat:
     """Heat from the five raw measures (see the module docstring)."""
     cfg = config or HeatConfig()
     if math.isnan(negativity):
@@ -94,8 +108,15 @@ def combine(volume: int, growth: float, authors: int, engagement: int, negativit
         "negativity": min(1.0, max(0.0, float(negativity))),
     }
     index = 100.0 * sum(cfg.weights[c] * components[c] for c in COMPONENTS)
-    return Heat(int(volume), float(growth), int(authors), int(engagement), float(negativity),
-                components, index)
+    return Heat(
+        int(volume),
+        float(growth),
+        int(authors),
+        int(engagement),
+        float(negativity),
+        components,
+        index,
+    )
 
 
 def negativity_of(sentiment_scores: Sequence[float | None]) -> float:
@@ -107,13 +128,21 @@ def negativity_of(sentiment_scores: Sequence[float | None]) -> float:
     return float(np.mean(np.clip(-scores, 0.0, 1.0)))
 
 
-def heat_of_posts(authors: Sequence[str | None], likes: Sequence[int], shares: Sequence[int],
-                  dislikes: Sequence[int], sentiment_scores: Sequence[float | None], growth: float,
-                  config: HeatConfig | None = None) -> Heat:
+def heat_of_posts(
+    authors: Sequence[str | None],
+    likes: Sequence[int],
+    shares: Sequence[int],
+    dislikes: Sequence[int],
+    sentiment_scores: Sequence[float | None],
+    growth: float,
+    config: HeatConfig | None = None,
+) -> Heat:
     """Heat of the posts in one window (parallel sequences, one entry per post).
 
     ``growth`` is the burst surprise of the window (``WindowTest.surprise``).
     """
     distinct = len({a for a in authors if a is not None})
     engagement = int(np.sum(likes) + np.sum(shares) + np.sum(dislikes)) if len(likes) else 0
-    return combine(len(authors), growth, distinct, engagement, negativity_of(sentiment_scores), config)
+    return combine(
+        len(authors), growth, distinct, engagement, negativity_of(sentiment_scores), config
+    )

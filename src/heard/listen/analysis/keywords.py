@@ -13,27 +13,32 @@ import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 
-STOPWORDS_EN = frozenset("""
+STOPWORDS_EN = frozenset(
+    """
 a about above after again against all am an and any are aren't as at be because been before being
-below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
-during each few for from further get got had hadn't has hasn't have haven't having he he'd he'll he's
-her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's
-its itself just let's like me more most mustn't my myself new no nor not now of off on once one only
-or other ought our ours ourselves out over own really said same say says shan't she she'd she'll
-she's should shouldn't so some such than that that's the their theirs them themselves then there
-there's these they they'd they'll they're they've this those through to too under until up us use
-using very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
-where's which while who who's whom why why's will with won't would wouldn't you you'd you'll you're
-you've your yours yourself yourselves also may might must shall still yet rt http https www com amp
-""".split())
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+down during each few for from further get got had hadn't has hasn't have haven't having he he'd
+he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into
+is isn't it it's its itself just let's like me more most mustn't my myself new no nor not now of
+off on once one only or other ought our ours ourselves out over own really said same say says
+shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them
+themselves then there there's these they they'd they'll they're they've this those through to too
+under until up us use using very via was wasn't we we'd we'll we're we've were weren't what what's
+when when's where where's which while who who's whom why why's will with won't would wouldn't you
+you'd you'll you're you've your yours yourself yourselves also may might must shall still yet rt
+http https www com amp
+""".split()
+)
 
-STOPWORDS_ZH = frozenset("""
-的 了 和 是 在 我 有 也 就 不 人 都 一 一个 上 中 到 说 要 去 你 会 着 没有 看 好 自己 这 那 他 她 它
-我们 你们 他们 她们 这个 那个 这些 那些 什么 怎么 为什么 如何 哪里 还 又 把 被 让 给 对 与 及 或
-而 但 但是 因为 所以 如果 虽然 然后 并 并且 以及 之 其 该 等 等等 吗 呢 吧 啊 呀 哦 嗯 很 非常
-已经 可以 能 能够 应该 需要 希望 请 问 关于 问题 情况 进行 没 从 向 为 以 于 时 后 前 里 各 每
-本 此 再 才 更 最 太 比较 一下 一些 一直 现在 目前 还是 或者 就是 不是 还有 这样 那样 这里 那里
-""".split())
+STOPWORDS_ZH = frozenset(
+    """
+的 了 和 是 在 我 有 也 就 不 人 都 一 一个 上 中 到 说 要 去 你 会 着 没有 看 好 自己 这 那 他 她
+它 我们 你们 他们 她们 这个 那个 这些 那些 什么 怎么 为什么 如何 哪里 还 又 把 被 让 给 对 与 及
+或 而 但 但是 因为 所以 如果 虽然 然后 并 并且 以及 之 其 该 等 等等 吗 呢 吧 啊 呀 哦 嗯 很 非常
+已经 可以 能 能够 应该 需要 希望 请 问 关于 问题 情况 进行 没 从 向 为 以 于 时 后 前 里 各 每 本
+此 再 才 更 最 太 比较 一下 一些 一直 现在 目前 还是 或者 就是 不是 还有 这样 那样 这里 那里
+""".split()
+)
 
 try:  # the tokens stage's list (heard.stages.stopwords), plus the extra filler above
     from heard.stages.stopwords import STOP_WORDS as _STAGE_STOP_WORDS

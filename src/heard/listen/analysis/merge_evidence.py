@@ -43,6 +43,6 @@ def mixing(a: np.ndarray, b: np.ndarray, k: int = K, sample: int = SAMPLE) -> tu
     np.fill_diagonal(sims, -np.inf)
     nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
     in_b = nearest >= len(a)
-    cross_a = float(in_b[:len(a)].mean())
-    cross_b = float((~in_b[len(a):]).mean())
+    cross_a = float(in_b[: len(a)].mean())
+    cross_b = float((~in_b[len(a) :]).mean())
     return cross_a / (len(b) / (n - 1)), cross_b / (len(a) / (n - 1))

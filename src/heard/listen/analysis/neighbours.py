@@ -25,7 +25,9 @@ CHUNK = 256
 12 × CHUNK × list size bytes (37 MB for a list of 12,000 posts)."""
 
 
-def most_similar(queries: np.ndarray, base: np.ndarray, k: int, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def most_similar(
+    queries: np.ndarray, base: np.ndarray, k: int, block: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` rows of ``base`` with the largest inner product with each row of ``queries``:
     ``(similarities, indices)``, both ``(len(queries), k)``, best first (equal similarities: lower
     index first). Exact; ``block`` queries at a time, so memory stays at ``block × len(base)``
@@ -37,20 +39,29 @@ def most_similar(queries: np.ndarray, base: np.ndarray, k: int, block: int = 102
     idx_out = np.empty((n, k), dtype=np.int64)
     base_t = np.ascontiguousarray(base, dtype=np.float32).T
     for lo in range(0, n, block):
-        sims = np.asarray(queries[lo:lo + block], dtype=np.float32) @ base_t
+        sims = np.asarray(queries[lo : lo + block], dtype=np.float32) @ base_t
         if k == 1:
             top = sims.argmax(axis=1)[:, None]
         else:
-            top = np.sort(np.argpartition(sims, m - k, axis=1)[:, m - k:] if k < m
-                          else np.broadcast_to(np.arange(m), sims.shape), axis=1)
-            top = np.take_along_axis(top, np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1,
-                                                     kind="stable"), axis=1)
-        sims_out[lo:lo + block] = np.take_along_axis(sims, top, axis=1)
-        idx_out[lo:lo + block] = top
+            top = np.sort(
+                np.argpartition(sims, m - k, axis=1)[:, m - k :]
+                if k < m
+                else np.broadcast_to(np.arange(m), sims.shape),
+                axis=1,
+            )
+            top = np.take_along_axis(
+                top,
+                np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable"),
+                axis=1,
+            )
+        sims_out[lo : lo + block] = np.take_along_axis(sims, top, axis=1)
+        idx_out[lo : lo + block] = top
     return sims_out, idx_out
 
 
-def nearest_posts(vecs: np.ndarray, centroids: np.ndarray, k: int, probes: int = PROBES) -> np.ndarray:
+def nearest_posts(
+    vecs: np.ndarray, centroids: np.ndarray, k: int, probes: int = PROBES
+) -> np.ndarray:
     """For each row of ``vecs`` (unit vectors), the indices of its ``k + 1`` most similar rows
     (itself included) among the rows whose nearest centroid is one of the ``probes`` centroids
     nearest to it. Rows with fewer candidates repeat themselves."""
@@ -68,17 +79,20 @@ def nearest_posts(vecs: np.ndarray, centroids: np.ndarray, k: int, probes: int =
         by_probe = np.argsort(column, kind="stable")
         qbounds = np.searchsorted(column[by_probe], np.arange(len(centroids) + 1))
         for c in range(len(centroids)):
-            members = by_cell[bounds[c]:bounds[c + 1]]
+            members = by_cell[bounds[c] : bounds[c + 1]]
             if not len(members):
                 continue
             take = min(width, len(members))
             cols = slot * width + np.arange(take)
             member_vecs = vecs[members]
             for lo in range(qbounds[c], qbounds[c + 1], CHUNK):  # bounded memory on a huge topic
-                queries = by_probe[lo:min(lo + CHUNK, qbounds[c + 1])]
+                queries = by_probe[lo : min(lo + CHUNK, qbounds[c + 1])]
                 sims = vecs[queries] @ member_vecs.T
-                top = (np.argpartition(sims, len(members) - take, axis=1)[:, -take:] if take < len(members)
-                       else np.broadcast_to(np.arange(len(members)), sims.shape))
+                top = (
+                    np.argpartition(sims, len(members) - take, axis=1)[:, -take:]
+                    if take < len(members)
+                    else np.broadcast_to(np.arange(len(members)), sims.shape)
+                )
                 best_sim[queries[:, None], cols] = np.take_along_axis(sims, top, axis=1)
                 best_idx[queries[:, None], cols] = members[top]
     order = np.argsort(-best_sim, axis=1, kind="stable")[:, :width]

@@ -26,7 +26,8 @@ from heard.models.intent_cues import SUGGESTION
 
 MIN_AUTHORS = 5
 LETTER_FILLER = frozenset(
-    "领导 尊敬 您好 你好 书记 市长 局长 县长 各位 谢谢 感谢 相关 有关 部门 政府 考虑 方便 很多 尽快 "
+    "领导 尊敬 您好 你好 书记 市长 局长 县长 各位 谢谢 感谢 相关 有关 部门 政府 考虑 方便 很多 尽快"
+    " "
     "能够 目前 现在 已经 没有 我们 大家 居民 市民 群众 业主 本人 情况 方面 工作 时间 地方 进行 "
     "please thanks city people really think would like".split()
 )

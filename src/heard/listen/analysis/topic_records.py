@@ -79,9 +79,13 @@ class ClusterParams:
     # several batch sizes (bench/topics_batch_size.py), checked on those sets: see BENCHMARKS.md.
 
     def describe(self) -> str:
-        return (f"join={self.join}" + (f"(-{self.join_margin} of coherence)" if self.join_margin is not None else "")
-                + f",seed={self.seed},min={self.min_topic_size},attach={self.attach},"
-                f"merge={self.merge},split<{self.split_below},vote={self.vote_k}" + (",center" if self.center else ""))
+        return (
+            f"join={self.join}"
+            + (f"(-{self.join_margin} of coherence)" if self.join_margin is not None else "")
+            + f",seed={self.seed},min={self.min_topic_size},attach={self.attach},"
+            f"merge={self.merge},split<{self.split_below},vote={self.vote_k}"
+            + (",center" if self.center else "")
+        )
 
 
 class Assignment(NamedTuple):
@@ -95,7 +99,9 @@ class TopicEvent:
     kind: str  # "created" | "merged" | "split" | "moved"
     topic_id: int  # created: the new id; merged: the id that was absorbed; split: the parent id;
     # moved: the topic posts left by neighbour vote
-    other_id: int | None = None  # merged: the survivor; split: the new child; moved: where they went
+    other_id: int | None = (
+        None  # merged: the survivor; split: the new child; moved: where they went
+    )
     detail: dict[str, Any] = field(default_factory=dict)
     members: list[Hashable] | None = None
     """merged: the absorbed topic's posts at the merge (kept apart from ``detail``, so that it
@@ -110,7 +116,8 @@ class ConsolidationResult:
     """posts moved by splits (to the child topic) or by the neighbour vote, or taken out of the
     pool (apply after relabelling ``merged``)."""
     voted: bool = True
-    """Whether it ran (and emptied its window); False: it waits for more posts, the window is kept."""
+    """Whether it ran (and emptied its window); False: it waits for more posts, the window is
+    kept."""
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -155,8 +162,9 @@ def _resolve_chains(merged: dict[int, int]) -> None:
         merged[absorbed] = survivor
 
 
-def _two_means(vecs: np.ndarray, rng: np.random.Generator, iters: int = 10,
-               sample: int = 5000) -> tuple[np.ndarray, np.ndarray] | None:
+def _two_means(
+    vecs: np.ndarray, rng: np.random.Generator, iters: int = 10, sample: int = 5000
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Spherical 2-means with a deterministic farthest-point start; returns the two index sets."""
     pick = vecs if len(vecs) <= sample else vecs[rng.choice(len(vecs), sample, replace=False)]
     centre = _unit(pick.sum(axis=0))

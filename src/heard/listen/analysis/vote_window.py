@@ -13,6 +13,7 @@ from heard.listen.analysis.topic_records import Assignment, TopicEvent
 if TYPE_CHECKING:
     from heard.listen.analysis.topic_records import ClusterParams
 
+
 class VoteWindow:
     """Part of ``StreamingClusterer`` (``heard.listen.analysis.clustering``): the vote window."""
 
@@ -31,7 +32,8 @@ class VoteWindow:
 
     @property
     def window_keys(self) -> list[Hashable]:
-        """The posts since the last consolidation, in arrival order (the neighbour vote's window)."""
+        """The posts since the last consolidation, in arrival order (the neighbour vote's
+        window)."""
         return list(self._window_keys)
 
     def window_since(self, start: int) -> list[Hashable]:
@@ -43,8 +45,13 @@ class VoteWindow:
         """How many of the window's posts (its last ones) came since the last consolidation."""
         return len(self._window_keys) - self._window_new_from
 
-    def restore_window(self, keys: Sequence[Hashable], vecs: np.ndarray,
-                       topics: Sequence[int | None], new: int | None = None) -> None:
+    def restore_window(
+        self,
+        keys: Sequence[Hashable],
+        vecs: np.ndarray,
+        topics: Sequence[int | None],
+        new: int | None = None,
+    ) -> None:
         """Load the vote window saved by an earlier run (raw embeddings, current topic ids); its
         last ``new`` posts came since the last consolidation (None: all of them)."""
         if not len(keys):
@@ -65,7 +72,7 @@ class VoteWindow:
         """The neighbour vote over the posts since the last consolidation (then forgotten).
         Returns the moves, and the topics it emptied → the topic that took most of their posts."""
         keys, topics = self._window_keys, self._window_topic
-        vecs = self._window_vecs[:len(keys)]
+        vecs = self._window_vecs[: len(keys)]
         start = self._window_new_from
         k = self.params.vote_k
         try:
@@ -81,16 +88,19 @@ class VoteWindow:
         cut = max(len(self._window_keys) - self.params.vote_voters, 0)
         if cut:
             kept = self._window_keys[cut:]
-            self._window_vecs = self._window_vecs[cut:len(self._window_keys)].copy()
+            self._window_vecs = self._window_vecs[cut : len(self._window_keys)].copy()
             self._window_topic = {key: self._window_topic.get(key) for key in kept}
             self._window_keys = kept
         self._window_new_from = len(self._window_keys)
 
-    def _vote_on(self, keys: list[Hashable], topics: dict[Hashable, int | None], vecs: np.ndarray,
-                 start: int) -> tuple[list[Assignment], dict[int, int]]:
+    def _vote_on(
+        self, keys: list[Hashable], topics: dict[Hashable, int | None], vecs: np.ndarray, start: int
+    ) -> tuple[list[Assignment], dict[int, int]]:
         """The vote proper: every post of the window votes; those from ``start`` on may move."""
         k = self.params.vote_k
-        rows = np.array([self._row.get(topics[key], -1) for key in keys])  # -1: pooled or unassigned
+        rows = np.array(
+            [self._row.get(topics[key], -1) for key in keys]
+        )  # -1: pooled or unassigned
         new = majority_vote(rows, nearest_posts(vecs, self.centroids(), k))
         changed = np.flatnonzero((new != rows) & (np.arange(len(keys)) >= start))
         if not len(changed):
@@ -112,16 +122,26 @@ class VoteWindow:
         if left_pool:
             self._pool_keep(np.setdiff1d(np.arange(len(self.pool_keys)), left_pool))
         cents = self.centroids()
-        out = [Assignment(keys[i], self.ids[new[i]], float(vecs[i] @ cents[new[i]])) for i in changed]
+        out = [
+            Assignment(keys[i], self.ids[new[i]], float(vecs[i] @ cents[new[i]])) for i in changed
+        ]
         self._track(out)  # the posts stay in the window as voters: the next vote sees their topics
         for (src, dst), n in sorted(flows.items()):
-            self.events.append(TopicEvent("moved", self.ids[src], self.ids[dst], {"posts": n, "step": self.step}))
+            self.events.append(
+                TopicEvent("moved", self.ids[src], self.ids[dst], {"posts": n, "step": self.step})
+            )
         emptied: dict[int, int] = {}
         for row in np.flatnonzero(self.sizes <= 0):
             took = max((n, -dst) for (src, dst), n in flows.items() if src == row)
             emptied[self.ids[row]] = self.ids[-took[1]]
-            self.events.append(TopicEvent("merged", self.ids[row], self.ids[-took[1]],
-                                          {"step": self.step, "size": 0, "by": "neighbour vote"}))
+            self.events.append(
+                TopicEvent(
+                    "merged",
+                    self.ids[row],
+                    self.ids[-took[1]],
+                    {"step": self.step, "size": 0, "by": "neighbour vote"},
+                )
+            )
         if emptied:
             self._keep_topics(np.flatnonzero(self.sizes > 0))
         else:

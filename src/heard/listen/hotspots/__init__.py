@@ -1,6 +1,7 @@
 """Hot spots: per-topic time series from the store, heat ranking, burst alerts and their sinks.
 
-The algorithms are pure (``heard.listen.analysis.bursts``, ``heard.listen.analysis.heat``); this package reads
+The algorithms are pure (``heard.listen.analysis.bursts``, ``heard.listen.analysis.heat``); this
+package reads
 the store, builds evidence and sends alerts.
 """
 

@@ -33,7 +33,6 @@ MIN_PROFILE_DAYS = 3.0
 """A time-of-day profile is learnt only from at least this many days of stored posts."""
 
 
-
 class SeenPosts:
     """The ids of the posts already fed to the detector (a post re-read at the watermark, or moved
     to another topic by the neighbour vote, is not counted twice).
@@ -76,7 +75,9 @@ class SeenPosts:
             self._compact()
 
     def _compact(self) -> None:
-        new = np.unique(np.fromiter(map(hash, self._recent), dtype=np.int64, count=len(self._recent)))
+        new = np.unique(
+            np.fromiter(map(hash, self._recent), dtype=np.int64, count=len(self._recent))
+        )
         new = new[~self._known(new)]
         self._hashes = np.insert(self._hashes, np.searchsorted(self._hashes, new), new)
         self._recent.clear()
@@ -89,9 +90,16 @@ def _iso(ts: datetime) -> str:
 class AlertEngine:
     """Burst alerts over a store's topics, deduplicated per episode, sent to ``sinks``."""
 
-    def __init__(self, store: Any, sinks: Sequence[AlertSink] = (), *,
-                 config: BurstConfig | None = None, min_group_size: int = 5,
-                 clock: Callable[[], datetime] = utcnow, samples: int = 3):
+    def __init__(
+        self,
+        store: Any,
+        sinks: Sequence[AlertSink] = (),
+        *,
+        config: BurstConfig | None = None,
+        min_group_size: int = 5,
+        clock: Callable[[], datetime] = utcnow,
+        samples: int = 3,
+    ):
         base = config or BurstConfig()
         if base.min_authors < min_group_size:  # RIGHTS.md §4: k authors before any aggregate
             base = BurstConfig(**{**base.__dict__, "min_authors": min_group_size})
@@ -102,13 +110,21 @@ class AlertEngine:
         self.samples = samples
         self.detector: BurstDetector | None = None
         self.seen = SeenPosts()
-        self.merged: set[int] = {a for a, _ in self._merges()}  # earlier merges: already in the store's ids
+        self.merged: set[int] = {
+            a for a, _ in self._merges()
+        }  # earlier merges: already in the store's ids
 
     @classmethod
-    def from_settings(cls, store: Any, sinks: Sequence[AlertSink], settings: Settings) -> AlertEngine:
+    def from_settings(
+        cls, store: Any, sinks: Sequence[AlertSink], settings: Settings
+    ) -> AlertEngine:
         """The engine the CLI and the demo use: ``settings.alert_alpha`` and k from the settings."""
-        return cls(store, sinks, config=BurstConfig(alpha=settings.alert_alpha),
-                   min_group_size=settings.min_group_size)
+        return cls(
+            store,
+            sinks,
+            config=BurstConfig(alpha=settings.alert_alpha),
+            min_group_size=settings.min_group_size,
+        )
 
     # ---- feeding ----------------------------------------------------------------------------
     def _detector(self, times: Sequence[float]) -> BurstDetector:
@@ -116,8 +132,9 @@ class AlertEngine:
             profile = None
             if len(times) and (max(times) - min(times)) >= MIN_PROFILE_DAYS * 86400:
                 profile = hourly_profile(times)
-            self.detector = BurstDetector(self.config, seasonality=profile,
-                                          start=min(times) if len(times) else None)
+            self.detector = BurstDetector(
+                self.config, seasonality=profile, start=min(times) if len(times) else None
+            )
         return self.detector
 
     def scan(self) -> list[dict[str, Any]]:
@@ -125,8 +142,13 @@ class AlertEngine:
         stream = load_stream(self.store)
         detector = self._detector(list(stream.t))
         fresh = self.seen.unseen(list(stream.post_id))
-        events = [(int(tid), float(t), a, pid) for pid, tid, t, a, new in
-                  zip(stream.post_id, stream.topic_id, stream.t, stream.author, fresh) if new]
+        events = [
+            (int(tid), float(t), a, pid)
+            for pid, tid, t, a, new in zip(
+                stream.post_id, stream.topic_id, stream.t, stream.author, fresh
+            )
+            if new
+        ]
         return self._run(detector, events)
 
     def feed(self, events: Iterable[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
@@ -150,7 +172,9 @@ class AlertEngine:
         self.merged.update(a for a, _ in new)
         return new
 
-    def _run(self, detector: BurstDetector, events: list[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
+    def _run(
+        self, detector: BurstDetector, events: list[tuple[int, float, str | None, str]]
+    ) -> list[dict[str, Any]]:
         fired = []
         for topic, t, author, post_id in events:
             self.seen.add(post_id)
@@ -171,7 +195,9 @@ class AlertEngine:
     def build(self, signal: BurstSignal) -> dict[str, Any]:
         """The alert record for a signal: topic, times, evidence, sample posts (no authors)."""
         topic = int(signal.topic)
-        info = topic_info(self.store, [topic]).get(topic, {"label": "", "keywords": [], "places": []})
+        info = topic_info(self.store, [topic]).get(
+            topic, {"label": "", "keywords": [], "places": []}
+        )
         if not info["label"] and not info["keywords"]:  # a topic born during a watch: label it now
             from heard.listen.topics.represent import refresh_representation
 
@@ -205,30 +231,42 @@ class AlertEngine:
                 "test": "negative-binomial tail vs the topic's own decayed Gamma-Poisson baseline",
             },
             "sample_posts": sample_posts(self.store, ids, self.samples),
-            "message": (f"topic {topic} ({label or 'unlabelled'}): {test.count} posts from {signal.authors} "
-                        f"authors in {test.window / 60:g} min, {test.expected:.2f} expected (p={test.p_value:.2g})"),
+            "message": (
+                f"topic {topic} ({label or 'unlabelled'}): {test.count} posts from "
+                f"{signal.authors} "
+                f"authors in {test.window / 60:g} min, {test.expected:.2f} expected "
+                f"(p={test.p_value:.2g})"
+            ),
         }
 
     def _fire(self, signal: BurstSignal) -> dict[str, Any] | None:
         if self._already_alerted(signal):
             return None
         alert = self.build(signal)
-        self.store.hotspots.insert_alert(alert, onset=from_epoch(signal.onset),
-                                         detected_at=from_epoch(signal.detected_at),
-                                         fired_at=self.clock(), p_value=signal.test.p_value)
+        self.store.hotspots.insert_alert(
+            alert,
+            onset=from_epoch(signal.onset),
+            detected_at=from_epoch(signal.detected_at),
+            fired_at=self.clock(),
+            p_value=signal.test.p_value,
+        )
         deliveries = [sink.send(alert) for sink in self.sinks]
         alert["deliveries"] = deliveries
         self.store.hotspots.set_deliveries(alert["alert_id"], deliveries)
         return alert
 
 
-def new_assignments(store: Any, after: datetime | None) -> tuple[list[tuple[int, float, str | None, str]], datetime | None]:
+def new_assignments(
+    store: Any, after: datetime | None
+) -> tuple[list[tuple[int, float, str | None, str]], datetime | None]:
     """Topic posts assigned since ``after`` (the stage's ``assigned_at``), and the new watermark."""
     rows = store.hotspots.assignments_since(after)
     mark = max((r[4] for r in rows), default=after)
     return [(int(r[0]), float(r[1]), r[2], r[3]) for r in rows], mark
 
 
-def recent_alerts(store: Any, since: datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
+def recent_alerts(
+    store: Any, since: datetime | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
     """Stored alerts, newest stream time first (their evidence as fired, deliveries included)."""
     return store.hotspots.recent_alerts(since, limit)

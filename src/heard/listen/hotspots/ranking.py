@@ -35,10 +35,18 @@ def _bucket_for(window: float) -> float:
     return 7 * 86400.0
 
 
-def rank_hotspots(store: Reader, window: timedelta, *, now: datetime | None = None,
-                  min_group_size: int = 5, limit: int = 10, samples: int = 3,
-                  burst: BurstConfig | None = None, heat: HeatConfig | None = None,
-                  stream: TopicStream | None = None) -> dict[str, Any]:
+def rank_hotspots(
+    store: Reader,
+    window: timedelta,
+    *,
+    now: datetime | None = None,
+    min_group_size: int = 5,
+    limit: int = 10,
+    samples: int = 3,
+    burst: BurstConfig | None = None,
+    heat: HeatConfig | None = None,
+    stream: TopicStream | None = None,
+) -> dict[str, Any]:
     """The hottest topics in ``[now - window, now]`` with their heat components and evidence.
 
     Growth is the burst test of the window's count against the topic's decayed history before
@@ -47,7 +55,13 @@ def rank_hotspots(store: Reader, window: timedelta, *, now: datetime | None = No
     stream = stream if stream is not None else load_stream(store)
     span = window.total_seconds()
     if len(stream) == 0:
-        return {"now": None, "window_seconds": span, "hotspots": [], "hidden_below_k": 0, "k": min_group_size}
+        return {
+            "now": None,
+            "window_seconds": span,
+            "hotspots": [],
+            "hidden_below_k": 0,
+            "k": min_group_size,
+        }
     end = epoch(now) if now is not None else float(stream.t.max())
     start = end - span
     cfg = burst or BurstConfig()
@@ -64,8 +78,9 @@ def rank_hotspots(store: Reader, window: timedelta, *, now: datetime | None = No
             continue
         history = times[times <= end]
         test = window_growth(history, start, end + 1e-6, cfg)
-        score = heat_of_posts(sub.author, sub.likes, sub.shares, sub.dislikes, sub.sentiment,
-                              test.surprise, heat)
+        score = heat_of_posts(
+            sub.author, sub.likes, sub.shares, sub.dislikes, sub.sentiment, test.surprise, heat
+        )
         ranked.append((score.index, int(topic), sub, test, score, history))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     ranked = ranked[:limit]
@@ -78,20 +93,28 @@ def rank_hotspots(store: Reader, window: timedelta, *, now: datetime | None = No
     chart_start = max(start - 2 * span, first_bucket)
     for rank, (_, topic, sub, test, score, history) in enumerate(ranked, 1):
         edges, counts = bucket_counts(history[history >= chart_start], chart_start, end, bucket)
-        out.append({
-            "rank": rank,
-            "topic_id": topic,
-            **info.get(topic, {"label": "", "keywords": [], "places": []}),
-            "heat": score.to_dict(),
-            "burst": {"count": test.count, "expected": round(float(test.expected), 3),
-                      "p_value": float(f"{test.p_value:.3g}"), "surprise": round(test.surprise, 2)},
-            "first_post": from_epoch(float(sub.t.min())).isoformat(timespec="seconds") + "Z",
-            "last_post": from_epoch(float(sub.t.max())).isoformat(timespec="seconds") + "Z",
-            "series": {"bucket_seconds": bucket,
-                       "start": [from_epoch(e).isoformat(timespec="seconds") + "Z" for e in edges],
-                       "count": counts},
-            "sample_posts": sample_posts(store, most_engaged(sub, samples), samples),
-        })
+        out.append(
+            {
+                "rank": rank,
+                "topic_id": topic,
+                **info.get(topic, {"label": "", "keywords": [], "places": []}),
+                "heat": score.to_dict(),
+                "burst": {
+                    "count": test.count,
+                    "expected": round(float(test.expected), 3),
+                    "p_value": float(f"{test.p_value:.3g}"),
+                    "surprise": round(test.surprise, 2),
+                },
+                "first_post": from_epoch(float(sub.t.min())).isoformat(timespec="seconds") + "Z",
+                "last_post": from_epoch(float(sub.t.max())).isoformat(timespec="seconds") + "Z",
+                "series": {
+                    "bucket_seconds": bucket,
+                    "start": [from_epoch(e).isoformat(timespec="seconds") + "Z" for e in edges],
+                    "count": counts,
+                },
+                "sample_posts": sample_posts(store, most_engaged(sub, samples), samples),
+            }
+        )
     return {
         "now": from_epoch(end).isoformat(timespec="seconds") + "Z",
         "window_seconds": span,
@@ -106,4 +129,3 @@ def total_series(stream: TopicStream, bucket: float) -> tuple[list[float], list[
     if len(stream) == 0:
         return [], []
     return bucket_counts(stream.t, float(stream.t.min()), float(stream.t.max()) + 1, bucket)
-

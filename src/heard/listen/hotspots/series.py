@@ -48,16 +48,25 @@ class TopicStream:
         """Each topic's post positions, in time order (one sort, not a scan per topic)."""
         order = np.argsort(self.topic_id, kind="stable")
         cuts = np.flatnonzero(np.diff(self.topic_id[order])) + 1
-        return {int(self.topic_id[group[0]]): group for group in np.split(order, cuts) if len(group)}
+        return {
+            int(self.topic_id[group[0]]): group for group in np.split(order, cuts) if len(group)
+        }
 
     def select(self, mask: np.ndarray) -> TopicStream:
         return self.take(np.flatnonzero(mask))
 
     def take(self, idx: np.ndarray) -> TopicStream:
         """The posts at positions ``idx`` (in that order)."""
-        return TopicStream([self.post_id[i] for i in idx], self.topic_id[idx], self.t[idx],
-                           [self.author[i] for i in idx], self.likes[idx], self.shares[idx],
-                           self.dislikes[idx], self.sentiment[idx])
+        return TopicStream(
+            [self.post_id[i] for i in idx],
+            self.topic_id[idx],
+            self.t[idx],
+            [self.author[i] for i in idx],
+            self.likes[idx],
+            self.shares[idx],
+            self.dislikes[idx],
+            self.sentiment[idx],
+        )
 
 
 def require_topics(store: Any) -> None:
@@ -69,7 +78,9 @@ def require_topics(store: Any) -> None:
         )
 
 
-def load_stream(store: Any, since: datetime | None = None, until: datetime | None = None) -> TopicStream:
+def load_stream(
+    store: Any, since: datetime | None = None, until: datetime | None = None
+) -> TopicStream:
     """Every post assigned to an active topic (optionally within [since, until]), oldest first."""
     require_topics(store)
     col = store.hotspots.stream_columns(since, until)
@@ -109,7 +120,9 @@ def most_engaged(stream: TopicStream, limit: int) -> list[str]:
     return [stream.post_id[i] for i in order[:limit]]
 
 
-def sample_posts(store: Any, post_ids: list[str], limit: int = 3, chars: int = 280) -> list[dict[str, Any]]:
+def sample_posts(
+    store: Any, post_ids: list[str], limit: int = 3, chars: int = 280
+) -> list[dict[str, Any]]:
     """Up to ``limit`` of ``post_ids`` (most engaged first): id, time, title, redacted text.
 
     Authors are never included (RIGHTS.md §4).
@@ -118,17 +131,21 @@ def sample_posts(store: Any, post_ids: list[str], limit: int = 3, chars: int = 2
     out = []
     for r in rows:
         text = " ".join(redact(r["text"]).split())
-        out.append({
-            "id": r["id"],
-            "created_at": r["created_at"].isoformat(timespec="seconds") + "Z",
-            "title": redact(r["title"]) if r["title"] else None,
-            "text": text if len(text) <= chars else text[: chars - 1] + "…",
-            "sentiment": r["sentiment_label"],
-        })
+        out.append(
+            {
+                "id": r["id"],
+                "created_at": r["created_at"].isoformat(timespec="seconds") + "Z",
+                "title": redact(r["title"]) if r["title"] else None,
+                "text": text if len(text) <= chars else text[: chars - 1] + "…",
+                "sentiment": r["sentiment_label"],
+            }
+        )
     return out
 
 
-def bucket_counts(times: np.ndarray, start: float, end: float, bucket: float) -> tuple[list[float], list[int]]:
+def bucket_counts(
+    times: np.ndarray, start: float, end: float, bucket: float
+) -> tuple[list[float], list[int]]:
     """Counts per ``bucket`` seconds over [start, end] (bucket starts, counts) for charts."""
     n = max(1, int(np.ceil((end - start) / bucket)))
     edges = start + np.arange(n + 1) * bucket

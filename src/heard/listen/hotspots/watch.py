@@ -1,12 +1,14 @@
 """Follow a stream (stdin JSONL or a growing file), ingest it in small batches, fire alerts live.
 
-A reader thread turns lines (``heard.connectors.follow``) into raw rows and puts them on a queue; the main loop takes what is
+A reader thread turns lines (``heard.connectors.follow``) into raw rows and puts them on a queue;
+the main loop takes what is
 there, and when ``batch_size`` rows are waiting or ``max_wait`` seconds have passed since the first
 of them, runs them through the pipeline into the store (the topics stage assigns each post) and
 feeds the new topic assignments to the ``AlertEngine``. Stored history is scanned first, so a
 burst that began before the watch started is caught too (alerted once, as always).
 
-Stops at end of input for stdin or with ``once`` for a file, when ``stop`` is set (the CLI sets it on
+Stops at end of input for stdin or with ``once`` for a file, when ``stop`` is set (the CLI sets it
+on
 SIGTERM and on a first Ctrl-C: the lines already read are stored first, so nothing read from stdin
 is dropped), and on KeyboardInterrupt (the batch in hand is committed). Topic labels are then
 refreshed, and the checkpoint lets a restarted watch on the same file resume after the last
@@ -38,15 +40,32 @@ class WatchSummary:
     stopped_by: str = "end of input"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "stored": self.stored, "quarantined": self.quarantined,
-                "batches": self.batches, "alerts": len(self.alerts), "stopped_by": self.stopped_by}
+        return {
+            "rows": self.rows,
+            "stored": self.stored,
+            "quarantined": self.quarantined,
+            "batches": self.batches,
+            "alerts": len(self.alerts),
+            "stopped_by": self.stopped_by,
+        }
 
 
-def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callable[..., tuple[int, int]],
-          engine: AlertEngine, on_alert: Callable[[dict[str, Any]], None], refresh: Callable[[bool], None],
-          batch_size: int = 64, max_wait: float = 1.0, refresh_every: float = 120.0,
-          stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> WatchSummary:
-    """The loop (see the module docstring). ``ingest_batch(rows, more_waiting)`` stores rows and returns how many
+def watch(
+    lines: Iterator[tuple[int, bytes]],
+    file: str,
+    *,
+    ingest_batch: Callable[..., tuple[int, int]],
+    engine: AlertEngine,
+    on_alert: Callable[[dict[str, Any]], None],
+    refresh: Callable[[bool], None],
+    batch_size: int = 64,
+    max_wait: float = 1.0,
+    refresh_every: float = 120.0,
+    stop: threading.Event | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> WatchSummary:
+    """The loop (see the module docstring). ``ingest_batch(rows, more_waiting)`` stores rows and
+    returns how many
     posts were new and how many rows were quarantined (``heard.pipeline.runner.batch_ingester``).
     ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
     ``refresh_every`` seconds with ``final=False`` when new posts were stored since the last
@@ -105,7 +124,9 @@ def watch(lines: Iterator[tuple[int, bytes]], file: str, *, ingest_batch: Callab
 
     try:
         while not done:
-            if stop.is_set():  # asked to stop (SIGTERM, a first Ctrl-C): store what was read, then end
+            if (
+                stop.is_set()
+            ):  # asked to stop (SIGTERM, a first Ctrl-C): store what was read, then end
                 summary.stopped_by = "stop requested"
                 drain()
                 reading.join(timeout=1.0)  # a reader blocked on a full queue puts its last line

@@ -32,17 +32,26 @@ def load_clusterer(store: Any, clusterer: StreamingClusterer) -> None:
     # the posts counted in each topic's centroid: the stored size also counts the posts shown
     # there provisionally (``StreamingClusterer.flush_pool``), which are not in its sum
     counted = {int(k): int(v) for k, v in json.loads(state.get("counted", "{}")).items()}
-    topics = [{"topic_id": tid, "centroid": cents[i], "coherence": coh, "size": counted.get(tid, size)}
-              for i, (tid, coh, size) in enumerate(zip(ids, coherences, sizes))]
+    topics = [
+        {"topic_id": tid, "centroid": cents[i], "coherence": coh, "size": counted.get(tid, size)}
+        for i, (tid, coh, size) in enumerate(zip(ids, coherences, sizes))
+    ]
     pool_ids = json.loads(state.get("pool", "[]"))
     pool_vecs = np.zeros((0, clusterer.dim), dtype=np.float32)
     if pool_ids:
         pool_ids, pool_vecs = repo.embeddings_of(pool_ids, clusterer.dim)
     mu = json.loads(state["mu"]) if state.get("mu") else None
     languages = json.loads(state["languages"]) if state.get("languages") else None
-    clusterer.restore(topics, pool_ids, pool_vecs, int(state.get("next_id", 1)), int(state.get("step", 0)),
-                      None if mu is None else np.asarray(mu, dtype=np.float32), languages,
-                      repo.topics_of(pool_ids) if pool_ids else None)
+    clusterer.restore(
+        topics,
+        pool_ids,
+        pool_vecs,
+        int(state.get("next_id", 1)),
+        int(state.get("step", 0)),
+        None if mu is None else np.asarray(mu, dtype=np.float32),
+        languages,
+        repo.topics_of(pool_ids) if pool_ids else None,
+    )
     new = int(state["window_new"]) if state.get("window_new") else None
     clusterer.restore_window(*repo.window(clusterer.dim), new=new)
 
@@ -65,6 +74,7 @@ def members_from_store(store: Any, dim: int) -> Callable[[int], tuple[list[Hasha
     def members(topic_id: int) -> tuple[list[Hashable], np.ndarray]:
         ids, vecs = store.topics.members(topic_id, dim)
         return list(ids), vecs
+
     return members
 
 
@@ -74,19 +84,31 @@ def save_assignments(store: Any, assignments: Sequence[Assignment], now: datetim
     for a in assignments:
         last[a.key] = a
     store.topics.save_assignments(
-        [(str(a.key), a.topic_id, a.similarity if a.topic_id is not None else None)
-         for a in last.values()], now)
+        [
+            (str(a.key), a.topic_id, a.similarity if a.topic_id is not None else None)
+            for a in last.values()
+        ],
+        now,
+    )
 
 
-def save_topics(store: Any, clusterer: StreamingClusterer, only: Iterable[int] | None,
-                model: str, now: datetime) -> None:
-    """Upsert the clusterer's view (centroid, coherence, size) of ``only`` these topics (all when None)."""
+def save_topics(
+    store: Any, clusterer: StreamingClusterer, only: Iterable[int] | None, model: str, now: datetime
+) -> None:
+    """Upsert the clusterer's view (centroid, coherence, size) of ``only`` these topics (all when
+    None)."""
     wanted = None if only is None else set(only)
     rows = [t for t in clusterer.topics() if wanted is None or t["topic_id"] in wanted]
     if not rows:
         return
-    store.topics.upsert_topics([t["topic_id"] for t in rows], np.stack([t["centroid"] for t in rows]),
-                               [t["coherence"] for t in rows], [t["size"] for t in rows], model, now)
+    store.topics.upsert_topics(
+        [t["topic_id"] for t in rows],
+        np.stack([t["centroid"] for t in rows]),
+        [t["coherence"] for t in rows],
+        [t["size"] for t in rows],
+        model,
+        now,
+    )
 
 
 def apply_consolidation(store: Any, result: ConsolidationResult, now: datetime) -> None:
@@ -98,7 +120,9 @@ def apply_consolidation(store: Any, result: ConsolidationResult, now: datetime) 
 
 def save_events(store: Any, events: Sequence[TopicEvent], now: datetime) -> None:
     """The history; for a merge, also the absorbed topic's posts (to undo it)."""
-    ids = store.topics.append_events([(e.kind, e.topic_id, e.other_id, e.detail) for e in events], now)
+    ids = store.topics.append_events(
+        [(e.kind, e.topic_id, e.other_id, e.detail) for e in events], now
+    )
     for event_id, event in zip(ids, events):
         if event.kind == "merged" and event.members:
             store.topics.save_merge_members(event_id, [str(k) for k in event.members])
@@ -116,7 +140,10 @@ def save_state(store: Any, clusterer: StreamingClusterer, params: str) -> None:
     if clusterer.mu is not None:
         state["mu"] = json.dumps([round(float(x), 7) for x in clusterer.mu])
     if clusterer.language_counts:  # per language: [posts, sum of their vectors]
-        state["languages"] = json.dumps({
-            lang: [n, [float(x) for x in clusterer.language_sums[lang]]]
-            for lang, n in sorted(clusterer.language_counts.items())})
+        state["languages"] = json.dumps(
+            {
+                lang: [n, [float(x) for x in clusterer.language_sums[lang]]]
+                for lang, n in sorted(clusterer.language_counts.items())
+            }
+        )
     store.topics.write_state(state)

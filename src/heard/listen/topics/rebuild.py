@@ -17,9 +17,14 @@ from heard.listen.topics.stage import TopicStage
 CENTER_SAMPLE = 2000
 
 
-def rebuild_topics(store: Any, seed: int = 0, params: ClusterParams | None = None,
-                   batch_size: int = 512, clock: Callable[[], datetime] = utcnow,
-                   progress: Callable[[int, int], None] | None = None) -> dict:
+def rebuild_topics(
+    store: Any,
+    seed: int = 0,
+    params: ClusterParams | None = None,
+    batch_size: int = 512,
+    clock: Callable[[], datetime] = utcnow,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Drop all topic state and stream the stored posts (oldest first) through a fresh stage.
 
     Same store content + seed + parameters → same topics and ids. Returns a summary.
@@ -27,8 +32,10 @@ def rebuild_topics(store: Any, seed: int = 0, params: ClusterParams | None = Non
     repo = store.topics
     total = repo.embedding_count()
     if not total:
-        raise InputError("no stored embeddings to build topics from",
-                         "ingest posts first (heard ingest FILE), then run this again")
+        raise InputError(
+            "no stored embeddings to build topics from",
+            "ingest posts first (heard ingest FILE), then run this again",
+        )
     dim = repo.embedding_dim()
     repo.clear()
     stage = TopicStage(params=params, seed=seed, dim=dim, clock=clock)

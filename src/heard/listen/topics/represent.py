@@ -26,12 +26,18 @@ N_ENTITIES = 8
 
 
 SERIES_UNITS = (("hour", 3), ("day", 120), ("week", None))
-"""A topic's series is per hour when it spans up to 3 days, per day up to 120 days, else per week."""
+"""A topic's series is per hour when it spans up to 3 days, per day up to 120 days, else per
+week."""
 
 
-def refresh_representation(store: Any, topic_ids: Sequence[int] | None, now: datetime,
-                           entities: EntityExtractor | None = None) -> int:
-    """Recompute the representation of ``topic_ids`` (all active topics when None); returns how many."""
+def refresh_representation(
+    store: Any,
+    topic_ids: Sequence[int] | None,
+    now: datetime,
+    entities: EntityExtractor | None = None,
+) -> int:
+    """Recompute the representation of ``topic_ids`` (all active topics when None); returns how
+    many."""
     repo = store.topics
     if topic_ids is None:
         topic_ids = repo.active_ids()
@@ -40,12 +46,20 @@ def refresh_representation(store: Any, topic_ids: Sequence[int] | None, now: dat
         return 0
     mu = repo.read_state().get("mu")
     inputs = repo.representation_inputs(
-        topic_ids, stopwords=sorted(STOPWORDS), n_central=max(N_REPRESENTATIVE, N_ENTITY_POSTS),
-        series_units=SERIES_UNITS, mean=json.loads(mu) if mu else None)
+        topic_ids,
+        stopwords=sorted(STOPWORDS),
+        n_central=max(N_REPRESENTATIVE, N_ENTITY_POSTS),
+        series_units=SERIES_UNITS,
+        mean=json.loads(mu) if mu else None,
+    )
     aggregates, series, languages = inputs["aggregates"], inputs["series"], inputs["languages"]
     totals = inputs["totals"]
-    keywords = class_tfidf(inputs["counts"], top_n=N_KEYWORDS, totals=totals,
-                           avg=sum(totals.values()) / inputs["n_topics"])
+    keywords = class_tfidf(
+        inputs["counts"],
+        top_n=N_KEYWORDS,
+        totals=totals,
+        avg=sum(totals.values()) / inputs["n_topics"],
+    )
     central = inputs["central"]
     extractor = entities or EntityExtractor()
     rows = []
@@ -58,18 +72,26 @@ def refresh_representation(store: Any, topic_ids: Sequence[int] | None, now: dat
         # places are read from redacted text: a street address shows as its road (RIGHTS.md §7)
         places, orgs = extractor.extract([redact(p["text"]) or "" for p in posts[:N_ENTITY_POSTS]])
         places.update(redact(place) for place in agg.pop("place_list") or [] if place)
-        rows.append({
-            "topic_id": tid,
-            "label": label_from(kws),
-            "keywords": json.dumps([{"term": t, "weight": w} for t, w in kws], ensure_ascii=False),
-            "representative": json.dumps([p["id"] for p in posts[:N_REPRESENTATIVE]], ensure_ascii=False),
-            "places": json.dumps(places.most_common(N_ENTITIES), ensure_ascii=False),
-            "orgs": json.dumps(orgs.most_common(N_ENTITIES), ensure_ascii=False),
-            "series": json.dumps(series.get(tid, {"unit": "day", "points": []}), ensure_ascii=False),
-            "languages": json.dumps(languages.get(tid, {}), ensure_ascii=False),
-            "intents": json.dumps(inputs["intents"].get(tid, {}), ensure_ascii=False),
-            **agg,
-        })
+        rows.append(
+            {
+                "topic_id": tid,
+                "label": label_from(kws),
+                "keywords": json.dumps(
+                    [{"term": t, "weight": w} for t, w in kws], ensure_ascii=False
+                ),
+                "representative": json.dumps(
+                    [p["id"] for p in posts[:N_REPRESENTATIVE]], ensure_ascii=False
+                ),
+                "places": json.dumps(places.most_common(N_ENTITIES), ensure_ascii=False),
+                "orgs": json.dumps(orgs.most_common(N_ENTITIES), ensure_ascii=False),
+                "series": json.dumps(
+                    series.get(tid, {"unit": "day", "points": []}), ensure_ascii=False
+                ),
+                "languages": json.dumps(languages.get(tid, {}), ensure_ascii=False),
+                "intents": json.dumps(inputs["intents"].get(tid, {}), ensure_ascii=False),
+                **agg,
+            }
+        )
     if rows:
         repo.write_representation(rows, now)
     return len(rows)

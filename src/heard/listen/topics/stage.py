@@ -17,7 +17,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from heard.clock import utcnow
-from heard.listen.analysis.clustering import Assignment, ClusterParams, ConsolidationResult, StreamingClusterer
+from heard.listen.analysis.clustering import (
+    Assignment,
+    ClusterParams,
+    ConsolidationResult,
+    StreamingClusterer,
+)
 from heard.listen.analysis.entities import EntityExtractor
 from heard.errors import PipelineConfigError
 from heard.pipeline.batch import Batch
@@ -28,7 +33,6 @@ from heard.listen.topics.represent import refresh_representation
 MODEL_VERSION = "heard-stream-topics@1"
 
 
-
 class TopicStage:
     """Assigns each post to a topic as it arrives (see ``heard.listen.analysis.clustering``)."""
 
@@ -36,8 +40,14 @@ class TopicStage:
     requires: ClassVar[tuple[str, ...]] = ("embedding", "tokens")
     assigns: ClassVar[tuple[str, ...]] = ("topic_id",)
 
-    def __init__(self, params: ClusterParams | None = None, seed: int = 0, dim: int = 512,
-                 clock: Callable[[], datetime] = utcnow, entities: EntityExtractor | None = None):
+    def __init__(
+        self,
+        params: ClusterParams | None = None,
+        seed: int = 0,
+        dim: int = 512,
+        clock: Callable[[], datetime] = utcnow,
+        entities: EntityExtractor | None = None,
+    ):
         base = params or ClusterParams()
         self.params = ClusterParams(**{**base.__dict__, "seed_rng": seed})
         self.clusterer = StreamingClusterer(dim, self.params)
@@ -84,7 +94,8 @@ class TopicStage:
         vecs = np.asarray(batch["embedding"], dtype=np.float32)
         if vecs.ndim != 2 or vecs.shape[1] != self.clusterer.dim:
             raise PipelineConfigError(
-                f"stage 'topics' got embeddings of shape {vecs.shape}, expected (n, {self.clusterer.dim})",
+                f"stage 'topics' got embeddings of shape {vecs.shape}, expected (n, "
+                f"{self.clusterer.dim})",
                 "build TopicStage(dim=...) with the embedder's dimension, or rebuild topics after "
                 "changing the embedder (heard topics --rebuild)",
             )
@@ -95,8 +106,13 @@ class TopicStage:
         batch.set("topic_id", [by_key.get(k) for k in keys])
         return batch
 
-    def add_vectors(self, keys: list[Hashable], vecs: np.ndarray,
-                    langs: list[str | None] | None = None, settle: bool = True) -> list[Assignment]:
+    def add_vectors(
+        self,
+        keys: list[Hashable],
+        vecs: np.ndarray,
+        langs: list[str | None] | None = None,
+        settle: bool = True,
+    ) -> list[Assignment]:
         """Assign posts given by id, embedding and language (``process`` without a batch; used by
         rebuilds). ``settle``: no more posts are waiting, so the pool's seeding round runs now
         (``StreamingClusterer.add``)."""
@@ -126,7 +142,9 @@ class TopicStage:
         self._pending = []
         if final and not self._consolidated:  # one transaction: a kill redoes all of it or none
             self._save(store, [], now)  # every window post is in the store before the vote rolls it
-            result = self.clusterer.consolidate(persist.members_from_store(store, self.clusterer.dim))
+            result = self.clusterer.consolidate(
+                persist.members_from_store(store, self.clusterer.dim)
+            )
             self._save(store, [], now, result, after=self.clusterer.flush_pool(), final=True)
         self._consolidated = False
         touched, self._touched = sorted(self._touched), set()
@@ -141,9 +159,15 @@ class TopicStage:
                 "call stage.bind(store) once before the first batch",
             )
 
-    def _save(self, store: Any, assignments: list[Assignment], now: datetime,
-              result: ConsolidationResult | None = None, after: Sequence[Assignment] = (),
-              final: bool = False) -> None:
+    def _save(
+        self,
+        store: Any,
+        assignments: list[Assignment],
+        now: datetime,
+        result: ConsolidationResult | None = None,
+        after: Sequence[Assignment] = (),
+        final: bool = False,
+    ) -> None:
         """Save assignments, then a consolidation's result, then ``after`` (the pool flushed at
         the end of a run), in one transaction; ``final`` also records in ``pending_work`` that
         this run's end-of-run consolidation is done, so a run killed later does not redo it."""
@@ -158,7 +182,9 @@ class TopicStage:
                 persist.apply_consolidation(store, result, now)
                 if voted:
                     persist.trim_window(store, len(self.clusterer.window_keys))
-                changed |= set(result.merged.values()) | {a.topic_id for a in result.moved if a.topic_id}
+                changed |= set(result.merged.values()) | {
+                    a.topic_id for a in result.moved if a.topic_id
+                }
             persist.save_assignments(store, list(after), now)
             if final:
                 store.mark_pending(TOPICS_CONSOLIDATED)
@@ -170,8 +196,9 @@ class TopicStage:
             persist.save_topics(store, self.clusterer, changed, self.model, now)
             persist.save_events(store, events, now)
             persist.save_state(store, self.clusterer, self.params.describe())
-        self._window_saved = (len(self.clusterer.window_keys) if voted
-                              else self._window_saved + len(new_in_window))
+        self._window_saved = (
+            len(self.clusterer.window_keys) if voted else self._window_saved + len(new_in_window)
+        )
         self._touched = (self._touched | changed) & active
 
     def _consolidate(self, store: Any, now: datetime) -> None:

@@ -25,8 +25,12 @@ from heard.listen.topics.represent import refresh_representation
 from heard.listen.topics.stage import MODEL_VERSION
 
 
-def undo_merge(store: Any, event_id: int, clock: Callable[[], datetime] = utcnow,
-               entities: EntityExtractor | None = None) -> dict[str, Any]:
+def undo_merge(
+    store: Any,
+    event_id: int,
+    clock: Callable[[], datetime] = utcnow,
+    entities: EntityExtractor | None = None,
+) -> dict[str, Any]:
     """Undo merge event ``event_id``; returns what was restored."""
     repo = store.topics
     event = repo.event(event_id)
@@ -53,13 +57,15 @@ def undo_merge(store: Any, event_id: int, clock: Callable[[], datetime] = utcnow
                 f"topic {holder}",
                 "merges made before Heard kept the absorbed topic's posts (and those of the "
                 "neighbour vote, which empties a topic) cannot be undone; rebuild instead: "
-                "heard topics --rebuild")
+                "heard topics --rebuild",
+            )
         counted = {int(k): int(v) for k, v in json.loads(state.get("counted", "{}")).items()}
         rows = []
         for tid in (absorbed, holder):
             ids, vecs = repo.members(tid, dim)
-            core = np.asarray([i for i, post in enumerate(ids) if post not in pooled],
-                              dtype=np.int64)
+            core = np.asarray(
+                [i for i, post in enumerate(ids) if post not in pooled], dtype=np.int64
+            )
             vecs = vecs[core] if len(core) else np.zeros((0, dim), np.float32)
             if mu is not None and len(vecs):
                 vecs = _unit(vecs - mu)
@@ -67,11 +73,18 @@ def undo_merge(store: Any, event_id: int, clock: Callable[[], datetime] = utcnow
             norm = float(np.linalg.norm(total))
             rows.append((tid, total / max(norm, 1e-12), norm / max(len(vecs), 1), len(vecs)))
             counted[tid] = len(vecs)
-        repo.upsert_topics([r[0] for r in rows], np.stack([r[1] for r in rows]).astype(np.float32),
-                           [r[2] for r in rows], [r[3] for r in rows], MODEL_VERSION, now)
+        repo.upsert_topics(
+            [r[0] for r in rows],
+            np.stack([r[1] for r in rows]).astype(np.float32),
+            [r[2] for r in rows],
+            [r[3] for r in rows],
+            MODEL_VERSION,
+            now,
+        )
         repo.write_state({"counted": json.dumps({str(t): n for t, n in sorted(counted.items())})})
-        repo.append_events([("unmerged", absorbed, holder, {"event": event_id, "posts": moved})],
-                           now)
+        repo.append_events(
+            [("unmerged", absorbed, holder, {"event": event_id, "posts": moved})], now
+        )
     refresh_representation(store, [absorbed, holder], now, entities)
     return {"event": event_id, "restored": absorbed, "from": holder, "posts": moved}
 

@@ -18,21 +18,54 @@ import pyarrow as pa
 from heard.clock import to_naive_utc
 
 CASE_COLUMNS = (
-    "case_id", "post_id", "department", "status", "routed_confidence", "routed_by",
-    "explanation", "created_at", "deadline_at", "reply_text", "reply_department", "replied_at",
-    "closed_at", "reopened_count", "public_token_hash", "reply_quality", "reply_scores",
+    "case_id",
+    "post_id",
+    "department",
+    "status",
+    "routed_confidence",
+    "routed_by",
+    "explanation",
+    "created_at",
+    "deadline_at",
+    "reply_text",
+    "reply_department",
+    "replied_at",
+    "closed_at",
+    "reopened_count",
+    "public_token_hash",
+    "reply_quality",
+    "reply_scores",
 )
 EVENT_COLUMNS = (
-    "case_id", "at", "kind", "from_status", "to_status", "from_department", "to_department",
-    "actor_role", "actor", "note",
+    "case_id",
+    "at",
+    "kind",
+    "from_status",
+    "to_status",
+    "from_department",
+    "to_department",
+    "actor_role",
+    "actor",
+    "note",
 )
 _TIMES = ("created_at", "deadline_at", "replied_at", "closed_at", "at")
 _JSON = ("explanation", "reply_scores")
 _FLOATS = ("routed_confidence", "reply_quality")
-UPDATABLE = frozenset({
-    "department", "status", "deadline_at", "reply_text", "reply_department", "replied_at",
-    "closed_at", "reopened_count", "public_token_hash", "reply_quality", "reply_scores",
-})
+UPDATABLE = frozenset(
+    {
+        "department",
+        "status",
+        "deadline_at",
+        "reply_text",
+        "reply_department",
+        "replied_at",
+        "closed_at",
+        "reopened_count",
+        "public_token_hash",
+        "reply_quality",
+        "reply_scores",
+    }
+)
 
 
 def _value(name: str, value: Any) -> Any:
@@ -77,13 +110,21 @@ class DuckDBCases:
         with self.store.transaction():
             for d in departments:
                 description = "\n".join(
-                    t for t in (d.get("description_zh"), d.get("description_en")) if t)
+                    t for t in (d.get("description_zh"), d.get("description_en")) if t
+                )
                 self.store.con.execute(
                     "INSERT OR REPLACE INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [d["code"], d.get("name_zh"), d.get("name_en"), description,
-                     json.dumps(list(d.get("keywords", [])), ensure_ascii=False),
-                     d.get("webhook"), d.get("email"),
-                     json.dumps(d.get("deadline_days", {}), ensure_ascii=False)])
+                    [
+                        d["code"],
+                        d.get("name_zh"),
+                        d.get("name_en"),
+                        description,
+                        json.dumps(list(d.get("keywords", [])), ensure_ascii=False),
+                        d.get("webhook"),
+                        d.get("email"),
+                        json.dumps(d.get("deadline_days", {}), ensure_ascii=False),
+                    ],
+                )
 
     def departments(self) -> list[dict[str, Any]]:
         rows = self.store.rows("SELECT * FROM departments ORDER BY code")
@@ -93,8 +134,7 @@ class DuckDBCases:
         return rows
 
     # ---- cases ------------------------------------------------------------------------------
-    def open_cases(self, cases: Sequence[dict[str, Any]],
-                   events: Sequence[dict[str, Any]]) -> int:
+    def open_cases(self, cases: Sequence[dict[str, Any]], events: Sequence[dict[str, Any]]) -> int:
         """Store new cases and their first events in one transaction. A post that has a case
         already is skipped with its events (re-ingest opens nothing twice). Returns how many
         cases were stored."""
@@ -103,9 +143,12 @@ class DuckDBCases:
         with self.store.transaction():
             probe = pa.table({"v": pa.array([c["post_id"] for c in cases], pa.string())})
             with self.store.registered("_case_probe", probe):
-                taken = {r[0] for r in self.store.con.execute(
-                    "SELECT c.post_id FROM cases c JOIN _case_probe p ON c.post_id = p.v"
-                ).fetchall()}
+                taken = {
+                    r[0]
+                    for r in self.store.con.execute(
+                        "SELECT c.post_id FROM cases c JOIN _case_probe p ON c.post_id = p.v"
+                    ).fetchall()
+                }
             fresh = [c for c in cases if c["post_id"] not in taken]
             ids = {c["case_id"] for c in fresh}
             fresh_events = [e for e in events if e["case_id"] in ids]
@@ -117,7 +160,8 @@ class DuckDBCases:
                 with self.store.registered("_new_events", table):
                     # ordered by the caller's list: a case's events keep their order
                     self.store.con.execute(
-                        "INSERT INTO case_events BY NAME SELECT * FROM _new_events")
+                        "INSERT INTO case_events BY NAME SELECT * FROM _new_events"
+                    )
         return len(fresh)
 
     def case(self, case_id: str) -> dict[str, Any] | None:
@@ -142,7 +186,8 @@ class DuckDBCases:
                 names = sorted(changes)
                 self.store.con.execute(
                     f"UPDATE cases SET {', '.join(f'{n} = ?' for n in names)} WHERE case_id = ?",
-                    [_value(n, changes[n]) for n in names] + [case_id])
+                    [_value(n, changes[n]) for n in names] + [case_id],
+                )
             self.add_events([{**event, "case_id": case_id}])
 
     def add_events(self, events: Sequence[dict[str, Any]]) -> None:
@@ -151,18 +196,23 @@ class DuckDBCases:
             self.store.con.execute(
                 f"INSERT INTO case_events ({names}) "
                 f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
-                [_value(n, e.get(n)) for n in EVENT_COLUMNS])
+                [_value(n, e.get(n)) for n in EVENT_COLUMNS],
+            )
 
     def events(self, case_id: str) -> list[dict[str, Any]]:
         """The case's timeline, oldest first (``actor`` included: internal callers only)."""
         return self.store.rows(
-            'SELECT * FROM case_events WHERE case_id = ? ORDER BY "at", event_id', [case_id])
+            'SELECT * FROM case_events WHERE case_id = ? ORDER BY "at", event_id', [case_id]
+        )
 
     # ---- routing corrections ----------------------------------------------------------------
-    def add_correction(self, post_id: str, department: str, at: datetime,
-                       actor: str | None) -> None:
-        self.store.con.execute("INSERT INTO routing_corrections VALUES (?, ?, ?, ?)",
-                               [post_id, department, to_naive_utc(at), actor])
+    def add_correction(
+        self, post_id: str, department: str, at: datetime, actor: str | None
+    ) -> None:
+        self.store.con.execute(
+            "INSERT INTO routing_corrections VALUES (?, ?, ?, ?)",
+            [post_id, department, to_naive_utc(at), actor],
+        )
 
     def training_rows(self) -> list[dict[str, Any]]:
         """Texts with the department a person or the source gave them: the latest correction of
@@ -180,7 +230,8 @@ class DuckDBCases:
                FROM cases c JOIN posts p ON p.id = c.post_id
                WHERE c.routed_by LIKE 'source:%'
                  AND c.post_id NOT IN (SELECT post_id FROM latest)
-               ORDER BY 1""")
+               ORDER BY 1"""
+        )
 
     def posts_without_case(self, limit: int, sources: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Top-level posts that have no case yet (a run stopped between storing posts and
@@ -193,4 +244,6 @@ class DuckDBCases:
         return self.store.rows(
             f"""SELECT p.id, p.title, p.text, p.created_at, p.raw FROM posts p
                 LEFT JOIN cases c ON c.post_id = p.id WHERE {where}
-                ORDER BY p.created_at, p.id LIMIT {int(limit)}""", params)
+                ORDER BY p.created_at, p.id LIMIT {int(limit)}""",
+            params,
+        )

@@ -21,16 +21,24 @@ class DuckDBDeployment:
         return row[0] if row else None
 
     def put(self, key: str, value: str) -> None:
-        self.store.con.execute("INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)",
-                               [key, value, utcnow()])
+        self.store.con.execute(
+            "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [key, value, utcnow()]
+        )
 
     def has_author_keys(self) -> bool:
-        return bool(self.store.scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_key IS NOT NULL LIMIT 1)"))
+        return bool(
+            self.store.scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_key IS NOT NULL LIMIT 1)"
+            )
+        )
 
     def author_keys(self) -> list[str]:
-        return [r[0] for r in self.store.con.execute(
-            "SELECT DISTINCT author_key FROM posts WHERE author_key IS NOT NULL").fetchall()]
+        return [
+            r[0]
+            for r in self.store.con.execute(
+                "SELECT DISTINCT author_key FROM posts WHERE author_key IS NOT NULL"
+            ).fetchall()
+        ]
 
     def rekey_authors(self, old: Sequence[str], new: Sequence[str]) -> None:
         """Replace each ``old`` author key by the ``new`` one at the same position (call inside
@@ -39,4 +47,5 @@ class DuckDBDeployment:
             return
         with self.store.registered("_rekey", pa.table({"old": list(old), "new": list(new)})):
             self.store.con.execute(
-                "UPDATE posts SET author_key = r.new FROM _rekey r WHERE posts.author_key = r.old")
+                "UPDATE posts SET author_key = r.new FROM _rekey r WHERE posts.author_key = r.old"
+            )

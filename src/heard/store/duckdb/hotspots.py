@@ -17,8 +17,9 @@ class DuckDBHotspots:
     def __init__(self, store: Any):
         self.store = store  # the store, or a request thread's read view
 
-    def stream_columns(self, since: datetime | None = None,
-                       until: datetime | None = None) -> dict[str, list[Any]]:
+    def stream_columns(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[str, list[Any]]:
         """Every post assigned to an active topic (optionally within [since, until]), oldest
         first, as columns: id, topic_id, t (epoch seconds), author_key, likes, shares, dislikes,
         sentiment_score."""
@@ -34,7 +35,9 @@ class DuckDBHotspots:
                        coalesce(p.likes, 0) AS likes, coalesce(p.shares, 0) AS shares,
                        coalesce(p.dislikes, 0) AS dislikes, p.sentiment_score
                 FROM post_topics pt JOIN posts p ON p.id = pt.post_id JOIN topics t USING (topic_id)
-                WHERE {' AND '.join(where)} ORDER BY t, p.id""", params).to_arrow_table()
+                WHERE {" AND ".join(where)} ORDER BY t, p.id""",
+            params,
+        ).to_arrow_table()
         return {name: table.column(name).to_pylist() for name in table.column_names}
 
     def topic_rows(self, topic_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -46,7 +49,8 @@ class DuckDBHotspots:
         listed = ", ".join(str(int(t)) for t in topic_ids)
         return self.store.rows(
             "SELECT topic_id, label, keywords, places, size, n_authors FROM topics "
-            f"WHERE topic_id IN ({listed})")
+            f"WHERE topic_id IN ({listed})"
+        )
 
     def sample_rows(self, post_ids: Sequence[str], limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` of ``post_ids``, most engaged first (no author columns)."""
@@ -55,62 +59,97 @@ class DuckDBHotspots:
         return self.store.rows(  # a literal IN list lets DuckDB use the primary-key index
             f"""SELECT id, created_at, title, text, likes + shares + dislikes AS engagement,
                        sentiment_label
-                FROM posts WHERE id IN ({', '.join('?' * len(post_ids))})
-                ORDER BY engagement DESC, created_at, id LIMIT ?""", [*post_ids, limit])
+                FROM posts WHERE id IN ({", ".join("?" * len(post_ids))})
+                ORDER BY engagement DESC, created_at, id LIMIT ?""",
+            [*post_ids, limit],
+        )
 
     def topic_post_ids(self, topic_id: int, after: datetime, until: datetime) -> list[str]:
         """The posts of a topic created in (after, until]."""
-        return [r["id"] for r in self.store.rows(
-            """SELECT p.id FROM post_topics pt JOIN posts p ON p.id = pt.post_id
+        return [
+            r["id"]
+            for r in self.store.rows(
+                """SELECT p.id FROM post_topics pt JOIN posts p ON p.id = pt.post_id
                WHERE pt.topic_id = ? AND p.created_at > ? AND p.created_at <= ?""",
-            [topic_id, after, until])]
+                [topic_id, after, until],
+            )
+        ]
 
     def merges(self) -> list[tuple[int, int]]:
         """Every ``(absorbed, survivor)`` topic merge in the store, oldest first."""
-        rows = self.store.rows("SELECT topic_id, merged_into FROM topics WHERE status = 'merged' "
-                               "AND merged_into IS NOT NULL ORDER BY updated_at, topic_id")
+        rows = self.store.rows(
+            "SELECT topic_id, merged_into FROM topics WHERE status = 'merged' "
+            "AND merged_into IS NOT NULL ORDER BY updated_at, topic_id"
+        )
         return [(int(r["topic_id"]), int(r["merged_into"])) for r in rows]
 
-    def assignments_since(self, after: datetime | None
-                          ) -> list[tuple[int, float, str | None, str, datetime]]:
+    def assignments_since(
+        self, after: datetime | None
+    ) -> list[tuple[int, float, str | None, str, datetime]]:
         """(topic, epoch seconds, author key, post id, assigned_at) of topic posts assigned at or
         after ``after`` (all when None)."""
         return self.store.con.execute(
             """SELECT pt.topic_id, epoch_us(p.created_at) / 1e6, p.author_key, p.id, pt.assigned_at
                FROM post_topics pt JOIN posts p ON p.id = pt.post_id
                WHERE pt.topic_id IS NOT NULL AND (? IS NULL OR pt.assigned_at >= ?)""",
-            [after, after]).fetchall()
+            [after, after],
+        ).fetchall()
 
     # ---- alerts -----------------------------------------------------------------------------
     def alerted_near(self, topic_id: int, detected_at: float, reach: float) -> bool:
         """Whether an alert on this topic, or on any topic merged into it, was detected within
         ``reach`` seconds of ``detected_at`` (the same burst episode)."""
-        return bool(self.store.scalar(
-            """WITH RECURSIVE family(id) AS (
+        return bool(
+            self.store.scalar(
+                """WITH RECURSIVE family(id) AS (
                    SELECT ?::INTEGER UNION
                    SELECT t.topic_id FROM topics t JOIN family f ON t.merged_into = f.id)
                SELECT count(*) FROM alerts WHERE topic_id IN (SELECT id FROM family)
                  AND abs(epoch(detected_at) - ?) <= ?""",
-            [int(topic_id), detected_at, reach]))
+                [int(topic_id), detected_at, reach],
+            )
+        )
 
-    def insert_alert(self, alert: dict[str, Any], *, onset: datetime, detected_at: datetime,
-                     fired_at: datetime, p_value: float) -> None:
+    def insert_alert(
+        self,
+        alert: dict[str, Any],
+        *,
+        onset: datetime,
+        detected_at: datetime,
+        fired_at: datetime,
+        p_value: float,
+    ) -> None:
         ev = alert["evidence"]
         self.store.con.execute(
             "INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            [alert["alert_id"], alert["topic_id"], onset, detected_at, fired_at,
-             ev["window_seconds"], ev["count"], ev["expected"], p_value, ev["authors"],
-             json.dumps(alert, ensure_ascii=False, default=str)])
+            [
+                alert["alert_id"],
+                alert["topic_id"],
+                onset,
+                detected_at,
+                fired_at,
+                ev["window_seconds"],
+                ev["count"],
+                ev["expected"],
+                p_value,
+                ev["authors"],
+                json.dumps(alert, ensure_ascii=False, default=str),
+            ],
+        )
 
     def set_deliveries(self, alert_id: str, deliveries: list[Any]) -> None:
-        self.store.con.execute("UPDATE alerts SET deliveries = ? WHERE alert_id = ?",
-                               [json.dumps(deliveries, ensure_ascii=False), alert_id])
+        self.store.con.execute(
+            "UPDATE alerts SET deliveries = ? WHERE alert_id = ?",
+            [json.dumps(deliveries, ensure_ascii=False), alert_id],
+        )
 
     def recent_alerts(self, since: datetime | None, limit: int) -> list[dict[str, Any]]:
         """Stored alerts, newest stream time first: their record as fired, and deliveries."""
         rows = self.store.rows(
             "SELECT evidence, deliveries FROM alerts WHERE (? IS NULL OR detected_at >= ?) "
-            "ORDER BY detected_at DESC, alert_id LIMIT ?", [since, since, limit])
+            "ORDER BY detected_at DESC, alert_id LIMIT ?",
+            [since, since, limit],
+        )
         out = []
         for r in rows:
             alert = json.loads(r["evidence"])

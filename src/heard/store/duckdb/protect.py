@@ -14,13 +14,45 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-FLAG_COLUMNS = ("flag_id", "post_id", "label", "source", "detector", "version", "score",
-                "threshold", "evidence", "status", "priority", "created_at")
-DECISION_COLUMNS = ("decision_id", "post_id", "flag_ids", "decision", "label",
-                    "automated_detection", "automated_decision", "moderator", "facts", "ground",
-                    "created_at", "statement")
-APPEAL_COLUMNS = ("appeal_id", "decision_id", "post_id", "filed_at", "text", "status",
-                  "decided_by", "outcome", "decided_at")
+FLAG_COLUMNS = (
+    "flag_id",
+    "post_id",
+    "label",
+    "source",
+    "detector",
+    "version",
+    "score",
+    "threshold",
+    "evidence",
+    "status",
+    "priority",
+    "created_at",
+)
+DECISION_COLUMNS = (
+    "decision_id",
+    "post_id",
+    "flag_ids",
+    "decision",
+    "label",
+    "automated_detection",
+    "automated_decision",
+    "moderator",
+    "facts",
+    "ground",
+    "created_at",
+    "statement",
+)
+APPEAL_COLUMNS = (
+    "appeal_id",
+    "decision_id",
+    "post_id",
+    "filed_at",
+    "text",
+    "status",
+    "decided_by",
+    "outcome",
+    "decided_at",
+)
 JSON_COLUMNS = ("evidence", "flag_ids", "statement", "payload")
 
 
@@ -39,15 +71,21 @@ class DuckDBProtect:
     def __init__(self, store: Any):
         self.store = store
 
-    def _insert(self, table: str, columns: Sequence[str], rows: Sequence[dict[str, Any]],
-                ignore: bool = False) -> None:
+    def _insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[dict[str, Any]],
+        ignore: bool = False,
+    ) -> None:
         if not rows:
             return
         values = [[_dump(r[c]) if c in JSON_COLUMNS else r.get(c) for c in columns] for r in rows]
         verb = "INSERT OR IGNORE" if ignore else "INSERT"
         self.store.con.executemany(
             f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            values)
+            values,
+        )
 
     def _select(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return [_decode(r) for r in self.store.rows(sql, list(params))]
@@ -59,7 +97,8 @@ class DuckDBProtect:
             return set()
         stored = self.store.rows(
             f"SELECT flag_id FROM flags WHERE flag_id IN ({', '.join('?' * len(flag_ids))})",
-            list(flag_ids))
+            list(flag_ids),
+        )
         return set(flag_ids) - {r["flag_id"] for r in stored}
 
     def insert_flags(self, flags: Sequence[dict[str, Any]]) -> None:
@@ -70,19 +109,24 @@ class DuckDBProtect:
         return rows[0] if rows else None
 
     def flags_of_post(self, post_id: str) -> list[dict[str, Any]]:
-        return self._select("SELECT * FROM flags WHERE post_id = ? ORDER BY priority DESC, flag_id",
-                            [post_id])
+        return self._select(
+            "SELECT * FROM flags WHERE post_id = ? ORDER BY priority DESC, flag_id", [post_id]
+        )
 
     def set_flag_status(self, flag_ids: Sequence[str], status: str) -> None:
         if flag_ids:
             self.store.con.execute(
                 f"UPDATE flags SET status = ? WHERE flag_id IN ({', '.join('?' * len(flag_ids))})",
-                [status, *flag_ids])
+                [status, *flag_ids],
+            )
 
     def pending_flags(self, limit: int) -> list[dict[str, Any]]:
         """The review queue's flags: highest priority first, then oldest."""
-        return self._select("SELECT * FROM flags WHERE status = 'pending' "
-                            "ORDER BY priority DESC, created_at, flag_id LIMIT ?", [limit])
+        return self._select(
+            "SELECT * FROM flags WHERE status = 'pending' "
+            "ORDER BY priority DESC, created_at, flag_id LIMIT ?",
+            [limit],
+        )
 
     # ---- decisions and appeals --------------------------------------------------------------
     def insert_decision(self, decision: dict[str, Any]) -> None:
@@ -109,25 +153,37 @@ class DuckDBProtect:
     def decide_appeal(self, appeal_id: str, decided_by: str, outcome: str, at: datetime) -> None:
         self.store.con.execute(
             "UPDATE appeals SET status = 'decided', decided_by = ?, outcome = ?, decided_at = ? "
-            "WHERE appeal_id = ?", [decided_by, outcome, at, appeal_id])
+            "WHERE appeal_id = ?",
+            [decided_by, outcome, at, appeal_id],
+        )
 
     # ---- posts under review -----------------------------------------------------------------
     def post(self, post_id: str) -> dict[str, Any] | None:
         """The post a flag or decision is about: its text, language and dates (no author)."""
-        rows = self.store.rows("SELECT id, source, title, text, lang, created_at, url FROM posts "
-                               "WHERE id = ?", [post_id])
+        rows = self.store.rows(
+            "SELECT id, source, title, text, lang, created_at, url FROM posts WHERE id = ?",
+            [post_id],
+        )
         return rows[0] if rows else None
 
     def post_texts(self, after_id: str, limit: int) -> list[tuple[str, str]]:
         """(id, text) of up to ``limit`` posts with ids after ``after_id``, in id order (for
         flagging posts stored before protect ran)."""
-        return [(r["id"], r["text"]) for r in self.store.rows(
-            "SELECT id, text FROM posts WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])]
+        return [
+            (r["id"], r["text"])
+            for r in self.store.rows(
+                "SELECT id, text FROM posts WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]
+            )
+        ]
 
     # ---- reviewer calibration ---------------------------------------------------------------
     def insert_gold(self, gold: dict[str, Any]) -> None:
-        self._insert("gold_items", ("gold_id", "text", "label", "expected", "created_at"), [gold],
-                     ignore=True)
+        self._insert(
+            "gold_items",
+            ("gold_id", "text", "label", "expected", "created_at"),
+            [gold],
+            ignore=True,
+        )
 
     def gold_items(self) -> list[dict[str, Any]]:
         return self._select("SELECT * FROM gold_items ORDER BY gold_id")
@@ -135,17 +191,22 @@ class DuckDBProtect:
     def gold_unanswered(self, moderator: str) -> list[dict[str, Any]]:
         return self._select(
             "SELECT g.* FROM gold_items g WHERE NOT EXISTS (SELECT 1 FROM gold_answers a "
-            "WHERE a.gold_id = g.gold_id AND a.moderator = ?) ORDER BY g.gold_id", [moderator])
+            "WHERE a.gold_id = g.gold_id AND a.moderator = ?) ORDER BY g.gold_id",
+            [moderator],
+        )
 
     def answer_gold(self, gold_id: str, moderator: str, answer: str, at: datetime) -> None:
-        self.store.con.execute("INSERT OR REPLACE INTO gold_answers VALUES (?, ?, ?, ?)",
-                               [gold_id, moderator, answer, at])
+        self.store.con.execute(
+            "INSERT OR REPLACE INTO gold_answers VALUES (?, ?, ?, ?)",
+            [gold_id, moderator, answer, at],
+        )
 
     def gold_answers(self) -> list[dict[str, Any]]:
         """(gold id, moderator, answer, expected) for every answer given."""
         return self.store.rows(
             "SELECT a.gold_id, a.moderator, a.answer, g.expected FROM gold_answers a "
-            "JOIN gold_items g USING (gold_id) ORDER BY a.moderator, a.gold_id")
+            "JOIN gold_items g USING (gold_id) ORDER BY a.moderator, a.gold_id"
+        )
 
     # ---- audit log --------------------------------------------------------------------------
     def audit_tail(self) -> tuple[int, str] | None:
@@ -155,13 +216,22 @@ class DuckDBProtect:
 
     def insert_audit(self, entry: dict[str, Any]) -> None:
         self.store.con.execute(
-            "INSERT INTO audit_log (seq, \"at\", kind, ref, payload, prev_hash, hash) "
+            'INSERT INTO audit_log (seq, "at", kind, ref, payload, prev_hash, hash) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [entry["seq"], entry["at"], entry["kind"], entry["ref"], entry["payload_text"],
-             entry["prev_hash"], entry["hash"]])
+            [
+                entry["seq"],
+                entry["at"],
+                entry["kind"],
+                entry["ref"],
+                entry["payload_text"],
+                entry["prev_hash"],
+                entry["hash"],
+            ],
+        )
 
     def audit_entries(self) -> list[dict[str, Any]]:
         """Every entry in order, the payload as stored (text), so the chain can be recomputed."""
         return self.store.rows(
-            "SELECT seq, \"at\", kind, ref, payload AS payload_text, prev_hash, hash FROM audit_log "
-            "ORDER BY seq")
+            'SELECT seq, "at", kind, ref, payload AS payload_text, prev_hash, hash FROM audit_log '
+            "ORDER BY seq"
+        )

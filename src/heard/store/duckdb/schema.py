@@ -10,8 +10,10 @@ FTS_IGNORE = r"[^\p{L}\p{N}_]+"
 """Characters the full-text index treats as separators: everything but letters, digits and ``_``
 (the default would drop Chinese characters)."""
 
-HAS_SEARCH_INDEX = ("SELECT count(*) FROM duckdb_tables() "
-                    "WHERE schema_name = 'fts_main_posts' AND table_name = 'postings'")
+HAS_SEARCH_INDEX = (
+    "SELECT count(*) FROM duckdb_tables() "
+    "WHERE schema_name = 'fts_main_posts' AND table_name = 'postings'"
+)
 
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (
@@ -127,7 +129,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         3,
         [
-            # hot spots (heard.listen.hotspots): one row per burst alert; dedup = one per topic per episode.
+            # hot spots (heard.listen.hotspots): one row per burst alert; dedup = one per topic per
+            # episode.
             """CREATE TABLE IF NOT EXISTS alerts (
                 alert_id VARCHAR PRIMARY KEY,
                 topic_id INTEGER NOT NULL,
@@ -175,15 +178,17 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         5,
         [
             # topics: posts per language, stored with the representation (a topic's detail is a
-            # lookup; its series changed shape to {"unit", "points"}, read back by heard.listen.topics).
+            # lookup; its series changed shape to {"unit", "points"}, read back by
+            # heard.listen.topics).
             "ALTER TABLE topics ADD COLUMN IF NOT EXISTS languages VARCHAR",
         ],
     ),
     (
         6,
         [
-            # topics: the posts since the last consolidation, in arrival order — the neighbour vote's
-            # window, kept so that a resumed run votes on them too (heard.listen.topics.persist).
+            # topics: the posts since the last consolidation, in arrival order — the neighbour
+            # vote's window, kept so that a resumed run votes on them too
+            # (heard.listen.topics.persist).
             """CREATE TABLE IF NOT EXISTS topic_window (
                 seq BIGINT PRIMARY KEY,
                 post_id VARCHAR NOT NULL
@@ -218,8 +223,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         9,
         [
-            # per-deployment facts (heard.read.reindex, heard.protect.salt): the author salt created on
-            # first use, the PII-detector version the search text was redacted with.
+            # per-deployment facts (heard.read.reindex, heard.protect.salt): the author salt
+            # created on first use, the PII-detector version the search text was redacted with.
             """CREATE TABLE IF NOT EXISTS deployment (
                 key VARCHAR PRIMARY KEY,
                 value VARCHAR NOT NULL,

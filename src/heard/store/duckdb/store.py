@@ -33,7 +33,8 @@ INGEST_MEMORY_LIMIT = "288MB"
 models already hold most of its memory. On 200k posts 384 MB took the peak RSS from 1,552 to
 1,319 MB; with the faster embedder and the topics' neighbour vote it had risen to 1,521 MB, and
 320 MB brought it to 1,448 MB (target 1.5 GB). With the int8 embedder as the default it was
-1,519 MB at 320 MB; 288 MB, with the embedder's onnxruntime memory patterns off, gives 1,422 MB. The full-text index builds as
+1,519 MB at 320 MB; 288 MB, with the embedder's onnxruntime memory patterns off, gives 1,422 MB.
+The full-text index builds as
 fast at 256–512 MB (bench/ingest_throughput.py, BENCHMARKS.md)."""
 
 RAW_KEEP_CHARS = 2000
@@ -51,8 +52,6 @@ def _fts_extension_path() -> str:
             "install the matching wheel: pip install duckdb-extension-fts==" + duckdb.__version__,
         )
     return str(path)
-
-
 
 
 class DuckDBStore:
@@ -90,9 +89,14 @@ class DuckDBStore:
         return ReadView(self, max_queries)
 
     def columns(self, table: str) -> list[str]:
-        return [r["column_name"] for r in self.rows(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
-            [table])]
+        return [
+            r["column_name"]
+            for r in self.rows(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY "
+                "column_index",
+                [table],
+            )
+        ]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -129,7 +133,8 @@ class DuckDBStore:
     def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
         self.con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at "
+            "TIMESTAMP)"
         )
         applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
         known = {v for v, _ in MIGRATIONS}
@@ -229,7 +234,9 @@ class DuckDBStore:
                 )
         return added
 
-    def _insert_posts(self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str]) -> int:
+    def _insert_posts(
+        self, posts: Sequence[Post], columns: dict[str, Any], models: dict[str, str]
+    ) -> int:
         n = len(posts)
         now = utcnow()
 
@@ -238,7 +245,10 @@ class DuckDBStore:
             return list(values) if values is not None else [default] * n
 
         def as_json(values: list[Any]) -> list[str | None]:
-            return [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in values]
+            return [
+                None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                for v in values
+            ]
 
         has_lang = "lang" in columns
         has_sent = "sentiment_score" in columns
@@ -252,7 +262,9 @@ class DuckDBStore:
                 "title": [p.title for p in posts],
                 "text": [p.text for p in posts],
                 "text_hash": [content_hash(p.text) for p in posts],
-                "created_at": pa.array([to_naive_utc(p.created_at) for p in posts], pa.timestamp("us")),
+                "created_at": pa.array(
+                    [to_naive_utc(p.created_at) for p in posts], pa.timestamp("us")
+                ),
                 "ingested_at": pa.array([now] * n, pa.timestamp("us")),
                 "url": [p.url for p in posts],
                 "parent_id": [p.parent_id for p in posts],
@@ -263,18 +275,23 @@ class DuckDBStore:
                 "dislikes": pa.array([p.dislikes for p in posts], pa.int32()),
                 "place": [p.place for p in posts],
                 "lang": pa.array(col("lang"), pa.string()),
-                "lang_model": pa.array([models.get("langid")] * n if has_lang else [None] * n, pa.string()),
+                "lang_model": pa.array(
+                    [models.get("langid")] * n if has_lang else [None] * n, pa.string()
+                ),
                 "entities": pa.array(as_json(col("entities")), pa.string()),
                 "search_text": pa.array(col("search_text"), pa.string()),
                 "sentiment_score": pa.array(col("sentiment_score"), pa.float32()),
                 "sentiment_label": pa.array(col("sentiment_label"), pa.string()),
-                "sentiment_model": pa.array([models.get("sentiment")] * n if has_sent else [None] * n, pa.string()),
+                "sentiment_model": pa.array(
+                    [models.get("sentiment")] * n if has_sent else [None] * n, pa.string()
+                ),
                 "sentiment_evidence": pa.array(as_json(col("sentiment_evidence")), pa.string()),
                 "intent_label": pa.array(col("intent_label"), pa.string()),
                 "intent_confidence": pa.array(col("intent_confidence"), pa.float32()),
                 "intent_evidence": pa.array(as_json(col("intent_evidence")), pa.string()),
-                "intent_model": pa.array([models.get("intent")] * n if has_intent else [None] * n,
-                                         pa.string()),
+                "intent_model": pa.array(
+                    [models.get("intent")] * n if has_intent else [None] * n, pa.string()
+                ),
                 "raw": [p.raw_json() for p in posts],
                 "file": [p.file for p in posts],
                 "position": pa.array([p.position for p in posts], pa.int64()),
@@ -300,8 +317,9 @@ class DuckDBStore:
                 self.con.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM _new_emb")
         return added
 
-    def _insert_quarantine(self, items: Iterable[Quarantined], source: str,
-                           identity: str | None = None) -> None:
+    def _insert_quarantine(
+        self, items: Iterable[Quarantined], source: str, identity: str | None = None
+    ) -> None:
         items = list(items)
         if not items:
             return
@@ -330,7 +348,8 @@ class DuckDBStore:
         if kind not in (FINISH, TOPICS_CONSOLIDATED):
             raise ValueError(f"unknown pending_work kind {kind!r}")
         self.con.execute(
-            f"INSERT OR IGNORE INTO pending_work VALUES ('{kind}', now() AT TIME ZONE 'UTC')")
+            f"INSERT OR IGNORE INTO pending_work VALUES ('{kind}', now() AT TIME ZONE 'UTC')"
+        )
 
     def pending_work(self) -> set[str]:
         """What a run left unfinished: ``"finish"`` when posts were stored and the end-of-run work
@@ -342,25 +361,38 @@ class DuckDBStore:
         """The source a file with this content key (``connectors.base.file_key``) was ingested
         as, when it was (checkpoint keys are ``source|content key``); the most recent if several."""
         row = self.con.execute(
-            "SELECT file_key FROM checkpoints WHERE suffix(file_key, ?) ORDER BY updated_at DESC LIMIT 1",
-            ["|" + content_key]).fetchone()
+            "SELECT file_key FROM checkpoints WHERE suffix(file_key, ?) ORDER BY updated_at DESC "
+            "LIMIT 1",
+            ["|" + content_key],
+        ).fetchone()
         return row[0].rsplit("|", 1)[0] if row else None
 
     def is_empty(self) -> bool:
         """No post and no quarantined row (a database only just created)."""
         return not self.scalar(
-            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)")
+            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)"
+        )
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
-        row = self.con.execute("SELECT position FROM checkpoints WHERE file_key = ?", [file_key]).fetchone()
+        row = self.con.execute(
+            "SELECT position FROM checkpoints WHERE file_key = ?", [file_key]
+        ).fetchone()
         return row[0] if row else 0
 
-    def record_run(self, run_id: str, started_at: datetime, source: str, files: list[str], summary: dict) -> None:
+    def record_run(
+        self, run_id: str, started_at: datetime, source: str, files: list[str], summary: dict
+    ) -> None:
         self.con.execute(
             "INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?)",
-            [run_id, to_naive_utc(started_at), utcnow(), source, json.dumps(files, ensure_ascii=False),
-             json.dumps(summary, ensure_ascii=False)],
+            [
+                run_id,
+                to_naive_utc(started_at),
+                utcnow(),
+                source,
+                json.dumps(files, ensure_ascii=False),
+                json.dumps(summary, ensure_ascii=False),
+            ],
         )
 
     # ---- full-text search ------------------------------------------------------------------
@@ -403,8 +435,9 @@ class DuckDBStore:
         return bool(self.scalar(HAS_SEARCH_INDEX))
 
 
-def open_store(path: str | os.PathLike[str], read_only: bool = False,
-               memory_limit: str = MEMORY_LIMIT) -> DuckDBStore:
+def open_store(
+    path: str | os.PathLike[str], read_only: bool = False, memory_limit: str = MEMORY_LIMIT
+) -> DuckDBStore:
     """Open (creating and migrating if needed) the DuckDB file at ``path``; DuckDB's buffer pool
     is capped at ``memory_limit``.
 
@@ -417,7 +450,9 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False,
             "ingest something first (heard ingest FILE --db " + str(path) + ") or pass --db",
         )
     if path.parent and not path.parent.exists():
-        raise InputError(f"the folder {path.parent} does not exist", "create it or choose another --db path")
+        raise InputError(
+            f"the folder {path.parent} does not exist", "create it or choose another --db path"
+        )
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -425,11 +460,14 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False,
         if "lock" in message.lower():
             pid = message.split("PID")[-1].strip(" )").split(")")[0] if "PID" in message else "?"
             raise StoreLockedError(
-                f"{path} is in use by another process (PID {pid}); one process owns a Heard database",
+                f"{path} is in use by another process (PID {pid}); one process owns a Heard "
+                f"database",
                 "stop that process (e.g. a running 'heard serve' or 'heard ingest'), "
                 "or work on a copy / another --db file",
             ) from exc
-        raise StoreError(f"cannot open {path}: {message}", "check the path and its permissions") from exc
+        raise StoreError(
+            f"cannot open {path}: {message}", "check the path and its permissions"
+        ) from exc
     con.execute(f"SET memory_limit = '{memory_limit}'")
     store = DuckDBStore(con, path, read_only=read_only)
     if not read_only:

@@ -23,8 +23,14 @@ import pyarrow as pa
 if TYPE_CHECKING:
     from heard.store.duckdb.store import DuckDBStore
 
-TOPIC_TABLES = ("topics", "post_topics", "topic_events", "topic_state", "topic_window",
-                "topic_merge_members")
+TOPIC_TABLES = (
+    "topics",
+    "post_topics",
+    "topic_events",
+    "topic_state",
+    "topic_window",
+    "topic_merge_members",
+)
 
 Vectors = tuple[list[str], np.ndarray]
 """Post ids and their embeddings, row for row."""
@@ -51,60 +57,87 @@ class DuckDBTopics:
 
     def available(self) -> bool:
         """Whether the topic tables exist (a store made by an older Heard has none)."""
-        return bool(self.store.scalar(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'topics'"))
+        return bool(
+            self.store.scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'topics'"
+            )
+        )
 
     # ---- operator state ----------------------------------------------------------------------
     def read_state(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self.store.rows("SELECT key, value FROM topic_state")}
 
     def write_state(self, state: dict[str, str]) -> None:
-        self._con.executemany("INSERT OR REPLACE INTO topic_state VALUES (?, ?)", list(state.items()))
+        self._con.executemany(
+            "INSERT OR REPLACE INTO topic_state VALUES (?, ?)", list(state.items())
+        )
 
     def active_topics(self, dim: int) -> tuple[list[int], np.ndarray, list[float], list[int]]:
         """Active topics: ids, centroids, coherences and sizes, by id."""
         table = self._con.execute(
             "SELECT topic_id, centroid, coherence, size FROM topics WHERE status = 'active' "
-            "ORDER BY topic_id").to_arrow_table()
-        return (table.column("topic_id").to_pylist(), vectors_of(table, "centroid", dim),
-                table.column("coherence").to_pylist(), table.column("size").to_pylist())
+            "ORDER BY topic_id"
+        ).to_arrow_table()
+        return (
+            table.column("topic_id").to_pylist(),
+            vectors_of(table, "centroid", dim),
+            table.column("coherence").to_pylist(),
+            table.column("size").to_pylist(),
+        )
 
     def active_ids(self) -> list[int]:
-        return [r["topic_id"] for r in self.store.rows(
-            "SELECT topic_id FROM topics WHERE status = 'active'")]
+        return [
+            r["topic_id"]
+            for r in self.store.rows("SELECT topic_id FROM topics WHERE status = 'active'")
+        ]
 
     def embeddings_of(self, post_ids: Sequence[str], dim: int) -> Vectors:
         """The embeddings of ``post_ids`` in that order (ids without one are left out)."""
-        probe = pa.table({"post_id": pa.array(list(post_ids), pa.string()),
-                          "ord": list(range(len(post_ids)))})
+        probe = pa.table(
+            {"post_id": pa.array(list(post_ids), pa.string()), "ord": list(range(len(post_ids)))}
+        )
         with self.store.registered("_pool_probe", probe):
             got = self._con.execute(
                 "SELECT q.post_id, e.vec FROM _pool_probe q JOIN embeddings e USING (post_id) "
-                "ORDER BY q.ord").to_arrow_table()
+                "ORDER BY q.ord"
+            ).to_arrow_table()
         return got.column("post_id").to_pylist(), vectors_of(got, "vec", dim)
 
     def topics_of(self, post_ids: Sequence[str]) -> dict[str, int]:
         """The topic each of ``post_ids`` is in (those in none are left out)."""
         probe = pa.table({"post_id": pa.array(list(post_ids), pa.string())})
         with self.store.registered("_topic_probe", probe):
-            return dict(self._con.execute(
-                "SELECT pt.post_id, pt.topic_id FROM _topic_probe q JOIN post_topics pt USING (post_id) "
-                "WHERE pt.topic_id IS NOT NULL").fetchall())
+            return dict(
+                self._con.execute(
+                    "SELECT pt.post_id, pt.topic_id FROM _topic_probe q JOIN post_topics pt USING "
+                    "(post_id) "
+                    "WHERE pt.topic_id IS NOT NULL"
+                ).fetchall()
+            )
 
     def window(self, dim: int) -> tuple[list[str], np.ndarray, list[int | None]]:
         """The vote window: post ids, their embeddings and current topics, oldest first."""
         table = self._con.execute(
-            "SELECT w.post_id, e.vec, pt.topic_id FROM topic_window w JOIN embeddings e USING (post_id) "
-            "LEFT JOIN post_topics pt USING (post_id) ORDER BY w.seq").to_arrow_table()
-        return (table.column("post_id").to_pylist(), vectors_of(table, "vec", dim),
-                table.column("topic_id").to_pylist())
+            "SELECT w.post_id, e.vec, pt.topic_id FROM topic_window w JOIN embeddings e USING "
+            "(post_id) "
+            "LEFT JOIN post_topics pt USING (post_id) ORDER BY w.seq"
+        ).to_arrow_table()
+        return (
+            table.column("post_id").to_pylist(),
+            vectors_of(table, "vec", dim),
+            table.column("topic_id").to_pylist(),
+        )
 
     def append_window(self, post_ids: Sequence[str]) -> None:
         if not post_ids:
             return
         start = int(self.store.scalar("SELECT coalesce(max(seq), 0) FROM topic_window")) + 1
-        table = pa.table({"seq": pa.array(range(start, start + len(post_ids)), pa.int64()),
-                          "post_id": pa.array([str(k) for k in post_ids], pa.string())})
+        table = pa.table(
+            {
+                "seq": pa.array(range(start, start + len(post_ids)), pa.int64()),
+                "post_id": pa.array([str(k) for k in post_ids], pa.string()),
+            }
+        )
         with self.store.registered("_window", table):
             self._con.execute("INSERT INTO topic_window SELECT seq, post_id FROM _window")
 
@@ -113,84 +146,123 @@ class DuckDBTopics:
 
     def trim_window(self, keep: int) -> None:
         """Keep only the last ``keep`` posts of the window."""
-        self._con.execute("DELETE FROM topic_window WHERE seq <= "
-                          "(SELECT coalesce(max(seq), 0) FROM topic_window) - ?", [int(keep)])
+        self._con.execute(
+            "DELETE FROM topic_window WHERE seq <= "
+            "(SELECT coalesce(max(seq), 0) FROM topic_window) - ?",
+            [int(keep)],
+        )
 
     def members(self, topic_id: int, dim: int) -> Vectors:
         table = self._con.execute(
             "SELECT pt.post_id, e.vec FROM post_topics pt JOIN embeddings e USING (post_id) "
-            "WHERE pt.topic_id = ? ORDER BY pt.post_id", [topic_id]).to_arrow_table()
+            "WHERE pt.topic_id = ? ORDER BY pt.post_id",
+            [topic_id],
+        ).to_arrow_table()
         return table.column("post_id").to_pylist(), vectors_of(table, "vec", dim)
 
-    def save_assignments(self, rows: Sequence[tuple[str, int | None, float | None]],
-                         now: datetime) -> None:
+    def save_assignments(
+        self, rows: Sequence[tuple[str, int | None, float | None]], now: datetime
+    ) -> None:
         """Upsert (post id, topic id or None for the pool, similarity) rows."""
         if not rows:
             return
-        table = pa.table({
-            "post_id": pa.array([r[0] for r in rows], pa.string()),
-            "topic_id": pa.array([r[1] for r in rows], pa.int32()),
-            "similarity": pa.array([r[2] for r in rows], pa.float32()),
-            "assigned_at": pa.array([now] * len(rows), pa.timestamp("us")),
-        })
+        table = pa.table(
+            {
+                "post_id": pa.array([r[0] for r in rows], pa.string()),
+                "topic_id": pa.array([r[1] for r in rows], pa.int32()),
+                "similarity": pa.array([r[2] for r in rows], pa.float32()),
+                "assigned_at": pa.array([now] * len(rows), pa.timestamp("us")),
+            }
+        )
         with self.store.registered("_assign", table):
             self._con.execute(
                 "INSERT INTO post_topics SELECT * FROM _assign ON CONFLICT (post_id) DO UPDATE SET "
                 "topic_id = excluded.topic_id, similarity = excluded.similarity, "
-                "assigned_at = excluded.assigned_at")
+                "assigned_at = excluded.assigned_at"
+            )
 
-    def upsert_topics(self, ids: Sequence[int], centroids: np.ndarray, coherences: Sequence[float],
-                      sizes: Sequence[int], model: str, now: datetime) -> None:
+    def upsert_topics(
+        self,
+        ids: Sequence[int],
+        centroids: np.ndarray,
+        coherences: Sequence[float],
+        sizes: Sequence[int],
+        model: str,
+        now: datetime,
+    ) -> None:
         if not ids:
             return
         dim = centroids.shape[1]
-        table = pa.table({
-            "topic_id": pa.array(list(ids), pa.int32()),
-            "centroid": pa.FixedSizeListArray.from_arrays(
-                pa.array(centroids.astype(np.float32).ravel()), dim).cast(pa.list_(pa.float32())),
-            "coherence": pa.array(list(coherences), pa.float32()),
-            "size": pa.array(list(sizes), pa.int32()),
-        })
+        table = pa.table(
+            {
+                "topic_id": pa.array(list(ids), pa.int32()),
+                "centroid": pa.FixedSizeListArray.from_arrays(
+                    pa.array(centroids.astype(np.float32).ravel()), dim
+                ).cast(pa.list_(pa.float32())),
+                "coherence": pa.array(list(coherences), pa.float32()),
+                "size": pa.array(list(sizes), pa.int32()),
+            }
+        )
         with self.store.registered("_topics", table):
             self._con.execute(
-                "INSERT INTO topics (topic_id, centroid, coherence, size, status, model, created_at, "
-                "updated_at) SELECT topic_id, centroid, coherence, size, 'active', ?, ?, ? FROM _topics "
+                "INSERT INTO topics (topic_id, centroid, coherence, size, status, model, "
+                "created_at, "
+                "updated_at) SELECT topic_id, centroid, coherence, size, 'active', ?, ?, ? FROM "
+                "_topics "
                 "ON CONFLICT (topic_id) DO UPDATE SET centroid = excluded.centroid, "
                 "coherence = excluded.coherence, size = excluded.size, status = 'active', "
                 "model = excluded.model, updated_at = excluded.updated_at",
-                [model, now, now])
+                [model, now, now],
+            )
 
     def merge(self, absorbed: int, survivor: int, now: datetime) -> None:
         """Move the posts of ``absorbed`` to ``survivor`` and mark it merged (its row is kept)."""
-        self._con.execute("UPDATE post_topics SET topic_id = ? WHERE topic_id = ?", [survivor, absorbed])
         self._con.execute(
-            "UPDATE topics SET status = 'merged', merged_into = ?, updated_at = ? WHERE topic_id = ?",
-            [survivor, now, absorbed])
+            "UPDATE post_topics SET topic_id = ? WHERE topic_id = ?", [survivor, absorbed]
+        )
+        self._con.execute(
+            "UPDATE topics SET status = 'merged', merged_into = ?, updated_at = ? WHERE topic_id = "
+            "?",
+            [survivor, now, absorbed],
+        )
 
-    def append_events(self, events: Sequence[tuple[str, int, int | None, dict[str, Any]]],
-                      now: datetime) -> list[int]:
+    def append_events(
+        self, events: Sequence[tuple[str, int, int | None, dict[str, Any]]], now: datetime
+    ) -> list[int]:
         """(kind, topic id, other topic id, detail) rows of the topic history; returns their ids."""
         if not events:
             return []
         start = int(self.store.scalar("SELECT coalesce(max(event_id), 0) FROM topic_events")) + 1
         self._con.executemany(
             "INSERT INTO topic_events VALUES (?, ?, ?, ?, ?, ?)",
-            [[start + i, now, kind, tid, other, json.dumps(detail, ensure_ascii=False)]
-             for i, (kind, tid, other, detail) in enumerate(events)])
+            [
+                [start + i, now, kind, tid, other, json.dumps(detail, ensure_ascii=False)]
+                for i, (kind, tid, other, detail) in enumerate(events)
+            ],
+        )
         return list(range(start, start + len(events)))
 
     def save_merge_members(self, event_id: int, post_ids: Sequence[str]) -> None:
         """The posts the topic absorbed by merge event ``event_id`` held at the merge."""
         if not post_ids:
             return
-        table = pa.table({"event_id": pa.array([event_id] * len(post_ids), pa.int64()),
-                          "post_id": pa.array([str(p) for p in post_ids], pa.string())})
+        table = pa.table(
+            {
+                "event_id": pa.array([event_id] * len(post_ids), pa.int64()),
+                "post_id": pa.array([str(p) for p in post_ids], pa.string()),
+            }
+        )
         with self.store.registered("_merge_members", table):
-            self._con.execute("INSERT OR IGNORE INTO topic_merge_members SELECT * FROM _merge_members")
+            self._con.execute(
+                "INSERT OR IGNORE INTO topic_merge_members SELECT * FROM _merge_members"
+            )
 
     def event(self, event_id: int) -> dict[str, Any] | None:
-        rows = self.store.rows("SELECT event_id, kind, topic_id, other_id, detail FROM topic_events "
-                               "WHERE event_id = ?", [event_id])
+        rows = self.store.rows(
+            "SELECT event_id, kind, topic_id, other_id, detail FROM topic_events "
+            "WHERE event_id = ?",
+            [event_id],
+        )
         if not rows:
             return None
         row = rows[0]
@@ -199,23 +271,32 @@ class DuckDBTopics:
 
     def topic_status(self, topic_id: int) -> tuple[str, int | None] | None:
         """(status, merged_into) of a topic id, None when there never was one."""
-        rows = self._con.execute("SELECT status, merged_into FROM topics WHERE topic_id = ?",
-                                 [topic_id]).fetchall()
+        rows = self._con.execute(
+            "SELECT status, merged_into FROM topics WHERE topic_id = ?", [topic_id]
+        ).fetchall()
         return (rows[0][0], rows[0][1]) if rows else None
 
     def undo_merge(self, event_id: int, absorbed: int, holder: int, now: datetime) -> int:
         """Move the posts ``absorbed`` held at merge ``event_id`` that are still in ``holder`` (the
         topic they are in now) back to ``absorbed``, and make it active again. Returns how many."""
-        moved = int(self.store.scalar(
-            "SELECT count(*) FROM post_topics pt JOIN topic_merge_members m USING (post_id) "
-            "WHERE m.event_id = ? AND pt.topic_id = ?", [event_id, holder]))
+        moved = int(
+            self.store.scalar(
+                "SELECT count(*) FROM post_topics pt JOIN topic_merge_members m USING (post_id) "
+                "WHERE m.event_id = ? AND pt.topic_id = ?",
+                [event_id, holder],
+            )
+        )
         self._con.execute(
-            "UPDATE post_topics SET topic_id = ?, assigned_at = ? WHERE topic_id = ? AND post_id IN "
+            "UPDATE post_topics SET topic_id = ?, assigned_at = ? WHERE topic_id = ? AND post_id "
+            "IN "
             "(SELECT post_id FROM topic_merge_members WHERE event_id = ?)",
-            [absorbed, now, holder, event_id])
+            [absorbed, now, holder, event_id],
+        )
         self._con.execute(
-            "UPDATE topics SET status = 'active', merged_into = NULL, updated_at = ? WHERE topic_id = ?",
-            [now, absorbed])
+            "UPDATE topics SET status = 'active', merged_into = NULL, updated_at = ? WHERE "
+            "topic_id = ?",
+            [now, absorbed],
+        )
         return moved
 
     # ---- recovery and rebuilds --------------------------------------------------------------
@@ -224,16 +305,21 @@ class DuckDBTopics:
         commits), oldest first: ids, vectors and languages."""
         ids = self._con.execute(  # ids only: 0.09 s on a million posts; with the vectors, seconds
             "SELECT post_id FROM embeddings e "
-            "WHERE NOT EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = e.post_id)").fetchall()
+            "WHERE NOT EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = e.post_id)"
+        ).fetchall()
         if not ids:
             return [], np.zeros((0, dim), dtype=np.float32), []
         with self.store.registered("_orphans", pa.table({"post_id": [r[0] for r in ids]})):
             table = self._con.execute(
                 "SELECT e.post_id, e.vec, p.lang FROM _orphans o JOIN embeddings e USING (post_id) "
                 "JOIN posts p ON p.id = e.post_id WHERE len(e.vec) = ? ORDER BY p.created_at, p.id",
-                [dim]).to_arrow_table()
-        return (table.column("post_id").to_pylist(), vectors_of(table, "vec", dim),
-                table.column("lang").to_pylist())
+                [dim],
+            ).to_arrow_table()
+        return (
+            table.column("post_id").to_pylist(),
+            vectors_of(table, "vec", dim),
+            table.column("lang").to_pylist(),
+        )
 
     def unassigned_count(self) -> int:
         """Posts waiting in no topic (the pool, and posts left without one)."""
@@ -254,31 +340,45 @@ class DuckDBTopics:
     def first_embeddings(self, n: int, dim: int) -> np.ndarray:
         table = self._con.execute(
             "SELECT e.vec FROM embeddings e JOIN posts p ON p.id = e.post_id "
-            "ORDER BY p.created_at, p.id LIMIT ?", [int(n)]).to_arrow_table()
+            "ORDER BY p.created_at, p.id LIMIT ?",
+            [int(n)],
+        ).to_arrow_table()
         return vectors_of(table, "vec", dim)
 
-    def stream_embeddings(self, batch_size: int, dim: int
-                          ) -> Iterator[tuple[list[str], np.ndarray, list[str | None]]]:
+    def stream_embeddings(
+        self, batch_size: int, dim: int
+    ) -> Iterator[tuple[list[str], np.ndarray, list[str | None]]]:
         """Every stored post's id, vector and language, oldest first, ``batch_size`` at a time.
         Reads on a second cursor, so the caller may write between batches."""
         reader_con = self._con.cursor()
         try:
             reader = reader_con.execute(
-                "SELECT e.post_id, e.vec, p.lang FROM embeddings e JOIN posts p ON p.id = e.post_id "
-                "ORDER BY p.created_at, p.id").to_arrow_reader(batch_size)
+                "SELECT e.post_id, e.vec, p.lang FROM embeddings e JOIN posts p ON p.id = "
+                "e.post_id "
+                "ORDER BY p.created_at, p.id"
+            ).to_arrow_reader(batch_size)
             for record_batch in reader:
                 if record_batch.num_rows == 0:
                     continue
                 table = pa.Table.from_batches([record_batch])
-                yield (table.column("post_id").to_pylist(), vectors_of(table, "vec", dim),
-                       table.column("lang").to_pylist())
+                yield (
+                    table.column("post_id").to_pylist(),
+                    vectors_of(table, "vec", dim),
+                    table.column("lang").to_pylist(),
+                )
         finally:
             reader_con.close()
 
     # ---- representation ---------------------------------------------------------------------
-    def representation_inputs(self, topic_ids: Sequence[int], *, stopwords: Sequence[str],
-                              n_central: int, series_units: Sequence[tuple[str, int | None]],
-                              mean: list[float] | None) -> dict[str, Any]:
+    def representation_inputs(
+        self,
+        topic_ids: Sequence[int],
+        *,
+        stopwords: Sequence[str],
+        n_central: int,
+        series_units: Sequence[tuple[str, int | None]],
+        mean: list[float] | None,
+    ) -> dict[str, Any]:
         """What a topic's representation is computed from, for ``topic_ids``: ``aggregates``
         (size, authors, first/last seen, sentiment mean and trend, places), ``series``,
         ``languages``, keyword ``counts``/``totals``/``n_topics``, and ``central`` posts."""
@@ -292,23 +392,36 @@ class DuckDBTopics:
                 "intents": self._intents(),
                 "counts": counts,
                 "totals": totals,
-                "n_topics": self.store.scalar(
-                    "SELECT count(*) FROM topics WHERE status = 'active'") or 1,
+                "n_topics": self.store.scalar("SELECT count(*) FROM topics WHERE status = 'active'")
+                or 1,
                 "central": self._central_posts(n_central, mean),
             }
 
     def write_representation(self, rows: Sequence[dict[str, Any]], now: datetime) -> None:
-        table = pa.table({
-            "topic_id": pa.array([r["topic_id"] for r in rows], pa.int32()),
-            **{k: [r[k] for r in rows] for k in ("label", "keywords", "representative", "places",
-                                                 "orgs", "series", "languages", "intents")},
-            "size": pa.array([r["size"] for r in rows], pa.int32()),
-            "n_authors": pa.array([r["n_authors"] for r in rows], pa.int32()),
-            "first_seen": pa.array([r["first_seen"] for r in rows], pa.timestamp("us")),
-            "last_seen": pa.array([r["last_seen"] for r in rows], pa.timestamp("us")),
-            "sentiment_mean": pa.array([r["sentiment_mean"] for r in rows], pa.float32()),
-            "sentiment_trend": pa.array([r["sentiment_trend"] for r in rows], pa.float32()),
-        })
+        table = pa.table(
+            {
+                "topic_id": pa.array([r["topic_id"] for r in rows], pa.int32()),
+                **{
+                    k: [r[k] for r in rows]
+                    for k in (
+                        "label",
+                        "keywords",
+                        "representative",
+                        "places",
+                        "orgs",
+                        "series",
+                        "languages",
+                        "intents",
+                    )
+                },
+                "size": pa.array([r["size"] for r in rows], pa.int32()),
+                "n_authors": pa.array([r["n_authors"] for r in rows], pa.int32()),
+                "first_seen": pa.array([r["first_seen"] for r in rows], pa.timestamp("us")),
+                "last_seen": pa.array([r["last_seen"] for r in rows], pa.timestamp("us")),
+                "sentiment_mean": pa.array([r["sentiment_mean"] for r in rows], pa.float32()),
+                "sentiment_trend": pa.array([r["sentiment_trend"] for r in rows], pa.float32()),
+            }
+        )
         with self.store.registered("_rep", table):
             self._con.execute(
                 "UPDATE topics SET label = r.label, keywords = r.keywords, "
@@ -317,24 +430,35 @@ class DuckDBTopics:
                 "n_authors = r.n_authors, "
                 "first_seen = r.first_seen, last_seen = r.last_seen, "
                 "sentiment_mean = r.sentiment_mean, sentiment_trend = r.sentiment_trend, "
-                "updated_at = ? FROM _rep r WHERE topics.topic_id = r.topic_id", [now])
+                "updated_at = ? FROM _rep r WHERE topics.topic_id = r.topic_id",
+                [now],
+            )
 
     def _aggregates(self) -> dict[int, dict[str, Any]]:
         rows = self.store.rows(
             """SELECT pt.topic_id, count(*) AS size, count(DISTINCT p.author_key) AS n_authors,
                       min(p.created_at) AS first_seen, max(p.created_at) AS last_seen,
                       avg(p.sentiment_score) AS sentiment_mean,
-                      regr_slope(p.sentiment_score, epoch(p.created_at) / 86400.0) AS sentiment_trend,
+                      regr_slope(p.sentiment_score, epoch(p.created_at) / 86400.0) AS
+                      sentiment_trend,
                       list(DISTINCT p.place) FILTER (WHERE p.place IS NOT NULL) AS place_list
-               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id = pt.post_id
-               GROUP BY pt.topic_id""")
+               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
+               pt.post_id
+               GROUP BY pt.topic_id"""
+        )
         return {r.pop("topic_id"): r for r in rows}
 
     def _series(self, units: Sequence[tuple[str, int | None]]) -> dict[int, dict[str, Any]]:
         """``{"unit", "points": [{"t", "posts", "sentiment"}]}`` per touched topic, oldest first."""
-        unit_case = "CASE " + " ".join(
-            f"WHEN max(p.created_at) - min(p.created_at) <= INTERVAL {days} DAY THEN '{unit}'"
-            for unit, days in units if days) + f" ELSE '{units[-1][0]}' END"
+        unit_case = (
+            "CASE "
+            + " ".join(
+                f"WHEN max(p.created_at) - min(p.created_at) <= INTERVAL {days} DAY THEN '{unit}'"
+                for unit, days in units
+                if days
+            )
+            + f" ELSE '{units[-1][0]}' END"
+        )
         rows = self.store.rows(
             f"""WITH span AS (
                     SELECT pt.topic_id, {unit_case} AS unit
@@ -344,7 +468,8 @@ class DuckDBTopics:
                        strftime(date_trunc(s.unit, p.created_at), '%Y-%m-%dT%H:%M:%SZ') AS t,
                        count(*) AS posts, round(avg(p.sentiment_score), 3) AS sentiment
                 FROM post_topics pt JOIN span s USING (topic_id) JOIN posts p ON p.id = pt.post_id
-                GROUP BY ALL ORDER BY pt.topic_id, t""")
+                GROUP BY ALL ORDER BY pt.topic_id, t"""
+        )
         out: dict[int, dict[str, Any]] = {}
         for r in rows:
             series = out.setdefault(r["topic_id"], {"unit": r["unit"], "points": []})
@@ -354,8 +479,10 @@ class DuckDBTopics:
     def _languages(self) -> dict[int, dict[str, int]]:
         rows = self.store.rows(
             """SELECT pt.topic_id, coalesce(p.lang, 'und') AS lang, count(*) AS n
-               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id = pt.post_id
-               GROUP BY ALL ORDER BY pt.topic_id, n DESC, lang""")
+               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
+               pt.post_id
+               GROUP BY ALL ORDER BY pt.topic_id, n DESC, lang"""
+        )
         out: dict[int, dict[str, int]] = {}
         for r in rows:
             out.setdefault(r["topic_id"], {})[r["lang"]] = r["n"]
@@ -364,15 +491,19 @@ class DuckDBTopics:
     def _intents(self) -> dict[int, dict[str, int]]:
         rows = self.store.rows(
             """SELECT pt.topic_id, p.intent_label AS label, count(*) AS n
-               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id = pt.post_id
+               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
+               pt.post_id
                WHERE p.intent_label IS NOT NULL
-               GROUP BY ALL ORDER BY pt.topic_id, n DESC, label""")
+               GROUP BY ALL ORDER BY pt.topic_id, n DESC, label"""
+        )
         out: dict[int, dict[str, int]] = {}
         for r in rows:
             out.setdefault(r["topic_id"], {})[r["label"]] = r["n"]
         return out
 
-    def _term_counts(self, stopwords: Sequence[str]) -> tuple[list[tuple[int, str, int]], dict[str, int]]:
+    def _term_counts(
+        self, stopwords: Sequence[str]
+    ) -> tuple[list[tuple[int, str, int]], dict[str, int]]:
         """Term counts of the touched topics, and term totals over every assigned post."""
         stop = pa.table({"term": pa.array(sorted(stopwords), pa.string())})
         base = """SELECT pt.topic_id, unnest(string_split(p.search_text, ' ')) AS term
@@ -383,11 +514,13 @@ class DuckDBTopics:
                 f"""WITH w AS ({base} AND pt.topic_id IN (SELECT topic_id FROM _touched))
                     SELECT topic_id, term, count(*) AS n FROM w
                     WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
-                    GROUP BY ALL""").fetchall()
+                    GROUP BY ALL"""
+            ).fetchall()
             totals = self._con.execute(
                 f"""WITH w AS ({base}) SELECT term, count(*) AS n FROM w
                     WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
-                    GROUP BY term""").fetchall()
+                    GROUP BY term"""
+            ).fetchall()
         return counts, dict(totals)
 
     def _central_posts(self, n: int, mean: list[float] | None) -> dict[int, list[dict[str, Any]]]:
@@ -396,9 +529,13 @@ class DuckDBTopics:
         if mean is None:
             sim, params = "list_cosine_similarity(e.vec, tp.centroid)", []
         else:
-            sim = ("(list_dot_product(e.vec, tp.centroid) - list_dot_product(tp.centroid, ?::FLOAT[])) / "
-                   "sqrt(greatest(list_dot_product(e.vec, e.vec) - 2 * list_dot_product(e.vec, ?::FLOAT[])"
-                   " + ?, 1e-12))")
+            sim = (
+                "(list_dot_product(e.vec, tp.centroid) - list_dot_product(tp.centroid, "
+                "?::FLOAT[])) / "
+                "sqrt(greatest(list_dot_product(e.vec, e.vec) - 2 * list_dot_product(e.vec, "
+                "?::FLOAT[])"
+                " + ?, 1e-12))"
+            )
             params = [mean, mean, sum(x * x for x in mean)]
         rows = self.store.rows(
             f"""WITH s AS (
@@ -411,7 +548,9 @@ class DuckDBTopics:
                 SELECT r.topic_id, r.post_id AS id, r.sim,
                        coalesce(p.title || '\n', '') || p.text AS text
                 FROM r JOIN posts p ON p.id = r.post_id
-                WHERE rk <= {int(n)} ORDER BY r.topic_id, rk""", params)
+                WHERE rk <= {int(n)} ORDER BY r.topic_id, rk""",
+            params,
+        )
         out: dict[int, list[dict[str, Any]]] = {}
         for r in rows:
             out.setdefault(r.pop("topic_id"), []).append(r)

@@ -41,6 +41,7 @@ class ReadView:
         from heard.store.duckdb.cases import DuckDBCases
 
         self.cases = DuckDBCases(self)  # reads only: writes go through the store, under write_lock
+
     def _cursor(self):
         cur = getattr(self._local, "cur", None)
         if cur is None:
@@ -50,7 +51,8 @@ class ReadView:
 
     @property
     def con(self):
-        """This thread's connection (so store-level helpers of other packages can take a ReadView)."""
+        """This thread's connection (so store-level helpers of other packages can take a
+        ReadView)."""
         return self._cursor()
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
@@ -71,8 +73,14 @@ class ReadView:
         return self.store.registered(name, table)
 
     def columns(self, table: str) -> list[str]:
-        return [r["column_name"] for r in self.rows(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table])]
+        return [
+            r["column_name"]
+            for r in self.rows(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY "
+                "column_index",
+                [table],
+            )
+        ]
 
     def has_search_index(self) -> bool:
         return bool(self.scalar(HAS_SEARCH_INDEX))

@@ -134,7 +134,9 @@ def _insert_vectors(
 
 
 def insert_quarantine(
-    con: psycopg.Connection[Any], items: Iterable[Quarantined], source: str,
+    con: psycopg.Connection[Any],
+    items: Iterable[Quarantined],
+    source: str,
     identity: str | None = None,
 ) -> None:
     """Quarantined rows, each once (its key is the file's content identity, where and why)."""

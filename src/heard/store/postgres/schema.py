@@ -252,7 +252,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 reply_quality REAL,
                 reply_scores TEXT
             )""",
-            'CREATE SEQUENCE IF NOT EXISTS case_event_seq START 1',
+            "CREATE SEQUENCE IF NOT EXISTS case_event_seq START 1",
             """CREATE TABLE IF NOT EXISTS case_events (
                 event_id BIGINT PRIMARY KEY DEFAULT nextval('case_event_seq'),
                 case_id TEXT NOT NULL,
@@ -272,7 +272,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 corrected_at TIMESTAMP NOT NULL,
                 actor TEXT
             )""",
-            'ALTER TABLE users ADD COLUMN IF NOT EXISTS department TEXT',
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS department TEXT",
         ],
     ),
     (
@@ -340,7 +340,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 prev_hash TEXT NOT NULL,
                 hash TEXT NOT NULL
             )""",
-            'ALTER TABLE users ADD COLUMN IF NOT EXISTS trusted_flagger BOOLEAN DEFAULT false',
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS trusted_flagger BOOLEAN DEFAULT false",
         ],
     ),
     (

@@ -258,8 +258,10 @@ class PostgresStore:
     def mark_pending(self, kind: str) -> None:
         if kind not in (FINISH, TOPICS_CONSOLIDATED):
             raise ValueError(f"unknown pending_work kind {kind!r}")
-        self.con.execute("INSERT INTO pending_work VALUES (%s, %s) ON CONFLICT (kind) DO NOTHING",
-                         [kind, utcnow()])
+        self.con.execute(
+            "INSERT INTO pending_work VALUES (%s, %s) ON CONFLICT (kind) DO NOTHING",
+            [kind, utcnow()],
+        )
 
     def pending_work(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT kind FROM pending_work")}
@@ -268,13 +270,15 @@ class PostgresStore:
         """The source a file with this content key was ingested as (see the DuckDB store)."""
         row = self.con.execute(
             "SELECT file_key FROM checkpoints WHERE right(file_key, %s) = %s "
-            "ORDER BY updated_at DESC LIMIT 1", [len(content_key) + 1, "|" + content_key]
+            "ORDER BY updated_at DESC LIMIT 1",
+            [len(content_key) + 1, "|" + content_key],
         ).fetchone()
         return str(row[0]).rsplit("|", 1)[0] if row else None
 
     def is_empty(self) -> bool:
         return not self.scalar(
-            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)")
+            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)"
+        )
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
