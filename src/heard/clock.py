@@ -30,6 +30,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def from_epoch(seconds: float) -> datetime:
+    """Epoch seconds as the naive UTC datetime the stores hold."""
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
 def to_naive_utc(ts: datetime) -> datetime:
     """An aware datetime converted to UTC and made naive; a naive one is taken as UTC already."""
     return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts

@@ -103,6 +103,16 @@ class Settings(BaseSettings):
         description="The departments array of tables in heard.toml (at the top level, beside "
         "the heard table; docs/routing.md).",
     )
+    issues: bool = Field(
+        True,
+        description="Find issues (one problem at one place or of one group) at the end of every "
+        "run: heard issues, the dashboard's Issues page and the brief.",
+    )
+    issues_posts: int = Field(
+        20000,
+        ge=100,
+        description="Issues are found among this many newest posts (bounds the end-of-run work).",
+    )
     protect: bool = Field(
         True,
         description="Run the harm detectors (heard.protect) on every ingested post and store their "

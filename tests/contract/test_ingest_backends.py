@@ -1,5 +1,6 @@
 """The runner on both stores: the same files ingested through the standard stages (all but the
-topics operator, whose SQL is DuckDB's until its repository has a PostgreSQL side) store the same
+topics and issues operators, whose SQL is DuckDB's until their repositories have a PostgreSQL
+side) store the same
 posts, enrichments, vectors, quarantine and checkpoints, and search alike."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def stages() -> list[Any]:
     from heard.settings import Settings
     from heard.stages import default_stages
 
-    return [s for s in default_stages(Settings()) if s.name != "topics"]
+    return [s for s in default_stages(Settings()) if s.name not in ("topics", "issues")]
 
 
 def _ingest(target: Any, stages: list[Any]) -> dict[str, Any]:

@@ -59,6 +59,10 @@ def default_stages(settings: Settings) -> list[Stage]:
             FlagOperator(settings.protect_auto_threshold, settings.protect_auto_action),
         ]
     stages.append(TopicStage(dim=embedder.dim))
+    if settings.issues:
+        from heard.listen.issues.operator import IssueOperator
+
+        stages.append(IssueOperator(settings.issues_posts))
     if settings.answer_cases:  # opt-in: route every new post and open its case
         from heard.answer.operator import CaseStage, configured_departments
 

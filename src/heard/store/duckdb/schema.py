@@ -374,6 +374,42 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        13,
+        [
+            # listen: issues (heard.listen.issues): one problem at one place or of one group.
+            # Never deleted: an issue that no longer forms is 'dissolved', so its id stays its own.
+            """CREATE TABLE IF NOT EXISTS issues (
+                issue_id INTEGER PRIMARY KEY,
+                anchor VARCHAR NOT NULL,
+                place VARCHAR NOT NULL,
+                problem VARCHAR NOT NULL,
+                terms VARCHAR,
+                title VARCHAR,
+                status VARCHAR NOT NULL,
+                messages INTEGER NOT NULL,
+                distinct_messages INTEGER NOT NULL,
+                authors INTEGER NOT NULL,
+                first_seen TIMESTAMP,
+                last_seen TIMESTAMP,
+                heat DOUBLE,
+                heat_components VARCHAR,
+                burst_p DOUBLE,
+                bursting BOOLEAN,
+                topic_id INTEGER,
+                coherence DOUBLE,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE IF NOT EXISTS issue_posts (
+                issue_id INTEGER NOT NULL,
+                post_id VARCHAR NOT NULL,
+                duplicate_of VARCHAR,
+                PRIMARY KEY (issue_id, post_id)
+            )""",
+            "CREATE INDEX IF NOT EXISTS issue_posts_post ON issue_posts (post_id)",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -72,6 +72,7 @@ class DuckDBStore:
         from heard.store.duckdb.deployment import DuckDBDeployment
         from heard.store.duckdb.cases import DuckDBCases
         from heard.store.duckdb.hotspots import DuckDBHotspots
+        from heard.store.duckdb.issues import DuckDBIssues
         from heard.store.duckdb.protect import DuckDBProtect
         from heard.store.duckdb.topics import DuckDBTopics
 
@@ -81,6 +82,7 @@ class DuckDBStore:
         self.deployment = DuckDBDeployment(self)
         self.cases = DuckDBCases(self)
         self.protect = DuckDBProtect(self)
+        self.issues = DuckDBIssues(self)
 
     def reader(self, max_queries: int | None = None) -> ReadView:
         """Per-thread cursors over this file, for the server's request threads."""

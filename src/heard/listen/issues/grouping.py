@@ -1,0 +1,340 @@
+"""Issues from messages: one problem at one place (or of one group). Pure functions, no store.
+
+An *issue* is what an official acts on: "丽发新城: the mixing plant's noise", not the theme
+"noise". It is found in three steps, all deterministic:
+
+1. **Anchors.** A place or group name that recurs in titles: a character n-gram (3–8) of Chinese
+   titles, or a word n-gram (1–3) of English ones, that at least ``min_members`` titles contain,
+   that is rare on the board (at most ``max_share`` of its messages) and that ends like a place,
+   an institution or a named group (小区, 新城, 苑, 路, 学校, 医院, 公司, 车贷 …; Road, Street,
+   School …). The board's anonymised codes (A市, A2区) are taken out first. Of two anchors where
+   one contains the other and names nearly the same messages, the longer (the whole name,
+   伊景园滨河苑, not 景园) is kept. Each message joins the best anchor its title (or the start of
+   its body) names.
+   A gram that is mostly preceded by another character of a name (湖街道 in 西湖街道, 城小区 in
+   魅力之城小区) is a fragment or a common noun, not a name, and is not an anchor.
+2. **One problem per anchor.** The messages of one anchor are clustered by what they say: average
+   linkage on the cosine distance of their embeddings, cut where they are clearly closer than
+   two messages of the board usually are (``problem_closeness``): 丽发新城's mixing-plant
+   messages form one issue, its road and water complaints stay apart. Clusters of fewer than
+   ``min_members`` messages are no issue.
+3. **Duplicates folded.** Within an issue, messages with the same text, or near copies (cosine ≥
+   ``duplicate_cosine``), count once as *distinct messages*.
+
+The result depends only on the messages, not on the order in which they arrived.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CODES = re.compile(r"[A-Z]\d{0,2}(?:省|市|区|县)|西地省")
+"""Anonymised place codes of the Teddy Cup boards: never part of a name."""
+_NOT_NAME = re.compile(r"[，。、！？；：“”‘’（）()\[\]【】《》,.!?;:\"'\s·…—\-/|]+")
+_GENERIC = set("的了吗呢啊是在和与及对有无不请问关于反映投诉咨询建议希望要求为何被让把将给")
+PLACE_SUFFIX_ZH = re.compile(
+    r"(小区|新城|花园|家园|公寓|大厦|广场|中心|苑|城|园|府|湾|庭|邸|居|里|村|镇|街道|社区|路|街|大道"
+    r"|桥|学院|大学|中学|小学|学校|幼儿园|医院|公园|站|港|湖|岛|市场|公司|集团|银行|车贷|平台|项目"
+    r"|工地|搅拌站|厂)$"
+)
+"""How a Chinese place, institution or named group ends."""
+PLACE_WORDS_EN = frozenset(
+    "road street avenue lane square park station school college university hospital estate "
+    "bridge market district village tower centre center plaza mall company bank".split()
+)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Message:
+    """What grouping reads of one post."""
+
+    post_id: str
+    title: str
+    text: str
+    text_hash: str = ""
+    tokens: tuple[str, ...] = ()
+    """The segmenter's tokens of title and text, in order (``search_text``), when known."""
+
+
+@dataclass
+class Group:
+    """One issue's messages (indexes into the input) before it is measured."""
+
+    anchor: str
+    members: list[int]
+    coherence: float
+    distinct: int = 0
+    medoid: int = -1
+    """The message most alike to the others (its title represents the issue)."""
+    duplicates_of: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GroupingParams:
+    min_members: int = 3
+    max_share: float = 0.03
+    """An anchor names at most this share of the board's messages (or ``max_count_floor``)."""
+    max_count_floor: int = 30
+    min_bounded: float = 0.5
+    problem_closeness: float = 0.35
+    """How much closer than the board's typical pair an issue's messages must be: clustering
+    stops at similarity baseline + closeness × (1 − baseline), the baseline being the mean
+    cosine of a sample of the board (附件3, one city's complaints: 0.30, so 0.545; the bilingual
+    demo: 0.17, so 0.46)."""
+    duplicate_cosine: float = 0.95
+    body_chars: int = 200
+
+
+def _zh_grams(title: str) -> set[str]:
+    text = CODES.sub("|", title)
+    grams: set[str] = set()
+    for part in _NOT_NAME.split(text):
+        for n in range(3, 9):
+            for i in range(len(part) - n + 1):
+                g = part[i : i + n]
+                if g[0] not in _GENERIC and g[-1] not in _GENERIC and _CJK.search(g):
+                    grams.add(g)
+    return grams
+
+
+def _en_grams(title: str) -> set[str]:
+    from heard.listen.analysis.keywords import STOPWORDS
+
+    words = [w.lower() for w in _EN_WORD.findall(title)]
+    grams: set[str] = set()
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            gram = words[i : i + n]
+            if gram[0] in STOPWORDS or gram[-1] in STOPWORDS or any(len(w) < 3 for w in gram):
+                continue
+            grams.add(" ".join(gram))
+    return grams
+
+
+def candidate_grams(title: str) -> set[str]:
+    """The n-grams of a title that could name a place or group (before counting)."""
+    return _zh_grams(title) if _CJK.search(title) else _en_grams(title)
+
+
+def is_place_like(gram: str) -> bool:
+    """Ends like a place or group, with a name of at least two characters before the ending
+    (丽发新城, 58车贷; not 限公司 or 城小区, pieces of 有限公司 and 魅力之城小区)."""
+    if _CJK.search(gram):
+        m = PLACE_SUFFIX_ZH.search(gram)
+        return m is not None and m.start() >= 2
+    words = gram.split(" ")
+    return len(words) >= 2 and words[-1] in PLACE_WORDS_EN  # "changle road", never "road"
+
+
+def haystack(m: Message, body_chars: int) -> str:
+    text = CODES.sub("|", (m.title or "") + "|" + (m.text or "")[:body_chars])
+    return text if _CJK.search(text) else " ".join(_EN_WORD.findall(text.lower()))
+
+
+_BOUNDARY = set("|市区县镇乡路街道村") | _GENERIC | set("，。、！？；：“”‘’（）()[]【】《》")
+_BOUNDARY |= set(",.!?;:\"' ")
+
+
+def _bounded_share(gram: str, titles: Sequence[str]) -> float:
+    """Of the titles naming ``gram``, the share where it starts a name: at the start, after a
+    code or punctuation, after an administrative word (市, 区, 路 …) or a function word (投诉,
+    关于, 的 …). English grams always do."""
+    if not _CJK.search(gram):
+        return 1.0
+    seen = bounded = 0
+    for t in titles:
+        k = t.find(gram)
+        if k < 0:
+            continue
+        seen += 1
+        bounded += k == 0 or t[k - 1] in _BOUNDARY
+    return bounded / seen if seen else 0.0
+
+
+def _token_edges(title: str, tokens: Sequence[str]) -> tuple[set[int], set[int]]:
+    """Where the segmenter's words start and end in ``title`` (its first tokens are the title's)."""
+    starts, ends = {0}, {len(title)}
+    low, at = title.lower(), 0
+    for tok in tokens:
+        k = low.find(tok, at)
+        if k < 0 or k - at > 3:  # past the title, or a token the title does not hold
+            if at >= len(low):
+                break
+            continue
+        starts.add(k)
+        ends.add(k + len(tok))
+        at = k + len(tok)
+    return starts, ends
+
+
+def _aligned_share(gram: str, titled: Sequence[tuple[str, Sequence[str]]]) -> float:
+    """Of the titles naming ``gram``, the share where it ends on one of the segmenter's word
+    edges: 安装路 in 安装路灯 (安装|路灯) does not, 丽发新城 (丽发|新城) does. Only the end is
+    checked: the segmenter often cuts a name's start wrongly (A市伊景园 → 市伊|景园)."""
+    if not _CJK.search(gram):
+        return 1.0
+    seen = aligned = 0
+    for title, tokens in titled:
+        k = title.find(gram)
+        if k < 0 or not tokens:
+            continue
+        seen += 1
+        starts, ends = _token_edges(title, tokens)
+        aligned += (k + len(gram)) in ends
+    return aligned / seen if seen else 1.0
+
+
+def choose_anchors(messages: Sequence[Message], p: GroupingParams) -> list[tuple[str, float]]:
+    """Anchors with their scores, best first (step 1)."""
+    n = len(messages)
+    raw = [m.title or m.text[:60] for m in messages]
+    titles = [CODES.sub("|", t) for t in raw]
+    counts: Counter[str] = Counter()
+    for title in titles:
+        counts.update(candidate_grams(title))
+    ceiling = max(p.min_members, p.max_count_floor, p.max_share * n)
+    scored = {
+        g: c * math.log(max(n, 2) / c) * (1 + 0.05 * len(g))
+        for g, c in counts.items()
+        if p.min_members <= c <= ceiling and is_place_like(g)
+    }
+    # the whole name: drop a gram when a longer candidate containing it names nearly as many titles
+    kept = [
+        g
+        for g in scored
+        if not any(g != h and g in h and counts[h] >= 0.8 * counts[g] for h in scored)
+    ]
+    if kept:
+        by_gram: dict[str, list[int]] = {g: [] for g in kept}
+        for i, title in enumerate(titles):
+            for g in candidate_grams(title) & by_gram.keys():
+                by_gram[g].append(i)
+        kept = [
+            g
+            for g in kept
+            if _bounded_share(g, [titles[i] for i in by_gram[g]]) >= p.min_bounded
+            and _aligned_share(g, [(raw[i], messages[i].tokens) for i in by_gram[g]])
+            >= p.min_bounded
+        ]
+    return sorted(((g, scored[g]) for g in kept), key=lambda gs: (-gs[1], gs[0]))
+
+
+def assign(
+    messages: Sequence[Message], anchors: Sequence[str], p: GroupingParams
+) -> dict[str, list[int]]:
+    """Each message joins the first (best) anchor its title names, else its body's start."""
+    titles = [CODES.sub("|", m.title or "") for m in messages]
+    titles = [t if _CJK.search(t) else " ".join(_EN_WORD.findall(t.lower())) for t in titles]
+    stacks = [haystack(m, p.body_chars) for m in messages]
+    members: dict[str, list[int]] = {a: [] for a in anchors}
+    for i in range(len(messages)):
+        chosen = next((a for a in anchors if a in titles[i]), None)
+        if chosen is None:
+            chosen = next((a for a in anchors if a in stacks[i]), None)
+        if chosen is not None:
+            members[chosen].append(i)
+    return {a: ix for a, ix in members.items() if ix}
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    v = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    return v / np.where(norms == 0, 1.0, norms)
+
+
+def board_baseline(vectors: np.ndarray, sample: int = 400) -> float:
+    """Mean cosine of two messages of the board (an evenly spaced sample, so deterministic)."""
+    if len(vectors) < 2:
+        return 0.0
+    idx = np.linspace(0, len(vectors) - 1, min(sample, len(vectors))).astype(int)
+    idx = np.unique(idx)
+    x = _unit(vectors[idx])
+    k = len(idx)
+    return float(((x @ x.T).sum() - np.trace(x @ x.T)) / (k * (k - 1))) if k > 1 else 0.0
+
+
+def split_by_problem(
+    anchor: str, members: list[int], vectors: np.ndarray, p: GroupingParams, cut: float = 0.45
+) -> list[Group]:
+    """The anchor's messages clustered by what they say (step 2)."""
+    if len(members) < p.min_members:
+        return []
+    x = _unit(vectors[members])
+    sims = np.clip(x @ x.T, -1.0, 1.0)
+    if len(members) == 1:
+        labels = np.array([1])
+    else:
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
+
+        distance = np.clip(1.0 - sims, 0.0, 2.0)
+        np.fill_diagonal(distance, 0.0)
+        tree = linkage(squareform(distance, checks=False), method="average")
+        labels = fcluster(tree, t=cut, criterion="distance")
+    out = []
+    for label in sorted(set(labels.tolist())):
+        ix = [k for k in range(len(members)) if labels[k] == label]
+        if len(ix) >= p.min_members:
+            sub = sims[np.ix_(ix, ix)]
+            medoid = members[ix[int(np.argmax(sub.sum(axis=1)))]]
+            out.append(Group(anchor, [members[k] for k in ix], round(coherence(sub), 4), 0, medoid))
+    return out
+
+
+def coherence(sims: np.ndarray) -> float:
+    """Mean pairwise similarity (1.0 for one message)."""
+    k = len(sims)
+    return float((sims.sum() - np.trace(sims)) / (k * (k - 1))) if k > 1 else 1.0
+
+
+def fold_duplicates(
+    group: Group, messages: Sequence[Message], vectors: np.ndarray, p: GroupingParams
+) -> None:
+    """Set ``group.distinct`` and ``group.duplicates_of`` (a copy → the first of its kind)."""
+    x = _unit(vectors[group.members])
+    first_of_hash: dict[str, int] = {}
+    kept: list[int] = []  # positions in group.members of distinct messages
+    for k, i in enumerate(group.members):
+        h = messages[i].text_hash
+        if h and h in first_of_hash:
+            group.duplicates_of[i] = first_of_hash[h]
+            continue
+        near = next((j for j in kept if float(x[k] @ x[j]) >= p.duplicate_cosine), None)
+        if near is not None:
+            group.duplicates_of[i] = group.members[near]
+            continue
+        if h:
+            first_of_hash[h] = i
+        kept.append(k)
+    group.distinct = len(kept)
+
+
+def find_groups(
+    messages: Sequence[Message], vectors: np.ndarray, p: GroupingParams | None = None
+) -> list[Group]:
+    """The issues among ``messages`` (``vectors``: their embeddings, row by row), biggest
+    first."""
+    p = p or GroupingParams()
+    if len(messages) < p.min_members:
+        return []
+    anchors = [a for a, _ in choose_anchors(messages, p)]
+    base = board_baseline(vectors)
+    cut = 1.0 - (base + p.problem_closeness * (1.0 - base))
+    groups: list[Group] = []
+    for anchor, members in assign(messages, anchors, p).items():
+        groups.extend(split_by_problem(anchor, members, vectors, p, cut))
+    for g in groups:
+        g.members.sort(key=lambda i: messages[i].post_id)
+        fold_duplicates(g, messages, vectors, p)
+    groups.sort(
+        key=lambda g: (-g.distinct, -len(g.members), g.anchor, messages[g.members[0]].post_id)
+    )
+    return groups

@@ -1,0 +1,83 @@
+"""The issues operator: after each run (and each periodic refresh of ``heard watch``) it finds
+the issues among the newest posts and stores them, keeping each issue's id as messages join it.
+
+Grouping reads every post of the window again, not only the new ones, so the issues do not depend
+on how the posts arrived (one file, ten files, a stream); the window (``issues_posts``, default
+20,000 newest posts) bounds the work: 1.3 s for 附件3's 4,326 messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from heard.clock import utcnow
+from heard.listen.issues.grouping import GroupingParams, Message, find_groups
+from heard.listen.issues.measure import MessageFacts, match_ids, measure, problem_terms
+from heard.pipeline.batch import Batch
+
+
+def find_issues(store: Any, limit: int, params: GroupingParams | None = None) -> list[Any]:
+    """The issues among the newest ``limit`` posts of ``store`` (``IssueRecord``s, no ids)."""
+    rows, vectors = store.issues.inputs(limit)
+    if not rows:
+        return []
+    messages = [
+        Message(
+            r["id"], r["title"], r["text"], r["text_hash"] or "", tuple(r["search_text"].split())
+        )
+        for r in rows
+    ]
+    groups = find_groups(messages, vectors, params)
+    facts = [
+        MessageFacts(
+            post_id=r["id"],
+            title=r["title"] or r["text"][:60],
+            t=float(r["t"]),
+            author_key=r["author_key"],
+            engagement=int(r["engagement"] or 0),
+            sentiment=r["sentiment_score"],
+            terms=tuple(r["search_text"].split()),
+            topic_id=r["topic_id"],
+        )
+        for r in rows
+    ]
+    terms = problem_terms(groups, facts)
+    start, end = facts[0].t, max(f.t for f in facts)
+    return [measure(g, facts, t, start, end) for g, t in zip(groups, terms)]
+
+
+class IssueOperator:
+    """See the module docstring. Runs after the topics (an issue names its main topic)."""
+
+    name: ClassVar[str] = "issues"
+    requires: ClassVar[tuple[str, ...]] = ()
+    assigns: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, limit: int = 20000, clock: Callable[[], datetime] = utcnow):
+        self.limit = limit
+        self.clock = clock
+        self.found = 0
+
+    @property
+    def model(self) -> str:
+        return "issues@1"
+
+    def process(self, batch: Batch) -> Batch:
+        return batch
+
+    def bind(self, store: Any) -> None:
+        return None
+
+    def persist(self, store: Any, batch: Batch | None = None) -> None:
+        return None
+
+    def finish(self, store: Any, final: bool = True) -> int:
+        """Find and store the issues; returns how many are active."""
+        records = find_issues(store, self.limit)
+        with store.transaction():
+            match_ids(records, store.issues.memberships(), store.issues.next_id())
+            store.issues.replace(records, self.clock())
+        self.found = len(records)
+        return self.found

@@ -1,0 +1,106 @@
+"""The issues repository: what the issues operator reads (recent posts with their vectors) and
+writes (issues and their messages). Plain SQL that PostgreSQL runs too; the read model reads the
+tables through ``store.rows``.
+
+Issues are never deleted: one that no longer forms is marked ``dissolved``, so its id is not
+given to another.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from heard.clock import from_epoch
+
+COLUMNS = (
+    "issue_id, anchor, place, problem, terms, title, status, messages, distinct_messages, "
+    "authors, first_seen, last_seen, heat, heat_components, burst_p, bursting, topic_id, "
+    "coherence, created_at, updated_at"
+)
+
+
+class DuckDBIssues:
+    def __init__(self, store: Any):
+        self.store = store
+
+    def inputs(self, limit: int) -> tuple[list[dict[str, Any]], np.ndarray]:
+        """The newest ``limit`` posts that have a vector, oldest first, with what grouping and
+        measuring read, and their vectors (one row each)."""
+        table = self.store.con.execute(
+            """SELECT p.id, coalesce(p.title, '') AS title, p.text, p.text_hash, p.author_key,
+                      epoch_us(p.created_at) / 1e6 AS t,
+                      coalesce(p.likes, 0) + coalesce(p.dislikes, 0) + coalesce(p.shares, 0)
+                        AS engagement,
+                      p.sentiment_score, coalesce(p.search_text, '') AS search_text,
+                      pt.topic_id, e.vec
+               FROM (SELECT * FROM posts ORDER BY created_at DESC, id DESC LIMIT ?) p
+               JOIN embeddings e ON e.post_id = p.id
+               LEFT JOIN post_topics pt ON pt.post_id = p.id
+               ORDER BY p.created_at, p.id""",
+            [int(limit)],
+        ).to_arrow_table()
+        if table.num_rows == 0:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        vec = table.column("vec").combine_chunks()
+        dim = len(vec[0]) if len(vec) else 0
+        vectors = np.asarray(vec.flatten().to_numpy(zero_copy_only=False), dtype=np.float32)
+        rows = table.drop(["vec"]).to_pylist()
+        return rows, vectors.reshape(len(rows), dim)
+
+    def memberships(self) -> dict[int, set[str]]:
+        """The messages of each active issue."""
+        out: dict[int, set[str]] = {}
+        for r in self.store.rows(
+            "SELECT ip.issue_id, ip.post_id FROM issue_posts ip "
+            "JOIN issues i ON i.issue_id = ip.issue_id WHERE i.status = 'active'"
+        ):
+            out.setdefault(int(r["issue_id"]), set()).add(r["post_id"])
+        return out
+
+    def next_id(self) -> int:
+        return int(self.store.scalar("SELECT coalesce(max(issue_id), 0) + 1 AS n FROM issues"))
+
+    def replace(self, records: Sequence[Any], now: datetime) -> None:
+        """Make ``records`` (``IssueRecord`` with ids) the active issues; the others dissolve."""
+        con = self.store.con
+        con.execute("DELETE FROM issue_posts")
+        con.execute(
+            "UPDATE issues SET status = 'dissolved', updated_at = ? WHERE status = 'active'",
+            [now],
+        )
+        rows = [
+            [
+                r.issue_id, r.anchor, r.place, r.problem, json.dumps(r.terms, ensure_ascii=False),
+                r.title, "active", r.messages, r.distinct_messages, r.authors,
+                from_epoch(r.first_seen), from_epoch(r.last_seen), r.heat,
+                json.dumps(r.heat_components, ensure_ascii=False), r.burst_p, r.bursting,
+                r.topic_id, r.coherence, now, now,
+            ]
+            for r in records
+        ]  # fmt: skip
+        if rows:
+            con.executemany(
+                f"INSERT INTO issues ({COLUMNS}) VALUES ({', '.join('?' * 20)}) "
+                "ON CONFLICT (issue_id) DO UPDATE SET anchor = excluded.anchor, "
+                "place = excluded.place, problem = excluded.problem, terms = excluded.terms, "
+                "title = excluded.title, status = excluded.status, "
+                "messages = excluded.messages, distinct_messages = excluded.distinct_messages, "
+                "authors = excluded.authors, first_seen = excluded.first_seen, "
+                "last_seen = excluded.last_seen, heat = excluded.heat, "
+                "heat_components = excluded.heat_components, burst_p = excluded.burst_p, "
+                "bursting = excluded.bursting, topic_id = excluded.topic_id, "
+                "coherence = excluded.coherence, updated_at = excluded.updated_at",
+                rows,
+            )
+        members = [
+            [r.issue_id, post_id, r.duplicates_of.get(post_id)]
+            for r in records
+            for post_id in r.members
+        ]
+        if members:
+            con.executemany("INSERT INTO issue_posts VALUES (?, ?, ?)", members)

@@ -1,0 +1,86 @@
+"""Issue grouping and ids (heard.listen.issues): whole names as anchors, one problem per issue,
+near copies folded, the same result whatever the order, ids that survive new messages."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from heard.listen.issues.grouping import GroupingParams, Message, choose_anchors, find_groups
+from heard.listen.issues.measure import IssueRecord, match_ids
+
+DIM = 8
+NOISE, ROAD, PARKING = np.eye(DIM)[0], np.eye(DIM)[1], np.eye(DIM)[2]
+OTHER = None  # unrelated messages point anywhere
+
+
+def _board() -> tuple[list[Message], np.ndarray]:
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(6):  # one estate, two problems
+        rows.append((f"A市丽发新城附近搅拌站噪音扰民{i}", NOISE))
+    for i in range(4):
+        rows.append((f"A2区丽发新城道路坑洼{i}号", ROAD))
+    for i in range(5):  # another estate, named in full or cut in the middle of a sentence
+        rows.append((f"投诉伊景园滨河苑捆绑销售车位{i}", PARKING))
+    rows.append(("伊景园滨河苑捆绑销售车位0", PARKING))  # an exact copy of a message
+    for i in range(30):  # unrelated messages, no recurring place
+        rows.append((f"其他问题第{i}条关于某事的咨询{chr(0x4E00 + 37 * i)}", OTHER))
+    messages, vectors = [], []
+    for n, (title, v) in enumerate(rows):
+        text = title.replace("投诉", "")
+        messages.append(Message(f"p{n:03d}", title, text, text_hash=text))
+        base = rng.standard_normal(DIM) if v is None else v
+        vectors.append(base + 0.3 * rng.standard_normal(DIM))
+    return messages, np.asarray(vectors, dtype=np.float32)
+
+
+def test_anchors_are_whole_names_not_fragments():
+    messages, _ = _board()
+    anchors = [a for a, _ in choose_anchors(messages, GroupingParams())]
+    assert "丽发新城" in anchors and "伊景园滨河苑" in anchors
+    assert not any(a in ("景园", "滨河苑", "河苑", "发新城") for a in anchors)
+
+
+def test_one_problem_per_issue_and_copies_fold():
+    messages, vectors = _board()
+    groups = find_groups(messages, vectors)
+    found = {(g.anchor, len(g.members), g.distinct) for g in groups}
+    assert ("丽发新城", 6, 6) in found  # the noise, apart from the road
+    assert ("丽发新城", 4, 4) in found
+    assert ("伊景园滨河苑", 6, 5) in found  # the copy counts once
+    assert all("其他" not in g.anchor for g in groups)
+
+
+def test_the_order_of_arrival_does_not_change_the_issues():
+    messages, vectors = _board()
+    order = list(range(len(messages)))
+    random.Random(3).shuffle(order)
+    shuffled = find_groups([messages[i] for i in order], vectors[order])
+
+    def ids(groups, msgs):
+        return sorted(tuple(sorted(msgs[i].post_id for i in g.members)) for g in groups)
+
+    assert ids(shuffled, [messages[i] for i in order]) == ids(
+        find_groups(messages, vectors), messages
+    )
+
+
+def test_too_few_messages_make_no_issue():
+    messages, vectors = _board()
+    assert find_groups(messages[:2], vectors[:2]) == []
+    assert find_groups([], np.zeros((0, DIM), dtype=np.float32)) == []
+
+
+def _record(anchor: str, members: list[str]) -> IssueRecord:
+    return IssueRecord(anchor, anchor, "", [], "", len(members), len(members), len(members),
+                       0.0, 0.0, 0.0, {}, 1.0, False, None, 1.0, members)  # fmt: skip
+
+
+def test_an_issue_keeps_its_id_as_messages_join_and_new_issues_get_new_ids():
+    before = {7: {"a", "b", "c"}, 9: {"x", "y", "z"}}
+    grown = _record("丽发新城", ["a", "b", "c", "d"])
+    fresh = _record("梅溪湖", ["m", "n", "o"])
+    nxt = match_ids([fresh, grown], before, next_id=10)
+    assert grown.issue_id == 7 and fresh.issue_id == 10 and nxt == 11
