@@ -56,3 +56,55 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(
     assert done["hotspots"][0]["topic_id"] == topic and done["brief"].endswith("index.html")
     assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 1
     assert f"alert already fired by an earlier run: topic #{topic}" in out.err
+
+
+def test_demo_issues_through_cli_api_page_brief_and_export(tmp_path, monkeypatch, capsys):
+    """The water-main burst on 长乐路 / Changle Road is an issue (issue 17 §2) on every surface."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+    from heard.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HEARD_ALERT_LOG", str(tmp_path / "alerts.jsonl"))
+    db = tmp_path / "demo.duckdb"
+    assert run(["demo", "--db", str(db), "--out", str(tmp_path / "brief")]) == 0
+    capsys.readouterr()
+    assert run(["issues", "--json", "--db", str(db)]) == 0
+    found = json.loads(capsys.readouterr().out)
+    burst = [
+        i
+        for i in found["issues"]
+        if ("长乐路" in i["place"] or "changle" in i["place"]) and INCIDENT.search(i["title"])
+    ]
+    assert burst, found["issues"]
+    assert all(i["authors"] >= found["k"] for i in found["issues"])
+    brief = (tmp_path / "brief" / "index.html").read_text(encoding="utf-8")
+    assert 'id="issues"' in brief and brief.index('id="issues"') < brief.index('id="hot-')
+    assert burst[0]["place"] in brief
+
+    with TestClient(create_app(Settings(db=db))) as client:
+        assert client.get("/api/v1/issues").status_code == 401  # no anonymous reads
+        form = client.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        client.post(
+            "/login", data={"username": "demo", "password": "heard-demo", "csrf_token": csrf}
+        )
+        listed = client.get("/api/v1/issues", params={"window": "all"}).json()
+        assert [i["issue_id"] for i in listed["issues"]] == [i["issue_id"] for i in found["issues"]]
+        one = client.get(f"/api/v1/issues/{burst[0]['issue_id']}").json()["issue"]
+        assert one["posts"] and all("author_key" not in p for p in one["posts"])
+        assert client.get("/api/v1/issues/99999").status_code == 404
+        assert client.get("/api/v1/issues", params={"window": "soon"}).status_code == 422
+        page = client.get("/issues")
+        assert page.status_code == 200 and burst[0]["place"] in page.text
+        detail = client.get(f"/issues/{burst[0]['issue_id']}")
+        assert detail.status_code == 200 and ("长乐路" in detail.text or "Changle" in detail.text)
+    assert (
+        run(["export", "--what", "issues", "--out", str(tmp_path / "i.jsonl"), "--db", str(db)])
+        == 0
+    )
+    rows = [json.loads(x) for x in (tmp_path / "i.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["issue_id"] for r in rows} == {i["issue_id"] for i in found["issues"]}

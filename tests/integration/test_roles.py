@@ -22,6 +22,7 @@ from heard.settings import Settings
 
 SAMPLE = {
     "topic_id": "1",
+    "issue_id": "1",
     "post_id": "seed:w1",
     "token_id": "nope",
     "code": "en",

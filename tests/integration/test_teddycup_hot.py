@@ -1,49 +1,76 @@
-"""The Teddy Cup hot-issue bench on 附件3: the top issues are specific (one place, one problem)."""
+"""Issues on Teddy Cup 附件3 through the product (issue 17 §2): ``heard ingest 附件3.xlsx --preset
+teddycup`` then ``heard issues --json``. The top 5 hold 丽发新城's mixing-plant noise and
+伊景园滨河苑's bundled parking sales; every top-10 issue names one place or group and one
+problem; and the same messages ingested as two files give the same issues."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import csv
+import json
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from heard.cli import run
+
+
+@pytest.fixture(scope="module")
+def board(shared_data, tmp_path_factory):
+    path = shared_data / "teddycup2020_c" / "附件3.xlsx"
+    db = tmp_path_factory.mktemp("teddy") / "a3.duckdb"
+    assert run(["ingest", str(path), "--preset", "teddycup", "--db", str(db)]) == 0
+    return path, db
+
+
+def _issues(db, capsys, limit=10):
+    capsys.readouterr()
+    assert run(["issues", "--json", "--limit", str(limit), "--db", str(db)]) == 0
+    return json.loads(capsys.readouterr().out)["issues"]
 
 
 @pytest.mark.slow
 @pytest.mark.shared_data
-def test_top_issues_are_specific_places_with_one_problem(shared_data):
-    import teddycup_hot as bench
+def test_top_issues_are_one_problem_at_one_place(board, capsys):
+    _, db = board
+    top = _issues(db, capsys)
+    assert len(top) == 10
+    described = [f"{i['place']} {i['problem']} {i['title']}" for i in top[:5]]
+    assert any("丽发新城" in d and "搅拌" in d for d in described), described
+    assert any("伊景园滨河苑" in d and "捆绑" in d for d in described), described
+    for issue in top:  # one place or group, one problem, k-anonymous, with its span
+        assert issue["place"] and issue["problem"], issue
+        assert issue["authors"] >= 5 and issue["distinct_messages"] >= 3
+        assert issue["first_seen"] <= issue["last_seen"]
+    assert [i["heat"] for i in top] == sorted((i["heat"] for i in top), reverse=True)
+    capsys.readouterr()
+    first = top[0]["issue_id"]
+    assert run(["issue", str(first), "--json", "--messages", "50", "--db", str(db)]) == 0
+    detail = json.loads(capsys.readouterr().out)
+    assert detail["issue_id"] == first and len(detail["posts"]) == min(50, detail["messages"])
+    assert all("author_key" not in p for p in detail["posts"])
 
-    msgs = bench.read_messages(shared_data / "teddycup2020_c" / "附件3.xlsx")
-    assert len(msgs) == 4326
-    labels, features, vec = bench.problem_clusters(msgs, 0.85)
-    issues = bench.split_by_problem(
-        msgs, bench.merge_same_anchor(bench.anchored_issues(msgs, labels), features), vec
-    )
-    start = min(m["time"] for m in msgs).timestamp()
-    scores = bench.negativity_scores(msgs)  # the product's sentiment stage, one score per message
-    assert scores.shape == (4326,) and (scores < 0).any() and (scores > 0).any()
-    ranked = sorted(
-        (
-            (bench.heat_of_issue(msgs, i, start, scores), i)
-            for i in issues
-            if len({msgs[k]["user"] for k in i["members"]}) >= 5
-        ),
-        key=lambda r: -r[0]["heat"].index,
-    )
-    top5 = [i for _, i in ranked[:5]]
-    anchors = [i["anchor"] for i in top5]
-    # the mixing-station noise at 丽发新城, the bundled parking at 伊景园滨河苑, and the task's own
-    # example, the restaurant fumes and noise at 魅力之城, are all in the top 5
-    assert any("丽发新城" in a for a in anchors) and any("伊景园" in a for a in anchors)
-    assert any("魅力之城" in a for a in anchors)
-    for issue in top5:  # one place each: every message names the issue's place
-        texts = [msgs[k]["title"] + msgs[k]["body"][:200] for k in issue["members"]]
-        assert all(issue["anchor"] in t for t in texts)
-    fumes = next(i for i in top5 if "魅力之城" in i["anchor"])
-    titles = [msgs[k]["title"] for k in fumes["members"]]
-    assert not any(
-        "开裂" in t for t in titles
-    )  # the same estate's cracked floors are another issue
-    assert all(any(w in t for w in ("油烟", "噪音", "夜宵", "烧烤")) for t in titles)
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_two_files_give_the_same_issues_as_one(board, capsys, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    path, db = board
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    header, rows = sheet[0], [r for r in sheet[1:] if any(v not in (None, "") for v in r)]
+    halves = (rows[: len(rows) // 2], rows[len(rows) // 2 :])
+    split_db = tmp_path / "split.duckdb"
+    for n, part in enumerate(halves):
+        f = tmp_path / f"part{n}.csv"
+        with f.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(part)
+        assert run(["ingest", str(f), "--preset", "teddycup", "--db", str(split_db)]) == 0
+
+    def memberships(database):
+        capsys.readouterr()
+        assert run(["issues", "--json", "--limit", "10", "--db", str(database)]) == 0
+        found = json.loads(capsys.readouterr().out)["issues"]
+        return {(i["place"], i["distinct_messages"], i["authors"]) for i in found}
+
+    assert memberships(split_db) == memberships(db)

@@ -75,8 +75,8 @@ def create_app(
     app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
     install_error_handlers(app)
 
-    from heard.api.routes import cases, export, ingest, protect, read, system, tokens
-    from heard.web import admin_pages, pages
+    from heard.api.routes import cases, export, ingest, issues, protect, read, system, tokens
+    from heard.web import admin_pages, issue_pages, pages
     from heard.web.render import mount_static
 
     app.include_router(system.router)
@@ -86,6 +86,7 @@ def create_app(
     app.include_router(tokens.router)
     app.include_router(cases.router)
     app.include_router(protect.router)
+    app.include_router(issues.router)
     # ---- listen: more routers above this line ----
     # ---- answer: more routers below this line ----
 
@@ -93,6 +94,7 @@ def create_app(
 
     # ---- end of the sides' routers ----
     app.include_router(pages.router)
+    app.include_router(issue_pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "heard.cli.project",  # config show, demo
     "heard.cli.admin",  # train
     "heard.cli.topics",  # topics, topic
+    "heard.cli.issues",  # issues, issue
     "heard.cli.hot",  # hot, watch, report
     "heard.cli.serve",  # serve, users add|list|remove|token
     "heard.cli.export",  # export

@@ -26,7 +26,7 @@ def export_cmd(
         str,
         typer.Option(
             "--what",
-            help="posts (with 留言编号 and topic ids), topics, alerts; issues: not available yet.",
+            help="posts (with 留言编号, topic and issue ids), topics, issues or alerts.",
         ),
     ] = "posts",
     fmt: Annotated[

@@ -1,5 +1,6 @@
-"""Exports an official can hand on: posts (with 留言编号 and topic ids), topics and alerts as CSV,
-XLSX, Parquet or JSONL — the same redacted, k-suppressed view as the dashboard and the API.
+"""Exports an official can hand on: posts (with 留言编号, topic and issue ids), topics, issues
+and alerts as CSV, XLSX, Parquet or JSONL — the same redacted, k-suppressed view as the dashboard
+and the API.
 
 Texts pass through ``heard.read.redact`` (via ``safe_row``); author keys and internals never
 leave; topics (and a post's topic id) are given only for topics with at least k distinct authors
@@ -40,11 +41,27 @@ POST_EXPORT = (
     "sentiment_score",
     "topic_id",
     "topic_label",
+    "issue_id",
     "url",
     "place",
     "likes",
     "shares",
     "replies",
+)
+ISSUE_EXPORT = (
+    "issue_id",
+    "place",
+    "problem",
+    "title",
+    "heat",
+    "distinct_messages",
+    "messages",
+    "authors",
+    "first_seen",
+    "last_seen",
+    "bursting",
+    "burst_p",
+    "topic_id",
 )
 TOPIC_EXPORT = (
     "topic_id",
@@ -80,11 +97,6 @@ def check(what: str, fmt: str) -> None:
     """Refuse what cannot be exported, saying what can."""
     if what not in WHATS:
         raise InputError(f"cannot export {what!r}", "choose one of: " + ", ".join(WHATS))
-    if what == "issues":
-        raise InputError(
-            "issues cannot be exported yet: Heard does not group posts into issues yet",
-            "export posts (each with its topic id) or topics instead",
-        )
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}", "choose one of: " + ", ".join(FORMATS))
 
@@ -109,6 +121,8 @@ def rows(db: Reader, what: str, k: int) -> list[dict[str, Any]]:
         return _posts(db, k)
     if what == "topics":
         return _topics(db, k)
+    if what == "issues":
+        return _issues(db, k)
     return _alerts(db, k)
 
 
@@ -123,6 +137,16 @@ def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
         cols, params = "t.topic_id AS topic_id, t.label AS topic_label", [k]
     else:
         topic, cols, params = "", "NULL AS topic_id, NULL AS topic_label", []
+    if {"issues", "issue_posts"} <= tables:
+        topic += (
+            " LEFT JOIN (SELECT ip.post_id, min(ip.issue_id) AS issue_id FROM issue_posts ip "
+            "JOIN issues i ON i.issue_id = ip.issue_id AND i.status = 'active' AND i.authors >= ? "
+            "GROUP BY ip.post_id) pi ON pi.post_id = p.id"
+        )
+        cols += ", pi.issue_id AS issue_id"
+        params = [*params, k]
+    else:
+        cols += ", NULL AS issue_id"
     found = db.rows(
         f"SELECT p.id, p.external_id, p.source, p.created_at, p.lang, p.title, p.text, "
         f"p.sentiment_label, round(p.sentiment_score, 2) AS sentiment_score, {cols}, p.url, "
@@ -157,6 +181,13 @@ def _topics(db: Reader, k: int) -> list[dict[str, Any]]:
         cursor = page.get("next_cursor")
         if not cursor:
             return out
+
+
+def _issues(db: Reader, k: int) -> list[dict[str, Any]]:
+    from heard.read.issues import list_issues
+
+    found = list_issues(db, k, window="all", limit=1_000_000)["issues"]
+    return [_ordered({**i, "terms": None}, ISSUE_EXPORT) for i in found]
 
 
 def _alerts(db: Reader, k: int) -> list[dict[str, Any]]:
@@ -238,7 +269,12 @@ def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None
     raise InputError(f"unknown export format {fmt!r}", "choose one of: " + ", ".join(FORMATS))
 
 
-COLUMNS = {"posts": POST_EXPORT, "topics": TOPIC_EXPORT, "alerts": ALERT_EXPORT}
+COLUMNS = {
+    "posts": POST_EXPORT,
+    "topics": TOPIC_EXPORT,
+    "issues": ISSUE_EXPORT,
+    "alerts": ALERT_EXPORT,
+}
 
 
 def export(db: Reader, what: str, fmt: str, k: int) -> tuple[bytes, int]:

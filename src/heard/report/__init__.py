@@ -128,11 +128,15 @@ def build_report(
     clock: Callable[[], datetime] = utcnow,
     hotspots: int = 5,
     topics: int = 15,
+    issues: int = 10,
     timezone: str = DEFAULT_DISPLAY_ZONE,
     window_text: str | None = None,
     lang: str = "en",
 ) -> str:
-    """The brief as one HTML string; times in ``timezone`` (the deployment's), marked."""
+    """The brief as one HTML string; times in ``timezone`` (the deployment's), marked. It leads
+    with the ``issues`` hottest issues (one problem at one place), then hot spots and topics."""
+    from heard.read.issues import list_issues
+
     zone = zone_named(timezone)
     if lang not in LANGS:
         raise InputError(f"no brief in language {lang!r}", "use --lang en or --lang zh")
@@ -186,6 +190,7 @@ def build_report(
         hot=hot,
         alerts=recent_alerts(store, limit=20),
         topics=list_topics(store, min_group_size, limit=topics),
+        issues=list_issues(store, min_group_size, limit=issues)["issues"],
         sentiment_chart=sentiment_chart,
         k=min_group_size,
     )

@@ -20,6 +20,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "topics hidden)",
         "不同作者少于 {k} 人的群组不显示（隐藏 {spots} 个热点候选、{topics} 个话题）",
     ),
+    "issues": ("Issues: one problem at one place or of one group", "问题：一个地点或群体的一件事"),
+    "no_issues": (
+        "No issue has messages from {k} or more distinct authors yet.",
+        "暂无达到 {k} 位以上不同作者的问题。",
+    ),
+    "place": ("place or group", "地点/人群"),
+    "problem": ("problem", "问题描述"),
+    "messages": ("messages", "留言数"),
+    "bursting": ("bursting now", "正在激增"),
     "hot_spots": ("Hot spots", "热点"),
     "no_hot": (
         "No topic in this window has posts from {k} or more distinct authors:",

@@ -19,8 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/export", dependencies=[requires(Role.analyst, page=True)])
 def export_page(request: Request) -> Response:
-    whats = [w for w in ex.WHATS if w != "issues"]
-    return render(request, "export.html", whats=whats, formats=ex.FORMATS)
+    return render(request, "export.html", whats=ex.WHATS, formats=ex.FORMATS)
 
 
 def _tokens_page(request: Request, status: int = 200, **context) -> Response:

@@ -93,10 +93,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_posts": ("Posts (with message id and topic)", "帖子（含留言编号和话题）"),
     "export_topics": ("Topics", "话题"),
     "export_alerts": ("Alerts", "预警"),
-    "export_issues": (
-        "Issues cannot be exported yet: Heard does not group posts into issues yet.",
-        "暂不能导出议题：Heard 尚未把帖子归并为议题。",
-    ),
+    "export_issues": ("Issues", "问题"),
     "download": ("Download", "下载"),
     "evidence": ("Evidence", "依据"),
     "raw": ("Raw row (masked)", "原始行（已脱敏）"),

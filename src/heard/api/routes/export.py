@@ -19,13 +19,13 @@ router = APIRouter(prefix="/api/v1", tags=["export"])
 @router.get(
     "/export",
     dependencies=[requires(Role.analyst)],
-    summary="Download posts, topics or alerts as CSV, XLSX, Parquet or JSONL (redacted)",
+    summary="Download posts, topics, issues or alerts as CSV, XLSX, Parquet or JSONL (redacted)",
     responses={
         200: {
             "content": {m: {} for m in ex.MEDIA_TYPES.values()},
             "description": "The file, as an attachment",
         },
-        400: {"description": "issues cannot be exported yet"},
+        400: {"description": "An unknown export format"},
     },
 )
 async def export(
