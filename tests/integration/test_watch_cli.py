@@ -6,6 +6,7 @@ status line tells that the watch is alive between alerts."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -46,13 +47,18 @@ def test_watch_on_stdin_prints_the_incident_alert_as_json(tmp_path):
     )
     assert done.returncode == 0, done.stderr.decode()
     err = done.stderr.decode()
-    alerts = [json.loads(line) for line in done.stdout.decode().splitlines()]  # stdout: alerts only
+    every = [json.loads(line) for line in done.stdout.decode().splitlines()]  # stdout: alerts only
+    alerts = [a for a in every if a.get("kind") != "issue"]  # topic alerts
     assert len(alerts) == 1
     assert "长乐路" in alerts[0]["label"] and alerts[0]["evidence"]["authors"] >= 5
+    issues = [a for a in every if a.get("kind") == "issue"]  # the burst as issues, once each
+    assert any(re.search("长乐路|changle", a["label"]) for a in issues), issues
+    assert len({a["issue_id"] for a in issues}) == len(issues)
     assert [
         json.loads(line)["alert_id"] for line in log.read_text(encoding="utf-8").splitlines()
-    ] == [alerts[0]["alert_id"]]
-    assert f"{len(lines) + 2:,} rows, {len(lines)} new posts, 2 quarantined, 1 alert" in err
+    ] == [a["alert_id"] for a in every]
+    n = len(every)
+    assert f"{len(lines) + 2:,} rows, {len(lines)} new posts, 2 quarantined, {n} alert" in err
     assert "quarantined so far; topic labels refreshed" in err
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM quarantine") == 2

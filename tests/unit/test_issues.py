@@ -84,3 +84,28 @@ def test_an_issue_keeps_its_id_as_messages_join_and_new_issues_get_new_ids():
     fresh = _record("梅溪湖", ["m", "n", "o"])
     nxt = match_ids([fresh, grown], before, next_id=10)
     assert grown.issue_id == 7 and fresh.issue_id == 10 and nxt == 11
+
+
+def test_a_bursting_issue_alerts_once_per_episode():
+    from datetime import datetime, timedelta
+
+    from heard.clock import from_epoch
+    from heard.listen.issues.alerts import new_alerts
+
+    hot = _record("丽发新城", [f"m{i}" for i in range(8)])
+    hot.issue_id, hot.bursting, hot.burst_count, hot.burst_expected = 4, True, 8, 0.5
+    hot.burst_p = 1e-6
+    calm = _record("梅溪湖", ["x", "y", "z", "w", "v"])
+    calm.issue_id = 5
+    end = datetime(2020, 1, 26).timestamp()
+    fired = new_alerts([hot, calm], lambda issue_id: None, end, datetime(2026, 12, 5))
+    assert [(a["issue_id"], a["kind"], a["evidence"]["count"]) for a, _ in fired] == [
+        (4, "issue", 8)
+    ]
+    recent = from_epoch(end) - timedelta(days=3)  # alerted 3 days before: the same episode
+    assert new_alerts([hot], lambda issue_id: recent, end, datetime(2026, 12, 5)) == []
+    older = from_epoch(end) - timedelta(days=10)  # a quiet week since: a new episode
+    assert len(new_alerts([hot], lambda issue_id: older, end, datetime(2026, 12, 5))) == 1
+    small = _record("小区", ["a", "b", "c"])  # fewer than k authors: never alerted
+    small.issue_id, small.bursting = 6, True
+    assert new_alerts([small], lambda issue_id: None, end, datetime(2026, 12, 5)) == []

@@ -245,8 +245,13 @@ def watch(
             fh, start_after=start_after, keep_following=not stdin and not once, stop=stop
         )
 
+        issue_alerts: list[dict[str, Any]] = []
+
         def refresh(final: bool) -> None:
             finish_run(store, run.pipeline, summary, final=final)
+            for alert in engine.issue_alerts():  # issues found at this refresh that burst
+                issue_alerts.append(alert)
+                on_alert(alert)
             if not final:  # a live stream: say it is alive between alerts
                 console.print(
                     f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
@@ -279,7 +284,8 @@ def watch(
                 signal.signal(sig, handler)
     console.print(
         f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
-        f"{result.quarantined:,} quarantined, {count_of(len(result.alerts), 'alert')}"
+        f"{result.quarantined:,} quarantined, "
+        f"{count_of(len(result.alerts) + len(issue_alerts), 'alert')}"
     )
 
 

@@ -135,6 +135,8 @@ def issue(
     out.print(f"  {state} (last 7 days vs its history: p = {detail['burst_p']:.3g})")
     if detail.get("topic_id") is not None:
         out.print(f"  topic {detail['topic_id']} (heard topic {detail['topic_id']})")
+    for a in detail.get("alerts", []):
+        out.print(f"  [red]alert[/] {a['detected_at']}: {escape(a['message'])}")
     for p in detail["posts"]:
         copy = f"  [dim](copy of {p['duplicate_of']})[/]" if p.get("duplicate_of") else ""
         title = f"{p['title']} — " if p.get("title") else ""

@@ -36,6 +36,14 @@ class ConsoleSink:
 
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         ev = alert["evidence"]
+        if alert.get("kind") == "issue":
+            self.console.print(
+                f"[bold red]ALERT[/] issue {alert['issue_id']} "
+                f"[bold]{escape(alert['label'])}[/] — {ev['count']} messages from "
+                f"{ev['authors']} authors in the last 7 days (expected {ev['expected']:.2f}, "
+                f"p={ev['p_value']:.2g})"
+            )
+            return {"sink": self.name, "ok": True}
         self.console.print(
             f"[bold red]ALERT[/] topic {alert['topic_id']} "
             f"[bold]{escape(alert['label'] or '(unlabelled)')}[/] — "

@@ -105,4 +105,13 @@ def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[
         [issue_id],
     )
     issue["posts"] = [safe_row(p) for p in posts]
+    issue["alerts"] = []
+    if "issue_alerts" in db.tables():
+        issue["alerts"] = [
+            safe_row(json.loads(r["alert"]))
+            for r in db.rows(
+                "SELECT alert FROM issue_alerts WHERE issue_id = ? ORDER BY fired_at DESC",
+                [issue_id],
+            )
+        ]
     return issue

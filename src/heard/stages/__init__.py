@@ -62,7 +62,7 @@ def default_stages(settings: Settings) -> list[Stage]:
     if settings.issues:
         from heard.listen.issues.operator import IssueOperator
 
-        stages.append(IssueOperator(settings.issues_posts))
+        stages.append(IssueOperator(settings.issues_posts, settings.min_group_size))
     if settings.answer_cases:  # opt-in: route every new post and open its case
         from heard.answer.operator import CaseStage, configured_departments
 

@@ -149,7 +149,14 @@ class AlertEngine:
             )
             if new
         ]
-        return self._run(detector, events)
+        return self._run(detector, events) + self.issue_alerts()
+
+    def issue_alerts(self) -> list[dict[str, Any]]:
+        """Send the issue alerts the issues operator stored and no one has sent yet
+        (``heard.listen.issues.alerts``) to the same sinks."""
+        from heard.listen.issues.alerts import deliver
+
+        return deliver(self.store, self.sinks)
 
     def feed(self, events: Iterable[tuple[int, float, str | None, str]]) -> list[dict[str, Any]]:
         """New ``(topic_id, time, author_key, post_id)`` events, e.g. from ``new_assignments``.
@@ -161,7 +168,7 @@ class AlertEngine:
         detector = self._detector([e[1] for e in events])
         for absorbed, survivor in self._new_merges():
             detector.merge(absorbed, survivor)
-        return self._run(detector, events)
+        return self._run(detector, events) + self.issue_alerts()
 
     def _merges(self) -> list[tuple[int, int]]:
         """Every ``(absorbed, survivor)`` topic merge in the store, oldest first."""

@@ -66,6 +66,10 @@ class IssueRecord:
     members: list[str]
     duplicates_of: dict[str, str] = field(default_factory=dict)
     issue_id: int | None = None
+    burst_count: int = 0
+    """Distinct messages in the last 7 days before the board's newest message …"""
+    burst_expected: float = 0.0
+    """… and how many the issue's own history expected there."""
 
 
 def problem_terms(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from heard.clock import utcnow
+from heard.listen.issues.alerts import new_alerts
 from heard.listen.issues.grouping import GroupingParams, Message, find_groups
 from heard.listen.issues.measure import MessageFacts, match_ids, measure, problem_terms
 from heard.pipeline.batch import Batch
@@ -20,9 +21,16 @@ from heard.pipeline.batch import Batch
 
 def find_issues(store: Any, limit: int, params: GroupingParams | None = None) -> list[Any]:
     """The issues among the newest ``limit`` posts of ``store`` (``IssueRecord``s, no ids)."""
+    return find_issues_at(store, limit, params)[0]
+
+
+def find_issues_at(
+    store: Any, limit: int, params: GroupingParams | None = None
+) -> tuple[list[Any], float]:
+    """``find_issues`` and the board's newest message time (epoch seconds; 0.0 when empty)."""
     rows, vectors = store.issues.inputs(limit)
     if not rows:
-        return []
+        return [], 0.0
     messages = [
         Message(
             r["id"], r["title"], r["text"], r["text_hash"] or "", tuple(r["search_text"].split())
@@ -45,7 +53,7 @@ def find_issues(store: Any, limit: int, params: GroupingParams | None = None) ->
     ]
     terms = problem_terms(groups, facts)
     start, end = facts[0].t, max(f.t for f in facts)
-    return [measure(g, facts, t, start, end) for g, t in zip(groups, terms)]
+    return [measure(g, facts, t, start, end) for g, t in zip(groups, terms)], end
 
 
 class IssueOperator:
@@ -55,10 +63,14 @@ class IssueOperator:
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, limit: int = 20000, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self, limit: int = 20000, min_group_size: int = 5, clock: Callable[[], datetime] = utcnow
+    ):
         self.limit = limit
+        self.k = min_group_size
         self.clock = clock
         self.found = 0
+        self.alerts: list[dict[str, Any]] = []
 
     @property
     def model(self) -> str:
@@ -74,10 +86,16 @@ class IssueOperator:
         return None
 
     def finish(self, store: Any, final: bool = True) -> int:
-        """Find and store the issues; returns how many are active."""
-        records = find_issues(store, self.limit)
+        """Find and store the issues and the alerts of those that burst (sent later by the alert
+        sinks, ``heard.listen.issues.alerts.deliver``); returns how many issues are active."""
+        records, board_end = find_issues_at(store, self.limit)
+        now = self.clock()
         with store.transaction():
             match_ids(records, store.issues.memberships(), store.issues.next_id())
-            store.issues.replace(records, self.clock())
+            store.issues.replace(records, now)
+            fired = new_alerts(records, store.issues.last_alert_end, board_end, now, self.k)
+            for alert, window_end in fired:
+                store.issues.insert_alert(alert, window_end, now)
+        self.alerts = [a for a, _ in fired]
         self.found = len(records)
         return self.found

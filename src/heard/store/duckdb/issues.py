@@ -104,3 +104,38 @@ class DuckDBIssues:
         ]
         if members:
             con.executemany("INSERT INTO issue_posts VALUES (?, ?, ?)", members)
+
+    # ---- alerts --------------------------------------------------------------------------------
+    def last_alert_end(self, issue_id: int) -> datetime | None:
+        """The window end of the issue's newest alert (an episode fires once)."""
+        return self.store.scalar(
+            "SELECT max(window_end) AS latest FROM issue_alerts WHERE issue_id = ?", [issue_id]
+        )
+
+    def insert_alert(self, alert: dict[str, Any], window_end: datetime, fired_at: datetime) -> None:
+        self.store.con.execute(
+            "INSERT INTO issue_alerts (alert_id, issue_id, fired_at, window_end, p_value, alert) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING",
+            [
+                alert["alert_id"], alert["issue_id"], fired_at, window_end,
+                alert["evidence"]["p_value"], json.dumps(alert, ensure_ascii=False, default=str),
+            ],
+        )  # fmt: skip
+
+    def undelivered_alerts(self) -> list[dict[str, Any]]:
+        rows = self.store.rows(
+            "SELECT alert FROM issue_alerts WHERE deliveries IS NULL ORDER BY fired_at, alert_id"
+        )
+        return [json.loads(r["alert"]) for r in rows]
+
+    def set_deliveries(self, alert_id: str, deliveries: list[dict[str, Any]]) -> None:
+        self.store.con.execute(
+            "UPDATE issue_alerts SET deliveries = ? WHERE alert_id = ?",
+            [json.dumps(deliveries, ensure_ascii=False), alert_id],
+        )
+
+    def alerts_of(self, issue_id: int) -> list[dict[str, Any]]:
+        rows = self.store.rows(
+            "SELECT alert FROM issue_alerts WHERE issue_id = ? ORDER BY fired_at DESC", [issue_id]
+        )
+        return [json.loads(r["alert"]) for r in rows]

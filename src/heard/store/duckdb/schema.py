@@ -410,6 +410,21 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE INDEX IF NOT EXISTS issue_posts_post ON issue_posts (post_id)",
         ],
     ),
+    (
+        14,
+        [
+            # listen: an issue's burst alerts, one per episode; deliveries filled when sent.
+            """CREATE TABLE IF NOT EXISTS issue_alerts (
+                alert_id VARCHAR PRIMARY KEY,
+                issue_id INTEGER NOT NULL,
+                fired_at TIMESTAMP NOT NULL,
+                window_end TIMESTAMP NOT NULL,
+                p_value DOUBLE NOT NULL,
+                alert VARCHAR NOT NULL,
+                deliveries VARCHAR
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
