@@ -316,3 +316,11 @@ def reply_quality(
         }
         departments.append({"department": code, "replies": acc["replies"], **means})
     return {"replies": replies, "departments": departments}
+
+
+def case_id_for_token(db: Reader, token_hash: str) -> str | None:
+    """The case a public token (its hash) belongs to."""
+    if not _has_cases(db):
+        return None
+    found = db.scalar("SELECT case_id FROM cases WHERE public_token_hash = ?", [token_hash])
+    return None if found is None else str(found)
