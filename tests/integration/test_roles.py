@@ -23,6 +23,9 @@ from heard.settings import Settings
 SAMPLE = {
     "topic_id": "1",
     "issue_id": "1",
+    "service_request_id": "CNOPE",
+    "service_code": "transport",
+    "token": "nope",
     "post_id": "seed:w1",
     "token_id": "nope",
     "code": "en",
@@ -75,9 +78,18 @@ def test_every_route_declares_a_role(client_tokens):
         "GET /health",
         "GET /lang/{code}",
         "GET /login",
+        "GET /open311/v2/discovery.json",
+        "GET /open311/v2/requests.json",
+        "GET /open311/v2/requests/{service_request_id}.json",
+        "GET /open311/v2/servicerequestupdates.json",
+        "GET /open311/v2/services.json",
+        "GET /open311/v2/services/{service_code}.json",
+        "GET /open311/v2/tokens/{token}.json",
         "GET /vendor/plotly.min.js",
         "POST /api/v1/report",
         "POST /login",
+        "POST /open311/v2/requests.json",
+        "POST /open311/v2/requests/{service_request_id}/dispute.json",
     ]
 
 

@@ -17,7 +17,8 @@ def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = np.asarray(scores, dtype=np.float64) / max(float(temperature), 1e-6)
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    result: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return result
 
 
 def fit_temperature(

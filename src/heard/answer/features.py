@@ -32,7 +32,8 @@ def _segmenter():
 
 def words(text: str) -> list[str]:
     """The word analyzer: lowercased words (jieba for Chinese), punctuation dropped."""
-    return _segmenter().words(text)
+    result: list[str] = _segmenter().words(text)
+    return result
 
 
 @dataclass

@@ -69,7 +69,8 @@ def score_completeness(
 
 def _ask_sentence_cosines(asks: list[Ask], substance: tuple[str, ...], embedder) -> np.ndarray:
     vectors = embedder.encode([a.text[:300] for a in asks] + [s[:300] for s in substance])
-    return vectors[: len(asks)] @ vectors[len(asks) :].T
+    result: np.ndarray = vectors[: len(asks)] @ vectors[len(asks) :].T
+    return result
 
 
 def _answer_to(

@@ -278,7 +278,8 @@ class Router:
         """Raw linear scores (n, n_departments); ``probabilities`` calibrates them."""
         embeddings = self._embed(texts) if embeddings is None else embeddings
         x = self.features.transform(texts, embeddings)
-        return np.asarray(x @ self.coef.T) + self.intercept
+        result: np.ndarray = np.asarray(x @ self.coef.T) + self.intercept
+        return result
 
     def probabilities(self, texts: list[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         return softmax(self.scores(texts, embeddings), self.temperature)

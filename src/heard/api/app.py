@@ -75,7 +75,17 @@ def create_app(
     app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
     install_error_handlers(app)
 
-    from heard.api.routes import cases, export, ingest, issues, protect, read, system, tokens
+    from heard.api.routes import (
+        cases,
+        export,
+        ingest,
+        issues,
+        open311,
+        protect,
+        read,
+        system,
+        tokens,
+    )
     from heard.web import admin_pages, issue_pages, pages
     from heard.web.render import mount_static
 
@@ -89,6 +99,7 @@ def create_app(
     app.include_router(issues.router)
     # ---- listen: more routers above this line ----
     # ---- answer: more routers below this line ----
+    app.include_router(open311.router)
 
     # ---- protect: more routers below this line ----
 

@@ -94,14 +94,16 @@ class Accounts:
 
     def department_of(self, username: str) -> str | None:
         """The department a responder account works (None for other roles)."""
-        return self.repo.department(username)
+        result: str | None = self.repo.department(username)
+        return result
 
     def get_user(self, username: str) -> User | None:
         row = self.repo.user(username)
         return User(row[0], Role[row[1]]) if row else None
 
     def list_users(self) -> list[dict[str, Any]]:
-        return self.repo.list_users()
+        result: list[dict[str, Any]] = self.repo.list_users()
+        return result
 
     def remove_user(self, username: str) -> None:
         if self.get_user(username) is None:
@@ -156,7 +158,8 @@ class Accounts:
         self.repo.revoke_token(token_id, self.clock())
 
     def list_tokens(self, username: str | None = None) -> list[dict[str, Any]]:
-        return self.repo.list_tokens(username)
+        result: list[dict[str, Any]] = self.repo.list_tokens(username)
+        return result
 
     def user_for_token(self, token: str) -> User | None:
         if not token.startswith(TOKEN_PREFIX):

@@ -353,13 +353,14 @@ class Mapper:
 
     def _safe_raw(self, fields: Mapping[str, Any], drop: set[str]) -> dict[str, Any]:
         # author-like keys go at any depth: in_reply_to_screen_name, retweeted_status.user, …
-        return scrub_raw(
+        result: dict[str, Any] = scrub_raw(
             {
                 k: v
                 for k, v in fields.items()
                 if k not in drop and k.casefold() not in AUTHOR_COLUMNS
             }
         )
+        return result
 
     def _quarantine(self, row: RawRow, reason: str, detail: str, drop: set[str]) -> Quarantined:
         safe = self._safe_raw(row.fields, drop)  # the text stays, cut short, to show what was wrong

@@ -132,7 +132,8 @@ class _Workbook:
             self.book.close()
             raise InputError(f"{self.path} has no sheet {self.sheet!r}", f"choose one of: {names}")
         ws.reset_dimensions()  # some writers record a wrong size; read what is really there
-        return ws.iter_rows(values_only=True)
+        result: Iterator[tuple[Any, ...]] = ws.iter_rows(values_only=True)
+        return result
 
     def __exit__(self, *exc: object) -> None:
         if self.book is not None:

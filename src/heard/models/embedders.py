@@ -87,7 +87,8 @@ class UseEmbedder:
 
     def _encode_chunk(self, texts: list[str]) -> np.ndarray:
         """One work item, on one thread (``UseInt8Embedder`` replaces this)."""
-        return self._backend.encode(texts)
+        result: np.ndarray = self._backend.encode(texts)
+        return result
 
 
 class SentenceTransformerEmbedder:

@@ -56,7 +56,8 @@ class SentimentHead:
                 "or train a head for this embedder: heard train sentiment",
             )
         logits = x @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+        result: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+        return result
 
     def score(self, embeddings: np.ndarray) -> np.ndarray:
         """2·p − 1, in [−1, 1]."""

@@ -203,7 +203,8 @@ def token_graph(weights, int8: bool = True) -> bytes:
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 9  # what onnxruntime 1.31 reads
-    return model.SerializeToString()
+    result: bytes = model.SerializeToString()
+    return result
 
 
 class UseInt8Embedder(UseEmbedder):
@@ -270,4 +271,5 @@ class UseInt8Embedder(UseEmbedder):
         y1 = np.maximum(sent @ w.p1 + y0 @ w.d1, 0)
         y2 = np.maximum(y1 @ w.d2, 0)
         z = np.tanh(y1 @ w.p3 + y2 @ w.d3)
-        return z / np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), w.eps, None))[:, None]
+        result: np.ndarray = z / np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), w.eps, None))[:, None]
+        return result

@@ -60,7 +60,8 @@ def fingerprint(salt: str) -> str:
 
 
 def _get(store: Any, key: str) -> str | None:
-    return store.deployment.get(key)
+    result: str | None = store.deployment.get(key)
+    return result
 
 
 def _put(store: Any, key: str, value: str) -> None:
@@ -68,7 +69,8 @@ def _put(store: Any, key: str, value: str) -> None:
 
 
 def _has_author_keys(store: Any) -> bool:
-    return store.deployment.has_author_keys()
+    result: bool = store.deployment.has_author_keys()
+    return result
 
 
 def author_salts(store: Any, explicit: str | None) -> tuple[str, ...]:

@@ -81,7 +81,7 @@ def list_departments(
             "deadline_days": dict(d.deadline_days),
         }
     counts = {}
-    if _has_cases(db):
+    if db is not None and _has_cases(db):
         counts = {
             r["department"]: r
             for r in db.rows(
@@ -123,7 +123,8 @@ def list_cases(
     """The queue, newest first: one row per case with its title (redacted), status, deadline."""
     if not _has_cases(db):
         return {"cases": [], "total": 0}
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if department:
         where.append("c.department = ?")
         params.append(department)
@@ -283,7 +284,8 @@ def reply_quality(
             WHERE {where} ORDER BY c.case_id LIMIT {int(limit) if limit else "ALL"}""",
         params,
     )
-    replies, sums = [], {}
+    replies: list[Any] = []
+    sums: dict[str, Any] = {}
     for r in db.rows(f"SELECT c.department, c.reply_scores FROM cases c WHERE {where}", params):
         scores = json.loads(r["reply_scores"])
         acc = sums.setdefault(r["department"], {"replies": 0})
@@ -314,3 +316,11 @@ def reply_quality(
         }
         departments.append({"department": code, "replies": acc["replies"], **means})
     return {"replies": replies, "departments": departments}
+
+
+def case_id_for_token(db: Reader, token_hash: str) -> str | None:
+    """The case a public token (its hash) belongs to."""
+    if not _has_cases(db):
+        return None
+    found = db.scalar("SELECT case_id FROM cases WHERE public_token_hash = ?", [token_hash])
+    return None if found is None else str(found)

@@ -81,7 +81,8 @@ def safe_row(row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and (key in TEXT_COLUMNS or key.endswith("_text")):
             value = redact(value)
         out[key] = jsonable(value)
-    return _redact_nested(out)
+    result: dict[str, Any] = _redact_nested(out)
+    return result
 
 
 def _redact_nested(value: Any) -> Any:

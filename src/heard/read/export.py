@@ -219,7 +219,8 @@ def _ordered(
     out = {c: row.get(c) for c in columns}
     if "sentiment_mean" in out and isinstance(out["sentiment_mean"], float):
         out["sentiment_mean"] = round(out["sentiment_mean"], 2)
-    return jsonable(out)
+    result: dict[str, Any] = jsonable(out)
+    return result
 
 
 # ---- writers ------------------------------------------------------------------------------------

@@ -103,7 +103,8 @@ def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict
         "suggest_hotspots": 0,
     }
     if not total:
-        return jsonable(advice)
+        empty: dict[str, Any] = jsonable(advice)
+        return empty
     end = now or hi
     advice["posts_in_window"] = db.scalar(
         "SELECT count(*) FROM posts WHERE created_at > ? AND created_at <= ?", [end - window, end]
@@ -118,7 +119,8 @@ def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict
             if found["hotspots"]:
                 advice.update(suggest=choice, suggest_hotspots=len(found["hotspots"]))
                 break
-    return jsonable(advice)
+    result: dict[str, Any] = jsonable(advice)
+    return result
 
 
 def advice_text(

@@ -36,7 +36,8 @@ def search_terms(query: str) -> str:
 
 
 def _where(f: PostFilter, db: Reader) -> tuple[list[str], list[Any]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     for column, value in (
         ("p.lang", f.lang),
         ("p.source", f.source),
@@ -145,7 +146,9 @@ def _page(
     return rows, nxt
 
 
-def _newest(db: Reader, where: list[str], params: list[Any], limit: int, cursor: str | None):
+def _newest(
+    db: Reader, where: list[str], params: list[Any], limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
     if cursor:
         ts, last_id = decode_cursor(cursor, (timestamp, str))
         where = [*where, "(p.created_at < ? OR (p.created_at = ? AND p.id < ?))"]
@@ -160,7 +163,7 @@ def _newest(db: Reader, where: list[str], params: list[Any], limit: int, cursor:
 
 def _best_match(
     db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None
-):
+) -> tuple[list[dict[str, Any]], str | None]:
     """Best match first, ties newest-indexed first (``docid``). The ranking reads only ids and the
     filtered columns; the page's posts are then fetched by primary key."""
     filtered = " JOIN posts p ON p.id = d.name" if where else ""
@@ -193,7 +196,7 @@ def _best_match(
 
 def _scan_match(
     db: Reader, terms: str, where: list[str], params: list[Any], limit: int, cursor: str | None
-):
+) -> tuple[list[dict[str, Any]], str | None]:
     """No index yet (a store written before its first search-index build): every term must
     appear."""
     where, params = list(where), list(params)

@@ -155,7 +155,8 @@ def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
         raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
     statement = json.loads(rows[0]["statement"])
     statement["decision_facts"] = redact(statement.get("decision_facts"))
-    return statement
+    result: dict[str, Any] = statement
+    return result
 
 
 def dsa_statements(db: Any) -> list[dict[str, Any]]:

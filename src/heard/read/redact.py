@@ -57,7 +57,7 @@ def _is_public_account(span: PiiSpan) -> bool:
     if span.kind != "handle":
         return False
     match = _MENTION.fullmatch(fold_width(span.text))
-    return bool(match) and match.group(1).casefold() in _public_accounts
+    return match is not None and match.group(1).casefold() in _public_accounts
 
 
 def redact(text: str | None) -> str | None:
@@ -65,7 +65,8 @@ def redact(text: str | None) -> str | None:
     ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``
     (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use),
     and with terminal escapes and bidi overrides neutralised (``heard.read.display``)."""
-    return neutralise(replace_pii(text, keep=_is_public_account))
+    result: str | None = neutralise(replace_pii(text, keep=_is_public_account))
+    return result
 
 
 def redact_for_search(text: str | None) -> str:

@@ -45,7 +45,10 @@ def stats(store: Reader, zone: tzinfo | None = None) -> dict[str, Any]:
     sentiment and intent distributions; duplicates; quarantine counts."""
     total = store.scalar("SELECT count(*) FROM posts")
     distinct_texts = store.scalar("SELECT count(DISTINCT text_hash) FROM posts")
-    by = lambda sql: {str(r["k"]): r["n"] for r in store.rows(sql)}  # noqa: E731
+
+    def by(sql: str) -> dict[str, Any]:
+        return {str(r["k"]): r["n"] for r in store.rows(sql)}
+
     return {
         "posts": total,
         "duplicate_texts": total - distinct_texts,

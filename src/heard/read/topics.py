@@ -45,7 +45,8 @@ def parse_since(value: str | None, db: Reader) -> datetime | None:
         newest = db.scalar("SELECT max(created_at) FROM posts")
         if newest is None:
             return None
-        return newest - parse_span(value, what="--since")
+        result: datetime | None = newest - parse_span(value, what="--since")
+        return result
     return parse_instant(value, what="--since")
 
 

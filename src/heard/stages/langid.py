@@ -52,7 +52,8 @@ class LanguageDetector:
         if cjk < MIN_CJK_CHARS and letters < MIN_LETTERS:
             return UNDETERMINED
         lang, _score = self._identifier.classify(cleaned)
-        return lang
+        result: str = lang
+        return result
 
     def detect_many(self, texts: list[str]) -> list[str]:
         return [self.detect(t) for t in texts]

@@ -118,7 +118,8 @@ class Seasonality:
         cum = self._cum  # type: ignore[attr-defined]
         days, rest = divmod(t + self.utc_offset, DAY)
         hour = min(int(rest // HOUR), 23)
-        return days * cum[-1] + cum[hour] + self.factors[hour] * (rest - hour * HOUR)
+        result: float = days * cum[-1] + cum[hour] + self.factors[hour] * (rest - hour * HOUR)
+        return result
 
 
 def hourly_profile(

@@ -101,7 +101,8 @@ class StreamingClusterer(TopicPool, VoteWindow):
 
     def coherence(self) -> np.ndarray:
         """Mean cosine of each topic's members to its centroid (``|sum| / size``)."""
-        return np.linalg.norm(self.sums, axis=1) / np.maximum(self.sizes, 1)
+        result: np.ndarray = np.linalg.norm(self.sums, axis=1) / np.maximum(self.sizes, 1)
+        return result
 
     def topics(self) -> list[dict[str, Any]]:
         cents, coh = self.centroids(), self.coherence()

@@ -122,7 +122,8 @@ class ConsolidationResult:
 
 def _unit(v: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    return (v / np.maximum(norms, 1e-12)).astype(np.float32)
+    result: np.ndarray = (v / np.maximum(norms, 1e-12)).astype(np.float32)
+    return result
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ class SeenPosts:
         if not self._hashes.size:
             return np.zeros(hashes.size, dtype=bool)
         at = np.minimum(np.searchsorted(self._hashes, hashes), self._hashes.size - 1)
-        return self._hashes[at] == hashes
+        result: np.ndarray = self._hashes[at] == hashes
+        return result
 
     def add(self, post_id: str) -> None:
         self._recent.add(post_id)
@@ -172,7 +173,8 @@ class AlertEngine:
 
     def _merges(self) -> list[tuple[int, int]]:
         """Every ``(absorbed, survivor)`` topic merge in the store, oldest first."""
-        return self.store.hotspots.merges()
+        result: list[tuple[int, int]] = self.store.hotspots.merges()
+        return result
 
     def _new_merges(self) -> list[tuple[int, int]]:
         new = [(a, s) for a, s in self._merges() if a not in self.merged]
@@ -197,7 +199,10 @@ class AlertEngine:
         reach = self.config.quiet_to_close + self.config.longest
         # the topic itself and every topic merged into it (an alert on a topic that was later
         # merged is the same episode)
-        return self.store.hotspots.alerted_near(int(signal.topic), signal.detected_at, reach)
+        result: bool = self.store.hotspots.alerted_near(
+            int(signal.topic), signal.detected_at, reach
+        )
+        return result
 
     def build(self, signal: BurstSignal) -> dict[str, Any]:
         """The alert record for a signal: topic, times, evidence, sample posts (no authors)."""
@@ -276,4 +281,5 @@ def recent_alerts(
     store: Any, since: datetime | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Stored alerts, newest stream time first (their evidence as fired, deliveries included)."""
-    return store.hotspots.recent_alerts(since, limit)
+    result: list[dict[str, Any]] = store.hotspots.recent_alerts(since, limit)
+    return result

@@ -21,7 +21,8 @@ from heard.listen.analysis.clustering import (
 
 
 def read_state(store: Any) -> dict[str, str]:
-    return store.topics.read_state()
+    result: dict[str, str] = store.topics.read_state()
+    return result
 
 
 def load_clusterer(store: Any, clusterer: StreamingClusterer) -> None:

@@ -20,7 +20,8 @@ class DuckDBAccounts:
         with self._lock:
             con = self.store.con.cursor()
             try:
-                return con.execute(sql, params or []).fetchall()
+                result: list[tuple[Any, ...]] = con.execute(sql, params or []).fetchall()
+                return result
             finally:
                 con.close()
 

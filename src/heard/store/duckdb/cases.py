@@ -131,7 +131,8 @@ class DuckDBCases:
         for r in rows:
             r["keywords"] = json.loads(r["keywords"] or "[]")
             r["deadline_days"] = json.loads(r["deadline_days"] or "{}")
-        return rows
+        result: list[dict[str, Any]] = rows
+        return result
 
     # ---- cases ------------------------------------------------------------------------------
     def open_cases(self, cases: Sequence[dict[str, Any]], events: Sequence[dict[str, Any]]) -> int:
@@ -201,9 +202,10 @@ class DuckDBCases:
 
     def events(self, case_id: str) -> list[dict[str, Any]]:
         """The case's timeline, oldest first (``actor`` included: internal callers only)."""
-        return self.store.rows(
+        result: list[dict[str, Any]] = self.store.rows(
             'SELECT * FROM case_events WHERE case_id = ? ORDER BY "at", event_id', [case_id]
         )
+        return result
 
     # ---- routing corrections ----------------------------------------------------------------
     def add_correction(
@@ -219,7 +221,7 @@ class DuckDBCases:
         each post (``corrected`` true), and cases whose department came from the source's own
         label (``routed_by`` 'source:…'). Routes the router chose itself are never training
         data (it would learn its own mistakes)."""
-        return self.store.rows(
+        result: list[dict[str, Any]] = self.store.rows(
             """WITH latest AS (
                    SELECT post_id, arg_max(department, corrected_at) AS department
                    FROM routing_corrections GROUP BY post_id)
@@ -232,6 +234,7 @@ class DuckDBCases:
                  AND c.post_id NOT IN (SELECT post_id FROM latest)
                ORDER BY 1"""
         )
+        return result
 
     def posts_without_case(self, limit: int, sources: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Top-level posts that have no case yet (a run stopped between storing posts and
@@ -241,9 +244,10 @@ class DuckDBCases:
         if sources:
             where += f" AND p.source IN ({', '.join('?' for _ in sources)})"
             params += list(sources)
-        return self.store.rows(
+        result: list[dict[str, Any]] = self.store.rows(
             f"""SELECT p.id, p.title, p.text, p.created_at, p.raw FROM posts p
                 LEFT JOIN cases c ON c.post_id = p.id WHERE {where}
                 ORDER BY p.created_at, p.id LIMIT {int(limit)}""",
             params,
         )
+        return result

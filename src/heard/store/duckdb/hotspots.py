@@ -47,22 +47,26 @@ class DuckDBHotspots:
         # integers inlined, not a bound list: DuckDB's Python client tries to import pandas for
         # every bound value (see DuckDBStore.known_text_hashes)
         listed = ", ".join(str(int(t)) for t in topic_ids)
-        return self.store.rows(
+        result: list[dict[str, Any]] = self.store.rows(
             "SELECT topic_id, label, keywords, places, size, n_authors FROM topics "
             f"WHERE topic_id IN ({listed})"
         )
+        return result
 
     def sample_rows(self, post_ids: Sequence[str], limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` of ``post_ids``, most engaged first (no author columns)."""
         if not post_ids:
             return []
-        return self.store.rows(  # a literal IN list lets DuckDB use the primary-key index
-            f"""SELECT id, created_at, title, text, likes + shares + dislikes AS engagement,
+        result: list[dict[str, Any]] = (
+            self.store.rows(  # a literal IN list lets DuckDB use the primary-key index
+                f"""SELECT id, created_at, title, text, likes + shares + dislikes AS engagement,
                        sentiment_label
                 FROM posts WHERE id IN ({", ".join("?" * len(post_ids))})
                 ORDER BY engagement DESC, created_at, id LIMIT ?""",
-            [*post_ids, limit],
+                [*post_ids, limit],
+            )
         )
+        return result
 
     def topic_post_ids(self, topic_id: int, after: datetime, until: datetime) -> list[str]:
         """The posts of a topic created in (after, until]."""
@@ -88,12 +92,13 @@ class DuckDBHotspots:
     ) -> list[tuple[int, float, str | None, str, datetime]]:
         """(topic, epoch seconds, author key, post id, assigned_at) of topic posts assigned at or
         after ``after`` (all when None)."""
-        return self.store.con.execute(
+        result: list[tuple[int, float, str | None, str, datetime]] = self.store.con.execute(
             """SELECT pt.topic_id, epoch_us(p.created_at) / 1e6, p.author_key, p.id, pt.assigned_at
                FROM post_topics pt JOIN posts p ON p.id = pt.post_id
                WHERE pt.topic_id IS NOT NULL AND (? IS NULL OR pt.assigned_at >= ?)""",
             [after, after],
         ).fetchall()
+        return result
 
     # ---- alerts -----------------------------------------------------------------------------
     def alerted_near(self, topic_id: int, detected_at: float, reach: float) -> bool:

@@ -203,10 +203,11 @@ class DuckDBProtect:
 
     def gold_answers(self) -> list[dict[str, Any]]:
         """(gold id, moderator, answer, expected) for every answer given."""
-        return self.store.rows(
+        result: list[dict[str, Any]] = self.store.rows(
             "SELECT a.gold_id, a.moderator, a.answer, g.expected FROM gold_answers a "
             "JOIN gold_items g USING (gold_id) ORDER BY a.moderator, a.gold_id"
         )
+        return result
 
     # ---- audit log --------------------------------------------------------------------------
     def audit_tail(self) -> tuple[int, str] | None:
@@ -231,7 +232,8 @@ class DuckDBProtect:
 
     def audit_entries(self) -> list[dict[str, Any]]:
         """Every entry in order, the payload as stored (text), so the chain can be recomputed."""
-        return self.store.rows(
+        result: list[dict[str, Any]] = self.store.rows(
             'SELECT seq, "at", kind, ref, payload AS payload_text, prev_hash, hash FROM audit_log '
             "ORDER BY seq"
         )
+        return result

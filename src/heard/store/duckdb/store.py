@@ -158,7 +158,7 @@ class DuckDBStore:
         return LATEST
 
     def schema_version(self) -> int:
-        return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        return int(self.scalar("SELECT max(version) FROM schema_version"))
 
     # ---- generic query helpers --------------------------------------------------------------
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
@@ -168,7 +168,8 @@ class DuckDBStore:
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        return self.con.execute(sql, params or []).fetchone()[0]
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
 
     def tables(self) -> set[str]:
         return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}
@@ -317,7 +318,8 @@ class DuckDBStore:
             )
             with self.registered("_new_emb", emb):
                 self.con.execute("INSERT OR IGNORE INTO embeddings SELECT * FROM _new_emb")
-        return added
+        result: int = added
+        return result
 
     def _insert_quarantine(
         self, items: Iterable[Quarantined], source: str, identity: str | None = None
@@ -383,7 +385,12 @@ class DuckDBStore:
         return row[0] if row else 0
 
     def record_run(
-        self, run_id: str, started_at: datetime, source: str, files: list[str], summary: dict
+        self,
+        run_id: str,
+        started_at: datetime,
+        source: str,
+        files: list[str],
+        summary: dict[str, Any],
     ) -> None:
         self.con.execute(
             "INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?)",

@@ -44,7 +44,8 @@ def vectors_of(table: pa.Table, column: str, dim: int | None = None) -> np.ndarr
     n = len(col)
     if n == 0:
         return np.zeros((0, dim or 0), dtype=np.float32)
-    return flat.reshape(n, -1)
+    result: np.ndarray = flat.reshape(n, -1)
+    return result
 
 
 class DuckDBTopics:
@@ -329,7 +330,8 @@ class DuckDBTopics:
         return int(self.store.scalar("SELECT count(*) FROM embeddings"))
 
     def embedding_dim(self) -> int | None:
-        return self.store.scalar("SELECT len(vec) FROM embeddings LIMIT 1")
+        result: int | None = self.store.scalar("SELECT len(vec) FROM embeddings LIMIT 1")
+        return result
 
     def clear(self) -> None:
         """Drop every topic, assignment, event and the operator state (a rebuild starts over)."""

@@ -42,7 +42,7 @@ class ReadView:
 
         self.cases = DuckDBCases(self)  # reads only: writes go through the store, under write_lock
 
-    def _cursor(self):
+    def _cursor(self) -> Any:
         cur = getattr(self._local, "cur", None)
         if cur is None:
             cur = self.store.con.cursor()
@@ -50,7 +50,7 @@ class ReadView:
         return cur
 
     @property
-    def con(self):
+    def con(self) -> Any:
         """This thread's connection (so store-level helpers of other packages can take a
         ReadView)."""
         return self._cursor()

@@ -1,0 +1,110 @@
+"""Open311 GeoReport v2: Heard's departments as *services* and its cases as *service requests*.
+
+Pure mapping between Heard's records and the GeoReport v2 field names (http://wiki.open311.org/
+GeoReport_v2), so that existing 311 apps and tools can file concerns and follow them:
+
+- a department is a service: ``service_code`` (its code), ``service_name``, ``description``,
+  ``metadata`` (false: no extra attributes), ``type`` (``realtime``: a request gets its id at
+  once), ``keywords``, ``group``;
+- a case is a request: ``service_request_id`` (the case id), ``status`` (``open``/``closed``,
+  the projection of FixMyStreet's states), ``status_notes`` (the department's published reply,
+  else the current state), ``service_name``, ``service_code``, ``description`` (the concern,
+  redacted), ``agency_responsible``, ``requested_datetime``, ``updated_datetime``,
+  ``expected_datetime`` (the deadline); ``address``, ``lat``, ``long`` and ``media_url`` are not
+  kept (Heard stores no location of a person), so they are empty.
+
+A submitted request becomes an ordinary post (source ``open311``) that joins topics, issues and
+hot spots, and a case owned by the service's department. The submitter's name, e-mail and phone
+(``first_name``, ``email`` …) are never stored: Heard keeps no per-person data (RIGHTS.md §4).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from heard.answer.cases import OPEN_STATES, open311_status
+
+SOURCE = "open311"
+"""The source of posts filed through Open311 (and the public form)."""
+MAX_DESCRIPTION = 4000
+"""Characters of a request's description (GeoReport leaves it to the server; FixMyStreet: 2000
+words)."""
+PERSONAL_FIELDS = ("email", "device_id", "account_id", "first_name", "last_name", "phone")
+"""GeoReport request fields about the submitter: accepted and dropped, never stored."""
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + ("Z" if value.tzinfo is None else "")
+    return str(value)
+
+
+def service(department: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
+    """One department as a GeoReport service."""
+    name = department.get("name_zh") if lang == "zh" else department.get("name_en")
+    return {
+        "service_code": department["code"],
+        "service_name": name or department.get("name_en") or department["code"],
+        "description": department.get("description") or "",
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ",".join(department.get("keywords") or []),
+        "group": "heard",
+    }
+
+
+def service_definition(department: dict[str, Any]) -> dict[str, Any]:
+    """A service's definition: no extra attributes beyond the description."""
+    return {"service_code": department["code"], "attributes": []}
+
+
+def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
+    """One case (as ``heard.read.cases.case_detail`` returns it) as a GeoReport request."""
+    dept = case.get("department") or {}
+    name = (dept.get("name_zh") if lang == "zh" else dept.get("name_en")) or dept.get("code")
+    reply = case.get("reply")
+    timeline = case.get("timeline") or []
+    updated = timeline[-1]["at"] if timeline else case.get("created_at")
+    notes = reply["text"] if reply else f"status: {case['status']}"
+    return {
+        "service_request_id": case["case_id"],
+        "status": open311_status(case["status"]),
+        "status_notes": notes,
+        "service_name": name,
+        "service_code": dept.get("code"),
+        "description": case.get("text") or "",
+        "agency_responsible": name,
+        "service_notice": "",
+        "requested_datetime": _iso(case.get("created_at")),
+        "updated_datetime": _iso(updated),
+        "expected_datetime": _iso(case.get("deadline_at"))
+        if case["status"] in OPEN_STATES
+        else None,
+        "address": "",
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+
+
+def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """FixMyStreet-style ``servicerequestupdates``: one entry per event of the case's timeline."""
+    out = []
+    for n, e in enumerate(case.get("timeline") or [], 1):
+        state = e.get("to_status") or case["status"]
+        out.append(
+            {
+                "update_id": f"{case['case_id']}-{n}",
+                "service_request_id": case["case_id"],
+                "status": open311_status(state),
+                "external_status_code": state,
+                "updated_datetime": _iso(e.get("at")),
+                "description": e.get("note") or e.get("kind") or "",
+            }
+        )
+    return out

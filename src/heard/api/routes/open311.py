@@ -1,0 +1,339 @@
+"""Open311 GeoReport v2 (``/open311/v2/…``, JSON): services are departments, requests are cases.
+
+No account is needed (that is the point of 311): reads show only what a public case page shows
+(redacted text, department, status, reply, timeline), and ``POST requests.json`` is rate-limited
+per client address. Field names follow GeoReport v2 (``heard.answer.open311``); errors are its
+list of ``{"code", "description"}``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from heard.answer import cases as workflow
+from heard.answer import open311 as o3
+from heard.api.peer import client_address
+from heard.api.routes.deps import db_of
+from heard.api.security import requires
+from heard.auth import PUBLIC
+from heard.auth.ratelimit import LoginLimiter
+from heard.clock import utcnow
+from heard.errors import NotFoundError
+from heard.read import cases as cq
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"])
+REQUESTS_PER_HOUR = 20
+"""Submissions one client address may make per hour."""
+MAX_BODY_BYTES = 64 * 1024
+"""A form-encoded description of 4,000 Chinese characters is about 36 KiB."""
+ERRORS = {
+    400: {"description": "A missing or malformed field, as GeoReport errors"},
+    404: {"description": "No such service or request"},
+    413: {"description": "The request is too large"},
+    429: {"description": "Too many requests from this address"},
+}
+
+
+def _error(status: int, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse([{"code": status, "description": description}], status, headers=headers)
+
+
+def _lang(request: Request) -> str:
+    return "en" if request.query_params.get("locale", "zh").lower().startswith("en") else "zh"
+
+
+def _departments(request: Request) -> list[dict[str, Any]]:
+    from heard.answer.operator import configured_departments
+
+    db = db_of(request)
+    return [
+        d
+        for d in cq.list_departments(db, configured_departments(request.app.state.settings))
+        if d["code"] != workflow.TRIAGE
+    ]
+
+
+@router.get("/discovery.json", dependencies=[requires(PUBLIC)], summary="Open311 discovery")
+def discovery(request: Request) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/") + "/open311/v2/"
+    return {
+        "changeset": "2026-12-05T00:00:00Z",
+        "contact": "the institution that runs this Heard",
+        "key_service": "no API key needed; submissions are rate-limited per address",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-12-05T00:00:00Z",
+                "type": "production",
+                "formats": ["application/json"],
+            }
+        ],
+    }
+
+
+@router.get("/services.json", dependencies=[requires(PUBLIC)], summary="Services (departments)")
+def services(request: Request) -> list[dict[str, Any]]:
+    lang = _lang(request)
+    return [o3.service(d, lang) for d in _departments(request)]
+
+
+@router.get(
+    "/services/{service_code}.json",
+    dependencies=[requires(PUBLIC)],
+    summary="One service's definition",
+    responses={404: ERRORS[404]},
+    response_model=None,
+)
+def service_definition(request: Request, service_code: str) -> Any:
+    for d in _departments(request):
+        if d["code"] == service_code:
+            return o3.service_definition(d)
+    return _error(404, f"no service {service_code!r}: see services.json")
+
+
+def _public_case(request: Request, case_id: str) -> dict[str, Any] | None:
+    try:
+        return cq.case_detail(db_of(request), case_id, now=utcnow())
+    except NotFoundError:
+        return None
+
+
+@router.get(
+    "/requests.json",
+    dependencies=[requires(PUBLIC)],
+    summary="Requests (cases), newest first; filter by id, service or status",
+    responses={400: ERRORS[400]},
+    response_model=None,
+)
+def list_requests(
+    request: Request,
+    service_request_id: str | None = None,
+    service_code: str | None = None,
+    status: str | None = None,
+) -> Any:
+    lang = _lang(request)
+    if service_request_id:
+        found = [_public_case(request, i.strip()) for i in service_request_id.split(",")[:50]]
+        return [o3.request(c, lang) for c in found if c is not None]
+    if status not in (None, "open", "closed"):
+        return _error(400, "status is open or closed")
+    listed = cq.list_cases(db_of(request), department=service_code, limit=200, now=utcnow())[
+        "cases"
+    ]
+    out = []
+    for row in listed:
+        case = _public_case(request, row["case_id"])
+        if case is not None:
+            item = o3.request(case, lang)
+            if status is None or item["status"] == status:
+                out.append(item)
+    return out
+
+
+@router.get(
+    "/requests/{service_request_id}.json",
+    dependencies=[requires(PUBLIC)],
+    summary="One request",
+    responses={404: ERRORS[404]},
+    response_model=None,
+)
+def get_request(request: Request, service_request_id: str) -> Any:
+    case = _public_case(request, service_request_id)
+    if case is None:
+        return _error(404, f"no request {service_request_id!r}")
+    return [o3.request(case, _lang(request))]
+
+
+@router.get(
+    "/servicerequestupdates.json",
+    dependencies=[requires(PUBLIC)],
+    summary="Updates of requests (FixMyStreet style): one per timeline event",
+    responses={404: ERRORS[404]},
+    response_model=None,
+)
+def request_updates(request: Request, service_request_id: str) -> Any:
+    case = _public_case(request, service_request_id)
+    if case is None:
+        return _error(404, f"no request {service_request_id!r}")
+    return o3.updates(case)
+
+
+@router.get(
+    "/tokens/{token}.json",
+    dependencies=[requires(PUBLIC)],
+    summary="The request a submission token belongs to",
+    responses={404: ERRORS[404]},
+    response_model=None,
+)
+def token_lookup(request: Request, token: str) -> Any:
+    db = db_of(request)
+    found = cq.case_id_for_token(db, workflow.hash_token(token)) if len(token) <= 200 else None
+    if found is None:
+        return _error(404, "no request for this token")
+    return [{"service_request_id": found, "token": token}]
+
+
+async def _fields(request: Request) -> dict[str, str] | JSONResponse:
+    """The submission's fields, from a form (GeoReport's way) or a JSON object."""
+    length = int(request.headers.get("content-length") or 0)
+    if length > MAX_BODY_BYTES:
+        return _error(413, f"the request is larger than {MAX_BODY_BYTES // 1024} KiB")
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        return _error(413, f"the request is larger than {MAX_BODY_BYTES // 1024} KiB")
+    ctype = request.headers.get("content-type", "")
+    try:
+        if ctype.startswith("application/json"):
+            import json
+
+            data = json.loads(body.decode("utf-8"))
+            if not isinstance(data, dict):
+                return _error(400, "the JSON body must be an object")
+            return {str(k): str(v) for k, v in data.items() if v is not None}
+        from urllib.parse import parse_qsl
+
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        return _error(400, "the body is not UTF-8 form data or a JSON object")
+
+
+@router.post(
+    "/requests.json",
+    dependencies=[requires(None)],
+    summary="Submit a request: service_code and description (no account; rate-limited)",
+    responses=ERRORS,
+    response_model=None,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["service_code", "description"],
+                        "properties": {
+                            "service_code": {"type": "string"},
+                            "description": {"type": "string", "maxLength": o3.MAX_DESCRIPTION},
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
+async def submit(request: Request) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    state = request.app.state
+    if not hasattr(state, "open311_limiter"):
+        state.open311_limiter = LoginLimiter(max_failures=REQUESTS_PER_HOUR, window_s=3600.0)
+    key = "open311:" + client_address(request)
+    wait = state.open311_limiter.retry_after(key)
+    if wait > 0:
+        return _error(
+            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
+        )
+    fields = await _fields(request)
+    if isinstance(fields, JSONResponse):
+        return fields
+    code = (fields.get("service_code") or "").strip()
+    text = (fields.get("description") or "").strip()
+    if not code or not text:
+        return _error(400, "service_code and description are required")
+    if len(text) > o3.MAX_DESCRIPTION:
+        return _error(400, f"description is longer than {o3.MAX_DESCRIPTION} characters")
+    departments = {d["code"]: d for d in _departments(request)}
+    if code not in departments:
+        return _error(404, f"no service {code!r}: see services.json")
+    state.open311_limiter.failed(key)  # counts every accepted submission
+    return await run_in_threadpool(_file, request, code, text, departments[code])
+
+
+def _file(request: Request, code: str, text: str, department: dict[str, Any]) -> Any:
+    """Ingest the description as a post, open its case with the chosen service, issue a token."""
+    now = utcnow()
+    external = uuid.uuid4().hex[:16]
+    done = request.app.state.uploader.ingest_json(
+        [{"id": external, "text": text, "created_at": now.isoformat() + "Z"}], source=o3.SOURCE
+    )
+    if not done.get("stored"):
+        reasons = ", ".join(done.get("quarantine_reasons", {})) or "not stored"
+        return _error(400, f"the description could not be stored ({reasons})")
+    post_id = f"{o3.SOURCE}:{external}"
+    token, token_hash = workflow.new_public_token()
+    days = int((department.get("deadline_days") or {}).get("default", 15))
+    db = db_of(request)
+    with db.write_lock:
+        store = db.store
+        existing = store.cases.case_for_post(post_id)  # the cases operator may have routed it
+        if existing is None:
+            case, opened = workflow.new_case(
+                post_id, now, code, deadline_days=days, confidence=1.0,
+                routed_by="citizen:open311", explanation=None, at=now, role="citizen",
+            )  # fmt: skip
+            case["public_token_hash"] = token_hash
+            store.cases.open_cases([case], [opened])
+            case_id = case["case_id"]
+        else:
+            case_id = existing["case_id"]
+            changes: dict[str, Any] = {"public_token_hash": token_hash}
+            if existing["department"] != code:
+                changes["department"] = code
+                changes["deadline_at"] = workflow.deadline_after(now, days)
+            event = {"at": now, "kind": "filed", "actor_role": "citizen", "actor": None,
+                     "note": "filed through Open311", "to_department": code}  # fmt: skip
+            store.cases.update_case(case_id, changes, event)
+    db.changed()
+    return [
+        {
+            "service_request_id": case_id,
+            "token": token,
+            "service_notice": "keep the token: it is shown once; addresses and contact details "
+            "are not stored",
+            "account_id": None,
+            "expected_datetime": o3._iso(now + timedelta(days=days)),
+        }
+    ]
+
+
+@router.post(
+    "/requests/{service_request_id}/dispute.json",
+    dependencies=[requires(None)],
+    summary="Heard's extension: 'closed, not fixed' — the submitter reopens a closed request "
+    "with its token; counted against the department",
+    responses=ERRORS,
+    response_model=None,
+)
+async def dispute(request: Request, service_request_id: str) -> Any:
+    state = request.app.state
+    if not hasattr(state, "open311_limiter"):
+        state.open311_limiter = LoginLimiter(max_failures=REQUESTS_PER_HOUR, window_s=3600.0)
+    key = "open311:" + client_address(request)
+    wait = state.open311_limiter.retry_after(key)
+    if wait > 0:
+        return _error(
+            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
+        )
+    fields = await _fields(request)
+    if isinstance(fields, JSONResponse):
+        return fields
+    token = fields.get("token") or ""
+    note = (fields.get("description") or "closed, not fixed")[:1000]
+    db = db_of(request)
+    if not token or cq.case_id_for_token(db, workflow.hash_token(token)) != service_request_id:
+        state.open311_limiter.failed(key)  # a wrong token counts: no guessing
+        return _error(404, "no request with this id and token")
+    state.open311_limiter.failed(key)
+    with db.write_lock:
+        case = db.store.cases.case(service_request_id)
+        if case is None or workflow.is_open(case["status"]):
+            return _error(400, "only a closed request can be disputed")
+        change = workflow.reopen(case, utcnow(), role="citizen", note=note, dispute=True)
+        workflow.apply(db.store, change)
+    db.changed()
+    return [o3.request(cq.case_detail(db, service_request_id, now=utcnow()), _lang(request))]

@@ -1,0 +1,145 @@
+"""Open311 GeoReport v2 (issue 18 §5): discovery, services, a request's round trip (POST →
+token → request → updates), and the public endpoint under abuse: missing, oversized, malformed
+and unknown submissions get a 4xx with a GeoReport error and store nothing; the rate limit
+holds; personal data in a description is redacted in every answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from heard.api import create_app
+from heard.auth.ratelimit import LoginLimiter
+from heard.settings import Settings
+from heard.store import open_store
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("open311") / "o.duckdb"
+    open_store(db).close()
+    settings = Settings(db=str(db), department_preset="teddycup")
+    with TestClient(create_app(settings)) as c:
+        yield c, db
+
+
+def _posts(client) -> int:
+    db = client.app.state.db
+    return int(db.scalar("SELECT count(*) FROM posts"))
+
+
+def test_discovery_and_services_use_georeport_names(client):
+    c, _ = client
+    disc = c.get("/open311/v2/discovery.json").json()
+    assert disc["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    services = c.get("/open311/v2/services.json").json()
+    codes = {s["service_code"] for s in services}
+    assert "transportation" in codes or len(codes) == 7, codes
+    one = services[0]
+    assert set(one) == {"service_code", "service_name", "description", "metadata", "type",
+                        "keywords", "group"}  # fmt: skip
+    assert one["type"] == "realtime" and one["metadata"] is False
+    definition = c.get(f"/open311/v2/services/{one['service_code']}.json").json()
+    assert definition == {"service_code": one["service_code"], "attributes": []}
+    missing = c.get("/open311/v2/services/nope.json")
+    assert missing.status_code == 404 and missing.json()[0]["code"] == 404
+
+
+def test_a_request_round_trip_without_an_account(client):
+    c, _ = client
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    before = _posts(c)
+    filed = c.post(
+        "/open311/v2/requests.json",
+        data={
+            "service_code": code,
+            "description": "长乐路公交站牌倒了，请尽快修复。联系电话13812345678",
+            "email": "someone@example.com",
+            "first_name": "王",
+        },
+    )
+    assert filed.status_code == 200, filed.text
+    [answer] = filed.json()
+    request_id, token = answer["service_request_id"], answer["token"]
+    assert _posts(c) == before + 1
+    assert c.get(f"/open311/v2/tokens/{token}.json").json() == [
+        {"service_request_id": request_id, "token": token}
+    ]
+    [req] = c.get(f"/open311/v2/requests/{request_id}.json").json()
+    assert req["status"] == "open" and req["service_code"] == code
+    assert req["service_request_id"] == request_id and req["requested_datetime"].endswith("Z")
+    assert "13812345678" not in json.dumps(req) and "[phone]" in req["description"]
+    listed = c.get("/open311/v2/requests.json", params={"service_request_id": request_id}).json()
+    assert [r["service_request_id"] for r in listed] == [request_id]
+    assert any(r["service_request_id"] == request_id for r in
+               c.get("/open311/v2/requests.json", params={"status": "open"}).json())  # fmt: skip
+    updates = c.get(
+        "/open311/v2/servicerequestupdates.json", params={"service_request_id": request_id}
+    ).json()
+    assert updates and updates[0]["service_request_id"] == request_id
+    everything = json.dumps(c.get("/open311/v2/requests.json").json(), ensure_ascii=False)
+    assert "someone@example.com" not in everything and "13812345678" not in everything
+    assert c.get("/open311/v2/tokens/not-a-token.json").status_code == 404
+
+
+def test_bad_submissions_get_a_4xx_and_store_nothing(client):
+    c, _ = client
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    before = _posts(c)
+    cases = [
+        ({"data": {"description": "no service"}}, 400),
+        ({"data": {"service_code": code}}, 400),
+        ({"data": {"service_code": "nope", "description": "x"}}, 404),
+        ({"data": {"service_code": code, "description": "长" * 5000}}, 400),
+        ({"content": b"\xff\xfe", "headers": {"content-type": "application/json"}}, 400),
+        ({"content": b"[1, 2]", "headers": {"content-type": "application/json"}}, 400),
+        ({"content": b"x" * 70000, "headers": {"content-type": "text/plain"}}, 413),
+    ]
+    for kwargs, status in cases:
+        got = c.post("/open311/v2/requests.json", **kwargs)
+        assert got.status_code == status, (kwargs, got.text)
+        assert got.json()[0]["code"] == status and got.json()[0]["description"]
+    assert _posts(c) == before
+    assert c.get("/open311/v2/requests.json", params={"status": "soon"}).status_code == 400
+
+
+def test_the_rate_limit_holds(client):
+    c, _ = client
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    c.app.state.open311_limiter = LoginLimiter(max_failures=2, window_s=3600.0)
+    statuses = [
+        c.post(
+            "/open311/v2/requests.json",
+            data={"service_code": code, "description": f"路灯不亮 第{i}次反映"},
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_submitter_disputes_a_closure_with_the_token(client):
+    from heard.answer import cases as workflow
+    from heard.clock import utcnow
+
+    c, _ = client
+    c.app.state.open311_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    [filed] = c.post(
+        "/open311/v2/requests.json", data={"service_code": code, "description": "井盖缺失很危险"}
+    ).json()
+    rid, token = filed["service_request_id"], filed["token"]
+    url = f"/open311/v2/requests/{rid}/dispute.json"
+    assert c.post(url, data={"token": token}).status_code == 400  # still open: nothing to dispute
+    db = c.app.state.db
+    with db.write_lock:  # the department closes it
+        case = db.store.cases.case(rid)
+        workflow.apply(db.store, workflow.change_status(case, "fixed", utcnow(), role="responder"))
+    db.changed()
+    assert c.get(f"/open311/v2/requests/{rid}.json").json()[0]["status"] == "closed"
+    assert c.post(url, data={"token": "wrong"}).status_code == 404
+    got = c.post(url, data={"token": token, "description": "还是没有井盖"})
+    assert got.status_code == 200 and got.json()[0]["status"] == "open"
+    events = db.rows("SELECT kind FROM case_events WHERE case_id = ? ORDER BY event_id", [rid])
+    assert events[-1]["kind"] == "disputed"
