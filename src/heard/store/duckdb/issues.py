@@ -108,9 +108,10 @@ class DuckDBIssues:
     # ---- alerts --------------------------------------------------------------------------------
     def last_alert_end(self, issue_id: int) -> datetime | None:
         """The window end of the issue's newest alert (an episode fires once)."""
-        return self.store.scalar(
+        latest: datetime | None = self.store.scalar(
             "SELECT max(window_end) AS latest FROM issue_alerts WHERE issue_id = ?", [issue_id]
         )
+        return latest
 
     def insert_alert(self, alert: dict[str, Any], window_end: datetime, fired_at: datetime) -> None:
         self.store.con.execute(
