@@ -34,7 +34,7 @@ PERSONAL_FIELDS = ("email", "device_id", "account_id", "first_name", "last_name"
 """GeoReport request fields about the submitter: accepted and dropped, never stored."""
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -78,9 +78,9 @@ def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "description": case.get("text") or "",
         "agency_responsible": name,
         "service_notice": "",
-        "requested_datetime": _iso(case.get("created_at")),
-        "updated_datetime": _iso(updated),
-        "expected_datetime": _iso(case.get("deadline_at"))
+        "requested_datetime": iso(case.get("created_at")),
+        "updated_datetime": iso(updated),
+        "expected_datetime": iso(case.get("deadline_at"))
         if case["status"] in OPEN_STATES
         else None,
         "address": "",
@@ -103,7 +103,7 @@ def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
                 "service_request_id": case["case_id"],
                 "status": open311_status(state),
                 "external_status_code": state,
-                "updated_datetime": _iso(e.get("at")),
+                "updated_datetime": iso(e.get("at")),
                 "description": e.get("note") or e.get("kind") or "",
             }
         )

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from heard.answer import cases as workflow
 from heard.answer import open311 as o3
+from heard.answer.departments import DEFAULT_DEADLINE_DAYS
 from heard.api.peer import client_address
 from heard.api.routes.deps import db_of
 from heard.api.security import requires
@@ -179,6 +180,14 @@ def token_lookup(request: Request, token: str) -> Any:
     return [{"service_request_id": found, "token": token}]
 
 
+def _limiter(request: Request) -> tuple[LoginLimiter, str]:
+    """The one window of submissions, disputes and wrong tokens per client address."""
+    state = request.app.state
+    if not hasattr(state, "open311_limiter"):
+        state.open311_limiter = LoginLimiter(max_failures=REQUESTS_PER_HOUR, window_s=3600.0)
+    return state.open311_limiter, "open311:" + client_address(request)
+
+
 async def _fields(request: Request) -> dict[str, str] | JSONResponse:
     """The submission's fields, from a form (GeoReport's way) or a JSON object."""
     length = int(request.headers.get("content-length") or 0)
@@ -229,11 +238,8 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
 async def submit(request: Request) -> Any:
     from starlette.concurrency import run_in_threadpool
 
-    state = request.app.state
-    if not hasattr(state, "open311_limiter"):
-        state.open311_limiter = LoginLimiter(max_failures=REQUESTS_PER_HOUR, window_s=3600.0)
-    key = "open311:" + client_address(request)
-    wait = state.open311_limiter.retry_after(key)
+    limiter, key = _limiter(request)
+    wait = limiter.retry_after(key)
     if wait > 0:
         return _error(
             429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
@@ -250,7 +256,7 @@ async def submit(request: Request) -> Any:
     departments = {d["code"]: d for d in _departments(request)}
     if code not in departments:
         return _error(404, f"no service {code!r}: see services.json")
-    state.open311_limiter.failed(key)  # counts every accepted submission
+    limiter.failed(key)  # counts every accepted submission
     return await run_in_threadpool(_file, request, code, text, departments[code])
 
 
@@ -266,7 +272,7 @@ def _file(request: Request, code: str, text: str, department: dict[str, Any]) ->
         return _error(400, f"the description could not be stored ({reasons})")
     post_id = f"{o3.SOURCE}:{external}"
     token, token_hash = workflow.new_public_token()
-    days = int((department.get("deadline_days") or {}).get("default", 15))
+    days = int((department.get("deadline_days") or {}).get("default", DEFAULT_DEADLINE_DAYS))
     db = db_of(request)
     with db.write_lock:
         store = db.store
@@ -296,7 +302,7 @@ def _file(request: Request, code: str, text: str, department: dict[str, Any]) ->
             "service_notice": "keep the token: it is shown once; addresses and contact details "
             "are not stored",
             "account_id": None,
-            "expected_datetime": o3._iso(now + timedelta(days=days)),
+            "expected_datetime": o3.iso(now + timedelta(days=days)),
         }
     ]
 
@@ -310,11 +316,8 @@ def _file(request: Request, code: str, text: str, department: dict[str, Any]) ->
     response_model=None,
 )
 async def dispute(request: Request, service_request_id: str) -> Any:
-    state = request.app.state
-    if not hasattr(state, "open311_limiter"):
-        state.open311_limiter = LoginLimiter(max_failures=REQUESTS_PER_HOUR, window_s=3600.0)
-    key = "open311:" + client_address(request)
-    wait = state.open311_limiter.retry_after(key)
+    limiter, key = _limiter(request)
+    wait = limiter.retry_after(key)
     if wait > 0:
         return _error(
             429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
@@ -326,9 +329,9 @@ async def dispute(request: Request, service_request_id: str) -> Any:
     note = (fields.get("description") or "closed, not fixed")[:1000]
     db = db_of(request)
     if not token or cq.case_id_for_token(db, workflow.hash_token(token)) != service_request_id:
-        state.open311_limiter.failed(key)  # a wrong token counts: no guessing
+        limiter.failed(key)  # a wrong token counts: no guessing
         return _error(404, "no request with this id and token")
-    state.open311_limiter.failed(key)
+    limiter.failed(key)
     with db.write_lock:
         case = db.store.cases.case(service_request_id)
         if case is None or workflow.is_open(case["status"]):
