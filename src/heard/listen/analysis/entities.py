@@ -2,7 +2,9 @@
 
 LAC tags persons (PER) too; RIGHTS.md §4 forbids surfacing private people, so only places (LOC)
 and organisations (ORG) are kept. The anonymised place names of the Teddy Cup data ("A市",
-"A5区", which LAC cuts in two) are caught by a pattern beside the model.
+"A5区", which LAC cuts in two) are no place a reader knows: the name that follows one
+(A5区魅力之城 → 魅力之城) is caught by a pattern beside the model, and the codes are dropped by
+``junk.is_junk`` where places are shown.
 """
 
 from __future__ import annotations
@@ -12,7 +14,18 @@ from collections import Counter
 from collections.abc import Sequence
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_CODED_PLACE = re.compile(r"(?<![A-Za-z0-9])[A-Z][0-9]{0,2}(?:省|市|区|县|镇|乡)")
+PLACE_ENDINGS_ZH = (
+    "小区|新城|花园|家园|公寓|大厦|广场|中心|苑|城|园|府|湾|庭|邸|居|里|村|镇|街道|社区|路|街|大道"
+    "|桥|学院|大学|中学|小学|学校|幼儿园|医院|公园|站|港|湖|岛|市场|公司|集团|银行|车贷|平台|项目"
+    "|工地|搅拌站|厂"
+)
+"""How a Chinese place, institution or named group ends (also read by issue grouping)."""
+_CODE = r"(?<![A-Za-z0-9])[A-Z][0-9]{0,2}(?:省|市|区|县|镇|乡)"
+_NAME_AFTER_CODE = re.compile(
+    f"{_CODE}(?:{_CODE})*([\u4e00-\u9fff]{{2,10}}?(?:{PLACE_ENDINGS_ZH}))"
+)
+"""The name that follows an anonymised code (A5区魅力之城 → 魅力之城): the code itself names no
+place a reader knows, the name after it does."""
 MAX_CHARS = 300
 """Only the start of each text is tagged (speed: LAC runs at a few hundred texts/s on 2 cores)."""
 
@@ -38,7 +51,7 @@ class EntityExtractor:
         orgs: Counter[str] = Counter()
         chinese = [t[:MAX_CHARS] for t in texts if t and _CJK.search(t)]
         for text in chinese:
-            seen_places = set(_CODED_PLACE.findall(text))
+            seen_places = set(_NAME_AFTER_CODE.findall(text))
             seen_orgs: set[str] = set()
             for word, tag in self._tagger().run(text):
                 word = word.strip()  # LAC keeps a line break that precedes a name

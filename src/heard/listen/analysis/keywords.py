@@ -52,8 +52,11 @@ _NOISE = re.compile(r"^(?:\d+(?:\.\d+)?%?|[\W_]+|[a-z])$")
 
 
 def usable(term: str, stopwords: frozenset[str] = STOPWORDS) -> bool:
-    """A term worth showing: not a stop-word, number, punctuation or a single character."""
-    return len(term) >= 2 and term not in stopwords and not _NOISE.match(term)
+    """A term worth showing: not a stop-word, number, punctuation or a single character, not an
+    anonymised code (a4, A2区) and not a name cut by the segmenter (区丽发; ``junk``)."""
+    from heard.listen.analysis.junk import is_junk
+
+    return len(term) >= 2 and term not in stopwords and not _NOISE.match(term) and not is_junk(term)
 
 
 def class_tfidf(

@@ -34,15 +34,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from heard.listen.analysis.entities import PLACE_ENDINGS_ZH
+
 CODES = re.compile(r"[A-Z]\d{0,2}(?:省|市|区|县)|西地省")
 """Anonymised place codes of the Teddy Cup boards: never part of a name."""
 _NOT_NAME = re.compile(r"[，。、！？；：“”‘’（）()\[\]【】《》,.!?;:\"'\s·…—\-/|]+")
 _GENERIC = set("的了吗呢啊是在和与及对有无不请问关于反映投诉咨询建议希望要求为何被让把将给")
-PLACE_SUFFIX_ZH = re.compile(
-    r"(小区|新城|花园|家园|公寓|大厦|广场|中心|苑|城|园|府|湾|庭|邸|居|里|村|镇|街道|社区|路|街|大道"
-    r"|桥|学院|大学|中学|小学|学校|幼儿园|医院|公园|站|港|湖|岛|市场|公司|集团|银行|车贷|平台|项目"
-    r"|工地|搅拌站|厂)$"
-)
+PLACE_SUFFIX_ZH = re.compile(f"({PLACE_ENDINGS_ZH})$")
 """How a Chinese place, institution or named group ends."""
 PLACE_WORDS_EN = frozenset(
     "road street avenue lane square park station school college university hospital estate "

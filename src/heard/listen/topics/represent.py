@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.listen.analysis.entities import EntityExtractor
+from heard.listen.analysis.junk import is_junk
 from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
 from heard.read.redact import redact
 
@@ -72,6 +73,8 @@ def refresh_representation(
         # places are read from redacted text: a street address shows as its road (RIGHTS.md §7)
         places, orgs = extractor.extract([redact(p["text"]) or "" for p in posts[:N_ENTITY_POSTS]])
         places.update(redact(place) for place in agg.pop("place_list") or [] if place)
+        for junk in [p for p in places if is_junk(p)]:  # A市, A2区, 区丽发: no place to show
+            del places[junk]
         rows.append(
             {
                 "topic_id": tid,
