@@ -21,6 +21,8 @@ from heard.listen.topics.represent import refresh_representation
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 PASSWORD = "correct-horse-9"
+CASE_TOKEN = "seed-case-token-0123456789"
+"""The public token of the closed water case (``CLOSED_CASE``), as its filer keeps it."""
 WATER = [
     "东湖路水管爆裂，整条街停水了",
     "东湖路停水一整天，什么时候恢复供水？",
@@ -141,6 +143,7 @@ def build(path: Path) -> dict[str, str]:
         )
         refresh_representation(store, None, now)  # the real one: keywords, series, places …
         store.rebuild_search_index(finished=True)  # a finished run: no end-of-run work owed
+        CLOSED_CASE.update(_seed_cases(store))
         accounts = Accounts(store)
         for role in Role:
             accounts.add_user(
@@ -148,3 +151,41 @@ def build(path: Path) -> dict[str, str]:
             )
             tokens[role.name] = accounts.create_token(role.name, "tests")[1]
     return tokens
+
+
+CLOSED_CASE: dict[str, str] = {}
+"""Filled by ``build``: the id of the water case that is closed with a reply."""
+
+
+def _seed_cases(store) -> dict[str, str]:
+    """Two departments and two cases: water's (the post with a phone number) answered and
+    closed, its token ``CASE_TOKEN``; transport's (a bus post) open and past its deadline."""
+    from heard.answer import cases as workflow
+    from heard.answer.departments import parse_departments
+
+    departments = parse_departments(
+        [
+            {"code": "water", "name_zh": "供水", "name_en": "Water supply",
+             "description_en": "mains, supply cuts, water quality", "keywords": ["停水", "water"]},
+            {"code": "transport", "name_zh": "交通运输", "name_en": "Transport",
+             "description_en": "buses, roads, parking", "keywords": ["公交", "bus"]},
+        ]
+    )  # fmt: skip
+    store.cases.save_departments([d.to_dict() for d in departments])
+    opened_at = T0 + timedelta(days=1, hours=3, minutes=3)
+    water, water_event = workflow.new_case(
+        "seed:w3", opened_at, "water", deadline_days=5, confidence=0.91,
+        routed_by="seed", explanation=None, at=opened_at,
+    )  # fmt: skip
+    water["public_token_hash"] = workflow.hash_token(CASE_TOKEN)
+    bus, bus_event = workflow.new_case(
+        "seed:b0", T0, "transport", deadline_days=1, confidence=0.8,
+        routed_by="seed", explanation=None, at=T0,
+    )  # fmt: skip
+    store.cases.open_cases([water, bus], [water_event, bus_event])
+    replied = workflow.reply(
+        water, "抢修已完成，东湖路已恢复供水。如仍有问题请拨打供水热线。", "water",
+        opened_at + timedelta(days=1), role="responder", actor="responder", close_as="fixed",
+    )  # fmt: skip
+    workflow.apply(store, replied)
+    return {"water": water["case_id"], "transport": bus["case_id"]}

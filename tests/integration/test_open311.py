@@ -108,7 +108,7 @@ def test_bad_submissions_get_a_4xx_and_store_nothing(client):
 def test_the_rate_limit_holds(client):
     c, _ = client
     code = c.get("/open311/v2/services.json").json()[0]["service_code"]
-    c.app.state.open311_limiter = LoginLimiter(max_failures=2, window_s=3600.0)
+    c.app.state.public_limiter = LoginLimiter(max_failures=2, window_s=3600.0)
     statuses = [
         c.post(
             "/open311/v2/requests.json",
@@ -124,7 +124,7 @@ def test_the_submitter_disputes_a_closure_with_the_token(client):
     from heard.clock import utcnow
 
     c, _ = client
-    c.app.state.open311_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
+    c.app.state.public_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
     code = c.get("/open311/v2/services.json").json()[0]["service_code"]
     [filed] = c.post(
         "/open311/v2/requests.json", data={"service_code": code, "description": "井盖缺失很危险"}

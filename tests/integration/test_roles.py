@@ -29,6 +29,7 @@ SAMPLE = {
     "post_id": "seed:w1",
     "token_id": "nope",
     "code": "en",
+    "department": "transport",
     "case_id": "CNOPE",
     "flag_id": "f-nope",
     "decision_id": "d-nope",
@@ -73,7 +74,11 @@ def test_every_route_declares_a_role(client_tokens):
     assert not undeclared, f"routes without requires(...): {undeclared}"
     public = sorted(f"{m} {r.path}" for m, r in routes if declared_role(r) is None)
     assert public == [
+        "GET /api/v1/accountability",
+        "GET /api/v1/departments",
         "GET /api/v1/openapi.json",
+        "GET /api/v1/public/cases/{case_id}",
+        "GET /api/v1/public/departments/{department}",
         "GET /api/v1/transparency",
         "GET /health",
         "GET /lang/{code}",
@@ -85,11 +90,19 @@ def test_every_route_declares_a_role(client_tokens):
         "GET /open311/v2/services.json",
         "GET /open311/v2/services/{service_code}.json",
         "GET /open311/v2/tokens/{token}.json",
+        "GET /public/cases/{case_id}",
+        "GET /public/departments",
+        "GET /public/departments/{department}",
+        "GET /public/report",
+        "GET /public/track",
         "GET /vendor/plotly.min.js",
         "POST /api/v1/report",
         "POST /login",
         "POST /open311/v2/requests.json",
         "POST /open311/v2/requests/{service_request_id}/dispute.json",
+        "POST /public/cases/{case_id}/dispute",
+        "POST /public/report",
+        "POST /public/track",
     ]
 
 

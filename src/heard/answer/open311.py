@@ -24,10 +24,11 @@ from datetime import datetime
 from typing import Any
 
 from heard.answer.cases import OPEN_STATES, open311_status
+from heard.answer.intake import MAX_TEXT
 
 SOURCE = "open311"
 """The source of posts filed through Open311 (and the public form)."""
-MAX_DESCRIPTION = 4000
+MAX_DESCRIPTION = MAX_TEXT
 """Characters of a request's description (GeoReport leaves it to the server; FixMyStreet: 2000
 words)."""
 PERSONAL_FIELDS = ("email", "device_id", "account_id", "first_name", "last_name", "phone")

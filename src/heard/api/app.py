@@ -86,7 +86,7 @@ def create_app(
         system,
         tokens,
     )
-    from heard.web import admin_pages, issue_pages, pages
+    from heard.web import admin_pages, desk_pages, issue_pages, pages, public_pages
     from heard.web.render import mount_static
 
     app.include_router(system.router)
@@ -106,6 +106,8 @@ def create_app(
     # ---- end of the sides' routers ----
     app.include_router(pages.router)
     app.include_router(issue_pages.router)
+    app.include_router(public_pages.router)
+    app.include_router(desk_pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)

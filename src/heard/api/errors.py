@@ -162,7 +162,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(422, "invalid input", _validation_messages(exc))
+        return answer(request, 422, "invalid input", _validation_messages(exc))
 
     @app.exception_handler(StoreLockedError)
     async def _locked(request: Request, exc: StoreLockedError) -> Response:

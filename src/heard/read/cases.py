@@ -220,6 +220,39 @@ def case_detail(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
     }
 
 
+def public_case(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
+    """What anyone may see of a case (its public page, ``/api/v1/public/cases/{id}``): the case
+    without the router's explanation, which quotes other cases and is for the people who work
+    it."""
+    case = case_detail(db, case_id, now=now)
+    case.pop("explanation", None)
+    case.pop("routed_by", None)
+    return case
+
+
+def department_record(db: Reader, code: str, *, now: datetime, limit: int = 50) -> dict[str, Any]:
+    """One department's public record: its figures (as in ``accountability``) and its newest
+    cases."""
+    names = _names(db)
+    if code not in names:
+        raise NotFoundError(f"no department {code!r}", "see the list at /public/departments")
+    record = next(
+        (d for d in accountability(db, now=now)["departments"] if d["department"] == code),
+        None,
+    )
+    cases = list_cases(db, now=now, department=code, limit=limit)
+    n = names[code]
+    return {
+        "department": code,
+        "name_zh": n["name_zh"],
+        "name_en": n["name_en"],
+        "description": n["description"],
+        "record": record,
+        "cases": cases["cases"],
+        "total": cases["total"],
+    }
+
+
 def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
     """Each department's public record (and the whole board's, ``department`` None)."""
     if not _has_cases(db):

@@ -26,6 +26,24 @@ _WORDS: dict[str, tuple[str, str]] = {
     "split": ("split", "拆分"),
     "relabelled": ("relabelled", "重新命名"),
     "retired": ("retired", "停用"),
+    # case states (FixMyStreet/Open311) and the events of a case's timeline
+    "open": ("open", "待处理"),
+    "investigating": ("investigating", "调查中"),
+    "in_progress": ("in progress", "处理中"),
+    "action_scheduled": ("action scheduled", "已安排处理"),
+    "internal_referral": ("internal referral", "内部转办"),
+    "fixed": ("fixed", "已解决"),
+    "closed": ("closed", "已办结"),
+    "duplicate": ("duplicate", "重复"),
+    "not_responsible": ("not responsible", "非本部门职责"),
+    "no_further_action": ("no further action", "不再处理"),
+    "opened": ("opened", "立案"),
+    "filed": ("filed by the public", "群众提交"),
+    "status": ("status changed", "状态变更"),
+    "reassigned": ("moved to another department", "转办"),
+    "replied": ("replied", "答复"),
+    "reopened": ("reopened", "重新打开"),
+    "disputed": ("disputed: closed, not fixed", "异议：已办结但未解决"),
 }
 
 

@@ -1,7 +1,7 @@
-"""Case endpoints: departments and their record (viewer), the queue and one case (responder:
-its own department only; analyst and admin: every queue, triage included), and the moves a
-responder makes — status, reassignment, reply. A reply is the text a person sends, published as
-the department's (RIGHTS.md §6)."""
+"""Case endpoints: departments, their record and each case's public view (anyone); the queue and
+one case (responder: its own department only; analyst and admin: every queue, triage included),
+and the moves a responder makes — status, reassignment, reply. A reply is the text a person
+sends, published as the department's (RIGHTS.md §6)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from heard.answer import cases as workflow
 from heard.api.errors import ApiError
 from heard.api.routes.deps import db_of
 from heard.api.security import identify, requires
-from heard.auth import Role
+from heard.auth import PUBLIC, Role
 from heard.auth.roles import may_work_case
 from heard.clock import utcnow
-from heard.errors import InputError
+from heard.errors import InputError, NotFoundError
 from heard.read import cases as rq
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -46,7 +46,7 @@ def _own_department(request: Request) -> tuple[Role, str | None, str]:
 
 @router.get(
     "/departments",
-    dependencies=[requires(Role.viewer)],
+    dependencies=[requires(PUBLIC)],
     summary="Departments with their open and total cases",
 )
 def departments(request: Request) -> dict[str, Any]:
@@ -55,11 +55,37 @@ def departments(request: Request) -> dict[str, Any]:
 
 @router.get(
     "/accountability",
-    dependencies=[requires(Role.viewer)],
+    dependencies=[requires(PUBLIC)],
     summary="Each department's record: response rate, median/p90 days, overdue, reopened",
 )
 def accountability(request: Request) -> dict[str, Any]:
     return {"ok": True, **rq.accountability(db_of(request), now=utcnow())}
+
+
+@router.get(
+    "/public/departments/{department}",
+    dependencies=[requires(PUBLIC)],
+    summary="One department's public record and its newest cases (no account needed)",
+)
+def public_department(request: Request, department: str) -> dict[str, Any]:
+    try:
+        record = rq.department_record(db_of(request), department, now=utcnow())
+    except NotFoundError as exc:
+        raise ApiError(404, exc.what, ["fix: list departments at /api/v1/departments"]) from None
+    return {"ok": True, **record}
+
+
+@router.get(
+    "/public/cases/{case_id}",
+    dependencies=[requires(PUBLIC)],
+    summary="One case as the public sees it: concern (redacted), status, reply, timeline",
+)
+def public_case(request: Request, case_id: str) -> dict[str, Any]:
+    try:
+        case = rq.public_case(db_of(request), case_id, now=utcnow())
+    except NotFoundError as exc:
+        raise ApiError(404, exc.what) from None
+    return {"ok": True, "case": case}
 
 
 @router.get(
@@ -97,7 +123,10 @@ def list_cases(
     return {"ok": True, **result}
 
 
-def _case_for(request: Request, case_id: str) -> tuple[dict[str, Any], Role, str]:
+def workable_case(request: Request, case_id: str) -> tuple[dict[str, Any], Role, str]:
+    """The case, the caller's role and account name — 404 when there is no such case, 403 when
+    the caller may not work it (a responder of another department). Also used by the desk
+    pages."""
     role, own, username = _own_department(request)
     case = db_of(request).cases.case(case_id)
     if case is None:
@@ -117,11 +146,13 @@ def _case_for(request: Request, case_id: str) -> tuple[dict[str, Any], Role, str
     summary="One case: concern, department and why, reply, timeline",
 )
 def get_case(request: Request, case_id: str) -> dict[str, Any]:
-    _case_for(request, case_id)
+    workable_case(request, case_id)
     return {"ok": True, "case": rq.case_detail(db_of(request), case_id, now=utcnow())}
 
 
-def _apply(request: Request, make: Any) -> dict[str, Any]:
+def apply_change(request: Request, make: Any) -> dict[str, Any]:
+    """Apply the change ``make()`` builds, under the write lock; a move the workflow refuses is a
+    409 with its reason."""
     db = request.app.state.db
     with db.write_lock:
         try:
@@ -138,8 +169,8 @@ def _apply(request: Request, make: Any) -> dict[str, Any]:
     summary="Change a case's status (FixMyStreet states)",
 )
 def change_status(request: Request, case_id: str, body: StatusChange) -> dict[str, Any]:
-    case, role, username = _case_for(request, case_id)
-    return _apply(
+    case, role, username = workable_case(request, case_id)
+    return apply_change(
         request,
         lambda: workflow.change_status(
             case, body.status, utcnow(), role=role.name, actor=username, note=body.note
@@ -153,13 +184,13 @@ def change_status(request: Request, case_id: str, body: StatusChange) -> dict[st
     summary="Move a case to another department (stored as a routing correction)",
 )
 def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, Any]:
-    case, role, username = _case_for(request, case_id)
+    case, role, username = workable_case(request, case_id)
     known = {d["code"] for d in db_of(request).cases.departments()}
     if body.department not in known:
         raise ApiError(
             400, f"no department {body.department!r}", ["fix: use a code from /api/v1/departments"]
         )
-    return _apply(
+    return apply_change(
         request,
         lambda: workflow.reassign(
             case, body.department, utcnow(), role=role.name, actor=username, note=body.note
@@ -173,8 +204,8 @@ def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, An
     summary="Publish the department's reply (written by a person), optionally closing",
 )
 def reply(request: Request, case_id: str, body: Reply) -> dict[str, Any]:
-    case, role, username = _case_for(request, case_id)
-    return _apply(
+    case, role, username = workable_case(request, case_id)
+    return apply_change(
         request,
         lambda: workflow.reply(
             case,

@@ -1,12 +1,19 @@
-"""Small shared pieces of the routers: the read view, k, time parsing."""
+"""Small shared pieces of the routers: the read view, k, time parsing, the public limiter."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from fastapi import Request
 
+from heard.api.peer import client_address
+from heard.auth.ratelimit import LoginLimiter
 from heard.store.protocol import Reader
+
+PUBLIC_ACTIONS_PER_HOUR = 20
+"""Concerns filed, closures disputed and wrong tokens tried, together, per client address and
+hour, over every public channel (the web form and Open311)."""
 
 
 def db_of(request: Request) -> Reader:
@@ -21,3 +28,22 @@ def utc_naive(ts: datetime | None) -> datetime | None:
     if ts is None:
         return None
     return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
+
+
+def public_limiter(request: Request) -> tuple[LoginLimiter, str]:
+    """The one window of public submissions, disputes and wrong tokens per client address."""
+    state = request.app.state
+    if not hasattr(state, "public_limiter"):
+        state.public_limiter = LoginLimiter(max_failures=PUBLIC_ACTIONS_PER_HOUR, window_s=3600.0)
+    return state.public_limiter, "public:" + client_address(request)
+
+
+def departments_of(request: Request) -> list[dict[str, Any]]:
+    """The departments a concern can be sent to: those stored and those configured now (triage
+    is not one: it is where the router's unsure cases wait)."""
+    from heard.answer.cases import TRIAGE
+    from heard.answer.operator import configured_departments
+    from heard.read.cases import list_departments
+
+    configured = configured_departments(request.app.state.settings)
+    return [d for d in list_departments(db_of(request), configured) if d["code"] != TRIAGE]

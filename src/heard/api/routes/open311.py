@@ -8,8 +8,6 @@ list of ``{"code", "description"}``.
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,19 +15,15 @@ from fastapi.responses import JSONResponse
 
 from heard.answer import cases as workflow
 from heard.answer import open311 as o3
-from heard.answer.departments import DEFAULT_DEADLINE_DAYS
-from heard.api.peer import client_address
-from heard.api.routes.deps import db_of
+from heard.answer import intake
+from heard.api.routes.deps import db_of, departments_of, public_limiter
 from heard.api.security import requires
 from heard.auth import PUBLIC
-from heard.auth.ratelimit import LoginLimiter
 from heard.clock import utcnow
-from heard.errors import NotFoundError
+from heard.errors import InputError, NotFoundError
 from heard.read import cases as cq
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
-REQUESTS_PER_HOUR = 20
-"""Submissions one client address may make per hour."""
 MAX_BODY_BYTES = 64 * 1024
 """A form-encoded description of 4,000 Chinese characters is about 36 KiB."""
 ERRORS = {
@@ -46,17 +40,6 @@ def _error(status: int, description: str, headers: dict[str, str] | None = None)
 
 def _lang(request: Request) -> str:
     return "en" if request.query_params.get("locale", "zh").lower().startswith("en") else "zh"
-
-
-def _departments(request: Request) -> list[dict[str, Any]]:
-    from heard.answer.operator import configured_departments
-
-    db = db_of(request)
-    return [
-        d
-        for d in cq.list_departments(db, configured_departments(request.app.state.settings))
-        if d["code"] != workflow.TRIAGE
-    ]
 
 
 @router.get("/discovery.json", dependencies=[requires(PUBLIC)], summary="Open311 discovery")
@@ -81,7 +64,7 @@ def discovery(request: Request) -> dict[str, Any]:
 @router.get("/services.json", dependencies=[requires(PUBLIC)], summary="Services (departments)")
 def services(request: Request) -> list[dict[str, Any]]:
     lang = _lang(request)
-    return [o3.service(d, lang) for d in _departments(request)]
+    return [o3.service(d, lang) for d in departments_of(request)]
 
 
 @router.get(
@@ -92,7 +75,7 @@ def services(request: Request) -> list[dict[str, Any]]:
     response_model=None,
 )
 def service_definition(request: Request, service_code: str) -> Any:
-    for d in _departments(request):
+    for d in departments_of(request):
         if d["code"] == service_code:
             return o3.service_definition(d)
     return _error(404, f"no service {service_code!r}: see services.json")
@@ -180,14 +163,6 @@ def token_lookup(request: Request, token: str) -> Any:
     return [{"service_request_id": found, "token": token}]
 
 
-def _limiter(request: Request) -> tuple[LoginLimiter, str]:
-    """The one window of submissions, disputes and wrong tokens per client address."""
-    state = request.app.state
-    if not hasattr(state, "open311_limiter"):
-        state.open311_limiter = LoginLimiter(max_failures=REQUESTS_PER_HOUR, window_s=3600.0)
-    return state.open311_limiter, "open311:" + client_address(request)
-
-
 async def _fields(request: Request) -> dict[str, str] | JSONResponse:
     """The submission's fields, from a form (GeoReport's way) or a JSON object."""
     length = int(request.headers.get("content-length") or 0)
@@ -238,7 +213,7 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
 async def submit(request: Request) -> Any:
     from starlette.concurrency import run_in_threadpool
 
-    limiter, key = _limiter(request)
+    limiter, key = public_limiter(request)
     wait = limiter.retry_after(key)
     if wait > 0:
         return _error(
@@ -253,56 +228,30 @@ async def submit(request: Request) -> Any:
         return _error(400, "service_code and description are required")
     if len(text) > o3.MAX_DESCRIPTION:
         return _error(400, f"description is longer than {o3.MAX_DESCRIPTION} characters")
-    departments = {d["code"]: d for d in _departments(request)}
+    departments = {d["code"]: d for d in departments_of(request)}
     if code not in departments:
         return _error(404, f"no service {code!r}: see services.json")
     limiter.failed(key)  # counts every accepted submission
-    return await run_in_threadpool(_file, request, code, text, departments[code])
+    return await run_in_threadpool(_file, request, text, departments[code])
 
 
-def _file(request: Request, code: str, text: str, department: dict[str, Any]) -> Any:
+def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
     """Ingest the description as a post, open its case with the chosen service, issue a token."""
-    now = utcnow()
-    external = uuid.uuid4().hex[:16]
-    done = request.app.state.uploader.ingest_json(
-        [{"id": external, "text": text, "created_at": now.isoformat() + "Z"}], source=o3.SOURCE
-    )
-    if not done.get("stored"):
-        reasons = ", ".join(done.get("quarantine_reasons", {})) or "not stored"
-        return _error(400, f"the description could not be stored ({reasons})")
-    post_id = f"{o3.SOURCE}:{external}"
-    token, token_hash = workflow.new_public_token()
-    days = int((department.get("deadline_days") or {}).get("default", DEFAULT_DEADLINE_DAYS))
-    db = db_of(request)
-    with db.write_lock:
-        store = db.store
-        existing = store.cases.case_for_post(post_id)  # the cases operator may have routed it
-        if existing is None:
-            case, opened = workflow.new_case(
-                post_id, now, code, deadline_days=days, confidence=1.0,
-                routed_by="citizen:open311", explanation=None, at=now, role="citizen",
-            )  # fmt: skip
-            case["public_token_hash"] = token_hash
-            store.cases.open_cases([case], [opened])
-            case_id = case["case_id"]
-        else:
-            case_id = existing["case_id"]
-            changes: dict[str, Any] = {"public_token_hash": token_hash}
-            if existing["department"] != code:
-                changes["department"] = code
-                changes["deadline_at"] = workflow.deadline_after(now, days)
-            event = {"at": now, "kind": "filed", "actor_role": "citizen", "actor": None,
-                     "note": "filed through Open311", "to_department": code}  # fmt: skip
-            store.cases.update_case(case_id, changes, event)
-    db.changed()
+    try:
+        filed = intake.file_concern(
+            request.app.state.uploader, db_of(request), text=text, department=department,
+            channel=o3.SOURCE, now=utcnow(),
+        )  # fmt: skip
+    except InputError as exc:
+        return _error(400, exc.what)
     return [
         {
-            "service_request_id": case_id,
-            "token": token,
+            "service_request_id": filed.case_id,
+            "token": filed.token,
             "service_notice": "keep the token: it is shown once; addresses and contact details "
             "are not stored",
             "account_id": None,
-            "expected_datetime": o3.iso(now + timedelta(days=days)),
+            "expected_datetime": o3.iso(filed.deadline_at),
         }
     ]
 
@@ -316,7 +265,7 @@ def _file(request: Request, code: str, text: str, department: dict[str, Any]) ->
     response_model=None,
 )
 async def dispute(request: Request, service_request_id: str) -> Any:
-    limiter, key = _limiter(request)
+    limiter, key = public_limiter(request)
     wait = limiter.retry_after(key)
     if wait > 0:
         return _error(
@@ -325,18 +274,15 @@ async def dispute(request: Request, service_request_id: str) -> Any:
     fields = await _fields(request)
     if isinstance(fields, JSONResponse):
         return fields
-    token = fields.get("token") or ""
-    note = (fields.get("description") or "closed, not fixed")[:1000]
     db = db_of(request)
-    if not token or cq.case_id_for_token(db, workflow.hash_token(token)) != service_request_id:
-        limiter.failed(key)  # a wrong token counts: no guessing
+    try:
+        intake.dispute(
+            db, service_request_id, fields.get("token") or "", fields.get("description"), utcnow()
+        )
+    except NotFoundError:  # a wrong token counts too (below): no guessing
         return _error(404, "no request with this id and token")
-    limiter.failed(key)
-    with db.write_lock:
-        case = db.store.cases.case(service_request_id)
-        if case is None or workflow.is_open(case["status"]):
-            return _error(400, "only a closed request can be disputed")
-        change = workflow.reopen(case, utcnow(), role="citizen", note=note, dispute=True)
-        workflow.apply(db.store, change)
-    db.changed()
+    except InputError:
+        return _error(400, "only a closed request can be disputed")
+    finally:
+        limiter.failed(key)
     return [o3.request(cq.case_detail(db, service_request_id, now=utcnow()), _lang(request))]

@@ -1,0 +1,125 @@
+"""Concerns the public files and the closures it disputes — one implementation behind every
+intake channel (the public web form, Open311 ``POST requests.json``).
+
+A filed concern is an ordinary post first (it joins topics, issues and hot spots like any other),
+then a case with the department the citizen chose, a deadline and a one-time token: the token is
+shown once and only its hash is kept. Nothing about the sender (address, e-mail, name) is stored.
+
+A dispute ("closed, not fixed") needs the case's token; it reopens the case and counts against
+the department (``heard.answer.cases.reopen``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from heard.answer import cases as workflow
+from heard.answer.departments import DEFAULT_DEADLINE_DAYS
+from heard.errors import InputError, NotFoundError
+from heard.read import cases as cq
+
+MAX_TEXT = 4000
+"""Longest concern accepted, in characters (a long letter; a whole file is not a concern)."""
+MAX_NOTE = 1000
+"""Longest dispute note kept."""
+
+
+@dataclass(frozen=True)
+class Filed:
+    case_id: str
+    token: str
+    """Shown once to the sender; only its hash is stored."""
+    deadline_at: datetime
+
+
+def deadline_days(department: dict[str, Any]) -> int:
+    return int((department.get("deadline_days") or {}).get("default", DEFAULT_DEADLINE_DAYS))
+
+
+def check_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InputError("the concern is empty", "write what happened and where")
+    if len(text) > MAX_TEXT:
+        raise InputError(
+            f"the concern is {len(text)} characters, longer than {MAX_TEXT}",
+            "shorten it, or file it in parts",
+        )
+    return text
+
+
+def file_concern(
+    uploader: Any,
+    db: Any,
+    *,
+    text: str,
+    department: dict[str, Any],
+    channel: str,
+    now: datetime,
+) -> Filed:
+    """Store ``text`` as a post of source ``channel``, open (or take over) its case for
+    ``department`` and issue its token. Raises ``InputError`` when the text is refused (nothing
+    is stored then)."""
+    text = check_text(text)
+    external = uuid.uuid4().hex[:16]
+    done = uploader.ingest_json(
+        [{"id": external, "text": text, "created_at": now.isoformat() + "Z"}], source=channel
+    )
+    if not done.get("stored"):
+        reasons = ", ".join(done.get("quarantine_reasons", {})) or "not stored"
+        raise InputError(f"the concern could not be stored ({reasons})", "check the text")
+    post_id = f"{channel}:{external}"
+    token, token_hash = workflow.new_public_token()
+    code, days = department["code"], deadline_days(department)
+    with db.write_lock:
+        store = db.store
+        existing = store.cases.case_for_post(post_id)  # the cases operator may have routed it
+        if existing is None:
+            case, opened = workflow.new_case(
+                post_id, now, code, deadline_days=days, confidence=1.0,
+                routed_by=f"citizen:{channel}", explanation=None, at=now, role="citizen",
+            )  # fmt: skip
+            case["public_token_hash"] = token_hash
+            store.cases.open_cases([case], [opened])
+            case_id, deadline = case["case_id"], case["deadline_at"]
+        else:
+            case_id, deadline = existing["case_id"], existing["deadline_at"]
+            changes: dict[str, Any] = {"public_token_hash": token_hash}
+            if existing["department"] != code:
+                deadline = workflow.deadline_after(now, days)
+                changes.update(department=code, deadline_at=deadline)
+            event = {"at": now, "kind": "filed", "actor_role": "citizen", "actor": None,
+                     "note": f"filed through {channel}", "to_department": code}  # fmt: skip
+            store.cases.update_case(case_id, changes, event)
+    db.changed()
+    return Filed(case_id, token, deadline)
+
+
+def token_matches(db: Any, case_id: str, token: str) -> bool:
+    if not token or len(token) > 200:
+        return False
+    return cq.case_id_for_token(db, workflow.hash_token(token)) == case_id
+
+
+def dispute(db: Any, case_id: str, token: str, note: str | None, now: datetime) -> None:
+    """Reopen the closed case ``case_id`` for the holder of its token. ``NotFoundError`` when the
+    id and token do not belong together (the caller counts it against the sender's address);
+    ``InputError`` when the case is still open."""
+    if not token_matches(db, case_id, token):
+        raise NotFoundError("no case with this number and token", "copy both from your receipt")
+    note = (note or "").strip()[:MAX_NOTE] or "closed, not fixed"
+    with db.write_lock:
+        case = db.store.cases.case(case_id)
+        if case is None:
+            raise NotFoundError(f"no case {case_id!r}")
+        if workflow.is_open(case["status"]):
+            raise InputError(
+                f"the case is {case['status']}: still open",
+                "a closure can be disputed once the department closes the case",
+            )
+        change = workflow.reopen(case, now, role="citizen", note=note, dispute=True)
+        workflow.apply(db.store, change)
+    db.changed()

@@ -1,0 +1,147 @@
+"""The responder's desk: a department's case queue and one case with the moves a responder makes
+(status, reply, reassignment). The same checks and workflow as the API (``api/routes/cases``): a
+responder works its own department's queue only; analysts and admins work every queue, triage
+included. A reply is written by a person and published as the department's (RIGHTS.md §6)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from heard.answer import cases as workflow
+from heard.api.errors import ApiError
+from heard.api.routes.cases import apply_change, workable_case
+from heard.api.routes.deps import db_of, departments_of
+from heard.api.security import identify, requires
+from heard.auth import Role
+from heard.clock import utcnow
+from heard.errors import InputError
+from heard.read import cases as cq
+from heard.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/desk", dependencies=[requires(Role.responder, page=True)])
+def queue(
+    request: Request,
+    department: Annotated[str | None, Query(max_length=48)] = None,
+    status: Annotated[str | None, Query(max_length=40)] = None,
+    overdue: bool = False,
+) -> Response:
+    user = identify(request).user
+    assert user is not None
+    own = request.app.state.accounts.department_of(user.username)
+    if user.role == Role.responder:
+        department = own  # a responder's queue is its department's, whatever the URL says
+    try:
+        listed = cq.list_cases(
+            db_of(request),
+            now=utcnow(),
+            department=department or None,
+            status=status or None,
+            overdue=overdue,
+            limit=200,
+        )
+    except InputError as exc:
+        raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+    return render(
+        request,
+        "desk.html",
+        cases=listed["cases"],
+        total=listed["total"],
+        department=department or "",
+        status_filter=status or "",
+        overdue=overdue,
+        own=own,
+        choose_department=user.role >= Role.analyst,
+        departments=cq.list_departments(db_of(request)),
+        states=workflow.STATES,
+    )
+
+
+def _case_page(request: Request, case_id: str, status: int = 200, **context: Any) -> Response:
+    workable_case(request, case_id)  # 404 / 403 before anything is shown
+    case = cq.case_detail(db_of(request), case_id, now=utcnow())
+    return render(
+        request,
+        "desk_case.html",
+        status=status,
+        case=case,
+        states=workflow.STATES,
+        closed_states=workflow.CLOSED_STATES,
+        departments=departments_of(request),
+        **context,
+    )
+
+
+@router.get("/desk/cases/{case_id}", dependencies=[requires(Role.responder, page=True)])
+def case_page(request: Request, case_id: str) -> Response:
+    return _case_page(request, case_id)
+
+
+def _move(request: Request, case_id: str, make: Any, then: str | None = None) -> Response:
+    try:
+        apply_change(request, make)
+    except ApiError as exc:  # a move the workflow refuses: the page again, with the reason
+        if exc.status != 409:
+            raise
+        return _case_page(request, case_id, status=409, error=exc.error, fixes=exc.errors)
+    return RedirectResponse(then or f"/desk/cases/{case_id}", status_code=303)
+
+
+@router.post("/desk/cases/{case_id}/status", dependencies=[requires(Role.responder, page=True)])
+def change_status(
+    request: Request,
+    case_id: str,
+    status: Annotated[str, Form(max_length=40)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    case, role, username = workable_case(request, case_id)
+    return _move(
+        request,
+        case_id,
+        lambda: workflow.change_status(
+            case, status, utcnow(), role=role.name, actor=username, note=note.strip() or None
+        ),
+    )
+
+
+@router.post("/desk/cases/{case_id}/reply", dependencies=[requires(Role.responder, page=True)])
+def reply(
+    request: Request,
+    case_id: str,
+    text: Annotated[str, Form(max_length=workflow.MAX_REPLY_CHARS)],
+    close_as: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    case, role, username = workable_case(request, case_id)
+    return _move(
+        request,
+        case_id,
+        lambda: workflow.reply(
+            case, text, case["department"], utcnow(), role=role.name, actor=username,
+            close_as=close_as or None,
+        ),
+    )  # fmt: skip
+
+
+@router.post("/desk/cases/{case_id}/reassign", dependencies=[requires(Role.responder, page=True)])
+def reassign(
+    request: Request,
+    case_id: str,
+    department: Annotated[str, Form(max_length=48)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    case, role, username = workable_case(request, case_id)
+    if department not in {d["code"] for d in departments_of(request)}:
+        return _case_page(request, case_id, status=400, error=f"no department {department!r}")
+    return _move(
+        request,
+        case_id,
+        lambda: workflow.reassign(
+            case, department, utcnow(), role=role.name, actor=username, note=note.strip() or None
+        ),
+        then="/desk",  # a responder may no longer see the case once it is another department's
+    )

@@ -1,0 +1,149 @@
+"""The answer side's public pages — no account needed (RIGHTS.md §8: the public can scrutinise
+the institution): every department's record, one department, one case with its reply and
+timeline, the form to write to a department, finding a case by its token, and disputing a
+closure. Texts are redacted exactly as the API's; nothing about a sender is stored or shown."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from heard.answer import intake
+from heard.api.errors import ApiError
+from heard.api.routes.deps import db_of, departments_of, public_limiter
+from heard.api.security import requires
+from heard.auth import PUBLIC
+from heard.clock import utcnow
+from heard.errors import InputError, NotFoundError
+from heard.read import cases as cq
+from heard.web.render import render
+
+router = APIRouter(include_in_schema=False)
+CHANNEL = "heard-form"
+"""The source of concerns written on the public form (an ordinary source: they join topics)."""
+
+
+def _limited(request: Request, count: bool = True) -> None:
+    """429 when this address has used its hour's public actions; else counts this one."""
+    limiter, key = public_limiter(request)
+    wait = limiter.retry_after(key)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "too many messages and disputes from this address in the last hour",
+            [f"fix: try again in {int(wait // 60) + 1} minutes"],
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    if count:
+        limiter.failed(key)  # every attempt counts, accepted or not
+
+
+@router.get("/public/departments", dependencies=[requires(PUBLIC)])
+def departments_page(request: Request) -> Response:
+    record = cq.accountability(db_of(request), now=utcnow())
+    listed = {d["code"]: d for d in departments_of(request)}
+    rows = [r for r in record["departments"] if r["department"] in listed]
+    return render(
+        request, "public_departments.html", rows=rows, total=record["total"], listed=listed
+    )
+
+
+@router.get("/public/departments/{department}", dependencies=[requires(PUBLIC)])
+def department_page(request: Request, department: str) -> Response:
+    try:
+        record = cq.department_record(db_of(request), department, now=utcnow())
+    except NotFoundError as exc:
+        raise ApiError(404, exc.what, [f"fix: {exc.fix}"]) from None
+    return render(request, "public_department.html", d=record)
+
+
+def _case_page(request: Request, case_id: str, status: int = 200, **context: object) -> Response:
+    try:
+        case = cq.public_case(db_of(request), case_id, now=utcnow())
+    except NotFoundError as exc:
+        raise ApiError(404, exc.what, ["fix: find your case with its token at /public/track"])
+    return render(request, "public_case.html", status=status, case=case, **context)
+
+
+@router.get("/public/cases/{case_id}", dependencies=[requires(PUBLIC)])
+def case_page(request: Request, case_id: str, disputed: bool = False) -> Response:
+    return _case_page(request, case_id, disputed=disputed)
+
+
+@router.post("/public/cases/{case_id}/dispute", dependencies=[requires(PUBLIC)])
+def dispute(
+    request: Request,
+    case_id: str,
+    token: Annotated[str, Form(max_length=200)],
+    note: Annotated[str, Form(max_length=intake.MAX_NOTE)] = "",
+) -> Response:
+    _limited(request)
+    try:
+        intake.dispute(db_of(request), case_id, token.strip(), note, utcnow())
+    except NotFoundError as exc:
+        return _case_page(request, case_id, status=404, error=exc.what)
+    except InputError as exc:
+        return _case_page(request, case_id, status=409, error=exc.what)
+    return RedirectResponse(f"/public/cases/{case_id}?disputed=1", status_code=303)
+
+
+@router.get("/public/report", dependencies=[requires(PUBLIC)])
+def report_form(
+    request: Request, department: Annotated[str | None, Query(max_length=48)] = None
+) -> Response:
+    return render(
+        request,
+        "public_report.html",
+        departments=departments_of(request),
+        request_department=department,
+    )
+
+
+@router.post("/public/report", dependencies=[requires(PUBLIC)])
+async def report(
+    request: Request,
+    department: Annotated[str, Form(max_length=48)],
+    text: Annotated[str, Form(max_length=intake.MAX_TEXT)],
+) -> Response:
+    _limited(request)
+    departments = {d["code"]: d for d in departments_of(request)}
+    chosen = departments.get(department)
+    if chosen is None:
+        return render(
+            request, "public_report.html", status=400, departments=list(departments.values()),
+            error=f"no department {department!r}", text=text,
+        )  # fmt: skip
+    try:
+        filed = await run_in_threadpool(
+            intake.file_concern, request.app.state.uploader, db_of(request),
+            text=text, department=chosen, channel=CHANNEL, now=utcnow(),
+        )  # fmt: skip
+    except InputError as exc:
+        return render(
+            request, "public_report.html", status=400, departments=list(departments.values()),
+            error=exc.what, text=text,
+        )  # fmt: skip
+    # the token is in this page only; pages are sent with Cache-Control: no-store
+    return render(request, "public_filed.html", filed=filed, department=chosen)
+
+
+@router.get("/public/track", dependencies=[requires(PUBLIC)])
+def track_form(request: Request) -> Response:
+    return render(request, "public_track.html")
+
+
+@router.post("/public/track", dependencies=[requires(PUBLIC)])
+def track(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    """The token is posted, never put in a URL (it would stay in logs and browser history)."""
+    from heard.answer.cases import hash_token
+
+    _limited(request, count=False)
+    found = cq.case_id_for_token(db_of(request), hash_token(token.strip()))
+    if found is None:
+        limiter, key = public_limiter(request)
+        limiter.failed(key)  # a wrong token counts: no guessing
+        return render(request, "public_track.html", status=404, error="no case for this token")
+    return RedirectResponse(f"/public/cases/{found}", status_code=303)

@@ -1,0 +1,87 @@
+"""Dashboard strings of the answer side: public record, case pages, the concern form and the
+responder's desk (key: (english, chinese))."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "departments": ("Departments", "部门"),
+    "departments_intro": (
+        "How each department answers the public: response rate, response times, overdue and "
+        "reopened cases, reply quality. Anyone can read this page; no account is needed.",
+        "各部门答复公众的记录：答复率、答复用时、逾期与被重新打开的案件、答复质量。"
+        "任何人都可以查看本页，无需账号。",
+    ),
+    "department": ("Department", "部门"),
+    "cases_n": ("Cases", "案件数"),
+    "answered": ("Answered", "已答复"),
+    "response_rate": ("Response rate", "答复率"),
+    "median_days": ("Median days to reply", "答复用时中位数（天）"),
+    "p90_days": ("90th percentile days", "90% 分位用时（天）"),
+    "open_cases": ("Open", "处理中"),
+    "overdue_open": ("Overdue", "已逾期"),
+    "reopened": ("Reopened", "被重新打开"),
+    "disputed": ("Disputed closures", "被质疑的办结"),
+    "reply_quality": ("Reply quality", "答复质量"),
+    "all_departments": ("All departments", "全部部门"),
+    "file_concern": ("Write to a department", "给部门留言"),
+    "file_intro": (
+        "Your message is published (personal data such as phone numbers is hidden) and goes to "
+        "the department you choose. You get a case number and a token: keep the token, it is "
+        "shown once and lets you dispute a closure. Nothing about you is stored.",
+        "您的留言会公开（电话号码等个人信息会被隐藏），并转给您选择的部门。"
+        "您会得到案件编号和凭证：请保存凭证，它只显示一次，可用于对办结提出异议。"
+        "我们不保存任何关于您的信息。",
+    ),
+    "your_message": ("Your message", "留言内容"),
+    "send_concern": ("Send", "提交"),
+    "filed": ("Received", "已收到"),
+    "filed_receipt": (
+        "Case {case} is with {department}; the department should answer by {deadline}.",
+        "案件 {case} 已转给{department}，应在 {deadline} 前答复。",
+    ),
+    "your_token": ("Your token (shown once)", "您的凭证（只显示一次）"),
+    "see_case": ("See the case", "查看案件"),
+    "case": ("Case", "案件"),
+    "status": ("Status", "状态"),
+    "deadline": ("Answer due", "答复期限"),
+    "overdue": ("overdue", "已逾期"),
+    "concern": ("The concern", "留言"),
+    "reply": ("The department's reply", "部门答复"),
+    "no_reply": ("No reply yet.", "尚未答复。"),
+    "replied_by": ("Reply of {department}", "{department}的答复"),
+    "response_days": ("answered in {days} days", "{days} 天内答复"),
+    "timeline": ("Timeline", "处理记录"),
+    "dispute": ("Closed, not fixed?", "已办结但问题未解决？"),
+    "dispute_help": (
+        "If you filed this case, your token lets you reopen it. The reopening is counted in the "
+        "department's record.",
+        "如果这是您提交的案件，可用凭证重新打开。重新打开会计入该部门的记录。",
+    ),
+    "token": ("Token", "凭证"),
+    "why": ("What is still wrong (optional)", "问题仍在哪里（可选）"),
+    "reopen": ("Reopen", "重新打开"),
+    "disputed_ok": ("The case is open again.", "案件已重新打开。"),
+    "track": ("Find my case", "查找我的案件"),
+    "track_help": ("Enter the token from your receipt.", "请输入回执上的凭证。"),
+    "find": ("Find", "查找"),
+    "desk": ("Cases", "案件"),
+    "desk_intro": (
+        "Your department's queue, newest first. Replies are published as the department's, "
+        "never as yours; Heard does not write them.",
+        "本部门的待办案件，按时间倒序。答复以部门名义公开发布，不署个人名字；Heard 不代写答复。",
+    ),
+    "only_overdue": ("Overdue only", "仅看逾期"),
+    "filter": ("Show", "筛选"),
+    "change_status": ("Change status", "更改状态"),
+    "note": ("Note (public)", "备注（公开）"),
+    "save": ("Save", "保存"),
+    "write_reply": ("Publish a reply", "发布答复"),
+    "close_as": ("and set status", "并将状态设为"),
+    "keep_status": ("keep the status", "保持状态不变"),
+    "publish": ("Publish", "发布"),
+    "reassign": ("Move to another department", "转给其他部门"),
+    "move": ("Move", "转办"),
+    "routed": ("Routed", "分派"),
+    "routed_why": ("Why this department", "分派理由"),
+    "confidence": ("confidence", "置信度"),
+    "no_cases": ("No cases here.", "这里没有案件。"),
+    "public_page": ("Public page", "公开页面"),
+}

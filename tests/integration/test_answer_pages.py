@@ -1,0 +1,182 @@
+"""The answer side's pages (issue 18 §4, §3): the public record, department and case pages need
+no account and show no personal data; the public form files a concern (a post and a case, a
+token shown once); a dispute needs the case's token, reopens the case and counts against the
+department; bad submissions get a 4xx and store nothing; the public limit holds; a responder's
+desk shows its own department's queue only, and its moves go through the workflow."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from api_seed import CASE_TOKEN, CLOSED_CASE, build
+from fastapi.testclient import TestClient
+
+from heard.api import create_app
+from heard.auth.ratelimit import LoginLimiter
+from heard.settings import Settings
+
+PHONE = "13812345678"
+
+
+@pytest.fixture()
+def env(tmp_path):
+    db = tmp_path / "answer.duckdb"
+    tokens = build(db)
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        yield client, tokens
+
+
+def _count(client, sql: str) -> int:
+    return int(client.app.state.db.scalar(sql))
+
+
+def _as(tokens, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens[role]}"}
+
+
+def test_public_record_department_and_case_pages_need_no_account(env):
+    client, _ = env
+    record = client.get("/public/departments")
+    assert record.status_code == 200
+    assert 'data-department="water"' in record.text and 'data-department="transport"' in record.text
+    water = client.get("/public/departments/water")
+    assert water.status_code == 200 and CLOSED_CASE["water"] in water.text
+    case = client.get(f"/public/cases/{CLOSED_CASE['water']}")
+    assert case.status_code == 200
+    assert "抢修已完成" in case.text and 'id="dispute-form"' in case.text
+    for page in (record, water, case):
+        assert PHONE not in page.text and "authorkey-" not in page.text
+    assert "[phone]" in case.text
+    assert client.get("/public/cases/CNOPE").status_code == 404
+    assert client.get("/public/departments/nope").status_code == 404
+    api = client.get(f"/api/v1/public/cases/{CLOSED_CASE['water']}").json()["case"]
+    assert api["status"] == "fixed" and "explanation" not in api and PHONE not in str(api)
+    figures = client.get("/api/v1/accountability").json()
+    water_row = next(d for d in figures["departments"] if d["department"] == "water")
+    assert water_row["answered"] == 1 and water_row["median_days"] == pytest.approx(1.0)
+    one = client.get("/api/v1/public/departments/transport").json()
+    assert one["record"]["overdue_open"] == 1 and one["total"] == 1
+
+
+def test_the_form_files_a_concern_and_a_dispute_reopens_with_the_token(env):
+    client, _ = env
+    form = client.get("/public/report?department=transport")
+    assert form.status_code == 200 and 'value="transport" selected' in form.text
+    posts, cases = (
+        _count(client, "SELECT count(*) FROM posts"),
+        _count(client, "SELECT count(*) FROM cases"),
+    )
+    filed = client.post(
+        "/public/report",
+        data={"department": "transport", "text": f"12路站牌倒了，电话{PHONE}，请尽快修"},
+    )
+    assert filed.status_code == 200, filed.text
+    case_id = re.search(r"/public/cases/(\w+)", filed.text).group(1)
+    token = re.search(r'id="filed-token">([^<]+)<', filed.text).group(1)
+    assert _count(client, "SELECT count(*) FROM posts") == posts + 1
+    assert _count(client, "SELECT count(*) FROM cases") == cases + 1
+    stored_hash = client.app.state.db.scalar(
+        "SELECT public_token_hash FROM cases WHERE case_id = ?", [case_id]
+    )
+    assert stored_hash and token not in stored_hash  # only the hash is kept
+    shown = client.get(f"/public/cases/{case_id}")
+    assert PHONE not in shown.text and "[phone]" in shown.text
+    assert 'id="dispute-form"' not in shown.text  # open: nothing to dispute yet
+    found = client.post("/public/track", data={"token": token}, follow_redirects=False)
+    assert found.status_code == 303 and found.headers["location"] == f"/public/cases/{case_id}"
+
+    closed = CLOSED_CASE["water"]
+    wrong = client.post(f"/public/cases/{closed}/dispute", data={"token": "guess"})
+    assert wrong.status_code == 404 and "no case with this number and token" in wrong.text
+    other = client.post(f"/public/cases/{closed}/dispute", data={"token": token})
+    assert other.status_code == 404  # a token opens its own case only
+    still_open = client.post(f"/public/cases/{case_id}/dispute", data={"token": token})
+    assert still_open.status_code == 409
+    ok = client.post(
+        f"/public/cases/{closed}/dispute", data={"token": CASE_TOKEN, "note": "又停水了"}
+    )
+    assert ok.status_code == 200 and 'id="disputed-ok"' in ok.text  # after a redirect (PRG)
+    assert client.get(f"/api/v1/public/cases/{closed}").json()["case"]["status"] == "open"
+    figures = client.get("/api/v1/accountability").json()
+    water_row = next(d for d in figures["departments"] if d["department"] == "water")
+    assert water_row["disputed"] == 1 and water_row["reopened"] == 1
+
+
+def test_bad_submissions_get_a_4xx_and_store_nothing(env):
+    client, _ = env
+    posts = _count(client, "SELECT count(*) FROM posts")
+    for data, status in [
+        ({"department": "nope", "text": "a concern"}, 400),
+        ({"department": "water", "text": "   "}, 400),
+        ({"department": "water"}, 422),
+        ({"department": "water", "text": "长" * 4001}, 422),
+    ]:
+        got = client.post("/public/report", data=data, headers={"Accept": "text/html"})
+        assert got.status_code == status, (data, got.text[:300])
+        assert "<html" in got.text and 'role="alert"' in got.text or "error-detail" in got.text
+    assert _count(client, "SELECT count(*) FROM posts") == posts
+
+
+def test_the_public_limit_holds_over_form_disputes_and_tokens(env):
+    client, _ = env
+    client.app.state.public_limiter = LoginLimiter(max_failures=3, window_s=3600.0)
+    for _ in range(3):
+        client.post("/public/track", data={"token": "guess"})
+    refused = client.post("/public/report", data={"department": "water", "text": "停水"})
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    also = client.post("/open311/v2/requests.json", data={"service_code": "water",
+                                                           "description": "停水"})  # fmt: skip
+    assert also.status_code == 429  # one window for every public channel
+
+
+def test_a_responder_works_its_own_queue_only(env):
+    client, tokens = env
+    responder = _as(tokens, "responder")  # tied to transport
+    queue = client.get("/desk", headers=responder)
+    assert queue.status_code == 200
+    assert CLOSED_CASE["transport"] in queue.text and CLOSED_CASE["water"] not in queue.text
+    sneaky = client.get("/desk?department=water", headers=responder)
+    assert CLOSED_CASE["water"] not in sneaky.text
+    assert client.get(f"/desk/cases/{CLOSED_CASE['water']}", headers=responder).status_code == 403
+    assert client.get("/desk", headers=_as(tokens, "viewer")).status_code == 403
+    everything = client.get("/desk", headers=_as(tokens, "analyst"))
+    assert CLOSED_CASE["water"] in everything.text and CLOSED_CASE["transport"] in everything.text
+
+    bus = CLOSED_CASE["transport"]
+    page = client.get(f"/desk/cases/{bus}", headers=responder)
+    assert page.status_code == 200 and 'id="reply-form"' in page.text
+    moved = client.post(
+        f"/desk/cases/{bus}/status",
+        data={"status": "investigating", "note": "已派人查看站牌"},
+        headers=responder,
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303
+    bad = client.post(f"/desk/cases/{bus}/status", data={"status": "maybe"}, headers=responder)
+    assert bad.status_code == 409 and "unknown case status" in bad.text
+    replied = client.post(
+        f"/desk/cases/{bus}/reply",
+        data={"text": "已联系公交公司，12路已恢复正常班次。", "close_as": "fixed"},
+        headers=responder,
+        follow_redirects=False,
+    )
+    assert replied.status_code == 303
+    public = client.get(f"/api/v1/public/cases/{bus}").json()["case"]
+    assert public["status"] == "fixed" and public["reply"]["department"]["code"] == "transport"
+    kinds = [e["kind"] for e in public["timeline"]]
+    assert kinds == ["opened", "status", "replied"], kinds
+    closed = client.post(
+        f"/desk/cases/{bus}/reassign", data={"department": "water"}, headers=responder
+    )
+    assert closed.status_code == 409 and "reopen it before reassigning" in closed.text
+    filed = client.post("/public/report", data={"department": "transport", "text": "12路停运了"})
+    new_case = re.search(r"/public/cases/(\w+)", filed.text).group(1)
+    away = client.post(
+        f"/desk/cases/{new_case}/reassign", data={"department": "water"}, headers=responder,
+        follow_redirects=False,
+    )  # fmt: skip
+    assert away.status_code == 303 and away.headers["location"] == "/desk"
+    assert client.get(f"/desk/cases/{new_case}", headers=responder).status_code == 403
+    corrections = _count(client, "SELECT count(*) FROM routing_corrections")
+    assert corrections == 1  # the move is what the next router training learns from
