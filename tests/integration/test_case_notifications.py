@@ -333,3 +333,34 @@ def test_heard_notify_command_scans_and_prints_json(tmp_path, mailbox, receiver)
     assert len(mailbox.messages) == 2 and len(receiver.received) == 2
     again = CliRunner().invoke(app, args)
     assert json.loads(again.stdout)["sent"] == []
+
+
+def test_heard_watch_notifies_at_its_refresh(tmp_path, mailbox, receiver):
+    from typer.testing import CliRunner
+
+    from heard.cli import _register
+    from heard.cli.app import app
+
+    _register()
+    settings = _settings(tmp_path, mailbox, receiver.url)
+    with open_store(settings.db) as store:
+        case_id = _open(store, 1, created=datetime.now() - timedelta(hours=1))
+    config = tmp_path / "heard.toml"
+    config.write_text(
+        f'[heard]\nsmtp_host = "127.0.0.1"\nsmtp_port = {mailbox.port}\nprotect = false\n\n'
+        f'[[departments]]\ncode = "transport"\nname_en = "Transport"\n'
+        f'email = "t@city.example"\nwebhook = "{receiver.url}"\n',
+        encoding="utf-8",
+    )
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"id": "w1", "text": "地铁站电梯又坏了", "created_at": "2026-03-02T08:00:00"})
+        + "\n",
+        encoding="utf-8",
+    )
+    args = ["watch", str(feed), "--once", "--db", str(settings.db), "--config", str(config)]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert "1 case notification sent" in done.output
+    assert [r["body"]["case_id"] for r in receiver.received] == [case_id]
+    assert len(mailbox.messages) == 1
