@@ -33,7 +33,7 @@ import hashlib
 import smtplib
 import ssl
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -374,8 +374,3 @@ def notify_cases(
 
 def _brief(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("notification_id", "case_id", "kind", "department")}
-
-
-def delivered(rows: Sequence[dict[str, Any]], channel: str) -> int:
-    """How many of ``rows`` (``sent`` entries) reached ``channel`` now or before."""
-    return sum(1 for r in rows if (r.get("deliveries") or {}).get(channel, {}).get("ok"))
