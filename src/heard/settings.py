@@ -6,6 +6,7 @@ environment variables < command-line flags. No other module reads the environmen
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,63 @@ class Settings(BaseSettings):
         pattern="^(label|limit_visibility|remove)$",
         description="What an automated spam/scam decision does: label, limit_visibility or remove.",
     )
+
+    notify_deadline_hours: int = Field(
+        24,
+        ge=1,
+        le=24 * 30,
+        description="Case notifications: a department is told 'deadline near' when an open case's "
+        "deadline is at most this many hours away (docs/answer/notifications.md).",
+    )
+    notify_max_attempts: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Case notifications: scans (heard notify, heard watch refreshes) that try a "
+        "failed channel of a notification before it is given up (each webhook try itself retries "
+        "with backoff).",
+    )
+    public_base_url: str | None = Field(
+        None,
+        pattern=r"^https?://\S+$",
+        description="Address of the public server (e.g. https://heard.city.example): put before "
+        "the case link in notifications. Unset: the link is the path alone.",
+    )
+    smtp_host: str | None = Field(
+        None,
+        description="SMTP server that case notifications are e-mailed through (departments' "
+        "email). Unset: notifications go to departments' webhooks only.",
+    )
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_from: str = Field(
+        "heard@localhost",
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="Sender address of notification e-mails.",
+    )
+    smtp_starttls: bool = Field(
+        False, description="Upgrade the SMTP connection with STARTTLS before logging in."
+    )
+    smtp_user: str | None = Field(
+        None, description="SMTP login name (with smtp_password_env); unset: no login."
+    )
+    smtp_password_env: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable that holds the SMTP password (the password "
+        "itself is never written in heard.toml).",
+    )
+
+    def smtp_password(self) -> str | None:
+        """The SMTP password from the environment variable ``smtp_password_env`` names."""
+        if not self.smtp_password_env:
+            return None
+        value = os.environ.get(self.smtp_password_env)
+        if value is None:
+            raise InputError(
+                f"smtp_password_env names {self.smtp_password_env}, which is not set",
+                f"export {self.smtp_password_env}=… before running, or unset smtp_password_env",
+            )
+        return value
 
     def public(self) -> dict[str, Any]:
         """Settings as shown by ``heard config show`` (the salt is never printed)."""

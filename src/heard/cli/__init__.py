@@ -25,7 +25,8 @@ COMMAND_MODULES = [
     "heard.cli.hot",  # hot, watch, report
     "heard.cli.serve",  # serve, users add|list|remove|token
     "heard.cli.export",  # export
-    "heard.cli.answer",  # departments, cases, case, route, replies, accountability, train router
+    "heard.cli.answer",  # departments, cases, case, notify, route, replies, accountability,
+    # train router
     "heard.cli.protect",  # flags, flag, review, decisions, appeal, transparency, audit, gold
 ]
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""

@@ -225,6 +225,68 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
 
 
 @app.command()
+def notify(
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Only say what would be sent: store and send nothing."),
+    ] = False,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Tell departments about their cases: new case, deadline near, overdue, disputed.
+
+    Sends each notification once to the department's webhook and e-mail ([[departments]]
+    webhook/email; e-mail through smtp_host), and retries the channels that failed before, up to
+    notify_max_attempts scans. heard watch runs the same scan at every refresh.
+    """
+    from heard.answer.notifications import notify_cases
+    from heard.clock import utcnow
+    from heard.errors import InputError
+    from heard.store import open_store
+
+    settings = settings_from(config, db=db)
+    if not str(settings.db).startswith("postgresql") and not Path(settings.db).exists():
+        raise InputError(f"{settings.db} does not exist", "give the store with --db")
+    with open_store(settings.db) as store:
+        result = notify_cases(store, settings, utcnow(), dry_run=dry_run)
+    if json_out:
+        _json(result)
+        return
+    if result["email_unconfigured"]:
+        console.print(
+            f"[yellow]warning:[/] {', '.join(result['email_unconfigured'])} have an e-mail but "
+            "smtp_host is not set: only their webhooks are used",
+            soft_wrap=True,
+        )
+    if dry_run:
+        for n in result["new"]:
+            console.print(f"would send {n['kind']} for case {n['case_id']} to {n['department']}")
+        console.print(
+            f"{count_of(len(result['new']), 'new notification')}; "
+            f"{result['pending']:,} would be sent or retried"
+        )
+        return
+    table = Table(title="Notifications sent")
+    for name in ("case", "kind", "department", "webhook", "email"):
+        table.add_column(name)
+    for n in result["sent"]:
+        cells = []
+        for channel in ("webhook", "email"):
+            d = n["deliveries"].get(channel)
+            cells.append(
+                "-" if d is None else "ok" if d["ok"] else f"failed ({escape(str(d['error']))})"
+            )
+        table.add_row(n["case_id"], n["kind"], n["department"], *cells)
+    if result["sent"]:
+        console.print(table)
+    console.print(
+        f"{count_of(len(result['new']), 'new notification')}, {len(result['sent']):,} sent or "
+        f"retried now, {result['pending']:,} waiting for a retry"
+    )
+
+
+@app.command()
 def replies(
     department: Annotated[
         Optional[str], typer.Option(help="Only this department's replies.")

@@ -203,9 +203,12 @@ def watch(
     Reads stdin until it ends, or follows a growing file (like tail -f) until Ctrl-C or SIGTERM
     (the lines already read are stored first; a second Ctrl-C stops at once), or to its end with
     --once. Stored history is scanned first. Each alert also goes to the alert log and
-    the configured webhooks, once per topic per burst episode. Restarting on the same file
-    resumes after the last committed line.
+    the configured webhooks, once per topic per burst episode. Each refresh also notifies
+    departments of their cases (as heard notify does). Restarting on the same file resumes after
+    the last committed line.
     """
+    from heard.answer.notifications import notify_cases
+    from heard.clock import utcnow
     from heard.connectors.base import file_key as key_of
     from heard.listen.hotspots import AlertEngine
     from heard.connectors.follow import follow, open_input
@@ -214,6 +217,8 @@ def watch(
     from heard.pipeline.runner import IngestSummary, finish_run
 
     settings = settings_from(config, db=db, watch_batch_size=batch_size)
+    if settings.smtp_user:  # a missing SMTP password stops the watch now, not at a refresh
+        settings.smtp_password()
     if path is not None and str(path) != "-" and not path.exists():
         raise InputError(
             f"{path} does not exist", "give the JSONL file to follow, or '-' for stdin"
@@ -252,6 +257,13 @@ def watch(
             for alert in engine.issue_alerts():  # issues found at this refresh that burst
                 issue_alerts.append(alert)
                 on_alert(alert)
+            notes = notify_cases(store, settings, utcnow())  # departments told of their cases
+            if notes["sent"]:
+                waiting = sum(1 for n in notes["sent"] if not n["done"])
+                console.print(
+                    f"{count_of(len(notes['sent']), 'case notification')} sent or retried"
+                    + (f", {waiting:,} waiting for a retry" if waiting else "")
+                )
             if not final:  # a live stream: say it is alive between alerts
                 console.print(
                     f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "

@@ -87,7 +87,9 @@ class WebhookSink:
 
     A try that times out, cannot connect, or gets a status in ``RETRY_STATUS`` is retried up to
     ``retries`` more times, waiting ``backoff × 2^attempt`` seconds (``sleep`` is injectable for
-    tests). The header ``Idempotency-Key`` carries the alert id, so a receiver can drop repeats.
+    tests). The header ``Idempotency-Key`` carries the alert id (the ``id_field`` of what is sent:
+    ``alert_id`` for alerts, ``notification_id`` for case notifications), so a receiver can drop
+    repeats.
     ``on_failure(url, attempts)`` is called for each URL that was not reached in the end (the CLI
     prints a warning; the result is stored with the alert either way).
     """
@@ -104,6 +106,7 @@ class WebhookSink:
         sleep: Callable[[float], None] = time.sleep,
         client: httpx.Client | None = None,
         on_failure: Callable[[str, list[str]], None] | None = None,
+        id_field: str = "alert_id",
     ):
         for url in urls:
             if not url.startswith(("http://", "https://")):
@@ -116,13 +119,14 @@ class WebhookSink:
         self.backoff = backoff
         self.sleep = sleep
         self.on_failure = on_failure
+        self.id_field = id_field
         self.client = client or httpx.Client(
             timeout=timeout, headers={"User-Agent": "heard-alerts"}
         )
 
     def send(self, alert: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps(alert, ensure_ascii=False, default=str).encode("utf-8")
-        results = [self._post(url, body, alert["alert_id"]) for url in self.urls]
+        results = [self._post(url, body, str(alert[self.id_field])) for url in self.urls]
         if self.on_failure is not None:
             for failed in (r for r in results if not r["ok"]):
                 self.on_failure(failed["url"], failed["attempts"])

@@ -251,3 +251,103 @@ class DuckDBCases:
             params,
         )
         return result
+
+    # ---- notifications (heard.answer.notifications) -----------------------------------------
+    def notification_inputs(
+        self, departments: Sequence[str], open_states: Sequence[str]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """What notifications are computed from, for ``departments`` only: their open cases, and
+        the ``disputed`` events of their cases (with the event's id)."""
+        if not departments or "case_notifications" not in self.store.tables():
+            return [], []
+        depts = ", ".join("?" for _ in departments)
+        states = ", ".join("?" for _ in open_states)
+        cases: list[dict[str, Any]] = self.store.rows(
+            f"""SELECT case_id, department, status, created_at, deadline_at FROM cases
+                WHERE department IN ({depts}) AND status IN ({states})
+                ORDER BY created_at, case_id""",
+            [*departments, *open_states],
+        )
+        disputes: list[dict[str, Any]] = self.store.rows(
+            f"""SELECT e.event_id, e.case_id, e."at", c.department, c.status, c.created_at,
+                       c.deadline_at
+                FROM case_events e JOIN cases c ON c.case_id = e.case_id
+                WHERE e.kind = 'disputed' AND c.department IN ({depts})
+                ORDER BY e."at", e.event_id""",
+            list(departments),
+        )
+        return cases, disputes
+
+    def notification_keys(self) -> set[tuple[str, str, str]]:
+        """(case_id, kind, ref) of every notification recorded so far."""
+        rows = self.store.con.execute("SELECT case_id, kind, ref FROM case_notifications")
+        return {(str(r[0]), str(r[1]), str(r[2])) for r in rows.fetchall()}
+
+    def concern(self, case_id: str) -> dict[str, Any] | None:
+        """The title and text of a case's post (the original: callers redact it)."""
+        rows = self.store.rows(
+            "SELECT p.title, p.text FROM cases c JOIN posts p ON p.id = c.post_id "
+            "WHERE c.case_id = ?",
+            [case_id],
+        )
+        return rows[0] if rows else None
+
+    def add_notifications(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Record notifications to send; one already recorded for its (case, kind, ref) is kept
+        as it is. Returns how many were new."""
+        added = 0
+        with self.store.transaction():
+            for r in rows:
+                before = self.store.scalar(
+                    "SELECT count(*) FROM case_notifications "
+                    "WHERE case_id = ? AND kind = ? AND ref = ?",
+                    [r["case_id"], r["kind"], r["ref"]],
+                )
+                if before:
+                    continue
+                self.store.con.execute(
+                    "INSERT INTO case_notifications (notification_id, case_id, kind, ref, "
+                    "department, created_at, payload, deliveries, done) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, false)",
+                    [
+                        r["notification_id"],
+                        r["case_id"],
+                        r["kind"],
+                        r["ref"],
+                        r["department"],
+                        to_naive_utc(r["created_at"]),
+                        json.dumps(r["payload"], ensure_ascii=False, default=str),
+                    ],
+                )
+                added += 1
+        return added
+
+    def pending_notifications(self) -> list[dict[str, Any]]:
+        """Notifications with a channel still to deliver, oldest first."""
+        return self._notifications("WHERE NOT done")
+
+    def notifications(self, case_id: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded notification (of one case), oldest first, with its deliveries."""
+        if case_id is None:
+            return self._notifications("")
+        return self._notifications("WHERE case_id = ?", [case_id])
+
+    def _notifications(self, where: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        if "case_notifications" not in self.store.tables():
+            return []
+        rows: list[dict[str, Any]] = self.store.rows(
+            f"SELECT * FROM case_notifications {where} ORDER BY created_at, notification_id",
+            list(params),
+        )
+        for r in rows:
+            r["payload"] = json.loads(r["payload"])
+            r["deliveries"] = json.loads(r["deliveries"]) if r["deliveries"] else {}
+        return rows
+
+    def set_notification_deliveries(
+        self, notification_id: str, deliveries: dict[str, Any], done: bool
+    ) -> None:
+        self.store.con.execute(
+            "UPDATE case_notifications SET deliveries = ?, done = ? WHERE notification_id = ?",
+            [json.dumps(deliveries, ensure_ascii=False, default=str), done, notification_id],
+        )

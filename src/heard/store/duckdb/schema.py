@@ -425,6 +425,25 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        15,
+        [
+            # answer: notifications of cases to their department (heard.answer.notifications),
+            # one per (case, kind, ref); deliveries per channel, retried until ok or given up.
+            """CREATE TABLE IF NOT EXISTS case_notifications (
+                notification_id VARCHAR PRIMARY KEY,
+                case_id VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                ref VARCHAR NOT NULL,
+                department VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                payload VARCHAR NOT NULL,
+                deliveries VARCHAR,
+                done BOOLEAN NOT NULL DEFAULT false,
+                UNIQUE (case_id, kind, ref)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

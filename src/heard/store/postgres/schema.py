@@ -404,6 +404,25 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        15,
+        [
+            # answer: notifications of cases to their department (heard.answer.notifications),
+            # one per (case, kind, ref); deliveries per channel, retried until ok or given up.
+            """CREATE TABLE IF NOT EXISTS case_notifications (
+                notification_id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                ref TEXT NOT NULL,
+                department TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                payload TEXT NOT NULL,
+                deliveries TEXT,
+                done BOOLEAN NOT NULL DEFAULT false,
+                UNIQUE (case_id, kind, ref)
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

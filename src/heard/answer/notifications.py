@@ -1,0 +1,376 @@
+"""Notifications to departments: a new case in their queue, a deadline near, a case overdue, a
+closure disputed — to the department's webhook and e-mail (``webhook``, ``email`` in its
+``[[departments]]`` table; e-mail needs ``smtp_host``).
+
+``notify_cases(store, settings, now)`` is one scan: it works out the notifications due, records
+the new ones in ``case_notifications`` (one per case, kind and *ref*, so a scan never repeats
+one), then delivers every recorded notification that still has a channel to deliver. What is due:
+
+- ``new_case``: an open case in a department's queue; ref = the department (a case reassigned
+  to another department is new in that one's queue, and notifies it once);
+- ``deadline_near``: an open case whose deadline is at most ``notify_deadline_hours`` away;
+- ``overdue``: an open case past its deadline; for both, ref = department and deadline, so a new
+  deadline or a new department notifies again, the same one never;
+- ``disputed``: a citizen's dispute (the ``disputed`` event) of a case that is still open;
+  ref = the event, so a second dispute notifies again.
+
+Each channel's delivery is stored with the notification (``deliveries``: per channel ``ok``,
+``attempts`` — the scans that tried it —, ``tries`` — every try's outcome —, ``error``). A failed
+channel is tried again at the next scan, up to ``notify_max_attempts`` scans; a channel that got
+through is never sent again. A webhook try retries with backoff inside the scan (the alerts'
+``WebhookSink``, with the notification id as ``Idempotency-Key``); e-mails carry it as
+``Message-ID``. Delivery is at least once: a process killed between sending and recording sends
+again at the next scan, with the same key.
+
+Content (RIGHTS.md §4, §7): the case id, department, status, dates, the public link and the
+concern's title and text redacted as every display redacts them. Never the post id, an author
+key, an account name or a dispute's note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+from heard.answer.cases import OPEN_STATES, TRIAGE
+from heard.clock import to_naive_utc
+from heard.notify.sinks import WebhookSink
+from heard.read.redact import redact
+
+KINDS = ("new_case", "deadline_near", "overdue", "disputed")
+CHANNELS = ("webhook", "email")
+MAX_CONCERN_CHARS = 4000
+SMTP_TIMEOUT_S = 10.0
+LINK_PATH = "/open311/v2/requests/{case_id}.json"
+"""The case's public page: its Open311 request (status, department, reply; no personal data)."""
+
+_HEADLINES = {
+    "new_case": "new case in the queue of {dept}",
+    "deadline_near": "deadline within {hours} hours",
+    "overdue": "overdue: open past its deadline",
+    "disputed": "disputed: the closure was contested and the case is open again",
+}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where a department is told: its webhook and e-mail (either may be missing)."""
+
+    code: str
+    name_zh: str = ""
+    name_en: str = ""
+    webhook: str | None = None
+    email: str | None = None
+
+    @property
+    def name(self) -> str:
+        return " / ".join(n for n in (self.name_zh, self.name_en) if n) or self.code
+
+
+def contacts(settings: Any, store: Any) -> dict[str, Contact]:
+    """Departments with a webhook or an e-mail: those stored by earlier runs, then the configured
+    ones (which win)."""
+    from heard.answer.operator import configured_departments
+
+    found: dict[str, Contact] = {}
+    if "departments" in store.tables():
+        for d in store.cases.departments():
+            found[d["code"]] = Contact(
+                d["code"], d.get("name_zh") or "", d.get("name_en") or "",
+                d.get("webhook"), d.get("email"),
+            )  # fmt: skip
+    for d in configured_departments(settings):
+        found[d.code] = Contact(d.code, d.name_zh, d.name_en, d.webhook, d.email)
+    return {c: v for c, v in found.items() if c != TRIAGE and (v.webhook or v.email)}
+
+
+def notification_id(case_id: str, kind: str, ref: str) -> str:
+    return hashlib.sha1(f"{case_id}|{kind}|{ref}".encode()).hexdigest()[:20]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else to_naive_utc(value).isoformat(timespec="seconds") + "Z"
+
+
+def due(
+    cases: Iterable[dict[str, Any]],
+    disputes: Iterable[dict[str, Any]],
+    departments: Iterable[str],
+    known: set[tuple[str, str, str]],
+    now: datetime,
+    near_hours: int,
+) -> list[dict[str, Any]]:
+    """The notifications to record now: (case, kind, ref) not in ``known``, for cases of
+    ``departments``. ``cases`` are open cases; ``disputes`` the ``disputed`` events with their
+    case's department and status. Pure: the scan and tests call it alike."""
+    wanted = set(departments)
+    current = to_naive_utc(now)
+    near = timedelta(hours=near_hours)
+    out: list[dict[str, Any]] = []
+
+    def add(case: dict[str, Any], kind: str, ref: str) -> None:
+        key = (case["case_id"], kind, ref)
+        if key in known:
+            return
+        known.add(key)
+        out.append({"case_id": key[0], "kind": kind, "ref": ref, "case": case})
+
+    for case in cases:
+        dept = case["department"]
+        if dept not in wanted or case["status"] not in OPEN_STATES:
+            continue
+        add(case, "new_case", dept)
+        deadline = case.get("deadline_at")
+        if deadline is None:
+            continue
+        deadline = to_naive_utc(deadline)
+        ref = f"{dept}|{_iso(deadline)}"
+        if current > deadline:
+            add(case, "overdue", ref)
+        elif deadline - current <= near:
+            add(case, "deadline_near", ref)
+    for event in disputes:
+        if event["department"] in wanted and event["status"] in OPEN_STATES:
+            add(event, "disputed", str(event["event_id"]))
+    return out
+
+
+def payload(
+    item: dict[str, Any],
+    contact: Contact,
+    concern: dict[str, Any] | None,
+    now: datetime,
+    *,
+    near_hours: int,
+    base_url: str | None,
+) -> dict[str, Any]:
+    """What a notification says, as JSON (the webhook's body; the e-mail is written from it)."""
+    case = item["case"]
+    text = redact((concern or {}).get("text")) or ""
+    if len(text) > MAX_CONCERN_CHARS:
+        text = text[:MAX_CONCERN_CHARS] + "…"
+    link = LINK_PATH.format(case_id=case["case_id"])
+    headline = _HEADLINES[item["kind"]].format(dept=contact.name, hours=near_hours)
+    return {
+        "notification_id": notification_id(item["case_id"], item["kind"], item["ref"]),
+        "kind": item["kind"],
+        "case_id": case["case_id"],
+        "department": {
+            "code": contact.code,
+            "name_zh": contact.name_zh,
+            "name_en": contact.name_en,
+        },
+        "status": case["status"],
+        "created_at": _iso(case.get("created_at")),
+        "deadline_at": _iso(case.get("deadline_at")),
+        "link": (base_url.rstrip("/") if base_url else "") + link,
+        "concern": {"title": redact((concern or {}).get("title")), "text": text},
+        "message": f"case {case['case_id']}: {headline}",
+        "notified_at": _iso(now),
+    }
+
+
+def email_message(body: dict[str, Any], to: str, sender: str) -> EmailMessage:
+    """The plain-text e-mail of a notification payload."""
+    msg = EmailMessage()
+    msg["Subject"] = f"[Heard] {body['message']}"
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Date"] = formatdate(usegmt=True)
+    msg["Message-ID"] = f"<{body['notification_id']}@heard>"
+    dept = body["department"]
+    names = " / ".join(n for n in (dept["name_zh"], dept["name_en"]) if n)
+    concern = body["concern"]
+    lines = [
+        body["message"],
+        "",
+        f"Case:       {body['case_id']}",
+        f"Department: {names} ({dept['code']})" if names else f"Department: {dept['code']}",
+        f"Status:     {body['status']}",
+        f"Opened:     {body['created_at']}",
+        f"Deadline:   {body['deadline_at'] or '-'}",
+        f"Link:       {body['link']}",
+        "",
+        "Concern (personal data redacted):",
+        *([concern["title"]] if concern.get("title") else []),
+        concern["text"],
+        "",
+        "-- ",
+        "Sent by Heard. Reply to the case through Heard, not to this e-mail.",
+    ]
+    msg.set_content("\n".join(lines))
+    return msg
+
+
+def send_email(settings: Any, msg: EmailMessage, password: str | None) -> dict[str, Any]:
+    """One try over SMTP: ``{"ok": bool, "try": outcome}``; never raises for a delivery."""
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_S) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.smtp_user:
+                smtp.login(settings.smtp_user, password or "")
+            refused = smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        return {"ok": False, "try": f"{type(exc).__name__}: {exc}"[:300]}
+    if refused:
+        return {"ok": False, "try": f"refused: {sorted(refused)}"}
+    return {"ok": True, "try": "250"}
+
+
+def _channels(contact: Contact | None, settings: Any) -> list[str]:
+    if contact is None:
+        return []
+    out = []
+    if contact.webhook:
+        out.append("webhook")
+    if contact.email and settings.smtp_host:
+        out.append("email")
+    return out
+
+
+class _Sender:
+    """Sends one notification's channels that still need it, and keeps their record."""
+
+    def __init__(self, settings: Any, sleep: Callable[[float], None], at: datetime):
+        self.settings = settings
+        self.sleep = sleep
+        self.at = _iso(at)
+        self.hooks: dict[str, WebhookSink] = {}
+        self.password = settings.smtp_password() if settings.smtp_user else None
+
+    def deliver(
+        self, note: dict[str, Any], contact: Contact | None
+    ) -> tuple[dict[str, Any], bool, list[str]]:
+        """(deliveries, done, the channels tried now)."""
+        limit = self.settings.notify_max_attempts
+        deliveries = dict(note["deliveries"] or {})
+        channels = _channels(contact, self.settings)
+        tried = []
+        for channel in channels:
+            state = dict(deliveries.get(channel) or {"ok": False, "attempts": 0, "tries": []})
+            if state["ok"] or state["attempts"] >= limit:
+                continue
+            assert contact is not None
+            if channel == "webhook":
+                ok, tries = self._webhook(contact.webhook or "", note["payload"])
+            else:
+                msg = email_message(note["payload"], contact.email or "", self.settings.smtp_from)
+                result = send_email(self.settings, msg, self.password)
+                ok, tries = result["ok"], [result["try"]]
+            state.update(
+                ok=ok,
+                attempts=state["attempts"] + 1,
+                tries=[*state["tries"], *tries],
+                error=None if ok else (tries[-1] if tries else "not sent"),
+                at=self.at,
+            )
+            deliveries[channel] = state
+            tried.append(channel)
+        done = bool(channels) and all(
+            deliveries.get(c, {}).get("ok") or deliveries.get(c, {}).get("attempts", 0) >= limit
+            for c in channels
+        )
+        return deliveries, done, tried
+
+    def _webhook(self, url: str, body: dict[str, Any]) -> tuple[bool, list[str]]:
+        sink = self.hooks.get(url)
+        if sink is None:
+            sink = WebhookSink([url], sleep=self.sleep, id_field="notification_id")
+            self.hooks[url] = sink
+        result = sink.send(body)
+        target = result["targets"][0]
+        return bool(result["ok"]), list(target["attempts"])
+
+    def close(self) -> None:
+        for sink in self.hooks.values():
+            sink.close()
+
+
+def notify_cases(
+    store: Any,
+    settings: Any,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    lock: AbstractContextManager[Any] | None = None,
+) -> dict[str, Any]:
+    """One scan: record the notifications due at ``now``, then deliver what is pending.
+
+    Returns ``{"new": [...], "sent": [...], "pending": n, "email_unconfigured": [...]}``: the
+    notifications recorded now, those tried now with their deliveries, how many still wait, and
+    departments that have an e-mail while ``smtp_host`` is unset. ``dry_run``: only say what
+    would be recorded and retried (nothing is stored or sent). ``lock`` is held around every
+    store access (the server's write lock), never while sending."""
+    guard: AbstractContextManager[Any] = lock if lock is not None else nullcontext()
+    with guard:
+        if getattr(store, "cases", None) is None:  # the answer side is not on this backend
+            return {"new": [], "sent": [], "pending": 0, "email_unconfigured": []}
+        found = contacts(settings, store)
+        unconfigured = sorted(c for c, v in found.items() if v.email and not settings.smtp_host)
+        summary: dict[str, Any] = {
+            "new": [], "sent": [], "pending": 0, "email_unconfigured": unconfigured,
+        }  # fmt: skip
+        if "case_notifications" not in store.tables() or not found:
+            return summary
+        cases, disputes = store.cases.notification_inputs(sorted(found), OPEN_STATES)
+        items = due(
+            cases, disputes, found, store.cases.notification_keys(), now,
+            settings.notify_deadline_hours,
+        )  # fmt: skip
+        rows = [
+            {
+                "notification_id": notification_id(i["case_id"], i["kind"], i["ref"]),
+                "case_id": i["case_id"],
+                "kind": i["kind"],
+                "ref": i["ref"],
+                "department": i["case"]["department"],
+                "created_at": now,
+                "payload": payload(
+                    i,
+                    found[i["case"]["department"]],
+                    store.cases.concern(i["case_id"]),
+                    now,
+                    near_hours=settings.notify_deadline_hours,
+                    base_url=settings.public_base_url,
+                ),
+            }
+            for i in items
+        ]
+        summary["new"] = [_brief(r) for r in rows]
+        if dry_run or store.read_only:
+            summary["pending"] = len(store.cases.pending_notifications()) + len(rows)
+            return summary
+        store.cases.add_notifications(rows)
+        pending = store.cases.pending_notifications()
+    sender = _Sender(settings, sleep, now)
+    left = 0
+    try:
+        for note in pending:
+            contact = found.get(note["department"])
+            deliveries, done, tried = sender.deliver(note, contact)
+            if not tried:
+                left += 0 if done else 1
+                continue
+            with guard:
+                store.cases.set_notification_deliveries(note["notification_id"], deliveries, done)
+            summary["sent"].append({**_brief(note), "deliveries": deliveries, "done": done})
+            left += 0 if done else 1
+    finally:
+        sender.close()
+    summary["pending"] = left
+    return summary
+
+
+def _brief(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("notification_id", "case_id", "kind", "department")}
