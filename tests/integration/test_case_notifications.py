@@ -153,7 +153,7 @@ def test_a_new_case_sends_one_email_and_one_webhook_once(tmp_path, mailbox, rece
     assert case_id in mail["msg"]["Subject"]
     body = mail["msg"].get_content()
     assert PHONE not in body and "32号楼" not in body
-    assert "[phone]" in body and f"/open311/v2/requests/{case_id}.json" in body
+    assert "[phone]" in body and f"/public/cases/{case_id}" in body
     hook = receiver.received[0]
     assert hook["key"] == stored[0]["notification_id"]
     sent = hook["body"]

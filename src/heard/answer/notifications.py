@@ -50,8 +50,8 @@ KINDS = ("new_case", "deadline_near", "overdue", "disputed")
 CHANNELS = ("webhook", "email")
 MAX_CONCERN_CHARS = 4000
 SMTP_TIMEOUT_S = 10.0
-LINK_PATH = "/open311/v2/requests/{case_id}.json"
-"""The case's public page: its Open311 request (status, department, reply; no personal data)."""
+LINK_PATH = "/public/cases/{case_id}"
+"""The case's public page (status, department, reply, timeline; no personal data)."""
 
 _HEADLINES = {
     "new_case": "new case in the queue of {dept}",
