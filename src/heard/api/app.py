@@ -86,7 +86,14 @@ def create_app(
         system,
         tokens,
     )
-    from heard.web import admin_pages, desk_pages, issue_pages, pages, public_pages
+    from heard.web import (
+        admin_pages,
+        department_pages,
+        desk_pages,
+        issue_pages,
+        pages,
+        public_pages,
+    )
     from heard.web.render import mount_static
 
     app.include_router(system.router)
@@ -108,6 +115,7 @@ def create_app(
     app.include_router(issue_pages.router)
     app.include_router(public_pages.router)
     app.include_router(desk_pages.router)
+    app.include_router(department_pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)

@@ -44,11 +44,16 @@ def _limited(request: Request, count: bool = True) -> None:
 @router.get("/public/departments", dependencies=[requires(PUBLIC)])
 def departments_page(request: Request) -> Response:
     record = cq.accountability(db_of(request), now=utcnow())
-    listed = {d["code"]: d for d in departments_of(request)}
-    rows = [r for r in record["departments"] if r["department"] in listed]
-    return render(
-        request, "public_departments.html", rows=rows, total=record["total"], listed=listed
-    )
+    figures = {r["department"]: r for r in record["departments"]}
+    none_yet = {"cases": 0, "answered": 0, "open": 0, "overdue_open": 0, "reopened": 0,
+                "disputed": 0, "response_rate": None, "median_days": None, "p90_days": None,
+                "mean_reply_quality": None}  # fmt: skip
+    rows = [
+        {**none_yet, **figures.get(d["code"], {}), "department": d["code"],
+         "name_zh": d["name_zh"], "name_en": d["name_en"]}
+        for d in departments_of(request)
+    ]  # fmt: skip
+    return render(request, "public_departments.html", rows=rows, total=record["total"])
 
 
 @router.get("/public/departments/{department}", dependencies=[requires(PUBLIC)])
