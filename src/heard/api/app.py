@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from heard.api.errors import install_error_handlers
 from heard.api.metrics import Metrics
 from heard.api.middleware import HeardMiddleware
+from heard.api.notifier import CaseNotifier
 from heard.read.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
@@ -51,7 +52,10 @@ def create_app(
         from heard.stages.tokens import search_terms
 
         search_terms("东湖路")  # loads the segmenter's dictionary now, not in the first search
+        if owned and not store.read_only:  # the server owns the store: it tells departments
+            app.state.notifier.start()
         yield
+        app.state.notifier.stop()
         if owned:
             store.close()
 
@@ -73,6 +77,7 @@ def create_app(
     app.state.accounts = Accounts(store)
     app.state.limiter = limiter or LoginLimiter()
     app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
+    app.state.notifier = CaseNotifier(store, settings, db.write_lock)
     install_error_handlers(app)
 
     from heard.api.routes import (

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from heard.answer import intake
 from heard.api.errors import ApiError
-from heard.api.routes.deps import db_of, departments_of, public_limiter
+from heard.api.routes.deps import case_moved, db_of, departments_of, public_limiter
 from heard.api.security import requires
 from heard.auth import PUBLIC
 from heard.clock import utcnow
@@ -92,6 +92,7 @@ def dispute(
         return _case_page(request, case_id, status=404, error=exc.what)
     except InputError as exc:
         return _case_page(request, case_id, status=409, error=exc.what)
+    case_moved(request)
     return RedirectResponse(f"/public/cases/{case_id}?disputed=1", status_code=303)
 
 
@@ -131,6 +132,7 @@ async def report(
             request, "public_report.html", status=400, departments=list(departments.values()),
             error=exc.what, text=text,
         )  # fmt: skip
+    case_moved(request)
     # the token is in this page only; pages are sent with Cache-Control: no-store
     return render(request, "public_filed.html", filed=filed, department=chosen)
 
