@@ -139,6 +139,14 @@ class Settings(BaseSettings):
         description="Case notifications: a department is told 'deadline near' when an open case's "
         "deadline is at most this many hours away (docs/answer/notifications.md).",
     )
+    notify_interval_s: float = Field(
+        60.0,
+        ge=0,
+        le=24 * 3600,
+        description="Case notifications: while `heard serve` runs, it scans for due "
+        "notifications this often, in seconds (0: never; then `heard notify` or `heard watch` "
+        "must send them).",
+    )
     notify_max_attempts: int = Field(
         5,
         ge=1,

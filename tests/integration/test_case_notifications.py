@@ -364,3 +364,27 @@ def test_heard_watch_notifies_at_its_refresh(tmp_path, mailbox, receiver):
     assert "1 case notification sent" in done.output
     assert [r["body"]["case_id"] for r in receiver.received] == [case_id]
     assert len(mailbox.messages) == 1
+
+
+def test_the_server_notifies_when_a_concern_is_filed(tmp_path, mailbox, receiver):
+    """While `heard serve` owns the store, its own worker tells the department: a concern filed
+    on the public form reaches the webhook and the mailbox without `heard notify`."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+
+    settings = _settings(tmp_path, mailbox, receiver.url, notify_interval_s=30.0)
+    open_store(settings.db).close()
+    with TestClient(create_app(settings)) as client:
+        filed = client.post("/public/report", data={"department": "transport", "text": CONCERN})
+        assert filed.status_code == 200, filed.text[:300]
+        deadline = time.monotonic() + 20  # woken by the filing, well before the 30-s interval
+        while time.monotonic() < deadline and not (receiver.received and mailbox.messages):
+            time.sleep(0.2)
+        assert [r["body"]["kind"] for r in receiver.received] == ["new_case"]
+        assert len(mailbox.messages) == 1
+        body = json.dumps(receiver.received[0]["body"], ensure_ascii=False)
+        assert PHONE not in body and "/public/cases/" in body
+        assert client.app.state.notifier.scans >= 1

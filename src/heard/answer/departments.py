@@ -109,6 +109,19 @@ def parse_departments(config: dict[str, Any] | list[dict[str, Any]]) -> list[Dep
     return out
 
 
+def merge_edits(configured: list[Department], edits: list[dict[str, Any]]) -> list[Department]:
+    """The departments in effect: the configured ones (heard.toml or the preset), each replaced
+    by its dashboard edit when it has one, then the departments added in the dashboard."""
+    edited = {str(e.get("code")): e for e in edits}
+    out = [parse_one(edited.pop(d.code)) if d.code in edited else d for d in configured]
+    return out + [parse_one(e) for e in edited.values()]
+
+
+def parse_one(table: Any) -> Department:
+    """One department's table (as heard.toml or the dashboard gives it), checked."""
+    return _parse_one(table, 0)
+
+
 def _parse_one(table: Any, i: int) -> Department:
     where = f"[[departments]] #{i + 1}"
     if not isinstance(table, dict):

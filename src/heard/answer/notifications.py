@@ -88,7 +88,7 @@ def contacts(settings: Any, store: Any) -> dict[str, Contact]:
                 d["code"], d.get("name_zh") or "", d.get("name_en") or "",
                 d.get("webhook"), d.get("email"),
             )  # fmt: skip
-    for d in configured_departments(settings):
+    for d in configured_departments(settings, store):
         found[d.code] = Contact(d.code, d.name_zh, d.name_en, d.webhook, d.email)
     return {c: v for c, v in found.items() if c != TRIAGE and (v.webhook or v.email)}
 

@@ -27,7 +27,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from heard.answer import cases as workflow
-from heard.answer.departments import DEFAULT_DEADLINE_DAYS, Department, parse_departments
+from heard.answer.departments import (
+    DEFAULT_DEADLINE_DAYS,
+    Department,
+    merge_edits,
+    parse_departments,
+)
 from heard.clock import utcnow
 from heard.errors import InputError
 from heard.pipeline.batch import Batch
@@ -39,8 +44,14 @@ REPLY_TIME_COLUMNS = ("答复时间", "replied_at", "reply_time")
 DEPARTMENT_PRESETS = ("teddycup",)
 
 
-def configured_departments(settings: Any) -> list[Department]:
-    """``[[departments]]`` from heard.toml, else the ``department_preset``, else none."""
+def configured_departments(settings: Any, store: Any = None) -> list[Department]:
+    """``[[departments]]`` from heard.toml, else the ``department_preset``, else none — with the
+    edits and additions made in the dashboard when ``store`` (or a reader) is given."""
+    edits = store.cases.department_edits() if store is not None else []
+    return merge_edits(_from_settings(settings), edits)
+
+
+def _from_settings(settings: Any) -> list[Department]:
     if settings.departments:
         return parse_departments(settings.departments)
     preset = settings.department_preset
@@ -81,21 +92,35 @@ class CaseStage:
         clock: Callable[[], datetime] = utcnow,
         score_replies: bool = True,
     ):
-        from heard.answer.router_io import open_router
-
-        self.router = open_router(
-            router_model, departments or None, embedder=embedder, embedder_spec=embedder_spec
-        )
-        self.departments = {d.code: d for d in self.router.departments}
-        self._by_name = {
-            n: d.code for d in self.router.departments for n in (d.code, d.name_zh, d.name_en) if n
-        }
-        # the batch's vectors are reused only when they come from the router's own embedder
-        self._same_vectors = getattr(self.router, "embedder_spec", None) == embedder_spec
+        self._router_model, self._embedder = router_model, embedder
+        self._embedder_spec = embedder_spec
+        self._use(departments)
         self.zone = ZoneInfo(timezone)
         self.clock = clock
         self.score_replies = score_replies
         self.opened = 0
+
+    def _use(self, departments: list[Department]) -> None:
+        from heard.answer.router_io import open_router
+
+        self.router = open_router(
+            self._router_model,
+            departments or None,
+            embedder=self._embedder,
+            embedder_spec=self._embedder_spec,
+        )
+        routed = {d.code: d for d in self.router.departments}
+        # a trained router keeps its departments; their names, contacts and deadlines follow
+        # the edits made since (heard.toml or the dashboard)
+        self.departments = {d.code: d for d in departments if d.code in routed} or routed
+        self._by_name = {
+            n: d.code
+            for d in self.departments.values()
+            for n in (d.code, d.name_zh, d.name_en)
+            if n
+        }
+        # the batch's vectors are reused only when they come from the router's own embedder
+        self._same_vectors = getattr(self.router, "embedder_spec", None) == self._embedder_spec
 
     @property
     def model(self) -> str:
@@ -106,6 +131,12 @@ class CaseStage:
         """Store the departments; then (``recover``) open the cases of stored posts that have
         none: a run stopped between storing a batch and opening its cases, or a store that
         had posts before ``answer_cases`` was switched on."""
+        edits = store.cases.department_edits()
+        if edits:  # departments edited or added in the dashboard win over the configured ones
+            merged = merge_edits(list(self.departments.values()), edits)
+            if self._router_model is not None:  # a trained router routes to what it learned
+                merged = [d for d in merged if d.code in self.departments]
+            self._use(merged)
         store.cases.save_departments([d.to_dict() for d in self.departments.values()])
         if recover:
             self.recover(store)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from heard.api.errors import install_error_handlers
 from heard.api.metrics import Metrics
 from heard.api.middleware import HeardMiddleware
+from heard.api.notifier import CaseNotifier
 from heard.read.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
@@ -51,7 +52,10 @@ def create_app(
         from heard.stages.tokens import search_terms
 
         search_terms("东湖路")  # loads the segmenter's dictionary now, not in the first search
+        if owned and not store.read_only:  # the server owns the store: it tells departments
+            app.state.notifier.start()
         yield
+        app.state.notifier.stop()
         if owned:
             store.close()
 
@@ -73,6 +77,7 @@ def create_app(
     app.state.accounts = Accounts(store)
     app.state.limiter = limiter or LoginLimiter()
     app.state.uploader = Uploader(settings, db, metrics, max_upload_bytes)
+    app.state.notifier = CaseNotifier(store, settings, db.write_lock)
     install_error_handlers(app)
 
     from heard.api.routes import (
@@ -86,7 +91,14 @@ def create_app(
         system,
         tokens,
     )
-    from heard.web import admin_pages, desk_pages, issue_pages, pages, public_pages
+    from heard.web import (
+        admin_pages,
+        department_pages,
+        desk_pages,
+        issue_pages,
+        pages,
+        public_pages,
+    )
     from heard.web.render import mount_static
 
     app.include_router(system.router)
@@ -108,6 +120,7 @@ def create_app(
     app.include_router(issue_pages.router)
     app.include_router(public_pages.router)
     app.include_router(desk_pages.router)
+    app.include_router(department_pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)

@@ -26,10 +26,24 @@ DepartmentsOpt = Annotated[
 ]
 
 
-def _departments(settings: Any) -> list[Any]:
+def _departments(settings: Any, store: Any = None) -> list[Any]:
+    """The configured departments, with the dashboard's edits when the store exists (read from
+    ``store`` when one is open, else opened read-only here)."""
     from heard.answer.operator import configured_departments
+    from heard.errors import StoreLockedError
+    from heard.store import open_store
 
-    return configured_departments(settings)
+    if store is not None or not settings.db.exists():
+        return configured_departments(settings, store)
+    try:
+        with open_store(settings.db, read_only=True) as opened:
+            return configured_departments(settings, opened)
+    except StoreLockedError:  # heard serve holds the file: its edits are not readable now
+        console.print(
+            "[yellow]note:[/] the store is in use (heard serve?): departments edited in the "
+            "dashboard are not read; heard.toml's are used"
+        )
+        return configured_departments(settings)
 
 
 def _days(value: float | None) -> str:
@@ -51,12 +65,11 @@ def departments(
     from heard.store import open_store
 
     settings = settings_from(config, db=db, department_preset=preset)
-    configured = _departments(settings)
     if settings.db.exists():
         with open_store(settings.db, read_only=True) as store:
-            rows = list_departments(store, configured)
+            rows = list_departments(store, _departments(settings, store))
     else:  # nothing ingested yet: the configured departments alone
-        rows = list_departments(None, configured)
+        rows = list_departments(None, _departments(settings))
     if json_out:
         _json({"departments": rows})
         return

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from heard.answer import intake
 from heard.api.errors import ApiError
-from heard.api.routes.deps import db_of, departments_of, public_limiter
+from heard.api.routes.deps import case_moved, db_of, departments_of, public_limiter
 from heard.api.security import requires
 from heard.auth import PUBLIC
 from heard.clock import utcnow
@@ -44,11 +44,16 @@ def _limited(request: Request, count: bool = True) -> None:
 @router.get("/public/departments", dependencies=[requires(PUBLIC)])
 def departments_page(request: Request) -> Response:
     record = cq.accountability(db_of(request), now=utcnow())
-    listed = {d["code"]: d for d in departments_of(request)}
-    rows = [r for r in record["departments"] if r["department"] in listed]
-    return render(
-        request, "public_departments.html", rows=rows, total=record["total"], listed=listed
-    )
+    figures = {r["department"]: r for r in record["departments"]}
+    none_yet = {"cases": 0, "answered": 0, "open": 0, "overdue_open": 0, "reopened": 0,
+                "disputed": 0, "response_rate": None, "median_days": None, "p90_days": None,
+                "mean_reply_quality": None}  # fmt: skip
+    rows = [
+        {**none_yet, **figures.get(d["code"], {}), "department": d["code"],
+         "name_zh": d["name_zh"], "name_en": d["name_en"]}
+        for d in departments_of(request)
+    ]  # fmt: skip
+    return render(request, "public_departments.html", rows=rows, total=record["total"])
 
 
 @router.get("/public/departments/{department}", dependencies=[requires(PUBLIC)])
@@ -87,6 +92,7 @@ def dispute(
         return _case_page(request, case_id, status=404, error=exc.what)
     except InputError as exc:
         return _case_page(request, case_id, status=409, error=exc.what)
+    case_moved(request)
     return RedirectResponse(f"/public/cases/{case_id}?disputed=1", status_code=303)
 
 
@@ -126,6 +132,7 @@ async def report(
             request, "public_report.html", status=400, departments=list(departments.values()),
             error=exc.what, text=text,
         )  # fmt: skip
+    case_moved(request)
     # the token is in this page only; pages are sent with Cache-Control: no-store
     return render(request, "public_filed.html", filed=filed, department=chosen)
 

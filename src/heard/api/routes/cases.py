@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from heard.answer import cases as workflow
 from heard.api.errors import ApiError
-from heard.api.routes.deps import db_of
+from heard.api.routes.deps import case_moved, db_of
 from heard.api.security import identify, requires
 from heard.auth import PUBLIC, Role
 from heard.auth.roles import may_work_case
@@ -160,6 +160,7 @@ def apply_change(request: Request, make: Any) -> dict[str, Any]:
         except InputError as exc:
             raise ApiError(409, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
         db.data_version += 1
+    case_moved(request)
     return {"ok": True}
 
 

@@ -45,5 +45,12 @@ def departments_of(request: Request) -> list[dict[str, Any]]:
     from heard.answer.operator import configured_departments
     from heard.read.cases import list_departments
 
-    configured = configured_departments(request.app.state.settings)
+    configured = configured_departments(request.app.state.settings, db_of(request))
     return [d for d in list_departments(db_of(request), configured) if d["code"] != TRIAGE]
+
+
+def case_moved(request: Request) -> None:
+    """A case was opened, moved or disputed: the server's notifier scans soon."""
+    notifier = getattr(request.app.state, "notifier", None)
+    if notifier is not None:
+        notifier.wake()

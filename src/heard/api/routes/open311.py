@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from heard.answer import cases as workflow
 from heard.answer import open311 as o3
 from heard.answer import intake
-from heard.api.routes.deps import db_of, departments_of, public_limiter
+from heard.api.routes.deps import case_moved, db_of, departments_of, public_limiter
 from heard.api.security import requires
 from heard.auth import PUBLIC
 from heard.clock import utcnow
@@ -244,6 +244,7 @@ def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
         )  # fmt: skip
     except InputError as exc:
         return _error(400, exc.what)
+    case_moved(request)
     return [
         {
             "service_request_id": filed.case_id,
@@ -285,4 +286,5 @@ async def dispute(request: Request, service_request_id: str) -> Any:
         return _error(400, "only a closed request can be disputed")
     finally:
         limiter.failed(key)
+    case_moved(request)
     return [o3.request(cq.case_detail(db, service_request_id, now=utcnow()), _lang(request))]

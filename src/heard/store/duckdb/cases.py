@@ -134,6 +134,21 @@ class DuckDBCases:
         result: list[dict[str, Any]] = rows
         return result
 
+    def department_edits(self) -> list[dict[str, Any]]:
+        """Definitions edited or added in the dashboard (``Department.to_dict()`` forms)."""
+        if "department_edits" not in self.store.tables():
+            return []
+        rows = self.store.rows("SELECT definition FROM department_edits ORDER BY code")
+        return [json.loads(r["definition"]) for r in rows]
+
+    def save_department_edit(self, definition: dict[str, Any], at: datetime, by: str) -> None:
+        """Store one department's definition as edited in the dashboard (replaces an earlier
+        edit of the same code); ``by`` is the editor's role, not a person."""
+        self.store.con.execute(
+            "INSERT OR REPLACE INTO department_edits VALUES (?, ?, ?, ?)",
+            [definition["code"], json.dumps(definition, ensure_ascii=False), to_naive_utc(at), by],
+        )
+
     # ---- cases ------------------------------------------------------------------------------
     def open_cases(self, cases: Sequence[dict[str, Any]], events: Sequence[dict[str, Any]]) -> int:
         """Store new cases and their first events in one transaction. A post that has a case

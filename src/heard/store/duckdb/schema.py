@@ -444,6 +444,20 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        16,
+        [
+            # answer: departments edited or added in the dashboard (admin). Each row is a whole
+            # definition (Department.to_dict() as JSON) that wins over heard.toml's and the
+            # preset's for that code (heard.answer.departments.merge_edits).
+            """CREATE TABLE IF NOT EXISTS department_edits (
+                code VARCHAR PRIMARY KEY,
+                definition VARCHAR NOT NULL,
+                edited_at TIMESTAMP NOT NULL,
+                edited_by VARCHAR NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

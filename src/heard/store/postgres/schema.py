@@ -423,6 +423,20 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        16,
+        [
+            # answer: departments edited or added in the dashboard (admin). Each row is a whole
+            # definition (Department.to_dict() as JSON) that wins over heard.toml's and the
+            # preset's for that code (heard.answer.departments.merge_edits).
+            """CREATE TABLE IF NOT EXISTS department_edits (
+                code TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                edited_at TIMESTAMP NOT NULL,
+                edited_by TEXT NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -84,4 +84,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "confidence": ("confidence", "置信度"),
     "no_cases": ("No cases here.", "这里没有案件。"),
     "public_page": ("Public page", "公开页面"),
+    "departments_admin_intro": (
+        "Departments saved here win over heard.toml's and the preset's: routing reads them at the "
+        "next run (a trained router keeps its departments until it is trained again), the "
+        "public pages, Open311 and notifications at once. A department is never deleted: its "
+        "cases keep it.",
+        "在此保存的部门定义优先于 heard.toml 和预设：下次运行时分派即采用"
+        "（已训练的分派模型在重新训练前保持原有部门），公开页面、Open311 与通知立即生效。"
+        "部门不会被删除：其案件仍归属于它。",
+    ),
+    "dept_saved": ("Saved.", "已保存。"),
+    "dept_admin": ("Manage departments", "部门管理"),
+    "dept_code": ("Code", "代码"),
+    "dept_contact": ("Contact", "联系方式"),
+    "dept_edit": ("Edit", "编辑"),
+    "dept_new": ("New department", "新建部门"),
+    "dept_name_zh": ("Chinese name", "中文名称"),
+    "dept_name_en": ("English name", "英文名称"),
+    "dept_description_zh": ("Description (Chinese)", "职责说明（中文）"),
+    "dept_description_en": ("Description (English)", "职责说明（英文）"),
+    "dept_deadlines": (
+        "Deadlines in working days, one 'category = days' per line",
+        "答复期限（工作日），每行一个“类别 = 天数”",
+    ),
 }

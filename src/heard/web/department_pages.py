@@ -1,0 +1,126 @@
+"""Departments managed in the dashboard (admin): the list, one department's form, a new one.
+
+A department saved here is stored whole (``store.cases.save_department_edit``) and wins over
+heard.toml's or the preset's definition of the same code everywhere: routing (a zero-shot router
+reads the descriptions and keywords at the next run; a trained router keeps the departments it
+learned until ``heard train router`` runs again), the public pages, Open311's services and
+notifications (contacts). The same checks as heard.toml's (``parse_one``) refuse a bad form with
+the reason. A department is never deleted here: its cases keep it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from heard.answer.departments import DEFAULT_DEADLINE_DAYS, parse_one
+from heard.api.routes.deps import departments_of
+from heard.api.security import identify, requires
+from heard.auth import Role
+from heard.clock import utcnow
+from heard.errors import InputError
+from heard.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _lines(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").replace("\n", ",").split(",")]
+
+
+def _deadlines(text: str) -> dict[str, int]:
+    """``default = 15`` lines (one category each) → {category: working days}."""
+    out: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        category, sep, days = line.partition("=")
+        if not sep or not days.strip().isdigit():
+            raise InputError(
+                f"deadline line {n} ({line.strip()!r}) is not 'category = days'",
+                "write one line per category, e.g. default = 15",
+            )
+        out[category.strip()] = int(days)
+    return out or {"default": DEFAULT_DEADLINE_DAYS}
+
+
+def _editable(request: Request) -> list[dict[str, Any]]:
+    """Every department as a form fills it: the configured ones with the dashboard's edits
+    (their own zh/en descriptions), then any only an earlier run stored."""
+    from heard.answer.operator import configured_departments
+
+    db = request.app.state.db
+    out = {d.code: d.to_dict() for d in configured_departments(request.app.state.settings, db)}
+    for d in departments_of(request):
+        out.setdefault(
+            d["code"],
+            {**{k: d[k] for k in ("code", "name_zh", "name_en", "keywords", "deadline_days")},
+             "description_zh": d["description"] or ""},
+        )  # fmt: skip
+    return sorted(out.values(), key=lambda d: d["code"])
+
+
+def _form_page(request: Request, status: int = 200, **context: Any) -> Response:
+    return render(
+        request,
+        "departments_admin.html",
+        status=status,
+        departments=_editable(request),
+        **context,
+    )
+
+
+@router.get("/admin/departments", dependencies=[requires(Role.admin, page=True)])
+def departments_page(request: Request) -> Response:
+    return _form_page(request)
+
+
+@router.get("/admin/departments/{department}", dependencies=[requires(Role.admin, page=True)])
+def department_form(request: Request, department: str, saved: bool = False) -> Response:
+    found = next((d for d in _editable(request) if d["code"] == department), None)
+    if found is None:
+        return _form_page(request, status=404, error=f"no department {department!r}")
+    return _form_page(request, editing=found, saved=saved)
+
+
+@router.post("/admin/departments", dependencies=[requires(Role.admin, page=True)])
+def save_department(
+    request: Request,
+    code: Annotated[str, Form(max_length=48)],
+    name_zh: Annotated[str, Form(max_length=200)] = "",
+    name_en: Annotated[str, Form(max_length=200)] = "",
+    description_zh: Annotated[str, Form(max_length=4000)] = "",
+    description_en: Annotated[str, Form(max_length=4000)] = "",
+    keywords: Annotated[str, Form(max_length=4000)] = "",
+    webhook: Annotated[str, Form(max_length=2000)] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
+    deadline_days: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    table: dict[str, Any] = {
+        "code": code.strip(),
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "description_zh": description_zh,
+        "description_en": description_en,
+        "keywords": [k for k in _lines(keywords) if k],
+    }
+    if webhook.strip():
+        table["webhook"] = webhook.strip()
+    if email.strip():
+        table["email"] = email.strip()
+    try:
+        table["deadline_days"] = _deadlines(deadline_days)
+        department = parse_one(table)
+    except InputError as exc:
+        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        return _form_page(request, status=400, error=reason, editing=table)
+    user = identify(request).user
+    assert user is not None
+    db = request.app.state.db
+    with db.write_lock, db.store.transaction():
+        definition = department.to_dict()
+        db.store.cases.save_department_edit(definition, utcnow(), user.role.name)
+        db.store.cases.save_departments([definition])
+    db.changed()
+    return RedirectResponse(f"/admin/departments/{department.code}?saved=1", status_code=303)
