@@ -109,3 +109,23 @@ def test_a_bursting_issue_alerts_once_per_episode():
     small = _record("小区", ["a", "b", "c"])  # fewer than k authors: never alerted
     small.issue_id, small.bursting = 6, True
     assert new_alerts([small], lambda issue_id: None, end, datetime(2026, 12, 5)) == []
+
+
+def test_a_measured_burst_carries_its_count_and_expectation():
+    """The alert says how many messages came in the last 7 days and how many were expected: the
+    measured record must carry both (they were left at 0 once: "0 messages … expected 0.00")."""
+    from heard.listen.analysis.bursts import DAY
+    from heard.listen.issues.grouping import Group
+    from heard.listen.issues.measure import MessageFacts, measure
+
+    end = 400 * DAY
+    quiet = [end - (300 - 40 * i) * DAY for i in range(6)]  # one every 40 days, long ago
+    burst = [end - i * 0.5 * DAY for i in range(8)]  # eight in the last four days
+    facts = [
+        MessageFacts(f"p{i}", "丽发新城搅拌站噪音", t, f"a{i}", 0, -0.5, ("噪音",))
+        for i, t in enumerate(quiet + burst)
+    ]
+    group = Group("丽发新城", list(range(len(facts))), coherence=0.9)
+    record = measure(group, facts, ["噪音"], board_start=0.0, board_end=end)
+    assert record.bursting and record.burst_count == 8
+    assert 0 < record.burst_expected < 8 and record.burst_p < 0.01

@@ -176,6 +176,8 @@ def measure(
         heat_components=heat.to_dict(),
         burst_p=recent.p_value,
         bursting=recent.p_value < BURST_P and recent.count >= 3,
+        burst_count=int(recent.count),
+        burst_expected=float(recent.expected),
         topic_id=topics.most_common(1)[0][0] if topics else None,
         coherence=group.coherence,
         members=[m.post_id for m in members],
