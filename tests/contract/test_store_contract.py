@@ -658,7 +658,7 @@ def test_searches_go_on_while_the_index_is_rebuilt(pg_url: str) -> None:
         stop = threading.Event()
 
         def search() -> None:
-            with store.reader() as reader:
+            with store.read_connection() as reader:
                 while not stop.is_set():
                     try:
                         counts.append(len(reader.search_ranked("bus late", 1000)))
