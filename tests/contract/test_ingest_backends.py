@@ -1,7 +1,7 @@
-"""The runner on both stores: the same files ingested through the standard stages (all but the
-topics and issues operators, whose SQL is DuckDB's until their repositories have a PostgreSQL
-side) store the same
-posts, enrichments, vectors, quarantine and checkpoints, and search alike."""
+"""The runner on both stores: the same files ingested through every standard stage (topics and
+issues included: their repositories are shared, ``heard.store.repos``) store the same posts,
+enrichments, vectors, quarantine, checkpoints, topics (assignments, labels, keywords,
+representative posts) and issues, and search alike."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def stages() -> list[Any]:
     from heard.settings import Settings
     from heard.stages import default_stages
 
-    return [s for s in default_stages(Settings()) if s.name not in ("topics", "issues")]
+    return default_stages(Settings())
 
 
 def _ingest(target: Any, stages: list[Any]) -> dict[str, Any]:
@@ -80,6 +80,14 @@ def _ingest(target: Any, stages: list[Any]) -> dict[str, Any]:
                 "SELECT file_key, position FROM checkpoints ORDER BY file_key"
             ),
             "hits": [(h["name"], h["score"]) for h in hits],
+            "assignments": store.rows("SELECT post_id, topic_id FROM post_topics ORDER BY post_id"),
+            "topics": store.rows(
+                "SELECT topic_id, status, size, n_authors, label, keywords, representative, "
+                "series, languages FROM topics ORDER BY topic_id"
+            ),
+            "issues": store.rows(
+                "SELECT issue_id, place, problem, messages FROM issues ORDER BY issue_id"
+            ),
         }
 
 
@@ -107,3 +115,48 @@ def test_the_runner_stores_the_same_on_both(tmp_path: Path, pg_url: str, stages:
     assert np.allclose(pg["vectors"], duck["vectors"], atol=1e-6)
     assert duck["hits"] and {n for n, _ in pg["hits"]} == {n for n, _ in duck["hits"]}
     assert sorted(s for _, s in pg["hits"]) == sorted(s for _, s in duck["hits"])
+    assert pg["assignments"] == duck["assignments"]  # too few posts for a topic: all pooled
+    assert pg["topics"] == duck["topics"] and pg["issues"] == duck["issues"]
+
+
+def test_the_demo_corpus_gives_the_same_topics_and_issues_on_both(
+    tmp_path: Path, pg_url: str, stages: list[Any]
+) -> None:
+    """240 posts of the bundled demo corpus in batches of 64: the topic operator, its
+    representation (labels, keywords, representative posts, series) and the issues come out
+    the same on PostgreSQL as on DuckDB."""
+    from heard.connectors.mapping import Mapper, fieldmap_for
+    from heard.pipeline.builder import build_pipeline
+    from heard.pipeline.runner import ingest_paths
+    from heard.store.backends import open_store
+
+    lines = (FIXTURES.parent.parent / "data" / "demo" / "posts.jsonl").read_text().splitlines()
+    corpus = tmp_path / "demo240.jsonl"
+    corpus.write_text("\n".join(lines[:240]) + "\n", encoding="utf-8")
+    found = {}
+    for name, target in (("duck", tmp_path / "d.duckdb"), ("pg", pg_url)):
+        with open_store(target) as store:
+            ingest_paths(
+                store, [corpus], build_pipeline(stages), batch_size=64,
+                make_mapper=lambda source: Mapper(
+                    fieldmap_for("social"), source=source, tz="Asia/Shanghai", salt="s"
+                ),
+            )  # fmt: skip
+            found[name] = {
+                "assignments": store.rows(
+                    "SELECT post_id, topic_id FROM post_topics ORDER BY post_id"
+                ),
+                "topics": store.rows(
+                    "SELECT topic_id, status, size, n_authors, label, keywords, representative, "
+                    "series, languages FROM topics ORDER BY topic_id"
+                ),
+                "issues": store.rows(
+                    "SELECT issue_id, place, problem, messages FROM issues ORDER BY issue_id"
+                ),
+            }
+    duck, pg = found["duck"], found["pg"]
+    assert sum(1 for a in duck["assignments"] if a["topic_id"] is not None) > 100
+    assert len(duck["topics"]) >= 3
+    assert pg["assignments"] == duck["assignments"]
+    assert pg["topics"] == duck["topics"]
+    assert pg["issues"] == duck["issues"]

@@ -348,8 +348,10 @@ def _duckdb_ranking(db: Any, q: str, page: int, **filters: Any) -> list[tuple[st
 
 
 def _duckdb_scores(db: Any, q: str, lang: str | None = None) -> list[tuple[str, float, int]]:
-    """The read model's own ranking query on DuckDB, unrounded: (post id, score, docid)."""
-    from heard.read.posts import _SCORED, search_terms
+    """DuckDB's ranking query (the one ``heard.read.posts`` runs through ``search_ranked``), over
+    its own rowid numbering: (post id, score, docid)."""
+    from heard.read.posts import search_terms
+    from heard.store.duckdb_search import _SCORED
 
     join, where, params = (
         ("", "", [])
@@ -375,8 +377,10 @@ def _postgres_scores(store: Any, q: str, lang: str | None = None) -> list[tuple[
 
 
 def _duckdb_scores(db: Any, q: str, lang: str | None = None) -> list[tuple[str, float, int]]:
-    """The read model's own ranking query on DuckDB, unrounded: (post id, score, docid)."""
-    from heard.read.posts import _SCORED, search_terms
+    """DuckDB's ranking query (the one ``heard.read.posts`` runs through ``search_ranked``), over
+    its own rowid numbering: (post id, score, docid)."""
+    from heard.read.posts import search_terms
+    from heard.store.duckdb_search import _SCORED
 
     join, where, params = (
         ("", "", [])
@@ -658,7 +662,7 @@ def test_searches_go_on_while_the_index_is_rebuilt(pg_url: str) -> None:
         stop = threading.Event()
 
         def search() -> None:
-            with store.reader() as reader:
+            with store.read_connection() as reader:
                 while not stop.is_set():
                     try:
                         counts.append(len(reader.search_ranked("bus late", 1000)))

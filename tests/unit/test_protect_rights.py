@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "heard"
 PROTECT_CODE = [
     *sorted((SRC / "protect").glob("*.py")),
     SRC / "read" / "protect.py",
-    SRC / "store" / "duckdb" / "protect.py",
+    SRC / "store" / "repos" / "protect.py",
     SRC / "cli" / "protect.py",
     SRC / "api" / "routes" / "protect.py",
 ]

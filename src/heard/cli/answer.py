@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from heard.store import store_exists
 from heard.cli.admin import train_app
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 
@@ -33,7 +34,7 @@ def _departments(settings: Any, store: Any = None) -> list[Any]:
     from heard.errors import StoreLockedError
     from heard.store import open_store
 
-    if store is not None or not settings.db.exists():
+    if store is not None or not store_exists(settings.db):
         return configured_departments(settings, store)
     try:
         with open_store(settings.db, read_only=True) as opened:
@@ -65,7 +66,7 @@ def departments(
     from heard.store import open_store
 
     settings = settings_from(config, db=db, department_preset=preset)
-    if settings.db.exists():
+    if store_exists(settings.db):
         with open_store(settings.db, read_only=True) as store:
             rows = list_departments(store, _departments(settings, store))
     else:  # nothing ingested yet: the configured departments alone
@@ -259,7 +260,7 @@ def notify(
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
-    if not str(settings.db).startswith("postgresql") and not Path(settings.db).exists():
+    if not store_exists(settings.db):
         raise InputError(f"{settings.db} does not exist", "give the store with --db")
     with open_store(settings.db) as store:
         result = notify_cases(store, settings, utcnow(), dry_run=dry_run)

@@ -21,6 +21,7 @@ from heard.clock import local_time, zone_named
 from heard.errors import InputError
 from heard.read.redact import public_accounts
 from heard.settings import Settings
+from heard.store.backends import shown
 
 console = Console(stderr=True)
 
@@ -63,7 +64,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
         raise InputError(
             f"the demo corpus is missing at {corpus}", "run make demo from a full clone of Heard"
         )
-    db = settings.db
+    db = shown(settings.db)
     zone = zone_named(settings.timezone)
     with (
         public_accounts([*settings.public_accounts, *PUBLIC_ACCOUNTS]),

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from heard.store import store_exists
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
 from heard.errors import InputError
 
@@ -53,7 +54,7 @@ def export_cmd(
     settings = settings_from(config, db=db)
     fmt = format_of(out, fmt)
     check(what, fmt)
-    if not Path(settings.db).exists():
+    if not store_exists(settings.db):
         raise InputError(
             f"no Heard database at {settings.db}",
             "ingest something first (heard ingest FILE) or pass --db",

@@ -253,7 +253,8 @@ def watch(
         issue_alerts: list[dict[str, Any]] = []
 
         def refresh(final: bool) -> None:
-            finish_run(store, run.pipeline, summary, final=final)
+            with run.exclusive():  # on PostgreSQL, other processes' topic writes wait
+                finish_run(store, run.pipeline, summary, final=final)
             for alert in engine.issue_alerts():  # issues found at this refresh that burst
                 issue_alerts.append(alert)
                 on_alert(alert)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from heard.store import store_exists
 from heard.cli.app import CONFIG_HELP, app, emit_json, results, settings_from
 from heard.settings import Settings
 
@@ -61,7 +62,7 @@ def config_rotate_salt(
             "unset author_salt (heard.toml / HEARD_AUTHOR_SALT) to use a per-store "
             "random salt, then run this again",
         )
-    if not settings.db.exists():
+    if not store_exists(settings.db):
         raise InputError(
             f"no Heard database at {settings.db}", "pass --db with the store to re-key"
         )

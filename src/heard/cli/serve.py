@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from heard.store import store_exists
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 from heard.errors import InputError
 
@@ -41,7 +42,7 @@ def serve(
     from heard.api import create_app
 
     settings = settings_from(config, db=db)
-    if not Path(settings.db).exists():
+    if not store_exists(settings.db):
         raise InputError(
             f"no Heard database at {settings.db}",
             "ingest something first (heard ingest FILE) or pass --db",

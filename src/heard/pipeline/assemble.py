@@ -27,7 +27,7 @@ from heard.records import Quarantined, RawRow
 from heard.protect.salt import author_salts
 from heard.read.reindex import ensure_store_private
 from heard.settings import Settings
-from heard.store import INGEST_MEMORY_LIMIT, Store, open_store
+from heard.store import INGEST_MEMORY_LIMIT, Store, is_postgres, open_store
 
 
 def default_pipeline(settings: Settings) -> Pipeline:
@@ -35,6 +35,10 @@ def default_pipeline(settings: Settings) -> Pipeline:
     from heard.stages import default_stages
 
     return build_pipeline(default_stages(settings))
+
+
+WRITER_WAIT_S = 120.0
+"""How long a run waits for another process's topic writes on a shared store (PostgreSQL)."""
 
 
 @dataclass
@@ -47,6 +51,20 @@ class Run:
     pipeline: Pipeline
     fieldmap: FieldMap = field(default_factory=lambda: fieldmap_for(None))
     _salts: tuple[str, ...] | None = field(default=None, init=False, repr=False)
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Where several processes share the store (PostgreSQL): hold the topics writer lock for
+        the block and re-read the operators' state inside it (another process may have written
+        topics since). Nothing to do on DuckDB, whose file has one writer."""
+        if not getattr(self.store, "shared", False):
+            return nullcontext()
+        return self._exclusive()
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self.store.writer_lock("topics", wait_s=WRITER_WAIT_S):
+            bind_operators(self.store, self.pipeline)
+            yield
 
     def mapper(self, source: str) -> Mapper:
         s = self.settings
@@ -64,6 +82,17 @@ class Run:
         on_file: Callable[[Path], None] | None = None,
     ) -> IngestSummary:
         """Ingest files one after another, each resuming after its last committed position."""
+        with self.exclusive():
+            return self._ingest_files(paths, fmt, source, progress, on_file)
+
+    def _ingest_files(
+        self,
+        paths: list[Path],
+        fmt: str | None,
+        source: str | None,
+        progress: Progress | None,
+        on_file: Callable[[Path], None] | None,
+    ) -> IngestSummary:
         return ingest_paths(
             self.store,
             paths,
@@ -78,22 +107,23 @@ class Run:
 
     def ingest_records(self, rows: Iterable[RawRow | Quarantined], *, source: str) -> IngestSummary:
         """Ingest rows that come from no file (an API upload of JSON objects)."""
-        bind_operators(self.store, self.pipeline)
-        return ingest_rows(
-            self.store,
-            rows,
-            self.mapper(source),
-            self.pipeline,
-            source=source,
-            batch_size=self.settings.batch_size,
-        )
+        with self.exclusive():
+            bind_operators(self.store, self.pipeline)
+            return ingest_rows(
+                self.store,
+                rows,
+                self.mapper(source),
+                self.pipeline,
+                source=source,
+                batch_size=self.settings.batch_size,
+            )
 
     def small_batches(
         self, summary: IngestSummary, *, source: str, file_key: str | None, file: str
-    ) -> Callable[[list[Any]], tuple[int, int]]:
+    ) -> Callable[..., tuple[int, int]]:
         """For ``heard watch``: a function that stores one small batch at a time."""
         bind_operators(self.store, self.pipeline)
-        return batch_ingester(
+        ingest = batch_ingester(
             self.store,
             self.mapper(source),
             self.pipeline,
@@ -102,6 +132,14 @@ class Run:
             file_key=file_key,
             file=file,
         )
+        if not getattr(self.store, "shared", False):
+            return ingest
+
+        def each_batch_exclusive(*args: Any, **kwargs: Any) -> tuple[int, int]:
+            with self.exclusive():  # the lock is held per batch: serve's uploads go between
+                return ingest(*args, **kwargs)
+
+        return each_batch_exclusive
 
 
 def preset_settings(settings: Settings, preset: str | None) -> Settings:
@@ -135,7 +173,7 @@ def open_run(
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     settings = preset_settings(settings, preset)
     db = Path(settings.db)
-    created = not db.exists()
+    created = not is_postgres(db) and not db.exists()  # a server database is never removed
     try:
         with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
             ensure_store_private(store, settings.user_dict)  # indexed before PII was kept out

@@ -7,7 +7,7 @@ department's record is about the department, not about the people who wrote to i
 is one concern already public on its board.
 
 Figures, defined once (the same as ``heard.answer.response_times``): response time = replied_at −
-created_at in days; median and p90 = linear interpolation (``quantile_cont``, numpy's default);
+created_at in days; median and p90 = linear interpolation (``percentile_cont``, numpy's default);
 a reply dated before its message is left out of them and counted in ``negative_excluded``;
 response rate = answered / cases; overdue = open and past its deadline at ``now``.
 """
@@ -25,7 +25,7 @@ from heard.read.redact import redact
 from heard.store.protocol import Reader
 
 _OPEN = ", ".join(f"'{s}'" for s in OPEN_STATES)
-_DAYS = "(epoch(c.replied_at) - epoch(c.created_at)) / 86400.0"
+_DAYS = "(date_part('epoch', c.replied_at) - date_part('epoch', c.created_at)) / 86400.0"
 
 
 def redact_all(value: Any) -> Any:
@@ -85,8 +85,8 @@ def list_departments(
         counts = {
             r["department"]: r
             for r in db.rows(
-                f"SELECT department, count(*) AS cases, count(*) FILTER (status IN ({_OPEN})) AS "
-                f"open "
+                "SELECT department, count(*) AS cases, "
+                f"count(*) FILTER (WHERE status IN ({_OPEN})) AS open "
                 "FROM cases GROUP BY department"
             )
         }
@@ -260,14 +260,16 @@ def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
     current = to_naive_utc(now)
     figures = f"""count(*) AS cases,
         count(c.replied_at) AS answered,
-        quantile_cont({_DAYS}, 0.5) FILTER (c.replied_at >= c.created_at) AS median_days,
-        quantile_cont({_DAYS}, 0.9) FILTER (c.replied_at >= c.created_at) AS p90_days,
-        avg({_DAYS}) FILTER (c.replied_at >= c.created_at) AS mean_days,
-        count(*) FILTER (c.replied_at < c.created_at) AS negative_excluded,
-        count(*) FILTER (c.status IN ({_OPEN})) AS open,
-        count(*) FILTER (c.status IN ({_OPEN}) AND c.deadline_at < ?) AS overdue_open,
-        count(*) FILTER (c.reopened_count > 0) AS reopened,
-        count(*) FILTER (c.case_id IN (SELECT case_id FROM case_events
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY {_DAYS})
+            FILTER (WHERE c.replied_at >= c.created_at) AS median_days,
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY {_DAYS})
+            FILTER (WHERE c.replied_at >= c.created_at) AS p90_days,
+        avg({_DAYS}) FILTER (WHERE c.replied_at >= c.created_at) AS mean_days,
+        count(*) FILTER (WHERE c.replied_at < c.created_at) AS negative_excluded,
+        count(*) FILTER (WHERE c.status IN ({_OPEN})) AS open,
+        count(*) FILTER (WHERE c.status IN ({_OPEN}) AND c.deadline_at < ?) AS overdue_open,
+        count(*) FILTER (WHERE c.reopened_count > 0) AS reopened,
+        count(*) FILTER (WHERE c.case_id IN (SELECT case_id FROM case_events
                                        WHERE kind = 'disputed')) AS disputed,
         avg(c.reply_quality) AS mean_reply_quality,
         count(c.reply_quality) AS replies_scored"""

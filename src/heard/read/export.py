@@ -93,6 +93,12 @@ ALERT_EXPORT = (
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _two(row: dict[str, Any]) -> float | None:
+    """A post's sentiment score to two decimals (rounded here: both backends alike)."""
+    value = row["sentiment_score"]
+    return None if value is None else round(float(value), 2)
+
+
 def check(what: str, fmt: str) -> None:
     """Refuse what cannot be exported, saying what can."""
     if what not in WHATS:
@@ -149,14 +155,14 @@ def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
         cols += ", NULL AS issue_id"
     found = db.rows(
         f"SELECT p.id, p.external_id, p.source, p.created_at, p.lang, p.title, p.text, "
-        f"p.sentiment_label, round(p.sentiment_score, 2) AS sentiment_score, {cols}, p.url, "
+        f"p.sentiment_label, p.sentiment_score, {cols}, p.url, "
         f"p.place, p.likes, p.shares, p.replies FROM posts p {topic} "
         "ORDER BY p.created_at, p.id",
         params,
     )
     return [
         _ordered(
-            safe_row({**r, "topic_text": r.pop("topic_label")}),
+            safe_row({**r, "topic_text": r.pop("topic_label"), "sentiment_score": _two(r)}),
             POST_EXPORT,
             rename={"topic_text": "topic_label"},
         )

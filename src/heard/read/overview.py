@@ -45,8 +45,10 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
         "count(*) FILTER (WHERE sentiment_label = 'negative') AS negative, "
         "count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral, "
         "count(*) FILTER (WHERE sentiment_label = 'positive') AS positive, "
-        "round(avg(sentiment_score), 3) AS mean FROM posts p GROUP BY 1 ORDER BY 1"
+        "avg(sentiment_score) AS mean FROM posts p GROUP BY 1 ORDER BY 1"
     )
+    for r in volume:
+        r["mean"] = None if r["mean"] is None else round(float(r["mean"]), 3)
     # The corpus-wide series is shown whole; k applies to slices of people (language, source,
     # sentiment, topic), where a small group could single someone out.
     points = [{k_: jsonable(v) for k_, v in r.items() if k_ != "authors"} for r in volume]

@@ -64,27 +64,6 @@ def _where(f: PostFilter, db: Reader) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-BM25_K1, BM25_B = 1.2, 0.75
-"""DuckDB fts's own defaults, so scores match ``match_bm25``."""
-
-_SCORED = f"""
-    WITH qt AS (SELECT DISTINCT t AS term FROM (SELECT unnest(fts_main_posts.tokenize(?)) AS t)
-    WHERE t <> ''),
-    hits AS (SELECT term, docid, tf, len FROM fts_main_posts.postings WHERE term IN (SELECT term
-    FROM qt)),
-    df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
-    st AS (SELECT num_docs, avgdl FROM fts_main_posts.stats),
-    scored AS (
-        SELECT h.docid, round(sum(log((st.num_docs - df.df + 0.5) / (df.df + 0.5) + 1) * h.tf *
-        {BM25_K1 + 1}
-                                  / (h.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * h.len /
-                                  st.avgdl))), 9) AS score
-        FROM hits h JOIN df USING (term) CROSS JOIN st
-        GROUP BY h.docid HAVING count(*) = (SELECT count(*) FROM qt))"""
-"""BM25 over the candidates only: the postings of the query's terms (every term must match).
-Scores are rounded so a cursor compares equal to the score it was cut from."""
-
-
 PII_NOTE = (
     "personal data in the query (a phone or ID number, a card, an e-mail address, an "
     "address, an @handle) is never searched: it is not in the index (RIGHTS.md §4, §7)"
@@ -166,17 +145,11 @@ def _best_match(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Best match first, ties newest-indexed first (``docid``). The ranking reads only ids and the
     filtered columns; the page's posts are then fetched by primary key."""
-    filtered = " JOIN posts p ON p.id = d.name" if where else ""
+    after: tuple[float, int] | None = None
     if cursor:
         score, docid = decode_cursor(cursor, (float, int))
-        where = [*where, "(s.score < ? OR (s.score = ? AND s.docid < ?))"]
-        params = [*params, score, score, docid]
-    top = db.rows(
-        f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN fts_main_posts.docs d "
-        f"USING (docid){filtered}{_and(where, 'WHERE')} "
-        "ORDER BY s.score DESC, s.docid DESC LIMIT ?",
-        [terms, *params, limit + 1],
-    )
+        after = (score, docid)
+    top = db.search_ranked(terms, limit + 1, after, where, params)  # the store ranks (BM25)
     if not top:
         return [], None
     posts = {
@@ -201,14 +174,15 @@ def _scan_match(
     appear."""
     where, params = list(where), list(params)
     for term in terms.split():
-        where.append("contains(p.search_text, ?)")
+        where.append("strpos(p.search_text, ?) > 0")
         params.append(term)
     if cursor:
         _, last_id = decode_cursor(cursor, (float, str))
         where.append("p.id < ?")
         params.append(last_id)
     rows = db.rows(
-        f"SELECT {POST_COLUMNS}, 1.0::DOUBLE AS score FROM posts p{_and(where, 'WHERE')} "
+        f"SELECT {POST_COLUMNS}, CAST(1.0 AS DOUBLE PRECISION) AS score "
+        f"FROM posts p{_and(where, 'WHERE')} "
         "ORDER BY p.id DESC LIMIT ?",
         [*params, limit + 1],
     )

@@ -181,7 +181,8 @@ def transparency(db: Any) -> dict[str, Any]:
     waits = [
         float(r["h"])
         for r in db.rows(
-            "SELECT epoch(d.created_at - min(f.created_at)) / 3600.0 AS h FROM decisions d "
+            "SELECT date_part('epoch', d.created_at - min(f.created_at)) / 3600.0 AS h "
+            "FROM decisions d "
             "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
             "GROUP BY d.decision_id, d.created_at"
         )
@@ -189,7 +190,8 @@ def transparency(db: Any) -> dict[str, Any]:
     human_waits = [
         float(r["h"])
         for r in db.rows(
-            "SELECT epoch(d.created_at - min(f.created_at)) / 3600.0 AS h FROM decisions d "
+            "SELECT date_part('epoch', d.created_at - min(f.created_at)) / 3600.0 AS h "
+            "FROM decisions d "
             "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
             "WHERE NOT d.automated_decision GROUP BY d.decision_id, d.created_at"
         )

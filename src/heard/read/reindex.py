@@ -18,7 +18,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from heard.clock import utcnow
 from heard.protect.pii import VERSION
 
 log = logging.getLogger(__name__)
@@ -30,15 +29,15 @@ def search_redaction_version(store: Any) -> str | None:
     """The PII-detector version the stored search text was redacted with (``None``: never)."""
     if "deployment" not in store.tables():
         return None
-    row = store.con.execute("SELECT value FROM deployment WHERE key = ?", [KEY]).fetchone()
-    return row[0] if row else None
+    value = store.scalar("SELECT value FROM deployment WHERE key = ?", [KEY])
+    return None if value is None else str(value)
 
 
 def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
     """Rebuild ``posts.search_text`` (and the index) when it was not redacted by this version of
     the detector. Returns how many posts were reindexed (0 when already current)."""
-    if not hasattr(store, "con") or getattr(store, "read_only", False):
-        return 0  # a read-only view (CLI) or another backend: the query is still cut down
+    if not hasattr(store, "execute") or getattr(store, "read_only", False):
+        return 0  # a read-only view (CLI, server threads): the query is still cut down
     if search_redaction_version(store) == VERSION:
         return 0
     from heard.stages.normalise import URL_RE, normalise_text
@@ -70,16 +69,14 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
                 ids.append(r["id"])
                 texts.append(" ".join(segmenter.words(clean, r["lang"] or "zh")))
             with store.registered("_reindexed", pa.table({"id": ids, "search_text": texts})):
-                store.con.execute(
+                store.execute(
                     "UPDATE posts SET search_text = r.search_text FROM _reindexed r "
                     "WHERE posts.id = r.id"
                 )
             last = ids[-1]
         if store.has_search_index():
             store.rebuild_search_index()
-    store.con.execute(
-        "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [KEY, VERSION, utcnow()]
-    )
+    store.deployment.put(KEY, VERSION)
     return total or 0
 
 
@@ -89,10 +86,9 @@ RAW_KEY, RAW_VERSION = "raw_scrub", "scrub-1"
 def ensure_raw_scrubbed(store: Any) -> int:
     """Drop handles kept a level down in ``posts.raw`` and ``quarantine.raw`` by an older Heard
     (``heard.connectors.scrub``), once. Returns how many rows changed."""
-    if not hasattr(store, "con") or getattr(store, "read_only", False):
+    if not hasattr(store, "execute") or getattr(store, "read_only", False):
         return 0
-    row = store.con.execute("SELECT value FROM deployment WHERE key = ?", [RAW_KEY]).fetchone()
-    if row and row[0] == RAW_VERSION:
+    if store.deployment.get(RAW_KEY) == RAW_VERSION:
         return 0
     import json
 
@@ -116,15 +112,13 @@ def ensure_raw_scrubbed(store: Any) -> int:
                 values.append(new)
         if ids:
             with store.registered("_scrubbed", pa.table({"k": ids, "raw": values})):
-                store.con.execute(
+                store.execute(
                     f"UPDATE {table} SET raw = s.raw FROM _scrubbed s WHERE {table}.{key} = s.k"
                 )
             changed += len(ids)
     if changed:
         log.warning("removed account handles kept in the raw records of %d stored rows", changed)
-    store.con.execute(
-        "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [RAW_KEY, RAW_VERSION, utcnow()]
-    )
+    store.deployment.put(RAW_KEY, RAW_VERSION)
     return changed
 
 

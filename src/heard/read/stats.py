@@ -20,6 +20,17 @@ POST_COLUMNS = (
 """The columns of a post any reader may see (``p`` = posts); author keys and internals never."""
 
 
+QUARTER_HOUR = (
+    "date_trunc('hour', created_at) + INTERVAL '15 minutes' * "
+    "CAST(floor(date_part('minute', created_at) / 15) AS INTEGER)"
+)
+"""A post's 15-minute UTC bucket, in SQL both backends run."""
+
+
+def _rounded(value: Any, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
 def by_local_day(store: Reader, zone: tzinfo | None) -> dict[str, int]:
     """Posts per calendar day where Heard is deployed (``zone``; UTC days when ``None``).
 
@@ -27,12 +38,11 @@ def by_local_day(store: Reader, zone: tzinfo | None) -> dict[str, int]:
     put on their local day, so a post at 20:00 UTC counts on the next day in Asia/Shanghai."""
     if zone is None:
         rows = store.rows(
-            "SELECT strftime(created_at, '%Y-%m-%d') k, count(*) n FROM posts GROUP BY 1 ORDER BY 1"
+            "SELECT CAST(CAST(created_at AS DATE) AS VARCHAR) AS k, count(*) AS n FROM posts "
+            "GROUP BY 1 ORDER BY 1"
         )
         return {str(r["k"]): r["n"] for r in rows}
-    rows = store.rows(
-        "SELECT time_bucket(INTERVAL 15 MINUTE, created_at) t, count(*) n FROM posts GROUP BY 1"
-    )
+    rows = store.rows(f"SELECT {QUARTER_HOUR} AS t, count(*) AS n FROM posts GROUP BY 1")
     days: dict[str, int] = {}
     for r in rows:
         day = r["t"].replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d")
@@ -63,7 +73,7 @@ def stats(store: Reader, zone: tzinfo | None = None) -> dict[str, Any]:
                 "SELECT coalesce(sentiment_label, 'none') k, count(*) n FROM posts GROUP BY 1 "
                 "ORDER BY 2 DESC"
             ),
-            "mean_score": store.scalar("SELECT round(avg(sentiment_score), 4) FROM posts"),
+            "mean_score": _rounded(store.scalar("SELECT avg(sentiment_score) FROM posts"), 4),
             "models": [
                 r["m"]
                 for r in store.rows(
@@ -139,8 +149,8 @@ def sentiment_by_local_day(db: Reader, zone: tzinfo) -> dict[tuple[str, str], in
     """Posts per (local day in ``zone``, sentiment label): 15-minute UTC buckets are put on their
     local day, as ``by_local_day`` counts days."""
     rows = db.rows(
-        "SELECT time_bucket(INTERVAL 15 MINUTE, created_at) AS t, "
-        "coalesce(sentiment_label, 'none') AS label, count(*) AS n FROM posts GROUP BY ALL"
+        f"SELECT {QUARTER_HOUR} AS t, coalesce(sentiment_label, 'none') AS label, "
+        "count(*) AS n FROM posts GROUP BY 1, 2"
     )
     per: dict[tuple[str, str], int] = {}
     for r in rows:

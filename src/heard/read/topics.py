@@ -118,8 +118,8 @@ def list_topics(
         params.append(since)
     if q:
         where += (
-            " AND (contains(lower(coalesce(label, '')), lower(?))"
-            " OR contains(lower(coalesce(keywords, '')), lower(?)))"
+            " AND (strpos(lower(coalesce(label, '')), lower(?)) > 0"
+            " OR strpos(lower(coalesce(keywords, '')), lower(?)) > 0)"
         )
         params += [q, q]
     page, page_params = "", []
@@ -160,7 +160,9 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
     ``NotFoundError`` saying why (404 in the API, exit code 2 in the CLI).
     """
     _require_topics(db)
-    rows = db.rows("SELECT * EXCLUDE (centroid) FROM topics WHERE topic_id = ?", [topic_id])
+    rows = db.rows("SELECT * FROM topics WHERE topic_id = ?", [topic_id])
+    for r in rows:
+        r.pop("centroid", None)  # a vector: nothing a reader is shown
     if not rows:
         raise NotFoundError(
             f"there is no topic {topic_id}", "list the topics: heard topics, or /api/v1/topics"

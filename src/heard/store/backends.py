@@ -16,19 +16,34 @@ def postgres_url(target: str | os.PathLike[str]) -> str | None:
     """The PostgreSQL URL ``target`` names, or ``None`` for a DuckDB file path.
 
     A URL that went through ``pathlib.Path`` (today's ``Settings.db`` and ``--db`` types) has
-    lost one slash of ``://``; it is put back, so ``HEARD_DB=postgresql://…`` works before those
-    types become ``str``. (A URL without a host, ``postgresql:///db``, needs the ``str`` type:
-    its Path form cannot be told from ``postgresql://db``.)
+    lost one slash of ``://`` (in the Path and in its ``str()``); it is put back, so
+    ``HEARD_DB=postgresql://…`` and ``--db postgresql://…`` work. (A URL without a host,
+    ``postgresql:///db``, cannot be told from ``postgresql://db`` once a Path: give the host.)
     """
     text = os.fspath(target)
     lower = text.lower()
     if lower.startswith(POSTGRES_SCHEMES):
         return text
-    if not isinstance(target, str):
-        for scheme in POSTGRES_SCHEMES:
-            if lower.startswith(scheme[:-1]) and not lower.startswith(scheme):
-                return scheme + text[len(scheme) - 1 :]
+    for scheme in POSTGRES_SCHEMES:  # a Path, or the str() of one
+        if lower.startswith(scheme[:-1]) and not lower.startswith(scheme):
+            return scheme + text[len(scheme) - 1 :]
     return None
+
+
+def shown(target: str | os.PathLike[str]) -> str:
+    """How messages name a store: its file path, or its URL with any password hidden."""
+    url = postgres_url(target)
+    if url is None:
+        return os.fspath(target)
+    from heard.store.postgres.sql import redact_url
+
+    return redact_url(url)
+
+
+def store_exists(target: str | os.PathLike[str]) -> bool:
+    """Whether there is a store to open: a DuckDB file that exists, or any PostgreSQL URL (the
+    server says, when connecting, whether the database is there)."""
+    return is_postgres(target) or os.path.exists(os.fspath(target))
 
 
 def is_postgres(target: str | os.PathLike[str]) -> bool:

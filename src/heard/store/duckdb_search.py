@@ -10,7 +10,8 @@ the end of ``DuckDBStore.rebuild_search_index``, numbers them by ``(ingested_at,
 PostgreSQL store does; then both backends give the same pages, ties included
 (tests/contract/test_store_contract.py).
 
-Not wired yet: ``duckdb_store.py`` is the lead's (see the PostgreSQL branch's report).
+``DuckDBStore.search_ranked`` and the read view's call ``ranked``; ``renumber_documents`` is not
+run yet (ties between equal scores may then come in another order than on PostgreSQL).
 """
 
 from __future__ import annotations

@@ -27,6 +27,9 @@ TOPICS_CONSOLIDATED = "topics_consolidated"
 class Store(Protocol):
     backend: str
     """``duckdb`` (embedded, one process) or ``postgresql`` (a server, several processes)."""
+    shared: bool
+    """Whether other processes may write at the same time (then topic writers take
+    ``writer_lock``)."""
     read_only: bool
     topics: Any
     hotspots: Any
@@ -41,6 +44,12 @@ class Store(Protocol):
     """Flags, decisions, appeals, gold items and the audit log (``heard.protect``)."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
+
+    def writer_lock(
+        self, name: str = "topics", wait_s: float = 0.0
+    ) -> AbstractContextManager[None]:
+        """The database-wide lock of one kind of stateful writer (a no-op on DuckDB)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -91,6 +100,17 @@ class Store(Protocol):
 
     def columns(self, table: str) -> list[str]: ...
 
+    # ---- the repositories' SQL surface (``heard.store.repos``) --------------------------------
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]: ...
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> Any: ...
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def registered(self, name: str, table: Any) -> AbstractContextManager[None]: ...
+
     def reader(self, max_queries: int | None = None) -> Reader:
         """A reader safe to share between request threads (the server's)."""
         ...
@@ -114,3 +134,15 @@ class Reader(Protocol):
     def columns(self, table: str) -> list[str]: ...
 
     def has_search_index(self) -> bool: ...
+
+    def search_ranked(
+        self,
+        query: str,
+        limit: int,
+        after: tuple[float, int] | None = None,
+        where: Sequence[str] = (),
+        params: Sequence[Any] = (),
+    ) -> list[dict[str, Any]]:
+        """BM25 matches, best first: ``[{name, score, docid}]`` (one implementation per
+        backend: ``store/duckdb_search.py``, ``store/postgres/search.py``)."""
+        ...

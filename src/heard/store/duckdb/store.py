@@ -61,6 +61,8 @@ class DuckDBStore:
     """
 
     backend = "duckdb"
+    shared = False
+    """One process owns the file: no writer lock is needed between processes."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool = False):
         self.con = con
@@ -68,21 +70,21 @@ class DuckDBStore:
         self.read_only = read_only
         self._fts_loaded = False
         self._depth = 0
-        from heard.store.duckdb.accounts import DuckDBAccounts
-        from heard.store.duckdb.deployment import DuckDBDeployment
-        from heard.store.duckdb.cases import DuckDBCases
-        from heard.store.duckdb.hotspots import DuckDBHotspots
-        from heard.store.duckdb.issues import DuckDBIssues
-        from heard.store.duckdb.protect import DuckDBProtect
-        from heard.store.duckdb.topics import DuckDBTopics
+        from heard.store.repos.accounts import Accounts
+        from heard.store.repos.deployment import Deployment
+        from heard.store.repos.cases import Cases
+        from heard.store.repos.hotspots import Hotspots
+        from heard.store.repos.issues import Issues
+        from heard.store.repos.protect import Protect
+        from heard.store.repos.topics import Topics
 
-        self.topics = DuckDBTopics(self)
-        self.hotspots = DuckDBHotspots(self)
-        self.accounts = DuckDBAccounts(self)
-        self.deployment = DuckDBDeployment(self)
-        self.cases = DuckDBCases(self)
-        self.protect = DuckDBProtect(self)
-        self.issues = DuckDBIssues(self)
+        self.topics = Topics(self)
+        self.hotspots = Hotspots(self)
+        self.accounts = Accounts(self)
+        self.deployment = Deployment(self)
+        self.cases = Cases(self)
+        self.protect = Protect(self)
+        self.issues = Issues(self)
 
     def reader(self, max_queries: int | None = None) -> ReadView:
         """Per-thread cursors over this file, for the server's request threads."""
@@ -170,6 +172,63 @@ class DuckDBStore:
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows as tuples."""
+        result: list[tuple[Any, ...]] = self.con.execute(sql, params or []).fetchall()
+        return result
+
+    def search_ranked(
+        self,
+        query: str,
+        limit: int,
+        after: tuple[float, int] | None = None,
+        where: Sequence[str] = (),
+        params: Sequence[Any] = (),
+    ) -> list[dict[str, Any]]:
+        """Best matches first: ``[{name, score, docid}]`` (``heard.store.duckdb_search``)."""
+        from heard.store.duckdb_search import ranked
+
+        return ranked(self, query, limit, after, where, params)
+
+    @contextmanager
+    def writer_lock(self, name: str = "topics", wait_s: float = 0.0) -> Iterator[None]:
+        """Nothing to lock: the process that opened the file is its only writer."""
+        yield
+
+    def fetchall_any_thread(
+        self, sql: str, params: Sequence[Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """``fetchall`` on a cursor of its own, safe beside another thread's use of the store."""
+        cur = self.con.cursor()
+        try:
+            result: list[tuple[Any, ...]] = cur.execute(sql, params or []).fetchall()
+            return result
+        finally:
+            cur.close()
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run a query and return its result as an Arrow table (vectors as float lists)."""
+        return self.con.execute(sql, params or []).to_arrow_table()
+
+    def stream_arrow(self, sql: str, batch_size: int) -> Iterator[pa.Table]:
+        """A long query's rows as Arrow tables of ``batch_size`` rows, read on a cursor of its
+        own (so the caller may write between batches)."""
+        cur = self.con.cursor()
+        try:
+            for batch in cur.execute(sql).to_arrow_reader(batch_size):
+                if batch.num_rows:
+                    yield pa.Table.from_batches([batch])
+        finally:
+            cur.close()
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        """Run a statement (``?`` placeholders)."""
+        self.con.execute(sql, params or [])
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.con.executemany(sql, rows)
 
     def tables(self) -> set[str]:
         return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}

@@ -33,14 +33,14 @@ class ReadView:
         self.write_lock = threading.Lock()
         self.data_version = 0
         """Bumped after every write: caches of aggregates key on it."""
-        from heard.store.duckdb.hotspots import DuckDBHotspots
-        from heard.store.duckdb.topics import DuckDBTopics
+        from heard.store.repos.hotspots import Hotspots
+        from heard.store.repos.topics import Topics
 
-        self.topics = DuckDBTopics(self)  # type: ignore[arg-type]
-        self.hotspots = DuckDBHotspots(self)
-        from heard.store.duckdb.cases import DuckDBCases
+        self.topics = Topics(self)
+        self.hotspots = Hotspots(self)
+        from heard.store.repos.cases import Cases
 
-        self.cases = DuckDBCases(self)  # reads only: writes go through the store, under write_lock
+        self.cases = Cases(self)  # reads only: writes go through the store, under write_lock
 
     def _cursor(self) -> Any:
         cur = getattr(self._local, "cur", None)
@@ -65,6 +65,28 @@ class ReadView:
         with self._slots:
             row = self._cursor().execute(sql, params or []).fetchone()
         return row[0] if row else None
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        with self._slots:
+            result: list[tuple[Any, ...]] = self._cursor().execute(sql, params or []).fetchall()
+        return result
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        with self._slots:
+            return self._cursor().execute(sql, params or []).to_arrow_table()
+
+    def search_ranked(
+        self,
+        query: str,
+        limit: int,
+        after: tuple[float, int] | None = None,
+        where: Sequence[str] = (),
+        params: Sequence[Any] = (),
+    ) -> list[dict[str, Any]]:
+        """Best matches first: ``[{name, score, docid}]`` (``heard.store.duckdb_search``)."""
+        from heard.store.duckdb_search import ranked
+
+        return ranked(self, query, limit, after, where, params)
 
     def tables(self) -> set[str]:
         return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}

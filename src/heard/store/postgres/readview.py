@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from heard.store.postgres.store import PostgresStore
+if TYPE_CHECKING:
+    from heard.store.postgres.store import PostgresStore
 
 
 class PostgresReadView:
@@ -29,11 +30,18 @@ class PostgresReadView:
         self._readers_lock = threading.Lock()
         self.write_lock = threading.Lock()
         self._local_version = 0
+        from heard.store.repos.cases import Cases
+        from heard.store.repos.hotspots import Hotspots
+        from heard.store.repos.topics import Topics
+
+        self.topics = Topics(self)
+        self.hotspots = Hotspots(self)
+        self.cases = Cases(self)  # reads only: writes go through the store, under write_lock
 
     def _reader(self) -> PostgresStore:
         reader: PostgresStore | None = getattr(self._local, "reader", None)
         if reader is None or reader.con.closed:
-            reader = self.store.reader()
+            reader = self.store.read_connection()
             self._local.reader = reader
             with self._readers_lock:
                 self._readers.append(reader)
@@ -46,6 +54,14 @@ class PostgresReadView:
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         with self._slots:
             return self._reader().scalar(sql, params)
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        with self._slots:
+            return self._reader().fetchall(sql, params)
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        with self._slots:
+            return self._reader().arrow(sql, params)
 
     def tables(self) -> set[str]:
         with self._slots:

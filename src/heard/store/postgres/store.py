@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
 import psycopg
+import pyarrow as pa
 from psycopg.rows import dict_row
 
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined
+import heard.store.postgres.arrowio as arrowio
 import heard.store.postgres.batch as batch
 import heard.store.postgres.search as search
 from heard.store.postgres.schema import LATEST, MIGRATIONS
@@ -74,6 +77,10 @@ class PostgresStore:
     ``write_batch``) groups statements into one transaction, nested blocks become savepoints.
     """
 
+    backend = "postgresql"
+    shared = True
+    """Several processes write it at once (serve, watch, ingest): topic writers take a lock."""
+
     def __init__(
         self,
         con: psycopg.Connection[Any],
@@ -88,6 +95,21 @@ class PostgresStore:
         if batch_insert not in ("copy", "executemany"):
             raise ValueError("batch_insert is 'copy' or 'executemany'")
         self.batch_insert = batch_insert
+        from heard.store.repos.accounts import Accounts
+        from heard.store.repos.cases import Cases
+        from heard.store.repos.deployment import Deployment
+        from heard.store.repos.hotspots import Hotspots
+        from heard.store.repos.issues import Issues
+        from heard.store.repos.protect import Protect
+        from heard.store.repos.topics import Topics
+
+        self.topics = Topics(self)
+        self.hotspots = Hotspots(self)
+        self.accounts = Accounts(self)
+        self.deployment = Deployment(self)
+        self.cases = Cases(self)
+        self.protect = Protect(self)
+        self.issues = Issues(self)
 
     # ---- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -139,11 +161,17 @@ class PostgresStore:
         return int(self.scalar("SELECT max(version) FROM schema_version"))
 
     @contextmanager
-    def writer_lock(self, name: str = "topics") -> Iterator[None]:
+    def writer_lock(self, name: str = "topics", wait_s: float = 0.0) -> Iterator[None]:
         """Hold the database-wide lock ``name`` for the block; ``StoreLockedError`` when another
-        session holds it. For writers whose state lives in the process (the topics operator)."""
+        session holds it for longer than ``wait_s`` seconds. For writers whose state lives in
+        the process (the topics operator)."""
         key = lock_key(f"heard:{name}")
-        got = self.con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
+        deadline = time.monotonic() + wait_s
+        while True:
+            got = self.con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
+            if (got and got[0]) or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
         if not (got and got[0]):
             raise StoreLockedError(
                 f"another process is writing {name} to {self.path} (one {name} writer at a time)",
@@ -166,10 +194,16 @@ class PostgresStore:
             )
         )
 
-    def reader(self) -> PostgresStore:
+    def read_connection(self) -> PostgresStore:
         """Another, read-only connection to the same database: one per request thread (a psycopg
-        connection runs one statement at a time; ``heard serve``'s ReadView wants one each)."""
+        connection runs one statement at a time; the read view opens one for each)."""
         return open_store(self.url, read_only=True)
+
+    def reader(self, max_queries: int | None = None) -> Any:
+        """A read view for the server's request threads (``PostgresReadView``)."""
+        from heard.store.postgres.readview import PostgresReadView
+
+        return PostgresReadView(self, max_queries)
 
     # ---- generic query helpers --------------------------------------------------------------
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
@@ -183,6 +217,41 @@ class PostgresStore:
             cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
             row = cur.fetchone() if cur.description else None
             return row[0] if row else None
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        with _teaching_errors(self.path), self.con.cursor() as cur:
+            cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
+            return cur.fetchall() if cur.description else []
+
+    def fetchall_any_thread(
+        self, sql: str, params: Sequence[Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """``fetchall`` from any thread (a psycopg connection serialises its statements)."""
+        return self.fetchall(sql, params)
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """A query's result as an Arrow table (``real[]`` vectors as float32 lists)."""
+        with _teaching_errors(self.path):
+            return arrowio.arrow(self.con, to_psycopg(sql) if params else sql, params)
+
+    def stream_arrow(self, sql: str, batch_size: int) -> Iterator[pa.Table]:
+        """A long query's rows as Arrow tables of ``batch_size`` rows, read on a connection of
+        its own (so the caller may write between batches)."""
+        return arrowio.stream(self.url, sql, batch_size)
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        """Run a statement (``?`` placeholders, as on DuckDB)."""
+        with _teaching_errors(self.path):
+            self.con.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with _teaching_errors(self.path), self.con.cursor() as cur:
+                cur.executemany(to_psycopg(sql), [list(r) for r in rows])
+
+    def registered(self, name: str, table: pa.Table) -> AbstractContextManager[None]:
+        """``table`` (Arrow) is visible to SQL as ``name`` for the block (a temporary table)."""
+        return arrowio.registered(self.con, name, table)
 
     def tables(self) -> set[str]:
         return {

@@ -24,16 +24,16 @@ COLUMNS = (
 )
 
 
-class DuckDBIssues:
+class Issues:
     def __init__(self, store: Any):
         self.store = store
 
     def inputs(self, limit: int) -> tuple[list[dict[str, Any]], np.ndarray]:
         """The newest ``limit`` posts that have a vector, oldest first, with what grouping and
         measuring read, and their vectors (one row each)."""
-        table = self.store.con.execute(
+        table = self.store.arrow(
             """SELECT p.id, coalesce(p.title, '') AS title, p.text, p.text_hash, p.author_key,
-                      epoch_us(p.created_at) / 1e6 AS t,
+                      date_part('epoch', p.created_at) AS t,
                       coalesce(p.likes, 0) + coalesce(p.dislikes, 0) + coalesce(p.shares, 0)
                         AS engagement,
                       p.sentiment_score, coalesce(p.search_text, '') AS search_text,
@@ -43,7 +43,7 @@ class DuckDBIssues:
                LEFT JOIN post_topics pt ON pt.post_id = p.id
                ORDER BY p.created_at, p.id""",
             [int(limit)],
-        ).to_arrow_table()
+        )
         if table.num_rows == 0:
             return [], np.zeros((0, 0), dtype=np.float32)
         vec = table.column("vec").combine_chunks()
@@ -67,9 +67,8 @@ class DuckDBIssues:
 
     def replace(self, records: Sequence[Any], now: datetime) -> None:
         """Make ``records`` (``IssueRecord`` with ids) the active issues; the others dissolve."""
-        con = self.store.con
-        con.execute("DELETE FROM issue_posts")
-        con.execute(
+        self.store.execute("DELETE FROM issue_posts")
+        self.store.execute(
             "UPDATE issues SET status = 'dissolved', updated_at = ? WHERE status = 'active'",
             [now],
         )
@@ -84,7 +83,7 @@ class DuckDBIssues:
             for r in records
         ]  # fmt: skip
         if rows:
-            con.executemany(
+            self.store.executemany(
                 f"INSERT INTO issues ({COLUMNS}) VALUES ({', '.join('?' * 20)}) "
                 "ON CONFLICT (issue_id) DO UPDATE SET anchor = excluded.anchor, "
                 "place = excluded.place, problem = excluded.problem, terms = excluded.terms, "
@@ -103,7 +102,7 @@ class DuckDBIssues:
             for post_id in r.members
         ]
         if members:
-            con.executemany("INSERT INTO issue_posts VALUES (?, ?, ?)", members)
+            self.store.executemany("INSERT INTO issue_posts VALUES (?, ?, ?)", members)
 
     # ---- alerts --------------------------------------------------------------------------------
     def last_alert_end(self, issue_id: int) -> datetime | None:
@@ -114,7 +113,7 @@ class DuckDBIssues:
         return latest
 
     def insert_alert(self, alert: dict[str, Any], window_end: datetime, fired_at: datetime) -> None:
-        self.store.con.execute(
+        self.store.execute(
             "INSERT INTO issue_alerts (alert_id, issue_id, fired_at, window_end, p_value, alert) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING",
             [
@@ -130,7 +129,7 @@ class DuckDBIssues:
         return [json.loads(r["alert"]) for r in rows]
 
     def set_deliveries(self, alert_id: str, deliveries: list[dict[str, Any]]) -> None:
-        self.store.con.execute(
+        self.store.execute(
             "UPDATE issue_alerts SET deliveries = ? WHERE alert_id = ?",
             [json.dumps(deliveries, ensure_ascii=False), alert_id],
         )

@@ -1,4 +1,4 @@
-"""The topics repository on DuckDB: the topic operator's state, assignments and history, the
+"""The topics repository: the topic operator's state, assignments and history, the
 inputs of a topic's representation, and the streams a rebuild reads.
 
 Tables (migration 2): ``topics`` (one row per topic id ever made; ``status`` active/merged),
@@ -7,7 +7,8 @@ merged, split, moved) and ``topic_state`` (next id, step, pool, centring mean, p
 sums); migration 6: ``topic_window`` (the posts since the last consolidation, for the neighbour
 vote); migration 12: ``topic_merge_members`` (an absorbed topic's posts at its merge, for
 undoing it). Vectors come back as float32 arrays; probes go in as registered Arrow tables (DuckDB's
-Python client is slow at binding long lists).
+Python client is slow at binding long lists; on PostgreSQL they are temporary tables). Similarity
+to a centroid is computed in numpy, not in SQL, so both backends run the same queries.
 """
 
 from __future__ import annotations
@@ -15,13 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-if TYPE_CHECKING:
-    from heard.store.duckdb.store import DuckDBStore
 
 TOPIC_TABLES = (
     "topics",
@@ -40,21 +39,17 @@ def vectors_of(table: pa.Table, column: str, dim: int | None = None) -> np.ndarr
     """An Arrow list column of floats as an (n, dim) float32 array."""
     col = table.column(column)
     col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
-    flat = col.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
     n = len(col)
     if n == 0:
         return np.zeros((0, dim or 0), dtype=np.float32)
+    flat = col.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
     result: np.ndarray = flat.reshape(n, -1)
     return result
 
 
-class DuckDBTopics:
-    def __init__(self, store: DuckDBStore):
+class Topics:
+    def __init__(self, store: Any):
         self.store = store
-
-    @property
-    def _con(self) -> Any:
-        return self.store.con
 
     def available(self) -> bool:
         """Whether the topic tables exist (a store made by an older Heard has none)."""
@@ -69,16 +64,18 @@ class DuckDBTopics:
         return {r["key"]: r["value"] for r in self.store.rows("SELECT key, value FROM topic_state")}
 
     def write_state(self, state: dict[str, str]) -> None:
-        self._con.executemany(
-            "INSERT OR REPLACE INTO topic_state VALUES (?, ?)", list(state.items())
+        self.store.executemany(
+            "INSERT INTO topic_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = excluded.value",
+            list(state.items()),
         )
 
     def active_topics(self, dim: int) -> tuple[list[int], np.ndarray, list[float], list[int]]:
         """Active topics: ids, centroids, coherences and sizes, by id."""
-        table = self._con.execute(
+        table = self.store.arrow(
             "SELECT topic_id, centroid, coherence, size FROM topics WHERE status = 'active' "
             "ORDER BY topic_id"
-        ).to_arrow_table()
+        )
         return (
             table.column("topic_id").to_pylist(),
             vectors_of(table, "centroid", dim),
@@ -98,10 +95,10 @@ class DuckDBTopics:
             {"post_id": pa.array(list(post_ids), pa.string()), "ord": list(range(len(post_ids)))}
         )
         with self.store.registered("_pool_probe", probe):
-            got = self._con.execute(
+            got = self.store.arrow(
                 "SELECT q.post_id, e.vec FROM _pool_probe q JOIN embeddings e USING (post_id) "
                 "ORDER BY q.ord"
-            ).to_arrow_table()
+            )
         return got.column("post_id").to_pylist(), vectors_of(got, "vec", dim)
 
     def topics_of(self, post_ids: Sequence[str]) -> dict[str, int]:
@@ -109,20 +106,19 @@ class DuckDBTopics:
         probe = pa.table({"post_id": pa.array(list(post_ids), pa.string())})
         with self.store.registered("_topic_probe", probe):
             return dict(
-                self._con.execute(
+                self.store.fetchall(
                     "SELECT pt.post_id, pt.topic_id FROM _topic_probe q JOIN post_topics pt USING "
-                    "(post_id) "
-                    "WHERE pt.topic_id IS NOT NULL"
-                ).fetchall()
+                    "(post_id) WHERE pt.topic_id IS NOT NULL"
+                )
             )
 
     def window(self, dim: int) -> tuple[list[str], np.ndarray, list[int | None]]:
         """The vote window: post ids, their embeddings and current topics, oldest first."""
-        table = self._con.execute(
+        table = self.store.arrow(
             "SELECT w.post_id, e.vec, pt.topic_id FROM topic_window w JOIN embeddings e USING "
             "(post_id) "
             "LEFT JOIN post_topics pt USING (post_id) ORDER BY w.seq"
-        ).to_arrow_table()
+        )
         return (
             table.column("post_id").to_pylist(),
             vectors_of(table, "vec", dim),
@@ -140,25 +136,27 @@ class DuckDBTopics:
             }
         )
         with self.store.registered("_window", table):
-            self._con.execute("INSERT INTO topic_window SELECT seq, post_id FROM _window")
+            self.store.execute(
+                "INSERT INTO topic_window (seq, post_id) SELECT seq, post_id FROM _window"
+            )
 
     def clear_window(self) -> None:
-        self._con.execute("DELETE FROM topic_window")
+        self.store.execute("DELETE FROM topic_window")
 
     def trim_window(self, keep: int) -> None:
         """Keep only the last ``keep`` posts of the window."""
-        self._con.execute(
+        self.store.execute(
             "DELETE FROM topic_window WHERE seq <= "
             "(SELECT coalesce(max(seq), 0) FROM topic_window) - ?",
             [int(keep)],
         )
 
     def members(self, topic_id: int, dim: int) -> Vectors:
-        table = self._con.execute(
+        table = self.store.arrow(
             "SELECT pt.post_id, e.vec FROM post_topics pt JOIN embeddings e USING (post_id) "
             "WHERE pt.topic_id = ? ORDER BY pt.post_id",
             [topic_id],
-        ).to_arrow_table()
+        )
         return table.column("post_id").to_pylist(), vectors_of(table, "vec", dim)
 
     def save_assignments(
@@ -176,8 +174,10 @@ class DuckDBTopics:
             }
         )
         with self.store.registered("_assign", table):
-            self._con.execute(
-                "INSERT INTO post_topics SELECT * FROM _assign ON CONFLICT (post_id) DO UPDATE SET "
+            self.store.execute(
+                "INSERT INTO post_topics (post_id, topic_id, similarity, assigned_at) "
+                "SELECT post_id, topic_id, similarity, assigned_at FROM _assign "
+                "ON CONFLICT (post_id) DO UPDATE SET "
                 "topic_id = excluded.topic_id, similarity = excluded.similarity, "
                 "assigned_at = excluded.assigned_at"
             )
@@ -205,7 +205,7 @@ class DuckDBTopics:
             }
         )
         with self.store.registered("_topics", table):
-            self._con.execute(
+            self.store.execute(
                 "INSERT INTO topics (topic_id, centroid, coherence, size, status, model, "
                 "created_at, "
                 "updated_at) SELECT topic_id, centroid, coherence, size, 'active', ?, ?, ? FROM "
@@ -218,10 +218,10 @@ class DuckDBTopics:
 
     def merge(self, absorbed: int, survivor: int, now: datetime) -> None:
         """Move the posts of ``absorbed`` to ``survivor`` and mark it merged (its row is kept)."""
-        self._con.execute(
+        self.store.execute(
             "UPDATE post_topics SET topic_id = ? WHERE topic_id = ?", [survivor, absorbed]
         )
-        self._con.execute(
+        self.store.execute(
             "UPDATE topics SET status = 'merged', merged_into = ?, updated_at = ? WHERE topic_id = "
             "?",
             [survivor, now, absorbed],
@@ -234,7 +234,7 @@ class DuckDBTopics:
         if not events:
             return []
         start = int(self.store.scalar("SELECT coalesce(max(event_id), 0) FROM topic_events")) + 1
-        self._con.executemany(
+        self.store.executemany(
             "INSERT INTO topic_events VALUES (?, ?, ?, ?, ?, ?)",
             [
                 [start + i, now, kind, tid, other, json.dumps(detail, ensure_ascii=False)]
@@ -254,8 +254,9 @@ class DuckDBTopics:
             }
         )
         with self.store.registered("_merge_members", table):
-            self._con.execute(
-                "INSERT OR IGNORE INTO topic_merge_members SELECT * FROM _merge_members"
+            self.store.execute(
+                "INSERT INTO topic_merge_members (event_id, post_id) "
+                "SELECT event_id, post_id FROM _merge_members ON CONFLICT DO NOTHING"
             )
 
     def event(self, event_id: int) -> dict[str, Any] | None:
@@ -266,15 +267,15 @@ class DuckDBTopics:
         )
         if not rows:
             return None
-        row = rows[0]
+        row: dict[str, Any] = rows[0]
         row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
         return row
 
     def topic_status(self, topic_id: int) -> tuple[str, int | None] | None:
         """(status, merged_into) of a topic id, None when there never was one."""
-        rows = self._con.execute(
+        rows = self.store.fetchall(
             "SELECT status, merged_into FROM topics WHERE topic_id = ?", [topic_id]
-        ).fetchall()
+        )
         return (rows[0][0], rows[0][1]) if rows else None
 
     def undo_merge(self, event_id: int, absorbed: int, holder: int, now: datetime) -> int:
@@ -287,13 +288,13 @@ class DuckDBTopics:
                 [event_id, holder],
             )
         )
-        self._con.execute(
+        self.store.execute(
             "UPDATE post_topics SET topic_id = ?, assigned_at = ? WHERE topic_id = ? AND post_id "
             "IN "
             "(SELECT post_id FROM topic_merge_members WHERE event_id = ?)",
             [absorbed, now, holder, event_id],
         )
-        self._con.execute(
+        self.store.execute(
             "UPDATE topics SET status = 'active', merged_into = NULL, updated_at = ? WHERE "
             "topic_id = ?",
             [now, absorbed],
@@ -304,18 +305,19 @@ class DuckDBTopics:
     def orphans(self, dim: int) -> tuple[list[str], np.ndarray, list[str | None]]:
         """Stored posts with an embedding but no topic row (a run killed between its two
         commits), oldest first: ids, vectors and languages."""
-        ids = self._con.execute(  # ids only: 0.09 s on a million posts; with the vectors, seconds
+        ids = self.store.fetchall(  # ids only: 0.09 s on a million posts; with vectors, seconds
             "SELECT post_id FROM embeddings e "
             "WHERE NOT EXISTS (SELECT 1 FROM post_topics pt WHERE pt.post_id = e.post_id)"
-        ).fetchall()
+        )
         if not ids:
             return [], np.zeros((0, dim), dtype=np.float32), []
         with self.store.registered("_orphans", pa.table({"post_id": [r[0] for r in ids]})):
-            table = self._con.execute(
+            table = self.store.arrow(
                 "SELECT e.post_id, e.vec, p.lang FROM _orphans o JOIN embeddings e USING (post_id) "
-                "JOIN posts p ON p.id = e.post_id WHERE len(e.vec) = ? ORDER BY p.created_at, p.id",
+                "JOIN posts p ON p.id = e.post_id WHERE array_length(e.vec, 1) = ? "
+                "ORDER BY p.created_at, p.id",
                 [dim],
-            ).to_arrow_table()
+            )
         return (
             table.column("post_id").to_pylist(),
             vectors_of(table, "vec", dim),
@@ -330,21 +332,23 @@ class DuckDBTopics:
         return int(self.store.scalar("SELECT count(*) FROM embeddings"))
 
     def embedding_dim(self) -> int | None:
-        result: int | None = self.store.scalar("SELECT len(vec) FROM embeddings LIMIT 1")
+        result: int | None = self.store.scalar(
+            "SELECT array_length(vec, 1) FROM embeddings LIMIT 1"
+        )
         return result
 
     def clear(self) -> None:
         """Drop every topic, assignment, event and the operator state (a rebuild starts over)."""
         with self.store.transaction():
             for table in TOPIC_TABLES:
-                self._con.execute(f"DELETE FROM {table}")
+                self.store.execute(f"DELETE FROM {table}")
 
     def first_embeddings(self, n: int, dim: int) -> np.ndarray:
-        table = self._con.execute(
+        table = self.store.arrow(
             "SELECT e.vec FROM embeddings e JOIN posts p ON p.id = e.post_id "
             "ORDER BY p.created_at, p.id LIMIT ?",
             [int(n)],
-        ).to_arrow_table()
+        )
         return vectors_of(table, "vec", dim)
 
     def stream_embeddings(
@@ -352,24 +356,16 @@ class DuckDBTopics:
     ) -> Iterator[tuple[list[str], np.ndarray, list[str | None]]]:
         """Every stored post's id, vector and language, oldest first, ``batch_size`` at a time.
         Reads on a second cursor, so the caller may write between batches."""
-        reader_con = self._con.cursor()
-        try:
-            reader = reader_con.execute(
-                "SELECT e.post_id, e.vec, p.lang FROM embeddings e JOIN posts p ON p.id = "
-                "e.post_id "
-                "ORDER BY p.created_at, p.id"
-            ).to_arrow_reader(batch_size)
-            for record_batch in reader:
-                if record_batch.num_rows == 0:
-                    continue
-                table = pa.Table.from_batches([record_batch])
-                yield (
-                    table.column("post_id").to_pylist(),
-                    vectors_of(table, "vec", dim),
-                    table.column("lang").to_pylist(),
-                )
-        finally:
-            reader_con.close()
+        for table in self.store.stream_arrow(
+            "SELECT e.post_id, e.vec, p.lang FROM embeddings e JOIN posts p ON p.id = e.post_id "
+            "ORDER BY p.created_at, p.id",
+            batch_size,
+        ):
+            yield (
+                table.column("post_id").to_pylist(),
+                vectors_of(table, "vec", dim),
+                table.column("lang").to_pylist(),
+            )
 
     # ---- representation ---------------------------------------------------------------------
     def representation_inputs(
@@ -425,7 +421,7 @@ class DuckDBTopics:
             }
         )
         with self.store.registered("_rep", table):
-            self._con.execute(
+            self.store.execute(
                 "UPDATE topics SET label = r.label, keywords = r.keywords, "
                 "representative = r.representative, places = r.places, orgs = r.orgs, "
                 "series = r.series, languages = r.languages, intents = r.intents, size = r.size, "
@@ -441,9 +437,9 @@ class DuckDBTopics:
             """SELECT pt.topic_id, count(*) AS size, count(DISTINCT p.author_key) AS n_authors,
                       min(p.created_at) AS first_seen, max(p.created_at) AS last_seen,
                       avg(p.sentiment_score) AS sentiment_mean,
-                      regr_slope(p.sentiment_score, epoch(p.created_at) / 86400.0) AS
+                      regr_slope(p.sentiment_score, date_part('epoch', p.created_at) / 86400.0) AS
                       sentiment_trend,
-                      list(DISTINCT p.place) FILTER (WHERE p.place IS NOT NULL) AS place_list
+                      array_agg(DISTINCT p.place) FILTER (WHERE p.place IS NOT NULL) AS place_list
                FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
                pt.post_id
                GROUP BY pt.topic_id"""
@@ -455,7 +451,8 @@ class DuckDBTopics:
         unit_case = (
             "CASE "
             + " ".join(
-                f"WHEN max(p.created_at) - min(p.created_at) <= INTERVAL {days} DAY THEN '{unit}'"
+                f"WHEN max(p.created_at) - min(p.created_at) <= INTERVAL '{int(days)} days' "
+                f"THEN '{unit}'"
                 for unit, days in units
                 if days
             )
@@ -466,16 +463,18 @@ class DuckDBTopics:
                     SELECT pt.topic_id, {unit_case} AS unit
                     FROM post_topics pt JOIN _touched t USING (topic_id)
                     JOIN posts p ON p.id = pt.post_id GROUP BY pt.topic_id)
-                SELECT pt.topic_id, s.unit,
-                       strftime(date_trunc(s.unit, p.created_at), '%Y-%m-%dT%H:%M:%SZ') AS t,
-                       count(*) AS posts, round(avg(p.sentiment_score), 3) AS sentiment
+                SELECT pt.topic_id, s.unit, date_trunc(s.unit, p.created_at) AS t,
+                       count(*) AS posts, avg(p.sentiment_score) AS sentiment
                 FROM post_topics pt JOIN span s USING (topic_id) JOIN posts p ON p.id = pt.post_id
-                GROUP BY ALL ORDER BY pt.topic_id, t"""
+                GROUP BY pt.topic_id, s.unit, date_trunc(s.unit, p.created_at)
+                ORDER BY pt.topic_id, t"""
         )
         out: dict[int, dict[str, Any]] = {}
         for r in rows:
             series = out.setdefault(r["topic_id"], {"unit": r["unit"], "points": []})
-            series["points"].append({"t": r["t"], "posts": r["posts"], "sentiment": r["sentiment"]})
+            mean = None if r["sentiment"] is None else round(float(r["sentiment"]), 3)
+            t = r["t"].strftime("%Y-%m-%dT%H:%M:%SZ")
+            series["points"].append({"t": t, "posts": r["posts"], "sentiment": mean})
         return out
 
     def _languages(self) -> dict[int, dict[str, int]]:
@@ -483,7 +482,7 @@ class DuckDBTopics:
             """SELECT pt.topic_id, coalesce(p.lang, 'und') AS lang, count(*) AS n
                FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
                pt.post_id
-               GROUP BY ALL ORDER BY pt.topic_id, n DESC, lang"""
+               GROUP BY pt.topic_id, coalesce(p.lang, 'und') ORDER BY pt.topic_id, n DESC, lang"""
         )
         out: dict[int, dict[str, int]] = {}
         for r in rows:
@@ -496,7 +495,7 @@ class DuckDBTopics:
                FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
                pt.post_id
                WHERE p.intent_label IS NOT NULL
-               GROUP BY ALL ORDER BY pt.topic_id, n DESC, label"""
+               GROUP BY pt.topic_id, p.intent_label ORDER BY pt.topic_id, n DESC, label"""
         )
         out: dict[int, dict[str, int]] = {}
         for r in rows:
@@ -508,52 +507,64 @@ class DuckDBTopics:
     ) -> tuple[list[tuple[int, str, int]], dict[str, int]]:
         """Term counts of the touched topics, and term totals over every assigned post."""
         stop = pa.table({"term": pa.array(sorted(stopwords), pa.string())})
-        base = """SELECT pt.topic_id, unnest(string_split(p.search_text, ' ')) AS term
+        base = """SELECT pt.topic_id, unnest(string_to_array(p.search_text, ' ')) AS term
                   FROM post_topics pt JOIN posts p ON p.id = pt.post_id
                   WHERE pt.topic_id IS NOT NULL AND p.search_text IS NOT NULL"""
         with self.store.registered("_stopwords", stop):
-            counts = self._con.execute(
+            counts = self.store.fetchall(
                 f"""WITH w AS ({base} AND pt.topic_id IN (SELECT topic_id FROM _touched))
                     SELECT topic_id, term, count(*) AS n FROM w
                     WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
-                    GROUP BY ALL"""
-            ).fetchall()
-            totals = self._con.execute(
+                    GROUP BY topic_id, term"""
+            )
+            totals = self.store.fetchall(
                 f"""WITH w AS ({base}) SELECT term, count(*) AS n FROM w
                     WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
                     GROUP BY term"""
-            ).fetchall()
+            )
         return counts, dict(totals)
 
     def _central_posts(self, n: int, mean: list[float] | None) -> dict[int, list[dict[str, Any]]]:
         """Each touched topic's ``n`` posts closest to its centroid, in the space the topics live
-        in: when built centred (``--center``), cos(post − mean, centroid), from dot products."""
-        if mean is None:
-            sim, params = "list_cosine_similarity(e.vec, tp.centroid)", []
-        else:
-            sim = (
-                "(list_dot_product(e.vec, tp.centroid) - list_dot_product(tp.centroid, "
-                "?::FLOAT[])) / "
-                "sqrt(greatest(list_dot_product(e.vec, e.vec) - 2 * list_dot_product(e.vec, "
-                "?::FLOAT[])"
-                " + ?, 1e-12))"
-            )
-            params = [mean, mean, sum(x * x for x in mean)]
-        rows = self.store.rows(
-            f"""WITH s AS (
-                  SELECT pt.topic_id, pt.post_id, {sim} AS sim
-                  FROM post_topics pt JOIN _touched t USING (topic_id)
-                  JOIN topics tp ON tp.topic_id = pt.topic_id
-                  JOIN embeddings e ON e.post_id = pt.post_id),
-                r AS (SELECT *, row_number() OVER (PARTITION BY topic_id ORDER BY sim DESC, post_id)
-                      AS rk FROM s)
-                SELECT r.topic_id, r.post_id AS id, r.sim,
-                       coalesce(p.title || '\n', '') || p.text AS text
-                FROM r JOIN posts p ON p.id = r.post_id
-                WHERE rk <= {int(n)} ORDER BY r.topic_id, rk""",
-            params,
+        in: cosine to the centroid, or, when built centred (``--center``), cos(post − mean,
+        centroid). Computed in numpy, one topic at a time."""
+        centroids = self.store.arrow(
+            "SELECT tp.topic_id, tp.centroid FROM topics tp JOIN _touched t USING (topic_id) "
+            "WHERE tp.centroid IS NOT NULL ORDER BY tp.topic_id"
         )
+        chosen: list[tuple[int, str, float]] = []
+        for topic_id, centroid in zip(
+            centroids.column("topic_id").to_pylist(), vectors_of(centroids, "centroid")
+        ):
+            members = self.store.arrow(
+                "SELECT pt.post_id, e.vec FROM post_topics pt JOIN embeddings e USING (post_id) "
+                "WHERE pt.topic_id = ? ORDER BY pt.post_id",
+                [topic_id],
+            )
+            if members.num_rows == 0:
+                continue
+            ids = members.column("post_id").to_pylist()
+            vecs = vectors_of(members, "vec", len(centroid)).astype(np.float64)
+            c = centroid.astype(np.float64)
+            if mean is None:  # cosine
+                norms = np.linalg.norm(vecs, axis=1) * np.linalg.norm(c)
+                sims = vecs @ c / np.where(norms > 0, norms, 1.0)
+            else:  # (post − mean) · centroid / |post − mean|
+                shifted = vecs - np.asarray(mean, dtype=np.float64)
+                sims = shifted @ c / np.sqrt(np.maximum((shifted * shifted).sum(axis=1), 1e-12))
+            order = sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[: int(n)]
+            chosen += [(int(topic_id), ids[i], float(sims[i])) for i in order]
+        if not chosen:
+            return {}
+        texts = {
+            r["id"]: r["text"]
+            for r in self.store.rows(
+                "SELECT id, coalesce(title || '\n', '') || text AS text FROM posts "
+                f"WHERE id IN ({', '.join('?' * len(chosen))})",
+                [post_id for _, post_id, _ in chosen],
+            )
+        }
         out: dict[int, list[dict[str, Any]]] = {}
-        for r in rows:
-            out.setdefault(r.pop("topic_id"), []).append(r)
+        for topic_id, post_id, sim in chosen:
+            out.setdefault(topic_id, []).append({"id": post_id, "sim": sim, "text": texts[post_id]})
         return out

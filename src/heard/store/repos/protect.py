@@ -1,4 +1,4 @@
-"""The protect repository on DuckDB: flags, decisions, appeals, gold items and the audit log.
+"""The protect repository: flags, decisions, appeals, gold items and the audit log.
 
 Every table here is keyed by post, flag or decision; none has an author column and no query here
 groups or filters by author (RIGHTS.md §4: decisions are about posts, never about people).
@@ -67,7 +67,7 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-class DuckDBProtect:
+class Protect:
     def __init__(self, store: Any):
         self.store = store
 
@@ -81,9 +81,9 @@ class DuckDBProtect:
         if not rows:
             return
         values = [[_dump(r[c]) if c in JSON_COLUMNS else r.get(c) for c in columns] for r in rows]
-        verb = "INSERT OR IGNORE" if ignore else "INSERT"
-        self.store.con.executemany(
-            f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        self.store.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            + (" ON CONFLICT DO NOTHING" if ignore else ""),
             values,
         )
 
@@ -115,7 +115,7 @@ class DuckDBProtect:
 
     def set_flag_status(self, flag_ids: Sequence[str], status: str) -> None:
         if flag_ids:
-            self.store.con.execute(
+            self.store.execute(
                 f"UPDATE flags SET status = ? WHERE flag_id IN ({', '.join('?' * len(flag_ids))})",
                 [status, *flag_ids],
             )
@@ -151,7 +151,7 @@ class DuckDBProtect:
         return rows[0] if rows else None
 
     def decide_appeal(self, appeal_id: str, decided_by: str, outcome: str, at: datetime) -> None:
-        self.store.con.execute(
+        self.store.execute(
             "UPDATE appeals SET status = 'decided', decided_by = ?, outcome = ?, decided_at = ? "
             "WHERE appeal_id = ?",
             [decided_by, outcome, at, appeal_id],
@@ -196,8 +196,9 @@ class DuckDBProtect:
         )
 
     def answer_gold(self, gold_id: str, moderator: str, answer: str, at: datetime) -> None:
-        self.store.con.execute(
-            "INSERT OR REPLACE INTO gold_answers VALUES (?, ?, ?, ?)",
+        self.store.execute(
+            "INSERT INTO gold_answers VALUES (?, ?, ?, ?) ON CONFLICT (gold_id, moderator) "
+            "DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
             [gold_id, moderator, answer, at],
         )
 
@@ -216,7 +217,7 @@ class DuckDBProtect:
         return (int(rows[0]["seq"]), rows[0]["hash"]) if rows else None
 
     def insert_audit(self, entry: dict[str, Any]) -> None:
-        self.store.con.execute(
+        self.store.execute(
             'INSERT INTO audit_log (seq, "at", kind, ref, payload, prev_hash, hash) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [

@@ -1,6 +1,7 @@
-"""The accounts repository on DuckDB: users, browser sessions and API tokens.
+"""The accounts repository: users, browser sessions and API tokens.
 
-Each call runs on its own cursor under a lock, so request threads can share the repository.
+Each call runs under a lock on a connection safe for any thread (``fetchall_any_thread``: its own
+DuckDB cursor; PostgreSQL's connection), so request threads can share the repository.
 Passwords and tokens arrive here already hashed (``heard.auth.accounts``).
 """
 
@@ -11,19 +12,15 @@ from datetime import datetime
 from typing import Any
 
 
-class DuckDBAccounts:
+class Accounts:
     def __init__(self, store: Any):
         self.store = store
         self._lock = threading.Lock()
 
     def _run(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with self._lock:
-            con = self.store.con.cursor()
-            try:
-                result: list[tuple[Any, ...]] = con.execute(sql, params or []).fetchall()
-                return result
-            finally:
-                con.close()
+            result: list[tuple[Any, ...]] = self.store.fetchall_any_thread(sql, params)
+            return result
 
     # ---- users ------------------------------------------------------------------------------
     def insert_user(self, username: str, password_hash: str, role: str, now: datetime) -> None:

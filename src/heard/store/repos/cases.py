@@ -1,4 +1,4 @@
-"""The cases repository on DuckDB: departments, cases, their events and routing corrections.
+"""The cases repository: departments, cases, their events and routing corrections.
 
 Every change to a case is one call that updates the case row and appends its event in the same
 transaction, so the timeline and the case never disagree. The ``actor`` (an account name) is kept
@@ -48,6 +48,8 @@ EVENT_COLUMNS = (
     "actor",
     "note",
 )
+_CASE_NAMES = ", ".join(CASE_COLUMNS)
+_EVENT_NAMES = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
 _TIMES = ("created_at", "deadline_at", "replied_at", "closed_at", "at")
 _JSON = ("explanation", "reply_scores")
 _FLOATS = ("routed_confidence", "reply_quality")
@@ -100,7 +102,7 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-class DuckDBCases:
+class Cases:
     def __init__(self, store: Any):
         self.store = store
 
@@ -112,8 +114,12 @@ class DuckDBCases:
                 description = "\n".join(
                     t for t in (d.get("description_zh"), d.get("description_en")) if t
                 )
-                self.store.con.execute(
-                    "INSERT OR REPLACE INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                self.store.execute(
+                    "INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) "
+                    "DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, "
+                    "description = excluded.description, keywords = excluded.keywords, "
+                    "webhook = excluded.webhook, email = excluded.email, "
+                    "deadline_days = excluded.deadline_days",
                     [
                         d["code"],
                         d.get("name_zh"),
@@ -144,8 +150,10 @@ class DuckDBCases:
     def save_department_edit(self, definition: dict[str, Any], at: datetime, by: str) -> None:
         """Store one department's definition as edited in the dashboard (replaces an earlier
         edit of the same code); ``by`` is the editor's role, not a person."""
-        self.store.con.execute(
-            "INSERT OR REPLACE INTO department_edits VALUES (?, ?, ?, ?)",
+        self.store.execute(
+            "INSERT INTO department_edits VALUES (?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+            "definition = excluded.definition, edited_at = excluded.edited_at, "
+            "edited_by = excluded.edited_by",
             [definition["code"], json.dumps(definition, ensure_ascii=False), to_naive_utc(at), by],
         )
 
@@ -161,22 +169,25 @@ class DuckDBCases:
             with self.store.registered("_case_probe", probe):
                 taken = {
                     r[0]
-                    for r in self.store.con.execute(
+                    for r in self.store.fetchall(
                         "SELECT c.post_id FROM cases c JOIN _case_probe p ON c.post_id = p.v"
-                    ).fetchall()
+                    )
                 }
             fresh = [c for c in cases if c["post_id"] not in taken]
             ids = {c["case_id"] for c in fresh}
             fresh_events = [e for e in events if e["case_id"] in ids]
             if fresh:
                 with self.store.registered("_new_cases", _arrow(fresh, CASE_COLUMNS)):
-                    self.store.con.execute("INSERT INTO cases BY NAME SELECT * FROM _new_cases")
+                    self.store.execute(
+                        f"INSERT INTO cases ({_CASE_NAMES}) SELECT {_CASE_NAMES} FROM _new_cases"
+                    )
             if fresh_events:
                 table = _arrow(fresh_events, EVENT_COLUMNS)
                 with self.store.registered("_new_events", table):
                     # ordered by the caller's list: a case's events keep their order
-                    self.store.con.execute(
-                        "INSERT INTO case_events BY NAME SELECT * FROM _new_events"
+                    self.store.execute(
+                        f"INSERT INTO case_events ({_EVENT_NAMES}) "
+                        f"SELECT {_EVENT_NAMES} FROM _new_events"
                     )
         return len(fresh)
 
@@ -200,7 +211,7 @@ class DuckDBCases:
         with self.store.transaction():
             if changes:
                 names = sorted(changes)
-                self.store.con.execute(
+                self.store.execute(
                     f"UPDATE cases SET {', '.join(f'{n} = ?' for n in names)} WHERE case_id = ?",
                     [_value(n, changes[n]) for n in names] + [case_id],
                 )
@@ -209,7 +220,7 @@ class DuckDBCases:
     def add_events(self, events: Sequence[dict[str, Any]]) -> None:
         names = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
         for e in events:
-            self.store.con.execute(
+            self.store.execute(
                 f"INSERT INTO case_events ({names}) "
                 f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
                 [_value(n, e.get(n)) for n in EVENT_COLUMNS],
@@ -226,7 +237,7 @@ class DuckDBCases:
     def add_correction(
         self, post_id: str, department: str, at: datetime, actor: str | None
     ) -> None:
-        self.store.con.execute(
+        self.store.execute(
             "INSERT INTO routing_corrections VALUES (?, ?, ?, ?)",
             [post_id, department, to_naive_utc(at), actor],
         )
@@ -295,8 +306,8 @@ class DuckDBCases:
 
     def notification_keys(self) -> set[tuple[str, str, str]]:
         """(case_id, kind, ref) of every notification recorded so far."""
-        rows = self.store.con.execute("SELECT case_id, kind, ref FROM case_notifications")
-        return {(str(r[0]), str(r[1]), str(r[2])) for r in rows.fetchall()}
+        rows = self.store.fetchall("SELECT case_id, kind, ref FROM case_notifications")
+        return {(str(r[0]), str(r[1]), str(r[2])) for r in rows}
 
     def concern(self, case_id: str) -> dict[str, Any] | None:
         """The title and text of a case's post (the original: callers redact it)."""
@@ -320,7 +331,7 @@ class DuckDBCases:
                 )
                 if before:
                     continue
-                self.store.con.execute(
+                self.store.execute(
                     "INSERT INTO case_notifications (notification_id, case_id, kind, ref, "
                     "department, created_at, payload, deliveries, done) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, false)",
@@ -362,7 +373,7 @@ class DuckDBCases:
     def set_notification_deliveries(
         self, notification_id: str, deliveries: dict[str, Any], done: bool
     ) -> None:
-        self.store.con.execute(
+        self.store.execute(
             "UPDATE case_notifications SET deliveries = ?, done = ? WHERE notification_id = ?",
             [json.dumps(deliveries, ensure_ascii=False, default=str), done, notification_id],
         )

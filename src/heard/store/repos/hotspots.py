@@ -1,4 +1,4 @@
-"""The hot-spots repository on DuckDB: the per-topic post stream the heat ranking and the alert
+"""The hot-spots repository: the per-topic post stream the heat ranking and the alert
 engine read, topic facts for their evidence, sample posts, and the alerts table.
 
 Author keys leave this module only as opaque keys for counting distinct authors; no query here
@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 
-class DuckDBHotspots:
+class Hotspots:
     def __init__(self, store: Any):
         self.store = store  # the store, or a request thread's read view
 
@@ -30,14 +30,14 @@ class DuckDBHotspots:
         if until is not None:
             where.append("p.created_at <= ?")
             params.append(until)
-        table = self.store.con.execute(
-            f"""SELECT p.id, pt.topic_id, epoch_us(p.created_at) / 1e6 AS t, p.author_key,
+        table = self.store.arrow(
+            f"""SELECT p.id, pt.topic_id, date_part('epoch', p.created_at) AS t, p.author_key,
                        coalesce(p.likes, 0) AS likes, coalesce(p.shares, 0) AS shares,
                        coalesce(p.dislikes, 0) AS dislikes, p.sentiment_score
                 FROM post_topics pt JOIN posts p ON p.id = pt.post_id JOIN topics t USING (topic_id)
                 WHERE {" AND ".join(where)} ORDER BY t, p.id""",
             params,
-        ).to_arrow_table()
+        )
         return {name: table.column(name).to_pylist() for name in table.column_names}
 
     def topic_rows(self, topic_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -92,12 +92,15 @@ class DuckDBHotspots:
     ) -> list[tuple[int, float, str | None, str, datetime]]:
         """(topic, epoch seconds, author key, post id, assigned_at) of topic posts assigned at or
         after ``after`` (all when None)."""
-        result: list[tuple[int, float, str | None, str, datetime]] = self.store.con.execute(
-            """SELECT pt.topic_id, epoch_us(p.created_at) / 1e6, p.author_key, p.id, pt.assigned_at
+        since = "" if after is None else " AND pt.assigned_at >= ?"
+        result: list[tuple[int, float, str | None, str, datetime]] = self.store.fetchall(
+            """SELECT pt.topic_id, date_part('epoch', p.created_at), p.author_key, p.id,
+                      pt.assigned_at
                FROM post_topics pt JOIN posts p ON p.id = pt.post_id
-               WHERE pt.topic_id IS NOT NULL AND (? IS NULL OR pt.assigned_at >= ?)""",
-            [after, after],
-        ).fetchall()
+               WHERE pt.topic_id IS NOT NULL"""
+            + since,
+            [] if after is None else [after],
+        )
         return result
 
     # ---- alerts -----------------------------------------------------------------------------
@@ -110,7 +113,7 @@ class DuckDBHotspots:
                    SELECT ?::INTEGER UNION
                    SELECT t.topic_id FROM topics t JOIN family f ON t.merged_into = f.id)
                SELECT count(*) FROM alerts WHERE topic_id IN (SELECT id FROM family)
-                 AND abs(epoch(detected_at) - ?) <= ?""",
+                 AND abs(date_part('epoch', detected_at) - ?) <= ?""",
                 [int(topic_id), detected_at, reach],
             )
         )
@@ -125,8 +128,9 @@ class DuckDBHotspots:
         p_value: float,
     ) -> None:
         ev = alert["evidence"]
-        self.store.con.execute(
-            "INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        self.store.execute(
+            "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
+            "ON CONFLICT DO NOTHING",
             [
                 alert["alert_id"],
                 alert["topic_id"],
@@ -143,17 +147,18 @@ class DuckDBHotspots:
         )
 
     def set_deliveries(self, alert_id: str, deliveries: list[Any]) -> None:
-        self.store.con.execute(
+        self.store.execute(
             "UPDATE alerts SET deliveries = ? WHERE alert_id = ?",
             [json.dumps(deliveries, ensure_ascii=False), alert_id],
         )
 
     def recent_alerts(self, since: datetime | None, limit: int) -> list[dict[str, Any]]:
         """Stored alerts, newest stream time first: their record as fired, and deliveries."""
+        where = "" if since is None else "WHERE detected_at >= ? "
         rows = self.store.rows(
-            "SELECT evidence, deliveries FROM alerts WHERE (? IS NULL OR detected_at >= ?) "
+            f"SELECT evidence, deliveries FROM alerts {where}"
             "ORDER BY detected_at DESC, alert_id LIMIT ?",
-            [since, since, limit],
+            ([] if since is None else [since]) + [limit],
         )
         out = []
         for r in rows:

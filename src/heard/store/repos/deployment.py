@@ -1,4 +1,4 @@
-"""The deployment repository on DuckDB: per-store facts (``deployment`` table: the author-salt
+"""The deployment repository: per-store facts (``deployment`` table: the author-salt
 chain and its fingerprint, index versions) and the one bulk change they can ask for, re-keying
 stored author keys when the salt is rotated (``heard.protect.salt``)."""
 
@@ -12,32 +12,35 @@ import pyarrow as pa
 from heard.clock import utcnow
 
 
-class DuckDBDeployment:
+class Deployment:
     def __init__(self, store: Any):
         self.store = store
 
     def get(self, key: str) -> str | None:
-        row = self.store.con.execute("SELECT value FROM deployment WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
+        value = self.store.scalar("SELECT value FROM deployment WHERE key = ?", [key])
+        return None if value is None else str(value)
 
     def put(self, key: str, value: str) -> None:
-        self.store.con.execute(
-            "INSERT OR REPLACE INTO deployment VALUES (?, ?, ?)", [key, value, utcnow()]
+        self.store.execute(
+            "INSERT INTO deployment VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = excluded.value, updated_at = excluded.updated_at",
+            [key, value, utcnow()],
         )
 
     def has_author_keys(self) -> bool:
         return bool(
             self.store.scalar(
-                "SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_key IS NOT NULL LIMIT 1)"
+                "SELECT count(*) FROM "
+                "(SELECT 1 FROM posts WHERE author_key IS NOT NULL LIMIT 1) AS s"
             )
         )
 
     def author_keys(self) -> list[str]:
         return [
             r[0]
-            for r in self.store.con.execute(
+            for r in self.store.fetchall(
                 "SELECT DISTINCT author_key FROM posts WHERE author_key IS NOT NULL"
-            ).fetchall()
+            )
         ]
 
     def rekey_authors(self, old: Sequence[str], new: Sequence[str]) -> None:
@@ -46,6 +49,6 @@ class DuckDBDeployment:
         if not old:
             return
         with self.store.registered("_rekey", pa.table({"old": list(old), "new": list(new)})):
-            self.store.con.execute(
+            self.store.execute(
                 "UPDATE posts SET author_key = r.new FROM _rekey r WHERE posts.author_key = r.old"
             )
