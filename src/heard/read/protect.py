@@ -93,7 +93,7 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
     label = load_taxonomy()[item["label"]]
     if item.get("gold"):
         post = {"text": redact(item["text"])}
-        flags = [{"flag_id": item["flag_id"], "label": item["label"], "source": "detector"}]
+        flags = [{"flag_id": item["flag_id"], "label": item["label"], "source": "public_report"}]
     else:
         rows = db.rows(
             "SELECT id, title, text, lang, created_at FROM posts WHERE id = ?", [item["post_id"]]
