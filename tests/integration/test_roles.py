@@ -95,14 +95,22 @@ def test_every_route_declares_a_role(client_tokens):
         "GET /public/departments/{department}",
         "GET /public/report",
         "GET /public/track",
+        "GET /report",
+        "GET /statement",
+        "GET /transparency",
         "GET /vendor/plotly.min.js",
         "POST /api/v1/report",
+        "POST /api/v1/statements",
+        "POST /api/v1/statements/appeal",
         "POST /login",
         "POST /open311/v2/requests.json",
         "POST /open311/v2/requests/{service_request_id}/dispute.json",
         "POST /public/cases/{case_id}/dispute",
         "POST /public/report",
         "POST /public/track",
+        "POST /report",
+        "POST /statement",
+        "POST /statement/appeal",
     ]
 
 

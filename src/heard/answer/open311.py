@@ -63,7 +63,8 @@ def service_definition(department: dict[str, Any]) -> dict[str, Any]:
 
 
 def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
-    """One case (as ``heard.read.cases.case_detail`` returns it) as a GeoReport request."""
+    """One case (as ``heard.read.cases.public_case`` returns it: redacted, a removed post's text
+    hidden) as a GeoReport request."""
     dept = case.get("department") or {}
     name = (dept.get("name_zh") if lang == "zh" else dept.get("name_en")) or dept.get("code")
     reply = case.get("reply")

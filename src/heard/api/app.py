@@ -96,8 +96,10 @@ def create_app(
         department_pages,
         desk_pages,
         issue_pages,
+        moderate_pages,
         pages,
         public_pages,
+        statement_pages,
     )
     from heard.web.render import mount_static
 
@@ -121,6 +123,8 @@ def create_app(
     app.include_router(public_pages.router)
     app.include_router(desk_pages.router)
     app.include_router(department_pages.router)
+    app.include_router(moderate_pages.router)
+    app.include_router(statement_pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)

@@ -40,12 +40,13 @@ def mix_gold(
 
 
 def gold_as_item(gold: dict[str, Any]) -> dict[str, Any]:
-    """A gold item in the queue's shape (no score: a person decides it from the text)."""
+    """A gold item in the queue's shape (no score: a person decides it from the text). It reads
+    as a report — a flag without a detector or a score — so nothing tells it from one."""
     return {
         "flag_id": gold["gold_id"],
         "post_id": None,
         "label": gold["label"],
-        "source": "detector",
+        "source": "public_report",
         "detector": None,
         "version": None,
         "score": None,

@@ -18,6 +18,7 @@ has one (the flags, decisions and appeals tables hold post ids).
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,11 @@ def short_id(prefix: str, *parts: Any) -> str:
     """A stable id from the parts (the same flag stored twice is the same row)."""
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()
     return f"{prefix}-{digest[:12]}"
+
+
+def notice_hash(token: str) -> str:
+    """What is stored of a notice token (never the token)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def priority(source: str, score: float | None) -> float:
@@ -296,6 +302,7 @@ class Review:
         }
         with self.store.transaction():
             self.store.protect.insert_decision(row)
+            token = self._notice(post_id, at)
             self.store.protect.set_flag_status(
                 row["flag_ids"], "dismissed" if decision == "no_action" else "decided"
             )
@@ -306,7 +313,38 @@ class Review:
                 {k: row[k] for k in row if k != "created_at"},
                 at,
             )
-        return row
+        return {**row, "author_token": token}
+
+    def _notice(self, post_id: str, at: datetime) -> str | None:
+        """The post's notice token when this is its first decision (shown once: the platform
+        hands it to the author), else None (the author has it already)."""
+        if self.store.protect.has_notice(post_id):
+            return None
+        return self.renew_notice(post_id, at)
+
+    def renew_notice(self, post_id: str, at: datetime | None = None) -> str:
+        """A new notice token for a post with decisions (the old one stops working): for an
+        automated decision, whose first token nobody saw, or a token the author lost."""
+        if not self.store.protect.decisions_of_post(post_id):
+            raise NotFoundError(f"no decision on post {post_id!r}", "see heard decisions")
+        token = secrets.token_urlsafe(24)
+        self.store.protect.save_notice(post_id, notice_hash(token), at or self.clock())
+        return token
+
+    def post_of_notice(self, token: str) -> str:
+        """The post a notice token belongs to; ``NotFoundError`` for a wrong token."""
+        post_id = self.store.protect.post_of_notice(notice_hash(token.strip())) if token else None
+        if post_id is None:
+            raise NotFoundError("no decision for this token", "copy the token from the notice")
+        return post_id
+
+    def appeal_with_notice(self, token: str, decision_id: str, text: str) -> dict[str, Any]:
+        """The author's appeal, with the post's notice token (no account needed)."""
+        post_id = self.post_of_notice(token)
+        decision = self.store.protect.decision(decision_id)
+        if decision is None or decision["post_id"] != post_id:
+            raise NotFoundError("no decision for this token", "copy the token from the notice")
+        return self.appeal(decision_id, text)
 
     # ---- appeals ----------------------------------------------------------------------------
     def appeal(self, decision_id: str, text: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 from heard.answer.cases import CLOSED_STATES, OPEN_STATES, check_state, open311_status
 from heard.clock import to_naive_utc
 from heard.errors import NotFoundError
+from heard.read import moderation
 from heard.read.redact import redact
 from heard.store.protocol import Reader
 
@@ -158,8 +159,9 @@ def list_cases(
     return {"cases": rows, "total": total}
 
 
-def case_detail(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
-    """One case: the concern (redacted), its department and why, its reply and its timeline."""
+def case_detail(db: Reader, case_id: str, *, now: datetime, public: bool = False) -> dict[str, Any]:
+    """One case: the concern (redacted; hidden where a decision says so, ``heard.read.moderation``),
+    its department and why, its reply and its timeline."""
     rows = (
         db.rows(
             f"""SELECT c.*, p.title, p.text, p.source, {_DAYS} AS response_days
@@ -201,8 +203,7 @@ def case_detail(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
         "overdue": c["status"] in OPEN_STATES
         and deadline is not None
         and to_naive_utc(now) > deadline,
-        "title": redact(c["title"]),
-        "text": redact(c["text"]),
+        **_concern(db, c, public),
         "reply": None
         if c["reply_text"] is None
         else {
@@ -220,11 +221,21 @@ def case_detail(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
     }
 
 
+def _concern(db: Reader, c: dict[str, Any], public: bool) -> dict[str, Any]:
+    """The case's post as displays show it: redacted, and hidden where a decision says so."""
+    [post] = moderation.apply(
+        db, [{"id": c["post_id"], "title": redact(c["title"]), "text": redact(c["text"])}],
+        public=public,
+    )  # fmt: skip
+    return {"post_id": c["post_id"], "title": post["title"], "text": post["text"],
+            "moderation": post["moderation"]}  # fmt: skip
+
+
 def public_case(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
     """What anyone may see of a case (its public page, ``/api/v1/public/cases/{id}``): the case
     without the router's explanation, which quotes other cases and is for the people who work
     it."""
-    case = case_detail(db, case_id, now=now)
+    case = case_detail(db, case_id, now=now, public=True)
     case.pop("explanation", None)
     case.pop("routed_by", None)
     return case

@@ -19,6 +19,7 @@ from typing import Any
 
 from heard.errors import InputError
 from heard.read.common import jsonable, safe_row
+from heard.read import moderation
 from heard.store.protocol import Reader
 
 WHATS = ("posts", "topics", "issues", "alerts")
@@ -160,13 +161,14 @@ def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
         "ORDER BY p.created_at, p.id",
         params,
     )
+    shown = moderation.apply(db, found)  # a removed post's text is exported nowhere either
     return [
         _ordered(
             safe_row({**r, "topic_text": r.pop("topic_label"), "sentiment_score": _two(r)}),
             POST_EXPORT,
             rename={"topic_text": "topic_label"},
         )
-        for r in found
+        for r in shown
     ]
 
 

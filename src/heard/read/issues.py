@@ -12,6 +12,7 @@ from typing import Any
 
 from heard.errors import NotFoundError
 from heard.read.common import safe_row
+from heard.read import moderation
 from heard.read.hotspots import parse_window
 from heard.read.redact import redact
 from heard.read.stats import POST_COLUMNS
@@ -104,7 +105,7 @@ def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[
         f"ORDER BY p.created_at DESC, p.id LIMIT {int(messages)}",
         [issue_id],
     )
-    issue["posts"] = [safe_row(p) for p in posts]
+    issue["posts"] = moderation.apply(db, [safe_row(p) for p in posts])
     issue["alerts"] = []
     if "issue_alerts" in db.tables():
         issue["alerts"] = [

@@ -9,6 +9,7 @@ from typing import Any
 
 from heard.store.protocol import Reader
 from heard.read.common import decode_cursor, encode_cursor, safe_row, timestamp
+from heard.read import moderation
 from heard.read.stats import POST_COLUMNS
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -90,7 +91,7 @@ def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None
     else:
         rows, next_cursor = _scan_match(db, terms, where, params, limit, cursor)
     return {
-        "posts": with_topics(db, [safe_row(r) for r in rows]),
+        "posts": moderation.apply(db, with_topics(db, [safe_row(r) for r in rows])),
         "next_cursor": next_cursor,
         "query_terms": terms.split() if terms else [],
         **note,
@@ -195,4 +196,4 @@ def _and(clauses: list[str], keyword: str) -> str:
 
 def get_post(db: Reader, post_id: str) -> dict[str, Any] | None:
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
-    return with_topics(db, [safe_row(rows[0])])[0] if rows else None
+    return moderation.apply(db, with_topics(db, [safe_row(rows[0])]))[0] if rows else None

@@ -93,7 +93,7 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
     label = load_taxonomy()[item["label"]]
     if item.get("gold"):
         post = {"text": redact(item["text"])}
-        flags = [{"flag_id": item["flag_id"], "label": item["label"], "source": "detector"}]
+        flags = [{"flag_id": item["flag_id"], "label": item["label"], "source": "public_report"}]
     else:
         rows = db.rows(
             "SELECT id, title, text, lang, created_at FROM posts WHERE id = ?", [item["post_id"]]
@@ -157,6 +157,39 @@ def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
     statement["decision_facts"] = redact(statement.get("decision_facts"))
     result: dict[str, Any] = statement
     return result
+
+
+def pending_appeals(db: Any, limit: int = 100) -> list[dict[str, Any]]:
+    """Appeals waiting for a moderator, oldest first: the appeal, the decision appealed (with
+    who took it: that moderator may not decide the appeal) and the post (redacted)."""
+    if "appeals" not in db.tables():
+        return []
+    rows = db.rows(
+        "SELECT a.appeal_id, a.decision_id, a.filed_at, a.text AS appeal_text, d.decision, "
+        "d.label, d.facts, d.moderator, d.automated_decision, p.title, p.text "
+        "FROM appeals a JOIN decisions d USING (decision_id) LEFT JOIN posts p ON p.id = a.post_id "
+        "WHERE a.status = 'pending' ORDER BY a.filed_at, a.appeal_id LIMIT ?",
+        [int(limit)],
+    )
+    return [{**safe_row(r), "facts": redact(r["facts"])} for r in rows]
+
+
+def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
+    """What the author of ``post_id`` sees with its notice token: each decision on the post with
+    its statement of reasons (facts redacted) and its appeal, oldest first."""
+    rows = db.rows(
+        "SELECT d.decision_id, d.decision, d.label, d.created_at, d.statement, "
+        "a.status AS appeal_status, a.outcome AS appeal_outcome "
+        "FROM decisions d LEFT JOIN appeals a USING (decision_id) "
+        "WHERE d.post_id = ? ORDER BY d.created_at, d.decision_id",
+        [post_id],
+    )
+    out = []
+    for r in rows:
+        statement = json.loads(r.pop("statement"))
+        statement["decision_facts"] = redact(statement.get("decision_facts"))
+        out.append(jsonable({**r, "statement": statement}))
+    return {"post_id": post_id, "decisions": out}
 
 
 def dsa_statements(db: Any) -> list[dict[str, Any]]:

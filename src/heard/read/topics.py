@@ -15,6 +15,7 @@ from typing import Any
 from heard.clock import is_span, parse_instant, parse_span
 from heard.errors import InputError, NotFoundError
 from heard.read.common import decode_cursor, encode_cursor, safe_row
+from heard.read import moderation
 from heard.read.redact import redact
 from heard.read.stats import POST_COLUMNS
 from heard.store.protocol import Reader
@@ -195,7 +196,7 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         p["text"] = redact(p["text"])
         if p["title"]:
             p["title"] = redact(p["title"])
-    topic["representative_posts"] = posts
+    topic["representative_posts"] = moderation.apply(db, posts)
     topic["history"] = db.rows(
         "SELECT event_id, event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
         "WHERE topic_id = ? OR other_id = ? ORDER BY event_id",

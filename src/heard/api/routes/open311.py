@@ -83,7 +83,7 @@ def service_definition(request: Request, service_code: str) -> Any:
 
 def _public_case(request: Request, case_id: str) -> dict[str, Any] | None:
     try:
-        return cq.case_detail(db_of(request), case_id, now=utcnow())
+        return cq.public_case(db_of(request), case_id, now=utcnow())
     except NotFoundError:
         return None
 
@@ -287,4 +287,4 @@ async def dispute(request: Request, service_request_id: str) -> Any:
     finally:
         limiter.failed(key)
     case_moved(request)
-    return [o3.request(cq.case_detail(db, service_request_id, now=utcnow()), _lang(request))]
+    return [o3.request(cq.public_case(db, service_request_id, now=utcnow()), _lang(request))]

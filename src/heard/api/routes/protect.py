@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from heard.api.errors import ApiError
-from heard.api.routes.deps import db_of
+from heard.api.routes.deps import db_of, public_limiter
 from heard.api.security import requires
 from heard.auth import LoginLimiter, Role
 from heard.read import protect as rq
@@ -48,7 +48,7 @@ class ReportIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-def _write(request: Request, work: Any, changes: bool = True) -> Any:
+def locked_write(request: Request, work: Any, changes: bool = True) -> Any:
     """``work(store)`` on the store itself, one caller at a time (the store's connection is not
     shared between request threads; the read view's cursors are, but hold no repositories)."""
     db = db_of(request)
@@ -59,7 +59,7 @@ def _write(request: Request, work: Any, changes: bool = True) -> Any:
     return result
 
 
-def _username(request: Request) -> str | None:
+def username_of(request: Request) -> str | None:
     caller = getattr(request.state, "caller", None)
     return caller.user.username if caller is not None and caller.user is not None else None
 
@@ -90,9 +90,9 @@ def review_queue(
 ) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
 
-    items = _write(
+    items = locked_write(
         request,
-        lambda store: Calibration(store).queue(_username(request) or "", limit=limit),
+        lambda store: Calibration(store).queue(username_of(request) or "", limit=limit),
         changes=False,
     )
     return {"ok": True, "items": [rq.review_item(db_of(request), i) for i in items]}
@@ -107,7 +107,7 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
 
-    who = _username(request) or ""
+    who = username_of(request) or ""
 
     def work(store: Any) -> dict[str, Any]:
         cal = Calibration(store)
@@ -117,9 +117,14 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
         d = Review(store).decide(
             flag_id, body.decision, body.facts, who, label=body.label, ground=body.ground
         )
-        return {"decision_id": d["decision_id"], "decision": d["decision"]}
+        # the author's notice token, once (the post's first decision): the platform hands it on
+        return {
+            "decision_id": d["decision_id"],
+            "decision": d["decision"],
+            "author_token": d["author_token"],
+        }
 
-    return {"ok": True, **_write(request, work)}
+    return {"ok": True, **locked_write(request, work)}
 
 
 @router.get(
@@ -159,7 +164,7 @@ def dsa_statements(request: Request) -> dict[str, Any]:
 def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
-    row = _write(request, lambda store: Review(store).appeal(body.decision_id, body.text))
+    row = locked_write(request, lambda store: Review(store).appeal(body.decision_id, body.text))
     return {"ok": True, "appeal_id": row["appeal_id"], "status": row["status"]}
 
 
@@ -171,11 +176,77 @@ def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
 def decide_appeal(request: Request, appeal_id: str, body: AppealDecisionIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
-    who = _username(request) or ""
-    row = _write(
+    who = username_of(request) or ""
+    row = locked_write(
         request, lambda store: Review(store).decide_appeal(appeal_id, body.outcome, who, body.facts)
     )
     return {"ok": True, "appeal_id": appeal_id, "outcome": row["outcome"]}
+
+
+@router.post(
+    "/posts/{post_id}/notice",
+    dependencies=[requires(Role.moderator)],
+    summary="A new notice token for a post with decisions (the old one stops working)",
+)
+def renew_notice(request: Request, post_id: str) -> dict[str, Any]:
+    from heard.protect.review import Review
+
+    token = locked_write(request, lambda store: Review(store).renew_notice(post_id))
+    return {"ok": True, "post_id": post_id, "author_token": token}
+
+
+class NoticeIn(BaseModel):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class NoticeAppealIn(NoticeIn):
+    decision_id: str = Field(max_length=40)
+    text: str = Field(min_length=1, max_length=5000)
+
+
+def _limited(request: Request) -> None:
+    limiter, key = public_limiter(request)
+    wait = limiter.retry_after(key)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "too many requests from this address",
+            [f"fix: try again in {int(wait) + 1} s"],
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    limiter.failed(key)
+
+
+@router.post(
+    "/statements",
+    dependencies=[requires(None)],
+    summary="An author's view: the statements of reasons of the decisions on their post, with "
+    "the post's notice token (no account; rate-limited)",
+)
+def statements_by_notice(request: Request, body: NoticeIn) -> dict[str, Any]:
+    from heard.protect.review import Review
+
+    _limited(request)
+    post_id = locked_write(
+        request, lambda store: Review(store).post_of_notice(body.token), changes=False
+    )
+    return {"ok": True, **rq.statements_of_post(db_of(request), post_id)}
+
+
+@router.post(
+    "/statements/appeal",
+    dependencies=[requires(None)],
+    summary="An author appeals a decision on their post, once, with the post's notice token",
+)
+def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
+    from heard.protect.review import Review
+
+    _limited(request)
+    row = locked_write(
+        request,
+        lambda store: Review(store).appeal_with_notice(body.token, body.decision_id, body.text),
+    )
+    return {"ok": True, "appeal_id": row["appeal_id"], "status": row["status"]}
 
 
 @router.post(
@@ -199,10 +270,10 @@ def report(request: Request, body: ReportIn) -> dict[str, Any]:
             {"Retry-After": str(int(wait) + 1)},
         )
     state.report_limiter.failed(key)  # counts every report, not only failures
-    row = _write(
+    row = locked_write(
         request,
         lambda store: Review(store).report(
-            body.post_id, body.label, note=body.note, flagger=_username(request)
+            body.post_id, body.label, note=body.note, flagger=username_of(request)
         ),
     )
     return {"ok": True, "flag_id": row["flag_id"], "source": row["source"]}
@@ -227,5 +298,7 @@ def calibration(request: Request) -> dict[str, Any]:
 
     return {
         "ok": True,
-        "moderators": _write(request, lambda store: Calibration(store).report(), changes=False),
+        "moderators": locked_write(
+            request, lambda store: Calibration(store).report(), changes=False
+        ),
     }

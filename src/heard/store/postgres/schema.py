@@ -437,6 +437,19 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        17,
+        [
+            # protect: the notice an author gets of decisions on a post (DSA Art. 17): a token
+            # per post (only its hash), shown once when the post's first decision is taken, with
+            # which the author reads the statements of reasons and appeals without an account.
+            """CREATE TABLE IF NOT EXISTS post_notices (
+                post_id TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

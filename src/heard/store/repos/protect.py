@@ -157,6 +157,31 @@ class Protect:
             [decided_by, outcome, at, appeal_id],
         )
 
+    # ---- notices to authors (a token per post) ----------------------------------------------
+    def has_notice(self, post_id: str) -> bool:
+        return bool(
+            self.store.scalar("SELECT count(*) FROM post_notices WHERE post_id = ?", [post_id])
+        )
+
+    def save_notice(self, post_id: str, token_hash: str, at: datetime) -> None:
+        """The post's notice token (its hash); a new one replaces the old."""
+        self.store.execute(
+            "INSERT INTO post_notices VALUES (?, ?, ?) ON CONFLICT (post_id) DO UPDATE SET "
+            "token_hash = excluded.token_hash, created_at = excluded.created_at",
+            [post_id, token_hash, at],
+        )
+
+    def post_of_notice(self, token_hash: str) -> str | None:
+        found = self.store.scalar(
+            "SELECT post_id FROM post_notices WHERE token_hash = ?", [token_hash]
+        )
+        return None if found is None else str(found)
+
+    def decisions_of_post(self, post_id: str) -> list[dict[str, Any]]:
+        return self._select(
+            "SELECT * FROM decisions WHERE post_id = ? ORDER BY created_at, decision_id", [post_id]
+        )
+
     # ---- posts under review -----------------------------------------------------------------
     def post(self, post_id: str) -> dict[str, Any] | None:
         """The post a flag or decision is about: its text, language and dates (no author)."""

@@ -1,0 +1,140 @@
+"""The protect side's pages for moderators and admins: the review queue, one item with its
+evidence and the decision form, pending appeals, and reviewer calibration. The same domain
+calls as the API (``heard.protect.review``, ``heard.protect.calibration``), under the same write
+lock. A gold (calibration) item looks like any other item in the queue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from heard.api.errors import ApiError
+from heard.api.routes.deps import db_of
+from heard.api.routes.protect import locked_write, username_of
+from heard.auth import Role
+from heard.api.security import requires
+from heard.errors import InputError, NotFoundError
+from heard.protect.statement import DECISIONS, GROUNDS
+from heard.protect.taxonomy import LABELS, load_taxonomy
+from heard.read import protect as rq
+from heard.web.render import render
+
+router = APIRouter(include_in_schema=False)
+MODERATOR = requires(Role.moderator, page=True)
+
+
+def _queue(request: Request, limit: int = 50) -> list[dict[str, Any]]:
+    from heard.protect.calibration import Calibration
+
+    who = username_of(request) or ""
+    items: list[dict[str, Any]] = locked_write(
+        request, lambda store: Calibration(store).queue(who, limit=limit), changes=False
+    )
+    return items
+
+
+@router.get("/moderate", dependencies=[MODERATOR])
+def queue_page(request: Request) -> Response:
+    items = [rq.review_item(db_of(request), i) for i in _queue(request)]
+    return render(request, "moderate.html", items=items)
+
+
+def _item_page(request: Request, flag_id: str, status: int = 200, **context: Any) -> Response:
+    item = next((i for i in _queue(request, limit=500) if i["flag_id"] == flag_id), None)
+    if item is None:
+        raise ApiError(404, f"no flag {flag_id!r} waits for review", ["fix: see /moderate"])
+    taxonomy = load_taxonomy()
+    return render(
+        request,
+        "moderate_item.html",
+        status=status,
+        item=rq.review_item(db_of(request), item),
+        decisions=DECISIONS,
+        grounds=list(GROUNDS),
+        labels=[taxonomy[name] for name in LABELS],
+        **context,
+    )
+
+
+@router.get("/moderate/items/{flag_id}", dependencies=[MODERATOR])
+def item_page(request: Request, flag_id: str) -> Response:
+    return _item_page(request, flag_id)
+
+
+@router.post("/moderate/items/{flag_id}", dependencies=[MODERATOR])
+def decide(
+    request: Request,
+    flag_id: str,
+    decision: Annotated[str, Form(max_length=40)],
+    facts: Annotated[str, Form(max_length=5000)] = "",
+    label: Annotated[str, Form(max_length=40)] = "",
+    ground: Annotated[str, Form(max_length=20)] = "incompatible",
+) -> Response:
+    from heard.protect.calibration import Calibration
+    from heard.protect.review import Review
+
+    who = username_of(request) or ""
+
+    def work(store: Any) -> dict[str, Any]:
+        cal = Calibration(store)
+        if cal.is_gold(flag_id):
+            cal.answer(flag_id, decision, who)
+            return {"gold": True}
+        return dict(
+            Review(store).decide(flag_id, decision, facts, who, label=label or None, ground=ground)
+        )
+
+    try:
+        done = locked_write(request, work)
+    except (InputError, NotFoundError) as exc:
+        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        return _item_page(request, flag_id, status=status, error=reason, facts=facts)
+    if done.get("gold"):
+        return render(request, "moderate_done.html", gold=True)
+    statement = rq.statement_of(db_of(request), done["decision_id"])
+    # the author's notice token is on this page only (no-store): the moderator hands it on
+    return render(
+        request, "moderate_done.html", done=done, statement=statement, token=done["author_token"]
+    )
+
+
+@router.get("/moderate/appeals", dependencies=[MODERATOR])
+def appeals_page(request: Request) -> Response:
+    return render(request, "moderate_appeals.html", appeals=rq.pending_appeals(db_of(request)))
+
+
+@router.post("/moderate/appeals/{appeal_id}", dependencies=[MODERATOR])
+def decide_appeal(
+    request: Request,
+    appeal_id: str,
+    outcome: Annotated[str, Form(max_length=20)],
+    facts: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    from heard.protect.review import Review
+
+    who = username_of(request) or ""
+    try:
+        locked_write(
+            request, lambda store: Review(store).decide_appeal(appeal_id, outcome, who, facts)
+        )
+    except (InputError, NotFoundError) as exc:
+        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        return render(
+            request,
+            "moderate_appeals.html",
+            status=404 if isinstance(exc, NotFoundError) else 409,
+            appeals=rq.pending_appeals(db_of(request)),
+            error=reason,
+        )
+    return RedirectResponse("/moderate/appeals?decided=1", status_code=303)
+
+
+@router.get("/admin/calibration", dependencies=[requires(Role.admin, page=True)])
+def calibration_page(request: Request) -> Response:
+    from heard.protect.calibration import Calibration
+
+    rows = locked_write(request, lambda store: Calibration(store).report(), changes=False)
+    return render(request, "calibration.html", moderators=rows)

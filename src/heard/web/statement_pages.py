@@ -1,0 +1,127 @@
+"""The protect side's public pages — no account needed: the transparency figures, an author's
+statements of reasons (with the post's notice token, posted in a form, never put in a URL) and
+their one appeal per decision, and reporting a post. Tokens, appeals and reports count together
+against the public limit per client address (``public_limiter``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from heard.api.errors import ApiError
+from heard.api.routes.deps import db_of, public_limiter
+from heard.api.routes.protect import locked_write, username_of
+from heard.auth import PUBLIC
+from heard.api.security import requires
+from heard.errors import InputError, NotFoundError
+from heard.protect.taxonomy import LABELS, load_taxonomy
+from heard.read import protect as rq
+from heard.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _limited(request: Request) -> None:
+    limiter, key = public_limiter(request)
+    wait = limiter.retry_after(key)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "too many requests from this address in the last hour",
+            [f"fix: try again in {int(wait // 60) + 1} minutes"],
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    limiter.failed(key)
+
+
+@router.get("/transparency", dependencies=[requires(PUBLIC)])
+def transparency_page(request: Request) -> Response:
+    return render(request, "transparency.html", figures=rq.transparency(db_of(request)))
+
+
+@router.get("/statement", dependencies=[requires(PUBLIC)])
+def statement_form(request: Request) -> Response:
+    return render(request, "statement.html")
+
+
+def _statements(request: Request, token: str, status: int = 200, **context: Any) -> Response:
+    from heard.protect.review import Review
+
+    try:
+        post_id = locked_write(
+            request, lambda store: Review(store).post_of_notice(token), changes=False
+        )
+    except NotFoundError as exc:
+        return render(request, "statement.html", status=404, error=exc.what)
+    found = rq.statements_of_post(db_of(request), post_id)
+    return render(request, "statement.html", status=status, found=found, token=token, **context)
+
+
+@router.post("/statement", dependencies=[requires(PUBLIC)])
+def statements(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    _limited(request)
+    return _statements(request, token.strip())
+
+
+@router.post("/statement/appeal", dependencies=[requires(PUBLIC)])
+def appeal(
+    request: Request,
+    token: Annotated[str, Form(max_length=200)],
+    decision_id: Annotated[str, Form(max_length=40)],
+    text: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    from heard.protect.review import Review
+
+    _limited(request)
+    try:
+        locked_write(
+            request,
+            lambda store: Review(store).appeal_with_notice(token.strip(), decision_id, text),
+        )
+    except NotFoundError as exc:
+        return render(request, "statement.html", status=404, error=exc.what)
+    except InputError as exc:
+        return _statements(request, token.strip(), status=409, error=exc.what)
+    return _statements(request, token.strip(), appealed=True)
+
+
+def _report_page(request: Request, post: str, status: int = 200, **context: Any) -> Response:
+    taxonomy = load_taxonomy()
+    return render(
+        request,
+        "report_post.html",
+        status=status,
+        post=post,
+        labels=[taxonomy[name] for name in LABELS],
+        **context,
+    )
+
+
+@router.get("/report", dependencies=[requires(PUBLIC)])
+def report_form(request: Request, post: Annotated[str, Query(max_length=300)] = "") -> Response:
+    return _report_page(request, post)
+
+
+@router.post("/report", dependencies=[requires(PUBLIC)])
+def report(
+    request: Request,
+    post: Annotated[str, Form(max_length=300)],
+    label: Annotated[str, Form(max_length=40)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    from heard.protect.review import Review
+
+    _limited(request)
+    try:
+        locked_write(
+            request,
+            lambda store: Review(store).report(
+                post, label, note=note, flagger=username_of(request)
+            ),
+        )
+    except (InputError, NotFoundError) as exc:
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        return _report_page(request, post, status=status, error=exc.what, note=note)
+    return _report_page(request, post, sent=True)

@@ -1,0 +1,94 @@
+"""Dashboard strings of the protect side: the review queue, decisions, appeals, calibration, the
+public transparency page, an author's statements of reasons, and reporting a post
+(key: (english, chinese))."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "moderate": ("Review", "审核"),
+    "moderate_intro": (
+        "Flags waiting for a person, trusted flaggers' first. Decide on the post, never on its "
+        "author; criticism of officials, satire, protest, journalism and religious or minority "
+        "speech are never harm (RIGHTS.md).",
+        "等待人工审核的标记，受信任举报者的优先。只针对帖子作决定，不针对作者；"
+        "批评官员、讽刺、抗议、新闻报道、宗教或少数群体言论从来不是有害内容（RIGHTS.md）。",
+    ),
+    "queue_empty": ("Nothing waits for review.", "没有待审核的内容。"),
+    "flag": ("Flag", "标记"),
+    "flag_source": ("From", "来源"),
+    "score": ("Score", "分数"),
+    "threshold": ("threshold", "阈值"),
+    "detector": ("Detector", "检测器"),
+    "definition": ("Definition", "定义"),
+    "misuse_note": ("How this label could be misused", "此标签可能被如何滥用"),
+    "decision": ("Decision", "决定"),
+    "facts": ("Statement of the facts (shown to the author)", "事实陈述（作者可见）"),
+    "ground": ("Ground", "依据"),
+    "decide": ("Decide", "提交决定"),
+    "decided": ("Decided", "已决定"),
+    "author_token": (
+        "Notice token for the author (shown once: hand it to the author with the decision)",
+        "给作者的通知凭证（只显示一次：随决定一并告知作者）",
+    ),
+    "gold_recorded": (
+        "Answer recorded (a calibration item).",
+        "答案已记录（校准题）。",
+    ),
+    "appeals": ("Appeals", "申诉"),
+    "appeals_empty": ("No appeal waits.", "没有待处理的申诉。"),
+    "appeal_text": ("The author's appeal", "作者的申诉"),
+    "outcome": ("Outcome", "结果"),
+    "upheld": ("upheld", "维持原决定"),
+    "reversed": ("reversed", "撤销原决定"),
+    "decide_appeal": ("Decide the appeal", "处理申诉"),
+    "calibration": ("Calibration", "审核校准"),
+    "calibration_intro": (
+        "Each moderator's agreement with the known answers of calibration items (Cohen's κ).",
+        "各审核员与校准题标准答案的一致性（Cohen κ）。",
+    ),
+    "moderator": ("Moderator", "审核员"),
+    "gold_answered": ("Answered", "已作答"),
+    "kappa": ("κ", "κ"),
+    "transparency": ("Transparency", "透明度报告"),
+    "transparency_intro": (
+        "What was flagged and decided on this platform, counted by label, decision and "
+        "automation, with appeals and the time to a decision. Counts only, never by author.",
+        "本平台被标记和处理的内容，按标签、决定类型和自动化程度计数，另列申诉结果与处理用时。"
+        "只有计数，从不按作者统计。",
+    ),
+    "flags_total": ("Flags", "标记总数"),
+    "by_label": ("By label", "按标签"),
+    "by_source": ("By source", "按来源"),
+    "decisions_total": ("Decisions", "决定总数"),
+    "by_decision": ("By decision", "按决定"),
+    "automated": ("Automated decisions", "自动决定"),
+    "median_hours": ("Median hours from flag to decision", "从标记到决定的中位小时数"),
+    "statement": ("Statement of reasons", "理由说明"),
+    "statement_intro": (
+        "If a decision was taken on your post, the notice you received has a token: enter it "
+        "to read the statement of reasons and, once per decision, to appeal.",
+        "如果您的帖子被作出处理决定，您收到的通知中有一个凭证：输入它即可查看理由说明，"
+        "并可对每个决定申诉一次。",
+    ),
+    "statement_for": ("Decisions on your post", "关于您帖子的决定"),
+    "appeal": ("Appeal", "申诉"),
+    "appeal_why": ("Why the decision is wrong", "决定为何有误"),
+    "appeal_sent": (
+        "Your appeal is filed; another moderator decides it.",
+        "申诉已提交，将由另一位审核员处理。",
+    ),
+    "appeal_state": ("Appeal", "申诉状态"),
+    "report_post": ("Report this post", "举报此帖"),
+    "report_intro": (
+        "Tell the moderators why this post breaks the rules. Disagreement, criticism of "
+        "officials or satire is not a reason. No account is needed.",
+        "告诉审核员此帖为何违反规则。意见不同、批评官员或讽刺不构成举报理由。无需账号。",
+    ),
+    "report_label": ("What it is", "问题类型"),
+    "report_note": ("What you saw (optional)", "您看到的情况（可选）"),
+    "report_sent": ("Thank you: the report is in the review queue.", "谢谢，举报已进入审核队列。"),
+    "removed_notice": (
+        "Removed after review — statement of reasons {id}",
+        "经审核已移除——理由说明 {id}",
+    ),
+    "limited_notice": ("Visibility limited after review ({id})", "经审核限制可见（{id}）"),
+    "labelled_notice": ("Labelled after review: {label}", "经审核加注标签：{label}"),
+}

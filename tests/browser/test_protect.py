@@ -1,0 +1,76 @@
+"""The protect side in a real browser (issue 19): someone reports a post from its public case
+page; a moderator works the Chinese review queue and decides with a statement of the facts; the
+author reads the statement of reasons with the notice token and appeals; the moderator who
+decided is refused the appeal and a second one (an admin) reverses it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from api_seed import CLOSED_CASE
+
+from conftest import SCREENSHOTS, login
+
+pytestmark = pytest.mark.browser
+
+
+def _page(browser, errors: list[str], **options):
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(20_000)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page
+
+
+def test_report_review_statement_and_appeal(browser, server):
+    base, password = server
+    errors: list[str] = []
+    public = _page(browser, errors, locale="zh-CN")
+    public.goto(base + f"/public/cases/{CLOSED_CASE['water']}")
+    public.click("a.report-link")
+    public.select_option("select[name=label]", "doxxing")
+    public.fill("textarea[name=note]", "帖子里有别人的电话号码")
+    public.click("#report-post-form button[type=submit]")
+    assert public.locator("#report-sent").is_visible()
+
+    mod = _page(browser, errors, locale="zh-CN")
+    login(mod, base, password, "moderator")
+    mod.goto(base + "/lang/zh?next=/moderate")
+    assert "审核" in mod.locator("h1").inner_text()
+    mod.click("#queue a >> nth=0")
+    assert mod.locator("#definition").is_visible()
+    mod.select_option("#decide-form select[name=decision]", "remove")
+    mod.fill("#decide-form textarea[name=facts]", "帖子公布了他人的电话号码。")
+    mod.click("#decide-form button[type=submit]")
+    token = mod.locator("#author-token").inner_text().strip()
+    decision_id = mod.locator("#decision-id").inner_text().strip()
+    assert "STATEMENT_CATEGORY" in mod.locator("#statement").inner_text()
+    mod.screenshot(path=str(SCREENSHOTS / "protect-decided-zh.png"), full_page=True)
+
+    public.goto(base + f"/public/cases/{CLOSED_CASE['water']}")
+    assert decision_id in public.locator("#concern").inner_text()  # a notice, not the text
+    public.goto(base + "/statement")
+    public.fill("#statement-form input[name=token]", token)
+    public.click("#statement-form button[type=submit]")
+    assert decision_id in public.content()
+    public.fill(".appeal-form textarea[name=text]", "这是供水公司的公开热线。")
+    public.click(".appeal-form button[type=submit]")
+    assert public.locator("#appeal-sent").is_visible()
+
+    mod.goto(base + "/moderate/appeals")
+    mod.select_option(".appeal-form select[name=outcome]", "reversed")
+    mod.click(".appeal-form button[type=submit]")
+    assert "may not decide its appeal" in mod.locator("#appeal-error").inner_text()
+
+    admin = _page(browser, errors)
+    login(admin, base, password, "admin")
+    admin.goto(base + "/moderate/appeals")
+    admin.select_option(".appeal-form select[name=outcome]", "reversed")
+    admin.fill(".appeal-form input[name=facts]", "A public service number.")
+    admin.click(".appeal-form button[type=submit]")
+    admin.wait_for_url(re.compile(r".*/moderate/appeals\?decided=1$"))
+    admin.goto(base + "/transparency")
+    assert admin.locator("#appeals-total").inner_text() == "1"
+    for page in (public, mod, admin):
+        page.context.close()
+    assert not errors
