@@ -53,6 +53,16 @@ def test_the_schema_declares_what_the_routes_refuse(served):
     assert "/issues" not in paths  # an HTML page, not an API operation
 
 
+def test_a_window_longer_than_the_calendar_is_the_whole_board(served):
+    """Schemathesis found ``/api/v1/issues?window=9840y`` answered 500 (a date before year 1)."""
+    client, _, tokens = served
+    headers = {"Authorization": f"Bearer {tokens['viewer']}"}
+    longest = client.get("/api/v1/issues", params={"window": "9999y"}, headers=headers)
+    whole = client.get("/api/v1/issues", params={"window": "all"}, headers=headers)
+    assert longest.status_code == 200, longest.text
+    assert longest.json()["issues"] == whole.json()["issues"]
+
+
 class _Resp:
     def __init__(self, status: int, body: str, ctype: str = "application/json"):
         self.status_code, self.content, self.text = status, body.encode(), body
