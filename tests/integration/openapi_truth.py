@@ -245,7 +245,9 @@ def check(op: Operation, resp: Any) -> list[str]:
     spec = declared.get(str(status), declared.get("default", {}))
     wants_json = set(spec.get("content", {"application/json": {}})) <= {"application/json"}
     parsed: Any = None
-    if "json" in ctype or (wants_json and status != 204):
+    media = ctype.split(";")[0].strip()
+    is_json = media == "application/json" or media.endswith("+json")  # not JSON Lines (ndjson)
+    if is_json or (wants_json and status != 204):
         try:
             parsed = json.loads(resp.content)
         except ValueError:
