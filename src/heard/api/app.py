@@ -27,6 +27,23 @@ API_DESCRIPTION = (
 )
 
 
+def declare_auth_responses(app: FastAPI) -> None:
+    """Every route that needs a role can answer 401 (no caller) and 403 (too low a role): say
+    so in the OpenAPI document, which FastAPI cannot infer from the ``requires`` dependency. A
+    route that reads a body answers 400 to one that does not parse (FastAPI's own check)."""
+    from heard.api.errors import declared
+    from heard.api.security import UNDECLARED, declared_role, iter_routes
+
+    for _, route in iter_routes(app.routes):
+        if not getattr(route, "include_in_schema", False):
+            continue
+        codes = [] if declared_role(route) in (None, UNDECLARED) else [401, 403]
+        if getattr(route, "body_field", None) is not None:
+            codes.append(400)
+        for code, spec in declared(*codes).items():
+            route.responses.setdefault(code, spec)
+
+
 def create_app(
     settings: Settings,
     store: Any = None,
@@ -127,5 +144,6 @@ def create_app(
     app.include_router(statement_pages.router)
     app.include_router(admin_pages.router)
     mount_static(app)
+    declare_auth_responses(app)
     app.add_middleware(HeardMiddleware, metrics=metrics)
     return app

@@ -70,6 +70,39 @@ _STATUS_TEXT = {
 }
 
 
+_WHY = {
+    400: "The input is not one this route can use (the error says which and how to fix it)",
+    401: "No valid session or bearer token",
+    403: "The caller's role may not do this",
+    404: "No such resource",
+    409: "The resource is not in a state that allows this",
+    413: "The request is too large",
+    415: "The body is not of a type this route reads",
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": list(ERROR_KEYS),
+    "properties": {
+        "ok": {"type": "boolean", "const": False},
+        "error": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "string"}},
+        "status": {"type": "integer"},
+    },
+}
+
+
+def declared(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: the error statuses it can answer, each with the error shape
+    (so the served OpenAPI document lists every status a route returns)."""
+    return {
+        code: {
+            "description": _WHY.get(code, _STATUS_TEXT.get(code, "error")),
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        }
+        for code in codes
+    }
+
+
 def _validation_messages(exc: RequestValidationError) -> list[str]:
     out = []
     for err in exc.errors():
@@ -162,6 +195,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/open311/"):  # GeoReport v2's error list
+            text = "; ".join(_validation_messages(exc)) or "invalid input"
+            return JSONResponse([{"code": 422, "description": text}], status_code=422)
         return answer(request, 422, "invalid input", _validation_messages(exc))
 
     @app.exception_handler(StoreLockedError)

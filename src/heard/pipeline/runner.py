@@ -347,6 +347,7 @@ def ingest_paths(
     summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
     started_at = utcnow()
     bind_operators(store, pipeline)
+    test_hook("ingest_start")
     for connector, mapper, key in zip(connectors, mappers, keys):
         if on_file:
             on_file(connector.path)

@@ -57,8 +57,13 @@ def list_issues(
     where, params = ["status = 'active'"], []
     newest = db.scalar("SELECT max(created_at) AS newest FROM posts")
     if newest is not None and window != "all":
-        where.append("last_seen >= ?")
-        params.append(newest - span)
+        try:
+            since = newest - span
+        except OverflowError:  # 9999y reaches before year 1: the window holds the whole board
+            since = None
+        if since is not None:
+            where.append("last_seen >= ?")
+            params.append(since)
     if q:
         where.append("(strpos(lower(place), lower(?)) > 0 OR strpos(lower(problem), lower(?)) > 0"
                      " OR strpos(lower(coalesce(title, '')), lower(?)) > 0)")  # fmt: skip

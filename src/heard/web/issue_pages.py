@@ -20,7 +20,7 @@ def _k(request: Request) -> int:
     return int(request.app.state.settings.min_group_size)
 
 
-@router.get("/issues", dependencies=[requires(Role.viewer, page=True)])
+@router.get("/issues", dependencies=[requires(Role.viewer, page=True)], include_in_schema=False)
 def issues_page(
     request: Request,
     window: Annotated[str, Query(pattern=r"^(all|\d{1,4}[mhdwy])$")] = iq.DEFAULT_WINDOW,
@@ -43,7 +43,9 @@ def issues_page(
     )
 
 
-@router.get("/issues/{issue_id}", dependencies=[requires(Role.viewer, page=True)])
+@router.get(
+    "/issues/{issue_id}", dependencies=[requires(Role.viewer, page=True)], include_in_schema=False
+)
 def issue_page(request: Request, issue_id: int) -> Response:
     db, k = request.app.state.db, _k(request)
     issue = request.app.state.cache.get(

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from heard.answer import cases as workflow
 from heard.api.errors import ApiError
+from heard.api.errors import declared
 from heard.api.routes.deps import case_moved, db_of
 from heard.api.security import identify, requires
 from heard.auth import PUBLIC, Role
@@ -66,6 +67,7 @@ def accountability(request: Request) -> dict[str, Any]:
     "/public/departments/{department}",
     dependencies=[requires(PUBLIC)],
     summary="One department's public record and its newest cases (no account needed)",
+    responses=declared(404),
 )
 def public_department(request: Request, department: str) -> dict[str, Any]:
     try:
@@ -79,6 +81,7 @@ def public_department(request: Request, department: str) -> dict[str, Any]:
     "/public/cases/{case_id}",
     dependencies=[requires(PUBLIC)],
     summary="One case as the public sees it: concern (redacted), status, reply, timeline",
+    responses=declared(404),
 )
 def public_case(request: Request, case_id: str) -> dict[str, Any]:
     try:
@@ -92,6 +95,7 @@ def public_case(request: Request, case_id: str) -> dict[str, Any]:
     "/cases",
     dependencies=[requires(Role.responder)],
     summary="The case queue (a responder sees its own department's only)",
+    responses=declared(400),
 )
 def list_cases(
     request: Request,
@@ -144,6 +148,7 @@ def workable_case(request: Request, case_id: str) -> tuple[dict[str, Any], Role,
     "/cases/{case_id}",
     dependencies=[requires(Role.responder)],
     summary="One case: concern, department and why, reply, timeline",
+    responses=declared(404),
 )
 def get_case(request: Request, case_id: str) -> dict[str, Any]:
     workable_case(request, case_id)
@@ -168,6 +173,7 @@ def apply_change(request: Request, make: Any) -> dict[str, Any]:
     "/cases/{case_id}/status",
     dependencies=[requires(Role.responder)],
     summary="Change a case's status (FixMyStreet states)",
+    responses=declared(404, 409),
 )
 def change_status(request: Request, case_id: str, body: StatusChange) -> dict[str, Any]:
     case, role, username = workable_case(request, case_id)
@@ -183,6 +189,7 @@ def change_status(request: Request, case_id: str, body: StatusChange) -> dict[st
     "/cases/{case_id}/reassign",
     dependencies=[requires(Role.responder)],
     summary="Move a case to another department (stored as a routing correction)",
+    responses=declared(404, 409),
 )
 def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, Any]:
     case, role, username = workable_case(request, case_id)
@@ -203,6 +210,7 @@ def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, An
     "/cases/{case_id}/reply",
     dependencies=[requires(Role.responder)],
     summary="Publish the department's reply (written by a person), optionally closing",
+    responses=declared(404, 409),
 )
 def reply(request: Request, case_id: str, body: Reply) -> dict[str, Any]:
     case, role, username = workable_case(request, case_id)

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 
 from heard.api.errors import ApiError
 from heard.api.upload import parse_json_body
+from heard.api.errors import declared
 from heard.api.security import requires
 from heard.auth import Role
 
@@ -38,6 +39,7 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
             }
         }
     },
+    responses=declared(400, 413, 415),
 )
 async def ingest(request: Request) -> dict[str, Any]:
     uploader = request.app.state.uploader

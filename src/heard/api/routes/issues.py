@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from heard.api.routes.deps import db_of, k_of
+from heard.api.errors import declared
 from heard.api.security import requires
 from heard.auth import Role
 from heard.read import issues as iq
@@ -18,6 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["listen"])
     "/issues",
     dependencies=[requires(Role.viewer)],
     summary="Issues (one problem at one place or of one group), hottest first",
+    responses=declared(400),
 )
 def list_issues(
     request: Request,

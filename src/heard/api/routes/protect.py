@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from heard.api.errors import ApiError
+from heard.api.errors import declared
 from heard.api.routes.deps import db_of, public_limiter
 from heard.api.security import requires
 from heard.auth import LoginLimiter, Role
@@ -64,7 +65,12 @@ def username_of(request: Request) -> str | None:
     return caller.user.username if caller is not None and caller.user is not None else None
 
 
-@router.get("/flags", dependencies=[requires(Role.moderator)], summary="Flags with evidence")
+@router.get(
+    "/flags",
+    dependencies=[requires(Role.moderator)],
+    summary="Flags with evidence",
+    responses=declared(400),
+)
 def list_flags(
     request: Request,
     label: Annotated[str | None, Query(max_length=40)] = None,
@@ -102,6 +108,7 @@ def review_queue(
     "/review/{flag_id}",
     dependencies=[requires(Role.moderator)],
     summary="Decide on a flag's post, with the facts",
+    responses=declared(400, 404),
 )
 def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
@@ -131,6 +138,7 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
     "/decisions",
     dependencies=[requires(Role.moderator)],
     summary="Decisions with statements of reasons",
+    responses=declared(400),
 )
 def list_decisions(
     request: Request,
@@ -146,6 +154,7 @@ def list_decisions(
     "/decisions/{decision_id}/statement",
     dependencies=[requires(Role.viewer)],
     summary="One decision's statement of reasons",
+    responses=declared(404),
 )
 def statement(request: Request, decision_id: str) -> dict[str, Any]:
     return {"ok": True, "statement": rq.statement_of(db_of(request), decision_id)}
@@ -160,7 +169,12 @@ def dsa_statements(request: Request) -> dict[str, Any]:
     return {"ok": True, "statements": rq.dsa_statements(db_of(request))}
 
 
-@router.post("/appeals", dependencies=[requires(Role.viewer)], summary="Appeal a decision (once)")
+@router.post(
+    "/appeals",
+    dependencies=[requires(Role.viewer)],
+    summary="Appeal a decision (once)",
+    responses=declared(400, 404),
+)
 def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
@@ -172,6 +186,7 @@ def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     "/appeals/{appeal_id}/decision",
     dependencies=[requires(Role.moderator)],
     summary="Decide an appeal (not by the moderator who decided)",
+    responses=declared(400, 404),
 )
 def decide_appeal(request: Request, appeal_id: str, body: AppealDecisionIn) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -187,6 +202,7 @@ def decide_appeal(request: Request, appeal_id: str, body: AppealDecisionIn) -> d
     "/posts/{post_id}/notice",
     dependencies=[requires(Role.moderator)],
     summary="A new notice token for a post with decisions (the old one stops working)",
+    responses=declared(404),
 )
 def renew_notice(request: Request, post_id: str) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -222,6 +238,7 @@ def _limited(request: Request) -> None:
     dependencies=[requires(None)],
     summary="An author's view: the statements of reasons of the decisions on their post, with "
     "the post's notice token (no account; rate-limited)",
+    responses=declared(400, 404, 429),
 )
 def statements_by_notice(request: Request, body: NoticeIn) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -237,6 +254,7 @@ def statements_by_notice(request: Request, body: NoticeIn) -> dict[str, Any]:
     "/statements/appeal",
     dependencies=[requires(None)],
     summary="An author appeals a decision on their post, once, with the post's notice token",
+    responses=declared(400, 404, 429),
 )
 def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -253,6 +271,7 @@ def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
     "/report",
     dependencies=[requires(None)],
     summary="Report a post (no account needed; rate-limited)",
+    responses=declared(400, 404, 429),
 )
 def report(request: Request, body: ReportIn) -> dict[str, Any]:
     from heard.protect.review import Review

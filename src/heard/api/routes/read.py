@@ -13,6 +13,7 @@ from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
 from heard.api.routes.deps import db_of, k_of, utc_naive
+from heard.api.errors import declared
 from heard.api.security import requires
 from heard.auth import Role
 
@@ -26,7 +27,10 @@ Intent = Literal["complaint", "suggestion", "question", "praise", "incident_repo
 
 
 @router.get(
-    "/posts", dependencies=[requires(Role.viewer)], summary="Search posts (zh/en) with filters"
+    "/posts",
+    dependencies=[requires(Role.viewer)],
+    summary="Search posts (zh/en) with filters",
+    responses=declared(400),
 )
 def list_posts(
     request: Request,
@@ -59,7 +63,12 @@ def list_posts(
     return {"ok": True, **pq.search(db_of(request), f, limit, cursor)}
 
 
-@router.get("/posts/{post_id}", dependencies=[requires(Role.viewer)], summary="One post")
+@router.get(
+    "/posts/{post_id}",
+    dependencies=[requires(Role.viewer)],
+    summary="One post",
+    responses=declared(404),
+)
 def get_post(request: Request, post_id: str) -> dict[str, Any]:
     post = pq.get_post(db_of(request), post_id)
     if post is None:
@@ -67,7 +76,12 @@ def get_post(request: Request, post_id: str) -> dict[str, Any]:
     return {"ok": True, "post": post}
 
 
-@router.get("/topics", dependencies=[requires(Role.viewer)], summary="Topics, largest first")
+@router.get(
+    "/topics",
+    dependencies=[requires(Role.viewer)],
+    summary="Topics, largest first",
+    responses=declared(400),
+)
 def list_topics(
     request: Request,
     q: Annotated[
@@ -89,6 +103,7 @@ def list_topics(
     "/topics/{topic_id}",
     dependencies=[requires(Role.viewer)],
     summary="One topic: time series, keywords, places, representative posts",
+    responses=declared(404),
 )
 def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
     db = db_of(request)
@@ -104,11 +119,18 @@ def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
     "/hotspots",
     dependencies=[requires(Role.viewer)],
     summary="Hot spots over a window ending at the newest post, hottest first",
+    responses=declared(400),
 )
 def list_hotspots(
     request: Request,
     window: Annotated[
-        str, Query(max_length=10, description="90m, 24h, 7d, 2w, 90d, 1y or all")
+        str,
+        Query(
+            max_length=10,
+            pattern=r"^(all|\d{1,6}[mhdwy])$",
+            description="A span before the newest post: 90m, 24h, 7d, 2w, 90d, 1y or all "
+            "(a positive whole number and a unit); 0d is refused with 400",
+        ),
     ] = hq.DEFAULT_WINDOW,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
@@ -179,7 +201,10 @@ def users(request: Request) -> dict[str, Any]:
 
 
 @router.delete(
-    "/tokens/{token_id}", dependencies=[requires(Role.admin)], summary="Revoke an API token (admin)"
+    "/tokens/{token_id}",
+    dependencies=[requires(Role.admin)],
+    summary="Revoke an API token (admin)",
+    responses=declared(400),
 )
 def revoke_token(request: Request, token_id: str) -> dict[str, Any]:
     request.app.state.accounts.revoke_token(token_id)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from heard.api.errors import declared
 from heard.api.security import requires
 from heard.auth import Role
 from heard.read.common import jsonable
@@ -36,7 +37,7 @@ def list_tokens(request: Request) -> dict[str, Any]:
     dependencies=[requires(Role.admin)],
     status_code=201,
     summary="Create an API token (admin); the token is in this answer only",
-    responses={400: {"description": "no such user"}},
+    responses=declared(400),
 )
 def create_token(request: Request, body: NewToken) -> dict[str, Any]:
     token_id, token = request.app.state.accounts.create_token(body.username, body.label)
