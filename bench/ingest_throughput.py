@@ -111,6 +111,33 @@ def run_child(args: list[str]) -> tuple[dict, float, int, dict]:
     return json.loads(proc.stdout), wall, peak_kb // 1024, rss_timeline(samples)
 
 
+def ingest_into_postgres(heard: str, corpus: Path, batch: int) -> dict:
+    """``heard ingest`` of ``corpus`` into a fresh database on a throwaway PostgreSQL server."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from pg import PgServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        raise SystemExit("--postgres needs the PostgreSQL binaries (make test installs them)")
+    server = PgServer(bindir).start()
+    try:
+        url = server.create_database()
+        summary, wall, rss, _ = run_child(
+            [heard, "ingest", str(corpus), "--db", url, "--json", "--batch-size", str(batch),
+             "--source", "bench"]
+        )  # fmt: skip
+    finally:
+        server.stop()
+    return {
+        "stored": summary["stored"],
+        "seconds_excluding_model_load": round(summary["seconds"], 2),
+        "posts_per_s": summary["posts_per_second"],
+        "wall_seconds_including_start": round(wall, 2),
+        "peak_rss_mb": rss,
+        "server": "PostgreSQL from the Debian binaries, on this machine, default configuration",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -122,6 +149,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the corpus and the DuckDB file (path printed)"
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also ingest the same corpus into a throwaway PostgreSQL database (Debian binaries, "
+        "started and stopped here) and report it beside DuckDB",
     )
     parser.add_argument("--child-embed", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -144,6 +177,7 @@ def main() -> None:
             "python": platform.python_version(),
         },
         "command": " ".join(["bench/ingest_throughput.py", *sys.argv[1:]]),
+        "load_average_before": list(os.getloadavg()),
     }
     if not args.skip_embedder:
         emb, _, emb_rss, _ = run_child(
@@ -179,6 +213,11 @@ def main() -> None:
     if "embedder_alone" in result:
         result["ratio_end_to_end_vs_embedder"] = round(
             summary["posts_per_second"] / result["embedder_alone"]["texts_per_s"], 3
+        )
+    if args.postgres:
+        result["end_to_end_postgresql"] = ingest_into_postgres(heard, corpus, args.batch)
+        result["postgresql_vs_duckdb"] = round(
+            result["end_to_end_postgresql"]["posts_per_s"] / summary["posts_per_second"], 3
         )
     out = HERE / "results" / f"ingest_{args.posts}.json"
     out.parent.mkdir(exist_ok=True)

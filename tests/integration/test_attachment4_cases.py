@@ -94,3 +94,30 @@ def test_accountability_matches_a_direct_computation(imported, capsys):
     every = [d for days in direct.values() for d in days if d >= 0]
     assert record["total"]["cases"] == 2816
     assert record["total"]["median_days"] == pytest.approx(statistics.median(every), abs=1e-4)
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_each_issue_has_the_department_its_messages_are_with(imported):
+    """An issue (one problem at one place) is owned by the department most of its messages'
+    cases are with; the API and the page say so, with the counts behind it."""
+    from heard.read.issues import issue_detail, list_issues
+
+    db, _ = imported
+    with open_store(db, read_only=True) as store:
+        listed = list_issues(store, 5, limit=20)["issues"]
+        assert listed, "附件4 has issues"
+        owned = [i for i in listed if i["department"]]
+        assert len(owned) == len(listed)  # every message has a case, so every issue an owner
+        for issue in owned[:5]:
+            d = issue["department"]
+            direct = store.rows(
+                "SELECT c.department, count(*) AS n FROM issue_posts ip "
+                "JOIN cases c ON c.post_id = ip.post_id WHERE ip.issue_id = ? "
+                "GROUP BY c.department ORDER BY n DESC, c.department",
+                [issue["issue_id"]],
+            )
+            assert d["code"] == direct[0]["department"] and d["messages_with_it"] == direct[0]["n"]
+            assert d["messages_with_a_case"] == sum(r["n"] for r in direct)
+        detail = issue_detail(store, int(owned[0]["issue_id"]), 5)
+        assert detail["department"] == owned[0]["department"]

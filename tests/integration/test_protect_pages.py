@@ -71,6 +71,10 @@ def test_report_decide_hide_statement_appeal_and_reverse(env):
     case = client.get(f"/public/cases/{CLOSED_CASE['water']}")
     assert "老人用水" not in case.text.split('id="concern"')[1].split("</section>")[0]
     assert decision_id in case.text and "report-link" not in case.text
+    from heard.listen.hotspots.series import sample_posts
+
+    [sample] = sample_posts(client.app.state.db, [POST], 3)  # a hot spot's or an alert's sample
+    assert sample["text"] is None and sample["moderation"]["decision"] == "remove"
     export = client.get(
         "/api/v1/export",
         params={"what": "posts", "format": "jsonl"},

@@ -77,12 +77,43 @@ def list_issues(
     hidden = db.scalar(
         f"SELECT count(*) AS n FROM issues WHERE {clause} AND authors < ?", [*params, k]
     )
+    issues = [_decode(r) for r in rows]
+    owners = departments_of_issues(db, [int(r["issue_id"]) for r in issues])
+    for issue in issues:
+        issue["department"] = owners.get(int(issue["issue_id"]))
     return {
-        "issues": [_decode(r) for r in rows],
+        "issues": issues,
         "hidden_below_k": int(hidden or 0),
         "k": k,
         "window": window,
     }
+
+
+def departments_of_issues(db: Reader, issue_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The department that owns each issue, read from its messages' cases (the answer side): the
+    one most of them are with, its ``share`` of the messages that have a case, and the counts
+    behind it (the explanation: "12 of 15 messages are with 城乡建设"). Issues whose messages
+    have no case (cases are off) have none."""
+    if not issue_ids or "cases" not in db.tables():
+        return {}
+    rows = db.rows(
+        "SELECT ip.issue_id, c.department, count(*) AS n FROM issue_posts ip "
+        "JOIN cases c ON c.post_id = ip.post_id "
+        f"WHERE ip.issue_id IN ({', '.join('?' * len(issue_ids))}) "
+        "GROUP BY ip.issue_id, c.department",
+        list(issue_ids),
+    )
+    per: dict[int, list[tuple[str, int]]] = {}
+    for r in rows:
+        per.setdefault(int(r["issue_id"]), []).append((str(r["department"]), int(r["n"])))
+    out = {}
+    for issue_id, counts in per.items():
+        counts.sort(key=lambda c: (-c[1], c[0]))
+        total = sum(n for _, n in counts)
+        code, n = counts[0]
+        out[issue_id] = {"code": code, "share": round(n / total, 4), "messages_with_it": n,
+                         "messages_with_a_case": total, "others": dict(counts[1:])}  # fmt: skip
+    return out
 
 
 def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[str, Any]:
@@ -111,6 +142,7 @@ def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[
         [issue_id],
     )
     issue["posts"] = moderation.apply(db, [safe_row(p) for p in posts])
+    issue["department"] = departments_of_issues(db, [issue_id]).get(issue_id)
     issue["alerts"] = []
     if "issue_alerts" in db.tables():
         issue["alerts"] = [

@@ -280,6 +280,11 @@ def new_assignments(
 def recent_alerts(
     store: Any, since: datetime | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Stored alerts, newest stream time first (their evidence as fired, deliveries included)."""
+    """Stored alerts, newest stream time first (their evidence as fired, deliveries included;
+    sample posts removed since by a decision show as a notice, ``heard.read.moderation``)."""
+    from heard.read import moderation
+
     result: list[dict[str, Any]] = store.hotspots.recent_alerts(since, limit)
+    for alert in result:
+        alert["sample_posts"] = moderation.apply(store, alert.get("sample_posts") or [])
     return result

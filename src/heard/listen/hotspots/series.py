@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from heard.errors import InputError
+from heard.read import moderation
 from heard.read.redact import redact
 
 
@@ -125,7 +126,8 @@ def sample_posts(
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` of ``post_ids`` (most engaged first): id, time, title, redacted text.
 
-    Authors are never included (RIGHTS.md §4).
+    Authors are never included (RIGHTS.md §4); a post a decision removed has no text
+    (``heard.read.moderation``).
     """
     rows = store.hotspots.sample_rows(post_ids, limit)
     out = []
@@ -140,7 +142,7 @@ def sample_posts(
                 "sentiment": r["sentiment_label"],
             }
         )
-    return out
+    return moderation.apply(store, out)  # a removed post shows as a notice here too
 
 
 def bucket_counts(

@@ -31,4 +31,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "when": ("When", "时间"),
     "text": ("Message", "内容"),
     "topic": ("topic", "话题"),
+    "issue_owner": (
+        "{n} of the {total} messages with a case are with it",
+        "有案件的 {total} 条留言中，{n} 条归该部门",
+    ),
 }
