@@ -62,6 +62,7 @@ def issues(
         ("messages", {"justify": "right"}),
         ("authors", {"justify": "right"}),
         ("first → last", {"no_wrap": True}),
+        ("department", {}),
         ("now", {}),
     ):
         table.add_column(name, **kw)
@@ -83,6 +84,7 @@ def issues(
             count,
             f"{i['authors']:,}",
             span,
+            (i.get("department") or {}).get("code", ""),
             "bursting" if i["bursting"] else "",
         )
     results().print(table)
@@ -135,6 +137,12 @@ def issue(
     out.print(f"  {state} (last 7 days vs its history: p = {detail['burst_p']:.3g})")
     if detail.get("topic_id") is not None:
         out.print(f"  topic {detail['topic_id']} (heard topic {detail['topic_id']})")
+    owner = detail.get("department")
+    if owner:
+        out.print(
+            f"  department {owner['code']}: {owner['messages_with_it']} of the "
+            f"{owner['messages_with_a_case']} messages with a case are with it"
+        )
     for a in detail.get("alerts", []):
         out.print(f"  [red]alert[/] {a['detected_at']}: {escape(a['message'])}")
     for p in detail["posts"]:

@@ -67,7 +67,18 @@ class TopicStage:
     # ---- runner hooks -----------------------------------------------------------------------
     def bind(self, store: Any, recover: bool = True) -> None:
         """Load the topics and pool saved by earlier runs; then (``recover``) assign the stored
-        posts that have no topic row yet."""
+        posts that have no topic row yet.
+
+        Everything in memory comes from ``store``: the clusterer is made anew (its random seed
+        included) before it is loaded, so binding the same stage again — to another store, or
+        to the same PostgreSQL database after another process wrote topics — gives the state
+        the store holds, never a mix with what this process held before. The topics touched
+        since the last refresh are kept while the store is the same one."""
+        self.clusterer = StreamingClusterer(self.clusterer.dim, self.params)
+        if store is not getattr(self, "_store", None):
+            self._touched = set()
+        self._store = store
+        self._pending = []
         persist.load_clusterer(store, self.clusterer)
         self._window_saved = len(self.clusterer.window_keys)
         self._bound = True
