@@ -14,6 +14,17 @@ pytest.importorskip("schemathesis", reason="the test extra pins schemathesis")
 MAX_EXAMPLES = 10  # per operation and phase: 1,700+ cases
 
 
+UNEXPRESSIBLE = {
+    "include-path": "/api/v1/ingest",
+    "include-method": "POST",
+    "checks": {"positive_data_acceptance": {"enabled": False}},
+}
+"""The one check left out, for one operation: a field map that names one field twice
+(``map=place=a`` and ``map=place=b``) is refused with a declared 400, as on the command line,
+and JSON Schema cannot say "no two items name the same field"; every other check still runs on
+it (server errors, declared statuses, response shapes, rejection of schema-violating input)."""
+
+
 def run_schemathesis(app, token: str, max_examples: int, seed: int):
     """Run the engine as ``st run --checks all`` does; return its statistic (the CLI's counts)."""
     import schemathesis
@@ -21,11 +32,12 @@ def run_schemathesis(app, token: str, max_examples: int, seed: int):
     from schemathesis.engine import events, from_schema
     from schemathesis.engine.statistic import Statistic
 
-    config = SchemathesisConfig()
+    config = SchemathesisConfig.from_dict({"operations": [UNEXPRESSIBLE]})
     config.update(seed=seed, max_failures=None)
-    project = config.projects.override
+    project = config.projects.default  # where the operations override above lives
     project.update(headers={"Authorization": f"Bearer {token}"}, workers=1)
-    project.checks.update(included_check_names=["all"])
+    # every check is on by default (as `st run --checks all`); naming them here would also
+    # override the one operation's exception above
     project.generation.update(max_examples=max_examples)
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=config)
     stat, errors = Statistic(), []

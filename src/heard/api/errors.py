@@ -134,7 +134,7 @@ def allowed_methods(request: Request) -> list[str]:
     templates that match, the one with the fewest parameters wins, as in OpenAPI."""
     from starlette.routing import compile_path
 
-    from heard.api.security import iter_routes
+    from heard.api.route_tree import iter_routes
 
     by_params: dict[int, set[str]] = {}
     for path, route in iter_routes(request.app.routes):
