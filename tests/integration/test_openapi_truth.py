@@ -42,7 +42,7 @@ def test_the_schema_declares_what_the_routes_refuse(served):
     client, app, _ = served
     doc = client.get(SCHEMA_URL).json()
     paths = doc["paths"]
-    assert "400" in paths["/api/v1/hotspots"]["get"]["responses"]  # window 0d
+    assert "400" in paths["/api/v1/hotspots"]["get"]["responses"]  # a window past the calendar
     assert paths["/api/v1/hotspots"]["get"]["parameters"][0]["schema"].get("pattern")
     assert "400" in paths["/api/v1/posts"]["get"]["responses"]  # an unknown cursor
     assert {"400", "415"} <= set(paths["/api/v1/ingest"]["post"]["responses"])  # no file

@@ -60,7 +60,7 @@ def test_api_creates_and_revokes_tokens_for_admins_only(client):
     assert c.delete(f"/api/v1/tokens/{made.json()['token_id']}", headers=admin).status_code == 200
     assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {new}"}).status_code == 401
     unknown = c.post("/api/v1/tokens", json={"username": "nobody"}, headers=admin)
-    assert unknown.status_code == 400 and "no user" in unknown.json()["error"]
+    assert unknown.status_code == 404 and "no user" in unknown.json()["error"]
 
 
 def test_admin_page_creates_and_revokes_with_csrf(client):

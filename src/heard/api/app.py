@@ -30,16 +30,26 @@ API_DESCRIPTION = (
 def declare_auth_responses(app: FastAPI) -> None:
     """Every route that needs a role can answer 401 (no caller) and 403 (too low a role): say
     so in the OpenAPI document, which FastAPI cannot infer from the ``requires`` dependency. A
-    route that reads a body answers 400 to one that does not parse (FastAPI's own check)."""
-    from heard.api.errors import declared
+    route that reads a body answers 400 to one that does not parse (FastAPI's own check). A
+    route with parameters or a body answers 422 in the error shape (GeoReport's list under
+    /open311/v2), not FastAPI's ``{detail}``."""
+    from fastapi.dependencies.utils import get_flat_params
+
+    from heard.api.errors import declared, georeport_declared
     from heard.api.security import UNDECLARED, declared_role, iter_routes
 
-    for _, route in iter_routes(app.routes):
+    for path, route in iter_routes(app.routes):
         if not getattr(route, "include_in_schema", False):
             continue
         codes = [] if declared_role(route) in (None, UNDECLARED) else [401, 403]
-        if getattr(route, "body_field", None) is not None:
+        has_body = getattr(route, "body_field", None) is not None
+        if has_body:
             codes.append(400)
+        if has_body or get_flat_params(route.dependant):
+            if path.startswith("/open311/"):
+                route.responses.setdefault(422, georeport_declared("Invalid input"))
+            else:
+                codes.append(422)
         for code, spec in declared(*codes).items():
             route.responses.setdefault(code, spec)
 

@@ -78,6 +78,7 @@ _WHY = {
     409: "The resource is not in a state that allows this",
     413: "The request is too large",
     415: "The body is not of a type this route reads",
+    422: "A parameter or body field the schema does not allow (the errors name which)",
 }
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -91,6 +92,17 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+GEOREPORT_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "description"],
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+    },
+}
+"""Open311 GeoReport v2's error list, the shape of every /open311/v2 error."""
+
+
 def declared(*codes: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route: the error statuses it can answer, each with the error shape
     (so the served OpenAPI document lists every status a route returns)."""
@@ -101,6 +113,36 @@ def declared(*codes: int) -> dict[int | str, dict[str, Any]]:
         }
         for code in codes
     }
+
+
+def georeport_declared(why: str) -> dict[str, Any]:
+    """One /open311/v2 error response for ``responses=``: GeoReport's ``[{code, description}]``."""
+    return {"description": why, "content": {"application/json": {"schema": GEOREPORT_ERROR_SCHEMA}}}
+
+
+def one_of(values: Any) -> Any:
+    """The type of a parameter that takes one of ``values`` (an ``enum`` in the OpenAPI document;
+    anything else is a 422 that names them)."""
+    from typing import Literal
+
+    return Literal[tuple(values)]
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this request's path (a 405's ``Allow``): routes of
+    one path are declared one per method, and Starlette names only the first it tried. Of the
+    templates that match, the one with the fewest parameters wins, as in OpenAPI."""
+    from starlette.routing import compile_path
+
+    from heard.api.route_tree import iter_routes
+
+    by_params: dict[int, set[str]] = {}
+    for path, route in iter_routes(request.app.routes):
+        if getattr(route, "methods", None) and compile_path(path)[0].match(request.url.path):
+            by_params.setdefault(path.count("{"), set()).update(route.methods)
+    # the most concrete path is the resource (as OpenAPI matches): /review/queue, not
+    # /review/{flag_id}
+    return sorted(by_params[min(by_params)]) if by_params else []
 
 
 def _validation_messages(exc: RequestValidationError) -> list[str]:
@@ -183,6 +225,10 @@ def install_error_handlers(app: FastAPI) -> None:
                 "method not allowed",
                 [f"{request.method} is not allowed on {request.url.path}"],
             )
+            allow = allowed_methods(request)
+            if allow:
+                headers = {**(getattr(exc, "headers", None) or {}), "Allow": ", ".join(allow)}
+                return answer(request, 405, detail, errors, headers)
         return answer(
             request,
             exc.status_code,

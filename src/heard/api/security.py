@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import Depends, Request
 
 from heard.api.errors import ApiError, LoginRequired
+from heard.api.route_tree import iter_routes  # noqa: F401 - the tests and the app use it here
 from heard.auth import Role, User
 
 SESSION_COOKIE = "heard_session"
@@ -138,14 +139,3 @@ def check_login_csrf(request: Request, sent: str | None) -> None:
             "the login form's CSRF token is missing or stale",
             ["fix: reload the login page and try again"],
         )
-
-
-def iter_routes(routes: Any, prefix: str = "") -> Any:
-    """Every route of an app as ``(full path, route)``, looking inside included routers."""
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            context = getattr(route, "include_context", None)
-            yield from iter_routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
-        else:
-            yield prefix + getattr(route, "path", ""), route

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from heard.clock import utcnow
 from heard.auth.roles import Role
-from heard.errors import InputError
+from heard.errors import InputError, NotFoundError
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 8
@@ -142,7 +142,7 @@ class Accounts:
     def create_token(self, username: str, label: str = "") -> tuple[str, str]:
         """Return (token id, the token itself). The token is shown once and stored hashed."""
         if self.get_user(username) is None:
-            raise InputError(
+            raise NotFoundError(
                 f"no user {username!r}", "add the user first: heard users add NAME --role ROLE"
             )
         token_id = secrets.token_hex(6)
@@ -152,7 +152,7 @@ class Accounts:
 
     def revoke_token(self, token_id: str) -> None:
         if not self.repo.token_exists(token_id):
-            raise InputError(
+            raise NotFoundError(
                 f"no API token with id {token_id!r}", "see `heard users list --tokens`"
             )
         self.repo.revoke_token(token_id, self.clock())

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from heard.clock import parse_instant
-from heard.errors import InputError
+from heard.errors import InputError, NotFoundError
 from heard.read.redact import redact
 
 HIDDEN_COLUMNS = {
@@ -109,7 +109,8 @@ def encode_cursor(values: list[Any]) -> str:
 
 def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[Any]:
     """The values of a cursor this server gave, each converted by its kind (``int``, ``float``,
-    ``str``, ``timestamp``); anything else is a 400, never a query error."""
+    ``str``, ``timestamp``). A cursor is the address of a page: one this server did not give
+    names no page (``NotFoundError``, a 404), never a query error."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -119,8 +120,8 @@ def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[
             raise ValueError
         return [kind(v) for kind, v in zip(kinds, values)]
     except (ValueError, TypeError, UnicodeDecodeError, OverflowError, InputError):
-        raise InputError(
-            "the cursor is not one this server gave",
+        raise NotFoundError(
+            "no page at this cursor: it is not one this server gave",
             "pass the next_cursor of a previous page unchanged, or omit it",
         ) from None
 

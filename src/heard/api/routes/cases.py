@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from heard.answer import cases as workflow
 from heard.api.errors import ApiError
-from heard.api.errors import declared
+from heard.api.errors import declared, one_of
 from heard.api.routes.deps import case_moved, db_of
 from heard.api.security import identify, requires
 from heard.auth import PUBLIC, Role
@@ -20,6 +20,9 @@ from heard.auth.roles import may_work_case
 from heard.clock import utcnow
 from heard.errors import InputError, NotFoundError
 from heard.read import cases as rq
+
+CaseState = one_of(workflow.STATES)
+"""A FixMyStreet state of a case (``heard.answer.cases.STATES``)."""
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -100,7 +103,7 @@ def public_case(request: Request, case_id: str) -> dict[str, Any]:
 def list_cases(
     request: Request,
     department: Annotated[str | None, Query(max_length=48)] = None,
-    status: Annotated[str | None, Query(max_length=40)] = None,
+    status: CaseState | None = None,
     overdue: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:

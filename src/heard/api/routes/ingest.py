@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,10 +10,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from heard.api.errors import ApiError
-from heard.api.upload import parse_json_body
+from heard.api.upload import MAX_JSON_ITEMS, parse_json_body
 from heard.api.errors import declared
 from heard.api.security import requires
+from heard.connectors.mapping import ALIASES, PRESETS, REQUIRED, TARGETS
 from heard.auth import Role
+
+MAP_ITEM = (
+    r"^$|^\s*(" + "|".join(t for t in (*TARGETS, *ALIASES) if t not in REQUIRED) + r")\s*=\s*\S"
+)
+"""One ``TARGET=COLUMN`` of the field map, or nothing (a required field's column is named,
+not switched off, by a preset or the file; the CLI's ``--map`` takes several)."""
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
@@ -23,20 +31,50 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
     summary="Ingest a JSONL/CSV/XLSX file (multipart field 'file') or a JSON array of objects",
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
+                        "required": ["file"],
                         "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            "preset": {"type": "string"},
+                            "file": {
+                                "type": "string",
+                                "pattern": "^[^\\x00]*$",
+                                "description": "The file: JSON Lines here (its name says the "
+                                "format: .jsonl, .csv, .tsv or .xlsx; anything else is a 415)",
+                            },
+                            "preset": {"type": "string", "enum": ["", *PRESETS]},
                             "source": {"type": "string"},
-                            "map": {"type": "array", "items": {"type": "string"}},
+                            "map": {
+                                "type": "array",
+                                "items": {"type": "string", "pattern": MAP_ITEM},
+                            },
+                        },
+                    },
+                    "encoding": {
+                        "file": {
+                            "contentType": "application/x-ndjson",
+                            "headers": {
+                                "Content-Disposition": {
+                                    "schema": {"type": "string"},
+                                    "example": 'form-data; name="file"; filename="posts.jsonl"',
+                                }
+                            },
+                        }
+                    },
+                },
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "maxItems": MAX_JSON_ITEMS,
+                        "items": {
+                            "description": "A post as an object; any other item is quarantined "
+                            "(reason not_an_object) and the others are stored"
                         },
                     }
                 },
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-            }
+            },
         }
     },
     responses=declared(400, 413, 415),
@@ -55,6 +93,8 @@ async def ingest(request: Request) -> dict[str, Any]:
     if ctype.startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_fields=50, max_part_size=uploader.max_bytes)
         upload = form.get("file")
+        if isinstance(upload, str):  # the part had no file name: its text is JSON Lines
+            upload = UploadFile(io.BytesIO(upload.encode("utf-8")), filename="upload.jsonl")
         if not isinstance(upload, UploadFile):
             raise ApiError(
                 400, "no file in the form", ["fix: send the file in the multipart field 'file'"]

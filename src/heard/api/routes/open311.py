@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from heard.answer import cases as workflow
 from heard.answer import open311 as o3
 from heard.answer import intake
+from heard.api.errors import georeport_declared, one_of
 from heard.api.routes.deps import case_moved, db_of, departments_of, public_limiter
 from heard.api.security import requires
 from heard.auth import PUBLIC
@@ -27,11 +28,15 @@ router = APIRouter(prefix="/open311/v2", tags=["open311"])
 MAX_BODY_BYTES = 64 * 1024
 """A form-encoded description of 4,000 Chinese characters is about 36 KiB."""
 ERRORS = {
-    400: {"description": "A missing or malformed field, as GeoReport errors"},
-    404: {"description": "No such service or request"},
-    413: {"description": "The request is too large"},
-    429: {"description": "Too many requests from this address"},
+    400: georeport_declared("A missing or malformed field, as GeoReport errors"),
+    404: georeport_declared("No such service or request"),
+    413: georeport_declared("The request is too large"),
+    429: georeport_declared("Too many requests from this address"),
 }
+OpenOrClosed = one_of(("open", "closed"))
+"""GeoReport's two request statuses."""
+TEXT = r"\S"
+"""A field that must say something: at least one character that is not a space."""
 
 
 def _error(status: int, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -92,21 +97,18 @@ def _public_case(request: Request, case_id: str) -> dict[str, Any] | None:
     "/requests.json",
     dependencies=[requires(PUBLIC)],
     summary="Requests (cases), newest first; filter by id, service or status",
-    responses={400: ERRORS[400]},
     response_model=None,
 )
 def list_requests(
     request: Request,
     service_request_id: str | None = None,
     service_code: str | None = None,
-    status: str | None = None,
+    status: OpenOrClosed | None = None,
 ) -> Any:
     lang = _lang(request)
     if service_request_id:
         found = [_public_case(request, i.strip()) for i in service_request_id.split(",")[:50]]
         return [o3.request(c, lang) for c in found if c is not None]
-    if status not in (None, "open", "closed"):
-        return _error(400, "status is open or closed")
     listed = cq.list_cases(db_of(request), department=service_code, limit=200, now=utcnow())[
         "cases"
     ]
@@ -195,18 +197,23 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
     response_model=None,
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 "application/x-www-form-urlencoded": {
                     "schema": {
                         "type": "object",
                         "required": ["service_code", "description"],
                         "properties": {
-                            "service_code": {"type": "string"},
-                            "description": {"type": "string", "maxLength": o3.MAX_DESCRIPTION},
+                            "service_code": {"type": "string", "pattern": TEXT},
+                            "description": {
+                                "type": "string",
+                                "pattern": TEXT,
+                                "maxLength": o3.MAX_DESCRIPTION,
+                            },
                         },
                     }
                 }
-            }
+            },
         }
     },
 )

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from heard.api.errors import ApiError
-from heard.api.errors import declared
+from heard.api.errors import declared, one_of
 from heard.api.routes.deps import db_of, public_limiter
 from heard.api.security import requires
 from heard.auth import LoginLimiter, Role
@@ -43,9 +43,15 @@ class AppealDecisionIn(BaseModel):
     facts: str = Field("", max_length=5000)
 
 
+TaxonomyLabel = one_of(rq.LABELS)
+FlagStatus = one_of(rq.FLAG_STATUSES)
+
+
 class ReportIn(BaseModel):
     post_id: str = Field(max_length=300)
-    label: str = Field(max_length=40)
+    label: TaxonomyLabel = Field(
+        description="A label of the harm taxonomy (political opinion never is one)"
+    )
     note: str = Field("", max_length=2000)
 
 
@@ -73,17 +79,12 @@ def username_of(request: Request) -> str | None:
 )
 def list_flags(
     request: Request,
-    label: Annotated[str | None, Query(max_length=40)] = None,
-    status: Annotated[str | None, Query(max_length=20)] = None,
+    label: TaxonomyLabel | None = None,
+    status: FlagStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    author: Annotated[
-        str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")
-    ] = None,
 ) -> dict[str, Any]:
-    return {
-        "ok": True,
-        **rq.list_flags(db_of(request), label=label, status=status, limit=limit, author=author),
-    }
+    # no ``author``: the middleware refuses it on every route (RIGHTS.md §4)
+    return {"ok": True, **rq.list_flags(db_of(request), label=label, status=status, limit=limit)}
 
 
 @router.get(
@@ -143,11 +144,8 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
 def list_decisions(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    author: Annotated[
-        str | None, Query(max_length=200, description="Refused (RIGHTS.md §4)")
-    ] = None,
 ) -> dict[str, Any]:
-    return {"ok": True, **rq.list_decisions(db_of(request), limit=limit, author=author)}
+    return {"ok": True, **rq.list_decisions(db_of(request), limit=limit)}
 
 
 @router.get(

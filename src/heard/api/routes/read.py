@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BeforeValidator
 
 from heard.api.errors import ApiError
 from heard.read import hotspots as hq
@@ -22,6 +23,27 @@ router = APIRouter(prefix="/api/v1", tags=["read"])
 Lang = Annotated[
     str | None, Query(pattern=r"^([a-z]{2,3}|und)$", description="ISO 639-1 code, e.g. zh, en")
 ]
+Cursor = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        pattern=r"^[A-Za-z0-9_-]*$",
+        description="The next_cursor of the page before, unchanged (base64url); one this "
+        "server did not give names no page: 404",
+    ),
+]
+
+
+def _not_a_number(value: Any) -> Any:
+    """A time is written as one (ISO 8601); pydantic would read ``0.5`` as seconds since 1970."""
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    ):
+        raise ValueError("a date-time in ISO 8601, e.g. 2026-11-02T08:00:00Z, not a number")
+    return value
+
+
+Instant = Annotated[datetime, BeforeValidator(_not_a_number)]
 Sentiment = Literal["negative", "neutral", "positive"]
 Intent = Literal["complaint", "suggestion", "question", "praise", "incident_report", "other"]
 
@@ -30,7 +52,7 @@ Intent = Literal["complaint", "suggestion", "question", "praise", "incident_repo
     "/posts",
     dependencies=[requires(Role.viewer)],
     summary="Search posts (zh/en) with filters",
-    responses=declared(400),
+    responses=declared(400, 404),
 )
 def list_posts(
     request: Request,
@@ -45,10 +67,10 @@ def list_posts(
     intent: Annotated[
         Intent | None, Query(description="What the post does: complain, suggest, ask …")
     ] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     f = pq.PostFilter(
         q=q,
@@ -80,7 +102,7 @@ def get_post(request: Request, post_id: str) -> dict[str, Any]:
     "/topics",
     dependencies=[requires(Role.viewer)],
     summary="Topics, largest first",
-    responses=declared(400),
+    responses=declared(400, 404),
 )
 def list_topics(
     request: Request,
@@ -88,7 +110,7 @@ def list_topics(
         str | None, Query(max_length=100, description="Filter by label or keyword")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     db = db_of(request)
     data = request.app.state.cache.get(
@@ -127,9 +149,9 @@ def list_hotspots(
         str,
         Query(
             max_length=10,
-            pattern=r"^(all|\d{1,6}[mhdwy])$",
+            pattern=r"^(all|[1-9]\d{0,5}[mhdwy])$",
             description="A span before the newest post: 90m, 24h, 7d, 2w, 90d, 1y or all "
-            "(a positive whole number and a unit); 0d is refused with 400",
+            "(a positive whole number without leading zeros, and a unit)",
         ),
     ] = hq.DEFAULT_WINDOW,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -204,7 +226,7 @@ def users(request: Request) -> dict[str, Any]:
     "/tokens/{token_id}",
     dependencies=[requires(Role.admin)],
     summary="Revoke an API token (admin)",
-    responses=declared(400),
+    responses=declared(404),
 )
 def revoke_token(request: Request, token_id: str) -> dict[str, Any]:
     request.app.state.accounts.revoke_token(token_id)

@@ -37,7 +37,7 @@ def list_tokens(request: Request) -> dict[str, Any]:
     dependencies=[requires(Role.admin)],
     status_code=201,
     summary="Create an API token (admin); the token is in this answer only",
-    responses=declared(400),
+    responses=declared(404),
 )
 def create_token(request: Request, body: NewToken) -> dict[str, Any]:
     token_id, token = request.app.state.accounts.create_token(body.username, body.label)
