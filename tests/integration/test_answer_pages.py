@@ -180,3 +180,18 @@ def test_a_responder_works_its_own_queue_only(env):
     assert client.get(f"/desk/cases/{new_case}", headers=responder).status_code == 403
     corrections = _count(client, "SELECT count(*) FROM routing_corrections")
     assert corrections == 1  # the move is what the next router training learns from
+
+
+def test_a_responder_tied_to_no_department_sees_no_queue(env):
+    """Not every queue: a responder whose department was taken away (accounts refuse making one
+    without) has none; before, the missing department read as "no filter", and it saw every
+    department's cases."""
+    client, tokens = env
+    db = client.app.state.db
+    with db.write_lock:
+        db.store.accounts.set_department("responder", None)
+    headers = {"Authorization": f"Bearer {tokens['responder']}"}
+    api = client.get("/api/v1/cases", headers=headers)
+    assert api.status_code == 403 and "tied to no department" in api.json()["error"]
+    page = client.get("/desk", headers={**headers, "Accept": "text/html"})
+    assert page.status_code == 403 and CLOSED_CASE["water"] not in page.text

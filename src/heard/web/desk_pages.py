@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from heard.answer import cases as workflow
 from heard.api.errors import ApiError
-from heard.api.routes.cases import apply_change, workable_case
+from heard.api.routes.cases import NO_DEPARTMENT, apply_change, workable_case
 from heard.api.routes.deps import db_of, departments_of
 from heard.api.security import identify, requires
 from heard.auth import Role
@@ -35,6 +35,8 @@ def queue(
     assert user is not None
     own = request.app.state.accounts.department_of(user.username)
     if user.role == Role.responder:
+        if own is None:
+            raise ApiError(403, *NO_DEPARTMENT)
         department = own  # a responder's queue is its department's, whatever the URL says
     try:
         listed = cq.list_cases(

@@ -27,6 +27,12 @@ CaseState = one_of(workflow.STATES)
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 
+NO_DEPARTMENT = (
+    "this responder account is tied to no department, so it has no queue",
+    ["fix: an admin ties it to one: heard users add NAME --role responder --department CODE"],
+)
+
+
 class StatusChange(BaseModel):
     status: str = Field(max_length=40)
     note: str | None = Field(None, max_length=2000)
@@ -109,6 +115,8 @@ def list_cases(
 ) -> dict[str, Any]:
     role, own, _ = _own_department(request)
     if role == Role.responder:
+        if own is None:
+            raise ApiError(403, *NO_DEPARTMENT)
         if department not in (None, own):
             raise ApiError(
                 403,
