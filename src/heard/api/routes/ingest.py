@@ -41,8 +41,9 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
                             "file": {
                                 "type": "string",
                                 "pattern": "^[^\\x00]*$",
-                                "description": "The file: JSON Lines here (its name says the "
-                                "format: .jsonl, .csv, .tsv or .xlsx; anything else is a 415)",
+                                "description": "The file, as a file part (its name says the "
+                                "format: .jsonl, .csv, .tsv or .xlsx; anything else is a 415) or "
+                                "as a plain field (read as JSON Lines)",
                             },
                             "preset": {"type": "string", "enum": ["", *PRESETS]},
                             "source": {"type": "string"},
@@ -51,17 +52,6 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
                                 "items": {"type": "string", "pattern": MAP_ITEM},
                             },
                         },
-                    },
-                    "encoding": {
-                        "file": {
-                            "contentType": "application/x-ndjson",
-                            "headers": {
-                                "Content-Disposition": {
-                                    "schema": {"type": "string"},
-                                    "example": 'form-data; name="file"; filename="posts.jsonl"',
-                                }
-                            },
-                        }
                     },
                 },
                 "application/json": {
