@@ -13,7 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from heard.answer import intake
 from heard.api.errors import ApiError
-from heard.api.routes.deps import case_moved, db_of, departments_of, public_limiter
+from heard.api.routes.deps import (
+    case_moved,
+    db_of,
+    departments_of,
+    public_limiter,
+    spend_public_action,
+)
 from heard.api.security import requires
 from heard.auth import PUBLIC
 from heard.clock import utcnow
@@ -24,21 +30,6 @@ from heard.web.render import render
 router = APIRouter(include_in_schema=False)
 CHANNEL = "heard-form"
 """The source of concerns written on the public form (an ordinary source: they join topics)."""
-
-
-def _limited(request: Request, count: bool = True) -> None:
-    """429 when this address has used its hour's public actions; else counts this one."""
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        raise ApiError(
-            429,
-            "too many messages and disputes from this address in the last hour",
-            [f"fix: try again in {int(wait // 60) + 1} minutes"],
-            {"Retry-After": str(int(wait) + 1)},
-        )
-    if count:
-        limiter.failed(key)  # every attempt counts, accepted or not
 
 
 @router.get("/public/departments", dependencies=[requires(PUBLIC)])
@@ -85,7 +76,7 @@ def dispute(
     token: Annotated[str, Form(max_length=200)],
     note: Annotated[str, Form(max_length=intake.MAX_NOTE)] = "",
 ) -> Response:
-    _limited(request)
+    spend_public_action(request)
     try:
         intake.dispute(db_of(request), case_id, token.strip(), note, utcnow())
     except NotFoundError as exc:
@@ -114,7 +105,7 @@ async def report(
     department: Annotated[str, Form(max_length=48)],
     text: Annotated[str, Form(max_length=intake.MAX_TEXT)],
 ) -> Response:
-    _limited(request)
+    spend_public_action(request)
     departments = {d["code"]: d for d in departments_of(request)}
     chosen = departments.get(department)
     if chosen is None:
@@ -147,7 +138,7 @@ def track(request: Request, token: Annotated[str, Form(max_length=200)]) -> Resp
     """The token is posted, never put in a URL (it would stay in logs and browser history)."""
     from heard.answer.cases import hash_token
 
-    _limited(request, count=False)
+    spend_public_action(request, count=False)
     found = cq.case_id_for_token(db_of(request), hash_token(token.strip()))
     if found is None:
         limiter, key = public_limiter(request)

@@ -10,8 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from heard.api.errors import ApiError
-from heard.api.routes.deps import db_of, public_limiter
+from heard.api.routes.deps import db_of, spend_public_action
 from heard.api.routes.protect import locked_write, username_of
 from heard.auth import PUBLIC
 from heard.api.security import requires
@@ -21,19 +20,6 @@ from heard.read import protect as rq
 from heard.web.render import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _limited(request: Request) -> None:
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        raise ApiError(
-            429,
-            "too many requests from this address in the last hour",
-            [f"fix: try again in {int(wait // 60) + 1} minutes"],
-            {"Retry-After": str(int(wait) + 1)},
-        )
-    limiter.failed(key)
 
 
 @router.get("/transparency", dependencies=[requires(PUBLIC)])
@@ -61,7 +47,7 @@ def _statements(request: Request, token: str, status: int = 200, **context: Any)
 
 @router.post("/statement", dependencies=[requires(PUBLIC)])
 def statements(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
-    _limited(request)
+    spend_public_action(request)
     return _statements(request, token.strip())
 
 
@@ -74,7 +60,7 @@ def appeal(
 ) -> Response:
     from heard.protect.review import Review
 
-    _limited(request)
+    spend_public_action(request)
     try:
         locked_write(
             request,
@@ -113,7 +99,7 @@ def report(
 ) -> Response:
     from heard.protect.review import Review
 
-    _limited(request)
+    spend_public_action(request)
     try:
         locked_write(
             request,

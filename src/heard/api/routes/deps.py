@@ -54,3 +54,22 @@ def case_moved(request: Request) -> None:
     notifier = getattr(request.app.state, "notifier", None)
     if notifier is not None:
         notifier.wake()
+
+
+def spend_public_action(request: Request, count: bool = True) -> None:
+    """A 429 (with ``Retry-After``) when this address has used its hour's public actions; else,
+    with ``count``, this action is counted (accepted or not: a wrong token counts too). Every
+    public page and endpoint that writes or tries a token goes through here."""
+    from heard.api.errors import ApiError
+
+    limiter, key = public_limiter(request)
+    wait = limiter.retry_after(key)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "too many requests from this address in the last hour",
+            [f"fix: try again in {int(wait // 60) + 1} minutes"],
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    if count:
+        limiter.failed(key)

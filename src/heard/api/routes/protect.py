@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from heard.api.errors import ApiError
 from heard.api.errors import declared, one_of
-from heard.api.routes.deps import db_of, public_limiter
+from heard.api.routes.deps import db_of, spend_public_action
 from heard.api.security import requires
 from heard.auth import LoginLimiter, Role
 from heard.read import protect as rq
@@ -218,19 +218,6 @@ class NoticeAppealIn(NoticeIn):
     text: str = Field(min_length=1, max_length=5000)
 
 
-def _limited(request: Request) -> None:
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        raise ApiError(
-            429,
-            "too many requests from this address",
-            [f"fix: try again in {int(wait) + 1} s"],
-            {"Retry-After": str(int(wait) + 1)},
-        )
-    limiter.failed(key)
-
-
 @router.post(
     "/statements",
     dependencies=[requires(None)],
@@ -241,7 +228,7 @@ def _limited(request: Request) -> None:
 def statements_by_notice(request: Request, body: NoticeIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
-    _limited(request)
+    spend_public_action(request)
     post_id = locked_write(
         request, lambda store: Review(store).post_of_notice(body.token), changes=False
     )
@@ -257,7 +244,7 @@ def statements_by_notice(request: Request, body: NoticeIn) -> dict[str, Any]:
 def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
-    _limited(request)
+    spend_public_action(request)
     row = locked_write(
         request,
         lambda store: Review(store).appeal_with_notice(body.token, body.decision_id, body.text),
