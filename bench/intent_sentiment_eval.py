@@ -238,6 +238,20 @@ def prf(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> dict:
     }
 
 
+def bootstrap_macro_f1(gold: list[str], pred: list[str], n: int = 1000) -> list[float]:
+    """95 % percentile interval of the intent macro-F1 over ``n`` resamples of the rows (seeded):
+    how much the figure could move with another draw of messages like these."""
+    rng = random.Random(SEED)
+    scores = []
+    for _ in range(n):
+        idx = [rng.randrange(len(gold)) for _ in gold]
+        f1 = prf([gold[i] for i in idx], [pred[i] for i in idx], INTENTS)["macro_f1"]
+        if f1 is not None:
+            scores.append(f1)
+    scores.sort()
+    return [round(scores[int(0.025 * len(scores))], 3), round(scores[int(0.975 * len(scores))], 3)]
+
+
 def enrich(rows: list[dict], texts: dict) -> dict[str, list]:
     """Run Heard's stages over the annotated posts; return the columns scored here."""
     from heard.models import make_embedder
@@ -336,6 +350,7 @@ def main() -> None:
         result[name] = {
             "intent": prf(gold_i, pred_i, INTENTS),
             "intent_with_other_as_class": prf(gold_i, pred_i, (*INTENTS, "other"))["macro_f1"],
+            "intent_macro_f1_ci95": bootstrap_macro_f1(gold_i, pred_i),
             "sentiment": prf(gold_s, [cols["sentiment"][i] for i in idx], SENTIMENTS),
             "sentiment_without_rules": prf(gold_s, [no_rules[i] for i in idx], SENTIMENTS),
         }
