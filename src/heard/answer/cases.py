@@ -96,6 +96,11 @@ def case_id_for(post_id: str) -> str:
     return "C" + hashlib.sha256(post_id.encode("utf-8")).hexdigest()[:11].upper()
 
 
+def case_id_for_issue(issue_id: int) -> str:
+    """The case id of an issue's case ("issue/12" has no ``:``, so no post id gives it)."""
+    return case_id_for(f"issue/{int(issue_id)}")
+
+
 def new_public_token() -> tuple[str, str]:
     """(token, its hash): the token is shown once to whoever filed the concern; only the hash is
     stored, and a dispute or a status look-up presents the token."""
@@ -157,6 +162,29 @@ def new_case(
     return case, {**event, "case_id": case_id}
 
 
+def new_issue_case(
+    issue_id: int,
+    department: str,
+    *,
+    deadline_days: int,
+    confidence: float | None,
+    routed_by: str,
+    explanation: dict[str, Any] | None,
+    at: datetime,
+    role: str,
+    actor: str | None,
+    note: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new open case about issue ``issue_id`` (no post) and its ``opened`` event, which says
+    who opened it. Its deadline runs from ``at``: the issue is handed over now."""
+    case, event = new_case(
+        f"issue/{int(issue_id)}", at, department, deadline_days=deadline_days,
+        confidence=confidence, routed_by=routed_by, explanation=explanation, at=at, role=role,
+    )  # fmt: skip
+    case.update(post_id=None, issue_id=int(issue_id))
+    return case, {**event, "actor": actor, "note": f"{note}; {event['note']}"}
+
+
 def change_status(
     case: dict[str, Any],
     to_state: str,
@@ -199,7 +227,12 @@ def reassign(
         from_department=case["department"],
         to_department=department,
     )
-    correction = {"post_id": case["post_id"], "department": department, "at": at, "actor": actor}
+    # a message's reassignment teaches the router; an issue's case has no one text to learn
+    correction = (
+        {"post_id": case["post_id"], "department": department, "at": at, "actor": actor}
+        if case.get("post_id") is not None
+        else None
+    )
     return Change(case["case_id"], {"department": department}, event, correction)
 
 
