@@ -34,7 +34,8 @@ MAJORITY_TRIAGE_BELOW = 0.5
 """An issue whose messages' cases are split with no department holding half goes to triage."""
 ROUTE_MESSAGES = 5
 """How many of the issue's messages (newest first, copies left out) the router reads."""
-ROLES_THAT_OPEN = ("analyst", "admin")
+ROLES_THAT_OPEN = ("analyst", "moderator", "admin")
+"""Roles that may hand an issue over as a case (responders work cases; they do not open them)."""
 
 
 @dataclass(frozen=True)
