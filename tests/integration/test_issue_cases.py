@@ -238,3 +238,74 @@ def test_heard_case_open_and_heard_issue(db, capsys):
     assert run(["case", first["case"]["case_id"], "--issue", "1", "--db", str(db)]) != 0
     assert run(["case", first["case"]["case_id"], "--db", str(db)]) == 0
     assert "issue 1: 东湖路 · 停水, 35 messages" in capsys.readouterr().out
+
+
+def test_its_department_is_notified_with_the_issue_not_a_message(db):
+    """The new-case webhook names the issue (place, problem, count), never a message's words."""
+    from test_case_notifications import Receiver
+
+    from heard.answer.notifications import notify_cases
+
+    receiver = Receiver()
+    try:
+        settings = Settings(db=db, departments=[
+            {"code": "water", "name_zh": "供水", "name_en": "Water supply", "keywords": ["停水"],
+             "webhook": receiver.url},
+            {"code": "transport", "name_en": "Transport", "keywords": ["公交"]},
+        ])  # fmt: skip
+        with open_store(db) as store:
+            case_id = open_for_issue(store, settings, ISSUES["water"], now=utcnow(),
+                                     role="admin", actor="root").case["case_id"]  # fmt: skip
+            result = notify_cases(store, settings, utcnow(), sleep=lambda s: None)
+    finally:
+        receiver.close()
+    assert (case_id, "new_case") in {(n["case_id"], n["kind"]) for n in result["new"]}
+    sent = next(r["body"] for r in receiver.received if r["body"]["case_id"] == case_id)
+    assert sent["concern"] == {
+        "title": "东湖路 · 停水",
+        "text": "issue 1: 东湖路 · 停水 (35 messages)",
+    }
+    assert PHONE not in json.dumps(sent, ensure_ascii=False) and "seed:w" not in json.dumps(sent)
+
+
+def test_an_issue_without_message_cases_is_routed_by_the_deployments_router(tmp_path):
+    """Cases off (no message has one): the zero-shot router reads the issue's place, problem,
+    title and messages — the real embedder — and says why; with no departments to route by, the
+    official is told to choose one."""
+    from datetime import datetime, timedelta, timezone
+
+    from api_seed import WATER
+    from heard.listen.issues.measure import IssueRecord
+    from heard.records import Post
+
+    t0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+    posts = [
+        Post(id=f"s:{i}", source="s", external_id=str(i), text=WATER[i % len(WATER)],
+             title="东湖路停水", created_at=t0 + timedelta(hours=i), author_key=f"a{i}")
+        for i in range(7)
+    ]  # fmt: skip
+    issue = IssueRecord(
+        "东湖路", "东湖路", "停水", ["停水"], "东湖路停水", 7, 7, 7, t0.timestamp(),
+        t0.timestamp() + 6 * 3600, 3.0, {"components": {}}, 0.2, False, None, 0.7,
+        [p.id for p in posts], {}, 1,
+    )  # fmt: skip
+    path = tmp_path / "routed.duckdb"
+    with open_store(path) as store:
+        store.write_batch(posts, {}, {})
+        store.issues.replace([issue], datetime(2026, 11, 3))
+    bare = Settings(db=path)
+    with open_store(path) as store:
+        with pytest.raises(InputError, match="no departments are configured"):
+            open_for_issue(store, bare, 1, now=utcnow(), role="admin", actor="root")
+    settings = Settings(db=path, departments=[
+        {"code": "water", "name_zh": "供水", "name_en": "Water supply",
+         "description_zh": "供水管网、停水、水质", "keywords": ["停水", "供水", "水管"]},
+        {"code": "transport", "name_zh": "交通运输", "name_en": "Transport",
+         "description_zh": "公交线路、道路、停车", "keywords": ["公交", "道路", "停车"]},
+    ])  # fmt: skip
+    with open_store(path) as store:
+        case = open_for_issue(store, settings, 1, now=utcnow(), role="admin", actor="root").case
+    assert case["department"] == "water", case
+    assert case["routed_by"].startswith("heard-zero-shot@")
+    assert 0.5 < case["routed_confidence"] <= 1.0
+    assert case["explanation"]["suggested"] == "water" and case["explanation"]["terms"]
