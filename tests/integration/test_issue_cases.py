@@ -203,6 +203,8 @@ def test_the_issue_page_opens_it_with_its_form(env):
     after = client.get(f"/issues/{ISSUES['water']}")
     assert f'href="/desk/cases/{case_id}"' in after.text
     assert 'id="issue-case-form"' not in after.text
+    listed = client.get("/issues")
+    assert f"{case_id} · transport" in listed.text  # the list marks the issue as handed over
     again = client.post(f"/issues/{ISSUES['water']}/case", data={"csrf_token": csrf},
                         follow_redirects=False)  # fmt: skip
     assert again.status_code == 303 and again.headers["location"] == f"/desk/cases/{case_id}"
