@@ -170,6 +170,8 @@ def test_the_api_opens_it_for_analysts_and_admins_only(env):
     public = client.get(f"/api/v1/public/cases/{case_id}").json()["case"]
     assert public["status"] == "open" and public["reopened_count"] == 1
     assert [e["kind"] for e in public["timeline"]] == ["opened", "replied", "disputed"]
+    desk = client.get(f"/desk/cases/{case_id}", headers=analyst)
+    assert 'id="issue-owner"' in desk.text and "1 of the 1 messages" in desk.text
     page = client.get(f"/public/cases/{case_id}")
     assert page.status_code == 200 and 'id="case-issue"' in page.text and "35" in page.text
     assert PHONE not in page.text and "authorkey" not in page.text
@@ -210,6 +212,7 @@ def test_the_issue_page_opens_it_with_its_form(env):
     assert again.status_code == 303 and again.headers["location"] == f"/desk/cases/{case_id}"
     desk = client.get(f"/desk/cases/{case_id}")
     assert desk.status_code == 200 and 'id="case-token"' not in desk.text  # shown once only
+    assert 'id="issue-owner"' not in desk.text  # chosen by a person, not by its messages
 
 
 def test_a_viewer_sees_the_case_but_no_form(env):
