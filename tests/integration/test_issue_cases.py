@@ -24,6 +24,8 @@ from heard.read import cases as cq
 from heard.read.issues import issue_detail
 from heard.settings import Settings
 from heard.store import open_store
+from heard.store.repos.cases import CASE_COLUMNS
+from heard.store.repos.cases import _arrow as to_arrow
 
 PHONE = "13812345678"  # in one of the issue's messages (api_seed)
 
@@ -314,3 +316,32 @@ def test_an_issue_without_message_cases_is_routed_by_the_deployments_router(tmp_
     assert case["routed_by"].startswith("heard-zero-shot@")
     assert 0.5 < case["routed_confidence"] <= 1.0
     assert case["explanation"]["suggested"] == "water" and case["explanation"]["terms"]
+
+
+def test_a_second_writer_between_look_up_and_insert_gets_the_first_case(db, monkeypatch):
+    """Two processes on one PostgreSQL database may both find no case and both insert: the
+    unique index refuses the second, which answers with the first's case (here the other
+    writer's insert is made just before ours, on the real store)."""
+    settings = Settings(db=db)
+    with open_store(db) as store:
+        real = store.cases.open_cases
+
+        def racing(cases, events):
+            store.execute(  # the other writer's case
+                "INSERT INTO cases (case_id, department, status, created_at, issue_id) "
+                "VALUES ('COTHERWRITER', 'transport', 'open', ?, ?)",
+                [utcnow(), ISSUES["water"]],
+            )
+            monkeypatch.setattr(store.cases, "open_cases", real)
+            # our probe is past: insert as if it had found nothing
+            with store.registered("_new_cases", to_arrow(cases, CASE_COLUMNS)):
+                store.execute(
+                    f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) "
+                    f"SELECT {', '.join(CASE_COLUMNS)} FROM _new_cases"
+                )
+
+        monkeypatch.setattr(store.cases, "open_cases", racing)
+        opened = open_for_issue(store, settings, ISSUES["water"], now=utcnow(), role="analyst",
+                                actor="ana")  # fmt: skip
+        assert not opened.created and opened.case["case_id"] == "COTHERWRITER"
+        assert store.scalar("SELECT count(*) FROM cases WHERE issue_id = 1") == 1

@@ -154,7 +154,16 @@ def open_issue_case(
     )  # fmt: skip
     token, token_hash = workflow.new_public_token()
     case["public_token_hash"] = token_hash
-    if store.cases.open_cases([case], [event]) == 0:  # another writer opened it just now
+    try:
+        stored = store.cases.open_cases([case], [event])
+    except Exception:
+        # another process (PostgreSQL has several writers) opened it between the look-up and
+        # the insert: the unique index refused the second; that one is the issue's case
+        other = store.cases.case_for_issue(issue_id)
+        if other is None:
+            raise
+        return Opened(other, False)
+    if stored == 0:  # another writer opened it just now
         return Opened(store.cases.case_for_issue(issue_id) or case, False)
     return Opened(store.cases.case(case["case_id"]) or case, True, token)
 
