@@ -96,10 +96,6 @@ UNCOMPARED = {
     "quarantined_at": "the wall-clock time of each ingest",
     "places": "a topic's places tie at the cut (most_common) and the tie goes either way "
     "(test_ingest_backends leaves them out too)",
-    "intent_label": "PostgreSQL's write_batch does not store the intent stage's columns: "
-    "test_postgres_keeps_the_intent_labels below",
-    "intent": "the same (stats' counts by intent label)",
-    "intents": "the same (a topic's intent shares)",
 }
 """Keys left out of the comparison, and why."""
 
@@ -277,15 +273,16 @@ def test_the_read_model_reads_the_same_on_both(stores: dict[str, Any], name: str
     _same(_comparable(duck), _comparable(pg), name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/postgres/batch.py writes no intent_label, intent_confidence, intent_evidence "
-    "or intent_model (DuckDB's write_batch does): found by this suite, not fixed here",
-)
 def test_postgres_keeps_the_intent_labels(stores: dict[str, Any]) -> None:
+    """Found by this suite: PostgreSQL's write_batch stored none of the intent stage's columns."""
     from heard.read import stats
 
-    assert stats.stats(stores["postgres"])["intent"] == stats.stats(stores["duckdb"])["intent"]
+    pg = stats.stats(stores["postgres"])["intent"]
+    assert pg and pg == stats.stats(stores["duckdb"])["intent"]
+    model = (
+        "SELECT count(*) FROM posts WHERE intent_model IS NOT NULL AND intent_evidence IS NOT NULL"
+    )
+    assert stores["postgres"].scalar(model) == stores["duckdb"].scalar(model) > 0
 
 
 def test_the_reads_are_not_empty(stores: dict[str, Any]) -> None:
