@@ -79,12 +79,13 @@ def issue_subject(r: dict[str, Any], *, public: bool) -> dict[str, Any]:
     """An issue case's subject as displays show it: its place and problem (aggregate terms,
     redacted), how many messages it holds and whether it still forms. The issue's title is a
     message's title: the desk shows it, a public page does not (RIGHTS.md §4, §7)."""
-    label = " · ".join(redact(x) for x in (r.get("i_place"), r.get("i_problem")) if x)
+    place, problem = redact(r.get("i_place")), redact(r.get("i_problem"))
+    label = " · ".join(x for x in (place, problem) if x)
     out = {
         "issue_id": int(r["issue_id"]),
         "label": label or f"issue {r['issue_id']}",
-        "place": redact(r.get("i_place")),
-        "problem": redact(r.get("i_problem")),
+        "place": place,
+        "problem": problem,
         "messages": r.get("i_distinct") if r.get("i_distinct") is not None else r.get("i_messages"),
         "active": r.get("i_status") == "active",
     }
