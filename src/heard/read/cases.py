@@ -24,9 +24,7 @@ from heard.errors import NotFoundError
 from heard.read import moderation
 from heard.read.redact import redact
 from heard.store.protocol import Reader
-
-_OPEN = ", ".join(f"'{s}'" for s in OPEN_STATES)
-_DAYS = "(date_part('epoch', c.replied_at) - date_part('epoch', c.created_at)) / 86400.0"
+from heard.store.queries import cases as q
 
 
 def redact_all(value: Any) -> Any:
@@ -44,12 +42,7 @@ def redact_all(value: Any) -> Any:
 def _names(db: Reader | None) -> dict[str, dict[str, Any]]:
     if db is None or "departments" not in db.tables():
         return {}
-    return {
-        r["code"]: r
-        for r in db.rows(
-            "SELECT code, name_zh, name_en, description, keywords, deadline_days FROM departments"
-        )
-    }
+    return {r["code"]: r for r in q.departments(db)}
 
 
 def _has_cases(db: Reader | None) -> bool:
@@ -59,20 +52,7 @@ def _has_cases(db: Reader | None) -> bool:
 def issue_cases_ready(db: Reader | None) -> bool:
     """The store has migration 18 (a case's subject may be an issue): a store opened read-only
     is not migrated, and an older one has no ``cases.issue_id``."""
-    if not _has_cases(db):
-        return False
-    assert db is not None
-    return bool(db.scalar("SELECT count(*) AS n FROM schema_version WHERE version = 18"))
-
-
-def _subject_sql(db: Reader) -> tuple[str, str]:
-    """(columns, join) that add each case's issue (``i_*``) to a ``cases c`` query."""
-    if not issue_cases_ready(db):
-        return ("NULL AS issue_id, NULL AS i_place, NULL AS i_problem, NULL AS i_title, "
-                "NULL AS i_messages, NULL AS i_distinct, NULL AS i_status", "")  # fmt: skip
-    return ("c.issue_id, i.place AS i_place, i.problem AS i_problem, i.title AS i_title, "
-            "i.messages AS i_messages, i.distinct_messages AS i_distinct, i.status AS i_status",
-            "LEFT JOIN issues i ON i.issue_id = c.issue_id")  # fmt: skip
+    return db is not None and q.issue_cases_ready(db)
 
 
 def issue_subject(r: dict[str, Any], *, public: bool) -> dict[str, Any]:
@@ -121,14 +101,7 @@ def list_departments(
         }
     counts = {}
     if db is not None and _has_cases(db):
-        counts = {
-            r["department"]: r
-            for r in db.rows(
-                "SELECT department, count(*) AS cases, "
-                f"count(*) FILTER (WHERE status IN ({_OPEN})) AS open "
-                "FROM cases GROUP BY department"
-            )
-        }
+        counts = {r["department"]: r for r in q.counts_by_department(db, OPEN_STATES)}
     out = []
     for code in sorted(rows):
         c = counts.get(code, {})
@@ -162,28 +135,13 @@ def list_cases(
     """The queue, newest first: one row per case with its title (redacted), status, deadline."""
     if not _has_cases(db):
         return {"cases": [], "total": 0}
-    where: list[str] = ["TRUE"]
-    params: list[Any] = []
-    if department:
-        where.append("c.department = ?")
-        params.append(department)
-    if status:
-        where.append("c.status = ?")
-        params.append(check_state(status))
-    if overdue:
-        where.append(f"c.status IN ({_OPEN}) AND c.deadline_at < ?")
-        params.append(to_naive_utc(now))
-    sql_where = " AND ".join(where)
-    total = db.scalar(f"SELECT count(*) FROM cases c WHERE {sql_where}", params)
-    columns, join = _subject_sql(db)
-    rows = db.rows(
-        f"""SELECT c.case_id, c.department, c.status, c.routed_confidence, c.created_at,
-                   c.deadline_at, c.replied_at, c.reopened_count, p.title,
-                   {_DAYS} AS response_days, {columns}
-            FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join} WHERE {sql_where}
-            ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else "ALL"}""",
-        params,
+    f = q.CaseWhere(
+        department=department,
+        status=check_state(status) if status else None,
+        overdue_at=to_naive_utc(now) if overdue else None,
     )
+    total = q.case_count(db, f, OPEN_STATES)
+    rows = q.queue(db, f, OPEN_STATES, limit)
     current = to_naive_utc(now)
     for r in rows:
         issue = issue_subject(r, public=True) if r["issue_id"] is not None else None
@@ -207,25 +165,10 @@ def list_cases(
 def case_detail(db: Reader, case_id: str, *, now: datetime, public: bool = False) -> dict[str, Any]:
     """One case: the concern (redacted; hidden where a decision says so, ``heard.read.moderation``),
     its department and why, its reply and its timeline."""
-    columns, join = _subject_sql(db) if _has_cases(db) else ("", "")
-    rows = (
-        db.rows(
-            f"""SELECT c.*, p.title, p.text, p.source, {_DAYS} AS response_days, {columns}
-            FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join} WHERE c.case_id = ?""",
-            [case_id],
-        )
-        if _has_cases(db)
-        else []
-    )
-    if not rows:
+    c = q.case(db, case_id)
+    if c is None:
         raise NotFoundError(f"no case {case_id!r}", "list cases with: heard cases")
-    c = rows[0]
-    events = db.rows(
-        """SELECT "at", kind, from_status, to_status, from_department, to_department,
-                  actor_role, note
-           FROM case_events WHERE case_id = ? ORDER BY "at", event_id""",
-        [case_id],
-    )
+    events = q.timeline(db, case_id)
     names = _names(db)
 
     def name(code: str | None) -> dict[str, Any] | None:
@@ -322,27 +265,8 @@ def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
     if not _has_cases(db):
         return {"departments": [], "total": None, "now": now}
     current = to_naive_utc(now)
-    figures = f"""count(*) AS cases,
-        count(c.replied_at) AS answered,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY {_DAYS})
-            FILTER (WHERE c.replied_at >= c.created_at) AS median_days,
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY {_DAYS})
-            FILTER (WHERE c.replied_at >= c.created_at) AS p90_days,
-        avg({_DAYS}) FILTER (WHERE c.replied_at >= c.created_at) AS mean_days,
-        count(*) FILTER (WHERE c.replied_at < c.created_at) AS negative_excluded,
-        count(*) FILTER (WHERE c.status IN ({_OPEN})) AS open,
-        count(*) FILTER (WHERE c.status IN ({_OPEN}) AND c.deadline_at < ?) AS overdue_open,
-        count(*) FILTER (WHERE c.reopened_count > 0) AS reopened,
-        count(*) FILTER (WHERE c.case_id IN (SELECT case_id FROM case_events
-                                       WHERE kind = 'disputed')) AS disputed,
-        avg(c.reply_quality) AS mean_reply_quality,
-        count(c.reply_quality) AS replies_scored"""
-    per = db.rows(
-        f"SELECT c.department, {figures} FROM cases c GROUP BY c.department "
-        "ORDER BY c.department = 'triage', c.department",
-        [current],
-    )  # triage last
-    [total] = db.rows(f"SELECT NULL AS department, {figures} FROM cases c", [current])
+    per = q.figures_by_department(db, OPEN_STATES, current)  # triage last
+    total = q.board_figures(db, OPEN_STATES, current)
     names = _names(db)
 
     def shape(r: dict[str, Any]) -> dict[str, Any]:
@@ -374,18 +298,10 @@ def reply_quality(
     means."""
     if not _has_cases(db):
         return {"replies": [], "departments": []}
-    where, params = "c.reply_scores IS NOT NULL", []
-    if department:
-        where += " AND c.department = ?"
-        params.append(department)
-    rows = db.rows(
-        f"""SELECT c.case_id, c.department, c.reply_quality, c.reply_scores FROM cases c
-            WHERE {where} ORDER BY c.case_id LIMIT {int(limit) if limit else "ALL"}""",
-        params,
-    )
+    rows = q.scored_replies(db, department, limit)
     replies: list[Any] = []
     sums: dict[str, Any] = {}
-    for r in db.rows(f"SELECT c.department, c.reply_scores FROM cases c WHERE {where}", params):
+    for r in q.reply_scores(db, department):
         scores = json.loads(r["reply_scores"])
         acc = sums.setdefault(r["department"], {"replies": 0})
         acc["replies"] += 1
@@ -421,5 +337,5 @@ def case_id_for_token(db: Reader, token_hash: str) -> str | None:
     """The case a public token (its hash) belongs to."""
     if not _has_cases(db):
         return None
-    found = db.scalar("SELECT case_id FROM cases WHERE public_token_hash = ?", [token_hash])
+    found = q.case_id_for_token(db, token_hash)
     return None if found is None else str(found)

@@ -15,13 +15,10 @@ from heard.read.common import safe_row
 from heard.read import moderation
 from heard.read.hotspots import parse_window
 from heard.read.redact import redact
-from heard.read.stats import POST_COLUMNS
 from heard.store.protocol import Reader
+from heard.store.queries import common
+from heard.store.queries import issues as stored
 
-LIST_COLUMNS = (
-    "issue_id, place, problem, terms, title, messages, distinct_messages, authors, first_seen, "
-    "last_seen, heat, burst_p, bursting, topic_id"
-)
 DEFAULT_WINDOW = "all"
 """Issues are listed over the whole board unless a window is asked for: a historical board
 (附件3 ends 2020-01-26) has its issues, not an empty page."""
@@ -54,29 +51,16 @@ def list_issues(
         return {"issues": [], "hidden_below_k": 0, "k": k, "window": window,
                 "note": "no issues yet: ingest posts first"}  # fmt: skip
     span = parse_window(db, window)
-    where, params = ["status = 'active'"], []
-    newest = db.scalar("SELECT max(created_at) AS newest FROM posts")
+    since = None
+    newest = common.newest_post_time(db)
     if newest is not None and window != "all":
         try:
             since = newest - span
         except OverflowError:  # 9999y reaches before year 1: the window holds the whole board
             since = None
-        if since is not None:
-            where.append("last_seen >= ?")
-            params.append(since)
-    if q:
-        where.append("(strpos(lower(place), lower(?)) > 0 OR strpos(lower(problem), lower(?)) > 0"
-                     " OR strpos(lower(coalesce(title, '')), lower(?)) > 0)")  # fmt: skip
-        params += [q, q, q]
-    clause = " AND ".join(where)
-    rows = db.rows(
-        f"SELECT {LIST_COLUMNS} FROM issues WHERE {clause} AND authors >= ? "
-        f"ORDER BY heat DESC, issue_id LIMIT {int(limit)}",
-        [*params, k],
-    )
-    hidden = db.scalar(
-        f"SELECT count(*) AS n FROM issues WHERE {clause} AND authors < ?", [*params, k]
-    )
+    f = stored.IssueWhere(since=since, q=q)
+    rows = stored.shown(db, f, k, limit)
+    hidden = stored.hidden_count(db, f, k)
     issues = [_decode(r) for r in rows]
     owners = departments_of_issues(db, [int(r["issue_id"]) for r in issues])
     handed = cases_of_issues(db, [int(r["issue_id"]) for r in issues])
@@ -98,13 +82,7 @@ def departments_of_issues(db: Reader, issue_ids: list[int]) -> dict[int, dict[st
     have no case (cases are off) have none."""
     if not issue_ids or "cases" not in db.tables():
         return {}
-    rows = db.rows(
-        "SELECT ip.issue_id, c.department, count(*) AS n FROM issue_posts ip "
-        "JOIN cases c ON c.post_id = ip.post_id "
-        f"WHERE ip.issue_id IN ({', '.join('?' * len(issue_ids))}) "
-        "GROUP BY ip.issue_id, c.department",
-        list(issue_ids),
-    )
+    rows = stored.case_departments(db, issue_ids)
     per: dict[int, list[tuple[str, int]]] = {}
     for r in rows:
         per.setdefault(int(r["issue_id"]), []).append((str(r["department"]), int(r["n"])))
@@ -125,12 +103,7 @@ def cases_of_issues(db: Reader, issue_ids: list[int]) -> dict[int, dict[str, Any
 
     if not issue_ids or not issue_cases_ready(db):
         return {}
-    rows = db.rows(
-        "SELECT issue_id, case_id, department, status FROM cases "
-        f"WHERE issue_id IN ({', '.join('?' * len(issue_ids))})",
-        list(issue_ids),
-    )
-    return {int(r.pop("issue_id")): r for r in rows}
+    return {int(r.pop("issue_id")): r for r in stored.issue_cases(db, issue_ids)}
 
 
 def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[str, Any]:
@@ -138,36 +111,24 @@ def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[
     first; near copies marked with the message they copy)."""
     if not _ready(db):
         raise NotFoundError("this store has no issues yet", "ingest posts first: heard ingest")
-    rows = db.rows(f"SELECT {LIST_COLUMNS}, anchor, status, heat_components, coherence "
-                   "FROM issues WHERE issue_id = ?", [issue_id])  # fmt: skip
-    if not rows or rows[0]["status"] != "active":
+    row = stored.issue(db, issue_id)
+    if row is None or row["status"] != "active":
         raise NotFoundError(
-            f"there is no issue {issue_id}" + (" any more" if rows else ""),
+            f"there is no issue {issue_id}" + (" any more" if row is not None else ""),
             "list the issues: heard issues, or /api/v1/issues",
         )
-    issue = _decode(rows[0])
+    issue = _decode(row)
     if (issue.get("authors") or 0) < k:
         raise NotFoundError(
             f"issue {issue_id} has fewer than {k} distinct authors, so it is not shown "
             "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
             "list the issues that can be shown: heard issues, or /api/v1/issues",
         )
-    posts = db.rows(
-        f"SELECT {POST_COLUMNS}, ip.duplicate_of FROM issue_posts ip "
-        "JOIN posts p ON p.id = ip.post_id WHERE ip.issue_id = ? "
-        f"ORDER BY p.created_at DESC, p.id LIMIT {int(messages)}",
-        [issue_id],
-    )
+    posts = stored.messages(db, issue_id, messages)
     issue["posts"] = moderation.apply(db, [safe_row(p) for p in posts])
     issue["department"] = departments_of_issues(db, [issue_id]).get(issue_id)
     issue["case"] = cases_of_issues(db, [issue_id]).get(issue_id)
     issue["alerts"] = []
     if "issue_alerts" in db.tables():
-        issue["alerts"] = [
-            safe_row(json.loads(r["alert"]))
-            for r in db.rows(
-                "SELECT alert FROM issue_alerts WHERE issue_id = ? ORDER BY fired_at DESC",
-                [issue_id],
-            )
-        ]
+        issue["alerts"] = [safe_row(json.loads(a)) for a in stored.alerts(db, issue_id)]
     return issue

@@ -13,7 +13,7 @@ from heard.read.redact import redact
 from heard.store.protocol import Reader
 from heard.store.queries import common
 from heard.store.queries import stats as q
-from heard.store.queries.common import POST_COLUMNS as POST_COLUMNS  # read.issues, bench
+from heard.store.queries.common import POST_COLUMNS as POST_COLUMNS  # bench
 
 
 def _rounded(value: Any, digits: int) -> float | None:
