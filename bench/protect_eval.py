@@ -17,6 +17,10 @@
   (``real_sets.development``). ``real_sets.untouched``: the Teddy Cup full-record subset (2,947
   citizen messages), weibo_senti_100k dev (ordinary Weibo posts) and TweetEval offensive test,
   whose flagged items were never read while writing the rules.
+* Fraud and spam probes written for Heard (``bench/protect_probes.py``): the sealed set, written
+  before the 2026-12 widening and never used to write a rule, and the dev set the rules were
+  widened on (tuned) — separate rows, per-label recall/precision and false flags on their
+  legitimate rows.
 * Throughput of ``HarmStage`` alone, on the 附件4 messages (posts/s, ms/post), best of 3.
 """
 
@@ -42,6 +46,10 @@ from heard.protect.heads import load_head  # noqa: E402
 from heard.protect.stage import HarmStage  # noqa: E402
 from heard.protect.taxonomy import LABELS, load_taxonomy  # noqa: E402
 from heard.protect.train import read_cold, read_sms  # noqa: E402
+
+sys.path.insert(0, str(REPO / "bench"))
+from protect_probes import SETS as PROBE_SETS  # noqa: E402
+from protect_probes import read_probes, score_probes  # noqa: E402
 
 
 def head_accuracy(name: str, texts: list[str], y: np.ndarray) -> dict:
@@ -205,6 +213,10 @@ def main() -> None:
             "flagged": sum(1 for f in nf if f),
             "ids": [e.id for e, f in zip(negatives, nf) if f],
         },
+    }
+
+    result["fraud_spam_probes"] = {
+        name: score_probes(stage, read_probes(path)) for name, path in PROBE_SETS.items()
     }
 
     texts = attachment4()

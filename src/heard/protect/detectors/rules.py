@@ -106,10 +106,12 @@ class CueHits(dict):
 
 
 def _fires(rule: Rule, hits: CueHits, scale: int = 1) -> bool:
-    if not all(hits[c] for c in rule.all) or any(hits[c] for c in rule.none):
+    # Cheapest question first: ``all`` then ``any``; the ``none`` cues (long lists of warning
+    # and complaint words) are only run on a text that would otherwise fire.
+    if not all(hits[c] for c in rule.all):
         return False
     options = [[*rule.all, c] for c in rule.any if hits[c]] if rule.any else [list(rule.all)]
-    if not options:
+    if not options or any(hits[c] for c in rule.none):
         return False
     if rule.window is None:
         return True
@@ -126,7 +128,11 @@ class RuleSet:
     threshold: float
     cues: dict[str, tuple[re.Pattern[str], ...]]
     rules: tuple[Rule, ...]
-    gate: re.Pattern[str] | None = None
+    gate: tuple[re.Pattern[str], ...] | None = None
+    """Every rule's first cue, searched one by one: a text none of them matches cannot fire a
+    rule. (One alternation of them all was slower than the rules themselves: 4.3 ms against
+    1.2 ms per 附件4 message for scam_fraud v2, as Python's regex engine loses its literal
+    prefix scan on a long mixed alternation.)"""
 
     def cue_matches(self, text: str, names: set[str] | None = None) -> dict[str, list[Match]]:
         hits = CueHits(text, self.cues)
@@ -137,7 +143,7 @@ class RuleSet:
     def evaluate(self, text: str) -> tuple[float, list[Rule], dict[str, list[Match]]]:
         """Best score, the rules that fired (best first) and the cue matches found on the way."""
         hits = CueHits(text, self.cues)
-        if self.gate is not None and not self.gate.search(hits.lowered):
+        if self.gate is not None and not any(g.search(hits.lowered) for g in self.gate):
             return 0.0, [], {}  # no rule's first cue matches anywhere: no rule can fire
         scale = 1 if is_chinese(text) else LATIN_WINDOW_SCALE
         fired = [r for r in self.rules if _fires(r, hits, scale)]
@@ -192,7 +198,7 @@ def load_ruleset(path: Path) -> RuleSet:
     entry = {r.all[0] if r.all else None for r in rules}
     gate = None
     if None not in entry:  # every rule needs its first cue: one search can rule them all out
-        gate = re.compile("|".join(f"(?:{cues[c][0].pattern})" for c in sorted(entry)))
+        gate = tuple(cues[c][0] for c in sorted(entry))
     return RuleSet(
         gate=gate,
         label=label,

@@ -1,0 +1,102 @@
+"""Fraud and spam probe sets written for Heard: per-label precision/recall, false flags.
+
+    PYTHONPATH=src .venv/bin/python bench/protect_probes.py   # → bench/results/protect_probes.json
+
+Two sets, both written by hand for Heard (no dataset text), each row ``id``, ``label``
+(``scam_fraud``, ``spam`` or ``null`` for legitimate speech), ``lang``, ``family``, ``text``:
+
+* ``tests/fixtures/protect_probes_sealed.jsonl`` — written **before** the rules were widened in
+  2026-12 and measured once before and once after; never used to write a rule.
+* ``tests/fixtures/protect_probes_dev.jsonl`` — written afterwards and used to widen the rules
+  (a tuned figure).
+
+A positive counts as caught when its own label is among the post's flags (``caught``) and, more
+strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
+false flag; a flag of label L on a row of another label counts against L's precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+SETS = {
+    "sealed_probes_written_before_widening": FIXTURES / "protect_probes_sealed.jsonl",
+    "dev_probes_tuned": FIXTURES / "protect_probes_dev.jsonl",
+}
+LABELS = ("scam_fraud", "spam")
+
+
+def read_probes(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def score_probes(stage, rows: list[dict]) -> dict:
+    flags = stage.flag_texts([r["text"] for r in rows])
+    got = [[f["label"] for f in fl] for fl in flags]  # best first
+    out: dict = {"rows": len(rows)}
+    for label in LABELS:
+        for lang in ("zh", "en", "all"):
+            sel = [i for i, r in enumerate(rows) if lang in ("all", r["lang"])]
+            pos = [i for i in sel if rows[i]["label"] == label]
+            caught = [i for i in pos if label in got[i]]
+            top = [i for i in pos if got[i] and got[i][0] == label]
+            flagged = [i for i in sel if label in got[i]]
+            right = [i for i in flagged if rows[i]["label"] == label]
+            if not pos and not flagged:
+                continue
+            out[f"{label}.{lang}"] = {
+                "positives": len(pos),
+                "caught": len(caught),
+                "recall": round(len(caught) / len(pos), 3) if pos else None,
+                "top_label_right": len(top),
+                "flagged": len(flagged),
+                "precision": round(len(right) / len(flagged), 3) if flagged else None,
+            }
+        fam = Counter(rows[i]["family"] for i, r in enumerate(rows) if r["label"] == label)
+        hit = Counter(
+            rows[i]["family"] for i, r in enumerate(rows) if r["label"] == label and label in got[i]
+        )
+        out[f"{label}.by_family"] = {f: f"{hit[f]}/{n}" for f, n in sorted(fam.items())}
+        out[f"{label}.missed"] = [
+            r["id"] for i, r in enumerate(rows) if r["label"] == label and label not in got[i]
+        ]
+    neg = [i for i, r in enumerate(rows) if r["label"] is None]
+    out["legitimate"] = {
+        "items": len(neg),
+        "flagged": sum(1 for i in neg if got[i]),
+        "ids": [(rows[i]["id"], got[i]) for i in neg if got[i]],
+    }
+    out["wrong_label"] = [
+        (r["id"], got[i])
+        for i, r in enumerate(rows)
+        if r["label"] is not None and got[i] and r["label"] not in got[i]
+    ]
+    return out
+
+
+def main() -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    from heard.protect.stage import HarmStage
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=REPO / "bench/results/protect_probes.json")
+    parser.add_argument("--set", choices=sorted(SETS), action="append")
+    args = parser.parse_args()
+    stage = HarmStage(nearest=0)
+    result: dict = {"bench": "protect_probes", "harm_stage_model": stage.model}
+    for name in args.set or sorted(SETS):
+        if SETS[name].is_file():
+            result[name] = score_probes(stage, read_probes(SETS[name]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

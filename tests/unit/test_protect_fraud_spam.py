@@ -1,0 +1,156 @@
+"""Telecom fraud and commercial spam (rules v2): each cue family catches a phrasing it was not
+written from, and the speech around scams — warnings, news, advice, victims, criticism, real
+notices, a boss who really wants a meeting — comes through unflagged (RIGHTS.md §1, §5).
+
+The sentences here are written for these tests; the probe sets are
+``tests/fixtures/protect_probes_{sealed,dev}.jsonl`` (see bench/protect_probes.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from heard.protect.detectors import RuleDetector
+from heard.protect.detectors.rules import ruleset
+from heard.protect.stage import HarmStage
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+from protect_probes import SETS, read_probes, score_probes  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def stage() -> HarmStage:
+    return HarmStage(nearest=0)
+
+
+def labels(stage: HarmStage, text: str) -> list[str]:
+    return [f["label"] for f in stage.flag_texts([text])[0]]
+
+
+FRAUD = {
+    "boss_payment": "我是你们冯总，客户在催尾款，你现在从公账转15万给对方，合同我明天补。",
+    "boss_opener": "我是钱董，这是我私人号码，你存一下，明早到我办公室来。",
+    "kin": "外婆，是我，我在学校跟人打架了，要赔人家八千块，你先给我转过来，别告诉我妈。",
+    "borrowed_phone": "我手机掉了，这是室友的号码，今天要交考试费九百，你转给室友就行。",
+    "acquaintance": "我是你大学室友阿伟，最近资金周转不开，能不能先借我五千，月底还你。",
+    "acquaintance_opener": "还记得我吗？我是你高中同学，换号了，这是新号，存一下。",
+    "authority": "这里是市公安局反洗钱中心，您名下账户涉嫌洗钱，"
+    "请将资金转入清查账户，不得告诉他人。",
+    "service": "您好，我是京东售后，您买的电饭煲被召回了，我们给您退款，请提供银行卡号和验证码。",
+    "unwanted_charge": "您好，您误开通了某平台会员，每月自动扣费399元，关闭需要联系客服操作。",
+    "campus_loan": "同学，你之前的校园贷账户要注销，否则影响征信，请联系我们客服处理。",
+    "task": "招募抖音点赞员，每点一个赞2元，日结，加微信领任务。",
+    "loan_fee": "您的网贷已审批，放款前需先交2000元保证金，到账后退还。",
+    "credit_repair": "专业修复征信，逾期记录一周洗白，成功后付款。",
+    "investment": "跟着老师做期货，月收益40%以上，名额有限，私聊拉你进群。",
+    "romance": "亲爱的，这个平台我已经赚了十几万，你也充两万进去，我带你操作。",
+    "withdrawal": "您的账户提现失败，系统检测风控异常，需缴纳30%保证金解冻后提现。",
+    "game": "出售满级游戏账号，全皮肤，只走我给的交易平台，先付定金。",
+    "official_link": "【社保中心】您的社保卡已暂停使用，请点击 sbk-jh.top 完成认证。",
+    "prize": "恭喜您被选为本台幸运观众，获得奖金6万元，领奖需先缴纳手续费800元。",
+    "points": "您的账户积分将于今日清零，请尽快登录 jf-dh.vip 兑换现金。",
+    "en_boss": "Hi, it's Paul, your CEO. Are you at your desk? I need you to buy some gift cards.",
+    "en_kin": "Hi Dad, my phone broke so this is my new number. Can you help me pay a bill today?",
+    "en_authority": "A warrant has been issued for unpaid tolls. Pay the fine by gift card today.",
+    "en_parcel": "Your parcel is on hold due to an unpaid fee. Pay at parcel-track-fee.com today.",
+    "en_locked": "Your account has been locked. Verify your details at acct-secure.net now.",
+}
+
+SPAM = {
+    "retail_footer": "【XX超市】周末水果5折，会员再享满100减20，欢迎到店选购，退订回T",
+    "local_service": "专业空调维修加氟，十年老店，半小时上门，电话13912340000",
+    "property": "【XX地产】地铁口精装公寓，首付10万起，本周看房送家电，热线0731-84441234",
+    "education": "英语四六级冲刺班开课啦，报名立减200元，名额有限，咨询李老师15512340000",
+    "invoice": "各类正规发票代开，可查验，税点低，微信同号13700001234",
+    "gambling": "【银河娱乐】新用户注册送58元体验金，首存加送20%，网址 yh88.vip",
+    "loan_ad": "急用钱？身份证即可办理，当天放款，额度最高20万，联系王经理",
+    "coupon": "尊敬的顾客，您的50元代金券已到账，满300元可用，有效期7天。",
+    "en_sale": "Mega SALE: up to 70% off sitewide this weekend, free shipping. "
+    "Shop now at our store.",
+}
+
+LEGITIMATE = [
+    # real notices: money or codes mentioned, nothing asked
+    "【工商银行】您尾号1234的账户12月05日转入工资6,800.00元，余额9,102.33元。",
+    "【招商银行】验证码 220314，用于网上支付，请勿泄露给任何人。",
+    "【中国联通】您本月已用流量12GB，套餐剩余8GB，详情可拨打10010查询。",
+    "【公积金中心】您的公积金贷款已于12月5日扣款2,356元，请确保账户余额充足。",
+    # people at work and at home
+    "小赵，明天上午来我办公室一趟，把合同带上。",
+    "刘总让我通知大家，周一上午九点在三楼开会。",
+    "爸，我这个月房租交了，生活费有点紧，你有空给我打一千吧。",
+    "我换了新手机，号码和微信都没变。",
+    "我是市教育局的，明天请来我办公室一趟。",  # an office, not a person claiming a title
+    "我是街道办的李主任，请您明天来我办公室一趟，当面沟通您反映的问题。",
+    # warnings, advice, news, victims, satire about scams
+    "提醒：有人冒充我的微信说换号了让大家转账，我没换号，大家千万别转。",
+    "反诈民警提醒：自称客服说要退款理赔、让你开屏幕共享的，都是诈骗。",
+    "记者从警方获悉，一个冒充公检法的诈骗团伙被抓获，涉案金额两千余万元。",
+    "我被刷单诈骗骗了八千块，报警后民警说很难追回，大家不要做刷单兼职。",
+    "骗子的话术越来越专业，比某些窗口单位的服务态度还好。",
+    # criticism: never harm
+    "银行眼看着老人把积蓄转给骗子也不拦，事后推得一干二净，监管部门该问责。",
+    "公安局的反诈宣传年年搞，真被骗了报案却没人管，这算什么为人民服务？",
+    # asking about or complaining of adverts
+    "请问有没有靠谱的装修公司推荐？预算十五万。",
+    "天天收到退订回T的广告，回复了也没用，这种营销短信能不能管管？",
+    "楼下新开的面馆开业打八折，味道不错，推荐给大家。",
+    # English
+    "Your verification code is 448120. Never share it with anyone, we will never ask for it.",
+    "Can you come to my office at 3 tomorrow? I'd like to talk about the budget.",
+    "Scam alert: texts saying 'Hi Mum, this is my new number' are fake. Call your kids first.",
+    "Police arrested two men posing as tax officers who demanded gift-card payments.",
+]
+
+
+@pytest.mark.parametrize("family", sorted(FRAUD))
+def test_each_fraud_family_is_flagged_as_scam(stage, family):
+    assert "scam_fraud" in labels(stage, FRAUD[family]), FRAUD[family]
+
+
+@pytest.mark.parametrize("family", sorted(SPAM))
+def test_each_spam_family_is_flagged_as_spam(stage, family):
+    assert "spam" in labels(stage, SPAM[family]), SPAM[family]
+
+
+@pytest.mark.parametrize("text", LEGITIMATE)
+def test_speech_around_scams_and_adverts_is_not_flagged(stage, text):
+    assert labels(stage, text) == []
+
+
+def test_an_opener_is_flagged_for_review_not_for_automatic_action():
+    """A claimed superior asking for a meeting, with no money yet, waits for a person
+    (score below the default 0.9 auto-action threshold); asking for money does not wait."""
+    detector = RuleDetector("scam_fraud")
+    opener = detector.flag(FRAUD["boss_opener"])
+    payment = detector.flag(FRAUD["boss_payment"])
+    assert opener is not None and opener.score < 0.9 and opener.rule == "superior_opener"
+    assert payment is not None and payment.score >= 0.9
+    assert {m.cue for m in payment.matches} >= {"claims_superior", "money_ask"}
+
+
+def test_rule_versions_are_in_the_flags():
+    assert ruleset("scam_fraud").version == "2" and ruleset("spam").version == "2"
+    flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
+    assert flag is not None and flag.version == "2"
+
+
+def test_a_text_without_any_rules_first_cue_is_ruled_out_by_the_gate():
+    rules = ruleset("scam_fraud")
+    assert rules.gate is not None and len(rules.gate) >= 10
+    assert rules.evaluate("今天天气很好，我们去公园散步。") == (0.0, [], {})
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_probe_sets_flag_no_legitimate_row_and_catch_most_harms(stage, name):
+    rows = read_probes(SETS[name])
+    assert len({r["id"] for r in rows}) == len(rows)
+    result = score_probes(stage, rows)
+    assert result["legitimate"]["items"] >= 60 and result["legitimate"]["ids"] == []
+    # the bars are what was measured (sealed: once, after widening), kept as regressions
+    floor = 0.9 if name.startswith("sealed") else 0.97
+    for label in ("scam_fraud", "spam"):
+        assert result[f"{label}.all"]["recall"] >= floor, (label, result[f"{label}.missed"])
