@@ -99,7 +99,7 @@ def build_store(path: Path, n: int) -> dict:
                    (r % 3)::INT, NULL, lang, 'synthetic', NULL, search_text, sent,
                    CASE WHEN sent < -0.2 THEN 'negative' WHEN sent > 0.2 THEN 'positive'
                         ELSE 'neutral' END,
-                   'synthetic', NULL, '{{}}', 'synthetic', r
+                   'synthetic', NULL, '{{}}', 'synthetic', r, NULL, NULL, NULL, NULL
             FROM (
               SELECT r, lang, ((hash(r) % 2000) / 1000.0 - 1.0)::FLOAT AS sent,
                      CASE WHEN lang = 'zh' THEN w1 || w2 || '，' || w3 || '的问题' || r

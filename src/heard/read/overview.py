@@ -9,7 +9,8 @@ from heard.store.protocol import Reader
 from heard.read.common import AUTHORS, jsonable
 
 
-def _grouped(db: Reader, key_sql: str, k: int, order: str = "2 DESC") -> list[dict[str, Any]]:
+def _grouped(db: Reader, key_sql: str, k: int, order: str = "2 DESC, 1") -> list[dict[str, Any]]:
+    # equal counts in key order: without a tie-break each backend lists them its own way
     rows = db.rows(
         f"SELECT {key_sql} AS key, count(*) AS posts, {AUTHORS} AS authors FROM posts p "
         f"GROUP BY 1 ORDER BY {order}"
