@@ -98,24 +98,30 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
     return docid
 
 
+SEARCH_WORK_MEM = "64MB"
+"""Memory for one search's hash aggregate (``SET LOCAL``, this query only). The default 4 MB spills
+to disk at 1M posts: two common terms are ~190k postings over ~180k documents (a 27 MB table);
+measured 470 → 281 ms median with the rewrite below (bench/api_latency_postgres.py)."""
+
 _SCORED = f"""
     WITH qt AS (SELECT DISTINCT t AS term FROM unnest(%(terms)s::TEXT[]) AS u(t)),
-    hits AS (SELECT term, docid, tf, len FROM {SCHEMA}.postings
-             WHERE term = ANY(%(terms)s::TEXT[])),
-    df AS (SELECT term, count(*) AS df FROM hits GROUP BY term),
+    hits AS (SELECT term, docid, tf, len, count(*) OVER (PARTITION BY term) AS df
+             FROM {SCHEMA}.postings WHERE term = ANY(%(terms)s::TEXT[])),
     st AS (SELECT num_docs::FLOAT8 AS num_docs, avgdl FROM {SCHEMA}.stats),
     raw AS (
-        SELECT h.docid, sum(log((st.num_docs - df.df + 0.5::FLOAT8) / (df.df + 0.5::FLOAT8) + 1)
+        SELECT h.docid, sum(log((st.num_docs - h.df + 0.5::FLOAT8) / (h.df + 0.5::FLOAT8) + 1)
                             * h.tf * {BM25_K1 + 1}::FLOAT8
                             / (h.tf + {BM25_K1}::FLOAT8 * (1 - {BM25_B}::FLOAT8
                                      + {BM25_B}::FLOAT8 * h.len / st.avgdl))) * 1e9::FLOAT8 AS x
-        FROM hits h JOIN df USING (term) CROSS JOIN st
+        FROM hits h CROSS JOIN st
         GROUP BY h.docid HAVING count(*) = (SELECT count(*) FROM qt)),
     scored AS (SELECT docid, (trunc(x) + CASE WHEN x - trunc(x) >= 0.5 THEN 1 ELSE 0 END)
                              / 1e9::FLOAT8 AS score FROM raw)"""
 """The read model's BM25 (``heard.read.posts._SCORED``) in PostgreSQL: the same formula and
 operation order in float8, ``log`` base 10 as DuckDB's, and DuckDB's ``round(x, 9)``
-(half away from zero, which PostgreSQL's ``round(float8)`` is not)."""
+(half away from zero, which PostgreSQL's ``round(float8)`` is not). A term's document frequency
+is a window count over the postings read in term order (one pass; a ``GROUP BY term`` joined
+back read them twice and spilled them to disk)."""
 
 
 def ranked(
@@ -145,12 +151,19 @@ def ranked(
         lambda m: m[0] if m[0] == "%%" else f"%(p{next(numbered)})s", " AND ".join(clauses)
     )
     named.update({f"p{i}": v for i, v in enumerate(values)})
-    join = " JOIN posts p ON p.id = d.name" if where else ""
-    sql = (
-        f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN {SCHEMA}.docs d "
-        f"USING (docid){join}{' WHERE ' + body if body else ''} "
-        "ORDER BY s.score DESC, s.docid DESC LIMIT %(limit)s"
-    )
-    with con.cursor() as cur:
+    order = "ORDER BY s.score DESC, s.docid DESC"
+    if where:
+        sql = (
+            f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN {SCHEMA}.docs d "
+            f"USING (docid) JOIN posts p ON p.id = d.name WHERE {body} {order} LIMIT %(limit)s"
+        )
+    else:  # the page first, then its names: not a docs lookup per matching document
+        sql = (
+            f"{_SCORED} SELECT d.name, s.score, s.docid FROM (SELECT docid, score FROM scored s"
+            f"{' WHERE ' + body if body else ''} {order} LIMIT %(limit)s) s "
+            f"JOIN {SCHEMA}.docs d USING (docid) {order}"
+        )
+    with con.transaction(), con.cursor() as cur:
+        cur.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
         cur.execute(sql, named)
         return [{"name": n, "score": s, "docid": d} for n, s, d in cur.fetchall()]

@@ -27,7 +27,8 @@ def grouped(db: Reader, by: Grouping) -> list[dict[str, Any]]:
     key_sql = _GROUP_KEYS[by]
     return db.rows(
         f"SELECT {key_sql} AS key, count(*) AS posts, {AUTHORS} AS authors FROM posts p "
-        "GROUP BY 1 ORDER BY 2 DESC"
+        # equal counts in key order: without a tie-break each backend lists them its own way
+        "GROUP BY 1 ORDER BY 2 DESC, 1"
     )
 
 
