@@ -126,7 +126,11 @@ class RuleSet:
     threshold: float
     cues: dict[str, tuple[re.Pattern[str], ...]]
     rules: tuple[Rule, ...]
-    gate: re.Pattern[str] | None = None
+    gate: tuple[re.Pattern[str], ...] | None = None
+    """The rules' first cues: when none of them matches, no rule can fire. Searched one by one,
+    not joined into one alternation: Python's ``re`` scans a short alternation of literals with
+    a fast prefix check, but a joined one of a hundred branches tries each at every character
+    (6,000 posts, every label: 2.07 s joined, 0.95 s one by one)."""
 
     def cue_matches(self, text: str, names: set[str] | None = None) -> dict[str, list[Match]]:
         hits = CueHits(text, self.cues)
@@ -137,7 +141,7 @@ class RuleSet:
     def evaluate(self, text: str) -> tuple[float, list[Rule], dict[str, list[Match]]]:
         """Best score, the rules that fired (best first) and the cue matches found on the way."""
         hits = CueHits(text, self.cues)
-        if self.gate is not None and not self.gate.search(hits.lowered):
+        if self.gate is not None and not any(p.search(hits.lowered) for p in self.gate):
             return 0.0, [], {}  # no rule's first cue matches anywhere: no rule can fire
         scale = 1 if is_chinese(text) else LATIN_WINDOW_SCALE
         fired = [r for r in self.rules if _fires(r, hits, scale)]
@@ -191,8 +195,8 @@ def load_ruleset(path: Path) -> RuleSet:
         rules.append(rule)
     entry = {r.all[0] if r.all else None for r in rules}
     gate = None
-    if None not in entry:  # every rule needs its first cue: one search can rule them all out
-        gate = re.compile("|".join(f"(?:{cues[c][0].pattern})" for c in sorted(entry)))
+    if entry and None not in entry:  # every rule needs its first cue: they can rule all out
+        gate = tuple(cues[c][0] for c in sorted(entry))
     return RuleSet(
         gate=gate,
         label=label,
