@@ -36,6 +36,8 @@ sys.path.insert(0, str(HERE))
 from corpus import SHARED, write_jsonl  # noqa: E402
 
 TIMES: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+EACH: dict[str, list[float]] = defaultdict(list)
+"""Each call's CPU seconds, for the calls whose spread matters (commits)."""
 _LOCK = threading.Lock()
 
 
@@ -52,8 +54,27 @@ def _timed(name: str, fn: Any) -> Any:
                 t[0] += w
                 t[1] += c
                 t[2] += 1
+                if name == "store.commit":
+                    EACH[name].append(round(c, 4))
 
     return wrapper
+
+
+class _TimedConnection:
+    """The store's DuckDB connection with its ``COMMIT`` statements timed (``store.commit``):
+    a commit writes the WAL and, past DuckDB's ``checkpoint_threshold``, checkpoints."""
+
+    def __init__(self, con: Any):
+        self._con = con
+        self._commit = _timed("store.commit", con.execute)
+
+    def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
+        if sql == "COMMIT":
+            return self._commit(sql, *args, **kwargs)
+        return self._con.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
 
 
 def instrument(run: Any) -> None:
@@ -63,6 +84,7 @@ def instrument(run: Any) -> None:
             if hasattr(stage, hook):
                 setattr(stage, hook, _timed(f"{hook}.{stage.name}", getattr(stage, hook)))
     store = run.store
+    store.con = _TimedConnection(store.con)
     for method in (
         "write_batch",
         "existing_ids",
@@ -125,6 +147,7 @@ def main() -> None:
         "non_embed_cpu_s_timed": round(
             sum(c for name, (_w, c, _n) in TIMES.items() if name != "stage.embed"), 3
         ),
+        "slowest_commits_cpu_s": sorted(EACH["store.commit"], reverse=True)[:8],
         "load_average_before": load_before,
         "load_average_after": list(os.getloadavg()),
     }
