@@ -238,6 +238,37 @@ def prf(gold: list[str], pred: list[str], labels: tuple[str, ...]) -> dict:
     }
 
 
+def bootstrap_macro_f1(gold: list[str], pred: list[str], n: int = 1000) -> list[float]:
+    """95 % percentile interval of the intent macro-F1 over ``n`` resamples of the rows (seeded):
+    how much the figure could move with another draw of messages like these."""
+    rng = random.Random(SEED)
+    scores = []
+    for _ in range(n):
+        idx = [rng.randrange(len(gold)) for _ in gold]
+        f1 = prf([gold[i] for i in idx], [pred[i] for i in idx], INTENTS)["macro_f1"]
+        if f1 is not None:
+            scores.append(f1)
+    scores.sort()
+    return [round(scores[int(0.025 * len(scores))], 3), round(scores[int(0.975 * len(scores))], 3)]
+
+
+def calibration(gold: list[str], pred: list[str], confidence: list[float]) -> dict:
+    """Mean confidence beside accuracy, and the expected calibration error over 10 equal-width
+    confidence bins (0 = the confidence is the hit rate)."""
+    hits = [g == p for g, p in zip(gold, pred)]
+    ece = 0.0
+    for b in range(10):
+        idx = [i for i, c in enumerate(confidence) if min(int(c * 10), 9) == b]
+        if idx:
+            gap = abs(sum(confidence[i] for i in idx) - sum(hits[i] for i in idx)) / len(idx)
+            ece += gap * len(idx) / len(gold)
+    return {
+        "mean_confidence": round(sum(confidence) / len(confidence), 4),
+        "accuracy": round(sum(hits) / len(hits), 4),
+        "ece_10_bins": round(ece, 4),
+    }
+
+
 def enrich(rows: list[dict], texts: dict) -> dict[str, list]:
     """Run Heard's stages over the annotated posts; return the columns scored here."""
     from heard.models import make_embedder
@@ -274,6 +305,7 @@ def enrich(rows: list[dict], texts: dict) -> dict[str, list]:
     batch = pipeline.run(Batch(posts))
     return {
         "intent": batch["intent_label"],
+        "intent_confidence": batch["intent_confidence"],
         "sentiment": batch["sentiment_label"],
         "blended": [e["blended_score"] for e in batch["sentiment_evidence"]],
         "thresholds": batch["sentiment_evidence"][0]["thresholds"],
@@ -336,6 +368,10 @@ def main() -> None:
         result[name] = {
             "intent": prf(gold_i, pred_i, INTENTS),
             "intent_with_other_as_class": prf(gold_i, pred_i, (*INTENTS, "other"))["macro_f1"],
+            "intent_macro_f1_ci95": bootstrap_macro_f1(gold_i, pred_i),
+            "intent_confidence": calibration(
+                gold_i, pred_i, [cols["intent_confidence"][i] for i in idx]
+            ),
             "sentiment": prf(gold_s, [cols["sentiment"][i] for i in idx], SENTIMENTS),
             "sentiment_without_rules": prf(gold_s, [no_rules[i] for i in idx], SENTIMENTS),
         }

@@ -6,7 +6,9 @@ The posts are the ingest benchmark's mix (``bench/corpus.py``: Weibo, COLD, Tedd
 TweetEval, SMS). They go through normalise → langid → tokens → embed once; then each timed stage
 runs over the same batches of 512, three times, and the fastest run is kept (the machine is
 shared). Reported: milliseconds per post for ``sentiment`` as shipped, ``sentiment`` with
-``SentimentScorer(rules=False)`` (1.2's behaviour plus the emoticon weight), and ``intent``.
+``SentimentScorer(rules=False)`` (1.2's behaviour plus the emoticon weight), ``intent`` (the
+intent head over the stored embedding + cue scan) and ``intent_rules_only`` (the cue rules alone,
+what the intent stage ran before heard-intent-head@2.0).
 Compare with the ingest benchmark's 2.05 ms per post end to end (487 posts/s, BENCHMARKS.md).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -22,6 +25,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 OUT = REPO / "bench" / "results" / "stage_cost.json"
+
+
+class _RulesOnly:
+    """The intent rules alone over ``text_norm`` (heard-intent-rules, the stage before 2.0)."""
+
+    def process(self, batch):
+        from heard.models.intent_rules import classify
+
+        titled = [bool(getattr(post, "title", None)) for post in batch["post"]]
+        results = [classify(t or "", h) for t, h in zip(batch["text_norm"], titled)]
+        batch.set("intent_label", [r.label for r in results])
+        batch.set("intent_evidence", [r.evidence() for r in results])
+        return batch
 
 
 def main() -> None:
@@ -65,7 +81,8 @@ def main() -> None:
         "sentiment_without_rules": SentimentStage(
             SentimentScorer(rules=False), embedder_name=embedder.name
         ),
-        "intent": IntentStage(),
+        "intent": IntentStage(embedder_name=embedder.name),
+        "intent_rules_only": _RulesOnly(),
     }
     result: dict = {
         "command": "python bench/stage_cost.py"
@@ -83,6 +100,7 @@ def main() -> None:
         result["ms_per_post"][name] = round(1000 * best / len(texts), 4)
     cost = result["ms_per_post"]
     result["rules_add_ms_per_post"] = round(cost["sentiment"] - cost["sentiment_without_rules"], 4)
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
     result["ingest_reference_ms_per_post"] = round(1000 / 487, 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -9,8 +9,8 @@ batches of 512 through ``write_batch`` (posts + enrichments + embeddings + check
 transaction each) to a DuckDB file and to a PostgreSQL database on a throwaway local server
 (tests/pg.py, durable defaults: fsync on). On PostgreSQL both batch-insert paths are timed:
 COPY (the default) and ``executemany``. Search: ``--queries`` queries of one or two words taken
-from stored posts; one page = the ranking query for the top 21 (the read model's ``_SCORED`` on
-DuckDB, ``search_ranked`` on PostgreSQL) plus fetching those posts by id, as
+from stored posts; one page = the ranking query for the top 21 (the store's ``search_ranked``, one
+implementation per backend) plus fetching those posts by id, as
 ``heard.read.posts._best_match`` does. Last, ``--ingest-posts`` real posts through the runner
 end to end on both (``ingest_both``). Prints JSON and writes bench/results/store_backends.json.
 """
@@ -134,7 +134,6 @@ def latency(page: Any, queries: list[str]) -> dict[str, Any]:
 
 
 def duckdb_side(batches: list[Any], queries: list[str], tmp: Path) -> dict[str, Any]:
-    from heard.read.posts import _SCORED
     from heard.read.stats import POST_COLUMNS
     from heard.store.duckdb.view import ReadView
     from heard.store.backends import open_store
@@ -148,11 +147,7 @@ def duckdb_side(batches: list[Any], queries: list[str], tmp: Path) -> dict[str, 
         db = ReadView(store)
 
         def page(q: str) -> list[Any]:
-            top = db.rows(
-                f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN "
-                "fts_main_posts.docs d USING (docid) ORDER BY s.score DESC, s.docid DESC LIMIT 21",
-                [q],
-            )
+            top = db.search_ranked(q, 21)
             if not top:
                 return []
             return db.rows(

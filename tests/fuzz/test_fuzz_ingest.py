@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 
 import pytest
-from fuzz_targets import fuzzed_files, new_workdir, pipeline_for, read_and_map, through_pipeline
+from fuzz_targets import (
+    fuzzed_files,
+    new_workdir,
+    pipeline_for,
+    random_file,
+    read_and_map,
+    through_pipeline,
+)
 from hypothesis import HealthCheck, given, settings
 
 from heard.store import open_store
@@ -47,3 +55,14 @@ def test_the_full_pipeline_never_raises_and_counts_every_row(workdir):
             through_pipeline(*file, workdir, store, pipeline)
 
         check()
+
+
+def test_the_volume_engine_draws_every_kind_and_never_raises(workdir):
+    """The bench's ``--engine random`` inputs hold the same property (seeded, so reproducible)."""
+    rng = random.Random(20261205)
+    suffixes = set()
+    for _ in range(2_000):
+        suffix, data = random_file(rng)
+        suffixes.add(suffix)
+        read_and_map(suffix, data, workdir)
+    assert suffixes == {".jsonl", ".csv"}

@@ -189,3 +189,33 @@ def _seed_cases(store) -> dict[str, str]:
     )  # fmt: skip
     workflow.apply(store, replied)
     return {"water": water["case_id"], "transport": bus["case_id"]}
+
+
+ISSUES = {"water": 1, "bus": 2}
+"""Issue ids written by ``add_issues``."""
+
+
+def add_issues(path: Path) -> None:
+    """Two issues, written with the store's own writer (``store.issues.replace``): 东湖路's
+    water cut (every water post, 9 authors: shown) and the number 12 bus (3 authors: below k = 5,
+    never shown). The water case of ``build`` is one of the first issue's messages."""
+    from heard.listen.issues.measure import IssueRecord
+
+    def record(issue_id, place, problem, title, members, authors):
+        start, end = T0.timestamp(), (T0 + timedelta(days=2)).timestamp()
+        return IssueRecord(
+            place, place, problem, [problem], title, len(members), len(members), authors,
+            start, end, 12.5, {"components": {"volume": 1.0}}, 0.01, True, 1, 0.8,
+            members, {}, issue_id,
+        )  # fmt: skip
+
+    with open_store(path) as store:
+        store.issues.replace(
+            [
+                record(ISSUES["water"], "东湖路", "停水", "东湖路停水一整天，什么时候恢复供水？",
+                       [f"seed:w{i}" for i in range(35)], 9),
+                record(ISSUES["bus"], "12路", "晚点", "12路公交车又晚点了",
+                       [f"seed:b{i}" for i in range(12)], 3),
+            ],
+            datetime(2026, 11, 4),
+        )  # fmt: skip

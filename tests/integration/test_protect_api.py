@@ -9,7 +9,7 @@ from api_seed import build
 from fastapi.testclient import TestClient
 
 from heard.api import create_app
-from heard.api.routes.protect import REPORTS_PER_HOUR
+from heard.api.routes.deps import PUBLIC_ACTIONS_PER_HOUR
 from heard.settings import Settings
 
 
@@ -117,6 +117,9 @@ def test_reports_are_rate_limited_per_address(client_tokens):
     client, _ = client_tokens
     codes = [
         client.post("/api/v1/report", json={"post_id": "seed:w1", "label": "spam"}).status_code
-        for _ in range(REPORTS_PER_HOUR + 2)
+        for _ in range(PUBLIC_ACTIONS_PER_HOUR + 2)
     ]
-    assert 429 in codes and codes.count(200) <= REPORTS_PER_HOUR
+    assert 429 in codes and codes.count(200) <= PUBLIC_ACTIONS_PER_HOUR
+    # one budget for every public action of an address: the statements lookup is spent too
+    r = client.post("/api/v1/statements", json={"token": "x" * 32})
+    assert r.status_code == 429 and "Retry-After" in r.headers

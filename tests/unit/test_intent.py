@@ -11,6 +11,7 @@ from heard.models.intent_rules import LABELS, classify, model_name
 from heard.pipeline import Batch, build_pipeline
 from heard.pipeline.stage import Stage
 from heard.records import Post
+from heard.stages.embed import EmbedStage
 from heard.stages.intent import IntentStage
 from heard.stages.normalise import NormaliseStage
 
@@ -59,6 +60,8 @@ def test_no_cue_is_other_and_empty_text_is_safe():
 
 
 def test_the_stage_follows_the_protocol_and_explains_itself():
+    from heard.models import make_embedder
+
     posts = [
         Post(
             id=f"t:{i}",
@@ -70,19 +73,23 @@ def test_the_stage_follows_the_protocol_and_explains_itself():
         for i, (text, _) in enumerate(CASES)
     ]
     stage = IntentStage()
-    assert isinstance(stage, Stage) and stage.model == model_name()
-    pipeline = build_pipeline([NormaliseStage(), stage])
+    assert isinstance(stage, Stage) and stage.model.startswith("heard-intent-head@")
+    pipeline = build_pipeline([NormaliseStage(), EmbedStage(make_embedder("use-int8")), stage])
     batch = pipeline.run(Batch(posts))
     assert batch["intent_label"] == [label for _, label in CASES]
     assert all(label in LABELS for label in batch["intent_label"])
     evidence = batch["intent_evidence"][0]
-    assert evidence["model"] == model_name() and evidence["label"] == "complaint"
+    assert evidence["model"] == stage.model and evidence["label"] == "complaint"
+    assert evidence["rules_label"] == "complaint"  # the rules (model_name()) are one feature
     assert "谁来管" in evidence["cues"]["complaint"]
     assert len(batch["intent_confidence"]) == len(CASES)
 
 
-def test_the_stage_needs_normalised_text():
+def test_the_stage_needs_normalised_text_and_the_embedding():
     from heard.errors import PipelineConfigError
 
     with pytest.raises(PipelineConfigError):
         build_pipeline([IntentStage()])
+    with pytest.raises(PipelineConfigError):
+        build_pipeline([NormaliseStage(), IntentStage()])
+    assert model_name().startswith("heard-intent-rules@")

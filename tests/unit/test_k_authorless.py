@@ -28,7 +28,7 @@ def test_authorless_posts_do_not_count_as_distinct_authors(tmp_path):
     ]
     with open_store(tmp_path / "k.duckdb") as store:
         store.write_batch(posts, {}, {})
-        groups = _grouped(store, "p.source", k=5)
+        groups = _grouped(store, "source", k=5)
     shown = {g["key"]: g["posts"] for g in groups if not g.get("suppressed")}
     assert shown == {"t": 5}
     assert [g["posts"] for g in groups if g.get("suppressed")] == [8]

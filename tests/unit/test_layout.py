@@ -1,7 +1,7 @@
-"""The shape the code keeps (issue 15): no SQL and no database connection outside ``store/`` (and
-the read model, ``read/``, which reads through the store), no module over 600 lines, no import
-cycles between modules (lazy imports inside functions count too; ``TYPE_CHECKING`` blocks do
-not)."""
+"""The shape the code keeps (issue 15): no SQL and no database connection outside ``store/`` (the
+read model's SQL is in ``store/queries/``), a store that imports no reader, side or surface, no
+module over 600 lines, no import cycles between modules (lazy imports inside functions count too;
+``TYPE_CHECKING`` blocks do not)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ SQL = re.compile(
     r"CREATE\s+(TABLE|INDEX)|BEGIN\b|COMMIT\b|ROLLBACK\b)",
     re.S,
 )
-MAY_RUN_SQL = ("store", "read")
+MAY_RUN_SQL = ("store",)
+SQL_STILL_TO_MOVE = ("heard.read.cases", "heard.read.issues")
+"""The two read-model modules that still hold their own SQL: it moves to ``store/queries/`` next
+(as every other ``read/`` module's has), and then they leave this list. No module joins it."""
 
 
 def _modules() -> dict[str, Path]:
@@ -51,14 +54,14 @@ def _code_strings(path: Path) -> list[str]:
     ]
 
 
-def test_no_sql_and_no_connection_outside_the_store_and_read_model():
+def test_no_sql_and_no_connection_outside_the_store():
     offenders = []
     for name, path in _modules().items():
         side = name.split(".")[1] if "." in name else ""
         if side in MAY_RUN_SQL:
             continue
         text = path.read_text(encoding="utf-8")
-        if any(SQL.search(s) for s in _code_strings(path)):
+        if name not in SQL_STILL_TO_MOVE and any(SQL.search(s) for s in _code_strings(path)):
             offenders.append(f"{name}: SQL")
         if re.search(r"\.con\b|duckdb\.connect|import duckdb|import psycopg", text):
             offenders.append(f"{name}: database connection")
@@ -92,6 +95,36 @@ def _imports(path: Path, known: set[str]) -> set[str]:
             continue
         out.update(t for t in targets if t in known)
     return out
+
+
+NOT_FOR_THE_STORE = (
+    "heard.read",
+    "heard.listen",
+    "heard.answer",
+    "heard.protect",
+    "heard.stages",
+    "heard.pipeline",
+    "heard.notify",
+    "heard.cli",
+    "heard.api",
+    "heard.web",
+    "heard.report",
+)
+
+
+def test_the_store_imports_no_reader_side_or_surface():
+    """``store/`` (its query functions included) is below everything that reads it."""
+    modules = _modules()
+
+    def above(target: str) -> bool:
+        return any(target == p or target.startswith(p + ".") for p in NOT_FOR_THE_STORE)
+
+    found = {
+        name: sorted(t for t in _imports(path, set(modules)) if above(t))
+        for name, path in modules.items()
+        if name == "heard.store" or name.startswith("heard.store.")
+    }
+    assert not {name: targets for name, targets in found.items() if targets}
 
 
 def test_no_import_cycles():

@@ -37,7 +37,9 @@ CLOSED_STATES = ("fixed", "closed", "duplicate", "not_responsible", "no_further_
 STATES = OPEN_STATES + CLOSED_STATES
 TRIAGE = "triage"
 """The queue of cases the router was unsure about: a person chooses their department."""
-ROLES_THAT_ACT = ("system", "import", "responder", "analyst", "admin", "citizen")
+ROLES_THAT_ACT = (
+    "system", "import", "responder", "analyst", "moderator", "admin", "citizen"
+)
 MAX_REPLY_CHARS = 20_000
 
 
@@ -94,6 +96,11 @@ def is_overdue(case: dict[str, Any], now: datetime) -> bool:
 def case_id_for(post_id: str) -> str:
     """A short public id derived from the post id (the same post always gives the same case)."""
     return "C" + hashlib.sha256(post_id.encode("utf-8")).hexdigest()[:11].upper()
+
+
+def case_id_for_issue(issue_id: int) -> str:
+    """The case id of an issue's case ("issue/12" has no ``:``, so no post id gives it)."""
+    return case_id_for(f"issue/{int(issue_id)}")
 
 
 def new_public_token() -> tuple[str, str]:
@@ -157,6 +164,29 @@ def new_case(
     return case, {**event, "case_id": case_id}
 
 
+def new_issue_case(
+    issue_id: int,
+    department: str,
+    *,
+    deadline_days: int,
+    confidence: float | None,
+    routed_by: str,
+    explanation: dict[str, Any] | None,
+    at: datetime,
+    role: str,
+    actor: str | None,
+    note: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new open case about issue ``issue_id`` (no post) and its ``opened`` event, which says
+    who opened it. Its deadline runs from ``at``: the issue is handed over now."""
+    case, event = new_case(
+        f"issue/{int(issue_id)}", at, department, deadline_days=deadline_days,
+        confidence=confidence, routed_by=routed_by, explanation=explanation, at=at, role=role,
+    )  # fmt: skip
+    case.update(post_id=None, issue_id=int(issue_id))
+    return case, {**event, "actor": actor, "note": f"{note}; {event['note']}"}
+
+
 def change_status(
     case: dict[str, Any],
     to_state: str,
@@ -199,7 +229,12 @@ def reassign(
         from_department=case["department"],
         to_department=department,
     )
-    correction = {"post_id": case["post_id"], "department": department, "at": at, "actor": actor}
+    # a message's reassignment teaches the router; an issue's case has no one text to learn
+    correction = (
+        {"post_id": case["post_id"], "department": department, "at": at, "actor": actor}
+        if case.get("post_id") is not None
+        else None
+    )
     return Change(case["case_id"], {"department": department}, event, correction)
 
 

@@ -133,12 +133,15 @@ def cases(
         _json(result)
         return
     table = Table(title="Cases")
-    for name in ("case", "department", "status", "opened", "deadline", "reply (days)", "title"):
+    for name in ("case", "subject", "department", "status", "opened", "deadline",
+                 "reply (days)", "title"):  # fmt: skip
         table.add_column(name)
     for r in result["cases"]:
         flag = " [red]overdue[/]" if r["overdue"] else ""
+        subject = f"issue {r['issue']['issue_id']}" if r.get("issue") else "message"
         table.add_row(
             r["case_id"],
+            subject,
             r["department"],
             r["status"] + flag,
             f"{r['created_at']:%Y-%m-%d}",
@@ -152,22 +155,86 @@ def cases(
 
 @app.command()
 def case(
-    case_id: Annotated[str, typer.Argument(help="Case id, as listed by 'heard cases'.")],
+    case_id: Annotated[
+        str, typer.Argument(help="Case id, as listed by 'heard cases'; or 'open' with --issue.")
+    ],
+    issue: Annotated[
+        Optional[int],
+        typer.Option("--issue", help="With 'open': the issue to hand over as one case."),
+    ] = None,
+    department: Annotated[
+        Optional[str],
+        typer.Option(
+            "--department", help="With 'open': the department's code (default: routed)."
+        ),
+    ] = None,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
 ) -> None:
-    """One case: the concern, its department and why, the reply, and every change."""
+    """One case: the concern, its department and why, the reply, and every change.
+
+    heard case open --issue ID [--department CODE] hands an issue (heard issues) to its
+    department as one case, or shows the case it has already: the department most of its
+    messages' cases are with, else the router's (triage when unsure). Its public token, to
+    dispute a closure, is printed once.
+    """
     from heard.clock import utcnow
+    from heard.errors import InputError
     from heard.read.cases import case_detail
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
+    if case_id == "open":
+        if issue is None:
+            raise InputError("'heard case open' needs --issue ID", "list issues: heard issues")
+        _open_issue_case(settings, issue, department, json_out)
+        return
+    if issue is not None or department is not None:
+        raise InputError(
+            "--issue and --department go with 'open'",
+            f"open an issue's case: heard case open --issue {issue or 'ID'}",
+        )
     with open_store(settings.db, read_only=True) as store:
         detail = case_detail(store, case_id, now=utcnow())
     if json_out:
         _json(detail)
         return
+    _print_case(detail)
+
+
+def _open_issue_case(settings: Any, issue_id: int, department: str | None, json_out: bool) -> None:
+    from heard.answer.issue_cases import open_for_issue
+    from heard.clock import utcnow
+    from heard.errors import InputError
+    from heard.read.cases import case_detail
+    from heard.store import open_store
+
+    if not store_exists(settings.db):
+        raise InputError(f"{settings.db} does not exist", "give the store with --db")
+    with open_store(settings.db) as store:
+        # the command line is the operator's: it acts as admin, and says so in the timeline
+        opened = open_for_issue(
+            store, settings, issue_id, now=utcnow(), role="admin", actor="cli",
+            department=department,
+        )  # fmt: skip
+        detail = case_detail(store, opened.case["case_id"], now=utcnow())
+    if json_out:
+        _json({"created": opened.created, "case": detail, "token": opened.token})
+        return
+    dept = detail["department"]
+    verb = "opened" if opened.created else "already had"
+    console.print(
+        f"issue {issue_id} {verb} case {detail['case_id']} · {escape(dept['code'])} · "
+        f"{detail['status']} (heard case {detail['case_id']})"
+    )
+    if opened.token:
+        console.print(
+            f"public token (shown once; it disputes the closure): {opened.token}", soft_wrap=True
+        )
+
+
+def _print_case(detail: dict[str, Any]) -> None:
     out = Console()
     dept = detail["department"]
     out.print(
@@ -175,7 +242,12 @@ def case(
         f"({detail['open311_status']}) · {escape(dept['name_zh'] or dept['code'])}"
         + (" · [red]overdue[/]" if detail["overdue"] else "")
     )
-    out.print(escape(f"{detail['title'] or ''} — {(detail['text'] or '')[:300]}"))
+    if detail.get("issue"):
+        i = detail["issue"]
+        gone = "" if i["active"] else " (no longer forms)"
+        out.print(escape(f"issue {i['issue_id']}: {i['label']}, {i['messages']} messages{gone}"))
+    else:
+        out.print(escape(f"{detail['title'] or ''} — {(detail['text'] or '')[:300]}"))
     conf = detail["routed_confidence"]
     out.print(f"routed by {detail['routed_by']}" + (f" ({conf:.2f})" if conf is not None else ""))
     terms = (detail["explanation"] or {}).get("terms") or []

@@ -143,6 +143,14 @@ def issue(
             f"  department {owner['code']}: {owner['messages_with_it']} of the "
             f"{owner['messages_with_a_case']} messages with a case are with it"
         )
+    handed = detail.get("case")
+    if handed:
+        out.print(
+            f"  case {handed['case_id']} · {handed['department']} · {handed['status']} "
+            f"(heard case {handed['case_id']})"
+        )
+    else:
+        out.print(f"  no case yet (hand it over: heard case open --issue {detail['issue_id']})")
     for a in detail.get("alerts", []):
         out.print(f"  [red]alert[/] {a['detected_at']}: {escape(a['message'])}")
     for p in detail["posts"]:

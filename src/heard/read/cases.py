@@ -56,6 +56,44 @@ def _has_cases(db: Reader | None) -> bool:
     return db is not None and "cases" in db.tables()
 
 
+def issue_cases_ready(db: Reader | None) -> bool:
+    """The store has migration 18 (a case's subject may be an issue): a store opened read-only
+    is not migrated, and an older one has no ``cases.issue_id``."""
+    if not _has_cases(db):
+        return False
+    assert db is not None
+    return bool(db.scalar("SELECT count(*) AS n FROM schema_version WHERE version = 18"))
+
+
+def _subject_sql(db: Reader) -> tuple[str, str]:
+    """(columns, join) that add each case's issue (``i_*``) to a ``cases c`` query."""
+    if not issue_cases_ready(db):
+        return ("NULL AS issue_id, NULL AS i_place, NULL AS i_problem, NULL AS i_title, "
+                "NULL AS i_messages, NULL AS i_distinct, NULL AS i_status", "")  # fmt: skip
+    return ("c.issue_id, i.place AS i_place, i.problem AS i_problem, i.title AS i_title, "
+            "i.messages AS i_messages, i.distinct_messages AS i_distinct, i.status AS i_status",
+            "LEFT JOIN issues i ON i.issue_id = c.issue_id")  # fmt: skip
+
+
+def issue_subject(r: dict[str, Any], *, public: bool) -> dict[str, Any]:
+    """An issue case's subject as displays show it: its place and problem (aggregate terms,
+    redacted), how many messages it holds and whether it still forms. The issue's title is a
+    message's title: the desk shows it, a public page does not (RIGHTS.md §4, §7)."""
+    place, problem = redact(r.get("i_place")), redact(r.get("i_problem"))
+    label = " · ".join(x for x in (place, problem) if x)
+    out = {
+        "issue_id": int(r["issue_id"]),
+        "label": label or f"issue {r['issue_id']}",
+        "place": place,
+        "problem": problem,
+        "messages": r.get("i_distinct") if r.get("i_distinct") is not None else r.get("i_messages"),
+        "active": r.get("i_status") == "active",
+    }
+    if not public:
+        out["title"] = redact(r.get("i_title"))
+    return out
+
+
 def list_departments(
     db: Reader | None, configured: list[Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -137,17 +175,24 @@ def list_cases(
         params.append(to_naive_utc(now))
     sql_where = " AND ".join(where)
     total = db.scalar(f"SELECT count(*) FROM cases c WHERE {sql_where}", params)
+    columns, join = _subject_sql(db)
     rows = db.rows(
         f"""SELECT c.case_id, c.department, c.status, c.routed_confidence, c.created_at,
                    c.deadline_at, c.replied_at, c.reopened_count, p.title,
-                   {_DAYS} AS response_days
-            FROM cases c LEFT JOIN posts p ON p.id = c.post_id WHERE {sql_where}
+                   {_DAYS} AS response_days, {columns}
+            FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join} WHERE {sql_where}
             ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else "ALL"}""",
         params,
     )
     current = to_naive_utc(now)
     for r in rows:
-        r["title"] = redact(r["title"])
+        issue = issue_subject(r, public=True) if r["issue_id"] is not None else None
+        for key in [k for k in r if k.startswith("i_")]:
+            del r[key]
+        r["subject"] = "issue" if issue else "message"
+        r["issue"] = issue
+        # an issue's case is titled by its place and problem, never by one message
+        r["title"] = issue["label"] if issue else redact(r["title"])
         r["open311_status"] = open311_status(r["status"])
         r["overdue"] = (
             r["status"] in OPEN_STATES
@@ -162,10 +207,11 @@ def list_cases(
 def case_detail(db: Reader, case_id: str, *, now: datetime, public: bool = False) -> dict[str, Any]:
     """One case: the concern (redacted; hidden where a decision says so, ``heard.read.moderation``),
     its department and why, its reply and its timeline."""
+    columns, join = _subject_sql(db) if _has_cases(db) else ("", "")
     rows = (
         db.rows(
-            f"""SELECT c.*, p.title, p.text, p.source, {_DAYS} AS response_days
-            FROM cases c LEFT JOIN posts p ON p.id = c.post_id WHERE c.case_id = ?""",
+            f"""SELECT c.*, p.title, p.text, p.source, {_DAYS} AS response_days, {columns}
+            FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join} WHERE c.case_id = ?""",
             [case_id],
         )
         if _has_cases(db)
@@ -191,7 +237,8 @@ def case_detail(db: Reader, case_id: str, *, now: datetime, public: bool = False
     deadline = c["deadline_at"]
     return {
         "case_id": c["case_id"],
-        "source": c["source"],
+        "subject": "issue" if c["issue_id"] is not None else "message",
+        "source": c["source"] if c["issue_id"] is None else "issue",
         "status": c["status"],
         "open311_status": open311_status(c["status"]),
         "department": name(c["department"]),
@@ -222,12 +269,18 @@ def case_detail(db: Reader, case_id: str, *, now: datetime, public: bool = False
 
 
 def _concern(db: Reader, c: dict[str, Any], public: bool) -> dict[str, Any]:
-    """The case's post as displays show it: redacted, and hidden where a decision says so."""
+    """The case's post as displays show it: redacted, and hidden where a decision says so; an
+    issue's case shows the issue (its place, problem and message count), never its messages."""
+    if c["issue_id"] is not None:
+        issue = issue_subject(c, public=public)
+        count = f" ({issue['messages']} messages)" if issue["messages"] is not None else ""
+        return {"post_id": None, "issue": issue, "title": issue["label"],
+                "text": f"{issue['label']}{count}", "moderation": None}  # fmt: skip
     [post] = moderation.apply(
         db, [{"id": c["post_id"], "title": redact(c["title"]), "text": redact(c["text"])}],
         public=public,
     )  # fmt: skip
-    return {"post_id": c["post_id"], "title": post["title"], "text": post["text"],
+    return {"post_id": c["post_id"], "issue": None, "title": post["title"], "text": post["text"],
             "moderation": post["moderation"]}  # fmt: skip
 
 

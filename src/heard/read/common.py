@@ -46,10 +46,6 @@ JSON_HINT = (
     "representative",
 )
 
-AUTHORS = "count(DISTINCT p.author_key)"
-"""Distinct authors of a group (RIGHTS.md §4). A post without an author key counts as no author,
-as in ``heard topics``: unknown authors never help a small group pass the k threshold."""
-
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, datetime):

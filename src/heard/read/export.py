@@ -21,6 +21,7 @@ from heard.errors import InputError
 from heard.read.common import jsonable, safe_row
 from heard.read import moderation
 from heard.store.protocol import Reader
+from heard.store.queries import export as stored
 
 WHATS = ("posts", "topics", "issues", "alerts")
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
@@ -134,33 +135,7 @@ def rows(db: Reader, what: str, k: int) -> list[dict[str, Any]]:
 
 
 def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
-    tables = db.tables()
-    if {"topics", "post_topics"} <= tables:
-        topic = (
-            "LEFT JOIN post_topics pt ON pt.post_id = p.id "
-            "LEFT JOIN topics t ON t.topic_id = pt.topic_id "
-            "AND t.status = 'active' AND coalesce(t.n_authors, 0) >= ?"
-        )
-        cols, params = "t.topic_id AS topic_id, t.label AS topic_label", [k]
-    else:
-        topic, cols, params = "", "NULL AS topic_id, NULL AS topic_label", []
-    if {"issues", "issue_posts"} <= tables:
-        topic += (
-            " LEFT JOIN (SELECT ip.post_id, min(ip.issue_id) AS issue_id FROM issue_posts ip "
-            "JOIN issues i ON i.issue_id = ip.issue_id AND i.status = 'active' AND i.authors >= ? "
-            "GROUP BY ip.post_id) pi ON pi.post_id = p.id"
-        )
-        cols += ", pi.issue_id AS issue_id"
-        params = [*params, k]
-    else:
-        cols += ", NULL AS issue_id"
-    found = db.rows(
-        f"SELECT p.id, p.external_id, p.source, p.created_at, p.lang, p.title, p.text, "
-        f"p.sentiment_label, p.sentiment_score, {cols}, p.url, "
-        f"p.place, p.likes, p.shares, p.replies FROM posts p {topic} "
-        "ORDER BY p.created_at, p.id",
-        params,
-    )
+    found = stored.posts(db, k)
     shown = moderation.apply(db, found)  # a removed post's text is exported nowhere either
     return [
         _ordered(

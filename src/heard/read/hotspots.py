@@ -14,14 +14,14 @@ from typing import Any
 
 from heard.store.protocol import Reader
 from heard.read.common import jsonable, safe_row
+from heard.store.queries import common
+from heard.store.queries import hotspots as q
 
 DEFAULT_WINDOW = "7d"
 
 
 def _ready(db: Reader) -> bool:
-    return {"topics", "post_topics"} <= db.tables() and bool(
-        db.scalar("SELECT count(*) FROM post_topics")
-    )
+    return {"topics", "post_topics"} <= db.tables() and bool(q.assigned_posts(db))
 
 
 def hotspots(
@@ -40,11 +40,7 @@ def hotspots(
 def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
     if "alerts" not in db.tables():
         return []
-    rows = db.rows(
-        "SELECT alert_id, topic_id, evidence FROM alerts WHERE authors >= ? "
-        "ORDER BY detected_at DESC, alert_id LIMIT ?",
-        [k, limit],
-    )
+    rows = q.alert_rows(db, k, limit)
     out = []
     for r in rows:
         try:
@@ -66,10 +62,7 @@ _WIDER = ("30d", "90d", "1y", "all")
 
 def data_span(db: Reader) -> tuple[Any, Any, int]:
     """First and last post time (naive UTC) and the number of posts."""
-    row = db.rows("SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts")[
-        0
-    ]
-    return row["lo"], row["hi"], row["n"]
+    return common.span(db)
 
 
 def parse_window(db: Reader, text: str, *, what: str = "--window") -> timedelta:
@@ -106,9 +99,7 @@ def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict
         empty: dict[str, Any] = jsonable(advice)
         return empty
     end = now or hi
-    advice["posts_in_window"] = db.scalar(
-        "SELECT count(*) FROM posts WHERE created_at > ? AND created_at <= ?", [end - window, end]
-    )
+    advice["posts_in_window"] = q.posts_between(db, end - window, end)
     if _ready(db):
         stream = load_stream(db)
         for choice in _WIDER:

@@ -79,8 +79,10 @@ def list_issues(
     )
     issues = [_decode(r) for r in rows]
     owners = departments_of_issues(db, [int(r["issue_id"]) for r in issues])
+    handed = cases_of_issues(db, [int(r["issue_id"]) for r in issues])
     for issue in issues:
         issue["department"] = owners.get(int(issue["issue_id"]))
+        issue["case"] = handed.get(int(issue["issue_id"]))
     return {
         "issues": issues,
         "hidden_below_k": int(hidden or 0),
@@ -116,6 +118,21 @@ def departments_of_issues(db: Reader, issue_ids: list[int]) -> dict[int, dict[st
     return out
 
 
+def cases_of_issues(db: Reader, issue_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The case each issue was handed over as (``heard case open --issue``), if any: its id,
+    department and status."""
+    from heard.read.cases import issue_cases_ready
+
+    if not issue_ids or not issue_cases_ready(db):
+        return {}
+    rows = db.rows(
+        "SELECT issue_id, case_id, department, status FROM cases "
+        f"WHERE issue_id IN ({', '.join('?' * len(issue_ids))})",
+        list(issue_ids),
+    )
+    return {int(r.pop("issue_id")): r for r in rows}
+
+
 def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[str, Any]:
     """One issue: its facts, heat components and up to ``messages`` of its messages (newest
     first; near copies marked with the message they copy)."""
@@ -143,6 +160,7 @@ def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[
     )
     issue["posts"] = moderation.apply(db, [safe_row(p) for p in posts])
     issue["department"] = departments_of_issues(db, [issue_id]).get(issue_id)
+    issue["case"] = cases_of_issues(db, [issue_id]).get(issue_id)
     issue["alerts"] = []
     if "issue_alerts" in db.tables():
         issue["alerts"] = [

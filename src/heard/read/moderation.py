@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from heard.store.protocol import Reader
+from heard.store.queries import moderation as q
 
 HIDING = frozenset({"remove"})
 HIDDEN_IN_PUBLIC = frozenset({"remove", "limit_visibility"})
@@ -27,14 +28,7 @@ def in_force(db: Reader, post_ids: list[str]) -> dict[str, dict[str, Any]]:
     """The decision in force on each of ``post_ids`` that has one (``no_action`` left out)."""
     if not post_ids or "decisions" not in db.tables():
         return {}
-    rows = db.rows(
-        "SELECT d.post_id, d.decision_id, d.decision, d.label, d.created_at, "
-        "a.outcome AS appeal_outcome "
-        "FROM decisions d LEFT JOIN appeals a ON a.decision_id = d.decision_id "
-        f"WHERE d.post_id IN ({', '.join('?' * len(post_ids))}) "
-        "ORDER BY d.post_id, d.created_at, d.decision_id",
-        list(post_ids),
-    )
+    rows = q.decisions_on(db, post_ids)
     latest: dict[str, dict[str, Any]] = {}
     for r in rows:
         latest[r["post_id"]] = r  # the newest last

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from heard.store.protocol import Reader
-from heard.read.common import AUTHORS, jsonable
+from heard.read.common import jsonable
+from heard.store.queries import common
+from heard.store.queries import overview as q
 
 
-def _grouped(db: Reader, key_sql: str, k: int, order: str = "2 DESC") -> list[dict[str, Any]]:
-    rows = db.rows(
-        f"SELECT {key_sql} AS key, count(*) AS posts, {AUTHORS} AS authors FROM posts p "
-        f"GROUP BY 1 ORDER BY {order}"
-    )
+def _grouped(db: Reader, by: q.Grouping, k: int) -> list[dict[str, Any]]:
+    rows = q.grouped(db, by)
     out, hidden = [], 0
     for r in rows:
         if r["authors"] >= k:
@@ -26,7 +25,7 @@ def _grouped(db: Reader, key_sql: str, k: int, order: str = "2 DESC") -> list[di
 
 
 def overview(db: Reader, k: int) -> dict[str, Any]:
-    total = db.scalar("SELECT count(*) FROM posts")
+    total = common.post_count(db)
     if not total:
         return {
             "posts": 0,
@@ -35,18 +34,12 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
             "sources": [],
             "sentiment": [],
             "time_range": None,
-            "quarantined": db.scalar("SELECT count(*) FROM quarantine"),
+            "quarantined": common.quarantine_count(db),
             "k": k,
         }
-    lo, hi = db.rows("SELECT min(created_at) lo, max(created_at) hi FROM posts")[0].values()
-    unit = "hour" if (hi - lo).days <= 3 else ("day" if (hi - lo).days <= 180 else "week")
-    volume = db.rows(
-        f"SELECT date_trunc('{unit}', p.created_at) AS t, count(*) AS posts, {AUTHORS} AS authors, "
-        "count(*) FILTER (WHERE sentiment_label = 'negative') AS negative, "
-        "count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral, "
-        "count(*) FILTER (WHERE sentiment_label = 'positive') AS positive, "
-        "avg(sentiment_score) AS mean FROM posts p GROUP BY 1 ORDER BY 1"
-    )
+    lo, hi = q.time_range(db)
+    unit: q.Unit = "hour" if (hi - lo).days <= 3 else ("day" if (hi - lo).days <= 180 else "week")
+    volume = q.volume(db, unit)
     for r in volume:
         r["mean"] = None if r["mean"] is None else round(float(r["mean"]), 3)
     # The corpus-wide series is shown whole; k applies to slices of people (language, source,
@@ -58,10 +51,10 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
         "unit": unit,
         "time_range": {"first": jsonable(lo), "last": jsonable(hi), "timezone": "UTC"},
         "volume": points,
-        "languages": _grouped(db, "coalesce(p.lang, 'und')", k),
-        "sources": _grouped(db, "p.source", k),
-        "sentiment": _grouped(db, "coalesce(p.sentiment_label, 'none')", k),
-        "quarantined": db.scalar("SELECT count(*) FROM quarantine"),
+        "languages": _grouped(db, "language", k),
+        "sources": _grouped(db, "source", k),
+        "sentiment": _grouped(db, "sentiment", k),
+        "quarantined": common.quarantine_count(db),
     }
 
 
@@ -70,14 +63,8 @@ def quarantine(
 ) -> dict[str, Any]:
     from heard.read.redact import redact
 
-    where, params = ("WHERE reason = ?", [reason]) if reason else ("", [])
-    rows = db.rows(
-        f"SELECT key, source, file, position, reason, detail, raw, quarantined_at FROM quarantine "
-        f"{where} "
-        "ORDER BY quarantined_at DESC, file, position LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
-    counts = db.rows("SELECT reason, count(*) AS n FROM quarantine GROUP BY 1 ORDER BY 2 DESC")
+    rows = q.quarantine_page(db, limit, offset, reason)
+    counts = q.quarantine_by_reason(db)
     items = [
         {
             **{k: jsonable(v) for k, v in r.items() if k != "raw"},

@@ -17,6 +17,7 @@ from heard.protect.statement import dsa_export
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read.common import jsonable, safe_row
 from heard.read.redact import redact
+from heard.store.queries import protect as stored
 
 FLAG_STATUSES = ("pending", "decided", "dismissed")
 AUTHOR_WORDS = ("author", "author_key", "user", "account", "person", "handle")
@@ -65,21 +66,7 @@ def list_flags(
         raise InputError(
             f"{status!r} is not a flag status", "use one of: " + ", ".join(FLAG_STATUSES)
         )
-    where, params = [], []
-    if label:
-        where.append("f.label = ?")
-        params.append(label)
-    if status:
-        where.append("f.status = ?")
-        params.append(status)
-    sql = (
-        "SELECT f.flag_id, f.post_id, f.label, f.source, f.detector, f.version, f.score, "
-        "f.threshold, f.status, f.priority, f.created_at, f.evidence, p.text AS post_text "
-        "FROM flags f LEFT JOIN posts p ON p.id = f.post_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY f.priority DESC, f.created_at, f.flag_id LIMIT ?"
-    )
-    rows = db.rows(sql, [*params, max(1, min(int(limit), 1000))])
+    rows = stored.flags(db, label=label, status=status, limit=max(1, min(int(limit), 1000)))
     out = []
     for r in rows:
         r["post_text"] = _snippet(r.get("post_text"))
@@ -95,23 +82,13 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
         post = {"text": redact(item["text"])}
         flags = [{"flag_id": item["flag_id"], "label": item["label"], "source": "public_report"}]
     else:
-        rows = db.rows(
-            "SELECT id, title, text, lang, created_at FROM posts WHERE id = ?", [item["post_id"]]
-        )
+        rows = stored.post_under_review(db, item["post_id"])
         if not rows:
             raise NotFoundError(
                 f"the post of flag {item['flag_id']} is not stored", "dismiss the flag"
             )
         post = safe_row(rows[0])
-        flags = [
-            _safe_flag(r)
-            for r in db.rows(
-                "SELECT flag_id, label, source, detector, version, score, threshold, evidence, "
-                "status "
-                "FROM flags WHERE post_id = ? ORDER BY priority DESC",
-                [item["post_id"]],
-            )
-        ]
+        flags = [_safe_flag(r) for r in stored.flags_of_post(db, item["post_id"])]
     return {
         "flag_id": item["flag_id"],
         "post": post,
@@ -131,14 +108,7 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
 def list_decisions(db: Any, *, limit: int = 50, **filters: Any) -> dict[str, Any]:
     """Decisions, newest first, each with its statement of reasons and its appeal (if any)."""
     refuse_author_filter(filters)
-    rows = db.rows(
-        "SELECT d.decision_id, d.post_id, d.decision, d.label, d.automated_detection, "
-        "d.automated_decision, d.moderator, d.facts, d.created_at, d.statement, d.flag_ids, "
-        "a.appeal_id, a.status AS appeal_status, a.outcome AS appeal_outcome "
-        "FROM decisions d LEFT JOIN appeals a USING (decision_id) "
-        "ORDER BY d.created_at DESC, d.decision_id LIMIT ?",
-        [max(1, min(int(limit), 1000))],
-    )
+    rows = stored.decisions(db, max(1, min(int(limit), 1000)))
     out = []
     for r in rows:
         r = _decode(r)
@@ -150,7 +120,7 @@ def list_decisions(db: Any, *, limit: int = 50, **filters: Any) -> dict[str, Any
 
 def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
     """One decision's statement of reasons (what the author sees through the post's link)."""
-    rows = db.rows("SELECT statement FROM decisions WHERE decision_id = ?", [decision_id])
+    rows = stored.statement(db, decision_id)
     if not rows:
         raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
     statement = json.loads(rows[0]["statement"])
@@ -164,26 +134,14 @@ def pending_appeals(db: Any, limit: int = 100) -> list[dict[str, Any]]:
     who took it: that moderator may not decide the appeal) and the post (redacted)."""
     if "appeals" not in db.tables():
         return []
-    rows = db.rows(
-        "SELECT a.appeal_id, a.decision_id, a.filed_at, a.text AS appeal_text, d.decision, "
-        "d.label, d.facts, d.moderator, d.automated_decision, p.title, p.text "
-        "FROM appeals a JOIN decisions d USING (decision_id) LEFT JOIN posts p ON p.id = a.post_id "
-        "WHERE a.status = 'pending' ORDER BY a.filed_at, a.appeal_id LIMIT ?",
-        [int(limit)],
-    )
+    rows = stored.pending_appeals(db, int(limit))
     return [{**safe_row(r), "facts": redact(r["facts"])} for r in rows]
 
 
 def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
     """What the author of ``post_id`` sees with its notice token: each decision on the post with
     its statement of reasons (facts redacted) and its appeal, oldest first."""
-    rows = db.rows(
-        "SELECT d.decision_id, d.decision, d.label, d.created_at, d.statement, "
-        "a.status AS appeal_status, a.outcome AS appeal_outcome "
-        "FROM decisions d LEFT JOIN appeals a USING (decision_id) "
-        "WHERE d.post_id = ? ORDER BY d.created_at, d.decision_id",
-        [post_id],
-    )
+    rows = stored.decisions_of_post(db, post_id)
     out = []
     for r in rows:
         statement = json.loads(r.pop("statement"))
@@ -194,10 +152,7 @@ def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
 
 def dsa_statements(db: Any) -> list[dict[str, Any]]:
     """Every restricting decision in the DSA transparency database's statement shape."""
-    statements = [
-        json.loads(r["statement"])
-        for r in db.rows("SELECT statement FROM decisions ORDER BY created_at, decision_id")
-    ]
+    statements = [json.loads(text) for text in stored.statements(db)]
     for s in statements:
         s["decision_facts"] = redact(s.get("decision_facts"))
     return dsa_export(statements)
@@ -208,62 +163,27 @@ def transparency(db: Any) -> dict[str, Any]:
     appeals by outcome, and the median hours from a post's first flag to its decision. Counts
     only, grouped by what was decided — never by who wrote."""
 
-    def counts(sql: str) -> dict[str, int]:
-        return {str(r["k"]): int(r["n"]) for r in db.rows(sql)}
-
-    waits = [
-        float(r["h"])
-        for r in db.rows(
-            "SELECT date_part('epoch', d.created_at - min(f.created_at)) / 3600.0 AS h "
-            "FROM decisions d "
-            "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
-            "GROUP BY d.decision_id, d.created_at"
-        )
-    ]
-    human_waits = [
-        float(r["h"])
-        for r in db.rows(
-            "SELECT date_part('epoch', d.created_at - min(f.created_at)) / 3600.0 AS h "
-            "FROM decisions d "
-            "JOIN flags f ON f.post_id = d.post_id AND f.created_at <= d.created_at "
-            "WHERE NOT d.automated_decision GROUP BY d.decision_id, d.created_at"
-        )
-    ]
+    waits = stored.hours_to_decision(db)
+    human_waits = stored.hours_to_decision(db, human_only=True)
     return {
         "flags": {
-            "total": int(db.scalar("SELECT count(*) FROM flags")),
-            "by_label": counts(
-                "SELECT label AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 2 DESC, 1"
-            ),
-            "by_source": counts(
-                "SELECT source AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 1"
-            ),
-            "by_status": counts(
-                "SELECT status AS k, count(*) AS n FROM flags GROUP BY 1 ORDER BY 1"
-            ),
+            "total": stored.total(db, "flags"),
+            "by_label": stored.counts(db, "flags_by_label"),
+            "by_source": stored.counts(db, "flags_by_source"),
+            "by_status": stored.counts(db, "flags_by_status"),
         },
         "decisions": {
-            "total": int(db.scalar("SELECT count(*) FROM decisions")),
-            "by_decision": counts(
-                "SELECT decision AS k, count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"
-            ),
-            "by_label": counts(
-                "SELECT label AS k, count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"
-            ),
-            "by_automation": counts(
-                "SELECT CASE WHEN automated_decision THEN 'automated' ELSE 'human' END AS k, "
-                "count(*) AS n FROM decisions GROUP BY 1 ORDER BY 1"
-            ),
+            "total": stored.total(db, "decisions"),
+            "by_decision": stored.counts(db, "decisions_by_decision"),
+            "by_label": stored.counts(db, "decisions_by_label"),
+            "by_automation": stored.counts(db, "decisions_by_automation"),
             "median_hours_to_decision": round(statistics.median(waits), 3) if waits else None,
             "median_hours_to_human_decision": (
                 round(statistics.median(human_waits), 3) if human_waits else None
             ),
         },
         "appeals": {
-            "total": int(db.scalar("SELECT count(*) FROM appeals")),
-            "by_outcome": counts(
-                "SELECT coalesce(outcome, 'pending') AS k, count(*) AS n "
-                "FROM appeals GROUP BY 1 ORDER BY 1"
-            ),
+            "total": stored.total(db, "appeals"),
+            "by_outcome": stored.counts(db, "appeals_by_outcome"),
         },
     }

@@ -16,9 +16,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from heard.protect.pii import VERSION
+from heard.store.queries import common
+from heard.store.queries import reindex as stored
 
 log = logging.getLogger(__name__)
 KEY = "search_redaction"
@@ -29,7 +29,7 @@ def search_redaction_version(store: Any) -> str | None:
     """The PII-detector version the stored search text was redacted with (``None``: never)."""
     if "deployment" not in store.tables():
         return None
-    value = store.scalar("SELECT value FROM deployment WHERE key = ?", [KEY])
+    value = stored.deployment_value(store, KEY)
     return None if value is None else str(value)
 
 
@@ -44,7 +44,7 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
     from heard.stages.tokens import Segmenter
     from heard.read.redact import redact_for_search
 
-    total = store.scalar("SELECT count(*) FROM posts")
+    total = common.post_count(store)
     if total:
         log.warning(
             "reindexing the search text of %d posts with personal data removed "
@@ -55,10 +55,7 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
         segmenter = Segmenter(user_dict)
         last = ""
         while True:
-            rows = store.rows(
-                "SELECT id, title, text, lang FROM posts WHERE id > ? ORDER BY id LIMIT ?",
-                [last, CHUNK],
-            )
+            rows = stored.posts_after(store, last, CHUNK)
             if not rows:
                 break
             ids, texts = [], []
@@ -68,11 +65,7 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
                 clean = redact_for_search(URL_RE.sub(" ", text))
                 ids.append(r["id"])
                 texts.append(" ".join(segmenter.words(clean, r["lang"] or "zh")))
-            with store.registered("_reindexed", pa.table({"id": ids, "search_text": texts})):
-                store.execute(
-                    "UPDATE posts SET search_text = r.search_text FROM _reindexed r "
-                    "WHERE posts.id = r.id"
-                )
+            stored.set_search_text(store, ids, texts)
             last = ids[-1]
         if store.has_search_index():
             store.rebuild_search_index()
@@ -95,9 +88,13 @@ def ensure_raw_scrubbed(store: Any) -> int:
     from heard.connectors.scrub import scrub_excerpt, scrub_raw
 
     changed = 0
-    for table, key, clean in (("posts", "id", None), ("quarantine", "key", scrub_excerpt)):
+    tables: tuple[tuple[stored.RawTable, Any], ...] = (
+        ("posts", None),
+        ("quarantine", scrub_excerpt),
+    )
+    for table, clean in tables:
         ids, values = [], []
-        for r in store.rows(f"SELECT {key} AS k, raw FROM {table} WHERE raw IS NOT NULL"):
+        for r in stored.raw_rows(store, table):
             if clean is None:
                 try:
                     new = json.dumps(
@@ -111,10 +108,7 @@ def ensure_raw_scrubbed(store: Any) -> int:
                 ids.append(r["k"])
                 values.append(new)
         if ids:
-            with store.registered("_scrubbed", pa.table({"k": ids, "raw": values})):
-                store.execute(
-                    f"UPDATE {table} SET raw = s.raw FROM _scrubbed s WHERE {table}.{key} = s.k"
-                )
+            stored.set_raw(store, table, ids, values)
             changed += len(ids)
     if changed:
         log.warning("removed account handles kept in the raw records of %d stored rows", changed)

@@ -17,8 +17,9 @@ from heard.errors import InputError, NotFoundError
 from heard.read.common import decode_cursor, encode_cursor, safe_row
 from heard.read import moderation
 from heard.read.redact import redact
-from heard.read.stats import POST_COLUMNS
 from heard.store.protocol import Reader
+from heard.store.queries import common
+from heard.store.queries import topics as stored
 
 ONE_DOMAIN_MEAN = 0.5
 """Length of the posts' mean embedding above which topics come out coarse without ``--center``:
@@ -43,7 +44,7 @@ def parse_since(value: str | None, db: Reader) -> datetime | None:
     if not value:
         return None
     if is_span(value):
-        newest = db.scalar("SELECT max(created_at) FROM posts")
+        newest = common.newest_post_time(db)
         if newest is None:
             return None
         result: datetime | None = newest - parse_span(value, what="--since")
@@ -72,22 +73,6 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-LIST_COLUMNS = (
-    "topic_id",
-    "label",
-    "keywords",
-    "size",
-    "n_authors",
-    "first_seen",
-    "last_seen",
-    "sentiment_mean",
-    "sentiment_trend",
-    "coherence",
-    "places",
-    "orgs",
-)
-
-
 def list_topics(
     db: Reader,
     k: int,
@@ -110,34 +95,23 @@ def list_topics(
             "unassigned_posts": 0,
             "note": "no topics yet: ingest posts first",
         }
-    have = set(db.columns("topics"))
-    cols = ", ".join(c for c in LIST_COLUMNS if c in have)
-    where = "status = 'active' AND size >= ?"
-    params: list[Any] = [min_size]
-    if since is not None:
-        where += " AND last_seen >= ?"
-        params.append(since)
-    if q:
-        where += (
-            " AND (strpos(lower(coalesce(label, '')), lower(?)) > 0"
-            " OR strpos(lower(coalesce(keywords, '')), lower(?)) > 0)"
-        )
-        params += [q, q]
-    page, page_params = "", []
+    after: tuple[int, int] | None = None
     if cursor:
         size, tid = decode_cursor(cursor, (int, int))
-        page, page_params = " AND (size < ? OR (size = ? AND topic_id > ?))", [size, size, tid]
-    rows = db.rows(
-        f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ?{page} "
-        f"ORDER BY size DESC, topic_id {'LIMIT ' + str(int(limit) + 1) if limit else ''}",
-        [*params, k, *page_params],
+        after = (size, tid)
+    rows = stored.list_page(
+        db,
+        k,
+        min_size=min_size,
+        since=since,
+        q=q,
+        after=after,
+        limit=int(limit) + 1 if limit else None,
     )
     more = bool(limit) and len(rows) > (limit or 0)
     rows = rows[:limit] if limit else rows
-    hidden = db.scalar(
-        f"SELECT count(*) FROM topics WHERE {where} AND coalesce(n_authors, 0) < ?", [*params, k]
-    )
-    pooled = db.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL")
+    hidden = stored.hidden_below_k(db, k, min_size=min_size, since=since, q=q)
+    pooled = stored.unassigned_posts(db)
     topics = [_decode(r) for r in rows]
     for t in topics:
         t["label"] = redact(t.get("label"))
@@ -161,7 +135,7 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
     ``NotFoundError`` saying why (404 in the API, exit code 2 in the CLI).
     """
     _require_topics(db)
-    rows = db.rows("SELECT * FROM topics WHERE topic_id = ?", [topic_id])
+    rows = stored.topic_rows(db, topic_id)
     for r in rows:
         r.pop("centroid", None)  # a vector: nothing a reader is shown
     if not rows:
@@ -183,13 +157,7 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
             ["topics with fewer than k distinct authors are not shown (RIGHTS.md §4)"],
         )
     ids = topic.pop("representative")
-    posts = (
-        db.rows(  # a literal IN list lets DuckDB use the primary-key index
-            f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id IN ({', '.join('?' * len(ids))})", ids
-        )
-        if ids
-        else []
-    )
+    posts = common.posts_by_ids(db, ids) if ids else []
     order = {pid: i for i, pid in enumerate(ids)}
     posts.sort(key=lambda p: order[p["id"]])
     for p in posts:
@@ -197,11 +165,7 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         if p["title"]:
             p["title"] = redact(p["title"])
     topic["representative_posts"] = moderation.apply(db, posts)
-    topic["history"] = db.rows(
-        "SELECT event_id, event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
-        "WHERE topic_id = ? OR other_id = ? ORDER BY event_id",
-        [topic_id, topic_id],
-    )
+    topic["history"] = stored.topic_events(db, topic_id)
     for event in topic["history"]:
         event["detail"] = json.loads(event["detail"]) if event["detail"] else {}
     return topic

@@ -48,7 +48,7 @@ def default_stages(settings: Settings) -> list[Stage]:
         TokensStage(Segmenter(settings.user_dict)),
         EmbedStage(embedder),
         SentimentStage(embedder_name=embedder.name),
-        IntentStage(),
+        IntentStage(embedder_name=embedder.name),
     ]
     if settings.protect:
         from heard.protect.operator import FlagOperator

@@ -5,7 +5,8 @@ that several processes share. ``open_store(target)`` opens whichever ``--db`` na
 or a ``postgresql://`` URL). Code outside this package talks to a ``Store`` — its ingest methods,
 ``transaction()``, and one repository per concern (``store.topics``, ``store.hotspots``,
 ``store.accounts`` …, shared by both backends in ``repos/``) — and never runs SQL itself; the read
-model (``heard.read``) reads through ``rows``/``scalar``.
+model (``heard.read``) reads through the query functions of ``queries/`` (one module per concern),
+which run their SQL through ``rows``/``scalar``.
 """
 
 from heard.store.backends import is_postgres, open_store, store_exists

@@ -4,8 +4,8 @@ A store holds posts with their enrichments, the quarantine, checkpoints and runs
 repository per concern (``topics``, ``hotspots``, ``accounts``, ``deployment``, ``cases``,
 ``protect``). All writes of one logical step go inside ``transaction()``: they commit together or
 not
-at all. The read model (``heard.read``) reads through ``rows``/``scalar``; no other package runs
-SQL.
+at all. The read model (``heard.read``) reads through ``heard.store.queries``, which runs its SQL
+through ``rows``/``scalar``; no package outside ``heard.store`` runs SQL.
 """
 
 from __future__ import annotations

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
-from heard.api.security import requires
+from heard.answer import cases as workflow
+from heard.api.routes.deps import departments_of
+from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.read import issues as iq
 from heard.read.hotspots import WINDOW_CHOICES
@@ -51,4 +53,39 @@ def issue_page(request: Request, issue_id: int) -> Response:
     issue = request.app.state.cache.get(
         db.data_version, ("issue-page", issue_id), lambda: iq.issue_detail(db, issue_id, k)
     )
-    return render(request, "issue.html", issue=issue)
+    user = identify(request).user
+    may_open = user is not None and user.role >= Role.analyst and not issue.get("case")
+    return render(
+        request,
+        "issue.html",
+        issue=issue,
+        departments=departments_of(request) if may_open else [],
+    )
+
+
+@router.post(
+    "/issues/{issue_id}/case",
+    dependencies=[requires(Role.analyst, page=True)],
+    include_in_schema=False,
+)
+def open_case(
+    request: Request,
+    issue_id: int,
+    department: Annotated[str, Form(max_length=48)] = "",
+) -> Response:
+    """The issue page's form: hand the issue over as one case (the API's checks and workflow).
+    A new case's page shows its public token once; an issue with a case goes to that case."""
+    from heard.api.routes.cases import open_issue_case
+    from heard.clock import utcnow
+    from heard.read import cases as cq
+
+    opened = open_issue_case(request, issue_id, department.strip() or None)
+    case_id = opened.case["case_id"]
+    if not opened.created:
+        return RedirectResponse(f"/desk/cases/{case_id}", status_code=303)
+    case = cq.case_detail(request.app.state.db, case_id, now=utcnow())
+    return render(
+        request, "desk_case.html", status=201, case=case, token=opened.token,
+        states=workflow.STATES, closed_states=workflow.CLOSED_STATES,
+        departments=departments_of(request),
+    )  # fmt: skip

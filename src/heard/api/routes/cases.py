@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from heard.answer import cases as workflow
@@ -237,3 +237,65 @@ def reply(request: Request, case_id: str, body: Reply) -> dict[str, Any]:
             close_as=body.close_as,
         ),
     )
+
+
+class IssueCase(BaseModel):
+    department: str | None = Field(
+        None, max_length=48, description="The department to hand it to (default: routed)"
+    )
+
+
+def open_issue_case(request: Request, issue_id: int, department: str | None) -> Any:
+    """Open (or find) the case of an issue for the signed-in analyst or admin: ``Opened``;
+    404 for an issue that is not shown, 400 for an unknown department or none to route by.
+    Also used by the issue page's form."""
+    from heard.answer.issue_cases import open_for_issue
+
+    role, _, username = _own_department(request)
+    db = request.app.state.db
+    state = request.app.state
+    if not hasattr(state, "issue_routers"):
+        state.issue_routers = {}  # one router per department set, built on first need
+    cache = state.issue_routers
+    with db.write_lock:
+        try:
+            opened = open_for_issue(
+                db.store, request.app.state.settings, issue_id, now=utcnow(), role=role.name,
+                actor=username, department=department or None, router_cache=cache,
+            )  # fmt: skip
+        except NotFoundError as exc:
+            raise ApiError(404, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+        except InputError as exc:
+            raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+    if opened.created:
+        db.changed()
+        case_moved(request)
+    return opened
+
+
+@router.post(
+    "/issues/{issue_id}/case",
+    dependencies=[requires(Role.analyst)],
+    status_code=201,
+    summary="Hand an issue to its department as one case (analyst, admin); 200: it had one",
+    responses={
+        200: {"description": "The issue had its case already: that case, unchanged"},
+        **declared(400, 404),
+    },
+)
+def issue_case(
+    request: Request, response: Response, issue_id: int, body: IssueCase | None = None
+) -> dict[str, Any]:
+    opened = open_issue_case(request, issue_id, body.department if body else None)
+    case = rq.case_detail(db_of(request), opened.case["case_id"], now=utcnow())
+    if not opened.created:
+        response.status_code = 200
+        return {"ok": True, "created": False, "case": case}
+    return {
+        "ok": True,
+        "created": True,
+        "case": case,
+        "token": opened.token,
+        "note": "the token disputes the case's closure at /public/cases/{id}; it is shown only "
+        "now: pass it to the people who raised the issue",
+    }

@@ -12,17 +12,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from heard.api.errors import ApiError
 from heard.api.errors import declared, one_of
 from heard.api.routes.deps import db_of, spend_public_action
 from heard.api.security import requires
-from heard.auth import LoginLimiter, Role
+from heard.auth import Role
 from heard.read import protect as rq
 
 router = APIRouter(prefix="/api/v1", tags=["protect"])
 
 Decision = Literal["no_action", "label", "limit_visibility", "remove"]
-REPORTS_PER_HOUR = 20
 """Reports one address may file per hour without an account."""
 
 
@@ -261,19 +259,7 @@ def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
 def report(request: Request, body: ReportIn) -> dict[str, Any]:
     from heard.protect.review import Review
 
-    state = request.app.state
-    if not hasattr(state, "report_limiter"):
-        state.report_limiter = LoginLimiter(max_failures=REPORTS_PER_HOUR, window_s=3600.0)
-    key = "report:" + (request.client.host if request.client else "?")
-    wait = state.report_limiter.retry_after(key)
-    if wait > 0:
-        raise ApiError(
-            429,
-            "too many reports from this address",
-            [f"fix: try again in {int(wait) + 1} s"],
-            {"Retry-After": str(int(wait) + 1)},
-        )
-    state.report_limiter.failed(key)  # counts every report, not only failures
+    spend_public_action(request)
     row = locked_write(
         request,
         lambda store: Review(store).report(

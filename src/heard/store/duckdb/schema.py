@@ -471,6 +471,19 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        18,
+        [
+            # answer: a case is about one message (post_id) or one issue (issue_id, issue 18
+            # item 3): exactly one of the two is set (heard.answer.issue_cases checks it). The
+            # post's column loses NOT NULL (its UNIQUE stays; NULLs never collide) and the
+            # issue's is unique when set, so an issue has one case at most. The index comes last:
+            # DuckDB refuses to ALTER a table that an index depends on.
+            "ALTER TABLE cases ALTER COLUMN post_id DROP NOT NULL",
+            "ALTER TABLE cases ADD COLUMN IF NOT EXISTS issue_id INTEGER",
+            "CREATE UNIQUE INDEX IF NOT EXISTS cases_issue ON cases (issue_id)",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -23,6 +23,7 @@ POST_COLUMNS = (
     "thread_id TEXT, likes INTEGER, shares INTEGER, replies INTEGER, dislikes INTEGER, "
     "place TEXT, lang TEXT, lang_model TEXT, entities TEXT, search_text TEXT, "
     "sentiment_score REAL, sentiment_label TEXT, sentiment_model TEXT, sentiment_evidence TEXT, "
+    "intent_label TEXT, intent_confidence REAL, intent_evidence TEXT, intent_model TEXT, "
     "raw TEXT, file TEXT, position BIGINT"
 )
 """The columns of ``posts`` in order, with their types (the staging table's definition)."""
@@ -61,6 +62,9 @@ def post_rows(
     entities, evidence = _as_json(col("entities")), _as_json(col("sentiment_evidence"))
     lang_model = models.get("langid") if "lang" in columns else None
     sent_model = models.get("sentiment") if "sentiment_score" in columns else None
+    intent, confidence = col("intent_label"), col("intent_confidence")
+    intent_evidence = _as_json(col("intent_evidence"))
+    intent_model = models.get("intent") if "intent_label" in columns else None
     # fmt: off
     return [
         (t(p.id), t(p.source), t(p.external_id), t(p.author_key), t(p.title), t(p.text),
@@ -68,6 +72,8 @@ def post_rows(
          t(p.thread_id), p.likes, p.shares, p.replies, p.dislikes, t(p.place), t(lang[i]),
          lang_model, t(entities[i]), t(search_text[i]),
          None if score[i] is None else float(score[i]), t(label[i]), sent_model, t(evidence[i]),
+         t(intent[i]), None if confidence[i] is None else float(confidence[i]),
+         t(intent_evidence[i]), intent_model,
          t(p.raw_json()), t(p.file), p.position)
         for i, p in enumerate(posts)
     ]

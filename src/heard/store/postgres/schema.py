@@ -450,6 +450,15 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        18,
+        [
+            # answer: a case is about one message (post_id) or one issue (issue_id); see DuckDB's.
+            "ALTER TABLE cases ALTER COLUMN post_id DROP NOT NULL",
+            "ALTER TABLE cases ADD COLUMN IF NOT EXISTS issue_id INTEGER",
+            "CREATE UNIQUE INDEX IF NOT EXISTS cases_issue ON cases (issue_id)",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -35,6 +35,7 @@ CASE_COLUMNS = (
     "public_token_hash",
     "reply_quality",
     "reply_scores",
+    "issue_id",
 )
 EVENT_COLUMNS = (
     "case_id",
@@ -90,9 +91,18 @@ def _arrow(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
             data[name] = pa.array(values, pa.float32())
         elif name == "reopened_count":
             data[name] = pa.array([v or 0 for v in values], pa.int32())
+        elif name == "issue_id":
+            data[name] = pa.array(values, pa.int32())
         else:
             data[name] = pa.array(values, pa.string())
     return pa.table(data)
+
+
+def _subject(case: dict[str, Any]) -> Any:
+    """What a case is about: its post id, or ("issue", id)."""
+    if case.get("issue_id") is not None:
+        return ("issue", int(case["issue_id"]))
+    return case.get("post_id")
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -159,21 +169,35 @@ class Cases:
 
     # ---- cases ------------------------------------------------------------------------------
     def open_cases(self, cases: Sequence[dict[str, Any]], events: Sequence[dict[str, Any]]) -> int:
-        """Store new cases and their first events in one transaction. A post that has a case
-        already is skipped with its events (re-ingest opens nothing twice). Returns how many
-        cases were stored."""
+        """Store new cases and their first events in one transaction. A case's subject is a post
+        (``post_id``) or an issue (``issue_id``); a subject that has a case already is skipped
+        with its events (re-ingest, or opening an issue's case twice, opens nothing twice).
+        Returns how many cases were stored."""
         if not cases:
             return 0
         with self.store.transaction():
-            probe = pa.table({"v": pa.array([c["post_id"] for c in cases], pa.string())})
-            with self.store.registered("_case_probe", probe):
-                taken = {
-                    r[0]
+            posts = [c["post_id"] for c in cases if c.get("post_id") is not None]
+            taken: set[Any] = set()
+            if posts:
+                probe = pa.table({"v": pa.array(posts, pa.string())})
+                with self.store.registered("_case_probe", probe):
+                    taken = {
+                        r[0]
+                        for r in self.store.fetchall(
+                            "SELECT c.post_id FROM cases c JOIN _case_probe p ON c.post_id = p.v"
+                        )
+                    }
+            issues = sorted({int(c["issue_id"]) for c in cases if c.get("issue_id") is not None})
+            if issues:
+                taken |= {
+                    ("issue", int(r[0]))
                     for r in self.store.fetchall(
-                        "SELECT c.post_id FROM cases c JOIN _case_probe p ON c.post_id = p.v"
+                        "SELECT issue_id FROM cases "
+                        f"WHERE issue_id IN ({', '.join('?' for _ in issues)})",
+                        issues,
                     )
                 }
-            fresh = [c for c in cases if c["post_id"] not in taken]
+            fresh = [c for c in cases if _subject(c) not in taken]
             ids = {c["case_id"] for c in fresh}
             fresh_events = [e for e in events if e["case_id"] in ids]
             if fresh:
@@ -197,6 +221,11 @@ class Cases:
 
     def case_for_post(self, post_id: str) -> dict[str, Any] | None:
         rows = self.store.rows("SELECT * FROM cases WHERE post_id = ?", [post_id])
+        return _decode(rows[0]) if rows else None
+
+    def case_for_issue(self, issue_id: int) -> dict[str, Any] | None:
+        """The case opened for an issue (at most one: ``cases_issue`` is unique)."""
+        rows = self.store.rows("SELECT * FROM cases WHERE issue_id = ?", [int(issue_id)])
         return _decode(rows[0]) if rows else None
 
     def case_by_token_hash(self, token_hash: str) -> dict[str, Any] | None:
@@ -310,13 +339,23 @@ class Cases:
         return {(str(r[0]), str(r[1]), str(r[2])) for r in rows}
 
     def concern(self, case_id: str) -> dict[str, Any] | None:
-        """The title and text of a case's post (the original: callers redact it)."""
+        """The title and text of a case's post (the original: callers redact it); for an issue's
+        case, its place and problem and a line with its message count (no message's words)."""
         rows = self.store.rows(
-            "SELECT p.title, p.text FROM cases c JOIN posts p ON p.id = c.post_id "
-            "WHERE c.case_id = ?",
+            "SELECT p.title, p.text, c.issue_id, i.place, i.problem, "
+            "i.distinct_messages AS messages FROM cases c LEFT JOIN posts p ON p.id = c.post_id "
+            "LEFT JOIN issues i ON i.issue_id = c.issue_id WHERE c.case_id = ?",
             [case_id],
         )
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        r = rows[0]
+        if r["issue_id"] is None:
+            return {"title": r["title"], "text": r["text"]} if r["text"] is not None else None
+        label = " · ".join(x for x in (r["place"], r["problem"]) if x) or f"issue {r['issue_id']}"
+        count = f"{int(r['messages'])} messages" if r["messages"] is not None else "messages"
+        return {"title": label,
+                "text": f"issue {r['issue_id']}: {label} ({count})"}  # fmt: skip
 
     def add_notifications(self, rows: Sequence[dict[str, Any]]) -> int:
         """Record notifications to send; one already recorded for its (case, kind, ref) is kept

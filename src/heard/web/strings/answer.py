@@ -107,4 +107,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Deadlines in working days, one 'category = days' per line",
         "答复期限（工作日），每行一个“类别 = 天数”",
     ),
+    # a case for an issue (heard.answer.issue_cases)
+    "issue_case": ("Case", "案件"),
+    "issue_case_none": (
+        "No case yet: hand the issue to its department as one case.",
+        "尚未立案：可将该问题作为一个案件交给负责部门。",
+    ),
+    "issue_case_open": ("Open a case for this issue", "为该问题立案"),
+    "issue_case_routed": ("routed (its messages' department, else the router)",
+                          "自动分派（按其留言所属部门，否则由分派模型决定）"),
+    "issue_case_subject": (
+        "This case concerns an issue: {label}, {n} messages.",
+        "本案件针对一个问题：{label}，共 {n} 条留言。",
+    ),
+    "issue_case_gone": ("The issue no longer forms.", "该问题已不再成立。"),
+    "issue_case_token": (
+        "Public token (shown only now; with it the people who raised the issue can dispute a "
+        "closure): {token}",
+        "公开凭证（仅此一次显示；提出该问题的群众可凭它对结案提出异议）：{token}",
+    ),
 }

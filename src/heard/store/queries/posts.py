@@ -1,0 +1,124 @@
+"""The SQL of ``heard.read.posts``: a page of posts newest first, ranked by the store's BM25, or
+scanned for every term (a store without a search index yet), each under the same filters; a
+page's topics; one post."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from heard.store.protocol import Reader
+from heard.store.queries.common import POST_COLUMNS, marks
+
+
+@dataclass(frozen=True)
+class PostWhere:
+    """The filters of a post list, as values: each one given narrows the list (``topic``: the
+    posts of that topic id; none when the store has no topic tables)."""
+
+    lang: str | None = None
+    source: str | None = None
+    sentiment: str | None = None
+    intent: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    topic: str | None = None
+
+
+def _where(f: PostWhere, db: Reader) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("p.lang", f.lang),
+        ("p.source", f.source),
+        ("p.sentiment_label", f.sentiment),
+        ("p.intent_label", f.intent),
+    ):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if f.since:
+        where.append("p.created_at >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("p.created_at < ?")
+        params.append(f.until)
+    if f.topic:
+        if "post_topics" in db.tables():
+            where.append(
+                "p.id IN (SELECT post_id FROM post_topics WHERE CAST(topic_id AS VARCHAR) = ?)"
+            )
+            params.append(str(f.topic))
+        else:
+            where.append("FALSE")
+    return where, params
+
+
+def _and(clauses: list[str], keyword: str) -> str:
+    return f" {keyword} " + " AND ".join(clauses) if clauses else ""
+
+
+def newest(
+    db: Reader, f: PostWhere, limit: int, before: tuple[datetime, str] | None = None
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` posts (``POST_COLUMNS``) under ``f``, newest first (then id, descending);
+    ``before``: only those after this (created_at, id) in that order (keyset paging)."""
+    where, params = _where(f, db)
+    if before is not None:
+        ts, last_id = before
+        where = [*where, "(p.created_at < ? OR (p.created_at = ? AND p.id < ?))"]
+        params = [*params, ts, ts, last_id]
+    return db.rows(
+        f"SELECT {POST_COLUMNS} FROM posts p{_and(where, 'WHERE')} "
+        "ORDER BY p.created_at DESC, p.id DESC LIMIT ?",
+        [*params, limit],
+    )
+
+
+def ranked(
+    db: Reader, terms: str, f: PostWhere, limit: int, after: tuple[float, int] | None = None
+) -> list[dict[str, Any]]:
+    """The store's BM25 ranking of the posts under ``f`` for the segmented ``terms``: up to
+    ``limit`` ``{name, score, docid}``, best first, after the (score, docid) ``after``."""
+    where, params = _where(f, db)
+    return db.search_ranked(terms, limit, after, where, params)
+
+
+def scan_match(
+    db: Reader, terms: Sequence[str], f: PostWhere, limit: int, before_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` posts under ``f`` whose search text holds every one of ``terms``, by id
+    descending (below ``before_id`` when given), each with ``score`` 1.0 (no index to rank by)."""
+    where, params = _where(f, db)
+    for term in terms:
+        where.append("strpos(p.search_text, ?) > 0")
+        params.append(term)
+    if before_id is not None:
+        where.append("p.id < ?")
+        params.append(before_id)
+    return db.rows(
+        f"SELECT {POST_COLUMNS}, CAST(1.0 AS DOUBLE PRECISION) AS score "
+        f"FROM posts p{_and(where, 'WHERE')} "
+        "ORDER BY p.id DESC LIMIT ?",
+        [*params, limit],
+    )
+
+
+def topics_of(db: Reader, post_ids: Sequence[str]) -> dict[Any, Any]:
+    """``{post_id: topic_id}`` for those of ``post_ids`` that the topic stage has seen
+    (``topic_id`` is ``None`` while a post waits in no topic). One lookup by primary key."""
+    return {
+        r["post_id"]: r["topic_id"]
+        for r in db.rows(
+            f"SELECT post_id, topic_id FROM post_topics WHERE post_id IN ({marks(len(post_ids))})",
+            list(post_ids),
+        )
+    }
+
+
+def post_by_id(db: Reader, post_id: str) -> dict[str, Any] | None:
+    """One post (``POST_COLUMNS``), ``None`` when there is none with that id."""
+    rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
+    return rows[0] if rows else None

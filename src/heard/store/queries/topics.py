@@ -1,0 +1,102 @@
+"""The SQL of ``heard.read.topics``: a page of topics (largest first), how many are below k, the
+posts in no topic, one topic and its history — all lookups on what the topic operator stores at
+the end of each run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from heard.store.protocol import Reader
+
+LIST_COLUMNS = (
+    "topic_id",
+    "label",
+    "keywords",
+    "size",
+    "n_authors",
+    "first_seen",
+    "last_seen",
+    "sentiment_mean",
+    "sentiment_trend",
+    "coherence",
+    "places",
+    "orgs",
+)
+"""The columns of a topic list, those the store's ``topics`` table has (an older one lacks some)."""
+
+
+def _where(min_size: int, since: datetime | None, q: str | None) -> tuple[str, list[Any]]:
+    where = "status = 'active' AND size >= ?"
+    params: list[Any] = [min_size]
+    if since is not None:
+        where += " AND last_seen >= ?"
+        params.append(since)
+    if q:
+        where += (
+            " AND (strpos(lower(coalesce(label, '')), lower(?)) > 0"
+            " OR strpos(lower(coalesce(keywords, '')), lower(?)) > 0)"
+        )
+        params += [q, q]
+    return where, params
+
+
+def list_page(
+    db: Reader,
+    k: int,
+    *,
+    min_size: int = 1,
+    since: datetime | None = None,
+    q: str | None = None,
+    after: tuple[int, int] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Active topics of at least ``min_size`` posts and ``k`` distinct authors (``LIST_COLUMNS``),
+    largest first, then by id: seen since ``since``, with ``q`` in the label or keywords (case
+    folded), after the (size, topic_id) ``after``; at most ``limit`` (all without one)."""
+    have = set(db.columns("topics"))
+    cols = ", ".join(c for c in LIST_COLUMNS if c in have)
+    where, params = _where(min_size, since, q)
+    page, page_params = "", []
+    if after is not None:
+        size, tid = after
+        page, page_params = " AND (size < ? OR (size = ? AND topic_id > ?))", [size, size, tid]
+    return db.rows(
+        f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ?{page} "
+        f"ORDER BY size DESC, topic_id {'LIMIT ' + str(int(limit)) if limit else ''}",
+        [*params, k, *page_params],
+    )
+
+
+def hidden_below_k(
+    db: Reader, k: int, *, min_size: int = 1, since: datetime | None = None, q: str | None = None
+) -> int:
+    """How many topics ``list_page`` leaves out (the same filters) for having fewer than ``k``
+    distinct authors."""
+    where, params = _where(min_size, since, q)
+    return int(
+        db.scalar(
+            f"SELECT count(*) FROM topics WHERE {where} AND coalesce(n_authors, 0) < ?",
+            [*params, k],
+        )
+    )
+
+
+def unassigned_posts(db: Reader) -> int:
+    """Posts the topic stage has seen that wait in no topic."""
+    return int(db.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL"))
+
+
+def topic_rows(db: Reader, topic_id: int) -> list[dict[str, Any]]:
+    """The stored row of one topic (every column), or none."""
+    return db.rows("SELECT * FROM topics WHERE topic_id = ?", [topic_id])
+
+
+def topic_events(db: Reader, topic_id: int) -> list[dict[str, Any]]:
+    """The history of one topic, in order: ``event_id, at, kind, topic_id, other_id, detail``
+    (the events that name it on either side)."""
+    return db.rows(
+        "SELECT event_id, event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
+        "WHERE topic_id = ? OR other_id = ? ORDER BY event_id",
+        [topic_id, topic_id],
+    )
