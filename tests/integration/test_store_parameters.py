@@ -50,3 +50,26 @@ def test_ingest_probes_and_writes_never_search_for_pandas(tmp_path):
     assert stored == {p.id for p in posts[:250]}
     assert known == {content_hash(p.text) for p in posts[:250]}  # texts repeat every 250 posts
     assert "pandas" not in finder.searched
+
+
+def test_bound_parameters_never_search_for_pandas(tmp_path):
+    """Every other store call (topic state and events by ``executemany``, bound parameters) binds
+    Python values; the store stops DuckDB's client from searching for a pandas that is not
+    installed, while ``import pandas`` still fails as it would without the store."""
+    store = open_store(tmp_path / "heard.duckdb")
+    finder = _CountingFinder()
+    sys.meta_path.append(finder)  # reached only when every finder before it, the path's too, failed
+    try:
+        store.topics.write_state({f"k{i}": str(i) for i in range(50)})
+        assert store.scalar("SELECT count(*) FROM topic_state WHERE value <> ?", ["7"]) == 49
+    finally:
+        sys.meta_path.remove(finder)
+        store.close()
+    assert "pandas" not in finder.searched
+    if "pandas" not in sys.modules:  # not installed: importing it still fails as it did
+        try:
+            import pandas  # noqa: F401
+        except ModuleNotFoundError as exc:
+            assert exc.name == "pandas"
+        else:  # pragma: no cover
+            raise AssertionError("import pandas succeeded")

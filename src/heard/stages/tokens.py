@@ -97,8 +97,12 @@ class TokensStage:
         search: list[str] = []
         for text, lang in zip(batch["text_norm"], batch["lang"]):
             clean = redact_for_search(URL_RE.sub(" ", text))  # RIGHTS.md §7: PII is never indexed
-            search.append(" ".join(self.segmenter.words(clean, lang)))
-            tokens.append(content_tokens(self.segmenter.words(MENTION_RE.sub(" ", clean), lang)))
+            words = self.segmenter.words(clean, lang)
+            search.append(" ".join(words))
+            unmentioned = MENTION_RE.sub(" ", clean)
+            if unmentioned != clean:  # most posts mention no one: the same text, segmented once
+                words = self.segmenter.words(unmentioned, lang)
+            tokens.append(content_tokens(words))
         batch.set("tokens", tokens)
         batch.set("search_text", search)
         return batch

@@ -74,8 +74,14 @@ def class_tfidf(
     """
     per_topic: dict[Hashable, dict[str, int]] = defaultdict(dict)
     total: dict[str, int] = defaultdict(int)
+    verdicts: dict[str, bool] = {}  # a term recurs in many topics: judged once
     for topic, term, n in counts:
-        if n <= 0 or not usable(term, stopwords):
+        if n <= 0:
+            continue
+        ok = verdicts.get(term)
+        if ok is None:
+            ok = verdicts[term] = usable(term, stopwords)
+        if not ok:
             continue
         per_topic[topic][term] = per_topic[topic].get(term, 0) + n
         total[term] += n

@@ -92,14 +92,25 @@ class GroupingParams:
 
 
 def _zh_grams(title: str) -> set[str]:
+    """The 3- to 8-character pieces of ``title`` (split at punctuation) that hold a Chinese
+    character and neither start nor end with a generic one (的, 请问, 投诉 …)."""
     text = CODES.sub("|", title)
     grams: set[str] = set()
     for part in _NOT_NAME.split(text):
-        for n in range(3, 9):
-            for i in range(len(part) - n + 1):
-                g = part[i : i + n]
-                if g[0] not in _GENERIC and g[-1] not in _GENERIC and _CJK.search(g):
-                    grams.add(g)
+        size = len(part)
+        if size < 3:
+            continue
+        # next_han[i]: where the first Chinese character at or after i is (size: none), so a
+        # piece [i, i + n) holds one when next_han[i] < i + n (no regex search per piece)
+        next_han = [size] * (size + 1)
+        for j in range(size - 1, -1, -1):
+            next_han[j] = j if "\u4e00" <= part[j] <= "\u9fff" else next_han[j + 1]
+        for i in range(size - 2):
+            if part[i] in _GENERIC:
+                continue
+            for n in range(max(3, next_han[i] - i + 1), min(8, size - i) + 1):
+                if part[i + n - 1] not in _GENERIC:
+                    grams.add(part[i : i + n])
     return grams
 
 
@@ -195,9 +206,10 @@ def choose_anchors(messages: Sequence[Message], p: GroupingParams) -> list[tuple
     n = len(messages)
     raw = [m.title or m.text[:60] for m in messages]
     titles = [CODES.sub("|", t) for t in raw]
+    grams = [candidate_grams(title) for title in titles]  # read twice below
     counts: Counter[str] = Counter()
-    for title in titles:
-        counts.update(candidate_grams(title))
+    for title_grams in grams:
+        counts.update(title_grams)
     ceiling = max(p.min_members, p.max_count_floor, p.max_share * n)
     scored = {
         g: c * math.log(max(n, 2) / c) * (1 + 0.05 * len(g))
@@ -212,8 +224,8 @@ def choose_anchors(messages: Sequence[Message], p: GroupingParams) -> list[tuple
     ]
     if kept:
         by_gram: dict[str, list[int]] = {g: [] for g in kept}
-        for i, title in enumerate(titles):
-            for g in candidate_grams(title) & by_gram.keys():
+        for i, title_grams in enumerate(grams):
+            for g in title_grams & by_gram.keys():
                 by_gram[g].append(i)
         kept = [
             g

@@ -197,7 +197,7 @@ def load_ruleset(path: Path) -> RuleSet:
         rules.append(rule)
     entry = {r.all[0] if r.all else None for r in rules}
     gate = None
-    if None not in entry:  # every rule needs its first cue: one search can rule them all out
+    if entry and None not in entry:  # every rule needs its first cue: they can rule all out
         gate = tuple(cues[c][0] for c in sorted(entry))
     return RuleSet(
         gate=gate,
