@@ -70,8 +70,14 @@ def embedder():
 
 def run(embedder, items):
     posts = [
-        Post(id=f"t:{i}", source="t", external_id=str(i), text=text, title=title,
-             created_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+        Post(
+            id=f"t:{i}",
+            source="t",
+            external_id=str(i),
+            text=text,
+            title=title,
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )  # fmt: skip
         for i, (title, text, _label) in enumerate(items)
     ]
     pipeline = build_pipeline([NormaliseStage(), EmbedStage(embedder), IntentStage()])

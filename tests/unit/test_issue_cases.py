@@ -34,8 +34,14 @@ def _route(queue_of: dict[str, float], triage_below: float = 0.5):
     def route(text: str) -> Route:
         calls.append(text)
         codes = list(queue_of)
-        return Route.chosen("issue/7", codes, np.array([queue_of[c] for c in codes]),
-                            triage_below, Explanation(terms=[{"term": "噪音"}]), "test-router")
+        return Route.chosen(
+            "issue/7",
+            codes,
+            np.array([queue_of[c] for c in codes]),
+            triage_below,
+            Explanation(terms=[{"term": "噪音"}]),
+            "test-router",
+        )
 
     return route, calls
 
@@ -45,7 +51,9 @@ def test_a_persons_choice_wins_and_must_be_a_department():
     choice = choose_department(_issue(_owner("water", 9, 10)), KNOWN, chosen="parks",
                                role="analyst", route=route)  # fmt: skip
     assert (choice.department, choice.confidence, choice.routed_by) == (
-        "parks", 1.0, "person:analyst"
+        "parks",
+        1.0,
+        "person:analyst",
     )
     assert calls == []
     with pytest.raises(InputError, match="no department 'nope'"):

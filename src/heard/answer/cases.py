@@ -37,9 +37,7 @@ CLOSED_STATES = ("fixed", "closed", "duplicate", "not_responsible", "no_further_
 STATES = OPEN_STATES + CLOSED_STATES
 TRIAGE = "triage"
 """The queue of cases the router was unsure about: a person chooses their department."""
-ROLES_THAT_ACT = (
-    "system", "import", "responder", "analyst", "moderator", "admin", "citizen"
-)
+ROLES_THAT_ACT = ("system", "import", "responder", "analyst", "moderator", "admin", "citizen")
 MAX_REPLY_CHARS = 20_000
 
 

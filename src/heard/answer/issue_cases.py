@@ -56,7 +56,7 @@ class Choice:
 
 
 def issue_label(issue: dict[str, Any]) -> str:
-    """"丽发新城 · 搅拌站": the issue's place and problem (aggregate terms, never a message)."""
+    """ "丽发新城 · 搅拌站": the issue's place and problem (aggregate terms, never a message)."""
     return " · ".join(x for x in (issue.get("place"), issue.get("problem")) if x) or (
         f"issue {issue['issue_id']}"
     )
@@ -88,9 +88,7 @@ def choose_department(
     docstring). ``route(text)`` gives a ``Route``; it is called only when needed."""
     if chosen is not None:
         if chosen not in known:
-            raise InputError(
-                f"no department {chosen!r}", "use a code from: heard departments"
-            )
+            raise InputError(f"no department {chosen!r}", "use a code from: heard departments")
         return Choice(chosen, 1.0, f"person:{role}", {"chosen_by": role})
     owner = issue.get("department")
     if owner and owner.get("code") in known and owner["code"] != workflow.TRIAGE:
@@ -134,16 +132,12 @@ def open_issue_case(
     ``Department`` or a stored department's dict (for its deadline). The caller holds the write
     lock when other threads write."""
     if role not in ROLES_THAT_OPEN:
-        raise InputError(
-            f"a {role} cannot open a case for an issue", "ask an analyst or an admin"
-        )
+        raise InputError(f"a {role} cannot open a case for an issue", "ask an analyst or an admin")
     issue_id = int(issue["issue_id"])
     existing = store.cases.case_for_issue(issue_id)
     if existing is not None:
         return Opened(existing, False)
-    choice = choose_department(
-        issue, set(departments), chosen=chosen, role=role, route=route
-    )
+    choice = choose_department(issue, set(departments), chosen=chosen, role=role, route=route)
     days = _deadline_days(departments.get(choice.department))
     messages = int(issue.get("distinct_messages") or issue.get("messages") or 0)
     case, event = workflow.new_issue_case(
@@ -197,9 +191,7 @@ def router_for(settings: Any, configured: list[Any], cache: dict[Any, Any] | Non
            tuple(sorted(repr(d.to_dict()) for d in configured)))  # fmt: skip
     if cache is not None and key in cache:
         return cache[key]
-    router = open_router(
-        settings.router_model, configured or None, embedder_spec=settings.embedder
-    )
+    router = open_router(settings.router_model, configured or None, embedder_spec=settings.embedder)
     if cache is not None:
         cache.clear()  # the departments changed: the old router routes to the old ones
         cache[key] = router

@@ -164,9 +164,7 @@ def case(
     ] = None,
     department: Annotated[
         Optional[str],
-        typer.Option(
-            "--department", help="With 'open': the department's code (default: routed)."
-        ),
+        typer.Option("--department", help="With 'open': the department's code (default: routed)."),
     ] = None,
     db: Db = None,
     config: Config = None,

@@ -82,8 +82,14 @@ def pipeline_inputs(examples: list[Example], embedder) -> tuple[np.ndarray, list
 
     created = datetime(2026, 1, 1, tzinfo=UTC)
     posts = [
-        Post(id=f"x:{i}", source="x", external_id=str(i), text=e.body, title=e.title,
-             created_at=created)  # fmt: skip
+        Post(
+            id=f"x:{i}",
+            source="x",
+            external_id=str(i),
+            text=e.body,
+            title=e.title,
+            created_at=created,
+        )  # fmt: skip
         for i, e in enumerate(examples)
     ]
     batch = EmbedStage(embedder).process(NormaliseStage().process(Batch(posts)))
@@ -157,10 +163,13 @@ def train(out: Path = HEADS_DIR, examples_path: Path = EXAMPLES, embedder_spec: 
         },
         "training_data": f"{examples_path.name}: written for Heard by its developers only",
         "train_accuracy": round(
-            float(np.mean(
-                np.array(head.classes)[head.probabilities(embeddings, cues).argmax(1)]
-                == np.array(labels)
-            )), 4,
+            float(
+                np.mean(
+                    np.array(head.classes)[head.probabilities(embeddings, cues).argmax(1)]
+                    == np.array(labels)
+                )
+            ),
+            4,
         ),  # fmt: skip
     }
     head.save(out)

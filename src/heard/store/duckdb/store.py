@@ -39,6 +39,7 @@ models already hold most of its memory. On 200k posts 384 MB took the peak RSS f
 The full-text index builds as
 fast at 256–512 MB (bench/ingest_throughput.py, BENCHMARKS.md)."""
 
+
 class _NoPandas:
     """A meta-path finder that answers "no such module" for ``pandas`` at once (see below)."""
 

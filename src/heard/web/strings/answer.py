@@ -114,8 +114,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "尚未立案：可将该问题作为一个案件交给负责部门。",
     ),
     "issue_case_open": ("Open a case for this issue", "为该问题立案"),
-    "issue_case_routed": ("routed (its messages' department, else the router)",
-                          "自动分派（按其留言所属部门，否则由分派模型决定）"),
+    "issue_case_routed": (
+        "routed (its messages' department, else the router)",
+        "自动分派（按其留言所属部门，否则由分派模型决定）",
+    ),
     "issue_case_subject": (
         "This case concerns an issue: {label}, {n} messages.",
         "本案件针对一个问题：{label}，共 {n} 条留言。",
