@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from heard.store.repos.vectors import Vectors, vectors_of
+
 
 TOPIC_TABLES = (
     "topics",
@@ -33,21 +35,6 @@ TOPIC_TABLES = (
 
 MEMBERS_BY_ID = 1000
 """Topics up to this size are read by their members' ids (``Topics._member_vectors``)."""
-
-Vectors = tuple[list[str], np.ndarray]
-"""Post ids and their embeddings, row for row."""
-
-
-def vectors_of(table: pa.Table, column: str, dim: int | None = None) -> np.ndarray:
-    """An Arrow list column of floats as an (n, dim) float32 array."""
-    col = table.column(column)
-    col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
-    n = len(col)
-    if n == 0:
-        return np.zeros((0, dim or 0), dtype=np.float32)
-    flat = col.flatten().to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
-    result: np.ndarray = flat.reshape(n, -1)
-    return result
 
 
 class Topics:
