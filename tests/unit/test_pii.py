@@ -28,6 +28,9 @@ GAPS = [
     ("call for the 4519 9214 9870 8919 2nd time", "[card]"),
     ("write to 297 high street apt 5 now", "[address]"),
     ("scoring with 4171 0756 3128 8534 23 points", "[card] 23 points"),
+    # found walking the CLI (2026-12-05): an exchange starting with 0/1, a cue word then "me at"
+    ("call me 555-123-4567", "[phone]"),
+    ("phone me at 5551034567 after six", "[phone]"),
 ]
 SECRETS = [
     "110105491231002",
@@ -49,6 +52,8 @@ SECRETS = [
     "4519 9214",
     "297 high street apt 5",
     "4171 0756",
+    "555-123-4567",
+    "5551034567",
 ]
 
 

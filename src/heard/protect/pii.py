@@ -144,9 +144,11 @@ _CN_LANDLINE = re.compile(
     r"(?<![\d])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-]?)[ \-]?"
     r"\d{3,4}[ \-]?\d{4}(?:[ \-]?(?:转|ext\.?|x)\s?\d{1,5})?(?!\d)"
 )
+# Any digits in the 3-3-4 shape: people write made-up and fictional numbers (555-123-4567) as
+# readily as assigned ones, and a false [phone] costs less than a leaked one.
 _US_PHONE = re.compile(
-    r"(?<![\d\w+])(?:\+?1[ .\-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .\-])"
-    r"[2-9]\d{2}[ .\-]\d{4}(?![\d])"
+    r"(?<![\d\w+])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\d{3}[ .\-])"
+    r"\d{3}[ .\-]\d{4}(?![\d])"
 )
 _INTL_PHONE = re.compile(
     r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}[ \-]?\(?\d{1,4}\)?(?:[ \-]?\d{2,4}){2,4}"
@@ -154,7 +156,7 @@ _INTL_PHONE = re.compile(
 )
 _CONTEXT_PHONE = re.compile(
     r"(?:电话|手机|手机号|号码|联系方式|联系电话|座机|微信|tel|phone|call|cell|mobile|whatsapp)"
-    r"(?:号码)?\s?(?:是|为|:|：)?\s?(\d[\d \-]{5,14}\d)(?!\d)",
+    r"(?:号码)?(?:\s?(?:me|us))?(?:\s?(?:at|on))?\s?(?:是|为|:|：)?\s?(\d[\d \-]{5,14}\d)(?!\d)",
     re.IGNORECASE,
 )
 
@@ -320,7 +322,7 @@ def _phones(t: str):
             m.start(),
             m.end(),
             True,
-            "a North American number (area code, exchange, line)",
+            "a North American-shaped number (3-3-4 digits)",
         )
     for m in _INTL_PHONE.finditer(t):
         yield "phone", m.start(), m.end(), False, "an international number with its country code"
