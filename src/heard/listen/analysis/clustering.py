@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from heard.listen.analysis.consolidation import merge_topics, split_topics
+from heard.listen.analysis.member_cache import MemberCache
 from heard.listen.analysis.neighbours import most_similar
 from heard.listen.analysis.topic_pool import TopicPool
 from heard.listen.analysis.topic_records import (
@@ -279,14 +280,8 @@ class StreamingClusterer(TopicPool, VoteWindow):
         merged: dict[int, int] = {}  # absorbed → survivor, filled by the merge step as it goes
         resolved: Members | None = None
         if members is not None:
-            fetched: dict[int, tuple[list[Hashable], np.ndarray]] = {}
-            source = members
-
-            def members(tid: int) -> tuple[list[Hashable], np.ndarray]:
-                # the store is not written during a consolidation: read each topic once
-                if tid not in fetched:
-                    fetched[tid] = source(tid)
-                return fetched[tid]
+            # the store is not written during a consolidation: keep recent topics' members
+            members = MemberCache(members)
 
             def resolved(tid: int) -> tuple[list[Hashable], np.ndarray]:
                 # the caller has not relabelled merged posts yet: gather the absorbed ids too
