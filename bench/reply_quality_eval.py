@@ -149,11 +149,15 @@ def direct_response_times(rows: list[dict[str, str]]) -> dict[str, object]:
     }
 
 
-def ablations(items, scored, ids, labels, lengths, halves) -> dict[str, object]:
+def ablations(items, scored, ids, labels, lengths, halves, embedder) -> dict[str, object]:
     """Parts of the scorer on their own (reported after the fact, not used to choose anything):
-    relevance and completeness without the embedder, and relevance as the substance cosine alone
-    (0 for a form letter)."""
+    relevance and completeness without the embedder, relevance as the message–substance cosine
+    alone (0 for a form letter, no hand-off factor), and completeness with asks matched by cosine
+    alone (``ask_match_by="cosine"``, the second candidate read on the held-out half)."""
     lexical = score_replies(items)
+    by_cosine = score_replies(
+        items, embedder=embedder, config=ReplyQualityConfig(ask_match_by="cosine")
+    )
     variants = {
         "relevance_lexical_only": ("relevance", [q.relevance.score for q in lexical]),
         "relevance_substance_cosine_only": (
@@ -166,12 +170,17 @@ def ablations(items, scored, ids, labels, lengths, halves) -> dict[str, object]:
             ],
         ),
         "completeness_lexical_only": ("completeness", [q.completeness.score for q in lexical]),
+        "completeness_ask_match_by_cosine": (
+            "completeness",
+            [q.completeness.score for q in by_cosine],
+        ),
     }
     out: dict[str, object] = {}
     for name, (d, values) in variants.items():
         y = np.array([labels[i][d] for i in ids])
         s = np.array(values, dtype=float)
         out[name] = {h: metrics(y[p], s[p], lengths[p]) for h, p in halves.items()}
+        out[name]["spearman_with_length"] = round(rho(s, lengths) or 0.0, 4)
     return out
 
 
@@ -234,7 +243,7 @@ def main() -> None:
                 "scorer_labels_vs_annotation": label_agreement(y[part], predicted[part]),
             }
         result["dimensions"][d] = block
-    result["ablations"] = ablations(items, scored, ids, labels_a, lengths, halves)
+    result["ablations"] = ablations(items, scored, ids, labels_a, lengths, halves, embedder)
     timeliness = [q.timeliness.label for q in scored]
     result["timeliness_labels_in_sample"] = {str(k): timeliness.count(k) for k in (0, 1, 2)}
 

@@ -286,3 +286,76 @@ def test_embedding_only_weights_without_an_embedder_fall_back_to_the_lexical_par
     assert specific.score > generic.score
     with_cosine = score_relevance(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, similarity=0.5, config=config)
     assert with_cosine.score == pytest.approx(1.0)
+
+
+# --- hand-offs, worst ask, the message as a whole (issue 18: what the dimensions read) -------
+
+ZH_HAND_OFF = (
+    "网友您好！您反映的问题已收悉。因您未说明具体地址，我们无法查实相关情况，请您提供具体地址。"
+    "如有疑问，请拨打0731-1234567咨询。"
+)
+
+
+def test_hand_offs_are_substance_but_not_about_the_matter():
+    parts = split_reply(ZH_HAND_OFF)
+    assert not parts.is_form_letter and parts.only_hands_off
+    assert len(parts.hand_offs) == 2 and parts.core == ()
+    specific = split_reply(ZH_SPECIFIC)
+    assert specific.hand_offs == ("如再有损坏，可拨打路灯报修电话0731-1234567。",)
+    assert not specific.only_hands_off and any("已于3月5日更换" in s for s in specific.core)
+
+
+def test_a_reply_that_only_hands_off_scores_a_fraction_of_its_relevance():
+    at = {"similarity": 0.5}
+    handed_off = score_relevance(ZH_TITLE, ZH_BODY, ZH_HAND_OFF, **at)
+    specific = score_relevance(ZH_TITLE, ZH_BODY, ZH_SPECIFIC, **at)
+    assert specific.score == pytest.approx(1.0)
+    assert handed_off.score == pytest.approx(ReplyQualityConfig().hand_off_factor)
+    assert handed_off.label < 2 and "sends the citizen elsewhere" in handed_off.explanation
+    assert handed_off.evidence["hand_offs"]
+
+
+def test_relevance_reads_the_cosine_and_keeps_the_lexical_parts_as_evidence():
+    with_cosine = score_relevance(ZH_TITLE, ZH_BODY, ZH_GENERIC, similarity=0.3)
+    assert with_cosine.score == pytest.approx((0.3 - 0.10) / 0.40)
+    assert set(with_cosine.evidence["components"]) >= {"terms", "title", "embedding"}
+
+
+def test_an_ask_left_unanswered_costs_more_than_its_share():
+    one = "网友您好！经核查，梧桐路12号路灯已于3月5日更换完毕，恢复照明。"
+    worst = score_completeness(ZH_TITLE, ZH_BODY, one)
+    mean_only = score_completeness(
+        ZH_TITLE, ZH_BODY, one, config=ReplyQualityConfig(completeness_worst_ask=False)
+    )
+    assert worst.score == pytest.approx(mean_only.score / 2)  # the unanswered ask scores 0
+    both = score_completeness(ZH_TITLE, ZH_BODY, ZH_SPECIFIC)
+    assert both.score > worst.score
+
+
+def test_completeness_weighs_the_cosine_with_the_message_as_a_whole():
+    one = "网友您好！经核查，梧桐路12号路灯已于3月5日更换完毕，恢复照明。"
+    alone = score_completeness(ZH_TITLE, ZH_BODY, one).score
+    close = score_completeness(ZH_TITLE, ZH_BODY, one, similarity=0.5)
+    far = score_completeness(ZH_TITLE, ZH_BODY, one, similarity=0.1).score
+    w = ReplyQualityConfig().completeness_subject_weight
+    assert close.score == pytest.approx((1 - w) * alone + w)
+    assert far == pytest.approx((1 - w) * alone)
+    assert "as a whole" in close.explanation
+    off = ReplyQualityConfig(completeness_subject_weight=0.0)
+    assert score_completeness(ZH_TITLE, ZH_BODY, one, similarity=0.5, config=off).score == alone
+    handed_off = score_completeness(ZH_TITLE, ZH_BODY, ZH_HAND_OFF, similarity=0.5)
+    assert handed_off.score < close.score and "elsewhere" in handed_off.explanation
+
+
+def test_asks_matched_by_cosine_alone_skip_hand_offs():
+    from heard.models import make_embedder
+
+    embedder = make_embedder("use-int8", threads=1)
+    config = ReplyQualityConfig(ask_match_by="cosine")
+    good, generic = (
+        score_completeness(ZH_TITLE, ZH_BODY, reply, embedder=embedder, config=config)
+        for reply in (ZH_SPECIFIC, ZH_GENERIC)
+    )
+    assert good.score > generic.score
+    answers = [a.get("answer", "") for a in good.evidence["answered"]]
+    assert answers and not any("报修电话" in a for a in answers)

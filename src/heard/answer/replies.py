@@ -47,14 +47,17 @@ def score_relevance(
     similarity: float | None = None,
     config: ReplyQualityConfig | None = None,
 ) -> DimensionScore:
-    """Does the reply address *this* message? Shared specific terms (places, organisations,
-    numbers), coverage of the title's words, and — when given — the embedding cosine between
-    the message and the reply's substance. A form letter scores 0 whatever it shares."""
+    """Does the reply address *this* message? The embedding cosine between the message and what
+    the reply says about the matter (its substance without hand-offs such as "please provide
+    details" or "call …"), when given; the message's specific terms (places, organisations,
+    numbers) named and the title's words shared, which weigh only without an embedder by
+    default and are always reported as evidence. A form letter scores 0 whatever it shares; a
+    reply whose substance only hands the matter off scores ``hand_off_factor`` of the rest."""
     config = config or ReplyQualityConfig()
     parts = split_reply(reply)
     if parts.is_form_letter:
         return form_letter_score("relevance", parts, config)
-    substance = parts.substance_text
+    substance = parts.core_text or parts.substance_text
     terms = specific_terms(title, body)
     named = [t for t in terms if term_in(t, substance)]
     components: dict[str, float] = {}
@@ -77,10 +80,13 @@ def score_relevance(
         if components
         else 0.0
     )
+    if parts.only_hands_off:
+        score *= config.hand_off_factor
     evidence: dict[str, object] = {
         "message_terms": terms,
         "terms_named_in_reply": named,
         "components": {k: round(v, 3) for k, v in components.items()},
+        "hand_offs": [h[:80] for h in parts.hand_offs],
     }
     if similarity is not None:
         evidence["similarity"] = round(similarity, 4)
@@ -93,6 +99,8 @@ def score_relevance(
         )
     if similarity is not None:
         why.append(f"message–reply cosine {similarity:.2f}")
+    if parts.only_hands_off:
+        why.append("only asks for details or sends the citizen elsewhere")
     return DimensionScore(
         "relevance", score, config.label("relevance", score), "; ".join(why), evidence
     )
@@ -196,7 +204,12 @@ def score_replies(
                     item.title, item.body, item.reply, similarity=sim, config=config
                 ),
                 completeness=score_completeness(
-                    item.title, item.body, item.reply, embedder=embedder, config=config
+                    item.title,
+                    item.body,
+                    item.reply,
+                    embedder=embedder,
+                    similarity=sim,
+                    config=config,
                 ),
                 interpretability=score_interpretability(item.reply, config=config),
                 timeliness=timely,
@@ -206,15 +219,17 @@ def score_replies(
 
 
 def message_reply_similarity(items: Sequence[ReplyToScore], embedder) -> list[float]:
-    """Cosine between each message (title + body) and its reply's substance (or the whole reply
-    when it has no substance, so a form letter is compared as what it is).
+    """Cosine between each message (title + body) and what its reply says about the matter: the
+    substance without hand-offs, else the substance, else the whole reply (so a form letter is
+    compared as what it is).
 
     Each pair is encoded on its own: the int8 embedder quantises activations per call, so a
     vector depends slightly on what it is batched with, and a reply's score should depend only on
     that reply and its message (the cost is the same: encoding time grows with the tokens)."""
     sims = []
     for item in items:
-        substance = split_reply(item.reply).substance_text or item.reply
+        parts = split_reply(item.reply)
+        substance = parts.core_text or parts.substance_text or item.reply
         a, b = embedder.encode([f"{item.title}。{item.body}"[:2000], substance[:2000]])
         sims.append(float(np.dot(a, b)))
     return sims

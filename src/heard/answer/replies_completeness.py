@@ -11,14 +11,24 @@ from heard.errors import InputError
 
 
 def score_completeness(
-    title: str, body: str, reply: str, *, embedder=None, config: ReplyQualityConfig | None = None
+    title: str,
+    body: str,
+    reply: str,
+    *,
+    embedder=None,
+    similarity: float | None = None,
+    config: ReplyQualityConfig | None = None,
 ) -> DimensionScore:
     """Is each thing the message asks answered? The message is split into its questions and
     requests (``split_asks``). An ask counts as answered when a substance sentence matches it —
     shared words, or (with an embedder) a cosine above ``ask_match_cosine`` — and the passage
     around that sentence carries an answer of the right kind: a date for *when*, a reason for
-    *why*, a yes/no, decision or finding for *whether* and for requests. The score is the share of
-    asks answered; a reply with no finding, decision, yes/no or rule at all is held to half."""
+    *why*, a yes/no, decision or finding for *whether* and for requests. Coverage is the average
+    of the mean over asks and the worst-answered ask (an ask ignored costs more than its
+    share); with ``similarity`` (the message–reply cosine of ``message_reply_similarity``) the
+    score is ``completeness_subject_weight`` of that cosine — does the reply take up the message
+    as a whole — and the rest coverage. A reply with no finding, decision, yes/no or rule at all
+    is held to half; one that only hands the matter off gets ``hand_off_factor`` of its score."""
     config = config or ReplyQualityConfig()
     parts = split_reply(reply)
     asks = split_asks(title, body)
@@ -36,7 +46,10 @@ def score_completeness(
     points = []
     for n, ask in enumerate(asks):
         row = None if cosines is None else cosines[n]
-        value, sentence = _answer_to(ask, parts, title, row, config)
+        if row is not None and len(row) and config.ask_match_by == "cosine":
+            value, sentence = _closest(row, parts, config)
+        else:
+            value, sentence = _answer_to(ask, parts, title, row, config)
         points.append(value)
         entry: dict[str, object] = {
             "ask": ask.text[:80],
@@ -47,6 +60,16 @@ def score_completeness(
             entry["answer"] = sentence[:80]
         (answered if value >= 0.5 else missed).append(entry)
     share = float(np.mean(points))
+    if config.completeness_worst_ask:
+        share = (share + min(points)) / 2
+    subject = None
+    if similarity is not None and config.completeness_subject_weight > 0:
+        span = config.similarity_ceiling - config.similarity_floor
+        subject = float(np.clip((similarity - config.similarity_floor) / span, 0, 1))
+        w = config.completeness_subject_weight
+        share = (1 - w) * share + w * subject
+    if parts.only_hands_off:
+        share *= config.hand_off_factor
     substance = parts.substance_text
     decided = (
         OUTCOME.search(substance)
@@ -55,12 +78,17 @@ def score_completeness(
     )
     score = share if decided else min(share, 0.5)
     explanation = f"answers {len(answered)} of {len(asks)} asks"
+    if subject is not None:
+        explanation += f"; takes up the message as a whole {subject:.0%} (cosine)"
+    if parts.only_hands_off:
+        explanation += "; only asks for details or sends the citizen elsewhere"
     if not decided:
         explanation += "; reports no finding, decision, yes/no or rule (held to half)"
-    evidence = {
+    evidence: dict[str, object] = {
         "answered": answered,
         "not_answered": missed,
         "decision": decided.group(0) if decided else None,
+        "hand_offs": [h[:80] for h in parts.hand_offs],
     }
     return DimensionScore(
         "completeness", score, config.label("completeness", score), explanation, evidence
@@ -71,6 +99,20 @@ def _ask_sentence_cosines(asks: list[Ask], substance: tuple[str, ...], embedder)
     vectors = embedder.encode([a.text[:300] for a in asks] + [s[:300] for s in substance])
     result: np.ndarray = vectors[: len(asks)] @ vectors[len(asks) :].T
     return result
+
+
+def _closest(
+    cosines: np.ndarray, parts: ReplyParts, config: ReplyQualityConfig
+) -> tuple[float, str]:
+    """``ask_match_by="cosine"``: the ask's cosine to its closest sentence about the matter (the
+    substance without hand-offs, unless that is all there is), 0 at ``similarity_floor`` and 1 at
+    ``similarity_ceiling``; no word overlap and no answer-kind check."""
+    row = np.asarray(cosines)
+    if parts.core:
+        row = np.where([s not in parts.hand_offs for s in parts.substance], row, -1.0)
+    best = int(np.argmax(row))
+    span = config.similarity_ceiling - config.similarity_floor
+    return float(np.clip((row[best] - config.similarity_floor) / span, 0, 1)), parts.substance[best]
 
 
 def _answer_to(

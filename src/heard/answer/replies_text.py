@@ -43,6 +43,23 @@ _REFERRAL = re.compile(
     r"\b(department|team|office|council|service|agency)",
     re.I,
 )
+# Sentences that pass the matter back to the citizen or on to someone else instead of dealing
+# with it: "please provide details", "we cannot verify without an address", "if you have
+# questions call …". They are substance (a citizen can act on them) but say nothing about the
+# matter itself, so relevance reads the reply without them.
+_HAND_OFF = re.compile(
+    r"请(您|你)?(进一步|再|详细)?(提供|补充|留下|说明具体)"
+    r"|(无法|不能|难以)(查实|核实|联系|与您联系|具体答复|直接答复|答复|掌握)"
+    r"|暂(不能|无法)[^。]{0,6}答复|不掌握具体|情况不明"
+    r"|未(留下|提供|说明)[^。]{0,8}(联系方式|地址|具体)|没有说明具体"
+    r"|如(有|需|还有|对)[^。]{0,12}(疑问|问题|不明|意见|需要|异议|困难|不满意)[^。]{0,30}"
+    r"(致电|拨打|联系|咨询|来电|反映|前往)"
+    r"|(欢迎|可|请)(您|你)?(直接|及时)?(致电|拨打|来电|来人)"
+    r"|(建议|请)(您|你)?(直接|准备好[^。]{0,10})?(向|到|与|拨打|致电|联系)[^。]{0,40}"
+    r"(咨询|反映|联系|了解)"
+    r"|\bplease (call|contact|provide|send)\b|\bif you have (any )?(further )?questions\b",
+    re.I,
+)
 _SIGNATURE = re.compile(
     rf"^[{_CJK}A-Z0-9（）()“”]{{2,30}}(局|办|委|会|院|中心|政府|办事处|支队|大队|公司|室|所)$"
 )
@@ -66,10 +83,25 @@ class ReplyParts:
     substance: tuple[str, ...]  # sentences left once form-letter lines are removed
     boilerplate: tuple[str, ...]  # greetings, receipts, thanks, dates, signatures
     referrals: tuple[str, ...]  # "passed to department X to handle"
+    hand_offs: tuple[str, ...] = ()  # substance sentences that only pass the matter on
 
     @property
     def substance_text(self) -> str:
         return "".join(self.substance)
+
+    @property
+    def core(self) -> tuple[str, ...]:
+        """The substance without its hand-offs: what the reply says about the matter itself."""
+        return tuple(s for s in self.substance if s not in self.hand_offs)
+
+    @property
+    def core_text(self) -> str:
+        return "".join(self.core)
+
+    @property
+    def only_hands_off(self) -> bool:
+        """Substance, but all of it asks the citizen for details or sends them elsewhere."""
+        return bool(self.substance) and not self.core
 
     @property
     def is_form_letter(self) -> bool:
@@ -82,6 +114,7 @@ def split_reply(reply: str) -> ReplyParts:
     substance: list[str] = []
     boilerplate: list[str] = []
     referrals: list[str] = []
+    hand_offs: list[str] = []
     for raw in sentences(reply):
         sentence = _DATE_TAIL.sub("", _USER_ID.sub("", raw)).strip(" ，,：:")
         if not sentence or _GREETING.match(sentence) or _SIGNATURE.match(sentence):
@@ -92,7 +125,15 @@ def split_reply(reply: str) -> ReplyParts:
             boilerplate.append(raw)
         else:
             substance.append(sentence)
-    return ReplyParts(tuple(substance), tuple(boilerplate), tuple(referrals))
+            if is_hand_off(sentence):
+                hand_offs.append(sentence)
+    return ReplyParts(tuple(substance), tuple(boilerplate), tuple(referrals), tuple(hand_offs))
+
+
+def is_hand_off(sentence: str) -> bool:
+    """A short sentence that asks for details, says the matter cannot be verified, or sends the
+    citizen to a telephone number or another office (a long one is taken to say more)."""
+    return bool(_HAND_OFF.search(sentence)) and _size(sentence) < 70
 
 
 def _size(text: str) -> int:

@@ -21,8 +21,17 @@ class ReplyQualityConfig:
     similarity_floor: float = 0.10  # message–reply cosine at or below this adds nothing …
     similarity_ceiling: float = 0.50  # … and at or above this adds fully
     relevance_weights: dict[str, float] = field(
-        default_factory=lambda: {"terms": 0.10, "title": 0.25, "embedding": 0.65}
+        # the lexical parts weigh only without an embedder (then equally); they stay evidence
+        default_factory=lambda: {"terms": 0.0, "title": 0.0, "embedding": 1.0}
     )
+    hand_off_factor: float = 0.5  # relevance of a reply that only hands the matter off
+    # completeness: per-ask coverage as the average of the mean and the worst ask, and,
+    # with an embedder, this weight on the reply's cosine with the message as a whole
+    completeness_subject_weight: float = 0.3
+    completeness_worst_ask: bool = True
+    # "words+cosine": an ask is matched by shared words or cosine and needs an answer of its kind
+    # nearby; "cosine": by its cosine to the closest sentence about the matter alone
+    ask_match_by: str = "words+cosine"
     ask_match_cosine: float = (
         0.35  # an ask and a reply sentence this close are about the same thing
     )
@@ -32,8 +41,8 @@ class ReplyQualityConfig:
     )
     label_cuts: dict[str, tuple[float, float]] = field(
         default_factory=lambda: {
-            "relevance": (0.02, 0.46),  # cut-offs: quadratic-κ best on the tuning half of the
-            "completeness": (0.04, 0.28),  # annotated sample (bench/reply_quality_eval.py); the
+            "relevance": (0.01, 0.74),  # cut-offs: quadratic-κ best on the tuning half of the
+            "completeness": (0.02, 0.45),  # annotated sample (bench/reply_quality_eval.py); the
             "interpretability": (0.02, 0.36),  # held-out half was never used to choose them
             "timeliness": (0.01, 0.999),
         }
