@@ -36,6 +36,11 @@ def read_probes(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
+def half_of(row: dict) -> str:
+    """The fixed split of a probe set: odd trailing id number → ``A`` (tuning), even → ``B``."""
+    return "A" if int(row["id"].rsplit(".", 1)[-1]) % 2 else "B"
+
+
 def score_probes(stage, rows: list[dict]) -> dict:
     flags = stage.flag_texts([r["text"] for r in rows])
     got = [[f["label"] for f in fl] for fl in flags]  # best first
@@ -87,12 +92,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/protect_probes.json")
     parser.add_argument("--set", choices=sorted(SETS), action="append")
+    parser.add_argument(
+        "--probes", type=Path, action="append", help="another probe file (JSONL, same format)"
+    )
+    parser.add_argument(
+        "--half", choices=("A", "B"), help="only rows of this half (odd id number = A, even = B)"
+    )
     args = parser.parse_args()
     stage = HarmStage(nearest=0)
     result: dict = {"bench": "protect_probes", "harm_stage_model": stage.model}
-    for name in args.set or sorted(SETS):
-        if SETS[name].is_file():
-            result[name] = score_probes(stage, read_probes(SETS[name]))
+    if args.half:
+        result["half"] = args.half
+    chosen = {name: SETS[name] for name in args.set or ([] if args.probes else sorted(SETS))}
+    chosen.update({path.stem: path for path in args.probes or []})
+    for name, path in chosen.items():
+        if path.is_file():
+            rows = read_probes(path)
+            if args.half:
+                rows = [r for r in rows if half_of(r) == args.half]
+            result[name] = score_probes(stage, rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=1))
