@@ -9,6 +9,10 @@ Two sets, both written by hand for Heard (no dataset text), each row ``id``, ``l
   2026-12 and measured once before and once after; never used to write a rule.
 * ``tests/fixtures/protect_probes_dev.jsonl`` — written afterwards and used to widen the rules
   (a tuned figure).
+* ``tests/fixtures/protect_probes_v3.jsonl`` — 439 Chinese rows written blind (before the v3
+  helper read the rules), measured once as written; rules v3 round 1 were tuned on half A only
+  (``--half A``: odd trailing id number) and half B read once as held out; round 2 then used
+  all of it and the sealed misses, so every v3 figure after round 1 is a tuned one.
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
@@ -28,6 +32,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 SETS = {
     "sealed_probes_written_before_widening": FIXTURES / "protect_probes_sealed.jsonl",
     "dev_probes_tuned": FIXTURES / "protect_probes_dev.jsonl",
+    "v3_probes_blind_then_tuned": FIXTURES / "protect_probes_v3.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
