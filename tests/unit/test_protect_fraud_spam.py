@@ -3,7 +3,7 @@ written from, and the speech around scams — warnings, news, advice, victims, c
 notices, a boss who really wants a meeting — comes through unflagged (RIGHTS.md §1, §5).
 
 The sentences here are written for these tests; the probe sets are
-``tests/fixtures/protect_probes_{sealed,dev}.jsonl`` (see bench/protect_probes.py)."""
+``tests/fixtures/protect_probes_{sealed,dev,v3}.jsonl`` (see bench/protect_probes.py)."""
 
 from __future__ import annotations
 
