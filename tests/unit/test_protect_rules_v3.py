@@ -119,6 +119,7 @@ def test_v3_spam_offers_are_flagged(text):
         "请问大家有没有靠谱的搬家公司推荐？东西不多，下周六搬。",
         "我们厂里一直招不到普工，包吃包住月薪七千都没人来，这是为什么？",
         "楼下那家奶茶店说是加盟的，总部不管，饮料越来越难喝了。",
+        "【友情转发】朋友的工作室招前端，月薪8-10K，简历发 hr@example.com，大家帮忙转一下~",
     ],
 )
 def test_v3_spam_hard_negatives_are_not_flagged(text):
