@@ -9,6 +9,10 @@ Two sets, both written by hand for Heard (no dataset text), each row ``id``, ``l
   2026-12 and measured once before and once after; never used to write a rule.
 * ``tests/fixtures/protect_probes_dev.jsonl`` — written afterwards and used to widen the rules
   (a tuned figure).
+* ``tests/fixtures/protect_probes_v3.jsonl`` — 439 Chinese rows written blind (before the v3
+  helper read the rules), measured once as written; rules v3 round 1 were tuned on half A only
+  (``--half A``: odd trailing id number) and half B read once as held out; round 2 then used
+  all of it and the sealed misses, so every v3 figure after round 1 is a tuned one.
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
@@ -28,12 +32,18 @@ FIXTURES = REPO / "tests" / "fixtures"
 SETS = {
     "sealed_probes_written_before_widening": FIXTURES / "protect_probes_sealed.jsonl",
     "dev_probes_tuned": FIXTURES / "protect_probes_dev.jsonl",
+    "v3_probes_blind_then_tuned": FIXTURES / "protect_probes_v3.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
 
 def read_probes(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def half_of(row: dict) -> str:
+    """The fixed split of a probe set: odd trailing id number → ``A`` (tuning), even → ``B``."""
+    return "A" if int(row["id"].rsplit(".", 1)[-1]) % 2 else "B"
 
 
 def score_probes(stage, rows: list[dict]) -> dict:
@@ -87,12 +97,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/protect_probes.json")
     parser.add_argument("--set", choices=sorted(SETS), action="append")
+    parser.add_argument(
+        "--probes", type=Path, action="append", help="another probe file (JSONL, same format)"
+    )
+    parser.add_argument(
+        "--half", choices=("A", "B"), help="only rows of this half (odd id number = A, even = B)"
+    )
     args = parser.parse_args()
     stage = HarmStage(nearest=0)
     result: dict = {"bench": "protect_probes", "harm_stage_model": stage.model}
-    for name in args.set or sorted(SETS):
-        if SETS[name].is_file():
-            result[name] = score_probes(stage, read_probes(SETS[name]))
+    if args.half:
+        result["half"] = args.half
+    chosen = {name: SETS[name] for name in args.set or ([] if args.probes else sorted(SETS))}
+    chosen.update({path.stem: path for path in args.probes or []})
+    for name, path in chosen.items():
+        if path.is_file():
+            rows = read_probes(path)
+            if args.half:
+                rows = [r for r in rows if half_of(r) == args.half]
+            result[name] = score_probes(stage, rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -3,7 +3,7 @@ written from, and the speech around scams — warnings, news, advice, victims, c
 notices, a boss who really wants a meeting — comes through unflagged (RIGHTS.md §1, §5).
 
 The sentences here are written for these tests; the probe sets are
-``tests/fixtures/protect_probes_{sealed,dev}.jsonl`` (see bench/protect_probes.py)."""
+``tests/fixtures/protect_probes_{sealed,dev,v3}.jsonl`` (see bench/protect_probes.py)."""
 
 from __future__ import annotations
 
@@ -133,9 +133,9 @@ def test_an_opener_is_flagged_for_review_not_for_automatic_action():
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "2" and ruleset("spam").version == "2"
+    assert ruleset("scam_fraud").version == "3" and ruleset("spam").version == "3"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
-    assert flag is not None and flag.version == "2"
+    assert flag is not None and flag.version == "3"
 
 
 def test_a_text_without_any_rules_first_cue_is_ruled_out_by_the_gate():
