@@ -248,3 +248,33 @@ def test_language_sums_restore_with_the_state():
     a, b = whole.language_view(), resumed.language_view()
     assert a is not None and b is not None and a.languages == b.languages == ["en", "zh"]
     assert np.allclose(a.axes, b.axes) and np.allclose(a.anchors, b.anchors)
+
+
+def _topic_and_a_straggler(params: ClusterParams):
+    """12 posts around one direction (one topic) and a post at cosine ~0.5 to them: too far to
+    join or seed with them, but its nearest posts are all the topic's, so the vote places it."""
+    rng = np.random.default_rng(5)
+    dim = 16
+    core = np.zeros((12, dim), np.float32)
+    core[:, 0] = 1.0
+    core += 0.05 * rng.normal(size=core.shape).astype(np.float32)
+    straggler = np.zeros((1, dim), np.float32)
+    straggler[0, 0], straggler[0, 1] = 0.5, 0.866
+    vecs = np.vstack([core, straggler])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    labels, clusterer = cluster_array(vecs, params, batch_size=13, final_attach=False)
+    return labels, clusterer
+
+
+def test_the_vote_takes_a_pooled_post_into_its_topic_by_default():
+    labels, c = _topic_and_a_straggler(ClusterParams())
+    assert c.n_topics == 1 and labels[12] == c.ids[0]
+    assert 12 not in c.pool_keys and int(c.sizes[0]) == 13
+
+
+def test_vote_keeps_pool_shows_the_post_provisionally_and_keeps_it_pooled():
+    labels, c = _topic_and_a_straggler(ClusterParams(vote_keeps_pool=True))
+    assert c.n_topics == 1 and labels[12] == c.ids[0]  # shown in the topic
+    assert c.pool_keys == [12] and c.provisional == {12: c.ids[0]}  # but still waiting
+    assert int(c.sizes[0]) == 12  # and not counted
+    assert c.flush_pool() == []  # the end-of-run attach leaves it where the vote put it

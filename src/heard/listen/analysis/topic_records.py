@@ -54,6 +54,11 @@ class ClusterParams:
     vote_voters: int = 5000
     """Posts of the window kept after a vote: they vote again (but do not move) at the next one, so
     a vote after a small run sees neighbours about as dense as one vote over all posts would."""
+    vote_keeps_pool: bool = False
+    """The vote shows the pooled posts it places in their topic provisionally (kept in the pool,
+    not counted) instead of taking them out of the pool for good (``vote_window.VoteWindow``).
+    With ``consolidate_min_posts`` 2,000 it brings the 10-file gaps within 0.02 but lowers
+    ``heard watch`` vs ``heard ingest`` (BENCHMARKS.md, "Topics under any arrival pattern")."""
 
     consolidate_min_posts: int = 4000
     """Posts since the last consolidation needed before the next one merges, splits and votes,
