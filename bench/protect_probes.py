@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/protect_probes.py   # → bench/results/protect_probes.json
 
-Two sets, both written by hand for Heard (no dataset text), each row ``id``, ``label``
+Four sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
 (``scam_fraud``, ``spam`` or ``null`` for legitimate speech), ``lang``, ``family``, ``text``:
 
 * ``tests/fixtures/protect_probes_sealed.jsonl`` — written **before** the rules were widened in
@@ -13,6 +13,9 @@ Two sets, both written by hand for Heard (no dataset text), each row ``id``, ``l
   helper read the rules), measured once as written; rules v3 round 1 were tuned on half A only
   (``--half A``: odd trailing id number) and half B read once as held out; round 2 then used
   all of it and the sealed misses, so every v3 figure after round 1 is a tuned one.
+* ``tests/fixtures/protect_probes_v4.jsonl`` — 364 rows (324 zh, 40 en) written blind and
+  committed before the v4 helper read any rule or earlier probe; measured once on rules v3 as
+  held out (``--set v4_probes_blind_heldout``); no rule has been tuned on it.
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
@@ -33,6 +36,7 @@ SETS = {
     "sealed_probes_written_before_widening": FIXTURES / "protect_probes_sealed.jsonl",
     "dev_probes_tuned": FIXTURES / "protect_probes_dev.jsonl",
     "v3_probes_blind_then_tuned": FIXTURES / "protect_probes_v3.jsonl",
+    "v4_probes_blind_heldout": FIXTURES / "protect_probes_v4.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
@@ -73,6 +77,21 @@ def score_probes(stage, rows: list[dict]) -> dict:
             rows[i]["family"] for i, r in enumerate(rows) if r["label"] == label and label in got[i]
         )
         out[f"{label}.by_family"] = {f: f"{hit[f]}/{n}" for f, n in sorted(fam.items())}
+        langs = sorted({r["lang"] for r in rows})
+        if len(langs) > 1:  # the same per-family figure, split by language
+            split: dict = {lang: {} for lang in langs}
+            for (lang, f), n in sorted(
+                Counter((r["lang"], r["family"]) for r in rows if r["label"] == label).items()
+            ):
+                k = sum(
+                    1
+                    for i, r in enumerate(rows)
+                    if r["label"] == label
+                    and (r["lang"], r["family"]) == (lang, f)
+                    and label in got[i]
+                )
+                split[lang][f] = f"{k}/{n}"
+            out[f"{label}.by_family_lang"] = split
         out[f"{label}.missed"] = [
             r["id"] for i, r in enumerate(rows) if r["label"] == label and label not in got[i]
         ]

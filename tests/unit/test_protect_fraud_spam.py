@@ -3,7 +3,7 @@ written from, and the speech around scams — warnings, news, advice, victims, c
 notices, a boss who really wants a meeting — comes through unflagged (RIGHTS.md §1, §5).
 
 The sentences here are written for these tests; the probe sets are
-``tests/fixtures/protect_probes_{sealed,dev,v3}.jsonl`` (see bench/protect_probes.py)."""
+``tests/fixtures/protect_probes_{sealed,dev,v3,v4}.jsonl`` (see bench/protect_probes.py)."""
 
 from __future__ import annotations
 
@@ -144,7 +144,7 @@ def test_a_text_without_any_rules_first_cue_is_ruled_out_by_the_gate():
     assert rules.evaluate("今天天气很好，我们去公园散步。") == (0.0, [], {})
 
 
-@pytest.mark.parametrize("name", sorted(SETS))
+@pytest.mark.parametrize("name", sorted(n for n in SETS if not n.endswith("_heldout")))
 def test_probe_sets_flag_no_legitimate_row_and_catch_most_harms(stage, name):
     rows = read_probes(SETS[name])
     assert len({r["id"] for r in rows}) == len(rows)
@@ -154,3 +154,18 @@ def test_probe_sets_flag_no_legitimate_row_and_catch_most_harms(stage, name):
     floor = 0.9 if name.startswith("sealed") else 0.97
     for label in ("scam_fraud", "spam"):
         assert result[f"{label}.all"]["recall"] >= floor, (label, result[f"{label}.missed"])
+
+
+def test_blind_v4_probes_are_well_formed_and_do_not_regress(stage):
+    """v4 is held out: written blind and measured once on rules v3
+    (bench/results/protect_probes_v4_blind.json). The floors are those measured figures, kept as a
+    regression guard, not as goals; its two false flags are known misses, not accepted ones."""
+    rows = read_probes(SETS["v4_probes_blind_heldout"])
+    assert len({r["id"] for r in rows}) == len(rows) == 364
+    assert {r["label"] for r in rows} == {"scam_fraud", "spam", None}
+    assert {r["lang"] for r in rows} == {"zh", "en"}
+    assert all(r["id"].startswith(f"v4.{r['lang']}.") and r["family"] and r["text"] for r in rows)
+    result = score_probes(stage, rows)
+    assert result["legitimate"]["items"] == 144 and result["legitimate"]["flagged"] <= 2
+    assert result["scam_fraud.all"]["recall"] >= 0.546, result["scam_fraud.missed"]
+    assert result["spam.all"]["recall"] >= 0.666, result["spam.missed"]
