@@ -188,7 +188,9 @@ _QUESTION_LEAD = re.compile(
     r"会不会|吗[？?！!。]?$|[？?]",
     re.I,
 )
-_RHETORICAL = re.compile(r"难道|岂不|岂能|还有天理|天理何在|公理何在|有何用|何用\?|何用？")
+_RHETORICAL = re.compile(
+    r"难道|岂不|岂能|还有天理|天理何在|公理何在|有何用|何用\?|何用？|信不|信么|信吗|好笑|不是[^。？?]{0,30}吗"
+)
 _PLEA = re.compile(
     r"^(急|恳|敬|望|请|盼|期待|谢谢|感谢|万分)?.{0,6}(盼复|回复|答复|重视|关注|做主|作主|帮助|帮忙|"
     r"支持|为感|为盼|感谢|谢谢)[！!。.]?$"
@@ -201,26 +203,94 @@ def split_asks(title: str, body: str = "") -> list[Ask]:
     A sentence is a *question* when it has a question mark, a closing 吗, or a lead such as
     请问 / 是否 / 能否 (English: a sentence ending in "?"); its kind (when, why, how, who, how
     much, yes/no) comes from its question words. It is a *request* when it carries a request verb
-    (请求, 希望, 建议, please …) and is not a bare plea (急盼回复, 请领导重视). A message with no
-    question and no request still asks for something: its title becomes one implicit ask.
+    (请求, 希望, 建议, please …) and is not a bare plea (急盼回复, 请领导重视). A message that
+    numbers its points (1. 2. / 一、二、 / （1） / ① / 一是 二是) asks each of them: every numbered
+    point is one ask (kind ``point`` unless it holds a question or a request), whatever it says.
+    A message with no question and no request still asks for something: its title becomes one
+    implicit ask.
     """
     asks: list[Ask] = []
     seen: set[str] = set()
-    for sentence in sentences(body) or sentences(title):
-        kind = _ask_kind(sentence)
-        key = re.sub(r"\W", "", sentence)[:40]
+
+    def add(text: str, kind: str | None) -> None:
+        key = re.sub(r"\W", "", text)[:40]
         if kind and key not in seen and len(key) >= 3:
             seen.add(key)
-            asks.append(Ask(sentence, kind))
+            asks.append(Ask(text, kind))
+
+    preamble, points = numbered_points(body)
+    for sentence in sentences(preamble) or ([] if points else sentences(title)):
+        add(sentence, _ask_kind(sentence))
+    for point in points:
+        if len(content_bigrams(point)) >= 4:
+            add(point, _ask_kind(point) or "point")
     if not asks and (title or body).strip():
         asks.append(Ask((title or body).strip(), "implicit"))
     return asks
+
+
+_POINT_MARK = re.compile(
+    r"(?:^|(?<=[\s。；;！!？?：:，,]))(?:"
+    r"(?P<digit>\d{1,2})[、.．)），,](?![\d.．])"
+    r"|(?P<zh>[一二三四五六七八九十]{1,3})[、.．)）](?![\d.．])"
+    r"|[（(](?P<paren>\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"
+    r"|(?P<circled>[①-⑳])"
+    r"|[其第](?P<ordinal>[一二三四五六七八九十])[，,、是]|(?P<shi>[一二三四五六七八九十])是)"
+)
+_ZH_DIGITS = "一二三四五六七八九十"
+
+
+def _mark_value(m: re.Match[str]) -> tuple[str, int]:
+    family = next(k for k, v in m.groupdict().items() if v)
+    raw = m.group(family)
+    if family == "circled":
+        return family, ord(raw) - ord("①") + 1
+    if raw.isdigit():
+        return family, int(raw)
+    if raw.startswith("十"):
+        return family, 10 + (_ZH_DIGITS.index(raw[1]) + 1 if len(raw) > 1 else 0)
+    if "十" in raw:
+        tens, _, ones = raw.partition("十")
+        return family, (_ZH_DIGITS.index(tens) + 1) * 10 + (
+            _ZH_DIGITS.index(ones) + 1 if ones else 0
+        )
+    return family, _ZH_DIGITS.index(raw) + 1
+
+
+def numbered_points(body: str) -> tuple[str, list[str]]:
+    """A body split into the text before its first numbered point and the points themselves
+    (each running to the next mark; marks removed). Marks count only as a run 1, 2, 3 … of one
+    style (so a "（四）" quoted from a document or a stray "3." is not a point); the style with
+    the longest run wins, and a run shorter than two gives no points."""
+    text = (body or "").replace("_x000D_", "\n")
+    runs: dict[str, list[re.Match[str]]] = {}
+    for m in _POINT_MARK.finditer(text):
+        family, value = _mark_value(m)
+        run = runs.setdefault(family, [])
+        if value == len(run) + 1:
+            run.append(m)
+    marks = max(runs.values(), key=len, default=[])
+    if len(marks) < 2:
+        return text, []
+    points = [
+        text[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip()
+        for i, m in enumerate(marks)
+    ]
+    return text[: marks[0].start()], [p for p in points if p]
+
+
+_INTRO = re.compile(
+    r"(几个|几点|以下|如下|下列|这些)(问题|建议|诉求|请求|要求|意见)"
+    r"|(问题|建议|诉求|请求|要求|意见)(如下|有以下|有几点)|[两三四五六几][点个条](问题|建议|诉求|请求|要求|意见)"
+)
 
 
 def _ask_kind(sentence: str) -> str | None:
     core = sentence.strip()
     if _RHETORICAL.search(core):
         return None
+    if _INTRO.search(core) and (core.endswith(("：", ":")) or len(content_bigrams(core)) < 10):
+        return None  # a lead-in: "我想请问几个问题：", "我的建议如下："
     if _QUESTION_LEAD.search(core):
         for kind, pattern in ASK_KINDS.items():
             if kind != "request" and pattern.search(core):

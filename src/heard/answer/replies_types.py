@@ -39,6 +39,10 @@ class ReplyQualityConfig:
     ask_overlap_full: float = (
         0.40  # share of an ask's word bigrams in a sentence that is a full match
     )
+    ask_subject_credit: float = 0.6  # a sentence on the title's subject matches an ask this much
+    ask_unsettled_credit: float = 0.6  # an ask taken up without an answer of its kind …
+    ask_promise_credit: float = 0.6  # … and one taken up with only a promise (将进一步…)
+    ask_settled_cues: bool = True  # decisions, facts done, concrete commitments settle an ask
     label_cuts: dict[str, tuple[float, float]] = field(
         default_factory=lambda: {
             "relevance": (0.01, 0.74),  # cut-offs: quadratic-κ best on the tuning half of the
