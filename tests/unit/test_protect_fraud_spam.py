@@ -158,14 +158,22 @@ def test_probe_sets_flag_no_legitimate_row_and_catch_most_harms(stage, name):
 
 def test_blind_v4_probes_are_well_formed_and_do_not_regress(stage):
     """v4 is held out: written blind and measured once on rules v3
-    (bench/results/protect_probes_v4_blind.json). The floors are those measured figures, kept as a
-    regression guard, not as goals; its two false flags are known misses, not accepted ones."""
+    (bench/results/protect_probes_v4_blind.json), then once with the ``written_head`` detector
+    added (bench/results/protect_fraud_head.json: recall 0.669 / 0.778). The floors are those
+    measured figures, kept as a regression guard, not as goals; its three false flags (two by the
+    rules, a delivery notice by the head, for review only) are known misses, not accepted ones."""
     rows = read_probes(SETS["v4_probes_blind_heldout"])
     assert len({r["id"] for r in rows}) == len(rows) == 364
     assert {r["label"] for r in rows} == {"scam_fraud", "spam", None}
     assert {r["lang"] for r in rows} == {"zh", "en"}
     assert all(r["id"].startswith(f"v4.{r['lang']}.") and r["family"] and r["text"] for r in rows)
     result = score_probes(stage, rows)
-    assert result["legitimate"]["items"] == 144 and result["legitimate"]["flagged"] <= 2
-    assert result["scam_fraud.all"]["recall"] >= 0.546, result["scam_fraud.missed"]
-    assert result["spam.all"]["recall"] >= 0.666, result["spam.missed"]
+    known = {
+        "v4.zh.legit.airline_rail_notice.05",
+        "v4.zh.legit.discussing_games.04",
+        "v4.en.legit.courier_notice.01",
+    }
+    assert result["legitimate"]["items"] == 144
+    assert {i for i, _ in result["legitimate"]["ids"]} <= known, result["legitimate"]["ids"]
+    assert result["scam_fraud.all"]["recall"] >= 0.669, result["scam_fraud.missed"]
+    assert result["spam.all"]["recall"] >= 0.777, result["spam.missed"]
