@@ -102,6 +102,29 @@ def test_only_spam_and_scam_are_decided_automatically(store):
     assert status["violent_threat"] == "pending"
 
 
+def test_a_review_only_head_flag_is_stored_but_never_decided_automatically(store):
+    import numpy as np
+
+    from heard.protect.detectors import WrittenHeadDetector
+
+    class Sure:
+        threshold, model = 0.5, "sure@0"
+
+        def proba(self, texts):
+            return np.ones(len(texts))
+
+        def top_features(self, text, k=5):
+            return []
+
+    review = Review(store, Clock())
+    stage = HarmStage([WrittenHeadDetector({"spam": Sure()})], nearest=0)
+    flags = stage.flag_texts([CRITIC])
+    counts = review.record_detector_flags([("t:3", flags[0])], auto_threshold=0.5)
+    assert counts == {"flags": 1, "automated_decisions": 0}
+    assert store.rows("SELECT status FROM flags")[0]["status"] == "pending"
+    assert store.rows("SELECT count(*) AS n FROM decisions")[0]["n"] == 0
+
+
 def test_queue_puts_trusted_flaggers_first_and_a_decision_has_a_dsa_statement(store):
     clock = Clock()
     review, _ = _flag_all(store, clock)

@@ -140,7 +140,11 @@ class Review:
                 return counts
             eligible: dict[str, list[dict[str, Any]]] = {}
             for r in rows:
-                if r["label"] in AUTO_ACTION_ALLOWED and r["score"] >= auto_threshold:
+                if (
+                    r["label"] in AUTO_ACTION_ALLOWED
+                    and r["score"] >= auto_threshold
+                    and not r["evidence"].get("details", {}).get("review_only", False)
+                ):  # a detector that has not proven its precision only proposes
                     eligible.setdefault(r["post_id"], []).append(r)
             for flags in eligible.values():  # one decision per post; other labels still wait
                 self.auto_decide(sorted(flags, key=lambda f: -f["score"]), auto_action)

@@ -22,14 +22,20 @@ from heard.protect.nearest import nearest_examples
 from heard.protect.taxonomy import load_taxonomy
 
 
+def _rank(f: Flag) -> tuple[bool, float]:
+    """A review-only flag (``details["review_only"]``) never displaces another detector's flag of
+    the same label, whatever its score: it would turn an actionable flag into one for review."""
+    return (not f.details.get("review_only", False), f.score)
+
+
 def merge_flags(per_detector: list[list[Flag]]) -> list[dict[str, Any]]:
-    """One flag per label (the highest score), the others named under ``also``."""
+    """One flag per label (the highest score; review-only flags last), the others under ``also``."""
     best: dict[str, Flag] = {}
     also: dict[str, list[str]] = {}
     for flags in per_detector:
         for f in flags:
             current = best.get(f.label)
-            if current is None or f.score > current.score:
+            if current is None or _rank(f) > _rank(current):
                 if current is not None:
                     also.setdefault(f.label, []).append(current.detector)
                 best[f.label] = f

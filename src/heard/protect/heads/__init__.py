@@ -40,6 +40,21 @@ def make_vectorizer(spec: dict[str, Any]):
     )
 
 
+def gram_columns(grams: list[str], spec: dict[str, Any]) -> list[int]:
+    """The hashed column of each n-gram itself. (Transforming a gram as a text would hash all of
+    its sub-grams too, and the row's first column is then some sub-gram's, not the gram's.)"""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    hasher = HashingVectorizer(
+        analyzer=lambda gram: [gram],
+        n_features=int(spec["n_features"]),
+        alternate_sign=False,
+        norm=None,
+    )
+    rows = hasher.transform(grams)
+    return [int(rows.indices[rows.indptr[i]]) for i in range(len(grams))]
+
+
 def tfidf_rows(counts, idf: np.ndarray):
     """Sublinear TF × IDF, rows L2-normalised (as sklearn's TfidfTransformer(sublinear_tf=True))."""
     from sklearn.preprocessing import normalize
@@ -76,16 +91,13 @@ class TextHead:
 
     def top_features(self, text: str, k: int = 5) -> list[tuple[str, float]]:
         """The character n-grams of ``text`` that pushed its score up most (for the evidence)."""
-        vec = make_vectorizer(self.meta["vectorizer"])
-        grams = sorted(set(vec.build_analyzer()(text)))
+        grams = sorted(set(make_vectorizer(self.meta["vectorizer"]).build_analyzer()(text)))
         if not grams:
             return []
-        rows = vec.transform(grams)
-        scored = []
-        for i, gram in enumerate(grams):
-            cols = rows.indices[rows.indptr[i] : rows.indptr[i + 1]]
-            if len(cols):
-                scored.append((gram, float(self.weights[cols[0]] * self.idf[cols[0]])))
+        scored = [
+            (gram, float(self.weights[col] * self.idf[col]))
+            for gram, col in zip(grams, gram_columns(grams, self.meta["vectorizer"]))
+        ]
         scored.sort(key=lambda gw: -gw[1])
         return [(g, round(w, 3)) for g, w in scored[:k] if w > 0]
 

@@ -1,0 +1,84 @@
+"""Scam and spam from the ``written`` heads: learnt from texts Heard's contributors wrote.
+
+Two linear heads (``heads/scam_fraud_written`` and ``heads/spam_written``, see their MODEL_CARD)
+score every text; a label is flagged when its head's probability reaches the threshold stored with
+the head (the highest cross-validated score any legitimate training row got, + 0.01). Evidence:
+the character n-grams that pushed the score up most, with their spans in the author's text.
+
+The heads catch phrasings the rules miss (blind probe set v4: rules OR heads raise recall from
+0.546 to 0.669 on scams and 0.667 to 0.778 on spam, bench/protect_fraud_head.py), but their
+precision on real traffic is not proven, so their flags are **for review only**: each carries
+``details["review_only"] = True``, ``merge_flags`` never lets one displace another detector's flag
+of the same label, and ``ReviewService.record_detector_flags`` never decides one automatically
+(RIGHTS.md §5 allows automation for spam and scams; this detector does not claim it).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from heard.protect.detectors.flag import Flag, Match
+from heard.protect.heads import TextHead, load_head, make_vectorizer, tfidf_rows
+
+HEADS = {"scam_fraud": "scam_fraud_written", "spam": "spam_written"}
+
+
+def ngram_spans(text: str, grams: list[tuple[str, float]]) -> tuple[Match, ...]:
+    """Where each n-gram (as the lowercasing vectorizer saw it) first occurs in ``text``."""
+    low = text.lower()
+    out = []
+    for gram, _ in grams:
+        g = gram.strip()
+        start = low.find(g) if g else -1
+        if start >= 0 and text[start : start + len(g)].lower() == g:
+            out.append(Match("head_ngram", text[start : start + len(g)], start, start + len(g)))
+    return tuple(out)
+
+
+class WrittenHeadDetector:
+    name: ClassVar[str] = "written_head"
+
+    def __init__(self, heads: dict[str, TextHead] | None = None):
+        self.heads = heads or {label: load_head(name) for label, name in HEADS.items()}
+
+    @property
+    def version(self) -> str:
+        return "+".join(h.model for h in self.heads.values())
+
+    def detect(self, texts: list[str]) -> list[list[Flag]]:
+        if not texts:
+            return []
+        probs = {}
+        counts = None
+        for label, head in self.heads.items():
+            if not isinstance(head, TextHead):  # a stand-in head in tests
+                probs[label] = np.asarray(head.proba(texts), dtype=np.float64)
+                continue
+            if counts is None:  # the heads share one vectorizer: hash the texts once
+                counts = make_vectorizer(head.meta["vectorizer"]).transform(texts)
+            z = tfidf_rows(counts, head.idf) @ head.weights + head.bias
+            probs[label] = 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64).ravel()))
+        out: list[list[Flag]] = []
+        for i, text in enumerate(texts):
+            flags = []
+            for label, head in self.heads.items():
+                p = float(probs[label][i])
+                if p < head.threshold:
+                    continue
+                grams = head.top_features(text)
+                flags.append(
+                    Flag(
+                        label,
+                        p,
+                        head.threshold,
+                        self.name,
+                        head.model,
+                        "learnt_head_review_only",
+                        ngram_spans(text, grams),
+                        {"head": head.model, "head_ngrams": grams, "review_only": True},
+                    )
+                )
+            out.append(flags)
+        return out
