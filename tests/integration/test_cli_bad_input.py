@@ -1,0 +1,49 @@
+"""A user's mistake on the command line is a clear message and exit code 2, never a traceback
+(README: "a user's mistake ... exits with code 2 and no traceback")."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from heard.cli import run
+
+from api_seed import build
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli-bad") / "seed.duckdb"
+    build(db)
+    return db
+
+
+@pytest.fixture()
+def db(tmp_path, seeded_db):
+    copy = tmp_path / "seed.duckdb"
+    shutil.copy(seeded_db, copy)
+    return copy
+
+
+HUGE = str(10**20)  # past int64: the store cannot bind it
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["topics", "--limit", "-3"],
+        ["topics", "--limit", HUGE],
+        ["hot", "--no-scan", "--limit", "-1"],
+        ["hot", "--no-scan", "--limit", HUGE],
+        ["cases", "--limit", HUGE],
+        ["replies", "--limit", HUGE],
+        ["flags", "--limit", HUGE],
+        ["decisions", "--limit", HUGE],
+        ["review", "--as", "nobody", "--limit", HUGE],
+    ],
+)
+def test_out_of_range_limits_are_usage_errors(db, capsys, args):
+    assert run([*args, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "--limit" in err
