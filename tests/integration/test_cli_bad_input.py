@@ -47,3 +47,10 @@ def test_out_of_range_limits_are_usage_errors(db, capsys, args):
     assert run([*args, "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "--limit" in err
+
+
+def test_no_departments_names_the_table_to_add(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no heard.toml here
+    assert run(["departments", "--db", str(tmp_path / "none.duckdb")]) == 0
+    err = capsys.readouterr().err  # a hint: stderr
+    assert "[[departments]]" in err  # Rich read it as markup and printed "add [] to heard.toml"

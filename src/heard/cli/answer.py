@@ -76,7 +76,9 @@ def departments(
         return
     if not rows:
         console.print(
-            "no departments: add [[departments]] to heard.toml, or use --departments teddycup"
+            escape(
+                "no departments: add [[departments]] to heard.toml, or use --departments teddycup"
+            )
         )
         return
     table = Table(title="Departments")
