@@ -54,3 +54,23 @@ def test_no_departments_names_the_table_to_add(tmp_path, capsys, monkeypatch):
     assert run(["departments", "--db", str(tmp_path / "none.duckdb")]) == 0
     err = capsys.readouterr().err  # a hint: stderr
     assert "[[departments]]" in err  # Rich read it as markup and printed "add [] to heard.toml"
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path, capsys):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"text": "hi"}\n')
+    # DuckDB raised CatalogException ("Cannot launch in-memory database in read-only mode")
+    code = run(["stats", "--db", str(posts)])
+    err = capsys.readouterr().err
+    assert code in (2, 3) and "Traceback" not in err and "posts.jsonl" in err
+
+
+@pytest.mark.parametrize("kind", ["directory", "not-utf8"])
+def test_an_unreadable_config_is_a_clear_error(tmp_path, capsys, kind):
+    config = tmp_path / "heard.toml"
+    if kind == "directory":
+        config.mkdir()  # IsADirectoryError, with a traceback
+    else:
+        config.write_bytes(b"\xff\xfe[heard]\n")  # UnicodeDecodeError, with a traceback
+    assert run(["stats", "--config", str(config), "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert "heard.toml" in capsys.readouterr().err
