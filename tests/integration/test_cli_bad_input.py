@@ -74,3 +74,16 @@ def test_an_unreadable_config_is_a_clear_error(tmp_path, capsys, kind):
         config.write_bytes(b"\xff\xfe[heard]\n")  # UnicodeDecodeError, with a traceback
     assert run(["stats", "--config", str(config), "--db", str(tmp_path / "x.duckdb")]) == 2
     assert "heard.toml" in capsys.readouterr().err
+
+
+def test_a_responder_for_a_configured_department_before_its_first_case(tmp_path, monkeypatch):
+    from heard.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HEARD_DEPARTMENT_PRESET", "teddycup")
+    db = tmp_path / "fresh.duckdb"
+    open_store(db).close()
+    # 'heard departments' lists transport; 'users add' said "no department 'transport'"
+    args = ["users", "add", "bo", "--role", "responder", "--password", "resp-pass-123"]
+    assert run([*args, "--department", "transport", "--db", str(db)]) == 0
+    assert run([*args[:2], "cy", *args[3:], "--department", "nosuch", "--db", str(db)]) == 2
