@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 from urllib.parse import parse_qsl
 
 from heard.api.errors import error_body
@@ -58,12 +59,12 @@ def _too_large(path: str) -> tuple[bytes, bytes]:
     return b"application/json", json.dumps(error_body(413, what)).encode()
 
 
-def _capped(receive, limit: int, state: dict[str, int]):
+def _capped(receive: Any, limit: int, state: dict[str, int]) -> Any:
     """``receive`` that raises ``BodyTooLarge`` (and marks ``state``) once more than ``limit``
     body bytes came: a chunked body has no Content-Length to check first."""
     seen = 0
 
-    async def wrapped():
+    async def wrapped() -> Any:
         nonlocal seen
         message = await receive()
         if message["type"] == "http.request":
@@ -160,7 +161,7 @@ class HeardMiddleware:
             )
 
 
-async def _refuse_large(scope, send) -> None:
+async def _refuse_large(scope: Any, send: Any) -> None:
     ctype, body = _too_large(scope["path"])
     headers = [(b"content-type", ctype), (b"connection", b"close"), *SECURITY_HEADERS]
     await send({"type": "http.response.start", "status": 413, "headers": headers})

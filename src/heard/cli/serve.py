@@ -129,7 +129,7 @@ def users_add(
             known = {d["code"] for d in store.cases.departments()}
             # the departments 'heard departments' lists: configured ones before their first case
             configured = configured_departments(settings_from(config, db=db), store)
-            known |= {getattr(d, "code", None) or d["code"] for d in configured}
+            known |= {d.code for d in configured}
             if department not in known:
                 raise InputError(
                     f"no department {department!r} in {store.path}",

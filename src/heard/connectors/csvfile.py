@@ -21,6 +21,7 @@ import csv
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
 from heard.connectors.scrub import scrub_csv_record, scrub_csv_text
@@ -110,7 +111,7 @@ def _unique_names(header: list[str]) -> list[str]:
 SNIFF_BYTES = 64 * 1024
 
 
-def _body_is_gb18030(fh) -> bool:
+def _body_is_gb18030(fh: BinaryIO) -> bool:
     """Whether the file's first 64 KiB hold two or more lines with non-ASCII bytes and every such
     line is GB18030 but none is UTF-8: a GBK export under an ASCII header. One bad line in a UTF-8
     file is not that: it is quarantined on its own."""

@@ -18,8 +18,10 @@ bus and metro lines (``12路``, ``3号线``, "No. 3 bus"), a building of an esta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 KINDS = ("id_number", "phone", "bank_card", "email", "address", "handle")
 LABELS = {
@@ -171,7 +173,7 @@ _ID_MASKED = re.compile(_ND + r"\d{2,6}" + _MASK + r"{8,12}\d{3}[\dXx]" + _NA)
 _MASKED_GATE = re.compile(_MASK + "{4}")
 
 
-def _masked(t: str):
+def _masked(t: str) -> Iterator[tuple[str, int, int, bool, str]]:
     for m in _CN_MOBILE_MASKED.finditer(t):
         yield "phone", m.start(), m.end(), False, "a mainland China mobile number, partly masked"
     for m in _ID_MASKED.finditer(t):
@@ -413,7 +415,7 @@ def find_pii(text: str | None, masked: bool = False) -> list[PiiSpan]:
     taken: list[tuple[int, int]] = []
     found: list[PiiSpan] = []
     digits = bool(_DIGIT.search(folded))
-    detectors = _DETECTORS
+    detectors: tuple[Any, ...] = _DETECTORS
     if masked and digits and _MASKED_GATE.search(folded):
         detectors = (*_DETECTORS, _masked)
     for detector in detectors:
