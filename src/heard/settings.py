@@ -225,6 +225,15 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
             raise InputError(
                 f"{path} is not valid TOML: {exc}", "fix the file or remove it"
             ) from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                "save it as UTF-8 (TOML files are UTF-8)",
+            ) from exc
+        except OSError as exc:
+            raise InputError(
+                f"cannot read {path}: {exc.strerror or exc}", "give the path of a heard.toml file"
+            ) from exc
     given = {k: v for k, v in flags.items() if v is not None}
     try:
         # env beats the file: build from env, then overlay file values the env did not set.

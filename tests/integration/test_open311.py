@@ -25,6 +25,9 @@ def client(tmp_path_factory):
         yield c, db
 
 
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
 def _posts(client) -> int:
     db = client.app.state.db
     return int(db.scalar("SELECT count(*) FROM posts"))
@@ -96,6 +99,12 @@ def test_bad_submissions_get_a_4xx_and_store_nothing(client):
         ({"content": b"\xff\xfe", "headers": {"content-type": "application/json"}}, 400),
         ({"content": b"[1, 2]", "headers": {"content-type": "application/json"}}, 400),
         ({"content": b"x" * 70000, "headers": {"content-type": "text/plain"}}, 413),
+        # form data whose percent-escapes are not UTF-8 (stored as "\ufffd\ufffd" before)
+        ({"content": f"service_code={code}&description=%FF%FE".encode(), "headers": FORM}, 400),
+        # a JSON object whose fields are not strings (stored as "{'a': 1}" before)
+        ({"json": {"service_code": code, "description": {"a": 1}}}, 400),
+        ({"json": {"service_code": code, "description": 5}}, 400),
+        ({"json": {"service_code": code, "description": None, "lat": 30.5}}, 400),
     ]
     for kwargs, status in cases:
         got = c.post("/open311/v2/requests.json", **kwargs)
@@ -144,3 +153,14 @@ def test_the_submitter_disputes_a_closure_with_the_token(client):
     assert got.status_code == 200 and got.json()[0]["status"] == "open"
     events = db.rows("SELECT kind FROM case_events WHERE case_id = ? ORDER BY event_id", [rid])
     assert events[-1]["kind"] == "disputed"
+
+
+def test_a_json_client_may_send_numbers_for_the_place(client):
+    c, _ = client
+    c.app.state.public_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    got = c.post(
+        "/open311/v2/requests.json",
+        json={"service_code": code, "description": "路灯坏了", "lat": 30.5, "long": 114.3},
+    )
+    assert got.status_code == 200, got.text

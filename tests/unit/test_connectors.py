@@ -257,6 +257,27 @@ def test_csv_gbk_header_is_an_input_error_with_iconv(tmp_path):
     assert "iconv -f GB18030" in err.value.fix
 
 
+def test_csv_gbk_body_under_an_ascii_header_is_an_input_error(tmp_path):
+    # English column names, Chinese text saved by Excel as GBK: every row used to be quarantined
+    # (invalid_utf8) and the ingest said "stored 0 new posts", exit 0, with no word of the encoding
+    path = tmp_path / "gbk_body.csv"
+    path.write_bytes(
+        "id,text,created_at\n1,公交站太少,2026-11-01\n2,噪音扰民,2026-11-01\n".encode("gbk")
+    )
+    with pytest.raises(InputError, match="GBK") as err:
+        open_connector(path)
+    assert "iconv -f GB18030" in err.value.fix
+
+
+def test_csv_one_bad_line_in_a_utf8_file_is_still_quarantined(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "id,text\n1,公交站太少\n".encode() + "2,噪音扰民\n".encode("gbk") + "3,路灯坏了\n".encode()
+    )
+    rows = list(open_connector(path).rows())
+    assert [getattr(r, "reason", None) for r in rows] == [None, "invalid_utf8", None]
+
+
 def test_csv_utf16_is_an_input_error(tmp_path):
     path = tmp_path / "u16.csv"
     path.write_bytes("id,text\n1,a\n".encode("utf-16"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 from urllib.parse import parse_qsl
 
 from heard.api.errors import error_body
@@ -40,6 +41,42 @@ AUTHOR_PARAMS = {
 """Query parameters that would select posts by person: refused everywhere (RIGHTS.md §4)."""
 
 
+MAX_BODY_BYTES = 1024 * 1024
+"""The largest request body any route but an upload reads (forms, JSON, Open311): a bigger one is
+413 before it is read into memory. Uploads check their own limit (``upload_max_mb``)."""
+UPLOAD_PATHS = ("/api/v1/ingest", "/upload")
+
+
+class BodyTooLarge(Exception):
+    """Raised from ``receive`` when a chunked body passes ``MAX_BODY_BYTES``."""
+
+
+def _too_large(path: str) -> tuple[bytes, bytes]:
+    """The 413 answer: GeoReport's shape under /open311/, Heard's everywhere else."""
+    what = f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB"
+    if path.startswith("/open311/"):
+        return b"application/json", json.dumps([{"code": 413, "description": what}]).encode()
+    return b"application/json", json.dumps(error_body(413, what)).encode()
+
+
+def _capped(receive: Any, limit: int, state: dict[str, int]) -> Any:
+    """``receive`` that raises ``BodyTooLarge`` (and marks ``state``) once more than ``limit``
+    body bytes came: a chunked body has no Content-Length to check first."""
+    seen = 0
+
+    async def wrapped() -> Any:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                state["too_large"] = 1
+                raise BodyTooLarge
+        return message
+
+    return wrapped
+
+
 class HeardMiddleware:
     def __init__(self, app, metrics: Metrics):
         self.app = app
@@ -49,7 +86,7 @@ class HeardMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = time.perf_counter()
-        status_holder = {"status": 500}
+        status_holder: dict[str, int] = {"status": 500}
         query = scope.get("query_string", b"").decode("latin-1")
         asked = {k.lower() for k, _ in parse_qsl(query, keep_blank_values=True)}
         if scope["path"] != "/logout" and asked & AUTHOR_PARAMS:
@@ -80,9 +117,27 @@ class HeardMiddleware:
             )
             return
 
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not scope["path"].startswith(
+            UPLOAD_PATHS
+        ):
+            length = dict(scope.get("headers", [])).get(b"content-length", b"0")
+            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+                await _refuse_large(scope, send)
+                self.metrics.observe(
+                    scope["method"], "(body too large)", 413, time.perf_counter() - started
+                )
+                return
+            receive = _capped(receive, MAX_BODY_BYTES, status_holder)
+
         async def send_wrapper(message):
+            if status_holder.get("too_large"):  # the route answered a cut-off body: say why
+                if message["type"] == "http.response.start":
+                    status_holder["status"] = 413
+                    await _refuse_large(scope, send)
+                return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
+                status_holder["started"] = 1
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers += [h for h in SECURITY_HEADERS if h[0] not in present]
@@ -93,9 +148,21 @@ class HeardMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except BodyTooLarge:
+            if status_holder.get("started"):
+                raise
+            status_holder["status"] = 413
+            await _refuse_large(scope, send)
         finally:
             route = scope.get("route")
             name = getattr(route, "path", None) or "(unmatched)"
             self.metrics.observe(
                 scope["method"], name, status_holder["status"], time.perf_counter() - started
             )
+
+
+async def _refuse_large(scope: Any, send: Any) -> None:
+    ctype, body = _too_large(scope["path"])
+    headers = [(b"content-type", ctype), (b"connection", b"close"), *SECURITY_HEADERS]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -76,7 +76,9 @@ def departments(
         return
     if not rows:
         console.print(
-            "no departments: add [[departments]] to heard.toml, or use --departments teddycup"
+            escape(
+                "no departments: add [[departments]] to heard.toml, or use --departments teddycup"
+            )
         )
         return
     table = Table(title="Departments")
@@ -109,7 +111,9 @@ def cases(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only open cases past their deadline.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="Show at most this many (0: all).", min=0)] = 50,
+    limit: Annotated[
+        int, typer.Option(help="Show at most this many (0: all).", min=0, max=100_000)
+    ] = 50,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -376,7 +380,7 @@ def replies(
         Optional[str], typer.Option(help="Only this department's replies.")
     ] = None,
     limit: Annotated[
-        int, typer.Option(help="List at most this many replies (0: all).", min=0)
+        int, typer.Option(help="List at most this many replies (0: all).", min=0, max=100_000)
     ] = 20,
     db: Db = None,
     config: Config = None,

@@ -73,7 +73,9 @@ def hot(
         ),
     ] = "7d",
     at: At = None,
-    limit: Annotated[int, typer.Option(help="Show at most this many hot spots.")] = 10,
+    limit: Annotated[
+        int, typer.Option(help="Show at most this many hot spots.", min=1, max=10_000)
+    ] = 10,
     no_scan: Annotated[
         bool,
         typer.Option("--no-scan", help="Only read: do not run the burst scan (no new alerts)."),

@@ -61,7 +61,7 @@ def _evidence_line(flag: dict[str, Any]) -> str:
 def flags(
     label: Annotated[Optional[str], typer.Option(help="Only this taxonomy label.")] = None,
     status: Annotated[Optional[str], typer.Option(help="pending, decided or dismissed.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many flags.", min=1)] = 50,
+    limit: Annotated[int, typer.Option(help="At most this many flags.", min=1, max=100_000)] = 50,
     rescan: Annotated[
         bool,
         typer.Option(
@@ -145,7 +145,9 @@ def review(
     ground: Annotated[
         str, typer.Option(help="incompatible (terms) or illegal (law).")
     ] = "incompatible",
-    limit: Annotated[int, typer.Option(help="Queue items to work through.", min=1)] = 20,
+    limit: Annotated[
+        int, typer.Option(help="Queue items to work through.", min=1, max=10_000)
+    ] = 20,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -208,7 +210,9 @@ def review(
 
 @app.command()
 def decisions(
-    limit: Annotated[int, typer.Option(help="At most this many decisions.", min=1)] = 50,
+    limit: Annotated[
+        int, typer.Option(help="At most this many decisions.", min=1, max=100_000)
+    ] = 50,
     dsa: Annotated[
         bool,
         typer.Option(

@@ -124,7 +124,12 @@ def users_add(
     store, accounts = _accounts(db, config)
     with store:
         if department:
+            from heard.answer.operator import configured_departments
+
             known = {d["code"] for d in store.cases.departments()}
+            # the departments 'heard departments' lists: configured ones before their first case
+            configured = configured_departments(settings_from(config, db=db), store)
+            known |= {d.code for d in configured}
             if department not in known:
                 raise InputError(
                     f"no department {department!r} in {store.path}",

@@ -89,7 +89,9 @@ def topics(
     min_size: Annotated[
         int, typer.Option(help="Only topics with at least this many posts.", min=1)
     ] = 1,
-    limit: Annotated[int, typer.Option(help="Show at most this many topics (0: all).")] = 50,
+    limit: Annotated[
+        int, typer.Option(help="Show at most this many topics (0: all).", min=0, max=100_000)
+    ] = 50,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first."),

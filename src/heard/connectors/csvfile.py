@@ -11,6 +11,8 @@ Blank lines are skipped. A record's position is the physical line on which it st
 
 Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
 A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
+So is a file whose header is ASCII but whose text lines (two or more in its first 64 KiB) are
+all GB18030 and none UTF-8: every row would be quarantined, and the fix is one iconv.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import csv
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
 from heard.connectors.scrub import scrub_csv_record, scrub_csv_text
@@ -105,6 +108,31 @@ def _unique_names(header: list[str]) -> list[str]:
     return names
 
 
+SNIFF_BYTES = 64 * 1024
+
+
+def _body_is_gb18030(fh: BinaryIO) -> bool:
+    """Whether the file's first 64 KiB hold two or more lines with non-ASCII bytes and every such
+    line is GB18030 but none is UTF-8: a GBK export under an ASCII header. One bad line in a UTF-8
+    file is not that: it is quarantined on its own."""
+    fh.seek(0)
+    lines = fh.read(SNIFF_BYTES).split(b"\n")[:-1]  # the last may be cut off mid-character
+    foreign = [line for line in lines if not line.isascii()]
+    if len(foreign) < 2:
+        return False
+    for line in foreign:
+        try:
+            line.decode("utf-8")
+            return False
+        except UnicodeDecodeError:
+            pass
+        try:
+            line.decode("gb18030")
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
 class CsvConnector:
     kind = "csv"
 
@@ -144,6 +172,12 @@ class CsvConnector:
             if lines.take_bad(1, reader.line_num):
                 raise InputError(
                     f"the header of {self.path} is not UTF-8 (a GBK/GB18030 export?)",
+                    f"convert it: iconv -f GB18030 -t UTF-8 {self.path} "
+                    f"> {self.path.stem}.utf8.csv",
+                )
+            if _body_is_gb18030(fh):
+                raise InputError(
+                    f"{self.path} is not UTF-8: its text reads as GBK/GB18030 (an Excel export?)",
                     f"convert it: iconv -f GB18030 -t UTF-8 {self.path} "
                     f"> {self.path.stem}.utf8.csv",
                 )

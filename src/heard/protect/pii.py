@@ -18,8 +18,10 @@ bus and metro lines (``12路``, ``3号线``, "No. 3 bus"), a building of an esta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 KINDS = ("id_number", "phone", "bank_card", "email", "address", "handle")
 LABELS = {
@@ -30,7 +32,7 @@ LABELS = {
     "address": "[address]",
     "handle": "@[user]",
 }
-VERSION = "pii-2"
+VERSION = "pii-3"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
 
@@ -159,6 +161,25 @@ _CONTEXT_PHONE = re.compile(
     r"(?:号码)?(?:\s?(?:me|us))?(?:\s?(?:at|on))?\s?(?:是|为|:|：)?\s?(\d[\d \-]{5,14}\d)(?!\d)",
     re.IGNORECASE,
 )
+
+# A number its poster masked only in part still shows 7+ digits of a person's phone or ID:
+# 138****1234, 1381234****, 110105********002X. Stars (or ×, •, ●) hide the rest.
+_MASK = r"[*×•●]"
+_CN_MOBILE_MASKED = re.compile(
+    r"(?<![\dA-Za-z+])(?:(?:\+|00)86[ \-]?)?1[3-9]\d"
+    r"(?:[ \-]?" + _MASK + r"{4}[ \-]?\d{4}|\d{4}" + _MASK + r"{4})(?![\dA-Za-z*×•●])"
+)
+_ID_MASKED = re.compile(_ND + r"\d{2,6}" + _MASK + r"{8,12}\d{3}[\dXx]" + _NA)
+_MASKED_GATE = re.compile(_MASK + "{4}")
+
+
+def _masked(t: str) -> Iterator[tuple[str, int, int, bool, str]]:
+    for m in _CN_MOBILE_MASKED.finditer(t):
+        yield "phone", m.start(), m.end(), False, "a mainland China mobile number, partly masked"
+    for m in _ID_MASKED.finditer(t):
+        if len(m.group(0)) == 18:
+            yield "id_number", m.start(), m.end(), False, "an 18-character ID number, partly masked"
+
 
 _DATE_LIKE = re.compile(r"(?:19|20)\d{2}[-/. ]\d{1,2}[-/. ]\d{1,2}")
 _CN_NUM = "零〇一二三四五六七八九十百千两"
@@ -383,16 +404,22 @@ def _worth_running(detector, t: str, digits: bool) -> bool:
     return bool(_LONG_NUMBER.search(t))  # IDs, cards, phones: 7+ digits, at most 2 separators apart
 
 
-def find_pii(text: str | None) -> list[PiiSpan]:
-    """Every piece of personal data in ``text``, in order, none overlapping another."""
+def find_pii(text: str | None, masked: bool = False) -> list[PiiSpan]:
+    """Every piece of personal data in ``text``, in order, none overlapping another.
+
+    ``masked``: also numbers their poster masked in part (138****1234), as displays, exports and
+    the search index need; the doxxing label leaves it off (a masked number exposes no one)."""
     if not text:
         return []
     folded = fold_width(text)
     taken: list[tuple[int, int]] = []
     found: list[PiiSpan] = []
     digits = bool(_DIGIT.search(folded))
-    for detector in _DETECTORS:
-        if not _worth_running(detector, folded, digits):
+    detectors: tuple[Any, ...] = _DETECTORS
+    if masked and digits and _MASKED_GATE.search(folded):
+        detectors = (*_DETECTORS, _masked)
+    for detector in detectors:
+        if detector is not _masked and not _worth_running(detector, folded, digits):
             continue
         for kind, start, end, validated, why in detector(folded):
             while end > start and folded[end - 1] == " ":
@@ -410,12 +437,12 @@ def contains_pii(text: str | None, kinds: tuple[str, ...] = KINDS) -> bool:
     return any(s.kind in kinds for s in find_pii(text))
 
 
-def replace_pii(text: str | None, keep=lambda span: False) -> str | None:
+def replace_pii(text: str | None, keep=lambda span: False, masked: bool = False) -> str | None:
     """``text`` with every span replaced by its label, except those ``keep(span)`` is true for."""
     if not text:
         return text
     out, last = [], 0
-    for span in find_pii(text):
+    for span in find_pii(text, masked=masked):
         if keep(span):
             continue
         out.append(text[last : span.start])

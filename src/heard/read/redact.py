@@ -65,7 +65,7 @@ def redact(text: str | None) -> str | None:
     ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``
     (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use),
     and with terminal escapes and bidi overrides neutralised (``heard.read.display``)."""
-    result: str | None = neutralise(replace_pii(text, keep=_is_public_account))
+    result: str | None = neutralise(replace_pii(text, keep=_is_public_account, masked=True))
     return result
 
 
@@ -76,7 +76,7 @@ def redact_for_search(text: str | None) -> str:
     if not text:
         return ""
     out, last = [], 0
-    for span in find_pii(text):
+    for span in find_pii(text, masked=True):
         if _is_public_account(span):
             continue
         out.append(text[last : span.start])

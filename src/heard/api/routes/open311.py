@@ -165,6 +165,10 @@ def token_lookup(request: Request, token: str) -> Any:
     return [{"service_request_id": found, "token": token}]
 
 
+TEXT_FIELDS = ("service_code", "description", "token")
+"""Fields Heard reads; a JSON number or object in one is refused (lat, long … may be numbers)."""
+
+
 async def _fields(request: Request) -> dict[str, str] | JSONResponse:
     """The submission's fields, from a form (GeoReport's way) or a JSON object."""
     length = int(request.headers.get("content-length") or 0)
@@ -181,10 +185,13 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
             data = json.loads(body.decode("utf-8"))
             if not isinstance(data, dict):
                 return _error(400, "the JSON body must be an object")
+            if any(not isinstance(data.get(k, ""), (str, type(None))) for k in TEXT_FIELDS):
+                return _error(400, f"{', '.join(TEXT_FIELDS)} must be strings")
             return {str(k): str(v) for k, v in data.items() if v is not None}
         from urllib.parse import parse_qsl
 
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        # strict: percent-escapes that are not UTF-8 are refused, not stored as U+FFFD
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
         return _error(400, "the body is not UTF-8 form data or a JSON object")
 

@@ -569,6 +569,11 @@ def open_store(
         raise StoreError(
             f"cannot open {path}: {message}", "check the path and its permissions"
         ) from exc
+    except duckdb.Error as exc:  # e.g. a file that is not a database, opened read-only
+        raise StoreError(
+            f"cannot open {path} as a Heard database: {exc}",
+            "pass --db the .duckdb file heard ingest made (or a new path to create one)",
+        ) from exc
     con.execute(f"SET memory_limit = '{memory_limit}'")
     store = DuckDBStore(con, path, read_only=read_only)
     if not read_only:

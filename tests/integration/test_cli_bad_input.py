@@ -1,0 +1,89 @@
+"""A user's mistake on the command line is a clear message and exit code 2, never a traceback
+(README: "a user's mistake ... exits with code 2 and no traceback")."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from heard.cli import run
+
+from api_seed import build
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli-bad") / "seed.duckdb"
+    build(db)
+    return db
+
+
+@pytest.fixture()
+def db(tmp_path, seeded_db):
+    copy = tmp_path / "seed.duckdb"
+    shutil.copy(seeded_db, copy)
+    return copy
+
+
+HUGE = str(10**20)  # past int64: the store cannot bind it
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["topics", "--limit", "-3"],
+        ["topics", "--limit", HUGE],
+        ["hot", "--no-scan", "--limit", "-1"],
+        ["hot", "--no-scan", "--limit", HUGE],
+        ["cases", "--limit", HUGE],
+        ["replies", "--limit", HUGE],
+        ["flags", "--limit", HUGE],
+        ["decisions", "--limit", HUGE],
+        ["review", "--as", "nobody", "--limit", HUGE],
+    ],
+)
+def test_out_of_range_limits_are_usage_errors(db, capsys, args):
+    assert run([*args, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "--limit" in err
+
+
+def test_no_departments_names_the_table_to_add(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no heard.toml here
+    assert run(["departments", "--db", str(tmp_path / "none.duckdb")]) == 0
+    err = capsys.readouterr().err  # a hint: stderr
+    assert "[[departments]]" in err  # Rich read it as markup and printed "add [] to heard.toml"
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path, capsys):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"text": "hi"}\n')
+    # DuckDB raised CatalogException ("Cannot launch in-memory database in read-only mode")
+    code = run(["stats", "--db", str(posts)])
+    err = capsys.readouterr().err
+    assert code in (2, 3) and "Traceback" not in err and "posts.jsonl" in err
+
+
+@pytest.mark.parametrize("kind", ["directory", "not-utf8"])
+def test_an_unreadable_config_is_a_clear_error(tmp_path, capsys, kind):
+    config = tmp_path / "heard.toml"
+    if kind == "directory":
+        config.mkdir()  # IsADirectoryError, with a traceback
+    else:
+        config.write_bytes(b"\xff\xfe[heard]\n")  # UnicodeDecodeError, with a traceback
+    assert run(["stats", "--config", str(config), "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert "heard.toml" in capsys.readouterr().err
+
+
+def test_a_responder_for_a_configured_department_before_its_first_case(tmp_path, monkeypatch):
+    from heard.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HEARD_DEPARTMENT_PRESET", "teddycup")
+    db = tmp_path / "fresh.duckdb"
+    open_store(db).close()
+    # 'heard departments' lists transport; 'users add' said "no department 'transport'"
+    args = ["users", "add", "bo", "--role", "responder", "--password", "resp-pass-123"]
+    assert run([*args, "--department", "transport", "--db", str(db)]) == 0
+    assert run([*args[:2], "cy", *args[3:], "--department", "nosuch", "--db", str(db)]) == 2
