@@ -44,7 +44,7 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
         r["mean"] = None if r["mean"] is None else round(float(r["mean"]), 3)
     # The corpus-wide series is shown whole; k applies to slices of people (language, source,
     # sentiment, topic), where a small group could single someone out.
-    points = [{k_: jsonable(v) for k_, v in r.items() if k_ != "authors"} for r in volume]
+    points = [{k_: jsonable(v) for k_, v in r.items()} for r in volume]
     return {
         "posts": total,
         "k": k,

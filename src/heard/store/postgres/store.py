@@ -416,6 +416,10 @@ class PostgresStore:
         return search.ranked(self.con, query, limit, after, where, params)
 
 
+READ_WORK_MEM = "32MB"
+"""Memory for each sort or hash of a read-only connection (the server's default is 4 MB)."""
+
+
 def open_store(
     url: str, read_only: bool = False, batch_insert: str = "copy", **_duckdb_only: Any
 ) -> PostgresStore:
@@ -441,6 +445,9 @@ def open_store(
                 )
             store._refuse_newer(store._current_version())
             con.execute("SET default_transaction_read_only = on")
+            # the dashboard's aggregates group a million posts by (group, author): at the
+            # server's default 4 MB they sort and hash on disk (the overview: 4.9 → 1.9 s)
+            con.execute(f"SET work_mem = '{READ_WORK_MEM}'")
         else:
             store.migrate()
     except BaseException:

@@ -7,10 +7,6 @@ from typing import Any, Literal
 
 from heard.store.protocol import Reader
 
-AUTHORS = "count(DISTINCT p.author_key)"
-"""Distinct authors of a group (RIGHTS.md §4). A post without an author key counts as no author,
-as in ``heard topics``: unknown authors never help a small group pass the k threshold."""
-
 Grouping = Literal["language", "source", "sentiment"]
 _GROUP_KEYS: dict[str, str] = {
     "language": "coalesce(p.lang, 'und')",
@@ -23,10 +19,16 @@ UNITS = ("hour", "day", "week")
 
 def grouped(db: Reader, by: Grouping) -> list[dict[str, Any]]:
     """``[{key, posts, authors}]`` per language (``und`` where unknown), source or sentiment
-    label (``none`` where unset), most posts first. ``authors``: distinct author keys."""
+    label (``none`` where unset), most posts first. ``authors``: distinct author keys (RIGHTS.md
+    §4); a post without an author key counts as no author, as in ``heard topics``: unknown
+    authors never help a small group pass the k threshold."""
     key_sql = _GROUP_KEYS[by]
+    # (group, author) pairs first, then pairs per group: a hash aggregate, where
+    # count(DISTINCT …) per group sorts every post (PostgreSQL, 1M posts: 4.2 s for the overview)
     return db.rows(
-        f"SELECT {key_sql} AS key, count(*) AS posts, {AUTHORS} AS authors FROM posts p "
+        "SELECT key, CAST(sum(n) AS BIGINT) AS posts, count(author_key) AS authors FROM ("
+        f"SELECT {key_sql} AS key, p.author_key, count(*) AS n FROM posts p GROUP BY 1, 2"
+        ") pairs "
         # equal counts in key order: without a tie-break each backend lists them its own way
         "GROUP BY 1 ORDER BY 2 DESC, 1"
     )
@@ -39,12 +41,12 @@ def time_range(db: Reader) -> tuple[Any, Any]:
 
 
 def volume(db: Reader, unit: Unit) -> list[dict[str, Any]]:
-    """Per ``unit`` (hour, day or week; UTC), in time order: ``t``, posts, distinct authors,
-    posts per sentiment label and the mean sentiment score."""
+    """Per ``unit`` (hour, day or week; UTC), in time order: ``t``, posts, posts per sentiment
+    label and the mean sentiment score. (The corpus-wide series is shown whole: no author count.)"""
     if unit not in UNITS:
         raise ValueError(f"no time unit {unit!r}: one of {', '.join(UNITS)}")
     return db.rows(
-        f"SELECT date_trunc('{unit}', p.created_at) AS t, count(*) AS posts, {AUTHORS} AS authors, "
+        f"SELECT date_trunc('{unit}', p.created_at) AS t, count(*) AS posts, "
         "count(*) FILTER (WHERE sentiment_label = 'negative') AS negative, "
         "count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral, "
         "count(*) FILTER (WHERE sentiment_label = 'positive') AS positive, "
