@@ -11,8 +11,11 @@ seconds (``time.thread_time``): the machine is shared, so CPU seconds are the fi
 between runs; wall seconds move with the load. The embedder runs on its own threads (onnxruntime),
 which ``thread_time`` of the calling thread does not see: ``process_cpu_s`` is the whole process
 (every thread), so ``process_cpu_s − embed`` is roughly what the rest costs.
-``--cprofile`` profiles the main thread (the stages after the embedder, the writes, the end of
-run) with cProfile on the thread's CPU clock (waits cost nothing in it); it slows the run.
+``--rss`` also samples the process RSS every 50 ms and records, for every timed step (and the
+steps inside a topic consolidation), the largest rise over one call: from its start to the
+highest sample while it ran. ``--cprofile`` profiles the main thread (the stages after the
+embedder, the writes, the end of run) with cProfile on the thread's CPU clock (waits cost
+nothing in it); it slows the run.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import cProfile
 import functools
 import json
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -36,20 +40,52 @@ sys.path.insert(0, str(HERE))
 from corpus import SHARED, write_jsonl  # noqa: E402
 
 TIMES: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+RISE: dict[str, float] = defaultdict(float)
+"""With ``--rss``: the largest rise of the process RSS (MB) over one call of each timed step,
+from its start to the highest sample taken while it ran."""
+_ACTIVE: dict[int, list[float]] = {}
+"""Calls running now (``--rss``): id → [name, RSS at entry, highest RSS seen]."""
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * _PAGE_MB
+
+
+def sample_rss(stop: threading.Event, every: float = 0.05) -> None:
+    """Every ``every`` seconds, lift the highest RSS of each running call (``--rss``)."""
+    while not stop.wait(every):
+        now = rss_mb()
+        with _LOCK:
+            for call in _ACTIVE.values():
+                call[2] = max(call[2], now)
+
+
 EACH: dict[str, list[float]] = defaultdict(list)
 """Each call's CPU seconds, for the calls whose spread matters (commits)."""
 _LOCK = threading.Lock()
+TRACK_RSS = False
 
 
 def _timed(name: str, fn: Any) -> Any:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        call = None
+        if TRACK_RSS:
+            entry = rss_mb()
+            call = [name, entry, entry]
+            with _LOCK:
+                _ACTIVE[id(call)] = call
         w0, c0 = time.perf_counter(), time.thread_time()
         try:
             return fn(*args, **kwargs)
         finally:
             w, c = time.perf_counter() - w0, time.thread_time() - c0
             with _LOCK:
+                if call is not None:
+                    del _ACTIVE[id(call)]
+                    RISE[name] = max(RISE[name], max(call[2], rss_mb()) - call[1])
                 t = TIMES[name]
                 t[0] += w
                 t[1] += c
@@ -95,6 +131,21 @@ def instrument(run: Any) -> None:
         setattr(store, method, _timed(f"store.{method}", getattr(store, method)))
 
 
+def instrument_topics() -> None:
+    """With ``--rss``: the steps inside a topic consolidation, timed and tracked too."""
+    from heard.listen.analysis import clustering
+    from heard.listen.topics import stage
+    from heard.store.repos import topics as topic_repo
+
+    clustering.merge_topics = _timed("topics.merge", clustering.merge_topics)
+    clustering.split_topics = _timed("topics.split", clustering.split_topics)
+    cls = clustering.StreamingClusterer
+    cls.consolidate = _timed("topics.consolidate", cls.consolidate)  # type: ignore[method-assign]
+    cls._vote = _timed("topics.vote", cls._vote)  # type: ignore[method-assign]
+    topic_repo.Topics.members = _timed("topics.members_read", topic_repo.Topics.members)  # type: ignore[method-assign]
+    stage.refresh_representation = _timed("topics.represent", stage.refresh_representation)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -105,7 +156,14 @@ def main() -> None:
     parser.add_argument("--cprofile", type=Path, help="write a cProfile of the main thread")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--rss", action="store_true", help="also record each step's largest RSS rise (MB)"
+    )
     args = parser.parse_args()
+    global TRACK_RSS
+    TRACK_RSS = args.rss
+    if args.rss:
+        instrument_topics()
 
     from heard.cli.app import settings_from
     from heard.pipeline.assemble import open_run
@@ -122,6 +180,10 @@ def main() -> None:
     settings = settings_from(None, db=db)
     with open_run(settings) as run:
         instrument(run)
+        stop = threading.Event()
+        sampler = threading.Thread(target=sample_rss, args=(stop,), daemon=True)
+        if args.rss:
+            sampler.start()
         profiler = cProfile.Profile(time.thread_time) if args.cprofile else None
         cpu0, wall0 = time.process_time(), time.perf_counter()
         if profiler:
@@ -131,6 +193,7 @@ def main() -> None:
             profiler.disable()
             profiler.dump_stats(args.cprofile)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        stop.set()
     stages = {
         name: {"wall_s": round(w, 3), "cpu_s": round(c, 3), "calls": n}
         for name, (w, c, n) in sorted(TIMES.items(), key=lambda kv: -kv[1][1])
@@ -147,6 +210,8 @@ def main() -> None:
         "non_embed_cpu_s_timed": round(
             sum(c for name, (_w, c, _n) in TIMES.items() if name != "stage.embed"), 3
         ),
+        "rss_rise_mb": {k: round(v) for k, v in sorted(RISE.items(), key=lambda kv: -kv[1])},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "slowest_commits_cpu_s": sorted(EACH["store.commit"], reverse=True)[:8],
         "load_average_before": load_before,
         "load_average_after": list(os.getloadavg()),
