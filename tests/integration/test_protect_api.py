@@ -66,16 +66,23 @@ def test_report_review_statement_appeal_transparency(client_tokens):
     assert st["source_type"] == "SOURCE_ARTICLE_16" and st["automated_detection"] == "No"
     assert st["category"] == "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS"
 
-    a = client.post(
+    # a viewer account cannot file (and so cannot use up) the author's one appeal
+    viewer = client.post(
         "/api/v1/appeals",
         headers=auth(tokens, "viewer"),
+        json={"decision_id": decision_id, "text": "not the author"},
+    )
+    assert viewer.status_code == 403
+    a = client.post(
+        "/api/v1/appeals",
+        headers=auth(tokens, "moderator"),
         json={"decision_id": decision_id, "text": "It is the water company's number."},
     )
     assert a.status_code == 200
     appeal_id = a.json()["appeal_id"]
     twice = client.post(
         "/api/v1/appeals",
-        headers=auth(tokens, "viewer"),
+        headers=auth(tokens, "moderator"),
         json={"decision_id": decision_id, "text": "again"},
     )
     assert twice.status_code == 400 and "appealed already" in twice.json()["error"]

@@ -167,8 +167,9 @@ def dsa_statements(request: Request) -> dict[str, Any]:
 
 @router.post(
     "/appeals",
-    dependencies=[requires(Role.viewer)],
-    summary="Appeal a decision (once)",
+    dependencies=[requires(Role.moderator)],
+    summary="Enter an appeal the author sent another way (letter, phone, e-mail), once per "
+    "decision; authors appeal themselves at /statements/appeal with their notice token",
     responses=declared(400, 404),
 )
 def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
