@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from heard.errors import InputError
@@ -185,6 +185,19 @@ class Settings(BaseSettings):
         "itself is never written in heard.toml).",
     )
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"{name!r} is not an IANA time zone (e.g. Asia/Shanghai, UTC)"
+            ) from exc
+        return name
+
     def smtp_password(self) -> str | None:
         """The SMTP password from the environment variable ``smtp_password_env`` names."""
         if not self.smtp_password_env:
@@ -248,7 +261,13 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "extra_forbidden":
+            raise InputError(
+                f"{name!r} is not a Heard setting",
+                f"remove it from [heard] in {path}; 'heard config show' lists every setting",
+            ) from exc
         raise InputError(
             f"setting {name!r} is invalid: {first['msg']}",
-            f"check [heard] {name} in {path}, HEARD_{name.upper()}, or the --{name} flag",
+            f"check [heard] {name} in {path}, HEARD_{name.upper()}, or the command's "
+            f"--{name.replace('_', '-')} flag if it has one",
         ) from exc

@@ -49,3 +49,18 @@ def test_a_bad_value_names_the_setting_and_where_to_fix_it(tmp_path):
 def test_a_missing_config_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_an_unknown_key_is_named_without_a_made_up_flag(tmp_path):
+    config = _toml(tmp_path, "batchsize = 3\n")
+    with pytest.raises(InputError, match="'batchsize' is not a Heard setting") as err:
+        load_settings(config)
+    assert "--batchsize" not in str(err.value) and "heard config show" in str(err.value)
+
+
+def test_an_unknown_time_zone_is_refused_before_anything_opens(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no heard.toml here
+    monkeypatch.delenv("HEARD_TIMEZONE", raising=False)
+    with pytest.raises(InputError, match="Mars/Base"):
+        load_settings(None, timezone="Mars/Base")
+    assert load_settings(None, timezone="Europe/London").timezone == "Europe/London"
