@@ -30,8 +30,9 @@ How it works (one ``add`` call per batch of posts, in arrival order):
 Deterministic: the same posts in the same order and batches, with the same parameters and seed,
 give the same topics and ids. A topic keeps only the sum of its members' vectors and their count;
 its *coherence* ``|sum| / count`` is exactly the mean cosine of its members to its centroid, so
-incoherent topics are found without holding members in memory. Splitting needs the members'
-vectors, which the caller supplies through a ``members`` callback (the store, or an array).
+incoherent topics are found without holding members in memory. Merging and splitting read
+members through a ``MemberSource`` the caller supplies (the store, or an array): a merge reads a
+topic's keys and only the ~200 vectors its evidence compares, a split reads the topic whole.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import numpy as np
 
 from heard.listen.analysis.consolidation import merge_topics, split_topics
 from heard.listen.analysis.member_cache import MemberCache
+from heard.listen.analysis.merge_evidence import spread_rows
 from heard.listen.analysis.neighbours import most_similar
 from heard.listen.analysis.topic_pool import TopicPool
 from heard.listen.analysis.topic_records import (
@@ -51,7 +53,9 @@ from heard.listen.analysis.topic_records import (
     ConsolidationResult,
     LanguageView,
     Members,
+    MemberSource,
     TopicEvent,
+    WholeMembers,
     _resolve_chains,
     _survivor,
     _unit,
@@ -261,7 +265,7 @@ class StreamingClusterer(TopicPool, VoteWindow):
         self._window_topic.update((key, None) for key in keys)
 
     # ---- consolidation ----------------------------------------------------------------------
-    def consolidate(self, members: Members | None = None) -> ConsolidationResult:
+    def consolidate(self, members: MemberSource | Members | None = None) -> ConsolidationResult:
         """Merge close topics, split incoherent ones (when ``members`` is given), re-examine the
         pool,
         then put the posts that arrived since the last consolidation to the neighbour vote."""
@@ -279,24 +283,37 @@ class StreamingClusterer(TopicPool, VoteWindow):
         self.since_consolidation = 0
         merged: dict[int, int] = {}  # absorbed → survivor, filled by the merge step as it goes
         resolved: Members | None = None
+        sampled: Members | None = None
         if members is not None:
+            source = members if isinstance(members, MemberSource) else WholeMembers(members)
             # the store is not written during a consolidation: keep recent topics' members
-            members = MemberCache(members)
+            cached = MemberCache(source)
+
+            def parts_of(tid: int) -> list[int]:
+                # the caller has not relabelled merged posts yet: gather the absorbed ids too
+                return [tid, *sorted(a for a in merged if _survivor(merged, a) == tid)]
 
             def resolved(tid: int) -> tuple[list[Hashable], np.ndarray]:
-                # the caller has not relabelled merged posts yet: gather the absorbed ids too
                 keys: list[Hashable] = []
                 parts: list[np.ndarray] = []
                 pooled = set(self.pool_keys)  # provisional members are not counted in a topic
-                for t in [tid, *sorted(a for a in merged if _survivor(merged, a) == tid)]:
-                    k, v = members(t)
+                for t in parts_of(tid):
+                    k, v = cached(t)
                     v = np.asarray(v, dtype=np.float32).reshape(-1, self.dim)
                     core = [i for i, key in enumerate(k) if key not in pooled]
                     keys.extend(k[i] for i in core)
                     parts.append(v if len(core) == len(k) else v[core])
                 return keys, parts[0] if len(parts) == 1 else np.vstack(parts)
 
-        merge_topics(self, merged, resolved)
+            def sampled(tid: int) -> tuple[list[Hashable], np.ndarray]:
+                # resolved(tid)'s keys, and the vectors of the rows the merge evidence compares
+                pooled = set(self.pool_keys)
+                keys = [k for t in parts_of(tid) for k in source.keys(t) if k not in pooled]
+                chosen = [keys[i] for i in spread_rows(len(keys))]
+                vecs = np.asarray(source.vectors(chosen), dtype=np.float32)
+                return keys, vecs.reshape(-1, self.dim)
+
+        merge_topics(self, merged, sampled)
         for key, tid in self._window_topic.items():
             if tid in merged:
                 self._window_topic[key] = merged[tid]
@@ -406,12 +423,19 @@ def cluster_array(
         for a in assignments:
             labels[a.key] = -1 if a.topic_id is None else a.topic_id
 
-    def members(tid: int) -> tuple[list[Hashable], np.ndarray]:
-        idx = np.flatnonzero(labels == tid)
-        return idx.tolist(), vecs[idx]
+    class ArrayMembers:
+        def __call__(self, tid: int) -> tuple[list[Hashable], np.ndarray]:
+            idx = np.flatnonzero(labels == tid)
+            return idx.tolist(), vecs[idx]
+
+        def keys(self, tid: int) -> list[Hashable]:
+            return list(np.flatnonzero(labels == tid).tolist())
+
+        def vectors(self, keys: Sequence[Hashable]) -> np.ndarray:
+            return vecs[np.asarray(keys, dtype=np.int64)]
 
     def consolidate() -> None:
-        result = clusterer.consolidate(members)
+        result = clusterer.consolidate(ArrayMembers())
         if result.merged:
             for absorbed, survivor in result.merged.items():
                 labels[labels == absorbed] = survivor

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from heard.listen.analysis.merge_evidence import mixing, spread
+from heard.listen.analysis.merge_evidence import mixing
 from heard.listen.analysis.neighbours import most_similar
 from heard.listen.analysis.topic_records import (
     Assignment,
@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 
 
 def merge_topics(
-    c: StreamingClusterer, merged: dict[int, int], members: Members | None = None
+    c: StreamingClusterer, merged: dict[int, int], sample: Members | None = None
 ) -> dict[int, int]:
     """Merge topic pairs whose centroids are at least ``merge`` close; on a stream with several
     languages, a pair of topics in different languages also when their language-neutral
-    centroids are. Given ``members``, a pair merges only when its members are mixed too
+    centroids are. Given ``sample`` (a topic's keys, all of them, and the vectors of the
+    members ``merge_evidence.spread`` keeps, as ``spread`` would pick them from all), a pair
+    merges only when its members are mixed too
     (``merge_evidence.mixing`` of the smaller topic at least ``merge_mixing``), and the merge
     event keeps the absorbed topic's posts (so it can be undone) and the evidence. The older id
     survives. Fills ``merged`` (absorbed → survivor) and returns it."""
@@ -71,15 +73,11 @@ def merge_topics(
         survivor, absorbed = c.ids[keep], c.ids[gone]
         evidence: dict[str, Any] = {}
         absorbed_keys: list[Hashable] | None = None
-        if members is not None:
-            absorbed_keys, gone_all = members(absorbed)
-            _, keep_all = members(survivor)
-            n_keep, n_gone = len(keep_all), len(gone_all)
-            # mixing compares evenly spaced samples: transform those rows only (both transforms
-            # are row by row; a whole large topic in float64 lifted RSS by ~600 MB at 60k posts)
-            gone_vecs = c.transform(_sample(c, gone_all))
-            keep_vecs = c.transform(_sample(c, keep_all))
-            del gone_all, keep_all
+        if sample is not None:
+            absorbed_keys, gone_vecs = sample(absorbed)
+            keep_keys, keep_vecs = sample(survivor)
+            n_keep, n_gone = len(keep_keys), len(absorbed_keys)
+            gone_vecs, keep_vecs = c.transform(gone_vecs), c.transform(keep_vecs)
             if view is not None and language(ra) != language(rb):
                 gone_vecs, keep_vecs = view.neutral(gone_vecs), view.neutral(keep_vecs)
             mix_keep, mix_gone = mixing(keep_vecs, gone_vecs)
@@ -113,11 +111,6 @@ def merge_topics(
     _resolve_chains(merged)
     c._keep_topics(np.flatnonzero(alive))
     return merged
-
-
-def _sample(c: StreamingClusterer, vecs: np.ndarray) -> np.ndarray:
-    """The rows of a topic's members that ``mixing`` compares (``merge_evidence.spread``)."""
-    return spread(np.asarray(vecs, dtype=np.float32).reshape(-1, c.dim))
 
 
 def split_topics(

@@ -15,7 +15,7 @@ from collections.abc import Hashable
 
 import numpy as np
 
-from heard.listen.analysis.topic_records import Members
+from heard.listen.analysis.topic_records import MemberSource
 
 BUDGET_BYTES = 128 * 1024 * 1024
 """Member vectors kept at most (128 MB: 65,536 vectors of 512 float32)."""
@@ -25,7 +25,7 @@ class MemberCache:
     """``members(tid)`` through a least-recently-used cache of at most ``budget`` bytes. The
     topic just read is always returned, even when it alone is over the budget."""
 
-    def __init__(self, source: Members, budget: int = BUDGET_BYTES) -> None:
+    def __init__(self, source: MemberSource, budget: int = BUDGET_BYTES) -> None:
         self.source = source
         self.budget = budget
         self.reads = 0

@@ -21,11 +21,18 @@ K = 5
 """Nearest posts looked at for each post."""
 
 
+def spread_rows(count: int, n: int = SAMPLE) -> np.ndarray:
+    """The rows ``spread`` keeps of ``count`` rows: all, or ``n`` evenly spaced."""
+    if count <= n:
+        return np.arange(count, dtype=np.int64)
+    return np.linspace(0, count - 1, n).round().astype(np.int64)
+
+
 def spread(vecs: np.ndarray, n: int = SAMPLE) -> np.ndarray:
     """At most ``n`` rows of ``vecs``, evenly spaced (deterministic)."""
     if len(vecs) <= n:
         return vecs
-    return vecs[np.linspace(0, len(vecs) - 1, n).round().astype(np.int64)]
+    return vecs[spread_rows(len(vecs), n)]
 
 
 def mixing(a: np.ndarray, b: np.ndarray, k: int = K, sample: int = SAMPLE) -> tuple[float, float]:

@@ -4,14 +4,48 @@ Pure: numpy only (see ``heard.listen.analysis.clustering``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
 Members = Callable[[int], tuple[list[Hashable], np.ndarray]]
 """``members(topic_id) -> (keys, vectors)``: the posts now in a topic and their embeddings."""
+
+
+@runtime_checkable
+class MemberSource(Protocol):
+    """Where a consolidation reads topics' members (the store, or an array): every member with
+    its vector, or the keys alone and then the vectors of chosen keys (the merge step compares
+    samples of two topics and reads only those). ``keys(t)`` lists exactly the keys that
+    ``source(t)`` returns, in the same order."""
+
+    def __call__(self, topic_id: int) -> tuple[list[Hashable], np.ndarray]: ...
+
+    def keys(self, topic_id: int) -> list[Hashable]: ...
+
+    def vectors(self, keys: Sequence[Hashable]) -> np.ndarray: ...
+
+
+class WholeMembers:
+    """A ``MemberSource`` over a plain ``members`` function (tests, small in-memory uses): keys
+    are read through it, and the vectors of keys come from the topics read so far."""
+
+    def __init__(self, members: Members) -> None:
+        self.members = members
+        self._seen: dict[Hashable, np.ndarray] = {}
+
+    def __call__(self, topic_id: int) -> tuple[list[Hashable], np.ndarray]:
+        return self.members(topic_id)
+
+    def keys(self, topic_id: int) -> list[Hashable]:
+        keys, vecs = self.members(topic_id)
+        self._seen.update(zip(keys, np.asarray(vecs, dtype=np.float32)))
+        return list(keys)
+
+    def vectors(self, keys: Sequence[Hashable]) -> np.ndarray:
+        return np.array([self._seen[k] for k in keys], dtype=np.float32)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ and pool, post assignments, the vote window and the history. Translation only: t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -71,12 +71,26 @@ def trim_window(store: Any, keep: int) -> None:
     store.topics.trim_window(keep)
 
 
-def members_from_store(store: Any, dim: int) -> Callable[[int], tuple[list[Hashable], np.ndarray]]:
-    def members(topic_id: int) -> tuple[list[Hashable], np.ndarray]:
-        ids, vecs = store.topics.members(topic_id, dim)
+class StoreMembers:
+    """Topics' members as a consolidation reads them (``MemberSource``), from the store."""
+
+    def __init__(self, store: Any, dim: int) -> None:
+        self.store, self.dim = store, dim
+
+    def __call__(self, topic_id: int) -> tuple[list[Hashable], np.ndarray]:
+        ids, vecs = self.store.topics.members(topic_id, self.dim)
         return list(ids), vecs
 
-    return members
+    def keys(self, topic_id: int) -> list[Hashable]:
+        return list(self.store.topics.member_ids(topic_id))
+
+    def vectors(self, keys: Sequence[Hashable]) -> np.ndarray:
+        vecs: np.ndarray = self.store.topics.vectors_by_id([str(k) for k in keys], self.dim)
+        return vecs
+
+
+def members_from_store(store: Any, dim: int) -> StoreMembers:
+    return StoreMembers(store, dim)
 
 
 def save_assignments(store: Any, assignments: Sequence[Assignment], now: datetime) -> None:

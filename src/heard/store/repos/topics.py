@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from heard.store.repos.topic_members import TopicMembers
 from heard.store.repos.vectors import Vectors, vectors_of
 
 
@@ -33,11 +34,8 @@ TOPIC_TABLES = (
     "topic_merge_members",
 )
 
-MEMBERS_BY_ID = 1000
-"""Topics up to this size are read by their members' ids (``Topics._member_vectors``)."""
 
-
-class Topics:
+class Topics(TopicMembers):
     def __init__(self, store: Any):
         self.store = store
 
@@ -139,36 +137,6 @@ class Topics:
             "DELETE FROM topic_window WHERE seq <= "
             "(SELECT coalesce(max(seq), 0) FROM topic_window) - ?",
             [int(keep)],
-        )
-
-    def members(self, topic_id: int, dim: int) -> Vectors:
-        table = self._member_vectors(topic_id)
-        return table.column("post_id").to_pylist(), vectors_of(table, "vec", dim)
-
-    def _member_vectors(self, topic_id: int) -> pa.Table:
-        """A topic's members with embeddings (``post_id``, ``vec``), by post id.
-
-        A topic of up to ``MEMBERS_BY_ID`` posts is read by its post ids: DuckDB's join with
-        ``embeddings`` reads every stored vector to find a few hundred (a 60,000-post store,
-        200-post topics: 0.6-1.7 s wall each on the shared machine), the ids' filter reads the
-        id column and only the vectors it keeps (0.15-0.48 s, the same rows). A larger topic
-        is read by the join (its members are spread over most of the table anyway)."""
-        ids = [
-            r[0]
-            for r in self.store.fetchall(
-                "SELECT post_id FROM post_topics WHERE topic_id = ?", [topic_id]
-            )
-        ]
-        if 0 < len(ids) <= MEMBERS_BY_ID:
-            return self.store.arrow(
-                "SELECT post_id, vec FROM embeddings "
-                f"WHERE post_id IN ({', '.join('?' * len(ids))}) ORDER BY post_id",
-                ids,
-            )
-        return self.store.arrow(
-            "SELECT pt.post_id, e.vec FROM post_topics pt JOIN embeddings e USING (post_id) "
-            "WHERE pt.topic_id = ? ORDER BY pt.post_id",
-            [topic_id],
         )
 
     def save_assignments(
