@@ -143,9 +143,21 @@ def test_home_service_adverts_are_not_sexual_solicitation(stage):
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "3.1" and ruleset("spam").version == "3.1"
+    assert ruleset("scam_fraud").version == "3.2" and ruleset("spam").version == "3.1"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
-    assert flag is not None and flag.version == "3.1"
+    assert flag is not None and flag.version == "3.2"
+
+
+def test_a_complaint_about_a_sales_email_is_not_boss_fraud(stage):
+    """A TweetEval post the 2026-12-06 protect bench flagged (0.93, so an automated decision):
+    'send me' was a transfer cue and 'from accounts' a boss cue, wherever they stood."""
+    tweet = (
+        "@user Why do you send me a sales email suggesting that I am procrastinating "
+        "'asking out Derek from accounts'?  I am male."
+    )
+    assert labels(stage, tweet) == []
+    boss = "Hey it's Tom from accounts, the CEO asked me to get gift cards, send me the codes."
+    assert "scam_fraud" in labels(stage, boss)
 
 
 def test_a_text_without_any_rules_first_cue_is_ruled_out_by_the_gate():
