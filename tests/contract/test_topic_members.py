@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 from test_store_contract import DIM, T0, enrich, make_posts
 
+from heard.store.repos import topic_members
 
-def test_member_ids_and_chosen_vectors_match_the_whole_read(open_target: Any) -> None:
+
+def test_member_ids_and_chosen_vectors_match_the_whole_read(
+    open_target: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = open_target()
     posts = make_posts([f"post {i}" for i in range(30)])
     columns = enrich(posts)
@@ -24,9 +28,11 @@ def test_member_ids_and_chosen_vectors_match_the_whole_read(open_target: Any) ->
     by_id = {p.id: columns["embedding"][i] for i, p in enumerate(posts)}
     assert np.array_equal(vecs, np.array([by_id[i] for i in ids]))
 
-    chosen = [ids[7], ids[0], ids[3], ids[0]]  # any order, repeats kept
-    got = store.topics.vectors_by_id(chosen, DIM)
-    assert got.dtype == np.float32 and np.array_equal(got, np.array([by_id[i] for i in chosen]))
-    assert store.topics.vectors_by_id([], DIM).shape == (0, DIM)
-    with pytest.raises(KeyError, match="no embedding"):
-        store.topics.vectors_by_id(["t:999"], DIM)
+    chosen = [ids[7], ids[0], ids[3], ids[0], "t:999"]  # any order, repeats kept, unknown left out
+    for by_id_limit in (1000, 2):  # bound as an IN list; joined as a registered table
+        monkeypatch.setattr(topic_members, "MEMBERS_BY_ID", by_id_limit)
+        found, got = store.topics.embeddings_of(chosen, DIM)
+        assert found == chosen[:4] and got.dtype == np.float32
+        assert np.array_equal(got, np.array([by_id[i] for i in chosen[:4]]))
+    found, got = store.topics.embeddings_of([], DIM)
+    assert found == [] and got.shape == (0, DIM)

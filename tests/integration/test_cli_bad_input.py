@@ -3,27 +3,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from heard.cli import run
-
-from api_seed import build
-
-
-@pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("cli-bad") / "seed.duckdb"
-    build(db)
-    return db
-
-
-@pytest.fixture()
-def db(tmp_path, seeded_db):
-    copy = tmp_path / "seed.duckdb"
-    shutil.copy(seeded_db, copy)
-    return copy
 
 
 HUGE = str(10**20)  # past int64: the store cannot bind it
@@ -43,8 +25,8 @@ HUGE = str(10**20)  # past int64: the store cannot bind it
         ["review", "--as", "nobody", "--limit", HUGE],
     ],
 )
-def test_out_of_range_limits_are_usage_errors(db, capsys, args):
-    assert run([*args, "--db", str(db)]) == 2
+def test_out_of_range_limits_are_usage_errors(seeded_db_copy, capsys, args):
+    assert run([*args, "--db", str(seeded_db_copy)]) == 2
     err = capsys.readouterr().err
     assert "--limit" in err
 
@@ -87,3 +69,12 @@ def test_a_responder_for_a_configured_department_before_its_first_case(tmp_path,
     args = ["users", "add", "bo", "--role", "responder", "--password", "resp-pass-123"]
     assert run([*args, "--department", "transport", "--db", str(db)]) == 0
     assert run([*args[:2], "cy", *args[3:], "--department", "nosuch", "--db", str(db)]) == 2
+
+
+def test_an_unknown_time_zone_stops_ingest_before_the_store_is_made(tmp_path, capsys):
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"text": "路灯坏了", "created_at": "2026-03-01 08:00"}\n', encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    assert run(["ingest", str(posts), "--timezone", "Mars/Base", "--db", str(db)]) == 2
+    assert "Mars/Base" in capsys.readouterr().err
+    assert not db.exists()  # 'heard ingest' used to create the store, then fail on the zone

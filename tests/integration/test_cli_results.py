@@ -3,27 +3,9 @@ and settings printed as written (Rich markup in descriptions is escaped)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from heard.cli import run
-
-from api_seed import build
-
-
-@pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("cli") / "seed.duckdb"
-    build(db)
-    return db
-
-
-@pytest.fixture()
-def db(tmp_path, seeded_db):
-    copy = tmp_path / "seed.duckdb"
-    shutil.copy(seeded_db, copy)
-    return copy
 
 
 @pytest.mark.parametrize(
@@ -37,8 +19,8 @@ def db(tmp_path, seeded_db):
         (["topics"], "东湖路"),
     ],
 )
-def test_results_go_to_stdout(db, capsys, args, expect):
-    assert run([*args, "--db", str(db)]) == 0
+def test_results_go_to_stdout(seeded_db_copy, capsys, args, expect):
+    assert run([*args, "--db", str(seeded_db_copy)]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip(), (
         f"heard {' '.join(args)} wrote nothing on stdout; stderr: {captured.err[:300]}"
@@ -54,24 +36,24 @@ def test_config_show_prints_markup_like_text_as_written(tmp_path, monkeypatch, c
     assert "timezone = 'Asia/Shanghai'" in out
 
 
-def test_topic_table_keeps_whole_dates_when_piped(db, capsys, monkeypatch):
+def test_topic_table_keeps_whole_dates_when_piped(seeded_db_copy, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
-    assert run(["topics", "--db", str(db)]) == 0
+    assert run(["topics", "--db", str(seeded_db_copy)]) == 0
     out = capsys.readouterr().out
     assert "2026-11-03" in out and "2026-11-04" in out  # first and last (local days), each whole
 
 
-def test_rebuild_prints_the_same_unassigned_figure_as_the_list(db, capsys):
+def test_rebuild_prints_the_same_unassigned_figure_as_the_list(seeded_db_copy, capsys):
     import re
 
-    assert run(["topics", "--rebuild", "--db", str(db)]) == 0
+    assert run(["topics", "--rebuild", "--db", str(seeded_db_copy)]) == 0
     err = capsys.readouterr().err
     rebuilt = re.search(r"\(([\d,]+) not in any topic yet\)", err)
     listed = re.search(r"· ([\d,]+) posts not in any topic yet", err)
     assert rebuilt and listed and rebuilt.group(1) == listed.group(1), err
 
 
-def test_users_commands_speak_json(db, capsys):
+def test_users_commands_speak_json(seeded_db_copy, capsys):
     import json
 
     assert (
@@ -86,25 +68,39 @@ def test_users_commands_speak_json(db, capsys):
                 "long-enough-1",
                 "--json",
                 "--db",
-                str(db),
+                str(seeded_db_copy),
             ]
         )
         == 0
     )
     assert json.loads(capsys.readouterr().out) == {"added": "clerk", "role": "analyst"}
-    assert run(["users", "token", "clerk", "--label", "bureau", "--json", "--db", str(db)]) == 0
+    assert (
+        run(["users", "token", "clerk", "--label", "bureau", "--json", "--db", str(seeded_db_copy)])
+        == 0
+    )
     made = json.loads(capsys.readouterr().out)
     assert made["token"].startswith("hrd_") and made["username"] == "clerk"
     assert (
-        run(["users", "token", "clerk", "--revoke", made["token_id"], "--json", "--db", str(db)])
+        run(
+            [
+                "users",
+                "token",
+                "clerk",
+                "--revoke",
+                made["token_id"],
+                "--json",
+                "--db",
+                str(seeded_db_copy),
+            ]
+        )
         == 0
     )
     assert json.loads(capsys.readouterr().out) == {"revoked": made["token_id"]}
-    assert run(["users", "remove", "clerk", "--json", "--db", str(db)]) == 0
+    assert run(["users", "remove", "clerk", "--json", "--db", str(seeded_db_copy)]) == 0
     assert json.loads(capsys.readouterr().out) == {"removed": "clerk"}
 
 
-def test_users_token_while_the_store_is_held_points_to_the_dashboard(db, capsys):
+def test_users_token_while_the_store_is_held_points_to_the_dashboard(seeded_db_copy, capsys):
     import subprocess
     import sys
 
@@ -114,14 +110,14 @@ def test_users_token_while_the_store_is_held_points_to_the_dashboard(db, capsys)
             "-c",
             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
             "print('held', flush=True); time.sleep(60)",
-            str(db),
+            str(seeded_db_copy),
         ],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        assert run(["users", "token", "viewer", "--db", str(db)]) != 0
+        assert run(["users", "token", "viewer", "--db", str(seeded_db_copy)]) != 0
         err = capsys.readouterr().err
         assert "/admin/tokens" in err and "POST /api/v1/tokens" in err
     finally:
@@ -129,12 +125,12 @@ def test_users_token_while_the_store_is_held_points_to_the_dashboard(db, capsys)
         holder.wait()
 
 
-def test_topic_and_posts_show_message_ids_and_topics(db, capsys):
+def test_topic_and_posts_show_message_ids_and_topics(seeded_db_copy, capsys):
     import re
 
-    assert run(["topic", "1", "--db", str(db)]) == 0
+    assert run(["topic", "1", "--db", str(seeded_db_copy)]) == 0
     out = capsys.readouterr().out
     assert re.search(r"\+08:00  #w\d+  ", out)  # each representative post with its message id
-    assert run(["posts", "-q", "停水", "--limit", "3", "--db", str(db)]) == 0
+    assert run(["posts", "-q", "停水", "--limit", "3", "--db", str(seeded_db_copy)]) == 0
     table = capsys.readouterr().out
     assert "message id" in table and re.search(r"│ w\d+\s+│\s+1 │", table)

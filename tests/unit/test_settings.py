@@ -58,7 +58,7 @@ def test_an_unknown_key_is_named_without_a_made_up_flag(tmp_path):
     assert "--batchsize" not in str(err.value) and "heard config show" in str(err.value)
 
 
-def test_an_unknown_time_zone_is_refused_before_anything_opens(tmp_path, monkeypatch):
+def test_an_unknown_time_zone_is_an_input_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no heard.toml here
     monkeypatch.delenv("HEARD_TIMEZONE", raising=False)
     with pytest.raises(InputError, match="Mars/Base"):

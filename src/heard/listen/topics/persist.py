@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from heard.errors import StoreError
 from heard.listen.analysis.clustering import (
     Assignment,
     ConsolidationResult,
@@ -85,8 +86,14 @@ class StoreMembers:
         return list(self.store.topics.member_ids(topic_id))
 
     def vectors(self, keys: Sequence[Hashable]) -> np.ndarray:
-        vecs: np.ndarray = self.store.topics.vectors_by_id([str(k) for k in keys], self.dim)
-        return vecs
+        found, vecs = self.store.topics.embeddings_of([str(k) for k in keys], self.dim)
+        if len(found) != len(keys):  # keys() lists members with an embedding only
+            raise StoreError(
+                f"{len(keys) - len(found)} topic members lost their embedding mid-consolidation",
+                "run the command again",
+            )
+        result: np.ndarray = vecs
+        return result
 
 
 def members_from_store(store: Any, dim: int) -> StoreMembers:

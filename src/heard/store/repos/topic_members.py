@@ -1,6 +1,7 @@
-"""Reading a topic's members: every member with its vector, or the ids alone and then the
-vectors of chosen ids (a consolidation's merge step compares samples of two topics, so it reads
-only the ~200 vectors of each that it compares, not every vector of a large topic).
+"""Reading a topic's members and embeddings by post id: every member with its vector, or the
+ids alone and then the vectors of chosen ids (a consolidation's merge step compares samples of
+two topics, so it reads only the ~200 vectors of each that it compares, not every vector of a
+large topic).
 
 Both reads list members in post id order and leave out posts without a stored embedding, so
 ``member_ids(t)`` is exactly the id column of ``members(t)``.
@@ -39,22 +40,30 @@ class TopicMembers:
             )
         ]
 
-    def vectors_by_id(self, post_ids: Sequence[str], dim: int) -> np.ndarray:
-        """The embeddings of ``post_ids`` (each has one), in that order. For a few hundred ids:
-        they are bound as an ``IN`` list, which reads only the vectors it keeps."""
+    def embeddings_of(self, post_ids: Sequence[str], dim: int) -> Vectors:
+        """The embeddings of ``post_ids`` in that order (ids without one are left out; a repeated
+        id comes back each time). Up to ``MEMBERS_BY_ID`` ids are bound as an ``IN`` list, which
+        reads only the vectors it keeps; more go in as a registered table joined with
+        ``embeddings``."""
         if not post_ids:
-            return np.zeros((0, dim), dtype=np.float32)
+            return [], np.zeros((0, dim), dtype=np.float32)
         wanted = list(dict.fromkeys(post_ids))
-        marks = ", ".join("?" * len(wanted))
-        table = self.store.arrow(
-            f"SELECT post_id, vec FROM embeddings WHERE post_id IN ({marks})", wanted
-        )
+        if len(wanted) <= MEMBERS_BY_ID:
+            table = self.store.arrow(
+                "SELECT post_id, vec FROM embeddings "
+                f"WHERE post_id IN ({', '.join('?' * len(wanted))})",
+                wanted,
+            )
+        else:
+            probe = pa.table({"post_id": pa.array(wanted, pa.string())})
+            with self.store.registered("_vec_probe", probe):
+                table = self.store.arrow(
+                    "SELECT q.post_id, e.vec FROM _vec_probe q JOIN embeddings e USING (post_id)"
+                )
         row = {pid: i for i, pid in enumerate(table.column("post_id").to_pylist())}
-        missing = [pid for pid in post_ids if pid not in row]
-        if missing:
-            raise KeyError(f"no embedding for {len(missing)} posts, e.g. {missing[0]!r}")
-        vecs = vectors_of(table, "vec", dim)
-        return vecs[np.fromiter((row[pid] for pid in post_ids), np.int64, len(post_ids))]
+        found = [pid for pid in post_ids if pid in row]
+        order = np.fromiter((row[pid] for pid in found), np.int64, len(found))
+        return found, vectors_of(table, "vec", dim)[order]
 
     def _member_vectors(self, topic_id: int) -> pa.Table:
         """A topic's members with embeddings (``post_id``, ``vec``), by post id.

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from heard.store.repos.topic_members import TopicMembers
-from heard.store.repos.vectors import Vectors, vectors_of
+from heard.store.repos.vectors import vectors_of
 
 
 TOPIC_TABLES = (
@@ -76,18 +76,6 @@ class Topics(TopicMembers):
             r["topic_id"]
             for r in self.store.rows("SELECT topic_id FROM topics WHERE status = 'active'")
         ]
-
-    def embeddings_of(self, post_ids: Sequence[str], dim: int) -> Vectors:
-        """The embeddings of ``post_ids`` in that order (ids without one are left out)."""
-        probe = pa.table(
-            {"post_id": pa.array(list(post_ids), pa.string()), "ord": list(range(len(post_ids)))}
-        )
-        with self.store.registered("_pool_probe", probe):
-            got = self.store.arrow(
-                "SELECT q.post_id, e.vec FROM _pool_probe q JOIN embeddings e USING (post_id) "
-                "ORDER BY q.ord"
-            )
-        return got.column("post_id").to_pylist(), vectors_of(got, "vec", dim)
 
     def topics_of(self, post_ids: Sequence[str]) -> dict[str, int]:
         """The topic each of ``post_ids`` is in (those in none are left out)."""
