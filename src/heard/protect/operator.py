@@ -7,9 +7,10 @@ operator's ``persist`` right after ``write_batch`` in the process that owns the 
 of a batch are fresh (the runner drops already-stored ids before any stage runs) and a flag's id
 is stable (post, label, source), so a re-run never stores a flag twice.
 
-Flags commit in their own transaction right after the batch's; a run killed between the two
-leaves those posts stored without flags: ``heard flags --rescan`` (``rescan``) flags every stored
-post again, storing only the flags not stored yet.
+Flags commit in the batch's own transaction (``persist_with_batch``): a killed run leaves no
+stored post without its flags. Posts stored while protect was off get theirs from
+``heard flags --rescan`` (``rescan``), which flags every stored post again and stores only the
+flags not stored yet.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class FlagOperator:
     name: ClassVar[str] = "flags"
     requires: ClassVar[tuple[str, ...]] = ("flags",)
     assigns: ClassVar[tuple[str, ...]] = ()
+    persist_with_batch: ClassVar[bool] = True
     model = None
 
     def __init__(self, auto_threshold: float | None = 0.9, auto_action: str = "limit_visibility"):
@@ -63,7 +65,7 @@ def rescan(
     progress: Any = None,
 ) -> dict[str, int]:
     """Run the detectors over every stored post and store the flags not stored yet (posts
-    ingested before protect was on, or a run killed between a batch and its flags)."""
+    ingested before protect was on, or by a Heard that committed flags after their batch)."""
     stage = stage or HarmStage()
     review = Review(store)
     totals = {"posts": 0, "flags": 0, "automated_decisions": 0}

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from heard.pipeline.batch import Batch
 from heard.protect.detectors import Detector, Flag, default_detectors
+from heard.protect.detectors.fold import TextForm
 from heard.protect.nearest import nearest_examples
 from heard.protect.taxonomy import load_taxonomy
 
@@ -71,7 +72,8 @@ class HarmStage:
         return f"harm-taxonomy@{self.taxonomy_version}[" + ",".join(parts) + "]"
 
     def flag_texts(self, texts: list[str]) -> list[list[dict[str, Any]]]:
-        results = [d.detect(texts) for d in self.detectors]
+        forms = [TextForm(t) for t in texts]  # each text lower-cased and folded once, shared
+        results = [d.detect(texts, forms) for d in self.detectors]
         out = [merge_flags([r[i] for r in results]) for i in range(len(texts))]
         if self.nearest:
             for text, flags in zip(texts, out):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from heard.protect.detectors.flag import Flag, Match
+from heard.protect.detectors.fold import TextForm, text_forms
 from heard.protect.detectors.rules import CueHits, ruleset
 
 SPAN_KINDS = ("id_number", "phone", "bank_card", "email", "address")
@@ -103,9 +104,9 @@ class DoxxingDetector:
         finder = getattr(self.find, "__module__", "?")
         return f"{self.rules.version}+{'pii' if finder.endswith('pii') else 'minimal-spans'}"
 
-    def flag(self, text: str) -> Flag | None:
+    def flag(self, text: str, form: TextForm | None = None) -> Flag | None:
         spans = [s for s in self.find(text) if s.kind in SPAN_KINDS]
-        cues = CueHits(text, self.rules.cues)  # evaluated lazily, cheapest question first
+        cues = CueHits(form or text, self.rules)  # evaluated lazily, cheapest question first
         if not (spans or cues["locating"]) or cues["public_body"]:
             return None
         if cues["own_address"] and not cues["exposure"]:  # a citizen giving their own address
@@ -130,5 +131,6 @@ class DoxxingDetector:
             {"span_kinds": sorted({s.kind for s in spans})},
         )
 
-    def detect(self, texts: list[str]) -> list[list[Flag]]:
-        return [[f] if (f := self.flag(t)) else [] for t in texts]
+    def detect(self, texts: list[str], forms: list[TextForm] | None = None) -> list[list[Flag]]:
+        pairs = zip(texts, text_forms(texts, forms))
+        return [[f] if (f := self.flag(text, form)) else [] for text, form in pairs]

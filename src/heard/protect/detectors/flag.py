@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from heard.protect.detectors.fold import TextForm
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -51,11 +53,12 @@ class Flag:
 
 @runtime_checkable
 class Detector(Protocol):
-    """Texts in, a list of flags per text out (empty when nothing is found)."""
+    """Texts in, a list of flags per text out (empty when nothing is found). ``forms`` (one per
+    text, ``fold.TextForm``) share the lower-cased and folded texts between detectors."""
 
     name: ClassVar[str]
 
     @property
     def version(self) -> str: ...
 
-    def detect(self, texts: list[str]) -> list[list[Flag]]: ...
+    def detect(self, texts: list[str], forms: list[TextForm] | None = None) -> list[list[Flag]]: ...

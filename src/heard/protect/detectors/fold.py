@@ -90,3 +90,28 @@ def fold_text(text: str) -> tuple[str, list[int] | None]:
     for old, new in _WORDS:
         folded = folded.replace(old, new)
     return _NUMBER_RUN.sub(_number, folded), index
+
+
+class TextForm:
+    """One text as the rule sets read it — lower-cased, or folded with the positions back into
+    the text — each made on first use.
+    ``HarmStage`` makes one per post and hands it to every detector, so the ten rule sets of a
+    post fold and lower-case it once, not ten times."""
+
+    __slots__ = ("text", "_read")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._read: dict[bool, tuple[str, list[int] | None]] = {}
+
+    def read(self, fold: bool) -> tuple[str, list[int] | None]:
+        """(lowered or folded text, positions into ``text`` or None when they are the same)."""
+        got = self._read.get(fold)
+        if got is None:
+            got = self._read[fold] = fold_text(self.text) if fold else (lower_text(self.text), None)
+        return got
+
+
+def text_forms(texts: list[str], forms: list[TextForm] | None) -> list[TextForm]:
+    """``forms`` when the caller made them (one per text), else new ones."""
+    return forms if forms is not None else [TextForm(t) for t in texts]

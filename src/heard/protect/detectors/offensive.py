@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from heard.protect.detectors.flag import Flag
+from heard.protect.detectors.fold import TextForm, text_forms
 from heard.protect.detectors.rules import RuleDetector
 from heard.protect.detectors.script import is_chinese
 from heard.protect.heads import TextHead, load_head
@@ -40,9 +41,10 @@ class OffensiveDetector:
         versions = "+".join(f"{k}{d.version}" for k, d in self.rules.items())
         return f"{versions}+{self.head.model}"
 
-    def detect(self, texts: list[str]) -> list[list[Flag]]:
+    def detect(self, texts: list[str], forms: list[TextForm] | None = None) -> list[list[Flag]]:
         candidates = [
-            [f for d in self.rules.values() if (f := d.flag(text)) is not None] for text in texts
+            [f for d in self.rules.values() if (f := d.flag(form)) is not None]
+            for form in text_forms(texts, forms)
         ]
         need_head = [i for i, (t, c) in enumerate(zip(texts, candidates)) if c and is_chinese(t)]
         probs = (

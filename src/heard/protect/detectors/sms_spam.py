@@ -13,6 +13,7 @@ import re
 from typing import ClassVar
 
 from heard.protect.detectors.flag import Flag, Match
+from heard.protect.detectors.fold import TextForm
 from heard.protect.detectors.script import is_latin
 from heard.protect.heads import TextHead, load_head
 
@@ -39,7 +40,7 @@ class SmsSpamDetector:
     def version(self) -> str:
         return self.head.model
 
-    def detect(self, texts: list[str]) -> list[list[Flag]]:
+    def detect(self, texts: list[str], forms: list[TextForm] | None = None) -> list[list[Flag]]:
         # The commercial signal is required anyway and costs less than the head: find it first,
         # and run the head only on the (few) texts that have one.
         signals: dict[int, tuple[Match, ...]] = {}

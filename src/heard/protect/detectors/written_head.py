@@ -20,6 +20,7 @@ from typing import ClassVar
 import numpy as np
 
 from heard.protect.detectors.flag import Flag, Match
+from heard.protect.detectors.fold import TextForm
 from heard.protect.heads import TextHead, load_head, make_vectorizer, tfidf_rows
 
 HEADS = {"scam_fraud": "scam_fraud_written", "spam": "spam_written"}
@@ -47,7 +48,7 @@ class WrittenHeadDetector:
     def version(self) -> str:
         return "+".join(h.model for h in self.heads.values())
 
-    def detect(self, texts: list[str]) -> list[list[Flag]]:
+    def detect(self, texts: list[str], forms: list[TextForm] | None = None) -> list[list[Flag]]:
         if not texts:
             return []
         probs = {}
