@@ -132,3 +132,44 @@ def test_opening_the_store_to_serve_finishes_the_owed_work(tmp_path, corpus):
         )
         assert r.status_code == 200 and r.json()["posts"], r.text
     assert_recovered(db, reference)
+
+
+HARMFUL = [  # two posts the default detectors flag (a scam with an automated decision, a threat)
+    "我是你们王总，现在在开会不方便接电话，有个合作方急需打款，你先转38万到这个账户，回头我签字。",
+    "If you report me again I will burn your house down with your family inside.",
+]
+
+
+def flags_state(db: Path) -> dict:
+    with open_store(db, read_only=True) as store:
+        return {
+            "posts": store.scalar("SELECT count(*) FROM posts"),
+            "flags": store.rows("SELECT post_id, label, detector FROM flags ORDER BY post_id"),
+            "decisions": store.scalar("SELECT count(*) FROM decisions"),
+        }
+
+
+@pytest.mark.slow
+def test_a_kill_after_a_batch_commits_finds_its_flags_committed_with_it(tmp_path):
+    """The flags commit in the batch's own transaction: SIGKILL right after that commit (before
+    the topics persist theirs) finds the posts with every flag and decision, and the next run
+    completes the rest without storing a flag twice."""
+    lines = CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)[:40]
+    lines += [
+        json.dumps({"id": f"harm-{i}", "text": t, "created_at": "2026-11-30T10:00:00+08:00"}) + "\n"
+        for i, t in enumerate(HARMFUL)
+    ]
+    src = tmp_path / "board.jsonl"
+    src.write_text("".join(lines), encoding="utf-8")
+    reference = tmp_path / "ref.duckdb"
+    assert heard_ingest(src, reference).returncode == 0
+    expected = flags_state(reference)
+    assert expected["posts"] == 42 and expected["decisions"] >= 1
+    assert {f["post_id"].split(":")[-1] for f in expected["flags"]} >= {"harm-0", "harm-1"}
+
+    db = tmp_path / "h.duckdb"
+    killed = heard_ingest(src, db, kill_at="batch_committed")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert flags_state(db) == expected
+    assert heard_ingest(src, db).returncode == 0
+    assert flags_state(db) == expected

@@ -81,6 +81,7 @@ class CaseStage:
     name: ClassVar[str] = "cases"
     requires: ClassVar[tuple[str, ...]] = ("text_norm", "embedding")
     assigns: ClassVar[tuple[str, ...]] = ("route",)
+    persist_with_batch: ClassVar[bool] = True  # a stored post always has its case
 
     def __init__(
         self,
@@ -129,8 +130,9 @@ class CaseStage:
     # ---- runner hooks -----------------------------------------------------------------------
     def bind(self, store: Any, recover: bool = True) -> None:
         """Store the departments; then (``recover``) open the cases of stored posts that have
-        none: a run stopped between storing a batch and opening its cases, or a store that
-        had posts before ``answer_cases`` was switched on."""
+        none: posts stored before ``answer_cases`` was switched on. (A batch's cases commit with
+        its posts, ``persist_with_batch``; a store written by an older Heard may also have a
+        batch stored without them.)"""
         edits = store.cases.department_edits()
         if edits:  # departments edited or added in the dashboard win over the configured ones
             merged = merge_edits(list(self.departments.values()), edits)

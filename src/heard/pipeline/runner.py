@@ -3,9 +3,10 @@
 The run is idempotent and resumable:
 - a post's id is ``source:external_id`` (a content hash when the source has none); ids already
   stored are skipped before any model runs, so re-ingesting a file stores nothing new;
-- each batch is written in one transaction together with its quarantined rows and the file's
-  checkpoint (last position read), so a run killed mid-way resumes after the last committed
-  batch, with neither loss nor duplicates;
+- each batch is written in one transaction together with its quarantined rows, the file's
+  checkpoint (last position read) and what the operators that ``persist_with_batch`` add to it
+  (flags, cases), so a run killed mid-way resumes after the last committed batch, with neither
+  loss nor duplicates;
 - a bad row never stops the run: it is quarantined with file, position and reason.
 
 While one batch is being embedded in a worker thread (the embedder releases the GIL in its BLAS
@@ -136,16 +137,22 @@ class _Writer:
             return
         pending, self._pending = self._pending, None
         batch = self.tail.run(pending.future.result())
-        added = self.store.write_batch(
-            batch.posts,
-            batch.columns,
-            self.models,
-            pending.quarantined,
-            self.source,
-            pending.checkpoint,
-        )
+        with self.store.transaction():  # posts, their flags and cases: all or nothing
+            added = self.store.write_batch(
+                batch.posts,
+                batch.columns,
+                self.models,
+                pending.quarantined,
+                self.source,
+                pending.checkpoint,
+            )
+            for operator in self._operators:
+                if operator.persist_with_batch:
+                    operator.persist(self.store, batch)
+        test_hook("batch_committed")
         for operator in self._operators:
-            operator.persist(self.store, batch)
+            if not operator.persist_with_batch:
+                operator.persist(self.store, batch)
         self.summary.stored += added
         for q in pending.quarantined:
             self.summary.quarantined += 1

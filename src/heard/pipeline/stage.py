@@ -7,7 +7,10 @@ An **operator** is a stage that also keeps state in the store (topics; later iss
 cases, the review queue). It runs in the one process that owns the store, and the runner calls its
 lifecycle hooks: ``bind`` once before the first batch (load state, recover what a killed run left),
 ``persist`` right after each batch is written, ``finish`` at the end of a run (or, with
-``final=False``, at a periodic refresh of a run that goes on).
+``final=False``, at a periodic refresh of a run that goes on). An operator whose ``persist`` adds
+a few rows per post (flags, cases) declares ``persist_with_batch``: its writes then commit in the
+batch's own transaction, so a run killed at any moment leaves no stored post without them; one
+whose ``persist`` does heavy work of its own (topic consolidation) commits separately.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ class Stage(Protocol):
 @runtime_checkable
 class Operator(Stage, Protocol):
     """A stage with state in the store; see the module docstring for when each hook runs."""
+
+    persist_with_batch: ClassVar[bool]
+    """``persist`` runs inside the transaction that writes the batch (see the module docstring)."""
 
     def bind(self, store: Any) -> None: ...
 

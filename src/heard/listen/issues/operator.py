@@ -62,6 +62,7 @@ class IssueOperator:
     name: ClassVar[str] = "issues"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ()
+    persist_with_batch: ClassVar[bool] = True  # persists nothing per batch
 
     def __init__(
         self, limit: int = 20000, min_group_size: int = 5, clock: Callable[[], datetime] = utcnow

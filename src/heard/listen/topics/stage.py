@@ -39,6 +39,7 @@ class TopicStage:
     name: ClassVar[str] = "topics"
     requires: ClassVar[tuple[str, ...]] = ("embedding", "tokens")
     assigns: ClassVar[tuple[str, ...]] = ("topic_id",)
+    persist_with_batch: ClassVar[bool] = False  # consolidation is heavy: its own transactions
 
     def __init__(
         self,
