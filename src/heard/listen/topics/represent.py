@@ -11,6 +11,7 @@ read from the redacted text so that no house number or flat shows among them.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,10 @@ SERIES_UNITS = (("hour", 3), ("day", 120), ("week", None))
 """A topic's series is per hour when it spans up to 3 days, per day up to 120 days, else per
 week."""
 
+TOPICS_AT_ONCE = 200
+"""Topics whose inputs are read and written together. Every topic's term counts at once were the
+largest allocation of a run's end (a (topic, term, count) row per pair, all active topics)."""
+
 
 def refresh_representation(
     store: Any,
@@ -46,23 +51,36 @@ def refresh_representation(
     if not topic_ids:
         return 0
     mu = repo.read_state().get("mu")
+    mean = json.loads(mu) if mu else None
+    totals, n_topics = repo.term_totals(sorted(STOPWORDS))
+    avg = sum(totals.values()) / n_topics
+    extractor = entities or EntityExtractor()
+    done = 0
+    for at in range(0, len(topic_ids), TOPICS_AT_ONCE):
+        chunk = topic_ids[at : at + TOPICS_AT_ONCE]
+        done += _refresh(repo, chunk, now, extractor, totals, avg, mean)
+    return done
+
+
+def _refresh(
+    repo: Any,
+    topic_ids: list[int],
+    now: datetime,
+    extractor: EntityExtractor,
+    totals: dict[str, int],
+    avg: float,
+    mean: list[float] | None,
+) -> int:
     inputs = repo.representation_inputs(
         topic_ids,
         stopwords=sorted(STOPWORDS),
         n_central=max(N_REPRESENTATIVE, N_ENTITY_POSTS),
         series_units=SERIES_UNITS,
-        mean=json.loads(mu) if mu else None,
+        mean=mean,
     )
     aggregates, series, languages = inputs["aggregates"], inputs["series"], inputs["languages"]
-    totals = inputs["totals"]
-    keywords = class_tfidf(
-        inputs["counts"],
-        top_n=N_KEYWORDS,
-        totals=totals,
-        avg=sum(totals.values()) / inputs["n_topics"],
-    )
+    keywords = class_tfidf(inputs["counts"], top_n=N_KEYWORDS, totals=totals, avg=avg)
     central = inputs["central"]
-    extractor = entities or EntityExtractor()
     rows = []
     for tid in topic_ids:
         agg = aggregates.get(tid)
@@ -85,8 +103,8 @@ def refresh_representation(
                 "representative": json.dumps(
                     [p["id"] for p in posts[:N_REPRESENTATIVE]], ensure_ascii=False
                 ),
-                "places": json.dumps(places.most_common(N_ENTITIES), ensure_ascii=False),
-                "orgs": json.dumps(orgs.most_common(N_ENTITIES), ensure_ascii=False),
+                "places": json.dumps(_most_common(places), ensure_ascii=False),
+                "orgs": json.dumps(_most_common(orgs), ensure_ascii=False),
                 "series": json.dumps(
                     series.get(tid, {"unit": "day", "points": []}), ensure_ascii=False
                 ),
@@ -98,3 +116,9 @@ def refresh_representation(
     if rows:
         repo.write_representation(rows, now)
     return len(rows)
+
+
+def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:
+    """The ``N_ENTITIES`` most frequent, ties by name (``Counter.most_common`` breaks them by
+    first sight, and the stored places come back in no fixed order)."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:N_ENTITIES]

@@ -34,6 +34,11 @@ TOPIC_TABLES = (
     "topic_merge_members",
 )
 
+_TERMS = """SELECT pt.topic_id, unnest(string_to_array(p.search_text, ' ')) AS term
+            FROM post_topics pt JOIN posts p ON p.id = pt.post_id
+            WHERE pt.topic_id IS NOT NULL AND p.search_text IS NOT NULL"""
+"""Every (topic, term) occurrence of the assigned posts (keyword counts filter it)."""
+
 
 class Topics(TopicMembers):
     def __init__(self, store: Any):
@@ -362,21 +367,31 @@ class Topics(TopicMembers):
     ) -> dict[str, Any]:
         """What a topic's representation is computed from, for ``topic_ids``: ``aggregates``
         (size, authors, first/last seen, sentiment mean and trend, places), ``series``,
-        ``languages``, keyword ``counts``/``totals``/``n_topics``, and ``central`` posts."""
+        ``languages``, keyword ``counts`` (see ``term_totals`` for the rest), and ``central``
+        posts."""
         touched = pa.table({"topic_id": pa.array(list(topic_ids), pa.int32())})
         with self.store.registered("_touched", touched):
-            counts, totals = self._term_counts(stopwords)
             return {
                 "aggregates": self._aggregates(),
                 "series": self._series(series_units),
                 "languages": self._languages(),
                 "intents": self._intents(),
-                "counts": counts,
-                "totals": totals,
-                "n_topics": self.store.scalar("SELECT count(*) FROM topics WHERE status = 'active'")
-                or 1,
+                "counts": self._term_counts(stopwords),
                 "central": self._central_posts(n_central, mean),
             }
+
+    def term_totals(self, stopwords: Sequence[str]) -> tuple[dict[str, int], int]:
+        """Each term's count over every assigned post, and the number of active topics: what
+        a topic's keyword weights are measured against."""
+        stop = pa.table({"term": pa.array(sorted(stopwords), pa.string())})
+        with self.store.registered("_stopwords", stop):
+            totals = self.store.fetchall(
+                f"""WITH w AS ({_TERMS}) SELECT term, count(*) AS n FROM w
+                    WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
+                    GROUP BY term"""
+            )
+        n_topics = self.store.scalar("SELECT count(*) FROM topics WHERE status = 'active'")
+        return dict(totals), int(n_topics or 1)
 
     def write_representation(self, rows: Sequence[dict[str, Any]], now: datetime) -> None:
         table = pa.table(
@@ -485,27 +500,17 @@ class Topics(TopicMembers):
             out.setdefault(r["topic_id"], {})[r["label"]] = r["n"]
         return out
 
-    def _term_counts(
-        self, stopwords: Sequence[str]
-    ) -> tuple[list[tuple[int, str, int]], dict[str, int]]:
-        """Term counts of the touched topics, and term totals over every assigned post."""
+    def _term_counts(self, stopwords: Sequence[str]) -> list[tuple[int, str, int]]:
+        """(topic, term, count) of the touched topics."""
         stop = pa.table({"term": pa.array(sorted(stopwords), pa.string())})
-        base = """SELECT pt.topic_id, unnest(string_to_array(p.search_text, ' ')) AS term
-                  FROM post_topics pt JOIN posts p ON p.id = pt.post_id
-                  WHERE pt.topic_id IS NOT NULL AND p.search_text IS NOT NULL"""
         with self.store.registered("_stopwords", stop):
-            counts = self.store.fetchall(
-                f"""WITH w AS ({base} AND pt.topic_id IN (SELECT topic_id FROM _touched))
+            counts: list[tuple[int, str, int]] = self.store.fetchall(
+                f"""WITH w AS ({_TERMS} AND pt.topic_id IN (SELECT topic_id FROM _touched))
                     SELECT topic_id, term, count(*) AS n FROM w
                     WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
                     GROUP BY topic_id, term"""
             )
-            totals = self.store.fetchall(
-                f"""WITH w AS ({base}) SELECT term, count(*) AS n FROM w
-                    WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
-                    GROUP BY term"""
-            )
-        return counts, dict(totals)
+        return counts
 
     def _central_posts(self, n: int, mean: list[float] | None) -> dict[int, list[dict[str, Any]]]:
         """Each touched topic's ``n`` posts closest to its centroid, in the space the topics live
@@ -523,14 +528,14 @@ class Topics(TopicMembers):
             if members.num_rows == 0:
                 continue
             ids = members.column("post_id").to_pylist()
-            vecs = vectors_of(members, "vec", len(centroid)).astype(np.float64)
-            c = centroid.astype(np.float64)
-            if mean is None:  # cosine
-                norms = np.linalg.norm(vecs, axis=1) * np.linalg.norm(c)
-                sims = vecs @ c / np.where(norms > 0, norms, 1.0)
-            else:  # (post − mean) · centroid / |post − mean|
-                shifted = vecs - np.asarray(mean, dtype=np.float64)
-                sims = shifted @ c / np.sqrt(np.maximum((shifted * shifted).sum(axis=1), 1e-12))
+            vecs = vectors_of(members, "vec", len(centroid))
+            del members
+            sims = np.concatenate(
+                [
+                    _similarity(vecs[at : at + SIMILARITY_ROWS], centroid, mean)
+                    for at in range(0, len(vecs), SIMILARITY_ROWS)
+                ]
+            )
             order = sorted(range(len(ids)), key=lambda i: (-sims[i], ids[i]))[: int(n)]
             chosen += [(int(topic_id), ids[i], float(sims[i])) for i in order]
         if not chosen:
@@ -547,3 +552,23 @@ class Topics(TopicMembers):
         for topic_id, post_id, sim in chosen:
             out.setdefault(topic_id, []).append({"id": post_id, "sim": sim, "text": texts[post_id]})
         return out
+
+
+SIMILARITY_ROWS = 4096
+"""Members whose similarity to the centroid is computed at once, in float64: the float64 copies
+of a whole large topic (vectors, centred vectors, their squares) were the largest allocation of
+a run's end (+596 MB on a 60k-post store)."""
+
+
+def _similarity(vecs: np.ndarray, centroid: np.ndarray, mean: list[float] | None) -> np.ndarray:
+    """Cosine of each row to ``centroid``; for topics built centred (``mean`` given),
+    (post − mean) · centroid / |post − mean|. Each row's figure depends on that row alone."""
+    rows = vecs.astype(np.float64)
+    c = centroid.astype(np.float64)
+    if mean is None:
+        norms = np.linalg.norm(rows, axis=1) * np.linalg.norm(c)
+        result: np.ndarray = rows @ c / np.where(norms > 0, norms, 1.0)
+        return result
+    shifted = rows - np.asarray(mean, dtype=np.float64)
+    result = shifted @ c / np.sqrt(np.maximum((shifted * shifted).sum(axis=1), 1e-12))
+    return result
