@@ -78,3 +78,14 @@ def test_an_unknown_time_zone_stops_ingest_before_the_store_is_made(tmp_path, ca
     assert run(["ingest", str(posts), "--timezone", "Mars/Base", "--db", str(db)]) == 2
     assert "Mars/Base" in capsys.readouterr().err
     assert not db.exists()  # 'heard ingest' used to create the store, then fail on the zone
+
+
+def test_paths_that_look_like_markup_are_printed_as_they_are(tmp_path, capsys):
+    """Square brackets are legal in file names: Rich read "x[red].duckdb" as markup and the
+    summary said "x.duckdb", a file that does not exist."""
+    src = tmp_path / "board[red].jsonl"
+    src.write_text('{"id": "1", "text": "公交站牌坏了"}\n', encoding="utf-8")
+    db = tmp_path / "x[red].duckdb"
+    assert run(["ingest", str(src), "--db", str(db)]) == 0
+    err = capsys.readouterr().err
+    assert "x[red].duckdb" in err, err

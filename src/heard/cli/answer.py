@@ -349,7 +349,9 @@ def notify(
         )
     if dry_run:
         for n in result["new"]:
-            console.print(f"would send {n['kind']} for case {n['case_id']} to {n['department']}")
+            console.print(
+                escape(f"would send {n['kind']} for case {n['case_id']} to {n['department']}")
+            )
         console.print(
             f"{count_of(len(result['new']), 'new notification')}; "
             f"{result['pending']:,} would be sent or retried"

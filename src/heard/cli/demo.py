@@ -73,7 +73,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
         ) as run,
     ):
         store = run.store
-        console.print(f"[bold]1/4 ingest[/] {corpus.name} → {db}")
+        console.print(f"[bold]1/4 ingest[/] {escape(corpus.name)} → {escape(str(db))}")
         summary = run.ingest_files([corpus], source="demo")
         data = queries.stats(store)
         if summary.resumed_after and not summary.rows_read:
@@ -96,7 +96,10 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
                 f"    #{t['topic_id']:<3} {t['size']:>4} posts  {escape(t['label'] or '')}"
             )
 
-        console.print(f"[bold]3/4 hot spots and alerts[/] (alerts also go to {settings.alert_log})")
+        console.print(
+            "[bold]3/4 hot spots and alerts[/] "
+            f"(alerts also go to {escape(str(settings.alert_log))})"
+        )
         fired = AlertEngine.from_settings(
             store, [ConsoleSink(console), JsonlSink(settings.alert_log)], settings
         ).scan()
@@ -127,7 +130,7 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
             timezone=settings.timezone,
         )
         ensure_demo_user(store)
-    console.print(f"    {report}")
+    console.print(f"    {escape(str(report))}")
     result = {
         "db": str(db),
         "brief": str(report),

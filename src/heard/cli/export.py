@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from rich.markup import escape
+
 from heard.store import store_exists
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
 from heard.errors import InputError
@@ -72,7 +74,8 @@ def export_cmd(
         emit_json({"what": what, "format": fmt, "rows": n, "file": str(out), "bytes": len(payload)})
         return
     console.print(
-        f"[bold green]exported[/] {n:,} {what} → {out} ({fmt}, {len(payload) / 1e3:,.1f} kB; "
+        f"[bold green]exported[/] {n:,} {what} → {escape(str(out))} "
+        f"({fmt}, {len(payload) / 1e3:,.1f} kB; "
         "personal data masked)",
         soft_wrap=True,
     )

@@ -243,7 +243,8 @@ def watch(
 
         engine = AlertEngine.from_settings(store, _sinks(settings, json_out), settings)
         console.print(
-            f"watching {file} → {settings.db} (alerts also to {settings.alert_log}"
+            f"watching {escape(str(file))} → {escape(str(settings.db))} (alerts also to "
+            f"{escape(str(settings.alert_log))}"
             f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); "
             f"Ctrl-C stops"
         )

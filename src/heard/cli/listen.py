@@ -89,7 +89,7 @@ def ingest(
                 fmt=fmt,
                 source=source,
                 progress=lambda n: bar.advance(task, n),
-                on_file=lambda p: bar.update(task, description=f"ingesting {p.name}"),
+                on_file=lambda p: bar.update(task, description=f"ingesting {escape(p.name)}"),
             )
         one_domain = one_domain_mean(run.store)
     if json_out:
@@ -97,7 +97,8 @@ def ingest(
         return
     console.print(
         f"[bold green]stored {summary.stored:,} new posts[/] from {summary.rows_read:,} rows "
-        f"in {summary.seconds:.1f}s ({summary.posts_per_second:,} posts/s) → {settings.db}"
+        f"in {summary.seconds:.1f}s ({summary.posts_per_second:,} posts/s) → "
+        f"{escape(str(settings.db))}"
     )
     if summary.already_stored:
         console.print(
@@ -105,7 +106,8 @@ def ingest(
         )
     for file, position in summary.resumed_after.items():
         console.print(
-            f"  {file}: resumed after position {position:,} (committed by an earlier run)"
+            f"  {escape(str(file))}: resumed after position {position:,} (committed by an earlier "
+            "run)"
         )
     if summary.duplicate_texts:
         console.print(

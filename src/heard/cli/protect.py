@@ -401,4 +401,4 @@ def users_trusted(
         if store.accounts.user(username) is None:
             raise InputError(f"no user {username!r}", "add it first: heard users add NAME")
         store.accounts.set_trusted_flagger(username, not off)
-    console.print(f"{username}: trusted flagger {'off' if off else 'on'}")
+    console.print(f"{escape(username)}: trusted flagger {'off' if off else 'on'}")

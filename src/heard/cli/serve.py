@@ -147,7 +147,7 @@ def users_add(
         )
         return
     suffix = f", {department}" if department else ""
-    console.print(f"added {user.username} ({user.role.name}{suffix})")
+    console.print(f"added {escape(user.username)} ({user.role.name}{suffix})")
 
 
 @users_app.command("list")
@@ -190,7 +190,7 @@ def users_remove(
     if json_out:
         emit_json({"removed": username})
         return
-    console.print(f"removed {username}")
+    console.print(f"removed {escape(username)}")
 
 
 @users_app.command("token")
