@@ -188,7 +188,7 @@ def main() -> None:
         cpu0, wall0 = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
-        summary = run.ingest_files([corpus], source="bench")
+        summary = run.ingest_files([corpus], source="bench", last=True)
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.cprofile)

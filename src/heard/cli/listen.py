@@ -90,6 +90,7 @@ def ingest(
                 source=source,
                 progress=lambda n: bar.advance(task, n),
                 on_file=lambda p: bar.update(task, description=f"ingesting {escape(p.name)}"),
+                last=True,  # nothing is ingested after: the end-of-run work gets the models' memory
             )
         one_domain = one_domain_mean(run.store)
     if json_out:

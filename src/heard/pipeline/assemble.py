@@ -80,10 +80,13 @@ class Run:
         source: str | None = None,
         progress: Progress | None = None,
         on_file: Callable[[Path], None] | None = None,
+        last: bool = False,
     ) -> IngestSummary:
-        """Ingest files one after another, each resuming after its last committed position."""
+        """Ingest files one after another, each resuming after its last committed position.
+        ``last``: this run ingests nothing after (``heard ingest``): its models are released
+        before the end-of-run work, which then has their memory (a 200k-post run peaks there)."""
         with self.exclusive():
-            return self._ingest_files(paths, fmt, source, progress, on_file)
+            return self._ingest_files(paths, fmt, source, progress, on_file, last)
 
     def _ingest_files(
         self,
@@ -92,6 +95,7 @@ class Run:
         source: str | None,
         progress: Progress | None,
         on_file: Callable[[Path], None] | None,
+        last: bool = False,
     ) -> IngestSummary:
         return ingest_paths(
             self.store,
@@ -103,6 +107,7 @@ class Run:
             batch_size=self.settings.batch_size,
             progress=progress,
             on_file=on_file,
+            release_models=last,
         )
 
     def ingest_records(self, rows: Iterable[RawRow | Quarantined], *, source: str) -> IngestSummary:

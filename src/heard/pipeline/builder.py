@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from heard.errors import HeardError, PipelineConfigError, StageError
 from heard.pipeline.batch import BASE_COLUMNS, Batch
-from heard.pipeline.stage import Stage
+from heard.pipeline.stage import Operator, Stage
 
 
 class Pipeline:
@@ -14,6 +14,7 @@ class Pipeline:
 
     def __init__(self, stages: Sequence[Stage]):
         self.stages = list(stages)
+        self.released = False
 
     @property
     def assigns(self) -> set[str]:
@@ -26,14 +27,30 @@ class Pipeline:
         """Stage name → ``model@version`` for each stage that uses a model."""
         return {s.name: s.model for s in self.stages if s.model}
 
+    def release_models(self) -> None:
+        """Keep only the operators: the stages' models (embedder, langid, sentiment, protect's
+        heads) are not needed by the end-of-run work, where a long run's memory peaks. The
+        pipeline cannot process batches after this."""
+        self.stages = [s for s in self.stages if isinstance(s, Operator)]
+        self.released = True
+
     def split_after(self, name: str) -> tuple[Pipeline, Pipeline]:
         """(stages up to and including ``name``, the stages after it); all in the first part when
         ``name`` is absent. The runner runs the two parts in different threads."""
+        self._check_not_released()
         names = [s.name for s in self.stages]
         cut = names.index(name) + 1 if name in names else len(self.stages)
         return Pipeline(self.stages[:cut]), Pipeline(self.stages[cut:])
 
+    def _check_not_released(self) -> None:
+        if self.released:
+            raise PipelineConfigError(
+                "this run's models were released at the end of its ingest",
+                "assemble a new run (open_run) to ingest more",
+            )
+
     def run(self, batch: Batch) -> Batch:
+        self._check_not_released()
         for stage in self.stages:
             if len(batch) == 0:
                 break

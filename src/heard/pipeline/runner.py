@@ -327,13 +327,15 @@ def ingest_paths(
     batch_size: int,
     progress: Progress | None = None,
     on_file: Callable[[Path], None] | None = None,
+    release_models: bool = False,
 ) -> IngestSummary:
     """Ingest files one after another, resuming each after its last committed position.
 
     ``make_mapper(source)`` builds the row → post mapper for a file's source name (the file stem
     unless ``source`` is given). Every file is opened and its columns checked against the mapping
     before any work, so a missing file, an unknown format or a missing column fails fast with
-    nothing written.
+    nothing written. ``release_models``: the pipeline's models are dropped after the last batch,
+    before the end-of-run work (``Pipeline.release_models``), for a run that ingests only once.
     """
     from heard.connectors import open_connector
     from heard.connectors.mapping import default_source
@@ -376,6 +378,28 @@ def ingest_paths(
             progress=progress,
             finish=False,
         )
+    if release_models:
+        pipeline.release_models()
+        return_freed_memory()
     finish_run(store, pipeline, summary)
     store.record_run(summary.run_id, started_at, source or "", summary.files, summary.to_dict())
     return summary
+
+
+def return_freed_memory() -> None:
+    """Collect garbage and hand the C heap's free pages back to the system (glibc's
+    ``malloc_trim``; nothing elsewhere), so that memory freed by dropping models is not still
+    counted in the process while the end-of-run work allocates its own."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        trim = getattr(libc, "malloc_trim", None)
+        if trim is not None:
+            trim(0)
+    except OSError:  # no C library to load: nothing to hand back
+        pass

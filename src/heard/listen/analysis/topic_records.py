@@ -161,8 +161,8 @@ class ConsolidationResult:
 
 def _unit(v: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    result: np.ndarray = (v / np.maximum(norms, 1e-12)).astype(np.float32)
-    return result
+    result: np.ndarray = (v / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+    return result  # (no second copy of a large topic's vectors when they are float32 already)
 
 
 @dataclass(frozen=True)
