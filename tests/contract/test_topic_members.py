@@ -36,3 +36,27 @@ def test_member_ids_and_chosen_vectors_match_the_whole_read(
         assert np.array_equal(got, np.array([by_id[i] for i in chosen[:4]]))
     found, got = store.topics.embeddings_of([], DIM)
     assert found == [] and got.shape == (0, DIM)
+
+
+def test_a_large_topic_streams_into_place_with_the_same_members(
+    open_target: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over ``MEMBERS_BY_ID`` posts a topic's vectors stream in batches (unsorted) and land in
+    post id order; a post without an embedding is not a member, as in the small-topic read."""
+    store = open_target()
+    posts = make_posts([f"post {i}" for i in range(25)])
+    columns = enrich(posts)
+    store.write_batch(posts, columns, {"langid": "l", "sentiment": "s", "embed": "e"})
+    store.topics.save_assignments([(p.id, 1, 0.5) for p in posts][::-1], T0)
+    small_ids, small_vecs = store.topics.members(1, DIM)
+    monkeypatch.setattr(topic_members, "MEMBERS_BY_ID", 4)
+    monkeypatch.setattr(topic_members, "MEMBER_BATCH", 3)
+    ids, vecs = store.topics.members(1, DIM)
+    assert ids == small_ids == store.topics.member_ids(1) and len(ids) == 25
+    assert np.array_equal(vecs, small_vecs) and vecs.dtype == np.float32
+
+    store.execute("DELETE FROM embeddings WHERE post_id = ?", [posts[7].id])
+    ids, vecs = store.topics.members(1, DIM)
+    assert ids == store.topics.member_ids(1) and posts[7].id not in ids and len(ids) == 24
+    by_id = {p.id: columns["embedding"][i] for i, p in enumerate(posts)}
+    assert np.array_equal(vecs, np.array([by_id[i] for i in ids]))

@@ -10,7 +10,7 @@ through ``rows``/``scalar``; no package outside ``heard.store`` runs SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -104,6 +104,13 @@ class Store(Protocol):
     def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]: ...
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> Any: ...
+
+    def arrow_batches(
+        self, sql: str, params: Sequence[Any] | None, batch_size: int
+    ) -> Iterator[Any]:
+        """A query's result as Arrow tables of up to ``batch_size`` rows, on this connection (it
+        sees the open transaction's writes); run nothing else on the store until it is read."""
+        ...
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None: ...
 

@@ -244,6 +244,16 @@ class DuckDBStore:
         """Run a query and return its result as an Arrow table (vectors as float lists)."""
         return self.con.execute(sql, params or []).to_arrow_table()
 
+    def arrow_batches(
+        self, sql: str, params: Sequence[Any] | None, batch_size: int
+    ) -> Iterator[pa.Table]:
+        """A query's result in Arrow tables of up to ``batch_size`` rows, read as DuckDB makes
+        them: a large result is never whole in memory twice (DuckDB's and Arrow's copies)."""
+        reader = self.con.execute(sql, params or []).to_arrow_reader(batch_size)
+        for batch in reader:
+            if batch.num_rows:
+                yield pa.Table.from_batches([batch])
+
     def stream_arrow(self, sql: str, batch_size: int) -> Iterator[pa.Table]:
         """A long query's rows as Arrow tables of ``batch_size`` rows, read on a cursor of its
         own (so the caller may write between batches)."""

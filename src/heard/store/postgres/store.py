@@ -234,6 +234,15 @@ class PostgresStore:
         with _teaching_errors(self.path):
             return arrowio.arrow(self.con, to_psycopg(sql) if params else sql, params)
 
+    def arrow_batches(
+        self, sql: str, params: Sequence[Any] | None, batch_size: int
+    ) -> Iterator[pa.Table]:
+        """A query's result in Arrow tables of up to ``batch_size`` rows (read whole here, then
+        cut: the server holds the rows, and psycopg's client copy is the only one)."""
+        table = self.arrow(sql, params)
+        for at in range(0, table.num_rows, batch_size):
+            yield table.slice(at, batch_size)
+
     def stream_arrow(self, sql: str, batch_size: int) -> Iterator[pa.Table]:
         """A long query's rows as Arrow tables of ``batch_size`` rows, read on a connection of
         its own (so the caller may write between batches)."""

@@ -19,14 +19,38 @@ from heard.store.repos.vectors import Vectors, vectors_of
 
 MEMBERS_BY_ID = 1000
 """Topics up to this size are read by their members' ids (``TopicMembers._member_vectors``)."""
+MEMBER_BATCH = 8192
+"""Rows per batch when a large topic's members are read whole (``TopicMembers.members``)."""
 
 
 class TopicMembers:
     store: Any
 
     def members(self, topic_id: int, dim: int) -> Vectors:
-        table = self._member_vectors(topic_id)
-        return table.column("post_id").to_pylist(), vectors_of(table, "vec", dim)
+        assigned = self._assigned(topic_id)
+        n = len(assigned)
+        if n <= MEMBERS_BY_ID:
+            table = self._member_vectors(topic_id, assigned)
+            return table.column("post_id").to_pylist(), vectors_of(table, "vec", dim)
+        # A large topic (a split reads the largest of a stream whole): its vectors stream into
+        # one array, each row at its place in post id order (``assigned`` is in that order), so
+        # there is neither a sorted result on DuckDB's side nor a whole Arrow table on ours.
+        row = {pid: i for i, pid in enumerate(assigned)}
+        vecs = np.empty((n, dim), dtype=np.float32)
+        found = np.zeros(n, dtype=bool)
+        for part in self.store.arrow_batches(
+            "SELECT pt.post_id, e.vec FROM post_topics pt JOIN embeddings e USING (post_id) "
+            "WHERE pt.topic_id = ?",
+            [topic_id],
+            MEMBER_BATCH,
+        ):
+            at = np.fromiter((row[p] for p in part.column("post_id").to_pylist()), np.int64)
+            vecs[at] = vectors_of(part, "vec", dim)
+            found[at] = True
+        if found.all():
+            return assigned, vecs
+        keep = np.flatnonzero(found)  # posts without a stored embedding are not members here
+        return [assigned[i] for i in keep], vecs[keep]
 
     def member_ids(self, topic_id: int) -> list[str]:
         """The ids of a topic's members with an embedding, by post id (``members`` without the
@@ -65,20 +89,25 @@ class TopicMembers:
         order = np.fromiter((row[pid] for pid in found), np.int64, len(found))
         return found, vectors_of(table, "vec", dim)[order]
 
-    def _member_vectors(self, topic_id: int) -> pa.Table:
+    def _assigned(self, topic_id: int) -> list[str]:
+        """The ids of a topic's posts (with or without an embedding), by post id."""
+        return [
+            r[0]
+            for r in self.store.fetchall(
+                "SELECT post_id FROM post_topics WHERE topic_id = ? ORDER BY post_id", [topic_id]
+            )
+        ]
+
+    def _member_vectors(self, topic_id: int, assigned: list[str] | None = None) -> pa.Table:
         """A topic's members with embeddings (``post_id``, ``vec``), by post id.
 
         A topic of up to ``MEMBERS_BY_ID`` posts is read by its post ids: DuckDB's join with
         ``embeddings`` reads every stored vector to find a few hundred (a 60,000-post store,
         200-post topics: 0.6-1.7 s wall each on the shared machine), the ids' filter reads the
         id column and only the vectors it keeps (0.15-0.48 s, the same rows). A larger topic
-        is read by the join (its members are spread over most of the table anyway)."""
-        ids = [
-            r[0]
-            for r in self.store.fetchall(
-                "SELECT post_id FROM post_topics WHERE topic_id = ?", [topic_id]
-            )
-        ]
+        is read by the join (its members are spread over most of the table anyway).
+        ``assigned``: the topic's post ids, when the caller has read them already."""
+        ids = self._assigned(topic_id) if assigned is None else assigned
         if 0 < len(ids) <= MEMBERS_BY_ID:
             return self.store.arrow(
                 "SELECT post_id, vec FROM embeddings "
