@@ -38,6 +38,11 @@ models already hold most of its memory. On 200k posts 384 MB took the peak RSS f
 1,519 MB at 320 MB; 288 MB, with the embedder's onnxruntime memory patterns off, gives 1,422 MB.
 The full-text index builds as
 fast at 256–512 MB (bench/ingest_throughput.py, BENCHMARKS.md)."""
+CHECKPOINT_THRESHOLD = "128MB"
+"""WAL gathered before DuckDB checkpoints (default 16 MB). In DuckDB 1.5 a checkpoint rewrites the
+last row group (≤ 122,880 rows) of each indexed table appended to, so at 16 MB a 60k ingest
+rewrote the stored vectors every ~3,500 posts: commits 37.0 s CPU; at 128 MB 7.9 s, peak RSS
+unchanged (bench/ingest_profile.py). A killed run's WAL is replayed at the next open."""
 
 
 class _NoPandas:
@@ -585,6 +590,8 @@ def open_store(
             "pass --db the .duckdb file heard ingest made (or a new path to create one)",
         ) from exc
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    if not read_only:
+        con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     store = DuckDBStore(con, path, read_only=read_only)
     if not read_only:
         store.migrate()
