@@ -159,9 +159,28 @@ class ConsolidationResult:
     kept."""
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    result: np.ndarray = (v / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+NORM_ROWS = 8192
+"""Rows whose norms ``_unit`` takes at once: ``np.linalg.norm`` squares its whole input first, a
+full-size temporary (184 MB for a 90,000-post topic's vectors) that a split of the largest
+topic held on top of its two copies. Each row's norm is the same either way."""
+
+
+def _unit(v: np.ndarray, *, scratch: bool = False) -> np.ndarray:
+    """Rows (or a vector) scaled to unit length, as float32. ``scratch``: ``v`` is a temporary the
+    caller will not read again, so float32 rows are scaled where they lie (no second copy)."""
+    if v.ndim < 2 or len(v) <= NORM_ROWS:
+        norms = np.linalg.norm(v, axis=-1, keepdims=True)
+    else:
+        norms = np.concatenate(
+            [
+                np.linalg.norm(v[i : i + NORM_ROWS], axis=-1, keepdims=True)
+                for i in range(0, len(v), NORM_ROWS)
+            ]
+        )
+    scale = np.maximum(norms, 1e-12)
+    if scratch and v.dtype == np.float32 and scale.dtype == np.float32:
+        return np.divide(v, scale, out=v)
+    result: np.ndarray = (v / scale).astype(np.float32, copy=False)
     return result  # (no second copy of a large topic's vectors when they are float32 already)
 
 
@@ -219,7 +238,10 @@ def _two_means(
         labels = new
         if labels.min() == labels.max():
             return None
-        cents = np.stack([_unit(vecs[labels == c].sum(axis=0)) for c in (0, 1)])
+        # summed in place (no copy of either half); the same sum, bit for bit, as the rows' copy
+        cents = np.stack(
+            [_unit(np.sum(vecs, axis=0, where=(labels == c)[:, None])) for c in (0, 1)]
+        )
     a, b = np.flatnonzero(labels == 0), np.flatnonzero(labels == 1)
     if not len(a) or not len(b):
         return None
