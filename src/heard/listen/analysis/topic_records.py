@@ -161,8 +161,9 @@ class ConsolidationResult:
 
 NORM_ROWS = 8192
 """Rows whose norms ``_unit`` takes at once: ``np.linalg.norm`` squares its whole input first, a
-full-size temporary (184 MB for a 90,000-post topic's vectors) that a split of the largest
-topic held on top of its two copies. Each row's norm is the same either way."""
+full-size temporary (184 MB for a 90,000-post topic's vectors) that centring a large topic for
+a split (``transform`` of a centred store) held on top of two copies. Each row's norm is the
+same either way."""
 
 
 def _unit(v: np.ndarray, *, scratch: bool = False) -> np.ndarray:
