@@ -278,3 +278,38 @@ def test_vote_keeps_pool_shows_the_post_provisionally_and_keeps_it_pooled():
     assert c.pool_keys == [12] and c.provisional == {12: c.ids[0]}  # but still waiting
     assert int(c.sizes[0]) == 12  # and not counted
     assert c.flush_pool() == []  # the end-of-run attach leaves it where the vote put it
+
+
+def _one_topic(vecs: np.ndarray, params: ClusterParams) -> tuple[StreamingClusterer, int]:
+    clusterer = StreamingClusterer(64, params)
+    tid = clusterer._new_topic(vecs.astype(np.float64).sum(axis=0), len(vecs), {"from": "test"})
+    clusterer._reindex()
+    return clusterer, tid
+
+
+def test_a_large_topic_is_read_whole_for_a_split_only_when_its_sample_splits(monkeypatch):
+    from heard.listen.analysis import consolidation
+
+    monkeypatch.setattr(consolidation, "SPLIT_SAMPLE", 40)
+    params = ClusterParams(split_below=0.9, min_split_size=20, consolidate_min_posts=0)
+    keys = list(range(120))
+    two, _ = blobs(60, 2, spread=0.3, seed=11)  # two groups: the sample splits, so does all
+    one, _ = blobs(120, 1, spread=1.5, seed=12)  # one loose group: no half is clearly tighter
+    for vecs, splits in ((two, True), (one, False)):
+        reads: list[int] = []
+
+        def members(t, vecs=vecs, reads=reads):
+            reads.append(t)
+            return keys, vecs
+
+        def preview(t, vecs=vecs):
+            return vecs[np.linspace(0, len(vecs) - 1, 40).round().astype(int)]
+
+        plain, tid = _one_topic(vecs, params)
+        assert plain.coherence()[0] < params.split_below  # a candidate for a split either way
+        expected = consolidation.split_topics(plain, lambda t, vecs=vecs: (keys, vecs), {})
+        sampled, _ = _one_topic(vecs, params)
+        got = consolidation.split_topics(sampled, members, {}, preview)
+        assert got == expected and bool(got) is splits
+        assert reads == ([tid] if splits else [])  # a sample that does not split: no full read
+        assert [e.detail for e in sampled.events] == [e.detail for e in plain.events]

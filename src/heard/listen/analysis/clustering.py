@@ -42,9 +42,9 @@ from typing import Any
 
 import numpy as np
 
-from heard.listen.analysis.consolidation import merge_topics, split_topics
+from heard.listen.analysis.consolidation import SPLIT_SAMPLE, merge_topics, split_topics
 from heard.listen.analysis.member_cache import MemberCache
-from heard.listen.analysis.merge_evidence import spread_rows
+from heard.listen.analysis.merge_evidence import SAMPLE, spread_rows
 from heard.listen.analysis.neighbours import most_similar
 from heard.listen.analysis.topic_pool import TopicPool
 from heard.listen.analysis.topic_records import (
@@ -305,11 +305,12 @@ class StreamingClusterer(TopicPool, VoteWindow):
                     parts.append(v if len(core) == len(k) else v[core])
                 return keys, parts[0] if len(parts) == 1 else np.vstack(parts)
 
-            def sampled(tid: int) -> tuple[list[Hashable], np.ndarray]:
-                # resolved(tid)'s keys, and the vectors of the rows the merge evidence compares
+            def sampled(tid: int, n: int = SAMPLE) -> tuple[list[Hashable], np.ndarray]:
+                # resolved(tid)'s keys, and the vectors of n rows spread over them: the merge
+                # evidence's 200, or a split's first look at a large topic (SPLIT_SAMPLE)
                 pooled = set(self.pool_keys)
                 keys = [k for t in parts_of(tid) for k in source.keys(t) if k not in pooled]
-                chosen = [keys[i] for i in spread_rows(len(keys))]
+                chosen = [keys[i] for i in spread_rows(len(keys), n)]
                 vecs = np.asarray(source.vectors(chosen), dtype=np.float32)
                 return keys, vecs.reshape(-1, self.dim)
 
@@ -319,7 +320,8 @@ class StreamingClusterer(TopicPool, VoteWindow):
                 self._window_topic[key] = merged[tid]
         moved: list[Assignment] = seeded
         if resolved is not None:
-            moved.extend(split_topics(self, resolved, merged))
+            preview = None if sampled is None else (lambda t: sampled(t, SPLIT_SAMPLE)[1])
+            moved.extend(split_topics(self, resolved, merged, preview))
         moved.extend(self._pool_join())
         moved.extend(self._seed_from_pool())
         self._track(moved)
