@@ -196,7 +196,7 @@ class StreamingClusterer(TopicPool, VoteWindow):
             if not len(vecs):
                 return vecs
             self.mu = vecs.mean(axis=0)
-        return _unit(vecs - self.mu, scratch=True)  # the difference is ours to scale
+        return _unit(vecs - self.mu)
 
     def add(
         self,

@@ -117,8 +117,8 @@ SPLIT_SAMPLE = 20_000
 """A topic tried for a split with more members than this is first tried on this many of them,
 evenly spread; only when that sample splits are all its members read and the split decided on
 them all, as for a smaller topic. On a long stream the largest topic is tried at every
-consolidation and rarely splits: reading all of it (90,000 vectors at 200k posts) each time
-was the largest memory rise of a consolidation."""
+consolidation and rarely splits: reading all of it each time (64,398 posts of a 200,000-post
+ingest) was the largest memory rise of a consolidation."""
 
 
 class _Halves(NamedTuple):
@@ -180,8 +180,7 @@ def split_topics(
         halves = _halves(c, vecs, tid)
         if halves is None:
             continue
-        big, small, big_sum, small_sum = halves.big, halves.small, halves.big_sum, halves.small_sum
-        whole, coh_big, coh_small = halves.coherence
+        big, small, big_sum, small_sum, (whole, coh_big, coh_small) = halves
         row = c._row[tid]
         c.sums[row] = big_sum
         c.sizes[row] = len(big)

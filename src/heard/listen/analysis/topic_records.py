@@ -159,29 +159,9 @@ class ConsolidationResult:
     kept."""
 
 
-NORM_ROWS = 8192
-"""Rows whose norms ``_unit`` takes at once: ``np.linalg.norm`` squares its whole input first, a
-full-size temporary (184 MB for a 90,000-post topic's vectors) that centring a large topic for
-a split (``transform`` of a centred store) held on top of two copies. Each row's norm is the
-same either way."""
-
-
-def _unit(v: np.ndarray, *, scratch: bool = False) -> np.ndarray:
-    """Rows (or a vector) scaled to unit length, as float32. ``scratch``: ``v`` is a temporary the
-    caller will not read again, so float32 rows are scaled where they lie (no second copy)."""
-    if v.ndim < 2 or len(v) <= NORM_ROWS:
-        norms = np.linalg.norm(v, axis=-1, keepdims=True)
-    else:
-        norms = np.concatenate(
-            [
-                np.linalg.norm(v[i : i + NORM_ROWS], axis=-1, keepdims=True)
-                for i in range(0, len(v), NORM_ROWS)
-            ]
-        )
-    scale = np.maximum(norms, 1e-12)
-    if scratch and v.dtype == np.float32 and scale.dtype == np.float32:
-        return np.divide(v, scale, out=v)
-    result: np.ndarray = (v / scale).astype(np.float32, copy=False)
+def _unit(v: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(v, axis=-1, keepdims=True)
+    result: np.ndarray = (v / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
     return result  # (no second copy of a large topic's vectors when they are float32 already)
 
 
