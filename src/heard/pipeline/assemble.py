@@ -14,6 +14,7 @@ from typing import Any
 
 from heard.connectors.mapping import FieldMap, Mapper, fieldmap_for, parse_map
 from heard.pipeline.builder import Pipeline, build_pipeline
+from heard.pipeline.memory import fix_mmap_threshold
 from heard.pipeline.runner import (
     IngestSummary,
     Progress,
@@ -177,6 +178,7 @@ def open_run(
     """
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     settings = preset_settings(settings, preset)
+    fix_mmap_threshold()  # a long run's large temporaries go back to the system when freed
     db = Path(settings.db)
     created = not is_postgres(db) and not db.exists()  # a server database is never removed
     try:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from heard.pipeline import Batch, Pipeline
+from heard.pipeline.memory import return_freed_memory
 from heard.pipeline.stage import operators
 from heard.clock import utcnow
 from heard.records import Post, Quarantined, RawRow, content_hash
@@ -384,22 +385,3 @@ def ingest_paths(
     finish_run(store, pipeline, summary)
     store.record_run(summary.run_id, started_at, source or "", summary.files, summary.to_dict())
     return summary
-
-
-def return_freed_memory() -> None:
-    """Collect garbage and hand the C heap's free pages back to the system (glibc's
-    ``malloc_trim``; nothing elsewhere), so that memory freed by dropping models is not still
-    counted in the process while the end-of-run work allocates its own."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        trim = getattr(libc, "malloc_trim", None)
-        if trim is not None:
-            trim(0)
-    except OSError:  # no C library to load: nothing to hand back
-        pass
