@@ -143,9 +143,9 @@ def test_home_service_adverts_are_not_sexual_solicitation(stage):
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "3.2" and ruleset("spam").version == "3.1"
+    assert ruleset("scam_fraud").version == "3.3" and ruleset("spam").version == "3.1"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
-    assert flag is not None and flag.version == "3.2"
+    assert flag is not None and flag.version == "3.3"
 
 
 def test_a_complaint_about_a_sales_email_is_not_boss_fraud(stage):
@@ -197,3 +197,35 @@ def test_blind_v4_probes_are_well_formed_and_do_not_regress(stage):
     assert flagged <= {"v4.en.legit.courier_notice.01"}, result["legitimate"]["ids"]
     assert result["scam_fraud.all"]["recall"] >= 0.669, result["scam_fraud.missed"]
     assert result["spam.all"]["recall"] >= 0.777, result["spam.missed"]
+
+
+CUSTOMER_SERVICE_COMPLAINTS = [
+    # written to probe the protect side (2026-12-06): each scored 0.92 under
+    # impersonated_service_asks_for_credentials, at or above the automatic-action threshold, so
+    # a complaint about a bank or a shop was demoted with no person involved
+    "投诉：某银行客服擅自给我开通信用卡，还收年费，客服电话95588，我的卡号6222021001123456789",
+    "某银行客服擅自给我开通信用卡，还收年费，我的卡号6222021001123456789",
+    "投诉某银行：客服电话打了十次，每次都让我重新报卡号，问题还是没解决",
+    "反映一下，社保卡密码忘了，去窗口办理，工作人员说要本人带身份证，客服电话也打不通",
+    "请问银行客服打电话让我提供卡号正常吗",
+    "物业客服要我把门禁卡号发过去才能给我开通，太麻烦了",
+    "I complained to PayPal support about the refund and they asked for my card number "
+    "again, useless.",
+    # 卡密 (a gift card's code) inside 社保卡密码 / 银行卡密码 (a card's password): gift_card_codes
+    # scored 0.9 on any text containing it
+    "社保卡密码忘了，去窗口重置要排两个小时队，能不能开通网上办理？",
+    "银行卡密码输错三次被锁了，柜台说要本人去开户行，太不方便了",
+]
+
+
+@pytest.mark.parametrize("text", CUSTOMER_SERVICE_COMPLAINTS)
+def test_a_complaint_about_customer_service_is_not_a_scam(stage, text):
+    assert labels(stage, text) == []
+
+
+def test_customer_service_asking_for_the_readers_card_is_still_a_scam(stage):
+    for text in (
+        "您好，我是淘宝客服，您的订单异常需要退款，请提供您的银行卡号和验证码。",
+        "This is Amazon support: your refund is ready, reply with your card number to get it.",
+    ):
+        assert "scam_fraud" in labels(stage, text), text
