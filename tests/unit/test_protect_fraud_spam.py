@@ -215,6 +215,10 @@ CUSTOMER_SERVICE_COMPLAINTS = [
     # scored 0.9 on any text containing it
     "社保卡密码忘了，去窗口重置要排两个小时队，能不能开通网上办理？",
     "银行卡密码输错三次被锁了，柜台说要本人去开户行，太不方便了",
+    # asks_for_id_and_card (0.92) and problem_handled_on_private_channel (0.9) on a suggestion
+    # about red tape and a question about a courier
+    "公积金提取需要提供银行卡号和身份证，手续太繁琐了，建议简化",
+    "快递丢了，快递员让我加他微信私下赔偿，这正常吗",
 ]
 
 
