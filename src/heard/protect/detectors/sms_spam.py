@@ -21,7 +21,8 @@ FLAG_THRESHOLD = 0.9
 
 COMMERCIAL_SIGNALS: dict[str, str] = {
     "money": r"[£$€]\s?\d[\d,.]*|\b\d+\s?(p|pence|usd|gbp)\b",
-    "short_code_or_premium_number": r"\b\d{5}\b|\b0[89]\d{8,9}\b",
+    # five digits alone, not a group of a longer number ("07700 900123" is a mobile)
+    "short_code_or_premium_number": r"(?<!\d[\s-])\b\d{5}\b(?![\s-]?\d)|\b0[89]\d{8,9}\b",
     "link": r"https?://\S+|www\.\S+|\b\S+\.(com|net|co\.uk|biz|info)\b",
     "call_to_claim": r"\b(claim|win(ner)?|prize|txt|text [A-Z]{2,}|reply [A-Z]{2,}|call now|"
     r"order now|shop now|subscribe|promo code|free (entry|spins|trial|ringtone))\b",
