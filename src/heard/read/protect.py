@@ -16,7 +16,7 @@ from heard.errors import InputError, NotFoundError
 from heard.protect.statement import dsa_export
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read.common import jsonable, safe_row
-from heard.read.redact import redact
+from heard.read.redact import redact, redact_evidence
 from heard.store.queries import protect as stored
 
 FLAG_STATUSES = ("pending", "decided", "dismissed")
@@ -41,9 +41,12 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _safe_flag(row: dict[str, Any]) -> dict[str, Any]:
-    """``safe_row`` plus the reporter's free-text note, which may quote personal data too."""
-    out = safe_row(_decode(row))
+def _safe_flag(row: dict[str, Any], text: str | None) -> dict[str, Any]:
+    """``safe_row`` plus the reporter's free-text note, which may quote personal data too, and
+    the evidence spans that lie in personal data of the post's raw ``text``."""
+    row = _decode(row)
+    row["evidence"] = redact_evidence(row.get("evidence"), text)
+    out = safe_row(row)
     evidence = out.get("evidence")
     if isinstance(evidence, dict) and isinstance(evidence.get("note"), str):
         evidence["note"] = redact(evidence["note"])
@@ -69,8 +72,9 @@ def list_flags(
     rows = stored.flags(db, label=label, status=status, limit=max(1, min(int(limit), 1000)))
     out = []
     for r in rows:
-        r["post_text"] = _snippet(r.get("post_text"))
-        out.append(_safe_flag(r))
+        raw = r.get("post_text")
+        r["post_text"] = _snippet(raw)
+        out.append(_safe_flag(r, raw))
     return {"flags": out, "count": len(out)}
 
 
@@ -88,7 +92,8 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
                 f"the post of flag {item['flag_id']} is not stored", "dismiss the flag"
             )
         post = safe_row(rows[0])
-        flags = [_safe_flag(r) for r in stored.flags_of_post(db, item["post_id"])]
+        raw = rows[0].get("text")
+        flags = [_safe_flag(r, raw) for r in stored.flags_of_post(db, item["post_id"])]
     return {
         "flag_id": item["flag_id"],
         "post": post,

@@ -19,6 +19,7 @@ the redacted text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 from contextlib import contextmanager
 
 from heard.read.display import neutralise
@@ -84,3 +85,50 @@ def redact_for_search(text: str | None) -> str:
         last = span.end
     out.append(text[last:])
     return "".join(out)
+
+
+def _inside(spans: list[PiiSpan], start: int, end: int) -> PiiSpan | None:
+    return next((s for s in spans if s.start < end and start < s.end), None)
+
+
+def _label(span: PiiSpan) -> str:
+    return _ALL_LABELS.get(span.kind, "[redacted]")
+
+
+def redact_evidence(evidence: Any, text: str | None) -> Any:
+    """A flag's ``evidence`` with every matched term whose span lies in personal data of the
+    post's raw ``text`` shown as that data's label (``[phone]`` …), and every head n-gram found
+    in ``text`` only inside personal data likewise: a single digit with its position, or a
+    four-digit gram, is a piece of the number the displays redact. The stored flag is unchanged."""
+    if not isinstance(evidence, dict) or not text:
+        return evidence
+    spans = [s for s in find_pii(text, masked=True) if not _is_public_account(s)]
+    if not spans:
+        return evidence
+    out = dict(evidence)
+    matches = []
+    for m in evidence.get("matches") or []:
+        start, end = (m.get("start"), m.get("end")) if isinstance(m, dict) else (None, None)
+        if isinstance(start, int) and isinstance(end, int):
+            span = _inside(spans, start, end)
+            if span is not None:
+                m = {**m, "text": _label(span)}
+        matches.append(m)
+    if "matches" in evidence:
+        out["matches"] = matches
+    details = evidence.get("details")
+    if isinstance(details, dict) and isinstance(details.get("head_ngrams"), list):
+        low = text.lower()
+        grams = []
+        for item in details["head_ngrams"]:
+            gram = item[0] if isinstance(item, (list, tuple)) and item else None
+            if isinstance(gram, str) and gram.strip():
+                g = gram.strip().lower()
+                at = [i for i in range(len(low)) if low.startswith(g, i)]
+                hits = [_inside(spans, i, i + len(g)) for i in at]
+                first = hits[0] if hits else None
+                if first is not None and all(hits):
+                    item = [_label(first), *item[1:]]
+            grams.append(item)
+        out["details"] = {**details, "head_ngrams": grams}
+    return out

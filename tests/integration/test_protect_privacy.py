@@ -1,0 +1,75 @@
+"""Personal data never comes back through a flag's evidence (RIGHTS.md §7), on a real DuckDB file.
+
+A detector's evidence points into the author's raw text: a rule's matched terms, a head's top
+n-grams with their spans. Where such a span lies inside a phone number, an ID or a card, its
+text is a piece of that number, and the flag lists, the review item and the API showed it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+from heard.protect.detectors import WrittenHeadDetector
+from heard.protect.review import Review
+from heard.protect.stage import HarmStage
+from heard.read.protect import list_flags, review_item
+from heard.records import Post
+from heard.store import open_store
+
+PHONE = "13712345678"
+CARD = "6222021001123456789"
+TEXT = f"楼下噪音扰民严重，电话 {PHONE}，银行卡 {CARD} 退款"
+
+
+class DigitHead:
+    """A stand-in spam head whose top n-grams are pieces of the phone number and the card, as
+    the shipped ``spam_written`` head's are for a message with a number in it."""
+
+    threshold, model = 0.5, "digits@0"
+
+    def proba(self, texts):
+        return np.ones(len(texts))
+
+    def top_features(self, text, k=5):
+        return [("1371", 3.0), ("5678", 2.5), ("0112", 2.0), ("退款", 1.0)]
+
+
+@pytest.fixture()
+def store(tmp_path):
+    with open_store(tmp_path / "p.duckdb") as s:
+        post = Post(
+            id="t:1",
+            source="t",
+            external_id="1",
+            text=TEXT,
+            author_key="a1",
+            created_at=datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc),
+        )
+        s.write_batch([post], {"lang": ["zh"]}, {})
+        stage = HarmStage([WrittenHeadDetector({"spam": DigitHead()})], nearest=0)
+        Review(s).record_detector_flags([("t:1", stage.flag_texts([TEXT])[0])])
+        yield s
+
+
+def test_evidence_spans_inside_personal_data_are_redacted(store):
+    raw = store.rows("SELECT evidence FROM flags")[0]["evidence"]
+    assert "1371" in raw  # stored as found: the store keeps what the detector saw
+
+    flags = list_flags(store)["flags"]
+    item = review_item(store, {"flag_id": flags[0]["flag_id"], "label": "spam", "post_id": "t:1"})
+    for shown in (flags, item):
+        dumped = json.dumps(shown, ensure_ascii=False)
+        for piece in ("1371", "5678", "0112", PHONE, CARD):
+            assert piece not in dumped, (piece, dumped)
+    evidence = flags[0]["evidence"]
+    texts = {m["text"] for m in evidence["matches"]}
+    assert texts == {"[phone]", "[card]", "退款"}, evidence["matches"]
+    assert [g for g, _ in evidence["details"]["head_ngrams"]] == [
+        "[phone]",
+        "[phone]",
+        "[card]",
+        "退款",
+    ]
