@@ -63,6 +63,22 @@ def test_no_flag_on_legitimate_speech_it_never_saw(detector):
     assert detector.detect(rights) == [[] for _ in rights]
 
 
+COMPLAINTS_WITH_A_NUMBER = [
+    # written to probe the protect side (2026-12-06); the spam head scored each 0.75-0.96, its
+    # top n-grams the digits of the writer's own phone number or card
+    "楼下装修噪音扰民严重，已经持续一个月了，联系电话13712345678",
+    "公交车司机态度恶劣，车牌粤B12345，时间下午3点，我电话18600001111",
+    "退休金被拖欠三个月，电话13800138000，希望领导重视",
+    "楼下噪音扰民严重，电话 137 1234 5679，银行卡 6222 0210 0112 3456 789 退款",
+    "固话010-62345678 或者 (010) 6234 5679，座机 0755-8888 7777 投诉公交",
+    "小区物业不作为，有事请联系我 13712345678，身份证110105199003071239",
+]
+
+
+def test_a_writers_own_phone_card_or_id_is_no_sign_of_spam(detector):
+    assert detector.detect(COMPLAINTS_WITH_A_NUMBER) == [[] for _ in COMPLAINTS_WITH_A_NUMBER]
+
+
 @pytest.mark.skipif(not (SHARED / "teddycup2020_c").is_dir(), reason="needs ../shared/data")
 def test_no_flag_on_the_first_citizen_messages_of_attachment4(detector):
     import csv

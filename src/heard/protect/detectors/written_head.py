@@ -11,6 +11,11 @@ precision on real traffic is not proven, so their flags are **for review only**:
 ``details["review_only"] = True``, ``merge_flags`` never lets one displace another detector's flag
 of the same label, and ``ReviewService.record_detector_flags`` never decides one automatically
 (RIGHTS.md §5 allows automation for spam and scams; this detector does not claim it).
+
+The heads read a text with its phone numbers, ID numbers and bank cards blanked out
+(``without_numbers``): the SMS spam they learnt from is full of digits, so a citizen's complaint
+ending in their own contact number scored 0.75-0.96 on the digits alone. Masking them changed
+no recall on any probe set (v4: 0.669 / 0.778 either way); the rules still read the numbers.
 """
 
 from __future__ import annotations
@@ -22,8 +27,24 @@ import numpy as np
 from heard.protect.detectors.flag import Flag, Match
 from heard.protect.detectors.fold import TextForm
 from heard.protect.heads import TextHead, load_head, make_vectorizer, tfidf_rows
+from heard.protect.pii import find_pii
 
 HEADS = {"scam_fraud": "scam_fraud_written", "spam": "spam_written"}
+NUMBER_KINDS = frozenset({"phone", "id_number", "bank_card"})
+
+
+def without_numbers(text: str) -> str:
+    """``text`` with each phone number, ID number and bank card replaced by a space."""
+    out, last = [], 0
+    for span in find_pii(text):
+        if span.kind in NUMBER_KINDS:
+            out.append(text[last : span.start])
+            out.append(" ")
+            last = span.end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def ngram_spans(text: str, grams: list[tuple[str, float]]) -> tuple[Match, ...]:
@@ -51,14 +72,15 @@ class WrittenHeadDetector:
     def detect(self, texts: list[str], forms: list[TextForm] | None = None) -> list[list[Flag]]:
         if not texts:
             return []
+        read = [without_numbers(t) for t in texts]
         probs = {}
         counts = None
         for label, head in self.heads.items():
             if not isinstance(head, TextHead):  # a stand-in head in tests
-                probs[label] = np.asarray(head.proba(texts), dtype=np.float64)
+                probs[label] = np.asarray(head.proba(read), dtype=np.float64)
                 continue
             if counts is None:  # the heads share one vectorizer: hash the texts once
-                counts = make_vectorizer(head.meta["vectorizer"]).transform(texts)
+                counts = make_vectorizer(head.meta["vectorizer"]).transform(read)
             z = tfidf_rows(counts, head.idf) @ head.weights + head.bias
             probs[label] = 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64).ravel()))
         out: list[list[Flag]] = []
@@ -68,7 +90,7 @@ class WrittenHeadDetector:
                 p = float(probs[label][i])
                 if p < head.threshold:
                     continue
-                grams = head.top_features(text)
+                grams = head.top_features(read[i])
                 flags.append(
                     Flag(
                         label,
