@@ -198,6 +198,38 @@ def test_audit_verify_names_the_first_tampered_entry(store):
     assert audit.verify(store).broken_seq == 2
 
 
+@pytest.mark.parametrize(
+    ("change", "kind"),
+    [
+        ("UPDATE decisions SET decision = 'no_action'", "decision"),
+        ("UPDATE decisions SET facts = 'nothing happened'", "decision"),
+        ("UPDATE appeals SET outcome = 'reversed'", "appeal_decision"),
+        (
+            "UPDATE appeals SET status = 'pending', outcome = NULL, decided_by = NULL",
+            "appeal_decision",
+        ),
+        ("UPDATE flags SET label = 'hate' WHERE label = 'violent_threat'", "flag"),
+        ("UPDATE flags SET status = 'dismissed' WHERE status = 'pending'", "flag"),
+        ("DELETE FROM decisions", "decision"),
+    ],
+)
+def test_audit_verify_names_the_entry_whose_record_was_changed(store, change, kind):
+    """The chain alone proves the log intact; the flags, decisions and appeals every display
+    reads must also still say what the log recorded (a probe changed a removal to no_action in
+    the decisions table and verify said 'intact')."""
+    review, _ = _flag_all(store, Clock())
+    flag_id = store.rows("SELECT flag_id FROM flags WHERE label = 'violent_threat'")[0]["flag_id"]
+    d = review.decide(flag_id, "remove", "A threat of violence.", "mod1")
+    a = review.appeal(d["decision_id"], "It was a line from a film.")
+    review.decide_appeal(a["appeal_id"], "upheld", "mod2", "not a film quote")
+    assert audit.verify(store).ok
+    store.con.execute(change)
+    verdict = audit.verify(store)
+    assert not verdict.ok, change
+    entry = next(e for e in store.protect.audit_entries() if e["seq"] == verdict.broken_seq)
+    assert entry["kind"] == kind and "no longer" in verdict.reason, verdict
+
+
 def test_gold_items_are_mixed_in_and_kappa_is_per_moderator(store):
     clock = Clock()
     _flag_all(store, clock)

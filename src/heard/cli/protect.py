@@ -337,7 +337,8 @@ def transparency(db: Db = None, config: Config = None, json_out: Json = False) -
 
 @audit_app.command("verify")
 def audit_verify(db: Db = None, config: Config = None, json_out: Json = False) -> None:
-    """Recompute the chain; exit 0 when intact, 1 naming the first broken entry."""
+    """Recompute the chain and check the flags, decisions and appeals against it; exit 0 when
+    intact, 1 naming the first broken entry (or a row no entry recorded)."""
     from heard.protect.audit import verify
 
     with _open(db, config, read_only=True) as store:
@@ -345,11 +346,13 @@ def audit_verify(db: Db = None, config: Config = None, json_out: Json = False) -
     if json_out:
         emit_json(verdict.as_dict())
     elif verdict.ok:
-        console.print(f"audit log intact: {verdict.entries:,} entries, head {verdict.head[:16]}")
-    else:
         console.print(
-            f"[bold red]audit log broken at entry {verdict.broken_seq}[/]: {escape(verdict.reason)}"
+            f"audit log intact: {verdict.entries:,} entries, head {verdict.head[:16]}; "
+            "flags, decisions and appeals match it"
         )
+    else:
+        where = f"at entry {verdict.broken_seq}" if verdict.broken_seq else "outside the log"
+        console.print(f"[bold red]audit log broken {where}[/]: {escape(verdict.reason)}")
     if not verdict.ok:
         raise typer.Exit(1)
 

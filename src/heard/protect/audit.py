@@ -5,12 +5,18 @@ content (seq, time, kind, ref, payload as stored). Changing, removing or reorder
 entry breaks the chain from that entry on, and ``verify`` names the first broken link. The log
 proves that nothing was rewritten after the fact; it does not stop a writer who recomputes every
 later hash — that needs the head hash published elsewhere (``heard audit verify --json`` prints it).
+
+The displays read the ``flags``, ``decisions`` and ``appeals`` tables, not the log; so ``verify``
+also checks each row against what its entries recorded (``verify_records``): a decision changed
+from remove to no_action in its table, an appeal outcome flipped, a flag relabelled or deleted
+behind the log's back is named by the entry it no longer matches.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -108,6 +114,114 @@ def verify_entries(entries: list[dict[str, Any]]) -> Verdict:
     return Verdict(True, len(entries), prev)
 
 
+# The fields of its row each entry records; a flag's status follows the decision that closed it,
+# an appeal's status, outcome and decided_by its appeal decision (the entry then named).
+FLAG_FIELDS = ("post_id", "label", "source", "detector", "version", "score", "threshold")
+DECISION_FIELDS = (
+    "post_id",
+    "flag_ids",
+    "decision",
+    "label",
+    "automated_detection",
+    "automated_decision",
+    "moderator",
+    "facts",
+    "ground",
+    "statement",
+)
+APPEAL_FIELDS = ("decision_id", "post_id", "text")
+
+
+def _same(recorded: Any, stored: Any) -> bool:
+    if isinstance(recorded, float) or isinstance(stored, float):
+        try:
+            return math.isclose(float(recorded), float(stored), rel_tol=1e-9, abs_tol=1e-12)
+        except (TypeError, ValueError):
+            return False
+    if isinstance(recorded, (dict, list)) or isinstance(stored, (dict, list)):
+        return _canonical(recorded) == _canonical(stored)
+    return bool(recorded == stored)
+
+
+def _expected(entries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(table, id) -> {field: (value, seq of the entry that recorded it)}."""
+    want: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in entries:
+        seq, kind, ref = int(e["seq"]), e["kind"], e["ref"]
+        payload = json.loads(e["payload_text"])
+        if kind == "flag":
+            row = {f: (payload.get(f), seq) for f in FLAG_FIELDS}
+            want[("flags", ref)] = {**row, "status": ("pending", seq)}
+        elif kind == "decision":
+            want[("decisions", ref)] = {f: (payload.get(f), seq) for f in DECISION_FIELDS}
+            status = "dismissed" if payload.get("decision") == "no_action" else "decided"
+            for flag_id in payload.get("flag_ids") or []:
+                flag = want.get(("flags", flag_id))
+                if flag is not None:  # checked against the flag's own entry
+                    flag["status"] = (status, flag["status"][1])
+        elif kind == "appeal":
+            row = {f: (payload.get(f), seq) for f in APPEAL_FIELDS}
+            undecided = {"status": ("pending", seq), "outcome": (None, seq)}
+            want[("appeals", ref)] = {**row, **undecided, "decided_by": (None, seq)}
+        elif kind == "appeal_decision" and ("appeals", ref) in want:
+            want[("appeals", ref)].update(
+                status=("decided", seq),
+                outcome=(payload.get("outcome"), seq),
+                decided_by=(payload.get("decided_by"), seq),
+            )
+    return want
+
+
+def verify_records(
+    entries: list[dict[str, Any]], stored: dict[str, dict[str, dict[str, Any]]]
+) -> Verdict:
+    """Compare the flags, decisions and appeals as ``stored`` (``store.protect.
+    audited_records()``) with what the (intact) log's entries recorded of them: a row changed
+    or deleted behind the log's back names the entry it no longer matches; a row no entry
+    recorded is named by its id. Values are not repeated (facts and texts may quote personal
+    data): the fields are."""
+    head = entries[-1]["hash"] if entries else GENESIS
+    broken: list[tuple[int, str]] = []
+    kinds = {int(e["seq"]): f"{e['kind']} {e['ref']}" for e in entries}
+    want = _expected(entries)
+    for (table, ref), fields in want.items():
+        row = stored.get(table, {}).get(ref)
+        if row is None:
+            seq = min(s for _, s in fields.values())
+            broken.append((seq, f"entry {seq} ({kinds[seq]}): its {table} row is no longer stored"))
+            continue
+        changed: dict[int, list[str]] = {}
+        for field, (value, seq) in fields.items():
+            if not _same(value, row.get(field)):
+                changed.setdefault(seq, []).append(field)
+        for seq, names in changed.items():
+            broken.append(
+                (
+                    seq,
+                    f"entry {seq} ({kinds[seq]}): the {table} row no longer says what it "
+                    f"recorded ({', '.join(names)} changed)",
+                )
+            )
+    if broken:
+        seq, reason = min(broken)
+        return Verdict(False, len(entries), head, seq, reason)
+    for table, rows in stored.items():
+        extra = sorted(ref for ref in rows if (table, ref) not in want)
+        if extra:
+            return Verdict(
+                False,
+                len(entries),
+                head,
+                None,
+                f"{table} row {extra[0]} no longer matches the log: no entry recorded it",
+            )
+    return Verdict(True, len(entries), head)
+
+
 def verify(store: Any) -> Verdict:
-    """The whole stored log, checked."""
-    return verify_entries(store.protect.audit_entries())
+    """The whole stored log, checked; then the flags, decisions and appeals against it."""
+    entries = store.protect.audit_entries()
+    verdict = verify_entries(entries)
+    if not verdict.ok:
+        return verdict
+    return verify_records(entries, store.protect.audited_records())

@@ -263,3 +263,12 @@ class Protect:
             "ORDER BY seq"
         )
         return result
+
+    def audited_records(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every flag, decision and appeal as stored, by table and id (JSON decoded): what
+        ``heard.protect.audit.verify`` compares with the entries that recorded them."""
+        tables = (("flags", "flag_id"), ("decisions", "decision_id"), ("appeals", "appeal_id"))
+        return {
+            table: {r[key]: _decode(r) for r in self.store.rows(f"SELECT * FROM {table}")}
+            for table, key in tables
+        }
