@@ -111,6 +111,21 @@ def test_report_review_statement_appeal_transparency(client_tokens):
     assert cal.status_code == 200 and cal.json()["moderators"] == []
 
 
+def test_an_illegal_ground_decision_carries_its_legal_ground(client_tokens):
+    client, tokens = client_tokens
+    r = client.post("/api/v1/report", json={"post_id": "seed:w5", "label": "violent_threat"})
+    assert r.status_code == 200, r.text
+    flag_id = r.json()["flag_id"]
+    url, who = f"/api/v1/review/{flag_id}", auth(tokens, "moderator")
+    body = {"decision": "remove", "facts": "A threat.", "ground": "illegal"}
+    bare = client.post(url, headers=who, json=body)
+    assert bare.status_code == 400 and "legal ground" in bare.json()["error"]
+    ok = client.post(url, headers=who, json={**body, "legal_ground": "StGB § 241"})
+    assert ok.status_code == 200, ok.text
+    s = client.get(f"/api/v1/decisions/{ok.json()['decision_id']}/statement", headers=who)
+    assert s.json()["statement"]["illegal_content_legal_ground"] == "StGB § 241"
+
+
 def test_per_author_views_are_refused(client_tokens):
     client, tokens = client_tokens
     for path in ("/api/v1/flags", "/api/v1/decisions"):

@@ -169,6 +169,34 @@ def test_decisions_need_a_moderator_and_facts(store):
         review.decide(flag_id, "ban_user", "facts", "mod1")
 
 
+def test_a_decision_on_the_illegal_ground_names_the_law(store):
+    """DSA Art. 17(3)(d): a statement for illegal content gives the legal ground relied on. No
+    surface could pass one, so every 'illegal' statement said illegal_content_legal_ground: ''."""
+    review, _ = _flag_all(store, Clock())
+    flag_id = store.rows("SELECT flag_id FROM flags WHERE label = 'violent_threat'")[0]["flag_id"]
+    for missing in (None, "  "):
+        with pytest.raises(InputError, match="legal ground"):
+            review.decide(
+                flag_id,
+                "remove",
+                "A threat to burn a house.",
+                "mod1",
+                ground="illegal",
+                legal_ground=missing,
+            )
+    d = review.decide(
+        flag_id,
+        "remove",
+        "A threat to burn a house.",
+        "mod1",
+        ground="illegal",
+        legal_ground="Criminal Code s. 264.1 (uttering threats)",
+    )
+    s = d["statement"]
+    assert s["decision_ground"] == "DECISION_GROUND_ILLEGAL_CONTENT"
+    assert s["illegal_content_legal_ground"] == "Criminal Code s. 264.1 (uttering threats)"
+
+
 def test_appeal_once_and_by_another_moderator(store):
     clock = Clock()
     review, _ = _flag_all(store, clock)

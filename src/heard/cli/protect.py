@@ -145,6 +145,10 @@ def review(
     ground: Annotated[
         str, typer.Option(help="incompatible (terms) or illegal (law).")
     ] = "incompatible",
+    legal_ground: Annotated[
+        Optional[str],
+        typer.Option(help="With --ground illegal: the law and article relied on."),
+    ] = None,
     limit: Annotated[
         int, typer.Option(help="Queue items to work through.", min=1, max=10_000)
     ] = 20,
@@ -176,7 +180,15 @@ def review(
                 cal.answer(decide, decision, moderator)
                 result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
             else:
-                result = rv.decide(decide, decision, facts, moderator, label=label, ground=ground)
+                result = rv.decide(
+                    decide,
+                    decision,
+                    facts,
+                    moderator,
+                    label=label,
+                    ground=ground,
+                    legal_ground=legal_ground,
+                )
             if json_out:
                 emit_json(result)
             else:

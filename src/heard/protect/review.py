@@ -232,6 +232,14 @@ class Review:
             )
         if ground not in GROUNDS:
             raise InputError(f"{ground!r} is not a decision ground", "use incompatible or illegal")
+        legal_ground = (legal_ground or "").strip() or None
+        if ground == "illegal" and legal_ground is None:
+            raise InputError(
+                "a decision on the ground 'illegal' needs the legal ground it relies on "
+                "(DSA Art. 17(3)(d))",
+                "name the law and its article (--legal-ground), or decide on the ground "
+                "'incompatible' with the terms",
+            )
         if not facts.strip():
             raise InputError(
                 "a decision needs a statement of the facts",

@@ -71,6 +71,7 @@ def decide(
     facts: Annotated[str, Form(max_length=5000)] = "",
     label: Annotated[str, Form(max_length=40)] = "",
     ground: Annotated[str, Form(max_length=20)] = "incompatible",
+    legal_ground: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
@@ -83,7 +84,15 @@ def decide(
             cal.answer(flag_id, decision, who)
             return {"gold": True}
         return dict(
-            Review(store).decide(flag_id, decision, facts, who, label=label or None, ground=ground)
+            Review(store).decide(
+                flag_id,
+                decision,
+                facts,
+                who,
+                label=label or None,
+                ground=ground,
+                legal_ground=legal_ground,
+            )
         )
 
     try:

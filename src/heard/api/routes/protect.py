@@ -29,6 +29,9 @@ class DecisionIn(BaseModel):
     facts: str = Field(min_length=1, max_length=5000)
     label: str | None = Field(None, max_length=40)
     ground: Literal["incompatible", "illegal"] = "incompatible"
+    legal_ground: str | None = Field(
+        None, max_length=500, description="With ground 'illegal': the law and article relied on"
+    )
 
 
 class AppealIn(BaseModel):
@@ -121,7 +124,13 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
             cal.answer(flag_id, body.decision, who)
             return {"flag_id": flag_id, "decision": body.decision, "recorded": True}
         d = Review(store).decide(
-            flag_id, body.decision, body.facts, who, label=body.label, ground=body.ground
+            flag_id,
+            body.decision,
+            body.facts,
+            who,
+            label=body.label,
+            ground=body.ground,
+            legal_ground=body.legal_ground,
         )
         # the author's notice token, once (the post's first decision): the platform hands it on
         return {

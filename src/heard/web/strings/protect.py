@@ -22,6 +22,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "decision": ("Decision", "决定"),
     "facts": ("Statement of the facts (shown to the author)", "事实陈述（作者可见）"),
     "ground": ("Ground", "依据"),
+    "legal_ground": (
+        "Legal ground (law, article; for illegal)",
+        "法律依据（法律及条款；违法时必填）",
+    ),
     "decide": ("Decide", "提交决定"),
     "decided": ("Decided", "已决定"),
     "author_token": (
