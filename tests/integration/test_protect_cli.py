@@ -179,3 +179,16 @@ def test_audit_verify_fails_on_a_tampered_row_and_names_it(db, tmp_path, capsys)
     assert f"broken at entry {seq}" in capsys.readouterr().err
     assert heard("audit", "verify", "--db", copy, "--json") == 1
     assert out_json(capsys)["broken_seq"] == seq
+
+
+def test_review_with_stdin_closed_says_how_to_decide_without_prompts(db, capsys, monkeypatch):
+    """'heard review --as mod1 </dev/null' (a script, a cron job) showed the first item and the
+    prompt, then exited 1 with no word of why."""
+    import io
+
+    assert heard("flag", "p:h1", "--label", "spam", "--db", db) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert heard("review", "--db", db, "--as", "mod1", "--limit", "1") == 2
+    said = capsys.readouterr().err
+    assert "stdin is closed" in said and "--decide" in said

@@ -128,6 +128,22 @@ def _show_item(item: dict[str, Any]) -> None:
     out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")
 
 
+def _ask(question: str, default: str | None = None) -> str:
+    """A prompt of the interactive queue; a closed stdin (a script, cron) says what to do."""
+    import click
+
+    from heard.errors import InputError
+
+    try:
+        return str(typer.prompt(question, default=default))
+    except (click.exceptions.Abort, typer.Abort):  # typer bundles its own click
+        raise InputError(
+            "stdin is closed: heard review asks for each decision",
+            "in scripts decide one flag without prompts: heard review --decide FLAG_ID "
+            '--decision no_action --facts "..." --as USER (flag ids: heard flags --json)',
+        ) from None
+
+
 @app.command()
 def review(
     who: As = None,
@@ -205,8 +221,8 @@ def review(
             _show_item(review_item(store, item))
             choice = ""
             while choice not in (*DECISIONS, "skip", "quit"):
-                choice = typer.prompt(
-                    "decision [no_action/label/limit_visibility/remove/skip/quit]", default="skip"
+                choice = _ask(
+                    "decision [no_action/label/limit_visibility/remove/skip/quit]", "skip"
                 )
             if choice == "quit":
                 break
@@ -215,7 +231,7 @@ def review(
             if item.get("gold"):
                 cal.answer(item["flag_id"], choice, moderator)
                 continue
-            stated = typer.prompt("facts (what the post does, why the decision follows)")
+            stated = _ask("facts (what the post does, why the decision follows)")
             d = rv.decide(item["flag_id"], choice, stated, moderator)
             console.print(f"decided: {d['decision']} ({d['decision_id']})")
 
