@@ -125,3 +125,40 @@ def test_topic_keywords_are_redacted_too():
         {"keywords": '[{"term": "13812345678", "weight": 1.0}, {"term": "停水", "weight": 0.5}]'}
     )
     assert [k["term"] for k in row["keywords"]] == ["[phone]", "停水"]
+
+
+# found probing the protect side (2026-12-06): numbers spaced out to slip past a filter, an ID in
+# groups of four (shown as "1101 [phone] 39": its area code and check digits), an e-mail with
+# spaces around a full-width ＠
+SPACED_OUT = [
+    ("手机 1 3 7 1 2 3 4 5 6 7 8 找他", "[phone]", "7 1 2 3"),
+    ("电话13 71 23 45 67 8", "[phone]", "71 23"),
+    ("打1-3-7-1-2-3-4-5-6-7-8", "[phone]", "3-4-5"),
+    ("身份证 1101 0519 9003 0712 39", "[id]", "1101"),
+    ("身份证 110 105 1990 0307 1239", "[id]", "1239"),
+    ("ID: 1101-0519-9003-0712-39.", "[id]", "0712"),
+    ("mail jane.doe ＠ example.com", "[email]", "jane.doe"),
+    ("write to jane.doe @ example.com today", "[email]", "example.com"),
+]
+
+
+@pytest.mark.parametrize("text,label,secret", SPACED_OUT)
+def test_spaced_out_numbers_and_addresses_are_redacted(text, label, secret):
+    out = redact(text)
+    assert label in out and secret not in out, out
+    assert not any(ch.isdigit() or "０" <= ch <= "９" for ch in out), out  # no digit is left over
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "名次 1 2 3 4 5 6 7 8 9 10 11",
+        "比分 13 14 15 16 17 18 19",
+        "1 3 5 7 9 11 13 15 17 19 21",
+        "tables 13 71 23 45 67 89 01",
+        "第 1 3 7 1 2 3 4 5 6 7 8 9 名",  # twelve digits spaced out: a list, not a mobile
+        "the @ sign . com",
+    ],
+)
+def test_spaced_lists_of_numbers_survive(text):
+    assert redact(text) == text

@@ -120,7 +120,7 @@ _ND = r"(?<![0-9A-Za-z])"  # no digit or letter before
 _NA = r"(?![0-9A-Za-z])"  # none after
 _EMAIL_ASCII = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}"
-    r"(?:@|\s?[(\[{]\s?at\s?[)\]}]\s?)"
+    r"(?:\s?@\s?|\s?[(\[{]\s?at\s?[)\]}]\s?)"
     r"(?:[A-Za-z0-9-]{1,63}(?:\.|\s?[(\[{]\s?dot\s?[)\]}]\s?)){1,4}[A-Za-z]{2,24}(?![A-Za-z])",
     re.IGNORECASE,
 )
@@ -131,6 +131,11 @@ _EMAIL_IDN = re.compile(
 )
 _ID18 = re.compile(_ND + r"(\d{6})[ -]?((?:18|19|20)\d{2})(\d{2})(\d{2})[ -]?(\d{3}[\dXx])" + _NA)
 _ID18_ANY = re.compile(_ND + r"\d{17}[\dXx]" + _NA)
+# an ID written in groups (1101 0519 9003 0712 39, 110 105 1990 0307 1239): taken only when its
+# check character and birth date hold, as eighteen digits in groups are otherwise anything
+_ID18_GROUPED = re.compile(
+    r"(?<![\dA-Za-z])(?<!\d[ -])\d(?:[ -]?\d){16}[ -]?[\dXx](?![ -]?\d)" + _NA
+)
 _ID15 = re.compile(_ND + r"[1-8]\d{5}(\d{2})(\d{2})(\d{2})\d{3}" + _NA)
 _CARD_RUN = re.compile(r"(?<![\d.])\d{16,19}(?![\d.])")
 _CARD_GROUPED = re.compile(
@@ -142,6 +147,8 @@ _SEP = r"[ .\-]?"
 _CN_MOBILE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?![\d])"
 )
+# a mobile with its digits spaced out to slip past a filter: 1 3 7 1 2 3 4 5 6 7 8, 13 71 23 45 67 8
+_CN_MOBILE_SPACED = re.compile(r"(?<!\d)(?<!\d[ -])1[ -]?[3-9](?:[ -]?\d){9}(?![ -]?\d)")
 _CN_LANDLINE = re.compile(
     r"(?<![\d])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-]?)[ \-]?"
     r"\d{3,4}[ \-]?\d{4}(?:[ \-]?(?:转|ext\.?|x)\s?\d{1,5})?(?!\d)"
@@ -291,6 +298,12 @@ def _ids(t: str):
         )
     for m in _ID18_ANY.finditer(t):
         yield "id_number", m.start(), m.end(), False, "18 characters in the form of a PRC ID number"
+    for m in _ID18_GROUPED.finditer(t):
+        number = re.sub(r"[ -]", "", m.group(0))
+        if id_checksum_ok(number) and _valid_date(
+            int(number[6:10]), int(number[10:12]), int(number[12:14])
+        ):
+            yield "id_number", m.start(), m.end(), True, "a PRC ID number written in groups"
     for m in _ID15.finditer(t):
         if _valid_date(1900 + int(m.group(1)), int(m.group(2)), int(m.group(3))):
             yield (
@@ -347,6 +360,8 @@ def _phones(t: str):
         )
     for m in _INTL_PHONE.finditer(t):
         yield "phone", m.start(), m.end(), False, "an international number with its country code"
+    for m in _CN_MOBILE_SPACED.finditer(t):
+        yield "phone", m.start(), m.end(), False, "a mainland China mobile number spaced out"
     for m in _CONTEXT_PHONE.finditer(t):
         digits = re.sub(r"\D", "", m.group(1))
         if 7 <= len(digits) <= 13 and not _DATE_LIKE.fullmatch(m.group(1)):
