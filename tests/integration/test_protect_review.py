@@ -125,6 +125,35 @@ def test_a_review_only_head_flag_is_stored_but_never_decided_automatically(store
     assert store.rows("SELECT count(*) AS n FROM decisions")[0]["n"] == 0
 
 
+NEWS_WITH_A_LINK = [
+    # TweetEval tweets the sms_spam head scored 0.907-0.931 with a link as the only commercial
+    # signal: each was an automated limit_visibility on news or politics (RIGHTS.md §1)
+    "#Russia prepares to bring up to 3,000 Soviet-era T-80 tanks back into active "
+    "service.https://t.co/sRTqMehrgc…",
+    "Reporter illegally took videos of a research facility & misused info about Huntington's "
+    "disease & its effecthttps://t.co/ZT31zs9SDW#ANS211",
+    "@user @user The wall will be 35-50 ft highhttps://t.co/IzS4sKJ9C1",
+    # written for this test: a petition (never spam, labels.toml's misuse note)
+    "Win back our library! Sign the petition at www.savethelibrary.org and call 01632 960123.",
+]
+
+
+def test_sms_spam_with_only_a_link_or_a_civic_call_is_for_review_only(store):
+    review = Review(store, Clock())
+    posts = [_post(f"n{i}", t) for i, t in enumerate(NEWS_WITH_A_LINK)]
+    store.write_batch(posts, {"lang": ["en"] * len(posts)}, {})
+    flags = HarmStage(nearest=0).flag_texts(NEWS_WITH_A_LINK)
+    assert all(any(f["detector"] == "sms_spam" for f in fl) for fl in flags)
+    counts = review.record_detector_flags(
+        [(p.id, f) for p, f in zip(posts, flags)], auto_threshold=0.9
+    )
+    assert counts["automated_decisions"] == 0
+    assert store.rows("SELECT count(*) AS n FROM decisions")[0]["n"] == 0
+    prize = "WINNER!! You have won a £1000 prize. Text CLAIM to 81234 now. T&C apply."
+    [flag] = [f for f in HarmStage(nearest=0).flag_texts([prize])[0] if f["label"] == "spam"]
+    assert not flag["details"].get("review_only")
+
+
 def test_queue_puts_trusted_flaggers_first_and_a_decision_has_a_dsa_statement(store):
     clock = Clock()
     review, _ = _flag_all(store, clock)

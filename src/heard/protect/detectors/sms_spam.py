@@ -5,6 +5,12 @@ bring your card") shares words with it. So a flag needs the head's probability a
 ``FLAG_THRESHOLD`` (well above its 0.5 decision point) AND a commercial signal in the text: a
 price or amount, a short code or premium number, a link, or a claim/prize/offer call to action.
 Chinese spam is left to ``rules/spam.toml``: no licensed Chinese spam corpus trains a head.
+
+The head learnt from 2000s text messages, where a link was itself a sign of spam; in a tweet it
+is how news is shared. A flag whose only commercial signal is a link, or whose text calls on a
+council, a mayor, a petition or a protest, is **for review only** (``details["review_only"]``,
+never decided automatically): TweetEval news and political tweets with a link scored 0.91-0.93,
+each an automated decision before. Flags and recall are unchanged; only automation is.
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ COMMERCIAL_SIGNALS: dict[str, str] = {
     r"order now|shop now|subscribe|promo code|free (entry|spins|trial|ringtone))\b",
 }
 _SIGNALS = {name: re.compile(p, re.IGNORECASE) for name, p in COMMERCIAL_SIGNALS.items()}
+CIVIC = re.compile(
+    r"\b(petitions?|council(?:lor)?s?|mayor|senators?|congress(?:man|woman)?|protests?|picket|"
+    r"public hearing|town hall)\b",
+    re.IGNORECASE,
+)
+"""Civic speech (RIGHTS.md §1): never actioned automatically, whatever the head says."""
 
 
 class SmsSpamDetector:
@@ -63,6 +75,12 @@ class SmsSpamDetector:
             if p < self.threshold:
                 out.append([])
                 continue
+            details: dict[str, object] = {
+                "head": self.head.model,
+                "head_ngrams": self.head.top_features(text),
+            }
+            if {m.cue for m in signals[i]} == {"link"} or CIVIC.search(text):
+                details["review_only"] = True  # a link alone, or civic speech: a person decides
             out.append(
                 [
                     Flag(
@@ -73,7 +91,7 @@ class SmsSpamDetector:
                         self.version,
                         "head_with_commercial_signal",
                         signals[i],
-                        {"head": self.head.model, "head_ngrams": self.head.top_features(text)},
+                        details,
                     )
                 ]
             )
