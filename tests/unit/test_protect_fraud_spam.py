@@ -143,7 +143,7 @@ def test_home_service_adverts_are_not_sexual_solicitation(stage):
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "3.3" and ruleset("spam").version == "3.1"
+    assert ruleset("scam_fraud").version == "3.3" and ruleset("spam").version == "3.2"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
     assert flag is not None and flag.version == "3.3"
 
@@ -233,3 +233,32 @@ def test_customer_service_asking_for_the_readers_card_is_still_a_scam(stage):
         "This is Amazon support: your refund is ready, reply with your card number to get it.",
     ):
         assert "scam_fraud" in labels(stage, text), text
+
+
+POLITICAL_TWEETS = [
+    # TweetEval tweets the spam rules actioned automatically (0.9-0.92), run 2026-12-06: a voting
+    # record naming a payday-loans bill, satire about gun control, a political follow group
+    "@user - both don't support Medicare for all  - both voted against the dreamers  - both "
+    "voted for the racist police brutality bill  - both voted to give Donald trump and even "
+    "larger military budget .  - both didn't do a thing on gun control  - both voted for the "
+    "racist payday loans bill",
+    "@user Gosh dangit!!!    IF we only had reasonable replica gun control this craziness "
+    "wouldn't happen!!   😉",
+    "@user @user @user Nice group of #maga follow back thanks !!!",
+    # written for this test
+    "The council must ban payday loans near schools, vote YES on the bill!!!",
+]
+
+
+@pytest.mark.parametrize("text", POLITICAL_TWEETS)
+def test_political_tweets_naming_loans_replicas_or_follow_backs_are_not_spam(stage, text):
+    assert "spam" not in labels(stage, text)
+
+
+def test_loan_replica_and_follower_adverts_are_still_spam(stage):
+    for text in (
+        "Payday loan approved in minutes, no credit check! Apply now, call 0800 123 456",
+        "Rolex replicas 90% off, free delivery, order today!",
+        "1000 followers for $5, sub4sub, DM us!!!",
+    ):
+        assert "spam" in labels(stage, text), text
