@@ -214,6 +214,17 @@ def test_a_citizen_giving_their_own_address_is_not_doxxing():
         # a UK mobile's first five digits read as a premium short code: sms_spam 0.93, automated
         "The pothole on Elm St is still there after 3 weeks. Call me on 07700 900123 if you "
         "need details.",
+        # TweetEval, 2026-12-06: cues without word boundaries ("just jump" in "just jumped",
+        # "weed" in "#bosstweed", "market" in "#MarketingTips") and a call to protect civilians
+        "@user @user And we don't need Levi jeans who just jumped on the gun control band wagon.",
+        "#trumptrain #maga #draintheswamp #neverRomney Okee Dokee, I just jumped off the Mitchell "
+        "train. Oh well, I can't to…",
+        "Open door policy is not due to #altruistic reasons, its hyping the real estate market "
+        "which saves the banks, + old #Leftist trick to buy votes. #bosstweed",
+        "#MarketingTips #ListBuilding I'm going to show you how to build your own private, online "
+        "'traffic economy' so you are never short of prospects and sales again",
+        "@user I'm not sure we like this comparison.  USA should emulate #Israel's methods of "
+        "protecting civilians against #terror attacks",
     ],
 )
 def test_real_life_near_misses_are_not_flagged(stage, text):
@@ -228,3 +239,11 @@ def test_a_flag_carries_the_nearest_written_examples_of_its_label(stage):
     assert near["positive"][0]["id"].startswith("scam_fraud.zh.pos")
     assert near["negative"] and all(e["id"].startswith("scam_fraud.") for e in near["negative"])
     assert near["positive"][0]["similarity"] > near["negative"][0]["similarity"]
+
+
+def test_word_bounded_cues_still_catch_what_they_are_for(stage):
+    for text, label in (
+        ("just jump off the bridge already, nobody would miss you", "self_harm_promotion"),
+        ("selling weed and molly, dm me for prices", "contraband_sale"),
+    ):
+        assert label in {f["label"] for f in stage.flag_texts([text])[0]}, text
