@@ -192,3 +192,14 @@ def test_review_with_stdin_closed_says_how_to_decide_without_prompts(db, capsys,
     assert heard("review", "--db", db, "--as", "mod1", "--limit", "1") == 2
     said = capsys.readouterr().err
     assert "stdin is closed" in said and "--decide" in said
+
+
+def test_flags_print_evidence_as_written_not_as_emoji(db, capsys):
+    """Rich turned ':phone:' into an emoji: a doxxing flag's cue 'pii:phone' read 'pii☎', and a
+    reporter's or an author's ':smile:' was not shown as written."""
+    note = "see :smile: and pii:phone: here"
+    assert heard("flag", "p:h3", "--label", "doxxing", "--note", note, "--db", db) == 0
+    capsys.readouterr()
+    assert heard("flags", "--db", db, "--label", "doxxing") == 0
+    shown = capsys.readouterr().out
+    assert ":smile:" in shown and "pii:phone:" in shown and "☎" not in shown, shown

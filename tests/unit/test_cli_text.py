@@ -79,3 +79,17 @@ def test_a_rebuild_that_leaves_most_posts_out_says_why():
     assert "0.41 long" in centred and "heard topics --rebuild" in centred and "--center" in centred
     spread = unassigned_warning({"posts": 100, "unassigned": 80, "mean_length": 0.6}, True)
     assert "spread thin" in spread
+
+
+def test_result_tables_show_text_as_written_not_as_emoji(capsys):
+    """An author's ':phone:' or ':smile:' was printed by Rich as ☎ and 😄 in heard posts."""
+    from rich.table import Table
+
+    from heard.cli.app import results
+
+    table = Table()
+    table.add_column("text")
+    table.add_row("call me :phone: now :smile:")
+    results().print(table)
+    out = capsys.readouterr().out
+    assert ":phone:" in out and ":smile:" in out and "☎" not in out

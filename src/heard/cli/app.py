@@ -36,8 +36,11 @@ RESULT_WIDTH = 160
 def results() -> Console:
     """The console for results: stdout, so that ``heard posts -q 噪音 > f.txt`` keeps them (the
     status lines stay on stderr). Made per call so it follows the stdout in force (tests capture
-    it); wide when stdout is not a terminal."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else RESULT_WIDTH)
+    it); wide when stdout is not a terminal. No emoji codes: a post's ':phone:' stays as
+    written."""
+    return Console(
+        highlight=False, emoji=False, width=None if sys.stdout.isatty() else RESULT_WIDTH
+    )
 
 
 DB_HELP = "DuckDB file (default: heard.duckdb, or \\[heard] db in heard.toml, or HEARD_DB)."

@@ -100,7 +100,7 @@ def flags(
     if json_out:
         emit_json(result)
         return
-    out = Console()
+    out = Console(emoji=False)
     for f in result["flags"]:
         score = "-" if f["score"] is None else f"{f['score']:.2f} ≥ {f['threshold']:.2f}"
         by = f"{f['detector']}@{f['version']}" if f["detector"] else f["source"]
@@ -114,7 +114,7 @@ def flags(
 
 
 def _show_item(item: dict[str, Any]) -> None:
-    out = Console()
+    out = Console(emoji=False)
     post, label = item["post"], item["label"]
     out.rule(f"[bold]{item['flag_id']}[/]")
     out.print(escape(((post.get("title") or "") + " ") + (post.get("text") or "")))
@@ -263,7 +263,7 @@ def decisions(
     if json_out:
         emit_json(result)
         return
-    out = Console()
+    out = Console(emoji=False)
     for d in result["decisions"]:
         who = "automated" if d["automated_decision"] else d["moderator"]
         appeal = (
@@ -355,7 +355,7 @@ def transparency(db: Db = None, config: Config = None, json_out: Json = False) -
     if json_out:
         emit_json(result)
         return
-    out = Console()
+    out = Console(emoji=False)
     for part, values in result.items():
         out.print(f"[bold]{part}[/] total {values['total']}")
         for key, value in values.items():
