@@ -304,6 +304,26 @@ def test_gold_items_are_mixed_in_and_kappa_is_per_moderator(store):
     assert not any(i.get("gold") and i["flag_id"] == g1["gold_id"] for i in cal.queue("mod1"))
 
 
+def test_a_gold_item_reads_like_a_public_report_in_the_review_item(store):
+    """The queue's review item for a gold text had only post.text and a flag of three keys,
+    where a report has the post's fields and a flag with detector, score, status and evidence:
+    GET /api/v1/review/queue told gold items apart by the shape of their JSON."""
+    from heard.read.protect import review_item
+
+    clock = Clock()
+    review, _ = _flag_all(store, clock)
+    report = review.report("t:3", "harassment", note="")
+    gold = Calibration(store, clock).add_gold("市长不作为，我们要问责", "harassment", "no_action")
+    queue = Calibration(store, clock).queue("mod1")
+    real = review_item(store, next(i for i in queue if i["flag_id"] == report["flag_id"]))
+    fake = review_item(store, next(i for i in queue if i["flag_id"] == gold["gold_id"]))
+    assert set(fake) == set(real) and set(fake["post"]) == set(real["post"])
+    shown = next(f for f in real["flags"] if f["flag_id"] == report["flag_id"])
+    assert [set(f) for f in fake["flags"]] == [set(shown)]
+    assert fake["flags"][0]["evidence"] == shown["evidence"] == {}
+    assert fake["flags"][0]["status"] == "pending" and fake["post"]["lang"] == "zh"
+
+
 def test_kappa_and_mixing_are_plain_functions():
     assert cohen_kappa([("a", "a"), ("b", "b")]) == 1.0
     assert cohen_kappa([("a", "b"), ("b", "a")]) == -1.0

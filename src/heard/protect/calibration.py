@@ -5,6 +5,9 @@ shape, no marker shown), one after every ``gold_every`` real flags while the mod
 items left to answer; a moderator's answers to them are compared with the known decisions, and
 Cohen's κ (agreement corrected for chance) is reported per moderator to admins. κ is about how a
 moderator decides, over gold texts; it is never about an author.
+
+In the review item (``heard.read.protect.review_item``) a gold text has the shape of a report
+without a note. Known limit: its post has no id (``null`` in the API), and none can be looked up.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ def gold_as_item(gold: dict[str, Any]) -> dict[str, Any]:
         "evidence": {},
         "status": "pending",
         "text": gold["text"],
+        "created_at": gold.get("created_at"),
         "gold": True,
     }
 
