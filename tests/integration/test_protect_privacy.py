@@ -73,3 +73,28 @@ def test_evidence_spans_inside_personal_data_are_redacted(store):
         "[card]",
         "退款",
     ]
+
+
+def test_a_post_removed_after_its_alert_fired_is_hidden_in_the_alert_list(tmp_path):
+    """The alerts list (dashboard, GET /api/v1/alerts) showed the sample posts as they were when
+    the alert fired: a post removed since (for doxxing, say) still showed its text there."""
+    from datetime import datetime as dt
+
+    from hotspot_store import build
+
+    from heard.auth.accounts import Accounts
+    from heard.listen.hotspots import AlertEngine
+    from heard.read.hotspots import alerts
+
+    path = build(tmp_path / "h.duckdb")
+    with open_store(path) as store:
+        Accounts(store).add_user("mod1", "password-1", "moderator")
+        [fired] = AlertEngine(store, [], clock=lambda: dt(2026, 3, 6, 12, 0, 0)).scan()
+        sample = fired["sample_posts"][0]
+        assert sample["text"]
+        review = Review(store)
+        flag = review.report(sample["id"], "doxxing", note="posts a phone number")
+        review.decide(flag["flag_id"], "remove", "Posts a private phone number.", "mod1")
+        [listed] = alerts(store, 5)
+        shown = next(p for p in listed["sample_posts"] if p["id"] == sample["id"])
+        assert shown["text"] is None and shown["moderation"]["decision"] == "remove"

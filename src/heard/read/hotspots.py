@@ -38,6 +38,10 @@ def hotspots(
 
 
 def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
+    """Stored alerts with their evidence as fired; a sample post removed since by a decision
+    shows as a notice (``heard.read.moderation``), as on every other list."""
+    from heard.read import moderation
+
     if "alerts" not in db.tables():
         return []
     rows = q.alert_rows(db, k, limit)
@@ -51,6 +55,11 @@ def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
             evidence = {"evidence": evidence}
         evidence.setdefault("alert_id", r["alert_id"])
         evidence.setdefault("topic_id", r["topic_id"])
+        samples = evidence.get("sample_posts")
+        if isinstance(samples, list):
+            evidence["sample_posts"] = moderation.apply(
+                db, [p for p in samples if isinstance(p, dict)]
+            )
         out.append(safe_row(evidence))
     return out
 
