@@ -98,3 +98,27 @@ def test_a_post_removed_after_its_alert_fired_is_hidden_in_the_alert_list(tmp_pa
         [listed] = alerts(store, 5)
         shown = next(p for p in listed["sample_posts"] if p["id"] == sample["id"])
         assert shown["text"] is None and shown["moderation"]["decision"] == "remove"
+
+
+def test_a_posts_place_field_is_redacted_like_its_text(tmp_path):
+    """A source's place column ('幸福小区5栋302', down to the flat) came out as written in heard
+    posts --json, GET /api/v1/posts and every export, where the same words in the text are
+    '幸福小区[address]'."""
+    from heard.read.export import rows as export_rows
+    from heard.read.posts import PostFilter, search
+
+    with open_store(tmp_path / "p.duckdb") as store:
+        post = Post(
+            id="t:1",
+            source="t",
+            external_id="1",
+            text="小区门口垃圾堆积如山",
+            author_key="a1",
+            created_at=datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc),
+            place="幸福小区5栋302",
+        )
+        store.write_batch([post], {"lang": ["zh"]}, {})
+        [listed] = search(store, PostFilter())["posts"]
+        [exported] = export_rows(store, "posts", 1)
+        for row in (listed, exported):
+            assert row["place"] == "幸福小区[address]", row

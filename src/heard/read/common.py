@@ -28,7 +28,9 @@ HIDDEN_COLUMNS = {
     "embedding",
     "vec",
 }
-TEXT_COLUMNS = {"text", "title", "sample", "snippet", "label", "description", "summary"}
+TEXT_COLUMNS = {"text", "title", "sample", "snippet", "label", "description", "summary", "place"}
+"""Redacted wherever they appear. ``place`` is a source's own location column: it can name a flat
+('幸福小区5栋302') as readily as a text can."""
 NESTED_TEXT = TEXT_COLUMNS | {"term"}
 """Inside JSON columns too: a topic keyword made from a store indexed before its posts' personal
 data was kept out of the tokens could be a phone number."""
