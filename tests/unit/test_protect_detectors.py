@@ -147,6 +147,26 @@ def test_public_offices_are_not_doxxing():
     assert DoxxingDetector().flag(text) is None
 
 
+def test_a_call_to_ring_a_private_person_and_abuse_them_is_doxxing():
+    """Written probing the protect side (2026-12-06): a private person's mobile with a call to
+    ring and abuse them was not flagged ('打电话骂' and 'call and tell him' were no cues)."""
+    for text in (
+        "这家黑心装修公司老板电话13712345678，大家打电话骂死他",
+        "The contractor who ripped us off is Bob, his cell is 415-555-0134, everybody call and "
+        "tell him what you think",
+    ):
+        flag = DoxxingDetector().flag(text)
+        assert flag is not None and flag.label == "doxxing", text
+    for text in (
+        "市城管局局长张伟不作为，局长办公室电话0755-12345678，大家打电话问问他为什么不管",
+        "我的电话13712345678，打电话过去还被客服骂了一顿，有同样遭遇的请联系我",
+        # 附件3: a complaint about harassing calls (the first draft's '打电话骚扰' flagged it)
+        "A市阳光医院无故打电话骚扰百姓正常生活，(电话:0731——0000-00000000现在电话处于停止使用状态)",
+        "社区工作人员每周打电话问候独居老人，我的电话13712345678，欢迎志愿者加入",
+    ):
+        assert DoxxingDetector().flag(text) is None, text
+
+
 def test_harm_stage_follows_the_stage_protocol():
     stage = HarmStage()
     assert isinstance(stage, Stage) and stage.assigns == ("flags",)
