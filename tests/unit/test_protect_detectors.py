@@ -163,6 +163,10 @@ def test_a_call_to_ring_a_private_person_and_abuse_them_is_doxxing():
         # 附件3: a complaint about harassing calls (the first draft's '打电话骚扰' flagged it)
         "A市阳光医院无故打电话骚扰百姓正常生活，(电话:0731——0000-00000000现在电话处于停止使用状态)",
         "社区工作人员每周打电话问候独居老人，我的电话13712345678，欢迎志愿者加入",
+        # a signed letter telling what the writer did ('我去找她退钱'): a Teddy Cup message of
+        # this shape was flagged, paraphrased here
+        "尊敬的领导：我报了旅行社的团，想退一个人的钱，我去找她退钱时却扣了我110元，"
+        "请领导主持公道。联系电话 13712345678",
     ):
         assert DoxxingDetector().flag(text) is None, text
 
