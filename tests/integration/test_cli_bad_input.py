@@ -89,3 +89,18 @@ def test_paths_that_look_like_markup_are_printed_as_they_are(tmp_path, capsys):
     assert run(["ingest", str(src), "--db", str(db)]) == 0
     err = capsys.readouterr().err
     assert "x[red].duckdb" in err, err
+
+
+def test_users_add_with_stdin_closed_says_how_to_give_the_password(tmp_path, capsys, monkeypatch):
+    """'heard users add mod1 --role moderator </dev/null' printed 'Password:' and a getpass
+    warning, then exited 1 with no word of what to do."""
+    import io
+
+    from heard.store import open_store
+
+    db = tmp_path / "fresh.duckdb"
+    open_store(db).close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert run(["users", "add", "mod1", "--role", "moderator", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "stdin is closed" in err and "--password" in err

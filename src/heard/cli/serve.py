@@ -120,7 +120,16 @@ def users_add(
             "name it: --department CODE (see heard departments)",
         )
     if password is None:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        import click
+
+        try:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        except (click.exceptions.Abort, typer.Abort):  # typer bundles its own click
+            raise InputError(
+                "stdin is closed: no password was typed",
+                "give one with --password (at least 8 characters), or run the command in a "
+                "terminal",
+            ) from None
     store, accounts = _accounts(db, config)
     with store:
         if department:
