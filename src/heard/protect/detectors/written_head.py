@@ -20,6 +20,7 @@ no recall on any probe set (v4: 0.669 / 0.778 either way); the rules still read 
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 import numpy as np
@@ -31,10 +32,15 @@ from heard.protect.pii import find_pii
 
 HEADS = {"scam_fraud": "scam_fraud_written", "spam": "spam_written"}
 NUMBER_KINDS = frozenset({"phone", "id_number", "bank_card"})
+_SEVEN_DIGITS = re.compile("\\d(?:[ \\-.()\u3000\uff0d\uff0e\uff08\uff09]{0,2}\\d){6}")
+"""find_pii's own gate for phones, IDs and cards (``\\d`` is any script's digit; the full-width
+separators are those it folds): a text without it holds none, 98 % of posts."""
 
 
 def without_numbers(text: str) -> str:
     """``text`` with each phone number, ID number and bank card replaced by a space."""
+    if not _SEVEN_DIGITS.search(text):
+        return text
     out, last = [], 0
     for span in find_pii(text):
         if span.kind in NUMBER_KINDS:
