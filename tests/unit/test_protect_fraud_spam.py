@@ -262,3 +262,23 @@ def test_loan_replica_and_follower_adverts_are_still_spam(stage):
         "1000 followers for $5, sub4sub, DM us!!!",
     ):
         assert "spam" in labels(stage, text), text
+
+
+VICTIMS_TELLING_WHAT_HAPPENED = [
+    # written probing the protect side (2026-12-06): withdrawal_blocked_fee (0.92), task_scam
+    # (0.9) and problem_handled_on_private_channel (0.9) decided these automatically; each tells
+    # what a platform or a seller asked of the writer, and asks for help
+    "我在某平台买理财，现在提现不了，客服一直说系统维护，要求先交10%的手续费才能提现",
+    "公司让员工下载一个APP刷单，说完成任务返佣金，结果钱转进去就提不出来了，求助",
+    "网购的手机是假货，商家让我加他微信私下退款，我加了以后他让我先付运费",
+]
+
+
+@pytest.mark.parametrize("text", VICTIMS_TELLING_WHAT_HAPPENED)
+def test_a_victim_telling_what_a_platform_asked_is_not_a_scam(stage, text):
+    assert labels(stage, text) == []
+
+
+def test_the_platform_asking_the_reader_is_still_a_scam(stage):
+    text = "您的账户提现失败，系统检测到异常，需先缴纳10%手续费解冻后才能提现，请尽快处理。"
+    assert "scam_fraud" in labels(stage, text)
