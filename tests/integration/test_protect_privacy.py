@@ -122,3 +122,37 @@ def test_a_posts_place_field_is_redacted_like_its_text(tmp_path):
         [exported] = export_rows(store, "posts", 1)
         for row in (listed, exported):
             assert row["place"] == "幸福小区[address]", row
+
+
+def test_an_issue_titled_by_a_removed_message_shows_its_place_and_problem(tmp_path):
+    """An issue's title is its representative message's title (or text). When a decision
+    removed that message, the issue list, its page and the issues export still showed it."""
+    from heard.auth.accounts import Accounts
+    from heard.listen.issues.measure import IssueRecord
+    from heard.read.issues import issue_detail, list_issues
+
+    rude = "东湖路物业经理王某就是个人渣败类，大家都去骂他"
+    texts = [rude] + [f"东湖路停水三天了，物业不管 #{i}" for i in range(6)]
+    t0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    posts = [
+        Post(
+            id=f"t:{i}", source="t", external_id=str(i), text=t, author_key=f"a{i}", created_at=t0
+        )  # fmt: skip
+        for i, t in enumerate(texts)
+    ]
+    with open_store(tmp_path / "p.duckdb") as store:
+        store.write_batch(posts, {"lang": ["zh"] * len(posts)}, {})
+        Accounts(store).add_user("mod1", "password-1", "moderator")
+        start = t0.timestamp()
+        record = IssueRecord("东湖路", "东湖路", "停水", ["停水"], rude[:60], 7, 7, 7, start,
+                             start + 3600, 5.0, {"components": {}}, 0.5, False, None, 0.8,
+                             [p.id for p in posts], {}, 1)  # fmt: skip
+        store.issues.replace([record], datetime(2026, 12, 1))
+        assert list_issues(store, 5, window="all")["issues"][0]["title"] == rude
+        review = Review(store)
+        flag = review.report("t:0", "harassment")
+        review.decide(flag["flag_id"], "remove", "A personal insult and a call to abuse.", "mod1")
+        [listed] = list_issues(store, 5, window="all")["issues"]
+        shown = issue_detail(store, 1, 5)
+        for issue in (listed, shown):
+            assert issue["title"] == "东湖路 · 停水", issue["title"]

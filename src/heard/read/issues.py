@@ -28,6 +28,23 @@ def _ready(db: Reader) -> bool:
     return "issues" in db.tables()
 
 
+def _withhold_removed_titles(db: Reader, rows: list[dict[str, Any]]) -> None:
+    """An issue's title is its representative message's title (or the start of its text): where
+    a decision in force hides that message, the issue is titled by its place and problem."""
+    if not rows or "decisions" not in db.tables():
+        return
+    members = stored.decided_members(db, [int(r["issue_id"]) for r in rows])
+    decided = moderation.in_force(db, [m["post_id"] for m in members])
+    hidden: dict[int, set[str]] = {}
+    for m in members:
+        if decided.get(m["post_id"], {}).get("decision") in moderation.HIDING:
+            titles = {m["title"], (m["text"] or "")[:60]} - {None, ""}
+            hidden.setdefault(int(m["issue_id"]), set()).update(titles)
+    for r in rows:
+        if r.get("title") and r["title"] in hidden.get(int(r["issue_id"]), ()):
+            r["title"] = f"{r['place']} · {r['problem']}"
+
+
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("terms", "heat_components"):
         if isinstance(row.get(key), str):
@@ -60,6 +77,7 @@ def list_issues(
             since = None
     f = stored.IssueWhere(since=since, q=q)
     rows = stored.shown(db, f, k, limit)
+    _withhold_removed_titles(db, rows)
     hidden = stored.hidden_count(db, f, k)
     issues = [_decode(r) for r in rows]
     owners = departments_of_issues(db, [int(r["issue_id"]) for r in issues])
@@ -117,6 +135,7 @@ def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[
             f"there is no issue {issue_id}" + (" any more" if row is not None else ""),
             "list the issues: heard issues, or /api/v1/issues",
         )
+    _withhold_removed_titles(db, [row])
     issue = _decode(row)
     if (issue.get("authors") or 0) < k:
         raise NotFoundError(

@@ -63,6 +63,18 @@ def hidden_count(db: Reader, f: IssueWhere, k: int) -> Any:
     )
 
 
+def decided_members(db: Reader, issue_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """``[{issue_id, post_id, title, text}]``: the issues' messages that have a moderation
+    decision, in no order (needs the ``decisions`` table)."""
+    return db.rows(
+        "SELECT ip.issue_id, p.id AS post_id, p.title, p.text FROM issue_posts ip "
+        "JOIN posts p ON p.id = ip.post_id "
+        f"WHERE ip.issue_id IN ({marks(len(issue_ids))}) "
+        "AND p.id IN (SELECT post_id FROM decisions)",
+        list(issue_ids),
+    )
+
+
 def case_departments(db: Reader, issue_ids: Sequence[int]) -> list[dict[str, Any]]:
     """``[{issue_id, department, n}]``: how many of each issue's messages have a case with each
     department, in no order (needs the ``cases`` table)."""
