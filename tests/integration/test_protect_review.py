@@ -154,6 +154,26 @@ def test_sms_spam_with_only_a_link_or_a_civic_call_is_for_review_only(store):
     assert not flag["details"].get("review_only")
 
 
+COMPLAINTS_ABOUT_CHARGES = [
+    # a TweetEval complaint (sms_spam 0.95, automated) and one written for this test (1.00)
+    "@user whats with the 50p a minute charge to 150, insult to injury ",
+    "The energy company wants £300 to reconnect us. Call now 0800 123 4567 and they put you on "
+    "hold for an hour.",
+]
+
+
+def test_sms_spam_on_a_complaint_about_charges_waits_for_a_person(store):
+    review = Review(store, Clock())
+    posts = [_post(f"c{i}", t) for i, t in enumerate(COMPLAINTS_ABOUT_CHARGES)]
+    store.write_batch(posts, {"lang": ["en"] * len(posts)}, {})
+    flags = HarmStage(nearest=0).flag_texts(COMPLAINTS_ABOUT_CHARGES)
+    assert all(any(f["detector"] == "sms_spam" for f in fl) for fl in flags)
+    counts = review.record_detector_flags(
+        [(p.id, f) for p, f in zip(posts, flags)], auto_threshold=0.9
+    )
+    assert counts["automated_decisions"] == 0
+
+
 def test_queue_puts_trusted_flaggers_first_and_a_decision_has_a_dsa_statement(store):
     clock = Clock()
     review, _ = _flag_all(store, clock)
