@@ -1,5 +1,6 @@
 """The protect side in a real browser (issue 19): someone reports a post from its public case
-page; a moderator works the Chinese review queue and decides with a statement of the facts; the
+page; a moderator works the Chinese review queue and decides with a statement of the facts (an
+"illegal" ground is refused until it names its legal ground); the
 author reads the statement of reasons with the notice token and appeals; the moderator who
 decided is refused the appeal and a second one (an admin) reverses it."""
 
@@ -40,11 +41,18 @@ def test_report_review_statement_and_appeal(browser, server):
     mod.click("#queue a >> nth=0")
     assert mod.locator("#definition").is_visible()
     mod.select_option("#decide-form select[name=decision]", "remove")
+    mod.select_option("#decide-form select[name=ground]", "illegal")
     mod.fill("#decide-form textarea[name=facts]", "帖子公布了他人的电话号码。")
+    mod.click("#decide-form button[type=submit]")
+    assert "legal ground" in mod.locator("#decide-error").inner_text()  # DSA Art. 17(3)(d)
+    mod.select_option("#decide-form select[name=decision]", "remove")
+    mod.select_option("#decide-form select[name=ground]", "illegal")
+    mod.fill("#decide-form input[name=legal_ground]", "个人信息保护法 第十条")
     mod.click("#decide-form button[type=submit]")
     token = mod.locator("#author-token").inner_text().strip()
     decision_id = mod.locator("#decision-id").inner_text().strip()
     assert "STATEMENT_CATEGORY" in mod.locator("#statement").inner_text()
+    assert "个人信息保护法 第十条" in mod.locator("#statement").inner_text()
     mod.screenshot(path=str(SCREENSHOTS / "protect-decided-zh.png"), full_page=True)
 
     public.goto(base + f"/public/cases/{CLOSED_CASE['water']}")
@@ -53,6 +61,7 @@ def test_report_review_statement_and_appeal(browser, server):
     public.fill("#statement-form input[name=token]", token)
     public.click("#statement-form button[type=submit]")
     assert decision_id in public.content()
+    assert public.locator(".legal-ground").inner_text() == "个人信息保护法 第十条"
     public.fill(".appeal-form textarea[name=text]", "这是供水公司的公开热线。")
     public.click(".appeal-form button[type=submit]")
     assert public.locator("#appeal-sent").is_visible()
