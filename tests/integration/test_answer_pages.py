@@ -195,3 +195,38 @@ def test_a_responder_tied_to_no_department_sees_no_queue(env):
     assert api.status_code == 403 and "tied to no department" in api.json()["error"]
     page = client.get("/desk", headers={**headers, "Accept": "text/html"})
     assert page.status_code == 403 and CLOSED_CASE["water"] not in page.text
+
+
+def test_timeline_notes_are_redacted_on_every_public_surface(env):
+    """A dispute note and a responder's status note are free text that anyone may have typed a
+    phone number or e-mail into; the timeline is public (case page, its API, Open311's
+    updates), so its notes are redacted like the concern and the reply. Before, the dispute note
+    "还是停水 13812345678" was shown verbatim on all three."""
+    client, tokens = env
+    closed = CLOSED_CASE["water"]
+    disputed = client.post(
+        f"/public/cases/{closed}/dispute",
+        data={"token": CASE_TOKEN, "note": f"还是停水 {PHONE} someone@example.com"},
+    )
+    assert disputed.status_code == 200
+    bus = CLOSED_CASE["transport"]
+    moved = client.post(
+        f"/api/v1/cases/{bus}/status",
+        json={"status": "investigating", "note": f"已联系 {PHONE}"},
+        headers=_as(tokens, "responder"),
+    )
+    assert moved.status_code == 200, moved.text
+    for case_id in (closed, bus):
+        surfaces = [
+            client.get(f"/public/cases/{case_id}").text,
+            client.get(f"/api/v1/public/cases/{case_id}").text,
+            client.get(f"/api/v1/cases/{case_id}", headers=_as(tokens, "analyst")).text,
+            client.get(
+                "/open311/v2/servicerequestupdates.json", params={"service_request_id": case_id}
+            ).text,
+        ]
+        for text in surfaces:
+            assert PHONE not in text and "someone@example.com" not in text, text[:400]
+    notes = [e["note"] for e in client.get(f"/api/v1/public/cases/{closed}").json()["case"][
+        "timeline"]]  # fmt: skip
+    assert any(n and "[phone]" in n and "[email]" in n for n in notes), notes

@@ -207,7 +207,8 @@ def case_detail(db: Reader, case_id: str, *, now: datetime, public: bool = False
         },
         "closed_at": c["closed_at"],
         "reopened_count": c["reopened_count"],
-        "timeline": events,
+        # notes are free text (a citizen's dispute, a responder's status note): redacted too
+        "timeline": [{**e, "note": redact(e["note"]) if e["note"] else e["note"]} for e in events],
     }
 
 
