@@ -230,3 +230,21 @@ def test_timeline_notes_are_redacted_on_every_public_surface(env):
     notes = [e["note"] for e in client.get(f"/api/v1/public/cases/{closed}").json()["case"][
         "timeline"]]  # fmt: skip
     assert any(n and "[phone]" in n and "[email]" in n for n in notes), notes
+
+
+def test_the_case_api_gives_utc_times_with_a_z(env):
+    """The API keeps ISO times in UTC with a ``Z`` (README): the case endpoints returned naive
+    times ("2026-11-05T08:00:00.123456"), which a client reads as its own local time."""
+    client, tokens = env
+    closed = CLOSED_CASE["water"]
+    case = client.get(f"/api/v1/public/cases/{closed}").json()["case"]
+    times = [case["created_at"], case["deadline_at"], case["closed_at"],
+             case["reply"]["replied_at"], *(e["at"] for e in case["timeline"])]  # fmt: skip
+    record = client.get("/api/v1/public/departments/water").json()
+    times += [c["created_at"] for c in record["cases"]]
+    times.append(client.get("/api/v1/accountability").json()["now"])
+    queue = client.get("/api/v1/cases", headers=_as(tokens, "analyst")).json()
+    times += [c["created_at"] for c in queue["cases"]]
+    one = client.get(f"/api/v1/cases/{closed}", headers=_as(tokens, "analyst")).json()["case"]
+    times.append(one["created_at"])
+    assert times and all(isinstance(t, str) and t.endswith("Z") for t in times), times

@@ -20,6 +20,7 @@ from heard.auth.roles import may_work_case
 from heard.clock import utcnow
 from heard.errors import InputError, NotFoundError
 from heard.read import cases as rq
+from heard.read.common import jsonable
 
 CaseState = one_of(workflow.STATES)
 """A FixMyStreet state of a case (``heard.answer.cases.STATES``)."""
@@ -69,7 +70,7 @@ def departments(request: Request) -> dict[str, Any]:
     summary="Each department's record: response rate, median/p90 days, overdue, reopened",
 )
 def accountability(request: Request) -> dict[str, Any]:
-    return {"ok": True, **rq.accountability(db_of(request), now=utcnow())}
+    return {"ok": True, **jsonable(rq.accountability(db_of(request), now=utcnow()))}
 
 
 @router.get(
@@ -83,7 +84,7 @@ def public_department(request: Request, department: str) -> dict[str, Any]:
         record = rq.department_record(db_of(request), department, now=utcnow())
     except NotFoundError as exc:
         raise ApiError(404, exc.what, ["fix: list departments at /api/v1/departments"]) from None
-    return {"ok": True, **record}
+    return {"ok": True, **jsonable(record)}
 
 
 @router.get(
@@ -97,7 +98,7 @@ def public_case(request: Request, case_id: str) -> dict[str, Any]:
         case = rq.public_case(db_of(request), case_id, now=utcnow())
     except NotFoundError as exc:
         raise ApiError(404, exc.what) from None
-    return {"ok": True, "case": case}
+    return {"ok": True, "case": jsonable(case)}
 
 
 @router.get(
@@ -135,7 +136,7 @@ def list_cases(
         )
     except InputError as exc:
         raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
-    return {"ok": True, **result}
+    return {"ok": True, **jsonable(result)}
 
 
 def workable_case(request: Request, case_id: str) -> tuple[dict[str, Any], Role, str]:
@@ -163,7 +164,7 @@ def workable_case(request: Request, case_id: str) -> tuple[dict[str, Any], Role,
 )
 def get_case(request: Request, case_id: str) -> dict[str, Any]:
     workable_case(request, case_id)
-    return {"ok": True, "case": rq.case_detail(db_of(request), case_id, now=utcnow())}
+    return {"ok": True, "case": jsonable(rq.case_detail(db_of(request), case_id, now=utcnow()))}
 
 
 def apply_change(request: Request, make: Any) -> dict[str, Any]:
@@ -287,7 +288,7 @@ def issue_case(
     request: Request, response: Response, issue_id: int, body: IssueCase | None = None
 ) -> dict[str, Any]:
     opened = open_issue_case(request, issue_id, body.department if body else None)
-    case = rq.case_detail(db_of(request), opened.case["case_id"], now=utcnow())
+    case = jsonable(rq.case_detail(db_of(request), opened.case["case_id"], now=utcnow()))
     if not opened.created:
         response.status_code = 200
         return {"ok": True, "created": False, "case": case}
