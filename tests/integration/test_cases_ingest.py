@@ -326,3 +326,46 @@ def test_cases_without_departments_are_refused_before_any_work(tmp_path, monkeyp
     assert "no trained router and no departments" in err and "[[departments]]" in err
     with open_store(db) as store:
         assert store.scalar("SELECT count(*) FROM posts") == 0
+
+
+def test_a_reply_that_cannot_be_dated_is_not_imported_and_says_so(tmp_path, capsys):
+    """A published reply dated 73 years ahead was imported as answered: its 29,224-day response
+    time made the board's p90 17,536 days and its mean 5,847. And a reply whose 答复时间 was
+    unreadable or empty vanished without a word, the case shown open and overdue. A reply time
+    is held to the rule a post's time is (readable, not more than a day ahead); a reply that
+    fails it is not imported, and the case's timeline says why."""
+    rows = [
+        ["11", "U0011", "路灯坏了", "2019/5/1 9:00:00", "小区路灯坏了一个月，请修理。",
+         "已安排维修。", "2019/5/3 9:00:00", ""],
+        ["12", "U0012", "公交站撤了", "2019/5/2 9:00:00", "公交站被撤了，出行不便。",
+         "已恢复。", "2099/5/6 10:00:00", ""],
+        ["13", "U0013", "垃圾没人清", "2019/5/3 9:00:00", "垃圾站的垃圾三天没人清了。",
+         "已清理。", "not a date", ""],
+        ["14", "U0014", "噪音扰民", "2019/5/4 9:00:00", "工地夜间施工噪音扰民。",
+         "已责令整改。", "", ""],
+    ]  # fmt: skip
+    path = tmp_path / "replies.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    db = tmp_path / "r.duckdb"
+    assert run(["ingest", str(path), "--preset", "teddycup-replies", "--db", str(db)]) == 0
+    with open_store(db) as store:
+        cases = {r["post_id"]: r for r in store.rows("SELECT * FROM cases")}
+        notes = {
+            r["case_id"]: r["note"]
+            for r in store.rows("SELECT case_id, note FROM case_events WHERE kind = 'opened'")
+        }
+    assert cases["replies:11"]["status"] == "closed"
+    for pid, why in (("replies:12", "future"), ("replies:13", "not a date"),
+                     ("replies:14", "答复时间 is empty")):  # fmt: skip
+        case = cases[pid]
+        assert case["status"] == "open" and case["replied_at"] is None, case
+        note = notes[case["case_id"]]
+        assert "reply was not imported" in note and why in note, note
+    total = _json(capsys, ["accountability", "--db", str(db)])["total"]
+    assert total["answered"] == 1
+    assert total["median_days"] == total["p90_days"] == total["mean_days"] == 2.0
+    shown = _json(capsys, ["case", cases["replies:13"]["case_id"], "--db", str(db)])
+    assert "reply was not imported" in shown["timeline"][0]["note"]

@@ -194,7 +194,9 @@ class CaseStage:
             case, opened = self._open(post, route)
             cases.append(case)
             events.append(opened)
-            answered = self._imported_reply(post, case)
+            answered, skipped = self._imported_reply(post, case)
+            if skipped is not None:  # the official sees why the case shows no reply
+                opened["note"] = f"{opened['note']}; {skipped}"
             if answered is not None:
                 events.append(answered)
                 replies.append((post, case))
@@ -233,21 +235,32 @@ class CaseStage:
             role=role,
         )
 
-    def _imported_reply(self, post: Any, case: dict[str, Any]) -> dict[str, Any] | None:
-        """A reply the source published with the post: the case is stored answered and closed."""
+    def _imported_reply(
+        self, post: Any, case: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """A reply the source published with the post: the case is stored answered and closed
+        (the event is returned). A reply whose time is missing, unreadable or more than a day
+        ahead (the rule a post's own time meets) is not imported: the case stays open, the post
+        is kept, and the reason is returned for the case's timeline."""
         raw = post.raw or {}
-        _, text = _first(raw, REPLY_TEXT_COLUMNS)
+        text_column, text = _first(raw, REPLY_TEXT_COLUMNS)
         time_column, when = _first(raw, REPLY_TIME_COLUMNS)
-        if text is None or when is None:
-            return None
+        if text is None and when is None:
+            return None, None
+        skipped = "the source's reply was not imported: "
+        if text is None:
+            return None, skipped + f"{time_column} is given but the reply text is empty"
+        if when is None:  # the time column that goes with the text's (答复意见 → 答复时间)
+            paired = REPLY_TIME_COLUMNS[REPLY_TEXT_COLUMNS.index(str(text_column))]
+            return None, skipped + f"{paired} is empty"
         from heard.connectors.mapping import parse_datetime
 
         try:
-            replied_at = parse_datetime(when, self.zone, None)
-        except (ValueError, OverflowError, OSError):
-            return None  # an unreadable reply time: the case stays open, the post is kept
+            replied_at = parse_datetime(when, self.zone, self.clock())
+        except (ValueError, OverflowError, OSError) as exc:
+            return None, skipped + f"{time_column} {str(when)[:40]!r}: {str(exc)[:120]}"
         if replied_at is None:
-            return None
+            return None, skipped + f"{time_column} is empty"
         department = case["department"] if case["department"] != workflow.TRIAGE else None
         case.update(
             reply_text=str(text).strip(),
@@ -265,7 +278,7 @@ class CaseStage:
             "to_department": department,
             "actor_role": "import",
             "note": f"published reply imported from {time_column}",
-        }
+        }, None
 
     def _score(self, replies: list[tuple[Any, dict[str, Any]]]) -> None:
         from heard.answer.replies import score_replies
