@@ -164,3 +164,54 @@ def test_a_json_client_may_send_numbers_for_the_place(client):
         json={"service_code": code, "description": "路灯坏了", "lat": 30.5, "long": 114.3},
     )
     assert got.status_code == 200, got.text
+
+
+def test_requests_are_filtered_by_date_and_status_in_the_query(client):
+    """GeoReport's ``start_date``/``end_date`` were ignored (``start_date=garbage`` answered 200
+    with every request), and ``status`` was applied after the newest 200 cases were taken, so
+    an open request older than 200 closed ones was never listed."""
+    from datetime import timedelta
+
+    from heard.answer import cases as workflow
+    from heard.clock import utcnow
+
+    c, _ = client
+    c.app.state.public_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    [old] = c.post(
+        "/open311/v2/requests.json", data={"service_code": code, "description": "桥栏杆松了"}
+    ).json()
+    db = c.app.state.db
+    past = utcnow() - timedelta(days=400)
+    with db.write_lock:  # filed long ago, still open; then 210 newer concerns, all closed
+        with db.store.transaction():
+            db.store.execute(
+                "UPDATE cases SET created_at = ? WHERE case_id = ?",
+                [past, old["service_request_id"]],
+            )
+        newer = utcnow() - timedelta(days=1)
+        cases, events = [], []
+        for i in range(210):
+            case, opened = workflow.new_case(
+                f"seed:{i}", newer, code, deadline_days=15, confidence=1.0, routed_by="seed",
+                explanation=None, at=newer,
+            )  # fmt: skip
+            case.update(status="fixed", closed_at=newer)
+            cases.append(case)
+            events.append(opened)
+        db.store.cases.open_cases(cases, events)
+    db.changed()
+    url = "/open311/v2/requests.json"
+    listed = c.get(url, params={"status": "open"}).json()
+    assert old["service_request_id"] in [r["service_request_id"] for r in listed]
+    assert all(r["status"] == "open" for r in listed)
+    since = (utcnow() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    recent = c.get(url, params={"start_date": since}).json()
+    assert recent and old["service_request_id"] not in [r["service_request_id"] for r in recent]
+    before = (past + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    early = c.get(url, params={"end_date": before}).json()
+    assert [r["service_request_id"] for r in early] == [old["service_request_id"]]
+    for bad in ({"start_date": "garbage"}, {"end_date": "2019-13-01"}):
+        got = c.get(url, params=bad)
+        assert got.status_code == 400, (bad, got.text)
+        assert got.json()[0]["code"] == 400 and "date" in got.json()[0]["description"]

@@ -131,14 +131,21 @@ def list_cases(
     status: str | None = None,
     overdue: bool = False,
     limit: int | None = 100,
+    statuses: tuple[str, ...] = (),
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ) -> dict[str, Any]:
-    """The queue, newest first: one row per case with its title (redacted), status, deadline."""
+    """The queue, newest first: one row per case with its title (redacted), status, deadline.
+    ``statuses``: any of these states; ``created_from``/``created_to``: naive-UTC bounds."""
     if not _has_cases(db):
         return {"cases": [], "total": 0}
     f = q.CaseWhere(
         department=department,
         status=check_state(status) if status else None,
         overdue_at=to_naive_utc(now) if overdue else None,
+        statuses=tuple(check_state(s) for s in statuses),
+        created_from=created_from,
+        created_to=created_to,
     )
     total = q.case_count(db, f, OPEN_STATES)
     rows = q.queue(db, f, OPEN_STATES, limit)

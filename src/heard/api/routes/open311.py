@@ -8,19 +8,20 @@ list of ``{"code", "description"}``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from heard.answer import cases as workflow
 from heard.answer import open311 as o3
+from heard.answer.cases import CLOSED_STATES, OPEN_STATES
 from heard.answer import intake
 from heard.api.errors import georeport_declared, one_of
 from heard.api.routes.deps import case_moved, db_of, departments_of, public_limiter
 from heard.api.security import requires
 from heard.auth import PUBLIC
-from heard.clock import utcnow
+from heard.clock import parse_instant, utcnow
 from heard.errors import InputError, NotFoundError
 from heard.read import cases as cq
 
@@ -96,7 +97,8 @@ def _public_case(request: Request, case_id: str) -> dict[str, Any] | None:
 @router.get(
     "/requests.json",
     dependencies=[requires(PUBLIC)],
-    summary="Requests (cases), newest first; filter by id, service or status",
+    summary="Requests (cases), newest first; filter by id, service, status or date range",
+    responses={400: ERRORS[400]},
     response_model=None,
 )
 def list_requests(
@@ -104,22 +106,25 @@ def list_requests(
     service_request_id: str | None = None,
     service_code: str | None = None,
     status: OpenOrClosed | None = None,
+    start_date: Annotated[str | None, Query(max_length=64)] = None,
+    end_date: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Any:
     lang = _lang(request)
     if service_request_id:
         found = [_public_case(request, i.strip()) for i in service_request_id.split(",")[:50]]
         return [o3.request(c, lang) for c in found if c is not None]
-    listed = cq.list_cases(db_of(request), department=service_code, limit=200, now=utcnow())[
-        "cases"
-    ]
-    out = []
-    for row in listed:
-        case = _public_case(request, row["case_id"])
-        if case is not None:
-            item = o3.request(case, lang)
-            if status is None or item["status"] == status:
-                out.append(item)
-    return out
+    try:  # GeoReport's range of requested_datetime, ISO 8601
+        start = parse_instant(start_date, what="start_date") if start_date else None
+        end = parse_instant(end_date, what="end_date") if end_date else None
+    except InputError as exc:
+        return _error(400, f"{exc.what}: {exc.fix}")
+    states = {"open": OPEN_STATES, "closed": CLOSED_STATES}.get(status or "", ())
+    listed = cq.list_cases(
+        db_of(request), department=service_code, limit=200, now=utcnow(),
+        statuses=tuple(states), created_from=start, created_to=end,
+    )["cases"]  # fmt: skip
+    found = [_public_case(request, row["case_id"]) for row in listed]
+    return [o3.request(case, lang) for case in found if case is not None]
 
 
 @router.get(

@@ -67,6 +67,11 @@ class CaseWhere:
     department: str | None = None
     status: str | None = None
     overdue_at: datetime | None = None
+    statuses: tuple[str, ...] = ()
+    """Any of these states (Open311's ``open``/``closed`` are sets of them)."""
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    """Naive-UTC bounds (inclusive) of the case's ``created_at``."""
 
 
 def _where(f: CaseWhere, open_states: Sequence[str]) -> tuple[str, list[Any]]:
@@ -81,6 +86,15 @@ def _where(f: CaseWhere, open_states: Sequence[str]) -> tuple[str, list[Any]]:
     if f.overdue_at is not None:
         where.append(f"c.status IN ({marks(len(open_states))}) AND c.deadline_at < ?")
         params += [*open_states, f.overdue_at]
+    if f.statuses:
+        where.append(f"c.status IN ({marks(len(f.statuses))})")
+        params += list(f.statuses)
+    if f.created_from is not None:
+        where.append("c.created_at >= ?")
+        params.append(f.created_from)
+    if f.created_to is not None:
+        where.append("c.created_at <= ?")
+        params.append(f.created_to)
     return " AND ".join(where), params
 
 
