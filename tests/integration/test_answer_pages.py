@@ -248,3 +248,37 @@ def test_the_case_api_gives_utc_times_with_a_z(env):
     one = client.get(f"/api/v1/cases/{closed}", headers=_as(tokens, "analyst")).json()["case"]
     times.append(one["created_at"])
     assert times and all(isinstance(t, str) and t.endswith("Z") for t in times), times
+
+
+def test_two_moves_at_once_are_checked_against_the_stored_case(env):
+    """Each move is checked against the case as stored when it is applied: the case was read
+    before the write lock was taken, so two responders closing one case at the same moment both
+    got 200 and its timeline said "open → fixed" twice (and two disputes, or a reply racing a
+    reassignment, were judged on a state that had already changed)."""
+    import threading
+    import time
+
+    client, tokens = env
+    bus = CLOSED_CASE["transport"]  # open, transport's
+    headers = _as(tokens, "responder")
+    db = client.app.state.db
+    answers: list[int] = []
+
+    def close() -> None:
+        got = client.post(f"/api/v1/cases/{bus}/status", json={"status": "fixed"},
+                          headers=headers)  # fmt: skip
+        answers.append(got.status_code)
+
+    with db.write_lock:  # both requests read the case, then wait for the lock
+        threads = [threading.Thread(target=close) for _ in range(2)]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)
+    for t in threads:
+        t.join(30)
+    assert sorted(answers) == [200, 409], answers
+    moves = client.app.state.db.rows(
+        "SELECT from_status, to_status FROM case_events WHERE case_id = ? AND kind = 'status'",
+        [bus],
+    )
+    assert [(m["from_status"], m["to_status"]) for m in moves] == [("open", "fixed")]

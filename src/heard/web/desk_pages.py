@@ -86,7 +86,7 @@ def case_page(request: Request, case_id: str) -> Response:
 
 def _move(request: Request, case_id: str, make: Any, then: str | None = None) -> Response:
     try:
-        apply_change(request, make)
+        apply_change(request, case_id, make)
     except ApiError as exc:  # a move the workflow refuses: the page again, with the reason
         if exc.status != 409:
             raise
@@ -101,11 +101,11 @@ def change_status(
     status: Annotated[str, Form(max_length=40)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    case, role, username = workable_case(request, case_id)
+    _, role, username = workable_case(request, case_id)
     return _move(
         request,
         case_id,
-        lambda: workflow.change_status(
+        lambda case: workflow.change_status(
             case, status, utcnow(), role=role.name, actor=username, note=note.strip() or None
         ),
     )
@@ -118,11 +118,11 @@ def reply(
     text: Annotated[str, Form(max_length=workflow.MAX_REPLY_CHARS)],
     close_as: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    case, role, username = workable_case(request, case_id)
+    _, role, username = workable_case(request, case_id)
     return _move(
         request,
         case_id,
-        lambda: workflow.reply(
+        lambda case: workflow.reply(
             case, text, case["department"], utcnow(), role=role.name, actor=username,
             close_as=close_as or None,
         ),
@@ -136,13 +136,13 @@ def reassign(
     department: Annotated[str, Form(max_length=48)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    case, role, username = workable_case(request, case_id)
+    _, role, username = workable_case(request, case_id)
     if department not in {d["code"] for d in departments_of(request)}:
         return _case_page(request, case_id, status=400, error=f"no department {department!r}")
     return _move(
         request,
         case_id,
-        lambda: workflow.reassign(
+        lambda case: workflow.reassign(
             case, department, utcnow(), role=role.name, actor=username, note=note.strip() or None
         ),
         then="/desk",  # a responder may no longer see the case once it is another department's

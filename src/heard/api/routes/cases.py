@@ -5,6 +5,7 @@ sends, published as the department's (RIGHTS.md §6)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -144,7 +145,10 @@ def workable_case(request: Request, case_id: str) -> tuple[dict[str, Any], Role,
     the caller may not work it (a responder of another department). Also used by the desk
     pages."""
     role, own, username = _own_department(request)
-    case = db_of(request).cases.case(case_id)
+    return _may_work(case_id, db_of(request).cases.case(case_id), role, own), role, username
+
+
+def _may_work(case_id: str, case: dict[str, Any] | None, role: Role, own: str | None) -> Any:
     if case is None:
         raise ApiError(404, f"no case {case_id!r}", ["fix: list cases at /api/v1/cases"])
     if not may_work_case(role, own, case["department"]):
@@ -153,7 +157,7 @@ def workable_case(request: Request, case_id: str) -> tuple[dict[str, Any], Role,
             f"case {case_id} is {case['department']}'s; you work {own}'s queue",
             ["fix: ask an analyst to reassign it, or work your own queue"],
         )
-    return case, role, username
+    return case
 
 
 @router.get(
@@ -167,13 +171,18 @@ def get_case(request: Request, case_id: str) -> dict[str, Any]:
     return {"ok": True, "case": jsonable(rq.case_detail(db_of(request), case_id, now=utcnow()))}
 
 
-def apply_change(request: Request, make: Any) -> dict[str, Any]:
-    """Apply the change ``make()`` builds, under the write lock; a move the workflow refuses is a
-    409 with its reason."""
+def apply_change(
+    request: Request, case_id: str, make: Callable[[dict[str, Any]], workflow.Change]
+) -> dict[str, Any]:
+    """Apply the change ``make(case)`` builds from the case as stored under the write lock (a
+    move read before it could be judged on a state another move had just changed); 404 or 403
+    as ``workable_case``; a move the workflow refuses is a 409 with its reason."""
+    role, own, _ = _own_department(request)
     db = request.app.state.db
     with db.write_lock:
+        case = _may_work(case_id, db.store.cases.case(case_id), role, own)
         try:
-            workflow.apply(db.store, make())
+            workflow.apply(db.store, make(case))
         except InputError as exc:
             raise ApiError(409, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
         db.data_version += 1
@@ -188,10 +197,11 @@ def apply_change(request: Request, make: Any) -> dict[str, Any]:
     responses=declared(404, 409),
 )
 def change_status(request: Request, case_id: str, body: StatusChange) -> dict[str, Any]:
-    case, role, username = workable_case(request, case_id)
+    _, role, username = workable_case(request, case_id)
     return apply_change(
         request,
-        lambda: workflow.change_status(
+        case_id,
+        lambda case: workflow.change_status(
             case, body.status, utcnow(), role=role.name, actor=username, note=body.note
         ),
     )
@@ -204,7 +214,7 @@ def change_status(request: Request, case_id: str, body: StatusChange) -> dict[st
     responses=declared(404, 409),
 )
 def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, Any]:
-    case, role, username = workable_case(request, case_id)
+    _, role, username = workable_case(request, case_id)
     known = {d["code"] for d in db_of(request).cases.departments()}
     if body.department not in known:
         raise ApiError(
@@ -212,7 +222,8 @@ def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, An
         )
     return apply_change(
         request,
-        lambda: workflow.reassign(
+        case_id,
+        lambda case: workflow.reassign(
             case, body.department, utcnow(), role=role.name, actor=username, note=body.note
         ),
     )
@@ -225,10 +236,11 @@ def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, An
     responses=declared(404, 409),
 )
 def reply(request: Request, case_id: str, body: Reply) -> dict[str, Any]:
-    case, role, username = workable_case(request, case_id)
+    _, role, username = workable_case(request, case_id)
     return apply_change(
         request,
-        lambda: workflow.reply(
+        case_id,
+        lambda case: workflow.reply(
             case,
             body.text,
             case["department"],
