@@ -104,3 +104,19 @@ def test_users_add_with_stdin_closed_says_how_to_give_the_password(tmp_path, cap
     assert run(["users", "add", "mod1", "--role", "moderator", "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "stdin is closed" in err and "--password" in err
+
+
+@pytest.mark.parametrize("command", ["route", "notify"])
+def test_help_names_the_departments_table(capsys, command):
+    """Rich read "[[departments]]" in the help as markup: "when heard.toml has no []"."""
+    assert run([command, "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "[[departments]]" in out and "no []" not in out and "([]" not in out
+
+
+def test_route_a_missing_file_is_an_error_not_a_text(tmp_path, capsys, monkeypatch):
+    """A mistyped file name was routed as the text "backlog.csv" (to triage, exit 0)."""
+    monkeypatch.chdir(tmp_path)
+    code = run(["route", str(tmp_path / "backlog.csv"), "--departments", "teddycup"])
+    err = capsys.readouterr().err
+    assert code == 2 and "backlog.csv" in err and "Traceback" not in err, err

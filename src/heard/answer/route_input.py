@@ -28,6 +28,8 @@ def read_route_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
             for text_id, text in _read_file(path):
                 ids.append(text_id)
                 texts.append(text)
+        elif _names_a_file(item):
+            raise InputError(f"no file {item}", "check the path, or quote a text to route it")
         elif item.strip():
             ids.append(str(n))
             texts.append(item.strip())
@@ -39,6 +41,20 @@ def read_route_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
     if not texts:
         raise InputError("nothing to route", 'give a text (heard route "公交站撤了") or a file')
     return ids, texts
+
+
+FILE_SUFFIXES = (".txt", ".csv", ".tsv", ".jsonl", ".ndjson")
+
+
+def _names_a_file(item: str) -> bool:
+    """One word ending in a suffix ``heard route`` reads (``backlog.csv``): a file name, not a
+    concern, even when no such file exists."""
+    word = item.strip()
+    return (
+        0 < len(word) < 4096
+        and not any(ch.isspace() for ch in word)
+        and word.lower().endswith(FILE_SUFFIXES)
+    )
 
 
 def _read_file(path: Path) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ DepartmentsOpt = Annotated[
     Optional[str],
     typer.Option(
         "--departments",
-        help="Department preset when heard.toml has no [[departments]]: 'teddycup'.",
+        help="Department preset when heard.toml has no [\\[departments]]: 'teddycup'.",
     ),
 ]
 
@@ -324,7 +324,7 @@ def notify(
 ) -> None:
     """Tell departments about their cases: new case, deadline near, overdue, disputed.
 
-    Sends each notification once to the department's webhook and e-mail ([[departments]]
+    Sends each notification once to the department's webhook and e-mail ([\\[departments]]
     webhook/email; e-mail through smtp_host), and retries the channels that failed before, up to
     notify_max_attempts scans. heard watch runs the same scan at every refresh.
     """
