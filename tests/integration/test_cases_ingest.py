@@ -369,3 +369,63 @@ def test_a_reply_that_cannot_be_dated_is_not_imported_and_says_so(tmp_path, caps
     assert total["median_days"] == total["p90_days"] == total["mean_days"] == 2.0
     shown = _json(capsys, ["case", cases["replies:13"]["case_id"], "--db", str(db)])
     assert "reply was not imported" in shown["timeline"][0]["note"]
+
+
+def test_a_later_export_with_replies_answers_the_open_cases(tmp_path, capsys):
+    """A board exported before its replies, then again a month later with them: the messages
+    were stored already, so the new export's replies were ignored and their cases stayed open
+    and overdue forever, counted against their departments as unanswered. A reply the source has
+    published since is imported into the case when it is still open and has none; a case a
+    department already answered in Heard keeps its own reply."""
+    header = HEADER[:7]
+    may = [
+        ["21", "U0021", "路灯坏了", "2019/5/1 9:00:00", "小区门口路灯坏了，请修理。", "", ""],
+        ["22", "U0022", "公交站撤了", "2019/5/2 9:00:00", "公交站被撤了，出行不便。", "", ""],
+    ]
+    june = [
+        [*may[0][:5], "已安排维修。", "2019/5/3 9:00:00"],
+        [*may[1][:5], "已恢复。", "2019/5/6 9:00:00"],
+        ["23", "U0023", "夜间噪音", "2019/5/3 9:00:00", "工地夜间施工噪音。", "已整改。",
+         "2019/5/8 9:00:00"],
+    ]  # fmt: skip
+    db = tmp_path / "b.duckdb"
+    for name, rows in (("may.csv", may), ("june.csv", june)):
+        path = tmp_path / name
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+        args = ["ingest", str(path), "--preset", "teddycup-replies", "--source", "board"]
+        assert run([*args, "--db", str(db)]) == 0
+        if name == "may.csv":  # the department answers one of them in Heard first
+            from heard.answer import cases as workflow
+            from heard.clock import utcnow
+
+            with open_store(db) as store:
+                case = store.cases.case_for_post("board:22")
+                change = workflow.reply(
+                    case, "我们已联系公交公司。", "transport", utcnow(), role="responder",
+                    close_as="fixed",
+                )  # fmt: skip
+                workflow.apply(store, change)
+    with open_store(db) as store:
+        cases = {r["post_id"]: r for r in store.rows("SELECT * FROM cases")}
+        replied = store.rows(
+            "SELECT case_id, actor_role FROM case_events WHERE kind = 'replied' ORDER BY \"at\""
+        )
+    assert store is not None and len(cases) == 3
+    lamp = cases["board:21"]
+    assert lamp["status"] == "closed" and lamp["reply_text"] == "已安排维修。"
+    assert lamp["replied_at"] is not None and lamp["reply_quality"] is not None
+    bus = cases["board:22"]  # answered in Heard: its own reply stays
+    assert bus["status"] == "fixed" and bus["reply_text"] == "我们已联系公交公司。"
+    assert [r["actor_role"] for r in replied if r["case_id"] == lamp["case_id"]] == ["import"]
+    assert [r["actor_role"] for r in replied if r["case_id"] == bus["case_id"]] == ["responder"]
+    total = _json(capsys, ["accountability", "--db", str(db)])["total"]
+    assert total["answered"] == 3 and total["open"] == 0
+    # the same export again changes nothing
+    again = tmp_path / "june.csv"
+    assert run(["ingest", str(again), "--preset", "teddycup-replies", "--source", "board",
+                "--db", str(db)]) == 0  # fmt: skip
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM case_events WHERE kind = 'replied'") == 3

@@ -42,6 +42,11 @@ LABEL_COLUMNS = ("一级标签", "一级分类", "department")
 REPLY_TEXT_COLUMNS = ("答复意见", "official_reply", "reply_text")
 REPLY_TIME_COLUMNS = ("答复时间", "replied_at", "reply_time")
 DEPARTMENT_PRESETS = ("teddycup",)
+REPLY_COLUMNS = (
+    "reply_text", "reply_department", "replied_at", "status", "closed_at", "reply_quality",
+    "reply_scores",
+)  # fmt: skip
+"""The case columns an imported reply sets."""
 
 
 def configured_departments(settings: Any, store: Any = None) -> list[Department]:
@@ -204,6 +209,26 @@ class CaseStage:
             self._score(replies)
         self.opened += store.cases.open_cases(cases, events)
 
+    def revisit(self, store: Any, posts: list[Any]) -> None:
+        """Posts an earlier run stored, read again (a later export of the same board): a reply
+        the source has published since is imported into the post's case when that case is
+        still open and has no reply. A reply the department gave in Heard, or a case closed or
+        disputed since, is left as it is."""
+        for post in posts:
+            if post.parent_id is not None or _first(post.raw or {}, REPLY_TEXT_COLUMNS)[1] is None:
+                continue
+            case = store.cases.case_for_post(post.id)
+            if case is None or case.get("reply_text") or not workflow.is_open(case["status"]):
+                continue
+            before = dict(case)
+            answered, _ = self._imported_reply(post, case)
+            if answered is None:
+                continue
+            if self.score_replies:
+                self._score([(post, case)])
+            changes = {k: v for k, v in case.items() if k in REPLY_COLUMNS and v != before.get(k)}
+            store.cases.update_case(case["case_id"], changes, answered)
+
     def finish(self, store: Any, final: bool = True) -> dict[str, int]:
         return {"cases_opened": self.opened}
 
@@ -262,6 +287,7 @@ class CaseStage:
         if replied_at is None:
             return None, skipped + f"{time_column} is empty"
         department = case["department"] if case["department"] != workflow.TRIAGE else None
+        from_status = case["status"]
         case.update(
             reply_text=str(text).strip(),
             reply_department=department,
@@ -273,7 +299,7 @@ class CaseStage:
             "case_id": case["case_id"],
             "at": replied_at,
             "kind": "replied",
-            "from_status": "open",
+            "from_status": from_status,
             "to_status": "closed",
             "to_department": department,
             "actor_role": "import",

@@ -73,9 +73,11 @@ class _Pending:
         hashes: set[str],
         quarantined: list[Quarantined],
         checkpoint: tuple[str, str, int] | None,
+        again: list[Post],
     ):
         self.future, self.ids, self.hashes = future, ids, hashes
         self.quarantined, self.checkpoint = quarantined, checkpoint
+        self.again = again  # stored by an earlier run: shown to operators that ``revisit``
 
 
 class _Writer:
@@ -113,13 +115,17 @@ class _Writer:
             else:
                 unique[post.id] = post
         in_flight = self._pending.ids if self._pending else set()
-        existing = self.store.existing_ids(list(unique)) | (unique.keys() & in_flight)
+        stored = self.store.existing_ids(list(unique))
+        existing = stored | (unique.keys() & in_flight)
         self.summary.already_stored += len(existing)
         fresh = [p for pid, p in unique.items() if pid not in existing]
+        again = [p for pid, p in unique.items() if pid in stored]
         hashes = self._count_duplicate_texts(fresh)
         future = self._pool.submit(self.head.run, Batch(fresh, more_waiting))
         self.flush()  # finish and write the previous batch while this one is being embedded
-        self._pending = _Pending(future, {p.id for p in fresh}, hashes, quarantined, checkpoint)
+        self._pending = _Pending(
+            future, {p.id for p in fresh}, hashes, quarantined, checkpoint, again
+        )
 
     def _count_duplicate_texts(self, posts: list[Post]) -> set[str]:
         hashes = [content_hash(p.text) for p in posts]
@@ -150,6 +156,9 @@ class _Writer:
             for operator in self._operators:
                 if operator.persist_with_batch:
                     operator.persist(self.store, batch)
+                revisit = getattr(operator, "revisit", None)
+                if revisit is not None and pending.again:  # e.g. a reply published since
+                    revisit(self.store, pending.again)
         test_hook("batch_committed")
         for operator in self._operators:
             if not operator.persist_with_batch:

@@ -10,7 +10,10 @@ lifecycle hooks: ``bind`` once before the first batch (load state, recover what 
 ``final=False``, at a periodic refresh of a run that goes on). An operator whose ``persist`` adds
 a few rows per post (flags, cases) declares ``persist_with_batch``: its writes then commit in the
 batch's own transaction, so a run killed at any moment leaves no stored post without them; one
-whose ``persist`` does heavy work of its own (topic consolidation) commits separately.
+whose ``persist`` does heavy work of its own (topic consolidation) commits separately. An
+operator may also have ``revisit(store, posts)``: the runner calls it, in the batch's transaction,
+with the batch's posts that an earlier run stored (the cases operator imports a reply the source
+has published since).
 """
 
 from __future__ import annotations
