@@ -215,3 +215,21 @@ def test_requests_are_filtered_by_date_and_status_in_the_query(client):
         got = c.get(url, params=bad)
         assert got.status_code == 400, (bad, got.text)
         assert got.json()[0]["code"] == 400 and "date" in got.json()[0]["description"]
+
+
+def test_wrong_tokens_at_the_token_endpoint_count_against_the_limit(client):
+    """Wrong tokens count in the public limit (docs/answer/open311.md) on the form's /public/track
+    and on disputes, but ``tokens/{token}.json`` answered every guess with a 404 for free."""
+    c, _ = client
+    c.app.state.public_limiter = LoginLimiter(max_failures=2, window_s=3600.0)
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    got = [c.get(f"/open311/v2/tokens/guess-{i}.json").status_code for i in range(3)]
+    assert got == [404, 404, 429], got
+    refused = c.get("/open311/v2/tokens/guess-4.json")
+    assert "Retry-After" in refused.headers and refused.json()[0]["code"] == 429
+    c.app.state.public_limiter = LoginLimiter(max_failures=2, window_s=3600.0)
+    [filed] = c.post(
+        "/open311/v2/requests.json", data={"service_code": code, "description": "路面塌陷"}
+    ).json()
+    for _ in range(3):  # the right token is not a guess: it is never counted
+        assert c.get(f"/open311/v2/tokens/{filed['token']}.json").status_code == 200

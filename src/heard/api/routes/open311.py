@@ -158,14 +158,21 @@ def request_updates(request: Request, service_request_id: str) -> Any:
 @router.get(
     "/tokens/{token}.json",
     dependencies=[requires(PUBLIC)],
-    summary="The request a submission token belongs to",
-    responses={404: ERRORS[404]},
+    summary="The request a submission token belongs to (wrong tokens count in the limit)",
+    responses={404: ERRORS[404], 429: ERRORS[429]},
     response_model=None,
 )
 def token_lookup(request: Request, token: str) -> Any:
+    limiter, key = public_limiter(request)
+    wait = limiter.retry_after(key)
+    if wait > 0:
+        return _error(
+            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
+        )
     db = db_of(request)
     found = cq.case_id_for_token(db, workflow.hash_token(token)) if len(token) <= 200 else None
     if found is None:
+        limiter.failed(key)  # a wrong token counts, as on the form and in disputes
         return _error(404, "no request for this token")
     return [{"service_request_id": found, "token": token}]
 
