@@ -109,6 +109,7 @@ def test_bad_submissions_get_a_4xx_and_store_nothing(env):
     for data, status in [
         ({"department": "nope", "text": "a concern"}, 400),
         ({"department": "water", "text": "   "}, 400),
+        ({"department": "water", "text": "\u200b\u200b\u0000"}, 400),  # invisible: empty
         ({"department": "water"}, 422),
         ({"department": "water", "text": "长" * 4001}, 422),
     ]:

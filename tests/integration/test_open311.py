@@ -233,3 +233,21 @@ def test_wrong_tokens_at_the_token_endpoint_count_against_the_limit(client):
     ).json()
     for _ in range(3):  # the right token is not a guess: it is never counted
         assert c.get(f"/open311/v2/tokens/{filed['token']}.json").status_code == 200
+
+
+def test_an_invisible_description_is_empty(client):
+    """Only control or format characters (NUL, zero-width spaces, a direction mark) passed the
+    emptiness check, and a blank concern was filed against the department (shown as "␀␀")."""
+    c, _ = client
+    c.app.state.public_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    before = _posts(c)
+    for blank in ("\u0000\u0000", "\u200b\u200b\u200b", "\u202e\u200d", " \ufeff\t"):
+        got = c.post("/open311/v2/requests.json", json={"service_code": code,
+                                                        "description": blank})  # fmt: skip
+        assert got.status_code == 400, (repr(blank), got.text)
+        assert "empty" in got.json()[0]["description"]
+    assert _posts(c) == before
+    ok = c.post("/open311/v2/requests.json", json={"service_code": code,
+                                                   "description": "\u200b路灯坏了"})  # fmt: skip
+    assert ok.status_code == 200, ok.text
