@@ -120,3 +120,18 @@ def test_stats_count_local_days(db, capsys):
     )  # 20:00 UTC is 04:00 next day
     assert run(["stats", "--db", str(db)]) == 0
     assert "by day (Asia/Shanghai)" in capsys.readouterr().out
+
+
+def test_cli_cases_and_case_show_local_time(db, capsys):
+    """``heard cases`` and ``heard case`` printed the stored UTC times unmarked: the water case
+    opened at 11:03 UTC read "11:03" (Beijing: 19:03); its timeline notes were not shown."""
+    from api_seed import CLOSED_CASE
+
+    water = CLOSED_CASE["water"]
+    capsys.readouterr()
+    assert run(["case", water, "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "19:03 +08:00" in out and "11:03" not in out, out
+    assert run(["cases", "--db", str(db)]) == 0
+    table = capsys.readouterr().out
+    assert "+08:00" in table or "Asia/Shanghai" in table, table

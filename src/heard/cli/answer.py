@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from heard.clock import local_time, zone_label, zone_named
 from heard.store import store_exists
 from heard.cli.admin import train_app
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
@@ -136,7 +137,8 @@ def cases(
     if json_out:
         _json(result)
         return
-    table = Table(title="Cases")
+    zone = zone_named(settings.timezone)
+    table = Table(title=f"Cases (days in {zone_label(zone)})")
     for name in ("case", "subject", "department", "status", "opened", "deadline",
                  "reply (days)", "title"):  # fmt: skip
         table.add_column(name)
@@ -148,8 +150,8 @@ def cases(
             subject,
             r["department"],
             r["status"] + flag,
-            f"{r['created_at']:%Y-%m-%d}",
-            f"{r['deadline_at']:%Y-%m-%d}" if r["deadline_at"] else "-",
+            local_time(r["created_at"], zone, minutes=False),
+            local_time(r["deadline_at"], zone, minutes=False) if r["deadline_at"] else "-",
             _days(r["response_days"]),
             escape((r["title"] or "")[:40]),
         )
@@ -202,7 +204,7 @@ def case(
     if json_out:
         _json(detail)
         return
-    _print_case(detail)
+    _print_case(detail, zone_named(settings.timezone))
 
 
 def _open_issue_case(settings: Any, issue_id: int, department: str | None, json_out: bool) -> None:
@@ -236,7 +238,8 @@ def _open_issue_case(settings: Any, issue_id: int, department: str | None, json_
         )
 
 
-def _print_case(detail: dict[str, Any]) -> None:
+def _print_case(detail: dict[str, Any], zone: Any) -> None:
+    """One case for people: times local to the deployment, the zone marked."""
     out = Console()
     dept = detail["department"]
     out.print(
@@ -259,14 +262,18 @@ def _print_case(detail: dict[str, Any]) -> None:
     if reply:
         out.print(
             f"[bold]reply[/] from {escape(reply['attributed_to'])}, "
-            f"{reply['replied_at']:%Y-%m-%d} ({_days(reply['response_days'])} days)"
+            f"{local_time(reply['replied_at'], zone)} ({_days(reply['response_days'])} days)"
         )
         out.print(escape(reply["text"][:500]))
     out.print("[bold]timeline[/]")
     for e in detail["timeline"]:
         move = " → ".join(x for x in (e["from_status"], e["to_status"]) if x) or ""
         dept_move = " → ".join(x for x in (e["from_department"], e["to_department"]) if x)
-        out.print(f"  {e['at']:%Y-%m-%d %H:%M}  {e['kind']} {move} {dept_move} ({e['actor_role']})")
+        out.print(
+            f"  {local_time(e['at'], zone)}  {e['kind']} {move} {dept_move} ({e['actor_role']})"
+        )
+        if e.get("note"):
+            out.print("      " + escape(e["note"][:300]))
 
 
 @app.command()
