@@ -171,3 +171,26 @@ def test_the_public_limit_holds_over_tokens_and_reports(env):
         client.post("/statement", data={"token": "guess"})
     refused = _report(client)
     assert refused.status_code == 429 and "Retry-After" in refused.headers
+
+
+def test_a_removed_posts_title_is_not_in_the_case_lists(env):
+    """A removed post is shown nowhere, title included; the case lists (a department's public
+    page and its API, the desk's queue) showed the title of a removed concern's case."""
+    client, tokens = env
+    db = client.app.state.db
+    with db.write_lock, db.store.transaction():  # a board message has a title (留言主题)
+        db.store.execute("UPDATE posts SET title = ? WHERE id = ?", ["东湖路停水三天", POST])
+    db.changed()
+    water = CLOSED_CASE["water"]
+    assert "东湖路停水三天" in client.get("/public/departments/water").text  # shown before
+    _report(client)
+    assert _decide(client, tokens).status_code == 200
+    page = client.get("/public/departments/water")
+    api = client.get("/api/v1/public/departments/water").json()
+    desk = client.get("/desk?department=water", headers=_as(tokens, "analyst"))
+    queue = client.get("/api/v1/cases", params={"department": "water"},
+                       headers={"Authorization": f"Bearer {tokens['analyst']}"})  # fmt: skip
+    for text in (page.text, json.dumps(api, ensure_ascii=False), desk.text, queue.text):
+        assert water in text and "东湖路停水三天" not in text, text[:300]
+    row = next(c for c in api["cases"] if c["case_id"] == water)
+    assert row["moderation"]["decision"] == "remove"

@@ -134,8 +134,10 @@ def list_cases(
     statuses: tuple[str, ...] = (),
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    public: bool = False,
 ) -> dict[str, Any]:
-    """The queue, newest first: one row per case with its title (redacted), status, deadline.
+    """The queue, newest first: one row per case with its title (redacted; hidden where a
+    decision says so, ``public`` for a page anyone can open), status, deadline.
     ``statuses``: any of these states; ``created_from``/``created_to``: naive-UTC bounds."""
     if not _has_cases(db):
         return {"cases": [], "total": 0}
@@ -166,6 +168,12 @@ def list_cases(
         )
         if r["response_days"] is not None:
             r["response_days"] = round(r["response_days"], 4)
+    # a removed concern's title is shown nowhere (heard.read.moderation), in lists neither
+    marked = moderation.apply(
+        db, [{"id": r.pop("post_id"), "title": r["title"]} for r in rows], public=public
+    )
+    for r, m in zip(rows, marked):
+        r["title"], r["moderation"] = m["title"], m["moderation"]
     return {"cases": rows, "total": total}
 
 
@@ -255,7 +263,7 @@ def department_record(db: Reader, code: str, *, now: datetime, limit: int = 50) 
         (d for d in accountability(db, now=now)["departments"] if d["department"] == code),
         None,
     )
-    cases = list_cases(db, now=now, department=code, limit=limit)
+    cases = list_cases(db, now=now, department=code, limit=limit, public=True)
     n = names[code]
     return {
         "department": code,

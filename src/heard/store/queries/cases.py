@@ -108,13 +108,13 @@ def queue(
     db: Reader, f: CaseWhere, open_states: Sequence[str], limit: int | None
 ) -> list[dict[str, Any]]:
     """The cases ``f`` keeps, newest first (at most ``limit``; all when it is ``None`` or 0): each
-    case's fields, its post's title, ``response_days`` and its issue (``issue_id``, ``i_*``;
+    case's fields, its post's id and title, ``response_days`` and its issue (``issue_id``, ``i_*``;
     ``NULL`` for a message's case or a store before migration 18)."""
     sql_where, params = _where(f, open_states)
     columns, join = _subject_sql(db)
     return db.rows(
-        f"""SELECT c.case_id, c.department, c.status, c.routed_confidence, c.created_at,
-                   c.deadline_at, c.replied_at, c.reopened_count, p.title,
+        f"""SELECT c.case_id, c.post_id, c.department, c.status, c.routed_confidence,
+                   c.created_at, c.deadline_at, c.replied_at, c.reopened_count, p.title,
                    {DAYS} AS response_days, {columns}
             FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join} WHERE {sql_where}
             ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else "ALL"}""",
