@@ -283,3 +283,32 @@ def test_two_moves_at_once_are_checked_against_the_stored_case(env):
         [bus],
     )
     assert [(m["from_status"], m["to_status"]) for m in moves] == [("open", "fixed")]
+
+
+def test_a_new_reply_does_not_keep_the_old_replys_quality(env):
+    """A reply replaces the case's published reply; its quality scores (and their evidence,
+    which quotes the reply) were the old reply's, shown under the new text and averaged into
+    the department's record as the new reply's."""
+    import json as _json
+
+    client, tokens = env
+    water = CLOSED_CASE["water"]
+    db = client.app.state.db
+    old = {"overall": 0.9, "relevance": {"score": 0.9, "explanation": "names 抢修已完成"}}
+    with db.write_lock, db.store.transaction():  # as an imported, scored reply has them
+        db.store.execute(
+            "UPDATE cases SET reply_quality = 0.9, reply_scores = ? WHERE case_id = ?",
+            [_json.dumps(old, ensure_ascii=False), water],
+        )
+    db.changed()
+    assert client.post(f"/public/cases/{water}/dispute", data={"token": CASE_TOKEN}).status_code
+    again = client.post(
+        f"/api/v1/cases/{water}/reply",
+        json={"text": "已再次检修管道，今日起恢复正常供水。", "close_as": "fixed"},
+        headers=_as(tokens, "analyst"),
+    )
+    assert again.status_code == 200, again.text
+    case = client.get(f"/api/v1/public/cases/{water}").json()["case"]
+    assert case["reply"]["text"].startswith("已再次检修") and case["reply"]["quality"] is None
+    record = client.get("/api/v1/public/departments/water").json()["record"]
+    assert record["mean_reply_quality"] is None and record["replies_scored"] == 0

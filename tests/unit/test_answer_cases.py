@@ -90,6 +90,8 @@ def test_reply_is_attributed_to_the_department_and_may_close():
         "reply_text": "已安排维修。",
         "reply_department": "transport",
         "replied_at": FRI,
+        "reply_quality": None,  # the replaced reply's scores are not this one's
+        "reply_scores": None,
         "status": "fixed",
         "closed_at": FRI,
     }

@@ -258,7 +258,14 @@ def reply(
         )
     if department == TRIAGE:
         raise InputError("triage cannot reply", "reassign the case to its department first")
-    changes: dict[str, Any] = {"reply_text": text, "reply_department": department, "replied_at": at}
+    changes: dict[str, Any] = {
+        "reply_text": text,
+        "reply_department": department,
+        "replied_at": at,
+        # scores (and their evidence, which quotes the reply) were the replaced reply's
+        "reply_quality": None,
+        "reply_scores": None,
+    }
     moves: dict[str, Any] = {}
     if close_as is not None:
         check_transition(case["status"], close_as)
