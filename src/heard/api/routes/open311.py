@@ -110,9 +110,10 @@ def list_requests(
     end_date: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Any:
     lang = _lang(request)
+    now = utcnow()
     if service_request_id:
-        found = [_public_case(request, i.strip()) for i in service_request_id.split(",")[:50]]
-        return [o3.request(c, lang) for c in found if c is not None]
+        ids = [i.strip() for i in service_request_id.split(",")[:50]]
+        return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
     try:  # GeoReport's range of requested_datetime, ISO 8601
         start = parse_instant(start_date, what="start_date") if start_date else None
         end = parse_instant(end_date, what="end_date") if end_date else None
@@ -120,11 +121,11 @@ def list_requests(
         return _error(400, f"{exc.what}: {exc.fix}")
     states = {"open": OPEN_STATES, "closed": CLOSED_STATES}.get(status or "", ())
     listed = cq.list_cases(
-        db_of(request), department=service_code, limit=200, now=utcnow(),
+        db_of(request), department=service_code, limit=200, now=now,
         statuses=tuple(states), created_from=start, created_to=end,
     )["cases"]  # fmt: skip
-    found = [_public_case(request, row["case_id"]) for row in listed]
-    return [o3.request(case, lang) for case in found if case is not None]
+    found = cq.public_cases(db_of(request), [row["case_id"] for row in listed], now=now)
+    return [o3.request(case, lang) for case in found]
 
 
 @router.get(

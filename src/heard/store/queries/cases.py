@@ -136,6 +136,38 @@ def case(db: Reader, case_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def cases_by_id(db: Reader, case_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """``case`` for many cases at once (those that exist, in no order)."""
+    ids = list(dict.fromkeys(case_ids))
+    if not ids or not _has_cases(db):
+        return []
+    columns, join = _subject_sql(db)
+    return db.rows(
+        f"""SELECT c.*, p.title, p.text, p.source, {DAYS} AS response_days, {columns}
+            FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join}
+            WHERE c.case_id IN ({marks(len(ids))})""",
+        ids,
+    )
+
+
+def timelines(db: Reader, case_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """``timeline`` for many cases at once: case id → its events in order."""
+    ids = list(dict.fromkeys(case_ids))
+    out: dict[str, list[dict[str, Any]]] = {}
+    if not ids:
+        return out
+    rows = db.rows(
+        f"""SELECT case_id, "at", kind, from_status, to_status, from_department, to_department,
+                   actor_role, note
+            FROM case_events WHERE case_id IN ({marks(len(ids))})
+            ORDER BY case_id, "at", event_id""",
+        ids,
+    )
+    for r in rows:
+        out.setdefault(r.pop("case_id"), []).append(r)
+    return out
+
+
 def timeline(db: Reader, case_id: str) -> list[dict[str, Any]]:
     """A case's events in order: when, what, the states and departments it moved between, the
     role that acted (never the account) and the note."""
