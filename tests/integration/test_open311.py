@@ -284,3 +284,34 @@ def test_the_request_list_reads_in_a_fixed_number_of_queries(client, monkeypatch
     together = cq.public_cases(db, [*ids, "CNOPE", ids[0]], now=now)
     alone = [cq.public_case(db, i, now=now) for i in [*ids, ids[0]]]
     assert together == alone
+
+
+def test_each_update_carries_the_status_it_left(client):
+    """An update without a status change (a reassignment, the citizen's filing) carried the
+    case's status now: once the request was closed, its earlier reassignment read "closed"."""
+    from heard.answer import cases as workflow
+    from heard.clock import utcnow
+
+    c, _ = client
+    c.app.state.public_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    [filed] = c.post(
+        "/open311/v2/requests.json", data={"service_code": code, "description": "排水沟堵了"}
+    ).json()
+    rid = filed["service_request_id"]
+    db = c.app.state.db
+    other = next(s["service_code"] for s in c.get("/open311/v2/services.json").json()
+                 if s["service_code"] != code)  # fmt: skip
+    with db.write_lock:
+        case = db.store.cases.case(rid)
+        workflow.apply(db.store, workflow.reassign(case, other, utcnow(), role="analyst"))
+        case = db.store.cases.case(rid)
+        workflow.apply(db.store, workflow.change_status(case, "fixed", utcnow(), role="responder"))
+    db.changed()
+    updates = c.get(
+        "/open311/v2/servicerequestupdates.json", params={"service_request_id": rid}
+    ).json()
+    states = [(u["description"][:6], u["status"], u["external_status_code"]) for u in updates]
+    assert [s[1:] for s in states] == [("open", "open"), ("open", "open"), ("closed", "fixed")], (
+        states
+    )

@@ -95,10 +95,13 @@ def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
 
 
 def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
-    """FixMyStreet-style ``servicerequestupdates``: one entry per event of the case's timeline."""
+    """FixMyStreet-style ``servicerequestupdates``: one entry per event of the case's timeline,
+    each with the state the case was in after it (an event that moves no status, such as a
+    reassignment, leaves the one before it)."""
     out = []
+    state = "open"
     for n, e in enumerate(case.get("timeline") or [], 1):
-        state = e.get("to_status") or case["status"]
+        state = e.get("to_status") or state
         out.append(
             {
                 "update_id": f"{case['case_id']}-{n}",
