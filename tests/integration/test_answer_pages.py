@@ -312,3 +312,25 @@ def test_a_new_reply_does_not_keep_the_old_replys_quality(env):
     assert case["reply"]["text"].startswith("已再次检修") and case["reply"]["quality"] is None
     record = client.get("/api/v1/public/departments/water").json()["record"]
     assert record["mean_reply_quality"] is None and record["replies_scored"] == 0
+
+
+def test_a_department_reopens_a_case_it_closed(env):
+    """A closed case moves only by being reopened, but only a citizen's dispute could reopen
+    one: a department that closed a case by mistake, or that wants to mark an imported reply's
+    "closed" case "fixed" once the work is done, had no way to. Setting the status to ``open``
+    reopens it (counted in the department's reopened figure, not as a dispute)."""
+    client, tokens = env
+    bus = CLOSED_CASE["transport"]
+    headers = _as(tokens, "responder")
+    url = f"/api/v1/cases/{bus}/status"
+    assert client.post(url, json={"status": "closed"}, headers=headers).status_code == 200
+    refused = client.post(url, json={"status": "fixed"}, headers=headers)
+    assert refused.status_code == 409 and "reopen" in refused.text
+    again = client.post(url, json={"status": "open", "note": "误关闭"}, headers=headers)
+    assert again.status_code == 200, again.text
+    assert client.post(url, json={"status": "fixed"}, headers=headers).status_code == 200
+    case = client.get(f"/api/v1/public/cases/{bus}").json()["case"]
+    assert case["status"] == "fixed" and case["reopened_count"] == 1
+    assert [e["kind"] for e in case["timeline"]][-3:] == ["status", "reopened", "status"]
+    one = client.get("/api/v1/public/departments/transport").json()["record"]
+    assert one["reopened"] == 1 and one["disputed"] == 0

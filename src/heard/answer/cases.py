@@ -62,7 +62,7 @@ def check_transition(from_state: str, to_state: str) -> None:
     if from_state in CLOSED_STATES:
         raise InputError(
             f"the case is {from_state} (closed): it cannot move to {to_state}",
-            "reopen it first (a closed case moves only by being reopened)",
+            "reopen it first: set its status to open (a closed case moves only by being reopened)",
         )
 
 
@@ -194,6 +194,8 @@ def change_status(
     actor: str | None = None,
     note: str | None = None,
 ) -> Change:
+    if to_state == "open" and case["status"] in CLOSED_STATES:  # the department reopens it
+        return reopen(case, at, role=role, actor=actor, note=note)
     check_transition(case["status"], to_state)
     changes: dict[str, Any] = {"status": to_state}
     if to_state in CLOSED_STATES:
