@@ -334,3 +334,16 @@ def test_a_department_reopens_a_case_it_closed(env):
     assert [e["kind"] for e in case["timeline"]][-3:] == ["status", "reopened", "status"]
     one = client.get("/api/v1/public/departments/transport").json()["record"]
     assert one["reopened"] == 1 and one["disputed"] == 0
+
+
+def test_an_invisible_reply_is_empty(env):
+    """A reply of zero-width spaces passed the emptiness check: the case counted as answered
+    (and could be closed with it) while the public saw no answer at all."""
+    client, tokens = env
+    bus = CLOSED_CASE["transport"]
+    for blank in ("\u200b\u200b", "\u0000", "\u202e \ufeff"):
+        got = client.post(f"/api/v1/cases/{bus}/reply", json={"text": blank, "close_as": "fixed"},
+                          headers=_as(tokens, "responder"))  # fmt: skip
+        assert got.status_code == 409 and "empty" in got.text, (repr(blank), got.text)
+    case = client.get(f"/api/v1/public/cases/{bus}").json()["case"]
+    assert case["reply"] is None and case["status"] == "open"

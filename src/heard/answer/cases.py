@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,6 +65,12 @@ def check_transition(from_state: str, to_state: str) -> None:
             f"the case is {from_state} (closed): it cannot move to {to_state}",
             "reopen it first: set its status to open (a closed case moves only by being reopened)",
         )
+
+
+def has_visible_text(text: str | None) -> bool:
+    """Whether ``text`` has a character that is not a space, control or format character
+    (NUL, zero-width spaces, direction marks): an invisible text is an empty one."""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text or "")
 
 
 def is_open(state: str) -> bool:
@@ -251,7 +258,7 @@ def reply(
     """Publish a reply a person wrote, attributed to ``department`` (never to a person).
     ``close_as`` also closes the case (e.g. ``fixed`` or ``closed``) in the same change."""
     text = (text or "").strip()
-    if not text:
+    if not has_visible_text(text):
         raise InputError("the reply is empty", "write the department's answer to the concern")
     if len(text) > MAX_REPLY_CHARS:
         raise InputError(

@@ -11,7 +11,6 @@ the department (``heard.answer.cases.reopen``).
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,8 +41,7 @@ def deadline_days(department: dict[str, Any]) -> int:
 
 def check_text(text: str) -> str:
     text = (text or "").strip()
-    if not any(unicodedata.category(ch)[0] not in "CZ" for ch in text):
-        # only spaces, control or format characters (NUL, zero-width spaces): nothing to read
+    if not workflow.has_visible_text(text):  # NUL, zero-width spaces …: nothing to read
         raise InputError("the concern is empty", "write what happened and where")
     if len(text) > MAX_TEXT:
         raise InputError(
