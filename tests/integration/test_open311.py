@@ -315,3 +315,15 @@ def test_each_update_carries_the_status_it_left(client):
     assert [s[1:] for s in states] == [("open", "open"), ("open", "open"), ("closed", "fixed")], (
         states
     )
+
+
+def test_the_json_media_type_is_read_whatever_its_case(client):
+    """Media types are case-insensitive (RFC 9110): a JSON body sent as "Application/JSON" was
+    read as form data and refused as missing its fields."""
+    c, _ = client
+    c.app.state.public_limiter = LoginLimiter(max_failures=50, window_s=3600.0)
+    code = c.get("/open311/v2/services.json").json()[0]["service_code"]
+    body = json.dumps({"service_code": code, "description": "人行道砖松动"}).encode()
+    got = c.post("/open311/v2/requests.json", content=body,
+                 headers={"content-type": "Application/JSON; charset=UTF-8"})  # fmt: skip
+    assert got.status_code == 200, got.text

@@ -188,7 +188,7 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         return _error(413, f"the request is larger than {MAX_BODY_BYTES // 1024} KiB")
-    ctype = request.headers.get("content-type", "")
+    ctype = request.headers.get("content-type", "").strip().lower()  # media types ignore case
     try:
         if ctype.startswith("application/json"):
             import json
