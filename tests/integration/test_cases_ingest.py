@@ -272,9 +272,9 @@ def test_api_responder_works_only_its_department(board_db, tmp_path):
         )
         assert [e["kind"] for e in case["timeline"]] == ["opened", "status", "replied"]
         assert all("actor" not in e for e in case["timeline"])
-        # closed moves only by reopening, whoever asks
+        # closed moves only by reopening (status open), whoever asks
         r = client.post(
-            f"/api/v1/cases/{wages}/status", headers=auth("ana"), json={"status": "open"}
+            f"/api/v1/cases/{wages}/status", headers=auth("ana"), json={"status": "in_progress"}
         )
         assert r.status_code == 409 and "reopen it first" in r.json()["errors"][0]
         r = client.post(
