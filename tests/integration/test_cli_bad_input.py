@@ -120,3 +120,12 @@ def test_route_a_missing_file_is_an_error_not_a_text(tmp_path, capsys, monkeypat
     code = run(["route", str(tmp_path / "backlog.csv"), "--departments", "teddycup"])
     err = capsys.readouterr().err
     assert code == 2 and "backlog.csv" in err and "Traceback" not in err, err
+
+
+def test_cases_for_an_unknown_department_is_an_error(seeded_db_copy, capsys):
+    """A mistyped department (``--department trasnport``) printed an empty queue, "0 shown of 0
+    cases", as if that department had nothing to do."""
+    code = run(["cases", "--department", "trasnport", "--db", str(seeded_db_copy)])
+    err = capsys.readouterr().err
+    assert code == 2 and "trasnport" in err and "heard departments" in err, err
+    assert run(["cases", "--department", "water", "--db", str(seeded_db_copy)]) == 0
