@@ -332,8 +332,9 @@ def test_a_reply_that_cannot_be_dated_is_not_imported_and_says_so(tmp_path, caps
     """A published reply dated 73 years ahead was imported as answered: its 29,224-day response
     time made the board's p90 17,536 days and its mean 5,847. And a reply whose 答复时间 was
     unreadable or empty vanished without a word, the case shown open and overdue. A reply time
-    is held to the rule a post's time is (readable, not more than a day ahead); a reply that
-    fails it is not imported, and the case's timeline says why."""
+    is held to the rule a post's time is (readable, not more than a day ahead), and its text to
+    a post's length limit (a 150,000-character reply was stored whole); a reply that fails
+    either is not imported, and the case's timeline says why."""
     rows = [
         ["11", "U0011", "路灯坏了", "2019/5/1 9:00:00", "小区路灯坏了一个月，请修理。",
          "已安排维修。", "2019/5/3 9:00:00", ""],
@@ -343,6 +344,8 @@ def test_a_reply_that_cannot_be_dated_is_not_imported_and_says_so(tmp_path, caps
          "已清理。", "not a date", ""],
         ["14", "U0014", "噪音扰民", "2019/5/4 9:00:00", "工地夜间施工噪音扰民。",
          "已责令整改。", "", ""],
+        ["15", "U0015", "井盖丢了", "2019/5/5 9:00:00", "路口井盖丢了。",
+         "答" * 150_000, "2019/5/6 9:00:00", ""],
     ]  # fmt: skip
     path = tmp_path / "replies.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -359,7 +362,8 @@ def test_a_reply_that_cannot_be_dated_is_not_imported_and_says_so(tmp_path, caps
         }
     assert cases["replies:11"]["status"] == "closed"
     for pid, why in (("replies:12", "future"), ("replies:13", "not a date"),
-                     ("replies:14", "答复时间 is empty")):  # fmt: skip
+                     ("replies:14", "答复时间 is empty"),
+                     ("replies:15", "the limit is 100000")):  # fmt: skip
         case = cases[pid]
         assert case["status"] == "open" and case["replied_at"] is None, case
         note = notes[case["case_id"]]

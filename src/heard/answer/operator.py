@@ -275,6 +275,14 @@ class CaseStage:
         skipped = "the source's reply was not imported: "
         if text is None:
             return None, skipped + f"{time_column} is given but the reply text is empty"
+        from heard.records import MAX_TEXT_CHARS
+
+        if len(str(text).strip()) > MAX_TEXT_CHARS:  # a post this long is quarantined
+            size = len(str(text).strip())
+            return (
+                None,
+                skipped + f"{text_column} has {size} characters, the limit is {MAX_TEXT_CHARS}",
+            )
         if when is None:  # the time column that goes with the text's (答复意见 → 答复时间)
             paired = REPLY_TIME_COLUMNS[REPLY_TEXT_COLUMNS.index(str(text_column))]
             return None, skipped + f"{paired} is empty"
