@@ -143,9 +143,9 @@ def test_home_service_adverts_are_not_sexual_solicitation(stage):
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "3.3" and ruleset("spam").version == "3.2"
+    assert ruleset("scam_fraud").version == "3.4" and ruleset("spam").version == "3.2"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
-    assert flag is not None and flag.version == "3.3"
+    assert flag is not None and flag.version == "3.4"
 
 
 def test_a_complaint_about_a_sales_email_is_not_boss_fraud(stage):
@@ -219,6 +219,11 @@ CUSTOMER_SERVICE_COMPLAINTS = [
     # about red tape and a question about a courier
     "公积金提取需要提供银行卡号和身份证，手续太繁琐了，建议简化",
     "快递丢了，快递员让我加他微信私下赔偿，这正常吗",
+    # prize_or_loan_with_upfront_fee (0.9) on a fee complaint: an upfront fee and a refund, but
+    # the refund is the one refused (written 2026-12-06)
+    "驾校要求先交3000元报名费，退款也不给退",
+    "健身房让先交2000元会员费，现在倒闭了，迟迟不退",
+    "培训机构先交5000元学费，课没上几节就跑路了，拒不退钱",
 ]
 
 
