@@ -26,12 +26,12 @@ def rss_kb():
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 
 
-big = bytearray(16 << 20)  # one large temporary, freed: glibc raises its threshold to 16 MiB
+big = bytearray(24 << 20)  # one large temporary, freed: glibc raises its threshold to 24 MiB
 del big
 before = rss_kb()
 blocks, pins = [], []
-for _ in range(32):  # 64 MiB in 2 MiB blocks, each followed by a small block on the C heap
-    blocks.append(bytearray(2 << 20))
+for _ in range(8):  # 64 MiB in 8 MiB blocks, each followed by a small block on the C heap
+    blocks.append(bytearray(8 << 20))
     pins.append(bytearray(4096))
 del blocks
 print((rss_kb() - before) // 1024)

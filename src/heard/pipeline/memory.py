@@ -3,11 +3,12 @@
 glibc's ``malloc`` serves a block of at least its *mmap threshold* (128 KiB at start) from a
 mapping of its own, which goes back to the system when the block is freed. But each time such a
 block is freed, glibc raises the threshold to that block's size (up to 32 MiB). After the first
-large temporary of a run (a batch's vectors, a topic's member matrix) is freed, every later block
-below that size comes from the heap instead, where freed memory stays counted in the process
-until the top of the heap is free, so a long ingest's resident memory ratchets up with each
-consolidation. A fixed threshold keeps every large temporary in its own mapping
-(``bench/ingest_throughput.py --posts 200000``: see BENCHMARKS.md, "peak RSS").
+large temporary of a run (a topic's member matrix, a block of similarities) is freed, every
+later block below that size comes from the heap instead, where freed memory stays counted in the
+process until the top of the heap is free, so a long ingest's resident memory ratchets up with
+each consolidation. A fixed threshold keeps every temporary of ``MMAP_THRESHOLD`` or more in its
+own mapping (``bench/ingest_throughput.py --posts 200000``: BENCHMARKS.md, "glibc's mmap
+threshold").
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import os
 from functools import lru_cache
 from typing import Any
 
-MMAP_THRESHOLD = 256 * 1024
-"""Blocks of at least this many bytes get their own mapping (fixed: glibc no longer raises it)."""
+MMAP_THRESHOLD = 4 * 1024 * 1024
+"""Blocks of at least this many bytes get their own mapping (fixed: glibc no longer raises it).
+4 MiB rather than glibc's starting 128 KiB: a batch's arrays (~1 MiB) stay on the heap, where
+reusing them is cheap; 256 KiB cost ~4 % more CPU on a 20k ingest, 4 MiB ~1 % (BENCHMARKS.md)."""
 
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
 
