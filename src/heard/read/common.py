@@ -12,7 +12,7 @@ from typing import Any
 
 from heard.clock import parse_instant
 from heard.errors import InputError, NotFoundError
-from heard.read.redact import redact
+from heard.read.redact import redact, redact_url
 
 HIDDEN_COLUMNS = {
     "author_key",
@@ -31,6 +31,9 @@ HIDDEN_COLUMNS = {
 TEXT_COLUMNS = {"text", "title", "sample", "snippet", "label", "description", "summary", "place"}
 """Redacted wherever they appear. ``place`` is a source's own location column: it can name a flat
 ('幸福小区5栋302') as readily as a text can."""
+URL_COLUMNS = {"url", "post_url"}
+"""A post's url: shown as its origin only (``redact_url``), its path and query can name the
+author or carry personal data."""
 NESTED_TEXT = TEXT_COLUMNS | {"term"}
 """Inside JSON columns too: a topic keyword made from a store indexed before its posts' personal
 data was kept out of the tokens could be a phone number."""
@@ -76,7 +79,9 @@ def safe_row(row: dict[str, Any]) -> dict[str, Any]:
                 value = json.loads(value)
             except ValueError:
                 pass
-        if isinstance(value, str) and (key in TEXT_COLUMNS or key.endswith("_text")):
+        if key in URL_COLUMNS:
+            value = redact_url(value) if isinstance(value, str) else None
+        elif isinstance(value, str) and (key in TEXT_COLUMNS or key.endswith("_text")):
             value = redact(value)
         out[key] = jsonable(value)
     result: dict[str, Any] = _redact_nested(out)

@@ -12,6 +12,8 @@ a metro line ("3号线"), a date ("11月3号").
 accounts an operator names (``public_accounts`` in the settings, set once at the edge with
 ``set_public_accounts``): "@澜河水务" stays when it is named, "@骑车的老周" becomes "@[user]".
 
+A post's url is shown as its origin only (``redact_url``).
+
 The originals stay in the store; the API, the dashboard, the brief and the exports only ever show
 the redacted text.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from heard.read.display import neutralise
 from heard.protect.pii import LABELS as _ALL_LABELS
@@ -68,6 +71,25 @@ def redact(text: str | None) -> str | None:
     and with terminal escapes and bidi overrides neutralised (``heard.read.display``)."""
     result: str | None = neutralise(replace_pii(text, keep=_is_public_account, masked=True))
     return result
+
+
+def redact_url(url: str | None) -> str | None:
+    """A post's url cut down to its origin (``https://weibo.com``): its path names the author on
+    most platforms (``twitter.com/<handle>/status/…``, ``weibo.com/u/<id>``, and a status id
+    leads to its author too) and its query can carry a phone number or an e-mail address
+    (RIGHTS.md §4, §7). ``None`` for anything but an http(s) url with a host, and for a host that
+    itself holds personal data. The stored url is unchanged."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host or find_pii(host, masked=True):
+        return None
+    return f"{scheme}://{host}" + (f":{port}" if port else "")
 
 
 def redact_for_search(text: str | None) -> str:

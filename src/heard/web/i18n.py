@@ -102,7 +102,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_found": ("Not found", "未找到"),
     "back": ("Back to the overview", "返回总览"),
     "message_id": ("Message id", "留言编号"),
-    "original": ("Original", "原帖"),
+    "original": ("Source site", "来源网站"),
+    "original_site_note": (
+        "Only the site is shown: a post's full link can name its author (RIGHTS.md §4)",
+        "只显示网站：帖子的完整链接可能暴露作者身份（RIGHTS.md §4）",
+    ),
     "tokens": ("API tokens", "API 令牌"),
     "token_created": ("New token", "新令牌"),
     "token_once": (
