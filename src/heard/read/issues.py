@@ -45,6 +45,23 @@ def _withhold_removed_titles(db: Reader, rows: list[dict[str, Any]]) -> None:
             r["title"] = f"{r['place']} · {r['problem']}"
 
 
+def _matching_shown_titles(
+    db: Reader, f: stored.IssueWhere, k: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The issues ``f.q`` finds in what a display shows: a title withheld because a decision
+    hides its message is not searched (it would confirm the removed words), place and problem
+    are. The page (hottest first) and how many issues below k authors match."""
+    rows = stored.matching(db, f)
+    _withhold_removed_titles(db, rows)
+    needle = (f.q or "").lower()
+    kept = [
+        r for r in rows
+        if any(needle in (r.get(c) or "").lower() for c in ("place", "problem", "title"))
+    ]  # fmt: skip
+    shown = [r for r in kept if (r.get("authors") or 0) >= k]
+    return shown[:limit], len(kept) - len(shown)
+
+
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("terms", "heat_components"):
         if isinstance(row.get(key), str):
@@ -76,9 +93,12 @@ def list_issues(
         except OverflowError:  # 9999y reaches before year 1: the window holds the whole board
             since = None
     f = stored.IssueWhere(since=since, q=q)
-    rows = stored.shown(db, f, k, limit)
-    _withhold_removed_titles(db, rows)
-    hidden = stored.hidden_count(db, f, k)
+    if q and "decisions" in db.tables():
+        rows, hidden = _matching_shown_titles(db, f, k, limit)
+    else:
+        rows = stored.shown(db, f, k, limit)
+        _withhold_removed_titles(db, rows)
+        hidden = stored.hidden_count(db, f, k)
     issues = [_decode(r) for r in rows]
     owners = departments_of_issues(db, [int(r["issue_id"]) for r in issues])
     handed = cases_of_issues(db, [int(r["issue_id"]) for r in issues])

@@ -2,7 +2,8 @@
 
 The decision in force on a post is its newest one, unless an appeal reversed it:
 
-- ``remove``: the post's title and text are shown nowhere — not in search, topic and issue
+- ``remove``: the post's title and text are shown nowhere — not in search (a search for its
+  words does not find it: ``hidden_ids``), topic and issue
   pages, exports, case pages or the API — only a notice that names the decision (its statement
   of reasons is public). The post still counts in aggregates (a topic's size is not content).
 - ``limit_visibility``: hidden on public pages as if removed; on the signed-in dashboard it is
@@ -37,6 +38,17 @@ def in_force(db: Reader, post_ids: list[str]) -> dict[str, dict[str, Any]]:
         for post_id, r in latest.items()
         if r["decision"] != "no_action" and r["appeal_outcome"] != "reversed"
     }
+
+
+def hidden_ids(db: Reader, *, public: bool = False) -> list[str]:
+    """The posts a decision in force hides (``public``: on a page anyone can open), sorted:
+    what a search must not find by their words, since their text is not shown."""
+    if "decisions" not in db.tables():
+        return []
+    hiding = HIDDEN_IN_PUBLIC if public else HIDING
+    candidates = q.posts_decided(db, sorted(hiding))
+    decided = in_force(db, candidates)
+    return sorted(p for p, d in decided.items() if d["decision"] in hiding)
 
 
 def apply(

@@ -3,7 +3,7 @@ cursor pagination. Ordering: best match first with a query, newest first without
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +69,8 @@ def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None
     if f.q and not terms.strip():
         return {"posts": [], "next_cursor": None, "query_terms": [], **note}
     where = _conditions(f)
+    if terms:  # a removed post's words must not find it (its notice would confirm them)
+        where = replace(where, exclude=tuple(moderation.hidden_ids(db)))
     if not terms:
         rows, next_cursor = _newest(db, where, limit, cursor)
     elif db.has_search_index():

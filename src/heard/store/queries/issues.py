@@ -55,6 +55,15 @@ def shown(db: Reader, f: IssueWhere, k: int, limit: int) -> list[dict[str, Any]]
     )
 
 
+def matching(db: Reader, f: IssueWhere) -> list[dict[str, Any]]:
+    """Every issue ``f`` keeps, whatever its authors (``LIST_COLUMNS``), hottest first (then by
+    id): for a ``q`` that must be matched again against the titles a display shows."""
+    clause, params = _where(f)
+    return db.rows(
+        f"SELECT {LIST_COLUMNS} FROM issues WHERE {clause} ORDER BY heat DESC, issue_id", params
+    )
+
+
 def hidden_count(db: Reader, f: IssueWhere, k: int) -> Any:
     """How many issues ``f`` keeps have fewer than ``k`` distinct authors."""
     clause, params = _where(f)

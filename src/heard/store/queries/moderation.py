@@ -21,3 +21,16 @@ def decisions_on(db: Reader, post_ids: Sequence[str]) -> list[dict[str, Any]]:
         "ORDER BY d.post_id, d.created_at, d.decision_id",
         list(post_ids),
     )
+
+
+def posts_decided(db: Reader, decisions: Sequence[str]) -> list[str]:
+    """The ids of the posts that have a decision of one of ``decisions`` (in force or not)."""
+    if not decisions:
+        return []
+    return [
+        r["post_id"]
+        for r in db.rows(
+            f"SELECT DISTINCT post_id FROM decisions WHERE decision IN ({marks(len(decisions))})",
+            list(decisions),
+        )
+    ]

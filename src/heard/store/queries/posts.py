@@ -25,6 +25,8 @@ class PostWhere:
     since: datetime | None = None
     until: datetime | None = None
     topic: str | None = None
+    exclude: tuple[str, ...] = ()
+    """Post ids left out (the posts a removal hides, when searching by words)."""
 
 
 def _where(f: PostWhere, db: Reader) -> tuple[list[str], list[Any]]:
@@ -53,6 +55,9 @@ def _where(f: PostWhere, db: Reader) -> tuple[list[str], list[Any]]:
             params.append(str(f.topic))
         else:
             where.append("FALSE")
+    if f.exclude:
+        where.append(f"p.id NOT IN ({marks(len(f.exclude))})")
+        params.extend(f.exclude)
     return where, params
 
 
