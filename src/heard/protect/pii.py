@@ -32,7 +32,7 @@ LABELS = {
     "address": "[address]",
     "handle": "@[user]",
 }
-VERSION = "pii-3"
+VERSION = "pii-4"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
 
@@ -178,6 +178,61 @@ _CN_MOBILE_MASKED = re.compile(
 )
 _ID_MASKED = re.compile(_ND + r"\d{2,6}" + _MASK + r"{8,12}\d{3}[\dXx]" + _NA)
 _MASKED_GATE = re.compile(_MASK + "{4}")
+
+
+# Written to slip past a digit filter: a number in Chinese numerals (一三七一二三四五六七八, 幺 for
+# one, the financial 壹贰叁), an e-mail spelled out (name at example dot com, 艾特 … 点com), a QQ
+# number after QQ/QQ号/扣扣 (5–11 digits: shorter than a phone, so only in that context).
+_ZH_DIGITS = {c: str(i) for i, cs in enumerate(
+    ("零〇○", "一幺壹", "二两贰", "三叁", "四肆", "五伍", "六陆", "七柒", "八捌", "九玖")
+) for c in cs}  # fmt: skip
+_ZH_DIGIT_CLASS = "".join(_ZH_DIGITS)
+_SPELLED_RUN = re.compile(rf"[{_ZH_DIGIT_CLASS}0-9](?:[ \-]?[{_ZH_DIGIT_CLASS}0-9]){{6,12}}")
+_SPELLED_GATE = re.compile(rf"[{_ZH_DIGIT_CLASS}][ \-]?[{_ZH_DIGIT_CLASS}0-9]")
+_PHONE_WORD = re.compile(
+    r"(?:电话|手机|手机号|号码|联系方式|联系电话|座机|微信|tel|phone)(?:号码)?\s?(?:是|为|:|：)?\s?$",
+    re.IGNORECASE,
+)
+_EMAIL_SPOKEN = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:\s+at\s+|\s?艾特\s?)"
+    r"(?:[A-Za-z0-9-]{1,63}(?:\s+dot\s+|\s?点\s?)){1,4}"
+    r"(?:com|net|org|edu|gov|cn|hk|tw|mo|sg|uk|us|de|fr|jp|io|co|me|info|biz)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_NOT_A_MAILBOX = frozenset(
+    "a an the this that these those it its my your his her our their me us him them you we they "
+    "home work school look looking looked stare staring met meet meeting arrive arrived be is are "
+    "was were am go went come came stay stayed live lives lived".split()
+)
+"""Words that are English around "at … dot com" rather than a mailbox or its domain ("look at
+this dot com bubble")."""
+_EMAIL_SPOKEN_GATE = re.compile(r"\sdot\s|艾特", re.IGNORECASE)
+_QQ = re.compile(
+    r"(?<![A-Za-z])(?:qq|扣扣)(?:号码|号|账号|帐号)?\s?(?:是|为|:|：)?\s?([1-9]\d{4,10})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def _spelled(t: str) -> Iterator[tuple[str, int, int, bool, str]]:
+    if _EMAIL_SPOKEN_GATE.search(t):
+        for m in _EMAIL_SPOKEN.finditer(t):
+            words = re.split(r"\s+at\s+|艾特|\s+dot\s+|点", m.group(0).strip(), flags=re.I)
+            if any(w.strip().lower() in _NOT_A_MAILBOX for w in words[:2]):
+                continue
+            yield "email", m.start(), m.end(), False, "an e-mail address spelled out (at … dot)"
+    if "qq" in t.lower() or "扣扣" in t:
+        for m in _QQ.finditer(t):
+            yield "phone", m.start(1), m.end(1), False, "a QQ number (after QQ, QQ号 or 扣扣)"
+    if not _SPELLED_GATE.search(t):
+        return
+    for m in _SPELLED_RUN.finditer(t):
+        if not any(c in _ZH_DIGITS for c in m.group(0)):
+            continue  # ASCII digits only: the other detectors' business
+        digits = "".join(_ZH_DIGITS.get(c, c) for c in m.group(0) if c not in " -")
+        if re.fullmatch(r"1[3-9]\d{9}", digits):
+            yield "phone", m.start(), m.end(), True, "a mainland mobile in Chinese numerals"
+        elif 7 <= len(digits) <= 13 and _PHONE_WORD.search(t[max(0, m.start() - 8) : m.start()]):
+            yield "phone", m.start(), m.end(), False, "a number in Chinese numerals after 电话"
 
 
 def _masked(t: str) -> Iterator[tuple[str, int, int, bool, str]]:
@@ -399,7 +454,7 @@ def _handles(t: str):
         yield "handle", m.start(), m.end(), False, "an @handle (a person's account name)"
 
 
-_DETECTORS = (_emails, _ids, _cards, _phones, _addresses, _handles)
+_DETECTORS = (_emails, _ids, _cards, _phones, _addresses, _handles, _spelled)
 """In priority order: where two findings overlap, the earlier detector's wins."""
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[A-Za-z]{2}")
@@ -414,6 +469,8 @@ def _worth_running(detector, t: str, digits: bool) -> bool:
         return "@" in t or bool(_OBFUSCATED_AT.search(t))
     if detector is _handles:
         return "@" in t
+    if detector is _spelled:
+        return True  # its own gates, one for each form
     if detector is _addresses:
         return digits or bool(_ZH_MARKS.search(t))
     return bool(_LONG_NUMBER.search(t))  # IDs, cards, phones: 7+ digits, at most 2 separators apart
