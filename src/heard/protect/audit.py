@@ -115,7 +115,7 @@ def verify_entries(entries: list[dict[str, Any]]) -> Verdict:
 
 
 # The fields of its row each entry records; a flag's status follows the decision that closed it,
-# an appeal's status, outcome and decided_by its appeal decision (the entry then named).
+# an appeal's status, outcome, decided_by and facts its appeal decision (the entry then named).
 FLAG_FIELDS = ("post_id", "label", "source", "detector", "version", "score", "threshold")
 DECISION_FIELDS = (
     "post_id",
@@ -162,12 +162,15 @@ def _expected(entries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
         elif kind == "appeal":
             row = {f: (payload.get(f), seq) for f in APPEAL_FIELDS}
             undecided = {"status": ("pending", seq), "outcome": (None, seq)}
-            want[("appeals", ref)] = {**row, **undecided, "decided_by": (None, seq)}
+            want[("appeals", ref)] = {
+                **row, **undecided, "decided_by": (None, seq), "facts": (None, seq)
+            }  # fmt: skip
         elif kind == "appeal_decision" and ("appeals", ref) in want:
             want[("appeals", ref)].update(
                 status=("decided", seq),
                 outcome=(payload.get("outcome"), seq),
                 decided_by=(payload.get("decided_by"), seq),
+                facts=(payload.get("facts"), seq),
             )
     return want
 

@@ -423,7 +423,7 @@ class Review:
             )
         at = self.clock()
         with self.store.transaction():
-            self.store.protect.decide_appeal(appeal_id, moderator, outcome, at)
+            self.store.protect.decide_appeal(appeal_id, moderator, outcome, at, facts)
             audit.append(
                 self.store,
                 "appeal_decision",
@@ -442,6 +442,7 @@ class Review:
             "decided_by": moderator,
             "outcome": outcome,
             "decided_at": at,
+            "facts": facts,
         }
 
 

@@ -168,12 +168,15 @@ def pending_appeals(db: Any, limit: int = 100) -> list[dict[str, Any]]:
 
 def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
     """What the author of ``post_id`` sees with its notice token: each decision on the post with
-    its statement of reasons (facts redacted) and its appeal, oldest first."""
+    its statement of reasons (facts redacted) and its appeal, oldest first: the appeal's outcome
+    with the reasons the moderator who decided it gave (``appeal_facts``, redacted; DSA Art.
+    20(5): the author is told the reasoned decision on the appeal)."""
     rows = stored.decisions_of_post(db, post_id)
     out = []
     for r in rows:
         statement = json.loads(r.pop("statement"))
         statement["decision_facts"] = redact(statement.get("decision_facts"))
+        r["appeal_facts"] = redact(r.get("appeal_facts"))
         out.append(jsonable({**r, "statement": statement}))
     return {"post_id": post_id, "decisions": out}
 

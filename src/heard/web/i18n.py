@@ -102,6 +102,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_found": ("Not found", "未找到"),
     "back": ("Back to the overview", "返回总览"),
     "message_id": ("Message id", "留言编号"),
+    "appeal_facts": ("Reasons for the appeal decision", "申诉决定的理由"),
+    "appeal_no_facts": ("none were recorded", "未记录理由"),
     "original": ("Source site", "来源网站"),
     "original_site_note": (
         "Only the site is shown: a post's full link can name its author (RIGHTS.md §4)",

@@ -484,6 +484,20 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE UNIQUE INDEX IF NOT EXISTS cases_issue ON cases (issue_id)",
         ],
     ),
+    (
+        19,
+        [
+            # protect: an appeal decision's stated reasons, which the author reads with the
+            # post's notice token (DSA Art. 20(5)); until now only the audit log held them.
+            # Appeals decided before are filled in from their appeal_decision entry.
+            "ALTER TABLE appeals ADD COLUMN IF NOT EXISTS facts VARCHAR",
+            """UPDATE appeals SET facts = (
+                SELECT json_extract_string(l.payload, '$.facts') FROM audit_log l
+                WHERE l.kind = 'appeal_decision' AND l.ref = appeals.appeal_id
+                ORDER BY l.seq DESC LIMIT 1
+            ) WHERE status = 'decided' AND facts IS NULL""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

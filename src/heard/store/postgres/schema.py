@@ -459,6 +459,18 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE UNIQUE INDEX IF NOT EXISTS cases_issue ON cases (issue_id)",
         ],
     ),
+    (
+        19,
+        [
+            # protect: an appeal decision's stated reasons (DSA Art. 20(5)); see DuckDB's.
+            "ALTER TABLE appeals ADD COLUMN IF NOT EXISTS facts TEXT",
+            """UPDATE appeals SET facts = (
+                SELECT l.payload::jsonb ->> 'facts' FROM audit_log l
+                WHERE l.kind = 'appeal_decision' AND l.ref = appeals.appeal_id
+                ORDER BY l.seq DESC LIMIT 1
+            ) WHERE status = 'decided' AND facts IS NULL""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -110,10 +110,12 @@ def pending_appeals(db: Reader, limit: int) -> list[dict[str, Any]]:
 
 
 def decisions_of_post(db: Reader, post_id: str) -> list[dict[str, Any]]:
-    """Each decision on one post, oldest first, with its statement and its appeal's status."""
+    """Each decision on one post, oldest first, with its statement and its appeal's status,
+    outcome, time and stated reasons."""
     return db.rows(
         "SELECT d.decision_id, d.decision, d.label, d.created_at, d.statement, "
-        "a.status AS appeal_status, a.outcome AS appeal_outcome "
+        "a.status AS appeal_status, a.outcome AS appeal_outcome, "
+        "a.decided_at AS appeal_decided_at, a.facts AS appeal_facts "
         "FROM decisions d LEFT JOIN appeals a USING (decision_id) "
         "WHERE d.post_id = ? ORDER BY d.created_at, d.decision_id",
         [post_id],

@@ -52,6 +52,7 @@ APPEAL_COLUMNS = (
     "decided_by",
     "outcome",
     "decided_at",
+    "facts",
 )
 JSON_COLUMNS = ("evidence", "flag_ids", "statement", "payload")
 
@@ -150,11 +151,13 @@ class Protect:
         rows = self._select("SELECT * FROM appeals WHERE decision_id = ?", [decision_id])
         return rows[0] if rows else None
 
-    def decide_appeal(self, appeal_id: str, decided_by: str, outcome: str, at: datetime) -> None:
+    def decide_appeal(
+        self, appeal_id: str, decided_by: str, outcome: str, at: datetime, facts: str = ""
+    ) -> None:
         self.store.execute(
-            "UPDATE appeals SET status = 'decided', decided_by = ?, outcome = ?, decided_at = ? "
-            "WHERE appeal_id = ?",
-            [decided_by, outcome, at, appeal_id],
+            "UPDATE appeals SET status = 'decided', decided_by = ?, outcome = ?, decided_at = ?, "
+            "facts = ? WHERE appeal_id = ?",
+            [decided_by, outcome, at, facts, appeal_id],
         )
 
     # ---- notices to authors (a token per post) ----------------------------------------------
