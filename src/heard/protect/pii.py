@@ -316,7 +316,7 @@ _EN_NOT_A_NAME = frozenset(
 _EN_FLAT = re.compile(
     r"\b(?:apt|apartment|flat|suite|ste)\.?\s?#?\d{1,4}[A-Za-z]?\b(?!\s?%)", re.IGNORECASE
 )
-MENTION = re.compile(r"(?<![\w@])@(\w[\w-]{0,29}(?:\.[\w-]{1,30}){0,3})")
+MENTION = re.compile(r"(?<![A-Za-z0-9._%+\-@])@(\w[\w-]{0,29}(?:\.[\w-]{1,30}){0,3})")
 """An @handle (letters in any script, digits, _ and -, a few inner dots; at most 30 characters a
 part, as on Weibo)."""
 
