@@ -121,14 +121,13 @@ def cases(
 ) -> None:
     """The case queue, newest first: department, status, deadline, reply time."""
     from heard.clock import utcnow
-    from heard.errors import InputError
-    from heard.read.cases import list_cases
+    from heard.read.cases import check_department, list_cases
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        if department is not None and department not in _known_departments(store):
-            raise InputError(f"no department {department!r}", "see the codes: heard departments")
+        if department is not None:
+            check_department(store, department)
         result = list_cases(
             store,
             now=utcnow(),
@@ -239,13 +238,6 @@ def _open_issue_case(settings: Any, issue_id: int, department: str | None, json_
         console.print(
             f"public token (shown once; it disputes the closure): {opened.token}", soft_wrap=True
         )
-
-
-def _known_departments(store: Any) -> set[str]:
-    """The codes a case can have: the stored departments and triage."""
-    from heard.answer.cases import TRIAGE
-
-    return {d["code"] for d in store.cases.departments()} | {TRIAGE}
 
 
 def _print_case(detail: dict[str, Any], zone: Any) -> None:
@@ -407,11 +399,13 @@ def replies(
 ) -> None:
     """Reply quality per case (relevance, completeness, interpretability, timeliness, each
     explained) and averaged per department."""
-    from heard.read.cases import reply_quality
+    from heard.read.cases import check_department, reply_quality
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
+        if department is not None:
+            check_department(store, department)
         result = reply_quality(store, department=department, limit=limit or None)
     if json_out:
         _json(result)

@@ -15,12 +15,13 @@ response rate = answered / cases; overdue = open and past its deadline at ``now`
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from heard.answer.cases import CLOSED_STATES, OPEN_STATES, check_state, open311_status
+from heard.answer.cases import CLOSED_STATES, OPEN_STATES, TRIAGE, check_state, open311_status
 from heard.clock import to_naive_utc
-from heard.errors import NotFoundError
+from heard.errors import InputError, NotFoundError
 from heard.read import moderation
 from heard.read.redact import redact
 from heard.store.protocol import Reader
@@ -43,6 +44,19 @@ def _names(db: Reader | None) -> dict[str, dict[str, Any]]:
     if db is None or "departments" not in db.tables():
         return {}
     return {r["code"]: r for r in q.departments(db)}
+
+
+def check_department(db: Reader | None, code: str, configured: Iterable[str] = ()) -> str:
+    """``code`` when it names a department (stored, or ``configured`` now) or triage; else an
+    ``InputError`` listing the codes there are. Every surface that filters by department checks
+    here: a mistyped code gave an empty list, as if that department had nothing to do."""
+    known = set(_names(db)) | set(configured) | {TRIAGE}
+    if code not in known:
+        raise InputError(
+            f"no department {code!r}",
+            "use one of: " + ", ".join(sorted(known)) + " (heard departments lists them)",
+        )
+    return code
 
 
 def _has_cases(db: Reader | None) -> bool:

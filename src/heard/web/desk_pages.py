@@ -39,6 +39,10 @@ def queue(
             raise ApiError(403, *NO_DEPARTMENT)
         department = own  # a responder's queue is its department's, whatever the URL says
     try:
+        if department:
+            cq.check_department(
+                db_of(request), department, [d["code"] for d in departments_of(request)]
+            )
         listed = cq.list_cases(
             db_of(request),
             now=utcnow(),

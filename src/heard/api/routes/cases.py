@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from heard.answer import cases as workflow
 from heard.api.errors import ApiError
 from heard.api.errors import declared, one_of
-from heard.api.routes.deps import case_moved, db_of
+from heard.api.routes.deps import case_moved, db_of, departments_of
 from heard.api.security import identify, requires
 from heard.auth import PUBLIC, Role
 from heard.auth.roles import may_work_case
@@ -48,6 +48,11 @@ class Reassignment(BaseModel):
 class Reply(BaseModel):
     text: str = Field(max_length=workflow.MAX_REPLY_CHARS)
     close_as: str | None = Field(None, max_length=40)
+
+
+def _configured(request: Request) -> list[str]:
+    """The codes of the departments configured now (heard.toml, the preset, the admin's edits)."""
+    return [d["code"] for d in departments_of(request)]
 
 
 def _own_department(request: Request) -> tuple[Role, str | None, str]:
@@ -127,6 +132,8 @@ def list_cases(
             )
         department = own
     try:
+        if department is not None:
+            rq.check_department(db_of(request), department, _configured(request))
         result = rq.list_cases(
             db_of(request),
             now=utcnow(),
