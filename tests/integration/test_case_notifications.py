@@ -209,8 +209,8 @@ def test_a_dispute_notifies_the_department(tmp_path, mailbox, receiver):
         workflow.apply(
             store,
             workflow.reopen(
-                store.cases.case(case_id), NOW + timedelta(hours=1), role="citizen",
-                note=f"still broken, call {PHONE}", dispute=True,
+                store.cases.case(case_id), NOW + timedelta(hours=1), deadline_days=15,
+                role="citizen", note=f"still broken, call {PHONE}", dispute=True,
             ),
         )  # fmt: skip
         later = NOW + timedelta(hours=2)

@@ -155,7 +155,13 @@ def test_apply_stores_the_change_its_event_and_the_correction(tmp_path):
         )
         workflow.apply(
             store,
-            workflow.reopen(store.cases.case(case["case_id"]), T0, role="citizen", dispute=True),
+            workflow.reopen(
+                store.cases.case(case["case_id"]),
+                T0,
+                deadline_days=15,
+                role="citizen",
+                dispute=True,
+            ),  # fmt: skip
         )
         final = store.cases.case(case["case_id"])
         assert (final["department"], final["status"], final["reopened_count"]) == (

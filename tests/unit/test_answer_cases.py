@@ -3,7 +3,7 @@ working days, replies attributed to a department, reopen and dispute."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -114,11 +114,28 @@ def test_reassignment_is_a_correction_and_a_dispute_reopens():
     }
     with pytest.raises(InputError, match="reopen it before reassigning"):
         c.reassign(_case("closed"), "health", FRI, role="responder")
-    dispute = c.reopen(_case("fixed", reopened_count=1), FRI, role="citizen", dispute=True)
-    assert dispute.changes == {"status": "open", "closed_at": None, "reopened_count": 2}
+    later = FRI + timedelta(days=30)
+    dispute = c.reopen(
+        _case("fixed", reopened_count=1), later, deadline_days=5, role="citizen", dispute=True
+    )
+    assert dispute.changes == {
+        "status": "open",
+        "closed_at": None,
+        "reopened_count": 2,
+        "deadline_at": c.deadline_after(later, 5),  # a fresh deadline, from the reopening
+    }
     assert dispute.event["kind"] == "disputed"
+    assert "(was 2019-" in dispute.event["note"]  # the replaced deadline stays on the record
     with pytest.raises(InputError, match="still open"):
-        c.reopen(_case(), FRI, role="citizen")
+        c.reopen(_case(), FRI, deadline_days=5, role="citizen")
+
+
+def test_a_department_reopening_needs_the_departments_deadline():
+    with pytest.raises(ValueError, match="reopen_days"):
+        c.change_status(_case("closed"), "open", FRI, role="responder")
+    again = c.change_status(_case("closed"), "open", FRI, role="responder", reopen_days=3)
+    assert again.changes["deadline_at"] == c.deadline_after(FRI, 3)
+    assert again.event["kind"] == "reopened"
 
 
 def test_public_tokens_are_stored_as_hashes():

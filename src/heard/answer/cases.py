@@ -200,9 +200,14 @@ def change_status(
     role: str,
     actor: str | None = None,
     note: str | None = None,
+    reopen_days: int | None = None,
 ) -> Change:
+    """Move the case to ``to_state``; ``open`` on a closed case reopens it, with a fresh deadline
+    of ``reopen_days`` working days (the department's deadline: the caller knows it)."""
     if to_state == "open" and case["status"] in CLOSED_STATES:  # the department reopens it
-        return reopen(case, at, role=role, actor=actor, note=note)
+        if reopen_days is None:
+            raise ValueError("reopening a case needs its department's deadline (reopen_days)")
+        return reopen(case, at, deadline_days=reopen_days, role=role, actor=actor, note=note)
     check_transition(case["status"], to_state)
     changes: dict[str, Any] = {"status": to_state}
     if to_state in CLOSED_STATES:
@@ -292,6 +297,7 @@ def reopen(
     case: dict[str, Any],
     at: datetime,
     *,
+    deadline_days: int,
     role: str,
     actor: str | None = None,
     note: str | None = None,
@@ -299,22 +305,33 @@ def reopen(
 ) -> Change:
     """Back to ``open``; counted in ``reopened_count``. ``dispute``: a citizen says the closure
     was wrong ("closed, not fixed"): the event kind is ``disputed`` and counts against the
-    department."""
+    department.
+
+    The case gets a fresh deadline, ``deadline_days`` working days from the reopening (the
+    department's deadline, as 12345 hotlines restart the time limit of a case sent back): kept,
+    the old one made a case reopened weeks after its closure overdue at once. The first round
+    stays on the record: ``reopened_count``, the event (whose note names the deadline it
+    replaces) and the response time, which runs from the concern's own time."""
     if is_open(case["status"]):
         raise InputError(
             f"the case is {case['status']} (still open)", "only a closed case is reopened"
         )
+    deadline = deadline_after(to_naive_utc(at), deadline_days)
     changes = {
         "status": "open",
         "closed_at": None,
         "reopened_count": int(case.get("reopened_count") or 0) + 1,
+        "deadline_at": deadline,
     }
+    moved = f"new deadline {deadline:%Y-%m-%d %H:%M} UTC"
+    if case.get("deadline_at") is not None:
+        moved += f" (was {to_naive_utc(case['deadline_at']):%Y-%m-%d %H:%M} UTC)"
     event = _event(
         "disputed" if dispute else "reopened",
         at,
         role,
         actor,
-        note,
+        f"{note} · {moved}" if note else moved,
         from_status=case["status"],
         to_status="open",
     )

@@ -12,6 +12,7 @@ the department (``heard.answer.cases.reopen``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,15 @@ class Filed:
 
 def deadline_days(department: dict[str, Any]) -> int:
     return int((department.get("deadline_days") or {}).get("default", DEFAULT_DEADLINE_DAYS))
+
+
+def days_for(departments: Iterable[dict[str, Any]], code: str) -> int:
+    """The deadline (working days) of department ``code`` among ``departments`` (its default: a
+    case keeps no category); the default deadline for triage or a department not listed."""
+    for department in departments:
+        if department["code"] == code:
+            return deadline_days(department)
+    return DEFAULT_DEADLINE_DAYS
 
 
 def check_text(text: str) -> str:
@@ -104,10 +114,18 @@ def token_matches(db: Any, case_id: str, token: str) -> bool:
     return cq.case_id_for_token(db, workflow.hash_token(token)) == case_id
 
 
-def dispute(db: Any, case_id: str, token: str, note: str | None, now: datetime) -> None:
-    """Reopen the closed case ``case_id`` for the holder of its token. ``NotFoundError`` when the
-    id and token do not belong together (the caller counts it against the sender's address);
-    ``InputError`` when the case is still open."""
+def dispute(
+    db: Any,
+    case_id: str,
+    token: str,
+    note: str | None,
+    now: datetime,
+    departments: Iterable[dict[str, Any]],
+) -> None:
+    """Reopen the closed case ``case_id`` for the holder of its token, with a fresh deadline of
+    its department's (among ``departments``). ``NotFoundError`` when the id and token do not
+    belong together (the caller counts it against the sender's address); ``InputError`` when the
+    case is still open."""
     if not token_matches(db, case_id, token):
         raise NotFoundError("no case with this number and token", "copy both from your receipt")
     note = (note or "").strip()[:MAX_NOTE] or "closed, not fixed"
@@ -120,6 +138,9 @@ def dispute(db: Any, case_id: str, token: str, note: str | None, now: datetime) 
                 f"the case is {case['status']}: still open",
                 "a closure can be disputed once the department closes the case",
             )
-        change = workflow.reopen(case, now, role="citizen", note=note, dispute=True)
+        days = days_for(departments, case["department"])
+        change = workflow.reopen(
+            case, now, deadline_days=days, role="citizen", note=note, dispute=True
+        )
         workflow.apply(db.store, change)
     db.changed()

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from heard.answer import cases as workflow
+from heard.answer.intake import days_for
 from heard.api.errors import ApiError
 from heard.api.routes.cases import NO_DEPARTMENT, apply_change, workable_case
 from heard.api.routes.deps import db_of, departments_of
@@ -106,12 +107,19 @@ def change_status(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     _, role, username = workable_case(request, case_id)
+    departments = departments_of(request)  # a reopened case's fresh deadline is its department's
     return _move(
         request,
         case_id,
         lambda case: workflow.change_status(
-            case, status, utcnow(), role=role.name, actor=username, note=note.strip() or None
-        ),
+            case,
+            status,
+            utcnow(),
+            role=role.name,
+            actor=username,
+            note=note.strip() or None,
+            reopen_days=days_for(departments, case["department"]),
+        ),  # fmt: skip
     )
 
 

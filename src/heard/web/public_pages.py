@@ -78,7 +78,9 @@ def dispute(
 ) -> Response:
     spend_public_action(request)
     try:
-        intake.dispute(db_of(request), case_id, token.strip(), note, utcnow())
+        intake.dispute(
+            db_of(request), case_id, token.strip(), note, utcnow(), departments_of(request)
+        )
     except NotFoundError as exc:
         return _case_page(request, case_id, status=404, error=exc.what)
     except InputError as exc:

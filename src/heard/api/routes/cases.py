@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from heard.answer import cases as workflow
+from heard.answer.intake import days_for
 from heard.api.errors import ApiError
 from heard.api.errors import declared, one_of
 from heard.api.routes.deps import case_moved, db_of, departments_of
@@ -205,12 +206,19 @@ def apply_change(
 )
 def change_status(request: Request, case_id: str, body: StatusChange) -> dict[str, Any]:
     _, role, username = workable_case(request, case_id)
+    departments = departments_of(request)  # a reopened case's fresh deadline is its department's
     return apply_change(
         request,
         case_id,
         lambda case: workflow.change_status(
-            case, body.status, utcnow(), role=role.name, actor=username, note=body.note
-        ),
+            case,
+            body.status,
+            utcnow(),
+            role=role.name,
+            actor=username,
+            note=body.note,
+            reopen_days=days_for(departments, case["department"]),
+        ),  # fmt: skip
     )
 
 

@@ -303,8 +303,9 @@ async def dispute(request: Request, service_request_id: str) -> Any:
     db = db_of(request)
     try:
         intake.dispute(
-            db, service_request_id, fields.get("token") or "", fields.get("description"), utcnow()
-        )
+            db, service_request_id, fields.get("token") or "", fields.get("description"),
+            utcnow(), departments_of(request),
+        )  # fmt: skip
     except NotFoundError:  # a wrong token counts too (below): no guessing
         return _error(404, "no request with this id and token")
     except InputError:
