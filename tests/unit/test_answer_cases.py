@@ -95,6 +95,11 @@ def test_reply_is_attributed_to_the_department_and_may_close():
         "status": "fixed",
         "closed_at": FRI,
     }
+    assert change.event["note"] == "已安排维修。"  # the published text stays on the record
+    later = FRI + timedelta(days=3)
+    second = c.reply(_case(replied_at=FRI), "再次答复。", "transport", later, role="responder")
+    assert "replied_at" not in second.changes  # the response time runs to the first reply
+    assert second.event["at"] == later and second.event["note"] == "再次答复。"
     with pytest.raises(InputError, match="the reply is empty"):
         c.reply(_case(), "   ", "transport", FRI, role="responder")
     with pytest.raises(InputError, match="triage cannot reply"):

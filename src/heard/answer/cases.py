@@ -261,7 +261,12 @@ def reply(
     close_as: str | None = None,
 ) -> Change:
     """Publish a reply a person wrote, attributed to ``department`` (never to a person).
-    ``close_as`` also closes the case (e.g. ``fixed`` or ``closed``) in the same change."""
+    ``close_as`` also closes the case (e.g. ``fixed`` or ``closed``) in the same change.
+
+    Every published reply stays on the record: its text is its ``replied`` event's note (the
+    case's timeline), and the case row holds the latest. ``replied_at`` is the *first* reply's
+    time, set once: the response time runs to it (a later reply overwrote the earlier one, and
+    moved the department's response time with it)."""
     text = (text or "").strip()
     if not has_visible_text(text):
         raise InputError("the reply is empty", "write the department's answer to the concern")
@@ -275,11 +280,12 @@ def reply(
     changes: dict[str, Any] = {
         "reply_text": text,
         "reply_department": department,
-        "replied_at": at,
         # scores (and their evidence, which quotes the reply) were the replaced reply's
         "reply_quality": None,
         "reply_scores": None,
     }
+    if case.get("replied_at") is None:
+        changes["replied_at"] = at
     moves: dict[str, Any] = {}
     if close_as is not None:
         check_transition(case["status"], close_as)
@@ -289,7 +295,7 @@ def reply(
             )
         changes.update(status=close_as, closed_at=at)
         moves = {"from_status": case["status"], "to_status": close_as}
-    event = _event("replied", at, role, actor, None, to_department=department, **moves)
+    event = _event("replied", at, role, actor, text, to_department=department, **moves)
     return Change(case["case_id"], changes, event)
 
 

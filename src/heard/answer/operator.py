@@ -311,7 +311,7 @@ class CaseStage:
             "to_status": "closed",
             "to_department": department,
             "actor_role": "import",
-            "note": f"published reply imported from {time_column}",
+            "note": str(text).strip(),  # the published reply, kept on the record
         }, None
 
     def _score(self, replies: list[tuple[Any, dict[str, Any]]]) -> None:

@@ -225,9 +225,13 @@ def case_details(
         n = names.get(code, {})
         return {"code": code, "name_zh": n.get("name_zh"), "name_en": n.get("name_en")}
 
+    def by(code: str | None) -> str:
+        return (name(code) or {}).get("name_zh") or "the institution that runs this board"
+
     out = []
     for c in cases:
         deadline = c["deadline_at"]
+        replies = _replies(c, events.get(c["case_id"], []), name, by)
         out.append({
             "case_id": c["case_id"],
             "subject": "issue" if c["issue_id"] is not None else "message",
@@ -249,9 +253,10 @@ def case_details(
             else {
                 "text": redact(c["reply_text"]),
                 "department": name(c["reply_department"]),
-                "attributed_to": (name(c["reply_department"]) or {}).get("name_zh")
-                or "the institution that runs this board",
-                "replied_at": c["replied_at"],
+                "attributed_to": by(c["reply_department"]),
+                # the latest reply's own time; the response time runs to the first
+                "replied_at": replies[-1]["replied_at"] if replies else c["replied_at"],
+                "first_replied_at": c["replied_at"],
                 "response_days": None
                 if c["response_days"] is None
                 else round(c["response_days"], 4),
@@ -259,6 +264,7 @@ def case_details(
                 if c["reply_scores"]
                 else None,
             },
+            "replies": replies,
             "closed_at": c["closed_at"],
             "reopened_count": c["reopened_count"],
             # notes are free text (a citizen's dispute, a responder's status note): redacted too
@@ -268,6 +274,34 @@ def case_details(
             ],
         })  # fmt: skip
     return out
+
+
+_UNKEPT = "published reply imported from "
+"""The note of an import's ``replied`` event before each event kept its reply's text."""
+
+
+def _replies(
+    c: dict[str, Any], events: list[dict[str, Any]], name: Any, by: Any
+) -> list[dict[str, Any]]:
+    """Every published reply, oldest first, each with its department and time: a ``replied``
+    event's note is its reply's text (redacted). A store from before the events kept the text
+    has only the latest (the case row's)."""
+
+    def one(text: str | None, code: str | None, at: Any) -> dict[str, Any]:
+        return {"text": text, "department": name(code), "attributed_to": by(code),
+                "replied_at": at}  # fmt: skip
+
+    out = [
+        one(e["note"] if e["note"] and not e["note"].startswith(_UNKEPT) else None,
+            e["to_department"], e["at"])
+        for e in events
+        if e["kind"] == "replied"
+    ]  # fmt: skip
+    if out and out[-1]["text"] is None:
+        out[-1]["text"] = c["reply_text"]  # the latest reply is the row's
+    if not out and c["reply_text"] is not None:
+        out = [one(c["reply_text"], c["reply_department"], c["replied_at"])]
+    return [{**r, "text": redact(r["text"])} for r in out if r["text"] is not None]
 
 
 def _concern(c: dict[str, Any], post: dict[str, Any] | None, public: bool) -> dict[str, Any]:
