@@ -1,8 +1,8 @@
 """A department filter names a department that exists: a mistyped code (``trasnport``) gave an
 empty queue or an empty reply list, as if that department had nothing to do. Every surface that
 filters by department (the queue API, the desk, ``heard cases``, ``heard replies``) makes the
-same check (``heard.read.cases.check_department``) and answers with a 4xx or exit 2 that lists
-the valid codes."""
+same check (``heard.read.cases.check_department``) and answers with a 404 (no such department)
+or exit 2 that lists the valid codes."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_the_queue_api_refuses_an_unknown_department(env):
     client, tokens, _ = env
     analyst = {"Authorization": f"Bearer {tokens['analyst']}"}
     got = client.get("/api/v1/cases?department=trasnport", headers=analyst)
-    assert got.status_code == 400, got.text
+    assert got.status_code == 404, got.text
     body = got.json()
     assert "trasnport" in body["error"] and "transport" in str(body) and "water" in str(body)
     assert client.get("/api/v1/cases?department=transport", headers=analyst).status_code == 200
@@ -38,7 +38,7 @@ def test_the_desk_refuses_an_unknown_department(env):
     client, tokens, _ = env
     analyst = {"Authorization": f"Bearer {tokens['analyst']}", "Accept": "text/html"}
     page = client.get("/desk?department=trasnport", headers=analyst)
-    assert page.status_code == 400 and "trasnport" in page.text and "transport" in page.text
+    assert page.status_code == 404 and "trasnport" in page.text and "transport" in page.text
     assert client.get("/desk?department=water", headers=analyst).status_code == 200
     assert client.get("/desk?department=", headers=analyst).status_code == 200  # every queue
 

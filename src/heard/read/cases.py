@@ -21,7 +21,7 @@ from typing import Any
 
 from heard.answer.cases import CLOSED_STATES, OPEN_STATES, TRIAGE, check_state, open311_status
 from heard.clock import to_naive_utc
-from heard.errors import InputError, NotFoundError
+from heard.errors import NotFoundError
 from heard.read import moderation
 from heard.read.redact import redact
 from heard.store.protocol import Reader
@@ -47,12 +47,13 @@ def _names(db: Reader | None) -> dict[str, dict[str, Any]]:
 
 
 def check_department(db: Reader | None, code: str, configured: Iterable[str] = ()) -> str:
-    """``code`` when it names a department (stored, or ``configured`` now) or triage; else an
-    ``InputError`` listing the codes there are. Every surface that filters by department checks
-    here: a mistyped code gave an empty list, as if that department had nothing to do."""
+    """``code`` when it names a department (stored, or ``configured`` now) or triage; else a
+    ``NotFoundError`` (an ``InputError``: exit 2) listing the codes there are. Every surface
+    that filters by department checks here: a mistyped code gave an empty list, as if that
+    department had nothing to do."""
     known = set(_names(db)) | set(configured) | {TRIAGE}
     if code not in known:
-        raise InputError(
+        raise NotFoundError(
             f"no department {code!r}",
             "use one of: " + ", ".join(sorted(known)) + " (heard departments lists them)",
         )

@@ -18,7 +18,7 @@ from heard.api.routes.deps import db_of, departments_of
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
-from heard.errors import InputError
+from heard.errors import InputError, NotFoundError
 from heard.read import cases as cq
 from heard.web.render import render
 
@@ -52,6 +52,8 @@ def queue(
             overdue=overdue,
             limit=200,
         )
+    except NotFoundError as exc:  # no such department
+        raise ApiError(404, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
     except InputError as exc:
         raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
     return render(

@@ -112,7 +112,7 @@ def public_case(request: Request, case_id: str) -> dict[str, Any]:
     "/cases",
     dependencies=[requires(Role.responder)],
     summary="The case queue (a responder sees its own department's only)",
-    responses=declared(400),
+    responses=declared(400, 404),
 )
 def list_cases(
     request: Request,
@@ -143,6 +143,8 @@ def list_cases(
             overdue=overdue,
             limit=limit,
         )
+    except NotFoundError as exc:  # no such department
+        raise ApiError(404, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
     except InputError as exc:
         raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
     return {"ok": True, **jsonable(result)}
