@@ -67,10 +67,9 @@ def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     hidden) as a GeoReport request."""
     dept = case.get("department") or {}
     name = (dept.get("name_zh") if lang == "zh" else dept.get("name_en")) or dept.get("code")
-    reply = case.get("reply")
     timeline = case.get("timeline") or []
     updated = timeline[-1]["at"] if timeline else case.get("created_at")
-    notes = reply["text"] if reply else f"status: {case['status']}"
+    notes = _status_notes(case)
     return {
         "service_request_id": case["case_id"],
         "status": open311_status(case["status"]),
@@ -92,6 +91,21 @@ def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
         "long": None,
         "media_url": None,
     }
+
+
+def _status_notes(case: dict[str, Any]) -> str:
+    """The department's latest published reply; the state when there is none, or when the case
+    was reopened after it (the reply is what a dispute said did not fix it: it is no longer the
+    answer; ``servicerequestupdates`` keeps it)."""
+    reply = case.get("reply")
+    timeline = case.get("timeline") or []
+    last = next(
+        (e for e in reversed(timeline) if e["kind"] in ("replied", "reopened", "disputed")), None
+    )
+    if last is not None and last["kind"] != "replied":
+        what = "disputed: closed, not fixed" if last["kind"] == "disputed" else "reopened"
+        return f"status: {case['status']} ({what}, {iso(last['at'])})"
+    return reply["text"] if reply else f"status: {case['status']}"
 
 
 def updates(case: dict[str, Any]) -> list[dict[str, Any]]:

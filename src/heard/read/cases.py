@@ -146,6 +146,7 @@ def list_cases(
     status: str | None = None,
     overdue: bool = False,
     limit: int | None = 100,
+    offset: int = 0,
     statuses: tuple[str, ...] = (),
     created_from: datetime | None = None,
     created_to: datetime | None = None,
@@ -153,7 +154,8 @@ def list_cases(
 ) -> dict[str, Any]:
     """The queue, newest first: one row per case with its title (redacted; hidden where a
     decision says so, ``public`` for a page anyone can open), status, deadline.
-    ``statuses``: any of these states; ``created_from``/``created_to``: naive-UTC bounds."""
+    ``statuses``: any of these states; ``created_from``/``created_to``: naive-UTC bounds;
+    ``offset``: skip that many first (a page)."""
     if not _has_cases(db):
         return {"cases": [], "total": 0}
     f = q.CaseWhere(
@@ -165,7 +167,7 @@ def list_cases(
         created_to=created_to,
     )
     total = q.case_count(db, f, OPEN_STATES)
-    rows = q.queue(db, f, OPEN_STATES, limit)
+    rows = q.queue(db, f, OPEN_STATES, limit, offset)
     current = to_naive_utc(now)
     for r in rows:
         issue = issue_subject(r, public=True) if r["issue_id"] is not None else None

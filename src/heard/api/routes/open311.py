@@ -8,9 +8,10 @@ list of ``{"code", "description"}``.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from heard.answer import cases as workflow
@@ -22,7 +23,7 @@ from heard.api.routes.deps import case_moved, db_of, departments_of, public_limi
 from heard.api.routes.read import Instant
 from heard.api.security import requires
 from heard.auth import PUBLIC
-from heard.clock import utcnow
+from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, NotFoundError
 from heard.read import cases as cq
 
@@ -37,6 +38,10 @@ ERRORS = {
 }
 OpenOrClosed = one_of(("open", "closed"))
 """GeoReport's two request statuses."""
+DEFAULT_WINDOW = timedelta(days=90)
+"""GeoReport v2: without ``start_date`` and ``end_date``, requests of the most recent 90 days."""
+MAX_PAGE = 1000
+"""GeoReport v2: at most 1,000 requests an answer (its suggested default); ``page`` goes on."""
 TEXT = r"\S"
 """A field that must say something: at least one character that is not a space."""
 
@@ -108,19 +113,25 @@ def list_requests(
     status: OpenOrClosed | None = None,
     start_date: Instant | None = None,
     end_date: Instant | None = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
 ) -> Any:
     """``start_date``/``end_date``: GeoReport's range of ``requested_datetime`` (ISO 8601, UTC
-    unless an offset is given; anything else is GeoReport's 422)."""
+    unless an offset is given; anything else is GeoReport's 422); with neither, the last 90
+    days, and with ``end_date`` alone, the 90 days before it. ``page_size`` requests (at most
+    1,000, the default) of page ``page`` (from 1), newest first."""
     lang = _lang(request)
     now = utcnow()
     if service_request_id:
         ids = [i.strip() for i in service_request_id.split(",")[:50]]
         return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
     start, end = utc_naive(start_date), utc_naive(end_date)
+    if start is None:
+        start = (end or to_naive_utc(now)) - DEFAULT_WINDOW
     states = {"open": OPEN_STATES, "closed": CLOSED_STATES}.get(status or "", ())
     listed = cq.list_cases(
-        db_of(request), department=service_code, limit=200, now=now,
-        statuses=tuple(states), created_from=start, created_to=end,
+        db_of(request), department=service_code, limit=page_size, offset=(page - 1) * page_size,
+        now=now, statuses=tuple(states), created_from=start, created_to=end,
     )["cases"]  # fmt: skip
     found = cq.public_cases(db_of(request), [row["case_id"] for row in listed], now=now)
     return [o3.request(case, lang) for case in found]
@@ -301,6 +312,9 @@ async def dispute(request: Request, service_request_id: str) -> Any:
     if isinstance(fields, JSONResponse):
         return fields
     db = db_of(request)
+    if not str(fields.get("token") or "").strip():
+        limiter.failed(key)  # counted like every dispute
+        return _error(400, "token is required: the one given when the request was filed")
     try:
         intake.dispute(
             db, service_request_id, fields.get("token") or "", fields.get("description"),

@@ -105,9 +105,10 @@ def case_count(db: Reader, f: CaseWhere, open_states: Sequence[str]) -> Any:
 
 
 def queue(
-    db: Reader, f: CaseWhere, open_states: Sequence[str], limit: int | None
+    db: Reader, f: CaseWhere, open_states: Sequence[str], limit: int | None, offset: int = 0
 ) -> list[dict[str, Any]]:
-    """The cases ``f`` keeps, newest first (at most ``limit``; all when it is ``None`` or 0): each
+    """The cases ``f`` keeps, newest first (at most ``limit``, all when it is ``None`` or 0,
+    after skipping ``offset``): each
     case's fields, its post's id and title, ``response_days`` and its issue (``issue_id``, ``i_*``;
     ``NULL`` for a message's case or a store before migration 18)."""
     sql_where, params = _where(f, open_states)
@@ -117,7 +118,8 @@ def queue(
                    c.created_at, c.deadline_at, c.replied_at, c.reopened_count, p.title,
                    {DAYS} AS response_days, {columns}
             FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join} WHERE {sql_where}
-            ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else "ALL"}""",
+            ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else "ALL"}
+            OFFSET {max(int(offset), 0)}""",
         params,
     )
 
