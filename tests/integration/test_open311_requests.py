@@ -1,4 +1,5 @@
-"""Open311 GeoReport v2 gaps: ``requests.json`` defaults to the last 90 days and pages its
+"""Open311 GeoReport v2 gaps: ``requests.json`` defaults to the last 90 days (back from the newest
+request) and pages its
 results (``page``, ``page_size`` up to 1000; it was capped at 200 with no way to the rest); a
 dispute without a token is a 400 that says the token is needed (it was a 404, as if the request
 did not exist); ``status_notes`` of a reopened request says it was reopened instead of showing
@@ -54,6 +55,25 @@ def test_requests_default_to_the_last_90_days_and_page(env):
     assert _ids(client.get(url, params={"page_size": 1, "page": 3})) == []
     too_many = client.get(url, params={"page_size": 1001})
     assert 400 <= too_many.status_code < 500 and "page_size" in too_many.text
+
+
+def test_a_historical_board_lists_its_own_last_90_days(tmp_path):
+    """The 90 days count back from the newest request, not from today: a board exported years
+    ago (附件4 is from 2019-2020) still lists its requests by default."""
+    from heard.answer import cases as workflow
+
+    db = tmp_path / "old-board.duckdb"
+    with open_store(db) as store:
+        opened = []
+        for i, when in enumerate((datetime(2019, 3, 1), datetime(2019, 11, 20), OLD.replace(2020))):
+            case, event = workflow.new_case(
+                f"board:{i}", when, "water", deadline_days=5, confidence=0.9, routed_by="seed",
+                explanation=None, at=when,
+            )  # fmt: skip
+            store.cases.open_cases([case], [event])
+            opened.append(case["case_id"])
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        assert _ids(client.get("/open311/v2/requests.json")) == [opened[2], opened[1]]
 
 
 def test_a_dispute_without_a_token_says_the_token_is_required(env):

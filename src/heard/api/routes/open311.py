@@ -39,7 +39,8 @@ ERRORS = {
 OpenOrClosed = one_of(("open", "closed"))
 """GeoReport's two request statuses."""
 DEFAULT_WINDOW = timedelta(days=90)
-"""GeoReport v2: without ``start_date`` and ``end_date``, requests of the most recent 90 days."""
+"""GeoReport v2: without ``start_date``, requests of the most recent 90 days (counted back from
+the newest request, so that a historical board is not empty)."""
 MAX_PAGE = 1000
 """GeoReport v2: at most 1,000 requests an answer (its suggested default); ``page`` goes on."""
 TEXT = r"\S"
@@ -117,8 +118,10 @@ def list_requests(
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
 ) -> Any:
     """``start_date``/``end_date``: GeoReport's range of ``requested_datetime`` (ISO 8601, UTC
-    unless an offset is given; anything else is GeoReport's 422); with neither, the last 90
-    days, and with ``end_date`` alone, the 90 days before it. ``page_size`` requests (at most
+    unless an offset is given; anything else is GeoReport's 422). Without ``start_date``, the 90
+    days up to the newest request listed (GeoReport's "last 90 days": on a live board the newest
+    request is today's; a historical board, such as an imported export, lists its last 90 days
+    instead of nothing). ``page_size`` requests (at most
     1,000, the default) of page ``page`` (from 1), newest first."""
     lang = _lang(request)
     now = utcnow()
@@ -126,9 +129,13 @@ def list_requests(
         ids = [i.strip() for i in service_request_id.split(",")[:50]]
         return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
     start, end = utc_naive(start_date), utc_naive(end_date)
-    if start is None:
-        start = (end or to_naive_utc(now)) - DEFAULT_WINDOW
     states = {"open": OPEN_STATES, "closed": CLOSED_STATES}.get(status or "", ())
+    if start is None:  # GeoReport's 90 days, back from the newest request listed
+        newest = cq.list_cases(
+            db_of(request), department=service_code, limit=1, now=now,
+            statuses=tuple(states), created_to=end,
+        )["cases"]  # fmt: skip
+        start = (newest[0]["created_at"] if newest else end or to_naive_utc(now)) - DEFAULT_WINDOW
     listed = cq.list_cases(
         db_of(request), department=service_code, limit=page_size, offset=(page - 1) * page_size,
         now=now, statuses=tuple(states), created_from=start, created_to=end,
