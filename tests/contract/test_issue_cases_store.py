@@ -54,7 +54,7 @@ def test_a_store_at_17_upgrades_and_keeps_its_cases(
     monkeypatch.undo()
 
     store = open_target()
-    assert store.schema_version() == 18
+    assert store.schema_version() >= 18  # upgraded past the migration that made cases of issues
     kept = store.cases.case(case["case_id"])
     assert kept["post_id"] == "s:1" and kept["issue_id"] is None
     _issue(store)

@@ -1,9 +1,8 @@
-"""Open311 GeoReport v2 gaps: ``requests.json`` defaults to the last 90 days (back from the newest
-request) and pages its
-results (``page``, ``page_size`` up to 1000; it was capped at 200 with no way to the rest); a
-dispute without a token is a 400 that says the token is needed (it was a 404, as if the request
-did not exist); ``status_notes`` of a reopened request says it was reopened instead of showing
-the reply it disputes as the answer."""
+"""Open311 GeoReport v2 gaps: ``requests.json`` defaults to the last 90 days (back from the
+newest request) and pages its results (``page``, ``page_size`` up to 1000; it was capped at 200
+with no way to the rest); a dispute without a token is a 400 that says the token is needed (it
+was a 404, as if the request did not exist); ``status_notes`` of a reopened request says it was
+reopened instead of showing the reply it disputes as the answer."""
 
 from __future__ import annotations
 
