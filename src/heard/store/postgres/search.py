@@ -98,6 +98,12 @@ def rebuild(con: psycopg.Connection[Any]) -> int:
     return docid
 
 
+SEARCH_ATTEMPTS = 3
+"""A search and a rebuild swapping the index in (``DROP SCHEMA … CASCADE`` takes each old table's
+exclusive lock in turn) can take the tables' locks in opposite orders; PostgreSQL then aborts the
+search, which changed nothing, so it reads again from the index the rebuild committed
+(``tests/contract/test_store_contract.py::test_searches_go_on_while_the_index_is_rebuilt``)."""
+
 SEARCH_WORK_MEM = "64MB"
 """Memory for one search's hash aggregate (``SET LOCAL``, this query only). The default 4 MB spills
 to disk at 1M posts: two common terms are ~190k postings over ~180k documents (a 27 MB table);
@@ -163,7 +169,13 @@ def ranked(
             f"{' WHERE ' + body if body else ''} {order} LIMIT %(limit)s) s "
             f"JOIN {SCHEMA}.docs d USING (docid) {order}"
         )
-    with con.transaction(), con.cursor() as cur:
-        cur.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
-        cur.execute(sql, named)
-        return [{"name": n, "score": s, "docid": d} for n, s, d in cur.fetchall()]
+    for attempt in range(1, SEARCH_ATTEMPTS + 1):
+        try:
+            with con.transaction(), con.cursor() as cur:
+                cur.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
+                cur.execute(sql, named)
+                return [{"name": n, "score": s, "docid": d} for n, s, d in cur.fetchall()]
+        except psycopg.errors.DeadlockDetected:
+            if attempt == SEARCH_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
