@@ -95,18 +95,9 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
                 "created_at": item.get("created_at"),
             }
         )
+        # its flag: gold_as_item gave the item a report's flag fields already
         flags = [
-            {
-                "flag_id": item["flag_id"],
-                "label": item["label"],
-                "source": "public_report",
-                "detector": None,
-                "version": None,
-                "score": None,
-                "threshold": None,
-                "evidence": {},
-                "status": "pending",
-            }
+            {k: v for k, v in item.items() if k not in ("post_id", "text", "created_at", "gold")}
         ]
     else:
         rows = stored.post_under_review(db, item["post_id"])
