@@ -16,6 +16,9 @@ Four sets, all written by hand for Heard (no dataset text), each row ``id``, ``l
 * ``tests/fixtures/protect_probes_v4.jsonl`` — 364 rows (324 zh, 40 en) written blind and
   committed before the v4 helper read any rule or earlier probe; measured once on rules v3 as
   held out (``--set v4_probes_blind_heldout``); no rule has been tuned on it.
+* ``tests/fixtures/protect_probes_v5.jsonl`` — 170 rows (138 zh, 32 en) written blind on
+  2026-12-07 and committed alone (579cdb4) before they were first measured
+  (``--set v5_probes_blind_heldout``).
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
@@ -37,6 +40,7 @@ SETS = {
     "dev_probes_tuned": FIXTURES / "protect_probes_dev.jsonl",
     "v3_probes_blind_then_tuned": FIXTURES / "protect_probes_v3.jsonl",
     "v4_probes_blind_heldout": FIXTURES / "protect_probes_v4.jsonl",
+    "v5_probes_blind_heldout": FIXTURES / "protect_probes_v5.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
