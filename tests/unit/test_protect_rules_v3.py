@@ -124,3 +124,17 @@ def test_v3_spam_offers_are_flagged(text):
 )
 def test_v3_spam_hard_negatives_are_not_flagged(text):
     assert SPAM.flag(text) is None, (text, rule(SPAM, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您好，这里是某商城客服，您申请的退款已办理，款项3个工作日内原路退回，无需您提供银行卡号或验证码。",
+        "【某某银行】您的信用卡已寄出，激活请使用官方APP，工作人员不会也无需您告知密码。",
+        "Your refund has been processed and will reach your card in 5 days; "
+        "you do not need to provide your card details or any code.",
+    ],
+)
+def test_a_real_notice_that_says_no_code_is_needed_is_not_a_scam(text):
+    # 3.5: real service notices end with "no need to give us your card or code"
+    assert rule(FRAUD, text) is None
