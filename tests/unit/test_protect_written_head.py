@@ -34,7 +34,7 @@ def test_the_heads_ship_with_a_threshold_a_card_and_no_held_out_data():
         head = load_head(name)
         assert head.meta["label"] == label and 0.5 < head.threshold < 1.0
         sources = json.dumps(head.meta["training_data"])
-        assert "v4" not in sources and "rights_speech" not in sources
+        assert "v4" not in sources and "v5" not in sources and "rights_speech" not in sources
     card = (HEADS_DIR / "written.MODEL_CARD.md").read_text(encoding="utf-8")
     assert "SMS Spam Collection" in card and "protect_probes_v4" in card
 
@@ -47,7 +47,9 @@ def test_training_rows_leave_out_the_held_out_sets(tmp_path):
     )
     rows = training_rows(tmp_path)
     held_out = {
-        r["text"] for r in _jsonl("protect_probes_v4.jsonl") + _jsonl("rights_speech.jsonl")
+        r["text"]
+        for name in ("protect_probes_v4.jsonl", "protect_probes_v5.jsonl", "rights_speech.jsonl")
+        for r in _jsonl(name)
     }
     assert not held_out & {r["text"] for r in rows}
     assert {r["group"] for r in rows} == {*WRITTEN_SETS, "sms"}
