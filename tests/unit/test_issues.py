@@ -129,3 +129,25 @@ def test_a_measured_burst_carries_its_count_and_expectation():
     record = measure(group, facts, ["噪音"], board_start=0.0, board_end=end)
     assert record.bursting and record.burst_count == 8
     assert 0 < record.burst_expected < 8 and record.burst_p < 0.01
+
+
+def test_a_generic_name_in_several_cities_is_several_places():
+    # 自来水公司 in cities B, F and K (Teddy Cup's anonymised codes): three water companies
+    rng = np.random.default_rng(1)
+    water = np.eye(DIM)[3]
+    rows = [(f"B{i % 3 + 1}区自来水公司水压不足问题{i}", f"B市小区{i}") for i in range(5)]
+    rows += [(f"F市自来水公司停水不通知{i}", "") for i in range(4)]
+    rows += [(f"自来水公司水质浑浊{i}", f"K{i}区居民反映") for i in range(3)]
+    rows += [("自来水公司多次停水无人管", "")]  # no code: joins the largest city, B
+    rows += [(f"其他问题第{i}条关于某事的咨询{chr(0x4E00 + 37 * i)}", "") for i in range(30)]
+    messages = [Message(f"p{n:03d}", t, t + body, t + body) for n, (t, body) in enumerate(rows)]
+    vectors = np.asarray(
+        [
+            (water if "自来水" in t else rng.standard_normal(DIM)) + 0.1 * rng.standard_normal(DIM)
+            for t, _ in rows
+        ],
+        dtype=np.float32,
+    )
+    groups = [g for g in find_groups(messages, vectors) if g.anchor == "自来水公司"]
+    by_size = sorted((len(g.members), {messages[i].title[0] for i in g.members}) for g in groups)
+    assert by_size == [(3, {"自"}), (4, {"F"}), (6, {"B", "自"})]

@@ -13,6 +13,9 @@ An *issue* is what an official acts on: "丽发新城: the mixing plant's noise"
    its body) names.
    A gram that is mostly preceded by another character of a name (湖街道 in 西湖街道, 城小区 in
    魅力之城小区) is a fragment or a common noun, not a name, and is not an anchor.
+   On a board that spans several cities (Teddy Cup's 附件4: codes A市 … L市), an anchor's messages
+   are split by the city their codes name first: 自来水公司 or 人民医院 in five cities are five
+   places, not one. Messages without a code join their anchor's largest city.
 2. **One problem per anchor.** The messages of one anchor are clustered by what they say: average
    linkage on the cosine distance of their embeddings, cut where they are clearly closer than
    two messages of the board usually are (``problem_closeness``): 丽发新城's mixing-plant
@@ -254,6 +257,31 @@ def assign(
     return {a: ix for a, ix in members.items() if ix}
 
 
+def city_of(m: Message, body_chars: int) -> str:
+    """The city a message's anonymised codes name most often (K2区, K市 → K; "" without one)."""
+    found = Counter(
+        code[0] for code in CODES.findall((m.title or "") + "|" + (m.text or "")[:body_chars])
+    )
+    found.pop("西", None)  # 西地省, the province: every city is in it
+    return min(found, key=lambda c: (-found[c], c)) if found else ""
+
+
+def split_by_city(
+    members: list[int], messages: Sequence[Message], p: GroupingParams
+) -> list[list[int]]:
+    """An anchor's messages, one list per city their codes name (a generic name such as 自来水公司
+    names a different place in every city); messages without a code join the largest city."""
+    cities = [city_of(messages[i], p.body_chars) for i in members]
+    named = Counter(c for c in cities if c)
+    if len(named) < 2:
+        return [members]
+    largest = min(named, key=lambda c: (-named[c], c))
+    parts: dict[str, list[int]] = {}
+    for i, city in zip(members, cities):
+        parts.setdefault(city or largest, []).append(i)
+    return [parts[c] for c in sorted(parts)]
+
+
 def _unit(vectors: np.ndarray) -> np.ndarray:
     v = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(v, axis=1, keepdims=True)
@@ -340,7 +368,8 @@ def find_groups(
     cut = 1.0 - (base + p.problem_closeness * (1.0 - base))
     groups: list[Group] = []
     for anchor, members in assign(messages, anchors, p).items():
-        groups.extend(split_by_problem(anchor, members, vectors, p, cut))
+        for same_city in split_by_city(members, messages, p):
+            groups.extend(split_by_problem(anchor, same_city, vectors, p, cut))
     for g in groups:
         g.members.sort(key=lambda i: messages[i].post_id)
         fold_duplicates(g, messages, vectors, p)
