@@ -143,9 +143,9 @@ def test_home_service_adverts_are_not_sexual_solicitation(stage):
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "3.4" and ruleset("spam").version == "3.2"
+    assert ruleset("scam_fraud").version == "3.6" and ruleset("spam").version == "3.3"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
-    assert flag is not None and flag.version == "3.4"
+    assert flag is not None and flag.version == "3.6"
 
 
 def test_a_complaint_about_a_sales_email_is_not_boss_fraud(stage):
@@ -181,8 +181,9 @@ def test_probe_sets_flag_no_legitimate_row_and_catch_most_harms(stage, name):
 def test_blind_v4_probes_are_well_formed_and_do_not_regress(stage):
     """v4 is held out: written blind and measured once on rules v3
     (bench/results/protect_probes_v4_blind.json), then once with the ``written_head`` detector
-    added (bench/results/protect_fraud_head.json: recall 0.669 / 0.778). The floors are those
-    measured figures, kept as a regression guard, not as goals."""
+    added (bench/results/protect_fraud_head.json: recall 0.669 / 0.778). Rules scam_fraud 3.6
+    and spam 3.3 were then written from its misses (2026-12-07), so it is a tuned set now: the
+    floors are the figures measured after that (124/130, 82/90), kept as a regression guard."""
     rows = read_probes(SETS["v4_probes_blind_heldout"])
     assert len({r["id"] for r in rows}) == len(rows) == 364
     assert {r["label"] for r in rows} == {"scam_fraud", "spam", None}
@@ -195,8 +196,25 @@ def test_blind_v4_probes_are_well_formed_and_do_not_regress(stage):
     assert result["legitimate"]["items"] == 144
     flagged = {i for i, _ in result["legitimate"]["ids"]}
     assert flagged <= {"v4.en.legit.courier_notice.01"}, result["legitimate"]["ids"]
-    assert result["scam_fraud.all"]["recall"] >= 0.669, result["scam_fraud.missed"]
-    assert result["spam.all"]["recall"] >= 0.777, result["spam.missed"]
+    assert result["scam_fraud.all"]["recall"] >= 0.95, result["scam_fraud.missed"]
+    assert result["spam.all"]["recall"] >= 0.91, result["spam.missed"]
+
+
+def test_blind_v5_probes_are_well_formed_and_do_not_regress(stage):
+    """v5 is held out: written blind (2026-12-07), committed alone, measured on rules 3.4 + the
+    written head (bench/results/protect_probes_v5_blind.json: 0.783 / 0.857) and after rules
+    3.6 / 3.3 (0.812 / 0.857). Floors: those figures, a regression guard, not goals."""
+    rows = read_probes(SETS["v5_probes_blind_heldout"])
+    assert len({r["id"] for r in rows}) == len(rows) == 170
+    assert {r["label"] for r in rows} == {"scam_fraud", "spam", None}
+    assert all(r["id"].startswith(f"v5.{r['lang']}.") and r["family"] and r["text"] for r in rows)
+    result = score_probes(stage, rows)
+    assert result["legitimate"]["items"] == 59
+    flagged = {i for i, _ in result["legitimate"]["ids"]}
+    # a real refund notice: rules 3.5 no longer flag it, the written head still sends it to review
+    assert flagged <= {"v5.zh.legit.customer_service.01"}, result["legitimate"]["ids"]
+    assert result["scam_fraud.all"]["recall"] >= 0.81, result["scam_fraud.missed"]
+    assert result["spam.all"]["recall"] >= 0.85, result["spam.missed"]
 
 
 CUSTOMER_SERVICE_COMPLAINTS = [

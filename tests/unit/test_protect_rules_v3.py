@@ -138,3 +138,71 @@ def test_v3_spam_hard_negatives_are_not_flagged(text):
 def test_a_real_notice_that_says_no_code_is_needed_is_not_a_scam(text):
     # 3.5: real service notices end with "no need to give us your card or code"
     assert rule(FRAUD, text) is None
+
+
+# 3.6 / 3.3 (2026-12-07): families the blind v4 probes showed missing. Sentences written for
+# these tests; none is in a probe file.
+NEW_FRAUD = {
+    "teacher_fee_to_a_person": "各位家长好，我是五年级一班的班主任，本周要收研学活动费，每人320元，"
+    "请扫描群里的二维码缴费，交完截图。",
+    "extortion_with_private_material": "你和那个女的开房的视频我们都有了，"
+    "明天中午前转五万，不然就发给你单位领导。",
+    "job_needs_a_fee_first": "招聘酒店前台，包吃住，月薪6000，入职前需先交服装费和体检费共580元。",
+    "finance_staff_into_a_group_to_pay": "所有财务人员注意，董事长拉了新群，"
+    "马上进群，按群里安排转账。",
+    "accused_demand_secrecy": "您的身份证被他人冒用开了银行账户，涉嫌洗钱，"
+    "现在要做资金核查，此事保密，不要告诉任何人。",
+    "paid_buyer_asks_seller_for_a_fee": "你挂的那台相机我买了，钱已经付了，"
+    "按规定你要先交800元保证金才能收到货款。",
+    "unpaid_toll_pay_link": "FastTrak: you have an unpaid toll balance of $4.15. "
+    "Pay now at fasttrak-pay.info to avoid penalties.",
+    "unexpected_charge_call_a_desk": "Walmart: a charge of $612 was made on your account for a TV. "
+    "Not you? Call our billing desk now.",
+}
+
+
+@pytest.mark.parametrize("name,text", sorted(NEW_FRAUD.items()))
+def test_each_v36_fraud_family_fires(name, text):
+    flag = FRAUD.flag(text)
+    assert flag is not None, name
+    assert name in flag.details.get("rules_fired", [flag.rule]), (name, flag.rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "各位家长：本学期研学费用请通过学校智慧缴费平台缴纳，请勿向任何个人转账。",
+        "对方说有我的视频，威胁我转两万，不然发给我家人，我该怎么办？已经报警了。",
+        "我们公司招聘前台，包吃住，入职体检费用由公司报销，欢迎投递简历。",
+        "财务部的同事们，下周一上午开会，新的报销流程在工作群里，大家看一下。",
+        "Your card ending 1234 was charged $52.17 at Target. If this wasn't you, call the number "
+        "on the back of your card.",
+        "我在二手平台卖相机，买家说钱已经付了，让我交保证金才能收款，这是骗子吧？",
+    ],
+)
+def test_v36_hard_negatives_are_not_flagged(text):
+    assert rule(FRAUD, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新店开业！正宗兰州拉面，开业一周第二碗半价，地址：解放路66号。",
+        "意外险20元保一年，老人孩子都能买，扫码投保。",
+        "招聘外卖骑手，多劳多得，月入9000+，报名加微信 qs_2024。",
+    ],
+)
+def test_v33_adverts_are_spam(text):
+    assert rule(SPAM, text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【某某银行】您尾号0000的信用卡于12月03日消费86.50元，如非本人交易请致电官方客服。",
+        "我们部门在招聘服务员和保安，朋友们有合适的可以推荐，五险一金齐全。",
+        "这家新开的火锅店第二份半价，味道一般，排队太久了。",
+    ],
+)
+def test_v33_hard_negatives_are_not_spam(text):
+    assert rule(SPAM, text) is None
