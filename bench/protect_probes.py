@@ -15,7 +15,8 @@ Four sets, all written by hand for Heard (no dataset text), each row ``id``, ``l
   all of it and the sealed misses, so every v3 figure after round 1 is a tuned one.
 * ``tests/fixtures/protect_probes_v4.jsonl`` — 364 rows (324 zh, 40 en) written blind and
   committed before the v4 helper read any rule or earlier probe; measured once on rules v3 as
-  held out (``--set v4_probes_blind_heldout``); no rule has been tuned on it.
+  held out (``--set v4_probes_blind_heldout``); rules scam_fraud 3.6 and spam 3.3
+  (2026-12-07) were written from its misses, so it is a tuned set since (the name is kept).
 * ``tests/fixtures/protect_probes_v5.jsonl`` — 170 rows (138 zh, 32 en) written blind on
   2026-12-07 and committed alone (579cdb4) before they were first measured
   (``--set v5_probes_blind_heldout``).
