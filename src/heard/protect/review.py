@@ -36,6 +36,26 @@ TRUSTED_BONUS = 10.0
 """Added to a trusted flagger's priority so that every trusted flag comes before any other."""
 REPORT_SCORE = 0.5
 """The score a report without one counts with in the queue."""
+APPEAL_MAX = 5000
+"""The longest appeal text, in characters (after trimming): longer is refused, never cut."""
+
+
+def appeal_text(text: str | None) -> str:
+    """The author's reasons, trimmed: an appeal must say why the decision is wrong (DSA Art. 20),
+    so nothing or only whitespace is refused, and so is a text over ``APPEAL_MAX`` characters
+    (refused whole, with its length, rather than silently cut)."""
+    reasons = (text or "").strip()
+    if not reasons:
+        raise InputError(
+            "an appeal must say why the decision is wrong (DSA Art. 20)",
+            "write what the decision got wrong about the post; an empty appeal is not filed",
+        )
+    if len(reasons) > APPEAL_MAX:
+        raise InputError(
+            f"an appeal is at most {APPEAL_MAX:,} characters; this one has {len(reasons):,}",
+            "shorten it to the reasons the decision is wrong; nothing was filed",
+        )
+    return reasons
 
 
 def short_id(prefix: str, *parts: Any) -> str:
@@ -364,8 +384,7 @@ class Review:
         decision = self.store.protect.decision(decision_id)
         if decision is None:
             raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
-        if not text.strip():
-            raise InputError("an appeal needs a text", "say why the decision is wrong (--text)")
+        reasons = appeal_text(text)
         if self.store.protect.appeal_of_decision(decision_id) is not None:
             raise InputError(
                 f"decision {decision_id} has been appealed already",
@@ -377,7 +396,7 @@ class Review:
             "decision_id": decision_id,
             "post_id": decision["post_id"],
             "filed_at": at,
-            "text": text.strip()[:5000],
+            "text": reasons,
             "status": "pending",
             "decided_by": None,
             "outcome": None,

@@ -15,6 +15,7 @@ from heard.api.routes.protect import locked_write, username_of
 from heard.auth import PUBLIC
 from heard.api.security import requires
 from heard.errors import InputError, NotFoundError
+from heard.protect.review import APPEAL_MAX, appeal_text
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read import protect as rq
 from heard.web.render import render
@@ -56,11 +57,18 @@ def appeal(
     request: Request,
     token: Annotated[str, Form(max_length=200)],
     decision_id: Annotated[str, Form(max_length=40)],
-    text: Annotated[str, Form(max_length=5000)] = "",
+    # longer than an appeal may be, so that an over-long one is answered by ``appeal_text`` with
+    # its length, on the page, the text kept to shorten (not by a bare 422)
+    text: Annotated[str, Form(max_length=4 * APPEAL_MAX)] = "",
 ) -> Response:
     from heard.protect.review import Review
 
     spend_public_action(request)
+    typed = {decision_id: text}
+    try:
+        appeal_text(text)
+    except InputError as exc:
+        return _statements(request, token.strip(), status=400, error=exc.what, typed=typed)
     try:
         locked_write(
             request,
@@ -68,8 +76,8 @@ def appeal(
         )
     except NotFoundError as exc:
         return render(request, "statement.html", status=404, error=exc.what)
-    except InputError as exc:
-        return _statements(request, token.strip(), status=409, error=exc.what)
+    except InputError as exc:  # appealed already: once per decision
+        return _statements(request, token.strip(), status=409, error=exc.what, typed=typed)
     return _statements(request, token.strip(), appealed=True)
 
 
