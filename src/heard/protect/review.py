@@ -29,6 +29,7 @@ from heard.errors import InputError, NotFoundError
 from heard.protect import audit
 from heard.protect.statement import DECISIONS, GROUNDS, build_statement
 from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
+from heard.read.common import safe_evidence
 
 SOURCES = ("detector", "public_report", "trusted_flagger")
 OUTCOMES = ("upheld", "reversed")
@@ -152,10 +153,12 @@ class Review:
         counts = {"flags": len(rows), "automated_decisions": 0}
         if not rows:
             return counts
+        texts = self.store.protect.texts_of(sorted({r["post_id"] for r in rows}))
         with self.store.transaction():
             self.store.protect.insert_flags(rows)
             for r in rows:
-                audit.append(self.store, "flag", r["flag_id"], _flag_payload(r), at)
+                payload = _flag_payload(r, texts.get(r["post_id"]))
+                audit.append(self.store, "flag", r["flag_id"], payload, at)
             if auto_threshold is None:
                 return counts
             eligible: dict[str, list[dict[str, Any]]] = {}
@@ -199,7 +202,7 @@ class Review:
         }
         with self.store.transaction():
             self.store.protect.insert_flags([row])
-            audit.append(self.store, "flag", row["flag_id"], _flag_payload(row), at)
+            audit.append(self.store, "flag", row["flag_id"], _flag_payload(row, None), at)
         return row
 
     # ---- decisions --------------------------------------------------------------------------
@@ -465,18 +468,24 @@ class Review:
         }
 
 
-def _flag_payload(row: dict[str, Any]) -> dict[str, Any]:
+def _flag_payload(row: dict[str, Any], text: str | None) -> dict[str, Any]:
+    """What a flag's audit entry records: its fields, the evidence redacted as every display
+    redacts it against the post's raw ``text`` (``safe_evidence``): the log is append-only, so a
+    phone number a detector matched must never enter it. The flags row keeps the evidence as
+    found (like the post its text); ``verify`` does not compare evidence."""
     return {
-        k: row[k]
-        for k in (
-            "post_id",
-            "label",
-            "source",
-            "detector",
-            "version",
-            "score",
-            "threshold",
-            "evidence",
-            "status",
-        )
+        "evidence": safe_evidence(row["evidence"], text),
+        **{
+            k: row[k]
+            for k in (
+                "post_id",
+                "label",
+                "source",
+                "detector",
+                "version",
+                "score",
+                "threshold",
+                "status",
+            )
+        },
     }

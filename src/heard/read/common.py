@@ -12,7 +12,7 @@ from typing import Any
 
 from heard.clock import parse_instant
 from heard.errors import InputError, NotFoundError
-from heard.read.redact import redact, redact_url
+from heard.read.redact import redact, redact_evidence, redact_url
 
 HIDDEN_COLUMNS = {
     "author_key",
@@ -86,6 +86,17 @@ def safe_row(row: dict[str, Any]) -> dict[str, Any]:
         out[key] = jsonable(value)
     result: dict[str, Any] = _redact_nested(out)
     return result
+
+
+def safe_evidence(evidence: Any, text: str | None) -> Any:
+    """A flag's ``evidence`` as every display shows it, and as the audit log records it: matched
+    terms and head n-grams inside personal data of the post's raw ``text`` shown as their label
+    (``redact_evidence``), texts nested in it (nearest examples, terms) and a reporter's free-text
+    ``note`` redacted. The one redaction of evidence (RIGHTS.md §7)."""
+    out = _redact_nested(redact_evidence(evidence, text))
+    if isinstance(out, dict) and isinstance(out.get("note"), str):
+        out = {**out, "note": redact(out["note"])}
+    return out
 
 
 def _redact_nested(value: Any) -> Any:

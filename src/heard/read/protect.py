@@ -16,8 +16,8 @@ from heard.errors import InputError, NotFoundError
 from heard.protect.detectors.script import is_chinese
 from heard.protect.statement import dsa_export
 from heard.protect.taxonomy import LABELS, load_taxonomy
-from heard.read.common import jsonable, safe_row
-from heard.read.redact import redact, redact_evidence
+from heard.read.common import jsonable, safe_evidence, safe_row
+from heard.read.redact import redact
 from heard.store.queries import protect as stored
 
 FLAG_STATUSES = ("pending", "decided", "dismissed")
@@ -46,12 +46,8 @@ def _safe_flag(row: dict[str, Any], text: str | None) -> dict[str, Any]:
     """``safe_row`` plus the reporter's free-text note, which may quote personal data too, and
     the evidence spans that lie in personal data of the post's raw ``text``."""
     row = _decode(row)
-    row["evidence"] = redact_evidence(row.get("evidence"), text)
-    out = safe_row(row)
-    evidence = out.get("evidence")
-    if isinstance(evidence, dict) and isinstance(evidence.get("note"), str):
-        evidence["note"] = redact(evidence["note"])
-    return out
+    row["evidence"] = safe_evidence(row.get("evidence"), text)
+    return safe_row(row)
 
 
 def _snippet(text: str | None, n: int = 200) -> str | None:

@@ -194,6 +194,16 @@ class Protect:
         )
         return rows[0] if rows else None
 
+    def texts_of(self, post_ids: Sequence[str]) -> dict[str, str | None]:
+        """The raw text of each of ``post_ids`` that is stored (what flag evidence points into)."""
+        if not post_ids:
+            return {}
+        rows = self.store.rows(
+            f"SELECT id, text FROM posts WHERE id IN ({', '.join('?' * len(post_ids))})",
+            list(post_ids),
+        )
+        return {r["id"]: r["text"] for r in rows}
+
     def post_texts(self, after_id: str, limit: int) -> list[tuple[str, str]]:
         """(id, text) of up to ``limit`` posts with ids after ``after_id``, in id order (for
         flagging posts stored before protect ran)."""
