@@ -21,6 +21,9 @@
   before the 2026-12 widening and never used to write a rule, and the dev set the rules were
   widened on (tuned) — separate rows, per-label recall/precision and false flags on their
   legitimate rows.
+* ``automated``: on every set, the posts that would get an automated spam/scam decision by the
+  rule before (one detector sufficed) and now (two independent detectors must agree); real
+  sets count as legitimate (``automated_as_if_legitimate``: complaints, Weibo posts, tweets).
 * Throughput of ``HarmStage`` alone, on the 附件4 messages (posts/s, ms/post), best of 3.
 """
 
@@ -49,6 +52,7 @@ from heard.protect.train import read_cold, read_sms  # noqa: E402
 
 sys.path.insert(0, str(REPO / "bench"))
 from protect_probes import SETS as PROBE_SETS  # noqa: E402
+from protect_probes import automated  # noqa: E402
 from protect_probes import read_probes, score_probes  # noqa: E402
 
 
@@ -86,6 +90,8 @@ def per_label(stage: HarmStage, split: str) -> dict:
                 if e.label == label and e.positive and label not in {x["label"] for x in f}
             ],
         }
+    gold = [e.label if e.positive else None for e in rows]
+    auto = automated(flags, gold)
     tps = sum(v["recall"] * v["positives"] for v in out.values())
     pos = sum(v["positives"] for v in out.values())
     flagged = sum(v["flagged"] for v in out.values())
@@ -93,6 +99,7 @@ def per_label(stage: HarmStage, split: str) -> dict:
         "rows": len(rows),
         "micro_recall": round(tps / pos, 3),
         "micro_precision": round(tps / flagged, 3) if flagged else None,
+        "automated": auto,
         "labels": out,
     }
 
@@ -115,6 +122,7 @@ def share_flagged(stage: HarmStage, texts: list[str]) -> dict:
         "flagged": n,
         "share": round(n / len(texts), 4),
         "by_label": dict(labels),
+        "automated_as_if_legitimate": automated(flags, [None] * len(texts)),
     }
 
 
@@ -132,6 +140,7 @@ def tweeteval(stage: HarmStage, task: str) -> dict:
             "flagged_hate_or_harassment": sum(
                 1 for f in rows if {x["label"] for x in f} & {"hate", "harassment"}
             ),
+            "automated_as_if_legitimate": automated(rows, [None] * len(rows)),
         }
     return by
 
@@ -207,11 +216,16 @@ def main() -> None:
     rf = stage.flag_texts(rights)
     nf = stage.flag_texts([e.text for e in negatives])
     result["false_flags"] = {
-        "rights_speech": {"items": len(rights), "flagged": sum(1 for f in rf if f)},
+        "rights_speech": {
+            "items": len(rights),
+            "flagged": sum(1 for f in rf if f),
+            "automated": automated(rf, [None] * len(rf)),
+        },
         "taxonomy_negatives": {
             "items": len(negatives),
             "flagged": sum(1 for f in nf if f),
             "ids": [e.id for e, f in zip(negatives, nf) if f],
+            "automated": automated(nf, [None] * len(nf)),
         },
     }
 
@@ -231,6 +245,7 @@ def main() -> None:
             {"row": i, "labels": labs, "rule": [x["rule"] for x in af[i]]} for i, labs in flagged
         ],
         "baseline": "a 30-word sensitive-words filter flags 36.6 % (issue 19)",
+        "automated_as_if_legitimate": automated(af, [None] * len(af)),
     }
 
     result["real_sets"] = real_sets(stage)

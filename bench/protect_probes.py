@@ -24,6 +24,8 @@ Four sets, all written by hand for Heard (no dataset text), each row ``id``, ``l
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
 false flag; a flag of label L on a row of another label counts against L's precision.
+``automated``: the rows that would get an automated spam/scam decision, by the rule before
+(one detector sufficed) and now (two independent detectors must agree), legitimate vs harmful.
 """
 
 from __future__ import annotations
@@ -53,6 +55,31 @@ def read_probes(path: Path) -> list[dict]:
 def half_of(row: dict) -> str:
     """The fixed split of a probe set: odd trailing id number → ``A`` (tuning), even → ``B``."""
     return "A" if int(row["id"].rsplit(".", 1)[-1]) % 2 else "B"
+
+
+AUTO_THRESHOLD = 0.9
+"""``protect_auto_threshold``'s default: the bar an automated decision's lead flag clears."""
+
+
+def automated(flags: list[list[dict]], gold: list[str | None]) -> dict:
+    """Posts that would get an automated decision (a spam/scam flag ``auto_decide`` takes), by
+    the rule before (``one_detector``: one detector sufficed) and now (``two_detectors``: two
+    independent detectors must agree, ``heard.protect.automation``), on legitimate rows (gold
+    None) and on harmful ones, and how many of the harmful ones got their own label."""
+    from heard.protect.automation import automatable, automatable_alone
+
+    out: dict = {"auto_threshold": AUTO_THRESHOLD}
+    for rule, test in (("one_detector", automatable_alone), ("two_detectors", automatable)):
+        hit = [[f["label"] for f in fl if test(f, AUTO_THRESHOLD)] for fl in flags]
+        legit = [i for i, g in enumerate(gold) if g is None]
+        harm = [i for i, g in enumerate(gold) if g is not None]
+        out[rule] = {
+            "legitimate": sum(1 for i in legit if hit[i]),
+            "harmful": sum(1 for i in harm if hit[i]),
+            "harmful_own_label": sum(1 for i in harm if gold[i] in hit[i]),
+        }
+    out["items"] = {"legitimate": gold.count(None), "harmful": len(gold) - gold.count(None)}
+    return out
 
 
 def score_probes(stage, rows: list[dict]) -> dict:
@@ -106,6 +133,7 @@ def score_probes(stage, rows: list[dict]) -> dict:
         "flagged": sum(1 for i in neg if got[i]),
         "ids": [(rows[i]["id"], got[i]) for i in neg if got[i]],
     }
+    out["automated"] = automated(flags, [r["label"] for r in rows])
     out["wrong_label"] = [
         (r["id"], got[i])
         for i, r in enumerate(rows)

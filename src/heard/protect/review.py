@@ -6,7 +6,8 @@
 * **Decisions** are about a post, never a person: ``no_action``, ``label``, ``limit_visibility``
   or ``remove``, with a fact statement, and a statement of reasons in the DSA fields
   (``heard.protect.statement``). A decision closes every pending flag of its post. Only spam and
-  scams may be decided without a person (``auto_decide``), above a threshold.
+  scams may be decided without a person (``auto_decide``), above a threshold, and only when two
+  independent detectors agree (``heard.protect.automation``).
 * **Appeals**: once per decision; decided by a moderator other than the one who decided.
 * Every flag, decision and appeal is written together with its audit entry
   (``heard.protect.audit``) in one transaction.
@@ -27,6 +28,7 @@ from heard.auth.roles import Role
 from heard.clock import utcnow
 from heard.errors import InputError, NotFoundError
 from heard.protect import audit
+from heard.protect.automation import automatable, seconds
 from heard.protect.statement import DECISIONS, GROUNDS, build_statement
 from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
 from heard.read.common import safe_evidence
@@ -84,7 +86,9 @@ def detector_flag_rows(
     rows = []
     for f in flags:
         evidence = {
-            k: f[k] for k in ("rule", "matches", "details", "nearest_examples", "also") if k in f
+            k: f[k]
+            for k in ("rule", "matches", "details", "nearest_examples", "also", "seconded_by")
+            if k in f
         }
         rows.append(
             {
@@ -162,12 +166,8 @@ class Review:
             if auto_threshold is None:
                 return counts
             eligible: dict[str, list[dict[str, Any]]] = {}
-            for r in rows:
-                if (
-                    r["label"] in AUTO_ACTION_ALLOWED
-                    and r["score"] >= auto_threshold
-                    and not r["evidence"].get("details", {}).get("review_only", False)
-                ):  # a detector that has not proven its precision only proposes
+            for r in rows:  # two independent detectors must agree (heard.protect.automation)
+                if automatable(r, auto_threshold):
                     eligible.setdefault(r["post_id"], []).append(r)
             for flags in eligible.values():  # one decision per post; other labels still wait
                 self.auto_decide(sorted(flags, key=lambda f: -f["score"]), auto_action)
@@ -220,10 +220,15 @@ class Review:
             raise InputError(
                 f"{action!r} is not an automated action", "use label, limit_visibility or remove"
             )
+        agreed = "".join(
+            f"; {s['detector']}@{s['version']} agreed ({float(s['score']):.2f} ≥ "
+            f"{float(s['threshold']):.2f})"
+            for s in seconds(flag["detector"], flag["evidence"])
+        )
         facts = (
             f"Automated: detector {flag['detector']}@{flag['version']} scored "
             f"{flag['score']:.2f} for {flag['label']}, at or above the automatic-action "
-            f"threshold; rule {flag['evidence'].get('rule', '-')}."
+            f"threshold; rule {flag['evidence'].get('rule', '-')}{agreed}."
         )
         return self._decide(
             flags,

@@ -4,7 +4,8 @@ Each flag is a plain dict (``Flag.as_dict``): label, score, threshold, detector,
 rule, the matched terms with spans, details (head scores, the n-grams that drove them) and the
 nearest written taxonomy examples of that label, positive and negative
 (``heard.protect.nearest``). When several detectors flag the same label for a post, the one with
-the highest score is kept and the others are listed under ``also``. The stage decides nothing:
+the highest score is kept and the others are listed under ``also`` (with their scores under
+``seconded_by``: automation needs two independent detectors). The stage decides nothing:
 flags are proposals for review, except that spam and scams may be actioned automatically later
 (RIGHTS.md §5).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from heard.pipeline.batch import Batch
+from heard.protect.automation import second_opinion
 from heard.protect.detectors import Detector, Flag, default_detectors
 from heard.protect.detectors.fold import TextForm
 from heard.protect.nearest import nearest_examples
@@ -30,23 +32,26 @@ def _rank(f: Flag) -> tuple[bool, float]:
 
 
 def merge_flags(per_detector: list[list[Flag]]) -> list[dict[str, Any]]:
-    """One flag per label (the highest score; review-only flags last), the others under ``also``."""
+    """One flag per label (the highest score; review-only flags last), the others under ``also``
+    (their detectors) and ``seconded_by`` (their scores: what ``heard.protect.automation`` reads
+    to see whether two independent detectors agree)."""
     best: dict[str, Flag] = {}
-    also: dict[str, list[str]] = {}
+    others: dict[str, list[Flag]] = {}
     for flags in per_detector:
         for f in flags:
             current = best.get(f.label)
             if current is None or _rank(f) > _rank(current):
                 if current is not None:
-                    also.setdefault(f.label, []).append(current.detector)
+                    others.setdefault(f.label, []).append(current)
                 best[f.label] = f
             else:
-                also.setdefault(f.label, []).append(f.detector)
+                others.setdefault(f.label, []).append(f)
     out = []
     for label, flag in sorted(best.items(), key=lambda kv: -kv[1].score):
         d = flag.as_dict()
-        if also.get(label):
-            d["also"] = also[label]
+        if others.get(label):
+            d["also"] = [o.detector for o in others[label]]
+            d["seconded_by"] = [second_opinion(o.as_dict()) for o in others[label]]
         out.append(d)
     return out
 

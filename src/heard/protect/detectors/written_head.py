@@ -10,7 +10,9 @@ The heads catch phrasings the rules miss (blind probe set v4: rules OR heads rai
 precision on real traffic is not proven, so their flags are **for review only**: each carries
 ``details["review_only"] = True``, ``merge_flags`` never lets one displace another detector's flag
 of the same label, and ``ReviewService.record_detector_flags`` never decides one automatically
-(RIGHTS.md §5 allows automation for spam and scams; this detector does not claim it).
+(RIGHTS.md §5 allows automation for spam and scams; this detector does not claim it). A flag
+may still **second** a rule set's flag of the same label (``details["second_key"]``): an
+automated decision needs two independent detectors to agree (``heard.protect.automation``).
 
 The heads read a text with its phone numbers, ID numbers and bank cards blanked out
 (``without_numbers``): the SMS spam they learnt from is full of digits, so a citizen's complaint
@@ -106,7 +108,12 @@ class WrittenHeadDetector:
                         head.model,
                         "learnt_head_review_only",
                         ngram_spans(text, grams),
-                        {"head": head.model, "head_ngrams": grams, "review_only": True},
+                        {
+                            "head": head.model,
+                            "head_ngrams": grams,
+                            "review_only": True,
+                            "second_key": True,
+                        },
                     )
                 )
             out.append(flags)
