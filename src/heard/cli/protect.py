@@ -60,16 +60,27 @@ def _evidence_line(flag: dict[str, Any]) -> str:
 @app.command()
 def flags(
     label: Annotated[Optional[str], typer.Option(help="Only this taxonomy label.")] = None,
-    status: Annotated[Optional[str], typer.Option(help="pending, decided or dismissed.")] = None,
+    status: Annotated[
+        Optional[str], typer.Option(help="pending, decided, dismissed or withdrawn.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="At most this many flags.", min=1, max=100_000)] = 50,
     rescan: Annotated[
         bool,
         typer.Option(
             "--rescan",
             help="First run the detectors over every stored post (posts ingested before protect "
-            "was on); only new flags are stored.",
+            "was on); only new flags are stored, and pending detector flags the current "
+            "detectors no longer raise are withdrawn (audited, never deleted).",
         ),
     ] = False,
+    history: Annotated[
+        Optional[str],
+        typer.Option(
+            "--history",
+            metavar="FLAG_ID",
+            help="Show one flag's history from the audit log: raised, withdrawn, decided.",
+        ),
+    ] = None,
     author: Author = None,
     db: Db = None,
     config: Config = None,
@@ -80,6 +91,9 @@ def flags(
     Texts are redacted. There is no per-author view (RIGHTS.md §4)."""
     from heard.read.protect import list_flags
 
+    if history is not None:
+        _print_history(db, config, history, json_out)
+        return
     if rescan:
         from heard.protect.operator import rescan as rescan_posts
 
@@ -93,7 +107,8 @@ def flags(
         console.print(
             f"rescanned {count_of(done['posts'], 'post')}: "
             f"{count_of(done['flags'], 'new flag')}, "
-            f"{count_of(done['automated_decisions'], 'automated decision')}"
+            f"{count_of(done['automated_decisions'], 'automated decision')}, "
+            f"{count_of(done['withdrawn'], 'flag')} withdrawn"
         )
     with _open(db, config, read_only=True) as store:
         result = list_flags(store, label=label, status=status, limit=limit, author=author)
@@ -111,6 +126,20 @@ def flags(
         out.print(f"    {escape(f.get('post_text') or '')}")
         out.print(f"    evidence: {escape(_evidence_line(f))}")
     console.print(count_of(result["count"], "flag"))
+
+
+def _print_history(db: Path | None, config: Path | None, flag_id: str, json_out: bool) -> None:
+    from heard.read.protect import flag_history
+
+    with _open(db, config, read_only=True) as store:
+        result = flag_history(store, flag_id)
+    if json_out:
+        emit_json(result)
+        return
+    out = Console(emoji=False)
+    for e in result["history"]:
+        what = ", ".join(f"{k} {v}" for k, v in e.items() if k not in ("seq", "at", "kind"))
+        out.print(f"{e['seq']:>6} {e['at']} [bold]{e['kind']}[/] {escape(what)}")
 
 
 def _show_item(item: dict[str, Any]) -> None:

@@ -10,7 +10,8 @@ is stable (post, label, source), so a re-run never stores a flag twice.
 Flags commit in the batch's own transaction (``persist_with_batch``): a killed run leaves no
 stored post without its flags. Posts stored while protect was off get theirs from
 ``heard flags --rescan`` (``rescan``), which flags every stored post again and stores only the
-flags not stored yet.
+flags not stored yet; a pending detector flag the current detectors no longer raise (one from
+before a fix) is withdrawn — a status with an audit entry, never a deletion.
 """
 
 from __future__ import annotations
@@ -65,18 +66,21 @@ def rescan(
     progress: Any = None,
 ) -> dict[str, int]:
     """Run the detectors over every stored post and store the flags not stored yet (posts
-    ingested before protect was on, or by a Heard that committed flags after their batch)."""
+    ingested before protect was on, or by a Heard that committed flags after their batch), and
+    withdraw the pending detector flags they no longer raise (``Review.withdraw_unraised``)."""
     stage = stage or HarmStage()
     review = Review(store)
-    totals = {"posts": 0, "flags": 0, "automated_decisions": 0}
+    totals = {"posts": 0, "flags": 0, "automated_decisions": 0, "withdrawn": 0}
     after = ""
     while True:
         rows = store.protect.post_texts(after, batch_size)
         if not rows:
             break
         flags = stage.flag_texts([text or "" for _, text in rows])
+        per_post = [(pid, f) for (pid, _), f in zip(rows, flags)]
+        totals["withdrawn"] += review.withdraw_unraised(per_post, stage.model or "")
         counts = review.record_detector_flags(
-            [(pid, f) for (pid, _), f in zip(rows, flags) if f], auto_threshold, auto_action
+            [(pid, f) for pid, f in per_post if f], auto_threshold, auto_action
         )
         totals["posts"] += len(rows)
         for key, n in counts.items():

@@ -174,6 +174,38 @@ class Review:
                 counts["automated_decisions"] += 1
         return counts
 
+    def withdraw_unraised(
+        self, per_post: Iterable[tuple[str, list[dict[str, Any]]]], detectors: str
+    ) -> int:
+        """After a rescan of some posts (each with the flags the current ``detectors`` raise on
+        it now): withdraw each pending detector flag of those posts whose label they no longer
+        raise — a flag from before a fix. Withdrawn is a status with an audit entry (the flag and
+        its history stay); a flag a moderator decided (decided, dismissed) stays as it is, and a
+        report by a person is never withdrawn. Returns how many were withdrawn."""
+        raised = {post_id: {f["label"] for f in flags} for post_id, flags in per_post}
+        stale = [
+            f
+            for f in self.store.protect.pending_detector_flags(sorted(raised))
+            if f["label"] not in raised[f["post_id"]]
+        ]
+        if not stale:
+            return 0
+        at = self.clock()
+        with self.store.transaction():
+            self.store.protect.set_flag_status([f["flag_id"] for f in stale], "withdrawn")
+            for f in stale:
+                payload = {
+                    "post_id": f["post_id"],
+                    "label": f["label"],
+                    "detector": f["detector"],
+                    "version": f["version"],
+                    "status": "withdrawn",
+                    "reason": "a rescan with the current detectors no longer raises it",
+                    "rescanned_with": detectors,
+                }
+                audit.append(self.store, "withdrawal", f["flag_id"], payload, at)
+        return len(stale)
+
     def report(
         self, post_id: str, label: str, *, note: str = "", flagger: str | None = None
     ) -> dict[str, Any]:

@@ -9,6 +9,7 @@ filter that names an author is refused with the reason (``refuse_author_filter``
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from typing import Any
 
@@ -20,7 +21,15 @@ from heard.read.common import jsonable, safe_evidence, safe_row
 from heard.read.redact import redact
 from heard.store.queries import protect as stored
 
-FLAG_STATUSES = ("pending", "decided", "dismissed")
+FLAG_STATUSES = ("pending", "decided", "dismissed", "withdrawn")
+"""``withdrawn``: a detector flag a rescan with the current detectors no longer raises."""
+HISTORY_FIELDS = {
+    "flag": ("post_id", "label", "source", "detector", "version", "score", "threshold", "status"),
+    "withdrawal": ("status", "reason", "rescanned_with"),
+    "decision": ("decision", "label", "automated_decision", "moderator"),
+}
+"""What a flag's history shows of each audit entry: no evidence and no free text (an old entry
+recorded evidence unredacted; facts are shown redacted with the decision)."""
 AUTHOR_WORDS = ("author", "author_key", "user", "account", "person", "handle")
 
 
@@ -73,6 +82,23 @@ def list_flags(
         r["post_text"] = _snippet(raw)
         out.append(_safe_flag(r, raw))
     return {"flags": out, "count": len(out)}
+
+
+def flag_history(db: Any, flag_id: str) -> dict[str, Any]:
+    """One flag's history from the audit log, oldest first: raised (by whom), withdrawn by a
+    rescan (why, with which detectors), closed by a decision."""
+    if not re.fullmatch(r"f-[0-9a-f]{12}", flag_id or ""):
+        raise NotFoundError(f"no flag {flag_id!r}", "copy a flag id from heard flags")
+    entries = []
+    for e in stored.flag_history(db, flag_id):
+        payload = json.loads(e["payload"])
+        shown = {k: payload.get(k) for k in HISTORY_FIELDS.get(e["kind"], ())}
+        if e["kind"] == "decision":
+            shown["decision_id"] = e["ref"]
+        entries.append(jsonable({"seq": e["seq"], "at": e["at"], "kind": e["kind"], **shown}))
+    if not entries:
+        raise NotFoundError(f"no flag {flag_id!r}", "copy a flag id from heard flags")
+    return {"flag_id": flag_id, "history": entries}
 
 
 def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,16 @@ def list_flags(
 
 
 @router.get(
+    "/flags/{flag_id}/history",
+    dependencies=[requires(Role.moderator)],
+    summary="One flag's history from the audit log: raised, withdrawn by a rescan, decided",
+    responses=declared(404),
+)
+def flag_history(request: Request, flag_id: str) -> dict[str, Any]:
+    return {"ok": True, **rq.flag_history(db_of(request), flag_id)}
+
+
+@router.get(
     "/review/queue",
     dependencies=[requires(Role.moderator)],
     summary="The caller's review queue: posts, flags, evidence, definitions",

@@ -65,6 +65,16 @@ def flags(
     return db.rows(sql, [*params, limit])
 
 
+def flag_history(db: Reader, flag_id: str) -> list[dict[str, Any]]:
+    """The audit entries about one flag, in order: its own (``flag``, ``withdrawal``) and the
+    decisions that closed it (their payload lists its id)."""
+    return db.rows(
+        'SELECT seq, "at", kind, ref, payload FROM audit_log WHERE ref = ? '
+        "OR (kind = 'decision' AND payload LIKE ?) ORDER BY seq",
+        [flag_id, f'%"{flag_id}"%'],
+    )
+
+
 def post_under_review(db: Reader, post_id: str) -> list[dict[str, Any]]:
     """The post a moderator reviews (``id, title, text, lang, created_at``), or none."""
     return db.rows("SELECT id, title, text, lang, created_at FROM posts WHERE id = ?", [post_id])

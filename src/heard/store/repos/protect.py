@@ -114,6 +114,17 @@ class Protect:
             "SELECT * FROM flags WHERE post_id = ? ORDER BY priority DESC, flag_id", [post_id]
         )
 
+    def pending_detector_flags(self, post_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The detector flags of ``post_ids`` that no person has decided on (status pending):
+        what a rescan may withdraw. Reports are never among them."""
+        if not post_ids:
+            return []
+        return self._select(
+            "SELECT * FROM flags WHERE source = 'detector' AND status = 'pending' AND post_id IN "
+            f"({', '.join('?' * len(post_ids))}) ORDER BY post_id, flag_id",
+            list(post_ids),
+        )
+
     def set_flag_status(self, flag_ids: Sequence[str], status: str) -> None:
         if flag_ids:
             self.store.execute(
