@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from heard.api.routes.deps import db_of, spend_public_action
-from heard.api.routes.protect import locked_write, username_of
+from heard.api.routes.protect import locked_write
 from heard.auth import PUBLIC
 from heard.api.security import requires
 from heard.errors import InputError, NotFoundError
@@ -105,17 +105,11 @@ def report(
     label: Annotated[str, Form(max_length=40)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    from heard.protect.review import Review
+    from heard.api.reports import file_report
 
-    spend_public_action(request)
     try:
-        locked_write(
-            request,
-            lambda store: Review(store).report(
-                post, label, note=note, flagger=username_of(request)
-            ),
-        )
+        filed = file_report(request, post, label, note)
     except (InputError, NotFoundError) as exc:
         status = 404 if isinstance(exc, NotFoundError) else 400
         return _report_page(request, post, status=status, error=exc.what, note=note)
-    return _report_page(request, post, sent=True)
+    return _report_page(request, post, sent=True, duplicate=filed["duplicate"])

@@ -21,7 +21,6 @@ from heard.read import protect as rq
 router = APIRouter(prefix="/api/v1", tags=["protect"])
 
 Decision = Literal["no_action", "label", "limit_visibility", "remove"]
-"""Reports one address may file per hour without an account."""
 
 
 class DecisionIn(BaseModel):
@@ -273,20 +272,20 @@ def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
 @router.post(
     "/report",
     dependencies=[requires(None)],
-    summary="Report a post (no account needed; rate-limited)",
+    summary="Report a post (no account needed; rate-limited; a repeat of the same post and label "
+    "from the same address answers with the first report, duplicate true)",
     responses=declared(400, 404, 429),
 )
 def report(request: Request, body: ReportIn) -> dict[str, Any]:
-    from heard.protect.review import Review
+    from heard.api.reports import file_report
 
-    spend_public_action(request)
-    row = locked_write(
-        request,
-        lambda store: Review(store).report(
-            body.post_id, body.label, note=body.note, flagger=username_of(request)
-        ),
-    )
-    return {"ok": True, "flag_id": row["flag_id"], "source": row["source"]}
+    filed = file_report(request, body.post_id, body.label, body.note)
+    if filed["duplicate"]:
+        filed["message"] = (
+            "you reported this post under this label already; that report waits for review "
+            "(nothing new was filed)"
+        )
+    return {"ok": True, **filed}
 
 
 @router.get(

@@ -89,6 +89,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report_label": ("What it is", "问题类型"),
     "report_note": ("What you saw (optional)", "您看到的情况（可选）"),
     "report_sent": ("Thank you: the report is in the review queue.", "谢谢，举报已进入审核队列。"),
+    "report_repeat": (
+        "You reported this post for this already; that report is waiting for review. Nothing "
+        "new was filed.",
+        "您已就此举报过这条帖子，该举报正在等待审核，本次未重复提交。",
+    ),
     "removed_notice": (
         "Removed after review — statement of reasons {id}",
         "经审核已移除——理由说明 {id}",
