@@ -241,6 +241,7 @@ def review(
                     f"decided {decide}: {decision}"
                     + (f" ({result['decision_id']})" if "decision_id" in result else "")
                 )
+                _print_token(result.get("author_token"))
             return
         queue = cal.queue(moderator, limit=limit)
         if not queue:
@@ -263,6 +264,35 @@ def review(
             stated = _ask("facts (what the post does, why the decision follows)")
             d = rv.decide(item["flag_id"], choice, stated, moderator)
             console.print(f"decided: {d['decision']} ({d['decision_id']})")
+            _print_token(d.get("author_token"))
+
+
+def _print_token(token: str | None) -> None:
+    """The post's notice token after its first decision: the only time it is shown (the store
+    keeps its hash). Without it the author cannot read the statement of reasons or appeal."""
+    if token:
+        console.print(  # not wrapped: the token must copy whole
+            f"notice token for the author (shown once: hand it over with the decision): {token}",
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def notice(
+    post_id: Annotated[str, typer.Argument(help="A post with decisions.")],
+    who: As = None,
+    db: Db = None,
+    config: Config = None,
+) -> None:
+    """A new notice token for a post's author (the old one stops working): for an automated
+    decision, whose first token nobody saw, or a token the author lost. Moderators only."""
+    from heard.protect.review import Review
+
+    with _open(db, config) as store:
+        rv = Review(store)
+        rv.moderator(_need_as(who))
+        token = rv.renew_notice(post_id)
+    _print_token(token)
 
 
 @app.command()
