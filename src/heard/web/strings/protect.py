@@ -89,6 +89,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report_label": ("What it is", "问题类型"),
     "report_note": ("What you saw (optional)", "您看到的情况（可选）"),
     "report_sent": ("Thank you: the report is in the review queue.", "谢谢，举报已进入审核队列。"),
+    "flag_pending": ("waiting", "待审核"),
+    "flag_decided": ("decided", "已决定"),
+    "flag_dismissed": ("dismissed (no action)", "已驳回（不处理）"),
+    "flag_withdrawn": ("withdrawn by a rescan", "重新扫描后撤回"),
     "report_repeat": (
         "You reported this post for this already; that report is waiting for review. Nothing "
         "new was filed.",
