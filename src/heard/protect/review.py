@@ -39,6 +39,8 @@ TRUSTED_BONUS = 10.0
 """Added to a trusted flagger's priority so that every trusted flag comes before any other."""
 REPORT_SCORE = 0.5
 """The score a report without one counts with in the queue."""
+REPORT_NOTE_MAX = 2000
+"""The longest note a report may carry, in characters (after trimming): longer is refused."""
 APPEAL_MAX = 5000
 """The longest appeal text, in characters (after trimming): longer is refused, never cut."""
 
@@ -212,6 +214,13 @@ class Review:
         """A report by anyone (``flagger`` None) or by an account; an account marked trusted
         flagger makes it a ``trusted_flagger`` flag, first in the queue."""
         _check_label(label)
+        note = (note or "").strip()
+        if len(note) > REPORT_NOTE_MAX:
+            raise InputError(
+                f"a report's note is at most {REPORT_NOTE_MAX:,} characters; this one has "
+                f"{len(note):,}",
+                "say briefly what is wrong with the post; nothing was filed",
+            )
         if self.store.protect.post(post_id) is None:
             raise NotFoundError(f"no post {post_id!r}", "give the id of a stored post")
         source = "public_report"
@@ -227,7 +236,7 @@ class Review:
             "version": None,
             "score": None,
             "threshold": None,
-            "evidence": {"note": note[:2000]} if note else {},
+            "evidence": {"note": note} if note else {},
             "status": "pending",
             "priority": priority(source, None),
             "created_at": at,

@@ -15,7 +15,7 @@ from heard.api.routes.protect import locked_write
 from heard.auth import PUBLIC
 from heard.api.security import requires
 from heard.errors import InputError, NotFoundError
-from heard.protect.review import APPEAL_MAX, appeal_text
+from heard.protect.review import APPEAL_MAX, REPORT_NOTE_MAX, appeal_text
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read import protect as rq
 from heard.web.render import render
@@ -103,7 +103,9 @@ def report(
     request: Request,
     post: Annotated[str, Form(max_length=300)],
     label: Annotated[str, Form(max_length=40)],
-    note: Annotated[str, Form(max_length=2000)] = "",
+    # longer than a note may be, so that an over-long one is answered on the page with its length
+    # and the note kept to shorten (``Review.report``), not by a bare 422
+    note: Annotated[str, Form(max_length=4 * REPORT_NOTE_MAX)] = "",
 ) -> Response:
     from heard.api.reports import file_report
 
