@@ -41,3 +41,24 @@ def test_the_item_page_shows_each_flags_status(tmp_path):
         zh_headers = {**page_headers, "Accept-Language": "zh-CN,zh;q=0.9"}
         zh = client.get(f"/moderate/items/{report['flag_id']}", headers=zh_headers)
         assert "重新扫描后撤回" in zh.text
+
+
+def test_the_transparency_page_counts_flags_by_status(tmp_path):
+    """Withdrawn flags are a public figure too: the page counts flags by status, as the API
+    did already (before, withdrawn flags were in the page's total and nowhere else)."""
+    db = tmp_path / "figures.duckdb"
+    build(db)
+    with open_store(db) as s:
+        review = Review(s)
+        stale = merge_flags([[Flag("spam", 0.95, 0.8, "rules.spam", "0.9", "old_rule")]])
+        review.record_detector_flags([("seed:w1", stale)])
+        review.withdraw_unraised([("seed:w1", [])], "rules.spam@1.0")
+        review.report("seed:w2", "harassment")
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        page = client.get("/transparency", headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        section = page.text.split('id="flags-by-status"')[1].split("</section>")[0]
+        assert re.findall(r"<td>(\w+)</td><td>(\d+)</td>", section) == [
+            ("pending", "1"),
+            ("withdrawn", "1"),
+        ]

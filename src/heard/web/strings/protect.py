@@ -61,6 +61,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "flags_total": ("Flags", "标记总数"),
     "by_label": ("By label", "按标签"),
     "by_source": ("By source", "按来源"),
+    "by_status": (
+        "Flags by status (withdrawn: a rescan after a detector fix)",
+        "按状态（撤回：检测器修正后重新扫描）",
+    ),
     "decisions_total": ("Decisions", "决定总数"),
     "by_decision": ("By decision", "按决定"),
     "automated": ("Automated decisions", "自动决定"),
