@@ -12,6 +12,7 @@ import pytest
 
 from heard.auth.accounts import Accounts
 from heard.cli import run
+from heard.errors import InputError
 from heard.protect import audit
 from heard.protect.detectors import Flag
 from heard.protect.operator import rescan
@@ -84,6 +85,9 @@ def test_a_rescan_withdraws_stale_detector_flags_only(db, capsys):
         assert "rules.spam@" in history[1]["rescanned_with"]
         assert [e["kind"] for e in flag_history(s, flags["t:1"])["history"]] == ["flag", "decision"]
         assert rescan(s, stage=HarmStage(nearest=0), auto_threshold=None)["withdrawn"] == 0
+        with pytest.raises(InputError, match="was withdrawn: a rescan") as refused:
+            Review(s).decide(flags["t:0"], "remove", "spam", "mod1")
+        assert "--history" in refused.value.fix
     assert run(["flags", "--status", "withdrawn", "--json", "--db", str(path)]) == 0
     [shown] = json.loads(capsys.readouterr().out)["flags"]
     assert shown["flag_id"] == flags["t:0"] and shown["status"] == "withdrawn"

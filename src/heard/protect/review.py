@@ -317,6 +317,12 @@ class Review:
         flag = self.store.protect.flag(flag_id)
         if flag is None:
             raise NotFoundError(f"no flag {flag_id!r}", "see heard flags --status pending")
+        if flag["status"] == "withdrawn":
+            raise InputError(
+                f"flag {flag_id} was withdrawn: a rescan with the current detectors no longer "
+                "raises it",
+                f"see heard flags --history {flag_id}; report the post if it still breaks a rule",
+            )
         if flag["status"] != "pending":
             raise InputError(
                 f"flag {flag_id} is {flag['status']} already",
