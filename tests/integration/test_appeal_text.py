@@ -135,12 +135,12 @@ def test_the_api_refuses_an_appeal_without_reasons(decided):
 def test_the_cli_refuses_an_appeal_without_reasons_with_exit_2(decided, capsys):
     server, db, _, decision_id = decided
     server.stop()  # one writer: the CLI opens the store itself
-    for text in ("   ", "x" * (APPEAL_MAX + 1)):
+    for text in ("", "   ", "x" * (APPEAL_MAX + 1)):
         code = run(["appeal", decision_id, "--text", text, "--db", str(db)])
         assert code == 2
     err = capsys.readouterr()
     said = err.out + err.err
-    assert "an appeal must say why the decision is wrong" in said
+    assert said.count("an appeal must say why the decision is wrong") == 2  # "" and "   "
     assert f"at most {APPEAL_MAX:,} characters; this one has {APPEAL_MAX + 1:,}" in said
     assert _appeals(db) == (0, 0)
     assert run(["appeal", decision_id, "--text", "热线号码是公开的", "--db", str(db)]) == 0

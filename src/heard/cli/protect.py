@@ -387,7 +387,7 @@ def appeal(
         rv = Review(store)
         if outcome:
             result = rv.decide_appeal(decision_id, outcome, _need_as(who), facts)
-        elif text:
+        elif text is not None:  # an empty --text is refused by appeal_text, saying why
             result = rv.appeal(decision_id, text)
         else:
             raise InputError(
