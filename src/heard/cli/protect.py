@@ -108,7 +108,8 @@ def flags(
             f"rescanned {count_of(done['posts'], 'post')}: "
             f"{count_of(done['flags'], 'new flag')}, "
             f"{count_of(done['automated_decisions'], 'automated decision')}, "
-            f"{count_of(done['withdrawn'], 'flag')} withdrawn"
+            f"{count_of(done['withdrawn'], 'flag')} withdrawn, "
+            f"{count_of(done['lifted'], 'automated decision')} lifted"
         )
     with _open(db, config, read_only=True) as store:
         result = list_flags(store, label=label, status=status, limit=limit, author=author)

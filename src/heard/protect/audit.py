@@ -115,7 +115,7 @@ def verify_entries(entries: list[dict[str, Any]]) -> Verdict:
 
 
 # The fields of its row each entry records; a flag's status follows the decision that closed it
-# (or the withdrawal that withdrew it),
+# (or the withdrawal that withdrew it, or the reopening after its automated decision was lifted),
 # an appeal's status, outcome, decided_by and facts its appeal decision (the entry then named).
 FLAG_FIELDS = ("post_id", "label", "source", "detector", "version", "score", "threshold")
 DECISION_FIELDS = (
@@ -162,6 +162,8 @@ def _expected(entries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
                     flag["status"] = (status, flag["status"][1])
         elif kind == "withdrawal" and ("flags", ref) in want:  # by a rescan, never deleted
             want[("flags", ref)]["status"] = ("withdrawn", seq)
+        elif kind == "reopening" and ("flags", ref) in want:  # its automated decision lifted
+            want[("flags", ref)]["status"] = ("pending", seq)
         elif kind == "appeal":
             row = {f: (payload.get(f), seq) for f in APPEAL_FIELDS}
             undecided = {"status": ("pending", seq), "outcome": (None, seq)}

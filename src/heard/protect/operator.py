@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from heard.pipeline.batch import Batch
+from heard.protect.lift import lift_unsupported
 from heard.protect.review import Review
 from heard.protect.stage import HarmStage
 
@@ -67,10 +68,11 @@ def rescan(
 ) -> dict[str, int]:
     """Run the detectors over every stored post and store the flags not stored yet (posts
     ingested before protect was on, or by a Heard that committed flags after their batch), and
-    withdraw the pending detector flags they no longer raise (``Review.withdraw_unraised``)."""
+    withdraw the pending detector flags they no longer raise (``Review.withdraw_unraised``) and
+    lift the automated decisions they would no longer take (``heard.protect.lift``)."""
     stage = stage or HarmStage()
     review = Review(store)
-    totals = {"posts": 0, "flags": 0, "automated_decisions": 0, "withdrawn": 0}
+    totals = {"posts": 0, "flags": 0, "automated_decisions": 0, "withdrawn": 0, "lifted": 0}
     after = ""
     while True:
         rows = store.protect.post_texts(after, batch_size)
@@ -79,6 +81,7 @@ def rescan(
         flags = stage.flag_texts([text or "" for _, text in rows])
         per_post = [(pid, f) for (pid, _), f in zip(rows, flags)]
         totals["withdrawn"] += review.withdraw_unraised(per_post, stage.model or "")
+        totals["lifted"] += lift_unsupported(review, per_post, stage.model or "", auto_threshold)
         counts = review.record_detector_flags(
             [(pid, f) for pid, f in per_post if f], auto_threshold, auto_action
         )

@@ -196,6 +196,20 @@ class Protect:
             "SELECT * FROM decisions WHERE post_id = ? ORDER BY created_at, decision_id", [post_id]
         )
 
+    def latest_decisions(self, post_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The newest decision on each of ``post_ids`` that has one (the one in force unless an
+        appeal reversed it), with its appeal's status (``appeal_status``, None without one)."""
+        if not post_ids:
+            return {}
+        rows = self._select(
+            "SELECT d.*, a.status AS appeal_status FROM decisions d "
+            "LEFT JOIN appeals a ON a.decision_id = d.decision_id "
+            f"WHERE d.post_id IN ({', '.join('?' * len(post_ids))}) "
+            "ORDER BY d.post_id, d.created_at, d.decision_id",
+            list(post_ids),
+        )
+        return {r["post_id"]: r for r in rows}  # the newest last
+
     # ---- posts under review -----------------------------------------------------------------
     def post(self, post_id: str) -> dict[str, Any] | None:
         """The post a flag or decision is about: its text, language and dates (no author)."""
