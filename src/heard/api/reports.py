@@ -22,8 +22,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
-
 from fastapi import Request
 
 from heard.api.peer import client_address
@@ -78,7 +76,9 @@ class RecentReports:
             self._seen.popitem(last=False)
 
 
-def _state(request: Request) -> tuple[RecentReports, LoginLimiter]:
+def report_guards(request: Request) -> tuple[RecentReports, LoginLimiter]:
+    """The app's memory of recent reports and its limiter of new anonymous reports (made on
+    first use). ``heard.api.routes.protect.file_report`` applies them."""
     state = request.app.state
     if not hasattr(state, "recent_reports"):
         state.recent_reports = RecentReports()
@@ -87,43 +87,6 @@ def _state(request: Request) -> tuple[RecentReports, LoginLimiter]:
     return state.recent_reports, state.report_limiter
 
 
-def file_report(request: Request, post_id: str, label: str, note: str) -> dict[str, Any]:
-    """A report by the caller: ``{flag_id, source, duplicate}``. Spends the public budget (a 429
-    when it is used up), answers a repeat with the first report's flag, and refuses (429) an
-    anonymous address's new reports beyond ``REPORTS_PER_HOUR``. Bad input raises as
-    ``Review.report`` does (an unknown post, a label outside the taxonomy)."""
-    from heard.api.errors import ApiError
-    from heard.api.routes.deps import spend_public_action
-    from heard.api.routes.protect import locked_write, username_of
-    from heard.protect.review import Review
-
-    spend_public_action(request)
-    who = username_of(request)
-    reporter = f"user:{who}" if who else "addr:" + client_address(request)
-    recent, limiter = _state(request)
-    key = recent.key(reporter, post_id, label)
-    earlier = recent.get(key)
-    if earlier is not None:
-        flag = locked_write(request, lambda store: store.protect.flag(earlier), changes=False)
-        if flag is not None and flag["status"] == "pending":
-            return {"flag_id": earlier, "source": flag["source"], "duplicate": True}
-    budget = "reports:" + reporter
-    if who is None:
-        wait = limiter.retry_after(budget)
-        if wait > 0:
-            raise ApiError(
-                429,
-                f"this address has filed {REPORTS_PER_HOUR} reports in the last hour",
-                [
-                    f"fix: try again in {int(wait // 60) + 1} minutes; each report is read by a "
-                    "person, so reports from one address are limited"
-                ],
-                {"Retry-After": str(int(wait) + 1)},
-            )
-    row = locked_write(
-        request, lambda store: Review(store).report(post_id, label, note=note, flagger=who)
-    )
-    if who is None:
-        limiter.failed(budget)
-    recent.put(key, row["flag_id"])
-    return {"flag_id": row["flag_id"], "source": row["source"], "duplicate": False}
+def reporter_of(request: Request, username: str | None) -> str:
+    """Who repeats are counted for: the signed-in account, else the client address."""
+    return f"user:{username}" if username else "addr:" + client_address(request)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from heard.api.routes.deps import db_of, spend_public_action
-from heard.api.routes.protect import locked_write
+from heard.api.routes.protect import file_report, locked_write
 from heard.auth import PUBLIC
 from heard.api.security import requires
 from heard.errors import InputError, NotFoundError
@@ -107,8 +107,6 @@ def report(
     # and the note kept to shorten (``Review.report``), not by a bare 422
     note: Annotated[str, Form(max_length=4 * REPORT_NOTE_MAX)] = "",
 ) -> Response:
-    from heard.api.reports import file_report
-
     try:
         filed = file_report(request, post, label, note)
     except (InputError, NotFoundError) as exc:

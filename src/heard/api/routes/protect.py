@@ -71,6 +71,48 @@ def username_of(request: Request) -> str | None:
     return caller.user.username if caller is not None and caller.user is not None else None
 
 
+def file_report(request: Request, post_id: str, label: str, note: str) -> dict[str, Any]:
+    """A report by the caller, through the public page or the API: ``{flag_id, source,
+    duplicate}``. Spends the public budget (a 429 when it is used up), answers a repeat (same
+    address or account, post and label, first report still pending) with the first report's
+    flag, and refuses (429) an anonymous address's new reports beyond ``REPORTS_PER_HOUR``
+    (``heard.api.reports``). Bad input raises as ``Review.report`` does."""
+    from heard.api.errors import ApiError
+    from heard.api.reports import REPORTS_PER_HOUR, RecentReports, report_guards, reporter_of
+    from heard.protect.review import Review
+
+    spend_public_action(request)
+    who = username_of(request)
+    reporter = reporter_of(request, who)
+    recent, limiter = report_guards(request)
+    key = RecentReports.key(reporter, post_id, label)
+    earlier = recent.get(key)
+    if earlier is not None:
+        flag = locked_write(request, lambda store: store.protect.flag(earlier), changes=False)
+        if flag is not None and flag["status"] == "pending":
+            return {"flag_id": earlier, "source": flag["source"], "duplicate": True}
+    budget = "reports:" + reporter
+    if who is None:
+        wait = limiter.retry_after(budget)
+        if wait > 0:
+            raise ApiError(
+                429,
+                f"this address has filed {REPORTS_PER_HOUR} reports in the last hour",
+                [
+                    f"fix: try again in {int(wait // 60) + 1} minutes; each report is read by a "
+                    "person, so reports from one address are limited"
+                ],
+                {"Retry-After": str(int(wait) + 1)},
+            )
+    row = locked_write(
+        request, lambda store: Review(store).report(post_id, label, note=note, flagger=who)
+    )
+    if who is None:
+        limiter.failed(budget)
+    recent.put(key, row["flag_id"])
+    return {"flag_id": row["flag_id"], "source": row["source"], "duplicate": False}
+
+
 @router.get(
     "/flags",
     dependencies=[requires(Role.moderator)],
@@ -277,8 +319,6 @@ def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
     responses=declared(400, 404, 429),
 )
 def report(request: Request, body: ReportIn) -> dict[str, Any]:
-    from heard.api.reports import file_report
-
     filed = file_report(request, body.post_id, body.label, body.note)
     if filed["duplicate"]:
         filed["message"] = (
