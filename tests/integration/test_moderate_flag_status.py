@@ -38,6 +38,14 @@ def test_the_item_page_shows_each_flags_status(tmp_path):
         assert rows[report["flag_id"]] == "waiting"
         [withdrawn] = [v for k, v in rows.items() if k != report["flag_id"]]
         assert withdrawn == "withdrawn by a rescan"
+        [stale_id] = [k for k in rows if k != report["flag_id"]]
+        api = {"Authorization": f"Bearer {tokens['moderator']}"}
+        history = client.get(f"/api/v1/flags/{stale_id}/history", headers=api)
+        assert history.status_code == 200
+        assert [e["kind"] for e in history.json()["history"]] == ["flag", "withdrawal"]
+        viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
+        assert client.get(f"/api/v1/flags/{stale_id}/history", headers=viewer).status_code == 403
+        assert client.get("/api/v1/flags/f-%25/history", headers=api).status_code == 404
         zh_headers = {**page_headers, "Accept-Language": "zh-CN,zh;q=0.9"}
         zh = client.get(f"/moderate/items/{report['flag_id']}", headers=zh_headers)
         assert "重新扫描后撤回" in zh.text
