@@ -105,3 +105,19 @@ def test_verify_names_the_withdrawal_a_changed_status_no_longer_matches(db):
         assert not verdict.ok and "status changed" in verdict.reason
         seq = s.scalar("SELECT seq FROM audit_log WHERE kind = 'withdrawal'")
         assert verdict.broken_seq == seq
+
+
+def test_a_withdrawn_flag_raised_again_goes_back_to_the_queue(db):
+    """Withdrawn by one rescan, raised by the detectors of a later one (a fix reverted, a rule
+    widened): the flag is pending again, with a reopening entry, not lost under its taken id."""
+    path, flags = db
+    with open_store(path) as s:
+        assert rescan(s, stage=HarmStage(nearest=0), auto_threshold=None)["withdrawn"] == 1
+        again = rescan(s, stage=HarmStage([BeforeTheFix()], nearest=0), auto_threshold=None)
+        # (the old detectors raise no scam: the scam flag of the first rescan is withdrawn now)
+        assert again["reopened"] == 1 and again["withdrawn"] == 1
+        assert s.protect.flag(flags["t:0"])["status"] == "pending"
+        assert s.protect.flag(flags["t:1"])["status"] == "dismissed"  # decided: stays
+        kinds = [e["kind"] for e in flag_history(s, flags["t:0"])["history"]]
+        assert kinds == ["flag", "withdrawal", "reopening"]
+        assert audit.verify(s).ok

@@ -109,7 +109,8 @@ def flags(
             f"{count_of(done['flags'], 'new flag')}, "
             f"{count_of(done['automated_decisions'], 'automated decision')}, "
             f"{count_of(done['withdrawn'], 'flag')} withdrawn, "
-            f"{count_of(done['lifted'], 'automated decision')} lifted"
+            f"{count_of(done['lifted'], 'automated decision')} lifted, "
+            f"{count_of(done['reopened'], 'withdrawn flag')} raised again"
         )
     with _open(db, config, read_only=True) as store:
         result = list_flags(store, label=label, status=status, limit=limit, author=author)

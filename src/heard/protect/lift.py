@@ -9,6 +9,9 @@ lifted stays in the record (the newest decision is the one in force,
 ``heard.read.moderation``). Flags of the label that the rescan still raises go back to the
 queue (``reopening``, audited): a person decides them.
 
+A flag an earlier rescan withdrew that the current detectors raise again is reopened the same
+way (``reinstate_raised``).
+
 Never lifted: a decision a person took, one whose appeal a moderator decided (a person looked at
 it), and anything while automated decisions are off (``auto_threshold`` None: turning
 automation off is not a verdict on what it did).
@@ -21,6 +24,7 @@ from typing import Any
 
 from heard.protect import audit
 from heard.protect.automation import automatable
+from heard.protect.review import short_id
 
 
 def lift_unsupported(
@@ -80,3 +84,31 @@ def lift_unsupported(
                 audit.append(store, "reopening", f["flag_id"], payload, at)
         lifted += 1
     return lifted
+
+
+def reinstate_raised(
+    review: Any, per_post: Iterable[tuple[str, list[dict[str, Any]]]], detectors: str
+) -> int:
+    """For posts rescanned: a detector flag an earlier rescan withdrew that the current
+    ``detectors`` raise again goes back to the queue (``reopening``, audited): its id is taken, so
+    it would otherwise never be seen again. Returns how many."""
+    store = review.store
+    ids = {
+        short_id("f", post_id, f["label"], "detector"): post_id
+        for post_id, flags in per_post
+        for f in flags
+    }
+    again = sorted(store.protect.withdrawn_flags(sorted(ids)))
+    if not again:
+        return 0
+    at = review.clock()
+    with store.transaction():
+        store.protect.set_flag_status(again, "pending")
+        for flag_id in again:
+            payload = {
+                "post_id": ids[flag_id],
+                "status": "pending",
+                "reason": f"a rescan with {detectors} raises it again",
+            }
+            audit.append(store, "reopening", flag_id, payload, at)
+    return len(again)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from heard.pipeline.batch import Batch
-from heard.protect.lift import lift_unsupported
+from heard.protect.lift import lift_unsupported, reinstate_raised
 from heard.protect.review import Review
 from heard.protect.stage import HarmStage
 
@@ -72,7 +72,14 @@ def rescan(
     lift the automated decisions they would no longer take (``heard.protect.lift``)."""
     stage = stage or HarmStage()
     review = Review(store)
-    totals = {"posts": 0, "flags": 0, "automated_decisions": 0, "withdrawn": 0, "lifted": 0}
+    totals = {
+        "posts": 0,
+        "flags": 0,
+        "automated_decisions": 0,
+        "withdrawn": 0,
+        "lifted": 0,
+        "reopened": 0,
+    }
     after = ""
     while True:
         rows = store.protect.post_texts(after, batch_size)
@@ -82,6 +89,7 @@ def rescan(
         per_post = [(pid, f) for (pid, _), f in zip(rows, flags)]
         totals["withdrawn"] += review.withdraw_unraised(per_post, stage.model or "")
         totals["lifted"] += lift_unsupported(review, per_post, stage.model or "", auto_threshold)
+        totals["reopened"] += reinstate_raised(review, per_post, stage.model or "")
         counts = review.record_detector_flags(
             [(pid, f) for pid, f in per_post if f], auto_threshold, auto_action
         )

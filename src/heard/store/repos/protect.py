@@ -125,6 +125,17 @@ class Protect:
             list(post_ids),
         )
 
+    def withdrawn_flags(self, flag_ids: Sequence[str]) -> set[str]:
+        """Which of ``flag_ids`` are stored with the status withdrawn."""
+        if not flag_ids:
+            return set()
+        rows = self.store.rows(
+            "SELECT flag_id FROM flags WHERE status = 'withdrawn' AND flag_id IN "
+            f"({', '.join('?' * len(flag_ids))})",
+            list(flag_ids),
+        )
+        return {r["flag_id"] for r in rows}
+
     def set_flag_status(self, flag_ids: Sequence[str], status: str) -> None:
         if flag_ids:
             self.store.execute(
