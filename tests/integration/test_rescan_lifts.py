@@ -10,15 +10,20 @@ from datetime import datetime, timezone
 
 import pytest
 
+from fastapi.testclient import TestClient
+
+from heard.api import create_app
 from heard.auth.accounts import Accounts
+from heard.errors import InputError
 from heard.protect import audit
 from heard.protect.detectors import Flag
 from heard.protect.operator import rescan
 from heard.protect.review import Review
 from heard.protect.stage import HarmStage
 from heard.read.moderation import in_force
-from heard.read.protect import flag_history
+from heard.read.protect import flag_history, statements_of_post
 from heard.records import Post
+from heard.settings import Settings
 from heard.store import open_store
 
 CRITIC = "青石区城管局对投诉只会回复已督促整改，两周了什么都没改，领导不称职就该问责。"
@@ -85,3 +90,31 @@ def test_a_rescan_lifts_what_it_would_no_longer_decide(store):
     store.execute("UPDATE flags SET status = 'dismissed' WHERE post_id = 't:1'")
     verdict = audit.verify(store)
     assert not verdict.ok and "status changed" in verdict.reason
+
+
+def test_the_author_is_not_offered_an_appeal_against_a_lifted_decision(store, tmp_path):
+    """The statement page showed an appeal form under the lifted decision too (a moderator would
+    then decide an appeal against a decision no longer in force); it says it was replaced, and
+    an appeal against it is refused."""
+    lifted = store.protect.latest_decisions(["t:1"])["t:1"]["decision_id"]
+    rescan(store, stage=HarmStage(nearest=0), auto_threshold=0.9)
+    shown = statements_of_post(store, "t:1")["decisions"]
+    assert [(d["decision_id"] == lifted, d["superseded"]) for d in shown] == [
+        (True, True),
+        (False, False),
+    ]
+    with pytest.raises(InputError, match="no longer in force"):
+        Review(store).appeal(lifted, "这不是垃圾信息。")
+    token = Review(store).renew_notice("t:1")
+    path = tmp_path / "lift.duckdb"  # the fixture's store (the same tmp_path)
+    store.close()
+    with TestClient(create_app(Settings(db=path)), raise_server_exceptions=False) as client:
+        page = client.post("/statement", data={"token": token})
+        assert page.status_code == 200
+        old = page.text.split(f'data-decision="{lifted}"')[1].split("</section>")[0]
+        assert 'class="muted superseded"' in old and "appeal-form" not in old
+        refused = client.post(
+            "/api/v1/statements/appeal",
+            json={"token": token, "decision_id": lifted, "text": "这不是垃圾信息。"},
+        )
+        assert refused.status_code == 400 and "no longer in force" in refused.json()["error"]

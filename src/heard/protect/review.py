@@ -440,6 +440,13 @@ class Review:
         if decision is None:
             raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
         reasons = appeal_text(text)
+        latest = self.store.protect.latest_decisions([decision["post_id"]])[decision["post_id"]]
+        if latest["decision_id"] != decision_id:
+            raise InputError(
+                f"decision {decision_id} is no longer in force: decision "
+                f"{latest['decision_id']} ({latest['decision']}) replaced it",
+                "appeal the decision in force, if it restricts the post",
+            )
         if self.store.protect.appeal_of_decision(decision_id) is not None:
             raise InputError(
                 f"decision {decision_id} has been appealed already",

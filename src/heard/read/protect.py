@@ -187,7 +187,8 @@ def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
     20(5): the author is told the reasoned decision on the appeal)."""
     rows = stored.decisions_of_post(db, post_id)
     out = []
-    for r in rows:
+    for i, r in enumerate(rows):
+        r["superseded"] = i < len(rows) - 1  # a later decision replaced it: nothing to appeal
         statement = json.loads(r.pop("statement"))
         statement["decision_facts"] = redact(statement.get("decision_facts"))
         r["appeal_facts"] = redact(r.get("appeal_facts"))

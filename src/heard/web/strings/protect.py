@@ -93,6 +93,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report_label": ("What it is", "问题类型"),
     "report_note": ("What you saw (optional)", "您看到的情况（可选）"),
     "report_sent": ("Thank you: the report is in the review queue.", "谢谢，举报已进入审核队列。"),
+    "decision_superseded": (
+        "A later decision replaced this one: it is no longer in force, and there is nothing to "
+        "appeal here.",
+        "此决定已被之后的决定取代，不再生效，无需申诉。",
+    ),
     "flag_pending": ("waiting", "待审核"),
     "flag_decided": ("decided", "已决定"),
     "flag_dismissed": ("dismissed (no action)", "已驳回（不处理）"),
