@@ -151,7 +151,8 @@ class Review:
         auto_action: str = "limit_visibility",
     ) -> dict[str, int]:
         """Store the stage's flags (new ones only), each with its audit entry, and decide spam and
-        scams at or above ``auto_threshold`` automatically (None: never)."""
+        scams at or above ``auto_threshold`` automatically (None: never) when two independent
+        detectors agree (``heard.protect.automation.automatable``)."""
         at = self.clock()
         rows = [r for post_id, flags in per_post for r in detector_flag_rows(post_id, flags, at)]
         new = self.store.protect.new_flag_ids([r["flag_id"] for r in rows])
