@@ -80,3 +80,29 @@ def test_an_address_files_a_few_new_reports_an_hour(env):
         "/api/v1/report", json={"post_id": posts[-1], "label": "spam"}, headers=mod
     )
     assert signed.status_code == 200 and signed.json()["duplicate"] is False
+
+
+def test_two_identical_reports_at_once_file_one_flag(env, monkeypatch):
+    """The repeat check and the write are one step under the store's write lock: two identical
+    reports arriving together (a double click, a retried request) file one flag. Before, both
+    passed the check before either had written, and both were stored."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from heard.protect.review import Review
+
+    client, tokens = env
+    real = Review.report
+
+    def slow_report(self, *args, **kwargs):
+        time.sleep(0.3)  # the write takes a while: the second request arrives meanwhile
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Review, "report", slow_report)
+    body = {"post_id": "seed:w7", "label": "spam"}
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: client.post("/api/v1/report", json=body), range(2)))
+    assert [a.status_code for a in answers] == [200, 200]
+    assert sorted(a.json()["duplicate"] for a in answers) == [False, True]
+    assert len({a.json()["flag_id"] for a in answers}) == 1
+    assert _flags(client, tokens, "seed:w7") == [("spam", "pending")]

@@ -86,31 +86,39 @@ def file_report(request: Request, post_id: str, label: str, note: str) -> dict[s
     reporter = reporter_of(request, who)
     recent, limiter = report_guards(request)
     key = RecentReports.key(reporter, post_id, label)
-    earlier = recent.get(key)
-    if earlier is not None:
-        flag = locked_write(request, lambda store: store.protect.flag(earlier), changes=False)
-        if flag is not None and flag["status"] == "pending":
-            return {"flag_id": earlier, "source": flag["source"], "duplicate": True}
     budget = "reports:" + reporter
-    if who is None:
-        wait = limiter.retry_after(budget)
-        if wait > 0:
-            raise ApiError(
-                429,
-                f"this address has filed {REPORTS_PER_HOUR} reports in the last hour",
-                [
-                    f"fix: try again in {int(wait // 60) + 1} minutes; each report is read by a "
-                    "person, so reports from one address are limited"
-                ],
-                {"Retry-After": str(int(wait) + 1)},
-            )
-    row = locked_write(
-        request, lambda store: Review(store).report(post_id, label, note=note, flagger=who)
-    )
-    if who is None:
-        limiter.failed(budget)
-    recent.put(key, row["flag_id"])
-    return {"flag_id": row["flag_id"], "source": row["source"], "duplicate": False}
+
+    def work(store: Any) -> dict[str, Any]:
+        # under the write lock: the repeat check and the write are one step, so two identical
+        # reports at once (a double click, a retried request) file one flag
+        earlier = recent.get(key)
+        if earlier is not None:
+            flag = store.protect.flag(earlier)
+            if flag is not None and flag["status"] == "pending":
+                return {"flag_id": earlier, "source": flag["source"], "duplicate": True}
+        if who is None:
+            wait = limiter.retry_after(budget)
+            if wait > 0:
+                return {"wait": wait}
+        row = Review(store).report(post_id, label, note=note, flagger=who)
+        if who is None:
+            limiter.failed(budget)
+        recent.put(key, row["flag_id"])
+        return {"flag_id": row["flag_id"], "source": row["source"], "duplicate": False}
+
+    filed: dict[str, Any] = locked_write(request, work)
+    if "wait" in filed:
+        wait = filed["wait"]
+        raise ApiError(
+            429,
+            f"this address has filed {REPORTS_PER_HOUR} reports in the last hour",
+            [
+                f"fix: try again in {int(wait // 60) + 1} minutes; each report is read by a "
+                "person, so reports from one address are limited"
+            ],
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    return filed
 
 
 @router.get(
