@@ -176,6 +176,12 @@ def test_checkpoints(open_target: Any) -> None:
     assert store.scalar("SELECT count(*) FROM checkpoints") == 1
     store.write_batch([], {}, {}, checkpoint=("other", "g.csv", 3))
     assert store.checkpoint("other") == 3 and store.checkpoint("k") == 25
+    # what had been read at the checkpoint (schema 20): kept, replaced, NULL when not given
+    assert store.checkpoint_mark("k") is None and store.checkpoint_mark("none") is None
+    store.write_batch([], {}, {}, checkpoint=("k", "f.jsonl", 30, "1200:ab12"))
+    assert (store.checkpoint("k"), store.checkpoint_mark("k")) == (30, "1200:ab12")
+    store.write_batch([], {}, {}, checkpoint=("k", "f.jsonl", 31))
+    assert (store.checkpoint("k"), store.checkpoint_mark("k")) == (31, None)
 
 
 def test_quarantine_insert_or_ignore(open_target: Any) -> None:

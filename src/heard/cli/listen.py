@@ -110,6 +110,12 @@ def ingest(
             f"  {escape(str(file))}: resumed after position {position:,} (committed by an earlier "
             "run)"
         )
+    for file, position in summary.read_again.items():
+        console.print(
+            f"  {escape(str(file))}: read again from its first row: rows before position "
+            f"{position:,} (committed by an earlier run) have changed since; stored posts were "
+            "not stored twice"
+        )
     if summary.duplicate_texts:
         console.print(
             f"  {summary.duplicate_texts:,} exact-duplicate texts (stored under their own ids, "

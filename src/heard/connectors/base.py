@@ -74,9 +74,45 @@ def file_key(path: Path) -> str:
     row again under a new source name. The cost: two different files whose first 4 KiB are the
     same bytes share a checkpoint, and the second resumes after the first's last line; a file
     shorter than 4 KiB that grows gets a new key and is read again (its ids are already stored,
-    so nothing is stored twice)."""
+    so nothing is stored twice). What was read is checked apart from the key: a checkpoint keeps
+    a fingerprint of every byte read before it (``ConsumedBytes``), and a file whose read part
+    changed (a board exported again with replies filled in for old rows) is read again from its
+    first line (``heard.pipeline.resume``)."""
     with Path(path).open("rb") as fh:
         return hashlib.sha1(fh.read(HEAD_BYTES)).hexdigest()
+
+
+class ConsumedBytes:
+    """A binary file read through ``readline`` that fingerprints every byte handed out, so a
+    checkpoint can say what it covers: ``mark()`` is ``"<bytes read>:<sha1 of them>"``.
+
+    A line-based connector reads its file from the first byte even when it resumes (it counts
+    lines to skip), so the fingerprint always starts at byte 0 and costs one SHA-1 pass."""
+
+    def __init__(self, fh: BinaryIO):
+        self._fh = fh
+        self._digest = hashlib.sha1()
+        self._size = 0
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._fh.readline(limit)
+        self._digest.update(line)
+        self._size += len(line)
+        return line
+
+    def mark(self) -> str:
+        return f"{self._size}:{self._digest.hexdigest()}"
+
+
+def prefix_mark(path: Path, size: int) -> str | None:
+    """``ConsumedBytes.mark()`` of the file's first ``size`` bytes as the file is now; None when
+    it holds fewer (it was cut or replaced)."""
+    digest, left = hashlib.sha1(), size
+    with Path(path).open("rb") as fh:
+        while left > 0 and (chunk := fh.read(min(left, 1 << 20))):
+            digest.update(chunk)
+            left -= len(chunk)
+    return None if left else f"{size}:{digest.hexdigest()}"
 
 
 def content_key(path: Path) -> str:
@@ -136,7 +172,9 @@ def excerpt(data: bytes | str) -> str:
     return scrub_excerpt(data)[:EXCERPT_CHARS].rstrip("\r\n")
 
 
-def read_lines(fh: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes, bool]]:
+def read_lines(
+    fh: BinaryIO | ConsumedBytes, limit: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, bytes, bool]]:
     """Yield ``(line_number, line_bytes, too_long)`` from a binary stream, 1-based.
 
     A line longer than ``limit`` is yielded once with only its first ``limit`` bytes and

@@ -23,7 +23,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
+from heard.connectors.base import (
+    MAX_LINE_BYTES,
+    ConsumedBytes,
+    check_readable_file,
+    excerpt,
+    file_key,
+    read_lines,
+)
 from heard.connectors.scrub import scrub_csv_record, scrub_csv_text
 from heard.errors import InputError
 from heard.records import Quarantined, RawRow
@@ -143,6 +150,7 @@ class CsvConnector:
         if csv.field_size_limit() < FIELD_LIMIT_CHARS:
             csv.field_size_limit(FIELD_LIMIT_CHARS)
         self.columns: list[str] | None = self._read_header()
+        self._read: ConsumedBytes | None = None
 
     def file_key(self) -> str:
         return file_key(self.path)
@@ -183,12 +191,18 @@ class CsvConnector:
                 )
             return _unique_names(header)
 
+    def consumed(self) -> str | None:
+        """What ``rows`` has read so far (``ConsumedBytes.mark``): the reader holds no line ahead
+        of the record it last gave (a broken record's later lines were read, and count)."""
+        return self._read.mark() if self._read else None
+
     def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]:
         if self.columns is None:
             return
         width = len(self.columns)
         with self.path.open("rb") as fh:
-            lines, reader = self._reader(fh)
+            self._read = ConsumedBytes(fh)
+            lines, reader = self._reader(self._read)
             header_seen = False
             while True:
                 try:

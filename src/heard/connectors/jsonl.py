@@ -13,7 +13,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from heard.connectors.base import MAX_LINE_BYTES, check_readable_file, excerpt, file_key, read_lines
+from heard.connectors.base import (
+    MAX_LINE_BYTES,
+    ConsumedBytes,
+    check_readable_file,
+    excerpt,
+    file_key,
+    read_lines,
+)
 from heard.connectors.clean import MAX_JSON_DEPTH, json_depth
 from heard.records import Quarantined, RawRow
 
@@ -26,13 +33,19 @@ class JsonlConnector:
     def __init__(self, path: Path):
         self.path = check_readable_file(path)
         self.file = str(self.path.resolve())
+        self._read: ConsumedBytes | None = None
 
     def file_key(self) -> str:
         return file_key(self.path)
 
+    def consumed(self) -> str | None:
+        """What ``rows`` has read so far (``ConsumedBytes.mark``); None before it starts."""
+        return self._read.mark() if self._read else None
+
     def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]:
         with self.path.open("rb") as fh:
-            for number, line, too_long in read_lines(fh, self.max_line_bytes):
+            self._read = ConsumedBytes(fh)
+            for number, line, too_long in read_lines(self._read, self.max_line_bytes):
                 if number > start_after:
                     item = parse_line(self.file, number, line, too_long, self.max_line_bytes)
                     if item is not None:

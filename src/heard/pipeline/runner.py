@@ -29,7 +29,7 @@ from heard.pipeline.memory import return_freed_memory
 from heard.pipeline.stage import operators
 from heard.clock import utcnow
 from heard.records import Post, Quarantined, RawRow, content_hash
-from heard.store.protocol import FINISH, Store
+from heard.store.protocol import FINISH, Checkpoint, Store
 from heard.testing import test_hook
 
 Progress = Callable[[int], None]
@@ -49,6 +49,10 @@ class IngestSummary:
     quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     resumed_after: dict[str, int] = field(default_factory=dict)
+    read_again: dict[str, int] = field(default_factory=dict)
+    """File → its checkpoint, for files read again from their first row: a row before the
+    checkpoint changed since (e.g. a reply filled in); stored rows are not stored twice, and
+    the operators ``revisit`` them."""
     models: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     run_id: str = ""
@@ -72,7 +76,7 @@ class _Pending:
         ids: set[str],
         hashes: set[str],
         quarantined: list[Quarantined],
-        checkpoint: tuple[str, str, int] | None,
+        checkpoint: Checkpoint | None,
         again: list[Post],
     ):
         self.future, self.ids, self.hashes = future, ids, hashes
@@ -105,7 +109,7 @@ class _Writer:
         self,
         posts: list[Post],
         quarantined: list[Quarantined],
-        checkpoint: tuple[str, str, int] | None,
+        checkpoint: Checkpoint | None,
         more_waiting: bool = False,
     ) -> None:
         unique: dict[str, Post] = {}
@@ -199,10 +203,14 @@ def _map_one(mapper: Any, row: RawRow) -> Post | Quarantined:
 
 
 def _batches(
-    rows: Iterable[RawRow | Quarantined], mapper: Any, size: int
-) -> Iterator[tuple[list[Post], list[Quarantined], int, bool]]:
-    """Group rows into (posts, quarantined, last position, full) batches of about ``size`` rows;
-    ``full``: the batch was cut at ``size`` (more rows may follow)."""
+    rows: Iterable[RawRow | Quarantined],
+    mapper: Any,
+    size: int,
+    consumed: Callable[[], str | None] | None = None,
+) -> Iterator[tuple[list[Post], list[Quarantined], int, bool, str | None]]:
+    """Group rows into (posts, quarantined, last position, full, read) batches of about ``size``
+    rows; ``full``: the batch was cut at ``size`` (more rows may follow); ``read``: what the
+    connector had read when the batch was cut (``consumed()``, e.g. ``ConsumedBytes.mark``)."""
     posts: list[Post] = []
     bad: list[Quarantined] = []
     last = 0
@@ -218,10 +226,10 @@ def _batches(
                 posts.append(mapped)
             last = max(last, item.position)
         if len(posts) + len(bad) >= size:
-            yield posts, bad, last, True
+            yield posts, bad, last, True, consumed() if consumed else None
             posts, bad = [], []
     if posts or bad:
-        yield posts, bad, last, False
+        yield posts, bad, last, False, consumed() if consumed else None
 
 
 def ingest_rows(
@@ -238,6 +246,7 @@ def ingest_rows(
     progress: Progress | None = None,
     finish: bool = True,
     more_waiting: bool | None = None,
+    consumed: Callable[[], str | None] | None = None,
 ) -> IngestSummary:
     """Ingest an iterable of raw rows (from a connector, stdin, or an API upload).
 
@@ -246,14 +255,16 @@ def ingest_rows(
     search index; callers that ingest several files pass ``finish=False`` and call
     ``finish_run`` once. ``more_waiting`` says whether more rows were ready behind these (see
     ``Batch.more_waiting``); by default, whether a batch was cut at ``batch_size``.
+    ``consumed``: the connector's fingerprint of what it has read, kept with each checkpoint so
+    that a later run can tell whether that part of the file changed (``heard.pipeline.resume``).
     """
     summary = summary or IngestSummary(run_id=uuid.uuid4().hex[:12])
     started = time.perf_counter()
     writer = _Writer(store, pipeline, summary, source)
     try:
-        for posts, bad, last, full in _batches(rows, mapper, batch_size):
+        for posts, bad, last, full, read in _batches(rows, mapper, batch_size, consumed):
             summary.rows_read += len(posts) + len(bad)
-            checkpoint = (file_key, file, last) if file_key else None
+            checkpoint = (file_key, file, last, read) if file_key else None
             writer.submit(posts, bad, checkpoint, full if more_waiting is None else more_waiting)
             if progress:
                 progress(len(posts) + len(bad))
@@ -339,7 +350,8 @@ def ingest_paths(
     on_file: Callable[[Path], None] | None = None,
     release_models: bool = False,
 ) -> IngestSummary:
-    """Ingest files one after another, resuming each after its last committed position.
+    """Ingest files one after another, resuming each after its last committed position, or
+    from its first row when what was read before that position has changed since.
 
     ``make_mapper(source)`` builds the row → post mapper for a file's source name (the file stem
     unless ``source`` is given). Every file is opened and its columns checked against the mapping
@@ -349,6 +361,7 @@ def ingest_paths(
     """
     from heard.connectors import open_connector
     from heard.connectors.mapping import default_source
+    from heard.pipeline.resume import resume_point
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
     mappers, keys = [], []
@@ -371,8 +384,11 @@ def ingest_paths(
         if on_file:
             on_file(connector.path)
         file_key = f"{mapper.source}|{key}"
-        start_after = store.checkpoint(file_key)
-        if start_after:
+        start_after = resume_point(store, file_key, connector)
+        if start_after < 0:  # rows already read have changed since: read them all again
+            summary.read_again[str(connector.path)] = -start_after
+            start_after = 0
+        elif start_after:
             summary.resumed_after[str(connector.path)] = start_after
         summary.files.append(str(connector.path))
         ingest_rows(
@@ -387,6 +403,7 @@ def ingest_paths(
             summary=summary,
             progress=progress,
             finish=False,
+            consumed=getattr(connector, "consumed", None),
         )
     if release_models:
         pipeline.release_models()

@@ -22,6 +22,10 @@ FINISH = "finish"
 TOPICS_CONSOLIDATED = "topics_consolidated"
 """Progress within it: the run's final topic consolidation has committed (not to be redone)."""
 
+Checkpoint = tuple[str, str, int] | tuple[str, str, int, str | None]
+"""``(file key, file, last position[, read])``: ``read`` fingerprints the bytes read up to that
+position (``heard.connectors.base.ConsumedBytes.mark``), for ``heard.pipeline.resume``."""
+
 
 @runtime_checkable
 class Store(Protocol):
@@ -65,12 +69,15 @@ class Store(Protocol):
         models: dict[str, str],
         quarantined: Iterable[Quarantined] = (),
         source: str = "",
-        checkpoint: tuple[str, str, int] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> int: ...
 
     def is_empty(self) -> bool: ...
 
     def checkpoint(self, file_key: str) -> int: ...
+
+    def checkpoint_mark(self, file_key: str) -> str | None:
+        """What had been read when the checkpoint was written (``heard.pipeline.resume``)."""
 
     def record_run(
         self,

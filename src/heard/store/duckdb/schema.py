@@ -498,6 +498,17 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             ) WHERE status = 'decided' AND facts IS NULL""",
         ],
     ),
+    (
+        20,
+        [
+            # ingest: a checkpoint keeps what had been read when it was written (bytes and their
+            # SHA-1, ``heard.connectors.base.ConsumedBytes``), so a re-ingest can tell a grown
+            # file from one whose rows already read have changed (a board exported again with
+            # replies filled in for old rows) and read those again (heard.pipeline.resume).
+            # NULL for checkpoints written before, and for formats read whole (XLSX, Parquet).
+            "ALTER TABLE checkpoints ADD COLUMN IF NOT EXISTS read_mark VARCHAR",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

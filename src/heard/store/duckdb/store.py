@@ -20,7 +20,7 @@ from heard.errors import InputError, StoreError, StoreLockedError
 from heard.connectors.scrub import scrub_excerpt
 from heard.connectors.clean import fix_surrogates
 from heard.records import Post, Quarantined, content_hash
-from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
+from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
 from heard.testing import test_hook
 from heard.store.duckdb.schema import FTS_IGNORE, HAS_SEARCH_INDEX, LATEST, MIGRATIONS
 
@@ -36,8 +36,7 @@ models already hold most of its memory. On 200k posts 384 MB took the peak RSS f
 1,319 MB; with the faster embedder and the topics' neighbour vote it had risen to 1,521 MB, and
 320 MB brought it to 1,448 MB (target 1.5 GB). With the int8 embedder as the default it was
 1,519 MB at 320 MB; 288 MB, with the embedder's onnxruntime memory patterns off, gives 1,422 MB.
-The full-text index builds as
-fast at 256–512 MB (bench/ingest_throughput.py, BENCHMARKS.md)."""
+The full-text index builds as fast at 256–512 MB (bench/ingest_throughput.py, BENCHMARKS.md)."""
 CHECKPOINT_THRESHOLD = "128MB"
 """WAL gathered before DuckDB checkpoints (default 16 MB). In DuckDB 1.5 a checkpoint rewrites the
 last row group (≤ 122,880 rows) of each indexed table appended to, so at 16 MB a 60k ingest
@@ -321,7 +320,7 @@ class DuckDBStore:
         models: dict[str, str],
         quarantined: Iterable[Quarantined] = (),
         source: str = "",
-        checkpoint: tuple[str, str, int] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> int:
         """Store one enriched batch, its quarantined rows and the checkpoint in one transaction.
 
@@ -337,10 +336,10 @@ class DuckDBStore:
             identity = checkpoint[0].rsplit("|", 1)[-1] if checkpoint else None
             self._insert_quarantine(quarantined, source, identity)
             if checkpoint is not None:
-                file_key, file, position = checkpoint
+                file_key, file, position, read = (*checkpoint, None)[:4]
                 self.con.execute(
-                    "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?)",
-                    [file_key, file, position, utcnow()],
+                    "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?)",
+                    [file_key, file, position, utcnow(), read],
                 )
         return added
 
@@ -486,10 +485,13 @@ class DuckDBStore:
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
-        row = self.con.execute(
-            "SELECT position FROM checkpoints WHERE file_key = ?", [file_key]
-        ).fetchone()
-        return row[0] if row else 0
+        found = self.scalar("SELECT position FROM checkpoints WHERE file_key = ?", [file_key])
+        return int(found or 0)
+
+    def checkpoint_mark(self, file_key: str) -> str | None:
+        """What had been read at that position (``heard.pipeline.resume``); None if unknown."""
+        found = self.scalar("SELECT read_mark FROM checkpoints WHERE file_key = ?", [file_key])
+        return str(found) if found else None
 
     def record_run(
         self,

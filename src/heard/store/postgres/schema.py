@@ -471,6 +471,13 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             ) WHERE status = 'decided' AND facts IS NULL""",
         ],
     ),
+    (
+        20,
+        [
+            # ingest: what a checkpoint had read (heard.pipeline.resume); see DuckDB's.
+            "ALTER TABLE checkpoints ADD COLUMN IF NOT EXISTS read_mark TEXT",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -29,7 +29,7 @@ import psycopg
 import pyarrow as pa
 from psycopg.rows import dict_row
 
-from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
+from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
 from heard.clock import to_naive_utc, utcnow
 from heard.errors import InputError, StoreError, StoreLockedError
 from heard.records import Post, Quarantined
@@ -306,7 +306,7 @@ class PostgresStore:
         models: dict[str, str],
         quarantined: Iterable[Quarantined] = (),
         source: str = "",
-        checkpoint: tuple[str, str, int] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> int:
         """Store one enriched batch, its quarantined rows and the checkpoint in one transaction
         (an error or an interrupt stores none of it). Returns the number of posts newly stored."""
@@ -323,12 +323,13 @@ class PostgresStore:
             identity = checkpoint[0].rsplit("|", 1)[-1] if checkpoint else None
             batch.insert_quarantine(self.con, quarantined, source, identity)
             if checkpoint is not None:
-                file_key, file, position = checkpoint
+                file_key, file, position, read = (*checkpoint, None)[:4]
                 self.con.execute(
-                    "INSERT INTO checkpoints VALUES (%s, %s, %s, %s) "
+                    "INSERT INTO checkpoints VALUES (%s, %s, %s, %s, %s) "
                     "ON CONFLICT (file_key) DO UPDATE SET file = excluded.file, "
-                    "position = excluded.position, updated_at = excluded.updated_at",
-                    [file_key, file, position, utcnow()],
+                    "position = excluded.position, updated_at = excluded.updated_at, "
+                    "read_mark = excluded.read_mark",
+                    [file_key, file, position, utcnow(), read],
                 )
         return added
 
@@ -360,10 +361,13 @@ class PostgresStore:
 
     def checkpoint(self, file_key: str) -> int:
         """The last position committed for this file (0 when never ingested)."""
-        row = self.con.execute(
-            "SELECT position FROM checkpoints WHERE file_key = %s", [file_key]
-        ).fetchone()
-        return int(row[0]) if row else 0
+        found = self.scalar("SELECT position FROM checkpoints WHERE file_key = ?", [file_key])
+        return int(found or 0)
+
+    def checkpoint_mark(self, file_key: str) -> str | None:
+        """What had been read at that position (``heard.pipeline.resume``); None if unknown."""
+        found = self.scalar("SELECT read_mark FROM checkpoints WHERE file_key = ?", [file_key])
+        return str(found) if found else None
 
     def record_run(
         self,

@@ -1,0 +1,99 @@
+"""A board exported again, whole, with replies filled in for rows read before: its first 4 KiB are
+the same bytes, so it resumed after its checkpoint and the rows before it were never read again;
+their replies never reached their cases, which stayed open and overdue. A checkpoint now keeps
+a fingerprint of what had been read (``heard.pipeline.resume``): a file that only grew resumes, a
+file whose read rows changed is read again from its first row, nothing is stored twice, and the
+replies reach the cases (the cases operator's ``revisit``). Real files, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from heard.cli import run
+from heard.store import open_store
+
+HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间"]
+TOPICS = ["小区路灯坏了", "公交站被撤", "夜间施工噪音", "学校食堂卫生", "拖欠工资", "垃圾未清运"]
+
+
+def _rows(n: int, replied: dict[int, str]) -> list[list[str]]:
+    rows = []
+    for i in range(1, n + 1):
+        topic = TOPICS[i % len(TOPICS)]
+        body = f"第{i}号留言：{topic}，已经持续一个多月，影响周边居民生活，请有关部门尽快处理。" * 2
+        reply, when = "", ""
+        if i in replied:
+            reply, when = replied[i], f"2019/6/{i % 27 + 1} 9:00:00"
+        rows.append([str(i), f"U{i:04d}", topic, f"2019/5/{i % 27 + 1} 8:00:00", body, reply, when])
+    return rows
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def _ingest(path: Path, db: Path, capsys) -> dict:
+    capsys.readouterr()
+    args = ["ingest", str(path), "--preset", "teddycup-replies", "--source", "board"]
+    assert run([*args, "--db", str(db), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_replies_filled_in_for_rows_read_before_reach_their_cases(tmp_path, capsys):
+    db = tmp_path / "h.duckdb"
+    may = _write(tmp_path / "board.csv", _rows(40, {}))
+    assert may.stat().st_size > 2 * 4096
+    first = _ingest(may, db, capsys)
+    assert first["stored"] == 40 and not first.get("read_again")
+
+    # the board only grew: resume after the checkpoint, nothing read again
+    grown = _ingest(_write(may, _rows(45, {})), db, capsys)
+    assert grown["stored"] == 5 and grown["rows_read"] == 5
+    assert grown["resumed_after"] and not grown.get("read_again")
+
+    # exported again a month later: replies for rows 30 and 31 (far past the first 4 KiB, before
+    # the checkpoint), and five new rows
+    replies = {30: "已安排维修，三日内修复。", 31: "已协调公交公司恢复站点。", 48: "已整改。"}
+    head = may.read_bytes()[:4096]
+    june = _write(may, _rows(50, replies))
+    assert june.read_bytes()[:4096] == head
+    again = _ingest(june, db, capsys)
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 50
+        assert store.scalar("SELECT count(*) FROM cases") == 50
+        cases = {
+            r["post_id"]: r
+            for r in store.rows("SELECT post_id, status, reply_text, reply_quality FROM cases")
+        }
+    for number in (30, 31, 48):
+        case = cases[f"board:{number}"]
+        assert case["status"] == "closed" and case["reply_text"] == replies[number]
+        assert case["reply_quality"] is not None
+    assert cases["board:29"]["status"] == "open" and cases["board:29"]["reply_text"] is None
+    assert again["read_again"] == {str(june): 46}  # row 45 starts on line 46
+    assert again["resumed_after"] == {}
+    assert again["stored"] == 5 and again["already_stored"] == 45
+
+    # the same export once more: it resumes, and nothing changes
+    same = _ingest(june, db, capsys)
+    assert same["read_again"] == {} and same["rows_read"] == 0
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM case_events WHERE kind = 'replied'") == 3
+
+
+def test_a_file_cut_shorter_is_read_again(tmp_path, capsys):
+    """Fewer bytes than were read (the export was redone with rows removed, the head unchanged):
+    its first row is read again rather than resuming past its end."""
+    db = tmp_path / "h.duckdb"
+    path = _write(tmp_path / "board.csv", _rows(40, {}))
+    _ingest(path, db, capsys)
+    shorter = _ingest(_write(path, _rows(35, {20: "已处理。"})), db, capsys)
+    with open_store(db) as store:
+        assert store.scalar("SELECT status FROM cases WHERE post_id = 'board:20'") == "closed"
+    assert shorter.get("read_again") == {str(path): 41} and shorter["stored"] == 0
