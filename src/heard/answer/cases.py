@@ -345,9 +345,41 @@ def reopen(
 
 
 def apply(store: Any, change: Change) -> None:
-    """Store one change: the case row, its event and any correction, together."""
+    """Store one change: the case row, its event and any correction, together. A reply it
+    publishes is scored first (``score_published``)."""
     with store.transaction():
+        if change.changes.get("reply_text"):
+            score_published(store, change)
         store.cases.update_case(change.case_id, change.changes, change.event)
         if change.correction is not None:
             c = change.correction
             store.cases.add_correction(c["post_id"], c["department"], c["at"], c["actor"])
+
+
+def score_published(store: Any, change: Change) -> None:
+    """Score the reply ``change`` publishes as an imported one is scored (``heard.answer.replies``:
+    relevance, completeness, interpretability against the concern's title and text; timeliness
+    from the concern's time to the first reply), into the change's ``reply_quality`` and
+    ``reply_scores``. Before, a reply written in Heard stayed unscored: the case page showed no
+    quality and the department's reply-quality figures counted only imported replies."""
+    from heard.answer.replies import score_reply
+    from heard.answer.replies_types import ReplyToScore
+
+    case, concern = store.cases.case(change.case_id), store.cases.concern(change.case_id)
+    if case is None or concern is None:
+        return
+    asked = to_naive_utc(case["created_at"])
+    first = change.changes.get("replied_at") or case.get("replied_at")
+    answered = to_naive_utc(first) if first is not None else None
+    timely = asked is not None and answered is not None and answered >= asked
+    quality = score_reply(
+        ReplyToScore(
+            concern["title"] or "",
+            concern["text"],
+            change.changes["reply_text"],
+            asked if timely else None,
+            answered if timely else None,
+            change.case_id,
+        )
+    )
+    change.changes.update(reply_quality=quality.overall, reply_scores=quality.as_dict())
