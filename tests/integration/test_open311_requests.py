@@ -97,3 +97,18 @@ def test_status_notes_of_a_reopened_request_say_it_was_reopened(env):
     for answer in (disputed.json()[0], client.get(url).json()[0]):
         assert answer["status"] == "open"
         assert answer["status_notes"] != reply and "disputed" in answer["status_notes"]
+
+
+def test_an_unknown_service_code_is_a_400_naming_the_services(env):
+    """``requests.json?service_code=<typo>`` answered ``[]``, as if the service had no requests:
+    a GeoReport error now says the code is unknown and names the valid ones."""
+    client, _ = env
+    codes = [s["service_code"] for s in client.get("/open311/v2/services.json").json()]
+    answer = client.get("/open311/v2/requests.json?service_code=watr")
+    assert answer.status_code == 400
+    [error] = answer.json()
+    assert error["code"] == 400 and "unknown service_code 'watr'" in error["description"]
+    assert all(code in error["description"] for code in codes)
+    assert "services.json" in error["description"]
+    assert _ids(client.get("/open311/v2/requests.json?service_code=water"))  # a real one lists
+    assert client.get("/open311/v2/requests.json?service_code=").status_code == 200  # no filter

@@ -105,6 +105,7 @@ def _public_case(request: Request, case_id: str) -> dict[str, Any] | None:
     "/requests.json",
     dependencies=[requires(PUBLIC)],
     summary="Requests (cases), newest first; filter by id, service, status or date range",
+    responses={400: ERRORS[400]},
     response_model=None,
 )
 def list_requests(
@@ -125,6 +126,14 @@ def list_requests(
     1,000, the default) of page ``page`` (from 1), newest first."""
     lang = _lang(request)
     now = utcnow()
+    if service_code:  # a typo listed nothing, as if the service had no requests
+        known = [d["code"] for d in departments_of(request)]
+        if service_code not in known and service_code != workflow.TRIAGE:
+            return _error(
+                400,
+                f"unknown service_code {service_code[:60]!r}: use one of "
+                f"{', '.join(known[:40]) or '(none configured)'} (GET services.json lists them)",
+            )
     if service_request_id:
         ids = [i.strip() for i in service_request_id.split(",")[:50]]
         return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
