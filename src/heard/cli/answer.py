@@ -281,7 +281,7 @@ def _print_case(detail: dict[str, Any], zone: Any) -> None:
 @app.command()
 def accountability(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     """Each department's public record: cases, answered, response rate, median and p90 response
-    time, overdue open cases, reopened closures, mean reply quality."""
+    time, overdue open cases, cases closed late, reopened closures, mean reply quality."""
     from heard.clock import utcnow
     from heard.read.cases import accountability as record
     from heard.store import open_store
@@ -301,6 +301,7 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         "median",
         "p90",
         "overdue",
+        "closed late",
         "reopened",
         "quality",
     ):
@@ -315,6 +316,7 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
             _days(r["median_days"]),
             _days(r["p90_days"]),
             f"{r['overdue_open']:,}",
+            f"{r['closed_late']:,}",
             f"{r['reopened']:,}",
             "-" if q is None else f"{q:.2f}",
         )

@@ -36,7 +36,8 @@ CHANNEL = "heard-form"
 def departments_page(request: Request) -> Response:
     record = cq.accountability(db_of(request), now=utcnow())
     figures = {r["department"]: r for r in record["departments"]}
-    none_yet = {"cases": 0, "answered": 0, "open": 0, "overdue_open": 0, "reopened": 0,
+    none_yet = {"cases": 0, "answered": 0, "open": 0, "overdue_open": 0, "closed_late": 0,
+                "reopened": 0,
                 "disputed": 0, "response_rate": None, "median_days": None, "p90_days": None,
                 "mean_reply_quality": None}  # fmt: skip
     rows = [

@@ -507,6 +507,12 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             # replies filled in for old rows) and read those again (heard.pipeline.resume).
             # NULL for checkpoints written before, and for formats read whole (XLSX, Parquet).
             "ALTER TABLE checkpoints ADD COLUMN IF NOT EXISTS read_mark VARCHAR",
+            # answer: how many times a case was closed after the deadline in force (its first,
+            # or the fresh one a reopening gave), so that reopening a late closure and closing
+            # it again on time does not wipe it off the department's record ("closed late").
+            # Cases closed before are counted from their current closure.
+            "ALTER TABLE cases ADD COLUMN IF NOT EXISTS late_closures INTEGER DEFAULT 0",
+            "UPDATE cases SET late_closures = CASE WHEN closed_at > deadline_at THEN 1 ELSE 0 END",
         ],
     ),
 ]

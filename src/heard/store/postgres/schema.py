@@ -476,6 +476,9 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         [
             # ingest: what a checkpoint had read (heard.pipeline.resume); see DuckDB's.
             "ALTER TABLE checkpoints ADD COLUMN IF NOT EXISTS read_mark TEXT",
+            # answer: closures after the deadline in force (heard "closed late"); see DuckDB's.
+            "ALTER TABLE cases ADD COLUMN IF NOT EXISTS late_closures INTEGER DEFAULT 0",
+            "UPDATE cases SET late_closures = CASE WHEN closed_at > deadline_at THEN 1 ELSE 0 END",
         ],
     ),
 ]

@@ -193,6 +193,7 @@ def _figures(open_states: Sequence[str]) -> str:
         count(*) FILTER (WHERE c.replied_at < c.created_at) AS negative_excluded,
         count(*) FILTER (WHERE c.status IN ({o})) AS open,
         count(*) FILTER (WHERE c.status IN ({o}) AND c.deadline_at < ?) AS overdue_open,
+        count(*) FILTER (WHERE c.late_closures > 0) AS closed_late,
         count(*) FILTER (WHERE c.reopened_count > 0) AS reopened,
         count(*) FILTER (WHERE c.case_id IN (SELECT case_id FROM case_events
                                        WHERE kind = 'disputed')) AS disputed,

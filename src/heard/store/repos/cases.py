@@ -36,6 +36,7 @@ CASE_COLUMNS = (
     "reply_quality",
     "reply_scores",
     "issue_id",
+    "late_closures",
 )
 EVENT_COLUMNS = (
     "case_id",
@@ -89,7 +90,7 @@ def _arrow(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
             data[name] = pa.array(values, pa.timestamp("us"))
         elif name in _FLOATS:
             data[name] = pa.array(values, pa.float32())
-        elif name == "reopened_count":
+        elif name in ("reopened_count", "late_closures"):
             data[name] = pa.array([v or 0 for v in values], pa.int32())
         elif name == "issue_id":
             data[name] = pa.array(values, pa.int32())
@@ -103,6 +104,14 @@ def _subject(case: dict[str, Any]) -> Any:
     if case.get("issue_id") is not None:
         return ("issue", int(case["issue_id"]))
     return case.get("post_id")
+
+
+def _late(case: dict[str, Any]) -> int:
+    """1 when a new case is stored closed after its deadline (an imported late reply), else 0."""
+    closed, deadline = case.get("closed_at"), case.get("deadline_at")
+    if closed is None or deadline is None:
+        return 0
+    return int(to_naive_utc(closed) > to_naive_utc(deadline))
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -201,7 +210,8 @@ class Cases:
             ids = {c["case_id"] for c in fresh}
             fresh_events = [e for e in events if e["case_id"] in ids]
             if fresh:
-                with self.store.registered("_new_cases", _arrow(fresh, CASE_COLUMNS)):
+                rows = [{**c, "late_closures": _late(c)} for c in fresh]
+                with self.store.registered("_new_cases", _arrow(rows, CASE_COLUMNS)):
                     self.store.execute(
                         f"INSERT INTO cases ({_CASE_NAMES}) SELECT {_CASE_NAMES} FROM _new_cases"
                     )
@@ -233,16 +243,28 @@ class Cases:
         return _decode(rows[0]) if rows else None
 
     def update_case(self, case_id: str, changes: dict[str, Any], event: dict[str, Any]) -> None:
-        """Apply ``changes`` to one case and append ``event``, together."""
+        """Apply ``changes`` to one case and append ``event``, together. A change that closes the
+        case (sets ``closed_at``) after its deadline adds one to ``late_closures``, which
+        reopening never lowers: a late closure stays on the department's record."""
         unknown = set(changes) - UPDATABLE
         if unknown:
             raise ValueError(f"cases has no updatable columns {sorted(unknown)}")
         with self.store.transaction():
             if changes:
                 names = sorted(changes)
+                sets = [f"{n} = ?" for n in names]
+                params = [_value(n, changes[n]) for n in names]
+                if changes.get("closed_at") is not None:
+                    deadline = "?" if "deadline_at" in changes else "deadline_at"
+                    sets.append(
+                        "late_closures = coalesce(late_closures, 0) + "
+                        f"CASE WHEN ? > {deadline} THEN 1 ELSE 0 END"
+                    )
+                    params.append(_value("closed_at", changes["closed_at"]))
+                    if "deadline_at" in changes:
+                        params.append(_value("deadline_at", changes["deadline_at"]))
                 self.store.execute(
-                    f"UPDATE cases SET {', '.join(f'{n} = ?' for n in names)} WHERE case_id = ?",
-                    [_value(n, changes[n]) for n in names] + [case_id],
+                    f"UPDATE cases SET {', '.join(sets)} WHERE case_id = ?", params + [case_id]
                 )
             self.add_events([{**event, "case_id": case_id}])
 

@@ -4,9 +4,10 @@ responder's desk (key: (english, chinese))."""
 STRINGS: dict[str, tuple[str, str]] = {
     "departments": ("Departments", "部门"),
     "departments_intro": (
-        "How each department answers the public: response rate, response times, overdue and "
-        "reopened cases, reply quality. Anyone can read this page; no account is needed.",
-        "各部门答复公众的记录：答复率、答复用时、逾期与被重新打开的案件、答复质量。"
+        "How each department answers the public: response rate, response times, overdue, "
+        "closed late and reopened cases, reply quality. Anyone can read this page; no account "
+        "is needed.",
+        "各部门答复公众的记录：答复率、答复用时、逾期、超期办结与被重新打开的案件、答复质量。"
         "任何人都可以查看本页，无需账号。",
     ),
     "department": ("Department", "部门"),
@@ -17,6 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "p90_days": ("90th percentile days", "90% 分位用时（天）"),
     "open_cases": ("Open", "处理中"),
     "overdue_open": ("Overdue", "已逾期"),
+    "closed_late": ("Closed late", "超期办结"),
     "reopened": ("Reopened", "被重新打开"),
     "disputed": ("Disputed closures", "被质疑的办结"),
     "reply_quality": ("Reply quality", "答复质量"),
