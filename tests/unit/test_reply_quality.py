@@ -359,3 +359,22 @@ def test_asks_matched_by_cosine_alone_skip_hand_offs():
     assert good.score > generic.score
     answers = [a.get("answer", "") for a in good.evidence["answered"]]
     assert answers and not any("报修电话" in a for a in answers)
+
+
+def test_quoted_text_never_cuts_personal_data_in_half():
+    """The scores quote the message and the reply, cut to a few characters ("ask 1 «…»"), and
+    are redacted when shown. A cut through a phone number left its first digits, which the
+    display's redaction no longer recognised: "电话138123…" on the public case page. Quotes are
+    now cut short of any personal data they would split, so what is shown redacts whole."""
+    from heard.read.cases import redact_all
+
+    phone, card = "13812345678", "6222021234567890123"
+    body = f"公司拖欠工资三个月，我叫张三，电话{phone}，银行卡{card}，什么时候能发？"
+    reply = (
+        "经查，已责令企业本月底前支付。如有疑问请拨打0731-88886666或13900001111咨询劳动监察大队。"
+    )
+    quality = score_reply(ReplyToScore("拖欠工资", body, reply))
+    shown = str(redact_all(quality.as_dict()))
+    for digits in ("138123", "1381234", "622202", "139000", "88886"):
+        assert digits not in shown, digits
+    assert "电话" in shown  # the quotes are still there, cut before the number

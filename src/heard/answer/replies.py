@@ -31,6 +31,7 @@ from heard.answer.replies_types import (
     ReplyQuality,
     ReplyQualityConfig,
     ReplyToScore,
+    clip,
     form_letter_score,
 )
 from heard.answer.response_times import working_days_between
@@ -86,7 +87,7 @@ def score_relevance(
         "message_terms": terms,
         "terms_named_in_reply": named,
         "components": {k: round(v, 3) for k, v in components.items()},
-        "hand_offs": [h[:80] for h in parts.hand_offs],
+        "hand_offs": [clip(h, 80) for h in parts.hand_offs],
     }
     if similarity is not None:
         evidence["similarity"] = round(similarity, 4)

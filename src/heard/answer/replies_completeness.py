@@ -29,7 +29,12 @@ import numpy as np
 
 from heard.answer.replies_cues import ANSWER_CUES, ELEMENTS, OUTCOME
 from heard.answer.replies_text import Ask, ReplyParts, content_bigrams, split_asks, split_reply
-from heard.answer.replies_types import DimensionScore, ReplyQualityConfig, form_letter_score
+from heard.answer.replies_types import (
+    DimensionScore,
+    ReplyQualityConfig,
+    clip,
+    form_letter_score,
+)
 from heard.errors import InputError
 
 # a passage that only promises or defers: "will further strengthen", "once the tests are back"
@@ -68,13 +73,13 @@ class AskVerdict:
     def as_dict(self, n: int) -> dict[str, object]:
         entry: dict[str, object] = {
             "n": n,
-            "ask": self.ask.text[:80],
+            "ask": clip(self.ask.text, 80),
             "kind": self.ask.kind,
             "match": round(self.value, 3),
             "status": self.status,
         }
         if self.sentence:
-            entry["answer" if self.status == "answered" else "closest"] = self.sentence[:80]
+            entry["answer" if self.status == "answered" else "closest"] = clip(self.sentence, 80)
             entry["reply_sentence"] = self.index
         return entry
 
@@ -142,7 +147,7 @@ def score_completeness(
         "answered": answered,
         "not_answered": missed,
         "decision": decided.group(0) if decided else None,
-        "hand_offs": [h[:80] for h in parts.hand_offs],
+        "hand_offs": [clip(h, 80) for h in parts.hand_offs],
     }
     return DimensionScore(
         "completeness", score, config.label("completeness", score), explanation, evidence
@@ -164,7 +169,7 @@ def settles(text: str, config: ReplyQualityConfig) -> bool:
 
 
 def _line(n: int, v: AskVerdict) -> str:
-    ask = v.ask.text if len(v.ask.text) <= 24 else v.ask.text[:23] + "…"
+    ask = v.ask.text if len(v.ask.text) <= 24 else clip(v.ask.text, 23) + "…"
     if v.status == "not taken up":
         return f"ask {n} «{ask}» not taken up"
     where = f"reply sentence {v.index}"

@@ -11,6 +11,25 @@ import numpy as np
 from heard.answer.replies_text import Ask, ReplyParts
 
 DIMENSIONS = ("relevance", "completeness", "interpretability", "timeliness")
+QUOTE_LOOKAHEAD = 200
+"""How far past a quote's cut personal data is looked for (a span longer than this is unheard of:
+an address to the door is a few dozen characters)."""
+
+
+def clip(text: str, limit: int) -> str:
+    """``text[:limit]``, for quoting the message or the reply in an explanation or its evidence,
+    cut short of any personal data (``heard.protect.pii``) the cut would split. Quotes are
+    redacted when shown; a phone number cut in half is no longer recognised as one, and the
+    public case page showed its first six digits ("电话138123…")."""
+    if len(text) <= limit:
+        return text
+    from heard.protect.pii import find_pii
+
+    cut = limit
+    for span in find_pii(text[: limit + QUOTE_LOOKAHEAD], masked=True):
+        if span.start < cut < span.end:
+            cut = span.start
+    return text[:cut]
 
 
 @dataclass(frozen=True)
@@ -122,10 +141,10 @@ def form_letter_score(
     kind = "a referral" if parts.referrals else "a form letter"
     evidence: dict[str, object] = {
         "form_letter": True,
-        "referrals": [s[:80] for s in parts.referrals],
-        "boilerplate": [s[:40] for s in parts.boilerplate][:4],
+        "referrals": [clip(s, 80) for s in parts.referrals],
+        "boilerplate": [clip(s, 40) for s in parts.boilerplate][:4],
     }
     if asks is not None:
-        evidence["not_answered"] = [{"ask": a.text[:80], "kind": a.kind} for a in asks]
+        evidence["not_answered"] = [{"ask": clip(a.text, 80), "kind": a.kind} for a in asks]
     explanation = f"{kind}: only receipts, thanks and hand-offs, nothing about the matter itself"
     return DimensionScore(dimension, 0.0, config.label(dimension, 0.0), explanation, evidence)
