@@ -87,6 +87,12 @@ def test_a_request_round_trip_without_an_account(client):
     assert c.get("/open311/v2/tokens/not-a-token.json").status_code == 404
 
 
+def _deep(code: str) -> bytes:
+    """A submission with one field nested 5,000 levels deep (36 KiB, under the size limit)."""
+    nested = "[" * 5000 + "]" * 5000
+    return f'{{"service_code": "{code}", "description": "x", "a": {nested}}}'.encode()
+
+
 def test_bad_submissions_get_a_4xx_and_store_nothing(client):
     c, _ = client
     code = c.get("/open311/v2/services.json").json()[0]["service_code"]
@@ -105,12 +111,20 @@ def test_bad_submissions_get_a_4xx_and_store_nothing(client):
         ({"json": {"service_code": code, "description": {"a": 1}}}, 400),
         ({"json": {"service_code": code, "description": 5}}, 400),
         ({"json": {"service_code": code, "description": None, "lat": 30.5}}, 400),
+        # JSON nested deeper than json.loads recurses (a 500, "internal server error", before)
+        ({"content": _deep(code), "headers": {"content-type": "application/json"}}, 400),
     ]
     for kwargs, status in cases:
         got = c.post("/open311/v2/requests.json", **kwargs)
         assert got.status_code == status, (kwargs, got.text)
         assert got.json()[0]["code"] == status and got.json()[0]["description"]
     assert _posts(c) == before
+    dispute = c.post(
+        "/open311/v2/requests/CNONE/dispute.json",  # the body is read first
+        content=_deep(code),
+        headers={"content-type": "application/json"},
+    )
+    assert dispute.status_code == 400 and "nested" in dispute.json()[0]["description"]
     # the schema's enum (open, closed): anything else is GeoReport's 422
     assert c.get("/open311/v2/requests.json", params={"status": "soon"}).status_code == 422
 

@@ -232,6 +232,8 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
         return _error(400, "the body is not UTF-8 form data or a JSON object")
+    except RecursionError:  # json.loads recurses once a level: thousands of [[[… ran it out
+        return _error(400, "the JSON body is nested too deep: send a flat object of fields")
 
 
 @router.post(
