@@ -97,3 +97,18 @@ def test_a_file_cut_shorter_is_read_again(tmp_path, capsys):
     with open_store(db) as store:
         assert store.scalar("SELECT status FROM cases WHERE post_id = 'board:20'") == "closed"
     assert shorter.get("read_again") == {str(path): 41} and shorter["stored"] == 0
+
+
+def test_the_cli_accounts_for_every_row_of_a_board(tmp_path, capsys):
+    """附件2 holds message 37042 twice: "stored 494 new posts from 495 rows" said nothing of the
+    495th (not stored again, not quarantined, not a duplicate text). The summary now says that a
+    row repeated an id and the first was kept."""
+    rows = _rows(5, {})
+    rows.append(list(rows[2]))  # the same message, exported twice
+    board = _write(tmp_path / "board.csv", rows)
+    capsys.readouterr()
+    args = ["ingest", str(board), "--preset", "teddycup-replies", "--source", "board"]
+    assert run([*args, "--db", str(tmp_path / "h.duckdb")]) == 0
+    out = " ".join(capsys.readouterr().err.split())  # the summary goes to stderr
+    assert "stored 5 new posts from 6 rows" in out
+    assert "1 row repeats an id given earlier in the input: the first was kept" in out

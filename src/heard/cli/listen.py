@@ -116,6 +116,12 @@ def ingest(
             f"{position:,} (committed by an earlier run) have changed since; stored posts were "
             "not stored twice"
         )
+    if summary.duplicate_ids_in_input:
+        n = summary.duplicate_ids_in_input
+        console.print(
+            f"  {n:,} {'row repeats' if n == 1 else 'rows repeat'} an id given earlier in the "
+            "input: the first was kept"
+        )
     if summary.duplicate_texts:
         console.print(
             f"  {summary.duplicate_texts:,} exact-duplicate texts (stored under their own ids, "
