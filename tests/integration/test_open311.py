@@ -58,7 +58,7 @@ def test_a_request_round_trip_without_an_account(client):
         "/open311/v2/requests.json",
         data={
             "service_code": code,
-            "description": "长乐路公交站牌倒了，请尽快修复。联系电话13812345678",
+            "description": "长乐路公交站牌倒了，请尽快修复。联系电话13812345678，微信 wang_wu88",
             "email": "someone@example.com",
             "first_name": "王",
         },
@@ -84,6 +84,9 @@ def test_a_request_round_trip_without_an_account(client):
     assert updates and updates[0]["service_request_id"] == request_id
     everything = json.dumps(c.get("/open311/v2/requests.json").json(), ensure_ascii=False)
     assert "someone@example.com" not in everything and "13812345678" not in everything
+    assert "wang_wu88" not in everything  # a WeChat ID is a way to reach the author too
+    page = c.get(f"/public/cases/{request_id}").text
+    assert "wang_wu88" not in page and "13812345678" not in page
     assert c.get("/open311/v2/tokens/not-a-token.json").status_code == 404
 
 

@@ -32,7 +32,7 @@ LABELS = {
     "address": "[address]",
     "handle": "@[user]",
 }
-VERSION = "pii-4"
+VERSION = "pii-5"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
 
@@ -212,6 +212,16 @@ _QQ = re.compile(
     re.IGNORECASE,
 )
 
+_WECHAT = re.compile(
+    r"(?<![A-Za-z])(?:微信|wechat|weixin|vx|v信|加v)(?P<mark>\s?(?:号|账号|帐号|id)?\s?"
+    r"(?:是|为|:|：)|号|\s?id)?\s?([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])",
+    re.IGNORECASE,
+)
+"""A WeChat ID (6–20 characters: a letter, then letters, digits, ``_`` or ``-``) after 微信,
+微信号, WeChat (ID), weixin, vx or 加V. One of letters only needs a mark before it (号, ID, 是,
+为 or a colon): "WeChat account" is English, "wechat: zhangsan" is an ID."""
+_WECHAT_GATE = re.compile(r"微信|wechat|weixin|vx|v信|加v", re.IGNORECASE)
+
 
 def _spelled(t: str) -> Iterator[tuple[str, int, int, bool, str]]:
     if _EMAIL_SPOKEN_GATE.search(t):
@@ -223,6 +233,11 @@ def _spelled(t: str) -> Iterator[tuple[str, int, int, bool, str]]:
     if "qq" in t.lower() or "扣扣" in t:
         for m in _QQ.finditer(t):
             yield "phone", m.start(1), m.end(1), False, "a QQ number (after QQ, QQ号 or 扣扣)"
+    if _WECHAT_GATE.search(t):
+        for m in _WECHAT.finditer(t):
+            if m.group(2).isalpha() and not (m.group("mark") or "").strip():
+                continue
+            yield "handle", m.start(2), m.end(2), False, "a WeChat ID (after 微信 or WeChat)"
     if not _SPELLED_GATE.search(t):
         return
     for m in _SPELLED_RUN.finditer(t):

@@ -60,8 +60,9 @@ def public_accounts(names: Iterable[str]) -> Iterator[None]:
 def _is_public_account(span: PiiSpan) -> bool:
     if span.kind != "handle":
         return False
-    match = _MENTION.fullmatch(fold_width(span.text))
-    return match is not None and match.group(1).casefold() in _public_accounts
+    match = _MENTION.fullmatch(fold_width(span.text))  # an @handle, or a WeChat ID (no @)
+    name = match.group(1) if match is not None else fold_width(span.text)
+    return name.casefold() in _public_accounts
 
 
 def redact(text: str | None) -> str | None:
