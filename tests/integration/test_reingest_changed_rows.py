@@ -112,3 +112,33 @@ def test_the_cli_accounts_for_every_row_of_a_board(tmp_path, capsys):
     out = " ".join(capsys.readouterr().err.split())  # the summary goes to stderr
     assert "stored 5 new posts from 6 rows" in out
     assert "1 row repeats an id given earlier in the input: the first was kept" in out
+
+
+def test_a_jsonl_file_edited_before_its_checkpoint_is_read_again(tmp_path, capsys):
+    """The same for JSON Lines: an edited line past the first 4 KiB is read again (its post was
+    stored, so nothing is stored twice); lines only appended resume."""
+    path, db = tmp_path / "feed.jsonl", tmp_path / "h.duckdb"
+
+    def write(n: int, edited: int | None = None) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            for i in range(1, n + 1):
+                text = f"第{i}条：小区门口的路灯坏了一个多月，晚上出行很不安全，请尽快修理。" * 2
+                if i == edited:
+                    text += "（补充：已经有老人摔倒）"
+                row = {"id": str(i), "text": text, "created_at": f"2026-05-{i % 27 + 1:02d}"}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def ingest() -> dict:
+        capsys.readouterr()
+        assert run(["ingest", str(path), "--db", str(db), "--json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    write(40)
+    assert path.stat().st_size > 2 * 4096 and ingest()["stored"] == 40
+    write(45)
+    grown = ingest()
+    assert (grown["stored"], grown["rows_read"], grown["resumed_after"]) == (5, 5, {str(path): 40})
+    write(45, edited=30)
+    again = ingest()
+    assert again["read_again"] == {str(path): 45} and again["rows_read"] == 45
+    assert again["stored"] == 0 and again["already_stored"] == 45
