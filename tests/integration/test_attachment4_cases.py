@@ -1,6 +1,6 @@
 """Teddy Cup 附件4 imported as cases (issue 18's target): its 2,816 messages become answered
 cases, and ``heard accountability --json`` gives per-department counts and median response
-times that match a direct computation from the file.
+times (and cases closed late) that match a direct computation from the file.
 
 附件4 has no department column: each message's department is the one Heard routed it to (the
 Teddy Cup departments, zero-shot; below the triage threshold, the ``triage`` queue). The direct
@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import statistics
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -25,6 +25,17 @@ FILE = "attachment4_messages_with_official_replies.csv"
 def _parse(s: str) -> datetime:
     s = s.strip().replace("-", "/")
     return datetime.strptime(s, "%Y/%m/%d %H:%M:%S" if ":" in s else "%Y/%m/%d")
+
+
+def _due(at: datetime, working_days: int) -> datetime:
+    """``working_days`` Monday-Friday days after ``at``, a weekend counting from Monday."""
+    day = at.date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    while working_days:
+        day += timedelta(days=1)
+        working_days -= day.weekday() < 5
+    return datetime.combine(day, at.time())
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +102,16 @@ def test_accountability_matches_a_direct_computation(imported, capsys):
         assert row["median_days"] == pytest.approx(statistics.median(valid), abs=1e-4)
         assert row["p90_days"] == pytest.approx(float(np.percentile(valid, 90)), abs=1e-4)
         assert row["overdue_open"] == 0
+    # closed late: replied after the deadline, 15 working days (Mon-Fri) from the message,
+    # counted on UTC dates as Heard stores times (the file's are Beijing time, UTC+8)
+    late: dict[str, int] = {}
+    for r in rows:
+        asked = _parse(r["留言时间"]) - timedelta(hours=8)
+        answered = _parse(r["答复时间"]) - timedelta(hours=8)
+        code = department[r["留言编号"]]
+        late[code] = late.get(code, 0) + (answered > _due(asked, 15))
+    assert {code: got[code]["closed_late"] for code in got} == late
+    assert record["total"]["closed_late"] == sum(late.values()) == 764
     every = [d for days in direct.values() for d in days if d >= 0]
     assert record["total"]["cases"] == 2816
     assert record["total"]["median_days"] == pytest.approx(statistics.median(every), abs=1e-4)
