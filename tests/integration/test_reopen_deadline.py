@@ -9,6 +9,7 @@ which deadline was replaced."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from api_seed import CASE_TOKEN, CLOSED_CASE, build
@@ -19,6 +20,7 @@ from heard.api import create_app
 from heard.settings import Settings
 
 DEPARTMENT_DAYS = 15  # the seed's departments name no deadline: the default
+ZONE = ZoneInfo("Asia/Shanghai")  # the default timezone setting: its working days count
 
 
 @pytest.fixture()
@@ -48,8 +50,8 @@ def test_a_disputed_closure_gets_a_fresh_deadline(env):
     end = _now()
     case = client.get(f"/api/v1/public/cases/{water}").json()["case"]
     assert case["status"] == "open" and case["overdue"] is False
-    assert deadline_after(start, DEPARTMENT_DAYS) <= _deadline(case)
-    assert _deadline(case) <= deadline_after(end, DEPARTMENT_DAYS) + timedelta(seconds=1)
+    assert deadline_after(start, DEPARTMENT_DAYS, ZONE) <= _deadline(case)
+    assert _deadline(case) <= deadline_after(end, DEPARTMENT_DAYS, ZONE) + timedelta(seconds=1)
     assert before["deadline_at"][:10] in case["timeline"][-1]["note"]  # the one replaced
     record = client.get("/api/v1/public/departments/water").json()["record"]
     assert record["overdue_open"] == 0 and record["open"] == 1
@@ -70,7 +72,7 @@ def test_a_department_reopening_gets_a_fresh_deadline(env):
     assert again.status_code == 200, again.text
     case = client.get(f"/api/v1/public/cases/{bus}").json()["case"]
     assert case["status"] == "open" and case["overdue"] is False
-    assert _deadline(case) >= deadline_after(start, DEPARTMENT_DAYS)
+    assert _deadline(case) >= deadline_after(start, DEPARTMENT_DAYS, ZONE)
     assert case["timeline"][-1]["note"].startswith("误关闭")
     record = client.get("/api/v1/public/departments/transport").json()["record"]
     assert record["overdue_open"] == 0 and record["reopened"] == 1

@@ -176,3 +176,28 @@ def test_departments_and_cases_come_from_heard_toml(tmp_path):
     assert preset_settings(load_settings(bare), "teddycup-replies").department_preset == "teddycup"
     with pytest.raises(InputError, match="unknown department preset"):
         configured_departments(load_settings(bare, department_preset="atlantis"))
+
+
+def test_working_days_are_the_institutions_own():
+    """Times are stored in UTC, and the working days were counted on UTC dates: a message sent on
+    Friday at 07:00 in Beijing (Thursday 23:00 UTC) with one working day got Friday 23:00 UTC,
+    Saturday 07:00 in Beijing, as its deadline (on 附件4, 764 closures late instead of 766).
+    Counted in the institution's time zone (the ``timezone`` setting), it is Monday 07:00."""
+    from zoneinfo import ZoneInfo
+
+    beijing = ZoneInfo("Asia/Shanghai")
+    friday_7am = datetime(2019, 4, 25, 23, 0)  # UTC: Thursday 23:00
+    monday_7am = datetime(2019, 4, 28, 23, 0)  # UTC: Sunday 23:00
+    assert c.deadline_after(friday_7am, 1) == datetime(2019, 4, 26, 23, 0)  # Saturday in Beijing
+    assert c.deadline_after(friday_7am, 1, beijing) == monday_7am
+    noon = datetime(2019, 4, 29, 4, 0)  # the same date in both zones: no change
+    assert c.deadline_after(noon, 15, beijing) == c.deadline_after(noon, 15)
+    case, _ = c.new_case("board:9", friday_7am, "transport", deadline_days=1, confidence=1.0,
+                         routed_by="r", explanation=None, at=friday_7am, zone=beijing)  # fmt: skip
+    assert case["deadline_at"] == monday_7am
+    closed = {**case, "status": "fixed", "closed_at": friday_7am}
+    again = c.reopen(closed, friday_7am, deadline_days=1, role="responder", zone=beijing)
+    assert again.changes["deadline_at"] == monday_7am
+    moved = c.change_status(closed, "open", friday_7am, role="responder", reopen_days=1,
+                            zone=beijing)  # fmt: skip
+    assert moved.changes["deadline_at"] == monday_7am

@@ -25,7 +25,7 @@ import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 import numpy as np
@@ -77,12 +77,18 @@ def is_open(state: str) -> bool:
     return check_state(state) in OPEN_STATES
 
 
-def deadline_after(created_at: datetime, working_days: int) -> datetime:
+def deadline_after(created_at: datetime, working_days: int, zone: tzinfo | None = None) -> datetime:
     """``working_days`` Monday–Friday days after ``created_at`` (a weekend day counts from the
-    next Monday), at the same time of day. Holidays are not modelled."""
+    next Monday), at the same time of day. Holidays are not modelled. The days are those of
+    ``zone``, the institution's time zone (the ``timezone`` setting), for a naive UTC
+    ``created_at`` as stored; UTC when ``None``."""
     if working_days < 0:
         raise InputError(f"deadline of {working_days} days", "give 0 or more working days")
-    day = np.datetime64(created_at.date(), "D")
+    local = created_at
+    if zone is not None:
+        local = created_at if created_at.tzinfo else created_at.replace(tzinfo=timezone.utc)
+        local = local.astimezone(zone)
+    day = np.datetime64(local.date(), "D")
     due = np.busday_offset(day, working_days, roll="forward")
     shift = int((due - day).astype(int))
     return created_at + timedelta(days=shift)
@@ -149,8 +155,10 @@ def new_case(
     explanation: dict[str, Any] | None,
     at: datetime,
     role: str = "system",
+    zone: tzinfo | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A new open case and its ``opened`` event. The deadline runs from the concern's own time."""
+    """A new open case and its ``opened`` event. The deadline runs from the concern's own time,
+    in working days of ``zone`` (``deadline_after``)."""
     case_id = case_id_for(post_id)
     case = {
         "case_id": case_id,
@@ -161,7 +169,7 @@ def new_case(
         "routed_by": routed_by,
         "explanation": explanation,
         "created_at": created_at,
-        "deadline_at": deadline_after(created_at, deadline_days),
+        "deadline_at": deadline_after(created_at, deadline_days, zone),
         "reopened_count": 0,
     }
     note = f"routed by {routed_by}" + (f" ({confidence:.2f})" if confidence is not None else "")
@@ -181,12 +189,14 @@ def new_issue_case(
     role: str,
     actor: str | None,
     note: str,
+    zone: tzinfo | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A new open case about issue ``issue_id`` (no post) and its ``opened`` event, which says
     who opened it. Its deadline runs from ``at``: the issue is handed over now."""
     case, event = new_case(
         f"issue/{int(issue_id)}", at, department, deadline_days=deadline_days,
         confidence=confidence, routed_by=routed_by, explanation=explanation, at=at, role=role,
+        zone=zone,
     )  # fmt: skip
     case.update(post_id=None, issue_id=int(issue_id))
     return case, {**event, "actor": actor, "note": f"{note}; {event['note']}"}
@@ -201,13 +211,16 @@ def change_status(
     actor: str | None = None,
     note: str | None = None,
     reopen_days: int | None = None,
+    zone: tzinfo | None = None,
 ) -> Change:
     """Move the case to ``to_state``; ``open`` on a closed case reopens it, with a fresh deadline
     of ``reopen_days`` working days (the department's deadline: the caller knows it)."""
     if to_state == "open" and case["status"] in CLOSED_STATES:  # the department reopens it
         if reopen_days is None:
             raise ValueError("reopening a case needs its department's deadline (reopen_days)")
-        return reopen(case, at, deadline_days=reopen_days, role=role, actor=actor, note=note)
+        return reopen(
+            case, at, deadline_days=reopen_days, role=role, actor=actor, note=note, zone=zone
+        )
     check_transition(case["status"], to_state)
     changes: dict[str, Any] = {"status": to_state}
     if to_state in CLOSED_STATES:
@@ -308,6 +321,7 @@ def reopen(
     actor: str | None = None,
     note: str | None = None,
     dispute: bool = False,
+    zone: tzinfo | None = None,
 ) -> Change:
     """Back to ``open``; counted in ``reopened_count``. ``dispute``: a citizen says the closure
     was wrong ("closed, not fixed"): the event kind is ``disputed`` and counts against the
@@ -322,7 +336,7 @@ def reopen(
         raise InputError(
             f"the case is {case['status']} (still open)", "only a closed case is reopened"
         )
-    deadline = deadline_after(to_naive_utc(at), deadline_days)
+    deadline = deadline_after(to_naive_utc(at), deadline_days, zone)
     changes = {
         "status": "open",
         "closed_at": None,

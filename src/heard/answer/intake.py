@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from heard.answer import cases as workflow
@@ -69,6 +69,7 @@ def file_concern(
     department: dict[str, Any],
     channel: str,
     now: datetime,
+    zone: tzinfo | None = None,
 ) -> Filed:
     """Store ``text`` as a post of source ``channel``, open (or take over) its case for
     ``department`` and issue its token. Raises ``InputError`` when the text is refused (nothing
@@ -91,6 +92,7 @@ def file_concern(
             case, opened = workflow.new_case(
                 post_id, now, code, deadline_days=days, confidence=1.0,
                 routed_by=f"citizen:{channel}", explanation=None, at=now, role="citizen",
+                zone=zone,
             )  # fmt: skip
             case["public_token_hash"] = token_hash
             store.cases.open_cases([case], [opened])
@@ -99,7 +101,7 @@ def file_concern(
             case_id, deadline = existing["case_id"], existing["deadline_at"]
             changes: dict[str, Any] = {"public_token_hash": token_hash}
             if existing["department"] != code:
-                deadline = workflow.deadline_after(now, days)
+                deadline = workflow.deadline_after(now, days, zone)
                 changes.update(department=code, deadline_at=deadline)
             event = {"at": now, "kind": "filed", "actor_role": "citizen", "actor": None,
                      "note": f"filed through {channel}", "to_department": code}  # fmt: skip
@@ -121,6 +123,7 @@ def dispute(
     note: str | None,
     now: datetime,
     departments: Iterable[dict[str, Any]],
+    zone: tzinfo | None = None,
 ) -> None:
     """Reopen the closed case ``case_id`` for the holder of its token, with a fresh deadline of
     its department's (among ``departments``). ``NotFoundError`` when the id and token do not
@@ -140,7 +143,7 @@ def dispute(
             )
         days = days_for(departments, case["department"])
         change = workflow.reopen(
-            case, now, deadline_days=days, role="citizen", note=note, dispute=True
+            case, now, deadline_days=days, role="citizen", note=note, dispute=True, zone=zone
         )
         workflow.apply(db.store, change)
     db.changed()

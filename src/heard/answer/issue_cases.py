@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from heard.answer import cases as workflow
 from heard.answer.departments import DEFAULT_DEADLINE_DAYS
@@ -126,6 +127,7 @@ def open_issue_case(
     actor: str | None,
     chosen: str | None = None,
     route: Callable[[str], Any] | None = None,
+    zone: tzinfo | None = None,
 ) -> Opened:
     """Open the case of ``issue`` (as ``heard.read.issues.issue_detail`` returns it: shown,
     active, redacted) in ``store``, or return the one it has. ``departments``: code → a
@@ -144,7 +146,7 @@ def open_issue_case(
         issue_id, choice.department, deadline_days=days, confidence=choice.confidence,
         routed_by=choice.routed_by, explanation=choice.explanation, at=now, role=role,
         actor=actor, note=f"opened from issue {issue_id}: {issue_label(issue)} "
-        f"({messages} messages) by {role}",
+        f"({messages} messages) by {role}", zone=zone,
     )  # fmt: skip
     token, token_hash = workflow.new_public_token()
     case["public_token_hash"] = token_hash
@@ -232,5 +234,5 @@ def open_for_issue(
 
     return open_issue_case(
         store, issue, departments=known, now=now, role=role, actor=actor, chosen=department,
-        route=route,
+        route=route, zone=ZoneInfo(settings.timezone),
     )  # fmt: skip

@@ -258,6 +258,7 @@ class CaseStage:
             explanation=explanation,
             at=post.created_at,
             role=role,
+            zone=self.zone,
         )
 
     def _imported_reply(

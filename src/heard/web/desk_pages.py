@@ -14,7 +14,7 @@ from heard.answer import cases as workflow
 from heard.answer.intake import days_for
 from heard.api.errors import ApiError
 from heard.api.routes.cases import NO_DEPARTMENT, apply_change, workable_case
-from heard.api.routes.deps import db_of, departments_of
+from heard.api.routes.deps import db_of, departments_of, work_zone
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
@@ -121,6 +121,7 @@ def change_status(
             actor=username,
             note=note.strip() or None,
             reopen_days=days_for(departments, case["department"]),
+            zone=work_zone(request),
         ),  # fmt: skip
     )
 

@@ -19,6 +19,7 @@ from heard.api.routes.deps import (
     departments_of,
     public_limiter,
     spend_public_action,
+    work_zone,
 )
 from heard.api.security import requires
 from heard.auth import PUBLIC
@@ -80,8 +81,9 @@ def dispute(
     spend_public_action(request)
     try:
         intake.dispute(
-            db_of(request), case_id, token.strip(), note, utcnow(), departments_of(request)
-        )
+            db_of(request), case_id, token.strip(), note, utcnow(), departments_of(request),
+            zone=work_zone(request),
+        )  # fmt: skip
     except NotFoundError as exc:
         return _case_page(request, case_id, status=404, error=exc.what)
     except InputError as exc:
@@ -119,7 +121,7 @@ async def report(
     try:
         filed = await run_in_threadpool(
             intake.file_concern, request.app.state.uploader, db_of(request),
-            text=text, department=chosen, channel=CHANNEL, now=utcnow(),
+            text=text, department=chosen, channel=CHANNEL, now=utcnow(), zone=work_zone(request),
         )  # fmt: skip
     except InputError as exc:
         return render(

@@ -15,7 +15,7 @@ from heard.answer import cases as workflow
 from heard.answer.intake import days_for
 from heard.api.errors import ApiError
 from heard.api.errors import declared, one_of
-from heard.api.routes.deps import case_moved, db_of, departments_of
+from heard.api.routes.deps import case_moved, db_of, departments_of, work_zone
 from heard.api.security import identify, requires
 from heard.auth import PUBLIC, Role
 from heard.auth.roles import may_work_case
@@ -220,6 +220,7 @@ def change_status(request: Request, case_id: str, body: StatusChange) -> dict[st
             actor=username,
             note=body.note,
             reopen_days=days_for(departments, case["department"]),
+            zone=work_zone(request),
         ),  # fmt: skip
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 
@@ -18,6 +19,11 @@ hour, over every public channel (the web form and Open311)."""
 
 def db_of(request: Request) -> Reader:
     return request.app.state.db
+
+
+def work_zone(request: Request) -> ZoneInfo:
+    """The institution's time zone (the ``timezone`` setting): deadlines count its working days."""
+    return ZoneInfo(request.app.state.settings.timezone)
 
 
 def k_of(request: Request) -> int:

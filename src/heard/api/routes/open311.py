@@ -19,7 +19,14 @@ from heard.answer import open311 as o3
 from heard.answer.cases import CLOSED_STATES, OPEN_STATES
 from heard.answer import intake
 from heard.api.errors import georeport_declared, one_of
-from heard.api.routes.deps import case_moved, db_of, departments_of, public_limiter, utc_naive
+from heard.api.routes.deps import (
+    case_moved,
+    db_of,
+    departments_of,
+    public_limiter,
+    utc_naive,
+    work_zone,
+)
 from heard.api.routes.read import Instant
 from heard.api.security import requires
 from heard.auth import PUBLIC
@@ -294,7 +301,7 @@ def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
     try:
         filed = intake.file_concern(
             request.app.state.uploader, db_of(request), text=text, department=department,
-            channel=o3.SOURCE, now=utcnow(),
+            channel=o3.SOURCE, now=utcnow(), zone=work_zone(request),
         )  # fmt: skip
     except InputError as exc:
         return _error(400, exc.what)
@@ -336,7 +343,7 @@ async def dispute(request: Request, service_request_id: str) -> Any:
     try:
         intake.dispute(
             db, service_request_id, fields.get("token") or "", fields.get("description"),
-            utcnow(), departments_of(request),
+            utcnow(), departments_of(request), zone=work_zone(request),
         )  # fmt: skip
     except NotFoundError:  # a wrong token counts too (below): no guessing
         return _error(404, "no request with this id and token")
