@@ -24,6 +24,16 @@ UNEXPRESSIBLE = {
 and JSON Schema cannot say "no two items name the same field"; every other check still runs on
 it (server errors, declared statuses, response shapes, rejection of schema-violating input)."""
 
+SERVICES_ARE_DATA = {
+    "include-path": "/open311/v2/requests.json",
+    "include-method": "GET",
+    "checks": {"positive_data_acceptance": {"enabled": False}},
+}
+"""The same check, left out for Open311's request list: ``service_code`` must name a service,
+and services are departments, data an admin edits while the server runs, so the schema (built
+once) cannot list them as an enum; an unknown code is GeoReport's declared 400 naming the valid
+ones (it listed ``[]`` before, as if the service had no requests)."""
+
 
 def run_schemathesis(app, token: str, max_examples: int, seed: int):
     """Run the engine as ``st run --checks all`` does; return its statistic (the CLI's counts)."""
@@ -32,12 +42,12 @@ def run_schemathesis(app, token: str, max_examples: int, seed: int):
     from schemathesis.engine import events, from_schema
     from schemathesis.engine.statistic import Statistic
 
-    config = SchemathesisConfig.from_dict({"operations": [UNEXPRESSIBLE]})
+    config = SchemathesisConfig.from_dict({"operations": [UNEXPRESSIBLE, SERVICES_ARE_DATA]})
     config.update(seed=seed, max_failures=None)
     project = config.projects.default  # where the operations override above lives
     project.update(headers={"Authorization": f"Bearer {token}"}, workers=1)
     # every check is on by default (as `st run --checks all`); naming them here would also
-    # override the one operation's exception above
+    # override the two operations' exceptions above
     project.generation.update(max_examples=max_examples)
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=config)
     stat, errors = Statistic(), []
