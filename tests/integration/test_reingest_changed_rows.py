@@ -142,3 +142,35 @@ def test_a_jsonl_file_edited_before_its_checkpoint_is_read_again(tmp_path, capsy
     again = ingest()
     assert again["read_again"] == {str(path): 45} and again["rows_read"] == 45
     assert again["stored"] == 0 and again["already_stored"] == 45
+
+
+def test_a_later_export_under_another_name_keeps_the_boards_source(tmp_path, capsys):
+    """board-may.csv, then board-june.csv (the same messages, replies filled in, its first
+    4 KiB changed): the June file was a new source, its stem, so every message was stored again
+    under a new id and opened a second case; May's stayed open and overdue forever, counted
+    against their departments. Its first rows were stored as May's, so it keeps that source."""
+    db = tmp_path / "h.duckdb"
+    may = _write(tmp_path / "board-may.csv", _rows(30, {}))
+    replies = {n: f"第{n}号留言已处理。" for n in range(1, 36)}
+    june = _write(tmp_path / "board-june.csv", _rows(35, replies))
+    assert may.read_bytes()[:4096] != june.read_bytes()[:4096]
+    args = ["ingest", "--preset", "teddycup-replies", "--db", str(db), "--json"]
+    capsys.readouterr()
+    assert run([args[0], str(may), *args[1:]]) == 0
+    capsys.readouterr()
+    assert run([args[0], str(june), *args[1:]]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 35
+        assert store.scalar("SELECT count(*) FROM cases") == 35
+        assert store.scalar("SELECT count(*) FROM cases WHERE status = 'open'") == 0
+        assert store.scalar("SELECT count(*) FROM posts WHERE id LIKE 'board-may:%'") == 35
+    assert summary["kept_source"] == {str(june): "board-may"}
+    assert (summary["stored"], summary["already_stored"]) == (5, 30)
+    # a new board is its own source
+    other = _write(
+        tmp_path / "other.csv", [[str(100 + i), *r[1:]] for i, r in enumerate(_rows(3, {}))]
+    )
+    capsys.readouterr()
+    assert run([args[0], str(other), *args[1:]]) == 0
+    assert json.loads(capsys.readouterr().out)["kept_source"] == {}

@@ -149,7 +149,8 @@ class Uploader:
     def _reply(self, summary: Any, shown_name: str) -> dict[str, Any]:
         data = summary.to_dict()
         data["files"] = [shown_name]
-        data["resumed_after"] = data["read_again"] = {}  # server paths: not the caller's
+        # server paths, not the caller's
+        data["resumed_after"] = data["read_again"] = data["kept_source"] = {}
         self.metrics.ingested_posts += data.get("stored", 0)
         self.metrics.quarantined_rows += data.get("quarantined", 0)
         self.db.changed()

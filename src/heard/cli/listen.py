@@ -110,6 +110,11 @@ def ingest(
             f"  {escape(str(file))}: resumed after position {position:,} (committed by an earlier "
             "run)"
         )
+    for file, kept in summary.kept_source.items():
+        console.print(
+            f"  {escape(str(file))}: its rows were stored before as source {escape(kept)!r}, "
+            "which it keeps (pass --source to choose another): nothing is stored twice"
+        )
     for file, position in summary.read_again.items():
         console.print(
             f"  {escape(str(file))}: read again from its first row: rows before position "

@@ -13,14 +13,26 @@ and a run compares it with the file's first bytes now:
   cases operator imports a reply published since).
 
 A checkpoint written before marks were kept (NULL) resumes as it did.
+
+A board exported again under another name (``board-june.csv`` after ``board-may.csv``) whose
+first 4 KiB changed (a reply filled in for its first row) was a new file of a new source, the
+file's stem: every message was stored again under new ids and opened a second case, the first
+ones open and overdue forever. ``earlier_source`` finds the source its first rows were stored
+under (the same message id with the same text), and the file keeps it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import islice
 from typing import Any
 
 from heard.connectors.base import prefix_mark
+from heard.records import Post, RawRow, content_hash
 from heard.store.protocol import Store
+
+PROBE_ROWS = 50
+"""How many of a file's first rows ``earlier_source`` looks up."""
 
 
 def resume_point(store: Store, file_key: str, connector: Any) -> int:
@@ -34,3 +46,30 @@ def resume_point(store: Store, file_key: str, connector: Any) -> int:
         return position
     size = int(mark.split(":", 1)[0])
     return position if prefix_mark(connector.path, size) == mark else -position
+
+
+def earlier_source(store: Store, connector: Any, mapper: Any) -> str | None:
+    """The source that at least half of the file's first rows were stored under before: a post
+    whose id is that source and the row's own id, with the row's text. None when there is none
+    (a new board, or one whose ids are not its own)."""
+    from heard.store.queries.posts import ids_with_text_hashes
+
+    posts: list[Post] = []
+    for row in islice(connector.rows(), PROBE_ROWS):
+        try:
+            post = mapper.map(row) if isinstance(row, RawRow) else None
+        except (ValueError, TypeError, LookupError, ArithmeticError, UnicodeError):
+            post = None  # the ingest quarantines it; here it is only not a witness
+        if isinstance(post, Post):
+            posts.append(post)
+    hashes = {p.id.split(":", 1)[1]: content_hash(p.text) for p in posts}
+    found: Counter[str] = Counter()
+    db: Any = store  # the query needs only ``rows``, which every store has
+    for pid, text_hash in ids_with_text_hashes(db, sorted(set(hashes.values()))):
+        source, _, own = pid.partition(":")
+        if hashes.get(own) == text_hash and source != mapper.source:
+            found[source] += 1
+    if not found:
+        return None
+    source, count = found.most_common(1)[0]
+    return source if count * 2 >= len(posts) else None

@@ -49,6 +49,9 @@ class IngestSummary:
     quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     resumed_after: dict[str, int] = field(default_factory=dict)
+    kept_source: dict[str, str] = field(default_factory=dict)
+    """File → the source its first rows were stored under before, which it keeps (a board
+    exported again under another name): no row is stored twice under a second source."""
     read_again: dict[str, int] = field(default_factory=dict)
     """File → its checkpoint, for files read again from their first row: a row before the
     checkpoint changed since (e.g. a reply filled in); stored rows are not stored twice, and
@@ -361,9 +364,10 @@ def ingest_paths(
     """
     from heard.connectors import open_connector
     from heard.connectors.mapping import default_source
-    from heard.pipeline.resume import resume_point
+    from heard.pipeline.resume import earlier_source, resume_point
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
+    summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
     mappers, keys = [], []
     for (
         connector
@@ -371,12 +375,16 @@ def ingest_paths(
         key = connector.file_key()
         # a file seen before under another name (renamed, copied) keeps the source it had, so its
         # post ids, and its checkpoint, are the same: nothing is stored twice
-        name = source or store.source_of_file(key) or default_source(connector.path)
-        mapper = make_mapper(name)
+        name = source or store.source_of_file(key)
+        mapper = make_mapper(name or default_source(connector.path))
         mapper.check_columns(connector.columns)
+        if not name and not store.is_empty():  # a later export of a board keeps its source
+            earlier = earlier_source(store, connector, mapper)
+            if earlier is not None:
+                summary.kept_source[str(connector.path)] = earlier
+                mapper = make_mapper(earlier)
         mappers.append(mapper)
         keys.append(key)
-    summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
     started_at = utcnow()
     bind_operators(store, pipeline)
     test_hook("ingest_start")

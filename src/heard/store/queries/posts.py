@@ -123,6 +123,17 @@ def topics_of(db: Reader, post_ids: Sequence[str]) -> dict[Any, Any]:
     }
 
 
+def ids_with_text_hashes(db: Reader, hashes: Sequence[str]) -> list[tuple[str, str]]:
+    """``(id, text hash)`` of the stored posts whose text hash is one of ``hashes``."""
+    if not hashes:
+        return []
+    rows = db.rows(
+        f"SELECT id, text_hash FROM posts WHERE text_hash IN ({marks(len(hashes))})",
+        list(hashes),
+    )
+    return [(str(r["id"]), str(r["text_hash"])) for r in rows]
+
+
 def post_by_id(db: Reader, post_id: str) -> dict[str, Any] | None:
     """One post (``POST_COLUMNS``), ``None`` when there is none with that id."""
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
