@@ -40,6 +40,7 @@ def serve(
     import uvicorn
 
     from heard.api import create_app
+    from heard.pipeline.memory import fix_mmap_threshold
 
     settings = settings_from(config, db=db)
     if not store_exists(settings.db):
@@ -47,6 +48,7 @@ def serve(
             f"no Heard database at {settings.db}",
             "ingest something first (heard ingest FILE) or pass --db",
         )
+    fix_mmap_threshold()  # a server runs for days: its uploads' temporaries go back when freed
     web = create_app(settings)
 
     @web.on_event("startup")

@@ -141,6 +141,9 @@ def topics(
             f"{count_of(done['posts'], 'post')} (taken from topic {done['from']})"
         )
     if rebuild:
+        from heard.pipeline.memory import fix_mmap_threshold
+
+        fix_mmap_threshold()  # a rebuild's large temporaries go back to the system when freed
         with (
             open_store(settings.db) as store,
             Progress(
