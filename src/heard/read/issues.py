@@ -50,13 +50,14 @@ def _matching_shown_titles(
 ) -> tuple[list[dict[str, Any]], int]:
     """The issues ``f.q`` finds in what a display shows: a title withheld because a decision
     hides its message is not searched (it would confirm the removed words), place and problem
-    are. The page (hottest first) and how many issues below k authors match."""
-    rows = stored.matching(db, f)
+    are, and each as redacted (a phone number or e-mail address in a title is not there to be
+    found: RIGHTS.md §7). The page (hottest first) and how many issues below k authors match."""
+    rows = stored.matching(db, stored.IssueWhere(since=f.since))  # q is matched below
     _withhold_removed_titles(db, rows)
     needle = (f.q or "").lower()
     kept = [
         r for r in rows
-        if any(needle in (r.get(c) or "").lower() for c in ("place", "problem", "title"))
+        if any(needle in (redact(r.get(c)) or "").lower() for c in ("place", "problem", "title"))
     ]  # fmt: skip
     shown = [r for r in kept if (r.get("authors") or 0) >= k]
     return shown[:limit], len(kept) - len(shown)
@@ -93,7 +94,7 @@ def list_issues(
         except OverflowError:  # 9999y reaches before year 1: the window holds the whole board
             since = None
     f = stored.IssueWhere(since=since, q=q)
-    if q and "decisions" in db.tables():
+    if q:  # matched against what a display shows, not the stored (unredacted) text
         rows, hidden = _matching_shown_titles(db, f, k, limit)
     else:
         rows = stored.shown(db, f, k, limit)
