@@ -151,3 +151,23 @@ def test_a_generic_name_in_several_cities_is_several_places():
     groups = [g for g in find_groups(messages, vectors) if g.anchor == "自来水公司"]
     by_size = sorted((len(g.members), {messages[i].title[0] for i in g.members}) for g in groups)
     assert by_size == [(3, {"自"}), (4, {"F"}), (6, {"B", "自"})]
+
+
+def test_an_issues_time_range_spans_its_copies_too():
+    """Copies count once in heat and burst, but the issue's first → last is the span of all its
+    messages: a message copied by six more people over six days read "2026-11-03 → 2026-11-03" on
+    an issue whose page listed messages up to 11-09, and ``--window`` left it out."""
+    from heard.listen.analysis.bursts import DAY
+    from heard.listen.issues.grouping import Group
+    from heard.listen.issues.measure import MessageFacts, measure
+
+    t0 = 100 * DAY
+    times = [t0 + i * DAY for i in range(7)]  # the original, then a copy each day
+    facts = [
+        MessageFacts(f"p{i}", "丽景小区漏水", t, f"a{i}", 0, -0.5, ("漏水",))
+        for i, t in enumerate(times)
+    ]
+    group = Group("丽景小区", list(range(7)), 0.9, duplicates_of={i: 0 for i in range(1, 7)})
+    record = measure(group, facts, ["漏水"], board_start=0.0, board_end=times[-1])
+    assert record.distinct_messages == 1 and record.messages == 7
+    assert record.first_seen == times[0] and record.last_seen == times[-1]

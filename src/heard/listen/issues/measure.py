@@ -170,8 +170,8 @@ def measure(
         messages=len(members),
         distinct_messages=len(distinct),
         authors=authors,
-        first_seen=float(times[0]),
-        last_seen=float(times[-1]),
+        first_seen=float(min(m.t for m in members)),  # copies count once in heat, yet they
+        last_seen=float(max(m.t for m in members)),  # are messages: the range spans them all
         heat=round(heat.index, 2),
         heat_components=heat.to_dict(),
         burst_p=recent.p_value,
