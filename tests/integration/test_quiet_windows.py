@@ -74,6 +74,20 @@ def test_cli_hot_ranks_wide_windows(db, capsys, window):
     assert "停水" in out
 
 
+def test_a_window_ending_after_the_data_still_holds_it(db, capsys):
+    """``--at`` after the newest post (a date in the future, or a board that ended): ``all`` was
+    the data's span ending at ``--at``, so it held nothing, and the advice said "no window shows
+    a topic with enough distinct authors yet" while ``--window all`` without ``--at`` did."""
+    at = "2030-01-01T00:00:00+08:00"
+    assert run(["hot", "--no-scan", "--window", "all", "--at", at, "--db", str(db)]) == 0
+    assert "停水" in capsys.readouterr().out
+    assert run(["hot", "--no-scan", "--at", at, "--json", "--db", str(db)]) == 0
+    quiet = json.loads(capsys.readouterr().out)["quiet"]
+    assert quiet["posts_in_window"] == 0 and quiet["suggest"] == "all"
+    assert run(["hot", "--no-scan", "--at", "2020-01-01", "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["quiet"]["suggest"] is None  # before any post
+
+
 def test_brief_says_why_it_is_empty(db):
     from heard.report import build_report
 

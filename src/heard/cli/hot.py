@@ -97,11 +97,11 @@ def hot(
 
     settings = settings_from(config, db=db)
     zone = zone_named(settings.timezone)
+    now = _parse_at(at)
     with open_store(settings.db, read_only=no_scan) as store:
-        span = parse_window(store, window)
+        span = parse_window(store, window, now=now)
         if not no_scan:
             AlertEngine.from_settings(store, _sinks(settings, json_out), settings).scan()
-        now = _parse_at(at)
         result = rank_hotspots(
             store, span, now=now, min_group_size=settings.min_group_size, limit=limit
         )
@@ -327,13 +327,14 @@ def report(
 
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
-        span = parse_window(store, window)
+        now = _parse_at(at)
+        span = parse_window(store, window, now=now)
         path = write_report(
             store,
             out,
             window=span,
             window_text=window,
-            now=_parse_at(at),
+            now=now,
             min_group_size=settings.min_group_size,
             timezone=settings.timezone,
             lang=lang,

@@ -9,7 +9,7 @@ table, those with fewer than k authors left out. Output passes through ``safe_ro
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from heard.store.protocol import Reader
@@ -74,14 +74,22 @@ def data_span(db: Reader) -> tuple[Any, Any, int]:
     return common.span(db)
 
 
-def parse_window(db: Reader, text: str, *, what: str = "--window") -> timedelta:
+def parse_window(
+    db: Reader, text: str, *, what: str = "--window", now: datetime | None = None
+) -> timedelta:
     """A window as people give it: ``24h``, ``7d``, ``90d``, ``1y``, or ``all`` (the data's whole
-    span, so a board that ended years ago can be ranked over its own time)."""
-    from heard.clock import parse_span
+    span, so a board that ended years ago can be ranked over its own time). ``all`` reaches from
+    the first post to ``now`` (``--at``) when that is after the newest post: a window ending
+    later than the data still holds all of it."""
+    from heard.clock import parse_span, to_naive_utc
 
     if str(text).strip().lower() == "all":
         lo, hi, _ = data_span(db)
-        return (hi - lo) + timedelta(days=1) if lo is not None else timedelta(days=1)
+        if lo is None:
+            return timedelta(days=1)
+        end: datetime = max(hi, to_naive_utc(now)) if now is not None else hi
+        span: timedelta = end - lo
+        return span + timedelta(days=1)
     return parse_span(text, what=what)
 
 
@@ -112,7 +120,7 @@ def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict
     if _ready(db):
         stream = load_stream(db)
         for choice in _WIDER:
-            span = parse_window(db, choice) if choice == "all" else parse_span(choice)
+            span = parse_window(db, choice, now=now) if choice == "all" else parse_span(choice)
             if span <= window:
                 continue
             found = rank_hotspots(db, span, now=now, min_group_size=k, limit=100, stream=stream)
