@@ -1,6 +1,7 @@
 """kill -9 during the end-of-run work (after the last batch committed) leaves the work owed in the
 store, and the next run, or the next open for writing (``heard serve``), finishes it: no post lost
-or duplicated, the search index whole, every topic labelled — the same store as a run never killed.
+or duplicated, the search index whole, every topic labelled, the issues found — the same store as
+a run never killed. (The issues were once never found again: the next run found nothing owed.)
 
 A real ``heard ingest`` subprocess kills itself with SIGKILL at a named point
 (``HEARD_TEST_KILL_AT``, ``heard.testing``), where a timed kill would land only by luck.
@@ -67,6 +68,14 @@ def state(db: Path) -> dict:
                 )
             ),
             "assigned": store.rows("SELECT post_id, topic_id FROM post_topics ORDER BY post_id"),
+            "issues": sorted(  # found at the end of a run: owed too when it was killed
+                tuple(r.values())
+                for r in store.rows(
+                    "SELECT place, problem, messages, authors FROM issues WHERE status = 'active'"
+                )
+            )
+            if "issues" in store.tables()
+            else [],
         }
 
 
@@ -89,6 +98,7 @@ def assert_recovered(db: Path, reference: dict) -> None:
     assert got["posts"] == got["distinct"] == N_POSTS  # 0 lost, 0 duplicated
     assert all(label and n_authors is not None for _, label, _, n_authors in got["topics"])
     assert got["topics"] == reference["topics"] and got["assigned"] == reference["assigned"]
+    assert reference["issues"] and got["issues"] == reference["issues"]
 
 
 @pytest.mark.slow

@@ -70,7 +70,7 @@ def create_app(
     if owned:  # the store is ours to write: finish what a killed ingest left (labels, index)
         from heard.pipeline.pending import finish_pending
 
-        finish_pending(store)
+        finish_pending(store, settings)
     set_public_accounts(settings.public_accounts)  # which @handles every display may show
     ensure_store_private(store, settings.user_dict)  # nothing redacted can be found by search
 

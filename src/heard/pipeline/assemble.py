@@ -184,7 +184,7 @@ def open_run(
     try:
         with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
             ensure_store_private(store, settings.user_dict)  # indexed before PII was kept out
-            finish_pending(store)  # a killed run's labels and search index, before anything else
+            finish_pending(store, settings)  # what a killed run owes, before anything else
             with loading() if loading else nullcontext():
                 pipeline = default_pipeline(settings)
             yield Run(settings, store, pipeline, fieldmap)
