@@ -283,3 +283,39 @@ def test_a_one_domain_store_gets_the_center_hint(tmp_path, capsys, monkeypatch):
         assert topic_queries.one_domain_mean(store) is not None
         rebuild_topics(store, params=ClusterParams(center=True))
         assert topic_queries.one_domain_mean(store) is None
+
+
+@pytest.mark.parametrize("content", ["", "id,text,created_at\n", "id,text,created_at\r\n"])
+def test_an_empty_file_is_a_clear_error_and_leaves_no_database(tmp_path, capsys, content):
+    """An empty file or a header only said "stored 0 new posts from 0 rows", exit 0, and left an
+    empty database behind, which reads like an ingest that worked and found nothing."""
+    src = tmp_path / "board.csv"
+    src.write_bytes(("\ufeff" if content else "").encode() + content.encode())
+    db = tmp_path / "h.duckdb"
+    assert run(["ingest", str(src), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "board.csv holds no rows" in err and "Traceback" not in err
+    assert not db.exists()
+
+
+def test_an_empty_file_beside_a_full_one_is_no_error(tmp_path, capsys):
+    full, empty = tmp_path / "a.csv", tmp_path / "b.csv"
+    full.write_text("id,text,created_at\n1,东湖路停水,2026-11-01T10:00:00Z\n", encoding="utf-8")
+    empty.write_text("id,text,created_at\n", encoding="utf-8")
+    db = tmp_path / "h.duckdb"
+    assert run(["ingest", str(full), str(empty), "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stored"] == 1
+    assert run(["ingest", str(full), "--db", str(db), "--json"]) == 0  # a rerun resumes: fine
+    assert json.loads(capsys.readouterr().out)["stored"] == 0
+
+
+def test_rows_that_repeat_an_id_are_counted_in_the_summary(tmp_path, capsys):
+    src = tmp_path / "board.csv"
+    src.write_text(
+        "id,text,created_at\n1,东湖路停水,2026-11-01T10:00:00Z\n1,另一条,2026-11-01T11:00:00Z\n",
+        encoding="utf-8",
+    )
+    assert run(["ingest", str(src), "--db", str(tmp_path / "h.duckdb")]) == 0
+    err = capsys.readouterr().err
+    assert "stored 1 new posts from 2 rows" in err
+    assert "1 row repeated the id of an earlier row: the first was kept" in err

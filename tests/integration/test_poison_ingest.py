@@ -122,3 +122,12 @@ def test_invalid_utf8_row_with_an_escaped_lone_surrogate_is_quarantined(tmp_path
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM posts") == 1
         assert store.rows("SELECT reason FROM quarantine") == [{"reason": "invalid_utf8"}]
+
+
+@pytest.mark.parametrize("body", [b"", b"\xef\xbb\xbfid,text,created_at\r\n"])
+def test_an_empty_upload_is_a_400_that_says_so(client, body):
+    """An empty file, or a header only, was a 200 with "stored 0 … rows_read 0"."""
+    c, h = client
+    r = c.post("/api/v1/ingest", headers=h, files={"file": ("board.csv", body, "text/csv")})
+    assert r.status_code == 400, r.text
+    assert "board.csv holds no rows" in r.json()["error"]

@@ -176,6 +176,7 @@ class Uploader:
                 summary = self._run(preset, maps or []).ingest_files(
                     [path], fmt=fmt, source=source or None
                 )
+            summary.check_read_something()  # 400: an empty file, or a header only
             return self._reply(summary, name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

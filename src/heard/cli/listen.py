@@ -13,7 +13,16 @@ from rich.table import Table
 
 from heard.clock import local_time, parse_instant, zone_named
 from heard.errors import InputError
-from heard.cli.app import app, CONFIG_HELP, console, DB_HELP, emit_json, results, settings_from
+from heard.cli.app import (
+    app,
+    CONFIG_HELP,
+    console,
+    count_of,
+    DB_HELP,
+    emit_json,
+    results,
+    settings_from,
+)
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -92,6 +101,7 @@ def ingest(
                 on_file=lambda p: bar.update(task, description=f"ingesting {escape(p.name)}"),
                 last=True,  # nothing is ingested after: the end-of-run work gets the models' memory
             )
+        summary.check_read_something()  # a database it created is removed: nothing stored
         one_domain = one_domain_mean(run.store)
     if json_out:
         emit_json(summary.to_dict())
@@ -104,6 +114,11 @@ def ingest(
     if summary.already_stored:
         console.print(
             f"  {summary.already_stored:,} were stored already (same id): nothing duplicated"
+        )
+    if summary.duplicate_ids_in_input:
+        console.print(
+            f"  {count_of(summary.duplicate_ids_in_input, 'row')} repeated the id of an earlier "
+            "row: the first was kept"
         )
     for file, position in summary.resumed_after.items():
         console.print(

@@ -69,6 +69,21 @@ class IngestSummary:
         out["posts_per_second"] = self.posts_per_second
         return out
 
+    def check_read_something(self) -> None:
+        """Raise ``InputError`` when the files held no row at all (empty files, or a header
+        only) and none was resumed: "stored 0 new posts from 0 rows" read like an ingest that
+        worked and found nothing. A rerun that resumes at a file's end is no error."""
+        from heard.errors import InputError
+
+        if self.rows_read or self.quarantined or self.resumed_after:
+            return
+        names = ", ".join(Path(f).name for f in self.files)
+        raise InputError(
+            f"{names} {'holds' if len(self.files) == 1 else 'hold'} no rows (an empty file, or "
+            "a header only): nothing was ingested",
+            "check that this is the file you meant; a CSV needs a header line and rows",
+        )
+
 
 class _Pending:
     """A batch whose first pipeline part is running in the worker thread."""
