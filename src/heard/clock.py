@@ -54,7 +54,12 @@ def parse_instant(value: str, *, what: str = "time", zone: tzinfo = timezone.utc
         raise InputError(f"{what} {value!r} is not a date or date-time", INSTANT_HINT) from exc
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=zone)
-    return to_naive_utc(ts)
+    try:
+        return to_naive_utc(ts)
+    except OverflowError:  # 9999-12-31T23:00-12:00 is in year 10000 in UTC
+        raise InputError(
+            f"{what} {value!r} is outside the years 1 to 9999 once it is in UTC", INSTANT_HINT
+        ) from None
 
 
 def parse_span(value: str, *, what: str = "--window") -> timedelta:

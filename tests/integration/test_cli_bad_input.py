@@ -129,3 +129,50 @@ def test_cases_for_an_unknown_department_is_an_error(seeded_db_copy, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "trasnport" in err and "heard departments" in err, err
     assert run(["cases", "--department", "water", "--db", str(seeded_db_copy)]) == 0
+
+
+EDGE_LATE = "9999-12-31T23:59:59-12:00"  # in year 10000 once it is in UTC
+EDGE_EARLY = "0001-01-01T00:00:00+14:00"  # in year 0 once it is in UTC
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["posts", "--since", EDGE_LATE],
+        ["topics", "--since", EDGE_EARLY],
+        ["hot", "--no-scan", "--at", EDGE_LATE],
+    ],
+)
+def test_times_that_leave_the_calendar_in_utc_are_usage_errors(seeded_db_copy, capsys, args):
+    """They were an OverflowError traceback."""
+    assert run([*args, "--db", str(seeded_db_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "outside the years 1 to 9999 once it is in UTC" in err and "Traceback" not in err
+
+
+def test_a_window_that_reaches_before_year_one_holds_what_there_is(seeded_db_copy, capsys):
+    """--at early in year 1: the quiet-window advice subtracted the window and overflowed."""
+    assert run(["hot", "--no-scan", "--at", "0001-01-03", "--db", str(seeded_db_copy)]) == 0
+    assert "the 7d window holds 0 posts" in capsys.readouterr().err
+
+
+def test_the_api_answers_400_for_such_times(seeded_db_copy):
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+    from heard.auth.accounts import Accounts
+    from heard.settings import Settings
+    from heard.store import open_store
+
+    with open_store(seeded_db_copy) as store:
+        Accounts(store).add_user("viewer9", "password-9x", "viewer")
+        _, token = Accounts(store).create_token("viewer9", "t")
+    app = create_app(Settings(db=seeded_db_copy))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        h = {"Authorization": f"Bearer {token}"}
+        for since in (EDGE_LATE, EDGE_EARLY):
+            r = client.get("/api/v1/posts", params={"since": since}, headers=h)
+            assert r.status_code == 400, r.text
+            assert "outside the years 1 to 9999" in r.json()["error"]
+        r = client.get("/open311/v2/requests.json", params={"end_date": "0001-01-05T00:00:00Z"})
+        assert r.status_code == 200 and r.json() == []  # 90 days before it: from year 1

@@ -116,7 +116,11 @@ def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict
         empty: dict[str, Any] = jsonable(advice)
         return empty
     end = now or hi
-    advice["posts_in_window"] = q.posts_between(db, end - window, end)
+    try:
+        start = end - window
+    except OverflowError:  # a window reaching before year 1 (--at 0001-01-03): all before end
+        start = datetime.min
+    advice["posts_in_window"] = q.posts_between(db, start, end)
     if _ready(db):
         stream = load_stream(db)
         for choice in _WIDER:

@@ -31,9 +31,18 @@ def k_of(request: Request) -> int:
 
 
 def utc_naive(ts: datetime | None) -> datetime | None:
+    """``ts`` in UTC, naive; a time that leaves the years 1 to 9999 in UTC is a 400."""
     if ts is None:
         return None
-    return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
+    try:
+        return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
+    except OverflowError:  # 9999-12-31T23:00-12:00 is in year 10000 in UTC
+        from heard.errors import InputError
+
+        raise InputError(
+            f"{ts.isoformat()} is outside the years 1 to 9999 once it is in UTC",
+            "give a time between 0001-01-02 and 9999-12-30",
+        ) from None
 
 
 def public_limiter(request: Request) -> tuple[LoginLimiter, str]:

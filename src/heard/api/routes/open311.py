@@ -8,7 +8,7 @@ list of ``{"code", "description"}``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -151,7 +151,8 @@ def list_requests(
             db_of(request), department=service_code, limit=1, now=now,
             statuses=tuple(states), created_to=end,
         )["cases"]  # fmt: skip
-        start = (newest[0]["created_at"] if newest else end or to_naive_utc(now)) - DEFAULT_WINDOW
+        latest = newest[0]["created_at"] if newest else end or to_naive_utc(now)
+        start = latest - DEFAULT_WINDOW if latest - datetime.min > DEFAULT_WINDOW else datetime.min
     listed = cq.list_cases(
         db_of(request), department=service_code, limit=page_size, offset=(page - 1) * page_size,
         now=now, statuses=tuple(states), created_from=start, created_to=end,
