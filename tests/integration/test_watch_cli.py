@@ -101,3 +101,18 @@ def test_sigterm_stores_every_line_already_read_then_stops(tmp_path):
         assert (
             store.scalar("SELECT count(*) FROM topics WHERE status = 'active' AND label = ''") == 0
         )
+
+
+@pytest.mark.parametrize("name", ["board.csv", "board.tsv", "board.xlsx", "board.parquet"])
+def test_watch_refuses_a_file_that_is_not_json_lines(tmp_path, capsys, name):
+    """``heard watch board.csv`` read each CSV line as JSON: every row quarantined as
+    malformed_json, in a database it made for them."""
+    from heard.cli import run
+
+    src = tmp_path / name
+    src.write_text("id,text,created_at\n1,东湖路停水,2026-11-01T10:00:00Z\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    assert run(["watch", str(src), "--once", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "heard watch follows JSON Lines" in err and f"heard ingest {src}" in err
+    assert not db.exists()

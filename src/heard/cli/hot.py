@@ -225,6 +225,16 @@ def watch(
         raise InputError(
             f"{path} does not exist", "give the JSONL file to follow, or '-' for stdin"
         )
+    if path is not None and str(path) != "-":
+        from heard.connectors.detect import SUFFIXES
+
+        kind = SUFFIXES.get(path.suffix.lower(), "jsonl")
+        if kind != "jsonl":  # each line would be quarantined as malformed JSON
+            raise InputError(
+                f"heard watch follows JSON Lines (one post per line); {path} is a {kind} file",
+                f"ingest it with heard ingest {path} (run it again as the file grows: it resumes "
+                "where it stopped), or write the stream as JSONL",
+            )
     fh, file = open_input(path)
     stdin = file == "<stdin>"
     name = source or ("stdin" if stdin else Path(file).stem)
