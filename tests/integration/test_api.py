@@ -134,6 +134,20 @@ def test_filters_narrow_the_posts(env):
     assert_error(client.get("/api/v1/posts?sentiment=angry", headers=h), 422)
 
 
+def test_an_offset_typed_with_a_plain_plus_is_read_as_written(env):
+    """``?since=2026-11-03T08:00:00+08:00`` typed as it reads: the query string turns ``+`` into
+    a space, and the answer was a 422 about "unexpected extra characters" the user never typed."""
+    client, tokens, _ = env
+    h = bearer(tokens, "viewer")
+    typed = client.get("/api/v1/posts?limit=200&since=2026-11-03T08:00:00+08:00", headers=h)
+    assert typed.status_code == 200, typed.text
+    encoded = client.get(
+        "/api/v1/posts", params={"limit": 200, "since": "2026-11-03T00:00:00Z"}, headers=h
+    )
+    assert typed.json()["posts"] == encoded.json()["posts"] and typed.json()["posts"]
+    assert_error(client.get("/api/v1/posts?since=2026-11-03 08:00 junk", headers=h), 422)
+
+
 def test_outputs_hide_authors_and_redact_personal_data(env):
     client, tokens, _ = env
     h = bearer(tokens, "admin")

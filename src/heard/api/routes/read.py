@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -34,12 +35,21 @@ Cursor = Annotated[
 ]
 
 
+_PLUS_READ_AS_SPACE = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
+"""A date-time whose offset's ``+`` a URL turned into a space: ``?since=2026-11-05T08:00+08:00``
+typed as it reads (``+`` must be ``%2B`` in a query string) arrives as ``…T08:00 08:00``."""
+
+
 def _not_a_number(value: Any) -> Any:
-    """A time is written as one (ISO 8601); pydantic would read ``0.5`` as seconds since 1970."""
+    """A time is written as one (ISO 8601); pydantic would read ``0.5`` as seconds since 1970.
+    An offset whose ``+`` the query string read as a space gets its ``+`` back (nothing else
+    reads ``T08:00 08:00``), instead of a 422 about "extra characters" no one can see."""
     if isinstance(value, (int, float)) or (
         isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
     ):
         raise ValueError("a date-time in ISO 8601, e.g. 2026-11-02T08:00:00Z, not a number")
+    if isinstance(value, str):
+        return _PLUS_READ_AS_SPACE.sub(r"\1+\2", value)
     return value
 
 
