@@ -197,6 +197,18 @@ def test_topics_respect_k_and_detail_has_its_parts(env):
     assert "k" in " ".join(body["errors"])
 
 
+def test_the_topic_filter_matches_labels_and_keywords_not_their_json(env):
+    """Keywords are stored as JSON: ``?q=weight``, ``?q=term`` or any digit of a weight (``?q=0``)
+    listed every topic, and counted the hidden ones too."""
+    client, tokens, _ = env
+    h = bearer(tokens, "viewer")
+    get = lambda q: client.get("/api/v1/topics", params={"q": q}, headers=h).json()  # noqa: E731
+    for q in ("weight", "term", "0", '"'):
+        assert get(q)["topics"] == [] and get(q)["hidden_below_k"] == 0, q
+    assert [t["topic_id"] for t in get("停水")["topics"]] == [1]
+    assert "停水" in get("停水")["topics"][0]["label"] + str(get("停水")["topics"][0]["keywords"])
+
+
 def test_stats_suppress_small_groups(env):
     client, tokens, _ = env
     stats = client.get("/api/v1/stats", headers=bearer(tokens, "viewer")).json()

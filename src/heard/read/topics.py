@@ -99,18 +99,21 @@ def list_topics(
     if cursor:
         size, tid = decode_cursor(cursor, (int, int))
         after = (size, tid)
-    rows = stored.list_page(
-        db,
-        k,
-        min_size=min_size,
-        since=since,
-        q=q,
-        after=after,
-        limit=int(limit) + 1 if limit else None,
-    )
+    if q:
+        rows, hidden = _matching(db, k, q, min_size=min_size, since=since, after=after)
+        rows = rows[: int(limit) + 1] if limit else rows
+    else:
+        rows = stored.list_page(
+            db,
+            k,
+            min_size=min_size,
+            since=since,
+            after=after,
+            limit=int(limit) + 1 if limit else None,
+        )
+        hidden = stored.hidden_below_k(db, k, min_size=min_size, since=since)
     more = bool(limit) and len(rows) > (limit or 0)
     rows = rows[:limit] if limit else rows
-    hidden = stored.hidden_below_k(db, k, min_size=min_size, since=since, q=q)
     pooled = stored.unassigned_posts(db)
     topics = [_decode(r) for r in rows]
     for t in topics:
@@ -124,6 +127,36 @@ def list_topics(
         if more and rows
         else None,
     }
+
+
+def _matching(
+    db: Reader,
+    k: int,
+    q: str,
+    *,
+    min_size: int,
+    since: datetime | None,
+    after: tuple[int, int] | None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The topics whose label (as shown: redacted) or one of whose keywords holds ``q``, largest
+    first, after ``after``; and how many of those have fewer than ``k`` authors. The stored
+    keywords are JSON, so matching them as text found ``weight``, ``term`` and the digits of
+    every weight (``?q=12`` for the 12路 bus listed nearly every topic): the SQL's match on that
+    text only narrows the rows read; the match is made here."""
+    needle = q.lower()
+    kept, hidden = [], 0
+    for row in stored.list_page(db, 0, min_size=min_size, since=since, q=q):
+        terms = json.loads(row["keywords"]) if row.get("keywords") else []
+        words = [redact(row.get("label")) or ""] + [
+            str(t.get("term", "")) if isinstance(t, dict) else str(t) for t in terms
+        ]
+        if not any(needle in w.lower() for w in words):
+            continue
+        if (row.get("n_authors") or 0) < k:
+            hidden += 1
+        elif after is None or (row["size"], -row["topic_id"]) < (after[0], -after[1]):
+            kept.append(row)
+    return kept, hidden
 
 
 def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, Any]:
