@@ -116,3 +116,17 @@ def test_watch_refuses_a_file_that_is_not_json_lines(tmp_path, capsys, name):
     err = capsys.readouterr().err
     assert "heard watch follows JSON Lines" in err and f"heard ingest {src}" in err
     assert not db.exists()
+
+
+def test_watch_refuses_a_gbk_file_with_the_iconv_that_fixes_it(tmp_path, capsys):
+    from heard.cli import run
+
+    src = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": i, "text": t, "created_at": "2026-11-01"}, ensure_ascii=False)
+        for i, t in enumerate(["公交站太少", "噪音扰民"])
+    ]
+    src.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    db = tmp_path / "w.duckdb"
+    assert run(["watch", str(src), "--once", "--db", str(db)]) == 2
+    assert "iconv -f GB18030" in capsys.readouterr().err and not db.exists()

@@ -285,6 +285,39 @@ def test_csv_utf16_is_an_input_error(tmp_path):
         open_connector(path)
 
 
+def _jsonl(texts: list[str]) -> str:
+    return "".join(
+        json.dumps({"id": i, "text": t, "created_at": "2026-11-01"}, ensure_ascii=False) + "\n"
+        for i, t in enumerate(texts)
+    )
+
+
+def test_jsonl_in_gbk_is_an_input_error_with_iconv(tmp_path):
+    """A GBK JSONL file was read line by line: every line quarantined as invalid_utf8, "stored 0
+    new posts", exit 0, where the same text as CSV says which iconv fixes it."""
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes(_jsonl(["公交站太少", "噪音扰民", "路灯坏了"]).encode("gbk"))
+    with pytest.raises(InputError, match="GBK") as err:
+        open_connector(path)
+    assert "iconv -f GB18030" in err.value.fix
+
+
+def test_jsonl_in_utf16_is_an_input_error(tmp_path):
+    path = tmp_path / "u16.jsonl"
+    path.write_bytes(_jsonl(["公交站太少"]).encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16"):
+        open_connector(path)
+
+
+def test_jsonl_one_bad_line_in_a_utf8_file_is_still_quarantined(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    texts = ["公交站太少", "噪音扰民", "路灯坏了"]
+    lines = _jsonl(texts).splitlines(keepends=True)
+    path.write_bytes(lines[0].encode() + lines[1].encode("gbk") + lines[2].encode())
+    rows = list(open_connector(path).rows())
+    assert [getattr(r, "reason", None) for r in rows] == [None, "invalid_utf8", None]
+
+
 def test_tsv_uses_tabs(tmp_path):
     path = tmp_path / "a.tsv"
     path.write_text("id\ttext\n1\thello, world\n", encoding="utf-8")

@@ -235,6 +235,10 @@ def watch(
                 f"ingest it with heard ingest {path} (run it again as the file grows: it resumes "
                 "where it stopped), or write the stream as JSONL",
             )
+    if path is not None and str(path) != "-":
+        from heard.connectors.jsonl import check_encoding
+
+        check_encoding(path)  # a GBK file: one iconv, not a quarantine entry per line
     fh, file = open_input(path)
     stdin = file == "<stdin>"
     name = source or ("stdin" if stdin else Path(file).stem)

@@ -118,7 +118,7 @@ def _unique_names(header: list[str]) -> list[str]:
 SNIFF_BYTES = 64 * 1024
 
 
-def _body_is_gb18030(fh: BinaryIO) -> bool:
+def body_is_gb18030(fh: BinaryIO) -> bool:
     """Whether the file's first 64 KiB hold two or more lines with non-ASCII bytes and every such
     line is GB18030 but none is UTF-8: a GBK export under an ASCII header. One bad line in a UTF-8
     file is not that: it is quarantined on its own."""
@@ -183,7 +183,7 @@ class CsvConnector:
                     f"convert it: iconv -f GB18030 -t UTF-8 {self.path} "
                     f"> {self.path.stem}.utf8.csv",
                 )
-            if _body_is_gb18030(fh):
+            if body_is_gb18030(fh):
                 raise InputError(
                     f"{self.path} is not UTF-8: its text reads as GBK/GB18030 (an Excel export?)",
                     f"convert it: iconv -f GB18030 -t UTF-8 {self.path} "

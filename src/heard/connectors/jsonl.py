@@ -4,6 +4,8 @@ Each line is read as bytes and decoded on its own, so one bad line is quarantine
 (``invalid_utf8``, ``malformed_json``, ``not_an_object``, ``line_too_long``, ``too_deep``: nested
 deeper than ``heard.connectors.clean.MAX_JSON_DEPTH``) and the rest goes on.
 Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark on line 1 is ignored.
+A file in another encoding throughout (UTF-16, GBK/GB18030) is an ``InputError`` that names the
+``iconv`` to run, as for CSV, instead of one ``invalid_utf8`` entry per line.
 The position of a record is its 1-based line number.
 """
 
@@ -33,6 +35,7 @@ class JsonlConnector:
     def __init__(self, path: Path):
         self.path = check_readable_file(path)
         self.file = str(self.path.resolve())
+        check_encoding(self.path)
         self._read: ConsumedBytes | None = None
 
     def file_key(self) -> str:
@@ -50,6 +53,26 @@ class JsonlConnector:
                     item = parse_line(self.file, number, line, too_long, self.max_line_bytes)
                     if item is not None:
                         yield item
+
+
+def check_encoding(path: Path) -> None:
+    """An ``InputError`` when the whole file is in another encoding than UTF-8 (UTF-16, or a
+    GBK/GB18030 export): every line would be quarantined as ``invalid_utf8``, and the fix is one
+    ``iconv``. One bad line in a UTF-8 file is not that: it is quarantined on its own."""
+    from heard.connectors.csvfile import body_is_gb18030
+    from heard.errors import InputError
+
+    with path.open("rb") as fh:
+        if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            raise InputError(
+                f"{path} is UTF-16, not UTF-8",
+                f"convert it: iconv -f UTF-16 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
+            )
+        if body_is_gb18030(fh):
+            raise InputError(
+                f"{path} is not UTF-8: its text reads as GBK/GB18030",
+                f"convert it: iconv -f GB18030 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
+            )
 
 
 def parse_line(
