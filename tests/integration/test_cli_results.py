@@ -134,3 +134,21 @@ def test_topic_and_posts_show_message_ids_and_topics(seeded_db_copy, capsys):
     assert run(["posts", "-q", "停水", "--limit", "3", "--db", str(seeded_db_copy)]) == 0
     table = capsys.readouterr().out
     assert "message id" in table and re.search(r"│ w\d+\s+│\s+1 │", table)
+
+
+def test_posts_since_takes_a_span_as_topics_since_does(seeded_db_copy, capsys):
+    """``heard topics --since 7d`` worked and ``heard posts --since 7d`` was an error."""
+    import json
+    from datetime import timedelta
+
+    from heard.store import open_store
+
+    with open_store(seeded_db_copy, read_only=True) as store:
+        newest = store.scalar("SELECT max(created_at) FROM posts")
+    cut = (newest - timedelta(hours=30)).isoformat() + "Z"
+    db = ["--db", str(seeded_db_copy), "--json", "--limit", "500"]
+    assert run(["posts", "--since", "30h", *db]) == 0
+    by_span = json.loads(capsys.readouterr().out)
+    assert run(["posts", "--since", cut, *db]) == 0
+    by_time = json.loads(capsys.readouterr().out)
+    assert by_span == by_time and 0 < len(by_span) < 47

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heard.clock import local_time, parse_instant, zone_named
+from heard.clock import local_time, zone_named
 from heard.errors import InputError
 from heard.cli.app import (
     app,
@@ -205,10 +204,6 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         )
 
 
-def _parse_since(value: str | None) -> datetime | None:
-    return parse_instant(value, what="--since") if value else None
-
-
 @app.command()
 def posts(
     query: Annotated[
@@ -229,7 +224,8 @@ def posts(
     since: Annotated[
         Optional[str],
         typer.Option(
-            help="Only posts created at or after this time (ISO, UTC unless an offset is given)."
+            help="Only posts created at or after this time (ISO, UTC unless an offset is "
+            "given), or a span before the newest post (24h, 7d, 2w), as heard topics --since."
         ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many posts to show.")] = 20,
@@ -241,6 +237,7 @@ def posts(
     redacted."""
     from heard.models.intent_rules import LABELS as INTENTS
     from heard.read.posts import PostFilter, search
+    from heard.read.topics import parse_since
     from heard.store import open_store
 
     if intent and intent not in INTENTS:
@@ -249,9 +246,10 @@ def posts(
         )
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
+        after = parse_since(since, store)
         found = search(
             store,
-            PostFilter(q=query, lang=lang, source=source, intent=intent, since=_parse_since(since)),
+            PostFilter(q=query, lang=lang, source=source, intent=intent, since=after),
             limit=limit,
         )
     rows = found["posts"]
