@@ -183,3 +183,24 @@ def test_a_kill_after_a_batch_commits_finds_its_flags_committed_with_it(tmp_path
     assert flags_state(db) == expected
     assert heard_ingest(src, db).returncode == 0
     assert flags_state(db) == expected
+
+
+@pytest.mark.slow
+def test_a_rebuild_killed_half_way_leaves_the_topics_as_they_were(tmp_path, corpus):
+    """``heard topics --rebuild`` cleared the topics, then rebuilt them batch by batch in their
+    own commits: killed half-way, the store showed "0 shown · N hidden" (unlabelled, half-built
+    topics) until someone rebuilt again. It is one transaction now."""
+    src, reference = corpus
+    db = tmp_path / "h.duckdb"
+    assert heard_ingest(src, db).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HEARD_TEST_KILL_AT": "rebuild_batch"}
+    killed = subprocess.run(
+        HEARD + ["topics", "--rebuild", "--db", str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    got = state(db)
+    assert got["topics"] == reference["topics"] and got["assigned"] == reference["assigned"]

@@ -13,6 +13,7 @@ from heard.listen.analysis.clustering import ClusterParams
 from heard.errors import InputError
 from heard.clock import utcnow
 from heard.listen.topics.stage import TopicStage
+from heard.testing import test_hook
 
 CENTER_SAMPLE = 2000
 
@@ -37,19 +38,24 @@ def rebuild_topics(
             "ingest posts first (heard ingest FILE), then run this again",
         )
     dim = repo.embedding_dim()
-    repo.clear()
-    stage = TopicStage(params=params, seed=seed, dim=dim, clock=clock)
-    stage.bind(store, recover=False)  # the rebuild streams every post itself
-    if stage.params.center:  # the mean of the first posts, not of a small first batch
-        stage.clusterer.mu = repo.first_embeddings(CENTER_SAMPLE, dim).mean(axis=0)
-    done = 0
-    for ids, vecs, langs in repo.stream_embeddings(batch_size, dim):
-        stage.add_vectors(ids, vecs, langs)
-        stage.persist(store)
-        done += len(ids)
-        if progress:
-            progress(done, total)
-    refreshed = stage.finish(store)
+    # one transaction: a rebuild killed half-way (kill -9, a power cut) left the topics cleared
+    # and half rebuilt, unlabelled and hidden ("0 shown") until someone rebuilt them again; now
+    # the store keeps its topics as they were unless the whole rebuild commits
+    with store.transaction():
+        repo.clear()
+        stage = TopicStage(params=params, seed=seed, dim=dim, clock=clock)
+        stage.bind(store, recover=False)  # the rebuild streams every post itself
+        if stage.params.center:  # the mean of the first posts, not of a small first batch
+            stage.clusterer.mu = repo.first_embeddings(CENTER_SAMPLE, dim).mean(axis=0)
+        done = 0
+        for ids, vecs, langs in repo.stream_embeddings(batch_size, dim):
+            stage.add_vectors(ids, vecs, langs)
+            stage.persist(store)
+            test_hook("rebuild_batch")
+            done += len(ids)
+            if progress:
+                progress(done, total)
+        refreshed = stage.finish(store)
     # the figure 'heard topics' prints ("posts not in any topic yet"), read from the store after
     # the end-of-run work: the clusterer's pool alone missed posts that left it without a topic
     unassigned = store.topics.unassigned_count()
