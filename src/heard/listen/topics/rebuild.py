@@ -56,6 +56,7 @@ def rebuild_topics(
             if progress:
                 progress(done, total)
         refreshed = stage.finish(store)
+        repo.forget_consolidation()  # committed with the rest: nothing is owed after it
     # the figure 'heard topics' prints ("posts not in any topic yet"), read from the store after
     # the end-of-run work: the clusterer's pool alone missed posts that left it without a topic
     unassigned = store.topics.unassigned_count()
