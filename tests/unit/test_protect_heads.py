@@ -3,6 +3,7 @@ shipped heads keep their held-out accuracy on the licensed data."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -11,7 +12,7 @@ import pytest
 
 from heard.errors import InputError, ModelError
 from heard.protect import train as trainer
-from heard.protect.heads import HEADS_DIR, load_head
+from heard.protect.heads import HEADS_DIR, load_head, make_vectorizer, segment, tfidf_rows
 
 SPAM = [
     "WINNER! Claim your £900 prize, text WIN to 80086 now",
@@ -89,5 +90,61 @@ def test_shipped_heads_keep_their_held_out_accuracy(shared_data):
     assert float(((load_head("sms_spam").proba(texts) >= 0.5) == y).mean()) >= 0.985
     texts, y = trainer.read_cold(shared_data / "cold")["test"]
     acc = float(((load_head("cold").proba(texts) >= 0.5) == y).mean())
-    assert acc >= 0.80  # measured 0.803; the issue's bar of 0.82 is not reached (MODEL_CARD)
+    assert acc >= 0.805  # v2 measured 0.8088 (v1 0.803); the bar of 0.82 is not reached
     assert np.isfinite(acc)
+
+
+OFFENSIVE = ["那些人都是垃圾，滚出去", "这种人就是猪，滚", "一群废物，都该滚", "他们全是骗子和垃圾"]
+SAFE = ["今天的天气很好，我们去公园", "谢谢大家的帮助", "这家店的面条很好吃", "周末一起去看电影吧"]
+
+
+def tiny_cold(folder):
+    """COLD's three csv files (BOM, ``label`` and ``TEXT`` columns), a few rows each."""
+    (folder / "cold").mkdir(parents=True)
+    for split, reps in (("train", 6), ("dev", 3), ("test", 2)):
+        rows = [(1, f"{t}{i}") for i in range(reps) for t in OFFENSIVE]
+        rows += [(0, f"{t}{i}") for i in range(reps) for t in SAFE]
+        lines = [",split,topic,label,TEXT"] + [
+            f"{k},{split},race,{label},{text}" for k, (label, text) in enumerate(rows)
+        ]
+        (folder / "cold" / f"{split}.csv").write_text(
+            "\ufeff" + "\n".join(lines) + "\n", encoding="utf-8"
+        )
+
+
+def test_the_cold_head_has_a_word_part_and_trains_reproducibly(tmp_path):
+    tiny_cold(tmp_path / "data")
+    digests = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        out.mkdir()
+        meta = trainer.train("cold", tmp_path / "data", out)
+        digests.append(json.loads((out / "cold.json").read_text())["npz_sha256"])
+        head = load_head("cold", out)
+        assert [p.name for p in head.parts] == ["word"] and meta["version"] == "2"
+        p = head.proba(["你们这些垃圾都给我滚", "谢谢你，今天的面条很好吃"])
+        assert p[0] > 0.5 > p[1]
+        assert meta["metrics"]["test_accuracy"] == 1.0
+    assert digests[0] == digests[1]
+
+
+def test_a_word_part_adds_to_the_char_logit_and_explains_with_words(tmp_path):
+    tiny_cold(tmp_path / "data")
+    trainer.train("cold", tmp_path / "data", tmp_path)
+    head = load_head("cold", tmp_path)
+    text = "那些人都是垃圾"
+    char_only = dataclasses.replace(head, parts=())
+    z = lambda h: float(np.log(h.proba([text])[0] / (1 - h.proba([text])[0])))  # noqa: E731
+    word = head.parts[0]
+    vec = make_vectorizer(word.spec).transform(segment([text]))
+    word_logit = float((tfidf_rows(vec, word.idf) @ word.weights)[0])
+    assert word_logit != 0.0
+    assert abs(z(head) - z(char_only) - word_logit) < 1e-6
+    grams = [g for g, _ in head.top_features(text, k=20)]
+    assert any(" " in g for g in grams)  # a word bigram (rjieba words), beside char n-grams
+
+
+def test_single_character_words_count_in_the_word_part():
+    spec = trainer.WORD_PARTS["cold"]
+    analyzer = make_vectorizer(spec).build_analyzer()
+    assert "滚" in analyzer(segment(["滚"])[0])

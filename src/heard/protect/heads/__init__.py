@@ -8,6 +8,11 @@ the stored IDF, L2-normalises, and takes a dot product with the stored weights::
 
 ``w`` already folds in the naive-Bayes log-count ratios the trainer used (NB-LR), so inference
 needs three arrays. ``heard.protect.train`` writes them and the MODEL_CARD beside them.
+
+A head may add **word parts** (``meta["parts"]``): the same recipe over the text's rjieba words
+(joined by spaces, hashed as word n-grams), each with its own IDF and weights, summed into the
+same logit. A two-part head is a stack of two NB-LR models folded into one linear function, so
+inference stays a few sparse dot products.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ def make_vectorizer(spec: dict[str, Any]):
     """The hashing vectorizer a head was trained with (its parameters are stored in the head)."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
+    extra = {"token_pattern": spec["token_pattern"]} if "token_pattern" in spec else {}
     return HashingVectorizer(
         analyzer=spec["analyzer"],
         ngram_range=tuple(spec["ngram_range"]),
@@ -37,7 +43,31 @@ def make_vectorizer(spec: dict[str, Any]):
         lowercase=bool(spec.get("lowercase", True)),
         alternate_sign=False,
         norm=None,
+        **extra,
     )
+
+
+@lru_cache(maxsize=1)
+def _rjieba():
+    import rjieba
+
+    return rjieba.Jieba()
+
+
+def segment(texts: list[str]) -> list[str]:
+    """Each text's rjieba words joined by single spaces (the input of a head's word part)."""
+    cut = _rjieba().cut
+    return [" ".join(w for w in cut(t) if w.strip()) for t in texts]
+
+
+@dataclass(frozen=True)
+class HeadPart:
+    """A further feature set of a head: a hashed vectorizer over ``segment(text)``."""
+
+    name: str
+    spec: dict[str, Any]
+    idf: np.ndarray
+    weights: np.ndarray
 
 
 def gram_columns(grams: list[str], spec: dict[str, Any]) -> list[int]:
@@ -77,6 +107,7 @@ class TextHead:
     idf: np.ndarray
     weights: np.ndarray
     bias: float
+    parts: tuple[HeadPart, ...] = ()
 
     @property
     def model(self) -> str:
@@ -86,18 +117,29 @@ class TextHead:
         if not texts:
             return np.zeros(0)
         counts = make_vectorizer(self.meta["vectorizer"]).transform(texts)
-        z = tfidf_rows(counts, self.idf) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64).ravel()))
+        z = np.asarray(tfidf_rows(counts, self.idf) @ self.weights, dtype=np.float64).ravel()
+        if self.parts:
+            words = segment(texts)
+            for part in self.parts:
+                x = tfidf_rows(make_vectorizer(part.spec).transform(words), part.idf)
+                z = z + np.asarray(x @ part.weights, dtype=np.float64).ravel()
+        return 1.0 / (1.0 + np.exp(-(z + self.bias)))
 
     def top_features(self, text: str, k: int = 5) -> list[tuple[str, float]]:
-        """The character n-grams of ``text`` that pushed its score up most (for the evidence)."""
-        grams = sorted(set(make_vectorizer(self.meta["vectorizer"]).build_analyzer()(text)))
-        if not grams:
-            return []
-        scored = [
-            (gram, float(self.weights[col] * self.idf[col]))
-            for gram, col in zip(grams, gram_columns(grams, self.meta["vectorizer"]))
-        ]
+        """The n-grams of ``text`` (characters, and words for a head with word parts) that
+        pushed its score up most (for the evidence)."""
+        sources = [(text, self.meta["vectorizer"], self.idf, self.weights)]
+        if self.parts:
+            words = segment([text])[0]
+            sources += [(words, p.spec, p.idf, p.weights) for p in self.parts]
+        best: dict[str, float] = {}
+        for source, spec, idf, weights in sources:
+            grams = sorted(set(make_vectorizer(spec).build_analyzer()(source)))
+            if not grams:
+                continue
+            for gram, col in zip(grams, gram_columns(grams, spec)):
+                best[gram] = max(best.get(gram, -np.inf), float(weights[col] * idf[col]))
+        scored = list(best.items())
         scored.sort(key=lambda gw: -gw[1])
         return [(g, round(w, 3)) for g, w in scored[:k] if w > 0]
 
@@ -109,14 +151,21 @@ def save_head(
     idf: np.ndarray,
     weights: np.ndarray,
     bias: float,
+    parts: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Path:
-    """Write ``NAME.npz`` (float16 arrays) and ``NAME.json`` (the rest, with the npz hash)."""
+    """Write ``NAME.npz`` (float16 arrays) and ``NAME.json`` (the rest, with the npz hash).
+    ``parts`` maps a word part's name (listed in ``meta["parts"]``) to its (idf, weights)."""
     npz = head_dir / f"{name}.npz"
+    extra = {}
+    for part, (part_idf, part_weights) in (parts or {}).items():
+        extra[f"{part}_idf"] = part_idf.astype(np.float16)
+        extra[f"{part}_weights"] = part_weights.astype(np.float16)
     np.savez_compressed(
         npz,
         idf=idf.astype(np.float16),
         weights=weights.astype(np.float16),
         bias=np.array([bias], dtype=np.float64),
+        **extra,
     )
     meta = dict(meta, name=name, npz_sha256=hashlib.sha256(npz.read_bytes()).hexdigest())
     (head_dir / f"{name}.json").write_text(
@@ -149,4 +198,13 @@ def load_head(name: str, head_dir: Path = HEADS_DIR) -> TextHead:
         idf=arrays["idf"].astype(np.float64),
         weights=arrays["weights"].astype(np.float64),
         bias=float(arrays["bias"][0]),
+        parts=tuple(
+            HeadPart(
+                part["name"],
+                part["vectorizer"],
+                arrays[f"{part['name']}_idf"].astype(np.float64),
+                arrays[f"{part['name']}_weights"].astype(np.float64),
+            )
+            for part in meta.get("parts", [])
+        ),
     )
