@@ -148,3 +148,11 @@ def test_single_character_words_count_in_the_word_part():
     spec = trainer.WORD_PARTS["cold"]
     analyzer = make_vectorizer(spec).build_analyzer()
     assert "滚" in analyzer(segment(["滚"])[0])
+
+
+def test_the_word_part_and_the_tokens_stage_share_one_segmenter():
+    from heard.models.segmenter import shared_rjieba
+    from heard.stages.tokens import Segmenter
+
+    assert Segmenter()._cut.__self__ is shared_rjieba()  # one ~60 MB dictionary per process
+    assert segment(["河南人都是骗子"]) == [" ".join(shared_rjieba().cut("河南人都是骗子"))]

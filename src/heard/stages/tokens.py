@@ -36,9 +36,9 @@ class Segmenter:
     def __init__(self, user_dict: Path | None = None):
         self.user_dict = Path(user_dict) if user_dict else None
         if self.user_dict is None:
-            import rjieba
+            from heard.models.segmenter import shared_rjieba
 
-            self._cut = rjieba.Jieba().cut
+            self._cut = shared_rjieba().cut  # one dictionary per process, shared with protect
             self.name = f"rjieba@{version('rjieba')}"
         else:
             if not self.user_dict.is_file():

@@ -47,16 +47,12 @@ def make_vectorizer(spec: dict[str, Any]):
     )
 
 
-@lru_cache(maxsize=1)
-def _rjieba():
-    import rjieba
-
-    return rjieba.Jieba()
-
-
 def segment(texts: list[str]) -> list[str]:
-    """Each text's rjieba words joined by single spaces (the input of a head's word part)."""
-    cut = _rjieba().cut
+    """Each text's rjieba words joined by single spaces (the input of a head's word part); the
+    segmenter is the process's shared one (``heard.models.segmenter``)."""
+    from heard.models.segmenter import shared_rjieba
+
+    cut = shared_rjieba().cut
     return [" ".join(w for w in cut(t) if w.strip()) for t in texts]
 
 
