@@ -22,8 +22,10 @@ from heard.protect.heads import TextHead, load_head
 HEAD_GATE = 0.15
 """The COLD probability a Chinese text must reach besides the target rule. Low on purpose: COLD
 is about attacks on groups (race, gender, region) and scores many personal insults low (measured
-on the taxonomy's train split: 0.17–0.19 for 神经病, 丑八怪, 像头猪), so the head is a veto for
-texts it is sure are inoffensive, not a detector; the target rules carry the decision."""
+on the taxonomy's train split with head v1: 0.17–0.19 for 神经病, 丑八怪, 像头猪), so the head is a
+veto for texts it is sure are inoffensive, not a detector; the target rules carry the decision.
+Head v2 vetoes one train-split hate example that v1 let through, "同性恋就是有病，应该强制治疗。"
+(0.09; COLD has no sexual-orientation topic)."""
 
 
 class OffensiveDetector:
