@@ -13,8 +13,8 @@ on 5-fold out-of-fold logits of train; every combination is scored on dev.
 The test split is NOT read here unless ``--read-test NAME`` names candidates fixed beforehand:
 then their bases are refitted on train+dev (stacker on train+dev out-of-fold logits) and
 scored on test. The 2026-12-07 session read ``A`` (that is the shipped v2; its figure comes
-from ``python -m heard.protect.train cold``) and ``B`` only. The sentence vectors are cached
-under ``--cache`` (not in the repo).
+from ``python -m heard.protect.train cold``), ``B`` and ``C`` (the best dev stack) only. The
+sentence vectors are cached under ``--cache`` (not in the repo).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from heard.protect.train import SEED, NbLr, read_cold  # noqa: E402
 CANDIDATES = {
     "A": ["char13_19", "word12_19"],
     "B": ["char13_19", "word12_19", "use_lr", "use_mlp"],
+    "C": ["char13_18", "char13_19", "char15_20", "word12_19", "use_lr", "use_mlp"],
 }
 WORD = {"analyzer": "word", "ngram_range": [1, 2], "n_features": 2**19, "token_pattern": r"(?u)\S+"}
 SPECS = {
