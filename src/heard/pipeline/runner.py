@@ -384,9 +384,8 @@ def ingest_paths(
     connectors = [open_connector(Path(p), fmt) for p in paths]
     summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
     mappers, keys = [], []
-    for (
-        connector
-    ) in connectors:  # a column the mapping names but a file lacks fails before any work
+    # a column the mapping names but a file lacks fails before any work
+    for connector in connectors:
         key = connector.file_key()
         # a file seen before under another name (renamed, copied) keeps the source it had, so its
         # post ids, and its checkpoint, are the same: nothing is stored twice
