@@ -111,12 +111,15 @@ def test_bad_submissions_get_a_4xx_and_store_nothing(env):
         ({"department": "water", "text": "   "}, 400),
         ({"department": "water", "text": "\u200b\u200b\u0000"}, 400),  # invisible: empty
         ({"department": "water"}, 422),
-        ({"department": "water", "text": "长" * 4001}, 422),
+        ({"department": "water", "text": "长" * 4001}, 400),  # the form again, text kept
+        ({"department": "water", "text": "长" * 16001}, 422),  # past what the form takes at all
     ]:
         got = client.post("/public/report", data=data, headers={"Accept": "text/html"})
         assert got.status_code == status, (data, got.text[:300])
         assert "<html" in got.text and 'role="alert"' in got.text or "error-detail" in got.text
     assert _count(client, "SELECT count(*) FROM posts") == posts
+    long = client.post("/public/report", data={"department": "water", "text": "长" * 4001})
+    assert "4001 characters" in long.text and "长" * 4001 in long.text  # nothing typed is lost
 
 
 def test_the_public_limit_holds_over_form_disputes_and_tokens(env):
