@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from heard.protect.pii import find_pii, id_checksum_ok, luhn_ok
+from heard.protect.pii import find_pii, id_checksum_ok, luhn_ok, replace_pii
 from heard.read.redact import redact
 
 # Each of the gaps found from the outside (issue 16 item 7), with the label it must become.
@@ -162,3 +162,9 @@ def test_spaced_out_numbers_and_addresses_are_redacted(text, label, secret):
 )
 def test_spaced_lists_of_numbers_survive(text):
     assert redact(text) == text
+
+
+def test_adjacent_spans_of_one_kind_show_one_label():
+    # 128号 and 5栋302室 are two spans of one address: "[address][address]" read as a glitch
+    assert replace_pii("我住在长乐路128号5栋302室") == "我住在长乐路[address]"
+    assert replace_pii("电话13812345678，13912345678") == "电话[phone]，[phone]"

@@ -528,12 +528,16 @@ def replace_pii(text: str | None, keep=lambda span: False, masked: bool = False)
     """``text`` with every span replaced by its label, except those ``keep(span)`` is true for."""
     if not text:
         return text
-    out, last = [], 0
+    out, last, label = [], 0, ""
     for span in find_pii(text, masked=masked):
         if keep(span):
             continue
-        out.append(text[last : span.start])
+        between = text[last : span.start]
+        if out and span.label == label and not between:
+            last = span.end  # 128号5栋302室: one address, shown once, not "[address][address]"
+            continue
+        out.append(between)
         out.append(span.label)
-        last = span.end
+        last, label = span.end, span.label
     out.append(text[last:])
     return "".join(out)
