@@ -351,3 +351,13 @@ def test_the_json_media_type_is_read_whatever_its_case(client):
     got = c.post("/open311/v2/requests.json", content=body,
                  headers={"content-type": "Application/JSON; charset=UTF-8"})  # fmt: skip
     assert got.status_code == 200, got.text
+
+
+def test_an_unknown_service_is_named_back_only_in_part(client):
+    # a 404 echoed the whole code: a 5,000-character "code" came back in full
+    c, _ = client
+    code = "x" * 5_000
+    got = c.get(f"/open311/v2/services/{code}.json")
+    assert got.status_code == 404 and len(got.text) < 400
+    filed = c.post("/open311/v2/requests.json", data={"service_code": code, "description": "停水"})
+    assert filed.status_code == 404 and len(filed.text) < 400

@@ -98,7 +98,7 @@ def service_definition(request: Request, service_code: str) -> Any:
     for d in departments_of(request):
         if d["code"] == service_code:
             return o3.service_definition(d)
-    return _error(404, f"no service {service_code!r}: see services.json")
+    return _error(404, f"no service {service_code[:60]!r}: see services.json")
 
 
 def _public_case(request: Request, case_id: str) -> dict[str, Any] | None:
@@ -292,7 +292,7 @@ async def submit(request: Request) -> Any:
         return _error(400, f"description is longer than {o3.MAX_DESCRIPTION} characters")
     departments = {d["code"]: d for d in departments_of(request)}
     if code not in departments:
-        return _error(404, f"no service {code!r}: see services.json")
+        return _error(404, f"no service {code[:60]!r}: see services.json")
     limiter.failed(key)  # counts every accepted submission
     return await run_in_threadpool(_file, request, text, departments[code])
 
