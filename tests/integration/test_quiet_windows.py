@@ -112,3 +112,14 @@ def test_dashboard_and_api_offer_wider_windows(db, seeded_db):
         api = client.get("/api/v1/hotspots").json()
         assert api["hotspots"] == [] and api["quiet"]["suggest"] == "1y"
         assert client.get("/api/v1/hotspots", params={"window": "all"}).json()["hotspots"]
+
+
+def test_the_quiet_line_reads_well_for_all_and_for_an_empty_store(tmp_path, capsys):
+    # it said "no hot spot in the all before …" and, with no posts, "in the 7d before -"
+    empty = tmp_path / "empty.duckdb"
+    open_store(empty).close()
+    assert run(["hot", "--no-scan", "--window", "all", "--db", str(empty)]) == 0
+    err = capsys.readouterr().err
+    assert "no hot spot over the whole data" in err and "in the all" not in err
+    assert run(["hot", "--no-scan", "--db", str(empty)]) == 0
+    assert "in the 7d before the newest post" in capsys.readouterr().err

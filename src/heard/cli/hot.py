@@ -112,8 +112,13 @@ def hot(
         emit_json(result)
         return
     if not result["hotspots"]:
+        ending = local_time(result["now"], zone) if result.get("now") else "the newest post"
+        # "in the all before" read as a typo
+        span_words = (
+            "over the whole data" if window == "all" else f"in the {window} before {ending}"
+        )
         console.print(
-            f"no hot spot in the {window} before {local_time(result['now'], zone)} "
+            f"no hot spot {span_words} "
             f"({count_of(result['hidden_below_k'], 'topic')} under {settings.min_group_size} "
             f"authors not shown): "
             f"{advice_text(result['quiet'], window, zone)}",
