@@ -10,6 +10,7 @@ import re
 
 import pytest
 from api_seed import build
+from moderation_steps import as_role, reported_and_removed
 from fastapi.testclient import TestClient
 
 from heard.api import create_app
@@ -18,7 +19,6 @@ from heard.settings import Settings
 from heard.store import open_store
 
 POST = "seed:w3"
-PAGE = {"Accept": "text/html"}
 REASONS = "维持原决定：帖子公布了私人手机13712345678，不是热线。"
 
 
@@ -30,31 +30,18 @@ def env(tmp_path):
         yield client, tokens, db
 
 
-def _as(tokens, role):
-    return {"Authorization": f"Bearer {tokens[role]}", **PAGE}
-
-
 def _decided_appeal(client, tokens):
-    client.post("/report", data={"post": POST, "label": "doxxing", "note": "电话"})
-    queue = client.get("/moderate", headers=_as(tokens, "moderator"))
-    flag_id = re.search(r'href="/moderate/items/(f[^"]+)"', queue.text).group(1)
-    done = client.post(
-        f"/moderate/items/{flag_id}",
-        data={"decision": "remove", "facts": "公布他人电话号码。", "label": "doxxing"},
-        headers=_as(tokens, "moderator"),
-    )
-    token = re.search(r'id="author-token">([^<]+)<', done.text).group(1)
-    decision_id = re.search(r'id="decision-id">([^<]+)<', done.text).group(1)
+    token, decision_id = reported_and_removed(client, tokens, POST)
     client.post(
         "/statement/appeal",
         data={"token": token, "decision_id": decision_id, "text": "这是供水公司的热线。"},
     )
-    appeals = client.get("/moderate/appeals", headers=_as(tokens, "moderator"))
+    appeals = client.get("/moderate/appeals", headers=as_role(tokens, "moderator"))
     appeal_id = re.search(r'data-appeal="([^"]+)"', appeals.text).group(1)
     decided = client.post(
         f"/moderate/appeals/{appeal_id}",
         data={"outcome": "upheld", "facts": REASONS},
-        headers=_as(tokens, "admin"),
+        headers=as_role(tokens, "admin"),
         follow_redirects=False,
     )
     assert decided.status_code == 303

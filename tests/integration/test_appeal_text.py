@@ -4,10 +4,10 @@ typed, a 4xx from the API, exit 2 from the CLI — and nothing is filed or audit
 
 from __future__ import annotations
 
-import re
 
 import pytest
 from api_seed import build
+from moderation_steps import reported_and_removed
 from fastapi.testclient import TestClient
 
 from heard.api import create_app
@@ -17,25 +17,6 @@ from heard.settings import Settings
 from heard.store import open_store
 
 POST = "seed:w3"
-PAGE = {"Accept": "text/html"}
-
-
-def _as(tokens, role):
-    return {"Authorization": f"Bearer {tokens[role]}", **PAGE}
-
-
-def _decided(client, tokens):
-    client.post("/report", data={"post": POST, "label": "doxxing", "note": "电话"})
-    queue = client.get("/moderate", headers=_as(tokens, "moderator"))
-    flag_id = re.search(r'href="/moderate/items/(f[^"]+)"', queue.text).group(1)
-    done = client.post(
-        f"/moderate/items/{flag_id}",
-        data={"decision": "remove", "facts": "公布他人电话号码。", "label": "doxxing"},
-        headers=_as(tokens, "moderator"),
-    )
-    token = re.search(r'id="author-token">([^<]+)<', done.text).group(1)
-    decision_id = re.search(r'id="decision-id">([^<]+)<', done.text).group(1)
-    return token, decision_id
 
 
 def _appeals(db):
@@ -70,7 +51,7 @@ def decided(tmp_path):
     db = tmp_path / "appeal_text.duckdb"
     tokens = build(db)
     server = Server(db)
-    token, decision_id = _decided(server.client, tokens)
+    token, decision_id = reported_and_removed(server.client, tokens, POST)
     yield server, db, token, decision_id
     server.stop()
 
