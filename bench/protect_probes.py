@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/protect_probes.py   # → bench/results/protect_probes.json
 
-Four sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
+Six sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
 (``scam_fraud``, ``spam`` or ``null`` for legitimate speech), ``lang``, ``family``, ``text``:
 
 * ``tests/fixtures/protect_probes_sealed.jsonl`` — written **before** the rules were widened in
@@ -20,6 +20,9 @@ Four sets, all written by hand for Heard (no dataset text), each row ``id``, ``l
 * ``tests/fixtures/protect_probes_v5.jsonl`` — 170 rows (138 zh, 32 en) written blind on
   2026-12-07 and committed alone (579cdb4) before they were first measured
   (``--set v5_probes_blind_heldout``).
+* ``tests/fixtures/rights_speech_v2_blind.jsonl`` — 114 legitimate rows only (64 zh, 46 en, 4 in
+  other languages), hard cases for every harm label, written blind on 2026-12-07 and committed
+  alone (dee0cd0) before their first measurement (``--set rights_v2_blind_heldout``).
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
@@ -44,6 +47,7 @@ SETS = {
     "v3_probes_blind_then_tuned": FIXTURES / "protect_probes_v3.jsonl",
     "v4_probes_blind_heldout": FIXTURES / "protect_probes_v4.jsonl",
     "v5_probes_blind_heldout": FIXTURES / "protect_probes_v5.jsonl",
+    "rights_v2_blind_heldout": FIXTURES / "rights_speech_v2_blind.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
