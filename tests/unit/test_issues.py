@@ -153,6 +153,30 @@ def test_a_generic_name_in_several_cities_is_several_places():
     assert by_size == [(3, {"自"}), (4, {"F"}), (6, {"B", "自"})]
 
 
+def test_a_kind_of_place_is_split_by_the_town_that_names_it():
+    # 中心小学 (every town has one) in one county: the town before it says which school is meant;
+    # a message that does not say is left out rather than guessed
+    rng = np.random.default_rng(2)
+    school = np.eye(DIM)[4]
+    rows = [(f"D7县向阳镇中心小学补课收费{i}", "") for i in range(3)]
+    rows += [("希望向阳镇中心小学不要补课", "")]
+    rows += [(f"D10县官家嘴镇中心小学招生{i}", "") for i in range(2)]
+    rows += [("D6县岣嵝乡中心小学收费", ""), ("反映D1区东阳中心小学补课", "")]
+    rows += [("教育局管管学校乱收费", "像河州镇中心小学班主任收补课费"), ("中心小学补课问题", "")]
+    rows += [(f"其他问题第{i}条关于某事的咨询{chr(0x4E00 + 37 * i)}", "") for i in range(30)]
+    messages = [Message(f"p{n:03d}", t, t + body, t + body) for n, (t, body) in enumerate(rows)]
+    vectors = np.asarray(
+        [
+            (school if "小学" in t + body else rng.standard_normal(DIM))
+            + 0.1 * rng.standard_normal(DIM)
+            for t, body in rows
+        ],
+        dtype=np.float32,
+    )
+    found = sorted((g.anchor, len(g.members)) for g in find_groups(messages, vectors))
+    assert found == [("向阳镇中心小学", 4)]  # one town named by four; the others by ≤ 2
+
+
 def test_an_issues_time_range_spans_its_copies_too():
     """Copies count once in heat and burst, but the issue's first → last is the span of all its
     messages: a message copied by six more people over six days read "2026-11-03 → 2026-11-03" on

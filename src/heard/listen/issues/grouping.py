@@ -15,7 +15,9 @@ An *issue* is what an official acts on: "丽发新城: the mixing plant's noise"
    魅力之城小区) is a fragment or a common noun, not a name, and is not an anchor.
    On a board that spans several cities (Teddy Cup's 附件4: codes A市 … L市), an anchor's messages
    are split by the city their codes name first: 自来水公司 or 人民医院 in five cities are five
-   places, not one. Messages without a code join their anchor's largest city.
+   places, not one. Messages without a code join their anchor's largest city. An anchor that
+   names a kind of place (中心小学: every town has one) is split again by the town named right
+   before it; messages that do not say which are left out.
 2. **One problem per anchor.** The messages of one anchor are clustered by what they say: average
    linkage on the cosine distance of their embeddings, cut where they are clearly closer than
    two messages of the board usually are (``problem_closeness``): 丽发新城's mixing-plant
@@ -282,6 +284,57 @@ def split_by_city(
     return [parts[c] for c in sorted(parts)]
 
 
+GENERIC_INSTITUTION = re.compile(
+    r"(?:中心|人民|民办|公办|私立|公立|实验|第[一二三四五六七八九十]+|乡镇|农村|乡村|城区|当地|本地"
+    f"|附近|周边|县城|市区|[省市区县镇乡村])+(?:{PLACE_ENDINGS_ZH})"
+)
+"""An anchor that names a kind of place, not one place: 中心小学, 人民医院, 民办学校, 镇政府 …
+(every town has its 中心小学)."""
+_QUALIFIER = re.compile(r"((?:[A-Z]\d{0,2}(?:省|市|区|县|镇|乡))*)([\u4e00-\u9fff]*)$")
+_TOWN_SUFFIX = re.compile(r"(?:镇|乡|村|街道|社区)$")
+
+
+def qualifier(m: Message, anchor: str, body_chars: int) -> tuple[str, str]:
+    """Which ``anchor`` a message means: (key, name) from the words right before it in the title
+    (else the body's start): D7县向阳镇中心小学 → ("向阳", "向阳镇"); the district code when no name
+    comes between (D6县中心小学 → ("D6县", "D6县")); ("", "") when nothing does. The key is the
+    name's last two characters without 镇/乡/村, so 去官家嘴镇 and 官家嘴镇 are the same town."""
+    for text in (m.title or "", (m.text or "")[:body_chars]):
+        k = text.find(anchor)
+        if k < 0:
+            continue
+        found = _QUALIFIER.search(text[:k])
+        codes, name = (found.group(1), found.group(2)) if found else ("", "")
+        name = name[-6:]
+        core = _TOWN_SUFFIX.sub("", name)
+        if len(core) >= 2:
+            return core[-2:], name
+        last_code = CODES.findall(codes)
+        return (last_code[-1], last_code[-1]) if last_code else ("", "")
+    return "", ""
+
+
+def split_by_qualifier(
+    anchor: str, members: list[int], messages: Sequence[Message], p: GroupingParams
+) -> list[tuple[str, list[int]]]:
+    """A generic anchor's messages (``GENERIC_INSTITUTION``), one list per town or district that
+    comes right before it, each named with it (向阳镇中心小学); messages that do not say which are
+    left out, as no one can tell which school they mean. Any other anchor: unchanged."""
+    if not GENERIC_INSTITUTION.fullmatch(anchor):
+        return [(anchor, members)]
+    parts: dict[str, list[int]] = {}
+    names: dict[str, Counter[str]] = {}
+    for i in members:
+        key, name = qualifier(messages[i], anchor, p.body_chars)
+        if key:
+            parts.setdefault(key, []).append(i)
+            names.setdefault(key, Counter())[name] += 1
+    return [
+        (min(names[k], key=lambda n: (-names[k][n], len(n), n)) + anchor, parts[k])
+        for k in sorted(parts)
+    ]
+
+
 def _unit(vectors: np.ndarray) -> np.ndarray:
     v = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(v, axis=1, keepdims=True)
@@ -369,7 +422,8 @@ def find_groups(
     groups: list[Group] = []
     for anchor, members in assign(messages, anchors, p).items():
         for same_city in split_by_city(members, messages, p):
-            groups.extend(split_by_problem(anchor, same_city, vectors, p, cut))
+            for place, same_place in split_by_qualifier(anchor, same_city, messages, p):
+                groups.extend(split_by_problem(place, same_place, vectors, p, cut))
     for g in groups:
         g.members.sort(key=lambda i: messages[i].post_id)
         fold_duplicates(g, messages, vectors, p)
