@@ -54,6 +54,11 @@ _DROP = re.compile(
     r"|(?<=[a-z0-9])\s+(?=\.[a-z])|(?<=[a-z0-9]\.)\s+(?=[a-z])"
 )
 _NUMBER_RUN = re.compile(r"[0-9o][0-9o\-]{4,}")
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_MASKED = re.compile(r"(?<![a-zA-Z_])x+(?![a-zA-Z_])")
+"""A run of lower-case x that is no part of a Latin word, in a Chinese text: digits masked by the
+sender or by whoever shared the message ("满xxx减xx", "x折", "电话138xxxx5566"). Capital XX is
+left alone: it stands for a name (【XX超市】)."""
 
 
 def lower_text(text: str) -> str:
@@ -69,10 +74,18 @@ def _number(m: re.Match[str]) -> str:
     return run.replace("o", "0") if sum(ch.isdigit() for ch in run) >= 3 else run
 
 
+def unmask_digits(folded: str) -> str:
+    """Masked digits read as digits (a 0 for each x), so that the cues for prices, discounts and
+    numbers read them; one character for one, so positions are unchanged. Before lower-casing."""
+    if "x" not in folded or not _HAS_CJK.search(folded):
+        return folded
+    return _MASKED.sub(lambda m: "0" * len(m.group(0)), folded)
+
+
 def fold_text(text: str) -> tuple[str, list[int] | None]:
     """The folded, lower-cased text and each of its characters' position in ``text`` (``None``
     when nothing was dropped: the positions are the same)."""
-    lowered = lower_text(text)
+    lowered = lower_text(unmask_digits(text))
     if not _FAST.search(lowered):
         return lowered, None
     folded = lowered.translate(_TABLE)  # one character for one: positions unchanged
