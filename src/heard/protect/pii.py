@@ -145,7 +145,7 @@ _CARD_GROUPED = re.compile(
 )
 _SEP = r"[ .\-]?"
 _CN_MOBILE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?![\d])"
+    r"(?<![\d+])(?:(?:\+|00)?86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?![\d])"
 )
 # a mobile with its digits spaced out to slip past a filter: 1 3 7 1 2 3 4 5 6 7 8, 13 71 23 45 67 8
 _CN_MOBILE_SPACED = re.compile(r"(?<!\d)(?<!\d[ -])1[ -]?[3-9](?:[ -]?\d){9}(?![ -]?\d)")
@@ -159,6 +159,8 @@ _US_PHONE = re.compile(
     r"(?<![\d\w+])(?:\+?1[ .\-]?)?(?:\(\d{3}\)\s?|\d{3}[ .\-])"
     r"\d{3}[ .\-]\d{4}(?![\d])"
 )
+_UK_MOBILE = re.compile(r"(?<![\d+])07\d{3}[ \-]?\d{3}[ \-]?\d{3}(?!\d)")
+_US_SSN = re.compile(r"(?<![\d\-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d\-])")
 _INTL_PHONE = re.compile(
     r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}[ \-]?\(?\d{1,4}\)?(?:[ \-]?\d{2,4}){2,4}"
     r"(?!\d)"
@@ -194,7 +196,8 @@ _PHONE_WORD = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_SPOKEN = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:\s+at\s+|\s?艾特\s?)"
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:\s+dot\s+[A-Za-z0-9._%+-]{1,64}){0,3}"
+    r"(?:\s+at\s+|\s?艾特\s?)"
     r"(?:[A-Za-z0-9-]{1,63}(?:\s+dot\s+|\s?点\s?)){1,4}"
     r"(?:com|net|org|edu|gov|cn|hk|tw|mo|sg|uk|us|de|fr|jp|io|co|me|info|biz)(?![A-Za-z])",
     re.IGNORECASE,
@@ -374,6 +377,8 @@ def _ids(t: str):
             int(number[6:10]), int(number[10:12]), int(number[12:14])
         ):
             yield "id_number", m.start(), m.end(), True, "a PRC ID number written in groups"
+    for m in _US_SSN.finditer(t):
+        yield "id_number", m.start(), m.end(), True, "a US Social Security number (3-2-4 digits)"
     for m in _ID15.finditer(t):
         if _valid_date(1900 + int(m.group(1)), int(m.group(2)), int(m.group(3))):
             yield (
@@ -428,6 +433,8 @@ def _phones(t: str):
             True,
             "a North American-shaped number (3-3-4 digits)",
         )
+    for m in _UK_MOBILE.finditer(t):
+        yield "phone", m.start(), m.end(), True, "a UK mobile number (07xxx xxxxxx)"
     for m in _INTL_PHONE.finditer(t):
         yield "phone", m.start(), m.end(), False, "an international number with its country code"
     for m in _CN_MOBILE_SPACED.finditer(t):
