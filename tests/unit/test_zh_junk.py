@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from heard.listen.analysis.entities import EntityExtractor
-from heard.listen.analysis.junk import is_code, is_cut_name, is_junk
+from heard.listen.analysis.junk import is_clause, is_code, is_cut_name, is_junk
 from heard.listen.analysis.keywords import usable
 
 
@@ -35,3 +35,37 @@ def test_the_name_after_a_code_is_the_place_not_the_code() -> None:
     )
     assert {"魅力之城", "丽发新城"} <= set(places)
     assert not any(is_code(p) for p in places), places
+
+
+def test_a_code_that_begins_a_word_names_no_place() -> None:
+    # A市政府 is "A city's government" (市政), A县住房和城乡建设局 a bureau, not 住房和城
+    places, _ = EntityExtractor().extract(
+        [
+            "A市政府办牵头为铁路沿线居民解决噪音问题",
+            "B县住房和城乡建设局不作为",
+            "C市政工程有限公司",
+        ]
+    )
+    assert not any(p.startswith("政") or p.endswith("和城") for p in places), places
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "县的很多快递公司",
+        "教育局给农村",
+        "货运从业资格证在哪里",
+        "天然气管道已经到小区",
+        "如何申请公司",
+    ],
+)
+def test_a_clause_is_no_place(term: str) -> None:
+    assert is_clause(term)
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["丽发新城", "伊景园滨河苑", "华润置地广场", "信和置业有限公司", "京港澳高速", "于山", "东乡"],
+)
+def test_names_are_no_clause(term: str) -> None:
+    assert not is_clause(term)

@@ -22,12 +22,26 @@ PLACE_ENDINGS_ZH = (
 """How a Chinese place, institution or named group ends (also read by issue grouping)."""
 _CODE = r"(?<![A-Za-z0-9])[A-Z][0-9]{0,2}(?:省|市|区|县|镇|乡)"
 _NAME_AFTER_CODE = re.compile(
-    f"{_CODE}(?:{_CODE})*([\u4e00-\u9fff]{{2,10}}?(?:{PLACE_ENDINGS_ZH}))"
+    f"({_CODE})(?:{_CODE})*([\u4e00-\u9fff]{{2,10}}?(?:{PLACE_ENDINGS_ZH}))(?![乡市])"
 )
 """The name that follows an anonymised code (A5区魅力之城 → 魅力之城): the code itself names no
-place a reader knows, the name after it does."""
+place a reader knows, the name after it does. Not when the code's last character begins a word
+with what follows (A市政府…, A县城关…: 市政, 县城) nor when the ending begins one (住房和城乡…)."""
 MAX_CHARS = 300
 """Only the start of each text is tagged (speed: LAC runs at a few hundred texts/s on 2 cores)."""
+
+
+_CODE_WORDS = frozenset(
+    "市政 市委 市民 市级 市内 市里 市直 市属 县政 县委 县民 县城 县级 县内 县里 县直 县属 "
+    "区政 区委 区民 区域 区级 区内 区里 区直 区属 省政 省委 省级 省内 省直 省属 镇政 镇委 镇里 "
+    "乡政 乡里".split()
+)
+"""A code's last character and the next one that make a word of government, not a place
+(A市政府, A县城关, A区域); 市长 and 市南 are left alone, as 长房半岛 and 南雅中学 are names."""
+
+
+def _begins_a_word(pair: str) -> bool:
+    return pair in _CODE_WORDS
 
 
 class EntityExtractor:
@@ -51,7 +65,11 @@ class EntityExtractor:
         orgs: Counter[str] = Counter()
         chinese = [t[:MAX_CHARS] for t in texts if t and _CJK.search(t)]
         for text in chinese:
-            seen_places = set(_NAME_AFTER_CODE.findall(text))
+            seen_places = {
+                name
+                for code, name in _NAME_AFTER_CODE.findall(text)
+                if not _begins_a_word(code[-1] + name[0])
+            }
             seen_orgs: set[str] = set()
             for word, tag in self._tagger().run(text):
                 word = word.strip()  # LAC keeps a line break that precedes a name

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.listen.analysis.entities import EntityExtractor
-from heard.listen.analysis.junk import is_junk
+from heard.listen.analysis.junk import is_clause, is_junk
 from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
 from heard.read.redact import redact
 
@@ -91,7 +91,7 @@ def _refresh(
         # places are read from redacted text: a street address shows as its road (RIGHTS.md §7)
         places, orgs = extractor.extract([redact(p["text"]) or "" for p in posts[:N_ENTITY_POSTS]])
         places.update(redact(place) for place in agg.pop("place_list") or [] if place)
-        for junk in [p for p in places if is_junk(p)]:  # A市, A2区, 区丽发: no place to show
+        for junk in [p for p in places if is_junk(p) or is_clause(p)]:  # A市, 区丽发, 县的很多…
             del places[junk]
         rows.append(
             {
