@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from heard.api import create_app
 from heard.protect.audit import verify
+from heard.read.redact import redact
 from heard.settings import Settings
 from heard.store import open_store
 
@@ -71,7 +72,9 @@ def test_appeals_decided_before_the_migration_get_their_reasons_from_the_audit_l
         store.con.execute("ALTER TABLE appeals DROP COLUMN facts")
         store.con.execute("DELETE FROM schema_version WHERE version = 19")
     with open_store(db) as store:
-        assert store.scalar("SELECT facts FROM appeals") == REASONS
+        # the log records the reasons redacted (an older Heard recorded them as written): the
+        # migration fills in what the log holds, which is what the author is shown anyway
+        assert store.scalar("SELECT facts FROM appeals") == redact(REASONS) != REASONS
         assert verify(store).ok
         store.con.execute("UPDATE appeals SET facts = 'reversed after all'")
         verdict = verify(store)

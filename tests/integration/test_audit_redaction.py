@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
+from heard.auth.accounts import Accounts
 from heard.protect import audit
 from heard.protect.detectors import WrittenHeadDetector
 from heard.protect.review import Review
@@ -96,3 +97,121 @@ def test_flag_entries_record_evidence_redacted_and_still_verify(store):
     assert PHONE in store.rows("SELECT evidence FROM flags WHERE post_id = 't:1'")[0]["evidence"]
     verdict = audit.verify(store)
     assert verdict.ok and verdict.entries == 4, verdict.reason
+
+
+EMAIL = "lao.zhou@example.com"
+ID_NUMBER = "11010519491231002X"
+
+
+def _decided_and_appealed(store):
+    """A report, a decision whose facts and legal ground quote personal data, an appeal whose
+    reasons do, and an appeal decision whose reasons do."""
+    for name in ("mod_a", "mod_b"):
+        Accounts(store).add_user(name, f"password-{name}", "moderator")
+    review = Review(store)
+    flag = review.report("t:1", "doxxing")
+    decision = review.decide(
+        flag["flag_id"],
+        "remove",
+        f"帖子公布了老周的手机 {PHONE} 和身份证号 {ID_NUMBER}",
+        "mod_a",
+        ground="illegal",
+        legal_ground=f"个人信息保护法 第10条 (complaint by {EMAIL})",
+    )
+    appeal = review.appeal(decision["decision_id"], f"那是我自己的号码 {PHONE}，写信给 {EMAIL}")
+    review.decide_appeal(appeal["appeal_id"], "upheld", "mod_b", f"号码 {PHONE} 不是作者的")
+    return decision, appeal
+
+
+def test_appeal_texts_and_fact_statements_enter_the_log_redacted(store):
+    decision, appeal = _decided_and_appealed(store)
+    kinds = [r["kind"] for r in store.rows("SELECT kind FROM audit_log ORDER BY seq")]
+    assert kinds == ["flag", "decision", "appeal", "appeal_decision"]
+    for payload in _payloads(store):
+        for value in (PHONE, EMAIL, ID_NUMBER, "1002X"):
+            assert value not in payload
+    recorded = {
+        r["kind"]: json.loads(r["payload"])
+        for r in store.rows("SELECT kind, payload FROM audit_log ORDER BY seq")
+    }
+    assert recorded["decision"]["facts"] == "帖子公布了老周的手机 [phone] 和身份证号 [id]"
+    statement = recorded["decision"]["statement"]
+    assert statement["decision_facts"] == statement["illegal_content_explanation"]
+    assert statement["illegal_content_legal_ground"].endswith("(complaint by [email])")
+    assert recorded["appeal"]["text"] == "那是我自己的号码 [phone]，写信给 [email]"
+    assert recorded["appeal_decision"]["facts"] == "号码 [phone] 不是作者的"
+    # the records keep what was written (shown redacted), and verify checks them against the log
+    row = store.protect.decision(decision["decision_id"])
+    assert PHONE in row["facts"] and PHONE in store.protect.appeal(appeal["appeal_id"])["text"]
+    verdict = audit.verify(store)
+    assert verdict.ok and verdict.entries == 4, verdict.reason
+
+
+def test_verify_still_catches_a_changed_fact_statement_or_appeal(store):
+    decision, appeal = _decided_and_appealed(store)
+    store.execute(
+        "UPDATE decisions SET facts = replace(facts, '老周', '老王') WHERE decision_id = ?",
+        [decision["decision_id"]],
+    )
+    verdict = audit.verify(store)
+    assert not verdict.ok and verdict.broken_seq == 2 and "facts changed" in verdict.reason
+    store.execute(
+        "UPDATE decisions SET facts = replace(facts, '老王', '老周') WHERE decision_id = ?",
+        [decision["decision_id"]],
+    )
+    assert audit.verify(store).ok
+    store.execute(
+        "UPDATE appeals SET text = 'the decision was right' WHERE appeal_id = ?",
+        [appeal["appeal_id"]],
+    )
+    verdict = audit.verify(store)
+    assert not verdict.ok and verdict.broken_seq == 3 and "text changed" in verdict.reason
+
+
+def test_old_verbatim_entries_of_decisions_and_appeals_still_verify(store):
+    """A log written before: the decision's facts and the appeal's text recorded as written."""
+    decision, appeal = _decided_and_appealed(store)
+    rows = store.rows('SELECT seq, "at", kind, ref, payload FROM audit_log ORDER BY seq')
+    verbatim = {
+        "decision": {
+            **json.loads(rows[1]["payload"]),
+            "facts": store.protect.decision(decision["decision_id"])["facts"],
+            "statement": store.protect.decision(decision["decision_id"])["statement"],
+        },
+        "appeal": {**json.loads(rows[2]["payload"]), "text": appeal["text"]},
+    }
+    store.execute("DELETE FROM audit_log")
+    prev = audit.GENESIS
+    for r in rows:  # written as the code before this wrote them: the payload as given
+        text = audit._canonical(verbatim.get(r["kind"], json.loads(r["payload"])))
+        entry = {"seq": r["seq"], "at": r["at"], "kind": r["kind"], "ref": r["ref"]}
+        entry |= {"payload_text": text, "prev_hash": prev}
+        entry["hash"] = prev = audit.entry_hash(prev, r["seq"], r["at"], r["kind"], r["ref"], text)
+        store.protect.insert_audit(entry)
+    assert PHONE in _payloads(store)[1] and PHONE in _payloads(store)[2]
+    verdict = audit.verify(store)
+    assert verdict.ok and verdict.entries == 4, verdict.reason
+
+
+def test_every_free_text_of_a_statement_is_shown_redacted(store):
+    """The facts are repeated as ``illegal_content_explanation`` (and, for a decision with no
+    label, ``incompatible_content_explanation``); the legal ground is free text too."""
+    from heard.read.protect import dsa_statements, list_decisions, statement_of, statements_of_post
+
+    decision, _ = _decided_and_appealed(store)
+    review = Review(store)
+    other = review.decide(
+        review.report("t:2", "spam")["flag_id"], "no_action", f"只是投诉，电话 {PHONE}", "mod_a"
+    )
+    shown = [
+        list_decisions(store),
+        statement_of(store, decision["decision_id"]),
+        statement_of(store, other["decision_id"]),
+        statements_of_post(store, "t:1"),
+        statements_of_post(store, "t:2"),
+        dsa_statements(store),
+    ]
+    text = json.dumps(shown, ensure_ascii=False)
+    for value in (PHONE, EMAIL, ID_NUMBER):
+        assert value not in text
+    assert "(complaint by [email])" in text

@@ -10,6 +10,14 @@ The displays read the ``flags``, ``decisions`` and ``appeals`` tables, not the l
 also checks each row against what its entries recorded (``verify_records``): a decision changed
 from remove to no_action in its table, an appeal outcome flipped, a flag relabelled or deleted
 behind the log's back is named by the entry it no longer matches.
+
+The log is append-only: what enters it stays. So the free text people write — a moderator's
+facts and legal ground, an author's appeal, an appeal decision's reasons, the reason given to see
+a post's original — is recorded redacted by the one redaction the displays use (``REDACTED``,
+applied by ``append``), like a flag's evidence (``safe_evidence``, applied by its caller). The
+rows keep what was written and are shown redacted; ``verify`` compares those texts in their
+redacted form on both sides, so an entry written before (verbatim) and a new one both verify,
+and a change to a row's text is caught unless it only changes personal data inside it.
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from heard.read.common import safe_statement
+from heard.read.redact import redact
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
@@ -38,14 +49,33 @@ def entry_hash(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def _redact_text(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
+
+
+REDACTED = {
+    "facts": _redact_text,
+    "text": _redact_text,
+    "reason": _redact_text,
+    "statement": safe_statement,
+}
+"""Payload fields of free text, and how an entry records them (and ``verify`` compares them)."""
+
+
+def redacted(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` with its free texts (``REDACTED``) as the log records them."""
+    return {k: REDACTED[k](v) if k in REDACTED else v for k, v in payload.items()}
+
+
 def append(
     store: Any, kind: str, ref: str, payload: dict[str, Any], at: datetime
 ) -> dict[str, Any]:
     """Add one entry after the current tail; call it inside the transaction that makes the change
-    it records, so the change and its entry commit together."""
+    it records, so the change and its entry commit together. Free texts are recorded redacted
+    (``redacted``)."""
     tail = store.protect.audit_tail()
     seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
-    payload_text = _canonical(payload)
+    payload_text = _canonical(redacted(payload))
     entry = {
         "seq": seq,
         "at": at,
@@ -133,7 +163,9 @@ DECISION_FIELDS = (
 APPEAL_FIELDS = ("decision_id", "post_id", "text")
 
 
-def _same(recorded: Any, stored: Any) -> bool:
+def _same(recorded: Any, stored: Any, field: str = "") -> bool:
+    if field in REDACTED:  # recorded redacted (or, before, verbatim): compared redacted
+        recorded, stored = REDACTED[field](recorded), REDACTED[field](stored)
     if isinstance(recorded, float) or isinstance(stored, float):
         try:
             return math.isclose(float(recorded), float(stored), rel_tol=1e-9, abs_tol=1e-12)
@@ -200,7 +232,7 @@ def verify_records(
             continue
         changed: dict[int, list[str]] = {}
         for field, (value, seq) in fields.items():
-            if not _same(value, row.get(field)):
+            if not _same(value, row.get(field), field):
                 changed.setdefault(seq, []).append(field)
         for seq, names in changed.items():
             broken.append(

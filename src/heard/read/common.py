@@ -99,6 +99,27 @@ def safe_evidence(evidence: Any, text: str | None) -> Any:
     return out
 
 
+STATEMENT_TEXTS = (
+    "decision_facts",
+    "incompatible_content_explanation",
+    "illegal_content_legal_ground",
+    "illegal_content_explanation",
+)
+"""The free text of a statement of reasons: the moderator's facts (repeated as the explanation
+of an illegal-content decision, and of an incompatible one with no label) and the legal ground."""
+
+
+def safe_statement(statement: Any) -> Any:
+    """A statement of reasons as every display, export and the audit log show it: each of its
+    free texts (``STATEMENT_TEXTS``) redacted. The one redaction of statements (RIGHTS.md §7)."""
+    if not isinstance(statement, dict):
+        return statement
+    return {
+        k: redact(v) if k in STATEMENT_TEXTS and isinstance(v, str) else v
+        for k, v in statement.items()
+    }
+
+
 def _redact_nested(value: Any) -> Any:
     if isinstance(value, dict):
         return {

@@ -17,7 +17,7 @@ from heard.errors import InputError, NotFoundError
 from heard.protect.detectors.script import is_chinese
 from heard.protect.statement import dsa_export
 from heard.protect.taxonomy import LABELS, load_taxonomy
-from heard.read.common import jsonable, safe_evidence, safe_row
+from heard.read.common import jsonable, safe_evidence, safe_row, safe_statement
 from heard.read.redact import redact
 from heard.store.queries import protect as stored
 
@@ -155,7 +155,7 @@ def list_decisions(db: Any, *, limit: int = 50, **filters: Any) -> dict[str, Any
     for r in rows:
         r = _decode(r)
         r["facts"] = redact(r["facts"])
-        r["statement"]["decision_facts"] = redact(r["statement"].get("decision_facts"))
+        r["statement"] = safe_statement(r["statement"])
         out.append(jsonable(r))
     return {"decisions": out, "count": len(out)}
 
@@ -165,9 +165,7 @@ def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
     rows = stored.statement(db, decision_id)
     if not rows:
         raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
-    statement = json.loads(rows[0]["statement"])
-    statement["decision_facts"] = redact(statement.get("decision_facts"))
-    result: dict[str, Any] = statement
+    result: dict[str, Any] = safe_statement(json.loads(rows[0]["statement"]))
     return result
 
 
@@ -189,8 +187,7 @@ def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
     out = []
     for i, r in enumerate(rows):
         r["superseded"] = i < len(rows) - 1  # a later decision replaced it: nothing to appeal
-        statement = json.loads(r.pop("statement"))
-        statement["decision_facts"] = redact(statement.get("decision_facts"))
+        statement = safe_statement(json.loads(r.pop("statement")))
         r["appeal_facts"] = redact(r.get("appeal_facts"))
         out.append(jsonable({**r, "statement": statement}))
     return {"post_id": post_id, "decisions": out}
@@ -198,10 +195,7 @@ def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
 
 def dsa_statements(db: Any) -> list[dict[str, Any]]:
     """Every restricting decision in the DSA transparency database's statement shape."""
-    statements = [json.loads(text) for text in stored.statements(db)]
-    for s in statements:
-        s["decision_facts"] = redact(s.get("decision_facts"))
-    return dsa_export(statements)
+    return dsa_export([safe_statement(json.loads(text)) for text in stored.statements(db)])
 
 
 def transparency(db: Any) -> dict[str, Any]:
