@@ -83,3 +83,36 @@ def test_report_review_statement_and_appeal(browser, server):
     for page in (public, mod, admin):
         page.context.close()
     assert not errors
+
+
+def test_show_original_reveals_the_text_in_place(browser, server):
+    """A moderator asks for a flagged post's original with a reason: the review page shows the
+    redacted text until then, the original in its place after (the use is in the audit log;
+    tests/integration/test_show_original.py checks the entry). An analyst gets no such page."""
+    base, password = server
+    errors: list[str] = []
+    mod = _page(browser, errors)
+    filed = mod.context.request.post(
+        base + "/api/v1/report", data={"post_id": "seed:w3", "label": "doxxing"}
+    )
+    assert filed.ok, filed.text()
+    flag_id = filed.json()["flag_id"]
+    login(mod, base, password, "moderator")
+    mod.goto(base + f"/moderate/items/{flag_id}")
+    assert "13812345678" not in mod.locator("#post-text").inner_text()
+    assert "[phone]" in mod.locator("#post-text").inner_text()
+    mod.fill("#original-form input[name=reason]", "is this the water company's hotline?")
+    mod.click("#original-form button[type=submit]")
+    assert "13812345678" in mod.locator("#post-text").inner_text()
+    assert mod.locator("#original-note").is_visible()
+    assert mod.locator("#original-form").count() == 0
+    mod.screenshot(path=str(SCREENSHOTS / "protect-original-en.png"), full_page=True)
+
+    analyst = _page(browser, errors)
+    login(analyst, base, password, "analyst")
+    denied = analyst.goto(base + f"/moderate/items/{flag_id}")
+    assert denied.status == 403
+    assert "13812345678" not in analyst.content()
+    for page in (mod, analyst):
+        page.context.close()
+    assert not errors

@@ -298,6 +298,34 @@ def notice(
 
 
 @app.command()
+def original(
+    post_id: Annotated[str, typer.Argument(help="A flagged post.")],
+    reason: Annotated[
+        str, typer.Option(help="Why the redacted text is not enough (written to the audit log).")
+    ] = "",
+    who: As = None,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Show one flagged post's original text, personal data included (RIGHTS.md §7): moderators
+    and admins only, with a reason; each use is written to the audit log."""
+    from heard.protect.original import show_original
+
+    with _open(db, config) as store:
+        shown = show_original(store, post_id, reason, _need_as(who))
+    if json_out:
+        emit_json(shown)
+        return
+    console.print(
+        f"original of post {escape(post_id)} (audit entry {shown['audit_seq']}):", soft_wrap=True
+    )
+    if shown["title"]:
+        console.print(escape(shown["title"]), soft_wrap=True)
+    console.print(escape(shown["text"] or ""), soft_wrap=True)
+
+
+@app.command()
 def decisions(
     limit: Annotated[
         int, typer.Option(help="At most this many decisions.", min=1, max=100_000)

@@ -110,6 +110,34 @@ def decide(
     )
 
 
+@router.post("/moderate/items/{flag_id}/original", dependencies=[MODERATOR])
+def original(
+    request: Request, flag_id: str, reason: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    """The item page again, its post's original text in place of the redacted one: a reason is
+    required and each use is written to the audit log (``heard.protect.original``)."""
+    from heard.protect.calibration import Calibration
+    from heard.protect.original import show_gold_original, show_original
+
+    who = username_of(request) or ""
+    item = next((i for i in _queue(request, limit=500) if i["flag_id"] == flag_id), None)
+    if item is None:
+        raise ApiError(404, f"no flag {flag_id!r} waits for review", ["fix: see /moderate"])
+
+    def work(store: Any) -> dict[str, Any]:
+        if Calibration(store).is_gold(flag_id):
+            return show_gold_original(store, flag_id, reason, who)
+        return show_original(store, item["post_id"], reason, who)
+
+    try:
+        shown = locked_write(request, work)
+    except (InputError, NotFoundError) as exc:
+        error = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        return _item_page(request, flag_id, status=status, original_error=error)
+    return _item_page(request, flag_id, original=shown)  # no-store, as every page
+
+
 @router.get("/moderate/appeals", dependencies=[MODERATOR])
 def appeals_page(request: Request) -> Response:
     return render(request, "moderate_appeals.html", appeals=rq.pending_appeals(db_of(request)))

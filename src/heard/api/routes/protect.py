@@ -276,6 +276,27 @@ def renew_notice(request: Request, post_id: str) -> dict[str, Any]:
     return {"ok": True, "post_id": post_id, "author_token": token}
 
 
+class OriginalIn(BaseModel):
+    reason: str = Field(
+        "", max_length=2000, description="Why the redacted text is not enough (audited)"
+    )
+
+
+@router.post(
+    "/posts/{post_id}/original",
+    dependencies=[requires(Role.moderator)],
+    summary="One flagged post's original text, personal data included (moderators and admins; "
+    "a reason is required and each use is written to the audit log)",
+    responses=declared(400, 404),
+)
+def show_original(request: Request, post_id: str, body: OriginalIn) -> dict[str, Any]:
+    from heard.protect.original import show_original as show
+
+    who = username_of(request) or ""
+    shown = locked_write(request, lambda store: show(store, post_id, body.reason, who))
+    return {"ok": True, **shown}  # no-store, as every API answer
+
+
 class NoticeIn(BaseModel):
     token: str = Field(min_length=1, max_length=200)
 

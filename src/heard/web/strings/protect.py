@@ -27,6 +27,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "法律依据（法律及条款；违法时必填）",
     ),
     "decide": ("Decide", "提交决定"),
+    "show_original": ("Show original", "显示原文"),
+    "original_reason": (
+        "Why the redacted text is not enough (written to the audit log)",
+        "为何需要查看未遮蔽的原文（将写入审计日志）",
+    ),
+    "original_shown": (
+        "Original text, personal data included: shown to you for this decision only; this "
+        "view is in the audit log",
+        "原文（含个人信息）：仅为本次决定向您显示；此次查看已写入审计日志",
+    ),
+    "audit_entry": ("audit entry", "审计记录"),
     "decided": ("Decided", "已决定"),
     "author_token": (
         "Notice token for the author (shown once: hand it to the author with the decision)",
