@@ -7,8 +7,9 @@ Only ``rules.scam_fraud`` and ``rules.spam`` run (no heads, no other labels), so
 two rule files can be checked in seconds per set: the output lists each flagged post's index,
 labels, rule and first 160 characters. Sets: the rights fixture, taxonomy negatives, Teddy Cup
 附件3, 附件4, the full-record subset and the 9,210 titles, weibo_senti_100k test and dev, the
-Weibo rumour set (rumor_weibo_twitter1516_glan, all 4,663 posts) and TweetEval hate and
-offensive test.
+Weibo rumour set (rumor_weibo_twitter1516_glan, all 4,663 posts), TweetEval hate, offensive
+and sentiment test, every ham message of the SMS Spam Collection and every LIAR statement (the
+English legitimate sets the English fraud rules of scam_fraud 3.7 were checked on).
 """
 
 from __future__ import annotations
@@ -48,9 +49,19 @@ def real_sets() -> dict[str, list[str]]:
     rumour = pe.DATA / "rumor_weibo_twitter1516_glan" / "weibo" / "weibo_all.tsv"
     rows = [x.split("\t") for x in rumour.read_text("utf-8").splitlines() if x.strip()]
     sets["weibo_rumour_all"] = [max(r, key=len) for r in rows]
-    for task in ("hate", "offensive"):
+    for task in ("hate", "offensive", "sentiment"):
         folder = pe.DATA / "tweeteval" / "datasets" / task
         sets[f"tweeteval_{task}_test"] = (folder / "test_text.txt").read_text("utf-8").splitlines()
+    sms = pe.DATA / "sms_spam_collection" / "SMSSpamCollection.tsv"
+    rows = [x.split("\t", 1) for x in sms.read_text("utf-8").splitlines() if "\t" in x]
+    sets["sms_ham_all"] = [text for label, text in rows if label == "ham"]
+    liar = pe.DATA / "liar"  # PolitiFact statements: taxes, the IRS, arrests, banks, prizes
+    sets["liar_statements_all"] = [
+        x.split("\t")[2]
+        for split in ("train", "valid", "test")
+        for x in (liar / f"{split}.tsv").read_text("utf-8").splitlines()
+        if x.count("\t") >= 2
+    ]
     return sets
 
 
