@@ -178,7 +178,7 @@ def rules() -> RuleDetector:
 def test_each_english_family_is_caught_by_its_rule(rules, rule, text):
     flag = rules.flag(text)
     assert flag is not None, text
-    assert flag.version == "3.7"
+    assert flag.version == "3.8"
     assert rule in flag.details["rules_fired"], (flag.rule, text)
 
 
@@ -193,3 +193,33 @@ def test_the_whole_stage_agrees_on_the_legitimate_texts():
     flags = HarmStage(nearest=0).flag_texts(LEGITIMATE)
     scams = [(t, f) for t, fl in zip(LEGITIMATE, flags) for f in fl if f["label"] == "scam_fraud"]
     assert not scams, scams
+
+
+STATEMENTS_ABOUT_MONEY = [
+    # political and policy statements in the shape of four LIAR statements that the rules
+    # flagged (scam_fraud 3.6, spam 3.3) when bench/protect_rule_sets.py first ran that set:
+    # "tax returns" read as investment returns, "won the city $…" as a prize, and a loan
+    # industry named in a sentence as a loan advert
+    "Her tax returns show she did not pay any income tax for three years.",
+    "His audit won the county $3 million in back franchise fees.",
+    "The payday loan industry does not operate in our state at all.",
+    "A quarter of households here have no bank account and depend on no credit check lenders.",
+]
+
+
+@pytest.mark.parametrize("text", STATEMENTS_ABOUT_MONEY)
+def test_statements_about_taxes_audits_and_lenders_are_not_scams_or_adverts(text):
+    flags = [RuleDetector(label).flag(text) for label in ("scam_fraud", "spam")]
+    assert flags == [None, None], [(f.label, f.rule) for f in flags if f]
+
+
+def test_loan_adverts_and_prizes_addressed_to_the_reader_are_still_caught():
+    spam = RuleDetector("spam")
+    for text in (
+        "Payday loans up to $1,000, approved in minutes! Apply now at cashfast-loans.com",
+        "No credit check loans, same day cash. Call 0800 555 0199 today.",
+    ):
+        flag = spam.flag(text)
+        assert flag is not None and flag.label == "spam", text
+    prize = "You have won $5,000 in our prize draw! Pay the $20 handling fee to claim it."
+    assert RuleDetector("scam_fraud").flag(prize) is not None
