@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/protect_probes.py   # → bench/results/protect_probes.json
 
-Six sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
+Seven sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
 (``scam_fraud``, ``spam`` or ``null`` for legitimate speech), ``lang``, ``family``, ``text``:
 
 * ``tests/fixtures/protect_probes_sealed.jsonl`` — written **before** the rules were widened in
@@ -20,6 +20,11 @@ Six sets, all written by hand for Heard (no dataset text), each row ``id``, ``la
 * ``tests/fixtures/protect_probes_v5.jsonl`` — 170 rows (138 zh, 32 en) written blind on
   2026-12-07 and committed alone (579cdb4) before they were first measured
   (``--set v5_probes_blind_heldout``).
+* ``tests/fixtures/protect_probes_v6.jsonl`` — 256 Chinese rows (101 fraud over 14 families,
+  69 spam, 86 legitimate hard negatives) written blind on 2026-12-07 and committed alone
+  (47e5350) before the v6 helper read any rule; measured once as written
+  (``--set v6_probes_blind_heldout``), then rules were widened from half A's misses only and
+  half B read once as held out.
 * ``tests/fixtures/rights_speech_v2_blind.jsonl`` — 114 legitimate rows only (64 zh, 46 en, 4 in
   other languages), hard cases for every harm label, written blind on 2026-12-07 and committed
   alone (dee0cd0) before their first measurement (``--set rights_v2_blind_heldout``).
@@ -47,6 +52,7 @@ SETS = {
     "v3_probes_blind_then_tuned": FIXTURES / "protect_probes_v3.jsonl",
     "v4_probes_blind_heldout": FIXTURES / "protect_probes_v4.jsonl",
     "v5_probes_blind_heldout": FIXTURES / "protect_probes_v5.jsonl",
+    "v6_probes_blind_heldout": FIXTURES / "protect_probes_v6.jsonl",
     "rights_v2_blind_heldout": FIXTURES / "rights_speech_v2_blind.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
