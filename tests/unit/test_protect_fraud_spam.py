@@ -3,7 +3,7 @@ written from, and the speech around scams — warnings, news, advice, victims, c
 notices, a boss who really wants a meeting — comes through unflagged (RIGHTS.md §1, §5).
 
 The sentences here are written for these tests; the probe sets are
-``tests/fixtures/protect_probes_{sealed,dev,v3,v4}.jsonl`` (see bench/protect_probes.py)."""
+``tests/fixtures/protect_probes_{sealed,dev,v3,v4,v5,v6}.jsonl`` (see bench/protect_probes.py)."""
 
 from __future__ import annotations
 
@@ -143,9 +143,9 @@ def test_home_service_adverts_are_not_sexual_solicitation(stage):
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "3.9" and ruleset("spam").version == "3.5"
+    assert ruleset("scam_fraud").version == "3.10" and ruleset("spam").version == "3.6"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
-    assert flag is not None and flag.version == "3.9"
+    assert flag is not None and flag.version == "3.10"
 
 
 def test_a_complaint_about_a_sales_email_is_not_boss_fraud(stage):
@@ -215,6 +215,26 @@ def test_blind_v5_probes_are_well_formed_and_do_not_regress(stage):
     assert flagged <= {"v5.zh.legit.customer_service.01"}, result["legitimate"]["ids"]
     assert result["scam_fraud.all"]["recall"] >= 0.81, result["scam_fraud.missed"]
     assert result["spam.all"]["recall"] >= 0.85, result["spam.missed"]
+
+
+def test_blind_v6_probes_are_well_formed_and_do_not_regress(stage):
+    """v6 (2026-12-07): 256 Chinese rows written blind and committed alone, measured once on
+    rules 3.8 / 3.4 (bench/results/protect_probes_v6_blind.json: 81/101, 56/69, 6/86 flagged).
+    Rules 3.9 / 3.5 were written from half A's misses; half B was read once as held out
+    (protect_probes_v6_halfB_heldout.json), then 3.10 / 3.6 fixed the false flags it showed.
+    Floors: the figures after that (93/101, 61/69), a regression guard, not goals."""
+    rows = read_probes(SETS["v6_probes_blind_heldout"])
+    assert len({r["id"] for r in rows}) == len(rows) == 256
+    assert {r["label"] for r in rows} == {"scam_fraud", "spam", None}
+    assert all(r["id"].startswith("v6.zh.") and r["lang"] == "zh" and r["text"] for r in rows)
+    result = score_probes(stage, rows)
+    assert result["legitimate"]["items"] == 86
+    flagged = {i for i, _ in result["legitimate"]["ids"]}
+    # the written head sends a courier's and a shop's real notices to review: known, not accepted
+    assert flagged <= {"v6.zh.legit.delivery.05", "v6.zh.legit.cs.01"}, flagged
+    assert result["automated"]["two_detectors"]["legitimate"] == 0
+    assert result["scam_fraud.all"]["recall"] >= 0.92, result["scam_fraud.missed"]
+    assert result["spam.all"]["recall"] >= 0.88, result["spam.missed"]
 
 
 CUSTOMER_SERVICE_COMPLAINTS = [

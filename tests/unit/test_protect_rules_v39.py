@@ -92,3 +92,27 @@ def test_v35_spam_offers_are_flagged(name, text):
 )
 def test_v35_spam_hard_negatives_are_not_flagged(text):
     assert fired(SPAM, text) == []
+
+
+# scam_fraud 3.10 and spam 3.6: false flags that reading half B of v6 showed (one of them made
+# by 3.9's own "不是骗子" guard, which also read "是不是骗子"). Sentences written for these tests.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "收到一条说社保卡已失效、要点链接重新认证的短信，这到底是不是骗子？",
+        "刚收到短信说我的ETC失效了让点链接，是不是骗局啊，大家帮我看看",
+        "又有人在群里推“月收益20%保本”的项目，拉人进群，我表哥就是被这样骗的，千万别投",
+    ],
+)
+def test_v310_people_asking_or_warning_about_a_scam_are_not_flagged(text):
+    assert fired(FRAUD, text) == []
+
+
+def test_v36_a_notice_that_the_readers_loan_was_paid_out_is_not_an_advert():
+    notice = (
+        "【某某银行】您申请的个人经营贷款30万元已于今日发放至尾号0000账户，"
+        "首期还款日为下月8日，详询955xx。"
+    )
+    assert fired(SPAM, notice) == []
+    advert = "【某某银行】您的经营贷额度已提升至30万，当天放款，详询客户经理。"
+    assert fired(SPAM, advert) != []
