@@ -296,10 +296,12 @@ _ZH_ADDRESS = [
     ),
     (re.compile(r"(?<![\d])\d{3,4}(?:室|房间)"), "a flat number", ("室", "房间")),
     (re.compile(rf"(?<!\d)\d{{1,4}}弄(?:{_N}号)?(?:{_ROOM}室)?"), "a lane number (弄)", ("弄",)),
-    # a house or lane number on a road (the road's name stays): 长乐路128号, 一百二十八号, 128弄5号
+    # a house or lane number on a road, or in a town or village and its group (the name stays):
+    # 长乐路128号, 一百二十八号, 128弄5号, 干杉镇31号, 青石村5组12号
     (
         re.compile(
-            rf"(?:[路街巷弄村]|大道|胡同)(?P<a>{_N}(?:[-之]\d{{1,4}})?(?:号|弄)(?!线)"
+            rf"(?:[路街巷弄村镇乡屯庄]|(?<!第\d)(?<!第[一二三四五六七八九十])组|大道|胡同)"
+            rf"(?P<a>{_N}(?:[-之]\d{{1,4}})?(?:号|弄)(?!线|[县国省]道|公路|文件)"
             rf"(?:楼|院|附\d{{1,3}}号?|{_N}号)?(?:{_ROOM}室)?)"
         ),
         "a house or lane number on a road",
