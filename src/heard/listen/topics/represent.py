@@ -19,6 +19,7 @@ from typing import Any
 from heard.listen.analysis.entities import EntityExtractor
 from heard.listen.analysis.junk import is_clause, is_junk
 from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
+from heard.listen.analysis.places import fold_places
 from heard.read.redact import redact
 
 N_REPRESENTATIVE = 5
@@ -93,6 +94,7 @@ def _refresh(
         places.update(redact(place) for place in agg.pop("place_list") or [] if place)
         for junk in [p for p in places if is_junk(p) or is_clause(p)]:  # A市, 区丽发, 县的很多…
             del places[junk]
+        places = fold_places(places)  # 伊景园 and 伊景园滨河苑: one place
         rows.append(
             {
                 "topic_id": tid,

@@ -1,0 +1,34 @@
+"""A topic's places name each place once (issue 17: 伊景园 and 伊景园滨河苑 are one place)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from heard.listen.analysis.places import fold_places
+
+
+def test_a_name_inside_the_whole_name_joins_it():
+    got = fold_places(
+        Counter({"伊景园": 3, "滨河苑": 1, "伊景园滨河苑": 2, "房半岛": 1, "长房半岛": 1})
+    )
+    assert got == Counter({"伊景园滨河苑": 6, "长房半岛": 2})
+
+
+def test_parts_and_administrative_forms_join_their_place():
+    places = {"上海花园": 1, "上海花园小区": 2, "上海花园13栋": 1, "福满新城": 1}
+    places |= {"福满新城二期": 1, "西渡": 2, "西渡镇": 1}
+    got = fold_places(Counter(places))
+    assert got == Counter({"上海花园": 4, "福满新城": 2, "西渡镇": 3})
+
+
+def test_an_area_a_city_and_a_part_without_its_place_stay_apart():
+    places = Counter(
+        {"城陵矶桂花园": 1, "丁字湾": 2, "丁字湾街道湖外路": 1, "上海": 1, "上海花园": 1,
+         "月湖": 1, "月湖大市场": 1, "金领公寓": 1}
+    )  # fmt: skip
+    assert fold_places(places) == places
+
+
+def test_the_rest_of_a_cut_code_is_no_part_of_the_name():
+    got = fold_places(Counter({"市双凫铺镇": 1, "双凫铺镇": 1, "市民广场": 1, "县城": 1}))
+    assert got == Counter({"双凫铺镇": 2, "市民广场": 1, "县城": 1})
