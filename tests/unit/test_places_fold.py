@@ -32,3 +32,16 @@ def test_an_area_a_city_and_a_part_without_its_place_stay_apart():
 def test_the_rest_of_a_cut_code_is_no_part_of_the_name():
     got = fold_places(Counter({"市双凫铺镇": 1, "双凫铺镇": 1, "市民广场": 1, "县城": 1}))
     assert got == Counter({"双凫铺镇": 2, "市民广场": 1, "县城": 1})
+
+
+def test_the_most_specific_places_come_first():
+    from heard.listen.analysis.places import rank_places
+
+    counts = Counter({"中国": 5, "上海": 4, "广州市": 3, "雨花区": 3, "丽发新城": 1, "长乐路": 2})
+    assert [name for name, _ in rank_places(counts, 5)] == [
+        "长乐路",
+        "丽发新城",
+        "雨花区",
+        "广州市",
+        "中国",
+    ]

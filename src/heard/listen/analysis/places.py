@@ -14,6 +14,10 @@ counts them under one name, in three steps that only ever join names the list al
    longer names (城陵矶 in 城陵矶街道 and 城陵矶桂花园: an area with places in it), nor when the
    longer one goes on past it with an administrative word (丁字湾 → 丁字湾街道湖外路: a road in the
    area), nor for names of two characters (上海 in 上海花园 is a city, not the estate).
+
+``rank_places`` then lists the most specific places first: an estate, a road, a town or a school
+before a district or county, those before a city, and a province or the country last (中国, 广东,
+上海 name no place an official can go to), by count within each level.
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ from collections import Counter
 
 from heard.listen.analysis.entities import PLACE_ENDINGS_ZH
 
-ADMIN_FORMS = ("街道", "社区", "镇", "乡", "村", "区", "县", "市")
+ADMIN_FORMS = ("街道", "社区", "镇", "乡", "村", "区", "县", "市", "省")
+PROVINCES = frozenset(
+    "中国 全国 北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 "
+    "山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 "
+    "宁夏 新疆 香港 澳门".split()
+)
+"""The country and its provincial-level divisions (also with 省, 市 or 自治区 after them)."""
+_PROVINCE_FORM = re.compile(r"(?:省|市|自治区|特别行政区)$")
 _PART = re.compile(r"(?:小区|公寓|[一二三四五六七八九十\d]+期|[A-Za-z]?\d+(?:栋|幢|座|号楼))$")
 _NAMED = re.compile(f"(?:{PLACE_ENDINGS_ZH})$")
 
@@ -84,3 +95,21 @@ def fold_places(counts: Counter[str]) -> Counter[str]:
             seen.add(name)
         folded[name] += count
     return folded
+
+
+def specificity(name: str) -> int:
+    """How close to one spot a place is: 0 the country or a province, 1 a city (…市), 2 a district
+    or county (…区, …县), 3 anything else (an estate, a road, a town, a school, a lake)."""
+    if name in PROVINCES or _PROVINCE_FORM.sub("", name) in PROVINCES:
+        return 0
+    if name.endswith("市"):
+        return 1
+    if name.endswith(("区", "县", "州")) and len(name) <= 4:
+        return 2
+    return 3
+
+
+def rank_places(counts: Counter[str], limit: int) -> list[tuple[str, int]]:
+    """The ``limit`` most specific places, by count within a level, ties by name."""
+    ranked = sorted(counts.items(), key=lambda kv: (-specificity(kv[0]), -kv[1], kv[0]))
+    return ranked[:limit]

@@ -19,7 +19,7 @@ from typing import Any
 from heard.listen.analysis.entities import EntityExtractor
 from heard.listen.analysis.junk import is_clause, is_junk
 from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
-from heard.listen.analysis.places import fold_places
+from heard.listen.analysis.places import fold_places, rank_places
 from heard.read.redact import redact
 
 N_REPRESENTATIVE = 5
@@ -105,7 +105,7 @@ def _refresh(
                 "representative": json.dumps(
                     [p["id"] for p in posts[:N_REPRESENTATIVE]], ensure_ascii=False
                 ),
-                "places": json.dumps(_most_common(places), ensure_ascii=False),
+                "places": json.dumps(rank_places(places, N_ENTITIES), ensure_ascii=False),
                 "orgs": json.dumps(_most_common(orgs), ensure_ascii=False),
                 "series": json.dumps(
                     series.get(tid, {"unit": "day", "points": []}), ensure_ascii=False
