@@ -7,8 +7,10 @@ record equals a direct computation from the file.
 Ingests the file with ``--preset teddycup-replies`` into a temporary store (the full pipeline:
 language, tokens, embeddings, sentiment, intent, topics, then routing and cases), reads
 ``heard accountability --json``, and recomputes each department's count, median and p90 from the
-file's own times with the departments the store assigned. ``--router`` routes with a trained
-router (e.g. one trained on 附件2 titles: evaluation data, never shipped) instead of zero-shot.
+file's own times with the departments the store assigned; and counts the replies whose stored
+timeliness says "within 15 working days" against the same count on the file's own (Beijing) dates.
+``--router`` routes with a trained router (e.g. one trained on 附件2 titles: evaluation data,
+never shipped) instead of zero-shot.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ import sys
 import tempfile
 import time
 from contextlib import redirect_stdout
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+DEADLINE = 15  # working days: the reply scorer's timeliness deadline
 FILE = (
     REPO.parent
     / "shared"
@@ -85,12 +88,32 @@ def main() -> int:
                 r["post_id"].split(":", 1)[1]: r["department"]
                 for r in store.rows("SELECT post_id, department FROM cases")
             }
+            working_days = [
+                json.loads(r["reply_scores"])["timeliness"]["evidence"]["working_days"]
+                for r in store.rows("SELECT reply_scores FROM cases WHERE reply_scores IS NOT NULL")
+            ]
     with open(args.file, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     direct: dict[str, list[float]] = {}
     for r in rows:
         days = (_parse(r["答复时间"]) - _parse(r["留言时间"])).total_seconds() / 86400
         direct.setdefault(department[r["留言编号"]], []).append(days)
+    # the file's times are Beijing time: their own dates are the board's working days
+    direct_days = [
+        int(
+            np.busday_count(
+                _parse(r["留言时间"]).date() + timedelta(days=1),
+                _parse(r["答复时间"]).date() + timedelta(days=1),
+            )
+        )
+        for r in rows
+        if _parse(r["答复时间"]) >= _parse(r["留言时间"])
+    ]
+    within = {
+        "heard": sum(d <= DEADLINE for d in working_days),
+        "direct": sum(d <= DEADLINE for d in direct_days),
+        "heard_scored": len(working_days),
+    }
     got = {d["department"]: d for d in record["departments"]}
     departments, agree = [], True
     for code in sorted(direct):
@@ -134,13 +157,14 @@ def main() -> int:
         "load_average": os.getloadavg()[0],
         "stored": json.loads(ingested.getvalue())["stored"],
         "total": record["total"],
+        "within_15_working_days": within,
         "departments": departments,
-        "all_agree": agree,
+        "all_agree": agree and within["heard"] == within["direct"],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=1))
-    return 0 if agree else 1
+    return 0 if result["all_agree"] else 1
 
 
 if __name__ == "__main__":

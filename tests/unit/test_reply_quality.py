@@ -8,6 +8,7 @@ reply against a long empty one, because a score that grows with length measures 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -205,6 +206,18 @@ def test_timeliness_uses_working_days_and_the_deadline():
         friday, datetime(2026, 12, 18, 9), config=ReplyQualityConfig(deadline_working_days=5)
     )
     assert strict.score < 1.0
+
+
+def test_timeliness_counts_working_days_on_the_institutions_dates():
+    # stored times are naive UTC; Sunday 17:00 UTC is Monday 01:00 in Beijing
+    asked, answered = datetime(2019, 12, 1, 17), datetime(2019, 12, 23, 2)
+    utc = score_timeliness(asked, answered)
+    here = score_timeliness(
+        asked, answered, config=ReplyQualityConfig(zone=ZoneInfo("Asia/Shanghai"))
+    )
+    assert (utc.evidence["working_days"], here.evidence["working_days"]) == (16, 15)
+    assert (utc.label, here.label) == (1, 2)
+    assert here.evidence["zone"] == "Asia/Shanghai"
 
 
 def test_a_reply_dated_before_its_message_is_refused():

@@ -3,7 +3,8 @@ with the clock injected so open messages are judged overdue the same way every r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -105,3 +106,48 @@ def test_rows_from_a_file_name_the_bad_row():
         board_messages_from_rows([rows[0], {"留言时间": "soon", "答复时间": ""}])
     with pytest.raises(InputError, match="no column"):
         board_messages_from_rows([{"time": "2019/1/1"}])
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# stored times are naive UTC: 2019-12-01 17:00 UTC is Monday 2 December, 01:00 in Beijing
+BEFORE_MIDNIGHT_UTC = datetime(2019, 12, 1, 17)  # Sunday in UTC, Monday in Beijing
+AFTER_MIDNIGHT_UTC = datetime(2019, 12, 2, 15)  # Monday 23:00 in Beijing, Monday in UTC too
+ANSWERED = datetime(2019, 12, 23, 2)  # Monday 23 December, 10:00 in Beijing
+
+
+def test_working_days_are_counted_on_the_institutions_dates():
+    # Beijing: Monday 2 → Monday 23 December is 15 working days; UTC dates would say 16
+    assert working_days_between(BEFORE_MIDNIGHT_UTC, ANSWERED, SHANGHAI) == 15
+    assert working_days_between(BEFORE_MIDNIGHT_UTC, ANSWERED) == 16  # UTC, when no zone is given
+    assert working_days_between(AFTER_MIDNIGHT_UTC, ANSWERED, SHANGHAI) == 15
+    assert working_days_between(AFTER_MIDNIGHT_UTC, ANSWERED) == 15
+    aware = BEFORE_MIDNIGHT_UTC.replace(tzinfo=timezone.utc)
+    assert working_days_between(aware, ANSWERED.replace(tzinfo=timezone.utc), SHANGHAI) == 15
+
+
+def test_within_the_deadline_and_overdue_on_the_institutions_dates():
+    messages = [
+        BoardMessage(BEFORE_MIDNIGHT_UTC, ANSWERED, "a"),
+        BoardMessage(BEFORE_MIDNIGHT_UTC, None, "a"),
+    ]
+    # now: Monday 23 December, 23:00 in Beijing (15:00 UTC): the open message is 15 working days
+    # old there (within the deadline), 16 on UTC dates (Sunday 1 → Monday 23)
+    monday_night = datetime(2019, 12, 23, 15)
+    utc = response_time_stats(messages, now=lambda: monday_night)[0]
+    here = response_time_stats(messages, now=lambda: monday_night, zone=SHANGHAI)[0]
+    assert (utc.answered_within_deadline, here.answered_within_deadline) == (0, 1)
+    assert (utc.open_overdue, here.open_overdue) == (1, 0)
+    # one hour later it is Tuesday in Beijing: 16 working days, overdue there too
+    later = response_time_stats(messages, now=lambda: datetime(2019, 12, 23, 16), zone=SHANGHAI)
+    assert later[0].open_overdue == 1
+
+
+def test_board_times_are_read_in_the_boards_zone():
+    rows = [{"留言时间": "2019/12/2 1:00:00", "答复时间": "2019/12/23 10:00:00"}]
+    [message] = board_messages_from_rows(rows, zone=SHANGHAI)
+    assert (message.asked_at, message.answered_at) == (BEFORE_MIDNIGHT_UTC, ANSWERED)
+    [stats] = response_time_stats([message], now=lambda: ANSWERED, zone=SHANGHAI)
+    assert stats.answered_within_deadline == 1
+    # without a zone the board's own wall-clock times are taken as they are (UTC), as before
+    [plain] = board_messages_from_rows(rows)
+    assert plain.asked_at == datetime(2019, 12, 2, 1)

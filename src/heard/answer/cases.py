@@ -358,26 +358,28 @@ def reopen(
     return Change(case["case_id"], changes, event)
 
 
-def apply(store: Any, change: Change) -> None:
+def apply(store: Any, change: Change, zone: tzinfo | None = None) -> None:
     """Store one change: the case row, its event and any correction, together. A reply it
-    publishes is scored first (``score_published``)."""
+    publishes is scored first (``score_published``; its timeliness on ``zone``'s dates)."""
     with store.transaction():
         if change.changes.get("reply_text"):
-            score_published(store, change)
+            score_published(store, change, zone)
         store.cases.update_case(change.case_id, change.changes, change.event)
         if change.correction is not None:
             c = change.correction
             store.cases.add_correction(c["post_id"], c["department"], c["at"], c["actor"])
 
 
-def score_published(store: Any, change: Change) -> None:
+def score_published(store: Any, change: Change, zone: tzinfo | None = None) -> None:
     """Score the reply ``change`` publishes as an imported one is scored (``heard.answer.replies``:
     relevance, completeness, interpretability against the concern's title and text; timeliness
     from the concern's time to the first reply), into the change's ``reply_quality`` and
     ``reply_scores``. Before, a reply written in Heard stayed unscored: the case page showed no
-    quality and the department's reply-quality figures counted only imported replies."""
+    quality and the department's reply-quality figures counted only imported replies. Working
+    days are counted on the dates of ``zone``, the institution's time zone (UTC when None), as
+    the import counts them."""
     from heard.answer.replies import score_reply
-    from heard.answer.replies_types import ReplyToScore
+    from heard.answer.replies_types import ReplyQualityConfig, ReplyToScore
 
     case, concern = store.cases.case(change.case_id), store.cases.concern(change.case_id)
     if case is None or concern is None:
@@ -394,6 +396,7 @@ def score_published(store: Any, change: Change) -> None:
             asked if timely else None,
             answered if timely else None,
             change.case_id,
-        )
+        ),
+        config=ReplyQualityConfig(zone=zone or timezone.utc),
     )
     change.changes.update(reply_quality=quality.overall, reply_scores=quality.as_dict())

@@ -145,5 +145,5 @@ def dispute(
         change = workflow.reopen(
             case, now, deadline_days=days, role="citizen", note=note, dispute=True, zone=zone
         )
-        workflow.apply(db.store, change)
+        workflow.apply(db.store, change, zone)
     db.changed()

@@ -317,7 +317,7 @@ class CaseStage:
 
     def _score(self, replies: list[tuple[Any, dict[str, Any]]]) -> None:
         from heard.answer.replies import score_replies
-        from heard.answer.replies_types import ReplyToScore
+        from heard.answer.replies_types import ReplyQualityConfig, ReplyToScore
 
         items = []
         for post, case in replies:
@@ -333,6 +333,7 @@ class CaseStage:
                     case["case_id"],
                 )
             )
-        for (_, case), quality in zip(replies, score_replies(items)):
+        config = ReplyQualityConfig(zone=self.zone)  # working days on the institution's dates
+        for (_, case), quality in zip(replies, score_replies(items, config=config)):
             case["reply_quality"] = quality.overall
             case["reply_scores"] = quality.as_dict()

@@ -148,7 +148,8 @@ def score_timeliness(
     asked_at: datetime, answered_at: datetime, *, config: ReplyQualityConfig | None = None
 ) -> DimensionScore:
     """Working days (Monday–Friday; holidays not modelled) from message to reply against the
-    deadline: 1 within it, falling linearly to 0 at twice the deadline."""
+    deadline: 1 within it, falling linearly to 0 at twice the deadline. The days are counted on
+    the dates of ``config.zone``, the institution's time zone (times are naive UTC or aware)."""
     config = config or ReplyQualityConfig()
     if answered_at < asked_at:
         raise InputError(
@@ -156,7 +157,7 @@ def score_timeliness(
             f"the message time {asked_at:%Y-%m-%d %H:%M}",
             "check the two time columns are not swapped",
         )
-    days = working_days_between(asked_at, answered_at)
+    days = working_days_between(asked_at, answered_at, config.zone)
     deadline = config.deadline_working_days
     score = 1.0 if days <= deadline else max(0.0, 1.0 - (days - deadline) / deadline)
     label = 2 if days <= deadline else 1 if days <= 2 * deadline else 0
@@ -165,6 +166,7 @@ def score_timeliness(
         "working_days": days,
         "deadline_working_days": deadline,
         "calendar_days": round((answered_at - asked_at).total_seconds() / 86400, 2),
+        "zone": str(config.zone),
     }
     return DimensionScore("timeliness", score, label, explanation, evidence)
 

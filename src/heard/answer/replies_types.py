@@ -4,7 +4,7 @@ all dimensions of one reply."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 
 import numpy as np
 
@@ -37,6 +37,7 @@ class ReplyQualityConfig:
     """Settings of the scorer. Label cut-offs map a 0–1 score to the guide's 0/1/2 scale."""
 
     deadline_working_days: int = 15
+    zone: tzinfo = timezone.utc  # the institution's: working days are counted on its dates
     similarity_floor: float = 0.10  # message–reply cosine at or below this adds nothing …
     similarity_ceiling: float = 0.50  # … and at or above this adds fully
     relevance_weights: dict[str, float] = field(

@@ -9,14 +9,18 @@ Definitions, stated once so two computations agree:
 * median = the middle value (mean of the two middle values for an even count);
 * p90 = linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC);
 * an open message (no answer yet) has no response time; its age is ``now() − asked_at``, and it
-  is overdue when that age exceeds the deadline in working days (Monday–Friday, no holidays).
+  is overdue when that age exceeds the deadline in working days (Monday–Friday, no holidays);
+* working days are counted on the dates of the institution's time zone (the ``timezone``
+  setting, as deadlines are: ``heard.answer.cases.deadline_after``). Times are naive UTC as the
+  store keeps them (or aware); a message at 01:00 Beijing time is 17:00 UTC the day before, and
+  its UTC date is not the day it was written.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Callable, Iterable
 
 import numpy as np
@@ -51,11 +55,22 @@ def parse_board_time(text: str) -> datetime:
         ) from exc
 
 
-def working_days_between(start: datetime | date, end: datetime | date) -> int:
+def local_date(ts: datetime | date, zone: tzinfo = timezone.utc) -> date:
+    """The date ``ts`` falls on in ``zone``: a naive datetime is UTC (as stored), an aware one is
+    converted; a ``date`` is already a date and is kept."""
+    if not isinstance(ts, datetime):
+        return ts
+    aware = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+    return aware.astimezone(zone).date()
+
+
+def working_days_between(
+    start: datetime | date, end: datetime | date, zone: tzinfo = timezone.utc
+) -> int:
     """Monday–Friday days from ``start``'s date up to ``end``'s date (the start day not counted,
-    the end day counted): a message on Friday answered on Monday took 1 working day."""
-    start_d = start.date() if isinstance(start, datetime) else start
-    end_d = end.date() if isinstance(end, datetime) else end
+    the end day counted): a message on Friday answered on Monday took 1 working day. The dates
+    are those of ``zone``, the institution's time zone (``local_date``)."""
+    start_d, end_d = local_date(start, zone), local_date(end, zone)
     if end_d < start_d:
         return -working_days_between(end_d, start_d)
     return int(np.busday_count(start_d + timedelta(days=1), end_d + timedelta(days=1)))
@@ -112,10 +127,12 @@ def response_time_stats(
     now: Clock,
     deadline_working_days: int = 15,
     by_department: bool = True,
+    zone: tzinfo = timezone.utc,
 ) -> list[ResponseTimeStats]:
     """Per department (sorted by name; messages without one under ``None``) or, with
-    ``by_department=False``, one row for the whole board. ``now`` is the clock: it decides
-    which open messages are overdue, nothing else."""
+    ``by_department=False``, one row for the whole board. ``now`` is the clock (naive UTC): it
+    decides which open messages are overdue, nothing else. Working days (answered within the
+    deadline, overdue) are counted on ``zone``'s dates."""
     groups: dict[str | None, list[BoardMessage]] = {}
     for m in messages:
         key = m.department if by_department else None
@@ -134,13 +151,13 @@ def response_time_stats(
             for m in group
             if m.answered_at is not None
             and m.answered_at >= m.asked_at
-            and working_days_between(m.asked_at, m.answered_at) <= deadline_working_days
+            and working_days_between(m.asked_at, m.answered_at, zone) <= deadline_working_days
         )
         overdue = sum(
             1
             for m in group
             if m.answered_at is None
-            and working_days_between(m.asked_at, current) > deadline_working_days
+            and working_days_between(m.asked_at, current, zone) > deadline_working_days
         )
         rows.append(
             ResponseTimeStats(
@@ -164,15 +181,18 @@ def board_messages_from_rows(
     asked_column: str = "留言时间",
     answered_column: str = "答复时间",
     department_column: str | None = None,
+    zone: tzinfo = timezone.utc,
 ) -> list[BoardMessage]:
     """CSV/XLSX rows → ``BoardMessage``; a blank answer time is an open message. A bad time names
-    its row (1-based, header excluded) so the file can be fixed."""
+    its row (1-based, header excluded) so the file can be fixed. The board's times are read in
+    ``zone`` (a board writes its own local time; 附件4's is Beijing time) and returned as naive
+    UTC, as the store keeps them; pass the same ``zone`` to ``response_time_stats``."""
     out = []
     for n, row in enumerate(rows, start=1):
         try:
-            asked = parse_board_time(row[asked_column])
+            asked = _utc(parse_board_time(row[asked_column]), zone)
             raw_answer = (row.get(answered_column) or "").strip()
-            answered = parse_board_time(raw_answer) if raw_answer else None
+            answered = _utc(parse_board_time(raw_answer), zone) if raw_answer else None
         except KeyError as exc:
             raise InputError(
                 f"row {n} has no column {exc}", f"name the time columns (found {sorted(row)})"
@@ -182,3 +202,8 @@ def board_messages_from_rows(
         department = (row.get(department_column) or None) if department_column else None
         out.append(BoardMessage(asked, answered, department))
     return out
+
+
+def _utc(local: datetime, zone: tzinfo) -> datetime:
+    """A wall-clock time of ``zone`` as naive UTC."""
+    return local.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)

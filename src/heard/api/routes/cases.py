@@ -192,7 +192,7 @@ def apply_change(
     with db.write_lock:
         case = _may_work(case_id, db.store.cases.case(case_id), role, own)
         try:
-            workflow.apply(db.store, make(case))
+            workflow.apply(db.store, make(case), work_zone(request))
         except InputError as exc:
             raise ApiError(409, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
         db.data_version += 1
