@@ -52,11 +52,14 @@ whether mapped or not (RIGHTS.md: handles are stored nowhere; authors are salted
 @dataclass(slots=True)
 class RawRow:
     """One record as the source gave it. ``position`` is the 1-based line (JSONL/CSV) or row
-    (XLSX/Parquet) number in ``file``, counting a header row where the format has one."""
+    (XLSX/Parquet) number in ``file``, counting a header row where the format has one.
+    ``formulas``: the columns whose cell is a formula saved without a computed value (XLSX
+    written by a script), with the formula; their field is None."""
 
     fields: dict[str, Any]
     file: str
     position: int
+    formulas: dict[str, str] | None = None
 
 
 @dataclass(slots=True)

@@ -95,6 +95,8 @@ REASONS: dict[str, str] = {
     "missing_date": "the record has no created_at value",
     "bad_date": "created_at cannot be read as a time, or is implausible",
     "mapping_failed": "mapping the record raised an error nobody foresaw (a bug: please report it)",
+    "formula_without_value": "the text or time cell is a spreadsheet formula saved without a "
+    "computed value (a workbook written by a script)",
 }
 """Reason codes the mapper quarantines with (connectors add theirs:
 ``heard.connectors.REASONS``)."""
@@ -372,11 +374,21 @@ class Mapper:
         raw = json.dumps(short, ensure_ascii=False, default=str)[:2000]
         return Quarantined(row.file, row.position, reason, detail, raw)
 
+    def _uncalculated(
+        self, row: RawRow, column: str | None, formula: str, drop: set[str]
+    ) -> Quarantined:
+        detail = (
+            f"{column} is a formula without a computed value ({formula[:80]}); open and save the "
+            "file in a spreadsheet program, or export CSV"
+        )
+        return self._quarantine(row, "formula_without_value", detail, drop)
+
     def map(self, row: RawRow) -> Post | Quarantined:
         fields, notes = clean_fields(row.fields)
         if notes:
-            row = RawRow(fields, row.file, row.position)
+            row = RawRow(fields, row.file, row.position, row.formulas)
         columns = self._resolve_row(fields)
+        formulas = row.formulas or {}
 
         def get(target: str) -> tuple[str | None, Any]:
             return self._pick(fields, columns, target)
@@ -395,6 +407,8 @@ class Mapper:
                 row, "missing_text", f"{text_col} holds a {type(text).__name__}", drop
             )
         text = "" if _missing(text) else str(text).strip()
+        if not text and text_col in formulas:
+            return self._uncalculated(row, text_col, formulas[text_col], drop)
         if not text:
             return self._quarantine(row, "missing_text", f"{text_col or 'text'} is empty", drop)
         if len(text) > MAX_TEXT_CHARS:
@@ -406,11 +420,17 @@ class Mapper:
             created_at = parse_datetime(date_value, self.zone, self.now())
         except (ValueError, OverflowError, OSError) as exc:
             return self._quarantine(row, "bad_date", f"{date_col}: {exc}", drop)
+        if created_at is None and date_col in formulas:
+            return self._uncalculated(row, date_col, formulas[date_col], drop)
         if created_at is None:
             return self._quarantine(
                 row, "missing_date", f"{date_col or 'created_at'} is empty", drop
             )
 
+        notes.extend(
+            f"{column}: a formula without a computed value ({formula[:60]}); stored empty"
+            for column, formula in formulas.items()
+        )
         raw = self._safe_raw(fields, drop | ({text_col} if text_col else set()))
         handle = _author_handle(author_value)
         if handle and len(handle) >= 3:  # e.g. a reply that greets the author by their id

@@ -9,6 +9,12 @@ cell holds at most 32,767 characters, so texts longer than that cannot come from
 Text cells are unescaped as the format says (``_x000D_`` → a carriage return: Excel writes line
 breaks that way, and openpyxl leaves them in the string).
 
+A formula cell is read as the value the spreadsheet program last computed and saved with it. A
+workbook written by a script (openpyxl, pandas) keeps the formula and no computed value: such a
+cell reads as empty, and its column is named in the row's ``formulas`` (column → formula), so the
+mapper can quarantine a row whose text or time is one with a reason that says so and what to do
+("formula without a computed value"), not as an empty cell nobody can find.
+
 A file that is not a readable workbook is an ``InputError``; so is a workbook that breaks
 half-way (a damaged archive), naming the last row read. A 0-byte file gives zero rows. openpyxl
 keeps the shared-strings table
@@ -85,14 +91,17 @@ class XlsxConnector:
                 number += 1
                 if number <= start_after or all(v is None or v == "" for v in cells):
                     continue
-                cells = tuple(_unescape(v) for v in cells)
-                fields = {
-                    name: (cells[i] if i < len(cells) else None) for i, name in enumerate(names)
-                }
-                for i in range(len(names), len(cells)):
-                    if cells[i] is not None:
-                        fields[f"column_{i + 1}"] = cells[i]
-                yield RawRow(fields=fields, file=self.file, position=number)
+                formulas: dict[str, str] = {}
+                fields: dict[str, Any] = {}
+                for i, value in enumerate(cells):
+                    name = names[i] if i < len(names) else f"column_{i + 1}"
+                    if isinstance(value, _Uncalculated):
+                        formulas[name], value = value.formula, None
+                    if i < len(names) or value is not None:
+                        fields[name] = _unescape(value)
+                for name in names[len(cells) :]:
+                    fields[name] = None
+                yield RawRow(fields, self.file, number, formulas or None)
 
 
 def _unescape(value: Any) -> Any:
@@ -131,10 +140,57 @@ class _Workbook:
             names = ", ".join(self.book.sheetnames)
             self.book.close()
             raise InputError(f"{self.path} has no sheet {self.sheet!r}", f"choose one of: {names}")
-        ws.reset_dimensions()  # some writers record a wrong size; read what is really there
-        result: Iterator[tuple[Any, ...]] = ws.iter_rows(values_only=True)
-        return result
+        return _values(ws)
 
     def __exit__(self, *exc: object) -> None:
         if self.book is not None:
             self.book.close()
+
+
+class _Uncalculated:
+    """A formula cell saved without a computed value (its formula kept, for the message)."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+
+def _values(ws: Any) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as value tuples, as ``ws.iter_rows(values_only=True)`` gives them after
+    ``reset_dimensions()`` (a row missing from the file is ``()``; each row as wide as its last
+    cell; some writers record a wrong size, so what is really there is read), except that a
+    formula cell without a computed value is an ``_Uncalculated``, not None. openpyxl's
+    read-only parser drops the formula when it reads values, so its parser is extended here:
+    openpyxl is pinned (pyproject.toml), and ``tests/integration/test_xlsx_formulas.py`` and the
+    connector tests hold this to ``iter_rows``'s behaviour."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    text = formula.text
+                    cell["value"] = _Uncalculated(f"={text}" if text else "(a shared formula)")
+            return cell
+
+    book = ws.parent
+    with ws._get_source() as src:
+        parser = Parser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        counter = 1
+        for idx, row in parser.parse():
+            while counter < idx:  # rows the file leaves out
+                counter += 1
+                yield ()
+            if counter <= idx:
+                counter += 1
+                yield ws._get_row(row, 1, None, True)
