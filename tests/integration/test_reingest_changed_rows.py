@@ -174,3 +174,53 @@ def test_a_later_export_under_another_name_keeps_the_boards_source(tmp_path, cap
     capsys.readouterr()
     assert run([args[0], str(other), *args[1:]]) == 0
     assert json.loads(capsys.readouterr().out)["kept_source"] == {}
+
+
+def test_a_board_imported_in_two_parts_then_whole_is_stored_once(tmp_path, capsys):
+    """A board imported in two halves (board-1.csv, board-2.csv: each half its own source, its
+    stem), then exported again whole: the whole file kept the first half's source, and the
+    second half's messages were stored again under it — a second post and a second case each,
+    the first ones open and overdue forever. A row already stored under another source (its own
+    id and text) keeps that post in a file that keeps an earlier source; a reply published
+    since still reaches its case."""
+    db = tmp_path / "h.duckdb"
+    rows = _rows(40, {})
+    first = _write(tmp_path / "board-1.csv", rows[:20])
+    second = _write(tmp_path / "board-2.csv", rows[20:])
+    whole = _write(tmp_path / "board.csv", _rows(42, {30: "第30号留言已处理。"}))
+    args = ["ingest", "--preset", "teddycup-replies", "--db", str(db), "--json"]
+    for path in (first, second, whole):
+        capsys.readouterr()
+        assert run([args[0], str(path), *args[1:]]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    # the whole file starts as board-1.csv: it is read on after board-1's 20 rows
+    assert (summary["rows_read"], summary["stored"], summary["already_stored"]) == (22, 2, 20)
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 42
+        assert store.scalar("SELECT count(*) FROM cases") == 42
+        assert store.scalar("SELECT count(*) FROM posts WHERE id LIKE 'board-2:%'") == 20
+        thirty = store.cases.case_for_post("board-2:30")
+        assert thirty["status"] == "closed" and thirty["reply_text"] == "第30号留言已处理。"
+
+
+def test_a_whole_export_that_changed_from_its_first_row_keeps_both_parts(tmp_path, capsys):
+    """As above, but the whole export differs from its first row (a reply filled in): it is a
+    new file, and its first rows were stored half under each part's source. It was taken for a
+    new board (no one source held half its rows), and every message was stored a second time."""
+    db = tmp_path / "h.duckdb"
+    rows = _rows(40, {})
+    first = _write(tmp_path / "board-1.csv", rows[:20])
+    second = _write(tmp_path / "board-2.csv", rows[20:])
+    whole = _write(tmp_path / "board.csv", _rows(42, {1: "第1号留言已处理。", 30: "已处理。"}))
+    args = ["ingest", "--preset", "teddycup-replies", "--db", str(db), "--json"]
+    for path in (first, second, whole):
+        capsys.readouterr()
+        assert run([args[0], str(path), *args[1:]]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["kept_source"] == {str(whole): "board-1"}
+    assert (summary["stored"], summary["already_stored"]) == (2, 40)
+    with open_store(db) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 42
+        assert store.scalar("SELECT count(*) FROM cases") == 42
+        assert store.cases.case_for_post("board-1:1")["reply_text"] == "第1号留言已处理。"
+        assert store.cases.case_for_post("board-2:30")["reply_text"] == "已处理。"

@@ -18,12 +18,15 @@ A board exported again under another name (``board-june.csv`` after ``board-may.
 first 4 KiB changed (a reply filled in for its first row) was a new file of a new source, the
 file's stem: every message was stored again under new ids and opened a second case, the first
 ones open and overdue forever. ``earlier_source`` finds the source its first rows were stored
-under (the same message id with the same text), and the file keeps it.
+under (the same message id with the same text), and the file keeps it. A board imported in parts
+(each part a source, its stem) and then whole keeps the source most of its first rows were stored
+under, and each row stored under another part's source keeps that post (``adopt_stored``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
@@ -49,9 +52,11 @@ def resume_point(store: Store, file_key: str, connector: Any) -> int:
 
 
 def earlier_source(store: Store, connector: Any, mapper: Any) -> str | None:
-    """The source that at least half of the file's first rows were stored under before: a post
-    whose id is that source and the row's own id, with the row's text. None when there is none
-    (a new board, or one whose ids are not its own)."""
+    """The source most of the file's first rows were stored under before, when at least half of
+    them were (a post whose id is that source and the row's own id, with the row's text; the
+    half may be made of several sources: a board imported in parts, each part under its own
+    name, then whole). None when there is none (a new board, or one whose ids are not its
+    own)."""
     from heard.store.queries.posts import ids_with_text_hashes
 
     posts: list[Post] = []
@@ -71,5 +76,34 @@ def earlier_source(store: Store, connector: Any, mapper: Any) -> str | None:
             found[source] += 1
     if not found:
         return None
-    source, count = found.most_common(1)[0]
-    return source if count * 2 >= len(posts) else None
+    source = found.most_common(1)[0][0]
+    return source if sum(found.values()) * 2 >= len(posts) else None
+
+
+def adopt_stored(store: Store, posts: list[Post]) -> list[Post]:
+    """``posts`` of a file that keeps an earlier source (``earlier_source``), each top-level one
+    already stored under another source — the same own id and the same text: a board imported
+    in parts under each part's name, then whole — given that post's id, so it is not stored a
+    second time (and opens no second case); the runner hands it to the operators that revisit.
+    Other posts are returned as they are."""
+    from heard.store.queries.posts import ids_with_text_hashes
+
+    def own_id(post: Post) -> bool:  # a row without an id of its own is known by its text
+        return post.parent_id is None and post.external_id != content_hash(post.text)
+
+    wanted = {content_hash(p.text) for p in posts if own_id(p)}
+    if not wanted:
+        return posts
+    db: Any = store  # the query needs only ``rows``, which every store has
+    stored: dict[tuple[str, str], set[str]] = {}
+    for pid, text_hash in ids_with_text_hashes(db, sorted(wanted)):
+        source, _, own = pid.partition(":")
+        stored.setdefault((own, text_hash), set()).add(source)
+    out = []
+    for post in posts:
+        under = stored.get((post.external_id, content_hash(post.text)), set())
+        if own_id(post) and under and post.source not in under:
+            earlier = min(under)
+            post = replace(post, id=f"{earlier}:{post.external_id}", source=earlier)
+        out.append(post)
+    return out

@@ -113,8 +113,16 @@ class _Writer:
     their own ids and counted in ``duplicate_texts``.
     """
 
-    def __init__(self, store: Store, pipeline: Pipeline, summary: IngestSummary, source: str):
+    def __init__(
+        self,
+        store: Store,
+        pipeline: Pipeline,
+        summary: IngestSummary,
+        source: str,
+        adopt_stored: bool = False,
+    ):
         self.store = store
+        self.adopt_stored = adopt_stored
         self.summary = summary
         self.source = source
         self.models = pipeline.models()
@@ -130,6 +138,10 @@ class _Writer:
         checkpoint: Checkpoint | None,
         more_waiting: bool = False,
     ) -> None:
+        if self.adopt_stored:
+            from heard.pipeline.resume import adopt_stored
+
+            posts = adopt_stored(self.store, posts)
         unique: dict[str, Post] = {}
         for post in posts:
             if post.id in unique:
@@ -265,6 +277,7 @@ def ingest_rows(
     finish: bool = True,
     more_waiting: bool | None = None,
     consumed: Callable[[], str | None] | None = None,
+    adopt_stored: bool = False,
 ) -> IngestSummary:
     """Ingest an iterable of raw rows (from a connector, stdin, or an API upload).
 
@@ -275,10 +288,12 @@ def ingest_rows(
     ``Batch.more_waiting``); by default, whether a batch was cut at ``batch_size``.
     ``consumed``: the connector's fingerprint of what it has read, kept with each checkpoint so
     that a later run can tell whether that part of the file changed (``heard.pipeline.resume``).
+    ``adopt_stored``: a row stored before under another source keeps that post (a file that
+    keeps an earlier source: ``heard.pipeline.resume.adopt_stored``).
     """
     summary = summary or IngestSummary(run_id=uuid.uuid4().hex[:12])
     started = time.perf_counter()
-    writer = _Writer(store, pipeline, summary, source)
+    writer = _Writer(store, pipeline, summary, source, adopt_stored)
     try:
         for posts, bad, last, full, read in _batches(rows, mapper, batch_size, consumed):
             summary.rows_read += len(posts) + len(bad)
@@ -383,7 +398,7 @@ def ingest_paths(
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
     summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
-    mappers, keys = [], []
+    mappers, keys, adopting = [], [], []
     # a column the mapping names but a file lacks fails before any work
     for connector in connectors:
         key = connector.file_key()
@@ -392,17 +407,20 @@ def ingest_paths(
         name = source or store.source_of_file(key)
         mapper = make_mapper(name or default_source(connector.path))
         mapper.check_columns(connector.columns)
+        kept = name is not None and source is None
         if not name and not store.is_empty():  # a later export of a board keeps its source
             earlier = earlier_source(store, connector, mapper)
             if earlier is not None:
                 summary.kept_source[str(connector.path)] = earlier
                 mapper = make_mapper(earlier)
+                kept = True
         mappers.append(mapper)
         keys.append(key)
+        adopting.append(kept)  # rows stored under another part's source keep their posts
     started_at = utcnow()
     bind_operators(store, pipeline)
     test_hook("ingest_start")
-    for connector, mapper, key in zip(connectors, mappers, keys):
+    for connector, mapper, key, adopt in zip(connectors, mappers, keys, adopting):
         if on_file:
             on_file(connector.path)
         file_key = f"{mapper.source}|{key}"
@@ -426,6 +444,7 @@ def ingest_paths(
             progress=progress,
             finish=False,
             consumed=getattr(connector, "consumed", None),
+            adopt_stored=adopt,
         )
     if release_models:
         pipeline.release_models()
