@@ -248,6 +248,17 @@ def test_zero_shot_routes_from_descriptions_and_keywords(embedder):
     assert routes[0].explanation.neighbours == []
 
 
+def test_zero_shot_explanation_names_each_term_once(embedder):
+    # "积水" is a keyword of 城乡建设 and the nearest of its description phrases: it was listed
+    # twice ("because of: 积水, 道路破损, 下水道, 排水, 积水")
+    router = ZeroShotRouter(teddycup_departments(), embedder=embedder)
+    [route] = router.route(["道路积水严重，请处理"], ["a"])
+    terms = [t["term"] for t in route.explanation.terms]
+    assert "积水" in terms
+    assert len(terms) == len(set(terms)), terms
+    assert len(terms) == 5  # still the top five, with another phrase in place of the repeat
+
+
 def test_zero_shot_needs_departments(embedder):
     with pytest.raises(InputError, match="two or more"):
         ZeroShotRouter(DEPTS[:1], embedder=embedder)

@@ -145,14 +145,14 @@ class ZeroShotRouter:
         ]
         terms.sort(key=lambda t: -t["weight"])
         sims = self._profiles[c] @ emb
-        for j in np.argsort(-sims)[: max(0, top_terms - len(terms))]:
-            terms.append(
-                {
-                    "term": self._phrases[c][int(j)],
-                    "kind": "phrase",
-                    "weight": round(float(sims[j]), 4),
-                }
-            )
+        named = {t["term"] for t in terms}
+        for j in np.argsort(-sims):  # the nearest phrases not already named as a keyword
+            if len(terms) >= top_terms:
+                break
+            phrase = self._phrases[c][int(j)]
+            if phrase not in named:
+                named.add(phrase)
+                terms.append({"term": phrase, "kind": "phrase", "weight": round(float(sims[j]), 4)})
         return Explanation(terms[:top_terms], [], None)
 
     def _embed(self, texts: list[str], embeddings: np.ndarray | None) -> np.ndarray:
