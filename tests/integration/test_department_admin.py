@@ -90,6 +90,10 @@ def test_an_edit_wins_over_the_stored_definition(env):
         ({"webhook": "ftp://x"}, "is not an http(s) URL"),
         ({"name_zh": "", "name_en": ""}, "has no name"),
         ({"deadline_days": "default = soon"}, "deadline line 1"),
+        # digits Python's isdigit accepts and int() does not (a superscript): was a 500
+        ({"deadline_days": "default = ²"}, "deadline line 1"),
+        ({"deadline_days": "default = 10\nconsultation = ¹⁵"}, "deadline line 2"),
+        ({"deadline_days": "default = 99999999999999999999"}, "from 1 to 365"),
     ],
 )
 def test_a_bad_form_is_refused_with_its_reason(env, bad, reason):

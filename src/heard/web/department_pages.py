@@ -36,7 +36,9 @@ def _deadlines(text: str) -> dict[str, int]:
         if not line.strip():
             continue
         category, sep, days = line.partition("=")
-        if not sep or not days.strip().isdigit():
+        days = days.strip()
+        # isdigit() also says yes to digits int() refuses (superscripts such as "²"): a 500
+        if not sep or not (days.isascii() and days.isdigit()):
             raise InputError(
                 f"deadline line {n} ({line.strip()!r}) is not 'category = days'",
                 "write one line per category, e.g. default = 15",
