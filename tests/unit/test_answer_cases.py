@@ -201,3 +201,20 @@ def test_working_days_are_the_institutions_own():
     moved = c.change_status(closed, "open", friday_7am, role="responder", reopen_days=1,
                             zone=beijing)  # fmt: skip
     assert moved.changes["deadline_at"] == monday_7am
+
+
+def test_a_deadline_keeps_the_local_time_of_day_across_a_clock_change():
+    """The days were added in UTC: across a change to summer time the deadline moved an hour
+    on the local clock, and a concern sent late on Friday evening in New York was due after
+    midnight, on the next day, instead of on Monday evening."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")  # summer time from Sunday 8 March 2026, 02:00
+    friday_late = datetime(2026, 3, 7, 4, 30)  # UTC: Friday 6 March, 23:30 in New York (EST)
+    due = c.deadline_after(friday_late, 1, new_york)
+    local = due.replace(tzinfo=timezone.utc).astimezone(new_york)
+    assert (local.date().isoformat(), local.hour, local.minute) == ("2026-03-09", 23, 30)
+    assert due == datetime(2026, 3, 10, 3, 30)  # UTC: Monday 23:30 EDT
+    aware = c.deadline_after(friday_late.replace(tzinfo=timezone.utc), 1, new_york)
+    assert aware == due.replace(tzinfo=timezone.utc)

@@ -81,17 +81,21 @@ def deadline_after(created_at: datetime, working_days: int, zone: tzinfo | None 
     """``working_days`` Monday–Friday days after ``created_at`` (a weekend day counts from the
     next Monday), at the same time of day. Holidays are not modelled. The days are those of
     ``zone``, the institution's time zone (the ``timezone`` setting), for a naive UTC
-    ``created_at`` as stored; UTC when ``None``."""
+    ``created_at`` as stored; UTC when ``None``. The time of day is the local clock's, also
+    across a change to or from summer time (adding the days in UTC moved it by the hour, and
+    a deadline late in the evening past midnight, onto the next day)."""
     if working_days < 0:
         raise InputError(f"deadline of {working_days} days", "give 0 or more working days")
-    local = created_at
-    if zone is not None:
-        local = created_at if created_at.tzinfo else created_at.replace(tzinfo=timezone.utc)
-        local = local.astimezone(zone)
+    if zone is None:
+        zone = timezone.utc
+    utc = created_at if created_at.tzinfo else created_at.replace(tzinfo=timezone.utc)
+    local = utc.astimezone(zone)
     day = np.datetime64(local.date(), "D")
     due = np.busday_offset(day, working_days, roll="forward")
     shift = int((due - day).astype(int))
-    return created_at + timedelta(days=shift)
+    wall = local.replace(tzinfo=None) + timedelta(days=shift)
+    deadline = wall.replace(tzinfo=zone).astimezone(created_at.tzinfo or timezone.utc)
+    return deadline if created_at.tzinfo else deadline.replace(tzinfo=None)
 
 
 def is_overdue(case: dict[str, Any], now: datetime) -> bool:
