@@ -66,6 +66,21 @@ def client_address(request: Request) -> str:
     return hops[0] if hops else peer
 
 
+def limit_key(address: str) -> str:
+    """What a per-client limit counts for ``address``: an IPv4 address itself; for IPv6 its
+    /64 network, which one client holds whole (a home or phone line is given a /64, and picks a
+    new address in it at will: keyed by the full address, a limit held for no one on IPv6)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address  # a name as the ASGI server reports it (tests: "testclient")
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:203.0.113.7 is that IPv4 client
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def is_https(request: Request) -> bool:
     """Whether the browser reached us over https: directly, or through a trusted proxy that says
     so in ``X-Forwarded-Proto`` (cookies then get ``Secure``)."""

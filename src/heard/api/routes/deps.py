@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 
-from heard.api.peer import client_address
+from heard.api.peer import client_address, limit_key
 from heard.auth.ratelimit import LoginLimiter
 from heard.store.protocol import Reader
 
@@ -46,11 +46,12 @@ def utc_naive(ts: datetime | None) -> datetime | None:
 
 
 def public_limiter(request: Request) -> tuple[LoginLimiter, str]:
-    """The one window of public submissions, disputes and wrong tokens per client address."""
+    """The one window of public submissions, disputes and wrong tokens per client address (an
+    IPv6 client's /64: ``heard.api.peer.limit_key``)."""
     state = request.app.state
     if not hasattr(state, "public_limiter"):
         state.public_limiter = LoginLimiter(max_failures=PUBLIC_ACTIONS_PER_HOUR, window_s=3600.0)
-    return state.public_limiter, "public:" + client_address(request)
+    return state.public_limiter, "public:" + limit_key(client_address(request))
 
 
 def departments_of(request: Request) -> list[dict[str, Any]]:
