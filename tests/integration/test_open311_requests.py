@@ -112,3 +112,25 @@ def test_an_unknown_service_code_is_a_400_naming_the_services(env):
     assert "services.json" in error["description"]
     assert _ids(client.get("/open311/v2/requests.json?service_code=water"))  # a real one lists
     assert client.get("/open311/v2/requests.json?service_code=").status_code == 200  # no filter
+
+
+def test_service_codes_and_statuses_can_be_listed_comma_delimited(env):
+    """GeoReport v2: ``service_code`` and ``status`` "can be declared multiple times, comma
+    delimited". ``service_code=water,transport`` was a 400 (an unknown service named
+    'water,transport') and ``status=open,closed`` a 422: a 311 client asking for two services
+    or both statuses got an error instead of its requests."""
+    client, old = env
+    url = "/open311/v2/requests.json"
+    both = {CLOSED_CASE["water"], CLOSED_CASE["transport"]}
+    assert set(_ids(client.get(url, params={"service_code": "water,transport"}))) == both
+    assert set(_ids(client.get(url, params={"service_code": "water, transport,"}))) == both
+    assert _ids(client.get(url, params={"service_code": "water"})) == [CLOSED_CASE["water"]]
+    typo = client.get(url, params={"service_code": "water,watr"})
+    assert typo.status_code == 400
+    assert "unknown service_code 'watr'" in typo.json()[0]["description"]
+    assert set(_ids(client.get(url, params={"status": "open,closed"}))) == both
+    assert _ids(client.get(url, params={"status": "closed"})) == [CLOSED_CASE["water"]]
+    assert _ids(client.get(url, params={"status": "open"})) == [CLOSED_CASE["transport"]]
+    assert _ids(client.get(url, params={"status": "open", "service_code": "water"})) == [old]
+    bad = client.get(url, params={"status": "open,soon"})
+    assert bad.status_code == 422 and "status" in bad.json()[0]["description"]

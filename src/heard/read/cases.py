@@ -148,18 +148,21 @@ def list_cases(
     limit: int | None = 100,
     offset: int = 0,
     statuses: tuple[str, ...] = (),
+    departments: tuple[str, ...] = (),
     created_from: datetime | None = None,
     created_to: datetime | None = None,
     public: bool = False,
 ) -> dict[str, Any]:
     """The queue, newest first: one row per case with its title (redacted; hidden where a
     decision says so, ``public`` for a page anyone can open), status, deadline.
-    ``statuses``: any of these states; ``created_from``/``created_to``: naive-UTC bounds;
+    ``statuses``: any of these states; ``departments``: any of these departments;
+    ``created_from``/``created_to``: naive-UTC bounds;
     ``offset``: skip that many first (a page)."""
     if not _has_cases(db):
         return {"cases": [], "total": 0}
     f = q.CaseWhere(
         department=department,
+        departments=departments,
         status=check_state(status) if status else None,
         overdue_at=to_naive_utc(now) if overdue else None,
         statuses=tuple(check_state(s) for s in statuses),

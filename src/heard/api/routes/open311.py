@@ -18,7 +18,7 @@ from heard.answer import cases as workflow
 from heard.answer import open311 as o3
 from heard.answer.cases import CLOSED_STATES, OPEN_STATES
 from heard.answer import intake
-from heard.api.errors import georeport_declared, one_of
+from heard.api.errors import georeport_declared
 from heard.api.routes.deps import (
     case_moved,
     db_of,
@@ -43,8 +43,8 @@ ERRORS = {
     413: georeport_declared("The request is too large"),
     429: georeport_declared("Too many requests from this address"),
 }
-OpenOrClosed = one_of(("open", "closed"))
-"""GeoReport's two request statuses."""
+STATUSES = r"^(open|closed)(,(open|closed))*$"
+"""GeoReport's two request statuses, one or both, comma delimited (anything else is a 422)."""
 DEFAULT_WINDOW = timedelta(days=90)
 """GeoReport v2: without ``start_date``, requests of the most recent 90 days (counted back from
 the newest request, so that a historical board is not empty)."""
@@ -118,8 +118,8 @@ def _public_case(request: Request, case_id: str) -> dict[str, Any] | None:
 def list_requests(
     request: Request,
     service_request_id: str | None = None,
-    service_code: str | None = None,
-    status: OpenOrClosed | None = None,
+    service_code: Annotated[str | None, Query(max_length=2000)] = None,
+    status: Annotated[str | None, Query(pattern=STATUSES)] = None,
     start_date: Instant | None = None,
     end_date: Instant | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
@@ -133,28 +133,33 @@ def list_requests(
     1,000, the default) of page ``page`` (from 1), newest first."""
     lang = _lang(request)
     now = utcnow()
-    if service_code:  # a typo listed nothing, as if the service had no requests
-        known = [d["code"] for d in departments_of(request)]
-        if service_code not in known and service_code != workflow.TRIAGE:
+    # GeoReport: service_code and status "can be declared multiple times, comma delimited"
+    codes = tuple(dict.fromkeys(c.strip() for c in (service_code or "").split(",") if c.strip()))
+    known = [d["code"] for d in departments_of(request)] if codes else []
+    for code in codes:  # a typo listed nothing, as if the service had no requests
+        if code not in known and code != workflow.TRIAGE:
             return _error(
                 400,
-                f"unknown service_code {service_code[:60]!r}: use one of "
+                f"unknown service_code {code[:60]!r}: use one of "
                 f"{', '.join(known[:40]) or '(none configured)'} (GET services.json lists them)",
             )
     if service_request_id:
         ids = [i.strip() for i in service_request_id.split(",")[:50]]
         return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
     start, end = utc_naive(start_date), utc_naive(end_date)
-    states = {"open": OPEN_STATES, "closed": CLOSED_STATES}.get(status or "", ())
+    wanted = set((status or "open,closed").split(","))
+    states = (
+        () if wanted == {"open", "closed"} else OPEN_STATES if "open" in wanted else CLOSED_STATES
+    )
     if start is None:  # GeoReport's 90 days, back from the newest request listed
         newest = cq.list_cases(
-            db_of(request), department=service_code, limit=1, now=now,
+            db_of(request), departments=codes, limit=1, now=now,
             statuses=tuple(states), created_to=end,
         )["cases"]  # fmt: skip
         latest = newest[0]["created_at"] if newest else end or to_naive_utc(now)
         start = latest - DEFAULT_WINDOW if latest - datetime.min > DEFAULT_WINDOW else datetime.min
     listed = cq.list_cases(
-        db_of(request), department=service_code, limit=page_size, offset=(page - 1) * page_size,
+        db_of(request), departments=codes, limit=page_size, offset=(page - 1) * page_size,
         now=now, statuses=tuple(states), created_from=start, created_to=end,
     )["cases"]  # fmt: skip
     found = cq.public_cases(db_of(request), [row["case_id"] for row in listed], now=now)

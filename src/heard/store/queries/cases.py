@@ -65,6 +65,8 @@ class CaseWhere:
     cases still open whose deadline is before this naive-UTC instant)."""
 
     department: str | None = None
+    departments: tuple[str, ...] = ()
+    """Any of these departments (Open311's comma-delimited ``service_code``)."""
     status: str | None = None
     overdue_at: datetime | None = None
     statuses: tuple[str, ...] = ()
@@ -80,6 +82,9 @@ def _where(f: CaseWhere, open_states: Sequence[str]) -> tuple[str, list[Any]]:
     if f.department:
         where.append("c.department = ?")
         params.append(f.department)
+    if f.departments:
+        where.append(f"c.department IN ({marks(len(f.departments))})")
+        params += list(f.departments)
     if f.status:
         where.append("c.status = ?")
         params.append(f.status)
