@@ -102,6 +102,10 @@ def test_the_read_model_shows_issue_cases_on_both_backends(open_target: Any) -> 
     assert listed[made["case_id"]]["subject"] == "issue"
     assert listed[made["case_id"]]["issue"]["label"] == "丽发新城 · 搅拌站 噪音"
     assert listed[post["case_id"]]["subject"] == "message"
+    # Open311's comma-delimited service_code: any of several departments, on both backends
+    both = cq.list_cases(store, now=AT, departments=("water", "parks"))["cases"]
+    assert {r["case_id"] for r in both} == {made["case_id"], post["case_id"]}
+    assert cq.list_cases(store, now=AT, departments=("parks",))["total"] == 0
     public = cq.public_case(store, made["case_id"], now=AT)
     assert public["issue"]["messages"] == 50 and "title" not in public["issue"]
     desk = cq.case_detail(store, made["case_id"], now=AT)
