@@ -218,3 +218,21 @@ def test_a_deadline_keeps_the_local_time_of_day_across_a_clock_change():
     assert due == datetime(2026, 3, 10, 3, 30)  # UTC: Monday 23:30 EDT
     aware = c.deadline_after(friday_late.replace(tzinfo=timezone.utc), 1, new_york)
     assert aware == due.replace(tzinfo=timezone.utc)
+
+
+def test_a_reopening_names_the_deadlines_in_the_institutions_time():
+    """The reopening's note ("new deadline …") is shown on the public case page and in Open311's
+    updates beside times in the institution's zone; it was written in UTC ("2019-04-29 01:00
+    UTC" for a deadline of Monday 09:00 in Beijing)."""
+    from zoneinfo import ZoneInfo
+
+    beijing = ZoneInfo("Asia/Shanghai")
+    closed = {**_case(), "status": "fixed", "deadline_at": datetime(2019, 4, 26, 1, 0)}
+    change = c.reopen(closed, datetime(2019, 4, 26, 1, 0), deadline_days=1, role="citizen",
+                      note="closed, not fixed", dispute=True, zone=beijing)  # fmt: skip
+    assert change.changes["deadline_at"] == datetime(2019, 4, 29, 1, 0)
+    assert change.event["note"] == (
+        "closed, not fixed · new deadline 2019-04-29 09:00 +08:00 (was 2019-04-26 09:00 +08:00)"
+    )
+    plain = c.reopen(closed, datetime(2019, 4, 26, 1, 0), deadline_days=1, role="citizen")
+    assert plain.event["note"] == "new deadline 2019-04-29 01:00 UTC (was 2019-04-26 01:00 UTC)"

@@ -347,9 +347,9 @@ def reopen(
         "reopened_count": int(case.get("reopened_count") or 0) + 1,
         "deadline_at": deadline,
     }
-    moved = f"new deadline {deadline:%Y-%m-%d %H:%M} UTC"
+    moved = f"new deadline {_shown(deadline, zone)}"
     if case.get("deadline_at") is not None:
-        moved += f" (was {to_naive_utc(case['deadline_at']):%Y-%m-%d %H:%M} UTC)"
+        moved += f" (was {_shown(case['deadline_at'], zone)})"
     event = _event(
         "disputed" if dispute else "reopened",
         at,
@@ -360,6 +360,14 @@ def reopen(
         to_status="open",
     )
     return Change(case["case_id"], changes, event)
+
+
+def _shown(at: datetime, zone: tzinfo | None) -> str:
+    """A time as a stored note says it: in the institution's zone, marked (``2019-04-29 09:00
+    +08:00``), as every page shows times; UTC when no zone is given."""
+    from heard.clock import local_time
+
+    return local_time(to_naive_utc(at), zone or timezone.utc)
 
 
 def apply(store: Any, change: Change, zone: tzinfo | None = None) -> None:
