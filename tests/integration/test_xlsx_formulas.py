@@ -120,3 +120,32 @@ def test_rows_the_file_leaves_out_keep_their_numbers(tmp_path):
     book.save(path)
     [item] = list(map_rows(open_connector(path), mapper()))
     assert (item.position, item.reason) == (5, "formula_without_value")
+
+
+def test_a_reply_cell_that_is_an_uncalculated_formula_is_named_on_the_case(tmp_path):
+    """附件4's columns in a workbook a script wrote: the reply text is a formula never
+    calculated. The case stays open, and its timeline says why in those words, not "the reply
+    text is empty" beside a cell that is not."""
+    path, db = tmp_path / "board.xlsx", tmp_path / "h.duckdb"
+    book = Workbook()
+    book.active.append("留言编号 留言用户 留言主题 留言时间 留言详情 答复意见 答复时间".split())
+    reply = '=CONCAT("已责令","支付")'
+    book.active.append(
+        [
+            "1",
+            "U1",
+            "拖欠工资",
+            "2019/3/1 9:00:00",
+            "公司拖欠三个月工资。",
+            reply,
+            "2019/3/5 9:00:00",
+        ]
+    )
+    book.save(path)
+    assert run(["ingest", str(path), "--preset", "teddycup-replies", "--db", str(db)]) == 0
+    with open_store(db, read_only=True) as store:
+        case = store.cases.case_for_post("board:1")
+        [opened] = [e for e in store.cases.events(case["case_id"]) if e["kind"] == "opened"]
+    assert case["status"] == "open" and case["reply_text"] is None
+    assert "答复意见 is a formula without a computed value" in opened["note"]
+    assert FIX in opened["note"]

@@ -72,6 +72,16 @@ def _from_settings(settings: Any) -> list[Department]:
     )
 
 
+def _uncalculated(raw: dict[str, Any], columns: tuple[str, ...]) -> str | None:
+    """The first of ``columns`` the mapper noted as an XLSX formula saved without a computed
+    value (``heard.connectors.mapping``: its field is empty)."""
+    notes = [str(n) for n in raw.get("_heard_notes") or []]
+    for column in columns:
+        if any(n.startswith(f"{column}: a formula without a computed value") for n in notes):
+            return column
+    return None
+
+
 def _first(raw: dict[str, Any], columns: tuple[str, ...]) -> tuple[str | None, Any]:
     for column in columns:
         value = raw.get(column)
@@ -271,9 +281,16 @@ class CaseStage:
         raw = post.raw or {}
         text_column, text = _first(raw, REPLY_TEXT_COLUMNS)
         time_column, when = _first(raw, REPLY_TIME_COLUMNS)
+        skipped = "the source's reply was not imported: "
+        formula = _uncalculated(raw, REPLY_TEXT_COLUMNS if text is None else ())
+        formula = formula or _uncalculated(raw, REPLY_TIME_COLUMNS if when is None else ())
+        if formula is not None:  # a workbook written by a script: the cell is not empty
+            return None, skipped + (
+                f"{formula} is a formula without a computed value; open and save the file in a "
+                "spreadsheet program, or export CSV"
+            )
         if text is None and when is None:
             return None, None
-        skipped = "the source's reply was not imported: "
         if text is None:
             return None, skipped + f"{time_column} is given but the reply text is empty"
         from heard.records import MAX_TEXT_CHARS
