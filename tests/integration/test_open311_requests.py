@@ -134,3 +134,17 @@ def test_service_codes_and_statuses_can_be_listed_comma_delimited(env):
     assert _ids(client.get(url, params={"status": "open", "service_code": "water"})) == [old]
     bad = client.get(url, params={"status": "open,soon"})
     assert bad.status_code == 422 and "status" in bad.json()[0]["description"]
+
+
+def test_a_range_that_ends_before_it_starts_is_a_400(env):
+    """``start_date`` after ``end_date`` listed ``[]``, as if no request had been made then."""
+    client, _ = env
+    answer = client.get(
+        "/open311/v2/requests.json",
+        params={"start_date": "2026-03-01T00:00:00Z", "end_date": "2026-02-01T00:00:00+08:00"},
+    )
+    assert answer.status_code == 400
+    [error] = answer.json()
+    assert "start_date" in error["description"] and "end_date" in error["description"]
+    same = {"start_date": "2026-01-05T09:00:00Z", "end_date": "2026-01-05T17:00:00+08:00"}
+    assert client.get("/open311/v2/requests.json", params=same).status_code == 200

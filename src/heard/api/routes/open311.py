@@ -147,6 +147,12 @@ def list_requests(
         ids = [i.strip() for i in service_request_id.split(",")[:50]]
         return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
     start, end = utc_naive(start_date), utc_naive(end_date)
+    if start is not None and end is not None and start > end:  # it listed [], as if none then
+        return _error(
+            400,
+            f"start_date ({start:%Y-%m-%dT%H:%M:%SZ}) is after end_date ({end:%Y-%m-%dT%H:%M:%SZ}):"
+            " give the earlier time as start_date",
+        )
     wanted = set((status or "open,closed").split(","))
     states = (
         () if wanted == {"open", "closed"} else OPEN_STATES if "open" in wanted else CLOSED_STATES
