@@ -339,6 +339,9 @@ def test_each_update_carries_the_status_it_left(client):
     assert [s[1:] for s in states] == [("open", "open"), ("open", "open"), ("closed", "fixed")], (
         states
     )
+    # a move without a note says what it did, not the event's kind ("status", "reassigned")
+    assert updates[1]["description"] == f"reassigned to {other}"
+    assert updates[2]["description"] == "status changed to fixed"
 
 
 def test_the_json_media_type_is_read_whatever_its_case(client):

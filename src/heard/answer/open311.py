@@ -108,6 +108,16 @@ def _status_notes(case: dict[str, Any]) -> str:
     return reply["text"] if reply else f"status: {case['status']}"
 
 
+def _what_it_did(event: dict[str, Any]) -> str:
+    """An update's description when its event has no note: what it did, not its kind."""
+    kind = event.get("kind") or ""
+    if kind == "reassigned" and event.get("to_department"):
+        return f"reassigned to {event['to_department']}"
+    if event.get("to_status") and kind in ("status", "reopened", "disputed"):
+        return f"status changed to {event['to_status']}"
+    return str(kind)
+
+
 def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
     """FixMyStreet-style ``servicerequestupdates``: one entry per event of the case's timeline,
     each with the state the case was in after it (an event that moves no status, such as a
@@ -123,7 +133,7 @@ def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
                 "status": open311_status(state),
                 "external_status_code": state,
                 "updated_datetime": iso(e.get("at")),
-                "description": e.get("note") or e.get("kind") or "",
+                "description": e.get("note") or _what_it_did(e),
             }
         )
     return out
