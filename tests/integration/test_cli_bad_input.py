@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from heard.cli import run
@@ -176,3 +178,18 @@ def test_the_api_answers_400_for_such_times(seeded_db_copy):
             assert "outside the years 1 to 9999" in r.json()["error"]
         r = client.get("/open311/v2/requests.json", params={"end_date": "0001-01-05T00:00:00Z"})
         assert r.status_code == 200 and r.json() == []  # 90 days before it: from year 1
+
+
+def test_route_skips_texts_with_nothing_visible(tmp_path, capsys):
+    """A line of control characters (NUL) or zero-width spaces was routed as a concern, to
+    triage, with an explanation; an argument of them alike. They are skipped as blank lines
+    are, and nothing else to route is exit 2."""
+    backlog = tmp_path / "backlog.txt"
+    backlog.write_text("\x00\x01\n\u200b\u200b\n公交车拒载乘客\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(["route", str(backlog), "--departments", "teddycup", "--json"]) == 0
+    routes = json.loads(capsys.readouterr().out)["routes"]
+    assert [r["id"] for r in routes] == ["backlog.txt:3"]
+    code = run(["route", "\u200b\u200d", "--departments", "teddycup"])
+    err = capsys.readouterr().err
+    assert code == 2 and "nothing to route" in err, err

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from heard.answer.cases import has_visible_text
 from heard.answer.departments import Department
 from heard.answer.routing import LabelledText, training_set
 from heard.answer.training_data import BODY_COLUMNS, ID_COLUMNS, MAX_BODY_CHARS, TEXT_COLUMNS
@@ -30,7 +31,7 @@ def read_route_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
                 texts.append(text)
         elif _names_a_file(item):
             raise InputError(f"no file {item}", "check the path, or quote a text to route it")
-        elif item.strip():
+        elif has_visible_text(item):
             ids.append(str(n))
             texts.append(item.strip())
         if len(texts) > MAX_INPUTS:
@@ -65,7 +66,7 @@ def _read_file(path: Path) -> list[tuple[str, str]]:
             return [
                 (f"{path.name}:{i}", line.strip())
                 for i, line in enumerate(lines, 1)
-                if line.strip()
+                if has_visible_text(line)  # a line of NUL or zero-width spaces is a blank one
             ]
         if suffix in (".jsonl", ".ndjson"):
             rows = [
@@ -88,7 +89,7 @@ def _read_file(path: Path) -> list[tuple[str, str]]:
         if not isinstance(row, dict):
             raise InputError(f"{path} line {i} is not an object", "one JSON object per line")
         text = _row_text(row)
-        if text:
+        if has_visible_text(text):
             out.append((str(_first(row, ID_COLUMNS) or f"{path.name}:{i}"), text))
     if not out:
         raise InputError(
