@@ -236,3 +236,16 @@ def test_a_reopening_names_the_deadlines_in_the_institutions_time():
     )
     plain = c.reopen(closed, datetime(2019, 4, 26, 1, 0), deadline_days=1, role="citizen")
     assert plain.event["note"] == "new deadline 2019-04-29 01:00 UTC (was 2019-04-26 01:00 UTC)"
+
+
+def test_a_text_of_fillers_or_lone_combining_marks_is_empty():
+    """Hangul fillers (U+3164 …), the blank Braille pattern and combining marks with no letter
+    to sit on are letters, symbols and marks to Unicode, but show nothing (or a dotted circle):
+    a reply or a concern made of them was published or filed as if it said something."""
+    for blank in ("\u3164\u3164", "\u115f\u1160", "\uffa0", "\u2800\u2800", "\u0301\u0302",
+                  " \u200b\u3164\u0301 "):  # fmt: skip
+        assert not c.has_visible_text(blank), repr(blank)
+        with pytest.raises(InputError, match="empty"):
+            c.reply(_case(), blank, "transport", FRI, role="responder")
+    for text in ("e\u0301", "已处理", "ok", "\u3164已处理", "①"):
+        assert c.has_visible_text(text), repr(text)

@@ -67,10 +67,18 @@ def check_transition(from_state: str, to_state: str) -> None:
         )
 
 
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Characters Unicode calls letters or symbols that show nothing: the Hangul fillers and the
+blank Braille pattern (a common way to post an "empty" message)."""
+
+
 def has_visible_text(text: str | None) -> bool:
     """Whether ``text`` has a character that is not a space, control or format character
-    (NUL, zero-width spaces, direction marks): an invisible text is an empty one."""
-    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text or "")
+    (NUL, zero-width spaces, direction marks), a combining mark (alone it sits on nothing) or a
+    blank-looking letter (``BLANK_LOOKING``): an invisible text is an empty one."""
+    return any(
+        unicodedata.category(ch)[0] not in "CZM" and ch not in BLANK_LOOKING for ch in text or ""
+    )
 
 
 def is_open(state: str) -> bool:
