@@ -146,6 +146,18 @@ def test_write_batch_round_trip(open_target: Any) -> None:
     assert store.scalar("SELECT count(*) FROM embeddings") == 3
 
 
+def test_a_store_refuses_vectors_of_another_embedder(open_target: Any) -> None:
+    from heard.pipeline.embedder_check import check_embedder
+
+    store = open_target()
+    check_embedder(store, "emb-other")  # an empty store takes any embedder
+    write(store, make_posts(["物价上涨 菜价贵", "Bus 42 is late again"]))
+    check_embedder(store, "emb-test")  # the embedder that made its vectors
+    check_embedder(store, None)  # a run that embeds nothing
+    with pytest.raises(InputError, match="holds 2 vectors made by emb-test.*embeds with emb-v2"):
+        check_embedder(store, "emb-v2")
+
+
 def test_missing_columns_are_stored_as_null(open_target: Any) -> None:
     store = open_target()
     assert store.write_batch(make_posts(["no stages ran"]), {}, {}) == 1

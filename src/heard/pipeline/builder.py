@@ -15,6 +15,7 @@ class Pipeline:
     def __init__(self, stages: Sequence[Stage]):
         self.stages = list(stages)
         self.released = False
+        self.checked_store: object | None = None  # the store whose embedder was last checked
 
     @property
     def assigns(self) -> set[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from heard.pipeline import Batch, Pipeline
+from heard.pipeline.embedder_check import check_embedder
 from heard.pipeline.memory import return_freed_memory
 from heard.pipeline.stage import operators
 from heard.clock import utcnow
@@ -365,7 +366,11 @@ def finish_run(
 
 
 def bind_operators(store: Store, pipeline: Pipeline) -> None:
-    """Let the operators (topics) load their state from the store before the first batch."""
+    """Let the operators (topics) load their state from the store before the first batch; first
+    (once per store) refuse a store whose vectors another embedder made (``embedder_check``)."""
+    if pipeline.checked_store is not store:
+        check_embedder(store, pipeline.models().get("embed"))
+        pipeline.checked_store = store
     for operator in operators(pipeline.stages):
         operator.bind(store)
 
