@@ -26,6 +26,17 @@ class AlertSink(Protocol):
     def send(self, alert: dict[str, Any]) -> dict[str, Any]: ...
 
 
+def issue_now_note(alert: dict[str, Any]) -> str:
+    """Where an issue alert's messages are now, when the issue it names has merged or
+    dissolved since it fired (``issue_now``, ``heard.read.issues.with_issue_now``)."""
+    now = alert.get("issue_now") or {}
+    if now.get("status") == "merged":
+        return f"; its messages are now in issue {now['issue_id']}"
+    if now.get("status") == "dissolved":
+        return "; the issue has since dissolved"
+    return ""
+
+
 class ConsoleSink:
     """One readable block per alert on the terminal (stderr, beside progress)."""
 
@@ -41,7 +52,7 @@ class ConsoleSink:
                 f"[bold red]ALERT[/] issue {alert['issue_id']} "
                 f"[bold]{escape(alert['label'])}[/] — {ev['count']} messages from "
                 f"{ev['authors']} authors in the last 7 days (expected {ev['expected']:.2f}, "
-                f"p={ev['p_value']:.2g})"
+                f"p={ev['p_value']:.2g}){issue_now_note(alert)}"
             )
             return {"sink": self.name, "ok": True}
         self.console.print(

@@ -145,12 +145,44 @@ def cases_of_issues(db: Reader, issue_ids: list[int]) -> dict[int, dict[str, Any
     return {int(r.pop("issue_id")): r for r in stored.issue_cases(db, issue_ids)}
 
 
+def with_issue_now(
+    alert: dict[str, Any], status: str | None, successor: int | None, shown: int | None = None
+) -> dict[str, Any]:
+    """``alert`` with ``issue_now``: where the messages of the issue it names are now.
+    ``{"status": "active", "issue_id": its id}``; ``"merged"`` with the issue that holds them
+    (its ``successor``, or the issue ``shown`` when the alert is listed under one that took them
+    over); ``"dissolved"`` with ``issue_id`` None when no issue holds them. A merged or dissolved
+    issue's message says so."""
+    issue_id = alert.get("issue_id")
+    if shown is not None and shown != issue_id:
+        status, successor = "dissolved", shown
+    out = dict(alert)
+    if status == "active":
+        out["issue_now"] = {"status": "active", "issue_id": issue_id}
+    elif successor is not None:
+        out["issue_now"] = {"status": "merged", "issue_id": successor}
+        out["message"] = f"{alert.get('message', '')}; its messages are now in issue {successor}"
+    else:
+        out["issue_now"] = {"status": "dissolved", "issue_id": None}
+        out["message"] = (
+            f"{alert.get('message', '')}; the issue has since dissolved (its messages no longer "
+            "form one issue)"
+        )
+    return out
+
+
 def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[str, Any]:
     """One issue: its facts, heat components and up to ``messages`` of its messages (newest
     first; near copies marked with the message they copy)."""
     if not _ready(db):
         raise NotFoundError("this store has no issues yet", "ingest posts first: heard ingest")
     row = stored.issue(db, issue_id)
+    now_in = stored.successor(db, issue_id) if row is not None else None
+    if row is not None and row["status"] != "active" and now_in is not None:
+        raise NotFoundError(
+            f"issue {issue_id} has dissolved: its messages are now in issue {now_in}",
+            f"open that one: heard issue {now_in}, or /api/v1/issues/{now_in}",
+        )
     if row is None or row["status"] != "active":
         raise NotFoundError(
             f"there is no issue {issue_id}" + (" any more" if row is not None else ""),
@@ -170,5 +202,8 @@ def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[
     issue["case"] = cases_of_issues(db, [issue_id]).get(issue_id)
     issue["alerts"] = []
     if "issue_alerts" in db.tables():
-        issue["alerts"] = [safe_row(json.loads(a)) for a in stored.alerts(db, issue_id)]
+        issue["alerts"] = [
+            with_issue_now(safe_row(json.loads(a)), "active", None, shown=issue_id)
+            for a in stored.alerts(db, issue_id)
+        ]
     return issue

@@ -17,6 +17,7 @@ from typing import Any
 
 from heard.clock import from_epoch
 from heard.listen.issues.measure import RECENT, IssueRecord
+from heard.read.issues import with_issue_now
 
 
 def _iso(ts: datetime) -> str:
@@ -75,11 +76,14 @@ def new_alerts(
 
 
 def deliver(store: Any, sinks: Sequence[Any]) -> list[dict[str, Any]]:
-    """Send the issue alerts not sent yet to ``sinks``; returns them with their deliveries."""
+    """Send the issue alerts not sent yet to ``sinks``, each saying where its issue's messages
+    are now (``with_issue_now``: a later run may have merged or dissolved the issue since the
+    alert was stored); returns them with their deliveries."""
     if "issue_alerts" not in store.tables() or store.read_only:
         return []
     sent = []
-    for alert in store.issues.undelivered_alerts():
+    for stored in store.issues.undelivered_alerts():
+        alert = with_issue_now(stored, *store.issues.where_now(stored["issue_id"]))
         deliveries = [sink.send(alert) for sink in sinks]
         store.issues.set_deliveries(alert["alert_id"], deliveries)
         sent.append({**alert, "deliveries": deliveries})

@@ -515,6 +515,16 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "UPDATE cases SET late_closures = CASE WHEN closed_at > deadline_at THEN 1 ELSE 0 END",
         ],
     ),
+    (
+        22,
+        [
+            # listen: where a dissolved issue's messages went (heard.store.repos.issues): the
+            # active issue that holds most of them now, NULL when none does or while the issue
+            # is active. Alerts follow it, so an alert never names an issue that is gone without
+            # saying where its messages are. Issues dissolved before stay NULL.
+            "ALTER TABLE issues ADD COLUMN IF NOT EXISTS successor_id INTEGER",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

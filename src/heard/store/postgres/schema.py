@@ -481,6 +481,13 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "UPDATE cases SET late_closures = CASE WHEN closed_at > deadline_at THEN 1 ELSE 0 END",
         ],
     ),
+    (
+        22,
+        [
+            # listen: where a dissolved issue's messages went; see DuckDB's.
+            "ALTER TABLE issues ADD COLUMN IF NOT EXISTS successor_id INTEGER",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

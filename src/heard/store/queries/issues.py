@@ -13,6 +13,7 @@ from typing import Any
 
 from heard.store.protocol import Reader
 from heard.store.queries.common import POST_COLUMNS, marks
+from heard.store.repos.issues import ALERTS_OF
 
 LIST_COLUMNS = (
     "issue_id, place, problem, terms, title, messages, distinct_messages, authors, first_seen, "
@@ -126,11 +127,23 @@ def messages(db: Reader, issue_id: int, limit: int) -> list[dict[str, Any]]:
 
 
 def alerts(db: Reader, issue_id: int) -> list[str]:
-    """An issue's alerts (each as JSON text), newest first (needs the ``issue_alerts`` table)."""
+    """An issue's alerts (each as JSON text), newest first, those of the issues whose messages it
+    took over included (needs the ``issue_alerts`` table and migration 22)."""
+    if "successor_id" in db.columns("issues"):
+        where, params = ALERTS_OF, [issue_id, issue_id]
+    else:  # a store read before migration 22: no issue has a successor yet
+        where, params = "issue_id = ?", [issue_id]
     return [
         r["alert"]
         for r in db.rows(
-            "SELECT alert FROM issue_alerts WHERE issue_id = ? ORDER BY fired_at DESC",
-            [issue_id],
+            f"SELECT alert FROM issue_alerts WHERE {where} ORDER BY fired_at DESC", params
         )
     ]
+
+
+def successor(db: Reader, issue_id: int) -> int | None:
+    """The active issue that holds a dissolved issue's messages now (migration 22), if any."""
+    if "successor_id" not in db.columns("issues"):
+        return None
+    found = db.scalar("SELECT successor_id FROM issues WHERE issue_id = ?", [issue_id])
+    return None if found is None else int(found)

@@ -3,12 +3,16 @@ writes (issues and their messages). Plain SQL that PostgreSQL runs too; the read
 tables through ``store.rows``.
 
 Issues are never deleted: one that no longer forms is marked ``dissolved``, so its id is not
-given to another.
+given to another, and it records its *successor* (migration 22): the active issue that holds most
+of its messages now, or NULL when none does. Successors always name an active issue: when one
+dissolves in turn, the issues that pointed at it point where its messages went. An issue's alerts
+are those fired under its id or under the ids of the issues whose messages it took over.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +26,10 @@ COLUMNS = (
     "authors, first_seen, last_seen, heat, heat_components, burst_p, bursting, topic_id, "
     "coherence, created_at, updated_at"
 )
+
+ALERTS_OF = "(issue_id = ? OR issue_id IN (SELECT issue_id FROM issues WHERE successor_id = ?))"
+"""The alerts of an issue (two parameters, its id twice): fired under its id or under an issue
+whose messages it holds now (``successor_id``). Also in ``heard.store.queries.issues``."""
 
 
 class Issues:
@@ -66,7 +74,9 @@ class Issues:
         return int(self.store.scalar("SELECT coalesce(max(issue_id), 0) + 1 AS n FROM issues"))
 
     def replace(self, records: Sequence[Any], now: datetime) -> None:
-        """Make ``records`` (``IssueRecord`` with ids) the active issues; the others dissolve."""
+        """Make ``records`` (``IssueRecord`` with ids) the active issues; the others dissolve,
+        each recording the issue that holds most of its messages now (``successor_id``)."""
+        previous = self.memberships()
         self.store.execute("DELETE FROM issue_posts")
         self.store.execute(
             "UPDATE issues SET status = 'dissolved', updated_at = ? WHERE status = 'active'",
@@ -103,12 +113,38 @@ class Issues:
         ]
         if members:
             self.store.executemany("INSERT INTO issue_posts VALUES (?, ?, ?)", members)
+        self._record_successors(previous, records)
+
+    def _record_successors(self, previous: dict[int, set[str]], records: Sequence[Any]) -> None:
+        """Each issue active before and not now points at the active issue holding most of its
+        messages (the lower id on a tie; NULL when none holds any), and so do the issues that
+        had dissolved into it."""
+        holder = {post_id: r.issue_id for r in records for post_id in r.members}
+        active = {r.issue_id for r in records}
+        for old_id in sorted(set(previous) - active):
+            held = Counter(holder[p] for p in previous[old_id] if p in holder)
+            successor = min(held, key=lambda i: (-held[i], i)) if held else None
+            self.store.execute(
+                "UPDATE issues SET successor_id = ? WHERE issue_id = ? OR successor_id = ?",
+                [successor, old_id, old_id],
+            )
+
+    def where_now(self, issue_id: int) -> tuple[str | None, int | None]:
+        """``(status, successor_id)`` of an issue; ``(None, None)`` when there is none."""
+        rows = self.store.rows(
+            "SELECT status, successor_id FROM issues WHERE issue_id = ?", [issue_id]
+        )
+        if not rows:
+            return None, None
+        successor = rows[0]["successor_id"]
+        return rows[0]["status"], None if successor is None else int(successor)
 
     # ---- alerts --------------------------------------------------------------------------------
     def last_alert_end(self, issue_id: int) -> datetime | None:
         """The window end of the issue's newest alert (an episode fires once)."""
         latest: datetime | None = self.store.scalar(
-            "SELECT max(window_end) AS latest FROM issue_alerts WHERE issue_id = ?", [issue_id]
+            f"SELECT max(window_end) AS latest FROM issue_alerts WHERE {ALERTS_OF}",
+            [issue_id, issue_id],
         )
         return latest
 
@@ -136,6 +172,7 @@ class Issues:
 
     def alerts_of(self, issue_id: int) -> list[dict[str, Any]]:
         rows = self.store.rows(
-            "SELECT alert FROM issue_alerts WHERE issue_id = ? ORDER BY fired_at DESC", [issue_id]
+            f"SELECT alert FROM issue_alerts WHERE {ALERTS_OF} ORDER BY fired_at DESC",
+            [issue_id, issue_id],
         )
         return [json.loads(r["alert"]) for r in rows]
