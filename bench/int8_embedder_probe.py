@@ -1,6 +1,8 @@
 """The default ``use-int8`` embedder against the float32 ``use``: speed, vectors, Heard's topics.
 
-    .venv/bin/python bench/int8_embedder_probe.py [--sets Tweet,...] [--n-speed 6000]
+    .venv/bin/python bench/int8_embedder_probe.py [--sets Tweet,...] [--n-speed 6000] [--repeats 3]
+
+``--sets ""`` measures the speed alone.
 
 ``use-int8`` (``heard.models.use_int8``) is the same USE model with its seven per-token matrix
 products in int8 on onnxruntime (the input projection on the embedding table's stored bytes).
@@ -37,6 +39,7 @@ def main() -> None:
     )
     ap.add_argument("--sets", default=",".join(DATASETS))
     ap.add_argument("--n-speed", type=int, default=6000)
+    ap.add_argument("--repeats", type=int, default=3, help="alternating timed runs per embedder")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     from sklearn.metrics import normalized_mutual_info_score
@@ -65,7 +68,7 @@ def main() -> None:
     for _, enc in encoders:
         enc.encode(speed_docs[:300])
     seconds: dict[str, list[float]] = {label: [] for label, _ in encoders}
-    for _ in range(3):
+    for _ in range(args.repeats):
         for label, enc in encoders:
             start = time.perf_counter()
             enc.encode(speed_docs)
@@ -74,11 +77,14 @@ def main() -> None:
         "texts": len(speed_docs),
         "seconds": seconds,
         "texts_per_s_best": {k: round(len(speed_docs) / min(v)) for k, v in seconds.items()},
+        "texts_per_s_median": {
+            k: round(len(speed_docs) / float(np.median(v))) for k, v in seconds.items()
+        },
         "speedup": round(min(seconds["float32"]) / min(seconds["int8"]), 2),
         "speedup_call": round(min(seconds["float32"]) / min(seconds["int8_call"]), 2),
     }
 
-    for name in args.sets.split(","):
+    for name in filter(None, args.sets.split(",")):
         docs, gold = load(name)
         cached = CACHE / f"{name}.use.npy"
         ref = np.load(cached) if cached.exists() else fp32.encode(docs)
