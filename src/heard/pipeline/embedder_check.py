@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from heard.errors import InputError
+from heard.store.queries.embedders import other_embedder
 
 SUFFIX_SPECS = (("+int8-row", "use-int8"), ("+int8", "use-int8-call"), ("+onnx", "use"))
 """The end of a USE model name → the ``embedder`` setting that makes it."""
@@ -36,14 +37,10 @@ def check_embedder(store: Any, embed_model: str | None) -> None:
     ``embed_model`` (this run's ``embed`` stage model; None when the run embeds nothing)."""
     if embed_model is None:
         return
-    other = store.rows(
-        "SELECT model, count(*) AS n FROM embeddings WHERE model <> ? "
-        "GROUP BY model ORDER BY n DESC, model LIMIT 1",
-        [embed_model],
-    )
-    if not other:
+    other = other_embedder(store, embed_model)
+    if other is None:
         return
-    model, n = other[0]["model"], int(other[0]["n"])
+    model, n = other
     spec = embedder_spec(model)
     keep = (
         f"set embedder = {spec!r} (heard.toml or HEARD_EMBEDDER) to keep adding to it"
