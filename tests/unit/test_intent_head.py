@@ -137,9 +137,14 @@ def test_the_stage_refuses_an_embedder_it_was_not_trained_on():
 
 
 def test_retraining_on_the_examples_reproduces_the_shipped_head(tmp_path):
-    from heard.models.train_intent import train
+    import json
 
-    head = train(tmp_path)
+    from heard.models.train_intent import HEADS_DIR, train
+    from heard.pipeline.embedder_check import embedder_spec
+
+    # with the embedder the shipped head records (the per-call int8 vectors it was trained on)
+    trained_on = json.loads((HEADS_DIR / "intent.json").read_text("utf-8"))["embedder"]
+    head = train(tmp_path, embedder_spec=embedder_spec(trained_on) or "use-int8")
     shipped = load_intent_head()
     assert head.classes == shipped.classes
     np.testing.assert_allclose(head.coef, shipped.coef, atol=1e-4)
