@@ -1,4 +1,4 @@
-"""An alert never names a dissolved issue without saying where its messages are (migration 22),
+"""An alert never names a dissolved issue without saying where its messages are (migration 21),
 on both backends: the issues operator's end-of-run step as it runs, over issues given to it."""
 
 from __future__ import annotations
@@ -83,12 +83,12 @@ def test_an_alert_follows_its_issues_messages(open_target: Any, monkeypatch: pyt
     assert "the issue has since dissolved" in again["message"]
 
 
-def test_a_store_at_20_upgrades_to_22(open_target: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_store_at_20_upgrades_to_21(open_target: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import heard.store.duckdb.store as duck
     import heard.store.postgres.store as pg
 
     for module in (duck, pg):
-        monkeypatch.setattr(module, "MIGRATIONS", [m for m in module.MIGRATIONS if m[0] < 22])
+        monkeypatch.setattr(module, "MIGRATIONS", [m for m in module.MIGRATIONS if m[0] < 21])
     old = open_target()
     assert "successor_id" not in old.columns("issues")
     old.execute(
@@ -102,5 +102,5 @@ def test_a_store_at_20_upgrades_to_22(open_target: Any, monkeypatch: pytest.Monk
     monkeypatch.undo()
 
     store = open_target()
-    assert store.schema_version() >= 22 and "successor_id" in store.columns("issues")
+    assert store.schema_version() >= 21 and "successor_id" in store.columns("issues")
     assert store.issues.where_now(3) == ("dissolved", None)

@@ -516,7 +516,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         ],
     ),
     (
-        22,
+        21,
         [
             # listen: where a dissolved issue's messages went (heard.store.repos.issues): the
             # active issue that holds most of them now, NULL when none does or while the issue

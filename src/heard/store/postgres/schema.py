@@ -482,7 +482,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         ],
     ),
     (
-        22,
+        21,
         [
             # listen: where a dissolved issue's messages went; see DuckDB's.
             "ALTER TABLE issues ADD COLUMN IF NOT EXISTS successor_id INTEGER",

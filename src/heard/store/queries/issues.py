@@ -128,10 +128,10 @@ def messages(db: Reader, issue_id: int, limit: int) -> list[dict[str, Any]]:
 
 def alerts(db: Reader, issue_id: int) -> list[str]:
     """An issue's alerts (each as JSON text), newest first, those of the issues whose messages it
-    took over included (needs the ``issue_alerts`` table and migration 22)."""
+    took over included (needs the ``issue_alerts`` table and migration 21)."""
     if "successor_id" in db.columns("issues"):
         where, params = ALERTS_OF, [issue_id, issue_id]
-    else:  # a store read before migration 22: no issue has a successor yet
+    else:  # a store read before migration 21: no issue has a successor yet
         where, params = "issue_id = ?", [issue_id]
     return [
         r["alert"]
@@ -142,7 +142,7 @@ def alerts(db: Reader, issue_id: int) -> list[str]:
 
 
 def successor(db: Reader, issue_id: int) -> int | None:
-    """The active issue that holds a dissolved issue's messages now (migration 22), if any."""
+    """The active issue that holds a dissolved issue's messages now (migration 21), if any."""
     if "successor_id" not in db.columns("issues"):
         return None
     found = db.scalar("SELECT successor_id FROM issues WHERE issue_id = ?", [issue_id])

@@ -3,7 +3,7 @@ writes (issues and their messages). Plain SQL that PostgreSQL runs too; the read
 tables through ``store.rows``.
 
 Issues are never deleted: one that no longer forms is marked ``dissolved``, so its id is not
-given to another, and it records its *successor* (migration 22): the active issue that holds most
+given to another, and it records its *successor* (migration 21): the active issue that holds most
 of its messages now, or NULL when none does. Successors always name an active issue: when one
 dissolves in turn, the issues that pointed at it point where its messages went. An issue's alerts
 are those fired under its id or under the ids of the issues whose messages it took over.
