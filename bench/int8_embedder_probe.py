@@ -6,9 +6,9 @@
 
 ``use-int8`` (``heard.models.use_int8``) is the same USE model with its seven per-token matrix
 products in int8 on onnxruntime (the input projection on the embedding table's stored bytes).
-Reports, side by side on the same texts: texts/s of ``UseEmbedder`` (float32), ``use-int8``
-(activations quantised per row, the default) and ``use-int8-call`` (activations quantised per graph
-call, the default before December 2026), all on two threads, best of 3 alternating runs; the cosine
+Reports, side by side on the same texts: texts/s of ``UseEmbedder`` (float32), ``use-int8-row``
+(activations quantised per row, opt-in) and ``use-int8`` (activations quantised per graph call,
+the default), all on two threads, best of 3 alternating runs; the cosine
 of each int8 variant's vectors to the float32 ones; Heard's NMI on each labelled set from each
 (default parameters, seed 0), and the int8 path's embedding + clustering seconds. Writes
 ``bench/results/int8_embedder_probe.json``.

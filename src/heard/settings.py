@@ -47,8 +47,9 @@ class Settings(BaseSettings):
         "use-int8",
         description="'use-int8' (multilingual USE, bundled, its token layers in int8: ~2x faster "
         "than 'use', "
-        "vectors at cosine ~0.9999 to it), 'use' (the same model in float32), 'use-int8-call' (the "
-        "int8 version before December 2026, for databases it embedded) or 'st:/local/path' "
+        "vectors at cosine ~0.9998 to it), 'use' (the same model in float32), 'use-int8-row' (int8 "
+        "with activations quantised per row: a text's vector never depends on its batch) or "
+        "'st:/local/path' "
         "(sentence-transformers). A database keeps one embedder's vectors.",
     )
     user_dict: Path | None = Field(None, description="jieba user dictionary (place names).")

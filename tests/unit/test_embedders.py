@@ -80,7 +80,7 @@ def test_int8_vectors_stay_close_and_do_not_depend_on_threads(two_threads):
 
     texts = [f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(2 * UseInt8Embedder.CHUNK + 9)]
     int8 = make_embedder("use-int8", threads=2)
-    assert int8.name.endswith("+int8-row") and int8.name.startswith("use-multilingual-v3@")
+    assert int8.name.endswith("+int8") and int8.name.startswith("use-multilingual-v3@")
     quantised = int8.encode(texts)
     cosine = np.einsum("ij,ij->i", quantised, two_threads.encode(texts))
     assert cosine.min() > 0.998 and np.median(cosine) > 0.9995  # 0.9993 / 0.9999 measured
@@ -100,7 +100,7 @@ def test_an_int8_vector_does_not_depend_on_the_texts_beside_it():
         f"{TEXTS[i % len(TEXTS)]} #{i}" + " 还有" * (i % 40)
         for i in range(UseInt8Embedder.CHUNK + 40)
     ]
-    embedder = make_embedder("use-int8", threads=2)
+    embedder = make_embedder("use-int8-row", threads=2)
     together = embedder.encode(texts)
     alone = np.vstack([embedder.encode([t]) for t in texts[::37]])
     in_sevens = np.vstack([embedder.encode(texts[i : i + 7]) for i in range(0, len(texts), 7)])
@@ -110,12 +110,12 @@ def test_an_int8_vector_does_not_depend_on_the_texts_beside_it():
     assert np.array_equal(reversed_order, together)
 
 
-def test_the_per_call_int8_embedder_stays_selectable_for_older_stores():
+def test_the_default_int8_embedder_quantises_per_call():
     from heard.models import make_embedder
 
-    old = make_embedder("use-int8-call", threads=1)
+    old = make_embedder("use-int8", threads=1)
     assert old.name.endswith("+int8") and not old.name.endswith("+int8-row")
     texts = [f"{TEXTS[i % len(TEXTS)]} #{i}" for i in range(40)]
     together = old.encode(texts)
-    # its vectors depend on the call: the reason it is no longer the default
+    # its vectors depend on the call (use-int8-row's do not; see the module for why it is opt-in)
     assert not np.array_equal(np.vstack([old.encode([t]) for t in texts[:5]]), together[:5])

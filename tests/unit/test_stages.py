@@ -209,7 +209,7 @@ def test_default_pipeline_end_to_end_bilingual():
     assert (
         models["sentiment"] == "heard-sentiment-use@1.3" and models["langid"] == "py3langid@0.4.0"
     )
-    assert models["embed"].endswith("+int8-row")  # the default embedder
+    assert models["embed"].endswith("+int8")  # the default embedder
     evidence = batch["sentiment_evidence"]
     assert "满意" in evidence[0]["hits"]["zh"]["positive"]
     assert {"terrible", "awful"} <= set(evidence[1]["hits"]["en"]["negative"])

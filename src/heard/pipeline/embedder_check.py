@@ -4,7 +4,8 @@ vectors is refused before any batch.
 Every stored vector is recorded with its embedder's name and version (``embeddings.model``, e.g.
 ``use-multilingual-v3@0.2.1+sentencepiece-0.2.3+int8-row``). Topics compare new posts with the
 stored ones and with centroids summed from them, so vectors of two embedders (or of two versions
-of one, such as ``use-int8`` before and after its activations were quantised per row) must not
+of one, such as ``use-int8`` and ``use-int8-row``, whose activations are quantised per call and per
+row) must not
 meet in one database: the differences would read as topic changes. The refusal names both
 embedders and how to keep using the database's own.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from heard.errors import InputError
 from heard.store.queries.embedders import other_embedder
 
-SUFFIX_SPECS = (("+int8-row", "use-int8"), ("+int8", "use-int8-call"), ("+onnx", "use"))
+SUFFIX_SPECS = (("+int8-row", "use-int8-row"), ("+int8", "use-int8"), ("+onnx", "use"))
 """The end of a USE model name → the ``embedder`` setting that makes it."""
 
 
