@@ -371,7 +371,7 @@ class UseInt8Embedder(UseEmbedder):
         return result[: len(group)]
 
 
-def model_name(quantise: str = "row") -> str:
+def model_name(quantise: str = "call") -> str:
     """The name a ``UseInt8Embedder(quantise=...)`` records beside its vectors, without loading
     it (``use-int8`` by default)."""
     return use_model_name() + UseInt8Embedder.SUFFIX[quantise]
