@@ -166,7 +166,7 @@ def _table_projection(nodes: list, inits: list, weights, int8: bool) -> None:
     ]
 
 
-def token_graph(weights, quantise: str = "row") -> bytes:
+def token_graph(weights, quantise: str = "call") -> bytes:
     """The per-token layers as a serialised ONNX model.
 
     ``quantise``: ``"row"`` (the default embedder: int8, each convolution input row quantised on
