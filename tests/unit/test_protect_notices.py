@@ -10,6 +10,7 @@ import pytest
 
 from heard.protect.detectors import RuleDetector
 from heard.protect.detectors.sms_spam import SmsSpamDetector
+from heard.protect.detectors.written_head import WrittenHeadDetector
 
 SPAM = RuleDetector("spam")
 
@@ -79,3 +80,18 @@ def test_a_receipt_for_the_readers_own_payment_is_no_sms_spam(text):
 def test_premium_rate_spam_with_an_amount_is_still_flagged(text):
     [flags] = SmsSpamDetector().detect([text])
     assert [f.label for f in flags] == ["spam"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # written_head version 1 sent these to review as spam (0.73-0.78)
+        "【中国联通】您好，您本月已用通话450分钟，超出50分钟，详询10010。回T退订",
+        "Hi, this is Priya from Virgin Media support following up on your call. Your engineer "
+        "appointment is confirmed for Monday 8-12. Reply STOP to opt out.",
+        "Hi, this is Dan from Xfinity following up on your chat today. Your refund of $12.00 "
+        "has been applied. Reply STOP to end messages.",
+    ],
+)
+def test_written_head_2_leaves_a_carrier_or_support_notice_alone(text):
+    assert WrittenHeadDetector().detect([text]) == [[]]

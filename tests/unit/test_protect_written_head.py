@@ -13,7 +13,14 @@ from heard.protect.detectors import WrittenHeadDetector
 from heard.protect.detectors.flag import Flag
 from heard.protect.heads import HEADS_DIR, load_head, make_vectorizer
 from heard.protect.stage import merge_flags
-from heard.protect.train_written import HEAD_NAMES, LABELS, WRITTEN_SETS, folds, training_rows
+from heard.protect.train_written import (
+    DEALT,
+    HEAD_NAMES,
+    LABELS,
+    WRITTEN_SETS,
+    folds,
+    training_rows,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -48,16 +55,21 @@ def test_training_rows_leave_out_the_held_out_sets(tmp_path):
     rows = training_rows(tmp_path)
     held_out = {
         r["text"]
-        for name in ("protect_probes_v4.jsonl", "protect_probes_v5.jsonl", "rights_speech.jsonl")
+        for name in (
+            "protect_probes_v4.jsonl",
+            "protect_probes_v5.jsonl",
+            "rights_speech.jsonl",
+            "legit_notices_blind.jsonl",
+        )
         for r in _jsonl(name)
     }
     assert not held_out & {r["text"] for r in rows}
-    assert {r["group"] for r in rows} == {*WRITTEN_SETS, "sms"}
+    assert {r["group"] for r in rows} == {*WRITTEN_SETS, *DEALT}
     assert {r["label"] for r in rows} == {*LABELS, None}
     for (train, test), group in zip(folds(rows), WRITTEN_SETS):
         assert not set(train) & set(test)
         assert all(rows[i]["group"] != group for i in train)  # a whole written set held out
-        assert all(rows[i]["group"] in (group, "sms") for i in test)
+        assert all(rows[i]["group"] in (group, *DEALT) for i in test)
 
 
 def test_no_flag_on_legitimate_speech_it_never_saw(detector):
@@ -95,7 +107,7 @@ def test_a_flag_is_explained_and_points_into_the_text(detector):
     [flags] = detector.detect([SCAM])
     [flag] = flags
     assert flag.label == "scam_fraud" and flag.score >= flag.threshold
-    assert flag.detector == "written_head" and flag.version == "scam_fraud_written@1"
+    assert flag.detector == "written_head" and flag.version == "scam_fraud_written@2"
     assert flag.details["review_only"] is True and flag.details["head_ngrams"]
     assert flag.matches
     for m in flag.matches:
