@@ -107,7 +107,7 @@ def test_a_flag_is_explained_and_points_into_the_text(detector):
     [flags] = detector.detect([SCAM])
     [flag] = flags
     assert flag.label == "scam_fraud" and flag.score >= flag.threshold
-    assert flag.detector == "written_head" and flag.version == "scam_fraud_written@2"
+    assert flag.detector == "written_head" and flag.version == "scam_fraud_written@1"
     assert flag.details["review_only"] is True and flag.details["head_ngrams"]
     assert flag.matches
     for m in flag.matches:
