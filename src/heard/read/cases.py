@@ -343,10 +343,18 @@ def public_case(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
     return case
 
 
-def department_record(db: Reader, code: str, *, now: datetime, limit: int = 50) -> dict[str, Any]:
+def department_record(
+    db: Reader,
+    code: str,
+    *,
+    now: datetime,
+    limit: int = 50,
+    configured: list[Any] | None = None,
+) -> dict[str, Any]:
     """One department's public record: its figures (as in ``accountability``) and its newest
-    cases."""
-    names = _names(db)
+    cases. A department ``configured`` now (heard.toml, the preset, an admin's edit) has one
+    before any run stored it, as ``list_departments`` lists it."""
+    names = {d["code"]: d for d in list_departments(db, configured)}
     if code not in names:
         raise NotFoundError(f"no department {code!r}", "see the list at /public/departments")
     record = next(

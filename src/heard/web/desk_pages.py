@@ -14,7 +14,7 @@ from heard.answer import cases as workflow
 from heard.answer.intake import days_for
 from heard.api.errors import ApiError
 from heard.api.routes.cases import NO_DEPARTMENT, apply_change, workable_case
-from heard.api.routes.deps import db_of, departments_of, work_zone
+from heard.api.routes.deps import configured_of, db_of, departments_of, work_zone
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
@@ -66,7 +66,7 @@ def queue(
         overdue=overdue,
         own=own,
         choose_department=user.role >= Role.analyst,
-        departments=cq.list_departments(db_of(request)),
+        departments=cq.list_departments(db_of(request), configured_of(request)),
         states=workflow.STATES,
     )
 

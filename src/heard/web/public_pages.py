@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from heard.answer import intake
 from heard.api.errors import ApiError
 from heard.api.routes.deps import (
+    configured_of,
     case_moved,
     db_of,
     departments_of,
@@ -52,7 +53,9 @@ def departments_page(request: Request) -> Response:
 @router.get("/public/departments/{department}", dependencies=[requires(PUBLIC)])
 def department_page(request: Request, department: str) -> Response:
     try:
-        record = cq.department_record(db_of(request), department, now=utcnow())
+        record = cq.department_record(
+            db_of(request), department, now=utcnow(), configured=configured_of(request)
+        )
     except NotFoundError as exc:
         raise ApiError(404, exc.what, [f"fix: {exc.fix}"]) from None
     return render(request, "public_department.html", d=record)

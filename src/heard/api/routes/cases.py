@@ -15,7 +15,7 @@ from heard.answer import cases as workflow
 from heard.answer.intake import days_for
 from heard.api.errors import ApiError
 from heard.api.errors import declared, one_of
-from heard.api.routes.deps import case_moved, db_of, departments_of, work_zone
+from heard.api.routes.deps import case_moved, configured_of, db_of, departments_of, work_zone
 from heard.api.security import identify, requires
 from heard.auth import PUBLIC, Role
 from heard.auth.roles import may_work_case
@@ -68,7 +68,7 @@ def _own_department(request: Request) -> tuple[Role, str | None, str]:
     summary="Departments with their open and total cases",
 )
 def departments(request: Request) -> dict[str, Any]:
-    return {"ok": True, "departments": rq.list_departments(db_of(request))}
+    return {"ok": True, "departments": rq.list_departments(db_of(request), configured_of(request))}
 
 
 @router.get(
@@ -88,7 +88,9 @@ def accountability(request: Request) -> dict[str, Any]:
 )
 def public_department(request: Request, department: str) -> dict[str, Any]:
     try:
-        record = rq.department_record(db_of(request), department, now=utcnow())
+        record = rq.department_record(
+            db_of(request), department, now=utcnow(), configured=configured_of(request)
+        )
     except NotFoundError as exc:
         raise ApiError(404, exc.what, ["fix: list departments at /api/v1/departments"]) from None
     return {"ok": True, **jsonable(record)}
@@ -233,7 +235,7 @@ def change_status(request: Request, case_id: str, body: StatusChange) -> dict[st
 )
 def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, Any]:
     _, role, username = workable_case(request, case_id)
-    known = {d["code"] for d in db_of(request).cases.departments()}
+    known = set(_configured(request)) | {d["code"] for d in db_of(request).cases.departments()}
     if body.department not in known:
         raise ApiError(
             400, f"no department {body.department!r}", ["fix: use a code from /api/v1/departments"]

@@ -54,15 +54,22 @@ def public_limiter(request: Request) -> tuple[LoginLimiter, str]:
     return state.public_limiter, "public:" + limit_key(client_address(request))
 
 
+def configured_of(request: Request) -> list[Any]:
+    """The departments configured now: heard.toml's or the preset's, with the admin's edits."""
+    from heard.answer.operator import configured_departments
+
+    return configured_departments(request.app.state.settings, db_of(request))
+
+
 def departments_of(request: Request) -> list[dict[str, Any]]:
     """The departments a concern can be sent to: those stored and those configured now (triage
     is not one: it is where the router's unsure cases wait)."""
     from heard.answer.cases import TRIAGE
-    from heard.answer.operator import configured_departments
     from heard.read.cases import list_departments
 
-    configured = configured_departments(request.app.state.settings, db_of(request))
-    return [d for d in list_departments(db_of(request), configured) if d["code"] != TRIAGE]
+    return [
+        d for d in list_departments(db_of(request), configured_of(request)) if d["code"] != TRIAGE
+    ]
 
 
 def case_moved(request: Request) -> None:
