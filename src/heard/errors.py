@@ -3,6 +3,7 @@
 HeardError                    base; ``exit_code`` is what the CLI exits with
 ├── InputError                the user's input is wrong (missing file, unknown format, bad flag) → 2
 │   └── NotFoundError         what was asked for does not exist or may not be shown → 2 (HTTP 404)
+│       └── MergedTopicError  the topic was merged into another (``into``): pages lead there
 ├── PipelineConfigError       stages are mis-ordered or missing → 2
 ├── StageError                a pipeline stage failed on a batch (names the stage) → 5
 ├── StoreError                the store cannot be used → 3
@@ -39,6 +40,14 @@ class NotFoundError(InputError):
     def __init__(self, what: str, fix: str | None = None, details: list[str] | None = None):
         super().__init__(what, fix)
         self.details = details or []
+
+
+class MergedTopicError(NotFoundError):
+    """The topic asked for was merged into topic ``into``: the dashboard leads there."""
+
+    def __init__(self, what: str, fix: str | None, into: int):
+        super().__init__(what, fix)
+        self.into = into
 
 
 class PipelineConfigError(HeardError):

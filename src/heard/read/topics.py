@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.clock import is_span, parse_instant, parse_span
-from heard.errors import InputError, NotFoundError
+from heard.errors import InputError, MergedTopicError, NotFoundError
 from heard.read.common import decode_cursor, encode_cursor, safe_row
 from heard.read import moderation
 from heard.read.redact import redact
@@ -177,9 +177,10 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         )
     topic = _decode(rows[0])
     if topic["status"] == "merged":
-        raise NotFoundError(
+        raise MergedTopicError(
             f"topic {topic_id} was merged into topic {topic['merged_into']}",
             f"see: heard topic {topic['merged_into']}",
+            int(topic["merged_into"]),
         )
     if (topic.get("n_authors") or 0) < min_group_size:
         raise NotFoundError(

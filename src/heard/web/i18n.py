@@ -99,6 +99,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "raw": ("Raw row (masked)", "原始行（已脱敏）"),
     "default": ("default", "默认"),
     "history": ("History", "变更记录"),
+    "merged_from": ("Topic #{id} was merged into this one.", "话题 #{id} 已并入本话题。"),
     "not_found": ("Not found", "未找到"),
     "back": ("Back to the overview", "返回总览"),
     "message_id": ("Message id", "留言编号"),

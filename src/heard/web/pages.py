@@ -20,7 +20,7 @@ from heard.read import posts as pq
 from heard.read import topics as tq
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
-from heard.errors import HeardError, InputError
+from heard.errors import HeardError, InputError, MergedTopicError
 from heard.web import charts
 from heard.web.i18n import LANGS, pick_lang, translator
 from heard.web.render import LANG_COOKIE, _zone, plotly_js_path, render
@@ -196,16 +196,23 @@ def topics_page(
 
 
 @router.get("/topics/{topic_id}", dependencies=[requires(Role.viewer, page=True)])
-def topic_page(request: Request, topic_id: int) -> Response:
+def topic_page(request: Request, topic_id: int, merged: int | None = None) -> Response:
     db, k = _db(request), _k(request)
-    topic = request.app.state.cache.get(
-        db.data_version, ("topic", topic_id), lambda: tq.topic_detail_json(db, topic_id, k)
-    )
+    try:
+        topic = request.app.state.cache.get(
+            db.data_version, ("topic", topic_id), lambda: tq.topic_detail_json(db, topic_id, k)
+        )
+    except MergedTopicError as exc:  # a history link, an old alert, a bookmark: its survivor
+        return RedirectResponse(f"/topics/{exc.into}?merged={topic_id}", status_code=303)
     t = translator(
         pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
     )
     return render(
-        request, "topic.html", topic=topic, charts=charts.topic_charts(topic, t, _zone(request))
+        request,
+        "topic.html",
+        topic=topic,
+        charts=charts.topic_charts(topic, t, _zone(request)),
+        merged=merged,
     )
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BeforeValidator
 
 from heard.api.errors import ApiError
+from heard.errors import MergedTopicError
 from heard.read import hotspots as hq
 from heard.read import overview as oq
 from heard.read import posts as pq
@@ -139,11 +140,14 @@ def list_topics(
 )
 def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
     db = db_of(request)
-    topic = request.app.state.cache.get(
-        db.data_version,
-        ("topic", topic_id),
-        lambda: tq.topic_detail_json(db, topic_id, k_of(request)),
-    )
+    try:
+        topic = request.app.state.cache.get(
+            db.data_version,
+            ("topic", topic_id),
+            lambda: tq.topic_detail_json(db, topic_id, k_of(request)),
+        )
+    except MergedTopicError as exc:
+        raise ApiError(404, exc.what, [f"fix: see /api/v1/topics/{exc.into}"]) from None
     return {"ok": True, "topic": topic}
 
 
