@@ -1,9 +1,12 @@
 """A department configured now (heard.toml, the preset, an admin's edit) but not yet stored by a
 run is a department on every surface: the public list links to its page, the page and the API
 answer for it, the desk's filter offers it, and a case can be moved to it. Before, the list
-linked to a 404 (every department of a fresh deployment did) and the API's list left it out."""
+linked to a 404 (every department of a fresh deployment did) and the API's list left it out;
+a case filed to one showed its code instead of its name, and every timeline began "None →"."""
 
 from __future__ import annotations
+
+import re
 
 from api_seed import build
 from fastapi.testclient import TestClient
@@ -51,3 +54,21 @@ def test_a_configured_department_has_its_page_and_api_record(tmp_path):
         assert moved.status_code == 200, moved.text
         after = client.get("/api/v1/public/departments/parks").json()
         assert after["total"] == 1
+
+
+def test_a_case_of_a_configured_department_shows_its_name(tmp_path):
+    db = tmp_path / "named.duckdb"
+    build(db)
+    settings = Settings(db=db, departments=[PARKS])
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        filed = client.post(
+            "/public/report", data={"department": "parks", "text": "东湖公园的树倒了，挡住了路"}
+        )
+        assert filed.status_code == 200, filed.text[:300]
+        case_id = re.search(r"/public/cases/(\w+)", filed.text).group(1)
+        page = client.get(f"/public/cases/{case_id}", headers={"Cookie": "heard_lang=zh"})
+        assert re.search(r'id="case-department">园林绿化<', page.text), page.text[:2000]
+        timeline = page.text[page.text.index('id="timeline"') :]
+        assert "None" not in timeline
+        api = client.get(f"/api/v1/public/cases/{case_id}").json()["case"]
+        assert api["department"]["name_en"] == "Parks"

@@ -54,6 +54,17 @@ def declare_auth_responses(app: FastAPI) -> None:
             route.responses.setdefault(code, spec)
 
 
+def save_configured_departments(store: Any, settings: Settings) -> None:
+    """Store the departments heard.toml or the preset configure (with the dashboard's edits),
+    as an ingest's case operator does: a case filed on the public form or opened for an issue
+    before any ingest then shows its department's names, not its code."""
+    from heard.answer.operator import configured_departments
+
+    configured = configured_departments(settings, store)
+    if configured:
+        store.cases.save_departments([d.to_dict() for d in configured])
+
+
 def create_app(
     settings: Settings,
     store: Any = None,
@@ -71,6 +82,8 @@ def create_app(
         from heard.pipeline.pending import finish_pending
 
         finish_pending(store, settings)
+        if not store.read_only:  # the departments configured now, with their names, as an
+            save_configured_departments(store, settings)  # ingest stores them
     set_public_accounts(settings.public_accounts)  # which @handles every display may show
     ensure_store_private(store, settings.user_dict)  # nothing redacted can be found by search
 
