@@ -4,6 +4,7 @@ the API's error handler (an HTML error page for a browser), so it imports nothin
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,31 @@ def _word(context: Any, key: Any) -> str:
     return word(str(key), context.get("lang", "en"))
 
 
+@functools.cache
+def _label_titles() -> dict[str, tuple[str, str]]:
+    from heard.protect.taxonomy import load_taxonomy
+
+    return {name: (label.title, label.title_zh) for name, label in load_taxonomy().labels.items()}
+
+
+@jinja2.pass_context
+def _label_name(context: Any, name: Any) -> str:
+    """A harm label's title in the page's language (``scam_fraud`` → "Scam / fraud", "诈骗")."""
+    pair = _label_titles().get(str(name))
+    return (pair[1] if context.get("lang") == "zh" else pair[0]) if pair else str(name)
+
+
+@jinja2.pass_context
+def _named(context: Any, key: Any, kind: str) -> str:
+    """A stored key in words when the dashboard's strings have ``kind_key``, else the key."""
+    t = context.get("t")
+    wanted = f"{kind}_{key}"
+    text = t(wanted) if t else wanted
+    return str(key) if text == wanted else text
+
+
+env.filters["label_name"] = _label_name
+env.filters["named"] = _named
 env.filters["evidence"] = _evidence
 env.filters["mean2"] = mean2
 env.filters["word"] = _word
