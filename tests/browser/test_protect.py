@@ -1,6 +1,6 @@
 """The protect side in a real browser (issue 19): someone reports a post from its public case
 page; a moderator works the Chinese review queue and decides with a statement of the facts (an
-"illegal" ground is refused until it names its legal ground); the
+"illegal" ground is refused until it names its legal ground, the form keeping every choice); the
 author reads the statement of reasons with the notice token and appeals; the moderator who
 decided is refused the appeal and a second one (an admin) reverses it."""
 
@@ -45,8 +45,11 @@ def test_report_review_statement_and_appeal(browser, server):
     mod.fill("#decide-form textarea[name=facts]", "帖子公布了他人的电话号码。")
     mod.click("#decide-form button[type=submit]")
     assert "legal ground" in mod.locator("#decide-error").inner_text()  # DSA Art. 17(3)(d)
-    mod.select_option("#decide-form select[name=decision]", "remove")
-    mod.select_option("#decide-form select[name=ground]", "illegal")
+    # the refused form keeps every choice: only the legal ground is left to add
+    assert mod.locator("#decide-form select[name=decision]").input_value() == "remove"
+    assert mod.locator("#decide-form select[name=ground]").input_value() == "illegal"
+    assert mod.locator("#decide-form select[name=label]").input_value() == "doxxing"
+    assert "他人的电话号码" in mod.locator("#decide-form textarea[name=facts]").input_value()
     mod.fill("#decide-form input[name=legal_ground]", "个人信息保护法 第十条")
     mod.click("#decide-form button[type=submit]")
     token = mod.locator("#author-token").inner_text().strip()
@@ -68,8 +71,11 @@ def test_report_review_statement_and_appeal(browser, server):
 
     mod.goto(base + "/moderate/appeals")
     mod.select_option(".appeal-form select[name=outcome]", "reversed")
+    mod.fill(".appeal-form input[name=facts]", "热线号码")
     mod.click(".appeal-form button[type=submit]")
     assert "may not decide its appeal" in mod.locator("#appeal-error").inner_text()
+    assert mod.locator(".appeal-form select[name=outcome]").input_value() == "reversed"
+    assert mod.locator(".appeal-form input[name=facts]").input_value() == "热线号码"
 
     admin = _page(browser, errors)
     login(admin, base, password, "admin")

@@ -91,13 +91,17 @@ def case_page(request: Request, case_id: str) -> Response:
     return _case_page(request, case_id)
 
 
-def _move(request: Request, case_id: str, make: Any, then: str | None = None) -> Response:
+def _move(
+    request: Request, case_id: str, make: Any, typed: dict[str, str], then: str | None = None
+) -> Response:
     try:
         apply_change(request, case_id, make)
     except ApiError as exc:  # a move the workflow refuses: the page again, with the reason
-        if exc.status != 409:
+        if exc.status != 409:  # and what was typed in its form, to fix and send again
             raise
-        return _case_page(request, case_id, status=409, error=exc.error, fixes=exc.errors)
+        return _case_page(
+            request, case_id, status=409, error=exc.error, fixes=exc.errors, typed=typed
+        )
     return RedirectResponse(then or f"/desk/cases/{case_id}", status_code=303)
 
 
@@ -123,6 +127,7 @@ def change_status(
             reopen_days=days_for(departments, case["department"]),
             zone=work_zone(request),
         ),  # fmt: skip
+        {"form": "status", "status": status, "note": note},
     )
 
 
@@ -141,6 +146,7 @@ def reply(
             case, text, case["department"], utcnow(), role=role.name, actor=username,
             close_as=close_as or None,
         ),
+        {"form": "reply", "text": text, "close_as": close_as},
     )  # fmt: skip
 
 
@@ -152,13 +158,17 @@ def reassign(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     _, role, username = workable_case(request, case_id)
+    typed = {"form": "reassign", "department": department, "note": note}
     if department not in {d["code"] for d in departments_of(request)}:
-        return _case_page(request, case_id, status=400, error=f"no department {department!r}")
+        return _case_page(
+            request, case_id, status=400, error=f"no department {department!r}", typed=typed
+        )
     return _move(
         request,
         case_id,
         lambda case: workflow.reassign(
             case, department, utcnow(), role=role.name, actor=username, note=note.strip() or None
         ),
+        typed,
         then="/desk",  # a responder may no longer see the case once it is another department's
     )

@@ -100,7 +100,13 @@ def decide(
     except (InputError, NotFoundError) as exc:
         reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
         status = 404 if isinstance(exc, NotFoundError) else 400
-        return _item_page(request, flag_id, status=status, error=reason, facts=facts)
+        typed = {
+            "decision": decision,
+            "label": label,
+            "ground": ground,
+            "legal_ground": legal_ground,
+        }
+        return _item_page(request, flag_id, status=status, error=reason, facts=facts, typed=typed)
     if done.get("gold"):
         return render(request, "moderate_done.html", gold=True)
     statement = rq.statement_of(db_of(request), done["decision_id"])
@@ -165,6 +171,7 @@ def decide_appeal(
             status=404 if isinstance(exc, NotFoundError) else 409,
             appeals=rq.pending_appeals(db_of(request)),
             error=reason,
+            typed={appeal_id: {"outcome": outcome, "facts": facts}},
         )
     return RedirectResponse("/moderate/appeals?decided=1", status_code=303)
 

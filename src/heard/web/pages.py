@@ -72,6 +72,7 @@ def login(
             status=429,
             next=_safe_next(next),
             login_csrf=csrf_token,
+            username=username,
             error=t("too_many", s=int(wait) + 1),
         )
         response.headers["Retry-After"] = str(int(wait) + 1)
@@ -86,6 +87,7 @@ def login(
             next=_safe_next(next),
             login_csrf=csrf_token,
             error=t("login_failed"),
+            username=username,
         )
     # only the name's own failures are forgiven: the address's stay, so one success does not
     # reopen it for another round of guesses on other names

@@ -87,10 +87,10 @@ def dispute(
             db_of(request), case_id, token.strip(), note, utcnow(), departments_of(request),
             zone=work_zone(request),
         )  # fmt: skip
-    except NotFoundError as exc:
-        return _case_page(request, case_id, status=404, error=exc.what)
+    except NotFoundError as exc:  # a mistyped token: the reason stays, to send again
+        return _case_page(request, case_id, status=404, error=exc.what, dispute_note=note)
     except InputError as exc:
-        return _case_page(request, case_id, status=409, error=exc.what)
+        return _case_page(request, case_id, status=409, error=exc.what, dispute_note=note)
     case_moved(request)
     return RedirectResponse(f"/public/cases/{case_id}?disputed=1", status_code=303)
 

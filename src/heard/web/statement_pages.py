@@ -111,5 +111,7 @@ def report(
         filed = file_report(request, post, label, note)
     except (InputError, NotFoundError) as exc:
         status = 404 if isinstance(exc, NotFoundError) else 400
-        return _report_page(request, post, status=status, error=exc.what, note=note)
+        return _report_page(
+            request, post, status=status, error=exc.what, note=note, chosen_label=label
+        )
     return _report_page(request, post, sent=True, duplicate=filed["duplicate"])
