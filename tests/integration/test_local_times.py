@@ -135,3 +135,20 @@ def test_cli_cases_and_case_show_local_time(db, capsys):
     assert run(["cases", "--db", str(db)]) == 0
     table = capsys.readouterr().out
     assert "+08:00" in table or "Asia/Shanghai" in table, table
+
+
+def test_dashboard_macros_follow_the_timezone_and_language(db):
+    """Post cards and case rows are macros imported by the pages: they read the page's zone
+    and language too (before, they fell back to Asia/Shanghai and English whatever the
+    deployment's ``timezone`` and the reader's language)."""
+    app = create_app(Settings(db=db, timezone="Europe/London"))
+    with TestClient(app) as client:
+        form = client.get("/login")
+        csrf = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": csrf})
+        page = client.get("/search", params={"q": "噪音"})
+        assert "2020-01-26 03:20 UTC" in page.text and "+08:00" not in page.text
+        client.cookies.set("heard_lang", "zh")
+        desk = client.get("/desk")
+        rows = desk.text.split('class="data cases"')[1].split("</table>")[0]
+        assert "待处理" in rows and ">open<" not in rows and "+08:00" not in desk.text
