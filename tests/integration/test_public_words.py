@@ -58,3 +58,19 @@ def test_an_authors_statement_names_the_decision_and_label_in_words(tmp_path):
     assert '<b data-key="remove">移除</b>' in zh.text
     assert '<span data-key="doxxing">人肉搜索与曝光个人信息</span>' in zh.text
     assert '<b data-key="remove">removed</b>' in en.text
+
+
+def test_the_moderators_decision_form_reads_in_chinese(tmp_path):
+    db = tmp_path / "form.duckdb"
+    tokens = build(db)
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        client.post("/report", data={"post": "seed:w3", "label": "doxxing", "note": "电话"})
+        headers = {"Authorization": f"Bearer {tokens['moderator']}", "Cookie": "heard_lang=zh"}
+        queue = client.get("/moderate", headers=headers)
+        flag_id = re.search(r'href="/moderate/items/(f[^"]+)"', queue.text).group(1)
+        page = client.get(f"/moderate/items/{flag_id}", headers=headers).text
+    form = page.split('id="decide-form"')[1].split("</form>")[0]
+    assert '<option value="remove">移除</option>' in form
+    assert '<option value="illegal">违法内容</option>' in form
+    flags = page.split('id="flags"')[1].split("</section>")[0]
+    assert "<td>人肉搜索与曝光个人信息</td>" in flags and "<td>公众举报</td>" in flags

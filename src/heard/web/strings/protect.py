@@ -117,6 +117,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "decision_label": ("label added", "加注标签"),
     "decision_limit_visibility": ("visibility limited", "限制可见"),
     "decision_remove": ("removed", "移除"),
+    "ground_incompatible": ("incompatible with the terms", "违反平台规则"),
+    "ground_illegal": ("illegal content", "违法内容"),
     "automation_automated": ("automated", "自动作出"),
     "automation_human": ("by a person", "人工作出"),
     "outcome_upheld": ("upheld", "维持原决定"),
