@@ -1,5 +1,6 @@
 """The answer side in a real browser (issue 18 §4, §3): a citizen with no account reads the
-departments' record, writes to a department on the public form (Chinese), keeps the token, finds
+departments' record, writes to a department on the public form (Chinese), keeps the token (a
+language switch on the receipt opens another tab, so the token stays on screen), finds
 the case with it and sees it redacted; the filer of a closed case disputes the closure with its
 token; a responder logs in, sees its own department's queue only and publishes a reply that the
 public case page then shows."""
@@ -30,6 +31,15 @@ def test_a_citizen_writes_finds_the_case_and_disputes_a_closure(page, server):
     token = page.locator("#filed-token").inner_text().strip()
     assert len(token) >= 20
     page.screenshot(path=str(SCREENSHOTS / "answer-receipt-zh.png"), full_page=True)
+    # the receipt shows the token once: switching language opens another tab and keeps it here
+    with page.context.expect_page() as opened:
+        page.click("a.lang-switch")
+    other = opened.value
+    other.wait_for_load_state()
+    assert other.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#filed-token").inner_text().strip() == token
+    other.goto(base + "/lang/zh?next=/public/departments")  # back to Chinese for what follows
+    other.close()
     page.click("#to-case")
     case_id = page.locator("#case-id").inner_text()
     concern = page.locator("#concern").inner_text()

@@ -114,6 +114,9 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         user=user,
         csrf=caller.csrf_token if caller else None,
         path=request.url.path,
+        # the answer to a form (a receipt's token, a new API token, an author's notice token is
+        # shown once): the language switch opens another tab, so this page stays on screen
+        answered_post=request.method != "GET",
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         k=request.app.state.settings.min_group_size,
         Role=Role,
