@@ -142,7 +142,10 @@ def allowed_methods(request: Request) -> list[str]:
             by_params.setdefault(path.count("{"), set()).update(route.methods)
     # the most concrete path is the resource (as OpenAPI matches): /review/queue, not
     # /review/{flag_id}
-    return sorted(by_params[min(by_params)]) if by_params else []
+    allowed = by_params[min(by_params)] if by_params else set()
+    if "GET" in allowed:
+        allowed.add("HEAD")  # answered as the GET (HeardMiddleware)
+    return sorted(allowed)
 
 
 def _validation_messages(exc: RequestValidationError) -> list[str]:

@@ -85,6 +85,9 @@ class HeardMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        method = scope["method"]
+        if method == "HEAD":  # answered as the GET, without its body (RFC 9110 §9.3.2)
+            scope = {**scope, "method": "GET"}
         started = time.perf_counter()
         status_holder: dict[str, int] = {"status": 500}
         query = scope.get("query_string", b"").decode("latin-1")
@@ -113,7 +116,7 @@ class HeardMiddleware:
             )
             await send({"type": "http.response.body", "body": body})
             self.metrics.observe(
-                scope["method"], "(author filter refused)", 400, time.perf_counter() - started
+                method, "(author filter refused)", 400, time.perf_counter() - started
             )
             return
 
@@ -123,9 +126,7 @@ class HeardMiddleware:
             length = dict(scope.get("headers", [])).get(b"content-length", b"0")
             if not length.isdigit() or int(length) > MAX_BODY_BYTES:
                 await _refuse_large(scope, send)
-                self.metrics.observe(
-                    scope["method"], "(body too large)", 413, time.perf_counter() - started
-                )
+                self.metrics.observe(method, "(body too large)", 413, time.perf_counter() - started)
                 return
             receive = _capped(receive, MAX_BODY_BYTES, status_holder)
 
@@ -144,6 +145,8 @@ class HeardMiddleware:
                 if not scope["path"].startswith("/static/"):
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and method == "HEAD":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -157,7 +160,7 @@ class HeardMiddleware:
             route = scope.get("route")
             name = getattr(route, "path", None) or "(unmatched)"
             self.metrics.observe(
-                scope["method"], name, status_holder["status"], time.perf_counter() - started
+                method, name, status_holder["status"], time.perf_counter() - started
             )
 
 
