@@ -17,6 +17,7 @@ from typing import Any
 
 from heard.api.errors import ApiError
 from heard.connectors.base import excerpt
+from heard.errors import HeardError
 from heard.records import Quarantined, RawRow
 
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
@@ -178,6 +179,10 @@ class Uploader:
                 )
             summary.check_read_something()  # 400: an empty file, or a header only
             return self._reply(summary, name)
+        except HeardError as exc:  # named as it was sent: the temporary copy means nothing
+            exc.what = exc.what.replace(str(path), name)
+            exc.fix = exc.fix.replace(str(path), name) if exc.fix else exc.fix
+            raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
