@@ -345,3 +345,28 @@ def test_a_second_writer_between_look_up_and_insert_gets_the_first_case(db, monk
                                 actor="ana")  # fmt: skip
         assert not opened.created and opened.case["case_id"] == "COTHERWRITER"
         assert store.scalar("SELECT count(*) FROM cases WHERE issue_id = 1") == 1
+
+
+def test_a_responder_is_led_to_the_desk_only_for_its_own_departments_case(env):
+    """The issue page linked every account from responder up to the desk's case page, so a
+    responder of another department followed it into a 403; it now gets the public page."""
+    client = env
+    csrf = _login(client, "admin")
+    client.post(f"/issues/{ISSUES['water']}/case", data={"department": "water", "csrf_token": csrf})
+    case_id = client.app.state.db.scalar("SELECT case_id FROM cases WHERE issue_id = 1")
+
+    def link_as_responder() -> str:
+        client.cookies.clear()
+        _login(client, "responder")  # works transport's queue
+        page = client.get(f"/issues/{ISSUES['water']}")
+        found = re.search(r'href="([^"]+)" id="issue-case-link"', page.text).group(1)
+        assert client.get(found).status_code == 200
+        return found
+
+    assert link_as_responder() == f"/public/cases/{case_id}"
+    client.cookies.clear()
+    csrf = _login(client, "admin")
+    moved = client.post(f"/desk/cases/{case_id}/reassign",
+                        data={"department": "transport", "csrf_token": csrf})  # fmt: skip
+    assert moved.status_code == 200
+    assert link_as_responder() == f"/desk/cases/{case_id}"

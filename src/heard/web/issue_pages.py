@@ -55,11 +55,20 @@ def issue_page(request: Request, issue_id: int) -> Response:
     )
     user = identify(request).user
     may_open = user is not None and user.role >= Role.analyst and not issue.get("case")
+    case = issue.get("case") or {}
+    works_it = user is not None and (
+        user.role >= Role.analyst
+        or (
+            user.role == Role.responder
+            and request.app.state.accounts.department_of(user.username) == case.get("department")
+        )
+    )  # the desk's page of the case; anyone else the public one (a responder: its own queue)
     return render(
         request,
         "issue.html",
         issue=issue,
         departments=departments_of(request) if may_open else [],
+        case_at_desk=works_it,
     )
 
 
