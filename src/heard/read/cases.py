@@ -180,6 +180,7 @@ def list_cases(
         r["issue"] = issue
         # an issue's case is titled by its place and problem, never by one message
         r["title"] = issue["label"] if issue else redact(r["title"])
+        r["concern"] = r["title"] or _opening(r.pop("text_head"))
         r["open311_status"] = open311_status(r["status"])
         r["overdue"] = (
             r["status"] in OPEN_STATES
@@ -190,11 +191,26 @@ def list_cases(
             r["response_days"] = round(r["response_days"], 4)
     # a removed concern's title is shown nowhere (heard.read.moderation), in lists neither
     marked = moderation.apply(
-        db, [{"id": r.pop("post_id"), "title": r["title"]} for r in rows], public=public
+        db,
+        [{"id": r.pop("post_id"), "title": r["title"], "text": r["concern"]} for r in rows],
+        public=public,
     )
     for r, m in zip(rows, marked):
-        r["title"], r["moderation"] = m["title"], m["moderation"]
+        r["title"], r["concern"], r["moderation"] = m["title"], m["text"], m["moderation"]
     return {"cases": rows, "total": total}
+
+
+CONCERN_CHARS = 120
+"""How much of an untitled concern a case's row shows (redacted first, then cut)."""
+
+
+def _opening(text: str | None) -> str | None:
+    """The opening of a concern's text for a list: redacted, then cut at ``CONCERN_CHARS`` (the
+    query reads 400 characters, so a number cut there is past what is shown)."""
+    if not text:
+        return None
+    shown = (redact(text) or "").strip()
+    return shown if len(shown) <= CONCERN_CHARS else shown[:CONCERN_CHARS].rstrip() + "…"
 
 
 def case_detail(db: Reader, case_id: str, *, now: datetime, public: bool = False) -> dict[str, Any]:

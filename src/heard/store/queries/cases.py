@@ -114,14 +114,15 @@ def queue(
 ) -> list[dict[str, Any]]:
     """The cases ``f`` keeps, newest first (at most ``limit``, all when it is ``None`` or 0,
     after skipping ``offset``): each
-    case's fields, its post's id and title, ``response_days`` and its issue (``issue_id``, ``i_*``;
-    ``NULL`` for a message's case or a store before migration 18)."""
+    case's fields, its post's id and title, the first 400 characters of its text (``text_head``),
+    ``response_days`` and its issue (``issue_id``, ``i_*``; ``NULL`` for a message's case or a
+    store before migration 18)."""
     sql_where, params = _where(f, open_states)
     columns, join = _subject_sql(db)
     return db.rows(
         f"""SELECT c.case_id, c.post_id, c.department, c.status, c.routed_confidence,
                    c.created_at, c.deadline_at, c.replied_at, c.reopened_count, p.title,
-                   {DAYS} AS response_days, {columns}
+                   substr(p.text, 1, 400) AS text_head, {DAYS} AS response_days, {columns}
             FROM cases c LEFT JOIN posts p ON p.id = c.post_id {join} WHERE {sql_where}
             ORDER BY c.created_at DESC, c.case_id LIMIT {int(limit) if limit else "ALL"}
             OFFSET {max(int(offset), 0)}""",
