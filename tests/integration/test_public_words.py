@@ -74,3 +74,16 @@ def test_the_moderators_decision_form_reads_in_chinese(tmp_path):
     assert '<option value="illegal">违法内容</option>' in form
     flags = page.split('id="flags"')[1].split("</section>")[0]
     assert "<td>人肉搜索与曝光个人信息</td>" in flags and "<td>公众举报</td>" in flags
+
+
+def test_the_statement_of_reasons_reads_in_words_with_its_dsa_codes(tmp_path):
+    db = tmp_path / "dsa.duckdb"
+    tokens = build(db)
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        token, _ = reported_and_removed(client, tokens, "seed:w3")
+        zh = client.post("/statement", data={"token": token}, headers={"Cookie": "heard_lang=zh"})
+    fields = zh.text.split("<dl>")[1].split("</dl>")[0]
+    assert "<dt>对帖子的处理</dt>" in fields and "<dt>是否自动决定</dt>" in fields
+    assert "已移除 <code>DECISION_VISIBILITY_CONTENT_REMOVED</code>" in fields
+    assert "人工作出 <code>AUTOMATED_DECISION_NOT_AUTOMATED</code>" in fields
+    assert "[&#39;" not in fields and "['" not in fields  # no Python list on the page
