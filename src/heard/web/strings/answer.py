@@ -2,6 +2,10 @@
 responder's desk (key: (english, chinese))."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # where a case's concern came from (a post's source; other sources keep their names)
+    "channel_heard-form": ("the public form", "公众留言表单"),
+    "channel_open311": ("Open311 request", "Open311 请求"),
+    "channel_issue": ("an issue (several messages)", "问题（多条留言）"),
     "departments": ("Departments", "部门"),
     "departments_intro": (
         "How each department answers the public: response rate, response times, overdue, "
