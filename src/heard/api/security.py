@@ -60,12 +60,19 @@ def identify(request: Request) -> Caller:
     return caller
 
 
+FORM_MAX_FILES = 1
+FORM_MAX_FIELDS = 20
+"""A dashboard form's limits: the upload sends one file, the largest form a dozen fields."""
+
+
 async def _check_csrf(request: Request, expected: str | None) -> None:
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        form = await request.form()
+        # the first parse is the one a route gets (Starlette keeps it): the tightest limits any
+        # form needs (the upload: one file), not the defaults of 1,000 files and fields
+        form = await request.form(max_files=FORM_MAX_FILES, max_fields=FORM_MAX_FIELDS)
         value = form.get("csrf_token")
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(sent, expected):
