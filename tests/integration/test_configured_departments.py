@@ -72,3 +72,14 @@ def test_a_case_of_a_configured_department_shows_its_name(tmp_path):
         assert "None" not in timeline
         api = client.get(f"/api/v1/public/cases/{case_id}").json()["case"]
         assert api["department"]["name_en"] == "Parks"
+
+
+def test_a_departments_page_gives_its_description_in_the_readers_language(tmp_path):
+    db = tmp_path / "described.duckdb"
+    build(db)
+    parks = {**PARKS, "description_zh": "公园、树木与绿地"}
+    with TestClient(create_app(Settings(db=db, departments=[parks]))) as client:
+        zh = client.get("/public/departments/parks", headers={"Cookie": "heard_lang=zh"}).text
+        en = client.get("/public/departments/parks").text
+    assert "公园、树木与绿地" in zh and "parks, trees, green spaces" not in zh
+    assert "parks, trees, green spaces" in en and "公园、树木与绿地" not in en

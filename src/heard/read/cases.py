@@ -379,11 +379,15 @@ def department_record(
     )
     cases = list_cases(db, now=now, department=code, limit=limit, public=True)
     n = names[code]
+    own = next((d for d in configured or [] if d.code == code), None)
     return {
         "department": code,
         "name_zh": n["name_zh"],
         "name_en": n["name_en"],
         "description": n["description"],
+        # each language's own, where it is configured (the stored description joins them)
+        "description_zh": own.description_zh if own else None,
+        "description_en": own.description_en if own else None,
         "record": record,
         "cases": cases["cases"],
         "total": cases["total"],
