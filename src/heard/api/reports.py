@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from fastapi import Request
 
-from heard.api.peer import client_address
+from heard.api.peer import client_address, limit_key
 from heard.auth.ratelimit import LoginLimiter
 
 REPORTS_PER_HOUR = 5
@@ -88,5 +88,6 @@ def report_guards(request: Request) -> tuple[RecentReports, LoginLimiter]:
 
 
 def reporter_of(request: Request, username: str | None) -> str:
-    """Who repeats are counted for: the signed-in account, else the client address."""
-    return f"user:{username}" if username else "addr:" + client_address(request)
+    """Who repeats are counted for: the signed-in account, else the client address (an IPv6
+    client's /64, as every per-client limit counts it: ``heard.api.peer.limit_key``)."""
+    return f"user:{username}" if username else "addr:" + limit_key(client_address(request))

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from heard.api.peer import client_address, is_https
+from heard.api.peer import client_address, is_https, limit_key
 from heard.api.errors import ApiError
 from heard.read import hotspots as hq
 from heard.read import overview as oq
@@ -60,7 +60,7 @@ def login(
 ) -> Response:
     check_login_csrf(request, csrf_token)
     limiter = request.app.state.limiter
-    keys = (f"ip:{client_address(request)}", f"user:{username}")
+    keys = (f"ip:{limit_key(client_address(request))}", f"user:{username}")  # IPv6: its /64
     t = translator(
         pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
     )
