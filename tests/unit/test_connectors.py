@@ -269,6 +269,27 @@ def test_csv_gbk_body_under_an_ascii_header_is_an_input_error(tmp_path):
     assert "iconv -f GB18030" in err.value.fix
 
 
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_a_one_row_gbk_file_is_an_input_error_too(tmp_path, end):
+    # one row was quarantined (invalid_utf8) and the run said "stored 0 new posts", exit 0: the
+    # sniff wanted two foreign lines, and dropped a last line without its newline
+    csv_path = tmp_path / "one.csv"
+    csv_path.write_bytes(f"id,text,created_at\n1,公交站太少,2026-11-01{end}".encode("gbk"))
+    jsonl_path = tmp_path / "one.jsonl"
+    jsonl_path.write_bytes(_jsonl(["公交站太少"]).encode("gbk"))
+    for path in (csv_path, jsonl_path):
+        with pytest.raises(InputError, match="GBK"):
+            open_connector(path)
+
+
+def test_a_plain_row_beside_one_bad_jsonl_line_is_kept(tmp_path):
+    path = tmp_path / "two.jsonl"
+    lines = _jsonl(["ok", "噪音扰民"]).splitlines(keepends=True)
+    path.write_bytes(lines[0].encode() + lines[1].encode("gbk"))
+    rows = list(open_connector(path).rows())
+    assert [getattr(r, "reason", None) for r in rows] == [None, "invalid_utf8"]
+
+
 def test_csv_one_bad_line_in_a_utf8_file_is_still_quarantined(tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_bytes(

@@ -118,14 +118,20 @@ def _unique_names(header: list[str]) -> list[str]:
 SNIFF_BYTES = 64 * 1024
 
 
-def body_is_gb18030(fh: BinaryIO) -> bool:
-    """Whether the file's first 64 KiB hold two or more lines with non-ASCII bytes and every such
-    line is GB18030 but none is UTF-8: a GBK export under an ASCII header. One bad line in a UTF-8
-    file is not that: it is quarantined on its own."""
+def body_is_gb18030(fh: BinaryIO, header: bool = True) -> bool:
+    """Whether the file's first 64 KiB hold two or more lines with non-ASCII bytes — or the file's
+    only row (after its ``header`` line, for a CSV) is one — and every such line is GB18030 but
+    none is UTF-8: a GBK export under an ASCII header. One bad line among others in a UTF-8 file
+    is not that: it is quarantined on its own."""
     fh.seek(0)
-    lines = fh.read(SNIFF_BYTES).split(b"\n")[:-1]  # the last may be cut off mid-character
+    head = fh.read(SNIFF_BYTES)
+    lines = head.split(b"\n")
+    if len(head) == SNIFF_BYTES:
+        lines = lines[:-1]  # the last may be cut off mid-character
+    lines = [line for line in lines if line.strip()]
     foreign = [line for line in lines if not line.isascii()]
-    if len(foreign) < 2:
+    whole_body = len(foreign) == 1 and len(lines) <= (2 if header else 1)  # the only row
+    if len(foreign) < 2 and not whole_body:
         return False
     for line in foreign:
         try:

@@ -68,7 +68,7 @@ def check_encoding(path: Path) -> None:
                 f"{path} is UTF-16, not UTF-8",
                 f"convert it: iconv -f UTF-16 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
             )
-        if body_is_gb18030(fh):
+        if body_is_gb18030(fh, header=False):
             raise InputError(
                 f"{path} is not UTF-8: its text reads as GBK/GB18030",
                 f"convert it: iconv -f GB18030 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
