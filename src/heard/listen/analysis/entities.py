@@ -20,6 +20,8 @@ PLACE_ENDINGS_ZH = (
     "|工地|搅拌站|厂"
 )
 """How a Chinese place, institution or named group ends (also read by issue grouping)."""
+PLACE_SUFFIX_ZH = re.compile(f"({PLACE_ENDINGS_ZH})$")
+"""A name that ends like a place (issue anchors, the fold of a topic's places)."""
 _CODE = r"(?<![A-Za-z0-9])[A-Z][0-9]{0,2}(?:省|市|区|县|镇|乡)"
 _NAME_AFTER_CODE = re.compile(
     f"({_CODE})(?:{_CODE})*([\u4e00-\u9fff]{{2,10}}?(?:{PLACE_ENDINGS_ZH}))(?![乡市])"

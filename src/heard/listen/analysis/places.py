@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from heard.listen.analysis.entities import PLACE_ENDINGS_ZH
+from heard.listen.analysis.entities import PLACE_SUFFIX_ZH
 
 ADMIN_FORMS = ("街道", "社区", "镇", "乡", "村", "区", "县", "市", "省")
 PROVINCES = frozenset(
@@ -36,19 +36,18 @@ PROVINCES = frozenset(
 """The country and its provincial-level divisions (also with 省, 市 or 自治区 after them)."""
 _PROVINCE_FORM = re.compile(r"(?:省|市|自治区|特别行政区)$")
 _PART = re.compile(r"(?:小区|公寓|[一二三四五六七八九十\d]+期|[A-Za-z]?\d+(?:栋|幢|座|号楼))$")
-_NAMED = re.compile(f"(?:{PLACE_ENDINGS_ZH})$")
 
 
 def _whole_name(name: str, names: list[str], target: dict[str, str]) -> str | None:
     """The one longer name in ``names`` that holds ``name`` whole (step 3), else None."""
-    if len(name) < 3 or not _NAMED.search(name):
+    if len(name) < 3 or not PLACE_SUFFIX_ZH.search(name):
         return None
     longer = []
     for other in names:
         if other == name or name not in other or target[other] != other:
             continue
         after = other.split(name, 1)[1]
-        if not _NAMED.search(other) or after.startswith(ADMIN_FORMS):
+        if not PLACE_SUFFIX_ZH.search(other) or after.startswith(ADMIN_FORMS):
             return None  # a road or block in the area: the area is a place of its own
         longer.append(other)
     return longer[0] if len(longer) == 1 else None

@@ -39,14 +39,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from heard.listen.analysis.entities import PLACE_ENDINGS_ZH
+from heard.listen.analysis.entities import PLACE_ENDINGS_ZH, PLACE_SUFFIX_ZH
 
 CODES = re.compile(r"[A-Z]\d{0,2}(?:省|市|区|县)|西地省")
 """Anonymised place codes of the Teddy Cup boards: never part of a name."""
 _NOT_NAME = re.compile(r"[，。、！？；：“”‘’（）()\[\]【】《》,.!?;:\"'\s·…—\-/|]+")
 _GENERIC = set("的了吗呢啊是在和与及对有无不请问关于反映投诉咨询建议希望要求为何被让把将给")
-PLACE_SUFFIX_ZH = re.compile(f"({PLACE_ENDINGS_ZH})$")
-"""How a Chinese place, institution or named group ends."""
 PLACE_WORDS_EN = frozenset(
     "road street avenue lane square park station school college university hospital estate "
     "bridge market district village tower centre center plaza mall company bank".split()
