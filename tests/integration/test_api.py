@@ -134,6 +134,25 @@ def test_filters_narrow_the_posts(env):
     assert_error(client.get("/api/v1/posts?sentiment=angry", headers=h), 422)
 
 
+def test_the_search_page_refuses_a_filter_it_does_not_know(env):
+    """The page used to drop an unknown sentiment and list every post as if filtered."""
+    client, tokens, _ = env
+    h = {**bearer(tokens, "viewer"), "accept": "text/html"}
+    page = client.get("/search", params={"q": "", "sentiment": "angry"}, headers=h)
+    assert (
+        page.status_code == 422
+        and "sentiment" in page.text
+        and "text/html" in page.headers["content-type"]
+    )
+    assert client.get("/search", params={"lang": "zh; drop"}, headers=h).status_code == 422
+    any_sentiment = client.get(
+        "/search", params={"q": "", "sentiment": "", "lang": "en"}, headers=h
+    )
+    assert any_sentiment.status_code == 200 and 'id="results"' in any_sentiment.text
+    neutral = client.get("/search", params={"sentiment": "neutral"}, headers=h)
+    assert neutral.status_code == 200 and 'id="results"' in neutral.text
+
+
 def test_an_offset_typed_with_a_plain_plus_is_read_as_written(env):
     """``?since=2026-11-03T08:00:00+08:00`` typed as it reads: the query string turns ``+`` into
     a space, and the answer was a 422 about "unexpected extra characters" the user never typed."""

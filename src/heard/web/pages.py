@@ -245,23 +245,26 @@ def hotspots_page(
     )
 
 
+_SENTIMENT_OR_ANY = "^(" + "|".join(pq.SENTIMENTS) + ")?$"
+"""The form's "any" sends an empty value; anything else unknown is a 422 page, as in the API
+(an unknown sentiment was dropped silently and the page showed every post as if filtered)."""
+
+
 @router.get("/search", dependencies=[requires(Role.viewer, page=True)])
 def search_page(
     request: Request,
     q: Annotated[str | None, Query(max_length=pq.MAX_QUERY_CHARS)] = None,
-    lang: Annotated[str | None, Query(max_length=3)] = None,
-    sentiment: Annotated[str | None, Query(max_length=10)] = None,
+    lang: Annotated[str | None, Query(pattern=r"^([a-z]{2,3}|und)?$")] = None,
+    sentiment: Annotated[str | None, Query(pattern=_SENTIMENT_OR_ANY)] = None,
     source: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[int | None, Query(ge=0)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    if sentiment and sentiment not in pq.SENTIMENTS:
-        sentiment = None
     f = pq.PostFilter(
         q=q or None,
         lang=lang or None,
         source=source or None,
-        sentiment=sentiment,
+        sentiment=sentiment or None,
         topic=None if topic is None else str(topic),
     )
     result = (
