@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/protect_probes.py   # → bench/results/protect_probes.json
 
-Seven sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
+Nine sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
 (``scam_fraud``, ``spam`` or ``null`` for legitimate speech), ``lang``, ``family``, ``text``:
 
 * ``tests/fixtures/protect_probes_sealed.jsonl`` — written **before** the rules were widened in
@@ -29,6 +29,11 @@ Seven sets, all written by hand for Heard (no dataset text), each row ``id``, ``
   other languages), hard cases for every harm label, written blind on 2026-12-07 and committed
   alone (dee0cd0) before their first measurement (``--set rights_v2_blind_heldout``).
 
+* ``tests/fixtures/protect_probes_v8.jsonl`` — 200 rows (zh fraud 70, en fraud 20, zh spam 40, en
+  spam 10, legitimate 40 zh + 20 en) and ``tests/fixtures/legit_notices_v2_blind.jsonl`` — 120
+  legitimate notices (80 zh, 40 en), written blind on 2026-12-07 by a helper who read no detector,
+  rule, probe or notice file, and committed alone (c21530c) before their first measurement.
+
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
 false flag; a flag of label L on a row of another label counts against L's precision.
@@ -54,6 +59,8 @@ SETS = {
     "v5_probes_blind_heldout": FIXTURES / "protect_probes_v5.jsonl",
     "v6_probes_blind_heldout": FIXTURES / "protect_probes_v6.jsonl",
     "rights_v2_blind_heldout": FIXTURES / "rights_speech_v2_blind.jsonl",
+    "v8_probes_blind_heldout": FIXTURES / "protect_probes_v8.jsonl",
+    "legit_notices_v2_blind_heldout": FIXTURES / "legit_notices_v2_blind.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
