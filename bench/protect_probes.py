@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/protect_probes.py   # → bench/results/protect_probes.json
 
-Nine sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
+Ten sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
 (``scam_fraud``, ``spam`` or ``null`` for legitimate speech), ``lang``, ``family``, ``text``:
 
 * ``tests/fixtures/protect_probes_sealed.jsonl`` — written **before** the rules were widened in
@@ -25,6 +25,11 @@ Nine sets, all written by hand for Heard (no dataset text), each row ``id``, ``l
   (47e5350) before the v6 helper read any rule; measured once as written
   (``--set v6_probes_blind_heldout``), then rules were widened from half A's misses only and
   half B read once as held out.
+* ``tests/fixtures/protect_probes_v7.jsonl`` — 150 English rows (50 fraud over 12 families,
+  35 spam, 65 legitimate look-alikes) written blind on 2026-12-07 and committed alone (f36e1f9)
+  before the protect5 helper read any English rule; read once as written
+  (``--set v7_en_probes_blind_heldout``), then rules were written from half A's misses only and
+  half B read once at the end as held out.
 * ``tests/fixtures/rights_speech_v2_blind.jsonl`` — 114 legitimate rows only (64 zh, 46 en, 4 in
   other languages), hard cases for every harm label, written blind on 2026-12-07 and committed
   alone (dee0cd0) before their first measurement (``--set rights_v2_blind_heldout``).
@@ -58,6 +63,7 @@ SETS = {
     "v4_probes_blind_heldout": FIXTURES / "protect_probes_v4.jsonl",
     "v5_probes_blind_heldout": FIXTURES / "protect_probes_v5.jsonl",
     "v6_probes_blind_heldout": FIXTURES / "protect_probes_v6.jsonl",
+    "v7_en_probes_blind_heldout": FIXTURES / "protect_probes_v7.jsonl",
     "rights_v2_blind_heldout": FIXTURES / "rights_speech_v2_blind.jsonl",
     "v8_probes_blind_heldout": FIXTURES / "protect_probes_v8.jsonl",
     "legit_notices_v2_blind_heldout": FIXTURES / "legit_notices_v2_blind.jsonl",
