@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from heard.protect.detectors.fold import fold_english, fold_text, lower_text, needs_english_fold
+from heard.protect.detectors.fold import (
+    EN_WORDS,
+    fold_english,
+    fold_text,
+    lower_text,
+    needs_english_fold,
+)
 from heard.protect.detectors.rules import RuleDetector
 
 
@@ -72,8 +78,13 @@ def test_clean_english_skips_the_english_fold(text):
 
 
 def test_the_fold_leaves_the_real_words_as_they_are():
-    text = "paypal account verify amazon followers casino free spins"
+    text = " ".join(EN_WORDS)
     assert fold_english(text) == text
+
+
+def test_symbols_that_end_a_word_do_not_open_the_english_fold():
+    assert not needs_english_fold("Great news!! See you at the match | 10 tickets left")
+    assert needs_english_fold("Your pa$$word expired") and needs_english_fold("c@sino")
 
 
 @pytest.mark.parametrize(

@@ -111,7 +111,7 @@ _EN_TOKEN = re.compile(
     f"[a-z0-9@$|!{_LOOKALIKE_LETTERS}]*[a-z{_LOOKALIKE_LETTERS}][a-z0-9@$|!{_LOOKALIKE_LETTERS}]*"
 )
 # case-sensitive on purpose: with IGNORECASE the ranges would match s (ſ) and i (ı)
-_EN_GATE = re.compile(f"[a-zA-Z][0-9@$|!]|[{_LOOKALIKE_LETTERS}]")
+_EN_GATE = re.compile(f"[a-zA-Z](?:[0-9]|[@$|!]+[a-zA-Z])|[{_LOOKALIKE_LETTERS}]")
 _CAPITAL_I = re.compile(r"[a-z]I")
 
 
