@@ -94,7 +94,8 @@ def test_report_review_statement_and_appeal(browser, server):
 def test_show_original_reveals_the_text_in_place(browser, server):
     """A moderator asks for a flagged post's original with a reason: the review page shows the
     redacted text until then, the original in its place after (the use is in the audit log;
-    tests/integration/test_show_original.py checks the entry). An analyst gets no such page."""
+    tests/integration/test_show_original.py checks the entry). An analyst gets no such page; an
+    admin sees the use, not the text, on the calibration page."""
     base, password = server
     errors: list[str] = []
     mod = _page(browser, errors)
@@ -119,6 +120,14 @@ def test_show_original_reveals_the_text_in_place(browser, server):
     denied = analyst.goto(base + f"/moderate/items/{flag_id}")
     assert denied.status == 403
     assert "13812345678" not in analyst.content()
-    for page in (mod, analyst):
+
+    admin = _page(browser, errors)  # admins see who looked, when and why: not the text
+    login(admin, base, password, "admin")
+    admin.goto(base + "/admin/calibration")
+    row = admin.locator("#original-views tbody tr").first
+    assert "seed:w3" in row.inner_text() and "moderator" in row.inner_text()
+    assert "hotline" in row.inner_text()
+    assert "13812345678" not in admin.content()
+    for page in (mod, analyst, admin):
         page.context.close()
     assert not errors

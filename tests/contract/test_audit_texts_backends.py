@@ -1,7 +1,8 @@
 """The audit log records free text redacted, and the audited "show original" works, the same way
 on DuckDB and PostgreSQL: a decision's facts and legal ground, an appeal's reasons and an appeal
 decision's enter the log with personal data as labels, the rows keep what was written, ``verify``
-passes, and one moderator's look at a flagged post's original text is an entry of its own."""
+passes, and one moderator's look at a flagged post's original text is an entry of its own, which
+admins list (``original_views``) without the original."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from heard.auth.accounts import Accounts
 from heard.protect import audit
-from heard.protect.original import show_original
+from heard.protect.original import original_views, show_original
 from heard.protect.review import Review
 from heard.records import Post
 
@@ -58,3 +59,13 @@ def test_free_text_is_logged_redacted_on_both_backends(open_target: Any) -> None
     assert PHONE in store.protect.appeal(appeal["appeal_id"])["text"]
     verdict = audit.verify(store)
     assert verdict.ok and verdict.entries == 5, verdict.reason
+
+    views = original_views(store)
+    assert [(v["seq"], v["account"], v["role"], v["post_id"]) for v in views] == [
+        (5, "mod2", "moderator", "t:1")
+    ]
+    assert views[0]["reason"] == "核实 [phone] 是否公开"
+    assert datetime.fromisoformat(views[0]["at"]).tzinfo is None  # UTC, stored naive on both
+    shown_again = show_original(store, "t:1", "again", "mod1")
+    assert [v["seq"] for v in original_views(store)] == [shown_again["audit_seq"], 5]
+    assert [v["account"] for v in original_views(store, 1)] == ["mod1"]

@@ -174,3 +174,80 @@ def test_the_cli_shows_the_original_to_moderators_only(tmp_path, capsys):
     assert PHONE in shown["text"]
     kinds = [(e["kind"], e["payload"].get("role")) for e in _entries(db)]
     assert kinds == [("flag", None), ("original_view", "admin")]
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        (None, 401),
+        ("viewer", 403),
+        ("responder", 403),
+        ("analyst", 403),
+        ("moderator", 403),
+        ("admin", 200),
+    ],
+)
+def test_admins_list_who_saw_originals_but_not_the_originals(env, role, status):
+    client, tokens, _, _ = env
+    for who in ("moderator", "admin"):
+        shown = client.post(
+            f"/api/v1/posts/{POST}/original", json={"reason": REASON}, headers=api(tokens, who)
+        )
+        assert shown.status_code == 200
+    r = client.get("/api/v1/audit/original-views", headers=api(tokens, role))
+    assert r.status_code == status, r.text
+    assert PHONE not in r.text
+    if status != 200:
+        return
+    views = r.json()["views"]
+    assert [(v["account"], v["role"], v["post_id"]) for v in views] == [
+        ("admin", "admin", POST),
+        ("moderator", "moderator", POST),
+    ]  # newest first
+    assert views[0]["seq"] > views[1]["seq"]
+    assert views[0]["reason"] == "判断号码 [phone] 是否为公开热线"  # as logged: redacted
+    assert "text" not in views[0] and "title" not in views[0]
+    one = client.get("/api/v1/audit/original-views", params={"limit": 1}, headers=api(tokens, role))
+    assert [v["account"] for v in one.json()["views"]] == ["admin"]
+    for bad in (0, 1001, "x"):
+        refused = client.get(
+            "/api/v1/audit/original-views", params={"limit": bad}, headers=api(tokens, role)
+        )
+        assert refused.status_code == 422 and "limit" in refused.text
+
+
+def test_the_calibration_page_lists_the_uses_for_admins(env):
+    client, tokens, _, flag_id = env
+    empty = client.get("/admin/calibration", headers=as_role(tokens, "admin"))
+    assert empty.status_code == 200 and 'id="original-views"' in empty.text
+    assert "No original has been shown." in empty.text
+    shown = client.post(
+        f"/api/v1/posts/{POST}/original", json={"reason": REASON}, headers=api(tokens, "moderator")
+    )
+    assert shown.status_code == 200
+    page = client.get("/admin/calibration", headers=as_role(tokens, "admin"))
+    table = re.search(r'<table class="data" id="original-views".*?</table>', page.text, re.S)
+    assert table and POST in table.group(0) and "moderator" in table.group(0)
+    assert "[phone]" in table.group(0) and PHONE not in page.text
+    assert client.get("/admin/calibration", headers=as_role(tokens, "moderator")).status_code == 403
+
+
+def test_the_cli_lists_the_uses_without_the_originals(tmp_path, capsys):
+    db = tmp_path / "cli.duckdb"
+    build(db)
+    assert run(["flag", POST, "--label", "doxxing", "--db", str(db)]) == 0
+    assert run(["audit", "originals", "--db", str(db)]) == 0
+    assert "no original was shown" in capsys.readouterr().err  # the console writes to stderr
+    shown = ["original", POST, "--reason", REASON, "--as", "moderator", "--db", str(db)]
+    assert run(shown) == 0
+    capsys.readouterr()
+    assert run(["audit", "originals", "--db", str(db), "--json"]) == 0
+    out = capsys.readouterr().out
+    views = json.loads(out)["views"]
+    assert [(v["account"], v["post_id"]) for v in views] == [("moderator", POST)]
+    assert PHONE not in out and "[phone]" in views[0]["reason"]
+    assert run(["audit", "originals", "--db", str(db)]) == 0
+    text = capsys.readouterr()
+    assert "moderator" in text.err and POST in text.err and PHONE not in text.err + text.out
+    assert run(["audit", "originals", "--limit", "0", "--db", str(db)]) == 2
+    assert "limit must be between 1 and 1,000" in capsys.readouterr().err

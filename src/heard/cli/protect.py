@@ -474,6 +474,33 @@ def audit_verify(db: Db = None, config: Config = None, json_out: Json = False) -
         raise typer.Exit(1)
 
 
+@audit_app.command("originals")
+def audit_originals(
+    limit: Annotated[int, typer.Option(help="The newest uses to list (1-1000).")] = 100,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Who used "show original" (admins): each use's time, account, role, post and reason as the
+    audit log recorded it, newest first. The originals themselves are never listed."""
+    from heard.protect.original import original_views
+
+    with _open(db, config, read_only=True) as store:
+        views = original_views(store, limit)
+    if json_out:
+        emit_json({"views": views})
+        return
+    if not views:
+        console.print("no original was shown")
+    for v in views:
+        what = f"post {v['post_id']}" if v["post_id"] else f"item {v['item']}"
+        console.print(
+            f"#{v['seq']} {v['at']} {escape(v['account'] or '-')} ({v['role']}) {escape(what)}: "
+            f"{escape(v['reason'] or '')}",
+            soft_wrap=True,
+        )
+
+
 @gold_app.command("add")
 def gold_add(
     text: Annotated[str, typer.Option(help="The text to decide on.")],

@@ -15,10 +15,15 @@ that explicit, audited action:
 Nothing else returns the original: not the public API, exports, search, or any list. The text
 comes back with terminal escapes and bidi overrides neutralised (``heard.read.display``), its
 personal data unchanged.
+
+Admins see who looked (``original_views``: ``heard audit originals``, ``GET
+/api/v1/audit/original-views``, the calibration page): each use's time, account, role, post (or
+calibration item) and reason as the log recorded it (redacted) — never the original itself.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -33,6 +38,8 @@ REASON_MAX = 500
 """The longest reason, in characters (after trimming): longer is refused, never cut."""
 KIND = "original_view"
 """The audit log's kind for one use."""
+VIEWS_MAX = 1000
+"""The most uses one listing returns (newest first)."""
 
 
 def view_reason(reason: str | None) -> str:
@@ -103,3 +110,30 @@ def show_gold_original(
     with store.transaction():
         entry = audit.append(store, KIND, gold_id, payload, clock())
     return {"post_id": None, "title": None, "text": gold["text"], "audit_seq": entry["seq"]}
+
+
+def original_views(store: Any, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest ``limit`` uses of "show original", newest first, for admins: ``{seq, at,
+    account, role, post_id, item, reason}`` from the audit log (the reason redacted as logged).
+    The post's text is not read: the listing says who looked at what and why, not what it said."""
+    if not 1 <= limit <= VIEWS_MAX:
+        raise InputError(
+            f"limit must be between 1 and {VIEWS_MAX:,}; got {limit:,}",
+            f"ask for at most {VIEWS_MAX:,} of the newest uses",
+        )
+    out = []
+    for entry in store.protect.audit_of_kind(KIND, limit):
+        payload = json.loads(entry["payload_text"])
+        at = entry["at"]
+        out.append(
+            {
+                "seq": int(entry["seq"]),
+                "at": at.isoformat() if isinstance(at, datetime) else str(at),
+                "account": neutralise(payload.get("account")),
+                "role": payload.get("role"),
+                "post_id": payload.get("post_id"),
+                "item": payload.get("item"),
+                "reason": neutralise(payload.get("reason")),
+            }
+        )
+    return out

@@ -180,5 +180,8 @@ def decide_appeal(
 def calibration_page(request: Request) -> Response:
     from heard.protect.calibration import Calibration
 
+    from heard.protect.original import original_views
+
     rows = locked_write(request, lambda store: Calibration(store).report(), changes=False)
-    return render(request, "calibration.html", moderators=rows)
+    views = locked_write(request, lambda store: original_views(store, 100), changes=False)
+    return render(request, "calibration.html", moderators=rows, views=views)

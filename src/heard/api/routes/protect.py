@@ -1,5 +1,6 @@
 """Protect endpoints: flags, the review queue and decisions (moderator), appeals, the public
-report link (anyone, rate-limited), transparency figures (anyone), calibration (admin).
+report link (anyone, rate-limited), transparency figures (anyone), calibration and the uses of
+"show original" (admin).
 
 Writes go through the store under the read view's ``write_lock`` (one writer), like uploads.
 No route takes or returns an author: ``author`` as a parameter is refused (RIGHTS.md §4).
@@ -364,6 +365,24 @@ def report(request: Request, body: ReportIn) -> dict[str, Any]:
 )
 def transparency(request: Request) -> dict[str, Any]:
     return {"ok": True, **rq.transparency(db_of(request))}
+
+
+@router.get(
+    "/audit/original-views",
+    dependencies=[requires(Role.admin)],
+    summary="Who used 'show original' (admins): time, account, role, post and reason of each "
+    "use, newest first, from the audit log; never the original text",
+    responses=declared(400),
+)
+def original_views(
+    request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> dict[str, Any]:
+    from heard.protect.original import original_views as views
+
+    return {
+        "ok": True,
+        "views": locked_write(request, lambda store: views(store, limit), changes=False),
+    }
 
 
 @router.get(

@@ -313,6 +313,15 @@ class Protect:
         )
         return result
 
+    def audit_of_kind(self, kind: str, limit: int) -> list[dict[str, Any]]:
+        """The newest ``limit`` entries of one kind, newest first, the payload as stored (text)."""
+        result: list[dict[str, Any]] = self.store.rows(
+            'SELECT seq, "at", kind, ref, payload AS payload_text FROM audit_log WHERE kind = ? '
+            "ORDER BY seq DESC LIMIT ?",
+            [kind, int(limit)],
+        )
+        return result
+
     def audited_records(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Every flag, decision and appeal as stored, by table and id (JSON decoded): what
         ``heard.protect.audit.verify`` compares with the entries that recorded them."""

@@ -62,6 +62,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "moderator": ("Moderator", "审核员"),
     "gold_answered": ("Answered", "已作答"),
     "kappa": ("κ", "κ"),
+    "original_views": ("Originals shown", "查看原文记录"),
+    "original_views_intro": (
+        'Each use of "show original" (the audited exception to redaction), newest first: who, '
+        "when, which post and why, as the audit log recorded it. The originals are not shown here.",
+        "每次“查看原文”（脱敏的审计例外）的记录，最新在前：谁、何时、哪条内容、理由，"
+        "以审计日志所记为准。此处不显示原文。",
+    ),
+    "ov_time": ("Time (UTC)", "时间（UTC）"),
+    "ov_account": ("Account", "账号"),
+    "ov_post": ("Post or item", "内容或校准题"),
+    "ov_reason": ("Reason (redacted)", "理由（已脱敏）"),
+    "ov_item": ("calibration item", "校准题"),
+    "no_original_views": ("No original has been shown.", "尚无查看原文的记录。"),
     "transparency": ("Transparency", "透明度报告"),
     "transparency_intro": (
         "What was flagged and decided on this platform, counted by label, decision and "
