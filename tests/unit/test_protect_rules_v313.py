@@ -1,6 +1,7 @@
-"""Scam_fraud 3.11 and spam 3.8: English families written from half A of the blind English probe
-set v7. Each rule has sentences of its own (not probe rows) and hard negatives of the same words:
-notices, warnings, news, complaints, a real job advert, a PTA casino night."""
+"""Scam_fraud 3.13 and spam 3.10 (3.11 and 3.8 on the protect5 branch): English families written
+from half A of the blind English probe set v7. Each rule has sentences of its own (not probe
+rows) and hard negatives of the same words: notices, warnings, news, complaints, a real job
+advert, a PTA casino night."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ LEGIT_FRAUD_WORDS = [
 def test_each_new_fraud_family_is_caught_by_its_rule(fraud, rule, text):
     flag = fraud.flag(text)
     assert flag is not None and rule in flag.details["rules_fired"]
-    assert flag.version == "3.11"
+    assert flag.version == "3.13"
 
 
 @pytest.mark.parametrize("text", LEGIT_FRAUD_WORDS)
@@ -140,7 +141,7 @@ LEGIT_SPAM_WORDS = [
 def test_each_new_advert_family_is_caught_by_its_rule(spam, rule, text):
     flag = spam.flag(text)
     assert flag is not None and rule in flag.details["rules_fired"]
-    assert flag.version == "3.8"
+    assert flag.version == "3.10"
 
 
 @pytest.mark.parametrize("text", LEGIT_SPAM_WORDS)
@@ -149,7 +150,7 @@ def test_reports_classes_questions_and_fundraisers_are_not_adverts(spam, text):
 
 
 def test_the_new_rules_score_under_the_automation_bar():
-    """Every 3.11 / 3.8 rule scores under 0.9, the default bar: a person reviews (RIGHTS.md §5)."""
+    """Every 3.13 / 3.10 rule scores under 0.9, the default bar: a person reviews (RIGHTS.md §5)."""
     for label, cases in (("scam_fraud", FRAUD), ("spam", SPAM)):
         new = {rule for rule, _ in cases}
         scores = {r.name: r.score for r in ruleset(label).rules if r.name in new}
