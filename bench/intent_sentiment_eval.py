@@ -3,6 +3,9 @@
     .venv/bin/python bench/intent_sentiment_eval.py          # → bench/results/intent_sentiment.json
     .venv/bin/python bench/intent_sentiment_eval.py --sample # reselect the 500 rows
     (source,id,selection)
+    .venv/bin/python bench/intent_sentiment_eval.py --blind-v2 [--first-read]
+    # sentiment on the blind set v2 (bench/annotations/sentiment_blind_v2.jsonl, texts written
+    # for Heard) → bench/results/sentiment_blind_v2.json; lists half A's errors only
 
 The CSV holds only ``source, id`` and labels (guide: docs/listen/intent_annotation_guide.md); texts
 are read here from ``../shared/data`` by id. Posts go through the real stages (normalise → langid →
@@ -33,6 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
 ANNOTATIONS = REPO / "bench" / "annotations" / "intent_sentiment.csv"
+BLIND_V2 = REPO / "bench" / "annotations" / "sentiment_blind_v2.jsonl"
 OUT = REPO / "bench" / "results" / "intent_sentiment.json"
 INTENTS = ("complaint", "suggestion", "question", "praise", "incident_report")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -271,6 +275,11 @@ def calibration(gold: list[str], pred: list[str], confidence: list[float]) -> di
 
 def enrich(rows: list[dict], texts: dict) -> dict[str, list]:
     """Run Heard's stages over the annotated posts; return the columns scored here."""
+    return enrich_texts([texts[row["source"]][row["id"]] for row in rows])
+
+
+def enrich_texts(pairs: list[tuple[str | None, str]]) -> dict[str, list]:
+    """Run Heard's stages over ``(title, body)`` pairs; return the columns scored here."""
     from heard.models import make_embedder
     from heard.pipeline import Batch, build_pipeline
     from heard.records import Post
@@ -290,8 +299,7 @@ def enrich(rows: list[dict], texts: dict) -> dict[str, list]:
     )
     created = datetime(2020, 1, 1, tzinfo=UTC)
     posts = []
-    for n, row in enumerate(rows):
-        title, body = texts[row["source"]][row["id"]]
+    for n, (title, body) in enumerate(pairs):
         posts.append(
             Post(
                 id=f"a:{n}",
@@ -313,11 +321,59 @@ def enrich(rows: list[dict], texts: dict) -> dict[str, list]:
     }
 
 
+def blind_v2(out: Path) -> dict:
+    """Sentiment on the blind set v2: all, halves, languages and kinds; half A's errors only
+    (half B is held out: its rows are scored, never listed)."""
+    rows = [json.loads(line) for line in BLIND_V2.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        assert row["half"] == half("sentiment_blind_v2", row["id"]), row["id"]
+    t0 = time.perf_counter()
+    cols = enrich_texts([(None, row["text"]) for row in rows])
+    pred = cols["sentiment"]
+    result: dict = {
+        "command": "python bench/intent_sentiment_eval.py --blind-v2",
+        "annotations": str(BLIND_V2.relative_to(REPO)),
+        "models": cols["models"],
+        "rows": len(rows),
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    subsets = {
+        "all": lambda r: True,
+        "half_A_tuned": lambda r: r["half"] == "A",
+        "half_B_held_out": lambda r: r["half"] == "B",
+        "zh": lambda r: r["lang"] == "zh",
+        "en": lambda r: r["lang"] == "en",
+    }
+    for name, keep in subsets.items():
+        idx = [i for i, r in enumerate(rows) if keep(r)]
+        result[name] = prf([rows[i]["sentiment"] for i in idx], [pred[i] for i in idx], SENTIMENTS)
+    kinds = sorted({r["kind"] for r in rows})
+    result["accuracy_by_kind"] = {
+        k: f"{sum(pred[i] == r['sentiment'] for i, r in enumerate(rows) if r['kind'] == k)}"
+        f"/{sum(r['kind'] == k for r in rows)}"
+        for k in kinds
+    }
+    result["half_A_errors"] = [
+        {"id": r["id"], "kind": r["kind"], "gold": r["sentiment"], "predicted": pred[i]}
+        for i, r in enumerate(rows)
+        if r["half"] == "A" and pred[i] != r["sentiment"]
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true", help="print the random selection and exit")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--blind-v2", action="store_true", help="sentiment on the blind set v2")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    if args.blind_v2:
+        result = blind_v2(args.out or REPO / "bench" / "results" / "sentiment_blind_v2.json")
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    args.out = args.out or OUT
     if not DATA.is_dir():
         sys.exit(f"needs the shared datasets at {DATA}")
     if args.sample:
