@@ -45,3 +45,15 @@ def test_the_most_specific_places_come_first():
         "广州市",
         "中国",
     ]
+
+
+def test_within_a_level_a_place_every_topic_names_comes_last():
+    from heard.listen.analysis.places import place_spread, rank_places
+
+    counts = Counter({"五一大道": 6, "丽发新城": 3, "长乐路": 2, "雨花区": 9, "芙蓉区": 1})
+    spread = place_spread([["五一大道", "雨花区"]] * 39 + [["丽发新城"], ["长乐路", "芙蓉区"]])
+    ranked = [name for name, _ in rank_places(counts, 5, spread, n_topics=40)]
+    # the level still comes first; inside it, the road in 39 of 40 topics goes last
+    assert ranked == ["丽发新城", "长乐路", "五一大道", "芙蓉区", "雨花区"]
+    assert [n for n, _ in rank_places(counts, 5)][:3] == ["五一大道", "丽发新城", "长乐路"]
+    assert rank_places(counts, 2, spread, n_topics=1) == rank_places(counts, 2)  # one topic

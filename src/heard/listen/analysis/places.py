@@ -17,13 +17,18 @@ counts them under one name, in three steps that only ever join names the list al
 
 ``rank_places`` then lists the most specific places first: an estate, a road, a town or a school
 before a district or county, those before a city, and a province or the country last (中国, 广东,
-上海 name no place an official can go to), by count within each level.
+上海 name no place an official can go to). Within a level, a place named by many topics (the city's
+main road, a district every letter gives as its address) ranks below one this topic has to itself:
+by count × log((topics + 1) / topics naming the place), an inverse document frequency over topics;
+by count alone when that spread is not known.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from heard.listen.analysis.entities import PLACE_SUFFIX_ZH
 
@@ -108,7 +113,30 @@ def specificity(name: str) -> int:
     return 3
 
 
-def rank_places(counts: Counter[str], limit: int) -> list[tuple[str, int]]:
-    """The ``limit`` most specific places, by count within a level, ties by name."""
-    ranked = sorted(counts.items(), key=lambda kv: (-specificity(kv[0]), -kv[1], kv[0]))
+def place_spread(place_sets: Iterable[Iterable[str]]) -> Counter[str]:
+    """How many topics name each place (each topic's places given once)."""
+    spread: Counter[str] = Counter()
+    for names in place_sets:
+        spread.update(set(names))
+    return spread
+
+
+def rank_places(
+    counts: Counter[str],
+    limit: int,
+    spread: Mapping[str, int] | None = None,
+    n_topics: int = 0,
+) -> list[tuple[str, int]]:
+    """The ``limit`` most specific places: by level, then within a level by count × log((n_topics
+    + 1) / topics naming the place) when ``spread`` is given (see the module), then by count, ties
+    by name."""
+
+    def weight(name: str, count: int) -> float:
+        if not spread or n_topics <= 1:
+            return float(count)
+        return count * math.log((n_topics + 1) / max(1, spread.get(name, 1)))
+
+    ranked = sorted(
+        counts.items(), key=lambda kv: (-specificity(kv[0]), -weight(*kv), -kv[1], kv[0])
+    )
     return ranked[:limit]

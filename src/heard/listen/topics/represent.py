@@ -19,7 +19,7 @@ from typing import Any
 from heard.listen.analysis.entities import EntityExtractor
 from heard.listen.analysis.junk import is_clause, is_junk
 from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
-from heard.listen.analysis.places import fold_places, rank_places
+from heard.listen.analysis.places import fold_places, place_spread, rank_places
 from heard.read.redact import redact
 
 N_REPRESENTATIVE = 5
@@ -56,22 +56,44 @@ def refresh_representation(
     totals, n_topics = repo.term_totals(sorted(STOPWORDS))
     avg = sum(totals.values()) / n_topics
     extractor = entities or EntityExtractor()
-    done = 0
+    rows: list[dict[str, Any]] = []
     for at in range(0, len(topic_ids), TOPICS_AT_ONCE):
         chunk = topic_ids[at : at + TOPICS_AT_ONCE]
-        done += _refresh(repo, chunk, now, extractor, totals, avg, mean)
-    return done
+        rows.extend(_rows(repo, chunk, extractor, totals, avg, mean))
+    # A place's rank within its level weighs how many topics name it: the stored places of the
+    # topics not refreshed here, and the places just found for those that are.
+    others = sorted(set(repo.active_ids()) - {r["topic_id"] for r in rows})
+    stored = store.hotspots.topic_rows(others) if others and hasattr(store, "hotspots") else []
+    spread = place_spread(
+        [_stored_places(r.get("places")) for r in stored] + [list(r["places"]) for r in rows]
+    )
+    n_topics = len(others) + len(rows)
+    for row in rows:
+        ranked = rank_places(row["places"], N_ENTITIES, spread, n_topics)
+        row["places"] = json.dumps(ranked, ensure_ascii=False)
+    for at in range(0, len(rows), TOPICS_AT_ONCE):
+        repo.write_representation(rows[at : at + TOPICS_AT_ONCE], now)
+    return len(rows)
 
 
-def _refresh(
+def _stored_places(raw: str | None) -> list[str]:
+    """The place names of a stored ``places`` column (``[[name, count], …]``)."""
+    try:
+        listed = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [p[0] if isinstance(p, list) else str(p) for p in listed if p]
+
+
+def _rows(
     repo: Any,
     topic_ids: list[int],
-    now: datetime,
     extractor: EntityExtractor,
     totals: dict[str, int],
     avg: float,
     mean: list[float] | None,
-) -> int:
+) -> list[dict[str, Any]]:
+    """The representation rows of ``topic_ids``, ``places`` still a count of folded places."""
     inputs = repo.representation_inputs(
         topic_ids,
         stopwords=sorted(STOPWORDS),
@@ -105,7 +127,7 @@ def _refresh(
                 "representative": json.dumps(
                     [p["id"] for p in posts[:N_REPRESENTATIVE]], ensure_ascii=False
                 ),
-                "places": json.dumps(rank_places(places, N_ENTITIES), ensure_ascii=False),
+                "places": places,  # ranked once every topic's places are known
                 "orgs": json.dumps(_most_common(orgs), ensure_ascii=False),
                 "series": json.dumps(
                     series.get(tid, {"unit": "day", "points": []}), ensure_ascii=False
@@ -115,9 +137,7 @@ def _refresh(
                 **agg,
             }
         )
-    if rows:
-        repo.write_representation(rows, now)
-    return len(rows)
+    return rows
 
 
 def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:
