@@ -58,6 +58,12 @@ OWN_AMOUNT = re.compile(
 payment of $65.00 has been received"), not a price: a receipt sells nothing (issue 19, half A of
 the blind notice set). None of the 747 SMS spam messages has an amount after these words.
 Since 2026-12-07 also a balance ("Balance £3,112.47"), from half B of that set (already read)."""
+CREDITED_AFTER = re.compile(
+    r"\s(has been|have been|will be|was|is being) (credited|refunded|returned|paid|deposited)",
+    re.IGNORECASE,
+)
+"""An amount that "will be credited to your original form of payment" is a refund, not a price
+(half A of the blind notices v2)."""
 US_ZIP = re.compile(r", [A-Z]{2} $")
 """A US ZIP code follows a state's two capitals and a comma ("SEATTLE, WA 98103"): an address,
 not a premium short code (half B of the blind notice set; case-sensitive, so "text WIN to 80082"
@@ -69,7 +75,9 @@ def _own_amount(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 40) : m.start()]
     if m.re is _SIGNALS["short_code_or_premium_number"]:
         return bool(US_ZIP.search(before))
-    return m.re is _SIGNALS["money"] and bool(OWN_AMOUNT.search(before))
+    return m.re is _SIGNALS["money"] and bool(
+        OWN_AMOUNT.search(before) or CREDITED_AFTER.match(text, m.end())
+    )
 
 
 class SmsSpamDetector:
