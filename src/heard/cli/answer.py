@@ -287,8 +287,11 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
-    with open_store(settings.db, read_only=True) as store:
-        result = record(store, now=utcnow())
+    if store_exists(settings.db):
+        with open_store(settings.db, read_only=True) as store:
+            result = record(store, now=utcnow(), configured=_departments(settings, store))
+    else:  # nothing ingested yet: the configured departments, each with no case
+        result = record(None, now=utcnow(), configured=_departments(settings))
     if json_out:
         _json(result)
         return

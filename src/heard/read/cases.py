@@ -374,7 +374,11 @@ def department_record(
     if code not in names:
         raise NotFoundError(f"no department {code!r}", "see the list at /public/departments")
     record = next(
-        (d for d in accountability(db, now=now)["departments"] if d["department"] == code),
+        (
+            d
+            for d in accountability(db, now=now, configured=configured)["departments"]
+            if d["department"] == code
+        ),
         None,
     )
     cases = list_cases(db, now=now, department=code, limit=limit, public=True)
@@ -394,14 +398,32 @@ def department_record(
     }
 
 
-def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
-    """Each department's public record (and the whole board's, ``department`` None)."""
-    if not _has_cases(db):
-        return {"departments": [], "total": None, "now": now}
+NO_CASES: dict[str, Any] = {
+    "cases": 0, "answered": 0, "median_days": None, "p90_days": None, "mean_days": None,
+    "negative_excluded": 0, "open": 0, "overdue_open": 0, "closed_late": 0, "reopened": 0,
+    "disputed": 0, "mean_reply_quality": None, "replies_scored": 0,
+}  # fmt: skip
+"""The figures of a department that has had no case: zero counts, no medians."""
+
+
+def accountability(
+    db: Reader | None, *, now: datetime, configured: list[Any] | None = None
+) -> dict[str, Any]:
+    """Each department's public record (and the whole board's, ``department`` None). Every
+    department there is (stored by a run, or ``configured`` now) has one, with zero counts and
+    null medians while it has had no case: having had nothing to answer is a fact too."""
     current = to_naive_utc(now)
-    per = q.figures_by_department(db, OPEN_STATES, current)  # triage last
-    total = q.board_figures(db, OPEN_STATES, current)
-    names = _names(db)
+    per: list[dict[str, Any]] = []
+    total: dict[str, Any] | None = None
+    if db is not None and _has_cases(db):
+        per = q.figures_by_department(db, OPEN_STATES, current)  # triage last
+        total = q.board_figures(db, OPEN_STATES, current)
+    names = {d["code"]: d for d in list_departments(db, configured)}
+    seen = {r["department"] for r in per}
+    quiet = [{"department": c, **NO_CASES} for c in sorted(names) if c not in seen]
+    per = sorted([*per, *quiet], key=lambda r: (r["department"] == TRIAGE, r["department"] or ""))
+    if not per and total is None:
+        return {"departments": [], "total": None, "now": now, "closed_states": list(CLOSED_STATES)}
 
     def shape(r: dict[str, Any]) -> dict[str, Any]:
         n = names.get(r["department"] or "", {})
@@ -419,7 +441,7 @@ def accountability(db: Reader, *, now: datetime) -> dict[str, Any]:
 
     return {
         "departments": [shape(r) for r in per],
-        "total": shape(total),
+        "total": shape(total or {"department": None, **NO_CASES}),
         "now": now,
         "closed_states": list(CLOSED_STATES),
     }

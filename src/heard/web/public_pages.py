@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from heard.answer import intake
+from heard.answer.cases import TRIAGE
 from heard.api.errors import ApiError
 from heard.api.routes.deps import (
     configured_of,
@@ -36,17 +37,8 @@ CHANNEL = "heard-form"
 
 @router.get("/public/departments", dependencies=[requires(PUBLIC)])
 def departments_page(request: Request) -> Response:
-    record = cq.accountability(db_of(request), now=utcnow())
-    figures = {r["department"]: r for r in record["departments"]}
-    none_yet = {"cases": 0, "answered": 0, "open": 0, "overdue_open": 0, "closed_late": 0,
-                "reopened": 0,
-                "disputed": 0, "response_rate": None, "median_days": None, "p90_days": None,
-                "mean_reply_quality": None}  # fmt: skip
-    rows = [
-        {**none_yet, **figures.get(d["code"], {}), "department": d["code"],
-         "name_zh": d["name_zh"], "name_en": d["name_en"]}
-        for d in departments_of(request)
-    ]  # fmt: skip
+    record = cq.accountability(db_of(request), now=utcnow(), configured=configured_of(request))
+    rows = [r for r in record["departments"] if r["department"] != TRIAGE]
     return render(request, "public_departments.html", rows=rows, total=record["total"])
 
 

@@ -77,7 +77,8 @@ def departments(request: Request) -> dict[str, Any]:
     summary="Each department's record: response rate, median/p90 days, overdue, reopened",
 )
 def accountability(request: Request) -> dict[str, Any]:
-    return {"ok": True, **jsonable(rq.accountability(db_of(request), now=utcnow()))}
+    record = rq.accountability(db_of(request), now=utcnow(), configured=configured_of(request))
+    return {"ok": True, **jsonable(record)}
 
 
 @router.get(
