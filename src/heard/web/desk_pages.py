@@ -74,6 +74,7 @@ def queue(
 def _case_page(request: Request, case_id: str, status: int = 200, **context: Any) -> Response:
     workable_case(request, case_id)  # 404 / 403 before anything is shown
     case = cq.case_detail(db_of(request), case_id, now=utcnow())
+    departments = departments_of(request)
     return render(
         request,
         "desk_case.html",
@@ -81,7 +82,8 @@ def _case_page(request: Request, case_id: str, status: int = 200, **context: Any
         case=case,
         states=workflow.STATES,
         closed_states=workflow.CLOSED_STATES,
-        departments=departments_of(request),
+        departments=departments,
+        names={d["code"]: d for d in departments},  # the timeline names its moves
         **context,
     )
 

@@ -58,7 +58,8 @@ def _case_page(request: Request, case_id: str, status: int = 200, **context: obj
         case = cq.public_case(db_of(request), case_id, now=utcnow())
     except NotFoundError as exc:
         raise ApiError(404, exc.what, ["fix: find your case with its token at /public/track"])
-    return render(request, "public_case.html", status=status, case=case, **context)
+    names = {d["code"]: d for d in departments_of(request)}  # the timeline names its moves
+    return render(request, "public_case.html", status=status, case=case, names=names, **context)
 
 
 @router.get("/public/cases/{case_id}", dependencies=[requires(PUBLIC)])

@@ -17,6 +17,7 @@ from heard.auth import Role
 from heard.clock import local_time, zone_label, zone_named
 from heard.read.display import neutralise
 from heard.web.i18n import LANGS, pick_lang, translator
+from heard.web.timeline_words import note_words
 from heard.web.wording import evidence_words, mean2, word
 
 HERE = Path(__file__).parent
@@ -91,6 +92,15 @@ env.filters["named"] = _named
 env.filters["evidence"] = _evidence
 env.filters["mean2"] = mean2
 env.filters["word"] = _word
+
+
+@jinja2.pass_context
+def _note(context: Any, event: Any) -> str:
+    """A timeline event's note in the page's language (``timeline_words``)."""
+    return note_words(event, context.get("lang", "en"))
+
+
+env.filters["note"] = _note
 
 
 def plotly_js_path() -> Path:
