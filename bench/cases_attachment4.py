@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-DEADLINE = 15  # working days: the reply scorer's timeliness deadline
+DEADLINE = 15  # working days: every Teddy Cup preset department's default deadline (and triage's)
 FILE = (
     REPO.parent
     / "shared"

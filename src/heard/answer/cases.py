@@ -397,7 +397,9 @@ def score_published(store: Any, change: Change, zone: tzinfo | None = None) -> N
     ``reply_scores``. Before, a reply written in Heard stayed unscored: the case page showed no
     quality and the department's reply-quality figures counted only imported replies. Working
     days are counted on the dates of ``zone``, the institution's time zone (UTC when None), as
-    the import counts them."""
+    the import counts them; the deadline is the case's own, its department's (as stored: the
+    configured departments and the admin's edits are), as when the case was opened."""
+    from heard.answer.departments import DEFAULT_DEADLINE_DAYS
     from heard.answer.replies import score_reply
     from heard.answer.replies_types import ReplyQualityConfig, ReplyToScore
 
@@ -408,6 +410,10 @@ def score_published(store: Any, change: Change, zone: tzinfo | None = None) -> N
     first = change.changes.get("replied_at") or case.get("replied_at")
     answered = to_naive_utc(first) if first is not None else None
     timely = asked is not None and answered is not None and answered >= asked
+    code = change.event.get("to_department") or case["department"]
+    stored = next((d for d in store.cases.departments() if d["code"] == code), None)
+    days = (stored or {}).get("deadline_days") or {}
+    deadline = int(days.get("default", DEFAULT_DEADLINE_DAYS))
     quality = score_reply(
         ReplyToScore(
             concern["title"] or "",
@@ -416,6 +422,7 @@ def score_published(store: Any, change: Change, zone: tzinfo | None = None) -> N
             asked if timely else None,
             answered if timely else None,
             change.case_id,
+            deadline,
         ),
         config=ReplyQualityConfig(zone=zone or timezone.utc),
     )

@@ -255,8 +255,7 @@ class CaseStage:
             department, confidence, routed_by = code, 1.0, f"source:{column}"
         else:
             department, confidence, routed_by = route.queue, route.confidence, route.model
-        dept = self.departments.get(department)
-        days = dept.deadline_for() if dept else DEFAULT_DEADLINE_DAYS
+        days = self._deadline_days(department)
         role = "import" if code is not None else "system"
         return workflow.new_case(
             post.id,
@@ -270,6 +269,11 @@ class CaseStage:
             role=role,
             zone=self.zone,
         )
+
+    def _deadline_days(self, department: str) -> int:
+        """The deadline a case of ``department`` gets (its default; triage's is the default)."""
+        dept = self.departments.get(department)
+        return dept.deadline_for() if dept else DEFAULT_DEADLINE_DAYS
 
     def _imported_reply(
         self, post: Any, case: dict[str, Any]
@@ -348,6 +352,8 @@ class CaseStage:
                     asked if timely else None,
                     answered if timely else None,
                     case["case_id"],
+                    # the case's own deadline: timeliness is judged against what it was given
+                    self._deadline_days(case["department"]),
                 )
             )
         config = ReplyQualityConfig(zone=self.zone)  # working days on the institution's dates

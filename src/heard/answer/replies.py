@@ -145,11 +145,17 @@ def score_interpretability(
 
 
 def score_timeliness(
-    asked_at: datetime, answered_at: datetime, *, config: ReplyQualityConfig | None = None
+    asked_at: datetime,
+    answered_at: datetime,
+    *,
+    config: ReplyQualityConfig | None = None,
+    deadline_working_days: int | None = None,
 ) -> DimensionScore:
     """Working days (Monday–Friday; holidays not modelled) from message to reply against the
-    deadline: 1 within it, falling linearly to 0 at twice the deadline. The days are counted on
-    the dates of ``config.zone``, the institution's time zone (times are naive UTC or aware)."""
+    deadline: 1 within it, falling linearly to 0 at twice the deadline. The deadline is the
+    case's own (``deadline_working_days``, its department's) when given, else the config's. The
+    days are counted on the dates of ``config.zone``, the institution's time zone (times are
+    naive UTC or aware)."""
     config = config or ReplyQualityConfig()
     if answered_at < asked_at:
         raise InputError(
@@ -158,7 +164,7 @@ def score_timeliness(
             "check the two time columns are not swapped",
         )
     days = working_days_between(asked_at, answered_at, config.zone)
-    deadline = config.deadline_working_days
+    deadline = deadline_working_days or config.deadline_working_days
     score = 1.0 if days <= deadline else max(0.0, 1.0 - (days - deadline) / deadline)
     label = 2 if days <= deadline else 1 if days <= 2 * deadline else 0
     explanation = f"answered in {days} working days against a deadline of {deadline}"
@@ -199,7 +205,12 @@ def score_replies(
             )
         timely = None
         if item.asked_at is not None and item.answered_at is not None:
-            timely = score_timeliness(item.asked_at, item.answered_at, config=config)
+            timely = score_timeliness(
+                item.asked_at,
+                item.answered_at,
+                config=config,
+                deadline_working_days=item.deadline_working_days,
+            )
         out.append(
             ReplyQuality(
                 id=item.id,

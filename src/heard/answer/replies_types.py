@@ -36,7 +36,7 @@ def clip(text: str, limit: int) -> str:
 class ReplyQualityConfig:
     """Settings of the scorer. Label cut-offs map a 0–1 score to the guide's 0/1/2 scale."""
 
-    deadline_working_days: int = 15
+    deadline_working_days: int = 15  # when a reply has no deadline of its own (no case)
     zone: tzinfo = timezone.utc  # the institution's: working days are counted on its dates
     similarity_floor: float = 0.10  # message–reply cosine at or below this adds nothing …
     similarity_ceiling: float = 0.50  # … and at or above this adds fully
@@ -90,7 +90,9 @@ class DimensionScore:
 
 @dataclass(frozen=True)
 class ReplyToScore:
-    """A message and the official reply to it. Times are optional (no timeliness without them)."""
+    """A message and the official reply to it. Times are optional (no timeliness without them).
+    ``deadline_working_days``: the case's own deadline (its department's, as the case computes
+    it); None takes the scorer's default (``ReplyQualityConfig.deadline_working_days``)."""
 
     title: str
     body: str
@@ -98,6 +100,7 @@ class ReplyToScore:
     asked_at: datetime | None = None
     answered_at: datetime | None = None
     id: str = ""
+    deadline_working_days: int | None = None
 
 
 @dataclass(frozen=True)
