@@ -259,7 +259,7 @@ def test_api_responder_works_only_its_department(board_db, tmp_path):
         r = client.post(
             f"/api/v1/cases/{wages}/status", headers=auth("lab"), json={"status": "nope"}
         )
-        assert r.status_code == 409 and "unknown case status" in r.json()["error"]
+        assert r.status_code == 400 and "unknown case status" in r.json()["error"]
         r = client.post(
             f"/api/v1/cases/{wages}/reply",
             headers=auth("lab"),

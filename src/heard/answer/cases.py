@@ -48,9 +48,15 @@ def open311_status(state: str) -> str:
     return "closed" if state in CLOSED_STATES else "open"
 
 
+class BadValueError(InputError):
+    """A value no case can take (a status that does not exist, an empty or oversized reply, a
+    closing status that does not close): the request is wrong whatever the case's state, so the
+    API answers 400, where a valid move the case's state refuses is a 409 (an ``InputError``)."""
+
+
 def check_state(state: str) -> str:
     if state not in STATES:
-        raise InputError(f"unknown case status {state!r}", "use one of: " + ", ".join(STATES))
+        raise BadValueError(f"unknown case status {state!r}", "use one of: " + ", ".join(STATES))
     return state
 
 
@@ -294,9 +300,9 @@ def reply(
     moved the department's response time with it)."""
     text = (text or "").strip()
     if not has_visible_text(text):
-        raise InputError("the reply is empty", "write the department's answer to the concern")
+        raise BadValueError("the reply is empty", "write the department's answer to the concern")
     if len(text) > MAX_REPLY_CHARS:
-        raise InputError(
+        raise BadValueError(
             f"the reply has {len(text)} characters",
             f"keep it under {MAX_REPLY_CHARS}; link longer documents",
         )
@@ -313,11 +319,12 @@ def reply(
         changes["replied_at"] = at
     moves: dict[str, Any] = {}
     if close_as is not None:
-        check_transition(case["status"], close_as)
+        check_state(close_as)
         if close_as not in CLOSED_STATES:
-            raise InputError(
+            raise BadValueError(
                 f"{close_as} is not a closed status", "use one of " + ", ".join(CLOSED_STATES)
             )
+        check_transition(case["status"], close_as)
         changes.update(status=close_as, closed_at=at)
         moves = {"from_status": case["status"], "to_status": close_as}
     event = _event("replied", at, role, actor, text, to_department=department, **moves)

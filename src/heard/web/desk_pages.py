@@ -98,11 +98,11 @@ def _move(
 ) -> Response:
     try:
         apply_change(request, case_id, make)
-    except ApiError as exc:  # a move the workflow refuses: the page again, with the reason
-        if exc.status != 409:  # and what was typed in its form, to fix and send again
+    except ApiError as exc:  # a move refused (409) or a value no case takes (400): the page
+        if exc.status not in (400, 409):  # again, with the reason and what was typed, to fix
             raise
         return _case_page(
-            request, case_id, status=409, error=exc.error, fixes=exc.errors, typed=typed
+            request, case_id, status=exc.status, error=exc.error, fixes=exc.errors, typed=typed
         )
     return RedirectResponse(then or f"/desk/cases/{case_id}", status_code=303)
 

@@ -189,7 +189,8 @@ def apply_change(
 ) -> dict[str, Any]:
     """Apply the change ``make(case)`` builds from the case as stored under the write lock (a
     move read before it could be judged on a state another move had just changed); 404 or 403
-    as ``workable_case``; a move the workflow refuses is a 409 with its reason."""
+    as ``workable_case``; a value no case can take (an unknown status, an empty reply) is a 400
+    and a move the workflow refuses in the case's state a 409, each with its reason."""
     role, own, _ = _own_department(request)
     db = request.app.state.db
     with db.write_lock:
@@ -197,7 +198,8 @@ def apply_change(
         try:
             workflow.apply(db.store, make(case), work_zone(request))
         except InputError as exc:
-            raise ApiError(409, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+            code = 400 if isinstance(exc, workflow.BadValueError) else 409
+            raise ApiError(code, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
         db.data_version += 1
     case_moved(request)
     return {"ok": True}
@@ -207,7 +209,7 @@ def apply_change(
     "/cases/{case_id}/status",
     dependencies=[requires(Role.responder)],
     summary="Change a case's status (FixMyStreet states)",
-    responses=declared(404, 409),
+    responses=declared(400, 404, 409),
 )
 def change_status(request: Request, case_id: str, body: StatusChange) -> dict[str, Any]:
     _, role, username = workable_case(request, case_id)
@@ -254,7 +256,7 @@ def reassign(request: Request, case_id: str, body: Reassignment) -> dict[str, An
     "/cases/{case_id}/reply",
     dependencies=[requires(Role.responder)],
     summary="Publish the department's reply (written by a person), optionally closing",
-    responses=declared(404, 409),
+    responses=declared(400, 404, 409),
 )
 def reply(request: Request, case_id: str, body: Reply) -> dict[str, Any]:
     _, role, username = workable_case(request, case_id)
