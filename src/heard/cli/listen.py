@@ -114,6 +114,13 @@ def ingest(
         console.print(
             f"  {summary.already_stored:,} were stored already (same id): nothing duplicated"
         )
+    if summary.other_messages:
+        console.print(
+            f"  [yellow]{count_of(summary.other_messages, 'row')} had the id of a stored post "
+            "but another text[/]: the stored post was kept and nothing of these rows was "
+            "stored or put on its case (another board under the same source name? ingest it "
+            "with --source NAME)"
+        )
     if summary.duplicate_ids_in_input:
         console.print(
             f"  {count_of(summary.duplicate_ids_in_input, 'row')} repeated the id of an earlier "

@@ -53,6 +53,11 @@ class IngestSummary:
     kept_source: dict[str, str] = field(default_factory=dict)
     """File → the source its first rows were stored under before, which it keeps (a board
     exported again under another name): no row is stored twice under a second source."""
+    other_messages: int = 0
+    """Rows whose id a stored post has, with another text: another board under the same source
+    name (two ``board.csv`` files, the same ``--source``) reusing its message numbers. The
+    stored post is kept and the row is not revisited (its reply is not put on that post's
+    case); the ingest says so and how to keep the boards apart."""
     read_again: dict[str, int] = field(default_factory=dict)
     """File → its checkpoint, for files read again from their first row: a row before the
     checkpoint changed since (e.g. a reply filled in); stored rows are not stored twice, and
@@ -154,13 +159,28 @@ class _Writer:
         existing = stored | (unique.keys() & in_flight)
         self.summary.already_stored += len(existing)
         fresh = [p for pid, p in unique.items() if pid not in existing]
-        again = [p for pid, p in unique.items() if pid in stored]
+        again = self._same_messages([p for pid, p in unique.items() if pid in stored])
         hashes = self._count_duplicate_texts(fresh)
         future = self._pool.submit(self.head.run, Batch(fresh, more_waiting))
         self.flush()  # finish and write the previous batch while this one is being embedded
         self._pending = _Pending(
             future, {p.id for p in fresh}, hashes, quarantined, checkpoint, again
         )
+
+    def _same_messages(self, posts: list[Post]) -> list[Post]:
+        """Of ``posts`` read again (their ids stored), those that are the stored message (the
+        same text): a row reusing a stored id with another text is another message, counted in
+        ``other_messages`` and never revisited (its reply went to the stored message's case,
+        merging two boards' unrelated messages)."""
+        from heard.store.queries.posts import text_hashes_of
+
+        if not posts:
+            return posts
+        db: Any = self.store  # the query needs only ``rows``, which every store has
+        stored = text_hashes_of(db, [p.id for p in posts])
+        same = [p for p in posts if stored.get(p.id) == content_hash(p.text)]
+        self.summary.other_messages += len(posts) - len(same)
+        return same
 
     def _count_duplicate_texts(self, posts: list[Post]) -> set[str]:
         hashes = [content_hash(p.text) for p in posts]

@@ -134,6 +134,14 @@ def ids_with_text_hashes(db: Reader, hashes: Sequence[str]) -> list[tuple[str, s
     return [(str(r["id"]), str(r["text_hash"])) for r in rows]
 
 
+def text_hashes_of(db: Reader, ids: Sequence[str]) -> dict[str, str]:
+    """The stored text hash of each of ``ids`` that is stored."""
+    if not ids:
+        return {}
+    rows = db.rows(f"SELECT id, text_hash FROM posts WHERE id IN ({marks(len(ids))})", list(ids))
+    return {str(r["id"]): str(r["text_hash"]) for r in rows}
+
+
 def post_by_id(db: Reader, post_id: str) -> dict[str, Any] | None:
     """One post (``POST_COLUMNS``), ``None`` when there is none with that id."""
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
