@@ -34,8 +34,11 @@ _FIELDS = {
     "keywords",
     "webhook",
     "email",
+    "phone",
     "deadline_days",
 }
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{1,30}$")
+"""A published contact number: digits, spaces, dashes, brackets, a leading +."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ class Department:
     keywords: tuple[str, ...] = ()
     webhook: str | None = None
     email: str | None = None
+    phones: tuple[str, ...] = ()
+    """The department's own published numbers (heard.toml ``phone``: one or a list), which its
+    replies give: public, so never redacted as personal data (``read.redact``)."""
     deadline_days: dict[str, int] = field(
         default_factory=lambda: {"default": DEFAULT_DEADLINE_DAYS}
     )
@@ -83,6 +89,8 @@ class Department:
             out["webhook"] = self.webhook
         if self.email:
             out["email"] = self.email
+        if self.phones:
+            out["phone"] = list(self.phones)
         return out
 
 
@@ -175,6 +183,7 @@ def _parse_one(table: Any, i: int) -> Department:
             f"{where}: email {email!r} is not an e-mail address",
             'e.g. email = "transport@city.example"',
         )
+    phones = _parse_phones(table.get("phone"), where)
     return Department(
         code=code,
         name_zh=texts["name_zh"].strip(),
@@ -184,8 +193,35 @@ def _parse_one(table: Any, i: int) -> Department:
         keywords=tuple(dict.fromkeys(k.strip() for k in keywords)),
         webhook=webhook,
         email=email,
+        phones=phones,
         deadline_days=_parse_deadlines(table.get("deadline_days"), where),
     )
+
+
+def _parse_phones(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(
+        isinstance(v, str) and PHONE_RE.match(v.strip()) for v in values
+    ):
+        raise InputError(
+            f"{where}: phone {value!r} is not a published number or a list of them",
+            'e.g. phone = "0731-88886666", or phone = ["0731-88886666", "96777"]',
+        )
+    return tuple(dict.fromkeys(v.strip() for v in values))
+
+
+def phone_numbers(tables: Any) -> list[str]:
+    """The ``phone`` values of ``[[departments]]`` tables as given, unchecked (what the CLI hands
+    to the redaction before any command reads the departments; a bad table is reported by the
+    command that parses them)."""
+    out: list[str] = []
+    for table in tables if isinstance(tables, list) else []:
+        value = table.get("phone") if isinstance(table, dict) else None
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        out.extend(v for v in values if isinstance(v, str))
+    return out
 
 
 def _parse_deadlines(value: Any, where: str) -> dict[str, int]:

@@ -14,6 +14,7 @@ from heard.api.notifier import CaseNotifier
 from heard.read.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
+from heard.api.routes.deps import show_department_numbers
 from heard.read.redact import set_public_accounts
 from heard.read.reindex import ensure_store_private
 from heard.settings import Settings
@@ -85,6 +86,7 @@ def create_app(
         if not store.read_only:  # the departments configured now, with their names, as an
             save_configured_departments(store, settings)  # ingest stores them
     set_public_accounts(settings.public_accounts)  # which @handles every display may show
+    show_department_numbers(settings, store)  # the departments' own numbers: not personal data
     ensure_store_private(store, settings.user_dict)  # nothing redacted can be found by search
 
     @asynccontextmanager

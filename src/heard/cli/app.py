@@ -10,7 +10,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from heard.read.redact import set_public_accounts
+from heard.answer.departments import phone_numbers
+from heard.read.redact import set_public_accounts, set_public_numbers
 from heard.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -52,6 +53,7 @@ def settings_from(config: Path | None = None, **flags: Any) -> Settings:
     accounts among them are handed to the redaction every display goes through."""
     settings = load_settings(config, **flags)
     set_public_accounts(settings.public_accounts)
+    set_public_numbers(phone_numbers(settings.departments))  # departments' own: not personal
     return settings
 
 

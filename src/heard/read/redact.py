@@ -11,6 +11,10 @@ a metro line ("3号线"), a date ("11月3号").
 @mentions are handles, and RIGHTS.md §4 shows raw handles only for the public institutional
 accounts an operator names (``public_accounts`` in the settings, set once at the edge with
 ``set_public_accounts``): "@澜河水务" stays when it is named, "@骑车的老周" becomes "@[user]".
+Likewise a department's own published numbers (``[[departments]] phone``, set at the edge with
+``set_public_numbers``) stay as written: "咨询电话0731-88886666" in its reply is its hotline, not a
+person's number. Short public service numbers (12345, 110, 120, 119, 12315) are never taken
+for personal data in the first place.
 
 A post's url is shown as its origin only (``redact_url``).
 
@@ -20,6 +24,7 @@ the redacted text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 from contextlib import contextmanager
@@ -33,6 +38,14 @@ from heard.protect.pii import PiiSpan, find_pii, fold_width, replace_pii
 LABELS = {k: v for k, v in _ALL_LABELS.items() if k != "handle"}
 
 _public_accounts: frozenset[str] = frozenset()
+_public_numbers: frozenset[str] = frozenset()
+MIN_NUMBER_DIGITS = 7
+"""A configured number and a number in a text that differ by an area or country code are the same
+number from this many digits on ("84411234" is the department's "0731-84411234")."""
+_AREA = re.compile(r"0\d{2,3}")
+"""What may stand before a local number: a mainland area code (0731; +86 731 is read as 0731). A
+mobile's leading digits (137…) are never one: a citizen's 13788886666 is not the department's
+8888 6666."""
 
 
 def set_public_accounts(names: Iterable[str]) -> frozenset[str]:
@@ -57,6 +70,59 @@ def public_accounts(names: Iterable[str]) -> Iterator[None]:
         set_public_accounts(before)
 
 
+def _digits(text: str) -> str:
+    """A number's digits, the mainland's country code read as the trunk 0 (+86 731 8888 6666 is
+    073188886666; +86 138… is 138…)."""
+    digits = "".join(c for c in fold_width(text) if c.isdigit())
+    for country in ("0086", "86"):
+        if digits.startswith(country) and len(digits) - len(country) >= 9:
+            digits = digits[len(country) :]
+            return digits if digits.startswith(("0", "1")) else "0" + digits
+    return digits
+
+
+def set_public_numbers(numbers: Iterable[str]) -> frozenset[str]:
+    """Name the departments' own published numbers (``[[departments]] phone``; the CLI and the
+    server call this with the configured ones), shown as written where a text gives them: a
+    department's hotline in its reply is not personal data. Only digits count ("0731-8888 6666"
+    is "073188886666"). Returns the numbers in force before."""
+    global _public_numbers
+    before = _public_numbers
+    _public_numbers = frozenset(d for d in map(_digits, numbers) if len(d) >= 3)
+    return before
+
+
+@contextmanager
+def public_numbers(numbers: Iterable[str]) -> Iterator[None]:
+    """``set_public_numbers(numbers)`` for the length of a ``with`` block (tests)."""
+    before = set_public_numbers(numbers)
+    try:
+        yield
+    finally:
+        set_public_numbers(before)
+
+
+def _is_public_number(span: PiiSpan) -> bool:
+    if span.kind != "phone" or not _public_numbers:
+        return False
+    found = _digits(span.text)
+    return found in _public_numbers or any(_same_number(found, n) for n in _public_numbers)
+
+
+def _same_number(a: str, b: str) -> bool:
+    """``a`` and ``b`` (digits) are one number, one with an area code the other leaves out."""
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short) >= MIN_NUMBER_DIGITS
+        and long.endswith(short)
+        and _AREA.fullmatch(long[: len(long) - len(short)]) is not None
+    )
+
+
+def _is_public(span: PiiSpan) -> bool:
+    return _is_public_account(span) or _is_public_number(span)
+
+
 def _is_public_account(span: PiiSpan) -> bool:
     if span.kind != "handle":
         return False
@@ -70,7 +136,7 @@ def redact(text: str | None) -> str | None:
     ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``
     (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use),
     and with terminal escapes and bidi overrides neutralised (``heard.read.display``)."""
-    result: str | None = neutralise(replace_pii(text, keep=_is_public_account, masked=True))
+    result: str | None = neutralise(replace_pii(text, keep=_is_public, masked=True))
     return result
 
 
@@ -125,7 +191,7 @@ def redact_evidence(evidence: Any, text: str | None) -> Any:
     four-digit gram, is a piece of the number the displays redact. The stored flag is unchanged."""
     if not isinstance(evidence, dict) or not text:
         return evidence
-    spans = [s for s in find_pii(text, masked=True) if not _is_public_account(s)]
+    spans = [s for s in find_pii(text, masked=True) if not _is_public(s)]
     if not spans:
         return evidence
     out = dict(evidence)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from heard.answer.departments import DEFAULT_DEADLINE_DAYS, parse_one
-from heard.api.routes.deps import departments_of
+from heard.api.routes.deps import departments_of, show_department_numbers
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
@@ -97,6 +97,7 @@ def save_department(
     keywords: Annotated[str, Form(max_length=4000)] = "",
     webhook: Annotated[str, Form(max_length=2000)] = "",
     email: Annotated[str, Form(max_length=320)] = "",
+    phone: Annotated[str, Form(max_length=400)] = "",
     deadline_days: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     table: dict[str, Any] = {
@@ -111,6 +112,9 @@ def save_department(
         table["webhook"] = webhook.strip()
     if email.strip():
         table["email"] = email.strip()
+    phones = [p.strip() for p in phone.replace("，", ",").split(",") if p.strip()]
+    if phones:  # the department's own published numbers: shown as written in its replies
+        table["phone"] = phones
     try:
         table["deadline_days"] = _deadlines(deadline_days)
         department = parse_one(table)
@@ -125,4 +129,5 @@ def save_department(
         db.store.cases.save_department_edit(definition, utcnow(), user.role.name)
         db.store.cases.save_departments([definition])
     db.changed()
+    show_department_numbers(request.app.state.settings, db)
     return RedirectResponse(f"/admin/departments/{department.code}?saved=1", status_code=303)

@@ -61,6 +61,16 @@ def configured_of(request: Request) -> list[Any]:
     return configured_departments(request.app.state.settings, db_of(request))
 
 
+def show_department_numbers(settings: Any, store: Any = None) -> None:
+    """Hand the configured departments' published numbers (heard.toml's, with the dashboard's
+    edits) to the redaction every display goes through: a department's hotline in its reply is
+    shown as written."""
+    from heard.answer.operator import configured_departments
+    from heard.read.redact import set_public_numbers
+
+    set_public_numbers(p for d in configured_departments(settings, store) for p in d.phones)
+
+
 def departments_of(request: Request) -> list[dict[str, Any]]:
     """The departments a concern can be sent to: those stored and those configured now (triage
     is not one: it is where the router's unsure cases wait)."""

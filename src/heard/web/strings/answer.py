@@ -109,6 +109,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dept_name_en": ("English name", "英文名称"),
     "dept_description_zh": ("Description (Chinese)", "职责说明（中文）"),
     "dept_description_en": ("Description (English)", "职责说明（英文）"),
+    "dept_phone": (
+        "Published phone numbers, comma-separated (shown as written in replies)",
+        "公开电话，用逗号分隔（答复中照原样显示）",
+    ),
     "dept_deadlines": (
         "Deadlines in working days, one 'category = days' per line",
         "答复期限（工作日），每行一个“类别 = 天数”",
