@@ -71,7 +71,8 @@ def case_page(request: Request, case_id: str, disputed: bool = False) -> Respons
 def dispute(
     request: Request,
     case_id: str,
-    token: Annotated[str, Form(max_length=200)],
+    # a missing token is a wrong one (404, the reason kept in the form), not a 422 error page
+    token: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=intake.MAX_NOTE)] = "",
 ) -> Response:
     spend_public_action(request)
@@ -103,10 +104,11 @@ def report_form(
 @router.post("/public/report", dependencies=[requires(PUBLIC)])
 async def report(
     request: Request,
-    department: Annotated[str, Form(max_length=48)],
+    # an empty field is the form's to answer (400, with what was typed), not a 422 error page
+    department: Annotated[str, Form(max_length=48)] = "",
     # four times the limit at the HTTP layer: a concern just over it comes back in the form with
     # its length (intake.check_text), instead of an error page that loses what was typed
-    text: Annotated[str, Form(max_length=4 * intake.MAX_TEXT)],
+    text: Annotated[str, Form(max_length=4 * intake.MAX_TEXT)] = "",
 ) -> Response:
     spend_public_action(request)
     departments = {d["code"]: d for d in departments_of(request)}
@@ -137,11 +139,15 @@ def track_form(request: Request) -> Response:
 
 
 @router.post("/public/track", dependencies=[requires(PUBLIC)])
-def track(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+def track(request: Request, token: Annotated[str, Form(max_length=200)] = "") -> Response:
     """The token is posted, never put in a URL (it would stay in logs and browser history)."""
     from heard.answer.cases import hash_token
 
     spend_public_action(request, count=False)
+    if not token.strip():  # nothing to look up: not a guess, so not counted as a wrong one
+        return render(
+            request, "public_track.html", status=400, error="enter the token from your receipt"
+        )
     found = cq.case_id_for_token(db_of(request), hash_token(token.strip()))
     if found is None:
         limiter, key = public_limiter(request)
