@@ -60,14 +60,13 @@ def test_the_cli_lists_a_department_with_no_cases(tmp_path, capsys):
     assert "园林" in capsys.readouterr().out  # the table cuts long names to its width
 
 
-def test_before_any_run_every_configured_department_is_listed(tmp_path, capsys):
+def test_without_a_store_there_is_no_record_of_zeros(tmp_path, capsys):
+    """No store is an error, not every department at zero: a mistyped --db would read as a
+    record of departments that had nothing to answer."""
     config = tmp_path / "heard.toml"
     config.write_text(CONFIG, encoding="utf-8")
     db = tmp_path / "none-yet.duckdb"
     capsys.readouterr()
-    assert run(["accountability", "--db", str(db), "--config", str(config), "--json"]) == 0
-    record = json.loads(capsys.readouterr().out)
-    assert [d["department"] for d in record["departments"]] == ["parks"]
-    _quiet(record["departments"][0])
-    assert record["total"]["cases"] == 0
+    assert run(["accountability", "--db", str(db), "--config", str(config), "--json"]) == 2
+    assert "no Heard database" in capsys.readouterr().err
     assert not db.exists()  # reading a record stores nothing

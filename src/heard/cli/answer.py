@@ -287,11 +287,10 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
-    if store_exists(settings.db):
-        with open_store(settings.db, read_only=True) as store:
-            result = record(store, now=utcnow(), configured=_departments(settings, store))
-    else:  # nothing ingested yet: the configured departments, each with no case
-        result = record(None, now=utcnow(), configured=_departments(settings))
+    # no store is an error (exit 2), not a record of zeros: a mistyped --db would read as if
+    # every department had had nothing to answer
+    with open_store(settings.db, read_only=True) as store:
+        result = record(store, now=utcnow(), configured=_departments(settings, store))
     if json_out:
         _json(result)
         return
