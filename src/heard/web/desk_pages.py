@@ -111,7 +111,7 @@ def _move(
 def change_status(
     request: Request,
     case_id: str,
-    status: Annotated[str, Form(max_length=40)],
+    status: Annotated[str, Form(max_length=40)] = "",  # empty: the page says why (400)
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     _, role, username = workable_case(request, case_id)
@@ -137,7 +137,9 @@ def change_status(
 def reply(
     request: Request,
     case_id: str,
-    text: Annotated[str, Form(max_length=workflow.MAX_REPLY_CHARS)],
+    # empty, or up to four times the limit: the page again with the reason and the reply kept
+    # (workflow.reply says what is wrong), not a 422 error page that loses what was written
+    text: Annotated[str, Form(max_length=4 * workflow.MAX_REPLY_CHARS)] = "",
     close_as: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     _, role, username = workable_case(request, case_id)
@@ -156,7 +158,7 @@ def reply(
 def reassign(
     request: Request,
     case_id: str,
-    department: Annotated[str, Form(max_length=48)],
+    department: Annotated[str, Form(max_length=48)] = "",  # empty: "no department ''" (400)
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     _, role, username = workable_case(request, case_id)
