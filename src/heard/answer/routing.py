@@ -27,6 +27,7 @@ from sklearn.svm import LinearSVC
 from heard.answer.calibration import choose_triage_threshold, fit_temperature, softmax
 from heard.answer.departments import Department
 from heard.answer.features import FeatureConfig, RouterFeatures
+from heard.records import MODEL_TEXT_CHARS
 from heard.errors import InputError, ModelError
 
 DEFAULT_CORRECTION_WEIGHT = 2.0
@@ -230,7 +231,7 @@ class Router:
         texts = [e.text for e in examples]
         if embeddings is None:
             embedder = embedder or _make_embedder(embedder_spec)
-            embeddings = embedder.encode(texts)
+            embeddings = embedder.encode([t[:MODEL_TEXT_CHARS] for t in texts])
         embeddings = np.asarray(embeddings, dtype=np.float32)
         y = np.array([index[e.department] for e in examples], dtype=np.int32)
         w = np.array([e.weight for e in examples], dtype=np.float64)
@@ -377,7 +378,9 @@ class Router:
                 f"({self.embedder_name}); the embedder given makes {dim}-d ones",
                 f"route with embedder '{self.embedder_spec}', or retrain: heard train router",
             )
-        return np.asarray(self.embedder.encode(texts), dtype=np.float32)
+        # the part an ingest's embedder reads (a 200,000-character line took 3.5 GB whole)
+        clipped = [t[:MODEL_TEXT_CHARS] for t in texts]
+        return np.asarray(self.embedder.encode(clipped), dtype=np.float32)
 
 
 def _make_embedder(spec: str):

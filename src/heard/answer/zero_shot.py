@@ -33,6 +33,7 @@ from heard.answer.routing import (
     RouterConfig,
     text_ids,
 )
+from heard.records import MODEL_TEXT_CHARS
 from heard.errors import InputError
 
 TOP_M = 2
@@ -156,8 +157,8 @@ class ZeroShotRouter:
         return Explanation(terms[:top_terms], [], None)
 
     def _embed(self, texts: list[str], embeddings: np.ndarray | None) -> np.ndarray:
-        if embeddings is None:
-            embeddings = self.embedder.encode(texts)
+        if embeddings is None:  # the part an ingest's embedder reads: memory grows with length
+            embeddings = self.embedder.encode([t[:MODEL_TEXT_CHARS] for t in texts])
         return np.asarray(embeddings, dtype=np.float32)
 
     # ---------------------------------------------------------------- self-training
