@@ -61,7 +61,12 @@ def test_a_citizen_writes_finds_the_case_and_disputes_a_closure(page, server):
     page.click("#dispute-form button[type=submit]")
     assert page.locator("#disputed-ok").is_visible()
     assert page.locator("#case-status").inner_text() == "待处理"
-    assert "异议" in page.locator("#timeline").inner_text()
+    timeline = page.locator("#timeline").inner_text()
+    assert "异议" in timeline
+    # the timeline's own words in Chinese too: the citizen's reason as written, then the new
+    # deadline Heard noted, and the department by its name
+    assert "又停水了 · 新的办理期限" in timeline and "new deadline" not in timeline
+    assert "分派依据" in timeline and "routed by" not in timeline and "→ 供水" in timeline
     unexpected = [e for e in page.console_errors if "status of 404" not in e]  # the wrong token
     assert not page.page_errors and not unexpected
 
