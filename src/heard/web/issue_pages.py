@@ -93,8 +93,9 @@ def open_case(
     if not opened.created:
         return RedirectResponse(f"/desk/cases/{case_id}", status_code=303)
     case = cq.case_detail(request.app.state.db, case_id, now=utcnow())
+    departments = departments_of(request)
     return render(
         request, "desk_case.html", status=201, case=case, token=opened.token,
         states=workflow.STATES, closed_states=workflow.CLOSED_STATES,
-        departments=departments_of(request),
+        departments=departments, names={d["code"]: d for d in departments},
     )  # fmt: skip
