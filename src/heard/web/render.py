@@ -17,6 +17,7 @@ from heard.auth import Role
 from heard.clock import local_time, zone_label, zone_named
 from heard.read.display import neutralise
 from heard.web.i18n import LANGS, pick_lang, translator
+from heard.web.public_errors import said
 from heard.web.timeline_words import note_words
 from heard.web.wording import evidence_words, mean2, word
 
@@ -101,6 +102,15 @@ def _note(context: Any, event: Any) -> str:
 
 
 env.filters["note"] = _note
+
+
+@jinja2.pass_context
+def _said(context: Any, error: Any) -> str:
+    """A public form's reason in the page's language (``public_errors``)."""
+    return said(None if error is None else str(error), context.get("lang", "en"))
+
+
+env.filters["said"] = _said
 
 
 def plotly_js_path() -> Path:
