@@ -63,6 +63,11 @@ def test_a_departments_number_in_its_reply_is_shown_a_persons_is_not(tmp_path, c
         _shown(public["reply"]["text"])
         page = client.get(f"/public/cases/{case_id}", headers={"Accept": "text/html"}).text
         _shown(page[page.index('id="reply"') :])
+        # and the department's page gives them, as its contact
+        water = client.get("/public/departments/water", headers={"Accept": "text/html"}).text
+        assert 'id="department-phone"' in water and "0731-88886666, 96777" in water
+        api = client.get("/api/v1/public/departments/water").json()
+        assert api["phone"] == ["0731-88886666", "96777"]
     set_public_numbers(())
     config = tmp_path / "heard.toml"
     config.write_text(CONFIG, encoding="utf-8")

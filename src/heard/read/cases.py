@@ -392,6 +392,8 @@ def department_record(
         # each language's own, where it is configured (the stored description joins them)
         "description_zh": own.description_zh if own else None,
         "description_en": own.description_en if own else None,
+        # its own published numbers (public: a department's, not a person's)
+        "phone": list(own.phones) if own else [],
         "record": record,
         "cases": cases["cases"],
         "total": cases["total"],
