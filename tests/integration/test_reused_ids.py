@@ -95,3 +95,31 @@ def test_boards_with_their_own_names_and_a_board_exported_again(tmp_path, capsys
     assert len(cases) == 4
     assert cases["board_a:2"]["reply_text"] == "已协调公交公司加密班次。"
     assert cases["board_b:2"]["reply_text"] == "已责令停工。"
+
+
+def test_the_upload_page_says_so_too(tmp_path):
+    from api_seed import build
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+    from heard.settings import Settings
+
+    db = tmp_path / "upload.duckdb"
+    tokens = build(db)
+    analyst = {"Authorization": f"Bearer {tokens['analyst']}"}
+    first, second = (_write(tmp_path / d / "board.csv", rows) for d, rows in (("a", A), ("b", B)))
+    with TestClient(create_app(Settings(db=db))) as client:
+        for path in (first, second):
+            page = client.post(
+                "/upload",
+                files={"file": ("board.csv", path.read_bytes())},
+                data={"preset": "teddycup-replies"},
+                headers=analyst,
+            )
+            assert page.status_code == 200, page.text[-500:]
+        bus = client.app.state.db.scalar(
+            "SELECT c.reply_text FROM cases c JOIN posts p ON p.id = c.post_id "
+            "WHERE p.title = '公交晚点'"
+        )
+    assert 'id="count-other">2<' in page.text
+    assert bus is None  # the second board's reply is not on the first board's case
