@@ -232,3 +232,34 @@ def test_watch_tells_the_pipeline_whether_more_rows_wait(tmp_path, pipeline):
     assert [n for n, _ in flags] == [16, 16, 8]
     assert flags[-1] == (8, False)
     assert any(more for _, more in flags[:2])
+
+
+def test_a_reader_that_fails_is_not_taken_for_the_end_of_the_input(tmp_path):
+    # the file could not be read any more (a disk error): the rows read before are stored, and the
+    # error is raised, where the watch used to stop as if the stream had ended, exit code 0
+    lines, _ = _lines()
+
+    def stream():
+        yield from ((n, line.encode()) for n, line in enumerate(lines[:3], start=1))
+        raise OSError(5, "Input/output error")
+
+    got = []
+    with open_store(tmp_path / "fail.duckdb") as store:
+        engine = AlertEngine(store, [], clock=lambda: datetime(2026, 5, 4))
+
+        def ingest_batch(rows, more_waiting=False):
+            got.extend(rows)
+            return len(rows), 0
+
+        with pytest.raises(OSError, match="Input/output error"):
+            watch(
+                stream(),
+                "feed.jsonl",
+                ingest_batch=ingest_batch,
+                engine=engine,
+                on_alert=lambda a: None,
+                refresh=lambda final: None,
+                batch_size=16,
+                max_wait=0.2,
+            )
+    assert [row.position for row in got] == [1, 2, 3]

@@ -8,6 +8,7 @@ import signal
 import threading
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Optional
 
 import typer
@@ -212,13 +213,15 @@ def watch(
     --once. Stored history is scanned first. Each alert also goes to the alert log and
     the configured webhooks, once per topic per burst episode. Each refresh also notifies
     departments of their cases (as heard notify does). Restarting on the same file resumes after
-    the last committed line.
+    the last committed line. A file rotated away (cut, or renamed and created again) is followed
+    into the new file, as tail -F does.
     """
     from heard.answer.notifications import notify_cases
     from heard.clock import utcnow
     from heard.connectors.base import file_key as key_of
     from heard.listen.hotspots import AlertEngine
-    from heard.connectors.follow import follow, open_input
+    from heard.connectors.follow import NewFile, follow, follow_file, open_input
+    from heard.pipeline.resume import resume_point_of
     from heard.listen.hotspots.watch import watch as run_watch
     from heard.pipeline.assemble import open_run
     from heard.pipeline.runner import IngestSummary, finish_run
@@ -254,7 +257,22 @@ def watch(
         summary = IngestSummary(run_id="watch")
         fkey = None if stdin else f"{name}|{key_of(Path(file))}"
         ingest_batch = run.small_batches(summary, source=name, file_key=fkey, file=file)
-        start_after = store.checkpoint(fkey) if fkey else 0
+        start_after = resume_point_of(store, fkey, Path(file)) if fkey else 0
+        if start_after < 0:  # the file was rotated since: a new file under the same name
+            console.print(
+                f"{escape(file)} is not the file the last watch read to line {-start_after:,} "
+                "(rotated or rewritten since): reading it from its first line; stored posts are "
+                "not stored twice"
+            )
+            start_after = 0
+
+        def on_new_file(event: NewFile) -> Callable[..., tuple[int, int]]:
+            console.print(
+                f"{escape(file)} was {event.reason} (log rotation?): reading the new file from "
+                "its first line"
+            )
+            key = f"{name}|{key_of(Path(file))}"
+            return run.small_batches(summary, source=name, file_key=key, file=file)
 
         def on_alert(alert: dict[str, Any]) -> None:
             if json_out:
@@ -268,9 +286,13 @@ def watch(
             f"Ctrl-C stops"
         )
         stop = threading.Event()
-        lines = follow(
-            fh, start_after=start_after, keep_following=not stdin and not once, stop=stop
-        )
+        if stdin:
+            lines: Iterator[Any] = follow(fh, start_after=start_after, stop=stop)
+        else:
+            fh.close()  # followed by path: a rotated file is followed by the new one
+            lines = follow_file(
+                Path(file), start_after=start_after, keep_following=not once, stop=stop
+            )
 
         issue_alerts: list[dict[str, Any]] = []
 
@@ -306,6 +328,7 @@ def watch(
                 lines,
                 file,
                 ingest_batch=ingest_batch,
+                on_new_file=on_new_file,
                 engine=engine,
                 on_alert=on_alert,
                 refresh=refresh,

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from heard.connectors.base import prefix_mark
@@ -41,14 +42,25 @@ PROBE_ROWS = 50
 def resume_point(store: Store, file_key: str, connector: Any) -> int:
     """The position to resume after (0: from the start), or minus the checkpoint's position when
     rows before it have changed since and the file is to be read again from its first row."""
+    if not hasattr(connector, "consumed"):
+        return store.checkpoint(file_key)
+    return resume_point_of(store, file_key, connector.path)
+
+
+def resume_point_of(store: Store, file_key: str, path: Path) -> int:
+    """``resume_point`` for a line-based file at ``path``. ``heard watch`` resumes so: a file
+    rotated since, whose new first 4 KiB happen to match the old one's (both empty when the
+    watch began), is read from line 1; a file that had less than 4 KiB at its last checkpoint
+    and grew since (a new key) resumes after it when the bytes it had then are still its first
+    ones, so nothing read before is read, and quarantined, again."""
     position = store.checkpoint(file_key)
-    if not position or not hasattr(connector, "consumed"):
-        return position
+    if not position:
+        return _grown_since(store, file_key, path)
     mark = store.checkpoint_mark(file_key)
     if mark is None:
         return position
     size = int(mark.split(":", 1)[0])
-    return position if prefix_mark(connector.path, size) == mark else -position
+    return position if prefix_mark(path, size) == mark else -position
 
 
 def earlier_source(store: Store, connector: Any, mapper: Any) -> str | None:
@@ -107,3 +119,16 @@ def adopt_stored(store: Store, posts: list[Post]) -> list[Post]:
             post = replace(post, id=f"{earlier}:{post.external_id}", source=earlier)
         out.append(post)
     return out
+
+
+def _grown_since(store: Store, file_key: str, path: Path) -> int:
+    """The position of the newest checkpoint of the file at ``path``, read under the source
+    that ``file_key`` names, whose read bytes are still the file's first ones; 0 if none."""
+    from heard.store.queries.posts import file_checkpoints
+
+    db: Any = store  # the query needs only ``rows``, which every store has
+    source = file_key.rsplit("|", 1)[0]
+    for position, mark in file_checkpoints(db, source, str(path)):
+        if prefix_mark(path, int(mark.split(":", 1)[0])) == mark:
+            return position
+    return 0

@@ -344,10 +344,12 @@ def batch_ingester(
     """For ``heard watch``: a function that stores one small batch of rows (parsed rows and rows
     already quarantined by the reader) at once, with the file's checkpoint, and returns
     ``(new posts, quarantined rows)`` for that batch; ``more_waiting``: the feed had more rows
-    ready (``Batch.more_waiting``). The end-of-run work is left to the caller."""
+    ready (``Batch.more_waiting``); ``read``: the file's fingerprint up to the batch's last row
+    (``heard.connectors.follow.Line.mark``), kept with the checkpoint. The end-of-run work is
+    left to the caller."""
 
     def ingest_batch(
-        rows: list[RawRow | Quarantined], more_waiting: bool = False
+        rows: list[RawRow | Quarantined], more_waiting: bool = False, read: str | None = None
     ) -> tuple[int, int]:
         stored, quarantined = summary.stored, summary.quarantined
         ingest_rows(
@@ -362,6 +364,7 @@ def batch_ingester(
             summary=summary,
             finish=False,
             more_waiting=more_waiting,
+            consumed=None if read is None else lambda: read,
         )
         return summary.stored - stored, summary.quarantined - quarantined
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heard.listen.hotspots.alerts import AlertEngine, new_assignments
+from heard.connectors.follow import Line, NewFile
 from heard.connectors.jsonl import parse_line
 
 _EOF = object()
@@ -51,10 +52,11 @@ class WatchSummary:
 
 
 def watch(
-    lines: Iterator[tuple[int, bytes]],
+    lines: Iterator[tuple[int, bytes] | Line | NewFile],
     file: str,
     *,
     ingest_batch: Callable[..., tuple[int, int]],
+    on_new_file: Callable[[NewFile], Callable[..., tuple[int, int]]] | None = None,
     engine: AlertEngine,
     on_alert: Callable[[dict[str, Any]], None],
     refresh: Callable[[bool], None],
@@ -70,7 +72,12 @@ def watch(
     ``refresh(final)`` runs the end-of-run work (topic labels, search index): every
     ``refresh_every`` seconds with ``final=False`` when new posts were stored since the last
     refresh (on a 1M-post store the search index alone takes about 8 s), and once more with
-    ``final=True`` at the end."""
+    ``final=True`` at the end.
+
+    ``lines`` from ``follow_file`` carry the fingerprint of the file read up to them, passed on as
+    ``ingest_batch(rows, more_waiting, read=MARK)`` for the batch's checkpoint; at a ``NewFile``
+    (the followed file was rotated) the rows read before it are stored first, then
+    ``on_new_file`` gives the ingester for the new file (its own checkpoint)."""
     summary = WatchSummary()
     summary.alerts.extend(engine.scan())
     for alert in summary.alerts:
@@ -79,20 +86,29 @@ def watch(
     inbox: queue.Queue = queue.Queue(maxsize=10 * batch_size)
     stop = stop or threading.Event()
 
+    failed: list[Exception] = []  # what stopped the reader, if anything did
+
     def reader() -> None:
         try:
-            for number, line in lines:
+            for got in lines:
                 if stop.is_set():
                     break
+                if isinstance(got, NewFile):
+                    inbox.put(got)
+                    continue
+                number, line, mark = got if isinstance(got, Line) else (got[0], got[1], None)
                 item = parse_line(file, number, line)
                 if item is not None:
-                    inbox.put(item)
+                    inbox.put((item, mark))
+        except Exception as exc:  # noqa: BLE001 - raised again by the main loop, after a flush
+            failed.append(exc)
         finally:
             inbox.put(_EOF)
 
     reading = threading.Thread(target=reader, name="heard-watch-reader", daemon=True)
     reading.start()
     pending: list = []
+    read: list[str | None] = [None]  # the fingerprint after the last pending row
     first_at = last_refresh = clock()
     stored_at_refresh = 0
     done = False
@@ -103,7 +119,8 @@ def watch(
             return
         summary.rows += len(pending)
         more_waiting = len(pending) >= batch_size and not done and not inbox.empty()
-        stored, quarantined = ingest_batch(list(pending), more_waiting)
+        at = {"read": read[0]} if read[0] is not None else {}
+        stored, quarantined = ingest_batch(list(pending), more_waiting, **at)
         summary.stored += stored
         summary.quarantined += quarantined
         summary.batches += 1
@@ -119,8 +136,18 @@ def watch(
                 item = inbox.get_nowait()
             except queue.Empty:
                 return
-            if item is not _EOF:
-                pending.append(item)
+            if isinstance(item, NewFile):
+                new_file(item)
+            elif item is not _EOF:
+                pending.append(item[0])
+                read[0] = item[1]
+
+    def new_file(event: NewFile) -> None:
+        nonlocal ingest_batch
+        flush()  # the old file's rows go under its own checkpoint
+        read[0] = None
+        if on_new_file is not None:
+            ingest_batch = on_new_file(event)
 
     try:
         while not done:
@@ -139,10 +166,13 @@ def watch(
                 item = None
             if item is _EOF:
                 done = True
+            elif isinstance(item, NewFile):
+                new_file(item)
             elif item is not None:
                 if not pending:
                     first_at = clock()
-                pending.append(item)
+                pending.append(item[0])
+                read[0] = item[1]
             if done or len(pending) >= batch_size or (pending and clock() - first_at >= max_wait):
                 flush()
             if clock() - last_refresh >= refresh_every:
@@ -155,4 +185,6 @@ def watch(
         stop.set()
         flush()
     refresh(True)
+    if failed:  # not the end of the input: what was read is stored, the error is not hidden
+        raise failed[0]
     return summary

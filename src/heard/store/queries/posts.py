@@ -146,3 +146,18 @@ def post_by_id(db: Reader, post_id: str) -> dict[str, Any] | None:
     """One post (``POST_COLUMNS``), ``None`` when there is none with that id."""
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
     return rows[0] if rows else None
+
+
+def file_checkpoints(db: Reader, source: str, file: str) -> list[tuple[int, str]]:
+    """``(position, read mark)`` of the checkpoints of ``file`` read as ``source`` that keep a
+    mark, newest first (``heard.pipeline.resume.resume_point_of``)."""
+    rows = db.rows(
+        "SELECT file_key, position, read_mark FROM checkpoints WHERE file = ? "
+        "AND read_mark IS NOT NULL ORDER BY updated_at DESC, position DESC",
+        [file],
+    )
+    return [
+        (int(r["position"]), str(r["read_mark"]))
+        for r in rows
+        if str(r["file_key"]).rsplit("|", 1)[0] == source
+    ]
