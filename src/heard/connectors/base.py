@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "malformed_json": "the JSONL line is not valid JSON",
     "not_an_object": "the JSONL line is valid JSON but not an object ({...})",
     "malformed_row": "the CSV record has the wrong number of fields or broken quoting",
+    "header_again": "a CSV header line after the first (files joined): later rows read by it",
     "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
     "too_deep": "the JSON record nests arrays/objects deeper than 64 levels",
 }

@@ -8,6 +8,9 @@ A broken record that spans several lines is a stray quote that swallowed the lin
 the line it started on is quarantined, and the lines after it are read again as records (before,
 one unclosed quote dropped every later row, counted nowhere).
 Blank lines are skipped. A record's position is the physical line on which it starts (header = 1).
+A later line that names every header column again (two exports joined into one file, maybe with
+the columns reordered or more of them) is quarantined as ``header_again``, and the rows after it
+are read by its names.
 
 Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
 A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
@@ -102,6 +105,12 @@ class _DecodedLines:
                 found = (self.bad[number], self.raw[number])
             del self.bad[number], self.raw[number]
         return found
+
+
+def _is_header(record: list[str], columns: list[str]) -> bool:
+    """Whether a record is a header line again: its cells name every column of the file's header
+    (in any order, maybe with more), as where two exports were joined into one file."""
+    return len(record) >= len(columns) and set(columns) <= set(_unique_names(record))
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -205,7 +214,8 @@ class CsvConnector:
     def rows(self, start_after: int = 0) -> Iterator[RawRow | Quarantined]:
         if self.columns is None:
             return
-        width = len(self.columns)
+        names = self.columns  # the header the rows are read by: a later header line replaces it
+        width = len(names)
         with self.path.open("rb") as fh:
             self._read = ConsumedBytes(fh)
             lines, reader = self._reader(self._read)
@@ -244,6 +254,20 @@ class CsvConnector:
                 if not header_seen:
                     header_seen = True
                     continue
+                if bad is None and error is None and _is_header(record, self.columns):
+                    # files joined together: the header again, its columns maybe reordered or
+                    # more; the rows after it are read by it (also when resuming after it)
+                    names, width = _unique_names(record), len(record)
+                    if start > start_after:
+                        yield Quarantined(
+                            self.file,
+                            start,
+                            "header_again",
+                            f"a header line on line {start}: the rows after it are read by its "
+                            "column names",
+                            excerpt(self.delimiter.join(record)),
+                        )
+                    continue
                 if start <= start_after:
                     continue
                 if bad is not None:
@@ -266,6 +290,4 @@ class CsvConnector:
                     raw = excerpt(self.delimiter.join(scrub_csv_record(record, self.columns)))
                     yield Quarantined(self.file, start, "malformed_row", detail, raw)
                 else:
-                    yield RawRow(
-                        fields=dict(zip(self.columns, record)), file=self.file, position=start
-                    )
+                    yield RawRow(fields=dict(zip(names, record)), file=self.file, position=start)
