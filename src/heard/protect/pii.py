@@ -121,7 +121,10 @@ _NA = r"(?![0-9A-Za-z])"  # none after
 _EMAIL_ASCII = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}"
     r"(?:\s?@\s?|\s?[(\[{]\s?at\s?[)\]}]\s?)"
-    r"(?:[A-Za-z0-9-]{1,63}(?:\.|\s?[(\[{]\s?dot\s?[)\]}]\s?)){1,4}[A-Za-z]{2,24}(?![A-Za-z])",
+    # the domain's dots may be ideographic full stops (zhang@example。com, written so that
+    # scrapers miss it): the address is as readable to people, and as personal
+    r"(?:[A-Za-z0-9-]{1,63}(?:[.\u3002]|\s?[(\[{]\s?dot\s?[)\]}]\s?)){1,4}[A-Za-z]{2,24}"
+    r"(?![A-Za-z])",
     re.IGNORECASE,
 )
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
