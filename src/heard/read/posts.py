@@ -73,16 +73,35 @@ def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None
         where = replace(where, exclude=tuple(moderation.hidden_ids(db)))
     if not terms:
         rows, next_cursor = _newest(db, where, limit, cursor)
-    elif db.has_search_index():
-        rows, next_cursor = _best_match(db, terms, where, limit, cursor)
     else:
-        rows, next_cursor = _scan_match(db, terms, where, limit, cursor)
+        rows, next_cursor = _matching(db, terms, where, limit, cursor)
+        whole = unsplit_terms(f.q or "")
+        # a typed word the segmenter cut when alone (补上 → 补 上) is one word in the posts
+        if not rows and whole != terms and (not cursor or not _matching(db, terms, where, 1)[0]):
+            terms = whole
+            rows, next_cursor = _matching(db, terms, where, limit, cursor)
     return {
         "posts": moderation.apply(db, with_topics(db, [safe_row(r) for r in rows])),
         "next_cursor": next_cursor,
         "query_terms": terms.split() if terms else [],
         **note,
     }
+
+
+def _matching(
+    db: Reader, terms: str, where: q.PostWhere, limit: int, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    if db.has_search_index():
+        return _best_match(db, terms, where, limit, cursor)
+    return _scan_match(db, terms, where, limit, cursor)
+
+
+def unsplit_terms(query: str) -> str:
+    """The query's terms with each typed word the segmenter splits alone kept whole (the tokens
+    stage's ``unsplit_terms``): what a search that found nothing tries next."""
+    from heard.stages.tokens import unsplit_terms as stage_unsplit
+
+    return str(stage_unsplit(query))
 
 
 def with_topics(db: Reader, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -111,13 +111,37 @@ class TokensStage:
 _DEFAULT_SEGMENTERS: dict[Path | None, Segmenter] = {}
 
 
-def search_terms(query: str, user_dict: Path | None = None) -> str:
-    """A search query segmented exactly as ``search_text`` was (for ``heard posts --query``)."""
-    from heard.stages.normalise import normalise_text
-
+def _query_segmenter(user_dict: Path | None) -> Segmenter:
     key = Path(user_dict) if user_dict else None
     if key not in _DEFAULT_SEGMENTERS:
         _DEFAULT_SEGMENTERS[key] = Segmenter(key)
+    return _DEFAULT_SEGMENTERS[key]
+
+
+def _query_text(query: str) -> str:
+    from heard.stages.normalise import normalise_text
+
     # personal data in a query is dropped, as it was from the index: a search for a phone number
     # or an ID finds nothing, never the post that displays it as [phone] or [id]
-    return " ".join(_DEFAULT_SEGMENTERS[key].words(redact_for_search(normalise_text(query))))
+    return redact_for_search(normalise_text(query))
+
+
+def search_terms(query: str, user_dict: Path | None = None) -> str:
+    """A search query segmented exactly as ``search_text`` was (for ``heard posts --query``)."""
+    return " ".join(_query_segmenter(user_dict).words(_query_text(query)))
+
+
+def unsplit_terms(query: str, user_dict: Path | None = None) -> str:
+    """``search_terms`` with each typed Chinese word that the segmenter splits on its own kept
+    whole. Segmentation depends on the words around: 补上, 那家, 没到 alone are cut into single
+    characters, but in a post's sentence they are one word, and the index holds that word; a
+    search that finds nothing under ``search_terms`` tries these terms."""
+    segmenter, out = _query_segmenter(user_dict), []
+    for chunk in _query_text(query).split():
+        words = segmenter.words(chunk)
+        whole = chunk.lower()
+        if len(words) > 1 and _HAN.search(chunk) and _WORD.fullmatch(whole):
+            out.append(whole)
+        else:
+            out.extend(words)
+    return " ".join(out)
