@@ -1,5 +1,6 @@
-"""Posts arriving a few at a time (issue 17): 50 files of 1–5 posts each, through ``heard ingest``
-(one run per file) and through the API's ``POST /api/v1/ingest`` (one JSON upload per file), after
+"""Posts arriving a few at a time (issue 17): about 50 files of 1–5 posts each (53 with seed 1; the
+keys say ``_50``), through ``heard ingest`` (one run per file) and through the API's
+``POST /api/v1/ingest`` (one JSON upload per file), after
 the first 463 posts of the demo corpus went in at once; against one ``heard ingest`` of the same
 150 posts as one file. For each store: posts and ``heard stats`` counts (posts, by source, by
 day's sum, quarantine), whether search finds every post (``heard.read.posts.search`` with two
