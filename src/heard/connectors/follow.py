@@ -121,7 +121,8 @@ def follow_file(
     still held is read first; a last line it left without its newline is handed out as it is
     (it fails to parse and is quarantined with its position, rather than lost). Lines up to
     ``start_after`` of the first file are skipped. Ends with ``stop``, or at end of data when
-    not ``keep_following``."""
+    not ``keep_following``. Not seen: a file cut and written again past what was read between
+    two looks (``poll``), as ``tail -F`` does not see it either."""
     fh = Path(path).open("rb")
     try:
         number, partial, dropping = 0, b"", False
