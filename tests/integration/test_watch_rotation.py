@@ -33,6 +33,16 @@ def _append(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_watch_left_running():
+    yield
+    while STARTED:  # a test that failed while waiting leaves no watch behind
+        STARTED.pop().kill()
+
+
 class Watch:
     """``heard watch FEED`` in the background, its stderr in a file the test reads."""
 
@@ -47,6 +57,7 @@ class Watch:
             cwd=tmp,
             env=env,
         )
+        STARTED.append(self.proc)
 
     def text(self) -> str:
         return " ".join(self.err.read_text(encoding="utf-8", errors="replace").split())
