@@ -141,7 +141,7 @@ LEGIT_SPAM_WORDS = [
 def test_each_new_advert_family_is_caught_by_its_rule(spam, rule, text):
     flag = spam.flag(text)
     assert flag is not None and rule in flag.details["rules_fired"]
-    assert flag.version == "3.11"
+    assert flag.version == "3.12"
 
 
 @pytest.mark.parametrize("text", LEGIT_SPAM_WORDS)
