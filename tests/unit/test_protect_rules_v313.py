@@ -88,7 +88,7 @@ LEGIT_FRAUD_WORDS = [
 def test_each_new_fraud_family_is_caught_by_its_rule(fraud, rule, text):
     flag = fraud.flag(text)
     assert flag is not None and rule in flag.details["rules_fired"]
-    assert flag.version == "3.14"
+    assert flag.version == "3.15"
 
 
 @pytest.mark.parametrize("text", LEGIT_FRAUD_WORDS)
