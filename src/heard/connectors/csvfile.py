@@ -16,11 +16,15 @@ Header names are stripped; an empty name becomes ``column_N`` and a repeated one
 A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
 So is a file whose header is ASCII but whose text lines (two or more in its first 64 KiB) are
 all GB18030 and none UTF-8: every row would be quarantined, and the fix is one iconv.
+A CSV converted from an Excel sheet keeps Excel's escaped line breaks (``_x000D_``, hundreds in
+the Teddy Cup CSVs): they are read as the line breaks they stand for, as the xlsx reader does, so
+no page shows them.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +45,18 @@ from heard.records import Quarantined, RawRow
 FIELD_LIMIT_CHARS = 16 * 1024 * 1024
 """Largest CSV field accepted (the csv module's default, 128 Ki chars, is below
 MAX_TEXT_CHARS·n)."""
+
+
+_EXCEL_CR_BEFORE_NEWLINE = re.compile(r"_x000[dD]_(?=\r?\n)")
+_EXCEL_BREAK = re.compile(r"_x000[dDaA]_")
+
+
+def excel_breaks_read(value: str) -> str:
+    """``value`` with Excel's escaped line breaks as line breaks: ``_x000D_`` before a real line
+    break is the carriage return of that break (dropped); elsewhere it, or ``_x000A_``, is one."""
+    if "_x000" not in value:
+        return value
+    return _EXCEL_BREAK.sub("\n", _EXCEL_CR_BEFORE_NEWLINE.sub("", value))
 
 
 class _DecodedLines:
@@ -290,4 +306,5 @@ class CsvConnector:
                     raw = excerpt(self.delimiter.join(scrub_csv_record(record, self.columns)))
                     yield Quarantined(self.file, start, "malformed_row", detail, raw)
                 else:
-                    yield RawRow(fields=dict(zip(names, record)), file=self.file, position=start)
+                    fields = dict(zip(names, map(excel_breaks_read, record)))
+                    yield RawRow(fields=fields, file=self.file, position=start)
