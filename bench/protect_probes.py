@@ -38,6 +38,11 @@ Ten sets, all written by hand for Heard (no dataset text), each row ``id``, ``la
   spam 10, legitimate 40 zh + 20 en) and ``tests/fixtures/legit_notices_v2_blind.jsonl`` — 120
   legitimate notices (80 zh, 40 en), written blind on 2026-12-07 by a helper who read no detector,
   rule, probe or notice file, and committed alone (c21530c) before their first measurement.
+* ``tests/fixtures/rights_speech_v3_blind.jsonl`` — 180 legitimate rows (110 zh, 70 en, 15
+  families: criticism of officials, protest calls, satire, whistleblowing, journalism, anti-fraud
+  warnings, religious and minority speech, harm reduction, own contact details …), written blind
+  on 2026-12-07 by a helper who read only RIGHTS.md, and committed alone (24757e6) before their
+  first measurement (``--set rights_v3_blind_heldout``).
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
@@ -67,6 +72,7 @@ SETS = {
     "rights_v2_blind_heldout": FIXTURES / "rights_speech_v2_blind.jsonl",
     "v8_probes_blind_heldout": FIXTURES / "protect_probes_v8.jsonl",
     "legit_notices_v2_blind_heldout": FIXTURES / "legit_notices_v2_blind.jsonl",
+    "rights_v3_blind_heldout": FIXTURES / "rights_speech_v3_blind.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
