@@ -7,7 +7,9 @@ quote at the end of the file, text after a closing quote), is quarantined as ``m
 A broken record that spans several lines is a stray quote that swallowed the lines after it: only
 the line it started on is quarantined, and the lines after it are read again as records (before,
 one unclosed quote dropped every later row, counted nowhere).
-Blank lines are skipped. A record's position is the physical line on which it starts (header = 1).
+Blank lines are skipped. A UTF-8 byte-order mark at the start of any line is dropped (the second
+of two joined exports carries one before its header). A record's position is the physical line
+on which it starts (header = 1).
 A later line that names every header column again (two exports joined into one file, maybe with
 the columns reordered or more of them) is quarantined as ``header_again``, and the rows after it
 are read by its names.
@@ -76,7 +78,7 @@ class _DecodedLines:
     def _decode(
         number: int, line: bytes, too_long: bool
     ) -> tuple[int, str, tuple[str, bytes] | None]:
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+        if line.startswith(b"\xef\xbb\xbf"):  # line 1, or a joined file's header
             line = line[3:]
         if too_long:
             return number, "\n", ("line_too_long", line)

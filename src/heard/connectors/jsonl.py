@@ -3,7 +3,9 @@
 Each line is read as bytes and decoded on its own, so one bad line is quarantined
 (``invalid_utf8``, ``malformed_json``, ``not_an_object``, ``line_too_long``, ``too_deep``: nested
 deeper than ``heard.connectors.clean.MAX_JSON_DEPTH``) and the rest goes on.
-Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark on line 1 is ignored.
+Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark at the start of a line
+is ignored, on line 1 and on any later one (two exports joined with ``cat`` carry the second's
+BOM mid-file; before, that line's post was quarantined as ``malformed_json``).
 A file in another encoding throughout (UTF-16, GBK/GB18030) is an ``InputError`` that names the
 ``iconv`` to run, as for CSV, instead of one ``invalid_utf8`` entry per line.
 The position of a record is its 1-based line number.
@@ -86,7 +88,7 @@ def parse_line(
 
     if too_long:
         return bad("line_too_long", f"longer than {limit} bytes", line)
-    if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+    if line.startswith(b"\xef\xbb\xbf"):
         line = line[3:]
     try:
         text = line.decode("utf-8")
