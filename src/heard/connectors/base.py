@@ -173,6 +173,21 @@ def excerpt(data: bytes | str) -> str:
     return scrub_excerpt(data)[:EXCERPT_CHARS].rstrip("\r\n")
 
 
+def check_line_endings(path: Path, suffix: str) -> None:
+    """An ``InputError`` when the file's lines end in a carriage return alone (classic Mac
+    line endings, Excel for Mac's "CSV (Macintosh)"): lines are split at line feeds, so the
+    whole file would be one line (for JSONL one ``malformed_json`` entry holding every post; for
+    CSV a header error about "universal-newline mode"). The fix is one ``tr``."""
+    with Path(path).open("rb") as fh:
+        head = fh.read(64 * 1024)
+    if b"\n" not in head and b"\r" in head.rstrip(b"\r"):
+        raise InputError(
+            f"{path} has lines that end in a carriage return alone (classic Mac line endings), "
+            "so it reads as one line",
+            f"convert it: tr '\\r' '\\n' < {path} > {Path(path).stem}.unix{suffix}",
+        )
+
+
 def read_lines(
     fh: BinaryIO | ConsumedBytes, limit: int = MAX_LINE_BYTES
 ) -> Iterator[tuple[int, bytes, bool]]:

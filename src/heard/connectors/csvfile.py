@@ -17,7 +17,8 @@ are read by its names.
 Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
 A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
 So is a file whose header is ASCII but whose text lines (two or more in its first 64 KiB) are
-all GB18030 and none UTF-8: every row would be quarantined, and the fix is one iconv.
+all GB18030 and none UTF-8: every row would be quarantined, and the fix is one iconv. So is a
+file whose lines end in a carriage return alone (classic Mac; the fix is one ``tr``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import BinaryIO
 from heard.connectors.base import (
     MAX_LINE_BYTES,
     ConsumedBytes,
+    check_line_endings,
     check_readable_file,
     excerpt,
     file_key,
@@ -183,6 +185,7 @@ class CsvConnector:
                     f"{self.path} is UTF-16, not UTF-8",
                     f"convert it: iconv -f UTF-16 -t UTF-8 {self.path} > out.csv",
                 )
+            check_line_endings(self.path, self.path.suffix.lower() or ".csv")
             fh.seek(0)
             lines, reader = self._reader(fh)
             try:

@@ -7,7 +7,8 @@ Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark at t
 is ignored, on line 1 and on any later one (two exports joined with ``cat`` carry the second's
 BOM mid-file; before, that line's post was quarantined as ``malformed_json``).
 A file in another encoding throughout (UTF-16, GBK/GB18030) is an ``InputError`` that names the
-``iconv`` to run, as for CSV, instead of one ``invalid_utf8`` entry per line.
+``iconv`` to run, as for CSV, instead of one ``invalid_utf8`` entry per line; so is a file whose
+lines end in a carriage return alone (one ``tr`` away).
 The position of a record is its 1-based line number.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from heard.connectors.base import (
     MAX_LINE_BYTES,
     ConsumedBytes,
+    check_line_endings,
     check_readable_file,
     excerpt,
     file_key,
@@ -75,6 +77,7 @@ def check_encoding(path: Path) -> None:
                 f"{path} is not UTF-8: its text reads as GBK/GB18030",
                 f"convert it: iconv -f GB18030 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
             )
+    check_line_endings(path, ".jsonl")
 
 
 def parse_line(
