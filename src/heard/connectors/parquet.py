@@ -3,6 +3,9 @@
 A record's position is its row index + 1. Resuming skips whole row groups that end at or before
 ``start_after`` without reading them. Values keep their Arrow types as Python objects: timestamp
 columns arrive as ``datetime`` (naive ones are read by the mapper in the configured time zone).
+Nanosecond times (pandas writes ``timestamp[ns]``) are cut to microseconds, as ``datetime``
+holds them: before, one time with nanoseconds in a batch stopped the whole file ("damaged after
+row 0: ... not safely convertible to microseconds").
 A file pyarrow cannot open is an ``InputError``; a 0-byte file gives zero rows.
 """
 
@@ -61,7 +64,7 @@ class ParquetConnector:
         try:
             batches = pf.iter_batches(batch_size=BATCH_ROWS, row_groups=groups)
             for batch in batches:
-                for fields in batch.to_pylist():
+                for fields in _microseconds(batch).to_pylist():
                     position += 1
                     if position > start_after:
                         yield RawRow(fields=fields, file=self.file, position=position)
@@ -75,3 +78,25 @@ class ParquetConnector:
             ) from exc
         finally:
             pf.close()
+
+
+def _microseconds(batch):
+    """``batch`` with its nanosecond timestamp, duration and time columns cast (cut) to
+    microseconds, the finest unit Python's ``datetime``/``timedelta``/``time`` hold."""
+    import pyarrow as pa
+    import pyarrow.types as types
+
+    columns, changed = [], False
+    for field, column in zip(batch.schema, batch.columns):
+        kind = field.type
+        to = None
+        if types.is_timestamp(kind) and kind.unit == "ns":
+            to = pa.timestamp("us", kind.tz)
+        elif types.is_duration(kind) and kind.unit == "ns":
+            to = pa.duration("us")
+        elif types.is_time64(kind) and kind.unit == "ns":
+            to = pa.time64("us")
+        if to is not None:
+            column, changed = column.cast(to, safe=False), True
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names) if changed else batch
