@@ -38,3 +38,32 @@ def test_nanosecond_times_are_read_to_the_microsecond(tmp_path):
         rows[1]
     )
     assert isinstance(post, Post) and post.created_at == want
+
+
+def test_a_value_python_cannot_hold_quarantines_its_row_only(tmp_path):
+    # before: an OverflowError traceback, nothing after it read
+    path = tmp_path / "overflow.parquet"
+    times = [1_700_000_000_000_000] * 5
+    times[2] = 2**62  # microseconds: far past the year 9999
+    table = pa.table(
+        {
+            "id": [f"p{i}" for i in range(5)],
+            "user": ["someone"] * 5,
+            "text": [f"post {i} about the park" for i in range(5)],
+            "created_at": pa.array(times, pa.timestamp("us")),
+        }
+    )
+    pq.write_table(table, path, row_group_size=2)
+    items = list(open_connector(path).rows())
+    assert [(i.position, type(i).__name__) for i in items] == [
+        (1, "RawRow"),
+        (2, "RawRow"),
+        (3, "Quarantined"),
+        (4, "RawRow"),
+        (5, "RawRow"),
+    ]
+    bad = items[2]
+    assert bad.reason == "bad_value"
+    assert bad.detail == "column created_at: OverflowError: date value out of range"
+    assert '"id": "p2"' in bad.raw and "someone" not in bad.raw  # no author in the quarantine
+    assert [i.position for i in open_connector(path).rows(start_after=3)] == [4, 5]

@@ -41,6 +41,7 @@ REASONS: dict[str, str] = {
     "header_again": "a CSV header line after the first (files joined): later rows read by it",
     "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
     "too_deep": "the JSON record nests arrays/objects deeper than 64 levels",
+    "bad_value": "a Parquet value Python cannot hold (e.g. a time past the year 9999)",
 }
 """Reason codes connectors quarantine with (the mapper adds its own, see
 ``heard.connectors.mapping``)."""
