@@ -14,6 +14,8 @@ A later line that names every header column again (two exports joined into one f
 the columns reordered or more of them) is quarantined as ``header_again``, and the rows after it
 are read by its names.
 
+A .csv whose header is one column holding ``;``, a tab or ``|`` (Excel's export in locales with a
+decimal comma) is read with that separator.
 Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
 A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
 So is a file whose header is ASCII but whose text lines (two or more in its first 64 KiB) are
@@ -42,6 +44,8 @@ from heard.connectors.scrub import scrub_csv_record, scrub_csv_text
 from heard.errors import InputError
 from heard.records import Quarantined, RawRow
 
+OTHER_DELIMITERS = (";", "\t", "|")
+"""Separators a .csv file may use instead of ',' (read when its header has no comma)."""
 FIELD_LIMIT_CHARS = 16 * 1024 * 1024
 """Largest CSV field accepted (the csv module's default, 128 Ki chars, is below
 MAX_TEXT_CHARS·n)."""
@@ -169,6 +173,13 @@ class CsvConnector:
         if csv.field_size_limit() < FIELD_LIMIT_CHARS:
             csv.field_size_limit(FIELD_LIMIT_CHARS)
         self.columns: list[str] | None = self._read_header()
+        if delimiter is None and self.columns is not None and len(self.columns) == 1:
+            # a one-column header holding ';' (Excel in many locales), a tab or '|': the file is
+            # separated by it (before: "no column for text; the file has: id;text;created_at")
+            other = next((d for d in OTHER_DELIMITERS if d in self.columns[0]), None)
+            if other is not None and other != self.delimiter:
+                self.delimiter = other
+                self.columns = self._read_header()
         self._read: ConsumedBytes | None = None
 
     def file_key(self) -> str:
