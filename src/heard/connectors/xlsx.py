@@ -1,13 +1,16 @@
 """Excel workbooks (``.xlsx``), read in streaming mode (openpyxl ``read_only=True``).
 
-The first sheet is read unless a sheet name is given. Row 1 is the header; a record's position
+The first sheet whose row 1 names two or more columns is read (a cover or notes sheet before the
+data, or an empty first sheet, is passed over; before, such a workbook failed with "no column for
+text; the file has: 本表为…导出" or "holds no rows", and no option could pick the sheet); with none
+such, the first sheet; a sheet name, when given, is read. Row 1 is the header; a record's position
 is its sheet row number (the first record is row 2). Rows whose cells are all empty are skipped
 (exports often carry thousands of styled, empty rows). Cells past the header's width that hold a
 value are kept as ``column_N``. Cell values keep their types: Excel date cells arrive as
-``datetime`` (read by the mapper in the configured time zone), numbers as int/float. An Excel
-cell holds at most 32,767 characters, so texts longer than that cannot come from a workbook.
-Text cells are unescaped as the format says (``_x000D_`` → a carriage return: Excel writes line
-breaks that way, and openpyxl leaves them in the string).
+``datetime`` (read by the mapper in the configured time zone), numbers as int/float. An Excel cell
+holds at most 32,767 characters, so texts longer than that cannot come from a workbook. Text cells
+are unescaped as the format says (``_x000D_`` → a carriage return: Excel writes line breaks that
+way, and openpyxl leaves them in the string).
 
 A formula cell is read as the value the spreadsheet program last computed and saved with it. A
 workbook written by a script (openpyxl, pandas) keeps the formula and no computed value: such a
@@ -186,7 +189,9 @@ class _Workbook:
     def __enter__(self) -> Iterator[tuple[Any, ...]]:
         self.book = _load(self.path)
         if self.sheet is None:
-            ws = self.book.worksheets[0]
+            ws = next(
+                (w for w in self.book.worksheets if _names_columns(w)), self.book.worksheets[0]
+            )
         elif self.sheet in self.book.sheetnames:
             ws = self.book[self.sheet]
         else:
@@ -198,6 +203,19 @@ class _Workbook:
     def __exit__(self, *exc: object) -> None:
         if self.book is not None:
             self.book.close()
+
+
+def _names_columns(ws: Any) -> bool:
+    """Whether the sheet's row 1 has two or more cells with a value (read as ``rows`` reads it,
+    under the same limits; a sheet that cannot be read is not chosen here)."""
+    rows = _values(ws)
+    try:
+        first = next(rows, ())
+    except (*_BROKEN, _SheetTooLarge):
+        return False
+    finally:
+        rows.close()
+    return sum(1 for v in first if v is not None and str(v).strip()) >= 2
 
 
 class _Uncalculated:
