@@ -67,3 +67,24 @@ def test_a_value_python_cannot_hold_quarantines_its_row_only(tmp_path):
     assert bad.detail == "column created_at: OverflowError: date value out of range"
     assert '"id": "p2"' in bad.raw and "someone" not in bad.raw  # no author in the quarantine
     assert [i.position for i in open_connector(path).rows(start_after=3)] == [4, 5]
+
+
+def test_nested_columns_are_named_as_the_rows_carry_them(tmp_path):
+    # before: columns ["id", "x", "created_at"] (the struct's leaf), so "no column for text ...
+    # the file has: id, x, created_at" stopped the file although it has a column "text"
+    path = tmp_path / "nested.parquet"
+    table = pa.table(
+        {
+            "id": ["a", "b"],
+            "text": [{"x": 1}, {"x": 2}],
+            "tags": [["road"], []],
+            "created_at": ["2026-11-02 10:00", "2026-11-02 11:00"],
+        }
+    )
+    pq.write_table(table, path)
+    conn = open_connector(path)
+    assert conn.columns == ["id", "text", "tags", "created_at"]
+    mapper = Mapper(None, "nested", now=lambda: datetime(2026, 12, 1, tzinfo=timezone.utc))
+    assert mapper.check_columns(conn.columns)["text"] == "text"
+    reasons = [mapper.map(r).reason for r in conn.rows()]
+    assert reasons == ["missing_text", "missing_text"]  # "text holds a dict", row by row

@@ -34,8 +34,12 @@ class ParquetConnector:
         self._group_rows: list[int] = []
         if self.path.stat().st_size == 0:
             return  # an empty file: zero rows, not an error
-        meta = self._open().metadata
-        self.columns = list(meta.schema.names)
+        pf = self._open()
+        meta = pf.metadata
+        # the top-level names, as the rows carry them (the Parquet schema's names are its leaves:
+        # a struct column "text" is listed as its field "x", a list column as "element")
+        self.columns = list(pf.schema_arrow.names)
+        pf.close()
         self._group_rows = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
 
     def _open(self):
