@@ -303,8 +303,16 @@ def quarantine_cmd(
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
         rows = queries.quarantine(store, limit=limit, reason=reason)
+        if not rows and reason is not None:  # a typo (bad-date) is not an empty quarantine
+            from heard.read.overview import quarantine as summary
+
+            held = summary(store, limit=1)["by_reason"]
     if json_out:
         emit_json(rows)
+        return
+    if not rows and reason is not None and held:
+        counts = ", ".join(f"{name} {n}" for name, n in held.items())
+        console.print(f"no quarantined rows with reason {reason!r}; the quarantine holds: {counts}")
         return
     if not rows:
         console.print("quarantine is empty")

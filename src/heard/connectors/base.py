@@ -41,6 +41,7 @@ REASONS: dict[str, str] = {
     "header_again": "a CSV header line after the first (files joined): later rows read by it",
     "line_too_long": f"a physical line is longer than {MAX_LINE_BYTES} bytes",
     "too_deep": "the JSON record nests arrays/objects deeper than 64 levels",
+    "bad_value": "a Parquet value Python cannot hold (e.g. a time past the year 9999)",
 }
 """Reason codes connectors quarantine with (the mapper adds its own, see
 ``heard.connectors.mapping``)."""
@@ -171,6 +172,21 @@ def excerpt(data: bytes | str) -> str:
         data = data[:EXCERPT_PARSE_CHARS].decode("utf-8", errors="replace")
     data = data[:EXCERPT_PARSE_CHARS]  # parsed whole where it is JSON: handles go at any depth
     return scrub_excerpt(data)[:EXCERPT_CHARS].rstrip("\r\n")
+
+
+def check_line_endings(path: Path, suffix: str) -> None:
+    """An ``InputError`` when the file's lines end in a carriage return alone (classic Mac
+    line endings, Excel for Mac's "CSV (Macintosh)"): lines are split at line feeds, so the
+    whole file would be one line (for JSONL one ``malformed_json`` entry holding every post; for
+    CSV a header error about "universal-newline mode"). The fix is one ``tr``."""
+    with Path(path).open("rb") as fh:
+        head = fh.read(64 * 1024)
+    if b"\n" not in head and b"\r" in head.rstrip(b"\r"):
+        raise InputError(
+            f"{path} has lines that end in a carriage return alone (classic Mac line endings), "
+            "so it reads as one line",
+            f"convert it: tr '\\r' '\\n' < {path} > {Path(path).stem}.unix{suffix}",
+        )
 
 
 def read_lines(

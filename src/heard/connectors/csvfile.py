@@ -7,15 +7,20 @@ quote at the end of the file, text after a closing quote), is quarantined as ``m
 A broken record that spans several lines is a stray quote that swallowed the lines after it: only
 the line it started on is quarantined, and the lines after it are read again as records (before,
 one unclosed quote dropped every later row, counted nowhere).
-Blank lines are skipped. A record's position is the physical line on which it starts (header = 1).
+Blank lines are skipped. A UTF-8 byte-order mark at the start of any line is dropped (the second
+of two joined exports carries one before its header). A record's position is the physical line
+on which it starts (header = 1).
 A later line that names every header column again (two exports joined into one file, maybe with
 the columns reordered or more of them) is quarantined as ``header_again``, and the rows after it
 are read by its names.
 
+A .csv whose header is one column holding ``;``, a tab or ``|`` (Excel's export in locales with a
+decimal comma) is read with that separator.
 Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
 A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
 So is a file whose header is ASCII but whose text lines (two or more in its first 64 KiB) are
-all GB18030 and none UTF-8: every row would be quarantined, and the fix is one iconv.
+all GB18030 and none UTF-8: every row would be quarantined, and the fix is one iconv. So is a
+file whose lines end in a carriage return alone (classic Mac; the fix is one ``tr``).
 A CSV converted from an Excel sheet keeps Excel's escaped line breaks (``_x000D_``, hundreds in
 the Teddy Cup CSVs): they are read as the line breaks they stand for, as the xlsx reader does, so
 no page shows them.
@@ -33,6 +38,7 @@ from typing import BinaryIO
 from heard.connectors.base import (
     MAX_LINE_BYTES,
     ConsumedBytes,
+    check_line_endings,
     check_readable_file,
     excerpt,
     file_key,
@@ -42,6 +48,8 @@ from heard.connectors.scrub import scrub_csv_record, scrub_csv_text
 from heard.errors import InputError
 from heard.records import Quarantined, RawRow
 
+OTHER_DELIMITERS = (";", "\t", "|")
+"""Separators a .csv file may use instead of ',' (read when its header has no comma)."""
 FIELD_LIMIT_CHARS = 16 * 1024 * 1024
 """Largest CSV field accepted (the csv module's default, 128 Ki chars, is below
 MAX_TEXT_CHARS·n)."""
@@ -92,7 +100,7 @@ class _DecodedLines:
     def _decode(
         number: int, line: bytes, too_long: bool
     ) -> tuple[int, str, tuple[str, bytes] | None]:
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+        if line.startswith(b"\xef\xbb\xbf"):  # line 1, or a joined file's header
             line = line[3:]
         if too_long:
             return number, "\n", ("line_too_long", line)
@@ -181,6 +189,13 @@ class CsvConnector:
         if csv.field_size_limit() < FIELD_LIMIT_CHARS:
             csv.field_size_limit(FIELD_LIMIT_CHARS)
         self.columns: list[str] | None = self._read_header()
+        if delimiter is None and self.columns is not None and len(self.columns) == 1:
+            # a one-column header holding ';' (Excel in many locales), a tab or '|': the file is
+            # separated by it (before: "no column for text; the file has: id;text;created_at")
+            other = next((d for d in OTHER_DELIMITERS if d in self.columns[0]), None)
+            if other is not None and other != self.delimiter:
+                self.delimiter = other
+                self.columns = self._read_header()
         self._read: ConsumedBytes | None = None
 
     def file_key(self) -> str:
@@ -197,6 +212,7 @@ class CsvConnector:
                     f"{self.path} is UTF-16, not UTF-8",
                     f"convert it: iconv -f UTF-16 -t UTF-8 {self.path} > out.csv",
                 )
+            check_line_endings(self.path, self.path.suffix.lower() or ".csv")
             fh.seek(0)
             lines, reader = self._reader(fh)
             try:

@@ -3,9 +3,13 @@
 Each line is read as bytes and decoded on its own, so one bad line is quarantined
 (``invalid_utf8``, ``malformed_json``, ``not_an_object``, ``line_too_long``, ``too_deep``: nested
 deeper than ``heard.connectors.clean.MAX_JSON_DEPTH``) and the rest goes on.
-Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark on line 1 is ignored.
+Blank lines are skipped without a quarantine entry. A UTF-8 byte-order mark at the start of a line
+is ignored, on line 1 and on any later one (two exports joined with ``cat`` carry the second's
+BOM mid-file; before, that line's post was quarantined as ``malformed_json``).
 A file in another encoding throughout (UTF-16, GBK/GB18030) is an ``InputError`` that names the
-``iconv`` to run, as for CSV, instead of one ``invalid_utf8`` entry per line.
+``iconv`` to run, as for CSV, instead of one ``invalid_utf8`` entry per line; so is a file whose
+lines end in a carriage return alone (one ``tr`` away), and a file that is one JSON document
+(pretty-printed, or a single array line: one ``jq`` away).
 The position of a record is its 1-based line number.
 """
 
@@ -18,6 +22,7 @@ from pathlib import Path
 from heard.connectors.base import (
     MAX_LINE_BYTES,
     ConsumedBytes,
+    check_line_endings,
     check_readable_file,
     excerpt,
     file_key,
@@ -73,6 +78,38 @@ def check_encoding(path: Path) -> None:
                 f"{path} is not UTF-8: its text reads as GBK/GB18030",
                 f"convert it: iconv -f GB18030 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
             )
+    check_line_endings(path, ".jsonl")
+    check_not_one_document(path)
+
+
+def check_not_one_document(path: Path) -> None:
+    """An ``InputError`` when the file is one JSON document, not JSON Lines: its first line is a
+    lone ``[`` or ``{`` (pretty-printed JSON: every line would be quarantined as
+    ``malformed_json``), or its only line is an array (one ``not_an_object`` entry holding every
+    post). Before, such a file ran to rc 0 with nothing stored. One array line among object lines
+    is a bad line like any other, quarantined on its own."""
+    from heard.errors import InputError
+
+    with path.open("rb") as fh:
+        first = b""
+        while not first:
+            line = fh.readline(MAX_LINE_BYTES)
+            if not line:
+                return
+            first = line.strip().removeprefix(b"\xef\xbb\xbf").strip()
+        pretty = first in (b"[", b"{")
+        if not pretty:
+            if not first.startswith(b"[") or len(line) >= MAX_LINE_BYTES:
+                return  # an object line, or a line too long to judge
+            while chunk := fh.read(1 << 20):  # one array line: is it the only line?
+                if chunk.strip():
+                    return
+    what = "pretty-printed JSON" if pretty else "one JSON array on one line"
+    raise InputError(
+        f"{path} is one JSON document ({what}), not JSON Lines (one object per line)",
+        f"convert it: jq -c '.[]' {path} > {path.stem}.lines.jsonl (or jq -c '.data[]' … "
+        "when the posts are under a key)",
+    )
 
 
 def parse_line(
@@ -86,7 +123,7 @@ def parse_line(
 
     if too_long:
         return bad("line_too_long", f"longer than {limit} bytes", line)
-    if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+    if line.startswith(b"\xef\xbb\xbf"):
         line = line[3:]
     try:
         text = line.decode("utf-8")

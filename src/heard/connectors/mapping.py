@@ -10,8 +10,11 @@ the file must have it. ``Mapper.check_columns`` resolves the map against a file'
 Decisions (each bad row becomes a ``Quarantined`` with its file, position and one reason code):
 
 - ``missing_text``: no text, or only whitespace (text is whitespace-stripped before the check).
-- ``text_too_long``: more than ``MAX_TEXT_CHARS`` (100,000) characters after stripping. Such rows
-  are quarantined, never truncated: a cut text would be analysed as if it were the whole post.
+- ``text_too_long``: more than ``MAX_TEXT_CHARS`` (100,000) characters after stripping, in the
+  text or in the title. Such rows are quarantined, never truncated: a cut text would be analysed
+  as if it were the whole post.
+- ``id_too_long``: an id of more than ``MAX_ID_CHARS`` (512) characters. A ``place`` or ``url``
+  of more than ``MAX_FIELD_CHARS`` (2,000) is stored empty, with a note.
 - ``invalid_utf8``: a bytes value (Parquet binary column) that is not UTF-8.
 - ``missing_date``: no ``created_at`` value. Heard never substitutes the ingest time: a post's
   time drives trends and surges, and "now" would invent a burst.
@@ -97,7 +100,14 @@ REASONS: dict[str, str] = {
     "mapping_failed": "mapping the record raised an error nobody foresaw (a bug: please report it)",
     "formula_without_value": "the text or time cell is a spreadsheet formula saved without a "
     "computed value (a workbook written by a script)",
+    "id_too_long": "the record's id is longer than 512 characters (ids go into links and case "
+    "numbers)",
 }
+MAX_ID_CHARS = 512
+"""Longest ``external_id`` stored: a post's id is part of its links (``/post/ID``); one of
+megabytes could be stored but never opened, flagged or answered."""
+MAX_FIELD_CHARS = 2_000
+"""Longest ``place`` or ``url`` kept; a longer one is stored empty, with a note."""
 """Reason codes the mapper quarantines with (connectors add theirs:
 ``heard.connectors.REASONS``)."""
 
@@ -451,11 +461,29 @@ class Mapper:
                 )
                 n = MAX_COUNT
             counts[target] = n or 0
+
+        id_col, external_id = get("external_id")
+        external_id = _as_id(external_id) or content_hash(text)
+        if len(external_id) > MAX_ID_CHARS:
+            detail = f"{id_col}: {len(external_id)} characters, the limit is {MAX_ID_CHARS}"
+            return self._quarantine(row, "id_too_long", detail, drop)
+        title_col, title = get("title")
+        title = _as_str(title)
+        if title is not None and len(title) > MAX_TEXT_CHARS:
+            detail = f"{title_col}: {len(title)} characters, the limit is {MAX_TEXT_CHARS}"
+            return self._quarantine(row, "text_too_long", detail, drop)
+        extra: dict[str, str | None] = {}
+        for target in ("place", "url"):
+            column, value = get(target)
+            extra[target] = _as_str(value)
+            if extra[target] is not None and len(extra[target] or "") > MAX_FIELD_CHARS:
+                notes.append(
+                    f"{target}: {len(extra[target] or ''):,} characters in {column}, more than "
+                    f"{MAX_FIELD_CHARS:,}; stored empty"
+                )
+                extra[target] = None
         if notes:
             raw["_heard_notes"] = notes
-
-        external_id = _as_id(get("external_id")[1]) or content_hash(text)
-        title = _as_str(get("title")[1])
         return Post(
             id=f"{self.source}:{external_id}",
             source=self.source,
@@ -464,10 +492,10 @@ class Mapper:
             created_at=created_at,
             author_key=author_key(handle, self.salt) if handle else None,
             title=title,
-            url=_as_str(get("url")[1]),
+            url=extra["url"],
             parent_id=_as_id(get("parent_id")[1]),
             thread_id=_as_id(get("thread_id")[1]),
-            place=_as_str(get("place")[1]),
+            place=extra["place"],
             raw=raw,
             file=row.file,
             position=row.position,

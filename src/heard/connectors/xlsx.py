@@ -1,13 +1,16 @@
 """Excel workbooks (``.xlsx``), read in streaming mode (openpyxl ``read_only=True``).
 
-The first sheet is read unless a sheet name is given. Row 1 is the header; a record's position
+The first sheet whose row 1 names two or more columns is read (a cover or notes sheet before the
+data, or an empty first sheet, is passed over; before, such a workbook failed with "no column for
+text; the file has: 本表为…导出" or "holds no rows", and no option could pick the sheet); with none
+such, the first sheet; a sheet name, when given, is read. Row 1 is the header; a record's position
 is its sheet row number (the first record is row 2). Rows whose cells are all empty are skipped
 (exports often carry thousands of styled, empty rows). Cells past the header's width that hold a
 value are kept as ``column_N``. Cell values keep their types: Excel date cells arrive as
-``datetime`` (read by the mapper in the configured time zone), numbers as int/float. An Excel
-cell holds at most 32,767 characters, so texts longer than that cannot come from a workbook.
-Text cells are unescaped as the format says (``_x000D_`` → a carriage return: Excel writes line
-breaks that way, and openpyxl leaves them in the string).
+``datetime`` (read by the mapper in the configured time zone), numbers as int/float. An Excel cell
+holds at most 32,767 characters, so texts longer than that cannot come from a workbook. Text cells
+are unescaped as the format says (``_x000D_`` → a carriage return: Excel writes line breaks that
+way, and openpyxl leaves them in the string).
 
 A formula cell is read as the value the spreadsheet program last computed and saved with it. A
 workbook written by a script (openpyxl, pandas) keeps the formula and no computed value: such a
@@ -19,10 +22,20 @@ A file that is not a readable workbook is an ``InputError``; so is a workbook th
 half-way (a damaged archive), naming the last row read. A 0-byte file gives zero rows. openpyxl
 keeps the shared-strings table
 in memory, which is small next to the sheet itself.
+
+A workbook is a ZIP archive, and a small one can unpack to gigabytes (a "zip bomb": one cell of
+a billion characters, a shared-strings table of a hundred million entries). Before openpyxl
+reads anything, every part it reads whole (all but the worksheets) must unpack to at most
+``MAX_PART_BYTES``; a worksheet is streamed, and each of its rows may take at most
+``MAX_ROW_XML_BYTES`` of XML (an Excel cell holds at most 32,767 characters); a row number past
+Excel's last row (1,048,576), or one that does not come after the row before it, is a damaged
+sheet. Each is an ``InputError`` that says what to do, not a process that runs out of memory,
+or walks a billion empty rows, or drops a row nobody can find.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,10 +48,47 @@ from heard.records import Quarantined, RawRow
 
 _BROKEN = (zipfile.BadZipFile, ParseError, KeyError, OSError, ValueError, TypeError, EOFError)
 
+MAX_PART_BYTES = 256 * 1024 * 1024
+"""Largest unpacked size of a part read whole (shared strings, styles, theme, workbook)."""
+MAX_ROW_XML_BYTES = 32 * 1024 * 1024
+"""Largest amount of worksheet XML one row may take (32,767 characters a cell, escaped)."""
+EXCEL_MAX_ROW = 1_048_576
+_WORKSHEET_TYPE = re.compile(rb'PartName="/?([^"]+)"\s+ContentType="[^"]*worksheet[^"]*"')
+_FIX = "re-save the workbook in Excel/LibreOffice, or export it as CSV"
+
+
+class _SheetTooLarge(Exception):
+    """A row of a worksheet takes more than ``MAX_ROW_XML_BYTES`` of XML."""
+
+
+def _check_unpacked_sizes(path: Path) -> None:
+    """An ``InputError`` when a part that openpyxl reads whole would unpack to more than
+    ``MAX_PART_BYTES`` (the sizes are the archive's own: ``zipfile`` never unpacks more than a
+    member's recorded size). A file that is not a ZIP archive is left to ``_load``."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            types = next((i for i in infos if i.filename == "[Content_Types].xml"), None)
+            if types is not None and types.file_size <= MAX_PART_BYTES:
+                sheets = set(_WORKSHEET_TYPE.findall(archive.read(types)))
+            else:
+                sheets = set()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    for info in infos:
+        if info.file_size > MAX_PART_BYTES and info.filename.encode() not in sheets:
+            raise InputError(
+                f"{path} is not a usable workbook: its part {info.filename} unpacks to "
+                f"{info.file_size:,} bytes from {info.compress_size:,} (the limit is "
+                f"{MAX_PART_BYTES:,}; a zip bomb?)",
+                _FIX,
+            )
+
 
 def _load(path: Path) -> Any:
     from openpyxl import load_workbook
 
+    _check_unpacked_sizes(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds; all mean "not a usable workbook"
@@ -117,10 +167,16 @@ def _next_row(rows: Iterator[tuple[Any, ...]], path: Path, number: int) -> tuple
     """The next row's values, None at the end; a damaged sheet is an ``InputError``."""
     try:
         return next(rows, None)
+    except _SheetTooLarge as exc:
+        raise InputError(
+            f"{path}: the row after row {number} takes more than {MAX_ROW_XML_BYTES:,} bytes "
+            f"of XML ({exc}); an Excel cell holds at most 32,767 characters",
+            _FIX,
+        ) from exc
     except _BROKEN as exc:
         raise InputError(
             f"{path} is damaged after row {number}: {type(exc).__name__}: {exc}",
-            "re-save the workbook in Excel/LibreOffice, or export it as CSV",
+            _FIX,
         ) from exc
 
 
@@ -133,7 +189,9 @@ class _Workbook:
     def __enter__(self) -> Iterator[tuple[Any, ...]]:
         self.book = _load(self.path)
         if self.sheet is None:
-            ws = self.book.worksheets[0]
+            ws = next(
+                (w for w in self.book.worksheets if _names_columns(w)), self.book.worksheets[0]
+            )
         elif self.sheet in self.book.sheetnames:
             ws = self.book[self.sheet]
         else:
@@ -145,6 +203,19 @@ class _Workbook:
     def __exit__(self, *exc: object) -> None:
         if self.book is not None:
             self.book.close()
+
+
+def _names_columns(ws: Any) -> bool:
+    """Whether the sheet's row 1 has two or more cells with a value (read as ``rows`` reads it,
+    under the same limits; a sheet that cannot be read is not chosen here)."""
+    rows = _values(ws)
+    try:
+        first = next(rows, ())
+    except (*_BROKEN, _SheetTooLarge):
+        return False
+    finally:
+        rows.close()
+    return sum(1 for v in first if v is not None and str(v).strip()) >= 2
 
 
 class _Uncalculated:
@@ -179,7 +250,7 @@ def _values(ws: Any) -> Iterator[tuple[Any, ...]]:
     book = ws.parent
     with ws._get_source() as src:
         parser = Parser(
-            src,
+            _RowBytes(src),
             ws._shared_strings,
             data_only=True,
             epoch=book.epoch,
@@ -188,9 +259,35 @@ def _values(ws: Any) -> Iterator[tuple[Any, ...]]:
         )
         counter = 1
         for idx, row in parser.parse():
+            if idx > EXCEL_MAX_ROW or idx < counter:
+                raise ValueError(
+                    f"row number {idx} "
+                    + ("is past Excel's last row" if idx > EXCEL_MAX_ROW else "comes out of order")
+                )
             while counter < idx:  # rows the file leaves out
                 counter += 1
                 yield ()
             if counter <= idx:
                 counter += 1
                 yield ws._get_row(row, 1, None, True)
+
+
+class _RowBytes:
+    """A worksheet's XML as the parser reads it, refusing a row of more than
+    ``MAX_ROW_XML_BYTES``: it counts the bytes since the last ``<row`` tag began, so one
+    enormous cell (or a row of millions of cells) stops here before it is built in memory."""
+
+    def __init__(self, src: Any):
+        self.src = src
+        self.since = 0
+        self.tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self.src.read(size)
+        seen = self.tail + data
+        start = seen.rfind(b"<row")
+        self.since = len(seen) - start if start >= 0 else self.since + len(data)
+        self.tail = seen[-3:]
+        if self.since > MAX_ROW_XML_BYTES:
+            raise _SheetTooLarge(f"{self.since:,} bytes read since the row began")
+        return data

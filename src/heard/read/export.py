@@ -5,7 +5,11 @@ and the API.
 Texts pass through ``heard.read.redact`` (via ``safe_row``); author keys and internals never
 leave; topics (and a post's topic id) are given only for topics with at least k distinct authors
 (RIGHTS.md §4). Spreadsheet cells that would start a formula (``=``, ``+``, ``-``, ``@``) are
-written with a leading apostrophe so a post cannot run in Excel.
+written with a leading apostrophe so a post cannot run in Excel. In an XLSX file, characters XML
+1.0 forbids (U+FFFE, U+FFFF and C0 controls that reached a column unredacted) become U+FFFD:
+written as they were, one post made the whole workbook unreadable ("not well-formed"), in Excel
+and in Heard; and a text longer than an Excel cell holds (32,767 characters) is cut with a note
+that says so and how long it was (openpyxl cut it silently).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,6 +98,9 @@ ALERT_EXPORT = (
     "keywords",
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XLSX_CELL_CHARS = 32_767
+"""The most characters an Excel cell holds."""
 
 
 def _two(row: dict[str, Any]) -> float | None:
@@ -207,11 +215,16 @@ def _ordered(
 
 
 # ---- writers ------------------------------------------------------------------------------------
-def _cell(value: Any, spreadsheet: bool) -> Any:
+def _cell(value: Any, spreadsheet: bool, xlsx: bool = False) -> Any:
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False)
     if spreadsheet and isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
+        value = "'" + value
+    if xlsx and isinstance(value, str):
+        value = _NOT_XML.sub("\ufffd", value)
+        if len(value) > XLSX_CELL_CHARS:
+            note = f" … [cut: {len(value):,} characters in all; CSV and JSONL exports keep all]"
+            value = value[: XLSX_CELL_CHARS - len(note)] + note
     return value
 
 
@@ -234,7 +247,7 @@ def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None
         sheet = book.create_sheet("heard")
         sheet.append(list(columns))
         for r in data:
-            sheet.append([_cell(r.get(c), True) for c in columns])
+            sheet.append([_cell(r.get(c), True, xlsx=True) for c in columns])
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
