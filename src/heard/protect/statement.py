@@ -41,11 +41,30 @@ GROUNDS = {
     "incompatible": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
     "illegal": "DECISION_GROUND_ILLEGAL_CONTENT",
 }
+ILLEGAL_EXPLANATION_MAX = 2000
+"""The DSA database's limit on ``illegal_content_explanation`` (the facts, on that ground)."""
+LEGAL_GROUND_MAX = 500
+"""Its limit on ``illegal_content_legal_ground``."""
 REDRESS = (
     "The author may appeal this decision once, through the post's link; a different "
     "moderator decides the appeal. Out-of-court dispute settlement (DSA Art. 21) and the "
     "courts remain open."
 )
+
+V1_CATEGORIES = {
+    "STATEMENT_CATEGORY_" + v1: "STATEMENT_CATEGORY_" + v2
+    for v1, v2 in (
+        ("SCOPE_OF_PLATFORM_SERVICE", "OTHER_VIOLATION_TC"),
+        ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", "OTHER_VIOLATION_TC"),
+        ("UNSAFE_AND_ILLEGAL_PRODUCTS", "UNSAFE_AND_PROHIBITED_PRODUCTS"),
+        ("NON_CONSENSUAL_BEHAVIOUR", "CYBER_VIOLENCE"),
+    )
+}
+"""Categories of the database's schema v1 that statements stored before Heard moved to v2 may
+carry, and what the export says instead (the v2 schema refuses them; the stored statement, which
+the audit log recorded, stays as written)."""
+V1_KEYWORDS = frozenset({"KEYWORD_REGULATED_GOODS_SERVICES"})
+"""Keywords v2 no longer has (the export leaves them out)."""
 
 DSA_FIELDS = (
     "decision_visibility",
@@ -135,10 +154,18 @@ def build_statement(
 
 def dsa_export(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Statements of restrictions only, with the transparency database's fields and nothing else
-    (no ``heard_*`` keys, no free text beyond ``decision_facts``)."""
+    (no ``heard_*`` keys, no free text beyond ``decision_facts``), in its schema v2: a statement
+    stored with a v1 category or keyword is exported with its v2 one (``V1_CATEGORIES``)."""
     out = []
     for s in statements:
         if s.get("heard_decision") not in RESTRICTIONS:
             continue
-        out.append({k: s[k] for k in DSA_FIELDS if s.get(k) not in (None, "")})
+        row = {k: s[k] for k in DSA_FIELDS if s.get(k) not in (None, "")}
+        if "category" in row:
+            row["category"] = V1_CATEGORIES.get(row["category"], row["category"])
+        if "category_specification" in row:
+            row["category_specification"] = [
+                k for k in row["category_specification"] if k not in V1_KEYWORDS
+            ]
+        out.append(row)
     return out
