@@ -224,7 +224,15 @@ def review(
                     'e.g. --decision remove --facts "what the post does"',
                 )
             if cal.is_gold(decide):
-                cal.answer(decide, decision, moderator)
+                cal.answer(
+                    decide,
+                    decision,
+                    moderator,
+                    facts,
+                    label=label,
+                    ground=ground,
+                    legal_ground=legal_ground,
+                )
                 result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
             else:
                 result = rv.decide(
@@ -260,10 +268,12 @@ def review(
                 break
             if choice == "skip":
                 continue
-            if item.get("gold"):
-                cal.answer(item["flag_id"], choice, moderator)
-                continue
+            # a gold item is asked for the facts like any item (asking less would give it away)
             stated = _ask("facts (what the post does, why the decision follows)")
+            if item.get("gold"):
+                cal.answer(item["flag_id"], choice, moderator, stated)
+                console.print(f"decided: {choice}")
+                continue
             d = rv.decide(item["flag_id"], choice, stated, moderator)
             console.print(f"decided: {d['decision']} ({d['decision_id']})")
             _print_token(d.get("author_token"))
@@ -403,7 +413,9 @@ def appeal(
         Optional[str],
         typer.Option(help="Decide an appeal: upheld or reversed (give the appeal id)."),
     ] = None,
-    facts: Annotated[str, typer.Option(help="With --outcome: the reasons.")] = "",
+    facts: Annotated[
+        str, typer.Option(help="With --outcome: the reasons (required: the author reads them).")
+    ] = "",
     who: As = None,
     db: Db = None,
     config: Config = None,

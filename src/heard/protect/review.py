@@ -29,7 +29,8 @@ from heard.clock import utcnow
 from heard.errors import InputError, NotFoundError
 from heard.protect import audit
 from heard.protect.automation import automatable, seconds
-from heard.protect.statement import DECISIONS, GROUNDS, build_statement
+from heard.protect.inputs import appeal_reasons, decision_input
+from heard.protect.statement import build_statement
 from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
 from heard.read.common import safe_evidence
 
@@ -111,7 +112,7 @@ def detector_flag_rows(
     return rows
 
 
-def _check_label(label: str) -> None:
+def check_label(label: str) -> None:
     if label not in LABELS:
         raise InputError(
             f"{label!r} is not a label of the harm taxonomy",
@@ -214,7 +215,7 @@ class Review:
     ) -> dict[str, Any]:
         """A report by anyone (``flagger`` None) or by an account; an account marked trusted
         flagger makes it a ``trusted_flagger`` flag, first in the queue."""
-        _check_label(label)
+        check_label(label)
         note = (note or "").strip()
         if len(note) > REPORT_NOTE_MAX:
             raise InputError(
@@ -296,25 +297,7 @@ class Review:
         """A moderator's decision on the post of ``flag_id``; it closes all the post's pending
         flags. ``label`` defaults to the flag's."""
         self.moderator(moderator)
-        if decision not in DECISIONS:
-            raise InputError(
-                f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS)
-            )
-        if ground not in GROUNDS:
-            raise InputError(f"{ground!r} is not a decision ground", "use incompatible or illegal")
-        legal_ground = (legal_ground or "").strip() or None
-        if ground == "illegal" and legal_ground is None:
-            raise InputError(
-                "a decision on the ground 'illegal' needs the legal ground it relies on "
-                "(DSA Art. 17(3)(d))",
-                "name the law and its article (--legal-ground), or decide on the ground "
-                "'incompatible' with the terms",
-            )
-        if not facts.strip():
-            raise InputError(
-                "a decision needs a statement of the facts",
-                "say what the post does and why the decision follows (--facts)",
-            )
+        facts, legal_ground = decision_input(decision, facts, ground, legal_ground)
         flag = self.store.protect.flag(flag_id)
         if flag is None:
             raise NotFoundError(f"no flag {flag_id!r}", "see heard flags --status pending")
@@ -330,14 +313,14 @@ class Review:
                 "see heard decisions for its decision",
             )
         label = label or flag["label"]
-        _check_label(label)
+        check_label(label)
         flags = [
             f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"
         ]
         return self._decide(
             flags,
             decision,
-            facts.strip(),
+            facts,
             moderator=moderator,
             label=label,
             ground=ground,
@@ -503,6 +486,7 @@ class Review:
                 f"{moderator!r} took the decision under appeal and may not decide its appeal",
                 "another moderator decides appeals (DSA Art. 20)",
             )
+        facts = appeal_reasons(facts)
         at = self.clock()
         with self.store.transaction():
             self.store.protect.decide_appeal(appeal_id, moderator, outcome, at, facts)

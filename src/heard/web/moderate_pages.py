@@ -81,7 +81,15 @@ def decide(
     def work(store: Any) -> dict[str, Any]:
         cal = Calibration(store)
         if cal.is_gold(flag_id):
-            cal.answer(flag_id, decision, who)
+            cal.answer(
+                flag_id,
+                decision,
+                who,
+                facts,
+                label=label or None,
+                ground=ground,
+                legal_ground=legal_ground,
+            )
             return {"gold": True}
         return dict(
             Review(store).decide(
