@@ -1,0 +1,50 @@
+"""Words on the protect pages, read as an anonymous reporter and as a moderator would (found in
+the running dashboard): the report form's button said "Upload and ingest" (the upload page's
+words), and the moderator's statement after a decision showed a Python list,
+``['DECISION_VISIBILITY_CONTENT_REMOVED']``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from api_seed import build
+from fastapi.testclient import TestClient
+
+from heard.api import create_app
+from heard.settings import Settings
+
+
+@pytest.fixture()
+def env(tmp_path):
+    db = tmp_path / "words.duckdb"
+    tokens = build(db)
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        yield client, tokens
+
+
+def _button(html: str) -> str:
+    form = html[html.index('id="report-post-form"') :]
+    return re.search(r'<button type="submit">([^<]*)</button>', form).group(1)
+
+
+def test_the_report_form_says_what_it_sends(env):
+    client, _ = env
+    assert _button(client.get("/report", params={"post": "seed:w3"}).text) == "Send the report"
+    zh = client.get("/report", params={"post": "seed:w3"}, headers={"Accept-Language": "zh-CN"})
+    assert _button(zh.text) == "提交举报"
+    assert "Upload and ingest" not in client.get("/report", params={"post": "seed:w3"}).text
+
+
+def test_the_decided_page_lists_the_visibility_without_brackets(env):
+    client, tokens = env
+    filed = client.post("/api/v1/report", json={"post_id": "seed:w3", "label": "harassment"})
+    flag_id = filed.json()["flag_id"]
+    page = client.post(
+        f"/moderate/items/{flag_id}",
+        data={"decision": "remove", "facts": "Insults a named neighbour."},
+        headers={"Authorization": f"Bearer {tokens['moderator']}"},
+    )
+    assert page.status_code == 200, page.text[:300]
+    dd = re.search(r"<dt>decision_visibility</dt><dd>([^<]*)</dd>", page.text).group(1)
+    assert dd == "DECISION_VISIBILITY_CONTENT_REMOVED"
