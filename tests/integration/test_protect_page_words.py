@@ -48,3 +48,27 @@ def test_the_decided_page_lists_the_visibility_without_brackets(env):
     assert page.status_code == 200, page.text[:300]
     dd = re.search(r"<dt>decision_visibility</dt><dd>([^<]*)</dd>", page.text).group(1)
     assert dd == "DECISION_VISIBILITY_CONTENT_REMOVED"
+
+
+def test_long_facts_come_back_on_the_page_with_their_length(env):
+    """Facts over 5,000 characters got a JSON 422 from the form ("body.facts: String should
+    have at most 5000 characters") and the moderator lost what they wrote; and a textarea's
+    maxlength counts a line break once while the form sends two characters, so a text the
+    browser allowed could be refused."""
+    client, tokens = env
+    mod = {"Authorization": f"Bearer {tokens['moderator']}"}
+    flag_id = client.post(
+        "/api/v1/report", json={"post_id": "seed:w3", "label": "harassment"}
+    ).json()["flag_id"]
+    long = "甲" * 5001
+    page = client.post(
+        f"/moderate/items/{flag_id}", data={"decision": "remove", "facts": long}, headers=mod
+    )
+    assert page.status_code == 400 and "text/html" in page.headers["content-type"]
+    assert "at most 5,000 characters; this one has 5,001" in page.text
+    assert long in page.text  # kept in the form
+    lines = "\r\n".join(["乙" * 499] * 10)  # 4,990 + 9 line breaks as the browser counts them
+    done = client.post(
+        f"/moderate/items/{flag_id}", data={"decision": "remove", "facts": lines}, headers=mod
+    )
+    assert done.status_code == 200, done.text[:300]

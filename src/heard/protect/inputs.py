@@ -13,6 +13,12 @@ REASONS_MAX = 5000
 on ``decision_facts``)."""
 
 
+def _lines(text: str | None) -> str:
+    """``text`` trimmed, its line breaks as one character each (a form sends CRLF, which a
+    textarea's ``maxlength`` counted once)."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
 def decision_input(
     decision: str, facts: str, ground: str, legal_ground: str | None
 ) -> tuple[str, str | None]:
@@ -33,7 +39,7 @@ def decision_input(
             "name the law and its article (--legal-ground), or decide on the ground "
             "'incompatible' with the terms",
         )
-    stated = (facts or "").strip()
+    stated = _lines(facts)
     if not stated:
         raise InputError(
             "a decision needs a statement of the facts",
@@ -59,7 +65,7 @@ def decision_input(
 def appeal_reasons(facts: str | None) -> str:
     """The reasons of an appeal decision, trimmed: the author is told the reasoned decision (DSA
     Art. 20(5)), so none, or only whitespace, is refused, as is a text over ``REASONS_MAX``."""
-    reasons = (facts or "").strip()
+    reasons = _lines(facts)
     if not reasons:
         raise InputError(
             "an appeal decision needs its reasons: the author reads them (DSA Art. 20(5))",
