@@ -113,3 +113,22 @@ def test_a_gold_item_refuses_what_a_flag_refuses_and_is_answered_once(store):
     assert str(real.value).replace(flag_id, "ID") == str(gold.value).replace(gold_id, "ID")
     (mod1,) = cal.report()
     assert (mod1["answered"], mod1["agreement"]) == (1, 0.0)  # the first answer stands
+
+
+def test_no_new_decision_goes_around_a_pending_appeal(store):
+    """Found through the API: mod1 labelled a post, the author appealed, and mod1 (who may not
+    decide the appeal) reported the post again and removed it: the appealed decision was
+    replaced, the appeal left against a decision no longer in force."""
+    clock = Clock()
+    review = Review(store, clock)
+    d = review.decide(_report(store, clock), "label", "A threat, labelled.", "mod1")
+    a = review.appeal(d["decision_id"], "It is a film line.")
+    again = review.report("t:1", "harassment", flagger="mod1")["flag_id"]
+    for who in ("mod1", "mod2"):
+        with pytest.raises(InputError, match=f"appeal {a['appeal_id']} .* waits"):
+            review.decide(again, "remove", "Removing it while the appeal waits.", who)
+    assert [x["decision_id"] for x in store.protect.decisions_of_post("t:1")] == [d["decision_id"]]
+    assert store.protect.flag(again)["status"] == "pending"
+    review.decide_appeal(a["appeal_id"], "upheld", "mod2", "A threat, not a film line.")
+    later = review.decide(again, "remove", "Harassment as well as the threat.", "mod2")
+    assert later["decision"] == "remove"

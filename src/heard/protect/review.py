@@ -314,6 +314,17 @@ class Review:
             )
         label = label or flag["label"]
         check_label(label)
+        for earlier in self.store.protect.decisions_of_post(flag["post_id"]):
+            waiting = self.store.protect.appeal_of_decision(earlier["decision_id"])
+            if waiting is not None and waiting["status"] == "pending":
+                # a new decision would replace the appealed one and go around the appeal, by
+                # the very moderator who may not decide it (DSA Art. 20)
+                raise InputError(
+                    f"the author's appeal {waiting['appeal_id']} against decision "
+                    f"{earlier['decision_id']} on this post waits for a decision",
+                    "decide the appeal first (heard appeal APPEAL_ID --outcome …, by a moderator "
+                    "who did not take that decision); the flag stays in the queue",
+                )
         flags = [
             f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"
         ]
