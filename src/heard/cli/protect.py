@@ -456,12 +456,17 @@ def transparency(db: Db = None, config: Config = None, json_out: Json = False) -
     if json_out:
         emit_json(result)
         return
-    out = Console(emoji=False)
+    out = Console(emoji=False, highlight=False)
     for part, values in result.items():
         out.print(f"[bold]{part}[/] total {values['total']}")
         for key, value in values.items():
-            if key != "total":
-                out.print(f"  {key}: {value}")
+            if key == "total":
+                continue
+            if isinstance(value, dict):  # counts: "spam 4 · harassment 1", or "none"
+                said = " · ".join(f"{k} {n}" for k, n in value.items()) or "none"
+            else:  # a median: "—" while there is nothing to take it of
+                said = "—" if value is None else str(value)
+            out.print(f"  {key}: {said}", markup=False)
 
 
 @audit_app.command("verify")
