@@ -162,3 +162,27 @@ def test_a_statement_stored_with_v1_values_is_exported_in_v2():
     assert b["category"] == "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
     assert b["category_specification"] == ["KEYWORD_PROHIBITED_PRODUCTS"]
     assert old["category"] == "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"  # not changed
+
+
+def test_an_undetermined_language_is_left_out_not_sent_as_und():
+    """langid says "und" for a post it cannot place; the statement said content_language "UND",
+    which the database refuses (two ISO 639-1 letters, or nothing)."""
+    tax = load_taxonomy()
+    s = build_statement(
+        decision_id="d-2",
+        decision="remove",
+        label=tax["spam"],
+        ground="incompatible",
+        facts="Bulk adverts.",
+        post={"lang": "und", "created_at": datetime(2026, 11, 30, 2, 0)},
+        flags=[{"flag_id": "f-9", "source": "public_report"}],
+        automated_decision=False,
+        decided_at=AT,
+        taxonomy_version=tax.version,
+    )
+    assert s["content_language"] is None
+    (out,) = dsa_export([s, {**s, "heard_decision": "no_action"}])
+    assert "content_language" not in out
+    stored = {**s, "content_language": "UND"}  # a statement stored before
+    assert "content_language" not in dsa_export([stored])[0]
+    assert dsa_export([{**s, "content_language": "EN"}])[0]["content_language"] == "EN"

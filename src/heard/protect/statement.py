@@ -88,6 +88,13 @@ DSA_FIELDS = (
 )
 
 
+def _language(lang: Any) -> str | None:
+    """The post's language as the DSA database takes it (two upper-case ISO 639-1 letters), or
+    None: langid says "und" when it cannot tell, and "UND" is refused."""
+    code = str(lang or "").strip()
+    return code.upper() if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
 def _day(value: Any) -> str | None:
     return value.strftime("%Y-%m-%d") if isinstance(value, datetime) else None
 
@@ -117,7 +124,7 @@ def build_statement(
         "decision_visibility": [VISIBILITY[decision]] if decision in VISIBILITY else [],
         "decision_ground": GROUNDS[ground],
         "content_type": ["CONTENT_TYPE_TEXT"],
-        "content_language": (post.get("lang") or "").upper() or None,
+        "content_language": _language(post.get("lang")),
         "content_date": _day(post.get("created_at")),
         "application_date": _day(decided_at),
         "decision_facts": facts,
@@ -163,6 +170,8 @@ def dsa_export(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row = {k: s[k] for k in DSA_FIELDS if s.get(k) not in (None, "")}
         if "category" in row:
             row["category"] = V1_CATEGORIES.get(row["category"], row["category"])
+        if "content_language" in row and _language(row["content_language"]) is None:
+            del row["content_language"]  # stored before: "UND"
         if "category_specification" in row:
             row["category_specification"] = [
                 k for k in row["category_specification"] if k not in V1_KEYWORDS
