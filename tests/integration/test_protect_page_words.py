@@ -72,3 +72,20 @@ def test_long_facts_come_back_on_the_page_with_their_length(env):
         f"/moderate/items/{flag_id}", data={"decision": "remove", "facts": lines}, headers=mod
     )
     assert done.status_code == 200, done.text[:300]
+
+
+def test_the_queue_and_the_form_name_the_harm_label_not_a_topic(env):
+    """The review queue's column and the decision form's label select were headed "Topic"
+    ("话题"), the listen side's word for a cluster of posts: a moderator choosing "Topic:
+    Harassment" is not told this is the harm label the decision is taken under."""
+    client, tokens = env
+    mod = {"Authorization": f"Bearer {tokens['moderator']}"}
+    flag_id = client.post(
+        "/api/v1/report", json={"post_id": "seed:w3", "label": "harassment"}
+    ).json()["flag_id"]
+    queue = client.get("/moderate", headers=mod).text
+    assert "<th>Harm label</th>" in queue and "<th>Topic</th>" not in queue
+    item = client.get(f"/moderate/items/{flag_id}", headers=mod).text
+    assert 'Harm label <select name="label">' in item
+    zh = client.get(f"/moderate/items/{flag_id}", headers={**mod, "Accept-Language": "zh-CN"})
+    assert '违规类型 <select name="label">' in zh.text
