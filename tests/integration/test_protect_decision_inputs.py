@@ -132,3 +132,17 @@ def test_no_new_decision_goes_around_a_pending_appeal(store):
     review.decide_appeal(a["appeal_id"], "upheld", "mod2", "A threat, not a film line.")
     later = review.decide(again, "remove", "Harassment as well as the threat.", "mod2")
     assert later["decision"] == "remove"
+
+
+def test_a_decision_to_take_no_action_is_not_appealed(store):
+    """The /statement page offers no appeal form for "no action", but the API and the CLI took
+    one: the author's one appeal was spent on a decision that restricted nothing, and (a pending
+    appeal holding the post) the post could take no decision until someone answered it."""
+    clock = Clock()
+    review = Review(store, clock)
+    d = review.decide(_report(store, clock), "no_action", "A film line, not a threat.", "mod1")
+    with pytest.raises(InputError, match="took no action on the post: there is nothing to appeal"):
+        review.appeal(d["decision_id"], "Why was my post looked at at all?")
+    with pytest.raises(InputError, match="nothing to appeal"):
+        review.appeal_with_notice(d["author_token"], d["decision_id"], "Why?")
+    assert store.protect.appeal_of_decision(d["decision_id"]) is None

@@ -435,6 +435,12 @@ class Review:
         if decision is None:
             raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
         reasons = appeal_text(text)
+        if decision["decision"] == "no_action":  # as the /statement page offers no form for it
+            raise InputError(
+                f"decision {decision_id} took no action on the post: there is nothing to appeal",
+                "an appeal is against a decision that restricts the post (label, limit "
+                "visibility, remove)",
+            )
         latest = self.store.protect.latest_decisions([decision["post_id"]])[decision["post_id"]]
         if latest["decision_id"] != decision_id:
             raise InputError(
