@@ -146,3 +146,29 @@ def test_a_decision_to_take_no_action_is_not_appealed(store):
     with pytest.raises(InputError, match="nothing to appeal"):
         review.appeal_with_notice(d["author_token"], d["decision_id"], "Why?")
     assert store.protect.appeal_of_decision(d["decision_id"]) is None
+
+
+def test_no_automated_decision_goes_around_a_pending_appeal(store):
+    """The same for detectors: a rescan that raises spam or scam flags on a post whose decision
+    is under appeal would decide it automatically and replace the appealed decision. The flags
+    now wait for a person."""
+    from heard.protect.stage import HarmStage
+
+    scam = "我是你们王总，换了新号码，现在急需转一笔款，先转5万到这个账户，别打电话，办完再说。"
+    at = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    posts = [
+        Post(id=f"t:{n}", source="t", external_id=n, text=scam, author_key=f"a{n}", created_at=at)
+        for n in "23"
+    ]
+    store.write_batch(posts, {"lang": ["zh", "zh"]}, {})
+    clock = Clock()
+    review = Review(store, clock)
+    reported = review.report("t:2", "harassment")["flag_id"]
+    d = review.decide(reported, "label", "Rude to a colleague.", "mod1")
+    review.appeal(d["decision_id"], "It is not about a person.")
+    flags = HarmStage(nearest=0).flag_texts([scam])[0]
+    counts = review.record_detector_flags([("t:2", flags)], 0.5)
+    assert counts["flags"] >= 1 and counts["automated_decisions"] == 0
+    assert [x["decision_id"] for x in store.protect.decisions_of_post("t:2")] == [d["decision_id"]]
+    # without the appeal the same flags are decided automatically (the test can fail)
+    assert review.record_detector_flags([("t:3", flags)], 0.5)["automated_decisions"] == 1

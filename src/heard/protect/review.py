@@ -173,7 +173,9 @@ class Review:
             for r in rows:  # two independent detectors must agree (heard.protect.automation)
                 if automatable(r, auto_threshold):
                     eligible.setdefault(r["post_id"], []).append(r)
-            for flags in eligible.values():  # one decision per post; other labels still wait
+            for post_id, flags in eligible.items():  # one decision per post; others wait
+                if self.appeal_waiting(post_id) is not None:
+                    continue  # it would replace the appealed decision: a person decides
                 self.auto_decide(sorted(flags, key=lambda f: -f["score"]), auto_action)
                 counts["automated_decisions"] += 1
         return counts
@@ -314,17 +316,16 @@ class Review:
             )
         label = label or flag["label"]
         check_label(label)
-        for earlier in self.store.protect.decisions_of_post(flag["post_id"]):
-            waiting = self.store.protect.appeal_of_decision(earlier["decision_id"])
-            if waiting is not None and waiting["status"] == "pending":
-                # a new decision would replace the appealed one and go around the appeal, by
-                # the very moderator who may not decide it (DSA Art. 20)
-                raise InputError(
-                    f"the author's appeal {waiting['appeal_id']} against decision "
-                    f"{earlier['decision_id']} on this post waits for a decision",
-                    "decide the appeal first (heard appeal APPEAL_ID --outcome …, by a moderator "
-                    "who did not take that decision); the flag stays in the queue",
-                )
+        waiting = self.appeal_waiting(flag["post_id"])
+        if waiting is not None:
+            # a new decision would replace the appealed one and go around the appeal, by the
+            # very moderator who may not decide it (DSA Art. 20)
+            raise InputError(
+                f"the author's appeal {waiting['appeal_id']} against decision "
+                f"{waiting['decision_id']} on this post waits for a decision",
+                "decide the appeal first (heard appeal APPEAL_ID --outcome …, by a moderator "
+                "who did not take that decision); the flag stays in the queue",
+            )
         flags = [
             f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"
         ]
@@ -429,6 +430,15 @@ class Review:
         return self.appeal(decision_id, text)
 
     # ---- appeals ----------------------------------------------------------------------------
+    def appeal_waiting(self, post_id: str) -> dict[str, Any] | None:
+        """The pending appeal against a decision on ``post_id``, if one waits: until it is
+        decided the post takes no new decision, a person's or an automated one."""
+        for earlier in self.store.protect.decisions_of_post(post_id):
+            appeal = self.store.protect.appeal_of_decision(earlier["decision_id"])
+            if appeal is not None and appeal["status"] == "pending":
+                return appeal
+        return None
+
     def appeal(self, decision_id: str, text: str) -> dict[str, Any]:
         """The author's appeal against a decision: once per decision."""
         decision = self.store.protect.decision(decision_id)
