@@ -436,8 +436,12 @@ def appeal(
                 "give --text to appeal, or --outcome to decide an appeal",
                 'heard appeal DECISION_ID --text "why it is wrong"',
             )
-    if json_out:
-        emit_json(result)
+    if json_out:  # as every display: times in ISO 8601, the texts redacted
+        from heard.read.common import jsonable
+        from heard.read.redact import redact
+
+        texts = {k: redact(result.get(k)) for k in ("text", "facts") if k in result}
+        emit_json(jsonable({**result, **texts}))
     else:
         console.print(
             f"appeal {result['appeal_id']}: {result['status']}"
