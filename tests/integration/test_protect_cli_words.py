@@ -69,3 +69,26 @@ def test_heard_appeal_json_has_iso_times_and_redacted_text(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert "13812345678" not in json.dumps(out) and "[phone]" in out["text"]
     assert out["filed_at"].endswith("Z") and "T" in out["filed_at"]
+
+
+def test_a_reports_history_leaves_out_what_a_report_has_not(tmp_path, capsys):
+    """`heard flags --history` of a public report printed "detector None, version None, score
+    None, threshold None"."""
+    from heard.protect.review import Review
+
+    src = tmp_path / "p.jsonl"
+    src.write_text(
+        json.dumps({**POSTS[1], "created_at": "2026-11-30T10:00:00+08:00"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "h.duckdb"
+    assert run(["ingest", str(src), "--db", str(db)]) == 0
+    with open_store(db) as store:
+        post_id = store.rows("SELECT id FROM posts")[0]["id"]
+        flag_id = Review(store).report(post_id, "harassment")["flag_id"]
+    capsys.readouterr()
+    assert run(["flags", "--history", flag_id, "--db", str(db)]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the console wraps at its width
+    assert "label harassment" in out and "source public_report" in out
+    assert "None" not in out

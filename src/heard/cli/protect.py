@@ -140,7 +140,9 @@ def _print_history(db: Path | None, config: Path | None, flag_id: str, json_out:
         return
     out = Console(emoji=False)
     for e in result["history"]:
-        what = ", ".join(f"{k} {v}" for k, v in e.items() if k not in ("seq", "at", "kind"))
+        what = ", ".join(  # a report has no detector, score …: left out, not "None"
+            f"{k} {v}" for k, v in e.items() if k not in ("seq", "at", "kind") and v is not None
+        )
         out.print(f"{e['seq']:>6} {e['at']} [bold]{e['kind']}[/] {escape(what)}")
 
 
