@@ -127,7 +127,26 @@ def test_review_decide_appeal_transparency_and_audit(db, capsys):
     assert "appealed already" in capsys.readouterr().err
     assert heard("appeal", appeal_id, "--outcome", "reversed", "--as", "mod1", "--db", db) == 2
     assert "may not decide its appeal" in capsys.readouterr().err
-    assert heard("appeal", appeal_id, "--outcome", "upheld", "--as", "mod2", "--db", db) == 0
+    # an appeal decision tells the author why (DSA Art. 20(5)): none, or blank, is refused
+    for blank in ([], ["--facts", "   "]):
+        args = ("appeal", appeal_id, "--outcome", "upheld", "--as", "mod2", *blank, "--db", db)
+        assert heard(*args) == 2
+        assert "needs its reasons" in capsys.readouterr().err
+    assert (
+        heard(
+            "appeal",
+            appeal_id,
+            "--outcome",
+            "upheld",
+            "--facts",
+            "Not a quote.",
+            "--as",
+            "mod2",
+            "--db",
+            db,
+        )
+        == 0
+    )
     assert heard("transparency", "--db", db, "--json") == 0
     t = out_json(capsys)
     assert t["decisions"]["by_decision"]["remove"] >= 1

@@ -315,10 +315,10 @@ def test_gold_items_are_mixed_in_and_kappa_is_per_moderator(store):
     g2 = cal.add_gold("市长不作为，我们要问责", "harassment", "no_action")
     queue = cal.queue("mod1")
     assert any(i.get("gold") for i in queue)
-    cal.answer(g1["gold_id"], "remove", "mod1")
-    cal.answer(g2["gold_id"], "no_action", "mod1")
-    cal.answer(g1["gold_id"], "remove", "mod2")
-    cal.answer(g2["gold_id"], "remove", "mod2")
+    cal.answer(g1["gold_id"], "remove", "mod1", "Sells followers.")
+    cal.answer(g2["gold_id"], "no_action", "mod1", "Criticism.")
+    cal.answer(g1["gold_id"], "remove", "mod2", "Spam.")
+    cal.answer(g2["gold_id"], "remove", "mod2", "Abuse.")
     report = {r["moderator"]: r for r in cal.report()}
     assert report["mod1"]["kappa"] == 1.0 and report["mod2"]["agreement"] == 0.5
     assert not any(i.get("gold") and i["flag_id"] == g1["gold_id"] for i in cal.queue("mod1"))

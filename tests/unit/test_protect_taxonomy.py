@@ -9,12 +9,13 @@ import pytest
 from heard.errors import ModelError
 from heard.protect.taxonomy import EXAMPLES_FILE, LABELS, LABELS_FILE, load_taxonomy
 
+# categories of the DSA transparency database's schema v2 (the whole list, and the keywords, are
+# checked against it in test_protect_statement.py)
 DSA_CATEGORIES = {
     "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+    "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
     "STATEMENT_CATEGORY_CYBER_VIOLENCE",
     "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
     "STATEMENT_CATEGORY_VIOLENCE",
     "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
     "STATEMENT_CATEGORY_SELF_HARM",

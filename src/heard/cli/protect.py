@@ -140,7 +140,9 @@ def _print_history(db: Path | None, config: Path | None, flag_id: str, json_out:
         return
     out = Console(emoji=False)
     for e in result["history"]:
-        what = ", ".join(f"{k} {v}" for k, v in e.items() if k not in ("seq", "at", "kind"))
+        what = ", ".join(  # a report has no detector, score …: left out, not "None"
+            f"{k} {v}" for k, v in e.items() if k not in ("seq", "at", "kind") and v is not None
+        )
         out.print(f"{e['seq']:>6} {e['at']} [bold]{e['kind']}[/] {escape(what)}")
 
 
@@ -224,7 +226,15 @@ def review(
                     'e.g. --decision remove --facts "what the post does"',
                 )
             if cal.is_gold(decide):
-                cal.answer(decide, decision, moderator)
+                cal.answer(
+                    decide,
+                    decision,
+                    moderator,
+                    facts,
+                    label=label,
+                    ground=ground,
+                    legal_ground=legal_ground,
+                )
                 result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
             else:
                 result = rv.decide(
@@ -260,10 +270,12 @@ def review(
                 break
             if choice == "skip":
                 continue
-            if item.get("gold"):
-                cal.answer(item["flag_id"], choice, moderator)
-                continue
+            # a gold item is asked for the facts like any item (asking less would give it away)
             stated = _ask("facts (what the post does, why the decision follows)")
+            if item.get("gold"):
+                cal.answer(item["flag_id"], choice, moderator, stated)
+                console.print(f"decided: {choice}")
+                continue
             d = rv.decide(item["flag_id"], choice, stated, moderator)
             console.print(f"decided: {d['decision']} ({d['decision_id']})")
             _print_token(d.get("author_token"))
@@ -403,7 +415,9 @@ def appeal(
         Optional[str],
         typer.Option(help="Decide an appeal: upheld or reversed (give the appeal id)."),
     ] = None,
-    facts: Annotated[str, typer.Option(help="With --outcome: the reasons.")] = "",
+    facts: Annotated[
+        str, typer.Option(help="With --outcome: the reasons (required: the author reads them).")
+    ] = "",
     who: As = None,
     db: Db = None,
     config: Config = None,
@@ -424,8 +438,12 @@ def appeal(
                 "give --text to appeal, or --outcome to decide an appeal",
                 'heard appeal DECISION_ID --text "why it is wrong"',
             )
-    if json_out:
-        emit_json(result)
+    if json_out:  # as every display: times in ISO 8601, the texts redacted
+        from heard.read.common import jsonable
+        from heard.read.redact import redact
+
+        texts = {k: redact(result.get(k)) for k in ("text", "facts") if k in result}
+        emit_json(jsonable({**result, **texts}))
     else:
         console.print(
             f"appeal {result['appeal_id']}: {result['status']}"
@@ -444,12 +462,17 @@ def transparency(db: Db = None, config: Config = None, json_out: Json = False) -
     if json_out:
         emit_json(result)
         return
-    out = Console(emoji=False)
+    out = Console(emoji=False, highlight=False)
     for part, values in result.items():
         out.print(f"[bold]{part}[/] total {values['total']}")
         for key, value in values.items():
-            if key != "total":
-                out.print(f"  {key}: {value}")
+            if key == "total":
+                continue
+            if isinstance(value, dict):  # counts: "spam 4 · harassment 1", or "none"
+                said = " · ".join(f"{k} {n}" for k, n in value.items()) or "none"
+            else:  # a median: "—" while there is nothing to take it of
+                said = "—" if value is None else str(value)
+            out.print(f"  {key}: {said}", markup=False)
 
 
 @audit_app.command("verify")

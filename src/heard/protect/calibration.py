@@ -19,7 +19,8 @@ from typing import Any
 
 from heard.clock import utcnow
 from heard.errors import InputError
-from heard.protect.review import Review, short_id
+from heard.protect.inputs import decision_input
+from heard.protect.review import Review, check_label, short_id
 from heard.protect.statement import DECISIONS
 from heard.protect.taxonomy import LABELS
 
@@ -136,12 +137,37 @@ class Calibration:
     def is_gold(self, item_id: str) -> bool:
         return any(g["gold_id"] == item_id for g in self.store.protect.gold_items())
 
-    def answer(self, gold_id: str, decision: str, moderator: str) -> dict[str, Any]:
+    def answer(
+        self,
+        gold_id: str,
+        decision: str,
+        moderator: str,
+        facts: str,
+        *,
+        label: str | None = None,
+        ground: str = "incompatible",
+        legal_ground: str | None = None,
+    ) -> dict[str, Any]:
+        """A moderator's answer to a gold item, taken like a decision on a flag: the same input
+        is refused with the same words (no facts, an 'illegal' ground without its law, a label
+        outside the taxonomy), and a second answer is refused as a decided flag is. Otherwise a
+        gold item would give itself away, and a moderator could redo their calibration."""
         Review(self.store, self.clock).moderator(moderator)
-        if decision not in DECISIONS:
+        decision_input(decision, facts, ground, legal_ground)
+        earlier = [
+            a["answer"]
+            for a in self.store.protect.gold_answers()
+            if a["gold_id"] == gold_id and a["moderator"] == moderator
+        ]
+        if earlier:
+            status = "dismissed" if earlier[0] == "no_action" else "decided"
             raise InputError(
-                f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS)
+                f"flag {gold_id} is {status} already", "see heard decisions for its decision"
             )
+        gold: dict[str, Any] = next(
+            (g for g in self.store.protect.gold_items() if g["gold_id"] == gold_id), {}
+        )
+        check_label(label or gold.get("label") or "")
         with self.store.transaction():
             self.store.protect.answer_gold(gold_id, moderator, decision, self.clock())
         return {"gold_id": gold_id, "moderator": moderator, "answer": decision}

@@ -29,7 +29,8 @@ from heard.clock import utcnow
 from heard.errors import InputError, NotFoundError
 from heard.protect import audit
 from heard.protect.automation import automatable, seconds
-from heard.protect.statement import DECISIONS, GROUNDS, build_statement
+from heard.protect.inputs import appeal_reasons, decision_input
+from heard.protect.statement import build_statement
 from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
 from heard.read.common import safe_evidence
 
@@ -111,7 +112,7 @@ def detector_flag_rows(
     return rows
 
 
-def _check_label(label: str) -> None:
+def check_label(label: str) -> None:
     if label not in LABELS:
         raise InputError(
             f"{label!r} is not a label of the harm taxonomy",
@@ -172,7 +173,9 @@ class Review:
             for r in rows:  # two independent detectors must agree (heard.protect.automation)
                 if automatable(r, auto_threshold):
                     eligible.setdefault(r["post_id"], []).append(r)
-            for flags in eligible.values():  # one decision per post; other labels still wait
+            for post_id, flags in eligible.items():  # one decision per post; others wait
+                if self.appeal_waiting(post_id) is not None:
+                    continue  # it would replace the appealed decision: a person decides
                 self.auto_decide(sorted(flags, key=lambda f: -f["score"]), auto_action)
                 counts["automated_decisions"] += 1
         return counts
@@ -214,7 +217,7 @@ class Review:
     ) -> dict[str, Any]:
         """A report by anyone (``flagger`` None) or by an account; an account marked trusted
         flagger makes it a ``trusted_flagger`` flag, first in the queue."""
-        _check_label(label)
+        check_label(label)
         note = (note or "").strip()
         if len(note) > REPORT_NOTE_MAX:
             raise InputError(
@@ -296,25 +299,7 @@ class Review:
         """A moderator's decision on the post of ``flag_id``; it closes all the post's pending
         flags. ``label`` defaults to the flag's."""
         self.moderator(moderator)
-        if decision not in DECISIONS:
-            raise InputError(
-                f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS)
-            )
-        if ground not in GROUNDS:
-            raise InputError(f"{ground!r} is not a decision ground", "use incompatible or illegal")
-        legal_ground = (legal_ground or "").strip() or None
-        if ground == "illegal" and legal_ground is None:
-            raise InputError(
-                "a decision on the ground 'illegal' needs the legal ground it relies on "
-                "(DSA Art. 17(3)(d))",
-                "name the law and its article (--legal-ground), or decide on the ground "
-                "'incompatible' with the terms",
-            )
-        if not facts.strip():
-            raise InputError(
-                "a decision needs a statement of the facts",
-                "say what the post does and why the decision follows (--facts)",
-            )
+        facts, legal_ground = decision_input(decision, facts, ground, legal_ground)
         flag = self.store.protect.flag(flag_id)
         if flag is None:
             raise NotFoundError(f"no flag {flag_id!r}", "see heard flags --status pending")
@@ -330,14 +315,24 @@ class Review:
                 "see heard decisions for its decision",
             )
         label = label or flag["label"]
-        _check_label(label)
+        check_label(label)
+        waiting = self.appeal_waiting(flag["post_id"])
+        if waiting is not None:
+            # a new decision would replace the appealed one and go around the appeal, by the
+            # very moderator who may not decide it (DSA Art. 20)
+            raise InputError(
+                f"the author's appeal {waiting['appeal_id']} against decision "
+                f"{waiting['decision_id']} on this post waits for a decision",
+                "decide the appeal first (heard appeal APPEAL_ID --outcome …, by a moderator "
+                "who did not take that decision); the flag stays in the queue",
+            )
         flags = [
             f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"
         ]
         return self._decide(
             flags,
             decision,
-            facts.strip(),
+            facts,
             moderator=moderator,
             label=label,
             ground=ground,
@@ -435,12 +430,27 @@ class Review:
         return self.appeal(decision_id, text)
 
     # ---- appeals ----------------------------------------------------------------------------
+    def appeal_waiting(self, post_id: str) -> dict[str, Any] | None:
+        """The pending appeal against a decision on ``post_id``, if one waits: until it is
+        decided the post takes no new decision, a person's or an automated one."""
+        for earlier in self.store.protect.decisions_of_post(post_id):
+            appeal = self.store.protect.appeal_of_decision(earlier["decision_id"])
+            if appeal is not None and appeal["status"] == "pending":
+                return appeal
+        return None
+
     def appeal(self, decision_id: str, text: str) -> dict[str, Any]:
         """The author's appeal against a decision: once per decision."""
         decision = self.store.protect.decision(decision_id)
         if decision is None:
             raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
         reasons = appeal_text(text)
+        if decision["decision"] == "no_action":  # as the /statement page offers no form for it
+            raise InputError(
+                f"decision {decision_id} took no action on the post: there is nothing to appeal",
+                "an appeal is against a decision that restricts the post (label, limit "
+                "visibility, remove)",
+            )
         latest = self.store.protect.latest_decisions([decision["post_id"]])[decision["post_id"]]
         if latest["decision_id"] != decision_id:
             raise InputError(
@@ -503,6 +513,7 @@ class Review:
                 f"{moderator!r} took the decision under appeal and may not decide its appeal",
                 "another moderator decides appeals (DSA Art. 20)",
             )
+        facts = appeal_reasons(facts)
         at = self.clock()
         with self.store.transaction():
             self.store.protect.decide_appeal(appeal_id, moderator, outcome, at, facts)

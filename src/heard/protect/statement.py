@@ -41,11 +41,30 @@ GROUNDS = {
     "incompatible": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
     "illegal": "DECISION_GROUND_ILLEGAL_CONTENT",
 }
+ILLEGAL_EXPLANATION_MAX = 2000
+"""The DSA database's limit on ``illegal_content_explanation`` (the facts, on that ground)."""
+LEGAL_GROUND_MAX = 500
+"""Its limit on ``illegal_content_legal_ground``."""
 REDRESS = (
     "The author may appeal this decision once, through the post's link; a different "
     "moderator decides the appeal. Out-of-court dispute settlement (DSA Art. 21) and the "
     "courts remain open."
 )
+
+V1_CATEGORIES = {
+    "STATEMENT_CATEGORY_" + v1: "STATEMENT_CATEGORY_" + v2
+    for v1, v2 in (
+        ("SCOPE_OF_PLATFORM_SERVICE", "OTHER_VIOLATION_TC"),
+        ("PORNOGRAPHY_OR_SEXUALIZED_CONTENT", "OTHER_VIOLATION_TC"),
+        ("UNSAFE_AND_ILLEGAL_PRODUCTS", "UNSAFE_AND_PROHIBITED_PRODUCTS"),
+        ("NON_CONSENSUAL_BEHAVIOUR", "CYBER_VIOLENCE"),
+    )
+}
+"""Categories of the database's schema v1 that statements stored before Heard moved to v2 may
+carry, and what the export says instead (the v2 schema refuses them; the stored statement, which
+the audit log recorded, stays as written)."""
+V1_KEYWORDS = frozenset({"KEYWORD_REGULATED_GOODS_SERVICES"})
+"""Keywords v2 no longer has (the export leaves them out)."""
 
 DSA_FIELDS = (
     "decision_visibility",
@@ -67,6 +86,13 @@ DSA_FIELDS = (
     "automated_decision",
     "puid",
 )
+
+
+def _language(lang: Any) -> str | None:
+    """The post's language as the DSA database takes it (two upper-case ISO 639-1 letters), or
+    None: langid says "und" when it cannot tell, and "UND" is refused."""
+    code = str(lang or "").strip()
+    return code.upper() if len(code) == 2 and code.isascii() and code.isalpha() else None
 
 
 def _day(value: Any) -> str | None:
@@ -98,7 +124,7 @@ def build_statement(
         "decision_visibility": [VISIBILITY[decision]] if decision in VISIBILITY else [],
         "decision_ground": GROUNDS[ground],
         "content_type": ["CONTENT_TYPE_TEXT"],
-        "content_language": (post.get("lang") or "").upper() or None,
+        "content_language": _language(post.get("lang")),
         "content_date": _day(post.get("created_at")),
         "application_date": _day(decided_at),
         "decision_facts": facts,
@@ -135,10 +161,20 @@ def build_statement(
 
 def dsa_export(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Statements of restrictions only, with the transparency database's fields and nothing else
-    (no ``heard_*`` keys, no free text beyond ``decision_facts``)."""
+    (no ``heard_*`` keys, no free text beyond ``decision_facts``), in its schema v2: a statement
+    stored with a v1 category or keyword is exported with its v2 one (``V1_CATEGORIES``)."""
     out = []
     for s in statements:
         if s.get("heard_decision") not in RESTRICTIONS:
             continue
-        out.append({k: s[k] for k in DSA_FIELDS if s.get(k) not in (None, "")})
+        row = {k: s[k] for k in DSA_FIELDS if s.get(k) not in (None, "")}
+        if "category" in row:
+            row["category"] = V1_CATEGORIES.get(row["category"], row["category"])
+        if "content_language" in row and _language(row["content_language"]) is None:
+            del row["content_language"]  # stored before: "UND"
+        if "category_specification" in row:
+            row["category_specification"] = [
+                k for k in row["category_specification"] if k not in V1_KEYWORDS
+            ]
+        out.append(row)
     return out

@@ -16,7 +16,8 @@ from heard.api.routes.protect import locked_write, username_of
 from heard.auth import Role
 from heard.api.security import requires
 from heard.errors import InputError, NotFoundError
-from heard.protect.statement import DECISIONS, GROUNDS
+from heard.protect.inputs import REASONS_MAX
+from heard.protect.statement import DECISIONS, GROUNDS, LEGAL_GROUND_MAX
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read import protect as rq
 from heard.web.render import render
@@ -68,10 +69,13 @@ def decide(
     request: Request,
     flag_id: str,
     decision: Annotated[str, Form(max_length=40)],
-    facts: Annotated[str, Form(max_length=5000)] = "",
+    # 4x the limits: a longer text comes back on the page with its length (protect/inputs.py),
+    # not as a JSON 422 that loses what was typed (a textarea's maxlength counts a line break
+    # once, the form sends it as two characters)
+    facts: Annotated[str, Form(max_length=4 * REASONS_MAX)] = "",
     label: Annotated[str, Form(max_length=40)] = "",
     ground: Annotated[str, Form(max_length=20)] = "incompatible",
-    legal_ground: Annotated[str, Form(max_length=500)] = "",
+    legal_ground: Annotated[str, Form(max_length=4 * LEGAL_GROUND_MAX)] = "",
 ) -> Response:
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
@@ -81,7 +85,15 @@ def decide(
     def work(store: Any) -> dict[str, Any]:
         cal = Calibration(store)
         if cal.is_gold(flag_id):
-            cal.answer(flag_id, decision, who)
+            cal.answer(
+                flag_id,
+                decision,
+                who,
+                facts,
+                label=label or None,
+                ground=ground,
+                legal_ground=legal_ground,
+            )
             return {"gold": True}
         return dict(
             Review(store).decide(
@@ -154,7 +166,7 @@ def decide_appeal(
     request: Request,
     appeal_id: str,
     outcome: Annotated[str, Form(max_length=20)],
-    facts: Annotated[str, Form(max_length=5000)] = "",
+    facts: Annotated[str, Form(max_length=4 * REASONS_MAX)] = "",
 ) -> Response:
     from heard.protect.review import Review
 

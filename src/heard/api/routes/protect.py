@@ -181,7 +181,15 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
     def work(store: Any) -> dict[str, Any]:
         cal = Calibration(store)
         if cal.is_gold(flag_id):
-            cal.answer(flag_id, body.decision, who)
+            cal.answer(
+                flag_id,
+                body.decision,
+                who,
+                body.facts,
+                label=body.label,
+                ground=body.ground,
+                legal_ground=body.legal_ground,
+            )
             return {"flag_id": flag_id, "decision": body.decision, "recorded": True}
         d = Review(store).decide(
             flag_id,

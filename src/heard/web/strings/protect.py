@@ -115,6 +115,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "告诉审核员此帖为何违反规则。意见不同、批评官员或讽刺不构成举报理由。无需账号。",
     ),
     "report_label": ("What it is", "问题类型"),
+    "report_send": ("Send the report", "提交举报"),
+    # the harm label of a flag or decision (t('label') is a listen-side topic: "Topic", "话题")
+    "harm_label": ("Harm label", "违规类型"),
     "report_note": ("What you saw (optional)", "您看到的情况（可选）"),
     "report_sent": ("Thank you: the report is in the review queue.", "谢谢，举报已进入审核队列。"),
     "decision_superseded": (

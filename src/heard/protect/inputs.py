@@ -1,0 +1,79 @@
+"""What a person types into a decision, a calibration answer or an appeal decision, checked in
+one place so that every surface (CLI, API, pages) and every kind of queue item refuses the same
+input with the same words: a gold item answered with input a real flag refuses would tell the
+moderator it is a gold item (``heard.protect.calibration``)."""
+
+from __future__ import annotations
+
+from heard.errors import InputError
+from heard.protect.statement import DECISIONS, GROUNDS, ILLEGAL_EXPLANATION_MAX, LEGAL_GROUND_MAX
+
+REASONS_MAX = 5000
+"""The longest statement of facts, or reasons for an appeal decision (the DSA database's limit
+on ``decision_facts``)."""
+
+
+def _lines(text: str | None) -> str:
+    """``text`` trimmed, its line breaks as one character each (a form sends CRLF, which a
+    textarea's ``maxlength`` counted once)."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+def decision_input(
+    decision: str, facts: str, ground: str, legal_ground: str | None
+) -> tuple[str, str | None]:
+    """``(facts, legal_ground)`` trimmed, or an ``InputError`` saying what is wrong: an unknown
+    decision or ground, no facts, the ground 'illegal' without its legal ground (DSA Art.
+    17(3)(d)), or texts longer than the DSA transparency database takes (there, with the ground
+    'illegal', the facts are also the ``illegal_content_explanation``, at most 2,000
+    characters)."""
+    if decision not in DECISIONS:
+        raise InputError(f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS))
+    if ground not in GROUNDS:
+        raise InputError(f"{ground!r} is not a decision ground", "use incompatible or illegal")
+    legal = (legal_ground or "").strip() or None
+    if ground == "illegal" and legal is None:
+        raise InputError(
+            "a decision on the ground 'illegal' needs the legal ground it relies on "
+            "(DSA Art. 17(3)(d))",
+            "name the law and its article (--legal-ground), or decide on the ground "
+            "'incompatible' with the terms",
+        )
+    stated = _lines(facts)
+    if not stated:
+        raise InputError(
+            "a decision needs a statement of the facts",
+            "say what the post does and why the decision follows (--facts)",
+        )
+    most = ILLEGAL_EXPLANATION_MAX if ground == "illegal" else REASONS_MAX
+    if len(stated) > most:
+        raise InputError(
+            f"the statement of the facts is at most {most:,} characters"
+            + (" on the ground 'illegal'" if ground == "illegal" else "")
+            + f"; this one has {len(stated):,}",
+            "shorten it to what the post does and why the decision follows; nothing was decided",
+        )
+    if legal is not None and len(legal) > LEGAL_GROUND_MAX:
+        raise InputError(
+            f"the legal ground is at most {LEGAL_GROUND_MAX} characters; this one has "
+            f"{len(legal):,}",
+            "name the law and its article; explain in the facts",
+        )
+    return stated, legal
+
+
+def appeal_reasons(facts: str | None) -> str:
+    """The reasons of an appeal decision, trimmed: the author is told the reasoned decision (DSA
+    Art. 20(5)), so none, or only whitespace, is refused, as is a text over ``REASONS_MAX``."""
+    reasons = _lines(facts)
+    if not reasons:
+        raise InputError(
+            "an appeal decision needs its reasons: the author reads them (DSA Art. 20(5))",
+            "say why the decision stands or is reversed (--facts); nothing was decided",
+        )
+    if len(reasons) > REASONS_MAX:
+        raise InputError(
+            f"the reasons are at most {REASONS_MAX:,} characters; these have {len(reasons):,}",
+            "shorten them; nothing was decided",
+        )
+    return reasons
