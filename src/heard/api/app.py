@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from heard.api.errors import install_error_handlers
 from heard.api.metrics import Metrics
@@ -14,7 +14,7 @@ from heard.api.notifier import CaseNotifier
 from heard.read.common import VersionedCache
 from heard.api.upload import DEFAULT_MAX_BYTES, Uploader
 from heard.auth import Accounts, LoginLimiter
-from heard.api.routes.deps import show_department_numbers
+from heard.api.routes.deps import known_query_only, show_department_numbers
 from heard.read.redact import set_public_accounts
 from heard.read.reindex import ensure_store_private
 from heard.settings import Settings
@@ -146,13 +146,9 @@ def create_app(
     from heard.web.render import mount_static
 
     app.include_router(system.router)
-    app.include_router(read.router)
-    app.include_router(ingest.router)
-    app.include_router(export.router)
-    app.include_router(tokens.router)
-    app.include_router(cases.router)
-    app.include_router(protect.router)
-    app.include_router(issues.router)
+    known_query = [Depends(known_query_only)]  # /api/v1: an unread parameter is a 422
+    for router in (read, ingest, export, tokens, cases, protect, issues):
+        app.include_router(router.router, dependencies=known_query)
     # ---- listen: more routers above this line ----
     # ---- answer: more routers below this line ----
     app.include_router(open311.router)

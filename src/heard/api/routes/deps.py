@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 
 from heard.api.peer import client_address, limit_key
 from heard.auth.ratelimit import LoginLimiter
@@ -15,6 +16,37 @@ from heard.store.protocol import Reader
 PUBLIC_ACTIONS_PER_HOUR = 20
 """Concerns filed, closures disputed and wrong tokens tried, together, per client address and
 hour, over every public channel (the web form and Open311)."""
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """Every query parameter a route reads, through its dependencies too."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def known_query_only(request: Request) -> None:
+    """A query parameter the route does not read is a 422 that names the ones it does:
+    ``/api/v1/posts?query=water`` answered every post, unfiltered, as if the search were made
+    (the parameter is ``q``). Applied to the /api/v1 routers (Open311 clients send their own)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "no query parameters"
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("query", name),
+                    "msg": f"unknown parameter; this endpoint takes: {takes}",
+                    "type": "extra_forbidden",
+                }
+                for name in unknown
+            ]
+        )
 
 
 def db_of(request: Request) -> Reader:
