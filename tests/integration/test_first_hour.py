@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from api_seed import ISSUES, add_issues, build
 
 from heard.cli import run
-from heard.listen.issues.measure import IssueRecord
+from heard.listen.issues.measure import IssueRecord, title_from
+from heard.records import Post
 from heard.store import open_store
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -79,6 +80,42 @@ def test_one_copy_is_one_copy(tmp_path, capsys):
     assert run(["issues", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "(+1 copy)" in out and "copies" not in out, out
+
+
+def test_an_issue_title_cut_from_a_long_text_says_it_goes_on():
+    text = "Walked home on Xihu Road, no street lights at all, felt unsafe the whole way"
+    assert title_from(text) == "Walked home on Xihu Road, no street lights at all, felt unsa…"
+    assert title_from("西湖路路灯不亮") == "西湖路路灯不亮"
+
+
+def test_a_removed_long_message_still_does_not_title_its_issue(tmp_path):
+    # the withheld-title check compared the title with text[:60]; a cut title now ends with …
+    from heard.auth.accounts import Accounts
+    from heard.protect.review import Review
+    from heard.read.issues import list_issues
+
+    rude = "东湖路物业经理王某就是个人渣败类，大家都去骂他，" * 4  # longer than a title
+    texts = [rude] + [f"东湖路停水三天了，物业不管 #{i}" for i in range(6)]
+    t0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    posts = [
+        Post(
+            id=f"t:{i}", source="t", external_id=str(i), text=t, author_key=f"a{i}", created_at=t0
+        )  # fmt: skip
+        for i, t in enumerate(texts)
+    ]
+    with open_store(tmp_path / "p.duckdb") as store:
+        store.write_batch(posts, {"lang": ["zh"] * len(posts)}, {})
+        Accounts(store).add_user("mod1", "password-1", "moderator")
+        start = t0.timestamp()
+        record = IssueRecord("东湖路", "东湖路", "停水", ["停水"], title_from(rude), 7, 7, 7, start,
+                             start + 3600, 5.0, {"components": {}}, 0.5, False, None, 0.8,
+                             [p.id for p in posts], {}, 1)  # fmt: skip
+        store.issues.replace([record], datetime(2026, 12, 1))
+        review = Review(store)
+        flag = review.report("t:0", "harassment")
+        review.decide(flag["flag_id"], "remove", "A personal insult and a call to abuse.", "mod1")
+        [listed] = list_issues(store, 5, window="all")["issues"]
+        assert listed["title"] == "东湖路 · 停水", listed["title"]
 
 
 def test_a_tiny_ingest_speaks_of_one_post_and_one_row(tmp_path, capsys, monkeypatch):

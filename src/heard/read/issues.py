@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from heard.errors import NotFoundError
+from heard.listen.issues.measure import shown_title, title_from
 from heard.read.common import safe_row
 from heard.read import moderation
 from heard.read.hotspots import parse_window
@@ -38,7 +39,10 @@ def _withhold_removed_titles(db: Reader, rows: list[dict[str, Any]]) -> None:
     hidden: dict[int, set[str]] = {}
     for m in members:
         if decided.get(m["post_id"], {}).get("decision") in moderation.HIDING:
-            titles = {m["title"], (m["text"] or "")[:60]} - {None, ""}
+            text = m["text"] or ""
+            # as the issue was titled (measure.shown_title), and as earlier runs titled it
+            shown = shown_title(m["title"] or title_from(text))
+            titles = {m["title"], text[:60], shown} - {None, ""}
             hidden.setdefault(int(m["issue_id"]), set()).update(titles)
     for r in rows:
         if r.get("title") and r["title"] in hidden.get(int(r["issue_id"]), ()):
