@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from datetime import datetime, timezone
 
 from api_seed import ISSUES, add_issues, build
@@ -116,6 +117,20 @@ def test_a_removed_long_message_still_does_not_title_its_issue(tmp_path):
         review.decide(flag["flag_id"], "remove", "A personal insult and a call to abuse.", "mod1")
         [listed] = list_issues(store, 5, window="all")["issues"]
         assert listed["title"] == "东湖路 · 停水", listed["title"]
+
+
+def test_serve_on_a_port_in_use_says_which_and_what_to_do(seeded_db_copy, capsys):
+    # uvicorn printed the dashboard's address, then "[Errno 98] ... address already in use",
+    # and exited with 1
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = run(["serve", "--port", str(port), "--db", str(seeded_db_copy)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"127.0.0.1:{port}" in err and "--port" in err
+    assert "dashboard:" not in err  # no address announced for a server that never ran
 
 
 def test_a_tiny_ingest_speaks_of_one_post_and_one_row(tmp_path, capsys, monkeypatch):
