@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import re
 import socket
+import threading
+import time
 from datetime import datetime, timezone
 
 from api_seed import ISSUES, add_issues, build
 
 from heard.cli import run
+from heard.listen.hotspots import AlertEngine
+from heard.listen.hotspots.watch import watch
 from heard.listen.issues.measure import IssueRecord, title_from
 from heard.records import Post
 from heard.store import open_store
@@ -131,6 +135,42 @@ def test_serve_on_a_port_in_use_says_which_and_what_to_do(seeded_db_copy, capsys
     assert code == 2, err
     assert f"127.0.0.1:{port}" in err and "--port" in err
     assert "dashboard:" not in err  # no address announced for a server that never ran
+
+
+def test_a_watch_stopped_while_waiting_says_so_not_end_of_input(tmp_path):
+    # Ctrl-C while a followed file waits for more lines: the follower returns, and the watch said
+    # "stopped (end of input)", as if the file had ended
+    stop = threading.Event()
+    rows = [
+        json.dumps({"id": str(i), "text": f"西湖路路灯不亮 {i}", "created_at": "2026-12-01T08:00"})
+        for i in range(3)
+    ]
+
+    def following():
+        yield from ((n, line.encode()) for n, line in enumerate(rows, start=1))
+        time.sleep(0.3)  # waiting at the end of the file; then Ctrl-C
+        stop.set()
+
+    got = []
+
+    def ingest_batch(batch, more_waiting=False):
+        got.extend(batch)
+        return len(batch), 0
+
+    with open_store(tmp_path / "w.duckdb") as store:
+        summary = watch(
+            following(),
+            "feed.jsonl",
+            ingest_batch=ingest_batch,
+            engine=AlertEngine(store, [], clock=lambda: datetime(2026, 12, 2)),
+            on_alert=lambda a: None,
+            refresh=lambda final: None,
+            batch_size=16,
+            max_wait=5.0,
+            stop=stop,
+        )
+    assert len(got) == 3
+    assert summary.stopped_by == "stop requested", summary.stopped_by
 
 
 def test_a_tiny_ingest_speaks_of_one_post_and_one_row(tmp_path, capsys, monkeypatch):
