@@ -190,3 +190,11 @@ def test_a_tiny_ingest_speaks_of_one_post_and_one_row(tmp_path, capsys, monkeypa
     assert "stored 1 new post from 3 rows" in err, err
     assert "1 row quarantined" in err, err
     assert len(re.findall(r"(the id of an|an id given) earlier", err)) == 1, err
+
+
+def test_since_that_is_no_time_names_the_spans_it_takes(seeded_db_copy, capsys):
+    # "--since 'yesterday' is not a date or date-time; fix: use a date ..." never said that
+    # 24h or 7d is what --since takes most often
+    assert run(["posts", "--since", "yesterday", "--db", str(seeded_db_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "yesterday" in err and "24h" in err and "7d" in err, err
