@@ -198,3 +198,52 @@ def test_since_that_is_no_time_names_the_spans_it_takes(seeded_db_copy, capsys):
     assert run(["posts", "--since", "yesterday", "--db", str(seeded_db_copy)]) == 2
     err = capsys.readouterr().err
     assert "yesterday" in err and "24h" in err and "7d" in err, err
+
+
+def _issue_with_an_alert(path):
+    """The seed's issues, 东湖路's water cut bursting (p = 8.68e-06) with its alert stored."""
+    build(path)
+    members = [f"seed:w{i}" for i in range(35)]
+    start = datetime(2026, 11, 2, 8, tzinfo=timezone.utc).timestamp()
+    record = IssueRecord("东湖路", "东湖路", "停水", ["停水"], "东湖路停水一整天", 35, 35, 9, start,
+                         start + 86400, 30.0, {"components": {}}, 8.68e-06, True, None, 0.8,
+                         members, {}, ISSUES["water"])  # fmt: skip
+    end = datetime(2026, 11, 3, 8)
+    alert = {
+        "alert_id": "a-water", "kind": "issue", "issue_id": ISSUES["water"], "topic_id": None,
+        "label": "东湖路 · 停水", "keywords": ["停水"], "places": ["东湖路"],
+        "onset": "2026-10-27T08:00:00Z", "detected_at": "2026-11-03T08:00:00Z",
+        "fired_at": "2026-11-03T08:00:00Z",
+        "evidence": {"window_start": "2026-10-27T08:00:00Z", "window_end": "2026-11-03T08:00:00Z",
+                     "window_seconds": 604800.0, "count": 35, "authors": 9, "expected": 0.23,
+                     "p_value": 8.68e-06},
+        "sample_posts": [],
+        "message": "issue 1 (东湖路 · 停水): 35 messages in the last 7 days, 0.23 expected",
+    }  # fmt: skip
+    with open_store(path) as store:
+        store.issues.replace([record], end)
+        store.issues.insert_alert(alert, end, end)
+
+
+def test_a_bursting_issue_keeps_its_p_value_in_json_and_the_api(tmp_path, capsys):
+    # floats were rounded to 4 decimals for JSON: every bursting issue (p < 1e-4) read
+    # "burst_p": 0.0 in heard issues --json and GET /api/v1/issues, p = 8.68e-06 in heard issue
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+    from heard.settings import Settings
+
+    db = tmp_path / "burst.duckdb"
+    _issue_with_an_alert(db)
+    assert run(["issues", "--db", str(db), "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)["issues"]
+    assert listed["burst_p"] == 8.68e-06, listed
+    tokens = {}
+    with open_store(db) as store:
+        from heard.auth import Accounts
+
+        tokens["analyst"] = Accounts(store).create_token("analyst", "t")[1]
+    with TestClient(create_app(Settings(db=db))) as client:
+        got = client.get("/api/v1/issues", headers={"Authorization": f"Bearer {tokens['analyst']}"})
+        assert got.status_code == 200, got.text
+        assert got.json()["issues"][0]["burst_p"] == 8.68e-06
