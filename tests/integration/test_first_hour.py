@@ -247,3 +247,32 @@ def test_a_bursting_issue_keeps_its_p_value_in_json_and_the_api(tmp_path, capsys
         got = client.get("/api/v1/issues", headers={"Authorization": f"Bearer {tokens['analyst']}"})
         assert got.status_code == 200, got.text
         assert got.json()["issues"][0]["burst_p"] == 8.68e-06
+
+
+def test_an_issue_alert_is_listed_with_the_alerts(tmp_path, capsys):
+    # `heard watch` printed "ALERT issue 1 ...", and then the brief said "No burst alert has
+    # fired", the hot-spots page "Nothing here yet" and heard hot "0 alerts stored"
+    import re as _re
+
+    from fastapi.testclient import TestClient
+
+    from api_seed import PASSWORD
+    from heard.api import create_app
+    from heard.settings import Settings
+
+    db = tmp_path / "alerted.duckdb"
+    _issue_with_an_alert(db)
+    assert run(["report", "--out", str(tmp_path / "brief"), "--db", str(db)]) == 0
+    brief = (tmp_path / "brief" / "index.html").read_text(encoding="utf-8")
+    assert "No burst alert has fired" not in brief
+    assert "issue 1 · 东湖路 · 停水" in brief and "p = 9e-06" in brief
+    assert run(["hot", "--no-scan", "--db", str(db)]) == 0
+    assert "1 issue alert (heard issue ID)" in " ".join(capsys.readouterr().err.split())
+    with TestClient(create_app(Settings(db=db))) as client:
+        form = client.get("/login")
+        csrf = _re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        client.post("/login", data={"username": "analyst", "password": PASSWORD,
+                                    "csrf_token": csrf})  # fmt: skip
+        page = client.get("/hotspots?window=all")
+        assert page.status_code == 200
+        assert 'href="/issues/1"' in page.text and "东湖路 · 停水" in page.text

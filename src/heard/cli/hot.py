@@ -94,6 +94,7 @@ def hot(
     """
     from heard.listen.hotspots import AlertEngine, rank_hotspots, recent_alerts
     from heard.read.hotspots import advice_text, parse_window, quiet_advice
+    from heard.read.issues import recent_issue_alerts
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
@@ -107,6 +108,7 @@ def hot(
             store, span, now=now, min_group_size=settings.min_group_size, limit=limit
         )
         result["alerts"] = [a for a in recent_alerts(store, limit=limit)]
+        result["issue_alerts"] = recent_issue_alerts(store, settings.min_group_size, limit)
         if not result["hotspots"]:  # a quiet or historical board: say why, and what shows data
             result["quiet"] = quiet_advice(store, settings.min_group_size, span, now)
     if json_out:
@@ -156,8 +158,13 @@ def hot(
     console.print(
         f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not "
         f"shown) · "
-        f"{count_of(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard "
-        f"topic ID"
+        f"{count_of(len(result['alerts']), 'topic alert')} stored"
+        + (
+            f" · {count_of(len(result['issue_alerts']), 'issue alert')} (heard issue ID)"
+            if result["issue_alerts"]
+            else ""
+        )
+        + " · details: heard hot --json · heard topic ID"
     )
 
 

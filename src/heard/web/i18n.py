@@ -99,6 +99,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_topics": ("Topics", "话题"),
     "export_alerts": ("Alerts", "预警"),
     "export_issues": ("Issues", "问题"),
+    "issue": ("Issue", "问题"),
     "download": ("Download", "下载"),
     "evidence": ("Evidence", "依据"),
     "raw": ("Raw row (masked)", "原始行（已脱敏）"),

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 from heard.api.peer import client_address, is_https, limit_key
 from heard.api.errors import ApiError
 from heard.read import hotspots as hq
+from heard.read.issues import with_issue_alerts
 from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
@@ -239,7 +240,7 @@ def hotspots_page(
         "hotspots.html",
         hot=hot,
         window=window,
-        alerts=hq.alerts(db, k, 100),
+        alerts=with_issue_alerts(db, k, hq.alerts(db, k, 100), 100),
         windows=hq.WINDOW_CHOICES,
         quiet=quiet,
     )
