@@ -276,3 +276,31 @@ def test_an_issue_alert_is_listed_with_the_alerts(tmp_path, capsys):
         page = client.get("/hotspots?window=all")
         assert page.status_code == 200
         assert 'href="/issues/1"' in page.text and "东湖路 · 停水" in page.text
+
+
+def test_the_upload_page_says_why_a_file_sent_again_reads_no_row(tmp_path):
+    # a clerk uploads board.csv, then again: the page read "Rows read 0 · Stored 0 · Already
+    # stored 0" and nothing else (heard ingest says "resumed after position 1"); and a file whose
+    # text column is 内容 was told "fix: name it: --map text=COLUMN", a flag this form lacks
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+    from heard.settings import Settings
+
+    db = tmp_path / "up.duckdb"
+    tokens = build(db)
+    analyst = {"Authorization": f"Bearer {tokens['analyst']}", "Accept": "text/html"}
+    board = ("board.csv", "id,text,created_at\n1,翠湖工地今天又开始夜间施工了,2026-11-03 09:00\n")
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        first = client.post("/upload", files={"file": board}, headers=analyst)
+        assert first.status_code == 200 and 'id="count-stored">1<' in first.text
+        assert 'id="upload-resumed"' not in first.text
+        again = client.post("/upload", files={"file": board}, headers=analyst)
+        assert again.status_code == 200 and 'id="count-read">0<' in again.text
+        assert 'id="upload-resumed"' in again.text and "to its line 2" in again.text
+        api = client.post("/api/v1/ingest", files={"file": board}, headers=analyst)
+        assert api.json()["resumed_after"] == {"board.csv": 2}, api.json()  # its line 2
+        other = ("other.csv", "编号,内容,时间\n1,东湖公园的厕所坏了,2026-11-03 09:00\n")
+        page = client.post("/upload", files={"file": other}, headers=analyst)
+        assert page.status_code == 400
+        assert "rename that column in the file to text" in page.text, page.text

@@ -328,12 +328,20 @@ async def upload(request: Request) -> Response:
             error=" · ".join([exc.error, *exc.errors]),
         )
     except HeardError as exc:  # bad input (400) or the server's models/store (500): say which
+        from heard.connectors.mapping import MissingColumnError
+
         status = 400 if isinstance(exc, InputError) else 500
+        fix = exc.fix
+        if isinstance(exc, MissingColumnError):  # this form has no --map: what to do here
+            lang = pick_lang(
+                request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+            )
+            fix = translator(lang)("upload_map", target=exc.target)
         return render(
             request,
             "upload.html",
             status=status,
             result=None,
-            error=exc.what + (f" · fix: {exc.fix}" if exc.fix else ""),
+            error=exc.what + (f" · fix: {fix}" if fix else ""),
         )
     return render(request, "upload.html", result=result, error=None)
