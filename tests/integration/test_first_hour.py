@@ -304,3 +304,9 @@ def test_the_upload_page_says_why_a_file_sent_again_reads_no_row(tmp_path):
         page = client.post("/upload", files={"file": other}, headers=analyst)
         assert page.status_code == 400
         assert "rename that column in the file to text" in page.text, page.text
+
+
+def test_stats_says_when_the_posts_were_written_in_local_time(seeded_db_copy, capsys):
+    # stats --json gave the time range, the dashboard's overview shows it; heard stats did not
+    assert run(["stats", "--db", str(seeded_db_copy)]) == 0
+    assert "from 2026-11-02 16:00 +08:00 to " in capsys.readouterr().out

@@ -182,6 +182,10 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         f"({count_of(data['duplicate_texts'], 'exact-duplicate text')}; "
         f"{count_of(data['quarantine']['total'], 'quarantined row')})"
     )
+    span = data["time_range"]
+    if span["first"] is not None:  # as the dashboard's overview shows it
+        zone = zone_named(settings.timezone)
+        out.print(f"from {local_time(span['first'], zone)} to {local_time(span['last'], zone)}")
     for title, key in (("source", "by_source"), ("language", "by_language")):
         table = Table(title=f"by {title}", show_header=False)
         for k, v in data[key].items():
