@@ -77,15 +77,20 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
         console.print(f"[bold]1/4 ingest[/] {escape(corpus.name)} → {escape(str(db))}")
         summary = run.ingest_files([corpus], source="demo")
         data = queries.stats(store)
-        if summary.resumed_after and not summary.rows_read:
-            console.print("    already ingested by an earlier run: nothing new to store")
 
         def counts(of: dict[str, int]) -> str:
             return ", ".join(f"{k} {v:,}" for k, v in of.items())
 
+        # a second run reads no row ("0 new posts stored (0 were there already)" read as if
+        # the corpus were missing): it says that the file was ingested before
+        stored = (
+            "already ingested by an earlier run: nothing new to store"
+            if summary.resumed_after and not summary.rows_read
+            else f"{count_of(summary.stored, 'new post')} stored ({summary.already_stored:,} "
+            f"were there already) in {summary.seconds:.1f}s"
+        )
         console.print(
-            f"    {count_of(summary.stored, 'new post')} stored ({summary.already_stored:,} "
-            f"were there already) in {summary.seconds:.1f}s · {data['posts']:,} posts in all · "
+            f"    {stored} · {data['posts']:,} posts in all · "
             f"languages {counts(data['by_language'])} · "
             f"sentiment {counts(data['sentiment']['labels'])}"
         )
