@@ -310,3 +310,11 @@ def test_stats_says_when_the_posts_were_written_in_local_time(seeded_db_copy, ca
     # stats --json gave the time range, the dashboard's overview shows it; heard stats did not
     assert run(["stats", "--db", str(seeded_db_copy)]) == 0
     assert "from 2026-11-02 16:00 +08:00 to " in capsys.readouterr().out
+
+
+def test_a_window_that_is_no_span_says_all_is_one_too(seeded_db_copy, capsys):
+    # heard issues' default window is "all", yet a mistyped one was told "90m, 24h, 7d, 2w or 1y"
+    for command in (["issues"], ["hot", "--no-scan"]):
+        assert run([*command, "--window", "bad", "--db", str(seeded_db_copy)]) == 2
+        err = capsys.readouterr().err
+        assert "'bad' is not a time span" in err and "or all (the whole data)" in err, err
