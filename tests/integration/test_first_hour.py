@@ -318,3 +318,13 @@ def test_a_window_that_is_no_span_says_all_is_one_too(seeded_db_copy, capsys):
         assert run([*command, "--window", "bad", "--db", str(seeded_db_copy)]) == 2
         err = capsys.readouterr().err
         assert "'bad' is not a time span" in err and "or all (the whole data)" in err, err
+
+
+def test_hot_in_the_wrong_folder_makes_no_empty_database(tmp_path, monkeypatch, capsys):
+    # heard topics, issues, posts and stats say "no Heard database at heard.duckdb"; heard hot
+    # created an empty one (its burst scan opens the store to write) and said "no posts are
+    # stored yet", and every later command then read that empty file
+    monkeypatch.chdir(tmp_path)
+    assert run(["hot"]) == 2
+    assert "no Heard database at heard.duckdb" in capsys.readouterr().err
+    assert not (tmp_path / "heard.duckdb").exists()

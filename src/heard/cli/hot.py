@@ -95,11 +95,16 @@ def hot(
     from heard.listen.hotspots import AlertEngine, rank_hotspots, recent_alerts
     from heard.read.hotspots import advice_text, parse_window, quiet_advice
     from heard.read.issues import recent_issue_alerts
-    from heard.store import open_store
+    from heard.store import open_store, store_exists
 
     settings = settings_from(config, db=db)
     zone = zone_named(settings.timezone)
     now = _parse_at(at)
+    if not store_exists(settings.db):  # the scan writes: it made an empty database here
+        raise InputError(
+            f"no Heard database at {settings.db}",
+            f"ingest something first (heard ingest FILE --db {settings.db}) or pass --db",
+        )
     with open_store(settings.db, read_only=no_scan) as store:
         span = parse_window(store, window, now=now)
         if not no_scan:
