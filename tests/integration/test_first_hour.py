@@ -328,3 +328,9 @@ def test_hot_in_the_wrong_folder_makes_no_empty_database(tmp_path, monkeypatch, 
     assert run(["hot"]) == 2
     assert "no Heard database at heard.duckdb" in capsys.readouterr().err
     assert not (tmp_path / "heard.duckdb").exists()
+
+
+def test_topics_filtered_to_none_say_by_what(seeded_db_copy, capsys):
+    # "0 shown · 0 hidden (fewer than 5 authors)" after --min-size 100 read as "no topics"
+    assert run(["topics", "--min-size", "100", "--db", str(seeded_db_copy)]) == 0
+    assert "0 shown (topics with 100 posts or more)" in capsys.readouterr().err
