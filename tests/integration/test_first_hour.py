@@ -334,3 +334,11 @@ def test_topics_filtered_to_none_say_by_what(seeded_db_copy, capsys):
     # "0 shown · 0 hidden (fewer than 5 authors)" after --min-size 100 read as "no topics"
     assert run(["topics", "--min-size", "100", "--db", str(seeded_db_copy)]) == 0
     assert "0 shown (topics with 100 posts or more)" in capsys.readouterr().err
+
+
+def test_posts_cut_by_the_limit_say_that_more_match(seeded_db_copy, capsys):
+    db = str(seeded_db_copy)
+    assert run(["posts", "--limit", "3", "--db", db]) == 0
+    assert "3 posts shown; more match (raise --limit, now 3)" in capsys.readouterr().err
+    assert run(["posts", "--limit", "1000", "--db", db]) == 0
+    assert "more match" not in capsys.readouterr().err

@@ -285,6 +285,9 @@ def posts(
             escape(text[:200]),
         )
     results().print(table)
+    if found.get("next_cursor"):  # 20 rows and no word of the rest read as "20 posts match"
+        shown = count_of(len(rows), "post")
+        console.print(f"{shown} shown; more match (raise --limit, now {limit})")
 
 
 @app.command("quarantine")
