@@ -342,3 +342,12 @@ def test_posts_cut_by_the_limit_say_that_more_match(seeded_db_copy, capsys):
     assert "3 posts shown; more match (raise --limit, now 3)" in capsys.readouterr().err
     assert run(["posts", "--limit", "1000", "--db", db]) == 0
     assert "more match" not in capsys.readouterr().err
+
+
+def test_a_brief_of_an_empty_store_leaves_no_empty_folder(tmp_path, capsys):
+    db = tmp_path / "empty.duckdb"
+    with open_store(db):
+        pass  # a store made, nothing ingested yet
+    assert run(["report", "--out", str(tmp_path / "brief"), "--db", str(db)]) == 2
+    assert "holds no posts" in capsys.readouterr().err
+    assert not (tmp_path / "brief").exists()

@@ -199,6 +199,7 @@ def build_report(
 def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
     """Write the brief to ``out/index.html`` (``out`` is created) and return its path."""
     out = Path(out)
+    html = build_report(store, **kwargs)  # an empty store is refused before a folder is made
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -206,7 +207,7 @@ def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
             f"cannot create the report folder {out}: {exc}", "choose another --out"
         ) from exc
     path = out / "index.html"
-    path.write_text(build_report(store, **kwargs), encoding="utf-8")
+    path.write_text(html, encoding="utf-8")
     return path
 
 
