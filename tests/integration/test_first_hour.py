@@ -351,3 +351,11 @@ def test_a_brief_of_an_empty_store_leaves_no_empty_folder(tmp_path, capsys):
     assert run(["report", "--out", str(tmp_path / "brief"), "--db", str(db)]) == 2
     assert "holds no posts" in capsys.readouterr().err
     assert not (tmp_path / "brief").exists()
+
+
+def test_the_watch_status_clock_is_the_deployments(monkeypatch):
+    from heard.cli.hot import clock_time
+    from heard.clock import zone_named
+
+    assert re.fullmatch(r"\d\d:\d\d:\d\d \+08:00", clock_time(zone_named("Asia/Shanghai")))
+    assert re.fullmatch(r"\d\d:\d\d:\d\d UTC", clock_time(zone_named("UTC")))

@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from heard.clock import local_time, parse_instant, zone_named
+from heard.clock import local_time, offset_mark, parse_instant, zone_named
 from heard.cli.app import (
     CONFIG_HELP,
     DB_HELP,
@@ -323,7 +323,7 @@ def watch(
                 )
             if not final:  # a live stream: say it is alive between alerts
                 console.print(
-                    f"[dim]{datetime.now().strftime('%H:%M:%S')} "
+                    f"[dim]{clock_time(zone_named(settings.timezone))} "
                     f"{count_of(summary.stored, 'new post')}, "
                     f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]"
                 )
@@ -358,6 +358,14 @@ def watch(
         f"{count_of(result.stored, 'new post')}, {result.quarantined:,} quarantined, "
         f"{count_of(len(result.alerts) + len(issue_alerts), 'alert')}"
     )
+
+
+def clock_time(zone: Any) -> str:
+    """The wall-clock time where Heard is deployed, its offset marked ("20:44:01 +08:00"), as
+    every other time the CLI shows (the machine's own zone, often UTC on a server, was shown
+    unmarked)."""
+    here = datetime.now(zone)
+    return f"{here.strftime('%H:%M:%S')} {offset_mark(here)}"
 
 
 @app.command()
