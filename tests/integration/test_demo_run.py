@@ -57,6 +57,8 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(
     assert done["hotspots"][0]["topic_id"] == topic and done["brief"].endswith("index.html")
     assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == len(logged)
     assert f"alert already fired by an earlier run: topic #{topic}" in out.err
+    # it said "already ingested" and then "0 new posts stored (0 were there already)"
+    assert "already ingested by an earlier run" in out.err and "0 new posts" not in out.err
 
 
 def test_demo_issues_through_cli_api_page_brief_and_export(tmp_path, monkeypatch, capsys):

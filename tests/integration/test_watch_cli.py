@@ -60,6 +60,8 @@ def test_watch_on_stdin_prints_the_incident_alert_as_json(tmp_path):
     n = len(every)
     assert f"{len(lines) + 2:,} rows, {len(lines)} new posts, 2 quarantined, {n} alert" in err
     assert "quarantined so far; topic labels refreshed" in err
+    # the status line's clock is the deployment's, its offset marked, as every CLI time
+    assert re.search(r"\d\d:\d\d:\d\d \+08:00 [\d,]+ new posts?, ", err), err[-400:]
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM quarantine") == 2
         assert store.scalar("SELECT count(*) FROM posts") == len(lines)

@@ -89,7 +89,7 @@ def test_a_rotated_file_is_followed_into_its_new_file(tmp_path):
     feed = tmp_path / "feed.jsonl"
     feed.write_bytes(_line("p1") + b"\n")
     watch = Watch(tmp_path, feed, "--refresh-every", "0")
-    watch.wait_for("1 new posts, 0 quarantined so far")
+    watch.wait_for("1 new post, 0 quarantined so far")
     _append(feed, _line("p2") + b"\r\n" + _line("p3")[:25])  # p3 is cut short by the rotation
     time.sleep(1.5)  # read, up to the half line
     with feed.open("r+b") as fh:  # copytruncate: cut in place, then written again

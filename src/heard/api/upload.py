@@ -150,8 +150,10 @@ class Uploader:
     def _reply(self, summary: Any, shown_name: str) -> dict[str, Any]:
         data = summary.to_dict()
         data["files"] = [shown_name]
-        # server paths, not the caller's
-        data["resumed_after"] = data["read_again"] = data["kept_source"] = {}
+        # keyed by the name it was sent under, not the server's temporary path: an upload of a
+        # file read before reads "0 rows" and must say why
+        for key in ("resumed_after", "read_again", "kept_source"):
+            data[key] = {shown_name: value for value in (data.get(key) or {}).values()}
         self.metrics.ingested_posts += data.get("stored", 0)
         self.metrics.quarantined_rows += data.get("quarantined", 0)
         self.db.changed()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 
 from heard.answer.departments import phone_numbers
+from heard.read.common import jsonable
 from heard.read.redact import set_public_accounts, set_public_numbers
 from heard.settings import Settings, load_settings
 
@@ -57,11 +59,19 @@ def settings_from(config: Path | None = None, **flags: Any) -> Settings:
     return settings
 
 
-def count_of(n: int, noun: str) -> str:
-    """'1 alert', '2 alerts', '1,200 posts'."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 alert', '2 alerts', '1,200 posts'; ``plural`` where adding an s is wrong ('copies')."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _json_value(value: Any) -> Any:
+    """What JSON cannot hold as is: times as ISO 8601 in UTC with a ``Z`` (as the API gives them;
+    a stored time carries no zone and is UTC), dates as ISO days, anything else as text."""
+    if isinstance(value, (datetime, date)):
+        return jsonable(value)
+    return str(value)
 
 
 def emit_json(data: Any) -> None:
     """Write ``data`` as JSON on stdout (for scripts)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value) + "\n")

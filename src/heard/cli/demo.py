@@ -17,6 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from heard.cli.app import count_of
 from heard.clock import local_time, zone_named
 from heard.errors import InputError
 from heard.read.redact import public_accounts
@@ -76,14 +77,22 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
         console.print(f"[bold]1/4 ingest[/] {escape(corpus.name)} → {escape(str(db))}")
         summary = run.ingest_files([corpus], source="demo")
         data = queries.stats(store)
-        if summary.resumed_after and not summary.rows_read:
-            console.print("    already ingested by an earlier run: nothing new to store")
+
+        def counts(of: dict[str, int]) -> str:
+            return ", ".join(f"{k} {v:,}" for k, v in of.items())
+
+        # a second run reads no row ("0 new posts stored (0 were there already)" read as if
+        # the corpus were missing): it says that the file was ingested before
+        stored = (
+            "already ingested by an earlier run: nothing new to store"
+            if summary.resumed_after and not summary.rows_read
+            else f"{count_of(summary.stored, 'new post')} stored ({summary.already_stored:,} "
+            f"were there already) in {summary.seconds:.1f}s"
+        )
         console.print(
-            f"    {summary.stored} new posts stored ({summary.already_stored} were there already) "
-            f"in "
-            f"{summary.seconds:.1f}s · {data['posts']} posts in all · languages "
-            f"{data['by_language']} · "
-            f"sentiment {data['sentiment']['labels']}"
+            f"    {stored} · {data['posts']:,} posts in all · "
+            f"languages {counts(data['by_language'])} · "
+            f"sentiment {counts(data['sentiment']['labels'])}"
         )
 
         console.print(

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from heard.store import store_exists
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 from heard.errors import InputError
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
@@ -44,7 +44,7 @@ def export_cmd(
         bool, typer.Option("--json", help="Print what was written as JSON on stdout.")
     ] = False,
 ) -> None:
-    """Export posts, topics or alerts as CSV, XLSX, Parquet or JSONL, redacted as on every display.
+    """Export posts, topics, issues or alerts as CSV, XLSX, Parquet or JSONL, redacted as shown.
 
     Personal data in texts is masked; authors never leave; topics (and a post's topic id) are given
     only for topics with at least k distinct authors. Example:
@@ -74,7 +74,7 @@ def export_cmd(
         emit_json({"what": what, "format": fmt, "rows": n, "file": str(out), "bytes": len(payload)})
         return
     console.print(
-        f"[bold green]exported[/] {n:,} {what} → {escape(str(out))} "
+        f"[bold green]exported[/] {count_of(n, what.removesuffix('s'))} → {escape(str(out))} "
         f"({fmt}, {len(payload) / 1e3:,.1f} kB; "
         "personal data masked)",
         soft_wrap=True,

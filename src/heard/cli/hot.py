@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from heard.clock import local_time, parse_instant, zone_named
+from heard.clock import local_time, offset_mark, parse_instant, zone_named
 from heard.cli.app import (
     CONFIG_HELP,
     DB_HELP,
@@ -94,11 +94,17 @@ def hot(
     """
     from heard.listen.hotspots import AlertEngine, rank_hotspots, recent_alerts
     from heard.read.hotspots import advice_text, parse_window, quiet_advice
-    from heard.store import open_store
+    from heard.read.issues import recent_issue_alerts
+    from heard.store import open_store, store_exists
 
     settings = settings_from(config, db=db)
     zone = zone_named(settings.timezone)
     now = _parse_at(at)
+    if not store_exists(settings.db):  # the scan writes: it made an empty database here
+        raise InputError(
+            f"no Heard database at {settings.db}",
+            f"ingest something first (heard ingest FILE --db {settings.db}) or pass --db",
+        )
     with open_store(settings.db, read_only=no_scan) as store:
         span = parse_window(store, window, now=now)
         if not no_scan:
@@ -107,6 +113,7 @@ def hot(
             store, span, now=now, min_group_size=settings.min_group_size, limit=limit
         )
         result["alerts"] = [a for a in recent_alerts(store, limit=limit)]
+        result["issue_alerts"] = recent_issue_alerts(store, settings.min_group_size, limit)
         if not result["hotspots"]:  # a quiet or historical board: say why, and what shows data
             result["quiet"] = quiet_advice(store, settings.min_group_size, span, now)
     if json_out:
@@ -156,8 +163,13 @@ def hot(
     console.print(
         f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not "
         f"shown) · "
-        f"{count_of(len(result['alerts']), 'alert')} stored · details: heard hot --json · heard "
-        f"topic ID"
+        f"{count_of(len(result['alerts']), 'topic alert')} stored"
+        + (
+            f" · {count_of(len(result['issue_alerts']), 'issue alert')} (heard issue ID)"
+            if result["issue_alerts"]
+            else ""
+        )
+        + " · details: heard hot --json · heard topic ID"
     )
 
 
@@ -311,7 +323,8 @@ def watch(
                 )
             if not final:  # a live stream: say it is alive between alerts
                 console.print(
-                    f"[dim]{datetime.now().strftime('%H:%M:%S')} {summary.stored:,} new posts, "
+                    f"[dim]{clock_time(zone_named(settings.timezone))} "
+                    f"{count_of(summary.stored, 'new post')}, "
                     f"{summary.quarantined:,} quarantined so far; topic labels refreshed[/]"
                 )
 
@@ -341,17 +354,25 @@ def watch(
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     console.print(
-        f"stopped ({result.stopped_by}): {result.rows:,} rows, {result.stored:,} new posts, "
-        f"{result.quarantined:,} quarantined, "
+        f"stopped ({result.stopped_by}): {count_of(result.rows, 'row')}, "
+        f"{count_of(result.stored, 'new post')}, {result.quarantined:,} quarantined, "
         f"{count_of(len(result.alerts) + len(issue_alerts), 'alert')}"
     )
+
+
+def clock_time(zone: Any) -> str:
+    """The wall-clock time where Heard is deployed, its offset marked ("20:44:01 +08:00"), as
+    every other time the CLI shows (the machine's own zone, often UTC on a server, was shown
+    unmarked)."""
+    here = datetime.now(zone)
+    return f"{here.strftime('%H:%M:%S')} {offset_mark(here)}"
 
 
 @app.command()
 def report(
     out: Annotated[Path, typer.Option("--out", help="Folder to write index.html into (created).")],
     window: Annotated[
-        str, typer.Option(help="Hot-spot window: 24h, 7d, 90d, 1y or all (the whole data).")
+        str, typer.Option(help="Hot-spot window: 24h, 7d, 30d, 90d, 1y or all (the whole data).")
     ] = "7d",
     at: At = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the brief: en or zh.")] = "en",

@@ -9,7 +9,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
+from heard.cli.app import (
+    CONFIG_HELP,
+    DB_HELP,
+    app,
+    console,
+    count_of,
+    emit_json,
+    results,
+    settings_from,
+)
 from heard.clock import local_time, zone_label, zone_named
 
 Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
@@ -72,7 +81,7 @@ def issues(
             f"{local_time(i['last_seen'], zone, minutes=False)}"
         )
         count = f"{i['distinct_messages']:,}" + (
-            f" (+{i['messages'] - i['distinct_messages']} copies)"
+            f" (+{count_of(i['messages'] - i['distinct_messages'], 'copy', 'copies')})"
             if i["messages"] > i["distinct_messages"]
             else ""
         )
@@ -152,10 +161,11 @@ def issue(
     else:
         out.print(f"  no case yet (hand it over: heard case open --issue {detail['issue_id']})")
     for a in detail.get("alerts", []):
-        out.print(f"  [red]alert[/] {a['detected_at']}: {escape(a['message'])}")
+        out.print(f"  [red]alert[/] {local_time(a['detected_at'], zone)}: {escape(a['message'])}")
     for p in detail["posts"]:
         copy = f"  [dim](copy of {p['duplicate_of']})[/]" if p.get("duplicate_of") else ""
         title = f"{p['title']} — " if p.get("title") else ""
         out.print(
-            f"- {escape(p['id'])} {p['created_at']}{copy}\n  {escape(title + p['text'][:200])}"
+            f"- {escape(p['id'])} {local_time(p['created_at'], zone)}{copy}\n"
+            f"  {escape(title + p['text'][:200])}"
         )

@@ -106,7 +106,8 @@ def ingest(
         emit_json(summary.to_dict())
         return
     console.print(
-        f"[bold green]stored {summary.stored:,} new posts[/] from {summary.rows_read:,} rows "
+        f"[bold green]stored {count_of(summary.stored, 'new post')}[/] from "
+        f"{count_of(summary.rows_read, 'row')} "
         f"in {summary.seconds:.1f}s ({summary.posts_per_second:,} posts/s) → "
         f"{escape(str(settings.db))}"
     )
@@ -142,22 +143,16 @@ def ingest(
             f"{position:,} (committed by an earlier run) have changed since; stored posts were "
             "not stored twice"
         )
-    if summary.duplicate_ids_in_input:
-        n = summary.duplicate_ids_in_input
-        console.print(
-            f"  {n:,} {'row repeats' if n == 1 else 'rows repeat'} an id given earlier in the "
-            "input: the first was kept"
-        )
     if summary.duplicate_texts:
         console.print(
-            f"  {summary.duplicate_texts:,} exact-duplicate texts (stored under their own ids, "
-            f"counted)"
+            f"  {count_of(summary.duplicate_texts, 'exact-duplicate text')} (stored under their "
+            "own ids, counted)"
         )
     if summary.quarantined:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.quarantine_reasons.items()))
         console.print(
-            f"  [yellow]{summary.quarantined:,} rows quarantined[/] ({reasons}): see 'heard "
-            f"quarantine'"
+            f"  [yellow]{count_of(summary.quarantined, 'row')} quarantined[/] ({reasons}): "
+            "see 'heard quarantine'"
         )
     if one_domain is not None:
         console.print(
@@ -183,10 +178,14 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         return
     out = results()
     out.print(
-        f"[bold]{data['posts']:,} posts[/] in {settings.db} "
-        f"({data['duplicate_texts']:,} exact-duplicate texts; "
-        f"{data['quarantine']['total']:,} quarantined rows)"
+        f"[bold]{count_of(data['posts'], 'post')}[/] in {settings.db} "
+        f"({count_of(data['duplicate_texts'], 'exact-duplicate text')}; "
+        f"{count_of(data['quarantine']['total'], 'quarantined row')})"
     )
+    span = data["time_range"]
+    if span["first"] is not None:  # as the dashboard's overview shows it
+        zone = zone_named(settings.timezone)
+        out.print(f"from {local_time(span['first'], zone)} to {local_time(span['last'], zone)}")
     for title, key in (("source", "by_source"), ("language", "by_language")):
         table = Table(title=f"by {title}", show_header=False)
         for k, v in data[key].items():
@@ -203,7 +202,7 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         + f" (mean {s['mean_score']}; model {', '.join(s['models']) or '-'})"
     )
     if data.get("intent"):
-        console.print("intent: " + ", ".join(f"{k} {v:,}" for k, v in data["intent"].items()))
+        out.print("intent: " + ", ".join(f"{k} {v:,}" for k, v in data["intent"].items()))
     if data["quarantine"]["by_reason"]:
         out.print(
             "quarantine: "
@@ -286,6 +285,9 @@ def posts(
             escape(text[:200]),
         )
     results().print(table)
+    if found.get("next_cursor"):  # 20 rows and no word of the rest read as "20 posts match"
+        shown = count_of(len(rows), "post")
+        console.print(f"{shown} shown; more match (raise --limit, now {limit})")
 
 
 @app.command("quarantine")
@@ -312,7 +314,9 @@ def quarantine_cmd(
         return
     if not rows and reason is not None and held:
         counts = ", ".join(f"{name} {n}" for name, n in held.items())
-        console.print(f"no quarantined rows with reason {reason!r}; the quarantine holds: {counts}")
+        console.print(
+            f"no quarantined rows with reason {escape(reason)!r}; the quarantine holds: {counts}"
+        )
         return
     if not rows:
         console.print("quarantine is empty")

@@ -48,6 +48,7 @@ def serve(
             f"no Heard database at {settings.db}",
             "ingest something first (heard ingest FILE) or pass --db",
         )
+    _check_port_free(host, port)
     fix_mmap_threshold()  # a server runs for days: its uploads' temporaries go back when freed
     web = create_app(settings)
 
@@ -68,6 +69,33 @@ def serve(
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program listens on, before saying where the dashboard is (uvicorn
+    alone printed the address, then its bind error, and exited with 1)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(
+            f"cannot listen on {host}: {exc.strerror or exc}",
+            "give an address of this machine: --host 127.0.0.1 (this machine only) or "
+            "--host 0.0.0.0 (every interface)",
+        ) from exc
+    family, kind, proto, _, address = infos[0]
+    other = port + 1 if port < 65535 else port - 1
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (another heard serve, "
+                "or another program, may be using it)",
+                f"stop that program, or pick another port: heard serve --port {other}",
+            ) from exc
 
 
 def _accounts(db: Path | None, config: Path | None):

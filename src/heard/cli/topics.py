@@ -209,8 +209,13 @@ def topics(
             escape(", ".join(p for p, _ in t["places"][:3])),
         )
     results().print(table)
+    kept = [  # "0 shown" after a filter must not read as "no topics"
+        *([f"with {min_size:,} posts or more"] if min_size > 1 else []),
+        *([f"seen since {since}"] if since else []),
+    ]
+    filters = f" (topics {', '.join(kept)})" if kept else ""
     console.print(
-        f"{len(result['topics'])} shown · {result['hidden_below_k']} hidden (fewer than "
+        f"{len(result['topics'])} shown{filters} · {result['hidden_below_k']} hidden (fewer than "
         f"{result['k']} authors) · {result['unassigned_posts']:,} posts not in any topic yet"
     )
 

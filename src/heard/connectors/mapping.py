@@ -161,6 +161,15 @@ _TEDDYCUP: dict[str, tuple[str, ...]] = {
 }
 
 
+class MissingColumnError(InputError):
+    """No column of the file gives ``target`` (text, created_at, or one the user named): the
+    dashboard's upload, which has no --map, says what to do there instead."""
+
+    def __init__(self, what: str, fix: str, target: str):
+        super().__init__(what, fix)
+        self.target = target
+
+
 @dataclass(frozen=True)
 class FieldMap:
     """For each target, the source columns that may hold it (first present wins).
@@ -328,8 +337,8 @@ class Mapper:
                     if target in self.fieldmap.explicit
                     else f"no column for {target} (looked for: {', '.join(wanted) or 'nothing'})"
                 )
-                raise InputError(
-                    f"{what}; the file has: {listed}", f"name it: --map {target}=COLUMN"
+                raise MissingColumnError(
+                    f"{what}; the file has: {listed}", f"name it: --map {target}=COLUMN", target
                 )
             resolved[target] = found
         self._columns = resolved

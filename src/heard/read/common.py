@@ -60,6 +60,8 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, float):
+        if value and abs(value) < 1e-3:  # a p-value: 4 significant digits, not 4 decimals
+            return float(f"{value:.4g}")  # (every bursting issue's p < 1e-4 read 0.0)
         return round(value, 4)
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]

@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from heard.errors import InputError
 from heard.store.protocol import Reader
 from heard.read.common import jsonable, safe_row
 from heard.store.queries import common
@@ -90,7 +91,10 @@ def parse_window(
         end: datetime = max(hi, to_naive_utc(now)) if now is not None else hi
         span: timedelta = end - lo
         return span + timedelta(days=1)
-    return parse_span(text, what=what)
+    try:
+        return parse_span(text, what=what)
+    except InputError as exc:  # a window also takes "all": say so
+        raise InputError(exc.what, f"{exc.fix}; or all (the whole data)") from exc
 
 
 def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from heard.errors import NotFoundError
+from heard.listen.issues.measure import shown_title, title_from
 from heard.read.common import safe_row
 from heard.read import moderation
 from heard.read.hotspots import parse_window
@@ -38,7 +39,10 @@ def _withhold_removed_titles(db: Reader, rows: list[dict[str, Any]]) -> None:
     hidden: dict[int, set[str]] = {}
     for m in members:
         if decided.get(m["post_id"], {}).get("decision") in moderation.HIDING:
-            titles = {m["title"], (m["text"] or "")[:60]} - {None, ""}
+            text = m["text"] or ""
+            # as the issue was titled (measure.shown_title), and as earlier runs titled it
+            shown = shown_title(m["title"] or title_from(text))
+            titles = {m["title"], text[:60], shown} - {None, ""}
             hidden.setdefault(int(m["issue_id"]), set()).update(titles)
     for r in rows:
         if r.get("title") and r["title"] in hidden.get(int(r["issue_id"]), ()):
@@ -169,6 +173,35 @@ def with_issue_now(
             "form one issue)"
         )
     return out
+
+
+def recent_issue_alerts(db: Reader, k: int, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest issue alerts (issues with at least ``k`` authors), each saying where its
+    issue's messages are now, for the lists of alerts beside the topics' (the brief,
+    ``heard hot``): an issue alert was sent to the terminal and the webhooks, and the brief then
+    said that no alert had fired. The evidence gets the rate against what was expected, as a
+    topic alert's has."""
+    if "issue_alerts" not in db.tables():
+        return []
+    out = []
+    for r in stored.recent_alerts(db, k, limit):
+        successor = None if r["successor_id"] is None else int(r["successor_id"])
+        alert = with_issue_now(safe_row(json.loads(r["alert"])), r["status"], successor)
+        evidence = dict(alert.get("evidence") or {})
+        if evidence.get("expected") and evidence.get("count") is not None:
+            evidence.setdefault("rate_ratio", evidence["count"] / evidence["expected"])
+        alert["evidence"] = evidence
+        out.append(alert)
+    return out
+
+
+def with_issue_alerts(
+    db: Reader, k: int, topic_alerts: list[dict[str, Any]], limit: int
+) -> list[dict[str, Any]]:
+    """``topic_alerts`` and the newest issue alerts together, newest detection first (the brief
+    and the hot-spots page said "No burst alert has fired" beside an issue alert)."""
+    both = topic_alerts + recent_issue_alerts(db, k, limit)
+    return sorted(both, key=lambda a: str(a.get("detected_at") or ""), reverse=True)[:limit]
 
 
 def issue_detail(db: Reader, issue_id: int, k: int, messages: int = 50) -> dict[str, Any]:

@@ -49,7 +49,14 @@ def parse_since(value: str | None, db: Reader) -> datetime | None:
             return None
         result: datetime | None = newest - parse_span(value, what="--since")
         return result
-    return parse_instant(value, what="--since")
+    try:
+        return parse_instant(value, what="--since")
+    except InputError as exc:  # it takes spans too: say so
+        raise InputError(
+            exc.what,
+            "use a span before the newest post such as 24h, 7d or 2w, or a date or date-time "
+            "such as 2020-01-31 or 2020-01-31T12:00 (UTC unless an offset like +08:00 is given)",
+        ) from exc
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from heard.read.display import neutralise
 from heard.clock import DEFAULT_DISPLAY_ZONE, local_time, utcnow, zone_label, zone_named
 from heard.errors import InputError
 from heard.listen.hotspots import rank_hotspots, recent_alerts
+from heard.read.issues import list_issues, with_issue_alerts
 from heard.report.template import BRIEF, LANGS, STRINGS
 from heard.store.protocol import Store
 from heard.read.stats import brief_facts, sentiment_by_local_day
@@ -135,7 +136,6 @@ def build_report(
 ) -> str:
     """The brief as one HTML string; times in ``timezone`` (the deployment's), marked. It leads
     with the ``issues`` hottest issues (one problem at one place), then hot spots and topics."""
-    from heard.read.issues import list_issues
 
     zone = zone_named(timezone)
     if lang not in LANGS:
@@ -188,7 +188,7 @@ def build_report(
         window_label=window_label,
         quiet=quiet,
         hot=hot,
-        alerts=recent_alerts(store, limit=20),
+        alerts=with_issue_alerts(store, min_group_size, recent_alerts(store, limit=20), 20),
         topics=list_topics(store, min_group_size, limit=topics),
         issues=list_issues(store, min_group_size, limit=issues)["issues"],
         sentiment_chart=sentiment_chart,
@@ -199,6 +199,7 @@ def build_report(
 def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
     """Write the brief to ``out/index.html`` (``out`` is created) and return its path."""
     out = Path(out)
+    html = build_report(store, **kwargs)  # an empty store is refused before a folder is made
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -206,7 +207,7 @@ def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
             f"cannot create the report folder {out}: {exc}", "choose another --out"
         ) from exc
     path = out / "index.html"
-    path.write_text(build_report(store, **kwargs), encoding="utf-8")
+    path.write_text(html, encoding="utf-8")
     return path
 
 

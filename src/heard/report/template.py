@@ -40,6 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "unlabelled": ("(unlabelled)", "（未命名）"),
     "topic": ("topic", "话题"),
+    "issue": ("issue", "问题"),
     "heat": ("heat", "热度"),
     "posts_authors": ("{posts} posts · {authors} authors", "{posts} 条帖子 · {authors} 位作者"),
     "burst": ("burst", "突增检验"),

@@ -75,6 +75,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "rows_read": ("Rows read", "读取行数"),
     "upload_done": ("Upload finished", "上传完成"),
+    "upload_resumed": (
+        "This file was uploaded or ingested before, to its line {row} (a workbook's row "
+        "{row}): only what comes after was read, and nothing was stored twice.",
+        "此文件此前已上传或导入，已读到第 {row} 行（表格文件为第 {row} 行）：本次只读取其后的内容，"
+        "不会重复存储。",
+    ),
+    "upload_read_again": (
+        "What this file held before its line {row} changed since it was read: it was read "
+        "again from the start, and posts stored before were not stored twice.",
+        "此文件第 {row} 行之前的内容自上次读取后有改动：已从头重新读取，已存储的帖子不会重复存储。",
+    ),
+    "upload_kept_source": (
+        "Its rows were stored before as source {source}, which they keep.",
+        "这些行此前已作为来源 {source} 存储，来源保持不变。",
+    ),
+    "upload_map": (
+        "rename that column in the file to text (or content, body, message), or ingest the file "
+        "on the server with heard ingest FILE --map {target}=COLUMN",
+        "请在文件中把该列改名为 text（或 content、body、message），或在服务器上用 heard ingest "
+        "FILE --map {target}=列名 导入",
+    ),
     "suppressed": ("hidden: fewer than {k} distinct authors", "已隐藏：不同作者少于 {k} 人"),
     "login_failed": ("Wrong username or password.", "用户名或密码错误。"),
     "too_many": (
@@ -99,6 +120,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_topics": ("Topics", "话题"),
     "export_alerts": ("Alerts", "预警"),
     "export_issues": ("Issues", "问题"),
+    "issue": ("Issue", "问题"),
     "download": ("Download", "下载"),
     "evidence": ("Evidence", "依据"),
     "raw": ("Raw row (masked)", "原始行（已脱敏）"),

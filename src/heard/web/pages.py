@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 from heard.api.peer import client_address, is_https, limit_key
 from heard.api.errors import ApiError
 from heard.read import hotspots as hq
+from heard.read.issues import with_issue_alerts
 from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
@@ -239,7 +240,7 @@ def hotspots_page(
         "hotspots.html",
         hot=hot,
         window=window,
-        alerts=hq.alerts(db, k, 100),
+        alerts=with_issue_alerts(db, k, hq.alerts(db, k, 100), 100),
         windows=hq.WINDOW_CHOICES,
         quiet=quiet,
     )
@@ -327,12 +328,20 @@ async def upload(request: Request) -> Response:
             error=" · ".join([exc.error, *exc.errors]),
         )
     except HeardError as exc:  # bad input (400) or the server's models/store (500): say which
+        from heard.connectors.mapping import MissingColumnError
+
         status = 400 if isinstance(exc, InputError) else 500
+        fix = exc.fix
+        if isinstance(exc, MissingColumnError):  # this form has no --map: what to do here
+            lang = pick_lang(
+                request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+            )
+            fix = translator(lang)("upload_map", target=exc.target)
         return render(
             request,
             "upload.html",
             status=status,
             result=None,
-            error=exc.what + (f" · fix: {exc.fix}" if exc.fix else ""),
+            error=exc.what + (f" · fix: {fix}" if fix else ""),
         )
     return render(request, "upload.html", result=result, error=None)

@@ -166,6 +166,8 @@ def watch(
                 item = None
             if item is _EOF:
                 done = True
+                if stop.is_set():  # the reader ended because a stop was asked, not at the end
+                    summary.stopped_by = "stop requested"
             elif isinstance(item, NewFile):
                 new_file(item)
             elif item is not None:

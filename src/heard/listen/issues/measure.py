@@ -20,6 +20,22 @@ from heard.listen.analysis.heat import combine, negativity_of
 from heard.listen.analysis.keywords import usable
 from heard.listen.issues.grouping import CODES, Group
 
+TITLE_CHARS = 60
+"""A message without a title is represented by the start of its text, this long."""
+
+
+def title_from(text: str) -> str:
+    """The start of a message's text as its title, marked with … where the text goes on (an
+    issue's title used to end mid-word: "… felt unsa")."""
+    text = (text or "").strip()
+    return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS].rstrip() + "…"
+
+
+def shown_title(title: str) -> str:
+    """A message's title as an issue shows it: the board's codes (A市) and end punctuation off."""
+    return CODES.sub("", title).strip("，。！？ ")
+
+
 DISTRICT = re.compile(r"[A-Z]\d{1,2}(?:区|县)")
 HEAT_WINDOW = 30 * DAY
 """Heat's growth compares an issue's busiest 30 days with its history before them."""
@@ -160,7 +176,7 @@ def measure(
     topics = Counter(m.topic_id for m in members if m.topic_id is not None)
     titles = [m.title for m in members]
     medoid = group.medoid if group.medoid >= 0 else group.members[0]
-    medoid_title = CODES.sub("", facts[medoid].title).strip("，。！？ ")
+    medoid_title = shown_title(facts[medoid].title)
     return IssueRecord(
         anchor=group.anchor,
         place=_place(group.anchor, titles),

@@ -15,7 +15,13 @@ from typing import Any, ClassVar
 from heard.clock import utcnow
 from heard.listen.issues.alerts import new_alerts
 from heard.listen.issues.grouping import GroupingParams, Message, find_groups
-from heard.listen.issues.measure import MessageFacts, match_ids, measure, problem_terms
+from heard.listen.issues.measure import (
+    MessageFacts,
+    match_ids,
+    measure,
+    problem_terms,
+    title_from,
+)
 from heard.pipeline.batch import Batch
 
 
@@ -41,7 +47,7 @@ def find_issues_at(
     facts = [
         MessageFacts(
             post_id=r["id"],
-            title=r["title"] or r["text"][:60],
+            title=r["title"] or title_from(r["text"]),
             t=float(r["t"]),
             author_key=r["author_key"],
             engagement=int(r["engagement"] or 0),

@@ -147,3 +147,18 @@ def successor(db: Reader, issue_id: int) -> int | None:
         return None
     found = db.scalar("SELECT successor_id FROM issues WHERE issue_id = ?", [issue_id])
     return None if found is None else int(found)
+
+
+def recent_alerts(db: Reader, k: int, limit: int) -> list[dict[str, Any]]:
+    """The newest issue alerts (``alert`` as JSON text, newest window first) with where their
+    issue stands now (``status``, ``successor_id``), of issues with at least ``k`` authors
+    (needs the ``issue_alerts`` table)."""
+    successor = (
+        "i.successor_id" if "successor_id" in db.columns("issues") else "NULL AS successor_id"
+    )
+    return db.rows(
+        f"SELECT a.alert, i.status, {successor} FROM issue_alerts a "
+        "JOIN issues i ON i.issue_id = a.issue_id WHERE i.authors >= ? "
+        "ORDER BY a.window_end DESC, a.fired_at DESC, a.alert_id LIMIT ?",
+        [k, limit],
+    )
