@@ -276,6 +276,9 @@ def test_an_issue_alert_is_listed_with_the_alerts(tmp_path, capsys):
         page = client.get("/hotspots?window=all")
         assert page.status_code == 200
         assert 'href="/issues/1"' in page.text and "东湖路 · 停水" in page.text
+        # and the API, which listed the topic alerts only
+        listed = client.get("/api/v1/alerts").json()
+        assert [a["label"] for a in listed["issue_alerts"]] == ["东湖路 · 停水"]
 
 
 def test_the_upload_page_says_why_a_file_sent_again_reads_no_row(tmp_path):

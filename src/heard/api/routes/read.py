@@ -185,11 +185,24 @@ def list_hotspots(
     return {"ok": True, **data}
 
 
-@router.get("/alerts", dependencies=[requires(Role.viewer)], summary="Alerts, newest first")
+@router.get(
+    "/alerts",
+    dependencies=[requires(Role.viewer)],
+    summary="Topic alerts and issue alerts, newest first",
+)
 def list_alerts(
     request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> dict[str, Any]:
-    return {"ok": True, "alerts": hq.alerts(db_of(request), k_of(request), limit)}
+    """``alerts``: the topics' burst alerts; ``issue_alerts``: the issues' (as ``heard hot --json``
+    gives them; the dashboard and the brief list both)."""
+    from heard.read.issues import recent_issue_alerts
+
+    db, k = db_of(request), k_of(request)
+    return {
+        "ok": True,
+        "alerts": hq.alerts(db, k, limit),
+        "issue_alerts": recent_issue_alerts(db, k, limit),
+    }
 
 
 @router.get(
