@@ -7,7 +7,8 @@ older PII detector, still holds phone numbers, IDs and e-mail addresses in its i
 for one finds the post that displays it as ``[phone]``. ``ensure_search_redacted`` rebuilds the
 search text of every stored post from its title and text (the same normalisation, redaction and
 segmentation as the tokens stage), then the full-text index, and records the detector version in
-the ``deployment`` table; it does nothing when that version is current.
+the ``deployment`` table; it does nothing when that version is current. The same happens once
+when the way the search text is segmented changes (``SEARCH_TEXT``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from heard.store.queries import reindex as stored
 
 log = logging.getLogger(__name__)
 KEY = "search_redaction"
+SEARCH_TEXT = f"{VERSION}+subwords-1"
+"""The value of ``KEY`` for search text redacted by this PII detector and segmented as this
+Heard does (``Segmenter.search_text``: sub-words of long Chinese words indexed too); a store
+whose value differs is reindexed once."""
 CHUNK = 5_000
 
 
@@ -38,7 +43,7 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
     the detector. Returns how many posts were reindexed (0 when already current)."""
     if not hasattr(store, "execute") or getattr(store, "read_only", False):
         return 0  # a read-only view (CLI, server threads): the query is still cut down
-    if search_redaction_version(store) == VERSION:
+    if search_redaction_version(store) == SEARCH_TEXT:
         return 0
     from heard.stages.normalise import URL_RE, normalise_text
     from heard.stages.tokens import Segmenter
@@ -47,10 +52,10 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
     total = common.post_count(store)
     if total:
         log.warning(
-            "reindexing the search text of %d posts with personal data removed "
-            "(detector %s); this runs once",
+            "reindexing the search text of %d posts (personal data removed, sub-words of "
+            "long Chinese words indexed: %s); this runs once",
             total,
-            VERSION,
+            SEARCH_TEXT,
         )
         segmenter = Segmenter(user_dict)
         last = ""
@@ -64,12 +69,12 @@ def ensure_search_redacted(store: Any, user_dict: Path | None = None) -> int:
                 text = f"{title}\n{body}" if title and body else (title or body)
                 clean = redact_for_search(URL_RE.sub(" ", text))
                 ids.append(r["id"])
-                texts.append(" ".join(segmenter.words(clean, r["lang"] or "zh")))
+                texts.append(segmenter.search_text(segmenter.words(clean, r["lang"] or "zh")))
             stored.set_search_text(store, ids, texts)
             last = ids[-1]
         if store.has_search_index():
             store.rebuild_search_index()
-    store.deployment.put(KEY, VERSION)
+    store.deployment.put(KEY, SEARCH_TEXT)
     return total or 0
 
 

@@ -38,7 +38,8 @@ class Segmenter:
         if self.user_dict is None:
             from heard.models.segmenter import shared_rjieba
 
-            self._cut = shared_rjieba().cut  # one dictionary per process, shared with protect
+            jieba = shared_rjieba()  # one dictionary per process, shared with protect
+            self._cut, self._known = jieba.cut, jieba.has_word
             self.name = f"rjieba@{version('rjieba')}"
         else:
             if not self.user_dict.is_file():
@@ -57,6 +58,7 @@ class Segmenter:
                     "save it as UTF-8, one 'word [freq] [tag]' per line",
                 ) from exc
             self._cut = lambda text: list(tokenizer.cut(text))
+            self._known = lambda word: bool(tokenizer.FREQ.get(word))
             self.name = f"jieba@{version('jieba')}+userdict"
 
     def words(self, text: str, lang: str = "zh") -> list[str]:
@@ -67,6 +69,22 @@ class Segmenter:
         for piece in self._cut(text):  # original case: user dictionary entries may hold capitals
             out.extend(_WORD.findall(piece.lower()))
         return out
+
+    def search_text(self, words: list[str]) -> str:
+        """What the full-text index holds for a text cut into ``words``: the words, and before
+        each Chinese word of three or more characters the dictionary words of two and three
+        characters inside it (jieba's search mode, without cutting the text again: 垃圾站 → 垃圾
+        垃圾站), so a search for 垃圾 finds the post about a 垃圾站. Queries are cut into whole
+        words (``search_terms``): 垃圾站 still finds only 垃圾站."""
+        out: list[str] = []
+        for word in words:
+            if len(word) > 2 and _HAN.match(word):
+                for n in (2, 3):
+                    if len(word) > n:
+                        grams = (word[i : i + n] for i in range(len(word) - n + 1))
+                        out.extend(g for g in grams if self._known(g))
+            out.append(word)
+        return " ".join(out)
 
 
 def content_tokens(words: list[str]) -> list[str]:
@@ -98,7 +116,7 @@ class TokensStage:
         for text, lang in zip(batch["text_norm"], batch["lang"]):
             clean = redact_for_search(URL_RE.sub(" ", text))  # RIGHTS.md §7: PII is never indexed
             words = self.segmenter.words(clean, lang)
-            search.append(" ".join(words))
+            search.append(self.segmenter.search_text(words))
             unmentioned = MENTION_RE.sub(" ", clean)
             if unmentioned != clean:  # most posts mention no one: the same text, segmented once
                 words = self.segmenter.words(unmentioned, lang)
