@@ -284,7 +284,8 @@ def test_an_issue_alert_is_listed_with_the_alerts(tmp_path, capsys):
 def test_the_upload_page_says_why_a_file_sent_again_reads_no_row(tmp_path):
     # a clerk uploads board.csv, then again: the page read "Rows read 0 · Stored 0 · Already
     # stored 0" and nothing else (heard ingest says "resumed after position 1"); and a file whose
-    # text column is 内容 was told "fix: name it: --map text=COLUMN", a flag this form lacks
+    # text column has an unknown name (描述) was told "fix: name it: --map text=COLUMN", a flag
+    # this form lacks (内容 itself is a default name since)
     from fastapi.testclient import TestClient
 
     from heard.api import create_app
@@ -303,7 +304,7 @@ def test_the_upload_page_says_why_a_file_sent_again_reads_no_row(tmp_path):
         assert 'id="upload-resumed"' in again.text and "to its line 2" in again.text
         api = client.post("/api/v1/ingest", files={"file": board}, headers=analyst)
         assert api.json()["resumed_after"] == {"board.csv": 2}, api.json()  # its line 2
-        other = ("other.csv", "编号,内容,时间\n1,东湖公园的厕所坏了,2026-11-03 09:00\n")
+        other = ("other.csv", "编号,描述,时间\n1,东湖公园的厕所坏了,2026-11-03 09:00\n")
         page = client.post("/upload", files={"file": other}, headers=analyst)
         assert page.status_code == 400
         assert "rename that column in the file to text" in page.text, page.text

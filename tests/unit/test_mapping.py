@@ -443,3 +443,18 @@ def test_jsonl_records_with_different_keys_resolve_each_on_their_own():
     c = m.map(row(text="third", created_at="2019-07-23"))
     assert [p.text for p in (a, b, c)] == ["first", "second", "third"]
     assert (a.author_key, c.author_key) == (None, None) and b.author_key
+
+
+def test_common_chinese_headers_are_read_without_a_map():
+    # a Weibo crawler's or a hand-typed sheet's 内容 / 发布时间 / 作者 was refused with "no
+    # column for text" until renamed (found by a new-user pass, 2026-12-07)
+    resolved = mapper().check_columns(["编号", "标题", "内容", "发布时间", "作者", "点赞"])
+    got = (resolved["external_id"], resolved["title"], resolved["text"])
+    assert got == ("编号", "标题", "内容")
+    assert (resolved["created_at"], resolved["author"], resolved["likes"]) == (
+        "发布时间",
+        "作者",
+        "点赞",
+    )
+    both = mapper().check_columns(["text", "内容", "created_at"])
+    assert both["text"] == "text"  # the English name is preferred where both are there

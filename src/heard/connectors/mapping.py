@@ -160,6 +160,21 @@ _TEDDYCUP: dict[str, tuple[str, ...]] = {
     "dislikes": ("反对数",),
 }
 
+_CHINESE: dict[str, tuple[str, ...]] = {
+    "external_id": ("编号", "序号", "微博id", "帖子id"),
+    "text": ("内容", "正文", "留言内容", "微博正文", "评论内容", "帖子内容", "文本"),
+    "title": ("标题", "主题"),
+    "created_at": ("时间", "发布时间", "发帖时间", "创建时间", "日期"),
+    "author": ("作者", "用户", "用户名", "昵称", "用户昵称", "发布者"),
+    "url": ("链接", "网址"),
+    "likes": ("点赞", "点赞数"),
+    "shares": ("转发", "转发数"),
+    "replies": ("评论数", "回复数"),
+    "place": ("地点", "位置", "城市", "地区"),
+}
+"""Common Chinese export headers (Weibo and forum crawlers, spreadsheets typed by hand): a file
+whose text column is 内容 was refused with "no column for text" until it was renamed."""
+
 
 class MissingColumnError(InputError):
     """No column of the file gives ``target`` (text, created_at, or one the user named): the
@@ -199,12 +214,13 @@ PRESETS: dict[str, FieldMap] = {
     "teddycup": FieldMap("teddycup", _merge(_TEDDYCUP)),
     "teddycup-replies": FieldMap("teddycup-replies", _merge(_TEDDYCUP)),
     "social": FieldMap("social", _merge(_SOCIAL)),
-    "default": FieldMap("default", _merge(_SOCIAL, _TEDDYCUP)),
+    "default": FieldMap("default", _merge(_SOCIAL, _TEDDYCUP, _CHINESE)),
 }
 """``teddycup``: the 2020 Teddy Cup C message-board files (附件2/3/4; 一级标签/一级分类 and
 答复意见/答复时间 stay in raw). ``teddycup-replies``: the same fields, and the run also opens a
 case per message with its official reply (``heard.pipeline.assemble.preset_settings``).
-``social``: common export names. ``default``: both."""
+``social``: common export names. ``default``: those, the Teddy Cup names and common Chinese
+headers (内容, 正文, 标题, 发布时间, 作者 …), in that order of preference."""
 
 
 def fieldmap_for(preset: str | None = None, overrides: Mapping[str, str] | None = None) -> FieldMap:
