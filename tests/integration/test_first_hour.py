@@ -334,6 +334,18 @@ def test_hot_in_the_wrong_folder_makes_no_empty_database(tmp_path, monkeypatch, 
     assert not (tmp_path / "heard.duckdb").exists()
 
 
+def test_users_commands_in_the_wrong_folder_make_no_empty_database(tmp_path, monkeypatch, capsys):
+    # heard users list made an empty heard.duckdb in the folder it ran in; only users add, which
+    # may set up the first admin before any ingest, creates a database
+    monkeypatch.chdir(tmp_path)
+    for args in (["users", "list"], ["users", "token", "alice"], ["users", "remove", "alice"]):
+        assert run(args) == 2, args
+        assert "no Heard database at heard.duckdb" in capsys.readouterr().err
+    assert not (tmp_path / "heard.duckdb").exists()
+    assert run(["users", "add", "root", "--role", "admin", "--password", "long-enough-1"]) == 0
+    assert (tmp_path / "heard.duckdb").exists()
+
+
 def test_topics_filtered_to_none_say_by_what(seeded_db_copy, capsys):
     # "0 shown · 0 hidden (fewer than 5 authors)" after --min-size 100 read as "no topics"
     assert run(["topics", "--min-size", "100", "--db", str(seeded_db_copy)]) == 0

@@ -98,13 +98,20 @@ def _check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
-def _accounts(db: Path | None, config: Path | None):
+def _accounts(db: Path | None, config: Path | None, must_exist: bool = True):
+    """The store and its accounts. Only ``users add`` (``must_exist=False``) may create the
+    database: ``users list`` in the wrong folder made an empty heard.duckdb there."""
     from heard.auth import Accounts
-    from heard.store import open_store
+    from heard.store import open_store, store_exists
 
-    from heard.errors import StoreLockedError
+    from heard.errors import InputError, StoreLockedError
 
     settings = settings_from(config, db=db)
+    if must_exist and not store_exists(settings.db):
+        raise InputError(
+            f"no Heard database at {settings.db}",
+            "pass --db, or create one: heard ingest FILE, or heard users add NAME --role admin",
+        )
     try:
         store = open_store(settings.db)
     except (
@@ -160,7 +167,7 @@ def users_add(
                 "give one with --password (at least 8 characters), or run the command in a "
                 "terminal",
             ) from None
-    store, accounts = _accounts(db, config)
+    store, accounts = _accounts(db, config, must_exist=False)
     with store:
         if department:
             from heard.answer.operator import configured_departments
