@@ -180,7 +180,8 @@ def list_cases(
         r["issue"] = issue
         # an issue's case is titled by its place and problem, never by one message
         r["title"] = issue["label"] if issue else redact(r["title"])
-        r["concern"] = r["title"] or _opening(r.pop("text_head"))
+        head = r.pop("text_head")  # the raw text: only its redacted opening leaves here
+        r["concern"] = r["title"] or _opening(head)
         r["open311_status"] = open311_status(r["status"])
         r["overdue"] = (
             r["status"] in OPEN_STATES
