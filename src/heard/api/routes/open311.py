@@ -24,6 +24,7 @@ from heard.api.routes.deps import (
     db_of,
     departments_of,
     public_limiter,
+    refund_public_action,
     utc_naive,
     work_zone,
 )
@@ -56,6 +57,18 @@ TEXT = r"\S"
 
 def _error(status: int, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse([{"code": status, "description": description}], status, headers=headers)
+
+
+def _spend(request: Request) -> JSONResponse | None:
+    """Count this public action (submission, dispute, token tried) against the address's hour,
+    looking and counting in one step; GeoReport's 429 when the hour is used up."""
+    limiter, key = public_limiter(request)
+    wait = limiter.take(key)
+    if wait > 0:
+        return _error(
+            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
+        )
+    return None
 
 
 def _lang(request: Request) -> str:
@@ -208,17 +221,14 @@ def request_updates(request: Request, service_request_id: str) -> Any:
     response_model=None,
 )
 def token_lookup(request: Request, token: str) -> Any:
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        return _error(
-            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
-        )
+    refused = _spend(request)  # a wrong token counts, as on the form and in disputes
+    if refused is not None:
+        return refused
     db = db_of(request)
     found = cq.case_id_for_token(db, workflow.hash_token(token)) if len(token) <= 200 else None
     if found is None:
-        limiter.failed(key)  # a wrong token counts, as on the form and in disputes
         return _error(404, "no request for this token")
+    refund_public_action(request)  # the right token is no guess
     return [{"service_request_id": found, "token": token}]
 
 
@@ -286,12 +296,18 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
 async def submit(request: Request) -> Any:
     from starlette.concurrency import run_in_threadpool
 
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        return _error(
-            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
-        )
+    refused = _spend(request)  # counted before the body is read: a burst cannot pass together
+    if refused is not None:
+        return refused
+    checked = await _submission(request)
+    if isinstance(checked, JSONResponse):
+        refund_public_action(request)  # a malformed submission stores nothing and is not counted
+        return checked
+    return await run_in_threadpool(_file, request, *checked)
+
+
+async def _submission(request: Request) -> tuple[str, dict[str, Any]] | JSONResponse:
+    """The description and the department of a submission, or GeoReport's error."""
     fields = await _fields(request)
     if isinstance(fields, JSONResponse):
         return fields
@@ -304,8 +320,7 @@ async def submit(request: Request) -> Any:
     departments = {d["code"]: d for d in departments_of(request)}
     if code not in departments:
         return _error(404, f"no service {code[:60]!r}: see services.json")
-    limiter.failed(key)  # counts every accepted submission
-    return await run_in_threadpool(_file, request, text, departments[code])
+    return text, departments[code]
 
 
 def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
@@ -339,18 +354,15 @@ def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
     response_model=None,
 )
 async def dispute(request: Request, service_request_id: str) -> Any:
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        return _error(
-            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
-        )
+    refused = _spend(request)  # every dispute counts, a missing or wrong token too
+    if refused is not None:
+        return refused
     fields = await _fields(request)
     if isinstance(fields, JSONResponse):
+        refund_public_action(request)  # a body that cannot be read is no dispute
         return fields
     db = db_of(request)
     if not str(fields.get("token") or "").strip():
-        limiter.failed(key)  # counted like every dispute
         return _error(400, "token is required: the one given when the request was filed")
     try:
         intake.dispute(
@@ -361,7 +373,5 @@ async def dispute(request: Request, service_request_id: str) -> Any:
         return _error(404, "no request with this id and token")
     except InputError:
         return _error(400, "only a closed request can be disputed")
-    finally:
-        limiter.failed(key)
     case_moved(request)
     return [o3.request(cq.public_case(db, service_request_id, now=utcnow()), _lang(request))]
