@@ -59,6 +59,7 @@ def test_parse_departments_from_heard_toml():
         ({"code": "a", "name_en": "x", "deadline_days": {"default": 0}}, "from 1 to 365"),
         ({"code": "a", "name_en": "x", "keywords": "bus"}, "keywords must be a list"),
         ({"code": "a", "name_en": "x", "colour": "red"}, "unknown keys ['colour']"),
+        ({"code": "triage", "name_en": "Triage"}, "is reserved"),
     ],
 )
 def test_bad_department_tables_say_what_and_how_to_fix(table, message):
@@ -136,3 +137,14 @@ def test_real_taxonomy_xlsx_and_csv_agree(shared_data):
     assert from_xlsx == load_teddycup_taxonomy(folder / "attachment1_label_taxonomy.csv")
     assert {d.name_zh for d in teddycup_departments()} <= set(from_xlsx)
     assert sum(len(v) for v in from_xlsx.values()) == 517
+
+
+def test_a_stored_edit_under_the_reserved_code_is_left_out():
+    """A dashboard edit saved as 'triage' before that code was refused does not break every
+    page that reads the departments: it is left out."""
+    from heard.answer.departments import merge_edits
+
+    kept = merge_edits(
+        [], [{"code": "triage", "name_zh": "园林"}, {"code": "parks", "name_en": "P"}]
+    )
+    assert [d.code for d in kept] == ["parks"]

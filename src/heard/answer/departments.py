@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from heard.answer.cases import TRIAGE
 from heard.errors import InputError
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,47}$")
@@ -120,7 +121,8 @@ def parse_departments(config: dict[str, Any] | list[dict[str, Any]]) -> list[Dep
 def merge_edits(configured: list[Department], edits: list[dict[str, Any]]) -> list[Department]:
     """The departments in effect: the configured ones (heard.toml or the preset), each replaced
     by its dashboard edit when it has one, then the departments added in the dashboard."""
-    edited = {str(e.get("code")): e for e in edits}
+    # an edit under the reserved code (saved before it was refused) is left out, not an error
+    edited = {str(e.get("code")): e for e in edits if e.get("code") != TRIAGE}
     out = [parse_one(edited.pop(d.code)) if d.code in edited else d for d in configured]
     return out + [parse_one(e) for e in edited.values()]
 
@@ -145,6 +147,12 @@ def _parse_one(table: Any, i: int) -> Department:
             f"{where}: code {code!r} is not a short lowercase identifier",
             "use lowercase letters, digits, '_' or '-', starting with a letter, "
             'e.g. code = "transport"',
+        )
+    if code == TRIAGE:  # the queue of unsure cases is no department: never public, never told
+        raise InputError(
+            f"{where}: code {code!r} is reserved for the queue of cases the router was unsure "
+            "about",
+            'give the department another code, e.g. code = "general"',
         )
     where = f"[[departments]] {code!r}"
     names = {k: table.get(k, "") for k in ("name_zh", "name_en")}

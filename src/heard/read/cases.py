@@ -104,6 +104,7 @@ def list_departments(
             "deadline_days": json.loads(r["deadline_days"] or "{}"),
         }
         for code, r in _names(db).items()
+        if code != TRIAGE  # a department stored under the queue's code before it was refused
     }
     for d in configured or []:
         rows[d.code] = {
