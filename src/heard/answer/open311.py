@@ -118,14 +118,22 @@ def _what_it_did(event: dict[str, Any]) -> str:
     return str(kind)
 
 
-def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
+def updates(
+    case: dict[str, Any], start: datetime | None = None, end: datetime | None = None
+) -> list[dict[str, Any]]:
     """FixMyStreet-style ``servicerequestupdates``: one entry per event of the case's timeline,
     each with the state the case was in after it (an event that moves no status, such as a
-    reassignment, leaves the one before it)."""
+    reassignment, leaves the one before it); with ``start``/``end`` (naive UTC), only the events
+    between them, numbered as in the whole timeline."""
     out = []
     state = "open"
     for n, e in enumerate(case.get("timeline") or [], 1):
         state = e.get("to_status") or state
+        at = e.get("at")
+        if isinstance(at, datetime) and (
+            (start is not None and at < start) or (end is not None and at > end)
+        ):
+            continue
         out.append(
             {
                 "update_id": f"{case['case_id']}-{n}",
@@ -134,6 +142,7 @@ def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
                 "external_status_code": state,
                 "updated_datetime": iso(e.get("at")),
                 "description": e.get("note") or _what_it_did(e),
+                "media_url": None,
             }
         )
     return out

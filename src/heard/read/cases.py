@@ -351,6 +351,14 @@ def public_cases(db: Reader, case_ids: list[str], *, now: datetime) -> list[dict
     return out
 
 
+def updated_case_ids(
+    db: Reader, start: datetime, end: datetime, limit: int
+) -> list[tuple[str, datetime]]:
+    """The cases with a timeline event from ``start`` to ``end`` (naive UTC), each with its first
+    event's time there, oldest first."""
+    return q.updated_cases(db, start, end, limit)
+
+
 def public_case(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:
     """What anyone may see of a case (its public page, ``/api/v1/public/cases/{id}``): the case
     without the router's explanation, which quotes other cases and is for the people who work

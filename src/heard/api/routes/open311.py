@@ -202,15 +202,45 @@ def get_request(request: Request, service_request_id: str) -> Any:
 @router.get(
     "/servicerequestupdates.json",
     dependencies=[requires(PUBLIC)],
-    summary="Updates of requests (FixMyStreet style): one per timeline event",
-    responses={404: ERRORS[404]},
+    summary="Updates of requests (FixMyStreet style): one per timeline event, of one request "
+    "or of all in a start_date/end_date window",
+    responses={400: ERRORS[400], 404: ERRORS[404]},
     response_model=None,
 )
-def request_updates(request: Request, service_request_id: str) -> Any:
-    case = _public_case(request, service_request_id)
-    if case is None:
-        return _error(404, f"no request {service_request_id!r}")
-    return o3.updates(case)
+def request_updates(
+    request: Request,
+    service_request_id: str | None = None,
+    start_date: Instant | None = None,
+    end_date: Instant | None = None,
+) -> Any:
+    """One request's updates (``service_request_id``), or, as FixMyStreet polls, every
+    request's updates whose ``updated_datetime`` lies from ``start_date`` to ``end_date`` (ISO
+    8601, UTC unless an offset is given; without ``start_date`` the 90 days up to ``end_date``,
+    or now), oldest first, at most 1,000: ask again from the last one's time for more."""
+    if service_request_id:
+        case = _public_case(request, service_request_id)
+        if case is None:
+            return _error(404, f"no request {service_request_id!r}")
+        return o3.updates(case)
+    start, end = utc_naive(start_date), utc_naive(end_date)
+    if start is not None and end is not None and start > end:
+        return _error(400, "start_date is after end_date: give the earlier time as start_date")
+    now = utcnow()
+    end = end or to_naive_utc(now)
+    if start is None:
+        start = end - DEFAULT_WINDOW if end - datetime.min > DEFAULT_WINDOW else datetime.min
+    updated = cq.updated_case_ids(db_of(request), start, end, MAX_PAGE)
+    found = cq.public_cases(db_of(request), [case_id for case_id, _ in updated], now=now)
+    # cases left out (past the first 1,000) have no update before the last one's first: the
+    # answer stops there, so that asking again from its last time misses nothing
+    last = o3.iso(updated[-1][1]) if len(updated) == MAX_PAGE else None
+    listed = [
+        u
+        for case in found
+        for u in o3.updates(case, start, end)
+        if last is None or (u["updated_datetime"] or "") <= last
+    ]
+    return sorted(listed, key=lambda u: u["updated_datetime"] or "")[:MAX_PAGE]
 
 
 @router.get(
