@@ -281,7 +281,8 @@ def _print_case(detail: dict[str, Any], zone: Any) -> None:
 @app.command()
 def accountability(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     """Each department's public record: cases, answered, response rate, median and p90 response
-    time, overdue open cases, cases closed late, reopened closures, mean reply quality."""
+    time, open and overdue open cases, cases closed late, reopened and disputed closures, mean
+    reply quality (the columns of the public department pages)."""
     from heard.clock import utcnow
     from heard.read.cases import accountability as record
     from heard.store import open_store
@@ -302,9 +303,11 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         "rate",
         "median",
         "p90",
+        "open",
         "overdue",
         "closed late",
         "reopened",
+        "disputed",
         "quality",
     ):
         table.add_column(name)
@@ -317,9 +320,11 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
             "-" if r["response_rate"] is None else f"{r['response_rate']:.0%}",
             _days(r["median_days"]),
             _days(r["p90_days"]),
+            f"{r['open']:,}",
             f"{r['overdue_open']:,}",
             f"{r['closed_late']:,}",
             f"{r['reopened']:,}",
+            f"{r['disputed']:,}",
             "-" if q is None else f"{q:.2f}",
         )
     Console().print(table)
