@@ -148,3 +148,31 @@ def test_a_stored_edit_under_the_reserved_code_is_left_out():
         [], [{"code": "triage", "name_zh": "园林"}, {"code": "parks", "name_en": "P"}]
     )
     assert [d.code for d in kept] == ["parks"]
+
+
+def test_a_name_is_one_line_and_contacts_have_no_line_breaks():
+    """A department's name goes into every notification e-mail's Subject: a name with a line
+    break (heard.toml's "交通\\r\\nBcc: …") made `heard notify` die with a traceback ("Header
+    values may not contain linefeed"), and the server's notifier fail every scan. An e-mail or
+    webhook with a trailing line break passed the check (``$`` matches before it)."""
+    from heard.answer.notifications import email_message
+
+    (dept,) = parse_departments(
+        [{"code": "transport", "name_zh": "交通\r\nBcc: spy@evil.example", "email": "t@city.cn"}]
+    )
+    assert dept.name_zh == "交通 Bcc: spy@evil.example"
+    body = {
+        "notification_id": "n1", "case_id": "C1", "status": "open", "created_at": "2026-12-01",
+        "deadline_at": None, "link": "/public/cases/C1", "concern": {"text": "站牌坏了"},
+        "message": f"case C1: new case in the queue of {dept.name_zh}",
+        "department": {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en},
+    }  # fmt: skip
+    msg = email_message(body, dept.email, "heard@localhost")
+    assert "\n" not in str(msg["Subject"]) and msg["Bcc"] is None
+    # a notification recorded with a name stored before (its payload keeps the line break)
+    stored = {**body, "message": "case C1: new case in the queue of 交通\r\nBcc: spy@evil.example"}
+    msg = email_message(stored, dept.email, "heard@localhost")
+    assert "\n" not in str(msg["Subject"]) and msg["Bcc"] is None
+    for bad in ({"email": "t@city.cn\n"}, {"webhook": "https://hooks.city.cn/x\n"}):
+        with pytest.raises(InputError):
+            parse_departments([{"code": "transport", "name_zh": "交通", **bad}])

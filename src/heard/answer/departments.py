@@ -177,7 +177,7 @@ def _parse_one(table: Any, i: int) -> Department:
         )
     webhook = table.get("webhook")
     if webhook is not None and (
-        not isinstance(webhook, str) or not re.match(r"^https?://\S+$", webhook)
+        not isinstance(webhook, str) or not re.fullmatch(r"https?://\S+", webhook)
     ):
         raise InputError(
             f"{where}: webhook {webhook!r} is not an http(s) URL",
@@ -185,7 +185,7 @@ def _parse_one(table: Any, i: int) -> Department:
         )
     email = table.get("email")
     if email is not None and (
-        not isinstance(email, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email)
+        not isinstance(email, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)
     ):
         raise InputError(
             f"{where}: email {email!r} is not an e-mail address",
@@ -194,8 +194,9 @@ def _parse_one(table: Any, i: int) -> Department:
     phones = _parse_phones(table.get("phone"), where)
     return Department(
         code=code,
-        name_zh=texts["name_zh"].strip(),
-        name_en=texts["name_en"].strip(),
+        # a name is one line: it heads notification e-mails (a line break there broke them)
+        name_zh=" ".join(texts["name_zh"].split()),
+        name_en=" ".join(texts["name_en"].split()),
         description_zh=texts["description_zh"].strip(),
         description_en=texts["description_en"].strip(),
         keywords=tuple(dict.fromkeys(k.strip() for k in keywords)),
