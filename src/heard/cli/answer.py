@@ -537,3 +537,8 @@ def train_router(
         f"trained {router.name} on {len(examples):,} examples "
         f"(out-of-fold accuracy {result['out_of_fold_accuracy']}); wrote {out}"
     )
+    shown = escape(str(out))
+    console.print(  # the router is used only once named: say how
+        f'use it: router_model = "{shown}" under \\[heard] in heard.toml (ingest, serve, '
+        f"route), or heard route --model {shown} TEXT"
+    )
