@@ -94,18 +94,26 @@ def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
 
 
 def _status_notes(case: dict[str, Any]) -> str:
-    """The department's latest published reply; the state when there is none, or when the case
-    was reopened after it (the reply is what a dispute said did not fix it: it is no longer the
-    answer; ``servicerequestupdates`` keeps it)."""
+    """Why the request is in its state (GeoReport): the public note of the latest status change,
+    or the department's latest published reply when it came after every noted change (a change
+    without a note leaves the reply standing); the state itself when there is neither, or when
+    the case was reopened after them (the reply is what a dispute said did not fix it: it is no
+    longer the answer; ``servicerequestupdates`` keeps it)."""
     reply = case.get("reply")
-    timeline = case.get("timeline") or []
-    last = next(
-        (e for e in reversed(timeline) if e["kind"] in ("replied", "reopened", "disputed")), None
-    )
-    if last is not None and last["kind"] != "replied":
-        what = "disputed: closed, not fixed" if last["kind"] == "disputed" else "reopened"
-        return f"status: {case['status']} ({what}, {iso(last['at'])})"
-    return reply["text"] if reply else f"status: {case['status']}"
+    state = f"status: {case['status']}"
+    moved = False  # a status change without a note came after what is found next
+    for e in reversed(case.get("timeline") or []):
+        kind = e["kind"]
+        if kind in ("reopened", "disputed"):
+            what = "disputed: closed, not fixed" if kind == "disputed" else "reopened"
+            return f"{state} ({what}, {iso(e['at'])})"
+        if kind == "replied":
+            return str(reply["text"]) if reply else state
+        if kind == "status":
+            if e.get("note"):
+                return state if moved else str(e["note"])  # a later change outdates it
+            moved = True
+    return state
 
 
 def _what_it_did(event: dict[str, Any]) -> str:
