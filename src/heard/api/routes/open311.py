@@ -285,6 +285,8 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
             if any(not isinstance(data.get(k, ""), (str, type(None))) for k in TEXT_FIELDS):
                 return _error(400, f"{', '.join(TEXT_FIELDS)} must be strings")
             return {str(k): str(v) for k, v in data.items() if v is not None}
+        if ctype.startswith("multipart/form-data"):  # an app attaching a photo: files dropped
+            return await _multipart(request)
         from urllib.parse import parse_qsl
 
         # strict: percent-escapes that are not UTF-8 are refused, not stored as U+FFFD
@@ -293,6 +295,22 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
         return _error(400, "the body is not UTF-8 form data or a JSON object")
     except RecursionError:  # json.loads recurses once a level: thousands of [[[… ran it out
         return _error(400, "the JSON body is nested too deep: send a flat object of fields")
+
+
+async def _multipart(request: Request) -> dict[str, str] | JSONResponse:
+    """The text fields of a multipart/form-data body (its files are not kept: Heard stores no
+    media); an unreadable one is GeoReport's 400."""
+    from starlette.datastructures import UploadFile
+    from starlette.formparsers import MultiPartException
+
+    try:
+        form = await request.form(max_files=10, max_fields=100)
+    except MultiPartException as exc:
+        return _error(400, f"the multipart body cannot be read: {exc.message}")
+    try:
+        return {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
+    finally:
+        await form.close()
 
 
 @router.post(
