@@ -156,8 +156,12 @@ def list_requests(
                 f"unknown service_code {code[:60]!r}: use one of "
                 f"{', '.join(known[:40]) or '(none configured)'} (GET services.json lists them)",
             )
-    if service_request_id:
-        ids = [i.strip() for i in service_request_id.split(",")[:50]]
+    if service_request_id:  # GeoReport: it overrides the other arguments
+        ids = list(dict.fromkeys(i.strip() for i in service_request_id.split(",") if i.strip()))
+        if len(ids) > MAX_PAGE:  # only the first 50 were read: the rest looked unknown
+            return _error(
+                400, f"{len(ids):,} service_request_id values: ask for at most {MAX_PAGE:,} at once"
+            )
         return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
     start, end = utc_naive(start_date), utc_naive(end_date)
     if start is not None and end is not None and start > end:  # it listed [], as if none then
