@@ -26,7 +26,7 @@ def test_a_multipart_request_is_filed_and_its_file_dropped(tmp_path):
         assert got["description"] == "公交站台的雨棚破了一个洞" and got["media_url"] is None
         broken = client.post(
             "/open311/v2/requests.json",
-            content=b"--x\r\nContent-Disposition: form-data; name=\"service_code\"\r\n\r\ntra",
+            content=b'--x\r\nContent-Disposition: form-data; name="service_code"\r\n\r\ntra',
             headers={"content-type": "multipart/form-data; boundary=x"},
         )
         assert broken.status_code == 400 and broken.json()[0]["code"] == 400, broken.text
