@@ -281,8 +281,8 @@ def _print_case(detail: dict[str, Any], zone: Any) -> None:
 @app.command()
 def accountability(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     """Each department's public record: cases, answered, response rate, median and p90 response
-    time, open and overdue open cases, cases closed late, reopened and disputed closures, mean
-    reply quality (the columns of the public department pages)."""
+    time, overdue open cases, cases closed late, reopened closures (of them disputed by the
+    citizen: the public pages' "disputed closures"), mean reply quality."""
     from heard.clock import utcnow
     from heard.read.cases import accountability as record
     from heard.store import open_store
@@ -303,11 +303,9 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         "rate",
         "median",
         "p90",
-        "open",
         "overdue",
         "closed late",
-        "reopened",
-        "disputed",
+        "reopened (disputed)",
         "quality",
     ):
         table.add_column(name)
@@ -320,11 +318,9 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
             "-" if r["response_rate"] is None else f"{r['response_rate']:.0%}",
             _days(r["median_days"]),
             _days(r["p90_days"]),
-            f"{r['open']:,}",
             f"{r['overdue_open']:,}",
             f"{r['closed_late']:,}",
-            f"{r['reopened']:,}",
-            f"{r['disputed']:,}",
+            f"{r['reopened']:,} ({r['disputed']:,})",
             "-" if q is None else f"{q:.2f}",
         )
     Console().print(table)
