@@ -48,3 +48,7 @@ def test_updates_of_every_request_in_a_window(tmp_path):
         reversed_window = {"start_date": _at(T0), "end_date": _at(T0 - timedelta(days=1))}
         backwards = client.get(URL, params=reversed_window)
         assert backwards.status_code == 400 and backwards.json()[0]["code"] == 400
+        twice = f"{URL}?start_date={_at(T0)}&start_date={_at(T0)}"  # one time, not a list
+        assert client.get(twice).status_code == 400
+        listed_twice = f"/open311/v2/requests.json?start_date={_at(T0)}&start_date={_at(T0)}"
+        assert client.get(listed_twice).json()[0]["code"] == 400

@@ -71,6 +71,15 @@ def _spend(request: Request) -> JSONResponse | None:
     return None
 
 
+def _repeated(request: Request, *names: str) -> JSONResponse | None:
+    """GeoReport's 400 when one of ``names`` is given more than once (a time or an id is one
+    value: the last one was taken silently)."""
+    twice = [n for n in names if len(request.query_params.getlist(n)) > 1]
+    if twice:
+        return _error(400, f"{', '.join(twice)} given more than once: give each once")
+    return None
+
+
 def _lang(request: Request) -> str:
     return "en" if request.query_params.get("locale", "zh").lower().startswith("en") else "zh"
 
@@ -144,6 +153,9 @@ def list_requests(
     request is today's; a historical board, such as an imported export, lists its last 90 days
     instead of nothing). ``page_size`` requests (at most
     1,000, the default) of page ``page`` (from 1), newest first."""
+    refused = _repeated(request, "service_request_id", "start_date", "end_date", "page")
+    if refused is not None:
+        return refused
     lang = _lang(request)
     now = utcnow()
     # GeoReport: service_code and status "can be declared multiple times, comma delimited"
@@ -221,6 +233,9 @@ def request_updates(
     request's updates whose ``updated_datetime`` lies from ``start_date`` to ``end_date`` (ISO
     8601, UTC unless an offset is given; without ``start_date`` the 90 days up to ``end_date``,
     or now), oldest first, at most 1,000: ask again from the last one's time for more."""
+    refused = _repeated(request, "service_request_id", "start_date", "end_date")
+    if refused is not None:
+        return refused
     if service_request_id:
         case = _public_case(request, service_request_id)
         if case is None:
