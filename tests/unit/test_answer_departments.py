@@ -176,3 +176,9 @@ def test_a_name_is_one_line_and_contacts_have_no_line_breaks():
     for bad in ({"email": "t@city.cn\n"}, {"webhook": "https://hooks.city.cn/x\n"}):
         with pytest.raises(InputError):
             parse_departments([{"code": "transport", "name_zh": "交通", **bad}])
+
+
+def test_the_reserved_code_is_the_triage_queue():
+    from heard.answer import cases, departments
+
+    assert departments.TRIAGE == cases.TRIAGE

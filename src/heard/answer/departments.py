@@ -19,9 +19,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from heard.answer.cases import TRIAGE
 from heard.errors import InputError
 
+TRIAGE = "triage"
+"""``heard.answer.cases.TRIAGE``, the queue of unsure cases: no department's code (cases imports
+this module, so it is named here too; tests/unit/test_answer_departments.py checks they agree)."""
 CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,47}$")
 DEFAULT_DEADLINE_DAYS = 15
 """Working days to answer when a department names none (12345 hotlines commonly allow 15)."""
