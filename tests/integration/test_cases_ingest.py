@@ -212,6 +212,11 @@ def test_cli_route_and_train_router(tmp_path, capsys):
         ["train", "router", "--data", str(data), "--out", str(out), "--departments", "teddycup"],
     )
     assert trained["examples"] == 6 and (out / "router.json").is_file()
+    capsys.readouterr()  # the text output says how to use the router (it said only "wrote")
+    argv = ["train", "router", "--data", str(data), "--out", str(tmp_path / "r2")]
+    assert run([*argv, "--departments", "teddycup"]) == 0
+    said = " ".join(capsys.readouterr().err.split())  # messages go to stderr
+    assert 'use it: router_model = "' in said and "under [heard] in heard.toml" in said, said
     again = _json(capsys, ["route", "公交车太少", "--model", str(out)])
     assert again["model"].startswith("heard-router@")
     assert again["routes"][0]["department"] in ("transport", "education_culture_sports")

@@ -94,6 +94,9 @@ def test_an_edit_wins_over_the_stored_definition(env):
         ({"deadline_days": "default = ²"}, "deadline line 1"),
         ({"deadline_days": "default = 10\nconsultation = ¹⁵"}, "deadline line 2"),
         ({"deadline_days": "default = 99999999999999999999"}, "from 1 to 365"),
+        # the queue of unsure cases: a department of that code was listed twice by
+        # /api/v1/departments and hidden from every public record, its contacts never told
+        ({"code": "triage"}, "is reserved"),
     ],
 )
 def test_a_bad_form_is_refused_with_its_reason(env, bad, reason):

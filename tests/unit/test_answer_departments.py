@@ -59,6 +59,7 @@ def test_parse_departments_from_heard_toml():
         ({"code": "a", "name_en": "x", "deadline_days": {"default": 0}}, "from 1 to 365"),
         ({"code": "a", "name_en": "x", "keywords": "bus"}, "keywords must be a list"),
         ({"code": "a", "name_en": "x", "colour": "red"}, "unknown keys ['colour']"),
+        ({"code": "triage", "name_en": "Triage"}, "is reserved"),
     ],
 )
 def test_bad_department_tables_say_what_and_how_to_fix(table, message):
@@ -136,3 +137,48 @@ def test_real_taxonomy_xlsx_and_csv_agree(shared_data):
     assert from_xlsx == load_teddycup_taxonomy(folder / "attachment1_label_taxonomy.csv")
     assert {d.name_zh for d in teddycup_departments()} <= set(from_xlsx)
     assert sum(len(v) for v in from_xlsx.values()) == 517
+
+
+def test_a_stored_edit_under_the_reserved_code_is_left_out():
+    """A dashboard edit saved as 'triage' before that code was refused does not break every
+    page that reads the departments: it is left out."""
+    from heard.answer.departments import merge_edits
+
+    kept = merge_edits(
+        [], [{"code": "triage", "name_zh": "园林"}, {"code": "parks", "name_en": "P"}]
+    )
+    assert [d.code for d in kept] == ["parks"]
+
+
+def test_a_name_is_one_line_and_contacts_have_no_line_breaks():
+    """A department's name goes into every notification e-mail's Subject: a name with a line
+    break (heard.toml's "交通\\r\\nBcc: …") made `heard notify` die with a traceback ("Header
+    values may not contain linefeed"), and the server's notifier fail every scan. An e-mail or
+    webhook with a trailing line break passed the check (``$`` matches before it)."""
+    from heard.answer.notifications import email_message
+
+    (dept,) = parse_departments(
+        [{"code": "transport", "name_zh": "交通\r\nBcc: spy@evil.example", "email": "t@city.cn"}]
+    )
+    assert dept.name_zh == "交通 Bcc: spy@evil.example"
+    body = {
+        "notification_id": "n1", "case_id": "C1", "status": "open", "created_at": "2026-12-01",
+        "deadline_at": None, "link": "/public/cases/C1", "concern": {"text": "站牌坏了"},
+        "message": f"case C1: new case in the queue of {dept.name_zh}",
+        "department": {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en},
+    }  # fmt: skip
+    msg = email_message(body, dept.email, "heard@localhost")
+    assert "\n" not in str(msg["Subject"]) and msg["Bcc"] is None
+    # a notification recorded with a name stored before (its payload keeps the line break)
+    stored = {**body, "message": "case C1: new case in the queue of 交通\r\nBcc: spy@evil.example"}
+    msg = email_message(stored, dept.email, "heard@localhost")
+    assert "\n" not in str(msg["Subject"]) and msg["Bcc"] is None
+    for bad in ({"email": "t@city.cn\n"}, {"webhook": "https://hooks.city.cn/x\n"}):
+        with pytest.raises(InputError):
+            parse_departments([{"code": "transport", "name_zh": "交通", **bad}])
+
+
+def test_the_reserved_code_is_the_triage_queue():
+    from heard.answer import cases, departments
+
+    assert departments.TRIAGE == cases.TRIAGE

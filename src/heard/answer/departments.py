@@ -21,6 +21,9 @@ from typing import Any
 
 from heard.errors import InputError
 
+TRIAGE = "triage"
+"""``heard.answer.cases.TRIAGE``, the queue of unsure cases: no department's code (cases imports
+this module, so it is named here too; tests/unit/test_answer_departments.py checks they agree)."""
 CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,47}$")
 DEFAULT_DEADLINE_DAYS = 15
 """Working days to answer when a department names none (12345 hotlines commonly allow 15)."""
@@ -120,7 +123,8 @@ def parse_departments(config: dict[str, Any] | list[dict[str, Any]]) -> list[Dep
 def merge_edits(configured: list[Department], edits: list[dict[str, Any]]) -> list[Department]:
     """The departments in effect: the configured ones (heard.toml or the preset), each replaced
     by its dashboard edit when it has one, then the departments added in the dashboard."""
-    edited = {str(e.get("code")): e for e in edits}
+    # an edit under the reserved code (saved before it was refused) is left out, not an error
+    edited = {str(e.get("code")): e for e in edits if e.get("code") != TRIAGE}
     out = [parse_one(edited.pop(d.code)) if d.code in edited else d for d in configured]
     return out + [parse_one(e) for e in edited.values()]
 
@@ -146,6 +150,12 @@ def _parse_one(table: Any, i: int) -> Department:
             "use lowercase letters, digits, '_' or '-', starting with a letter, "
             'e.g. code = "transport"',
         )
+    if code == TRIAGE:  # the queue of unsure cases is no department: never public, never told
+        raise InputError(
+            f"{where}: code {code!r} is reserved for the queue of cases the router was unsure "
+            "about",
+            'give the department another code, e.g. code = "general"',
+        )
     where = f"[[departments]] {code!r}"
     names = {k: table.get(k, "") for k in ("name_zh", "name_en")}
     if not any(isinstance(v, str) and v.strip() for v in names.values()):
@@ -169,7 +179,7 @@ def _parse_one(table: Any, i: int) -> Department:
         )
     webhook = table.get("webhook")
     if webhook is not None and (
-        not isinstance(webhook, str) or not re.match(r"^https?://\S+$", webhook)
+        not isinstance(webhook, str) or not re.fullmatch(r"https?://\S+", webhook)
     ):
         raise InputError(
             f"{where}: webhook {webhook!r} is not an http(s) URL",
@@ -177,7 +187,7 @@ def _parse_one(table: Any, i: int) -> Department:
         )
     email = table.get("email")
     if email is not None and (
-        not isinstance(email, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email)
+        not isinstance(email, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)
     ):
         raise InputError(
             f"{where}: email {email!r} is not an e-mail address",
@@ -186,8 +196,9 @@ def _parse_one(table: Any, i: int) -> Department:
     phones = _parse_phones(table.get("phone"), where)
     return Department(
         code=code,
-        name_zh=texts["name_zh"].strip(),
-        name_en=texts["name_en"].strip(),
+        # a name is one line: it heads notification e-mails (a line break there broke them)
+        name_zh=" ".join(texts["name_zh"].split()),
+        name_en=" ".join(texts["name_en"].split()),
         description_zh=texts["description_zh"].strip(),
         description_en=texts["description_en"].strip(),
         keywords=tuple(dict.fromkeys(k.strip() for k in keywords)),

@@ -99,12 +99,21 @@ def file_concern(
             case_id, deadline = case["case_id"], case["deadline_at"]
         else:
             case_id, deadline = existing["case_id"], existing["deadline_at"]
-            changes: dict[str, Any] = {"public_token_hash": token_hash}
+            # the department is the citizen's choice now, not the router's (its explanation
+            # stays: what the router would have suggested)
+            changes: dict[str, Any] = {
+                "public_token_hash": token_hash,
+                "routed_by": f"citizen:{channel}",
+                "routed_confidence": 1.0,
+            }
+            moved_from = None
             if existing["department"] != code:
                 deadline = workflow.deadline_after(now, days, zone)
                 changes.update(department=code, deadline_at=deadline)
+                moved_from = existing["department"]
             event = {"at": now, "kind": "filed", "actor_role": "citizen", "actor": None,
-                     "note": f"filed through {channel}", "to_department": code}  # fmt: skip
+                     "note": f"filed through {channel}", "from_department": moved_from,
+                     "to_department": code}  # fmt: skip
             store.cases.update_case(case_id, changes, event)
     db.changed()
     return Filed(case_id, token, deadline)

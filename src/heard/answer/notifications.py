@@ -182,7 +182,8 @@ def payload(
 def email_message(body: dict[str, Any], to: str, sender: str) -> EmailMessage:
     """The plain-text e-mail of a notification payload."""
     msg = EmailMessage()
-    msg["Subject"] = f"[Heard] {body['message']}"
+    # one line: a department name stored with a line break made every send raise
+    msg["Subject"] = " ".join(f"[Heard] {body['message']}".split())
     msg["From"] = sender
     msg["To"] = to
     msg["Date"] = formatdate(usegmt=True)
@@ -264,8 +265,13 @@ class _Sender:
             if channel == "webhook":
                 ok, tries = self._webhook(contact.webhook or "", note["payload"])
             else:
-                msg = email_message(note["payload"], contact.email or "", self.settings.smtp_from)
-                result = send_email(self.settings, msg, self.password)
+                try:
+                    msg = email_message(
+                        note["payload"], contact.email or "", self.settings.smtp_from
+                    )
+                    result = send_email(self.settings, msg, self.password)
+                except ValueError as exc:  # an address the e-mail library refuses: this one
+                    result = {"ok": False, "try": f"cannot write the e-mail: {exc}"[:300]}
                 ok, tries = result["ok"], [result["try"]]
             state.update(
                 ok=ok,

@@ -94,18 +94,26 @@ def request(case: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
 
 
 def _status_notes(case: dict[str, Any]) -> str:
-    """The department's latest published reply; the state when there is none, or when the case
-    was reopened after it (the reply is what a dispute said did not fix it: it is no longer the
-    answer; ``servicerequestupdates`` keeps it)."""
+    """Why the request is in its state (GeoReport): the public note of the latest status change,
+    or the department's latest published reply when it came after every noted change (a change
+    without a note leaves the reply standing); the state itself when there is neither, or when
+    the case was reopened after them (the reply is what a dispute said did not fix it: it is no
+    longer the answer; ``servicerequestupdates`` keeps it)."""
     reply = case.get("reply")
-    timeline = case.get("timeline") or []
-    last = next(
-        (e for e in reversed(timeline) if e["kind"] in ("replied", "reopened", "disputed")), None
-    )
-    if last is not None and last["kind"] != "replied":
-        what = "disputed: closed, not fixed" if last["kind"] == "disputed" else "reopened"
-        return f"status: {case['status']} ({what}, {iso(last['at'])})"
-    return reply["text"] if reply else f"status: {case['status']}"
+    state = f"status: {case['status']}"
+    moved = False  # a status change without a note came after what is found next
+    for e in reversed(case.get("timeline") or []):
+        kind = e["kind"]
+        if kind in ("reopened", "disputed"):
+            what = "disputed: closed, not fixed" if kind == "disputed" else "reopened"
+            return f"{state} ({what}, {iso(e['at'])})"
+        if kind == "replied":
+            return str(reply["text"]) if reply else state
+        if kind == "status":
+            if e.get("note"):
+                return state if moved else str(e["note"])  # a later change outdates it
+            moved = True
+    return state
 
 
 def _what_it_did(event: dict[str, Any]) -> str:
@@ -118,14 +126,22 @@ def _what_it_did(event: dict[str, Any]) -> str:
     return str(kind)
 
 
-def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
+def updates(
+    case: dict[str, Any], start: datetime | None = None, end: datetime | None = None
+) -> list[dict[str, Any]]:
     """FixMyStreet-style ``servicerequestupdates``: one entry per event of the case's timeline,
     each with the state the case was in after it (an event that moves no status, such as a
-    reassignment, leaves the one before it)."""
+    reassignment, leaves the one before it); with ``start``/``end`` (naive UTC), only the events
+    between them, numbered as in the whole timeline."""
     out = []
     state = "open"
     for n, e in enumerate(case.get("timeline") or [], 1):
         state = e.get("to_status") or state
+        at = e.get("at")
+        if isinstance(at, datetime) and (
+            (start is not None and at < start) or (end is not None and at > end)
+        ):
+            continue
         out.append(
             {
                 "update_id": f"{case['case_id']}-{n}",
@@ -134,6 +150,7 @@ def updates(case: dict[str, Any]) -> list[dict[str, Any]]:
                 "external_status_code": state,
                 "updated_datetime": iso(e.get("at")),
                 "description": e.get("note") or _what_it_did(e),
+                "media_url": None,
             }
         )
     return out

@@ -69,23 +69,20 @@ def _read_file(path: Path) -> list[tuple[str, str]]:
                 if has_visible_text(line)  # a line of NUL or zero-width spaces is a blank one
             ]
         if suffix in (".jsonl", ".ndjson"):
-            rows = [
-                json.loads(line)
-                for line in path.read_text(encoding="utf-8").splitlines()
-                if line.strip()
-            ]
+            rows = _jsonl(path)
         elif suffix in (".csv", ".tsv"):
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows = list(csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ","))
+                reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
+                rows = list(enumerate(reader, start=1))
         else:
             raise InputError(
                 f"cannot route {path}: unknown file type {suffix}",
                 "give a .txt (one text a line), .csv or .jsonl file",
             )
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path} cannot be read: {exc}", "give UTF-8 text, CSV or JSONL") from exc
     out = []
-    for i, row in enumerate(rows, start=1):
+    for i, row in rows:
         if not isinstance(row, dict):
             raise InputError(f"{path} line {i} is not an object", "one JSON object per line")
         text = _row_text(row)
@@ -97,6 +94,23 @@ def _read_file(path: Path) -> list[tuple[str, str]]:
             f"name a column one of {TEXT_COLUMNS + BODY_COLUMNS}",
         )
     return out
+
+
+def _jsonl(path: Path) -> list[tuple[int, Any]]:
+    """(line number, value) of each non-blank line; a line that is not JSON is named by its
+    number in the file (the decoder's own position is inside the line)."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{path} line {n} is not JSON ({exc.msg}, column {exc.colno})",
+                "one JSON object per line",
+            ) from None
+    return rows
 
 
 def _first(row: dict[str, Any], columns: tuple[str, ...]) -> Any:

@@ -174,7 +174,11 @@ def answer(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The JSON error shape for the API and scripts; the same words on an HTML page for a
-    browser on the dashboard (an unknown topic showed raw JSON there)."""
+    browser on the dashboard (an unknown topic showed raw JSON there). Under /open311/,
+    GeoReport v2's error list, whatever raised it."""
+    if request.url.path.startswith("/open311/"):
+        text = "; ".join([error, *(errors or [])])
+        return JSONResponse([{"code": status, "description": text}], status, headers=headers)
     if _wants_page(request):
         try:
             from heard.web.render import render

@@ -44,6 +44,29 @@ class LoginLimiter:
                     wait = max(wait, q[0] + self.window_s - self.clock())
             return max(wait, 0.0)
 
+    def take(self, *keys: str) -> float:
+        """Count one attempt for ``keys`` and return 0 when it is allowed; else count nothing and
+        return the seconds to wait. One step under the lock: looking (``retry_after``) and then
+        counting (``failed``) let attempts sent at once all pass before any was counted."""
+        with self._lock:
+            now = self.clock()
+            queues = [self._recent(key) for key in keys]
+            full = [q[0] + self.window_s - now for q in queues if len(q) >= self.max_failures]
+            if full:
+                return max(max(full), 0.001)
+            for q in queues:
+                q.append(now)
+            return 0.0
+
+    def refund(self, *keys: str) -> None:
+        """Take back the newest attempt counted for ``keys`` (one that turned out not to count,
+        such as a right token)."""
+        with self._lock:
+            for key in keys:
+                q = self._recent(key)
+                if q:
+                    q.pop()
+
     def failed(self, *keys: str) -> None:
         with self._lock:
             now = self.clock()

@@ -281,7 +281,8 @@ def _print_case(detail: dict[str, Any], zone: Any) -> None:
 @app.command()
 def accountability(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     """Each department's public record: cases, answered, response rate, median and p90 response
-    time, overdue open cases, cases closed late, reopened closures, mean reply quality."""
+    time, overdue open cases, cases closed late, reopened closures (of them disputed by the
+    citizen: the public pages' "disputed closures"), mean reply quality."""
     from heard.clock import utcnow
     from heard.read.cases import accountability as record
     from heard.store import open_store
@@ -304,7 +305,7 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         "p90",
         "overdue",
         "closed late",
-        "reopened",
+        "reopened (disputed)",
         "quality",
     ):
         table.add_column(name)
@@ -319,7 +320,7 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
             _days(r["p90_days"]),
             f"{r['overdue_open']:,}",
             f"{r['closed_late']:,}",
-            f"{r['reopened']:,}",
+            f"{r['reopened']:,} ({r['disputed']:,})",
             "-" if q is None else f"{q:.2f}",
         )
     Console().print(table)
@@ -531,4 +532,9 @@ def train_router(
     console.print(
         f"trained {router.name} on {len(examples):,} examples "
         f"(out-of-fold accuracy {result['out_of_fold_accuracy']}); wrote {out}"
+    )
+    shown = escape(str(out))
+    console.print(  # the router is used only once named: say how
+        f'use it: router_model = "{shown}" under \\[heard] in heard.toml (ingest, serve, '
+        f"route), or heard route --model {shown} TEXT"
     )

@@ -104,6 +104,7 @@ def list_departments(
             "deadline_days": json.loads(r["deadline_days"] or "{}"),
         }
         for code, r in _names(db).items()
+        if code != TRIAGE  # a department stored under the queue's code before it was refused
     }
     for d in configured or []:
         rows[d.code] = {
@@ -180,7 +181,8 @@ def list_cases(
         r["issue"] = issue
         # an issue's case is titled by its place and problem, never by one message
         r["title"] = issue["label"] if issue else redact(r["title"])
-        r["concern"] = r["title"] or _opening(r.pop("text_head"))
+        head = r.pop("text_head")  # the raw text: only its redacted opening leaves here
+        r["concern"] = r["title"] or _opening(head)
         r["open311_status"] = open311_status(r["status"])
         r["overdue"] = (
             r["status"] in OPEN_STATES
@@ -347,6 +349,14 @@ def public_cases(db: Reader, case_ids: list[str], *, now: datetime) -> list[dict
         case.pop("explanation", None)
         case.pop("routed_by", None)
     return out
+
+
+def updated_case_ids(
+    db: Reader, start: datetime, end: datetime, limit: int
+) -> list[tuple[str, datetime]]:
+    """The cases with a timeline event from ``start`` to ``end`` (naive UTC), each with its first
+    event's time there, oldest first."""
+    return q.updated_cases(db, start, end, limit)
 
 
 def public_case(db: Reader, case_id: str, *, now: datetime) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from heard.api.routes.deps import (
     case_moved,
     db_of,
     departments_of,
-    public_limiter,
+    refund_public_action,
     spend_public_action,
     work_zone,
 )
@@ -143,14 +143,14 @@ def track(request: Request, token: Annotated[str, Form(max_length=200)] = "") ->
     """The token is posted, never put in a URL (it would stay in logs and browser history)."""
     from heard.answer.cases import hash_token
 
-    spend_public_action(request, count=False)
+    spend_public_action(request)  # counted at once: lookups sent together cannot all pass
     if not token.strip():  # nothing to look up: not a guess, so not counted as a wrong one
+        refund_public_action(request)
         return render(
             request, "public_track.html", status=400, error="enter the token from your receipt"
         )
     found = cq.case_id_for_token(db_of(request), hash_token(token.strip()))
-    if found is None:
-        limiter, key = public_limiter(request)
-        limiter.failed(key)  # a wrong token counts: no guessing
+    if found is None:  # a wrong token counts: no guessing
         return render(request, "public_track.html", status=404, error="no case for this token")
+    refund_public_action(request)  # the right token is no guess
     return RedirectResponse(f"/public/cases/{found}", status_code=303)

@@ -128,7 +128,7 @@ def spend_public_action(request: Request, count: bool = True) -> None:
     from heard.api.errors import ApiError
 
     limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
+    wait = limiter.take(key) if count else limiter.retry_after(key)  # look and count in one step
     if wait > 0:
         raise ApiError(
             429,
@@ -136,5 +136,10 @@ def spend_public_action(request: Request, count: bool = True) -> None:
             [f"fix: try again in {int(wait // 60) + 1} minutes"],
             {"Retry-After": str(int(wait) + 1)},
         )
-    if count:
-        limiter.failed(key)
+
+
+def refund_public_action(request: Request) -> None:
+    """Take back the action ``spend_public_action`` counted: it turned out not to be one (a
+    right token, a submission refused before anything was read from it)."""
+    limiter, key = public_limiter(request)
+    limiter.refund(key)

@@ -24,6 +24,7 @@ from heard.api.routes.deps import (
     db_of,
     departments_of,
     public_limiter,
+    refund_public_action,
     utc_naive,
     work_zone,
 )
@@ -56,6 +57,27 @@ TEXT = r"\S"
 
 def _error(status: int, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse([{"code": status, "description": description}], status, headers=headers)
+
+
+def _spend(request: Request) -> JSONResponse | None:
+    """Count this public action (submission, dispute, token tried) against the address's hour,
+    looking and counting in one step; GeoReport's 429 when the hour is used up."""
+    limiter, key = public_limiter(request)
+    wait = limiter.take(key)
+    if wait > 0:
+        return _error(
+            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
+        )
+    return None
+
+
+def _repeated(request: Request, *names: str) -> JSONResponse | None:
+    """GeoReport's 400 when one of ``names`` is given more than once (a time or an id is one
+    value: the last one was taken silently)."""
+    twice = [n for n in names if len(request.query_params.getlist(n)) > 1]
+    if twice:
+        return _error(400, f"{', '.join(twice)} given more than once: give each once")
+    return None
 
 
 def _lang(request: Request) -> str:
@@ -131,6 +153,9 @@ def list_requests(
     request is today's; a historical board, such as an imported export, lists its last 90 days
     instead of nothing). ``page_size`` requests (at most
     1,000, the default) of page ``page`` (from 1), newest first."""
+    refused = _repeated(request, "service_request_id", "start_date", "end_date", "page")
+    if refused is not None:
+        return refused
     lang = _lang(request)
     now = utcnow()
     # GeoReport: service_code and status "can be declared multiple times, comma delimited"
@@ -143,8 +168,12 @@ def list_requests(
                 f"unknown service_code {code[:60]!r}: use one of "
                 f"{', '.join(known[:40]) or '(none configured)'} (GET services.json lists them)",
             )
-    if service_request_id:
-        ids = [i.strip() for i in service_request_id.split(",")[:50]]
+    if service_request_id:  # GeoReport: it overrides the other arguments
+        ids = list(dict.fromkeys(i.strip() for i in service_request_id.split(",") if i.strip()))
+        if len(ids) > MAX_PAGE:  # only the first 50 were read: the rest looked unknown
+            return _error(
+                400, f"{len(ids):,} service_request_id values: ask for at most {MAX_PAGE:,} at once"
+            )
         return [o3.request(c, lang) for c in cq.public_cases(db_of(request), ids, now=now)]
     start, end = utc_naive(start_date), utc_naive(end_date)
     if start is not None and end is not None and start > end:  # it listed [], as if none then
@@ -189,15 +218,48 @@ def get_request(request: Request, service_request_id: str) -> Any:
 @router.get(
     "/servicerequestupdates.json",
     dependencies=[requires(PUBLIC)],
-    summary="Updates of requests (FixMyStreet style): one per timeline event",
-    responses={404: ERRORS[404]},
+    summary="Updates of requests (FixMyStreet style): one per timeline event, of one request "
+    "or of all in a start_date/end_date window",
+    responses={400: ERRORS[400], 404: ERRORS[404]},
     response_model=None,
 )
-def request_updates(request: Request, service_request_id: str) -> Any:
-    case = _public_case(request, service_request_id)
-    if case is None:
-        return _error(404, f"no request {service_request_id!r}")
-    return o3.updates(case)
+def request_updates(
+    request: Request,
+    service_request_id: str | None = None,
+    start_date: Instant | None = None,
+    end_date: Instant | None = None,
+) -> Any:
+    """One request's updates (``service_request_id``), or, as FixMyStreet polls, every
+    request's updates whose ``updated_datetime`` lies from ``start_date`` to ``end_date`` (ISO
+    8601, UTC unless an offset is given; without ``start_date`` the 90 days up to ``end_date``,
+    or now), oldest first, at most 1,000: ask again from the last one's time for more."""
+    refused = _repeated(request, "service_request_id", "start_date", "end_date")
+    if refused is not None:
+        return refused
+    if service_request_id:
+        case = _public_case(request, service_request_id)
+        if case is None:
+            return _error(404, f"no request {service_request_id!r}")
+        return o3.updates(case)
+    start, end = utc_naive(start_date), utc_naive(end_date)
+    if start is not None and end is not None and start > end:
+        return _error(400, "start_date is after end_date: give the earlier time as start_date")
+    now = utcnow()
+    end = end or to_naive_utc(now)
+    if start is None:
+        start = end - DEFAULT_WINDOW if end - datetime.min > DEFAULT_WINDOW else datetime.min
+    updated = cq.updated_case_ids(db_of(request), start, end, MAX_PAGE)
+    found = cq.public_cases(db_of(request), [case_id for case_id, _ in updated], now=now)
+    # cases left out (past the first 1,000) have no update before the last one's first: the
+    # answer stops there, so that asking again from its last time misses nothing
+    last = o3.iso(updated[-1][1]) if len(updated) == MAX_PAGE else None
+    listed = [
+        u
+        for case in found
+        for u in o3.updates(case, start, end)
+        if last is None or (u["updated_datetime"] or "") <= last
+    ]
+    return sorted(listed, key=lambda u: u["updated_datetime"] or "")[:MAX_PAGE]
 
 
 @router.get(
@@ -208,17 +270,14 @@ def request_updates(request: Request, service_request_id: str) -> Any:
     response_model=None,
 )
 def token_lookup(request: Request, token: str) -> Any:
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        return _error(
-            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
-        )
+    refused = _spend(request)  # a wrong token counts, as on the form and in disputes
+    if refused is not None:
+        return refused
     db = db_of(request)
     found = cq.case_id_for_token(db, workflow.hash_token(token)) if len(token) <= 200 else None
     if found is None:
-        limiter.failed(key)  # a wrong token counts, as on the form and in disputes
         return _error(404, "no request for this token")
+    refund_public_action(request)  # the right token is no guess
     return [{"service_request_id": found, "token": token}]
 
 
@@ -245,6 +304,8 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
             if any(not isinstance(data.get(k, ""), (str, type(None))) for k in TEXT_FIELDS):
                 return _error(400, f"{', '.join(TEXT_FIELDS)} must be strings")
             return {str(k): str(v) for k, v in data.items() if v is not None}
+        if ctype.startswith("multipart/form-data"):  # an app attaching a photo: files dropped
+            return await _multipart(request)
         from urllib.parse import parse_qsl
 
         # strict: percent-escapes that are not UTF-8 are refused, not stored as U+FFFD
@@ -253,6 +314,22 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
         return _error(400, "the body is not UTF-8 form data or a JSON object")
     except RecursionError:  # json.loads recurses once a level: thousands of [[[… ran it out
         return _error(400, "the JSON body is nested too deep: send a flat object of fields")
+
+
+async def _multipart(request: Request) -> dict[str, str] | JSONResponse:
+    """The text fields of a multipart/form-data body (its files are not kept: Heard stores no
+    media); an unreadable one is GeoReport's 400."""
+    from starlette.datastructures import UploadFile
+    from starlette.formparsers import MultiPartException
+
+    try:
+        form = await request.form(max_files=10, max_fields=100)
+    except MultiPartException as exc:
+        return _error(400, f"the multipart body cannot be read: {exc.message}")
+    try:
+        return {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
+    finally:
+        await form.close()
 
 
 @router.post(
@@ -286,12 +363,18 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
 async def submit(request: Request) -> Any:
     from starlette.concurrency import run_in_threadpool
 
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        return _error(
-            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
-        )
+    refused = _spend(request)  # counted before the body is read: a burst cannot pass together
+    if refused is not None:
+        return refused
+    checked = await _submission(request)
+    if isinstance(checked, JSONResponse):
+        refund_public_action(request)  # a malformed submission stores nothing and is not counted
+        return checked
+    return await run_in_threadpool(_file, request, *checked)
+
+
+async def _submission(request: Request) -> tuple[str, dict[str, Any]] | JSONResponse:
+    """The description and the department of a submission, or GeoReport's error."""
     fields = await _fields(request)
     if isinstance(fields, JSONResponse):
         return fields
@@ -304,8 +387,7 @@ async def submit(request: Request) -> Any:
     departments = {d["code"]: d for d in departments_of(request)}
     if code not in departments:
         return _error(404, f"no service {code[:60]!r}: see services.json")
-    limiter.failed(key)  # counts every accepted submission
-    return await run_in_threadpool(_file, request, text, departments[code])
+    return text, departments[code]
 
 
 def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
@@ -339,18 +421,15 @@ def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
     response_model=None,
 )
 async def dispute(request: Request, service_request_id: str) -> Any:
-    limiter, key = public_limiter(request)
-    wait = limiter.retry_after(key)
-    if wait > 0:
-        return _error(
-            429, "too many requests from this address", {"Retry-After": str(int(wait) + 1)}
-        )
+    refused = _spend(request)  # every dispute counts, a missing or wrong token too
+    if refused is not None:
+        return refused
     fields = await _fields(request)
     if isinstance(fields, JSONResponse):
+        refund_public_action(request)  # a body that cannot be read is no dispute
         return fields
     db = db_of(request)
     if not str(fields.get("token") or "").strip():
-        limiter.failed(key)  # counted like every dispute
         return _error(400, "token is required: the one given when the request was filed")
     try:
         intake.dispute(
@@ -361,7 +440,5 @@ async def dispute(request: Request, service_request_id: str) -> Any:
         return _error(404, "no request with this id and token")
     except InputError:
         return _error(400, "only a closed request can be disputed")
-    finally:
-        limiter.failed(key)
     case_moved(request)
     return [o3.request(cq.public_case(db, service_request_id, now=utcnow()), _lang(request))]

@@ -176,6 +176,21 @@ def timelines(db: Reader, case_ids: Sequence[str]) -> dict[str, list[dict[str, A
     return out
 
 
+def updated_cases(
+    db: Reader, start: datetime, end: datetime, limit: int
+) -> list[tuple[str, datetime]]:
+    """The cases with an event from ``start`` to ``end`` (naive UTC, both included), each with
+    its first event's time there, oldest first; at most ``limit``."""
+    if not _has_cases(db):
+        return []
+    rows = db.rows(
+        """SELECT case_id, min("at") AS first FROM case_events
+           WHERE "at" >= ? AND "at" <= ? GROUP BY case_id ORDER BY first, case_id LIMIT ?""",
+        [start, end, limit],
+    )
+    return [(str(r["case_id"]), r["first"]) for r in rows]
+
+
 def timeline(db: Reader, case_id: str) -> list[dict[str, Any]]:
     """A case's events in order: when, what, the states and departments it moved between, the
     role that acted (never the account) and the note."""

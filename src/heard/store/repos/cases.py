@@ -68,6 +68,8 @@ UPDATABLE = frozenset(
         "public_token_hash",
         "reply_quality",
         "reply_scores",
+        "routed_by",
+        "routed_confidence",
     }
 )
 
