@@ -1,8 +1,8 @@
 """A search for 垃圾 finds the post about a 垃圾站: the index holds, before each long Chinese
 word, the shorter dictionary words inside it (jieba's search mode), while a query is cut into
-whole words, so 垃圾站 still finds only 垃圾站. Found by a new-user pass (2026-12-07): `heard posts
--q 垃圾` missed every post that said 垃圾站 or 垃圾桶. A store indexed the old way is reindexed once.
-A real ingest into a real DuckDB file, searched through the CLI."""
+whole words, so 垃圾站 still finds only 垃圾站. Found by a new-user pass (2026-12-07):
+`heard posts -q 垃圾` missed every post that said 垃圾站 or 垃圾桶. A store indexed the old way
+is reindexed once. A real ingest into a real DuckDB file, searched through the CLI."""
 
 from __future__ import annotations
 
