@@ -32,7 +32,7 @@ LABELS = {
     "address": "[address]",
     "handle": "@[user]",
 }
-VERSION = "pii-5"
+VERSION = "pii-6"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
 
@@ -63,15 +63,18 @@ for _block in (0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6):  # mathematical dig
 # other scripts' digits: Arabic-Indic, Persian, Devanagari, Bengali, Thai, Myanmar, Khmer, Mongolian
 for _zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1040, 0x17E0, 0x1810):
     _FOLD.update({_zero + i: ord("0") + i for i in range(10)})
+# dashes of every width: "电话：0734—7237198" (an em dash) is in 14 of 附件4's replies
+for _dash in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63):
+    _FOLD[_dash] = ord("-")
 
 
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]+")
 
 
 def fold_width(text: str) -> str:
-    """``text`` with full-width forms (U+FF01–FF5E), the ideographic space and other scripts'
-    digits as ASCII, one character for one, so that offsets into the folded text are offsets
-    into ``text``."""
+    """``text`` with full-width forms (U+FF01–FF5E), the ideographic space, other scripts'
+    digits and dashes of every width (— – ‐ −) as ASCII, one character for one, so that offsets
+    into the folded text are offsets into ``text``."""
     if text.isascii():
         return text
     return _FOLDABLE.sub(lambda m: m.group(0).translate(_FOLD), text)
