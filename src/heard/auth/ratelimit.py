@@ -8,6 +8,10 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 
 
+PRUNE_MIN_KEYS = 1024
+"""Keys held before the first pruning of stale ones."""
+
+
 class LoginLimiter:
     """Allow at most ``max_failures`` failed logins per ``window_s`` for one key.
 
@@ -26,6 +30,18 @@ class LoginLimiter:
         self.clock = clock
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self._prune_at = PRUNE_MIN_KEYS
+
+    def _prune(self) -> None:
+        """Forget keys with no attempt left in the window, once the table has doubled since the
+        last pruning (amortised O(1) per attempt): a long-running server counted every client
+        address it ever saw, and its memory grew with them."""
+        if len(self._failures) < self._prune_at:
+            return
+        cutoff = self.clock() - self.window_s
+        for key in [k for k, q in self._failures.items() if not q or q[-1] < cutoff]:
+            del self._failures[key]
+        self._prune_at = max(PRUNE_MIN_KEYS, 2 * len(self._failures))
 
     def _recent(self, key: str) -> deque[float]:
         q = self._failures[key]
@@ -49,6 +65,7 @@ class LoginLimiter:
         return the seconds to wait. One step under the lock: looking (``retry_after``) and then
         counting (``failed``) let attempts sent at once all pass before any was counted."""
         with self._lock:
+            self._prune()
             now = self.clock()
             queues = [self._recent(key) for key in keys]
             full = [q[0] + self.window_s - now for q in queues if len(q) >= self.max_failures]
@@ -69,6 +86,7 @@ class LoginLimiter:
 
     def failed(self, *keys: str) -> None:
         with self._lock:
+            self._prune()
             now = self.clock()
             for key in keys:
                 self._recent(key).append(now)
