@@ -20,11 +20,14 @@ hot spots, and a case owned by the service's department. The submitter's name, e
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from heard.answer.cases import OPEN_STATES, open311_status
 from heard.answer.intake import MAX_TEXT
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 SOURCE = "open311"
 """The source of posts filed through Open311 (and the public form)."""
@@ -43,13 +46,23 @@ def iso(value: Any) -> str | None:
     return str(value)
 
 
+def description_in(description: str, lang: str) -> str:
+    """A department's description in ``lang`` where it has one: a configured department's
+    Chinese and English descriptions are stored as two lines, and ``services.json?locale=en``
+    gave both joined. Lines with Chinese characters are the Chinese; a description with none in
+    the asked language is given whole."""
+    lines = [line for line in description.splitlines() if line.strip()]
+    mine = [line for line in lines if bool(_HAN.search(line)) == (lang == "zh")]
+    return "\n".join(mine) if mine else description
+
+
 def service(department: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """One department as a GeoReport service."""
     name = department.get("name_zh") if lang == "zh" else department.get("name_en")
     return {
         "service_code": department["code"],
         "service_name": name or department.get("name_en") or department["code"],
-        "description": department.get("description") or "",
+        "description": description_in(department.get("description") or "", lang),
         "metadata": False,
         "type": "realtime",
         "keywords": ",".join(department.get("keywords") or []),
