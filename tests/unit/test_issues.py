@@ -195,3 +195,27 @@ def test_an_issues_time_range_spans_its_copies_too():
     record = measure(group, facts, ["漏水"], board_start=0.0, board_end=times[-1])
     assert record.distinct_messages == 1 and record.messages == 7
     assert record.first_seen == times[0] and record.last_seen == times[-1]
+
+
+def test_no_issue_bursts_on_a_board_younger_than_ten_days():
+    """On a store a few days old an issue's history is the prior alone: six messages in its
+    first week read as p ≈ 5e-5 and every issue of a new deployment fired an alert (found by a
+    new-user pass, 2026-12-07). The same week after three quiet days of board is a burst."""
+    from heard.listen.analysis.bursts import DAY
+    from heard.listen.issues.grouping import Group
+    from heard.listen.issues.measure import MessageFacts, measure
+
+    def record(board_start: float):
+        end = 30 * DAY
+        times = [end - i * DAY for i in range(6)]  # six messages in the last six days
+        facts = [
+            MessageFacts(f"p{i}", "幸福小区垃圾站", t, f"a{i}", 0, -0.5, ("垃圾",))
+            for i, t in enumerate(times)
+        ]
+        group = Group("幸福小区", list(range(6)), coherence=0.9)
+        return measure(group, facts, ["垃圾"], board_start=board_start, board_end=end)
+
+    young = record(board_start=24 * DAY)  # the board began six days ago
+    assert not young.bursting and young.burst_count == 6  # counted, not called a burst
+    older = record(board_start=20 * DAY)  # ten days of board, three before the last week
+    assert older.bursting
