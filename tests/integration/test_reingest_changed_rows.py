@@ -111,7 +111,7 @@ def test_the_cli_accounts_for_every_row_of_a_board(tmp_path, capsys):
     assert run([*args, "--db", str(tmp_path / "h.duckdb")]) == 0
     out = " ".join(capsys.readouterr().err.split())  # the summary goes to stderr
     assert "stored 5 new posts from 6 rows" in out
-    assert "1 row repeats an id given earlier in the input: the first was kept" in out
+    assert "1 row repeated the id of an earlier row: the first was kept" in out
 
 
 def test_a_jsonl_file_edited_before_its_checkpoint_is_read_again(tmp_path, capsys):
