@@ -36,6 +36,18 @@ def test_the_report_form_says_what_it_sends(env):
     assert "Upload and ingest" not in client.get("/report", params={"post": "seed:w3"}).text
 
 
+def test_a_report_link_to_no_post_says_so_before_anything_is_written(env):
+    # the form was shown for an unknown post (or none), and the error came only after sending
+    client, _ = env
+    unknown = client.get("/report", params={"post": "seed:nope"})
+    assert unknown.status_code == 404
+    assert 'id="report-error">no post &#39;seed:nope&#39;' in unknown.text
+    assert 'id="report-post-form"' not in unknown.text
+    none = client.get("/report")
+    assert none.status_code == 400 and 'id="report-post-form"' not in none.text
+    assert 'id="report-post-form"' in client.get("/report", params={"post": "seed:w3"}).text
+
+
 def test_the_decided_page_lists_the_visibility_without_brackets(env):
     client, tokens = env
     filed = client.post("/api/v1/report", json={"post_id": "seed:w3", "label": "harassment"})

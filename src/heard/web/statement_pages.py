@@ -95,6 +95,20 @@ def _report_page(request: Request, post: str, status: int = 200, **context: Any)
 
 @router.get("/report", dependencies=[requires(PUBLIC)])
 def report_form(request: Request, post: Annotated[str, Query(max_length=300)] = "") -> Response:
+    """The report form for a stored post; for no post or an unknown one the page says so at once
+    and offers no form (it used to show the form, and the error came only after sending)."""
+    from heard.read.posts import get_post
+
+    if not post.strip():
+        return _report_page(
+            request, post, status=400, missing=True,
+            error="no post named: open the report link under the post you want to report",
+        )  # fmt: skip
+    if get_post(db_of(request), post) is None:
+        return _report_page(
+            request, post, status=404, missing=True,
+            error=f"no post {post!r}: the link may be mistyped, or the post was never stored",
+        )  # fmt: skip
     return _report_page(request, post)
 
 
