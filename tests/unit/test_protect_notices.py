@@ -95,3 +95,8 @@ def test_premium_rate_spam_with_an_amount_is_still_flagged(text):
 )
 def test_written_head_2_leaves_a_carrier_or_support_notice_alone(text):
     assert WrittenHeadDetector().detect([text]) == [[]]
+
+
+def test_the_sms_spam_version_names_the_head_once():
+    # heard flags showed "sms_spam@sms_spam@1": the version repeated the detector's name
+    assert "@" not in SmsSpamDetector().version
