@@ -20,14 +20,12 @@ hot spots, and a case owned by the service's department. The submitter's name, e
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from heard.answer.cases import OPEN_STATES, open311_status
 from heard.answer.intake import MAX_TEXT
-
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from heard.protect.detectors.script import is_chinese
 
 SOURCE = "open311"
 """The source of posts filed through Open311 (and the public form)."""
@@ -49,10 +47,10 @@ def iso(value: Any) -> str | None:
 def description_in(description: str, lang: str) -> str:
     """A department's description in ``lang`` where it has one: a configured department's
     Chinese and English descriptions are stored as two lines, and ``services.json?locale=en``
-    gave both joined. Lines with Chinese characters are the Chinese; a description with none in
-    the asked language is given whole."""
+    gave both joined. Lines mostly in Han characters (``is_chinese``) are the Chinese; a
+    description with none in the asked language is given whole."""
     lines = [line for line in description.splitlines() if line.strip()]
-    mine = [line for line in lines if bool(_HAN.search(line)) == (lang == "zh")]
+    mine = [line for line in lines if is_chinese(line) == (lang == "zh")]
     return "\n".join(mine) if mine else description
 
 
