@@ -100,3 +100,50 @@ def test_rescan_flags_posts_stored_before_protect_was_on(tmp_path, monkeypatch, 
     assert labels == ["scam_fraud", "violent_threat"]
     assert heard("flags", "--rescan", "--db", db) == 0
     assert "0 new flags" in capsys.readouterr().err
+
+
+def test_ingest_sends_a_flag_of_the_embedding_head_to_review(tmp_path, monkeypatch):
+    """The harm stage reads the vector the embed stage made: a doxxing post in words no rule
+    names is flagged by ``embedded_head``, for review only (never decided automatically)."""
+    src = tmp_path / "d.jsonl"
+    rows = [
+        {
+            "id": "d1",
+            "text": "这个骂我的人叫李建国，在城南派出所旁边开五金店，"
+            "住幸福小区5栋，大家有空去他店里坐坐。",
+        },
+        {"id": "d2", "text": "警察执法粗暴，我要求纪委调查这位民警的行为。"},
+    ]
+    src.write_text(
+        "".join(
+            json.dumps({**r, "created_at": "2026-11-30T10:00:00+08:00"}, ensure_ascii=False) + "\n"
+            for r in rows
+        ),
+        encoding="utf-8",
+    )
+    db = tmp_path / "d.duckdb"
+    assert heard("ingest", src, "--db", db) == 0
+    query = "SELECT post_id, label, detector, status, evidence FROM flags"
+    with open_store(db, read_only=True) as store:
+        flags = store.rows(query)
+        assert [(f["post_id"].split(":")[-1], f["label"], f["detector"]) for f in flags] == [
+            ("d1", "doxxing", "embedded_head")
+        ]
+        assert flags[0]["status"] == "pending"
+        assert json.loads(flags[0]["evidence"])["details"]["review_only"] is True
+        assert store.scalar("SELECT count(*) FROM decisions") == 0
+    # a rescan reads the stored vectors: the head's flag is raised again, not withdrawn
+    assert heard("flags", "--rescan", "--db", db) == 0
+    with open_store(db, read_only=True) as store:
+        assert [(f["label"], f["status"]) for f in store.rows(query)] == [("doxxing", "pending")]
+    # a store ingested with protect off gets the flag from its first rescan
+    off = tmp_path / "off.duckdb"
+    monkeypatch.setenv("HEARD_PROTECT", "false")
+    assert heard("ingest", src, "--db", off) == 0
+    with open_store(off, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM flags") == 0
+    assert heard("flags", "--rescan", "--db", off) == 0
+    with open_store(off, read_only=True) as store:
+        assert [(f["label"], f["detector"]) for f in store.rows(query)] == [
+            ("doxxing", "embedded_head")
+        ]

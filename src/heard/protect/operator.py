@@ -58,6 +58,29 @@ class FlagOperator:
         return dict(self.stored)
 
 
+def flag_rows(store: Any, stage: HarmStage, rows: list[tuple[str, str]]) -> list[list[dict]]:
+    """The flags of stored posts (id, text): with their stored vectors when the stage has an
+    embedding head, from the text alone for a post without one."""
+    texts = [text or "" for _, text in rows]
+    dim = store.topics.embedding_dim() if stage.vector_detector is not None else None
+    if not dim:
+        return stage.flag_texts(texts)
+    found, vectors = store.topics.embeddings_of([pid for pid, _ in rows], dim)
+    at = {pid: i for i, pid in enumerate(found)}
+    with_vec = [i for i, (pid, _) in enumerate(rows) if pid in at]
+    without = [i for i, (pid, _) in enumerate(rows) if pid not in at]
+    out: list[list[dict]] = [[] for _ in rows]
+    if with_vec:
+        order = [at[rows[i][0]] for i in with_vec]
+        read = stage.flag_texts([texts[i] for i in with_vec], vectors[order])
+        for i, flags in zip(with_vec, read):
+            out[i] = flags
+    if without:
+        for i, flags in zip(without, stage.flag_texts([texts[i] for i in without])):
+            out[i] = flags
+    return out
+
+
 def rescan(
     store: Any,
     stage: HarmStage | None = None,
@@ -69,8 +92,13 @@ def rescan(
     """Run the detectors over every stored post and store the flags not stored yet (posts
     ingested before protect was on, or by a Heard that committed flags after their batch), and
     withdraw the pending detector flags they no longer raise (``Review.withdraw_unraised``) and
-    lift the automated decisions they would no longer take (``heard.protect.lift``)."""
-    stage = stage or HarmStage()
+    lift the automated decisions they would no longer take (``heard.protect.lift``).
+
+    The embedding head reads each post's stored vector, as at ingest (a post without one is
+    read from its text alone)."""
+    from heard.store.queries.embedders import stored_embedder
+
+    stage = stage or HarmStage(embedder_name=stored_embedder(store))
     review = Review(store)
     totals = {
         "posts": 0,
@@ -85,7 +113,7 @@ def rescan(
         rows = store.protect.post_texts(after, batch_size)
         if not rows:
             break
-        flags = stage.flag_texts([text or "" for _, text in rows])
+        flags = flag_rows(store, stage, rows)
         per_post = [(pid, f) for (pid, _), f in zip(rows, flags)]
         totals["withdrawn"] += review.withdraw_unraised(per_post, stage.model or "")
         totals["lifted"] += lift_unsupported(review, per_post, stage.model or "", auto_threshold)

@@ -55,7 +55,7 @@ def default_stages(settings: Settings) -> list[Stage]:
         from heard.protect.stage import HarmStage
 
         stages += [
-            HarmStage(),
+            HarmStage(embedder_name=embedder.name),
             FlagOperator(settings.protect_auto_threshold, settings.protect_auto_action),
         ]
     stages.append(TopicStage(dim=embedder.dim))

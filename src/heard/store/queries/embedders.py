@@ -14,3 +14,11 @@ def other_embedder(db: Any, model: str) -> tuple[str, int] | None:
         [model],
     )
     return (str(rows[0]["model"]), int(rows[0]["n"])) if rows else None
+
+
+def stored_embedder(db: Any) -> str | None:
+    """The embedder that made the most stored vectors (None when none is stored)."""
+    rows = db.rows(
+        "SELECT model, count(*) AS n FROM embeddings GROUP BY model ORDER BY n DESC, model LIMIT 1"
+    )
+    return str(rows[0]["model"]) if rows else None

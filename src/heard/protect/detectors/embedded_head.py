@@ -1,0 +1,88 @@
+"""Harm read from the post's sentence embedding: the ``harm_embedded`` head, for review only.
+
+The rules read wordings; this head reads what the embedding says, so it catches a new wording of
+a kind of harm (a paid-sex advert, a gun sale, a workplace exposure) that no rule names. It
+reads the vector the pipeline's ``embed`` stage already made — nothing is embedded twice — so it
+runs only inside the pipeline, with an embedder of the family it was trained on
+(``EmbeddedHead.fits``); ``HarmStage.flag_texts`` without vectors (a re-scan, the benches'
+text-only runs) skips it.
+
+Its precision on real traffic is measured (BENCHMARKS.md, "Harm read from embeddings") but the
+evidence is not a list of words a moderator can check, so every flag carries
+``details["review_only"] = True``: it never displaces another detector's flag of its label and is
+never decided automatically (none of its labels may be, RIGHTS.md §5). Evidence: the label's
+probability, the threshold, the runner-up class, and — added by the stage like every flag — the
+nearest written taxonomy examples, positive and negative.
+
+A doxxing flag is dropped when the doxxing rules name the text as an exception: a public body
+(``public_body``) or an appeal to find a missing person (``missing_person``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from heard.protect.detectors.flag import Flag
+from heard.protect.detectors.rules import ruleset
+from heard.protect.heads.embedded import NONE, EmbeddedHead, load_embedded_head
+
+VETO_CUES = {"doxxing": frozenset({"public_body", "missing_person"})}
+"""Cues of a label's rule file that veto this head's flag of that label."""
+
+
+def vetoed(label: str, text: str) -> bool:
+    cues = VETO_CUES.get(label)
+    return bool(cues) and bool(ruleset(label).cue_matches(text, set(cues)))
+
+
+class EmbeddedHeadDetector:
+    name: ClassVar[str] = "embedded_head"
+
+    def __init__(self, head: EmbeddedHead | None = None):
+        self.head = head or load_embedded_head()
+
+    @property
+    def version(self) -> str:
+        return self.head.model
+
+    def fits(self, embedder_name: str | None) -> bool:
+        return self.head.fits(embedder_name)
+
+    def detect_vectors(self, texts: list[str], vectors: np.ndarray) -> list[list[Flag]]:
+        """One list of flags per text, read from its row of ``vectors``."""
+        if not texts:
+            return []
+        probs = self.head.probabilities(vectors)
+        classes = self.head.classes
+        out: list[list[Flag]] = []
+        for text, p in zip(texts, probs):
+            flags = []
+            order = np.argsort(-p)
+            for label in self.head.labels:
+                score, threshold = float(p[classes.index(label)]), self.head.thresholds[label]
+                if score < threshold or vetoed(label, text):
+                    continue
+                runner_up = next(classes[j] for j in order if classes[j] != label)
+                flags.append(
+                    Flag(
+                        label=label,
+                        score=score,
+                        threshold=threshold,
+                        detector=self.name,
+                        version=self.version,
+                        rule=f"{self.head.model}: sentence embedding",
+                        details={
+                            "review_only": True,
+                            "probability": round(score, 4),
+                            "runner_up": {
+                                "class": runner_up,
+                                "probability": round(float(p[classes.index(runner_up)]), 4),
+                            },
+                            "none_probability": round(float(p[classes.index(NONE)]), 4),
+                        },
+                    )
+                )
+            out.append(flags)
+        return out
