@@ -56,20 +56,26 @@ class EmbeddedHeadDetector:
             return []
         probs = self.head.probabilities(vectors)
         classes = self.head.classes
-        out: list[list[Flag]] = []
-        for text, p in zip(texts, probs):
-            flags = []
-            order = np.argsort(-p)
-            for label in self.head.labels:
-                score, threshold = float(p[classes.index(label)]), self.head.thresholds[label]
-                if score < threshold or vetoed(label, text):
+        labels = self.head.labels
+        columns = [classes.index(label) for label in labels]
+        bars = np.array([self.head.thresholds[label] for label in labels])
+        over = probs[:, columns] >= bars  # (n, labels): most rows have none
+        out: list[list[Flag]] = [[] for _ in texts]
+        for i in np.flatnonzero(over.any(axis=1)):
+            p = probs[i]
+            for k in np.flatnonzero(over[i]):
+                label = labels[k]
+                if vetoed(label, texts[i]):
                     continue
-                runner_up = next(classes[j] for j in order if classes[j] != label)
-                flags.append(
+                runner_up = max(
+                    (c for c in classes if c != label), key=lambda c: p[classes.index(c)]
+                )
+                score = float(p[columns[k]])
+                out[i].append(
                     Flag(
                         label=label,
                         score=score,
-                        threshold=threshold,
+                        threshold=float(bars[k]),
                         detector=self.name,
                         version=self.version,
                         rule=f"{self.head.model}: sentence embedding",
@@ -84,5 +90,4 @@ class EmbeddedHeadDetector:
                         },
                     )
                 )
-            out.append(flags)
         return out
