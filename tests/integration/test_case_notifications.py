@@ -388,3 +388,55 @@ def test_the_server_notifies_when_a_concern_is_filed(tmp_path, mailbox, receiver
         body = json.dumps(receiver.received[0]["body"], ensure_ascii=False)
         assert PHONE not in body and "/public/cases/" in body
         assert client.app.state.notifier.scans >= 1
+
+
+def test_a_scan_during_a_filing_never_notifies_the_routers_department(tmp_path, receiver):
+    """A concern filed on a server that routes every post (``answer_cases``) is stored first,
+    routed by the pipeline, then handed to the department the citizen chose. A notifier scan in
+    between told the router's department of a case that was never to be theirs. The filing now
+    holds the write lock from the ingest to the hand-over, so a scan waits for both."""
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+
+    departments = [
+        {"code": "transport", "name_en": "Transport", "webhook": receiver.url,
+         "description_en": "buses, bus stops, traffic lights, roads", "keywords": ["公交", "站牌"]},
+        {"code": "parks", "name_en": "Parks", "webhook": receiver.url,
+         "description_en": "parks, trees, playgrounds", "keywords": ["公园", "树木"]},
+    ]  # fmt: skip
+    settings = Settings(
+        db=tmp_path / "race.duckdb",
+        departments=departments,
+        answer_cases=True,
+        notify_interval_s=3600.0,
+    )
+    open_store(settings.db).close()
+    with TestClient(create_app(settings)) as client:
+        app = client.app
+        db, uploader = app.state.db, app.state.uploader
+        real_ingest = uploader.ingest_json
+        scans: list[threading.Thread] = []
+
+        def ingest_then_scan(*args, **kwargs):
+            done = real_ingest(*args, **kwargs)
+            routed = db.store.cases.case_for_post(f"public:{args[0][0]['id']}")
+            assert routed is None or routed["department"] == "transport", routed
+            scan = threading.Thread(
+                target=notify_cases,
+                args=(db.store, settings, NOW),
+                kwargs={"lock": db.write_lock, "sleep": lambda s: None},
+            )
+            scan.start()
+            scan.join(1.0)  # a scan that can run now would be done within the second
+            scans.append(scan)
+            return done
+
+        uploader.ingest_json = ingest_then_scan
+        filed = client.post("/public/report", data={"department": "parks", "text": CONCERN})
+        assert filed.status_code == 200, filed.text[:300]
+        for scan in scans:
+            scan.join(30)
+        assert scans and not any(s.is_alive() for s in scans)
+        told = [(r["body"]["kind"], r["body"]["department"]["code"]) for r in receiver.received]
+        assert told == [("new_case", "parks")]

@@ -76,16 +76,18 @@ def file_concern(
     is stored then)."""
     text = check_text(text)
     external = uuid.uuid4().hex[:16]
-    done = uploader.ingest_json(
-        [{"id": external, "text": text, "created_at": now.isoformat() + "Z"}], source=channel
-    )
-    if not done.get("stored"):
-        reasons = ", ".join(done.get("quarantine_reasons", {})) or "not stored"
-        raise InputError(f"the concern could not be stored ({reasons})", "check the text")
     post_id = f"{channel}:{external}"
     token, token_hash = workflow.new_public_token()
     code, days = department["code"], deadline_days(department)
+    # one hold of the (re-entrant) write lock from the ingest to the hand-over: a notifier scan
+    # in between would tell the router's department of a case that is not theirs
     with db.write_lock:
+        done = uploader.ingest_json(
+            [{"id": external, "text": text, "created_at": now.isoformat() + "Z"}], source=channel
+        )
+        if not done.get("stored"):
+            reasons = ", ".join(done.get("quarantine_reasons", {})) or "not stored"
+            raise InputError(f"the concern could not be stored ({reasons})", "check the text")
         store = db.store
         existing = store.cases.case_for_post(post_id)  # the cases operator may have routed it
         if existing is None:

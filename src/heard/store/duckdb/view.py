@@ -30,7 +30,7 @@ class ReadView:
         self.store = store
         self._local = threading.local()
         self._slots = threading.BoundedSemaphore(max_queries or max(2, os.cpu_count() or 2))
-        self.write_lock = threading.Lock()
+        self.write_lock = threading.RLock()  # re-entrant: a filing holds it over its ingest
         self.data_version = 0
         """Bumped after every write: caches of aggregates key on it."""
         from heard.store.repos.hotspots import Hotspots

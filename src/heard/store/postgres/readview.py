@@ -28,7 +28,7 @@ class PostgresReadView:
         self._slots = threading.BoundedSemaphore(max_queries or max(2, os.cpu_count() or 2))
         self._readers: list[PostgresStore] = []
         self._readers_lock = threading.Lock()
-        self.write_lock = threading.Lock()
+        self.write_lock = threading.RLock()  # re-entrant: a filing holds it over its ingest
         self._local_version = 0
         from heard.store.repos.cases import Cases
         from heard.store.repos.hotspots import Hotspots
