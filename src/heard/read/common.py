@@ -134,6 +134,12 @@ def _redact_nested(value: Any) -> Any:
     return value
 
 
+MAX_CURSOR_CHARS = 8_192
+"""The longest cursor a surface takes: a search's carries the document count of each of its
+query's terms (``heard.read.posts._best_match``), up to ~5,400 characters for 500 Chinese
+characters that each segment alone, in a store of millions of posts."""
+
+
 def encode_cursor(values: list[Any]) -> str:
     """Exact values (floats unrounded, timestamps to the microsecond) so keyset paging is exact."""
     exact = [

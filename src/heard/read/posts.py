@@ -139,12 +139,22 @@ def _best_match(
     db: Reader, terms: str, where: q.PostWhere, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Best match first, ties newest-indexed first (``docid``). The ranking reads only ids and the
-    filtered columns; the page's posts are then fetched by primary key."""
+    filtered columns; the page's posts are then fetched by primary key.
+
+    Every page is scored by the index statistics the first page was (``search_stats``, carried
+    in the cursor): an ingest between two pages rebuilds the index, and scored afresh the next
+    page cut the new ranking at the old page's score, so posts came twice or never."""
     after: tuple[float, int] | None = None
-    if cursor:
-        score, docid = decode_cursor(cursor, (float, int))
+    if cursor:  # (score, docid, documents, mean length, each term's documents by term)
+        names = sorted(db.search_stats(terms)["df"])
+        score, docid, num_docs, avgdl, *df = decode_cursor(
+            cursor, (float, int, int, float, *[int] * len(names))
+        )
         after = (score, docid)
-    top = q.ranked(db, terms, where, limit + 1, after)  # the store ranks (BM25)
+        stats = {"num_docs": num_docs, "avgdl": avgdl, "df": dict(zip(names, df))}
+    else:
+        stats = db.search_stats(terms)
+    top = q.ranked(db, terms, where, limit + 1, after, stats)  # the store ranks (BM25)
     if not top:
         return [], None
     posts = {r["id"]: r for r in common.posts_by_ids(db, [t["name"] for t in top])}
@@ -153,7 +163,11 @@ def _best_match(
         for t in top
         if t["name"] in posts
     ]
-    return _page(rows, limit, ("score", "docid"))
+    page, more = _page(rows, limit, ("score", "docid"))
+    if more is None:
+        return page, None
+    frozen = [stats["num_docs"], stats["avgdl"], *(stats["df"][t] for t in sorted(stats["df"]))]
+    return page, encode_cursor([*decode_cursor(more, (float, int)), *frozen])
 
 
 def _scan_match(

@@ -15,6 +15,7 @@ from heard.read import hotspots as hq
 from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
+from heard.read.common import MAX_CURSOR_CHARS
 from heard.api.routes.deps import db_of, k_of, utc_naive
 from heard.api.errors import declared
 from heard.api.security import requires
@@ -28,7 +29,7 @@ Lang = Annotated[
 Cursor = Annotated[
     str | None,
     Query(
-        max_length=500,
+        max_length=MAX_CURSOR_CHARS,
         pattern=r"^[A-Za-z0-9_-]*$",
         description="The next_cursor of the page before, unchanged (base64url); one this "
         "server did not give names no page: 404",

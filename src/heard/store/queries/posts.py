@@ -83,12 +83,18 @@ def newest(
 
 
 def ranked(
-    db: Reader, terms: str, f: PostWhere, limit: int, after: tuple[float, int] | None = None
+    db: Reader,
+    terms: str,
+    f: PostWhere,
+    limit: int,
+    after: tuple[float, int] | None = None,
+    frozen: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The store's BM25 ranking of the posts under ``f`` for the segmented ``terms``: up to
-    ``limit`` ``{name, score, docid}``, best first, after the (score, docid) ``after``."""
+    ``limit`` ``{name, score, docid}``, best first, after the (score, docid) ``after``, scored by
+    the statistics ``frozen`` (a ``search_stats``) when given."""
     where, params = _where(f, db)
-    return db.search_ranked(terms, limit, after, where, params)
+    return db.search_ranked(terms, limit, after, where, params, frozen)
 
 
 def scan_match(
