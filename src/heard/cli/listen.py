@@ -257,6 +257,7 @@ def posts(
             store,
             PostFilter(q=query, lang=lang, source=source, intent=intent, since=after),
             limit=limit,
+            k=settings.min_group_size,
         )
     rows = found["posts"]
     if found.get("query_note"):

@@ -270,7 +270,7 @@ def search_page(
         topic=None if topic is None else str(topic),
     )
     result = (
-        pq.search(_db(request), f, 20, cursor)
+        pq.search(_db(request), f, 20, cursor, _k(request))
         if (q or lang or sentiment or source or topic is not None)
         else {"posts": [], "next_cursor": None, "query_terms": []}
     )

@@ -94,7 +94,7 @@ def list_posts(
         since=utc_naive(since),
         until=utc_naive(until),
     )
-    return {"ok": True, **pq.search(db_of(request), f, limit, cursor)}
+    return {"ok": True, **pq.search(db_of(request), f, limit, cursor, k_of(request))}
 
 
 @router.get(
@@ -104,7 +104,7 @@ def list_posts(
     responses=declared(404),
 )
 def get_post(request: Request, post_id: str) -> dict[str, Any]:
-    post = pq.get_post(db_of(request), post_id)
+    post = pq.get_post(db_of(request), post_id, k_of(request))
     if post is None:
         raise ApiError(404, f"no post {post_id!r}", ["fix: ids look like source:external_id"])
     return {"ok": True, "post": post}
