@@ -18,7 +18,9 @@ import csv
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +230,33 @@ def _cell(value: Any, spreadsheet: bool, xlsx: bool = False) -> Any:
     return value
 
 
+XLSX_TIME = datetime(1980, 1, 1)
+"""The time a workbook says it was made and saved, and the time of each part of its zip: fixed,
+so the same rows give the same bytes (a published export's checksum can be checked against a
+fresh one; CSV, JSONL and Parquet carry no time of their own). The file's own time says when."""
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose members are all dated ``XLSX_TIME`` (``writestr`` of a name dates it now,
+    ``write`` of a file, as a write-only sheet is, by the file's time)."""
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, XLSX_TIME.timetuple()[:6])
+            zinfo_or_arcname.compress_type = self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
+
 def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None = None) -> bytes:
     """One export as the bytes of a file (CSV is UTF-8 with a BOM, so Excel shows Chinese)."""
     columns = columns or (tuple(data[0]) if data else ())
@@ -243,13 +272,17 @@ def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None
     if fmt == "xlsx":
         from openpyxl import Workbook
 
+        from openpyxl.writer.excel import ExcelWriter
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet("heard")
         sheet.append(list(columns))
         for r in data:
             sheet.append([_cell(r.get(c), True, xlsx=True) for c in columns])
+        book.properties.created = book.properties.modified = XLSX_TIME
         buffer = io.BytesIO()
-        book.save(buffer)
+        with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(book, archive).save()  # Workbook.save stamps "modified" with the time
         return buffer.getvalue()
     if fmt == "parquet":
         import pyarrow as pa
