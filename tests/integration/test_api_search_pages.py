@@ -6,9 +6,12 @@ who pastes a copied campaign text (500 characters) to find its copies must still
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import numpy as np
+import pytest
 from api_seed import DEFAULT_EMBEDDER, T0, build
 from fastapi.testclient import TestClient
 
@@ -72,3 +75,27 @@ def test_a_long_query_pages_to_its_end(tmp_path):
     assert sorted(seen) == sorted(f"copy:{i}" for i in range(25))
     assert page.status_code == 200, page.text[:300]  # the dashboard's search pages on too
     assert "copy" in page.text
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.5, 3, 40, 7.5, 10**300],  # a count past BIGINT: was a 500
+        [0.5, 10**300, 40, 7.5, 3],  # a docid past BIGINT: was a 500
+        [float("inf"), 3, 40, 7.5, 3],
+        [0.5, 3, 40, float("nan"), 3],
+        [0.5, 3, -40, 7.5, -3],
+        [0.5, 3, 40, 0.0, 3],  # a mean length of 0 divides by it
+    ],
+)
+def test_a_forged_cursor_names_no_page(tmp_path, values):
+    db = tmp_path / "api.duckdb"
+    tokens = build(db)
+    app = create_app(Settings(db=db))
+    auth = {"Authorization": f"Bearer {tokens['viewer']}"}
+    raw = json.dumps(values).replace("Infinity", "1e999").encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        got = client.get("/api/v1/posts", params={"q": "water", "cursor": cursor}, headers=auth)
+    assert got.status_code == 404, got.text[:300]
+    assert "no page at this cursor" in got.json()["error"]

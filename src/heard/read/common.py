@@ -163,10 +163,15 @@ def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[
             raise ValueError
         return [kind(v) for kind, v in zip(kinds, values)]
     except (ValueError, TypeError, UnicodeDecodeError, OverflowError, InputError):
-        raise NotFoundError(
-            "no page at this cursor: it is not one this server gave",
-            "pass the next_cursor of a previous page unchanged, or omit it",
-        ) from None
+        raise no_page() from None
+
+
+def no_page() -> NotFoundError:
+    """The error of a cursor this server did not give (a 404: it names no page)."""
+    return NotFoundError(
+        "no page at this cursor: it is not one this server gave",
+        "pass the next_cursor of a previous page unchanged, or omit it",
+    )
 
 
 def timestamp(value: Any) -> datetime:

@@ -3,13 +3,14 @@ cursor pagination. Ordering: best match first with a query, newest first without
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from heard.errors import NotFoundError
 from heard.store.protocol import Reader
-from heard.read.common import decode_cursor, encode_cursor, safe_row, timestamp
+from heard.read.common import decode_cursor, encode_cursor, no_page, safe_row, timestamp
 from heard.read import moderation
 from heard.store.queries import common
 from heard.store.queries import posts as q
@@ -166,6 +167,9 @@ def _best_match(
         score, docid, num_docs, avgdl, *df = decode_cursor(
             cursor, (float, int, int, float, *[int] * len(names))
         )
+        counts_fit = 0 <= docid < 2**63 and all(0 <= n <= num_docs < 2**63 for n in df)
+        if not (counts_fit and 0 <= score < math.inf and 0 < avgdl < math.inf):
+            raise no_page()  # a forged one: its numbers would overflow or divide by 0
         after = (score, docid)
         stats = {"num_docs": num_docs, "avgdl": avgdl, "df": dict(zip(names, df))}
     else:
