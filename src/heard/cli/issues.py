@@ -58,8 +58,13 @@ def issues(
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
         result = list_issues(store, settings.min_group_size, window=window, limit=limit, q=query)
+    shown = f"{len(result['issues'])} shown" + (
+        f"; more match (raise --limit, now {limit})" if result.get("more") else ""
+    )
     if json_out:
         emit_json(jsonable(result))
+        if result.get("more"):
+            console.print(shown)
         return
     zone = zone_named(settings.timezone)
     table = Table(title=f"Issues (days in {zone_label(zone)})")
@@ -98,7 +103,7 @@ def issues(
         )
     results().print(table)
     console.print(
-        f"{len(result['issues'])} shown · {result['hidden_below_k']} hidden (fewer than "
+        f"{shown} · {result['hidden_below_k']} hidden (fewer than "
         f"{result['k']} authors) · window {result['window']}"
         + (f" · {result['note']}" if result.get("note") else "")
     )

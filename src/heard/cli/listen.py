@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from heard.clock import local_time, zone_named
+from heard.clock import local_time, parse_instant, zone_named
 from heard.errors import InputError
 from heard.cli.app import (
     app,
@@ -234,7 +234,21 @@ def posts(
             "given), or a span before the newest post (24h, 7d, 2w), as heard topics --since."
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many posts to show.")] = 20,
+    until: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Only posts created before this time (ISO, UTC unless an offset is given: "
+            "2020-02-01T00:00+08:00 is 2020-01-31T16:00 UTC), as /api/v1/posts?until=."
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=10_000,
+            help="How many posts to show; when more match, stderr says so (--json too).",
+        ),
+    ] = 20,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -253,16 +267,23 @@ def posts(
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
         after = parse_since(since, store)
+        before = parse_instant(until, what="--until") if until else None
         found = search(
             store,
-            PostFilter(q=query, lang=lang, source=source, intent=intent, since=after),
+            PostFilter(q=query, lang=lang, source=source, intent=intent, since=after, until=before),
             limit=limit,
+            k=settings.min_group_size,
         )
     rows = found["posts"]
     if found.get("query_note"):
         console.print(found["query_note"], markup=False)
+    # 20 rows and no word of the rest read as "20 posts match", in a table or to a script
+    more = found.get("next_cursor")
+    cut = f"{count_of(len(rows), 'post')} shown; more match (raise --limit, now {limit})"
     if json_out:
         emit_json(rows)
+        if more:
+            console.print(cut)
         return
     if not rows:
         console.print("no posts match")
@@ -285,9 +306,8 @@ def posts(
             escape(text[:200]),
         )
     results().print(table)
-    if found.get("next_cursor"):  # 20 rows and no word of the rest read as "20 posts match"
-        shown = count_of(len(rows), "post")
-        console.print(f"{shown} shown; more match (raise --limit, now {limit})")
+    if more:
+        console.print(cut)
 
 
 @app.command("quarantine")

@@ -134,6 +134,12 @@ def _redact_nested(value: Any) -> Any:
     return value
 
 
+MAX_CURSOR_CHARS = 8_192
+"""The longest cursor a surface takes: a search's carries the document count of each of its
+query's terms (``heard.read.posts._best_match``), up to ~5,400 characters for 500 Chinese
+characters that each segment alone, in a store of millions of posts."""
+
+
 def encode_cursor(values: list[Any]) -> str:
     """Exact values (floats unrounded, timestamps to the microsecond) so keyset paging is exact."""
     exact = [
@@ -157,10 +163,15 @@ def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[
             raise ValueError
         return [kind(v) for kind, v in zip(kinds, values)]
     except (ValueError, TypeError, UnicodeDecodeError, OverflowError, InputError):
-        raise NotFoundError(
-            "no page at this cursor: it is not one this server gave",
-            "pass the next_cursor of a previous page unchanged, or omit it",
-        ) from None
+        raise no_page() from None
+
+
+def no_page() -> NotFoundError:
+    """The error of a cursor this server did not give (a 404: it names no page)."""
+    return NotFoundError(
+        "no page at this cursor: it is not one this server gave",
+        "pass the next_cursor of a previous page unchanged, or omit it",
+    )
 
 
 def timestamp(value: Any) -> datetime:

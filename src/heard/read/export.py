@@ -4,12 +4,14 @@ and the API.
 
 Texts pass through ``heard.read.redact`` (via ``safe_row``); author keys and internals never
 leave; topics (and a post's topic id) are given only for topics with at least k distinct authors
-(RIGHTS.md §4). Spreadsheet cells that would start a formula (``=``, ``+``, ``-``, ``@``) are
-written with a leading apostrophe so a post cannot run in Excel. In an XLSX file, characters XML
-1.0 forbids (U+FFFE, U+FFFF and C0 controls that reached a column unredacted) become U+FFFD:
-written as they were, one post made the whole workbook unreadable ("not well-formed"), in Excel
-and in Heard; and a text longer than an Excel cell holds (32,767 characters) is cut with a note
-that says so and how long it was (openpyxl cut it silently).
+(RIGHTS.md §4). CSV cells that would start a formula (``=``, ``+``, ``-``, ``@``) are written
+with a leading apostrophe so a post cannot run in Excel; in XLSX such a cell is typed as text
+with Excel's quote prefix, its value the text as shown (an apostrophe there would be part of
+the value). In an XLSX file, characters XML 1.0 forbids (U+FFFE, U+FFFF and C0 controls that
+reached a column unredacted) become U+FFFD: written as they were, one post made the whole
+workbook unreadable ("not well-formed"), in Excel and in Heard; and a text longer than an Excel
+cell holds (32,767 characters) is cut with a note that says so and how long it was (openpyxl
+cut it silently).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import csv
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +232,46 @@ def _cell(value: Any, spreadsheet: bool, xlsx: bool = False) -> Any:
     return value
 
 
+XLSX_TIME = datetime(1980, 1, 1)
+"""The time a workbook says it was made and saved, and the time of each part of its zip: fixed,
+so the same rows give the same bytes (a published export's checksum can be checked against a
+fresh one; CSV, JSONL and Parquet carry no time of their own). The file's own time says when."""
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose members are all dated ``XLSX_TIME`` (``writestr`` of a name dates it now,
+    ``write`` of a file, as a write-only sheet is, by the file's time)."""
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, XLSX_TIME.timetuple()[:6])
+            zinfo_or_arcname.compress_type = self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A text is a text cell (openpyxl would write one starting with ``=`` as a formula), and one
+    that would start a formula carries Excel's quote prefix: no apostrophe in its value."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA):
+        return value  # any other text openpyxl writes as text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
 def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None = None) -> bytes:
     """One export as the bytes of a file (CSV is UTF-8 with a BOM, so Excel shows Chinese)."""
     columns = columns or (tuple(data[0]) if data else ())
@@ -243,13 +287,17 @@ def encode(data: list[dict[str, Any]], fmt: str, columns: tuple[str, ...] | None
     if fmt == "xlsx":
         from openpyxl import Workbook
 
+        from openpyxl.writer.excel import ExcelWriter
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet("heard")
         sheet.append(list(columns))
         for r in data:
-            sheet.append([_cell(r.get(c), True, xlsx=True) for c in columns])
+            sheet.append([_xlsx_cell(sheet, _cell(r.get(c), False, xlsx=True)) for c in columns])
+        book.properties.created = book.properties.modified = XLSX_TIME
         buffer = io.BytesIO()
-        book.save(buffer)
+        with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(book, archive).save()  # Workbook.save stamps "modified" with the time
         return buffer.getvalue()
     if fmt == "parquet":
         import pyarrow as pa

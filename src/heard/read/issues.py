@@ -84,10 +84,10 @@ def list_issues(
 ) -> dict[str, Any]:
     """Active issues with at least ``k`` distinct authors, hottest first. ``window`` (``7d``,
     ``90d``, ``all`` …) keeps those with a message in that span before the newest post; ``q``
-    filters on place and problem."""
+    filters on place and problem; ``more``: more issues are shown than ``limit``."""
     window = window or DEFAULT_WINDOW
     if not _ready(db):
-        return {"issues": [], "hidden_below_k": 0, "k": k, "window": window,
+        return {"issues": [], "more": False, "hidden_below_k": 0, "k": k, "window": window,
                 "note": "no issues yet: ingest posts first"}  # fmt: skip
     span = parse_window(db, window)
     since = None
@@ -99,11 +99,12 @@ def list_issues(
             since = None
     f = stored.IssueWhere(since=since, q=q)
     if q:  # matched against what a display shows, not the stored (unredacted) text
-        rows, hidden = _matching_shown_titles(db, f, k, limit)
+        rows, hidden = _matching_shown_titles(db, f, k, limit + 1)
     else:
-        rows = stored.shown(db, f, k, limit)
+        rows = stored.shown(db, f, k, limit + 1)
         _withhold_removed_titles(db, rows)
         hidden = stored.hidden_count(db, f, k)
+    more, rows = len(rows) > limit, rows[:limit]  # cut by the limit: say so, not only "hidden"
     issues = [_decode(r) for r in rows]
     owners = departments_of_issues(db, [int(r["issue_id"]) for r in issues])
     handed = cases_of_issues(db, [int(r["issue_id"]) for r in issues])
@@ -112,6 +113,7 @@ def list_issues(
         issue["case"] = handed.get(int(issue["issue_id"]))
     return {
         "issues": issues,
+        "more": more,
         "hidden_below_k": int(hidden or 0),
         "k": k,
         "window": window,

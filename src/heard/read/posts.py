@@ -3,18 +3,23 @@ cursor pagination. Ordering: best match first with a query, newest first without
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from heard.errors import NotFoundError
 from heard.store.protocol import Reader
-from heard.read.common import decode_cursor, encode_cursor, safe_row, timestamp
+from heard.read.common import decode_cursor, encode_cursor, no_page, safe_row, timestamp
 from heard.read import moderation
 from heard.store.queries import common
 from heard.store.queries import posts as q
+from heard.store.queries.posts import topic_authors
 
 SENTIMENTS = ("negative", "neutral", "positive")
 MAX_QUERY_CHARS = 500
+K = 5
+"""The least ``min_group_size`` (k) a deployment may set; each surface passes its own."""
 
 
 @dataclass
@@ -62,8 +67,19 @@ def _holds_pii(query: str) -> bool:
     return redact_for_search(query) != query
 
 
-def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
-    """One page of posts and the cursor of the next (``None`` on the last page)."""
+def search(
+    db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None, k: int = K
+) -> dict[str, Any]:
+    """One page of posts and the cursor of the next (``None`` on the last page). A post's
+    ``topic_id`` is given only for a topic of at least ``k`` distinct authors, and the posts of
+    a smaller topic are not listed by it (RIGHTS.md §4, as its topic page and the exports)."""
+    authors = None if f.topic is None else topic_authors(db, f.topic)
+    if authors is not None and authors < k:
+        raise NotFoundError(
+            f"topic {f.topic} has fewer than {k} distinct authors, so it is not shown "
+            "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
+            "list the topics that can be shown: heard topics, or /api/v1/topics",
+        )
     terms = search_terms(f.q) if f.q else ""
     note = {"query_note": PII_NOTE} if f.q and _holds_pii(f.q) else {}
     if f.q and not terms.strip():
@@ -81,7 +97,7 @@ def search(db: Reader, f: PostFilter, limit: int = 20, cursor: str | None = None
             terms = whole
             rows, next_cursor = _matching(db, terms, where, limit, cursor)
     return {
-        "posts": moderation.apply(db, with_topics(db, [safe_row(r) for r in rows])),
+        "posts": moderation.apply(db, with_topics(db, [safe_row(r) for r in rows], k)),
         "next_cursor": next_cursor,
         "query_terms": terms.split() if terms else [],
         **note,
@@ -104,12 +120,13 @@ def unsplit_terms(query: str) -> str:
     return str(stage_unsplit(query))
 
 
-def with_topics(db: Reader, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each post with ``topic_id``: the topic it is in (``None`` when unassigned), so a list can
-    link a post to its topic. One lookup by primary key for the page, not a join over the store."""
-    if not posts or "post_topics" not in db.tables():
+def with_topics(db: Reader, posts: list[dict[str, Any]], k: int = K) -> list[dict[str, Any]]:
+    """Each post with ``topic_id``: the topic it is in (``None`` when unassigned, or when the
+    topic has fewer than ``k`` distinct authors), so a list can link a post to its topic. One
+    lookup by primary key for the page, not a join over the store."""
+    if not posts or not {"post_topics", "topics"} <= db.tables():
         return [{**p, "topic_id": None} for p in posts]
-    found = q.topics_of(db, [p["id"] for p in posts])
+    found = q.topics_of(db, [p["id"] for p in posts], k)
     return [{**p, "topic_id": found.get(p["id"])} for p in posts]
 
 
@@ -139,12 +156,25 @@ def _best_match(
     db: Reader, terms: str, where: q.PostWhere, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Best match first, ties newest-indexed first (``docid``). The ranking reads only ids and the
-    filtered columns; the page's posts are then fetched by primary key."""
+    filtered columns; the page's posts are then fetched by primary key.
+
+    Every page is scored by the index statistics the first page was (``search_stats``, carried
+    in the cursor): an ingest between two pages rebuilds the index, and scored afresh the next
+    page cut the new ranking at the old page's score, so posts came twice or never."""
     after: tuple[float, int] | None = None
-    if cursor:
-        score, docid = decode_cursor(cursor, (float, int))
+    if cursor:  # (score, docid, documents, mean length, each term's documents by term)
+        names = sorted(db.search_stats(terms)["df"])
+        score, docid, num_docs, avgdl, *df = decode_cursor(
+            cursor, (float, int, int, float, *[int] * len(names))
+        )
+        counts_fit = 0 <= docid < 2**63 and all(0 <= n <= num_docs < 2**63 for n in df)
+        if not (counts_fit and 0 <= score < math.inf and 0 < avgdl < math.inf):
+            raise no_page()  # a forged one: its numbers would overflow or divide by 0
         after = (score, docid)
-    top = q.ranked(db, terms, where, limit + 1, after)  # the store ranks (BM25)
+        stats = {"num_docs": num_docs, "avgdl": avgdl, "df": dict(zip(names, df))}
+    else:
+        stats = db.search_stats(terms)
+    top = q.ranked(db, terms, where, limit + 1, after, stats)  # the store ranks (BM25)
     if not top:
         return [], None
     posts = {r["id"]: r for r in common.posts_by_ids(db, [t["name"] for t in top])}
@@ -153,7 +183,11 @@ def _best_match(
         for t in top
         if t["name"] in posts
     ]
-    return _page(rows, limit, ("score", "docid"))
+    page, more = _page(rows, limit, ("score", "docid"))
+    if more is None:
+        return page, None
+    frozen = [stats["num_docs"], stats["avgdl"], *(stats["df"][t] for t in sorted(stats["df"]))]
+    return page, encode_cursor([*decode_cursor(more, (float, int)), *frozen])
 
 
 def _scan_match(
@@ -168,6 +202,6 @@ def _scan_match(
     return _page(rows, limit, ("score", "id"))
 
 
-def get_post(db: Reader, post_id: str) -> dict[str, Any] | None:
+def get_post(db: Reader, post_id: str, k: int = K) -> dict[str, Any] | None:
     row = q.post_by_id(db, post_id)
-    return moderation.apply(db, with_topics(db, [safe_row(row)]))[0] if row else None
+    return moderation.apply(db, with_topics(db, [safe_row(row)], k))[0] if row else None

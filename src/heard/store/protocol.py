@@ -156,7 +156,15 @@ class Reader(Protocol):
         after: tuple[float, int] | None = None,
         where: Sequence[str] = (),
         params: Sequence[Any] = (),
+        frozen: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """BM25 matches, best first: ``[{name, score, docid}]`` (one implementation per
-        backend: ``store/duckdb_search.py``, ``store/postgres/search.py``)."""
+        backend: ``store/duckdb_search.py``, ``store/postgres/search.py``); ``frozen``: a
+        ``search_stats`` to score by instead of the index's statistics now."""
+        ...
+
+    def search_stats(self, query: str) -> dict[str, Any]:
+        """The statistics BM25 ranks ``query`` by now: ``{num_docs, avgdl, df: {term: posts}}``
+        with every distinct term of the query. Pages of one search are all ranked by their first
+        page's, so new posts indexed between pages neither repeat nor skip a match."""
         ...

@@ -19,6 +19,7 @@ from heard.read.issues import with_issue_alerts
 from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
+from heard.read.common import MAX_CURSOR_CHARS
 from heard.api.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_login_csrf, requires
 from heard.auth import PUBLIC, Role
 from heard.errors import HeardError, InputError, MergedTopicError
@@ -259,7 +260,7 @@ def search_page(
     sentiment: Annotated[str | None, Query(pattern=_SENTIMENT_OR_ANY)] = None,
     source: Annotated[str | None, Query(max_length=200)] = None,
     topic: Annotated[int | None, Query(ge=0)] = None,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
 ) -> Response:
     f = pq.PostFilter(
         q=q or None,
@@ -269,7 +270,7 @@ def search_page(
         topic=None if topic is None else str(topic),
     )
     result = (
-        pq.search(_db(request), f, 20, cursor)
+        pq.search(_db(request), f, 20, cursor, _k(request))
         if (q or lang or sentiment or source or topic is not None)
         else {"posts": [], "next_cursor": None, "query_terms": []}
     )

@@ -15,6 +15,7 @@ from heard.read import hotspots as hq
 from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
+from heard.read.common import MAX_CURSOR_CHARS
 from heard.api.routes.deps import db_of, k_of, utc_naive
 from heard.api.errors import declared
 from heard.api.security import requires
@@ -28,7 +29,7 @@ Lang = Annotated[
 Cursor = Annotated[
     str | None,
     Query(
-        max_length=500,
+        max_length=MAX_CURSOR_CHARS,
         pattern=r"^[A-Za-z0-9_-]*$",
         description="The next_cursor of the page before, unchanged (base64url); one this "
         "server did not give names no page: 404",
@@ -93,7 +94,7 @@ def list_posts(
         since=utc_naive(since),
         until=utc_naive(until),
     )
-    return {"ok": True, **pq.search(db_of(request), f, limit, cursor)}
+    return {"ok": True, **pq.search(db_of(request), f, limit, cursor, k_of(request))}
 
 
 @router.get(
@@ -103,7 +104,7 @@ def list_posts(
     responses=declared(404),
 )
 def get_post(request: Request, post_id: str) -> dict[str, Any]:
-    post = pq.get_post(db_of(request), post_id)
+    post = pq.get_post(db_of(request), post_id, k_of(request))
     if post is None:
         raise ApiError(404, f"no post {post_id!r}", ["fix: ids look like source:external_id"])
     return {"ok": True, "post": post}

@@ -22,6 +22,7 @@ from heard.connectors.clean import fix_surrogates
 from heard.records import Post, Quarantined, content_hash
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
 from heard.testing import test_hook
+from heard.store.duckdb_search import ranked, stats
 from heard.store.duckdb.schema import FTS_IGNORE, HAS_SEARCH_INDEX, LATEST, MIGRATIONS
 
 if TYPE_CHECKING:
@@ -215,18 +216,9 @@ class DuckDBStore:
         result: list[tuple[Any, ...]] = self.con.execute(sql, params or []).fetchall()
         return result
 
-    def search_ranked(
-        self,
-        query: str,
-        limit: int,
-        after: tuple[float, int] | None = None,
-        where: Sequence[str] = (),
-        params: Sequence[Any] = (),
-    ) -> list[dict[str, Any]]:
-        """Best matches first: ``[{name, score, docid}]`` (``heard.store.duckdb_search``)."""
-        from heard.store.duckdb_search import ranked
-
-        return ranked(self, query, limit, after, where, params)
+    search_ranked = ranked
+    """Best matches first: ``[{name, score, docid}]`` (``heard.store.duckdb_search``)."""
+    search_stats = stats
 
     @contextmanager
     def writer_lock(self, name: str = "topics", wait_s: float = 0.0) -> Iterator[None]:

@@ -82,11 +82,18 @@ class ReadView:
         after: tuple[float, int] | None = None,
         where: Sequence[str] = (),
         params: Sequence[Any] = (),
+        frozen: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Best matches first: ``[{name, score, docid}]`` (``heard.store.duckdb_search``)."""
         from heard.store.duckdb_search import ranked
 
-        return ranked(self, query, limit, after, where, params)
+        return ranked(self, query, limit, after, where, params, frozen)
+
+    def search_stats(self, query: str) -> dict[str, Any]:
+        """What BM25 ranks ``query`` by now (``heard.store.duckdb_search.stats``)."""
+        from heard.store.duckdb_search import stats
+
+        return stats(self, query)
 
     def tables(self) -> set[str]:
         return {r["table_name"] for r in self.rows("SELECT table_name FROM duckdb_tables()")}

@@ -82,9 +82,14 @@ class PostgresReadView:
         after: tuple[float, int] | None = None,
         where: Sequence[str] = (),
         params: Sequence[Any] = (),
+        frozen: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         with self._slots:
-            return self._reader().search_ranked(query, limit, after, where, params)
+            return self._reader().search_ranked(query, limit, after, where, params, frozen)
+
+    def search_stats(self, query: str) -> dict[str, Any]:
+        with self._slots:
+            return self._reader().search_stats(query)
 
     @property
     def data_version(self) -> tuple[int, int]:

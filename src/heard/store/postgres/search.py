@@ -109,11 +109,19 @@ SEARCH_WORK_MEM = "64MB"
 to disk at 1M posts: two common terms are ~190k postings over ~180k documents (a 27 MB table);
 measured 470 → 281 ms median with the rewrite below (bench/api_latency_postgres.py)."""
 
-_SCORED = f"""
-    WITH qt AS (SELECT DISTINCT t AS term FROM unnest(%(terms)s::TEXT[]) AS u(t)),
+_QT = "WITH qt AS (SELECT DISTINCT t AS term FROM unnest(%(terms)s::TEXT[]) AS u(t))"
+_LIVE = f""",
     hits AS (SELECT term, docid, tf, len, count(*) OVER (PARTITION BY term) AS df
              FROM {SCHEMA}.postings WHERE term = ANY(%(terms)s::TEXT[])),
-    st AS (SELECT num_docs::FLOAT8 AS num_docs, avgdl FROM {SCHEMA}.stats),
+    st AS (SELECT num_docs::FLOAT8 AS num_docs, avgdl FROM {SCHEMA}.stats)"""
+_FROZEN = f""",
+    fdf AS (SELECT unnest(%(df_terms)s::TEXT[]) AS term, unnest(%(df)s::BIGINT[]) AS df),
+    hits AS (SELECT p.term, p.docid, p.tf, p.len, fdf.df FROM {SCHEMA}.postings p
+             JOIN fdf USING (term) WHERE p.term = ANY(%(terms)s::TEXT[])),
+    st AS (SELECT %(num_docs)s::BIGINT::FLOAT8 AS num_docs, %(avgdl)s::FLOAT8 AS avgdl)"""
+"""The statistics a first page was ranked by (``stats``), as the live ones' types: later pages
+score every post as the first did, whatever was indexed since."""
+_SCORE = f""",
     raw AS (
         SELECT h.docid, sum(log((st.num_docs - h.df + 0.5::FLOAT8) / (h.df + 0.5::FLOAT8) + 1)
                             * h.tf * {BM25_K1 + 1}::FLOAT8
@@ -123,11 +131,30 @@ _SCORED = f"""
         GROUP BY h.docid HAVING count(*) = (SELECT count(*) FROM qt)),
     scored AS (SELECT docid, (trunc(x) + CASE WHEN x - trunc(x) >= 0.5 THEN 1 ELSE 0 END)
                              / 1e9::FLOAT8 AS score FROM raw)"""
+_SCORED = _QT + _LIVE + _SCORE
 """The read model's BM25 (``heard.read.posts._SCORED``) in PostgreSQL: the same formula and
 operation order in float8, ``log`` base 10 as DuckDB's, and DuckDB's ``round(x, 9)``
 (half away from zero, which PostgreSQL's ``round(float8)`` is not). A term's document frequency
 is a window count over the postings read in term order (one pass; a ``GROUP BY term`` joined
 back read them twice and spilled them to disk)."""
+
+
+def stats(con: psycopg.Connection[Any], query: str) -> dict[str, Any]:
+    """What BM25 ranks ``query`` by now: ``{num_docs, avgdl, df: {term: posts}}`` for every
+    distinct term of the query (0 for a term no post holds), read in one statement."""
+    terms = list(dict.fromkeys(tokenize(query)))
+    rows = con.execute(
+        f"SELECT st.num_docs, st.avgdl, u.t, (SELECT count(*) FROM {SCHEMA}.postings p "
+        f"WHERE p.term = u.t) FROM {SCHEMA}.stats st LEFT JOIN unnest(%s::TEXT[]) AS u(t) ON TRUE",
+        [terms],
+    ).fetchall()
+    if not rows:
+        return {"num_docs": 0, "avgdl": 0.0, "df": {}}
+    return {
+        "num_docs": int(rows[0][0]),
+        "avgdl": float(rows[0][1]),
+        "df": {str(t): int(n) for _, _, t, n in rows if t is not None},
+    }
 
 
 def ranked(
@@ -137,6 +164,7 @@ def ranked(
     after: tuple[float, int] | None = None,
     where: Sequence[str] = (),
     params: Sequence[Any] = (),
+    frozen: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The best ``limit`` matches of ``query`` (every term must match): ``name`` (the post id),
     ``score`` (rounded to 9 places) and ``docid``, best first, ties newest-indexed first — the
@@ -147,6 +175,11 @@ def ranked(
         return []
     clauses = [to_psycopg(w) for w in where]
     named: dict[str, Any] = {"terms": terms, "limit": limit}
+    scored = _SCORED
+    if frozen is not None:
+        scored = _QT + _FROZEN + _SCORE
+        named.update(df_terms=list(frozen["df"]), df=list(frozen["df"].values()))
+        named.update(num_docs=frozen["num_docs"], avgdl=frozen["avgdl"])
     values = list(params)
     if after is not None:
         clauses.append("(s.score < %s OR (s.score = %s AND s.docid < %s))")
@@ -160,12 +193,12 @@ def ranked(
     order = "ORDER BY s.score DESC, s.docid DESC"
     if where:
         sql = (
-            f"{_SCORED} SELECT d.name, s.score, s.docid FROM scored s JOIN {SCHEMA}.docs d "
+            f"{scored} SELECT d.name, s.score, s.docid FROM scored s JOIN {SCHEMA}.docs d "
             f"USING (docid) JOIN posts p ON p.id = d.name WHERE {body} {order} LIMIT %(limit)s"
         )
     else:  # the page first, then its names: not a docs lookup per matching document
         sql = (
-            f"{_SCORED} SELECT d.name, s.score, s.docid FROM (SELECT docid, score FROM scored s"
+            f"{scored} SELECT d.name, s.score, s.docid FROM (SELECT docid, score FROM scored s"
             f"{' WHERE ' + body if body else ''} {order} LIMIT %(limit)s) s "
             f"JOIN {SCHEMA}.docs d USING (docid) {order}"
         )

@@ -424,9 +424,14 @@ class PostgresStore:
         after: tuple[float, int] | None = None,
         where: Sequence[str] = (),
         params: Sequence[Any] = (),
+        frozen: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Best matches first: ``[{name, score, docid}]`` as ``heard.read.posts`` ranks them."""
-        return search.ranked(self.con, query, limit, after, where, params)
+        return search.ranked(self.con, query, limit, after, where, params, frozen)
+
+    def search_stats(self, query: str) -> dict[str, Any]:
+        """What BM25 ranks ``query`` by now (``heard.store.postgres.search.stats``)."""
+        return search.stats(self.con, query)
 
 
 READ_WORK_MEM = "32MB"

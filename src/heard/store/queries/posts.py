@@ -83,12 +83,18 @@ def newest(
 
 
 def ranked(
-    db: Reader, terms: str, f: PostWhere, limit: int, after: tuple[float, int] | None = None
+    db: Reader,
+    terms: str,
+    f: PostWhere,
+    limit: int,
+    after: tuple[float, int] | None = None,
+    frozen: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The store's BM25 ranking of the posts under ``f`` for the segmented ``terms``: up to
-    ``limit`` ``{name, score, docid}``, best first, after the (score, docid) ``after``."""
+    ``limit`` ``{name, score, docid}``, best first, after the (score, docid) ``after``, scored by
+    the statistics ``frozen`` (a ``search_stats``) when given."""
     where, params = _where(f, db)
-    return db.search_ranked(terms, limit, after, where, params)
+    return db.search_ranked(terms, limit, after, where, params, frozen)
 
 
 def scan_match(
@@ -111,16 +117,31 @@ def scan_match(
     )
 
 
-def topics_of(db: Reader, post_ids: Sequence[str]) -> dict[Any, Any]:
+def topics_of(db: Reader, post_ids: Sequence[str], min_authors: int) -> dict[Any, Any]:
     """``{post_id: topic_id}`` for those of ``post_ids`` that the topic stage has seen
-    (``topic_id`` is ``None`` while a post waits in no topic). One lookup by primary key."""
+    (``topic_id`` is ``None`` while a post waits in no topic, and when its topic is not active
+    with at least ``min_authors`` distinct authors, as the posts export). One lookup by primary
+    key."""
     return {
         r["post_id"]: r["topic_id"]
         for r in db.rows(
-            f"SELECT post_id, topic_id FROM post_topics WHERE post_id IN ({marks(len(post_ids))})",
-            list(post_ids),
+            "SELECT pt.post_id, t.topic_id FROM post_topics pt LEFT JOIN topics t "
+            "ON t.topic_id = pt.topic_id AND t.status = 'active' "
+            f"AND coalesce(t.n_authors, 0) >= ? WHERE pt.post_id IN ({marks(len(post_ids))})",
+            [min_authors, *post_ids],
         )
     }
+
+
+def topic_authors(db: Reader, topic_id: str) -> int | None:
+    """How many distinct authors wrote in the topic ``topic_id`` (``None``: no such topic)."""
+    if "topics" not in db.tables():
+        return None
+    rows = db.rows(
+        "SELECT coalesce(n_authors, 0) AS n FROM topics WHERE CAST(topic_id AS VARCHAR) = ?",
+        [topic_id],
+    )
+    return int(rows[0]["n"]) if rows else None
 
 
 def ids_with_text_hashes(db: Reader, hashes: Sequence[str]) -> list[tuple[str, str]]:
