@@ -97,3 +97,12 @@ def test_the_head_runs_only_with_an_embedder_of_its_family():
     stage = HarmStage(embedder_name="use-multilingual-v3@0.2.1+sentencepiece-0.2.3")
     assert stage.vector_detector is not None
     assert "embedded_head@harm_embedded@1" in (stage.model or "")
+
+
+def test_the_contraband_rules_legitimate_context_vetoes_the_heads_contraband_flag(embedder):
+    detector = EmbeddedHeadDetector()
+    offer = "Selling pills, coke and molly, fast discreet delivery anywhere in town, hit me up."
+    seizure = "警方昨天在城南缴获一批冰毒和两把手枪，提醒市民发现线索及时举报。"
+    assert vetoed("contraband_sale", seizure) and not vetoed("contraband_sale", offer)
+    got = detector.detect_vectors([offer, seizure], np.vstack([embedder.encode([offer])] * 2))
+    assert [[f.label for f in fl] for fl in got] == [["contraband_sale"], []]

@@ -14,8 +14,12 @@ never decided automatically (none of its labels may be, RIGHTS.md §5). Evidence
 probability, the threshold, the runner-up class, and — added by the stage like every flag — the
 nearest written taxonomy examples, positive and negative.
 
-A doxxing flag is dropped when the doxxing rules name the text as an exception: a public body
-(``public_body``) or an appeal to find a missing person (``missing_person``).
+A flag is dropped when its label's rules name the text as an exception: for doxxing a public
+body (``public_body``) or an appeal to find a missing person (``missing_person``); for contraband
+a pharmacy, a seizure, harm reduction, a club (``legitimate_context``, the cue the contraband
+rules themselves stop at). Legal sales that name none of these — a used chef's knife set, a
+rifle "through a licensed dealer", a shop's cold medicine — are still flagged for review
+(blind set ``harm_blind_v1``: 3 of its 120 legitimate posts).
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ from heard.protect.detectors.flag import Flag
 from heard.protect.detectors.rules import ruleset
 from heard.protect.heads.embedded import NONE, EmbeddedHead, load_embedded_head
 
-VETO_CUES = {"doxxing": frozenset({"public_body", "missing_person"})}
+VETO_CUES = {
+    "doxxing": frozenset({"public_body", "missing_person"}),
+    "contraband_sale": frozenset({"legitimate_context"}),
+}
 """Cues of a label's rule file that veto this head's flag of that label."""
 
 
