@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from heard.api.errors import ApiError
+from heard.api.errors import ApiError, status_of
 from heard.api.routes.deps import db_of
 from heard.api.routes.protect import locked_write, username_of
 from heard.auth import Role
@@ -111,7 +111,7 @@ def decide(
         done = locked_write(request, work)
     except (InputError, NotFoundError) as exc:
         reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
-        status = 404 if isinstance(exc, NotFoundError) else 400
+        status = status_of(exc)
         typed = {
             "decision": decision,
             "label": label,
@@ -165,7 +165,8 @@ def appeals_page(request: Request) -> Response:
 def decide_appeal(
     request: Request,
     appeal_id: str,
-    outcome: Annotated[str, Form(max_length=20)],
+    # none chosen is refused by the domain with the outcomes to choose from, the reasons kept
+    outcome: Annotated[str, Form(max_length=20)] = "",
     facts: Annotated[str, Form(max_length=4 * REASONS_MAX)] = "",
 ) -> Response:
     from heard.protect.review import Review
@@ -180,7 +181,7 @@ def decide_appeal(
         return render(
             request,
             "moderate_appeals.html",
-            status=404 if isinstance(exc, NotFoundError) else 409,
+            status=status_of(exc),
             appeals=rq.pending_appeals(db_of(request)),
             error=reason,
             typed={appeal_id: {"outcome": outcome, "facts": facts}},

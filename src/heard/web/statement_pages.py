@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
+from heard.api.errors import status_of
 from heard.api.routes.deps import db_of, spend_public_action
 from heard.api.routes.protect import file_report, locked_write
 from heard.auth import PUBLIC
@@ -76,8 +77,10 @@ def appeal(
         )
     except NotFoundError as exc:
         return render(request, "statement.html", status=404, error=exc.what)
-    except InputError as exc:  # appealed already: once per decision
-        return _statements(request, token.strip(), status=409, error=exc.what, typed=typed)
+    except InputError as exc:  # appealed already (once per decision): 409; else 400
+        return _statements(
+            request, token.strip(), status=status_of(exc), error=exc.what, typed=typed
+        )
     return _statements(request, token.strip(), appealed=True)
 
 

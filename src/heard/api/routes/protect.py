@@ -170,7 +170,7 @@ def review_queue(
     "/review/{flag_id}",
     dependencies=[requires(Role.moderator)],
     summary="Decide on a flag's post, with the facts",
-    responses=declared(400, 404),
+    responses=declared(400, 404, 409),
 )
 def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
@@ -247,7 +247,7 @@ def dsa_statements(request: Request) -> dict[str, Any]:
     dependencies=[requires(Role.moderator)],
     summary="Enter an appeal the author sent another way (letter, phone, e-mail), once per "
     "decision; authors appeal themselves at /statements/appeal with their notice token",
-    responses=declared(400, 404),
+    responses=declared(400, 404, 409),
 )
 def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -260,7 +260,7 @@ def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     "/appeals/{appeal_id}/decision",
     dependencies=[requires(Role.moderator)],
     summary="Decide an appeal (not by the moderator who decided)",
-    responses=declared(400, 404),
+    responses=declared(400, 404, 409),
 )
 def decide_appeal(request: Request, appeal_id: str, body: AppealDecisionIn) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -336,7 +336,7 @@ def statements_by_notice(request: Request, body: NoticeIn) -> dict[str, Any]:
     "/statements/appeal",
     dependencies=[requires(None)],
     summary="An author appeals a decision on their post, once, with the post's notice token",
-    responses=declared(400, 404, 429),
+    responses=declared(400, 404, 409, 429),
 )
 def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
