@@ -30,9 +30,16 @@ class HeardError(Exception):
 
 
 class InputError(HeardError):
-    """The input given by the user cannot be used as it is."""
+    """The input given by the user cannot be used as it is. ``field`` names the input to fix
+    (snake_case, as a form field and a JSON body key are named); the fix text does not name it,
+    each surface does in its own words: the CLI its option (``--legal-ground``), the API the body
+    field, a page the form field's label."""
 
     exit_code = 2
+
+    def __init__(self, what: str, fix: str | None = None, *, field: str | None = None):
+        super().__init__(what, fix)
+        self.field = field
 
 
 class NotFoundError(InputError):

@@ -40,6 +40,15 @@ class ApiError(HeardError):
         self.headers = headers or {}
 
 
+def fix_lines(exc: HeardError) -> list[str]:
+    """An error's fix as the API's ``errors`` carry it, naming the body field to fix where the
+    error names one (``InputError.field``; the CLI names its option, a page its form label)."""
+    if not exc.fix:
+        return []
+    field = getattr(exc, "field", None)
+    return [f"fix: {exc.fix}" + (f' (field "{field}")' if field else "")]
+
+
 def status_of(exc: InputError) -> int:
     """The HTTP status of an input error, the same on the API and the pages: 404 for what does
     not exist, 409 for a state that refuses the request (``ConflictError``), else 400."""
@@ -276,7 +285,7 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_of(exc) if isinstance(exc, InputError) else 500
         if status == 500:
             log.error("server error on %s: %s", request.url.path, exc)
-        return answer(request, status, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+        return answer(request, status, exc.what, fix_lines(exc))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -302,12 +302,12 @@ class Review:
         facts, legal_ground = decision_input(decision, facts, ground, legal_ground)
         flag = self.store.protect.flag(flag_id)
         if flag is None:
-            raise NotFoundError(f"no flag {flag_id!r}", "see heard flags --status pending")
+            raise NotFoundError(f"no flag {flag_id!r}", "take a flag from the review queue")
         if flag["status"] == "withdrawn":
             raise ConflictError(
                 f"flag {flag_id} was withdrawn: a rescan with the current detectors no longer "
                 "raises it",
-                f"see heard flags --history {flag_id}; report the post if it still breaks a rule",
+                "its history says when and why; report the post if it still breaks a rule",
             )
         if flag["status"] != "pending":
             raise ConflictError(
@@ -323,8 +323,8 @@ class Review:
             raise ConflictError(
                 f"the author's appeal {waiting['appeal_id']} against decision "
                 f"{waiting['decision_id']} on this post waits for a decision",
-                "decide the appeal first (heard appeal APPEAL_ID --outcome …, by a moderator "
-                "who did not take that decision); the flag stays in the queue",
+                f"decide appeal {waiting['appeal_id']} first, as a moderator who did not take "
+                "that decision; the flag stays in the queue",
             )
         flags = [
             f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"

@@ -20,7 +20,7 @@ from heard.protect.inputs import REASONS_MAX
 from heard.protect.statement import DECISIONS, GROUNDS, LEGAL_GROUND_MAX
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read import protect as rq
-from heard.web.render import render
+from heard.web.render import reason_of, render
 
 router = APIRouter(include_in_schema=False)
 MODERATOR = requires(Role.moderator, page=True)
@@ -110,7 +110,7 @@ def decide(
     try:
         done = locked_write(request, work)
     except (InputError, NotFoundError) as exc:
-        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        reason = reason_of(request, exc)
         status = status_of(exc)
         typed = {
             "decision": decision,
@@ -150,7 +150,7 @@ def original(
     try:
         shown = locked_write(request, work)
     except (InputError, NotFoundError) as exc:
-        error = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        error = reason_of(request, exc)
         status = 404 if isinstance(exc, NotFoundError) else 400
         return _item_page(request, flag_id, status=status, original_error=error)
     return _item_page(request, flag_id, original=shown)  # no-store, as every page
@@ -177,7 +177,7 @@ def decide_appeal(
             request, lambda store: Review(store).decide_appeal(appeal_id, outcome, who, facts)
         )
     except (InputError, NotFoundError) as exc:
-        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        reason = reason_of(request, exc)
         return render(
             request,
             "moderate_appeals.html",
