@@ -67,3 +67,14 @@ def test_the_api_names_the_body_field_and_the_cli_its_option(env, capsys):
                 "--facts", " ", "--as", "moderator"]) == 2  # fmt: skip
     err = capsys.readouterr().err
     assert "needs a statement of the facts" in err and "(--facts)" in err
+
+
+def test_a_label_outside_the_taxonomy_names_the_label_field(env):
+    client, tokens, _ = env
+    flag_id = _flag(client, tokens)
+    r = client.post(
+        f"/api/v1/review/{flag_id}",
+        headers={"Authorization": f"Bearer {tokens['moderator']}"},
+        json={"decision": "label", "facts": "x", "label": "political_opinion"},
+    )
+    assert r.status_code == 400 and '(field "label")' in r.json()["errors"][0]

@@ -117,6 +117,7 @@ def check_label(label: str) -> None:
         raise InputError(
             f"{label!r} is not a label of the harm taxonomy",
             "use one of: " + ", ".join(LABELS) + " (political opinion never is one)",
+            field="label",
         )
 
 
