@@ -24,9 +24,9 @@ def decision_input(
 ) -> tuple[str, str | None]:
     """``(facts, legal_ground)`` trimmed, or an ``InputError`` saying what is wrong: an unknown
     decision or ground, no facts, the ground 'illegal' without its legal ground (DSA Art.
-    17(3)(d)), or texts longer than the DSA transparency database takes (there, with the ground
-    'illegal', the facts are also the ``illegal_content_explanation``, at most 2,000
-    characters)."""
+    17(3)(d)), a legal ground on another ground (not recorded there), or texts longer than the
+    DSA transparency database takes (there, with the ground 'illegal', the facts are also the
+    ``illegal_content_explanation``, at most 2,000 characters)."""
     if decision not in DECISIONS:
         raise InputError(
             f"{decision!r} is not a decision",
@@ -44,6 +44,14 @@ def decision_input(
             "(DSA Art. 17(3)(d))",
             "name the law and its article, or decide on the ground 'incompatible' with the terms",
             field="legal_ground",
+        )
+    if ground != "illegal" and legal is not None:
+        # recorded on the ground 'illegal' only: kept here, it vanished from the statement
+        raise InputError(
+            f"a legal ground ({legal[:60]!r}) was given, but the ground is {ground!r}: it "
+            "would not be recorded",
+            "choose the ground 'illegal' to rely on that law, or leave the legal ground empty",
+            field="ground",
         )
     stated = _lines(facts)
     if not stated:
