@@ -113,6 +113,12 @@ def detector_flag_rows(
 
 
 def check_label(label: str) -> None:
+    if not label:
+        raise InputError(
+            "no label was chosen",
+            "choose the harm the post does: one of " + ", ".join(LABELS),
+            field="label",
+        )
     if label not in LABELS:
         raise InputError(
             f"{label!r} is not a label of the harm taxonomy",

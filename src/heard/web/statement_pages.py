@@ -56,8 +56,9 @@ def statements(request: Request, token: Annotated[str, Form(max_length=200)]) ->
 @router.post("/statement/appeal", dependencies=[requires(PUBLIC)])
 def appeal(
     request: Request,
-    token: Annotated[str, Form(max_length=200)],
-    decision_id: Annotated[str, Form(max_length=40)],
+    # missing: a wrong token or decision (404 on the page, the text kept), not a 422 page
+    token: Annotated[str, Form(max_length=200)] = "",
+    decision_id: Annotated[str, Form(max_length=40)] = "",
     # longer than an appeal may be, so that an over-long one is answered by ``appeal_text`` with
     # its length, on the page, the text kept to shorten (not by a bare 422)
     text: Annotated[str, Form(max_length=4 * APPEAL_MAX)] = "",
@@ -118,8 +119,9 @@ def report_form(request: Request, post: Annotated[str, Query(max_length=300)] = 
 @router.post("/report", dependencies=[requires(PUBLIC)])
 def report(
     request: Request,
-    post: Annotated[str, Form(max_length=300)],
-    label: Annotated[str, Form(max_length=40)],
+    # a missing field is the form's to answer (on the page, the note kept), not a 422 page
+    post: Annotated[str, Form(max_length=300)] = "",
+    label: Annotated[str, Form(max_length=40)] = "",
     # longer than a note may be, so that an over-long one is answered on the page with its length
     # and the note kept to shorten (``Review.report``), not by a bare 422
     note: Annotated[str, Form(max_length=4 * REPORT_NOTE_MAX)] = "",
