@@ -78,3 +78,28 @@ def test_a_label_outside_the_taxonomy_names_the_label_field(env):
         json={"decision": "label", "facts": "x", "label": "political_opinion"},
     )
     assert r.status_code == 400 and '(field "label")' in r.json()["errors"][0]
+
+
+def test_the_ingest_api_names_its_map_field_not_the_cli_option(env, tmp_path, capsys):
+    client, tokens, db = env
+    bearer = {"Authorization": f"Bearer {tokens['admin']}"}
+    no_time = client.post(
+        "/api/v1/ingest", headers=bearer, files={"file": ("b.csv", b"id,text\n1,a\n", "text/csv")}
+    )
+    assert no_time.status_code == 400
+    said = json.dumps(no_time.json(), ensure_ascii=False)
+    assert "--" not in said and "created_at=COLUMN" in said and '\\"map\\"' in said, said
+    bad = client.post(
+        "/api/v1/ingest",
+        headers=bearer,
+        data={"map": "text"},
+        files={"file": ("c.csv", b"id,text,created_at\n1,a,2026-01-01\n", "text/csv")},
+    )
+    assert bad.status_code == 400 and "--" not in json.dumps(bad.json()), bad.json()
+    client.close()
+    src = tmp_path / "d.csv"
+    src.write_text("id,text\n1,a\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(["ingest", str(src), "--db", str(tmp_path / "other.duckdb")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "created_at=COLUMN (--map)" in err, err
