@@ -83,3 +83,17 @@ def test_the_api_answers_conflicts_with_409_and_input_errors_with_400(env):
     assert "409" in spec["/api/v1/appeals"]["post"]["responses"]
     assert "409" in spec["/api/v1/appeals/{appeal_id}/decision"]["post"]["responses"]
     assert "409" in spec["/api/v1/review/{flag_id}"]["post"]["responses"]
+
+
+def test_a_decision_form_without_its_decision_keeps_the_facts(env):
+    client, tokens = env
+    client.post("/report", data={"post": "seed:w3", "label": "doxxing"})
+    queue = client.get("/moderate", headers=as_role(tokens, "moderator"))
+    flag_id = re.search(r'href="/moderate/items/(f[^"]+)"', queue.text).group(1)
+    r = client.post(
+        f"/moderate/items/{flag_id}",
+        data={"facts": "公布他人电话。"},
+        headers=as_role(tokens, "moderator"),
+    )
+    assert r.status_code == 400 and "is not a decision" in r.text  # not a 422 error page
+    assert ">公布他人电话。</textarea>" in r.text

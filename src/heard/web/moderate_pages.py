@@ -68,7 +68,8 @@ def item_page(request: Request, flag_id: str) -> Response:
 def decide(
     request: Request,
     flag_id: str,
-    decision: Annotated[str, Form(max_length=40)],
+    # none chosen is refused by the domain (the decisions named), the facts kept on the page
+    decision: Annotated[str, Form(max_length=40)] = "",
     # 4x the limits: a longer text comes back on the page with its length (protect/inputs.py),
     # not as a JSON 422 that loses what was typed (a textarea's maxlength counts a line break
     # once, the form sends it as two characters)
