@@ -2,8 +2,9 @@
 
 HeardError                    base; ``exit_code`` is what the CLI exits with
 ├── InputError                the user's input is wrong (missing file, unknown format, bad flag) → 2
-│   └── NotFoundError         what was asked for does not exist or may not be shown → 2 (HTTP 404)
-│       └── MergedTopicError  the topic was merged into another (``into``): pages lead there
+│   ├── NotFoundError         what was asked for does not exist or may not be shown → 2 (HTTP 404)
+│   │   └── MergedTopicError  the topic was merged into another (``into``): pages lead there
+│   └── ConflictError         the input is fine but the thing's state refuses it → 2 (HTTP 409)
 ├── PipelineConfigError       stages are mis-ordered or missing → 2
 ├── StageError                a pipeline stage failed on a batch (names the stage) → 5
 ├── StoreError                the store cannot be used → 3
@@ -29,9 +30,16 @@ class HeardError(Exception):
 
 
 class InputError(HeardError):
-    """The input given by the user cannot be used as it is."""
+    """The input given by the user cannot be used as it is. ``field`` names the input to fix
+    (snake_case, as a form field and a JSON body key are named); the fix text does not name it,
+    each surface does in its own words: the CLI its option (``--legal-ground``), the API the body
+    field, a page the form field's label."""
 
     exit_code = 2
+
+    def __init__(self, what: str, fix: str | None = None, *, field: str | None = None):
+        super().__init__(what, fix)
+        self.field = field
 
 
 class NotFoundError(InputError):
@@ -40,6 +48,12 @@ class NotFoundError(InputError):
     def __init__(self, what: str, fix: str | None = None, details: list[str] | None = None):
         super().__init__(what, fix)
         self.details = details or []
+
+
+class ConflictError(InputError):
+    """The request is well formed, but what it acts on is not in a state that allows it (an
+    appeal decided already, a decision appealed already): HTTP 409, where a plain input error
+    (a missing or invalid field) is a 400."""
 
 
 class MergedTopicError(NotFoundError):

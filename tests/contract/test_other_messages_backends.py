@@ -51,6 +51,7 @@ def test_a_reused_id_with_another_text_is_counted_not_stored(
     hashes = text_hashes_of(store, ["feed:m1", "feed:m2", "feed:nope"])
     assert set(hashes) == {"feed:m1", "feed:m2"}
     other = ingest(store, _write(tmp_path / "b" / "feed.jsonl", OTHER))
-    assert other.stored == 0 and other.already_stored == 2 and other.other_messages == 1
+    assert other.stored == 0 and other.already_stored == 1 and other.other_messages == 1
+    assert other.quarantine_reasons == {"duplicate_id": 1}  # kept to read, with its reason
     assert store.scalar("SELECT text FROM posts WHERE id = 'feed:m1'") == "东湖路的路灯坏了"
     store.close()

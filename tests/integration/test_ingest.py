@@ -318,4 +318,5 @@ def test_rows_that_repeat_an_id_are_counted_in_the_summary(tmp_path, capsys):
     assert run(["ingest", str(src), "--db", str(tmp_path / "h.duckdb")]) == 0
     err = capsys.readouterr().err
     assert "stored 1 new post from 2 rows" in err
-    assert "1 row repeated the id of an earlier row: the first was kept" in err
+    # another text under the same id: quarantined with its reason, not only counted
+    assert "1 row quarantined (duplicate_id 1)" in err

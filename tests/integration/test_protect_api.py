@@ -57,7 +57,7 @@ def test_report_review_statement_appeal_transparency(client_tokens):
         headers=auth(tokens, "moderator"),
         json={"decision": "remove", "facts": "x"},
     )
-    assert again.status_code == 400
+    assert again.status_code == 409  # decided already: a conflict, not an input error
 
     s = client.get(f"/api/v1/decisions/{decision_id}/statement", headers=auth(tokens, "viewer"))
     assert s.status_code == 200
@@ -85,13 +85,13 @@ def test_report_review_statement_appeal_transparency(client_tokens):
         headers=auth(tokens, "moderator"),
         json={"decision_id": decision_id, "text": "again"},
     )
-    assert twice.status_code == 400 and "appealed already" in twice.json()["error"]
+    assert twice.status_code == 409 and "appealed already" in twice.json()["error"]
     same = client.post(
         f"/api/v1/appeals/{appeal_id}/decision",
         headers=auth(tokens, "moderator"),
         json={"outcome": "reversed"},
     )
-    assert same.status_code == 400 and "may not decide its appeal" in same.json()["error"]
+    assert same.status_code == 409 and "may not decide its appeal" in same.json()["error"]
     other = client.post(
         f"/api/v1/appeals/{appeal_id}/decision",
         headers=auth(tokens, "admin"),

@@ -68,6 +68,21 @@ def test_illegal_ground_facts_fit_the_dsa_explanation_and_nothing_is_stored(stor
     assert len(d["statement"]["illegal_content_explanation"]) == 2000
 
 
+def test_a_legal_ground_on_the_ground_incompatible_is_refused_not_dropped(store):
+    """A moderator who named a law but left the ground 'incompatible' got a decision whose
+    statement had no trace of it (the legal ground is recorded on the ground 'illegal' only):
+    what was typed was lost without a word. It is refused, naming the ground to change."""
+    clock = Clock()
+    review = Review(store, clock)
+    flag_id = _report(store, clock)
+    with pytest.raises(InputError, match="legal ground .* but the ground is 'incompatible'") as e:
+        review.decide(flag_id, "remove", "A threat.", "mod1", legal_ground="刑法 第293条")
+    assert e.value.field == "ground"
+    assert store.protect.flag(flag_id)["status"] == "pending"
+    d = review.decide(flag_id, "remove", "A threat.", "mod1", legal_ground="  ")  # blank: none
+    assert d["statement"]["decision_ground"] == "DECISION_GROUND_INCOMPATIBLE_CONTENT"
+
+
 def test_an_appeal_decision_needs_its_reasons(store):
     """DSA Art. 20(5): the author is told the reasoned decision. An appeal was reversed with
     facts '' and the author's page said only 'reversed'."""

@@ -141,7 +141,9 @@ def test_a_jsonl_file_edited_before_its_checkpoint_is_read_again(tmp_path, capsy
     write(45, edited=30)
     again = ingest()
     assert again["read_again"] == {str(path): 45} and again["rows_read"] == 45
-    assert again["stored"] == 0 and again["already_stored"] == 45
+    # the edited line's id is stored with its old text: quarantined, said, not silently dropped
+    assert again["stored"] == 0 and again["already_stored"] == 44
+    assert again["quarantine_reasons"] == {"duplicate_id": 1}
 
 
 def test_a_later_export_under_another_name_keeps_the_boards_source(tmp_path, capsys):

@@ -117,4 +117,4 @@ def test_the_author_is_not_offered_an_appeal_against_a_lifted_decision(store, tm
             "/api/v1/statements/appeal",
             json={"token": token, "decision_id": lifted, "text": "这不是垃圾信息。"},
         )
-        assert refused.status_code == 400 and "no longer in force" in refused.json()["error"]
+        assert refused.status_code == 409 and "no longer in force" in refused.json()["error"]

@@ -106,7 +106,8 @@ def choose_department(
     if route is None:
         raise InputError(
             "the issue's messages have no cases and no router is configured",
-            "choose the department: --department CODE, or configure [[departments]]",
+            "choose the department, or configure [[departments]]",
+            field="department",
         )
     r = route(issue_text(issue))
     explanation = {
@@ -226,8 +227,8 @@ def open_for_issue(
             raise InputError(
                 "the issue's messages have no cases and no departments are configured to "
                 "route it by",
-                "choose the department: --department CODE (or the form's), or configure "
-                "[[departments]] in heard.toml",
+                "choose the department, or configure [[departments]] in heard.toml",
+                field="department",
             )
         [r] = router_for(settings, configured, router_cache).route([text], [f"issue/{issue_id}"])
         return r

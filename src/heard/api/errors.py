@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from heard.errors import HeardError, InputError, NotFoundError, StoreLockedError
+from heard.errors import ConflictError, HeardError, InputError, NotFoundError, StoreLockedError
 
 log = logging.getLogger("heard.api")
 
@@ -38,6 +38,23 @@ class ApiError(HeardError):
         self.error = error
         self.errors = errors or []
         self.headers = headers or {}
+
+
+def fix_lines(exc: HeardError) -> list[str]:
+    """An error's fix as the API's ``errors`` carry it, naming the body field to fix where the
+    error names one (``InputError.field``; the CLI names its option, a page its form label)."""
+    if not exc.fix:
+        return []
+    field = getattr(exc, "field", None)
+    return [f"fix: {exc.fix}" + (f' (field "{field}")' if field else "")]
+
+
+def status_of(exc: InputError) -> int:
+    """The HTTP status of an input error, the same on the API and the pages: 404 for what does
+    not exist, 409 for a state that refuses the request (``ConflictError``), else 400."""
+    if isinstance(exc, NotFoundError):
+        return 404
+    return 409 if isinstance(exc, ConflictError) else 400
 
 
 class LoginRequired(Exception):
@@ -63,6 +80,7 @@ _STATUS_TEXT = {
     403: "forbidden",
     404: "not found",
     405: "method not allowed",
+    409: "conflict",
     413: "request too large",
     415: "unsupported media type",
     422: "invalid input",
@@ -264,10 +282,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HeardError)
     async def _heard(request: Request, exc: HeardError) -> Response:
-        status = 400 if isinstance(exc, InputError) else 500
+        status = status_of(exc) if isinstance(exc, InputError) else 500
         if status == 500:
             log.error("server error on %s: %s", request.url.path, exc)
-        return answer(request, status, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+        return answer(request, status, exc.what, fix_lines(exc))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from heard.api.errors import error_body
+from heard.api.form_body import FormEncodingError, form_charset, utf8_form
 from heard.api.metrics import Metrics
 
 # Scripts: only our own files (no inline script, no eval). Styles: plotly.js writes inline
@@ -129,6 +130,22 @@ class HeardMiddleware:
                 self.metrics.observe(method, "(body too large)", 413, time.perf_counter() - started)
                 return
             receive = _capped(receive, MAX_BODY_BYTES, status_holder)
+            charset = form_charset(dict(scope.get("headers", [])).get(b"content-type", b""))
+            if charset is not None:  # a urlencoded form: read in its charset (form_body.py)
+                try:
+                    scope, receive = await _utf8_form(scope, receive, charset)
+                except BodyTooLarge:
+                    await _refuse_large(scope, send)
+                    self.metrics.observe(
+                        method, "(body too large)", 413, time.perf_counter() - started
+                    )
+                    return
+                except FormEncodingError as exc:
+                    await _refuse(scope, send, 400, exc.what, f"fix: {exc.fix}")
+                    self.metrics.observe(
+                        method, "(form encoding)", 400, time.perf_counter() - started
+                    )
+                    return
 
         async def send_wrapper(message):
             if status_holder.get("too_large"):  # the route answered a cut-off body: say why
@@ -169,3 +186,40 @@ async def _refuse_large(scope: Any, send: Any) -> None:
     headers = [(b"content-type", ctype), (b"connection", b"close"), *SECURITY_HEADERS]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _utf8_form(scope: Any, receive: Any, charset: str) -> tuple[Any, Any]:
+    """The whole form body read (at most ``MAX_BODY_BYTES``: the cap came first) and replayed
+    percent-encoded as UTF-8, with its new Content-Length."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = utf8_form(b"".join(chunks), charset)
+    headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: the client's disconnect, when it comes
+
+    return {**scope, "headers": headers}, replay
+
+
+async def _refuse(scope: Any, send: Any, status: int, what: str, fix: str) -> None:
+    """An error answer from the middleware: GeoReport's shape under /open311/, Heard's elsewhere."""
+    if scope["path"].startswith("/open311/"):
+        body = json.dumps([{"code": status, "description": f"{what}; {fix}"}], ensure_ascii=False)
+    else:
+        body = json.dumps(error_body(status, what, [fix]), ensure_ascii=False)
+    headers = [(b"content-type", b"application/json"), *SECURITY_HEADERS]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body.encode()})

@@ -86,7 +86,10 @@ def run(argv: list[str] | None = None) -> int:
         # one line each, never hard-wrapped (scripts grep them); the texts are not rich markup
         console.print(f"[bold red]error:[/] {escape(exc.what)}", soft_wrap=True)
         if exc.fix:
-            console.print(f"[bold]fix:[/] {escape(exc.fix)}", soft_wrap=True)
+            # the input to fix as this surface names it: its option (InputError.field)
+            field = getattr(exc, "field", None)
+            fix = exc.fix + (f" (--{field.replace('_', '-')})" if field else "")
+            console.print(f"[bold]fix:[/] {escape(fix)}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         console.print(

@@ -181,7 +181,7 @@ class MissingColumnError(InputError):
     dashboard's upload, which has no --map, says what to do there instead."""
 
     def __init__(self, what: str, fix: str, target: str):
-        super().__init__(what, fix)
+        super().__init__(what, fix, field="map")
         self.target = target
 
 
@@ -240,19 +240,28 @@ def parse_map(items: list[str]) -> dict[str, str]:
         target, column = target.strip(), column.strip()
         if not sep or not target or not column:
             raise InputError(
-                f"--map {item!r} is not TARGET=COLUMN", "write it like --map text=留言详情"
+                f"the field map {item!r} is not TARGET=COLUMN",
+                "write it like text=留言详情",
+                field="map",
             )
         target = ALIASES.get(target, target)
         if target not in TARGETS:
-            raise InputError(f"--map {item!r}: {target!r} is not a post field", f"targets: {valid}")
+            raise InputError(
+                f"the field map {item!r}: {target!r} is not a post field",
+                f"targets: {valid}",
+                field="map",
+            )
         if target in out:
             raise InputError(
-                f"--map names {target!r} twice ({out[target]!r}, {column!r})", "give it once"
+                f"the field map names {target!r} twice ({out[target]!r}, {column!r})",
+                "give it once",
+                field="map",
             )
         if column == "-" and target in REQUIRED:
             raise InputError(
-                f"--map {item!r}: {target} is required and cannot be switched off",
+                f"the field map {item!r}: {target} is required and cannot be switched off",
                 f"name the column that holds {target}",
+                field="map",
             )
         out[target] = column
     return out
@@ -354,7 +363,7 @@ class Mapper:
                     else f"no column for {target} (looked for: {', '.join(wanted) or 'nothing'})"
                 )
                 raise MissingColumnError(
-                    f"{what}; the file has: {listed}", f"name it: --map {target}=COLUMN", target
+                    f"{what}; the file has: {listed}", f"name it: {target}=COLUMN", target
                 )
             resolved[target] = found
         self._columns = resolved

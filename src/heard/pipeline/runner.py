@@ -97,15 +97,40 @@ class _Pending:
     def __init__(
         self,
         future: Future[Batch],
-        ids: set[str],
+        ids: dict[str, str],
         hashes: set[str],
         quarantined: list[Quarantined],
         checkpoint: Checkpoint | None,
         again: list[Post],
     ):
-        self.future, self.ids, self.hashes = future, ids, hashes
+        self.future, self.ids, self.hashes = future, ids, hashes  # ids: id -> text hash
         self.quarantined, self.checkpoint = quarantined, checkpoint
         self.again = again  # stored by an earlier run: shown to operators that ``revisit``
+
+
+@dataclass
+class _ReadAgain:
+    same: list[Post]
+    other: list[Post]
+
+
+def reused_id(post: Post, first: str) -> Quarantined:
+    """A row whose id ``first`` (a stored post, an earlier row) has with another text: kept in
+    the quarantine with its position and text, not lost behind the first version."""
+    import json
+
+    shown = {k: (v[:300] if isinstance(v, str) else v) for k, v in post.raw.items()}
+    raw = json.dumps(
+        {"id": post.id, "text": post.text[:300], **shown}, ensure_ascii=False, default=str
+    )
+    return Quarantined(
+        post.file,
+        post.position,
+        "duplicate_id",
+        f"id {post.id} already stored with a different text ({first}); this row was not "
+        "stored: give it an id of its own, or ingest another board under a source of its own",
+        raw[:2000],
+    )
 
 
 class _Writer:
@@ -148,39 +173,55 @@ class _Writer:
             from heard.pipeline.resume import adopt_stored
 
             posts = adopt_stored(self.store, posts)
+        quarantined = list(quarantined)
         unique: dict[str, Post] = {}
         for post in posts:
-            if post.id in unique:
-                self.summary.duplicate_ids_in_input += 1
-            else:
+            first = unique.get(post.id)
+            if first is None:
                 unique[post.id] = post
-        in_flight = self._pending.ids if self._pending else set()
+            elif content_hash(first.text) == content_hash(post.text):
+                self.summary.duplicate_ids_in_input += 1  # the same message again: silent
+            else:
+                quarantined.append(reused_id(post, f"the row at position {first.position}"))
+        in_flight = self._pending.ids if self._pending else {}
         stored = self.store.existing_ids(list(unique))
-        existing = stored | (unique.keys() & in_flight)
+        for pid in unique.keys() & in_flight.keys():
+            if in_flight[pid] != content_hash(unique[pid].text):  # read a batch ago
+                quarantined.append(reused_id(unique.pop(pid), "an earlier row"))
+        existing = stored | (unique.keys() & in_flight.keys())
+        again = self._same_messages([p for pid, p in unique.items() if pid in stored])
+        for post in again.other:
+            quarantined.append(reused_id(unique.pop(post.id), "a stored post"))
+            existing.discard(post.id)
         self.summary.already_stored += len(existing)
         fresh = [p for pid, p in unique.items() if pid not in existing]
-        again = self._same_messages([p for pid, p in unique.items() if pid in stored])
         hashes = self._count_duplicate_texts(fresh)
         future = self._pool.submit(self.head.run, Batch(fresh, more_waiting))
         self.flush()  # finish and write the previous batch while this one is being embedded
         self._pending = _Pending(
-            future, {p.id for p in fresh}, hashes, quarantined, checkpoint, again
+            future,
+            {p.id: content_hash(p.text) for p in fresh},
+            hashes,
+            quarantined,
+            checkpoint,
+            again.same,
         )
 
-    def _same_messages(self, posts: list[Post]) -> list[Post]:
-        """Of ``posts`` read again (their ids stored), those that are the stored message (the
-        same text): a row reusing a stored id with another text is another message, counted in
-        ``other_messages`` and never revisited (its reply went to the stored message's case,
-        merging two boards' unrelated messages)."""
+    def _same_messages(self, posts: list[Post]) -> _ReadAgain:
+        """``posts`` read again (their ids stored), split into the stored messages (the same
+        text) and other messages: a row reusing a stored id with another text, counted in
+        ``other_messages``, quarantined and never revisited (its reply went to the stored
+        message's case, merging two boards' unrelated messages)."""
         from heard.store.queries.posts import text_hashes_of
 
         if not posts:
-            return posts
+            return _ReadAgain([], [])
         db: Any = self.store  # the query needs only ``rows``, which every store has
         stored = text_hashes_of(db, [p.id for p in posts])
         same = [p for p in posts if stored.get(p.id) == content_hash(p.text)]
-        self.summary.other_messages += len(posts) - len(same)
-        return same
+        other = [p for p in posts if stored.get(p.id) != content_hash(p.text)]
+        self.summary.other_messages += len(other)
+        return _ReadAgain(same, other)
 
     def _count_duplicate_texts(self, posts: list[Post]) -> set[str]:
         hashes = [content_hash(p.text) for p in posts]

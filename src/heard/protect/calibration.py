@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.clock import utcnow
-from heard.errors import InputError
+from heard.errors import ConflictError, InputError
 from heard.protect.inputs import decision_input
 from heard.protect.review import Review, check_label, short_id
 from heard.protect.statement import DECISIONS
@@ -161,7 +161,7 @@ class Calibration:
         ]
         if earlier:
             status = "dismissed" if earlier[0] == "no_action" else "decided"
-            raise InputError(
+            raise ConflictError(
                 f"flag {gold_id} is {status} already", "see heard decisions for its decision"
             )
         gold: dict[str, Any] = next(

@@ -24,26 +24,41 @@ def decision_input(
 ) -> tuple[str, str | None]:
     """``(facts, legal_ground)`` trimmed, or an ``InputError`` saying what is wrong: an unknown
     decision or ground, no facts, the ground 'illegal' without its legal ground (DSA Art.
-    17(3)(d)), or texts longer than the DSA transparency database takes (there, with the ground
-    'illegal', the facts are also the ``illegal_content_explanation``, at most 2,000
-    characters)."""
+    17(3)(d)), a legal ground on another ground (not recorded there), or texts longer than the
+    DSA transparency database takes (there, with the ground 'illegal', the facts are also the
+    ``illegal_content_explanation``, at most 2,000 characters)."""
     if decision not in DECISIONS:
-        raise InputError(f"{decision!r} is not a decision", "use one of: " + ", ".join(DECISIONS))
+        raise InputError(
+            f"{decision!r} is not a decision",
+            "use one of: " + ", ".join(DECISIONS),
+            field="decision",
+        )
     if ground not in GROUNDS:
-        raise InputError(f"{ground!r} is not a decision ground", "use incompatible or illegal")
+        raise InputError(
+            f"{ground!r} is not a decision ground", "use incompatible or illegal", field="ground"
+        )
     legal = (legal_ground or "").strip() or None
     if ground == "illegal" and legal is None:
         raise InputError(
             "a decision on the ground 'illegal' needs the legal ground it relies on "
             "(DSA Art. 17(3)(d))",
-            "name the law and its article (--legal-ground), or decide on the ground "
-            "'incompatible' with the terms",
+            "name the law and its article, or decide on the ground 'incompatible' with the terms",
+            field="legal_ground",
+        )
+    if ground != "illegal" and legal is not None:
+        # recorded on the ground 'illegal' only: kept here, it vanished from the statement
+        raise InputError(
+            f"a legal ground ({legal[:60]!r}) was given, but the ground is {ground!r}: it "
+            "would not be recorded",
+            "choose the ground 'illegal' to rely on that law, or leave the legal ground empty",
+            field="ground",
         )
     stated = _lines(facts)
     if not stated:
         raise InputError(
             "a decision needs a statement of the facts",
-            "say what the post does and why the decision follows (--facts)",
+            "say what the post does and why the decision follows",
+            field="facts",
         )
     most = ILLEGAL_EXPLANATION_MAX if ground == "illegal" else REASONS_MAX
     if len(stated) > most:
@@ -52,12 +67,14 @@ def decision_input(
             + (" on the ground 'illegal'" if ground == "illegal" else "")
             + f"; this one has {len(stated):,}",
             "shorten it to what the post does and why the decision follows; nothing was decided",
+            field="facts",
         )
     if legal is not None and len(legal) > LEGAL_GROUND_MAX:
         raise InputError(
             f"the legal ground is at most {LEGAL_GROUND_MAX} characters; this one has "
             f"{len(legal):,}",
             "name the law and its article; explain in the facts",
+            field="legal_ground",
         )
     return stated, legal
 
@@ -69,11 +86,13 @@ def appeal_reasons(facts: str | None) -> str:
     if not reasons:
         raise InputError(
             "an appeal decision needs its reasons: the author reads them (DSA Art. 20(5))",
-            "say why the decision stands or is reversed (--facts); nothing was decided",
+            "say why the decision stands or is reversed; nothing was decided",
+            field="facts",
         )
     if len(reasons) > REASONS_MAX:
         raise InputError(
             f"the reasons are at most {REASONS_MAX:,} characters; these have {len(reasons):,}",
             "shorten them; nothing was decided",
+            field="facts",
         )
     return reasons

@@ -26,7 +26,7 @@ from typing import Any
 
 from heard.auth.roles import Role
 from heard.clock import utcnow
-from heard.errors import InputError, NotFoundError
+from heard.errors import ConflictError, InputError, NotFoundError
 from heard.protect import audit
 from heard.protect.automation import automatable, seconds
 from heard.protect.inputs import appeal_reasons, decision_input
@@ -113,10 +113,17 @@ def detector_flag_rows(
 
 
 def check_label(label: str) -> None:
+    if not label:
+        raise InputError(
+            "no label was chosen",
+            "choose the harm the post does: one of " + ", ".join(LABELS),
+            field="label",
+        )
     if label not in LABELS:
         raise InputError(
             f"{label!r} is not a label of the harm taxonomy",
             "use one of: " + ", ".join(LABELS) + " (political opinion never is one)",
+            field="label",
         )
 
 
@@ -302,15 +309,15 @@ class Review:
         facts, legal_ground = decision_input(decision, facts, ground, legal_ground)
         flag = self.store.protect.flag(flag_id)
         if flag is None:
-            raise NotFoundError(f"no flag {flag_id!r}", "see heard flags --status pending")
+            raise NotFoundError(f"no flag {flag_id!r}", "take a flag from the review queue")
         if flag["status"] == "withdrawn":
-            raise InputError(
+            raise ConflictError(
                 f"flag {flag_id} was withdrawn: a rescan with the current detectors no longer "
                 "raises it",
-                f"see heard flags --history {flag_id}; report the post if it still breaks a rule",
+                "its history says when and why; report the post if it still breaks a rule",
             )
         if flag["status"] != "pending":
-            raise InputError(
+            raise ConflictError(
                 f"flag {flag_id} is {flag['status']} already",
                 "see heard decisions for its decision",
             )
@@ -320,11 +327,11 @@ class Review:
         if waiting is not None:
             # a new decision would replace the appealed one and go around the appeal, by the
             # very moderator who may not decide it (DSA Art. 20)
-            raise InputError(
+            raise ConflictError(
                 f"the author's appeal {waiting['appeal_id']} against decision "
                 f"{waiting['decision_id']} on this post waits for a decision",
-                "decide the appeal first (heard appeal APPEAL_ID --outcome …, by a moderator "
-                "who did not take that decision); the flag stays in the queue",
+                f"decide appeal {waiting['appeal_id']} first, as a moderator who did not take "
+                "that decision; the flag stays in the queue",
             )
         flags = [
             f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"
@@ -446,20 +453,20 @@ class Review:
             raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
         reasons = appeal_text(text)
         if decision["decision"] == "no_action":  # as the /statement page offers no form for it
-            raise InputError(
+            raise ConflictError(
                 f"decision {decision_id} took no action on the post: there is nothing to appeal",
                 "an appeal is against a decision that restricts the post (label, limit "
                 "visibility, remove)",
             )
         latest = self.store.protect.latest_decisions([decision["post_id"]])[decision["post_id"]]
         if latest["decision_id"] != decision_id:
-            raise InputError(
+            raise ConflictError(
                 f"decision {decision_id} is no longer in force: decision "
                 f"{latest['decision_id']} ({latest['decision']}) replaced it",
                 "appeal the decision in force, if it restricts the post",
             )
         if self.store.protect.appeal_of_decision(decision_id) is not None:
-            raise InputError(
+            raise ConflictError(
                 f"decision {decision_id} has been appealed already",
                 "a decision can be appealed once; see heard decisions",
             )
@@ -503,13 +510,13 @@ class Review:
         if appeal is None:
             raise NotFoundError(f"no appeal {appeal_id!r}", "see heard decisions")
         if appeal["status"] != "pending":
-            raise InputError(
+            raise ConflictError(
                 f"appeal {appeal_id} is decided already ({appeal['outcome']})",
                 "an appeal is decided once",
             )
         decision = self.store.protect.decision(appeal["decision_id"]) or {}
         if decision.get("moderator") == moderator:
-            raise InputError(
+            raise ConflictError(
                 f"{moderator!r} took the decision under appeal and may not decide its appeal",
                 "another moderator decides appeals (DSA Art. 20)",
             )

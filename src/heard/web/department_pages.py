@@ -20,7 +20,7 @@ from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
 from heard.errors import InputError
-from heard.web.render import render
+from heard.web.render import reason_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -119,7 +119,7 @@ def save_department(
         table["deadline_days"] = _deadlines(deadline_days)
         department = parse_one(table)
     except InputError as exc:
-        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        reason = reason_of(request, exc)
         return _form_page(request, status=400, error=reason, editing=table)
     user = identify(request).user
     assert user is not None

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from heard.answer import cases as workflow
 from heard.answer.intake import days_for
-from heard.api.errors import ApiError
+from heard.api.errors import ApiError, fix_lines
 from heard.api.routes.cases import NO_DEPARTMENT, apply_change, workable_case
 from heard.api.routes.deps import configured_of, db_of, departments_of, work_zone
 from heard.api.security import identify, requires
@@ -53,9 +53,9 @@ def queue(
             limit=200,
         )
     except NotFoundError as exc:  # no such department
-        raise ApiError(404, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+        raise ApiError(404, exc.what, fix_lines(exc)) from None
     except InputError as exc:
-        raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+        raise ApiError(400, exc.what, fix_lines(exc)) from None
     return render(
         request,
         "desk.html",

@@ -69,9 +69,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stored": ("Stored", "已存储"),
     "already": ("Already stored", "此前已存储"),
     "other_messages": (
-        "Of these, rows whose id a stored post has with another text (another board under the "
-        "same name? upload it under another file name): not stored",
-        "其中编号与已存帖子相同但内容不同的行（同名的另一个留言板？请改用其他文件名上传）：未存储",
+        "Rows whose id a stored post has with another text (another board under the same name? "
+        "upload it under another file name): not stored, quarantined with their reason",
+        "编号与已存帖子相同但内容不同的行（同名的另一个留言板？请改用其他文件名上传）：未存储，已隔离并注明原因",
     ),
     "rows_read": ("Rows read", "读取行数"),
     "upload_done": ("Upload finished", "上传完成"),

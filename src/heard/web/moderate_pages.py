@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from heard.api.errors import ApiError
+from heard.api.errors import ApiError, status_of
 from heard.api.routes.deps import db_of
 from heard.api.routes.protect import locked_write, username_of
 from heard.auth import Role
@@ -20,7 +20,7 @@ from heard.protect.inputs import REASONS_MAX
 from heard.protect.statement import DECISIONS, GROUNDS, LEGAL_GROUND_MAX
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read import protect as rq
-from heard.web.render import render
+from heard.web.render import reason_of, render
 
 router = APIRouter(include_in_schema=False)
 MODERATOR = requires(Role.moderator, page=True)
@@ -68,7 +68,8 @@ def item_page(request: Request, flag_id: str) -> Response:
 def decide(
     request: Request,
     flag_id: str,
-    decision: Annotated[str, Form(max_length=40)],
+    # none chosen is refused by the domain (the decisions named), the facts kept on the page
+    decision: Annotated[str, Form(max_length=40)] = "",
     # 4x the limits: a longer text comes back on the page with its length (protect/inputs.py),
     # not as a JSON 422 that loses what was typed (a textarea's maxlength counts a line break
     # once, the form sends it as two characters)
@@ -110,8 +111,8 @@ def decide(
     try:
         done = locked_write(request, work)
     except (InputError, NotFoundError) as exc:
-        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
-        status = 404 if isinstance(exc, NotFoundError) else 400
+        reason = reason_of(request, exc)
+        status = status_of(exc)
         typed = {
             "decision": decision,
             "label": label,
@@ -150,7 +151,7 @@ def original(
     try:
         shown = locked_write(request, work)
     except (InputError, NotFoundError) as exc:
-        error = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        error = reason_of(request, exc)
         status = 404 if isinstance(exc, NotFoundError) else 400
         return _item_page(request, flag_id, status=status, original_error=error)
     return _item_page(request, flag_id, original=shown)  # no-store, as every page
@@ -165,7 +166,8 @@ def appeals_page(request: Request) -> Response:
 def decide_appeal(
     request: Request,
     appeal_id: str,
-    outcome: Annotated[str, Form(max_length=20)],
+    # none chosen is refused by the domain with the outcomes to choose from, the reasons kept
+    outcome: Annotated[str, Form(max_length=20)] = "",
     facts: Annotated[str, Form(max_length=4 * REASONS_MAX)] = "",
 ) -> Response:
     from heard.protect.review import Review
@@ -176,11 +178,11 @@ def decide_appeal(
             request, lambda store: Review(store).decide_appeal(appeal_id, outcome, who, facts)
         )
     except (InputError, NotFoundError) as exc:
-        reason = exc.what + (f" — {exc.fix}" if exc.fix else "")
+        reason = reason_of(request, exc)
         return render(
             request,
             "moderate_appeals.html",
-            status=404 if isinstance(exc, NotFoundError) else 409,
+            status=status_of(exc),
             appeals=rq.pending_appeals(db_of(request)),
             error=reason,
             typed={appeal_id: {"outcome": outcome, "facts": facts}},

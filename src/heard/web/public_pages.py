@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from heard.answer import intake
 from heard.answer.cases import TRIAGE
-from heard.api.errors import ApiError
+from heard.api.errors import ApiError, fix_lines
 from heard.api.routes.deps import (
     configured_of,
     case_moved,
@@ -49,7 +49,7 @@ def department_page(request: Request, department: str) -> Response:
             db_of(request), department, now=utcnow(), configured=configured_of(request)
         )
     except NotFoundError as exc:
-        raise ApiError(404, exc.what, [f"fix: {exc.fix}"]) from None
+        raise ApiError(404, exc.what, fix_lines(exc)) from None
     return render(request, "public_department.html", d=record)
 
 

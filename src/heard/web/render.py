@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from heard.auth import Role
+from heard.errors import HeardError
 from heard.clock import local_time, zone_label, zone_named
 from heard.read.display import neutralise
 from heard.web.i18n import LANGS, pick_lang, translator
@@ -111,6 +112,18 @@ def _said(context: Any, error: Any) -> str:
 
 
 env.filters["said"] = _said
+
+
+def reason_of(request: Request, exc: HeardError) -> str:
+    """A refusal as a page shows it: what happened, the fix, and the form field to fix by its
+    label in the page's language (``InputError.field``; the CLI names its option instead)."""
+    fix = exc.fix or ""
+    field = getattr(exc, "field", None)
+    if field:
+        lang = pick_lang(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+        label = translator(lang)(field)
+        fix = f"{fix} (“{label}”)" if fix else f"“{label}”"
+    return exc.what + (f" — {fix}" if fix else "")
 
 
 def plotly_js_path() -> Path:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
+from heard.api.errors import status_of
 from heard.api.routes.deps import db_of, spend_public_action
 from heard.api.routes.protect import file_report, locked_write
 from heard.auth import PUBLIC
@@ -55,8 +56,9 @@ def statements(request: Request, token: Annotated[str, Form(max_length=200)]) ->
 @router.post("/statement/appeal", dependencies=[requires(PUBLIC)])
 def appeal(
     request: Request,
-    token: Annotated[str, Form(max_length=200)],
-    decision_id: Annotated[str, Form(max_length=40)],
+    # missing: a wrong token or decision (404 on the page, the text kept), not a 422 page
+    token: Annotated[str, Form(max_length=200)] = "",
+    decision_id: Annotated[str, Form(max_length=40)] = "",
     # longer than an appeal may be, so that an over-long one is answered by ``appeal_text`` with
     # its length, on the page, the text kept to shorten (not by a bare 422)
     text: Annotated[str, Form(max_length=4 * APPEAL_MAX)] = "",
@@ -76,8 +78,10 @@ def appeal(
         )
     except NotFoundError as exc:
         return render(request, "statement.html", status=404, error=exc.what)
-    except InputError as exc:  # appealed already: once per decision
-        return _statements(request, token.strip(), status=409, error=exc.what, typed=typed)
+    except InputError as exc:  # appealed already (once per decision): 409; else 400
+        return _statements(
+            request, token.strip(), status=status_of(exc), error=exc.what, typed=typed
+        )
     return _statements(request, token.strip(), appealed=True)
 
 
@@ -115,8 +119,9 @@ def report_form(request: Request, post: Annotated[str, Query(max_length=300)] = 
 @router.post("/report", dependencies=[requires(PUBLIC)])
 def report(
     request: Request,
-    post: Annotated[str, Form(max_length=300)],
-    label: Annotated[str, Form(max_length=40)],
+    # a missing field is the form's to answer (on the page, the note kept), not a 422 page
+    post: Annotated[str, Form(max_length=300)] = "",
+    label: Annotated[str, Form(max_length=40)] = "",
     # longer than a note may be, so that an over-long one is answered on the page with its length
     # and the note kept to shorten (``Review.report``), not by a bare 422
     note: Annotated[str, Form(max_length=4 * REPORT_NOTE_MAX)] = "",

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from heard.answer import cases as workflow
 from heard.answer.intake import days_for
-from heard.api.errors import ApiError
+from heard.api.errors import ApiError, fix_lines
 from heard.api.errors import declared, one_of
 from heard.api.routes.deps import case_moved, configured_of, db_of, departments_of, work_zone
 from heard.api.security import identify, requires
@@ -147,9 +147,9 @@ def list_cases(
             limit=limit,
         )
     except NotFoundError as exc:  # no such department
-        raise ApiError(404, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+        raise ApiError(404, exc.what, fix_lines(exc)) from None
     except InputError as exc:
-        raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+        raise ApiError(400, exc.what, fix_lines(exc)) from None
     return {"ok": True, **jsonable(result)}
 
 
@@ -199,7 +199,7 @@ def apply_change(
             workflow.apply(db.store, make(case), work_zone(request))
         except InputError as exc:
             code = 400 if isinstance(exc, workflow.BadValueError) else 409
-            raise ApiError(code, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+            raise ApiError(code, exc.what, fix_lines(exc)) from None
         db.data_version += 1
     case_moved(request)
     return {"ok": True}
@@ -300,9 +300,9 @@ def open_issue_case(request: Request, issue_id: int, department: str | None) -> 
                 actor=username, department=department or None, router_cache=cache,
             )  # fmt: skip
         except NotFoundError as exc:
-            raise ApiError(404, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+            raise ApiError(404, exc.what, fix_lines(exc)) from None
         except InputError as exc:
-            raise ApiError(400, exc.what, [f"fix: {exc.fix}"] if exc.fix else []) from None
+            raise ApiError(400, exc.what, fix_lines(exc)) from None
     if opened.created:
         db.changed()
         case_moved(request)

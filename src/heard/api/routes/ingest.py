@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -69,7 +69,21 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
     },
     responses=declared(400, 413, 415),
 )
-async def ingest(request: Request) -> dict[str, Any]:
+async def ingest(
+    request: Request,
+    # read here too (a JSON array has no form to carry them); declared so that the check of
+    # unknown query parameters (deps.known_query_only) lets them through and the schema lists them
+    preset: Annotated[
+        str | None, Query(max_length=40, description="A field preset (as the form's 'preset')")
+    ] = None,
+    source: Annotated[
+        str | None, Query(max_length=100, description="The source name stored with each post")
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        Query(alias="map", description="TARGET=COLUMN of the field map; may repeat"),
+    ] = None,
+) -> dict[str, Any]:
     uploader = request.app.state.uploader
     ctype = request.headers.get("content-type", "")
     length = int(request.headers.get("content-length") or 0)
@@ -79,7 +93,6 @@ async def ingest(request: Request) -> dict[str, Any]:
             f"the upload is larger than the limit of {uploader.max_bytes // (1024 * 1024)} MiB",
             ["fix: split the file, or use `heard ingest FILE` on the server"],
         )
-    params = request.query_params
     if ctype.startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_fields=50, max_part_size=uploader.max_bytes)
         upload = form.get("file")
@@ -89,16 +102,13 @@ async def ingest(request: Request) -> dict[str, Any]:
             raise ApiError(
                 400, "no file in the form", ["fix: send the file in the multipart field 'file'"]
             )
-        preset = _text(form.get("preset")) or params.get("preset")
-        source = _text(form.get("source")) or params.get("source")
-        maps = [m for m in form.getlist("map") if isinstance(m, str)] or params.getlist("map")
         return await run_in_threadpool(
             uploader.ingest_file,
             upload.file,
             upload.filename,
-            preset=preset,
-            source=source,
-            maps=maps,
+            preset=_text(form.get("preset")) or preset,
+            source=_text(form.get("source")) or source,
+            maps=[m for m in form.getlist("map") if isinstance(m, str)] or maps or [],
         )
     if ctype.startswith("application/json"):
         body = await request.body()
@@ -110,9 +120,9 @@ async def ingest(request: Request) -> dict[str, Any]:
         return await run_in_threadpool(
             uploader.ingest_json,
             items,
-            preset=params.get("preset"),
-            source=params.get("source"),
-            maps=params.getlist("map"),
+            preset=preset,
+            source=source,
+            maps=maps or [],
         )
     raise ApiError(
         415,

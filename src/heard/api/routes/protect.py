@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from heard.api.errors import declared, one_of
 from heard.api.routes.deps import db_of, spend_public_action
@@ -24,7 +24,15 @@ router = APIRouter(prefix="/api/v1", tags=["protect"])
 Decision = Literal["no_action", "label", "limit_visibility", "remove"]
 
 
-class DecisionIn(BaseModel):
+class Body(BaseModel):
+    """A request body: a field the route does not read is a 422 that names it (a misspelt
+    ``notes`` or ``legal-ground`` was dropped without a word, as an unknown query parameter
+    was before ``deps.known_query_only``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DecisionIn(Body):
     decision: Decision
     facts: str = Field(min_length=1, max_length=5000)
     label: str | None = Field(None, max_length=40)
@@ -34,12 +42,12 @@ class DecisionIn(BaseModel):
     )
 
 
-class AppealIn(BaseModel):
+class AppealIn(Body):
     decision_id: str = Field(max_length=40)
     text: str = Field(min_length=1, max_length=5000)
 
 
-class AppealDecisionIn(BaseModel):
+class AppealDecisionIn(Body):
     outcome: Literal["upheld", "reversed"]
     facts: str = Field("", max_length=5000)
 
@@ -48,7 +56,7 @@ TaxonomyLabel = one_of(rq.LABELS)
 FlagStatus = one_of(rq.FLAG_STATUSES)
 
 
-class ReportIn(BaseModel):
+class ReportIn(Body):
     post_id: str = Field(max_length=300)
     label: TaxonomyLabel = Field(
         description="A label of the harm taxonomy (political opinion never is one)"
@@ -170,7 +178,7 @@ def review_queue(
     "/review/{flag_id}",
     dependencies=[requires(Role.moderator)],
     summary="Decide on a flag's post, with the facts",
-    responses=declared(400, 404),
+    responses=declared(400, 404, 409),
 )
 def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
@@ -247,7 +255,7 @@ def dsa_statements(request: Request) -> dict[str, Any]:
     dependencies=[requires(Role.moderator)],
     summary="Enter an appeal the author sent another way (letter, phone, e-mail), once per "
     "decision; authors appeal themselves at /statements/appeal with their notice token",
-    responses=declared(400, 404),
+    responses=declared(400, 404, 409),
 )
 def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -260,7 +268,7 @@ def file_appeal(request: Request, body: AppealIn) -> dict[str, Any]:
     "/appeals/{appeal_id}/decision",
     dependencies=[requires(Role.moderator)],
     summary="Decide an appeal (not by the moderator who decided)",
-    responses=declared(400, 404),
+    responses=declared(400, 404, 409),
 )
 def decide_appeal(request: Request, appeal_id: str, body: AppealDecisionIn) -> dict[str, Any]:
     from heard.protect.review import Review
@@ -285,7 +293,7 @@ def renew_notice(request: Request, post_id: str) -> dict[str, Any]:
     return {"ok": True, "post_id": post_id, "author_token": token}
 
 
-class OriginalIn(BaseModel):
+class OriginalIn(Body):
     reason: str = Field(
         "", max_length=2000, description="Why the redacted text is not enough (audited)"
     )
@@ -306,7 +314,7 @@ def show_original(request: Request, post_id: str, body: OriginalIn) -> dict[str,
     return {"ok": True, **shown}  # no-store, as every API answer
 
 
-class NoticeIn(BaseModel):
+class NoticeIn(Body):
     token: str = Field(min_length=1, max_length=200)
 
 
@@ -336,7 +344,7 @@ def statements_by_notice(request: Request, body: NoticeIn) -> dict[str, Any]:
     "/statements/appeal",
     dependencies=[requires(None)],
     summary="An author appeals a decision on their post, once, with the post's notice token",
-    responses=declared(400, 404, 429),
+    responses=declared(400, 404, 409, 429),
 )
 def appeal_by_notice(request: Request, body: NoticeAppealIn) -> dict[str, Any]:
     from heard.protect.review import Review
