@@ -23,6 +23,7 @@ from heard.records import Post, Quarantined, content_hash
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
 from heard.testing import test_hook
 from heard.store.duckdb.schema import FTS_IGNORE, HAS_SEARCH_INDEX, LATEST, MIGRATIONS
+from heard.store.versions import apply_each, to_apply
 
 if TYPE_CHECKING:
     from heard.store.duckdb.view import ReadView
@@ -177,24 +178,12 @@ class DuckDBStore:
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at "
             "TIMESTAMP)"
         )
-        applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
-        known = {v for v, _ in MIGRATIONS}
-        if applied - known:
-            raise StoreError(
-                f"{self.path} has schema version(s) {sorted(applied - known)}, which this Heard "
-                f"does not know (it knows {sorted(known)})",
-                "upgrade Heard, or use another --db file",
-            )
-        # by set, not by maximum: migrations numbered apart by parallel branches (8-10 and 11)
-        # may land in either order, and a file migrated to 11 still gets 8-10 when they arrive
-        for version, statements in MIGRATIONS:
-            if version in applied:
-                continue
-            with self.transaction():
-                for sql in statements:
-                    self.con.execute(sql)
-                self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
+        apply_each(self, MIGRATIONS, self._pending())  # each in its own transaction
         return LATEST
+
+    def _pending(self) -> list[int]:
+        """Migrations not applied yet (``StoreError`` for a store a newer Heard made)."""
+        return to_apply(self, MIGRATIONS, str(self.path))
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT max(version) FROM schema_version"))
@@ -595,6 +584,15 @@ def open_store(
     if not read_only:
         con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     store = DuckDBStore(con, path, read_only=read_only)
-    if not read_only:
+    try:
+        todo = store._pending()  # refuses a store a newer Heard made, read-only or not
+    except BaseException:
+        store.close()
+        raise
+    if todo and read_only:  # an older Heard made it: migrate it first, as a writing command would
+        store.close()
+        open_store(path, memory_limit=memory_limit).close()
+        return open_store(path, read_only=True, memory_limit=memory_limit)
+    if todo:
         store.migrate()
     return store
