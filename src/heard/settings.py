@@ -214,8 +214,12 @@ class Settings(BaseSettings):
         return value
 
     def public(self) -> dict[str, Any]:
-        """Settings as shown by ``heard config show`` (the salt is never printed)."""
+        """Settings as shown by ``heard config show`` (the salt and a database password are
+        never printed)."""
+        from heard.store.backends import shown  # a PostgreSQL URL as a URL, its password hidden
+
         out = self.model_dump(mode="json")
+        out["db"] = shown(self.db)
         out["author_salt"] = (
             "(set)" if self.author_salt else "(random per store, created on first use)"
         )

@@ -291,8 +291,10 @@ def watch(
                 print(json.dumps(alert, ensure_ascii=False, default=str), flush=True)
 
         engine = AlertEngine.from_settings(store, _sinks(settings, json_out), settings)
+        from heard.store.backends import shown
+
         console.print(
-            f"watching {escape(str(file))} → {escape(str(settings.db))} (alerts also to "
+            f"watching {escape(str(file))} → {escape(shown(settings.db))} (alerts also to "
             f"{escape(str(settings.alert_log))}"
             f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); "
             f"Ctrl-C stops"

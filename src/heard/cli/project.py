@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from heard.store import store_exists
+from heard.store.backends import shown
 from heard.cli.app import CONFIG_HELP, app, emit_json, results, settings_from
 from heard.settings import Settings
 
@@ -68,7 +69,7 @@ def config_rotate_salt(
         )
     with open_store(settings.db) as store:
         n = rotate_author_salt(store)
-    print(f"re-keyed {n:,} authors of {settings.db} with a new random salt")
+    print(f"re-keyed {n:,} authors of {shown(settings.db)} with a new random salt")
 
 
 DEMO_CORPUS = Path(__file__).resolve().parents[3] / "data" / "demo" / "posts.jsonl"

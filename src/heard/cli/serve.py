@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from heard.store import store_exists
+from heard.store.backends import shown
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 from heard.errors import InputError
 
@@ -58,7 +59,7 @@ def serve(
 
     console.print(
         f"[bold]Heard[/] dashboard: http://{host}:{port}/  ·  API: http://{host}:{port}/api/v1/  "
-        f"·  db {settings.db}"
+        f"·  db {escape(shown(settings.db))}"
     )
     uvicorn.run(
         web,
