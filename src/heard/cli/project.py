@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from heard.store import store_exists
 from heard.store.backends import shown
-from heard.cli.app import CONFIG_HELP, app, emit_json, results, settings_from
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, emit_json, results, settings_from
 from heard.settings import Settings
 
 config_app = typer.Typer(
@@ -46,7 +46,7 @@ def config_show(
 
 @config_app.command("rotate-salt")
 def config_rotate_salt(
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file to re-key.")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="Store to re-key: " + DB_HELP)] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Give the store a new random author salt and re-key its author keys with it (RIGHTS.md §4):

@@ -35,8 +35,8 @@ def serve(
     db: Db = None,
     config: Config = None,
 ) -> None:
-    """Run the dashboard and REST API over the database (this process owns the file while it
-    runs)."""
+    """Run the dashboard and REST API over the database (a DuckDB file: this process owns it while
+    it runs; PostgreSQL: heard watch and other commands can use it at the same time)."""
     import anyio.to_thread
     import uvicorn
 
@@ -253,8 +253,9 @@ def users_token(
 ) -> None:
     """Create an API token (printed once on stdout; stored hashed) or --revoke one.
 
-    While 'heard serve' runs it owns the database: use the dashboard's API tokens page
-    (/admin/tokens) or POST /api/v1/tokens as an admin instead.
+    While 'heard serve' runs on a DuckDB file it owns the file: use the dashboard's API tokens
+    page (/admin/tokens) or POST /api/v1/tokens as an admin instead. On PostgreSQL this command
+    works beside the server.
     """
     store, accounts = _accounts(db, config)
     with store:
