@@ -569,8 +569,9 @@ def open_store(
             raise StoreLockedError(
                 f"{path} is in use by another process (PID {pid}); one process owns a Heard "
                 f"database",
-                "stop that process (e.g. a running 'heard serve' or 'heard ingest'), "
-                "or work on a copy / another --db file",
+                "stop that process (e.g. a running 'heard serve' or 'heard ingest'), or work on "
+                "a copy / another --db file; to run the server, a watch and commands together, "
+                "use PostgreSQL (--db postgresql://…, docs/store-backends.md)",
             ) from exc
         raise StoreError(
             f"cannot open {path}: {message}", "check the path and its permissions"
