@@ -23,7 +23,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="HEARD_", extra="forbid")
 
-    db: Path = Field(Path("heard.duckdb"), description="DuckDB file that holds everything.")
+    db: str = Field(
+        "heard.duckdb",
+        description="The store that holds everything: a DuckDB file, or a PostgreSQL URL "
+        "(postgresql://user@host:port/db; postgresql:///db for the local socket) that serve, "
+        "watch and other commands share.",
+    )
     timezone: str = Field(
         "Asia/Shanghai",
         description="Time zone of source timestamps that carry none, and of every time shown to "
@@ -187,6 +192,12 @@ class Settings(BaseSettings):
         description="Name of the environment variable that holds the SMTP password (the password "
         "itself is never written in heard.toml).",
     )
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        """Kept as written: a path would fold ``postgresql:///db`` into ``postgresql:/db``."""
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
 
     @field_validator("timezone")
     @classmethod

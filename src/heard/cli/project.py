@@ -46,7 +46,7 @@ def config_show(
 
 @config_app.command("rotate-salt")
 def config_rotate_salt(
-    db: Annotated[Optional[Path], typer.Option("--db", help="Store to re-key: " + DB_HELP)] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Store to re-key: " + DB_HELP)] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Give the store a new random author salt and re-key its author keys with it (RIGHTS.md §4):

@@ -13,7 +13,7 @@ from heard.store.backends import shown
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 from heard.errors import InputError
 
-Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
