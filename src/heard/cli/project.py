@@ -27,8 +27,20 @@ def config_show(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print every setting with its value and what it does (the author salt is never shown)."""
+    import os
+
+    from heard.cli.app import console
+
     settings = settings_from(config)
     values = settings.public()
+    known = {f"HEARD_{name.upper()}" for name in Settings.model_fields}
+    for name in sorted(k for k in os.environ if k.upper().startswith("HEARD_")):
+        if name.upper() not in known:  # e.g. HEARD_DATABASE for HEARD_DB: nothing reads it
+            console.print(
+                f"note: {escape(name)} is not a Heard setting and was ignored "
+                "(the settings' variables are listed below as env HEARD_…)",
+                soft_wrap=True,
+            )
     if json_out:
         emit_json(values)
         return
