@@ -26,10 +26,12 @@ def pending(applied: Iterable[int], migrations: Sequence[tuple[int, Any]], where
     return sorted(known - done)
 
 
-def to_apply(store: Any, migrations: Sequence[tuple[int, Any]], where: str) -> list[int]:
+def to_apply(
+    store: Any, migrations: Sequence[tuple[int, Any]], where: str, exists: bool
+) -> list[int]:
     """The migrations ``store`` (either backend) still needs: all of them for a new store; a
-    read-only store with no ``schema_version`` is not a Heard database (``InputError``)."""
-    if "schema_version" not in store.tables():
+    read-only store with no ``schema_version`` (``exists``) is not a Heard database."""
+    if not exists:
         if store.read_only:
             raise InputError(
                 f"no Heard database at {where}",

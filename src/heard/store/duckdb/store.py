@@ -183,7 +183,7 @@ class DuckDBStore:
 
     def _pending(self) -> list[int]:
         """Migrations not applied yet (``StoreError`` for a store a newer Heard made)."""
-        return to_apply(self, MIGRATIONS, str(self.path))
+        return to_apply(self, MIGRATIONS, str(self.path), "schema_version" in self.tables())
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT max(version) FROM schema_version"))

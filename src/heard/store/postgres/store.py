@@ -46,14 +46,22 @@ MIGRATION_LOCK = 0x48454152_0000
 
 @contextmanager
 def _teaching_errors(where: str) -> Iterator[None]:
-    """Connection losses and writes to a read-only store become ``StoreError``s that say what to
-    do; SQL errors (a bug, or a constraint) pass unchanged."""
+    """Connection losses, writes to a read-only store and a role without rights on the tables
+    become ``StoreError``s that say what to do; SQL errors (a bug, or a constraint) pass
+    unchanged."""
     try:
         yield
     except psycopg.errors.ReadOnlySqlTransaction as exc:
         raise StoreError(
             f"{where} is open read-only: {str(exc).splitlines()[0]}",
             "open it for writing (read_only=False); CLI queries open read-only",
+        ) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise StoreError(
+            f"{where}: {str(exc).strip().splitlines()[0]}",
+            "connect as the role that made Heard's tables (the first to run Heard on this "
+            "database), or let this one use them: GRANT SELECT, INSERT, UPDATE, DELETE ON ALL "
+            "TABLES IN SCHEMA public TO it (and USAGE ON ALL SEQUENCES)",
         ) from exc
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -439,16 +447,18 @@ def open_store(
         ) from exc
     store = PostgresStore(con, url, read_only=read_only, batch_insert=batch_insert)
     try:
-        if read_only:
-            if to_apply(store, MIGRATIONS, shown):  # an older Heard made it: as a writer would
+        with _teaching_errors(shown):  # a role without rights on the tables, say
+            if read_only:
+                exists = bool(store.scalar("SELECT to_regclass('schema_version') IS NOT NULL"))
+                if to_apply(store, MIGRATIONS, shown, exists):  # an older Heard's: migrate first
+                    store.migrate()
+                con.execute("SET default_transaction_read_only = on")
+                # the dashboard's aggregates group a million posts by (group, author): at the
+                # server's default 4 MB they sort and hash on disk (bench/overview_sql_ab.py, 1M
+                # posts: the overview 4.71 s at 4 MB, 2.63 s at 32 MB)
+                con.execute(f"SET work_mem = '{READ_WORK_MEM}'")
+            else:
                 store.migrate()
-            con.execute("SET default_transaction_read_only = on")
-            # the dashboard's aggregates group a million posts by (group, author): at the
-            # server's default 4 MB they sort and hash on disk (bench/overview_sql_ab.py, 1M
-            # posts: the overview 4.71 s at 4 MB, 2.63 s at 32 MB)
-            con.execute(f"SET work_mem = '{READ_WORK_MEM}'")
-        else:
-            store.migrate()
     except BaseException:
         con.close()
         raise
