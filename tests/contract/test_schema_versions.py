@@ -68,3 +68,40 @@ def test_the_cli_says_what_to_do_with_a_newer_store(
         assert run([*command, "--db", target]) == 3
         out = capsys.readouterr().err
         assert "upgrade Heard" in out and "Traceback" not in out
+
+
+def test_a_database_of_something_else_is_not_filled_with_heards_tables(
+    target: str, backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--db pointed at another application's database (a typo in HEARD_DB, the city's own
+    PostgreSQL database) used to get Heard's tables created beside that application's."""
+    from heard.store.backends import postgres_url
+
+    if backend == "duckdb":
+        import duckdb
+
+        with duckdb.connect(target) as con:
+            con.execute("CREATE TABLE permits (id INTEGER)")
+    else:
+        import psycopg
+
+        with psycopg.connect(str(postgres_url(target)), autocommit=True) as con:
+            con.execute("CREATE TABLE permits (id INTEGER)")
+    for command in (["users", "list"], ["stats"]):
+        assert run([*command, "--db", target]) in (2, 3)
+        err = " ".join(capsys.readouterr().err.split())
+        assert "not a Heard database" in err and "permits" in err, err
+    if backend == "duckdb":
+        with duckdb.connect(target) as con:
+            tables = {
+                r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            }
+    else:
+        with psycopg.connect(str(postgres_url(target))) as con:
+            tables = {
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                ).fetchall()
+            }
+    assert tables == {"permits"}

@@ -27,11 +27,25 @@ def pending(applied: Iterable[int], migrations: Sequence[tuple[int, Any]], where
 
 
 def to_apply(
-    store: Any, migrations: Sequence[tuple[int, Any]], where: str, exists: bool
+    store: Any,
+    migrations: Sequence[tuple[int, Any]],
+    where: str,
+    exists: bool,
+    tables: Iterable[str] | None = None,
 ) -> list[int]:
     """The migrations ``store`` (either backend) still needs: all of them for a new store; a
-    read-only store with no ``schema_version`` (``exists``) is not a Heard database."""
+    read-only store with no ``schema_version`` (``exists``) is not a Heard database, nor is one
+    that holds another application's ``tables`` (default: all of the store's; Heard adds none
+    beside them)."""
     if not exists:
+        others = sorted(store.tables() if tables is None else tables)
+        if others:
+            listed = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+            raise InputError(
+                f"{where} is not a Heard database: it holds other tables ({listed})",
+                "give --db the database Heard made, or a new file or empty database "
+                "(createdb heard) for a new one; Heard adds no tables beside another's",
+            )
         if store.read_only:
             raise InputError(
                 f"no Heard database at {where}",

@@ -140,6 +140,8 @@ class PostgresStore:
         """Apply pending migrations (one process at a time); return the schema version."""
         with self.con.transaction():
             self.con.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+            if not self.scalar("SELECT to_regclass('schema_version') IS NOT NULL"):
+                to_apply(self, MIGRATIONS, self.path, False, self._own_tables())  # not another's
             self.con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
@@ -153,6 +155,18 @@ class PostgresStore:
                     self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_version VALUES (%s, %s)", [version, utcnow()])
         return LATEST
+
+    def _own_tables(self) -> list[str]:
+        """Tables of the schema, less those an extension made (PostGIS's spatial_ref_sys)."""
+        return [
+            r[0]
+            for r in self.fetchall(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+                "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid "
+                "AND d.deptype = 'e')"
+            )
+        ]
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT max(version) FROM schema_version"))
@@ -450,7 +464,8 @@ def open_store(
         with _teaching_errors(shown):  # a role without rights on the tables, say
             if read_only:
                 exists = bool(store.scalar("SELECT to_regclass('schema_version') IS NOT NULL"))
-                if to_apply(store, MIGRATIONS, shown, exists):  # an older Heard's: migrate first
+                tables = None if exists else store._own_tables()
+                if to_apply(store, MIGRATIONS, shown, exists, tables):  # older: migrate first
                     store.migrate()
                 con.execute("SET default_transaction_read_only = on")
                 # the dashboard's aggregates group a million posts by (group, author): at the
