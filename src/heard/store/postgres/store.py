@@ -97,7 +97,8 @@ class PostgresStore:
         read_only: bool = False,
         batch_insert: str = "copy",
     ):
-        self.con = con
+        self._con = con
+        self._closed = False
         self.url = url
         self.path = redact_url(url)  # what messages show where the DuckDB store shows its file
         self.read_only = read_only
@@ -121,8 +122,21 @@ class PostgresStore:
         self.issues = Issues(self)
 
     # ---- lifecycle -------------------------------------------------------------------------
+    @property
+    def con(self) -> psycopg.Connection[Any]:
+        """The connection. One the database closed (a restart, a failover, an admin's
+        pg_terminate_backend) is opened again at the next use, with this store's session
+        settings: the statement in flight failed, the ones after it work (``heard serve`` stayed
+        broken until it was restarted). A store closed with ``close()`` stays closed."""
+        if self._con.closed and not self._closed:
+            self._con = _connect(self.url, self.path)
+            if self.read_only:
+                _read_only_session(self._con)
+        return self._con
+
     def close(self) -> None:
-        self.con.close()
+        self._closed = True
+        self._con.close()
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -444,14 +458,9 @@ READ_WORK_MEM = "32MB"
 """Memory for each sort or hash of a read-only connection (the server's default is 4 MB)."""
 
 
-def open_store(
-    url: str, read_only: bool = False, batch_insert: str = "copy", **_duckdb_only: Any
-) -> PostgresStore:
-    """Connect to the PostgreSQL database at ``url`` (``postgresql://user@host:port/db``),
-    migrating it unless ``read_only``. ``memory_limit`` and other DuckDB options are ignored."""
-    shown = redact_url(url)
+def _connect(url: str, shown: str) -> psycopg.Connection[Any]:
     try:
-        con = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="heard")
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="heard")
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(
@@ -459,6 +468,23 @@ def open_store(
             "check that the server runs, the URL (user, host, port, database) "
             "and the password (PGPASSWORD or ~/.pgpass)",
         ) from exc
+
+
+def _read_only_session(con: psycopg.Connection[Any]) -> None:
+    con.execute("SET default_transaction_read_only = on")
+    # the dashboard's aggregates group a million posts by (group, author): at the server's
+    # default 4 MB they sort and hash on disk (bench/overview_sql_ab.py, 1M posts: the overview
+    # 4.71 s at 4 MB, 2.63 s at 32 MB)
+    con.execute(f"SET work_mem = '{READ_WORK_MEM}'")
+
+
+def open_store(
+    url: str, read_only: bool = False, batch_insert: str = "copy", **_duckdb_only: Any
+) -> PostgresStore:
+    """Connect to the PostgreSQL database at ``url`` (``postgresql://user@host:port/db``),
+    migrating it unless ``read_only``. ``memory_limit`` and other DuckDB options are ignored."""
+    shown = redact_url(url)
+    con = _connect(url, shown)
     store = PostgresStore(con, url, read_only=read_only, batch_insert=batch_insert)
     try:
         with _teaching_errors(shown):  # a role without rights on the tables, say
@@ -467,11 +493,7 @@ def open_store(
                 tables = None if exists else store._own_tables()
                 if to_apply(store, MIGRATIONS, shown, exists, tables):  # older: migrate first
                     store.migrate()
-                con.execute("SET default_transaction_read_only = on")
-                # the dashboard's aggregates group a million posts by (group, author): at the
-                # server's default 4 MB they sort and hash on disk (bench/overview_sql_ab.py, 1M
-                # posts: the overview 4.71 s at 4 MB, 2.63 s at 32 MB)
-                con.execute(f"SET work_mem = '{READ_WORK_MEM}'")
+                _read_only_session(con)
             else:
                 store.migrate()
     except BaseException:
