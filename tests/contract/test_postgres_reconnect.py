@@ -65,3 +65,23 @@ def test_the_server_answers_again_after_the_database_restarts(pg_url: str, tmp_p
         client.get("/health")
         assert client.get("/api/v1/stats", headers=headers).status_code == 200
         assert client.get("/health").status_code == 200
+
+
+def test_a_writer_that_lost_its_connection_says_so(pg_url: str) -> None:
+    """`heard watch` on PostgreSQL when the database restarted between its batches ended in a
+    psycopg AdminShutdown traceback from the topics' writer lock."""
+    from heard.errors import StoreError
+    from heard.store.backends import open_store
+
+    store = open_store(pg_url)
+    try:
+        with store.writer_lock("topics"):
+            pass
+        _drop_connections(pg_url)
+        with pytest.raises(StoreError, match="lost the connection"):
+            with store.writer_lock("topics"):
+                pass
+        with store.writer_lock("topics"):  # and the next batch goes on
+            assert store.scalar("SELECT 1") == 1
+    finally:
+        store.close()

@@ -193,7 +193,8 @@ class PostgresStore:
         key = lock_key(f"heard:{name}")
         deadline = time.monotonic() + wait_s
         while True:
-            got = self.con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
+            with _teaching_errors(self.path):
+                got = self.con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
             if (got and got[0]) or time.monotonic() >= deadline:
                 break
             time.sleep(0.2)
@@ -206,8 +207,9 @@ class PostgresStore:
         try:
             yield
         finally:
-            if not self.con.closed:
-                self.con.execute("SELECT pg_advisory_unlock(%s)", [key])
+            if not self._con.closed:  # a connection lost in the block lost its lock too
+                with _teaching_errors(self.path):
+                    self._con.execute("SELECT pg_advisory_unlock(%s)", [key])
 
     def data_version(self) -> int:
         """A number that changes whenever any process has written a batch or rebuilt the search
