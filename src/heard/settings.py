@@ -7,12 +7,13 @@ environment variables < command-line flags. No other module reads the environmen
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from heard.errors import InputError
 
@@ -22,7 +23,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="HEARD_", extra="forbid")
 
-    db: Path = Field(Path("heard.duckdb"), description="DuckDB file that holds everything.")
+    db: str = Field(
+        "heard.duckdb",
+        description="The store that holds everything: a DuckDB file, or a PostgreSQL URL "
+        "(postgresql://user@host:port/db; postgresql:///db for the local socket) that serve, "
+        "watch and other commands share.",
+    )
     timezone: str = Field(
         "Asia/Shanghai",
         description="Time zone of source timestamps that carry none, and of every time shown to "
@@ -187,6 +193,12 @@ class Settings(BaseSettings):
         "itself is never written in heard.toml).",
     )
 
+    @field_validator("db", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        """Kept as written: a path would fold ``postgresql:///db`` into ``postgresql:/db``."""
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
@@ -213,8 +225,12 @@ class Settings(BaseSettings):
         return value
 
     def public(self) -> dict[str, Any]:
-        """Settings as shown by ``heard config show`` (the salt is never printed)."""
+        """Settings as shown by ``heard config show`` (the salt and a database password are
+        never printed)."""
+        from heard.store.backends import shown  # a PostgreSQL URL as a URL, its password hidden
+
         out = self.model_dump(mode="json")
+        out["db"] = shown(self.db)
         out["author_salt"] = (
             "(set)" if self.author_salt else "(random per store, created on first use)"
         )
@@ -233,6 +249,13 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
     if path.exists():
         try:
             document = tomllib.loads(path.read_text(encoding="utf-8"))
+            stray = sorted(set(document) - {"heard", "departments"})
+            if stray:  # e.g. `db = …` above [heard]: it would be silently ignored
+                raise InputError(
+                    f"{stray[0]!r} in {path} is outside the [heard] table",
+                    "put settings under [heard] (and departments in [[departments]] tables); "
+                    "'heard config show' lists every setting",
+                )
             from_file = dict(document.get("heard", {}))
             if "departments" in document:  # [[departments]] tables sit beside [heard]
                 from_file["departments"] = document["departments"]
@@ -252,7 +275,15 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
     given = {k: v for k, v in flags.items() if v is not None}
     try:
         # env beats the file: build from env, then overlay file values the env did not set.
-        from_env = Settings()
+        try:
+            from_env = Settings()
+        except SettingsError as exc:  # a list or table setting whose HEARD_* value is not JSON
+            found = re.search(r'field "(\w+)"', str(exc))
+            env = f"HEARD_{found.group(1).upper()}" if found else "a HEARD_* variable"
+            raise InputError(
+                f"{env} is not valid JSON: list and table settings are given as JSON there",
+                f"e.g. {env}='[\"https://hooks.example/a\"]', or set it in heard.toml",
+            ) from exc
         env_set = from_env.model_fields_set
         merged = {
             **{k: v for k, v in from_file.items() if k not in env_set},
@@ -268,8 +299,15 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
                 f"{name!r} is not a Heard setting",
                 f"remove it from [heard] in {path}; 'heard config show' lists every setting",
             ) from exc
+        top = str(first["loc"][0]) if first["loc"] else name  # departments.0.code: departments
+        if top in given:
+            origin = f"the --{top.replace('_', '-')} flag"
+        elif f"HEARD_{top.upper()}" in {key.upper() for key in os.environ}:
+            origin = f"HEARD_{top.upper()}"
+        else:
+            origin = f"[heard] {top} in {path}"
         raise InputError(
-            f"setting {name!r} is invalid: {first['msg']}",
+            f"setting {name!r} is invalid: {first['msg']} (from {origin})",
             f"check [heard] {name} in {path}, HEARD_{name.upper()}, or the command's "
             f"--{name.replace('_', '-')} flag if it has one",
         ) from exc

@@ -123,13 +123,13 @@ def _row_text(row: dict[str, Any]) -> str:
     return " ".join(t for t in (head, body) if t)
 
 
-def store_training_set(db: Path, departments: list[Department]) -> list[LabelledText]:
+def store_training_set(db: str | Path, departments: list[Department]) -> list[LabelledText]:
     """The store's labelled history for ``heard train router``: cases whose department came
     from the source's label, and responders' corrections (weighted higher, replacing the
     history example of the same post)."""
-    from heard.store import open_store
+    from heard.store import open_store, store_exists
 
-    if not Path(db).exists():
+    if not store_exists(db):
         raise InputError(f"no Heard database at {db}", "give --data FILE, or --db of a store")
     codes = {d.code for d in departments}
     with open_store(db, read_only=True) as store:

@@ -46,7 +46,10 @@ def results() -> Console:
     )
 
 
-DB_HELP = "DuckDB file (default: heard.duckdb, or \\[heard] db in heard.toml, or HEARD_DB)."
+DB_HELP = (
+    "DuckDB file, or a PostgreSQL URL postgresql://user@host:port/db (default: heard.duckdb, "
+    "or \\[heard] db in heard.toml, or HEARD_DB)."
+)
 CONFIG_HELP = "Path of a heard.toml (default: ./heard.toml when present)."
 
 

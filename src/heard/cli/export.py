@@ -13,7 +13,7 @@ from heard.store import store_exists
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 from heard.errors import InputError
 
-Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 
 

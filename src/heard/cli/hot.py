@@ -29,7 +29,7 @@ from heard.cli.app import (
 from heard.errors import InputError
 from heard.settings import Settings
 
-Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 At = Annotated[
@@ -291,8 +291,10 @@ def watch(
                 print(json.dumps(alert, ensure_ascii=False, default=str), flush=True)
 
         engine = AlertEngine.from_settings(store, _sinks(settings, json_out), settings)
+        from heard.store.backends import shown
+
         console.print(
-            f"watching {escape(str(file))} → {escape(str(settings.db))} (alerts also to "
+            f"watching {escape(str(file))} → {escape(shown(settings.db))} (alerts also to "
             f"{escape(str(settings.alert_log))}"
             f"{', ' + str(len(settings.webhooks)) + ' webhooks' if settings.webhooks else ''}); "
             f"Ctrl-C stops"

@@ -23,7 +23,7 @@ from heard.cli.app import (
     settings_from,
 )
 
-Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
@@ -105,11 +105,13 @@ def ingest(
     if json_out:
         emit_json(summary.to_dict())
         return
+    from heard.store.backends import shown
+
     console.print(
         f"[bold green]stored {count_of(summary.stored, 'new post')}[/] from "
         f"{count_of(summary.rows_read, 'row')} "
         f"in {summary.seconds:.1f}s ({summary.posts_per_second:,} posts/s) → "
-        f"{escape(str(settings.db))}"
+        f"{escape(shown(settings.db))}"
     )
     if summary.already_stored:
         console.print(
@@ -177,8 +179,10 @@ def stats(db: Db = None, config: Config = None, json_out: Json = False) -> None:
         emit_json(data)
         return
     out = results()
+    from heard.store.backends import shown
+
     out.print(
-        f"[bold]{count_of(data['posts'], 'post')}[/] in {settings.db} "
+        f"[bold]{count_of(data['posts'], 'post')}[/] in {escape(shown(settings.db))} "
         f"({count_of(data['duplicate_texts'], 'exact-duplicate text')}; "
         f"{count_of(data['quarantine']['total'], 'quarantined row')})"
     )

@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 
 from heard.store import store_exists
-from heard.cli.app import CONFIG_HELP, app, emit_json, results, settings_from
+from heard.store.backends import shown
+from heard.cli.app import CONFIG_HELP, DB_HELP, app, emit_json, results, settings_from
 from heard.settings import Settings
 
 config_app = typer.Typer(
@@ -26,8 +27,20 @@ def config_show(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print every setting with its value and what it does (the author salt is never shown)."""
+    import os
+
+    from heard.cli.app import console
+
     settings = settings_from(config)
     values = settings.public()
+    known = {f"HEARD_{name.upper()}" for name in Settings.model_fields}
+    for name in sorted(k for k in os.environ if k.upper().startswith("HEARD_")):
+        if name.upper() not in known:  # e.g. HEARD_DATABASE for HEARD_DB: nothing reads it
+            console.print(
+                f"note: {escape(name)} is not a Heard setting and was ignored "
+                "(the settings' variables are listed below as env HEARD_…)",
+                soft_wrap=True,
+            )
     if json_out:
         emit_json(values)
         return
@@ -45,7 +58,7 @@ def config_show(
 
 @config_app.command("rotate-salt")
 def config_rotate_salt(
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file to re-key.")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Store to re-key: " + DB_HELP)] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Give the store a new random author salt and re-key its author keys with it (RIGHTS.md §4):
@@ -68,7 +81,7 @@ def config_rotate_salt(
         )
     with open_store(settings.db) as store:
         n = rotate_author_salt(store)
-    print(f"re-keyed {n:,} authors of {settings.db} with a new random salt")
+    print(f"re-keyed {n:,} authors of {shown(settings.db)} with a new random salt")
 
 
 DEMO_CORPUS = Path(__file__).resolve().parents[3] / "data" / "demo" / "posts.jsonl"

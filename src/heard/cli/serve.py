@@ -9,10 +9,11 @@ import typer
 from rich.markup import escape
 
 from heard.store import store_exists
+from heard.store.backends import shown
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, emit_json, results, settings_from
 from heard.errors import InputError
 
-Db = Annotated[Optional[Path], typer.Option("--db", help=DB_HELP)]
+Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
@@ -34,8 +35,8 @@ def serve(
     db: Db = None,
     config: Config = None,
 ) -> None:
-    """Run the dashboard and REST API over the database (this process owns the file while it
-    runs)."""
+    """Run the dashboard and REST API over the database (a DuckDB file: this process owns it while
+    it runs; PostgreSQL: heard watch and other commands can use it at the same time)."""
     import anyio.to_thread
     import uvicorn
 
@@ -58,7 +59,7 @@ def serve(
 
     console.print(
         f"[bold]Heard[/] dashboard: http://{host}:{port}/  ·  API: http://{host}:{port}/api/v1/  "
-        f"·  db {settings.db}"
+        f"·  db {escape(shown(settings.db))}"
     )
     uvicorn.run(
         web,
@@ -252,8 +253,9 @@ def users_token(
 ) -> None:
     """Create an API token (printed once on stdout; stored hashed) or --revoke one.
 
-    While 'heard serve' runs it owns the database: use the dashboard's API tokens page
-    (/admin/tokens) or POST /api/v1/tokens as an admin instead.
+    While 'heard serve' runs on a DuckDB file it owns the file: use the dashboard's API tokens
+    page (/admin/tokens) or POST /api/v1/tokens as an admin instead. On PostgreSQL this command
+    works beside the server.
     """
     store, accounts = _accounts(db, config)
     with store:

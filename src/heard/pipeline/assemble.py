@@ -179,8 +179,8 @@ def open_run(
     fieldmap = fieldmap_for(preset, parse_map(mapping or []))
     settings = preset_settings(settings, preset)
     fix_mmap_threshold()  # a long run's large temporaries go back to the system when freed
-    db = Path(settings.db)
-    created = not is_postgres(db) and not db.exists()  # a server database is never removed
+    db = settings.db  # as written: a Path would fold a postgresql:/// URL
+    created = not is_postgres(db) and not Path(db).exists()  # a server database is never removed
     try:
         with open_store(db, memory_limit=INGEST_MEMORY_LIMIT) as store:
             ensure_store_private(store, settings.user_dict)  # indexed before PII was kept out
@@ -190,7 +190,7 @@ def open_run(
             yield Run(settings, store, pipeline, fieldmap)
     except BaseException:
         if created:
-            remove_if_empty(db)
+            remove_if_empty(Path(db))
         raise
 
 

@@ -15,10 +15,9 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 def postgres_url(target: str | os.PathLike[str]) -> str | None:
     """The PostgreSQL URL ``target`` names, or ``None`` for a DuckDB file path.
 
-    A URL that went through ``pathlib.Path`` (today's ``Settings.db`` and ``--db`` types) has
-    lost one slash of ``://`` (in the Path and in its ``str()``); it is put back, so
-    ``HEARD_DB=postgresql://…`` and ``--db postgresql://…`` work. (A URL without a host,
-    ``postgresql:///db``, cannot be told from ``postgresql://db`` once a Path: give the host.)
+    ``Settings.db`` and ``--db`` keep the text as written. A URL that went through
+    ``pathlib.Path`` elsewhere has lost one slash of ``://``; it is put back. (A URL without a
+    host, ``postgresql:///db``, cannot be told from ``postgresql://db`` once a Path: pass text.)
     """
     text = os.fspath(target)
     lower = text.lower()

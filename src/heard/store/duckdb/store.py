@@ -24,6 +24,7 @@ from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
 from heard.testing import test_hook
 from heard.store.duckdb_search import ranked, stats
 from heard.store.duckdb.schema import FTS_IGNORE, HAS_SEARCH_INDEX, LATEST, MIGRATIONS
+from heard.store.versions import apply_each, to_apply
 
 if TYPE_CHECKING:
     from heard.store.duckdb.view import ReadView
@@ -178,24 +179,12 @@ class DuckDBStore:
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at "
             "TIMESTAMP)"
         )
-        applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version").fetchall()}
-        known = {v for v, _ in MIGRATIONS}
-        if applied - known:
-            raise StoreError(
-                f"{self.path} has schema version(s) {sorted(applied - known)}, which this Heard "
-                f"does not know (it knows {sorted(known)})",
-                "upgrade Heard, or use another --db file",
-            )
-        # by set, not by maximum: migrations numbered apart by parallel branches (8-10 and 11)
-        # may land in either order, and a file migrated to 11 still gets 8-10 when they arrive
-        for version, statements in MIGRATIONS:
-            if version in applied:
-                continue
-            with self.transaction():
-                for sql in statements:
-                    self.con.execute(sql)
-                self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
+        apply_each(self, MIGRATIONS, self._pending())  # each in its own transaction
         return LATEST
+
+    def _pending(self) -> list[int]:
+        """Migrations not applied yet (``StoreError`` for a store a newer Heard made)."""
+        return to_apply(self, MIGRATIONS, str(self.path), "schema_version" in self.tables())
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT max(version) FROM schema_version"))
@@ -572,8 +561,9 @@ def open_store(
             raise StoreLockedError(
                 f"{path} is in use by another process (PID {pid}); one process owns a Heard "
                 f"database",
-                "stop that process (e.g. a running 'heard serve' or 'heard ingest'), "
-                "or work on a copy / another --db file",
+                "stop that process (e.g. a running 'heard serve' or 'heard ingest'), or work on "
+                "a copy / another --db file; to run the server, a watch and commands together, "
+                "use PostgreSQL (--db postgresql://…, docs/store-backends.md)",
             ) from exc
         raise StoreError(
             f"cannot open {path}: {message}", "check the path and its permissions"
@@ -587,6 +577,15 @@ def open_store(
     if not read_only:
         con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     store = DuckDBStore(con, path, read_only=read_only)
-    if not read_only:
+    try:
+        todo = store._pending()  # refuses a store a newer Heard made, read-only or not
+    except BaseException:
+        store.close()
+        raise
+    if todo and read_only:  # an older Heard made it: migrate it first, as a writing command would
+        store.close()
+        open_store(path, memory_limit=memory_limit).close()
+        return open_store(path, read_only=True, memory_limit=memory_limit)
+    if todo:
         store.migrate()
     return store

@@ -31,13 +31,14 @@ from psycopg.rows import dict_row
 
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
 from heard.clock import to_naive_utc, utcnow
-from heard.errors import InputError, StoreError, StoreLockedError
+from heard.errors import StoreError, StoreLockedError
 from heard.records import Post, Quarantined
 import heard.store.postgres.arrowio as arrowio
 import heard.store.postgres.batch as batch
 import heard.store.postgres.search as search
 from heard.store.postgres.schema import LATEST, MIGRATIONS
 from heard.store.postgres.sql import redact_url, to_psycopg
+from heard.store.versions import pending, to_apply
 
 MIGRATION_LOCK = 0x48454152_0000
 """Advisory-lock key held while migrating (any 64-bit constant of our own)."""
@@ -45,14 +46,22 @@ MIGRATION_LOCK = 0x48454152_0000
 
 @contextmanager
 def _teaching_errors(where: str) -> Iterator[None]:
-    """Connection losses and writes to a read-only store become ``StoreError``s that say what to
-    do; SQL errors (a bug, or a constraint) pass unchanged."""
+    """Connection losses, writes to a read-only store and a role without rights on the tables
+    become ``StoreError``s that say what to do; SQL errors (a bug, or a constraint) pass
+    unchanged."""
     try:
         yield
     except psycopg.errors.ReadOnlySqlTransaction as exc:
         raise StoreError(
             f"{where} is open read-only: {str(exc).splitlines()[0]}",
             "open it for writing (read_only=False); CLI queries open read-only",
+        ) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise StoreError(
+            f"{where}: {str(exc).strip().splitlines()[0]}",
+            "connect as the role that made Heard's tables (the first to run Heard on this "
+            "database), or let this one use them: GRANT SELECT, INSERT, UPDATE, DELETE ON ALL "
+            "TABLES IN SCHEMA public TO it (and USAGE ON ALL SEQUENCES)",
         ) from exc
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -88,7 +97,8 @@ class PostgresStore:
         read_only: bool = False,
         batch_insert: str = "copy",
     ):
-        self.con = con
+        self._con = con
+        self._closed = False
         self.url = url
         self.path = redact_url(url)  # what messages show where the DuckDB store shows its file
         self.read_only = read_only
@@ -112,8 +122,21 @@ class PostgresStore:
         self.issues = Issues(self)
 
     # ---- lifecycle -------------------------------------------------------------------------
+    @property
+    def con(self) -> psycopg.Connection[Any]:
+        """The connection. One the database closed (a restart, a failover, an admin's
+        pg_terminate_backend) is opened again at the next use, with this store's session
+        settings: the statement in flight failed, the ones after it work (``heard serve`` stayed
+        broken until it was restarted). A store closed with ``close()`` stays closed."""
+        if self._con.closed and not self._closed:
+            self._con = _connect(self.url, self.path)
+            if self.read_only:
+                _read_only_session(self._con)
+        return self._con
+
     def close(self) -> None:
-        self.con.close()
+        self._closed = True
+        self._con.close()
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -131,31 +154,33 @@ class PostgresStore:
         """Apply pending migrations (one process at a time); return the schema version."""
         with self.con.transaction():
             self.con.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+            if not self.scalar("SELECT to_regclass('schema_version') IS NOT NULL"):
+                to_apply(self, MIGRATIONS, self.path, False, self._own_tables())  # not another's
             self.con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
             )
-            current = self._current_version()
-            self._refuse_newer(current)
             applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version")}
+            todo = pending(applied, MIGRATIONS, self.path)  # a newer Heard's store: refused
             for version, statements in MIGRATIONS:  # by set, as on DuckDB (branches number apart)
-                if version in applied:
+                if version not in todo:
                     continue
                 for sql in statements:
                     self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_version VALUES (%s, %s)", [version, utcnow()])
         return LATEST
 
-    def _current_version(self) -> int:
-        row = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
-        return int(row[0]) if row else 0
-
-    def _refuse_newer(self, current: int) -> None:
-        if current > LATEST:
-            raise StoreError(
-                f"{self.path} has schema version {current}, newer than this Heard knows ({LATEST})",
-                "upgrade Heard, or use another --db database",
+    def _own_tables(self) -> list[str]:
+        """Tables of the schema, less those an extension made (PostGIS's spatial_ref_sys)."""
+        return [
+            r[0]
+            for r in self.fetchall(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+                "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid "
+                "AND d.deptype = 'e')"
             )
+        ]
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT max(version) FROM schema_version"))
@@ -168,7 +193,8 @@ class PostgresStore:
         key = lock_key(f"heard:{name}")
         deadline = time.monotonic() + wait_s
         while True:
-            got = self.con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
+            with _teaching_errors(self.path):
+                got = self.con.execute("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
             if (got and got[0]) or time.monotonic() >= deadline:
                 break
             time.sleep(0.2)
@@ -181,8 +207,9 @@ class PostgresStore:
         try:
             yield
         finally:
-            if not self.con.closed:
-                self.con.execute("SELECT pg_advisory_unlock(%s)", [key])
+            if not self._con.closed:  # a connection lost in the block lost its lock too
+                with _teaching_errors(self.path):
+                    self._con.execute("SELECT pg_advisory_unlock(%s)", [key])
 
     def data_version(self) -> int:
         """A number that changes whenever any process has written a batch or rebuilt the search
@@ -438,14 +465,9 @@ READ_WORK_MEM = "32MB"
 """Memory for each sort or hash of a read-only connection (the server's default is 4 MB)."""
 
 
-def open_store(
-    url: str, read_only: bool = False, batch_insert: str = "copy", **_duckdb_only: Any
-) -> PostgresStore:
-    """Connect to the PostgreSQL database at ``url`` (``postgresql://user@host:port/db``),
-    migrating it unless ``read_only``. ``memory_limit`` and other DuckDB options are ignored."""
-    shown = redact_url(url)
+def _connect(url: str, shown: str) -> psycopg.Connection[Any]:
     try:
-        con = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="heard")
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="heard")
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(
@@ -453,22 +475,34 @@ def open_store(
             "check that the server runs, the URL (user, host, port, database) "
             "and the password (PGPASSWORD or ~/.pgpass)",
         ) from exc
+
+
+def _read_only_session(con: psycopg.Connection[Any]) -> None:
+    con.execute("SET default_transaction_read_only = on")
+    # the dashboard's aggregates group a million posts by (group, author): at the server's
+    # default 4 MB they sort and hash on disk (bench/overview_sql_ab.py, 1M posts: the overview
+    # 4.71 s at 4 MB, 2.63 s at 32 MB)
+    con.execute(f"SET work_mem = '{READ_WORK_MEM}'")
+
+
+def open_store(
+    url: str, read_only: bool = False, batch_insert: str = "copy", **_duckdb_only: Any
+) -> PostgresStore:
+    """Connect to the PostgreSQL database at ``url`` (``postgresql://user@host:port/db``),
+    migrating it unless ``read_only``. ``memory_limit`` and other DuckDB options are ignored."""
+    shown = redact_url(url)
+    con = _connect(url, shown)
     store = PostgresStore(con, url, read_only=read_only, batch_insert=batch_insert)
     try:
-        if read_only:
-            if not store.scalar("SELECT to_regclass('schema_version') IS NOT NULL"):
-                raise InputError(
-                    f"no Heard database at {shown}",
-                    f"ingest something first (heard ingest FILE --db {shown}) or pass --db",
-                )
-            store._refuse_newer(store._current_version())
-            con.execute("SET default_transaction_read_only = on")
-            # the dashboard's aggregates group a million posts by (group, author): at the
-            # server's default 4 MB they sort and hash on disk (bench/overview_sql_ab.py, 1M
-            # posts: the overview 4.71 s at 4 MB, 2.63 s at 32 MB)
-            con.execute(f"SET work_mem = '{READ_WORK_MEM}'")
-        else:
-            store.migrate()
+        with _teaching_errors(shown):  # a role without rights on the tables, say
+            if read_only:
+                exists = bool(store.scalar("SELECT to_regclass('schema_version') IS NOT NULL"))
+                tables = None if exists else store._own_tables()
+                if to_apply(store, MIGRATIONS, shown, exists, tables):  # older: migrate first
+                    store.migrate()
+                _read_only_session(con)
+            else:
+                store.migrate()
     except BaseException:
         con.close()
         raise
