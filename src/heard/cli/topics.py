@@ -249,6 +249,11 @@ def topic(
         f"sentiment "
         f"{_fmt_mean(mean)} {_fmt_trend(detail['sentiment_trend'])}"
     )
+    if detail.get("provisional"):
+        out.print(
+            f"also shown with it: {count_of(detail['provisional'], 'loosely related post')} "
+            "(end-of-run attach, not counted in its posts, authors or heat)"
+        )
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
         places = ", ".join(f"{p} ({n})" for p, n in detail["places"])

@@ -206,6 +206,7 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         if p["title"]:
             p["title"] = redact(p["title"])
     topic["representative_posts"] = moderation.apply(db, posts)
+    topic["provisional"] = stored.provisional_posts(db, topic_id)  # shown, not counted
     topic["history"] = stored.topic_events(db, topic_id)
     for event in topic["history"]:
         event["detail"] = json.loads(event["detail"]) if event["detail"] else {}

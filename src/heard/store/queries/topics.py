@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.store.protocol import Reader
+from heard.store.repos.provisional import pooled_ids
 
 LIST_COLUMNS = (
     "topic_id",
@@ -85,6 +86,21 @@ def hidden_below_k(
 def unassigned_posts(db: Reader) -> int:
     """Posts the topic stage has seen that wait in no topic."""
     return int(db.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL"))
+
+
+def provisional_posts(db: Reader, topic_id: int) -> int:
+    """Posts shown in this topic provisionally (still in the pool, ``repos.provisional``): listed
+    with it, not counted in its size, authors or heat."""
+    pooled = sorted(pooled_ids(db))
+    if not pooled:
+        return 0
+    marks = ", ".join("?" * len(pooled))
+    return int(
+        db.scalar(
+            f"SELECT count(*) FROM post_topics WHERE topic_id = ? AND post_id IN ({marks})",
+            [topic_id, *pooled],
+        )
+    )
 
 
 def topic_rows(db: Reader, topic_id: int) -> list[dict[str, Any]]:
