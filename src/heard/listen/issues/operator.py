@@ -25,6 +25,15 @@ from heard.listen.issues.measure import (
 from heard.pipeline.batch import Batch
 
 
+def is_thanks(row: dict[str, Any]) -> bool:
+    """A message that thanks or praises (intent ``praise``, positive sentiment: "感谢…路灯已经修好
+    了", "thanks, fixed"). It raises no problem, so it joins no issue: as a member it counted as
+    one more complaint about the place it thanks for and raised the issue's heat, and one such
+    message could bridge two issues of one place into one. Sarcastic thanks read negative and
+    stay."""
+    return row.get("intent_label") == "praise" and (row.get("sentiment_score") or 0.0) > 0
+
+
 def find_issues(store: Any, limit: int, params: GroupingParams | None = None) -> list[Any]:
     """The issues among the newest ``limit`` posts of ``store`` (``IssueRecord``s, no ids)."""
     return find_issues_at(store, limit, params)[0]
@@ -35,6 +44,9 @@ def find_issues_at(
 ) -> tuple[list[Any], float]:
     """``find_issues`` and the board's newest message time (epoch seconds; 0.0 when empty)."""
     rows, vectors = store.issues.inputs(limit)
+    keep = [i for i, r in enumerate(rows) if not is_thanks(r)]
+    if len(keep) < len(rows):
+        rows, vectors = [rows[i] for i in keep], vectors[keep]
     if not rows:
         return [], 0.0
     messages = [
