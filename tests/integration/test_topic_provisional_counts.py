@@ -46,15 +46,16 @@ def _vectors() -> np.ndarray:
     return np.asarray(out, dtype=np.float32)
 
 
-def _store(path: Path) -> list[str]:
+def _store(path: Path, times: list[datetime] | None = None) -> list[str]:
     vecs = _vectors()
+    times = times or [T0 + timedelta(hours=i) for i in range(len(vecs))]
     posts = [
         Post(
             id=f"t:{i}",
             source="t",
             external_id=str(i),
             text="翠湖广场工地夜间施工噪音" if i < 8 else "东湖公园的厕所太脏了",
-            created_at=T0 + timedelta(hours=i),
+            created_at=times[i],
             author_key=f"author-{i}",
         )
         for i in range(len(vecs))
@@ -105,9 +106,33 @@ def test_provisional_members_do_not_count_in_size_authors_or_heat(tmp_path: Path
     rows = rows["topics"] if isinstance(rows, dict) else rows
     (row,) = [r for r in rows if r["topic_id"] == topic]
     assert row["size"] == 8
+    assert "厕所" not in json.dumps(row["keywords"], ensure_ascii=False)  # nor its keywords
     shown_one = CliRunner().invoke(app, ["topic", str(topic), "--db", str(db)])
     assert shown_one.exit_code == 0, shown_one.output
     assert "8 posts by 8 authors" in shown_one.output
     assert "3 loosely related posts" in " ".join(shown_one.output.split())
     as_json = CliRunner().invoke(app, ["topic", str(topic), "--json", "--db", str(db)])
     assert json.loads(as_json.output)["provisional"] == 3
+
+
+def test_the_peak_day_is_a_local_day_as_in_the_topics_table(tmp_path: Path) -> None:
+    """Six posts on the evening of 2 November UTC are the small hours of 3 November in Asia/
+    Shanghai, where the topics table counts its days; ``heard topic`` said "peak 6 on
+    2026-11-02 (UTC day)"."""
+    db = tmp_path / "s.duckdb"
+    evening = datetime(2026, 11, 2, 16, 0, tzinfo=timezone.utc)
+    times = [evening + timedelta(hours=i) for i in range(6)]
+    times += [
+        datetime(2026, 11, 6, 2, tzinfo=timezone.utc),
+        datetime(2026, 11, 7, 2, tzinfo=timezone.utc),
+    ]
+    times += [datetime(2026, 11, 8, 2, tzinfo=timezone.utc)] * 3
+    ids = _store(db, times)
+    with open_store(db, read_only=True) as store:
+        topic = dict(store.fetchall("SELECT post_id, topic_id FROM post_topics"))[ids[0]]
+    _register()
+    shown = CliRunner().invoke(app, ["topic", str(topic), "--db", str(db)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "posts per day: 3 days with posts, peak 6 on 2026-11-03 (Asia/Shanghai" in shown.output
+    table = CliRunner().invoke(app, ["topics", "--db", str(db)], env={"COLUMNS": "200"})
+    assert "2026-11-03" in table.output  # first seen, a local day

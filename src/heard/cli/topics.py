@@ -230,7 +230,7 @@ def topic(
     """One topic: keywords, time series, languages, places and organisations, representative posts,
     history."""
     from heard.store import open_store
-    from heard.read.topics import topic_detail
+    from heard.read.topics import local_peak, topic_detail
     from heard.listen.topics.represent import N_ENTITY_POSTS
 
     settings = settings_from(config, db=db)
@@ -268,14 +268,16 @@ def topic(
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
-        when = {
-            "hour": local_time(peak["t"], zone),
-            "day": peak["t"][:10] + " (UTC day)",
-            "week": "the week of " + peak["t"][:10],
-        }[series["unit"]]
+        n, when, units = peak["posts"], local_time(peak["t"], zone), len(series["points"])
+        with open_store(settings.db, read_only=True) as store:  # local days, as the topics table
+            local = local_peak(store, topic_id, series["unit"], zone)
+        if local is not None:
+            day, n, units = local
+            when = f"{day} ({zone_label(zone)})"
+            if series["unit"] == "week":
+                when = f"the week of {when}"
         out.print(
-            f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
-            f"peak {peak['posts']} on {when}"
+            f"posts per {series['unit']}: {units} {series['unit']}s with posts, peak {n} on {when}"
         )
     if detail.get("languages"):
         out.print(

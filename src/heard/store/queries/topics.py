@@ -103,6 +103,21 @@ def provisional_posts(db: Reader, topic_id: int) -> int:
     )
 
 
+def counted_times(db: Reader, topic_id: int) -> list[datetime]:
+    """When each counted member of a topic was posted (stored UTC; provisional members left out,
+    as in its size and series)."""
+    pooled = pooled_ids(db)
+    return [
+        r["created_at"]
+        for r in db.rows(
+            "SELECT pt.post_id, p.created_at FROM post_topics pt JOIN posts p ON p.id = pt.post_id "
+            "WHERE pt.topic_id = ?",
+            [topic_id],
+        )
+        if r["post_id"] not in pooled
+    ]
+
+
 def topic_rows(db: Reader, topic_id: int) -> list[dict[str, Any]]:
     """The stored row of one topic (every column), or none."""
     return db.rows("SELECT * FROM topics WHERE topic_id = ?", [topic_id])

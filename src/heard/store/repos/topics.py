@@ -517,7 +517,8 @@ class Topics(TopicMembers):
         stop = pa.table({"term": pa.array(sorted(stopwords), pa.string())})
         with self.store.registered("_stopwords", stop):
             counts: list[tuple[int, str, int]] = self.store.fetchall(
-                f"""WITH w AS ({_TERMS} AND pt.topic_id IN (SELECT topic_id FROM _touched))
+                f"""WITH w AS ({_TERMS} AND pt.topic_id IN (SELECT topic_id FROM _touched)
+                              AND pt.post_id NOT IN (SELECT post_id FROM _pooled))
                     SELECT topic_id, term, count(*) AS n FROM w
                     WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
                     GROUP BY topic_id, term"""
