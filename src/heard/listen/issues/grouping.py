@@ -153,6 +153,8 @@ def haystack(m: Message, body_chars: int) -> str:
 
 _BOUNDARY = set("|市区县镇乡路街道村") | _GENERIC | set("，。、！？；：“”‘’（）()[]【】《》")
 _BOUNDARY |= set(",.!?;:\"' ")
+NAME_BOUNDARY = frozenset(_BOUNDARY)
+"""Characters a name starts after (codes, punctuation, 市区县…, 的, 关于 …)."""
 
 
 def _bounded_share(gram: str, titles: Sequence[str]) -> float:

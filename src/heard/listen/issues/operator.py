@@ -66,6 +66,7 @@ def find_issues_at(
             sentiment=r["sentiment_score"],
             terms=tuple(r["search_text"].split()),
             topic_id=r["topic_id"],
+            text=(r["title"] or "") + "\n" + (r["text"] or ""),
         )
         for r in rows
     ]
