@@ -16,13 +16,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+
+from heard.api import create_app
 
 from heard.cli import _register
 from heard.cli.app import app
 from heard.listen.hotspots.series import load_stream
 from heard.listen.topics.stage import TopicStage
 from heard.records import Post
+from heard.settings import Settings
 from heard.store import open_store
 from heard.store.repos.provisional import pooled_ids
 
@@ -113,6 +117,22 @@ def test_provisional_members_do_not_count_in_size_authors_or_heat(tmp_path: Path
     assert "3 loosely related posts" in " ".join(shown_one.output.split())
     as_json = CliRunner().invoke(app, ["topic", str(topic), "--json", "--db", str(db)])
     assert json.loads(as_json.output)["provisional"] == 3
+
+    added = CliRunner().invoke(
+        app,
+        ["users", "add", "ana", "--role", "viewer", "--password", "pw-123456789", "--db", str(db)],
+    )
+    assert added.exit_code == 0, added.output
+    token = json.loads(
+        CliRunner().invoke(app, ["users", "token", "ana", "--json", "--db", str(db)]).output
+    )["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(Settings(db=db))) as client:
+        page = client.get(f"/topics/{topic}", headers=auth)
+        assert page.status_code == 200 and 'id="topic-provisional"' in page.text
+        assert "3 loosely related posts" in page.text
+        api = client.get(f"/api/v1/topics/{topic}", headers=auth).json()["topic"]
+        assert (api["size"], api["n_authors"], api["provisional"]) == (8, 8, 3)
 
 
 def test_the_peak_day_is_a_local_day_as_in_the_topics_table(tmp_path: Path) -> None:
