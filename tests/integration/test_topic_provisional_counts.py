@@ -106,8 +106,11 @@ def test_provisional_members_do_not_count_in_size_authors_or_heat(tmp_path: Path
     _register()
     listed = CliRunner().invoke(app, ["topics", "--json", "--db", str(db)])
     assert listed.exit_code == 0, listed.output
-    rows = json.loads(listed.output)
-    rows = rows["topics"] if isinstance(rows, dict) else rows
+    listing = json.loads(listed.output)
+    assert listing["provisional_posts"] == 3
+    rows = listing["topics"]
+    table = CliRunner().invoke(app, ["topics", "--db", str(db)], env={"COLUMNS": "200"})
+    assert "3 more shown in their nearest topic provisionally" in table.output
     (row,) = [r for r in rows if r["topic_id"] == topic]
     assert row["size"] == 8
     assert "厕所" not in json.dumps(row["keywords"], ensure_ascii=False)  # nor its keywords

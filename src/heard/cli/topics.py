@@ -217,6 +217,12 @@ def topics(
     console.print(
         f"{len(result['topics'])} shown{filters} · {result['hidden_below_k']} hidden (fewer than "
         f"{result['k']} authors) · {result['unassigned_posts']:,} posts not in any topic yet"
+        + (
+            f" · {result['provisional_posts']:,} more shown in their nearest topic provisionally"
+            " (not counted in its posts or authors)"
+            if result.get("provisional_posts")
+            else ""
+        )
     )
 
 

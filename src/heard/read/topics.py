@@ -131,6 +131,7 @@ def list_topics(
         "hidden_below_k": hidden,
         "k": k,
         "unassigned_posts": pooled,
+        "provisional_posts": stored.provisional_posts(db),  # shown in a topic, not counted
         "next_cursor": encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]])
         if more and rows
         else None,

@@ -88,17 +88,20 @@ def unassigned_posts(db: Reader) -> int:
     return int(db.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL"))
 
 
-def provisional_posts(db: Reader, topic_id: int) -> int:
-    """Posts shown in this topic provisionally (still in the pool, ``repos.provisional``): listed
-    with it, not counted in its size, authors or heat."""
+def provisional_posts(db: Reader, topic_id: int | None = None) -> int:
+    """Posts shown in this topic (any topic when None) provisionally (still in the pool,
+    ``repos.provisional``): listed with it, not counted in its size, authors or heat."""
     pooled = sorted(pooled_ids(db))
     if not pooled:
         return 0
     marks = ", ".join("?" * len(pooled))
+    which, params = (
+        ("topic_id = ?", [topic_id]) if topic_id is not None else ("topic_id IS NOT NULL", [])
+    )
     return int(
         db.scalar(
-            f"SELECT count(*) FROM post_topics WHERE topic_id = ? AND post_id IN ({marks})",
-            [topic_id, *pooled],
+            f"SELECT count(*) FROM post_topics WHERE {which} AND post_id IN ({marks})",
+            [*params, *pooled],
         )
     )
 
