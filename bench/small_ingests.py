@@ -56,7 +56,6 @@ def via_api(db: Path, parts: list[list[str]]) -> None:
         for part in parts:
             got = client.post(
                 "/api/v1/ingest",
-                params={"source": "cityboard"},
                 json=[json.loads(line) for line in part],
                 headers={"Authorization": f"Bearer {token}"},
             )

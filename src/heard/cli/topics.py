@@ -217,6 +217,12 @@ def topics(
     console.print(
         f"{len(result['topics'])} shown{filters} · {result['hidden_below_k']} hidden (fewer than "
         f"{result['k']} authors) · {result['unassigned_posts']:,} posts not in any topic yet"
+        + (
+            f" · {result['provisional_posts']:,} more shown in their nearest topic provisionally"
+            " (not counted in its posts or authors)"
+            if result.get("provisional_posts")
+            else ""
+        )
     )
 
 
@@ -230,7 +236,7 @@ def topic(
     """One topic: keywords, time series, languages, places and organisations, representative posts,
     history."""
     from heard.store import open_store
-    from heard.read.topics import topic_detail
+    from heard.read.topics import local_peak, topic_detail
     from heard.listen.topics.represent import N_ENTITY_POSTS
 
     settings = settings_from(config, db=db)
@@ -249,6 +255,11 @@ def topic(
         f"sentiment "
         f"{_fmt_mean(mean)} {_fmt_trend(detail['sentiment_trend'])}"
     )
+    if detail.get("provisional"):
+        out.print(
+            f"also shown with it: {count_of(detail['provisional'], 'loosely related post')} "
+            "(end-of-run attach, not counted in its posts, authors or heat)"
+        )
     out.print("keywords: " + escape(", ".join(k["term"] for k in detail["keywords"])))
     if detail["places"]:
         places = ", ".join(f"{p} ({n})" for p, n in detail["places"])
@@ -263,14 +274,16 @@ def topic(
     series = detail["series"]
     if series["points"]:
         peak = max(series["points"], key=lambda p: p["posts"])
-        when = {
-            "hour": local_time(peak["t"], zone),
-            "day": peak["t"][:10] + " (UTC day)",
-            "week": "the week of " + peak["t"][:10],
-        }[series["unit"]]
+        n, when, units = peak["posts"], local_time(peak["t"], zone), len(series["points"])
+        with open_store(settings.db, read_only=True) as store:  # local days, as the topics table
+            local = local_peak(store, topic_id, series["unit"], zone)
+        if local is not None:
+            day, n, units = local
+            when = f"{day} ({zone_label(zone)})"
+            if series["unit"] == "week":
+                when = f"the week of {when}"
         out.print(
-            f"posts per {series['unit']}: {len(series['points'])} {series['unit']}s with posts, "
-            f"peak {peak['posts']} on {when}"
+            f"posts per {series['unit']}: {units} {series['unit']}s with posts, peak {n} on {when}"
         )
     if detail.get("languages"):
         out.print(

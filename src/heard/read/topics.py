@@ -9,7 +9,8 @@ are counted as hidden, never listed or opened.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from heard.clock import is_span, parse_instant, parse_span
@@ -130,6 +131,7 @@ def list_topics(
         "hidden_below_k": hidden,
         "k": k,
         "unassigned_posts": pooled,
+        "provisional_posts": stored.provisional_posts(db),  # shown in a topic, not counted
         "next_cursor": encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]])
         if more and rows
         else None,
@@ -206,10 +208,30 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         if p["title"]:
             p["title"] = redact(p["title"])
     topic["representative_posts"] = moderation.apply(db, posts)
+    topic["provisional"] = stored.provisional_posts(db, topic_id)  # shown, not counted
     topic["history"] = stored.topic_events(db, topic_id)
     for event in topic["history"]:
         event["detail"] = json.loads(event["detail"]) if event["detail"] else {}
     return topic
+
+
+def local_peak(db: Reader, topic_id: int, unit: str, zone: tzinfo) -> tuple[str, int, int] | None:
+    """The topic's busiest local day (``unit`` "day") or week (its local Monday, "week"), its
+    posts, and how many days (weeks) have posts: the days of ``zone``, as the topics table shows
+    first and last seen, where the stored series counts UTC days. None for any other unit or a
+    topic without counted posts."""
+    if unit not in ("day", "week"):
+        return None
+    counts: Counter[str] = Counter()
+    for at in stored.counted_times(db, topic_id):
+        here = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone).date()
+        if unit == "week":
+            here -= timedelta(days=here.weekday())
+        counts[here.isoformat()] += 1
+    if not counts:
+        return None
+    day, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return day, n, len(counts)
 
 
 def one_domain_mean(store: Reader) -> float | None:

@@ -8,6 +8,7 @@ on how the posts arrived (one file, ten files, a stream); the window (``issues_p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
@@ -25,6 +26,29 @@ from heard.listen.issues.measure import (
 from heard.pipeline.batch import Batch
 
 
+_THANKS = re.compile(r"感谢|谢谢|致谢|表扬|点赞|\bthank|\bkudos\b|great work|well done", re.I)
+_ASKS = re.compile(
+    r"请求|恳请|希望|反映|投诉|举报|建议|咨询|请问|能否|何时|为何|为什么|怎么|[?？]"
+    r"|\bplease\b|\bwhen will\b|\bwhy\b",
+    re.I,
+)
+
+
+def is_thanks(row: dict[str, Any]) -> bool:
+    """A message that thanks ("感谢…路灯已经修好了", "Thanks, … fixed"): intent ``praise``,
+    positive sentiment, and a title (or, without one, a start) that thanks, either first or
+    without asking for anything. It raises no problem, so it joins no issue: as a member it
+    counted as one more complaint about the place it thanks for and raised the issue's heat, and
+    one such message could bridge two issues of one place into one. A complaint written politely
+    ("感谢政府…，但树木太茂密了", "请求硬化…", often labelled praise on a complaint board) and
+    sarcastic thanks (negative) stay."""
+    if row.get("intent_label") != "praise" or (row.get("sentiment_score") or 0.0) <= 0:
+        return False
+    head = (row.get("title") or (row.get("text") or "")[:60]).strip()
+    found = _THANKS.search(head)
+    return found is not None and (found.start() == 0 or not _ASKS.search(head))
+
+
 def find_issues(store: Any, limit: int, params: GroupingParams | None = None) -> list[Any]:
     """The issues among the newest ``limit`` posts of ``store`` (``IssueRecord``s, no ids)."""
     return find_issues_at(store, limit, params)[0]
@@ -35,6 +59,9 @@ def find_issues_at(
 ) -> tuple[list[Any], float]:
     """``find_issues`` and the board's newest message time (epoch seconds; 0.0 when empty)."""
     rows, vectors = store.issues.inputs(limit)
+    keep = [i for i, r in enumerate(rows) if not is_thanks(r)]
+    if len(keep) < len(rows):
+        rows, vectors = [rows[i] for i in keep], vectors[keep]
     if not rows:
         return [], 0.0
     messages = [
@@ -54,6 +81,7 @@ def find_issues_at(
             sentiment=r["sentiment_score"],
             terms=tuple(r["search_text"].split()),
             topic_id=r["topic_id"],
+            text=(r["title"] or "") + "\n" + (r["text"] or ""),
         )
         for r in rows
     ]

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.store.protocol import Reader
+from heard.store.repos.provisional import pooled_ids
 
 LIST_COLUMNS = (
     "topic_id",
@@ -85,6 +86,39 @@ def hidden_below_k(
 def unassigned_posts(db: Reader) -> int:
     """Posts the topic stage has seen that wait in no topic."""
     return int(db.scalar("SELECT count(*) FROM post_topics WHERE topic_id IS NULL"))
+
+
+def provisional_posts(db: Reader, topic_id: int | None = None) -> int:
+    """Posts shown in this topic (any topic when None) provisionally (still in the pool,
+    ``repos.provisional``): listed with it, not counted in its size, authors or heat."""
+    pooled = sorted(pooled_ids(db))
+    if not pooled:
+        return 0
+    marks = ", ".join("?" * len(pooled))
+    which, params = (
+        ("topic_id = ?", [topic_id]) if topic_id is not None else ("topic_id IS NOT NULL", [])
+    )
+    return int(
+        db.scalar(
+            f"SELECT count(*) FROM post_topics WHERE {which} AND post_id IN ({marks})",
+            [*params, *pooled],
+        )
+    )
+
+
+def counted_times(db: Reader, topic_id: int) -> list[datetime]:
+    """When each counted member of a topic was posted (stored UTC; provisional members left out,
+    as in its size and series)."""
+    pooled = pooled_ids(db)
+    return [
+        r["created_at"]
+        for r in db.rows(
+            "SELECT pt.post_id, p.created_at FROM post_topics pt JOIN posts p ON p.id = pt.post_id "
+            "WHERE pt.topic_id = ?",
+            [topic_id],
+        )
+        if r["post_id"] not in pooled
+    ]
 
 
 def topic_rows(db: Reader, topic_id: int) -> list[dict[str, Any]]:

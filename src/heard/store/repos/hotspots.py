@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from heard.store.repos.provisional import pooled_ids
+
 
 class Hotspots:
     def __init__(self, store: Any):
@@ -20,9 +22,9 @@ class Hotspots:
     def stream_columns(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> dict[str, list[Any]]:
-        """Every post assigned to an active topic (optionally within [since, until]), oldest
-        first, as columns: id, topic_id, t (epoch seconds), author_key, likes, shares, dislikes,
-        sentiment_score."""
+        """Every counted post of an active topic (optionally within [since, until]; provisional
+        members left out, ``repos.provisional``), oldest first, as columns: id, topic_id, t
+        (epoch seconds), author_key, likes, shares, dislikes, sentiment_score."""
         where, params = ["pt.topic_id IS NOT NULL", "t.status = 'active'"], []
         if since is not None:
             where.append("p.created_at >= ?")
@@ -38,7 +40,12 @@ class Hotspots:
                 WHERE {" AND ".join(where)} ORDER BY t, p.id""",
             params,
         )
-        return {name: table.column(name).to_pylist() for name in table.column_names}
+        columns = {name: table.column(name).to_pylist() for name in table.column_names}
+        pooled = pooled_ids(self.store)  # provisional members are shown, not counted
+        if not pooled:
+            return columns
+        keep = [i for i, post_id in enumerate(columns["id"]) if post_id not in pooled]
+        return {name: [values[i] for i in keep] for name, values in columns.items()}
 
     def topic_rows(self, topic_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Label, keywords, places, size and authors of these topics, as last written."""
@@ -69,7 +76,8 @@ class Hotspots:
         return result
 
     def topic_post_ids(self, topic_id: int, after: datetime, until: datetime) -> list[str]:
-        """The posts of a topic created in (after, until]."""
+        """The counted posts of a topic created in (after, until] (``repos.provisional``)."""
+        pooled = pooled_ids(self.store)
         return [
             r["id"]
             for r in self.store.rows(
@@ -77,6 +85,7 @@ class Hotspots:
                WHERE pt.topic_id = ? AND p.created_at > ? AND p.created_at <= ?""",
                 [topic_id, after, until],
             )
+            if r["id"] not in pooled
         ]
 
     def merges(self) -> list[tuple[int, int]]:
@@ -90,8 +99,8 @@ class Hotspots:
     def assignments_since(
         self, after: datetime | None
     ) -> list[tuple[int, float, str | None, str, datetime]]:
-        """(topic, epoch seconds, author key, post id, assigned_at) of topic posts assigned at or
-        after ``after`` (all when None)."""
+        """(topic, epoch seconds, author key, post id, assigned_at) of counted topic posts
+        assigned at or after ``after`` (all when None; ``repos.provisional``)."""
         since = "" if after is None else " AND pt.assigned_at >= ?"
         result: list[tuple[int, float, str | None, str, datetime]] = self.store.fetchall(
             """SELECT pt.topic_id, date_part('epoch', p.created_at), p.author_key, p.id,
@@ -101,7 +110,8 @@ class Hotspots:
             + since,
             [] if after is None else [after],
         )
-        return result
+        pooled = pooled_ids(self.store)  # provisional members are shown, not counted
+        return [row for row in result if row[3] not in pooled] if pooled else result
 
     # ---- alerts -----------------------------------------------------------------------------
     def alerted_near(self, topic_id: int, detected_at: float, reach: float) -> bool:

@@ -45,7 +45,7 @@ class Issues:
                       coalesce(p.likes, 0) + coalesce(p.dislikes, 0) + coalesce(p.shares, 0)
                         AS engagement,
                       p.sentiment_score, coalesce(p.search_text, '') AS search_text,
-                      pt.topic_id, e.vec
+                      p.intent_label, pt.topic_id, e.vec
                FROM (SELECT * FROM posts ORDER BY created_at DESC, id DESC LIMIT ?) p
                JOIN embeddings e ON e.post_id = p.id
                LEFT JOIN post_topics pt ON pt.post_id = p.id

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from heard.store.protocol import TOPICS_CONSOLIDATED
+from heard.store.repos.provisional import COUNTED, pooled_table
 from heard.store.repos.topic_members import TopicMembers
 from heard.store.repos.vectors import vectors_of
 
@@ -380,7 +381,8 @@ class Topics(TopicMembers):
         ``languages``, keyword ``counts`` (see ``term_totals`` for the rest), and ``central``
         posts."""
         touched = pa.table({"topic_id": pa.array(list(topic_ids), pa.int32())})
-        with self.store.registered("_touched", touched):
+        pooled = pooled_table(self.store)  # provisional members are shown, not counted
+        with self.store.registered("_touched", touched), self.store.registered("_pooled", pooled):
             return {
                 "aggregates": self._aggregates(),
                 "series": self._series(series_units),
@@ -442,13 +444,13 @@ class Topics(TopicMembers):
 
     def _aggregates(self) -> dict[int, dict[str, Any]]:
         rows = self.store.rows(
-            """SELECT pt.topic_id, count(*) AS size, count(DISTINCT p.author_key) AS n_authors,
+            f"""SELECT pt.topic_id, count(*) AS size, count(DISTINCT p.author_key) AS n_authors,
                       min(p.created_at) AS first_seen, max(p.created_at) AS last_seen,
                       avg(p.sentiment_score) AS sentiment_mean,
                       regr_slope(p.sentiment_score, date_part('epoch', p.created_at) / 86400.0) AS
                       sentiment_trend,
                       array_agg(DISTINCT p.place) FILTER (WHERE p.place IS NOT NULL) AS place_list
-               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
+               FROM {COUNTED} pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
                pt.post_id
                GROUP BY pt.topic_id"""
         )
@@ -469,11 +471,11 @@ class Topics(TopicMembers):
         rows = self.store.rows(
             f"""WITH span AS (
                     SELECT pt.topic_id, {unit_case} AS unit
-                    FROM post_topics pt JOIN _touched t USING (topic_id)
+                    FROM {COUNTED} pt JOIN _touched t USING (topic_id)
                     JOIN posts p ON p.id = pt.post_id GROUP BY pt.topic_id)
                 SELECT pt.topic_id, s.unit, date_trunc(s.unit, p.created_at) AS t,
                        count(*) AS posts, avg(p.sentiment_score) AS sentiment
-                FROM post_topics pt JOIN span s USING (topic_id) JOIN posts p ON p.id = pt.post_id
+                FROM {COUNTED} pt JOIN span s USING (topic_id) JOIN posts p ON p.id = pt.post_id
                 GROUP BY pt.topic_id, s.unit, date_trunc(s.unit, p.created_at)
                 ORDER BY pt.topic_id, t"""
         )
@@ -487,8 +489,8 @@ class Topics(TopicMembers):
 
     def _languages(self) -> dict[int, dict[str, int]]:
         rows = self.store.rows(
-            """SELECT pt.topic_id, coalesce(p.lang, 'und') AS lang, count(*) AS n
-               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
+            f"""SELECT pt.topic_id, coalesce(p.lang, 'und') AS lang, count(*) AS n
+               FROM {COUNTED} pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
                pt.post_id
                GROUP BY pt.topic_id, coalesce(p.lang, 'und') ORDER BY pt.topic_id, n DESC, lang"""
         )
@@ -499,8 +501,8 @@ class Topics(TopicMembers):
 
     def _intents(self) -> dict[int, dict[str, int]]:
         rows = self.store.rows(
-            """SELECT pt.topic_id, p.intent_label AS label, count(*) AS n
-               FROM post_topics pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
+            f"""SELECT pt.topic_id, p.intent_label AS label, count(*) AS n
+               FROM {COUNTED} pt JOIN _touched t USING (topic_id) JOIN posts p ON p.id =
                pt.post_id
                WHERE p.intent_label IS NOT NULL
                GROUP BY pt.topic_id, p.intent_label ORDER BY pt.topic_id, n DESC, label"""
@@ -515,7 +517,8 @@ class Topics(TopicMembers):
         stop = pa.table({"term": pa.array(sorted(stopwords), pa.string())})
         with self.store.registered("_stopwords", stop):
             counts: list[tuple[int, str, int]] = self.store.fetchall(
-                f"""WITH w AS ({_TERMS} AND pt.topic_id IN (SELECT topic_id FROM _touched))
+                f"""WITH w AS ({_TERMS} AND pt.topic_id IN (SELECT topic_id FROM _touched)
+                              AND pt.post_id NOT IN (SELECT post_id FROM _pooled))
                     SELECT topic_id, term, count(*) AS n FROM w
                     WHERE length(term) >= 2 AND term NOT IN (SELECT term FROM _stopwords)
                     GROUP BY topic_id, term"""

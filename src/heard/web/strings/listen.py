@@ -1,6 +1,11 @@
 """Dashboard strings of the listen side's issues (key: (english, chinese))."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "topic_provisional": (
+        "Also shown with this topic: {n} loosely related posts, attached at the end of a run and "
+        "not counted in its posts, authors or heat.",
+        "另有 {n} 条关系较弱的帖子在运行结束时暂列于此话题，不计入其帖子数、作者数和热度。",
+    ),
     "issues": ("Issues", "问题"),
     "issues_intro": (
         "One problem at one place or of one group, hottest first; near copies of a message "
