@@ -17,7 +17,7 @@ Sets, and what the head's trainer saw of them (``heard.protect.train_embedded``)
 
 ``tests/fixtures/harm_blind_v1.jsonl`` (312 posts: 24 harmful per label for the seven head labels
 and harassment, 16 zh + 8 en each; 120 legitimate look-alikes) was written blind to every rule and
-test set and committed alone (43a8d20) to train a version 2 of the head. Version 2 was worse on
+test set and committed alone (b7a07f2) to train a version 2 of the head. Version 2 was worse on
 everyday half B and on the real checks (its thresholds rose with the new look-alikes), so it was
 not shipped, and the set became a held-out test of version 1, read first with ``--only``.
 
