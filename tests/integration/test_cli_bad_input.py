@@ -193,3 +193,36 @@ def test_route_skips_texts_with_nothing_visible(tmp_path, capsys):
     code = run(["route", "\u200b\u200d", "--departments", "teddycup"])
     err = capsys.readouterr().err
     assert code == 2 and "nothing to route" in err, err
+
+
+def test_users_add_reads_a_piped_password_as_one_line(tmp_path, monkeypatch):
+    """`printf 'pw\\n' | heard users add bob` asked for a confirmation a pipe cannot give and
+    said "stdin is closed"; a script's one line is the password now."""
+    import io
+
+    from heard.auth import Accounts
+    from heard.store import open_store
+
+    db = tmp_path / "fresh.duckdb"
+    open_store(db).close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough pw\n"))
+    assert run(["users", "add", "bob", "--db", str(db)]) == 0
+    with open_store(db) as store:
+        assert Accounts(store).authenticate("bob", "long enough pw") is not None
+
+
+def test_the_last_admin_cannot_be_removed(tmp_path, capsys):
+    """Removing the only admin left a deployment no one could manage."""
+    db = str(tmp_path / "admins.duckdb")
+    assert (
+        run(["users", "add", "alice", "--role", "admin", "--password", "alice-pw-1", "--db", db])
+        == 0
+    )
+    assert run(["users", "remove", "alice", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "last admin" in err and "add another admin first" in err
+    assert (
+        run(["users", "add", "bob", "--role", "admin", "--password", "bob-pw-12", "--db", db]) == 0
+    )
+    assert run(["users", "remove", "alice", "--db", db]) == 0
+    assert run(["users", "remove", "bob", "--db", db]) == 2  # now bob is the last one

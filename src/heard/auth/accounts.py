@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from heard.clock import utcnow
 from heard.auth.roles import Role
-from heard.errors import InputError, NotFoundError
+from heard.errors import ConflictError, InputError, NotFoundError
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 8
@@ -106,8 +106,17 @@ class Accounts:
         return result
 
     def remove_user(self, username: str) -> None:
-        if self.get_user(username) is None:
+        user = self.get_user(username)
+        if user is None:
             raise InputError(f"no user {username!r}", "see `heard users list`")
+        if user.role == Role.admin and not any(
+            u["role"] == Role.admin.name and u["username"] != username for u in self.list_users()
+        ):
+            raise ConflictError(
+                f"{username!r} is the last admin: no account could manage users, departments or "
+                "settings after it",
+                "add another admin first (role admin), then remove this one",
+            )
         self.repo.remove_user(username, self.clock())
 
     def authenticate(self, username: str, password: str) -> User | None:

@@ -127,6 +127,30 @@ def _accounts(db: Path | None, config: Path | None, must_exist: bool = True):
     return store, Accounts(store)
 
 
+def _password_from_stdin() -> str:
+    """Asked for twice in a terminal; one line from a pipe (a script has no one to confirm)."""
+    import sys
+
+    import click
+
+    from heard.errors import InputError
+
+    closed = InputError(
+        "stdin is closed: no password was typed",
+        "give one with --password (at least 8 characters), pipe it as one line, or run the "
+        "command in a terminal",
+    )
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise closed
+        return line.rstrip("\r\n")
+    try:
+        return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+    except (click.exceptions.Abort, typer.Abort):  # typer bundles its own click
+        raise closed from None
+
+
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
@@ -141,7 +165,11 @@ def users_add(
         ),
     ] = None,
     password: Annotated[
-        Optional[str], typer.Option(help="Password (asked for when omitted; ≥ 8 characters).")
+        Optional[str],
+        typer.Option(
+            help="Password (≥ 8 characters). Omitted: asked for twice in a terminal, or read as "
+            "one line from a pipe (printf '%s\\n' \"$PW\" | heard users add NAME)."
+        ),
     ] = None,
     db: Db = None,
     config: Config = None,
@@ -158,16 +186,7 @@ def users_add(
             "name it: --department CODE (see heard departments)",
         )
     if password is None:
-        import click
-
-        try:
-            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-        except (click.exceptions.Abort, typer.Abort):  # typer bundles its own click
-            raise InputError(
-                "stdin is closed: no password was typed",
-                "give one with --password (at least 8 characters), or run the command in a "
-                "terminal",
-            ) from None
+        password = _password_from_stdin()
     store, accounts = _accounts(db, config, must_exist=False)
     with store:
         if department:
