@@ -162,7 +162,8 @@ class Calibration:
         if earlier:
             status = "dismissed" if earlier[0] == "no_action" else "decided"
             raise ConflictError(
-                f"flag {gold_id} is {status} already", "see heard decisions for its decision"
+                f"flag {gold_id} is {status} already",
+                "see its decision in the decisions list (heard decisions; GET /api/v1/decisions)",
             )
         gold: dict[str, Any] = next(
             (g for g in self.store.protect.gold_items() if g["gold_id"] == gold_id), {}

@@ -319,7 +319,7 @@ class Review:
         if flag["status"] != "pending":
             raise ConflictError(
                 f"flag {flag_id} is {flag['status']} already",
-                "see heard decisions for its decision",
+                "see its decision in the decisions list (heard decisions; GET /api/v1/decisions)",
             )
         label = label or flag["label"]
         check_label(label)
@@ -416,7 +416,10 @@ class Review:
         """A new notice token for a post with decisions (the old one stops working): for an
         automated decision, whose first token nobody saw, or a token the author lost."""
         if not self.store.protect.decisions_of_post(post_id):
-            raise NotFoundError(f"no decision on post {post_id!r}", "see heard decisions")
+            raise NotFoundError(
+                f"no decision on post {post_id!r}",
+                "see the decisions list (heard decisions; GET /api/v1/decisions)",
+            )
         token = secrets.token_urlsafe(24)
         self.store.protect.save_notice(post_id, notice_hash(token), at or self.clock())
         return token
@@ -450,7 +453,10 @@ class Review:
         """The author's appeal against a decision: once per decision."""
         decision = self.store.protect.decision(decision_id)
         if decision is None:
-            raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
+            raise NotFoundError(
+                f"no decision {decision_id!r}",
+                "see the decisions list (heard decisions; GET /api/v1/decisions)",
+            )
         reasons = appeal_text(text)
         if decision["decision"] == "no_action":  # as the /statement page offers no form for it
             raise ConflictError(
@@ -468,7 +474,8 @@ class Review:
         if self.store.protect.appeal_of_decision(decision_id) is not None:
             raise ConflictError(
                 f"decision {decision_id} has been appealed already",
-                "a decision can be appealed once; see heard decisions",
+                "a decision can be appealed once; see the decisions list (heard decisions; "
+                "GET /api/v1/decisions)",
             )
         at = self.clock()
         row = {
@@ -508,7 +515,10 @@ class Review:
             raise InputError(f"{outcome!r} is not an appeal outcome", "use upheld or reversed")
         appeal = self.store.protect.appeal(appeal_id)
         if appeal is None:
-            raise NotFoundError(f"no appeal {appeal_id!r}", "see heard decisions")
+            raise NotFoundError(
+                f"no appeal {appeal_id!r}",
+                "see the decisions list (heard decisions; GET /api/v1/decisions)",
+            )
         if appeal["status"] != "pending":
             raise ConflictError(
                 f"appeal {appeal_id} is decided already ({appeal['outcome']})",

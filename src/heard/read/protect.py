@@ -89,7 +89,10 @@ def flag_history(db: Any, flag_id: str) -> dict[str, Any]:
     """One flag's history from the audit log, oldest first: raised (by whom), withdrawn by a
     rescan (why, with which detectors), closed by a decision."""
     if not re.fullmatch(r"f-[0-9a-f]{12}", flag_id or ""):
-        raise NotFoundError(f"no flag {flag_id!r}", "copy a flag id from heard flags")
+        raise NotFoundError(
+            f"no flag {flag_id!r}",
+            "copy a flag id from the flags list (heard flags; GET /api/v1/flags)",
+        )
     entries = []
     for e in stored.flag_history(db, flag_id):
         payload = json.loads(e["payload"])
@@ -98,7 +101,10 @@ def flag_history(db: Any, flag_id: str) -> dict[str, Any]:
             shown["decision_id"] = e["ref"]
         entries.append(jsonable({"seq": e["seq"], "at": e["at"], "kind": e["kind"], **shown}))
     if not entries:
-        raise NotFoundError(f"no flag {flag_id!r}", "copy a flag id from heard flags")
+        raise NotFoundError(
+            f"no flag {flag_id!r}",
+            "copy a flag id from the flags list (heard flags; GET /api/v1/flags)",
+        )
     return {"flag_id": flag_id, "history": entries}
 
 
@@ -164,7 +170,10 @@ def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
     """One decision's statement of reasons (what the author sees through the post's link)."""
     rows = stored.statement(db, decision_id)
     if not rows:
-        raise NotFoundError(f"no decision {decision_id!r}", "see heard decisions")
+        raise NotFoundError(
+            f"no decision {decision_id!r}",
+            "see the decisions list (heard decisions; GET /api/v1/decisions)",
+        )
     result: dict[str, Any] = safe_statement(json.loads(rows[0]["statement"]))
     return result
 
