@@ -87,7 +87,7 @@ def test_a_rescan_withdraws_stale_detector_flags_only(db, capsys):
         assert rescan(s, stage=HarmStage(nearest=0), auto_threshold=None)["withdrawn"] == 0
         with pytest.raises(InputError, match="was withdrawn: a rescan") as refused:
             Review(s).decide(flags["t:0"], "remove", "spam", "mod1")
-        assert "--history" in refused.value.fix
+        assert "its history says when and why" in refused.value.fix  # each surface says where
     assert run(["flags", "--status", "withdrawn", "--json", "--db", str(path)]) == 0
     [shown] = json.loads(capsys.readouterr().out)["flags"]
     assert shown["flag_id"] == flags["t:0"] and shown["status"] == "withdrawn"
