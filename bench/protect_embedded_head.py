@@ -45,6 +45,7 @@ from protect_real_posts import polis_comments, rumour_weibo  # noqa: E402
 
 from heard.models import make_embedder  # noqa: E402
 from heard.protect.stage import HarmStage  # noqa: E402
+from heard.protect.taxonomy import LABELS as HARM_LABELS  # noqa: E402
 from heard.stages.embed import MODEL_TEXT_CHARS  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -95,18 +96,6 @@ def sets() -> dict[str, list[tuple[str, str | None]]]:
 UNJUDGED = "?"
 """Gold of a post that is offensive (TweetEval, COLD) but may be none of our labels: counted
 neither as harmful nor as legitimate."""
-HARM_LABELS = {
-    "scam_fraud",
-    "spam",
-    "harassment",
-    "hate",
-    "violent_threat",
-    "terrorism_incitement",
-    "self_harm_promotion",
-    "sexual_solicitation",
-    "contraband_sale",
-    "doxxing",
-}
 
 
 def compare(stage: HarmStage, embedder, rows: list[tuple[str, str | None]]) -> dict:

@@ -19,8 +19,6 @@ Trained by ``heard.models.train_intent`` only on examples written for Heard
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,8 @@ import numpy as np
 from heard.errors import ModelError
 from heard.models.intent_cues import INTENTS, CueHits
 from heard.models.intent_rules import LABELS, decide
-from heard.models.sentiment_head import HEADS_DIR, _write_npz_deterministic
+from heard.models.head_files import read_pair, write_pair
+from heard.models.sentiment_head import HEADS_DIR
 
 DEFAULT_HEAD = "intent"
 CUE_FEATURES = (
@@ -102,45 +101,28 @@ class IntentHead:
 
     def save(self, directory: Path, stem: str = DEFAULT_HEAD) -> tuple[Path, Path]:
         """Write ``stem.npz`` and ``stem.json`` into ``directory``; return their paths."""
-        directory.mkdir(parents=True, exist_ok=True)
-        npz, meta_path = directory / f"{stem}.npz", directory / f"{stem}.json"
-        _write_npz_deterministic(
-            npz,
-            coef=np.asarray(self.coef, dtype=np.float64),
-            intercept=np.asarray(self.intercept, dtype=np.float64),
-        )
         meta = {
             **self.meta,
             "classes": list(self.classes),
             "cue_scale": self.cue_scale,
             "cue_features": list(CUE_FEATURES),
             "dim": self.dim,
-            "npz_sha256": hashlib.sha256(npz.read_bytes()).hexdigest(),
         }
-        meta_path.write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
-        return npz, meta_path
+        return write_pair(directory, stem, {"coef": self.coef, "intercept": self.intercept}, meta)
 
 
 def load_intent_head(directory: Path = HEADS_DIR, stem: str = DEFAULT_HEAD) -> IntentHead:
     """Load ``stem.npz`` + ``stem.json``; refuse a missing, mismatched or malformed pair."""
-    npz, meta_path = directory / f"{stem}.npz", directory / f"{stem}.json"
     fix = "reinstall heard, or retrain it: python -m heard.models.train_intent --out DIR"
-    if not npz.is_file() or not meta_path.is_file():
-        raise ModelError(f"intent head {stem!r} not found in {directory}", fix)
+    meta, arrays = read_pair(directory, stem, "intent head", fix)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("npz_sha256") != hashlib.sha256(npz.read_bytes()).hexdigest():
-            raise ModelError(f"{npz} does not match {meta_path.name} (sha256 differs)", fix)
-        with np.load(npz, allow_pickle=False) as arrays:
-            coef = np.asarray(arrays["coef"], dtype=np.float64)
-            intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+        coef, intercept = arrays["coef"], arrays["intercept"]
         classes = tuple(str(c) for c in meta["classes"])
         cue_scale = float(meta["cue_scale"])
         layout = list(meta["cue_features"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"intent head {npz} cannot be read: {exc}", fix) from exc
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ModelError(f"intent head {stem!r} in {directory} cannot be read: {exc}", fix) from exc
+    meta_path = directory / f"{stem}.json"
     if (
         not set(classes) <= set(LABELS)
         or layout != list(CUE_FEATURES)

@@ -13,8 +13,6 @@ neutral band between the two thresholds need not be centred on 0.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from heard.errors import ModelError
+from heard.models.head_files import read_pair, write_pair
 
 HEADS_DIR = Path(__file__).parent / "heads"
 DEFAULT_HEAD = "sentiment"
@@ -76,48 +75,28 @@ class SentimentHead:
 
     def save(self, directory: Path, stem: str = DEFAULT_HEAD) -> tuple[Path, Path]:
         """Write ``stem.npz`` and ``stem.json`` into ``directory``; return their paths."""
-        directory.mkdir(parents=True, exist_ok=True)
-        npz = directory / f"{stem}.npz"
-        meta_path = directory / f"{stem}.json"
         coef = np.asarray(self.coef, dtype=np.float64)
-        # np.savez writes zip timestamps; write bytes ourselves for byte-identical reruns.
-        _write_npz_deterministic(
-            npz, coef=coef, intercept=np.array([self.intercept], dtype=np.float64)
-        )
         meta = {**self.meta, "thresholds": self.thresholds, "dim": int(coef.shape[0])}
-        meta["npz_sha256"] = hashlib.sha256(npz.read_bytes()).hexdigest()
-        meta_path.write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
-        return npz, meta_path
+        arrays = {"coef": coef, "intercept": np.array([self.intercept])}
+        return write_pair(directory, stem, arrays, meta)
 
 
 def load_head(directory: Path = HEADS_DIR, stem: str = DEFAULT_HEAD) -> SentimentHead:
     """Load ``stem.npz`` + ``stem.json`` from ``directory``; refuse a missing or mismatched pair."""
-    npz = directory / f"{stem}.npz"
-    meta_path = directory / f"{stem}.json"
     fix = "reinstall heard, or train one: heard train sentiment --out DIR"
-    if not npz.is_file() or not meta_path.is_file():
-        raise ModelError(
-            f"sentiment head {stem!r} not found in {directory} (needs {npz.name} and "
-            f"{meta_path.name})",
-            fix,
-        )
+    meta, arrays = read_pair(directory, stem, "sentiment head", fix)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        data = npz.read_bytes()
-        if meta.get("npz_sha256") != hashlib.sha256(data).hexdigest():
-            raise ModelError(f"{npz} does not match {meta_path.name} (sha256 differs)", fix)
-        with np.load(npz, allow_pickle=False) as arrays:
-            coef = np.asarray(arrays["coef"], dtype=np.float64)
-            intercept = float(arrays["intercept"][0])
+        coef = arrays["coef"]
+        intercept = float(arrays["intercept"][0])
         thresholds = meta["thresholds"]
         negative, positive = (
             float(thresholds["negative_at_or_below"]),
             float(thresholds["positive_at_or_above"]),
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"sentiment head {npz} cannot be read: {exc}", fix) from exc
+    except (KeyError, IndexError, ValueError, TypeError) as exc:
+        what = f"sentiment head {stem!r} in {directory} cannot be read: {exc}"
+        raise ModelError(what, fix) from exc
+    meta_path = directory / f"{stem}.json"
     if not -1.0 <= negative < positive <= 1.0:
         raise ModelError(
             f"sentiment head {meta_path} has thresholds {thresholds} (need -1 ≤ negative < "
@@ -125,15 +104,3 @@ def load_head(directory: Path = HEADS_DIR, stem: str = DEFAULT_HEAD) -> Sentimen
             fix,
         )
     return SentimentHead(coef, intercept, negative, positive, meta)
-
-
-def _write_npz_deterministic(path: Path, **arrays: np.ndarray) -> None:
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
-        for key, value in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(value), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            zf.writestr(info, buffer.getvalue())

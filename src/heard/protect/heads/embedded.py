@@ -17,8 +17,6 @@ Trained by ``python -m heard.protect.train_embedded``; see ``harm_embedded.MODEL
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from heard.errors import ModelError
-from heard.models.sentiment_head import _write_npz_deterministic
+from heard.models.head_files import read_pair, write_pair
 from heard.protect.heads import HEADS_DIR
 
 DEFAULT_HEAD = "harm_embedded"
@@ -85,45 +83,28 @@ class EmbeddedHead:
 
     def save(self, directory: Path = HEADS_DIR, stem: str = DEFAULT_HEAD) -> tuple[Path, Path]:
         """Write ``stem.npz`` and ``stem.json`` into ``directory``; return their paths."""
-        directory.mkdir(parents=True, exist_ok=True)
-        npz, meta_path = directory / f"{stem}.npz", directory / f"{stem}.json"
-        _write_npz_deterministic(
-            npz,
-            coef=np.asarray(self.coef, dtype=np.float64),
-            intercept=np.asarray(self.intercept, dtype=np.float64),
-        )
         meta = {
             **self.meta,
             "name": stem,
             "classes": list(self.classes),
             "thresholds": self.thresholds,
             "dim": self.dim,
-            "npz_sha256": hashlib.sha256(npz.read_bytes()).hexdigest(),
         }
-        meta_path.write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
-        return npz, meta_path
+        return write_pair(directory, stem, {"coef": self.coef, "intercept": self.intercept}, meta)
 
 
 @lru_cache(maxsize=4)
 def load_embedded_head(directory: Path = HEADS_DIR, stem: str = DEFAULT_HEAD) -> EmbeddedHead:
     """Load ``stem.npz`` + ``stem.json``; refuse a missing, mismatched or malformed pair."""
-    npz, meta_path = directory / f"{stem}.npz", directory / f"{stem}.json"
     fix = "reinstall heard, or retrain it: python -m heard.protect.train_embedded --data DIR"
-    if not npz.is_file() or not meta_path.is_file():
-        raise ModelError(f"harm head {stem!r} not found in {directory}", fix)
+    meta, arrays = read_pair(directory, stem, "harm head", fix)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("npz_sha256") != hashlib.sha256(npz.read_bytes()).hexdigest():
-            raise ModelError(f"{npz} does not match {meta_path.name} (sha256 differs)", fix)
-        with np.load(npz, allow_pickle=False) as arrays:
-            coef = np.asarray(arrays["coef"], dtype=np.float64)
-            intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+        coef, intercept = arrays["coef"], arrays["intercept"]
         classes = tuple(str(c) for c in meta["classes"])
         thresholds = {str(k): float(v) for k, v in meta["thresholds"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ModelError(f"harm head {npz} cannot be read: {exc}", fix) from exc
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ModelError(f"harm head {stem!r} in {directory} cannot be read: {exc}", fix) from exc
+    meta_path = directory / f"{stem}.json"
     if (
         NONE not in classes
         or set(thresholds) != set(classes) - {NONE}
