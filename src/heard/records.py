@@ -116,3 +116,9 @@ class Post:
 def content_hash(text: str) -> str:
     """Hash used as the external id when a source gives none, and to count exact duplicates."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def message_hash(text: str) -> str:
+    """Hash of a message's words, blind to line ends and spacing: a board exported again (CRLF
+    read as LF, trimmed or full-width spaces) holds the same messages under the same ids."""
+    return content_hash(" ".join(text.split()))

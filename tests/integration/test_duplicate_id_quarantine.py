@@ -122,3 +122,36 @@ def test_watch_quarantines_it_too(tmp_path, capsys):
     capsys.readouterr()
     [row] = _quarantine(db)
     assert row["reason"] == "duplicate_id" and row["position"] == 4
+
+
+@pytest.mark.parametrize("batch_size", [512, 1], ids=["one-batch", "stored-before"])
+def test_a_board_exported_again_with_other_line_ends_holds_the_same_messages(
+    tmp_path, capsys, batch_size
+):
+    """附件4.xlsx keeps CRLF inside its messages, its CSV export LF: the same 2,816 messages,
+    yet 74 rows were quarantined as ``duplicate_id`` ("a different text") when both were
+    ingested. Line ends, runs of spaces and full-width spaces do not make another message;
+    a changed word still does."""
+    db = tmp_path / "b.duckdb"
+    rows = [
+        {"id": "1", "text": "东湖路停水两天了。\r\n\u3000\u3000请尽快恢复供水。"},
+        {"id": "2", "text": "12路公交晚点严重，\r\n每天等四十分钟。 "},
+    ]
+    first = _ingest(capsys, _write(tmp_path / "board.jsonl", rows), "--db", db)
+    assert first["stored"] == 2
+    again = [
+        {"id": "1", "text": "东湖路停水两天了。\n  请尽快恢复供水。"},
+        {"id": "2", "text": "12路公交晚点严重，\n每天等四十分钟。"},
+        {"id": "2", "text": "12路公交晚点严重， 每天等四十分钟。"},  # in the same file again
+        {"id": "3", "text": "工地夜间施工噪音扰民。"},
+    ]
+    export = tmp_path / "export" / "board.jsonl"
+    export.parent.mkdir()
+    second = _ingest(capsys, _write(export, again), "--db", db, "--batch-size", batch_size)
+    assert second["quarantined"] == 0, _quarantine(db)
+    assert second["stored"] == 1 and second["other_messages"] == 0
+    changed = tmp_path / "changed" / "board.jsonl"
+    changed.parent.mkdir()
+    reworded = [{"id": "1", "text": "东湖路停水三天了。\n请尽快恢复供水。"}]
+    third = _ingest(capsys, _write(changed, reworded), "--db", db)
+    assert third["quarantine_reasons"] == {"duplicate_id": 1}

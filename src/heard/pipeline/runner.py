@@ -29,7 +29,7 @@ from heard.pipeline.embedder_check import check_embedder
 from heard.pipeline.memory import return_freed_memory
 from heard.pipeline.stage import operators
 from heard.clock import utcnow
-from heard.records import Post, Quarantined, RawRow, content_hash
+from heard.records import Post, Quarantined, RawRow, content_hash, message_hash
 from heard.store.protocol import FINISH, Checkpoint, Store
 from heard.testing import test_hook
 
@@ -103,7 +103,7 @@ class _Pending:
         checkpoint: Checkpoint | None,
         again: list[Post],
     ):
-        self.future, self.ids, self.hashes = future, ids, hashes  # ids: id -> text hash
+        self.future, self.ids, self.hashes = future, ids, hashes  # ids: id -> message hash
         self.quarantined, self.checkpoint = quarantined, checkpoint
         self.again = again  # stored by an earlier run: shown to operators that ``revisit``
 
@@ -179,14 +179,14 @@ class _Writer:
             first = unique.get(post.id)
             if first is None:
                 unique[post.id] = post
-            elif content_hash(first.text) == content_hash(post.text):
+            elif message_hash(first.text) == message_hash(post.text):
                 self.summary.duplicate_ids_in_input += 1  # the same message again: silent
             else:
                 quarantined.append(reused_id(post, f"the row at position {first.position}"))
         in_flight = self._pending.ids if self._pending else {}
         stored = self.store.existing_ids(list(unique))
         for pid in unique.keys() & in_flight.keys():
-            if in_flight[pid] != content_hash(unique[pid].text):  # read a batch ago
+            if in_flight[pid] != message_hash(unique[pid].text):  # read a batch ago
                 quarantined.append(reused_id(unique.pop(pid), "an earlier row"))
         existing = stored | (unique.keys() & in_flight.keys())
         again = self._same_messages([p for pid, p in unique.items() if pid in stored])
@@ -200,7 +200,7 @@ class _Writer:
         self.flush()  # finish and write the previous batch while this one is being embedded
         self._pending = _Pending(
             future,
-            {p.id: content_hash(p.text) for p in fresh},
+            {p.id: message_hash(p.text) for p in fresh},
             hashes,
             quarantined,
             checkpoint,
@@ -209,17 +209,25 @@ class _Writer:
 
     def _same_messages(self, posts: list[Post]) -> _ReadAgain:
         """``posts`` read again (their ids stored), split into the stored messages (the same
-        text) and other messages: a row reusing a stored id with another text, counted in
-        ``other_messages``, quarantined and never revisited (its reply went to the stored
-        message's case, merging two boards' unrelated messages)."""
-        from heard.store.queries.posts import text_hashes_of
+        text, line ends and spacing aside: ``message_hash``) and other messages: a row reusing a
+        stored id with another text, counted in ``other_messages``, quarantined and never
+        revisited (its reply went to the stored message's case, merging two boards' unrelated
+        messages)."""
+        from heard.store.queries.posts import message_hashes_of, text_hashes_of
 
         if not posts:
             return _ReadAgain([], [])
         db: Any = self.store  # the query needs only ``rows``, which every store has
         stored = text_hashes_of(db, [p.id for p in posts])
-        same = [p for p in posts if stored.get(p.id) == content_hash(p.text)]
-        other = [p for p in posts if stored.get(p.id) != content_hash(p.text)]
+        unlike = [p.id for p in posts if stored.get(p.id) != content_hash(p.text)]
+        folded = message_hashes_of(db, unlike)  # read only when the exact hash differs
+        same = [
+            p
+            for p in posts
+            if stored.get(p.id) == content_hash(p.text) or folded.get(p.id) == message_hash(p.text)
+        ]
+        kept = {p.id for p in same}
+        other = [p for p in posts if p.id not in kept]
         self.summary.other_messages += len(other)
         return _ReadAgain(same, other)
 

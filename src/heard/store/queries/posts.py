@@ -163,6 +163,16 @@ def text_hashes_of(db: Reader, ids: Sequence[str]) -> dict[str, str]:
     return {str(r["id"]): str(r["text_hash"]) for r in rows}
 
 
+def message_hashes_of(db: Reader, ids: Sequence[str]) -> dict[str, str]:
+    """``heard.records.message_hash`` of the stored text of each of ``ids`` that is stored."""
+    from heard.records import message_hash
+
+    if not ids:
+        return {}
+    rows = db.rows(f"SELECT id, text FROM posts WHERE id IN ({marks(len(ids))})", list(ids))
+    return {str(r["id"]): message_hash(str(r["text"])) for r in rows}
+
+
 def post_by_id(db: Reader, post_id: str) -> dict[str, Any] | None:
     """One post (``POST_COLUMNS``), ``None`` when there is none with that id."""
     rows = db.rows(f"SELECT {POST_COLUMNS} FROM posts p WHERE p.id = ?", [post_id])
