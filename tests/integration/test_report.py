@@ -69,3 +69,21 @@ def test_chart_buckets_are_named_in_words():
         "2 days",
         "week",
     ]
+
+
+def test_the_chinese_brief_names_sentiment_in_chinese(tmp_path):
+    """The zh brief printed each sample post's sentiment as "negative" / "positive" beside a
+    Chinese page; the chart's legend was already Chinese."""
+    path = build(tmp_path / "z.duckdb")
+    with open_store(path) as store:
+        page = write_report(
+            store,
+            tmp_path / "zh",
+            window=parse_span("24h"),
+            now=NOW,
+            clock=lambda: datetime(2026, 3, 6, 12),
+            lang="zh",
+        )
+    html = page.read_text(encoding="utf-8")
+    shown = re.findall(r"\+08:00 · ([^<]+)</div>", html)
+    assert shown and set(shown) <= {"负面", "中性", "正面"}, shown

@@ -93,9 +93,6 @@ def _bucket_name(seconds: float) -> str:
     return f"{int(seconds)} s"
 
 
-_ZH_SENTIMENT = {"negative": "负面", "neutral": "中性", "positive": "正面", "none": "无"}
-
-
 def _sentiment_chart(charts: _Charts, store: Store, zone: tzinfo, zh: bool = False) -> str:
     """Posts per local day (the deployment's zone) by sentiment label, as ``heard stats``
     counts days."""
@@ -108,7 +105,7 @@ def _sentiment_chart(charts: _Charts, store: Store, zone: tzinfo, zh: bool = Fal
             fig.add_bar(
                 x=days,
                 y=[counts.get(d, 0) for d in days],
-                name=_ZH_SENTIMENT[label] if zh else label,
+                name=word(label, "zh" if zh else "en"),
                 marker_color=colour,
             )
     title = (
