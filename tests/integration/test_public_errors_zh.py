@@ -50,3 +50,30 @@ def test_each_reason_has_its_words_and_others_stay_as_written():
     assert said("something else entirely", "zh") == "something else entirely"
     assert said("the concern is empty", "en") == "the concern is empty"
     assert said(None, "zh") == ""
+
+
+def test_the_protect_pages_and_the_not_found_page_say_it_in_chinese(tmp_path):
+    """The statement page (a wrong notice token), the report form (no post, an unknown post, a
+    label outside the taxonomy) and the 404 page of an unknown case or department answered a
+    Chinese page in English; the English page keeps its words and its fix line."""
+    db = tmp_path / "zh404.duckdb"
+    build(db)
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        post = client.app.state.db.scalar("SELECT min(id) FROM posts")
+        for method, path, data, words in (
+            ("post", "/statement", {"token": "nope"}, "没有与此凭证对应的处理决定"),
+            ("get", "/report", None, "未指明帖子"),
+            ("get", "/report?post=nope", None, "没有编号为“nope”的帖子"),
+            ("post", "/report", {"post": post, "label": "opinion"}, "“opinion”不是危害分类"),
+            ("get", "/public/cases/NOPE", None, "没有编号为“NOPE”的案件"),
+            ("get", "/public/departments/nope", None, "没有部门“nope”"),
+        ):
+            page = (
+                getattr(client, method)(path, data=data, headers=ZH)
+                if data
+                else (getattr(client, method)(path, headers=ZH))
+            )
+            assert page.status_code in (400, 404) and words in page.text, (path, page.text[-600:])
+            assert "fix:" not in page.text, path
+        english = client.get("/public/cases/NOPE", headers=EN)
+        assert "no case &#39;NOPE&#39;" in english.text and "fix:" in english.text
