@@ -12,6 +12,7 @@ from rich.markup import escape
 from heard.store import store_exists
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 from heard.errors import InputError
+from heard.files import write_atomically
 
 Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -65,7 +66,7 @@ def export_cmd(
         payload, n = export(store.reader(), what, fmt, settings.min_group_size)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(payload)
+        write_atomically(out, payload)
     except OSError as exc:
         raise InputError(
             f"cannot write {out}: {exc.strerror or exc}", "choose another --out"

@@ -16,6 +16,7 @@ from jinja2 import Environment
 from heard.read.display import neutralise
 from heard.clock import DEFAULT_DISPLAY_ZONE, local_time, utcnow, zone_label, zone_named
 from heard.errors import InputError
+from heard.files import write_atomically
 from heard.listen.hotspots import rank_hotspots, recent_alerts
 from heard.read.issues import list_issues, with_issue_alerts
 from heard.report.template import BRIEF, LANGS, STRINGS
@@ -204,7 +205,12 @@ def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
             f"cannot create the report folder {out}: {exc}", "choose another --out"
         ) from exc
     path = out / "index.html"
-    path.write_text(html, encoding="utf-8")
+    try:
+        write_atomically(path, html.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc}", "choose another --out"
+        ) from exc
     return path
 
 
