@@ -127,6 +127,9 @@ JSONL_SEED = "".join(
     ]
 ).encode()
 
+JSON_SEED = b"[\n" + b",\n".join(line for line in JSONL_SEED.splitlines() if line) + b"\n]\n"
+"""The JSONL seed's records as one .json array (an API's answer, an Open311 export)."""
+
 CSV_SEED = (
     "id,text,created_at,author,likes,extra\n"
     'c1,"two-line\ntext",2019-07-21 10:29:36,alice,5,x\n'
@@ -196,13 +199,13 @@ records = st.dictionaries(
 @st.composite
 def fuzzed_files(draw) -> tuple[str, bytes]:
     """(suffix, bytes): a mutated seed file, or JSONL lines of generated records."""
-    kind = draw(st.sampled_from(["jsonl", "csv", "records"]))
+    kind = draw(st.sampled_from(["jsonl", "json", "csv", "records"]))
     if kind == "records":
         rows = draw(st.lists(records, min_size=1, max_size=6))
         lines = [json.dumps(r, ensure_ascii=draw(st.booleans()), allow_nan=True) for r in rows]
         data = ("\n".join(lines) + "\n").encode("utf-8", errors="surrogatepass")
         return ".jsonl", data
-    seed = JSONL_SEED if kind == "jsonl" else CSV_SEED
+    seed = {"jsonl": JSONL_SEED, "json": JSON_SEED}.get(kind, CSV_SEED)
     return "." + kind, mutate(seed, draw(mutations))
 
 
@@ -258,7 +261,7 @@ def _random_json(rng: random.Random, depth: int = 0) -> Any:
 def random_file(rng: random.Random) -> tuple[str, bytes]:
     """The same kinds of input as ``fuzzed_files``, drawn with a plain seeded ``random.Random``:
     about 20 times cheaper per input than Hypothesis, for the volume runs of the bench."""
-    kind = rng.choice(("jsonl", "csv", "records"))
+    kind = rng.choice(("jsonl", "json", "csv", "records"))
     if kind == "records":
         rows = [
             {rng.choice(_FIELDS): _random_json(rng) for _ in range(rng.randint(0, 8))}
@@ -274,7 +277,7 @@ def random_file(rng: random.Random) -> tuple[str, bytes]:
         else:
             piece = rng.randbytes(rng.randint(1, 12))
         ops.append((rng.choice(_OPS), rng.randint(0, 1 << 20), piece, rng.randint(1, 64)))
-    seed = JSONL_SEED if kind == "jsonl" else CSV_SEED
+    seed = {"jsonl": JSONL_SEED, "json": JSON_SEED}.get(kind, CSV_SEED)
     return "." + kind, mutate(seed, ops)
 
 

@@ -65,4 +65,4 @@ def test_the_volume_engine_draws_every_kind_and_never_raises(workdir):
         suffix, data = random_file(rng)
         suffixes.add(suffix)
         read_and_map(suffix, data, workdir)
-    assert suffixes == {".jsonl", ".csv"}
+    assert suffixes == {".jsonl", ".json", ".csv"}

@@ -63,12 +63,15 @@ def test_unknown_suffix_names_the_formats_and_the_flag(tmp_path):
     assert "--format" in err.value.fix and ".jsonl" in err.value.fix
 
 
-def test_json_suffix_suggests_converting_to_json_lines(tmp_path):
+def test_a_json_suffix_is_one_document_and_json_lines_under_it_are_named(tmp_path):
     path = tmp_path / "posts.json"
     path.write_text("[]")
-    with pytest.raises(InputError) as err:
+    assert list(open_connector(path).rows()) == []  # an array (tests/unit/test_json_array_files)
+    path.write_text('{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n')
+    with pytest.raises(InputError, match="JSON Lines") as err:
         open_connector(path)
-    assert "jq -c" in err.value.fix
+    assert "--format jsonl" in err.value.fix
+    assert len(list(open_connector(path, "jsonl").rows())) == 2
 
 
 def test_explicit_format_overrides_the_suffix(tmp_path):

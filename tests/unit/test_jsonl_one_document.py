@@ -1,7 +1,8 @@
 """A JSON export saved under a .jsonl name (an API response, a pretty-printed dump) is one JSON
 document, not JSON Lines. Before, ``heard ingest`` ran to exit code 0 with nothing stored: a
 pretty-printed file left one ``malformed_json`` entry per line, a one-line array one
-``not_an_object`` entry holding every post. Now it is an ``InputError`` naming the ``jq`` to run."""
+``not_an_object`` entry holding every post. Now it is an ``InputError`` saying to read it as one
+document (``--format json``), which reads it."""
 
 from __future__ import annotations
 
@@ -28,12 +29,14 @@ POSTS = [
         ("\n" + json.dumps(POSTS), "one JSON array on one line"),  # no final newline
     ],
 )
-def test_one_json_document_is_an_input_error_naming_jq(tmp_path, body, what):
+def test_one_json_document_is_an_input_error_naming_the_json_format(tmp_path, body, what):
     path = tmp_path / "export.jsonl"
     path.write_text(body, encoding="utf-8")
     with pytest.raises(InputError, match=f"one JSON document \\({what}\\)") as err:
         list(open_connector(path).rows())
-    assert f"jq -c '.[]' {path}" in err.value.fix
+    assert "--format json" in err.value.fix
+    rows = list(open_connector(path, "json").rows())  # as the fix says: every post is read
+    assert [r.fields["id"] for r in rows] == ["a0", "a1", "a2"]
 
 
 def test_heard_ingest_exits_2_and_says_so(tmp_path, capsys):

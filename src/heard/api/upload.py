@@ -1,5 +1,6 @@
-"""Uploads through the API: files (JSONL/CSV/TSV/XLSX) or a JSON array of objects, ingested with
-the CLI's semantics (same mapper, pipeline, quarantine, idempotence), one upload at a time.
+"""Uploads through the API: files (JSONL, a .json array, CSV/TSV, XLSX) or a JSON array of
+objects, ingested with the CLI's semantics (same mapper, pipeline, quarantine, idempotence), one
+upload at a time.
 
 Checks before any work: the size limit (413), the type by suffix *and* by content (415), and the
 field-map options (400). The reply is the ingest summary: stored, already stored, quarantined with
@@ -20,7 +21,14 @@ from heard.connectors.base import excerpt
 from heard.errors import HeardError
 from heard.records import Quarantined, RawRow
 
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
+SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_JSON_ITEMS = 100_000
 _SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
@@ -36,7 +44,7 @@ def check_upload_name(filename: str | None) -> tuple[str, str]:
             f"cannot ingest a {suffix or 'suffix-less'} file",
             [
                 "accepted: " + ", ".join(sorted(SUFFIXES)),
-                "fix: export the data as JSONL, CSV or XLSX, or POST a JSON array of objects",
+                "fix: export the data as JSONL, JSON, CSV or XLSX, or POST a JSON array of objects",
             ],
         )
     stem = _SAFE_NAME.sub("_", Path(name).stem).strip("._") or "upload"
@@ -57,7 +65,7 @@ def check_content(head: bytes, fmt: str, name: str) -> None:
         raise ApiError(
             415,
             f"{name} looks binary, not {fmt.upper()} text",
-            ["fix: upload UTF-8 text for .jsonl/.csv files"],
+            ["fix: upload UTF-8 text for .jsonl/.json/.csv files"],
         )
 
 

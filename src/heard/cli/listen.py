@@ -31,17 +31,21 @@ Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON 
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files to ingest: .jsonl, .csv, .tsv, .xlsx or .parquet.")
+        list[Path],
+        typer.Argument(
+            help="Files to ingest: .jsonl, .json (an array), .csv, .tsv, .xlsx or .parquet."
+        ),
     ],
     fmt: Annotated[
         Optional[str],
-        typer.Option("--format", help="jsonl|csv|xlsx|parquet (default: from the suffix)."),
+        typer.Option("--format", help="jsonl|json|csv|xlsx|parquet (default: from the suffix)."),
     ] = None,
     preset: Annotated[
         Optional[str],
         typer.Option(
             help="Field preset: 'teddycup' (Teddy Cup message board), 'teddycup-replies' (the "
-            "same, and each message opens a case with its official reply) or 'social'."
+            "same, and each message opens a case with its official reply), 'social' or "
+            "'open311' (GeoReport v2 requests). Default: all of these names."
         ),
     ] = None,
     mapping: Annotated[

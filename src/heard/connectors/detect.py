@@ -7,13 +7,14 @@ from pathlib import Path
 from heard.connectors.base import Connector, check_readable_file
 from heard.errors import InputError
 
-FORMATS = ("jsonl", "csv", "xlsx", "parquet")
+FORMATS = ("jsonl", "json", "csv", "xlsx", "parquet")
 
 SUFFIXES: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json-lines": "jsonl",
     ".jsonlines": "jsonl",
+    ".json": "json",
     ".csv": "csv",
     ".tsv": "csv",
     ".xlsx": "xlsx",
@@ -23,9 +24,6 @@ SUFFIXES: dict[str, str] = {
 }
 
 _HINTS = {
-    ".json": "a .json file may hold one array; convert it to JSON Lines: jq -c '.[]' IN.json > "
-    "OUT.jsonl"
-    " (or, if it already has one object per line, add --format jsonl)",
     ".xls": "old .xls workbooks are not read; re-save it as .xlsx or export it as CSV",
     ".gz": "compressed files are not read directly; decompress it first (gunzip -k FILE)",
     ".zip": "unzip the archive and ingest the files inside",
@@ -48,7 +46,8 @@ def detect_format(path: Path) -> str:
 
 
 def open_connector(path: Path, fmt: str | None = None) -> Connector:
-    """A connector for ``path``; ``fmt`` (jsonl, csv, xlsx, parquet) overrides the suffix."""
+    """A connector for ``path``; ``fmt`` (jsonl, json, csv, xlsx, parquet) overrides the
+    suffix."""
     path = check_readable_file(Path(path))
     if fmt is None:
         fmt = detect_format(path)
@@ -57,6 +56,10 @@ def open_connector(path: Path, fmt: str | None = None) -> Connector:
         from heard.connectors.jsonl import JsonlConnector
 
         return JsonlConnector(path)
+    if fmt == "json":
+        from heard.connectors.jsonarray import JsonArrayConnector
+
+        return JsonArrayConnector(path)
     if fmt in ("csv", "tsv"):
         from heard.connectors.csvfile import CsvConnector
 

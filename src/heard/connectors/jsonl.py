@@ -64,6 +64,13 @@ def check_encoding(path: Path) -> None:
     """An ``InputError`` when the whole file is in another encoding than UTF-8 (UTF-16, or a
     GBK/GB18030 export): every line would be quarantined as ``invalid_utf8``, and the fix is one
     ``iconv``. One bad line in a UTF-8 file is not that: it is quarantined on its own."""
+    check_encoding_only(path, ".jsonl")
+    check_line_endings(path, ".jsonl")
+    check_not_one_document(path)
+
+
+def check_encoding_only(path: Path, suffix: str) -> None:
+    """The encoding part of ``check_encoding``, also for a ``.json`` document."""
     from heard.connectors.csvfile import body_is_gb18030
     from heard.errors import InputError
 
@@ -71,15 +78,13 @@ def check_encoding(path: Path) -> None:
         if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
             raise InputError(
                 f"{path} is UTF-16, not UTF-8",
-                f"convert it: iconv -f UTF-16 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
+                f"convert it: iconv -f UTF-16 -t UTF-8 {path} > {path.stem}.utf8{suffix}",
             )
         if body_is_gb18030(fh, header=False):
             raise InputError(
                 f"{path} is not UTF-8: its text reads as GBK/GB18030",
-                f"convert it: iconv -f GB18030 -t UTF-8 {path} > {path.stem}.utf8.jsonl",
+                f"convert it: iconv -f GB18030 -t UTF-8 {path} > {path.stem}.utf8{suffix}",
             )
-    check_line_endings(path, ".jsonl")
-    check_not_one_document(path)
 
 
 def check_not_one_document(path: Path) -> None:
@@ -107,8 +112,7 @@ def check_not_one_document(path: Path) -> None:
     what = "pretty-printed JSON" if pretty else "one JSON array on one line"
     raise InputError(
         f"{path} is one JSON document ({what}), not JSON Lines (one object per line)",
-        f"convert it: jq -c '.[]' {path} > {path.stem}.lines.jsonl (or jq -c '.data[]' … "
-        "when the posts are under a key)",
+        f"read it as one document: --format json (or name it {path.stem}.json)",
     )
 
 

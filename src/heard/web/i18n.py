@@ -61,8 +61,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "position": ("Position", "位置"),
     "detail": ("Detail", "详情"),
     "upload_help": (
-        "JSONL, CSV or XLSX; bad rows are quarantined, the rest stored.",
-        "支持 JSONL、CSV、XLSX；坏行会被隔离，其余会被存储。",
+        "JSONL, JSON (an array), CSV or XLSX; bad rows are quarantined, the rest stored.",
+        "支持 JSONL、JSON 数组、CSV、XLSX；坏行会被隔离，其余会被存储。",
     ),
     "preset": ("Field preset", "字段预设"),
     "send": ("Upload and ingest", "上传并导入"),
