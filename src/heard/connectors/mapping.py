@@ -176,6 +176,16 @@ _CHINESE: dict[str, tuple[str, ...]] = {
 whose text column is 内容 was refused with "no column for text" until it was renamed."""
 
 
+_OPEN311: dict[str, tuple[str, ...]] = {
+    "external_id": ("service_request_id",),
+    "text": ("description",),
+    "created_at": ("requested_datetime",),
+    "place": ("address",),
+}
+"""Open311 GeoReport v2 requests (``requests.json`` of a city's 311 server, Heard's own
+included): service_name, status and the rest stay in raw."""
+
+
 class MissingColumnError(InputError):
     """No column of the file gives ``target`` (text, created_at, or one the user named): the
     dashboard's upload, which has no --map, says what to do there instead."""
@@ -214,13 +224,16 @@ PRESETS: dict[str, FieldMap] = {
     "teddycup": FieldMap("teddycup", _merge(_TEDDYCUP)),
     "teddycup-replies": FieldMap("teddycup-replies", _merge(_TEDDYCUP)),
     "social": FieldMap("social", _merge(_SOCIAL)),
-    "default": FieldMap("default", _merge(_SOCIAL, _TEDDYCUP, _CHINESE)),
+    "open311": FieldMap("open311", _merge(_OPEN311)),
+    "default": FieldMap("default", _merge(_SOCIAL, _TEDDYCUP, _CHINESE, _OPEN311)),
 }
 """``teddycup``: the 2020 Teddy Cup C message-board files (附件2/3/4; 一级标签/一级分类 and
 答复意见/答复时间 stay in raw). ``teddycup-replies``: the same fields, and the run also opens a
 case per message with its official reply (``heard.pipeline.assemble.preset_settings``).
-``social``: common export names. ``default``: those, the Teddy Cup names and common Chinese
-headers (内容, 正文, 标题, 发布时间, 作者 …), in that order of preference."""
+``social``: common export names. ``open311``: GeoReport v2 requests (description,
+requested_datetime, service_request_id, address). ``default``: those, the Teddy Cup names, common
+Chinese headers (内容, 正文, 标题, 发布时间, 作者 …) and the Open311 names, in that order of
+preference."""
 
 
 def fieldmap_for(preset: str | None = None, overrides: Mapping[str, str] | None = None) -> FieldMap:
