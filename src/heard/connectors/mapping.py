@@ -68,6 +68,7 @@ from heard.connectors.values import (  # noqa: F401
     parse_datetime,
 )
 from heard.errors import InputError
+from heard.connectors.markup import html_text, looks_like_html
 from heard.records import AUTHOR_COLUMNS, MAX_TEXT_CHARS, Post, Quarantined, RawRow, content_hash
 
 TARGETS = (
@@ -135,6 +136,7 @@ _SOCIAL: dict[str, tuple[str, ...]] = {
         "handle",
         "user_id",
         "author_id",
+        "account",
     ),
     "url": ("url", "link", "permalink"),
     "parent_id": (
@@ -144,9 +146,24 @@ _SOCIAL: dict[str, tuple[str, ...]] = {
         "in_reply_to_id",
     ),
     "thread_id": ("thread_id", "conversation_id"),
-    "likes": ("likes", "like_count", "favorite_count", "favorites", "upvotes"),
-    "shares": ("shares", "share_count", "retweets", "retweet_count", "reposts", "reposts_count"),
-    "replies": ("replies", "reply_count", "comments", "comments_count", "num_comments"),
+    "likes": ("likes", "like_count", "favorite_count", "favorites", "upvotes", "favourites_count"),
+    "shares": (
+        "shares",
+        "share_count",
+        "retweets",
+        "retweet_count",
+        "reposts",
+        "reposts_count",
+        "reblogs_count",
+    ),
+    "replies": (
+        "replies",
+        "reply_count",
+        "comments",
+        "comments_count",
+        "num_comments",
+        "replies_count",
+    ),
     "dislikes": ("dislikes", "dislike_count", "downvotes"),
     "place": ("place", "location", "city", "region"),
 }
@@ -464,6 +481,8 @@ class Mapper:
                 row, "missing_text", f"{text_col} holds a {type(text).__name__}", drop
             )
         text = "" if _missing(text) else str(text).strip()
+        if looks_like_html(text):  # Mastodon's content, an RSS description
+            text = html_text(text)
         if not text and text_col in formulas:
             return self._uncalculated(row, text_col, formulas[text_col], drop)
         if not text:
