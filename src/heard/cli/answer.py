@@ -282,7 +282,8 @@ def _print_case(detail: dict[str, Any], zone: Any) -> None:
 def accountability(db: Db = None, config: Config = None, json_out: Json = False) -> None:
     """Each department's public record: cases, answered, response rate, median and p90 response
     time, overdue open cases, cases closed late, reopened closures (of them disputed by the
-    citizen: the public pages' "disputed closures"), mean reply quality."""
+    citizen: the public pages' "disputed closures"), complaints not answered (a case whose
+    message complains, or an issue's case, with no reply yet), mean reply quality."""
     from heard.clock import utcnow
     from heard.read.cases import accountability as record
     from heard.store import open_store
@@ -306,6 +307,7 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         "overdue",
         "closed late",
         "reopened (disputed)",
+        "complaints unanswered",
         "quality",
     ):
         table.add_column(name)
@@ -321,6 +323,7 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
             f"{r['overdue_open']:,}",
             f"{r['closed_late']:,}",
             f"{r['reopened']:,} ({r['disputed']:,})",
+            f"{r['unanswered_complaints']:,}",
             "-" if q is None else f"{q:.2f}",
         )
     Console().print(table)

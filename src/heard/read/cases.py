@@ -413,7 +413,7 @@ def department_record(
 NO_CASES: dict[str, Any] = {
     "cases": 0, "answered": 0, "median_days": None, "p90_days": None, "mean_days": None,
     "negative_excluded": 0, "open": 0, "overdue_open": 0, "closed_late": 0, "reopened": 0,
-    "disputed": 0, "mean_reply_quality": None, "replies_scored": 0,
+    "disputed": 0, "mean_reply_quality": None, "replies_scored": 0, "unanswered_complaints": 0,
 }  # fmt: skip
 """The figures of a department that has had no case: zero counts, no medians."""
 

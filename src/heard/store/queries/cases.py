@@ -219,7 +219,15 @@ def _figures(open_states: Sequence[str]) -> str:
         count(*) FILTER (WHERE c.case_id IN (SELECT case_id FROM case_events
                                        WHERE kind = 'disputed')) AS disputed,
         avg(c.reply_quality) AS mean_reply_quality,
-        count(c.reply_quality) AS replies_scored"""
+        count(c.reply_quality) AS replies_scored,
+        count(*) FILTER (WHERE c.replied_at IS NULL AND ({COMPLAINT})) AS unanswered_complaints"""
+
+
+COMPLAINT = "c.post_id IS NULL OR p.intent_label = 'complaint' OR p.sentiment_label = 'negative'"
+"""A case whose concern criticises or complains (RIGHTS.md §8: unanswered criticism is a public
+figure): its message's intent is a complaint or its sentiment negative, or it is an issue's case
+(an issue is a problem many raised; thank-you messages join none)."""
+_WITH_POST = "FROM cases c LEFT JOIN posts p ON p.id = c.post_id"
 
 
 def figures_by_department(
@@ -228,7 +236,7 @@ def figures_by_department(
     """Each department's figures (``department`` and the columns of ``_figures``), triage last;
     ``now`` (naive UTC) decides what is overdue."""
     return db.rows(
-        f"SELECT c.department, {_figures(open_states)} FROM cases c GROUP BY c.department "
+        f"SELECT c.department, {_figures(open_states)} {_WITH_POST} GROUP BY c.department "
         "ORDER BY c.department = 'triage', c.department",
         [*open_states, *open_states, now],
     )
@@ -237,7 +245,7 @@ def figures_by_department(
 def board_figures(db: Reader, open_states: Sequence[str], now: datetime) -> dict[str, Any]:
     """The whole board's figures (``department`` NULL), as ``figures_by_department``."""
     [total] = db.rows(
-        f"SELECT NULL AS department, {_figures(open_states)} FROM cases c",
+        f"SELECT NULL AS department, {_figures(open_states)} {_WITH_POST}",
         [*open_states, *open_states, now],
     )
     return total

@@ -9,9 +9,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "departments": ("Departments", "部门"),
     "departments_intro": (
         "How each department answers the public: response rate, response times, overdue, "
-        "closed late and reopened cases, reply quality. Anyone can read this page; no account "
-        "is needed.",
-        "各部门答复公众的记录：答复率、答复用时、逾期、超期办结与被重新打开的案件、答复质量。"
+        "closed late and reopened cases, complaints not answered, reply quality. Anyone can "
+        "read this page; no account is needed.",
+        "各部门答复公众的记录：答复率、答复用时、逾期、超期办结与被重新打开的案件、未答复的投诉、"
+        "答复质量。"
         "任何人都可以查看本页，无需账号。",
     ),
     "department": ("Department", "部门"),
@@ -25,6 +26,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "closed_late": ("Closed late", "超期办结"),
     "reopened": ("Reopened", "被重新打开"),
     "disputed": ("Disputed closures", "被质疑的办结"),
+    "unanswered_complaints": ("Complaints not answered", "未答复的投诉"),
     "reply_quality": ("Reply quality", "答复质量"),
     "all_departments": ("All departments", "全部部门"),
     "file_concern": ("Write to a department", "给部门留言"),
