@@ -252,37 +252,53 @@ def test_csv_header_names_are_cleaned(tmp_path):
     assert open_connector(path).columns == ["id", "text", "column_3", "text_2"]
 
 
-def test_csv_gbk_header_is_an_input_error_with_iconv(tmp_path):
+def test_a_csv_excel_saved_as_gbk_is_read_as_gb18030(tmp_path):
+    """Excel on a Chinese Windows saves CSV in GB18030 (GBK). Such a file was refused with an
+    iconv to run, which a Windows user does not have; now it is read as GB18030."""
     path = tmp_path / "gbk.csv"
-    path.write_bytes("留言编号,留言详情\n1,你好\n".encode("gbk"))
-    with pytest.raises(InputError, match="not UTF-8") as err:
-        open_connector(path)
-    assert "iconv -f GB18030" in err.value.fix
+    path.write_bytes("留言编号,留言详情\n1,你好\n2,噪音扰民\n".encode("gbk"))
+    connector = open_connector(path)
+    assert connector.columns == ["留言编号", "留言详情"] and connector.encoding == "gb18030"
+    assert [r.fields["留言详情"] for r in connector.rows()] == ["你好", "噪音扰民"]
 
 
-def test_csv_gbk_body_under_an_ascii_header_is_an_input_error(tmp_path):
+def test_a_gbk_body_under_an_ascii_header_is_read_as_gb18030(tmp_path):
     # English column names, Chinese text saved by Excel as GBK: every row used to be quarantined
     # (invalid_utf8) and the ingest said "stored 0 new posts", exit 0, with no word of the encoding
     path = tmp_path / "gbk_body.csv"
     path.write_bytes(
         "id,text,created_at\n1,公交站太少,2026-11-01\n2,噪音扰民,2026-11-01\n".encode("gbk")
     )
-    with pytest.raises(InputError, match="GBK") as err:
-        open_connector(path)
-    assert "iconv -f GB18030" in err.value.fix
+    assert [r.fields["text"] for r in open_connector(path).rows()] == ["公交站太少", "噪音扰民"]
 
 
 @pytest.mark.parametrize("end", ["\n", ""])
-def test_a_one_row_gbk_file_is_an_input_error_too(tmp_path, end):
+def test_a_one_row_gbk_csv_is_read_and_a_one_row_gbk_jsonl_refused(tmp_path, end):
     # one row was quarantined (invalid_utf8) and the run said "stored 0 new posts", exit 0: the
     # sniff wanted two foreign lines, and dropped a last line without its newline
     csv_path = tmp_path / "one.csv"
     csv_path.write_bytes(f"id,text,created_at\n1,公交站太少,2026-11-01{end}".encode("gbk"))
+    assert [r.fields["text"] for r in open_connector(csv_path).rows()] == ["公交站太少"]
     jsonl_path = tmp_path / "one.jsonl"
     jsonl_path.write_bytes(_jsonl(["公交站太少"]).encode("gbk"))
-    for path in (csv_path, jsonl_path):
-        with pytest.raises(InputError, match="GBK"):
-            open_connector(path)
+    with pytest.raises(InputError, match="GBK"):
+        open_connector(jsonl_path)
+
+
+def test_a_line_of_a_gbk_csv_that_is_not_gb18030_is_quarantined(tmp_path):
+    path = tmp_path / "gbk_bad.csv"
+    path.write_bytes(
+        "id,text\n1,公交站太少\n".encode("gbk") + b"2,\x81\x20bad\n" + "3,路灯坏了\n".encode("gbk")
+    )
+    rows = list(open_connector(path).rows())
+    assert [getattr(r, "reason", None) for r in rows] == [None, "invalid_gb18030", None]
+
+
+def test_a_header_in_neither_encoding_is_an_input_error(tmp_path):
+    path = tmp_path / "neither.csv"
+    path.write_bytes(b"id,\x81\x20text\n1,a\n")
+    with pytest.raises(InputError, match="neither UTF-8 nor GB18030"):
+        open_connector(path)
 
 
 def test_a_plain_row_beside_one_bad_jsonl_line_is_kept(tmp_path):

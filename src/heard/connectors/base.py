@@ -35,6 +35,7 @@ EXCERPT_PARSE_CHARS = 65_536
 
 REASONS: dict[str, str] = {
     "invalid_utf8": "the record's bytes are not valid UTF-8",
+    "invalid_gb18030": "the record's bytes are not valid GB18030 (its file was read as GB18030)",
     "malformed_json": "the JSONL line is not valid JSON",
     "not_an_object": "the JSONL line is valid JSON but not an object ({...})",
     "malformed_row": "the CSV record has the wrong number of fields or broken quoting",

@@ -17,10 +17,13 @@ are read by its names.
 A .csv whose header is one column holding ``;``, a tab or ``|`` (Excel's export in locales with a
 decimal comma) is read with that separator.
 Header names are stripped; an empty name becomes ``column_N`` and a repeated one ``NAME_2``.
-A header that is not UTF-8 (e.g. a GBK export) is an ``InputError``: nothing in it could be read.
-So is a file whose header is ASCII but whose text lines (two or more in its first 64 KiB) are
-all GB18030 and none UTF-8: every row would be quarantined, and the fix is one iconv. So is a
-file whose lines end in a carriage return alone (classic Mac; the fix is one ``tr``).
+A CSV that Excel saved on a Chinese Windows is GB18030 (GBK), not UTF-8: when the lines with
+non-ASCII bytes in its first 64 KiB (header included; or, under an ASCII header, two or more text
+lines or the only row) all read as GB18030 and none as UTF-8, the whole file is read as GB18030,
+and a line that is not GB18030 is quarantined (``invalid_gb18030``). Before, such a file was
+refused with an ``iconv`` to run, which a Windows user does not have. A header in neither
+encoding is an ``InputError``. So is a file whose lines end in a carriage return alone (classic
+Mac; the fix is one ``tr``).
 A CSV converted from an Excel sheet keeps Excel's escaped line breaks (``_x000D_``, hundreds in
 the Teddy Cup CSVs): they are read as the line breaks they stand for, as the xlsx reader does, so
 no page shows them.
@@ -74,7 +77,8 @@ class _DecodedLines:
     ``number`` is the physical line number of the last line handed out (the reader's own
     ``line_num`` does not survive a replay)."""
 
-    def __init__(self, fh):
+    def __init__(self, fh, encoding: str = "utf-8"):
+        self.encoding = encoding
         self._lines = read_lines(fh, MAX_LINE_BYTES)
         self.bad: dict[int, str] = {}  # line number -> reason
         self.raw: dict[int, bytes] = {}  # excerpt of each bad line
@@ -96,18 +100,18 @@ class _DecodedLines:
         self.record.append((number, text, bad))
         return text
 
-    @staticmethod
     def _decode(
-        number: int, line: bytes, too_long: bool
+        self, number: int, line: bytes, too_long: bool
     ) -> tuple[int, str, tuple[str, bytes] | None]:
         if line.startswith(b"\xef\xbb\xbf"):  # line 1, or a joined file's header
             line = line[3:]
         if too_long:
             return number, "\n", ("line_too_long", line)
         try:
-            return number, line.decode("utf-8"), None
+            return number, line.decode(self.encoding), None
         except UnicodeDecodeError:
-            return number, line.decode("utf-8", errors="replace"), ("invalid_utf8", line)
+            reason = "invalid_utf8" if self.encoding == "utf-8" else "invalid_gb18030"
+            return number, line.decode(self.encoding, errors="replace"), (reason, line)
 
     def first_line(self) -> int:
         """The physical line on which the record just read started."""
@@ -151,21 +155,22 @@ def _unique_names(header: list[str]) -> list[str]:
 SNIFF_BYTES = 64 * 1024
 
 
-def body_is_gb18030(fh: BinaryIO, header: bool = True) -> bool:
-    """Whether the file's first 64 KiB hold two or more lines with non-ASCII bytes — or the file's
-    only row (after its ``header`` line, for a CSV) is one — and every such line is GB18030 but
-    none is UTF-8: a GBK export under an ASCII header. One bad line among others in a UTF-8 file
-    is not that: it is quarantined on its own."""
+def _foreign_lines(fh: BinaryIO) -> tuple[list[bytes], int]:
+    """The lines with non-ASCII bytes in the file's first 64 KiB (a BOM dropped), and how many
+    non-blank lines it holds."""
     fh.seek(0)
     head = fh.read(SNIFF_BYTES)
     lines = head.split(b"\n")
     if len(head) == SNIFF_BYTES:
         lines = lines[:-1]  # the last may be cut off mid-character
-    lines = [line for line in lines if line.strip()]
-    foreign = [line for line in lines if not line.isascii()]
-    whole_body = len(foreign) == 1 and len(lines) <= (2 if header else 1)  # the only row
-    if len(foreign) < 2 and not whole_body:
-        return False
+    lines = [line.removeprefix(b"\xef\xbb\xbf") for line in lines if line.strip()]
+    return [line for line in lines if not line.isascii()], len(lines)
+
+
+def _mostly_gb18030(foreign: list[bytes]) -> bool:
+    """None of ``foreign`` is UTF-8 and more than half are GB18030 (the others: damaged lines,
+    quarantined one by one)."""
+    readable = 0
     for line in foreign:
         try:
             line.decode("utf-8")
@@ -174,9 +179,28 @@ def body_is_gb18030(fh: BinaryIO, header: bool = True) -> bool:
             pass
         try:
             line.decode("gb18030")
+            readable += 1
         except UnicodeDecodeError:
-            return False
-    return True
+            pass
+    return readable * 2 > len(foreign)
+
+
+def reads_as_gb18030(fh: BinaryIO) -> bool:
+    """Whether the lines with non-ASCII bytes in the file's first 64 KiB, its header included, are
+    GB18030 and not UTF-8 (``_mostly_gb18030``): a CSV saved by Excel on a Chinese Windows."""
+    return _mostly_gb18030(_foreign_lines(fh)[0])
+
+
+def body_is_gb18030(fh: BinaryIO, header: bool = True) -> bool:
+    """Whether the file's first 64 KiB hold two or more lines with non-ASCII bytes — or the file's
+    only row (after its ``header`` line, for a CSV) is one — and they are GB18030, not UTF-8
+    (``_mostly_gb18030``): a GBK export under an ASCII header. One bad line among others in a
+    UTF-8 file is not that: it is quarantined on its own."""
+    foreign, n_lines = _foreign_lines(fh)
+    whole_body = len(foreign) == 1 and n_lines <= (2 if header else 1)  # the only row
+    if len(foreign) < 2 and not whole_body:
+        return False
+    return _mostly_gb18030(foreign)
 
 
 class CsvConnector:
@@ -186,6 +210,7 @@ class CsvConnector:
         self.path = check_readable_file(path)
         self.file = str(self.path.resolve())
         self.delimiter = delimiter or ("\t" if self.path.suffix.lower() == ".tsv" else ",")
+        self.encoding = "utf-8"  # or "gb18030": a Chinese Excel's CSV (``_read_header``)
         if csv.field_size_limit() < FIELD_LIMIT_CHARS:
             csv.field_size_limit(FIELD_LIMIT_CHARS)
         self.columns: list[str] | None = self._read_header()
@@ -202,7 +227,7 @@ class CsvConnector:
         return file_key(self.path)
 
     def _reader(self, fh) -> tuple[_DecodedLines, "csv._reader"]:
-        lines = _DecodedLines(fh)
+        lines = _DecodedLines(fh, self.encoding)
         return lines, csv.reader(lines, delimiter=self.delimiter, strict=True)
 
     def _read_header(self) -> list[str] | None:
@@ -224,17 +249,17 @@ class CsvConnector:
                 ) from exc
             if header is None:
                 return None  # an empty file: zero rows, not an error
-            if lines.take_bad(1, reader.line_num):
+            bad_header = lines.take_bad(1, reader.line_num)
+            if self.encoding == "utf-8" and (
+                reads_as_gb18030(fh) if bad_header else body_is_gb18030(fh)
+            ):
+                self.encoding = "gb18030"  # what Excel saves as CSV on a Chinese Windows
+                return self._read_header()
+            if bad_header:
                 raise InputError(
-                    f"the header of {self.path} is not UTF-8 (a GBK/GB18030 export?)",
-                    f"convert it: iconv -f GB18030 -t UTF-8 {self.path} "
-                    f"> {self.path.stem}.utf8.csv",
-                )
-            if body_is_gb18030(fh):
-                raise InputError(
-                    f"{self.path} is not UTF-8: its text reads as GBK/GB18030 (an Excel export?)",
-                    f"convert it: iconv -f GB18030 -t UTF-8 {self.path} "
-                    f"> {self.path.stem}.utf8.csv",
+                    f"the header of {self.path} is neither UTF-8 nor GB18030",
+                    f"save the file as UTF-8 (iconv -f ENCODING -t UTF-8 {self.path} "
+                    f"> {self.path.stem}.utf8.csv), or export it as XLSX",
                 )
             return _unique_names(header)
 
@@ -304,7 +329,11 @@ class CsvConnector:
                     continue
                 if bad is not None:
                     reason, raw = bad
-                    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+                    text = (
+                        raw.decode(self.encoding, errors="replace")
+                        if isinstance(raw, bytes)
+                        else raw
+                    )
                     yield Quarantined(
                         self.file,
                         start,
