@@ -69,45 +69,30 @@ def check_content(head: bytes, fmt: str, name: str) -> None:
         )
 
 
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
-
-
 def parse_json_body(body: bytes) -> Any:
     """The JSON body; 400 when it is not JSON. A body nested too deep for ``json.loads`` (one
-    item of a thousand levels) is split into its top-level items, and each item too deep to read
-    becomes a quarantined row (``too_deep``): one bad item never fails the others."""
+    item of a thousand levels) is read item by item (``connectors.jsonarray``), and each item too
+    deep to read becomes a quarantined row (``too_deep``): one bad item never fails the others."""
     try:
         return json.loads(body)
     except RecursionError:
         pass
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "the body is not valid JSON", [str(exc)[:200]]) from None
-    from heard.connectors.jsonl import parse_line
+    import io
 
-    text = body.decode("utf-8", errors="replace").strip()
-    if not text.startswith("["):
+    from heard.connectors.jsonarray import array_items
+
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         raise ApiError(
             400,
             "the JSON body nests too deep and is not an array",
             ['fix: send [{"text": "…", "created_at": "…"}, …] with flat objects'],
         )
-    items: list[Any] = []
-    depth, start = 0, 1
-    for match in _JSON_TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-        elif token in "]}":
-            depth -= 1
-        if (token == "," and depth == 1) or depth == 0:
-            part = text[start : match.start()].strip()
-            if part:
-                item = parse_line("api-upload", len(items) + 1, part.encode("utf-8"))
-                items.append(item.fields if isinstance(item, RawRow) else item)
-            start = match.end()
-        if depth == 0:
-            break
-    return items
+    return [
+        item.fields if isinstance(item, RawRow) else item
+        for item in array_items(io.BytesIO(body), "api-upload")
+    ]
 
 
 def save_stream(chunks_source: Any, dest: Path, max_bytes: int) -> int:

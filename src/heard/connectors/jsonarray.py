@@ -133,6 +133,13 @@ def _row(file: str, position: int, element: Any, text: str | None) -> RawRow | Q
     )
 
 
+def array_items(fh: BinaryIO, file: str) -> Iterator[RawRow | Quarantined]:
+    """Each element of the JSON array ``fh`` holds as a row or a quarantined item (also the
+    upload API's array body that ``json.loads`` cannot read: one item nested too deep)."""
+    for _, item in _elements(fh, file):
+        yield item
+
+
 def _elements(fh: BinaryIO, file: str) -> Iterator[tuple[int, RawRow | Quarantined]]:
     """``(position, row or quarantined item)`` for each element of the array ``fh`` holds."""
     decoder = json.JSONDecoder()
