@@ -198,6 +198,15 @@ def review(
         Optional[str],
         typer.Option(help="With --ground illegal: the law and article relied on."),
     ] = None,
+    keyword: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--keyword",
+            "--keywords",
+            help="A DSA keyword of the label that applies to the post (repeatable), e.g. "
+            "KEYWORD_PHISHING; none: the label's keyword when it has only one, else none.",
+        ),
+    ] = None,
     limit: Annotated[
         int, typer.Option(help="Queue items to work through.", min=1, max=10_000)
     ] = 20,
@@ -234,6 +243,7 @@ def review(
                     label=label,
                     ground=ground,
                     legal_ground=legal_ground,
+                    keywords=keyword,
                 )
                 result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
             else:
@@ -245,6 +255,7 @@ def review(
                     label=label,
                     ground=ground,
                     legal_ground=legal_ground,
+                    keywords=keyword,
                 )
             if json_out:
                 emit_json(result)

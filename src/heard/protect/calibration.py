@@ -19,7 +19,7 @@ from typing import Any
 
 from heard.clock import utcnow
 from heard.errors import ConflictError, InputError
-from heard.protect.inputs import decision_input
+from heard.protect.inputs import decision_input, decision_keywords
 from heard.protect.review import Review, check_label, short_id
 from heard.protect.statement import DECISIONS
 from heard.protect.taxonomy import LABELS
@@ -147,6 +147,7 @@ class Calibration:
         label: str | None = None,
         ground: str = "incompatible",
         legal_ground: str | None = None,
+        keywords: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """A moderator's answer to a gold item, taken like a decision on a flag: the same input
         is refused with the same words (no facts, an 'illegal' ground without its law, a label
@@ -169,6 +170,7 @@ class Calibration:
             (g for g in self.store.protect.gold_items() if g["gold_id"] == gold_id), {}
         )
         check_label(label or gold.get("label") or "")
+        decision_keywords(decision, label or gold["label"], keywords)
         with self.store.transaction():
             self.store.protect.answer_gold(gold_id, moderator, decision, self.clock())
         return {"gold_id": gold_id, "moderator": moderator, "answer": decision}

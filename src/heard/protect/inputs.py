@@ -5,8 +5,11 @@ moderator it is a gold item (``heard.protect.calibration``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from heard.errors import InputError
 from heard.protect.statement import DECISIONS, GROUNDS, ILLEGAL_EXPLANATION_MAX, LEGAL_GROUND_MAX
+from heard.protect.taxonomy import load_taxonomy
 
 REASONS_MAX = 5000
 """The longest statement of facts, or reasons for an appeal decision (the DSA database's limit
@@ -96,3 +99,29 @@ def appeal_reasons(facts: str | None) -> str:
             field="facts",
         )
     return reasons
+
+
+def decision_keywords(decision: str, label: str, keywords: Sequence[str] | None) -> tuple[str, ...]:
+    """The DSA keywords (``category_specification``) a moderator says apply to this decision,
+    deduplicated in the label's order, or an ``InputError``: each must be one of the label's
+    (``labels.toml``), and a decision to take no action has no category to specify. None given
+    is fine: the statement then names the label's keyword when it has only one, else none
+    (``heard.protect.statement.build_statement``)."""
+    stated = [k.strip() for k in keywords or () if k and k.strip()]
+    if not stated:
+        return ()
+    if decision == "no_action":
+        raise InputError(
+            "a decision to take no action restricts nothing and has no DSA category to specify",
+            "leave the keywords out, or choose the decision that restricts the post",
+            field="keywords",
+        )
+    allowed = load_taxonomy()[label].dsa_keywords
+    wrong = [k for k in stated if k not in allowed]
+    if wrong:
+        raise InputError(
+            f"{wrong[0]!r} is not a DSA keyword of the label {label!r}",
+            "use those of its keywords that apply to this post: " + ", ".join(allowed),
+            field="keywords",
+        )
+    return tuple(k for k in allowed if k in stated)

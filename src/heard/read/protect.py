@@ -15,7 +15,7 @@ from typing import Any
 
 from heard.errors import InputError, NotFoundError
 from heard.protect.detectors.script import is_chinese
-from heard.protect.statement import dsa_export
+from heard.protect.statement import dsa_export, ended, restriction_ends
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read.common import jsonable, safe_evidence, safe_row, safe_statement
 from heard.read.redact import redact
@@ -203,8 +203,18 @@ def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
 
 
 def dsa_statements(db: Any) -> list[dict[str, Any]]:
-    """Every restricting decision in the DSA transparency database's statement shape."""
-    return dsa_export([safe_statement(json.loads(text)) for text in stored.statements(db)])
+    """Every restricting decision in the DSA transparency database's statement shape. One
+    that no longer stands — reversed on appeal, or replaced by a later decision on its post —
+    carries the day it ended (``end_date_visibility_restriction``): without it the database
+    reads the restriction as imposed indefinitely."""
+    rows = stored.statements(db)
+    ends = restriction_ends(rows)
+    return dsa_export(
+        [
+            ended(safe_statement(json.loads(r["statement"])), ends.get(r["decision_id"]))
+            for r in rows
+        ]
+    )
 
 
 def transparency(db: Any) -> dict[str, Any]:

@@ -132,12 +132,16 @@ def decisions_of_post(db: Reader, post_id: str) -> list[dict[str, Any]]:
     )
 
 
-def statements(db: Reader) -> list[str]:
-    """Every decision's statement of reasons (JSON text), oldest first."""
-    return [
-        r["statement"]
-        for r in db.rows("SELECT statement FROM decisions ORDER BY created_at, decision_id")
-    ]
+def statements(db: Reader) -> list[dict[str, Any]]:
+    """Every decision, oldest first: its id, post, time and statement of reasons (JSON text),
+    with its appeal's outcome and the time that appeal was decided (``None`` without one) —
+    what tells the export whether, and when, its restriction ended."""
+    return db.rows(
+        "SELECT d.decision_id, d.post_id, d.created_at, d.statement, "
+        "a.outcome AS appeal_outcome, a.decided_at AS appeal_decided_at "
+        "FROM decisions d LEFT JOIN appeals a ON a.decision_id = d.decision_id "
+        "ORDER BY d.created_at, d.decision_id"
+    )
 
 
 def hours_to_decision(db: Reader, *, human_only: bool = False) -> list[float]:
