@@ -149,7 +149,8 @@ def _print_history(db: Path | None, config: Path | None, flag_id: str, json_out:
 def _show_item(item: dict[str, Any]) -> None:
     out = Console(emoji=False)
     post, label = item["post"], item["label"]
-    out.rule(f"[bold]{item['flag_id']}[/]")
+    more = len(item.get("flag_ids") or ()) - 1  # one item per post: a decision closes them all
+    out.rule(f"[bold]{item['flag_id']}[/]" + (f" (+{more} flags of this post)" if more else ""))
     out.print(escape(((post.get("title") or "") + " ") + (post.get("text") or "")))
     for f in item["flags"]:
         score = "" if f.get("score") is None else f" {f['score']:.2f} ≥ {f['threshold']:.2f}"
@@ -157,8 +158,9 @@ def _show_item(item: dict[str, Any]) -> None:
             f"  flag [bold]{f['label']}[/]{score} ({escape(str(f.get('detector') or f['source']))})"
             f": {escape(_evidence_line(f))}"
         )
-    out.print(f"[bold]{label['title']} / {label['title_zh']}[/]: {escape(label['definition'])}")
-    out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")
+    for label in item.get("labels") or [label]:  # each label a pending flag raises
+        out.print(f"[bold]{label['title']} / {label['title_zh']}[/]: {escape(label['definition'])}")
+        out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")
 
 
 def _ask(question: str, default: str | None = None) -> str:
@@ -218,6 +220,7 @@ def review(
     definition; decide and state the facts. Trusted flaggers' flags come first, then by score.
 
     For scripts: heard review --decide FLAG_ID --decision remove --facts "..." --as USER"""
+    from heard.errors import ConflictError
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
     from heard.protect.statement import DECISIONS
@@ -287,7 +290,11 @@ def review(
                 cal.answer(item["flag_id"], choice, moderator, stated)
                 console.print(f"decided: {choice}")
                 continue
-            d = rv.decide(item["flag_id"], choice, stated, moderator)
+            try:
+                d = rv.decide(item["flag_id"], choice, stated, moderator)
+            except ConflictError as exc:  # decided meanwhile (another moderator): go on
+                console.print(f"not decided: {escape(exc.what)}; next item", soft_wrap=True)
+                continue
             console.print(f"decided: {d['decision']} ({d['decision_id']})")
             _print_token(d.get("author_token"))
 

@@ -109,9 +109,12 @@ def flag_history(db: Any, flag_id: str) -> dict[str, Any]:
 
 
 def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
-    """What a moderator sees for one queue item: the post (redacted), its flags with evidence,
-    and the taxonomy definition and misuse note of the label."""
-    label = load_taxonomy()[item["label"]]
+    """What a moderator sees for one queue item — one per post: the post (redacted), every flag
+    on it with its evidence (``flags``; ``flag_ids``: the pending ones, which one decision
+    closes), and the taxonomy definition and misuse note of the first flag's label (``label``)
+    and of each label a pending flag raises (``labels``, the first flag's first)."""
+    taxonomy = load_taxonomy()
+    label = taxonomy[item["label"]]
     if item.get("gold"):
         # the shape of a report without a note, so that neither the page nor the API's keys tell
         # a gold text from one (its post has no id: a known limit, see heard.protect.calibration)
@@ -137,19 +140,28 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
         post = safe_row(rows[0])
         raw = rows[0].get("text")
         flags = [_safe_flag(r, raw) for r in stored.flags_of_post(db, item["post_id"])]
+    flag_ids = list(item.get("flag_ids") or [item["flag_id"]])
+    pending = [f["label"] for f in flags if f.get("flag_id") in flag_ids]
+    names = list(dict.fromkeys([item["label"], *pending]))  # the lead's first
     return {
         "flag_id": item["flag_id"],
+        "flag_ids": flag_ids,
         "post": post,
         "flags": flags,
-        "label": {
-            "name": label.name,
-            "title": label.title,
-            "title_zh": label.title_zh,
-            "definition": label.definition,
-            "definition_zh": label.definition_zh,
-            "misuse": label.misuse,
-            "auto_action": label.auto_action,
-        },
+        "label": _label_view(label),
+        "labels": [_label_view(taxonomy[name]) for name in names],
+    }
+
+
+def _label_view(label: Any) -> dict[str, Any]:
+    return {
+        "name": label.name,
+        "title": label.title,
+        "title_zh": label.title_zh,
+        "definition": label.definition,
+        "definition_zh": label.definition_zh,
+        "misuse": label.misuse,
+        "auto_action": label.auto_action,
     }
 
 
