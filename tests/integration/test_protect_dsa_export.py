@@ -14,7 +14,7 @@ from heard.cli import run
 from heard.errors import InputError
 from heard.protect.review import Review
 from heard.protect.statement import dsa_export
-from heard.read.protect import dsa_statements
+from heard.read.protect import dsa_statements, statement_of, statements_of_post
 from heard.records import Post
 from heard.store import open_store
 
@@ -79,6 +79,12 @@ def test_a_removal_reversed_on_appeal_is_exported_with_the_day_it_ended(store):
     assert reversed_["end_date_visibility_restriction"] > reversed_["application_date"]
     assert reversed_["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
     assert "end_date_visibility_restriction" not in out[kept["decision_id"]]  # upheld: stands
+    # the statement a viewer or the author reads says so too
+    day = reversed_["end_date_visibility_restriction"]
+    assert statement_of(store, removed["decision_id"])["end_date_visibility_restriction"] == day
+    (mine,) = statements_of_post(store, "t:1")["decisions"]
+    assert mine["statement"]["end_date_visibility_restriction"] == day
+    assert "end_date_visibility_restriction" not in statement_of(store, kept["decision_id"])
 
 
 def test_a_restriction_a_later_decision_replaced_ends_on_that_decision_s_day(store):

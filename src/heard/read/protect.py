@@ -179,14 +179,19 @@ def list_decisions(db: Any, *, limit: int = 50, **filters: Any) -> dict[str, Any
 
 
 def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
-    """One decision's statement of reasons (what the author sees through the post's link)."""
+    """One decision's statement of reasons (what the author sees through the post's link), with
+    ``end_date_visibility_restriction`` when its restriction no longer stands (reversed on
+    appeal, or replaced by a later decision), as the DSA export gives it."""
     rows = stored.statement(db, decision_id)
     if not rows:
         raise NotFoundError(
             f"no decision {decision_id!r}",
             "see the decisions list (heard decisions; GET /api/v1/decisions)",
         )
-    result: dict[str, Any] = safe_statement(json.loads(rows[0]["statement"]))
+    ends = restriction_ends(stored.decisions_of_post(db, rows[0]["post_id"]))
+    result: dict[str, Any] = ended(
+        safe_statement(json.loads(rows[0]["statement"])), ends.get(decision_id)
+    )
     return result
 
 
@@ -205,10 +210,13 @@ def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
     with the reasons the moderator who decided it gave (``appeal_facts``, redacted; DSA Art.
     20(5): the author is told the reasoned decision on the appeal)."""
     rows = stored.decisions_of_post(db, post_id)
+    ends = restriction_ends(rows)
     out = []
     for i, r in enumerate(rows):
         r["superseded"] = i < len(rows) - 1  # a later decision replaced it: nothing to appeal
-        statement = safe_statement(json.loads(r.pop("statement")))
+        statement = ended(
+            safe_statement(json.loads(r.pop("statement"))), ends.get(r["decision_id"])
+        )
         r["appeal_facts"] = redact(r.get("appeal_facts"))
         out.append(jsonable({**r, "statement": statement}))
     return {"post_id": post_id, "decisions": out}

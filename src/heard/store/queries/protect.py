@@ -103,8 +103,8 @@ def decisions(db: Reader, limit: int) -> list[dict[str, Any]]:
 
 
 def statement(db: Reader, decision_id: str) -> list[dict[str, Any]]:
-    """``[{statement}]`` (JSON text) of one decision, or none."""
-    return db.rows("SELECT statement FROM decisions WHERE decision_id = ?", [decision_id])
+    """``[{statement, post_id}]`` (JSON text) of one decision, or none."""
+    return db.rows("SELECT statement, post_id FROM decisions WHERE decision_id = ?", [decision_id])
 
 
 def pending_appeals(db: Reader, limit: int) -> list[dict[str, Any]]:
@@ -123,7 +123,7 @@ def decisions_of_post(db: Reader, post_id: str) -> list[dict[str, Any]]:
     """Each decision on one post, oldest first, with its statement and its appeal's status,
     outcome, time and stated reasons."""
     return db.rows(
-        "SELECT d.decision_id, d.decision, d.label, d.created_at, d.statement, "
+        "SELECT d.decision_id, d.post_id, d.decision, d.label, d.created_at, d.statement, "
         "a.status AS appeal_status, a.outcome AS appeal_outcome, "
         "a.decided_at AS appeal_decided_at, a.facts AS appeal_facts "
         "FROM decisions d LEFT JOIN appeals a USING (decision_id) "
