@@ -207,3 +207,37 @@ def test_the_api_takes_the_keywords_that_apply(tmp_path):
         out = client.get("/api/v1/dsa/statements", headers=mod).json()["statements"]
         (s,) = [s for s in out if s["puid"] == d.json()["decision_id"]]
         assert s["category_specification"] == ["KEYWORD_PHISHING"]
+
+
+def test_the_decision_page_offers_the_keywords_of_the_post_s_labels(tmp_path):
+    from api_seed import build
+    from fastapi.testclient import TestClient
+
+    from heard.api import create_app
+    from heard.settings import Settings
+
+    db = tmp_path / "pages.duckdb"
+    tokens = build(db)
+    mod = {"Authorization": f"Bearer {tokens['moderator']}"}
+    page = {**mod, "Accept": "text/html"}
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        r = client.post("/api/v1/report", json={"post_id": "seed:w3", "label": "scam_fraud"})
+        flag_id = r.json()["flag_id"]
+        item = client.get(f"/moderate/items/{flag_id}", headers=page)
+        assert 'name="keywords" value="KEYWORD_PHISHING"' in item.text
+        form = {"decision": "remove", "facts": "A phishing link.", "label": "scam_fraud"}
+        wrong = client.post(
+            f"/moderate/items/{flag_id}",
+            headers=page,
+            data={**form, "keywords": ["KEYWORD_PHISHING", "KEYWORD_HATE_SPEECH"]},
+        )
+        assert wrong.status_code == 400 and "KEYWORD_HATE_SPEECH" in wrong.text
+        assert 'value="KEYWORD_PHISHING" checked' in wrong.text  # what was ticked is kept
+        done = client.post(
+            f"/moderate/items/{flag_id}",
+            headers=page,
+            data={**form, "keywords": "KEYWORD_PHISHING"},
+        )
+        assert done.status_code == 200, done.text
+        out = client.get("/api/v1/dsa/statements", headers=mod).json()["statements"]
+        assert [s["category_specification"] for s in out] == [["KEYWORD_PHISHING"]]

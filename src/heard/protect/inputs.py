@@ -120,7 +120,7 @@ def decision_keywords(decision: str, label: str, keywords: Sequence[str] | None)
     wrong = [k for k in stated if k not in allowed]
     if wrong:
         raise InputError(
-            f"{wrong[0]!r} is not a DSA keyword of the label {label!r}",
+            f"{wrong[0][:60]!r} is not a DSA keyword of the label {label!r}",
             "use those of its keywords that apply to this post: " + ", ".join(allowed),
             field="keywords",
         )

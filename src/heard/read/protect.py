@@ -162,6 +162,7 @@ def _label_view(label: Any) -> dict[str, Any]:
         "definition_zh": label.definition_zh,
         "misuse": label.misuse,
         "auto_action": label.auto_action,
+        "dsa_keywords": list(label.dsa_keywords),
     }
 
 

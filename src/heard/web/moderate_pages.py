@@ -82,6 +82,7 @@ def decide(
     label: Annotated[str, Form(max_length=40)] = "",
     ground: Annotated[str, Form(max_length=20)] = "incompatible",
     legal_ground: Annotated[str, Form(max_length=4 * LEGAL_GROUND_MAX)] = "",
+    keywords: Annotated[list[str] | None, Form(max_length=20)] = None,
 ) -> Response:
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
@@ -99,6 +100,7 @@ def decide(
                 label=label or None,
                 ground=ground,
                 legal_ground=legal_ground,
+                keywords=keywords,
             )
             return {"gold": True}
         return dict(
@@ -110,6 +112,7 @@ def decide(
                 label=label or None,
                 ground=ground,
                 legal_ground=legal_ground,
+                keywords=keywords,
             )
         )
 
@@ -123,6 +126,7 @@ def decide(
             "label": label,
             "ground": ground,
             "legal_ground": legal_ground,
+            "keywords": keywords or [],
         }
         return _item_page(request, flag_id, status=status, error=reason, facts=facts, typed=typed)
     if done.get("gold"):

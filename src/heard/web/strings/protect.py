@@ -15,6 +15,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "queue_empty": ("Nothing waits for review.", "没有待审核的内容。"),
     "flag": ("Flag", "标记"),
+    "dsa_keywords": (
+        "DSA keywords that apply to this post (none ticked: the label's only keyword, or none)",
+        "适用于此帖的 DSA 关键词（不勾选：该标签唯一的关键词，或不填）",
+    ),
     "flags_on_post": ("flags on this post, decided at once", "条标记，一次决定"),
     "flag_source": ("From", "来源"),
     "score": ("Score", "分数"),
