@@ -5,6 +5,7 @@ moderator it is a gold item (``heard.protect.calibration``)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from heard.errors import InputError
@@ -18,8 +19,17 @@ on ``decision_facts``)."""
 
 def _lines(text: str | None) -> str:
     """``text`` trimmed, its line breaks as one character each (a form sends CRLF, which a
-    textarea's ``maxlength`` counted once)."""
-    return (text or "").replace("\r\n", "\n").strip()
+    textarea's ``maxlength`` counted once); empty when nothing in it can be seen."""
+    return said((text or "").replace("\r\n", "\n"))
+
+
+def said(text: str | None) -> str:
+    """``text`` trimmed, or "" when it has no visible character: only spaces, zero-width spaces
+    and joiners, soft hyphens, direction marks or control characters (Unicode categories Z* and
+    C*), which ``str.strip`` keeps. Such a text passed as a decision's statement of facts (and
+    went to the DSA export) and as an appeal's reasons, though it says nothing."""
+    trimmed = (text or "").strip()
+    return trimmed if any(unicodedata.category(c)[0] not in "ZC" for c in trimmed) else ""
 
 
 def decision_input(

@@ -29,7 +29,7 @@ from heard.clock import utcnow
 from heard.errors import ConflictError, InputError, NotFoundError
 from heard.protect import audit
 from heard.protect.automation import automatable, seconds
-from heard.protect.inputs import appeal_reasons, decision_input, decision_keywords
+from heard.protect.inputs import appeal_reasons, decision_input, decision_keywords, said
 from heard.protect.statement import build_statement
 from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
 from heard.read.common import safe_evidence
@@ -50,7 +50,7 @@ def appeal_text(text: str | None) -> str:
     """The author's reasons, trimmed: an appeal must say why the decision is wrong (DSA Art. 20),
     so nothing or only whitespace is refused, and so is a text over ``APPEAL_MAX`` characters
     (refused whole, with its length, rather than silently cut)."""
-    reasons = (text or "").strip()
+    reasons = said(text)
     if not reasons:
         raise InputError(
             "an appeal must say why the decision is wrong (DSA Art. 20)",
