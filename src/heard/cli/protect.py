@@ -210,7 +210,7 @@ def review(
         ),
     ] = None,
     limit: Annotated[
-        int, typer.Option(help="Queue items to work through.", min=1, max=10_000)
+        int, typer.Option(help="Queue items (one per post) to work through.", min=1, max=10_000)
     ] = 20,
     db: Db = None,
     config: Config = None,
@@ -363,7 +363,9 @@ def decisions(
     dsa: Annotated[
         bool,
         typer.Option(
-            "--dsa", help="Print restrictions in the DSA transparency-database statement JSON."
+            "--dsa",
+            help="Print restrictions in the DSA transparency-database statement JSON; one "
+            "reversed on appeal or replaced has end_date_visibility_restriction.",
         ),
     ] = False,
     author: Author = None,
