@@ -115,3 +115,18 @@ def test_the_api_queue_and_the_pages_have_one_item_per_post(tmp_path):
         assert again.status_code == 409  # decided once
         left = client.get("/api/v1/review/queue", headers=mod).json()["items"]
         assert all(i["post"]["id"] != "seed:w3" for i in left)
+
+
+def test_interactive_review_goes_on_after_a_refused_decision(tmp_path, monkeypatch, capsys):
+    """A refused decision (facts of zero-width spaces) ended the whole session with exit 2."""
+    db = _db(tmp_path)
+    capsys.readouterr()
+    answers = iter(["remove", "\u200b\u200b", "no_action", "Criticism of a mayor's promise."])
+    monkeypatch.setattr("typer.prompt", lambda *a, **k: next(answers))
+    assert run(["review", "--as", "mod1", "--db", str(db)]) == 0
+    said = capsys.readouterr()
+    out = said.out + said.err
+    assert "not decided: a decision needs a statement of the facts" in out
+    assert "decided: no_action" in out
+    with open_store(db) as store:
+        assert [d["post_id"] for d in store.rows("SELECT post_id FROM decisions")] == ["p:p"]

@@ -220,7 +220,7 @@ def review(
     definition; decide and state the facts. Trusted flaggers' flags come first, then by score.
 
     For scripts: heard review --decide FLAG_ID --decision remove --facts "..." --as USER"""
-    from heard.errors import ConflictError
+    from heard.errors import InputError
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
     from heard.protect.statement import DECISIONS
@@ -231,8 +231,6 @@ def review(
         rv, cal = Review(store), Calibration(store)
         if decide:
             if not decision or not facts:
-                from heard.errors import InputError
-
                 raise InputError(
                     "--decide needs --decision and --facts",
                     'e.g. --decision remove --facts "what the post does"',
@@ -286,14 +284,15 @@ def review(
                 continue
             # a gold item is asked for the facts like any item (asking less would give it away)
             stated = _ask("facts (what the post does, why the decision follows)")
-            if item.get("gold"):
-                cal.answer(item["flag_id"], choice, moderator, stated)
-                console.print(f"decided: {choice}")
-                continue
-            try:
+            try:  # a gold item and a flag alike: refused input or decided meanwhile, go on
+                if item.get("gold"):
+                    cal.answer(item["flag_id"], choice, moderator, stated)
+                    console.print(f"decided: {choice}")
+                    continue
                 d = rv.decide(item["flag_id"], choice, stated, moderator)
-            except ConflictError as exc:  # decided meanwhile (another moderator): go on
-                console.print(f"not decided: {escape(exc.what)}; next item", soft_wrap=True)
+            except InputError as exc:  # ConflictError too
+                why = f"{exc.what} ({exc.fix})" if exc.fix else exc.what
+                console.print(f"not decided: {escape(why)}; next item", soft_wrap=True)
                 continue
             console.print(f"decided: {d['decision']} ({d['decision_id']})")
             _print_token(d.get("author_token"))
