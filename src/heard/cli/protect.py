@@ -556,7 +556,7 @@ def gold_add(
 
     with _open(db, config) as store:
         row = Calibration(store).add_gold(text, label, expected)
-    console.print(f"gold item {row['gold_id']} added")
+    console.print(f"gold item {row['gold_id']} " + ("added" if row["added"] else "exists already"))
 
 
 @gold_app.command("kappa")

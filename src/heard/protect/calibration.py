@@ -121,9 +121,21 @@ class Calibration:
             "expected": expected,
             "created_at": self.clock(),
         }
+        stored = next(
+            (g for g in self.store.protect.gold_items() if g["gold_id"] == row["gold_id"]), None
+        )
+        if stored is not None:  # the same text and label: its id; nothing is written again
+            if stored["expected"] != expected:
+                raise ConflictError(
+                    f"gold item {row['gold_id']} has this text and label already, with the "
+                    f"expected decision {stored['expected']!r}",
+                    "answers are scored against that one; a different expected decision needs "
+                    "a different text or label",
+                )
+            return {**stored, "added": False}
         with self.store.transaction():
             self.store.protect.insert_gold(row)
-        return row
+        return {**row, "added": True}
 
     def queue(
         self, moderator: str, limit: int = 20, every: int = GOLD_EVERY
