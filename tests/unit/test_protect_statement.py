@@ -11,7 +11,9 @@ POST = {"lang": "zh", "created_at": datetime(2026, 11, 30, 2, 0)}
 AT = datetime(2026, 12, 1, 9, 30)
 
 
-def _statement(decision, flags, *, label="scam_fraud", ground="incompatible", automated=False):
+def _statement(
+    decision, flags, *, label="scam_fraud", ground="incompatible", automated=False, keywords=()
+):
     tax = load_taxonomy()
     return build_statement(
         decision_id="d-1",
@@ -25,6 +27,7 @@ def _statement(decision, flags, *, label="scam_fraud", ground="incompatible", au
         decided_at=AT,
         taxonomy_version=tax.version,
         legal_ground="Criminal Law art. 266",
+        keywords=keywords,
     )
 
 
@@ -46,7 +49,9 @@ def test_automated_scam_decision_from_a_detector():
     )
     assert s["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_DEMOTED"]
     assert s["category"] == "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
-    assert "KEYWORD_PHISHING" in s["category_specification"]
+    # scams have three keywords (phishing, impersonation, pyramid schemes): none was stated for
+    # this decision, so none is claimed
+    assert "category_specification" not in s and s["heard_keywords"] == "none"
     assert (s["automated_detection"], s["automated_decision"]) == (
         "Yes",
         "AUTOMATED_DECISION_FULLY",
@@ -138,7 +143,19 @@ def test_every_label_exports_a_category_and_keywords_the_database_accepts():
             [_statement("remove", [{"flag_id": "f-6", "source": "detector"}], label=name)]
         )
         assert s["category"] in DSA_CATEGORIES, (name, s["category"])
-        assert set(s["category_specification"]) <= DSA_KEYWORDS, (name, s)
+        assert set(s.get("category_specification", ())) <= DSA_KEYWORDS, (name, s)
+        (every,) = dsa_export(  # each keyword of the label, as a moderator may state them
+            [
+                _statement(
+                    "remove",
+                    [{"flag_id": "f-6", "source": "detector"}],
+                    label=name,
+                    keywords=tax[name].dsa_keywords,
+                )
+            ]
+        )
+        assert set(every["category_specification"]) <= DSA_KEYWORDS, (name, every)
+        assert len(every.get("category_specification_other", "")) <= 500
         assert len(s.get("category_specification_other", "")) <= 500
         assert len(s["incompatible_content_ground"]) <= 500
         assert len(s["incompatible_content_explanation"]) <= 2000

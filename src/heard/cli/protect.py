@@ -149,7 +149,8 @@ def _print_history(db: Path | None, config: Path | None, flag_id: str, json_out:
 def _show_item(item: dict[str, Any]) -> None:
     out = Console(emoji=False)
     post, label = item["post"], item["label"]
-    out.rule(f"[bold]{item['flag_id']}[/]")
+    more = len(item.get("flag_ids") or ()) - 1  # one item per post: a decision closes them all
+    out.rule(f"[bold]{item['flag_id']}[/]" + (f" (+{more} flags of this post)" if more else ""))
     out.print(escape(((post.get("title") or "") + " ") + (post.get("text") or "")))
     for f in item["flags"]:
         score = "" if f.get("score") is None else f" {f['score']:.2f} ≥ {f['threshold']:.2f}"
@@ -157,8 +158,9 @@ def _show_item(item: dict[str, Any]) -> None:
             f"  flag [bold]{f['label']}[/]{score} ({escape(str(f.get('detector') or f['source']))})"
             f": {escape(_evidence_line(f))}"
         )
-    out.print(f"[bold]{label['title']} / {label['title_zh']}[/]: {escape(label['definition'])}")
-    out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")
+    for label in item.get("labels") or [label]:  # each label a pending flag raises
+        out.print(f"[bold]{label['title']} / {label['title_zh']}[/]: {escape(label['definition'])}")
+        out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")
 
 
 def _ask(question: str, default: str | None = None) -> str:
@@ -198,8 +200,17 @@ def review(
         Optional[str],
         typer.Option(help="With --ground illegal: the law and article relied on."),
     ] = None,
+    keyword: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--keyword",
+            "--keywords",
+            help="A DSA keyword of the label that applies to the post (repeatable), e.g. "
+            "KEYWORD_PHISHING; none: the label's keyword when it has only one, else none.",
+        ),
+    ] = None,
     limit: Annotated[
-        int, typer.Option(help="Queue items to work through.", min=1, max=10_000)
+        int, typer.Option(help="Queue items (one per post) to work through.", min=1, max=10_000)
     ] = 20,
     db: Db = None,
     config: Config = None,
@@ -209,6 +220,7 @@ def review(
     definition; decide and state the facts. Trusted flaggers' flags come first, then by score.
 
     For scripts: heard review --decide FLAG_ID --decision remove --facts "..." --as USER"""
+    from heard.errors import InputError
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
     from heard.protect.statement import DECISIONS
@@ -219,8 +231,6 @@ def review(
         rv, cal = Review(store), Calibration(store)
         if decide:
             if not decision or not facts:
-                from heard.errors import InputError
-
                 raise InputError(
                     "--decide needs --decision and --facts",
                     'e.g. --decision remove --facts "what the post does"',
@@ -234,6 +244,7 @@ def review(
                     label=label,
                     ground=ground,
                     legal_ground=legal_ground,
+                    keywords=keyword,
                 )
                 result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
             else:
@@ -245,6 +256,7 @@ def review(
                     label=label,
                     ground=ground,
                     legal_ground=legal_ground,
+                    keywords=keyword,
                 )
             if json_out:
                 emit_json(result)
@@ -272,11 +284,16 @@ def review(
                 continue
             # a gold item is asked for the facts like any item (asking less would give it away)
             stated = _ask("facts (what the post does, why the decision follows)")
-            if item.get("gold"):
-                cal.answer(item["flag_id"], choice, moderator, stated)
-                console.print(f"decided: {choice}")
+            try:  # a gold item and a flag alike: refused input or decided meanwhile, go on
+                if item.get("gold"):
+                    cal.answer(item["flag_id"], choice, moderator, stated)
+                    console.print(f"decided: {choice}")
+                    continue
+                d = rv.decide(item["flag_id"], choice, stated, moderator)
+            except InputError as exc:  # ConflictError too
+                why = f"{exc.what} ({exc.fix})" if exc.fix else exc.what
+                console.print(f"not decided: {escape(why)}; next item", soft_wrap=True)
                 continue
-            d = rv.decide(item["flag_id"], choice, stated, moderator)
             console.print(f"decided: {d['decision']} ({d['decision_id']})")
             _print_token(d.get("author_token"))
 
@@ -345,7 +362,9 @@ def decisions(
     dsa: Annotated[
         bool,
         typer.Option(
-            "--dsa", help="Print restrictions in the DSA transparency-database statement JSON."
+            "--dsa",
+            help="Print restrictions in the DSA transparency-database statement JSON; one "
+            "reversed on appeal or replaced has end_date_visibility_restriction.",
         ),
     ] = False,
     author: Author = None,
@@ -537,7 +556,7 @@ def gold_add(
 
     with _open(db, config) as store:
         row = Calibration(store).add_gold(text, label, expected)
-    console.print(f"gold item {row['gold_id']} added")
+    console.print(f"gold item {row['gold_id']} " + ("added" if row["added"] else "exists already"))
 
 
 @gold_app.command("kappa")

@@ -19,7 +19,7 @@ from typing import Any
 
 from heard.clock import utcnow
 from heard.errors import ConflictError, InputError
-from heard.protect.inputs import decision_input
+from heard.protect.inputs import decision_input, decision_keywords
 from heard.protect.review import Review, check_label, short_id
 from heard.protect.statement import DECISIONS
 from heard.protect.taxonomy import LABELS
@@ -121,9 +121,21 @@ class Calibration:
             "expected": expected,
             "created_at": self.clock(),
         }
+        stored = next(
+            (g for g in self.store.protect.gold_items() if g["gold_id"] == row["gold_id"]), None
+        )
+        if stored is not None:  # the same text and label: its id; nothing is written again
+            if stored["expected"] != expected:
+                raise ConflictError(
+                    f"gold item {row['gold_id']} has this text and label already, with the "
+                    f"expected decision {stored['expected']!r}",
+                    "answers are scored against that one; a different expected decision needs "
+                    "a different text or label",
+                )
+            return {**stored, "added": False}
         with self.store.transaction():
             self.store.protect.insert_gold(row)
-        return row
+        return {**row, "added": True}
 
     def queue(
         self, moderator: str, limit: int = 20, every: int = GOLD_EVERY
@@ -147,6 +159,7 @@ class Calibration:
         label: str | None = None,
         ground: str = "incompatible",
         legal_ground: str | None = None,
+        keywords: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """A moderator's answer to a gold item, taken like a decision on a flag: the same input
         is refused with the same words (no facts, an 'illegal' ground without its law, a label
@@ -169,6 +182,7 @@ class Calibration:
             (g for g in self.store.protect.gold_items() if g["gold_id"] == gold_id), {}
         )
         check_label(label or gold.get("label") or "")
+        decision_keywords(decision, label or gold["label"], keywords)
         with self.store.transaction():
             self.store.protect.answer_gold(gold_id, moderator, decision, self.clock())
         return {"gold_id": gold_id, "moderator": moderator, "answer": decision}

@@ -5,8 +5,12 @@ moderator it is a gold item (``heard.protect.calibration``)."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
+
 from heard.errors import InputError
 from heard.protect.statement import DECISIONS, GROUNDS, ILLEGAL_EXPLANATION_MAX, LEGAL_GROUND_MAX
+from heard.protect.taxonomy import load_taxonomy
 
 REASONS_MAX = 5000
 """The longest statement of facts, or reasons for an appeal decision (the DSA database's limit
@@ -15,8 +19,17 @@ on ``decision_facts``)."""
 
 def _lines(text: str | None) -> str:
     """``text`` trimmed, its line breaks as one character each (a form sends CRLF, which a
-    textarea's ``maxlength`` counted once)."""
-    return (text or "").replace("\r\n", "\n").strip()
+    textarea's ``maxlength`` counted once); empty when nothing in it can be seen."""
+    return said((text or "").replace("\r\n", "\n"))
+
+
+def said(text: str | None) -> str:
+    """``text`` trimmed, or "" when it has no visible character: only spaces, zero-width spaces
+    and joiners, soft hyphens, direction marks or control characters (Unicode categories Z* and
+    C*), which ``str.strip`` keeps. Such a text passed as a decision's statement of facts (and
+    went to the DSA export) and as an appeal's reasons, though it says nothing."""
+    trimmed = (text or "").strip()
+    return trimmed if any(unicodedata.category(c)[0] not in "ZC" for c in trimmed) else ""
 
 
 def decision_input(
@@ -96,3 +109,29 @@ def appeal_reasons(facts: str | None) -> str:
             field="facts",
         )
     return reasons
+
+
+def decision_keywords(decision: str, label: str, keywords: Sequence[str] | None) -> tuple[str, ...]:
+    """The DSA keywords (``category_specification``) a moderator says apply to this decision,
+    deduplicated in the label's order, or an ``InputError``: each must be one of the label's
+    (``labels.toml``), and a decision to take no action has no category to specify. None given
+    is fine: the statement then names the label's keyword when it has only one, else none
+    (``heard.protect.statement.build_statement``)."""
+    stated = [k.strip() for k in keywords or () if k and k.strip()]
+    if not stated:
+        return ()
+    if decision == "no_action":
+        raise InputError(
+            "a decision to take no action restricts nothing and has no DSA category to specify",
+            "leave the keywords out, or choose the decision that restricts the post",
+            field="keywords",
+        )
+    allowed = load_taxonomy()[label].dsa_keywords
+    wrong = [k for k in stated if k not in allowed]
+    if wrong:
+        raise InputError(
+            f"{wrong[0][:60]!r} is not a DSA keyword of the label {label!r}",
+            "use those of its keywords that apply to this post: " + ", ".join(allowed),
+            field="keywords",
+        )
+    return tuple(k for k in allowed if k in stated)

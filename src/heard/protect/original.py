@@ -31,6 +31,7 @@ from typing import Any
 from heard.clock import utcnow
 from heard.errors import InputError, NotFoundError
 from heard.protect import audit
+from heard.protect.inputs import said
 from heard.protect.review import Review
 from heard.read.display import neutralise
 
@@ -44,7 +45,7 @@ VIEWS_MAX = 1000
 
 def view_reason(reason: str | None) -> str:
     """The reason, trimmed: required, at most ``REASON_MAX`` characters."""
-    text = (reason or "").strip()
+    text = said(reason)
     if not text:
         raise InputError(
             "showing a post's original text needs a reason",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from heard.clock import utcnow
 from heard.errors import ConflictError, InputError, NotFoundError
 from heard.protect import audit
 from heard.protect.automation import automatable, seconds
-from heard.protect.inputs import appeal_reasons, decision_input
+from heard.protect.inputs import appeal_reasons, decision_input, decision_keywords, said
 from heard.protect.statement import build_statement
 from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
 from heard.read.common import safe_evidence
@@ -50,7 +50,7 @@ def appeal_text(text: str | None) -> str:
     """The author's reasons, trimmed: an appeal must say why the decision is wrong (DSA Art. 20),
     so nothing or only whitespace is refused, and so is a text over ``APPEAL_MAX`` characters
     (refused whole, with its length, rather than silently cut)."""
-    reasons = (text or "").strip()
+    reasons = said(text)
     if not reasons:
         raise InputError(
             "an appeal must say why the decision is wrong (DSA Art. 20)",
@@ -302,9 +302,11 @@ class Review:
         label: str | None = None,
         ground: str = "incompatible",
         legal_ground: str | None = None,
+        keywords: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """A moderator's decision on the post of ``flag_id``; it closes all the post's pending
-        flags. ``label`` defaults to the flag's."""
+        flags. ``label`` defaults to the flag's; ``keywords``: those of the label's DSA keywords
+        that apply (``decision_keywords``)."""
         self.moderator(moderator)
         facts, legal_ground = decision_input(decision, facts, ground, legal_ground)
         flag = self.store.protect.flag(flag_id)
@@ -323,6 +325,7 @@ class Review:
             )
         label = label or flag["label"]
         check_label(label)
+        applies = decision_keywords(decision, label, keywords)
         waiting = self.appeal_waiting(flag["post_id"])
         if waiting is not None:
             # a new decision would replace the appealed one and go around the appeal, by the
@@ -345,6 +348,7 @@ class Review:
             ground=ground,
             automated=False,
             legal_ground=legal_ground,
+            keywords=applies,
         )
 
     def _decide(
@@ -358,6 +362,7 @@ class Review:
         ground: str,
         automated: bool,
         legal_ground: str | None = None,
+        keywords: Sequence[str] = (),
     ) -> dict[str, Any]:
         post_id = flags[0]["post_id"]
         post = self.store.protect.post(post_id) or {}
@@ -375,6 +380,7 @@ class Review:
             decided_at=at,
             taxonomy_version=self.taxonomy.version,
             legal_ground=legal_ground,
+            keywords=keywords,
         )
         row = {
             "decision_id": decision_id,

@@ -4,7 +4,8 @@ transparency database's statement API.
 Every decision, automated or not, gets a statement. The DSA fields (``decision_visibility``,
 ``decision_ground``, ``incompatible_content_ground``/``_explanation``, ``category``,
 ``category_specification``, ``content_type``, ``content_language``, ``content_date``,
-``application_date``, ``decision_facts``, ``source_type``, ``automated_detection``,
+``application_date``, ``end_date_visibility_restriction`` (export only: the day a reversed or
+replaced restriction ended), ``decision_facts``, ``source_type``, ``automated_detection``,
 ``automated_decision``, ``puid``) are filled from the decision, its flags and the taxonomy
 label's DSA category; Heard adds ``redress`` (how to appeal) and ``heard_explanation`` (which
 detector, score and threshold), which the export leaves out. ``no_action`` decisions restrict
@@ -18,6 +19,7 @@ Field names and values follow the transparency database's API documentation
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -80,6 +82,7 @@ DSA_FIELDS = (
     "content_language",
     "content_date",
     "application_date",
+    "end_date_visibility_restriction",
     "decision_facts",
     "source_type",
     "automated_detection",
@@ -112,9 +115,14 @@ def build_statement(
     decided_at: datetime,
     taxonomy_version: str,
     legal_ground: str | None = None,
+    keywords: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The statement of reasons of one decision (DSA fields plus ``redress`` and
-    ``heard_explanation``)."""
+    ``heard_explanation``). ``category_specification`` says what applies to this decision: the
+    ``keywords`` the moderator stated (checked by ``heard.protect.inputs.decision_keywords``),
+    else the label's keyword when it has only one, else nothing (the field is optional; listing
+    every keyword of the label claimed, say, grooming of minors for an adult's solicitation).
+    ``heard_keywords`` records which of the three it was."""
     automated_detection = any(f["source"] == "detector" for f in flags)
     sources = {f["source"] for f in flags}
     source = next(
@@ -139,8 +147,13 @@ def build_statement(
     }
     if label is not None:
         statement["category"] = label.dsa_category
-        statement["category_specification"] = list(label.dsa_keywords)
-        if label.dsa_keyword_other:
+        applies = list(keywords) or (
+            list(label.dsa_keywords) if len(label.dsa_keywords) == 1 else []
+        )
+        statement["heard_keywords"] = "stated" if keywords else ("label" if applies else "none")
+        if applies:
+            statement["category_specification"] = applies
+        if label.dsa_keyword_other and "KEYWORD_OTHER" in applies:
             statement["category_specification_other"] = label.dsa_keyword_other
     if ground == "incompatible":
         what = f"{label.title} ({label.name})" if label else "no harm label"
@@ -159,6 +172,33 @@ def build_statement(
     return statement
 
 
+def restriction_ends(decisions: list[dict[str, Any]]) -> dict[str, datetime]:
+    """When each restriction that no longer stands ended, by decision id: the time an appeal
+    reversed it, or the time a later decision on its post replaced it (a lifted automated
+    decision, a label followed by a removal), whichever came first. ``decisions`` are every
+    decision, oldest first, with ``decision_id``, ``post_id``, ``created_at``,
+    ``appeal_outcome`` and ``appeal_decided_at``. A restriction missing here still stands."""
+    ends: dict[str, datetime] = {}
+    last: dict[str, dict[str, Any]] = {}  # the newest decision seen so far on each post
+    for d in decisions:
+        earlier = last.get(d["post_id"])
+        if earlier is not None and d["created_at"] is not None:
+            end = ends.get(earlier["decision_id"])
+            ends[earlier["decision_id"]] = min(end, d["created_at"]) if end else d["created_at"]
+        if d.get("appeal_outcome") == "reversed" and d.get("appeal_decided_at") is not None:
+            ends[d["decision_id"]] = d["appeal_decided_at"]
+        last[d["post_id"]] = d
+    return ends
+
+
+def ended(statement: dict[str, Any], at: datetime | None) -> dict[str, Any]:
+    """``statement`` with the day its restriction ended (``at``; None: it still stands) as the
+    transparency database's ``end_date_visibility_restriction``, which it reads as "the date
+    when the imposed visibility restriction ends" (blank: imposed indefinitely)."""
+    day = _day(at)
+    return statement if day is None else {**statement, "end_date_visibility_restriction": day}
+
+
 def dsa_export(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Statements of restrictions only, with the transparency database's fields and nothing else
     (no ``heard_*`` keys, no free text beyond ``decision_facts``), in its schema v2: a statement
@@ -173,8 +213,14 @@ def dsa_export(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if "content_language" in row and _language(row["content_language"]) is None:
             del row["content_language"]  # stored before: "UND"
         if "category_specification" in row:
-            row["category_specification"] = [
-                k for k in row["category_specification"] if k not in V1_KEYWORDS
-            ]
+            keywords = [k for k in row["category_specification"] if k not in V1_KEYWORDS]
+            if "heard_keywords" not in s and len(keywords) > 1:
+                # stored before keywords were chosen: every keyword of its label, whether it
+                # applied or not; which did is not recorded, so none is claimed
+                keywords = []
+            row["category_specification"] = keywords
+            if not keywords:
+                del row["category_specification"]
+                row.pop("category_specification_other", None)
         out.append(row)
     return out

@@ -15,7 +15,7 @@ from typing import Any
 
 from heard.errors import InputError, NotFoundError
 from heard.protect.detectors.script import is_chinese
-from heard.protect.statement import dsa_export
+from heard.protect.statement import dsa_export, ended, restriction_ends
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read.common import jsonable, safe_evidence, safe_row, safe_statement
 from heard.read.redact import redact
@@ -109,9 +109,12 @@ def flag_history(db: Any, flag_id: str) -> dict[str, Any]:
 
 
 def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
-    """What a moderator sees for one queue item: the post (redacted), its flags with evidence,
-    and the taxonomy definition and misuse note of the label."""
-    label = load_taxonomy()[item["label"]]
+    """What a moderator sees for one queue item — one per post: the post (redacted), every flag
+    on it with its evidence (``flags``; ``flag_ids``: the pending ones, which one decision
+    closes), and the taxonomy definition and misuse note of the first flag's label (``label``)
+    and of each label a pending flag raises (``labels``, the first flag's first)."""
+    taxonomy = load_taxonomy()
+    label = taxonomy[item["label"]]
     if item.get("gold"):
         # the shape of a report without a note, so that neither the page nor the API's keys tell
         # a gold text from one (its post has no id: a known limit, see heard.protect.calibration)
@@ -137,19 +140,29 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
         post = safe_row(rows[0])
         raw = rows[0].get("text")
         flags = [_safe_flag(r, raw) for r in stored.flags_of_post(db, item["post_id"])]
+    flag_ids = list(item.get("flag_ids") or [item["flag_id"]])
+    pending = [f["label"] for f in flags if f.get("flag_id") in flag_ids]
+    names = list(dict.fromkeys([item["label"], *pending]))  # the lead's first
     return {
         "flag_id": item["flag_id"],
+        "flag_ids": flag_ids,
         "post": post,
         "flags": flags,
-        "label": {
-            "name": label.name,
-            "title": label.title,
-            "title_zh": label.title_zh,
-            "definition": label.definition,
-            "definition_zh": label.definition_zh,
-            "misuse": label.misuse,
-            "auto_action": label.auto_action,
-        },
+        "label": _label_view(label),
+        "labels": [_label_view(taxonomy[name]) for name in names],
+    }
+
+
+def _label_view(label: Any) -> dict[str, Any]:
+    return {
+        "name": label.name,
+        "title": label.title,
+        "title_zh": label.title_zh,
+        "definition": label.definition,
+        "definition_zh": label.definition_zh,
+        "misuse": label.misuse,
+        "auto_action": label.auto_action,
+        "dsa_keywords": list(label.dsa_keywords),
     }
 
 
@@ -167,14 +180,19 @@ def list_decisions(db: Any, *, limit: int = 50, **filters: Any) -> dict[str, Any
 
 
 def statement_of(db: Any, decision_id: str) -> dict[str, Any]:
-    """One decision's statement of reasons (what the author sees through the post's link)."""
+    """One decision's statement of reasons (what the author sees through the post's link), with
+    ``end_date_visibility_restriction`` when its restriction no longer stands (reversed on
+    appeal, or replaced by a later decision), as the DSA export gives it."""
     rows = stored.statement(db, decision_id)
     if not rows:
         raise NotFoundError(
             f"no decision {decision_id!r}",
             "see the decisions list (heard decisions; GET /api/v1/decisions)",
         )
-    result: dict[str, Any] = safe_statement(json.loads(rows[0]["statement"]))
+    ends = restriction_ends(stored.decisions_of_post(db, rows[0]["post_id"]))
+    result: dict[str, Any] = ended(
+        safe_statement(json.loads(rows[0]["statement"])), ends.get(decision_id)
+    )
     return result
 
 
@@ -193,18 +211,31 @@ def statements_of_post(db: Any, post_id: str) -> dict[str, Any]:
     with the reasons the moderator who decided it gave (``appeal_facts``, redacted; DSA Art.
     20(5): the author is told the reasoned decision on the appeal)."""
     rows = stored.decisions_of_post(db, post_id)
+    ends = restriction_ends(rows)
     out = []
     for i, r in enumerate(rows):
         r["superseded"] = i < len(rows) - 1  # a later decision replaced it: nothing to appeal
-        statement = safe_statement(json.loads(r.pop("statement")))
+        statement = ended(
+            safe_statement(json.loads(r.pop("statement"))), ends.get(r["decision_id"])
+        )
         r["appeal_facts"] = redact(r.get("appeal_facts"))
         out.append(jsonable({**r, "statement": statement}))
     return {"post_id": post_id, "decisions": out}
 
 
 def dsa_statements(db: Any) -> list[dict[str, Any]]:
-    """Every restricting decision in the DSA transparency database's statement shape."""
-    return dsa_export([safe_statement(json.loads(text)) for text in stored.statements(db)])
+    """Every restricting decision in the DSA transparency database's statement shape. One
+    that no longer stands — reversed on appeal, or replaced by a later decision on its post —
+    carries the day it ended (``end_date_visibility_restriction``): without it the database
+    reads the restriction as imposed indefinitely."""
+    rows = stored.statements(db)
+    ends = restriction_ends(rows)
+    return dsa_export(
+        [
+            ended(safe_statement(json.loads(r["statement"])), ends.get(r["decision_id"]))
+            for r in rows
+        ]
+    )
 
 
 def transparency(db: Any) -> dict[str, Any]:

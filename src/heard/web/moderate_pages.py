@@ -43,7 +43,12 @@ def queue_page(request: Request) -> Response:
 
 
 def _item_page(request: Request, flag_id: str, status: int = 200, **context: Any) -> Response:
-    item = next((i for i in _queue(request, limit=500) if i["flag_id"] == flag_id), None)
+    # one item per post: any of its pending flags opens it (a link to a flag that is not the
+    # post's first one, from the flags list or an older queue page, keeps working)
+    item = next(
+        (i for i in _queue(request, limit=500) if flag_id in (i.get("flag_ids") or [i["flag_id"]])),
+        None,
+    )
     if item is None:
         raise ApiError(404, f"no flag {flag_id!r} waits for review", ["fix: see /moderate"])
     taxonomy = load_taxonomy()
@@ -77,6 +82,7 @@ def decide(
     label: Annotated[str, Form(max_length=40)] = "",
     ground: Annotated[str, Form(max_length=20)] = "incompatible",
     legal_ground: Annotated[str, Form(max_length=4 * LEGAL_GROUND_MAX)] = "",
+    keywords: Annotated[list[str] | None, Form(max_length=20)] = None,
 ) -> Response:
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
@@ -94,6 +100,7 @@ def decide(
                 label=label or None,
                 ground=ground,
                 legal_ground=legal_ground,
+                keywords=keywords,
             )
             return {"gold": True}
         return dict(
@@ -105,6 +112,7 @@ def decide(
                 label=label or None,
                 ground=ground,
                 legal_ground=legal_ground,
+                keywords=keywords,
             )
         )
 
@@ -118,6 +126,7 @@ def decide(
             "label": label,
             "ground": ground,
             "legal_ground": legal_ground,
+            "keywords": keywords or [],
         }
         return _item_page(request, flag_id, status=status, error=reason, facts=facts, typed=typed)
     if done.get("gold"):
@@ -139,7 +148,12 @@ def original(
     from heard.protect.original import show_gold_original, show_original
 
     who = username_of(request) or ""
-    item = next((i for i in _queue(request, limit=500) if i["flag_id"] == flag_id), None)
+    # one item per post: any of its pending flags opens it (a link to a flag that is not the
+    # post's first one, from the flags list or an older queue page, keeps working)
+    item = next(
+        (i for i in _queue(request, limit=500) if flag_id in (i.get("flag_ids") or [i["flag_id"]])),
+        None,
+    )
     if item is None:
         raise ApiError(404, f"no flag {flag_id!r} waits for review", ["fix: see /moderate"])
 

@@ -40,6 +40,12 @@ class DecisionIn(Body):
     legal_ground: str | None = Field(
         None, max_length=500, description="With ground 'illegal': the law and article relied on"
     )
+    keywords: list[Annotated[str, Field(max_length=60)]] | None = Field(
+        None,
+        max_length=10,
+        description="Those of the label's DSA keywords (category_specification) that apply to "
+        "this post; none given: the label's keyword when it has only one, else none",
+    )
 
 
 class AppealIn(Body):
@@ -197,6 +203,7 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
                 label=body.label,
                 ground=body.ground,
                 legal_ground=body.legal_ground,
+                keywords=body.keywords,
             )
             return {"flag_id": flag_id, "decision": body.decision, "recorded": True}
         d = Review(store).decide(
@@ -207,6 +214,7 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
             label=body.label,
             ground=body.ground,
             legal_ground=body.legal_ground,
+            keywords=body.keywords,
         )
         # the author's notice token, once (the post's first decision): the platform hands it on
         return {

@@ -103,8 +103,8 @@ def decisions(db: Reader, limit: int) -> list[dict[str, Any]]:
 
 
 def statement(db: Reader, decision_id: str) -> list[dict[str, Any]]:
-    """``[{statement}]`` (JSON text) of one decision, or none."""
-    return db.rows("SELECT statement FROM decisions WHERE decision_id = ?", [decision_id])
+    """``[{statement, post_id}]`` (JSON text) of one decision, or none."""
+    return db.rows("SELECT statement, post_id FROM decisions WHERE decision_id = ?", [decision_id])
 
 
 def pending_appeals(db: Reader, limit: int) -> list[dict[str, Any]]:
@@ -123,7 +123,7 @@ def decisions_of_post(db: Reader, post_id: str) -> list[dict[str, Any]]:
     """Each decision on one post, oldest first, with its statement and its appeal's status,
     outcome, time and stated reasons."""
     return db.rows(
-        "SELECT d.decision_id, d.decision, d.label, d.created_at, d.statement, "
+        "SELECT d.decision_id, d.post_id, d.decision, d.label, d.created_at, d.statement, "
         "a.status AS appeal_status, a.outcome AS appeal_outcome, "
         "a.decided_at AS appeal_decided_at, a.facts AS appeal_facts "
         "FROM decisions d LEFT JOIN appeals a USING (decision_id) "
@@ -132,12 +132,16 @@ def decisions_of_post(db: Reader, post_id: str) -> list[dict[str, Any]]:
     )
 
 
-def statements(db: Reader) -> list[str]:
-    """Every decision's statement of reasons (JSON text), oldest first."""
-    return [
-        r["statement"]
-        for r in db.rows("SELECT statement FROM decisions ORDER BY created_at, decision_id")
-    ]
+def statements(db: Reader) -> list[dict[str, Any]]:
+    """Every decision, oldest first: its id, post, time and statement of reasons (JSON text),
+    with its appeal's outcome and the time that appeal was decided (``None`` without one) —
+    what tells the export whether, and when, its restriction ended."""
+    return db.rows(
+        "SELECT d.decision_id, d.post_id, d.created_at, d.statement, "
+        "a.outcome AS appeal_outcome, a.decided_at AS appeal_decided_at "
+        "FROM decisions d LEFT JOIN appeals a ON a.decision_id = d.decision_id "
+        "ORDER BY d.created_at, d.decision_id"
+    )
 
 
 def hours_to_decision(db: Reader, *, human_only: bool = False) -> list[float]:

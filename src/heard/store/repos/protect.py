@@ -144,12 +144,31 @@ class Protect:
             )
 
     def pending_flags(self, limit: int) -> list[dict[str, Any]]:
-        """The review queue's flags: highest priority first, then oldest."""
-        return self._select(
-            "SELECT * FROM flags WHERE status = 'pending' "
+        """The review queue: one item per post with pending flags, at most ``limit`` posts. Each
+        is the post's first pending flag (highest priority, then oldest), with ``flag_ids``: every
+        pending flag of the post, in that order (one decision closes them all). Posts in the
+        order of their first flags."""
+        leads = self._select(
+            "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY post_id "
+            "ORDER BY priority DESC, created_at, flag_id) AS queue_rank "
+            "FROM flags WHERE status = 'pending') ranked WHERE queue_rank = 1 "
             "ORDER BY priority DESC, created_at, flag_id LIMIT ?",
             [limit],
         )
+        if not leads:
+            return []
+        posts = [r["post_id"] for r in leads]
+        pending: dict[str, list[str]] = {}
+        for r in self.store.rows(
+            "SELECT post_id, flag_id FROM flags WHERE status = 'pending' AND post_id IN "
+            f"({', '.join('?' * len(posts))}) ORDER BY priority DESC, created_at, flag_id",
+            posts,
+        ):
+            pending.setdefault(r["post_id"], []).append(r["flag_id"])
+        for r in leads:
+            r.pop("queue_rank", None)
+            r["flag_ids"] = pending.get(r["post_id"], [r["flag_id"]])
+        return leads
 
     # ---- decisions and appeals --------------------------------------------------------------
     def insert_decision(self, decision: dict[str, Any]) -> None:

@@ -5,14 +5,21 @@ public transparency page, an author's statements of reasons, and reporting a pos
 STRINGS: dict[str, tuple[str, str]] = {
     "moderate": ("Review", "审核"),
     "moderate_intro": (
-        "Flags waiting for a person, trusted flaggers' first. Decide on the post, never on its "
-        "author; criticism of officials, satire, protest, journalism and religious or minority "
-        "speech are never harm (RIGHTS.md).",
-        "等待人工审核的标记，受信任举报者的优先。只针对帖子作决定，不针对作者；"
+        "Posts whose flags wait for a person, one row per post with all its flags, trusted "
+        "flaggers' first. Decide once, on the post, never on its author; criticism of "
+        "officials, satire, protest, journalism and religious or minority speech are never "
+        "harm (RIGHTS.md).",
+        "有标记等待人工审核的帖子，每条帖子一行（含其全部标记），受信任举报者的优先。"
+        "一次决定，只针对帖子，不针对作者；"
         "批评官员、讽刺、抗议、新闻报道、宗教或少数群体言论从来不是有害内容（RIGHTS.md）。",
     ),
     "queue_empty": ("Nothing waits for review.", "没有待审核的内容。"),
     "flag": ("Flag", "标记"),
+    "dsa_keywords": (
+        "DSA keywords that apply to this post (none ticked: the label's only keyword, or none)",
+        "适用于此帖的 DSA 关键词（不勾选：该标签唯一的关键词，或不填）",
+    ),
+    "flags_on_post": ("flags on this post, decided at once", "条标记，一次决定"),
     "flag_source": ("From", "来源"),
     "score": ("Score", "分数"),
     "threshold": ("threshold", "阈值"),
