@@ -92,6 +92,14 @@ def topics(
     limit: Annotated[
         int, typer.Option(help="Show at most this many topics (0: all).", min=0, max=100_000)
     ] = 50,
+    cursor: Annotated[
+        Optional[str],
+        typer.Option(
+            help="The next page: the next_cursor a page before gave (--json), unchanged. Each "
+            "page holds the biggest topics the walk has not shown yet, so a topic that grows "
+            "between pages comes once.",
+        ),
+    ] = None,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first."),
@@ -177,6 +185,7 @@ def topics(
             since=parse_since(since, store),
             min_size=min_size,
             limit=limit or None,
+            cursor=cursor,
         )
     if json_out:
         emit_json(result)
@@ -224,6 +233,13 @@ def topics(
             else ""
         )
     )
+    if result["next_cursor"]:
+        console.print(
+            f"more topics: heard topics --limit {limit} --cursor {result['next_cursor']}"
+            + (f" --since {since}" if since else "")
+            + (f" --min-size {min_size}" if min_size > 1 else ""),
+            soft_wrap=True,
+        )
 
 
 @app.command()

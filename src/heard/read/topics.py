@@ -15,7 +15,7 @@ from typing import Any
 
 from heard.clock import is_span, parse_instant, parse_span
 from heard.errors import InputError, MergedTopicError, NotFoundError
-from heard.read.common import decode_cursor, encode_cursor, safe_row
+from heard.read.common import decode_ids, encode_ids, safe_row
 from heard.read import moderation
 from heard.read.redact import redact
 from heard.store.protocol import Reader
@@ -92,8 +92,13 @@ def list_topics(
     q: str | None = None,
 ) -> dict[str, Any]:
     """Active topics with at least ``k`` distinct authors, biggest first; how many are hidden
-    below k; how many posts wait in no topic. ``q`` filters on label and keywords; ``cursor``
-    (a previous page's ``next_cursor``) pages on (size, id)."""
+    below k; how many posts wait in no topic. ``q`` filters on label and keywords.
+
+    ``cursor`` (a previous page's ``next_cursor``) carries the ids of the topics its walk has
+    shown, and each page is the biggest topics not shown yet: a topic that grows between two
+    pages (posts stored in between) comes once, neither twice nor never. Paging on (size, id),
+    a topic that grew past the last page's cut was skipped (found paging /api/v1/topics while
+    posts were stored between pages)."""
     if not db.topics.available():
         return {
             "topics": [],
@@ -103,23 +108,14 @@ def list_topics(
             "unassigned_posts": 0,
             "note": "no topics yet: ingest posts first",
         }
-    after: tuple[int, int] | None = None
-    if cursor:
-        size, tid = decode_cursor(cursor, (int, int))
-        after = (size, tid)
+    shown = decode_ids(cursor) if cursor else set()
+    wanted = len(shown) + int(limit) + 1 if limit else None
     if q:
-        rows, hidden = _matching(db, k, q, min_size=min_size, since=since, after=after)
-        rows = rows[: int(limit) + 1] if limit else rows
+        rows, hidden = _matching(db, k, q, min_size=min_size, since=since)
     else:
-        rows = stored.list_page(
-            db,
-            k,
-            min_size=min_size,
-            since=since,
-            after=after,
-            limit=int(limit) + 1 if limit else None,
-        )
+        rows = stored.list_page(db, k, min_size=min_size, since=since, limit=wanted)
         hidden = stored.hidden_below_k(db, k, min_size=min_size, since=since)
+    rows = [r for r in rows if int(r["topic_id"]) not in shown]
     more = bool(limit) and len(rows) > (limit or 0)
     rows = rows[:limit] if limit else rows
     pooled = stored.unassigned_posts(db)
@@ -132,23 +128,17 @@ def list_topics(
         "k": k,
         "unassigned_posts": pooled,
         "provisional_posts": stored.provisional_posts(db),  # shown in a topic, not counted
-        "next_cursor": encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]])
+        "next_cursor": encode_ids(shown | {int(r["topic_id"]) for r in rows})
         if more and rows
         else None,
     }
 
 
 def _matching(
-    db: Reader,
-    k: int,
-    q: str,
-    *,
-    min_size: int,
-    since: datetime | None,
-    after: tuple[int, int] | None,
+    db: Reader, k: int, q: str, *, min_size: int, since: datetime | None
 ) -> tuple[list[dict[str, Any]], int]:
     """The topics whose label (as shown: redacted) or one of whose keywords holds ``q``, largest
-    first, after ``after``; and how many of those have fewer than ``k`` authors. The stored
+    first; and how many of those have fewer than ``k`` authors. The stored
     keywords are JSON, so matching them as text found ``weight``, ``term`` and the digits of
     every weight (``?q=12`` for the 12路 bus listed nearly every topic): the SQL's match on that
     text only narrows the rows read; the match is made here."""
@@ -163,7 +153,7 @@ def _matching(
             continue
         if (row.get("n_authors") or 0) < k:
             hidden += 1
-        elif after is None or (row["size"], -row["topic_id"]) < (after[0], -after[1]):
+        else:
             kept.append(row)
     return kept, hidden
 

@@ -182,7 +182,7 @@ def overview(request: Request) -> Response:
 def topics_page(
     request: Request,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
 ) -> Response:
     db, k = _db(request), _k(request)
     data = request.app.state.cache.get(
