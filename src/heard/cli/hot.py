@@ -385,6 +385,8 @@ def report(
     """Write a self-contained HTML brief: hot spots with charts, alerts, top topics, sentiment.
 
     Opens offline (plotly.js is inside the file); post texts are escaped and personal data masked.
+    With --at every section is as of that moment: posts counted, issues and topics (their
+    messages by then), hot spots, alerts detected by then, the sentiment chart.
     """
     from heard.read.hotspots import parse_window
     from heard.report import write_report

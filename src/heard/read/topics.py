@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from heard.clock import is_span, parse_instant, parse_span
+from heard.clock import is_span, parse_instant, parse_span, to_naive_utc
 from heard.errors import InputError, MergedTopicError, NotFoundError
 from heard.read.common import decode_ids, encode_ids, safe_row
 from heard.read import moderation
@@ -131,6 +131,41 @@ def list_topics(
         "next_cursor": encode_ids(shown | {int(r["topic_id"]) for r in rows})
         if more and rows
         else None,
+    }
+
+
+def topics_as_of(db: Reader, k: int, at: datetime, limit: int | None = None) -> dict[str, Any]:
+    """``list_topics`` as the board stood at ``at`` (``--at``): each active topic's posts, authors,
+    first and last seen and mean sentiment counted over its members posted by then, those with
+    at least ``k`` authors by then, biggest first. Labels and keywords are the topic's own (they
+    describe it as a whole); its sentiment trend is not measured as of ``at`` (None). At or after
+    the newest post that is the stored list."""
+    at = to_naive_utc(at)
+    newest = common.newest_post_time(db)
+    if not db.topics.available() or newest is None or at >= newest:
+        return list_topics(db, k, limit=limit)
+    counted = {int(r["topic_id"]): r for r in stored.counted_until(db, at)}
+    rows, hidden = [], 0
+    for row in stored.list_page(db, 0):
+        then = counted.get(int(row["topic_id"]))
+        if then is None:
+            continue
+        row = {**row, **then, "sentiment_trend": None}
+        if (row["n_authors"] or 0) < k:
+            hidden += 1
+        else:
+            rows.append(row)
+    rows.sort(key=lambda r: (-int(r["size"]), int(r["topic_id"])))
+    topics = [_decode(r) for r in (rows[:limit] if limit else rows)]
+    for t in topics:
+        t["label"] = redact(t.get("label"))
+    return {
+        "topics": topics,
+        "hidden_below_k": hidden,
+        "k": k,
+        "unassigned_posts": stored.unassigned_posts(db),
+        "next_cursor": None,
+        "as_of": at,
     }
 
 

@@ -69,6 +69,23 @@ def list_page(
     )
 
 
+def counted_until(db: Reader, until: datetime) -> list[dict[str, Any]]:
+    """Each active topic's counted members posted at or before ``until`` (naive UTC):
+    ``topic_id, size, n_authors, first_seen, last_seen, sentiment_mean``, in no order
+    (provisional members left out, as in a topic's size)."""
+    pooled = sorted(pooled_ids(db))
+    skip = f" AND pt.post_id NOT IN ({', '.join('?' * len(pooled))})" if pooled else ""
+    return db.rows(
+        "SELECT pt.topic_id, count(*) AS size, count(DISTINCT p.author_key) AS n_authors, "
+        "min(p.created_at) AS first_seen, max(p.created_at) AS last_seen, "
+        "avg(p.sentiment_score) AS sentiment_mean FROM post_topics pt "
+        "JOIN posts p ON p.id = pt.post_id "
+        "JOIN topics t ON t.topic_id = pt.topic_id AND t.status = 'active' "
+        f"WHERE p.created_at <= ?{skip} GROUP BY pt.topic_id",
+        [until, *pooled],
+    )
+
+
 def hidden_below_k(
     db: Reader, k: int, *, min_size: int = 1, since: datetime | None = None, q: str | None = None
 ) -> int:
