@@ -9,13 +9,13 @@ are counted as hidden, never listed or opened.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from heard.clock import is_span, parse_instant, parse_span, to_naive_utc
 from heard.errors import InputError, MergedTopicError, NotFoundError
 from heard.read.common import decode_ids, encode_ids, safe_row
+from heard.read.days import UNITS, bucketed, zone_name
 from heard.read import moderation
 from heard.read.redact import redact
 from heard.store.protocol import Reader
@@ -193,11 +193,15 @@ def _matching(
     return kept, hidden
 
 
-def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, Any]:
+def topic_detail(
+    db: Reader, topic_id: int, min_group_size: int, zone: tzinfo | None = None
+) -> dict[str, Any]:
     """One topic: keywords, series, languages, places, organisations, representative posts, history.
 
     Every part is read from the representation stored at the end of the last run, so it stays a
-    lookup on large stores. ``db`` is the store or the server's reader; a topic that cannot be
+    lookup on large stores; but for the series, which is counted per hour, day or week of
+    ``zone`` (the deployment's, ``heard.read.days``) when one is given: the stored one counts
+    UTC days. ``db`` is the store or the server's reader; a topic that cannot be
     shown raises
     ``NotFoundError`` saying why (404 in the API, exit code 2 in the CLI).
     """
@@ -232,6 +236,8 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         p["text"] = redact(p["text"])
         if p["title"]:
             p["title"] = redact(p["title"])
+    if zone is not None:
+        topic["series"] = local_series(db, topic_id, topic["series"]["unit"], zone)
     topic["representative_posts"] = moderation.apply(db, posts)
     topic["provisional"] = stored.provisional_posts(db, topic_id)  # shown, not counted
     topic["history"] = stored.topic_events(db, topic_id)
@@ -240,23 +246,22 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
     return topic
 
 
-def local_peak(db: Reader, topic_id: int, unit: str, zone: tzinfo) -> tuple[str, int, int] | None:
-    """The topic's busiest local day (``unit`` "day") or week (its local Monday, "week"), its
-    posts, and how many days (weeks) have posts: the days of ``zone``, as the topics table shows
-    first and last seen, where the stored series counts UTC days. None for any other unit or a
-    topic without counted posts."""
-    if unit not in ("day", "week"):
-        return None
-    counts: Counter[str] = Counter()
-    for at in stored.counted_times(db, topic_id):
-        here = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone).date()
-        if unit == "week":
-            here -= timedelta(days=here.weekday())
-        counts[here.isoformat()] += 1
-    if not counts:
-        return None
-    day, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return day, n, len(counts)
+def local_series(db: Reader, topic_id: int, unit: str, zone: tzinfo) -> dict[str, Any]:
+    """A topic's series per ``unit`` (the stored series' own: hour, day or week) of ``zone``:
+    ``{"unit", "days_in", "points": [{"t", "posts", "sentiment"}]}``, ``t`` the UTC instant
+    (ISO, ``Z``) its local hour, day or week begins, as the overview's series."""
+    unit = unit if unit in UNITS else "day"
+    rows = [
+        {"t": m["t"], "posts": 1, "score_sum": m["score"], "scored": m["score"] is not None}
+        for m in stored.counted_members(db, topic_id)
+    ]
+    points = []
+    for r in bucketed(rows, unit, zone, ("posts", "score_sum", "scored")):
+        mean = round(float(r["score_sum"]) / r["scored"], 3) if r["scored"] else None
+        points.append(
+            {"t": r["t"].strftime("%Y-%m-%dT%H:%M:%SZ"), "posts": r["posts"], "sentiment": mean}
+        )
+    return {"unit": unit, "days_in": zone_name(zone), "points": points}
 
 
 def one_domain_mean(store: Reader) -> float | None:
@@ -284,6 +289,8 @@ def list_topics_json(db: Reader, k: int, **options: Any) -> dict[str, Any]:
     return {**data, "topics": [safe_row(t) for t in data["topics"]]}
 
 
-def topic_detail_json(db: Reader, topic_id: int, k: int) -> dict[str, Any]:
+def topic_detail_json(
+    db: Reader, topic_id: int, k: int, zone: tzinfo | None = None
+) -> dict[str, Any]:
     """``topic_detail`` shaped for JSON and templates."""
-    return safe_row(topic_detail(db, topic_id, k))
+    return safe_row(topic_detail(db, topic_id, k, zone))

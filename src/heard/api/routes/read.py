@@ -16,7 +16,7 @@ from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
 from heard.read.common import MAX_CURSOR_CHARS
-from heard.api.routes.deps import db_of, k_of, utc_naive
+from heard.api.routes.deps import db_of, k_of, utc_naive, work_zone
 from heard.api.errors import declared
 from heard.api.security import requires
 from heard.auth import Role
@@ -145,7 +145,7 @@ def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
         topic = request.app.state.cache.get(
             db.data_version,
             ("topic", topic_id),
-            lambda: tq.topic_detail_json(db, topic_id, k_of(request)),
+            lambda: tq.topic_detail_json(db, topic_id, k_of(request), work_zone(request)),
         )
     except MergedTopicError as exc:
         raise ApiError(404, exc.what, [f"fix: see /api/v1/topics/{exc.into}"]) from None
@@ -216,7 +216,7 @@ def stats(request: Request) -> dict[str, Any]:
     return {
         "ok": True,
         **request.app.state.cache.get(
-            db.data_version, "overview", lambda: oq.overview(db, k_of(request))
+            db.data_version, "overview", lambda: oq.overview(db, k_of(request), work_zone(request))
         ),
     }
 

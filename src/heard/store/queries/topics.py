@@ -123,15 +123,15 @@ def provisional_posts(db: Reader, topic_id: int | None = None) -> int:
     )
 
 
-def counted_times(db: Reader, topic_id: int) -> list[datetime]:
-    """When each counted member of a topic was posted (stored UTC; provisional members left out,
-    as in its size and series)."""
+def counted_members(db: Reader, topic_id: int) -> list[dict[str, Any]]:
+    """When each counted member of a topic was posted (``t``, stored UTC) and its sentiment score
+    (``score``), in no order (provisional members left out, as in its size and series)."""
     pooled = pooled_ids(db)
     return [
-        r["created_at"]
+        {"t": r["created_at"], "score": r["sentiment_score"]}
         for r in db.rows(
-            "SELECT pt.post_id, p.created_at FROM post_topics pt JOIN posts p ON p.id = pt.post_id "
-            "WHERE pt.topic_id = ?",
+            "SELECT pt.post_id, p.created_at, p.sentiment_score FROM post_topics pt "
+            "JOIN posts p ON p.id = pt.post_id WHERE pt.topic_id = ?",
             [topic_id],
         )
         if r["post_id"] not in pooled
