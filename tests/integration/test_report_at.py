@@ -88,3 +88,20 @@ def test_every_section_of_the_brief_is_as_of_at(tmp_path):
     assert len({r["author_key"] for r in _posts_until(db, early) if "w" in r["id"]}) < 5
     html = _brief(db, tmp_path, early)
     assert _issue_rows(html) == [] and 'id="no-issues"' in html  # below k then: not shown
+
+
+def test_heard_hot_at_lists_the_alerts_detected_by_then(tmp_path, capsys):
+    """``heard hot --at`` ranked the hot spots as of then and listed every stored alert."""
+    from heard.cli import run
+
+    db = tmp_path / "seed.duckdb"
+    build(db)
+    add_issues(db)
+    _alert_detected(db, "2026-11-03T20:00:00Z")
+    args = ["hot", "--db", str(db), "--no-scan", "--json", "--window", "all"]
+    assert run(args) == 0
+    assert [a["alert_id"] for a in json.loads(capsys.readouterr().out)["issue_alerts"]] == ["late"]
+    for at, shown in (("2026-11-03T10:30Z", []), ("2026-11-03T20:00Z", ["late"])):
+        assert run([*args, "--at", at]) == 0
+        found = json.loads(capsys.readouterr().out)["issue_alerts"]
+        assert [a["alert_id"] for a in found] == shown, at

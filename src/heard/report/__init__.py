@@ -14,18 +14,11 @@ import plotly.graph_objects as go
 from jinja2 import Environment
 
 from heard.read.display import neutralise
-from heard.clock import (
-    DEFAULT_DISPLAY_ZONE,
-    local_time,
-    parse_instant,
-    to_naive_utc,
-    utcnow,
-    zone_label,
-    zone_named,
-)
+from heard.clock import DEFAULT_DISPLAY_ZONE, local_time, utcnow, zone_label, zone_named
 from heard.errors import InputError
 from heard.files import write_atomically
 from heard.listen.hotspots import rank_hotspots, recent_alerts
+from heard.read.hotspots import ALL_ALERTS, detected_by
 from heard.read.issues import issues_as_of, list_issues, with_issue_alerts
 from heard.report.template import BRIEF, LANGS, STRINGS
 from heard.store.protocol import Store
@@ -222,14 +215,8 @@ def _alerts_by(store: Store, k: int, now: datetime | None) -> list[dict[str, Any
     alert detected after ``--at`` had not fired then)."""
     if now is None:
         return with_issue_alerts(store, k, recent_alerts(store, limit=ALERTS_SHOWN), ALERTS_SHOWN)
-    cut = to_naive_utc(now)
-    every = with_issue_alerts(store, k, recent_alerts(store, limit=10_000), 10_000)
-    return [a for a in every if _detected(a) <= cut][:ALERTS_SHOWN]
-
-
-def _detected(alert: dict[str, Any]) -> datetime:
-    value = alert.get("detected_at")
-    return to_naive_utc(parse_instant(str(value))) if value else datetime.max
+    every = with_issue_alerts(store, k, recent_alerts(store, limit=ALL_ALERTS), ALL_ALERTS)
+    return detected_by(every, now)[:ALERTS_SHOWN]
 
 
 def write_report(store: Store, out: Path, **kwargs: Any) -> Path:
