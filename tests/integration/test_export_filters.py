@@ -123,3 +123,33 @@ def test_heard_posts_json_pages_on_with_the_cursor_stderr_gives(seeded, capsys):
     assert len(every) > 8 and sorted(seen) == every  # each once, over several pages
     assert run([*args, "--cursor", "not-a-cursor"]) == 2
     assert "no page at this cursor" in capsys.readouterr().err
+
+
+def test_the_api_topic_list_takes_the_filters_its_export_and_the_cli_take(seeded, capsys):
+    """``heard topics`` had --since and --min-size, ``/api/v1/topics`` neither."""
+    db, tokens = seeded
+    analyst = {"Authorization": f"Bearer {tokens['analyst']}"}
+    cases = (
+        ({}, []),
+        ({"min_size": 1000}, ["--min-size", "1000"]),
+        ({"since": "2026-11-05T00:00Z"}, ["--since", "2026-11-05T00:00Z"]),
+        ({"since": "2026-11-01T00:00+08:00"}, ["--since", "2026-11-01T00:00+08:00"]),
+    )
+    api = []
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        for params, _ in cases:
+            listed = client.get("/api/v1/topics", params=params, headers=analyst)
+            assert listed.status_code == 200, listed.text[:300]
+            ids = [t["topic_id"] for t in listed.json()["topics"]]
+            exported = client.get(
+                "/api/v1/export", params={"what": "topics", "format": "jsonl", **params},
+                headers=analyst,
+            )  # fmt: skip
+            assert [json.loads(line)["topic_id"] for line in exported.text.splitlines()] == ids
+            api.append(ids)
+        bad = client.get("/api/v1/topics", params={"min_size": 0}, headers=analyst)
+        assert bad.status_code == 422
+    assert api[0] and not api[1] and not api[2] and api[3] == api[0]
+    for (_, cli), ids in zip(cases, api):  # the CLI once the server has let the file go
+        assert run(["topics", "--db", str(db), "--json", *cli]) == 0
+        assert [t["topic_id"] for t in json.loads(capsys.readouterr().out)["topics"]] == ids

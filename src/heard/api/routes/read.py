@@ -121,14 +121,23 @@ def list_topics(
     q: Annotated[
         str | None, Query(max_length=100, description="Filter by label or keyword")
     ] = None,
+    since: Annotated[
+        Instant | None, Query(description="Only topics seen since this time (as heard topics)")
+    ] = None,
+    min_size: Annotated[
+        int, Query(ge=1, le=10_000_000, description="Only topics with at least this many posts")
+    ] = 1,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
     db = db_of(request)
+    seen = utc_naive(since)
     data = request.app.state.cache.get(
         db.data_version,
-        ("topics", q, limit, cursor),
-        lambda: tq.list_topics_json(db, k_of(request), limit=limit, cursor=cursor, q=q),
+        ("topics", q, limit, cursor, seen, min_size),
+        lambda: tq.list_topics_json(
+            db, k_of(request), limit=limit, cursor=cursor, q=q, since=seen, min_size=min_size
+        ),
     )
     return {"ok": True, **data}
 
