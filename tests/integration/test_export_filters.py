@@ -153,3 +153,15 @@ def test_the_api_topic_list_takes_the_filters_its_export_and_the_cli_take(seeded
     for (_, cli), ids in zip(cases, api):  # the CLI once the server has let the file go
         assert run(["topics", "--db", str(db), "--json", *cli]) == 0
         assert [t["topic_id"] for t in json.loads(capsys.readouterr().out)["topics"]] == ids
+
+
+def test_a_since_longer_than_the_years_holds_the_whole_data(seeded, tmp_path, capsys):
+    """``heard posts --since 99999999d`` ended in an OverflowError traceback (the span reaches
+    before the year 1); it lists every post, as an issue list's window that long does."""
+    db, _ = seeded
+    every = _listed(db, capsys)
+    assert _listed(db, capsys, "--since", "99999999d") == every
+    got = _exported(db, tmp_path, capsys, "--what", "posts", "--since", "99999999d")
+    assert sorted(r["id"] for r in got) == every
+    assert run(["topics", "--db", str(db), "--since", "99999999d", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["topics"]

@@ -41,14 +41,19 @@ def _require_topics(db: Reader) -> None:
 
 def parse_since(value: str | None, db: Reader) -> datetime | None:
     """``2020-01-31`` (UTC unless an offset is given) or ``24h``/``7d``/``2w`` before the newest
-    stored post."""
+    stored post; a span reaching before the year 1 holds the whole data (None), as an issue
+    list's window does (``heard posts --since 99999999d`` ended in a traceback)."""
     if not value:
         return None
     if is_span(value):
         newest = common.newest_post_time(db)
         if newest is None:
             return None
-        result: datetime | None = newest - parse_span(value, what="--since")
+        span = parse_span(value, what="--since")
+        try:
+            result: datetime | None = newest - span
+        except OverflowError:
+            return None
         return result
     try:
         return parse_instant(value, what="--since")
