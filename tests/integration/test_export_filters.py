@@ -165,3 +165,16 @@ def test_a_since_longer_than_the_years_holds_the_whole_data(seeded, tmp_path, ca
     assert sorted(r["id"] for r in got) == every
     assert run(["topics", "--db", str(db), "--since", "99999999d", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["topics"]
+
+
+def test_an_issue_window_longer_than_the_data_is_the_whole_data_on_every_surface(seeded, capsys):
+    """``heard issues --window 99999y``, ``/api/v1/hotspots?window=999999y`` and the issues
+    export took a six-digit window; ``/api/v1/issues`` refused one with a 422 quoting its regular
+    expression."""
+    db, tokens = seeded
+    analyst = {"Authorization": f"Bearer {tokens['analyst']}"}
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        every = client.get("/api/v1/issues", params={"window": "all"}, headers=analyst).json()
+        long = client.get("/api/v1/issues", params={"window": "999999y"}, headers=analyst)
+    assert long.status_code == 200, long.text[:300]
+    assert long.json()["issues"] == every["issues"] and every["issues"]
