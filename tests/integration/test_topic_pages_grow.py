@@ -107,6 +107,8 @@ def test_cli_pages_list_each_topic_once_while_topics_grow(tmp_path, capsys):
     _assert_each_once(_walk(db, page), set(every))
     assert run(["topics", "--db", str(db), "--limit", "3"]) == 0
     assert "--cursor" in capsys.readouterr().err  # a table says how to get the next page
+    assert run(["topics", "--db", str(db), "--limit", "3", "--since", "2026-01-01 00:00"]) == 0
+    assert "--since '2026-01-01 00:00'" in capsys.readouterr().err  # a command to paste as is
     assert run(["topics", "--db", str(db), "--cursor", "AAAA"]) == 2  # not one it gave
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -236,9 +237,10 @@ def topics(
     if result["next_cursor"]:
         console.print(
             f"more topics: heard topics --limit {limit} --cursor {result['next_cursor']}"
-            + (f" --since {since}" if since else "")
+            + (f" --since {shlex.quote(since)}" if since else "")
             + (f" --min-size {min_size}" if min_size > 1 else ""),
             soft_wrap=True,
+            markup=False,
         )
 
 
