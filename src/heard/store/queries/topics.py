@@ -49,23 +49,19 @@ def list_page(
     min_size: int = 1,
     since: datetime | None = None,
     q: str | None = None,
-    after: tuple[int, int] | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Active topics of at least ``min_size`` posts and ``k`` distinct authors (``LIST_COLUMNS``),
     largest first, then by id: seen since ``since``, with ``q`` in the label or keywords (case
-    folded), after the (size, topic_id) ``after``; at most ``limit`` (all without one)."""
+    folded); at most ``limit`` (all without one). (A page leaves out the topics its walk has
+    shown: ``heard.read.topics.list_topics``.)"""
     have = set(db.columns("topics"))
     cols = ", ".join(c for c in LIST_COLUMNS if c in have)
     where, params = _where(min_size, since, q)
-    page, page_params = "", []
-    if after is not None:
-        size, tid = after
-        page, page_params = " AND (size < ? OR (size = ? AND topic_id > ?))", [size, size, tid]
     return db.rows(
-        f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ?{page} "
+        f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ? "
         f"ORDER BY size DESC, topic_id {'LIMIT ' + str(int(limit)) if limit else ''}",
-        [*params, k, *page_params],
+        [*params, k],
     )
 
 
