@@ -19,6 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ZONE = ZoneInfo("Asia/Shanghai")
+AT = datetime(2026, 10, 30, 12, 0)
+"""A moment inside the ingested posts, for the reads as of ``--at``."""
 K = 2
 """Small enough that the 240 demo posts give topics and groups on both sides of it."""
 
@@ -153,6 +155,8 @@ def _stats(db: Any) -> Any:
         stats.brief_facts(db),
         sorted(stats.sentiment_by_local_day(db, ZONE).items()),
         {k: v for k, v in stats.store_health(db).items()},
+        stats.brief_facts(db, AT),
+        sorted(stats.sentiment_by_local_day(db, ZONE, AT).items()),
     ]
 
 
@@ -160,7 +164,12 @@ def _overview(db: Any) -> Any:
     from heard.read.common import jsonable
     from heard.read.overview import overview, quarantine
 
-    return [jsonable(overview(db, K)), jsonable(overview(db, 50)), quarantine(db)]
+    return [
+        jsonable(overview(db, K)),
+        jsonable(overview(db, 50)),
+        jsonable(overview(db, K, ZONE)),
+        quarantine(db),
+    ]
 
 
 def _posts(db: Any) -> Any:
@@ -188,7 +197,9 @@ def _search(db: Any) -> Any:
 
 
 def _topics(db: Any) -> Any:
-    from heard.read.topics import list_topics_json, parse_since, topic_detail_json
+    from heard.read.common import jsonable
+    from heard.read.issues import issues_as_of
+    from heard.read.topics import list_topics_json, parse_since, topic_detail_json, topics_as_of
 
     first = list_topics_json(db, K, limit=3)
     rest = list_topics_json(db, K, limit=3, cursor=first["next_cursor"])
@@ -197,12 +208,16 @@ def _topics(db: Any) -> Any:
         detail.pop(key, None)
     for event in detail["history"]:
         event.pop("at")
+    local = topic_detail_json(db, _first_topic(db), K, ZONE)["series"]
     return [
         first,
         rest,
         list_topics_json(db, K, q="a", since=parse_since("30d", db)),
         list_topics_json(db, 50),
         detail,
+        local,
+        jsonable(topics_as_of(db, K, AT)),
+        jsonable(issues_as_of(db, K, AT, limit=50)),
     ]
 
 
@@ -214,9 +229,18 @@ def _hotspots(db: Any) -> Any:
 
 
 def _export(db: Any) -> Any:
-    from heard.read.export import rows
+    from heard.read.export import ExportFilter, rows
 
-    return [rows(db, "posts", K), rows(db, "topics", K), rows(db, "alerts", K)]
+    since = ExportFilter(since=datetime(2026, 10, 28), until=AT, lang="zh", sentiment="negative")
+    return [
+        rows(db, "posts", K),
+        rows(db, "topics", K),
+        rows(db, "alerts", K),
+        rows(db, "posts", K, since),
+        rows(db, "posts", K, ExportFilter(topic=_first_topic(db))),
+        rows(db, "topics", K, ExportFilter(min_size=5, q="a")),
+        rows(db, "issues", K, ExportFilter(window="3d")),
+    ]
 
 
 def _detector_times_dropped(listing: Any) -> Any:
@@ -312,6 +336,10 @@ def test_the_reads_are_not_empty(stores: dict[str, Any]) -> None:
     assert len(pages[0]["posts"]) == 7 and pages[0]["next_cursor"] and pages[1]["posts"]
     found = _search(db)
     assert len(found[0][0]) == 4 and found[0][1] and found[1][0] and found[2] and found[4]
+    topics = _topics(db)
+    assert topics[5]["points"] and topics[6]["topics"] and topics[7]["issues"]  # as of AT
+    exported = _export(db)
+    assert 0 < len(exported[3]) < len(exported[0]) and 0 < len(exported[4]) < len(exported[0])
 
 
 def test_an_old_store_is_made_private_on_both(open_target: Callable[..., Any]) -> None:

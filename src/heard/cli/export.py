@@ -39,6 +39,42 @@ def export_cmd(
             "--format", help="csv, xlsx, parquet or jsonl (default: from --out's suffix)."
         ),
     ] = None,
+    since: Annotated[
+        Optional[str],
+        typer.Option(
+            help="posts created, alerts detected, at or after; topics seen since: a date or "
+            "date-time (UTC unless an offset is given) or, for posts and topics, a span before "
+            "the newest post (7d)."
+        ),
+    ] = None,
+    until: Annotated[
+        Optional[str],
+        typer.Option(help="posts created, alerts detected, before this time (as heard posts)."),
+    ] = None,
+    lang: Annotated[Optional[str], typer.Option(help="posts: only this language.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="posts: only this source.")] = None,
+    topic: Annotated[
+        Optional[int], typer.Option(help="posts: only those of this topic.", min=0)
+    ] = None,
+    sentiment: Annotated[
+        Optional[str], typer.Option(help="posts: negative, neutral or positive.")
+    ] = None,
+    intent: Annotated[
+        Optional[str], typer.Option(help="posts: complaint, suggestion, question … (heard posts).")
+    ] = None,
+    query: Annotated[
+        Optional[str],
+        typer.Option(
+            "--query", "-q", help="topics: label or keyword; issues: place, problem or title."
+        ),
+    ] = None,
+    min_size: Annotated[
+        Optional[int], typer.Option(help="topics: with at least this many posts.", min=1)
+    ] = None,
+    window: Annotated[
+        Optional[str],
+        typer.Option(help="issues: with a message in this span before the newest post (7d, all)."),
+    ] = None,
     db: Db = None,
     config: Config = None,
     json_out: Annotated[
@@ -48,10 +84,13 @@ def export_cmd(
     """Export posts, topics, issues or alerts as CSV, XLSX, Parquet or JSONL, redacted as shown.
 
     Personal data in texts is masked; authors never leave; topics (and a post's topic id) are given
-    only for topics with at least k distinct authors. Example:
-    heard export --what posts --out posts.xlsx
+    only for topics with at least k distinct authors. Each export takes the filters of the list it
+    exports (heard posts, heard topics, heard issues); one it does not take is refused. Example:
+    heard export --what posts --since 2020-01-01 --lang zh --out posts.xlsx
     """
-    from heard.read.export import check, export, format_of
+    from heard.clock import parse_instant, to_naive_utc
+    from heard.read.export import ExportFilter, check, check_filter, export, format_of
+    from heard.read.topics import parse_since
     from heard.store import open_store
 
     settings = settings_from(config, db=db)
@@ -62,8 +101,26 @@ def export_cmd(
             f"no Heard database at {settings.db}",
             "ingest something first (heard ingest FILE) or pass --db",
         )
+    if sentiment is not None and sentiment not in ("negative", "neutral", "positive"):
+        raise InputError(f"--sentiment {sentiment!r} is not a sentiment", "use negative, "
+                         "neutral or positive")  # fmt: skip
+    if intent is not None:
+        from heard.models.intent_rules import LABELS as INTENTS
+
+        if intent not in INTENTS:
+            raise InputError(f"--intent {intent!r} is not an intent", "use one of: "
+                             + ", ".join(INTENTS))  # fmt: skip
     with open_store(settings.db, read_only=True) as store:
-        payload, n = export(store.reader(), what, fmt, settings.min_group_size)
+        reader = store.reader()
+        start = parse_since(since, reader) if since else None
+        f = ExportFilter(
+            since=None if start is None else to_naive_utc(start),
+            until=to_naive_utc(parse_instant(until, what="--until")) if until else None,
+            lang=lang, source=source, topic=topic, sentiment=sentiment, intent=intent, q=query,
+            min_size=min_size, window=window,
+        )  # fmt: skip
+        check_filter(what, f)
+        payload, n = export(reader, what, fmt, settings.min_group_size, f)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(out, payload)

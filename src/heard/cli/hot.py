@@ -93,7 +93,13 @@ def hot(
     authors in the window are counted, never shown.
     """
     from heard.listen.hotspots import AlertEngine, rank_hotspots, recent_alerts
-    from heard.read.hotspots import advice_text, parse_window, quiet_advice
+    from heard.read.hotspots import (
+        ALL_ALERTS,
+        advice_text,
+        detected_by,
+        parse_window,
+        quiet_advice,
+    )
     from heard.read.issues import recent_issue_alerts
     from heard.store import open_store, store_exists
 
@@ -112,8 +118,11 @@ def hot(
         result = rank_hotspots(
             store, span, now=now, min_group_size=settings.min_group_size, limit=limit
         )
-        result["alerts"] = [a for a in recent_alerts(store, limit=limit)]
-        result["issue_alerts"] = recent_issue_alerts(store, settings.min_group_size, limit)
+        every = limit if now is None else ALL_ALERTS  # as of --at: those detected by then
+        result["alerts"] = detected_by(recent_alerts(store, limit=every), now)[:limit]
+        result["issue_alerts"] = detected_by(
+            recent_issue_alerts(store, settings.min_group_size, every), now
+        )[:limit]
         if not result["hotspots"]:  # a quiet or historical board: say why, and what shows data
             result["quiet"] = quiet_advice(store, settings.min_group_size, span, now)
     if json_out:
@@ -385,6 +394,8 @@ def report(
     """Write a self-contained HTML brief: hot spots with charts, alerts, top topics, sentiment.
 
     Opens offline (plotly.js is inside the file); post texts are escaped and personal data masked.
+    With --at every section is as of that moment: posts counted, issues and topics (their
+    messages by then), hot spots, alerts detected by then, the sentiment chart.
     """
     from heard.read.hotspots import parse_window
     from heard.report import write_report

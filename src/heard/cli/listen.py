@@ -228,6 +228,13 @@ def posts(
     ] = None,
     lang: Annotated[Optional[str], typer.Option(help="Only this language, e.g. zh or en.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Only this source.")] = None,
+    topic: Annotated[
+        Optional[int],
+        typer.Option(help="Only the posts of this topic (as heard topics lists it).", min=0),
+    ] = None,
+    sentiment: Annotated[
+        Optional[str], typer.Option(help="Only this sentiment: negative, neutral or positive.")
+    ] = None,
     intent: Annotated[
         Optional[str],
         typer.Option(
@@ -257,6 +264,13 @@ def posts(
             help="How many posts to show; when more match, stderr says so (--json too).",
         ),
     ] = 20,
+    cursor: Annotated[
+        Optional[str],
+        typer.Option(
+            help="The next page: the cursor stderr gave with the page before (--json too), "
+            "unchanged, with the same query and filters.",
+        ),
+    ] = None,
     db: Db = None,
     config: Config = None,
     json_out: Json = False,
@@ -264,7 +278,7 @@ def posts(
     """Search posts (best match first with --query, else newest first). Personal data is
     redacted."""
     from heard.models.intent_rules import LABELS as INTENTS
-    from heard.read.posts import PostFilter, search
+    from heard.read.posts import SENTIMENTS, PostFilter, search
     from heard.read.topics import parse_since
     from heard.store import open_store
 
@@ -272,14 +286,28 @@ def posts(
         raise InputError(
             f"--intent {intent!r} is not an intent", "use one of: " + ", ".join(INTENTS)
         )
+    if sentiment and sentiment not in SENTIMENTS:
+        raise InputError(
+            f"--sentiment {sentiment!r} is not a sentiment", "use one of: " + ", ".join(SENTIMENTS)
+        )
     settings = settings_from(config, db=db)
     with open_store(settings.db, read_only=True) as store:
         after = parse_since(since, store)
         before = parse_instant(until, what="--until") if until else None
         found = search(
             store,
-            PostFilter(q=query, lang=lang, source=source, intent=intent, since=after, until=before),
+            PostFilter(
+                q=query,
+                lang=lang,
+                source=source,
+                topic=None if topic is None else str(topic),
+                sentiment=sentiment,
+                intent=intent,
+                since=after,
+                until=before,
+            ),
             limit=limit,
+            cursor=cursor,
             k=settings.min_group_size,
         )
     rows = found["posts"]
@@ -287,11 +315,14 @@ def posts(
         console.print(found["query_note"], markup=False)
     # 20 rows and no word of the rest read as "20 posts match", in a table or to a script
     more = found.get("next_cursor")
-    cut = f"{count_of(len(rows), 'post')} shown; more match (raise --limit, now {limit})"
+    cut = (
+        f"{count_of(len(rows), 'post')} shown; more match (raise --limit, now {limit}); "
+        f"next page: --cursor {more}"
+    )
     if json_out:
         emit_json(rows)
         if more:
-            console.print(cut)
+            console.print(cut, soft_wrap=True, markup=False)
         return
     if not rows:
         console.print("no posts match")
@@ -315,7 +346,7 @@ def posts(
         )
     results().print(table)
     if more:
-        console.print(cut)
+        console.print(cut, soft_wrap=True, markup=False)
 
 
 @app.command("quarantine")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -92,6 +93,14 @@ def topics(
     limit: Annotated[
         int, typer.Option(help="Show at most this many topics (0: all).", min=0, max=100_000)
     ] = 50,
+    cursor: Annotated[
+        Optional[str],
+        typer.Option(
+            help="The next page: the next_cursor a page before gave (--json), unchanged. Each "
+            "page holds the biggest topics the walk has not shown yet, so a topic that grows "
+            "between pages comes once.",
+        ),
+    ] = None,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Recompute all topics from the stored embeddings first."),
@@ -177,6 +186,7 @@ def topics(
             since=parse_since(since, store),
             min_size=min_size,
             limit=limit or None,
+            cursor=cursor,
         )
     if json_out:
         emit_json(result)
@@ -224,6 +234,14 @@ def topics(
             else ""
         )
     )
+    if result["next_cursor"]:
+        console.print(
+            f"more topics: heard topics --limit {limit} --cursor {result['next_cursor']}"
+            + (f" --since {shlex.quote(since)}" if since else "")
+            + (f" --min-size {min_size}" if min_size > 1 else ""),
+            soft_wrap=True,
+            markup=False,
+        )
 
 
 @app.command()
@@ -236,17 +254,17 @@ def topic(
     """One topic: keywords, time series, languages, places and organisations, representative posts,
     history."""
     from heard.store import open_store
-    from heard.read.topics import local_peak, topic_detail
+    from heard.read.topics import topic_detail
     from heard.listen.topics.represent import N_ENTITY_POSTS
 
     settings = settings_from(config, db=db)
+    zone = zone_named(settings.timezone)
     with open_store(settings.db, read_only=True) as store:
-        detail = topic_detail(store, topic_id, settings.min_group_size)
+        detail = topic_detail(store, topic_id, settings.min_group_size, zone)
     if json_out:
         emit_json(detail)
         return
     out = results()
-    zone = zone_named(settings.timezone)
     out.print(f"[bold]Topic {detail['topic_id']}[/]: {escape(detail['label'] or '')}")
     mean = detail["sentiment_mean"]
     out.print(
@@ -271,15 +289,12 @@ def topic(
             "organisations (same posts): "
             + escape(", ".join(f"{o} ({n})" for o, n in detail["orgs"]))
         )
-    series = detail["series"]
+    series = detail["series"]  # local hours, days or weeks, as the topics table (read.days)
     if series["points"]:
-        peak = max(series["points"], key=lambda p: p["posts"])
+        peak = min(series["points"], key=lambda p: (-p["posts"], p["t"]))
         n, when, units = peak["posts"], local_time(peak["t"], zone), len(series["points"])
-        with open_store(settings.db, read_only=True) as store:  # local days, as the topics table
-            local = local_peak(store, topic_id, series["unit"], zone)
-        if local is not None:
-            day, n, units = local
-            when = f"{day} ({zone_label(zone)})"
+        if series["unit"] in ("day", "week"):
+            when = f"{local_time(peak['t'], zone, minutes=False)} ({zone_label(zone)})"
             if series["unit"] == "week":
                 when = f"the week of {when}"
         out.print(

@@ -22,15 +22,17 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from heard.errors import InputError
+from heard.errors import InputError, NotFoundError
 from heard.read.common import jsonable, safe_row
 from heard.read import moderation
 from heard.store.protocol import Reader
 from heard.store.queries import export as stored
+from heard.store.queries import posts as listed
 
 WHATS = ("posts", "topics", "issues", "alerts")
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
@@ -134,20 +136,86 @@ def format_of(path: Path, given: str | None) -> str:
     return fmt
 
 
-def rows(db: Reader, what: str, k: int) -> list[dict[str, Any]]:
-    """The rows of one export, redacted and k-suppressed, in a fixed column order."""
+@dataclass(frozen=True)
+class ExportFilter:
+    """The filters of an export: those of the list it exports (``APPLIES``). ``since``: posts
+    created at or after it, topics seen since it, alerts detected at or after it (naive UTC);
+    ``until``: posts created, alerts detected, before it; ``lang``, ``source``, ``topic``,
+    ``sentiment``, ``intent``: as ``heard posts``; ``q``: topics by label or keyword, issues by
+    place, problem or title; ``min_size``: topics of at least that many posts; ``window``: issues
+    with a message in that span before the newest post (``7d``, ``all``)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    lang: str | None = None
+    source: str | None = None
+    topic: int | None = None
+    sentiment: str | None = None
+    intent: str | None = None
+    q: str | None = None
+    min_size: int | None = None
+    window: str | None = None
+
+
+APPLIES = {
+    "posts": ("since", "until", "lang", "source", "topic", "sentiment", "intent"),
+    "topics": ("since", "min_size", "q"),
+    "issues": ("window", "q"),
+    "alerts": ("since", "until"),
+}
+"""The filters each export takes: those of ``heard posts``, ``heard topics``, ``heard issues`` and
+the alert list."""
+
+
+def check_filter(what: str, f: ExportFilter) -> None:
+    """Refuse a filter the export of ``what`` does not take (it would be silently ignored: the
+    file would hold more than was asked for), saying which it takes."""
+    given = [x.name for x in fields(f) if getattr(f, x.name) is not None]
+    wrong = [name for name in given if name not in APPLIES.get(what, ())]
+    if wrong:
+        flags = {"q": "--query", "min_size": "--min-size"}
+        takes = APPLIES[what]
+        raise InputError(
+            f"an export of {what} is not filtered by {', '.join(wrong)}",
+            f"{what} are filtered by {', '.join(takes)} (heard export: "
+            + ", ".join(flags.get(name, f"--{name}") for name in takes)
+            + ")",
+        )
+
+
+def rows(db: Reader, what: str, k: int, f: ExportFilter | None = None) -> list[dict[str, Any]]:
+    """The rows of one export, redacted and k-suppressed, in a fixed column order; those ``f``
+    keeps."""
     check(what, "csv")
+    f = f or ExportFilter()
+    check_filter(what, f)
     if what == "posts":
-        return _posts(db, k)
+        return _posts(db, k, f)
     if what == "topics":
-        return _topics(db, k)
+        return _topics(db, k, f)
     if what == "issues":
-        return _issues(db, k)
-    return _alerts(db, k)
+        return _issues(db, k, f)
+    return _alerts(db, k, f)
 
 
-def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
-    found = stored.posts(db, k)
+def _posts(db: Reader, k: int, f: ExportFilter) -> list[dict[str, Any]]:
+    authors = None if f.topic is None else listed.topic_authors(db, str(f.topic))
+    if authors is not None and authors < k:  # as heard.read.posts.search
+        raise NotFoundError(  # a small topic's posts are not listed by it (RIGHTS.md §4)
+            f"topic {f.topic} has fewer than {k} distinct authors, so it is not shown "
+            "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
+            "list the topics that can be shown: heard topics, or /api/v1/topics",
+        )
+    where = listed.PostWhere(
+        lang=f.lang,
+        source=f.source,
+        sentiment=f.sentiment,
+        intent=f.intent,
+        since=f.since,
+        until=f.until,
+        topic=None if f.topic is None else str(f.topic),
+    )
+    found = stored.posts(db, k, where)
     shown = moderation.apply(db, found)  # a removed post's text is exported nowhere either
     return [
         _ordered(
@@ -159,38 +227,43 @@ def _posts(db: Reader, k: int) -> list[dict[str, Any]]:
     ]
 
 
-def _topics(db: Reader, k: int) -> list[dict[str, Any]]:
+def _topics(db: Reader, k: int, f: ExportFilter) -> list[dict[str, Any]]:
     from heard.read.topics import list_topics_json
 
-    out: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = list_topics_json(db, k, limit=200, cursor=cursor)
-        out += [
-            _ordered(
-                {**t, "keywords": _terms(t.get("keywords")), "places": _terms(t.get("places"))},
-                TOPIC_EXPORT,
-            )
-            for t in page["topics"]
-        ]
-        cursor = page.get("next_cursor")
-        if not cursor:
-            return out
+    page = list_topics_json(db, k, since=f.since, min_size=f.min_size or 1, q=f.q)  # every one
+    return [
+        _ordered(
+            {**t, "keywords": _terms(t.get("keywords")), "places": _terms(t.get("places"))},
+            TOPIC_EXPORT,
+        )
+        for t in page["topics"]
+    ]
 
 
-def _issues(db: Reader, k: int) -> list[dict[str, Any]]:
+def _issues(db: Reader, k: int, f: ExportFilter) -> list[dict[str, Any]]:
     from heard.read.issues import list_issues
 
-    found = list_issues(db, k, window="all", limit=1_000_000)["issues"]
+    found = list_issues(db, k, window=f.window or "all", limit=1_000_000, q=f.q)["issues"]
     return [_ordered({**i, "terms": None}, ISSUE_EXPORT) for i in found]
 
 
-def _alerts(db: Reader, k: int) -> list[dict[str, Any]]:
+def _alerts(db: Reader, k: int, f: ExportFilter) -> list[dict[str, Any]]:
+    from heard.clock import parse_instant, to_naive_utc
     from heard.read.hotspots import alerts
+
+    def kept(alert: dict[str, Any]) -> bool:
+        if f.since is None and f.until is None:
+            return True
+        value = alert.get("detected_at")
+        if not value:
+            return False
+        at = to_naive_utc(value if isinstance(value, datetime) else parse_instant(str(value)))
+        return (f.since is None or at >= f.since) and (f.until is None or at < f.until)
 
     return [
         _ordered({**a, "keywords": _terms(a.get("keywords"))}, ALERT_EXPORT)
         for a in alerts(db, k, 100_000)
+        if kept(a)
     ]
 
 
@@ -322,10 +395,12 @@ COLUMNS = {
 }
 
 
-def export(db: Reader, what: str, fmt: str, k: int) -> tuple[bytes, int]:
-    """The file's bytes and its number of rows."""
+def export(
+    db: Reader, what: str, fmt: str, k: int, f: ExportFilter | None = None
+) -> tuple[bytes, int]:
+    """The file's bytes and its number of rows (those ``f`` keeps)."""
     check(what, fmt)
-    data = rows(db, what, k)
+    data = rows(db, what, k, f)
     return encode(data, fmt, COLUMNS[what]), len(data)
 
 

@@ -21,6 +21,29 @@ from heard.store.queries import hotspots as q
 DEFAULT_WINDOW = "7d"
 
 
+ALL_ALERTS = 100_000
+"""How many stored alerts a list as of ``--at`` reads before keeping those detected by then."""
+
+
+def detected_by(alerts: list[dict[str, Any]], now: datetime | None) -> list[dict[str, Any]]:
+    """The ``alerts`` detected at or before ``now`` (``--at``; all when None), in their order: an
+    alert detected after it had not fired then (the brief and ``heard hot`` at ``--at`` listed
+    alerts from days later)."""
+    if now is None:
+        return alerts
+    from heard.clock import parse_instant, to_naive_utc
+
+    cut = to_naive_utc(now)
+
+    def detected(alert: dict[str, Any]) -> datetime:
+        value = alert.get("detected_at")
+        if isinstance(value, datetime):
+            return to_naive_utc(value)
+        return to_naive_utc(parse_instant(str(value))) if value else datetime.max
+
+    return [a for a in alerts if detected(a) <= cut]
+
+
 def _ready(db: Reader) -> bool:
     return {"topics", "post_topics"} <= db.tables() and bool(q.assigned_posts(db))
 

@@ -8,8 +8,10 @@ never leave the store.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
+from heard.clock import to_naive_utc
 from heard.errors import NotFoundError
 from heard.listen.issues.measure import shown_title, title_from
 from heard.read.common import safe_row
@@ -118,6 +120,86 @@ def list_issues(
         "k": k,
         "window": window,
     }
+
+
+def issues_as_of(db: Reader, k: int, at: datetime, limit: int = 20) -> dict[str, Any]:
+    """``list_issues`` as the board stood at ``at`` (``--at``): each active issue's messages
+    posted by then, measured again as the issues operator measures them (messages, authors,
+    first and last seen, heat, bursting against ``at``), those with at least ``k`` authors by
+    then, hottest first. The brief at ``--at`` listed the issues as of now: messages, heat and
+    "bursting" from days after it. At or after the newest post that is the stored list."""
+    from heard.listen.issues.grouping import Group
+    from heard.listen.issues.measure import MessageFacts, measure
+
+    at = to_naive_utc(at)
+    newest = common.newest_post_time(db)
+    if not _ready(db) or newest is None or at >= newest:
+        return list_issues(db, k, limit=limit)
+    per: dict[int, list[dict[str, Any]]] = {}
+    for m in stored.members_until(db, at):
+        per.setdefault(int(m["issue_id"]), []).append(m)
+    first = common.span(db)[0]
+    rows, hidden = [], 0
+    for issue in stored.measured(db):
+        members = per.get(int(issue["issue_id"]))
+        if not members:
+            continue
+        facts = [_facts(MessageFacts, m) for m in members]
+        index = {f.post_id: i for i, f in enumerate(facts)}
+        copies = {index[m["post_id"]]: index[m["duplicate_of"]]
+                  for m in members if m["duplicate_of"] in index}  # fmt: skip
+        titles = [shown_title(f.title) for f in facts]
+        medoid = titles.index(issue["title"]) if issue["title"] in titles else 0
+        terms = json.loads(issue["terms"]) if isinstance(issue["terms"], str) else []
+        everyone = list(range(len(facts)))
+        coherence = float(issue["coherence"] or 0.0)
+        group = Group(
+            str(issue["anchor"]), everyone, coherence, medoid=medoid, duplicates_of=copies
+        )
+        record = measure(group, facts, terms, _epoch(first), _epoch(at))
+        if record.authors < k:
+            hidden += 1
+            continue
+        rows.append({
+            "issue_id": int(issue["issue_id"]), "place": issue["place"],
+            "problem": issue["problem"], "terms": terms, "title": record.title,
+            "messages": record.messages, "distinct_messages": record.distinct_messages,
+            "authors": record.authors, "first_seen": _instant(record.first_seen),
+            "last_seen": _instant(record.last_seen), "heat": record.heat,
+            "burst_p": record.burst_p, "bursting": record.bursting, "topic_id": record.topic_id,
+        })  # fmt: skip
+    rows.sort(key=lambda r: (-r["heat"], r["issue_id"]))
+    more, rows = len(rows) > limit, rows[:limit]
+    _withhold_removed_titles(db, rows)
+    issues = [_decode(r) for r in rows]
+    owners = departments_of_issues(db, [r["issue_id"] for r in issues])
+    for issue in issues:
+        issue["department"] = owners.get(issue["issue_id"])
+    return {"issues": issues, "more": more, "hidden_below_k": hidden, "k": k, "window": "all",
+            "as_of": at}  # fmt: skip
+
+
+def _facts(kind: Any, m: dict[str, Any]) -> Any:
+    return kind(
+        post_id=m["post_id"],
+        title=m["title"] or title_from(m["text"] or ""),
+        t=_epoch(m["created_at"]),
+        author_key=m["author_key"],
+        engagement=int(m["engagement"] or 0),
+        sentiment=m["sentiment_score"],
+        terms=(),
+        topic_id=m["topic_id"],
+        text=(m["title"] or "") + "\n" + (m["text"] or ""),
+    )
+
+
+def _epoch(at: datetime) -> float:
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _instant(epoch: float) -> datetime:
+    """Naive UTC, as the issues table stores first and last seen."""
+    return datetime.fromtimestamp(epoch, timezone.utc).replace(tzinfo=None)
 
 
 def departments_of_issues(db: Reader, issue_ids: list[int]) -> dict[int, dict[str, Any]]:

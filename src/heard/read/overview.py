@@ -3,10 +3,12 @@ distinct authors are suppressed (their count is not shown)."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from heard.store.protocol import Reader
 from heard.read.common import jsonable
+from heard.read.days import bucketed, zone_name
 from heard.store.queries import common
 from heard.store.queries import overview as q
 
@@ -24,7 +26,10 @@ def _grouped(db: Reader, by: q.Grouping, k: int) -> list[dict[str, Any]]:
     return out
 
 
-def overview(db: Reader, k: int) -> dict[str, Any]:
+def overview(db: Reader, k: int, zone: tzinfo | None = None) -> dict[str, Any]:
+    """Volume and sentiment over time, languages, sources. The series is per hour, day or week of
+    ``zone`` (the deployment's: ``heard.read.days``; UTC's when None), each point's ``t`` the UTC
+    instant its local hour, day or week begins; ``days_in`` names the zone."""
     total = common.post_count(db)
     if not total:
         return {
@@ -36,12 +41,19 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
             "time_range": None,
             "quarantined": common.quarantine_count(db),
             "k": k,
+            "days_in": zone_name(zone),
         }
     lo, hi = q.time_range(db)
     unit: q.Unit = "hour" if (hi - lo).days <= 3 else ("day" if (hi - lo).days <= 180 else "week")
-    volume = q.volume(db, unit)
+    volume = bucketed(
+        q.volume_per_quarter_hour(db),
+        unit,
+        zone,
+        ("posts", "negative", "neutral", "positive", "score_sum", "scored"),
+    )
     for r in volume:
-        r["mean"] = None if r["mean"] is None else round(float(r["mean"]), 3)
+        score_sum, scored = r.pop("score_sum"), r.pop("scored")
+        r["mean"] = round(float(score_sum) / scored, 3) if scored else None
     # The corpus-wide series is shown whole; k applies to slices of people (language, source,
     # sentiment, topic), where a small group could single someone out.
     points = [{k_: jsonable(v) for k_, v in r.items()} for r in volume]
@@ -49,6 +61,7 @@ def overview(db: Reader, k: int) -> dict[str, Any]:
         "posts": total,
         "k": k,
         "unit": unit,
+        "days_in": zone_name(zone),
         "time_range": {"first": jsonable(lo), "last": jsonable(hi), "timezone": "UTC"},
         "volume": points,
         "languages": _grouped(db, "language", k),

@@ -6,9 +6,10 @@ Aggregates never break down by author (RIGHTS.md §4); author keys are not retur
 
 from __future__ import annotations
 
-from datetime import timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
+from heard.clock import to_naive_utc
 from heard.read.redact import redact
 from heard.store.protocol import Reader
 from heard.store.queries import common
@@ -87,9 +88,10 @@ def store_health(db: Reader) -> dict[str, Any]:
     }
 
 
-def brief_facts(db: Reader) -> dict[str, Any]:
-    """What the brief says about the store: posts, first and last post time, sentiment models."""
-    first, last, total = common.span(db)
+def brief_facts(db: Reader, until: datetime | None = None) -> dict[str, Any]:
+    """What the brief says about the store: posts, first and last post time, sentiment models;
+    of the posts posted at or before ``until`` (the brief's ``--at``) when given."""
+    first, last, total = common.span(db, None if until is None else to_naive_utc(until))
     return {
         "posts": total,
         "first": first,
@@ -98,10 +100,12 @@ def brief_facts(db: Reader) -> dict[str, Any]:
     }
 
 
-def sentiment_by_local_day(db: Reader, zone: tzinfo) -> dict[tuple[str, str], int]:
+def sentiment_by_local_day(
+    db: Reader, zone: tzinfo, until: datetime | None = None
+) -> dict[tuple[str, str], int]:
     """Posts per (local day in ``zone``, sentiment label): 15-minute UTC buckets are put on their
-    local day, as ``by_local_day`` counts days."""
-    rows = q.sentiment_per_quarter_hour(db)
+    local day, as ``by_local_day`` counts days; posts at or before ``until`` when given."""
+    rows = q.sentiment_per_quarter_hour(db, None if until is None else to_naive_utc(until))
     per: dict[tuple[str, str], int] = {}
     for r in rows:
         day = r["t"].replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d")

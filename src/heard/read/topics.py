@@ -9,13 +9,13 @@ are counted as hidden, never listed or opened.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
-from heard.clock import is_span, parse_instant, parse_span
+from heard.clock import is_span, parse_instant, parse_span, to_naive_utc
 from heard.errors import InputError, MergedTopicError, NotFoundError
-from heard.read.common import decode_cursor, encode_cursor, safe_row
+from heard.read.common import decode_ids, encode_ids, safe_row
+from heard.read.days import UNITS, bucketed, zone_name
 from heard.read import moderation
 from heard.read.redact import redact
 from heard.store.protocol import Reader
@@ -41,14 +41,19 @@ def _require_topics(db: Reader) -> None:
 
 def parse_since(value: str | None, db: Reader) -> datetime | None:
     """``2020-01-31`` (UTC unless an offset is given) or ``24h``/``7d``/``2w`` before the newest
-    stored post."""
+    stored post; a span reaching before the year 1 holds the whole data (None), as an issue
+    list's window does (``heard posts --since 99999999d`` ended in a traceback)."""
     if not value:
         return None
     if is_span(value):
         newest = common.newest_post_time(db)
         if newest is None:
             return None
-        result: datetime | None = newest - parse_span(value, what="--since")
+        span = parse_span(value, what="--since")
+        try:
+            result: datetime | None = newest - span
+        except OverflowError:
+            return None
         return result
     try:
         return parse_instant(value, what="--since")
@@ -92,8 +97,13 @@ def list_topics(
     q: str | None = None,
 ) -> dict[str, Any]:
     """Active topics with at least ``k`` distinct authors, biggest first; how many are hidden
-    below k; how many posts wait in no topic. ``q`` filters on label and keywords; ``cursor``
-    (a previous page's ``next_cursor``) pages on (size, id)."""
+    below k; how many posts wait in no topic. ``q`` filters on label and keywords.
+
+    ``cursor`` (a previous page's ``next_cursor``) carries the ids of the topics its walk has
+    shown, and each page is the biggest topics not shown yet: a topic that grows between two
+    pages (posts stored in between) comes once, neither twice nor never. Paging on (size, id),
+    a topic that grew past the last page's cut was skipped (found paging /api/v1/topics while
+    posts were stored between pages)."""
     if not db.topics.available():
         return {
             "topics": [],
@@ -103,23 +113,14 @@ def list_topics(
             "unassigned_posts": 0,
             "note": "no topics yet: ingest posts first",
         }
-    after: tuple[int, int] | None = None
-    if cursor:
-        size, tid = decode_cursor(cursor, (int, int))
-        after = (size, tid)
+    shown = decode_ids(cursor) if cursor else set()
+    wanted = len(shown) + int(limit) + 1 if limit else None
     if q:
-        rows, hidden = _matching(db, k, q, min_size=min_size, since=since, after=after)
-        rows = rows[: int(limit) + 1] if limit else rows
+        rows, hidden = _matching(db, k, q, min_size=min_size, since=since)
     else:
-        rows = stored.list_page(
-            db,
-            k,
-            min_size=min_size,
-            since=since,
-            after=after,
-            limit=int(limit) + 1 if limit else None,
-        )
+        rows = stored.list_page(db, k, min_size=min_size, since=since, limit=wanted)
         hidden = stored.hidden_below_k(db, k, min_size=min_size, since=since)
+    rows = [r for r in rows if int(r["topic_id"]) not in shown]
     more = bool(limit) and len(rows) > (limit or 0)
     rows = rows[:limit] if limit else rows
     pooled = stored.unassigned_posts(db)
@@ -132,23 +133,52 @@ def list_topics(
         "k": k,
         "unassigned_posts": pooled,
         "provisional_posts": stored.provisional_posts(db),  # shown in a topic, not counted
-        "next_cursor": encode_cursor([rows[-1]["size"], rows[-1]["topic_id"]])
+        "next_cursor": encode_ids(shown | {int(r["topic_id"]) for r in rows})
         if more and rows
         else None,
     }
 
 
+def topics_as_of(db: Reader, k: int, at: datetime, limit: int | None = None) -> dict[str, Any]:
+    """``list_topics`` as the board stood at ``at`` (``--at``): each active topic's posts, authors,
+    first and last seen and mean sentiment counted over its members posted by then, those with
+    at least ``k`` authors by then, biggest first. Labels and keywords are the topic's own (they
+    describe it as a whole); its sentiment trend is not measured as of ``at`` (None). At or after
+    the newest post that is the stored list."""
+    at = to_naive_utc(at)
+    newest = common.newest_post_time(db)
+    if not db.topics.available() or newest is None or at >= newest:
+        return list_topics(db, k, limit=limit)
+    counted = {int(r["topic_id"]): r for r in stored.counted_until(db, at)}
+    rows, hidden = [], 0
+    for row in stored.list_page(db, 0):
+        then = counted.get(int(row["topic_id"]))
+        if then is None:
+            continue
+        row = {**row, **then, "sentiment_trend": None}
+        if (row["n_authors"] or 0) < k:
+            hidden += 1
+        else:
+            rows.append(row)
+    rows.sort(key=lambda r: (-int(r["size"]), int(r["topic_id"])))
+    topics = [_decode(r) for r in (rows[:limit] if limit else rows)]
+    for t in topics:
+        t["label"] = redact(t.get("label"))
+    return {
+        "topics": topics,
+        "hidden_below_k": hidden,
+        "k": k,
+        "unassigned_posts": stored.unassigned_posts(db),
+        "next_cursor": None,
+        "as_of": at,
+    }
+
+
 def _matching(
-    db: Reader,
-    k: int,
-    q: str,
-    *,
-    min_size: int,
-    since: datetime | None,
-    after: tuple[int, int] | None,
+    db: Reader, k: int, q: str, *, min_size: int, since: datetime | None
 ) -> tuple[list[dict[str, Any]], int]:
     """The topics whose label (as shown: redacted) or one of whose keywords holds ``q``, largest
-    first, after ``after``; and how many of those have fewer than ``k`` authors. The stored
+    first; and how many of those have fewer than ``k`` authors. The stored
     keywords are JSON, so matching them as text found ``weight``, ``term`` and the digits of
     every weight (``?q=12`` for the 12路 bus listed nearly every topic): the SQL's match on that
     text only narrows the rows read; the match is made here."""
@@ -163,16 +193,20 @@ def _matching(
             continue
         if (row.get("n_authors") or 0) < k:
             hidden += 1
-        elif after is None or (row["size"], -row["topic_id"]) < (after[0], -after[1]):
+        else:
             kept.append(row)
     return kept, hidden
 
 
-def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, Any]:
+def topic_detail(
+    db: Reader, topic_id: int, min_group_size: int, zone: tzinfo | None = None
+) -> dict[str, Any]:
     """One topic: keywords, series, languages, places, organisations, representative posts, history.
 
     Every part is read from the representation stored at the end of the last run, so it stays a
-    lookup on large stores. ``db`` is the store or the server's reader; a topic that cannot be
+    lookup on large stores; but for the series, which is counted per hour, day or week of
+    ``zone`` (the deployment's, ``heard.read.days``) when one is given: the stored one counts
+    UTC days. ``db`` is the store or the server's reader; a topic that cannot be
     shown raises
     ``NotFoundError`` saying why (404 in the API, exit code 2 in the CLI).
     """
@@ -207,6 +241,8 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
         p["text"] = redact(p["text"])
         if p["title"]:
             p["title"] = redact(p["title"])
+    if zone is not None:
+        topic["series"] = local_series(db, topic_id, topic["series"]["unit"], zone)
     topic["representative_posts"] = moderation.apply(db, posts)
     topic["provisional"] = stored.provisional_posts(db, topic_id)  # shown, not counted
     topic["history"] = stored.topic_events(db, topic_id)
@@ -215,23 +251,22 @@ def topic_detail(db: Reader, topic_id: int, min_group_size: int) -> dict[str, An
     return topic
 
 
-def local_peak(db: Reader, topic_id: int, unit: str, zone: tzinfo) -> tuple[str, int, int] | None:
-    """The topic's busiest local day (``unit`` "day") or week (its local Monday, "week"), its
-    posts, and how many days (weeks) have posts: the days of ``zone``, as the topics table shows
-    first and last seen, where the stored series counts UTC days. None for any other unit or a
-    topic without counted posts."""
-    if unit not in ("day", "week"):
-        return None
-    counts: Counter[str] = Counter()
-    for at in stored.counted_times(db, topic_id):
-        here = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone).date()
-        if unit == "week":
-            here -= timedelta(days=here.weekday())
-        counts[here.isoformat()] += 1
-    if not counts:
-        return None
-    day, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return day, n, len(counts)
+def local_series(db: Reader, topic_id: int, unit: str, zone: tzinfo) -> dict[str, Any]:
+    """A topic's series per ``unit`` (the stored series' own: hour, day or week) of ``zone``:
+    ``{"unit", "days_in", "points": [{"t", "posts", "sentiment"}]}``, ``t`` the UTC instant
+    (ISO, ``Z``) its local hour, day or week begins, as the overview's series."""
+    unit = unit if unit in UNITS else "day"
+    rows = [
+        {"t": m["t"], "posts": 1, "score_sum": m["score"], "scored": m["score"] is not None}
+        for m in stored.counted_members(db, topic_id)
+    ]
+    points = []
+    for r in bucketed(rows, unit, zone, ("posts", "score_sum", "scored")):
+        mean = round(float(r["score_sum"]) / r["scored"], 3) if r["scored"] else None
+        points.append(
+            {"t": r["t"].strftime("%Y-%m-%dT%H:%M:%SZ"), "posts": r["posts"], "sentiment": mean}
+        )
+    return {"unit": unit, "days_in": zone_name(zone), "points": points}
 
 
 def one_domain_mean(store: Reader) -> float | None:
@@ -259,6 +294,8 @@ def list_topics_json(db: Reader, k: int, **options: Any) -> dict[str, Any]:
     return {**data, "topics": [safe_row(t) for t in data["topics"]]}
 
 
-def topic_detail_json(db: Reader, topic_id: int, k: int) -> dict[str, Any]:
+def topic_detail_json(
+    db: Reader, topic_id: int, k: int, zone: tzinfo | None = None
+) -> dict[str, Any]:
     """``topic_detail`` shaped for JSON and templates."""
-    return safe_row(topic_detail(db, topic_id, k))
+    return safe_row(topic_detail(db, topic_id, k, zone))

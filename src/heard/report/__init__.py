@@ -18,11 +18,12 @@ from heard.clock import DEFAULT_DISPLAY_ZONE, local_time, utcnow, zone_label, zo
 from heard.errors import InputError
 from heard.files import write_atomically
 from heard.listen.hotspots import rank_hotspots, recent_alerts
-from heard.read.issues import list_issues, with_issue_alerts
+from heard.read.hotspots import ALL_ALERTS, detected_by
+from heard.read.issues import issues_as_of, list_issues, with_issue_alerts
 from heard.report.template import BRIEF, LANGS, STRINGS
 from heard.store.protocol import Store
 from heard.read.stats import brief_facts, sentiment_by_local_day
-from heard.read.topics import list_topics
+from heard.read.topics import list_topics, topics_as_of
 from heard.web.wording import evidence_words, mean2, p_text, word
 
 SENTIMENT_COLOURS = {
@@ -94,10 +95,12 @@ def _bucket_name(seconds: float) -> str:
     return f"{int(seconds)} s"
 
 
-def _sentiment_chart(charts: _Charts, store: Store, zone: tzinfo, zh: bool = False) -> str:
+def _sentiment_chart(
+    charts: _Charts, store: Store, zone: tzinfo, zh: bool = False, until: datetime | None = None
+) -> str:
     """Posts per local day (the deployment's zone) by sentiment label, as ``heard stats``
-    counts days."""
-    per = sentiment_by_local_day(store, zone)
+    counts days; those posted by ``until`` (``--at``) when given."""
+    per = sentiment_by_local_day(store, zone, until)
     days = sorted({day for day, _ in per})
     fig = go.Figure()
     for label, colour in SENTIMENT_COLOURS.items():
@@ -133,19 +136,23 @@ def build_report(
     lang: str = "en",
 ) -> str:
     """The brief as one HTML string; times in ``timezone`` (the deployment's), marked. It leads
-    with the ``issues`` hottest issues (one problem at one place), then hot spots and topics."""
+    with the ``issues`` hottest issues (one problem at one place), then hot spots and topics.
+
+    ``now`` (``--at``) is the moment every section is written as of: the posts counted, the
+    issues and topics (their messages by then, ``issues_as_of``, ``topics_as_of``), the hot
+    spots, the alerts detected by then and the sentiment chart. Only the hot spots honoured it:
+    the issues table showed messages and bursts from days after it."""
 
     zone = zone_named(timezone)
     if lang not in LANGS:
         raise InputError(f"no brief in language {lang!r}", "use --lang en or --lang zh")
     zh = lang == "zh"
-    facts = brief_facts(store)
-    total = facts["posts"]
-    if not total:
+    if not brief_facts(store)["posts"]:
         raise InputError(
             f"{store.path} holds no posts, so there is nothing to report",
             f"ingest something first: heard ingest FILE --db {store.path}",
         )
+    facts = brief_facts(store, now)
     charts = _Charts()
     hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
     for spot in hot["hotspots"]:
@@ -164,7 +171,7 @@ def build_report(
 
         advice = quiet_advice(store, min_group_size, window, now)
         quiet = advice_text(advice, window_text or window_label, zone, command=None, lang=lang)
-    sentiment_chart = _sentiment_chart(charts, store, zone, zh)
+    sentiment_chart = _sentiment_chart(charts, store, zone, zh, now)
     env = Environment(autoescape=True, finalize=neutralise)  # no bidi override reaches the brief
     env.filters["when"] = (
         lambda value, minutes=True: "—"
@@ -186,12 +193,30 @@ def build_report(
         window_label=window_label,
         quiet=quiet,
         hot=hot,
-        alerts=with_issue_alerts(store, min_group_size, recent_alerts(store, limit=20), 20),
-        topics=list_topics(store, min_group_size, limit=topics),
-        issues=list_issues(store, min_group_size, limit=issues)["issues"],
+        alerts=_alerts_by(store, min_group_size, now),
+        topics=list_topics(store, min_group_size, limit=topics)
+        if now is None
+        else topics_as_of(store, min_group_size, now, limit=topics),
+        issues=(
+            list_issues(store, min_group_size, limit=issues)
+            if now is None
+            else issues_as_of(store, min_group_size, now, limit=issues)
+        )["issues"],
         sentiment_chart=sentiment_chart,
         k=min_group_size,
     )
+
+
+ALERTS_SHOWN = 20
+
+
+def _alerts_by(store: Store, k: int, now: datetime | None) -> list[dict[str, Any]]:
+    """The newest alerts, topics' and issues' together; those detected by ``now`` when given (an
+    alert detected after ``--at`` had not fired then)."""
+    if now is None:
+        return with_issue_alerts(store, k, recent_alerts(store, limit=ALERTS_SHOWN), ALERTS_SHOWN)
+    every = with_issue_alerts(store, k, recent_alerts(store, limit=ALL_ALERTS), ALL_ALERTS)
+    return detected_by(every, now)[:ALERTS_SHOWN]
 
 
 def write_report(store: Store, out: Path, **kwargs: Any) -> Path:

@@ -150,7 +150,9 @@ def _k(request: Request) -> int:
 @router.get("/", dependencies=[requires(Role.viewer, page=True)])
 def overview(request: Request) -> Response:
     db, k = _db(request), _k(request)
-    data = request.app.state.cache.get(db.data_version, "overview", lambda: oq.overview(db, k))
+    data = request.app.state.cache.get(
+        db.data_version, "overview", lambda: oq.overview(db, k, _zone(request))
+    )
     topics = request.app.state.cache.get(
         db.data_version, ("topics", None, 10, None), lambda: tq.list_topics_json(db, k, limit=10)
     )
@@ -182,7 +184,7 @@ def overview(request: Request) -> Response:
 def topics_page(
     request: Request,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
 ) -> Response:
     db, k = _db(request), _k(request)
     data = request.app.state.cache.get(
@@ -204,7 +206,9 @@ def topic_page(request: Request, topic_id: int, merged: int | None = None) -> Re
     db, k = _db(request), _k(request)
     try:
         topic = request.app.state.cache.get(
-            db.data_version, ("topic", topic_id), lambda: tq.topic_detail_json(db, topic_id, k)
+            db.data_version,
+            ("topic", topic_id),
+            lambda: tq.topic_detail_json(db, topic_id, k, _zone(request)),
         )
     except MergedTopicError as exc:  # a history link, an old alert, a bookmark: its survivor
         return RedirectResponse(f"/topics/{exc.into}?merged={topic_id}", status_code=303)

@@ -27,7 +27,7 @@ def list_issues(
         str,
         Query(
             max_length=10,
-            pattern=r"^(all|[1-9]\d{0,3}[mhdwy])$",
+            pattern=r"^(all|[1-9]\d{0,5}[mhdwy])$",  # as /hotspots and heard issues
             description="Only issues with a message in this span before the newest post: 7d, "
             "30d, 90d, 1y or all",
         ),

@@ -16,7 +16,7 @@ from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
 from heard.read.common import MAX_CURSOR_CHARS
-from heard.api.routes.deps import db_of, k_of, utc_naive
+from heard.api.routes.deps import db_of, k_of, utc_naive, work_zone
 from heard.api.errors import declared
 from heard.api.security import requires
 from heard.auth import Role
@@ -121,14 +121,23 @@ def list_topics(
     q: Annotated[
         str | None, Query(max_length=100, description="Filter by label or keyword")
     ] = None,
+    since: Annotated[
+        Instant | None, Query(description="Only topics seen since this time (as heard topics)")
+    ] = None,
+    min_size: Annotated[
+        int, Query(ge=1, le=10_000_000, description="Only topics with at least this many posts")
+    ] = 1,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
     db = db_of(request)
+    seen = utc_naive(since)
     data = request.app.state.cache.get(
         db.data_version,
-        ("topics", q, limit, cursor),
-        lambda: tq.list_topics_json(db, k_of(request), limit=limit, cursor=cursor, q=q),
+        ("topics", q, limit, cursor, seen, min_size),
+        lambda: tq.list_topics_json(
+            db, k_of(request), limit=limit, cursor=cursor, q=q, since=seen, min_size=min_size
+        ),
     )
     return {"ok": True, **data}
 
@@ -145,7 +154,7 @@ def get_topic(request: Request, topic_id: int) -> dict[str, Any]:
         topic = request.app.state.cache.get(
             db.data_version,
             ("topic", topic_id),
-            lambda: tq.topic_detail_json(db, topic_id, k_of(request)),
+            lambda: tq.topic_detail_json(db, topic_id, k_of(request), work_zone(request)),
         )
     except MergedTopicError as exc:
         raise ApiError(404, exc.what, [f"fix: see /api/v1/topics/{exc.into}"]) from None
@@ -216,7 +225,7 @@ def stats(request: Request) -> dict[str, Any]:
     return {
         "ok": True,
         **request.app.state.cache.get(
-            db.data_version, "overview", lambda: oq.overview(db, k_of(request))
+            db.data_version, "overview", lambda: oq.overview(db, k_of(request), work_zone(request))
         ),
     }
 

@@ -4,6 +4,7 @@ whole-store counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from heard.store.protocol import Reader
@@ -41,9 +42,12 @@ def newest_post_time(db: Reader) -> Any:
     return db.scalar("SELECT max(created_at) FROM posts")
 
 
-def span(db: Reader) -> tuple[Any, Any, int]:
-    """First and last post time (naive UTC) and the number of posts, in one query."""
-    row = db.rows("SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts")[
-        0
-    ]
+def span(db: Reader, until: datetime | None = None) -> tuple[Any, Any, int]:
+    """First and last post time (naive UTC) and the number of posts, in one query; of the posts
+    posted at or before ``until`` (naive UTC) when given."""
+    where, params = ("", []) if until is None else (" WHERE created_at <= ?", [until])
+    row = db.rows(
+        f"SELECT min(created_at) AS lo, max(created_at) AS hi, count(*) AS n FROM posts{where}",
+        params,
+    )[0]
     return row["lo"], row["hi"], row["n"]

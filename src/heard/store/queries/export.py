@@ -6,15 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from heard.store.protocol import Reader
+from heard.store.queries import posts as listed
 
 
-def posts(db: Reader, min_authors: int) -> list[dict[str, Any]]:
-    """Every post, oldest first (then by id): ``id, external_id, source, created_at, lang, title,
-    text, sentiment_label, sentiment_score, topic_id, topic_label, issue_id, url, place, likes,
-    shares, replies``. A topic (its id and label) and an issue are given only when active and
-    written by at least ``min_authors`` distinct authors; an older store without topic or issue
-    tables gives ``NULL`` for them."""
+def posts(
+    db: Reader, min_authors: int, where: listed.PostWhere | None = None
+) -> list[dict[str, Any]]:
+    """Every post ``where`` keeps (the filters of the post list), oldest first (then by id):
+    ``id, external_id, source, created_at, lang, title, text, sentiment_label, sentiment_score,
+    topic_id, topic_label, issue_id, url, place, likes, shares, replies``. A topic (its id and
+    label) and an issue are given only when active and written by at least ``min_authors``
+    distinct authors; an older store without topic or issue tables gives ``NULL`` for them."""
     tables = db.tables()
+    clauses, kept = listed._where(where or listed.PostWhere(), db)  # as the post list filters
     if {"topics", "post_topics"} <= tables:
         topic = (
             "LEFT JOIN post_topics pt ON pt.post_id = p.id "
@@ -37,7 +41,7 @@ def posts(db: Reader, min_authors: int) -> list[dict[str, Any]]:
     return db.rows(
         f"SELECT p.id, p.external_id, p.source, p.created_at, p.lang, p.title, p.text, "
         f"p.sentiment_label, p.sentiment_score, {cols}, p.url, "
-        f"p.place, p.likes, p.shares, p.replies FROM posts p {topic} "
-        "ORDER BY p.created_at, p.id",
-        params,
+        f"p.place, p.likes, p.shares, p.replies FROM posts p {topic}"
+        f"{' WHERE ' + ' AND '.join(clauses) if clauses else ''} ORDER BY p.created_at, p.id",
+        [*params, *kept],
     )

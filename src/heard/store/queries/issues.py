@@ -162,3 +162,29 @@ def recent_alerts(db: Reader, k: int, limit: int) -> list[dict[str, Any]]:
         "ORDER BY a.window_end DESC, a.fired_at DESC, a.alert_id LIMIT ?",
         [k, limit],
     )
+
+
+def measured(db: Reader) -> list[dict[str, Any]]:
+    """What measuring an active issue again reads of it: ``issue_id, anchor, place, problem,
+    terms, title, coherence``, in no order."""
+    return db.rows(
+        "SELECT issue_id, anchor, place, problem, terms, title, coherence FROM issues "
+        "WHERE status = 'active'"
+    )
+
+
+def members_until(db: Reader, until: datetime) -> list[dict[str, Any]]:
+    """The messages of the active issues posted at or before ``until`` (naive UTC), oldest
+    first, with what measuring reads: ``issue_id, post_id, duplicate_of, title, text,
+    author_key, created_at, engagement, sentiment_score, topic_id``. The author key is only
+    counted (``heard.listen.issues.measure``), never returned by a reader."""
+    return db.rows(
+        "SELECT ip.issue_id, ip.post_id, ip.duplicate_of, coalesce(p.title, '') AS title, "
+        "p.text, p.author_key, p.created_at, "
+        "coalesce(p.likes, 0) + coalesce(p.dislikes, 0) + coalesce(p.shares, 0) AS engagement, "
+        "p.sentiment_score, pt.topic_id FROM issue_posts ip "
+        "JOIN issues i ON i.issue_id = ip.issue_id AND i.status = 'active' "
+        "JOIN posts p ON p.id = ip.post_id LEFT JOIN post_topics pt ON pt.post_id = p.id "
+        "WHERE p.created_at <= ? ORDER BY p.created_at, p.id",
+        [until],
+    )

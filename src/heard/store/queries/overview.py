@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from heard.store.protocol import Reader
+from heard.store.queries.stats import QUARTER_HOUR
 
 Grouping = Literal["language", "source", "sentiment"]
 _GROUP_KEYS: dict[str, str] = {
@@ -51,6 +52,20 @@ def volume(db: Reader, unit: Unit) -> list[dict[str, Any]]:
         "count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral, "
         "count(*) FILTER (WHERE sentiment_label = 'positive') AS positive, "
         "avg(sentiment_score) AS mean FROM posts p GROUP BY 1 ORDER BY 1"
+    )
+
+
+def volume_per_quarter_hour(db: Reader) -> list[dict[str, Any]]:
+    """Per 15-minute UTC bucket (``t``, naive UTC), in no order: posts, posts per sentiment label,
+    the sum of the sentiment scores and how many posts have one (``heard.read.days`` puts the
+    buckets on the deployment's hours, days or weeks)."""
+    return db.rows(
+        f"SELECT {QUARTER_HOUR} AS t, count(*) AS posts, "
+        "count(*) FILTER (WHERE sentiment_label = 'negative') AS negative, "
+        "count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral, "
+        "count(*) FILTER (WHERE sentiment_label = 'positive') AS positive, "
+        "sum(sentiment_score) AS score_sum, count(sentiment_score) AS scored "
+        "FROM posts p GROUP BY 1"
     )
 
 

@@ -3,6 +3,7 @@ quarantine; the store's health and the brief's facts."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from heard.store.protocol import Reader
@@ -49,12 +50,14 @@ def posts_per_quarter_hour(db: Reader) -> list[dict[str, Any]]:
     return db.rows(f"SELECT {QUARTER_HOUR} AS t, count(*) AS n FROM posts GROUP BY 1")
 
 
-def sentiment_per_quarter_hour(db: Reader) -> list[dict[str, Any]]:
+def sentiment_per_quarter_hour(db: Reader, until: datetime | None = None) -> list[dict[str, Any]]:
     """``[{t, label, n}]``: posts per 15-minute UTC bucket and sentiment label (``none`` where
-    unset)."""
+    unset); those posted at or before ``until`` (naive UTC) when given."""
+    where, params = ("", []) if until is None else (" WHERE created_at <= ?", [until])
     return db.rows(
         f"SELECT {QUARTER_HOUR} AS t, coalesce(sentiment_label, 'none') AS label, "
-        "count(*) AS n FROM posts GROUP BY 1, 2"
+        f"count(*) AS n FROM posts{where} GROUP BY 1, 2",
+        params,
     )
 
 

@@ -49,23 +49,36 @@ def list_page(
     min_size: int = 1,
     since: datetime | None = None,
     q: str | None = None,
-    after: tuple[int, int] | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Active topics of at least ``min_size`` posts and ``k`` distinct authors (``LIST_COLUMNS``),
     largest first, then by id: seen since ``since``, with ``q`` in the label or keywords (case
-    folded), after the (size, topic_id) ``after``; at most ``limit`` (all without one)."""
+    folded); at most ``limit`` (all without one). (A page leaves out the topics its walk has
+    shown: ``heard.read.topics.list_topics``.)"""
     have = set(db.columns("topics"))
     cols = ", ".join(c for c in LIST_COLUMNS if c in have)
     where, params = _where(min_size, since, q)
-    page, page_params = "", []
-    if after is not None:
-        size, tid = after
-        page, page_params = " AND (size < ? OR (size = ? AND topic_id > ?))", [size, size, tid]
     return db.rows(
-        f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ?{page} "
+        f"SELECT {cols} FROM topics WHERE {where} AND coalesce(n_authors, 0) >= ? "
         f"ORDER BY size DESC, topic_id {'LIMIT ' + str(int(limit)) if limit else ''}",
-        [*params, k, *page_params],
+        [*params, k],
+    )
+
+
+def counted_until(db: Reader, until: datetime) -> list[dict[str, Any]]:
+    """Each active topic's counted members posted at or before ``until`` (naive UTC):
+    ``topic_id, size, n_authors, first_seen, last_seen, sentiment_mean``, in no order
+    (provisional members left out, as in a topic's size)."""
+    pooled = sorted(pooled_ids(db))
+    skip = f" AND pt.post_id NOT IN ({', '.join('?' * len(pooled))})" if pooled else ""
+    return db.rows(
+        "SELECT pt.topic_id, count(*) AS size, count(DISTINCT p.author_key) AS n_authors, "
+        "min(p.created_at) AS first_seen, max(p.created_at) AS last_seen, "
+        "avg(p.sentiment_score) AS sentiment_mean FROM post_topics pt "
+        "JOIN posts p ON p.id = pt.post_id "
+        "JOIN topics t ON t.topic_id = pt.topic_id AND t.status = 'active' "
+        f"WHERE p.created_at <= ?{skip} GROUP BY pt.topic_id",
+        [until, *pooled],
     )
 
 
@@ -106,15 +119,15 @@ def provisional_posts(db: Reader, topic_id: int | None = None) -> int:
     )
 
 
-def counted_times(db: Reader, topic_id: int) -> list[datetime]:
-    """When each counted member of a topic was posted (stored UTC; provisional members left out,
-    as in its size and series)."""
+def counted_members(db: Reader, topic_id: int) -> list[dict[str, Any]]:
+    """When each counted member of a topic was posted (``t``, stored UTC) and its sentiment score
+    (``score``), in no order (provisional members left out, as in its size and series)."""
     pooled = pooled_ids(db)
     return [
-        r["created_at"]
+        {"t": r["created_at"], "score": r["sentiment_score"]}
         for r in db.rows(
-            "SELECT pt.post_id, p.created_at FROM post_topics pt JOIN posts p ON p.id = pt.post_id "
-            "WHERE pt.topic_id = ?",
+            "SELECT pt.post_id, p.created_at, p.sentiment_score FROM post_topics pt "
+            "JOIN posts p ON p.id = pt.post_id WHERE pt.topic_id = ?",
             [topic_id],
         )
         if r["post_id"] not in pooled
