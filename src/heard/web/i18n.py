@@ -120,6 +120,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_topics": ("Topics", "话题"),
     "export_alerts": ("Alerts", "预警"),
     "export_issues": ("Issues", "问题"),
+    "export_posts_filtered": ("Posts, chosen", "按条件导出帖子"),
+    "export_posts_filtered_help": (
+        "Days are local days ({zone}): from the start of the first to the end of the last. "
+        "Leave a field empty to take all.",
+        "日期按本地时间（{zone}）计：从首日零时到末日结束。留空表示不限。",
+    ),
+    "first_day": ("First day", "首日"),
+    "last_day": ("Last day", "末日"),
+    "topic_number": ("Topic no.", "话题编号"),
+    "file_format": ("File format", "文件格式"),
     "issue": ("Issue", "问题"),
     "download": ("Download", "下载"),
     "evidence": ("Evidence", "依据"),
