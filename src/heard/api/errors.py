@@ -15,7 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from heard.errors import ConflictError, HeardError, InputError, NotFoundError, StoreLockedError
+from heard.errors import (
+    ConflictError,
+    HeardError,
+    InputError,
+    NotFoundError,
+    StoreLockedError,
+    StoreUnavailableError,
+)
 
 log = logging.getLogger("heard.api")
 
@@ -73,6 +80,9 @@ def error_response(
 ) -> JSONResponse:
     return JSONResponse(error_body(status, error, errors), status_code=status, headers=headers)
 
+
+RETRY_AFTER_S = 5
+"""Seconds a 503 for a database that went away asks the client to wait (``Retry-After``)."""
 
 _STATUS_TEXT = {
     400: "bad request",
@@ -310,6 +320,19 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreLockedError)
     async def _locked(request: Request, exc: StoreLockedError) -> Response:
         return error_response(503, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+
+    @app.exception_handler(StoreUnavailableError)
+    async def _unavailable(request: Request, exc: StoreUnavailableError) -> Response:
+        """The database restarted under a write (or is down): nothing was stored by the
+        statement that failed, the next request reconnects; a 500 said the server was broken."""
+        log.warning("database unavailable on %s: %s", request.url.path, exc.what)
+        return answer(
+            request,
+            503,
+            "the database is not available right now (a restart or a failover?)",
+            ["fix: try again in a few seconds"],
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError) -> Response:
