@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from pg import PgServer, find_bindir
+from pg import PgServer
 
 
 def _drop_connections(pg_url: str) -> None:
@@ -44,20 +43,6 @@ def _drop_while(pg_url: str, after_s: float) -> threading.Thread:
     thread = threading.Thread(target=later)
     thread.start()
     return thread
-
-
-@pytest.fixture(scope="module")
-def own_server() -> Iterator[PgServer]:
-    """A server of this module's own, stopped and started by its tests (the session's is shared
-    by every other contract test)."""
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("needs the PostgreSQL server binaries (scripts/install-postgres.sh)")
-    server = PgServer(bindir).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.parametrize("read_only", [False, True])
@@ -118,10 +103,10 @@ def test_a_writer_lock_is_never_lost_silently(pg_url: str) -> None:
         store.close()
 
 
-def test_every_request_thread_reads_again_after_a_restart(own_server: PgServer) -> None:
+def test_every_request_thread_reads_again_after_a_restart(restartable_pg: PgServer) -> None:
     from heard.store.backends import open_store
 
-    url = own_server.create_database()
+    url = restartable_pg.create_database()
     with open_store(url) as store:
         view = store.reader(max_queries=8)
         barrier = threading.Barrier(8)
@@ -132,14 +117,14 @@ def test_every_request_thread_reads_again_after_a_restart(own_server: PgServer) 
 
         with ThreadPoolExecutor(8) as pool:
             assert list(pool.map(read, range(8))) == [0] * 8
-            own_server.halt()
-            own_server.resume()
+            restartable_pg.halt()
+            restartable_pg.resume()
             assert list(pool.map(read, range(8))) == [0] * 8
         view.close()
 
 
 def test_the_server_answers_after_a_restart_and_503_while_down(
-    own_server: PgServer, tmp_path: Path
+    restartable_pg: PgServer, tmp_path: Path
 ) -> None:
     from fastapi.testclient import TestClient
 
@@ -148,7 +133,7 @@ def test_the_server_answers_after_a_restart_and_503_while_down(
     from heard.settings import Settings
     from heard.store.backends import open_store
 
-    url = own_server.create_database()
+    url = restartable_pg.create_database()
     with open_store(url) as store:
         accounts = Accounts(store)
         accounts.add_user("ana", "pw-12345678", Role.admin)
@@ -157,7 +142,7 @@ def test_the_server_answers_after_a_restart_and_503_while_down(
     headers = {"Authorization": f"Bearer {token}"}
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         assert client.get("/api/v1/stats", headers=headers).status_code == 200
-        own_server.halt()
+        restartable_pg.halt()
         try:
             down = client.get("/api/v1/stats", headers=headers)
             assert down.status_code == 503, down.text
@@ -166,14 +151,14 @@ def test_the_server_answers_after_a_restart_and_503_while_down(
             new = client.post("/api/v1/tokens", json={"username": "ana"}, headers=headers)
             assert new.status_code == 503, new.text
         finally:
-            own_server.resume()
+            restartable_pg.resume()
         statuses = [client.get("/api/v1/stats", headers=headers).status_code for _ in range(10)]
         assert statuses == [200] * 10
         assert client.get("/health").status_code == 200
         new = client.post("/api/v1/tokens", json={"username": "ana"}, headers=headers)
         assert new.status_code == 201, new.text
-        own_server.halt()
-        own_server.resume()  # a restart between requests: nothing fails
+        restartable_pg.halt()
+        restartable_pg.resume()  # a restart between requests: nothing fails
         assert client.get("/api/v1/stats", headers=headers).status_code == 200
         new = client.post("/api/v1/tokens", json={"username": "ana"}, headers=headers)
         assert new.status_code == 201, new.text

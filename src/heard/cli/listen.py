@@ -99,6 +99,7 @@ def ingest(
                 progress=lambda n: bar.advance(task, n),
                 on_file=lambda p: bar.update(task, description=f"ingesting {escape(p.name)}"),
                 last=True,  # nothing is ingested after: the end-of-run work gets the models' memory
+                on_wait=lambda message: console.print(f"[yellow]{escape(message)}[/]"),
             )
         summary.check_read_something()  # a database it created is removed: nothing stored
         one_domain = one_domain_mean(run.store)

@@ -193,7 +193,7 @@ class PostgresStore:
     @contextmanager
     def transaction(self) -> Iterator[PostgresStore]:
         """Everything in the block commits together or not at all (an exception rolls it back)."""
-        with self._session(), self.con.transaction():
+        with _teaching_errors(self.path), self._session(), self.con.transaction():
             yield self
 
     def migrate(self) -> int:
@@ -384,9 +384,9 @@ class PostgresStore:
     def _stored_values(self, column: str, values: Sequence[str]) -> set[str]:
         if not values:
             return set()
-        found = self.con.execute(
-            f"SELECT DISTINCT {column} FROM posts WHERE {column} = ANY(%s)", [list(values)]
-        ).fetchall()
+        found = self.fetchall(
+            f"SELECT DISTINCT {column} FROM posts WHERE {column} = ANY(?)", [list(values)]
+        )
         return {r[0] for r in found}
 
     def write_batch(
@@ -433,7 +433,7 @@ class PostgresStore:
         )
 
     def pending_work(self) -> set[str]:
-        return {r[0] for r in self.con.execute("SELECT kind FROM pending_work")}
+        return {r[0] for r in self.fetchall("SELECT kind FROM pending_work")}
 
     def source_of_file(self, content_key: str) -> str | None:
         """The source a file with this content key was ingested as (see the DuckDB store)."""
