@@ -37,7 +37,7 @@ from heard.records import Post, Quarantined
 import heard.store.postgres.arrowio as arrowio
 import heard.store.postgres.batch as batch
 import heard.store.postgres.search as search
-from heard.store.postgres.connection import connection_lost, dropped
+from heard.store.postgres.connection import connection_lost, dropped, migration_refused
 from heard.store.postgres.schema import LATEST, MIGRATIONS
 from heard.store.postgres.sql import redact_url, to_psycopg
 from heard.store.versions import pending, to_apply
@@ -197,17 +197,37 @@ class PostgresStore:
             yield self
 
     def migrate(self) -> int:
-        """Apply pending migrations (one process at a time); return the schema version."""
+        """Apply pending migrations (one process at a time); return the schema version. An
+        up-to-date store needs no DDL right; a role that may not migrate (another owns the
+        tables or the schema) is told which role can."""
+        ddl = [False]
+        try:
+            return self._migrate(ddl)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            if not ddl[0]:  # may not even read schema_version: the GRANT (_teaching_errors)
+                raise
+            what, fix = migration_refused(self.con, self.url, self.path, LATEST, exc)
+            raise StoreError(what, fix) from exc
+
+    def _migrate(self, ddl: list[bool]) -> int:
         with self.con.transaction():
             self.con.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
-            if not self.scalar("SELECT to_regclass('schema_version') IS NOT NULL"):
+            exists = bool(self.scalar("SELECT to_regclass('schema_version') IS NOT NULL"))
+            if not exists:
                 to_apply(self, MIGRATIONS, self.path, False, self._own_tables())  # not another's
+            applied = (
+                {r[0] for r in self.con.execute("SELECT version FROM schema_version")}
+                if exists
+                else set()
+            )
+            todo = pending(applied, MIGRATIONS, self.path)  # a newer Heard's store: refused
+            if exists and not todo:
+                return LATEST
+            ddl[0] = True
             self.con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
             )
-            applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version")}
-            todo = pending(applied, MIGRATIONS, self.path)  # a newer Heard's store: refused
             for version, statements in MIGRATIONS:  # by set, as on DuckDB (branches number apart)
                 if version not in todo:
                     continue
