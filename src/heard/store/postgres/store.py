@@ -106,7 +106,7 @@ class PostgresStore:
         self._con = con
         self._closed = False
         self._pinned = 0  # blocks whose session state (a lock, a temp table) lives on _con
-        self._reconnect_lock = threading.Lock()
+        self._reconnect_lock, self._pin_lock = threading.Lock(), threading.Lock()
         self.url = url
         self.path = redact_url(url)  # what messages show where the DuckDB store shows its file
         self.read_only = read_only
@@ -132,14 +132,10 @@ class PostgresStore:
     # ---- lifecycle -------------------------------------------------------------------------
     @property
     def con(self) -> psycopg.Connection[Any]:
-        """The connection. One the database closed (a restart, a failover, an admin's
-        pg_terminate_backend) is opened again before its next statement, with this store's
-        session settings (``heard serve`` answered one 500 per request thread after a restart,
-        each thread's first statement going to a dead connection). Not inside a block whose
-        session state lives on the connection (``writer_lock``, ``registered``,
-        ``transaction``): a lock or temporary table would be gone unsaid, so the statement
-        there fails with ``StoreUnavailableError``. A store closed with ``close()`` stays
-        closed."""
+        """The connection; one the database closed (a restart, a failover) is opened again
+        before the next statement, with this store's session settings, except in a block that
+        keeps session state on it (``_session``: a lock, a temporary table would be lost
+        unsaid). A store closed with ``close()`` stays closed."""
         con = self._con
         if self._closed or (not con.closed and (self._pinned or not dropped(con))):
             return con
@@ -159,17 +155,18 @@ class PostgresStore:
     @contextmanager
     def _session(self) -> Iterator[None]:
         """The block keeps session state on this connection: no silent reconnect inside."""
-        self._pinned += 1
+        with self._pin_lock:  # the server's request threads share its writable store
+            self._pinned += 1
         try:
             yield
         finally:
-            self._pinned -= 1
+            with self._pin_lock:
+                self._pinned -= 1
 
     def _again(self, run: Callable[[], T]) -> T:
-        """``run()``, a read; on a read-only store whose connection the server dropped while the
-        statement was in flight, once more on a new connection (a read-only session cannot
-        have written anything, so nothing is done twice). A writable store's caller decides:
-        the server answers 503 with Retry-After, ``heard watch`` waits and stores the batch."""
+        """``run()``, a read, once more on a new connection if the server dropped a read-only
+        store's connection under it (a read-only session wrote nothing). A writable store's
+        caller decides (the server answers 503, ``heard watch`` waits for the database)."""
         retry = self.read_only and not self._pinned
         try:
             with _teaching_errors(self.path):
