@@ -226,7 +226,8 @@ def watch(
     the configured webhooks, once per topic per burst episode. Each refresh also notifies
     departments of their cases (as heard notify does). Restarting on the same file resumes after
     the last committed line. A file rotated away (cut, or renamed and created again) is followed
-    into the new file, as tail -F does.
+    into the new file, as tail -F does. A PostgreSQL database that goes away (a restart, a
+    failover) is waited for, up to 5 minutes, and the batch stored once it is back.
     """
     from heard.answer.notifications import notify_cases
     from heard.clock import utcnow

@@ -73,6 +73,7 @@ def ingest(
     Re-running on the same file stores nothing new; a run that was interrupted resumes after the
     last committed batch. Bad rows are quarantined with file, position and reason (see
     'heard quarantine'); the rest is stored. A missing file or unknown format exits with code 2.
+    A PostgreSQL database that goes away mid-run (a restart) is waited for, up to 5 minutes.
     """
     from heard.read.topics import ONE_DOMAIN_MEAN, one_domain_mean
     from heard.pipeline.assemble import open_run
