@@ -92,6 +92,7 @@ class PgServer:
         ]
         if not self.durable:
             opts += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        self._opts = " ".join(opts)
         done = self._run(
             "pg_ctl",
             "start",
@@ -103,7 +104,7 @@ class PgServer:
             "-l",
             str(self.root / "server.log"),
             "-o",
-            " ".join(opts),
+            self._opts,
             check=False,
         )
         if done.returncode != 0:
@@ -133,6 +134,26 @@ class PgServer:
             start_new_session=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+        )
+
+    def halt(self) -> None:
+        """Stop the server as a maintenance restart does (``-m fast``: every session is ended
+        under its client); ``resume()`` starts it again on the same port and data."""
+        self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w")
+
+    def resume(self) -> None:
+        self._run(
+            "pg_ctl",
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            self._opts,
         )
 
     def url(self, dbname: str = "postgres") -> str:

@@ -8,7 +8,8 @@ HeardError                    base; ``exit_code`` is what the CLI exits with
 ├── PipelineConfigError       stages are mis-ordered or missing → 2
 ├── StageError                a pipeline stage failed on a batch (names the stage) → 5
 ├── StoreError                the store cannot be used → 3
-│   └── StoreLockedError      another process owns the DuckDB file → 3
+│   ├── StoreLockedError      another process owns the DuckDB file → 3
+│   └── StoreUnavailableError the database went away (a restart, a failover): try again → 3
 ├── ModelError                a model file is missing or incompatible → 4
 └── ApiError                  (heard.api.errors) an HTTP answer with its status, raised by routes
 
@@ -84,6 +85,12 @@ class StoreError(HeardError):
 
 class StoreLockedError(StoreError):
     """Another process holds the DuckDB file (one process owns it)."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database server closed the connection (a restart, a failover, an administrator's
+    ``pg_terminate_backend``) or cannot be reached now: the same work may succeed once it is back
+    (the server answers 503 with ``Retry-After``; ``heard watch`` waits and stores the batch)."""
 
 
 class ModelError(HeardError):

@@ -1,13 +1,17 @@
 """Typed settings, built once at the edge (CLI, server) and passed down.
 
 Precedence: defaults < ``heard.toml`` (in the working directory, or ``--config``) < ``HEARD_*``
-environment variables < command-line flags. No other module reads the environment.
+environment variables < command-line flags. No other module reads the environment. A
+``HEARD_*`` variable that names no setting (a typo: ``HEARD_DATABSE``) is warned about once on
+stderr, with the nearest setting's variable.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -237,10 +241,52 @@ class Settings(BaseSettings):
         return out
 
 
-def load_settings(config: Path | None = None, **flags: Any) -> Settings:
+NOT_SETTINGS_ENV = ("HEARD_PG_BINDIR", "HEARD_BENCH_CACHE")
+"""``HEARD_*`` variables read by the test helpers and benchmarks, not settings (as are
+``HEARD_TEST_*``, the test suite's hooks): never warned about."""
+
+_warned: set[str] = set()
+
+
+def ignored_env(settings: Settings | None = None) -> list[tuple[str, str]]:
+    """``(variable, nearest setting variable)`` for each ``HEARD_*`` variable of the environment
+    that no setting reads (the variable ``smtp_password_env`` names is read: not ignored)."""
+    known = sorted(f"HEARD_{name.upper()}" for name in Settings.model_fields)
+    read = set(NOT_SETTINGS_ENV)
+    if settings is not None and settings.smtp_password_env:
+        read.add(settings.smtp_password_env.upper())
+    out = []
+    for name in sorted(os.environ):
+        upper = name.upper()
+        if not upper.startswith("HEARD_") or upper.startswith("HEARD_TEST_"):
+            continue
+        if upper not in known and upper not in read:
+            nearest = difflib.get_close_matches(upper, known, n=1, cutoff=0.0)
+            out.append((name, nearest[0] if nearest else known[0]))
+    return out
+
+
+def ignored_env_note(name: str, nearest: str) -> str:
+    return (
+        f"{name} is not a Heard setting and was ignored (did you mean {nearest}? "
+        "'heard config show' lists every setting)"
+    )
+
+
+def warn_ignored_env(settings: Settings) -> None:
+    """Warn on stderr, once per process and variable, of each ``ignored_env`` variable: a typo
+    in ``HEARD_DB`` left every command on ./heard.duckdb without a word."""
+    for name, nearest in ignored_env(settings):
+        if name not in _warned:
+            _warned.add(name)
+            print(f"warning: {ignored_env_note(name, nearest)}", file=sys.stderr, flush=True)
+
+
+def load_settings(config: Path | None = None, *, warn: bool = True, **flags: Any) -> Settings:
     """Build settings from ``heard.toml`` (or ``config``), the environment, then ``flags``.
 
-    Flags that are ``None`` are treated as not given.
+    Flags that are ``None`` are treated as not given. ``warn``: warn of ``HEARD_*`` variables
+    that name no setting (``warn_ignored_env``).
     """
     path = config or Path("heard.toml")
     from_file: dict[str, Any] = {}
@@ -290,7 +336,7 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
             **{k: getattr(from_env, k) for k in env_set},
             **given,
         }
-        return Settings(**merged)
+        settings = Settings(**merged)
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
@@ -311,3 +357,6 @@ def load_settings(config: Path | None = None, **flags: Any) -> Settings:
             f"check [heard] {name} in {path}, HEARD_{name.upper()}, or the command's "
             f"--{name.replace('_', '-')} flag if it has one",
         ) from exc
+    if warn:
+        warn_ignored_env(settings)
+    return settings

@@ -32,6 +32,22 @@ def pg_server() -> Iterator[PgServer]:
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def restartable_pg() -> Iterator[PgServer]:
+    """A server of the test module's own, which its tests may stop and start (``halt``,
+    ``resume``) as a maintenance restart does; the session's is shared by every other test."""
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip(
+            f"needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin): {INSTALL_HINT}"
+        )
+    server = PgServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> str:
     """A fresh, empty database on the session's server."""

@@ -31,12 +31,13 @@ API_DESCRIPTION = (
 def declare_auth_responses(app: FastAPI) -> None:
     """Every route that needs a role can answer 401 (no caller) and 403 (too low a role): say
     so in the OpenAPI document, which FastAPI cannot infer from the ``requires`` dependency. A
-    route that reads a body answers 400 to one that does not parse (FastAPI's own check). A
+    route that reads a body answers 400 to one that does not parse (FastAPI's own check), and
+    one that reads JSON answers 415 to a body of another type (``errors.wrong_body_type``). A
     route with parameters or a body answers 422 in the error shape (GeoReport's list under
     /open311/v2), not FastAPI's ``{detail}``."""
     from fastapi.dependencies.utils import get_flat_params
 
-    from heard.api.errors import declared, georeport_declared
+    from heard.api.errors import declared, georeport_declared, reads_json_body
     from heard.api.security import UNDECLARED, declared_role, iter_routes
 
     for path, route in iter_routes(app.routes):
@@ -46,6 +47,8 @@ def declare_auth_responses(app: FastAPI) -> None:
         has_body = getattr(route, "body_field", None) is not None
         if has_body:
             codes.append(400)
+            if reads_json_body(route):
+                codes.append(415)
         if has_body or get_flat_params(route.dependant):
             if path.startswith("/open311/"):
                 route.responses.setdefault(422, georeport_declared("Invalid input"))

@@ -15,7 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from heard.errors import ConflictError, HeardError, InputError, NotFoundError, StoreLockedError
+from heard.errors import (
+    ConflictError,
+    HeardError,
+    InputError,
+    NotFoundError,
+    StoreLockedError,
+    StoreUnavailableError,
+)
 
 log = logging.getLogger("heard.api")
 
@@ -73,6 +80,9 @@ def error_response(
 ) -> JSONResponse:
     return JSONResponse(error_body(status, error, errors), status_code=status, headers=headers)
 
+
+RETRY_AFTER_S = 5
+"""Seconds a 503 for a database that went away asks the client to wait (``Retry-After``)."""
 
 _STATUS_TEXT = {
     400: "bad request",
@@ -164,6 +174,34 @@ def allowed_methods(request: Request) -> list[str]:
     if "GET" in allowed:
         allowed.add("HEAD")  # answered as the GET (HeardMiddleware)
     return sorted(allowed)
+
+
+def _is_json(content_type: str) -> bool:
+    main = content_type.split(";", 1)[0].strip().lower()
+    return main == "application/json" or (
+        main.startswith("application/") and main.endswith("+json")
+    )
+
+
+def reads_json_body(route: Any) -> bool:
+    """Whether ``route`` reads its body as JSON (a model parameter), not as a form."""
+    from fastapi import params
+
+    field = getattr(route, "body_field", None)
+    return field is not None and not isinstance(field.field_info, params.Form)
+
+
+def wrong_body_type(request: Request, exc: RequestValidationError) -> str | None:
+    """The body's media type when a JSON route's body failed because it is not JSON (text/plain,
+    a form): FastAPI then validates the raw bytes and answered 422 "Input should be a valid
+    dictionary", which does not say that only the Content-Type was wrong. No Content-Type at
+    all is read as JSON, as FastAPI does."""
+    ctype = request.headers.get("content-type", "")
+    if not ctype or _is_json(ctype) or not reads_json_body(request.scope.get("route")):
+        return None
+    if not any(tuple(err.get("loc", ()))[:1] == ("body",) for err in exc.errors()):
+        return None
+    return ctype.split(";", 1)[0].strip() or ctype
 
 
 def _validation_messages(exc: RequestValidationError) -> list[str]:
@@ -269,11 +307,32 @@ def install_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith("/open311/"):  # GeoReport v2's error list
             text = "; ".join(_validation_messages(exc)) or "invalid input"
             return JSONResponse([{"code": 422, "description": text}], status_code=422)
+        sent = wrong_body_type(request, exc)
+        if sent is not None:
+            return answer(
+                request,
+                415,
+                f"the body must be application/json, not {sent}",
+                ["fix: send the body as a JSON object with 'Content-Type: application/json'"],
+            )
         return answer(request, 422, "invalid input", _validation_messages(exc))
 
     @app.exception_handler(StoreLockedError)
     async def _locked(request: Request, exc: StoreLockedError) -> Response:
         return error_response(503, exc.what, [f"fix: {exc.fix}"] if exc.fix else [])
+
+    @app.exception_handler(StoreUnavailableError)
+    async def _unavailable(request: Request, exc: StoreUnavailableError) -> Response:
+        """The database restarted under a write (or is down): nothing was stored by the
+        statement that failed, the next request reconnects; a 500 said the server was broken."""
+        log.warning("database unavailable on %s: %s", request.url.path, exc.what)
+        return answer(
+            request,
+            503,
+            "the database is not available right now (a restart or a failover?)",
+            ["fix: try again in a few seconds"],
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError) -> Response:

@@ -235,7 +235,8 @@ def watch(
     the configured webhooks, once per topic per burst episode. Each refresh also notifies
     departments of their cases (as heard notify does). Restarting on the same file resumes after
     the last committed line. A file rotated away (cut, or renamed and created again) is followed
-    into the new file, as tail -F does.
+    into the new file, as tail -F does. A PostgreSQL database that goes away (a restart, a
+    failover) is waited for, up to 5 minutes, and the batch stored once it is back.
     """
     from heard.answer.notifications import notify_cases
     from heard.clock import utcnow
@@ -245,6 +246,7 @@ def watch(
     from heard.pipeline.resume import resume_point_of
     from heard.listen.hotspots.watch import watch as run_watch
     from heard.pipeline.assemble import open_run
+    from heard.pipeline.reconnect import patiently
     from heard.pipeline.runner import IngestSummary, finish_run
 
     settings = settings_from(config, db=db, watch_batch_size=batch_size)
@@ -277,7 +279,16 @@ def watch(
         store = run.store
         summary = IngestSummary(run_id="watch")
         fkey = None if stdin else f"{name}|{key_of(Path(file))}"
-        ingest_batch = run.small_batches(summary, source=name, file_key=fkey, file=file)
+
+        def wait_for_db(message: str) -> None:  # the database went away: the batch waits
+            console.print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
+
+        def patient(ingest: Callable[..., tuple[int, int]]) -> Callable[..., tuple[int, int]]:
+            """A batch is one transaction with its checkpoint: safe to store again once the
+            database is back (a PostgreSQL restart stopped the watch)."""
+            return lambda *a, **kw: patiently(lambda: ingest(*a, **kw), on_wait=wait_for_db)
+
+        ingest_batch = patient(run.small_batches(summary, source=name, file_key=fkey, file=file))
         start_after = resume_point_of(store, fkey, Path(file)) if fkey else 0
         if start_after < 0:  # the file was rotated since: a new file under the same name
             console.print(
@@ -293,7 +304,7 @@ def watch(
                 "its first line"
             )
             key = f"{name}|{key_of(Path(file))}"
-            return run.small_batches(summary, source=name, file_key=key, file=file)
+            return patient(run.small_batches(summary, source=name, file_key=key, file=file))
 
         def on_alert(alert: dict[str, Any]) -> None:
             if json_out:
@@ -319,9 +330,12 @@ def watch(
 
         issue_alerts: list[dict[str, Any]] = []
 
-        def refresh(final: bool) -> None:
+        def finish(final: bool) -> None:
             with run.exclusive():  # on PostgreSQL, other processes' topic writes wait
                 finish_run(store, run.pipeline, summary, final=final)
+
+        def refresh(final: bool) -> None:
+            patiently(lambda: finish(final), on_wait=wait_for_db)
             for alert in engine.issue_alerts():  # issues found at this refresh that burst
                 issue_alerts.append(alert)
                 on_alert(alert)

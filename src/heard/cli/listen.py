@@ -77,6 +77,7 @@ def ingest(
     Re-running on the same file stores nothing new; a run that was interrupted resumes after the
     last committed batch. Bad rows are quarantined with file, position and reason (see
     'heard quarantine'); the rest is stored. A missing file or unknown format exits with code 2.
+    A PostgreSQL database that goes away mid-run (a restart) is waited for, up to 5 minutes.
     """
     from heard.read.topics import ONE_DOMAIN_MEAN, one_domain_mean
     from heard.pipeline.assemble import open_run
@@ -103,6 +104,7 @@ def ingest(
                 progress=lambda n: bar.advance(task, n),
                 on_file=lambda p: bar.update(task, description=f"ingesting {escape(p.name)}"),
                 last=True,  # nothing is ingested after: the end-of-run work gets the models' memory
+                on_wait=lambda message: console.print(f"[yellow]{escape(message)}[/]"),
             )
         summary.check_read_something()  # a database it created is removed: nothing stored
         one_domain = one_domain_mean(run.store)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from heard.store import store_exists
 from heard.store.backends import shown
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, emit_json, results, settings_from
-from heard.settings import Settings
+from heard.settings import Settings, ignored_env, ignored_env_note
 
 config_app = typer.Typer(
     help="Show the settings in force (defaults < heard.toml < HEARD_* < flags); rotate the author "
@@ -27,20 +27,12 @@ def config_show(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print every setting with its value and what it does (the author salt is never shown)."""
-    import os
-
     from heard.cli.app import console
 
-    settings = settings_from(config)
+    settings = settings_from(config, warn=False)  # noted here, every time, not once
     values = settings.public()
-    known = {f"HEARD_{name.upper()}" for name in Settings.model_fields}
-    for name in sorted(k for k in os.environ if k.upper().startswith("HEARD_")):
-        if name.upper() not in known:  # e.g. HEARD_DATABASE for HEARD_DB: nothing reads it
-            console.print(
-                f"note: {escape(name)} is not a Heard setting and was ignored "
-                "(the settings' variables are listed below as env HEARD_…)",
-                soft_wrap=True,
-            )
+    for name, nearest in ignored_env(settings):  # e.g. HEARD_DATABASE for HEARD_DB
+        console.print(f"note: {escape(ignored_env_note(name, nearest))}", soft_wrap=True)
     if json_out:
         emit_json(values)
         return

@@ -6,6 +6,7 @@ the same thing on every path.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from heard.pipeline.runner import (
     ingest_rows,
 )
 from heard.pipeline.pending import finish_pending
+from heard.pipeline.reconnect import patiently
 from heard.records import Quarantined, RawRow
 from heard.protect.salt import author_salts
 from heard.read.reindex import ensure_store_private
@@ -82,12 +84,21 @@ class Run:
         progress: Progress | None = None,
         on_file: Callable[[Path], None] | None = None,
         last: bool = False,
+        on_wait: Callable[[str], None] | None = None,
     ) -> IngestSummary:
         """Ingest files one after another, each resuming after its last committed position.
         ``last``: this run ingests nothing after (``heard ingest``): its models are released
-        before the end-of-run work, which then has their memory (a 200k-post run peaks there)."""
-        with self.exclusive():
-            return self._ingest_files(paths, fmt, source, progress, on_file, last)
+        before the end-of-run work, which then has their memory (a 200k-post run peaks there).
+        ``on_wait``: when the database goes away (a PostgreSQL restart), wait for it and go on
+        from the last stored batch, telling ``on_wait`` (``heard.pipeline.reconnect``); without
+        it the error stops the run (the server's upload answers 503)."""
+        summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
+
+        def attempt() -> IngestSummary:
+            with self.exclusive():  # taken again after a reconnect: the lock went with the link
+                return self._ingest_files(paths, fmt, source, progress, on_file, last, summary)
+
+        return attempt() if on_wait is None else patiently(attempt, on_wait=on_wait)
 
     def _ingest_files(
         self,
@@ -97,6 +108,7 @@ class Run:
         progress: Progress | None,
         on_file: Callable[[Path], None] | None,
         last: bool = False,
+        summary: IngestSummary | None = None,
     ) -> IngestSummary:
         return ingest_paths(
             self.store,
@@ -109,6 +121,7 @@ class Run:
             progress=progress,
             on_file=on_file,
             release_models=last,
+            summary=summary,
         )
 
     def ingest_records(self, rows: Iterable[RawRow | Quarantined], *, source: str) -> IngestSummary:

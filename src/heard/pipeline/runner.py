@@ -102,10 +102,23 @@ class _Pending:
         quarantined: list[Quarantined],
         checkpoint: Checkpoint | None,
         again: list[Post],
+        counts: dict[str, int],
     ):
         self.future, self.ids, self.hashes = future, ids, hashes  # ids: id -> message hash
         self.quarantined, self.checkpoint = quarantined, checkpoint
         self.again = again  # stored by an earlier run: shown to operators that ``revisit``
+        self.counts = counts  # the summary's counts of this batch, added once it is committed
+
+
+COUNTED_AT_COMMIT = (
+    "rows_read",
+    "duplicate_ids_in_input",
+    "already_stored",
+    "other_messages",
+    "duplicate_texts",
+)
+"""Counts a batch adds to the summary when it is committed, not when read: a batch that the
+database lost (a restart) and that is stored again once it is back counts once."""
 
 
 @dataclass
@@ -168,34 +181,43 @@ class _Writer:
         quarantined: list[Quarantined],
         checkpoint: Checkpoint | None,
         more_waiting: bool = False,
+        rows: int = 0,
     ) -> None:
-        if self.adopt_stored:
-            from heard.pipeline.resume import adopt_stored
+        before = {name: getattr(self.summary, name) for name in COUNTED_AT_COMMIT}
+        counts: dict[str, int] = {}
+        try:
+            self.summary.rows_read += rows
+            if self.adopt_stored:
+                from heard.pipeline.resume import adopt_stored
 
-            posts = adopt_stored(self.store, posts)
-        quarantined = list(quarantined)
-        unique: dict[str, Post] = {}
-        for post in posts:
-            first = unique.get(post.id)
-            if first is None:
-                unique[post.id] = post
-            elif message_hash(first.text) == message_hash(post.text):
-                self.summary.duplicate_ids_in_input += 1  # the same message again: silent
-            else:
-                quarantined.append(reused_id(post, f"the row at position {first.position}"))
-        in_flight = self._pending.ids if self._pending else {}
-        stored = self.store.existing_ids(list(unique))
-        for pid in unique.keys() & in_flight.keys():
-            if in_flight[pid] != message_hash(unique[pid].text):  # read a batch ago
-                quarantined.append(reused_id(unique.pop(pid), "an earlier row"))
-        existing = stored | (unique.keys() & in_flight.keys())
-        again = self._same_messages([p for pid, p in unique.items() if pid in stored])
-        for post in again.other:
-            quarantined.append(reused_id(unique.pop(post.id), "a stored post"))
-            existing.discard(post.id)
-        self.summary.already_stored += len(existing)
-        fresh = [p for pid, p in unique.items() if pid not in existing]
-        hashes = self._count_duplicate_texts(fresh)
+                posts = adopt_stored(self.store, posts)
+            quarantined = list(quarantined)
+            unique: dict[str, Post] = {}
+            for post in posts:
+                first = unique.get(post.id)
+                if first is None:
+                    unique[post.id] = post
+                elif message_hash(first.text) == message_hash(post.text):
+                    self.summary.duplicate_ids_in_input += 1  # the same message again: silent
+                else:
+                    quarantined.append(reused_id(post, f"the row at position {first.position}"))
+            in_flight = self._pending.ids if self._pending else {}
+            stored = self.store.existing_ids(list(unique))
+            for pid in unique.keys() & in_flight.keys():
+                if in_flight[pid] != message_hash(unique[pid].text):  # read a batch ago
+                    quarantined.append(reused_id(unique.pop(pid), "an earlier row"))
+            existing = stored | (unique.keys() & in_flight.keys())
+            again = self._same_messages([p for pid, p in unique.items() if pid in stored])
+            for post in again.other:
+                quarantined.append(reused_id(unique.pop(post.id), "a stored post"))
+                existing.discard(post.id)
+            self.summary.already_stored += len(existing)
+            fresh = [p for pid, p in unique.items() if pid not in existing]
+            hashes = self._count_duplicate_texts(fresh)
+        finally:  # counted when committed (flush); nothing of a batch that failed here
+            for name, was in before.items():
+                counts[name] = getattr(self.summary, name) - was
+                setattr(self.summary, name, was)
         future = self._pool.submit(self.head.run, Batch(fresh, more_waiting))
         self.flush()  # finish and write the previous batch while this one is being embedded
         self._pending = _Pending(
@@ -205,6 +227,7 @@ class _Writer:
             quarantined,
             checkpoint,
             again.same,
+            counts,
         )
 
     def _same_messages(self, posts: list[Post]) -> _ReadAgain:
@@ -268,6 +291,8 @@ class _Writer:
             if not operator.persist_with_batch:
                 operator.persist(self.store, batch)
         self.summary.stored += added
+        for name, count in pending.counts.items():
+            setattr(self.summary, name, getattr(self.summary, name) + count)
         for q in pending.quarantined:
             self.summary.quarantined += 1
             self.summary.quarantine_reasons[q.reason] = (
@@ -366,9 +391,9 @@ def ingest_rows(
     writer = _Writer(store, pipeline, summary, source, adopt_stored)
     try:
         for posts, bad, last, full, read in _batches(rows, mapper, batch_size, consumed):
-            summary.rows_read += len(posts) + len(bad)
             checkpoint = (file_key, file, last, read) if file_key else None
-            writer.submit(posts, bad, checkpoint, full if more_waiting is None else more_waiting)
+            more = full if more_waiting is None else more_waiting
+            writer.submit(posts, bad, checkpoint, more, rows=len(posts) + len(bad))
             if progress:
                 progress(len(posts) + len(bad))
     finally:
@@ -459,9 +484,13 @@ def ingest_paths(
     progress: Progress | None = None,
     on_file: Callable[[Path], None] | None = None,
     release_models: bool = False,
+    summary: IngestSummary | None = None,
 ) -> IngestSummary:
     """Ingest files one after another, resuming each after its last committed position, or
     from its first row when what was read before that position has changed since.
+    ``summary``: an earlier attempt's, run again after the database went away
+    (``heard.pipeline.reconnect``): its counts go on, and models it released stay released
+    (every row was stored then: only the end-of-run work is left).
 
     ``make_mapper(source)`` builds the row → post mapper for a file's source name (the file stem
     unless ``source`` is given). Every file is opened and its columns checked against the mapping
@@ -474,7 +503,8 @@ def ingest_paths(
     from heard.pipeline.resume import earlier_source, resume_point
 
     connectors = [open_connector(Path(p), fmt) for p in paths]
-    summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
+    again = summary is not None and bool(summary.files)  # a run again after a reconnect
+    summary = summary or IngestSummary(run_id=uuid.uuid4().hex[:12])
     mappers, keys, adopting = [], [], []
     # a column the mapping names but a file lacks fails before any work
     for connector in connectors:
@@ -498,6 +528,8 @@ def ingest_paths(
     bind_operators(store, pipeline)
     test_hook("ingest_start")
     for connector, mapper, key, adopt in zip(connectors, mappers, keys, adopting):
+        if pipeline.released:  # an earlier attempt stored every row
+            break
         if on_file:
             on_file(connector.path)
         file_key = f"{mapper.source}|{key}"
@@ -505,9 +537,10 @@ def ingest_paths(
         if start_after < 0:  # rows already read have changed since: read them all again
             summary.read_again[str(connector.path)] = -start_after
             start_after = 0
-        elif start_after:
+        elif start_after and not again:
             summary.resumed_after[str(connector.path)] = start_after
-        summary.files.append(str(connector.path))
+        if str(connector.path) not in summary.files:
+            summary.files.append(str(connector.path))
         ingest_rows(
             store,
             connector.rows(start_after=start_after),
@@ -523,7 +556,7 @@ def ingest_paths(
             consumed=getattr(connector, "consumed", None),
             adopt_stored=adopt,
         )
-    if release_models:
+    if release_models and not pipeline.released:
         pipeline.release_models()
         return_freed_memory()
     finish_run(store, pipeline, summary)

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import pyarrow as pa
@@ -31,17 +32,20 @@ from psycopg.rows import dict_row
 
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
 from heard.clock import to_naive_utc, utcnow
-from heard.errors import StoreError, StoreLockedError
+from heard.errors import StoreError, StoreLockedError, StoreUnavailableError
 from heard.records import Post, Quarantined
 import heard.store.postgres.arrowio as arrowio
 import heard.store.postgres.batch as batch
 import heard.store.postgres.search as search
+from heard.store.postgres.connection import connection_lost, dropped, migration_refused
 from heard.store.postgres.schema import LATEST, MIGRATIONS
 from heard.store.postgres.sql import redact_url, to_psycopg
 from heard.store.versions import pending, to_apply
 
 MIGRATION_LOCK = 0x48454152_0000
 """Advisory-lock key held while migrating (any 64-bit constant of our own)."""
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -65,7 +69,9 @@ def _teaching_errors(where: str) -> Iterator[None]:
         ) from exc
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreError(
+        if not connection_lost(exc):
+            raise StoreError(f"{where}: {first}", "run the command again") from exc
+        raise StoreUnavailableError(
             f"lost the connection to {where}: {first}",
             "check that the PostgreSQL server runs, then run the command again "
             "(an ingest resumes after its last stored batch)",
@@ -99,6 +105,8 @@ class PostgresStore:
     ):
         self._con = con
         self._closed = False
+        self._pinned = 0  # blocks whose session state (a lock, a temp table) lives on _con
+        self._reconnect_lock, self._pin_lock = threading.Lock(), threading.Lock()
         self.url = url
         self.path = redact_url(url)  # what messages show where the DuckDB store shows its file
         self.read_only = read_only
@@ -124,15 +132,50 @@ class PostgresStore:
     # ---- lifecycle -------------------------------------------------------------------------
     @property
     def con(self) -> psycopg.Connection[Any]:
-        """The connection. One the database closed (a restart, a failover, an admin's
-        pg_terminate_backend) is opened again at the next use, with this store's session
-        settings: the statement in flight failed, the ones after it work (``heard serve`` stayed
-        broken until it was restarted). A store closed with ``close()`` stays closed."""
-        if self._con.closed and not self._closed:
-            self._con = _connect(self.url, self.path)
-            if self.read_only:
-                _read_only_session(self._con)
+        """The connection; one the database closed (a restart, a failover) is opened again
+        before the next statement, with this store's session settings, except in a block that
+        keeps session state on it (``_session``: a lock, a temporary table would be lost
+        unsaid). A store closed with ``close()`` stays closed."""
+        con = self._con
+        if self._closed or (not con.closed and (self._pinned or not dropped(con))):
+            return con
+        with self._reconnect_lock:  # request threads share the server's writable store
+            if self._con is con and not self._closed:
+                con.close()
+                try:
+                    fresh = _connect(self.url, self.path)
+                except StoreError as exc:
+                    raise StoreUnavailableError(exc.what, exc.fix) from exc
+                with _teaching_errors(self.path):
+                    if self.read_only:
+                        _read_only_session(fresh)
+                self._con = fresh
         return self._con
+
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        """The block keeps session state on this connection: no silent reconnect inside."""
+        with self._pin_lock:  # the server's request threads share its writable store
+            self._pinned += 1
+        try:
+            yield
+        finally:
+            with self._pin_lock:
+                self._pinned -= 1
+
+    def _again(self, run: Callable[[], T]) -> T:
+        """``run()``, a read, once more on a new connection if the server dropped a read-only
+        store's connection under it (a read-only session wrote nothing). A writable store's
+        caller decides (the server answers 503, ``heard watch`` waits for the database)."""
+        retry = self.read_only and not self._pinned
+        try:
+            with _teaching_errors(self.path):
+                return run()
+        except StoreUnavailableError:
+            if not retry or self._closed:
+                raise
+        with _teaching_errors(self.path):
+            return run()
 
     def close(self) -> None:
         self._closed = True
@@ -147,21 +190,41 @@ class PostgresStore:
     @contextmanager
     def transaction(self) -> Iterator[PostgresStore]:
         """Everything in the block commits together or not at all (an exception rolls it back)."""
-        with self.con.transaction():
+        with _teaching_errors(self.path), self._session(), self.con.transaction():
             yield self
 
     def migrate(self) -> int:
-        """Apply pending migrations (one process at a time); return the schema version."""
+        """Apply pending migrations (one process at a time); return the schema version. An
+        up-to-date store needs no DDL right; a role that may not migrate (another owns the
+        tables or the schema) is told which role can."""
+        ddl = [False]
+        try:
+            return self._migrate(ddl)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            if not ddl[0]:  # may not even read schema_version: the GRANT (_teaching_errors)
+                raise
+            what, fix = migration_refused(self.con, self.url, self.path, LATEST, exc)
+            raise StoreError(what, fix) from exc
+
+    def _migrate(self, ddl: list[bool]) -> int:
         with self.con.transaction():
             self.con.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
-            if not self.scalar("SELECT to_regclass('schema_version') IS NOT NULL"):
+            exists = bool(self.scalar("SELECT to_regclass('schema_version') IS NOT NULL"))
+            if not exists:
                 to_apply(self, MIGRATIONS, self.path, False, self._own_tables())  # not another's
+            applied = (
+                {r[0] for r in self.con.execute("SELECT version FROM schema_version")}
+                if exists
+                else set()
+            )
+            todo = pending(applied, MIGRATIONS, self.path)  # a newer Heard's store: refused
+            if exists and not todo:
+                return LATEST
+            ddl[0] = True
             self.con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
             )
-            applied = {r[0] for r in self.con.execute("SELECT version FROM schema_version")}
-            todo = pending(applied, MIGRATIONS, self.path)  # a newer Heard's store: refused
             for version, statements in MIGRATIONS:  # by set, as on DuckDB (branches number apart)
                 if version not in todo:
                     continue
@@ -205,7 +268,8 @@ class PostgresStore:
                 "reading (heard serve, queries) needs no lock",
             )
         try:
-            yield
+            with self._session():
+                yield
         finally:
             if not self._con.closed:  # a connection lost in the block lost its lock too
                 with _teaching_errors(self.path):
@@ -235,20 +299,30 @@ class PostgresStore:
     # ---- generic query helpers --------------------------------------------------------------
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run a query (``?`` placeholders, as on DuckDB) and return its rows as dicts."""
-        with _teaching_errors(self.path), self.con.cursor(row_factory=dict_row) as cur:
-            cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
-            return cur.fetchall() if cur.description else []
+
+        def run() -> list[dict[str, Any]]:
+            with self.con.cursor(row_factory=dict_row) as cur:
+                cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
+                return cur.fetchall() if cur.description else []
+
+        return self._again(run)
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        with _teaching_errors(self.path), self.con.cursor() as cur:
-            cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
-            row = cur.fetchone() if cur.description else None
-            return row[0] if row else None
+        def run() -> Any:
+            with self.con.cursor() as cur:
+                cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
+                row = cur.fetchone() if cur.description else None
+                return row[0] if row else None
+
+        return self._again(run)
 
     def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        with _teaching_errors(self.path), self.con.cursor() as cur:
-            cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
-            return cur.fetchall() if cur.description else []
+        def run() -> list[tuple[Any, ...]]:
+            with self.con.cursor() as cur:
+                cur.execute(to_psycopg(sql) if params else sql, list(params) if params else None)
+                return cur.fetchall() if cur.description else []
+
+        return self._again(run)
 
     def fetchall_any_thread(
         self, sql: str, params: Sequence[Any] | None = None
@@ -258,8 +332,9 @@ class PostgresStore:
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """A query's result as an Arrow table (``real[]`` vectors as float32 lists)."""
-        with _teaching_errors(self.path):
-            return arrowio.arrow(self.con, to_psycopg(sql) if params else sql, params)
+        return self._again(
+            lambda: arrowio.arrow(self.con, to_psycopg(sql) if params else sql, params)
+        )
 
     def arrow_batches(
         self, sql: str, params: Sequence[Any] | None, batch_size: int
@@ -287,7 +362,12 @@ class PostgresStore:
 
     def registered(self, name: str, table: pa.Table) -> AbstractContextManager[None]:
         """``table`` (Arrow) is visible to SQL as ``name`` for the block (a temporary table)."""
-        return arrowio.registered(self.con, name, table)
+        return self._registered(name, table)
+
+    @contextmanager
+    def _registered(self, name: str, table: pa.Table) -> Iterator[None]:
+        with self._session(), arrowio.registered(self.con, name, table):
+            yield
 
     def tables(self) -> set[str]:
         return {
@@ -321,9 +401,9 @@ class PostgresStore:
     def _stored_values(self, column: str, values: Sequence[str]) -> set[str]:
         if not values:
             return set()
-        found = self.con.execute(
-            f"SELECT DISTINCT {column} FROM posts WHERE {column} = ANY(%s)", [list(values)]
-        ).fetchall()
+        found = self.fetchall(
+            f"SELECT DISTINCT {column} FROM posts WHERE {column} = ANY(?)", [list(values)]
+        )
         return {r[0] for r in found}
 
     def write_batch(
@@ -370,7 +450,7 @@ class PostgresStore:
         )
 
     def pending_work(self) -> set[str]:
-        return {r[0] for r in self.con.execute("SELECT kind FROM pending_work")}
+        return {r[0] for r in self.fetchall("SELECT kind FROM pending_work")}
 
     def source_of_file(self, content_key: str) -> str | None:
         """The source a file with this content key was ingested as (see the DuckDB store)."""
@@ -454,11 +534,13 @@ class PostgresStore:
         frozen: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """Best matches first: ``[{name, score, docid}]`` as ``heard.read.posts`` ranks them."""
-        return search.ranked(self.con, query, limit, after, where, params, frozen)
+        return self._again(
+            lambda: search.ranked(self.con, query, limit, after, where, params, frozen)
+        )
 
     def search_stats(self, query: str) -> dict[str, Any]:
         """What BM25 ranks ``query`` by now (``heard.store.postgres.search.stats``)."""
-        return search.stats(self.con, query)
+        return self._again(lambda: search.stats(self.con, query))
 
 
 READ_WORK_MEM = "32MB"
