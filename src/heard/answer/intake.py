@@ -50,7 +50,7 @@ def days_for(departments: Iterable[dict[str, Any]], code: str) -> int:
 
 
 def check_text(text: str) -> str:
-    text = (text or "").strip()
+    text = workflow.one_break(text or "").strip()
     if not workflow.has_visible_text(text):  # NUL, zero-width spaces …: nothing to read
         raise InputError("the concern is empty", "write what happened and where")
     if len(text) > MAX_TEXT:
@@ -142,7 +142,7 @@ def dispute(
     case is still open."""
     if not token_matches(db, case_id, token):
         raise NotFoundError("no case with this number and token", "copy both from your receipt")
-    note = (note or "").strip()[:MAX_NOTE] or "closed, not fixed"
+    note = workflow.one_break(note or "").strip()[:MAX_NOTE] or "closed, not fixed"
     with db.write_lock:
         case = db.store.cases.case(case_id)
         if case is None:

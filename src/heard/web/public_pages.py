@@ -73,7 +73,8 @@ def dispute(
     case_id: str,
     # a missing token is a wrong one (404, the reason kept in the form), not a 422 error page
     token: Annotated[str, Form(max_length=200)] = "",
-    note: Annotated[str, Form(max_length=intake.MAX_NOTE)] = "",
+    # twice the limit: a browser sends each line break its maxlength counted once as CR LF
+    note: Annotated[str, Form(max_length=2 * intake.MAX_NOTE)] = "",
 ) -> Response:
     spend_public_action(request)
     try:

@@ -379,7 +379,7 @@ async def _submission(request: Request) -> tuple[str, dict[str, Any]] | JSONResp
     if isinstance(fields, JSONResponse):
         return fields
     code = (fields.get("service_code") or "").strip()
-    text = (fields.get("description") or "").strip()
+    text = workflow.one_break(fields.get("description") or "").strip()
     if not code or not text:
         return _error(400, "service_code and description are required")
     if len(text) > o3.MAX_DESCRIPTION:
