@@ -7,7 +7,8 @@ the new ones in ``case_notifications`` (one per case, kind and *ref*, so a scan 
 one), then delivers every recorded notification that still has a channel to deliver. What is due:
 
 - ``new_case``: an open case in a department's queue; ref = the department (a case reassigned
-  to another department is new in that one's queue, and notifies it once);
+  to another department is new in that one's queue, and notifies it once; one handed back to a
+  department it left is new there again: ref = department and arrival, ``water|2``);
 - ``deadline_near``: an open case whose deadline is at most ``notify_deadline_hours`` away;
 - ``overdue``: an open case past its deadline; for both, ref = department and deadline, so a new
   deadline or a new department notifies again, the same one never;
@@ -130,7 +131,10 @@ def due(
         dept = case["department"]
         if dept not in wanted or case["status"] not in OPEN_STATES:
             continue
-        add(case, "new_case", dept)
+        # a case back in a queue it left is new there again: ref "dept|n" for its n-th arrival
+        # (its first keeps "dept", so what a store recorded before stays recorded)
+        arrivals = int(case.get("arrivals") or 0)
+        add(case, "new_case", dept if arrivals <= 1 else f"{dept}|{arrivals}")
         deadline = case.get("deadline_at")
         if deadline is None:
             continue
