@@ -87,6 +87,13 @@ def has_visible_text(text: str | None) -> bool:
     )
 
 
+def one_break(text: str) -> str:
+    """``text`` with every line break as LF: a browser sends a textarea's line breaks as CR LF
+    (HTML form submission) after counting each as one character for its ``maxlength``, so a text
+    the form allowed is counted, kept and shown as it was typed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def is_open(state: str) -> bool:
     return check_state(state) in OPEN_STATES
 
@@ -298,7 +305,7 @@ def reply(
     case's timeline), and the case row holds the latest. ``replied_at`` is the *first* reply's
     time, set once: the response time runs to it (a later reply overwrote the earlier one, and
     moved the department's response time with it)."""
-    text = (text or "").strip()
+    text = one_break(text or "").strip()
     if not has_visible_text(text):
         raise BadValueError("the reply is empty", "write the department's answer to the concern")
     if len(text) > MAX_REPLY_CHARS:

@@ -50,7 +50,7 @@ def days_for(departments: Iterable[dict[str, Any]], code: str) -> int:
 
 
 def check_text(text: str) -> str:
-    text = (text or "").strip()
+    text = workflow.one_break(text or "").strip()
     if not workflow.has_visible_text(text):  # NUL, zero-width spaces …: nothing to read
         raise InputError("the concern is empty", "write what happened and where")
     if len(text) > MAX_TEXT:
@@ -138,11 +138,18 @@ def dispute(
 ) -> None:
     """Reopen the closed case ``case_id`` for the holder of its token, with a fresh deadline of
     its department's (among ``departments``). ``NotFoundError`` when the id and token do not
-    belong together (the caller counts it against the sender's address); ``InputError`` when the
-    case is still open."""
+    belong together (the caller counts it against the sender's address); ``BadValueError`` (an
+    ``InputError``) when the reason is longer than ``MAX_NOTE``; ``InputError`` when the case is
+    still open."""
     if not token_matches(db, case_id, token):
         raise NotFoundError("no case with this number and token", "copy both from your receipt")
-    note = (note or "").strip()[:MAX_NOTE] or "closed, not fixed"
+    note = workflow.one_break(note or "").strip()
+    if len(note) > MAX_NOTE:  # refused whole: it was cut here, and its end lost unsaid
+        raise workflow.BadValueError(
+            f"a dispute's reason is at most {MAX_NOTE:,} characters; this one has {len(note):,}",
+            "shorten it and send it again",
+        )
+    note = note or "closed, not fixed"
     with db.write_lock:
         case = db.store.cases.case(case_id)
         if case is None:

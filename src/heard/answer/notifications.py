@@ -7,7 +7,8 @@ the new ones in ``case_notifications`` (one per case, kind and *ref*, so a scan 
 one), then delivers every recorded notification that still has a channel to deliver. What is due:
 
 - ``new_case``: an open case in a department's queue; ref = the department (a case reassigned
-  to another department is new in that one's queue, and notifies it once);
+  to another department is new in that one's queue, and notifies it once; one handed back to a
+  department it left is new there again: ref = department and arrival, ``water|2``);
 - ``deadline_near``: an open case whose deadline is at most ``notify_deadline_hours`` away;
 - ``overdue``: an open case past its deadline; for both, ref = department and deadline, so a new
   deadline or a new department notifies again, the same one never;
@@ -17,9 +18,11 @@ one), then delivers every recorded notification that still has a channel to deli
 Each channel's delivery is stored with the notification (``deliveries``: per channel ``ok``,
 ``attempts`` — the scans that tried it —, ``tries`` — every try's outcome —, ``error``). A failed
 channel is tried again at the next scan, up to ``notify_max_attempts`` scans; a channel that got
-through is never sent again. A webhook try retries with backoff inside the scan (the alerts'
-``WebhookSink``, with the notification id as ``Idempotency-Key``); e-mails carry it as
-``Message-ID``. Delivery is at least once: a process killed between sending and recording sends
+through is never sent again. A channel found dead in a scan (a webhook timed out, unreachable
+or answering 5xx; an SMTP server down) is not tried again in that scan: its other notifications
+are counted as tried and wait for the next. A webhook try retries with backoff inside the scan
+(the alerts' ``WebhookSink``, with the notification id as ``Idempotency-Key``); e-mails carry it
+as ``Message-ID``. Delivery is at least once: a process killed between sending and recording sends
 again at the next scan, with the same key.
 
 Content (RIGHTS.md §4, §7): the case id, department, status, dates, the public link and the
@@ -43,7 +46,7 @@ from typing import Any
 
 from heard.answer.cases import OPEN_STATES, TRIAGE
 from heard.clock import to_naive_utc
-from heard.notify.sinks import WebhookSink
+from heard.notify.sinks import RETRY_STATUS, WebhookSink
 from heard.read.redact import redact
 
 KINDS = ("new_case", "deadline_near", "overdue", "disputed")
@@ -128,7 +131,10 @@ def due(
         dept = case["department"]
         if dept not in wanted or case["status"] not in OPEN_STATES:
             continue
-        add(case, "new_case", dept)
+        # a case back in a queue it left is new there again: ref "dept|n" for its n-th arrival
+        # (its first keeps "dept", so what a store recorded before stays recorded)
+        arrivals = int(case.get("arrivals") or 0)
+        add(case, "new_case", dept if arrivals <= 1 else f"{dept}|{arrivals}")
         deadline = case.get("deadline_at")
         if deadline is None:
             continue
@@ -213,7 +219,8 @@ def email_message(body: dict[str, Any], to: str, sender: str) -> EmailMessage:
 
 
 def send_email(settings: Any, msg: EmailMessage, password: str | None) -> dict[str, Any]:
-    """One try over SMTP: ``{"ok": bool, "try": outcome}``; never raises for a delivery."""
+    """One try over SMTP: ``{"ok": bool, "try": outcome}``, with ``"down": True`` when the
+    server could not be reached or hung up; never raises for a delivery."""
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_S) as smtp:
             if settings.smtp_starttls:
@@ -222,7 +229,10 @@ def send_email(settings: Any, msg: EmailMessage, password: str | None) -> dict[s
                 smtp.login(settings.smtp_user, password or "")
             refused = smtp.send_message(msg)
     except (OSError, smtplib.SMTPException) as exc:
-        return {"ok": False, "try": f"{type(exc).__name__}: {exc}"[:300]}
+        # the server, not this message: unreachable, timed out, hung up, refused the login or
+        # the sender — the next e-mail would fare alike (a refused recipient or message would not)
+        down = not isinstance(exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError))
+        return {"ok": False, "try": f"{type(exc).__name__}: {exc}"[:300], "down": down}
     if refused:
         return {"ok": False, "try": f"refused: {sorted(refused)}"}
     return {"ok": True, "try": "250"}
@@ -239,6 +249,16 @@ def _channels(contact: Contact | None, settings: Any) -> list[str]:
     return out
 
 
+def _dead_try(outcome: str) -> bool:
+    """Whether a webhook's last try says the endpoint is down for every notification (timed out,
+    unreachable, or a status asking to come back later), not that it refused this one."""
+    return (
+        outcome == "timeout"
+        or outcome.startswith("unreachable")
+        or (outcome.isdigit() and int(outcome) in RETRY_STATUS)
+    )
+
+
 class _Sender:
     """Sends one notification's channels that still need it, and keeps their record."""
 
@@ -247,6 +267,10 @@ class _Sender:
         self.sleep = sleep
         self.at = _iso(at)
         self.hooks: dict[str, WebhookSink] = {}
+        # channels found dead in this scan (a webhook URL, "email"), with the try that showed it:
+        # not tried again until the next scan, so one dead channel costs one notification's
+        # tries, not every pending notification's (a hung webhook held a scan ~24 s each)
+        self.dead: dict[str, str] = {}
         self.password = settings.smtp_password() if settings.smtp_user else None
 
     def deliver(
@@ -262,8 +286,13 @@ class _Sender:
             if state["ok"] or state["attempts"] >= limit:
                 continue
             assert contact is not None
-            if channel == "webhook":
-                ok, tries = self._webhook(contact.webhook or "", note["payload"])
+            target = (contact.webhook or "") if channel == "webhook" else "email"
+            if target in self.dead:  # counted as this scan's try: given up as if tried
+                ok, tries = False, [f"not tried: {self.dead[target]} earlier in this scan"]
+            elif channel == "webhook":
+                ok, tries = self._webhook(target, note["payload"])
+                if not ok and tries and _dead_try(tries[-1]):
+                    self.dead[target] = tries[-1]
             else:
                 try:
                     msg = email_message(
@@ -273,6 +302,8 @@ class _Sender:
                 except ValueError as exc:  # an address the e-mail library refuses: this one
                     result = {"ok": False, "try": f"cannot write the e-mail: {exc}"[:300]}
                 ok, tries = result["ok"], [result["try"]]
+                if result.get("down"):
+                    self.dead[target] = result["try"].split(":")[0]
             state.update(
                 ok=ok,
                 attempts=state["attempts"] + 1,

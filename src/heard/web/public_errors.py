@@ -30,6 +30,10 @@ _SAID: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: "案件仍在办理中：部门办结后才能提出异议",
     ),
     (
+        re.compile(r"a dispute's reason is at most ([\d,]+) characters; this one has ([\d,]+)"),
+        lambda m: f"异议理由最多 {m[1]} 个字符，本次有 {m[2]} 个：请缩短后再提交",
+    ),
+    (
         re.compile(r"no case '(.*)'", re.S),
         lambda m: f"没有编号为“{m[1]}”的案件：请凭回执上的凭证查询",
     ),

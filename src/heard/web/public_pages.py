@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from heard.answer import intake
-from heard.answer.cases import TRIAGE
+from heard.answer.cases import TRIAGE, BadValueError
 from heard.api.errors import ApiError, fix_lines
 from heard.api.routes.deps import (
     configured_of,
@@ -73,7 +73,9 @@ def dispute(
     case_id: str,
     # a missing token is a wrong one (404, the reason kept in the form), not a 422 error page
     token: Annotated[str, Form(max_length=200)] = "",
-    note: Annotated[str, Form(max_length=intake.MAX_NOTE)] = "",
+    # four times the limit here: a browser sends each line break its maxlength counted once as
+    # CR LF, and a reason over the limit comes back in the form with its length (intake.dispute)
+    note: Annotated[str, Form(max_length=4 * intake.MAX_NOTE)] = "",
 ) -> Response:
     spend_public_action(request)
     try:
@@ -83,6 +85,8 @@ def dispute(
         )  # fmt: skip
     except NotFoundError as exc:  # a mistyped token: the reason stays, to send again
         return _case_page(request, case_id, status=404, error=exc.what, dispute_note=note)
+    except BadValueError as exc:  # a reason too long: kept, to shorten
+        return _case_page(request, case_id, status=400, error=exc.what, dispute_note=note)
     except InputError as exc:
         return _case_page(request, case_id, status=409, error=exc.what, dispute_note=note)
     case_moved(request)

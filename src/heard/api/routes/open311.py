@@ -379,7 +379,7 @@ async def _submission(request: Request) -> tuple[str, dict[str, Any]] | JSONResp
     if isinstance(fields, JSONResponse):
         return fields
     code = (fields.get("service_code") or "").strip()
-    text = (fields.get("description") or "").strip()
+    text = workflow.one_break(fields.get("description") or "").strip()
     if not code or not text:
         return _error(400, "service_code and description are required")
     if len(text) > o3.MAX_DESCRIPTION:
@@ -438,6 +438,8 @@ async def dispute(request: Request, service_request_id: str) -> Any:
         )  # fmt: skip
     except NotFoundError:  # a wrong token counts too (below): no guessing
         return _error(404, "no request with this id and token")
+    except workflow.BadValueError as exc:  # a description too long: refused whole, not cut
+        return _error(400, exc.what)
     except InputError:
         return _error(400, "only a closed request can be disputed")
     case_moved(request)

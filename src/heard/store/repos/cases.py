@@ -335,16 +335,23 @@ class Cases:
     def notification_inputs(
         self, departments: Sequence[str], open_states: Sequence[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """What notifications are computed from, for ``departments`` only: their open cases, and
-        the ``disputed`` events of their cases (with the event's id)."""
+        """What notifications are computed from, for ``departments`` only: their open cases, each
+        with ``arrivals`` (how many times it came into its department's queue: opened there,
+        reassigned or refiled to it), and the ``disputed`` events of their cases (with the
+        event's id)."""
         if not departments or "case_notifications" not in self.store.tables():
             return [], []
         depts = ", ".join("?" for _ in departments)
         states = ", ".join("?" for _ in open_states)
         cases: list[dict[str, Any]] = self.store.rows(
-            f"""SELECT case_id, department, status, created_at, deadline_at FROM cases
-                WHERE department IN ({depts}) AND status IN ({states})
-                ORDER BY created_at, case_id""",
+            f"""SELECT c.case_id, c.department, c.status, c.created_at, c.deadline_at,
+                       (SELECT count(*) FROM case_events e
+                        WHERE e.case_id = c.case_id AND e.to_department = c.department
+                          AND (e.kind = 'opened' OR e.from_department <> e.to_department)
+                       ) AS arrivals
+                FROM cases c
+                WHERE c.department IN ({depts}) AND c.status IN ({states})
+                ORDER BY c.created_at, c.case_id""",
             [*departments, *open_states],
         )
         disputes: list[dict[str, Any]] = self.store.rows(
