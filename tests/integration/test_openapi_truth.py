@@ -50,6 +50,10 @@ def test_the_schema_declares_what_the_routes_refuse(served):
     for op in operations(app, doc):
         if op.role:
             assert {"401", "403"} <= set(op.spec["responses"]), op.name
+        # a PostgreSQL database that went away (a restart) answers 503 with Retry-After
+        assert "503" in op.spec["responses"], op.name
+    georeport = paths["/open311/v2/services.json"]["get"]["responses"]["503"]
+    assert georeport["content"]["application/json"]["schema"]["type"] == "array"
     assert "/issues" not in paths  # an HTML page, not an API operation
 
 

@@ -34,10 +34,11 @@ def declare_auth_responses(app: FastAPI) -> None:
     route that reads a body answers 400 to one that does not parse (FastAPI's own check), and
     one that reads JSON answers 415 to a body of another type (``errors.wrong_body_type``). A
     route with parameters or a body answers 422 in the error shape (GeoReport's list under
-    /open311/v2), not FastAPI's ``{detail}``."""
+    /open311/v2), not FastAPI's ``{detail}``. Every route can answer 503 while a PostgreSQL
+    database cannot be reached (a restart), with ``Retry-After``."""
     from fastapi.dependencies.utils import get_flat_params
 
-    from heard.api.errors import declared, georeport_declared, reads_json_body
+    from heard.api.errors import UNAVAILABLE, declared, georeport_declared, reads_json_body
     from heard.api.security import UNDECLARED, declared_role, iter_routes
 
     for path, route in iter_routes(app.routes):
@@ -54,6 +55,10 @@ def declare_auth_responses(app: FastAPI) -> None:
                 route.responses.setdefault(422, georeport_declared("Invalid input"))
             else:
                 codes.append(422)
+        if path.startswith("/open311/"):
+            route.responses.setdefault(503, georeport_declared(UNAVAILABLE))
+        else:
+            codes.append(503)
         for code, spec in declared(*codes).items():
             route.responses.setdefault(code, spec)
 

@@ -107,7 +107,10 @@ _WHY = {
     413: "The request is too large",
     415: "The body is not of a type this route reads",
     422: "A parameter or body field the schema does not allow (the errors name which)",
+    503: "The database cannot be reached now (PostgreSQL restarting): try again after "
+    "Retry-After seconds",
 }
+UNAVAILABLE = _WHY[503]
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": list(ERROR_KEYS),
