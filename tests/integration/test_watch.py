@@ -263,3 +263,38 @@ def test_a_reader_that_fails_is_not_taken_for_the_end_of_the_input(tmp_path):
                 max_wait=0.2,
             )
     assert [row.position for row in got] == [1, 2, 3]
+
+
+def test_a_database_gone_just_after_a_commit_is_waited_for(tmp_path, pipeline, monkeypatch):
+    """ops8 left one gap: the read of a committed batch's topic moves (for the alerts) was not
+    retried, so a PostgreSQL restart in that instant stopped ``heard watch``. The instant cannot
+    be hit with a real server on demand, so the read fails once here as psycopg's lost
+    connection makes it fail; ``heard watch`` passes ``patiently`` as the ``patient``."""
+    import heard.listen.hotspots.watch as watch_module
+    from heard.errors import StoreUnavailableError
+    from heard.pipeline.reconnect import patiently
+
+    real = watch_module.new_assignments
+    calls = {"n": 0}
+
+    def flaky(store, mark):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the first read after a committed batch
+            raise StoreUnavailableError("the connection to the database was lost", "try again")
+        return real(store, mark)
+
+    monkeypatch.setattr(watch_module, "new_assignments", flaky)
+    waits: list[str] = []
+    lines, _ = _lines()
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines[:70]) + "\n", encoding="utf-8")
+    db, log = tmp_path / "g.duckdb", tmp_path / "alerts.jsonl"
+    summary = _run(
+        db,
+        feed,
+        pipeline,
+        log,
+        patient=lambda read: patiently(read, on_wait=waits.append, sleep=lambda s: None),
+    )
+    assert summary.rows == 70 and summary.stored == 70 and len(summary.alerts) == 1
+    assert len(waits) == 1 and "waiting for the database" in waits[0]

@@ -374,6 +374,7 @@ def watch(
                 max_wait=max_wait,
                 refresh_every=refresh_every,
                 stop=stop,
+                patient=lambda read: patiently(read, on_wait=wait_for_db),
             )
         finally:
             for sig, handler in previous.items():

@@ -65,6 +65,7 @@ def watch(
     refresh_every: float = 120.0,
     stop: threading.Event | None = None,
     clock: Callable[[], float] = time.monotonic,
+    patient: Callable[[Callable[[], Any]], Any] = lambda read: read(),
 ) -> WatchSummary:
     """The loop (see the module docstring). ``ingest_batch(rows, more_waiting)`` stores rows and
     returns how many
@@ -77,7 +78,9 @@ def watch(
     ``lines`` from ``follow_file`` carry the fingerprint of the file read up to them, passed on as
     ``ingest_batch(rows, more_waiting, read=MARK)`` for the batch's checkpoint; at a ``NewFile``
     (the followed file was rotated) the rows read before it are stored first, then
-    ``on_new_file`` gives the ingester for the new file (its own checkpoint)."""
+    ``on_new_file`` gives the ingester for the new file (its own checkpoint). ``patient(read)``
+    runs the read of a committed batch's topic moves for the alerts (``heard watch`` passes one
+    that waits for a PostgreSQL database that went away just after the commit)."""
     summary = WatchSummary()
     summary.alerts.extend(engine.scan())
     for alert in summary.alerts:
@@ -125,7 +128,8 @@ def watch(
         summary.quarantined += quarantined
         summary.batches += 1
         pending.clear()
-        events, mark = new_assignments(engine.store, mark)
+        since = mark
+        events, mark = patient(lambda: new_assignments(engine.store, since))
         for alert in engine.feed(events):
             summary.alerts.append(alert)
             on_alert(alert)
