@@ -112,7 +112,7 @@ def check_not_one_document(path: Path) -> None:
     what = "pretty-printed JSON" if pretty else "one JSON array on one line"
     raise InputError(
         f"{path} is one JSON document ({what}), not JSON Lines (one object per line)",
-        f"read it as one document: --format json (or name it {path.stem}.json)",
+        f"read it as one document: heard ingest {path} --format json (or name it {path.stem}.json)",
     )
 
 
