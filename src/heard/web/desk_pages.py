@@ -112,7 +112,7 @@ def change_status(
     request: Request,
     case_id: str,
     status: Annotated[str, Form(max_length=40)] = "",  # empty: the page says why (400)
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form(max_length=4 * workflow.MAX_NOTE_CHARS)] = "",  # kept, as a reply
 ) -> Response:
     _, role, username = workable_case(request, case_id)
     departments = departments_of(request)  # a reopened case's fresh deadline is its department's
@@ -159,7 +159,7 @@ def reassign(
     request: Request,
     case_id: str,
     department: Annotated[str, Form(max_length=48)] = "",  # empty: "no department ''" (400)
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form(max_length=4 * workflow.MAX_NOTE_CHARS)] = "",  # kept, as a reply
 ) -> Response:
     _, role, username = workable_case(request, case_id)
     typed = {"form": "reassign", "department": department, "note": note}
