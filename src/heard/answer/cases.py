@@ -40,6 +40,8 @@ TRIAGE = "triage"
 """The queue of cases the router was unsure about: a person chooses their department."""
 ROLES_THAT_ACT = ("system", "import", "responder", "analyst", "moderator", "admin", "citizen")
 MAX_REPLY_CHARS = 20_000
+MAX_NOTE_CHARS = 2_000
+"""A status or reassignment note: a line for the timeline, not a document."""
 
 
 def open311_status(state: str) -> str:
@@ -161,6 +163,16 @@ class Change:
     correction: dict[str, Any] | None = field(default=None)
 
 
+def check_note(note: str | None) -> None:
+    """A status or reassignment note over ``MAX_NOTE_CHARS`` is a bad value (400): the desk
+    shows its page again with the note kept to shorten, as it does a reply over its limit."""
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        raise BadValueError(
+            f"the note has {len(note)} characters",
+            f"keep it under {MAX_NOTE_CHARS}; a longer answer belongs in the reply",
+        )
+
+
 def _event(
     kind: str, at: datetime, role: str, actor: str | None, note: str | None, **moves: Any
 ) -> dict[str, Any]:
@@ -240,6 +252,7 @@ def change_status(
 ) -> Change:
     """Move the case to ``to_state``; ``open`` on a closed case reopens it, with a fresh deadline
     of ``reopen_days`` working days (the department's deadline: the caller knows it)."""
+    check_note(note)
     if to_state == "open" and case["status"] in CLOSED_STATES:  # the department reopens it
         if reopen_days is None:
             raise ValueError("reopening a case needs its department's deadline (reopen_days)")
@@ -264,6 +277,7 @@ def reassign(
     note: str | None = None,
 ) -> Change:
     """Move an open case to another department; the move is stored as a routing correction."""
+    check_note(note)
     if not is_open(case["status"]):
         raise InputError(f"the case is {case['status']} (closed)", "reopen it before reassigning")
     if department == case["department"]:

@@ -22,7 +22,11 @@ through is never sent again. A channel found dead in a scan (a webhook timed out
 or answering 5xx; an SMTP server down) is not tried again in that scan: its other notifications
 are counted as tried and wait for the next. A webhook try retries with backoff inside the scan
 (the alerts' ``WebhookSink``, with the notification id as ``Idempotency-Key``); e-mails carry it
-as ``Message-ID``. Delivery is at least once: a process killed between sending and recording sends
+as ``Message-ID``. A pending notification whose department has no contact left (its webhook
+and e-mail both removed) is closed unsent, its
+``deliveries.closed`` = ``{"reason": "no_contact", ...}``, and never sent later — before, it
+waited for a retry forever and a contact added back sent the stale backlog, closed cases
+included. Delivery is at least once: a process killed between sending and recording sends
 again at the next scan, with the same key.
 
 Content (RIGHTS.md §4, §7): the case id, department, status, dates, the public link and the
@@ -344,21 +348,24 @@ def notify_cases(
 ) -> dict[str, Any]:
     """One scan: record the notifications due at ``now``, then deliver what is pending.
 
-    Returns ``{"new": [...], "sent": [...], "pending": n, "email_unconfigured": [...]}``: the
-    notifications recorded now, those tried now with their deliveries, how many still wait, and
-    departments that have an e-mail while ``smtp_host`` is unset. ``dry_run``: only say what
+    Returns ``{"new": [...], "sent": [...], "closed": [...], "pending": n,
+    "email_unconfigured": [...]}``: the notifications recorded now, those tried now with their
+    deliveries, those closed unsent now (``reason`` ``no_contact``: their department has no
+    channel left), how many still wait, and departments that have an e-mail while ``smtp_host``
+    is unset. ``dry_run``: only say what
     would be recorded and retried (nothing is stored or sent). ``lock`` is held around every
     store access (the server's write lock), never while sending."""
     guard: AbstractContextManager[Any] = lock if lock is not None else nullcontext()
     with guard:
         if getattr(store, "cases", None) is None:  # the answer side is not on this backend
-            return {"new": [], "sent": [], "pending": 0, "email_unconfigured": []}
+            return {"new": [], "sent": [], "closed": [], "pending": 0, "email_unconfigured": []}
         found = contacts(settings, store)
         unconfigured = sorted(c for c, v in found.items() if v.email and not settings.smtp_host)
         summary: dict[str, Any] = {
             "new": [], "sent": [], "pending": 0, "email_unconfigured": unconfigured,
         }  # fmt: skip
-        if "case_notifications" not in store.tables() or not found:
+        summary["closed"] = []
+        if "case_notifications" not in store.tables():
             return summary
         cases, disputes = store.cases.notification_inputs(sorted(found), OPEN_STATES)
         items = due(
@@ -395,6 +402,12 @@ def notify_cases(
     try:
         for note in pending:
             contact = found.get(note["department"])
+            if contact is None:  # its webhook and e-mail were removed: nothing can send it
+                closed = {**(note["deliveries"] or {}), "closed": _no_contact(now)}
+                with guard:
+                    store.cases.set_notification_deliveries(note["notification_id"], closed, True)
+                summary["closed"].append({**_brief(note), "reason": "no_contact"})
+                continue
             deliveries, done, tried = sender.deliver(note, contact)
             if not tried:
                 left += 0 if done else 1
@@ -407,6 +420,15 @@ def notify_cases(
         sender.close()
     summary["pending"] = left
     return summary
+
+
+def _no_contact(now: datetime) -> dict[str, Any]:
+    return {
+        "reason": "no_contact",
+        "at": _iso(now),
+        "message": "the department has no webhook or e-mail any more: closed "
+        "unsent; a contact added later is told of later moves, not of this one",
+    }
 
 
 def _brief(row: dict[str, Any]) -> dict[str, Any]:

@@ -59,6 +59,12 @@ class CaseNotifier:
                 if result["sent"]:
                     log.info("case notifications: %d tried, %d pending",
                              len(result["sent"]), result["pending"])  # fmt: skip
+                if result.get("closed"):
+                    log.info(
+                        "case notifications: %d closed unsent, their department has no "
+                        "webhook or e-mail any more (no_contact)",
+                        len(result["closed"]),
+                    )
             except Exception:  # a scan must never stop the server: log it, try again later
                 log.exception("case notification scan failed")
             woken = self._wake.wait(self.settings.notify_interval_s)

@@ -35,10 +35,20 @@ def queue(
     user = identify(request).user
     assert user is not None
     own = request.app.state.accounts.department_of(user.username)
+    page = {
+        "department": department or "",
+        "status_filter": status or "",
+        "overdue": overdue,
+        "own": own,
+        "choose_department": user.role >= Role.analyst,
+        "departments": cq.list_departments(db_of(request), configured_of(request)),
+        "states": workflow.STATES,
+        "username": user.username,
+    }
     if user.role == Role.responder:
         if own is None:
             raise ApiError(403, *NO_DEPARTMENT)
-        department = own  # a responder's queue is its department's, whatever the URL says
+        department = page["department"] = own  # its queue is its department's, whatever the URL
     try:
         if department:
             cq.check_department(
@@ -53,22 +63,13 @@ def queue(
             limit=200,
         )
     except NotFoundError as exc:  # no such department
+        if user.role == Role.responder:  # its own, not configured nor stored: it cannot choose
+            # another, so the desk opens empty and says how an admin fixes the account
+            return render(request, "desk.html", cases=[], total=0, unknown_department=True, **page)
         raise ApiError(404, exc.what, fix_lines(exc)) from None
     except InputError as exc:
         raise ApiError(400, exc.what, fix_lines(exc)) from None
-    return render(
-        request,
-        "desk.html",
-        cases=listed["cases"],
-        total=listed["total"],
-        department=department or "",
-        status_filter=status or "",
-        overdue=overdue,
-        own=own,
-        choose_department=user.role >= Role.analyst,
-        departments=cq.list_departments(db_of(request), configured_of(request)),
-        states=workflow.STATES,
-    )
+    return render(request, "desk.html", cases=listed["cases"], total=listed["total"], **page)
 
 
 def _case_page(request: Request, case_id: str, status: int = 200, **context: Any) -> Response:
@@ -112,7 +113,7 @@ def change_status(
     request: Request,
     case_id: str,
     status: Annotated[str, Form(max_length=40)] = "",  # empty: the page says why (400)
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form(max_length=4 * workflow.MAX_NOTE_CHARS)] = "",  # kept, as a reply
 ) -> Response:
     _, role, username = workable_case(request, case_id)
     departments = departments_of(request)  # a reopened case's fresh deadline is its department's
@@ -159,7 +160,7 @@ def reassign(
     request: Request,
     case_id: str,
     department: Annotated[str, Form(max_length=48)] = "",  # empty: "no department ''" (400)
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form(max_length=4 * workflow.MAX_NOTE_CHARS)] = "",  # kept, as a reply
 ) -> Response:
     _, role, username = workable_case(request, case_id)
     typed = {"form": "reassign", "department": department, "note": note}

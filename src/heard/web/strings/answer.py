@@ -91,6 +91,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "routed_why": ("Why this department", "分派理由"),
     "confidence": ("confidence", "置信度"),
     "no_cases": ("No cases here.", "这里没有案件。"),
+    "desk_no_cases_yet": (
+        "{code} has no cases yet: new ones appear here when they are routed to it.",
+        "{code} 还没有案件：分派给本部门的新案件会出现在这里。",
+    ),
+    "desk_unknown_department": (
+        "This account is tied to {code}, which is not a department here (not in heard.toml, no "
+        "cases): no cases can reach it. An admin fixes the account: heard users remove {user}, "
+        "then heard users add {user} --role responder --department CODE (heard departments "
+        "lists the codes), or adds {code} to [[departments]] in heard.toml.",
+        "此账号绑定的 {code} 不是这里的部门（heard.toml 中没有、也没有案件），不会有案件分派给它。"
+        "请管理员修正账号：heard users remove {user}，再 heard users add {user} --role responder "
+        "--department CODE（heard departments 列出部门代码），或在 heard.toml 的 [[departments]] "
+        "中加入 {code}。",
+    ),
     "public_page": ("Public page", "公开页面"),
     "departments_admin_intro": (
         "Departments saved here win over heard.toml's and the preset's: routing reads them at the "
