@@ -402,12 +402,14 @@ def notify_cases(
     try:
         for note in pending:
             contact = found.get(note["department"])
-            if contact is None:  # its webhook and e-mail were removed: nothing can send it
-                closed = {**(note["deliveries"] or {}), "closed": _no_contact(now)}
+            why = "no_contact" if contact is None else _overtaken(store, note)
+            if why is not None:  # nothing can send it, or what it says is no longer so
+                closed = {**(note["deliveries"] or {}), "closed": _closed_unsent(why, now)}
                 with guard:
                     store.cases.set_notification_deliveries(note["notification_id"], closed, True)
-                summary["closed"].append({**_brief(note), "reason": "no_contact"})
+                summary["closed"].append({**_brief(note), "reason": why})
                 continue
+            assert contact is not None
             deliveries, done, tried = sender.deliver(note, contact)
             if not tried:
                 left += 0 if done else 1
@@ -422,13 +424,30 @@ def notify_cases(
     return summary
 
 
-def _no_contact(now: datetime) -> dict[str, Any]:
-    return {
-        "reason": "no_contact",
-        "at": _iso(now),
-        "message": "the department has no webhook or e-mail any more: closed "
-        "unsent; a contact added later is told of later moves, not of this one",
-    }
+QUEUE_KINDS = ("new_case", "deadline_near", "overdue")
+"""Notices about a case waiting in the department's queue: stale once it is closed or moved."""
+
+_CLOSED_WHY = {
+    "no_contact": "the department has no webhook or e-mail any more: closed unsent; a contact "
+    "added later is told of later moves, not of this one",
+    "overtaken": "the case was closed or moved to another department before this notice could "
+    "be delivered: closed unsent (a dead channel came back, or a contact was added, too late)",
+}
+
+
+def _overtaken(store: Any, note: dict[str, Any]) -> str | None:
+    """``overtaken`` when a queue notice (new case, deadline near, overdue) waited for a channel
+    while its case was closed or moved on: sending it now would call a department to a case that
+    is done or not its own. A dispute is told whatever happened since."""
+    if note["kind"] not in QUEUE_KINDS:
+        return None
+    case = store.cases.case(note["case_id"])
+    moved = case is None or case["department"] != note["department"]
+    return "overtaken" if moved or case["status"] not in OPEN_STATES else None
+
+
+def _closed_unsent(why: str, now: datetime) -> dict[str, Any]:
+    return {"reason": why, "at": _iso(now), "message": _CLOSED_WHY[why]}
 
 
 def _brief(row: dict[str, Any]) -> dict[str, Any]:
