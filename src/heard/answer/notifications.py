@@ -26,8 +26,9 @@ as ``Message-ID``. A pending notification whose department has no contact left (
 and e-mail both removed) is closed unsent, its
 ``deliveries.closed`` = ``{"reason": "no_contact", ...}``, and never sent later — before, it
 waited for a retry forever and a contact added back sent the stale backlog, closed cases
-included. Delivery is at least once: a process killed between sending and recording sends
-again at the next scan, with the same key.
+included. A queue notice (new case, deadline near, overdue) whose case was closed or moved
+while it waited is closed unsent the same way (``overtaken``). Delivery is at least once: a
+process killed between sending and recording sends again at the next scan, with the same key.
 
 Content (RIGHTS.md §4, §7): the case id, department, status, dates, the public link and the
 concern's title and text redacted as every display redacts them. Never the post id, an author
@@ -351,10 +352,10 @@ def notify_cases(
     Returns ``{"new": [...], "sent": [...], "closed": [...], "pending": n,
     "email_unconfigured": [...]}``: the notifications recorded now, those tried now with their
     deliveries, those closed unsent now (``reason`` ``no_contact``: their department has no
-    channel left), how many still wait, and departments that have an e-mail while ``smtp_host``
-    is unset. ``dry_run``: only say what
-    would be recorded and retried (nothing is stored or sent). ``lock`` is held around every
-    store access (the server's write lock), never while sending."""
+    channel left; ``overtaken``: their case was closed or moved meanwhile), how many still
+    wait, and departments that have an e-mail while ``smtp_host`` is unset. ``dry_run``: only
+    say what would be recorded and retried (nothing is stored or sent). ``lock`` is held
+    around every store access (the server's write lock), never while sending."""
     guard: AbstractContextManager[Any] = lock if lock is not None else nullcontext()
     with guard:
         if getattr(store, "cases", None) is None:  # the answer side is not on this backend

@@ -61,9 +61,9 @@ class CaseNotifier:
                              len(result["sent"]), result["pending"])  # fmt: skip
                 if result.get("closed"):
                     log.info(
-                        "case notifications: %d closed unsent, their department has no "
-                        "webhook or e-mail any more (no_contact)",
+                        "case notifications: %d closed unsent (%s)",
                         len(result["closed"]),
+                        ", ".join(sorted({c["reason"] for c in result["closed"]})),
                     )
             except Exception:  # a scan must never stop the server: log it, try again later
                 log.exception("case notification scan failed")

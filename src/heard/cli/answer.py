@@ -344,8 +344,9 @@ def notify(
     Sends each notification once to the department's webhook and e-mail ([\\[departments]]
     webhook/email; e-mail through smtp_host), and retries the channels that failed before, up to
     notify_max_attempts scans. A notification whose department has no webhook or e-mail any
-    more is closed unsent (no_contact), never sent later. heard watch runs the same scan at
-    every refresh.
+    more is closed unsent (no_contact), never sent later; so is a new-case, deadline or overdue
+    notice whose case was closed or moved meanwhile (overtaken). heard watch runs the same scan
+    at every refresh.
     """
     from heard.answer.notifications import notify_cases
     from heard.clock import utcnow
@@ -390,11 +391,15 @@ def notify(
     if result["sent"]:
         console.print(table)
     for n in result.get("closed", []):
+        why = (
+            f"{n['department']} has no webhook or e-mail any more"
+            if n["reason"] == "no_contact"
+            else f"the case was closed or moved from {n['department']} meanwhile"
+        )
         console.print(
-            escape(f"closed unsent: {n['kind']} for case {n['case_id']}: {n['department']} has "
-                   "no webhook or e-mail any more (no_contact)"),
+            escape(f"closed unsent: {n['kind']} for case {n['case_id']}: {why} ({n['reason']})"),
             soft_wrap=True,
-        )  # fmt: skip
+        )
     console.print(
         f"{count_of(len(result['new']), 'new notification')}, {len(result['sent']):,} sent or "
         f"retried now, {result['pending']:,} waiting for a retry"
