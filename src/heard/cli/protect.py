@@ -235,36 +235,22 @@ def review(
                     "--decide needs --decision and --facts",
                     'e.g. --decision remove --facts "what the post does"',
                 )
-            if cal.is_gold(decide):
-                cal.answer(
-                    decide,
-                    decision,
-                    moderator,
-                    facts,
-                    label=label,
-                    ground=ground,
-                    legal_ground=legal_ground,
-                    keywords=keyword,
-                )
-                result: dict[str, Any] = {"flag_id": decide, "decision": decision, "recorded": True}
-            else:
-                result = rv.decide(
-                    decide,
-                    decision,
-                    facts,
-                    moderator,
-                    label=label,
-                    ground=ground,
-                    legal_ground=legal_ground,
-                    keywords=keyword,
-                )
+            # a gold item is answered with a decision's shape (docs/protect/calibration.md)
+            decide_one = cal.answer if cal.is_gold(decide) else rv.decide
+            result: dict[str, Any] = decide_one(
+                decide,
+                decision,
+                facts=facts,
+                moderator=moderator,
+                label=label,
+                ground=ground,
+                legal_ground=legal_ground,
+                keywords=keyword,
+            )
             if json_out:
                 emit_json(result)
             else:
-                console.print(
-                    f"decided {decide}: {decision}"
-                    + (f" ({result['decision_id']})" if "decision_id" in result else "")
-                )
+                console.print(f"decided {decide}: {decision} ({result['decision_id']})")
                 _print_token(result.get("author_token"))
             return
         queue = cal.queue(moderator, limit=limit)
@@ -285,11 +271,8 @@ def review(
             # a gold item is asked for the facts like any item (asking less would give it away)
             stated = _ask("facts (what the post does, why the decision follows)")
             try:  # a gold item and a flag alike: refused input or decided meanwhile, go on
-                if item.get("gold"):
-                    cal.answer(item["flag_id"], choice, moderator, stated)
-                    console.print(f"decided: {choice}")
-                    continue
-                d = rv.decide(item["flag_id"], choice, stated, moderator)
+                decide_one = cal.answer if item.get("gold") else rv.decide
+                d = decide_one(item["flag_id"], choice, facts=stated, moderator=moderator)
             except InputError as exc:  # ConflictError too
                 why = f"{exc.what} ({exc.fix})" if exc.fix else exc.what
                 console.print(f"not decided: {escape(why)}; next item", soft_wrap=True)

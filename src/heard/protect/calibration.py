@@ -6,12 +6,17 @@ items left to answer; a moderator's answers to them are compared with the known 
 Cohen's κ (agreement corrected for chance) is reported per moderator to admins. κ is about how a
 moderator decides, over gold texts; it is never about an author.
 
-In the review item (``heard.read.protect.review_item``) a gold text has the shape of a report
-without a note. Known limit: its post has no id (``null`` in the API), and none can be looked up.
+A moderator sees a gold item, before and when deciding, in the shape of a real report: a flag id
+and a post id in the same id spaces as real ones (``gold_post_id``), the same fields in the queue
+and in the flags list, and the same decide answer (a decision id, the statement of reasons and a
+notice token). None of that is stored: the answer is the only row written. What a determined
+moderator can still infer is in docs/protect/calibration.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -20,8 +25,9 @@ from typing import Any
 from heard.clock import utcnow
 from heard.errors import ConflictError, InputError
 from heard.protect.inputs import decision_input, decision_keywords
-from heard.protect.review import Review, check_label, short_id
-from heard.protect.statement import DECISIONS
+from heard.protect.review import Review, check_label, priority, short_id
+from heard.protect.statement import DECISIONS, build_statement
+from heard.protect.detectors.script import is_chinese
 from heard.protect.taxonomy import LABELS
 
 GOLD_EVERY = 5
@@ -43,12 +49,20 @@ def mix_gold(
     return out
 
 
-def gold_as_item(gold: dict[str, Any]) -> dict[str, Any]:
+def gold_post_id(source: str, gold_id: str) -> str:
+    """The post id a gold item shows: ``source:digits`` like a stored post's, stable for the item
+    (digits from its id's hash), stored nowhere and never a real post's."""
+    digits = str(int(hashlib.sha256(f"gold|{gold_id}".encode()).hexdigest()[:14], 16))
+    return f"{source}:{digits}"
+
+
+def gold_as_item(gold: dict[str, Any], post_id: str | None = None) -> dict[str, Any]:
     """A gold item in the queue's shape (no score: a person decides it from the text). It reads
     as a report — a flag without a detector or a score — so nothing tells it from one."""
     return {
         "flag_id": gold["gold_id"],
-        "post_id": None,
+        "flag_ids": [gold["gold_id"]],
+        "post_id": post_id or gold_post_id("post", gold["gold_id"]),
         "label": gold["label"],
         "source": "public_report",
         "detector": None,
@@ -57,6 +71,7 @@ def gold_as_item(gold: dict[str, Any]) -> dict[str, Any]:
         "threshold": None,
         "evidence": {},
         "status": "pending",
+        "priority": priority("public_report", None),
         "text": gold["text"],
         "created_at": gold.get("created_at"),
         "gold": True,
@@ -143,11 +158,50 @@ class Calibration:
         """The moderator's queue: pending flags by priority with unanswered gold items mixed in."""
         Review(self.store, self.clock).moderator(moderator)
         flags = self.store.protect.pending_flags(limit)
-        gold = [gold_as_item(g) for g in self.store.protect.gold_unanswered(moderator)]
-        return mix_gold(flags, gold, every)[:limit]
+        return mix_gold(flags, self.unanswered(moderator), every)[:limit]
+
+    def unanswered(self, moderator: str) -> list[dict[str, Any]]:
+        """The gold items ``moderator`` has not answered, as queue items (flags of a report)."""
+        source = self.source()
+        return [
+            gold_as_item(g, gold_post_id(source, g["gold_id"]))
+            for g in self.store.protect.gold_unanswered(moderator)
+        ]
+
+    def source(self) -> str:
+        """The source a gold item's post id is shown under: the oldest flag's post's."""
+        return self.store.protect.first_flagged_source() or "post"
+
+    def gold_of_post(self, post_id: str) -> str | None:
+        """The gold item that shows ``post_id`` as its post's id, or None (a real post's id)."""
+        if self.store.protect.post(post_id) is not None:
+            return None
+        source = self.source()
+        return next(
+            (
+                g["gold_id"]
+                for g in self.store.protect.gold_items()
+                if gold_post_id(source, g["gold_id"]) == post_id
+            ),
+            None,
+        )
 
     def is_gold(self, item_id: str) -> bool:
         return any(g["gold_id"] == item_id for g in self.store.protect.gold_items())
+
+    def gold_list(self) -> list[dict[str, Any]]:
+        """Every gold item with its expected decision and answers given (for admins only)."""
+        answered = Counter(a["gold_id"] for a in self.store.protect.gold_answers())
+        return [
+            {
+                "gold_id": g["gold_id"],
+                "label": g["label"],
+                "expected": g["expected"],
+                "created_at": g["created_at"],
+                "answered": answered[g["gold_id"]],
+            }
+            for g in self.store.protect.gold_items()
+        ]
 
     def answer(
         self,
@@ -181,11 +235,74 @@ class Calibration:
         gold: dict[str, Any] = next(
             (g for g in self.store.protect.gold_items() if g["gold_id"] == gold_id), {}
         )
-        check_label(label or gold.get("label") or "")
-        decision_keywords(decision, label or gold["label"], keywords)
+        label = label or gold.get("label") or ""
+        check_label(label)
+        applies = decision_keywords(decision, label, keywords)
+        at = self.clock()
+        shown = self._decision_shape(
+            gold, decision, facts, moderator, label, ground, at,
+            legal_ground=legal_ground, keywords=applies,
+        )  # fmt: skip
         with self.store.transaction():
-            self.store.protect.answer_gold(gold_id, moderator, decision, self.clock())
-        return {"gold_id": gold_id, "moderator": moderator, "answer": decision}
+            self.store.protect.answer_gold(gold_id, moderator, decision, at)
+        return shown
+
+    def _decision_shape(
+        self,
+        gold: dict[str, Any],
+        decision: str,
+        facts: str,
+        moderator: str,
+        label: str,
+        ground: str,
+        at: datetime,
+        **more: Any,
+    ) -> dict[str, Any]:
+        """What ``Review.decide`` answers, for a gold answer: the moderator sees the same keys,
+        a decision id, the statement of reasons the decision would have and a notice token.
+        Nothing of it is stored (no decision, statement, notice or audit entry): the decision
+        id finds nothing and the token opens nothing."""
+        item = gold_as_item(gold, gold_post_id(self.source(), gold["gold_id"]))
+        post_id = item["post_id"]
+        decision_id = short_id("d", post_id, gold["gold_id"], at.isoformat())
+        post = {
+            "id": post_id,
+            "source": post_id.split(":", 1)[0],
+            "title": None,
+            "text": gold["text"],
+            "lang": "zh" if is_chinese(gold["text"]) else "en",
+            "created_at": gold.get("created_at"),
+            "url": None,
+        }
+        review = Review(self.store, self.clock)
+        statement = build_statement(
+            decision_id=decision_id,
+            decision=decision,
+            label=review.taxonomy[label] if decision != "no_action" else None,
+            ground=ground,
+            facts=facts,
+            post=post,
+            flags=[item],
+            automated_decision=False,
+            decided_at=at,
+            taxonomy_version=review.taxonomy.version,
+            **more,
+        )
+        return {
+            "decision_id": decision_id,
+            "post_id": post_id,
+            "flag_ids": [gold["gold_id"]],
+            "decision": decision,
+            "label": label,
+            "automated_detection": statement["automated_detection"] == "Yes",
+            "automated_decision": False,
+            "moderator": moderator,
+            "facts": facts,
+            "ground": ground,
+            "created_at": at,
+            "statement": statement,
+            "author_token": secrets.token_urlsafe(24),
+        }
 
     def report(self) -> list[dict[str, Any]]:
         return kappa_by_moderator(self.store.protect.gold_answers())

@@ -97,9 +97,11 @@ def show_gold_original(
     reason: str | None,
     username: str,
     clock: Callable[[], datetime] = utcnow,
+    post_id: str | None = None,
 ) -> dict[str, Any]:
     """A calibration item's text as written, on the same terms (a gold item must look like any
-    other item in the queue, so its button behaves the same); audited under the item's id."""
+    other item in the queue, so its button behaves the same); audited under the item's id.
+    ``post_id``: the post id the item shows (``gold_post_id``), answered back as a post's is."""
     review = Review(store, clock)
     who = review.moderator(username)
     text = view_reason(reason)
@@ -110,7 +112,7 @@ def show_gold_original(
     payload = {"post_id": None, "item": gold_id, "account": who, "role": role, "reason": text}
     with store.transaction():
         entry = audit.append(store, KIND, gold_id, payload, clock())
-    return {"post_id": None, "title": None, "text": gold["text"], "audit_seq": entry["seq"]}
+    return {"post_id": post_id, "title": None, "text": gold["text"], "audit_seq": entry["seq"]}
 
 
 def original_views(store: Any, limit: int = 100) -> list[dict[str, Any]]:

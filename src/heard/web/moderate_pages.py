@@ -20,6 +20,7 @@ from heard.protect.inputs import REASONS_MAX
 from heard.protect.statement import DECISIONS, GROUNDS, LEGAL_GROUND_MAX
 from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read import protect as rq
+from heard.read.common import safe_statement
 from heard.web.render import reason_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -91,30 +92,20 @@ def decide(
 
     def work(store: Any) -> dict[str, Any]:
         cal = Calibration(store)
-        if cal.is_gold(flag_id):
-            cal.answer(
-                flag_id,
-                decision,
-                who,
-                facts,
-                label=label or None,
-                ground=ground,
-                legal_ground=legal_ground,
-                keywords=keywords,
-            )
-            return {"gold": True}
-        return dict(
-            Review(store).decide(
-                flag_id,
-                decision,
-                facts,
-                who,
-                label=label or None,
-                ground=ground,
-                legal_ground=legal_ground,
-                keywords=keywords,
-            )
+        # a gold item is answered with a decision's shape (docs/protect/calibration.md)
+        gold = cal.is_gold(flag_id)
+        decide_one = cal.answer if gold else Review(store).decide
+        done = decide_one(
+            flag_id,
+            decision,
+            facts=facts,
+            moderator=who,
+            label=label or None,
+            ground=ground,
+            legal_ground=legal_ground,
+            keywords=keywords,
         )
+        return {**done, "gold": gold}
 
     try:
         done = locked_write(request, work)
@@ -129,9 +120,11 @@ def decide(
             "keywords": keywords or [],
         }
         return _item_page(request, flag_id, status=status, error=reason, facts=facts, typed=typed)
-    if done.get("gold"):
-        return render(request, "moderate_done.html", gold=True)
-    statement = rq.statement_of(db_of(request), done["decision_id"])
+    if done["gold"]:
+        # a gold answer: its statement as the decision would have it (stored nowhere)
+        statement = safe_statement(done["statement"])
+    else:
+        statement = rq.statement_of(db_of(request), done["decision_id"])
     # the author's notice token is on this page only (no-store): the moderator hands it on
     return render(
         request, "moderate_done.html", done=done, statement=statement, token=done["author_token"]

@@ -13,11 +13,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from heard.api.errors import declared, one_of
+from heard.api.errors import ApiError, declared, one_of
 from heard.api.routes.deps import db_of, spend_public_action
 from heard.api.security import requires
 from heard.auth import Role
 from heard.read import protect as rq
+from heard.read.common import jsonable
 
 router = APIRouter(prefix="/api/v1", tags=["protect"])
 
@@ -148,17 +149,48 @@ def list_flags(
     status: FlagStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    # no ``author``: the middleware refuses it on every route (RIGHTS.md §4)
-    return {"ok": True, **rq.list_flags(db_of(request), label=label, status=status, limit=limit)}
+    from heard.protect.calibration import Calibration
+
+    # no ``author``: the middleware refuses it on every route (RIGHTS.md §4). The caller's gold
+    # items are listed as the pending reports they look like in the queue (calibration.md)
+    who = username_of(request) or ""
+    gold = locked_write(request, lambda store: Calibration(store).unanswered(who), changes=False)
+    return {
+        "ok": True,
+        **rq.list_flags(db_of(request), label=label, status=status, limit=limit, gold=gold),
+    }
 
 
 @router.get(
     "/flags/{flag_id}/history",
     dependencies=[requires(Role.moderator)],
-    summary="One flag's history from the audit log: raised, withdrawn by a rescan, decided",
-    responses=declared(404),
+    summary="One flag's history from the audit log: raised, withdrawn by a rescan, decided "
+    "(to a moderator once decided; admins: always)",
+    responses=declared(403, 404),
 )
 def flag_history(request: Request, flag_id: str) -> dict[str, Any]:
+    from heard.protect.calibration import Calibration
+
+    caller = getattr(request.state, "caller", None)
+    if caller is None or caller.user is None or not caller.user.can(Role.admin):
+        # to a moderator, a flag waiting for review and a gold item answer alike: the history
+        # is shown once the flag is decided (the queue item has the flags and their evidence)
+        waiting = locked_write(
+            request,
+            lambda store: Calibration(store).is_gold(flag_id)
+            or (store.protect.flag(flag_id) or {}).get("status") == "pending",
+            changes=False,
+        )
+        if waiting:
+            raise ApiError(
+                403,
+                f"flag {flag_id} waits for review: its history is shown once it is decided",
+                [
+                    "fix: decide it from the review queue (GET /api/v1/review/queue), which "
+                    "shows the post, every flag on it and their evidence; admins see the "
+                    "history of any flag"
+                ],
+            )
     return {"ok": True, **rq.flag_history(db_of(request), flag_id)}
 
 
@@ -194,23 +226,13 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
 
     def work(store: Any) -> dict[str, Any]:
         cal = Calibration(store)
-        if cal.is_gold(flag_id):
-            cal.answer(
-                flag_id,
-                body.decision,
-                who,
-                body.facts,
-                label=body.label,
-                ground=body.ground,
-                legal_ground=body.legal_ground,
-                keywords=body.keywords,
-            )
-            return {"flag_id": flag_id, "decision": body.decision, "recorded": True}
-        d = Review(store).decide(
+        # a gold item is answered with a decision's shape (calibration.md): nothing tells it apart
+        decide = cal.answer if cal.is_gold(flag_id) else Review(store).decide
+        d = decide(
             flag_id,
             body.decision,
-            body.facts,
-            who,
+            facts=body.facts,
+            moderator=who,
             label=body.label,
             ground=body.ground,
             legal_ground=body.legal_ground,
@@ -315,10 +337,18 @@ class OriginalIn(Body):
     responses=declared(400, 404),
 )
 def show_original(request: Request, post_id: str, body: OriginalIn) -> dict[str, Any]:
-    from heard.protect.original import show_original as show
+    from heard.protect.calibration import Calibration
+    from heard.protect.original import show_gold_original, show_original
 
     who = username_of(request) or ""
-    shown = locked_write(request, lambda store: show(store, post_id, body.reason, who))
+
+    def work(store: Any) -> dict[str, Any]:
+        gold_id = Calibration(store).gold_of_post(post_id)  # the post id a gold item shows
+        if gold_id is not None:
+            return show_gold_original(store, gold_id, body.reason, who, post_id=post_id)
+        return show_original(store, post_id, body.reason, who)
+
+    shown = locked_write(request, work)
     return {"ok": True, **shown}  # no-store, as every API answer
 
 
@@ -417,9 +447,8 @@ def original_views(
 def calibration(request: Request) -> dict[str, Any]:
     from heard.protect.calibration import Calibration
 
-    return {
-        "ok": True,
-        "moderators": locked_write(
-            request, lambda store: Calibration(store).report(), changes=False
-        ),
-    }
+    def work(store: Any) -> dict[str, Any]:
+        cal = Calibration(store)
+        return {"moderators": cal.report(), "gold": jsonable(cal.gold_list())}
+
+    return {"ok": True, **locked_write(request, work, changes=False)}

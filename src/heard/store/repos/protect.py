@@ -288,6 +288,15 @@ class Protect:
             [moderator],
         )
 
+    def first_flagged_source(self) -> str | None:
+        """The source of the post of the oldest flag (None without flags): what a gold item's
+        post id is shown under, so that it reads like a flagged post's id (and stays put)."""
+        rows = self.store.rows(
+            "SELECT p.source FROM flags f JOIN posts p ON p.id = f.post_id "
+            "ORDER BY f.created_at, f.flag_id LIMIT 1"
+        )
+        return str(rows[0]["source"]) if rows else None
+
     def answer_gold(self, gold_id: str, moderator: str, answer: str, at: datetime) -> None:
         self.store.execute(
             "INSERT INTO gold_answers VALUES (?, ?, ?, ?) ON CONFLICT (gold_id, moderator) "

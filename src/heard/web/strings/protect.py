@@ -50,10 +50,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Notice token for the author (shown once: hand it to the author with the decision)",
         "给作者的通知凭证（只显示一次：随决定一并告知作者）",
     ),
-    "gold_recorded": (
-        "Answer recorded (a calibration item).",
-        "答案已记录（校准题）。",
-    ),
     "appeals": ("Appeals", "申诉"),
     "appeals_empty": ("No appeal waits.", "没有待处理的申诉。"),
     "appeal_text": ("The author's appeal", "作者的申诉"),
