@@ -8,11 +8,13 @@ sentiment head, streaming topics), a DuckDB file, the alert engine with its JSON
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from heard.cli import run
 from heard.cli.demo import INCIDENT
 from heard.read.redact import redact
+from heard.stages.tokens import Segmenter
 from heard.store import open_store
 
 
@@ -63,8 +65,6 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(
 
 def test_demo_issues_through_cli_api_page_brief_and_export(tmp_path, monkeypatch, capsys):
     """The water-main burst on 长乐路 / Changle Road is an issue (issue 17 §2) on every surface."""
-    import re
-
     from fastapi.testclient import TestClient
 
     from heard.api import create_app
@@ -105,9 +105,39 @@ def test_demo_issues_through_cli_api_page_brief_and_export(tmp_path, monkeypatch
         assert page.status_code == 200 and burst[0]["place"] in page.text
         detail = client.get(f"/issues/{burst[0]['issue_id']}")
         assert detail.status_code == 200 and ("长乐路" in detail.text or "Changle" in detail.text)
+        # each problem term is a word its messages used, not a piece the search index cut out
+        # of a longer word (交公 of 公交公司 was the bus issue's term)
+        for issue in found["issues"]:
+            posts = client.get(f"/api/v1/issues/{issue['issue_id']}").json()["issue"]["posts"]
+            texts = [f"{p.get('title') or ''} {p['text']}" for p in posts]
+            for term in issue["terms"]:
+                assert _a_word_of(term, texts), (issue["place"], term, issue["terms"])
     assert (
         run(["export", "--what", "issues", "--out", str(tmp_path / "i.jsonl"), "--db", str(db)])
         == 0
     )
     rows = [json.loads(x) for x in (tmp_path / "i.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["issue_id"] for r in rows} == {i["issue_id"] for i in found["issues"]}
+
+    # each topic keyword is a word its posts used (化器 of 净化器, 委会 of 业委会 were keywords)
+    capsys.readouterr()
+    assert run(["topics", "--json", "--limit", "0", "--db", str(db)]) == 0
+    topics = json.loads(capsys.readouterr().out)["topics"]
+    with open_store(db, read_only=True) as store:
+        posts = store.rows(
+            "SELECT p.text, pt.topic_id FROM posts p "
+            "JOIN post_topics pt ON pt.post_id = p.id WHERE pt.topic_id IS NOT NULL"
+        )
+    assert topics and all(t["keywords"] for t in topics)
+    for topic in topics:
+        texts = [r["text"] for r in posts if r["topic_id"] == topic["topic_id"]]
+        for kw in topic["keywords"]:
+            assert _a_word_of(kw["term"], texts), (topic["label"], kw["term"])
+
+
+def _a_word_of(term: str, texts: list[str]) -> bool:
+    """Whether ``term`` is one of the words the segmenter cuts (precise mode) from some text."""
+    if not re.search(r"[\u4e00-\u9fff]", term):
+        return True  # English terms are whole words already
+    seg = Segmenter()
+    return any(term in seg.words(t, "zh") for t in texts if term in t)

@@ -18,7 +18,7 @@ import numpy as np
 from heard.listen.analysis.bursts import DAY, BurstConfig, window_growth
 from heard.listen.analysis.heat import combine, negativity_of
 from heard.listen.analysis.entities import PLACE_SUFFIX_ZH
-from heard.listen.analysis.keywords import usable
+from heard.listen.analysis.keywords import fragments, usable
 from heard.listen.issues.grouping import CODES, NAME_BOUNDARY, Group
 
 TITLE_CHARS = 60
@@ -100,8 +100,9 @@ def problem_terms(
     groups: Sequence[Group], facts: Sequence[MessageFacts], n: int = 3
 ) -> list[list[str]]:
     """Each group's most distinctive terms against the whole board (share of the group's messages
-    that use the term × log(messages / messages using it on the board)), the anchor and pieces of
-    places left out: 搅拌站 · 噪音, not 丽发新城."""
+    that use the term × log(messages / messages using it on the board)), the anchor, pieces of
+    places and pieces the index cut out of the group's longer words (``fragments``: 交公 of
+    公交公司) left out: 搅拌站 · 噪音, not 丽发新城."""
     board: Counter[str] = Counter()
     for f in facts:
         board.update(set(f.terms))
@@ -109,13 +110,17 @@ def problem_terms(
     out = []
     for g in groups:
         counts: Counter[str] = Counter()
+        every: Counter[str] = Counter()
         for i in g.members:
             counts.update(set(facts[i].terms))
+            every.update(facts[i].terms)
+        cut = fragments(every)
         scored = [
             (c / len(g.members) * math.log(total / board[term]), term)
             for term, c in counts.items()
             if c >= 2
             and usable(term)
+            and term not in cut
             and term not in BOARD_WORDS
             and not re.fullmatch(r"[a-z]\d*", term)
             and not _names_a_place(term, g.anchor)
