@@ -285,8 +285,16 @@ def watch(
 
         def patient(ingest: Callable[..., tuple[int, int]]) -> Callable[..., tuple[int, int]]:
             """A batch is one transaction with its checkpoint: safe to store again once the
-            database is back (a PostgreSQL restart stopped the watch)."""
-            return lambda *a, **kw: patiently(lambda: ingest(*a, **kw), on_wait=wait_for_db)
+            database is back (a PostgreSQL restart stopped the watch). Its figures are the run's
+            growth over every try: a try that stored the batch and then lost the link counted
+            it, and the next finds its rows stored."""
+
+            def run(*a: Any, **kw: Any) -> tuple[int, int]:
+                stored, quarantined = summary.stored, summary.quarantined
+                patiently(lambda: ingest(*a, **kw), on_wait=wait_for_db)
+                return summary.stored - stored, summary.quarantined - quarantined
+
+            return run
 
         ingest_batch = patient(run.small_batches(summary, source=name, file_key=fkey, file=file))
         start_after = resume_point_of(store, fkey, Path(file)) if fkey else 0
