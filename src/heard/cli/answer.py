@@ -297,10 +297,9 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         _json(result)
         return
     table = Table(title="Accountability (response times in days)")
-    for name in (
+    for name in (  # ten columns, so that 80 keep every figure whole
         "department",
-        "cases",
-        "answered",
+        "cases (answered)",
         "rate",
         "median",
         "p90",
@@ -310,13 +309,12 @@ def accountability(db: Db = None, config: Config = None, json_out: Json = False)
         "complaints unanswered",
         "quality",
     ):
-        table.add_column(name)
+        table.add_column(name, min_width=8 if name == "department" else None)
     for r in result["departments"] + ([result["total"]] if result["total"] else []):
         q = r["mean_reply_quality"]
         table.add_row(
             escape(r["name_zh"] or r["department"] or "all"),
-            f"{r['cases']:,}",
-            f"{r['answered']:,}",
+            f"{r['cases']:,} ({r['answered']:,})",
             "-" if r["response_rate"] is None else f"{r['response_rate']:.0%}",
             _days(r["median_days"]),
             _days(r["p90_days"]),
