@@ -20,6 +20,7 @@ from heard.protect.taxonomy import LABELS, load_taxonomy
 from heard.read.common import jsonable, safe_evidence, safe_row, safe_statement
 from heard.read.redact import redact
 from heard.store.queries import protect as stored
+from heard.store.repos.protect import FLAG_COLUMNS
 
 FLAG_STATUSES = ("pending", "decided", "dismissed", "withdrawn")
 """``withdrawn``: a detector flag a rescan with the current detectors no longer raises."""
@@ -31,17 +32,7 @@ HISTORY_FIELDS = {
 }
 """What a flag's history shows of each audit entry: no evidence and no free text (an old entry
 recorded evidence unredacted; facts are shown redacted with the decision)."""
-GOLD_FLAG_FIELDS = (
-    "flag_id",
-    "label",
-    "source",
-    "detector",
-    "version",
-    "score",
-    "threshold",
-    "evidence",
-    "status",
-)
+GOLD_FLAG_FIELDS = tuple(c for c in FLAG_COLUMNS if c not in ("post_id", "priority", "created_at"))
 """A gold item's flag in a review item: the fields of a stored flag there (``flags_of_post``)."""
 AUTHOR_WORDS = ("author", "author_key", "user", "account", "person", "handle")
 
@@ -116,20 +107,7 @@ def list_flags(
     return {"flags": out, "count": len(out)}
 
 
-GOLD_LISTED = (
-    "flag_id",
-    "post_id",
-    "label",
-    "source",
-    "detector",
-    "version",
-    "score",
-    "threshold",
-    "status",
-    "priority",
-    "created_at",
-    "evidence",
-)
+GOLD_LISTED = FLAG_COLUMNS
 """A gold item's row in the flags list: a stored flag's columns there (``stored.flags``)."""
 
 
