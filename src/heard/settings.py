@@ -101,6 +101,12 @@ class Settings(BaseSettings):
         "confidence: the 'triage' queue) and import an official reply the source carries "
         "(答复意见/答复时间). On for '--preset teddycup-replies'.",
     )
+    case_sources: list[str] = Field(
+        default_factory=list,
+        description="With answer_cases on, only posts of these sources open cases (e.g. "
+        "['cityboard']: a message board's posts are concerns, a microblog's are listened to). "
+        "Empty: every source. The public form and Open311 always open cases.",
+    )
     router_model: Path | None = Field(
         None,
         description="Directory of a router trained with 'heard train router'; without one, "

@@ -84,6 +84,7 @@ LAYERS: dict[str, tuple[object, str, object]] = {
     "public_accounts": (["F"], '["E"]', ["G"]),
     "trusted_proxies": (["10.0.0.1"], '["10.0.0.2"]', ["10.0.0.3"]),
     "answer_cases": (True, "false", True),
+    "case_sources": (["board"], '["form"]', ["weibo"]),
     "router_model": ("file-router", "env-router", "flag-router"),
     "department_preset": ("file", "env", "flag"),
     "departments": ([{"code": "f"}], '[{"code": "e"}]', [{"code": "g"}]),

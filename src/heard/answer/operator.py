@@ -19,7 +19,7 @@ setting ``answer_cases`` is on, and only then, so that listening alone stays as 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -107,6 +107,7 @@ class CaseStage:
         timezone: str = "Asia/Shanghai",
         clock: Callable[[], datetime] = utcnow,
         score_replies: bool = True,
+        sources: Sequence[str] = (),
     ):
         self._router_model, self._embedder = router_model, embedder
         self._embedder_spec = embedder_spec
@@ -114,6 +115,8 @@ class CaseStage:
         self.zone = ZoneInfo(timezone)
         self.clock = clock
         self.score_replies = score_replies
+        self.sources = tuple(sources)
+        """Only posts of these sources open cases (``case_sources``); empty: every source."""
         self.opened = 0
 
     def _use(self, departments: list[Department]) -> None:
@@ -164,7 +167,7 @@ class CaseStage:
 
         done = 0
         while True:
-            rows = store.cases.posts_without_case(batch_size)
+            rows = store.cases.posts_without_case(batch_size, self.sources)
             if not rows:
                 return done
             posts = [
@@ -200,11 +203,14 @@ class CaseStage:
         return batch
 
     def persist(self, store: Any, batch: Batch | None = None) -> None:
+        """Open the batch's cases — not for a post the protect side actioned as spam or a scam
+        before (``flags`` persists first): a department's queue is no place for spam."""
         if batch is None or not len(batch):
             return
         cases, events, replies = [], [], []
+        actioned = store.cases.automated_spam([p.id for p in batch.posts])
         for post, route in zip(batch.posts, batch["route"]):
-            if post.parent_id is not None:
+            if not self._opens_case(post) or post.id in actioned:
                 continue
             case, opened = self._open(post, route)
             cases.append(case)
@@ -225,7 +231,7 @@ class CaseStage:
         still open and has no reply. A reply the department gave in Heard, or a case closed or
         disputed since, is left as it is."""
         for post in posts:
-            if post.parent_id is not None or _first(post.raw or {}, REPLY_TEXT_COLUMNS)[1] is None:
+            if not self._opens_case(post) or _first(post.raw or {}, REPLY_TEXT_COLUMNS)[1] is None:
                 continue
             case = store.cases.case_for_post(post.id)
             if case is None or case.get("reply_text") or not workflow.is_open(case["status"]):
@@ -243,6 +249,10 @@ class CaseStage:
         return {"cases_opened": self.opened}
 
     # ---- one post ---------------------------------------------------------------------------
+    def _opens_case(self, post: Any) -> bool:
+        """A top-level post (a comment is not a concern) of a source that opens cases."""
+        return post.parent_id is None and (not self.sources or post.source in self.sources)
+
     def _open(self, post: Any, route: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         column, label = _first(post.raw or {}, LABEL_COLUMNS)
         code = self._by_name.get(str(label).strip()) if label is not None else None

@@ -125,7 +125,7 @@ class Uploader:
         """The pipeline for ``settings`` (the server's, or a preset's: ``teddycup-replies``
         adds the cases operator), built once each."""
         settings = settings or self.settings
-        key = (settings.answer_cases, settings.department_preset)
+        key = (settings.answer_cases, settings.department_preset, tuple(settings.case_sources))
         if key not in self._pipelines:
             from heard.pipeline.assemble import default_pipeline
 

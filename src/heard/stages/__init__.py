@@ -73,6 +73,7 @@ def default_stages(settings: Settings) -> list[Stage]:
                 embedder=embedder,
                 embedder_spec=settings.embedder,
                 timezone=settings.timezone,
+                sources=settings.case_sources,
             )
         )
     return stages

@@ -50,6 +50,11 @@ EVENT_COLUMNS = (
     "actor",
     "note",
 )
+_AUTOMATED = (
+    "SELECT 1 FROM decisions d WHERE d.post_id = p.id AND d.automated_decision "
+    "AND d.decision <> 'no_action'"
+)
+"""A post an automated decision actioned as spam or a scam: it opens no case."""
 _CASE_NAMES = ", ".join(CASE_COLUMNS)
 _EVENT_NAMES = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
 _TIMES = ("created_at", "deadline_at", "replied_at", "closed_at", "at")
@@ -318,7 +323,7 @@ class Cases:
     def posts_without_case(self, limit: int, sources: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Top-level posts that have no case yet (a run stopped between storing posts and
         opening their cases, or cases switched on for a store that had posts)."""
-        where = "p.parent_id IS NULL AND c.case_id IS NULL"
+        where = f"p.parent_id IS NULL AND c.case_id IS NULL AND NOT EXISTS ({_AUTOMATED})"
         params: list[Any] = []
         if sources:
             where += f" AND p.source IN ({', '.join('?' for _ in sources)})"
@@ -330,6 +335,19 @@ class Cases:
             params,
         )
         return result
+
+    def automated_spam(self, post_ids: Sequence[str]) -> set[str]:
+        """Which of ``post_ids`` an automated decision actioned (only spam and scams ever are,
+        RIGHTS.md §5): they open no case."""
+        if not post_ids:
+            return set()
+        marks = ", ".join("?" for _ in post_ids)
+        rows = self.store.rows(
+            "SELECT DISTINCT d.post_id FROM decisions d WHERE d.automated_decision "
+            f"AND d.decision <> 'no_action' AND d.post_id IN ({marks})",
+            list(post_ids),
+        )
+        return {r["post_id"] for r in rows}
 
     # ---- notifications (heard.answer.notifications) -----------------------------------------
     def notification_inputs(
