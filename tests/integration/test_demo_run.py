@@ -55,12 +55,27 @@ def test_demo_incident_is_one_bilingual_topic_the_top_hot_spot_with_one_alert(
     assert run(["demo", "--db", str(db), "--out", str(tmp_path / "brief"), "--json"]) == 0
     out = capsys.readouterr()
     done = json.loads(out.out)
-    assert done["stored"] == 0 and done["posts"] == 613 and done["alerts_fired"] == 0
+    assert done["stored"] == 0 and done["posts"] == 625 and done["alerts_fired"] == 0
     assert done["hotspots"][0]["topic_id"] == topic and done["brief"].endswith("index.html")
     assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == len(logged)
     assert f"alert already fired by an earlier run: topic #{topic}" in out.err
     # it said "already ingested" and then "0 new posts stored (0 were there already)"
     assert "already ingested by an earlier run" in out.err and "0 new posts" not in out.err
+
+    # answer: every post was routed (the unsure ones to triage), except the spam and scams
+    # decided automatically; protect: the later file's harms are flagged, and its criticism,
+    # satire, protest call and whistleblowing are not (RIGHTS.md)
+    with open_store(db, read_only=True) as store:
+        cases = store.rows("SELECT post_id FROM cases")
+        decided = store.rows("SELECT post_id FROM decisions WHERE automated_decision")
+    assert sum(d["cases"] for d in done["departments"]) == len(cases) == 625 - len(decided)
+    assert {d["code"] for d in done["departments"]} >= {"triage", "transport"}
+    assert not {c["post_id"] for c in cases} & {d["post_id"] for d in decided}
+    flagged = {(f["post_id"], f["label"]) for f in done["protect"]["flags"]}
+    assert {label for _, label in flagged} >= {"scam_fraud", "doxxing", "violent_threat"}
+    legitimate = {f"demo:l00{i}" for i in (4, 5, 6, 7)} | {"demo:l010", "demo:l011", "demo:l012"}
+    assert not {post for post, _ in flagged} & legitimate
+    assert "4/6 answer" in out.err and "5/6 protect" in out.err
 
 
 def test_demo_issues_through_cli_api_page_brief_and_export(tmp_path, monkeypatch, capsys):

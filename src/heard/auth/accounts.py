@@ -178,7 +178,10 @@ class Accounts:
 
 
 def ensure_demo_user(store: Any) -> User:
-    """Create the demo login (``demo`` / ``heard-demo``, analyst) when absent; used by ``make
-    demo``."""
+    """Create the demo login (``demo`` / ``heard-demo``) when absent; used by ``make demo``. A
+    moderator, so that the tour reaches every side: the case queues and the review queue (not
+    users, tokens or calibration, which are an admin's)."""
     accounts = Accounts(store)
-    return accounts.get_user(DEMO_USER) or accounts.add_user(DEMO_USER, DEMO_PASSWORD, Role.analyst)
+    return accounts.get_user(DEMO_USER) or accounts.add_user(
+        DEMO_USER, DEMO_PASSWORD, Role.moderator
+    )
