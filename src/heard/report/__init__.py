@@ -1,6 +1,8 @@
-"""The HTML brief: one self-contained file (``index.html``) with top topics, hot spots with their
-time series, alerts, sentiment and sample posts. plotly.js is inlined from the plotly package,
-so the file opens offline with no CDN; every text from posts is HTML-escaped.
+"""The HTML brief: one self-contained file (``index.html``) with issues, top topics, hot spots with
+their time series, alerts, sentiment and sample posts, and, when the store has them, each
+department's record and the protect side's counts (``heard.report.sides``). plotly.js is inlined
+from the plotly package, so the file opens offline with no CDN; every text from posts is
+HTML-escaped.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from heard.files import write_atomically
 from heard.listen.hotspots import rank_hotspots, recent_alerts
 from heard.read.hotspots import ALL_ALERTS, detected_by
 from heard.read.issues import issues_as_of, list_issues, with_issue_alerts
+from heard.report.sides import answer_section, protect_section
 from heard.report.template import BRIEF, LANGS, STRINGS
 from heard.store.protocol import Store
 from heard.read.stats import brief_facts, sentiment_by_local_day
@@ -204,6 +207,9 @@ def build_report(
         )["issues"],
         sentiment_chart=sentiment_chart,
         k=min_group_size,
+        at_past=now is not None,
+        answer=answer_section(store, clock()),
+        protect=protect_section(store, zh),
     )
 
 

@@ -59,6 +59,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sentiment": ("sentiment", "情感"),
     "first_last": ("first → last seen", "首次 → 最近出现"),
     "volume_sentiment": ("Volume and sentiment", "发帖量与情感"),
+    "answer": ("Answer: each department's public record", "回应：各部门公开记录"),
+    "department": ("department", "部门"),
+    "cases": ("cases", "案件"),
+    "answered": ("answered", "已答复"),
+    "median_days": ("median days to answer", "答复用时中位数（天）"),
+    "overdue_open": ("open past deadline", "逾期未办结"),
+    "reopened": ("reopened (disputed)", "重开（群众异议）"),
+    "unanswered_complaints": ("complaints not answered", "未答复的投诉"),
+    "all_departments": ("all", "合计"),
+    "protect": ("Protect: flags and decisions", "治理：标记与处理"),
+    "protect_line": (
+        "{flags} flags, {pending} waiting for a moderator · {decisions} decisions, {automated} of "
+        "them automated (spam and scams only) · {appeals} appeals",
+        "共 {flags} 条标记，{pending} 条待审核 · {decisions} 项处理决定，"
+        "其中 {automated} 项自动（仅限垃圾信息与诈骗）· 申诉 {appeals} 件",
+    ),
+    "by_label": ("flags by label", "按类别的标记数"),
+    "count": ("count", "数量"),
+    "by_decision": ("decisions", "处理决定"),
+    "sides_at": (
+        "Cases and moderation are not shown in a brief written as of a past moment: their history "
+        "is not replayed (heard accountability and heard transparency give them now).",
+        "按过去某一时刻生成的简报不显示案件与治理数据：其历史不回放"
+        "（当前数据见 heard accountability 与 heard transparency）。",
+    ),
     "footer": (
         "Sentiment labels per day over all posts (model: {models}). Heat = 100 × (0.25 volume + "
         "0.25 growth "
