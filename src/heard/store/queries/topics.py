@@ -89,15 +89,16 @@ def walk_page(
     if after is not None:
         as_of, size, topic_id = after
         pooled = sorted(pooled_ids(db))
-        skip = f" AND post_id NOT IN ({', '.join('?' * len(pooled))})" if pooled else ""
-        join = (
-            " LEFT JOIN (SELECT topic_id, count(*) AS n FROM post_topics WHERE assigned_at > ? "
-            f"AND topic_id IS NOT NULL{skip} GROUP BY topic_id) g ON g.topic_id = t.topic_id"
+        skip = f" AND pt.post_id NOT IN ({', '.join('?' * len(pooled))})" if pooled else ""
+        join = (  # only the topics stored since: few, read by their topic_id index
+            " LEFT JOIN (SELECT c.topic_id, count(*) AS n FROM topics c JOIN post_topics pt "
+            "ON pt.topic_id = c.topic_id WHERE c.updated_at > ? AND pt.assigned_at > ?"
+            f"{skip} GROUP BY c.topic_id) g ON g.topic_id = t.topic_id"
         )
-        then = "(t.size - CASE WHEN t.updated_at > ? THEN coalesce(g.n, 0) ELSE 0 END)"
+        then = "(t.size - coalesce(g.n, 0))"
         shown = f" AND NOT (t.created_at <= ? AND ({then} > ? OR ({then} = ? AND t.topic_id <= ?)))"
-        marks = [as_of, *pooled]
-        params = [*params, k, as_of, as_of, size, as_of, size, topic_id]
+        marks = [as_of, as_of, *pooled]
+        params = [*params, k, as_of, size, size, topic_id]
     else:
         params = [*params, k]
     rows = db.rows(
