@@ -199,10 +199,18 @@ def _search(db: Any) -> Any:
 def _topics(db: Any) -> Any:
     from heard.read.common import jsonable
     from heard.read.issues import issues_as_of
-    from heard.read.topics import list_topics_json, parse_since, topic_detail_json, topics_as_of
+    from heard.read.topics import (
+        decode_mark,
+        list_topics_json,
+        parse_since,
+        topic_detail_json,
+        topics_as_of,
+    )
 
     first = list_topics_json(db, K, limit=3)
     rest = list_topics_json(db, K, limit=3, cursor=first["next_cursor"])
+    for page in (first, rest):  # the mark's instant is the wall-clock time of the last ingest
+        page["next_cursor"] = page["next_cursor"] and decode_mark(page["next_cursor"])[1:]
     detail = topic_detail_json(db, _first_topic(db), K)
     for key in ("created_at", "updated_at"):  # the wall-clock time of each ingest
         detail.pop(key, None)

@@ -72,9 +72,12 @@ def test_every_error_has_one_shape(env):
     assert_error(client.get("/api/v1/posts?cursor=not/base64!", headers=h), 422)
     from heard.read.common import encode_cursor
 
-    for path in ("/api/v1/posts?q=停水&cursor=", "/api/v1/posts?cursor=", "/api/v1/topics?cursor="):
+    for path in ("/api/v1/posts?q=停水&cursor=", "/api/v1/posts?cursor="):
         # well-formed cursors with values of the wrong kind: 404, never a query error
         assert_error(client.get(path + encode_cursor(["x'; --", "y"]), headers=h), 404)
+    # a topics cursor it cannot read (forged, or of an older Heard): 400, start again
+    stale = client.get("/api/v1/topics?cursor=" + encode_cursor(["x'; --", "y"]), headers=h)
+    assert "first page" in " ".join(assert_error(stale, 400)["errors"])
     body = assert_error(client.get("/boom-for-test"), 500)
     assert "secret internals" not in json.dumps(body)
 

@@ -35,6 +35,17 @@ once) cannot list them as an enum; an unknown code is GeoReport's declared 400 n
 ones (it listed ``[]`` before, as if the service had no requests)."""
 
 
+TOPIC_CURSORS = {
+    "include-path": "/api/v1/topics",
+    "include-method": "GET",
+    "checks": {"positive_data_acceptance": {"enabled": False}},
+}
+"""The same check, left out for the topic list: its ``cursor`` is a walk's mark that only this
+server writes (``heard.read.topics.encode_mark``), and one it cannot read (a cursor of an
+older Heard, or made up) is a declared 400 that says to start again from the first page; the
+schema can say a cursor's alphabet and length, not "one this server gave"."""
+
+
 def run_schemathesis(app, token: str, max_examples: int, seed: int):
     """Run the engine as ``st run --checks all`` does; return its statistic (the CLI's counts)."""
     import schemathesis
@@ -42,12 +53,14 @@ def run_schemathesis(app, token: str, max_examples: int, seed: int):
     from schemathesis.engine import events, from_schema
     from schemathesis.engine.statistic import Statistic
 
-    config = SchemathesisConfig.from_dict({"operations": [UNEXPRESSIBLE, SERVICES_ARE_DATA]})
+    config = SchemathesisConfig.from_dict(
+        {"operations": [UNEXPRESSIBLE, SERVICES_ARE_DATA, TOPIC_CURSORS]}
+    )
     config.update(seed=seed, max_failures=None)
     project = config.projects.default  # where the operations override above lives
     project.update(headers={"Authorization": f"Bearer {token}"}, workers=1)
     # every check is on by default (as `st run --checks all`); naming them here would also
-    # override the two operations' exceptions above
+    # override the operations' exceptions above
     project.generation.update(max_examples=max_examples)
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=config)
     stat, errors = Statistic(), []

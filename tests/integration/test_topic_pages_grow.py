@@ -5,14 +5,15 @@ Pages were cut at the last topic's (size, id). A topic that grew between two pag
 in between, as every ingest and ``heard watch`` does) moved above that cut and was never listed;
 one that a merge shrank came again. Found paging ``/api/v1/topics?limit=4`` of a seeded store
 while topic 19 grew from 91 to 400 posts between pages 1 and 2: it was on no page. Each page now
-holds the biggest topics the walk has not shown (the cursor carries their ids)."""
+holds the biggest topics the walk has not shown (the cursor carries the walk's mark: the instant
+of its last page and the (size, id) reached; ``heard.read.topics.list_topics``)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from api_seed import build
 from fastapi.testclient import TestClient
@@ -39,9 +40,20 @@ def _add_topics(db) -> None:
 
 
 def _grow(db, topic_id: int, size: int) -> None:
-    """What the topic operator stores after posts join a topic: its new size."""
+    """What the topic operator stores after posts join a topic: the posts' assignments and the
+    topic's new size, both at the time of the run (after every time stored before)."""
     with open_store(db) as store:
-        store.con.execute("UPDATE topics SET size = ? WHERE topic_id = ?", [size, topic_id])
+        now = store.scalar("SELECT max(updated_at) FROM topics") + timedelta(seconds=1)
+        before = store.scalar("SELECT size FROM topics WHERE topic_id = ?", [topic_id])
+        for n in range(size - before):
+            store.con.execute(
+                "INSERT INTO post_topics (post_id, topic_id, similarity, assigned_at) "
+                "VALUES (?, ?, 0.9, ?)",
+                [f"grown:{topic_id}:{before + n}", topic_id, now],
+            )
+        store.con.execute(
+            "UPDATE topics SET size = ?, updated_at = ? WHERE topic_id = ?", [size, now, topic_id]
+        )
 
 
 def _walk(db, page, limit: int = 4) -> list[int]:
@@ -91,7 +103,8 @@ def test_api_pages_list_each_topic_once_while_topics_grow(tmp_path):
     _assert_each_once(_walk(db, page), set(every))
     with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
         forged = client.get("/api/v1/topics", params={"cursor": "AAAA"}, headers=auth)
-    assert forged.status_code == 404  # names no page, as a search's forged cursor
+    assert forged.status_code == 400, forged.text  # a cursor it cannot read: start again
+    assert "first page" in forged.text
 
 
 def test_cli_pages_list_each_topic_once_while_topics_grow(tmp_path, capsys):
@@ -110,6 +123,7 @@ def test_cli_pages_list_each_topic_once_while_topics_grow(tmp_path, capsys):
     assert run(["topics", "--db", str(db), "--limit", "3", "--since", "2026-01-01 00:00"]) == 0
     assert "--since '2026-01-01 00:00'" in capsys.readouterr().err  # a command to paste as is
     assert run(["topics", "--db", str(db), "--cursor", "AAAA"]) == 2  # not one it gave
+    assert "first page" in capsys.readouterr().err
 
 
 def test_dashboard_pages_list_each_topic_once_while_topics_grow(tmp_path):
@@ -142,6 +156,9 @@ def test_dashboard_pages_list_each_topic_once_while_topics_grow(tmp_path):
     _grow(db, 150, 10)  # so that the walk's growth below moves it from the last page to the top
     seen = _walk_dashboard(db, page)
     _assert_each_once(seen, every)
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        stale = client.get("/topics", params={"cursor": "AAAA"}, headers=auth)
+    assert stale.status_code == 400 and "first page" in stale.text
 
 
 def _walk_dashboard(db, page) -> list[int]:

@@ -20,6 +20,7 @@ from heard.api.errors import ApiError
 from heard.connectors.base import excerpt
 from heard.errors import HeardError
 from heard.records import Quarantined, RawRow
+from heard.store.queries.overview import quarantined_in
 
 SUFFIXES = {
     ".jsonl": "jsonl",
@@ -31,6 +32,9 @@ SUFFIXES = {
 }
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_JSON_ITEMS = 100_000
+MAX_QUARANTINED_SHOWN = 100
+"""The most quarantined rows an upload's reply lists (position, reason, detail); the count
+covers them all, and the quarantine page and ``heard quarantine`` show the rest."""
 _SAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 
 
@@ -172,8 +176,9 @@ class Uploader:
                 summary = self._run(preset, maps or []).ingest_files(
                     [path], fmt=fmt, source=source or None
                 )
+                shown = quarantined_in(self.db.store, str(path.resolve()), MAX_QUARANTINED_SHOWN)
             summary.check_read_something()  # 400: an empty file, or a header only
-            return self._reply(summary, name)
+            return {**self._reply(summary, name), "quarantined_rows": shown}
         except HeardError as exc:  # named as it was sent: the temporary copy means nothing
             exc.what = exc.what.replace(str(path), name)
             exc.fix = exc.fix.replace(str(path), name) if exc.fix else exc.fix

@@ -98,7 +98,8 @@ def topics(
         typer.Option(
             help="The next page: the next_cursor a page before gave (--json), unchanged. Each "
             "page holds the biggest topics the walk has not shown yet, so a topic that grows "
-            "between pages comes once.",
+            "between pages comes once. A cursor this version cannot read (from an older Heard) "
+            "says to start again from the first page.",
         ),
     ] = None,
     rebuild: Annotated[

@@ -3,9 +3,9 @@ out (an Open311 ``requests.json``, a saved API response), or an object with such
 one key (``{"data": [...]}``, ``{"statuses": [...]}``).
 
 A top-level array is read element by element (``json.JSONDecoder.raw_decode`` over a buffer of
-a few MiB), never loaded whole. An object is loaded whole, up to ``MAX_WRAPPED_BYTES``, and its one
-array of objects is read; an object with none, or with several, is an ``InputError`` naming its
-keys and the ``jq`` that picks one.
+a few MiB), never loaded whole. An object is loaded whole, once, up to ``MAX_WRAPPED_BYTES``,
+when the connector is made, and its one array of objects is read from that; an object with
+none, or with several, is an ``InputError`` naming its keys and the ``jq`` that picks one.
 
 A record's position is its 1-based index in the array. One bad element is quarantined and the
 rest goes on: ``not_an_object`` (a number, a string, a nested array), ``too_deep``,
@@ -57,8 +57,9 @@ class JsonArrayConnector:
                 "a .json file holds one array of posts; for one object per line use .jsonl",
             )
         self._key: str | None = None
+        self._wrapped: list[Any] | None = None  # a wrapped document's array, read once
         if self._first == "{":
-            self._key = _array_key(self.path)
+            self._key, self._wrapped = _wrapped_array(self.path)
 
     def file_key(self) -> str:
         return content_key(self.path)
@@ -75,10 +76,14 @@ class JsonArrayConnector:
                     yield item
 
     def _wrapped_rows(self, start_after: int) -> Iterator[RawRow | Quarantined]:
-        document = json.loads(self.path.read_text(encoding="utf-8-sig"))
-        for position, element in enumerate(document[self._key], start=1):
-            if position > start_after:
-                yield _row(self.file, position, element, None)
+        """The array read when the connector was made (it was parsed then, to name the array or
+        refuse the document); it is let go as it is handed out. Read again by a second call."""
+        elements, self._wrapped = self._wrapped, None
+        if elements is None:
+            elements = _wrapped_array(self.path)[1]
+        for position in range(start_after, len(elements)):
+            element, elements[position] = elements[position], None
+            yield _row(self.file, position + 1, element, None)
 
 
 def _first_char(path: Path) -> str:
@@ -87,8 +92,8 @@ def _first_char(path: Path) -> str:
     return head[:1]
 
 
-def _array_key(path: Path) -> str:
-    """The one key of a top-level object whose value is an array of objects."""
+def _wrapped_array(path: Path) -> tuple[str, list[Any]]:
+    """The one key of a top-level object whose value is an array of objects, and that array."""
     size = path.stat().st_size
     fix = f"pick the array of posts: jq -c '.KEY[]' {path} > {path.stem}.jsonl"
     if size > MAX_WRAPPED_BYTES:
@@ -117,7 +122,7 @@ def _array_key(path: Path) -> str:
         found = ", ".join(f"{k!r}" for k in document) or "none"
         what = "no array of objects" if not keys else f"{len(keys)} arrays of objects"
         raise InputError(f"{path} is a JSON object with {what} (its keys: {found})", fix)
-    return str(keys[0])
+    return str(keys[0]), document[keys[0]]
 
 
 def _row(file: str, position: int, element: Any, text: str | None) -> RawRow | Quarantined:

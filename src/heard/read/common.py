@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import zlib
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -165,58 +164,6 @@ def decode_cursor(cursor: str, kinds: tuple[Callable[[Any], Any], ...]) -> list[
         return [kind(v) for kind, v in zip(kinds, values)]
     except (ValueError, TypeError, UnicodeDecodeError, OverflowError, InputError):
         raise no_page() from None
-
-
-MAX_SHOWN_IDS = 1_000_000
-"""The most ids a cursor of shown ids (``decode_ids``) may unpack to: a forged one cannot make
-the server allocate without bound."""
-
-
-def encode_ids(ids: set[int]) -> str:
-    """A cursor that carries a set of ids (a walk's shown topics): sorted, each the gap to the one
-    before as a varint, zlib-compressed, base64url. Ids given out in order compress to about a
-    byte each, so a walk through thousands of topics stays within ``MAX_CURSOR_CHARS``."""
-    out, last = bytearray(), -1
-    if any(value < 0 for value in ids):
-        raise ValueError("ids in a cursor are never negative")
-    for value in sorted(ids):
-        gap = value - last
-        last = value
-        while True:
-            byte, gap = gap & 0x7F, gap >> 7
-            out.append(byte | (0x80 if gap else 0))
-            if not gap:
-                break
-    return base64.urlsafe_b64encode(zlib.compress(bytes(out), 9)).decode().rstrip("=")
-
-
-def decode_ids(cursor: str) -> set[int]:
-    """The ids an ``encode_ids`` cursor carries; one this server did not give names no page
-    (``NotFoundError``, a 404)."""
-    try:
-        packed = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
-        unpack = zlib.decompressobj()
-        raw = unpack.decompress(packed, MAX_SHOWN_IDS * 4)
-        if unpack.unconsumed_tail or not unpack.eof or unpack.unused_data or not raw:
-            raise ValueError
-    except (ValueError, zlib.error):
-        raise no_page() from None
-    ids, last, gap, shift = set(), -1, 0, 0
-    for byte in raw:
-        gap |= (byte & 0x7F) << shift
-        shift += 7
-        if byte & 0x80:
-            if shift > 63:
-                raise no_page()
-            continue
-        if gap == 0 or last + gap >= 2**63:
-            raise no_page()
-        last += gap
-        ids.add(last)
-        gap, shift = 0, 0
-    if shift:  # the last varint was cut short
-        raise no_page()
-    return ids
 
 
 def no_page() -> NotFoundError:

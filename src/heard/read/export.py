@@ -27,12 +27,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from heard.errors import InputError, NotFoundError
+from heard.errors import InputError
 from heard.read.common import jsonable, safe_row
 from heard.read import moderation
+from heard.read.posts import PostFilter, store_query
 from heard.store.protocol import Reader
 from heard.store.queries import export as stored
-from heard.store.queries import posts as listed
 
 WHATS = ("posts", "topics", "issues", "alerts")
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
@@ -198,23 +198,21 @@ def rows(db: Reader, what: str, k: int, f: ExportFilter | None = None) -> list[d
     return _alerts(db, k, f)
 
 
-def _posts(db: Reader, k: int, f: ExportFilter) -> list[dict[str, Any]]:
-    authors = None if f.topic is None else listed.topic_authors(db, str(f.topic))
-    if authors is not None and authors < k:  # as heard.read.posts.search
-        raise NotFoundError(  # a small topic's posts are not listed by it (RIGHTS.md §4)
-            f"topic {f.topic} has fewer than {k} distinct authors, so it is not shown "
-            "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
-            "list the topics that can be shown: heard topics, or /api/v1/topics",
-        )
-    where = listed.PostWhere(
+def posts_filter(f: ExportFilter) -> PostFilter:
+    """The post list's filter that an export of posts filtered by ``f`` holds the posts of."""
+    return PostFilter(
         lang=f.lang,
         source=f.source,
+        topic=None if f.topic is None else str(f.topic),
         sentiment=f.sentiment,
         intent=f.intent,
         since=f.since,
         until=f.until,
-        topic=None if f.topic is None else str(f.topic),
     )
+
+
+def _posts(db: Reader, k: int, f: ExportFilter) -> list[dict[str, Any]]:
+    where = store_query(db, posts_filter(f), k)  # as the post list: one way to a store query
     found = stored.posts(db, k, where)
     shown = moderation.apply(db, found)  # a removed post's text is exported nowhere either
     return [

@@ -42,8 +42,18 @@ def search_terms(query: str) -> str:
     return " ".join(terms) if isinstance(terms, (list, tuple)) else str(terms)
 
 
-def _conditions(f: PostFilter) -> q.PostWhere:
-    """What the store filters on: everything in ``f`` but the query text."""
+def store_query(db: Reader, f: PostFilter, k: int = K) -> q.PostWhere:
+    """What the store filters on for ``f`` (everything but the query text): the one way a posts
+    filter becomes a store query, for the post list (``search``) and its export
+    (``heard.read.export``) alike. A topic with fewer than ``k`` distinct authors lists no
+    posts: a ``NotFoundError`` (RIGHTS.md §4, as its topic page)."""
+    authors = None if f.topic is None else topic_authors(db, f.topic)
+    if authors is not None and authors < k:
+        raise NotFoundError(
+            f"topic {f.topic} has fewer than {k} distinct authors, so it is not shown "
+            "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
+            "list the topics that can be shown: heard topics, or /api/v1/topics",
+        )
     return q.PostWhere(
         lang=f.lang,
         source=f.source,
@@ -73,18 +83,11 @@ def search(
     """One page of posts and the cursor of the next (``None`` on the last page). A post's
     ``topic_id`` is given only for a topic of at least ``k`` distinct authors, and the posts of
     a smaller topic are not listed by it (RIGHTS.md §4, as its topic page and the exports)."""
-    authors = None if f.topic is None else topic_authors(db, f.topic)
-    if authors is not None and authors < k:
-        raise NotFoundError(
-            f"topic {f.topic} has fewer than {k} distinct authors, so it is not shown "
-            "(RIGHTS.md §4: aggregates need k ≥ min_group_size authors)",
-            "list the topics that can be shown: heard topics, or /api/v1/topics",
-        )
+    where = store_query(db, f, k)
     terms = search_terms(f.q) if f.q else ""
     note = {"query_note": PII_NOTE} if f.q and _holds_pii(f.q) else {}
     if f.q and not terms.strip():
         return {"posts": [], "next_cursor": None, "query_terms": [], **note}
-    where = _conditions(f)
     if terms:  # a removed post's words must not find it (its notice would confirm them)
         where = replace(where, exclude=tuple(moderation.hidden_ids(db)))
     if not terms:

@@ -14,7 +14,13 @@ from typing import Any
 
 from heard.clock import is_span, parse_instant, parse_span, to_naive_utc
 from heard.errors import InputError, MergedTopicError, NotFoundError
-from heard.read.common import decode_ids, encode_ids, safe_row
+from heard.read.common import (
+    MAX_CURSOR_CHARS,
+    decode_cursor,
+    encode_cursor,
+    safe_row,
+    timestamp,
+)
 from heard.read.days import UNITS, bucketed, zone_name
 from heard.read import moderation
 from heard.read.redact import redact
@@ -86,6 +92,73 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+Mark = tuple[datetime, int, int]
+"""Where a walk through the topics stands: the instant its last page's sizes held as of, and the
+(size, id) at or above which (as of then) every topic was shown."""
+
+CURSOR_TAG = "topics/2"
+
+
+def _stale_cursor() -> InputError:
+    return InputError(
+        "this topics cursor cannot be read: it is not one this server gave, or one given before "
+        "the topic list was last changed",
+        "start again from the first page (leave the cursor out)",
+        field="cursor",
+    )
+
+
+def encode_mark(mark: Mark) -> str:
+    """A walk's cursor: its mark, a few dozen characters however many topics it has shown."""
+    return encode_cursor([CURSOR_TAG, *mark])
+
+
+def decode_mark(cursor: str) -> Mark:
+    """The mark ``encode_mark`` wrote; any other cursor (forged, cut, or one of an older Heard)
+    is an ``InputError`` (a 400) saying to start again from the first page."""
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise _stale_cursor()
+    try:
+        tag, as_of, size, topic_id = decode_cursor(cursor, (str, timestamp, int, int))
+    except NotFoundError:
+        raise _stale_cursor() from None
+    if tag != CURSOR_TAG:
+        raise _stale_cursor()
+    return to_naive_utc(as_of), size, topic_id
+
+
+def _at_or_above(row: dict[str, Any], size: int, topic_id: int) -> bool:
+    """Whether ``row`` ranks at or above (size, id) in the list's order (largest first, then id)."""
+    return (-int(row["size"]), int(row["topic_id"])) <= (-size, topic_id)
+
+
+def _walk(
+    db: Reader, k: int, limit: int, mark: Mark | None, q: str | None, **filters: Any
+) -> tuple[list[dict[str, Any]], bool, Mark | None]:
+    """The next page of a walk after ``mark``, whether more follow, and the page's mark. The
+    topics that grew past ``mark`` since it was given (posts stored between pages) come first,
+    all of them, even when they are more than ``limit``: the next mark leaves them out."""
+    wanted = limit + 1
+    while True:
+        rows, as_of = stored.walk_page(
+            db, k, limit=None if q else wanted, after=mark, q=q, **filters
+        )
+        if q:
+            rows = [r for r in rows if _holds(r, q)]
+        grown = sum(1 for r in rows if mark and _at_or_above(r, mark[1], mark[2]))
+        if q or len(rows) < wanted or grown < len(rows):
+            break
+        wanted *= 2
+    page = rows[: max(limit, grown)]
+    if not page or as_of is None:
+        return page, False, None
+    last = page[-1]
+    cut = (int(last["size"]), int(last["topic_id"]))
+    if mark and _at_or_above(last, mark[1], mark[2]):
+        cut = (mark[1], mark[2])
+    return page, len(rows) > len(page), (as_of, *cut)
+
+
 def list_topics(
     db: Reader,
     k: int,
@@ -99,11 +172,15 @@ def list_topics(
     """Active topics with at least ``k`` distinct authors, biggest first; how many are hidden
     below k; how many posts wait in no topic. ``q`` filters on label and keywords.
 
-    ``cursor`` (a previous page's ``next_cursor``) carries the ids of the topics its walk has
-    shown, and each page is the biggest topics not shown yet: a topic that grows between two
-    pages (posts stored in between) comes once, neither twice nor never. Paging on (size, id),
-    a topic that grew past the last page's cut was skipped (found paging /api/v1/topics while
-    posts were stored between pages)."""
+    ``cursor`` (a previous page's ``next_cursor``) carries the walk's mark (``Mark``): the
+    instant its last page was read and the (size, id) it reached. A topic is left out when it
+    stood at or above that mark as of that instant (its size then is its size less the posts
+    assigned to it since), so a topic that grows between two pages comes once, neither twice
+    nor never, and the cursor stays the same length however far the walk goes. (It carried the
+    ids of every topic shown: past about 14,000 scattered ids it outgrew ``MAX_CURSOR_CHARS``.)
+    A cursor this server cannot read is an ``InputError`` saying to start from the first page.
+    (A merge moves posts without a new assignment time: a topic not yet shown that a merge
+    took past the mark counts as shown, and the next walk lists it.)"""
     if not db.topics.available():
         return {
             "topics": [],
@@ -113,16 +190,17 @@ def list_topics(
             "unassigned_posts": 0,
             "note": "no topics yet: ingest posts first",
         }
-    shown = decode_ids(cursor) if cursor else set()
-    wanted = len(shown) + int(limit) + 1 if limit else None
+    mark = decode_mark(cursor) if cursor else None
+    filters: dict[str, Any] = {"min_size": min_size, "since": since}
     if q:
-        rows, hidden = _matching(db, k, q, min_size=min_size, since=since)
+        hidden = _matching(db, k, q, **filters)[1]
     else:
-        rows = stored.list_page(db, k, min_size=min_size, since=since, limit=wanted)
-        hidden = stored.hidden_below_k(db, k, min_size=min_size, since=since)
-    rows = [r for r in rows if int(r["topic_id"]) not in shown]
-    more = bool(limit) and len(rows) > (limit or 0)
-    rows = rows[:limit] if limit else rows
+        hidden = stored.hidden_below_k(db, k, **filters)
+    rows, more, reached = (
+        _walk(db, k, int(limit), mark, q, **filters) if limit else ([], False, None)
+    )
+    if not limit:
+        rows = _matching(db, k, q, **filters)[0] if q else stored.list_page(db, k, **filters)
     pooled = stored.unassigned_posts(db)
     topics = [_decode(r) for r in rows]
     for t in topics:
@@ -133,9 +211,7 @@ def list_topics(
         "k": k,
         "unassigned_posts": pooled,
         "provisional_posts": stored.provisional_posts(db),  # shown in a topic, not counted
-        "next_cursor": encode_ids(shown | {int(r["topic_id"]) for r in rows})
-        if more and rows
-        else None,
+        "next_cursor": encode_mark(reached) if more and reached else None,
     }
 
 
@@ -174,22 +250,27 @@ def topics_as_of(db: Reader, k: int, at: datetime, limit: int | None = None) -> 
     }
 
 
+def _holds(row: dict[str, Any], q: str) -> bool:
+    """Whether the topic's label (as shown: redacted) or one of its keywords holds ``q``. The
+    stored keywords are JSON, so matching them as text found ``weight``, ``term`` and the digits
+    of every weight (``?q=12`` for the 12路 bus listed nearly every topic): the SQL's match on
+    that text only narrows the rows read; the match is made here."""
+    needle = q.lower()
+    terms = json.loads(row["keywords"]) if row.get("keywords") else []
+    words = [redact(row.get("label")) or ""] + [
+        str(t.get("term", "")) if isinstance(t, dict) else str(t) for t in terms
+    ]
+    return any(needle in w.lower() for w in words)
+
+
 def _matching(
     db: Reader, k: int, q: str, *, min_size: int, since: datetime | None
 ) -> tuple[list[dict[str, Any]], int]:
-    """The topics whose label (as shown: redacted) or one of whose keywords holds ``q``, largest
-    first; and how many of those have fewer than ``k`` authors. The stored
-    keywords are JSON, so matching them as text found ``weight``, ``term`` and the digits of
-    every weight (``?q=12`` for the 12路 bus listed nearly every topic): the SQL's match on that
-    text only narrows the rows read; the match is made here."""
-    needle = q.lower()
+    """The topics that hold ``q`` (``_holds``), largest first; and how many of those have fewer
+    than ``k`` authors."""
     kept, hidden = [], 0
     for row in stored.list_page(db, 0, min_size=min_size, since=since, q=q):
-        terms = json.loads(row["keywords"]) if row.get("keywords") else []
-        words = [redact(row.get("label")) or ""] + [
-            str(t.get("term", "")) if isinstance(t, dict) else str(t) for t in terms
-        ]
-        if not any(needle in w.lower() for w in words):
+        if not _holds(row, q):
             continue
         if (row.get("n_authors") or 0) < k:
             hidden += 1

@@ -75,6 +75,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "rows_read": ("Rows read", "读取行数"),
     "upload_done": ("Upload finished", "上传完成"),
+    "upload_quarantined_rows": (
+        "Quarantined rows of this file ({shown} of {n}; the Quarantine page has them all): "
+        "the position is the row's line (a CSV's header is line 1), element or sheet row",
+        "本文件的隔离行（共 {n} 行，此处列出 {shown} 行；隔离区页面列出全部）：位置为该行所在的行号"
+        "（CSV 的表头为第 1 行）、数组元素序号或工作表行号",
+    ),
     "upload_resumed": (
         "This file was uploaded or ingested before, to its line {row} (a workbook's row "
         "{row}): only what comes after was read, and nothing was stored twice.",

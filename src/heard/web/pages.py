@@ -307,9 +307,23 @@ def quarantine_page(
     return render(request, "quarantine.html", data=data, reason=reason or "")
 
 
+def _upload_page(
+    request: Request,
+    status: int = 200,
+    result: dict[str, object] | None = None,
+    error: str | None = None,
+) -> Response:
+    """The upload page; its file input offers every suffix an upload takes (``.json`` was
+    missing: a JSON file could not be picked in the browser's file chooser)."""
+    from heard.api.upload import SUFFIXES
+
+    accept = ",".join(SUFFIXES)
+    return render(request, "upload.html", status=status, result=result, error=error, accept=accept)
+
+
 @router.get("/upload", dependencies=[requires(Role.analyst, page=True)])
 def upload_form(request: Request) -> Response:
-    return render(request, "upload.html", result=None, error=None)
+    return _upload_page(request)
 
 
 @router.post("/upload", dependencies=[requires(Role.analyst, page=True)])
@@ -319,19 +333,13 @@ async def upload(request: Request) -> Response:
     upload_file = form.get("file")
     preset = form.get("preset") if isinstance(form.get("preset"), str) else None
     if not isinstance(upload_file, UploadFile) or not upload_file.filename:
-        return render(request, "upload.html", status=400, result=None, error="no file chosen")
+        return _upload_page(request, 400, error="no file chosen")
     try:
         result = await run_in_threadpool(
             uploader.ingest_file, upload_file.file, upload_file.filename, preset=preset or None
         )
     except ApiError as exc:
-        return render(
-            request,
-            "upload.html",
-            status=exc.status,
-            result=None,
-            error=" · ".join([exc.error, *exc.errors]),
-        )
+        return _upload_page(request, exc.status, error=" · ".join([exc.error, *exc.errors]))
     except HeardError as exc:  # bad input (400) or the server's models/store (500): say which
         from heard.connectors.mapping import MissingColumnError
 
@@ -342,11 +350,5 @@ async def upload(request: Request) -> Response:
                 request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
             )
             fix = translator(lang)("upload_map", target=exc.target)
-        return render(
-            request,
-            "upload.html",
-            status=status,
-            result=None,
-            error=exc.what + (f" · fix: {fix}" if fix else ""),
-        )
-    return render(request, "upload.html", result=result, error=None)
+        return _upload_page(request, status, error=exc.what + (f" · fix: {fix}" if fix else ""))
+    return _upload_page(request, result=result)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import select
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from heard.errors import StoreError, StoreUnavailableError
 from heard.store.postgres.sql import redact_url
 
 
@@ -74,3 +77,33 @@ def migration_refused(
         f"the schema {schema} belongs to {owner}: as {owner}, GRANT CREATE ON SCHEMA {schema} "
         f"TO {me} (psql), or run this command as {owner}: --db {redact_url(as_role(url, owner))}"
     )
+
+
+@contextmanager
+def teaching_errors(where: str) -> Iterator[None]:
+    """Connection losses, writes to a read-only store and a role without rights on the tables
+    become ``StoreError``s that say what to do; SQL errors (a bug, or a constraint) pass
+    unchanged."""
+    try:
+        yield
+    except psycopg.errors.ReadOnlySqlTransaction as exc:
+        raise StoreError(
+            f"{where} is open read-only: {str(exc).splitlines()[0]}",
+            "open it for writing (read_only=False); CLI queries open read-only",
+        ) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise StoreError(
+            f"{where}: {str(exc).strip().splitlines()[0]}",
+            "connect as the role that made Heard's tables (the first to run Heard on this "
+            "database), or let this one use them: GRANT SELECT, INSERT, UPDATE, DELETE ON ALL "
+            "TABLES IN SCHEMA public TO it (and USAGE ON ALL SEQUENCES)",
+        ) from exc
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not connection_lost(exc):
+            raise StoreError(f"{where}: {first}", "run the command again") from exc
+        raise StoreUnavailableError(
+            f"lost the connection to {where}: {first}",
+            "check that the PostgreSQL server runs, then run the command again "
+            "(an ingest resumes after its last stored batch)",
+        ) from exc

@@ -18,26 +18,27 @@ Batches themselves need no lock: ``write_batch`` is one transaction and ids are 
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
 from typing import Any, TypeVar
 
 import psycopg
 import pyarrow as pa
 from psycopg.rows import dict_row
 
-from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED, Checkpoint
-from heard.clock import to_naive_utc, utcnow
+from heard.clock import utcnow
 from heard.errors import StoreError, StoreLockedError, StoreUnavailableError
-from heard.records import Post, Quarantined
 import heard.store.postgres.arrowio as arrowio
-import heard.store.postgres.batch as batch
 import heard.store.postgres.search as search
-from heard.store.postgres.connection import connection_lost, dropped, migration_refused
+from heard.store.postgres.connection import (
+    dropped,
+    migration_refused,
+    teaching_errors as _teaching_errors,
+)
+from heard.store.postgres.runs import RunLog
+from heard.store.postgres.writes import PostWrites
 from heard.store.postgres.schema import LATEST, MIGRATIONS
 from heard.store.postgres.sql import redact_url, to_psycopg
 from heard.store.versions import pending, to_apply
@@ -48,36 +49,6 @@ MIGRATION_LOCK = 0x48454152_0000
 T = TypeVar("T")
 
 
-@contextmanager
-def _teaching_errors(where: str) -> Iterator[None]:
-    """Connection losses, writes to a read-only store and a role without rights on the tables
-    become ``StoreError``s that say what to do; SQL errors (a bug, or a constraint) pass
-    unchanged."""
-    try:
-        yield
-    except psycopg.errors.ReadOnlySqlTransaction as exc:
-        raise StoreError(
-            f"{where} is open read-only: {str(exc).splitlines()[0]}",
-            "open it for writing (read_only=False); CLI queries open read-only",
-        ) from exc
-    except psycopg.errors.InsufficientPrivilege as exc:
-        raise StoreError(
-            f"{where}: {str(exc).strip().splitlines()[0]}",
-            "connect as the role that made Heard's tables (the first to run Heard on this "
-            "database), or let this one use them: GRANT SELECT, INSERT, UPDATE, DELETE ON ALL "
-            "TABLES IN SCHEMA public TO it (and USAGE ON ALL SEQUENCES)",
-        ) from exc
-    except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if not connection_lost(exc):
-            raise StoreError(f"{where}: {first}", "run the command again") from exc
-        raise StoreUnavailableError(
-            f"lost the connection to {where}: {first}",
-            "check that the PostgreSQL server runs, then run the command again "
-            "(an ingest resumes after its last stored batch)",
-        ) from exc
-
-
 def lock_key(name: str) -> int:
     """A stable signed 64-bit advisory-lock key for a name (the same in every process)."""
     return int.from_bytes(
@@ -85,7 +56,7 @@ def lock_key(name: str) -> int:
     )
 
 
-class PostgresStore:
+class PostgresStore(PostWrites, RunLog):
     """Posts, enrichments, embeddings, quarantine and checkpoints in a PostgreSQL database.
 
     Use ``open_store(url)``. The connection runs in autocommit mode; ``transaction()`` (and every
@@ -388,127 +359,6 @@ class PostgresStore:
                 [table],
             )
         ]
-
-    # ---- writes ----------------------------------------------------------------------------
-    def existing_ids(self, ids: Sequence[str]) -> set[str]:
-        """Which of ``ids`` are stored already (re-ingest skips them before any model runs)."""
-        return self._stored_values("id", ids)
-
-    def known_text_hashes(self, hashes: Sequence[str]) -> set[str]:
-        """Which of these text hashes some stored post already has (duplicate-text counting)."""
-        return self._stored_values("text_hash", hashes)
-
-    def _stored_values(self, column: str, values: Sequence[str]) -> set[str]:
-        if not values:
-            return set()
-        found = self.fetchall(
-            f"SELECT DISTINCT {column} FROM posts WHERE {column} = ANY(?)", [list(values)]
-        )
-        return {r[0] for r in found}
-
-    def write_batch(
-        self,
-        posts: Sequence[Post],
-        columns: dict[str, Any],
-        models: dict[str, str],
-        quarantined: Iterable[Quarantined] = (),
-        source: str = "",
-        checkpoint: Checkpoint | None = None,
-    ) -> int:
-        """Store one enriched batch, its quarantined rows and the checkpoint in one transaction
-        (an error or an interrupt stores none of it). Returns the number of posts newly stored."""
-        with _teaching_errors(self.path), self.con.transaction():
-            self.con.execute("SELECT nextval('heard_data_version')")
-            added = (
-                batch.insert_posts(self.con, posts, columns, models, self.batch_insert)
-                if posts
-                else 0
-            )
-            if added:  # new posts: the end-of-run work is owed, all of it
-                self.mark_pending(FINISH)
-                self.con.execute("DELETE FROM pending_work WHERE kind = %s", [TOPICS_CONSOLIDATED])
-            identity = checkpoint[0].rsplit("|", 1)[-1] if checkpoint else None
-            batch.insert_quarantine(self.con, quarantined, source, identity)
-            if checkpoint is not None:
-                file_key, file, position, read = (*checkpoint, None)[:4]
-                self.con.execute(
-                    "INSERT INTO checkpoints VALUES (%s, %s, %s, %s, %s) "
-                    "ON CONFLICT (file_key) DO UPDATE SET file = excluded.file, "
-                    "position = excluded.position, updated_at = excluded.updated_at, "
-                    "read_mark = excluded.read_mark",
-                    [file_key, file, position, utcnow(), read],
-                )
-        return added
-
-    # ---- end-of-run work owed (heard.pipeline.pending) ---------------------------------------
-    def mark_pending(self, kind: str) -> None:
-        if kind not in (FINISH, TOPICS_CONSOLIDATED):
-            raise ValueError(f"unknown pending_work kind {kind!r}")
-        self.con.execute(
-            "INSERT INTO pending_work VALUES (%s, %s) ON CONFLICT (kind) DO NOTHING",
-            [kind, utcnow()],
-        )
-
-    def pending_work(self) -> set[str]:
-        return {r[0] for r in self.fetchall("SELECT kind FROM pending_work")}
-
-    def source_of_file(self, content_key: str) -> str | None:
-        """The source a file with this content key was ingested as (see the DuckDB store)."""
-        row = self.con.execute(
-            "SELECT file_key FROM checkpoints WHERE right(file_key, %s) = %s "
-            "ORDER BY updated_at DESC LIMIT 1",
-            [len(content_key) + 1, "|" + content_key],
-        ).fetchone()
-        return str(row[0]).rsplit("|", 1)[0] if row else None
-
-    def is_empty(self) -> bool:
-        return not self.scalar(
-            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)"
-        )
-
-    def checkpoint(self, file_key: str) -> int:
-        """The last position committed for this file (0 when never ingested)."""
-        found = self.scalar("SELECT position FROM checkpoints WHERE file_key = ?", [file_key])
-        return int(found or 0)
-
-    def checkpoint_mark(self, file_key: str) -> str | None:
-        """What had been read at that position (``heard.pipeline.resume``); None if unknown."""
-        found = self.scalar("SELECT read_mark FROM checkpoints WHERE file_key = ?", [file_key])
-        return str(found) if found else None
-
-    def record_run(
-        self,
-        run_id: str,
-        started_at: datetime,
-        source: str,
-        files: list[str],
-        summary: dict[str, Any],
-    ) -> None:
-        with _teaching_errors(self.path):
-            self._record_run(run_id, started_at, source, files, summary)
-
-    def _record_run(
-        self,
-        run_id: str,
-        started_at: datetime,
-        source: str,
-        files: list[str],
-        summary: dict[str, Any],
-    ) -> None:
-        self.con.execute(
-            "INSERT INTO ingest_runs VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (run_id) DO UPDATE SET started_at = excluded.started_at, "
-            "finished_at = excluded.finished_at, source = excluded.source, "
-            "files = excluded.files, summary = excluded.summary",
-            [
-                run_id,
-                to_naive_utc(started_at),
-                utcnow(),
-                source,
-                json.dumps(files, ensure_ascii=False),
-                json.dumps(summary, ensure_ascii=False, default=str),
-            ],
-        )
 
     # ---- full-text search ------------------------------------------------------------------
     def rebuild_search_index(self, finished: bool = False) -> None:

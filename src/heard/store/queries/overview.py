@@ -83,6 +83,16 @@ def quarantine_page(
     )
 
 
+def quarantined_in(db: Reader, file: str, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` rows quarantined from ``file`` (as the connector named it: its
+    resolved path), by position: ``position, reason, detail``."""
+    return db.rows(
+        "SELECT position, reason, detail FROM quarantine WHERE file = ? "
+        "ORDER BY position, reason LIMIT ?",
+        [file, limit],
+    )
+
+
 def quarantine_by_reason(db: Reader) -> list[dict[str, Any]]:
     """``[{reason, n}]``, most first."""
     return db.rows("SELECT reason, count(*) AS n FROM quarantine GROUP BY 1 ORDER BY 2 DESC")

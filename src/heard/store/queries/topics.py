@@ -65,6 +65,54 @@ def list_page(
     )
 
 
+def walk_page(
+    db: Reader,
+    k: int,
+    *,
+    limit: int | None,
+    after: tuple[datetime, int, int] | None = None,
+    min_size: int = 1,
+    since: datetime | None = None,
+    q: str | None = None,
+) -> tuple[list[dict[str, Any]], datetime | None]:
+    """One page of a walk through the topics (``list_page``'s columns, filters and order, at most
+    ``limit`` rows; all without one) and the instant its sizes hold as of (the newest
+    ``updated_at``, read in the same statement). ``after`` is the walk's mark ``(as_of, size,
+    topic_id)``: the topics whose (size, id) stood at or above it as of ``as_of`` were shown, so
+    they are left out. A topic the topic operator has stored since ``as_of`` stood then at its
+    size less the counted posts assigned to it since; one created since was not there (it was
+    not shown)."""
+    have = set(db.columns("topics"))
+    cols = ", ".join(f"t.{c}" for c in LIST_COLUMNS if c in have)
+    where, params = _where(min_size, since, q)
+    join, shown, marks = "", "", []
+    if after is not None:
+        as_of, size, topic_id = after
+        pooled = sorted(pooled_ids(db))
+        skip = f" AND pt.post_id NOT IN ({', '.join('?' * len(pooled))})" if pooled else ""
+        join = (  # only the topics stored since: few, read by their topic_id index
+            " LEFT JOIN (SELECT c.topic_id, count(*) AS n FROM topics c JOIN post_topics pt "
+            "ON pt.topic_id = c.topic_id WHERE c.updated_at > ? AND pt.assigned_at > ?"
+            f"{skip} GROUP BY c.topic_id) g ON g.topic_id = t.topic_id"
+        )
+        then = "(t.size - coalesce(g.n, 0))"
+        shown = f" AND NOT (t.created_at <= ? AND ({then} > ? OR ({then} = ? AND t.topic_id <= ?)))"
+        marks = [as_of, as_of, *pooled]
+        params = [*params, k, as_of, size, size, topic_id]
+    else:
+        params = [*params, k]
+    rows = db.rows(
+        f"SELECT {cols}, (SELECT max(updated_at) FROM topics) AS as_of FROM topics t{join} "
+        f"WHERE {where} AND coalesce(t.n_authors, 0) >= ?{shown} "
+        f"ORDER BY t.size DESC, t.topic_id{' LIMIT ' + str(int(limit)) if limit else ''}",
+        [*marks, *params],
+    )
+    as_of_now = rows[0].pop("as_of") if rows else None
+    for row in rows[1:]:
+        row.pop("as_of")
+    return rows, as_of_now
+
+
 def counted_until(db: Reader, until: datetime) -> list[dict[str, Any]]:
     """Each active topic's counted members posted at or before ``until`` (naive UTC):
     ``topic_id, size, n_authors, first_seen, last_seen, sentiment_mean``, in no order
