@@ -7,7 +7,8 @@ beyond the pattern passed (``validated``: the PRC ID checksum, a valid birth dat
 
 Kinds: ``id_number``, ``phone``, ``bank_card``, ``email``, ``address`` (down to the door or the
 flat: the road, the estate and a building of an estate stay), ``handle`` (an @mention; which ones
-are public institutional accounts is the caller's decision, see ``heard.read.redact``).
+are public institutional accounts is the caller's decision, see ``heard.read.redact``), ``name``
+(only a name a doxxing post introduces, ``heard.protect.names``).
 
 Text is matched on a width-folded copy (full-width digits, letters and ``＠`` read as ASCII, one
 character for one, so offsets hold), so ``１３７１２３４５６７８`` is a phone like ``13712345678``.
@@ -23,7 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-KINDS = ("id_number", "phone", "bank_card", "email", "address", "handle")
+from heard.protect.names import doxxing_names
+
+KINDS = ("id_number", "phone", "bank_card", "email", "address", "handle", "name")
 LABELS = {
     "email": "[email]",
     "id_number": "[id]",
@@ -31,8 +34,9 @@ LABELS = {
     "phone": "[phone]",
     "address": "[address]",
     "handle": "@[user]",
+    "name": "[name]",
 }
-VERSION = "pii-6"
+VERSION = "pii-7"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
 
@@ -506,11 +510,13 @@ def _worth_running(detector, t: str, digits: bool) -> bool:
     return bool(_LONG_NUMBER.search(t))  # IDs, cards, phones: 7+ digits, at most 2 separators apart
 
 
-def find_pii(text: str | None, masked: bool = False) -> list[PiiSpan]:
+def find_pii(text: str | None, masked: bool = False, names: bool = True) -> list[PiiSpan]:
     """Every piece of personal data in ``text``, in order, none overlapping another.
 
     ``masked``: also numbers their poster masked in part (138****1234), as displays, exports and
-    the search index need; the doxxing label leaves it off (a masked number exposes no one)."""
+    the search index need; the doxxing label leaves it off (a masked number exposes no one).
+    ``names``: also the names a doxxing post introduces (``heard.protect.names``); the doxxing
+    detector itself reads without them."""
     if not text:
         return []
     folded = fold_width(text)
@@ -519,9 +525,13 @@ def find_pii(text: str | None, masked: bool = False) -> list[PiiSpan]:
     digits = bool(_DIGIT.search(folded))
     detectors: tuple[Any, ...] = _DETECTORS
     if masked and digits and _MASKED_GATE.search(folded):
-        detectors = (*_DETECTORS, _masked)
+        detectors = (*detectors, _masked)
+    if names:
+        detectors = (*detectors, doxxing_names)
     for detector in detectors:
-        if detector is not _masked and not _worth_running(detector, folded, digits):
+        if detector not in (_masked, doxxing_names) and not _worth_running(
+            detector, folded, digits
+        ):
             continue
         for kind, start, end, validated, why in detector(folded):
             while end > start and folded[end - 1] == " ":
