@@ -343,8 +343,10 @@ def notify(
     webhook/email; e-mail through smtp_host), and retries the channels that failed before, up to
     notify_max_attempts scans. A notification whose department has no webhook or e-mail any
     more is closed unsent (no_contact), never sent later; so is a new-case, deadline or overdue
-    notice whose case was closed or moved meanwhile (overtaken). heard watch runs the same scan
-    at every refresh.
+    notice whose case was closed or moved meanwhile (overtaken). A department removed from
+    heard.toml is told nothing more, even at the contacts stored for it (retired): its open
+    cases are moved to triage, each with a timeline note. heard watch runs the same scan at
+    every refresh.
     """
     from heard.answer.notifications import notify_cases
     from heard.clock import utcnow
@@ -388,12 +390,19 @@ def notify(
         table.add_row(n["case_id"], n["kind"], n["department"], *cells)
     if result["sent"]:
         console.print(table)
-    for n in result.get("closed", []):
-        why = (
-            f"{n['department']} has no webhook or e-mail any more"
-            if n["reason"] == "no_contact"
-            else f"the case was closed or moved from {n['department']} meanwhile"
+    for n in result.get("retired", []):
+        console.print(
+            escape(
+                f"moved to triage: case {n['case_id']}: {n['from']} was removed from the "
+                "configuration (a person assigns it in the desk)"
+            ),
+            soft_wrap=True,
         )
+    for n in result.get("closed", []):
+        why = {
+            "no_contact": f"{n['department']} has no webhook or e-mail any more",
+            "retired": f"{n['department']} was removed from the configuration",
+        }.get(n["reason"], f"the case was closed or moved from {n['department']} meanwhile")
         console.print(
             escape(f"closed unsent: {n['kind']} for case {n['case_id']}: {why} ({n['reason']})"),
             soft_wrap=True,

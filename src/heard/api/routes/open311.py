@@ -22,6 +22,7 @@ from heard.api.errors import georeport_declared
 from heard.api.routes.deps import (
     case_moved,
     db_of,
+    department_names_of,
     departments_of,
     public_limiter,
     refund_public_action,
@@ -160,7 +161,7 @@ def list_requests(
     now = utcnow()
     # GeoReport: service_code and status "can be declared multiple times, comma delimited"
     codes = tuple(dict.fromkeys(c.strip() for c in (service_code or "").split(",") if c.strip()))
-    known = [d["code"] for d in departments_of(request)] if codes else []
+    known = list(department_names_of(request)) if codes else []  # retired ones have requests
     for code in codes:  # a typo listed nothing, as if the service had no requests
         if code not in known and code != workflow.TRIAGE:
             return _error(
