@@ -55,6 +55,8 @@ def queue(
         if own is None:
             raise ApiError(403, *NO_DEPARTMENT)
         department = page["department"] = own  # its queue is its department's, whatever the URL
+        names = department_names_of(request)
+        page["retired_department"] = own in names and names[own]["retired"]
     try:
         if department:
             cq.check_department(db_of(request), department, list(department_names_of(request)))
