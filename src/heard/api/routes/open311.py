@@ -286,6 +286,20 @@ TEXT_FIELDS = ("service_code", "description", "token")
 """Fields Heard reads; a JSON number or object in one is refused (lat, long … may be numbers)."""
 
 
+def _once(pairs: list[tuple[str, str]]) -> dict[str, str] | JSONResponse:
+    """The form's fields; GeoReport's 400 when a field Heard reads (``TEXT_FIELDS``) is given
+    twice with different values. The last was taken silently: ``service_code=water&
+    service_code=roads`` filed to roads. The same value twice is one value."""
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in TEXT_FIELDS and name in fields and fields[name] != value:
+            return _error(
+                400, f"{name} is given more than once, with different values: give it once"
+            )
+        fields[name] = value
+    return fields
+
+
 async def _fields(request: Request) -> dict[str, str] | JSONResponse:
     """The submission's fields, from a form (GeoReport's way) or a JSON object."""
     length = int(request.headers.get("content-length") or 0)
@@ -302,15 +316,17 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
             data = json.loads(body.decode("utf-8"))
             if not isinstance(data, dict):
                 return _error(400, "the JSON body must be an object")
-            if any(not isinstance(data.get(k, ""), (str, type(None))) for k in TEXT_FIELDS):
-                return _error(400, f"{', '.join(TEXT_FIELDS)} must be strings")
+            wrong = [k for k in TEXT_FIELDS if not isinstance(data.get(k, ""), (str, type(None)))]
+            if wrong:
+                kind = type(data[wrong[0]]).__name__
+                return _error(400, f"{wrong[0]} must be a string (it is a JSON {kind})")
             return {str(k): str(v) for k, v in data.items() if v is not None}
         if ctype.startswith("multipart/form-data"):  # an app attaching a photo: files dropped
             return await _multipart(request)
         from urllib.parse import parse_qsl
 
         # strict: percent-escapes that are not UTF-8 are refused, not stored as U+FFFD
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
+        return _once(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
         return _error(400, "the body is not UTF-8 form data or a JSON object")
     except RecursionError:  # json.loads recurses once a level: thousands of [[[… ran it out
@@ -328,7 +344,7 @@ async def _multipart(request: Request) -> dict[str, str] | JSONResponse:
     except MultiPartException as exc:
         return _error(400, f"the multipart body cannot be read: {exc.message}")
     try:
-        return {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
+        return _once([(k, v) for k, v in form.multi_items() if not isinstance(v, UploadFile)])
     finally:
         await form.close()
 
