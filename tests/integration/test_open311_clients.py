@@ -105,3 +105,13 @@ def test_a_json_field_of_the_wrong_type_is_named(client):
     wrong = client.post(f"{BASE}/requests.json", json={"service_code": "water", "description": 5})
     assert wrong.status_code == 400
     assert wrong.json()[0]["description"] == "description must be a string (it is a JSON int)"
+
+
+def test_an_unknown_request_id_is_not_echoed_whole(client):
+    guess = "A" * 20_000  # an id no request has: the 404 said all of it back (20 kB)
+    for path in (
+        f"/requests/{guess}.json",
+        f"/servicerequestupdates.json?service_request_id={guess}",
+    ):
+        answer = client.get(BASE + path)
+        assert answer.status_code == 404 and len(answer.content) < 300, len(answer.content)

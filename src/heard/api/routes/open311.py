@@ -212,7 +212,7 @@ def list_requests(
 def get_request(request: Request, service_request_id: str) -> Any:
     case = _public_case(request, service_request_id)
     if case is None:
-        return _error(404, f"no request {service_request_id!r}")
+        return _error(404, f"no request {service_request_id[:60]!r}")
     return [o3.request(case, _lang(request))]
 
 
@@ -240,7 +240,7 @@ def request_updates(
     if service_request_id:
         case = _public_case(request, service_request_id)
         if case is None:
-            return _error(404, f"no request {service_request_id!r}")
+            return _error(404, f"no request {service_request_id[:60]!r}")
         return o3.updates(case)
     start, end = utc_naive(start_date), utc_naive(end_date)
     if start is not None and end is not None and start > end:
