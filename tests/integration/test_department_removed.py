@@ -87,7 +87,16 @@ def test_a_department_removed_from_heard_toml_is_told_nothing_more(tmp_path):
             assert codes == ["roads"]
             form = client.get("/public/report")
             assert 'value="roads"' in form.text and 'value="water"' not in form.text
-            assert client.get("/api/v1/public/departments/water").status_code == 200
+            record = client.get("/api/v1/public/departments/water")
+            assert record.status_code == 200 and record.json()["retired"] is True
+            page = client.get("/public/departments/water", headers={"Accept": "text/html"})
+            assert 'id="department-retired"' in page.text
+            assert "/public/report?department=water" not in page.text
+            listing = client.get("/public/departments", headers={"Accept": "text/html"}).text
+            row = listing[listing.index('data-department="water"') :].split("</tr>")[0]
+            assert "no longer in service" in row
+            row = listing[listing.index('data-department="roads"') :].split("</tr>")[0]
+            assert "no longer in service" not in row
             page = client.get(f"/public/cases/{waiting}", headers={"Accept": "text/html"})
             assert page.status_code == 200 and "Water" in page.text  # named, though retired
     finally:

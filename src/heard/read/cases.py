@@ -409,6 +409,7 @@ def department_record(
         "name_zh": n["name_zh"],
         "name_en": n["name_en"],
         "description": n["description"],
+        "retired": n["retired"],  # removed from the configuration: offered to no one
         # each language's own, where it is configured (the stored description joins them)
         "description_zh": own.description_zh if own else None,
         "description_en": own.description_en if own else None,
@@ -453,6 +454,8 @@ def accountability(
             "department": r["department"],
             "name_zh": n.get("name_zh"),
             "name_en": n.get("name_en"),
+            # removed from the configuration: its record stays public (heard.answer.retired)
+            "retired": bool(n.get("retired")),
             **{k: v for k, v in r.items() if k != "department"},
         }
         out["response_rate"] = round(r["answered"] / r["cases"], 4) if r["cases"] else None

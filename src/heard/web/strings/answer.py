@@ -7,6 +7,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "channel_open311": ("Open311 request", "Open311 请求"),
     "channel_issue": ("an issue (several messages)", "问题（多条留言）"),
     "departments": ("Departments", "部门"),
+    "dept_retired_short": ("no longer in service", "已停用"),
+    "dept_retired": (
+        "This department is no longer in service: concerns are not sent to it any more, and its "
+        "open cases went to the triage queue to be assigned to another department. Its record "
+        "and its cases stay public.",
+        "该部门已停用：不再受理新的诉求，其未办结案件已转入待分派，由工作人员分派给其他部门。"
+        "其办理记录和案件仍然公开。",
+    ),
     "departments_intro": (
         "How each department answers the public: response rate, response times, overdue, "
         "closed late and reopened cases, complaints not answered, reply quality. Anyone can "
