@@ -102,3 +102,41 @@ def test_a_department_removed_from_heard_toml_is_told_nothing_more(tmp_path):
     finally:
         receiver.close()
         mailbox.stop()
+
+
+def test_a_department_edited_in_the_dashboard_is_retired_when_its_table_goes(tmp_path):
+    """An admin edited water in the dashboard; heard.toml then drops water's table. Water is
+    retired all the same (the edit kept it in service, as if the dashboard had added it), while
+    a department the dashboard added (parks) stays; the admin page marks water retired."""
+    from heard.auth import Accounts, Role
+
+    db, config = tmp_path / "e.duckdb", tmp_path / "heard.toml"
+    mailbox = Mailbox()
+    try:
+        _config(config, mailbox, "http://127.0.0.1:9/hook", WATER, ROADS)
+        with open_store(db) as store:
+            accounts = Accounts(store)
+            accounts.add_user("boss", "long-enough-pw", Role.admin)
+            admin = {"Authorization": f"Bearer {accounts.create_token('boss')[1]}"}
+        settings = load_settings(config, db=db, warn=False)
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            for code in ("water", "parks"):
+                form = {"code": code, "name_en": code.title(), "email": f"{code}@city.example"}
+                saved = client.post(
+                    "/admin/departments", data=form, headers=admin, follow_redirects=False
+                )
+                assert saved.status_code == 303, saved.text[:300]
+        _config(config, mailbox, "http://127.0.0.1:9/hook", ROADS)
+        settings = load_settings(config, db=db, warn=False)
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            codes = [s["service_code"] for s in client.get("/open311/v2/services.json").json()]
+            assert codes == ["parks", "roads"]
+            listed = client.get("/admin/departments", headers=admin).text
+            row = listed[listed.index('href="/admin/departments/water"') :].split("</tr>")[0]
+            assert "no longer in service" in row
+        with open_store(db) as store:
+            from heard.answer.notifications import contacts
+
+            assert sorted(contacts(settings, store)) == ["parks", "roads"]
+    finally:
+        mailbox.stop()

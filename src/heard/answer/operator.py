@@ -56,6 +56,11 @@ def configured_departments(settings: Any, store: Any = None) -> list[Department]
     return merge_edits(_from_settings(settings), edits)
 
 
+def file_departments(settings: Any) -> list[Department]:
+    """The departments heard.toml or the preset configures, without the dashboard's edits."""
+    return _from_settings(settings)
+
+
 def _from_settings(settings: Any) -> list[Department]:
     if settings.departments:
         return parse_departments(settings.departments)
