@@ -62,7 +62,12 @@ def _json(data: Any) -> None:
 def departments(
     db: Db = None, config: Config = None, preset: DepartmentsOpt = None, json_out: Json = False
 ) -> None:
-    """The departments concerns are routed to: names, deadlines, open and total cases."""
+    """The departments concerns are routed to: names, deadlines, open and total cases.
+
+    A department an earlier run stored that heard.toml no longer names is listed as retired
+    (--json: "retired": true): it is told nothing and offered to no one, its record stays, and
+    its open cases were moved to triage.
+    """
     from heard.read.cases import list_departments
     from heard.store import open_store
 
@@ -86,9 +91,10 @@ def departments(
     for name in ("code", "name", "deadline (working days)", "open", "cases"):
         table.add_column(name)
     for r in rows:
+        name = " / ".join(n for n in (r["name_zh"], r["name_en"]) if n)
         table.add_row(
             r["code"],
-            escape(" / ".join(n for n in (r["name_zh"], r["name_en"]) if n)),
+            escape(name + (" (retired: removed from heard.toml)" if r.get("retired") else "")),
             str(r["deadline_days"].get("default", "-")),
             f"{r['open']:,}",
             f"{r['cases']:,}",
