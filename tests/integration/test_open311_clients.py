@@ -91,6 +91,12 @@ def test_a_field_given_twice_with_different_values_is_refused(client):
                ("description", (None, "停水"))],
     )  # fmt: skip
     assert parts.status_code == 400 and "service_code" in parts.text
+    keys = client.post(
+        f"{BASE}/requests.json",
+        content='{"service_code": "water", "service_code": "roads", "description": "停水"}',
+        headers={"content-type": "application/json"},
+    )
+    assert keys.status_code == 400 and "service_code is given more than once" in keys.text
     assert _posts(client) == before
     same = client.post(
         f"{BASE}/requests.json",

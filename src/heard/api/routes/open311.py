@@ -313,7 +313,21 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
         if ctype.startswith("application/json"):
             import json
 
-            data = json.loads(body.decode("utf-8"))
+            twice: list[str] = []
+
+            def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+                seen: dict[str, Any] = {}
+                for key, value in items:
+                    if key in TEXT_FIELDS and key in seen and seen[key] != value:
+                        twice.append(key)
+                    seen[key] = value
+                return seen
+
+            data = json.loads(body.decode("utf-8"), object_pairs_hook=pairs)
+            if twice:  # {"service_code": "water", "service_code": "roads"}: the last was taken
+                return _error(
+                    400, f"{twice[0]} is given more than once, with different values: give it once"
+                )
             if not isinstance(data, dict):
                 return _error(400, "the JSON body must be an object")
             wrong = [k for k in TEXT_FIELDS if not isinstance(data.get(k, ""), (str, type(None)))]
