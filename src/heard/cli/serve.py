@@ -100,9 +100,21 @@ def _check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
-def _accounts(db: Path | None, config: Path | None, must_exist: bool = True):
+TOKENS_WHILE_SERVING = (
+    "while 'heard serve' runs, an admin creates and revokes API tokens on its API tokens page "
+    "(/admin/tokens) or with POST /api/v1/tokens"
+)
+
+
+def _accounts(
+    db: Path | None,
+    config: Path | None,
+    must_exist: bool = True,
+    while_serving: str = TOKENS_WHILE_SERVING,
+):
     """The store and its accounts. Only ``users add`` (``must_exist=False``) may create the
-    database: ``users list`` in the wrong folder made an empty heard.duckdb there."""
+    database: ``users list`` in the wrong folder made an empty heard.duckdb there.
+    ``while_serving``: what to do instead while ``heard serve`` holds the DuckDB file."""
     from heard.auth import Accounts
     from heard.store import open_store, store_exists
 
@@ -119,12 +131,7 @@ def _accounts(db: Path | None, config: Path | None, must_exist: bool = True):
     except (
         StoreLockedError
     ) as exc:  # most often 'heard serve' owns the file: it manages tokens itself
-        raise StoreLockedError(
-            exc.what,
-            "while 'heard serve' runs, an admin creates and revokes API tokens on "
-            "its API tokens page (/admin/tokens) or with POST /api/v1/tokens; otherwise "
-            f"{exc.fix}",
-        ) from exc
+        raise StoreLockedError(exc.what, f"{while_serving}; otherwise {exc.fix}") from exc
     return store, Accounts(store)
 
 
@@ -252,7 +259,12 @@ def users_department(
     from heard.clock import utcnow
     from heard.protect import audit
 
-    store, accounts = _accounts(db, config)
+    store, accounts = _accounts(
+        db,
+        config,
+        while_serving="accounts are not managed in the dashboard (on PostgreSQL this command "
+        "works beside the server)",
+    )
     with store:
         _check_department(store, settings_from(config, db=db), department)
         with store.transaction():
