@@ -26,7 +26,9 @@ PARKS = {
 def test_a_configured_department_has_its_page_and_api_record(tmp_path):
     db = tmp_path / "configured.duckdb"
     tokens = build(db)
-    settings = Settings(db=db, departments=[PARKS])
+    # the seed's departments stay configured: one left out would be retired (heard.answer.retired)
+    seeded = [{"code": c, "name_en": c.title()} for c in ("transport", "water")]
+    settings = Settings(db=db, departments=[*seeded, PARKS])
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         listing = client.get("/public/departments")
         assert listing.status_code == 200

@@ -1,6 +1,7 @@
 """A responder whose department has no cases opens an empty desk that says so; one tied to a
 department Heard does not know (removed from heard.toml, or the server run with another config)
-is told what an admin does to fix the account. Before, both could get a 404 "no department …:
+is told what an admin does to fix the account (``heard users department``), as is one whose
+department was removed from heard.toml (retired). Before, both could get a 404 "no department …:
 use one of …" — a choice a responder cannot make, since its queue is its department's. A real
 store, the real app, real accounts and tokens."""
 
@@ -25,6 +26,8 @@ def test_a_responder_of_a_department_without_cases_gets_an_empty_desk(tmp_path):
         accounts.add_user("ghost", "long-enough-pw", Role.responder, "ghost_dept")
         calm = accounts.create_token("calm", "tests")[1]
         ghost = accounts.create_token("ghost", "tests")[1]
+        accounts.add_user("drained", "long-enough-pw", Role.responder, "water")
+        drained = accounts.create_token("drained", "tests")[1]
     settings = Settings(db=db, departments=[{"code": "calm_dept", "name_en": "Calm"}])
     with TestClient(create_app(settings)) as client:
         html = {"Accept": "text/html"}
@@ -35,6 +38,10 @@ def test_a_responder_of_a_department_without_cases_gets_an_empty_desk(tmp_path):
         assert unknown.status_code == 200, unknown.text[:300]
         assert "no cases" in unknown.text
         assert "ghost_dept" in unknown.text and "not a department" in unknown.text
-        assert "heard users remove ghost" in unknown.text
-        assert "heard users add ghost --role responder --department CODE" in unknown.text
+        assert "heard users department ghost CODE" in unknown.text
         assert "use one of" not in unknown.text  # no choice offered it cannot make
+        # the seed's water is stored but not configured: retired (heard.answer.retired)
+        gone = client.get("/desk", headers={**html, "Authorization": f"Bearer {drained}"})
+        assert gone.status_code == 200, gone.text[:300]
+        assert "water was removed from heard.toml" in gone.text
+        assert "heard users department drained CODE" in gone.text

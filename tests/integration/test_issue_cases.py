@@ -370,3 +370,17 @@ def test_a_responder_is_led_to_the_desk_only_for_its_own_departments_case(env):
                         data={"department": "transport", "csrf_token": csrf})  # fmt: skip
     assert moved.status_code == 200
     assert link_as_responder() == f"/desk/cases/{case_id}"
+
+
+def test_no_issue_case_for_a_department_removed_from_heard_toml(db):
+    """The seed's water is stored; heard.toml names transport only: water is retired. Naming it
+    is refused, and the issue whose messages' cases are with water does not go to it."""
+    kept = [{"code": c, "name_en": c.title()} for c in ("transport", "parks")]
+    settings = Settings(db=db, departments=kept)
+    with open_store(db) as store:
+        with pytest.raises(InputError, match="no department 'water'"):
+            open_for_issue(store, settings, ISSUES["water"], now=utcnow(), role="admin",
+                           actor="a", department="water")  # fmt: skip
+        opened = open_for_issue(store, settings, ISSUES["water"], now=utcnow(), role="admin",
+                                actor="a")  # fmt: skip
+        assert opened.case["department"] != "water"

@@ -1,7 +1,8 @@
 """Every /open311/v2 error is GeoReport's list of ``{"code", "description"}``, whatever raised it.
-A time outside the calendar once in UTC (400), a route that is not there (``requests.xml``:
-404) and a method that is not allowed (405) came back in Heard's own shape (``{"ok": false,
-"error": …}``), which a 311 client reading GeoReport errors cannot parse."""
+A time outside the calendar once in UTC (400), a format that is not served (``requests.xml``
+with ``Accept: application/json``: 406; it was a 404) and a method that is not allowed (405)
+came back in Heard's own shape (``{"ok": false, "error": …}``), which a 311 client reading
+GeoReport errors cannot parse."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def client(tmp_path_factory):
     [
         ("GET", "/open311/v2/requests.json?start_date=9999-12-31T23:59:59-12:00", 400),
         ("GET", "/open311/v2/servicerequestupdates.json?end_date=9999-12-31T23:59:59-12:00", 400),
-        ("GET", "/open311/v2/requests.xml", 404),
+        ("GET", "/open311/v2/requests.xml", 406),  # JSON only; in JSON, as Accept asks
         ("DELETE", "/open311/v2/requests.json", 405),
     ],
 )

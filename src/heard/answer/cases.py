@@ -302,6 +302,19 @@ def reassign(
     return Change(case["case_id"], {"department": department}, event, correction)
 
 
+def to_triage(case: dict[str, Any], at: datetime, *, note: str) -> Change:
+    """Move an open case back to the triage queue, as the system, with ``note`` saying why (its
+    department was removed from the configuration: ``heard.answer.retired``). Stored as a
+    ``reassigned`` event, never as a routing correction: the text was not misrouted."""
+    if not is_open(case["status"]):
+        raise InputError(f"the case is {case['status']} (closed)", "a closed case stays put")
+    event = _event(
+        "reassigned", at, "system", None, note,
+        from_department=case["department"], to_department=TRIAGE,
+    )  # fmt: skip
+    return Change(case["case_id"], {"department": TRIAGE}, event)
+
+
 def reply(
     case: dict[str, Any],
     text: str,

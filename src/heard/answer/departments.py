@@ -120,11 +120,26 @@ def parse_departments(config: dict[str, Any] | list[dict[str, Any]]) -> list[Dep
     return out
 
 
+EDITS_CONFIGURED = "edits_configured"
+"""Key of a dashboard edit's stored definition: true when it edited a department heard.toml (or
+the preset) configured at the time, rather than adding one (``web/department_pages.py``)."""
+
+
 def merge_edits(configured: list[Department], edits: list[dict[str, Any]]) -> list[Department]:
     """The departments in effect: the configured ones (heard.toml or the preset), each replaced
-    by its dashboard edit when it has one, then the departments added in the dashboard."""
-    # an edit under the reserved code (saved before it was refused) is left out, not an error
-    edited = {str(e.get("code")): e for e in edits if e.get("code") != TRIAGE}
+    by its dashboard edit when it has one, then the departments added in the dashboard. An edit
+    of a heard.toml department whose table was removed since is set aside: removing the table
+    retires the department (``heard.answer.retired``), edited or not; before, the edit kept it
+    in service as if the dashboard had added it. (An edit saved before edits were marked counts
+    as an addition: which it was cannot be told.)"""
+    codes = {d.code for d in configured}
+    edited: dict[str, dict[str, Any]] = {}
+    for e in edits:
+        code = str(e.get("code"))
+        # an edit under the reserved code (saved before it was refused) is left out, not an error
+        if code == TRIAGE or (e.get(EDITS_CONFIGURED) and code not in codes):
+            continue
+        edited[code] = {k: v for k, v in e.items() if k != EDITS_CONFIGURED}
     out = [parse_one(edited.pop(d.code)) if d.code in edited else d for d in configured]
     return out + [parse_one(e) for e in edited.values()]
 

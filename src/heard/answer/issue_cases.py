@@ -175,11 +175,16 @@ def _deadline_days(department: Any) -> int:
 
 def departments_for(settings: Any, store: Any) -> tuple[list[Any], dict[str, Any]]:
     """The configured departments (with the dashboard's edits) and every department a case may
-    go to: those stored by earlier runs and the configured ones (these win), by code."""
+    go to: those stored by earlier runs and the configured ones (these win), by code; not a
+    department removed from the configuration (``heard.answer.retired``)."""
     from heard.answer.operator import configured_departments
+
+    from heard.answer.retired import retired_codes
 
     configured = configured_departments(settings, store)
     known: dict[str, Any] = {d["code"]: d for d in store.cases.departments()}
+    for code in retired_codes(known, [d.code for d in configured]):  # removed from heard.toml
+        known.pop(code)
     known.update({d.code: d for d in configured})
     known.pop(workflow.TRIAGE, None)
     return configured, known

@@ -50,6 +50,7 @@ from email.utils import formatdate
 from typing import Any
 
 from heard.answer.cases import OPEN_STATES, TRIAGE
+from heard.answer.retired import retire_removed, retired_codes, stored_codes
 from heard.clock import to_naive_utc
 from heard.notify.sinks import RETRY_STATUS, WebhookSink
 from heard.read.redact import redact
@@ -85,18 +86,21 @@ class Contact:
 
 
 def contacts(settings: Any, store: Any) -> dict[str, Contact]:
-    """Departments with a webhook or an e-mail: those stored by earlier runs, then the configured
-    ones (which win)."""
+    """Departments with a webhook or an e-mail: the configured ones (heard.toml, the preset, the
+    dashboard's). Where none is configured (a trained router alone), those stored by earlier
+    runs. A department removed from the configuration is never among them: its stored contacts
+    are not told (``heard.answer.retired``)."""
     from heard.answer.operator import configured_departments
 
     found: dict[str, Contact] = {}
-    if "departments" in store.tables():
+    configured = configured_departments(settings, store)
+    if not configured and "departments" in store.tables():
         for d in store.cases.departments():
             found[d["code"]] = Contact(
                 d["code"], d.get("name_zh") or "", d.get("name_en") or "",
                 d.get("webhook"), d.get("email"),
             )  # fmt: skip
-    for d in configured_departments(settings, store):
+    for d in configured:
         found[d.code] = Contact(d.code, d.name_zh, d.name_en, d.webhook, d.email)
     return {c: v for c, v in found.items() if c != TRIAGE and (v.webhook or v.email)}
 
@@ -347,25 +351,37 @@ def notify_cases(
     sleep: Callable[[float], None] = time.sleep,
     lock: AbstractContextManager[Any] | None = None,
 ) -> dict[str, Any]:
-    """One scan: record the notifications due at ``now``, then deliver what is pending.
+    """One scan: move the open cases of departments removed from the configuration to triage
+    (``heard.answer.retired``), record the notifications due at ``now``, then deliver what is
+    pending.
 
     Returns ``{"new": [...], "sent": [...], "closed": [...], "pending": n,
-    "email_unconfigured": [...]}``: the notifications recorded now, those tried now with their
-    deliveries, those closed unsent now (``reason`` ``no_contact``: their department has no
-    channel left; ``overtaken``: their case was closed or moved meanwhile), how many still
-    wait, and departments that have an e-mail while ``smtp_host`` is unset. ``dry_run``: only
+    "email_unconfigured": [...], "retired": [...]}``: the notifications recorded now, those tried
+    now with their deliveries, those closed unsent now (``reason`` ``retired``: their department
+    was removed from the configuration; ``no_contact``: their department has no channel left;
+    ``overtaken``: their case was closed or moved meanwhile), how many still wait, departments
+    that have an e-mail while ``smtp_host`` is unset, and the open cases moved to triage now
+    because their department was removed (``{"case_id", "from"}``). ``dry_run``: only
     say what would be recorded and retried (nothing is stored or sent). ``lock`` is held
     around every store access (the server's write lock), never while sending."""
     guard: AbstractContextManager[Any] = lock if lock is not None else nullcontext()
     with guard:
         if getattr(store, "cases", None) is None:  # the answer side is not on this backend
-            return {"new": [], "sent": [], "closed": [], "pending": 0, "email_unconfigured": []}
+            return {
+                "new": [], "sent": [], "closed": [], "pending": 0, "email_unconfigured": [],
+                "retired": [],
+            }  # fmt: skip
+        from heard.answer.operator import configured_departments
+
+        configured = [d.code for d in configured_departments(settings, store)]
+        moved = [] if dry_run or store.read_only else retire_removed(store, configured, now)
+        retired = set(retired_codes(stored_codes(store), configured))
         found = contacts(settings, store)
         unconfigured = sorted(c for c, v in found.items() if v.email and not settings.smtp_host)
         summary: dict[str, Any] = {
             "new": [], "sent": [], "pending": 0, "email_unconfigured": unconfigured,
         }  # fmt: skip
-        summary["closed"] = []
+        summary["closed"], summary["retired"] = [], moved
         if "case_notifications" not in store.tables():
             return summary
         cases, disputes = store.cases.notification_inputs(sorted(found), OPEN_STATES)
@@ -403,7 +419,11 @@ def notify_cases(
     try:
         for note in pending:
             contact = found.get(note["department"])
-            why = "no_contact" if contact is None else _overtaken(store, note)
+            why = (
+                "retired" if note["department"] in retired
+                else "no_contact" if contact is None
+                else _overtaken(store, note)
+            )  # fmt: skip
             if why is not None:  # nothing can send it, or what it says is no longer so
                 closed = {**(note["deliveries"] or {}), "closed": _closed_unsent(why, now)}
                 with guard:
@@ -431,6 +451,8 @@ QUEUE_KINDS = ("new_case", "deadline_near", "overdue")
 _CLOSED_WHY = {
     "no_contact": "the department has no webhook or e-mail any more: closed unsent; a contact "
     "added later is told of later moves, not of this one",
+    "retired": "the department was removed from the configuration: closed unsent, its stored "
+    "contacts are not told any more (its open cases went to triage)",
     "overtaken": "the case was closed or moved to another department before this notice could "
     "be delivered: closed unsent (a dead channel came back, or a contact was added, too late)",
 }

@@ -56,6 +56,11 @@ def configured_departments(settings: Any, store: Any = None) -> list[Department]
     return merge_edits(_from_settings(settings), edits)
 
 
+def file_departments(settings: Any) -> list[Department]:
+    """The departments heard.toml or the preset configures, without the dashboard's edits."""
+    return _from_settings(settings)
+
+
 def _from_settings(settings: Any) -> list[Department]:
     if settings.departments:
         return parse_departments(settings.departments)
@@ -111,6 +116,7 @@ class CaseStage:
     ):
         self._router_model, self._embedder = router_model, embedder
         self._embedder_spec = embedder_spec
+        self._configured = bool(departments)  # else a trained router's own departments
         self._use(departments)
         self.zone = ZoneInfo(timezone)
         self.clock = clock
@@ -147,7 +153,8 @@ class CaseStage:
 
     # ---- runner hooks -----------------------------------------------------------------------
     def bind(self, store: Any, recover: bool = True) -> None:
-        """Store the departments; then (``recover``) open the cases of stored posts that have
+        """Store the departments and retire those removed from the configuration
+        (``heard.answer.retired``); then (``recover``) open the cases of stored posts that have
         none: posts stored before ``answer_cases`` was switched on. (A batch's cases commit with
         its posts, ``persist_with_batch``; a store written by an older Heard may also have a
         batch stored without them.)"""
@@ -158,6 +165,10 @@ class CaseStage:
                 merged = [d for d in merged if d.code in self.departments]
             self._use(merged)
         store.cases.save_departments([d.to_dict() for d in self.departments.values()])
+        if self._configured or edits:  # departments removed from heard.toml: cases to triage
+            from heard.answer.retired import retire_removed
+
+            retire_removed(store, list(self.departments), self.clock())
         if recover:
             self.recover(store)
 

@@ -65,13 +65,20 @@ def declare_auth_responses(app: FastAPI) -> None:
 
 def save_configured_departments(store: Any, settings: Settings) -> None:
     """Store the departments heard.toml or the preset configure (with the dashboard's edits),
-    as an ingest's case operator does: a case filed on the public form or opened for an issue
-    before any ingest then shows its department's names, not its code."""
+    and retire those removed from it, as an ingest's case operator does: a case filed on the
+    public form or opened for an issue before any ingest then shows its department's names,
+    not its code."""
     from heard.answer.operator import configured_departments
+
+    from heard.answer.retired import retire_removed
+    from heard.clock import utcnow
 
     configured = configured_departments(settings, store)
     if configured:
         store.cases.save_departments([d.to_dict() for d in configured])
+        # a department removed from heard.toml: its open cases go to triage, said in each
+        # case's timeline (heard.answer.retired)
+        retire_removed(store, [d.code for d in configured], utcnow())
 
 
 def create_app(

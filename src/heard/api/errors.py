@@ -259,6 +259,32 @@ def answer(
     return error_response(status, error, errors, headers)
 
 
+def georeport_xml_refusal(request: Request) -> Response | None:
+    """The answer to a GeoReport ``.xml`` URL (``requests.xml``, ``services/water.xml`` …): 406,
+    naming the ``.json`` URL to use, as GeoReport's XML error list (``<errors><error><code>
+    <description>``) so that a client that asked for XML can read it. Heard speaks GeoReport v2
+    in JSON only (discovery.json says so); the URL was a bare 404 "no route", as if the resource
+    did not exist. None for any other URL."""
+    from xml.sax.saxutils import escape
+
+    path = request.url.path
+    if not (path.startswith("/open311/") and path.endswith(".xml")):
+        return None
+    text = (
+        "this server answers Open311 GeoReport v2 in JSON only (discovery.json lists the "
+        f"formats: application/json): use {path[: -len('.xml')]}.json"
+    )
+    accept = request.headers.get("accept", "").lower()
+    if "json" in accept and "xml" not in accept:  # the client reads JSON errors: say it so
+        return JSONResponse([{"code": 406, "description": text}], 406)
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f"<errors><error><code>406</code><description>{escape(text)}</description></error>"
+        "</errors>\n"
+    )
+    return Response(body, 406, media_type="text/xml; charset=utf-8")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -278,6 +304,9 @@ def install_error_handlers(app: FastAPI) -> None:
             else _STATUS_TEXT.get(exc.status_code, "error")
         )
         errors = []
+        refused = georeport_xml_refusal(request) if exc.status_code in (404, 405) else None
+        if refused is not None:  # requests.xml and the like: JSON only, said in XML
+            return refused
         if exc.status_code == 404 and detail == "Not Found":
             detail, errors = (
                 "not found",

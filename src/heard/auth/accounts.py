@@ -92,6 +92,28 @@ class Accounts:
             self.repo.set_department(username, department)
         return User(username, role)
 
+    def change_department(self, username: str, department: str) -> str | None:
+        """Move a responder account to another department's queue; returns the department it
+        worked before. The account keeps its password, sessions and API tokens: from its next
+        request it works ``department``'s queue (the caller checks that the code is one in
+        service, and records the change in the audit log)."""
+        user = self.get_user(username)
+        if user is None:
+            raise NotFoundError(f"no user {username!r}", "see `heard users list`")
+        if user.role != Role.responder:
+            raise InputError(
+                f"{username!r} has the role {user.role.name}: only a responder is tied to a "
+                "department",
+                "an analyst, moderator or admin works every department's cases already",
+            )
+        before = self.department_of(username)
+        if before == department:
+            raise InputError(
+                f"{username!r} works {department!r} already", "name another department"
+            )
+        self.repo.set_department(username, department)
+        return before
+
     def department_of(self, username: str) -> str | None:
         """The department a responder account works (None for other roles)."""
         result: str | None = self.repo.department(username)

@@ -62,7 +62,12 @@ def _json(data: Any) -> None:
 def departments(
     db: Db = None, config: Config = None, preset: DepartmentsOpt = None, json_out: Json = False
 ) -> None:
-    """The departments concerns are routed to: names, deadlines, open and total cases."""
+    """The departments concerns are routed to: names, deadlines, open and total cases.
+
+    A department an earlier run stored that heard.toml no longer names is listed as retired
+    (--json: "retired": true): it is told nothing and offered to no one, its record stays, and
+    its open cases were moved to triage.
+    """
     from heard.read.cases import list_departments
     from heard.store import open_store
 
@@ -86,9 +91,10 @@ def departments(
     for name in ("code", "name", "deadline (working days)", "open", "cases"):
         table.add_column(name)
     for r in rows:
+        name = " / ".join(n for n in (r["name_zh"], r["name_en"]) if n)
         table.add_row(
             r["code"],
-            escape(" / ".join(n for n in (r["name_zh"], r["name_en"]) if n)),
+            escape(name + (" (retired: removed from heard.toml)" if r.get("retired") else "")),
             str(r["deadline_days"].get("default", "-")),
             f"{r['open']:,}",
             f"{r['cases']:,}",
@@ -343,8 +349,10 @@ def notify(
     webhook/email; e-mail through smtp_host), and retries the channels that failed before, up to
     notify_max_attempts scans. A notification whose department has no webhook or e-mail any
     more is closed unsent (no_contact), never sent later; so is a new-case, deadline or overdue
-    notice whose case was closed or moved meanwhile (overtaken). heard watch runs the same scan
-    at every refresh.
+    notice whose case was closed or moved meanwhile (overtaken). A department removed from
+    heard.toml is told nothing more, even at the contacts stored for it (retired): its open
+    cases are moved to triage, each with a timeline note. heard watch runs the same scan at
+    every refresh.
     """
     from heard.answer.notifications import notify_cases
     from heard.clock import utcnow
@@ -388,12 +396,19 @@ def notify(
         table.add_row(n["case_id"], n["kind"], n["department"], *cells)
     if result["sent"]:
         console.print(table)
-    for n in result.get("closed", []):
-        why = (
-            f"{n['department']} has no webhook or e-mail any more"
-            if n["reason"] == "no_contact"
-            else f"the case was closed or moved from {n['department']} meanwhile"
+    for n in result.get("retired", []):
+        console.print(
+            escape(
+                f"moved to triage: case {n['case_id']}: {n['from']} was removed from the "
+                "configuration (a person assigns it in the desk)"
+            ),
+            soft_wrap=True,
         )
+    for n in result.get("closed", []):
+        why = {
+            "no_contact": f"{n['department']} has no webhook or e-mail any more",
+            "retired": f"{n['department']} was removed from the configuration",
+        }.get(n["reason"], f"the case was closed or moved from {n['department']} meanwhile")
         console.print(
             escape(f"closed unsent: {n['kind']} for case {n['case_id']}: {why} ({n['reason']})"),
             soft_wrap=True,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
@@ -18,7 +18,8 @@ Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
 users_app = typer.Typer(
-    help="Accounts for the dashboard and API: add, list, remove, token.", no_args_is_help=True
+    help="Accounts for the dashboard and API: add, list, department, remove, token.",
+    no_args_is_help=True,
 )
 app.add_typer(users_app, name="users")
 
@@ -99,9 +100,21 @@ def _check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
-def _accounts(db: Path | None, config: Path | None, must_exist: bool = True):
+TOKENS_WHILE_SERVING = (
+    "while 'heard serve' runs, an admin creates and revokes API tokens on its API tokens page "
+    "(/admin/tokens) or with POST /api/v1/tokens"
+)
+
+
+def _accounts(
+    db: Path | None,
+    config: Path | None,
+    must_exist: bool = True,
+    while_serving: str = TOKENS_WHILE_SERVING,
+):
     """The store and its accounts. Only ``users add`` (``must_exist=False``) may create the
-    database: ``users list`` in the wrong folder made an empty heard.duckdb there."""
+    database: ``users list`` in the wrong folder made an empty heard.duckdb there.
+    ``while_serving``: what to do instead while ``heard serve`` holds the DuckDB file."""
     from heard.auth import Accounts
     from heard.store import open_store, store_exists
 
@@ -118,12 +131,7 @@ def _accounts(db: Path | None, config: Path | None, must_exist: bool = True):
     except (
         StoreLockedError
     ) as exc:  # most often 'heard serve' owns the file: it manages tokens itself
-        raise StoreLockedError(
-            exc.what,
-            "while 'heard serve' runs, an admin creates and revokes API tokens on "
-            "its API tokens page (/admin/tokens) or with POST /api/v1/tokens; otherwise "
-            f"{exc.fix}",
-        ) from exc
+        raise StoreLockedError(exc.what, f"{while_serving}; otherwise {exc.fix}") from exc
     return store, Accounts(store)
 
 
@@ -190,18 +198,7 @@ def users_add(
     store, accounts = _accounts(db, config, must_exist=False)
     with store:
         if department:
-            from heard.answer.operator import configured_departments
-
-            known = {d["code"] for d in store.cases.departments()}
-            # the departments 'heard departments' lists: configured ones before their first case
-            configured = configured_departments(settings_from(config, db=db), store)
-            known |= {d.code for d in configured}
-            if department not in known:
-                raise InputError(
-                    f"no department {department!r} in {store.path}",
-                    "use a code from 'heard departments' (departments are stored "
-                    "when cases are first opened)",
-                )
+            _check_department(store, settings_from(config, db=db), department)
         user = accounts.add_user(username, password, parsed, department)
     if json_out:
         emit_json(
@@ -214,6 +211,80 @@ def users_add(
         return
     suffix = f", {department}" if department else ""
     console.print(f"added {escape(user.username)} ({user.role.name}{suffix})")
+
+
+def _check_department(store: Any, settings: Any, department: str) -> None:
+    """Refuse a code that is no department in service: the departments 'heard departments'
+    lists (configured ones before their first case), not triage, not a retired one."""
+    from heard.answer.operator import configured_departments
+    from heard.errors import InputError
+    from heard.read.cases import list_departments
+
+    listed = {
+        d["code"]: d for d in list_departments(store, configured_departments(settings, store))
+    }
+    found = listed.get(department)
+    in_service = sorted(c for c, d in listed.items() if not d["retired"] and c != "triage")
+    if found is None or department == "triage":
+        raise InputError(
+            f"no department {department!r} in {store.path}",
+            f"use a code from 'heard departments': {', '.join(in_service) or '(none yet)'}",
+        )
+    if found["retired"]:
+        raise InputError(
+            f"department {department!r} was removed from the configuration (retired)",
+            f"use a department in service: {', '.join(in_service) or '(none)'}",
+        )
+
+
+@users_app.command("department")
+def users_department(
+    username: Annotated[str, typer.Argument(help="The responder account to move.")],
+    department: Annotated[
+        str, typer.Argument(help="The department whose queue it works from now on (a code).")
+    ],
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Move a responder to another department's queue, keeping the account.
+
+    The account keeps its password, its sessions and its API tokens; from its next request it
+    sees and works the new department's queue, and no longer the old one's. The cases it
+    answered stay as they were (a reply is the department's, never a person's). The change is
+    written to the audit log (kind account_department: account, from, to; heard audit verify
+    checks it). Only a responder is tied to a department; the code must be one in service
+    (heard departments), not triage and not a department removed from heard.toml.
+    """
+    from heard.clock import utcnow
+    from heard.protect import audit
+
+    store, accounts = _accounts(
+        db,
+        config,
+        while_serving="accounts are not managed in the dashboard (on PostgreSQL this command "
+        "works beside the server)",
+    )
+    with store:
+        _check_department(store, settings_from(config, db=db), department)
+        with store.transaction():
+            before = accounts.change_department(username, department)
+            entry = audit.append(
+                store,
+                "account_department",
+                username,
+                {"from": before, "to": department, "by": "command line"},
+                utcnow(),
+            )
+    if json_out:
+        emit_json(
+            {"username": username, "from": before, "to": department, "audit_seq": entry["seq"]}
+        )
+        return
+    console.print(
+        escape(f"{username} now works the queue of {department} (was {before or 'none'}); ")
+        + f"audit entry {entry['seq']}"
+    )
 
 
 @users_app.command("list")
@@ -237,7 +308,8 @@ def users_list(
         return
     out = results()
     for u in data["users"]:
-        out.print(escape(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}"))
+        dept = f" department: {u['department']}" if u.get("department") else ""
+        out.print(escape(f"{u['username']:<24} {u['role']:<8} tokens: {u['active_tokens']}{dept}"))
     for tk in data.get("tokens", []):
         state = "revoked" if tk["revoked_at"] else "active"
         out.print(

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from heard.answer.cases import CLOSED_STATES, OPEN_STATES, TRIAGE, check_state, open311_status
+from heard.answer.retired import retired_codes
 from heard.clock import to_naive_utc
 from heard.errors import NotFoundError
 from heard.read import moderation
@@ -93,7 +94,9 @@ def list_departments(
     db: Reader | None, configured: list[Any] | None = None
 ) -> list[dict[str, Any]]:
     """Departments stored by earlier runs, with any configured now (these win), and their open
-    and total cases. Contacts (webhook, e-mail) are not shown: they are for notifications."""
+    and total cases. ``retired``: stored but removed from the configuration
+    (``heard.answer.retired``): kept for its record, offered to no one. Contacts (webhook,
+    e-mail) are not shown: they are for notifications."""
     rows = {
         code: {
             "code": code,
@@ -118,10 +121,16 @@ def list_departments(
     counts = {}
     if db is not None and _has_cases(db):
         counts = {r["department"]: r for r in q.counts_by_department(db, OPEN_STATES)}
+    retired = set(retired_codes(rows, [d.code for d in configured or []]))
     out = []
     for code in sorted(rows):
         c = counts.get(code, {})
-        out.append({**rows[code], "cases": c.get("cases", 0), "open": c.get("open", 0)})
+        out.append(
+            {
+                **rows[code], "cases": c.get("cases", 0), "open": c.get("open", 0),
+                "retired": code in retired,
+            }
+        )  # fmt: skip
     if "triage" in counts:
         c = counts["triage"]
         out.append(
@@ -134,6 +143,7 @@ def list_departments(
                 "deadline_days": {},
                 "cases": c["cases"],
                 "open": c["open"],
+                "retired": False,
             }
         )
     return out
@@ -399,6 +409,7 @@ def department_record(
         "name_zh": n["name_zh"],
         "name_en": n["name_en"],
         "description": n["description"],
+        "retired": n["retired"],  # removed from the configuration: offered to no one
         # each language's own, where it is configured (the stored description joins them)
         "description_zh": own.description_zh if own else None,
         "description_en": own.description_en if own else None,
@@ -443,6 +454,8 @@ def accountability(
             "department": r["department"],
             "name_zh": n.get("name_zh"),
             "name_en": n.get("name_en"),
+            # removed from the configuration: its record stays public (heard.answer.retired)
+            "retired": bool(n.get("retired")),
             **{k: v for k, v in r.items() if k != "department"},
         }
         out["response_rate"] = round(r["answered"] / r["cases"], 4) if r["cases"] else None

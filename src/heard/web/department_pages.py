@@ -5,7 +5,10 @@ heard.toml's or the preset's definition of the same code everywhere: routing (a 
 reads the descriptions and keywords at the next run; a trained router keeps the departments it
 learned until ``heard train router`` runs again), the public pages, Open311's services and
 notifications (contacts). The same checks as heard.toml's (``parse_one``) refuse a bad form with
-the reason. A department is never deleted here: its cases keep it."""
+the reason. A department is never deleted here: its cases keep it. An edit of a heard.toml
+department is marked so (``EDITS_CONFIGURED``): removing its table from heard.toml retires it
+all the same (``heard.answer.retired``); saving a retired department's form here brings it back
+into service as a dashboard department."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from heard.answer.departments import DEFAULT_DEADLINE_DAYS, parse_one
-from heard.api.routes.deps import departments_of, show_department_numbers
+from heard.answer.departments import DEFAULT_DEADLINE_DAYS, EDITS_CONFIGURED, parse_one
+from heard.api.routes.deps import department_names_of, show_department_numbers
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
@@ -54,11 +57,11 @@ def _editable(request: Request) -> list[dict[str, Any]]:
 
     db = request.app.state.db
     out = {d.code: d.to_dict() for d in configured_departments(request.app.state.settings, db)}
-    for d in departments_of(request):
+    for d in department_names_of(request).values():  # retired ones too: saved, back in service
         out.setdefault(
             d["code"],
             {**{k: d[k] for k in ("code", "name_zh", "name_en", "keywords", "deadline_days")},
-             "description_zh": d["description"] or ""},
+             "description_zh": d["description"] or "", "retired": d["retired"]},
         )  # fmt: skip
     return sorted(out.values(), key=lambda d: d["code"])
 
@@ -124,9 +127,14 @@ def save_department(
     user = identify(request).user
     assert user is not None
     db = request.app.state.db
+    from heard.answer.operator import file_departments
+
+    # an edit of a heard.toml department, not an addition: removing its table retires it
+    in_file = department.code in {d.code for d in file_departments(request.app.state.settings)}
     with db.write_lock, db.store.transaction():
         definition = department.to_dict()
-        db.store.cases.save_department_edit(definition, utcnow(), user.role.name)
+        marked = {**definition, EDITS_CONFIGURED: in_file}
+        db.store.cases.save_department_edit(marked, utcnow(), user.role.name)
         db.store.cases.save_departments([definition])
     db.changed()
     show_department_numbers(request.app.state.settings, db)

@@ -14,7 +14,13 @@ from heard.answer import cases as workflow
 from heard.answer.intake import days_for
 from heard.api.errors import ApiError, fix_lines
 from heard.api.routes.cases import NO_DEPARTMENT, apply_change, workable_case
-from heard.api.routes.deps import configured_of, db_of, departments_of, work_zone
+from heard.api.routes.deps import (
+    configured_of,
+    db_of,
+    department_names_of,
+    departments_of,
+    work_zone,
+)
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
@@ -49,11 +55,11 @@ def queue(
         if own is None:
             raise ApiError(403, *NO_DEPARTMENT)
         department = page["department"] = own  # its queue is its department's, whatever the URL
+        names = department_names_of(request)
+        page["retired_department"] = own in names and names[own]["retired"]
     try:
         if department:
-            cq.check_department(
-                db_of(request), department, [d["code"] for d in departments_of(request)]
-            )
+            cq.check_department(db_of(request), department, list(department_names_of(request)))
         listed = cq.list_cases(
             db_of(request),
             now=utcnow(),
@@ -84,7 +90,7 @@ def _case_page(request: Request, case_id: str, status: int = 200, **context: Any
         states=workflow.STATES,
         closed_states=workflow.CLOSED_STATES,
         departments=departments,
-        names={d["code"]: d for d in departments},  # the timeline names its moves
+        names=department_names_of(request),  # the timeline names its moves, retired ones too
         **context,
     )
 

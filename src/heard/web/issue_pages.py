@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from heard.answer import cases as workflow
-from heard.api.routes.deps import departments_of
+from heard.api.routes.deps import department_names_of, departments_of
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.read import issues as iq
@@ -97,5 +97,5 @@ def open_case(
     return render(
         request, "desk_case.html", status=201, case=case, token=opened.token,
         states=workflow.STATES, closed_states=workflow.CLOSED_STATES,
-        departments=departments, names={d["code"]: d for d in departments},
+        departments=departments, names=department_names_of(request),
     )  # fmt: skip

@@ -18,6 +18,7 @@ from heard.api.routes.deps import (
     configured_of,
     case_moved,
     db_of,
+    department_names_of,
     departments_of,
     refund_public_action,
     spend_public_action,
@@ -58,7 +59,7 @@ def _case_page(request: Request, case_id: str, status: int = 200, **context: obj
         case = cq.public_case(db_of(request), case_id, now=utcnow())
     except NotFoundError as exc:
         raise ApiError(404, exc.what, ["fix: find your case with its token at /public/track"])
-    names = {d["code"]: d for d in departments_of(request)}  # the timeline names its moves
+    names = department_names_of(request)  # the timeline names its moves, retired ones too
     return render(request, "public_case.html", status=status, case=case, names=names, **context)
 
 

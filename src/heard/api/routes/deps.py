@@ -105,13 +105,22 @@ def show_department_numbers(settings: Any, store: Any = None) -> None:
 
 def departments_of(request: Request) -> list[dict[str, Any]]:
     """The departments a concern can be sent to: those stored and those configured now (triage
-    is not one: it is where the router's unsure cases wait)."""
+    is not one: it is where the router's unsure cases wait; nor is a department removed from the
+    configuration, ``heard.answer.retired``)."""
+    return [d for d in department_names_of(request).values() if not d["retired"]]
+
+
+def department_names_of(request: Request) -> dict[str, dict[str, Any]]:
+    """Every department by code, retired ones included (``retired`` true): what a timeline needs
+    to name the departments a case passed through."""
     from heard.answer.cases import TRIAGE
     from heard.read.cases import list_departments
 
-    return [
-        d for d in list_departments(db_of(request), configured_of(request)) if d["code"] != TRIAGE
-    ]
+    return {
+        d["code"]: d
+        for d in list_departments(db_of(request), configured_of(request))
+        if d["code"] != TRIAGE
+    }
 
 
 def case_moved(request: Request) -> None:

@@ -22,6 +22,7 @@ from heard.api.errors import georeport_declared
 from heard.api.routes.deps import (
     case_moved,
     db_of,
+    department_names_of,
     departments_of,
     public_limiter,
     refund_public_action,
@@ -160,7 +161,7 @@ def list_requests(
     now = utcnow()
     # GeoReport: service_code and status "can be declared multiple times, comma delimited"
     codes = tuple(dict.fromkeys(c.strip() for c in (service_code or "").split(",") if c.strip()))
-    known = [d["code"] for d in departments_of(request)] if codes else []
+    known = list(department_names_of(request)) if codes else []  # retired ones have requests
     for code in codes:  # a typo listed nothing, as if the service had no requests
         if code not in known and code != workflow.TRIAGE:
             return _error(
@@ -211,7 +212,7 @@ def list_requests(
 def get_request(request: Request, service_request_id: str) -> Any:
     case = _public_case(request, service_request_id)
     if case is None:
-        return _error(404, f"no request {service_request_id!r}")
+        return _error(404, f"no request {service_request_id[:60]!r}")
     return [o3.request(case, _lang(request))]
 
 
@@ -239,7 +240,7 @@ def request_updates(
     if service_request_id:
         case = _public_case(request, service_request_id)
         if case is None:
-            return _error(404, f"no request {service_request_id!r}")
+            return _error(404, f"no request {service_request_id[:60]!r}")
         return o3.updates(case)
     start, end = utc_naive(start_date), utc_naive(end_date)
     if start is not None and end is not None and start > end:
@@ -285,6 +286,20 @@ TEXT_FIELDS = ("service_code", "description", "token")
 """Fields Heard reads; a JSON number or object in one is refused (lat, long … may be numbers)."""
 
 
+def _once(pairs: list[tuple[str, str]]) -> dict[str, str] | JSONResponse:
+    """The form's fields; GeoReport's 400 when a field Heard reads (``TEXT_FIELDS``) is given
+    twice with different values. The last was taken silently: ``service_code=water&
+    service_code=roads`` filed to roads. The same value twice is one value."""
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in TEXT_FIELDS and name in fields and fields[name] != value:
+            return _error(
+                400, f"{name} is given more than once, with different values: give it once"
+            )
+        fields[name] = value
+    return fields
+
+
 async def _fields(request: Request) -> dict[str, str] | JSONResponse:
     """The submission's fields, from a form (GeoReport's way) or a JSON object."""
     length = int(request.headers.get("content-length") or 0)
@@ -298,18 +313,34 @@ async def _fields(request: Request) -> dict[str, str] | JSONResponse:
         if ctype.startswith("application/json"):
             import json
 
-            data = json.loads(body.decode("utf-8"))
+            twice: list[str] = []
+
+            def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+                seen: dict[str, Any] = {}
+                for key, value in items:
+                    if key in TEXT_FIELDS and key in seen and seen[key] != value:
+                        twice.append(key)
+                    seen[key] = value
+                return seen
+
+            data = json.loads(body.decode("utf-8"), object_pairs_hook=pairs)
+            if twice:  # {"service_code": "water", "service_code": "roads"}: the last was taken
+                return _error(
+                    400, f"{twice[0]} is given more than once, with different values: give it once"
+                )
             if not isinstance(data, dict):
                 return _error(400, "the JSON body must be an object")
-            if any(not isinstance(data.get(k, ""), (str, type(None))) for k in TEXT_FIELDS):
-                return _error(400, f"{', '.join(TEXT_FIELDS)} must be strings")
+            wrong = [k for k in TEXT_FIELDS if not isinstance(data.get(k, ""), (str, type(None)))]
+            if wrong:
+                kind = type(data[wrong[0]]).__name__
+                return _error(400, f"{wrong[0]} must be a string (it is a JSON {kind})")
             return {str(k): str(v) for k, v in data.items() if v is not None}
         if ctype.startswith("multipart/form-data"):  # an app attaching a photo: files dropped
             return await _multipart(request)
         from urllib.parse import parse_qsl
 
         # strict: percent-escapes that are not UTF-8 are refused, not stored as U+FFFD
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
+        return _once(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
         return _error(400, "the body is not UTF-8 form data or a JSON object")
     except RecursionError:  # json.loads recurses once a level: thousands of [[[… ran it out
@@ -327,7 +358,7 @@ async def _multipart(request: Request) -> dict[str, str] | JSONResponse:
     except MultiPartException as exc:
         return _error(400, f"the multipart body cannot be read: {exc.message}")
     try:
-        return {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile)}
+        return _once([(k, v) for k, v in form.multi_items() if not isinstance(v, UploadFile)])
     finally:
         await form.close()
 

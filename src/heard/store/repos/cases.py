@@ -236,6 +236,16 @@ class Cases:
         rows = self.store.rows("SELECT * FROM cases WHERE case_id = ?", [case_id])
         return _decode(rows[0]) if rows else None
 
+    def open_cases_of(self, department: str, open_states: Sequence[str]) -> list[dict[str, Any]]:
+        """The cases of ``department`` in one of ``open_states``, oldest first."""
+        states = ", ".join("?" for _ in open_states)
+        rows = self.store.rows(
+            f"SELECT * FROM cases WHERE department = ? AND status IN ({states}) "
+            "ORDER BY created_at, case_id",
+            [department, *open_states],
+        )
+        return [_decode(r) for r in rows]
+
     def case_for_post(self, post_id: str) -> dict[str, Any] | None:
         rows = self.store.rows("SELECT * FROM cases WHERE post_id = ?", [post_id])
         return _decode(rows[0]) if rows else None

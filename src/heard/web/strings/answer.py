@@ -7,6 +7,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "channel_open311": ("Open311 request", "Open311 请求"),
     "channel_issue": ("an issue (several messages)", "问题（多条留言）"),
     "departments": ("Departments", "部门"),
+    "dept_retired_short": ("no longer in service", "已停用"),
+    "dept_retired": (
+        "This department is no longer in service: concerns are not sent to it any more, and its "
+        "open cases went to the triage queue to be assigned to another department. Its record "
+        "and its cases stay public.",
+        "该部门已停用：不再受理新的诉求，其未办结案件已转入待分派，由工作人员分派给其他部门。"
+        "其办理记录和案件仍然公开。",
+    ),
     "departments_intro": (
         "How each department answers the public: response rate, response times, overdue, "
         "closed late and reopened cases, complaints not answered, reply quality. Anyone can "
@@ -97,13 +105,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "desk_unknown_department": (
         "This account is tied to {code}, which is not a department here (not in heard.toml, no "
-        "cases): no cases can reach it. An admin fixes the account: heard users remove {user}, "
-        "then heard users add {user} --role responder --department CODE (heard departments "
-        "lists the codes), or adds {code} to [[departments]] in heard.toml.",
+        "cases): no cases can reach it. An admin moves the account: heard users department "
+        "{user} CODE (heard departments lists the codes), or adds {code} to [[departments]] in "
+        "heard.toml.",
         "此账号绑定的 {code} 不是这里的部门（heard.toml 中没有、也没有案件），不会有案件分派给它。"
-        "请管理员修正账号：heard users remove {user}，再 heard users add {user} --role responder "
-        "--department CODE（heard departments 列出部门代码），或在 heard.toml 的 [[departments]] "
-        "中加入 {code}。",
+        "请管理员调整账号：heard users department {user} CODE（heard departments 列出部门代码），"
+        "或在 heard.toml 的 [[departments]] 中加入 {code}。",
+    ),
+    "desk_retired_department": (
+        "{code} was removed from heard.toml: no new cases reach it, and its open cases went to "
+        "triage. An admin moves this account to a department in service: heard users department "
+        "{user} CODE.",
+        "{code} 已从 heard.toml 中移除：不再有新案件分派给它，其未办结案件已转入待分派。"
+        "请管理员将此账号调整到在用的部门：heard users department {user} CODE。",
     ),
     "public_page": ("Public page", "公开页面"),
     "departments_admin_intro": (
