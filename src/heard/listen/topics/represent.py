@@ -82,6 +82,7 @@ def refresh_representation(
         ranked = rank_places(row["places"], N_ENTITIES, spread, n_topics)
         row["places"] = json.dumps(ranked, ensure_ascii=False)
     for at in range(0, len(rows), TOPICS_AT_ONCE):
+        repo.record_labels(rows[at : at + TOPICS_AT_ONCE], now)  # what a brief --at reads
         repo.write_representation(rows[at : at + TOPICS_AT_ONCE], now)
     return len(rows)
 
