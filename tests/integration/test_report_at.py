@@ -133,10 +133,22 @@ def test_topic_labels_are_those_of_at_where_the_store_knows_them(tmp_path):
     with open_store(db) as store:  # an earlier run had labelled topic 1 as it then stood
         store.topics.append_events(
             [
-                ("labelled", 1, None, {"label": "东湖路 · 水压", "keywords": [{"term": "水压"}],
-                 "board_at": "2026-11-03T09:00:00"}),
-                ("labelled", 1, None, {"label": "later", "keywords": [],
-                 "board_at": "2026-11-03T11:00:00"}),
+                (
+                    "labelled",
+                    1,
+                    None,
+                    {
+                        "label": "东湖路 · 水压",
+                        "keywords": [{"term": "水压"}],
+                        "board_at": "2026-11-03T09:00:00",
+                    },
+                ),
+                (
+                    "labelled",
+                    1,
+                    None,
+                    {"label": "later", "keywords": [], "board_at": "2026-11-03T11:00:00"},
+                ),
             ],  # fmt: skip
             datetime(2026, 11, 3, 9),
         )
