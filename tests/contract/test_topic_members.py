@@ -60,3 +60,21 @@ def test_a_large_topic_streams_into_place_with_the_same_members(
     assert ids == store.topics.member_ids(1) and posts[7].id not in ids and len(ids) == 24
     by_id = {p.id: columns["embedding"][i] for i, p in enumerate(posts)}
     assert np.array_equal(vecs, np.array([by_id[i] for i in ids]))
+
+
+def test_term_contexts_are_the_characters_around_a_terms_first_use_newest_first(
+    open_target: Any,
+) -> None:
+    """What topic keywords read to tell a piece of a name (景园 of 伊景园滨河苑) from a word: the
+    same windows of title and text on both backends, capped per (topic, term)."""
+    store = open_target()
+    texts = ["伊景园滨河苑捆绑车位", "买车位难，伊景园滨河苑", "景园开头", "无关的帖子"]
+    texts.append("伊景园又停水")
+    posts = make_posts(texts)
+    store.write_batch(posts, enrich(posts), {"langid": "l", "sentiment": "s", "embed": "e"})
+    store.topics.save_assignments([(p.id, 1, 0.5) for p in posts], T0)
+    got = store.topics.term_contexts([(1, "景园"), (1, "车位"), (2, "景园")], 3, 1, 2)
+    # posts 0, 2 and 4 carry a title ("title 0"); the newest first, three at most
+    assert got[(1, "景园")] == ["伊景园又停", "\n景园开头", "伊景园滨河"]
+    assert got[(1, "车位")] == ["买车位难，", "绑车位"]
+    assert (2, "景园") not in got and store.topics.term_contexts([], 3, 1, 2) == {}

@@ -82,7 +82,8 @@ def test_every_section_of_the_brief_is_as_of_at(tmp_path):
     assert f"{len(before)} posts from" in html  # the header counts the posts by then
     assert "issue 1 · " not in html  # detected after --at: it had not fired then
     topics = html[html.index("<h2>Top topics") :]
-    assert re.search(rf"<td>1</td><td>[^<]*</td><td class=\"num\">{len(water)}</td>", topics)
+    label = r"[^<]*(?: <span class=\"muted\">\(today\)</span>)?"  # a label of today is marked
+    assert re.search(rf"<td>1</td><td>{label}</td><td class=\"num\">{len(water)}</td>", topics)
 
     early = datetime(2026, 11, 3, 8, 30, tzinfo=timezone.utc)  # 3 water posts, 3 authors
     assert len({r["author_key"] for r in _posts_until(db, early) if "w" in r["id"]}) < 5
@@ -105,3 +106,53 @@ def test_heard_hot_at_lists_the_alerts_detected_by_then(tmp_path, capsys):
         assert run([*args, "--at", at]) == 0
         found = json.loads(capsys.readouterr().out)["issue_alerts"]
         assert [a["alert_id"] for a in found] == shown, at
+
+
+def _topic_label_cell(html: str, topic_id: int) -> str:
+    topics = html[html.index("<h2>Top topics") :]
+    found = re.search(rf"<tr><td>{topic_id}</td><td>(.*?)</td>", topics, re.S)
+    assert found, topics[:600]
+    return found.group(1)
+
+
+def test_topic_labels_are_those_of_at_where_the_store_knows_them(tmp_path):
+    """``heard report --at`` showed every topic's label of today, made of words from posts
+    written after ``--at``. A label is now kept as each run writes it, with the board's time
+    then; the brief shows the one of ``--at``, and says which labels are today's for want of
+    any older one."""
+    db = tmp_path / "seed.duckdb"
+    build(db)
+    at = datetime(2026, 11, 3, 10, 30, tzinfo=timezone.utc)
+    with open_store(db, read_only=True) as store:
+        today = store.scalar("SELECT label FROM topics WHERE topic_id = 1")
+    # the seed was stored in one run: its only labels were given at its newest post, after --at
+    html = _brief(db, tmp_path, at)
+    assert _topic_label_cell(html, 1) == f'{today} <span class="muted">(today)</span>'
+    assert "topic label(s) marked “today” are today&#39;s" in html
+
+    with open_store(db) as store:  # an earlier run had labelled topic 1 as it then stood
+        store.topics.append_events(
+            [
+                (
+                    "labelled",
+                    1,
+                    None,
+                    {
+                        "label": "东湖路 · 水压",
+                        "keywords": [{"term": "水压"}],
+                        "board_at": "2026-11-03T09:00:00",
+                    },
+                ),
+                (
+                    "labelled",
+                    1,
+                    None,
+                    {"label": "later", "keywords": [], "board_at": "2026-11-03T11:00:00"},
+                ),
+            ],  # fmt: skip
+            datetime(2026, 11, 3, 9),
+        )
+    html = _brief(db, tmp_path, at)
+    assert _topic_label_cell(html, 1) == "东湖路 · 水压"
+    assert "Topic labels and keywords as they stood at" in html
+    assert _topic_label_cell(_brief(db, tmp_path, None), 1) == today  # no --at: today's

@@ -74,3 +74,33 @@ def test_a_towns_own_policy_stays_the_towns_issue():
 )
 def test_the_place_named_right_after_the_town(title, town, place):
     assert sub_place(Message("p", title, ""), town, 200) == place
+
+
+def test_a_message_naming_only_the_village_joins_its_towns_village_issue():
+    """A message that names 石常村 without 北山镇 joined no issue: the anchor is the town, and
+    its title does not hold it. The board's other messages say which town 石常村 lies in."""
+    rows = [
+        ("反映A7县北山镇石常村村级公路硬化问题", "", ROAD),
+        ("A7县北山镇石常村的路何时修", "", ROAD),
+        ("A7县北山镇石常村村民出行困难", "", ROAD),
+        ("A7县北山镇的村级公路烂泥路无人管", "", ROAD),
+        ("A7县石常村的路烂了没人修", "", ROAD),  # the village alone
+    ]
+    assert _groups(rows) == [("北山镇石常村", 5)]
+    other = rows[:4] + [("A7县下石常村的路也烂了", "", ROAD)]  # 下石常村 is another village
+    assert _groups(other) == [("北山镇石常村", 4)]
+
+
+def test_a_village_the_anchor_names_with_its_town_takes_a_message_naming_it_alone():
+    rows = [(f"A3区西湖街道茶场村五组何时启动拆迁{i}", "", ROAD) for i in range(4)]
+    rows += [("A3区茶场村五组什么时候拆迁", "", ROAD)]
+    assert _groups(rows) == [("西湖街道茶场村", 5)]
+
+
+def test_a_village_named_under_two_towns_is_joined_to_neither():
+    rows = [("A7县北山镇石常村的路何时修", "", ROAD)] * 2
+    rows += [("A7县北山镇的村级公路烂泥路无人管", "", ROAD)]
+    rows += [("A7县黄兴镇石常村的路何时修", "", ROAD)] * 2
+    rows += [("A7县黄兴镇的村级公路烂泥路无人管", "", ROAD)]
+    rows += [("A7县石常村的路烂了", "", ROAD)]
+    assert _groups(rows) == [("北山镇石常村", 3), ("黄兴镇石常村", 3)]

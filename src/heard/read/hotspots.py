@@ -63,7 +63,8 @@ def hotspots(
 
 def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
     """Stored alerts with their evidence as fired; a sample post removed since by a decision
-    shows as a notice (``heard.read.moderation``), as on every other list."""
+    shows as a notice (``heard.read.moderation``), as on every other list. The alerts of one
+    episode on topics merged since are one (``fold_merged_episodes``)."""
     from heard.read import moderation
 
     if "alerts" not in db.tables():
@@ -85,7 +86,11 @@ def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
                 db, [p for p in samples if isinstance(p, dict)]
             )
         out.append(safe_row(evidence))
-    return out
+    from heard.listen.analysis.bursts import BurstConfig
+    from heard.listen.hotspots.episodes import fold_merged_episodes
+
+    config = BurstConfig()  # one episode: as far apart as the engine's own check reaches
+    return fold_merged_episodes(out, q.topic_merges(db), config.quiet_to_close + config.longest)
 
 
 WINDOW_CHOICES = ("24h", "7d", "30d", "90d", "1y", "all")

@@ -218,13 +218,15 @@ def list_topics(
 def topics_as_of(db: Reader, k: int, at: datetime, limit: int | None = None) -> dict[str, Any]:
     """``list_topics`` as the board stood at ``at`` (``--at``): each active topic's posts, authors,
     first and last seen and mean sentiment counted over its members posted by then, those with
-    at least ``k`` authors by then, biggest first. Labels and keywords are the topic's own (they
-    describe it as a whole); its sentiment trend is not measured as of ``at`` (None). At or after
-    the newest post that is the stored list."""
+    at least ``k`` authors by then, biggest first. Each label is the one the topic bore at ``at``
+    where the store's label history knows it (``labels_as_of``; ``labels_now`` counts those that
+    show today's label instead); keywords are the topic's own. Its sentiment trend is not
+    measured as of ``at`` (None). At or after the newest post that is the stored list."""
     at = to_naive_utc(at)
     newest = common.newest_post_time(db)
     if not db.topics.available() or newest is None or at >= newest:
-        return list_topics(db, k, limit=limit)
+        listed = list_topics(db, k, limit=limit)
+        return {**listed, "labels_now": labels_as_of(db, at, listed["topics"])}
     counted = {int(r["topic_id"]): r for r in stored.counted_until(db, at)}
     rows, hidden = [], 0
     for row in stored.list_page(db, 0):
@@ -238,6 +240,7 @@ def topics_as_of(db: Reader, k: int, at: datetime, limit: int | None = None) -> 
             rows.append(row)
     rows.sort(key=lambda r: (-int(r["size"]), int(r["topic_id"])))
     topics = [_decode(r) for r in (rows[:limit] if limit else rows)]
+    labels_now = labels_as_of(db, at, topics)
     for t in topics:
         t["label"] = redact(t.get("label"))
     return {
@@ -247,6 +250,7 @@ def topics_as_of(db: Reader, k: int, at: datetime, limit: int | None = None) -> 
         "unassigned_posts": stored.unassigned_posts(db),
         "next_cursor": None,
         "as_of": at,
+        "labels_now": labels_now,
     }
 
 
@@ -261,6 +265,37 @@ def _holds(row: dict[str, Any], q: str) -> bool:
         str(t.get("term", "")) if isinstance(t, dict) else str(t) for t in terms
     ]
     return any(needle in w.lower() for w in words)
+
+
+def labels_as_of(
+    db: Reader, at: datetime, rows: list[dict[str, Any]], terms_only: bool = False
+) -> int:
+    """Give each of ``rows`` (topics or hot spots, by ``topic_id``) the label and keywords its
+    topic bore at board time ``at`` (``stored.labels_until``), with ``label_as_of`` True; a topic
+    the store holds no label of by then keeps today's, ``label_as_of`` False. Returns how many kept
+    today's. ``terms_only``: the rows' keywords are plain terms (hot spots), not ``{"term",
+    "weight"}``. The brief at ``--at`` showed every topic's label of today: words of posts written
+    after ``at``."""
+    at = to_naive_utc(at)
+    newest = common.newest_post_time(db)
+    if newest is None or at >= newest:  # the labels of now are those of then
+        for row in rows:
+            row["label_as_of"] = True
+        return 0
+    then = stored.labels_until(db, at)
+    now = 0
+    for row in rows:
+        known = then.get(int(row["topic_id"]))
+        row["label_as_of"] = known is not None
+        if known is None:
+            now += 1
+        else:
+            row["label"] = redact(known["label"])
+            kws = known["keywords"]
+            row["keywords"] = (
+                [k.get("term") if isinstance(k, dict) else k for k in kws] if terms_only else kws
+            )
+    return now
 
 
 def _matching(

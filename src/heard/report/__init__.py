@@ -26,7 +26,7 @@ from heard.report.sides import answer_section, protect_section
 from heard.report.template import BRIEF, LANGS, STRINGS
 from heard.store.protocol import Store
 from heard.read.stats import brief_facts, sentiment_by_local_day
-from heard.read.topics import list_topics, topics_as_of
+from heard.read.topics import labels_as_of, list_topics, topics_as_of
 from heard.web.wording import evidence_words, mean2, p_text, word
 
 SENTIMENT_COLOURS = {
@@ -143,8 +143,10 @@ def build_report(
 
     ``now`` (``--at``) is the moment every section is written as of: the posts counted, the
     issues and topics (their messages by then, ``issues_as_of``, ``topics_as_of``), the hot
-    spots, the alerts detected by then and the sentiment chart. Only the hot spots honoured it:
-    the issues table showed messages and bursts from days after it."""
+    spots, the alerts detected by then and the sentiment chart; topic labels are those of then
+    where the store's label history holds them (``labels_as_of``), and the brief says how many
+    show today's. Only the hot spots honoured it: the issues table showed messages and bursts
+    from days after it."""
 
     zone = zone_named(timezone)
     if lang not in LANGS:
@@ -158,6 +160,8 @@ def build_report(
     facts = brief_facts(store, now)
     charts = _Charts()
     hot = rank_hotspots(store, window, now=now, min_group_size=min_group_size, limit=hotspots)
+    if now is not None:  # the labels the topics bore then, where the store knows them
+        labels_as_of(store, now, hot["hotspots"], terms_only=True)
     for spot in hot["hotspots"]:
         spot["chart"] = _spot_chart(charts, spot, zone, zh)
     hours = window.total_seconds() / 3600
@@ -210,6 +214,7 @@ def build_report(
         at_past=now is not None,
         answer=answer_section(store, clock()),
         protect=protect_section(store, zh),
+        as_of=None if now is None else local_time(now, zone),
     )
 
 

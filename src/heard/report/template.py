@@ -54,6 +54,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_alerts": ("No burst alert has fired.", "尚未触发突增预警。"),
     "began": ("burst began", "突增开始于"),
     "top_topics": ("Top topics", "主要话题"),
+    "labels_then": (
+        "Topic labels and keywords as they stood at {at}.",
+        "话题名称与关键词为 {at} 时的样子。",
+    ),
+    "labels_now": (
+        "{n} topic label(s) marked “today” are today's: the store holds no label of theirs from "
+        "before {at} (labels are kept as each run writes them; a store filled in one run, or "
+        "rebuilt, holds none earlier).",
+        "标有“今日”的 {n} 个话题名称为今日名称：数据库中没有它们在 {at} 之前的名称（名称随每次"
+        "运行写入而保留；一次性导入或重建的数据库没有更早的名称）。",
+    ),
+    "today": ("today", "今日"),
     "label": ("label", "名称"),
     "posts": ("posts", "帖子数"),
     "sentiment": ("sentiment", "情感"),

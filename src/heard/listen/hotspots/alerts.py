@@ -281,10 +281,17 @@ def recent_alerts(
     store: Any, since: datetime | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Stored alerts, newest stream time first (their evidence as fired, deliveries included;
-    sample posts removed since by a decision show as a notice, ``heard.read.moderation``)."""
+    sample posts removed since by a decision show as a notice, ``heard.read.moderation``); the
+    alerts of one episode on topics merged since are one (``episodes.fold_merged_episodes``)."""
     from heard.read import moderation
 
-    result: list[dict[str, Any]] = store.hotspots.recent_alerts(since, limit)
+    from heard.listen.hotspots.episodes import fold_merged_episodes
+
+    stored: list[dict[str, Any]] = store.hotspots.recent_alerts(since, limit)
+    config = BurstConfig()
+    result = fold_merged_episodes(
+        stored, store.hotspots.merges(), config.quiet_to_close + config.longest
+    )
     for alert in result:
         alert["sample_posts"] = moderation.apply(store, alert.get("sample_posts") or [])
     return result

@@ -23,7 +23,9 @@ An *issue* is what an official acts on: "丽发新城: the mixing plant's noise"
    two messages of the board usually are (``problem_closeness``): 丽发新城's mixing-plant
    messages form one issue, its road and water complaints stay apart. Clusters of fewer than
    ``min_members`` messages are no issue. A town's cluster whose messages mostly name a village
-   or estate in it is split by that place (``split_by_sub_place``: 北山镇石常村).
+   or estate in it is split by that place (``split_by_sub_place``: 北山镇石常村); a message that
+   names such a place without its town joins it when the board names it in one town only
+   (``villages``: A7县石常村 → 北山镇石常村).
 3. **Duplicates folded.** Within an issue, messages with the same text, or near copies (cosine ≥
    ``duplicate_cosine``), count once as *distinct messages*.
 
@@ -378,7 +380,12 @@ def sub_place(m: Message, town: str, body_chars: int) -> str:
 
 
 def split_by_sub_place(
-    group: Group, messages: Sequence[Message], vectors: np.ndarray, p: GroupingParams, cut: float
+    group: Group,
+    messages: Sequence[Message],
+    vectors: np.ndarray,
+    p: GroupingParams,
+    cut: float,
+    villages: Sequence[str] = (),
 ) -> list[Group]:
     """A town's issue where more than half of the messages name the village, community or estate
     in the town that they are about (``sub_place``): one issue per such place that keeps
@@ -390,7 +397,12 @@ def split_by_sub_place(
     whole."""
     if not TOWN.search(group.anchor):
         return [group]
-    names = [sub_place(messages[i], group.anchor, p.body_chars) for i in group.members]
+    from heard.listen.issues.villages import sub_place_or_village
+
+    names = [
+        sub_place_or_village(messages[i], group.anchor, villages, p.body_chars)
+        for i in group.members
+    ]
     named = Counter(n for n in names if n)
     if named.total() * 2 <= len(names):
         return [group]
@@ -493,11 +505,22 @@ def find_groups(
     base = board_baseline(vectors)
     cut = 1.0 - (base + p.problem_closeness * (1.0 - base))
     groups: list[Group] = []
-    for anchor, members in assign(messages, anchors, p).items():
+    from heard.listen.issues.villages import known_villages, with_villages_alone
+
+    assigned = assign(messages, anchors, p)
+    villages = known_villages(assigned, messages, p)
+    of_town: dict[str, list[str]] = {}
+    for village in sorted(villages, key=lambda v: (-len(v), v)):  # the longest name first
+        of_town.setdefault(villages[village], []).append(village)
+    for anchor, members in with_villages_alone(assigned, messages, villages, p).items():
         for same_city in split_by_city(members, messages, p):
             for place, same_place in split_by_qualifier(anchor, same_city, messages, p):
                 for group in split_by_problem(place, same_place, vectors, p, cut):
-                    groups.extend(split_by_sub_place(group, messages, vectors, p, cut))
+                    groups.extend(
+                        split_by_sub_place(
+                            group, messages, vectors, p, cut, of_town.get(anchor, [])
+                        )
+                    )
     for g in groups:
         g.members.sort(key=lambda i: messages[i].post_id)
         fold_duplicates(g, messages, vectors, p)

@@ -17,9 +17,9 @@ import numpy as np
 
 from heard.listen.analysis.bursts import DAY, BurstConfig, window_growth
 from heard.listen.analysis.heat import combine, negativity_of
-from heard.listen.analysis.entities import PLACE_SUFFIX_ZH
 from heard.listen.analysis.keywords import fragments, usable
-from heard.listen.issues.grouping import CODES, NAME_BOUNDARY, Group
+from heard.listen.analysis.name_pieces import cut_from_a_name
+from heard.listen.issues.grouping import CODES, Group
 
 TITLE_CHARS = 60
 """A message without a title is represented by the start of its text, this long."""
@@ -127,7 +127,7 @@ def problem_terms(
         ]
         scored.sort(key=lambda st: (-st[0], st[1]))
         texts = [facts[i].text for i in g.members]
-        out.append([t for _, t in scored if not _cut_from_a_name(t, texts)][:n])
+        out.append([t for _, t in scored if not cut_from_a_name(t, texts)][:n])
     return out
 
 
@@ -138,40 +138,6 @@ BOARD_WORDS = frozenset(
 )
 """How a message to a board is written, whatever it is about (来信, 反映, 咨询, 尊敬的领导, 感谢您
 在百忙之中 …): the words of the letter, never its problem."""
-
-
-def _cut_from_a_name(term: str, texts: Sequence[str]) -> bool:
-    """A term the segmenter cut from the start of a place name: in most of the places the
-    group's messages use it, the two characters after it end like a village, town or estate
-    (原龙 in 原龙塘村, 唐田 in 唐田新村), or the next one closes a name (滨河 in 滨河苑), so it is a
-    piece of a name, not a problem. 水泥 in 水泥路 is not (a kind of road, not a name). A term
-    that ends like a place after another character of the name is its tail (景园 in 伊景园)."""
-    if not _CJK_TERM.fullmatch(term):
-        return False
-    tail = term[-1] in _NAME_ENDS
-    seen = cut = 0
-    for text in texts:
-        at = text.find(term)
-        while at >= 0:
-            seen += 1
-            after = text[at + len(term) : at + len(term) + 2]
-            before = text[at - 1 : at] if at else ""
-            cut += (
-                (tail and "\u4e00" <= before <= "\u9fff" and before not in NAME_BOUNDARY)
-                or after[:1] in _NAME_ENDS
-                or (
-                    _CJK_TERM.fullmatch(after) is not None
-                    and PLACE_SUFFIX_ZH.search(after) is not None
-                )
-            )
-            at = text.find(term, at + 1)
-    return seen > 0 and cut * 2 > seen
-
-
-_NAME_ENDS = frozenset("苑村镇湾庭邸府园居")
-"""Endings that close a name at once (滨河 + 苑, 梅塘 + 村); not 路, 街, 站 or 厂, which also
-follow a kind (水泥路, 垃圾站)."""
-_CJK_TERM = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 _ADMIN = "省市区县镇乡"

@@ -19,6 +19,12 @@ from typing import Any
 from heard.listen.analysis.entities import EntityExtractor
 from heard.listen.analysis.junk import is_clause, is_junk
 from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
+from heard.listen.analysis.name_pieces import (
+    CJK_TERM,
+    CONTEXT_AFTER,
+    CONTEXT_BEFORE,
+    cut_from_a_name,
+)
 from heard.listen.analysis.places import fold_places, place_spread, rank_places
 from heard.read.redact import redact
 
@@ -26,6 +32,10 @@ N_REPRESENTATIVE = 5
 N_ENTITY_POSTS = 12
 N_KEYWORDS = 10
 N_ENTITIES = 8
+N_CANDIDATES = 3 * N_KEYWORDS
+"""Keywords ranked before the pieces of names are taken out (``without_name_pieces``)."""
+CONTEXTS_PER_TERM = 40
+"""Uses of a candidate keyword read to tell whether it is a piece of a name (its newest)."""
 
 
 SERIES_UNITS = (("hour", 3), ("day", 120), ("week", None))
@@ -72,6 +82,7 @@ def refresh_representation(
         ranked = rank_places(row["places"], N_ENTITIES, spread, n_topics)
         row["places"] = json.dumps(ranked, ensure_ascii=False)
     for at in range(0, len(rows), TOPICS_AT_ONCE):
+        repo.record_labels(rows[at : at + TOPICS_AT_ONCE], now)  # what a brief --at reads
         repo.write_representation(rows[at : at + TOPICS_AT_ONCE], now)
     return len(rows)
 
@@ -102,7 +113,8 @@ def _rows(
         mean=mean,
     )
     aggregates, series, languages = inputs["aggregates"], inputs["series"], inputs["languages"]
-    keywords = class_tfidf(inputs["counts"], top_n=N_KEYWORDS, totals=totals, avg=avg)
+    ranked = class_tfidf(inputs["counts"], top_n=N_CANDIDATES, totals=totals, avg=avg)
+    keywords = without_name_pieces(repo, ranked)
     central = inputs["central"]
     rows = []
     for tid in topic_ids:
@@ -138,6 +150,23 @@ def _rows(
             }
         )
     return rows
+
+
+def without_name_pieces(
+    repo: Any, ranked: dict[Any, list[tuple[str, float]]]
+) -> dict[Any, list[tuple[str, float]]]:
+    """Each topic's ``N_KEYWORDS`` best keywords that are no piece of a place name or code the
+    segmenter cut apart (``cut_from_a_name``: 景园 and 滨河 of 伊景园滨河苑, 西地 of 西地省), read
+    from the characters around the term where the topic's newest posts use it. The counts
+    alone cannot tell: the segmenter made each piece a word of its own."""
+    pairs = [(tid, t) for tid, kws in ranked.items() for t, _ in kws if CJK_TERM.fullmatch(t)]
+    contexts = repo.term_contexts(pairs, CONTEXTS_PER_TERM, CONTEXT_BEFORE, CONTEXT_AFTER)
+    return {
+        tid: [(t, w) for t, w in kws if not cut_from_a_name(t, contexts.get((tid, t), []))][
+            :N_KEYWORDS
+        ]
+        for tid, kws in ranked.items()
+    }
 
 
 def _most_common(counts: Counter[str]) -> list[tuple[str, int]]:

@@ -32,3 +32,12 @@ def posts_between(db: Reader, start: datetime, end: datetime) -> int:
             "SELECT count(*) FROM posts WHERE created_at > ? AND created_at <= ?", [start, end]
         )
     )
+
+
+def topic_merges(db: Reader) -> list[tuple[int, int]]:
+    """Every ``(absorbed, survivor)`` topic merge, oldest first (as ``Hotspots.merges``)."""
+    rows = db.rows(
+        "SELECT topic_id, merged_into FROM topics WHERE status = 'merged' "
+        "AND merged_into IS NOT NULL ORDER BY updated_at, topic_id"
+    )
+    return [(int(r["topic_id"]), int(r["merged_into"])) for r in rows]

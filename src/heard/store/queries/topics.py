@@ -4,6 +4,7 @@ the end of each run."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -189,9 +190,34 @@ def topic_rows(db: Reader, topic_id: int) -> list[dict[str, Any]]:
 
 def topic_events(db: Reader, topic_id: int) -> list[dict[str, Any]]:
     """The history of one topic, in order: ``event_id, at, kind, topic_id, other_id, detail``
-    (the events that name it on either side)."""
+    (the events that name it on either side; its labels through time are ``labels_until``'s)."""
     return db.rows(
         "SELECT event_id, event_at AS at, kind, topic_id, other_id, detail FROM topic_events "
-        "WHERE topic_id = ? OR other_id = ? ORDER BY event_id",
+        "WHERE (topic_id = ? OR other_id = ?) AND kind <> 'labelled' ORDER BY event_id",
         [topic_id, topic_id],
     )
+
+
+def labels_until(db: Reader, at: datetime) -> dict[int, dict[str, Any]]:
+    """Each topic's label as it stood at board time ``at`` (naive UTC): the last ``labelled``
+    event whose board time (the newest post when it was given) is at or before ``at``, as
+    ``{"label", "keywords"}``. A topic given no label by then is left out (a store made by an
+    older Heard holds no label history, a rebuilt one none before its rebuild)."""
+    from heard.store.repos.topic_labels import LABELLED
+
+    rows = db.rows(
+        "SELECT topic_id, detail FROM topic_events WHERE kind = ? ORDER BY event_id", [LABELLED]
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        try:
+            detail = json.loads(row["detail"]) if row["detail"] else {}
+            board_at = datetime.fromisoformat(detail["board_at"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if board_at <= at:
+            out[int(row["topic_id"])] = {
+                "label": str(detail.get("label") or ""),
+                "keywords": detail.get("keywords") or [],
+            }
+    return out

@@ -119,3 +119,39 @@ class TopicMembers:
             "WHERE pt.topic_id = ? ORDER BY pt.post_id",
             [topic_id],
         )
+
+    def term_contexts(
+        self, pairs: Sequence[tuple[int, str]], per_pair: int, before: int, after: int
+    ) -> dict[tuple[int, str], list[str]]:
+        """For each ``(topic, term)``, the characters around the term's first use in the title
+        and text of up to ``per_pair`` of the topic's posts that use it, newest first: ``before``
+        characters, the term, ``after`` characters (whether a keyword is a piece of a name the
+        segmenter cut, ``heard.listen.analysis.name_pieces``)."""
+        if not pairs:
+            return {}
+        probe = pa.table(
+            {
+                "topic_id": pa.array([int(t) for t, _ in pairs], pa.int32()),
+                "term": pa.array([str(w) for _, w in pairs], pa.string()),
+            }
+        )
+        doc = "coalesce(p.title, '') || '\n' || coalesce(p.text, '')"
+        with self.store.registered("_term_probe", probe):
+            rows = self.store.fetchall(
+                f"""SELECT topic_id, term, context FROM (
+                        SELECT q.topic_id, q.term,
+                               substr({doc}, greatest(strpos({doc}, q.term) - ?, 1),
+                                      length(q.term) + ? + ?) AS context,
+                               row_number() OVER (PARTITION BY q.topic_id, q.term
+                                                  ORDER BY p.created_at DESC, p.id) AS k
+                        FROM _term_probe q
+                        JOIN post_topics pt ON pt.topic_id = q.topic_id
+                        JOIN posts p ON p.id = pt.post_id
+                        WHERE strpos({doc}, q.term) > 0) c
+                    WHERE k <= ? ORDER BY topic_id, term, k""",
+                [int(before), int(before), int(after), int(per_pair)],
+            )
+        out: dict[tuple[int, str], list[str]] = {}
+        for topic_id, term, context in rows:
+            out.setdefault((int(topic_id), str(term)), []).append(str(context))
+        return out

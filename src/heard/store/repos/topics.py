@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from heard.store.protocol import TOPICS_CONSOLIDATED
 from heard.store.repos.provisional import COUNTED, pooled_table
+from heard.store.repos.topic_labels import TopicLabels
 from heard.store.repos.topic_members import TopicMembers
 from heard.store.repos.vectors import vectors_of
 
@@ -42,7 +43,7 @@ _TERMS = """SELECT pt.topic_id, unnest(string_to_array(p.search_text, ' ')) AS t
 """Every (topic, term) occurrence of the assigned posts (keyword counts filter it)."""
 
 
-class Topics(TopicMembers):
+class Topics(TopicMembers, TopicLabels):
     def __init__(self, store: Any):
         self.store = store
 
