@@ -233,13 +233,13 @@ class Calibration:
                 f"flag {gold_id} is {status} already",
                 "see its decision in the decisions list (heard decisions; GET /api/v1/decisions)",
             )
-        flags_seen(gold_id, seen, [gold_id])  # its one flag, checked as a real item's flags
         gold: dict[str, Any] = next(
             (g for g in self.store.protect.gold_items() if g["gold_id"] == gold_id), {}
         )
         label = label or gold.get("label") or ""
         check_label(label)
         applies = decision_keywords(decision, label, keywords)
+        flags_seen(gold_id, seen, [gold_id])  # its one flag, checked as a real item's flags
         at = self.clock()
         shown = self._decision_shape(
             gold, decision, facts, moderator, label, ground, at,

@@ -338,10 +338,10 @@ class Review:
             for f in self.store.protect.flags_of_post(flag["post_id"])
             if f["status"] == "pending"
         }
-        covered = flags_seen(flag_id, seen, list(pending))
         label = label or flag["label"]
         check_label(label)
         applies = decision_keywords(decision, label, keywords)
+        covered = flags_seen(flag_id, seen, list(pending))
         waiting = self.appeal_waiting(flag["post_id"])
         if waiting is not None:
             # a new decision would replace the appealed one and go around the appeal, by the
