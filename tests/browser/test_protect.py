@@ -131,3 +131,45 @@ def test_show_original_reveals_the_text_in_place(browser, server):
     for page in (mod, analyst, admin):
         page.context.close()
     assert not errors
+
+
+def test_a_flag_reported_while_the_item_is_open_is_not_decided_unseen(browser, server):
+    """A report that comes in while a moderator reads the item: their decision is refused (409),
+    the page shows the new flag beside the old one and keeps the facts typed, and deciding again
+    closes both — it was closed unseen before."""
+    base, password = server
+    errors: list[str] = []
+    mod = _page(browser, errors, locale="en-US")
+    public = _page(browser, errors)  # anyone, without an account
+    post = "seed:w7"
+
+    def report(label: str) -> str:
+        filed = public.context.request.post(
+            base + "/api/v1/report", data={"post_id": post, "label": label}
+        )
+        assert filed.ok, filed.text()
+        return str(filed.json()["flag_id"])
+
+    spam = report("spam")
+    login(mod, base, password, "moderator")
+    mod.goto(base + f"/moderate/items/{spam}")
+    assert mod.locator("#flags tr[data-flag]").count() == 1
+    threat = report("violent_threat")  # while the page is open
+    mod.select_option("#decide-form select[name=decision]", "no_action")
+    mod.fill("#decide-form textarea[name=facts]", "A complaint about the water pressure.")
+    with mod.expect_response(lambda r: r.request.method == "POST") as answer:
+        mod.click("#decide-form button[type=submit]")
+    assert answer.value.status == 409
+    assert threat in mod.locator("#decide-error").inner_text()
+    assert mod.locator(f'#flags tr[data-flag="{threat}"]').count() == 1
+    kept = mod.locator("#decide-form textarea[name=facts]").input_value()
+    assert kept == "A complaint about the water pressure."
+    mod.screenshot(path=str(SCREENSHOTS / "protect-new-flag-409-en.png"), full_page=True)
+    mod.click("#decide-form button[type=submit]")  # read it: decide again, on both
+    assert mod.locator("#decision-id").is_visible()
+    flags = mod.context.request.get(base + "/api/v1/flags?limit=500").json()["flags"]
+    statuses = {f["flag_id"]: f["status"] for f in flags if f["flag_id"] in (spam, threat)}
+    assert statuses == {spam: "dismissed", threat: "dismissed"}
+    mod.context.close()
+    public.context.close()
+    assert not errors

@@ -44,7 +44,7 @@ def test_one_item_per_post_and_end_dates_on_both_stores(open_target: Any) -> Non
     queue = Calibration(store, Clock()).queue("mod1")
     assert [i["post_id"] for i in queue] == ["t:1", "t:2"]
     assert queue[0]["flag_ids"] == many and queue[0]["flag_id"] == many[0]
-    d = review.decide(queue[0]["flag_id"], "remove", "Insults.", "mod1")
+    d = review.decide(queue[0]["flag_id"], "remove", "Insults.", "mod1", seen=queue[0]["flag_ids"])
     a = review.appeal(d["decision_id"], "A quote.")
     done = review.decide_appeal(a["appeal_id"], "reversed", "mod2", "It quotes a film.")
     (s,) = dsa_statements(store)

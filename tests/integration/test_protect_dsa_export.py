@@ -162,7 +162,10 @@ def test_the_cli_export_and_review_keyword_option(tmp_path, capsys):
     capsys.readouterr()
     assert run(["flags", "--db", str(db), "--label", "harassment", "--json"]) == 0
     flag_id = json.loads(capsys.readouterr().out)["flags"][0]["flag_id"]
+    assert run(["flags", "--db", str(db), "--status", "pending", "--json"]) == 0
+    others = [f["flag_id"] for f in json.loads(capsys.readouterr().out)["flags"]]
     decide = ["review", "--decide", flag_id, "--decision", "remove", "--facts", "Insults."]
+    decide += [arg for other in others if other != flag_id for arg in ("--flag-id", other)]
     assert run([*decide, "--as", "mod1", "--keyword", "KEYWORD_PHISHING", "--db", str(db)]) == 2
     assert "KEYWORD_CYBER_HARASSMENT" in capsys.readouterr().err
     keyword = ["--keyword", "KEYWORD_CYBER_HARASSMENT"]

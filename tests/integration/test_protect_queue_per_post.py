@@ -104,7 +104,11 @@ def test_the_api_queue_and_the_pages_have_one_item_per_post(tmp_path):
         d = client.post(
             f"/api/v1/review/{other}",
             headers=mod,
-            json={"decision": "limit_visibility", "facts": "Publishes a phone number."},
+            json={
+                "decision": "limit_visibility",
+                "facts": "Publishes a phone number.",
+                "flag_ids": item["flag_ids"],  # every flag the item showed
+            },
         )
         assert d.status_code == 200, d.text
         again = client.post(

@@ -50,7 +50,11 @@ def test_a_repeated_report_is_answered_with_the_first(env):
     decided = client.post(
         f"/api/v1/review/{first.json()['flag_id']}",
         headers=mod,
-        json={"decision": "no_action", "facts": "A hotline number, not a private one."},
+        json={
+            "decision": "no_action",
+            "facts": "A hotline number, not a private one.",
+            "flag_ids": [first.json()["flag_id"], other.json()["flag_id"]],  # both shown
+        },
     )
     assert decided.status_code == 200, decided.text
     later = client.post("/api/v1/report", json=body)

@@ -209,6 +209,14 @@ def review(
             "KEYWORD_PHISHING; none: the label's keyword when it has only one, else none.",
         ),
     ] = None,
+    flag_id: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--flag-id",
+            help="With --decide: another pending flag of the post that you read (repeatable). "
+            "A decision covers exactly the flags named; a pending flag not named refuses it.",
+        ),
+    ] = None,
     limit: Annotated[
         int, typer.Option(help="Queue items (one per post) to work through.", min=1, max=10_000)
     ] = 20,
@@ -246,6 +254,7 @@ def review(
                 ground=ground,
                 legal_ground=legal_ground,
                 keywords=keyword,
+                seen=flag_id,
             )
             if json_out:
                 emit_json(result)
@@ -272,7 +281,11 @@ def review(
             stated = _ask("facts (what the post does, why the decision follows)")
             try:  # a gold item and a flag alike: refused input or decided meanwhile, go on
                 decide_one = cal.answer if item.get("gold") else rv.decide
-                d = decide_one(item["flag_id"], choice, facts=stated, moderator=moderator)
+                # exactly the flags shown: one that arrived meanwhile refuses it (reload)
+                seen = item.get("flag_ids") or [item["flag_id"]]
+                d = decide_one(
+                    item["flag_id"], choice, facts=stated, moderator=moderator, seen=seen
+                )
             except InputError as exc:  # ConflictError too
                 why = f"{exc.what} ({exc.fix})" if exc.fix else exc.what
                 console.print(f"not decided: {escape(why)}; next item", soft_wrap=True)

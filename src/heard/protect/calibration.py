@@ -24,7 +24,7 @@ from typing import Any
 
 from heard.clock import utcnow
 from heard.errors import ConflictError, InputError
-from heard.protect.inputs import decision_input, decision_keywords
+from heard.protect.inputs import decision_input, decision_keywords, flags_seen
 from heard.protect.review import Review, check_label, priority, short_id
 from heard.protect.statement import DECISIONS, build_statement
 from heard.protect.detectors.script import is_chinese
@@ -214,6 +214,7 @@ class Calibration:
         ground: str = "incompatible",
         legal_ground: str | None = None,
         keywords: Sequence[str] | None = None,
+        seen: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """A moderator's answer to a gold item, taken like a decision on a flag: the same input
         is refused with the same words (no facts, an 'illegal' ground without its law, a label
@@ -238,6 +239,7 @@ class Calibration:
         label = label or gold.get("label") or ""
         check_label(label)
         applies = decision_keywords(decision, label, keywords)
+        flags_seen(gold_id, seen, [gold_id])  # its one flag, checked as a real item's flags
         at = self.clock()
         shown = self._decision_shape(
             gold, decision, facts, moderator, label, ground, at,

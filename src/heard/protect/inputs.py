@@ -135,3 +135,34 @@ def decision_keywords(decision: str, label: str, keywords: Sequence[str] | None)
             field="keywords",
         )
     return tuple(k for k in allowed if k in stated)
+
+
+def flags_seen(flag_id: str, seen: Sequence[str] | None, pending: Sequence[str]) -> list[str]:
+    """The flags a decision covers: exactly those the moderator was shown (``seen``, the queue
+    item's ``flag_ids``; None: ``flag_id`` alone), which must be the post's ``pending`` flags.
+
+    A ``ConflictError`` (409, nothing decided) when they differ: a flag that arrived while the
+    item was open would otherwise be closed by a decision taken without reading it, and one
+    decided or withdrawn meanwhile is no longer the moderator's to close. The same check, with
+    the same words, for a gold item (its one flag pending), so that it does not give itself
+    away."""
+    from heard.errors import ConflictError
+
+    shown = list(dict.fromkeys([flag_id, *(s.strip() for s in seen or () if s.strip())]))
+    gone = [f for f in shown if f not in pending]
+    if gone:
+        raise ConflictError(
+            f"the item changed since it was shown: flag {', '.join(gone)} is not pending on "
+            "this post (decided, withdrawn, or not one of its flags)",
+            "reload the item and decide again on the flags it shows now; nothing was decided",
+        )
+    arrived = [f for f in pending if f not in shown]
+    if arrived:
+        raise ConflictError(
+            f"{len(arrived)} pending flag(s) of this post were not shown with the item "
+            f"(arrived after it was opened, or not named in flag_ids): {', '.join(arrived)}; "
+            "nothing was decided",
+            "reload the item, read every flag it shows and decide again naming them all (the "
+            "queue item's flag_ids; heard review --decide FLAG_ID --flag-id OTHER ...)",
+        )
+    return shown

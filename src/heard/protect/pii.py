@@ -25,6 +25,9 @@ from datetime import date
 from typing import Any
 
 from heard.protect.names import doxxing_names
+from heard.protect.pii_view import detection_view, fold_width
+
+__all__ = ["KINDS", "LABELS", "PiiSpan", "find_pii", "fold_width", "replace_pii"]
 
 KINDS = ("id_number", "phone", "bank_card", "email", "address", "handle", "name")
 LABELS = {
@@ -36,7 +39,7 @@ LABELS = {
     "handle": "@[user]",
     "name": "[name]",
 }
-VERSION = "pii-7"
+VERSION = "pii-8"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
 
@@ -56,32 +59,6 @@ class PiiSpan:
     def label(self) -> str:
         """What a display shows instead (``[id]``, ``[phone]`` …, ``@[user]``)."""
         return LABELS[self.kind]
-
-
-# ---- width folding ----------------------------------------------------------------------------
-
-_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FOLD[0x3000] = ord(" ")
-for _block in (0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6):  # mathematical digits
-    _FOLD.update({_block + i: ord("0") + i for i in range(10)})
-# other scripts' digits: Arabic-Indic, Persian, Devanagari, Bengali, Thai, Myanmar, Khmer, Mongolian
-for _zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1040, 0x17E0, 0x1810):
-    _FOLD.update({_zero + i: ord("0") + i for i in range(10)})
-# dashes of every width: "电话：0734—7237198" (an em dash) is in 14 of 附件4's replies
-for _dash in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63):
-    _FOLD[_dash] = ord("-")
-
-
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]+")
-
-
-def fold_width(text: str) -> str:
-    """``text`` with full-width forms (U+FF01–FF5E), the ideographic space, other scripts'
-    digits and dashes of every width (— – ‐ −) as ASCII, one character for one, so that offsets
-    into the folded text are offsets into ``text``."""
-    if text.isascii():
-        return text
-    return _FOLDABLE.sub(lambda m: m.group(0).translate(_FOLD), text)
 
 
 # ---- checks -----------------------------------------------------------------------------------
@@ -144,15 +121,16 @@ _ID18_ANY = re.compile(_ND + r"\d{17}[\dXx]" + _NA)
 # an ID written in groups (1101 0519 9003 0712 39, 110 105 1990 0307 1239): taken only when its
 # check character and birth date hold, as eighteen digits in groups are otherwise anything
 _ID18_GROUPED = re.compile(
-    r"(?<![\dA-Za-z])(?<!\d[ -])\d(?:[ -]?\d){16}[ -]?[\dXx](?![ -]?\d)" + _NA
+    r"(?<![\dA-Za-z])(?<!\d[ .-])\d(?:[ .-]?\d){16}[ .-]?[\dXx](?![ .-]?\d)" + _NA
 )
 _ID15 = re.compile(_ND + r"[1-8]\d{5}(\d{2})(\d{2})(\d{2})\d{3}" + _NA)
 _CARD_RUN = re.compile(r"(?<![\d.])\d{16,19}(?![\d.])")
 _CARD_GROUPED = re.compile(
-    r"(?<![\d.])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3}(?![A-Za-z]))?"
-    r"|\d{4}([ -])\d{6}\2\d{5}"
-    r"|\d{6}([ -])\d{12,13})(?![\d.])"
+    r"(?<![\d.])(?:\d{4}([ .-])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3}(?![A-Za-z]))?"
+    r"|\d{4}([ .-])\d{6}\2\d{5}"
+    r"|\d{6}([ .-])\d{12,13})(?![\d.]|\.\d)"
 )
+_YEARS = re.compile(r"(?:(?:19|20)\d\d){4}")
 _SEP = r"[ .\-]?"
 _CN_MOBILE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)?86[ \-]?)?(1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4})(?![\d])"
@@ -199,7 +177,7 @@ _ZH_DIGITS = {c: str(i) for i, cs in enumerate(
     ("零〇○", "一幺壹", "二两贰", "三叁", "四肆", "五伍", "六陆", "七柒", "八捌", "九玖")
 ) for c in cs}  # fmt: skip
 _ZH_DIGIT_CLASS = "".join(_ZH_DIGITS)
-_SPELLED_RUN = re.compile(rf"[{_ZH_DIGIT_CLASS}0-9](?:[ \-]?[{_ZH_DIGIT_CLASS}0-9]){{6,12}}")
+_SPELLED_RUN = re.compile(rf"[{_ZH_DIGIT_CLASS}0-9](?:[ \-]?[{_ZH_DIGIT_CLASS}0-9]){{6,18}}")
 _SPELLED_GATE = re.compile(rf"[{_ZH_DIGIT_CLASS}][ \-]?[{_ZH_DIGIT_CLASS}0-9]")
 _PHONE_WORD = re.compile(
     r"(?:电话|手机|手机号|号码|联系方式|联系电话|座机|微信|tel|phone)(?:号码)?\s?(?:是|为|:|：)?\s?$",
@@ -259,6 +237,10 @@ def _spelled(t: str) -> Iterator[tuple[str, int, int, bool, str]]:
         digits = "".join(_ZH_DIGITS.get(c, c) for c in m.group(0) if c not in " -")
         if re.fullmatch(r"1[3-9]\d{9}", digits):
             yield "phone", m.start(), m.end(), True, "a mainland mobile in Chinese numerals"
+        elif len(digits) == 18 and id_checksum_ok(digits):
+            yield "id_number", m.start(), m.end(), True, "a PRC ID number in Chinese numerals"
+        elif 16 <= len(digits) <= 19 and (luhn_ok(digits) or digits.startswith("62")):
+            yield "bank_card", m.start(), m.end(), luhn_ok(digits), "a card in Chinese numerals"
         elif 7 <= len(digits) <= 13 and _PHONE_WORD.search(t[max(0, m.start() - 8) : m.start()]):
             yield "phone", m.start(), m.end(), False, "a number in Chinese numerals after 电话"
 
@@ -370,7 +352,7 @@ def _emails(t: str):
 
 def _ids(t: str):
     for m in _ID18.finditer(t):
-        number = re.sub(r"[ -]", "", m.group(0))
+        number = re.sub(r"[ .-]", "", m.group(0))
         ok = id_checksum_ok(number)
         dated = _valid_date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
         yield (
@@ -384,7 +366,7 @@ def _ids(t: str):
     for m in _ID18_ANY.finditer(t):
         yield "id_number", m.start(), m.end(), False, "18 characters in the form of a PRC ID number"
     for m in _ID18_GROUPED.finditer(t):
-        number = re.sub(r"[ -]", "", m.group(0))
+        number = re.sub(r"[ .-]", "", m.group(0))
         if id_checksum_ok(number) and _valid_date(
             int(number[6:10]), int(number[10:12]), int(number[12:14])
         ):
@@ -406,6 +388,8 @@ def _cards(t: str):
     for pattern in (_CARD_RUN, _CARD_GROUPED):
         for m in pattern.finditer(t):
             digits = re.sub(r"\D", "", m.group(0))
+            if _YEARS.fullmatch(digits):
+                continue  # 2010 2011 2012 2013: the years a post lists, whatever the Luhn sum
             ok = luhn_ok(digits)
             if pattern is _CARD_GROUPED and not (ok or digits.startswith("62")):
                 if len(digits) > 16 and luhn_ok(digits[:16]):  # a card, then a short number
@@ -519,7 +503,7 @@ def find_pii(text: str | None, masked: bool = False, names: bool = True) -> list
     detector itself reads without them."""
     if not text:
         return []
-    folded = fold_width(text)
+    folded, origin = detection_view(text)
     taken: list[tuple[int, int]] = []
     found: list[PiiSpan] = []
     digits = bool(_DIGIT.search(folded))
@@ -539,7 +523,8 @@ def find_pii(text: str | None, masked: bool = False, names: bool = True) -> list
             if end <= start or any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            found.append(PiiSpan(kind, start, end, text[start:end], validated, why))
+            at, to = origin[start], origin[end - 1] + 1  # the hidden characters within, too
+            found.append(PiiSpan(kind, at, to, text[at:to], validated, why))
     found.sort(key=lambda s: s.start)
     return found
 

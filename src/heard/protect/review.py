@@ -5,7 +5,8 @@
   queue: trusted flaggers first, then score.
 * **Decisions** are about a post, never a person: ``no_action``, ``label``, ``limit_visibility``
   or ``remove``, with a fact statement, and a statement of reasons in the DSA fields
-  (``heard.protect.statement``). A decision closes every pending flag of its post. Only spam and
+  (``heard.protect.statement``). A decision closes the pending flags of its post, which must be
+  exactly those the moderator was shown (else 409, nothing decided). Only spam and
   scams may be decided without a person (``auto_decide``), above a threshold, and only when two
   independent detectors agree (``heard.protect.automation``).
 * **Appeals**: once per decision; decided by a moderator other than the one who decided.
@@ -29,7 +30,13 @@ from heard.clock import utcnow
 from heard.errors import ConflictError, InputError, NotFoundError
 from heard.protect import audit
 from heard.protect.automation import automatable, seconds
-from heard.protect.inputs import appeal_reasons, decision_input, decision_keywords, said
+from heard.protect.inputs import (
+    appeal_reasons,
+    decision_input,
+    decision_keywords,
+    flags_seen,
+    said,
+)
 from heard.protect.statement import build_statement
 from heard.protect.taxonomy import AUTO_ACTION_ALLOWED, LABELS, load_taxonomy
 from heard.read.common import safe_evidence
@@ -303,10 +310,13 @@ class Review:
         ground: str = "incompatible",
         legal_ground: str | None = None,
         keywords: Sequence[str] | None = None,
+        seen: Sequence[str] | None = None,
     ) -> dict[str, Any]:
-        """A moderator's decision on the post of ``flag_id``; it closes all the post's pending
-        flags. ``label`` defaults to the flag's; ``keywords``: those of the label's DSA keywords
-        that apply (``decision_keywords``)."""
+        """A moderator's decision on the post of ``flag_id``; it closes the post's pending flags,
+        which must be exactly those the moderator was shown: ``seen`` (the queue item's
+        ``flag_ids``; None: ``flag_id`` alone), else nothing is decided (``flags_seen``).
+        ``label`` defaults to the flag's; ``keywords``: those of the label's DSA keywords that
+        apply (``decision_keywords``)."""
         self.moderator(moderator)
         facts, legal_ground = decision_input(decision, facts, ground, legal_ground)
         flag = self.store.protect.flag(flag_id)
@@ -323,9 +333,15 @@ class Review:
                 f"flag {flag_id} is {flag['status']} already",
                 "see its decision in the decisions list (heard decisions; GET /api/v1/decisions)",
             )
+        pending = {
+            f["flag_id"]: f
+            for f in self.store.protect.flags_of_post(flag["post_id"])
+            if f["status"] == "pending"
+        }
         label = label or flag["label"]
         check_label(label)
         applies = decision_keywords(decision, label, keywords)
+        covered = flags_seen(flag_id, seen, list(pending))
         waiting = self.appeal_waiting(flag["post_id"])
         if waiting is not None:
             # a new decision would replace the appealed one and go around the appeal, by the
@@ -336,11 +352,8 @@ class Review:
                 f"decide appeal {waiting['appeal_id']} first, as a moderator who did not take "
                 "that decision; the flag stays in the queue",
             )
-        flags = [
-            f for f in self.store.protect.flags_of_post(flag["post_id"]) if f["status"] == "pending"
-        ]
         return self._decide(
-            flags,
+            [pending[f] for f in covered],
             decision,
             facts,
             moderator=moderator,

@@ -84,6 +84,8 @@ def decide(
     ground: Annotated[str, Form(max_length=20)] = "incompatible",
     legal_ground: Annotated[str, Form(max_length=4 * LEGAL_GROUND_MAX)] = "",
     keywords: Annotated[list[str] | None, Form(max_length=20)] = None,
+    # the flags the page showed: the decision covers exactly these (409 when one arrived since)
+    flag_ids: Annotated[list[str] | None, Form(max_length=500)] = None,
 ) -> Response:
     from heard.protect.calibration import Calibration
     from heard.protect.review import Review
@@ -104,6 +106,7 @@ def decide(
             ground=ground,
             legal_ground=legal_ground,
             keywords=keywords,
+            seen=flag_ids,
         )
         return {**done, "gold": gold}
 

@@ -47,6 +47,13 @@ class DecisionIn(Body):
         description="Those of the label's DSA keywords (category_specification) that apply to "
         "this post; none given: the label's keyword when it has only one, else none",
     )
+    flag_ids: list[Annotated[str, Field(max_length=40)]] | None = Field(
+        None,
+        max_length=500,
+        description="Every flag the item showed (the queue item's flag_ids): the decision covers "
+        "exactly these, which must be the post's pending flags, else 409 and nothing is decided "
+        "(a flag that arrived after the item was read). None: the flag in the path alone",
+    )
 
 
 class AppealIn(Body):
@@ -237,6 +244,7 @@ def decide(request: Request, flag_id: str, body: DecisionIn) -> dict[str, Any]:
             ground=body.ground,
             legal_ground=body.legal_ground,
             keywords=body.keywords,
+            seen=body.flag_ids,
         )
         # the author's notice token, once (the post's first decision): the platform hands it on
         return {

@@ -27,9 +27,19 @@ TITLE_CHARS = 60
 
 def title_from(text: str) -> str:
     """The start of a message's text as its title, marked with … where the text goes on (an
-    issue's title used to end mid-word: "… felt unsa")."""
+    issue's title used to end mid-word: "… felt unsa"). A cut never falls inside personal data:
+    it goes back to where that starts, as the first digits of an ID cut short are no longer an
+    ID to the redaction every display runs over the title (RIGHTS.md §7)."""
+    from heard.protect.pii import find_pii
+
     text = (text or "").strip()
-    return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS].rstrip() + "…"
+    if len(text) <= TITLE_CHARS:
+        return text
+    cut = TITLE_CHARS
+    for span in find_pii(text[: TITLE_CHARS * 2], masked=True):
+        if span.start < cut < span.end:
+            cut = span.start
+    return text[:cut].rstrip() + "…"
 
 
 def shown_title(title: str) -> str:
