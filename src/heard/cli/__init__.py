@@ -57,14 +57,19 @@ def reflow(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _reflow_help(typer_app) -> None:
+def _reflow_help(typer_app, group: str = "") -> None:
+    """Reflow each command's help and put its examples (``heard.cli.examples``) at its foot."""
+    from heard.cli.examples import epilog_of
+
     for info in typer_app.registered_commands:
         text = info.help or (inspect.getdoc(info.callback) if info.callback else None)
         if text:
             info.help = reflow(text)
-    for group in typer_app.registered_groups:
-        if group.typer_instance is not None:
-            _reflow_help(group.typer_instance)
+        name = info.name or (info.callback.__name__.replace("_", "-") if info.callback else "")
+        info.epilog = info.epilog or epilog_of(f"{group} {name}".strip())
+    for sub in typer_app.registered_groups:
+        if sub.typer_instance is not None:
+            _reflow_help(sub.typer_instance, sub.name or sub.typer_instance.info.name or "")
 
 
 def _register() -> None:
