@@ -58,3 +58,27 @@ def test_help_shows_them(name, capsys):
     assert "Examples:" in out
     for line, what in EXAMPLES[name]:
         assert line in out and what in out
+
+
+def _leaves(command, prefix=()):
+    if hasattr(command, "commands"):
+        for name, sub in command.commands.items():
+            yield from _leaves(sub, (*prefix, name))
+    else:
+        yield " ".join(prefix), command
+
+
+def test_the_readme_names_the_commands_without_json():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`--json` for scripts \(all but ([^)]*)\)", readme)
+    assert said, "README no longer says which commands lack --json"
+    named = set(re.findall(r"`([^`]+)`", said.group(1)))
+    without = {
+        name
+        for name, command in _leaves(ROOT)
+        if not any("--json" in p.opts for p in command.params)
+    }
+    assert named == without
