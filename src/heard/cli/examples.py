@@ -70,7 +70,7 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "flag": [("heard flag POST_ID --label spam --as alice", "a person reviews it")],
     "appeal": [("heard appeal DECISION_ID --text 'this is satire'", "once per decision")],
     "transparency": [("heard transparency --json", "public counts, never per author")],
-    "config show": [("heard config show", "every setting, its value and where it came from")],
+    "config show": [("heard config show", "every setting, its value and what it does")],
     "users add": [
         ("heard users add alice --role analyst", "asks for the password"),
         ("heard users add bo --role responder --department transport", "one department"),
