@@ -44,6 +44,7 @@ def test_history_links_only_topics_that_open(tmp_path):
         assert page.status_code == 200
         assert "#4" in page.text and 'href="/topics/4"' not in page.text
         assert 'href="/topics/3"' in page.text
+        assert "(1 post)" in page.text and "(4 posts)" in page.text  # was "(1 posts)"
         assert client.get("/topics/4", headers=viewer).status_code == 404
         history = client.get("/api/v1/topics/1", headers=viewer).json()["topic"]["history"]
         linked = {(e["topic_id"], e["other_id"]): e["linked"] for e in history}
