@@ -123,3 +123,14 @@ def test_the_quiet_line_reads_well_for_all_and_for_an_empty_store(tmp_path, caps
     assert "no hot spot over the whole data" in err and "in the all" not in err
     assert run(["hot", "--no-scan", "--db", str(empty)]) == 0
     assert "in the 7d before the newest post" in capsys.readouterr().err
+
+
+def test_a_short_quiet_window_suggests_the_next_offered_one(db, capsys):
+    """``heard hot --window 24h`` on the demo said "try --window 30d (8 hot spots)" while the
+    default 7d window shows 3: the advice never looked at windows under 30 days."""
+    at = "2026-11-09T00:00:00+08:00"  # a few days after the seed's water topic
+    assert run(["hot", "--no-scan", "--window", "24h", "--at", at, "--json", "--db", str(db)]) == 0
+    quiet = json.loads(capsys.readouterr().out)["quiet"]
+    assert quiet["posts_in_window"] == 0 and quiet["suggest"] == "7d", quiet
+    assert run(["hot", "--no-scan", "--window", "7d", "--at", at, "--db", str(db)]) == 0
+    assert "停水" in capsys.readouterr().out  # the window it names does show the topic

@@ -76,10 +76,12 @@ def test_every_route_declares_a_role(client_tokens):
     assert public == [
         "GET /api/v1/accountability",
         "GET /api/v1/departments",
+        "GET /api/v1/docs",
         "GET /api/v1/openapi.json",
         "GET /api/v1/public/cases/{case_id}",
         "GET /api/v1/public/departments/{department}",
         "GET /api/v1/transparency",
+        "GET /docs",
         "GET /health",
         "GET /lang/{code}",
         "GET /login",

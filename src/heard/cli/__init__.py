@@ -57,14 +57,19 @@ def reflow(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _reflow_help(typer_app) -> None:
+def _reflow_help(typer_app, group: str = "") -> None:
+    """Reflow each command's help and put its examples (``heard.cli.examples``) at its foot."""
+    from heard.cli.examples import epilog_of
+
     for info in typer_app.registered_commands:
         text = info.help or (inspect.getdoc(info.callback) if info.callback else None)
         if text:
             info.help = reflow(text)
-    for group in typer_app.registered_groups:
-        if group.typer_instance is not None:
-            _reflow_help(group.typer_instance)
+        name = info.name or (info.callback.__name__.replace("_", "-") if info.callback else "")
+        info.epilog = info.epilog or epilog_of(f"{group} {name}".strip())
+    for sub in typer_app.registered_groups:
+        if sub.typer_instance is not None:
+            _reflow_help(sub.typer_instance, sub.name or sub.typer_instance.info.name or "")
 
 
 def _register() -> None:
@@ -92,11 +97,10 @@ def run(argv: list[str] | None = None) -> int:
             console.print(f"[bold]fix:[/] {escape(fix)}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        console.print(
-            "interrupted: what was committed is kept; run the same command again to resume"
-        )
-        return 130
+        return _interrupted()
     except Exception as exc:  # usage errors arrive here in non-standalone mode
+        if _caused_by_interrupt(exc):
+            return _interrupted()
         import click
         import typer
         from typer.exceptions import TyperException
@@ -111,7 +115,31 @@ def run(argv: list[str] | None = None) -> int:
         if isinstance(exc, (click.exceptions.Abort, typer.Abort)):
             return 1
         raise
+    if result == INTERRUPTED:  # typer turns a Ctrl-C into Exit(130) before it reaches us
+        return _interrupted()
     return result if isinstance(result, int) else 0
+
+
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells give it."""
+
+
+def _interrupted() -> int:
+    console.print("interrupted: what was committed is kept; run the same command again to resume")
+    return INTERRUPTED
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` comes of a Ctrl-C: DuckDB stops the query it runs and raises its own error
+    ("Query interrupted") from the KeyboardInterrupt, which would otherwise end in a traceback."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def main() -> None:

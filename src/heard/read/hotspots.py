@@ -95,7 +95,9 @@ def alerts(db: Reader, k: int, limit: int = 50) -> list[dict[str, Any]]:
 
 WINDOW_CHOICES = ("24h", "7d", "30d", "90d", "1y", "all")
 """The windows the dashboard offers; ``all`` is the whole span of the data (historical boards)."""
-_WIDER = ("30d", "90d", "1y", "all")
+_WIDER = WINDOW_CHOICES
+"""Where the advice for a quiet window looks, narrowest first: every offered window wider than the
+one asked (``--window 24h`` on the demo: 7d, not 30d)."""
 
 
 def data_span(db: Reader) -> tuple[Any, Any, int]:
@@ -127,7 +129,7 @@ def parse_window(
 
 def quiet_advice(db: Reader, k: int, window: timedelta, now: Any = None) -> dict[str, Any]:
     """Why a window shows no hot spot, and a window that does: the posts inside it, the span of
-    the data, and the narrowest wider window (30d, 90d, 1y, all) with at least one hot spot.
+    the data, and the narrowest wider window offered (WINDOW_CHOICES) with at least one hot spot.
 
     An empty board is the usual first sight of a historical data set (附件3 ends in January 2020):
     the default window then holds few posts, and no topic reaches k distinct authors in it."""

@@ -364,7 +364,19 @@ def topic_detail(
     topic["history"] = stored.topic_events(db, topic_id)
     for event in topic["history"]:
         event["detail"] = json.loads(event["detail"]) if event["detail"] else {}
+    _mark_links(db, topic_id, topic["history"], min_group_size)
     return topic
+
+
+def _mark_links(db: Reader, topic_id: int, history: list[dict[str, Any]], k: int) -> None:
+    """``linked`` on each event: whether the topic on its other side can be opened (a topic under
+    k authors is a 404, so its id is shown without a link)."""
+    others = {e["other_id"] if e["topic_id"] == topic_id else e["topic_id"] for e in history}
+    others.discard(None)
+    opens = stored.topics_that_open(db, sorted(others), k)
+    for e in history:
+        other = e["other_id"] if e["topic_id"] == topic_id else e["topic_id"]
+        e["linked"] = other in opens
 
 
 def local_series(db: Reader, topic_id: int, unit: str, zone: tzinfo) -> dict[str, Any]:

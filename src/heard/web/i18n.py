@@ -24,6 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "username": ("Username", "用户名"),
     "password": ("Password", "密码"),
     "switch_lang": ("中文", "English"),
+    "post": ("post", "条帖子"),
     "posts": ("posts", "条帖子"),
     "total_posts": ("Posts", "帖子总数"),
     "quarantined": ("Quarantined rows", "隔离行数"),

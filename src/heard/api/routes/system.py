@@ -1,11 +1,12 @@
-"""/health (anyone), /metrics (viewer; Prometheus text), the OpenAPI schema (anyone)."""
+"""/health (anyone), /metrics (viewer; Prometheus text), the OpenAPI schema and its HTML
+reference /api/v1/docs (anyone; /docs leads there)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 
 from heard.api.security import requires
 from heard.auth import PUBLIC, Role
@@ -43,3 +44,17 @@ def metrics(request: Request) -> PlainTextResponse:
 @router.get("/api/v1/openapi.json", dependencies=[requires(PUBLIC)], include_in_schema=False)
 def openapi(request: Request) -> JSONResponse:
     return JSONResponse(request.app.openapi())
+
+
+@router.get("/api/v1/docs", dependencies=[requires(PUBLIC)], include_in_schema=False)
+def reference(request: Request) -> HTMLResponse:
+    """The API reference, readable in a browser, with no script to download."""
+    from heard.api.reference import reference_html
+
+    return HTMLResponse(reference_html(request.app.openapi(), "/api/v1/openapi.json"))
+
+
+@router.get("/docs", dependencies=[requires(PUBLIC)], include_in_schema=False)
+def reference_elsewhere() -> RedirectResponse:
+    """Where FastAPI apps keep their docs: people type it."""
+    return RedirectResponse("/api/v1/docs", status_code=307)

@@ -188,6 +188,20 @@ def topic_rows(db: Reader, topic_id: int) -> list[dict[str, Any]]:
     return db.rows("SELECT * FROM topics WHERE topic_id = ?", [topic_id])
 
 
+def topics_that_open(db: Reader, topic_ids: list[int], k: int) -> set[int]:
+    """Which of ``topic_ids`` a reader can open: active with at least ``k`` distinct authors, or
+    merged (its page leads to the topic that absorbed it)."""
+    if not topic_ids:
+        return set()
+    listed = ", ".join(str(int(t)) for t in topic_ids)  # integers only: no bound list
+    rows = db.rows(
+        f"SELECT topic_id FROM topics WHERE topic_id IN ({listed}) "
+        "AND (status = 'merged' OR (status = 'active' AND n_authors >= ?))",
+        [k],
+    )
+    return {int(r["topic_id"]) for r in rows}
+
+
 def topic_events(db: Reader, topic_id: int) -> list[dict[str, Any]]:
     """The history of one topic, in order: ``event_id, at, kind, topic_id, other_id, detail``
     (the events that name it on either side; its labels through time are ``labels_until``'s)."""
