@@ -158,6 +158,13 @@ def _show_item(item: dict[str, Any]) -> None:
             f"  flag [bold]{f['label']}[/]{score} ({escape(str(f.get('detector') or f['source']))})"
             f": {escape(_evidence_line(f))}"
         )
+    standing = item.get("in_force")
+    if standing:  # deciding the item replaces it
+        who = "automated" if standing["automated_decision"] else "by a moderator"
+        out.print(
+            f"[bold]in force[/]: {standing['decision']} ({standing['label']}, {who}, "
+            f"{standing['decided_at']}, {standing['decision_id']}); a decision here replaces it"
+        )
     for label in item.get("labels") or [label]:  # each label a pending flag raises
         out.print(f"[bold]{label['title']} / {label['title_zh']}[/]: {escape(label['definition'])}")
         out.print(f"[italic]never use it against[/]: {escape(label['misuse'])}")

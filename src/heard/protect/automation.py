@@ -102,3 +102,48 @@ def automatable_alone(flag: dict[str, Any], threshold: float | None) -> bool:
         and float(flag.get("score") or 0.0) >= threshold
         and not (evidence.get("details") or {}).get("review_only", False)
     )
+
+
+def automated_decisions(
+    rows: list[dict[str, Any]], threshold: float | None
+) -> dict[str, list[dict[str, Any]]]:
+    """The flags of one run each automated decision covers, per post, the strongest automatable
+    flag first: a post with an ``automatable`` flag gets one decision, which also covers its other
+    spam and scam flags of the run (the post is actioned already; left pending they would put it
+    back in the queue, where deciding replaces the automated decision). Flags of any other label
+    are never covered: they wait for a moderator (RIGHTS.md §5)."""
+    leads: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if automatable(r, threshold):
+            leads.setdefault(r["post_id"], []).append(r)
+    out = {}
+    for post_id, flags in leads.items():
+        lead = sorted(flags, key=lambda f: -f["score"])
+        others = [
+            r
+            for r in rows
+            if r["post_id"] == post_id and r["label"] in AUTO_ACTION_ALLOWED and r not in lead
+        ]
+        out[post_id] = lead + sorted(others, key=lambda f: -float(f.get("score") or 0.0))
+    return out
+
+
+def automated_facts(flags: list[dict[str, Any]]) -> str:
+    """The facts of an automated decision on ``flags`` (the lead first): the lead's detector,
+    score and rule, each detector that agreed, and each other flag the decision covers."""
+    flag = flags[0]
+    agreed = "".join(
+        f"; {s['detector']}@{s['version']} agreed ({float(s['score']):.2f} ≥ "
+        f"{float(s['threshold']):.2f})"
+        for s in seconds(flag["detector"], flag["evidence"])
+    )
+    covered = "".join(
+        f"; it also covers the {f['label']} flag of {f['detector']}@{f['version']} "
+        f"({float(f.get('score') or 0.0):.2f})"
+        for f in flags[1:]
+    )
+    return (
+        f"Automated: detector {flag['detector']}@{flag['version']} scored "
+        f"{flag['score']:.2f} for {flag['label']}, at or above the automatic-action "
+        f"threshold; rule {flag['evidence'].get('rule', '-')}{agreed}{covered}."
+    )

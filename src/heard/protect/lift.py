@@ -56,11 +56,14 @@ def lift_unsupported(
             if not raised
             else "two independent detectors no longer agree on it above the threshold"
         )
-        reopen = [f for f in flags if raised and f["label"] == d["label"]]
+        # each flag the decision covered that the rescan still raises (the lead's label, or
+        # another spam or scam flag it covered: automation.automated_decisions)
+        still = {f["label"] for f in now[post_id]}
+        reopen = [f for f in flags if f["label"] in still]
         facts = (
             f"Automated: a rescan with {detectors} would not decide {d['label']} on this post "
             f"automatically ({why}); the automated decision {d['decision_id']} is lifted"
-            + ("; its flag waits for a moderator." if reopen else ".")
+            + ("; each flag still raised waits for a moderator." if reopen else ".")
         )
         with store.transaction():  # the lifting decision and the reopened flags commit together
             review._decide(

@@ -29,7 +29,7 @@ from heard.auth.roles import Role
 from heard.clock import utcnow
 from heard.errors import ConflictError, InputError, NotFoundError
 from heard.protect import audit
-from heard.protect.automation import automatable, seconds
+from heard.protect.automation import automated_decisions, automated_facts
 from heard.protect.inputs import (
     appeal_reasons,
     decision_input,
@@ -183,14 +183,11 @@ class Review:
                 audit.append(self.store, "flag", r["flag_id"], payload, at)
             if auto_threshold is None:
                 return counts
-            eligible: dict[str, list[dict[str, Any]]] = {}
-            for r in rows:  # two independent detectors must agree (heard.protect.automation)
-                if automatable(r, auto_threshold):
-                    eligible.setdefault(r["post_id"], []).append(r)
-            for post_id, flags in eligible.items():  # one decision per post; others wait
+            # one decision per post, covering its spam and scam flags of the run; others wait
+            for post_id, flags in automated_decisions(rows, auto_threshold).items():
                 if self.appeal_waiting(post_id) is not None:
                     continue  # it would replace the appealed decision: a person decides
-                self.auto_decide(sorted(flags, key=lambda f: -f["score"]), auto_action)
+                self.auto_decide(flags, auto_action)
                 counts["automated_decisions"] += 1
         return counts
 
@@ -266,35 +263,26 @@ class Review:
 
     # ---- decisions --------------------------------------------------------------------------
     def auto_decide(self, flags: list[dict[str, Any]], action: str) -> dict[str, Any]:
-        """An automated decision on a post's spam or scam flags, the strongest first (RIGHTS.md
-        §5: only these labels; flags of any other label on the post stay for a moderator)."""
+        """An automated decision on a post's spam or scam flags, the automatable lead first
+        (RIGHTS.md §5: only these labels; flags of any other label on the post stay for a
+        moderator; ``automated_decisions`` says which flags one decision covers)."""
         refused = sorted({f["label"] for f in flags} - AUTO_ACTION_ALLOWED)
         if refused:
             raise InputError(
                 f"{refused[0]!r} may not be decided automatically (RIGHTS.md §5)",
                 "leave it in the queue for a moderator",
             )
-        flag = flags[0]
         if action not in ("label", "limit_visibility", "remove"):
             raise InputError(
                 f"{action!r} is not an automated action", "use label, limit_visibility or remove"
             )
-        agreed = "".join(
-            f"; {s['detector']}@{s['version']} agreed ({float(s['score']):.2f} ≥ "
-            f"{float(s['threshold']):.2f})"
-            for s in seconds(flag["detector"], flag["evidence"])
-        )
-        facts = (
-            f"Automated: detector {flag['detector']}@{flag['version']} scored "
-            f"{flag['score']:.2f} for {flag['label']}, at or above the automatic-action "
-            f"threshold; rule {flag['evidence'].get('rule', '-')}{agreed}."
-        )
+        facts = automated_facts(flags)
         return self._decide(
             flags,
             action,
             facts,
             moderator=None,
-            label=flag["label"],
+            label=flags[0]["label"],
             ground="incompatible",
             automated=True,
         )

@@ -17,6 +17,7 @@ from heard.errors import InputError, NotFoundError
 from heard.protect.detectors.script import is_chinese
 from heard.protect.statement import dsa_export, ended, restriction_ends
 from heard.protect.taxonomy import LABELS, load_taxonomy
+from heard.read import moderation
 from heard.read.common import jsonable, safe_evidence, safe_row, safe_statement
 from heard.read.redact import redact
 from heard.store.queries import protect as stored
@@ -138,7 +139,8 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
     """What a moderator sees for one queue item — one per post: the post (redacted), every flag
     on it with its evidence (``flags``; ``flag_ids``: the pending ones, which one decision
     closes), and the taxonomy definition and misuse note of the first flag's label (``label``)
-    and of each label a pending flag raises (``labels``, the first flag's first)."""
+    and of each label a pending flag raises (``labels``, the first flag's first); ``in_force``: the
+    decision in force on the post (``decision_in_force``), which deciding the item replaces."""
     taxonomy = load_taxonomy()
     label = taxonomy[item["label"]]
     if item.get("gold"):
@@ -155,6 +157,7 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
         )
         # its flag: gold_as_item gave the item a report's flag fields already
         flags = [jsonable({k: item.get(k) for k in GOLD_FLAG_FIELDS})]
+        standing = None  # as most real items: no decision in force
     else:
         rows = stored.post_under_review(db, item["post_id"])
         if not rows:
@@ -164,6 +167,7 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
         post = safe_row(rows[0])
         raw = rows[0].get("text")
         flags = [_safe_flag(r, raw) for r in stored.flags_of_post(db, item["post_id"])]
+        standing = decision_in_force(db, item["post_id"])
     flag_ids = list(item.get("flag_ids") or [item["flag_id"]])
     pending = [f["label"] for f in flags if f.get("flag_id") in flag_ids]
     names = list(dict.fromkeys([item["label"], *pending]))  # the lead's first
@@ -174,7 +178,19 @@ def review_item(db: Any, item: dict[str, Any]) -> dict[str, Any]:
         "flags": flags,
         "label": _label_view(label),
         "labels": [_label_view(taxonomy[name]) for name in names],
+        "in_force": standing,
     }
+
+
+def decision_in_force(db: Any, post_id: str) -> dict[str, Any] | None:
+    """The decision in force on ``post_id`` (``moderation.in_force``), as a review item shows it:
+    a decision on the item replaces it. None when there is none."""
+    d = moderation.in_force(db, [post_id]).get(post_id)
+    if d is None:
+        return None
+    keys = ("decision_id", "decision", "label", "automated_decision")
+    shown: dict[str, Any] = jsonable({**{k: d[k] for k in keys}, "decided_at": d["created_at"]})
+    return shown
 
 
 def _label_view(label: Any) -> dict[str, Any]:

@@ -12,9 +12,10 @@ from heard.store.queries.common import marks
 
 def decisions_on(db: Reader, post_ids: Sequence[str]) -> list[dict[str, Any]]:
     """Every decision on ``post_ids`` (``post_id, decision_id, decision, label, created_at,
-    appeal_outcome``), per post oldest first."""
+    automated_decision, appeal_outcome``), per post oldest first."""
     return db.rows(
         "SELECT d.post_id, d.decision_id, d.decision, d.label, d.created_at, "
+        "d.automated_decision, "
         "a.outcome AS appeal_outcome "
         "FROM decisions d LEFT JOIN appeals a ON a.decision_id = d.decision_id "
         f"WHERE d.post_id IN ({marks(len(post_ids))}) "

@@ -20,6 +20,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "适用于此帖的 DSA 关键词（不勾选：该标签唯一的关键词，或不填）",
     ),
     "flags_on_post": ("flags on this post, decided at once", "条标记，一次决定"),
+    "in_force": ("Decision in force on this post", "此帖现行决定"),
+    "in_force_automated": ("automated", "自动决定"),
+    "in_force_moderator": ("by a moderator", "由审核员决定"),
+    "in_force_replaced": (
+        "A decision here replaces it (a new statement of reasons for the author).",
+        "在此作出的决定将取代它（作者会收到新的理由说明）。",
+    ),
     "flag_source": ("From", "来源"),
     "score": ("Score", "分数"),
     "threshold": ("threshold", "阈值"),
