@@ -27,7 +27,8 @@ COMMAND_MODULES = [
     "heard.cli.export",  # export
     "heard.cli.answer",  # departments, cases, case, notify, route, replies, accountability,
     # train router
-    "heard.cli.protect",  # flags, flag, review, decisions, appeal, transparency, audit, gold
+    "heard.cli.protect",  # flags, flag, review, decisions, appeal, transparency, audit
+    "heard.cli.gold",  # gold add, gold kappa
 ]
 """Modules that add commands to ``app``. A module that is not written yet is skipped."""
 

@@ -32,8 +32,6 @@ audit_app = typer.Typer(
     help="The hash-chained audit log of flags, decisions and appeals.", no_args_is_help=True
 )
 app.add_typer(audit_app, name="audit")
-gold_app = typer.Typer(help="Gold items for reviewer calibration (admins).", no_args_is_help=True)
-app.add_typer(gold_app, name="gold")
 
 
 def _open(db: Path | None, config: Path | None, read_only: bool = False):
@@ -317,6 +315,7 @@ def notice(
     who: As = None,
     db: Db = None,
     config: Config = None,
+    json_out: Json = False,
 ) -> None:
     """A new notice token for a post's author (the old one stops working): for an automated
     decision, whose first token nobody saw, or a token the author lost. Moderators only."""
@@ -326,6 +325,9 @@ def notice(
         rv = Review(store)
         rv.moderator(_need_as(who))
         token = rv.renew_notice(post_id)
+    if json_out:
+        emit_json({"post_id": post_id, "author_token": token})
+        return
     _print_token(token)
 
 
@@ -418,12 +420,16 @@ def flag_post(
     ] = None,
     db: Db = None,
     config: Config = None,
+    json_out: Json = False,
 ) -> None:
     """Report a post against a taxonomy label; a person reviews it."""
     from heard.protect.review import Review
 
     with _open(db, config) as store:
         row = Review(store).report(post_id, label, note=note, flagger=who)
+    if json_out:
+        emit_json({k: row[k] for k in ("flag_id", "post_id", "label", "source", "created_at")})
+        return
     console.print(f"reported: {row['flag_id']} ({row['source']})")
 
 
@@ -543,39 +549,6 @@ def audit_originals(
             f"#{v['seq']} {v['at']} {escape(v['account'] or '-')} ({v['role']}) {escape(what)}: "
             f"{escape(v['reason'] or '')}",
             soft_wrap=True,
-        )
-
-
-@gold_app.command("add")
-def gold_add(
-    text: Annotated[str, typer.Option(help="The text to decide on.")],
-    label: Annotated[str, typer.Option(help="The taxonomy label it is shown under.")],
-    expected: Annotated[str, typer.Option(help="The right decision.")],
-    db: Db = None,
-    config: Config = None,
-) -> None:
-    """Add a gold item; it is mixed into every moderator's queue until answered."""
-    from heard.protect.calibration import Calibration
-
-    with _open(db, config) as store:
-        row = Calibration(store).add_gold(text, label, expected)
-    console.print(f"gold item {row['gold_id']} " + ("added" if row["added"] else "exists already"))
-
-
-@gold_app.command("kappa")
-def gold_kappa(db: Db = None, config: Config = None, json_out: Json = False) -> None:
-    """Per-moderator agreement with the gold answers (Cohen's κ), for admins."""
-    from heard.protect.calibration import Calibration
-
-    with _open(db, config, read_only=True) as store:
-        result = Calibration(store).report()
-    if json_out:
-        emit_json(result)
-        return
-    for r in result:
-        console.print(
-            f"{r['moderator']}: {r['answered']} answered, agreement "
-            f"{r['agreement']:.2f}, κ {r['kappa'] if r['kappa'] is not None else '-'}"
         )
 
 
