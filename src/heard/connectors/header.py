@@ -15,6 +15,17 @@ class MissingColumnError(InputError):
         self.target = target
 
 
+NO_TIME = (
+    "if a column holds each post's time, name it: created_at=COLUMN; if none does, Heard cannot "
+    "read the file as it is: it needs a time per post (days, trends and hot spots are built on "
+    "it) and created_at cannot be switched off. Add a column with each post's time (ISO 8601, "
+    "e.g. 2026-11-03T08:00 or 2026-11-03), and name it; posts with no time of their own may all "
+    "carry the day they were collected, and then read as one burst on that day"
+)
+"""The fix of a file without a time column (COLD's test.csv: id, split, topic, label, TEXT), where
+"name it: created_at=COLUMN" alone sent the user looking for a column that is not there."""
+
+
 def _reads_as_data(name: str) -> bool:
     """Whether a header cell reads as a value, not a column's name: a number or a time
     (``1949``, ``2020-01-01 08:00``) or a sentence (``Go until jurong point, crazy..``)."""
@@ -37,9 +48,10 @@ def missing_column(
     )
     if not any(_reads_as_data(name) for name in have):
         listed = ", ".join(have) or "(none)"
-        return MissingColumnError(
-            f"{what}; the file has: {listed}", f"name it: {target}=COLUMN", target
-        )
+        fix = f"name it: {target}=COLUMN"
+        if target == "created_at" and not explicit:
+            fix = NO_TIME
+        return MissingColumnError(f"{what}; the file has: {listed}", fix, target)
     first = ", ".join(name if len(name) <= 40 else name[:39] + "…" for name in have)
     return MissingColumnError(
         f"{what}; the file seems to have no header row: its first line reads as data ({first})",

@@ -57,7 +57,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heard.clock import utcnow
 from heard.connectors.clean import clean_fields
-from heard.connectors.header import missing_column
+from heard.connectors.header import NO_TIME, missing_column
 from heard.connectors.scrub import scrub_raw
 from heard.connectors.values import (  # noqa: F401
     MAX_COUNT,
@@ -282,7 +282,7 @@ def parse_map(items: list[str]) -> dict[str, str]:
         if column == "-" and target in REQUIRED:
             raise InputError(
                 f"the field map {item!r}: {target} is required and cannot be switched off",
-                f"name the column that holds {target}",
+                NO_TIME if target == "created_at" else f"name the column that holds {target}",
                 field="map",
             )
         out[target] = column
