@@ -67,3 +67,12 @@ def test_next_commands_after_ingest_name_the_store(tmp_path, capsys):
     for command in hint.split(" · "):
         words = shlex.split(command)
         assert words[words.index("--db") + 1] == str(db), command
+
+
+def test_detail_commands_after_hot_name_the_store(seeded_db_copy, capsys):
+    assert run(["hot", "--no-scan", "--db", str(seeded_db_copy)]) == 0
+    hint = _hint(capsys.readouterr().err.splitlines()[-1], "")
+    details = hint.split("details: ")[1]
+    for command in details.split(" · "):
+        words = shlex.split(command)
+        assert words[words.index("--db") + 1] == str(seeded_db_copy), command
