@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import re
+import signal
 import sys
 
 from rich.markup import escape
@@ -87,6 +89,21 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv) and return the exit code; tests call this."""
     _register()
     try:
+        code = _run(argv)
+        sys.stdout.flush()  # a reader gone shows at the last write: here, not at exit
+    except BrokenPipeError:
+        return _closed_pipe()
+    except SystemExit as exc:
+        # Rich (on_broken_pipe) and typer (on EPIPE) end a write to a closed stdout with
+        # SystemExit(1), silent: '| head -1' read as a failure of the command
+        if _caused_by(exc, BrokenPipeError):
+            return _closed_pipe()
+        raise
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
         result = app(args=argv, prog_name="heard", standalone_mode=False)
     except HeardError as exc:
         # one line each, never hard-wrapped (scripts grep them); the texts are not rich markup
@@ -100,7 +117,7 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _interrupted()
     except Exception as exc:  # usage errors arrive here in non-standalone mode
-        if _caused_by_interrupt(exc):
+        if _caused_by(exc, KeyboardInterrupt):
             return _interrupted()
         import click
         import typer
@@ -130,13 +147,30 @@ def _interrupted() -> int:
     return INTERRUPTED
 
 
-def _caused_by_interrupt(exc: BaseException) -> bool:
-    """Whether ``exc`` comes of a Ctrl-C: DuckDB stops the query it runs and raises its own error
-    ("Query interrupted") from the KeyboardInterrupt, which would otherwise end in a traceback."""
+CLOSED_PIPE = 141
+"""The exit code of a command whose reader closed stdout early (128 + SIGPIPE), as ``ls | head -1``
+gives it."""
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout is gone (``heard posts | head -1``): nothing more to say, and nothing
+    to say it to. stdout goes to /dev/null so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout): nothing to do
+        pass
+    return CLOSED_PIPE
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` is or comes of a ``kind``: DuckDB stops the query it runs on a Ctrl-C and
+    raises its own error ("Query interrupted") from the KeyboardInterrupt, which would otherwise
+    end in a traceback; Rich and typer end a BrokenPipeError in SystemExit."""
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
-        if isinstance(cause, KeyboardInterrupt):
+        if isinstance(cause, kind):
             return True
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
@@ -144,4 +178,10 @@ def _caused_by_interrupt(exc: BaseException) -> bool:
 
 
 def main() -> None:
-    sys.exit(run())
+    code = run()
+    if code == CLOSED_PIPE and hasattr(signal, "SIGPIPE"):
+        # end as ls, yes or git do when their reader goes: by SIGPIPE, which the shell shows as
+        # 141 (Python ignores SIGPIPE while it runs, so that sockets are not killed by it)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    sys.exit(code)

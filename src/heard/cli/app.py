@@ -63,6 +63,18 @@ def settings_from(config: Path | None = None, *, warn: bool = True, **flags: Any
     return settings
 
 
+def same_store(db: str | None, config: Path | None) -> str:
+    """The ``--db``/``--config`` a command was given, shell-quoted, for the next command a hint
+    prints: without them a pasted hint reads the default heard.duckdb, not this store. A
+    PostgreSQL URL is named with its password hidden (``heard.store.backends.shown``)."""
+    import shlex
+
+    from heard.store.backends import shown
+
+    flags = [*(["--db", shown(db)] if db else []), *(["--config", str(config)] if config else [])]
+    return "".join(f" {shlex.quote(flag)}" for flag in flags)
+
+
 def count_of(n: int, noun: str, plural: str | None = None) -> str:
     """'1 alert', '2 alerts', '1,200 posts'; ``plural`` where adding an s is wrong ('copies')."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

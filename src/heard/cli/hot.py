@@ -22,6 +22,7 @@ from heard.cli.app import (
     app,
     console,
     count_of,
+    same_store,
     emit_json,
     results,
     settings_from,
@@ -169,16 +170,19 @@ def hot(
             f"{h['negativity']:.2f}",
         )
     results().print(table)
+    again = same_store(db, config)  # pasted, the commands read this store, not heard.duckdb
     console.print(
         f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not "
         f"shown) · "
         f"{count_of(len(result['alerts']), 'topic alert')} stored"
         + (
-            f" · {count_of(len(result['issue_alerts']), 'issue alert')} (heard issue ID)"
+            f" · {count_of(len(result['issue_alerts']), 'issue alert')} (heard issue ID{again})"
             if result["issue_alerts"]
             else ""
         )
-        + " · details: heard hot --json · heard topic ID"
+        + f" · details: heard hot --json{again} · heard topic ID{again}",
+        markup=False,
+        soft_wrap=True,
     )
 
 

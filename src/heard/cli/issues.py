@@ -15,6 +15,7 @@ from heard.cli.app import (
     app,
     console,
     count_of,
+    same_store,
     emit_json,
     results,
     settings_from,
@@ -164,7 +165,11 @@ def issue(
             f"(heard case {handed['case_id']})"
         )
     else:
-        out.print(f"  no case yet (hand it over: heard case open --issue {detail['issue_id']})")
+        again = same_store(db, config)
+        out.print(
+            f"  no case yet (hand it over: heard case open --issue {detail['issue_id']}{again})",
+            markup=False,
+        )
     for a in detail.get("alerts", []):
         out.print(f"  [red]alert[/] {local_time(a['detected_at'], zone)}: {escape(a['message'])}")
     for p in detail["posts"]:

@@ -18,6 +18,7 @@ from heard.cli.app import (
     console,
     count_of,
     DB_HELP,
+    same_store,
     emit_json,
     results,
     settings_from,
@@ -169,7 +170,12 @@ def ingest(
             "for finer ones run: heard topics --rebuild --center",
             soft_wrap=True,
         )
-    console.print("next: heard stats · heard posts --query WORD · heard topics")
+    again = same_store(db, config)
+    console.print(
+        f"next: heard stats{again} · heard posts --query WORD{again} · heard topics{again}",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 @app.command()

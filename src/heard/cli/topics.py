@@ -20,6 +20,7 @@ from heard.cli.app import (
     console,
     count_of,
     emit_json,
+    same_store,
     results,
     settings_from,
 )
@@ -227,7 +228,8 @@ def topics(
     filters = f" (topics {', '.join(kept)})" if kept else ""
     console.print(
         f"{len(result['topics'])} shown{filters} · {result['hidden_below_k']} hidden (fewer than "
-        f"{result['k']} authors) · {result['unassigned_posts']:,} posts not in any topic yet"
+        f"{result['k']} authors) · {count_of(result['unassigned_posts'], 'post')} "
+        "not in any topic yet"
         + (
             f" · {result['provisional_posts']:,} more shown in their nearest topic provisionally"
             " (not counted in its posts or authors)"
@@ -239,7 +241,8 @@ def topics(
         console.print(
             f"more topics: heard topics --limit {limit} --cursor {result['next_cursor']}"
             + (f" --since {shlex.quote(since)}" if since else "")
-            + (f" --min-size {min_size}" if min_size > 1 else ""),
+            + (f" --min-size {min_size}" if min_size > 1 else "")
+            + same_store(db, config),
             soft_wrap=True,
             markup=False,
         )

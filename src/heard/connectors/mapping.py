@@ -57,6 +57,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heard.clock import utcnow
 from heard.connectors.clean import clean_fields
+from heard.connectors.header import NO_TIME, missing_column
 from heard.connectors.scrub import scrub_raw
 from heard.connectors.values import (  # noqa: F401
     MAX_COUNT,
@@ -203,15 +204,6 @@ _OPEN311: dict[str, tuple[str, ...]] = {
 included): service_name, status and the rest stay in raw."""
 
 
-class MissingColumnError(InputError):
-    """No column of the file gives ``target`` (text, created_at, or one the user named): the
-    dashboard's upload, which has no --map, says what to do there instead."""
-
-    def __init__(self, what: str, fix: str, target: str):
-        super().__init__(what, fix, field="map")
-        self.target = target
-
-
 @dataclass(frozen=True)
 class FieldMap:
     """For each target, the source columns that may hold it (first present wins).
@@ -290,7 +282,7 @@ def parse_map(items: list[str]) -> dict[str, str]:
         if column == "-" and target in REQUIRED:
             raise InputError(
                 f"the field map {item!r}: {target} is required and cannot be switched off",
-                f"name the column that holds {target}",
+                NO_TIME if target == "created_at" else f"name the column that holds {target}",
                 field="map",
             )
         out[target] = column
@@ -386,15 +378,7 @@ class Mapper:
                 (by_fold[c.casefold()] for c in wanted if c.casefold() in by_fold), None
             )
             if found is None and (target in self.fieldmap.explicit or target in REQUIRED):
-                listed = ", ".join(have) or "(none)"
-                what = (
-                    f"the column {wanted[0]!r} named for {target} is not in the file"
-                    if target in self.fieldmap.explicit
-                    else f"no column for {target} (looked for: {', '.join(wanted) or 'nothing'})"
-                )
-                raise MissingColumnError(
-                    f"{what}; the file has: {listed}", f"name it: {target}=COLUMN", target
-                )
+                raise missing_column(target, wanted, have, target in self.fieldmap.explicit)
             resolved[target] = found
         self._columns = resolved
         return resolved

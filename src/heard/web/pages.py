@@ -341,7 +341,7 @@ async def upload(request: Request) -> Response:
     except ApiError as exc:
         return _upload_page(request, exc.status, error=" · ".join([exc.error, *exc.errors]))
     except HeardError as exc:  # bad input (400) or the server's models/store (500): say which
-        from heard.connectors.mapping import MissingColumnError
+        from heard.connectors.header import MissingColumnError
 
         status = 400 if isinstance(exc, InputError) else 500
         fix = exc.fix
