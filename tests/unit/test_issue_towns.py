@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from heard.listen.issues.grouping import Message, find_groups, sub_place
+from heard.listen.issues.grouping import Message, find_groups
+from heard.listen.issues.villages import sub_place
 
 DIM = 8
 ROAD, HUKOU = np.eye(DIM)[5], np.eye(DIM)[6]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from heard.listen.analysis.entities import PLACE_ENDINGS_ZH
 from heard.listen.analysis.junk import is_code
-from heard.listen.issues.grouping import NAME_BOUNDARY
+from heard.listen.issues.board import NAME_BOUNDARY
 
 NAME_ENDS = frozenset("苑村镇湾庭邸府园居")
 """Endings that close a name at once (滨河 + 苑, 梅塘 + 村); not 路, 街, 站 or 厂, which also

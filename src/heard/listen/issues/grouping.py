@@ -43,29 +43,27 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from heard.listen.analysis.entities import PLACE_ENDINGS_ZH, PLACE_SUFFIX_ZH
+from heard.listen.issues.board import (
+    _GENERIC,
+    CODES,
+    NAME_BOUNDARY,
+    GroupingParams,
+    Message,
+)
+from heard.listen.issues.villages import (
+    TOWN,
+    known_villages,
+    sub_place_or_village,
+    with_villages_alone,
+)
 
-CODES = re.compile(r"[A-Z]\d{0,2}(?:省|市|区|县)|西地省")
-"""Anonymised place codes of the Teddy Cup boards: never part of a name."""
 _NOT_NAME = re.compile(r"[，。、！？；：“”‘’（）()\[\]【】《》,.!?;:\"'\s·…—\-/|]+")
-_GENERIC = set("的了吗呢啊是在和与及对有无不请问关于反映投诉咨询建议希望要求为何被让把将给")
 PLACE_WORDS_EN = frozenset(
     "road street avenue lane square park station school college university hospital estate "
     "bridge market district village tower centre center plaza mall company bank".split()
 )
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@dataclass(frozen=True)
-class Message:
-    """What grouping reads of one post."""
-
-    post_id: str
-    title: str
-    text: str
-    text_hash: str = ""
-    tokens: tuple[str, ...] = ()
-    """The segmenter's tokens of title and text, in order (``search_text``), when known."""
 
 
 @dataclass
@@ -79,22 +77,6 @@ class Group:
     medoid: int = -1
     """The message most alike to the others (its title represents the issue)."""
     duplicates_of: dict[int, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class GroupingParams:
-    min_members: int = 3
-    max_share: float = 0.03
-    """An anchor names at most this share of the board's messages (or ``max_count_floor``)."""
-    max_count_floor: int = 30
-    min_bounded: float = 0.5
-    problem_closeness: float = 0.35
-    """How much closer than the board's typical pair an issue's messages must be: clustering
-    stops at similarity baseline + closeness × (1 − baseline), the baseline being the mean
-    cosine of a sample of the board (附件3, one city's complaints: 0.30, so 0.545; the bilingual
-    demo: 0.17, so 0.46)."""
-    duplicate_cosine: float = 0.95
-    body_chars: int = 200
 
 
 def _zh_grams(title: str) -> set[str]:
@@ -154,12 +136,6 @@ def haystack(m: Message, body_chars: int) -> str:
     return text if _CJK.search(text) else " ".join(_EN_WORD.findall(text.lower()))
 
 
-_BOUNDARY = set("|市区县镇乡路街道村") | _GENERIC | set("，。、！？；：“”‘’（）()[]【】《》")
-_BOUNDARY |= set(",.!?;:\"' ")
-NAME_BOUNDARY = frozenset(_BOUNDARY)
-"""Characters a name starts after (codes, punctuation, 市区县…, 的, 关于 …)."""
-
-
 def _bounded_share(gram: str, titles: Sequence[str]) -> float:
     """Of the titles naming ``gram``, the share where it starts a name: at the start, after a
     code or punctuation, after an administrative word (市, 区, 路 …) or a function word (投诉,
@@ -172,7 +148,7 @@ def _bounded_share(gram: str, titles: Sequence[str]) -> float:
         if k < 0:
             continue
         seen += 1
-        bounded += k == 0 or t[k - 1] in _BOUNDARY
+        bounded += k == 0 or t[k - 1] in NAME_BOUNDARY
     return bounded / seen if seen else 0.0
 
 
@@ -338,47 +314,6 @@ def split_by_qualifier(
     ]
 
 
-TOWN = re.compile(r"(?:镇|乡|街道)$")
-"""An anchor that names a town or a sub-district: villages, communities and estates lie in it."""
-_SUB_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:村|社区|小区|组)")
-_FUNCTION_TAGS = frozenset({"r", "p", "d", "c", "u", "uj", "ul", "uz", "ug"})
-_WORD_TAGS = frozenset({"v", "vn", "m", "q"})
-"""jieba tags of pronouns, prepositions, adverbs, conjunctions and particles, and of verbs and
-numbers of two characters or more: 各个村, 政府将…组 and 有关村 are no village's name (汉回村 is:
-a single character may read as a verb)."""
-
-
-def sub_place(m: Message, town: str, body_chars: int) -> str:
-    """The village, community, estate or villagers' group a message names right after ``town``
-    (北山镇石常村 → 石常村, 星沙镇星沙派小区 → 星沙派小区, 星沙镇泉塘街道板桥小区 →
-    板桥小区), in its title, else in its body's start; "" when it names none
-    (北山镇生态移民政策, 北山镇农村公路)."""
-    for text in (m.title or "", (m.text or "")[:body_chars]):
-        k = text.find(town)
-        if k < 0:
-            continue
-        found = _SUB_PLACE.match(text, k + len(town))
-        if found is None:
-            return ""
-        name = re.sub(r"^.*街道", "", found.group())
-        if len(name) < 3 or "农村" in name or "乡村" in name:
-            return ""
-        import jieba.posseg
-
-        from heard.listen.analysis.junk import _dictionary
-
-        words = _dictionary()  # also sets jieba up, its log quiet
-        # 妇联组织 and 小区域 are words, no 组 or 小区 (a village's name runs on into 村民, 村级)
-        if not name.endswith("村") and words.get(text[found.end() - 1 : found.end() + 1]):
-            return ""
-        head = name[: -2 if name.endswith(("社区", "小区")) else -1]
-        for word, flag in jieba.posseg.lcut(head):
-            if flag in _FUNCTION_TAGS or (flag in _WORD_TAGS and len(word) >= 2):
-                return ""
-        return name
-    return ""
-
-
 def split_by_sub_place(
     group: Group,
     messages: Sequence[Message],
@@ -397,8 +332,6 @@ def split_by_sub_place(
     whole."""
     if not TOWN.search(group.anchor):
         return [group]
-    from heard.listen.issues.villages import sub_place_or_village
-
     names = [
         sub_place_or_village(messages[i], group.anchor, villages, p.body_chars)
         for i in group.members
@@ -505,8 +438,6 @@ def find_groups(
     base = board_baseline(vectors)
     cut = 1.0 - (base + p.problem_closeness * (1.0 - base))
     groups: list[Group] = []
-    from heard.listen.issues.villages import known_villages, with_villages_alone
-
     assigned = assign(messages, anchors, p)
     villages = known_villages(assigned, messages, p)
     of_town: dict[str, list[str]] = {}

@@ -13,14 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from heard.listen.issues.grouping import (
-    CODES,
-    NAME_BOUNDARY,
-    TOWN,
-    GroupingParams,
-    Message,
-    sub_place,
-)
+from heard.listen.issues.board import CODES, NAME_BOUNDARY, GroupingParams, Message
 
 _TOWN_THEN_VILLAGE = re.compile(r"(.+?(?:镇|乡|街道))(.+)$")
 
@@ -95,3 +88,44 @@ def sub_place_or_village(m: Message, town: str, villages: Sequence[str], body_ch
     if name or town in (m.title or "") + (m.text or "")[:body_chars]:
         return name
     return next((v for v in villages if names_village(m, v, body_chars)), "")
+
+
+TOWN = re.compile(r"(?:镇|乡|街道)$")
+"""An anchor that names a town or a sub-district: villages, communities and estates lie in it."""
+_SUB_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:村|社区|小区|组)")
+_FUNCTION_TAGS = frozenset({"r", "p", "d", "c", "u", "uj", "ul", "uz", "ug"})
+_WORD_TAGS = frozenset({"v", "vn", "m", "q"})
+"""jieba tags of pronouns, prepositions, adverbs, conjunctions and particles, and of verbs and
+numbers of two characters or more: 各个村, 政府将…组 and 有关村 are no village's name (汉回村 is:
+a single character may read as a verb)."""
+
+
+def sub_place(m: Message, town: str, body_chars: int) -> str:
+    """The village, community, estate or villagers' group a message names right after ``town``
+    (北山镇石常村 → 石常村, 星沙镇星沙派小区 → 星沙派小区, 星沙镇泉塘街道板桥小区 →
+    板桥小区), in its title, else in its body's start; "" when it names none
+    (北山镇生态移民政策, 北山镇农村公路)."""
+    for text in (m.title or "", (m.text or "")[:body_chars]):
+        k = text.find(town)
+        if k < 0:
+            continue
+        found = _SUB_PLACE.match(text, k + len(town))
+        if found is None:
+            return ""
+        name = re.sub(r"^.*街道", "", found.group())
+        if len(name) < 3 or "农村" in name or "乡村" in name:
+            return ""
+        import jieba.posseg
+
+        from heard.listen.analysis.junk import _dictionary
+
+        words = _dictionary()  # also sets jieba up, its log quiet
+        # 妇联组织 and 小区域 are words, no 组 or 小区 (a village's name runs on into 村民, 村级)
+        if not name.endswith("村") and words.get(text[found.end() - 1 : found.end() + 1]):
+            return ""
+        head = name[: -2 if name.endswith(("社区", "小区")) else -1]
+        for word, flag in jieba.posseg.lcut(head):
+            if flag in _FUNCTION_TAGS or (flag in _WORD_TAGS and len(word) >= 2):
+                return ""
+        return name
+    return ""
