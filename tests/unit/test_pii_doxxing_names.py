@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from heard.protect.pii import find_pii
-from heard.read.redact import redact
+from heard.read.redact import NAMES, redact
 
 DOXXING = [
     (
@@ -35,12 +35,12 @@ def test_a_name_a_doxxing_post_introduces_is_redacted(text, name):
     assert name in text
     shown = redact(text)
     assert name not in shown and "[name]" in shown
-    assert [s.text for s in find_pii(text) if s.kind == "name"] == [name]
+    assert [s.text for s in find_pii(text, also=NAMES) if s.kind == "name"] == [name]
     # the doxxing detector reads without names (it decides whether they are personal data)
-    assert all(s.kind != "name" for s in find_pii(text, names=False))
+    assert all(s.kind != "name" for s in find_pii(text))
 
 
 @pytest.mark.parametrize("text", LEGITIMATE)
 def test_a_name_elsewhere_is_kept(text):
     assert redact(text) == text
-    assert not [s for s in find_pii(text) if s.kind == "name"]
+    assert not [s for s in find_pii(text, also=NAMES) if s.kind == "name"]

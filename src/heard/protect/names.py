@@ -6,7 +6,8 @@ exposure when the same text is a doxxing post — the ``doxxing`` detector's tes
 or locating details together with a call to go after the person or an exposure, and no public
 body. Then the name the text introduces (他叫…, 真名…, 姓名：…, "his real name is …",
 "named …") is a span of kind ``name`` for every display, export and the search index
-(``heard.protect.pii.find_pii``), as the phone and the address beside it are.
+(``heard.read.redact`` passes ``doxxing_names`` to ``heard.protect.pii.find_pii``), as the phone
+and the address beside it are.
 
 Only introduced names are found (no name list, no guessing at every two-character word), and a
 Chinese name must begin with a common surname.
@@ -41,12 +42,8 @@ _HINT = re.compile(r"叫|真名|本名|名字|姓名|name|called", re.IGNORECASE
 @lru_cache(maxsize=1)
 def _detector() -> Any:
     from heard.protect.detectors.doxxing import DoxxingDetector
-    from heard.protect.pii import find_pii
 
-    def spans_without_names(text: str) -> list[Any]:
-        return find_pii(text, names=False)
-
-    return DoxxingDetector(span_finder=spans_without_names)
+    return DoxxingDetector()  # its spans come from find_pii without names
 
 
 def doxxing_names(text: str) -> Iterator[tuple[str, int, int, bool, str]]:

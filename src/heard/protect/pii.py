@@ -8,7 +8,7 @@ beyond the pattern passed (``validated``: the PRC ID checksum, a valid birth dat
 Kinds: ``id_number``, ``phone``, ``bank_card``, ``email``, ``address`` (down to the door or the
 flat: the road, the estate and a building of an estate stay), ``handle`` (an @mention; which ones
 are public institutional accounts is the caller's decision, see ``heard.read.redact``), ``name``
-(only a name a doxxing post introduces, ``heard.protect.names``).
+(only a name a doxxing post introduces: ``heard.protect.names``, passed in ``also``).
 
 Text is matched on a width-folded copy (full-width digits, letters and ``＠`` read as ASCII, one
 character for one, so offsets hold), so ``１３７１２３４５６７８`` is a phone like ``13712345678``.
@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from heard.protect.names import doxxing_names
 from heard.protect.pii_view import detection_view, fold_width
 
 __all__ = ["KINDS", "LABELS", "PiiSpan", "find_pii", "fold_width", "replace_pii"]
@@ -494,13 +493,14 @@ def _worth_running(detector, t: str, digits: bool) -> bool:
     return bool(_LONG_NUMBER.search(t))  # IDs, cards, phones: 7+ digits, at most 2 separators apart
 
 
-def find_pii(text: str | None, masked: bool = False, names: bool = True) -> list[PiiSpan]:
+def find_pii(text: str | None, masked: bool = False, also: tuple[Any, ...] = ()) -> list[PiiSpan]:
     """Every piece of personal data in ``text``, in order, none overlapping another.
 
     ``masked``: also numbers their poster masked in part (138****1234), as displays, exports and
     the search index need; the doxxing label leaves it off (a masked number exposes no one).
-    ``names``: also the names a doxxing post introduces (``heard.protect.names``); the doxxing
-    detector itself reads without them."""
+    ``also``: further finders of the same shape, such as ``heard.protect.names.doxxing_names``
+    (the names a doxxing post introduces), which ``heard.read.redact`` adds for every display,
+    export and the search index; the doxxing detector itself reads without them."""
     if not text:
         return []
     folded, origin = detection_view(text)
@@ -510,12 +510,9 @@ def find_pii(text: str | None, masked: bool = False, names: bool = True) -> list
     detectors: tuple[Any, ...] = _DETECTORS
     if masked and digits and _MASKED_GATE.search(folded):
         detectors = (*detectors, _masked)
-    if names:
-        detectors = (*detectors, doxxing_names)
+    detectors = (*detectors, *also)
     for detector in detectors:
-        if detector not in (_masked, doxxing_names) and not _worth_running(
-            detector, folded, digits
-        ):
+        if detector in _DETECTORS and not _worth_running(detector, folded, digits):
             continue
         for kind, start, end, validated, why in detector(folded):
             while end > start and folded[end - 1] == " ":
@@ -534,12 +531,14 @@ def contains_pii(text: str | None, kinds: tuple[str, ...] = KINDS) -> bool:
     return any(s.kind in kinds for s in find_pii(text))
 
 
-def replace_pii(text: str | None, keep=lambda span: False, masked: bool = False) -> str | None:
+def replace_pii(
+    text: str | None, keep=lambda span: False, masked: bool = False, also: tuple[Any, ...] = ()
+) -> str | None:
     """``text`` with every span replaced by its label, except those ``keep(span)`` is true for."""
     if not text:
         return text
     out, last, label = [], 0, ""
-    for span in find_pii(text, masked=masked):
+    for span in find_pii(text, masked=masked, also=also):
         if keep(span):
             continue
         between = text[last : span.start]

@@ -33,7 +33,12 @@ from urllib.parse import urlsplit
 from heard.read.display import neutralise
 from heard.protect.pii import LABELS as _ALL_LABELS
 from heard.protect.pii import MENTION as _MENTION
+from heard.protect.names import doxxing_names
 from heard.protect.pii import PiiSpan, find_pii, fold_width, replace_pii
+
+NAMES = (doxxing_names,)
+"""The names a doxxing post introduces are personal data in every display, export and the
+search index (``heard.protect.names``)."""
 
 LABELS = {k: v for k, v in _ALL_LABELS.items() if k != "handle"}
 
@@ -136,7 +141,7 @@ def redact(text: str | None) -> str | None:
     ``[address]``, and the @handles of people (not of the named public accounts) by ``@[user]``
     (found by ``heard.protect.pii.find_pii``: the one detector display, export and search use),
     and with terminal escapes and bidi overrides neutralised (``heard.read.display``)."""
-    result: str | None = neutralise(replace_pii(text, keep=_is_public, masked=True))
+    result: str | None = neutralise(replace_pii(text, keep=_is_public, masked=True, also=NAMES))
     return result
 
 
@@ -166,7 +171,7 @@ def redact_for_search(text: str | None) -> str:
     if not text:
         return ""
     out, last = [], 0
-    for span in find_pii(text, masked=True):
+    for span in find_pii(text, masked=True, also=NAMES):
         if _is_public_account(span):
             continue
         out.append(text[last : span.start])
@@ -191,7 +196,7 @@ def redact_evidence(evidence: Any, text: str | None) -> Any:
     four-digit gram, is a piece of the number the displays redact. The stored flag is unchanged."""
     if not isinstance(evidence, dict) or not text:
         return evidence
-    spans = [s for s in find_pii(text, masked=True) if not _is_public(s)]
+    spans = [s for s in find_pii(text, masked=True, also=NAMES) if not _is_public(s)]
     if not spans:
         return evidence
     out = dict(evidence)
