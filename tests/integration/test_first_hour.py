@@ -267,7 +267,7 @@ def test_an_issue_alert_is_listed_with_the_alerts(tmp_path, capsys):
     assert "No burst alert has fired" not in brief
     assert "issue 1 · 东湖路 · 停水" in brief and "p = 9e-06" in brief
     assert run(["hot", "--no-scan", "--db", str(db)]) == 0
-    assert "1 issue alert (heard issue ID)" in " ".join(capsys.readouterr().err.split())
+    assert f"1 issue alert (heard issue ID --db {db})" in " ".join(capsys.readouterr().err.split())
     with TestClient(create_app(Settings(db=db))) as client:
         form = client.get("/login")
         csrf = _re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)

@@ -105,9 +105,12 @@ def test_an_int8_vector_does_not_depend_on_the_texts_beside_it():
     alone = np.vstack([embedder.encode([t]) for t in texts[::37]])
     in_sevens = np.vstack([embedder.encode(texts[i : i + 7]) for i in range(0, len(texts), 7)])
     reversed_order = embedder.encode(texts[::-1])[::-1]
-    assert np.array_equal(alone, together[::37])
-    assert np.array_equal(in_sevens, together)
-    assert np.array_equal(reversed_order, together)
+    # the same up to float rounding: the matrix kernels sum in another order for another batch
+    # size on some CPUs (7e-8 at most on an AVX2 AMD EPYC; bit-equal on the machine that wrote
+    # this test), while quantising per call moves a vector by up to 0.02 (use-int8, same texts)
+    for got in (alone, in_sevens, reversed_order):
+        want = together[::37] if got is alone else together
+        assert np.abs(got - want).max() < 1e-5
 
 
 def test_the_default_int8_embedder_quantises_per_call():
