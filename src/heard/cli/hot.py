@@ -348,10 +348,14 @@ def watch(
 
         def refresh(final: bool) -> None:
             patiently(lambda: finish(final), on_wait=wait_for_db)
-            for alert in engine.issue_alerts():  # issues found at this refresh that burst
-                issue_alerts.append(alert)
+            # the reads and sends after it wait for the database too (a restart between them
+            # stopped the watch); each is one transaction, safe to run again
+            for alert in patiently(engine.issue_alerts, on_wait=wait_for_db):
+                issue_alerts.append(alert)  # issues found at this refresh that burst
                 on_alert(alert)
-            notes = notify_cases(store, settings, utcnow())  # departments told of their cases
+            notes = patiently(  # departments told of their cases
+                lambda: notify_cases(store, settings, utcnow()), on_wait=wait_for_db
+            )
             if notes["sent"]:
                 waiting = sum(1 for n in notes["sent"] if not n["done"])
                 console.print(
