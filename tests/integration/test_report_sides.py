@@ -68,6 +68,8 @@ def test_the_brief_shows_each_departments_record_and_the_flags(tmp_path, monkeyp
     assert f"{automated} of them automated" in line and automated >= 1
     by_label = {name: int(n) for name, n in _cells(html, "flags-by-label")}
     assert by_label["Scam / fraud"] == sum(1 for f in flags if f["label"] == "scam_fraud")
+    # decisions in the dashboard's words (its transparency page and statements of reasons)
+    assert dict(_cells(html, "by-decision")) == {"visibility limited": str(automated)}
 
     zh = _brief(db, tmp_path / "zh", "--lang", "zh")
     assert "回应：各部门公开记录" in zh and "诈骗" in zh

@@ -239,7 +239,8 @@ def show_protect(run: Any, store: Any, later: Path) -> dict[str, Any]:
         "a flag waits for a person unless two detectors agree on spam or a scam"
     )
     ids = [f"demo:{i}" for i in _ids(later)]
-    flags = [f for f in list_flags(store, limit=1000)["flags"] if f["post_id"] in set(ids)]
+    arrived_ids = set(ids)
+    flags = [f for f in list_flags(store, limit=1000)["flags"] if f["post_id"] in arrived_ids]
     for post_id in ids:
         mine = [f for f in flags if f["post_id"] == post_id]
         if not mine:

@@ -13,13 +13,7 @@ from typing import Any
 from heard.protect.taxonomy import load_taxonomy
 from heard.read.cases import accountability
 from heard.read.protect import transparency
-
-DECISION_WORDS = {
-    "no_action": ("no action", "不处理"),
-    "label": ("label", "加标注"),
-    "limit_visibility": ("limit visibility", "限制可见"),
-    "remove": ("remove", "删除"),
-}
+from heard.web.strings.protect import STRINGS as PROTECT_WORDS
 
 
 def answer_section(store: Any, now: datetime) -> dict[str, Any] | None:
@@ -48,8 +42,8 @@ def protect_section(store: Any, zh: bool) -> dict[str, Any] | None:
         "pending": figures["flags"]["by_status"].get("pending", 0),
         "by_label": [(titles.get(k, k), n) for k, n in figures["flags"]["by_label"].items()],
         "decisions": decisions["total"],
-        "by_decision": [
-            (DECISION_WORDS.get(k, (k, k))[1 if zh else 0], n)
+        "by_decision": [  # the dashboard's words for a decision (transparency, statements)
+            (PROTECT_WORDS.get(f"decision_{k}", (k, k))[1 if zh else 0], n)
             for k, n in decisions["by_decision"].items()
         ],
         "automated": decisions["by_automation"].get("automated", 0),
