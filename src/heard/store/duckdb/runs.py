@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from heard.clock import to_naive_utc, utcnow
+from heard.store.checkpoints import CheckpointReads
 from heard.store.protocol import FINISH, TOPICS_CONSOLIDATED
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     import duckdb
 
 
-class RunLog:
+class RunLog(CheckpointReads):
     """The run bookkeeping of ``DuckDBStore``, a part of it: its methods take the store as
     ``self``."""
 
@@ -49,22 +50,6 @@ class RunLog:
             ["|" + content_key],
         ).fetchone()
         return row[0].rsplit("|", 1)[0] if row else None
-
-    def is_empty(self) -> bool:
-        """No post and no quarantined row (a database only just created)."""
-        return not self.scalar(
-            "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM quarantine)"
-        )
-
-    def checkpoint(self, file_key: str) -> int:
-        """The last position committed for this file (0 when never ingested)."""
-        found = self.scalar("SELECT position FROM checkpoints WHERE file_key = ?", [file_key])
-        return int(found or 0)
-
-    def checkpoint_mark(self, file_key: str) -> str | None:
-        """What had been read at that position (``heard.pipeline.resume``); None if unknown."""
-        found = self.scalar("SELECT read_mark FROM checkpoints WHERE file_key = ?", [file_key])
-        return str(found) if found else None
 
     def record_run(
         self,
