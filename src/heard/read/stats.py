@@ -90,13 +90,15 @@ def store_health(db: Reader) -> dict[str, Any]:
 
 def brief_facts(db: Reader, until: datetime | None = None) -> dict[str, Any]:
     """What the brief says about the store: posts, first and last post time, sentiment models;
-    of the posts posted at or before ``until`` (the brief's ``--at``) when given."""
+    of the posts posted at or before ``until`` (the brief's ``--at``) when given. ``sides``:
+    whether it holds any case or flag (a brief of a past moment says it leaves them out)."""
     first, last, total = common.span(db, None if until is None else to_naive_utc(until))
     return {
         "posts": total,
         "first": first,
         "last": last,
         "models": q.sentiment_models(db),
+        "sides": q.holds_cases_or_flags(db),
     }
 
 

@@ -212,8 +212,10 @@ def build_report(
         sentiment_chart=sentiment_chart,
         k=min_group_size,
         at_past=now is not None,
-        answer=answer_section(store, clock()),
-        protect=protect_section(store, zh),
+        sides_held=facts["sides"],
+        # today's records only: a brief of a past moment says it leaves them out
+        answer=answer_section(store, clock()) if now is None else None,
+        protect=protect_section(store, zh) if now is None else None,
         as_of=None if now is None else local_time(now, zone),
     )
 

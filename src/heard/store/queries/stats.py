@@ -65,6 +65,11 @@ def distinct_texts(db: Reader) -> int:
     return int(db.scalar("SELECT count(DISTINCT text_hash) FROM posts"))
 
 
+def holds_cases_or_flags(db: Reader) -> bool:
+    """Whether the answer or the protect side has ever recorded anything here."""
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM flags)"))
+
+
 def mean_sentiment(db: Reader) -> Any:
     """The mean sentiment score (``None`` when no post has one)."""
     return db.scalar("SELECT avg(sentiment_score) FROM posts")
