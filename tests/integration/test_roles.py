@@ -74,6 +74,8 @@ def test_every_route_declares_a_role(client_tokens):
     assert not undeclared, f"routes without requires(...): {undeclared}"
     public = sorted(f"{m} {r.path}" for m, r in routes if declared_role(r) is None)
     assert public == [
+        "GET /api/v1",
+        "GET /api/v1/",
         "GET /api/v1/accountability",
         "GET /api/v1/departments",
         "GET /api/v1/docs",

@@ -312,7 +312,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 "not found",
                 [
                     f"no route or resource at {request.url.path}",
-                    "fix: see /api/v1/openapi.json for the routes",
+                    "fix: the routes are listed at /api/v1 and explained at /api/v1/docs",
                 ],
             )
         elif exc.status_code == 405:

@@ -1,5 +1,6 @@
-"""/health (anyone), /metrics (viewer; Prometheus text), the OpenAPI schema and its HTML
-reference /api/v1/docs (anyone; /docs leads there)."""
+"""/health (anyone), /metrics (viewer; Prometheus text), the OpenAPI schema, its HTML
+reference /api/v1/docs (anyone; /docs leads there) and the API's root /api/v1 (anyone: where
+the reference is, and every route)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,27 @@ def metrics(request: Request) -> PlainTextResponse:
 @router.get("/api/v1/openapi.json", dependencies=[requires(PUBLIC)], include_in_schema=False)
 def openapi(request: Request) -> JSONResponse:
     return JSONResponse(request.app.openapi())
+
+
+@router.get("/api/v1", dependencies=[requires(PUBLIC)], include_in_schema=False)
+@router.get("/api/v1/", dependencies=[requires(PUBLIC)], include_in_schema=False)
+def api_root(request: Request) -> dict[str, Any]:
+    """What someone who opens the API's root first needs: the reference, the schema, and each
+    route with its methods (the schema's paths; who may call which is in the reference)."""
+    from heard import __version__
+
+    paths = request.app.openapi().get("paths", {})
+    return {
+        "ok": True,
+        "name": "Heard API",
+        "version": __version__,
+        "docs": "/api/v1/docs",
+        "openapi": "/api/v1/openapi.json",
+        "routes": [
+            {"path": path, "methods": sorted(m.upper() for m in operations)}
+            for path, operations in sorted(paths.items())
+        ],
+    }
 
 
 @router.get("/api/v1/docs", dependencies=[requires(PUBLIC)], include_in_schema=False)
