@@ -62,6 +62,12 @@ def parse_instant(value: str, *, what: str = "time", zone: tzinfo = timezone.utc
         ) from None
 
 
+WINDOW_PATTERN = r"^(all|[1-9]\d{0,5}[mhdwy])$"
+"""A span before the newest post, as ``heard hot --window`` reads it: a whole number and a unit
+(m, h, d, w, y), or ``all``. A value that does not match is explained in words
+(the API's errors), not by this pattern."""
+
+
 def parse_span(value: str, *, what: str = "--window") -> timedelta:
     """``90m``, ``24h``, ``7d``, ``2w``, ``1y`` (365 days) → timedelta (positive)."""
     match = _SPAN.match(value or "")

@@ -24,3 +24,25 @@ def test_a_bad_window_says_how_to_write_one(tmp_path):
         assert client.get("/issues", params={"window": "30d"}, headers=viewer).status_code == 200
         long = client.get("/issues", params={"window": "9" * 200}, headers=viewer)
         assert long.status_code in (400, 422) and "Traceback" not in long.text
+
+
+def test_the_api_says_a_bad_window_in_words(tmp_path):
+    """The API's 422 for a window named its regular expression ("String should match pattern
+    '^(all|[1-9]\\d{0,5}[mhdwy])$'") on /api/v1/issues, /hotspots and /export alike."""
+    db = tmp_path / "seed.duckdb"
+    tokens = build(db)
+    analyst = {"Authorization": f"Bearer {tokens['analyst']}"}
+    export = {"what": "issues", "format": "jsonl"}
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        for url, params in (
+            ("/api/v1/issues", {}),
+            ("/api/v1/hotspots", {}),
+            ("/api/v1/export", export),
+        ):
+            answer = client.get(url, params={**params, "window": "7x"}, headers=analyst)
+            assert answer.status_code == 422, (url, answer.status_code)
+            said = " ".join(answer.json()["errors"])
+            assert "'7x' is not a time window: give a number and a unit" in said, said
+            assert "pattern" not in said
+            right = client.get(url, params={**params, "window": "7d"}, headers=analyst)
+            assert right.status_code == 200, (url, right.text[:300])

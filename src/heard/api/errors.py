@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from heard.clock import SPAN_HINT, WINDOW_PATTERN
 from heard.errors import (
     ConflictError,
     HeardError,
@@ -211,8 +212,19 @@ def _validation_messages(exc: RequestValidationError) -> list[str]:
     out = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()))
-        out.append(f"{where}: {err.get('msg', 'invalid')}")
+        out.append(f"{where}: {_in_words(err)}")
     return out
+
+
+def _in_words(err: dict[str, Any]) -> str:
+    """A validation error's message; a time window that does not match its pattern is said in
+    words (pydantic says "String should match pattern '^(all|[1-9]\\d{0,5}[mhdwy])$'")."""
+    if (
+        err.get("type") == "string_pattern_mismatch"
+        and (err.get("ctx") or {}).get("pattern") == WINDOW_PATTERN
+    ):
+        return f"{str(err.get('input'))[:20]!r} is not a time window: {SPAN_HINT}, or all"
+    return str(err.get("msg", "invalid"))
 
 
 _NOT_PAGES = ("/api/", "/static/", "/vendor/", "/health", "/metrics")

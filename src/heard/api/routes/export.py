@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from heard.clock import WINDOW_PATTERN
 from heard.api.routes.deps import db_of, k_of, utc_naive
 from heard.api.routes.read import Instant, Intent, Lang, Sentiment
 from heard.api.security import requires
@@ -61,7 +62,7 @@ async def export(
         str | None,
         Query(
             max_length=10,
-            pattern=r"^(all|[1-9]\d{0,5}[mhdwy])$",
+            pattern=WINDOW_PATTERN,
             description="issues: with a message in this span before the newest post (7d, all)",
         ),
     ] = None,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from heard.clock import WINDOW_PATTERN
 from heard.api.routes.deps import db_of, k_of
 from heard.api.errors import declared
 from heard.api.security import requires
@@ -27,7 +28,7 @@ def list_issues(
         str,
         Query(
             max_length=10,
-            pattern=r"^(all|[1-9]\d{0,5}[mhdwy])$",  # as /hotspots and heard issues
+            pattern=WINDOW_PATTERN,  # as /hotspots and heard issues
             description="Only issues with a message in this span before the newest post: 7d, "
             "30d, 90d, 1y or all",
         ),

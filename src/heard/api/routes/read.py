@@ -16,6 +16,7 @@ from heard.read import overview as oq
 from heard.read import posts as pq
 from heard.read import topics as tq
 from heard.read.common import MAX_CURSOR_CHARS
+from heard.clock import WINDOW_PATTERN
 from heard.api.routes.deps import db_of, k_of, utc_naive, work_zone
 from heard.api.errors import declared
 from heard.api.security import requires
@@ -173,7 +174,7 @@ def list_hotspots(
         str,
         Query(
             max_length=10,
-            pattern=r"^(all|[1-9]\d{0,5}[mhdwy])$",
+            pattern=WINDOW_PATTERN,
             description="A span before the newest post: 90m, 24h, 7d, 2w, 90d, 1y or all "
             "(a positive whole number without leading zeros, and a unit)",
         ),
