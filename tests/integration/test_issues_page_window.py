@@ -46,3 +46,23 @@ def test_the_api_says_a_bad_window_in_words(tmp_path):
             assert "pattern" not in said
             right = client.get(url, params={**params, "window": "7d"}, headers=analyst)
             assert right.status_code == 200, (url, right.text[:300])
+
+
+def test_any_other_pattern_is_explained_by_its_description(tmp_path):
+    """A language code or a cursor that does not match its pattern was answered with the regular
+    expression too; now with the value and what the parameter takes (its description in the
+    reference), on /api/v1 and in Open311's error list."""
+    db = tmp_path / "seed.duckdb"
+    tokens = build(db)
+    viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
+    with TestClient(create_app(Settings(db=db)), raise_server_exceptions=False) as client:
+        lang = client.get("/api/v1/posts", params={"lang": "Chinese"}, headers=viewer)
+        assert lang.status_code == 422
+        said = " ".join(lang.json()["errors"])
+        assert "'Chinese' is not a valid value: ISO 639-1 code, e.g. zh, en" in said, said
+        status = client.get("/open311/v2/requests.json", params={"status": "pending"})
+        assert status.status_code == 422
+        said = status.json()[0]["description"]
+        assert "'pending' is not a valid value: open, closed, or both" in said, said
+        for answer in (lang, status):
+            assert "pattern" not in answer.text

@@ -208,23 +208,41 @@ def wrong_body_type(request: Request, exc: RequestValidationError) -> str | None
     return ctype.split(";", 1)[0].strip() or ctype
 
 
-def _validation_messages(exc: RequestValidationError) -> list[str]:
+def _validation_messages(exc: RequestValidationError, request: Request) -> list[str]:
     out = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()))
-        out.append(f"{where}: {_in_words(err)}")
+        out.append(f"{where}: {_in_words(err, request)}")
     return out
 
 
-def _in_words(err: dict[str, Any]) -> str:
-    """A validation error's message; a time window that does not match its pattern is said in
-    words (pydantic says "String should match pattern '^(all|[1-9]\\d{0,5}[mhdwy])$'")."""
-    if (
-        err.get("type") == "string_pattern_mismatch"
-        and (err.get("ctx") or {}).get("pattern") == WINDOW_PATTERN
-    ):
-        return f"{str(err.get('input'))[:20]!r} is not a time window: {SPAN_HINT}, or all"
-    return str(err.get("msg", "invalid"))
+def _in_words(err: dict[str, Any], request: Request) -> str:
+    """A validation error's message. A value that does not match a parameter's pattern is said
+    in words, not by the pattern (pydantic says "String should match pattern
+    '^(all|[1-9]\\d{0,5}[mhdwy])$'"): a time window how to write one, any other parameter its
+    description."""
+    if err.get("type") != "string_pattern_mismatch":
+        return str(err.get("msg", "invalid"))
+    value = str(err.get("input"))[:20]
+    if (err.get("ctx") or {}).get("pattern") == WINDOW_PATTERN:
+        return f"{value!r} is not a time window: {SPAN_HINT}, or all"
+    loc = tuple(err.get("loc", ()))
+    said = _parameter_description(request, loc[-1]) if loc[:1] == ("query",) else None
+    return f"{value!r} is not a valid value" + (f": {said}" if said else "")
+
+
+def _parameter_description(request: Request, name: Any) -> str | None:
+    """The description a route gives its query parameter ``name`` (dependencies included)."""
+    pending = [getattr(request.scope.get("route"), "dependant", None)]
+    while pending:
+        dependant = pending.pop()
+        if dependant is None:
+            continue
+        for param in dependant.query_params:
+            if param.alias == name:
+                return getattr(param.field_info, "description", None)
+        pending.extend(dependant.dependencies)
+    return None
 
 
 _NOT_PAGES = ("/api/", "/static/", "/vendor/", "/health", "/metrics")
@@ -349,7 +367,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/open311/"):  # GeoReport v2's error list
-            text = "; ".join(_validation_messages(exc)) or "invalid input"
+            text = "; ".join(_validation_messages(exc, request)) or "invalid input"
             return JSONResponse([{"code": 422, "description": text}], status_code=422)
         sent = wrong_body_type(request, exc)
         if sent is not None:
@@ -359,7 +377,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 f"the body must be application/json, not {sent}",
                 ["fix: send the body as a JSON object with 'Content-Type: application/json'"],
             )
-        return answer(request, 422, "invalid input", _validation_messages(exc))
+        return answer(request, 422, "invalid input", _validation_messages(exc, request))
 
     @app.exception_handler(StoreLockedError)
     async def _locked(request: Request, exc: StoreLockedError) -> Response:

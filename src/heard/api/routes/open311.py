@@ -142,7 +142,10 @@ def list_requests(
     request: Request,
     service_request_id: str | None = None,
     service_code: Annotated[str | None, Query(max_length=2000)] = None,
-    status: Annotated[str | None, Query(pattern=STATUSES)] = None,
+    status: Annotated[
+        str | None,
+        Query(pattern=STATUSES, description="open, closed, or both comma delimited: open,closed"),
+    ] = None,
     start_date: Instant | None = None,
     end_date: Instant | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
