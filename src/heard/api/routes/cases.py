@@ -202,7 +202,7 @@ def apply_change(
         except InputError as exc:
             code = 400 if isinstance(exc, workflow.BadValueError) else 409
             raise ApiError(code, exc.what, fix_lines(exc)) from None
-        db.data_version += 1
+        db.changed()  # (PostgreSQL's data_version is a read-only pair: += was a 500)
     case_moved(request)
     return {"ok": True}
 
