@@ -49,6 +49,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "your_message": ("Your message", "留言内容"),
     "send_concern": ("Send", "提交"),
     "filed": ("Received", "已收到"),
+    "filed_again": (
+        "This concern was received a moment ago already: here is its receipt again; no second "
+        "case was opened.",
+        "这条留言刚才已收到：以下是它的回执，没有重复立案。",
+    ),
     "filed_receipt": (
         "Case {case} is with {department}; the department should answer by {deadline}.",
         "案件 {case} 已转给{department}，应在 {deadline} 前答复。",
