@@ -118,10 +118,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "或在 heard.toml 的 [[departments]] 中加入 {code}。",
     ),
     "desk_retired_department": (
-        "{code} was removed from heard.toml: no new cases reach it, and its open cases went to "
-        "triage. An admin moves this account to a department in service: heard users department "
-        "{user} CODE.",
-        "{code} 已从 heard.toml 中移除：不再有新案件分派给它，其未办结案件已转入待分派。"
+        "{code} is retired (removed from heard.toml, or by an admin): no new cases reach it, and "
+        "its open cases went to triage. An admin moves this account to a department in service: "
+        "heard users department {user} CODE.",
+        "{code} 已停用（从 heard.toml 中移除或由管理员停用）：不再有新案件分派给它，"
+        "其未办结案件已转入待分派。"
         "请管理员将此账号调整到在用的部门：heard users department {user} CODE。",
     ),
     "public_page": ("Public page", "公开页面"),
