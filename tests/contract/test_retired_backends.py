@@ -79,3 +79,13 @@ def test_an_admin_retirement_and_heard_tomls_removal_on_both_backends(open_targe
     assert settle_edits(store, ["roads"]) == {"marked": [], "dropped": ["water"]}
     assert [e["code"] for e in store.cases.department_edits()] == ["parks"]
     assert [d.code for d in configured_departments(settings, store)] == ["roads"]
+    # parks, retired in the dashboard while heard.toml did not name it: a table written for it
+    # since brings it back as heard.toml writes it; one heard.toml names stays retired
+    assert settle_edits(store, ["roads", "parks"]) == {"marked": [], "dropped": ["parks"]}
+    tables = [{"code": "roads", "name_en": "Roads"}, {"code": "parks", "name_en": "Parks"}]
+    settings = Settings(db="unused", departments=tables)
+    assert [d.code for d in configured_departments(settings, store)] == ["roads", "parks"]
+    retire(store, settings, "roads", NOW, account="boss", role="admin", via="dashboard")
+    assert settle_edits(store, ["roads", "parks"]) == {"marked": [], "dropped": []}
+    assert [e["code"] for e in store.cases.department_edits()] == ["roads"]
+    assert [d.code for d in configured_departments(settings, store)] == ["parks"]
