@@ -43,5 +43,5 @@ def test_a_responder_of_a_department_without_cases_gets_an_empty_desk(tmp_path):
         # the seed's water is stored but not configured: retired (heard.answer.retired)
         gone = client.get("/desk", headers={**html, "Authorization": f"Bearer {drained}"})
         assert gone.status_code == 200, gone.text[:300]
-        assert "water was removed from heard.toml" in gone.text
+        assert "water is retired (removed from heard.toml" in gone.text
         assert "heard users department drained CODE" in gone.text

@@ -122,26 +122,36 @@ def parse_departments(config: dict[str, Any] | list[dict[str, Any]]) -> list[Dep
 
 EDITS_CONFIGURED = "edits_configured"
 """Key of a dashboard edit's stored definition: true when it edited a department heard.toml (or
-the preset) configured at the time, rather than adding one (``web/department_pages.py``)."""
+the preset) configured at the time, rather than adding one (``web/department_pages.py``). A run
+that finds heard.toml configuring the code of an edit not so marked marks it
+(``heard.answer.retired.settle_edits``): the department is heard.toml's now."""
+RETIRED = "retired"
+"""Key of a dashboard edit's stored definition: true when an admin retired the department in the
+dashboard or the API (``heard.answer.department_admin.retire``); saving its form again brings it
+back into service."""
 
 
 def merge_edits(configured: list[Department], edits: list[dict[str, Any]]) -> list[Department]:
     """The departments in effect: the configured ones (heard.toml or the preset), each replaced
-    by its dashboard edit when it has one, then the departments added in the dashboard. An edit
-    of a heard.toml department whose table was removed since is set aside: removing the table
-    retires the department (``heard.answer.retired``), edited or not; before, the edit kept it
-    in service as if the dashboard had added it. (An edit saved before edits were marked counts
-    as an addition: which it was cannot be told.)"""
+    by its dashboard edit when it has one, then the departments added in the dashboard, less
+    those an admin retired (``RETIRED``). An edit of a heard.toml department whose table was
+    removed since is set aside: removing the table retires the department
+    (``heard.answer.retired``), edited or not, and the next run drops the edit
+    (``settle_edits``), so that a table written again later is not overridden by it."""
     codes = {d.code for d in configured}
     edited: dict[str, dict[str, Any]] = {}
+    withdrawn: set[str] = set()
     for e in edits:
         code = str(e.get("code"))
         # an edit under the reserved code (saved before it was refused) is left out, not an error
         if code == TRIAGE or (e.get(EDITS_CONFIGURED) and code not in codes):
             continue
-        edited[code] = {k: v for k, v in e.items() if k != EDITS_CONFIGURED}
+        if e.get(RETIRED):
+            withdrawn.add(code)
+        edited[code] = {k: v for k, v in e.items() if k not in (EDITS_CONFIGURED, RETIRED)}
     out = [parse_one(edited.pop(d.code)) if d.code in edited else d for d in configured]
-    return out + [parse_one(e) for e in edited.values()]
+    out += [parse_one(e) for e in edited.values()]
+    return [d for d in out if d.code not in withdrawn]
 
 
 def parse_one(table: Any) -> Department:

@@ -18,7 +18,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from heard.answer import cases as workflow
+from heard.answer import repeats
 from heard.answer.departments import DEFAULT_DEADLINE_DAYS
+from heard.answer.repeats import Receipts
 from heard.errors import InputError, NotFoundError
 from heard.read import cases as cq
 
@@ -34,6 +36,9 @@ class Filed:
     token: str
     """Shown once to the sender; only its hash is stored."""
     deadline_at: datetime
+    repeated: bool = False
+    """True when this is the receipt of the same concern filed moments before
+    (``heard.answer.repeats``): nothing new was stored."""
 
 
 def deadline_days(department: dict[str, Any]) -> int:
@@ -70,11 +75,48 @@ def file_concern(
     channel: str,
     now: datetime,
     zone: tzinfo | None = None,
+    receipts: Receipts | None = None,
+    repeat_of: tuple[object, ...] = (),
 ) -> Filed:
     """Store ``text`` as a post of source ``channel``, open (or take over) its case for
     ``department`` and issue its token. Raises ``InputError`` when the text is refused (nothing
-    is stored then)."""
+    is stored then). With ``receipts``, a submission that repeats one filed within their window
+    (the same channel, department, text and ``repeat_of``: the place and sender the channel
+    knows, ``heard.answer.repeats``) gets that one's receipt back while its case is open, and
+    nothing new is stored."""
     text = check_text(text)
+    with db.write_lock:  # two copies sent together: the second waits, then finds the first
+        digest = repeats.key(channel, department["code"], text, *repeat_of)
+        if receipts is not None:
+            earlier = _still_open(db, receipts.find(digest, now))
+            if earlier is not None:
+                return earlier
+        filed = _file(uploader, db, text, department, channel, now, zone)
+        if receipts is not None:
+            receipts.keep(digest, repeats.Receipt(filed.case_id, filed.token, now))
+    return filed
+
+
+def _still_open(db: Any, receipt: repeats.Receipt | None) -> Filed | None:
+    """The receipt again, when its case is still open: a closed case is not brought back by a
+    repeat (it is filed anew), nor is a case that is gone."""
+    if receipt is None:
+        return None
+    case = db.store.cases.case(receipt.case_id)
+    if case is None or not workflow.is_open(case["status"]):
+        return None
+    return Filed(receipt.case_id, receipt.token, case["deadline_at"], repeated=True)
+
+
+def _file(
+    uploader: Any,
+    db: Any,
+    text: str,
+    department: dict[str, Any],
+    channel: str,
+    now: datetime,
+    zone: tzinfo | None,
+) -> Filed:
     external = uuid.uuid4().hex[:16]
     post_id = f"{channel}:{external}"
     token, token_hash = workflow.new_public_token()

@@ -451,8 +451,8 @@ QUEUE_KINDS = ("new_case", "deadline_near", "overdue")
 _CLOSED_WHY = {
     "no_contact": "the department has no webhook or e-mail any more: closed unsent; a contact "
     "added later is told of later moves, not of this one",
-    "retired": "the department was removed from the configuration: closed unsent, its stored "
-    "contacts are not told any more (its open cases went to triage)",
+    "retired": "the department is retired (removed from heard.toml, or by an admin): closed "
+    "unsent, its stored contacts are not told any more (its open cases went to triage)",
     "overtaken": "the case was closed or moved to another department before this notice could "
     "be delivered: closed unsent (a dead channel came back, or a contact was added, too late)",
 }

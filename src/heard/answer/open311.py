@@ -15,7 +15,9 @@ GeoReport_v2), so that existing 311 apps and tools can file concerns and follow 
 
 A submitted request becomes an ordinary post (source ``open311``) that joins topics, issues and
 hot spots, and a case owned by the service's department. The submitter's name, e-mail and phone
-(``first_name``, ``email`` …) are never stored: Heard keeps no per-person data (RIGHTS.md §4).
+(``first_name``, ``email`` …) are never stored: Heard keeps no per-person data (RIGHTS.md §4);
+only a digest of them with the rest of the submission is held in memory for minutes, to know a
+retried request (``heard.answer.repeats``).
 """
 
 from __future__ import annotations

@@ -117,6 +117,7 @@ class CaseStage:
         self._router_model, self._embedder = router_model, embedder
         self._embedder_spec = embedder_spec
         self._configured = bool(departments)  # else a trained router's own departments
+        self._in_file = [d.code for d in departments]  # heard.toml's or the preset's
         self._use(departments)
         self.zone = ZoneInfo(timezone)
         self.clock = clock
@@ -158,6 +159,10 @@ class CaseStage:
         none: posts stored before ``answer_cases`` was switched on. (A batch's cases commit with
         its posts, ``persist_with_batch``; a store written by an older Heard may also have a
         batch stored without them.)"""
+        if self._configured:  # heard.toml's removal wins over the dashboard's older edits
+            from heard.answer.retired import settle_edits
+
+            settle_edits(store, self._in_file)
         edits = store.cases.department_edits()
         if edits:  # departments edited or added in the dashboard win over the configured ones
             merged = merge_edits(list(self.departments.values()), edits)

@@ -68,11 +68,13 @@ def save_configured_departments(store: Any, settings: Settings) -> None:
     and retire those removed from it, as an ingest's case operator does: a case filed on the
     public form or opened for an issue before any ingest then shows its department's names,
     not its code."""
-    from heard.answer.operator import configured_departments
+    from heard.answer.operator import configured_departments, file_departments
 
-    from heard.answer.retired import retire_removed
+    from heard.answer.retired import retire_removed, settle_edits
     from heard.clock import utcnow
 
+    # heard.toml's removal of a department wins over the dashboard's older edits of it
+    settle_edits(store, [d.code for d in file_departments(settings)])
     configured = configured_departments(settings, store)
     if configured:
         store.cases.save_departments([d.to_dict() for d in configured])

@@ -64,9 +64,10 @@ def departments(
 ) -> None:
     """The departments concerns are routed to: names, deadlines, open and total cases.
 
-    A department an earlier run stored that heard.toml no longer names is listed as retired
-    (--json: "retired": true): it is told nothing and offered to no one, its record stays, and
-    its open cases were moved to triage.
+    A department an earlier run stored that is out of service is listed as retired (--json:
+    "retired": true): heard.toml no longer names it, or an admin retired it in the dashboard or
+    the API (POST /api/v1/departments/CODE/retire). It is told nothing and offered to no one,
+    its record stays, and its open cases were moved to triage.
     """
     from heard.read.cases import list_departments
     from heard.store import open_store
@@ -94,7 +95,7 @@ def departments(
         name = " / ".join(n for n in (r["name_zh"], r["name_en"]) if n)
         table.add_row(
             r["code"],
-            escape(name + (" (retired: removed from heard.toml)" if r.get("retired") else "")),
+            escape(name + (" (retired)" if r.get("retired") else "")),
             str(r["deadline_days"].get("default", "-")),
             f"{r['open']:,}",
             f"{r['cases']:,}",
@@ -350,9 +351,9 @@ def notify(
     notify_max_attempts scans. A notification whose department has no webhook or e-mail any
     more is closed unsent (no_contact), never sent later; so is a new-case, deadline or overdue
     notice whose case was closed or moved meanwhile (overtaken). A department removed from
-    heard.toml is told nothing more, even at the contacts stored for it (retired): its open
-    cases are moved to triage, each with a timeline note. heard watch runs the same scan at
-    every refresh.
+    heard.toml, or retired by an admin, is told nothing more, even at the contacts stored for
+    it (retired): its open cases are moved to triage, each with a timeline note. heard watch
+    runs the same scan at every refresh.
     """
     from heard.answer.notifications import notify_cases
     from heard.clock import utcnow
@@ -399,15 +400,15 @@ def notify(
     for n in result.get("retired", []):
         console.print(
             escape(
-                f"moved to triage: case {n['case_id']}: {n['from']} was removed from the "
-                "configuration (a person assigns it in the desk)"
+                f"moved to triage: case {n['case_id']}: {n['from']} is retired (removed from "
+                "the configuration) — a person assigns it in the desk"
             ),
             soft_wrap=True,
         )
     for n in result.get("closed", []):
         why = {
             "no_contact": f"{n['department']} has no webhook or e-mail any more",
-            "retired": f"{n['department']} was removed from the configuration",
+            "retired": f"{n['department']} is retired (out of service)",
         }.get(n["reason"], f"the case was closed or moved from {n['department']} meanwhile")
         console.print(
             escape(f"closed unsent: {n['kind']} for case {n['case_id']}: {why} ({n['reason']})"),

@@ -232,7 +232,8 @@ def _check_department(store: Any, settings: Any, department: str) -> None:
         )
     if found["retired"]:
         raise InputError(
-            f"department {department!r} was removed from the configuration (retired)",
+            f"department {department!r} is retired (removed from the configuration, or by an "
+            "admin)",
             f"use a department in service: {', '.join(in_service) or '(none)'}",
         )
 

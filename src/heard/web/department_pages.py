@@ -5,10 +5,12 @@ heard.toml's or the preset's definition of the same code everywhere: routing (a 
 reads the descriptions and keywords at the next run; a trained router keeps the departments it
 learned until ``heard train router`` runs again), the public pages, Open311's services and
 notifications (contacts). The same checks as heard.toml's (``parse_one``) refuse a bad form with
-the reason. A department is never deleted here: its cases keep it. An edit of a heard.toml
-department is marked so (``EDITS_CONFIGURED``): removing its table from heard.toml retires it
-all the same (``heard.answer.retired``); saving a retired department's form here brings it back
-into service as a dashboard department."""
+the reason. A department is never deleted here: its cases keep it. "Retire" takes one out of
+service, whether heard.toml, the preset or this page added it (``heard.answer.department_admin``:
+audited; its open cases go to triage). An edit of a heard.toml department is marked so
+(``EDITS_CONFIGURED``): removing its table from heard.toml retires it all the same, and drops the
+edit (``heard.answer.retired``); saving a retired department's form here brings it back into
+service as a dashboard department (audited too)."""
 
 from __future__ import annotations
 
@@ -18,11 +20,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from heard.answer.departments import DEFAULT_DEADLINE_DAYS, EDITS_CONFIGURED, parse_one
-from heard.api.routes.deps import department_names_of, show_department_numbers
+from heard.api.routes.deps import case_moved, department_names_of, show_department_numbers
 from heard.api.security import identify, requires
 from heard.auth import Role
 from heard.clock import utcnow
-from heard.errors import InputError
+from heard.errors import InputError, NotFoundError
 from heard.web.render import reason_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -82,11 +84,42 @@ def departments_page(request: Request) -> Response:
 
 
 @router.get("/admin/departments/{department}", dependencies=[requires(Role.admin, page=True)])
-def department_form(request: Request, department: str, saved: bool = False) -> Response:
+def department_form(
+    request: Request, department: str, saved: bool = False, retired: int | None = None
+) -> Response:
     found = next((d for d in _editable(request) if d["code"] == department), None)
     if found is None:
         return _form_page(request, status=404, error=f"no department {department!r}")
-    return _form_page(request, editing=found, saved=saved)
+    return _form_page(request, editing=found, saved=saved, moved=retired)
+
+
+@router.post(
+    "/admin/departments/{department}/retire", dependencies=[requires(Role.admin, page=True)]
+)
+def retire_department(request: Request, department: str) -> Response:
+    """Take the department out of service (``heard.answer.department_admin``): its open cases
+    go to triage, its record stays public; saving its form brings it back."""
+    from heard.answer.department_admin import retire
+
+    user = identify(request).user
+    assert user is not None
+    db = request.app.state.db
+    try:
+        with db.write_lock:
+            done = retire(
+                db.store, request.app.state.settings, department, utcnow(),
+                account=user.username, role=user.role.name, via="dashboard",
+            )  # fmt: skip
+    except NotFoundError as exc:
+        return _form_page(request, status=404, error=reason_of(request, exc))
+    except InputError as exc:
+        found = next((d for d in _editable(request) if d["code"] == department), None)
+        return _form_page(request, status=409, error=reason_of(request, exc), editing=found)
+    db.changed()
+    case_moved(request)
+    show_department_numbers(request.app.state.settings, db)
+    moved = len(done["moved"])
+    return RedirectResponse(f"/admin/departments/{department}?retired={moved}", status_code=303)
 
 
 @router.post("/admin/departments", dependencies=[requires(Role.admin, page=True)])
@@ -131,11 +164,18 @@ def save_department(
 
     # an edit of a heard.toml department, not an addition: removing its table retires it
     in_file = department.code in {d.code for d in file_departments(request.app.state.settings)}
+    from heard.answer.department_admin import restored, was_retired
+
     with db.write_lock, db.store.transaction():
+        settings, now = request.app.state.settings, utcnow()
+        back = was_retired(db.store, settings, department.code)  # the admin re-adds it
         definition = department.to_dict()
         marked = {**definition, EDITS_CONFIGURED: in_file}
-        db.store.cases.save_department_edit(marked, utcnow(), user.role.name)
+        db.store.cases.save_department_edit(marked, now, user.role.name)
         db.store.cases.save_departments([definition])
+        if back:
+            restored(db.store, department.code, now, account=user.username,
+                     role=user.role.name, via="dashboard")  # fmt: skip
     db.changed()
     show_department_numbers(request.app.state.settings, db)
     return RedirectResponse(f"/admin/departments/{department.code}?saved=1", status_code=303)

@@ -20,7 +20,9 @@ from heard.api.routes.deps import (
     db_of,
     department_names_of,
     departments_of,
+    intake_receipts,
     refund_public_action,
+    sender_address,
     spend_public_action,
     work_zone,
 )
@@ -103,7 +105,16 @@ def report_form(
         "public_report.html",
         departments=departments_of(request),
         request_department=department,
+        submission=_new_submission(),
     )
+
+
+def _new_submission() -> str:
+    """The form's one-time number: sent twice (a double click, the page sent again), it files
+    one concern (``heard.answer.repeats``); another form, another concern."""
+    import secrets
+
+    return secrets.token_urlsafe(16)
 
 
 @router.post("/public/report", dependencies=[requires(PUBLIC)])
@@ -114,26 +125,33 @@ async def report(
     # four times the limit at the HTTP layer: a concern just over it comes back in the form with
     # its length (intake.check_text), instead of an error page that loses what was typed
     text: Annotated[str, Form(max_length=4 * intake.MAX_TEXT)] = "",
+    submission: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     spend_public_action(request)
     departments = {d["code"]: d for d in departments_of(request)}
     chosen = departments.get(department)
+    given = submission.strip()
+    submission = given or _new_submission()  # kept when the form comes back to be corrected
     if chosen is None:
         return render(
             request, "public_report.html", status=400, departments=list(departments.values()),
-            error=f"no department {department!r}", text=text,
+            error=f"no department {department!r}", text=text, submission=submission,
         )  # fmt: skip
+    # a form without its number (sent by a script): the client's address tells senders apart
+    sender = ("form", given) if given else ("address", sender_address(request))
     try:
         filed = await run_in_threadpool(
             intake.file_concern, request.app.state.uploader, db_of(request),
             text=text, department=chosen, channel=CHANNEL, now=utcnow(), zone=work_zone(request),
+            receipts=intake_receipts(request), repeat_of=sender,
         )  # fmt: skip
     except InputError as exc:
         return render(
             request, "public_report.html", status=400, departments=list(departments.values()),
-            error=exc.what, text=text,
+            error=exc.what, text=text, submission=submission,
         )  # fmt: skip
-    case_moved(request)
+    if not filed.repeated:
+        case_moved(request)
     # the token is in this page only; pages are sent with Cache-Control: no-store
     return render(request, "public_filed.html", filed=filed, department=chosen)
 

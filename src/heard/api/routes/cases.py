@@ -73,6 +73,39 @@ def departments(request: Request) -> dict[str, Any]:
     return {"ok": True, "departments": rq.list_departments(db_of(request), configured_of(request))}
 
 
+@router.post(
+    "/departments/{department}/retire",
+    dependencies=[requires(Role.admin)],
+    summary="Retire a department (admin): out of service, its open cases to triage, its record "
+    "kept; audited",
+    responses=declared(404, 409),
+)
+def retire_department(request: Request, department: str) -> dict[str, Any]:
+    """Whichever way the department came (heard.toml, the preset, the dashboard): no one is
+    offered it or tells it anything any more, its open cases wait in triage (each with a note),
+    and its record stays public, marked retired (``heard.answer.department_admin``). 409 for a
+    department retired already or the last one in service; saving its form in the dashboard
+    brings it back."""
+    from heard.answer.department_admin import retire
+
+    user = identify(request).user
+    assert user is not None
+    db = request.app.state.db
+    try:
+        with db.write_lock:
+            done = retire(
+                db.store, request.app.state.settings, department, utcnow(),
+                account=user.username, role=user.role.name, via="api",
+            )  # fmt: skip
+    except NotFoundError as exc:
+        raise ApiError(404, exc.what, fix_lines(exc)) from None
+    except InputError as exc:
+        raise ApiError(409, exc.what, fix_lines(exc)) from None
+    db.changed()
+    case_moved(request)
+    return {"ok": True, **done}
+
+
 @router.get(
     "/accountability",
     dependencies=[requires(PUBLIC)],
@@ -202,7 +235,7 @@ def apply_change(
         except InputError as exc:
             code = 400 if isinstance(exc, workflow.BadValueError) else 409
             raise ApiError(code, exc.what, fix_lines(exc)) from None
-        db.data_version += 1
+        db.changed()  # (PostgreSQL's data_version is a read-only pair: += was a 500)
     case_moved(request)
     return {"ok": True}
 

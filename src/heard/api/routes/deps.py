@@ -86,6 +86,23 @@ def public_limiter(request: Request) -> tuple[LoginLimiter, str]:
     return state.public_limiter, "public:" + limit_key(client_address(request))
 
 
+def intake_receipts(request: Request) -> Any:
+    """The receipts of the concerns filed in the last minutes, so that one sent twice (a 311
+    app's retry, a double click) is filed once (``heard.answer.repeats``)."""
+    from heard.answer.repeats import Receipts
+
+    state = request.app.state
+    if not hasattr(state, "intake_receipts"):
+        state.intake_receipts = Receipts()
+    return state.intake_receipts
+
+
+def sender_address(request: Request) -> str:
+    """What stands for a sender who says nothing of themselves: the client's address (an IPv6
+    client's /64, as the public limit counts it)."""
+    return limit_key(client_address(request))
+
+
 def configured_of(request: Request) -> list[Any]:
     """The departments configured now: heard.toml's or the preset's, with the admin's edits."""
     from heard.answer.operator import configured_departments

@@ -24,8 +24,10 @@ from heard.api.routes.deps import (
     db_of,
     department_names_of,
     departments_of,
+    intake_receipts,
     public_limiter,
     refund_public_action,
+    sender_address,
     utc_naive,
     work_zone,
 )
@@ -404,11 +406,34 @@ async def submit(request: Request) -> Any:
     if isinstance(checked, JSONResponse):
         refund_public_action(request)  # a malformed submission stores nothing and is not counted
         return checked
-    return await run_in_threadpool(_file, request, *checked)
+    text, department, fields = checked
+    receipts = intake_receipts(request)  # here, in the event loop: one for every thread
+    return await run_in_threadpool(
+        _file, request, text, department, receipts, _repeat_of(request, fields)
+    )
 
 
-async def _submission(request: Request) -> tuple[str, dict[str, Any]] | JSONResponse:
-    """The description and the department of a submission, or GeoReport's error."""
+REPEAT_FIELDS = ("lat", "long", "address_string", "address_id")
+"""The place a request names: the same words at another place are another request."""
+
+
+def _repeat_of(request: Request, fields: dict[str, str]) -> tuple[object, ...]:
+    """What tells this submission from another with the same service and description
+    (``heard.answer.repeats``): its place, and its sender as the request names them (e-mail,
+    device, account …; an e-mail's case does not matter), else the client's address. Only a
+    digest of them is kept, in memory, for minutes."""
+    place = [(fields.get(n) or "").strip() for n in REPEAT_FIELDS]
+    sender = [(fields.get(n) or "").strip() for n in o3.PERSONAL_FIELDS]
+    sender = [v.casefold() if n == "email" else v for n, v in zip(o3.PERSONAL_FIELDS, sender)]
+    if not any(sender):
+        sender = ["address", sender_address(request)]
+    return (*place, *sender)
+
+
+async def _submission(
+    request: Request,
+) -> tuple[str, dict[str, Any], dict[str, str]] | JSONResponse:
+    """The description, the department and the fields of a submission, or GeoReport's error."""
     fields = await _fields(request)
     if isinstance(fields, JSONResponse):
         return fields
@@ -421,25 +446,40 @@ async def _submission(request: Request) -> tuple[str, dict[str, Any]] | JSONResp
     departments = {d["code"]: d for d in departments_of(request)}
     if code not in departments:
         return _error(404, f"no service {code[:60]!r}: see services.json")
-    return text, departments[code]
+    return text, departments[code], fields
 
 
-def _file(request: Request, text: str, department: dict[str, Any]) -> Any:
-    """Ingest the description as a post, open its case with the chosen service, issue a token."""
+NOTICE = "keep the token: it is shown once; addresses and contact details are not stored"
+REPEATED = (
+    "this request was received already (the same service, description, place and sender "
+    "moments ago): it has this id and token, and no second request was opened"
+)
+
+
+def _file(
+    request: Request,
+    text: str,
+    department: dict[str, Any],
+    receipts: Any,
+    repeat_of: tuple[object, ...],
+) -> Any:
+    """Ingest the description as a post, open its case with the chosen service, issue a token;
+    a repeat of a request filed moments ago gets that one's id and token back."""
     try:
         filed = intake.file_concern(
             request.app.state.uploader, db_of(request), text=text, department=department,
-            channel=o3.SOURCE, now=utcnow(), zone=work_zone(request),
+            channel=o3.SOURCE, now=utcnow(), zone=work_zone(request), receipts=receipts,
+            repeat_of=repeat_of,
         )  # fmt: skip
     except InputError as exc:
         return _error(400, exc.what)
-    case_moved(request)
+    if not filed.repeated:
+        case_moved(request)
     return [
         {
             "service_request_id": filed.case_id,
             "token": filed.token,
-            "service_notice": "keep the token: it is shown once; addresses and contact details "
-            "are not stored",
+            "service_notice": REPEATED if filed.repeated else NOTICE,
             "account_id": None,
             "expected_datetime": o3.iso(filed.deadline_at),
         }

@@ -183,6 +183,18 @@ class Cases:
             [definition["code"], json.dumps(definition, ensure_ascii=False), to_naive_utc(at), by],
         )
 
+    def replace_department_edit(self, definition: dict[str, Any]) -> None:
+        """Rewrite one stored edit's definition, keeping when and by whom it was edited (a run
+        marking what the edit is, ``heard.answer.retired.settle_edits``)."""
+        self.store.execute(
+            "UPDATE department_edits SET definition = ? WHERE code = ?",
+            [json.dumps(definition, ensure_ascii=False), definition["code"]],
+        )
+
+    def drop_department_edit(self, code: str) -> None:
+        """Forget the dashboard's edit of ``code`` (the department stays stored, its record too)."""
+        self.store.execute("DELETE FROM department_edits WHERE code = ?", [code])
+
     # ---- cases ------------------------------------------------------------------------------
     def open_cases(self, cases: Sequence[dict[str, Any]], events: Sequence[dict[str, Any]]) -> int:
         """Store new cases and their first events in one transaction. A case's subject is a post

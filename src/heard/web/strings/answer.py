@@ -49,6 +49,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "your_message": ("Your message", "留言内容"),
     "send_concern": ("Send", "提交"),
     "filed": ("Received", "已收到"),
+    "filed_again": (
+        "This concern was received a moment ago already: here is its receipt again; no second "
+        "case was opened.",
+        "这条留言刚才已收到：以下是它的回执，没有重复立案。",
+    ),
     "filed_receipt": (
         "Case {case} is with {department}; the department should answer by {deadline}.",
         "案件 {case} 已转给{department}，应在 {deadline} 前答复。",
@@ -113,10 +118,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "或在 heard.toml 的 [[departments]] 中加入 {code}。",
     ),
     "desk_retired_department": (
-        "{code} was removed from heard.toml: no new cases reach it, and its open cases went to "
-        "triage. An admin moves this account to a department in service: heard users department "
-        "{user} CODE.",
-        "{code} 已从 heard.toml 中移除：不再有新案件分派给它，其未办结案件已转入待分派。"
+        "{code} is retired (removed from heard.toml, or by an admin): no new cases reach it, and "
+        "its open cases went to triage. An admin moves this account to a department in service: "
+        "heard users department {user} CODE.",
+        "{code} 已停用（从 heard.toml 中移除或由管理员停用）：不再有新案件分派给它，"
+        "其未办结案件已转入待分派。"
         "请管理员将此账号调整到在用的部门：heard users department {user} CODE。",
     ),
     "public_page": ("Public page", "公开页面"),
@@ -124,12 +130,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Departments saved here win over heard.toml's and the preset's: routing reads them at the "
         "next run (a trained router keeps its departments until it is trained again), the "
         "public pages, Open311 and notifications at once. A department is never deleted: its "
-        "cases keep it.",
+        "cases keep it; it can be retired (out of service, its record kept). Removing a "
+        "department from heard.toml retires it even if it was edited here.",
         "在此保存的部门定义优先于 heard.toml 和预设：下次运行时分派即采用"
         "（已训练的分派模型在重新训练前保持原有部门），公开页面、Open311 与通知立即生效。"
-        "部门不会被删除：其案件仍归属于它。",
+        "部门不会被删除：其案件仍归属于它；可以停用（不再受理，记录保留）。"
+        "从 heard.toml 删除的部门即使在此编辑过也会停用。",
     ),
     "dept_saved": ("Saved.", "已保存。"),
+    "dept_retire": ("Retire this department", "停用该部门"),
+    "dept_retire_hint": (
+        "Retiring takes the department out of service: it is no longer offered on the public "
+        "form or in Open311, routed to or told of cases; its open cases go to the triage queue. "
+        "Its record stays public. Saving its form again brings it back.",
+        "停用后，该部门不再出现在留言表单和 Open311 中，不再分派或通知案件；"
+        "其未办结案件转入待分派。其记录仍然公开。再次保存其表单即可恢复。",
+    ),
+    "dept_retired_done": (
+        "Retired: {n} open cases moved to the triage queue.",
+        "已停用：{n} 件未办结案件已转入待分派。",
+    ),
+    "dept_restore_hint": (
+        "This department is no longer in service. Saving this form brings it back into service.",
+        "该部门已停用。保存此表单即可恢复受理。",
+    ),
     "dept_admin": ("Manage departments", "部门管理"),
     "dept_code": ("Code", "代码"),
     "dept_contact": ("Contact", "联系方式"),
