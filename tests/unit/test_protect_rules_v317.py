@@ -110,3 +110,13 @@ def test_regret_after_knowing_the_address_is_a_threat():
 def test_coming_with_a_weapon_is_a_threat():
     threat = RuleDetector("violent_threat")
     assert threat.flag("You scratched my car. I'm coming over with a crowbar tonight.") is not None
+
+
+def test_a_warning_that_reports_a_callers_script_is_not_the_scam():
+    warning = (
+        "提醒邻居们：最近有人打电话称“妈，我是你儿子，手机丢了，急需用钱，先别跟爸说”，"
+        "务必先打电话核实再说。"
+    )
+    script = "妈，我是你儿子，手机丢了，急需用钱，先转三千给我，别跟爸说"
+    assert FRAUD.flag(warning) is None
+    assert FRAUD.flag(script) is not None
