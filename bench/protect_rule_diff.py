@@ -15,12 +15,17 @@ also needs the COLD head to agree (``offensive.py``): a new firing there is an u
 Sets: every legitimate and harmful row of the probe, rights, notice, everyday and harm fixtures
 and the taxonomy examples; the real posts (all Polis comments, the rumour-Weibo posts, Teddy Cup
 附件3 / 附件4 / full records, weibo_senti_100k test, TweetEval hate and offensive tests, COLD
-test; none labels any of our harms except TweetEval hate, see protect_embedded_head.py).
+test; none labels any of our harms except TweetEval hate, see protect_embedded_head.py), the
+AG News test (7,600 news items: crime, attacks, fraud cases), every LIAR statement (12,836
+political claims) and the SMS Spam Collection (5,574: its ham is legitimate; its spam, which
+mixes adverts and prize scams, is gold ``spam_or_scam``, so a new spam or scam firing there is a
+catch).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import subprocess
 import sys
@@ -65,7 +70,41 @@ def real_sets() -> dict[str, list[tuple[str, str | None]]]:
         "tweeteval_hate_test": tweeteval("hate"),
         "tweeteval_offensive_test": tweeteval("offensive"),
         "cold_test": cold_test(),
+        "ag_news_test": ag_news(),
+        "liar_all": liar(),
+        "sms_spam_collection": sms_collection(),
     }
+
+
+SPAM_OR_SCAM = "spam_or_scam"
+"""Gold of an SMS Spam Collection spam message: either of our two labels is its own."""
+
+
+def ag_news() -> list[tuple[str, str | None]]:
+    from protect_eval import DATA
+
+    with (DATA / "ag_news_test" / "test.csv").open(encoding="utf-8", newline="") as fh:
+        return [(f"{r['title']}. {r['description']}", None) for r in csv.DictReader(fh)]
+
+
+def liar() -> list[tuple[str, str | None]]:
+    from protect_eval import DATA
+
+    out = []
+    for split in ("train", "valid", "test"):
+        for line in (DATA / "liar" / f"{split}.tsv").read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if len(cols) > 2 and cols[2].strip():
+                out.append((cols[2].strip(), None))
+    return out
+
+
+def sms_collection() -> list[tuple[str, str | None]]:
+    from protect_eval import DATA
+
+    path = DATA / "sms_spam_collection" / "SMSSpamCollection.tsv"
+    rows = [x.split("\t", 1) for x in path.read_text(encoding="utf-8").splitlines() if "\t" in x]
+    return [(t, SPAM_OR_SCAM if lab == "spam" else None) for lab, t in rows]
 
 
 def changed_labels(ref: str) -> list[str]:
@@ -113,7 +152,12 @@ def main() -> None:
     new = {lab: load_ruleset(REPO / RULES / f"{lab}.toml") for lab in labels}
     result["labels"] = {lab: [old[lab].version, new[lab].version] for lab in labels}
     sets = {**fixture_sets(), **real_sets()}
-    totals = {"new_on_legitimate": 0, "new_on_other_label": 0, "lost_on_own_label": 0}
+    totals = {
+        "new_on_legitimate": 0,
+        "new_on_other_label": 0,
+        "new_on_sms_spam": 0,
+        "lost_on_own_label": 0,
+    }
     for name, rows in sets.items():
         entry: dict = {"rows": len(rows), "new": [], "lost": []}
         for text, gold in rows:
@@ -123,11 +167,13 @@ def main() -> None:
                     entry["new"].append({"label": lab, "gold": gold, "text": text[:200]})
                     if gold is None:
                         totals["new_on_legitimate"] += 1
+                    elif gold == SPAM_OR_SCAM:
+                        totals["new_on_sms_spam"] += 1
                     elif gold != lab:
                         totals["new_on_other_label"] += 1
                 elif was and not now:
                     entry["lost"].append({"label": lab, "gold": gold, "text": text[:200]})
-                    if gold == lab:
+                    if gold == lab or gold == SPAM_OR_SCAM:
                         totals["lost_on_own_label"] += 1
         result["sets"][name] = entry
         print(
