@@ -40,3 +40,20 @@ def test_a_label_is_kept_with_the_board_time_it_was_given_at(open_target: Any) -
     assert labels_until(store, first_end)[1] == {"label": "停水", "keywords": [{"term": "停水"}]}
     assert labels_until(store, first_end + timedelta(hours=2))[1]["label"] == "水压 · 停水"
     assert [e["kind"] for e in topic_events(store, 1)] == []  # not in the topic's history
+
+
+def test_the_labels_topics_bear_now(open_target: Any) -> None:
+    """What a refresh keeps a label against (``steady_label``), on both backends."""
+    store = open_target()
+    now = datetime(2026, 12, 7)
+    for tid, label in ((1, "停水 · 水压 · 物业"), (2, None), (3, "公交 · 站台 · 晚点")):
+        store.execute(
+            "INSERT INTO topics (topic_id, label, size, status, created_at, updated_at) "
+            "VALUES (?, ?, 2, 'active', ?, ?)",
+            [tid, label, now, now],
+        )
+    assert store.topics.stored_labels([3, 1, 2, 9]) == {
+        1: "停水 · 水压 · 物业",
+        3: "公交 · 站台 · 晚点",
+    }
+    assert store.topics.stored_labels([]) == {}

@@ -1,6 +1,7 @@
 """Walking the topic list page by page on both stores: every topic comes once while topics grow
 between pages, a walk through more topics than a cursor of ids could carry works, and a cursor
-this server cannot read asks to start again.
+this server cannot read asks to start again; a merge between
+pages skips no topic that is still there.
 
 The cursor carried the ids of every topic the walk had shown: 15,000 topics of scattered ids
 made it longer than ``MAX_CURSOR_CHARS`` (about 14,000 were the most a walk could go), and a
@@ -106,3 +107,70 @@ def test_a_cursor_this_server_cannot_read_says_to_start_again(
         list_topics(store, 0, limit=1, cursor=cursor)
     assert not isinstance(raised.value, NotFoundError)  # a 400, not a 404
     assert "first page" in str(raised.value.fix)
+
+
+def _members(store: Any, sizes: dict[int, int], now: datetime) -> None:
+    """The posts of these topics, assigned at ``now`` (a merge moves them)."""
+    store.topics.save_assignments(
+        [(f"p:{tid}:{n}", tid, 0.9) for tid, size in sizes.items() for n in range(size)], now
+    )
+
+
+def _merge(store: Any, absorbed: int, survivor: int, now: datetime) -> None:
+    """What a run stores when its consolidation merges ``absorbed`` into ``survivor``: the posts
+    relabelled, the absorbed topic marked merged, the survivor's new size, the history."""
+    from heard.listen.analysis.topic_records import ConsolidationResult, TopicEvent
+    from heard.listen.topics import persist
+
+    before = {
+        int(r["topic_id"]): int(r["size"])
+        for r in store.rows(
+            "SELECT topic_id, size FROM topics WHERE topic_id IN (?, ?)", [absorbed, survivor]
+        )
+    }
+    with store.transaction():
+        persist.apply_consolidation(store, ConsolidationResult({absorbed: survivor}, []), now)
+        _topics(store, {survivor: before[survivor] + before[absorbed]}, now)
+        persist.save_events(store, [TopicEvent("merged", absorbed, survivor, {})], now)
+
+
+def test_a_merge_between_pages_skips_no_topic_that_is_still_there(open_target: Any) -> None:
+    """Topic 15, not shown yet, absorbs topic 22 between pages 1 and 2 and becomes the biggest
+    of all: it used to count as shown (its posts came by the merge, not by a new assignment), so
+    the walk never listed it."""
+    store = open_target()
+    sizes = {tid: 200 - tid for tid in range(1, 31)}
+    _topics(store, sizes, T0)
+    _members(store, sizes, T0)
+
+    def between(page: int) -> None:
+        now = T0 + timedelta(minutes=page)
+        if page == 1:
+            _merge(store, 22, 15, now)  # below the mark, then above it: it comes on page 2
+            _merge(store, 18, 4, now)  # shown on page 1 and still above: it does not come again
+        if page == 2:
+            _merge(store, 29, 26, now)  # both below the mark, 26 still below: it comes once
+
+    shown, _ = _walk(store, 10, between)
+    alive = set(range(1, 31)) - {22, 18, 29}
+    assert alive - set(shown) == set()  # no topic that is still there is skipped
+    assert set(shown) <= alive | {22, 18, 29}
+    assert [t for t, n in Counter(shown).items() if n > 1] == []
+    assert shown.index(15) < 20  # on the page after it grew
+
+
+def test_chained_merges_between_pages_skip_no_topic(open_target: Any) -> None:
+    """Two runs between pages: 20 absorbs 25, then 12 absorbs 20 (now above the mark)."""
+    store = open_target()
+    sizes = {tid: 200 - tid for tid in range(1, 31)}
+    _topics(store, sizes, T0)
+    _members(store, sizes, T0)
+
+    def between(page: int) -> None:
+        if page == 1:
+            _merge(store, 25, 20, T0 + timedelta(minutes=1))
+            _merge(store, 20, 12, T0 + timedelta(minutes=2))
+
+    shown, _ = _walk(store, 10, between)
+    assert set(range(1, 31)) - {25, 20} <= set(shown)
+    assert [t for t, n in Counter(shown).items() if n > 1] == []

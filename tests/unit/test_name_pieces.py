@@ -73,3 +73,27 @@ def test_topic_keywords_leave_out_the_pieces_and_keep_the_rest_in_order():
     assert CONTEXT_BEFORE >= 1 and CONTEXT_AFTER >= 2  # what ``cut_from_a_name`` reads
     many = {4: [(f"词{i}", 1.0 - i / 100) for i in range(3 * N_KEYWORDS)]}
     assert len(without_name_pieces(_Contexts({4: []}), many)[4]) == N_KEYWORDS
+
+
+COMPANY = [
+    "澜河水务关于长乐路供水管道爆裂的情况通报",
+    "澜河水务抢修人员已到场",
+    "三个小区停水，一句通知都没有。澜河水务你们在干嘛",
+]
+RIVER = ["小区旁边的河水发臭了", "河水变黑，鱼都死了", "污水直排，河水已经发黑"]
+
+
+def test_a_word_the_segmenter_cut_out_of_an_organisation_name_is_a_piece():
+    """Demo issue 9 had the keyword 河水 (river water) from the water company 澜河水务, which the
+    segmenter cuts 澜|河水|务: no place ending follows it, so only the stranded characters on
+    both sides tell. 河水 of a river is a word, and so are the words beside a name's last
+    character (滨河|苑|捆绑) and the company's own 停水."""
+    seg = Segmenter()
+    assert "河水" in seg.words(COMPANY[0])  # what the index holds
+    assert cut_from_a_name("河水", COMPANY)
+    assert not cut_from_a_name("河水", RIVER)
+    assert not cut_from_a_name("停水", COMPANY)
+    assert not cut_from_a_name("捆绑", ESTATE)
+    repo = _Contexts({1: COMPANY + ["长乐路停水，河水哪里来的"]})
+    kept = without_name_pieces(repo, {1: [("停水", 0.9), ("河水", 0.8), ("爆裂", 0.7)]})
+    assert [t for t, _ in kept[1]] == ["停水", "爆裂"]

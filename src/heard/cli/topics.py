@@ -99,8 +99,9 @@ def topics(
         typer.Option(
             help="The next page: the next_cursor a page before gave (--json), unchanged. Each "
             "page holds the biggest topics the walk has not shown yet, so a topic that grows "
-            "between pages comes once. A cursor this version cannot read (from an older Heard) "
-            "says to start again from the first page.",
+            "between pages comes once, and one that still exists after a merge between pages "
+            "is never skipped (it may, rarely, come twice). A cursor this version cannot "
+            "read (from an older Heard) says to start again from the first page.",
         ),
     ] = None,
     rebuild: Annotated[

@@ -179,8 +179,13 @@ def list_topics(
     nor never, and the cursor stays the same length however far the walk goes. (It carried the
     ids of every topic shown: past about 14,000 scattered ids it outgrew ``MAX_CURSOR_CHARS``.)
     A cursor this server cannot read is an ``InputError`` saying to start from the first page.
-    (A merge moves posts without a new assignment time: a topic not yet shown that a merge
-    took past the mark counts as shown, and the next walk lists it.)"""
+
+    The guarantee: a topic still active at the last page is listed at least once, whatever
+    grew, shrank or merged between pages; a topic that grew by a merge counts what the merge
+    brought as grown since (it used to count as shown when a merge took it past the mark, and
+    the walk skipped it). A topic merged away between pages may have been listed before it was,
+    and one that both took new posts and absorbed a topic holding some of them may come twice:
+    a repeat, never a skip."""
     if not db.topics.available():
         return {
             "topics": [],

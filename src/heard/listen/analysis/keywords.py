@@ -188,6 +188,42 @@ def class_tfidf(
     return out
 
 
+LABEL_SEP = " · "
+
+
 def label_from(keywords: list[tuple[str, float]], n: int = 3) -> str:
     """A short label: the top ``n`` keywords."""
-    return " · ".join(t for t, _ in keywords[:n]) or "(no keywords)"
+    return LABEL_SEP.join(t for t, _ in keywords[:n]) or "(no keywords)"
+
+
+LABEL_MARGIN = 0.2
+"""How much more weight (a share) a keyword must carry than the label's term in its place for
+the label to change: one post more in a term's few posts (5 → 6) moves its weight about this
+much. Measured on the demo corpus ingested in 20 files (``bench/label_drift.py``): the labels
+flipped back and forth between near ties (施工 · 夜间 · 工地 ↔ 施工 · 夜间 · 广场 three times,
+公交 · 北岭 · 东湖 ↔ 公交 · 东湖 · 北岭, 松柏 · 路灯 ↔ 路灯 · 松柏), a new label at each small
+ingest."""
+
+
+def steady_label(
+    previous: str | None,
+    keywords: list[tuple[str, float]],
+    n: int = 3,
+    margin: float = LABEL_MARGIN,
+) -> str:
+    """The label of a topic whose label was ``previous``, now that its keywords are
+    ``keywords``: ``previous`` while each of its terms is still one of ``keywords`` and no
+    place of it is taken by a keyword more than ``margin`` heavier than the term it holds there
+    (the best ``n`` keywords in order against the label's terms in theirs); else
+    ``label_from``. A label changes when the evidence does, not at every near tie a few new
+    posts tip; a term clearly ahead (water 0.073 over 停水 0.055) still takes its place."""
+    best = keywords[:n]
+    if not previous or len(keywords) < n:
+        return label_from(keywords, n)
+    weights = dict(keywords)
+    terms = previous.split(LABEL_SEP)
+    if len(terms) != n or len(set(terms)) != n or any(t not in weights for t in terms):
+        return label_from(keywords, n)
+    if all(w <= weights[t] * (1 + margin) for (_, w), t in zip(best, terms)):
+        return previous
+    return label_from(keywords, n)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from heard.listen.analysis.entities import PLACE_ENDINGS_ZH
-from heard.listen.analysis.junk import is_code
+from heard.listen.analysis.junk import _dictionary, is_code
 from heard.listen.issues.board import NAME_BOUNDARY
 
 NAME_ENDS = frozenset("苑村镇湾庭邸府园居")
@@ -28,9 +29,52 @@ ESTATE_END = re.compile(r"(?:小区|新城|花园|家园|公寓|大厦|广场|[�
 垃圾站, 农贸市场)."""
 PLACE_KIND = re.compile(f"(?:{PLACE_ENDINGS_ZH})")
 """A kind of place or institution (幼儿园, 公园, 小区, 公司): a word, whatever name comes before."""
-CONTEXT_BEFORE = 1
-CONTEXT_AFTER = 2
-"""How many characters around a use of the term decide (``cut_from_a_name``)."""
+CONTEXT_BEFORE = 3
+CONTEXT_AFTER = 3
+"""How many characters around a use of the term decide (``cut_from_a_name``): the segmentation
+of this window (``_stranded``); ``_cut_here`` reads the one character before and two after."""
+RARE_ALONE = 2000
+"""A character jieba's dictionary counts fewer times than this as a word of its own (澜 368, 务
+1,342, 伊 1,890; 了 883,634, 又 150,749, 路 27,626) is no word when the segmenter leaves it
+alone beside a term: it is what is left of a name it cut through (澜|河水|务 of 澜河水务)."""
+
+
+def _stranded(term: str, text: str, at: int) -> bool:
+    """Whether the segmenter, cutting the few characters around this use of ``term`` (at ``at``
+    in ``text``), leaves a rare character alone on both sides of it: 澜|河水|务 of the water
+    company 澜河水务 (river water, 河水, is a word, but not here: the segmenter cut through a
+    name it does not know). One side is not enough: a name's last character stands alone
+    before the next word (滨河|苑|捆绑). A neighbour at the window's edge counts only where the
+    text ends there."""
+    lo, end = max(0, at - CONTEXT_BEFORE), at + len(term)
+    hi = min(len(text), end + CONTEXT_AFTER)
+    spans = _cut(text[lo:hi])
+    try:
+        i = spans.index((at - lo, term))
+    except ValueError:  # the window's cut differs from the index's here: no evidence
+        return False
+    real_edge = (at < CONTEXT_BEFORE, len(text) - end < CONTEXT_AFTER)
+    for j, edge_ok in ((i - 1, real_edge[0]), (i + 1, real_edge[1])):
+        if not 0 <= j < len(spans) or ((j == 0 or j == len(spans) - 1) and not edge_ok):
+            return False
+        word = spans[j][1]
+        alone = len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+        if not alone or _dictionary().get(word, 0) >= RARE_ALONE:
+            return False
+    return True
+
+
+@lru_cache(maxsize=65_536)
+def _cut(window: str) -> list[tuple[int, str]]:
+    """(offset, word) of jieba's precise cut of a few characters."""
+    _dictionary()  # jieba initialised (and its log quiet) once
+    import jieba
+
+    out, at = [], 0
+    for word in jieba.lcut(window):
+        out.append((at, word))
+        at += len(word)
+    return out
 
 
 def _cut_here(term: str, before: str, after: str) -> bool:
@@ -64,7 +108,7 @@ def cut_from_a_name(term: str, texts: Iterable[str]) -> bool:
         while at >= 0:
             seen += 1
             end = at + len(term)
-            before = text[at - CONTEXT_BEFORE : at] if at else ""
-            cut += _cut_here(term, before, text[end : end + CONTEXT_AFTER])
+            before = text[at - 1 : at] if at else ""
+            cut += _cut_here(term, before, text[end : end + 2]) or _stranded(term, text, at)
             at = text.find(term, at + 1)
     return seen > 0 and cut * 2 > seen

@@ -18,7 +18,7 @@ from typing import Any
 
 from heard.listen.analysis.entities import EntityExtractor
 from heard.listen.analysis.junk import is_clause, is_junk
-from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, label_from
+from heard.listen.analysis.keywords import STOPWORDS, class_tfidf, steady_label
 from heard.listen.analysis.name_pieces import (
     CJK_TERM,
     CONTEXT_AFTER,
@@ -115,6 +115,7 @@ def _rows(
     aggregates, series, languages = inputs["aggregates"], inputs["series"], inputs["languages"]
     ranked = class_tfidf(inputs["counts"], top_n=N_CANDIDATES, totals=totals, avg=avg)
     keywords = without_name_pieces(repo, ranked)
+    previous = repo.stored_labels(topic_ids)  # kept until the evidence changes (steady_label)
     central = inputs["central"]
     rows = []
     for tid in topic_ids:
@@ -132,7 +133,7 @@ def _rows(
         rows.append(
             {
                 "topic_id": tid,
-                "label": label_from(kws),
+                "label": steady_label(previous.get(tid), kws),
                 "keywords": json.dumps(
                     [{"term": t, "weight": w} for t, w in kws], ensure_ascii=False
                 ),

@@ -81,8 +81,11 @@ def walk_page(
     ``updated_at``, read in the same statement). ``after`` is the walk's mark ``(as_of, size,
     topic_id)``: the topics whose (size, id) stood at or above it as of ``as_of`` were shown, so
     they are left out. A topic the topic operator has stored since ``as_of`` stood then at its
-    size less the counted posts assigned to it since; one created since was not there (it was
-    not shown)."""
+    size less the counted posts assigned to it since and less the stored sizes of the topics
+    merged into it since (a merge moves posts without a new assignment time); one created since
+    was not there (it was not shown). Either count may take a post twice (assigned to a topic,
+    then merged with it), which can only put the topic lower than it stood: it is then shown
+    again, never skipped."""
     have = set(db.columns("topics"))
     cols = ", ".join(f"t.{c}" for c in LIST_COLUMNS if c in have)
     where, params = _where(min_size, since, q)
@@ -95,10 +98,13 @@ def walk_page(
             " LEFT JOIN (SELECT c.topic_id, count(*) AS n FROM topics c JOIN post_topics pt "
             "ON pt.topic_id = c.topic_id WHERE c.updated_at > ? AND pt.assigned_at > ?"
             f"{skip} GROUP BY c.topic_id) g ON g.topic_id = t.topic_id"
+            " LEFT JOIN (SELECT merged_into AS topic_id, sum(size) AS n FROM topics "
+            "WHERE status = 'merged' AND updated_at > ? GROUP BY merged_into) m "
+            "ON m.topic_id = t.topic_id"
         )
-        then = "(t.size - coalesce(g.n, 0))"
+        then = "(t.size - coalesce(g.n, 0) - coalesce(m.n, 0))"
         shown = f" AND NOT (t.created_at <= ? AND ({then} > ? OR ({then} = ? AND t.topic_id <= ?)))"
-        marks = [as_of, as_of, *pooled]
+        marks = [as_of, as_of, *pooled, as_of]
         params = [*params, k, as_of, size, size, topic_id]
     else:
         params = [*params, k]

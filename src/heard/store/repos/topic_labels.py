@@ -22,6 +22,18 @@ class TopicLabels:
     ) -> list[int]:
         raise NotImplementedError  # pragma: no cover - the Topics repository's
 
+    def stored_labels(self, topic_ids: Sequence[int]) -> dict[int, str]:
+        """The label each of ``topic_ids`` bears now (those that have one)."""
+        ids = sorted({int(t) for t in topic_ids})
+        if not ids:
+            return {}
+        rows = self.store.fetchall(
+            f"SELECT topic_id, label FROM topics WHERE topic_id IN ({', '.join('?' * len(ids))}) "
+            "AND label IS NOT NULL",
+            ids,
+        )
+        return {int(t): str(label) for t, label in rows}
+
     def record_labels(self, rows: Sequence[dict[str, Any]], now: datetime) -> int:
         """A ``labelled`` event for each of ``rows`` (``topic_id``, ``label``, ``keywords``: the
         representation about to be written) whose label is not the topic's stored one; returns
