@@ -106,6 +106,7 @@ STREETS = [
 ]
 CN_NUM = "零一二三四五六七八九"
 FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+ZH_NUMERALS = str.maketrans("0123456789", "〇幺二三四五六七八九")
 
 
 def cn_number(n: int) -> str:
@@ -195,6 +196,36 @@ def generate(rng: random.Random) -> list[tuple[str, str, str, str, str]]:
             "cn_mobile_spaced": ("phone", "zh", lambda: (v := f"{m[:3]} {m[3:7]} {m[7:]}", v)),
             "cn_mobile_dotted": ("phone", "zh", lambda: (v := f"{m[:3]}.{m[3:7]}.{m[7:]}", v)),
             "cn_mobile_fullwidth": ("phone", "zh", lambda: (v := m.translate(FULL), v)),
+            "cn_mobile_enum_comma": (
+                "phone",
+                "zh",
+                lambda: (v := f"{m[:3]}、{m[3:7]}、{m[7:]}", v),
+            ),
+            "cn_mobile_fullwidth_commas": (
+                "phone",
+                "zh",
+                lambda: (v := f"{m[:3]}，{m[3:7]}，{m[7:]}".translate(FULL), v),
+            ),
+            "cn_mobile_bracketed": (
+                "phone",
+                "zh",
+                lambda: (v := f"【{m[:3]}】【{m[3:7]}】【{m[7:]}】", v[1:-1]),
+            ),
+            "cn_mobile_zh_numerals_split": (
+                "phone",
+                "zh",
+                lambda: (v := f"{m[:3]}、{m[3:7]}、{m[7:]}".translate(ZH_NUMERALS), v),
+            ),
+            "id18_enum_comma": (
+                "id_number",
+                "zh",
+                lambda: (v := (i := id18(rng))[:6] + "、" + i[6:14] + "、" + i[14:], v),
+            ),
+            "card_unionpay_enum_comma": (
+                "bank_card",
+                "zh",
+                lambda: (v := grouped(card(rng, "62", 16), "、"), v),
+            ),
             "cn_landline_dash": (
                 "phone",
                 "zh",
@@ -286,6 +317,12 @@ FORMATS = [
     "cn_mobile_spaced",
     "cn_mobile_dotted",
     "cn_mobile_fullwidth",
+    "cn_mobile_enum_comma",
+    "cn_mobile_fullwidth_commas",
+    "cn_mobile_bracketed",
+    "cn_mobile_zh_numerals_split",
+    "id18_enum_comma",
+    "card_unionpay_enum_comma",
     "cn_landline_dash",
     "cn_landline_paren",
     "us_dashed",

@@ -22,7 +22,6 @@ and a change to a row's text is caught unless it only changes personal data insi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -31,22 +30,8 @@ from typing import Any
 
 from heard.read.common import safe_statement
 from heard.read.redact import redact
-
-GENESIS = "0" * 64
-"""The ``prev_hash`` of the first entry."""
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def entry_hash(
-    prev_hash: str, seq: int, at: datetime, kind: str, ref: str, payload_text: str
-) -> str:
-    body = _canonical(
-        [prev_hash, int(seq), at.isoformat(timespec="microseconds"), kind, ref, payload_text]
-    )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+from heard.store.audit_chain import GENESIS, chained, entry_hash
+from heard.store.audit_chain import canonical as _canonical
 
 
 def _redact_text(value: Any) -> Any:
@@ -73,18 +58,7 @@ def append(
     """Add one entry after the current tail; call it inside the transaction that makes the change
     it records, so the change and its entry commit together. Free texts are recorded redacted
     (``redacted``)."""
-    tail = store.protect.audit_tail()
-    seq, prev = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
-    payload_text = _canonical(redacted(payload))
-    entry = {
-        "seq": seq,
-        "at": at,
-        "kind": kind,
-        "ref": ref,
-        "payload_text": payload_text,
-        "prev_hash": prev,
-        "hash": entry_hash(prev, seq, at, kind, ref, payload_text),
-    }
+    entry = chained(store.protect.audit_tail(), at, kind, ref, _canonical(redacted(payload)))
     store.protect.insert_audit(entry)
     return entry
 
@@ -196,6 +170,8 @@ def _expected(entries: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
             want[("flags", ref)]["status"] = ("withdrawn", seq)
         elif kind == "reopening" and ("flags", ref) in want:  # its automated decision lifted
             want[("flags", ref)]["status"] = ("pending", seq)
+        elif kind == "coverage" and ("flags", ref) in want:  # heard.store.coverage
+            want[("flags", ref)]["status"] = ("decided", seq)
         elif kind == "appeal":
             row = {f: (payload.get(f), seq) for f in APPEAL_FIELDS}
             undecided = {"status": ("pending", seq), "outcome": (None, seq)}

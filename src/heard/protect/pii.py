@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from heard.protect.pii_checks import _ID_CHECK, _ID_WEIGHTS  # noqa: F401  (bench/pii_eval.py)
+from heard.protect.pii_checks import _valid_date, id_checksum_ok, luhn_ok
+from heard.protect.pii_split import ZH_DIGITS, split_numbers
 from heard.protect.pii_view import detection_view, fold_width
 
 __all__ = ["KINDS", "LABELS", "PiiSpan", "find_pii", "fold_width", "replace_pii"]
@@ -38,7 +40,7 @@ LABELS = {
     "handle": "@[user]",
     "name": "[name]",
 }
-VERSION = "pii-8"
+VERSION = "pii-9"
 """Changes whenever what is found changes: a store whose search text was redacted by an older
 version is reindexed (``heard.read.reindex``)."""
 
@@ -60,42 +62,7 @@ class PiiSpan:
         return LABELS[self.kind]
 
 
-# ---- checks -----------------------------------------------------------------------------------
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def id_checksum_ok(number: str) -> bool:
-    """The ISO 7064 MOD 11-2 check character of an 18-character PRC resident ID."""
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
-    return _ID_CHECK[total % 11] == number[17].upper()
-
-
-def _valid_date(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def luhn_ok(digits: str) -> bool:
-    """The Luhn check every payment card number passes."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d)
-        if i % 2 == 1:
-            n *= 2
-            if n > 9:
-                n -= 9
-        total += n
-    return total % 10 == 0
-
+# ---- checks (heard.protect.pii_checks) ---------------------------------------------------------
 
 # ---- patterns ---------------------------------------------------------------------------------
 
@@ -172,9 +139,7 @@ _MASKED_GATE = re.compile(_MASK + "{4}")
 # Written to slip past a digit filter: a number in Chinese numerals (一三七一二三四五六七八, 幺 for
 # one, the financial 壹贰叁), an e-mail spelled out (name at example dot com, 艾特 … 点com), a QQ
 # number after QQ/QQ号/扣扣 (5–11 digits: shorter than a phone, so only in that context).
-_ZH_DIGITS = {c: str(i) for i, cs in enumerate(
-    ("零〇○", "一幺壹", "二两贰", "三叁", "四肆", "五伍", "六陆", "七柒", "八捌", "九玖")
-) for c in cs}  # fmt: skip
+_ZH_DIGITS = ZH_DIGITS
 _ZH_DIGIT_CLASS = "".join(_ZH_DIGITS)
 _SPELLED_RUN = re.compile(rf"[{_ZH_DIGIT_CLASS}0-9](?:[ \-]?[{_ZH_DIGIT_CLASS}0-9]){{6,18}}")
 _SPELLED_GATE = re.compile(rf"[{_ZH_DIGIT_CLASS}][ \-]?[{_ZH_DIGIT_CLASS}0-9]")
@@ -471,7 +436,7 @@ def _handles(t: str):
         yield "handle", m.start(), m.end(), False, "an @handle (a person's account name)"
 
 
-_DETECTORS = (_emails, _ids, _cards, _phones, _addresses, _handles, _spelled)
+_DETECTORS = (_emails, _ids, _cards, _phones, _addresses, _handles, _spelled, split_numbers)
 """In priority order: where two findings overlap, the earlier detector's wins."""
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[A-Za-z]{2}")
@@ -486,7 +451,7 @@ def _worth_running(detector, t: str, digits: bool) -> bool:
         return "@" in t or bool(_OBFUSCATED_AT.search(t))
     if detector is _handles:
         return "@" in t
-    if detector is _spelled:
+    if detector is _spelled or detector is split_numbers:
         return True  # its own gates, one for each form
     if detector is _addresses:
         return digits or bool(_ZH_MARKS.search(t))

@@ -33,7 +33,9 @@ for _dash in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0x
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]+")
 _DIGIT_JOINERS = frozenset("_·・/")
 """Between two digits, read as a dot: 138/1234/5678, 6222·0212·3456·7890. Not the enumeration
-comma 、: "201、902、1002" and "700、900、1200" are lists of numbers in real 附件3 posts."""
+comma 、: "201、902、1002" and "700、900、1200" are lists of numbers in real 附件3 posts, so a
+number split by it (or by commas and brackets) is read by ``heard.protect.pii_split``, which
+takes it only when the whole passes a number's checks."""
 
 
 def fold_width(text: str) -> str:

@@ -29,6 +29,7 @@ HISTORY_FIELDS = {
     "flag": ("post_id", "label", "source", "detector", "version", "score", "threshold", "status"),
     "withdrawal": ("status", "reason", "rescanned_with"),
     "reopening": ("status", "reason"),
+    "coverage": ("status", "reason", "decision_id"),
     "decision": ("decision", "label", "automated_decision", "moderator"),
 }
 """What a flag's history shows of each audit entry: no evidence and no free text (an old entry

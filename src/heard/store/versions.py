@@ -5,11 +5,15 @@ means a newer Heard made the store, which is refused before anything is written 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Union
 
 from heard.clock import utcnow
 from heard.errors import InputError, StoreError
+
+Step = Union[str, Callable[[Any], None]]
+"""One step of a migration: a statement, or a function of the store for a change SQL alone
+cannot make (one that appends audit entries to the hash chain: ``heard.store.coverage``)."""
 
 
 def pending(applied: Iterable[int], migrations: Sequence[tuple[int, Any]], where: str) -> list[int]:
@@ -56,11 +60,19 @@ def to_apply(
     return pending(applied, migrations, where)
 
 
-def apply_each(store: Any, migrations: Sequence[tuple[int, list[str]]], todo: list[int]) -> None:
+def apply_each(store: Any, migrations: Sequence[tuple[int, list[Step]]], todo: list[int]) -> None:
     """Apply the migrations in ``todo`` in order, each in a transaction with its version row."""
     for version, statements in migrations:
         if version in todo:
             with store.transaction():
-                for sql in statements:
-                    store.execute(sql)
+                for step in statements:
+                    run(store, step)
                 store.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
+
+
+def run(store: Any, step: Step) -> None:
+    """One step of a migration on ``store``."""
+    if callable(step):
+        step(store)
+    else:
+        store.execute(step)

@@ -6,6 +6,9 @@ Timestamps are stored as ``TIMESTAMP`` holding UTC.
 
 from __future__ import annotations
 
+from heard.store.coverage import cover_automated_runs
+from heard.store.versions import Step
+
 FTS_IGNORE = r"[^\p{L}\p{N}_]+"
 """Characters the full-text index treats as separators: everything but letters, digits and ``_``
 (the default would drop Chinese characters)."""
@@ -15,7 +18,7 @@ HAS_SEARCH_INDEX = (
     "WHERE schema_name = 'fts_main_posts' AND table_name = 'postings'"
 )
 
-MIGRATIONS: list[tuple[int, list[str]]] = [
+MIGRATIONS: list[tuple[int, list[Step]]] = [
     (
         1,
         [
@@ -523,6 +526,15 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             # is active. Alerts follow it, so an alert never names an issue that is gone without
             # saying where its messages are. Issues dissolved before stay NULL.
             "ALTER TABLE issues ADD COLUMN IF NOT EXISTS successor_id INTEGER",
+        ],
+    ),
+    (
+        22,
+        [
+            # protect: a store made before an automated decision covered the spam and scam flags
+            # of its run holds such flags pending beside the decision (the post came back to the
+            # review queue); each is closed with an audit entry (heard.store.coverage).
+            cover_automated_runs,
         ],
     ),
 ]

@@ -17,9 +17,12 @@ translates; never edit an applied one.
 
 from __future__ import annotations
 
+from heard.store.coverage import cover_automated_runs
+from heard.store.versions import Step
+
 from heard.store.duckdb.schema import LATEST as DUCKDB_LATEST
 
-MIGRATIONS: list[tuple[int, list[str]]] = [
+MIGRATIONS: list[tuple[int, list[Step]]] = [
     (
         1,
         [
@@ -486,6 +489,15 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         [
             # listen: where a dissolved issue's messages went; see DuckDB's.
             "ALTER TABLE issues ADD COLUMN IF NOT EXISTS successor_id INTEGER",
+        ],
+    ),
+    (
+        22,
+        [
+            # protect: a store made before an automated decision covered the spam and scam flags
+            # of its run holds such flags pending beside the decision (the post came back to the
+            # review queue); each is closed with an audit entry (heard.store.coverage).
+            cover_automated_runs,
         ],
     ),
 ]

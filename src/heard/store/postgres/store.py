@@ -199,8 +199,8 @@ class PostgresStore(PostWrites, RunLog):
             for version, statements in MIGRATIONS:  # by set, as on DuckDB (branches number apart)
                 if version not in todo:
                     continue
-                for sql in statements:
-                    self.con.execute(sql)
+                for step in statements:  # a function of the store, or DDL run as it is
+                    step(self) if callable(step) else self.con.execute(step)
                 self.con.execute("INSERT INTO schema_version VALUES (%s, %s)", [version, utcnow()])
         return LATEST
 
