@@ -2,7 +2,7 @@
 
     PYTHONPATH=src .venv/bin/python bench/protect_probes.py   # → bench/results/protect_probes.json
 
-Ten sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
+The sets, all written by hand for Heard (no dataset text), each row ``id``, ``label``
 (``scam_fraud``, ``spam`` or ``null`` for legitimate speech), ``lang``, ``family``, ``text``:
 
 * ``tests/fixtures/protect_probes_sealed.jsonl`` — written **before** the rules were widened in
@@ -43,6 +43,13 @@ Ten sets, all written by hand for Heard (no dataset text), each row ``id``, ``la
   warnings, religious and minority speech, harm reduction, own contact details …), written blind
   on 2026-12-07 by a helper who read only RIGHTS.md, and committed alone (24757e6) before their
   first measurement (``--set rights_v3_blind_heldout``).
+* ``tests/fixtures/protect_probes_v10.jsonl`` — 359 Chinese SMS-style rows (123 fraud over 12
+  anti-fraud families, 82 carrier-style adverts over 11 families, 154 legitimate look-alikes:
+  verification codes, bank, carrier, courier, school, hospital and government notices, anti-fraud
+  campaigns quoting scripts, victims, citizens' letters, criticism of officials, news), written
+  blind on 2026-12-08 by the protect14 helper before it read any rule, and committed alone
+  (358d901) before its first read (``--set v10_zh_sms_probes_blind_heldout``); rules scam_fraud
+  3.17 and spam 3.14 were written from half A only.
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more
 strictly, when it is the top-scoring flag (``top_label_right``). Any flag on a ``null`` row is a
@@ -73,6 +80,7 @@ SETS = {
     "v8_probes_blind_heldout": FIXTURES / "protect_probes_v8.jsonl",
     "legit_notices_v2_blind_heldout": FIXTURES / "legit_notices_v2_blind.jsonl",
     "rights_v3_blind_heldout": FIXTURES / "rights_speech_v3_blind.jsonl",
+    "v10_zh_sms_probes_blind_heldout": FIXTURES / "protect_probes_v10.jsonl",
 }
 LABELS = ("scam_fraud", "spam")
 
