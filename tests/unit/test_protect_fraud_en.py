@@ -178,7 +178,7 @@ def rules() -> RuleDetector:
 def test_each_english_family_is_caught_by_its_rule(rules, rule, text):
     flag = rules.flag(text)
     assert flag is not None, text
-    assert flag.version == "3.17"
+    assert flag.version == "3.18"
     assert rule in flag.details["rules_fired"], (flag.rule, text)
 
 

@@ -143,9 +143,9 @@ def test_home_service_adverts_are_not_sexual_solicitation(stage):
 
 
 def test_rule_versions_are_in_the_flags():
-    assert ruleset("scam_fraud").version == "3.17" and ruleset("spam").version == "3.14"
+    assert ruleset("scam_fraud").version == "3.18" and ruleset("spam").version == "3.15"
     flag = RuleDetector("scam_fraud").flag(FRAUD["authority"])
-    assert flag is not None and flag.version == "3.17"
+    assert flag is not None and flag.version == "3.18"
 
 
 def test_a_complaint_about_a_sales_email_is_not_boss_fraud(stage):

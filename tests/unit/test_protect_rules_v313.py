@@ -88,7 +88,7 @@ LEGIT_FRAUD_WORDS = [
 def test_each_new_fraud_family_is_caught_by_its_rule(fraud, rule, text):
     flag = fraud.flag(text)
     assert flag is not None and rule in flag.details["rules_fired"]
-    assert flag.version == "3.17"
+    assert flag.version == "3.18"
 
 
 @pytest.mark.parametrize("text", LEGIT_FRAUD_WORDS)
@@ -141,7 +141,7 @@ LEGIT_SPAM_WORDS = [
 def test_each_new_advert_family_is_caught_by_its_rule(spam, rule, text):
     flag = spam.flag(text)
     assert flag is not None and rule in flag.details["rules_fired"]
-    assert flag.version == "3.14"
+    assert flag.version == "3.15"
 
 
 @pytest.mark.parametrize("text", LEGIT_SPAM_WORDS)
