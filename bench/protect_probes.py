@@ -48,7 +48,7 @@ The sets, all written by hand for Heard (no dataset text), each row ``id``, ``la
   verification codes, bank, carrier, courier, school, hospital and government notices, anti-fraud
   campaigns quoting scripts, victims, citizens' letters, criticism of officials, news), written
   blind on 2026-12-08 by the protect14 helper before it read any rule, and committed alone
-  (6d69b82) before its first read (``--set v10_zh_sms_probes_blind_heldout``); rules scam_fraud
+  (93f2b29) before its first read (``--set v10_zh_sms_probes_blind_heldout``); rules scam_fraud
   3.18 and spam 3.15 were written from half A only.
 
 A positive counts as caught when its own label is among the post's flags (``caught``) and, more

@@ -135,7 +135,7 @@ def test_paid_sex_and_credit_repair_are_not_adverts():
 
 def test_blind_v10_is_well_formed_and_does_not_regress():
     """v10 (tests/fixtures/protect_probes_v10.jsonl) was written blind and committed alone
-    (6d69b82) before its first read (fraud 90/123, spam 64/82, one legitimate row flagged).
+    (93f2b29) before its first read (fraud 90/123, spam 64/82, one legitimate row flagged).
     Rules 3.18 / 3.15 were written from half A only; the floors are the figures measured after
     (BENCHMARKS.md, "blind Chinese SMS set v10"), kept as a regression guard: no legitimate row
     of the 154 may be flagged."""
