@@ -15,7 +15,7 @@ import sys
 
 from rich.markup import escape
 
-from heard.cli.app import app, console
+from heard.cli.app import app, console, given_store
 from heard.errors import HeardError
 
 COMMAND_MODULES = [
@@ -88,6 +88,7 @@ def _register() -> None:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv) and return the exit code; tests call this."""
     _register()
+    given_store.clear()  # tests run several commands in one process
     try:
         code = _run(argv)
         sys.stdout.flush()  # a reader gone shows at the last write: here, not at exit
@@ -109,9 +110,12 @@ def _run(argv: list[str] | None) -> int:
         # one line each, never hard-wrapped (scripts grep them); the texts are not rich markup
         console.print(f"[bold red]error:[/] {escape(exc.what)}", soft_wrap=True)
         if exc.fix:
-            # the input to fix as this surface names it: its option (InputError.field)
+            from heard.cli.hints import on_this_store
+
+            # the input to fix as this surface names it: its option (InputError.field); the
+            # commands it names, on the store this one ran on
             field = getattr(exc, "field", None)
-            fix = exc.fix + (f" (--{field.replace('_', '-')})" if field else "")
+            fix = on_this_store(exc.fix) + (f" (--{field.replace('_', '-')})" if field else "")
             console.print(f"[bold]fix:[/] {escape(fix)}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
