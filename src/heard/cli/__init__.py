@@ -25,7 +25,7 @@ COMMAND_MODULES = [
     "heard.cli.topics",  # topics, topic
     "heard.cli.issues",  # issues, issue
     "heard.cli.hot",  # hot, watch, report
-    "heard.cli.serve",  # serve, users add|list|remove|token
+    "heard.cli.serve",  # serve, users add|department|list|remove|token|trusted
     "heard.cli.export",  # export
     "heard.cli.answer",  # departments, cases, case, notify, route, replies, accountability,
     # train router
