@@ -182,6 +182,9 @@ def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
 
 
 def main() -> None:
+    from heard.cli.stdio import guard
+
+    guard()  # a closed stdout or stderr (2>&-), or stderr's reader gone (heard.cli.stdio)
     code = run()
     if code == CLOSED_PIPE and hasattr(signal, "SIGPIPE"):
         # end as ls, yes or git do when their reader goes: by SIGPIPE, which the shell shows as
