@@ -516,6 +516,7 @@ def ingest_paths(
     on_file: Callable[[Path], None] | None = None,
     release_models: bool = False,
     summary: IngestSummary | None = None,
+    named: dict[str, str] | None = None,
 ) -> IngestSummary:
     """Ingest files one after another, resuming each after its last committed position, or
     from its first row when what was read before that position has changed since.
@@ -528,7 +529,7 @@ def ingest_paths(
     before any work, so a missing file, an unknown format or a missing column fails fast with
     nothing written. ``release_models``: the pipeline's models are dropped after the last batch,
     before the end-of-run work (``Pipeline.release_models``), for a run that ingests only once.
-    """
+    ``named``: path → the name its rows are quarantined under (an upload's, not its temp path)."""
     from heard.connectors import open_connector
     from heard.connectors.mapping import default_source
     from heard.pipeline.resume import earlier_source, resume_point
@@ -541,6 +542,7 @@ def ingest_paths(
     mappers, keys, adopting = [], [], []
     # a column the mapping names but a file lacks fails before any work
     for connector in connectors:
+        connector.file = (named or {}).get(str(connector.path), connector.file)
         key = connector.file_key()
         # a file seen before under another name (renamed, copied) keeps the source it had, so its
         # post ids, and its checkpoint, are the same: nothing is stored twice
