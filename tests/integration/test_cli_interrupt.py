@@ -111,3 +111,37 @@ def test_sigint_during_ingest_is_clean_and_resumable(tmp_path):
         timeout=120,
     )
     assert json.loads(stats.stdout)["posts"] == total  # each post once, none lost
+
+
+CTRL_C_WHILE_STARTING = """
+import builtins, os, signal
+real = builtins.__import__
+
+def importing(name, *args, **kwargs):
+    if name.startswith("sklearn") and not importing.pressed:  # seconds into start-up
+        importing.pressed = True
+        os.kill(os.getpid(), signal.SIGINT)
+    return real(name, *args, **kwargs)
+
+importing.pressed = False
+builtins.__import__ = importing
+from heard.cli import main
+main()
+"""
+
+
+def test_ctrl_c_while_heard_starts_is_clean(seeded_db_copy):
+    # importing the commands takes seconds (scikit-learn, numpy; 6 s on a busy machine): a
+    # Ctrl-C then ended in a Python traceback, before heard.cli.run could say anything
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WHILE_STARTING, "stats", "--db", str(seeded_db_copy)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 130, (done.returncode, done.stderr[-2000:])
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    said = "interrupted: what was committed is kept; run the same command again to resume"
+    assert done.stderr.strip() == said
+    assert done.stdout == ""
