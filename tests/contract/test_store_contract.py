@@ -196,6 +196,20 @@ def test_checkpoints(open_target: Any) -> None:
     assert (store.checkpoint("k"), store.checkpoint_mark("k")) == (31, None)
 
 
+def test_quarantined_in_lists_an_uploads_rows_since_it_began(open_target: Any) -> None:
+    """An upload's rows are quarantined under the name it was sent as; a later upload of that
+    name lists only its own (``since``), on either backend."""
+    from heard.clock import utcnow
+    from heard.store.queries.overview import quarantined_in
+
+    store = open_target()
+    store.write_batch([], {}, {}, [Quarantined("b.csv", 3, "empty_text", "", "{}")], source="b")
+    between = utcnow()
+    store.write_batch([], {}, {}, [Quarantined("b.csv", 5, "bad_json", "", "x")], source="b")
+    assert [r["position"] for r in quarantined_in(store, "b.csv", 10)] == [3, 5]
+    assert [r["position"] for r in quarantined_in(store, "b.csv", 10, between)] == [5]
+
+
 def test_quarantine_insert_or_ignore(open_target: Any) -> None:
     store = open_target()
     bad = [

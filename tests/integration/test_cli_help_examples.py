@@ -9,7 +9,8 @@ import shlex
 import pytest
 import typer
 
-from heard.cli import _register, app, run
+from heard.cli import _register, run
+from heard.cli.app import app
 from heard.cli.examples import EXAMPLES
 
 _register()

@@ -111,3 +111,67 @@ def test_sigint_during_ingest_is_clean_and_resumable(tmp_path):
         timeout=120,
     )
     assert json.loads(stats.stdout)["posts"] == total  # each post once, none lost
+
+
+CTRL_C_WHILE_STARTING = """
+import builtins, os, signal
+real = builtins.__import__
+
+def importing(name, *args, **kwargs):
+    if name.startswith("sklearn") and not importing.pressed:  # seconds into start-up
+        importing.pressed = True
+        os.kill(os.getpid(), signal.SIGINT)
+    return real(name, *args, **kwargs)
+
+importing.pressed = False
+builtins.__import__ = importing
+from heard.cli import main
+main()
+"""
+
+
+def test_ctrl_c_while_heard_starts_is_clean(seeded_db_copy):
+    # importing the commands takes seconds (scikit-learn, numpy; 6 s on a busy machine): a
+    # Ctrl-C then ended in a Python traceback, before heard.cli.run could say anything
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WHILE_STARTING, "stats", "--db", str(seeded_db_copy)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 130, (done.returncode, done.stderr[-2000:])
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    said = "interrupted: what was committed is kept; run the same command again to resume"
+    assert done.stderr.strip() == said
+    assert done.stdout == ""
+
+
+def test_ctrl_c_lets_the_batch_in_hand_go_instead_of_finishing_it(tmp_path, monkeypatch, capsys):
+    # a Ctrl-C while the next rows were read first finished the batch in hand (its embedding,
+    # the other stages, its commit): seconds without a word, so the Ctrl-C read as ignored and
+    # was pressed again. That batch was never committed: a run again reads it.
+    from heard.connectors.jsonl import JsonlConnector
+
+    feed = tmp_path / "feed.jsonl"
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()[:40]
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = JsonlConnector.rows
+
+    def ctrl_c_at_row_17(self, start_after=0):
+        for n, row in enumerate(rows(self, start_after), 1):
+            if n == 17 and not start_after:  # batch 1 committed, batch 2 in hand
+                raise KeyboardInterrupt
+            yield row
+
+    monkeypatch.setattr(JsonlConnector, "rows", ctrl_c_at_row_17)
+    db = tmp_path / "h.duckdb"
+    assert run(["ingest", str(feed), "--db", str(db), "--batch-size", "8"]) == 130
+    assert "interrupted: what was committed is kept" in capsys.readouterr().err
+    assert run(["stats", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["posts"] == 8  # batch 1 only
+
+    assert run(["ingest", str(feed), "--db", str(db), "--batch-size", "8", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["resumed_after"] == {str(feed): 8}
+    assert run(["stats", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["posts"] == 40  # each once, none lost

@@ -6,6 +6,7 @@ and a watch stopped by Ctrl-C does not say that its input ended."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import socket
@@ -307,7 +308,8 @@ def test_the_upload_page_says_why_a_file_sent_again_reads_no_row(tmp_path):
         other = ("other.csv", "编号,描述,时间\n1,东湖公园的厕所坏了,2026-11-03 09:00\n")
         page = client.post("/upload", files={"file": other}, headers=analyst)
         assert page.status_code == 400
-        assert "rename that column in the file to text" in page.text, page.text
+        said = html.unescape(page.text)  # names the column it lacks: text's, here
+        assert "each post's text to text (or " in said and "created_at=COLUMN" not in said, said
 
 
 def test_stats_says_when_the_posts_were_written_in_local_time(seeded_db_copy, capsys):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from heard.cli import _register, app
+from heard.cli import _register
+from heard.cli.app import app
 
 
 def test_command_names_are_unique_and_report_is_the_brief():

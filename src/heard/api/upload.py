@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from heard.api.errors import ApiError
+from heard.clock import utcnow
 from heard.connectors.base import excerpt
 from heard.errors import HeardError
 from heard.records import Quarantined, RawRow
@@ -173,10 +174,13 @@ class Uploader:
             with path.open("rb") as fh:
                 check_content(fh.read(8192), fmt, name)
             with self.db.write_lock:
+                started = utcnow()
+                # its bad rows are quarantined under the name it was sent as: the temporary
+                # path meant nothing to the uploader (heard quarantine, the dashboard)
                 summary = self._run(preset, maps or []).ingest_files(
-                    [path], fmt=fmt, source=source or None
+                    [path], fmt=fmt, source=source or None, named={str(path): name}
                 )
-                shown = quarantined_in(self.db.store, str(path.resolve()), MAX_QUARANTINED_SHOWN)
+                shown = quarantined_in(self.db.store, name, MAX_QUARANTINED_SHOWN, started)
             summary.check_read_something()  # 400: an empty file, or a header only
             return {**self._reply(summary, name), "quarantined_rows": shown}
         except HeardError as exc:  # named as it was sent: the temporary copy means nothing

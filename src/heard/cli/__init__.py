@@ -13,10 +13,10 @@ import re
 import signal
 import sys
 
-from rich.markup import escape
-
-from heard.cli.app import app, console
 from heard.errors import HeardError
+
+# heard.cli.app and the command modules are imported by ``run``, not here: they take seconds
+# (scikit-learn, numpy), and a Ctrl-C while ``heard`` starts ended in a traceback (exit -2)
 
 COMMAND_MODULES = [
     "heard.cli.listen",  # ingest, stats, posts, quarantine
@@ -25,7 +25,7 @@ COMMAND_MODULES = [
     "heard.cli.topics",  # topics, topic
     "heard.cli.issues",  # issues, issue
     "heard.cli.hot",  # hot, watch, report
-    "heard.cli.serve",  # serve, users add|list|remove|token
+    "heard.cli.serve",  # serve, users add|department|list|remove|token|trusted
     "heard.cli.export",  # export
     "heard.cli.answer",  # departments, cases, case, notify, route, replies, accountability,
     # train router
@@ -76,6 +76,8 @@ def _reflow_help(typer_app, group: str = "") -> None:
 
 
 def _register() -> None:
+    from heard.cli.app import app
+
     for name in COMMAND_MODULES:
         try:
             importlib.import_module(name)
@@ -87,7 +89,13 @@ def _register() -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv) and return the exit code; tests call this."""
-    _register()
+    try:
+        _register()  # seconds on a busy machine: a Ctrl-C may land here
+    except KeyboardInterrupt:
+        return _interrupted()
+    from heard.cli.app import given_store
+
+    given_store.clear()  # tests run several commands in one process
     try:
         code = _run(argv)
         sys.stdout.flush()  # a reader gone shows at the last write: here, not at exit
@@ -103,15 +111,22 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
+    from rich.markup import escape
+
+    from heard.cli.app import app, console
+
     try:
         result = app(args=argv, prog_name="heard", standalone_mode=False)
     except HeardError as exc:
         # one line each, never hard-wrapped (scripts grep them); the texts are not rich markup
         console.print(f"[bold red]error:[/] {escape(exc.what)}", soft_wrap=True)
         if exc.fix:
-            # the input to fix as this surface names it: its option (InputError.field)
+            from heard.cli.hints import on_this_store
+
+            # the input to fix as this surface names it: its option (InputError.field); the
+            # commands it names, on the store this one ran on
             field = getattr(exc, "field", None)
-            fix = exc.fix + (f" (--{field.replace('_', '-')})" if field else "")
+            fix = on_this_store(exc.fix) + (f" (--{field.replace('_', '-')})" if field else "")
             console.print(f"[bold]fix:[/] {escape(fix)}", soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -143,7 +158,11 @@ INTERRUPTED = 130
 
 
 def _interrupted() -> int:
-    console.print("interrupted: what was committed is kept; run the same command again to resume")
+    # plain stderr: a Ctrl-C while heard starts may come before the console is imported
+    sys.stderr.write(
+        "interrupted: what was committed is kept; run the same command again to resume\n"
+    )
+    sys.stderr.flush()
     return INTERRUPTED
 
 
@@ -178,7 +197,13 @@ def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
 
 
 def main() -> None:
-    code = run()
+    from heard.cli.stdio import guard
+
+    guard()  # a closed stdout or stderr (2>&-), or stderr's reader gone (heard.cli.stdio)
+    try:
+        code = run()
+    except KeyboardInterrupt:  # a second Ctrl-C while the first one's message is written
+        code = INTERRUPTED
     if code == CLOSED_PIPE and hasattr(signal, "SIGPIPE"):
         # end as ls, yes or git do when their reader goes: by SIGPIPE, which the shell shows as
         # 141 (Python ignores SIGPIPE while it runs, so that sockets are not killed by it)

@@ -3,6 +3,7 @@ department's public record."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -14,6 +15,7 @@ from rich.table import Table
 from heard.clock import local_time, zone_label, zone_named
 from heard.store import store_exists
 from heard.cli.admin import train_app
+from heard.cli.hints import on_this_store
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
 
 Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
@@ -239,7 +241,8 @@ def _open_issue_case(settings: Any, issue_id: int, department: str | None, json_
     verb = "opened" if opened.created else "already had"
     console.print(
         f"issue {issue_id} {verb} case {detail['case_id']} · {escape(dept['code'])} · "
-        f"{detail['status']} (heard case {detail['case_id']})"
+        f"{detail['status']} " + escape(on_this_store(f"(heard case {detail['case_id']})")),
+        soft_wrap=True,
     )
     if opened.token:
         console.print(
@@ -566,5 +569,6 @@ def train_router(
     shown = escape(str(out))
     console.print(  # the router is used only once named: say how
         f'use it: router_model = "{shown}" under \\[heard] in heard.toml (ingest, serve, '
-        f"route), or heard route --model {shown} TEXT"
+        "route), or " + escape(on_this_store(f"heard route --model {shlex.quote(str(out))} TEXT")),
+        soft_wrap=True,
     )

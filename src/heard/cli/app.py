@@ -53,10 +53,16 @@ DB_HELP = (
 CONFIG_HELP = "Path of a heard.toml (default: ./heard.toml when present)."
 
 
+given_store: dict[str, Any] = {}
+"""The ``--db`` and ``--config`` the command running gave ``settings_from`` (``heard.cli.run``
+empties it first): its hints and its errors' fixes name them (``heard.cli.hints``)."""
+
+
 def settings_from(config: Path | None = None, *, warn: bool = True, **flags: Any) -> Settings:
     """Settings for one command: defaults < heard.toml < HEARD_* < the flags given. The public
     accounts among them are handed to the redaction every display goes through. ``warn``: of
     HEARD_* variables that name no setting (``heard.settings.warn_ignored_env``)."""
+    given_store.update(db=flags.get("db"), config=config)
     settings = load_settings(config, warn=warn, **flags)
     set_public_accounts(settings.public_accounts)
     set_public_numbers(phone_numbers(settings.departments))  # departments' own: not personal

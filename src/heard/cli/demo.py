@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from heard.answer.cases import TRIAGE
+from heard.cli.hints import on_this_store
 from heard.cli.app import count_of
 from heard.clock import local_time, zone_named
 from heard.errors import InputError
@@ -183,16 +184,20 @@ def run_demo(settings: Settings, corpus: Path, out: Path) -> dict:
         ],
         "login": {"username": "demo", "password": "heard-demo"},
     }
-    console.print(
+    console.print(  # the store the demo wrote, named as a shell reads it (a path with spaces)
         "\n[bold green]Done.[/] Look at:\n"
-        f"  • the brief (opens offline):  {report}\n"
-        f"  • the dashboard:              .venv/bin/heard serve --db {db}   → "
-        f"http://127.0.0.1:8000  "
-        "(login demo / heard-demo)\n"
-        f"  • the command line:           .venv/bin/heard topics --db {db} · .venv/bin/heard hot "
-        f"--db {db} --window 7d"
-        f" · .venv/bin/heard posts --db {db} --query 停水"
-        f" · .venv/bin/heard cases --db {db} · .venv/bin/heard review --db {db}"
+        f"  • the brief (opens offline):  {escape(str(report))}\n"
+        "  • the dashboard:              "
+        + escape(on_this_store(".venv/bin/heard serve", db=str(settings.db)))
+        + "   → http://127.0.0.1:8000  (login demo / heard-demo)\n"
+        "  • the command line:           "
+        + escape(
+            on_this_store(
+                ".venv/bin/heard topics · .venv/bin/heard hot --window 7d · .venv/bin/heard "
+                "posts --query 停水 · .venv/bin/heard cases · .venv/bin/heard review",
+                db=str(settings.db),
+            )
+        )
     )
     return result
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from heard.cli.hints import on_this_store
 from heard.cli.app import app, console, count_of, emit_json
 from heard.cli.protect import Config, Db, Json, _open
 
@@ -53,7 +54,7 @@ def gold_kappa(db: Db = None, config: Config = None, json_out: Json = False) -> 
             if items
             else f"nothing to measure: there are no gold items; add some: {ADD_ONE}"
         )
-        console.print(escape(why), soft_wrap=True)
+        console.print(escape(on_this_store(why)), soft_wrap=True)
     if json_out:
         emit_json(result)
         return

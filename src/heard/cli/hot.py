@@ -16,13 +16,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from heard.clock import local_time, offset_mark, parse_instant, zone_named
+from heard.cli.hints import on_this_store
 from heard.cli.app import (
     CONFIG_HELP,
     DB_HELP,
     app,
     console,
     count_of,
-    same_store,
     emit_json,
     results,
     settings_from,
@@ -60,7 +60,7 @@ def _webhook_failed(url: str, attempts: list[str]) -> None:
     console.print(
         f"[yellow]warning:[/] the alert did not reach webhook {escape(url)} "
         f"({len(attempts)} tries: {escape(', '.join(attempts))}); the failed delivery is recorded "
-        "with the alert (heard hot --json shows it)",
+        + escape(on_this_store("with the alert (heard hot --json shows it)")),
         soft_wrap=True,
     )
 
@@ -170,17 +170,18 @@ def hot(
             f"{h['negativity']:.2f}",
         )
     results().print(table)
-    again = same_store(db, config)  # pasted, the commands read this store, not heard.duckdb
-    console.print(
+    console.print(  # pasted, the commands read this store, not heard.duckdb
         f"{result['hidden_below_k']} more under {settings.min_group_size} distinct authors (not "
         f"shown) · "
         f"{count_of(len(result['alerts']), 'topic alert')} stored"
-        + (
-            f" · {count_of(len(result['issue_alerts']), 'issue alert')} (heard issue ID{again})"
-            if result["issue_alerts"]
-            else ""
-        )
-        + f" · details: heard hot --json{again} · heard topic ID{again}",
+        + on_this_store(
+            (
+                f" · {count_of(len(result['issue_alerts']), 'issue alert')} (heard issue ID)"
+                if result["issue_alerts"]
+                else ""
+            )
+            + " · details: heard hot --json · heard topic ID"
+        ),
         markup=False,
         soft_wrap=True,
     )

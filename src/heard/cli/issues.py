@@ -9,13 +9,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from heard.cli.hints import on_this_store
 from heard.cli.app import (
     CONFIG_HELP,
     DB_HELP,
     app,
     console,
     count_of,
-    same_store,
     emit_json,
     results,
     settings_from,
@@ -151,7 +151,9 @@ def issue(
     state = "bursting now" if detail["bursting"] else "not bursting"
     out.print(f"  {state} (last 7 days vs its history: p = {detail['burst_p']:.3g})")
     if detail.get("topic_id") is not None:
-        out.print(f"  topic {detail['topic_id']} (heard topic {detail['topic_id']})")
+        topic = detail["topic_id"]
+        hint = on_this_store(f"(heard topic {topic})")
+        out.print(f"  topic {topic} {hint}", markup=False, soft_wrap=True)
     owner = detail.get("department")
     if owner:
         out.print(
@@ -162,13 +164,16 @@ def issue(
     if handed:
         out.print(
             f"  case {handed['case_id']} · {handed['department']} · {handed['status']} "
-            f"(heard case {handed['case_id']})"
+            + on_this_store(f"(heard case {handed['case_id']})"),
+            markup=False,
+            soft_wrap=True,
         )
     else:
-        again = same_store(db, config)
+        issue = detail["issue_id"]
         out.print(
-            f"  no case yet (hand it over: heard case open --issue {detail['issue_id']}{again})",
+            on_this_store(f"  no case yet (hand it over: heard case open --issue {issue})"),
             markup=False,
+            soft_wrap=True,
         )
     for a in detail.get("alerts", []):
         out.print(f"  [red]alert[/] {local_time(a['detected_at'], zone)}: {escape(a['message'])}")

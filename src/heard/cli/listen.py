@@ -12,13 +12,13 @@ from rich.table import Table
 
 from heard.clock import local_time, parse_instant, zone_named
 from heard.errors import InputError
+from heard.cli.hints import on_this_store
 from heard.cli.app import (
     app,
     CONFIG_HELP,
     console,
     count_of,
     DB_HELP,
-    same_store,
     emit_json,
     results,
     settings_from,
@@ -161,18 +161,18 @@ def ingest(
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.quarantine_reasons.items()))
         console.print(
             f"  [yellow]{count_of(summary.quarantined, 'row')} quarantined[/] ({reasons}): "
-            "see 'heard quarantine'"
+            + escape(on_this_store("see: heard quarantine")),
+            soft_wrap=True,
         )
     if one_domain is not None:
         console.print(
             f"  hint: these posts lean one way (their mean embedding has length {one_domain} ≥ "
             f"{ONE_DOMAIN_MEAN}), as on one city's complaint board, where topics come out coarse; "
-            "for finer ones run: heard topics --rebuild --center",
+            + escape(on_this_store("for finer ones run: heard topics --rebuild --center")),
             soft_wrap=True,
         )
-    again = same_store(db, config)
     console.print(
-        f"next: heard stats{again} · heard posts --query WORD{again} · heard topics{again}",
+        on_this_store("next: heard stats · heard posts --query WORD · heard topics"),
         soft_wrap=True,
         markup=False,
     )

@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from heard.cli.app import CONFIG_HELP, DB_HELP, app, console, count_of, emit_json, settings_from
-from heard.cli.serve import users_app
 
 Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 Config = Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)]
@@ -550,20 +549,3 @@ def audit_originals(
             f"{escape(v['reason'] or '')}",
             soft_wrap=True,
         )
-
-
-@users_app.command("trusted")
-def users_trusted(
-    username: Annotated[str, typer.Argument(help="The account.")],
-    off: Annotated[bool, typer.Option("--off", help="Remove the attribute.")] = False,
-    db: Db = None,
-    config: Config = None,
-) -> None:
-    """Mark an account as a trusted flagger (DSA Art. 22): its reports go first in the queue."""
-    from heard.errors import InputError
-
-    with _open(db, config) as store:
-        if store.accounts.user(username) is None:
-            raise InputError(f"no user {username!r}", "add it first: heard users add NAME")
-        store.accounts.set_trusted_flagger(username, not off)
-    console.print(f"{escape(username)}: trusted flagger {'off' if off else 'on'}")

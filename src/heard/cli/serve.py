@@ -367,3 +367,29 @@ def users_token(
         "it is shown only now"
     )
     typer.echo(token)
+
+
+@users_app.command("trusted")
+def users_trusted(
+    username: Annotated[str, typer.Argument(help="The account.")],
+    off: Annotated[bool, typer.Option("--off", help="Remove the attribute.")] = False,
+    db: Db = None,
+    config: Config = None,
+    json_out: Json = False,
+) -> None:
+    """Mark an account as a trusted flagger (DSA Art. 22): its reports go first in the queue."""
+    store, _ = _accounts(
+        db,
+        config,
+        while_serving="trusted flaggers are not marked in the dashboard (on PostgreSQL this "
+        "command works beside the server)",
+    )
+    with store:
+        if store.accounts.user(username) is None:
+            raise InputError(f"no user {username!r}", "see `heard users list`")
+        was = store.accounts.is_trusted_flagger(username)
+        store.accounts.set_trusted_flagger(username, not off)
+    if json_out:
+        emit_json({"username": username, "trusted_flagger": not off, "was": was})
+        return
+    console.print(f"{escape(username)}: trusted flagger {'off' if off else 'on'}")

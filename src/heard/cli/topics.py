@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from heard.clock import local_time, zone_label, zone_named
+from heard.cli.hints import on_this_store
 from heard.cli.app import (
     CONFIG_HELP,
     DB_HELP,
@@ -20,7 +21,6 @@ from heard.cli.app import (
     console,
     count_of,
     emit_json,
-    same_store,
     results,
     settings_from,
 )
@@ -181,7 +181,7 @@ def topics(
         )
         warning = unassigned_warning(summary, center)
         if warning:
-            console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+            console.print(f"[yellow]warning:[/] {escape(on_this_store(warning))}", soft_wrap=True)
     with open_store(settings.db, read_only=True) as store:
         result = list_topics(
             store,
@@ -240,10 +240,11 @@ def topics(
     )
     if result["next_cursor"]:
         console.print(
-            f"more topics: heard topics --limit {limit} --cursor {result['next_cursor']}"
-            + (f" --since {shlex.quote(since)}" if since else "")
-            + (f" --min-size {min_size}" if min_size > 1 else "")
-            + same_store(db, config),
+            on_this_store(
+                f"more topics: heard topics --limit {limit} --cursor {result['next_cursor']}"
+                + (f" --since {shlex.quote(since)}" if since else "")
+                + (f" --min-size {min_size}" if min_size > 1 else "")
+            ),
             soft_wrap=True,
             markup=False,
         )

@@ -56,6 +56,9 @@ class Connector(Protocol):
     kind: str
     columns: list[str] | None
     """The file's column names when it has a fixed header (CSV, XLSX, Parquet); None for JSONL."""
+    file: str
+    """What its rows name as their file (quarantine, duplicates): its resolved path, or the name
+    an upload was sent as (``ingest_paths(named=)``)."""
 
     def file_key(self) -> str: ...
 

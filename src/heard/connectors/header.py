@@ -8,11 +8,21 @@ from heard.errors import InputError
 
 class MissingColumnError(InputError):
     """No column of the file gives ``target`` (text, created_at, or one the user named): the
-    dashboard's upload, which has no --map, says what to do there instead."""
+    dashboard's upload, which has no --map, says what to do there instead. ``wanted``: the
+    column names the field map looked for (the one named, where ``explicit``)."""
 
-    def __init__(self, what: str, fix: str, target: str):
+    def __init__(
+        self,
+        what: str,
+        fix: str,
+        target: str,
+        wanted: tuple[str, ...] = (),
+        explicit: bool = False,
+    ):
         super().__init__(what, fix, field="map")
         self.target = target
+        self.wanted = wanted
+        self.explicit = explicit
 
 
 NO_TIME = (
@@ -51,7 +61,7 @@ def missing_column(
         fix = f"name it: {target}=COLUMN"
         if target == "created_at" and not explicit:
             fix = NO_TIME
-        return MissingColumnError(f"{what}; the file has: {listed}", fix, target)
+        return MissingColumnError(f"{what}; the file has: {listed}", fix, target, wanted, explicit)
     first = ", ".join(name if len(name) <= 40 else name[:39] + "…" for name in have)
     return MissingColumnError(
         f"{what}; the file seems to have no header row: its first line reads as data ({first})",
@@ -59,4 +69,6 @@ def missing_column(
         f"not by position: put a line naming its {len(have)} columns first, separated as its "
         f"rows are (e.g. label, text), then map them: {target}=NAME",
         target,
+        wanted,
+        explicit,
     )

@@ -85,18 +85,22 @@ class Run:
         on_file: Callable[[Path], None] | None = None,
         last: bool = False,
         on_wait: Callable[[str], None] | None = None,
+        named: dict[str, str] | None = None,
     ) -> IngestSummary:
         """Ingest files one after another, each resuming after its last committed position.
         ``last``: this run ingests nothing after (``heard ingest``): its models are released
         before the end-of-run work, which then has their memory (a 200k-post run peaks there).
         ``on_wait``: when the database goes away (a PostgreSQL restart), wait for it and go on
         from the last stored batch, telling ``on_wait`` (``heard.pipeline.reconnect``); without
-        it the error stops the run (the server's upload answers 503)."""
+        it the error stops the run (the server's upload answers 503). ``named``: path → the
+        name its quarantined rows are stored under (``ingest_paths``)."""
         summary = IngestSummary(run_id=uuid.uuid4().hex[:12])
 
         def attempt() -> IngestSummary:
             with self.exclusive():  # taken again after a reconnect: the lock went with the link
-                return self._ingest_files(paths, fmt, source, progress, on_file, last, summary)
+                return self._ingest_files(
+                    paths, fmt, source, progress, on_file, last, summary, named
+                )
 
         return attempt() if on_wait is None else patiently(attempt, on_wait=on_wait)
 
@@ -109,6 +113,7 @@ class Run:
         on_file: Callable[[Path], None] | None,
         last: bool = False,
         summary: IngestSummary | None = None,
+        named: dict[str, str] | None = None,
     ) -> IngestSummary:
         return ingest_paths(
             self.store,
@@ -122,6 +127,7 @@ class Run:
             on_file=on_file,
             release_models=last,
             summary=summary,
+            named=named,
         )
 
     def ingest_records(self, rows: Iterable[RawRow | Quarantined], *, source: str) -> IngestSummary:

@@ -98,11 +98,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "这些行此前已作为来源 {source} 存储，来源保持不变。",
     ),
     "upload_map": (
-        "rename that column in the file to text (or content, body, message), or ingest the file "
-        "on the server with heard ingest FILE --map {target}=COLUMN",
-        "请在文件中把该列改名为 text（或 content、body、message），或在服务器上用 heard ingest "
-        "FILE --map {target}=列名 导入",
+        "rename the column that holds each post's {what} to {names}{other_preset}, or ingest the "
+        "file on the server with heard ingest FILE{preset} --map {target}=COLUMN (the API takes "
+        "map={target}=COLUMN)",
+        "请在文件中把存放每条帖子{what}的列改名为 {names}{other_preset}，或在服务器上用 heard "
+        "ingest FILE{preset} --map {target}=列名 导入（API 用 map={target}=列名）",
     ),
+    "upload_map_or": ("{first} (or {rest})", "{first}（或 {rest}）"),
+    "upload_map_preset": (
+        ", choose another preset (the default one reads the usual column names)",
+        "，或选择其他预设（默认预设读取常见的列名）",
+    ),
+    "upload_no_time": (
+        "; a file without each post's time cannot be read as it is: add a column with it (e.g. "
+        "2026-11-03T08:00 or 2026-11-03)",
+        "；文件没有每条帖子的时间则无法读取：请添加一列写明时间"
+        "（如 2026-11-03T08:00 或 2026-11-03）",
+    ),
+    "field_text": ("text", "正文"),
+    "field_created_at": ("time", "时间"),
     "suppressed": ("hidden: fewer than {k} distinct authors", "已隐藏：不同作者少于 {k} 人"),
     "login_failed": ("Wrong username or password.", "用户名或密码错误。"),
     "too_many": (

@@ -321,6 +321,26 @@ def _upload_page(
     return render(request, "upload.html", status=status, result=result, error=error, accept=accept)
 
 
+def _missing_column_advice(t, exc, preset: str | None) -> str:
+    """What to do on this form, which has no --map, when the file lacks the column of a field
+    (``MissingColumnError``): rename the column to a name the field map reads for *that* field
+    (it said 'text' for the time column too), pick another preset, or map it on the server."""
+    # the field's own name first where the map reads it (default: 'text', not 'full_text')
+    wanted = sorted(exc.wanted, key=lambda name: name != exc.target)
+    names = ", ".join(wanted[1:4]) + ("…" if len(wanted) > 4 else "")
+    named = t("upload_map_or", first=wanted[0], rest=names) if names else wanted[0]
+    what = t(f"field_{exc.target}")
+    fix = t(
+        "upload_map",
+        what=exc.target if what == f"field_{exc.target}" else what,
+        names=named if wanted else exc.target,
+        other_preset=t("upload_map_preset") if preset and preset != "default" else "",
+        preset=f" --preset {preset}" if preset else "",
+        target=exc.target,
+    )
+    return fix + (t("upload_no_time") if exc.target == "created_at" else "")
+
+
 @router.get("/upload", dependencies=[requires(Role.analyst, page=True)])
 def upload_form(request: Request) -> Response:
     return _upload_page(request)
@@ -349,6 +369,6 @@ async def upload(request: Request) -> Response:
             lang = pick_lang(
                 request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
             )
-            fix = translator(lang)("upload_map", target=exc.target)
+            fix = _missing_column_advice(translator(lang), exc, preset or None)
         return _upload_page(request, status, error=exc.what + (f" · fix: {fix}" if fix else ""))
     return _upload_page(request, result=result)

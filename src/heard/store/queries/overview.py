@@ -3,6 +3,7 @@ source and sentiment, and the quarantine's page and counts."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from heard.store.protocol import Reader
@@ -83,13 +84,16 @@ def quarantine_page(
     )
 
 
-def quarantined_in(db: Reader, file: str, limit: int) -> list[dict[str, Any]]:
+def quarantined_in(
+    db: Reader, file: str, limit: int, since: datetime | None = None
+) -> list[dict[str, Any]]:
     """The first ``limit`` rows quarantined from ``file`` (as the connector named it: its
-    resolved path), by position: ``position, reason, detail``."""
+    resolved path, or an upload's name), by position: ``position, reason, detail``. ``since``:
+    only those quarantined at or after it (this upload's, not an earlier one's of that name)."""
     return db.rows(
         "SELECT position, reason, detail FROM quarantine WHERE file = ? "
-        "ORDER BY position, reason LIMIT ?",
-        [file, limit],
+        "AND quarantined_at >= ? ORDER BY position, reason LIMIT ?",
+        [file, since or datetime.min, limit],
     )
 
 
