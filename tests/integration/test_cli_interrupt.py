@@ -145,33 +145,3 @@ def test_ctrl_c_while_heard_starts_is_clean(seeded_db_copy):
     said = "interrupted: what was committed is kept; run the same command again to resume"
     assert done.stderr.strip() == said
     assert done.stdout == ""
-
-
-def test_ctrl_c_lets_the_batch_in_hand_go_instead_of_finishing_it(tmp_path, monkeypatch, capsys):
-    # a Ctrl-C while the next rows were read first finished the batch in hand (its embedding,
-    # the other stages, its commit): seconds without a word, so the Ctrl-C read as ignored and
-    # was pressed again. That batch was never committed: a run again reads it.
-    from heard.connectors.jsonl import JsonlConnector
-
-    feed = tmp_path / "feed.jsonl"
-    lines = CORPUS.read_text(encoding="utf-8").splitlines()[:40]
-    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rows = JsonlConnector.rows
-
-    def ctrl_c_at_row_17(self, start_after=0):
-        for n, row in enumerate(rows(self, start_after), 1):
-            if n == 17 and not start_after:  # batch 1 committed, batch 2 in hand
-                raise KeyboardInterrupt
-            yield row
-
-    monkeypatch.setattr(JsonlConnector, "rows", ctrl_c_at_row_17)
-    db = tmp_path / "h.duckdb"
-    assert run(["ingest", str(feed), "--db", str(db), "--batch-size", "8"]) == 130
-    assert "interrupted: what was committed is kept" in capsys.readouterr().err
-    assert run(["stats", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["posts"] == 8  # batch 1 only
-
-    assert run(["ingest", str(feed), "--db", str(db), "--batch-size", "8", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["resumed_after"] == {str(feed): 8}
-    assert run(["stats", "--db", str(db), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["posts"] == 40  # each once, none lost

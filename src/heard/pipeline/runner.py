@@ -27,7 +27,6 @@ from typing import Any
 from heard.pipeline import Batch, Pipeline
 from heard.pipeline.embedder_check import check_embedder
 from heard.pipeline.memory import return_freed_memory
-from heard.pipeline.reused_id import reused_id
 from heard.pipeline.stage import operators
 from heard.clock import utcnow
 from heard.errors import StoreUnavailableError
@@ -129,6 +128,25 @@ database lost (a restart) and that is stored again once it is back counts once."
 class _ReadAgain:
     same: list[Post]
     other: list[Post]
+
+
+def reused_id(post: Post, first: str) -> Quarantined:
+    """A row whose id ``first`` (a stored post, an earlier row) has with another text: kept in
+    the quarantine with its position and text, not lost behind the first version."""
+    import json
+
+    shown = {k: (v[:300] if isinstance(v, str) else v) for k, v in post.raw.items()}
+    raw = json.dumps(
+        {"id": post.id, "text": post.text[:300], **shown}, ensure_ascii=False, default=str
+    )
+    return Quarantined(
+        post.file,
+        post.position,
+        "duplicate_id",
+        f"id {post.id} already stored with a different text ({first}); this row was not "
+        "stored: give it an id of its own, or ingest another board under a source of its own",
+        raw[:2000],
+    )
 
 
 class _Writer:
@@ -293,13 +311,6 @@ class _Writer:
         finally:
             self._pool.shutdown(wait=True)
 
-    def drop(self) -> None:
-        """Ctrl-C: the batch in hand is let go instead of finished (``close`` enriched and
-        committed it first, seconds with no word, and the Ctrl-C read as ignored). It was never
-        committed: a run again reads it. Its enrichment, already running, is not waited for."""
-        self._pending = None
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
 
 def count_batch(
     summary: IngestSummary, added: int, counts: dict[str, int], quarantined: list[Quarantined]
@@ -414,13 +425,8 @@ def ingest_rows(
             writer.submit(posts, bad, checkpoint, more, rows=len(posts) + len(bad))
             if progress:
                 progress(len(posts) + len(bad))
-    except KeyboardInterrupt:
-        writer.drop()
-        raise
-    except BaseException:
-        writer.close()  # a failure: the good batch in hand is still committed
-        raise
-    writer.close()
+    finally:
+        writer.close()
     summary.models = pipeline.models()
     summary.seconds += time.perf_counter() - started
     if finish:
