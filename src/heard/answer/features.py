@@ -16,11 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from heard.errors import ModelError
+
+if TYPE_CHECKING:  # scikit-learn loads when a router is fitted or read, not with every command
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +79,8 @@ class RouterFeatures:
     _names: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     def fit(self, texts: list[str], embed_dim: int) -> RouterFeatures:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         c = self.config
         min_df = c.min_df if len(texts) >= 20 * c.min_df else 1
         self.char = TfidfVectorizer(
@@ -146,6 +152,8 @@ class RouterFeatures:
     def from_saved(
         cls, config: FeatureConfig, vocab: dict, idf: dict[str, np.ndarray], embed_dim: int
     ) -> RouterFeatures:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         c = config
         if len(vocab["char"]) != len(idf["char_idf"]) or len(vocab["word"]) != len(idf["word_idf"]):
             raise ModelError(
@@ -171,6 +179,8 @@ class RouterFeatures:
 
 
 def _empty_word_block() -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vec = TfidfVectorizer(analyzer=words, vocabulary=["\x00"], dtype=np.float32)
     vec.idf_ = np.ones(1)
     return vec

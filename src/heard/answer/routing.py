@@ -21,8 +21,6 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 import numpy as np
-from sklearn.model_selection import KFold
-from sklearn.svm import LinearSVC
 
 from heard.answer.calibration import choose_triage_threshold, fit_temperature, softmax
 from heard.answer.departments import Department
@@ -390,6 +388,8 @@ def _make_embedder(spec: str):
 
 
 def _fit(texts, embeddings, y, w, n_classes: int, config: RouterConfig):
+    from sklearn.svm import LinearSVC  # loaded to train, not with every command
+
     """Features + linear SVM; weights laid out for all ``n_classes`` (absent ones never win)."""
     features = RouterFeatures(config.features).fit(texts, embeddings.shape[1])
     x = features.transform(texts, embeddings)
@@ -411,6 +411,8 @@ def _out_of_fold_scores(
     texts, embeddings, y, w, n_classes: int, config: RouterConfig
 ) -> np.ndarray:
     """Each example scored by a router trained without its fold (for calibration and triage)."""
+    from sklearn.model_selection import KFold
+
     scores = np.zeros((len(texts), n_classes))
     folds = KFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
     for train_idx, test_idx in folds.split(texts):
