@@ -118,7 +118,7 @@ import builtins, os, signal
 real = builtins.__import__
 
 def importing(name, *args, **kwargs):
-    if name.startswith("sklearn") and not importing.pressed:  # seconds into start-up
+    if name.startswith("heard.answer") and not importing.pressed:  # as the commands load
         importing.pressed = True
         os.kill(os.getpid(), signal.SIGINT)
     return real(name, *args, **kwargs)
@@ -131,8 +131,9 @@ main()
 
 
 def test_ctrl_c_while_heard_starts_is_clean(seeded_db_copy):
-    # importing the commands takes seconds (scikit-learn, numpy; 6 s on a busy machine): a
-    # Ctrl-C then ended in a Python traceback, before heard.cli.run could say anything
+    # importing the commands took seconds (scikit-learn, numpy; 6 s on a busy machine; under a
+    # second since scikit-learn loads only to fit or read a router): a Ctrl-C then ended in a
+    # Python traceback, before heard.cli.run could say anything
     done = subprocess.run(
         [sys.executable, "-c", CTRL_C_WHILE_STARTING, "stats", "--db", str(seeded_db_copy)],
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
